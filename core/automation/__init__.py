@@ -1,0 +1,1 @@
+"""Automations: blueprints, triggers, conditions and actions, compiled once and run per event."""

@@ -1,0 +1,142 @@
+"""An automation's configuration, inline or from a blueprint, compiled into runnable parts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import voluptuous as vol
+
+from core.automation.blueprint import find_blueprint, load_blueprint
+from core.automation.registry import Compiler
+from core.automation.script import Sequence
+from core.automation.templates import compile_value
+from core.errors import ConfigError, ConfigErrors
+from core.yaml_loader import locate
+
+MODES = ("single", "restart", "queued", "parallel")
+DEFAULT_MODE = "queued"
+DEFAULT_MAX = 10
+
+
+def _list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+BODY_SCHEMA = {
+    vol.Required("triggers"): vol.All(_list, vol.Length(min=1, msg="at least one trigger is needed"), [dict]),
+    vol.Optional("conditions", default=list): vol.All(_list, [vol.Any(dict, str)]),
+    vol.Required("actions"): vol.All(_list, vol.Length(min=1, msg="at least one action is needed"), [dict]),
+    vol.Optional("mode", default=DEFAULT_MODE): vol.In(MODES, msg=f"expected one of {', '.join(MODES)}"),
+    vol.Optional("max", default=DEFAULT_MAX): vol.All(int, vol.Range(min=1)),
+    vol.Optional("priority", default=0): vol.All(int, vol.Range(min=-1000, max=1000)),
+    vol.Optional("variables", default=dict): dict,
+    vol.Optional("description"): str,
+}
+HEAD = {vol.Required("id"): vol.All(vol.Coerce(str), vol.Match(r"^[\w.-]+$", msg="use letters, digits, _ . -")),
+        vol.Optional("alias"): str, vol.Optional("enabled", default=True): bool}
+INLINE_SCHEMA = vol.Schema({**HEAD, **BODY_SCHEMA})
+USE_SCHEMA = vol.Schema({
+    **HEAD,
+    vol.Required("use_blueprint"): {vol.Required("path"): str, vol.Optional("input", default=dict): vol.Any(None, dict)},
+    vol.Optional("priority"): vol.All(int, vol.Range(min=-1000, max=1000)),
+    vol.Optional("mode"): vol.In(MODES),
+    vol.Optional("max"): vol.All(int, vol.Range(min=1)),
+})
+
+
+@dataclass(eq=False, slots=True)
+class Automation:
+    """A compiled automation, ready to attach its triggers and run its actions."""
+
+    id: str
+    alias: str
+    triggers: list[dict[str, Any]]
+    conditions: list[tuple[str, Any]]
+    script: Sequence
+    mode: str = DEFAULT_MODE
+    max: int = DEFAULT_MAX
+    priority: int = 0
+    variables: dict[str, Any] = field(default_factory=dict)
+    inputs: dict[str, Any] = field(default_factory=dict)
+    blueprint: str | None = None
+    file: str | None = None
+    line: int | None = None
+    enabled: bool = True
+
+
+def compile_automation(
+    config: Any, compiler: Compiler, search: list[Path], *, path: tuple[Any, ...] = ()
+) -> Automation:
+    """Validate and compile one entry of `automations:` (inline or use_blueprint)."""
+    if not isinstance(config, dict):
+        file, line = locate(config, ())
+        raise ConfigError("an automation must be a mapping", file=file, line=line, path=path)
+    file, line = locate(config, ())
+    blueprint_name: str | None = None
+    inputs: dict[str, Any] = {}
+    if "use_blueprint" in config:
+        head = compiler.validate(USE_SCHEMA, config, path)
+        blueprint_name = head["use_blueprint"]["path"]
+        found = find_blueprint(blueprint_name, search)
+        if found is None:
+            where = ", ".join(str(p) for p in search)
+            raise ConfigError(
+                f"blueprint '{blueprint_name}' not found (looked in {where})",
+                file=file, line=locate(config, ("use_blueprint", "path"))[1] or line, path=path + ("use_blueprint", "path"),
+            )
+        blueprint = load_blueprint(found)
+        body, inputs = blueprint.substitute(
+            dict(head["use_blueprint"]["input"] or {}), used_at=(file, line)
+        )
+        for key in ("priority", "mode", "max"):
+            if key in head:
+                body[key] = head[key]
+        source = body
+        merged = compiler.validate(vol.Schema(BODY_SCHEMA), body, ())
+        head_values = {k: head[k] for k in ("id", "alias", "enabled") if k in head}
+        head_values.setdefault("alias", blueprint.name)
+    else:
+        merged = compiler.validate(INLINE_SCHEMA, config, path)
+        source = config
+        head_values = {k: merged[k] for k in ("id", "alias", "enabled") if k in merged}
+
+    errors: list[ConfigError] = []
+    triggers: list[dict[str, Any]] = []
+    for i, trigger in enumerate(merged["triggers"]):
+        trigger_path = path + ("triggers", i)
+        kind = trigger.get("trigger")
+        ttype = compiler.triggers.get(kind) if isinstance(kind, str) else None
+        if ttype is None:
+            t_file, t_line = locate(source, ("triggers", i))
+            errors.append(ConfigError(
+                f"unknown trigger type '{kind}'; known: {', '.join(sorted(compiler.triggers))}",
+                file=t_file, line=t_line, path=trigger_path + ("trigger",),
+            ))
+            continue
+        try:
+            validated = dict(compiler.validate(ttype.schema, trigger, trigger_path))
+        except ConfigErrors as err:
+            errors.extend(err.errors)
+            continue
+        validated["_index"] = i
+        triggers.append(validated)
+    try:
+        conditions = compiler.conditions_all(merged["conditions"], path + ("conditions",))
+        script = compiler.sequence(merged["actions"], ("actions",))
+    except ConfigErrors as err:
+        raise ConfigErrors(errors + err.errors) from None
+    except ConfigError as err:
+        raise ConfigErrors(errors + [err]) from None
+    if errors:
+        raise ConfigErrors(errors)
+    return Automation(
+        id=head_values["id"], alias=head_values.get("alias") or head_values["id"],
+        triggers=triggers, conditions=conditions, script=script, mode=merged["mode"],
+        max=merged["max"], priority=merged["priority"], variables=compile_value(dict(merged["variables"])),
+        inputs=inputs, blueprint=blueprint_name, file=file, line=line,
+        enabled=head_values.get("enabled", True),
+    )

@@ -1,0 +1,105 @@
+"""Run traces: the trigger, each condition's result, each action with its result, error and time."""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+Scrub = Callable[[str], str]
+
+
+def _identity(text: str) -> str:
+    return text
+
+
+@dataclass(slots=True)
+class StepRecord:
+    """One action step of a run."""
+
+    path: str
+    action: str
+    started: float
+    duration: float = 0.0
+    result: Any = None
+    error: str | None = None
+
+
+@dataclass(slots=True)
+class Trace:
+    """Everything that happened in one automation run."""
+
+    automation_id: str
+    run_id: str
+    trigger: dict[str, Any]
+    started: float = field(default_factory=time.time)
+    finished: float | None = None
+    status: str = "running"
+    conditions: list[tuple[str, bool]] = field(default_factory=list)
+    steps: list[StepRecord] = field(default_factory=list)
+    error: str | None = None
+    priority: int = 0
+    scrub: Scrub = _identity
+
+    def condition(self, description: str, passed: bool) -> None:
+        """Record a condition and whether it passed."""
+        self.conditions.append((description, passed))
+
+    def step(self, path: str, action: str) -> StepRecord:
+        """Start recording an action step."""
+        record = StepRecord(path=path, action=action, started=time.time())
+        self.steps.append(record)
+        return record
+
+    def finish(self, status: str, error: str | None = None) -> None:
+        """Close the trace with a status: finished, stopped, failed, cancelled, skipped."""
+        self.finished = time.time()
+        self.status = status
+        self.error = self.scrub(error) if error else None
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-able view, with message text scrubbed."""
+        return {
+            "automation_id": self.automation_id,
+            "run_id": self.run_id,
+            "status": self.status,
+            "priority": self.priority,
+            "started": self.started,
+            "finished": self.finished,
+            "trigger": {k: self.scrub(v) if isinstance(v, str) else v for k, v in self.trigger.items()},
+            "conditions": [{"condition": c, "passed": p} for c, p in self.conditions],
+            "steps": [
+                {
+                    "path": s.path, "action": s.action, "duration": round(s.duration, 6),
+                    "result": _summarise(s.result, self.scrub), "error": self.scrub(s.error) if s.error else None,
+                }
+                for s in self.steps
+            ],
+            "error": self.error,
+        }
+
+
+def _summarise(value: Any, scrub: Scrub) -> Any:
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    text = value if isinstance(value, str) else repr(value)
+    text = scrub(text)
+    return text if len(text) <= 500 else text[:497] + "..."
+
+
+class TraceBuffer:
+    """The latest traces kept in memory, newest last."""
+
+    def __init__(self, size: int = 200) -> None:
+        self._items: deque[Trace] = deque(maxlen=size)
+
+    def add(self, trace: Trace) -> None:
+        """Keep a trace (the oldest drops out when full)."""
+        self._items.append(trace)
+
+    def recent(self, limit: int = 20, automation_id: str | None = None) -> list[Trace]:
+        """The latest traces, newest first."""
+        items = [t for t in reversed(self._items) if automation_id in (None, t.automation_id)]
+        return items[:limit]

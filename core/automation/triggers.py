@@ -1,0 +1,148 @@
+"""The built-in trigger types: message, event, schedule and startup."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from datetime import datetime, time as dtime
+from typing import Any
+
+import voluptuous as vol
+from croniter import croniter
+
+from core.automation.actions import duration
+from core.automation.conditions import regex, string_list, time_of_day
+from core.automation.matcher import MessageTrigger
+from core.automation.registry import TriggerType
+
+_LOGGER = logging.getLogger(__name__)
+
+_BASE = {vol.Required("trigger"): str, vol.Optional("id"): vol.Coerce(str), vol.Optional("alias"): str}
+
+
+def _lower_commands(value: Any) -> list[str]:
+    return [c.lstrip("/!").lower() for c in string_list(value)]
+
+
+MESSAGE_SCHEMA = vol.Schema({
+    **_BASE,
+    vol.Optional("platform"): string_list,
+    vol.Optional("command"): _lower_commands,
+    vol.Optional("pattern"): regex,
+    vol.Optional("contains"): string_list,
+    vol.Optional("mention"): bool,
+    vol.Optional("chat"): string_list,
+    vol.Optional("sender"): string_list,
+})
+
+
+def _attach_message(config: dict[str, Any], automation: Any, engine: Any) -> Callable[[], None]:
+    def frozen(key: str) -> frozenset[str] | None:
+        return frozenset(config[key]) if config.get(key) else None
+
+    trigger = MessageTrigger(
+        automation=automation,
+        index=config["_index"],
+        platforms=frozen("platform"),
+        commands=frozen("command"),
+        pattern=config.get("pattern"),
+        contains=tuple(c.lower() for c in config.get("contains", ())),
+        mention=config.get("mention", False),
+        chats=frozen("chat"),
+        senders=frozen("sender"),
+    )
+    engine.message_index.add(trigger)
+    return lambda: engine.message_index.remove(trigger)
+
+
+EVENT_SCHEMA = vol.Schema({
+    **_BASE, vol.Required("event_type"): str, vol.Optional("event_data", default={}): dict,
+})
+
+
+def _attach_event(config: dict[str, Any], automation: Any, engine: Any) -> Callable[[], None]:
+    wanted = dict(config["event_data"])
+    index = config["_index"]
+
+    def matches(data: Any) -> bool:
+        return all(data.get(k) == v for k, v in wanted.items())
+
+    def handle(event: Any) -> None:
+        variables = {
+            "trigger": "event", "idx": index, "event_type": event.event_type,
+            "event": dict(event.data), "platform": event.data.get("platform"),
+            "chat_id": event.data.get("chat_id"),
+        }
+        engine.trigger(automation, variables)
+
+    return engine.gateway.bus.listen(config["event_type"], handle, matches)
+
+
+def _schedule_spec(value: Any) -> Any:
+    return value
+
+
+SCHEDULE_SCHEMA = vol.All(
+    vol.Schema({
+        **_BASE,
+        vol.Exclusive("cron", "when"): vol.All(str, vol.Match(r"^\S+(\s+\S+){4,5}$", msg="expected a cron expression like '*/5 * * * *'")),
+        vol.Exclusive("every", "when"): vol.All(duration, vol.Range(min=0.01)),
+        vol.Exclusive("at", "when"): vol.All(string_list, [time_of_day]),
+    }),
+    vol.Any(
+        vol.Schema({vol.Required("cron"): object}, extra=vol.ALLOW_EXTRA),
+        vol.Schema({vol.Required("every"): object}, extra=vol.ALLOW_EXTRA),
+        vol.Schema({vol.Required("at"): object}, extra=vol.ALLOW_EXTRA),
+        msg="a schedule trigger needs one of cron, every or at",
+    ),
+)
+
+
+def next_fire(config: dict[str, Any], now: float) -> float:
+    """The next time (epoch seconds) a schedule trigger fires after now."""
+    if "every" in config:
+        return now + config["every"]
+    if "cron" in config:
+        if not croniter.is_valid(config["cron"]):
+            raise ValueError(f"invalid cron expression {config['cron']!r}")
+        return float(croniter(config["cron"], datetime.fromtimestamp(now)).get_next(float))
+    today = datetime.fromtimestamp(now)
+    candidates = []
+    for at in config["at"]:
+        when = datetime.combine(today.date(), dtime(at.hour, at.minute, at.second)).timestamp()
+        candidates.append(when if when > now else when + 86400)
+    return min(candidates)
+
+
+def _attach_schedule(config: dict[str, Any], automation: Any, engine: Any) -> Callable[[], None]:
+    index = config["_index"]
+
+    async def loop() -> None:
+        while True:
+            now = time.time()
+            fire_at = next_fire(config, now)
+            await asyncio.sleep(max(0.0, fire_at - now))
+            engine.trigger(automation, {"trigger": "schedule", "idx": index, "time": time.time()})
+
+    task = engine.gateway.create_background_task(loop(), f"schedule {automation.id}")
+    return task.cancel
+
+
+def _attach_startup(config: dict[str, Any], automation: Any, engine: Any) -> Callable[[], None]:
+    index = config["_index"]
+    return engine.gateway.bus.listen_once(
+        "gateway_started",
+        lambda _event: engine.trigger(automation, {"trigger": "startup", "idx": index}),
+    )
+
+
+def builtin_trigger_types() -> dict[str, TriggerType]:
+    """The trigger types the core ships."""
+    return {
+        "message": TriggerType("message", MESSAGE_SCHEMA, _attach_message),
+        "event": TriggerType("event", EVENT_SCHEMA, _attach_event),
+        "schedule": TriggerType("schedule", SCHEDULE_SCHEMA, _attach_schedule),
+        "startup": TriggerType("startup", vol.Schema(_BASE), _attach_startup),
+    }

@@ -1,0 +1,45 @@
+"""Helpers shared by the CLI commands: --config, loading, printing errors."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import orjson
+
+from core.config import Config, load_config, resolve_config_dir
+from core.errors import ConfigError, ConfigErrors
+
+
+def add_config_arg(parser: argparse.ArgumentParser) -> None:
+    """Add --config DIR (default: $ROOST_CONFIG or ~/.roost)."""
+    parser.add_argument(
+        "--config", "-c", metavar="DIR", default=None,
+        help="configuration directory (default: $ROOST_CONFIG or ~/.roost)",
+    )
+
+
+def config_dir(args: argparse.Namespace) -> Path:
+    """The configuration directory chosen on the command line."""
+    return resolve_config_dir(getattr(args, "config", None))
+
+
+def load_or_exit(args: argparse.Namespace) -> Config:
+    """Load the configuration, or print located errors and exit 1."""
+    try:
+        return load_config(config_dir(args))
+    except ConfigErrors as err:
+        print_errors(err.errors)
+        raise SystemExit(1) from None
+
+
+def print_errors(errors: list[ConfigError]) -> None:
+    """One FILE:LINE: message line per error, on stderr."""
+    for error in errors:
+        print(str(error), file=sys.stderr)
+
+
+def print_json(value: object) -> None:
+    """Print JSON (indented) on stdout."""
+    sys.stdout.write(orjson.dumps(value, option=orjson.OPT_INDENT_2, default=str).decode() + "\n")

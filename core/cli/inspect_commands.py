@@ -1,0 +1,160 @@
+"""`roost check`, `roost integrations`, `roost blueprint test`, `roost trace`: look without running."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from core.automation.blueprint import load_blueprint
+from core.cli.common import add_config_arg, load_or_exit, print_errors, print_json
+from core.errors import ConfigError, ConfigErrors
+from core.gateway import Gateway
+from core.message import Message
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add check, integrations, blueprint and trace."""
+    check = sub.add_parser("check", help="validate configuration, manifests and blueprints")
+    add_config_arg(check)
+    check.set_defaults(func=cmd_check)
+
+    integrations = sub.add_parser("integrations", help="list integrations and whether they load")
+    add_config_arg(integrations)
+    integrations.add_argument("--json", action="store_true", help="print JSON")
+    integrations.set_defaults(func=cmd_integrations)
+
+    blueprint = sub.add_parser("blueprint", help="work with blueprints")
+    bsub = blueprint.add_subparsers(dest="blueprint_command", metavar="ACTION")
+    bsub.required = True
+    test = bsub.add_parser("test", help="dry run: which automations a message would start")
+    add_config_arg(test)
+    test.add_argument("--platform", required=True, help="platform of the pretend message, e.g. telegram")
+    test.add_argument("--text", required=True, help="text of the pretend message")
+    test.add_argument("--sender", default="tester", help="sender id (default: tester)")
+    test.add_argument("--chat", default="test", help="chat id (default: test)")
+    test.add_argument("--json", action="store_true", help="print JSON")
+    test.set_defaults(func=cmd_blueprint_test)
+
+    trace = sub.add_parser("trace", help="show the latest automation runs")
+    add_config_arg(trace)
+    trace.add_argument("--limit", type=int, default=10, help="how many runs (default: 10)")
+    trace.add_argument("--automation", help="only runs of this automation id")
+    trace.add_argument("--json", action="store_true", help="print JSON")
+    trace.set_defaults(func=cmd_trace)
+
+
+def prepared_gateway(args: argparse.Namespace) -> Gateway:
+    """A gateway with integrations imported and automations compiled, nothing started."""
+    gateway = Gateway(load_or_exit(args))
+    gateway.prepare()
+    return gateway
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Validate everything; exit 1 with FILE:LINE: message lines when something is wrong."""
+    gateway = prepared_gateway(args)
+    errors = list(gateway.config_errors)
+    for folder in gateway.config.blueprint_search():
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*.yaml")):
+            try:
+                load_blueprint(path)
+            except ConfigErrors as err:
+                errors.extend(err.errors)
+            except ConfigError as err:
+                errors.append(err)
+    if errors:
+        print_errors(_unique(errors))
+        return 1
+    print(
+        f"Configuration OK: {len(gateway.integrations)} integrations, "
+        f"{len(gateway.engine.automations)} automations ({gateway.config.file})"
+    )
+    return 0
+
+
+def _unique(errors: list[ConfigError]) -> list[ConfigError]:
+    seen: set[str] = set()
+    unique = []
+    for error in errors:
+        if str(error) not in seen:
+            seen.add(str(error))
+            unique.append(error)
+    return unique
+
+
+def cmd_integrations(args: argparse.Namespace) -> int:
+    """Every integration found, where from, and whether it loads with this configuration."""
+    gateway = prepared_gateway(args)
+    rows = []
+    for domain, manifest in sorted(gateway.discovery.integrations.items()):
+        state = gateway.integrations.get(domain)
+        if state is None:
+            status = "not configured"
+        elif state.status == "pending":
+            status = "loads"
+        else:
+            status = f"{state.status}: {state.reason}" if state.reason else state.status
+        rows.append({
+            "domain": domain, "name": manifest.name, "version": manifest.version or "",
+            "kind": manifest.kind, "source": manifest.source, "path": str(manifest.path), "status": status,
+        })
+    if args.json:
+        print_json(rows)
+        return 0
+    width = max((len(r["domain"]) for r in rows), default=6)
+    for r in rows:
+        print(f"{r['domain']:<{width}}  {r['version'] or '-':<8} {r['source']:<8} {r['kind']:<10} {r['status']}  ({r['name']})")
+    return 0
+
+
+def cmd_blueprint_test(args: argparse.Namespace) -> int:
+    """Dry run a message through the automations; no side effects."""
+    gateway = prepared_gateway(args)
+    if gateway.config_errors:
+        print_errors(gateway.config_errors)
+    gateway.engine.attach(kinds=("message",))
+    message = Message.create(args.platform, args.chat, args.sender, args.text, bot_names=gateway.bot_names)
+    report = gateway.engine.dry_run(message)
+    if args.json:
+        print_json({"message": message.as_dict(), "matches": report})
+        return 0
+    if not report:
+        print("No automation matches this message.")
+        return 0
+    for item in report:
+        verdict = "would run" if item["would_run"] else "conditions fail"
+        print(f"{item['automation']} ({item['alias']}): trigger {item['trigger']} matches; {verdict}")
+        for cond in item["conditions"]:
+            print(f"  condition {cond['condition']}: {'pass' if cond['passed'] else 'FAIL'}")
+        for action in item["actions"]:
+            print(f"  action {action}")
+    return 0
+
+
+def cmd_trace(args: argparse.Namespace) -> int:
+    """The latest runs from the store."""
+    from core.tracelog import read_traces
+
+    traces = read_traces(Path(load_or_exit(args).config_dir), limit=args.limit, automation_id=args.automation)
+    if args.json:
+        print_json(traces)
+        return 0
+    if not traces:
+        print("No runs recorded yet.")
+        return 0
+    for t in traces:
+        when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(t["started"]))
+        took = f"{(t['finished'] - t['started']) * 1000:.0f} ms" if t.get("finished") else "-"
+        print(f"{when}  {t['automation_id']}  {t['status']}  {took}  run {t['run_id'][:8]}")
+        for cond in t.get("conditions", []):
+            print(f"    condition {cond['condition']}: {'pass' if cond['passed'] else 'FAIL'}")
+        for step in t.get("steps", []):
+            outcome = f"error: {step['error']}" if step.get("error") else f"-> {step.get('result')!r}"
+            print(f"    {step['path']} {step['action']} ({step['duration'] * 1000:.1f} ms) {outcome}")
+        if t.get("error"):
+            print(f"    {t['error']}")
+    return 0

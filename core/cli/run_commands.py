@@ -1,0 +1,84 @@
+"""`roost run`, `roost chat` and `roost init`: start the gateway, or make a configuration."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import shutil
+import signal
+import sys
+from pathlib import Path
+
+from core.cli.common import add_config_arg, config_dir, load_or_exit
+from core.config import CONFIG_FILE, Config
+from core.gateway import Gateway
+from core.logs import ScrubFilter, setup_logging
+from core.yaml_loader import NodeDict
+
+EXAMPLE_DIR = Path(__file__).resolve().parents[2] / "config.example"
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add run, chat and init."""
+    run = sub.add_parser("run", help="start the gateway with a configuration")
+    add_config_arg(run)
+    run.set_defaults(func=cmd_run)
+
+    chat = sub.add_parser("chat", help="run with the console channel in the foreground")
+    add_config_arg(chat)
+    chat.add_argument("--log-level", default="warning", help="log level on stderr (default: warning)")
+    chat.set_defaults(func=cmd_chat)
+
+    init = sub.add_parser("init", help="create a configuration directory from the example")
+    init.add_argument("directory", help="where to create it (must not hold a configuration yet)")
+    init.set_defaults(func=cmd_init)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Start the gateway until SIGINT or SIGTERM."""
+    config = load_or_exit(args)
+    return asyncio.run(serve(config, chat=False, log_level=config.core["log_level"]))
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    """Start the gateway with the console in the foreground; stop at end of input."""
+    config = load_or_exit(args)
+    if "console" not in config.raw:
+        config.raw["console"] = NodeDict()
+    return asyncio.run(serve(config, chat=True, log_level=args.log_level))
+
+
+async def serve(config: Config, *, chat: bool, log_level: str) -> int:
+    """Run a gateway until it is asked to stop."""
+    gateway = Gateway(config)
+    gateway.foreground_chat = chat
+    handler = setup_logging(log_level)
+    handler.addFilter(ScrubFilter(gateway.scrub))
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(signum, gateway.request_stop)
+        except (NotImplementedError, RuntimeError):  # not the main thread, or no signals here
+            pass
+    await gateway.start()
+    await gateway.wait_stopped()
+    return 0
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    """Copy config.example into a new configuration directory."""
+    target = Path(args.directory).expanduser().resolve()
+    if (target / CONFIG_FILE).exists():
+        print(f"{target / CONFIG_FILE} already exists; not overwriting it", file=sys.stderr)
+        return 1
+    if not EXAMPLE_DIR.is_dir():
+        print(f"the example configuration is missing ({EXAMPLE_DIR})", file=sys.stderr)
+        return 1
+    shutil.copytree(EXAMPLE_DIR, target, dirs_exist_ok=True)
+    print(f"Created a configuration in {target}. Start it with: roost run --config {target}")
+    return 0
+
+
+def default_config_dir(args: argparse.Namespace) -> Path:
+    """The directory `roost run` would use."""
+    return config_dir(args)

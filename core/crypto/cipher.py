@@ -1,0 +1,218 @@
+"""Per-value encryption for the store: AES-256-GCM bound to table, row and column.
+
+Blob layout (33 bytes of overhead):
+
+    1 byte   format version (1)
+    4 bytes  key id, big-endian (which data key of the ring)
+    12 bytes nonce, random per value
+    n + 16   ciphertext and GCM tag
+
+The associated data is b"roost/v1/<table>/<row>/<column>", so a ciphertext copied to another
+row or column fails authentication. Table and column names may not contain "/", which keeps
+that string unambiguous whatever the row id holds. The version byte and key id sit at the
+start so SQL can find values that still need re-encrypting after a rotation:
+`WHERE substr(col, 1, 5) != ?` with `cipher.current_prefix`.
+
+Random 96-bit nonces keep the chance of a repeat negligible up to about 2^32 values per
+data key (NIST SP 800-38D); rotate the key well before that (years at home-gateway rates).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Protocol, runtime_checkable
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from core.crypto.errors import DecryptError
+from core.crypto.keyfile import KeyRing
+
+FORMAT_VERSION = 1
+HEADER_BYTES = 5
+NONCE_BYTES = 12
+TAG_BYTES = 16
+OVERHEAD = HEADER_BYTES + NONCE_BYTES + TAG_BYTES
+_AAD_ROOT = b"roost/v1/"
+_BYTES_LIKE = (bytes, bytearray, memoryview)
+
+
+@runtime_checkable
+class ValueCipher(Protocol):
+    """What the store needs: encrypt and decrypt one value at a (table, row, column)."""
+
+    enabled: bool
+
+    def encrypt(self, plaintext: bytes, *, table: str, row: str | int, column: str) -> bytes:
+        """Encrypt one value for its place."""
+
+    def decrypt(self, blob: bytes, *, table: str, row: str | int, column: str) -> bytes:
+        """Decrypt one value read from its place."""
+
+    def encrypt_text(self, text: str, *, table: str, row: str | int, column: str) -> bytes:
+        """Encrypt one text value for its place."""
+
+    def decrypt_text(self, blob: bytes, *, table: str, row: str | int, column: str) -> str:
+        """Decrypt one text value read from its place."""
+
+    def needs_rotation(self, blob: bytes) -> bool:
+        """Whether this value should be re-encrypted under the current key."""
+
+
+def key_id_of(blob: bytes) -> int | None:
+    """The key id written in a ciphertext, or None if it is no version-1 ciphertext."""
+    if not isinstance(blob, _BYTES_LIKE) or len(blob) < OVERHEAD or blob[0] != FORMAT_VERSION:
+        return None
+    return int.from_bytes(blob[1:HEADER_BYTES], "big")
+
+
+class Cipher:
+    """AES-256-GCM with the key ring's current key; older keys of the ring still decrypt."""
+
+    enabled = True
+
+    def __init__(self, keyring: KeyRing) -> None:
+        self._ring = keyring
+        self._aad_parts: dict[tuple[str, str], tuple[bytes, bytes]] = {}
+        self._state = self._load()
+
+    def _load(self) -> tuple[int, bytes, AESGCM, dict[int, AESGCM]]:
+        """Build one AESGCM per key (reused for every value) and the current header."""
+        ring = self._ring
+        generation, current = ring.generation, ring.current_id
+        aeads = {kid: AESGCM(ring.key(kid)) for kid in ring.key_ids}
+        prefix = bytes((FORMAT_VERSION,)) + current.to_bytes(4, "big")
+        return generation, prefix, aeads[current], aeads
+
+    def _current(self) -> tuple[int, bytes, AESGCM, dict[int, AESGCM]]:
+        """The state for the ring's current generation (rebuilt after rotate or retire)."""
+        state = self._state
+        if state[0] != self._ring.generation:
+            state = self._state = self._load()
+        return state
+
+    @property
+    def current_key_id(self) -> int:
+        """The id of the key new values are encrypted with."""
+        return int.from_bytes(self._current()[1][1:], "big")
+
+    @property
+    def current_prefix(self) -> bytes:
+        """The 5 leading bytes (version, key id) of every value under the current key."""
+        return self._current()[1]
+
+    def _aad(self, table: str, row: str | int, column: str) -> bytes:
+        """The associated data b"roost/v1/<table>/<row>/<column>"."""
+        parts = self._aad_parts.get((table, column))
+        if parts is None:
+            for name, what in ((table, "table"), (column, "column")):
+                if not isinstance(name, str) or not name or "/" in name:
+                    raise ValueError(
+                        f"{what} name must be a non-empty string without '/': {name!r}"
+                    )
+            parts = (_AAD_ROOT + table.encode() + b"/", b"/" + column.encode())
+            self._aad_parts[(table, column)] = parts
+        row_bytes = b"%d" % row if type(row) is int else str(row).encode()
+        return parts[0] + row_bytes + parts[1]
+
+    def encrypt(self, plaintext: bytes, *, table: str, row: str | int, column: str) -> bytes:
+        """Encrypt `plaintext` for (table, row, column) under the current key."""
+        _, prefix, aead, _ = self._current()
+        nonce = os.urandom(NONCE_BYTES)
+        return prefix + nonce + aead.encrypt(nonce, plaintext, self._aad(table, row, column))
+
+    def decrypt(self, blob: bytes, *, table: str, row: str | int, column: str) -> bytes:
+        """Decrypt a value read from (table, row, column); DecryptError names them on failure."""
+        where = {"table": table, "row": row, "column": column}
+        if not isinstance(blob, _BYTES_LIKE):
+            raise DecryptError(f"is not a ciphertext (got {type(blob).__name__})", **where)
+        if len(blob) < OVERHEAD:
+            raise DecryptError(
+                f"is truncated: {len(blob)} bytes, a ciphertext has at least {OVERHEAD}", **where
+            )
+        if blob[0] != FORMAT_VERSION:
+            raise DecryptError(
+                f"has unknown format version {blob[0]} (expected {FORMAT_VERSION}): "
+                "corrupt, or written by a newer Roost",
+                **where,
+            )
+        key_id = int.from_bytes(blob[1:HEADER_BYTES], "big")
+        aead = self._current()[3].get(key_id)
+        if aead is None:
+            raise DecryptError(
+                f"was encrypted with key {key_id}, which is not in the key ring "
+                "(corrupt, retired too early, or from another key file)",
+                **where,
+            )
+        try:
+            return aead.decrypt(
+                blob[HEADER_BYTES : HEADER_BYTES + NONCE_BYTES],
+                blob[HEADER_BYTES + NONCE_BYTES :],
+                self._aad(table, row, column),
+            )
+        except InvalidTag:
+            raise DecryptError("failed authentication: tampered or moved", **where) from None
+
+    def encrypt_text(self, text: str, *, table: str, row: str | int, column: str) -> bytes:
+        """Encrypt a str (UTF-8; lone surrogates survive the round trip)."""
+        return self.encrypt(
+            text.encode("utf-8", "surrogatepass"), table=table, row=row, column=column
+        )
+
+    def decrypt_text(self, blob: bytes, *, table: str, row: str | int, column: str) -> str:
+        """Decrypt a value written by `encrypt_text`."""
+        data = self.decrypt(blob, table=table, row=row, column=column)
+        return _decode(data, table, row, column)
+
+    def needs_rotation(self, blob: bytes) -> bool:
+        """True unless `blob` is a ciphertext under the current key (malformed blobs: True)."""
+        if not isinstance(blob, _BYTES_LIKE):
+            return True
+        return bytes(blob[:HEADER_BYTES]) != self._current()[1]
+
+
+class NullCipher:
+    """Encryption off: values are stored as plaintext (for benchmarks and comparisons)."""
+
+    enabled = False
+
+    def encrypt(self, plaintext: bytes, *, table: str, row: str | int, column: str) -> bytes:
+        """Return the plaintext unchanged (as bytes)."""
+        return bytes(plaintext)
+
+    def decrypt(self, blob: bytes, *, table: str, row: str | int, column: str) -> bytes:
+        """Return the stored bytes unchanged."""
+        if not isinstance(blob, _BYTES_LIKE):
+            raise DecryptError(
+                f"is not a stored value (got {type(blob).__name__})",
+                table=table,
+                row=row,
+                column=column,
+            )
+        return bytes(blob)
+
+    def encrypt_text(self, text: str, *, table: str, row: str | int, column: str) -> bytes:
+        """Return the text as UTF-8 bytes."""
+        return text.encode("utf-8", "surrogatepass")
+
+    def decrypt_text(self, blob: bytes, *, table: str, row: str | int, column: str) -> str:
+        """Return the stored UTF-8 bytes as text."""
+        return _decode(self.decrypt(blob, table=table, row=row, column=column), table, row, column)
+
+    def needs_rotation(self, blob: bytes) -> bool:
+        """Never: there is no key to rotate."""
+        return False
+
+
+def _decode(data: bytes, table: str, row: str | int, column: str) -> str:
+    """UTF-8 text of a decrypted value; DecryptError if it is not text."""
+    try:
+        return data.decode("utf-8", "surrogatepass")
+    except UnicodeDecodeError as err:
+        raise DecryptError(
+            f"is not UTF-8 text ({err.reason} at byte {err.start}): stored as bytes, or "
+            "written with encryption on/off different from now",
+            table=table,
+            row=row,
+            column=column,
+        ) from None

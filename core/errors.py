@@ -1,0 +1,56 @@
+"""Errors a person can act on: what went wrong, where, and what was expected."""
+
+from __future__ import annotations
+
+
+class RoostError(Exception):
+    """Base class for every error Roost raises on purpose."""
+
+
+class ConfigError(RoostError):
+    """A configuration problem, located by file, line and key path."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        line: int | None = None,
+        path: tuple[str | int, ...] = (),
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.file = file
+        self.line = line
+        self.path = tuple(path)
+
+    def __str__(self) -> str:
+        where = self.file or "<config>"
+        if self.line is not None:
+            where = f"{where}:{self.line}"
+        key = ".".join(str(p) for p in self.path)
+        return f"{where}: {key + ': ' if key else ''}{self.message}"
+
+
+class TransientError(RoostError):
+    """A failure worth retrying later (network down, rate limited, server busy)."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class PermanentError(RoostError):
+    """A failure that retrying cannot fix (bad request, forbidden, unknown chat)."""
+
+
+class ModelError(RoostError):
+    """A model backend could not answer this request (missing file, prompt too long, ...)."""
+
+
+class ConfigErrors(RoostError):
+    """Several configuration problems found in one pass (for `roost check`)."""
+
+    def __init__(self, errors: list[ConfigError]) -> None:
+        super().__init__("\n".join(str(e) for e in errors))
+        self.errors = errors

@@ -1,0 +1,291 @@
+"""The Gateway: the object every integration receives — bus, config, registries, lifecycle."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Coroutine
+from pathlib import Path
+from typing import Any
+
+import pluggy
+
+from core import hookspecs
+from core.automation import builtin_types
+from core.automation.engine import AutomationEngine
+from core.bus import EventBus
+from core.channel import Channel
+from core.config import Config
+from core.errors import ConfigError, ConfigErrors
+from core.loader import Discovery, config_schema, discover, import_integration, resolve_order
+from core.message import Message
+from core.model import ModelBackend
+from core.sanitizer import Sanitizer
+from core.setup import IntegrationState, await_me_maybe, setup_all
+from core.validation import validate
+
+_LOGGER = logging.getLogger(__name__)
+
+ActionHandler = Callable[[Any, dict[str, Any]], Awaitable[Any]]
+
+
+class Gateway:
+    """One running Roost: integrations plug in here, messages enter through ingest()."""
+
+    def __init__(self, config: Config, *, discovery: Discovery | None = None) -> None:
+        self.config = config
+        self.config_dir: Path = config.config_dir
+        self.bus = EventBus()
+        self.data: dict[str, Any] = {}
+        self.channels: dict[str, Channel] = {}
+        self.models: dict[str, ModelBackend] = {}
+        self.sanitizers: list[Sanitizer] = []
+        self.actions: dict[str, ActionHandler] = {}
+        self.integrations: dict[str, IntegrationState] = {}
+        self.config_errors: list[ConfigError] = []
+        self.discovery = discovery or discover(config.config_dir)
+        self.plugins = pluggy.PluginManager(hookspecs.PROJECT)
+        self.plugins.add_hookspecs(hookspecs)
+        self.engine = AutomationEngine(self)
+        self.bot_names: tuple[str, ...] = tuple(config.core.get("bot_names", ("roost",)))
+        self.foreground_chat = False
+        self.network_online = True
+        self.state = "created"
+        self._background: set[asyncio.Task[Any]] = set()
+        self._stopped = asyncio.Event()
+        self._running = asyncio.Event()
+        self._scrubbers: list[Callable[[str], str]] = []
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._order: list[Any] = []
+
+    # -- lifecycle ---------------------------------------------------------------------
+
+    @property
+    def loop(self) -> asyncio.AbstractEventLoop:
+        """The event loop the gateway runs on."""
+        if self._loop is None:
+            self._loop = asyncio.get_running_loop()
+        return self._loop
+
+    def prepare(self) -> list[Any]:
+        """Import configured integrations, validate their config, compile automations (no setup)."""
+        if self.state != "created":
+            return self._order
+        self.state = "prepared"
+        self.config_errors.extend(self.discovery.errors)
+        self.plugins.register(builtin_types, name="core")
+        self._order = self._load_integrations()
+        self.plugins.check_pending()
+        self._collect_types()
+        self.config_errors.extend(
+            self.engine.load(self.config.automations, self.config.blueprint_search())
+        )
+        return self._order
+
+    async def start(self) -> None:
+        """Load configured integrations and automations, set everything up, start triggers."""
+        self._loop = asyncio.get_running_loop()
+        order = self.prepare()
+        self.state = "starting"
+        for error in self.config_errors:
+            _LOGGER.error("Configuration: %s", error)
+        core = self.config.core
+        await setup_all(self, order, core.get("setup_warn_after", 10.0), core.get("setup_timeout", 60.0))
+        self.engine.attach()
+        self.state = "running"
+        self._running.set()
+        self.bus.fire("gateway_started", {})
+        loaded = [d for d, s in self.integrations.items() if s.status == "loaded"]
+        _LOGGER.info(
+            "Roost started: %d integrations (%s), %d automations",
+            len(loaded), ", ".join(loaded) or "none", len(self.engine.automations),
+        )
+
+    def _load_integrations(self) -> list[Any]:
+        available = self.discovery.integrations
+        wanted = []
+        for domain in self.config.integration_domains():
+            if domain in available:
+                wanted.append(domain)
+            else:
+                file, line = self.config.locate(domain)
+                self.config_errors.append(ConfigError(
+                    f"unknown section '{domain}': no integration of that name "
+                    f"(available: {', '.join(sorted(available)) or 'none'})", file=file, line=line,
+                ))
+        order, problems = resolve_order(wanted, available)
+        for domain, reason in problems.items():
+            manifest = available.get(domain)
+            if manifest is not None:
+                self.integrations[domain] = IntegrationState(manifest, "skipped", reason)
+            file, line = self.config.locate(domain)
+            self.config_errors.append(ConfigError(f"integration '{domain}': {reason}", file=file, line=line))
+        ready = []
+        for manifest in order:
+            state = IntegrationState(manifest)
+            self.integrations[manifest.domain] = state
+            if any(self.integrations.get(dep, state).status in ("failed", "skipped")
+                   for dep in manifest.dependencies):
+                state.status, state.reason = "skipped", "a dependency failed to load"
+                continue
+            try:
+                module = import_integration(manifest)
+                schema = config_schema(module)
+                section = self.config.section(manifest.domain)
+                state.config = (
+                    validate(schema, section, path=(manifest.domain,), file=str(self.config.file))
+                    if schema is not None else section
+                )
+                self.plugins.register(module, name=manifest.domain)
+            except ConfigErrors as err:
+                state.status, state.reason = "failed", "invalid configuration"
+                self.config_errors.extend(err.errors)
+                continue
+            except Exception as err:
+                state.status, state.reason = "failed", f"import failed: {type(err).__name__}: {err}"
+                _LOGGER.exception("Importing integration %s failed", manifest.domain)
+                continue
+            ready.append(manifest)
+        return ready
+
+    def _collect_types(self) -> None:
+        compiler = self.engine.compiler
+        for registry, hook in (
+            ("triggers", self.plugins.hook.roost_trigger_types),
+            ("conditions", self.plugins.hook.roost_condition_types),
+            ("actions", self.plugins.hook.roost_action_types),
+        ):
+            for impl in hook.get_hookimpls():
+                try:
+                    types = impl.function()
+                    if types:
+                        compiler.add_types(registry, types, source=impl.plugin_name)
+                except ConfigError as err:
+                    self.config_errors.append(err)
+
+    def call_hook(self, domain: str, name: str, **kwargs: Any) -> Any:
+        """Call one integration's implementation of a hook (None when it has none)."""
+        plugin = self.plugins.get_plugin(domain)
+        if plugin is None:
+            return None
+        others = [p for p in self.plugins.get_plugins() if p is not plugin]
+        caller = self.plugins.subset_hook_caller(name, remove_plugins=others)
+        results = caller(**kwargs)
+        return results[0] if results else None
+
+    async def stop(self) -> None:
+        """Stop gracefully: no new runs, finish running ones up to a timeout, stop integrations."""
+        if self.state in ("stopping", "stopped"):
+            await self._stopped.wait()
+            return
+        self.state = "stopping"
+        self._running.set()  # release ingest calls that waited for a start that never came
+        self.bus.fire("gateway_stopping", {})
+        self.engine.detach()
+        timeout = self.config.core.get("stop_timeout", 10.0)
+        if not await self.engine.drain(timeout):
+            _LOGGER.warning("Some automations were still running after %.0f s and were cancelled", timeout)
+        await self.bus.drain()
+        for domain in reversed([d for d, s in self.integrations.items() if s.status == "loaded"]):
+            try:
+                await await_me_maybe(self.call_hook(domain, "roost_stop", gateway=self))
+            except Exception:
+                _LOGGER.exception("Stopping integration %s failed", domain)
+        for task in list(self._background):
+            task.cancel()
+        await asyncio.gather(*self._background, return_exceptions=True)
+        for model in list(self.models.values()):
+            try:
+                await model.close()
+            except Exception:
+                _LOGGER.exception("Closing model %s failed", model.name)
+        self.state = "stopped"
+        self._stopped.set()
+        _LOGGER.info("Roost stopped")
+
+    def request_stop(self) -> None:
+        """Ask the gateway to stop soon (from a signal handler or a channel)."""
+        if self.state == "running":
+            self.create_background_task(self.stop(), "stop", keep=False)
+
+    async def wait_stopped(self) -> None:
+        """Wait until stop() has finished."""
+        await self._stopped.wait()
+
+    def create_background_task(
+        self, coro: Coroutine[Any, Any, Any], name: str, *, keep: bool = True
+    ) -> asyncio.Task[Any]:
+        """Start a task the gateway cancels on stop (keep=False: let it run through stop)."""
+        task = self.loop.create_task(coro, name=name)
+        if keep:
+            self._background.add(task)
+            task.add_done_callback(self._background.discard)
+        return task
+
+    # -- registries --------------------------------------------------------------------
+
+    def register_channel(self, channel: Channel) -> None:
+        """Make a channel available for sending under its platform name."""
+        if channel.platform in self.channels:
+            raise ConfigError(f"a channel for platform '{channel.platform}' is already registered")
+        self.channels[channel.platform] = channel
+
+    def register_model(self, model: ModelBackend) -> None:
+        """Make a model available to generate actions by its name."""
+        if model.name in self.models:
+            raise ConfigError(f"a model named '{model.name}' is already registered")
+        self.models[model.name] = model
+
+    def register_sanitizer(self, sanitizer: Sanitizer) -> None:
+        """Add a sanitizer to the model path and the log filter."""
+        self.sanitizers.append(sanitizer)
+        self._scrubbers.append(sanitizer.scrub)
+
+    def register_action(self, name: str, handler: ActionHandler) -> None:
+        """Register an action callable from blueprints as `call: name` (domain.action)."""
+        if name in self.actions:
+            raise ConfigError(f"action '{name}' is already registered")
+        self.actions[name] = handler
+
+    def scrub(self, text: str) -> str:
+        """Mask sensitive data for logs and traces with every registered sanitizer."""
+        for scrubber in self._scrubbers:
+            text = scrubber(text)
+        return text
+
+    # -- the way a message travels ---------------------------------------------------
+
+    async def ingest(self, message: Message) -> bool:
+        """The single door for inbound messages; returns False when it was not accepted."""
+        if self.state in ("created", "prepared", "starting"):
+            await self._running.wait()  # channels may start before the automations are attached
+        if self.state != "running":
+            _LOGGER.warning("Message from %s refused: gateway is %s", message.platform, self.state)
+            return False
+        self.bus.fire("message_received", {"message": message, "platform": message.platform,
+                                           "chat_id": message.chat_id})
+        self.engine.handle_message(message)
+        return True
+
+    async def send(
+        self, platform: str, chat_id: str, text: str, *, reply_to: str | None = None,
+        idempotency_key: str | None = None, priority: int = 0,
+    ) -> str:
+        """Send text to a chat through its channel; returns the platform's message id."""
+        channel = self.channels.get(platform)
+        if channel is None:
+            raise ConfigError(f"no channel for platform '{platform}' is set up")
+        message_id = await channel.send(
+            chat_id, text, reply_to=reply_to, idempotency_key=idempotency_key or "",
+        )
+        self.bus.fire("message_sent", {"platform": platform, "chat_id": chat_id, "message_id": message_id})
+        return message_id
+
+    async def wait_idle(self, settle: float = 0.05) -> None:
+        """Wait until no automation runs and no listener work is pending."""
+        while True:
+            await self.bus.drain()
+            await self.engine.drain(timeout=None)
+            await asyncio.sleep(settle)
+            if not self.engine.busy and not self.bus.busy:
+                return

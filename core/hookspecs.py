@@ -1,0 +1,52 @@
+"""The hooks an integration can implement; each is called with keyword arguments.
+
+pluggy is synchronous: a hook may return an awaitable, and the core awaits it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pluggy
+
+PROJECT = "roost"
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+@hookspec
+def roost_setup(gateway: Any, config: Mapping[str, Any]) -> Any:
+    """Set the integration up with its validated config section; may return an awaitable.
+
+    Called once per integration, after its dependencies were set up. Register channels,
+    models, sanitizers and actions on the gateway here. Raising marks the integration failed.
+    """
+
+
+@hookspec
+def roost_stop(gateway: Any) -> Any:
+    """Stop the integration (close connections, finish work); may return an awaitable.
+
+    Called once per integration that was set up, in reverse setup order.
+    """
+
+
+@hookspec
+def roost_trigger_types() -> Mapping[str, Any]:
+    """Return trigger types this integration adds, by name (see core.automation.triggers)."""
+
+
+@hookspec
+def roost_condition_types() -> Mapping[str, Any]:
+    """Return condition types this integration adds, by name (see core.automation.conditions)."""
+
+
+@hookspec
+def roost_action_types() -> Mapping[str, Any]:
+    """Return blueprint action types this integration adds, by name (see core.automation.actions)."""
+
+
+@hookspec
+def roost_recognizers() -> list[Any]:
+    """Return extra PII recognizers for sanitizers that accept them."""

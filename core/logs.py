@@ -1,0 +1,46 @@
+"""Logging a person can read, with every line passed through the sanitizers first."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable
+
+FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
+DATE_FORMAT = "%Y-%m-%d %H:%M:%S"
+
+
+class ScrubFilter(logging.Filter):
+    """Rewrites each record's message through a scrub function (PII never reaches a log)."""
+
+    def __init__(self, scrub: Callable[[str], str]) -> None:
+        super().__init__()
+        self.scrub = scrub
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Format the message, scrub it, and drop the arguments."""
+        try:
+            message = record.getMessage()
+        except Exception:  # a broken format string: keep the raw template
+            message = str(record.msg)
+        record.msg = self.scrub(message)
+        record.args = ()
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.scrub(logging.Formatter().formatException(record.exc_info))
+        return True
+
+
+def setup_logging(level: str = "info", *, stream: object = None) -> logging.Handler:
+    """Send logs to stderr in a readable format; returns the handler for adding filters."""
+    handler = logging.StreamHandler(stream or sys.stderr)  # type: ignore[arg-type]
+    handler.setFormatter(logging.Formatter(FORMAT, DATE_FORMAT))
+    root = logging.getLogger()
+    for old in list(root.handlers):
+        if getattr(old, "_roost", False):
+            root.removeHandler(old)
+    handler._roost = True  # type: ignore[attr-defined]
+    root.addHandler(handler)
+    root.setLevel(getattr(logging, level.upper(), logging.INFO))
+    for noisy in ("aiosqlite", "asyncio"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    return handler

@@ -1,0 +1,37 @@
+"""The sanitizer contract: replace sensitive text before a model sees it, restore it after."""
+
+from __future__ import annotations
+
+from typing import Protocol, runtime_checkable
+
+
+@runtime_checkable
+class Restorer(Protocol):
+    """Restores replaced values in a stream of text chunks, also when a token is split."""
+
+    def feed(self, chunk: str) -> str:
+        """Take the next chunk; return the text that is safe to emit now."""
+        ...
+
+    def flush(self) -> str:
+        """Return whatever is still held back at the end of the stream."""
+        ...
+
+
+@runtime_checkable
+class Sanitizer(Protocol):
+    """Replaces sensitive spans in text, scoped to a conversation, and undoes it."""
+
+    name: str
+
+    async def sanitize(self, text: str, scope: str) -> str:
+        """Return text with sensitive spans replaced; scope keys the reversible map (a chat)."""
+        ...
+
+    async def restorer(self, scope: str) -> Restorer:
+        """Return a streaming restorer for model output in this scope."""
+        ...
+
+    def scrub(self, text: str) -> str:
+        """Irreversibly mask sensitive spans (for logs and traces); synchronous and fast."""
+        ...

@@ -1,0 +1,54 @@
+"""Errors the store raises: each says which table, which row, and what to do about it."""
+
+from __future__ import annotations
+
+from core.errors import RoostError
+
+
+class StoreError(RoostError):
+    """Base class for store errors."""
+
+
+class RowDecryptError(StoreError):
+    """One row's encrypted column failed to decrypt (tampered, moved, or another key).
+
+    Only this row is affected: single-row getters raise it, list methods skip the row and
+    report it through ``Database.report_row_error`` (logged, kept in ``Database.row_errors``).
+    """
+
+    def __init__(self, table: str, row: str | int, column: str, cause: BaseException | None = None):
+        self.table = table
+        self.row = row
+        self.column = column
+        self.cause = cause
+        reason = f" ({type(cause).__name__}: {cause})" if cause is not None and str(cause) else ""
+        super().__init__(
+            f"{table} row {row!r}, column {column!r}: the stored ciphertext failed to decrypt"
+            f"{reason}. It was changed on disk, copied from another row, or written with a key"
+            " this device does not have; the row is left untouched and can be removed"
+            " (or restored from a backup) without affecting any other row."
+        )
+
+
+class SchemaVersionError(StoreError):
+    """The database was written by a newer Roost than this one (unknown schema version)."""
+
+
+class RowNotFoundError(StoreError, KeyError):
+    """No row with the given id exists in the table."""
+
+    def __init__(self, table: str, row: str | int) -> None:
+        self.table = table
+        self.row = row
+        super().__init__(f"{table} has no row with id {row!r}")
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class StoreClosedError(StoreError):
+    """The store was closed; no more reads or writes are accepted."""
+
+
+class WriteAbortedError(StoreError):
+    """A whole commit group failed (commit error, disk full, lost transaction): nothing in it is durable."""

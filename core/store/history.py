@@ -1,0 +1,66 @@
+"""Conversation history per chat, for models: turns in order, content encrypted."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+
+from core.store.database import Database
+from core.store.errors import RowDecryptError
+from core.store.sealing import SealedColumns
+
+
+def _append(conn: sqlite3.Connection, row: int, chat_key: str, role: str, content: bytes, now: float) -> None:
+    conn.execute(
+        "INSERT INTO history(id, chat_key, role, content, created_at) VALUES (?, ?, ?, ?, ?)",
+        (row, chat_key, role, content, now),
+    )
+
+
+def _clear(conn: sqlite3.Connection, chat_key: str) -> int:
+    return conn.execute("DELETE FROM history WHERE chat_key = ?", (chat_key,)).rowcount
+
+
+def _trim(conn: sqlite3.Connection, chat_key: str, keep: int) -> int:
+    return conn.execute(
+        "DELETE FROM history WHERE chat_key = ? AND id < COALESCE((SELECT id FROM history"
+        " WHERE chat_key = ? ORDER BY id DESC LIMIT 1 OFFSET ?), 0)",
+        (chat_key, chat_key, max(keep, 1) - 1),
+    ).rowcount
+
+
+class History:
+    """Turns of each chat's conversation (role, content), oldest to newest."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._sealed = SealedColumns(db, "history")
+
+    async def append(self, chat_key: str, role: str, content: str) -> int:
+        """Add a turn durably; return its id."""
+        row = await self._db.ids.next("history")
+        sealed = self._sealed.seal_text(row, "content", content)
+        await self._db.write(_append, row, chat_key, role, sealed, time.time())
+        return row
+
+    async def recent(self, chat_key: str, limit: int) -> list[tuple[str, str]]:
+        """The last `limit` turns as (role, content), oldest first; damaged turns are skipped and reported."""
+        rows = await self._db.fetchall(
+            "SELECT id, role, content FROM history WHERE chat_key = ? ORDER BY id DESC LIMIT ?",
+            (chat_key, limit),
+        )
+        out: list[tuple[str, str]] = []
+        for row_id, role, content in reversed(rows):
+            try:
+                out.append((role, self._sealed.open_text(row_id, "content", content)))
+            except RowDecryptError as exc:
+                self._db.report_row_error(exc)
+        return out
+
+    async def trim(self, chat_key: str, keep: int) -> int:
+        """Delete all but the newest `keep` turns of a chat; return how many were deleted."""
+        return await self._db.write(_trim, chat_key, keep)
+
+    async def clear(self, chat_key: str) -> int:
+        """Forget a chat's conversation; return how many turns were deleted."""
+        return await self._db.write(_clear, chat_key)

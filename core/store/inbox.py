@@ -1,0 +1,119 @@
+"""The inbox: every inbound message, durable and deduplicated before anything acts on it."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+from core.store.database import Database
+from core.store.errors import RowDecryptError, RowNotFoundError
+from core.store.sealing import SealedColumns
+
+STATES = ("received", "dispatched", "done")
+"""received → dispatched (an automation run was queued) → done."""
+
+_COLUMNS = "id, platform, platform_msg_id, chat_id, sender, text, raw, received_at, state"
+_INSERT = (
+    "INSERT INTO inbox(id, platform, platform_msg_id, chat_id, sender, text, raw, received_at)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (platform, platform_msg_id) DO NOTHING"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class InboxEntry:
+    """One inbound message as stored (text and raw payload decrypted)."""
+
+    id: int
+    platform: str
+    platform_msg_id: str
+    chat_id: str
+    sender: str
+    text: str
+    raw: bytes
+    received_at: float
+    state: str
+
+
+def _insert(conn: sqlite3.Connection, params: tuple[Any, ...]) -> bool:
+    return conn.execute(_INSERT, params).rowcount == 1
+
+
+def _mark(conn: sqlite3.Connection, ids: list[int], state: str) -> int:
+    return conn.executemany("UPDATE inbox SET state = ? WHERE id = ?", [(state, i) for i in ids]).rowcount
+
+
+class Inbox:
+    """Inbound messages: add (dropping redeliveries), mark progress, list what is unfinished."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._sealed = SealedColumns(db, "inbox")
+
+    async def add(
+        self,
+        platform: str,
+        platform_msg_id: str,
+        chat_id: str,
+        sender: str,
+        text: str,
+        raw: bytes,
+        received_at: float,
+    ) -> InboxEntry | None:
+        """Store a message durably; return None if platform+platform_msg_id is already stored."""
+        row = await self._db.ids.next("inbox")
+        sealed = self._sealed
+        params = (
+            row, platform, str(platform_msg_id), str(chat_id), str(sender),
+            sealed.seal_text(row, "text", text), sealed.seal(row, "raw", raw), received_at,
+        )
+        if not await self._db.write(_insert, params):
+            return None
+        return InboxEntry(
+            row, platform, str(platform_msg_id), str(chat_id), str(sender), text, raw,
+            received_at, "received",
+        )
+
+    async def mark(self, id: int, state: str) -> None:
+        """Move a message to state (received, dispatched or done)."""
+        await self.mark_many([id], state)
+
+    async def mark_many(self, ids: list[int], state: str) -> None:
+        """Move several messages to state in one write; unknown ids raise RowNotFoundError."""
+        if state not in STATES:
+            raise ValueError(f"inbox state must be one of {', '.join(STATES)}, got {state!r}")
+        if not ids:
+            return
+        changed = await self._db.write(_mark, list(ids), state)
+        if changed != len(ids):
+            found = {r[0] for r in await self._db.fetchall(
+                f"SELECT id FROM inbox WHERE id IN ({','.join('?' * len(ids))})", ids)}
+            missing = next(i for i in ids if i not in found)
+            raise RowNotFoundError("inbox", missing)
+
+    async def get(self, id: int) -> InboxEntry | None:
+        """Return the message with this id (None if absent); RowDecryptError if it is damaged."""
+        row = await self._db.fetchone(f"SELECT {_COLUMNS} FROM inbox WHERE id = ?", (id,))
+        return None if row is None else self._entry(row)
+
+    async def pending(self, limit: int | None = None) -> list[InboxEntry]:
+        """Messages not yet done, oldest first; damaged rows are skipped and reported."""
+        rows = await self._db.fetchall(
+            f"SELECT {_COLUMNS} FROM inbox WHERE state != 'done' ORDER BY id LIMIT ?",
+            (-1 if limit is None else limit,),
+        )
+        out: list[InboxEntry] = []
+        for row in rows:
+            try:
+                out.append(self._entry(row))
+            except RowDecryptError as exc:
+                self._db.report_row_error(exc)
+        return out
+
+    def _entry(self, row: tuple[Any, ...]) -> InboxEntry:
+        sealed = self._sealed
+        return InboxEntry(
+            row[0], row[1], row[2], row[3], row[4],
+            sealed.open_text(row[0], "text", row[5]), sealed.open(row[0], "raw", row[6]),
+            row[7], row[8],
+        )

@@ -1,0 +1,198 @@
+"""The schema and its forward migrations.
+
+``MIGRATIONS[i]`` upgrades a database from version ``i`` to ``i + 1``; a migration is either
+a tuple of SQL statements or a function ``fn(conn)``. Opening a database applies the missing
+migrations in order, all in one transaction with the version bump (a failing migration leaves
+the file as it was). A database newer than the code is refused, unchanged.
+
+What is encrypted (BLOB columns written by ``SealedColumns``): message texts and raw payloads
+(inbox), task payloads and errors, outbox bodies and errors, dead-letter reasons, history
+content, trace data, vault data, integration state values. What is not: ids, timestamps,
+states, priorities, lanes, attempt counts, platform names, chat ids, senders and
+idempotency keys — the scheduler queries, orders and deduplicates by them. Senders and chat
+ids are platform identifiers (numbers or handles), not message content.
+
+Row ids are handed out before the insert (``IdAllocator``, backed by ``id_blocks``) so a
+value can be encrypted with its row id as associated data before it reaches the writer.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Callable, Sequence
+
+from core.store.errors import SchemaVersionError
+
+Migration = tuple[str, ...] | Callable[[sqlite3.Connection], None]
+
+_SEQUENCES = ("inbox", "tasks", "outbox", "dead_letters", "history", "traces", "tokens")
+
+_V1: tuple[str, ...] = (
+    """CREATE TABLE id_blocks(
+        name TEXT PRIMARY KEY,
+        next_id INTEGER NOT NULL
+    ) WITHOUT ROWID""",
+    *(f"INSERT INTO id_blocks(name, next_id) VALUES ('{name}', 1)" for name in _SEQUENCES),
+    """CREATE TABLE inbox(
+        id INTEGER PRIMARY KEY,
+        platform TEXT NOT NULL,
+        platform_msg_id TEXT NOT NULL,
+        chat_id TEXT NOT NULL,
+        sender TEXT NOT NULL,
+        text BLOB NOT NULL,
+        raw BLOB NOT NULL,
+        received_at REAL NOT NULL,
+        state TEXT NOT NULL DEFAULT 'received'
+            CHECK (state IN ('received', 'dispatched', 'done')),
+        UNIQUE (platform, platform_msg_id)
+    )""",
+    "CREATE INDEX inbox_open ON inbox(id) WHERE state != 'done'",
+    """CREATE TABLE tasks(
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,
+        payload BLOB,
+        priority INTEGER NOT NULL,
+        chat_key TEXT NOT NULL,
+        lane TEXT NOT NULL,
+        idempotency_key TEXT UNIQUE,
+        state TEXT NOT NULL CHECK (state IN ('queued', 'leased', 'done', 'dead')),
+        head INTEGER NOT NULL DEFAULT 0,
+        available_at REAL NOT NULL,
+        created_at REAL NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        lease_until REAL,
+        finished_at REAL,
+        last_error BLOB
+    )""",
+    # Only the oldest open task of each chat is a head; only heads can be leased.
+    "CREATE INDEX tasks_ready ON tasks(priority DESC, id) WHERE state = 'queued' AND head = 1",
+    "CREATE INDEX tasks_chat ON tasks(chat_key, id) WHERE state IN ('queued', 'leased')",
+    "CREATE INDEX tasks_leased ON tasks(lease_until) WHERE state = 'leased'",
+    "CREATE INDEX tasks_finished ON tasks(finished_at) WHERE state = 'done'",
+    """CREATE TABLE outbox(
+        id INTEGER PRIMARY KEY,
+        platform TEXT NOT NULL,
+        chat_id TEXT NOT NULL,
+        body BLOB NOT NULL,
+        is_text INTEGER NOT NULL,
+        idempotency_key TEXT NOT NULL UNIQUE,
+        task_id INTEGER REFERENCES tasks(id) ON DELETE SET NULL,
+        state TEXT NOT NULL CHECK (state IN ('pending', 'sending', 'delivered', 'dead')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at REAL NOT NULL,
+        created_at REAL NOT NULL,
+        delivered_at REAL,
+        platform_msg_id TEXT,
+        last_error BLOB
+    )""",
+    "CREATE INDEX outbox_open ON outbox(platform, id) WHERE state IN ('pending', 'sending')",
+    "CREATE INDEX outbox_sending ON outbox(id) WHERE state = 'sending'",
+    "CREATE INDEX outbox_delivered ON outbox(delivered_at) WHERE state = 'delivered'",
+    "CREATE INDEX outbox_task ON outbox(task_id) WHERE task_id IS NOT NULL",
+    """CREATE TABLE dead_letters(
+        id INTEGER PRIMARY KEY,
+        source TEXT NOT NULL CHECK (source IN ('task', 'outbox')),
+        ref_id INTEGER NOT NULL,
+        reason BLOB NOT NULL,
+        created_at REAL NOT NULL,
+        UNIQUE (source, ref_id)
+    )""",
+    "CREATE INDEX dead_letters_age ON dead_letters(created_at)",
+    """CREATE TABLE state(
+        domain TEXT NOT NULL,
+        key TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('bytes', 'str', 'json')),
+        value BLOB NOT NULL,
+        updated_at REAL NOT NULL,
+        PRIMARY KEY (domain, key)
+    )""",
+    """CREATE TABLE history(
+        id INTEGER PRIMARY KEY,
+        chat_key TEXT NOT NULL,
+        role TEXT NOT NULL,
+        content BLOB NOT NULL,
+        created_at REAL NOT NULL
+    )""",
+    "CREATE INDEX history_chat ON history(chat_key, id)",
+    """CREATE TABLE traces(
+        id INTEGER PRIMARY KEY,
+        automation_id TEXT NOT NULL,
+        run_id TEXT NOT NULL,
+        started_at REAL NOT NULL,
+        finished_at REAL,
+        status TEXT NOT NULL,
+        data BLOB NOT NULL
+    )""",
+    "CREATE INDEX traces_automation ON traces(automation_id, started_at)",
+    "CREATE INDEX traces_started ON traces(started_at)",
+    """CREATE TABLE vault(
+        scope TEXT PRIMARY KEY,
+        data BLOB NOT NULL,
+        expires_at REAL NOT NULL
+    )""",
+    "CREATE INDEX vault_expiry ON vault(expires_at)",
+    # Reserved for pairing and API tokens (filled by their own modules).
+    """CREATE TABLE pairing(
+        code TEXT PRIMARY KEY,
+        platform TEXT NOT NULL,
+        sender TEXT NOT NULL,
+        created_at REAL NOT NULL,
+        approved INTEGER NOT NULL DEFAULT 0
+    )""",
+    """CREATE TABLE tokens(
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        hash TEXT NOT NULL,
+        created_at REAL NOT NULL,
+        last_used REAL
+    )""",
+)
+
+MIGRATIONS: tuple[Migration, ...] = (_V1,)
+"""Every migration this code knows, oldest first; the schema version is its length."""
+
+
+def current_version(conn: sqlite3.Connection) -> int:
+    """Return the schema version recorded in the database (0 for a new file)."""
+    exists = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
+    ).fetchone()
+    if exists is None:
+        return 0
+    return int(conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()[0])
+
+
+def migrate(conn: sqlite3.Connection, migrations: Sequence[Migration], path: str) -> int:
+    """Bring the database up to len(migrations), atomically; return the version it is at."""
+    target = len(migrations)
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_version("
+            "version INTEGER PRIMARY KEY, applied_at REAL NOT NULL)"
+        )
+        version = current_version(conn)
+        if version > target:
+            raise SchemaVersionError(
+                f"{path} has schema version {version}, but this Roost only knows versions up to"
+                f" {target}: it was written by a newer Roost. Upgrade Roost, or restore a backup"
+                " taken with this version; the file was not changed."
+            )
+        for number in range(version + 1, target + 1):
+            migration = migrations[number - 1]
+            if callable(migration):
+                migration(conn)
+            else:
+                for statement in migration:
+                    conn.execute(statement)
+            conn.execute(
+                "INSERT INTO schema_version(version, applied_at) VALUES (?, ?)",
+                (number, time.time()),
+            )
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    return target

@@ -1,0 +1,73 @@
+"""Integration state: small durable key-value pairs per integration (offsets, sessions, cursors).
+
+Values are encrypted (a session token is a secret); bytes and str come back as they were
+stored, anything else is stored as JSON (orjson) and comes back decoded.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from typing import Any
+
+import orjson
+
+from core.store.database import Database
+from core.store.sealing import SealedColumns
+
+_MISSING = object()
+
+
+def state_row(domain: str, key: str) -> str:
+    """The row key a state value is bound to (unambiguous for any domain and key)."""
+    return f"{len(domain)}:{domain}/{key}"
+
+
+def _set(conn: sqlite3.Connection, domain: str, key: str, kind: str, value: bytes, now: float) -> None:
+    conn.execute(
+        "INSERT INTO state(domain, key, kind, value, updated_at) VALUES (?, ?, ?, ?, ?)"
+        " ON CONFLICT (domain, key) DO UPDATE SET kind = excluded.kind, value = excluded.value,"
+        " updated_at = excluded.updated_at",
+        (domain, key, kind, value, now),
+    )
+
+
+def _delete(conn: sqlite3.Connection, domain: str, key: str) -> bool:
+    return conn.execute("DELETE FROM state WHERE domain = ? AND key = ?", (domain, key)).rowcount == 1
+
+
+class IntegrationState:
+    """Durable key-value state per integration domain."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._sealed = SealedColumns(db, "state")
+
+    async def get(self, domain: str, key: str, default: Any = None) -> Any:
+        """Return the stored value, or default; RowDecryptError if it is damaged."""
+        row = await self._db.fetchone(
+            "SELECT kind, value FROM state WHERE domain = ? AND key = ?", (domain, key)
+        )
+        if row is None:
+            return default
+        data = self._sealed.open(state_row(domain, key), "value", row[1])
+        if row[0] == "bytes":
+            return data
+        if row[0] == "str":
+            return data.decode("utf-8")
+        return orjson.loads(data)
+
+    async def set(self, domain: str, key: str, value: bytes | str | Any) -> None:
+        """Store value durably (bytes and str as they are, anything else as JSON)."""
+        if isinstance(value, bytes | bytearray | memoryview):
+            kind, data = "bytes", bytes(value)
+        elif isinstance(value, str):
+            kind, data = "str", value.encode("utf-8")
+        else:
+            kind, data = "json", orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS)
+        sealed = self._sealed.seal(state_row(domain, key), "value", data)
+        await self._db.write(_set, domain, key, kind, sealed, time.time())
+
+    async def delete(self, domain: str, key: str) -> bool:
+        """Remove a value; return whether it existed."""
+        return await self._db.write(_delete, domain, key)

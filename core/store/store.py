@@ -1,0 +1,52 @@
+"""The store facade: one database and every repository on it."""
+
+from __future__ import annotations
+
+import os
+
+from core.store.database import Database
+from core.store.deadletters import DeadLetters
+from core.store.history import History
+from core.store.inbox import Inbox
+from core.store.outbox import Outbox
+from core.store.rekey import RekeyReport, reencrypt_database
+from core.store.sealing import ValueCipher
+from core.store.state import IntegrationState
+from core.store.tasks import TaskQueue
+from core.store.traces import Traces
+from core.store.vault import Vault
+
+
+class Store:
+    """roost.db: inbox, tasks, outbox, dead letters, state, history, traces and the PII vault."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.inbox = Inbox(db)
+        self.tasks = TaskQueue(db)
+        self.outbox = Outbox(db)
+        self.dead = DeadLetters(db, self.tasks, self.outbox)
+        self.state = IntegrationState(db)
+        self.history = History(db)
+        self.traces = Traces(db)
+        self.vault = Vault(db)
+
+    @classmethod
+    async def open(
+        cls,
+        path: str | os.PathLike[str],
+        cipher: ValueCipher,
+        *,
+        synchronous: str = "FULL",
+        max_batch: int = 1000,
+    ) -> Store:
+        """Open (creating and migrating if needed) the store at path."""
+        return cls(await Database.open(path, cipher, synchronous=synchronous, max_batch=max_batch))
+
+    async def rekey(self, cipher: ValueCipher, *, old: ValueCipher | None = None) -> RekeyReport:
+        """Re-encrypt every encrypted value with cipher (decrypting with old, or cipher itself)."""
+        return await reencrypt_database(self.db, cipher, old=old)
+
+    async def close(self) -> None:
+        """Finish every accepted write and close the database."""
+        await self.db.close()

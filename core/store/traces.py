@@ -1,0 +1,103 @@
+"""Automation run traces (steps, results, timings) with retention; trace data is encrypted JSON."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from core.store.database import Database
+from core.store.errors import RowDecryptError
+from core.store.sealing import SealedColumns
+
+_COLUMNS = "id, automation_id, run_id, started_at, finished_at, status, data"
+
+
+@dataclass(frozen=True, slots=True)
+class Trace:
+    """One automation run's trace."""
+
+    id: int
+    automation_id: str
+    run_id: str
+    started_at: float
+    finished_at: float | None
+    status: str
+    data: dict[str, Any]
+
+
+def _add(conn: sqlite3.Connection, params: tuple[Any, ...]) -> None:
+    conn.execute(
+        "INSERT INTO traces(id, automation_id, run_id, started_at, finished_at, status, data)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        params,
+    )
+
+
+def _prune(conn: sqlite3.Connection, keep_last: int, older_than: float) -> int:
+    removed = conn.execute("DELETE FROM traces WHERE started_at < ?", (older_than,)).rowcount
+    removed += conn.execute(
+        "DELETE FROM traces WHERE id IN (SELECT id FROM (SELECT id, ROW_NUMBER() OVER"
+        " (PARTITION BY automation_id ORDER BY started_at DESC, id DESC) AS n FROM traces)"
+        " WHERE n > ?)",
+        (max(keep_last, 0),),
+    ).rowcount
+    return removed
+
+
+class Traces:
+    """Stored traces of automation runs."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._sealed = SealedColumns(db, "traces")
+
+    async def add(
+        self,
+        automation_id: str,
+        run_id: str,
+        started_at: float,
+        finished_at: float | None,
+        status: str,
+        data: dict[str, Any],
+    ) -> int:
+        """Store a trace durably (data as encrypted JSON); return its id."""
+        row = await self._db.ids.next("traces")
+        blob = orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS)
+        params = (
+            row, automation_id, run_id, started_at, finished_at, status,
+            self._sealed.seal(row, "data", blob),
+        )
+        await self._db.write(_add, params)
+        return row
+
+    async def recent(self, limit: int, automation_id: str | None = None) -> list[Trace]:
+        """Newest traces first (of one automation if given); damaged ones are skipped and reported."""
+        if automation_id is None:
+            rows = await self._db.fetchall(
+                f"SELECT {_COLUMNS} FROM traces ORDER BY started_at DESC, id DESC LIMIT ?", (limit,)
+            )
+        else:
+            rows = await self._db.fetchall(
+                f"SELECT {_COLUMNS} FROM traces WHERE automation_id = ?"
+                " ORDER BY started_at DESC, id DESC LIMIT ?",
+                (automation_id, limit),
+            )
+        out: list[Trace] = []
+        for row in rows:
+            try:
+                data = orjson.loads(self._sealed.open(row[0], "data", row[6]))
+            except RowDecryptError as exc:
+                self._db.report_row_error(exc)
+                continue
+            except orjson.JSONDecodeError as exc:
+                self._db.report_row_error(RowDecryptError("traces", row[0], "data", exc))
+                continue
+            out.append(Trace(row[0], row[1], row[2], row[3], row[4], row[5], data))
+        return out
+
+    async def prune(self, keep_last: int, older_than: float) -> int:
+        """Delete traces started before the time older_than, and all but the newest keep_last per automation."""
+        return await self._db.write(_prune, keep_last, older_than)

@@ -1,0 +1,55 @@
+"""The PII vault: reversible placeholder maps per scope (a chat), encrypted, with an expiry."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+
+import orjson
+
+from core.store.database import Database
+from core.store.errors import RowDecryptError
+from core.store.sealing import SealedColumns
+
+
+def _save(conn: sqlite3.Connection, scope: str, data: bytes, expires_at: float) -> None:
+    conn.execute(
+        "INSERT INTO vault(scope, data, expires_at) VALUES (?, ?, ?) ON CONFLICT (scope)"
+        " DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at",
+        (scope, data, expires_at),
+    )
+
+
+def _purge(conn: sqlite3.Connection, now: float) -> int:
+    return conn.execute("DELETE FROM vault WHERE expires_at <= ?", (now,)).rowcount
+
+
+class Vault:
+    """Placeholder → original text maps, one per scope, stored encrypted until they expire."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._sealed = SealedColumns(db, "vault")
+
+    async def load(self, scope: str) -> dict[str, str]:
+        """The scope's map ({} if none or expired); RowDecryptError if it is damaged."""
+        row = await self._db.fetchone(
+            "SELECT data, expires_at FROM vault WHERE scope = ?", (scope,)
+        )
+        if row is None or row[1] <= time.time():
+            return {}
+        data = self._sealed.open(scope, "data", row[0])
+        try:
+            mapping = orjson.loads(data)
+        except orjson.JSONDecodeError as exc:
+            raise RowDecryptError("vault", scope, "data", exc) from exc
+        return {str(k): str(v) for k, v in mapping.items()}
+
+    async def save(self, scope: str, mapping: dict[str, str], expires_at: float) -> None:
+        """Replace the scope's map durably, kept until expires_at."""
+        sealed = self._sealed.seal(scope, "data", orjson.dumps(dict(mapping)))
+        await self._db.write(_save, scope, sealed, expires_at)
+
+    async def purge_expired(self, now: float) -> int:
+        """Delete maps that expired at or before now; return how many."""
+        return await self._db.write(_purge, now)

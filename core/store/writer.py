@@ -1,0 +1,186 @@
+"""The single writer: operations from many callers committed together, one transaction per group.
+
+Every write in the store is an *operation*: a plain function ``fn(conn, *args)`` that runs
+on the writer's own thread against its own ``sqlite3`` connection. Callers ``await
+writer.submit(fn, *args)``; the writer task takes everything pending (up to ``max_batch``),
+runs it on the thread inside one ``BEGIN IMMEDIATE ... COMMIT``, and only after the commit
+returned resolves each caller's future with its own result. So a caller's ``await`` returns
+exactly when its row is durable, and N concurrent callers cost one commit (one fsync of the
+WAL), not N.
+
+Each operation runs inside its own SAVEPOINT: an operation that raises is rolled back alone
+and fails only its own caller; the rest of the group commits. If the transaction itself is
+lost (commit fails, disk full, I/O error), every caller of that group gets
+``WriteAbortedError`` and nothing of the group is durable.
+
+The batch is handed to the thread as one unit on purpose: aiosqlite would turn each of the
+three statements per operation (savepoint, statement, release) into a cross-thread round trip
+through the event loop, which caps group commit at a few thousand rows per second; here the
+whole group costs one hand-off each way. Reads use a separate aiosqlite connection (see
+``Database``), which WAL lets run while the writer writes.
+
+An operation whose caller was cancelled before the group was taken is dropped (never
+written); once taken, cancelling the caller does not undo the write.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import logging
+import sqlite3
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
+from core.store.errors import StoreClosedError, WriteAbortedError
+
+_LOGGER = logging.getLogger(__name__)
+
+T = TypeVar("T")
+Operation = Callable[..., Any]
+_Pending = tuple[Operation, tuple[Any, ...], "asyncio.Future[Any]"]
+
+
+class GroupWriter:
+    """Owns the write connection on one thread and commits pending operations in groups."""
+
+    def __init__(self, connect: Callable[[], sqlite3.Connection], *, max_batch: int = 1000) -> None:
+        if max_batch < 1:
+            raise ValueError(f"max_batch must be at least 1, got {max_batch}")
+        self._connect = connect
+        self._max_batch = max_batch
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="roost-store-writer")
+        self._conn: sqlite3.Connection | None = None
+        self._pending: collections.deque[_Pending] = collections.deque()
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._closing = False
+        self.commits = 0
+        self.operations = 0
+        self.failed_operations = 0
+        self.largest_group = 0
+
+    async def start(self) -> None:
+        """Open the connection on the writer thread and start the group loop."""
+        loop = asyncio.get_running_loop()
+        self._conn = await loop.run_in_executor(self._executor, self._connect)
+        self._task = loop.create_task(self._run(), name="roost-store-writer")
+
+    async def call(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run fn(conn, *args) alone on the writer thread, outside any group (setup, migrations)."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, self._call, fn, args)
+
+    def _call(self, fn: Callable[..., T], args: tuple[Any, ...]) -> T:
+        assert self._conn is not None, "writer connection is not open"
+        return fn(self._conn, *args)
+
+    def submit(self, fn: Operation, *args: Any) -> asyncio.Future[Any]:
+        """Queue fn(conn, *args) for the next group; the future resolves after its commit."""
+        if self._closing or self._task is None:
+            raise StoreClosedError("the store is closed; this write was not accepted")
+        fut: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._pending.append((fn, args, fut))
+        if not self._wake.is_set():
+            self._wake.set()
+        return fut
+
+    @property
+    def backlog(self) -> int:
+        """Operations waiting for a group."""
+        return len(self._pending)
+
+    async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
+        pending = self._pending
+        while True:
+            if not pending:
+                if self._closing:
+                    return
+                self._wake.clear()
+                await self._wake.wait()
+                continue
+            group: list[_Pending] = []
+            while pending and len(group) < self._max_batch:
+                item = pending.popleft()
+                if not item[2].cancelled():
+                    group.append(item)
+            if not group:
+                continue
+            outcomes = await loop.run_in_executor(self._executor, self._apply, group)
+            for (_, _, fut), (ok, value) in zip(group, outcomes, strict=True):
+                if fut.done():
+                    continue
+                if ok:
+                    fut.set_result(value)
+                else:
+                    fut.set_exception(value)
+
+    def _apply(self, group: list[_Pending]) -> list[tuple[bool, Any]]:
+        """Run one group in one transaction on the writer thread (never raises)."""
+        conn = self._conn
+        assert conn is not None
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            return self._abort(conn, len(group), exc, "could not start the write transaction")
+        outcomes: list[tuple[bool, Any]] = []
+        failed = 0
+        for fn, args, _ in group:
+            conn.execute("SAVEPOINT op")
+            try:
+                value = fn(conn, *args)
+            except Exception as exc:
+                if not conn.in_transaction:
+                    return self._abort(conn, len(group), exc, "the transaction was lost")
+                try:
+                    conn.execute("ROLLBACK TO op")
+                    conn.execute("RELEASE op")
+                except sqlite3.Error as exc2:
+                    return self._abort(conn, len(group), exc2, "could not roll back one operation")
+                outcomes.append((False, exc))
+                failed += 1
+            else:
+                conn.execute("RELEASE op")
+                outcomes.append((True, value))
+        try:
+            conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            return self._abort(conn, len(group), exc, "the commit failed")
+        self.commits += 1
+        self.operations += len(group)
+        self.failed_operations += failed
+        if len(group) > self.largest_group:
+            self.largest_group = len(group)
+        return outcomes
+
+    def _abort(
+        self, conn: sqlite3.Connection, size: int, exc: BaseException, what: str
+    ) -> list[tuple[bool, Any]]:
+        if conn.in_transaction:
+            try:
+                conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                _LOGGER.exception("rollback after a failed write group also failed")
+        self.failed_operations += size
+        _LOGGER.error("write group of %d operations failed: %s: %s", size, what, exc)
+        message = (
+            f"{what} ({type(exc).__name__}: {exc}); none of the {size} writes in this group"
+            " were saved"
+        )
+        return [(False, WriteAbortedError(message)) for _ in range(size)]
+
+    async def close(self) -> None:
+        """Finish every accepted write, then close the connection and the thread."""
+        if self._closing:
+            return
+        self._closing = True
+        self._wake.set()
+        if self._task is not None:
+            await self._task
+        loop = asyncio.get_running_loop()
+        if self._conn is not None:
+            await loop.run_in_executor(self._executor, self._conn.close)
+            self._conn = None
+        self._executor.shutdown(wait=True)

@@ -1,0 +1,68 @@
+"""Validate loaded YAML with voluptuous and turn failures into located ConfigErrors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import voluptuous as vol
+
+from core.errors import ConfigError, ConfigErrors
+from core.yaml_loader import locate
+
+
+def validate(
+    schema: vol.Schema | Any,
+    data: Any,
+    *,
+    path: tuple[Any, ...] = (),
+    file: str | None = None,
+) -> Any:
+    """Return schema(data), or raise ConfigErrors naming file, line and key path for each error."""
+    if not isinstance(schema, vol.Schema):
+        schema = vol.Schema(schema)
+    try:
+        return schema(data)
+    except vol.MultipleInvalid as err:
+        raise ConfigErrors([humanize(e, data, path=path, file=file) for e in err.errors]) from None
+    except vol.Invalid as err:
+        raise ConfigErrors([humanize(err, data, path=path, file=file)]) from None
+
+
+def humanize(
+    err: vol.Invalid, data: Any, *, path: tuple[Any, ...] = (), file: str | None = None
+) -> ConfigError:
+    """One voluptuous error as a ConfigError with the location of the offending key."""
+    rel = tuple(_plain(p) for p in err.path)
+    found_file, line = locate(data, rel)
+    message = _describe(err, data, rel)
+    return ConfigError(message, file=found_file or file, line=line, path=path + rel)
+
+
+def _describe(err: vol.Invalid, data: Any, path: tuple[Any, ...]) -> str:
+    message = err.error_message or str(err)
+    if message == "extra keys not allowed":
+        return f"unknown key '{path[-1] if path else '?'}'"
+    if message == "required key not provided":
+        return f"required key '{path[-1] if path else '?'}' is missing"
+    value = _lookup(data, path)
+    if value is not _MISSING and not isinstance(value, (dict, list)):
+        return f"{message} (got {value!r})"
+    return message
+
+
+_MISSING = object()
+
+
+def _lookup(data: Any, path: tuple[Any, ...]) -> Any:
+    node = data
+    for key in path:
+        try:
+            node = node[key]
+        except (KeyError, IndexError, TypeError):
+            return _MISSING
+    return node
+
+
+def _plain(part: Any) -> Any:
+    # voluptuous puts schema markers (Required/Optional) into paths; keep their key.
+    return getattr(part, "schema", part)

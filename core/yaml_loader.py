@@ -1,0 +1,222 @@
+"""YAML with locations: every mapping and scalar remembers its file and line.
+
+Tags: ``!secret NAME`` (from secrets.yaml beside the file, or above it up to the config
+root), ``!include FILE``, ``!env_var NAME [default]`` and, in blueprints, ``!input NAME``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from core.errors import ConfigError
+
+SECRETS_FILE = "secrets.yaml"
+
+
+class NodeDict(dict):
+    """A mapping that knows where it and each of its keys were written."""
+
+    file: str | None = None
+    line: int | None = None
+    key_lines: dict[Any, int]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.key_lines = {}
+
+
+class NodeList(list):
+    """A sequence that knows where it and each of its items were written."""
+
+    file: str | None = None
+    line: int | None = None
+    item_lines: list[int]
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.item_lines = []
+
+
+class NodeStr(str):
+    """A string that knows where it was written."""
+
+    file: str | None = None
+    line: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class InputRef:
+    """A ``!input NAME`` placeholder in a blueprint, replaced when the blueprint is used."""
+
+    name: str
+    file: str | None
+    line: int | None
+
+
+def load_yaml(path: str | os.PathLike[str], *, root: Path | None = None) -> Any:
+    """Load a YAML file with locations and tags; raise ConfigError naming file and line."""
+    path = Path(path)
+    root = root or path.parent
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError("file not found", file=str(path)) from None
+    except OSError as err:
+        raise ConfigError(f"cannot read file: {err.strerror}", file=str(path)) from None
+    return parse_yaml(text, file=str(path), root=root)
+
+
+def parse_yaml(text: str, *, file: str, root: Path | None = None) -> Any:
+    """Parse YAML text as if it came from file (for locations and relative includes)."""
+    loader = _Loader(text)
+    loader.roost_file = file
+    loader.roost_root = root or Path(file).parent
+    try:
+        data = loader.get_single_data()
+    except ConfigError:
+        raise
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line = mark.line + 1 if mark is not None else None
+        problem = err.problem or err.context or "invalid YAML"
+        raise ConfigError(f"invalid YAML: {problem}", file=file, line=line) from None
+    except yaml.YAMLError as err:
+        raise ConfigError(f"invalid YAML: {err}", file=file) from None
+    finally:
+        loader.dispose()
+    return NodeDict() if data is None else data
+
+
+def locate(data: Any, path: tuple[Any, ...]) -> tuple[str | None, int | None]:
+    """Find the file and line of the deepest node on a key path inside loaded data."""
+    file = getattr(data, "file", None)
+    line = getattr(data, "line", None)
+    node = data
+    for key in path:
+        if isinstance(node, NodeDict):
+            if key in node.key_lines:
+                line = node.key_lines[key]
+                file = node.file or file
+            if key not in node:
+                break
+            node = node[key]
+        elif isinstance(node, NodeList) and isinstance(key, int) and 0 <= key < len(node):
+            if key < len(node.item_lines):
+                line = node.item_lines[key]
+                file = node.file or file
+            node = node[key]
+        else:
+            break
+        if getattr(node, "line", None) is not None:
+            file, line = node.file, node.line
+    return file, line
+
+
+class _Loader(yaml.SafeLoader):
+    roost_file: str = "<string>"
+    roost_root: Path = Path(".")
+
+
+def _where(loader: _Loader, node: yaml.Node) -> tuple[str, int]:
+    return loader.roost_file, node.start_mark.line + 1
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> NodeDict:
+    loader.flatten_mapping(node)
+    result = NodeDict()
+    result.file, result.line = _where(loader, node)
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        try:
+            hash(key)
+        except TypeError:
+            raise ConfigError(
+                "a mapping key must be a plain value", file=loader.roost_file,
+                line=key_node.start_mark.line + 1,
+            ) from None
+        if key in result:
+            raise ConfigError(
+                f"duplicate key '{key}'", file=loader.roost_file,
+                line=key_node.start_mark.line + 1,
+            )
+        result[key] = loader.construct_object(value_node, deep=True)
+        result.key_lines[key] = key_node.start_mark.line + 1
+    return result
+
+
+def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> NodeList:
+    result = NodeList(loader.construct_object(child, deep=True) for child in node.value)
+    result.file, result.line = _where(loader, node)
+    result.item_lines = [child.start_mark.line + 1 for child in node.value]
+    return result
+
+
+def _construct_str(loader: _Loader, node: yaml.ScalarNode) -> NodeStr:
+    result = NodeStr(loader.construct_scalar(node))
+    result.file, result.line = _where(loader, node)
+    return result
+
+
+def _construct_secret(loader: _Loader, node: yaml.Node) -> Any:
+    file, line = _where(loader, node)
+    name = str(loader.construct_scalar(node)).strip()
+    here = Path(file).parent.resolve()
+    root = loader.roost_root.resolve()
+    searched: list[str] = []
+    while True:
+        candidate = here / SECRETS_FILE
+        searched.append(str(candidate))
+        if candidate.is_file():
+            secrets = load_yaml(candidate, root=root)
+            if isinstance(secrets, dict) and name in secrets:
+                return secrets[name]
+        if here == root or root not in here.parents:
+            break
+        here = here.parent
+    raise ConfigError(
+        f"secret '{name}' is not defined in {SECRETS_FILE} (looked in {', '.join(searched)})",
+        file=file, line=line,
+    )
+
+
+def _construct_include(loader: _Loader, node: yaml.Node) -> Any:
+    file, line = _where(loader, node)
+    target = Path(file).parent / str(loader.construct_scalar(node)).strip()
+    if not target.is_file():
+        raise ConfigError(f"included file {target} does not exist", file=file, line=line)
+    return load_yaml(target, root=loader.roost_root)
+
+
+def _construct_env_var(loader: _Loader, node: yaml.Node) -> Any:
+    file, line = _where(loader, node)
+    parts = str(loader.construct_scalar(node)).split(maxsplit=1)
+    if not parts:
+        raise ConfigError("!env_var needs a variable name", file=file, line=line)
+    value = os.environ.get(parts[0])
+    if value is not None:
+        return value
+    if len(parts) == 2:
+        return yaml.safe_load(parts[1])
+    raise ConfigError(
+        f"environment variable {parts[0]} is not set and no default was given",
+        file=file, line=line,
+    )
+
+
+def _construct_input(loader: _Loader, node: yaml.Node) -> InputRef:
+    file, line = _where(loader, node)
+    return InputRef(str(loader.construct_scalar(node)).strip(), file, line)
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+_Loader.add_constructor("tag:yaml.org,2002:str", _construct_str)
+_Loader.add_constructor("!secret", _construct_secret)
+_Loader.add_constructor("!include", _construct_include)
+_Loader.add_constructor("!env_var", _construct_env_var)
+_Loader.add_constructor("!input", _construct_input)

@@ -1,0 +1,140 @@
+"""A channel bound to the process's stdin and stdout."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+import sys
+import threading
+from collections.abc import AsyncIterator
+from typing import Any, TextIO
+
+from core.message import Message
+
+_LOGGER = logging.getLogger(__name__)
+PLATFORM = "console"
+QUIT_COMMANDS = frozenset({"/quit", "/exit"})
+
+
+class ConsoleChannel:
+    """Each line typed is a message; replies are printed (streamed when the model streams)."""
+
+    platform = PLATFORM
+
+    def __init__(
+        self,
+        gateway: Any,
+        *,
+        chat_id: str = "local",
+        sender: str = "console",
+        prompt: str = "you> ",
+        reply_prefix: str = "roost> ",
+        read_stdin: str = "auto",
+        stdin: TextIO | None = None,
+        stdout: TextIO | None = None,
+    ) -> None:
+        self.gateway = gateway
+        self.chat_id = chat_id
+        self.sender = sender
+        self.stdin = stdin or sys.stdin
+        self.stdout = stdout or sys.stdout
+        self.interactive = _isatty(self.stdin)
+        self.prompt = prompt if self.interactive else ""
+        self.reply_prefix = reply_prefix if self.interactive else ""
+        self.read_stdin = read_stdin
+        self._ids = itertools.count(1)
+        self._reader: asyncio.Task[None] | None = None
+        self._queue: asyncio.Queue[str | None] = asyncio.Queue()
+
+    @property
+    def online(self) -> bool:
+        """The terminal is always reachable."""
+        return True
+
+    def should_read(self) -> bool:
+        """Read stdin in `roost chat`, or in `roost run` when stdin is a terminal."""
+        if self.read_stdin == "never":
+            return False
+        if self.read_stdin == "always":
+            return True
+        return bool(self.gateway.foreground_chat or self.interactive)
+
+    def start(self) -> None:
+        """Start reading lines in a background thread."""
+        if not self.should_read():
+            return
+        loop = asyncio.get_running_loop()
+        thread = threading.Thread(target=self._read_lines, args=(loop,), name="console-stdin", daemon=True)
+        thread.start()
+        self._reader = self.gateway.create_background_task(self._consume(), "console reader")
+        self._show_prompt()
+
+    async def stop(self) -> None:
+        """Stop consuming input."""
+        if self._reader is not None:
+            self._reader.cancel()
+
+    def _read_lines(self, loop: asyncio.AbstractEventLoop) -> None:
+        try:
+            for line in self.stdin:
+                loop.call_soon_threadsafe(self._queue.put_nowait, line.rstrip("\r\n"))
+        except (OSError, ValueError) as err:
+            _LOGGER.warning("Reading the terminal failed: %s", err)
+        finally:
+            try:
+                loop.call_soon_threadsafe(self._queue.put_nowait, None)
+            except RuntimeError:  # the loop is already closed
+                pass
+
+    async def _consume(self) -> None:
+        while True:
+            line = await self._queue.get()
+            if line is None or line.strip().lower() in QUIT_COMMANDS:
+                break
+            if not line.strip():
+                self._show_prompt()
+                continue
+            message = Message.create(
+                PLATFORM, self.chat_id, self.sender, line,
+                bot_names=self.gateway.bot_names, mentions_bot=True,
+            )
+            await self.gateway.ingest(message)
+            if self.interactive:
+                await self.gateway.wait_idle()
+                self._show_prompt()
+        # End of input: answer everything that was asked, then stop the gateway.
+        await self.gateway.wait_idle()
+        if self.interactive:
+            self._write("\n")
+        self.gateway.request_stop()
+
+    def _show_prompt(self) -> None:
+        if self.prompt:
+            self._write(self.prompt)
+
+    def _write(self, text: str) -> None:
+        self.stdout.write(text)
+        self.stdout.flush()
+
+    async def send(self, chat_id: str, text: str, *, reply_to: str | None = None, idempotency_key: str = "") -> str:
+        """Print a reply."""
+        self._write(f"{self.reply_prefix}{text}\n")
+        return f"console-{next(self._ids)}"
+
+    async def send_stream(
+        self, chat_id: str, chunks: AsyncIterator[str], *, reply_to: str | None = None, idempotency_key: str = ""
+    ) -> str:
+        """Print a reply as it is being written."""
+        self._write(self.reply_prefix)
+        async for chunk in chunks:
+            self._write(chunk)
+        self._write("\n")
+        return f"console-{next(self._ids)}"
+
+
+def _isatty(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False

@@ -1,0 +1,364 @@
+"""KnowledgeIndex: incremental indexing and BM25 search of a knowledge directory in SQLite FTS5."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import hashlib
+import logging
+import os
+import sqlite3
+import time
+import unicodedata
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from core.errors import ConfigError, RoostError, TransientError
+
+from .chunker import DEFAULT_MAX_CHARS, SUPPORTED_SUFFIXES, Chunk, DocumentError, chunk_document
+from .glossary import GlossaryEntry, GlossaryMatcher
+from .passages import Passage
+from .query import gram_query, gram_text, query_terms, trigram_query
+from .schema import open_database
+
+__all__ = ["KnowledgeIndex", "Passage", "ReindexStats"]
+
+_LOGGER = logging.getLogger(__name__)
+_T = TypeVar("_T")
+
+DEFAULT_MAX_FILE_BYTES = 5_000_000
+TITLE_WEIGHT = 2.0  # bm25 column weight of a chunk's heading path against its body
+_CANDIDATES = 50  # rows read from each FTS table before the two rankings are combined
+
+
+@dataclass(frozen=True, slots=True)
+class ReindexStats:
+    """What one reindex did: files added, updated, removed, unchanged; chunks written; errors."""
+
+    added: int
+    updated: int
+    removed: int
+    unchanged: int
+    chunks: int
+    total_chunks: int = 0
+    errors: tuple[str, ...] = ()
+
+    @property
+    def changed(self) -> bool:
+        """True when the index content changed."""
+        return bool(self.added or self.updated or self.removed)
+
+
+@dataclass(slots=True)
+class _Document:
+    """A document row as stored."""
+
+    id: int
+    mtime_ns: int
+    size: int
+    sha256: str
+
+
+class KnowledgeIndex:
+    """A knowledge index in SQLite; every database call runs on one dedicated thread."""
+
+    def __init__(
+        self,
+        db_path: str | os.PathLike[str],
+        *,
+        max_chunk_chars: int = DEFAULT_MAX_CHARS,
+        max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
+    ) -> None:
+        """Prepare an index stored in db_path; the database opens on first use."""
+        self.db_path = Path(db_path) if str(db_path) != ":memory:" else db_path
+        self.max_chunk_chars = max_chunk_chars
+        self.max_file_bytes = max_file_bytes
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="roost-knowledge")
+        self._conn: sqlite3.Connection | None = None
+        self._glossary: GlossaryMatcher | None = None
+        self._closed = False
+
+    @property
+    def closed(self) -> bool:
+        """True once close() was called."""
+        return self._closed
+
+    async def __aenter__(self) -> KnowledgeIndex:
+        """Use the index as an async context manager that closes it on exit."""
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        """Close the index."""
+        await self.close()
+
+    # --- async API ------------------------------------------------------------------------
+
+    async def reindex(self, directory: str | os.PathLike[str]) -> ReindexStats:
+        """Bring the index in line with a directory: only new, changed and deleted files cost work."""
+        return await self._call(self._reindex, Path(directory))
+
+    async def search(self, query: str, top_k: int = 3) -> list[Passage]:
+        """The top_k passages for a query, best first; empty for an empty or stopword-only query."""
+        if top_k <= 0 or not query_terms(query):
+            return []
+        return await self._call(self._search, query, top_k)
+
+    async def glossary_hits(self, text: str) -> list[Passage]:
+        """Definitions of the glossary terms or aliases mentioned in text, in order of mention."""
+        if not text or not text.strip():
+            return []
+        return await self._call(self._glossary_hits, text)
+
+    async def close(self) -> None:
+        """Close the database and stop the index's thread; further calls raise RoostError."""
+        if self._closed:
+            return
+        self._closed = True
+        loop = asyncio.get_running_loop()
+        try:
+            await loop.run_in_executor(self._executor, self._close)
+        finally:
+            self._executor.shutdown(wait=False)
+
+    async def _call(self, func: Callable[..., _T], *args: Any) -> _T:
+        """Run a blocking function on the index's thread."""
+        if self._closed:
+            raise RoostError(f"the knowledge index {self.db_path} is closed")
+        loop = asyncio.get_running_loop()
+        try:
+            return await loop.run_in_executor(self._executor, functools.partial(func, *args))
+        except sqlite3.OperationalError as err:
+            if "locked" in str(err) or "busy" in str(err):
+                raise TransientError(
+                    f"the knowledge database {self.db_path} is busy ({err}); try again"
+                ) from err
+            raise RoostError(f"the knowledge database {self.db_path} failed: {err}") from err
+        except sqlite3.DatabaseError as err:
+            raise RoostError(
+                f"the knowledge database {self.db_path} is damaged ({err}); delete it and "
+                "run `roost knowledge reindex` to rebuild it from the documents"
+            ) from err
+
+    # --- on the index thread --------------------------------------------------------------
+
+    def _db(self) -> sqlite3.Connection:
+        """The connection, opened on first use by the index thread."""
+        if self._conn is None:
+            self._conn = open_database(self.db_path)
+        return self._conn
+
+    def _close(self) -> None:
+        """Close the connection (index thread)."""
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    def _reindex(self, root: Path) -> ReindexStats:
+        """Index new and changed files, drop deleted ones, in one transaction."""
+        if not root.is_dir():
+            raise ConfigError(
+                f"knowledge directory {root} does not exist or is not a directory; "
+                "create it or point knowledge.directory at your documents",
+                path=("knowledge", "directory"),
+            )
+        started = time.monotonic()
+        conn = self._db()
+        files = _scan(root)
+        known = {
+            path: _Document(*row)
+            for path, *row in conn.execute(
+                "SELECT path, id, mtime_ns, size, sha256 FROM knowledge_documents"
+            )
+        }
+        added = updated = unchanged = chunks = 0
+        errors: list[str] = []
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for name, file in files.items():
+                doc = known.get(name)
+                try:
+                    outcome = self._index_file(conn, name, file, doc)
+                except (DocumentError, OSError) as err:
+                    kept = "; the previously indexed version is kept" if doc else ""
+                    errors.append(f"{err}{kept}")
+                    continue
+                if outcome is None:
+                    unchanged += 1
+                    continue
+                chunks += outcome
+                if doc is None:
+                    added += 1
+                else:
+                    updated += 1
+            gone = [doc.id for name, doc in known.items() if name not in files]
+            for doc_id in gone:
+                _delete_document(conn, doc_id)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        if added or updated or gone:
+            self._glossary = None
+        total = conn.execute("SELECT count(*) FROM knowledge_chunks").fetchone()[0]
+        stats = ReindexStats(added, updated, len(gone), unchanged, chunks, total, tuple(errors))
+        _LOGGER.info(
+            "knowledge reindex of %s: %d added, %d updated, %d removed, %d unchanged, "
+            "%d chunks written, %d errors in %.3f s",
+            root, added, updated, len(gone), unchanged, chunks, len(errors),
+            time.monotonic() - started,
+        )
+        return stats
+
+    def _index_file(
+        self, conn: sqlite3.Connection, name: str, file: Path, doc: _Document | None
+    ) -> int | None:
+        """(Re)index one file; None when its content is unchanged, else the chunks written."""
+        stat = file.stat()
+        if doc is not None and (doc.mtime_ns, doc.size) == (stat.st_mtime_ns, stat.st_size):
+            return None
+        if stat.st_size > self.max_file_bytes:
+            raise DocumentError(
+                f"{name}: {stat.st_size} bytes is larger than the {self.max_file_bytes} bytes "
+                "a knowledge document may have; split it into smaller files"
+            )
+        data = file.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        if doc is not None and doc.sha256 == digest:
+            conn.execute(
+                "UPDATE knowledge_documents SET mtime_ns = ?, size = ? WHERE id = ?",
+                (stat.st_mtime_ns, stat.st_size, doc.id),
+            )
+            return None
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as err:
+            raise DocumentError(
+                f"{name}: not UTF-8 text (invalid byte at offset {err.start}); save it as UTF-8"
+            ) from err
+        pieces = chunk_document(name, text, max_chars=self.max_chunk_chars)
+        row = (stat.st_mtime_ns, stat.st_size, digest, time.time())
+        if doc is None:
+            cursor = conn.execute(
+                "INSERT INTO knowledge_documents (path, mtime_ns, size, sha256, indexed_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (name, *row),
+            )
+            doc_id = int(cursor.lastrowid or 0)
+        else:
+            doc_id = doc.id
+            _delete_chunks(conn, doc_id)
+            conn.execute(
+                "UPDATE knowledge_documents SET mtime_ns = ?, size = ?, sha256 = ?, indexed_at = ? "
+                "WHERE id = ?",
+                (*row, doc_id),
+            )
+        for position, chunk in enumerate(pieces):
+            _insert_chunk(conn, doc_id, position, chunk)
+        return len(pieces)
+
+    def _search(self, query: str, top_k: int) -> list[Passage]:
+        """Rank chunks by BM25 in both FTS tables and combine the normalised scores."""
+        conn = self._db()
+        terms = query_terms(query)
+        plans = [
+            ("knowledge_trigram", trigram_query(terms)),
+            ("knowledge_words", gram_query(terms)),
+        ]
+        plans = [(table, match) for table, match in plans if match]
+        scores: dict[int, float] = {}
+        limit = max(_CANDIDATES, top_k * 4)
+        for table, match in plans:
+            rows = conn.execute(
+                f"SELECT rowid, bm25({table}, {TITLE_WEIGHT}, 1.0) AS rank FROM {table} "
+                f"WHERE {table} MATCH ? ORDER BY rank LIMIT ?",
+                (match, limit),
+            ).fetchall()
+            if not rows:
+                continue
+            best = -rows[0][1]
+            for rowid, rank in rows:
+                relevance = (-rank / best) if best > 0 else 1.0
+                scores[rowid] = scores.get(rowid, 0.0) + relevance / len(plans)
+        ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:top_k]
+        if not ranked:
+            return []
+        ids = [rowid for rowid, _ in ranked]
+        marks = ",".join("?" * len(ids))
+        rows = conn.execute(
+            "SELECT c.id, d.path, c.title, c.body FROM knowledge_chunks c "
+            f"JOIN knowledge_documents d ON d.id = c.document_id WHERE c.id IN ({marks})",
+            ids,
+        ).fetchall()
+        found = {row[0]: row[1:] for row in rows}
+        return [
+            Passage(*found[rowid], round(score, 6)) for rowid, score in ranked if rowid in found
+        ]
+
+    def _glossary_hits(self, text: str) -> list[Passage]:
+        """Match text against the glossary, loading the matcher after each change."""
+        if self._glossary is None:
+            rows = self._db().execute(
+                "SELECT t.name, d.path, c.title, c.body FROM knowledge_terms t "
+                "JOIN knowledge_chunks c ON c.id = t.chunk_id "
+                "JOIN knowledge_documents d ON d.id = c.document_id ORDER BY d.path, c.position"
+            )
+            self._glossary = GlossaryMatcher(
+                GlossaryEntry(name, Passage(path, title, body, 0.0))
+                for name, path, title, body in rows
+            )
+        return self._glossary.hits(text)
+
+
+def _scan(root: Path) -> dict[str, Path]:
+    """Supported files under root by relative POSIX path, skipping hidden files and folders."""
+    files: dict[str, Path] = {}
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(names):
+            if name.startswith((".", "~")) or name.endswith("~"):
+                continue
+            path = Path(folder, name)
+            if path.suffix.lower() in SUPPORTED_SUFFIXES and path.is_file():
+                files[path.relative_to(root).as_posix()] = path
+    return files
+
+
+def _insert_chunk(conn: sqlite3.Connection, doc_id: int, position: int, chunk: Chunk) -> None:
+    """Store a chunk, its two FTS rows and its glossary names."""
+    cursor = conn.execute(
+        "INSERT INTO knowledge_chunks (document_id, position, title, body) VALUES (?, ?, ?, ?)",
+        (doc_id, position, chunk.title, chunk.text),
+    )
+    chunk_id = cursor.lastrowid
+    title = unicodedata.normalize("NFKC", chunk.title)
+    body = unicodedata.normalize("NFKC", chunk.text)
+    conn.execute(
+        "INSERT INTO knowledge_trigram (rowid, title, body) VALUES (?, ?, ?)",
+        (chunk_id, title, body),
+    )
+    conn.execute(
+        "INSERT INTO knowledge_words (rowid, title, body) VALUES (?, ?, ?)",
+        (chunk_id, gram_text(title), gram_text(body)),
+    )
+    conn.executemany(
+        "INSERT INTO knowledge_terms (chunk_id, name) VALUES (?, ?)",
+        [(chunk_id, name) for name in chunk.terms],
+    )
+
+
+def _delete_chunks(conn: sqlite3.Connection, doc_id: int) -> None:
+    """Remove a document's chunks from every table."""
+    select = "SELECT id FROM knowledge_chunks WHERE document_id = ?"
+    conn.execute(f"DELETE FROM knowledge_trigram WHERE rowid IN ({select})", (doc_id,))
+    conn.execute(f"DELETE FROM knowledge_words WHERE rowid IN ({select})", (doc_id,))
+    conn.execute(f"DELETE FROM knowledge_terms WHERE chunk_id IN ({select})", (doc_id,))
+    conn.execute("DELETE FROM knowledge_chunks WHERE document_id = ?", (doc_id,))
+
+
+def _delete_document(conn: sqlite3.Connection, doc_id: int) -> None:
+    """Remove a document and its chunks."""
+    _delete_chunks(conn, doc_id)
+    conn.execute("DELETE FROM knowledge_documents WHERE id = ?", (doc_id,))

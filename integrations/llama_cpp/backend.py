@@ -1,0 +1,204 @@
+"""The llama_cpp model backend: a GGUF file served by one LlamaWorker, streamed to the core."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from core.errors import ModelError
+from core.model import ChatTurn, ModelRequest
+from core.modelfetch import GGUF_MAGIC
+
+from .budget import fit_messages
+from .config import resolve_model_path
+from .worker import LlamaWorker
+
+__all__ = ["LlamaCppBackend", "check_gguf", "prompt_counter"]
+
+# When the prompt cannot be rendered exactly (a named chat_format override), each turn is
+# counted as its content plus this many tokens of template markup.
+_TURN_OVERHEAD = 8
+
+
+def check_gguf(path: Path, name: str) -> None:
+    """Raise ModelError unless path is a readable file that starts with the GGUF magic."""
+    if not path.exists():
+        raise ModelError(
+            f"model '{name}': file not found: {path}"
+            " (run `roost model fetch` for the bundled model, or fix `path` in the llama_cpp config)"
+        )
+    if not path.is_file():
+        raise ModelError(f"model '{name}': {path} is not a file; expected a .gguf model file")
+    try:
+        with open(path, "rb") as fh:
+            magic = fh.read(4)
+    except OSError as exc:
+        raise ModelError(f"model '{name}': cannot read {path}: {exc.strerror or exc}") from exc
+    if magic != GGUF_MAGIC:
+        raise ModelError(
+            f"model '{name}': {path} is not a GGUF model file"
+            f" (it starts with {magic!r}, a GGUF file starts with {GGUF_MAGIC!r})"
+        )
+
+
+def _as_dicts(turns: Sequence[ChatTurn]) -> list[dict[str, str]]:
+    return [{"role": t.role, "content": t.content} for t in turns]
+
+
+def prompt_counter(llm: Any, chat_format: str | None) -> Callable[[Sequence[ChatTurn]], int]:
+    """A function counting the prompt tokens of chat turns as this model will see them.
+
+    With the GGUF's own template the prompt is rendered exactly as create_chat_completion
+    does; with a named chat_format override, contents are tokenized and a fixed markup
+    allowance is added per turn.
+    """
+    template = None if chat_format else llm.metadata.get("tokenizer.chat_template")
+    if template:
+        from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+        def token_text(token: int) -> str:
+            if token < 0:
+                return ""
+            return llm.detokenize([token], special=True).decode("utf-8", errors="ignore")
+
+        formatter = Jinja2ChatFormatter(
+            template=template,
+            eos_token=token_text(llm.token_eos()),
+            bos_token=token_text(llm.token_bos()),
+        )
+
+        def count_rendered(turns: Sequence[ChatTurn]) -> int:
+            result = formatter(messages=_as_dicts(turns))
+            tokens = llm.tokenize(
+                result.prompt.encode("utf-8"), add_bos=not result.added_special, special=True
+            )
+            return len(tokens)
+
+        return count_rendered
+
+    def count_estimated(turns: Sequence[ChatTurn]) -> int:
+        total = _TURN_OVERHEAD
+        for t in turns:
+            total += len(llm.tokenize(t.content.encode("utf-8"), add_bos=False)) + _TURN_OVERHEAD
+        return total
+
+    return count_estimated
+
+
+class LlamaCppBackend:
+    """A local GGUF model: chat turns in, streamed text out, every call on the model's thread."""
+
+    def __init__(
+        self,
+        config: Mapping[str, Any],
+        config_dir: Path | str,
+        *,
+        llama_options: Mapping[str, Any] | None = None,
+    ) -> None:
+        self.name: str = config["name"]
+        self.config = dict(config)
+        self.path = resolve_model_path(config["path"], config_dir)
+        self._llama_options = dict(llama_options or {})
+        self._count: Callable[[Sequence[ChatTurn]], int] | None = None
+        self.worker = LlamaWorker(self.name, self._load)
+
+    # -- runs on the model thread -------------------------------------------------------------
+
+    def _load(self) -> Any:
+        check_gguf(self.path, self.name)
+        from llama_cpp import Llama
+
+        cfg = self.config
+        try:
+            llm = Llama(
+                model_path=str(self.path),
+                n_ctx=cfg["n_ctx"],
+                n_threads=cfg["n_threads"],
+                n_gpu_layers=cfg["n_gpu_layers"],
+                chat_format=cfg["chat_format"],
+                verbose=False,
+                **self._llama_options,
+            )
+        except Exception as exc:  # noqa: BLE001 - llama reports load failures as ValueError
+            raise ModelError(
+                f"model '{self.name}': could not load {self.path}: {exc}"
+                " (is it a complete GGUF file this llama.cpp build supports?)"
+            ) from exc
+        self._count = prompt_counter(llm, cfg["chat_format"])
+        return llm
+
+    def _counter(self, llm: Any) -> Callable[[Sequence[ChatTurn]], int]:
+        if self._count is None:  # a Llama loaded by someone else's loader
+            self._count = prompt_counter(llm, self.config["chat_format"])
+        return self._count
+
+    # -- request shaping ----------------------------------------------------------------------
+
+    def turns_for(self, request: ModelRequest) -> list[ChatTurn]:
+        """The request's turns, with the configured system prompt first when it has none."""
+        turns = list(request.messages)
+        system_prompt = self.config.get("system_prompt")
+        if system_prompt and not any(t.role == "system" for t in turns):
+            turns.insert(0, ChatTurn("system", system_prompt))
+        return turns
+
+    def _settings(self, request: ModelRequest) -> tuple[int, float]:
+        max_tokens = request.max_tokens if request.max_tokens is not None else self.config["max_tokens"]
+        temperature = (
+            request.temperature if request.temperature is not None else self.config["temperature"]
+        )
+        if max_tokens < 1:
+            raise ModelError(f"max_tokens must be at least 1, got {max_tokens}")
+        return max_tokens, temperature
+
+    # -- the ModelBackend contract --------------------------------------------------------------
+
+    async def stream(self, request: ModelRequest) -> AsyncIterator[str]:
+        """Yield the answer as it is generated; raises ModelError for this request only."""
+        max_tokens, temperature = self._settings(request)
+        turns = self.turns_for(request)
+        n_ctx = self.config["n_ctx"]
+        stop = list(request.stop) or None
+
+        def generate(llm: Any) -> Iterator[str]:
+            fitted = fit_messages(turns, n_ctx, max_tokens, self._counter(llm))
+            chunks = llm.create_chat_completion(
+                messages=_as_dicts(fitted),
+                max_tokens=max_tokens,
+                temperature=temperature,
+                stop=stop,
+                stream=True,
+            )
+            try:
+                for chunk in chunks:
+                    text = chunk["choices"][0].get("delta", {}).get("content")
+                    if text:
+                        yield text
+            finally:
+                chunks.close()
+
+        async for text in self.worker.stream(generate):
+            yield text
+
+    async def fitted_turns(self, request: ModelRequest) -> list[ChatTurn]:
+        """The turns that stream() would send for this request, after trimming to the context."""
+        max_tokens, _ = self._settings(request)
+        turns = self.turns_for(request)
+        n_ctx = self.config["n_ctx"]
+        return await self.worker.run(
+            lambda llm: fit_messages(turns, n_ctx, max_tokens, self._counter(llm))
+        )
+
+    async def count_tokens(self, turns: Sequence[ChatTurn]) -> int:
+        """Prompt tokens of these turns as this model formats them (loads the model if needed)."""
+        frozen = list(turns)
+        return await self.worker.run(lambda llm: self._counter(llm)(frozen))
+
+    async def load(self) -> None:
+        """Load the model now so the first request does not wait; raises ModelError."""
+        await self.worker.load()
+
+    async def close(self) -> None:
+        """Stop the model thread and free the model."""
+        await self.worker.close()

@@ -1,0 +1,95 @@
+"""Recognizers for network identifiers: e-mail addresses and IP addresses."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from .registry import Finding
+from .runs import digit_runs, preceded_by
+from .validators import is_valid_ipv4, is_valid_ipv6
+
+__all__ = ["EmailRecognizer", "IpRecognizer"]
+
+
+class EmailRecognizer:
+    """E-mail addresses, found from each '@' outwards (nothing to do without an '@')."""
+
+    entity = "EMAIL"
+
+    _LOCAL = re.compile(r"[A-Za-z0-9._%+\-]{1,64}$")
+    _DOMAIN = re.compile(
+        r"[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?"
+        r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?)*\.[A-Za-z]{2,24}(?![A-Za-z0-9\-])"
+    )
+
+    def applies(self, text: str) -> bool:
+        """Only text with an '@' can hold an address."""
+        return "@" in text
+
+    def find(self, text: str) -> Iterator[Finding]:
+        """Yield addresses with a plausible local part and a dotted domain."""
+        at = text.find("@")
+        while at != -1:
+            local = self._LOCAL.search(text, max(0, at - 64), at)
+            domain = self._DOMAIN.match(text, at + 1) if local else None
+            if local and domain:
+                start = local.start()
+                while start < at and text[start] == ".":
+                    start += 1
+                if start < at and text[at - 1] != ".":
+                    end = domain.end()
+                    yield Finding(self.entity, start, end, text[start:end], 0.95)
+            at = text.find("@", at + 1)
+
+
+class IpRecognizer:
+    """IPv4 and IPv6 addresses, validated by the ipaddress module; version numbers excluded."""
+
+    entity = "IP"
+
+    _V4 = re.compile(
+        r"[0-9](?<![0-9A-Za-z.][0-9])[0-9]{0,2}(?:\.[0-9]{1,3}){3}(?![0-9A-Za-z]|\.[0-9])"
+    )
+    _V6 = re.compile(
+        r"[0-9A-Fa-f:](?<![0-9A-Za-z.][0-9A-Fa-f:])[0-9A-Fa-f:]{1,38}(?:\.[0-9]{1,3}){0,3}"
+    )
+    _NOT_IP_CONTEXT = re.compile(
+        r"(?i)(?:\bversion|\bver\.?|\bv|\brelease|\bbuild|\bsection|\bchapter|§|版本|章节|第|条)"
+        r"\s*[:：]?\s*$"
+    )
+
+    def applies(self, text: str) -> bool:
+        """IPv4 needs three dots; IPv6 needs '::' or seven colons."""
+        return text.count(".") >= 3 or "::" in text or text.count(":") >= 7
+
+    def find(self, text: str) -> Iterator[Finding]:
+        """Yield valid IPv4 and IPv6 addresses."""
+        if text.count(".") >= 3:
+            for start, end in digit_runs(text):
+                if end - start < 7 or text.count(".", start, end) < 3:
+                    continue
+                for m in self._V4.finditer(text, start, end + 1):
+                    value = m.group()
+                    if is_valid_ipv4(value) and not preceded_by(
+                        self._NOT_IP_CONTEXT, text, m.start(), 12
+                    ):
+                        yield Finding(self.entity, m.start(), m.end(), value, 0.9)
+        if "::" in text or text.count(":") >= 7:
+            yield from self._find_v6(text)
+
+    def _find_v6(self, text: str) -> Iterator[Finding]:
+        """Yield IPv6 addresses; times like 12:30:45 and MAC addresses fail validation."""
+        for m in self._V6.finditer(text):
+            value = m.group()
+            end = m.end()
+            if value.endswith(":") and not value.endswith("::"):
+                value, end = value[:-1], end - 1
+            if value.count(":") < 2 or (end < len(text) and text[end].isalnum()):
+                continue
+            if not any(ch.isdigit() for ch in value):
+                continue
+            groups = [g for g in value.split(":") if g]
+            if len(groups) < (2 if "::" in value else 3) or not is_valid_ipv6(value):
+                continue
+            yield Finding(self.entity, m.start(), end, value, 0.9)

@@ -1,0 +1,214 @@
+"""Recognizers for numbers: Chinese resident IDs, phone numbers, payment cards and IBANs."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from .registry import Finding
+from .runs import digit_runs, has_run, matches_in_runs, preceded_by
+from .validators import IBAN_LENGTHS, is_valid_cn_id, is_valid_cn_id15, is_valid_iban, luhn_valid
+
+__all__ = ["CardRecognizer", "CnIdRecognizer", "IbanRecognizer", "PhoneRecognizer"]
+
+_END = r"(?![0-9A-Za-z])"
+
+# Words right before a number that say it is some other kind of identifier.
+_ID_CONTEXT = re.compile(
+    r"(?i)(?:\b(?:order|invoice|tracking|ticket|serial|sku|ref|no\.|id)|#|订单|单号|运单|快递"
+    r"|发票|编号|流水|工单)[^0-9A-Za-z]{0,6}$"
+)
+
+
+class CnIdRecognizer:
+    """Chinese resident ID numbers (GB 11643-1999), optionally the legacy 15-digit form."""
+
+    entity = "CN_ID"
+
+    # The first digit comes before the lookbehind so the regex engine can skip to digits fast.
+    _RE18 = re.compile(
+        r"[1-9](?<![0-9][1-9])[0-9]{5}(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])"
+        r"(?:0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9Xx]" + _END
+    )
+    _RE15 = re.compile(
+        r"[1-9](?<![0-9][1-9])[0-9]{7}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])[0-9]{3}"
+        + _END
+    )
+
+    def __init__(self, legacy: bool = False) -> None:
+        self.legacy = legacy
+
+    def applies(self, text: str) -> bool:
+        """Only a run of at least 15 digits can hold an ID."""
+        return has_run(text, 15)
+
+    def find(self, text: str) -> Iterator[Finding]:
+        """Yield IDs whose region, birth date and check character are valid."""
+        for m in matches_in_runs(self._RE18, text, 17):
+            if is_valid_cn_id(m.group()):
+                yield Finding(self.entity, m.start(), m.end(), m.group(), 0.99)
+        if self.legacy:
+            for m in matches_in_runs(self._RE15, text, 15):
+                if is_valid_cn_id15(m.group()):
+                    yield Finding(self.entity, m.start(), m.end(), m.group(), 0.7)
+
+
+class PhoneRecognizer:
+    """Chinese mobile and fixed-line numbers, and numbers in international +CC form."""
+
+    entity = "PHONE"
+
+    _RE = re.compile(
+        r"(?:(?P<cc>(?<![0-9A-Za-z])(?:\(\s?)?(?:\+|00)86(?:\s?\))?[ \-]?"
+        r"1[3-9][0-9](?:[ \-]?[0-9]{4}){2})"
+        r"|(?P<mobile>(?<![0-9A-Za-z+])1[3-9][0-9](?:[ \-]?[0-9]{4}){2})"
+        r"|(?P<land>(?<![0-9A-Za-z])0(?:(?:10|2[0-9])(?P<s1>[ \-]?)[1-9][0-9]{7}"
+        r"|[3-9][0-9]{2}(?P<s2>[ \-]?)[1-9][0-9]{6,7}))"
+        r"|(?P<paren>\((?:0(?:10|2[0-9])\)\s?[1-9][0-9]{7}|0[3-9][0-9]{2}\)\s?[1-9][0-9]{6,7}))"
+        r"|(?P<intl>(?<![0-9A-Za-z+])\+[1-9][0-9 \-()]{6,22}[0-9]))" + _END,
+        re.ASCII,
+    )
+    _PHONE_CONTEXT = re.compile(
+        r"(?i)(?:tel|phone|call|fax|电话|座机|手机|联系|致电|传真|热线)[^0-9A-Za-z]{0,6}$"
+    )
+
+    def applies(self, text: str) -> bool:
+        """Only a run of at least 8 digits and separators can hold a phone number."""
+        return has_run(text, 8)
+
+    def find(self, text: str) -> Iterator[Finding]:
+        """Yield phone numbers that have a valid shape and are not labelled as other ids."""
+        for m in matches_in_runs(self._RE, text, 9):
+            kind = m.lastgroup
+            start = m.start()
+            value = m.group()
+            if kind == "cc":
+                confidence = 0.92
+            elif kind == "mobile":
+                if preceded_by(_ID_CONTEXT, text, start):
+                    continue
+                confidence = 0.9
+            elif kind == "land" or kind == "s1" or kind == "s2":
+                if preceded_by(_ID_CONTEXT, text, start):
+                    continue
+                if m.group("s1") or m.group("s2"):
+                    confidence = 0.85
+                elif preceded_by(self._PHONE_CONTEXT, text, start):
+                    confidence = 0.75
+                else:
+                    continue
+            elif kind == "paren":
+                confidence = 0.85
+            else:
+                digits = sum(ch.isdigit() for ch in value)
+                if not 8 <= digits <= 15 or value.count("(") != value.count(")"):
+                    continue
+                if "  " in value or "--" in value:
+                    continue
+                confidence = 0.8
+            yield Finding(self.entity, start, m.end(), value, confidence)
+
+
+def card_brand_ok(digits: str) -> bool:
+    """True when the digits start with a known issuer prefix and have that brand's length."""
+    n = len(digits)
+    p2, p3, p4 = int(digits[:2]), int(digits[:3]), int(digits[:4])
+    if digits[0] == "4":  # Visa
+        return n in (13, 16, 19)
+    if 51 <= p2 <= 55 or 2221 <= p4 <= 2720:  # Mastercard
+        return n == 16
+    if p2 in (34, 37):  # American Express
+        return n == 15
+    if 2200 <= p4 <= 2204:  # Mir
+        return 16 <= n <= 19
+    if p4 == 6011 or 644 <= p3 <= 649 or p2 in (62, 65):  # Discover, UnionPay
+        return 16 <= n <= 19
+    if 3528 <= p4 <= 3589:  # JCB
+        return 16 <= n <= 19
+    if 300 <= p3 <= 305 or p2 in (36, 38, 39):  # Diners Club
+        return 14 <= n <= 19
+    if p2 in (50, 56, 57, 58, 67) or p3 == 639:  # Maestro
+        return 13 <= n <= 19
+    return False
+
+
+class CardRecognizer:
+    """Payment card numbers: 13-19 digits, issuer prefix and Luhn; UnionPay also by context."""
+
+    entity = "CARD"
+
+    _RE = re.compile(r"[0-9](?<![0-9A-Za-z][0-9])(?:[ \-]?[0-9]){12,18}" + _END)
+    _SEP = re.compile(r"[ \-]")
+    _CONTEXT = re.compile(r"(?i)卡号|银行卡|信用卡|借记卡|储蓄卡|账号|账户|card|account|acct")
+
+    def applies(self, text: str) -> bool:
+        """Only a run of at least 13 digits and separators can hold a card number."""
+        return has_run(text, 13)
+
+    def find(self, text: str) -> Iterator[Finding]:
+        """Yield card numbers; a trailing group that belongs to the next number is trimmed."""
+        for m in matches_in_runs(self._RE, text, 13):
+            start = m.start()
+            groups = self._SEP.split(m.group())
+            if len(groups) > 1 and min(len(g) for g in groups[:-1]) < 3:
+                continue
+            for keep in range(len(groups), 0, -1):
+                digits = "".join(groups[:keep])
+                if len(digits) < 13:
+                    break
+                end = start + len(digits) + keep - 1
+                confidence = self._score(digits, text, start, end)
+                if confidence:
+                    yield Finding(self.entity, start, end, text[start:end], confidence)
+                    break
+
+    def _score(self, digits: str, text: str, start: int, end: int) -> float:
+        """Confidence for a digit string at [start, end), 0.0 when it is not a card."""
+        if len(digits) > 19 or digits.count(digits[0]) == len(digits):
+            return 0.0
+        if not card_brand_ok(digits):
+            return 0.0
+        if luhn_valid(digits):
+            return 0.95
+        # Some real UnionPay cards fail Luhn: count them only when a word says "card".
+        if digits.startswith("62") and self._CONTEXT.search(text, max(0, start - 20), end + 20):
+            return 0.75
+        return 0.0
+
+
+class IbanRecognizer:
+    """International bank account numbers, compact or in groups of four."""
+
+    entity = "IBAN"
+
+    _RE = re.compile(r"[A-Z]{2}[0-9]{2}(?: ?[0-9A-Z]){11,30}")
+
+    def applies(self, text: str) -> bool:
+        """The check digits after the country code start a digit run."""
+        return bool(digit_runs(text))
+
+    def find(self, text: str) -> Iterator[Finding]:
+        """Yield IBANs with a known country length and a valid mod-97 check."""
+        for run_start, _ in digit_runs(text):
+            start = run_start - 2
+            if start < 0 or text[start:run_start] not in IBAN_LENGTHS:
+                continue
+            if start and text[start - 1].isascii() and text[start - 1].isalnum():
+                continue
+            m = self._RE.match(text, start)
+            if m is None:
+                continue
+            expected = IBAN_LENGTHS[text[start:run_start]]
+            count = 0
+            end = start
+            for i in range(start, m.end()):
+                if text[i] != " ":
+                    count += 1
+                    if count == expected:
+                        end = i + 1
+                        break
+            if count != expected or (end < len(text) and text[end].isalnum()):
+                continue
+            value = text[start:end]
+            if is_valid_iban(value.replace(" ", "")):
+                yield Finding(self.entity, start, end, value, 0.97)

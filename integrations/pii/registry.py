@@ -1,0 +1,99 @@
+"""Findings, the recognizer contract and the registry that runs recognizers over text."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
+
+__all__ = ["ENTITY_NAME", "Finding", "Recognizer", "RecognizerRegistry", "resolve_overlaps"]
+
+#: What an entity type may be called: it becomes part of placeholders like ``[CN_ID_1]``.
+ENTITY_NAME = re.compile(r"[A-Z][A-Z0-9_]*")
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One sensitive span: its entity type, where it is, its text and how sure we are."""
+
+    entity: str
+    start: int
+    end: int
+    text: str
+    confidence: float
+
+
+@runtime_checkable
+class Recognizer(Protocol):
+    """Finds spans of one entity type; may offer ``applies(text) -> bool`` as a cheap prefilter."""
+
+    entity: str
+
+    def find(self, text: str) -> Iterable[Finding]:
+        """Yield the validated findings in text."""
+        ...
+
+
+def resolve_overlaps(findings: Iterable[Finding]) -> list[Finding]:
+    """Keep the most confident, then the longest, of overlapping findings; sort by position."""
+    ranked = sorted(findings, key=lambda f: (-f.confidence, f.start - f.end, f.start))
+    kept: list[Finding] = []
+    for cand in ranked:
+        if all(cand.end <= k.start or cand.start >= k.end for k in kept):
+            kept.append(cand)
+    kept.sort(key=lambda f: f.start)
+    return kept
+
+
+class RecognizerRegistry:
+    """The recognizers in use; other integrations add theirs with ``register``."""
+
+    def __init__(self) -> None:
+        self._entries: list[tuple[str, Callable[[str], bool] | None, Recognizer]] = []
+
+    def register(self, recognizer: Recognizer) -> None:
+        """Add a recognizer; its ``entity`` must be an upper-case name like ``CN_ID``."""
+        entity = getattr(recognizer, "entity", None)
+        if not isinstance(entity, str) or not ENTITY_NAME.fullmatch(entity):
+            raise ValueError(
+                f"recognizer {recognizer!r} has entity {entity!r}; expected an upper-case "
+                "name of letters, digits and underscores such as 'CN_ID'"
+            )
+        if not callable(getattr(recognizer, "find", None)):
+            raise ValueError(f"recognizer {recognizer!r} has no find(text) method")
+        applies = getattr(recognizer, "applies", None)
+        self._entries.append((entity, applies if callable(applies) else None, recognizer))
+
+    def unregister(self, recognizer: Recognizer) -> None:
+        """Remove a recognizer added earlier."""
+        self._entries = [e for e in self._entries if e[2] is not recognizer]
+
+    @property
+    def entities(self) -> list[str]:
+        """The entity types the registered recognizers produce, in registration order."""
+        seen: dict[str, None] = {}
+        for entity, _, _ in self._entries:
+            seen.setdefault(entity, None)
+        return list(seen)
+
+    def __iter__(self):
+        """Iterate over the registered recognizers."""
+        return (rec for _, _, rec in self._entries)
+
+    def __len__(self) -> int:
+        """Number of registered recognizers."""
+        return len(self._entries)
+
+    def analyze(self, text: str, entities: Collection[str] | None = None) -> list[Finding]:
+        """Run the recognizers (only those for ``entities`` if given); overlaps resolved."""
+        found: list[Finding] = []
+        for entity, applies, recognizer in self._entries:
+            if entities is not None and entity not in entities:
+                continue
+            if applies is not None and not applies(text):
+                continue
+            found.extend(recognizer.find(text))
+        if len(found) < 2:
+            return found
+        return resolve_overlaps(found)

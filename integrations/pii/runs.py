@@ -1,0 +1,51 @@
+"""Digit runs: one cheap scan per text that every numeric recognizer starts from."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+__all__ = ["digit_runs", "has_run", "matches_in_runs", "preceded_by"]
+
+# Digits with the separators numbers are written with: spaces, dashes, dots, +, parentheses.
+_DIGIT_RUN = re.compile(r"[0-9+(][0-9 \-()+.]*[0-9]")
+_last: tuple[str, list[tuple[int, int]]] = ("", [])
+
+
+def digit_runs(text: str) -> list[tuple[int, int]]:
+    """Spans of digits and separators; the result for the latest text is reused.
+
+    Several recognizers look at the same message one after another, so caching the last
+    text's runs makes the scan happen once per message.
+    """
+    global _last
+    cached_text, runs = _last
+    if cached_text is not text:
+        runs = [m.span() for m in _DIGIT_RUN.finditer(text)]
+        _last = (text, runs)
+    return runs
+
+
+def has_run(text: str, min_length: int) -> bool:
+    """True when the text has a digit run of at least min_length characters."""
+    return any(e - s >= min_length for s, e in digit_runs(text))
+
+
+def matches_in_runs(
+    regex: re.Pattern[str], text: str, min_length: int
+) -> Iterator[re.Match[str]]:
+    """Matches of regex inside digit runs of at least min_length characters.
+
+    A numeric match lies inside one run, so searching only there finds the same matches as
+    searching the whole text. Lookbehinds still see the text before the run; the search goes
+    two characters past it so that a trailing check character (the X of an ID) and the
+    boundary after it are visible.
+    """
+    for start, end in digit_runs(text):
+        if end - start >= min_length:
+            yield from regex.finditer(text, start, end + 2)
+
+
+def preceded_by(pattern: re.Pattern[str], text: str, start: int, width: int = 16) -> bool:
+    """True when pattern matches at the end of the text just before start."""
+    return pattern.search(text, max(0, start - width), start) is not None

@@ -1,0 +1,180 @@
+"""Read log sources (files, glob patterns, gzip, journalctl JSON) into ParsedLine streams.
+
+Sources that cannot be read are recorded as problems, never raised: one unreadable file
+must not hide what the others say.
+"""
+
+from __future__ import annotations
+
+import glob
+import gzip
+import io
+import json
+import os
+import re
+import zlib
+from collections.abc import Iterable, Iterator
+from typing import IO
+
+from .logformats import LogParser, ParsedLine, parse_journal_entry
+
+__all__ = ["LogSources", "expand_patterns"]
+
+_GZIP_MAGIC = b"\x1f\x8b"
+_ROTATION_SUFFIX = re.compile(r"(?:[.-]\d+)?(?:\.gz)?$")
+_EXCEPTION_LINE = re.compile(r"[A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt|Warning|Fault)\b")
+
+
+def expand_patterns(patterns: Iterable[str]) -> tuple[list[str], list[str]]:
+    """Expand glob patterns into sorted, de-duplicated paths; patterns matching nothing are problems."""
+    paths: list[str] = []
+    problems: list[str] = []
+    seen: set[str] = set()
+    for pattern in patterns:
+        pattern = os.path.expanduser(pattern)
+        if glob.has_magic(pattern):
+            matched = sorted(glob.glob(pattern))
+            if not matched:
+                problems.append(f"{pattern}: no file matches this pattern")
+        else:
+            matched = [pattern]
+        for path in matched:
+            if path not in seen:
+                seen.add(path)
+                paths.append(path)
+    return paths, problems
+
+
+def _source_name(path: str) -> str:
+    name = os.path.basename(path)
+    return _ROTATION_SUFFIX.sub("", name) or name
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    if isinstance(exc, FileNotFoundError):
+        return "no such file"
+    if isinstance(exc, IsADirectoryError):
+        return "is a directory, expected a file"
+    if isinstance(exc, gzip.BadGzipFile | EOFError | zlib.error):
+        return f"damaged gzip data ({exc})"
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror.lower()
+    return str(exc) or type(exc).__name__
+
+
+class LogSources:
+    """Iterates the parsed lines of files and journal streams; collects per-file figures and problems."""
+
+    def __init__(self, *, ref_time: float | None = None, since: float | None = None) -> None:
+        self.ref_time = ref_time
+        self.since = since
+        self.files: list[dict] = []
+        self.problems: list[str] = []
+
+    def files_and_patterns(self, patterns: Iterable[str]) -> Iterator[ParsedLine]:
+        """Parsed lines of every file the patterns name, one file after the other."""
+        paths, problems = expand_patterns(patterns)
+        self.problems.extend(problems)
+        for path in paths:
+            yield from self.file(path)
+
+    def file(self, path: str) -> Iterator[ParsedLine]:
+        """Parsed lines of one file (plain or gzip); problems are recorded, not raised."""
+        info = {"path": path, "lines": 0, "status": "read"}
+        self.files.append(info)
+        try:
+            st = os.stat(path)
+            if os.path.isdir(path):
+                raise IsADirectoryError(path)
+            if not os.path.isfile(path):
+                raise OSError(0, "not a regular file")
+            if self.since is not None and st.st_mtime < self.since:
+                info["status"] = "skipped: not modified since the start of the analysed range"
+                return
+            stream = self._open(path)
+        except (OSError, ValueError) as exc:
+            reason = _describe(exc)
+            info["status"] = f"error: {reason}"
+            self.problems.append(f"{path}: {reason}")
+            return
+        parser = LogParser(source=_source_name(path), ref_time=self.ref_time)
+        try:
+            with stream:
+                yield from self._lines(stream, parser, info)
+        except (OSError, EOFError, ValueError, zlib.error) as exc:
+            reason = _describe(exc)
+            info["status"] = f"error after {info['lines']} lines: {reason}"
+            self.problems.append(f"{path}: {reason} (after {info['lines']} lines)")
+
+    def journal(self, stream: IO[str], name: str = "journal") -> Iterator[ParsedLine]:
+        """Parsed records of `journalctl -o json` output, one JSON object per line."""
+        info = {"path": name, "lines": 0, "status": "read"}
+        self.files.append(info)
+        bad = 0
+        for line in stream:
+            line = line.strip()
+            if not line:
+                continue
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                bad += 1
+                continue
+            if not isinstance(entry, dict):
+                bad += 1
+                continue
+            info["lines"] += 1
+            yield parse_journal_entry(entry)
+        if bad:
+            info["status"] = f"read, {bad} lines were not journal JSON"
+            self.problems.append(f"{name}: {bad} lines were not journal JSON records")
+
+    @staticmethod
+    def _open(path: str) -> IO[str]:
+        raw = open(path, "rb")  # noqa: SIM115 - closed by the caller's with-block
+        try:
+            magic = raw.read(2)
+            raw.seek(0)
+        except OSError:
+            raw.close()
+            raise
+        if magic == _GZIP_MAGIC:
+            binary: IO[bytes] = gzip.GzipFile(fileobj=raw, mode="rb")
+        else:
+            binary = raw
+        return io.TextIOWrapper(binary, encoding="utf-8", errors="replace", newline=None)
+
+    @staticmethod
+    def _lines(stream: IO[str], parser: LogParser, info: dict) -> Iterator[ParsedLine]:
+        parse = parser.parse
+        last_ts: float | None = None
+        in_trace = False
+        count = 0
+        try:
+            for line in stream:
+                first = line[:1]
+                if first in " \t\n":  # indented: continuation of the previous record
+                    if first == "\n" or not line.strip():
+                        continue
+                    if last_ts is not None or in_trace:
+                        continue
+                line = line.rstrip("\n")
+                if in_trace:
+                    in_trace = False
+                    if _EXCEPTION_LINE.match(line):  # the exception that ends a traceback
+                        continue
+                if first == "T" and line.startswith("Traceback (most recent call last)"):
+                    in_trace = True
+                    continue
+                count += 1
+                pl = parse(line)
+                if pl[0] is None:
+                    if last_ts is not None:
+                        pl = pl._replace(ts=last_ts)
+                else:
+                    last_ts = pl[0]
+                yield pl
+        finally:
+            info["lines"] = count

@@ -1,0 +1,350 @@
+"""Recognise and parse common log line formats into ParsedLine values.
+
+Formats: RFC 3164 and RFC 5424 syslog, nginx/apache access logs (common and combined),
+nginx error logs, JSON lines, Python logging (with and without a time), and lines that
+start with an ISO-8601 time in general. A LogParser is made per file: it dispatches on the
+first character and tries the format that matched the previous line first.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Callable
+from typing import NamedTuple
+
+from .timestamps import MONTHS, TimeParser
+
+__all__ = ["LEVELS", "LogParser", "ParsedLine", "keyword_level", "parse_journal_entry"]
+
+
+class ParsedLine(NamedTuple):
+    """One log record: epoch time (None if unknown), level, message, source and the raw line."""
+
+    ts: float | None
+    level: str
+    message: str
+    source: str
+    raw: str
+
+
+ERROR, WARNING, INFO, DEBUG = "error", "warning", "info", "debug"
+
+LEVELS: dict[str, str] = {
+    "emerg": ERROR, "emergency": ERROR, "alert": ERROR, "crit": ERROR, "critical": ERROR,
+    "fatal": ERROR, "panic": ERROR, "err": ERROR, "error": ERROR, "severe": ERROR,
+    "warn": WARNING, "warning": WARNING,
+    "notice": INFO, "info": INFO, "information": INFO, "informational": INFO, "log": INFO,
+    "debug": DEBUG, "trace": DEBUG, "verbose": DEBUG, "fine": DEBUG,
+}  # fmt: skip
+
+# syslog severities 0..7 (RFC 5424 section 6.2.1)
+SYSLOG_SEVERITY = (ERROR, ERROR, ERROR, ERROR, WARNING, INFO, INFO, DEBUG)
+
+_ERROR_WORDS = re.compile(
+    r"\b(?:errors?|err|fail|failed|failure|failing|fatal|crit|critical|panic|emerg|emergency"
+    r"|exception|traceback|segfault|segmentation fault|denied|refused|unreachable"
+    r"|out of memory|oom-kill|oom killer|aborted|core dumped)\b"
+)
+_WARNING_WORDS = re.compile(
+    r"\b(?:warn|warning|timeout|timed out|deprecated|retrying|unable|cannot|could not|couldn't"
+    r"|not found|invalid|rejected|dropped|throttl\w*)\b"
+)
+
+
+def keyword_level(message: str) -> str:
+    """Guess a level from words in a message without a level field."""
+    low = message.lower()
+    if _ERROR_WORDS.search(low):
+        return ERROR
+    if _WARNING_WORDS.search(low):
+        return WARNING
+    return INFO
+
+
+_RFC5424 = re.compile(
+    r"<(\d{1,3})>\d{1,2} (\S+) (\S+) (\S+) (\S+) (\S+) (?:-|(?:\[(?:[^\]\\]|\\.)*\])+)(?: (.*))?$"
+)
+_RFC3164 = re.compile(
+    r"(?:<(\d{1,3})>)?([A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d) (\S+) (?:([^:\[\s]+)(?:\[\d+\])?: ?)?(.*)"
+)
+_ACCESS = re.compile(r'(\S+) \S+ \S+ \[([^\]]+)\] "((?:[^"\\]|\\.)*)" (\d{3}) ')
+_NGINX_ERROR = re.compile(
+    r"(\d{4}/\d\d/\d\d \d\d:\d\d:\d\d) \[(\w+)\] \d+#\d+: (?:\*\d+ )?(.*)"
+)
+_ISO_LINE = re.compile(
+    r"(\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d(?:[.,]\d+)?)?(?:Z|z|[+-]\d\d(?::?\d\d)?| UTC| GMT)?)"
+    r"[\s|\]]*(.*)"
+)
+_PY_NOTIME = re.compile(r"(DEBUG|INFO|WARNING|ERROR|CRITICAL):([^:]*):(.*)")
+_LEAD_LEVEL = re.compile(r"[\[(<]?([A-Za-z]{3,13})[\])>]?(?::|\s+-)?\s+")
+_NAME_COLON = re.compile(r"\[?([\w.\-/]+)\]?:? (.*)")
+_HOST_TAG = re.compile(r"(\S+) ([^:\[\s]+)(?:\[\d+\])?: (.*)")
+_LEVEL_TOKEN = re.compile(
+    r"(?<![\w.])[\[(<]?(TRACE|DEBUG|INFO|NOTICE|LOG|WARN|WARNING|ERROR|ERR|CRITICAL|CRIT|FATAL"
+    r"|SEVERE|EMERG|ALERT|PANIC|Debug|Info|Warn|Warning|Error|Critical|Fatal|level=\w+)"
+    r"[\])>]?(?=[\s:|,\-]|$)"
+)
+
+_JSON_TIME_KEYS = ("time", "timestamp", "ts", "@timestamp", "datetime", "date", "t")
+_JSON_LEVEL_KEYS = ("level", "severity", "lvl", "levelname", "loglevel", "log.level", "priority")
+_JSON_MSG_KEYS = ("msg", "message", "MESSAGE", "event", "text", "log")
+_JSON_SOURCE_KEYS = ("logger", "name", "logger_name", "module", "component", "service", "app")
+_NUMERIC_LEVELS = {10: DEBUG, 20: INFO, 30: INFO, 40: WARNING, 50: ERROR, 60: ERROR}
+
+_DIGITS = "0123456789"
+
+Parser = Callable[[str], "ParsedLine | None"]
+
+
+class LogParser:
+    """Parses the lines of one file; per kind of first character, tries the format that matched last."""
+
+    def __init__(self, *, source: str = "log", ref_time: float | None = None) -> None:
+        self.source = source
+        self.time = TimeParser(ref_time)
+        self._guess: dict[str, Parser] = {}
+        self._by_first: dict[str, tuple[Parser, ...]] = {}
+
+    def parse(self, line: str) -> ParsedLine:
+        """Parse one line (without its newline); unknown shapes come back with ts None."""
+        first = line[:1]
+        if first in _DIGITS:  # years, IPv4 clients: the fifth character tells them apart
+            first = line[:5:4]
+        guess = self._guess.get(first)
+        if guess is not None:
+            parsed = guess(line)
+            if parsed is not None:
+                return parsed
+        for parser in self._candidates(first[:1]):
+            if parser is guess:
+                continue
+            parsed = parser(line)
+            if parsed is not None:
+                self._guess[first] = parser
+                return parsed
+        return ParsedLine(None, keyword_level(line), line, self.source, line)
+
+    def _candidates(self, first: str) -> tuple[Parser, ...]:
+        found = self._by_first.get(first)
+        if found is None:
+            if first == "<":
+                found = (self.rfc5424, self.rfc3164)
+            elif first == "{":
+                found = (self.json_line,)
+            elif first and first in _DIGITS:
+                found = (self.iso_line, self.nginx_error, self.access)
+            elif "A" <= first <= "Z":
+                found = (self.rfc3164, self.python_notime, self.access)
+            else:
+                found = (self.access,)
+            self._by_first[first] = found
+        return found
+
+    # -- formats -------------------------------------------------------------------------
+
+    def rfc5424(self, line: str) -> ParsedLine | None:
+        """'<165>1 2026-11-24T03:07:30.003Z host app 123 ID47 [sd] message'."""
+        m = _RFC5424.match(line)
+        if m is None:
+            return None
+        pri, stamp, _host, app, _procid, _msgid, msg = m.groups()
+        ts = None if stamp == "-" else self.time.iso(stamp)
+        msg = (msg or "").lstrip("\ufeff")
+        level = SYSLOG_SEVERITY[int(pri) & 7]
+        return ParsedLine(ts, level, msg, self.source if app == "-" else app, line)
+
+    def rfc3164(self, line: str) -> ParsedLine | None:
+        """'Nov 24 03:07:30 host prog[123]: message', optionally with a '<PRI>' prefix."""
+        m = _RFC3164.match(line)
+        if m is None:
+            return None
+        pri, stamp, _host, tag, msg = m.groups()
+        if stamp[:3] not in MONTHS:
+            return None
+        ts = self.time.syslog(stamp)
+        level = keyword_level(msg) if pri is None else SYSLOG_SEVERITY[int(pri) & 7]
+        return ParsedLine(ts, level, msg, tag or self.source, line)
+
+    def access(self, line: str) -> ParsedLine | None:
+        """nginx/apache access log, common or combined; the level follows the status code.
+
+        The message is 'METHOD /path' (query string dropped) and the source 'FILE STATUS'.
+        """
+        m = _ACCESS.match(line)
+        if m is None:
+            return None
+        _client, stamp, request, status = m.groups()
+        parts = request.split(" ")
+        if len(parts) >= 2:
+            request = parts[0] + " " + parts[1].split("?", 1)[0]
+        code = status[0]
+        level = ERROR if code == "5" else WARNING if code == "4" else INFO
+        # the status goes into the source: templates mask every number in the message
+        return ParsedLine(self.time.clf(stamp), level, request, f"{self.source} {status}", line)
+
+    def nginx_error(self, line: str) -> ParsedLine | None:
+        """'2026/11/24 03:07:30 [error] 123#0: *5 message'."""
+        m = _NGINX_ERROR.match(line)
+        if m is None:
+            return None
+        stamp, lvl, msg = m.groups()
+        return ParsedLine(self.time.slashed(stamp), LEVELS.get(lvl, INFO), msg, "nginx", line)
+
+    def python_notime(self, line: str) -> ParsedLine | None:
+        """Python logging's basicConfig default 'ERROR:name:message' (no time)."""
+        m = _PY_NOTIME.match(line)
+        if m is None:
+            return None
+        lvl, name, msg = m.groups()
+        return ParsedLine(None, LEVELS[lvl.lower()], msg, name or self.source, line)
+
+    def iso_line(self, line: str) -> ParsedLine | None:
+        """Lines that start with an ISO-8601 time: Python logging, rsyslog RFC 3339, and others."""
+        m = _ISO_LINE.match(line)
+        if m is None:
+            return None
+        stamp, rest = m.groups()
+        ts = self.time.iso(stamp)
+        if ts is None:
+            return None
+        lead = _LEAD_LEVEL.match(rest)
+        if lead is not None:
+            level = LEVELS.get(lead.group(1).lower())
+            if level is not None:
+                body = rest[lead.end() :]
+                named = _NAME_COLON.match(body)
+                if named is not None and (body[:1] == "[" or ":" in body[: named.start(2)]):
+                    return ParsedLine(ts, level, named.group(2), named.group(1), line)
+                return ParsedLine(ts, level, body, self.source, line)
+        token = _LEVEL_TOKEN.search(rest, 0, 64)
+        if token is not None:
+            word = token.group(1)
+            if word.startswith("level="):
+                word = word[6:]
+            level = LEVELS.get(word.lower())
+            if level is not None:
+                before = rest[: token.start()].strip(" -|:[]()")
+                msg = rest[token.end() :].lstrip(" -|:]") or rest
+                if not before or " " in before or before.isdigit():
+                    before = self.source
+                source = before
+                return ParsedLine(ts, level, msg, source, line)
+        tagged = _HOST_TAG.match(rest)
+        if tagged is not None:
+            msg = tagged.group(3)
+            return ParsedLine(ts, keyword_level(msg), msg, tagged.group(2), line)
+        return ParsedLine(ts, keyword_level(rest), rest, self.source, line)
+
+    def json_line(self, line: str) -> ParsedLine | None:
+        """One JSON object per line, with the usual time, level and message keys."""
+        try:
+            obj = json.loads(line)
+        except ValueError:
+            return None
+        if not isinstance(obj, dict):
+            return None
+        if "__REALTIME_TIMESTAMP" in obj:
+            return parse_journal_entry(obj)
+        ts = None
+        for key in _JSON_TIME_KEYS:
+            value = obj.get(key)
+            if value is not None:
+                ts = self._json_time(value)
+                if ts is not None:
+                    break
+        msg = None
+        for key in _JSON_MSG_KEYS:
+            value = obj.get(key)
+            if isinstance(value, str):
+                msg = value
+                break
+        err = obj.get("error") or obj.get("err")
+        if isinstance(err, dict):
+            err = err.get("message") or err.get("msg")
+        if isinstance(err, str) and err and err != msg:
+            msg = err if msg is None else msg + ": " + err
+        if msg is None:
+            msg = line
+        level = None
+        for key in _JSON_LEVEL_KEYS:
+            value = obj.get(key)
+            if value is not None:
+                level = self._json_level(value)
+                if level is not None:
+                    break
+        if level is None:
+            level = keyword_level(msg)
+        source = self.source
+        for key in _JSON_SOURCE_KEYS:
+            value = obj.get(key)
+            if isinstance(value, str) and value:
+                source = value
+                break
+        return ParsedLine(ts, level, msg, source, line)
+
+    def _json_time(self, value: object) -> float | None:
+        if isinstance(value, bool):
+            return None
+        if isinstance(value, int | float):
+            return self.time.epoch_number(float(value))
+        if isinstance(value, str) and value:
+            if value[:1].isdigit() and len(value) >= 16 and value[4:5] == "-":
+                return self.time.iso(value)
+            try:
+                return self.time.epoch_number(float(value))
+            except ValueError:
+                return None
+        return None
+
+    @staticmethod
+    def _json_level(value: object) -> str | None:
+        if isinstance(value, str):
+            return LEVELS.get(value.lower())
+        if isinstance(value, int) and not isinstance(value, bool):
+            if 0 <= value <= 7:
+                return SYSLOG_SEVERITY[value]
+            return _NUMERIC_LEVELS.get(value - value % 10)
+        return None
+
+
+def _journal_message(value: object) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):  # journald sends non-UTF-8 messages as a list of byte values
+        try:
+            return bytes(value).decode("utf-8", "replace")
+        except (TypeError, ValueError):
+            return ""
+    return "" if value is None else str(value)
+
+
+def parse_journal_entry(entry: dict) -> ParsedLine:
+    """A record of `journalctl -o json` (MESSAGE, PRIORITY, __REALTIME_TIMESTAMP, identifiers)."""
+    msg = _journal_message(entry.get("MESSAGE"))
+    ts = None
+    realtime = entry.get("__REALTIME_TIMESTAMP")
+    if realtime is not None:
+        try:
+            ts = int(realtime) / 1e6
+        except (TypeError, ValueError):
+            ts = None
+    try:
+        level = SYSLOG_SEVERITY[int(entry.get("PRIORITY", 6)) & 7]
+    except (TypeError, ValueError):
+        level = keyword_level(msg)
+    source = (
+        entry.get("SYSLOG_IDENTIFIER") or entry.get("_COMM") or entry.get("_SYSTEMD_UNIT") or "journal"
+    )
+    if not isinstance(source, str):
+        source = "journal"
+    pid = entry.get("_PID") or entry.get("SYSLOG_PID")
+    raw = f"{source}[{pid}]: {msg}" if pid else f"{source}: {msg}"
+    if ts is not None:
+        raw = _format_time(ts) + " " + raw
+    return ParsedLine(ts, level, msg, source, raw)
+
+
+def _format_time(ts: float) -> str:
+    return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(ts))

@@ -1,0 +1,100 @@
+"""The `knowledge:` config section, the manifest, and the terminal output of the CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import voluptuous as vol
+
+from integrations.knowledge.cli import format_results, format_stats
+from integrations.knowledge.config import CONFIG_SCHEMA, KNOWLEDGE_SCHEMA, resolve_directory
+from integrations.knowledge.index import ReindexStats
+from integrations.knowledge.passages import Passage
+
+PACKAGE = Path(__file__).resolve().parents[3] / "integrations" / "knowledge"
+
+DEFAULTS = {"directory": "knowledge", "top_k": 3, "max_chars": 2000, "watch": False, "watch_interval": 5.0}
+
+
+def test_manifest_is_complete_and_sorted() -> None:
+    text = (PACKAGE / "manifest.json").read_text()
+    manifest = json.loads(text)
+    assert manifest["domain"] == PACKAGE.name
+    assert manifest["kind"] == "knowledge"
+    for key in ("name", "version", "dependencies", "after_dependencies", "requirements",
+                "documentation", "codeowners"):
+        assert key in manifest
+    assert list(manifest) == sorted(manifest)
+
+
+@pytest.mark.parametrize("section", [None, {}])
+def test_defaults(section: dict | None) -> None:
+    assert KNOWLEDGE_SCHEMA(section) == DEFAULTS
+    assert CONFIG_SCHEMA({"knowledge": section, "other": 1}) == {"knowledge": DEFAULTS, "other": 1}
+    assert CONFIG_SCHEMA({})["knowledge"] == DEFAULTS
+
+
+def test_values_are_kept() -> None:
+    section = {"directory": "/srv/docs", "top_k": 5, "max_chars": 500, "watch": True}
+    assert KNOWLEDGE_SCHEMA(section) == {**section, "watch_interval": 5.0}
+
+
+@pytest.mark.parametrize(
+    ("section", "message"),
+    [
+        ({"top_k": 0}, "top_k must be between 1 and 50"),
+        ({"max_chars": 10}, "max_chars must be at least 100"),
+        ({"directory": ""}, "directory must be a non-empty path"),
+        ({"watch": "often"}, "expected bool"),
+        ({"colour": "red"}, "extra keys not allowed"),
+    ],
+)
+def test_invalid_values_name_the_problem(section: dict, message: str) -> None:
+    with pytest.raises(vol.Invalid) as info:
+        KNOWLEDGE_SCHEMA(section)
+    assert message in str(info.value)
+
+
+def test_directory_is_relative_to_the_config_dir(tmp_path: Path) -> None:
+    assert resolve_directory(tmp_path, {"directory": "knowledge"}) == tmp_path / "knowledge"
+    assert resolve_directory(tmp_path, {"directory": "/srv/kb"}) == Path("/srv/kb")
+    assert resolve_directory(tmp_path, {}) == tmp_path / "knowledge"
+
+
+def test_format_results_lists_passages() -> None:
+    passages = [
+        Passage("rules.md", "Rules > Returns 退货政策", "Bread cannot be returned.\n\n新鲜面包不予退货。", 1.0),
+        Passage("notes.txt", "", "Parking behind the shop.", 0.25),
+    ]
+    out = format_results(passages)
+    lines = out.splitlines()
+    assert lines[0] == "1. rules.md — Rules > Returns 退货政策  (score 1.000)"
+    assert "   Bread cannot be returned." in lines
+    assert "   新鲜面包不予退货。" in lines
+    assert "2. notes.txt  (score 0.250)" in lines
+
+
+def test_format_results_wraps_long_text() -> None:
+    out = format_results([Passage("a.md", "T", "word " * 100, 0.5)], width=40)
+    assert all(len(line) <= 40 for line in out.splitlines())
+
+
+def test_format_results_when_nothing_matches() -> None:
+    assert format_results([]) == "No matching passages in the knowledge base."
+
+
+def test_format_stats() -> None:
+    stats = ReindexStats(added=2, updated=1, removed=0, unchanged=5, chunks=7, total_chunks=40)
+    assert format_stats(stats) == (
+        "Knowledge index: 2 added, 1 updated, 0 removed, 5 unchanged "
+        "(7 chunks written; 8 files, 40 chunks in the index)"
+    )
+
+
+def test_format_stats_lists_errors() -> None:
+    stats = ReindexStats(0, 0, 0, 1, 0, 1, errors=("bad.yaml:2: invalid YAML",))
+    lines = format_stats(stats).splitlines()
+    assert "1 file, 1 chunk in the index" in lines[0]
+    assert lines[1:] == ["1 file could not be indexed:", "  - bad.yaml:2: invalid YAML"]
