@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import uuid
 from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
 from typing import Any
@@ -15,16 +16,21 @@ from core.automation import builtin_types
 from core.automation.engine import AutomationEngine
 from core.bus import EventBus
 from core.channel import Channel
-from core.config import Config
+from core.config import Config, register_core_section
+from core.durability import STORE_SCHEMA, Durability
 from core.errors import ConfigError, ConfigErrors
 from core.loader import Discovery, config_schema, discover, import_integration, resolve_order
 from core.message import Message
 from core.model import ModelBackend
+from core.scheduler import SCHEDULER_SCHEMA
 from core.sanitizer import Sanitizer
 from core.setup import IntegrationState, await_me_maybe, setup_all
 from core.validation import validate
 
 _LOGGER = logging.getLogger(__name__)
+
+register_core_section("store", STORE_SCHEMA)
+register_core_section("scheduler", SCHEDULER_SCHEMA)
 
 ActionHandler = Callable[[Any, dict[str, Any]], Awaitable[Any]]
 
@@ -57,6 +63,7 @@ class Gateway:
         self._scrubbers: list[Callable[[str], str]] = []
         self._loop: asyncio.AbstractEventLoop | None = None
         self._order: list[Any] = []
+        self.durability: Durability | None = None
 
     # -- lifecycle ---------------------------------------------------------------------
 
@@ -80,7 +87,18 @@ class Gateway:
         self.config_errors.extend(
             self.engine.load(self.config.automations, self.config.blueprint_search())
         )
+        store_config = self._core_section("store", STORE_SCHEMA)
+        scheduler_config = self._core_section("scheduler", SCHEDULER_SCHEMA)
+        self.durability = Durability(self, store_config, scheduler_config)
+        self.engine.dispatcher = self.durability.dispatch_later
         return self._order
+
+    def _core_section(self, key: str, schema: Any) -> dict[str, Any]:
+        try:
+            return validate(schema, self.config.raw.get(key) or {}, path=(key,), file=str(self.config.file))
+        except ConfigErrors as err:
+            self.config_errors.extend(err.errors)
+            return validate(schema, {})
 
     async def start(self) -> None:
         """Load configured integrations and automations, set everything up, start triggers."""
@@ -90,7 +108,10 @@ class Gateway:
         for error in self.config_errors:
             _LOGGER.error("Configuration: %s", error)
         core = self.config.core
+        assert self.durability is not None
+        await self.durability.open()
         await setup_all(self, order, core.get("setup_warn_after", 10.0), core.get("setup_timeout", 60.0))
+        await self.durability.start()
         self.engine.attach()
         self.state = "running"
         self._running.set()
@@ -183,6 +204,8 @@ class Gateway:
         self.bus.fire("gateway_stopping", {})
         self.engine.detach()
         timeout = self.config.core.get("stop_timeout", 10.0)
+        if self.durability is not None:
+            await self.durability.stop(timeout)
         if not await self.engine.drain(timeout):
             _LOGGER.warning("Some automations were still running after %.0f s and were cancelled", timeout)
         await self.bus.drain()
@@ -199,6 +222,8 @@ class Gateway:
                 await model.close()
             except Exception:
                 _LOGGER.exception("Closing model %s failed", model.name)
+        if self.durability is not None:
+            await self.durability.close()
         self.state = "stopped"
         self._stopped.set()
         _LOGGER.info("Roost stopped")
@@ -262,24 +287,34 @@ class Gateway:
         if self.state != "running":
             _LOGGER.warning("Message from %s refused: gateway is %s", message.platform, self.state)
             return False
+        assert self.durability is not None
+        if not await self.durability.ingest(message):
+            return False  # a redelivery of a message already stored
         self.bus.fire("message_received", {"message": message, "platform": message.platform,
                                            "chat_id": message.chat_id})
-        self.engine.handle_message(message)
         return True
 
     async def send(
         self, platform: str, chat_id: str, text: str, *, reply_to: str | None = None,
         idempotency_key: str | None = None, priority: int = 0,
     ) -> str:
-        """Send text to a chat through its channel; returns the platform's message id."""
-        channel = self.channels.get(platform)
-        if channel is None:
+        """Queue text for a chat in the durable outbox; returns the outbox reference."""
+        if platform not in self.channels:
             raise ConfigError(f"no channel for platform '{platform}' is set up")
-        message_id = await channel.send(
-            chat_id, text, reply_to=reply_to, idempotency_key=idempotency_key or "",
-        )
-        self.bus.fire("message_sent", {"platform": platform, "chat_id": chat_id, "message_id": message_id})
-        return message_id
+        assert self.durability is not None
+        key = idempotency_key or f"send:{uuid.uuid4().hex}"
+        return await self.durability.send(platform, chat_id, text, key)
+
+    def channel_state(self, platform: str, online: bool) -> None:
+        """Channels report here when their platform becomes reachable or unreachable."""
+        self.bus.fire("channel_online" if online else "channel_offline", {"platform": platform})
+        if self.durability is not None:
+            self.durability.channel_state(platform, online)
+
+    def keep_trace(self, trace: Any) -> None:
+        """Persist a finished run's trace."""
+        if self.durability is not None:
+            self.durability.keep_trace(trace)
 
     async def wait_idle(self, settle: float = 0.05) -> None:
         """Wait until no automation runs and no listener work is pending."""
@@ -287,5 +322,7 @@ class Gateway:
             await self.bus.drain()
             await self.engine.drain(timeout=None)
             await asyncio.sleep(settle)
-            if not self.engine.busy and not self.bus.busy:
+            if self.engine.busy or self.bus.busy:
+                continue
+            if self.durability is None or await self.durability.idle():
                 return

@@ -35,6 +35,7 @@ BODY_SCHEMA = {
     vol.Optional("priority", default=0): vol.All(int, vol.Range(min=-1000, max=1000)),
     vol.Optional("variables", default=dict): dict,
     vol.Optional("description"): str,
+    vol.Optional("lane", default="automation"): str,
 }
 HEAD = {vol.Required("id"): vol.All(vol.Coerce(str), vol.Match(r"^[\w.-]+$", msg="use letters, digits, _ . -")),
         vol.Optional("alias"): str, vol.Optional("enabled", default=True): bool}
@@ -45,6 +46,7 @@ USE_SCHEMA = vol.Schema({
     vol.Optional("priority"): vol.All(int, vol.Range(min=-1000, max=1000)),
     vol.Optional("mode"): vol.In(MODES),
     vol.Optional("max"): vol.All(int, vol.Range(min=1)),
+    vol.Optional("lane"): str,
 })
 
 
@@ -66,6 +68,7 @@ class Automation:
     file: str | None = None
     line: int | None = None
     enabled: bool = True
+    lane: str = "automation"
 
 
 def compile_automation(
@@ -92,7 +95,7 @@ def compile_automation(
         body, inputs = blueprint.substitute(
             dict(head["use_blueprint"]["input"] or {}), used_at=(file, line)
         )
-        for key in ("priority", "mode", "max"):
+        for key in ("priority", "mode", "max", "lane"):
             if key in head:
                 body[key] = head[key]
         source = body
@@ -138,5 +141,5 @@ def compile_automation(
         triggers=triggers, conditions=conditions, script=script, mode=merged["mode"],
         max=merged["max"], priority=merged["priority"], variables=compile_value(dict(merged["variables"])),
         inputs=inputs, blueprint=blueprint_name, file=file, line=line,
-        enabled=head_values.get("enabled", True),
+        enabled=head_values.get("enabled", True), lane=merged["lane"],
     )

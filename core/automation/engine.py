@@ -35,6 +35,7 @@ class RunRequest:
     trace: Trace
     message: Message | None = None
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    error: Exception | None = None
 
     @property
     def chat_key(self) -> str:
@@ -102,17 +103,18 @@ class AutomationEngine:
         while self._detach:
             self._detach.pop()()
 
-    def handle_message(self, message: Message) -> list[RunRequest]:
-        """Match a message against every message trigger and start the runs that pass."""
+    def handle_message(self, message: Message, *, dispatch: bool = True) -> list[RunRequest]:
+        """Match a message against every message trigger; the runs whose conditions pass."""
         started = []
         for trigger, variables in self.message_index.match(message):
-            request = self.trigger(trigger.automation, variables, message)
+            request = self.trigger(trigger.automation, variables, message, dispatch=dispatch)
             if request is not None:
                 started.append(request)
         return started
 
     def trigger(
-        self, automation: Automation, trigger: dict[str, Any], message: Message | None = None
+        self, automation: Automation, trigger: dict[str, Any], message: Message | None = None,
+        *, dispatch: bool = True,
     ) -> RunRequest | None:
         """Check an automation's conditions for a trigger; dispatch a run when they pass."""
         request = self.prepare(automation, trigger, message)
@@ -122,7 +124,8 @@ class AutomationEngine:
             "automation_triggered",
             {"automation_id": automation.id, "run_id": request.run_id, "priority": automation.priority},
         )
-        self.dispatcher(request)
+        if dispatch:
+            self.dispatcher(request)
         return request
 
     def prepare(
@@ -196,6 +199,7 @@ class AutomationEngine:
         except Exception as err:
             _LOGGER.warning("Automation %s failed: %s", automation.id, self.gateway.scrub(str(err)))
             trace.finish("failed", f"{type(err).__name__}: {err}")
+            request.error = err
         self.record(trace)
         return trace
 
@@ -204,9 +208,7 @@ class AutomationEngine:
         self.traces.add(trace)
         self.gateway.bus.fire("automation_finished", {"automation_id": trace.automation_id,
                                                      "run_id": trace.run_id, "status": trace.status})
-        keeper = getattr(self.gateway, "keep_trace", None)
-        if keeper is not None:
-            keeper(trace)
+        self.gateway.keep_trace(trace)
 
     @property
     def busy(self) -> bool:

@@ -125,7 +125,7 @@ async def _works(argv: Sequence[str]) -> bool:
         return False
     try:
         return await asyncio.wait_for(proc.wait(), PROBE_TIMEOUT) == 0
-    except asyncio.TimeoutError:
+    except TimeoutError:
         proc.kill()
         await proc.wait()
         return False

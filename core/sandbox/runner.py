@@ -74,8 +74,7 @@ async def run(
     try:
         space = await asyncio.to_thread(workspace.create, identity, work)
         try:
-            if work is None:
-                binds.append((space.work, True))
+            binds = [b for b in binds if b[0] != space.work] + [(space.work, True)]
             if mode == BWRAP:
                 _check_visible(executable, binds)
             child = [executable, *command[1:]]

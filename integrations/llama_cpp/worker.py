@@ -197,7 +197,7 @@ class LlamaWorker:
             iterator = iter(job.fn(llm))
             try:
                 for item in iterator:
-                    if not job.send(_ITEM, item):
+                    if job.cancel.is_set() or not job.send(_ITEM, item):
                         break
             finally:
                 close = getattr(iterator, "close", None)

@@ -32,8 +32,7 @@ def _has_digit(value: str) -> bool:
 class SecretPattern:
     """One kind of secret: literal triggers where a match starts, the regex matched there.
 
-    The regex is matched (anchored) at each occurrence of a trigger, so a text without any
-    trigger costs a few substring searches. ``group`` names the part that is the secret
+    The regex is matched (anchored) at each occurrence of a trigger, found case-insensitively. ``group`` names the part that is the secret
     (0: all of it; -1: the first alternative group that matched).
     """
 
@@ -42,7 +41,6 @@ class SecretPattern:
     regex: re.Pattern[str]
     confidence: float
     group: int = 0
-    lowercase_trigger: bool = False
     check: Callable[[str], bool] | None = None
 
 
@@ -73,7 +71,9 @@ SECRET_PATTERNS: tuple[SecretPattern, ...] = (
     SecretPattern(
         "github_token",
         ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
-        re.compile(r"(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{30,255}|github_pat_[A-Za-z0-9_]{40,255})"),
+        re.compile(
+            r"(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{30,255}|github_pat_[A-Za-z0-9_]{40,255})"
+        ),
         0.98,
     ),
     SecretPattern(
@@ -116,7 +116,6 @@ SECRET_PATTERNS: tuple[SecretPattern, ...] = (
         ),
         0.9,
         group=-1,
-        lowercase_trigger=True,
     ),
 )
 
@@ -124,7 +123,8 @@ SECRET_PATTERNS: tuple[SecretPattern, ...] = (
 class SecretRecognizer:
     """Credentials of every kind: each pattern is tried only where one of its triggers occurs.
 
-    One scan of the lower-cased text finds every trigger; a text without any costs that scan.
+    One scan of the lower-cased text finds every trigger (a case-sensitive pattern then just
+    fails to match where only the lower-cased text had its trigger).
     """
 
     entity = "SECRET"
@@ -150,8 +150,7 @@ class SecretRecognizer:
                 (pattern, m)
                 for pos, trigger in hits
                 for pattern in self._by_trigger[trigger]
-                if (pattern.lowercase_trigger or text.startswith(pattern_trigger(trigger, pattern), pos))
-                and (m := pattern.regex.match(text, pos))
+                if (m := pattern.regex.match(text, pos))
             ]
         else:  # lower() changed the length of some character: positions do not line up
             found = {p.name: p for _, t in hits for p in self._by_trigger[t]}

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from .registry import Finding
-from .runs import digit_runs, preceded_by
+from .runs import digit_runs, word_before
 from .validators import is_valid_ipv4, is_valid_ipv6
 
 __all__ = ["EmailRecognizer", "IpRecognizer"]
@@ -54,10 +54,11 @@ class IpRecognizer:
     _V6 = re.compile(
         r"[0-9A-Fa-f:](?<![0-9A-Za-z.][0-9A-Fa-f:])[0-9A-Fa-f:]{1,38}(?:\.[0-9]{1,3}){0,3}"
     )
-    _NOT_IP_CONTEXT = re.compile(
-        r"(?i)(?:\bversion|\bver\.?|\bv|\brelease|\bbuild|\bsection|\bchapter|§|版本|章节|第|条)"
-        r"\s*[:：]?\s*$"
-    )
+    # Labels that make a dotted quad a version or section number, not an address.
+    NOT_IP_WORDS: tuple[str, ...] = (
+        "version", "ver", "ver.", "v", "release", "build", "section", "chapter", "§",
+        "版本", "章节", "第", "条",
+    )  # fmt: skip
 
     def applies(self, text: str) -> bool:
         """IPv4 needs three dots; IPv6 needs '::' or seven colons."""
@@ -71,9 +72,7 @@ class IpRecognizer:
                     continue
                 for m in self._V4.finditer(text, start, end + 1):
                     value = m.group()
-                    if is_valid_ipv4(value) and not preceded_by(
-                        self._NOT_IP_CONTEXT, text, m.start(), 12
-                    ):
+                    if is_valid_ipv4(value) and not word_before(text, m.start(), self.NOT_IP_WORDS):
                         yield Finding(self.entity, m.start(), m.end(), value, 0.9)
         if "::" in text or text.count(":") >= 7:
             yield from self._find_v6(text)

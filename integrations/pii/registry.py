@@ -85,11 +85,16 @@ class RecognizerRegistry:
         """Number of registered recognizers."""
         return len(self._entries)
 
-    def analyze(self, text: str, entities: Collection[str] | None = None) -> list[Finding]:
-        """Run the recognizers (only those for ``entities`` if given); overlaps resolved."""
+    def analyze(
+        self,
+        text: str,
+        entities: Collection[str] | None = None,
+        skip: Collection[str] = (),
+    ) -> list[Finding]:
+        """Run the recognizers (only for ``entities`` if given, none in ``skip``); overlaps resolved."""
         found: list[Finding] = []
         for entity, applies, recognizer in self._entries:
-            if entities is not None and entity not in entities:
+            if (entities is not None and entity not in entities) or entity in skip:
                 continue
             if applies is not None and not applies(text):
                 continue

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-__all__ = ["digit_runs", "has_run", "matches_in_runs", "preceded_by"]
+__all__ = ["digit_runs", "has_run", "matches_in_runs", "word_before"]
 
 # Digits with the separators numbers are written with: spaces, dashes, dots, +, parentheses.
 _DIGIT_RUN = re.compile(r"[0-9+(][0-9 \-()+.]*[0-9]")
@@ -31,9 +31,7 @@ def has_run(text: str, min_length: int) -> bool:
     return any(e - s >= min_length for s, e in digit_runs(text))
 
 
-def matches_in_runs(
-    regex: re.Pattern[str], text: str, min_length: int
-) -> Iterator[re.Match[str]]:
+def matches_in_runs(regex: re.Pattern[str], text: str, min_length: int) -> Iterator[re.Match[str]]:
     """Matches of regex inside digit runs of at least min_length characters.
 
     A numeric match lies inside one run, so searching only there finds the same matches as
@@ -46,6 +44,28 @@ def matches_in_runs(
             yield from regex.finditer(text, start, end + 2)
 
 
-def preceded_by(pattern: re.Pattern[str], text: str, start: int, width: int = 16) -> bool:
-    """True when pattern matches at the end of the text just before start."""
-    return pattern.search(text, max(0, start - width), start) is not None
+# What may stand between a label and its number: "订单号：123", "tel - 123", "密码是 abc".
+_GAP = " \t:：=-（(\"'是为"
+
+
+def word_before(text: str, start: int, words: tuple[str, ...]) -> bool:
+    """True when one of words (lower-case) ends just before start, maybe followed by a gap.
+
+    A word made of ASCII letters must not continue a longer word ("paid" is not "id").
+    """
+    i = start
+    limit = max(0, start - 4)
+    while i > limit and text[i - 1] in _GAP:
+        i -= 1
+    head = text[max(0, i - 12) : i].lower()
+    if not head.endswith(words):
+        return False
+    for word in words:
+        if head.endswith(word):
+            j = i - len(word)
+            if not (word[0].isascii() and word[0].isalpha()) or j == 0:
+                return True
+            before = text[j - 1]
+            if not (before.isascii() and before.isalpha()):
+                return True
+    return False

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 import ipaddress
 import operator
+import time
 
 __all__ = [
     "CN_ID_WEIGHTS",
@@ -56,15 +57,30 @@ def cn_id_check_char(body17: str) -> str:
     return _CN_ID_MAP[total % 11]
 
 
+_DAYS_IN_MONTH = (0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+_today_cache: tuple[float, tuple[int, int, int]] = (0.0, (0, 0, 0))
+
+
+def _today() -> tuple[int, int, int]:
+    """Today's (year, month, day), looked up at most once a minute (validation is hot)."""
+    global _today_cache
+    now = time.monotonic()
+    checked, today = _today_cache
+    if now - checked > 60.0:
+        d = _dt.date.today()
+        today = (d.year, d.month, d.day)
+        _today_cache = (now, today)
+    return today
+
+
 def _real_date(year: int, month: int, day: int, today: _dt.date | None) -> bool:
     """True when the date exists, is after 1900 and is not in the future."""
-    if year <= 1900:
+    if year <= 1900 or not 1 <= month <= 12 or not 1 <= day <= _DAYS_IN_MONTH[month]:
         return False
-    try:
-        born = _dt.date(year, month, day)
-    except ValueError:
+    if month == 2 and day == 29 and not (year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)):
         return False
-    return born <= (today or _dt.date.today())
+    limit = (today.year, today.month, today.day) if today is not None else _today()
+    return (year, month, day) <= limit
 
 
 def is_valid_cn_id(value: str, today: _dt.date | None = None) -> bool:
@@ -125,11 +141,15 @@ def is_valid_iban(value: str) -> bool:
 
 
 def is_valid_ipv4(value: str) -> bool:
-    """True for a dotted-quad IPv4 address (no leading zeros)."""
-    try:
-        ipaddress.IPv4Address(value)
-    except ValueError:
+    """True for a dotted-quad IPv4 address: four numbers 0-255 without leading zeros."""
+    parts = value.split(".")
+    if len(parts) != 4:
         return False
+    for part in parts:
+        if not (part.isascii() and part.isdigit()) or len(part) > 3:
+            return False
+        if (len(part) > 1 and part[0] == "0") or int(part) > 255:
+            return False
     return True
 
 

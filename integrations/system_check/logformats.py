@@ -69,13 +69,17 @@ _RFC5424 = re.compile(
 _RFC3164 = re.compile(
     r"(?:<(\d{1,3})>)?([A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d) (\S+) (?:([^:\[\s]+)(?:\[\d+\])?: ?)?(.*)"
 )
-_ACCESS = re.compile(r'(\S+) \S+ \S+ \[([^\]]+)\] "((?:[^"\\]|\\.)*)" (\d{3}) ')
+_ACCESS = re.compile(r'\S+ \S+ \S+ \[([^\]]+)\] "([^"]*)" (\d{3}) ')
 _NGINX_ERROR = re.compile(
     r"(\d{4}/\d\d/\d\d \d\d:\d\d:\d\d) \[(\w+)\] \d+#\d+: (?:\*\d+ )?(.*)"
 )
 _ISO_LINE = re.compile(
     r"(\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d(?:[.,]\d+)?)?(?:Z|z|[+-]\d\d(?::?\d\d)?| UTC| GMT)?)"
     r"[\s|\]]*(.*)"
+)
+# the usual Python logging shapes after the time: "ERROR name: msg", "[ERROR] msg", "INFO: msg"
+_PYLOG_REST = re.compile(
+    r"\[?(DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL|FATAL|NOTICE|TRACE)\]?:?\s+(?:\[?([\w.\-/]+)\]?: )?(.*)"
 )
 _PY_NOTIME = re.compile(r"(DEBUG|INFO|WARNING|ERROR|CRITICAL):([^:]*):(.*)")
 _LEAD_LEVEL = re.compile(r"[\[(<]?([A-Za-z]{3,13})[\])>]?(?::|\s+-)?\s+")
@@ -92,8 +96,10 @@ _JSON_LEVEL_KEYS = ("level", "severity", "lvl", "levelname", "loglevel", "log.le
 _JSON_MSG_KEYS = ("msg", "message", "MESSAGE", "event", "text", "log")
 _JSON_SOURCE_KEYS = ("logger", "name", "logger_name", "module", "component", "service", "app")
 _NUMERIC_LEVELS = {10: DEBUG, 20: INFO, 30: INFO, 40: WARNING, 50: ERROR, 60: ERROR}
-
 _DIGITS = "0123456789"
+_DIGIT_BYTES = b"0123456789"
+_CACHE_LIMIT = 50_000
+_new = tuple.__new__  # builds a ParsedLine without the Python-level NamedTuple constructor
 
 Parser = Callable[[str], "ParsedLine | None"]
 
@@ -106,6 +112,8 @@ class LogParser:
         self.time = TimeParser(ref_time)
         self._guess: dict[str, Parser] = {}
         self._by_first: dict[str, tuple[Parser, ...]] = {}
+        self._levels: dict[bytes, str] = {}
+        self._status_sources: dict[str, str] = {}
 
     def parse(self, line: str) -> ParsedLine:
         """Parse one line (without its newline); unknown shapes come back with ts None."""
@@ -124,7 +132,18 @@ class LogParser:
             if parsed is not None:
                 self._guess[first] = parser
                 return parsed
-        return ParsedLine(None, keyword_level(line), line, self.source, line)
+        return _new(ParsedLine, (None, self.level_of(line), line, self.source, line))
+
+    def level_of(self, message: str) -> str:
+        """keyword_level, cached by the message with its digits removed (numbers never decide it)."""
+        key = message.encode("utf-8", "surrogatepass").translate(None, _DIGIT_BYTES)
+        level = self._levels.get(key)
+        if level is None:
+            level = keyword_level(message)
+            if len(self._levels) >= _CACHE_LIMIT:
+                self._levels.clear()
+            self._levels[key] = level
+        return level
 
     def _candidates(self, first: str) -> tuple[Parser, ...]:
         found = self._by_first.get(first)
@@ -153,7 +172,7 @@ class LogParser:
         ts = None if stamp == "-" else self.time.iso(stamp)
         msg = (msg or "").lstrip("\ufeff")
         level = SYSLOG_SEVERITY[int(pri) & 7]
-        return ParsedLine(ts, level, msg, self.source if app == "-" else app, line)
+        return _new(ParsedLine, (ts, level, msg, self.source if app == "-" else app, line))
 
     def rfc3164(self, line: str) -> ParsedLine | None:
         """'Nov 24 03:07:30 host prog[123]: message', optionally with a '<PRI>' prefix."""
@@ -164,8 +183,8 @@ class LogParser:
         if stamp[:3] not in MONTHS:
             return None
         ts = self.time.syslog(stamp)
-        level = keyword_level(msg) if pri is None else SYSLOG_SEVERITY[int(pri) & 7]
-        return ParsedLine(ts, level, msg, tag or self.source, line)
+        level = self.level_of(msg) if pri is None else SYSLOG_SEVERITY[int(pri) & 7]
+        return _new(ParsedLine, (ts, level, msg, tag or self.source, line))
 
     def access(self, line: str) -> ParsedLine | None:
         """nginx/apache access log, common or combined; the level follows the status code.
@@ -175,14 +194,19 @@ class LogParser:
         m = _ACCESS.match(line)
         if m is None:
             return None
-        _client, stamp, request, status = m.groups()
-        parts = request.split(" ")
+        stamp, request, status = m.groups()
+        parts = request.split(" ", 2)
         if len(parts) >= 2:
-            request = parts[0] + " " + parts[1].split("?", 1)[0]
+            target = parts[1]
+            cut = target.find("?")
+            request = parts[0] + " " + (target if cut < 0 else target[:cut])
         code = status[0]
         level = ERROR if code == "5" else WARNING if code == "4" else INFO
         # the status goes into the source: templates mask every number in the message
-        return ParsedLine(self.time.clf(stamp), level, request, f"{self.source} {status}", line)
+        source = self._status_sources.get(status)
+        if source is None:
+            source = self._status_sources[status] = f"{self.source} {status}"
+        return _new(ParsedLine, (self.time.clf(stamp), level, request, source, line))
 
     def nginx_error(self, line: str) -> ParsedLine | None:
         """'2026/11/24 03:07:30 [error] 123#0: *5 message'."""
@@ -190,7 +214,7 @@ class LogParser:
         if m is None:
             return None
         stamp, lvl, msg = m.groups()
-        return ParsedLine(self.time.slashed(stamp), LEVELS.get(lvl, INFO), msg, "nginx", line)
+        return _new(ParsedLine, (self.time.slashed(stamp), LEVELS.get(lvl, INFO), msg, "nginx", line))
 
     def python_notime(self, line: str) -> ParsedLine | None:
         """Python logging's basicConfig default 'ERROR:name:message' (no time)."""
@@ -198,7 +222,7 @@ class LogParser:
         if m is None:
             return None
         lvl, name, msg = m.groups()
-        return ParsedLine(None, LEVELS[lvl.lower()], msg, name or self.source, line)
+        return _new(ParsedLine, (None, LEVELS[lvl.lower()], msg, name or self.source, line))
 
     def iso_line(self, line: str) -> ParsedLine | None:
         """Lines that start with an ISO-8601 time: Python logging, rsyslog RFC 3339, and others."""
@@ -209,6 +233,13 @@ class LogParser:
         ts = self.time.iso(stamp)
         if ts is None:
             return None
+        py = _PYLOG_REST.match(rest)
+        if py is not None:
+            lvl, name, msg = py.groups()
+            return _new(ParsedLine, (ts, LEVELS[lvl.lower()], msg, name or self.source, line))
+        return self._iso_rest(ts, rest, line)
+
+    def _iso_rest(self, ts: float, rest: str, line: str) -> ParsedLine:
         lead = _LEAD_LEVEL.match(rest)
         if lead is not None:
             level = LEVELS.get(lead.group(1).lower())
@@ -216,8 +247,8 @@ class LogParser:
                 body = rest[lead.end() :]
                 named = _NAME_COLON.match(body)
                 if named is not None and (body[:1] == "[" or ":" in body[: named.start(2)]):
-                    return ParsedLine(ts, level, named.group(2), named.group(1), line)
-                return ParsedLine(ts, level, body, self.source, line)
+                    return _new(ParsedLine, (ts, level, named.group(2), named.group(1), line))
+                return _new(ParsedLine, (ts, level, body, self.source, line))
         token = _LEVEL_TOKEN.search(rest, 0, 64)
         if token is not None:
             word = token.group(1)
@@ -229,13 +260,12 @@ class LogParser:
                 msg = rest[token.end() :].lstrip(" -|:]") or rest
                 if not before or " " in before or before.isdigit():
                     before = self.source
-                source = before
-                return ParsedLine(ts, level, msg, source, line)
+                return _new(ParsedLine, (ts, level, msg, before, line))
         tagged = _HOST_TAG.match(rest)
         if tagged is not None:
             msg = tagged.group(3)
-            return ParsedLine(ts, keyword_level(msg), msg, tagged.group(2), line)
-        return ParsedLine(ts, keyword_level(rest), rest, self.source, line)
+            return _new(ParsedLine, (ts, self.level_of(msg), msg, tagged.group(2), line))
+        return _new(ParsedLine, (ts, self.level_of(rest), rest, self.source, line))
 
     def json_line(self, line: str) -> ParsedLine | None:
         """One JSON object per line, with the usual time, level and message keys."""
@@ -247,66 +277,68 @@ class LogParser:
             return None
         if "__REALTIME_TIMESTAMP" in obj:
             return parse_journal_entry(obj)
+        get = obj.get
         ts = None
         for key in _JSON_TIME_KEYS:
-            value = obj.get(key)
+            value = get(key)
             if value is not None:
                 ts = self._json_time(value)
                 if ts is not None:
                     break
         msg = None
         for key in _JSON_MSG_KEYS:
-            value = obj.get(key)
-            if isinstance(value, str):
+            value = get(key)
+            if value.__class__ is str:
                 msg = value
                 break
-        err = obj.get("error") or obj.get("err")
-        if isinstance(err, dict):
-            err = err.get("message") or err.get("msg")
-        if isinstance(err, str) and err and err != msg:
-            msg = err if msg is None else msg + ": " + err
+        if "error" in obj or "err" in obj:
+            err = get("error") or get("err")
+            if isinstance(err, dict):
+                err = err.get("message") or err.get("msg")
+            if isinstance(err, str) and err and err != msg:
+                msg = err if msg is None else msg + ": " + err
         if msg is None:
             msg = line
         level = None
         for key in _JSON_LEVEL_KEYS:
-            value = obj.get(key)
+            value = get(key)
             if value is not None:
-                level = self._json_level(value)
+                level = LEVELS.get(value.lower()) if value.__class__ is str else _json_level(value)
                 if level is not None:
                     break
         if level is None:
-            level = keyword_level(msg)
+            level = self.level_of(msg)
         source = self.source
         for key in _JSON_SOURCE_KEYS:
-            value = obj.get(key)
-            if isinstance(value, str) and value:
+            value = get(key)
+            if value.__class__ is str and value:
                 source = value
                 break
-        return ParsedLine(ts, level, msg, source, line)
+        return _new(ParsedLine, (ts, level, msg, source, line))
 
     def _json_time(self, value: object) -> float | None:
-        if isinstance(value, bool):
-            return None
-        if isinstance(value, int | float):
-            return self.time.epoch_number(float(value))
-        if isinstance(value, str) and value:
-            if value[:1].isdigit() and len(value) >= 16 and value[4:5] == "-":
+        if value.__class__ is str:
+            if len(value) >= 16 and value[4:5] == "-" and value[:1].isdigit():
                 return self.time.iso(value)
             try:
                 return self.time.epoch_number(float(value))
             except ValueError:
                 return None
+        if isinstance(value, bool):
+            return None
+        if isinstance(value, int | float):
+            return self.time.epoch_number(float(value))
         return None
 
-    @staticmethod
-    def _json_level(value: object) -> str | None:
-        if isinstance(value, str):
-            return LEVELS.get(value.lower())
-        if isinstance(value, int) and not isinstance(value, bool):
-            if 0 <= value <= 7:
-                return SYSLOG_SEVERITY[value]
-            return _NUMERIC_LEVELS.get(value - value % 10)
-        return None
+
+def _json_level(value: object) -> str | None:
+    if isinstance(value, str):
+        return LEVELS.get(value.lower())
+    if isinstance(value, int) and not isinstance(value, bool):
+        if 0 <= value <= 7:
+            return SYSLOG_SEVERITY[value]
+        return _NUMERIC_LEVELS.get(value - value % 10)
+    return None
 
 
 def _journal_message(value: object) -> str:
@@ -343,7 +375,7 @@ def parse_journal_entry(entry: dict) -> ParsedLine:
     raw = f"{source}[{pid}]: {msg}" if pid else f"{source}: {msg}"
     if ts is not None:
         raw = _format_time(ts) + " " + raw
-    return ParsedLine(ts, level, msg, source, raw)
+    return _new(ParsedLine, (ts, level, msg, source, raw))
 
 
 def _format_time(ts: float) -> str:

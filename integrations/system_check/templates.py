@@ -3,7 +3,8 @@
 Numbers, hex ids, UUIDs, IP addresses, paths, URLs, quoted strings and e-mail addresses are
 replaced by placeholders (`<NUM>`, `<HEX>`, `<UUID>`, `<IP>`, `<PATH>`, `<URL>`, `<STR>`,
 `<EMAIL>`, `<ID>`), so "disk /dev/sda1 at 91%" and "disk /dev/sdb2 at 97%" fall into one
-template. Masking is regex work; a miner caches the template of each message with its digits
+template. Masking works token by token (whitespace-separated, surrounding punctuation kept),
+with a cache per token; a miner also caches the template of each message with its digits
 removed, so most lines cost one bytes.translate and one dictionary lookup.
 """
 
@@ -11,29 +12,68 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["Template", "TemplateMiner", "mask"]
+__all__ = ["Template", "TemplateMiner", "mask", "mask_token"]
 
 _DIGITS = b"0123456789"
 _MAX_CHARS = 400
+_TOKEN_CACHE_LIMIT = 100_000
+_PUNCT = "()[]{},;:!?'\"<>"
 OVERFLOW = "<other templates>"
 
 _QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"|(?<!\w)\'(?:[^\'\\]|\\.)*\'(?!\w)')
-_URL = re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.\-]*://\S+")
 _EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
-_PATH = re.compile(r"(?<![\w.<>/])(?:~|\.{1,2})?(?:/[\w.\-@%+~=]+)+/?")
-_UUID = re.compile(
-    r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b"
-)
-_IPV4 = re.compile(r"\b(?:\d{1,3}\.){3}\d{1,3}\b")
-_IPV6 = re.compile(
-    r"(?<![\w:])(?=[0-9a-fA-F:]*::|(?:[0-9a-fA-F]{1,4}:){7})[0-9a-fA-F:]{2,39}(?:%\w+)?(?![\w:])"
-)
-_HEX = re.compile(
-    r"\b0x[0-9a-fA-F]+\b|\b(?=[0-9a-fA-F]*\d)(?=[0-9a-fA-F]*[a-fA-F])[0-9a-fA-F]{6,}\b"
-)
-_ID = re.compile(r"\b(?=\w*\d)(?=\w*[A-Za-z])\w{8,}\b")
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+_IPV4 = re.compile(r"(?:\d{1,3}\.){3}\d{1,3}(?::\d{1,5})?(?:/\d{1,2})?")
+_IPV6 = re.compile(r"(?=[0-9a-fA-F:]*::|(?:[0-9a-fA-F]{1,4}:){7})[0-9a-fA-F:]{2,39}(?:%\w+)?")
+_HEX = re.compile(r"0x[0-9a-fA-F]+|(?=[0-9a-fA-F]*\d)(?=[0-9a-fA-F]*[a-fA-F])[0-9a-fA-F]{6,}")
+_ID = re.compile(r"(?=[\w\-]*\d)(?=[\w\-]*[A-Za-z])[\w\-]{12,}|(?=\w*\d)(?=\w*[A-Za-z])\w{8,}")
 _NUM = re.compile(r"\d+(?:\.\d+)*")
 _HAS_DIGIT = re.compile(r"\d")
+_token_cache: dict[str, str] = {}
+
+
+def _classify(core: str) -> str:
+    """The placeholder for a token without its surrounding punctuation (or the token itself)."""
+    if "://" in core:
+        return "<URL>"
+    first = core[0]
+    if first == "/" or core.startswith(("~/", "./", "../")):
+        return "<PATH>"
+    if "=" in core:
+        key, _, value = core.partition("=")
+        if key and value:
+            return key + "=" + _classify(value.strip(_PUNCT) or value)
+    if "@" in core and _EMAIL.fullmatch(core):
+        return "<EMAIL>"
+    if _HAS_DIGIT.search(core) is None:
+        if "::" in core and _IPV6.fullmatch(core):
+            return "<IP>"
+        return core
+    if core.isdigit():
+        return "<NUM>"
+    if _IPV4.fullmatch(core) or (":" in core and _IPV6.fullmatch(core)):
+        return "<IP>"
+    if _UUID.fullmatch(core):
+        return "<UUID>"
+    if _HEX.fullmatch(core):
+        return "<HEX>"
+    if _ID.fullmatch(core):
+        return "<ID>"
+    if "/" in core:
+        return "<PATH>" if core.count("/") > 1 else _NUM.sub("<NUM>", core)
+    return _NUM.sub("<NUM>", core)
+
+
+def mask_token(token: str) -> str:
+    """One whitespace-separated token with its variable part replaced by a placeholder."""
+    core = token.strip(_PUNCT)
+    if not core:
+        return token
+    masked = _classify(core)
+    if masked is core:
+        return token
+    start = token.find(core)
+    return token[:start] + masked + token[start + len(core) :]
 
 
 def mask(text: str) -> str:
@@ -41,25 +81,16 @@ def mask(text: str) -> str:
     text = text[:_MAX_CHARS]
     if '"' in text or "'" in text:
         text = _QUOTED.sub("<STR>", text)
-    if "://" in text:
-        text = _URL.sub("<URL>", text)
-    if "@" in text:
-        text = _EMAIL.sub("<EMAIL>", text)
-    if "/" in text:
-        text = _PATH.sub("<PATH>", text)
-    if _HAS_DIGIT.search(text) is None:
-        if "::" in text:
-            text = _IPV6.sub("<IP>", text)
-        return text
-    if "-" in text:
-        text = _UUID.sub("<UUID>", text)
-    if "." in text:
-        text = _IPV4.sub("<IP>", text)
-    if ":" in text:
-        text = _IPV6.sub("<IP>", text)
-    text = _HEX.sub("<HEX>", text)
-    text = _ID.sub("<ID>", text)
-    return _NUM.sub("<NUM>", text)
+    cache = _token_cache
+    if len(cache) > _TOKEN_CACHE_LIMIT:
+        cache.clear()
+    out = []
+    for token in text.split():
+        masked = cache.get(token)
+        if masked is None:
+            masked = cache[token] = mask_token(token)
+        out.append(masked)
+    return " ".join(out)
 
 
 class Template:

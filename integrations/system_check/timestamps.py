@@ -73,49 +73,61 @@ class TimeParser:
 
     def iso(self, text: str) -> float | None:
         """'2026-11-24T03:07:30.123+01:00', '2026-11-24 03:07:30,123', '...Z'; naive means local."""
-        key = text[:16]
-        tail = text[19:] if len(text) > 16 and text[16:17] == ":" else text[16:]
-        tz = None
-        frac = 0.0
-        if tail:
-            m = _ISO_TAIL.match(tail)
-            if m is not None:
-                if m.group(1):
-                    frac = float("0." + m.group(1)[1:])
-                tz = m.group(2)
         try:
-            sec = int(text[17:19]) if text[16:17] == ":" else 0
+            if text[16:17] == ":":
+                sec = int(text[17:19])
+                tail = text[19:]
+            else:
+                sec = 0
+                tail = text[16:]
+            offset = None
+            frac = 0.0
+            if tail:
+                head = tail[0]
+                if head in ".," and tail[-1] == "Z" and tail[1:-1].isdigit():
+                    frac = float("." + tail[1:-1])
+                    offset = 0
+                elif head in ".," and tail[1:].isdigit():
+                    frac = float("." + tail[1:])
+                else:
+                    m = _ISO_TAIL.match(tail)
+                    if m is None:
+                        return None
+                    if m.group(1):
+                        frac = float("." + m.group(1)[1:])
+                    if m.group(2):
+                        offset = _tz_offset(m.group(2))
         except ValueError:
             return None
-        if tz is None:
-            cache = self._iso_local
-            base = cache.get(key)
+        key = text[:16]
+        if offset is None:
+            base = self._iso_local.get(key)
             if base is None:
-                try:
-                    base = _local_minute(
-                        int(text[0:4]), int(text[5:7]), int(text[8:10]),
-                        int(text[11:13]), int(text[14:16]),
-                    )  # fmt: skip
-                except (ValueError, OverflowError):
+                base = self._iso_minute(key, True)
+                if base is None:
                     return None
-                if len(cache) > _CACHE_LIMIT:
-                    cache.clear()
-                cache[key] = base
             return base + sec + frac
-        cache = self._iso_utc
-        base = cache.get(key)
+        base = self._iso_utc.get(key)
         if base is None:
-            try:
-                base = float(timegm((
-                    int(text[0:4]), int(text[5:7]), int(text[8:10]),
-                    int(text[11:13]), int(text[14:16]), 0,
-                )))  # fmt: skip
-            except (ValueError, OverflowError):
+            base = self._iso_minute(key, False)
+            if base is None:
                 return None
-            if len(cache) > _CACHE_LIMIT:
-                cache.clear()
-            cache[key] = base
-        return base + sec + frac - _tz_offset(tz)
+        return base + sec + frac - offset
+
+    def _iso_minute(self, key: str, local: bool) -> float | None:
+        try:
+            fields = (int(key[0:4]), int(key[5:7]), int(key[8:10]), int(key[11:13]), int(key[14:16]))
+            if local:
+                base = _local_minute(*fields)
+            else:
+                base = float(timegm((*fields, 0)))
+        except (ValueError, OverflowError):
+            return None
+        cache = self._iso_local if local else self._iso_utc
+        if len(cache) > _CACHE_LIMIT:
+            cache.clear()
+        cache[key] = base
+        return base
 
     def clf(self, text: str) -> float | None:
         """Common Log Format '24/Nov/2026:03:07:30 +0000' (access logs)."""

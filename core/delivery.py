@@ -1,0 +1,138 @@
+"""Outbox delivery: one worker per channel sends pending entries in order, holds while offline."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+from core.errors import PermanentError, TransientError
+from core.scheduler import RetryPolicy
+from core.store.outbox import OutboxEntry
+
+_LOGGER = logging.getLogger(__name__)
+BATCH = 256
+
+
+class DeliveryWorker:
+    """Sends one channel's outbox: oldest first per chat, at the channel's rate, nothing twice."""
+
+    def __init__(self, store: Any, channel: Any, policy: RetryPolicy, *,
+                 on_sent: Callable[[OutboxEntry, str], None] | None = None,
+                 scrub: Callable[[str], str] = str, max_attempts: int = 20) -> None:
+        self.store = store
+        self.channel = channel
+        self.platform: str = channel.platform
+        self.policy = policy
+        self.on_sent = on_sent
+        self.scrub = scrub
+        rate = getattr(channel, "rate_limit", None)  # messages per second the platform allows
+        self._interval = 1.0 / rate if rate else 0.0
+        self._next_send = 0.0
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._inflight = 0
+        self.max_attempts = max_attempts
+
+    @property
+    def busy(self) -> bool:
+        """True while entries are being sent."""
+        return self._inflight > 0
+
+    def wake(self) -> None:
+        """Look at the outbox now (an entry was added or the channel came back)."""
+        self._wake.set()
+
+    def start(self) -> None:
+        """Start delivering."""
+        self._task = asyncio.get_running_loop().create_task(self._loop(), name=f"delivery {self.platform}")
+
+    async def stop(self) -> None:
+        """Stop delivering (what is pending stays in the outbox)."""
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+
+    def _online(self) -> bool:
+        return bool(getattr(self.channel, "online", True))
+
+    async def _loop(self) -> None:
+        while True:
+            self._wake.clear()
+            if not self._online():
+                await self._wake.wait()  # held: channel_online wakes us, no busy retrying
+                continue
+            batch = await self.store.outbox.next_batch(self.platform, time.time(), BATCH)
+            if not batch:
+                try:
+                    async with asyncio.timeout(1.0):
+                        await self._wake.wait()
+                except TimeoutError:
+                    pass
+                continue
+            await self._deliver(batch)
+
+    async def _deliver(self, batch: list[OutboxEntry]) -> None:
+        await self.store.outbox.mark_sending([e.id for e in batch])
+        delivered: list[asyncio.Future[Any]] = []
+        blocked: set[str] = set()
+        self._inflight = len(batch)
+        try:
+            for index, entry in enumerate(batch):
+                if entry.chat_id in blocked or not self._online():
+                    delivered.append(asyncio.ensure_future(self.store.outbox.defer(entry.id, time.time())))
+                    continue
+                await self._pace()
+                try:
+                    platform_id = await self.channel.send(
+                        entry.chat_id, _text(entry), reply_to=None, idempotency_key=entry.idempotency_key,
+                    )
+                except TransientError as err:
+                    if entry.attempts + 1 >= self.max_attempts:
+                        delivered.append(asyncio.ensure_future(self.store.outbox.bury(
+                            entry.id, self.scrub(f"gave up after {entry.attempts + 1} attempts: {err}"))))
+                        continue
+                    blocked.add(entry.chat_id)  # never overtake within a chat
+                    delay = self.policy.delay(entry.attempts + 1, err.retry_after)
+                    delivered.append(asyncio.ensure_future(self.store.outbox.defer(
+                        entry.id, time.time() + delay, self.scrub(str(err)))))
+                    _LOGGER.warning("Sending to %s chat %s failed (%s); retrying in %.1f s",
+                                    self.platform, entry.chat_id, self.scrub(str(err)), delay)
+                except PermanentError as err:
+                    delivered.append(asyncio.ensure_future(
+                        self.store.outbox.bury(entry.id, self.scrub(f"permanent error: {err}"))))
+                    _LOGGER.error("Sending to %s chat %s failed for good: %s",
+                                  self.platform, entry.chat_id, self.scrub(str(err)))
+                except Exception as err:
+                    blocked.add(entry.chat_id)
+                    delay = self.policy.delay(entry.attempts + 1)
+                    delivered.append(asyncio.ensure_future(self.store.outbox.defer(
+                        entry.id, time.time() + delay, self.scrub(f"{type(err).__name__}: {err}"))))
+                    _LOGGER.exception("Channel %s raised while sending", self.platform)
+                else:
+                    delivered.append(asyncio.ensure_future(self.store.outbox.mark_delivered(entry.id, platform_id)))
+                    if self.on_sent is not None:
+                        self.on_sent(entry, platform_id)
+                self._inflight = len(batch) - index - 1
+        except asyncio.CancelledError:
+            for entry in batch:  # what was not confirmed goes back to pending
+                delivered.append(asyncio.ensure_future(self.store.outbox.defer(entry.id, time.time())))
+            await asyncio.shield(asyncio.gather(*delivered, return_exceptions=True))
+            raise
+        finally:
+            self._inflight = 0
+        await asyncio.gather(*delivered)
+
+    async def _pace(self) -> None:
+        if not self._interval:
+            return
+        now = time.monotonic()
+        if self._next_send > now:
+            await asyncio.sleep(self._next_send - now)
+        self._next_send = max(now, self._next_send) + self._interval
+
+
+def _text(entry: OutboxEntry) -> str:
+    return entry.body if isinstance(entry.body, str) else entry.body.decode("utf-8", "replace")

@@ -1,0 +1,223 @@
+"""What makes Roost lose nothing: the store, the task scheduler and outbox delivery, wired together."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import orjson
+import voluptuous as vol
+
+from core.crypto import Cipher, NullCipher, load_or_create
+from core.delivery import DeliveryWorker
+from core.errors import PermanentError
+from core.message import Message
+from core.runs import RUN_TASK, decode_run, encode_run, jsonable
+from core.scheduler import SCHEDULER_SCHEMA, RetryPolicy, Scheduler
+from core.store import Store
+from core.store.tasks import Task
+
+if TYPE_CHECKING:
+    from core.automation.engine import RunRequest
+    from core.gateway import Gateway
+
+_LOGGER = logging.getLogger(__name__)
+
+STORE_SCHEMA = vol.Schema(vol.Any(None, {
+    vol.Optional("path", default="roost.db"): str,
+    vol.Optional("encryption", default=True): bool,
+    vol.Optional("synchronous", default="FULL"): vol.All(str, vol.Upper, vol.In(["FULL", "NORMAL"])),
+    vol.Optional("trace_days", default=7.0): vol.All(vol.Coerce(float), vol.Range(min=0)),
+    vol.Optional("traces_per_automation", default=100): vol.All(int, vol.Range(min=1)),
+    vol.Optional("delivery_max_attempts", default=20): vol.All(int, vol.Range(min=1)),
+}))
+
+
+def open_cipher(config_dir: Path, encryption: bool) -> Any:
+    """The cipher for data at rest: AES-256-GCM with the device-bound key, or none."""
+    if not encryption:
+        return NullCipher()
+    keyring = load_or_create(config_dir, os.environ.get("ROOST_PASSPHRASE") or None)
+    return Cipher(keyring)
+
+
+class Durability:
+    """The gateway's durable path: inbox on ingest, tasks for runs, outbox for sends."""
+
+    def __init__(self, gateway: Gateway, store_config: dict[str, Any], scheduler_config: dict[str, Any]) -> None:
+        self.gateway = gateway
+        self.config = store_config
+        self.scheduler_config = scheduler_config
+        self.store: Store | None = None
+        self.scheduler: Scheduler | None = None
+        self.workers: dict[str, DeliveryWorker] = {}
+        self._pending_writes: set[asyncio.Task[Any]] = set()
+
+    @property
+    def path(self) -> Path:
+        """The database file."""
+        path = Path(self.config["path"]).expanduser()
+        return path if path.is_absolute() else self.gateway.config_dir / path
+
+    async def open(self) -> None:
+        """Open the key and the database (before integrations set up: they may keep state)."""
+        cipher = await asyncio.to_thread(open_cipher, self.gateway.config_dir, self.config["encryption"])
+        self.store = await Store.open(self.path, cipher, synchronous=self.config["synchronous"])
+        self.scheduler = Scheduler(self.store, self.scheduler_config, self.gateway.scrub)
+        self.scheduler.register(RUN_TASK, self._run_task)
+
+    async def start(self) -> None:
+        """Start delivery for every channel, then the scheduler, then finish interrupted ingests."""
+        assert self.store is not None and self.scheduler is not None
+        reset = await self.store.outbox.reset_sending()
+        if reset:
+            _LOGGER.info("%d replies were being sent when Roost stopped; they are pending again", reset)
+        policy = self.scheduler.policy
+        for platform, channel in self.gateway.channels.items():
+            worker = DeliveryWorker(self.store, channel, policy, scrub=self.gateway.scrub,
+                                    max_attempts=self.config["delivery_max_attempts"],
+                                    on_sent=self._sent)
+            self.workers[platform] = worker
+            worker.start()
+        await self.scheduler.start()
+        await self._redispatch()
+        self.gateway.create_background_task(self._prune_loop(), "trace pruning")
+
+    def _keep(self, coro: Any) -> None:
+        """Run a write in the background; close() waits for it (stop does not cancel it)."""
+        task = self.gateway.create_background_task(coro, "store write", keep=False)
+        self._pending_writes.add(task)
+        task.add_done_callback(self._pending_writes.discard)
+
+    async def _redispatch(self) -> None:
+        """Messages stored but not yet turned into tasks when Roost stopped are dispatched now."""
+        assert self.store is not None
+        entries = await self.store.inbox.pending()
+        for entry in entries:
+            extra = orjson.loads(entry.raw) if entry.raw else {}
+            message = Message(
+                platform=entry.platform, chat_id=entry.chat_id, sender=entry.sender, text=entry.text,
+                id=entry.platform_msg_id, time=entry.received_at, reply_to=extra.get("reply_to"),
+                mentions_bot=extra.get("mentions_bot", False), command=extra.get("command"),
+                args=tuple(extra.get("args") or ()), raw=extra.get("raw"),
+            )
+            await self._dispatch(entry.id, message)
+        if entries:
+            _LOGGER.info("Dispatched %d messages that arrived before the last stop", len(entries))
+
+    async def ingest(self, message: Message) -> bool:
+        """Store the message durably, then queue the runs it triggers; False for a redelivery."""
+        assert self.store is not None
+        extra = orjson.dumps({
+            "reply_to": message.reply_to, "mentions_bot": message.mentions_bot,
+            "command": message.command, "args": list(message.args), "raw": jsonable(message.raw),
+        })
+        entry = await self.store.inbox.add(
+            message.platform, message.id, message.chat_id, message.sender, message.text, extra, message.time,
+        )
+        if entry is None:
+            return False
+        await self._dispatch(entry.id, message)
+        return True
+
+    async def _dispatch(self, inbox_id: int, message: Message) -> None:
+        assert self.store is not None
+        requests = self.gateway.engine.handle_message(message, dispatch=False)
+        if requests:
+            await asyncio.gather(*(self.enqueue_run(r, f"msg:{inbox_id}:{r.automation.id}:{r.trigger.get('idx', 0)}")
+                                   for r in requests))
+        await self.store.inbox.mark(inbox_id, "done")
+
+    def dispatch_later(self, request: RunRequest) -> None:
+        """Queue a run from a synchronous trigger (event, schedule, startup)."""
+        self._keep(self.enqueue_run(request, None))
+
+    async def enqueue_run(self, request: RunRequest, idempotency_key: str | None) -> int:
+        """Queue an automation run as a durable task with the automation's priority."""
+        assert self.scheduler is not None
+        automation = request.automation
+        chat = request.chat_key
+        # queued mode keeps order per automation and chat; the other modes decide at run time.
+        chat_key = f"{automation.id}|{chat}" if automation.mode == "queued" else f"{automation.id}|{chat}|{request.run_id}"
+        return await self.scheduler.enqueue(
+            RUN_TASK, encode_run(request), priority=automation.priority, chat_key=chat_key,
+            lane=automation.lane, idempotency_key=idempotency_key,
+        )
+
+    async def _run_task(self, task: Task) -> None:
+        request = decode_run(task.payload, self.gateway.engine)
+        if request is None:
+            raise PermanentError("the automation of this run no longer exists")
+        await self.gateway.engine.execute(request)
+        if request.error is not None:
+            raise request.error
+
+    async def send(self, platform: str, chat_id: str, text: str, idempotency_key: str) -> str:
+        """Put a reply in the outbox (durably) and wake the channel's delivery."""
+        assert self.store is not None
+        entry_id = await self.store.outbox.add(platform, chat_id, text, idempotency_key)
+        worker = self.workers.get(platform)
+        if worker is not None:
+            worker.wake()
+        return f"outbox:{entry_id}"
+
+    def _sent(self, entry: Any, platform_id: str) -> None:
+        self.gateway.bus.fire("message_sent", {"platform": entry.platform, "chat_id": entry.chat_id,
+                                               "message_id": platform_id, "outbox_id": entry.id})
+
+    def channel_state(self, platform: str, online: bool) -> None:
+        """A channel went online or offline: wake its delivery when it is back."""
+        worker = self.workers.get(platform)
+        if worker is not None and online:
+            worker.wake()
+
+    def keep_trace(self, trace: Any) -> None:
+        """Store a finished trace in the background (sanitized by the trace's scrub)."""
+        if self.store is None:
+            return
+        data = trace.as_dict()
+        self._keep(self.store.traces.add(trace.automation_id, trace.run_id, trace.started,
+                                         trace.finished, trace.status, data))
+
+    async def idle(self) -> bool:
+        """True when nothing is queued, running or waiting to be sent to an online channel."""
+        assert self.store is not None and self.scheduler is not None
+        if self.scheduler.busy or any(w.busy for w in self.workers.values()):
+            return False
+        counts = await self.store.tasks.counts()
+        if counts.get("queued", 0) or counts.get("leased", 0):
+            return False
+        for platform, worker in self.workers.items():
+            if worker._online() and await self.store.outbox.pending_count(platform):
+                return False
+        return True
+
+    async def _prune_loop(self) -> None:
+        assert self.store is not None
+        while True:
+            try:
+                await self.store.traces.prune(
+                    self.config["traces_per_automation"], time.time() - self.config["trace_days"] * 86400,
+                )
+            except Exception:
+                _LOGGER.exception("Pruning traces failed")
+            await asyncio.sleep(3600)
+
+    async def stop(self, timeout: float) -> None:
+        """Stop running tasks (unfinished ones run again next start), then stop delivery."""
+        if self.scheduler is not None:
+            await self.scheduler.stop(timeout)
+        for worker in self.workers.values():
+            await worker.stop()
+
+    async def close(self) -> None:
+        """Wait for background writes and close the database."""
+        if self._pending_writes:
+            await asyncio.gather(*self._pending_writes, return_exceptions=True)
+        if self.store is not None:
+            await self.store.close()
+

@@ -1,0 +1,71 @@
+"""The local knowledge base: documents in knowledge/ indexed in SQLite FTS5, searched offline."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from core.hookspecs import hookimpl
+from integrations.knowledge.config import DOMAIN, KNOWLEDGE_SCHEMA, resolve_directory
+from integrations.knowledge.context import gather_context, render_context, watch
+from integrations.knowledge.index import KnowledgeIndex
+
+_LOGGER = logging.getLogger(__name__)
+
+CONFIG_SCHEMA = KNOWLEDGE_SCHEMA
+INDEX_FILE = "knowledge.db"
+
+
+class KnowledgeService:
+    """What the gateway holds for this integration: the index, its folder and its settings."""
+
+    def __init__(self, index: KnowledgeIndex, directory: Any, config: dict[str, Any]) -> None:
+        self.index = index
+        self.directory = directory
+        self.config = config
+
+    async def context(self, message: str, query: str | None = None, top_k: int | None = None) -> str:
+        """Glossary definitions and the best passages for a message, as prompt text."""
+        passages = await gather_context(
+            self.index, message, query, top_k=top_k or self.config["top_k"], max_chars=self.config["max_chars"],
+        )
+        return render_context(passages)
+
+
+@hookimpl
+def roost_setup(gateway: Any, config: dict[str, Any]) -> Any:
+    """Open the index, bring it up to date in the background, register knowledge.search."""
+    return _setup(gateway, config)
+
+
+async def _setup(gateway: Any, config: dict[str, Any]) -> None:
+    directory = resolve_directory(gateway.config_dir, config)
+    directory.mkdir(parents=True, exist_ok=True)
+    index = KnowledgeIndex(gateway.config_dir / INDEX_FILE)
+    service = KnowledgeService(index, directory, config)
+    gateway.data[DOMAIN] = service
+
+    async def reindex() -> None:
+        stats = await index.reindex(directory)
+        _LOGGER.info("Knowledge index: %d added, %d updated, %d removed, %d unchanged",
+                     stats.added, stats.updated, stats.removed, stats.unchanged)
+        for error in stats.errors:
+            _LOGGER.warning("Knowledge: %s", error)
+
+    gateway.create_background_task(reindex(), "knowledge reindex")
+    if config["watch"]:
+        gateway.create_background_task(watch(index, directory, interval=config["watch_interval"]), "knowledge watch")
+
+    async def search(_ctx: Any, data: dict[str, Any]) -> str:
+        query = str(data.get("query") or "")
+        passages = await index.search(query, top_k=int(data.get("top_k") or config["top_k"]))
+        return render_context(passages)
+
+    gateway.register_action("knowledge.search", search)
+
+
+@hookimpl
+def roost_stop(gateway: Any) -> Any:
+    """Close the index."""
+    service: KnowledgeService | None = gateway.data.get(DOMAIN)
+    return service.index.close() if service is not None else None

@@ -1,0 +1,60 @@
+"""The placeholder vault: per scope, which placeholder stands for which value, until when."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Protocol, runtime_checkable
+
+__all__ = ["InMemoryVault", "VaultBackend"]
+
+
+@runtime_checkable
+class VaultBackend(Protocol):
+    """Keeps each scope's placeholder -> value map; expired maps read as empty."""
+
+    async def load(self, scope: str) -> dict[str, str]:
+        """Return the scope's map (a copy), or an empty one when absent or expired."""
+        ...
+
+    async def save(self, scope: str, mapping: dict[str, str], expires_at: float) -> None:
+        """Store the scope's whole map, replacing the previous one, until expires_at (epoch s)."""
+        ...
+
+    async def purge_expired(self, now: float) -> int:
+        """Delete every map that expired at or before now; return how many were deleted."""
+        ...
+
+
+class InMemoryVault:
+    """A vault in this process's memory: for tests, the CLI and gateways without a store."""
+
+    def __init__(self, clock: Callable[[], float] = time.time) -> None:
+        self._clock = clock
+        self._maps: dict[str, tuple[dict[str, str], float]] = {}
+
+    async def load(self, scope: str) -> dict[str, str]:
+        """Return the scope's map (a copy), or an empty one when absent or expired."""
+        entry = self._maps.get(scope)
+        if entry is None:
+            return {}
+        mapping, expires_at = entry
+        if expires_at <= self._clock():
+            del self._maps[scope]
+            return {}
+        return dict(mapping)
+
+    async def save(self, scope: str, mapping: dict[str, str], expires_at: float) -> None:
+        """Store the scope's whole map until expires_at."""
+        self._maps[scope] = (dict(mapping), float(expires_at))
+
+    async def purge_expired(self, now: float) -> int:
+        """Delete every map that expired at or before now."""
+        expired = [scope for scope, (_, at) in self._maps.items() if at <= now]
+        for scope in expired:
+            del self._maps[scope]
+        return len(expired)
+
+    def __len__(self) -> int:
+        """Number of scopes held (expired ones included until loaded or purged)."""
+        return len(self._maps)
