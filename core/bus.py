@@ -53,6 +53,10 @@ class EventBus:
             self._loop = asyncio.get_running_loop()
         return self._loop
 
+    def bind(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Deliver events on this loop (needed before other threads use fire_threadsafe)."""
+        self._loop = loop
+
     def listen(
         self,
         event_type: str,
@@ -73,7 +77,9 @@ class EventBus:
         return self._add(event_type, listener)
 
     def _add(self, event_type: str, listener: _Listener) -> Callable[[], None]:
-        self._listeners.setdefault(event_type, []).append(listener)
+        # Copy on write, as in _remove: a fire in progress never sees a listener added by a
+        # handler (a listen_once handler that listens again would otherwise loop forever).
+        self._listeners[event_type] = [*self._listeners.get(event_type, ()), listener]
 
         def unsubscribe() -> None:
             self._remove(event_type, listener)
@@ -129,7 +135,16 @@ class EventBus:
 
     def fire_threadsafe(self, event_type: str, data: Mapping[str, Any] | None = None) -> None:
         """Fire from another thread (an executor or a model worker)."""
-        self.loop.call_soon_threadsafe(self.fire, event_type, data)
+        loop = self._loop
+        if loop is None:
+            try:
+                loop = self.loop
+            except RuntimeError:
+                raise RuntimeError(
+                    "the event bus is not bound to an event loop yet; call bind(loop) "
+                    "or use the bus on its loop before firing from other threads"
+                ) from None
+        loop.call_soon_threadsafe(self.fire, event_type, data)
 
     def _deliver(self, listener: _Listener, event: Event) -> None:
         if listener.is_coroutine:

@@ -103,6 +103,7 @@ class Gateway:
     async def start(self) -> None:
         """Load configured integrations and automations, set everything up, start triggers."""
         self._loop = asyncio.get_running_loop()
+        self.bus.bind(self._loop)
         order = self.prepare()
         self.state = "starting"
         for error in self.config_errors:

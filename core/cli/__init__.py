@@ -6,10 +6,13 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from core.cli import inspect_commands, run_commands
+from core.cli import inspect_commands, keys_commands, queue_commands, run_commands
+from core.errors import ConfigErrors, RoostError
 
 Registrar = Callable[[argparse._SubParsersAction], None]  # type: ignore[type-arg]
-REGISTRARS: list[Registrar] = [run_commands.register, inspect_commands.register]
+REGISTRARS: list[Registrar] = [
+    run_commands.register, inspect_commands.register, queue_commands.register, keys_commands.register,
+]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -31,6 +34,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)
+    except ConfigErrors as err:
+        for error in err.errors:
+            print(str(error), file=sys.stderr)
+        return 1
+    except RoostError as err:
+        print(f"roost {args.command}: {err}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

@@ -69,6 +69,7 @@ NETWORK_FILES = (
     "/etc/pki",
 )
 PROBE_TIMEOUT = 10.0
+_NO_BWRAP = "bubblewrap is not available (install the package 'bubblewrap' for full isolation)"
 
 
 @dataclass(frozen=True)
@@ -180,14 +181,11 @@ async def choose_mode(requested: str, network: bool) -> tuple[str, list[str]]:
                 "isolation 'bwrap' was requested but bubblewrap is not installed or cannot "
                 "create namespaces here; install the package 'bubblewrap' or use isolation 'auto'"
             )
+    why = f"isolation {requested!r} was requested" if requested != AUTO else _NO_BWRAP
     if requested in (AUTO, UNSHARE) and not network:
         prefix = await _unshare_prefix(tools)
         if prefix is not None:
-            _warn_once(
-                UNSHARE,
-                "bubblewrap is not available; the child has no network but sees the whole "
-                "file system (install the package 'bubblewrap' for full isolation)",
-            )
+            _warn_once(UNSHARE, f"{why}; children get no network but see the whole file system")
             return UNSHARE, prefix
         if requested == UNSHARE:
             raise SandboxError(
@@ -196,8 +194,8 @@ async def choose_mode(requested: str, network: bool) -> tuple[str, list[str]]:
             )
     _warn_once(
         NONE,
-        "neither bubblewrap nor 'unshare --net' can be used; the child runs with resource "
-        "limits only and can use the network and read what its user can read",
+        f"{why}; children run with resource limits only and see the whole file system "
+        "and the network",
     )
     return NONE, []
 

@@ -10,6 +10,7 @@ import os
 import re
 import shutil
 import signal
+import subprocess
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -82,9 +83,7 @@ async def run(
             home_tmp = "/tmp" if mode == BWRAP else space.tmp
             child_env = {"PATH": SAFE_PATH, "LANG": "C.UTF-8", "HOME": space.work}
             child_env |= {"TMPDIR": home_tmp, **extra_env}
-            result = await _execute(
-                spawn, child_env, space.work, stdin, limits, mode, identity, tuple(child)
-            )
+            result = await _execute(spawn, child_env, stdin, limits, mode, identity, tuple(child))
         finally:
             await asyncio.to_thread(workspace.remove, space.root)
     finally:
@@ -229,7 +228,7 @@ async def _spawn_plan(
 
 
 class _Capture:
-    """Keeps the first `cap` bytes of a stream and counts the rest."""
+    """Keeps the first `cap` bytes of a stream and notes that more came."""
 
     def __init__(self, cap: int) -> None:
         self.cap = cap
@@ -244,58 +243,55 @@ class _Capture:
             self.truncated = True
 
 
-class _Budget:
-    """Total output read from the child; set `exceeded` past the drain limit."""
+class _Child(asyncio.SubprocessProtocol):
+    """Captures output as it arrives and tells when the child exited and its pipes closed.
 
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
+    The exit is watched on its own: background children that keep the pipes open must not
+    make the run wait for them.
+    """
+
+    def __init__(self, limits: Limits) -> None:
+        self.out = _Capture(limits.max_output_bytes)
+        self.err = _Capture(limits.max_output_bytes)
+        self.drain_limit = limits.max_drain_bytes
         self.total = 0
-        self.exceeded = asyncio.Event()
+        self.exited = asyncio.Event()
+        self.overflow = asyncio.Event()
+        self.closed = {1: asyncio.Event(), 2: asyncio.Event()}
 
-    def add(self, n: int) -> None:
-        self.total += n
-        if self.total > self.limit:
-            self.exceeded.set()
+    def pipe_data_received(self, fd: int, data: bytes | bytearray) -> None:
+        (self.out if fd == 1 else self.err).feed(bytes(data))
+        self.total += len(data)
+        if self.total > self.drain_limit:
+            self.overflow.set()
 
+    def pipe_connection_lost(self, fd: int, exc: Exception | None) -> None:
+        if fd in self.closed:
+            self.closed[fd].set()
 
-async def _drain(stream: asyncio.StreamReader | None, capture: _Capture, budget: _Budget) -> None:
-    if stream is None:
-        return
-    while True:
-        chunk = await stream.read(READ_CHUNK)
-        if not chunk:
-            return
-        capture.feed(chunk)
-        budget.add(len(chunk))
-
-
-async def _feed(stream: asyncio.StreamWriter | None, data: bytes) -> None:
-    if stream is None:
-        return
-    with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-        stream.write(bytes(data))
-        await stream.drain()
-    with contextlib.suppress(BrokenPipeError, ConnectionResetError, OSError):
-        stream.close()
+    def process_exited(self) -> None:
+        self.exited.set()
 
 
 async def _execute(
     spawn: _Spawn,
     env: dict[str, str],
-    workdir: str,
     stdin: bytes | None,
     limits: Limits,
     mode: str,
     identity: Identity | None,
     shown_argv: tuple[str, ...],
 ) -> SandboxResult:
+    loop = asyncio.get_running_loop()
+    child = _Child(limits)
     started = time.monotonic()
     try:
-        proc = await asyncio.create_subprocess_exec(
+        transport, _ = await loop.subprocess_exec(
+            lambda: child,
             *spawn.argv,
-            stdin=asyncio.subprocess.PIPE if stdin is not None else asyncio.subprocess.DEVNULL,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
+            stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             cwd=spawn.cwd,
             env=env,
             start_new_session=True,
@@ -303,70 +299,76 @@ async def _execute(
         )
     except OSError as err:
         raise SandboxError(f"could not start {shown_argv[0]!r}: {err}") from err
-    out, err = _Capture(limits.max_output_bytes), _Capture(limits.max_output_bytes)
-    budget = _Budget(limits.max_drain_bytes)
-    readers = [
-        asyncio.ensure_future(_drain(proc.stdout, out, budget)),
-        asyncio.ensure_future(_drain(proc.stderr, err, budget)),
-    ]
-    helpers = [asyncio.ensure_future(budget.exceeded.wait())]
+    pid = transport.get_pid()
     if stdin is not None:
-        helpers.append(asyncio.ensure_future(_feed(proc.stdin, stdin)))
-    waiter = asyncio.ensure_future(proc.wait())
+        pipe = transport.get_pipe_transport(0)
+        if pipe is not None:
+            pipe.write(bytes(stdin))
+            pipe.close()  # after the buffer is flushed; a child that quits early is fine
     reason: str | None = None
     try:
-        done, _ = await asyncio.wait(
-            {waiter, helpers[0]}, timeout=limits.wall_seconds, return_when=asyncio.FIRST_COMPLETED
-        )
-        if waiter not in done:
-            reason = "output" if helpers[0] in done else "wall time"
-            reaper.kill_group(proc.pid)
-        await waiter
+        if not await _first(child.exited, child.overflow, timeout=limits.wall_seconds):
+            reason = "wall time"
+        elif not child.exited.is_set():
+            reason = "output"
+        if reason:
+            reaper.kill_group(pid)
+            await child.exited.wait()
     except asyncio.CancelledError:
-        reaper.kill_group(proc.pid)
-        cleanup = asyncio.ensure_future(_cleanup(proc, waiter, readers, helpers, identity))
+        reaper.kill_group(pid)
         with contextlib.suppress(asyncio.CancelledError):
-            await asyncio.shield(cleanup)
+            await asyncio.shield(_cleanup(pid, transport, child, identity))
         raise
-    # Whatever the program left behind (background children) ends with it.
-    reaper.kill_group(proc.pid)
-    await _cleanup(proc, waiter, readers, helpers, identity)
+    await _cleanup(pid, transport, child, identity)
     duration = time.monotonic() - started
-    returncode = _normalize(proc.returncode, mode)
-    reason = reason or _limit_reason(returncode, bytes(err.data))
+    returncode = _normalize(transport.get_returncode(), mode)
+    reason = reason or _limit_reason(returncode, bytes(child.err.data))
     return SandboxResult(
         argv=shown_argv,
         returncode=returncode,
-        stdout=bytes(out.data),
-        stderr=bytes(err.data),
+        stdout=bytes(child.out.data),
+        stderr=bytes(child.err.data),
         timed_out=reason == "wall time",
         killed_reason=reason,
-        truncated=out.truncated or err.truncated,
+        truncated=child.out.truncated or child.err.truncated,
         duration=duration,
         isolation=mode,
     )
 
 
+async def _first(*events: asyncio.Event, timeout: float) -> bool:
+    """Wait until one of `events` is set; False when `timeout` passed first."""
+    waiters = [asyncio.ensure_future(e.wait()) for e in events]
+    try:
+        done, _ = await asyncio.wait(waiters, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+        return bool(done)
+    finally:
+        for waiter in waiters:
+            waiter.cancel()
+        await asyncio.gather(*waiters, return_exceptions=True)
+
+
 async def _cleanup(
-    proc: asyncio.subprocess.Process,
-    waiter: asyncio.Future[int],
-    readers: list[asyncio.Future[None]],
-    helpers: list[asyncio.Future[object]],
+    pid: int,
+    transport: asyncio.SubprocessTransport,
+    child: _Child,
     identity: Identity | None,
 ) -> None:
-    with contextlib.suppress(asyncio.CancelledError):
-        await waiter
-    if identity is not None:
-        left = await reaper.sweep_user(identity, _iso.find_tools())
-        if left:
-            _LOGGER.error("sandbox user %d still has processes %s", identity.uid, left)
-    _, pending = await asyncio.wait(readers, timeout=READER_GRACE)
-    for task in [*pending, *helpers]:
-        task.cancel()
-    await asyncio.gather(*readers, *helpers, return_exceptions=True)
-    transport = getattr(proc, "_transport", None)
-    if pending and transport is not None:
-        # Something outside our reach still holds the pipes open; stop listening to it.
+    """After the main process: end what it left behind, finish reading, release the pipes."""
+    try:
+        if not await _first(child.exited, timeout=READER_GRACE):
+            reaper.kill_group(pid)
+            await child.exited.wait()
+        # Whatever the program left behind (background children) ends with it.
+        reaper.kill_group(pid)
+        if identity is not None:
+            left = await reaper.sweep_user(identity, _iso.find_tools())
+            if left:
+                _LOGGER.error("sandbox user %d still has processes %s", identity.uid, left)
+        for closed in child.closed.values():
+            # Something out of reach may still hold a pipe open; stop listening to it then.
+            await _first(closed, timeout=READER_GRACE)
+    finally:
         transport.close()
 
 

@@ -116,8 +116,12 @@ class Database:
         return await self._writer.submit(fn, *args)
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> asyncio.Future[Any]:
-        """Queue fn(conn, *args) for the next group and return its future without awaiting."""
+        """Queue fn(conn, *args) for the next group now; await the future for its durable result."""
         return self._writer.submit(fn, *args)
+
+    async def new_id(self, table: str) -> int:
+        """A fresh row id for table, taken before the row is written (see IdAllocator)."""
+        return self.ids.take(table) or await self.ids.next(table)
 
     async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """Run a read-only query on the read connection and return every row."""

@@ -8,8 +8,10 @@ import time
 from core.store.database import Database
 from core.store.errors import RowDecryptError
 from core.store.sealing import SealedColumns
+from core.store.writer import single_statement
 
 
+@single_statement
 def _append(conn: sqlite3.Connection, row: int, chat_key: str, role: str, content: bytes, now: float) -> None:
     conn.execute(
         "INSERT INTO history(id, chat_key, role, content, created_at) VALUES (?, ?, ?, ?, ?)",
@@ -17,6 +19,7 @@ def _append(conn: sqlite3.Connection, row: int, chat_key: str, role: str, conten
     )
 
 
+@single_statement
 def _clear(conn: sqlite3.Connection, chat_key: str) -> int:
     return conn.execute("DELETE FROM history WHERE chat_key = ?", (chat_key,)).rowcount
 
@@ -38,7 +41,7 @@ class History:
 
     async def append(self, chat_key: str, role: str, content: str) -> int:
         """Add a turn durably; return its id."""
-        row = await self._db.ids.next("history")
+        row = await self._db.new_id("history")
         sealed = self._sealed.seal_text(row, "content", content)
         await self._db.write(_append, row, chat_key, role, sealed, time.time())
         return row

@@ -14,7 +14,10 @@ import sqlite3
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from core.store.writer import single_statement
 
+
+@single_statement
 def _reserve_block(conn: sqlite3.Connection, name: str, size: int) -> tuple[int, int]:
     row = conn.execute(
         "UPDATE id_blocks SET next_id = next_id + ? WHERE name = ? RETURNING next_id",
@@ -47,6 +50,17 @@ class IdAllocator:
         self._block = block
         self._low_water = block // 2
         self._sequences: dict[str, _Sequence] = {}
+
+    def take(self, name: str) -> int:
+        """Return a new id at once if one is reserved, else 0 (then await ``next``)."""
+        seq = self._sequences.get(name)
+        if seq is None or seq.low >= seq.high:
+            return 0
+        value = seq.low
+        seq.low += 1
+        if seq.spare is None and seq.pending is None and seq.high - seq.low <= self._low_water:
+            self._start_reservation(name, seq)
+        return value
 
     async def next(self, name: str) -> int:
         """Return a new id for table `name` (unique across processes sharing the file)."""

@@ -9,6 +9,7 @@ from typing import Any
 from core.store.database import Database
 from core.store.errors import RowDecryptError, RowNotFoundError
 from core.store.sealing import SealedColumns
+from core.store.writer import single_statement
 
 STATES = ("received", "dispatched", "done")
 """received → dispatched (an automation run was queued) → done."""
@@ -35,6 +36,7 @@ class InboxEntry:
     state: str
 
 
+@single_statement
 def _insert(conn: sqlite3.Connection, params: tuple[Any, ...]) -> bool:
     return conn.execute(_INSERT, params).rowcount == 1
 
@@ -61,13 +63,14 @@ class Inbox:
         received_at: float,
     ) -> InboxEntry | None:
         """Store a message durably; return None if platform+platform_msg_id is already stored."""
-        row = await self._db.ids.next("inbox")
+        db = self._db
+        row = db.ids.take("inbox") or await db.ids.next("inbox")
         sealed = self._sealed
         params = (
             row, platform, str(platform_msg_id), str(chat_id), str(sender),
             sealed.seal_text(row, "text", text), sealed.seal(row, "raw", raw), received_at,
         )
-        if not await self._db.write(_insert, params):
+        if not await db.submit(_insert, params):
             return None
         return InboxEntry(
             row, platform, str(platform_msg_id), str(chat_id), str(sender), text, raw,

@@ -19,6 +19,7 @@ from typing import Any
 from core.store.database import Database
 from core.store.errors import RowDecryptError, RowNotFoundError
 from core.store.sealing import SealedColumns
+from core.store.writer import single_statement
 
 STATES = ("pending", "sending", "delivered", "dead")
 
@@ -53,12 +54,14 @@ class OutboxEntry:
     last_error: str | None
 
 
+@single_statement
 def _add(conn: sqlite3.Connection, params: tuple[Any, ...], key: str) -> int:
     if conn.execute(_INSERT, params).rowcount == 1:
         return int(params[0])
     return int(conn.execute("SELECT id FROM outbox WHERE idempotency_key = ?", (key,)).fetchone()[0])
 
 
+@single_statement
 def _update_open(conn: sqlite3.Connection, sql: str, params: tuple[Any, ...], entry_id: int) -> bool:
     """Run an UPDATE limited to open entries; False if the entry is closed, raise if absent."""
     if conn.execute(sql, params).rowcount:
@@ -94,10 +97,12 @@ def _bury(conn: sqlite3.Connection, entry_id: int, letter_id: int, reason: bytes
     return letter_id
 
 
+@single_statement
 def _reset_sending(conn: sqlite3.Connection) -> int:
     return conn.execute("UPDATE outbox SET state = 'pending' WHERE state = 'sending'").rowcount
 
 
+@single_statement
 def _prune(conn: sqlite3.Connection, before: float) -> int:
     return conn.execute(
         "DELETE FROM outbox WHERE state = 'delivered' AND delivered_at < ?", (before,)
@@ -123,7 +128,7 @@ class Outbox:
     ) -> int:
         """Store an outbound message durably; a known idempotency key returns the existing id."""
         now = time.time()
-        entry_id = await self._db.ids.next("outbox")
+        entry_id = await self._db.new_id("outbox")
         is_text = isinstance(body, str)
         data = body.encode("utf-8") if isinstance(body, str) else bytes(body)
         params = (
@@ -203,7 +208,7 @@ class Outbox:
 
     async def bury(self, id: int, reason: str) -> int:
         """Move an entry to the dead letters with reason; return the dead letter's id."""
-        letter_id = await self._db.ids.next("dead_letters")
+        letter_id = await self._db.new_id("dead_letters")
         sealed = self._letters.seal_text(letter_id, "reason", reason)
         return await self._db.write(_bury, id, letter_id, sealed, time.time())
 

@@ -14,6 +14,7 @@ import orjson
 
 from core.store.database import Database
 from core.store.sealing import SealedColumns
+from core.store.writer import single_statement
 
 _MISSING = object()
 
@@ -23,6 +24,7 @@ def state_row(domain: str, key: str) -> str:
     return f"{len(domain)}:{domain}/{key}"
 
 
+@single_statement
 def _set(conn: sqlite3.Connection, domain: str, key: str, kind: str, value: bytes, now: float) -> None:
     conn.execute(
         "INSERT INTO state(domain, key, kind, value, updated_at) VALUES (?, ?, ?, ?, ?)"
@@ -32,6 +34,7 @@ def _set(conn: sqlite3.Connection, domain: str, key: str, kind: str, value: byte
     )
 
 
+@single_statement
 def _delete(conn: sqlite3.Connection, domain: str, key: str) -> bool:
     return conn.execute("DELETE FROM state WHERE domain = ? AND key = ?", (domain, key)).rowcount == 1
 

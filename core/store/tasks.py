@@ -21,6 +21,7 @@ from typing import Any
 from core.store.database import Database
 from core.store.errors import RowDecryptError, RowNotFoundError
 from core.store.sealing import SealedColumns
+from core.store.writer import single_statement
 
 STATES = ("queued", "leased", "done", "dead")
 
@@ -77,6 +78,7 @@ def refresh_head(conn: sqlite3.Connection, chat_key: str) -> None:
     conn.execute(_PROMOTE, (chat_key,))
 
 
+@single_statement
 def _enqueue(conn: sqlite3.Connection, params: tuple[Any, ...], key: str | None) -> int:
     if conn.execute(_ENQUEUE, params).rowcount == 1:
         return int(params[0])
@@ -141,6 +143,7 @@ def _complete(conn: sqlite3.Connection, task_id: int, now: float) -> bool:
     return True
 
 
+@single_statement
 def _retry(
     conn: sqlite3.Connection, task_id: int, available_at: float, error: bytes | None
 ) -> None:
@@ -174,6 +177,7 @@ def _bury(conn: sqlite3.Connection, task_id: int, letter_id: int, reason: bytes,
     return letter_id
 
 
+@single_statement
 def _recover(conn: sqlite3.Connection, now: float) -> int:
     return conn.execute(
         "UPDATE tasks SET state = 'queued', lease_until = NULL"
@@ -189,6 +193,7 @@ def _heartbeat(conn: sqlite3.Connection, ids: list[int], lease_until: float) -> 
     ).rowcount
 
 
+@single_statement
 def _prune(conn: sqlite3.Connection, before: float) -> int:
     return conn.execute(
         "DELETE FROM tasks WHERE state = 'done' AND finished_at < ?", (before,)
@@ -216,7 +221,7 @@ class TaskQueue:
     ) -> int:
         """Queue a task durably and return its id (the existing id for a known idempotency key)."""
         now = time.time()
-        task_id = await self._db.ids.next("tasks")
+        task_id = await self._db.new_id("tasks")
         params = (
             task_id, kind, self._sealed.seal(task_id, "payload", payload), int(priority),
             chat_key, lane, idempotency_key, chat_key,
@@ -264,7 +269,7 @@ class TaskQueue:
 
     async def bury(self, id: int, reason: str) -> int:
         """Move a task to the dead letters with reason; return the dead letter's id."""
-        letter_id = await self._db.ids.next("dead_letters")
+        letter_id = await self._db.new_id("dead_letters")
         sealed = self._letters.seal_text(letter_id, "reason", reason)
         return await self._db.write(_bury, id, letter_id, sealed, time.time())
 

@@ -11,6 +11,7 @@ import orjson
 from core.store.database import Database
 from core.store.errors import RowDecryptError
 from core.store.sealing import SealedColumns
+from core.store.writer import single_statement
 
 _COLUMNS = "id, automation_id, run_id, started_at, finished_at, status, data"
 
@@ -28,6 +29,7 @@ class Trace:
     data: dict[str, Any]
 
 
+@single_statement
 def _add(conn: sqlite3.Connection, params: tuple[Any, ...]) -> None:
     conn.execute(
         "INSERT INTO traces(id, automation_id, run_id, started_at, finished_at, status, data)"
@@ -64,7 +66,7 @@ class Traces:
         data: dict[str, Any],
     ) -> int:
         """Store a trace durably (data as encrypted JSON); return its id."""
-        row = await self._db.ids.next("traces")
+        row = await self._db.new_id("traces")
         blob = orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS)
         params = (
             row, automation_id, run_id, started_at, finished_at, status,

@@ -10,8 +10,10 @@ import orjson
 from core.store.database import Database
 from core.store.errors import RowDecryptError
 from core.store.sealing import SealedColumns
+from core.store.writer import single_statement
 
 
+@single_statement
 def _save(conn: sqlite3.Connection, scope: str, data: bytes, expires_at: float) -> None:
     conn.execute(
         "INSERT INTO vault(scope, data, expires_at) VALUES (?, ?, ?) ON CONFLICT (scope)"
@@ -20,6 +22,7 @@ def _save(conn: sqlite3.Connection, scope: str, data: bytes, expires_at: float) 
     )
 
 
+@single_statement
 def _purge(conn: sqlite3.Connection, now: float) -> int:
     return conn.execute("DELETE FROM vault WHERE expires_at <= ?", (now,)).rowcount
 

@@ -9,7 +9,10 @@ exactly when its row is durable, and N concurrent callers cost one commit (one f
 WAL), not N.
 
 Each operation runs inside its own SAVEPOINT: an operation that raises is rolled back alone
-and fails only its own caller; the rest of the group commits. If the transaction itself is
+and fails only its own caller; the rest of the group commits. Operations marked
+``@single_statement`` (at most one modifying statement) skip the savepoint: SQLite already
+backs out a failing statement on its own, and the savepoint would cost about as much as the
+insert itself. If the transaction itself is
 lost (commit fails, disk full, I/O error), every caller of that group gets
 ``WriteAbortedError`` and nothing of the group is durable.
 
@@ -40,6 +43,13 @@ _LOGGER = logging.getLogger(__name__)
 T = TypeVar("T")
 Operation = Callable[..., Any]
 _Pending = tuple[Operation, tuple[Any, ...], "asyncio.Future[Any]"]
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def single_statement(fn: F) -> F:
+    """Mark an operation that changes the database in at most one statement (no savepoint needed)."""
+    fn.single_statement = True  # type: ignore[attr-defined]
+    return fn
 
 
 class GroupWriter:
@@ -55,6 +65,7 @@ class GroupWriter:
         self._pending: collections.deque[_Pending] = collections.deque()
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._closing = False
         self.commits = 0
         self.operations = 0
@@ -63,7 +74,7 @@ class GroupWriter:
 
     async def start(self) -> None:
         """Open the connection on the writer thread and start the group loop."""
-        loop = asyncio.get_running_loop()
+        loop = self._loop = asyncio.get_running_loop()
         self._conn = await loop.run_in_executor(self._executor, self._connect)
         self._task = loop.create_task(self._run(), name="roost-store-writer")
 
@@ -78,9 +89,9 @@ class GroupWriter:
 
     def submit(self, fn: Operation, *args: Any) -> asyncio.Future[Any]:
         """Queue fn(conn, *args) for the next group; the future resolves after its commit."""
-        if self._closing or self._task is None:
+        if self._closing or self._loop is None:
             raise StoreClosedError("the store is closed; this write was not accepted")
-        fut: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        fut: asyncio.Future[Any] = self._loop.create_future()
         self._pending.append((fn, args, fut))
         if not self._wake.is_set():
             self._wake.set()
@@ -128,6 +139,15 @@ class GroupWriter:
         outcomes: list[tuple[bool, Any]] = []
         failed = 0
         for fn, args, _ in group:
+            if getattr(fn, "single_statement", False):
+                try:
+                    outcomes.append((True, fn(conn, *args)))
+                except Exception as exc:
+                    if not conn.in_transaction:
+                        return self._abort(conn, len(group), exc, "the transaction was lost")
+                    outcomes.append((False, exc))
+                    failed += 1
+                continue
             conn.execute("SAVEPOINT op")
             try:
                 value = fn(conn, *args)
