@@ -189,6 +189,6 @@ def _is_coroutine(handler: Handler) -> bool:
     target = handler
     while hasattr(target, "func"):  # functools.partial
         target = target.func  # type: ignore[attr-defined]
-    return inspect.iscoroutinefunction(target) or inspect.iscoroutinefunction(
-        getattr(target, "__call__", None)
+    return inspect.iscoroutinefunction(target) or (
+        callable(target) and inspect.iscoroutinefunction(type(target).__call__)
     )

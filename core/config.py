@@ -30,7 +30,7 @@ ROOST_SCHEMA = vol.Schema({
 # Top-level keys the core owns, with the schema of each; integrations own the rest.
 CORE_SECTIONS: dict[str, Any] = {
     "roost": ROOST_SCHEMA,
-    "automations": vol.Schema(vol.Any(None, list)),
+    "automations": vol.Schema(vol.Any(None, list, msg="expected a list of automations")),
 }
 
 
@@ -98,11 +98,17 @@ def load_config(config_dir: Path) -> Config:
             file_, line = locate(raw, (key,))
             errors.append(ConfigError(f"top-level key {key!r} must be text", file=file_, line=line))
     try:
-        config.core = validate(ROOST_SCHEMA, raw.get("roost") or {}, path=("roost",), file=str(file))
+        config.core = validate(
+            ROOST_SCHEMA, raw.get("roost") or {}, path=("roost",), file=str(file),
+            line=locate(raw, ("roost",))[1],
+        )
     except ConfigErrors as err:
         errors.extend(err.errors)
     try:
-        validate(CORE_SECTIONS["automations"], raw.get("automations"), path=("automations",), file=str(file))
+        validate(
+            CORE_SECTIONS["automations"], raw.get("automations"), path=("automations",),
+            file=str(file), line=locate(raw, ("automations",))[1],
+        )
     except ConfigErrors as err:
         errors.extend(err.errors)
     if errors:

@@ -165,6 +165,17 @@ class Durability:
             worker.wake()
         return f"outbox:{entry_id}"
 
+    async def record_delivered(self, platform: str, chat_id: str, text: str, idempotency_key: str,
+                               platform_id: str) -> None:
+        """Record an answer that was streamed straight to its channel."""
+        assert self.store is not None
+        await self.store.outbox.record_delivered(platform, chat_id, text, idempotency_key, platform_id)
+
+    async def already_sent(self, idempotency_key: str) -> bool:
+        """True when the outbox holds an entry with this idempotency key."""
+        assert self.store is not None
+        return await self.store.outbox.find(idempotency_key) is not None
+
     def _sent(self, entry: Any, platform_id: str) -> None:
         self.gateway.bus.fire("message_sent", {"platform": entry.platform, "chat_id": entry.chat_id,
                                                "message_id": platform_id, "outbox_id": entry.id})

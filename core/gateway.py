@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import difflib
 import logging
 import uuid
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ from core import hookspecs
 from core.automation import builtin_types
 from core.automation.engine import AutomationEngine
 from core.bus import EventBus
-from core.channel import Channel
+from core.channel import Channel, StreamingChannel
 from core.config import Config, register_core_section
 from core.durability import STORE_SCHEMA, Durability
 from core.errors import ConfigError, ConfigErrors
@@ -56,6 +57,7 @@ class Gateway:
         self.bot_names: tuple[str, ...] = tuple(config.core.get("bot_names", ("roost",)))
         self.foreground_chat = False
         self.network_online = True
+        self.knowledge: Any = None
         self.state = "created"
         self._background: set[asyncio.Task[Any]] = set()
         self._stopped = asyncio.Event()
@@ -95,7 +97,10 @@ class Gateway:
 
     def _core_section(self, key: str, schema: Any) -> dict[str, Any]:
         try:
-            return validate(schema, self.config.raw.get(key) or {}, path=(key,), file=str(self.config.file))
+            return validate(
+                schema, self.config.raw.get(key) or {}, path=(key,), file=str(self.config.file),
+                line=self.config.locate(key)[1],
+            )
         except ConfigErrors as err:
             self.config_errors.extend(err.errors)
             return validate(schema, {})
@@ -155,13 +160,21 @@ class Gateway:
                 schema = config_schema(module)
                 section = self.config.section(manifest.domain)
                 state.config = (
-                    validate(schema, section, path=(manifest.domain,), file=str(self.config.file))
+                    validate(schema, section, path=(manifest.domain,), file=str(self.config.file),
+                             line=self.config.locate(manifest.domain)[1])
                     if schema is not None else section
                 )
                 self.plugins.register(module, name=manifest.domain)
+                self._check_hooks(manifest.domain, module)
             except ConfigErrors as err:
                 state.status, state.reason = "failed", "invalid configuration"
                 self.config_errors.extend(err.errors)
+                continue
+            except pluggy.PluginValidationError as err:
+                state.status, state.reason = "failed", f"invalid hook: {err}"
+                self.config_errors.append(ConfigError(
+                    f"integration '{manifest.domain}': {err}", file=str(manifest.path / "__init__.py"),
+                ))
                 continue
             except Exception as err:
                 state.status, state.reason = "failed", f"import failed: {type(err).__name__}: {err}"
@@ -169,6 +182,27 @@ class Gateway:
                 continue
             ready.append(manifest)
         return ready
+
+    def _check_hooks(self, domain: str, module: Any) -> None:
+        """Refuse an integration that implements a hook Roost does not have (a misspelling)."""
+        unknown = [
+            impl for caller in self.plugins.get_hookcallers(module) or []
+            if caller.spec is None for impl in caller.get_hookimpls() if impl.plugin is module
+        ]
+        if not unknown:
+            return
+        self.plugins.unregister(module, name=domain)
+        known = sorted(name for name in dir(hookspecs) if name.startswith("roost_"))
+        raise ConfigErrors([
+            ConfigError(
+                f"integration '{domain}': '{impl.function.__name__}' is not a Roost hook"
+                + (f" (did you mean '{close[0]}'?)"
+                   if (close := difflib.get_close_matches(impl.function.__name__, known, 1)) else "")
+                + f"; known hooks: {', '.join(known)}",
+                file=impl.function.__code__.co_filename, line=impl.function.__code__.co_firstlineno,
+            )
+            for impl in unknown
+        ])
 
     def _collect_types(self) -> None:
         compiler = self.engine.compiler
@@ -248,6 +282,11 @@ class Gateway:
             task.add_done_callback(self._background.discard)
         return task
 
+    @property
+    def store(self) -> Any:
+        """The durable store (inbox, tasks, outbox, state, history, ...), once started."""
+        return self.durability.store if self.durability is not None else None
+
     # -- registries --------------------------------------------------------------------
 
     def register_channel(self, channel: Channel) -> None:
@@ -305,6 +344,56 @@ class Gateway:
         assert self.durability is not None
         key = idempotency_key or f"send:{uuid.uuid4().hex}"
         return await self.durability.send(platform, chat_id, text, key)
+
+    def can_stream(self, platform: str) -> bool:
+        """True when the platform's channel shows answers while they are written."""
+        return isinstance(self.channels.get(platform), StreamingChannel)
+
+    async def send_stream(
+        self, platform: str, chat_id: str, chunks: AsyncIterator[str], *, reply_to: str | None,
+        idempotency_key: str,
+    ) -> str:
+        """Stream an answer to a channel that can show it as it comes; recorded as delivered."""
+        channel = self.channels[platform]
+        assert isinstance(channel, StreamingChannel) and self.durability is not None
+        parts: list[str] = []
+
+        async def recorded() -> AsyncIterator[str]:
+            async for chunk in chunks:
+                parts.append(chunk)
+                yield chunk
+
+        message_id = await channel.send_stream(chat_id, recorded(), reply_to=reply_to, idempotency_key=idempotency_key)
+        await self.durability.record_delivered(platform, chat_id, "".join(parts), idempotency_key, message_id)
+        return message_id
+
+    async def already_sent(self, idempotency_key: str) -> bool:
+        """True when a reply with this idempotency key is already in the outbox."""
+        return self.durability is not None and await self.durability.already_sent(idempotency_key)
+
+    async def sanitize(self, text: str, scope: str) -> str:
+        """Text as a model may see it: every sanitizer's replacements applied, in order."""
+        for sanitizer in self.sanitizers:
+            text = await sanitizer.sanitize(text, scope)
+        return text
+
+    async def history(self, scope: str, turns: int) -> list[tuple[str, str]]:
+        """The last turns of a conversation (sanitized text), oldest first."""
+        if self.durability is None or self.durability.store is None or turns <= 0:
+            return []
+        return await self.durability.store.history.recent(scope, turns)
+
+    async def remember(self, scope: str, user: str, assistant: str) -> None:
+        """Append a question and its answer (both as the model saw them) to the conversation."""
+        if self.durability is None or self.durability.store is None:
+            return
+        await self.durability.store.history.append(scope, "user", user)
+        if assistant:
+            await self.durability.store.history.append(scope, "assistant", assistant)
+
+    def register_knowledge(self, provider: Any) -> None:
+        """Set the knowledge provider generate actions use (context(message, query, top_k) -> str)."""
+        self.knowledge = provider
 
     def channel_state(self, platform: str, online: bool) -> None:
         """Channels report here when their platform becomes reachable or unreachable."""

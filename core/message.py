@@ -99,5 +99,8 @@ def parse_command(text: str) -> tuple[str | None, tuple[str, ...], str | None]:
 
 
 def _mentions(text: str, bot_names: tuple[str, ...]) -> bool:
-    lowered = text.lower()
-    return any(f"@{name.lower()}" in lowered for name in bot_names if name)
+    # "@roost" as a whole handle: not "@roosterfan", not the "@roost" inside "bob@roost.example".
+    return any(
+        re.search(rf"(?<![\w.@])@{re.escape(name)}(?![\w-])", text, re.IGNORECASE)
+        for name in bot_names if name
+    )

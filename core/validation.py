@@ -16,26 +16,43 @@ def validate(
     *,
     path: tuple[Any, ...] = (),
     file: str | None = None,
+    line: int | None = None,
 ) -> Any:
-    """Return schema(data), or raise ConfigErrors naming file, line and key path for each error."""
+    """Return schema(data), or raise ConfigErrors naming file, line and key path for each error.
+
+    file and line say where data itself was written, for errors no deeper node can locate
+    (a section given as a plain value, like `roost: 5`).
+    """
     if not isinstance(schema, vol.Schema):
         schema = vol.Schema(schema)
     try:
         return schema(data)
     except vol.MultipleInvalid as err:
-        raise ConfigErrors([humanize(e, data, path=path, file=file) for e in err.errors]) from None
+        raise ConfigErrors(
+            [humanize(e, data, path=path, file=file, line=line) for e in err.errors]
+        ) from None
     except vol.Invalid as err:
-        raise ConfigErrors([humanize(err, data, path=path, file=file)]) from None
+        raise ConfigErrors([humanize(err, data, path=path, file=file, line=line)]) from None
 
 
 def humanize(
-    err: vol.Invalid, data: Any, *, path: tuple[Any, ...] = (), file: str | None = None
+    err: vol.Invalid,
+    data: Any,
+    *,
+    path: tuple[Any, ...] = (),
+    file: str | None = None,
+    line: int | None = None,
 ) -> ConfigError:
     """One voluptuous error as a ConfigError with the location of the offending key."""
     rel = tuple(_plain(p) for p in err.path)
-    found_file, line = locate(data, rel)
+    found_file, found_line = locate(data, rel)
+    if line is not None and not _descends(data, rel):
+        # The error is about data itself or a key missing from it: point at the key holding it.
+        found_file, found_line = file, line
+    elif found_line is None:
+        found_file, found_line = found_file or file, line
     message = _describe(err, data, rel)
-    return ConfigError(message, file=found_file or file, line=line, path=path + rel)
+    return ConfigError(message, file=found_file or file, line=found_line, path=path + rel)
 
 
 def _describe(err: vol.Invalid, data: Any, path: tuple[Any, ...]) -> str:
@@ -51,6 +68,15 @@ def _describe(err: vol.Invalid, data: Any, path: tuple[Any, ...]) -> str:
 
 
 _MISSING = object()
+
+
+def _descends(data: Any, path: tuple[Any, ...]) -> bool:
+    """Whether the first step of path exists inside data."""
+    if not path:
+        return False
+    if isinstance(data, dict):
+        return path[0] in data
+    return isinstance(data, list) and isinstance(path[0], int) and 0 <= path[0] < len(data)
 
 
 def _lookup(data: Any, path: tuple[Any, ...]) -> Any:

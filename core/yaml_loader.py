@@ -84,6 +84,8 @@ def parse_yaml(text: str, *, file: str, root: Path | None = None) -> Any:
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark is not None else None
         problem = err.problem or err.context or "invalid YAML"
+        if "'\\t'" in problem:
+            problem += " (YAML does not allow tabs for indentation; use spaces)"
         raise ConfigError(f"invalid YAML: {problem}", file=file, line=line) from None
     except yaml.YAMLError as err:
         raise ConfigError(f"invalid YAML: {err}", file=file) from None
@@ -103,7 +105,7 @@ def locate(data: Any, path: tuple[Any, ...]) -> tuple[str | None, int | None]:
                 line = node.key_lines[key]
                 file = node.file or file
             if key not in node:
-                break
+                break  # a missing key: report the line of the key that should hold it
             node = node[key]
         elif isinstance(node, NodeList) and isinstance(key, int) and 0 <= key < len(node):
             if key < len(node.item_lines):
@@ -112,8 +114,11 @@ def locate(data: Any, path: tuple[Any, ...]) -> tuple[str | None, int | None]:
             node = node[key]
         else:
             break
-        if getattr(node, "line", None) is not None:
-            file, line = node.file, node.line
+        # A mapping or list is reported at the key that holds it (its own line is that of its
+        # first child), unless it came from another file through !include.
+        node_file, node_line = getattr(node, "file", None), getattr(node, "line", None)
+        if node_line is not None and (isinstance(node, NodeStr) or node_file != file):
+            file, line = node_file, node_line
     return file, line
 
 
@@ -164,6 +169,8 @@ def _construct_str(loader: _Loader, node: yaml.ScalarNode) -> NodeStr:
 
 def _construct_secret(loader: _Loader, node: yaml.Node) -> Any:
     file, line = _where(loader, node)
+    if Path(file).name == SECRETS_FILE:
+        raise ConfigError(f"!secret cannot be used in {SECRETS_FILE}", file=file, line=line)
     name = str(loader.construct_scalar(node)).strip()
     here = Path(file).parent.resolve()
     root = loader.roost_root.resolve()

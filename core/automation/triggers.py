@@ -6,7 +6,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
-from datetime import datetime, time as dtime
+from datetime import datetime, time as dtime, timedelta
 from typing import Any
 
 import voluptuous as vol
@@ -80,14 +80,18 @@ def _attach_event(config: dict[str, Any], automation: Any, engine: Any) -> Calla
     return engine.gateway.bus.listen(config["event_type"], handle, matches)
 
 
-def _schedule_spec(value: Any) -> Any:
-    return value
+def cron_expression(value: Any) -> str:
+    """Validate a cron expression (five fields, or six with seconds)."""
+    text = str(value).strip()
+    if len(text.split()) not in (5, 6) or not croniter.is_valid(text):
+        raise vol.Invalid("expected a cron expression like '*/5 * * * *'")
+    return text
 
 
 SCHEDULE_SCHEMA = vol.All(
     vol.Schema({
         **_BASE,
-        vol.Exclusive("cron", "when"): vol.All(str, vol.Match(r"^\S+(\s+\S+){4,5}$", msg="expected a cron expression like '*/5 * * * *'")),
+        vol.Exclusive("cron", "when"): cron_expression,
         vol.Exclusive("every", "when"): vol.All(duration, vol.Range(min=0.01)),
         vol.Exclusive("at", "when"): vol.All(string_list, [time_of_day]),
     }),
@@ -108,11 +112,14 @@ def next_fire(config: dict[str, Any], now: float) -> float:
         if not croniter.is_valid(config["cron"]):
             raise ValueError(f"invalid cron expression {config['cron']!r}")
         return float(croniter(config["cron"], datetime.fromtimestamp(now)).get_next(float))
-    today = datetime.fromtimestamp(now)
+    today = datetime.fromtimestamp(now).date()
     candidates = []
     for at in config["at"]:
-        when = datetime.combine(today.date(), dtime(at.hour, at.minute, at.second)).timestamp()
-        candidates.append(when if when > now else when + 86400)
+        clock = dtime(at.hour, at.minute, at.second)
+        when = datetime.combine(today, clock).timestamp()
+        if when <= now:  # tomorrow at the same wall-clock time (23 or 25 hours on a DST change)
+            when = datetime.combine(today + timedelta(days=1), clock).timestamp()
+        candidates.append(when)
     return min(candidates)
 
 

@@ -132,7 +132,7 @@ async def _works(argv: Sequence[str]) -> bool:
         return False
 
 
-async def _bwrap_prefix(tools: Tools) -> list[str] | None:
+async def _bwrap_works(tools: Tools) -> bool:
     if BWRAP not in _probed:
         found = None
         if tools.bwrap and tools.true:
@@ -141,7 +141,7 @@ async def _bwrap_prefix(tools: Tools) -> list[str] | None:
             if await _works(probe):
                 found = [tools.bwrap]
         _probed[BWRAP] = found
-    return _probed[BWRAP]
+    return _probed[BWRAP] is not None
 
 
 async def _unshare_prefix(tools: Tools) -> list[str] | None:
@@ -169,12 +169,12 @@ def _warn_once(mode: str, why: str) -> None:
 
 
 async def choose_mode(requested: str, network: bool) -> tuple[str, list[str]]:
-    """The isolation mode to use and the command prefix it needs (empty for bwrap/none)."""
+    """The isolation mode to use and the command prefix it needs (only unshare has one)."""
     if requested not in MODES:
         raise SandboxError(f"unknown isolation {requested!r}; expected one of {', '.join(MODES)}")
     tools = find_tools()
     if requested in (AUTO, BWRAP):
-        if await _bwrap_prefix(tools) is not None:
+        if await _bwrap_works(tools):
             return BWRAP, []
         if requested == BWRAP:
             raise SandboxError(

@@ -14,7 +14,7 @@ class SandboxResult:
     "file size", "output", "cancelled" or "signal NAME"; None when it ended by itself.
     """
 
-    argv: tuple[str, ...]
+    argv: tuple[str, ...] = field(repr=False)  # arguments may come from messages
     returncode: int
     stdout: bytes = field(repr=False)
     stderr: bytes = field(repr=False)

@@ -3,33 +3,21 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import grp
 import logging
 import os
-import re
 import shutil
-import signal
-import subprocess
-import time
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 
 from core.sandbox import isolation as _iso
 from core.sandbox import reaper, workspace
+from core.sandbox.child import Spawn, execute
 from core.sandbox.errors import SandboxError
 from core.sandbox.isolation import BWRAP, SAFE_PATH, Identity
 from core.sandbox.limits import Limits
 from core.sandbox.result import SandboxResult
 
 _LOGGER = logging.getLogger(__name__)
-
-READ_CHUNK = 64 * 1024
-READER_GRACE = 1.0  # seconds to finish reading after the child is gone
-_MEMORY_MESSAGES = re.compile(
-    rb"MemoryError|Cannot allocate memory|out of memory|bad_alloc|memory exhausted", re.I
-)
-_FILE_SIZE_MESSAGES = re.compile(rb"File too large|file size limit exceeded", re.I)
 
 
 async def run(
@@ -83,7 +71,7 @@ async def run(
             home_tmp = "/tmp" if mode == BWRAP else space.tmp
             child_env = {"PATH": SAFE_PATH, "LANG": "C.UTF-8", "HOME": space.work}
             child_env |= {"TMPDIR": home_tmp, **extra_env}
-            result = await _execute(spawn, child_env, stdin, limits, mode, identity, tuple(child))
+            result = await execute(spawn, child_env, stdin, limits, mode, identity, tuple(child))
         finally:
             await asyncio.to_thread(workspace.remove, space.root)
     finally:
@@ -184,13 +172,6 @@ def _check_visible(executable: str, binds: list[tuple[str, bool]]) -> None:
 # ---------------------------------------------------------------- the command line
 
 
-@dataclass(frozen=True)
-class _Spawn:
-    argv: list[str]
-    cwd: str
-    preexec: Callable[[], None] | None
-
-
 async def _spawn_plan(
     mode: str,
     prefix: list[str],
@@ -200,7 +181,7 @@ async def _spawn_plan(
     limits: Limits,
     network: bool,
     identity: Identity | None,
-) -> _Spawn:
+) -> Spawn:
     tools = _iso.find_tools()
     nproc = limits.max_processes
     if identity is None and mode == _iso.NONE:
@@ -220,179 +201,5 @@ async def _spawn_plan(
         outer = _iso.bwrap_args(
             tools.bwrap, binds=binds, workdir=space.work, network=network, limits=limits
         )
-        return _Spawn([*outer, *inner, *child], space.root, preexec)
-    return _Spawn([*prefix, *inner, *child], space.work, preexec)
-
-
-# ---------------------------------------------------------------- running
-
-
-class _Capture:
-    """Keeps the first `cap` bytes of a stream and notes that more came."""
-
-    def __init__(self, cap: int) -> None:
-        self.cap = cap
-        self.data = bytearray()
-        self.truncated = False
-
-    def feed(self, chunk: bytes) -> None:
-        room = self.cap - len(self.data)
-        if room > 0:
-            self.data += chunk[:room]
-        if len(chunk) > room:
-            self.truncated = True
-
-
-class _Child(asyncio.SubprocessProtocol):
-    """Captures output as it arrives and tells when the child exited and its pipes closed.
-
-    The exit is watched on its own: background children that keep the pipes open must not
-    make the run wait for them.
-    """
-
-    def __init__(self, limits: Limits) -> None:
-        self.out = _Capture(limits.max_output_bytes)
-        self.err = _Capture(limits.max_output_bytes)
-        self.drain_limit = limits.max_drain_bytes
-        self.total = 0
-        self.exited = asyncio.Event()
-        self.overflow = asyncio.Event()
-        self.closed = {1: asyncio.Event(), 2: asyncio.Event()}
-
-    def pipe_data_received(self, fd: int, data: bytes | bytearray) -> None:
-        (self.out if fd == 1 else self.err).feed(bytes(data))
-        self.total += len(data)
-        if self.total > self.drain_limit:
-            self.overflow.set()
-
-    def pipe_connection_lost(self, fd: int, exc: Exception | None) -> None:
-        if fd in self.closed:
-            self.closed[fd].set()
-
-    def process_exited(self) -> None:
-        self.exited.set()
-
-
-async def _execute(
-    spawn: _Spawn,
-    env: dict[str, str],
-    stdin: bytes | None,
-    limits: Limits,
-    mode: str,
-    identity: Identity | None,
-    shown_argv: tuple[str, ...],
-) -> SandboxResult:
-    loop = asyncio.get_running_loop()
-    child = _Child(limits)
-    started = time.monotonic()
-    try:
-        transport, _ = await loop.subprocess_exec(
-            lambda: child,
-            *spawn.argv,
-            stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            cwd=spawn.cwd,
-            env=env,
-            start_new_session=True,
-            preexec_fn=spawn.preexec,
-        )
-    except OSError as err:
-        raise SandboxError(f"could not start {shown_argv[0]!r}: {err}") from err
-    pid = transport.get_pid()
-    if stdin is not None:
-        pipe = transport.get_pipe_transport(0)
-        if pipe is not None:
-            pipe.write(bytes(stdin))
-            pipe.close()  # after the buffer is flushed; a child that quits early is fine
-    reason: str | None = None
-    try:
-        if not await _first(child.exited, child.overflow, timeout=limits.wall_seconds):
-            reason = "wall time"
-        elif not child.exited.is_set():
-            reason = "output"
-        if reason:
-            reaper.kill_group(pid)
-            await child.exited.wait()
-    except asyncio.CancelledError:
-        reaper.kill_group(pid)
-        with contextlib.suppress(asyncio.CancelledError):
-            await asyncio.shield(_cleanup(pid, transport, child, identity))
-        raise
-    await _cleanup(pid, transport, child, identity)
-    duration = time.monotonic() - started
-    returncode = _normalize(transport.get_returncode(), mode)
-    reason = reason or _limit_reason(returncode, bytes(child.err.data))
-    return SandboxResult(
-        argv=shown_argv,
-        returncode=returncode,
-        stdout=bytes(child.out.data),
-        stderr=bytes(child.err.data),
-        timed_out=reason == "wall time",
-        killed_reason=reason,
-        truncated=child.out.truncated or child.err.truncated,
-        duration=duration,
-        isolation=mode,
-    )
-
-
-async def _first(*events: asyncio.Event, timeout: float) -> bool:
-    """Wait until one of `events` is set; False when `timeout` passed first."""
-    waiters = [asyncio.ensure_future(e.wait()) for e in events]
-    try:
-        done, _ = await asyncio.wait(waiters, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
-        return bool(done)
-    finally:
-        for waiter in waiters:
-            waiter.cancel()
-        await asyncio.gather(*waiters, return_exceptions=True)
-
-
-async def _cleanup(
-    pid: int,
-    transport: asyncio.SubprocessTransport,
-    child: _Child,
-    identity: Identity | None,
-) -> None:
-    """After the main process: end what it left behind, finish reading, release the pipes."""
-    try:
-        if not await _first(child.exited, timeout=READER_GRACE):
-            reaper.kill_group(pid)
-            await child.exited.wait()
-        # Whatever the program left behind (background children) ends with it.
-        reaper.kill_group(pid)
-        if identity is not None:
-            left = await reaper.sweep_user(identity, _iso.find_tools())
-            if left:
-                _LOGGER.error("sandbox user %d still has processes %s", identity.uid, left)
-        for closed in child.closed.values():
-            # Something out of reach may still hold a pipe open; stop listening to it then.
-            await _first(closed, timeout=READER_GRACE)
-    finally:
-        transport.close()
-
-
-def _normalize(returncode: int | None, mode: str) -> int:
-    if returncode is None:
-        return -signal.SIGKILL
-    if mode == BWRAP and 128 < returncode < 128 + signal.NSIG:
-        # bwrap reports a child killed by signal N as exit status 128 + N.
-        return -(returncode - 128)
-    return returncode
-
-
-def _limit_reason(returncode: int, stderr: bytes) -> str | None:
-    if returncode == 0:
-        return None
-    if returncode == -signal.SIGXCPU:
-        return "cpu time"
-    if returncode == -signal.SIGXFSZ or _FILE_SIZE_MESSAGES.search(stderr[-4096:]):
-        return "file size"
-    if _MEMORY_MESSAGES.search(stderr[-4096:]):
-        return "memory"
-    if returncode < 0:
-        try:
-            return f"signal {signal.Signals(-returncode).name}"
-        except ValueError:
-            return f"signal {-returncode}"
-    return None
+        return Spawn([*outer, *inner, *child], space.root, preexec)
+    return Spawn([*prefix, *inner, *child], space.work, preexec)

@@ -173,6 +173,7 @@ class Database:
             return
         self._closed = True
         try:
+            await self.ids.settle()
             if self._reader is not None:
                 await self._reader.close()
                 self._reader = None

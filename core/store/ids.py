@@ -87,6 +87,12 @@ class IdAllocator:
             assert seq.pending is not None
             await asyncio.shield(seq.pending)
 
+    async def settle(self) -> None:
+        """Wait for block reservations in flight (before the writer closes)."""
+        pending = [seq.pending for seq in self._sequences.values() if seq.pending is not None]
+        if pending:
+            await asyncio.gather(*pending, return_exceptions=True)
+
     def _start_reservation(self, name: str, seq: _Sequence) -> None:
         seq.pending = asyncio.ensure_future(self._reserve(name, seq))
         seq.pending.add_done_callback(_consume_exception)

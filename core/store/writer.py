@@ -119,14 +119,29 @@ class GroupWriter:
                     group.append(item)
             if not group:
                 continue
-            outcomes = await loop.run_in_executor(self._executor, self._apply, group)
-            for (_, _, fut), (ok, value) in zip(group, outcomes, strict=True):
-                if fut.done():
-                    continue
-                if ok:
-                    fut.set_result(value)
-                else:
-                    fut.set_exception(value)
+            work = loop.run_in_executor(self._executor, self._apply, group)
+            try:
+                outcomes = await asyncio.shield(work)
+            except asyncio.CancelledError:
+                # The thread is still applying this group: report its real outcome, then stop.
+                self._resolve(group, await work)
+                raise
+            except Exception as exc:  # the executor itself failed: never leave callers waiting
+                _LOGGER.exception("write group could not be run")
+                message = f"the write group could not be run ({exc!r}); nothing in it was saved"
+                outcomes = [(False, WriteAbortedError(message)) for _ in group]
+            self._resolve(group, outcomes)
+
+    @staticmethod
+    def _resolve(group: list[_Pending], outcomes: list[tuple[bool, Any]]) -> None:
+        """Resolve each caller's future with its own outcome."""
+        for (_, _, fut), (ok, value) in zip(group, outcomes, strict=True):
+            if fut.done():
+                continue
+            if ok:
+                fut.set_result(value)
+            else:
+                fut.set_exception(value)
 
     def _apply(self, group: list[_Pending]) -> list[tuple[bool, Any]]:
         """Run one group in one transaction on the writer thread (never raises)."""

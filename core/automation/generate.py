@@ -1,0 +1,137 @@
+"""The generate action: sanitize, add history and knowledge, ask a model, restore, reply."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import voluptuous as vol
+
+from core.automation.actions import COMMON, ActionError
+from core.automation.context import RunContext
+from core.automation.registry import ActionType, Compiler
+from core.automation.script import BaseStep
+from core.automation.templates import Template
+from core.model import ChatTurn, ModelRequest
+
+DEFAULT_PROMPT = "{{ trigger.text }}"
+
+GENERATE_SCHEMA = vol.Schema({
+    **COMMON,
+    vol.Required("generate"): vol.Any(None, {
+        vol.Optional("model"): str,
+        vol.Optional("system"): str,
+        vol.Optional("prompt", default=DEFAULT_PROMPT): str,
+        vol.Optional("history", default=0): vol.All(int, vol.Range(min=0, max=200)),
+        vol.Optional("knowledge", default=False): vol.Any(bool, str),
+        vol.Optional("top_k"): vol.All(int, vol.Range(min=1, max=50)),
+        vol.Optional("max_tokens"): vol.All(int, vol.Range(min=1)),
+        vol.Optional("temperature"): vol.All(vol.Coerce(float), vol.Range(min=0, max=2)),
+        vol.Optional("reply", default=True): bool,
+        vol.Optional("stream", default=True): bool,
+    }),
+})
+
+
+class GenerateStep(BaseStep):
+    """Ask a model; the prompt and everything around it passes the sanitizers first."""
+
+    name = "generate"
+
+    def __init__(self, config: dict[str, Any], _compiler: Compiler, path: str) -> None:
+        super().__init__(config, path)
+        spec = GENERATE_SCHEMA({"generate": config["generate"] or {}})["generate"]
+        self.model = spec.get("model")
+        self.system = Template(spec["system"]) if spec.get("system") else None
+        self.prompt = Template(spec["prompt"])
+        self.history = spec["history"]
+        knowledge = spec["knowledge"]
+        self.knowledge: Template | bool = Template(knowledge) if isinstance(knowledge, str) else knowledge
+        self.top_k = spec.get("top_k")
+        self.max_tokens = spec.get("max_tokens")
+        self.temperature = spec.get("temperature")
+        self.reply = spec["reply"]
+        self.stream = spec["stream"]
+
+    async def run(self, ctx: RunContext) -> Any:
+        """Build the prompt, stream the answer, restore it, send it, remember the turn."""
+        gateway = ctx.gateway
+        model = self._model(gateway)
+        message = ctx.message
+        scope = message.chat_key if message is not None else f"run:{ctx.run_id}"
+        reply_key = ctx.idempotency_key(self.path)
+        if self.reply and message is not None and await gateway.already_sent(reply_key):
+            return None  # a retried run: this answer was delivered before
+        prompt = self.prompt.render(ctx.variables)
+        system = self.system.render(ctx.variables) if self.system else None
+        knowledge = await self._knowledge(ctx, prompt)
+        if knowledge:
+            system = f"{system}\n\n" if system else ""
+            system += f"Use these notes if they help:\n{knowledge}"
+        safe_prompt = await gateway.sanitize(prompt, scope)
+        turns: list[ChatTurn] = []
+        if system:
+            turns.append(ChatTurn("system", await gateway.sanitize(system, scope)))
+        history = await gateway.history(scope, self.history) if self.history else []
+        turns.extend(ChatTurn(role, content) for role, content in history)
+        turns.append(ChatTurn("user", safe_prompt))
+        request = ModelRequest(tuple(turns), max_tokens=self.max_tokens, temperature=self.temperature,
+                               metadata={"run_id": ctx.run_id, "automation": ctx.automation_id})
+        if ctx.dry_run:
+            return safe_prompt
+        raw_parts: list[str] = []
+        shown_parts: list[str] = []
+        restorers = [await s.restorer(scope) for s in gateway.sanitizers]
+
+        async def answer() -> AsyncIterator[str]:
+            async for chunk in model.stream(request):
+                raw_parts.append(chunk)
+                for restorer in restorers:
+                    chunk = restorer.feed(chunk)
+                if chunk:
+                    shown_parts.append(chunk)
+                    yield chunk
+            tail = ""
+            for restorer in restorers:
+                tail = restorer.feed(tail) + restorer.flush()
+            if tail:
+                shown_parts.append(tail)
+                yield tail
+
+        if self.reply and message is not None and self.stream and gateway.can_stream(message.platform):
+            await gateway.send_stream(message.platform, message.chat_id, answer(),
+                                      reply_to=message.id, idempotency_key=reply_key)
+        else:
+            async for _chunk in answer():
+                pass
+            if self.reply and message is not None:
+                await gateway.send(message.platform, message.chat_id, "".join(shown_parts).strip(),
+                                   reply_to=message.id, idempotency_key=reply_key, priority=ctx.priority)
+        if self.history or message is not None:
+            await gateway.remember(scope, safe_prompt, "".join(raw_parts).strip())
+        return "".join(shown_parts).strip()
+
+    def _model(self, gateway: Any) -> Any:
+        if self.model:
+            model = gateway.models.get(self.model)
+            if model is None:
+                known = ", ".join(sorted(gateway.models)) or "none configured"
+                raise ActionError(f"no model named '{self.model}' (models: {known})")
+            return model
+        if not gateway.models:
+            raise ActionError("generate needs a model, and none is configured (llama_cpp or openai_compat)")
+        return next(iter(gateway.models.values()))
+
+    async def _knowledge(self, ctx: RunContext, prompt: str) -> str:
+        if not self.knowledge:
+            return ""
+        provider = ctx.gateway.knowledge
+        if provider is None:
+            return ""
+        query = self.knowledge.render(ctx.variables) if isinstance(self.knowledge, Template) else prompt
+        return await provider.context(prompt, query, self.top_k)
+
+
+def generate_action_type() -> ActionType:
+    """The generate action type."""
+    return ActionType("generate", GENERATE_SCHEMA, GenerateStep)
