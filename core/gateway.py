@@ -23,6 +23,8 @@ from core.errors import ConfigError, ConfigErrors
 from core.loader import Discovery, config_schema, discover, import_integration, resolve_order
 from core.message import Message
 from core.model import ModelBackend
+from core.sandbox import CommandPolicy
+from core.sandbox.policy import SANDBOX_SCHEMA
 from core.scheduler import SCHEDULER_SCHEMA
 from core.sanitizer import Sanitizer
 from core.setup import IntegrationState, await_me_maybe, setup_all
@@ -32,6 +34,7 @@ _LOGGER = logging.getLogger(__name__)
 
 register_core_section("store", STORE_SCHEMA)
 register_core_section("scheduler", SCHEDULER_SCHEMA)
+register_core_section("sandbox", SANDBOX_SCHEMA)
 
 ActionHandler = Callable[[Any, dict[str, Any]], Awaitable[Any]]
 
@@ -58,6 +61,7 @@ class Gateway:
         self.foreground_chat = False
         self.network_online = True
         self.knowledge: Any = None
+        self.sandbox = CommandPolicy()
         self.state = "created"
         self._background: set[asyncio.Task[Any]] = set()
         self._stopped = asyncio.Event()
@@ -92,6 +96,10 @@ class Gateway:
         store_config = self._core_section("store", STORE_SCHEMA)
         scheduler_config = self._core_section("scheduler", SCHEDULER_SCHEMA)
         self.durability = Durability(self, store_config, scheduler_config)
+        try:
+            self.sandbox = CommandPolicy.from_config(self.config.raw.get("sandbox"), file=str(self.config.file))
+        except ConfigErrors as err:
+            self.config_errors.extend(err.errors)
         self.engine.dispatcher = self.durability.dispatch_later
         return self._order
 

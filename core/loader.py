@@ -83,12 +83,13 @@ def _scan_folder(folder: Path, package: str, source: str, found: Discovery) -> I
 def _scan_entry_points(found: Discovery) -> Iterable[Manifest]:
     for entry in metadata.entry_points(group=ENTRY_POINT_GROUP):
         where = f"entry point '{entry.name} = {entry.value}'"
-        directory = _package_dir(entry.value)
+        module = entry.module  # "package" or "package:object": the package holds the manifest
+        directory = _package_dir(module)
         if directory is None:
-            found.errors.append(ConfigError(f"{where}: package '{entry.value}' not found", file=where))
+            found.errors.append(ConfigError(f"{where}: package '{module}' not found", file=where))
             continue
         try:
-            yield read_manifest(directory, module=entry.value, source="package", domain=entry.name)
+            yield read_manifest(directory, module=module, source="package", domain=entry.name)
         except ConfigError as err:
             found.errors.append(err)
 

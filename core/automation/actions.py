@@ -71,7 +71,7 @@ class ReplyStep(BaseStep):
 
     async def run(self, ctx: RunContext) -> Any:
         """Render the text and send it back to the message's chat."""
-        text = self.text.render(ctx.variables)
+        text = self.text.render(ctx.variables).strip()
         message = ctx.message
         if message is None:
             raise ActionError("reply needs a triggering message; use 'send' with a platform and chat")

@@ -8,6 +8,7 @@ from core.automation.actions import builtin_action_types
 from core.automation.conditions import builtin_condition_types
 from core.automation.flow import builtin_flow_types
 from core.automation.generate import generate_action_type
+from core.automation.run_action import run_action_type
 from core.automation.triggers import builtin_trigger_types
 from core.hookspecs import hookimpl
 
@@ -26,5 +27,8 @@ def roost_condition_types() -> dict[str, Any]:
 
 @hookimpl
 def roost_action_types() -> dict[str, Any]:
-    """reply, send, event, delay, variables, call, if, choose, stop, sequence, parallel, generate."""
-    return {**builtin_action_types(), **builtin_flow_types(), "generate": generate_action_type()}
+    """reply, send, event, delay, variables, call, if, choose, stop, sequence, parallel, generate, run."""
+    return {
+        **builtin_action_types(), **builtin_flow_types(),
+        "generate": generate_action_type(), "run": run_action_type(),
+    }

@@ -2,11 +2,14 @@
 
 Durability. The writer runs with ``PRAGMA synchronous=FULL``: every commit fsyncs the WAL
 before ``await db.write(...)`` returns, so a write that returned survives SIGKILL *and* a
-power cut. ``NORMAL`` would only survive a process crash (the WAL is fsynced at checkpoints).
-With group commit the difference is one fsync per group rather than per row: measured on
-the 2-core development VM (scripts/bench_store.py, 200 producers, AES-GCM on) FULL and NORMAL
-ingest within a few percent of each other, so the stronger setting is the default. Pass
-``synchronous="NORMAL"`` only for throwaway databases.
+power cut. ``NORMAL`` only survives a process crash (the WAL is fsynced at checkpoints, so
+the last commits can be lost to a power cut). Group commit makes FULL cheap: one fsync per
+group (about 190 rows with 200 producers), not per row. Measured with scripts/bench_store.py
+on the shared 2-core development VM (AES-GCM on, 200 producers, five interleaved runs): FULL
+and NORMAL were within noise of each other on a quiet machine (~35-45k messages/s); with the
+machine overloaded by other processes (load 5) the medians were 20.8k (FULL) and 24.7k
+(NORMAL) messages/s, because each fsync wait costs a reschedule. FULL is the default; pass
+``synchronous="NORMAL"`` only where losing the last second of writes to a power cut is fine.
 
 Reads go through a separate aiosqlite connection with ``query_only`` set; WAL lets them run
 while the writer writes, and a read started after a write returned sees that write.
@@ -95,7 +98,9 @@ class Database:
         """Open (creating if needed) and migrate the database at path; return it ready to use."""
         sync = synchronous.upper()
         if sync not in _SYNCHRONOUS:
-            raise ValueError(f"synchronous must be one of {', '.join(_SYNCHRONOUS)}, got {synchronous!r}")
+            raise ValueError(
+                f"synchronous must be one of {', '.join(_SYNCHRONOUS)}, got {synchronous!r}"
+            )
         file = Path(path)
         await asyncio.to_thread(_create_private, file)
         writer = GroupWriter(lambda: _connect_writer(str(file), sync), max_batch=max_batch)

@@ -135,9 +135,14 @@ class DeadLetters:
             " MIN(created_at), MAX(created_at) FROM dead_letters"
         )
         assert row is not None
-        return {"total": row[0], "task": row[1], "outbox": row[2], "oldest": row[3], "newest": row[4]}
+        return {
+            "total": row[0],
+            "task": row[1],
+            "outbox": row[2],
+            "oldest": row[3],
+            "newest": row[4],
+        }
 
     def _letter(self, row: tuple[Any, ...]) -> DeadLetter:
         reason = self._sealed.open_text(row[0], "reason", row[3])
         return DeadLetter(row[0], row[1], row[2], reason, row[4], row[5], row[6], row[7])
-

@@ -12,7 +12,9 @@ from core.store.writer import single_statement
 
 
 @single_statement
-def _append(conn: sqlite3.Connection, row: int, chat_key: str, role: str, content: bytes, now: float) -> None:
+def _append(
+    conn: sqlite3.Connection, row: int, chat_key: str, role: str, content: bytes, now: float
+) -> None:
     conn.execute(
         "INSERT INTO history(id, chat_key, role, content, created_at) VALUES (?, ?, ?, ?, ?)",
         (row, chat_key, role, content, now),

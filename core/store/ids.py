@@ -43,9 +43,7 @@ class _Sequence:
 class IdAllocator:
     """Hands out increasing integer ids per table from durably reserved blocks."""
 
-    def __init__(
-        self, write: Callable[..., Awaitable[Any]], *, block: int = 4096
-    ) -> None:
+    def __init__(self, write: Callable[..., Awaitable[Any]], *, block: int = 4096) -> None:
         self._write = write
         self._block = block
         self._low_water = block // 2

@@ -42,7 +42,9 @@ def _insert(conn: sqlite3.Connection, params: tuple[Any, ...]) -> bool:
 
 
 def _mark(conn: sqlite3.Connection, ids: list[int], state: str) -> int:
-    return conn.executemany("UPDATE inbox SET state = ? WHERE id = ?", [(state, i) for i in ids]).rowcount
+    return conn.executemany(
+        "UPDATE inbox SET state = ? WHERE id = ?", [(state, i) for i in ids]
+    ).rowcount
 
 
 class Inbox:
@@ -67,14 +69,27 @@ class Inbox:
         row = db.ids.take("inbox") or await db.ids.next("inbox")
         sealed = self._sealed
         params = (
-            row, platform, str(platform_msg_id), str(chat_id), str(sender),
-            sealed.seal_text(row, "text", text), sealed.seal(row, "raw", raw), received_at,
+            row,
+            platform,
+            str(platform_msg_id),
+            str(chat_id),
+            str(sender),
+            sealed.seal_text(row, "text", text),
+            sealed.seal(row, "raw", raw),
+            received_at,
         )
         if not await db.submit(_insert, params):
             return None
         return InboxEntry(
-            row, platform, str(platform_msg_id), str(chat_id), str(sender), text, raw,
-            received_at, "received",
+            row,
+            platform,
+            str(platform_msg_id),
+            str(chat_id),
+            str(sender),
+            text,
+            raw,
+            received_at,
+            "received",
         )
 
     async def mark(self, id: int, state: str) -> None:
@@ -89,8 +104,12 @@ class Inbox:
             return
         changed = await self._db.write(_mark, list(ids), state)
         if changed != len(ids):
-            found = {r[0] for r in await self._db.fetchall(
-                f"SELECT id FROM inbox WHERE id IN ({','.join('?' * len(ids))})", ids)}
+            found = {
+                r[0]
+                for r in await self._db.fetchall(
+                    f"SELECT id FROM inbox WHERE id IN ({','.join('?' * len(ids))})", ids
+                )
+            }
             missing = next(i for i in ids if i not in found)
             raise RowNotFoundError("inbox", missing)
 
@@ -116,7 +135,13 @@ class Inbox:
     def _entry(self, row: tuple[Any, ...]) -> InboxEntry:
         sealed = self._sealed
         return InboxEntry(
-            row[0], row[1], row[2], row[3], row[4],
-            sealed.open_text(row[0], "text", row[5]), sealed.open(row[0], "raw", row[6]),
-            row[7], row[8],
+            row[0],
+            row[1],
+            row[2],
+            row[3],
+            row[4],
+            sealed.open_text(row[0], "text", row[5]),
+            sealed.open(row[0], "raw", row[6]),
+            row[7],
+            row[8],
         )

@@ -58,11 +58,15 @@ class OutboxEntry:
 def _add(conn: sqlite3.Connection, params: tuple[Any, ...], key: str) -> int:
     if conn.execute(_INSERT, params).rowcount == 1:
         return int(params[0])
-    return int(conn.execute("SELECT id FROM outbox WHERE idempotency_key = ?", (key,)).fetchone()[0])
+    return int(
+        conn.execute("SELECT id FROM outbox WHERE idempotency_key = ?", (key,)).fetchone()[0]
+    )
 
 
 @single_statement
-def _update_open(conn: sqlite3.Connection, sql: str, params: tuple[Any, ...], entry_id: int) -> bool:
+def _update_open(
+    conn: sqlite3.Connection, sql: str, params: tuple[Any, ...], entry_id: int
+) -> bool:
     """Run an UPDATE limited to open entries; False if the entry is closed, raise if absent."""
     if conn.execute(sql, params).rowcount:
         return True
@@ -78,7 +82,9 @@ def _mark_sending(conn: sqlite3.Connection, ids: list[int]) -> int:
     ).rowcount
 
 
-def _bury(conn: sqlite3.Connection, entry_id: int, letter_id: int, reason: bytes, now: float) -> int:
+def _bury(
+    conn: sqlite3.Connection, entry_id: int, letter_id: int, reason: bytes, now: float
+) -> int:
     changed = conn.execute(
         f"UPDATE outbox SET state = 'dead' WHERE id = ? AND {_OPEN}", (entry_id,)
     ).rowcount
@@ -132,8 +138,15 @@ class Outbox:
         is_text = isinstance(body, str)
         data = body.encode("utf-8") if isinstance(body, str) else bytes(body)
         params = (
-            entry_id, platform, str(chat_id), self._sealed.seal(entry_id, "body", data),
-            int(is_text), idempotency_key, task_id, now, now,
+            entry_id,
+            platform,
+            str(chat_id),
+            self._sealed.seal(entry_id, "body", data),
+            int(is_text),
+            idempotency_key,
+            task_id,
+            now,
+            now,
         )
         return await self._db.write(_add, params, idempotency_key)
 
@@ -242,6 +255,17 @@ class Outbox:
             except UnicodeDecodeError as exc:
                 raise RowDecryptError("outbox", row[0], "body", exc) from exc
         return OutboxEntry(
-            row[0], row[1], row[2], body, row[5], row[6], row[7], row[8], row[9], row[10],
-            row[11], row[12], sealed.open_optional_text(row[0], "last_error", row[13]),
+            row[0],
+            row[1],
+            row[2],
+            body,
+            row[5],
+            row[6],
+            row[7],
+            row[8],
+            row[9],
+            row[10],
+            row[11],
+            row[12],
+            sealed.open_optional_text(row[0], "last_error", row[13]),
         )

@@ -56,7 +56,9 @@ class RekeyReport:
     failed: list[tuple[str, str | int, str]] = field(default_factory=list)
 
 
-def _apply(conn: sqlite3.Connection, table: str, updates: list[tuple[str, bytes, int, bytes]]) -> int:
+def _apply(
+    conn: sqlite3.Connection, table: str, updates: list[tuple[str, bytes, int, bytes]]
+) -> int:
     done = 0
     for column, new, rowid, old in updates:
         done += conn.execute(
@@ -94,7 +96,9 @@ async def reencrypt_database(
                     if blob is None or (needs_rotation is not None and not needs_rotation(blob)):
                         continue
                     try:
-                        plain = decryptor.decrypt(blob, table=table.name, row=row_key, column=column)
+                        plain = decryptor.decrypt(
+                            blob, table=table.name, row=row_key, column=column
+                        )
                     except Exception:
                         report.failed.append((table.name, row_key, column))
                         continue
@@ -109,8 +113,8 @@ async def reencrypt_database(
     return report
 
 
-async def reencrypt_all(store: Store, cipher: ValueCipher, *, old: ValueCipher | None = None) -> RekeyReport:
+async def reencrypt_all(
+    store: Store, cipher: ValueCipher, *, old: ValueCipher | None = None
+) -> RekeyReport:
     """Re-encrypt the whole store with cipher's current key (see reencrypt_database)."""
     return await reencrypt_database(store.db, cipher, old=old)
-
-

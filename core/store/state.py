@@ -25,7 +25,9 @@ def state_row(domain: str, key: str) -> str:
 
 
 @single_statement
-def _set(conn: sqlite3.Connection, domain: str, key: str, kind: str, value: bytes, now: float) -> None:
+def _set(
+    conn: sqlite3.Connection, domain: str, key: str, kind: str, value: bytes, now: float
+) -> None:
     conn.execute(
         "INSERT INTO state(domain, key, kind, value, updated_at) VALUES (?, ?, ?, ?, ?)"
         " ON CONFLICT (domain, key) DO UPDATE SET kind = excluded.kind, value = excluded.value,"
@@ -36,7 +38,9 @@ def _set(conn: sqlite3.Connection, domain: str, key: str, kind: str, value: byte
 
 @single_statement
 def _delete(conn: sqlite3.Connection, domain: str, key: str) -> bool:
-    return conn.execute("DELETE FROM state WHERE domain = ? AND key = ?", (domain, key)).rowcount == 1
+    return (
+        conn.execute("DELETE FROM state WHERE domain = ? AND key = ?", (domain, key)).rowcount == 1
+    )
 
 
 class IntegrationState:

@@ -67,9 +67,12 @@ def promote_head(conn: sqlite3.Connection, chat_key: str) -> None:
 
 def refresh_head(conn: sqlite3.Connection, chat_key: str) -> None:
     """Recompute the head of chat_key after an older task was re-queued (a running task keeps it)."""
-    if conn.execute(
-        "SELECT 1 FROM tasks WHERE chat_key = ? AND state = 'leased' LIMIT 1", (chat_key,)
-    ).fetchone() is not None:
+    if (
+        conn.execute(
+            "SELECT 1 FROM tasks WHERE chat_key = ? AND state = 'leased' LIMIT 1", (chat_key,)
+        ).fetchone()
+        is not None
+    ):
         return
     conn.execute(
         "UPDATE tasks SET head = 0 WHERE chat_key = ? AND state = 'queued' AND head = 1",
@@ -95,9 +98,11 @@ def _lease(
 ) -> list[tuple[Any, ...]]:
     remaining: dict[str, int] | None = None
     if capacity:
-        busy = dict(conn.execute(
-            "SELECT lane, COUNT(*) FROM tasks WHERE state = 'leased' GROUP BY lane"
-        ).fetchall())
+        busy = dict(
+            conn.execute(
+                "SELECT lane, COUNT(*) FROM tasks WHERE state = 'leased' GROUP BY lane"
+            ).fetchall()
+        )
         remaining = {lane: cap - busy.get(lane, 0) for lane, cap in capacity.items()}
     chosen: list[int] = []
     cursor = conn.execute(
@@ -223,9 +228,16 @@ class TaskQueue:
         now = time.time()
         task_id = await self._db.new_id("tasks")
         params = (
-            task_id, kind, self._sealed.seal(task_id, "payload", payload), int(priority),
-            chat_key, lane, idempotency_key, chat_key,
-            now if available_at is None else available_at, now,
+            task_id,
+            kind,
+            self._sealed.seal(task_id, "payload", payload),
+            int(priority),
+            chat_key,
+            lane,
+            idempotency_key,
+            chat_key,
+            now if available_at is None else available_at,
+            now,
         )
         return await self._db.write(_enqueue, params, idempotency_key)
 
@@ -246,7 +258,11 @@ class TaskQueue:
         if limit <= 0:
             return []
         rows = await self._db.write(
-            _lease, now, now + lease_seconds, limit, frozenset(exclude_chats),
+            _lease,
+            now,
+            now + lease_seconds,
+            limit,
+            frozenset(exclude_chats),
             dict(lanes_capacity) if lanes_capacity else None,
         )
         out: list[Task] = []
@@ -301,6 +317,17 @@ class TaskQueue:
         sealed = self._sealed
         payload = b"" if row[2] is None else sealed.open(row[0], "payload", row[2])
         return Task(
-            row[0], row[1], payload, row[3], row[4], row[5], row[6], row[7], row[8], row[9],
-            row[10], row[11], sealed.open_optional_text(row[0], "last_error", row[12]),
+            row[0],
+            row[1],
+            payload,
+            row[3],
+            row[4],
+            row[5],
+            row[6],
+            row[7],
+            row[8],
+            row[9],
+            row[10],
+            row[11],
+            sealed.open_optional_text(row[0], "last_error", row[12]),
         )

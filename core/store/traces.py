@@ -69,7 +69,12 @@ class Traces:
         row = await self._db.new_id("traces")
         blob = orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS)
         params = (
-            row, automation_id, run_id, started_at, finished_at, status,
+            row,
+            automation_id,
+            run_id,
+            started_at,
+            finished_at,
+            status,
             self._sealed.seal(row, "data", blob),
         )
         await self._db.write(_add, params)

@@ -22,6 +22,10 @@ through the event loop, which caps group commit at a few thousand rows per secon
 whole group costs one hand-off each way. Reads use a separate aiosqlite connection (see
 ``Database``), which WAL lets run while the writer writes.
 
+Values are encrypted by the callers before they submit (the row id is taken first, see
+``IdAllocator``): measured at about 4.5 µs of the ~20 µs of CPU a message costs, it would
+otherwise lengthen the one serial path every write goes through.
+
 An operation whose caller was cancelled before the group was taken is dropped (never
 written); once taken, cancelling the caller does not undo the write.
 """
