@@ -50,3 +50,12 @@ def roost_action_types() -> Mapping[str, Any]:
 @hookspec
 def roost_recognizers() -> list[Any]:
     """Return extra PII recognizers for sanitizers that accept them."""
+
+
+@hookspec
+def roost_cli_commands(subparsers: Any) -> None:
+    """Add `roost` subcommands (argparse subparsers); set `func` on each to run it.
+
+    Implemented in an integration's `commands.py`, which the CLI imports for every
+    built-in or installed integration, configured or not, so the commands work before setup.
+    """

@@ -19,7 +19,7 @@ DEFAULT_PROMPT = "{{ trigger.text }}"
 GENERATE_SCHEMA = vol.Schema({
     **COMMON,
     vol.Required("generate"): vol.Any(None, {
-        vol.Optional("model"): str,
+        vol.Optional("model"): vol.Any(None, str),
         vol.Optional("system"): str,
         vol.Optional("prompt", default=DEFAULT_PROMPT): str,
         vol.Optional("history", default=0): vol.All(int, vol.Range(min=0, max=200)),

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Callable, Sequence
 
+import pluggy
+
+from core import hookspecs
 from core.cli import inspect_commands, keys_commands, queue_commands, run_commands
 from core.errors import ConfigErrors, RoostError
+from core.loader import discover
 
 Registrar = Callable[[argparse._SubParsersAction], None]  # type: ignore[type-arg]
 REGISTRARS: list[Registrar] = [
@@ -16,7 +21,7 @@ REGISTRARS: list[Registrar] = [
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The parser with every subcommand."""
+    """The parser with every subcommand, the integrations' own included."""
     parser = argparse.ArgumentParser(
         prog="roost",
         description="Roost: a local-first AI gateway. Your chat apps, your device, your model.",
@@ -25,7 +30,24 @@ def build_parser() -> argparse.ArgumentParser:
     sub.required = True
     for register in REGISTRARS:
         register(sub)
+    integration_commands().hook.roost_cli_commands(subparsers=sub)
     return parser
+
+
+def integration_commands() -> pluggy.PluginManager:
+    """Built-in and installed integrations that bring CLI commands (their commands.py)."""
+    manager = pluggy.PluginManager(hookspecs.PROJECT)
+    manager.add_hookspecs(hookspecs)
+    for manifest in discover(None).integrations.values():
+        if not (manifest.path / "commands.py").is_file():
+            continue
+        try:
+            module = importlib.import_module(f"{manifest.module}.commands")
+        except Exception as err:  # a broken integration must not break the whole CLI
+            print(f"roost: commands of integration '{manifest.domain}' failed to load: {err}", file=sys.stderr)
+            continue
+        manager.register(module, name=manifest.domain)
+    return manager
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from core.store.database import Database
 from core.store.errors import RowDecryptError, RowNotFoundError
 from core.store.sealing import SealedColumns
+from core.store.tasks import complete_task
 from core.store.writer import single_statement
 
 STATES = ("pending", "sending", "delivered", "dead")
@@ -54,6 +56,17 @@ class OutboxEntry:
     last_error: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class OutboxDraft:
+    """An outbound message to add with ``Outbox.add_batch``."""
+
+    platform: str
+    chat_id: str
+    body: bytes | str
+    idempotency_key: str
+    task_id: int | None = None
+
+
 @single_statement
 def _add(conn: sqlite3.Connection, params: tuple[Any, ...], key: str) -> int:
     if conn.execute(_INSERT, params).rowcount == 1:
@@ -61,6 +74,31 @@ def _add(conn: sqlite3.Connection, params: tuple[Any, ...], key: str) -> int:
     return int(
         conn.execute("SELECT id FROM outbox WHERE idempotency_key = ?", (key,)).fetchone()[0]
     )
+
+
+def _add_batch(
+    conn: sqlite3.Connection,
+    rows: list[tuple[tuple[Any, ...], str]],
+    task_id: int | None,
+    now: float,
+) -> list[int]:
+    ids = [_add(conn, params, key) for params, key in rows]
+    if task_id is not None:
+        complete_task(conn, task_id, now)
+    return ids
+
+
+@single_statement
+def _record_delivered(conn: sqlite3.Connection, params: tuple[Any, ...], key: str) -> int:
+    inserted = conn.execute(
+        "INSERT INTO outbox(id, platform, chat_id, body, is_text, idempotency_key, task_id, state,"
+        " next_attempt_at, created_at, delivered_at, platform_msg_id)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, 'delivered', ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING",
+        params,
+    ).rowcount
+    if inserted == 1:
+        return int(params[0])
+    return int(conn.execute("SELECT id FROM outbox WHERE idempotency_key = ?", (key,)).fetchone()[0])
 
 
 @single_statement
@@ -133,22 +171,44 @@ class Outbox:
         task_id: int | None = None,
     ) -> int:
         """Store an outbound message durably; a known idempotency key returns the existing id."""
+        params = await self._params(platform, chat_id, body, idempotency_key, task_id)
+        return await self._db.write(_add, params, idempotency_key)
+
+    async def add_batch(
+        self, drafts: Sequence[OutboxDraft], *, complete_task: int | None = None
+    ) -> list[int]:
+        """Store several messages in one commit, optionally completing a task in the same transaction.
+
+        Completing the task that produced the replies together with them saves a commit per
+        task and leaves no moment where the replies exist but the task is still open.
+        """
+        rows = [
+            (
+                await self._params(d.platform, d.chat_id, d.body, d.idempotency_key, d.task_id),
+                d.idempotency_key,
+            )
+            for d in drafts
+        ]
+        return await self._db.write(_add_batch, rows, complete_task, time.time())
+
+    async def _params(
+        self, platform: str, chat_id: str, body: bytes | str, key: str, task_id: int | None
+    ) -> tuple[Any, ...]:
         now = time.time()
         entry_id = await self._db.new_id("outbox")
         is_text = isinstance(body, str)
         data = body.encode("utf-8") if isinstance(body, str) else bytes(body)
-        params = (
+        return (
             entry_id,
             platform,
             str(chat_id),
             self._sealed.seal(entry_id, "body", data),
             int(is_text),
-            idempotency_key,
+            key,
             task_id,
             now,
             now,
         )
-        return await self._db.write(_add, params, idempotency_key)
 
     async def next_batch(self, platform: str, now: float, limit: int) -> list[OutboxEntry]:
         """Due pending entries of platform, oldest first, never overtaking within a chat.
@@ -244,6 +304,26 @@ class Outbox:
         """Return the entry with this id (None if absent); RowDecryptError if it is damaged."""
         row = await self._db.fetchone(f"SELECT {_COLUMNS} FROM outbox WHERE id = ?", (id,))
         return None if row is None else self._entry(row)
+
+    async def find(self, idempotency_key: str) -> OutboxEntry | None:
+        """The entry written under an idempotency key, or None."""
+        row = await self._db.fetchone(
+            f"SELECT {_COLUMNS} FROM outbox WHERE idempotency_key = ?", (idempotency_key,)
+        )
+        return None if row is None else self._entry(row)
+
+    async def record_delivered(
+        self, platform: str, chat_id: str, body: str, idempotency_key: str, platform_msg_id: str | None
+    ) -> int:
+        """Record a message that was delivered without the outbox (streamed to its channel)."""
+        now = time.time()
+        entry_id = await self._db.new_id("outbox")
+        params = (
+            entry_id, platform, str(chat_id), self._sealed.seal(entry_id, "body", body.encode("utf-8")),
+            1, idempotency_key, None, now, now, now,
+            None if platform_msg_id is None else str(platform_msg_id),
+        )
+        return await self._db.write(_record_delivered, params, idempotency_key)
 
     def _entry(self, row: tuple[Any, ...]) -> OutboxEntry:
         sealed = self._sealed

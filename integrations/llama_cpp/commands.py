@@ -1,0 +1,62 @@
+"""`roost model fetch|list`: the bundled model and the configured models' files."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from core.cli.common import add_config_arg, config_dir, load_or_exit, print_json
+from core.hookspecs import hookimpl
+from core.modelfetch import DEFAULT_MODEL, ModelFetchError, fetch_default_model, model_status
+from integrations.llama_cpp.config import CONFIG_SCHEMA, resolve_model_path
+
+
+@hookimpl
+def roost_cli_commands(subparsers: Any) -> None:
+    """Add `roost model`."""
+    model = subparsers.add_parser("model", help="fetch the bundled model, list configured models")
+    msub = model.add_subparsers(dest="model_command", metavar="ACTION")
+    msub.required = True
+    fetch = msub.add_parser("fetch", help=f"put {DEFAULT_MODEL.filename} in the config dir's models/")
+    add_config_arg(fetch)
+    fetch.add_argument("--if-missing", action="store_true", help="do nothing when it is already there")
+    fetch.add_argument("--quiet", action="store_true", help="no progress display")
+    listing = msub.add_parser("list", help="configured models and whether their files are present")
+    add_config_arg(listing)
+    listing.add_argument("--json", action="store_true")
+    model.set_defaults(func=cmd_model)
+
+
+def cmd_model(args: argparse.Namespace) -> int:
+    """Run `roost model fetch` or `roost model list`."""
+    if args.model_command == "fetch":
+        dest = config_dir(args) / "models"
+        target = dest / DEFAULT_MODEL.filename
+        if args.if_missing and model_status(target, size=DEFAULT_MODEL.size) == "present":
+            return 0
+        try:
+            path = fetch_default_model(dest, progress=not args.quiet)
+        except ModelFetchError as err:
+            print(f"roost model fetch: {err}", file=sys.stderr)
+            return 1
+        print(f"Model ready: {path}")
+        return 0
+    config = load_or_exit(args)
+    section = config.raw.get("llama_cpp")
+    rows = []
+    if "llama_cpp" in config.raw:
+        for model in CONFIG_SCHEMA(section or {})["models"]:
+            path = resolve_model_path(model["path"], config.config_dir)
+            rows.append({"name": model["name"], "backend": "llama_cpp", "path": str(path),
+                         "status": model_status(path)})
+    for model in (config.raw.get("openai_compat") or {}).get("models", []) or []:
+        rows.append({"name": model.get("name"), "backend": "openai_compat", "path": "-", "status": "remote"})
+    if args.json:
+        print_json(rows)
+    elif not rows:
+        print("No models configured (add a llama_cpp or openai_compat section).")
+    else:
+        for r in rows:
+            print(f"{r['name']:<12} {r['backend']:<14} {r['status']:<10} {r['path']}")
+    return 0
