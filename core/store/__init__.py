@@ -14,7 +14,7 @@ from core.store.errors import (
 )
 from core.store.history import History
 from core.store.inbox import Inbox, InboxEntry
-from core.store.outbox import Outbox, OutboxEntry
+from core.store.outbox import Outbox, OutboxDraft, OutboxEntry
 from core.store.rekey import SEALED_TABLES, RekeyReport, reencrypt_all, reencrypt_database
 from core.store.schema import MIGRATIONS
 from core.store.sealing import SealedColumns, ValueCipher
@@ -35,6 +35,7 @@ __all__ = [
     "InboxEntry",
     "IntegrationState",
     "Outbox",
+    "OutboxDraft",
     "OutboxEntry",
     "RekeyReport",
     "RowDecryptError",

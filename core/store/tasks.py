@@ -134,7 +134,8 @@ def _lease(
     return rows
 
 
-def _complete(conn: sqlite3.Connection, task_id: int, now: float) -> bool:
+def complete_task(conn: sqlite3.Connection, task_id: int, now: float) -> bool:
+    """Mark a task done inside a write operation and promote its chat's next task."""
     row = conn.execute(
         "UPDATE tasks SET state = 'done', head = 0, payload = NULL, lease_until = NULL,"
         " finished_at = ? WHERE id = ? AND state IN ('queued', 'leased') RETURNING chat_key",
@@ -276,7 +277,7 @@ class TaskQueue:
 
     async def complete(self, id: int) -> bool:
         """Mark a task done (its chat's next task becomes leasable); False if it already finished."""
-        return await self._db.write(_complete, id, time.time())
+        return await self._db.write(complete_task, id, time.time())
 
     async def retry(self, id: int, available_at: float, error: str | None = None) -> None:
         """Put a leased task back in the queue, due at available_at, remembering the error."""

@@ -1,0 +1,165 @@
+"""Outbox and dead letters: idempotent adds, per-chat delivery order, deferral, burial, retry, prune."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from core.store import RowNotFoundError, Store
+
+
+async def _fill(store: Store, spec: list[tuple[str, str]], platform: str = "tg") -> dict[str, int]:
+    return {
+        body: await store.outbox.add(platform, chat, body, f"key-{body}") for chat, body in spec
+    }
+
+
+async def test_add_is_idempotent_and_keeps_body_type(store: Store) -> None:
+    task = await store.tasks.enqueue("reply", b"", priority=0, chat_key="A", lane="tg")
+    first = await store.outbox.add("tg", "A", "hello", "task-1:reply", task_id=task)
+    again = await store.outbox.add("tg", "A", "hello again", "task-1:reply", task_id=task)
+    binary = await store.outbox.add("tg", "A", b"\x00\x01", "task-1:photo")
+    assert again == first
+    entry = await store.outbox.get(first)
+    assert entry.body == "hello" and entry.task_id == task and entry.state == "pending"
+    assert (await store.outbox.get(binary)).body == b"\x00\x01"
+    assert await store.outbox.pending_count("tg") == 2
+
+
+async def test_next_batch_is_oldest_first_per_chat_and_only_pending(store: Store) -> None:
+    ids = await _fill(
+        store, [("A", "a1"), ("B", "b1"), ("A", "a2"), ("C", "c1"), ("B", "b2"), ("A", "a3")]
+    )
+    await store.outbox.add("wa", "A", "other platform", "key-wa")
+    now = time.time() + 1
+    batch = await store.outbox.next_batch("tg", now, 10)
+    assert [e.body for e in batch] == ["a1", "b1", "a2", "c1", "b2", "a3"]
+
+    await store.outbox.mark_sending([ids["a1"], ids["b1"]])
+    # Chats with a message in flight wait; C goes on.
+    assert [e.body for e in await store.outbox.next_batch("tg", now, 10)] == ["c1"]
+
+    assert await store.outbox.mark_delivered(ids["a1"], "m-1") is True
+    assert await store.outbox.mark_delivered(ids["a1"], "m-1") is False  # already delivered
+    await store.outbox.mark_delivered(ids["c1"], "m-2")
+    batch = await store.outbox.next_batch("tg", now, 10)
+    assert [e.body for e in batch] == ["a2", "a3"]  # b1 still sending, a1/c1 delivered
+    delivered = await store.outbox.get(ids["a1"])
+    assert delivered.state == "delivered" and delivered.platform_msg_id == "m-1"
+    assert await store.outbox.pending_count("tg") == 4
+    assert [e.body for e in await store.outbox.next_batch("tg", now, 1)] == ["a2"]
+
+
+async def test_deferred_entry_holds_back_its_chat_until_due(store: Store) -> None:
+    ids = await _fill(store, [("A", "a1"), ("A", "a2"), ("B", "b1")])
+    await store.outbox.mark_sending([ids["a1"]])
+    assert await store.outbox.defer(ids["a1"], next_attempt_at=500.0, error="429 retry after 30")
+    batch = await store.outbox.next_batch("tg", 499.0, 10)
+    assert [e.body for e in batch] == []  # everything was created "now" (> 499): nothing due
+    now = time.time() + 1
+    entry = await store.outbox.get(ids["a1"])
+    assert entry.attempts == 1 and entry.last_error == "429 retry after 30"
+    assert entry.next_attempt_at == 500.0 < now
+    assert [e.body for e in await store.outbox.next_batch("tg", now, 10)] == ["a1", "a2", "b1"]
+    await store.outbox.defer(ids["a1"], next_attempt_at=now + 60, error="again")
+    assert [e.body for e in await store.outbox.next_batch("tg", now, 10)] == ["b1"]
+    assert [e.body for e in await store.outbox.next_batch("tg", now + 61, 10)] == ["a1", "a2", "b1"]
+
+
+async def test_next_batch_scans_past_a_blocked_chat(db_path, cipher) -> None:
+    store = await Store.open(db_path, cipher)
+    try:
+        store.outbox._scan_page = 4  # force several pages
+        ids = await _fill(store, [("A", f"a{i}") for i in range(10)] + [("B", "b0"), ("B", "b1")])
+        await store.outbox.mark_sending([ids["a0"]])
+        batch = await store.outbox.next_batch("tg", time.time() + 1, 10)
+        assert [e.body for e in batch] == ["b0", "b1"]
+    finally:
+        await store.close()
+
+
+async def test_reset_sending_after_restart(db_path, cipher) -> None:
+    store = await Store.open(db_path, cipher)
+    ids = await _fill(store, [("A", "a1"), ("B", "b1")])
+    await store.outbox.mark_sending(list(ids.values()))
+    await store.close()
+    store = await Store.open(db_path, cipher)
+    try:
+        assert await store.outbox.reset_sending() == 2
+        batch = await store.outbox.next_batch("tg", time.time() + 1, 10)
+        assert [e.body for e in batch] == ["a1", "b1"]
+    finally:
+        await store.close()
+
+
+async def test_dead_letters_retry_prune_and_stats(store: Store) -> None:
+    ids = await _fill(store, [("A", "a1"), ("A", "a2")])
+    out_letter = await store.outbox.bury(ids["a1"], "403 bot was blocked by the user")
+    task = await store.tasks.enqueue("reply", b"payload", priority=3, chat_key="A", lane="tg")
+    await store.tasks.lease(now=time.time(), lease_seconds=30, limit=1)
+    task_letter = await store.tasks.bury(task, "PermanentError: bad template")
+
+    letters = await store.dead.list(10)
+    assert [d.id for d in letters] == [task_letter, out_letter]
+    assert letters[0].kind == "reply" and letters[0].chat == "A" and letters[0].attempts == 1
+    assert letters[1].kind == "outbox" and letters[1].chat == "tg:A"
+    assert letters[1].reason == "403 bot was blocked by the user"
+    stats = await store.dead.stats()
+    assert stats["total"] == 2 and stats["task"] == 1 and stats["outbox"] == 1
+    assert [e.body for e in await store.outbox.next_batch("tg", time.time() + 1, 10)] == ["a2"]
+
+    # Retry puts the entry back (oldest first again) and the task back in the queue.
+    assert await store.dead.retry(out_letter) == ("outbox", ids["a1"])
+    assert [e.body for e in await store.outbox.next_batch("tg", time.time() + 1, 10)] == [
+        "a1",
+        "a2",
+    ]
+    assert await store.dead.retry(task_letter) == ("task", task)
+    (again,) = await store.tasks.lease(now=time.time() + 1, lease_seconds=30, limit=5)
+    assert again.id == task and again.payload == b"payload" and again.attempts == 1
+    assert await store.dead.list(10) == []
+    with pytest.raises(RowNotFoundError):
+        await store.dead.retry(out_letter)
+
+    # Prune: only letters older than the cut, together with their dead rows.
+    old_letter = await store.tasks.bury(task, "gave up")
+    new_letter = await store.outbox.bury(ids["a2"], "gave up too")
+    await store.db.write(
+        lambda c: c.execute("UPDATE dead_letters SET created_at = 1000 WHERE id = ?", (old_letter,))
+    )
+    assert await store.dead.prune(older_than_seconds=3600) == 1
+    assert [d.id for d in await store.dead.list(10)] == [new_letter]
+    assert await store.tasks.get(task) is None
+    assert (await store.outbox.get(ids["a2"])).state == "dead"
+
+
+async def test_add_batch_completes_the_task_in_the_same_commit(store: Store) -> None:
+    from core.store import OutboxDraft
+
+    await store.outbox.add("tg", "Z", "warm-up", "warm-up")  # reserves the outbox id block
+    first = await store.tasks.enqueue("reply", b"", priority=0, chat_key="A", lane="tg")
+    second = await store.tasks.enqueue("reply", b"", priority=0, chat_key="A", lane="tg")
+    (leased,) = await store.tasks.lease(time.time(), 30, 10)
+    assert leased.id == first
+    drafts = [
+        OutboxDraft("tg", "A", "part 1", f"{first}:1", first),
+        OutboxDraft("tg", "A", b"part 2", f"{first}:2", first),
+    ]
+    commits = store.db.stats()["commits"]
+    ids = await store.outbox.add_batch(drafts, complete_task=first)
+    assert store.db.stats()["commits"] == commits + 1
+    assert [(await store.outbox.get(i)).body for i in ids] == ["part 1", b"part 2"]
+    assert (await store.tasks.get(first)).state == "done"
+    assert [t.id for t in await store.tasks.lease(time.time(), 30, 10)] == [second]
+    # A re-run of the same task adds nothing new.
+    assert await store.outbox.add_batch(drafts) == ids
+
+    # If completing the task fails, none of the batch's entries are kept.
+    with pytest.raises(RowNotFoundError):
+        await store.outbox.add_batch(
+            [OutboxDraft("tg", "B", "orphan", "orphan-key")], complete_task=999_999
+        )
+    assert await store.db.fetchone(
+        "SELECT COUNT(*) FROM outbox WHERE idempotency_key = 'orphan-key'"
+    ) == (0,)

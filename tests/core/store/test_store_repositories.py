@@ -1,0 +1,117 @@
+"""Inbox, integration state, history, traces and vault on a real encrypted store."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+
+from core.store import RowNotFoundError, Store
+
+
+async def test_inbox_add_get_and_duplicates_dropped(store: Store) -> None:
+    entry = await store.inbox.add("tg", "1001", "chat-1", "user-7", "hello", b'{"u":1}', 123.5)
+    assert entry is not None and entry.state == "received"
+    assert (
+        await store.inbox.add("tg", "1001", "chat-1", "user-7", "hello", b'{"u":1}', 124.0) is None
+    )
+    other = await store.inbox.add(
+        "wa", "1001", "chat-1", "user-7", "same id, other app", b"", 125.0
+    )
+    assert other is not None
+    stored = await store.inbox.get(entry.id)
+    assert stored == entry
+    assert await store.inbox.get(10**9) is None
+    count = await store.db.fetchone("SELECT COUNT(*) FROM inbox")
+    assert count == (2,)
+
+
+async def test_concurrent_redeliveries_store_exactly_one(store: Store) -> None:
+    results = await asyncio.gather(
+        *(store.inbox.add("tg", "77", "c", "u", "redelivered", b"", time.time()) for _ in range(50))
+    )
+    assert sum(r is not None for r in results) == 1
+
+
+async def test_inbox_states_and_pending(store: Store) -> None:
+    a = await store.inbox.add("tg", "1", "c", "u", "one", b"", 1.0)
+    b = await store.inbox.add("tg", "2", "c", "u", "two", b"", 2.0)
+    c = await store.inbox.add("tg", "3", "c", "u", "three", b"", 3.0)
+    await store.inbox.mark(a.id, "dispatched")
+    await store.inbox.mark(b.id, "done")
+    pending = await store.inbox.pending()
+    assert [(e.text, e.state) for e in pending] == [("one", "dispatched"), ("three", "received")]
+    await store.inbox.mark_many([a.id, c.id], "done")
+    assert await store.inbox.pending() == []
+    with pytest.raises(ValueError, match="received, dispatched, done"):
+        await store.inbox.mark(a.id, "lost")
+    with pytest.raises(RowNotFoundError):
+        await store.inbox.mark(10**9, "done")
+
+
+async def test_integration_state_round_trips_types(store: Store) -> None:
+    assert await store.state.get("telegram", "offset", 0) == 0
+    await store.state.set("telegram", "offset", 4242)
+    await store.state.set("discord", "session", {"id": "abc", "seq": 17, "urls": ["wss://x"]})
+    await store.state.set("discord", "raw", b"\x00\xff")
+    await store.state.set("discord", "name", "gateway-1")
+    assert await store.state.get("telegram", "offset") == 4242
+    assert await store.state.get("discord", "session") == {
+        "id": "abc",
+        "seq": 17,
+        "urls": ["wss://x"],
+    }
+    assert await store.state.get("discord", "raw") == b"\x00\xff"
+    assert await store.state.get("discord", "name") == "gateway-1"
+    await store.state.set("telegram", "offset", 4243)
+    assert await store.state.get("telegram", "offset") == 4243
+    assert await store.state.delete("telegram", "offset") is True
+    assert await store.state.get("telegram", "offset", "gone") == "gone"
+
+
+async def test_history_recent_is_oldest_to_newest_per_chat(store: Store) -> None:
+    for i in range(6):
+        await store.history.append("chat-A", "user" if i % 2 == 0 else "assistant", f"turn {i}")
+    await store.history.append("chat-B", "user", "elsewhere")
+    assert await store.history.recent("chat-A", 3) == [
+        ("assistant", "turn 3"),
+        ("user", "turn 4"),
+        ("assistant", "turn 5"),
+    ]
+    assert await store.history.trim("chat-A", keep=2) == 4
+    assert await store.history.recent("chat-A", 10) == [("user", "turn 4"), ("assistant", "turn 5")]
+    assert await store.history.clear("chat-A") == 2
+    assert await store.history.recent("chat-A", 10) == []
+    assert await store.history.recent("chat-B", 10) == [("user", "elsewhere")]
+
+
+async def test_traces_recent_and_retention(store: Store) -> None:
+    for i in range(5):
+        await store.traces.add(
+            "greet", f"run{i}", 100.0 + i, 100.5 + i, "ok", {"step": i, "text": "hi"}
+        )
+    for i in range(3):
+        await store.traces.add("alert", f"a{i}", 200.0 + i, None, "error", {"i": i})
+    recent = await store.traces.recent(3)
+    assert [t.run_id for t in recent] == ["a2", "a1", "a0"]
+    greet = await store.traces.recent(10, automation_id="greet")
+    assert [t.data["step"] for t in greet] == [4, 3, 2, 1, 0]
+    assert greet[0].finished_at == 104.5 and greet[0].status == "ok"
+    # Keep the newest 2 per automation, and nothing started before 101.
+    removed = await store.traces.prune(keep_last=2, older_than=101.0)
+    assert removed == 1 + 2 + 1
+    assert [t.run_id for t in await store.traces.recent(10)] == ["a2", "a1", "run4", "run3"]
+
+
+async def test_vault_load_save_expiry(store: Store) -> None:
+    now = time.time()
+    assert await store.vault.load("chat-1") == {}
+    await store.vault.save("chat-1", {"<PHONE_1>": "+49 170 1234567"}, expires_at=now + 60)
+    await store.vault.save("chat-2", {"<EMAIL_1>": "a@b.c"}, expires_at=now - 1)
+    assert await store.vault.load("chat-1") == {"<PHONE_1>": "+49 170 1234567"}
+    assert await store.vault.load("chat-2") == {}  # expired maps are never handed out
+    await store.vault.save("chat-1", {"<PHONE_1>": "x", "<PHONE_2>": "y"}, expires_at=now + 60)
+    assert await store.vault.load("chat-1") == {"<PHONE_1>": "x", "<PHONE_2>": "y"}
+    assert await store.vault.purge_expired(now) == 1
+    assert await store.db.fetchone("SELECT COUNT(*) FROM vault") == (1,)

@@ -1,0 +1,195 @@
+"""Task queue: priority then age, per-chat order, lanes, idempotency, leases, retry and burial."""
+
+from __future__ import annotations
+
+import random
+import time
+
+import pytest
+
+from core.store import RowNotFoundError, Store
+
+
+async def _enqueue(
+    store: Store,
+    name: str,
+    *,
+    priority: int = 0,
+    chat: str | None = None,
+    lane: str = "default",
+    key: str | None = None,
+    at: float = 0.0,
+) -> int:
+    return await store.tasks.enqueue(
+        "run",
+        name.encode(),
+        priority=priority,
+        chat_key=chat or f"chat-{name}",
+        lane=lane,
+        idempotency_key=key,
+        available_at=at,
+    )
+
+
+async def test_highest_priority_first_then_oldest(store: Store) -> None:
+    ids = {}
+    for name, prio in [("a", 0), ("b", 5), ("c", 0), ("d", 9), ("e", 5)]:
+        ids[name] = await _enqueue(store, name, priority=prio)
+    leased = await store.tasks.lease(now=10, lease_seconds=30, limit=10)
+    assert [t.payload.decode() for t in leased] == ["d", "b", "e", "a", "c"]
+    assert all(t.state == "leased" and t.attempts == 1 and t.lease_until == 40 for t in leased)
+    assert (await store.tasks.counts())["leased"] == 5
+
+
+async def test_limit_and_due_time_are_respected(store: Store) -> None:
+    await _enqueue(store, "now", at=5)
+    await _enqueue(store, "later", at=100)
+    await _enqueue(store, "also-now", at=0)
+    first = await store.tasks.lease(now=10, lease_seconds=30, limit=1)
+    assert [t.payload for t in first] == [b"now"]
+    rest = await store.tasks.lease(now=10, lease_seconds=30, limit=10)
+    assert [t.payload for t in rest] == [b"also-now"]
+    assert [t.payload for t in await store.tasks.lease(now=100, lease_seconds=30, limit=10)] == [
+        b"later"
+    ]
+
+
+async def test_a_later_task_of_a_chat_waits_for_the_earlier_one(store: Store) -> None:
+    first = await _enqueue(store, "A1", chat="A", priority=0)
+    second = await _enqueue(store, "A2", chat="A", priority=50)  # higher priority, still second
+    other = await _enqueue(store, "B1", chat="B", priority=1)
+
+    leased = await store.tasks.lease(now=10, lease_seconds=30, limit=10)
+    assert [t.id for t in leased] == [other, first]
+    assert await store.tasks.lease(now=10, lease_seconds=30, limit=10) == []  # A2 waits for A1
+
+    await store.tasks.retry(first, available_at=20, error="busy")
+    # A1 is queued again but not due: A2 must still not overtake it.
+    assert await store.tasks.lease(now=15, lease_seconds=30, limit=10) == []
+    again = await store.tasks.lease(now=20, lease_seconds=30, limit=10)
+    assert [t.id for t in again] == [first]
+    assert again[0].attempts == 2 and again[0].last_error == "busy"
+
+    assert await store.tasks.complete(first) is True
+    nxt = await store.tasks.lease(now=21, lease_seconds=30, limit=10)
+    assert [t.id for t in nxt] == [second]
+
+
+async def test_burying_the_head_releases_the_chat(store: Store) -> None:
+    first = await _enqueue(store, "A1", chat="A")
+    second = await _enqueue(store, "A2", chat="A")
+    await store.tasks.lease(now=10, lease_seconds=30, limit=10)
+    letter = await store.tasks.bury(first, "HTTP 400: chat not found")
+    assert (await store.tasks.get(first)).state == "dead"
+    assert [t.id for t in await store.tasks.lease(now=11, lease_seconds=30, limit=10)] == [second]
+    dead = await store.dead.get(letter)
+    assert dead.reason == "HTTP 400: chat not found"
+    assert dead.task is not None and dead.task.payload == b"A1"
+
+
+async def test_excluded_chats_are_skipped(store: Store) -> None:
+    await _enqueue(store, "a", chat="A", priority=9)
+    b = await _enqueue(store, "b", chat="B")
+    leased = await store.tasks.lease(now=10, lease_seconds=30, limit=10, exclude_chats={"A"})
+    assert [t.id for t in leased] == [b]
+
+
+async def test_lane_capacity_counts_leases_already_held(store: Store) -> None:
+    for i in range(5):
+        await _enqueue(store, f"tg{i}", lane="telegram")
+    for i in range(3):
+        await _enqueue(store, f"dc{i}", lane="discord")
+    await _enqueue(store, "free", lane="local")
+    caps = {"telegram": 2, "discord": 1}
+    first = await store.tasks.lease(now=10, lease_seconds=30, limit=10, lanes_capacity=caps)
+    assert sorted(t.payload.decode() for t in first) == ["dc0", "free", "tg0", "tg1"]
+    assert await store.tasks.lease(now=10, lease_seconds=30, limit=10, lanes_capacity=caps) == []
+    tg0 = next(t for t in first if t.payload == b"tg0")
+    await store.tasks.complete(tg0.id)
+    second = await store.tasks.lease(now=10, lease_seconds=30, limit=10, lanes_capacity=caps)
+    assert [t.payload for t in second] == [b"tg2"]
+
+
+async def test_idempotency_key_returns_the_existing_task(store: Store) -> None:
+    first = await _enqueue(store, "x", key="telegram:42:reply")
+    again = await _enqueue(store, "y", key="telegram:42:reply")
+    other = await _enqueue(store, "z", key="telegram:43:reply")
+    assert again == first and other != first
+    task = await store.tasks.get(first)
+    assert task.payload == b"x"
+    (leased,) = await store.tasks.lease(now=10, lease_seconds=30, limit=1)
+    await store.tasks.complete(leased.id)
+    # Still known after completion: a redelivered trigger does not run twice.
+    assert await _enqueue(store, "x", key="telegram:42:reply") == first
+    assert (await store.tasks.counts())["queued"] == 1
+
+
+async def test_expired_leases_return_to_the_queue_with_attempts_kept(store: Store) -> None:
+    a = await _enqueue(store, "a", chat="A")
+    a2 = await _enqueue(store, "a2", chat="A")
+    b = await _enqueue(store, "b", chat="B")
+    await store.tasks.lease(now=100, lease_seconds=10, limit=1)  # a (oldest)
+    await store.tasks.lease(now=105, lease_seconds=60, limit=1)  # b
+    assert await store.tasks.recover_expired(now=109) == 0
+    assert await store.tasks.recover_expired(now=111) == 1
+    recovered = await store.tasks.get(a)
+    assert recovered.state == "queued" and recovered.attempts == 1 and recovered.lease_until is None
+    assert (await store.tasks.get(b)).state == "leased"
+    leased = await store.tasks.lease(now=112, lease_seconds=10, limit=10)
+    assert [t.id for t in leased] == [a]  # before a2: per-chat order survives the crash
+    assert leased[0].attempts == 2
+    assert await store.tasks.heartbeat([a], 500) == 1
+    assert await store.tasks.recover_expired(now=400) == 1  # only b expired
+    assert (await store.tasks.get(a)).state == "leased"
+    assert (await store.tasks.get(a2)).state == "queued"
+
+
+async def test_complete_clears_payload_and_unknown_ids_raise(store: Store) -> None:
+    a = await _enqueue(store, "secret payload")
+    await store.tasks.lease(now=10, lease_seconds=30, limit=1)
+    assert await store.tasks.complete(a) is True
+    assert await store.tasks.complete(a) is False
+    done = await store.tasks.get(a)
+    assert done.state == "done" and done.payload == b""
+    with pytest.raises(RowNotFoundError):
+        await store.tasks.complete(999_999)
+    with pytest.raises(RowNotFoundError):
+        await store.tasks.retry(999_999, 0.0, "x")
+    with pytest.raises(RowNotFoundError):
+        await store.tasks.bury(999_999, "x")
+    assert await store.tasks.prune(older_than_seconds=3600) == 0
+    assert await store.tasks.prune(older_than_seconds=0, now=time.time() + 1) == 1
+    assert await store.tasks.get(a) is None
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+async def test_random_workload_never_runs_two_tasks_of_a_chat_or_overtakes(
+    store: Store, seed: int
+) -> None:
+    rng = random.Random(seed)
+    order: dict[str, list[int]] = {}  # chat -> task ids in enqueue order
+    finished: set[int] = set()
+    running: dict[int, str] = {}
+    now = 1000.0
+    for step in range(300):
+        now += 1
+        action = rng.random()
+        if action < 0.45:
+            chat = f"c{rng.randrange(6)}"
+            tid = await _enqueue(store, f"{step}", chat=chat, priority=rng.randrange(3), at=now)
+            order.setdefault(chat, []).append(tid)
+        elif action < 0.75:
+            for task in await store.tasks.lease(now, 30, rng.randrange(1, 4)):
+                assert task.chat_key not in running.values(), "two tasks of one chat at once"
+                earlier = [t for t in order[task.chat_key] if t < task.id and t not in finished]
+                assert earlier == [], f"task {task.id} overtook {earlier}"
+                running[task.id] = task.chat_key
+        elif running:
+            tid = rng.choice(sorted(running))
+            chat = running.pop(tid)
+            if rng.random() < 0.3:
+                await store.tasks.retry(tid, now + rng.randrange(3), "transient")
+            else:
+                await store.tasks.complete(tid)
+                finished.add(tid)
+    assert len(finished) > 20
