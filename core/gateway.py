@@ -250,7 +250,7 @@ class Gateway:
         if self.durability is not None:
             await self.durability.stop(timeout)
         if not await self.engine.drain(timeout):
-            _LOGGER.warning("Some automations were still running after %.0f s and were cancelled", timeout)
+            _LOGGER.warning("Some automations were still running after %g s and were cancelled", timeout)
         await self.bus.drain()
         for domain in reversed([d for d, s in self.integrations.items() if s.status == "loaded"]):
             try:
@@ -350,6 +350,10 @@ class Gateway:
         if platform not in self.channels:
             raise ConfigError(f"no channel for platform '{platform}' is set up")
         assert self.durability is not None
+        for sanitizer in self.sanitizers:
+            masks = getattr(sanitizer, "masks_outbound", None)
+            if masks is not None and masks(platform):
+                text = sanitizer.scrub(text)
         key = idempotency_key or f"send:{uuid.uuid4().hex}"
         return await self.durability.send(platform, chat_id, text, key)
 

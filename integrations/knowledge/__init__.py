@@ -62,6 +62,7 @@ async def _setup(gateway: Any, config: dict[str, Any]) -> None:
         return render_context(passages)
 
     gateway.register_action("knowledge.search", search)
+    gateway.register_knowledge(service)
 
 
 @hookimpl

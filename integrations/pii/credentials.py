@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from .registry import Finding
+from .runs import LONG_TEXT
 
 __all__ = ["SecretPattern", "SecretRecognizer", "SECRET_PATTERNS"]
 
@@ -28,12 +29,31 @@ def _has_digit(value: str) -> bool:
     return any(ch.isdigit() for ch in value)
 
 
+# Values of "password = ..." that are code or references, not secrets: type names, calls,
+# names of other variables, templates, environment and YAML references, masks.
+_CODE_WORDS = frozenset(
+    "str int bool bytes float none null nil true false required optional string any object "
+    "undefined expected self dict list".split()
+)
+_CODE_VALUE = re.compile(
+    r"(?i)(?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*\(.*"
+    r"|(?:[A-Za-z_]\w*\.)*\w*(?:password|passwd|passphrase|pwd|key|secret|token)"
+    r"|\{.*|\$\{?\w+\}?|%\(\w+\)s|<[^<>]*>|![a-z_]+|=.*|\*+|x+"
+)
+
+
+def _plausible_value(value: str) -> bool:
+    """False for assignment values that are code or references rather than a secret."""
+    return value.lower() not in _CODE_WORDS and _CODE_VALUE.fullmatch(value) is None
+
+
 @dataclass(frozen=True, slots=True)
 class SecretPattern:
     """One kind of secret: literal triggers where a match starts, the regex matched there.
 
-    The regex is matched (anchored) at each occurrence of a trigger, found case-insensitively. ``group`` names the part that is the secret
-    (0: all of it; -1: the first alternative group that matched).
+    The regex is matched (anchored) at each occurrence of a trigger, found case-insensitively.
+    ``group`` names the part that is the secret (0: all of it; -1: the first alternative
+    group that matched); ``check`` may reject a value that only looks like a secret.
     """
 
     name: str
@@ -44,7 +64,7 @@ class SecretPattern:
     check: Callable[[str], bool] | None = None
 
 
-_VALUE_END = r"\s\"',;，。；、）)】>"
+_VALUE_END = r"\s\"'`,;，。；、）)】>}\]"
 
 SECRET_PATTERNS: tuple[SecretPattern, ...] = (
     SecretPattern(
@@ -107,17 +127,42 @@ SECRET_PATTERNS: tuple[SecretPattern, ...] = (
     ),
     SecretPattern(
         "assignment",
-        ("pass", "pwd", "密码", "口令", "api", "secret", "client", "access", "auth"),
+        ("pass", "pwd", "密码", "口令", "api", "secret", "client", "access", "auth", "token"),
         re.compile(
-            r"(?i)(?<![A-Za-z0-9_])(?:password|passwd|passphrase|passcode|pass|pwd|密码|口令"
-            r"|api[_\-]?key|secret[_\-]?key|client[_\-]?secret|access[_\-]?token|auth[_\-]?token)"
-            r"[\"']?\s*(?:[:=：]|是|为)\s*"
+            # Unambiguous words may end a longer name (DB_PASSWORD, newpassword); the short
+            # "pass" and "token" must stand alone (not "bypass", "max_tokens").
+            r"(?i)(?:password|passwd|passphrase|passcode|pwd|密码|口令|api[_\-]?key"
+            r"|secret[_\-]?(?:access[_\-]?)?key|client[_\-]?secret|access[_\-]?token"
+            r"|auth[_\-]?token|(?<![A-Za-z0-9])pass|(?<![A-Za-z0-9])token)"
+            r"[\"']?[ \t]*(?:[:=：]|是|为)[ \t]*"
             r"(?:\"([^\"\r\n]{1,200})\"|'([^'\r\n]{1,200})'|([^" + _VALUE_END + r"]{1,200}))"
         ),
         0.9,
         group=-1,
+        check=_plausible_value,
     ),
 )
+
+
+def _positions(haystack: bytes, needle: bytes) -> Iterator[int]:
+    """Every index where needle occurs in haystack."""
+    i = haystack.find(needle)
+    while i != -1:
+        yield i
+        i = haystack.find(needle, i + 1)
+
+
+def _char_offsets(text: str, raw: bytes, byte_positions: list[int]) -> list[int]:
+    """Character offsets of sorted byte offsets (at character starts) into text's UTF-8."""
+    if text.isascii():
+        return byte_positions
+    offsets = []
+    chars = done = 0
+    for pos in byte_positions:
+        chars += len(raw[done:pos].decode("utf-8", "surrogatepass"))
+        done = pos
+        offsets.append(chars)
+    return offsets
 
 
 class SecretRecognizer:
@@ -138,14 +183,31 @@ class SecretRecognizer:
         alternatives = sorted(self._by_trigger, key=len, reverse=True)
         self._triggers = re.compile("|".join(re.escape(t) for t in alternatives))
 
+    def _hits_in_long_text(self, text: str) -> list[tuple[int, str]]:
+        """Trigger positions found with bytes.find in ASCII-lower-cased UTF-8 (fast on long text)."""
+        raw = text.encode("utf-8", "surrogatepass")
+        lowered = raw.lower()  # bytes.lower changes only ASCII letters: lengths stay
+        found = sorted(
+            (pos, trigger)
+            for trigger in self._by_trigger
+            for pos in _positions(lowered, trigger.encode("utf-8"))
+        )
+        offsets = _char_offsets(text, raw, [pos for pos, _ in found])
+        return [(offset, trigger) for offset, (_, trigger) in zip(offsets, found, strict=True)]
+
     def find(self, text: str) -> Iterator[Finding]:
         """Yield secrets; for assignments and URLs only the secret part is the finding."""
-        lowered = text.lower()
-        hits = [(m.start(), m.group()) for m in self._triggers.finditer(lowered)]
+        if len(text) > LONG_TEXT:
+            hits = self._hits_in_long_text(text)
+            lowered_length = len(text)
+        else:
+            lowered = text.lower()
+            lowered_length = len(lowered)
+            hits = [(m.start(), m.group()) for m in self._triggers.finditer(lowered)]
         if not hits:
             return
         seen: set[tuple[int, int]] = set()
-        if len(lowered) == len(text):
+        if lowered_length == len(text):
             candidates = [
                 (pattern, m)
                 for pos, trigger in hits

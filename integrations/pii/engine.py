@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 import weakref
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -24,9 +25,13 @@ from .registry import Finding, RecognizerRegistry
 from .restore import PlaceholderRestorer
 from .vault import VaultBackend
 
-__all__ = ["MIN_HASH_KEY_BYTES", "OFFLOAD_CHARS", "PiiSanitizer"]
+__all__ = ["BOOK_CACHE_SCOPES", "MIN_HASH_KEY_BYTES", "OFFLOAD_CHARS", "PiiSanitizer"]
 
 MIN_HASH_KEY_BYTES = 16
+#: How many scopes' placeholder books are kept in memory between messages.
+BOOK_CACHE_SCOPES = 1024
+#: How long a book read from the vault (whose expiry is not known here) is trusted, in seconds.
+LOADED_BOOK_SECONDS = 60.0
 #: Texts longer than this are analyzed in a worker thread so the event loop stays free.
 OFFLOAD_CHARS = 20_000
 
@@ -62,6 +67,9 @@ class PiiSanitizer:
         }
         self._disabled = frozenset(e for e, p in self._policies.items() if not p.enabled)
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+        # scope -> (book, trusted until): this sanitizer is the vault's only writer, so the
+        # book it last saved is what the vault holds until that entry expires.
+        self._books: OrderedDict[str, tuple[PlaceholderBook, float]] = OrderedDict()
 
     # -- inspection -------------------------------------------------------------------------
 
@@ -109,15 +117,42 @@ class PiiSanitizer:
         if not any(p.policy == "placeholder" for p in policies):
             return self._replace(text, findings, lambda f, p: self._apply(f, p, None))
         async with self._lock(scope):
-            book = PlaceholderBook(await self.vault.load(scope))
+            book = await self._book(scope)
             result = self._replace(text, findings, lambda f, p: self._apply(f, p, book))
             if book.changed:
-                await self.vault.save(scope, book.mapping, self._clock() + self.config["vault_ttl"])
+                expires_at = self._clock() + self.config["vault_ttl"]
+                await self.vault.save(scope, book.mapping, expires_at)
+                book.changed = False
+                self._remember(scope, book, expires_at)
         return result
 
     async def restorer(self, scope: str) -> PlaceholderRestorer:
         """Return a streaming restorer for model output in this scope."""
-        return PlaceholderRestorer(await self.vault.load(scope))
+        return PlaceholderRestorer((await self._book(scope)).mapping)
+
+    async def forget(self, scope: str) -> None:
+        """Drop a scope's placeholders now (the vault entry is saved empty and already expired)."""
+        async with self._lock(scope):
+            self._books.pop(scope, None)
+            await self.vault.save(scope, {}, self._clock())
+
+    async def _book(self, scope: str) -> PlaceholderBook:
+        """The scope's placeholder book: from memory while trusted, else from the vault."""
+        entry = self._books.get(scope)
+        now = self._clock()
+        if entry is not None and entry[1] > now:
+            self._books.move_to_end(scope)
+            return entry[0]
+        book = PlaceholderBook(await self.vault.load(scope))
+        self._remember(scope, book, now + LOADED_BOOK_SECONDS)
+        return book
+
+    def _remember(self, scope: str, book: PlaceholderBook, until: float) -> None:
+        """Keep a book in the bounded cache."""
+        self._books[scope] = (book, until)
+        self._books.move_to_end(scope)
+        while len(self._books) > BOOK_CACHE_SCOPES:
+            self._books.popitem(last=False)
 
     async def restore(self, text: str, scope: str) -> str:
         """Restore the placeholders of a complete (not streamed) text in this scope."""

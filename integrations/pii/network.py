@@ -6,10 +6,12 @@ import re
 from collections.abc import Iterator
 
 from .registry import Finding
-from .runs import digit_runs, word_before
+from .runs import LONG_TEXT, digit_runs, word_before
 from .validators import is_valid_ipv4, is_valid_ipv6
 
 __all__ = ["EmailRecognizer", "IpRecognizer"]
+
+_HEX_COLON = frozenset("0123456789abcdefABCDEF:")
 
 
 class EmailRecognizer:
@@ -51,9 +53,12 @@ class IpRecognizer:
     _V4 = re.compile(
         r"[0-9](?<![0-9A-Za-z.][0-9])[0-9]{0,2}(?:\.[0-9]{1,3}){3}(?![0-9A-Za-z]|\.[0-9])"
     )
-    _V6 = re.compile(
-        r"[0-9A-Fa-f:](?<![0-9A-Za-z.][0-9A-Fa-f:])[0-9A-Fa-f:]{1,38}(?:\.[0-9]{1,3}){0,3}"
-    )
+    # IPv6 candidates are found from an anchor, "::" or a chain of six colons, both starting
+    # with a literal ":" the regex engine jumps to; the candidate then starts a little earlier.
+    _V6_ANCHOR = re.compile(r"::|:(?:[0-9A-Fa-f]{1,4}:){5}")
+    _V6 = re.compile(r"[0-9A-Fa-f:]{2,39}(?:\.[0-9]{1,3}){0,3}")
+    _V4_ANCHOR = re.compile(r"\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]")
+
     # Labels that make a dotted quad a version or section number, not an address.
     NOT_IP_WORDS: tuple[str, ...] = (
         "version", "ver", "ver.", "v", "release", "build", "section", "chapter", "§",
@@ -67,21 +72,55 @@ class IpRecognizer:
     def find(self, text: str) -> Iterator[Finding]:
         """Yield valid IPv4 and IPv6 addresses."""
         if text.count(".") >= 3:
-            for start, end in digit_runs(text):
-                if end - start < 7 or text.count(".", start, end) < 3:
-                    continue
-                for m in self._V4.finditer(text, start, end + 1):
-                    value = m.group()
-                    if is_valid_ipv4(value) and not word_before(text, m.start(), self.NOT_IP_WORDS):
-                        yield Finding(self.entity, m.start(), m.end(), value, 0.9)
+            for m in self._v4_matches(text):
+                value = m.group()
+                if is_valid_ipv4(value) and not word_before(text, m.start(), self.NOT_IP_WORDS):
+                    yield Finding(self.entity, m.start(), m.end(), value, 0.9)
         if "::" in text or text.count(":") >= 7:
             yield from self._find_v6(text)
 
+    def _v4_matches(self, text: str) -> Iterator[re.Match[str]]:
+        """Dotted quads, searched in digit runs with three dots (or from dots in long texts)."""
+        if len(text) > LONG_TEXT:
+            end = 0
+            for anchor in self._V4_ANCHOR.finditer(text):
+                start = anchor.start()
+                if start < end:
+                    continue
+                while start > max(end, anchor.start() - 3) and text[start - 1].isdigit():
+                    start -= 1
+                m = self._V4.match(text, start)
+                if m is not None:
+                    end = m.end()
+                    yield m
+            return
+        for start, end in digit_runs(text):
+            if end - start >= 7 and text.count(".", start, end) >= 3:
+                yield from self._V4.finditer(text, start, end + 1)
+
+    def _v6_candidates(self, text: str) -> Iterator[tuple[int, str]]:
+        """(start, text) of runs of hex digits and colons around each IPv6 anchor."""
+        end = 0
+        for anchor in self._V6_ANCHOR.finditer(text):
+            start = anchor.start()
+            if start < end:
+                continue
+            limit = max(end, start - 39)
+            while start > limit and text[start - 1] in _HEX_COLON:
+                start -= 1
+            if text.startswith(":", start) and not text.startswith("::", start):
+                start += 1  # "ip:2001:db8::1": the label's colon is not part of the address
+            m = self._V6.match(text, start)
+            if m is not None:
+                end = m.end()
+                yield start, m.group()
+
     def _find_v6(self, text: str) -> Iterator[Finding]:
         """Yield IPv6 addresses; times like 12:30:45 and MAC addresses fail validation."""
-        for m in self._V6.finditer(text):
-            value = m.group()
-            end = m.end()
+        for start, value in self._v6_candidates(text):
+            if start and (text[start - 1] == "." or text[start - 1].isalnum()):
+                continue
+            end = start + len(value)
             if value.endswith(":") and not value.endswith("::"):
                 value, end = value[:-1], end - 1
             if value.count(":") < 2 or (end < len(text) and text[end].isalnum()):
@@ -89,6 +128,8 @@ class IpRecognizer:
             if not any(ch.isdigit() for ch in value):
                 continue
             groups = [g for g in value.split(":") if g]
-            if len(groups) < (2 if "::" in value else 3) or not is_valid_ipv6(value):
+            if len(groups) < (2 if "::" in value else 3) or max(map(len, groups)) < 3:
+                continue  # "1:2:3:4:5:6:7:8" is a ratio, not an address
+            if not is_valid_ipv6(value):
                 continue
-            yield Finding(self.entity, m.start(), end, value, 0.9)
+            yield Finding(self.entity, start, end, value, 0.9)

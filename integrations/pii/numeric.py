@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from .registry import Finding
-from .runs import digit_runs, has_run, matches_in_runs, word_before
+from .runs import LONG_TEXT, digit_runs, has_run, matches_in_runs, word_before
 from .validators import IBAN_LENGTHS, is_valid_cn_id, is_valid_cn_id15, is_valid_iban, luhn_valid
 
 __all__ = ["CardRecognizer", "CnIdRecognizer", "IbanRecognizer", "PhoneRecognizer"]
@@ -73,7 +73,8 @@ class PhoneRecognizer:
         re.ASCII,
     )
     PHONE_WORDS: tuple[str, ...] = (
-        "tel", "phone", "call", "fax", "电话", "座机", "手机", "联系", "致电", "传真", "热线",
+        "tel", "phone", "call", "fax", "mobile", "cell", "电话", "座机", "手机", "联系", "致电",
+        "传真", "热线", "微信",
     )  # fmt: skip
 
     def applies(self, text: str) -> bool:
@@ -89,11 +90,11 @@ class PhoneRecognizer:
             if kind is None or kind <= 3:
                 confidence = 0.92
             elif kind == 4:
-                if word_before(text, start, ID_WORDS):
+                if word_before(text, start, ID_WORDS) and not self._labelled_phone(text, start):
                     continue
                 confidence = 0.9
             elif kind == 5:
-                if word_before(text, start, ID_WORDS):
+                if word_before(text, start, ID_WORDS) and not self._labelled_phone(text, start):
                     continue
                 if m.group(6) or m.group(7):
                     confidence = 0.85
@@ -111,6 +112,11 @@ class PhoneRecognizer:
                     continue
                 confidence = 0.8
             yield Finding(self.entity, start, m.end(), value, confidence)
+
+    def _labelled_phone(self, text: str, start: int) -> bool:
+        """True when a phone word comes shortly before ("Phone No. 138...", "手机号 138...")."""
+        window = text[max(0, start - 16) : start].lower()
+        return any(word in window for word in self.PHONE_WORDS)
 
 
 def card_brand_ok(digits: str) -> bool:
@@ -141,7 +147,8 @@ class CardRecognizer:
 
     entity = "CARD"
 
-    _RE = re.compile(r"[0-9](?<![0-9A-Za-z][0-9])(?:[ \-]?[0-9]){12,18}" + _END)
+    # Every issuer prefix starts with 2-6.
+    _RE = re.compile(r"[2-6](?<![0-9A-Za-z][2-6])(?:[ \-]?[0-9]){12,18}" + _END)
     _SEP = re.compile(r"[ \-]")
     _CONTEXT = re.compile(r"(?i)卡号|银行卡|信用卡|借记卡|储蓄卡|账号|账户|card|account|acct")
 
@@ -154,12 +161,12 @@ class CardRecognizer:
         for m in matches_in_runs(self._RE, text, 13):
             start = m.start()
             groups = self._SEP.split(m.group())
-            if len(groups) > 1 and min(len(g) for g in groups[:-1]) < 3:
-                continue
             for keep in range(len(groups), 0, -1):
                 digits = "".join(groups[:keep])
                 if len(digits) < 13:
                     break
+                if keep > 1 and min(len(g) for g in groups[: keep - 1]) < 3:
+                    continue  # "978-7-111-..." is grouped like no card number
                 end = start + len(digits) + keep - 1
                 confidence = self._score(digits, text, start, end)
                 if confidence:
@@ -186,23 +193,21 @@ class IbanRecognizer:
     entity = "IBAN"
 
     _RE = re.compile(r"[A-Z]{2}[0-9]{2}(?: ?[0-9A-Z]){11,30}")
+    _COUNTRY = re.compile(r"[A-Z][A-Z](?=[0-9])")
 
     def applies(self, text: str) -> bool:
         """The check digits after the country code start a digit run."""
-        return bool(digit_runs(text))
+        return len(text) > LONG_TEXT or bool(digit_runs(text))
 
     def find(self, text: str) -> Iterator[Finding]:
         """Yield IBANs with a known country length and a valid mod-97 check."""
-        for run_start, _ in digit_runs(text):
-            start = run_start - 2
-            if start < 0 or text[start:run_start] not in IBAN_LENGTHS:
-                continue
+        for start in self._starts(text):
             if start and text[start - 1].isascii() and text[start - 1].isalnum():
                 continue
             m = self._RE.match(text, start)
             if m is None:
                 continue
-            expected = IBAN_LENGTHS[text[start:run_start]]
+            expected = IBAN_LENGTHS[text[start : start + 2]]
             count = 0
             end = start
             for i in range(start, m.end()):
@@ -216,3 +221,11 @@ class IbanRecognizer:
             value = text[start:end]
             if is_valid_iban(value.replace(" ", "")):
                 yield Finding(self.entity, start, end, value, 0.97)
+
+    def _starts(self, text: str) -> list[int]:
+        """Where a known country code stands right before a digit run (the check digits)."""
+        if len(text) > LONG_TEXT:
+            starts = [m.start() for m in self._COUNTRY.finditer(text)]
+        else:
+            starts = [s - 2 for s, _ in digit_runs(text) if s >= 2 and text[s - 2 : s].isupper()]
+        return [start for start in starts if text[start : start + 2] in IBAN_LENGTHS]

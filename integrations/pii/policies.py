@@ -109,13 +109,14 @@ class PlaceholderBook:
         self.changed = False
         self._by_value: dict[tuple[str, str], str] = {}
         self._counters: dict[str, int] = {}
+        counters = self._counters
         for placeholder, value in self.mapping.items():
-            m = PLACEHOLDER_RE.fullmatch(placeholder)
-            if m is None:
+            entity, _, number = placeholder[1:-1].rpartition("_")
+            if not number.isdigit() or not PLACEHOLDER_RE.fullmatch(placeholder):
                 continue
-            entity, number = m.group(1), int(m.group(2))
             self._by_value.setdefault((entity, normalize(entity, value)), placeholder)
-            self._counters[entity] = max(self._counters.get(entity, 0), number)
+            if int(number) > counters.get(entity, 0):
+                counters[entity] = int(number)
 
     def placeholder_for(self, entity: str, value: str) -> str:
         """Return the placeholder for value, numbering a new one if the scope has none yet."""

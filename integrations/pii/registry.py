@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
@@ -38,11 +39,16 @@ class Recognizer(Protocol):
 def resolve_overlaps(findings: Iterable[Finding]) -> list[Finding]:
     """Keep the most confident, then the longest, of overlapping findings; sort by position."""
     ranked = sorted(findings, key=lambda f: (-f.confidence, f.start - f.end, f.start))
+    starts: list[int] = []  # the kept findings never overlap, so they sort by start and end
     kept: list[Finding] = []
     for cand in ranked:
-        if all(cand.end <= k.start or cand.start >= k.end for k in kept):
-            kept.append(cand)
-    kept.sort(key=lambda f: f.start)
+        i = bisect.bisect_right(starts, cand.start)
+        if i and kept[i - 1].end > cand.start:
+            continue
+        if i < len(kept) and kept[i].start < cand.end:
+            continue
+        starts.insert(i, cand.start)
+        kept.insert(i, cand)
     return kept
 
 
@@ -77,7 +83,7 @@ class RecognizerRegistry:
             seen.setdefault(entity, None)
         return list(seen)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Recognizer]:
         """Iterate over the registered recognizers."""
         return (rec for _, _, rec in self._entries)
 

@@ -5,11 +5,25 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-__all__ = ["digit_runs", "has_run", "matches_in_runs", "word_before"]
+__all__ = ["LONG_TEXT", "digit_runs", "has_run", "matches_in_runs", "word_before"]
+
+#: Above this length a text is searched whole: per-run bookkeeping would cost more than it saves.
+LONG_TEXT = 4096
 
 # Digits with the separators numbers are written with: spaces, dashes, dots, +, parentheses.
 _DIGIT_RUN = re.compile(r"[0-9+(][0-9 \-()+.]*[0-9]")
-_last: tuple[str, list[tuple[int, int]]] = ("", [])
+_last: tuple[str, list[tuple[int, int]], int] = ("", [], 0)
+
+
+def _scan(text: str) -> tuple[str, list[tuple[int, int]], int]:
+    """The runs of text and the length of the longest, from the one-entry cache."""
+    global _last
+    entry = _last
+    if entry[0] is not text:
+        runs = [m.span() for m in _DIGIT_RUN.finditer(text)]
+        entry = (text, runs, max([e - s for s, e in runs], default=0))
+        _last = entry
+    return entry
 
 
 def digit_runs(text: str) -> list[tuple[int, int]]:
@@ -18,17 +32,12 @@ def digit_runs(text: str) -> list[tuple[int, int]]:
     Several recognizers look at the same message one after another, so caching the last
     text's runs makes the scan happen once per message.
     """
-    global _last
-    cached_text, runs = _last
-    if cached_text is not text:
-        runs = [m.span() for m in _DIGIT_RUN.finditer(text)]
-        _last = (text, runs)
-    return runs
+    return _scan(text)[1]
 
 
 def has_run(text: str, min_length: int) -> bool:
-    """True when the text has a digit run of at least min_length characters."""
-    return any(e - s >= min_length for s, e in digit_runs(text))
+    """True when the text has a digit run of at least min_length characters (or is long)."""
+    return len(text) > LONG_TEXT or _scan(text)[2] >= min_length
 
 
 def matches_in_runs(regex: re.Pattern[str], text: str, min_length: int) -> Iterator[re.Match[str]]:
@@ -37,8 +46,11 @@ def matches_in_runs(regex: re.Pattern[str], text: str, min_length: int) -> Itera
     A numeric match lies inside one run, so searching only there finds the same matches as
     searching the whole text. Lookbehinds still see the text before the run; the search goes
     two characters past it so that a trailing check character (the X of an ID) and the
-    boundary after it are visible.
+    boundary after it are visible. A long text is searched whole, with the same result.
     """
+    if len(text) > LONG_TEXT:
+        yield from regex.finditer(text)
+        return
     for start, end in digit_runs(text):
         if end - start >= min_length:
             yield from regex.finditer(text, start, end + 2)

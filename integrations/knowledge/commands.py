@@ -1,0 +1,47 @@
+"""`roost knowledge reindex|search`: maintain and query the local knowledge base."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from typing import Any
+
+from core.cli.common import add_config_arg, load_or_exit
+from core.hookspecs import hookimpl
+from integrations.knowledge import INDEX_FILE
+from integrations.knowledge.cli import format_results, format_stats
+from integrations.knowledge.config import KNOWLEDGE_SCHEMA, resolve_directory
+from integrations.knowledge.index import KnowledgeIndex
+
+
+@hookimpl
+def roost_cli_commands(subparsers: Any) -> None:
+    """Add `roost knowledge`."""
+    knowledge = subparsers.add_parser("knowledge", help="reindex or search the knowledge base")
+    ksub = knowledge.add_subparsers(dest="knowledge_command", metavar="ACTION")
+    ksub.required = True
+    reindex = ksub.add_parser("reindex", help="index new and changed documents, drop deleted ones")
+    search = ksub.add_parser("search", help="the best passages for a query")
+    search.add_argument("query", help="what to look for (any language)")
+    search.add_argument("--top-k", type=int, default=None, help="how many passages")
+    for parser in (reindex, search):
+        add_config_arg(parser)
+    knowledge.set_defaults(func=cmd_knowledge)
+
+
+def cmd_knowledge(args: argparse.Namespace) -> int:
+    """Run reindex or search against the configuration's knowledge directory."""
+    config = load_or_exit(args)
+    section = KNOWLEDGE_SCHEMA(config.raw.get("knowledge"))
+    directory = resolve_directory(config.config_dir, section)
+    return asyncio.run(_run(args, config.config_dir / INDEX_FILE, directory, section))
+
+
+async def _run(args: argparse.Namespace, db: Any, directory: Any, section: dict[str, Any]) -> int:
+    async with KnowledgeIndex(db) as index:
+        if args.knowledge_command == "reindex":
+            print(format_stats(await index.reindex(directory)))
+            return 0
+        await index.reindex(directory)
+        print(format_results(await index.search(args.query, top_k=args.top_k or section["top_k"])))
+        return 0

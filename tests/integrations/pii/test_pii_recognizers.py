@@ -1,0 +1,254 @@
+"""Recognizers: what each finds, what it must leave alone, overlaps, and the registry."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from integrations.pii.recognizers import (
+    BUILTIN_ENTITIES,
+    CardRecognizer,
+    EmailRecognizer,
+    Finding,
+    IbanRecognizer,
+    IpRecognizer,
+    PhoneRecognizer,
+    RecognizerRegistry,
+    SecretRecognizer,
+    default_registry,
+    resolve_overlaps,
+)
+from integrations.pii.validators import cn_id_check_char
+
+
+def texts(recognizer: object, text: str) -> list[str]:
+    """The matched texts, in order."""
+    return [f.text for f in recognizer.find(text)]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("手机13812345678", ["13812345678"]),
+        ("call 138-1234-5678 today", ["138-1234-5678"]),
+        ("call 138 1234 5678 today", ["138 1234 5678"]),
+        ("境外 +86 13812345678", ["+86 13812345678"]),
+        ("境外 +8613812345678", ["+8613812345678"]),
+        ("国际 0086-138-1234-5678", ["0086-138-1234-5678"]),
+        ("Tel (+86) 13812345678", ["(+86) 13812345678"]),
+        ("北京 010-12345678 深圳 0755-1234567", ["010-12345678", "0755-1234567"]),
+        ("预约 (010)82345678", ["(010)82345678"]),
+        ("座机 01065432178", ["01065432178"]),
+        ("Phone No. 13812345678", ["13812345678"]),
+        ("手机号码 13812345678", ["13812345678"]),
+        ("SF +1 (415) 555-2671.", ["+1 (415) 555-2671"]),
+        ("London +44 20 7946 0958", ["+44 20 7946 0958"]),
+    ],
+)
+def test_phone_positives(text: str, expected: list[str]) -> None:
+    assert texts(PhoneRecognizer(), text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "12345678901 starts with 12",
+        "订单号 13812345678901 is 14 digits",
+        "订单号：15012345678",
+        "Order No. 13812345678",
+        "工单 13812345678 已关闭",
+        "timestamp 1704441045123",
+        "一串数字 01065432178 没有标签也没有分隔符",
+        "+5 points and +12.50 dollars",
+        "SN13812345678 is a serial",
+        "温度 +37 度",
+    ],
+)
+def test_phone_negatives(text: str) -> None:
+    assert texts(PhoneRecognizer(), text) == []
+
+
+def test_cards_luhn_prefix_and_grouping() -> None:
+    card = CardRecognizer()
+    assert texts(card, "card 4111 1111 1111 1111 exp") == ["4111 1111 1111 1111"]
+    assert texts(card, "card 4111-1111-1111-1111") == ["4111-1111-1111-1111"]
+    assert texts(card, "Amex 3782 822463 10005.") == ["3782 822463 10005"]
+    assert texts(card, "4111111111111111 12/25") == ["4111111111111111"]
+    assert texts(card, "4111 1111 1111 1111 2024") == ["4111 1111 1111 1111"]
+    assert texts(card, "paid 4111111111111111 1-05 at") == ["4111111111111111"]
+    assert texts(card, "订单 4111111111111112 付款失败") == []  # fails Luhn
+    assert texts(card, "0000 0000 0000 0000") == []
+    assert texts(card, "timestamp 20240105123045 here") == []  # no issuer starts with 20
+    assert texts(card, "ISBN 978-7-111-54742-6") == []
+    assert texts(card, "1234-5678-9012-3456") == []
+
+
+def test_unionpay_failing_luhn_needs_context() -> None:
+    number = "6222021234567890123"
+    card = CardRecognizer()
+    found = list(card.find(f"银行卡号：{number}"))
+    assert [(f.text, f.confidence) for f in found] == [(number, 0.75)]
+    assert texts(card, f"my card {number}") == [number]
+    assert texts(card, f"account {number}") == [number]
+    assert texts(card, f"编号 {number} 的记录") == []
+    assert texts(card, f"just a number {number} here") == []
+
+
+def test_iban_compact_grouped_and_trailing_words() -> None:
+    iban = IbanRecognizer()
+    assert texts(iban, "IBAN DE89 3704 0044 0532 0130 00 BIC COBADEFFXXX") == [
+        "DE89 3704 0044 0532 0130 00"
+    ]
+    assert texts(iban, "to GB82WEST12345698765432.") == ["GB82WEST12345698765432"]
+    assert texts(iban, "FR14 2004 1010 0505 0001 3M02 606 merci") == [
+        "FR14 2004 1010 0505 0001 3M02 606"
+    ]
+    assert texts(iban, "DE89 3704 0044 0532 0130 01") == []
+    assert texts(iban, "XDE89370400440532013000") == []
+
+
+def test_email() -> None:
+    email = EmailRecognizer()
+    assert texts(email, "邮箱是zhangsan@example.com谢谢") == ["zhangsan@example.com"]
+    assert texts(email, "<a.b+c@sub.example.co.uk>") == ["a.b+c@sub.example.co.uk"]
+    assert texts(email, "..x@example.com") == ["x@example.com"]
+    assert texts(email, "@someone please look") == []
+    assert texts(email, "user@localhost") == []
+    assert email.applies("no at sign here") is False
+
+
+def test_ip_versions_and_lookalikes() -> None:
+    ip = IpRecognizer()
+    assert texts(ip, "host 192.168.1.10:8080 up") == ["192.168.1.10"]
+    assert texts(ip, "IP: 192.168.0.1.") == ["192.168.0.1"]
+    assert texts(ip, "version 1.2.3.4") == []
+    assert texts(ip, "版本 2.3.1.0 发布") == []
+    assert texts(ip, "v1.2.3.4") == []
+    assert texts(ip, "999.1.1.1 and 1.2.3.4.5") == []
+    assert texts(ip, "addr 2001:db8::8a2e:370:7334, ok") == ["2001:db8::8a2e:370:7334"]
+    assert texts(ip, "ip:2001:db8::1") == ["2001:db8::1"]
+    mapped = "mapped ::ffff:192.0.2.128 here"
+    assert "::ffff:192.0.2.128" in texts(ip, mapped)  # the IPv4 inside it too, until resolved:
+    assert [f.text for f in default_registry().analyze(mapped)] == ["::ffff:192.0.2.128"]
+    assert texts(ip, "std::vector and std::map") == []
+    assert texts(ip, "at 12:30:45 MAC 00:1A:2B:3C:4D:5E ratio 1:2:3:4:5:6:7:8") == []
+
+
+def test_secrets() -> None:
+    secret = SecretRecognizer()
+    jwt = (
+        "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0"
+        ".dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U"
+    )
+    cases = {
+        "key sk-abc123def456ghi789jkl012mno end": ["sk-abc123def456ghi789jkl012mno"],
+        "ghp_abcdefghijklmnopqrstuvwxyz0123456789": ["ghp_abcdefghijklmnopqrstuvwxyz0123456789"],
+        "xoxb-123456789012-abcdefABCDEF": ["xoxb-123456789012-abcdefABCDEF"],
+        "id AKIAIOSFODNN7EXAMPLE,": ["AKIAIOSFODNN7EXAMPLE"],
+        f"Bearer {jwt}": [jwt],
+        "password=hunter2; next": ["hunter2"],
+        "PASSWD: 'two words'": ["two words"],
+        "pwd=abc 密码：芝麻开门123，好": ["abc", "芝麻开门123"],
+        "postgres://admin:s3cr3t@db:5432/x": ["admin:s3cr3t"],
+        "sk-learn is great": [],
+        "the password field is required": [],
+        "eyJub3QiOiJhIGp3dCJ9.eyJzdWIiOiIxIn0.abc": [],  # header names no alg or typ
+        "http://example.com/a?b=c": [],
+        "bypass=1": [],
+        "DB_PASSWORD=abc123": ["abc123"],
+        "refresh_token: r1x": ["r1x"],
+        "max_tokens=512 and compass: north": [],
+        "api_key: str | None = None": [],
+        "self.api_key = api_key; token = make_token(user)": [],
+        "password=${DB_PASSWORD} password: !secret db_password": [],
+        "if password == other or password=****": [],
+        'api_key={key}) token="<your token>"': [],
+        'api_key="sk-local-123"': ["sk-local-123"],
+    }
+    for text, expected in cases.items():
+        assert sorted(texts(secret, text)) == sorted(expected), text
+
+
+def test_pem_block_including_truncated() -> None:
+    pem = "-----BEGIN PRIVATE KEY-----\nMIIBVQIBADANBg\n-----END PRIVATE KEY-----"
+    assert texts(SecretRecognizer(), f"key:\n{pem}\nthanks") == [pem]
+    cut = "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIBkg"
+    assert texts(SecretRecognizer(), f"oops {cut}") == [cut]
+
+
+def test_overlaps_keep_confident_then_long() -> None:
+    a = Finding("A", 0, 10, "x" * 10, 0.9)
+    b = Finding("B", 5, 12, "y" * 7, 0.95)
+    c = Finding("C", 12, 20, "z" * 8, 0.5)
+    d = Finding("D", 12, 22, "w" * 10, 0.5)
+    assert resolve_overlaps([a, b, c, d]) == [b, d]
+
+
+def test_url_credentials_win_over_email_inside_them() -> None:
+    found = default_registry().analyze("git https://bob:pa55@example.com/x")
+    assert [(f.entity, f.text) for f in found] == [("SECRET", "bob:pa55")]
+
+
+def test_id_wins_over_a_unionpay_lookalike() -> None:
+    body = "62010219900101123"  # a Gansu ID also starts with 62, like UnionPay cards
+    value = body + cn_id_check_char(body)
+    found = default_registry().analyze(f"银行卡和证件 {value} 号")
+    assert [(f.entity, f.text) for f in found] == [("CN_ID", value)]
+
+
+class Employee:
+    """A custom recognizer from another integration: employee numbers like E-123456."""
+
+    entity = "EMPLOYEE_ID"
+
+    def find(self, text: str) -> Iterator[Finding]:
+        """Yield the first E-number."""
+        start = text.find("E-")
+        if start != -1:
+            yield Finding(self.entity, start, start + 8, text[start : start + 8], 0.8)
+
+
+def test_registry_accepts_custom_recognizers_and_filters() -> None:
+    registry = default_registry()
+    assert set(registry.entities) == set(BUILTIN_ENTITIES)
+    employee = Employee()
+    registry.register(employee)
+    text = "E-123456 called 13812345678"
+    assert [f.entity for f in registry.analyze(text)] == ["EMPLOYEE_ID", "PHONE"]
+    assert [f.entity for f in registry.analyze(text, skip={"PHONE"})] == ["EMPLOYEE_ID"]
+    assert [f.entity for f in registry.analyze(text, entities={"PHONE"})] == ["PHONE"]
+    registry.unregister(employee)
+    assert [f.entity for f in registry.analyze(text)] == ["PHONE"]
+
+
+def test_registry_rejects_bad_recognizers() -> None:
+    registry = RecognizerRegistry()
+
+    class Lower:
+        """An entity name in lower case."""
+
+        entity = "phone"
+
+        def find(self, text: str) -> list[Finding]:
+            """Find nothing."""
+            return []
+
+    class NoFind:
+        """No find method at all."""
+
+        entity = "X"
+
+    with pytest.raises(ValueError, match="upper-case"):
+        registry.register(Lower())
+    with pytest.raises(ValueError, match="find"):
+        registry.register(NoFind())  # type: ignore[arg-type]
+    assert len(registry) == 0
+
+
+def test_prefilters_skip_text_without_triggers() -> None:
+    registry = default_registry()
+    for recognizer in registry:
+        applies = getattr(recognizer, "applies", None)
+        if applies is not None:
+            assert applies("plain words, no digits at all.") is False, recognizer
