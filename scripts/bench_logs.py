@@ -5,9 +5,10 @@
 The log mixes RFC 3164 syslog, nginx access and error logs, JSON lines, Python logging and
 RFC 5424 records with varying numbers, IPs, paths and ids, and spans the analysed range (the
 window and its four baseline windows), so every line is parsed, templated and counted.
-Reading, parsing and analysis run in one thread. `lines_per_s` is lines per wall-clock second;
-`lines_per_cpu_s` divides by the process's CPU time, which other load on the machine does not
-inflate.
+Reading, parsing and analysis run in one thread. The file is analysed `--repeat` times (3) and
+the fastest run counts: `lines_per_s` is lines per wall-clock second of that run, and
+`lines_per_cpu_s` divides by the least CPU time of a run, which other load on the machine
+inflates less.
 """
 
 from __future__ import annotations
@@ -108,7 +109,7 @@ def generate(path: str, lines: int, start: float, end: float, seed: int = 7) -> 
 
 
 def run(args: argparse.Namespace | list[str] | None = None) -> dict:
-    """Generate the log, analyse it once, return the figures."""
+    """Generate the log, analyse it `repeat` times, return the figures of the fastest run."""
     if not isinstance(args, argparse.Namespace):
         args = parse_args(args)
     window = parse_window(args.window)
@@ -121,12 +122,14 @@ def run(args: argparse.Namespace | list[str] | None = None) -> dict:
         generate(path, args.lines, now - span + 1, now - 1)
         gen_s = time.perf_counter() - t0
         size = os.path.getsize(path)
-        sources = LogSources(ref_time=now, since=now - span)
-        t0 = time.perf_counter()
-        c0 = time.process_time()
-        report = analyze(sources.files_and_patterns([path]), now=now, window=window)
-        cpu = time.process_time() - c0
-        elapsed = time.perf_counter() - t0
+        runs = []
+        for _ in range(max(1, args.repeat)):
+            sources = LogSources(ref_time=now, since=now - span)
+            t0 = time.perf_counter()
+            c0 = time.process_time()
+            report = analyze(sources.files_and_patterns([path]), now=now, window=window)
+            cpu = time.process_time() - c0
+            runs.append((time.perf_counter() - t0, cpu))
     finally:
         if not args.keep:
             try:
@@ -134,15 +137,17 @@ def run(args: argparse.Namespace | list[str] | None = None) -> dict:
                 os.rmdir(tmpdir)
             except OSError:
                 pass
+    elapsed, cpu = min(runs)
+    best_cpu = min(c for _, c in runs)
     rate = report.lines_total / elapsed
-    cpu_rate = report.lines_total / cpu if cpu > 0 else rate
     return {
         "lines": report.lines_total,
         "bytes": size,
-        "seconds": round(elapsed, 3),
-        "cpu_seconds": round(cpu, 3),
+        "runs": len(runs),
+        "seconds_per_run": [round(w, 3) for w, _ in runs],
+        "cpu_seconds_per_run": [round(c, 3) for _, c in runs],
         "lines_per_s": round(rate),
-        "lines_per_cpu_s": round(cpu_rate),
+        "lines_per_cpu_s": round(report.lines_total / best_cpu) if best_cpu > 0 else None,
         "mb_per_s": round(size / elapsed / 1e6, 1),
         "target_lines_per_s": TARGET_LINES_PER_S,
         "meets_target": rate >= TARGET_LINES_PER_S,
@@ -158,6 +163,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lines", type=int, default=1_000_000)
     parser.add_argument("--window", default="30m")
+    parser.add_argument("--repeat", type=int, default=3, help="analyse the file this many times; best run counts")
     parser.add_argument("--keep", action="store_true", help="keep the generated file")
     return parser.parse_args(argv)
 

@@ -15,6 +15,7 @@ __all__ = ["Finding", "Report", "WindowError", "analyze", "format_duration", "pa
 
 RANKS = {"error": 3, "warning": 2, "info": 1, "debug": 0}
 MAX_WINDOW = 31 * 86400
+MAX_EXAMPLE_CHARS = 1000
 
 _UNITS = {
     "s": 1, "sec": 1, "secs": 1, "second": 1, "seconds": 1,
@@ -119,6 +120,7 @@ class Report:
     window: float
     baseline_windows: int
     baseline_covered: int
+    baseline_seconds: float
     lines_total: int
     lines_in_window: int
     lines_in_baseline: int
@@ -155,6 +157,7 @@ class Report:
             "window_start": self.now - self.window,
             "baseline_windows": self.baseline_windows,
             "baseline_windows_covered": self.baseline_covered,
+            "baseline_seconds": self.baseline_seconds,
             "unusual": self.unusual,
             "lines": {
                 "total": self.lines_total,
@@ -182,11 +185,11 @@ class Report:
 
 
 def _level_stats(
-    counts: list[int], covered: range, window: float, floor_count: int
+    counts: list[int], covered: list[tuple[int, float]], window: float, floor_count: int
 ) -> LevelStats:
     per_min = window / 60.0
     rate = counts[-1] / per_min
-    base = [counts[i] / per_min for i in covered]
+    base = [counts[i] / (seconds / 60.0) for i, seconds in covered]
     if not base:
         return LevelStats(counts[-1], rate, [], 0.0, 0.0, 0.0, None)
     mean = sum(base) / len(base)
@@ -205,8 +208,14 @@ def analyze(
     min_spike_count: int = 5,
     min_unusual_count: int = 5,
     unusual_factor: float = 3.0,
+    covered_from: float | None = None,
 ) -> Report:
-    """Count, template and compare the lines of the last `window` seconds before `now`."""
+    """Count, template and compare the lines of the last `window` seconds before `now`.
+
+    The `baseline_windows` windows before it are the baseline; one counts only if the logs
+    cover at least half of it (`covered_from` tells when the sources are known to start when
+    older lines were not read, e.g. old rotated files skipped by their modification time).
+    """
     if window <= 0:
         raise WindowError(f"window must be longer than zero seconds, got {window!r}")
     if baseline_windows < 0:
@@ -218,16 +227,13 @@ def analyze(
     cache = miner._cache
     resolve = miner._resolve
     digits = b"0123456789"
-    errors = [0] * nb
-    warnings = [0] * nb
-    totals = [0] * nb
     minutes: dict[int, int] = {}
     undated = {"lines": 0, "errors": 0, "warnings": 0}
-    seen = before = after = 0
-    for pl in lines:
-        seen += 1
-        ts = pl[0]
-        level = pl[1]
+    before = after = 0
+    earliest = now
+    # per line: place it in a window and count it in its template; totals per window and
+    # level are summed from the templates afterwards (a template has a single level)
+    for ts, level, message, source, raw in lines:
         if ts is None:
             undated["lines"] += 1
             if level == "error":
@@ -241,32 +247,47 @@ def analyze(
         if ts > now:
             after += 1
             continue
+        if ts < earliest:
+            earliest = ts
         wi = int((ts - start) / window)
         if wi > last:
             wi = last
-        totals[wi] += 1
-        message = pl[2]
-        key = (pl[3], level, message.encode("utf-8", "surrogatepass").translate(None, digits))
+        try:
+            key = (source, level, message.encode().translate(None, digits))
+        except UnicodeEncodeError:  # a lone surrogate from a JSON escape
+            key = (source, level, message.encode("utf-8", "surrogatepass").translate(None, digits))
         tpl = cache.get(key)
         if tpl is None:
-            tpl = resolve(pl[3], level, message, key)
+            tpl = resolve(source, level, message, key)
         tpl.counts[wi] += 1
-        if level == "error":
-            errors[wi] += 1
-            if wi == last:
+        if wi == last:
+            if last not in tpl.examples:
+                tpl.examples[last] = raw
+            if level == "error":
                 minute = int(ts // 60)
                 minutes[minute] = minutes.get(minute, 0) + 1
-        elif level == "warning":
-            warnings[wi] += 1
-        if wi == last and last not in tpl.examples:
-            tpl.examples[last] = pl[4]
 
-    first = 0 if before else next((i for i, n in enumerate(totals) if n), last)
-    covered = range(first, last)
+    totals = [0] * nb
+    errors = [0] * nb
+    warnings = [0] * nb
+    for tpl in miner.templates():
+        by_level = errors if tpl.level == "error" else warnings if tpl.level == "warning" else None
+        for i, n in enumerate(tpl.counts):
+            totals[i] += n
+            if by_level is not None:
+                by_level[i] += n
+    if before or (covered_from is not None and covered_from <= start):
+        earliest = start
+    covered = []
+    for i in range(last):
+        begin = start + i * window
+        seconds = begin + window - max(begin, earliest)
+        if seconds >= window / 2:
+            covered.append((i, seconds))
     err_stats = _level_stats(errors, covered, window, min_spike_count)
     warn_stats = _level_stats(warnings, covered, window, min_spike_count)
     new, unusual, top_found, new_other = _findings(
-        miner, covered, last, min_unusual_count, unusual_factor
+        miner, covered, window, last, min_unusual_count, unusual_factor
     )
     peak = None
     if minutes:
@@ -277,7 +298,8 @@ def analyze(
         window=window,
         baseline_windows=baseline_windows,
         baseline_covered=len(covered),
-        lines_total=seen,
+        baseline_seconds=sum(seconds for _, seconds in covered),
+        lines_total=sum(totals) + before + after + undated["lines"],
         lines_in_window=totals[last],
         lines_in_baseline=sum(totals[:last]),
         lines_before=before,
@@ -295,32 +317,40 @@ def analyze(
 
 
 def _findings(
-    miner: TemplateMiner, covered: range, last: int, min_count: int, factor: float
+    miner: TemplateMiner,
+    covered: list[tuple[int, float]],
+    window: float,
+    last: int,
+    min_count: int,
+    factor: float,
 ) -> tuple[list[Finding], list[Finding], list[Finding], int]:
     new: list[tuple[int, int, Finding]] = []
     unusual: list[tuple[int, float, Finding]] = []
     top: list[tuple[int, int, Finding]] = []
     new_other = 0
     n_base = len(covered)
+    base_seconds = sum(seconds for _, seconds in covered)
     for tpl in miner.templates():
         count = tpl.counts[last]
         if not count:
             continue
         rank = RANKS.get(tpl.level, 1)
-        base_total = sum(tpl.counts[i] for i in covered)
-        mean = base_total / n_base if n_base else 0.0
-        finding = Finding(tpl.label(), tpl.level, count, mean, tpl.examples.get(last, ""))
+        counts = tpl.counts
+        base_total = sum(counts[i] for i, _ in covered)
+        mean = base_total / base_seconds * window if base_seconds else 0.0
+        example = tpl.examples.get(last, "")[:MAX_EXAMPLE_CHARS]
+        finding = Finding(tpl.label(), tpl.level, count, mean, example)
         if rank >= 2:
             top.append((rank, count, finding))
         if not n_base:
             continue
-        if base_total == 0:
+        if not any(counts[:last]):
             if rank >= 2:
                 new.append((rank, count, finding))
             else:
                 new_other += 1
         elif rank >= 2 and count >= min_count and count >= factor * mean:
-            unusual.append((rank, count / mean, finding))
+            unusual.append((rank, count / mean if mean else float("inf"), finding))
     new.sort(key=lambda item: (item[0], item[1]), reverse=True)
     unusual.sort(key=lambda item: (item[0], item[1]), reverse=True)
     top.sort(key=lambda item: (item[0], item[1]), reverse=True)

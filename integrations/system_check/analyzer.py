@@ -77,6 +77,7 @@ def run(argv: list[str] | None = None) -> tuple[int, str]:
         window=window,
         baseline_windows=args.baseline_windows,
         top=args.top,
+        covered_from=since if sources.skipped_old else None,
     )
     report.files = sources.files
     report.problems = sources.problems

@@ -9,9 +9,11 @@ from __future__ import annotations
 import glob
 import gzip
 import io
+import itertools
 import json
 import os
 import re
+import stat
 import zlib
 from collections.abc import Iterable, Iterator
 from typing import IO
@@ -21,6 +23,8 @@ from .logformats import LogParser, ParsedLine, parse_journal_entry
 __all__ = ["LogSources", "expand_patterns"]
 
 _GZIP_MAGIC = b"\x1f\x8b"
+_CHUNK = 1 << 20
+_DIGITS = "0123456789"
 _ROTATION_SUFFIX = re.compile(r"(?:[.-]\d+)?(?:\.gz)?$")
 _EXCEPTION_LINE = re.compile(r"[A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt|Warning|Fault)\b")
 
@@ -33,7 +37,7 @@ def expand_patterns(patterns: Iterable[str]) -> tuple[list[str], list[str]]:
     for pattern in patterns:
         pattern = os.path.expanduser(pattern)
         if glob.has_magic(pattern):
-            matched = sorted(glob.glob(pattern))
+            matched = sorted(glob.glob(pattern, recursive=True))
             if not matched:
                 problems.append(f"{pattern}: no file matches this pattern")
         else:
@@ -72,13 +76,17 @@ class LogSources:
         self.since = since
         self.files: list[dict] = []
         self.problems: list[str] = []
+        self.skipped_old = 0
 
     def files_and_patterns(self, patterns: Iterable[str]) -> Iterator[ParsedLine]:
-        """Parsed lines of every file the patterns name, one file after the other."""
+        """Parsed lines of every file the patterns name, one file after the other.
+
+        Files are checked and opened now (so `files`, `problems` and `skipped_old` already
+        describe them); their lines are read as the result is iterated.
+        """
         paths, problems = expand_patterns(patterns)
         self.problems.extend(problems)
-        for path in paths:
-            yield from self.file(path)
+        return itertools.chain.from_iterable([self.file(path) for path in paths])
 
     def file(self, path: str) -> Iterator[ParsedLine]:
         """Parsed lines of one file (plain or gzip); problems are recorded, not raised."""
@@ -86,27 +94,22 @@ class LogSources:
         self.files.append(info)
         try:
             st = os.stat(path)
-            if os.path.isdir(path):
+            if stat.S_ISDIR(st.st_mode):
                 raise IsADirectoryError(path)
-            if not os.path.isfile(path):
+            if not stat.S_ISREG(st.st_mode):
                 raise OSError(0, "not a regular file")
             if self.since is not None and st.st_mtime < self.since:
                 info["status"] = "skipped: not modified since the start of the analysed range"
-                return
+                self.skipped_old += 1
+                return iter(())
             stream = self._open(path)
         except (OSError, ValueError) as exc:
             reason = _describe(exc)
             info["status"] = f"error: {reason}"
             self.problems.append(f"{path}: {reason}")
-            return
+            return iter(())
         parser = LogParser(source=_source_name(path), ref_time=self.ref_time)
-        try:
-            with stream:
-                yield from self._lines(stream, parser, info)
-        except (OSError, EOFError, ValueError, zlib.error) as exc:
-            reason = _describe(exc)
-            info["status"] = f"error after {info['lines']} lines: {reason}"
-            self.problems.append(f"{path}: {reason} (after {info['lines']} lines)")
+        return self._lines(stream, parser, info)
 
     def journal(self, stream: IO[str], name: str = "journal") -> Iterator[ParsedLine]:
         """Parsed records of `journalctl -o json` output, one JSON object per line."""
@@ -146,35 +149,54 @@ class LogSources:
             binary = raw
         return io.TextIOWrapper(binary, encoding="utf-8", errors="replace", newline=None)
 
-    @staticmethod
-    def _lines(stream: IO[str], parser: LogParser, info: dict) -> Iterator[ParsedLine]:
+    def _lines(self, stream: IO[str], parser: LogParser, info: dict) -> Iterator[ParsedLine]:
         parse = parser.parse
+        guesses = parser.guesses  # the format that matched last, per first character
+        read = stream.read
         last_ts: float | None = None
         in_trace = False
         count = 0
+        pending = ""
         try:
-            for line in stream:
-                first = line[:1]
-                if first in " \t\n":  # indented: continuation of the previous record
-                    if first == "\n" or not line.strip():
-                        continue
-                    if last_ts is not None or in_trace:
-                        continue
-                line = line.rstrip("\n")
-                if in_trace:
-                    in_trace = False
-                    if _EXCEPTION_LINE.match(line):  # the exception that ends a traceback
-                        continue
-                if first == "T" and line.startswith("Traceback (most recent call last)"):
-                    in_trace = True
-                    continue
-                count += 1
-                pl = parse(line)
-                if pl[0] is None:
-                    if last_ts is not None:
-                        pl = pl._replace(ts=last_ts)
-                else:
-                    last_ts = pl[0]
-                yield pl
+            with stream:
+                while True:  # big reads split in memory are faster than iterating the file
+                    chunk = read(_CHUNK)
+                    if chunk:
+                        lines = (pending + chunk).split("\n")
+                        pending = lines.pop()
+                    elif pending:
+                        lines, pending = [pending], ""
+                    else:
+                        break
+                    for line in lines:
+                        if not line:
+                            continue
+                        first = line[0]
+                        if first == " " or first == "\t":  # continuation of the previous record
+                            if last_ts is not None or in_trace or not line.strip():
+                                continue
+                        if in_trace:
+                            in_trace = False
+                            if _EXCEPTION_LINE.match(line):  # the exception that ends a traceback
+                                continue
+                        if first == "T" and line.startswith("Traceback (most recent call last)"):
+                            in_trace = True
+                            continue
+                        count += 1
+                        guess = guesses.get(line[:5:4] if first in _DIGITS else first)
+                        pl = None if guess is None else guess(line)
+                        if pl is None:
+                            pl = parse(line)
+                        ts = pl[0]
+                        if ts is None:
+                            if last_ts is not None:
+                                pl = pl._replace(ts=last_ts)
+                        else:
+                            last_ts = ts
+                        yield pl
+        except (OSError, EOFError, ValueError, zlib.error) as exc:
+            reason = _describe(exc)
+            info["status"] = f"error after {count} lines: {reason}"
+            self.problems.append(f"{info['path']}: {reason} (after {count} lines)")
         finally:
             info["lines"] = count

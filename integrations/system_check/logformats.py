@@ -1,7 +1,7 @@
 """Recognise and parse common log line formats into ParsedLine values.
 
 Formats: RFC 3164 and RFC 5424 syslog, nginx/apache access logs (common and combined),
-nginx error logs, JSON lines, Python logging (with and without a time), and lines that
+nginx and apache error logs, JSON lines, Python logging (with and without a time), and lines that
 start with an ISO-8601 time in general. A LogParser is made per file: it dispatches on the
 first character and tries the format that matched the previous line first.
 """
@@ -81,6 +81,10 @@ _ISO_LINE = re.compile(
 _PYLOG_REST = re.compile(
     r"\[?(DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL|FATAL|NOTICE|TRACE)\]?:?\s+(?:\[?([\w.\-/]+)\]?: )?(.*)"
 )
+_APACHE_ERROR = re.compile(
+    r"\[\w{3} (\w{3}) ([ \d]\d) (\d\d:\d\d:\d\d(?:\.\d+)?) (\d{4})\] \[(?:[\w-]+:)?(\w+)\]"
+    r"(?: \[pid \d+(?::tid \d+)?\])?(?: \[client [^\]]+\])? (.*)"
+)
 _PY_NOTIME = re.compile(r"(DEBUG|INFO|WARNING|ERROR|CRITICAL):([^:]*):(.*)")
 _LEAD_LEVEL = re.compile(r"[\[(<]?([A-Za-z]{3,13})[\])>]?(?::|\s+-)?\s+")
 _NAME_COLON = re.compile(r"\[?([\w.\-/]+)\]?:? (.*)")
@@ -110,7 +114,7 @@ class LogParser:
     def __init__(self, *, source: str = "log", ref_time: float | None = None) -> None:
         self.source = source
         self.time = TimeParser(ref_time)
-        self._guess: dict[str, Parser] = {}
+        self.guesses: dict[str, Parser] = {}  # key: first character (two for digit-led lines)
         self._by_first: dict[str, tuple[Parser, ...]] = {}
         self._levels: dict[bytes, str] = {}
         self._status_sources: dict[str, str] = {}
@@ -120,7 +124,7 @@ class LogParser:
         first = line[:1]
         if first in _DIGITS:  # years, IPv4 clients: the fifth character tells them apart
             first = line[:5:4]
-        guess = self._guess.get(first)
+        guess = self.guesses.get(first)
         if guess is not None:
             parsed = guess(line)
             if parsed is not None:
@@ -130,13 +134,16 @@ class LogParser:
                 continue
             parsed = parser(line)
             if parsed is not None:
-                self._guess[first] = parser
+                self.guesses[first] = parser
                 return parsed
         return _new(ParsedLine, (None, self.level_of(line), line, self.source, line))
 
     def level_of(self, message: str) -> str:
         """keyword_level, cached by the message with its digits removed (numbers never decide it)."""
-        key = message.encode("utf-8", "surrogatepass").translate(None, _DIGIT_BYTES)
+        try:
+            key = message.encode().translate(None, _DIGIT_BYTES)
+        except UnicodeEncodeError:  # a lone surrogate from a JSON escape
+            key = message.encode("utf-8", "surrogatepass").translate(None, _DIGIT_BYTES)
         level = self._levels.get(key)
         if level is None:
             level = keyword_level(message)
@@ -152,6 +159,8 @@ class LogParser:
                 found = (self.rfc5424, self.rfc3164)
             elif first == "{":
                 found = (self.json_line,)
+            elif first == "[":
+                found = (self.apache_error,)
             elif first and first in _DIGITS:
                 found = (self.iso_line, self.nginx_error, self.access)
             elif "A" <= first <= "Z":
@@ -215,6 +224,18 @@ class LogParser:
             return None
         stamp, lvl, msg = m.groups()
         return _new(ParsedLine, (self.time.slashed(stamp), LEVELS.get(lvl, INFO), msg, "nginx", line))
+
+    def apache_error(self, line: str) -> ParsedLine | None:
+        """'[Tue Nov 24 03:07:30.123456 2026] [core:error] [pid 12] [client 1.2.3.4:5] message'."""
+        m = _APACHE_ERROR.match(line)
+        if m is None:
+            return None
+        month, day, clock, year, lvl, msg = m.groups()
+        number = MONTHS.get(month)
+        if number is None:
+            return None
+        ts = self.time.iso(f"{year}-{number:02d}-{day.strip():0>2} {clock}")
+        return _new(ParsedLine, (ts, LEVELS.get(lvl.lower(), INFO), msg, "apache", line))
 
     def python_notime(self, line: str) -> ParsedLine | None:
         """Python logging's basicConfig default 'ERROR:name:message' (no time)."""

@@ -18,6 +18,8 @@ MAX_PROBLEMS = 4
 def format_duration(seconds: float) -> str:
     """'30m', '2h', '1h30m', '90s' -> '1m30s', '1d'."""
     total = int(round(seconds))
+    if total >= 600:  # beyond ten minutes, seconds are noise
+        total = int(round(total / 60.0)) * 60
     if total <= 0:
         return "0s"
     parts = []
@@ -26,6 +28,10 @@ def format_duration(seconds: float) -> str:
             parts.append(f"{total // size}{unit}")
             total %= size
     return "".join(parts[:2])
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count:,} {word}" if count == 1 else f"{count:,} {word}s"
 
 
 def _clip(text: str, width: int) -> str:
@@ -37,16 +43,20 @@ def _clock(ts: float, with_date: bool = False) -> str:
     return time.strftime("%Y-%m-%d %H:%M" if with_date else "%H:%M", time.localtime(ts))
 
 
-def _rate_line(name: str, stats: LevelStats, window: float, covered: int) -> str:
+def _rate_line(name: str, stats: LevelStats, baseline_seconds: float) -> str:
     line = f"{name}: {stats.count:,} ({stats.rate:.2f}/min)"
     if stats.spike is None:
         return line + " — no earlier logs to compare with"
-    usual = f"usual {stats.baseline_mean:.2f}/min"
-    if stats.baseline_std:
-        usual += f" ±{stats.baseline_std:.2f}"
-    if stats.spike:
-        return f"{line} — SPIKE, {usual} over the previous {format_duration(window * covered)}"
-    return f"{line} — {usual}"
+    span = format_duration(baseline_seconds)
+    if stats.baseline_mean == 0:
+        usual = f"none in the previous {span}"
+    else:
+        usual = f"usual {stats.baseline_mean:.2f}/min"
+        if stats.baseline_std >= 0.005:
+            usual += f" ±{stats.baseline_std:.2f}"
+        if stats.spike:
+            usual += f" over the previous {span}"
+    return f"{line} — SPIKE, {usual}" if stats.spike else f"{line} — {usual}"
 
 
 def _finding_lines(finding: Finding, window: float, with_baseline: bool) -> list[str]:
@@ -64,18 +74,18 @@ def render_report(report: Report) -> str:
     window = report.window
     span = format_duration(window)
     start = report.now - window
-    baseline_span = format_duration(window * report.baseline_covered)
+    baseline_span = format_duration(report.baseline_seconds)
     out = [
         f"Logs for the last {span} ({_clock(start, True)} → {_clock(report.now)}): "
         f"{report.lines_in_window:,} lines in the window, {report.lines_total:,} read"
         + (f" from {len(report.files)} sources" if report.files else "")
     ]
-    out.append(_rate_line("Errors", report.errors, window, report.baseline_covered))
-    out.append(_rate_line("Warnings", report.warnings, window, report.baseline_covered))
-    if report.peak_minute is not None and report.errors.count:
+    out.append(_rate_line("Errors", report.errors, report.baseline_seconds))
+    out.append(_rate_line("Warnings", report.warnings, report.baseline_seconds))
+    if report.peak_minute is not None and report.peak_minute[1] >= 3:
         minute, count = report.peak_minute
         out.append(f"Busiest minute for errors: {_clock(minute)} ({count:,})")
-    if report.baseline_covered < report.baseline_windows and report.baseline_covered:
+    if report.baseline_covered and report.baseline_seconds < 0.98 * window * report.baseline_windows:
         out.append(f"(the logs only reach back {baseline_span} before the window)")
 
     if report.new_templates:
@@ -93,7 +103,9 @@ def render_report(report: Report) -> str:
                 f"{baseline_span}, and there are no new warning or error messages."
             )
         else:
-            out.append("Nothing to compare with: no log lines before the window.")
+            out.append(
+                "Nothing to compare with: the logs do not reach back half a window before this one."
+            )
         if report.top_templates:
             out.append("Most frequent warnings and errors in the window:")
             for finding in report.top_templates[:3]:
@@ -104,11 +116,12 @@ def render_report(report: Report) -> str:
     undated = report.undated
     if undated["lines"]:
         out.append(
-            f"{undated['lines']:,} lines without a timestamp ({undated['errors']:,} errors, "
-            f"{undated['warnings']:,} warnings) could not be placed in time."
+            f"{_plural(undated['lines'], 'line')} without a timestamp "
+            f"({_plural(undated['errors'], 'error')}, {_plural(undated['warnings'], 'warning')}) "
+            "could not be placed in time."
         )
     if report.lines_after:
-        out.append(f"{report.lines_after:,} lines are dated after the end of the window.")
+        out.append(f"{_plural(report.lines_after, 'line')} dated after the end of the window.")
     if report.templates_overflowed:
         out.append("Too many distinct messages: the rarest were grouped as '<other templates>'.")
     for problem in report.problems[:MAX_PROBLEMS]:

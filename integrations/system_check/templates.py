@@ -4,8 +4,11 @@ Numbers, hex ids, UUIDs, IP addresses, paths, URLs, quoted strings and e-mail ad
 replaced by placeholders (`<NUM>`, `<HEX>`, `<UUID>`, `<IP>`, `<PATH>`, `<URL>`, `<STR>`,
 `<EMAIL>`, `<ID>`), so "disk /dev/sda1 at 91%" and "disk /dev/sdb2 at 97%" fall into one
 template. Masking works token by token (whitespace-separated, surrounding punctuation kept),
-with a cache per token; a miner also caches the template of each message with its digits
-removed, so most lines cost one bytes.translate and one dictionary lookup.
+with a cache per token. A miner also caches the template of each message with its digits
+removed, so most lines cost one bytes.translate and one dictionary lookup, and, for messages
+with long hex runs, of its "shape" (hex characters folded into one). Both caches assume that
+messages which differ only there share a template; the rare exception (a number in one line
+where another has a word like "abc" or "facade") is grouped with the first one seen.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ import re
 __all__ = ["Template", "TemplateMiner", "mask", "mask_token"]
 
 _DIGITS = b"0123456789"
+_HEX_TO_ONE = bytes.maketrans(b"0123456789abcdefABCDEF", b"\x01" * 22)
+_HEX_RUN = b"\x01" * 6
 _MAX_CHARS = 400
 _TOKEN_CACHE_LIMIT = 100_000
 _PUNCT = "()[]{},;:!?'\"<>"
@@ -76,12 +81,12 @@ def mask_token(token: str) -> str:
     return token[:start] + masked + token[start + len(core) :]
 
 
-def mask(text: str) -> str:
+def mask(text: str, token_cache: dict[str, str] | None = None) -> str:
     """The template of a message: its variable parts replaced by placeholders."""
     text = text[:_MAX_CHARS]
     if '"' in text or "'" in text:
         text = _QUOTED.sub("<STR>", text)
-    cache = _token_cache
+    cache = _token_cache if token_cache is None else token_cache
     if len(cache) > _TOKEN_CACHE_LIMIT:
         cache.clear()
     out = []
@@ -129,7 +134,9 @@ class TemplateMiner:
         self.cache_size = cache_size
         self._cache: dict[tuple[str, str, bytes], Template] = {}
         self._by_text: dict[tuple[str, str, str], Template] = {}
-        self._overflow: Template | None = None
+        self._overflow: dict[str, Template] = {}
+        self._tokens: dict[str, str] = {}
+        self._shapes: dict[tuple[str, str, bytes], Template] = {}
 
     def lookup(self, source: str, level: str, message: str) -> Template:
         """The template a message belongs to (created on first sight)."""
@@ -158,30 +165,45 @@ class TemplateMiner:
     def templates(self) -> list[Template]:
         """All templates, most frequent first."""
         found = list(self._by_text.values())
-        if self._overflow is not None:
-            found.append(self._overflow)
+        found.extend(self._overflow.values())
         found.sort(key=lambda t: t.total, reverse=True)
         return found
 
     @property
     def overflowed(self) -> bool:
         """True when more distinct templates arrived than max_templates (the rest were lumped)."""
-        return self._overflow is not None
+        return bool(self._overflow)
 
     def _resolve(
         self, source: str, level: str, message: str, key: tuple[str, str, bytes]
     ) -> Template:
-        text = mask(message)
+        cache = self._cache
+        if len(cache) >= self.cache_size:
+            cache.clear()
+            self._shapes.clear()
+        # Second chance before masking: the message's shape, with hex digits and letters
+        # replaced by one byte. Fixed-length ids (hashes, trace ids, UUIDs) vary only there.
+        # Used only when the shape has a hex run of six or more, so that short words made of
+        # the letters a-f ("bad", "cafe", "added") never stand in for one another.
+        shape_key = None
+        shape = message.encode("utf-8", "surrogatepass").translate(_HEX_TO_ONE)
+        if _HEX_RUN in shape:
+            shape_key = (source, level, shape)
+            tpl = self._shapes.get(shape_key)
+            if tpl is not None:
+                cache[key] = tpl
+                return tpl
+        text = mask(message, self._tokens)
         tpl = self._by_text.get((source, level, text))
         if tpl is None:
             if len(self._by_text) >= self.max_templates:
-                if self._overflow is None:
-                    self._overflow = Template(OVERFLOW, "", "info", self.buckets)
-                tpl = self._overflow
+                tpl = self._overflow.get(level)
+                if tpl is None:  # one per level, so counts per level stay exact
+                    tpl = self._overflow[level] = Template(OVERFLOW, "", level, self.buckets)
             else:
                 tpl = Template(text, source, level, self.buckets)
                 self._by_text[(source, level, text)] = tpl
-        if len(self._cache) >= self.cache_size:
-            self._cache.clear()
-        self._cache[key] = tpl
+        cache[key] = tpl
+        if shape_key is not None:
+            self._shapes[shape_key] = tpl
         return tpl

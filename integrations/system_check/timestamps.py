@@ -1,7 +1,8 @@
 """Fast conversion of the timestamp shapes found in logs to epoch seconds.
 
-Every converter caches the epoch of the minute it has seen (keyed by the text of the
-minute), so the costly calendar arithmetic runs once per minute of log, not per line.
+The converters cache what they computed: whole timestamps for the formats with one-second
+resolution (many lines share a second), the minute for ISO-8601 (fractions vary per line), so
+the costly calendar arithmetic runs once per second or minute of log, not per line.
 """
 
 from __future__ import annotations
@@ -51,25 +52,21 @@ class TimeParser:
 
     def syslog(self, text: str) -> float | None:
         """'Nov 24 03:07:30' (local time, year inferred so the result is not in the future)."""
-        key = text[:12]
-        base = self._syslog.get(key)
-        if base is None:
+        ts = self._syslog.get(text)
+        if ts is None:
             try:
                 month = MONTHS[text[:3]]
-                day = int(text[4:6])
-                hour, minute = int(text[7:9]), int(text[10:12])
-                base = _local_minute(self._ref_year, month, day, hour, minute)
-                if base > self._ref + 2 * 86400:
-                    base = _local_minute(self._ref_year - 1, month, day, hour, minute)
+                day, hour, minute = int(text[4:6]), int(text[7:9]), int(text[10:12])
+                ts = _local_minute(self._ref_year, month, day, hour, minute)
+                if ts > self._ref + 2 * 86400:
+                    ts = _local_minute(self._ref_year - 1, month, day, hour, minute)
+                ts += int(text[13:15])
             except (KeyError, ValueError, OverflowError):
                 return None
             if len(self._syslog) > _CACHE_LIMIT:
                 self._syslog.clear()
-            self._syslog[key] = base
-        try:
-            return base + int(text[13:15])
-        except ValueError:
-            return None
+            self._syslog[text] = ts
+        return ts
 
     def iso(self, text: str) -> float | None:
         """'2026-11-24T03:07:30.123+01:00', '2026-11-24 03:07:30,123', '...Z'; naive means local."""
@@ -131,46 +128,38 @@ class TimeParser:
 
     def clf(self, text: str) -> float | None:
         """Common Log Format '24/Nov/2026:03:07:30 +0000' (access logs)."""
-        key = text[:17] + text[20:]
-        base = self._clf.get(key)
-        if base is None:
+        ts = self._clf.get(text)
+        if ts is None:
             try:
-                base = float(timegm((
+                ts = float(timegm((
                     int(text[7:11]), MONTHS[text[3:6]], int(text[0:2]),
-                    int(text[12:14]), int(text[15:17]), 0,
+                    int(text[12:14]), int(text[15:17]), int(text[18:20]),
                 )))  # fmt: skip
                 tz = text[21:].strip()
                 if tz:
-                    base -= _tz_offset(tz)
+                    ts -= _tz_offset(tz)
             except (KeyError, ValueError, OverflowError, IndexError):
                 return None
             if len(self._clf) > _CACHE_LIMIT:
                 self._clf.clear()
-            self._clf[key] = base
-        try:
-            return base + int(text[18:20])
-        except ValueError:
-            return None
+            self._clf[text] = ts
+        return ts
 
     def slashed(self, text: str) -> float | None:
         """'2026/11/24 03:07:30' (nginx error log, local time)."""
-        key = text[:16]
-        base = self._slash.get(key)
-        if base is None:
+        ts = self._slash.get(text)
+        if ts is None:
             try:
-                base = _local_minute(
+                ts = time.mktime((
                     int(text[0:4]), int(text[5:7]), int(text[8:10]),
-                    int(text[11:13]), int(text[14:16]),
-                )  # fmt: skip
+                    int(text[11:13]), int(text[14:16]), int(text[17:19]), 0, 0, -1,
+                ))  # fmt: skip
             except (ValueError, OverflowError):
                 return None
             if len(self._slash) > _CACHE_LIMIT:
                 self._slash.clear()
-            self._slash[key] = base
-        try:
-            return base + int(text[17:19])
-        except ValueError:
-            return None
+            self._slash[text] = ts
+        return ts
 
     def epoch_number(self, value: float) -> float:
         """Epoch seconds from a number in seconds, milliseconds, microseconds or nanoseconds."""
