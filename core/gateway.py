@@ -346,7 +346,7 @@ class Gateway:
         self, platform: str, chat_id: str, text: str, *, reply_to: str | None = None,
         idempotency_key: str | None = None, priority: int = 0,
     ) -> str:
-        """Queue text for a chat in the durable outbox; returns the outbox reference."""
+        """Queue text for a chat in the durable outbox (higher priority is sent first); returns its reference."""
         if platform not in self.channels:
             raise ConfigError(f"no channel for platform '{platform}' is set up")
         assert self.durability is not None
@@ -355,7 +355,7 @@ class Gateway:
             if masks is not None and masks(platform):
                 text = sanitizer.scrub(text)
         key = idempotency_key or f"send:{uuid.uuid4().hex}"
-        return await self.durability.send(platform, chat_id, text, key)
+        return await self.durability.send(platform, chat_id, text, key, priority)
 
     def can_stream(self, platform: str) -> bool:
         """True when the platform's channel shows answers while they are written."""

@@ -18,15 +18,23 @@ class ScrubFilter(logging.Filter):
         self.scrub = scrub
 
     def filter(self, record: logging.LogRecord) -> bool:
-        """Format the message, scrub it, and drop the arguments."""
+        """Format the message, scrub it and any traceback, and drop the arguments."""
         try:
             message = record.getMessage()
         except Exception:  # a broken format string: keep the raw template
             message = str(record.msg)
-        record.msg = self.scrub(message)
         record.args = ()
-        if record.exc_info and not record.exc_text:
-            record.exc_text = self.scrub(logging.Formatter().formatException(record.exc_info))
+        try:
+            record.msg = self.scrub(message)
+            if record.exc_info or record.exc_text:
+                # Scrub even a traceback another handler already formatted (and cached) raw.
+                text = record.exc_text or logging.Formatter().formatException(record.exc_info)  # type: ignore[arg-type]
+                record.exc_text = self.scrub(text)
+            if record.stack_info:
+                record.stack_info = self.scrub(record.stack_info)
+        except Exception as err:  # never let a failing scrubber leak the raw text, or raise
+            record.msg = f"[log line withheld: scrubbing it failed with {type(err).__name__}]"
+            record.exc_info, record.exc_text, record.stack_info = None, None, None
         return True
 
 

@@ -60,13 +60,13 @@ async def _setup_with_limits(gateway: Gateway, state: IntegrationState, warn_aft
     domain = state.manifest.domain
     started = time.monotonic()
     warn = gateway.loop.call_later(
-        warn_after, lambda: _LOGGER.warning("Setup of %s is taking over %.0f s", domain, warn_after)
+        warn_after, lambda: _LOGGER.warning("Setup of %s is taking over %g s", domain, warn_after)
     )
     try:
         async with asyncio.timeout(timeout):
             await await_me_maybe(gateway.call_hook(domain, "roost_setup", gateway=gateway, config=state.config))
     except TimeoutError:
-        state.status, state.reason = "failed", f"setup did not finish within {timeout:.0f} s"
+        state.status, state.reason = "failed", f"setup did not finish within {timeout:g} s"
     except Exception as err:
         state.status, state.reason = "failed", f"setup raised {type(err).__name__}: {err}"
         _LOGGER.exception("Setup of integration %s failed", domain)

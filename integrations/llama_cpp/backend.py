@@ -1,4 +1,13 @@
-"""The llama_cpp model backend: a GGUF file served by one LlamaWorker, streamed to the core."""
+"""The llama_cpp model backend: a GGUF file served by one LlamaWorker, streamed to the core.
+
+Prompt prefix reuse: llama-cpp-python 0.3.x keeps the KV cache of the previous call on a
+Llama object and evaluates only the tokens after the longest common prefix of the new prompt.
+Since every call of a model runs on one object, in order, a chat's follow-up only evaluates
+what is new (measured: first token 0.05 s instead of 1.9 s for a 550-token system prompt plus
+history), and chats with the same system prompt share that part. LlamaRAMCache is not used:
+it saves the whole state after every call (0.25 s and 12.7 MB at n_ctx 2048), which costs
+more than it saves unless many chats interleave.
+"""
 
 from __future__ import annotations
 

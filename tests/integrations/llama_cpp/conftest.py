@@ -31,7 +31,9 @@ async def make_backend(
     made: list[LlamaCppBackend] = []
 
     def make(**overrides: Any) -> LlamaCppBackend:
-        cfg = {"name": "local", "path": str(model_path), "n_threads": 2, **overrides}
+        # one thread: the test machines are shared, and two OpenMP threads on busy cores can
+        # be many times slower than one
+        cfg = {"name": "local", "path": str(model_path), "n_threads": 1, **overrides}
         backend = LlamaCppBackend(MODEL_SCHEMA(cfg), tmp_path)
         made.append(backend)
         return backend
