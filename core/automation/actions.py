@@ -13,7 +13,7 @@ from core.automation.context import RunContext
 from core.automation.registry import ActionType, Compiler
 from core.automation.script import BaseStep
 from core.automation.templates import Template, compile_value, render_value
-from core.errors import RoostError
+from core.errors import PermanentError
 
 COMMON = {
     vol.Optional("alias"): str,
@@ -26,7 +26,7 @@ _UNIT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$")
 _UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, None: 1}
 
 
-class ActionError(RoostError):
+class ActionError(PermanentError):
     """An action could not do what it was asked (unknown channel, unknown call, ...)."""
 
 

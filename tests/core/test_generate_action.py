@@ -1,0 +1,207 @@
+"""The generate action: sanitize before the model, restore after, history, knowledge, streaming."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from core.message import Message
+from core.model import ModelRequest
+from tests.helpers.channels import RECORDING_CHANNEL, RecordingChannel
+
+
+class EchoModel:
+    """A model that answers with a fixed prefix and the last user turn, in small chunks."""
+
+    def __init__(self, name: str = "echo") -> None:
+        self.name = name
+        self.requests: list[ModelRequest] = []
+
+    async def stream(self, request: ModelRequest) -> AsyncIterator[str]:
+        self.requests.append(request)
+        answer = "You said: " + request.messages[-1].content
+        for i in range(0, len(answer), 3):
+            await asyncio.sleep(0)
+            yield answer[i:i + 3]
+
+    async def close(self) -> None:
+        return None
+
+
+class SplitRestorer:
+    """Restores «S1» even when it arrives split across chunks."""
+
+    def __init__(self, mapping: dict[str, str]) -> None:
+        self.mapping = mapping
+        self.held = ""
+
+    def feed(self, chunk: str) -> str:
+        text = self.held + chunk
+        start = text.rfind("[")
+        if start != -1 and "]" not in text[start:]:
+            self.held, text = text[start:], text[:start]
+        else:
+            self.held = ""
+        for token, value in self.mapping.items():
+            text = text.replace(token, value)
+        return text
+
+    def flush(self) -> str:
+        out, self.held = self.held, ""
+        return out
+
+
+class SecretSanitizer:
+    """Replaces the word 'hunter2' with [S1] per scope; restores it in answers."""
+
+    name = "secret"
+
+    def __init__(self) -> None:
+        self.scopes: dict[str, dict[str, str]] = {}
+
+    async def sanitize(self, text: str, scope: str) -> str:
+        if "hunter2" in text:
+            self.scopes.setdefault(scope, {})["[S1]"] = "hunter2"
+        return text.replace("hunter2", "[S1]")
+
+    async def restorer(self, scope: str) -> SplitRestorer:
+        return SplitRestorer(dict(self.scopes.get(scope, {})))
+
+    def scrub(self, text: str) -> str:
+        return text.replace("hunter2", "[S]")
+
+
+class StreamingChannel(RecordingChannel):
+    """A recording channel that shows answers while they are written."""
+
+    def __init__(self, platform: str) -> None:
+        super().__init__(platform)
+        self.chunks: list[str] = []
+
+    async def send_stream(self, chat_id: str, chunks: AsyncIterator[str], *, reply_to: str | None = None,
+                          idempotency_key: str = "") -> str:
+        async for chunk in chunks:
+            self.chunks.append(chunk)
+        return await self.send(chat_id, "".join(self.chunks), reply_to=reply_to, idempotency_key=idempotency_key)
+
+
+CONFIG = """
+roost: {stop_timeout: 2}
+store: {synchronous: NORMAL}
+rec: {platform: test}
+automations:
+  - id: ask
+    triggers: [{trigger: message, platform: [test, live]}]
+    actions:
+      - generate:
+          model: echo
+          system: "Be brief."
+          history: 4
+          knowledge: true
+        response_variable: answer
+"""
+
+
+@pytest.fixture
+async def gateway(make_config, make_gateway, tmp_path: Path):
+    config_dir = make_config(CONFIG, files={"integrations/rec/__init__.py": RECORDING_CHANNEL,
+                                            "integrations/rec/manifest.json":
+                                            '{"domain": "rec", "name": "Recorder", "version": "1.0.0", "kind": "channel"}'})
+    gw = await make_gateway(config_dir, start=False)
+    gw.register_model(EchoModel())
+    gw.register_sanitizer(SecretSanitizer())
+    await gw.start()
+    return gw
+
+
+async def _ask(gw, text: str, platform: str = "test", chat: str = "c1") -> None:
+    await gw.ingest(Message.create(platform, chat, "u1", text))
+
+
+async def _last_trace(gw, automation: str = "ask"):
+    for _ in range(200):
+        traces = gw.engine.traces.recent(1, automation)
+        if traces and traces[0].status != "running":
+            return traces[0]
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"no finished trace of {automation}")
+
+
+async def test_model_sees_sanitized_prompt_and_user_sees_original(gateway) -> None:
+    channel = gateway.data["rec"]
+    await _ask(gateway, "my password is hunter2")
+    sent = await channel.wait_for(1, timeout=5)
+    model = gateway.models["echo"]
+    prompt = model.requests[0].messages[-1].content
+    assert "hunter2" not in prompt and "[S1]" in prompt
+    assert all("hunter2" not in turn.content for turn in model.requests[0].messages)
+    assert sent[0] == ("c1", "You said: my password is hunter2")
+
+
+async def test_history_of_the_chat_is_included_and_stored_sanitized(gateway) -> None:
+    channel = gateway.data["rec"]
+    await _ask(gateway, "first hunter2")
+    await channel.wait_for(1, timeout=5)
+    await _ask(gateway, "second")
+    await channel.wait_for(2, timeout=5)
+    second = gateway.models["echo"].requests[1].messages
+    roles = [t.role for t in second]
+    assert roles == ["system", "user", "assistant", "user"]
+    assert second[1].content == "first [S1]"
+    assert second[2].content == "You said: first [S1]"
+    stored = await gateway.store.history.recent("test:c1", 10)
+    assert all("hunter2" not in content for _role, content in stored)
+    # Another chat has its own, empty history.
+    await _ask(gateway, "other chat", chat="c2")
+    await channel.wait_for(3, timeout=5)
+    assert [t.role for t in gateway.models["echo"].requests[2].messages] == ["system", "user"]
+
+
+async def test_knowledge_passages_go_into_the_system_prompt(gateway) -> None:
+    class Notes:
+        def __init__(self) -> None:
+            self.queries: list[str] = []
+
+        async def context(self, message: str, query: str | None, top_k: int | None) -> str:
+            self.queries.append(query or "")
+            return "[rules.md]\nWe open at 7."
+
+    notes = Notes()
+    gateway.register_knowledge(notes)
+    await _ask(gateway, "when do you open?")
+    await gateway.data["rec"].wait_for(1, timeout=5)
+    system = gateway.models["echo"].requests[0].messages[0]
+    assert system.role == "system" and "We open at 7." in system.content and "Be brief." in system.content
+    assert notes.queries == ["when do you open?"]
+
+
+async def test_streaming_channel_gets_chunks_and_the_reply_is_recorded_once(gateway) -> None:
+    live = StreamingChannel("live")
+    gateway.register_channel(live)
+    await _ask(gateway, "stream hunter2 please", platform="live")
+    await live.wait_for(1, timeout=5)
+    assert len(live.chunks) > 3
+    assert "".join(live.chunks) == "You said: stream hunter2 please"
+    trace = await _last_trace(gateway)
+    key = f"{trace.run_id}:actions.0"
+    entry = await gateway.store.outbox.find(key)
+    assert entry is not None and entry.state == "delivered"
+    assert await gateway.already_sent(key)
+
+
+async def test_unknown_model_fails_the_run_with_a_clear_error(make_config, make_gateway) -> None:
+    config_dir = make_config(CONFIG.replace("model: echo", "model: missing").replace(
+        "roost: {stop_timeout: 2}", "roost: {stop_timeout: 2}\nscheduler: {max_attempts: 1}"),
+        files={"integrations/rec/__init__.py": RECORDING_CHANNEL,
+               "integrations/rec/manifest.json": '{"domain": "rec", "name": "Recorder", "version": "1.0.0", "kind": "channel"}'})
+    gw = await make_gateway(config_dir, start=False)
+    gw.register_model(EchoModel())
+    await gw.start()
+    await _ask(gw, "hello")
+    trace = await _last_trace(gw)
+    assert trace.status == "failed"
+    assert "no model named 'missing'" in (trace.error or "")
+    assert "echo" in (trace.error or "")
