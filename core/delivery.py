@@ -1,8 +1,21 @@
-"""Outbox delivery: one worker per channel sends pending entries in order, holds while offline."""
+"""Outbox delivery: one worker per channel sends pending entries in order, holds while offline.
+
+The worker is the only sender of its platform and reads the next batch only after every
+write of the previous one was committed, so entries in flight need no "sending" mark: an
+entry the worker did not try (its chat is blocked by an earlier failure, or the channel went
+offline mid-batch) simply stays pending with its attempt count untouched, and after a crash
+whatever was not recorded as delivered is pending and is sent again with the same
+idempotency key (a platform that honours it drops the copy).
+
+An entry of higher priority than the one about to be sent (an emergency alert) does not wait
+for the batch in hand: the worker stops the batch there, the entries it did not try stay
+pending, and the next batch, read highest priority first, starts with the new entry.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import heapq
 import logging
 import time
 from collections.abc import Callable
@@ -34,6 +47,8 @@ class DeliveryWorker:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._inflight = 0
+        self._retries: list[float] = []  # due times of entries this worker deferred (a heap)
+        self._arrived: int | None = None  # highest priority added since the batch was read
         self.max_attempts = max_attempts
 
     @property
@@ -41,8 +56,10 @@ class DeliveryWorker:
         """True while entries are being sent."""
         return self._inflight > 0
 
-    def wake(self) -> None:
-        """Look at the outbox now (an entry was added or the channel came back)."""
+    def wake(self, priority: int | None = None) -> None:
+        """Look at the outbox now (an entry of this priority was added, or the channel came back)."""
+        if priority is not None and (self._arrived is None or priority > self._arrived):
+            self._arrived = priority
         self._wake.set()
 
     def start(self) -> None:
@@ -61,29 +78,51 @@ class DeliveryWorker:
     async def _loop(self) -> None:
         while True:
             self._wake.clear()
+            self._arrived = None  # the batch read next sees every entry added before this line
             if not self._online():
                 await self._wake.wait()  # held: channel_online wakes us, no busy retrying
                 continue
-            batch = await self.store.outbox.next_batch(self.platform, time.time(), BATCH)
-            if not batch:
-                try:
-                    async with asyncio.timeout(1.0):
-                        await self._wake.wait()
-                except TimeoutError:
-                    pass
+            try:
+                batch = await self.store.outbox.next_batch(self.platform, time.time(), BATCH)
+                if batch:
+                    await self._deliver(batch)
+                    continue
+            except Exception:  # a store hiccup must not end delivery for good
+                _LOGGER.exception("Delivering the %s outbox failed; trying again in a second", self.platform)
+                await asyncio.sleep(1.0)
                 continue
-            await self._deliver(batch)
+            try:
+                async with asyncio.timeout(self._idle_wait()):
+                    await self._wake.wait()
+            except TimeoutError:
+                pass
+
+    def _idle_wait(self) -> float:
+        """Sleep until the earliest retry this worker deferred, at most a second."""
+        now = time.time()
+        retries = self._retries
+        if retries and retries[0] <= now:
+            while retries and retries[0] <= now:
+                heapq.heappop(retries)
+            return 0.0
+        return min(1.0, self._retries[0] - now) if self._retries else 1.0
+
+    def _defer(self, entry: OutboxEntry, delay: float, error: str) -> asyncio.Future[Any]:
+        due = time.time() + delay
+        heapq.heappush(self._retries, due)
+        return asyncio.ensure_future(self.store.outbox.defer(entry.id, due, error))
 
     async def _deliver(self, batch: list[OutboxEntry]) -> None:
-        await self.store.outbox.mark_sending([e.id for e in batch])
         delivered: list[asyncio.Future[Any]] = []
         blocked: set[str] = set()
         self._inflight = len(batch)
         try:
             for index, entry in enumerate(batch):
+                self._inflight = len(batch) - index
+                if self._arrived is not None and self._arrived > entry.priority:
+                    break  # something more urgent arrived: the rest stays pending, untried
                 if entry.chat_id in blocked or not self._online():
-                    delivered.append(asyncio.ensure_future(self.store.outbox.defer(entry.id, time.time())))
-                    continue
+                    continue  # not tried: stays pending, no attempt counted
                 await self._pace()
                 try:
                     platform_id = await self.channel.send(
@@ -96,8 +135,7 @@ class DeliveryWorker:
                         continue
                     blocked.add(entry.chat_id)  # never overtake within a chat
                     delay = self.policy.delay(entry.attempts + 1, err.retry_after)
-                    delivered.append(asyncio.ensure_future(self.store.outbox.defer(
-                        entry.id, time.time() + delay, self.scrub(str(err)))))
+                    delivered.append(self._defer(entry, delay, self.scrub(str(err))))
                     _LOGGER.warning("Sending to %s chat %s failed (%s); retrying in %.1f s",
                                     self.platform, entry.chat_id, self.scrub(str(err)), delay)
                 except PermanentError as err:
@@ -108,17 +146,14 @@ class DeliveryWorker:
                 except Exception as err:
                     blocked.add(entry.chat_id)
                     delay = self.policy.delay(entry.attempts + 1)
-                    delivered.append(asyncio.ensure_future(self.store.outbox.defer(
-                        entry.id, time.time() + delay, self.scrub(f"{type(err).__name__}: {err}"))))
+                    delivered.append(self._defer(entry, delay, self.scrub(f"{type(err).__name__}: {err}")))
                     _LOGGER.exception("Channel %s raised while sending", self.platform)
                 else:
                     delivered.append(asyncio.ensure_future(self.store.outbox.mark_delivered(entry.id, platform_id)))
                     if self.on_sent is not None:
                         self.on_sent(entry, platform_id)
-                self._inflight = len(batch) - index - 1
         except asyncio.CancelledError:
-            for entry in batch:  # what was not confirmed goes back to pending
-                delivered.append(asyncio.ensure_future(self.store.outbox.defer(entry.id, time.time())))
+            # What was not confirmed is still pending; let the confirmations already made land.
             await asyncio.shield(asyncio.gather(*delivered, return_exceptions=True))
             raise
         finally:

@@ -17,7 +17,7 @@ from core.delivery import DeliveryWorker
 from core.errors import PermanentError
 from core.message import Message
 from core.runs import RUN_TASK, decode_run, encode_run, jsonable
-from core.scheduler import SCHEDULER_SCHEMA, RetryPolicy, Scheduler
+from core.scheduler import Scheduler
 from core.store import Store
 from core.store.tasks import Task
 
@@ -35,6 +35,20 @@ STORE_SCHEMA = vol.Schema(vol.Any(None, {
     vol.Optional("traces_per_automation", default=100): vol.All(int, vol.Range(min=1)),
     vol.Optional("delivery_max_attempts", default=20): vol.All(int, vol.Range(min=1)),
 }))
+
+
+RUN_CACHE_SIZE = 10_000
+"""Run requests kept in memory for their first attempt (beyond that, payloads are decoded)."""
+TRACE_FLUSH_SECONDS = 0.25
+
+
+def _run_key(inbox_id: int, automation_id: str, trigger_index: int) -> str:
+    """The idempotency key of the run a stored message started (the same on redispatch)."""
+    return f"msg:{inbox_id}:{automation_id}:{trigger_index}"
+
+
+def _request_key(inbox_id: int, request: RunRequest) -> str:
+    return _run_key(inbox_id, request.automation.id, request.trigger.get("idx", 0))
 
 
 def open_cipher(config_dir: Path, encryption: bool) -> Any:
@@ -56,6 +70,11 @@ class Durability:
         self.scheduler: Scheduler | None = None
         self.workers: dict[str, DeliveryWorker] = {}
         self._pending_writes: set[asyncio.Task[Any]] = set()
+        self._done: list[int] = []
+        self._ready = asyncio.Event()  # set once interrupted ingests are dispatched again
+        self._runs: dict[int, RunRequest] = {}
+        self._traces: list[Any] = []
+        self._trace_flush: asyncio.TimerHandle | None = None
 
     @property
     def path(self) -> Path:
@@ -84,8 +103,22 @@ class Durability:
             self.workers[platform] = worker
             worker.start()
         await self.scheduler.start()
-        await self._redispatch()
+        # Messages stored before the last stop but never turned into tasks are dispatched once
+        # the automations are attached (gateway_started); ingest waits for that, so a chat's
+        # older message is always queued before its newer ones.
+        self.gateway.bus.listen_once("gateway_started", self._on_started)
         self.gateway.create_background_task(self._prune_loop(), "trace pruning")
+
+    def _on_started(self, _event: Any) -> None:
+        self.gateway.create_background_task(self._resume(), "redispatch")
+
+    async def _resume(self) -> None:
+        try:
+            await self._redispatch()
+        except Exception:
+            _LOGGER.exception("Dispatching messages stored before the last stop failed")
+        finally:
+            self._ready.set()
 
     def _keep(self, coro: Any) -> None:
         """Run a write in the background; close() waits for it (stop does not cancel it)."""
@@ -94,9 +127,16 @@ class Durability:
         task.add_done_callback(self._pending_writes.discard)
 
     async def _redispatch(self) -> None:
-        """Messages stored but not yet turned into tasks when Roost stopped are dispatched now."""
+        """Queue the runs of stored messages not marked done: those whose task was never written.
+
+        A message's runs have keys msg:<inbox id>:<automation>:<trigger>; runs already queued
+        before the stop are left alone (not triggered again, so not counted twice by the
+        automation's mode).
+        """
         assert self.store is not None
+        engine = self.gateway.engine
         entries = await self.store.inbox.pending()
+        queued = 0
         for entry in entries:
             extra = orjson.loads(entry.raw) if entry.raw else {}
             message = Message(
@@ -105,13 +145,28 @@ class Durability:
                 mentions_bot=extra.get("mentions_bot", False), command=extra.get("command"),
                 args=tuple(extra.get("args") or ()), raw=extra.get("raw"),
             )
-            await self._dispatch(entry.id, message)
-        if entries:
-            _LOGGER.info("Dispatched %d messages that arrived before the last stop", len(entries))
+            prefix = f"msg:{entry.id}:"
+            existing = {row[0] for row in await self.store.db.fetchall(
+                "SELECT idempotency_key FROM tasks WHERE idempotency_key >= ? AND idempotency_key < ?",
+                (prefix, prefix[:-1] + ";"),
+            )}
+            for trigger, variables in engine.message_index.match(message):
+                key = _run_key(entry.id, trigger.automation.id, variables.get("idx", 0))
+                if key in existing:
+                    continue
+                request = engine.trigger(trigger.automation, variables, message, dispatch=False)
+                if request is not None:
+                    await self.enqueue_run(request, key)
+                    queued += 1
+            self._mark_done(entry.id)
+        if queued:
+            _LOGGER.info("Queued %d runs of messages that arrived before the last stop", queued)
 
     async def ingest(self, message: Message) -> bool:
         """Store the message durably, then queue the runs it triggers; False for a redelivery."""
         assert self.store is not None
+        if not self._ready.is_set():
+            await self._ready.wait()
         extra = orjson.dumps({
             "reply_to": message.reply_to, "mentions_bot": message.mentions_bot,
             "command": message.command, "args": list(message.args), "raw": jsonable(message.raw),
@@ -127,42 +182,73 @@ class Durability:
     async def _dispatch(self, inbox_id: int, message: Message) -> None:
         assert self.store is not None
         requests = self.gateway.engine.handle_message(message, dispatch=False)
-        if requests:
-            await asyncio.gather(*(self.enqueue_run(r, f"msg:{inbox_id}:{r.automation.id}:{r.trigger.get('idx', 0)}")
+        # The message was just stored, so its run keys are new: the first run may use the request.
+        if len(requests) == 1:
+            await self.enqueue_run(requests[0], _request_key(inbox_id, requests[0]), remember=True)
+        elif requests:
+            await asyncio.gather(*(self.enqueue_run(r, _request_key(inbox_id, r), remember=True)
                                    for r in requests))
-        await self.store.inbox.mark(inbox_id, "done")
+        self._mark_done(inbox_id)
+
+    def _mark_done(self, inbox_id: int) -> None:
+        """Mark a dispatched message done, in one background write per loop turn.
+
+        The runs are durable tasks already; a mark lost in a crash only means the message is
+        dispatched again on the next start, where the runs' idempotency keys find the tasks.
+        """
+        if not self._done:
+            asyncio.get_running_loop().call_soon(self._flush_done)
+        self._done.append(inbox_id)
+
+    def _flush_done(self) -> None:
+        ids, self._done = self._done, []
+        if ids and self.store is not None:
+            self._keep(self.store.inbox.mark_many(ids, "done"))
 
     def dispatch_later(self, request: RunRequest) -> None:
         """Queue a run from a synchronous trigger (event, schedule, startup)."""
-        self._keep(self.enqueue_run(request, None))
+        self._keep(self.enqueue_run(request, None, remember=True))
 
-    async def enqueue_run(self, request: RunRequest, idempotency_key: str | None) -> int:
-        """Queue an automation run as a durable task with the automation's priority."""
+    async def enqueue_run(self, request: RunRequest, idempotency_key: str | None, *,
+                          remember: bool = False) -> int:
+        """Queue an automation run as a durable task with the automation's priority.
+
+        remember: the task is certainly new (its key was never used), so its first run may
+        take the request from memory instead of decoding the stored payload.
+        """
         assert self.scheduler is not None
         automation = request.automation
         chat = request.chat_key
         # queued mode keeps order per automation and chat; the other modes decide at run time.
         chat_key = f"{automation.id}|{chat}" if automation.mode == "queued" else f"{automation.id}|{chat}|{request.run_id}"
-        return await self.scheduler.enqueue(
+        task_id = await self.scheduler.enqueue(
             RUN_TASK, encode_run(request), priority=automation.priority, chat_key=chat_key,
             lane=automation.lane, idempotency_key=idempotency_key,
         )
+        if remember and len(self._runs) < RUN_CACHE_SIZE:
+            self._runs[task_id] = request
+        return task_id
 
     async def _run_task(self, task: Task) -> None:
-        request = decode_run(task.payload, self.gateway.engine)
+        # The first attempt in this process runs the request it was queued with; a retry, or a
+        # task from before a restart, is rebuilt from its durable payload.
+        request = self._runs.pop(task.id, None)
+        if request is None or task.attempts != 1:
+            request = decode_run(task.payload, self.gateway.engine)
         if request is None:
             raise PermanentError("the automation of this run no longer exists")
         await self.gateway.engine.execute(request)
         if request.error is not None:
             raise request.error
 
-    async def send(self, platform: str, chat_id: str, text: str, idempotency_key: str) -> str:
-        """Put a reply in the outbox (durably) and wake the channel's delivery."""
+    async def send(self, platform: str, chat_id: str, text: str, idempotency_key: str,
+                   priority: int = 0) -> str:
+        """Put a reply in the outbox (durably) and wake the channel's delivery (higher priority first)."""
         assert self.store is not None
-        entry_id = await self.store.outbox.add(platform, chat_id, text, idempotency_key)
+        entry_id = await self.store.outbox.add(platform, chat_id, text, idempotency_key, priority=priority)
         worker = self.workers.get(platform)
         if worker is not None:
-            worker.wake()
+            worker.wake(priority)
         return f"outbox:{entry_id}"
 
     async def record_delivered(self, platform: str, chat_id: str, text: str, idempotency_key: str,
@@ -187,17 +273,42 @@ class Durability:
             worker.wake()
 
     def keep_trace(self, trace: Any) -> None:
-        """Store a finished trace in the background (sanitized by the trace's scrub)."""
+        """Store a finished trace soon, in the background (sanitized by the trace's scrub).
+
+        Traces are gathered for a moment and only the newest traces_per_automation of each
+        automation are written: older ones would fall to the retention anyway.
+        """
         if self.store is None:
             return
-        data = trace.as_dict()
-        self._keep(self.store.traces.add(trace.automation_id, trace.run_id, trace.started,
-                                         trace.finished, trace.status, data))
+        self._traces.append(trace)
+        if self._trace_flush is None:
+            self._trace_flush = self.gateway.loop.call_later(TRACE_FLUSH_SECONDS, self._flush_traces)
+
+    def _flush_traces(self) -> None:
+        if self._trace_flush is not None:
+            self._trace_flush.cancel()
+            self._trace_flush = None
+        traces, self._traces = self._traces, []
+        if self.store is None:
+            return
+        keep = self.config["traces_per_automation"]
+        kept: dict[str, int] = {}
+        for trace in reversed(traces):  # newest first
+            count = kept.get(trace.automation_id, 0)
+            if count >= keep:
+                continue
+            kept[trace.automation_id] = count + 1
+            self._keep(self.store.traces.add(trace.automation_id, trace.run_id, trace.started,
+                                             trace.finished, trace.status, trace.as_dict()))
 
     async def idle(self) -> bool:
         """True when nothing is queued, running or waiting to be sent to an online channel."""
         assert self.store is not None and self.scheduler is not None
-        if self.scheduler.busy or any(w.busy for w in self.workers.values()):
+        if self._traces or self._done:
+            self._flush_traces()
+            self._flush_done()
+            return False
+        if self._pending_writes or self.scheduler.busy or any(w.busy for w in self.workers.values()):
             return False
         counts = await self.store.tasks.counts()
         if counts.get("queued", 0) or counts.get("leased", 0):
@@ -227,6 +338,9 @@ class Durability:
 
     async def close(self) -> None:
         """Wait for background writes and close the database."""
+        self._flush_traces()
+        self._flush_done()
+        self._runs.clear()
         if self._pending_writes:
             await asyncio.gather(*self._pending_writes, return_exceptions=True)
         if self.store is not None:

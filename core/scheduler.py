@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import heapq
 import logging
 import random
 import time
@@ -12,7 +13,7 @@ from typing import Any
 
 import voluptuous as vol
 
-from core.errors import PermanentError, TransientError
+from core.errors import ConfigError, PermanentError, TransientError
 from core.store.tasks import Task
 
 _LOGGER = logging.getLogger(__name__)
@@ -58,6 +59,8 @@ class Scheduler:
         self.handlers: dict[str, Handler] = {}
         self.scrub = scrub
         self._running: dict[int, asyncio.Task[None]] = {}
+        self._active = 0  # handlers running now (a finished one's bookkeeping write no longer counts)
+        self._retries: list[float] = []  # due times of retries this scheduler set (a heap)
         self._wake = asyncio.Event()
         self._loop_task: asyncio.Task[None] | None = None
         self._accepting = True
@@ -72,7 +75,7 @@ class Scheduler:
 
     @property
     def busy(self) -> bool:
-        """True while tasks are running."""
+        """True while tasks are running or their outcome is being recorded."""
         return bool(self._running)
 
     async def start(self) -> None:
@@ -96,7 +99,8 @@ class Scheduler:
 
     async def _lease_loop(self) -> None:
         while self._accepting:
-            free = self.workers - len(self._running)
+            self._wake.clear()  # before leasing: a task queued meanwhile sets it again
+            free = self.workers - self._active
             tasks: list[Task] = []
             if free > 0:
                 try:
@@ -108,46 +112,69 @@ class Scheduler:
                     await asyncio.sleep(1.0)
                     continue
             for task in tasks:
+                self._active += 1
                 runner = asyncio.get_running_loop().create_task(self._run(task), name=f"task {task.id}")
                 self._running[task.id] = runner
                 runner.add_done_callback(lambda _t, tid=task.id: self._finished(tid))
-            if tasks and len(self._running) < self.workers:
+            if tasks and self._active < self.workers:
                 continue
-            self._wake.clear()
             try:
-                async with asyncio.timeout(await self._idle_wait()):
+                async with asyncio.timeout(self._idle_wait()):
                     await self._wake.wait()
             except TimeoutError:
                 pass
 
-    async def _idle_wait(self) -> float:
-        due = await self.store.tasks.next_due() if hasattr(self.store.tasks, "next_due") else None
-        if due is None:
-            return 1.0
-        return min(1.0, max(0.0, due - time.time()))
+    def _idle_wait(self) -> float:
+        """Seconds to sleep when nothing is leasable: until the next retry this scheduler set, at most 1 s.
+
+        Tasks queued from elsewhere wake the loop through enqueue(); a dead letter put back by
+        `roost queue retry` in another process is found by the once-a-second look.
+        """
+        now = time.time()
+        retries = self._retries
+        if retries and retries[0] <= now:
+            while retries and retries[0] <= now:
+                heapq.heappop(retries)
+            return 0.0  # one became due: look now
+        return min(1.0, retries[0] - now) if retries else 1.0
 
     def _finished(self, task_id: int) -> None:
         self._running.pop(task_id, None)
         self._wake.set()
 
+    def _release(self) -> None:
+        """The handler is done: its worker slot is free while its outcome is written.
+
+        The next lease is submitted to the store's single writer after this task's
+        complete/retry/bury, so it already sees the chat's next task promoted.
+        """
+        self._active -= 1
+        self._wake.set()
+
     async def _run(self, task: Task) -> None:
         handler = self.handlers.get(task.kind)
         if handler is None:
+            self._release()
             await self.store.tasks.bury(task.id, f"no handler for task kind '{task.kind}'")
             return
         try:
             await handler(task)
         except asyncio.CancelledError:
+            self._release()
             # Stopping: give the task back so it runs again on the next start.
             await asyncio.shield(self.store.tasks.retry(task.id, time.time(), "interrupted by shutdown"))
             raise
-        except PermanentError as err:
+        except (PermanentError, ConfigError) as err:  # retrying cannot fix a wrong request or setup
+            self._release()
             await self._bury(task, f"permanent error: {err}")
         except TransientError as err:
+            self._release()
             await self._retry(task, err, err.retry_after)
         except Exception as err:
+            self._release()
             await self._retry(task, err, None)
         else:
+            self._release()
             await self.store.tasks.complete(task.id)
 
     async def _retry(self, task: Task, err: Exception, retry_after: float | None) -> None:
@@ -159,7 +186,9 @@ class Scheduler:
         delay = self.policy.delay(attempts, retry_after)
         _LOGGER.warning("Task %d (%s) failed, attempt %d; retrying in %.1f s: %s",
                         task.id, task.kind, attempts, delay, reason)
-        await self.store.tasks.retry(task.id, time.time() + delay, reason)
+        due = time.time() + delay
+        await self.store.tasks.retry(task.id, due, reason)
+        heapq.heappush(self._retries, due)
 
     async def _bury(self, task: Task, reason: str) -> None:
         reason = self.scrub(reason)

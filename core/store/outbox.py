@@ -7,6 +7,11 @@ entries that are due, stopping at a chat's first entry that is not due or still 
 so a chat's messages go out in the order they were written and none is sent twice once
 delivered. One delivery worker per platform is expected to call ``next_batch`` then
 ``mark_sending``.
+
+Each entry has a priority (0 unless given; an emergency alert uses a high one). Entries of
+higher priority go first, across chats and within a chat; entries of the same priority keep
+the order they were written in, per chat, and a chat blocked at a higher-priority entry (not
+yet due, or being sent) stays blocked for its lower-priority ones.
 """
 
 from __future__ import annotations
@@ -27,11 +32,11 @@ STATES = ("pending", "sending", "delivered", "dead")
 
 _COLUMNS = (
     "id, platform, chat_id, body, is_text, idempotency_key, task_id, state, attempts,"
-    " next_attempt_at, created_at, delivered_at, platform_msg_id, last_error"
+    " next_attempt_at, created_at, delivered_at, platform_msg_id, last_error, priority"
 )
 _INSERT = (
     "INSERT INTO outbox(id, platform, chat_id, body, is_text, idempotency_key, task_id, state,"
-    " next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)"
+    " next_attempt_at, created_at, priority) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)"
     " ON CONFLICT (idempotency_key) DO NOTHING"
 )
 _OPEN = "state IN ('pending', 'sending')"
@@ -54,6 +59,7 @@ class OutboxEntry:
     delivered_at: float | None
     platform_msg_id: str | None
     last_error: str | None
+    priority: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +71,7 @@ class OutboxDraft:
     body: bytes | str
     idempotency_key: str
     task_id: int | None = None
+    priority: int = 0
 
 
 @single_statement
@@ -169,9 +176,14 @@ class Outbox:
         body: bytes | str,
         idempotency_key: str,
         task_id: int | None = None,
+        *,
+        priority: int = 0,
     ) -> int:
-        """Store an outbound message durably; a known idempotency key returns the existing id."""
-        params = await self._params(platform, chat_id, body, idempotency_key, task_id)
+        """Store an outbound message durably; a known idempotency key returns the existing id.
+
+        priority: higher goes out first (see the module docstring); 0 for ordinary replies.
+        """
+        params = await self._params(platform, chat_id, body, idempotency_key, task_id, priority)
         return await self._db.write(_add, params, idempotency_key)
 
     async def add_batch(
@@ -184,7 +196,8 @@ class Outbox:
         """
         rows = [
             (
-                await self._params(d.platform, d.chat_id, d.body, d.idempotency_key, d.task_id),
+                await self._params(d.platform, d.chat_id, d.body, d.idempotency_key, d.task_id,
+                                   d.priority),
                 d.idempotency_key,
             )
             for d in drafts
@@ -192,7 +205,8 @@ class Outbox:
         return await self._db.write(_add_batch, rows, complete_task, time.time())
 
     async def _params(
-        self, platform: str, chat_id: str, body: bytes | str, key: str, task_id: int | None
+        self, platform: str, chat_id: str, body: bytes | str, key: str, task_id: int | None,
+        priority: int = 0,
     ) -> tuple[Any, ...]:
         now = time.time()
         entry_id = await self._db.new_id("outbox")
@@ -208,24 +222,65 @@ class Outbox:
             task_id,
             now,
             now,
+            int(priority),
         )
 
     async def next_batch(self, platform: str, now: float, limit: int) -> list[OutboxEntry]:
-        """Due pending entries of platform, oldest first, never overtaking within a chat.
+        """Due pending entries of platform, highest priority first, then oldest first.
 
-        A chat stops at its first entry that is being sent or not yet due. An entry whose
-        body fails to decrypt is reported, buried with the error as reason, and left out.
+        Within one priority a chat never overtakes itself; a chat stops at its first entry
+        that is being sent or not yet due, for that priority and every lower one. An entry
+        whose body fails to decrypt is reported, buried with the error as reason, and left out.
         """
         if limit <= 0:
             return []
         blocked: set[str] = set()
         chosen: list[int] = []
+        level = await self._next_priority(platform, None)
+        while level is not None and len(chosen) < limit:
+            await self._scan_level(platform, level, now, limit, blocked, chosen)
+            if len(chosen) < limit:
+                level = await self._next_priority(platform, level)
+        if not chosen:
+            return []
+        marks = ",".join("?" * len(chosen))
+        rows = await self._db.fetchall(
+            f"SELECT {_COLUMNS} FROM outbox WHERE id IN ({marks})", chosen
+        )
+        position = {entry_id: index for index, entry_id in enumerate(chosen)}
+        rows.sort(key=lambda row: position[row[0]])
+        out: list[OutboxEntry] = []
+        for row in rows:
+            try:
+                out.append(self._entry(row))
+            except RowDecryptError as exc:
+                self._db.report_row_error(exc)
+                await self.bury(row[0], str(exc))
+        return out
+
+    async def _next_priority(self, platform: str, below: int | None) -> int | None:
+        """The highest priority of an open entry of platform (below a level, if given)."""
+        if below is None:
+            row = await self._db.fetchone(
+                f"SELECT MAX(priority) FROM outbox WHERE platform = ? AND {_OPEN}", (platform,)
+            )
+        else:
+            row = await self._db.fetchone(
+                f"SELECT MAX(priority) FROM outbox WHERE platform = ? AND {_OPEN} AND priority < ?",
+                (platform, below),
+            )
+        return None if row is None or row[0] is None else int(row[0])
+
+    async def _scan_level(
+        self, platform: str, level: int, now: float, limit: int, blocked: set[str], chosen: list[int]
+    ) -> None:
+        """Add the due entries of one priority to chosen, in order, skipping blocked chats."""
         after = 0
         while len(chosen) < limit:
             rows = await self._db.fetchall(
                 f"SELECT id, chat_id, state, next_attempt_at FROM outbox WHERE platform = ?"
-                f" AND {_OPEN} AND id > ? ORDER BY id LIMIT ?",
-                (platform, after, self._scan_page),
+                f" AND {_OPEN} AND priority = ? AND id > ? ORDER BY id LIMIT ?",
+                (platform, level, after, self._scan_page),
             )
             for entry_id, chat_id, state, due in rows:
                 if chat_id in blocked:
@@ -239,20 +294,6 @@ class Outbox:
             if len(rows) < self._scan_page:
                 break
             after = rows[-1][0]
-        if not chosen:
-            return []
-        marks = ",".join("?" * len(chosen))
-        rows = await self._db.fetchall(
-            f"SELECT {_COLUMNS} FROM outbox WHERE id IN ({marks}) ORDER BY id", chosen
-        )
-        out: list[OutboxEntry] = []
-        for row in rows:
-            try:
-                out.append(self._entry(row))
-            except RowDecryptError as exc:
-                self._db.report_row_error(exc)
-                await self.bury(row[0], str(exc))
-        return out
 
     async def mark_sending(self, ids: list[int]) -> int:
         """Mark pending entries as being sent; return how many were pending."""
@@ -348,4 +389,5 @@ class Outbox:
             row[11],
             row[12],
             sealed.open_optional_text(row[0], "last_error", row[13]),
+            row[14],
         )

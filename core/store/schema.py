@@ -149,7 +149,15 @@ _V1: tuple[str, ...] = (
     )""",
 )
 
-MIGRATIONS: tuple[Migration, ...] = (_V1,)
+# Version 2: outbox entries carry a priority (an emergency alert goes before queued replies);
+# the open-entries index is ordered by it so the delivery scan reads one priority at a time.
+_V2: tuple[str, ...] = (
+    "ALTER TABLE outbox ADD COLUMN priority INTEGER NOT NULL DEFAULT 0",
+    "DROP INDEX outbox_open",
+    "CREATE INDEX outbox_open ON outbox(platform, priority, id) WHERE state IN ('pending', 'sending')",
+)
+
+MIGRATIONS: tuple[Migration, ...] = (_V1, _V2)
 """Every migration this code knows, oldest first; the schema version is its length."""
 
 

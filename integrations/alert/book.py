@@ -1,0 +1,74 @@
+"""The alert book: recent alerts kept durably in the integration's key-value state."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from integrations.alert.config import DOMAIN
+from integrations.alert.record import Alert
+
+_LOGGER = logging.getLogger(__name__)
+INDEX_KEY = "index"
+
+
+def _key(alert_id: str) -> str:
+    return f"alert:{alert_id}"
+
+
+class AlertBook:
+    """Recent alerts in memory, each saved as one encrypted state value, oldest pruned past keep."""
+
+    def __init__(self, state: Any, keep: int) -> None:
+        self._state = state
+        self._keep = keep
+        self._alerts: dict[str, Alert] = {}  # insertion order: oldest first
+        self._lock = asyncio.Lock()
+
+    async def load(self) -> list[Alert]:
+        """Read the alerts kept by earlier runs; return them oldest first."""
+        ids = await self._state.get(DOMAIN, INDEX_KEY, [])
+        for alert_id in ids:
+            data = await self._state.get(DOMAIN, _key(alert_id))
+            if data is None:
+                _LOGGER.warning("Alert %s is listed but its record is missing; skipping it", alert_id)
+                continue
+            self._alerts[alert_id] = Alert.from_dict(data)
+        return list(self._alerts.values())
+
+    def get(self, alert_id: str) -> Alert | None:
+        """The alert with this id (any case), or None."""
+        return self._alerts.get(alert_id.upper())
+
+    def by_origin(self, origin: str) -> Alert | None:
+        """The alert a run already raised (the same origin), or None."""
+        return next((a for a in self._alerts.values() if a.origin == origin), None)
+
+    def ids(self) -> set[str]:
+        """The ids in use."""
+        return set(self._alerts)
+
+    def recent(self, limit: int) -> list[Alert]:
+        """Up to limit alerts, newest first."""
+        return list(reversed(self._alerts.values()))[:limit]
+
+    async def add(self, alert: Alert) -> list[Alert]:
+        """Keep a new alert durably; return the old ones pruned to stay within keep."""
+        async with self._lock:
+            self._alerts[alert.id] = alert
+            await self._state.set(DOMAIN, _key(alert.id), alert.as_dict())
+            pruned = []
+            while len(self._alerts) > self._keep:
+                oldest = next(iter(self._alerts))
+                pruned.append(self._alerts.pop(oldest))
+            await self._state.set(DOMAIN, INDEX_KEY, list(self._alerts))
+            for old in pruned:
+                await self._state.delete(DOMAIN, _key(old.id))
+            return pruned
+
+    async def save(self, alert: Alert) -> None:
+        """Store an alert's changed state (ignored when it was pruned meanwhile)."""
+        async with self._lock:
+            if self._alerts.get(alert.id) is alert:
+                await self._state.set(DOMAIN, _key(alert.id), alert.as_dict())
