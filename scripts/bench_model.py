@@ -186,13 +186,95 @@ async def _measure(opts: argparse.Namespace, model: Path) -> dict[str, Any]:
     return results
 
 
+class _StreamProbe:
+    """An in-process streaming channel that times the first chunk and the end of each answer."""
+
+    platform = "bench"
+    online = True
+
+    def __init__(self) -> None:
+        self.started = 0.0
+        self.first: float | None = None
+        self.parts: list[str] = []
+        self.done = asyncio.Event()
+
+    async def send(self, chat_id: str, text: str, *, reply_to: str | None = None, idempotency_key: str = "") -> str:
+        self.parts.append(text)
+        self.done.set()
+        return "bench"
+
+    async def send_stream(self, chat_id: str, chunks: Any, *, reply_to: str | None = None,
+                          idempotency_key: str = "") -> str:
+        async for chunk in chunks:
+            if self.first is None:
+                self.first = time.perf_counter() - self.started
+            self.parts.append(chunk)
+        self.done.set()
+        return "bench"
+
+
+async def _gateway_runs(opts: argparse.Namespace, model: Path) -> tuple[list[dict], str]:
+    """The same prompt through a whole gateway: ingest -> automation -> generate -> channel."""
+    import tempfile
+
+    import yaml
+
+    from core.config import load_config
+    from core.gateway import Gateway
+    from core.message import Message
+
+    config_dir = Path(tempfile.mkdtemp(prefix="roost-bench-model-"))
+    (config_dir / "configuration.yaml").write_text(yaml.safe_dump({
+        "roost": {"log_level": "warning"},
+        "llama_cpp": {"models": [{"name": "bench", "path": str(model), "n_ctx": opts.n_ctx,
+                                  "n_threads": opts.threads}]},
+        "automations": [{
+            "id": "ask", "triggers": [{"trigger": "message", "platform": "bench"}],
+            "actions": [{"generate": {"model": "bench", "system": DEFAULT_SYSTEM_PROMPT,
+                                      "max_tokens": opts.max_tokens, "temperature": 0.0}}],
+        }],
+    }))
+    gateway = Gateway(load_config(config_dir))
+    probe = _StreamProbe()
+    gateway.register_channel(probe)
+    await gateway.start()
+    backend = gateway.models["bench"]
+    await backend.load()
+    runs: list[dict] = []
+    text = ""
+    try:
+        for i in range(opts.warmup + opts.runs):
+            await backend.worker.run(lambda llm: llm.reset())
+            probe.first, probe.parts = None, []
+            probe.done.clear()
+            probe.started = time.perf_counter()
+            await gateway.ingest(Message.create("bench", "c1", "u1", opts.prompt, id=f"bench-{i}"))
+            await probe.done.wait()
+            total = time.perf_counter() - probe.started
+            text = "".join(probe.parts)
+            if i >= opts.warmup:
+                runs.append(_figures(probe.first or total, total, len(probe.parts)))
+    finally:
+        await gateway.stop()
+    return runs, text
+
+
 def run(args: Sequence[str] | argparse.Namespace | None = None) -> dict[str, Any]:
-    """Measure raw llama-cpp-python against LlamaCppBackend; return the figures."""
+    """Measure raw llama-cpp-python against LlamaCppBackend and a whole gateway; return the figures."""
     opts = _parse(args)
     model = opts.model
     if model is None:
         model = fetch_default_model(default_cache_dir(), progress=sys.stderr.isatty())
     figures = asyncio.run(_measure(opts, Path(model)))
+    gateway_runs, gateway_text = asyncio.run(_gateway_runs(opts, Path(model)))
+    through = _median(gateway_runs)
+    raw_cold = figures["cold"]["raw"]
+    figures["gateway"] = {
+        "roost": through,
+        "overhead_pct": round(100 * (through["total_s"] / raw_cold["total_s"] - 1), 2),
+        "first_token_overhead_ms": round(1000 * (through["first_token_s"] - raw_cold["first_token_s"]), 2),
+        "text": gateway_text,
+    }
     return {
         "model": Path(model).name,
         "prompt": opts.prompt,
