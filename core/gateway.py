@@ -25,8 +25,8 @@ from core.message import Message
 from core.model import ModelBackend
 from core.sandbox import CommandPolicy
 from core.sandbox.policy import SANDBOX_SCHEMA
-from core.scheduler import SCHEDULER_SCHEMA
 from core.sanitizer import Sanitizer
+from core.scheduler import SCHEDULER_SCHEMA
 from core.setup import IntegrationState, await_me_maybe, setup_all
 from core.validation import validate
 

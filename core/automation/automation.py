@@ -18,6 +18,9 @@ from core.yaml_loader import locate
 MODES = ("single", "restart", "queued", "parallel")
 DEFAULT_MODE = "queued"
 DEFAULT_MAX = 10
+# A queued run waits in the durable queue; dropping a user's message because 10 others of the
+# same chat are waiting would lose it, so queued mode allows a deep queue unless told otherwise.
+DEFAULT_QUEUED_MAX = 10_000
 
 
 def _list(value: Any) -> list[Any]:
@@ -31,7 +34,7 @@ BODY_SCHEMA = {
     vol.Optional("conditions", default=list): vol.All(_list, [vol.Any(dict, str)]),
     vol.Required("actions"): vol.All(_list, vol.Length(min=1, msg="at least one action is needed"), [dict]),
     vol.Optional("mode", default=DEFAULT_MODE): vol.In(MODES, msg=f"expected one of {', '.join(MODES)}"),
-    vol.Optional("max", default=DEFAULT_MAX): vol.All(int, vol.Range(min=1)),
+    vol.Optional("max"): vol.All(int, vol.Range(min=1)),
     vol.Optional("priority", default=0): vol.All(int, vol.Range(min=-1000, max=1000)),
     vol.Optional("variables", default=dict): dict,
     vol.Optional("description"): str,
@@ -139,7 +142,8 @@ def compile_automation(
     return Automation(
         id=head_values["id"], alias=head_values.get("alias") or head_values["id"],
         triggers=triggers, conditions=conditions, script=script, mode=merged["mode"],
-        max=merged["max"], priority=merged["priority"], variables=compile_value(dict(merged["variables"])),
+        max=merged.get("max") or (DEFAULT_QUEUED_MAX if merged["mode"] == "queued" else DEFAULT_MAX),
+        priority=merged["priority"], variables=compile_value(dict(merged["variables"])),
         inputs=inputs, blueprint=blueprint_name, file=file, line=line,
         enabled=head_values.get("enabled", True), lane=merged["lane"],
     )

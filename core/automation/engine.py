@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING, Any
 from core.automation.automation import Automation, compile_automation
 from core.automation.context import RunContext, StopRun
 from core.automation.matcher import MessageIndex
-from core.automation.modes import ModeGate
+from core.automation.modes import RESTARTED, ModeGate
 from core.automation.registry import Compiler
 from core.automation.templates import TemplateError, render_value
 from core.automation.trace import Trace, TraceBuffer
-from core.errors import ConfigError, ConfigErrors
+from core.errors import ConfigError, ConfigErrors, PermanentError, RoostError, TransientError
 from core.message import Message
 
 if TYPE_CHECKING:
@@ -120,6 +120,11 @@ class AutomationEngine:
         request = self.prepare(automation, trigger, message)
         if request is None:
             return None
+        full = self._gates[automation.id].admit(request.chat_key, request.run_id)
+        if full is not None:
+            request.trace.finish("skipped", full)
+            self.record(request.trace)
+            return None
         self.gateway.bus.fire(
             "automation_triggered",
             {"automation_id": automation.id, "run_id": request.run_id, "priority": automation.priority},
@@ -127,6 +132,12 @@ class AutomationEngine:
         if dispatch:
             self.dispatcher(request)
         return request
+
+    def abandon(self, request: RunRequest) -> None:
+        """Forget a triggered run that will not be executed (e.g. its task already existed)."""
+        gate = self._gates.get(request.automation.id)
+        if gate is not None:
+            gate.release(request.chat_key, request.run_id)
 
     def prepare(
         self, automation: Automation, trigger: dict[str, Any], message: Message | None = None
@@ -188,6 +199,8 @@ class AutomationEngine:
             outcome, detail = await gate.run(request.chat_key, lambda: automation.script.run(ctx))
             if outcome == "skipped":
                 trace.finish("skipped", detail)
+            elif outcome == RESTARTED:
+                trace.finish("cancelled", detail)
             else:
                 trace.finish("finished")
         except StopRun as stop:
@@ -199,7 +212,9 @@ class AutomationEngine:
         except Exception as err:
             _LOGGER.warning("Automation %s failed: %s", automation.id, self.gateway.scrub(str(err)))
             trace.finish("failed", f"{type(err).__name__}: {err}")
-            request.error = err
+            request.error = err if worth_retrying(err) else PermanentError(f"{type(err).__name__}: {err}")
+        finally:
+            gate.release(request.chat_key, request.run_id)
         self.record(trace)
         return trace
 
@@ -244,6 +259,17 @@ class AutomationEngine:
                 "mode": automation.mode,
             })
         return report
+
+
+def worth_retrying(err: Exception) -> bool:
+    """Whether running a failed automation again could succeed.
+
+    A TransientError (network down, rate limited) or an unexpected exception may pass on a
+    retry; a configuration mistake, a missing action or a broken template never will.
+    """
+    if isinstance(err, TransientError):
+        return True
+    return not isinstance(err, RoostError | TemplateError)
 
 
 def _trace_trigger(trigger: dict[str, Any]) -> dict[str, Any]:

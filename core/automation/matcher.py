@@ -1,21 +1,24 @@
 """Fast message matching: a command table, a literal index over patterns, a platform prefilter.
 
-Each message trigger is indexed by the cheapest key it has: its command (a dict lookup), or a
-literal every match must contain (found for all triggers at once by one trie-shaped regex over
-the lower-cased text), or, failing both, a short list checked in turn. Only candidates found
-this way run their full checks.
+Each message trigger is indexed by the cheapest key it has: its command (a dict lookup), or
+literals of which every match contains one (found for all triggers at once by one trie-shaped
+regex over the case-folded text, see core.automation.literals), or, failing both, a short list
+per platform checked in turn. Only candidates found this way run their full checks.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from re import _constants as sre_c  # type: ignore[attr-defined]
-from re import _parser as sre_parse  # type: ignore[attr-defined]
+from operator import attrgetter
 from typing import Any
 
+from core.automation.literals import fold, required_literal, required_literals, trie_regex
 from core.message import Message
+
+__all__ = ["MessageIndex", "MessageTrigger", "fold", "required_literal", "required_literals"]
+
+_ORDER = attrgetter("order")
 
 
 @dataclass(eq=False, slots=True)
@@ -32,7 +35,10 @@ class MessageTrigger:
     chats: frozenset[str] | None = None
     senders: frozenset[str] | None = None
     order: int = 0
-    literal: str | None = field(default=None, init=False)
+    literals: frozenset[str] | None = field(default=None, init=False)
+
+    def __post_init__(self) -> None:
+        self.contains = tuple(fold(item) for item in self.contains)
 
     def check(self, message: Message) -> dict[str, Any] | None:
         """Return the trigger variables when the message matches every criterion, else None."""
@@ -47,8 +53,8 @@ class MessageTrigger:
         if self.mention and not message.mentions_bot:
             return None
         if self.contains:
-            lowered = message.text.lower()
-            if not all(item in lowered for item in self.contains):
+            folded = fold(message.text)
+            if not all(item in folded for item in self.contains):
                 return None
         match = None
         if self.pattern is not None:
@@ -72,6 +78,7 @@ class MessageIndex:
         self._by_command: dict[str, list[MessageTrigger]] = {}
         self._by_literal: dict[str, list[MessageTrigger]] = {}
         self._scan: list[MessageTrigger] = []
+        self._scan_by_platform: dict[str, list[MessageTrigger]] = {}
         self._literal_regex: re.Pattern[str] | None = None
         self._prefixes: dict[str, tuple[str, ...]] = {}
         self._dirty = False
@@ -93,48 +100,55 @@ class MessageIndex:
         self._dirty = True
 
     def _rebuild(self) -> None:
-        self._by_command, self._by_literal, self._scan = {}, {}, []
+        self._by_command, self._by_literal, self._scan, self._scan_by_platform = {}, {}, [], {}
         for trigger in self._triggers:
             if trigger.commands:
                 for command in trigger.commands:
                     self._by_command.setdefault(command, []).append(trigger)
                 continue
-            literal = _best_literal(trigger)
-            trigger.literal = literal
-            if literal:
-                self._by_literal.setdefault(literal, []).append(trigger)
+            trigger.literals = _best_literals(trigger)
+            if trigger.literals:
+                for literal in trigger.literals:
+                    self._by_literal.setdefault(literal, []).append(trigger)
             else:
                 self._scan.append(trigger)
         literals = sorted(self._by_literal)
         self._literal_regex = (
-            re.compile("(?=(" + _trie_regex(literals) + "))", re.DOTALL) if literals else None
+            re.compile("(?=(" + trie_regex(literals) + "))", re.DOTALL) if literals else None
         )
+        known = set(literals)
         self._prefixes = {
-            lit: tuple(p for p in literals if lit.startswith(p)) for lit in literals
+            lit: tuple(lit[:n] for n in range(1, len(lit) + 1) if lit[:n] in known) for lit in literals
         }
         self._dirty = False
 
+    def _scan_for(self, platform: str) -> list[MessageTrigger]:
+        """The unindexed triggers that accept a platform (computed once per platform)."""
+        found = self._scan_by_platform.get(platform)
+        if found is None:
+            found = [t for t in self._scan if t.platforms is None or platform in t.platforms]
+            self._scan_by_platform[platform] = found
+        return found
+
     def candidates(self, message: Message) -> list[MessageTrigger]:
-        """Triggers that could match this message (a superset of those that do)."""
+        """Triggers that could match this message (a superset of those that do), in order."""
         if self._dirty:
             self._rebuild()
-        found: list[MessageTrigger] = []
-        if message.command is not None:
-            found.extend(self._by_command.get(message.command, ()))
+        scan = self._scan_for(message.platform)
+        commands = self._by_command.get(message.command) if message.command is not None else None
+        hits: set[str] = set()
         if self._literal_regex is not None:
-            seen: set[str] = set()
-            for hit in self._literal_regex.finditer(message.text.lower()):
-                longest = hit.group(1)
-                if longest in seen:
-                    continue
-                seen.add(longest)
-                for literal in self._prefixes[longest]:
-                    found.extend(self._by_literal[literal])
-        found.extend(self._scan)
-        if len(found) > 1:
-            unique = {id(t): t for t in found}
-            found = sorted(unique.values(), key=lambda t: t.order)
-        return found
+            hits = {hit.group(1) for hit in self._literal_regex.finditer(fold(message.text))}
+        if not hits and not commands:
+            return list(scan)
+        chosen = set(scan)
+        if commands:
+            chosen.update(commands)
+        by_literal = self._by_literal
+        for longest in hits:
+            for literal in self._prefixes[longest]:
+                chosen.update(by_literal[literal])
+        return sorted(chosen, key=_ORDER)
 
     def match(self, message: Message) -> list[tuple[MessageTrigger, dict[str, Any]]]:
         """Every trigger that matches, with its variables, in the order they were added."""
@@ -146,68 +160,15 @@ class MessageIndex:
         return results
 
 
-def _best_literal(trigger: MessageTrigger) -> str | None:
-    options: list[str] = list(trigger.contains)
+def _best_literals(trigger: MessageTrigger) -> frozenset[str] | None:
+    """The literal set to index a trigger by: its longest `contains` word, or its pattern's needs."""
+    options: list[frozenset[str]] = [frozenset({item}) for item in trigger.contains if item]
     if trigger.pattern is not None:
-        literal = required_literal(trigger.pattern)
-        if literal:
-            options.append(literal.lower())
-    options = [o for o in options if o]
-    return max(options, key=len) if options else None
-
-
-def required_literal(pattern: re.Pattern[str]) -> str | None:
-    """The longest run of literal characters every match of pattern must contain, or None."""
-    try:
-        parsed = sre_parse.parse(pattern.pattern, pattern.flags)
-    except (re.error, TypeError, ValueError):
+        literals = required_literals(trigger.pattern)
+        if literals:
+            folded = frozenset(fold(literal) for literal in literals)
+            if all(folded):
+                options.append(folded)
+    if not options:
         return None
-    best = ""
-    run: list[str] = []
-    for op, arg in parsed:
-        if op is sre_c.LITERAL:
-            run.append(chr(arg))
-            continue
-        if op is sre_c.AT:
-            continue
-        if len(run) > len(best) or not best:
-            best = max(best, "".join(run), key=len)
-        run = []
-        if op is sre_c.SUBPATTERN:
-            inner = _subpattern_literal(arg)
-            if inner and len(inner) > len(best):
-                best = inner
-    if len("".join(run)) > len(best):
-        best = "".join(run)
-    return best or None
-
-
-def _subpattern_literal(arg: Any) -> str | None:
-    body = arg[-1]
-    chars = []
-    for op, value in body:
-        if op is not sre_c.LITERAL:
-            return "".join(chars) or None
-        chars.append(chr(value))
-    return "".join(chars) or None
-
-
-def _trie_regex(words: Iterable[str]) -> str:
-    trie: dict[str, Any] = {}
-    for word in words:
-        node = trie
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}
-    return _emit(trie)
-
-
-def _emit(node: dict[str, Any]) -> str:
-    ends = "" in node
-    branches = [re.escape(char) + _emit(child) for char, child in sorted(node.items()) if char]
-    if not branches:
-        return ""
-    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-    if ends:
-        return "(?:" + body + ")?"
-    return body
+    return max(options, key=lambda strings: (min(map(len, strings)), -len(strings)))

@@ -6,23 +6,53 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+RESTARTED = "restarted"
+
 
 class ModeGate:
-    """Decides, per key (a chat), whether a new run starts, waits, replaces or is skipped."""
+    """Decides, per key (a chat), whether a new run starts, waits, replaces or is skipped.
+
+    Each run's body is a task of its own, so a restart cancels only the replaced body: the
+    replaced run ends normally with the outcome "restarted" (and is not run again by a
+    scheduler that retries interrupted tasks).
+    """
 
     def __init__(self, mode: str, max_runs: int) -> None:
         self.mode = mode
         self.max = max_runs
         self._active: dict[str, list[asyncio.Task[Any]]] = {}
         self._queued: dict[str, int] = {}
+        self._admitted: dict[str, set[str]] = {}
         self._locks: dict[str, asyncio.Lock] = {}
 
     def running(self, key: str) -> int:
         """How many runs are active for key."""
         return len(self._active.get(key, ()))
 
+    def admit(self, key: str, run_id: str) -> str | None:
+        """Count a queued-mode run from the moment it is triggered; a reason when it must be skipped.
+
+        Runs may wait in a durable queue before they reach run(); counting them here is what
+        keeps `max` meaning "runs active or waiting" for mode: queued. Other modes decide in run().
+        """
+        if self.mode != "queued":
+            return None
+        admitted = self._admitted.setdefault(key, set())
+        if run_id not in admitted and len(admitted) >= self.max:
+            return f"{self.max} runs already queued (mode: queued)"
+        admitted.add(run_id)
+        return None
+
+    def release(self, key: str, run_id: str) -> None:
+        """A run counted by admit() has ended, or will not run after all."""
+        admitted = self._admitted.get(key)
+        if admitted is not None:
+            admitted.discard(run_id)
+            if not admitted:
+                del self._admitted[key]
+
     async def run(self, key: str, body: Callable[[], Awaitable[Any]]) -> tuple[str, Any]:
-        """Run body under the mode; returns ("ran", result) or ("skipped", reason)."""
+        """Run body under the mode: ("ran", result), ("skipped", reason) or ("restarted", reason)."""
         if self.mode == "single" and self.running(key):
             return "skipped", "already running (mode: single)"
         if self.mode == "parallel" and self.running(key) >= self.max:
@@ -43,22 +73,26 @@ class ModeGate:
             finally:
                 self._queued[key] -= 1
             try:
-                return "ran", await self._track(key, body)
+                return await self._track(key, body)
             finally:
                 lock.release()
                 if not lock.locked() and not self._queued.get(key):
                     self._locks.pop(key, None)
                     self._queued.pop(key, None)
-        return "ran", await self._track(key, body)
+        return await self._track(key, body)
 
-    async def _track(self, key: str, body: Callable[[], Awaitable[Any]]) -> Any:
-        task = asyncio.current_task()
-        assert task is not None
-        self._active.setdefault(key, []).append(task)
+    async def _track(self, key: str, body: Callable[[], Awaitable[Any]]) -> tuple[str, Any]:
+        current = asyncio.current_task()
+        inner = asyncio.ensure_future(body())
+        self._active.setdefault(key, []).append(inner)
         try:
-            return await body()
+            return "ran", await inner
+        except asyncio.CancelledError:
+            if inner.cancelled() and current is not None and not current.cancelling():
+                return RESTARTED, "replaced by a newer run (mode: restart)"
+            raise
         finally:
-            remaining = [t for t in self._active.get(key, []) if t is not task]
+            remaining = [t for t in self._active.get(key, []) if t is not inner]
             if remaining:
                 self._active[key] = remaining
             else:

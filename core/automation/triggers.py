@@ -6,7 +6,8 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
-from datetime import datetime, time as dtime, timedelta
+from datetime import datetime, timedelta
+from datetime import time as dtime
 from typing import Any
 
 import voluptuous as vol
@@ -48,7 +49,7 @@ def _attach_message(config: dict[str, Any], automation: Any, engine: Any) -> Cal
         platforms=frozen("platform"),
         commands=frozen("command"),
         pattern=config.get("pattern"),
-        contains=tuple(c.lower() for c in config.get("contains", ())),
+        contains=tuple(config.get("contains", ())),
         mention=config.get("mention", False),
         chats=frozen("chat"),
         senders=frozen("sender"),

@@ -32,6 +32,9 @@ def load_or_exit(args: argparse.Namespace) -> Config:
     except ConfigErrors as err:
         print_errors(err.errors)
         raise SystemExit(1) from None
+    except ConfigError as err:  # malformed YAML, a missing !secret or !include
+        print_errors([err])
+        raise SystemExit(1) from None
 
 
 def print_errors(errors: list[ConfigError]) -> None:

@@ -10,7 +10,14 @@ import sys
 from pathlib import Path
 
 from core.cli.common import add_config_arg, config_dir
-from core.crypto import Cipher, CryptoError, export_keys, import_keys, load_or_create, write_private_file
+from core.crypto import (
+    Cipher,
+    CryptoError,
+    export_keys,
+    import_keys,
+    load_or_create,
+    write_private_file,
+)
 from core.tracelog import store_path
 
 

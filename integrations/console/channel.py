@@ -15,6 +15,7 @@ from core.message import Message
 _LOGGER = logging.getLogger(__name__)
 PLATFORM = "console"
 QUIT_COMMANDS = frozenset({"/quit", "/exit"})
+PIPED_SETTLE = 0.005  # seconds of quiet that count as "every reply to this line was printed"
 
 
 class ConsoleChannel:
@@ -100,8 +101,10 @@ class ConsoleChannel:
                 bot_names=self.gateway.bot_names, mentions_bot=True,
             )
             await self.gateway.ingest(message)
+            # Answer each line before reading the next, so replies come out in the order the
+            # lines were typed (runs of different automations may otherwise finish in any order).
+            await self.gateway.wait_idle(settle=PIPED_SETTLE if not self.interactive else 0.05)
             if self.interactive:
-                await self.gateway.wait_idle()
                 self._show_prompt()
         # End of input: answer everything that was asked, then stop the gateway.
         await self.gateway.wait_idle()

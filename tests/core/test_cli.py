@@ -1,0 +1,263 @@
+"""The `roost` command line: check, integrations, blueprint test, trace and init."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from core.cli import main
+
+REPO = Path(__file__).resolve().parents[2]
+ROOST = Path(sys.executable).parent / "roost"
+LOCATED = re.compile(r"^(?P<file>/[^:]+):(?P<line>\d+): .+")
+
+
+def _write(directory: Path, text: str, name: str = "configuration.yaml") -> Path:
+    path = directory / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def _line_of(path: Path, needle: str) -> int:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return next(i for i, text in enumerate(lines, 1) if needle in text)
+
+
+def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    try:
+        code = main(list(argv))
+    except SystemExit as exit_:
+        code = int(exit_.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def example(tmp_path: Path) -> Path:
+    """A copy of config.example."""
+    target = tmp_path / "example"
+    shutil.copytree(REPO / "config.example", target)
+    return target
+
+
+def test_check_accepts_the_example(example: Path, capsys) -> None:
+    code, out, err = _run(capsys, "check", "--config", str(example))
+    assert code == 0, err
+    assert out.startswith("Configuration OK")
+    assert str(example / "configuration.yaml") in out
+
+
+def test_check_in_a_subprocess(example: Path) -> None:
+    result = subprocess.run([str(ROOST), "check", "--config", str(example)], capture_output=True,
+                            text=True, timeout=60, env={**os.environ, "ROOST_CONFIG": "/nonexistent"})
+    assert result.returncode == 0, result.stderr
+    broken = _write(example, "roost:\n  log_level: 3\n")
+    result = subprocess.run([str(ROOST), "check", "--config", str(example)], capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"{broken}:2: ")
+
+
+def test_check_reports_every_problem_with_file_and_line(tmp_path: Path, capsys) -> None:
+    config = _write(tmp_path, """\
+        roost:
+          bot_names: [roost]
+        no_such_integration:
+          key: value
+        automations:
+          - id: a
+            triggers:
+              - trigger: warp
+            actions:
+              - reply: x
+          - id: b
+            use_blueprint:
+              path: mine.yaml
+        """)
+    blueprint = _write(tmp_path, """\
+        blueprint:
+          name: Mine
+          input:
+            word: {default: hi}
+        triggers:
+          - trigger: message
+            command: !input word
+        actions:
+          - reply: !input undeclared_thing
+        """, "blueprints/mine.yaml")
+    code, out, err = _run(capsys, "check", "--config", str(tmp_path))
+    assert code == 1 and out == ""
+    lines = err.strip().splitlines()
+    assert lines and all(LOCATED.match(line) for line in lines), lines
+    found = {(m["file"], int(m["line"])) for m in map(LOCATED.match, lines) if m}
+    assert (str(config), _line_of(config, "no_such_integration")) in found
+    assert (str(config), _line_of(config, "warp")) in found
+    assert (str(blueprint), _line_of(blueprint, "undeclared_thing")) in found
+    assert "no_such_integration" in err and "warp" in err and "undeclared_thing" in err
+
+
+def test_check_malformed_yaml(tmp_path: Path, capsys) -> None:
+    config = _write(tmp_path, "roost:\n  name: [unclosed\nconsole:\n")
+    code, _out, err = _run(capsys, "check", "--config", str(tmp_path))
+    assert code == 1
+    assert err.startswith(f"{config}:")
+    assert "invalid YAML" in err
+
+
+def test_check_without_configuration(tmp_path: Path, capsys) -> None:
+    code, _out, err = _run(capsys, "check", "--config", str(tmp_path / "missing"))
+    assert code == 1
+    assert "roost init" in err
+
+
+def _drop_in(config_dir: Path, domain: str, init: str, version: str = "1.2.3") -> None:
+    folder = config_dir / "integrations" / domain
+    folder.mkdir(parents=True)
+    (folder / "manifest.json").write_text(json.dumps({
+        "domain": domain, "name": f"The {domain} one", "version": version, "kind": "other",
+        "dependencies": [], "after_dependencies": [], "requirements": [], "codeowners": [],
+        "documentation": "none",
+    }), encoding="utf-8")
+    (folder / "__init__.py").write_text(textwrap.dedent(init), encoding="utf-8")
+
+
+@pytest.mark.allow_logged_errors  # the broken drop-in's import failure is logged with its traceback
+def test_integrations_json_lists_sources_and_statuses(tmp_path: Path, capsys) -> None:
+    _write(tmp_path, """\
+        console:
+        hello:
+        broken:
+        """)
+    _drop_in(tmp_path, "hello", """\
+        from core.hookspecs import hookimpl
+
+        @hookimpl
+        def roost_setup(gateway, config):
+            return None
+        """)
+    _drop_in(tmp_path, "broken", "raise ImportError('a library is missing')\n")
+    code, out, err = _run(capsys, "integrations", "--config", str(tmp_path), "--json")
+    assert code == 0, err
+    rows = {row["domain"]: row for row in json.loads(out)}
+    assert rows["console"]["source"] == "builtin" and rows["console"]["status"] == "loads"
+    assert rows["hello"]["source"] == "config" and rows["hello"]["status"] == "loads"
+    assert rows["hello"]["version"] == "1.2.3" and rows["hello"]["name"] == "The hello one"
+    assert rows["broken"]["source"] == "config"
+    assert rows["broken"]["status"].startswith("failed") and "a library is missing" in rows["broken"]["status"]
+    unconfigured = [r for d, r in rows.items() if d not in ("console", "hello", "broken")]
+    assert unconfigured and all(r["status"] == "not configured" for r in unconfigured)
+    assert all({"domain", "name", "version", "kind", "source", "status"} <= set(r) for r in rows.values())
+
+    code, out, _err = _run(capsys, "integrations", "--config", str(tmp_path))
+    assert code == 0
+    assert re.search(r"^hello\s+1\.2\.3\s+config\s", out, re.MULTILINE)
+
+
+BLUEPRINT_TEST_CONFIG = """\
+    automations:
+      - id: check_logs
+        priority: 7
+        triggers:
+          - trigger: message
+            platform: telegram
+            pattern: '^/check_(?P<what>\\w+)'
+        conditions:
+          - {condition: sender, sender: [owner]}
+        actions:
+          - event: checked
+          - call: system_check.analyze_logs
+            data: {window: "{{ trigger.args_text }}"}
+          - reply: "checking {{ trigger.match.what }}"
+      - id: everything
+        triggers:
+          - {trigger: message}
+        actions:
+          - reply: seen
+      - id: whatsapp_only
+        triggers:
+          - {trigger: message, platform: whatsapp}
+        actions:
+          - reply: never
+    """
+
+
+def test_blueprint_test_reports_matches_without_side_effects(tmp_path: Path, capsys) -> None:
+    _write(tmp_path, BLUEPRINT_TEST_CONFIG)
+    before = sorted(p.name for p in tmp_path.rglob("*"))
+    code, out, err = _run(capsys, "blueprint", "test", "--config", str(tmp_path), "--platform", "telegram",
+                          "--text", "/check_logs 30m", "--sender", "owner", "--chat", "9", "--json")
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["message"]["command"] == "check_logs" and report["message"]["args"] == ["30m"]
+    matches = {m["automation"]: m for m in report["matches"]}
+    assert set(matches) == {"check_logs", "everything"}
+    check = matches["check_logs"]
+    assert check["would_run"] is True and check["priority"] == 7
+    assert check["match"] == {"what": "logs"}
+    assert [c["passed"] for c in check["conditions"]] == [True]
+    assert check["actions"] == ["actions.0: event", "actions.1: call system_check.analyze_logs",
+                                "actions.2: reply"]
+    assert sorted(p.name for p in tmp_path.rglob("*")) == before  # no database, no keys, nothing
+
+    code, out, _err = _run(capsys, "blueprint", "test", "--config", str(tmp_path), "--platform", "telegram",
+                           "--text", "/check_disk", "--sender", "stranger", "--json")
+    check = {m["automation"]: m for m in json.loads(out)["matches"]}["check_logs"]
+    assert check["would_run"] is False and check["actions"] == []
+    assert [c["passed"] for c in check["conditions"]] == [False]
+
+
+def test_blueprint_test_text_output(tmp_path: Path, capsys) -> None:
+    _write(tmp_path, BLUEPRINT_TEST_CONFIG)
+    code, out, _err = _run(capsys, "blueprint", "test", "--config", str(tmp_path), "--platform", "discord",
+                           "--text", "hello")
+    assert code == 0
+    assert "everything" in out and "would run" in out and "check_logs" not in out
+
+
+def test_init_creates_a_configuration_and_refuses_to_overwrite(tmp_path: Path, capsys) -> None:
+    target = tmp_path / "new"
+    code, out, err = _run(capsys, "init", str(target))
+    assert code == 0, err
+    assert (target / "configuration.yaml").read_text() == (REPO / "config.example/configuration.yaml").read_text()
+    assert (target / "secrets.yaml").is_file() and (target / "blueprints").is_dir()
+    assert str(target) in out
+    code, _out, _err = _run(capsys, "check", "--config", str(target))
+    assert code == 0
+
+    (target / "configuration.yaml").write_text("console:\n", encoding="utf-8")
+    code, _out, err = _run(capsys, "init", str(target))
+    assert code == 1
+    assert "already exists" in err
+    assert (target / "configuration.yaml").read_text() == "console:\n"
+
+
+def test_trace_shows_runs_of_a_chat_session(tmp_path: Path, capsys) -> None:
+    _write(tmp_path, """\
+        automations:
+          - id: ping
+            triggers:
+              - {trigger: message, pattern: '^ping$'}
+            actions:
+              - reply: pong
+        """)
+    code, out, _err = _run(capsys, "trace", "--config", str(tmp_path), "--json")
+    assert code == 0 and json.loads(out) == []
+    result = subprocess.run([str(ROOST), "chat", "--config", str(tmp_path)], input="ping\nping\n",
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and result.stdout == "pong\npong\n", result.stderr
+    code, out, _err = _run(capsys, "trace", "--config", str(tmp_path), "--json")
+    traces = json.loads(out)
+    assert [t["automation_id"] for t in traces] == ["ping", "ping"]
+    assert all(t["status"] == "finished" for t in traces)
+    assert traces[0]["steps"][0]["action"] == "reply"
+    code, out, _err = _run(capsys, "trace", "--config", str(tmp_path))
+    assert code == 0 and out.count("ping  finished") == 2

@@ -1,0 +1,152 @@
+"""The console channel with in-memory streams: piped input, a pretend terminal, quitting."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import sys
+import textwrap
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from core.config import load_config
+from core.gateway import Gateway
+from integrations.console.channel import ConsoleChannel
+
+AUTOMATIONS = """
+roost:
+  bot_names: [roost]
+console:
+  chat_id: desk
+  sender: tester
+  EXTRA
+automations:
+  - id: ping
+    mode: parallel
+    triggers:
+      - {trigger: message, pattern: '^ping$'}
+      - {trigger: message, command: ping}
+    actions:
+      - reply: "pong{{ ' ' ~ trigger.args_text if trigger.args_text else '' }}"
+  - id: who
+    triggers:
+      - {trigger: message, command: who, platform: console}
+    actions:
+      - reply: "{{ trigger.platform }}/{{ trigger.chat_id }}/{{ trigger.sender }}/{{ trigger.mentions_bot }}"
+"""
+
+
+class FakeTerminal(io.StringIO):
+    """Input that says it is a terminal."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def _gateway(tmp_path: Path, extra: str = "") -> Gateway:
+    (tmp_path / "configuration.yaml").write_text(
+        textwrap.dedent(AUTOMATIONS.replace("EXTRA", extra)), encoding="utf-8")
+    return Gateway(load_config(tmp_path))
+
+
+async def _chat(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stdin: io.StringIO, *, extra: str = "",
+                foreground: bool = True) -> tuple[Gateway, str]:
+    """Run a gateway whose console reads stdin until it stops by itself; return what it printed."""
+    stdout = io.StringIO()
+    monkeypatch.setattr(sys, "stdin", stdin)
+    monkeypatch.setattr(sys, "stdout", stdout)
+    gateway = _gateway(tmp_path, extra)
+    gateway.foreground_chat = foreground
+    await gateway.start()
+    assert [str(e) for e in gateway.config_errors] == []
+    try:
+        async with asyncio.timeout(10):
+            await gateway.wait_stopped()
+    finally:
+        await gateway.stop()
+    return gateway, stdout.getvalue()
+
+
+async def test_piped_lines_are_answered_in_order_then_it_stops(tmp_path, monkeypatch) -> None:
+    gateway, out = await _chat(tmp_path, monkeypatch, io.StringIO("ping\n/ping hi\n\n/who\n"))
+    assert out == "pong\npong hi\nconsole/desk/tester/True\n"
+    assert gateway.state == "stopped"
+    assert gateway.integrations["console"].status == "loaded"
+
+
+async def test_pretend_terminal_shows_prompt_and_prefix(tmp_path, monkeypatch) -> None:
+    _gateway_, out = await _chat(
+        tmp_path, monkeypatch, FakeTerminal("ping\n   \n/ping x\n"), foreground=False,
+        extra='prompt: "> "\n  reply_prefix: "bot: "',
+    )
+    assert out == "> bot: pong\n> > bot: pong x\n> \n"
+
+
+@pytest.mark.parametrize("word", ["/quit", "/EXIT"])
+async def test_quit_stops_reading(tmp_path, monkeypatch, word: str) -> None:
+    _gateway_, out = await _chat(tmp_path, monkeypatch, io.StringIO(f"ping\n{word}\n/ping never\n"))
+    assert out == "pong\n"
+
+
+async def test_read_stdin_never_keeps_the_terminal_alone(tmp_path, monkeypatch) -> None:
+    stdout = io.StringIO()
+    monkeypatch.setattr(sys, "stdin", io.StringIO("ping\n"))
+    monkeypatch.setattr(sys, "stdout", stdout)
+    gateway = _gateway(tmp_path, "read_stdin: never")
+    gateway.foreground_chat = True
+    await gateway.start()
+    try:
+        await asyncio.sleep(0.1)
+        assert gateway.state == "running"
+        assert sys.stdin.read() == "ping\n"  # nothing was consumed
+        channel = gateway.channels["console"]
+        await gateway.send("console", "desk", "hello from elsewhere")
+        await gateway.wait_idle(settle=0.01)
+    finally:
+        await gateway.stop()
+    assert stdout.getvalue() == "hello from elsewhere\n"
+    assert channel.online
+
+
+async def test_not_reading_in_background_run_unless_terminal(tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO("ping\n"))
+    monkeypatch.setattr(sys, "stdout", io.StringIO())
+    gateway = _gateway(tmp_path)
+    await gateway.start()  # `roost run` with a pipe: the console is only a channel to send to
+    try:
+        await asyncio.sleep(0.05)
+        assert gateway.state == "running"
+        assert sys.stdin.read() == "ping\n"
+    finally:
+        await gateway.stop()
+
+
+class _FakeGateway:
+    bot_names = ("roost",)
+    foreground_chat = False
+
+
+async def test_send_and_stream_print_with_prefix() -> None:
+    out = FakeTerminal()
+    channel = ConsoleChannel(_FakeGateway(), stdin=FakeTerminal(""), stdout=out, reply_prefix="R: ")
+
+    async def chunks() -> AsyncIterator[str]:
+        for piece in ("one ", "two ", "three"):
+            yield piece
+
+    first = await channel.send("local", "plain")
+    second = await channel.send_stream("local", chunks())
+    assert out.getvalue() == "R: plain\nR: one two three\n"
+    assert first != second and first.startswith("console-")
+
+
+async def test_piped_streams_have_no_prompt_or_prefix() -> None:
+    out = io.StringIO()
+    channel = ConsoleChannel(_FakeGateway(), stdin=io.StringIO(""), stdout=out)
+    assert not channel.interactive and channel.prompt == "" and channel.reply_prefix == ""
+    await channel.send("local", "x")
+    assert out.getvalue() == "x\n"
+    assert channel.should_read() is False
+    assert ConsoleChannel(_FakeGateway(), stdin=FakeTerminal(""), stdout=out).should_read() is True
