@@ -23,6 +23,7 @@ from core.errors import ConfigError, ConfigErrors
 from core.loader import Discovery, config_schema, discover, import_integration, resolve_order
 from core.message import Message
 from core.model import ModelBackend
+from core.network import NETWORK_SCHEMA, NetworkMonitor
 from core.sandbox import CommandPolicy
 from core.sandbox.policy import SANDBOX_SCHEMA
 from core.sanitizer import Sanitizer
@@ -35,6 +36,7 @@ _LOGGER = logging.getLogger(__name__)
 register_core_section("store", STORE_SCHEMA)
 register_core_section("scheduler", SCHEDULER_SCHEMA)
 register_core_section("sandbox", SANDBOX_SCHEMA)
+register_core_section("network", NETWORK_SCHEMA)
 
 ActionHandler = Callable[[Any, dict[str, Any]], Awaitable[Any]]
 
@@ -60,6 +62,7 @@ class Gateway:
         self.bot_names: tuple[str, ...] = tuple(config.core.get("bot_names", ("roost",)))
         self.foreground_chat = False
         self.network_online = True
+        self.network: NetworkMonitor | None = None
         self.knowledge: Any = None
         self.sandbox = CommandPolicy()
         self.state = "created"
@@ -101,6 +104,7 @@ class Gateway:
         except ConfigErrors as err:
             self.config_errors.extend(err.errors)
         self.engine.dispatcher = self.durability.dispatch_later
+        self.network = NetworkMonitor(self, self._core_section("network", NETWORK_SCHEMA))
         return self._order
 
     def _core_section(self, key: str, schema: Any) -> dict[str, Any]:
@@ -124,6 +128,8 @@ class Gateway:
         core = self.config.core
         assert self.durability is not None
         await self.durability.open()
+        if self.network is not None:
+            self.network.start()
         await setup_all(self, order, core.get("setup_warn_after", 10.0), core.get("setup_timeout", 60.0))
         await self.durability.start()
         self.engine.attach()
