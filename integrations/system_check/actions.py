@@ -75,13 +75,17 @@ class SystemCheck:
         except WindowError as err:
             return f"{err}. Try /check_logs 30m or /check_logs 2h."
         baseline = self.config["baseline_windows"]
-        sources = list(data.get("sources") or self.config["sources"])
+        configured = list(self.config["sources"])
+        sources = list(data.get("sources") or configured)
+        unknown = [s for s in sources if s not in configured]
+        if unknown:  # action data may come from a chat: only configured sources can be read
+            return f"Not a configured log source: {', '.join(unknown)}."
         python, python_paths = interpreter(self.config.get("python"))
         now = time.time()
         argv = [python, "-I", "-S", str(ANALYZER), "--window", str(window), "--now", f"{now:.3f}",
                 "--baseline-windows", str(baseline), *sources]
         stdin = None
-        read_paths = [str(HERE), *python_paths, *readable_roots(sources)]
+        read_paths = [str(HERE), *python_paths, *readable_roots(configured)]
         if self._journal_wanted():
             stdin = await self._journal(now - window * (baseline + 1))
             if stdin:
