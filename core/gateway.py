@@ -15,11 +15,12 @@ import pluggy
 from core import hookspecs
 from core.automation import builtin_types
 from core.automation.engine import AutomationEngine
+from core.automation.trace import TraceBuffer
 from core.bus import EventBus
 from core.channel import Channel, StreamingChannel
 from core.config import Config, register_core_section
 from core.durability import STORE_SCHEMA, Durability
-from core.errors import ConfigError, ConfigErrors
+from core.errors import ConfigError, ConfigErrors, PermanentError
 from core.loader import Discovery, config_schema, discover, import_integration, resolve_order
 from core.message import Message
 from core.model import ModelBackend
@@ -59,6 +60,7 @@ class Gateway:
         self.plugins = pluggy.PluginManager(hookspecs.PROJECT)
         self.plugins.add_hookspecs(hookspecs)
         self.engine = AutomationEngine(self)
+        self.engine.traces = TraceBuffer(config.core.get("traces_kept", 200))
         self.bot_names: tuple[str, ...] = tuple(config.core.get("bot_names", ("roost",)))
         self.foreground_chat = False
         self.network_online = True
@@ -72,6 +74,7 @@ class Gateway:
         self._scrubbers: list[Callable[[str], str]] = []
         self._loop: asyncio.AbstractEventLoop | None = None
         self._order: list[Any] = []
+        self._stop_requested = False
         self.durability: Durability | None = None
 
     # -- lifecycle ---------------------------------------------------------------------
@@ -135,6 +138,8 @@ class Gateway:
         self.engine.attach()
         self.state = "running"
         self._running.set()
+        if self._stop_requested:
+            self.request_stop()
         self.bus.fire("gateway_started", {})
         loaded = [d for d, s in self.integrations.items() if s.status == "loaded"]
         _LOGGER.info(
@@ -232,6 +237,13 @@ class Gateway:
                         compiler.add_types(registry, types, source=impl.plugin_name)
                 except ConfigError as err:
                     self.config_errors.append(err)
+                except Exception as err:  # a broken integration must not stop the others loading
+                    state = self.integrations.get(impl.plugin_name)
+                    where = str(state.manifest.path) if state is not None else impl.plugin_name
+                    self.config_errors.append(ConfigError(
+                        f"{impl.function.__name__} of '{impl.plugin_name}' raised {type(err).__name__}: {err}",
+                        file=where,
+                    ))
 
     def call_hook(self, domain: str, name: str, **kwargs: Any) -> Any:
         """Call one integration's implementation of a hook (None when it has none)."""
@@ -278,9 +290,11 @@ class Gateway:
         _LOGGER.info("Roost stopped")
 
     def request_stop(self) -> None:
-        """Ask the gateway to stop soon (from a signal handler or a channel)."""
+        """Ask the gateway to stop soon (from a signal handler or a channel), also while starting."""
         if self.state == "running":
             self.create_background_task(self.stop(), "stop", keep=False)
+        elif self.state in ("created", "prepared", "starting"):
+            self._stop_requested = True  # start() stops as soon as it has finished
 
     async def wait_stopped(self) -> None:
         """Wait until stop() has finished."""
@@ -291,6 +305,7 @@ class Gateway:
     ) -> asyncio.Task[Any]:
         """Start a task the gateway cancels on stop (keep=False: let it run through stop)."""
         task = self.loop.create_task(coro, name=name)
+        task.add_done_callback(_log_failure)
         if keep:
             self._background.add(task)
             task.add_done_callback(self._background.discard)
@@ -361,7 +376,7 @@ class Gateway:
             if masks is not None and masks(platform):
                 text = sanitizer.scrub(text)
         key = idempotency_key or f"send:{uuid.uuid4().hex}"
-        return await self.durability.send(platform, chat_id, text, key, priority)
+        return await self.durability.send(platform, chat_id, text, key, priority, reply_to=reply_to)
 
     def can_stream(self, platform: str) -> bool:
         """True when the platform's channel shows answers while they are written."""
@@ -390,7 +405,18 @@ class Gateway:
         return self.durability is not None and await self.durability.already_sent(idempotency_key)
 
     async def sanitize(self, text: str, scope: str) -> str:
-        """Text as a model may see it: every sanitizer's replacements applied, in order."""
+        """Text as a model may see it: every sanitizer's replacements applied, in order.
+
+        A configured sanitizer that failed to set up makes this refuse, rather than let raw
+        text through to a model.
+        """
+        broken = [d for d, s in self.integrations.items()
+                  if s.manifest.kind == "sanitizer" and s.status != "loaded"]
+        if broken:
+            raise PermanentError(
+                f"the sanitizer {', '.join(broken)} is configured but not set up "
+                f"({self.integrations[broken[0]].reason}); nothing is sent to a model without it"
+            )
         for sanitizer in self.sanitizers:
             text = await sanitizer.sanitize(text, scope)
         return text
@@ -434,3 +460,13 @@ class Gateway:
                 continue
             if self.durability is None or await self.durability.idle():
                 return
+
+
+def _log_failure(task: asyncio.Task[Any]) -> None:
+    """Background tasks must not die silently."""
+    if task.cancelled():
+        return
+    error = task.exception()
+    if error is not None:
+        _LOGGER.error("Background task %s failed: %s: %s", task.get_name(), type(error).__name__, error,
+                      exc_info=error)

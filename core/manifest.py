@@ -50,6 +50,8 @@ def read_manifest(directory: Path, *, module: str, source: str, domain: str | No
         raise ConfigError("integration has no manifest.json", file=where) from None
     except orjson.JSONDecodeError as err:
         raise ConfigError(f"manifest is not valid JSON: {err}", file=where) from None
+    except OSError as err:
+        raise ConfigError(f"cannot read the manifest: {err.strerror or err}", file=where) from None
     if not isinstance(raw, dict):
         raise ConfigError("manifest must be a JSON object", file=where)
     expected = domain or directory.name

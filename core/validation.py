@@ -7,7 +7,7 @@ from typing import Any
 import voluptuous as vol
 
 from core.errors import ConfigError, ConfigErrors
-from core.yaml_loader import locate
+from core.yaml_loader import SecretStr, locate
 
 
 def validate(
@@ -62,6 +62,8 @@ def _describe(err: vol.Invalid, data: Any, path: tuple[Any, ...]) -> str:
     if message == "required key not provided":
         return f"required key '{path[-1] if path else '?'}' is missing"
     value = _lookup(data, path)
+    if isinstance(value, SecretStr):
+        return f"{message} (got a value from secrets.yaml)"
     if value is not _MISSING and not isinstance(value, (dict, list)):
         return f"{message} (got {value!r})"
     return message

@@ -49,6 +49,10 @@ class NodeStr(str):
     line: int | None = None
 
 
+class SecretStr(str):
+    """A value that came from secrets.yaml: error messages never print it."""
+
+
 @dataclass(frozen=True, slots=True)
 class InputRef:
     """A ``!input NAME`` placeholder in a blueprint, replaced when the blueprint is used."""
@@ -58,9 +62,19 @@ class InputRef:
     line: int | None
 
 
+# Files being loaded through !include right now (loading is synchronous, one file at a time).
+_INCLUDING: list[str] = []
+
+
 def load_yaml(path: str | os.PathLike[str], *, root: Path | None = None) -> Any:
     """Load a YAML file with locations and tags; raise ConfigError naming file and line."""
     path = Path(path)
+    if not _INCLUDING:
+        _INCLUDING.append(str(path.resolve()))
+        try:
+            return load_yaml(path, root=root)
+        finally:
+            _INCLUDING.clear()
     root = root or path.parent
     try:
         text = path.read_text(encoding="utf-8")
@@ -181,7 +195,8 @@ def _construct_secret(loader: _Loader, node: yaml.Node) -> Any:
         if candidate.is_file():
             secrets = load_yaml(candidate, root=root)
             if isinstance(secrets, dict) and name in secrets:
-                return secrets[name]
+                value = secrets[name]
+                return SecretStr(value) if isinstance(value, str) else value
         if here == root or root not in here.parents:
             break
         here = here.parent
@@ -196,7 +211,14 @@ def _construct_include(loader: _Loader, node: yaml.Node) -> Any:
     target = Path(file).parent / str(loader.construct_scalar(node)).strip()
     if not target.is_file():
         raise ConfigError(f"included file {target} does not exist", file=file, line=line)
-    return load_yaml(target, root=loader.roost_root)
+    resolved = str(target.resolve())
+    if resolved in _INCLUDING:
+        raise ConfigError(f"!include cycle: {target} is already being loaded", file=file, line=line)
+    _INCLUDING.append(resolved)
+    try:
+        return load_yaml(target, root=loader.roost_root)
+    finally:
+        _INCLUDING.pop()
 
 
 def _construct_env_var(loader: _Loader, node: yaml.Node) -> Any:

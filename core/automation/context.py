@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from core.automation.trace import Trace
@@ -16,11 +15,10 @@ if TYPE_CHECKING:
 class StopRun(Exception):
     """Raised by the stop action to end a run early (not an error unless error: true)."""
 
-    def __init__(self, reason: str, *, error: bool = False, response: Any = None) -> None:
+    def __init__(self, reason: str, *, error: bool = False) -> None:
         super().__init__(reason)
         self.reason = reason
         self.error = error
-        self.response = response
 
 
 @dataclass(slots=True)
@@ -35,7 +33,6 @@ class RunContext:
     message: Message | None = None
     priority: int = 0
     dry_run: bool = False
-    children: list[asyncio.Task[Any]] = field(default_factory=list)
 
     def child(self, variables: dict[str, Any]) -> RunContext:
         """A context for a parallel branch: same run, its own variable scope."""

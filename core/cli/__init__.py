@@ -8,11 +8,13 @@ import sys
 from collections.abc import Callable, Sequence
 
 import pluggy
+import voluptuous as vol
 
 from core import hookspecs
 from core.cli import inspect_commands, keys_commands, queue_commands, run_commands
 from core.errors import ConfigErrors, RoostError
 from core.loader import discover
+from core.validation import humanize
 
 Registrar = Callable[[argparse._SubParsersAction], None]  # type: ignore[type-arg]
 REGISTRARS: list[Registrar] = [
@@ -62,6 +64,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except RoostError as err:
         print(f"roost {args.command}: {err}", file=sys.stderr)
+        return 1
+    except vol.Invalid as err:
+        print(f"roost {args.command}: configuration: {humanize(err, {})}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

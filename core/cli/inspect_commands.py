@@ -38,10 +38,17 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
     trace = sub.add_parser("trace", help="show the latest automation runs")
     add_config_arg(trace)
-    trace.add_argument("--limit", type=int, default=10, help="how many runs (default: 10)")
+    trace.add_argument("--limit", type=_positive, default=10, help="how many runs (default: 10)")
     trace.add_argument("--automation", help="only runs of this automation id")
     trace.add_argument("--json", action="store_true", help="print JSON")
     trace.set_defaults(func=cmd_trace)
+
+
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return number
 
 
 def prepared_gateway(args: argparse.Namespace) -> Gateway:
@@ -55,6 +62,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     """Validate everything; exit 1 with FILE:LINE: message lines when something is wrong."""
     gateway = prepared_gateway(args)
     errors = list(gateway.config_errors)
+    for domain, state in gateway.integrations.items():
+        if state.status in ("failed", "skipped"):
+            errors.append(ConfigError(f"integration '{domain}' {state.status}: {state.reason}",
+                                      file=str(state.manifest.manifest_file)))
     for folder in gateway.config.blueprint_search():
         if not folder.is_dir():
             continue
@@ -116,14 +127,15 @@ def cmd_blueprint_test(args: argparse.Namespace) -> int:
     if gateway.config_errors:
         print_errors(gateway.config_errors)
     gateway.engine.attach(kinds=("message",))
+    status = 1 if gateway.config_errors else 0
     message = Message.create(args.platform, args.chat, args.sender, args.text, bot_names=gateway.bot_names)
     report = gateway.engine.dry_run(message)
     if args.json:
         print_json({"message": message.as_dict(), "matches": report})
-        return 0
+        return status
     if not report:
         print("No automation matches this message.")
-        return 0
+        return status
     for item in report:
         verdict = "would run" if item["would_run"] else "conditions fail"
         print(f"{item['automation']} ({item['alias']}): trigger {item['trigger']} matches; {verdict}")
@@ -131,7 +143,7 @@ def cmd_blueprint_test(args: argparse.Namespace) -> int:
             print(f"  condition {cond['condition']}: {'pass' if cond['passed'] else 'FAIL'}")
         for action in item["actions"]:
             print(f"  action {action}")
-    return 0
+    return status
 
 
 def cmd_trace(args: argparse.Namespace) -> int:

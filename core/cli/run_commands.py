@@ -9,13 +9,14 @@ import signal
 import sys
 from pathlib import Path
 
-from core.cli.common import add_config_arg, config_dir, load_or_exit
-from core.config import CONFIG_FILE, Config
+from core.cli.common import add_config_arg, load_or_exit
+from core.config import CONFIG_FILE, LOG_LEVELS, Config
 from core.gateway import Gateway
 from core.logs import ScrubFilter, setup_logging
 from core.yaml_loader import NodeDict
 
 EXAMPLE_DIR = Path(__file__).resolve().parents[2] / "config.example"
+DATA_FILES = ("roost.db*", "roost.lock", "keys.json*", "knowledge.db*", "models", "*.export")
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -26,7 +27,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
     chat = sub.add_parser("chat", help="run with the console channel in the foreground")
     add_config_arg(chat)
-    chat.add_argument("--log-level", default="warning", help="log level on stderr (default: warning)")
+    chat.add_argument("--log-level", default="warning", choices=LOG_LEVELS,
+                      help="log level on stderr (default: warning)")
     chat.set_defaults(func=cmd_chat)
 
     init = sub.add_parser("init", help="create a configuration directory from the example")
@@ -77,11 +79,15 @@ def cmd_init(args: argparse.Namespace) -> int:
     if not EXAMPLE_DIR.is_dir():
         print(f"the example configuration is missing ({EXAMPLE_DIR})", file=sys.stderr)
         return 1
-    shutil.copytree(EXAMPLE_DIR, target, dirs_exist_ok=True)
+    try:
+        # Only the example itself: never data a development run may have left beside it.
+        shutil.copytree(EXAMPLE_DIR, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns(*DATA_FILES))
+        target.chmod(0o700)
+        secrets = target / "secrets.yaml"
+        if secrets.exists():
+            secrets.chmod(0o600)
+    except OSError as err:
+        print(f"cannot create {target}: {err.strerror or err}", file=sys.stderr)
+        return 1
     print(f"Created a configuration in {target}. Start it with: roost run --config {target}")
     return 0
-
-
-def default_config_dir(args: argparse.Namespace) -> Path:
-    """The directory `roost run` would use."""
-    return config_dir(args)

@@ -42,6 +42,5 @@ async def _run(args: argparse.Namespace, db: Any, directory: Any, section: dict[
         if args.knowledge_command == "reindex":
             print(format_stats(await index.reindex(directory)))
             return 0
-        await index.reindex(directory)
         print(format_results(await index.search(args.query, top_k=args.top_k or section["top_k"])))
         return 0

@@ -234,7 +234,7 @@ async def test_shipped_ping_help_echo_answer(start_gateway) -> None:
     )
     await h.ask("/ping 1 2")
     await h.ask("/help")
-    await h.ask("echo good morning")
+    await h.ask("/echo good morning")
     texts = h.channels["test"].texts
     assert texts[0] == "pong 1 2"
     assert texts[1].startswith("I am Hoot,") and "/ping" in texts[1]
