@@ -28,7 +28,7 @@ CONFIG_SCHEMA = vol.Schema(vol.All(lambda v: {} if v is None else v, {
 @hookimpl
 def roost_setup(gateway: Any, config: dict[str, Any]) -> None:
     """Register system_check.analyze_logs and system_check.status."""
-    check = SystemCheck(config, gateway.scrub)
+    check = SystemCheck(config, gateway.scrub, gateway.sandbox.isolation)
     gateway.data[DOMAIN] = check
     gateway.register_action("system_check.analyze_logs", check.analyze_logs)
     gateway.register_action("system_check.status", check.status)

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from core.errors import PermanentError, TransientError
+from core.errors import PermanentError
 from core.sandbox import Limits, SandboxError, run
 from integrations.system_check.analyze import WindowError, parse_window
 from integrations.system_check.status import collect_status
@@ -56,9 +56,10 @@ def readable_roots(patterns: list[str]) -> list[str]:
 class SystemCheck:
     """The configured log sources and limits, and the two actions built on them."""
 
-    def __init__(self, config: dict[str, Any], scrub: Any) -> None:
+    def __init__(self, config: dict[str, Any], scrub: Any, isolation: str = "auto") -> None:
         self.config = config
         self.scrub = scrub
+        self.isolation = isolation  # the sandbox section's choice ("bwrap" makes it required)
         self.limits = Limits(wall_seconds=config["timeout"], cpu_seconds=config["timeout"],
                              memory_bytes=1 << 30, max_output_bytes=1 << 20)
 
@@ -92,11 +93,12 @@ class SystemCheck:
                 argv.insert(4, "--journal")
         try:
             result = await run(argv, limits=self.limits, stdin=stdin, read_paths=read_paths,
-                               groups=self._groups())
+                               groups=self._groups(), isolation=self.isolation)
         except SandboxError as err:
             raise PermanentError(f"log analysis could not run: {err}") from err
-        if result.timed_out:
-            raise TransientError(f"log analysis took longer than {self.config['timeout']:.0f} s")
+        if result.timed_out:  # a rerun would take as long again: say so instead of retrying
+            return (f"The log analysis took longer than {self.config['timeout']:.0f} s and was stopped; "
+                    "try a shorter window or fewer log sources.")
         if result.returncode != 0:
             raise PermanentError(f"log analysis failed: {result.text('stderr').strip()[:300]}")
         return self.scrub(result.text().strip())
@@ -106,7 +108,8 @@ class SystemCheck:
         read_paths = [d for d in JOURNAL_DIRS if os.path.isdir(d)]
         limits = self.limits.with_changes(max_output_bytes=64 << 20)
         try:
-            result = await run(argv, limits=limits, read_paths=read_paths, groups=self._groups())
+            result = await run(argv, limits=limits, read_paths=read_paths, groups=self._groups(),
+                               isolation=self.isolation)
         except SandboxError:
             return None
         return result.stdout if result.returncode == 0 and result.stdout else None
