@@ -7,6 +7,11 @@ offline mid-batch) simply stays pending with its attempt count untouched, and af
 whatever was not recorded as delivered is pending and is sent again with the same
 idempotency key (a platform that honours it drops the copy).
 
+Deliveries are recorded once the channel confirmed them, several in one write: the
+confirmations gathered while the worker was busy are written together as soon as the loop
+turns (or the batch ends), so a fast channel costs one write per batch, not one per message,
+and a slow one still has each confirmation written right after it arrived.
+
 An entry of higher priority than the one about to be sent (an emergency alert) does not wait
 for the batch in hand: the worker stops the batch there, the entries it did not try stay
 pending, and the next batch, read highest priority first, starts with the new entry.
@@ -27,6 +32,8 @@ from core.store.outbox import OutboxEntry
 
 _LOGGER = logging.getLogger(__name__)
 BATCH = 256
+KNOWN_BODIES = 20_000
+"""Bodies of entries this process wrote, kept to skip decrypting them again (at most this many)."""
 
 
 class DeliveryWorker:
@@ -50,11 +57,24 @@ class DeliveryWorker:
         self._retries: list[float] = []  # due times of entries this worker deferred (a heap)
         self._arrived: int | None = None  # highest priority added since the batch was read
         self.max_attempts = max_attempts
+        self._confirmed: list[tuple[int, str | None]] = []  # sent, not yet submitted as delivered
+        self._writes: list[asyncio.Future[Any]] = []  # this batch's writes
+        self._bodies: dict[int, bytes | str] = {}  # entry id -> body, for entries written here
 
     @property
     def busy(self) -> bool:
         """True while entries are being sent."""
         return self._inflight > 0
+
+    def remember(self, entry_id: int, body: bytes | str) -> None:
+        """The body of a new entry this process writes (delivery then need not decrypt it).
+
+        Only for an id that was just taken for this body: the stored row is that body.
+        """
+        bodies = self._bodies
+        if len(bodies) >= KNOWN_BODIES:
+            del bodies[next(iter(bodies))]  # the oldest: likely one that was never written
+        bodies[entry_id] = body
 
     def wake(self, priority: int | None = None) -> None:
         """Look at the outbox now (an entry of this priority was added, or the channel came back)."""
@@ -83,7 +103,8 @@ class DeliveryWorker:
                 await self._wake.wait()  # held: channel_online wakes us, no busy retrying
                 continue
             try:
-                batch = await self.store.outbox.next_batch(self.platform, time.time(), BATCH)
+                batch = await self.store.outbox.next_batch(
+                    self.platform, time.time(), BATCH, known_bodies=self._bodies)
                 if batch:
                     await self._deliver(batch)
                     continue
@@ -112,8 +133,20 @@ class DeliveryWorker:
         heapq.heappush(self._retries, due)
         return asyncio.ensure_future(self.store.outbox.defer(entry.id, due, error))
 
+    def _confirm(self, entry_id: int, platform_id: str | None) -> None:
+        """The channel confirmed an entry: record it with the others confirmed this loop turn."""
+        self._bodies.pop(entry_id, None)
+        if not self._confirmed:
+            asyncio.get_running_loop().call_soon(self._write_confirmed)
+        self._confirmed.append((entry_id, platform_id))
+
+    def _write_confirmed(self) -> None:
+        confirmed, self._confirmed = self._confirmed, []
+        if confirmed:
+            self._writes.append(asyncio.ensure_future(self.store.outbox.mark_delivered_many(confirmed)))
+
     async def _deliver(self, batch: list[OutboxEntry]) -> None:
-        delivered: list[asyncio.Future[Any]] = []
+        delivered = self._writes = []
         blocked: set[str] = set()
         self._inflight = len(batch)
         try:
@@ -126,10 +159,12 @@ class DeliveryWorker:
                 await self._pace()
                 try:
                     platform_id = await self.channel.send(
-                        entry.chat_id, _text(entry), reply_to=None, idempotency_key=entry.idempotency_key,
+                        entry.chat_id, _text(entry), reply_to=entry.reply_to,
+                        idempotency_key=entry.idempotency_key,
                     )
                 except TransientError as err:
                     if entry.attempts + 1 >= self.max_attempts:
+                        self._bodies.pop(entry.id, None)
                         delivered.append(asyncio.ensure_future(self.store.outbox.bury(
                             entry.id, self.scrub(f"gave up after {entry.attempts + 1} attempts: {err}"))))
                         continue
@@ -139,6 +174,7 @@ class DeliveryWorker:
                     _LOGGER.warning("Sending to %s chat %s failed (%s); retrying in %.1f s",
                                     self.platform, entry.chat_id, self.scrub(str(err)), delay)
                 except PermanentError as err:
+                    self._bodies.pop(entry.id, None)
                     delivered.append(asyncio.ensure_future(
                         self.store.outbox.bury(entry.id, self.scrub(f"permanent error: {err}"))))
                     _LOGGER.error("Sending to %s chat %s failed for good: %s",
@@ -149,15 +185,17 @@ class DeliveryWorker:
                     delivered.append(self._defer(entry, delay, self.scrub(f"{type(err).__name__}: {err}")))
                     _LOGGER.exception("Channel %s raised while sending", self.platform)
                 else:
-                    delivered.append(asyncio.ensure_future(self.store.outbox.mark_delivered(entry.id, platform_id)))
+                    self._confirm(entry.id, platform_id)
                     if self.on_sent is not None:
                         self.on_sent(entry, platform_id)
         except asyncio.CancelledError:
             # What was not confirmed is still pending; let the confirmations already made land.
+            self._write_confirmed()
             await asyncio.shield(asyncio.gather(*delivered, return_exceptions=True))
             raise
         finally:
             self._inflight = 0
+            self._write_confirmed()
         await asyncio.gather(*delivered)
 
     async def _pace(self) -> None:

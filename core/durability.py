@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import collections
 import logging
 import os
 import time
@@ -14,12 +15,20 @@ import voluptuous as vol
 
 from core.crypto import Cipher, NullCipher, load_or_create
 from core.delivery import DeliveryWorker
-from core.errors import PermanentError
+from core.errors import PermanentError, TransientError
 from core.message import Message
-from core.runs import RUN_TASK, decode_run, encode_run, jsonable
-from core.scheduler import Scheduler
+from core.runs import (
+    HELD_REPLIES,
+    RUN_TASK,
+    HeldReplies,
+    ReplySweeper,
+    decode_run,
+    encode_run,
+    jsonable,
+)
+from core.scheduler import Completion, Scheduler
 from core.store import Store
-from core.store.tasks import Task
+from core.store.tasks import PreparedTask, Task
 
 if TYPE_CHECKING:
     from core.automation.engine import RunRequest
@@ -31,6 +40,8 @@ STORE_SCHEMA = vol.Schema(vol.Any(None, {
     vol.Optional("path", default="roost.db"): str,
     vol.Optional("encryption", default=True): bool,
     vol.Optional("synchronous", default="FULL"): vol.All(str, vol.Upper, vol.In(["FULL", "NORMAL"])),
+    # process: SQLite writes run in a child process, beside the event loop (see core.store.process).
+    vol.Optional("writer", default="process"): vol.In(["process", "thread"]),
     vol.Optional("trace_days", default=7.0): vol.All(vol.Coerce(float), vol.Range(min=0)),
     vol.Optional("traces_per_automation", default=100): vol.All(int, vol.Range(min=1)),
     vol.Optional("delivery_max_attempts", default=20): vol.All(int, vol.Range(min=1)),
@@ -49,6 +60,15 @@ def _run_key(inbox_id: int, automation_id: str, trigger_index: int) -> str:
 
 def _request_key(inbox_id: int, request: RunRequest) -> str:
     return _run_key(inbox_id, request.automation.id, request.trigger.get("idx", 0))
+
+
+def _chat_key(request: RunRequest) -> str:
+    """The task's order key: queued mode keeps order per automation and chat; the other modes
+    decide at run time, so their runs do not wait for each other."""
+    automation = request.automation
+    if automation.mode == "queued":
+        return f"{automation.id}|{request.chat_key}"
+    return f"{automation.id}|{request.chat_key}|{request.run_id}"
 
 
 def open_cipher(config_dir: Path, encryption: bool) -> Any:
@@ -73,8 +93,9 @@ class Durability:
         self._done: list[int] = []
         self._ready = asyncio.Event()  # set once interrupted ingests are dispatched again
         self._runs: dict[int, RunRequest] = {}
-        self._traces: list[Any] = []
+        self._traces: dict[str, collections.deque[Any]] = {}  # automation id -> newest finished traces
         self._trace_flush: asyncio.TimerHandle | None = None
+        self._sweeper: ReplySweeper | None = None
 
     @property
     def path(self) -> Path:
@@ -85,9 +106,11 @@ class Durability:
     async def open(self) -> None:
         """Open the key and the database (before integrations set up: they may keep state)."""
         cipher = await asyncio.to_thread(open_cipher, self.gateway.config_dir, self.config["encryption"])
-        self.store = await Store.open(self.path, cipher, synchronous=self.config["synchronous"])
+        self.store = await Store.open(self.path, cipher, synchronous=self.config["synchronous"],
+                                      writer=self.config["writer"])
         self.scheduler = Scheduler(self.store, self.scheduler_config, self.gateway.scrub)
         self.scheduler.register(RUN_TASK, self._run_task)
+        self.scheduler.payload_known = self._runs  # first attempts run the request kept in memory
 
     async def start(self) -> None:
         """Start delivery for every channel, then the scheduler, then finish interrupted ingests."""
@@ -102,6 +125,11 @@ class Durability:
                                     on_sent=self._sent)
             self.workers[platform] = worker
             worker.start()
+        # Runs are the only tasks and take their automation's priority. When every automation
+        # has the same one, leasing runs ahead of free workers cannot change which priority
+        # goes first (see Scheduler._lease_loop); with mixed priorities leases wait for a worker.
+        priorities = {a.priority for a in self.gateway.engine.automations.values()}
+        self.scheduler.lease_ahead_floor = priorities.pop() if len(priorities) == 1 else None
         await self.scheduler.start()
         # Messages stored before the last stop but never turned into tasks are dispatched once
         # the automations are attached (gateway_started); ingest waits for that, so a chat's
@@ -163,32 +191,53 @@ class Durability:
             _LOGGER.info("Queued %d runs of messages that arrived before the last stop", queued)
 
     async def ingest(self, message: Message) -> bool:
-        """Store the message durably, then queue the runs it triggers; False for a redelivery."""
-        assert self.store is not None
+        """Store the message and the runs it triggers durably, in one write; False for a redelivery.
+
+        The runs are prepared (matched, conditions checked, admitted by their mode) before the
+        write and announced after it; for a redelivery nothing is written and they are abandoned.
+        """
+        store = self.store
+        assert store is not None and self.scheduler is not None
         if not self._ready.is_set():
             await self._ready.wait()
         extra = orjson.dumps({
             "reply_to": message.reply_to, "mentions_bot": message.mentions_bot,
             "command": message.command, "args": list(message.args), "raw": jsonable(message.raw),
         })
-        entry = await self.store.inbox.add(
-            message.platform, message.id, message.chat_id, message.sender, message.text, extra, message.time,
-        )
-        if entry is None:
+        inbox_id = await store.inbox.new_id()
+        engine = self.gateway.engine
+        items = engine.prepare_message(message)
+        requests = [request for request, _ in items if request is not None]
+        stored = None
+        try:
+            tasks = [await self._prepare_run(request, _request_key(inbox_id, request)) for request in requests]
+            stored = await store.inbox.receive(
+                message.platform, message.id, message.chat_id, message.sender, message.text, extra,
+                message.time, tasks=tasks, id=inbox_id,
+            )
+        finally:
+            if stored is None:  # a redelivery, or the write failed: these runs will not happen
+                for request in requests:
+                    engine.abandon(request)
+        if stored is None:
             return False
-        await self._dispatch(entry.id, message)
+        if tasks:
+            runs = self._runs
+            for task, request in zip(tasks, requests, strict=True):
+                if len(runs) < RUN_CACHE_SIZE:
+                    runs[task.id] = request
+            self.scheduler.wake()
+        engine.start_message(items)
         return True
 
-    async def _dispatch(self, inbox_id: int, message: Message) -> None:
+    async def _prepare_run(self, request: RunRequest, idempotency_key: str | None) -> PreparedTask:
+        """A run as a task numbered and sealed, to be written with what started it."""
         assert self.store is not None
-        requests = self.gateway.engine.handle_message(message, dispatch=False)
-        # The message was just stored, so its run keys are new: the first run may use the request.
-        if len(requests) == 1:
-            await self.enqueue_run(requests[0], _request_key(inbox_id, requests[0]), remember=True)
-        elif requests:
-            await asyncio.gather(*(self.enqueue_run(r, _request_key(inbox_id, r), remember=True)
-                                   for r in requests))
-        self._mark_done(inbox_id)
+        automation = request.automation
+        return await self.store.tasks.prepare(
+            RUN_TASK, encode_run(request), priority=automation.priority, chat_key=_chat_key(request),
+            lane=automation.lane, idempotency_key=idempotency_key,
+        )
 
     def _mark_done(self, inbox_id: int) -> None:
         """Mark a dispatched message done, in one background write per loop turn.
@@ -218,38 +267,73 @@ class Durability:
         """
         assert self.scheduler is not None
         automation = request.automation
-        chat = request.chat_key
-        # queued mode keeps order per automation and chat; the other modes decide at run time.
-        chat_key = f"{automation.id}|{chat}" if automation.mode == "queued" else f"{automation.id}|{chat}|{request.run_id}"
         task_id = await self.scheduler.enqueue(
-            RUN_TASK, encode_run(request), priority=automation.priority, chat_key=chat_key,
+            RUN_TASK, encode_run(request), priority=automation.priority, chat_key=_chat_key(request),
             lane=automation.lane, idempotency_key=idempotency_key,
         )
         if remember and len(self._runs) < RUN_CACHE_SIZE:
             self._runs[task_id] = request
         return task_id
 
-    async def _run_task(self, task: Task) -> None:
+    async def _run_task(self, task: Task) -> Completion:
+        """Run an automation-run task; its replies are written with its completion (HeldReplies)."""
+        assert self.store is not None
         # The first attempt in this process runs the request it was queued with; a retry, or a
         # task from before a restart, is rebuilt from its durable payload.
         request = self._runs.pop(task.id, None)
         if request is None or task.attempts != 1:
+            if not task.payload:  # leased as "held in memory", but no longer is (closing)
+                raise TransientError("the run's request was not at hand; it runs again from the store")
             request = decode_run(task.payload, self.gateway.engine)
         if request is None:
             raise PermanentError("the automation of this run no longer exists")
-        await self.gateway.engine.execute(request)
+        if self._sweeper is None:
+            self._sweeper = ReplySweeper(asyncio.get_running_loop())
+        held = HeldReplies(self.store.outbox, self._wake_delivery, self._sweeper)
+        token = HELD_REPLIES.set(held)
+        try:
+            # The scheduler runs a queued automation's runs one at a time per chat, in order.
+            await self.gateway.engine.execute(request, ordered=True)
+        except BaseException:
+            await asyncio.shield(held.flush())  # what the run sent stays sent
+            raise
+        finally:
+            HELD_REPLIES.reset(token)
         if request.error is not None:
+            await held.flush()
             raise request.error
+        return held.complete
 
     async def send(self, platform: str, chat_id: str, text: str, idempotency_key: str,
-                   priority: int = 0) -> str:
-        """Put a reply in the outbox (durably) and wake the channel's delivery (higher priority first)."""
-        assert self.store is not None
-        entry_id = await self.store.outbox.add(platform, chat_id, text, idempotency_key, priority=priority)
+                   priority: int = 0, *, reply_to: str | None = None) -> str:
+        """Put a reply in the outbox and wake the channel's delivery (higher priority first).
+
+        Outside a task run the entry is durable when this returns. Inside one it is held and
+        written with the task's completion (see HeldReplies): the run is at-least-once, so a
+        crash before that commit runs it again and queues the reply again. The reference names
+        the entry's id (for a held reply whose key is already stored, the stored entry wins).
+        reply_to: the platform message id the reply answers (the channel threads it).
+        """
+        store = self.store
+        assert store is not None
+        held = HELD_REPLIES.get()
+        if held is not None and not held.closed and held.outbox is store.outbox:
+            entry = await store.outbox.prepare(platform, chat_id, text, idempotency_key,
+                                               priority=priority, reply_to=reply_to)
+            held.hold(entry)
+            worker = self.workers.get(platform)
+            if worker is not None:
+                worker.remember(entry.id, text)  # a fresh id: its row will hold exactly this text
+            return f"outbox:{entry.id}"
+        entry_id = await store.outbox.add(platform, chat_id, text, idempotency_key,
+                                          priority=priority, reply_to=reply_to)
+        self._wake_delivery(platform, priority)
+        return f"outbox:{entry_id}"
+
+    def _wake_delivery(self, platform: str, priority: int) -> None:
         worker = self.workers.get(platform)
         if worker is not None:
             worker.wake(priority)
-        return f"outbox:{entry_id}"
 
     async def record_delivered(self, platform: str, chat_id: str, text: str, idempotency_key: str,
                                platform_id: str) -> None:
@@ -258,8 +342,11 @@ class Durability:
         await self.store.outbox.record_delivered(platform, chat_id, text, idempotency_key, platform_id)
 
     async def already_sent(self, idempotency_key: str) -> bool:
-        """True when the outbox holds an entry with this idempotency key."""
+        """True when the outbox holds an entry with this idempotency key (or this run holds it)."""
         assert self.store is not None
+        held = HELD_REPLIES.get()
+        if held is not None and held.holds(idempotency_key):
+            return True
         return await self.store.outbox.find(idempotency_key) is not None
 
     def _sent(self, entry: Any, platform_id: str) -> None:
@@ -276,11 +363,16 @@ class Durability:
         """Store a finished trace soon, in the background (sanitized by the trace's scrub).
 
         Traces are gathered for a moment and only the newest traces_per_automation of each
-        automation are written: older ones would fall to the retention anyway.
+        automation are kept and written: older ones would fall to the retention anyway (and
+        are let go at once, not held until the next write).
         """
         if self.store is None:
             return
-        self._traces.append(trace)
+        kept = self._traces.get(trace.automation_id)
+        if kept is None:
+            kept = self._traces[trace.automation_id] = collections.deque(
+                maxlen=self.config["traces_per_automation"])
+        kept.append(trace)
         if self._trace_flush is None:
             self._trace_flush = self.gateway.loop.call_later(TRACE_FLUSH_SECONDS, self._flush_traces)
 
@@ -288,18 +380,13 @@ class Durability:
         if self._trace_flush is not None:
             self._trace_flush.cancel()
             self._trace_flush = None
-        traces, self._traces = self._traces, []
+        traces, self._traces = self._traces, {}
         if self.store is None:
             return
-        keep = self.config["traces_per_automation"]
-        kept: dict[str, int] = {}
-        for trace in reversed(traces):  # newest first
-            count = kept.get(trace.automation_id, 0)
-            if count >= keep:
-                continue
-            kept[trace.automation_id] = count + 1
-            self._keep(self.store.traces.add(trace.automation_id, trace.run_id, trace.started,
-                                             trace.finished, trace.status, trace.as_dict()))
+        for kept in traces.values():
+            for trace in kept:
+                self._keep(self.store.traces.add(trace.automation_id, trace.run_id, trace.started,
+                                                 trace.finished, trace.status, trace.as_dict()))
 
     async def idle(self) -> bool:
         """True when nothing is queued, running or waiting to be sent to an online channel."""
@@ -338,6 +425,8 @@ class Durability:
 
     async def close(self) -> None:
         """Wait for background writes and close the database."""
+        if self._sweeper is not None:
+            self._sweeper.stop()
         self._flush_traces()
         self._flush_done()
         self._runs.clear()

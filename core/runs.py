@@ -1,7 +1,13 @@
-"""Automation runs as durable task payloads: what is needed to run them again after a crash."""
+"""Automation runs as durable task payloads: what is needed to run them again after a crash.
+
+Also the replies a running task holds back to write them with its completion (``HeldReplies``).
+"""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -11,8 +17,124 @@ from core.message import Message
 
 if TYPE_CHECKING:
     from core.automation.engine import AutomationEngine, RunRequest
+    from core.store.outbox import Outbox, PreparedEntry
 
 RUN_TASK = "automation_run"
+HOLD_SECONDS = 0.005
+"""How long a running task may hold its replies back; a run still busy after that (a delay,
+a model call) has them written at once, so holding never delays a reply noticeably."""
+
+HELD_REPLIES: ContextVar[HeldReplies | None] = ContextVar("roost_held_replies", default=None)
+"""The held replies of the task running in this context (None outside task runs)."""
+
+
+class HeldReplies:
+    """Replies of one running task, written together with the task's completion.
+
+    A reply queued by a run is numbered and sealed at once but written with the task's
+    "done" mark in one transaction: one commit instead of two, and no moment where the task
+    is done without its replies or the other way round. Nothing is lost by holding: until
+    that commit the task is not done, so after a crash it runs again and queues the same
+    replies (same idempotency keys). Replies still held after HOLD_SECONDS, or when the run
+    fails, are written on their own.
+    """
+
+    __slots__ = ("outbox", "wake", "sweeper", "entries", "writes", "closed", "since")
+
+    def __init__(self, outbox: Outbox, wake: Callable[[str, int], None], sweeper: ReplySweeper) -> None:
+        self.outbox = outbox
+        self.wake = wake  # wake(platform, priority) once entries are durable
+        self.sweeper = sweeper
+        self.entries: list[PreparedEntry] = []
+        self.writes: list[asyncio.Future[Any]] = []
+        self.closed = False
+        self.since = 0.0
+
+    def hold(self, entry: PreparedEntry) -> None:
+        """Keep a prepared reply for the completion (written anyway after HOLD_SECONDS)."""
+        if not self.entries:
+            self.sweeper.watch(self)
+        self.entries.append(entry)
+
+    def holds(self, idempotency_key: str) -> bool:
+        """True when a reply with this key is held (not yet written)."""
+        return any(entry.idempotency_key == idempotency_key for entry in self.entries)
+
+    def _take(self) -> list[PreparedEntry]:
+        entries, self.entries = self.entries, []
+        if entries:
+            self.sweeper.holding.discard(self)
+        return entries
+
+    def release(self) -> None:
+        """Write the held replies now, on their own (the run goes on, or failed)."""
+        entries = self._take()
+        if entries:
+            self.writes.append(asyncio.ensure_future(self._write(entries, None)))
+
+    async def _write(self, entries: list[PreparedEntry], task_id: int | None) -> None:
+        await self.outbox.add_prepared(entries, complete_task=task_id)
+        woken: dict[str, int] = {}
+        for entry in entries:
+            if entry.priority > woken.get(entry.platform, entry.priority - 1):
+                woken[entry.platform] = entry.priority
+        for platform, priority in woken.items():
+            self.wake(platform, priority)
+
+    async def flush(self) -> None:
+        """Write what is held and wait for every earlier write (raising the first failure)."""
+        self.release()
+        self.closed = True
+        writes, self.writes = self.writes, []
+        if writes:
+            await asyncio.gather(*writes)
+
+    async def complete(self, task_id: int) -> None:
+        """Write the held replies and mark the task done, in one transaction (a scheduler Completion)."""
+        self.closed = True
+        entries = self._take()
+        writes, self.writes = self.writes, []
+        if writes:  # replies written on their own must be durable before the task is done
+            await asyncio.gather(*writes)
+        if entries:
+            await self._write(entries, task_id)
+        else:
+            await self.outbox.add_prepared((), complete_task=task_id)
+
+
+class ReplySweeper:
+    """Writes replies held longer than HOLD_SECONDS (one timer for all runs of a loop, not one per run)."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self.holding: set[HeldReplies] = set()
+        self.timer: asyncio.TimerHandle | None = None
+
+    def watch(self, held: HeldReplies) -> None:
+        """Start the clock for a run that now holds replies."""
+        held.since = self.loop.time()
+        self.holding.add(held)
+        if self.timer is None:
+            self.timer = self.loop.call_later(HOLD_SECONDS, self.sweep)
+
+    def sweep(self) -> None:
+        """Release what was held too long; look again later while anything is held."""
+        self.timer = None
+        due = self.loop.time() - HOLD_SECONDS
+        for held in list(self.holding):
+            if not held.entries:
+                self.holding.discard(held)
+            elif held.since <= due:
+                self.holding.discard(held)
+                held.release()
+        if self.holding:
+            self.timer = self.loop.call_later(HOLD_SECONDS, self.sweep)
+
+    def stop(self) -> None:
+        """Cancel the timer (the loop is shutting down)."""
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
 
 
 def encode_run(request: RunRequest) -> bytes:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import collections
 import heapq
 import logging
 import random
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Container
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,7 +28,11 @@ SCHEDULER_SCHEMA = vol.Schema(vol.Any(None, {
     vol.Optional("backoff_max", default=300.0): vol.All(vol.Coerce(float), vol.Range(min=0)),
 }))
 
-Handler = Callable[[Task], Awaitable[None]]
+Completion = Callable[[int], Awaitable[Any]]
+"""Completes a task by its id together with the handler's last writes (one commit for both)."""
+Handler = Callable[[Task], Awaitable["Completion | None"]]
+LEASES_IN_FLIGHT = 2
+"""Lease requests out at once (each waits for a commit)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,13 +65,26 @@ class Scheduler:
         self.scrub = scrub
         self._running: dict[int, asyncio.Task[None]] = {}
         self._active = 0  # handlers running now (a finished one's bookkeeping write no longer counts)
+        self._leasing = 0  # tasks asked for by lease requests not answered yet
+        self._ready: collections.deque[Task] = collections.deque()  # leased ahead, waiting for a worker
+        self._lease_calls: set[asyncio.Future[list[Task]]] = set()
+        self._paused_until = 0.0  # after a failed lease, wait a moment before the next
         self._retries: list[float] = []  # due times of retries this scheduler set (a heap)
         self._wake = asyncio.Event()
         self._loop_task: asyncio.Task[None] | None = None
         self._accepting = True
+        self.payload_known: Container[int] = ()
+        """Ids of tasks whose payload the handler holds in memory (not decrypted on their first lease)."""
+        self.lease_ahead_floor: int | None = None
+        """The highest priority a task can have, if known: tasks of it may be leased ahead."""
 
     def register(self, kind: str, handler: Handler) -> None:
-        """Run tasks of kind with handler (raise TransientError/PermanentError to retry/bury)."""
+        """Run tasks of kind with handler (raise TransientError/PermanentError to retry/bury).
+
+        A handler that succeeded returns None (the scheduler marks the task done) or a
+        Completion, which the scheduler calls with the task id instead: it writes the handler's
+        last effects and completes the task in one transaction.
+        """
         self.handlers[kind] = handler
 
     def wake(self) -> None:
@@ -75,8 +93,8 @@ class Scheduler:
 
     @property
     def busy(self) -> bool:
-        """True while tasks are running or their outcome is being recorded."""
-        return bool(self._running)
+        """True while tasks are running or their outcome is being recorded (or being leased)."""
+        return bool(self._running or self._lease_calls or self._ready)
 
     async def start(self) -> None:
         """Recover tasks whose lease expired in a crash, then start leasing."""
@@ -98,31 +116,79 @@ class Scheduler:
         return task_id
 
     async def _lease_loop(self) -> None:
+        """Ask for tasks whenever worker slots are free, without waiting for earlier requests.
+
+        A lease is a write, so it returns after a commit; waiting for it only once a worker is
+        free leaves every worker idle for a commit after each burst of finished tasks. So up
+        to LEASES_IN_FLIGHT requests are out at once, and when ``lease_ahead_floor`` is set,
+        up to ``workers`` more tasks of at least that priority are leased ahead: they wait
+        (by priority, then age) and start the moment a worker is free. The floor is the
+        highest priority any task can have, so no task queued later could have gone first.
+        Only a chat's oldest open task can be leased, so leasing ahead never lets a chat's
+        tasks overlap; lanes count tasks leased ahead against their capacity.
+        """
         while self._accepting:
             self._wake.clear()  # before leasing: a task queued meanwhile sets it again
-            free = self.workers - self._active
-            tasks: list[Task] = []
-            if free > 0:
-                try:
-                    tasks = await self.store.tasks.lease(
-                        time.time(), self.lease_seconds, free, lanes_capacity=self.lanes or None,
-                    )
-                except Exception:
-                    _LOGGER.exception("Leasing tasks failed; trying again shortly")
-                    await asyncio.sleep(1.0)
-                    continue
-            for task in tasks:
-                self._active += 1
-                runner = asyncio.get_running_loop().create_task(self._run(task), name=f"task {task.id}")
-                self._running[task.id] = runner
-                runner.add_done_callback(lambda _t, tid=task.id: self._finished(tid))
-            if tasks and self._active < self.workers:
-                continue
+            if len(self._lease_calls) < LEASES_IN_FLIGHT and time.monotonic() >= self._paused_until:
+                held = self._active + len(self._ready) + self._leasing
+                if held < self.workers:
+                    self._lease(self.workers - held, None)
+                elif self.lease_ahead_floor is not None and held < 2 * self.workers:
+                    self._lease(2 * self.workers - held, self.lease_ahead_floor)
             try:
                 async with asyncio.timeout(self._idle_wait()):
                     await self._wake.wait()
             except TimeoutError:
                 pass
+        if self._lease_calls:
+            await asyncio.gather(*self._lease_calls, return_exceptions=True)
+
+    def _lease(self, count: int, min_priority: int | None) -> None:
+        self._leasing += count
+        call = asyncio.ensure_future(self.store.tasks.lease(
+            time.time(), self.lease_seconds, count, lanes_capacity=self.lanes or None,
+            payload_known=self.payload_known, min_priority=min_priority,
+        ))
+        self._lease_calls.add(call)
+        call.add_done_callback(lambda done: self._leased(done, count))
+
+    def _leased(self, call: asyncio.Future[list[Task]], count: int) -> None:
+        """A lease request answered: start its tasks (or give them back when stopping)."""
+        self._lease_calls.discard(call)
+        self._leasing -= count
+        if call.cancelled():
+            return
+        error = call.exception()
+        if error is not None:
+            _LOGGER.error("Leasing tasks failed; trying again shortly: %s", error)
+            self._paused_until = time.monotonic() + 1.0
+            self._wake.set()
+            return
+        tasks = call.result()
+        self._ready.extend(tasks)
+        if len(self._ready) > len(tasks):  # keep the order: priority, then age
+            self._ready = collections.deque(sorted(self._ready, key=lambda t: (-t.priority, t.id)))
+        self._start_ready()
+        if len(tasks) >= count:
+            self._wake.set()  # there may be more: ask again for the slots still free
+
+    def _start_ready(self) -> None:
+        """Start leased tasks while workers are free; when stopping, give back the ones left over."""
+        ready = self._ready
+        loop = asyncio.get_running_loop()
+        while ready and self._active < self.workers:
+            task = ready.popleft()
+            self._active += 1
+            runner = loop.create_task(self._run(task), name=f"task {task.id}")
+            self._running[task.id] = runner
+            runner.add_done_callback(lambda _t, tid=task.id: self._finished(tid))
+        if not self._accepting and ready:
+            # Leased ahead, never started: back to the queue (attempt not counted), run next start.
+            ids = [task.id for task in ready]
+            ready.clear()
+            back = loop.create_task(self.store.tasks.unlease(ids))
+            self._running[-ids[0]] = back  # stop() waits for it like for a running task
+            back.add_done_callback(lambda _t, key=-ids[0]: self._running.pop(key, None))
 
     def _idle_wait(self) -> float:
         """Seconds to sleep when nothing is leasable: until the next retry this scheduler set, at most 1 s.
@@ -149,6 +215,8 @@ class Scheduler:
         complete/retry/bury, so it already sees the chat's next task promoted.
         """
         self._active -= 1
+        if self._ready:
+            self._start_ready()
         self._wake.set()
 
     async def _run(self, task: Task) -> None:
@@ -158,7 +226,7 @@ class Scheduler:
             await self.store.tasks.bury(task.id, f"no handler for task kind '{task.kind}'")
             return
         try:
-            await handler(task)
+            finish = await handler(task)
         except asyncio.CancelledError:
             self._release()
             # Stopping: give the task back so it runs again on the next start.
@@ -175,7 +243,15 @@ class Scheduler:
             await self._retry(task, err, None)
         else:
             self._release()
-            await self.store.tasks.complete(task.id)
+            try:
+                if finish is None:
+                    await self.store.tasks.complete(task.id)
+                else:
+                    await finish(task.id)
+            except Exception as err:  # the outcome was not stored: the task is still leased
+                _LOGGER.warning("Task %d (%s) finished but could not be marked done: %s",
+                                task.id, task.kind, self.scrub(str(err)))
+                await self._retry(task, err, None)
 
     async def _retry(self, task: Task, err: Exception, retry_after: float | None) -> None:
         attempts = task.attempts
@@ -201,6 +277,7 @@ class Scheduler:
         self._wake.set()
         if self._loop_task is not None:
             await asyncio.gather(self._loop_task, return_exceptions=True)
+        self._start_ready()  # gives back what was leased ahead
         running = list(self._running.values())
         if running:
             _done, pending = await asyncio.wait(running, timeout=timeout)

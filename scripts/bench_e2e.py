@@ -11,6 +11,7 @@ and p99, plus CPU time per message (both threads; on a shared machine wall time 
 
     python scripts/bench_e2e.py [--messages 20000] [--producers 200] [--chats 200]
                                 [--workers 64] [--rate MSG_PER_S] [--runs 1] [--profile FILE]
+                                [--writer process|thread]
 
 With --rate the producers offer a steady load (time to reply without a backlog); without it
 they send as fast as ingest returns (throughput, and time to reply under saturation).
@@ -63,7 +64,7 @@ class BenchChannel:
         return str(self.sends)
 
 
-def _config_dir(root: Path, workers: int, synchronous: str, encryption: bool) -> Path:
+def _config_dir(root: Path, workers: int, synchronous: str, encryption: bool, writer: str = "process") -> Path:
     config_dir = root / "config"
     config_dir.mkdir()
     (config_dir / "integrations").mkdir()
@@ -73,6 +74,7 @@ def _config_dir(root: Path, workers: int, synchronous: str, encryption: bool) ->
         store:
           encryption: {str(encryption).lower()}
           synchronous: {synchronous}
+          writer: {writer}
         scheduler:
           workers: {workers}
         automations:
@@ -93,7 +95,7 @@ def _percentile(values: list[float], q: float) -> float:
 
 async def _once(ns: argparse.Namespace, profile: cProfile.Profile | None) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="roost-bench-e2e-") as tmp:
-        config_dir = _config_dir(Path(tmp), ns.workers, ns.synchronous, not ns.no_encryption)
+        config_dir = _config_dir(Path(tmp), ns.workers, ns.synchronous, not ns.no_encryption, ns.writer)
         no_builtins = Path(tmp) / "no_builtins"  # only the bench channel: no integration is loaded
         no_builtins.mkdir()
         gateway = Gateway(load_config(config_dir), discovery=discover(config_dir, builtins=no_builtins))
@@ -167,6 +169,8 @@ def _parse(args: argparse.Namespace | Sequence[str] | None) -> argparse.Namespac
     parser.add_argument("--rate", type=float, default=0.0,
                         help="offered messages/s in total (default 0: as fast as possible)")
     parser.add_argument("--no-encryption", action="store_true")
+    parser.add_argument("--writer", default="process", choices=["process", "thread"],
+                        help="where the store's writes run (store: writer)")
     parser.add_argument("--runs", type=int, default=1, help="runs; the median (by messages/s) is reported")
     parser.add_argument("--timeout", type=float, default=300.0)
     parser.add_argument("--profile", default=None, help="write cProfile stats of the timed part here")
@@ -192,6 +196,7 @@ def run(args: argparse.Namespace | Sequence[str] | None = None) -> dict[str, Any
         "offered_rate": ns.rate or "unlimited",
         "encryption": not ns.no_encryption,
         "synchronous": ns.synchronous,
+        "writer": ns.writer,
         "cpus": os.cpu_count(),
         "load_average_1m": round(os.getloadavg()[0], 2),
         "target_messages_per_s": TARGET_MESSAGES_PER_S,

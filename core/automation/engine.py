@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
-import uuid
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +27,35 @@ if TYPE_CHECKING:
 _LOGGER = logging.getLogger(__name__)
 
 
+class RunIds:
+    """Run ids: 32 hex digits, a random 64-bit prefix per process then a counter.
+
+    Run ids name a run's side effects (idempotency keys), so they must never repeat, across
+    restarts too: the prefix is fresh in every process (and after a fork). Cheaper than
+    uuid4, which makes a system call per id.
+    """
+
+    __slots__ = ("_prefix", "_count")
+
+    def __init__(self) -> None:
+        self._prefix = ""
+        self._count: itertools.count[int] = itertools.count()
+        self.reseed()
+
+    def reseed(self) -> None:
+        """Take a new random prefix and start counting again."""
+        self._prefix = os.urandom(8).hex()
+        self._count = itertools.count()
+
+    def new(self) -> str:
+        """A new run id."""
+        return f"{self._prefix}{next(self._count):016x}"
+
+
+RUN_IDS = RunIds()
+os.register_at_fork(after_in_child=RUN_IDS.reseed)
+
+
 @dataclass(slots=True)
 class RunRequest:
     """A triggered automation whose conditions passed, waiting to run."""
@@ -34,7 +64,7 @@ class RunRequest:
     trigger: dict[str, Any]
     trace: Trace
     message: Message | None = None
-    run_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    run_id: str = field(default_factory=lambda: RUN_IDS.new())
     error: Exception | None = None
 
     @property
@@ -112,6 +142,41 @@ class AutomationEngine:
                 started.append(request)
         return started
 
+    def prepare_message(self, message: Message) -> list[tuple[RunRequest | None, Trace]]:
+        """Match a message and check conditions and run modes, firing nothing yet.
+
+        For each matching trigger, in order: (request, trace) for a run to queue, or (None,
+        trace) for one that ended (conditions failed, or its mode is full). Admitted runs count
+        against their mode at once; once the message is stored call ``start_message``, or
+        ``abandon`` each request when it is not (a redelivery).
+        """
+        items: list[tuple[RunRequest | None, Trace]] = []
+        for trigger, variables in self.message_index.match(message):
+            automation = trigger.automation
+            trace, passed = self.evaluate(automation, variables)
+            if not passed:
+                items.append((None, trace))
+                continue
+            request = RunRequest(automation, variables, trace, message, trace.run_id)
+            full = self._gates[automation.id].admit(request.chat_key, request.run_id)
+            if full is not None:
+                trace.finish("skipped", full)
+                items.append((None, trace))
+                continue
+            items.append((request, trace))
+        return items
+
+    def start_message(self, items: list[tuple[RunRequest | None, Trace]]) -> None:
+        """The message of prepare_message() is stored: record the runs that ended, announce the rest."""
+        fire = self.gateway.bus.fire
+        for request, trace in items:
+            if request is None:
+                self.record(trace)
+            else:
+                automation = request.automation
+                fire("automation_triggered", {"automation_id": automation.id, "run_id": request.run_id,
+                                              "priority": automation.priority})
+
     def trigger(
         self, automation: Automation, trigger: dict[str, Any], message: Message | None = None,
         *, dispatch: bool = True,
@@ -151,8 +216,10 @@ class AutomationEngine:
 
     def evaluate(self, automation: Automation, trigger: dict[str, Any]) -> tuple[Trace, bool]:
         """Check an automation's conditions in order, recording each in a new trace."""
-        trace = Trace(automation.id, uuid.uuid4().hex, _trace_trigger(trigger),
+        trace = Trace(automation.id, RUN_IDS.new(), _trace_trigger(trigger),
                       priority=automation.priority, scrub=self.gateway.scrub)
+        if not automation.conditions:
+            return trace, True
         variables = self.variables(automation, trigger)
         for description, check in automation.conditions:
             try:
@@ -185,8 +252,13 @@ class AutomationEngine:
         self._runs.add(task)
         task.add_done_callback(self._runs.discard)
 
-    async def execute(self, request: RunRequest) -> Trace:
-        """Run an automation's actions under its mode; the trace records every step."""
+    async def execute(self, request: RunRequest, *, ordered: bool = False) -> Trace:
+        """Run an automation's actions under its mode; the trace records every step.
+
+        ordered: the caller already runs this automation's runs for a chat one at a time, in
+        order (the durable scheduler does, per automation and chat, for mode queued), so a
+        queued run needs no wait of its own: it runs at once, without the mode's lock.
+        """
         automation = request.automation
         trace = request.trace
         ctx = RunContext(
@@ -196,7 +268,10 @@ class AutomationEngine:
         )
         gate = self._gates[automation.id]
         try:
-            outcome, detail = await gate.run(request.chat_key, lambda: automation.script.run(ctx))
+            if ordered and automation.mode == "queued":
+                outcome, detail = "ran", await automation.script.run(ctx)
+            else:
+                outcome, detail = await gate.run(request.chat_key, lambda: automation.script.run(ctx))
             if outcome == "skipped":
                 trace.finish("skipped", detail)
             elif outcome == RESTARTED:

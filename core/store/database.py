@@ -30,6 +30,7 @@ import aiosqlite
 
 from core.store.errors import RowDecryptError, StoreClosedError
 from core.store.ids import IdAllocator
+from core.store.process import ProcessWriter
 from core.store.schema import MIGRATIONS, Migration, migrate
 from core.store.sealing import ValueCipher
 from core.store.writer import GroupWriter
@@ -40,6 +41,7 @@ T = TypeVar("T")
 
 BUSY_TIMEOUT_MS = 10_000
 _SYNCHRONOUS = ("FULL", "NORMAL", "EXTRA")
+WRITERS = ("thread", "process")
 
 
 def _connect_writer(path: str, synchronous: str) -> sqlite3.Connection:
@@ -74,7 +76,7 @@ def _create_private(path: Path) -> None:
 class Database:
     """The store's SQLite file: ``write`` for group-committed operations, ``fetch*`` for reads."""
 
-    def __init__(self, path: Path, cipher: ValueCipher, writer: GroupWriter) -> None:
+    def __init__(self, path: Path, cipher: ValueCipher, writer: GroupWriter | ProcessWriter) -> None:
         self.path = path
         self.cipher = cipher
         self._writer = writer
@@ -94,20 +96,32 @@ class Database:
         synchronous: str = "FULL",
         max_batch: int = 1000,
         migrations: Sequence[Migration] = MIGRATIONS,
+        writer: str = "thread",
     ) -> Database:
-        """Open (creating if needed) and migrate the database at path; return it ready to use."""
+        """Open (creating if needed) and migrate the database at path; return it ready to use.
+
+        writer: "thread" (the write connection on a thread of this process) or "process" (in
+        a child process, see core.store.process: faster under load, operations must be
+        module-level functions).
+        """
         sync = synchronous.upper()
         if sync not in _SYNCHRONOUS:
             raise ValueError(
                 f"synchronous must be one of {', '.join(_SYNCHRONOUS)}, got {synchronous!r}"
             )
+        if writer not in WRITERS:
+            raise ValueError(f"writer must be one of {', '.join(WRITERS)}, got {writer!r}")
         file = Path(path)
         await asyncio.to_thread(_create_private, file)
-        writer = GroupWriter(lambda: _connect_writer(str(file), sync), max_batch=max_batch)
-        await writer.start()
-        db = cls(file, cipher, writer)
+        group_writer: GroupWriter | ProcessWriter
+        if writer == "process":
+            group_writer = ProcessWriter(str(file), sync, max_batch=max_batch)
+        else:
+            group_writer = GroupWriter(lambda: _connect_writer(str(file), sync), max_batch=max_batch)
+        await group_writer.start()
+        db = cls(file, cipher, group_writer)
         try:
-            db.schema_version = await writer.call(migrate, list(migrations), str(file))
+            db.schema_version = await group_writer.call(migrate, list(migrations), str(file))
             db._reader = await aiosqlite.connect(str(file), isolation_level=None)
             await db._reader.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             await db._reader.execute("PRAGMA query_only = ON")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from core.errors import RoostError
 
 
@@ -29,6 +31,10 @@ class RowDecryptError(StoreError):
             " (or restored from a backup) without affecting any other row."
         )
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        cause = self.cause if self.cause is None else RuntimeError(f"{type(self.cause).__name__}: {self.cause}")
+        return (type(self), (self.table, self.row, self.column, cause))
+
 
 class SchemaVersionError(StoreError):
     """The database was written by a newer Roost than this one (unknown schema version)."""
@@ -44,6 +50,9 @@ class RowNotFoundError(StoreError, KeyError):
 
     def __str__(self) -> str:
         return str(self.args[0])
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.table, self.row))
 
 
 class StoreClosedError(StoreError):

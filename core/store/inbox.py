@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from core.store.database import Database
 from core.store.errors import RowDecryptError, RowNotFoundError
 from core.store.sealing import SealedColumns
-from core.store.writer import single_statement
+from core.store.tasks import PreparedTask, insert_prepared
+from core.store.writer import all_or_group, single_statement
 
 STATES = ("received", "dispatched", "done")
 """received → dispatched (an automation run was queued) → done."""
@@ -18,6 +20,10 @@ _COLUMNS = "id, platform, platform_msg_id, chat_id, sender, text, raw, received_
 _INSERT = (
     "INSERT INTO inbox(id, platform, platform_msg_id, chat_id, sender, text, raw, received_at)"
     " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (platform, platform_msg_id) DO NOTHING"
+)
+_INSERT_DONE = (
+    "INSERT INTO inbox(id, platform, platform_msg_id, chat_id, sender, text, raw, received_at, state)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'done') ON CONFLICT (platform, platform_msg_id) DO NOTHING"
 )
 
 
@@ -39,6 +45,23 @@ class InboxEntry:
 @single_statement
 def _insert(conn: sqlite3.Connection, params: tuple[Any, ...]) -> bool:
     return conn.execute(_INSERT, params).rowcount == 1
+
+
+@single_statement
+def _receive_alone(conn: sqlite3.Connection, params: tuple[Any, ...]) -> bool:
+    return conn.execute(_INSERT_DONE, params).rowcount == 1
+
+
+@all_or_group
+def _receive(
+    conn: sqlite3.Connection, params: tuple[Any, ...], tasks: list[tuple[tuple[Any, ...], str | None]]
+) -> bool:
+    """The message and its tasks, or (a redelivery) nothing; never half (see all_or_group)."""
+    if conn.execute(_INSERT_DONE, params).rowcount != 1:
+        return False
+    for task in tasks:
+        insert_prepared(conn, task)
+    return True
 
 
 def _mark(conn: sqlite3.Connection, ids: list[int], state: str) -> int:
@@ -65,10 +88,52 @@ class Inbox:
         received_at: float,
     ) -> InboxEntry | None:
         """Store a message durably; return None if platform+platform_msg_id is already stored."""
+        row = await self.new_id()
+        params = self._params(row, platform, platform_msg_id, chat_id, sender, text, raw, received_at)
+        if not await self._db.submit(_insert, params):
+            return None
+        return self._stored(params, text, raw, "received")
+
+    async def new_id(self) -> int:
+        """A fresh inbox row id, taken before the row is written (see ``receive``)."""
         db = self._db
-        row = db.ids.take("inbox") or await db.ids.next("inbox")
+        return db.ids.take("inbox") or await db.ids.next("inbox")
+
+    async def receive(
+        self,
+        platform: str,
+        platform_msg_id: str,
+        chat_id: str,
+        sender: str,
+        text: str,
+        raw: bytes,
+        received_at: float,
+        *,
+        tasks: Sequence[PreparedTask] = (),
+        id: int | None = None,
+    ) -> int | None:
+        """Store a message already dispatched together with the tasks of the runs it starts.
+
+        One write: the message (state done: its runs are durable with it) and the tasks
+        commit together; returns the message's row id. For a redelivery of a stored message
+        nothing is written and None is returned. id: a row id from ``new_id`` (the tasks'
+        keys may name it).
+        """
+        row = id if id is not None else await self.new_id()
+        params = self._params(row, platform, platform_msg_id, chat_id, sender, text, raw, received_at)
+        if tasks:
+            rows = [(task.params, task.idempotency_key) for task in tasks]
+            stored = await self._db.submit(_receive, params, rows)
+        else:
+            stored = await self._db.submit(_receive_alone, params)
+        return row if stored else None
+
+    def _params(
+        self, row: int, platform: str, platform_msg_id: str, chat_id: str, sender: str, text: str,
+        raw: bytes, received_at: float,
+    ) -> tuple[Any, ...]:
         sealed = self._sealed
-        params = (
+        return (
             row,
             platform,
             str(platform_msg_id),
@@ -78,19 +143,10 @@ class Inbox:
             sealed.seal(row, "raw", raw),
             received_at,
         )
-        if not await db.submit(_insert, params):
-            return None
-        return InboxEntry(
-            row,
-            platform,
-            str(platform_msg_id),
-            str(chat_id),
-            str(sender),
-            text,
-            raw,
-            received_at,
-            "received",
-        )
+
+    @staticmethod
+    def _stored(params: tuple[Any, ...], text: str, raw: bytes, state: str) -> InboxEntry:
+        return InboxEntry(params[0], params[1], params[2], params[3], params[4], text, raw, params[7], state)
 
     async def mark(self, id: int, state: str) -> None:
         """Move a message to state (received, dispatched or done)."""

@@ -18,33 +18,37 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from core.store.database import Database
 from core.store.errors import RowDecryptError, RowNotFoundError
 from core.store.sealing import SealedColumns
 from core.store.tasks import complete_task
-from core.store.writer import single_statement
+from core.store.writer import all_or_group, single_statement
 
 STATES = ("pending", "sending", "delivered", "dead")
 
 _COLUMNS = (
     "id, platform, chat_id, body, is_text, idempotency_key, task_id, state, attempts,"
-    " next_attempt_at, created_at, delivered_at, platform_msg_id, last_error, priority"
+    " next_attempt_at, created_at, delivered_at, platform_msg_id, last_error, priority, reply_to"
 )
 _INSERT = (
     "INSERT INTO outbox(id, platform, chat_id, body, is_text, idempotency_key, task_id, state,"
-    " next_attempt_at, created_at, priority) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)"
-    " ON CONFLICT (idempotency_key) DO NOTHING"
+    " next_attempt_at, created_at, priority, reply_to)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING"
+)
+_DELIVERED = (
+    "UPDATE outbox SET state = 'delivered', delivered_at = ?, platform_msg_id = ?"
+    " WHERE id = ? AND state IN ('pending', 'sending')"
 )
 _OPEN = "state IN ('pending', 'sending')"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)  # not frozen: a frozen init costs 10x (one per delivery)
 class OutboxEntry:
-    """One outbound message as stored (body and last error decrypted)."""
+    """One outbound message as stored (body and last error decrypted); treat as read-only."""
 
     id: int
     platform: str
@@ -60,6 +64,7 @@ class OutboxEntry:
     platform_msg_id: str | None
     last_error: str | None
     priority: int = 0
+    reply_to: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +77,17 @@ class OutboxDraft:
     idempotency_key: str
     task_id: int | None = None
     priority: int = 0
+    reply_to: str | None = None
+
+
+class PreparedEntry(NamedTuple):
+    """An outbound message numbered and sealed, not yet written (see ``Outbox.prepare``)."""
+
+    id: int
+    params: tuple[Any, ...]
+    idempotency_key: str
+    platform: str
+    priority: int
 
 
 @single_statement
@@ -83,16 +99,19 @@ def _add(conn: sqlite3.Connection, params: tuple[Any, ...], key: str) -> int:
     )
 
 
-def _add_batch(
-    conn: sqlite3.Connection,
-    rows: list[tuple[tuple[Any, ...], str]],
-    task_id: int | None,
-    now: float,
+@all_or_group
+def _add_prepared(
+    conn: sqlite3.Connection, rows: list[tuple[tuple[Any, ...], str]], task_id: int | None, now: float
 ) -> list[int]:
-    ids = [_add(conn, params, key) for params, key in rows]
+    # The task first: an unknown task fails this operation alone, before anything changed.
     if task_id is not None:
         complete_task(conn, task_id, now)
-    return ids
+    return [_add(conn, params, key) for params, key in rows]
+
+
+@single_statement
+def _mark_delivered_many(conn: sqlite3.Connection, rows: list[tuple[float, str | None, int]]) -> int:
+    return conn.executemany(_DELIVERED, rows).rowcount
 
 
 @single_statement
@@ -178,13 +197,44 @@ class Outbox:
         task_id: int | None = None,
         *,
         priority: int = 0,
+        reply_to: str | None = None,
     ) -> int:
         """Store an outbound message durably; a known idempotency key returns the existing id.
 
         priority: higher goes out first (see the module docstring); 0 for ordinary replies.
+        reply_to: the platform message id this message answers (the channel threads it).
         """
-        params = await self._params(platform, chat_id, body, idempotency_key, task_id, priority)
+        params = await self._params(platform, chat_id, body, idempotency_key, task_id, priority, reply_to)
         return await self._db.write(_add, params, idempotency_key)
+
+    async def prepare(
+        self,
+        platform: str,
+        chat_id: str,
+        body: bytes | str,
+        idempotency_key: str,
+        task_id: int | None = None,
+        *,
+        priority: int = 0,
+        reply_to: str | None = None,
+    ) -> PreparedEntry:
+        """Number and seal a message without writing it; ``add_prepared`` writes it later.
+
+        The id is known at once, so a caller can hand out a reference to the entry and write
+        it together with other rows (the task that produced it) in one commit.
+        """
+        params = await self._params(platform, chat_id, body, idempotency_key, task_id, priority, reply_to)
+        return PreparedEntry(params[0], params, idempotency_key, platform, int(priority))
+
+    async def add_prepared(
+        self, entries: Sequence[PreparedEntry], *, complete_task: int | None = None
+    ) -> list[int]:
+        """Write prepared messages in one commit, optionally completing a task in the same transaction.
+
+        Returns each entry's id (the existing id for an idempotency key already stored).
+        """
+        rows = [(entry.params, entry.idempotency_key) for entry in entries]  # plain tuples pickle fast
+        return await self._db.write(_add_prepared, rows, complete_task, time.time())
 
     async def add_batch(
         self, drafts: Sequence[OutboxDraft], *, complete_task: int | None = None
@@ -197,19 +247,20 @@ class Outbox:
         rows = [
             (
                 await self._params(d.platform, d.chat_id, d.body, d.idempotency_key, d.task_id,
-                                   d.priority),
+                                   d.priority, d.reply_to),
                 d.idempotency_key,
             )
             for d in drafts
         ]
-        return await self._db.write(_add_batch, rows, complete_task, time.time())
+        return await self._db.write(_add_prepared, rows, complete_task, time.time())
 
     async def _params(
         self, platform: str, chat_id: str, body: bytes | str, key: str, task_id: int | None,
-        priority: int = 0,
+        priority: int = 0, reply_to: str | None = None,
     ) -> tuple[Any, ...]:
         now = time.time()
-        entry_id = await self._db.new_id("outbox")
+        db = self._db
+        entry_id = db.ids.take("outbox") or await db.ids.next("outbox")
         is_text = isinstance(body, str)
         data = body.encode("utf-8") if isinstance(body, str) else bytes(body)
         return (
@@ -223,77 +274,62 @@ class Outbox:
             now,
             now,
             int(priority),
+            None if reply_to is None else str(reply_to),
         )
 
-    async def next_batch(self, platform: str, now: float, limit: int) -> list[OutboxEntry]:
+    async def next_batch(
+        self, platform: str, now: float, limit: int, *, known_bodies: Mapping[int, bytes | str] | None = None
+    ) -> list[OutboxEntry]:
         """Due pending entries of platform, highest priority first, then oldest first.
 
         Within one priority a chat never overtakes itself; a chat stops at its first entry
         that is being sent or not yet due, for that priority and every lower one. An entry
         whose body fails to decrypt is reported, buried with the error as reason, and left out.
+        One ordered read of the open-entries index serves a batch (more only when many of the
+        rows read belong to blocked chats). known_bodies: bodies the caller wrote itself under
+        these ids (not decrypted again).
         """
         if limit <= 0:
             return []
         blocked: set[str] = set()
-        chosen: list[int] = []
-        level = await self._next_priority(platform, None)
-        while level is not None and len(chosen) < limit:
-            await self._scan_level(platform, level, now, limit, blocked, chosen)
-            if len(chosen) < limit:
-                level = await self._next_priority(platform, level)
-        if not chosen:
-            return []
-        marks = ",".join("?" * len(chosen))
-        rows = await self._db.fetchall(
-            f"SELECT {_COLUMNS} FROM outbox WHERE id IN ({marks})", chosen
-        )
-        position = {entry_id: index for index, entry_id in enumerate(chosen)}
-        rows.sort(key=lambda row: position[row[0]])
+        chosen: list[tuple[Any, ...]] = []
+        after: tuple[int, int] | None = None
+        while len(chosen) < limit:
+            page = min(self._scan_page, limit - len(chosen) + 64)  # room for blocked chats' rows
+            if after is None:
+                rows = await self._db.fetchall(
+                    f"SELECT {_COLUMNS} FROM outbox WHERE platform = ? AND {_OPEN}"
+                    " ORDER BY priority DESC, id LIMIT ?",
+                    (platform, page),
+                )
+            else:
+                rows = await self._db.fetchall(
+                    f"SELECT {_COLUMNS} FROM outbox WHERE platform = ? AND {_OPEN}"
+                    " AND (priority < ? OR (priority = ? AND id > ?)) ORDER BY priority DESC, id LIMIT ?",
+                    (platform, after[0], after[0], after[1], page),
+                )
+            for row in rows:
+                chat_id = row[2]
+                if chat_id in blocked:
+                    continue
+                if row[7] == "sending" or row[9] > now:
+                    blocked.add(chat_id)
+                    continue
+                chosen.append(row)
+                if len(chosen) >= limit:
+                    break
+            if len(rows) < page:
+                break
+            after = (rows[-1][14], rows[-1][0])
         out: list[OutboxEntry] = []
-        for row in rows:
+        known = known_bodies or {}
+        for row in chosen:
             try:
-                out.append(self._entry(row))
+                out.append(self._entry(row, known.get(row[0])))
             except RowDecryptError as exc:
                 self._db.report_row_error(exc)
                 await self.bury(row[0], str(exc))
         return out
-
-    async def _next_priority(self, platform: str, below: int | None) -> int | None:
-        """The highest priority of an open entry of platform (below a level, if given)."""
-        if below is None:
-            row = await self._db.fetchone(
-                f"SELECT MAX(priority) FROM outbox WHERE platform = ? AND {_OPEN}", (platform,)
-            )
-        else:
-            row = await self._db.fetchone(
-                f"SELECT MAX(priority) FROM outbox WHERE platform = ? AND {_OPEN} AND priority < ?",
-                (platform, below),
-            )
-        return None if row is None or row[0] is None else int(row[0])
-
-    async def _scan_level(
-        self, platform: str, level: int, now: float, limit: int, blocked: set[str], chosen: list[int]
-    ) -> None:
-        """Add the due entries of one priority to chosen, in order, skipping blocked chats."""
-        after = 0
-        while len(chosen) < limit:
-            rows = await self._db.fetchall(
-                f"SELECT id, chat_id, state, next_attempt_at FROM outbox WHERE platform = ?"
-                f" AND {_OPEN} AND priority = ? AND id > ? ORDER BY id LIMIT ?",
-                (platform, level, after, self._scan_page),
-            )
-            for entry_id, chat_id, state, due in rows:
-                if chat_id in blocked:
-                    continue
-                if state == "sending" or due > now:
-                    blocked.add(chat_id)
-                    continue
-                chosen.append(entry_id)
-                if len(chosen) >= limit:
-                    break
-            if len(rows) < self._scan_page:
-                break
-            after = rows[-1][0]
 
     async def mark_sending(self, ids: list[int]) -> int:
         """Mark pending entries as being sent; return how many were pending."""
@@ -308,6 +344,17 @@ class Outbox:
             (time.time(), None if platform_msg_id is None else str(platform_msg_id), id),
             id,
         )
+
+    async def mark_delivered_many(self, delivered: Sequence[tuple[int, str | None]]) -> int:
+        """Record several deliveries (id, platform message id) in one write; return how many were open.
+
+        Entries already closed (delivered, dead) or unknown are left as they are.
+        """
+        if not delivered:
+            return 0
+        now = time.time()
+        rows = [(now, None if pid is None else str(pid), entry_id) for entry_id, pid in delivered]
+        return await self._db.write(_mark_delivered_many, rows)
 
     async def defer(self, id: int, next_attempt_at: float, error: str | None = None) -> bool:
         """Put an entry back to pending after a failed attempt, due at next_attempt_at."""
@@ -366,15 +413,19 @@ class Outbox:
         )
         return await self._db.write(_record_delivered, params, idempotency_key)
 
-    def _entry(self, row: tuple[Any, ...]) -> OutboxEntry:
+    def _entry(self, row: tuple[Any, ...], known: bytes | str | None = None) -> OutboxEntry:
         sealed = self._sealed
-        data = sealed.open(row[0], "body", row[3])
-        body: bytes | str = data
-        if row[4]:
-            try:
-                body = data.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                raise RowDecryptError("outbox", row[0], "body", exc) from exc
+        body: bytes | str
+        if known is not None:
+            body = known
+        else:
+            data = sealed.open(row[0], "body", row[3])
+            body = data
+            if row[4]:
+                try:
+                    body = data.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    raise RowDecryptError("outbox", row[0], "body", exc) from exc
         return OutboxEntry(
             row[0],
             row[1],
@@ -388,6 +439,7 @@ class Outbox:
             row[10],
             row[11],
             row[12],
-            sealed.open_optional_text(row[0], "last_error", row[13]),
+            None if row[13] is None else sealed.open_text(row[0], "last_error", row[13]),
             row[14],
+            row[15],
         )

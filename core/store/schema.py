@@ -157,7 +157,16 @@ _V2: tuple[str, ...] = (
     "CREATE INDEX outbox_open ON outbox(platform, priority, id) WHERE state IN ('pending', 'sending')",
 )
 
-MIGRATIONS: tuple[Migration, ...] = (_V1, _V2)
+# Version 3: an outbox entry remembers the platform message it answers (reply threading); it is
+# a platform id like chat_id, not message content, so it is stored as is. The open-entries
+# index runs priority downwards, so one ordered scan reads a delivery batch across priorities.
+_V3: tuple[str, ...] = (
+    "ALTER TABLE outbox ADD COLUMN reply_to TEXT",
+    "DROP INDEX outbox_open",
+    "CREATE INDEX outbox_open ON outbox(platform, priority DESC, id) WHERE state IN ('pending', 'sending')",
+)
+
+MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3)
 """Every migration this code knows, oldest first; the schema version is its length."""
 
 

@@ -39,9 +39,11 @@ class Store:
         *,
         synchronous: str = "FULL",
         max_batch: int = 1000,
+        writer: str = "thread",
     ) -> Store:
-        """Open (creating and migrating if needed) the store at path."""
-        return cls(await Database.open(path, cipher, synchronous=synchronous, max_batch=max_batch))
+        """Open (creating and migrating if needed) the store at path (writer: see Database.open)."""
+        return cls(await Database.open(path, cipher, synchronous=synchronous, max_batch=max_batch,
+                                       writer=writer))
 
     async def rekey(self, cipher: ValueCipher, *, old: ValueCipher | None = None) -> RekeyReport:
         """Re-encrypt every encrypted value with cipher (decrypting with old, or cipher itself)."""

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from core.store.database import Database
 from core.store.errors import RowDecryptError, RowNotFoundError
@@ -41,9 +41,9 @@ _PROMOTE = (
 )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)  # not frozen: a frozen init costs 10x (one per lease)
 class Task:
-    """One task as stored (payload and last error decrypted; payload is empty once done)."""
+    """One task as stored (payload and last error decrypted; payload is empty once done); treat as read-only."""
 
     id: int
     kind: str
@@ -58,6 +58,23 @@ class Task:
     attempts: int
     lease_until: float | None
     last_error: str | None
+
+
+class PreparedTask(NamedTuple):
+    """A task sealed and numbered, ready to be inserted inside another operation (``insert_prepared``)."""
+
+    id: int
+    params: tuple[Any, ...]
+    idempotency_key: str | None
+
+
+def insert_prepared(conn: sqlite3.Connection, task: tuple[tuple[Any, ...], str | None]) -> int:
+    """Insert a prepared task, given as (params, idempotency_key), inside a write operation.
+
+    Returns its id (the existing id for a known key). Operations pass plain tuples rather
+    than PreparedTask: they pickle several times faster (see core.store.process).
+    """
+    return _enqueue(conn, task[0], task[1])
 
 
 def promote_head(conn: sqlite3.Connection, chat_key: str) -> None:
@@ -88,6 +105,7 @@ def _enqueue(conn: sqlite3.Connection, params: tuple[Any, ...], key: str | None)
     return int(conn.execute("SELECT id FROM tasks WHERE idempotency_key = ?", (key,)).fetchone()[0])
 
 
+@single_statement  # reads, then one UPDATE
 def _lease(
     conn: sqlite3.Connection,
     now: float,
@@ -95,7 +113,19 @@ def _lease(
     limit: int,
     exclude: frozenset[str],
     capacity: dict[str, int] | None,
+    min_priority: int | None = None,
 ) -> list[tuple[Any, ...]]:
+    floor = -(2**62) if min_priority is None else min_priority
+    if not capacity and not exclude:  # the common case: the choice is one statement too
+        rows = conn.execute(
+            f"UPDATE tasks SET state = 'leased', lease_until = ?, attempts = attempts + 1"
+            f" WHERE id IN (SELECT id FROM tasks WHERE state = 'queued' AND head = 1"
+            f" AND available_at <= ? AND priority >= ? ORDER BY priority DESC, id LIMIT ?)"
+            f" RETURNING {_COLUMNS}",
+            (lease_until, now, floor, limit),
+        ).fetchall()
+        rows.sort(key=lambda r: (-r[3], r[0]))
+        return rows
     remaining: dict[str, int] | None = None
     if capacity:
         busy = dict(
@@ -107,8 +137,8 @@ def _lease(
     chosen: list[int] = []
     cursor = conn.execute(
         "SELECT id, chat_key, lane FROM tasks WHERE state = 'queued' AND head = 1"
-        " AND available_at <= ? ORDER BY priority DESC, id",
-        (now,),
+        " AND available_at <= ? AND priority >= ? ORDER BY priority DESC, id",
+        (now, floor),
     )
     for task_id, chat_key, lane in cursor:
         if chat_key in exclude:
@@ -123,12 +153,12 @@ def _lease(
     cursor.close()
     if not chosen:
         return []
-    conn.executemany(
-        "UPDATE tasks SET state = 'leased', lease_until = ?, attempts = attempts + 1 WHERE id = ?",
-        [(lease_until, task_id) for task_id in chosen],
-    )
     marks = ",".join("?" * len(chosen))
-    rows = conn.execute(f"SELECT {_COLUMNS} FROM tasks WHERE id IN ({marks})", chosen).fetchall()
+    rows = conn.execute(
+        f"UPDATE tasks SET state = 'leased', lease_until = ?, attempts = attempts + 1"
+        f" WHERE id IN ({marks}) RETURNING {_COLUMNS}",
+        (lease_until, *chosen),
+    ).fetchall()
     order = {task_id: i for i, task_id in enumerate(chosen)}
     rows.sort(key=lambda r: order[r[0]])
     return rows
@@ -200,6 +230,16 @@ def _heartbeat(conn: sqlite3.Connection, ids: list[int], lease_until: float) -> 
 
 
 @single_statement
+def _unlease(conn: sqlite3.Connection, ids: list[int]) -> int:
+    marks = ",".join("?" * len(ids))
+    return conn.execute(
+        "UPDATE tasks SET state = 'queued', lease_until = NULL, attempts = MAX(attempts - 1, 0)"
+        f" WHERE id IN ({marks}) AND state = 'leased'",
+        ids,
+    ).rowcount
+
+
+@single_statement
 def _prune(conn: sqlite3.Connection, before: float) -> int:
     return conn.execute(
         "DELETE FROM tasks WHERE state = 'done' AND finished_at < ?", (before,)
@@ -226,8 +266,28 @@ class TaskQueue:
         available_at: float | None = None,
     ) -> int:
         """Queue a task durably and return its id (the existing id for a known idempotency key)."""
+        task = await self.prepare(
+            kind, payload, priority=priority, chat_key=chat_key, lane=lane,
+            idempotency_key=idempotency_key, available_at=available_at,
+        )
+        return await self._db.write(_enqueue, task.params, task.idempotency_key)
+
+    async def prepare(
+        self,
+        kind: str,
+        payload: bytes,
+        *,
+        priority: int,
+        chat_key: str,
+        lane: str,
+        idempotency_key: str | None = None,
+        available_at: float | None = None,
+    ) -> PreparedTask:
+        """Number and seal a task without writing it: another operation inserts it in its own
+        write (``Inbox.receive``), so the task and what caused it are durable together."""
         now = time.time()
-        task_id = await self._db.new_id("tasks")
+        db = self._db
+        task_id = db.ids.take("tasks") or await db.ids.next("tasks")
         params = (
             task_id,
             kind,
@@ -240,7 +300,7 @@ class TaskQueue:
             now if available_at is None else available_at,
             now,
         )
-        return await self._db.write(_enqueue, params, idempotency_key)
+        return PreparedTask(task_id, params, idempotency_key)
 
     async def lease(
         self,
@@ -249,12 +309,17 @@ class TaskQueue:
         limit: int,
         exclude_chats: Iterable[str] = (),
         lanes_capacity: dict[str, int] | None = None,
+        payload_known: Container[int] = (),
+        min_priority: int | None = None,
     ) -> list[Task]:
         """Lease up to limit due tasks: priority, then age; one per chat; lanes within capacity.
 
         ``lanes_capacity`` maps a lane to the most tasks of that lane leased at once (leases
         already held count); lanes not in it are unlimited. A leased task whose payload fails
         to decrypt is buried (dead letter naming the error), reported, and not returned.
+        ``payload_known``: ids of tasks whose payload the caller still holds from enqueueing
+        them; on their first attempt they come back with an empty payload (not decrypted).
+        ``min_priority``: only tasks of at least this priority (a scheduler leasing ahead).
         """
         if limit <= 0:
             return []
@@ -265,11 +330,12 @@ class TaskQueue:
             limit,
             frozenset(exclude_chats),
             dict(lanes_capacity) if lanes_capacity else None,
+            min_priority,
         )
         out: list[Task] = []
         for row in rows:
             try:
-                out.append(self._task(row))
+                out.append(self._task(row, skip_payload=row[10] == 1 and row[0] in payload_known))
             except RowDecryptError as exc:
                 self._db.report_row_error(exc)
                 await self.bury(row[0], str(exc))
@@ -294,6 +360,14 @@ class TaskQueue:
         """Extend the leases of running tasks; return how many were still leased."""
         return await self._db.write(_heartbeat, list(ids), lease_until) if ids else 0
 
+    async def unlease(self, ids: list[int]) -> int:
+        """Give leased tasks that never started back to the queue, their attempt not counted.
+
+        Returns how many were still leased. (A task that started and was interrupted goes
+        back with ``retry`` instead: its attempt counts.)
+        """
+        return await self._db.write(_unlease, list(ids)) if ids else 0
+
     async def recover_expired(self, now: float) -> int:
         """Return tasks whose lease expired (a crashed worker) to the queue; attempts are kept."""
         return await self._db.write(_recover, now)
@@ -314,9 +388,9 @@ class TaskQueue:
         counts.update({state: n for state, n in rows})
         return counts
 
-    def _task(self, row: tuple[Any, ...]) -> Task:
+    def _task(self, row: tuple[Any, ...], *, skip_payload: bool = False) -> Task:
         sealed = self._sealed
-        payload = b"" if row[2] is None else sealed.open(row[0], "payload", row[2])
+        payload = b"" if row[2] is None or skip_payload else sealed.open(row[0], "payload", row[2])
         return Task(
             row[0],
             row[1],

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import functools
 import logging
 import sqlite3
 from collections.abc import Callable
@@ -54,6 +55,29 @@ def single_statement(fn: F) -> F:
     """Mark an operation that changes the database in at most one statement (no savepoint needed)."""
     fn.single_statement = True  # type: ignore[attr-defined]
     return fn
+
+
+def all_or_group(fn: F) -> F:
+    """Run an operation of several statements without a savepoint of its own.
+
+    If it fails after it changed a row, it rolls back the whole transaction: the group then
+    fails as one (every caller gets WriteAbortedError) and nothing half-done commits. Meant
+    for operations whose later statements cannot fail short of a lost transaction or a bug;
+    a savepoint per operation costs about as much as one of its inserts.
+    """
+
+    @functools.wraps(fn)
+    def operation(conn: sqlite3.Connection, *args: Any) -> Any:
+        before = conn.total_changes
+        try:
+            return fn(conn, *args)
+        except BaseException:
+            if conn.in_transaction and conn.total_changes != before:
+                conn.execute("ROLLBACK")
+            raise
+
+    operation.single_statement = True  # type: ignore[attr-defined]
+    return operation  # type: ignore[return-value]
 
 
 class GroupWriter:
@@ -107,7 +131,6 @@ class GroupWriter:
         return len(self._pending)
 
     async def _run(self) -> None:
-        loop = asyncio.get_running_loop()
         pending = self._pending
         while True:
             if not pending:
@@ -123,7 +146,7 @@ class GroupWriter:
                     group.append(item)
             if not group:
                 continue
-            work = loop.run_in_executor(self._executor, self._apply, group)
+            work = self._dispatch(group)
             try:
                 outcomes = await asyncio.shield(work)
             except asyncio.CancelledError:
@@ -135,6 +158,11 @@ class GroupWriter:
                 message = f"the write group could not be run ({exc!r}); nothing in it was saved"
                 outcomes = [(False, WriteAbortedError(message)) for _ in group]
             self._resolve(group, outcomes)
+
+    def _dispatch(self, group: list[_Pending]) -> asyncio.Future[list[tuple[bool, Any]]]:
+        """Start applying a group; the future gives each operation's outcome (never an error)."""
+        assert self._loop is not None
+        return self._loop.run_in_executor(self._executor, self._apply, group)
 
     @staticmethod
     def _resolve(group: list[_Pending], outcomes: list[tuple[bool, Any]]) -> None:
@@ -151,64 +179,21 @@ class GroupWriter:
         """Run one group in one transaction on the writer thread (never raises)."""
         conn = self._conn
         assert conn is not None
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.Error as exc:
-            return self._abort(conn, len(group), exc, "could not start the write transaction")
-        outcomes: list[tuple[bool, Any]] = []
-        failed = 0
-        for fn, args, _ in group:
-            if getattr(fn, "single_statement", False):
-                try:
-                    outcomes.append((True, fn(conn, *args)))
-                except Exception as exc:
-                    if not conn.in_transaction:
-                        return self._abort(conn, len(group), exc, "the transaction was lost")
-                    outcomes.append((False, exc))
-                    failed += 1
-                continue
-            conn.execute("SAVEPOINT op")
-            try:
-                value = fn(conn, *args)
-            except Exception as exc:
-                if not conn.in_transaction:
-                    return self._abort(conn, len(group), exc, "the transaction was lost")
-                try:
-                    conn.execute("ROLLBACK TO op")
-                    conn.execute("RELEASE op")
-                except sqlite3.Error as exc2:
-                    return self._abort(conn, len(group), exc2, "could not roll back one operation")
-                outcomes.append((False, exc))
-                failed += 1
-            else:
-                conn.execute("RELEASE op")
-                outcomes.append((True, value))
-        try:
-            conn.execute("COMMIT")
-        except sqlite3.Error as exc:
-            return self._abort(conn, len(group), exc, "the commit failed")
-        self.commits += 1
-        self.operations += len(group)
-        self.failed_operations += failed
-        if len(group) > self.largest_group:
-            self.largest_group = len(group)
+        outcomes, committed = apply_group(conn, [(fn, args) for fn, args, _ in group])
+        self._count(outcomes, committed)
         return outcomes
 
-    def _abort(
-        self, conn: sqlite3.Connection, size: int, exc: BaseException, what: str
-    ) -> list[tuple[bool, Any]]:
-        if conn.in_transaction:
-            try:
-                conn.execute("ROLLBACK")
-            except sqlite3.Error:
-                _LOGGER.exception("rollback after a failed write group also failed")
-        self.failed_operations += size
-        _LOGGER.error("write group of %d operations failed: %s: %s", size, what, exc)
-        message = (
-            f"{what} ({type(exc).__name__}: {exc}); none of the {size} writes in this group"
-            " were saved"
-        )
-        return [(False, WriteAbortedError(message)) for _ in range(size)]
+    def _count(self, outcomes: list[tuple[bool, Any]], committed: bool) -> None:
+        """Update the figures stats() reports after a group ran."""
+        size = len(outcomes)
+        if not committed:
+            self.failed_operations += size
+            return
+        self.commits += 1
+        self.operations += size
+        self.failed_operations += sum(1 for ok, _ in outcomes if not ok)
+        if size > self.largest_group:
+            self.largest_group = size
 
     async def close(self) -> None:
         """Finish every accepted write, then close the connection and the thread."""
@@ -223,3 +208,63 @@ class GroupWriter:
             await loop.run_in_executor(self._executor, self._conn.close)
             self._conn = None
         self._executor.shutdown(wait=True)
+
+
+def apply_group(
+    conn: sqlite3.Connection, ops: list[tuple[Operation, tuple[Any, ...]]]
+) -> tuple[list[tuple[bool, Any]], bool]:
+    """Run operations in one transaction, each in its own savepoint; never raises.
+
+    Returns each operation's (ok, result or exception) and whether the group committed (if
+    not, every outcome is a WriteAbortedError and nothing of the group is durable).
+    """
+    size = len(ops)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.Error as exc:
+        return _abort(conn, size, exc, "could not start the write transaction"), False
+    outcomes: list[tuple[bool, Any]] = []
+    append = outcomes.append
+    for fn, args in ops:
+        if getattr(fn, "single_statement", False):
+            try:
+                append((True, fn(conn, *args)))
+            except Exception as exc:
+                if not conn.in_transaction:
+                    return _abort(conn, size, exc, "the transaction was lost"), False
+                append((False, exc))
+            continue
+        conn.execute("SAVEPOINT op")
+        try:
+            value = fn(conn, *args)
+        except Exception as exc:
+            if not conn.in_transaction:
+                return _abort(conn, size, exc, "the transaction was lost"), False
+            try:
+                conn.execute("ROLLBACK TO op")
+                conn.execute("RELEASE op")
+            except sqlite3.Error as exc2:
+                return _abort(conn, size, exc2, "could not roll back one operation"), False
+            append((False, exc))
+        else:
+            conn.execute("RELEASE op")
+            append((True, value))
+    try:
+        conn.execute("COMMIT")
+    except sqlite3.Error as exc:
+        return _abort(conn, size, exc, "the commit failed"), False
+    return outcomes, True
+
+
+def _abort(conn: sqlite3.Connection, size: int, exc: BaseException, what: str) -> list[tuple[bool, Any]]:
+    if conn.in_transaction:
+        try:
+            conn.execute("ROLLBACK")
+        except sqlite3.Error:
+            _LOGGER.exception("rollback after a failed write group also failed")
+    _LOGGER.error("write group of %d operations failed: %s: %s", size, what, exc)
+    message = (
+        f"{what} ({type(exc).__name__}: {exc}); none of the {size} writes in this group"
+        " were saved"
+    )
+    return [(False, WriteAbortedError(message)) for _ in range(size)]

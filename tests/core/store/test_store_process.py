@@ -1,0 +1,198 @@
+"""The store's writer in a child process: group commit, per-operation failure, pickling, lifecycle."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from core.store import Database, RowNotFoundError, Store, StoreClosedError, StoreError, WriteAbortedError
+from core.store.writer import all_or_group
+
+REPO = Path(__file__).resolve().parents[3]
+
+
+# Operations run in the child, which imports them by module and name: they live at module level.
+def insert_code(conn: sqlite3.Connection, code: str) -> str:
+    conn.execute("INSERT INTO pairing VALUES (?, 'tg', 'u', 0, 0)", (code,))
+    return code
+
+
+def insert_then_fail(conn: sqlite3.Connection) -> None:
+    conn.execute("INSERT INTO pairing VALUES ('partial', 'tg', 'u', 0, 0)")
+    raise ValueError("this operation is broken")
+
+
+def missing_row(conn: sqlite3.Connection) -> None:
+    raise RowNotFoundError("tasks", 4242)
+
+
+@all_or_group
+def two_codes_then_fail(conn: sqlite3.Connection, first: str) -> None:
+    conn.execute("INSERT INTO pairing VALUES (?, 'tg', 'u', 0, 0)", (first,))
+    conn.execute("INSERT INTO pairing VALUES ('never', 'tg', 'u', 0, 0)")
+    raise ValueError("broken after it changed rows")
+
+
+@all_or_group
+def fail_before_changing(conn: sqlite3.Connection) -> None:
+    raise ValueError("nothing changed yet")
+
+
+def child_pid(conn: sqlite3.Connection) -> int:
+    return os.getpid()
+
+
+@pytest.fixture
+async def process_store(db_path: Path, cipher) -> Store:
+    store = await Store.open(db_path, cipher, writer="process")
+    try:
+        yield store
+    finally:
+        await store.close()
+
+
+async def _codes(store: Store) -> set[str]:
+    return {code for (code,) in await store.db.fetchall("SELECT code FROM pairing")}
+
+
+async def test_writes_run_in_another_process_and_commit_in_groups(process_store: Store) -> None:
+    assert await process_store.db.write(child_pid) != os.getpid()
+    before = process_store.db.stats()["commits"]
+    results = await asyncio.gather(*(
+        process_store.inbox.add("tg", str(i), f"chat{i % 7}", "u", f"text {i}", b"{}", time.time())
+        for i in range(2000)
+    ))
+    assert len({entry.id for entry in results}) == 2000
+    commits = process_store.db.stats()["commits"] - before
+    assert commits < 100, f"2000 rows took {commits} commits"
+    assert process_store.db.stats()["largest_group"] > 20
+    assert (await process_store.inbox.get(results[1234].id)).text == "text 1234"
+    assert await process_store.db.fetchone("SELECT COUNT(*) FROM inbox") == (2000,)
+
+
+async def test_a_failing_operation_fails_alone_with_its_own_error(process_store: Store) -> None:
+    db = process_store.db
+    futures = [db.submit(insert_code, f"c{i}") for i in range(10)]
+    futures.insert(3, db.submit(insert_then_fail))
+    futures.insert(6, db.submit(insert_code, "c1"))  # duplicate key: IntegrityError
+    futures.insert(8, db.submit(missing_row))
+    futures.insert(9, db.submit(lambda conn: None))  # cannot be sent to the child
+    outcomes = await asyncio.gather(*futures, return_exceptions=True)
+    assert isinstance(outcomes[3], ValueError) and "broken" in str(outcomes[3])
+    assert isinstance(outcomes[6], sqlite3.IntegrityError)
+    assert isinstance(outcomes[8], RowNotFoundError) and (outcomes[8].table, outcomes[8].row) == ("tasks", 4242)
+    assert isinstance(outcomes[9], StoreError) and "module-level functions" in str(outcomes[9])
+    ok = [o for i, o in enumerate(outcomes) if i not in (3, 6, 8, 9)]
+    assert ok == [f"c{i}" for i in range(10)]
+    assert await _codes(process_store) == {f"c{i}" for i in range(10)}  # 'partial' rolled back
+
+
+@pytest.mark.parametrize("writer", ["thread", "process"])
+async def test_all_or_group_fails_the_whole_group_when_it_breaks_after_a_change(
+    db_path: Path, cipher, writer: str
+) -> None:
+    store = await Store.open(db_path, cipher, writer=writer)
+    try:
+        db = store.db
+        group = [db.submit(insert_code, "a"), db.submit(two_codes_then_fail, "b"), db.submit(insert_code, "c")]
+        outcomes = await asyncio.gather(*group, return_exceptions=True)
+        assert all(isinstance(o, WriteAbortedError) for o in outcomes), outcomes
+        assert await _codes(store) == set()
+        # Failing before it changed anything fails only itself.
+        group = [db.submit(insert_code, "d"), db.submit(fail_before_changing), db.submit(insert_code, "e")]
+        outcomes = await asyncio.gather(*group, return_exceptions=True)
+        assert outcomes[0] == "d" and outcomes[2] == "e" and isinstance(outcomes[1], ValueError)
+        assert await _codes(store) == {"d", "e"}
+    finally:
+        await store.close()
+
+
+async def test_close_finishes_accepted_writes_then_refuses(db_path: Path, cipher) -> None:
+    store = await Store.open(db_path, cipher, writer="process")
+    pid = store.db._writer.pid
+    pending = [asyncio.ensure_future(store.history.append("c", "user", f"m{i}")) for i in range(50)]
+    await asyncio.sleep(0)
+    await store.close()
+    await asyncio.gather(*pending)
+    with pytest.raises(StoreClosedError):
+        await store.history.append("c", "user", "late")
+    assert pid is not None and not _alive(pid)
+    reopened = await Store.open(db_path, cipher, writer="process")
+    try:
+        assert len(await reopened.history.recent("c", 100)) == 50
+    finally:
+        await reopened.close()
+
+
+async def test_a_killed_store_process_fails_writes_with_a_clear_error(db_path: Path, cipher) -> None:
+    store = await Store.open(db_path, cipher, writer="process")
+    try:
+        await store.db.write(insert_code, "before")
+        os.kill(store.db._writer.pid, signal.SIGKILL)
+        with pytest.raises(StoreError, match="store process ended"):
+            for _ in range(200):  # the first write may be sent before the end is noticed
+                await store.db.write(insert_code, "after")
+                await asyncio.sleep(0.01)
+    finally:
+        await store.close()
+    reopened = await Store.open(db_path, cipher)
+    try:
+        assert await _codes(reopened) == {"before"}
+    finally:
+        await reopened.close()
+
+
+def test_the_store_process_exits_when_its_parent_is_killed(tmp_path: Path) -> None:
+    script = textwrap.dedent(f"""
+        import asyncio, os, sys, time
+        sys.path.insert(0, {str(REPO)!r})
+        sys.path.insert(0, {str(Path(__file__).parent)!r})
+        from store_ciphers import PlainTestCipher
+        from core.store import Store
+
+        async def main():
+            store = await Store.open({str(tmp_path / "roost.db")!r}, PlainTestCipher(), writer="process")
+            await store.history.append("c", "user", "hello")
+            print(store.db._writer.pid, flush=True)
+            time.sleep(60)
+
+        asyncio.run(main())
+    """)
+    parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    try:
+        child = int(parent.stdout.readline())
+        assert _alive(child)
+        parent.kill()
+        parent.wait(10)
+        deadline = time.monotonic() + 10
+        while _alive(child) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not _alive(child), "the store process outlived its parent"
+    finally:
+        parent.kill()
+
+
+async def test_unknown_writer_is_refused(db_path: Path, cipher) -> None:
+    with pytest.raises(ValueError, match="writer must be one of thread, process"):
+        await Database.open(db_path, cipher, writer="fork")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:  # a zombie (exited, not yet reaped by its parent) counts as gone
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().split(") ")[1][0] != "Z"
+    except FileNotFoundError:
+        return False
