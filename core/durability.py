@@ -16,6 +16,7 @@ import voluptuous as vol
 from core.crypto import Cipher, NullCipher, load_or_create
 from core.delivery import DeliveryWorker
 from core.errors import PermanentError, TransientError
+from core.instance import InstanceLock, require_key_for
 from core.message import Message
 from core.runs import (
     HELD_REPLIES,
@@ -71,10 +72,15 @@ def _chat_key(request: RunRequest) -> str:
     return f"{automation.id}|{request.chat_key}|{request.run_id}"
 
 
-def open_cipher(config_dir: Path, encryption: bool) -> Any:
-    """The cipher for data at rest: AES-256-GCM with the device-bound key, or none."""
+def open_cipher(config_dir: Path, encryption: bool, database: Path | None = None) -> Any:
+    """The cipher for data at rest: AES-256-GCM with the device-bound key, or none.
+
+    A new key is made only for a new database: an existing one without its key file is an error.
+    """
     if not encryption:
         return NullCipher()
+    if database is not None:
+        require_key_for(config_dir, database)
     keyring = load_or_create(config_dir, os.environ.get("ROOST_PASSPHRASE") or None)
     return Cipher(keyring)
 
@@ -86,6 +92,7 @@ class Durability:
         self.gateway = gateway
         self.config = store_config
         self.scheduler_config = scheduler_config
+        self._lock: InstanceLock | None = None
         self.store: Store | None = None
         self.scheduler: Scheduler | None = None
         self.workers: dict[str, DeliveryWorker] = {}
@@ -105,7 +112,9 @@ class Durability:
 
     async def open(self) -> None:
         """Open the key and the database (before integrations set up: they may keep state)."""
-        cipher = await asyncio.to_thread(open_cipher, self.gateway.config_dir, self.config["encryption"])
+        self._lock = InstanceLock(self.gateway.config_dir)
+        self._lock.acquire()  # one gateway per configuration: recovery assumes no other writer
+        cipher = await asyncio.to_thread(open_cipher, self.gateway.config_dir, self.config["encryption"], self.path)
         self.store = await Store.open(self.path, cipher, synchronous=self.config["synchronous"],
                                       writer=self.config["writer"])
         self.scheduler = Scheduler(self.store, self.scheduler_config, self.gateway.scrub)
@@ -434,4 +443,6 @@ class Durability:
             await asyncio.gather(*self._pending_writes, return_exceptions=True)
         if self.store is not None:
             await self.store.close()
+        if self._lock is not None:
+            self._lock.release()
 

@@ -22,7 +22,7 @@ def store_path(config_dir: Path) -> tuple[Path, dict[str, Any]]:
 async def open_store(config_dir: Path) -> Store:
     """Open the store of a configuration directory (another process may be running on it)."""
     path, settings = store_path(config_dir)
-    cipher = await asyncio.to_thread(open_cipher, config_dir, settings["encryption"])
+    cipher = await asyncio.to_thread(open_cipher, config_dir, settings["encryption"], path)
     return await Store.open(path, cipher, synchronous=settings["synchronous"])
 
 

@@ -18,6 +18,7 @@ from core.crypto import (
     load_or_create,
     write_private_file,
 )
+from core.instance import InstanceBusyError, InstanceLock, require_key_for
 from core.tracelog import store_path
 
 
@@ -53,31 +54,40 @@ def _passphrase(value: str | None, prompt: str, *, confirm: bool) -> str:
 def cmd_keys(args: argparse.Namespace) -> int:
     """Run one keys action."""
     directory = config_dir(args)
+    lock = InstanceLock(directory)
     try:
+        if not (directory / "configuration.yaml").is_file():
+            print(f"roost keys: {directory} holds no Roost configuration", file=sys.stderr)
+            return 1
         if args.keys_command == "export":
+            require_key_for(directory, store_path(directory)[0])
             ring = load_or_create(directory)
             data = export_keys(ring, _passphrase(args.passphrase, "Passphrase for the export: ", confirm=True))
             write_private_file(Path(args.output), data)
             print(f"Wrote {args.output}. On the new device: roost keys import {args.output} --config DIR")
             return 0
+        lock.acquire(f"{args.keys_command} keys")  # not while a gateway uses the old key
         if args.keys_command == "import":
             data = Path(args.file).read_bytes()
             ring = import_keys(data, _passphrase(args.passphrase, "Passphrase of the export: ", confirm=False), directory)
             print(f"Imported {len(ring.key_ids)} keys into {directory}; this device can open the database now.")
             return 0
         return asyncio.run(_rotate(directory))
-    except CryptoError as err:
+    except (CryptoError, InstanceBusyError) as err:
         print(f"roost keys: {err}", file=sys.stderr)
         return 1
     except FileNotFoundError as err:
         print(f"roost keys: {err.filename}: no such file", file=sys.stderr)
         return 1
+    finally:
+        lock.release()
 
 
 async def _rotate(directory: Path) -> int:
     from core.store import Store
 
     path, settings = store_path(directory)
+    require_key_for(directory, path)
     ring = await asyncio.to_thread(load_or_create, directory, os.environ.get("ROOST_PASSPHRASE") or None)
     old_ids = [k for k in ring.key_ids if k != ring.current_id]
     previous = ring.current_id

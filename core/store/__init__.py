@@ -14,13 +14,13 @@ from core.store.errors import (
 )
 from core.store.history import History
 from core.store.inbox import Inbox, InboxEntry
-from core.store.outbox import Outbox, OutboxDraft, OutboxEntry
+from core.store.outbox import Outbox, OutboxDraft, OutboxEntry, PreparedEntry
 from core.store.rekey import SEALED_TABLES, RekeyReport, reencrypt_all, reencrypt_database
 from core.store.schema import MIGRATIONS
 from core.store.sealing import SealedColumns, ValueCipher
 from core.store.state import IntegrationState
 from core.store.store import Store
-from core.store.tasks import Task, TaskQueue
+from core.store.tasks import PreparedTask, Task, TaskQueue
 from core.store.traces import Trace, Traces
 from core.store.vault import Vault
 
@@ -37,6 +37,8 @@ __all__ = [
     "Outbox",
     "OutboxDraft",
     "OutboxEntry",
+    "PreparedEntry",
+    "PreparedTask",
     "RekeyReport",
     "RowDecryptError",
     "RowNotFoundError",

@@ -1,4 +1,9 @@
-"""One SQLite file in WAL mode: a group-committing writer thread and an aiosqlite read connection.
+"""One SQLite file in WAL mode: a group-committing writer and an aiosqlite read connection.
+
+The writer is a thread of this process (``GroupWriter``, the default) or a child process
+(``ProcessWriter``, ``writer="process"``, which the gateway uses): under load a writer
+thread waits for the GIL after every SQLite call while the event loop runs Python, so the
+two take turns on one core; the child runs beside the loop (see core.store.process).
 
 Durability. The writer runs with ``PRAGMA synchronous=FULL``: every commit fsyncs the WAL
 before ``await db.write(...)`` returns, so a write that returned survives SIGKILL *and* a

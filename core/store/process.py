@@ -11,24 +11,27 @@ interpreter: the loop and SQLite use both cores.
 commit that made its operation durable, with its own outcome; each operation runs in its own
 savepoint (or none, for ``@single_statement`` ones); a lost transaction fails every
 operation in it with ``WriteAbortedError``. What moves is where groups form: the loop sends
-the operations submitted in each turn of the event loop at once, without waiting for earlier
-ones, and the child takes everything that has arrived while it was committing into its next
-transaction. So the child never waits for the loop to hand it work, and the loop never waits
-for the child to take it. Operations cross the pipe pickled: they must be module-level
+the operations submitted in each turn of the event loop (or as soon as FLUSH_EVERY wait)
+without waiting for earlier ones, and the child takes everything that has arrived while it
+was committing into its next transaction. So the child never waits for the loop to hand it
+work, and the loop never waits for the child to take it. Operations cross the pipe pickled: they must be module-level
 functions (every repository operation is) with picklable arguments; one that is not fails
 alone, with an error saying so.
 
-The child serves requests in order and exits when its parent closes the pipe (also when the
-parent is killed: its end of the pipe closes with it); a transaction it was applying is
-committed or rolled back whole, exactly as with a crash of a writer thread. It ignores SIGINT
-and SIGTERM, which a terminal or a service manager sends to the whole process group: the
-parent decides when the store closes, after its last writes.
+The child serves requests in order and exits when its parent closes the pipe. When the
+parent is killed, the child is killed with it (PR_SET_PDEATHSIG on Linux; elsewhere it stops
+before the next request): a transaction it was applying is rolled back, exactly as with a
+writer thread dying with its process, and nothing the parent sent is committed after a new
+gateway may have started recovering. It ignores SIGINT and SIGTERM, which a terminal or a
+service manager sends to the whole process group: the parent decides when the store closes,
+after its last writes.
 """
 
 from __future__ import annotations
 
 import asyncio
 import collections
+import ctypes
 import gc
 import os
 import pickle
@@ -47,6 +50,7 @@ from core.store.writer import Operation, apply_group
 _HEADER = struct.Struct("!I")
 _ROOT = Path(__file__).resolve().parents[2]  # the directory that holds the core package
 _GROUP, _REQUEST = b"G", b"P"
+_PR_SET_PDEATHSIG = 1
 FLUSH_EVERY = 32
 """Operations sent at once as soon as this many wait, not only at the end of a loop turn."""
 _Pending = tuple[Operation, tuple[Any, ...], "asyncio.Future[Any]"]
@@ -83,7 +87,7 @@ class ProcessWriter:
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(p for p in (*paths, env.get("PYTHONPATH", "")) if p))
         self._proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-c", "from core.store.process import main; main()",
+            sys.executable, "-c", f"from core.store.process import main; main({os.getpid()})",
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, env=env,
         )
         self._reader = self._loop.create_task(self._read_answers(), name="roost-store-process")
@@ -99,7 +103,7 @@ class ProcessWriter:
         return await self._request(("call", fn, args))
 
     def submit(self, fn: Operation, *args: Any) -> asyncio.Future[Any]:
-        """Queue fn(conn, *args); it is sent at the end of this loop turn, durable when the future resolves."""
+        """Queue fn(conn, *args) to be sent soon (this loop turn); the future resolves once it is durable."""
         if self._closing or self._loop is None:
             raise StoreClosedError("the store is closed; this write was not accepted")
         if self._broken is not None:
@@ -127,7 +131,7 @@ class ProcessWriter:
         return len(self._pending) + sent
 
     def _flush(self) -> None:
-        """Send what was submitted this loop turn as one message (cancelled callers are dropped)."""
+        """Send what was submitted since the last send (cancelled callers are dropped, never written)."""
         self._flush_handle = None
         pending = [item for item in self._pending if not item[2].cancelled()]
         self._pending = []
@@ -342,9 +346,10 @@ def _as_error(value: Any) -> StoreError:
 class _Server:
     """The child's side: groups that arrived together share one transaction."""
 
-    def __init__(self, frames: _Frames, out: IO[bytes]) -> None:
+    def __init__(self, frames: _Frames, out: IO[bytes], parent: int) -> None:
         self.frames = frames
         self.out = out
+        self.parent = parent
         self.conn: sqlite3.Connection | None = None
         self.max_batch = 1000
         self.held: bytes | None = None  # a request read while gathering groups
@@ -354,6 +359,8 @@ class _Server:
             while True:
                 frame = self.held if self.held is not None else self.frames.next(wait=True)
                 self.held = None
+                if os.getppid() != self.parent:
+                    return  # the parent is gone: what it sent last must not be applied after it
                 if frame[:1] == _GROUP:
                     self.out.write(self.transaction(frame))
                 elif not self.request(frame[1:]):
@@ -433,8 +440,26 @@ class _Server:
         return True
 
 
-def main() -> None:
+def _die_with(parent: int) -> None:
+    """Be killed the moment the parent dies (Linux), like a writer thread dies with its process.
+
+    A transaction in progress is then rolled back, not committed after the parent is gone
+    (when a new gateway may already be recovering). Elsewhere the child notices the new
+    parent id before each request and stops.
+    """
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # it died before prctl took effect
+        os._exit(0)
+
+
+def main(parent: int | None = None) -> None:
     """Entry point of the child: the pipe is stdin/stdout; anything printed goes to stderr."""
+    parent = os.getppid() if parent is None else parent
+    _die_with(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     # Nothing the child keeps lives long: operations and answers come and go with each group.
@@ -448,4 +473,4 @@ def main() -> None:
     os.dup2(2, 1)
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)
-    _Server(_Frames(inp), out).run()
+    _Server(_Frames(inp), out, parent).run()

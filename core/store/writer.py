@@ -28,6 +28,9 @@ otherwise lengthen the one serial path every write goes through.
 
 An operation whose caller was cancelled before the group was taken is dropped (never
 written); once taken, cancelling the caller does not undo the write.
+
+``apply_group`` (one group, one transaction) is shared with ``core.store.process``, which
+runs it in a child process instead of a thread.
 """
 
 from __future__ import annotations

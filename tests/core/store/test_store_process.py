@@ -14,7 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from core.store import Database, RowNotFoundError, Store, StoreClosedError, StoreError, WriteAbortedError
+from core.store import (
+    Database,
+    RowNotFoundError,
+    Store,
+    StoreClosedError,
+    StoreError,
+    WriteAbortedError,
+)
 from core.store.writer import all_or_group
 
 REPO = Path(__file__).resolve().parents[3]
