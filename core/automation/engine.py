@@ -339,12 +339,13 @@ class AutomationEngine:
 def worth_retrying(err: Exception) -> bool:
     """Whether running a failed automation again could succeed.
 
-    A TransientError (network down, rate limited) or an unexpected exception may pass on a
-    retry; a configuration mistake, a missing action or a broken template never will.
+    A TransientError (network down, rate limited) or an unexpected failure of the machine
+    (an OSError, a timeout) may pass on a retry; a configuration mistake, a missing action, a
+    broken template or bad data (ValueError, TypeError, KeyError) never will.
     """
     if isinstance(err, TransientError):
         return True
-    return not isinstance(err, RoostError | TemplateError)
+    return not isinstance(err, RoostError | TemplateError | ValueError | TypeError | LookupError)
 
 
 def _trace_trigger(trigger: dict[str, Any]) -> dict[str, Any]:
