@@ -29,7 +29,8 @@ from core.runs import (
 )
 from core.scheduler import Completion, Scheduler
 from core.store import Store
-from core.store.tasks import PreparedTask, Task
+from core.store.process import StoreProcessError
+from core.store.tasks import Task
 
 if TYPE_CHECKING:
     from core.automation.engine import RunRequest
@@ -115,8 +116,12 @@ class Durability:
         self._lock = InstanceLock(self.gateway.config_dir)
         self._lock.acquire()  # one gateway per configuration: recovery assumes no other writer
         cipher = await asyncio.to_thread(open_cipher, self.gateway.config_dir, self.config["encryption"], self.path)
-        self.store = await Store.open(self.path, cipher, synchronous=self.config["synchronous"],
-                                      writer=self.config["writer"])
+        try:
+            self.store = await Store.open(self.path, cipher, synchronous=self.config["synchronous"],
+                                          writer=self.config["writer"])
+        except StoreProcessError as err:  # e.g. no way to start a child here: slower, still durable
+            _LOGGER.warning("%s; writing from a thread of this process instead", err)
+            self.store = await Store.open(self.path, cipher, synchronous=self.config["synchronous"])
         self.scheduler = Scheduler(self.store, self.scheduler_config, self.gateway.scrub)
         self.scheduler.register(RUN_TASK, self._run_task)
         self.scheduler.payload_known = self._runs  # first attempts run the request kept in memory
@@ -213,13 +218,20 @@ class Durability:
             "reply_to": message.reply_to, "mentions_bot": message.mentions_bot,
             "command": message.command, "args": list(message.args), "raw": jsonable(message.raw),
         })
-        inbox_id = await store.inbox.new_id()
+        inbox_id = store.db.ids.take("inbox") or await store.inbox.new_id()
         engine = self.gateway.engine
         items = engine.prepare_message(message)
         requests = [request for request, _ in items if request is not None]
         stored = None
         try:
-            tasks = [await self._prepare_run(request, _request_key(inbox_id, request)) for request in requests]
+            tasks = [
+                await store.tasks.prepare(
+                    RUN_TASK, encode_run(request), priority=request.automation.priority,
+                    chat_key=_chat_key(request), lane=request.automation.lane,
+                    idempotency_key=_request_key(inbox_id, request),
+                )
+                for request in requests
+            ]
             stored = await store.inbox.receive(
                 message.platform, message.id, message.chat_id, message.sender, message.text, extra,
                 message.time, tasks=tasks, id=inbox_id,
@@ -238,15 +250,6 @@ class Durability:
             self.scheduler.wake()
         engine.start_message(items)
         return True
-
-    async def _prepare_run(self, request: RunRequest, idempotency_key: str | None) -> PreparedTask:
-        """A run as a task numbered and sealed, to be written with what started it."""
-        assert self.store is not None
-        automation = request.automation
-        return await self.store.tasks.prepare(
-            RUN_TASK, encode_run(request), priority=automation.priority, chat_key=_chat_key(request),
-            lane=automation.lane, idempotency_key=idempotency_key,
-        )
 
     def _mark_done(self, inbox_id: int) -> None:
         """Mark a dispatched message done, in one background write per loop turn.

@@ -175,6 +175,8 @@ def decode_run(payload: bytes, engine: AutomationEngine) -> RunRequest | None:
 
 def jsonable(value: Any) -> Any:
     """The value when it can be stored as JSON, else None."""
+    if value is None:
+        return None
     try:
         orjson.dumps(value)
     except TypeError:

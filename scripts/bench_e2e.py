@@ -33,6 +33,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from core.cli.run_commands import settle_heap, tune_process
 from core.config import load_config  # noqa: E402
 from core.gateway import Gateway  # noqa: E402
 from core.loader import discover  # noqa: E402
@@ -102,7 +103,9 @@ async def _once(ns: argparse.Namespace, profile: cProfile.Profile | None) -> dic
         total = ns.messages - ns.messages % ns.producers
         channel = BenchChannel(total)
         gateway.register_channel(channel)
+        tune_process()  # the same process settings as `roost run`
         await gateway.start()
+        settle_heap()
         try:
             # Warm up (templates compiled, id blocks reserved, caches filled) outside the timing.
             await gateway.ingest(Message(PLATFORM, "warm", "u", "-1", id="warm"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import shutil
 import signal
 import sys
@@ -52,9 +53,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 async def serve(config: Config, *, chat: bool, log_level: str) -> int:
     """Run a gateway until it is asked to stop."""
-    # The store's writer thread and the event loop share the GIL; switching sooner keeps
-    # commit latency low (measured: commit 1.7 ms -> 0.7 ms, tasks/s 2.1k -> 5k).
-    sys.setswitchinterval(0.0005)
+    tune_process()
     gateway = Gateway(config)
     gateway.foreground_chat = chat
     handler = setup_logging(log_level)
@@ -66,8 +65,27 @@ async def serve(config: Config, *, chat: bool, log_level: str) -> int:
         except (NotImplementedError, RuntimeError):  # not the main thread, or no signals here
             pass
     await gateway.start()
+    settle_heap()
     await gateway.wait_stopped()
     return 0
+
+
+def tune_process() -> None:
+    """Settings for a long-running gateway process (not for test processes that build many)."""
+    # Threads that share the GIL with the event loop get it back sooner
+    # (measured: commit 1.7 ms -> 0.7 ms, tasks/s 2.1k -> 5k with the thread writer).
+    sys.setswitchinterval(0.0005)
+
+
+def settle_heap() -> None:
+    """After start: what setup allocated is kept out of collections, which then run less often.
+
+    Full collections cost about 7 µs per message at 10k messages/s (measured end to end:
+    ~9.9k -> 10.7-11.5k messages/s with this).
+    """
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(10_000, 10, 10)
 
 
 def cmd_init(args: argparse.Namespace) -> int:

@@ -56,6 +56,10 @@ FLUSH_EVERY = 32
 _Pending = tuple[Operation, tuple[Any, ...], "asyncio.Future[Any]"]
 
 
+class StoreProcessError(StoreError):
+    """The store process could not be started (or ended while starting); see its error output."""
+
+
 class ProcessWriter:
     """Commits operations in groups in a child process (see the module docstring)."""
 
@@ -86,15 +90,20 @@ class ProcessWriter:
         paths = [str(_ROOT), *(p for p in sys.path if p and os.path.isdir(p))]
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(p for p in (*paths, env.get("PYTHONPATH", "")) if p))
-        self._proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-c", f"from core.store.process import main; main({os.getpid()})",
-            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, env=env,
-        )
+        try:
+            self._proc = await asyncio.create_subprocess_exec(
+                sys.executable, "-c", f"from core.store.process import main; main({os.getpid()})",
+                stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, env=env,
+            )
+        except OSError as exc:
+            raise StoreProcessError(f"the store process could not be started ({exc})") from exc
         self._reader = self._loop.create_task(self._read_answers(), name="roost-store-process")
         try:
             await self._request(("connect", self._path, self._synchronous, self._max_batch))
-        except BaseException:
+        except BaseException as exc:
             await self._stop_child()
+            if self._broken is not None:  # it died: it could not start (its error is on stderr)
+                raise StoreProcessError(self._broken) from exc
             raise
 
     async def call(self, fn: Callable[..., Any], *args: Any) -> Any:
@@ -179,8 +188,10 @@ class ProcessWriter:
                     else:
                         waiter.set_exception(value)
         except (asyncio.IncompleteReadError, ConnectionError, OSError) as exc:
-            await asyncio.sleep(0)  # let the exit status arrive
-            code = self._proc.returncode
+            try:  # its exit status says more than the closed pipe
+                code: int | None = await asyncio.wait_for(asyncio.shield(self._proc.wait()), 1.0)
+            except TimeoutError:
+                code = None
             self._broken = (
                 "the store process ended"
                 + (f" (exit code {code})" if code is not None else "")

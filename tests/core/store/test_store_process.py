@@ -203,3 +203,23 @@ def _alive(pid: int) -> bool:
             return stat.read().split(") ")[1][0] != "Z"
     except FileNotFoundError:
         return False
+
+
+async def test_a_store_process_that_cannot_start_is_a_clear_error(
+    db_path: Path, cipher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from core.store import process
+
+    python = sys.executable
+    monkeypatch.setattr(process.sys, "executable", str(db_path.parent / "no-such-python"))
+    with pytest.raises(process.StoreProcessError, match="could not be started"):
+        await Store.open(db_path, cipher, writer="process")
+    broken = db_path.parent / "broken-python"  # starts, then fails before it serves anything
+    broken.write_text("#!/bin/sh\necho 'cannot import the store' >&2\nexit 3\n")
+    broken.chmod(0o755)
+    monkeypatch.setattr(process.sys, "executable", str(broken))
+    with pytest.raises(process.StoreProcessError, match=r"store process ended \(exit code 3\)"):
+        await Store.open(db_path, cipher, writer="process")
+    monkeypatch.setattr(process.sys, "executable", python)
+    store = await Store.open(db_path, cipher, writer="process")  # and nothing was left half open
+    await store.close()
