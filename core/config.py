@@ -25,6 +25,9 @@ ROOST_SCHEMA = vol.Schema({
     vol.Optional("setup_timeout", default=60.0): vol.All(vol.Coerce(float), vol.Range(min=0.1)),
     vol.Optional("stop_timeout", default=10.0): vol.All(vol.Coerce(float), vol.Range(min=0)),
     vol.Optional("traces_kept", default=200): vol.All(int, vol.Range(min=1)),
+    vol.Optional(
+        "failure_reply", default="Sorry, that did not work. (run {run}; `roost trace` has the details)"
+    ): str,
 })
 
 # Top-level keys the core owns, with the schema of each; integrations own the rest.

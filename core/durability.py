@@ -313,8 +313,24 @@ class Durability:
             HELD_REPLIES.reset(token)
         if request.error is not None:
             await held.flush()
+            if not isinstance(request.error, TransientError):
+                await self._tell_failure(request)
             raise request.error
         return held.complete
+
+    async def _tell_failure(self, request: RunRequest) -> None:
+        """A run that failed for good says so in its chat (once), instead of going silent."""
+        message = request.message
+        text = self.gateway.config.core.get("failure_reply", "")
+        if message is None or not text or message.platform not in self.gateway.channels:
+            return
+        try:
+            await self.gateway.send(
+                message.platform, message.chat_id, text.format(run=request.run_id[:8]),
+                reply_to=message.id, idempotency_key=f"{request.run_id}:failed",
+            )
+        except Exception:  # telling about a failure must not hide the failure itself
+            _LOGGER.exception("Could not tell chat %s that run %s failed", message.chat_key, request.run_id)
 
     async def send(self, platform: str, chat_id: str, text: str, idempotency_key: str,
                    priority: int = 0, *, reply_to: str | None = None) -> str:

@@ -51,13 +51,14 @@ async def test_a_run_that_fails_after_replying_keeps_its_reply(load_setup: LoadS
     gateway = await make_gateway(load_setup.config_dir)
     platform = load_setup.platform
     assert await gateway.ingest(Message.create("load", "c1", "u", "/broken"))
-    await asyncio.to_thread(wait_for, lambda: platform.sink_count() == 1, 10, "the reply")
+    await asyncio.to_thread(wait_for, lambda: platform.sink_count() == 2, 10, "the reply and the notice")
     await gateway.wait_idle()
     letters = await gateway.store.dead.list()
     assert [(d.source, d.attempts) for d in letters] == [("task", 1)]
     assert "nosuch.action" in letters[0].reason
-    assert [row[3] for row in platform.sink()] == ["before the failure"]
-    assert await gateway.store.db.fetchone("SELECT COUNT(*) FROM outbox") == (1,)
+    texts = [row[3] for row in platform.sink()]
+    assert texts[0] == "before the failure" and texts[1].startswith("Sorry, that did not work.")
+    assert await gateway.store.db.fetchone("SELECT COUNT(*) FROM outbox") == (2,)
 
 
 PROBE = '''
