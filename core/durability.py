@@ -45,6 +45,7 @@ STORE_SCHEMA = vol.Schema(vol.Any(None, {
     # process: SQLite writes run in a child process, beside the event loop (see core.store.process).
     vol.Optional("writer", default="process"): vol.In(["process", "thread"]),
     vol.Optional("trace_days", default=7.0): vol.All(vol.Coerce(float), vol.Range(min=0)),
+    vol.Optional("keep_days", default=7.0): vol.All(vol.Coerce(float), vol.Range(min=0)),
     vol.Optional("traces_per_automation", default=100): vol.All(int, vol.Range(min=1)),
     vol.Optional("delivery_max_attempts", default=20): vol.All(int, vol.Range(min=1)),
 }))
@@ -425,8 +426,7 @@ class Durability:
             return False
         if self._pending_writes or self.scheduler.busy or any(w.busy for w in self.workers.values()):
             return False
-        counts = await self.store.tasks.counts()
-        if counts.get("queued", 0) or counts.get("leased", 0):
+        if await self.store.tasks.open_count():
             return False
         for platform, worker in self.workers.items():
             if worker._online() and await self.store.outbox.pending_count(platform):
@@ -434,14 +434,18 @@ class Durability:
         return True
 
     async def _prune_loop(self) -> None:
+        """Hourly: drop old traces, finished tasks and delivered replies, so roost.db stays small."""
         assert self.store is not None
         while True:
             try:
                 await self.store.traces.prune(
                     self.config["traces_per_automation"], time.time() - self.config["trace_days"] * 86400,
                 )
+                kept = self.config["keep_days"] * 86400
+                await self.store.tasks.prune(kept)
+                await self.store.outbox.prune(kept)
             except Exception:
-                _LOGGER.exception("Pruning traces failed")
+                _LOGGER.exception("Pruning the store failed")
             await asyncio.sleep(3600)
 
     async def stop(self, timeout: float) -> None:

@@ -381,6 +381,11 @@ class TaskQueue:
         row = await self._db.fetchone(f"SELECT {_COLUMNS} FROM tasks WHERE id = ?", (id,))
         return None if row is None else self._task(row)
 
+    async def open_count(self) -> int:
+        """Tasks queued or leased (read through the open-tasks index, not the whole table)."""
+        row = await self._db.fetchone("SELECT COUNT(*) FROM tasks WHERE state IN ('queued', 'leased')")
+        return int(row[0]) if row else 0
+
     async def counts(self) -> dict[str, int]:
         """Number of tasks in each state (queued, leased, done, dead)."""
         rows = await self._db.fetchall("SELECT state, COUNT(*) FROM tasks GROUP BY state")

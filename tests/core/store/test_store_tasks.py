@@ -193,3 +193,13 @@ async def test_random_workload_never_runs_two_tasks_of_a_chat_or_overtakes(
                 await store.tasks.complete(tid)
                 finished.add(tid)
     assert len(finished) > 20
+
+
+async def test_open_count_counts_only_queued_and_leased(store) -> None:
+    await store.tasks.enqueue("k", b"1", priority=0, chat_key="a", lane="l")
+    await store.tasks.enqueue("k", b"2", priority=0, chat_key="b", lane="l")
+    assert await store.tasks.open_count() == 2
+    leased = await store.tasks.lease(time.time(), 30, 1)
+    assert await store.tasks.open_count() == 2
+    await store.tasks.complete(leased[0].id)
+    assert await store.tasks.open_count() == 1
