@@ -272,7 +272,7 @@ def _sample_processes() -> dict[str, tuple[str, int, int]]:
 
 
 def top_processes(sample: float = SAMPLE_SECONDS, count: int = TOP_PROCESSES) -> tuple[list[ProcessInfo], list[ProcessInfo]]:
-    """(top by CPU over a `sample`-second interval, top by resident memory)."""
+    """(top by CPU over a `sample`-second interval, top by resident memory; kernel threads hold none and are left out)."""
     ticks = os.sysconf("SC_CLK_TCK")
     page = os.sysconf("SC_PAGE_SIZE")
     before = _sample_processes()
@@ -287,7 +287,7 @@ def top_processes(sample: float = SAMPLE_SECONDS, count: int = TOP_PROCESSES) ->
         cpu = 100.0 * max(delta, 0) / ticks / elapsed
         procs.append(ProcessInfo(int(pid), name, round(cpu, 1), rss * page))
     by_cpu = sorted(procs, key=lambda p: (p.cpu_percent, p.rss), reverse=True)[:count]
-    by_rss = sorted(procs, key=lambda p: p.rss, reverse=True)[:count]
+    by_rss = sorted((p for p in procs if p.rss > 0), key=lambda p: p.rss, reverse=True)[:count]
     return by_cpu, by_rss
 
 
