@@ -22,13 +22,14 @@ async def test_open_creates_private_wal_database_with_foreign_keys(db_path: Path
         pragmas = await db.write(
             lambda conn: tuple(
                 conn.execute(f"PRAGMA {name}").fetchone()[0]
-                for name in ("journal_mode", "foreign_keys", "busy_timeout", "synchronous")
+                for name in ("journal_mode", "foreign_keys", "busy_timeout", "synchronous", "temp_store")
             )
         )
         assert pragmas[0] == "wal"
         assert pragmas[1] == 1
         assert pragmas[2] >= 1000
         assert pragmas[3] == 2  # FULL
+        assert pragmas[4] == 2  # MEMORY: statement journals are not temporary files
         with pytest.raises(sqlite3.OperationalError):  # the read connection is read-only
             await db.fetchall("INSERT INTO pairing VALUES ('x', 'p', 's', 0, 0)")
     finally:
