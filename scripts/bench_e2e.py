@@ -7,7 +7,8 @@ skipped while a chat's messages wait in the durable queue) and an in-process cha
 arrives. Many concurrent producers (default 200, spread over --chats chats) each ingest their
 messages one after another. Reported: messages/s from the first ingest to the last reply
 delivered, the ingest-side rate, and time to reply (ingest called → channel.send called) p50
-and p99, plus CPU time per message (both threads; on a shared machine wall time varies more).
+and p99, plus CPU time per message of the gateway process and of the store's writer process
+(on a shared machine wall time varies more).
 
     python scripts/bench_e2e.py [--messages 20000] [--producers 200] [--chats 200]
                                 [--workers 64] [--rate MSG_PER_S] [--runs 1] [--profile FILE]
@@ -33,8 +34,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from core.cli.run_commands import settle_heap, tune_process
+from core import eventloop  # noqa: E402
+from core.cli.run_commands import settle_heap, tune_process  # noqa: E402
 from core.config import load_config  # noqa: E402
+from core.eventloop import EVENT_LOOPS  # noqa: E402
 from core.gateway import Gateway  # noqa: E402
 from core.loader import discover  # noqa: E402
 from core.message import Message  # noqa: E402
@@ -90,6 +93,15 @@ def _config_dir(root: Path, workers: int, synchronous: str, encryption: bool, wr
     return config_dir
 
 
+def _writer_cpu(gateway: Gateway) -> float:
+    """CPU seconds (user + system) the store's writer process has used; -1 when it is a thread."""
+    pid = gateway.store.db.writer_pid
+    if pid is None:
+        return -1.0
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _percentile(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, int(len(values) * q))] if values else 0.0
 
@@ -131,6 +143,7 @@ async def _once(ns: argparse.Namespace, profile: cProfile.Profile | None) -> dic
                     await gateway.ingest(Message(PLATFORM, chat, "12345678", str(n), id=str(n)))
 
             cpu_before = time.process_time()
+            writer_before = _writer_cpu(gateway)
             if profile is not None:
                 profile.enable()
             started = clock()
@@ -141,6 +154,8 @@ async def _once(ns: argparse.Namespace, profile: cProfile.Profile | None) -> dic
             if profile is not None:
                 profile.disable()
             cpu = time.process_time() - cpu_before
+            writer_cpu = _writer_cpu(gateway) - writer_before
+            loop_name = eventloop.running_loop_name()
             stats = gateway.store.db.stats()
         finally:
             await gateway.stop()
@@ -151,6 +166,8 @@ async def _once(ns: argparse.Namespace, profile: cProfile.Profile | None) -> dic
         "messages_per_s": round(total / elapsed),
         "ingest_messages_per_s": round(total / ingested),
         "cpu_us_per_message": round(cpu / total * 1e6, 1),
+        "writer_cpu_us_per_message": round(writer_cpu / total * 1e6, 1) if writer_cpu >= 0 else None,
+        "event_loop": loop_name,
         "p50_ms_to_reply": round(_percentile(latencies, 0.50) * 1000, 1),
         "p99_ms_to_reply": round(_percentile(latencies, 0.99) * 1000, 1),
         "sends": channel.sends,
@@ -174,6 +191,8 @@ def _parse(args: argparse.Namespace | Sequence[str] | None) -> argparse.Namespac
     parser.add_argument("--no-encryption", action="store_true")
     parser.add_argument("--writer", default="process", choices=["process", "thread"],
                         help="where the store's writes run (store: writer)")
+    parser.add_argument("--event-loop", default="auto", choices=EVENT_LOOPS,
+                        help="as roost.event_loop (default auto: uvloop when installed)")
     parser.add_argument("--runs", type=int, default=1, help="runs; the median (by messages/s) is reported")
     parser.add_argument("--timeout", type=float, default=300.0)
     parser.add_argument("--profile", default=None, help="write cProfile stats of the timed part here")
@@ -186,7 +205,7 @@ def run(args: argparse.Namespace | Sequence[str] | None = None) -> dict[str, Any
     if not any(Path(p).is_file() for p in ("/etc/machine-id", "/var/lib/dbus/machine-id")):
         os.environ.setdefault("ROOST_DEVICE_ID", "bench-e2e-device")  # a container: no machine id
     profile = cProfile.Profile() if ns.profile else None
-    results = [asyncio.run(_once(ns, profile)) for _ in range(max(1, ns.runs))]
+    results = [eventloop.run(_once(ns, profile), ns.event_loop) for _ in range(max(1, ns.runs))]
     if profile is not None:
         profile.dump_stats(ns.profile)
     ordered = sorted(results, key=lambda r: r["messages_per_s"])

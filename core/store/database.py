@@ -180,6 +180,11 @@ class Database:
             except Exception:
                 _LOGGER.exception("on_row_error callback failed")
 
+    @property
+    def writer_pid(self) -> int | None:
+        """The process id of the writer process; None when the writer is a thread."""
+        return self._writer.pid if isinstance(self._writer, ProcessWriter) else None
+
     def stats(self) -> dict[str, int]:
         """Writer figures: commits, operations, failed operations, largest group, backlog."""
         w = self._writer
