@@ -10,7 +10,6 @@ from typing import Any
 import voluptuous as vol
 
 from core.errors import ConfigError, ConfigErrors
-from core.eventloop import EVENT_LOOPS
 from core.validation import validate
 from core.yaml_loader import NodeDict, load_yaml, locate
 
@@ -25,7 +24,6 @@ ROOST_SCHEMA = vol.Schema({
     vol.Optional("setup_warn_after", default=10.0): vol.All(vol.Coerce(float), vol.Range(min=0)),
     vol.Optional("setup_timeout", default=60.0): vol.All(vol.Coerce(float), vol.Range(min=0.1)),
     vol.Optional("stop_timeout", default=10.0): vol.All(vol.Coerce(float), vol.Range(min=0)),
-    vol.Optional("event_loop", default="auto"): vol.All(str, vol.Lower, vol.In(EVENT_LOOPS)),
     vol.Optional("traces_kept", default=200): vol.All(int, vol.Range(min=1)),
     vol.Optional(
         "failure_reply", default="Sorry, that did not work. (run {run}; `roost trace` has the details)"

@@ -21,7 +21,6 @@ from core.channel import Channel, StreamingChannel
 from core.config import Config, register_core_section
 from core.durability import STORE_SCHEMA, Durability
 from core.errors import ConfigError, ConfigErrors, PermanentError
-from core.eventloop import running_loop_name
 from core.loader import Discovery, config_schema, discover, import_integration, resolve_order
 from core.message import Message
 from core.model import ModelBackend
@@ -144,8 +143,8 @@ class Gateway:
         self.bus.fire("gateway_started", {})
         loaded = [d for d, s in self.integrations.items() if s.status == "loaded"]
         _LOGGER.info(
-            "Roost started: %d integrations (%s), %d automations, %s event loop",
-            len(loaded), ", ".join(loaded) or "none", len(self.engine.automations), running_loop_name(),
+            "Roost started: %d integrations (%s), %d automations",
+            len(loaded), ", ".join(loaded) or "none", len(self.engine.automations),
         )
 
     def _load_integrations(self) -> list[Any]:

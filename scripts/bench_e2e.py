@@ -34,10 +34,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from core import eventloop  # noqa: E402
 from core.cli.run_commands import settle_heap, tune_process  # noqa: E402
 from core.config import load_config  # noqa: E402
-from core.eventloop import EVENT_LOOPS  # noqa: E402
 from core.gateway import Gateway  # noqa: E402
 from core.loader import discover  # noqa: E402
 from core.message import Message  # noqa: E402
@@ -155,7 +153,6 @@ async def _once(ns: argparse.Namespace, profile: cProfile.Profile | None) -> dic
                 profile.disable()
             cpu = time.process_time() - cpu_before
             writer_cpu = _writer_cpu(gateway) - writer_before
-            loop_name = eventloop.running_loop_name()
             stats = gateway.store.db.stats()
         finally:
             await gateway.stop()
@@ -167,7 +164,6 @@ async def _once(ns: argparse.Namespace, profile: cProfile.Profile | None) -> dic
         "ingest_messages_per_s": round(total / ingested),
         "cpu_us_per_message": round(cpu / total * 1e6, 1),
         "writer_cpu_us_per_message": round(writer_cpu / total * 1e6, 1) if writer_cpu >= 0 else None,
-        "event_loop": loop_name,
         "p50_ms_to_reply": round(_percentile(latencies, 0.50) * 1000, 1),
         "p99_ms_to_reply": round(_percentile(latencies, 0.99) * 1000, 1),
         "sends": channel.sends,
@@ -191,8 +187,6 @@ def _parse(args: argparse.Namespace | Sequence[str] | None) -> argparse.Namespac
     parser.add_argument("--no-encryption", action="store_true")
     parser.add_argument("--writer", default="process", choices=["process", "thread"],
                         help="where the store's writes run (store: writer)")
-    parser.add_argument("--event-loop", default="auto", choices=EVENT_LOOPS,
-                        help="as roost.event_loop (default auto: uvloop when installed)")
     parser.add_argument("--runs", type=int, default=1, help="runs; the median (by messages/s) is reported")
     parser.add_argument("--timeout", type=float, default=300.0)
     parser.add_argument("--profile", default=None, help="write cProfile stats of the timed part here")
@@ -205,7 +199,7 @@ def run(args: argparse.Namespace | Sequence[str] | None = None) -> dict[str, Any
     if not any(Path(p).is_file() for p in ("/etc/machine-id", "/var/lib/dbus/machine-id")):
         os.environ.setdefault("ROOST_DEVICE_ID", "bench-e2e-device")  # a container: no machine id
     profile = cProfile.Profile() if ns.profile else None
-    results = [eventloop.run(_once(ns, profile), ns.event_loop) for _ in range(max(1, ns.runs))]
+    results = [asyncio.run(_once(ns, profile)) for _ in range(max(1, ns.runs))]
     if profile is not None:
         profile.dump_stats(ns.profile)
     ordered = sorted(results, key=lambda r: r["messages_per_s"])

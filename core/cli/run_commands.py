@@ -8,11 +8,8 @@ import gc
 import shutil
 import signal
 import sys
-from collections.abc import Coroutine
 from pathlib import Path
-from typing import Any
 
-from core import eventloop
 from core.cli.common import add_config_arg, load_or_exit
 from core.config import CONFIG_FILE, LOG_LEVELS, Config
 from core.gateway import Gateway
@@ -43,7 +40,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def cmd_run(args: argparse.Namespace) -> int:
     """Start the gateway until SIGINT or SIGTERM."""
     config = load_or_exit(args)
-    return _run_on_loop(config, serve(config, chat=False, log_level=config.core["log_level"]))
+    return asyncio.run(serve(config, chat=False, log_level=config.core["log_level"]))
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
@@ -51,18 +48,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
     config = load_or_exit(args)
     if "console" not in config.raw:
         config.raw["console"] = NodeDict()
-    return _run_on_loop(config, serve(config, chat=True, log_level=args.log_level))
-
-
-def _run_on_loop(config: Config, main: Coroutine[Any, Any, int]) -> int:
-    """Run main on the configured event loop; a loop that cannot be used is a clear error."""
-    try:
-        eventloop.chosen_loop(config.core["event_loop"])
-    except eventloop.EventLoopError as exc:
-        main.close()
-        print(f"{config.config_dir / CONFIG_FILE}: roost.event_loop: {exc}", file=sys.stderr)
-        return 1
-    return eventloop.run(main, config.core["event_loop"])
+    return asyncio.run(serve(config, chat=True, log_level=args.log_level))
 
 
 async def serve(config: Config, *, chat: bool, log_level: str) -> int:
