@@ -137,16 +137,51 @@ class ReplySweeper:
             self.timer = None
 
 
+PAYLOAD_FORMAT = 2
+"""Format 2 stores the message once: the trigger variables a message trigger copies from it are
+left out and rebuilt on decoding. Format 1 payloads (no "format" key) still decode."""
+
+
 def encode_run(request: RunRequest) -> bytes:
-    """The payload of an automation-run task."""
+    """The payload of an automation-run task (small: it is written and rewritten with the task row)."""
     message = request.message
-    return orjson.dumps({
-        "automation_id": request.automation.id,
-        "run_id": request.run_id,
-        "trigger": request.trigger,
-        "conditions": request.trace.conditions,
-        "message": None if message is None else {**message.as_dict(), "raw": jsonable(message.raw)},
-    }, default=str)
+    data: dict[str, Any] = {
+        "format": PAYLOAD_FORMAT, "automation_id": request.automation.id, "run_id": request.run_id,
+    }
+    if request.trace.conditions:
+        data["conditions"] = request.trace.conditions
+    trigger = request.trigger
+    if message is None:
+        data["trigger"] = trigger
+    else:
+        data["message"] = _message_fields(message)
+        shared = message.as_dict()
+        if all(key in trigger and trigger[key] == value for key, value in shared.items()):
+            data["trigger"] = {key: value for key, value in trigger.items() if key not in shared}
+            data["trigger_extends_message"] = True
+        else:
+            data["trigger"] = trigger
+    return orjson.dumps(data, default=str)
+
+
+def _message_fields(message: Message) -> dict[str, Any]:
+    """The fields needed to rebuild the message; optional ones only when they are not the default."""
+    fields: dict[str, Any] = {
+        "id": message.id, "platform": message.platform, "chat_id": message.chat_id,
+        "sender": message.sender, "text": message.text, "time": message.time,
+    }
+    if message.reply_to is not None:
+        fields["reply_to"] = message.reply_to
+    if message.mentions_bot:
+        fields["mentions_bot"] = True
+    if message.command is not None:
+        fields["command"] = message.command
+    if message.args:
+        fields["args"] = list(message.args)
+    raw = jsonable(message.raw)
+    if raw is not None:
+        fields["raw"] = raw
+    return fields
 
 
 def decode_run(payload: bytes, engine: AutomationEngine) -> RunRequest | None:
@@ -165,12 +200,15 @@ def decode_run(payload: bytes, engine: AutomationEngine) -> RunRequest | None:
             id=m["id"], time=m["time"], reply_to=m.get("reply_to"), mentions_bot=m.get("mentions_bot", False),
             command=m.get("command"), args=tuple(m.get("args") or ()), raw=m.get("raw"),
         )
-    trace = Trace(automation.id, data["run_id"], {k: v for k, v in data["trigger"].items()
+    trigger = data["trigger"]
+    if data.get("trigger_extends_message") and message is not None:
+        trigger = {**message.as_dict(), **trigger}
+    trace = Trace(automation.id, data["run_id"], {k: v for k, v in trigger.items()
                                                   if isinstance(v, str | int | float | bool)},
                   priority=automation.priority, scrub=engine.gateway.scrub)
     for description, passed in data.get("conditions", []):
         trace.condition(description, passed)
-    return RunRequest(automation, data["trigger"], trace, message, data["run_id"])
+    return RunRequest(automation, trigger, trace, message, data["run_id"])
 
 
 def jsonable(value: Any) -> Any:

@@ -1,0 +1,112 @@
+"""Task payloads of automation runs: stored compactly, rebuilt exactly, older payloads still read."""
+
+from __future__ import annotations
+
+import orjson
+
+from core.message import Message
+from core.runs import decode_run, encode_run
+
+CONFIG = """
+automations:
+  - id: greet
+    triggers:
+      - trigger: message
+        pattern: "^/hello (?P<who>\\\\w+)"
+    conditions:
+      - condition: template
+        value_template: "{{ trigger.match.who != 'nobody' }}"
+    actions:
+      - reply: "hi {{ trigger.match.who }}"
+  - id: on_event
+    triggers:
+      - trigger: event
+        event_type: ping
+    actions:
+      - reply: "pong"
+"""
+
+
+def _message() -> Message:
+    return Message.create(
+        "test", "chat-7", "alice", "/hello bob", id="m-42", reply_to="m-41",
+        bot_names=("roost",), mentions_bot=True, raw={"update_id": 9, "nested": [1, "two"]},
+    )
+
+
+async def _engine(make_config, make_gateway):
+    gateway = await make_gateway(make_config(CONFIG))
+    return gateway.engine
+
+
+async def test_a_message_run_is_rebuilt_exactly(make_config, make_gateway) -> None:
+    engine = await _engine(make_config, make_gateway)
+    message = _message()
+    [(request, _trace)] = engine.prepare_message(message)
+    assert request is not None
+    payload = encode_run(request)
+    rebuilt = decode_run(payload, engine)
+    assert rebuilt is not None
+    assert rebuilt.automation is request.automation and rebuilt.run_id == request.run_id
+    assert rebuilt.message == message  # every field, raw payload included
+    assert list(rebuilt.trigger.items()) == list(request.trigger.items())  # same keys, same order
+    assert rebuilt.trigger["match"] == {"who": "bob"}
+    assert rebuilt.trace.conditions == request.trace.conditions and rebuilt.trace.conditions
+    engine.abandon(request)
+
+
+async def test_the_message_text_is_stored_once(make_config, make_gateway) -> None:
+    engine = await _engine(make_config, make_gateway)
+    [(request, _trace)] = engine.prepare_message(_message())
+    payload = encode_run(request)
+    assert payload.count(b"/hello bob") == 1
+    assert payload.count(b"chat-7") == 1
+    engine.abandon(request)
+
+
+async def test_trigger_variables_that_differ_from_the_message_are_kept(make_config, make_gateway) -> None:
+    engine = await _engine(make_config, make_gateway)
+    [(request, _trace)] = engine.prepare_message(_message())
+    request.trigger["text"] = "changed by the trigger"
+    rebuilt = decode_run(encode_run(request), engine)
+    assert rebuilt is not None
+    assert rebuilt.trigger["text"] == "changed by the trigger"
+    assert rebuilt.message is not None and rebuilt.message.text == "/hello bob"
+    engine.abandon(request)
+
+
+async def test_a_run_without_a_message_keeps_its_trigger(make_config, make_gateway) -> None:
+    engine = await _engine(make_config, make_gateway)
+    automation = engine.automations["on_event"]
+    request = engine.prepare(automation, {"trigger": "event", "event_type": "ping", "data": {"n": 1}})
+    assert request is not None
+    rebuilt = decode_run(encode_run(request), engine)
+    assert rebuilt is not None and rebuilt.message is None
+    assert rebuilt.trigger == {"trigger": "event", "event_type": "ping", "data": {"n": 1}}
+
+
+async def test_a_payload_of_the_first_format_still_decodes(make_config, make_gateway) -> None:
+    engine = await _engine(make_config, make_gateway)
+    message = {"id": "m-1", "platform": "test", "chat_id": "c", "chat_key": "test:c", "sender": "u",
+               "text": "/hello ann", "time": 1700000000.5, "reply_to": None, "mentions_bot": False,
+               "command": "hello", "args": ["ann"], "args_text": "ann", "raw": None}
+    old = orjson.dumps({
+        "automation_id": "greet", "run_id": "0" * 32,
+        "trigger": {**{k: v for k, v in message.items() if k != "raw"}, "trigger": "message", "idx": 0,
+                    "message_id": "m-1", "match": {"who": "ann"}, "groups": ["ann"]},
+        "conditions": [["template", True]],
+        "message": message,
+    })
+    rebuilt = decode_run(old, engine)
+    assert rebuilt is not None and rebuilt.message is not None
+    assert rebuilt.message.text == "/hello ann" and rebuilt.message.args == ("ann",)
+    assert rebuilt.trigger["match"] == {"who": "ann"}
+    assert rebuilt.trace.conditions == [("template", True)]
+
+
+async def test_a_run_of_a_removed_automation_decodes_to_none(make_config, make_gateway) -> None:
+    engine = await _engine(make_config, make_gateway)
+    [(request, _trace)] = engine.prepare_message(_message())
+    payload = encode_run(request).replace(b'"greet"', b'"gone"')
+    assert decode_run(payload, engine) is None
+    engine.abandon(request)
