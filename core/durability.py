@@ -434,7 +434,7 @@ class Durability:
         return True
 
     async def _prune_loop(self) -> None:
-        """Hourly: drop old traces, finished tasks and delivered replies, so roost.db stays small."""
+        """Hourly: drop old traces, finished tasks, delivered replies and handled messages, so roost.db stays small."""
         assert self.store is not None
         while True:
             try:
@@ -444,6 +444,7 @@ class Durability:
                 kept = self.config["keep_days"] * 86400
                 await self.store.tasks.prune(kept)
                 await self.store.outbox.prune(kept)
+                await self.store.inbox.prune(kept)
             except Exception:
                 _LOGGER.exception("Pruning the store failed")
             await asyncio.sleep(3600)

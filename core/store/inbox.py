@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -62,6 +63,19 @@ def _receive(
     for task in tasks:
         insert_prepared(conn, task)
     return True
+
+
+@single_statement
+def _prune(conn: sqlite3.Connection, before: float) -> int:
+    # Ids grow in arrival order, so the rows to drop sit below the first row received since
+    # `before`; finding it reads only those rows, in id order, without an index on the time.
+    # A row received later but stamped earlier is kept until every row below it is old too.
+    return conn.execute(
+        "DELETE FROM inbox WHERE state = 'done' AND id < COALESCE("
+        "(SELECT id FROM inbox WHERE received_at >= ? ORDER BY id LIMIT 1),"
+        " (SELECT MAX(id) + 1 FROM inbox))",
+        (before,),
+    ).rowcount
 
 
 def _mark(conn: sqlite3.Connection, ids: list[int], state: str) -> int:
@@ -168,6 +182,13 @@ class Inbox:
             }
             missing = next(i for i in ids if i not in found)
             raise RowNotFoundError("inbox", missing)
+
+    async def prune(self, older_than_seconds: float, now: float | None = None) -> int:
+        """Delete handled messages received more than older_than_seconds ago; return how many.
+
+        Their ids no longer catch a redelivery of the same platform message after that.
+        """
+        return await self._db.write(_prune, (now or time.time()) - older_than_seconds)
 
     async def get(self, id: int) -> InboxEntry | None:
         """Return the message with this id (None if absent); RowDecryptError if it is damaged."""

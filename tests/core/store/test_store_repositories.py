@@ -50,6 +50,24 @@ async def test_inbox_states_and_pending(store: Store) -> None:
         await store.inbox.mark(10**9, "done")
 
 
+async def test_inbox_prune_drops_only_old_handled_messages(store: Store) -> None:
+    now = 1_000_000.0
+    day = 86400.0
+    old_done = await store.inbox.receive("tg", "1", "c", "u", "old, handled", b"", now - 9 * day)
+    old_open = await store.inbox.add("tg", "2", "c", "u", "old, never handled", b"", now - 9 * day)
+    young = await store.inbox.receive("tg", "3", "c", "u", "young", b"", now - 1 * day)
+    stamped_old = await store.inbox.receive("tg", "4", "c", "u", "arrived later, stamped old", b"", now - 8 * day)
+    assert None not in (old_done, old_open, young, stamped_old)
+    assert await store.inbox.prune(7 * day, now=now) == 1
+    left = {row[0] for row in await store.db.fetchall("SELECT platform_msg_id FROM inbox")}
+    assert left == {"2", "3", "4"}  # the unhandled one stays; "4" waits until nothing younger is below it
+    # A pruned message no longer catches its redelivery; a kept one still does.
+    assert await store.inbox.receive("tg", "1", "c", "u", "old, handled", b"", now) is not None
+    assert await store.inbox.receive("tg", "3", "c", "u", "young", b"", now) is None
+    assert await store.inbox.prune(0, now=now + 10 * day) == 3  # everything handled, once all is old
+    assert [row[0] for row in await store.db.fetchall("SELECT platform_msg_id FROM inbox")] == ["2"]
+
+
 async def test_integration_state_round_trips_types(store: Store) -> None:
     assert await store.state.get("telegram", "offset", 0) == 0
     await store.state.set("telegram", "offset", 4242)
