@@ -335,6 +335,23 @@ class Gateway:
         self.sanitizers.append(sanitizer)
         self._scrubbers.append(sanitizer.scrub)
 
+    def register_automation(self, config: dict[str, Any], *, source: str) -> None:
+        """Add an automation an integration brings (from its roost_setup); ConfigErrors if it is invalid.
+
+        Its runs are durable like any other: a message that triggers it is stored with its run.
+        source: the integration's domain, named in errors.
+        """
+        if self.state not in ("prepared", "starting"):
+            raise RuntimeError("automations can only be added while Roost starts (from roost_setup)")
+        errors = self.engine.add(config, self.config.blueprint_search(), path=(source, "automation"))
+        if errors:
+            name = config.get("id", "?") if isinstance(config, dict) else "?"
+            raise ConfigErrors([
+                ConfigError(f"automation '{name}' from integration {source}: {e.message}",
+                            file=e.file, line=e.line, path=e.path)
+                for e in errors
+            ])
+
     def register_action(self, name: str, handler: ActionHandler) -> None:
         """Register an action callable from blueprints as `call: name` (domain.action)."""
         if name in self.actions:

@@ -97,23 +97,25 @@ class AutomationEngine:
         """Compile automations; a broken one is reported and skipped, the rest load."""
         errors: list[ConfigError] = []
         for i, config in enumerate(configs):
-            try:
-                automation = compile_automation(config, self.compiler, search, path=("automations", i))
-            except ConfigErrors as err:
-                errors.extend(err.errors)
-                continue
-            except ConfigError as err:
-                errors.append(err)
-                continue
-            if automation.id in self.automations:
-                errors.append(ConfigError(
-                    f"automation id '{automation.id}' is used twice", file=automation.file,
-                    line=automation.line, path=("automations", i, "id"),
-                ))
-                continue
-            self.automations[automation.id] = automation
-            self._gates[automation.id] = ModeGate(automation.mode, automation.max)
+            errors.extend(self.add(config, search, path=("automations", i)))
         return errors
+
+    def add(self, config: Any, search: list[Path], *, path: tuple[Any, ...]) -> list[ConfigError]:
+        """Compile one automation and keep it; its errors (nothing is kept then)."""
+        try:
+            automation = compile_automation(config, self.compiler, search, path=path)
+        except ConfigErrors as err:
+            return list(err.errors)
+        except ConfigError as err:
+            return [err]
+        if automation.id in self.automations:
+            return [ConfigError(
+                f"automation id '{automation.id}' is used twice", file=automation.file,
+                line=automation.line, path=(*path, "id"),
+            )]
+        self.automations[automation.id] = automation
+        self._gates[automation.id] = ModeGate(automation.mode, automation.max)
+        return []
 
     def attach(self, kinds: tuple[str, ...] | None = None) -> None:
         """Attach every enabled automation's triggers (only of the given kinds, if named)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from core.hookspecs import hookimpl
-from integrations.alert.actions import AlertActions
+from integrations.alert.actions import AlertActions, ack_automation
 from integrations.alert.config import CONFIG_SCHEMA, DOMAIN
 from integrations.alert.service import AlertService
 
@@ -14,7 +14,7 @@ __all__ = ["CONFIG_SCHEMA", "DOMAIN", "roost_setup", "roost_stop"]
 
 @hookimpl
 def roost_setup(gateway: Any, config: dict[str, Any] | None) -> Any:
-    """Load the alerts kept so far, register alert.broadcast, alert.list and alert.ack."""
+    """Load the alerts kept so far; register the alert actions and the "/ack" automation."""
     return _setup(gateway, CONFIG_SCHEMA(config or {}))
 
 
@@ -25,12 +25,14 @@ async def _setup(gateway: Any, config: dict[str, Any]) -> None:
     gateway.register_action("alert.broadcast", actions.broadcast)
     gateway.register_action("alert.list", actions.list)
     gateway.register_action("alert.ack", actions.ack)
+    gateway.register_action("alert.answer", actions.answer)
+    gateway.register_automation(ack_automation(config), source=DOMAIN)
     gateway.data[DOMAIN] = service
     service.start()
 
 
 @hookimpl
 def roost_stop(gateway: Any) -> Any:
-    """Stop listening for answers and sending reminders."""
+    """Stop sending reminders."""
     service: AlertService | None = gateway.data.get(DOMAIN)
     return service.stop() if service is not None else None

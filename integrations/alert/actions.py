@@ -1,4 +1,4 @@
-"""The actions blueprints call: alert.broadcast, alert.list and alert.ack."""
+"""The actions blueprints call: alert.broadcast, alert.list, alert.ack, and alert.answer behind "/ack"."""
 
 from __future__ import annotations
 
@@ -101,3 +101,29 @@ class AlertActions:
         if not done:
             return f"Alert {alert.id} was already acknowledged by {alert.acked_by}."
         return f"Alert {alert.id} acknowledged."
+
+    async def answer(self, ctx: Any, _data: dict[str, Any]) -> str:
+        """alert.answer: handle the triggering "/ack [ID]" message; the reply for its chat."""
+        message = getattr(ctx, "message", None)
+        if message is None:
+            raise PermanentError("alert.answer needs a triggering message (an /ack answer)")
+        return await self.service.answer(
+            message.args, Target(message.platform, message.chat_id), f"{message.platform}:{message.sender}",
+        )
+
+
+def ack_automation(config: dict[str, Any]) -> dict[str, Any]:
+    """The automation behind "/ack": a durable run like any other, so an answer stored just
+    before a crash is still handled after the restart."""
+    return {
+        "id": "alert_ack",
+        "alias": "Alert acknowledgements",
+        "mode": "queued",
+        "max": 1000,
+        "priority": config["priority"],
+        "triggers": [{"trigger": "message", "command": config["ack_command"]}],
+        "actions": [
+            {"call": "alert.answer", "response_variable": "answer"},
+            {"reply": "{{ answer }}"},
+        ],
+    }

@@ -10,7 +10,6 @@ from collections.abc import Callable
 from typing import Any
 
 from core.errors import ConfigError, PermanentError
-from core.message import Message, parse_command
 from integrations.alert.book import AlertBook
 from integrations.alert.config import Target
 from integrations.alert.messages import acknowledged_text, alert_text
@@ -47,9 +46,8 @@ class AlertService:
             _LOGGER.info("%d alerts still wait for an acknowledgement; their reminders resume", pending)
 
     def start(self) -> None:
-        """Listen for /ack answers; remind from the moment every channel is set up until Roost stops."""
+        """Remind from the moment every channel is set up until Roost stops."""
         bus = self.gateway.bus
-        self._unsubscribe.append(bus.listen("message_received", self._on_message))
         self._unsubscribe.append(bus.listen_once("gateway_stopping", lambda _e: self._stop_loop()))
         if self.gateway.state == "running":
             self._start_loop()
@@ -66,7 +64,7 @@ class AlertService:
             self._loop_task.cancel()
 
     async def stop(self) -> None:
-        """Stop listening and reminding (what is pending resumes on the next start)."""
+        """Stop reminding (what is pending resumes on the next start)."""
         while self._unsubscribe:
             self._unsubscribe.pop()()
         if self._loop_task is not None:
@@ -194,20 +192,6 @@ class AlertService:
         if self.config["ack_from"] == "anyone":
             return True
         return chat in alert.targets or str(chat) == alert.raised_in
-
-    async def _on_message(self, event: Any) -> None:
-        message = event.data.get("message")
-        if not isinstance(message, Message):
-            return
-        command, args, _bot = parse_command(message.text)
-        if command != self.ack_command:
-            return
-        reply = await self.answer(args, Target(message.platform, message.chat_id),
-                                  f"{message.platform}:{message.sender}")
-        await self.gateway.send(
-            message.platform, message.chat_id, reply, reply_to=message.id,
-            idempotency_key=f"alert-ack:{message.platform}:{message.id}", priority=self.config["priority"],
-        )
 
     async def answer(self, args: tuple[str, ...], chat: Target, by: str) -> str:
         """Handle "/ack [ID]" from a chat; return the reply."""

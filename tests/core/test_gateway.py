@@ -230,3 +230,37 @@ async def test_scrub_applies_every_registered_sanitizer(make_config, make_gatewa
     gateway.register_sanitizer(Masker("phones", "555-0101"))
     gateway.register_sanitizer(Masker("names", "alice"))
     assert gateway.scrub("alice 555-0101") == "*** ***"
+
+
+BRINGS_AUTOMATION = """
+from core.hookspecs import hookimpl
+
+@hookimpl
+def roost_setup(gateway, config):
+    gateway.register_automation({
+        "id": "hello_from_" + __name__.rsplit(".", 1)[-1],
+        "triggers": [{"trigger": "message", "command": "hello"}],
+        "actions": [{"reply": (config or {}).get("reply", "{{ nope")}],
+    }, source=__name__.rsplit(".", 1)[-1])
+"""
+
+
+@pytest.mark.allow_logged_errors
+async def test_integrations_bring_automations_while_roost_starts(make_config, make_gateway) -> None:
+    config_dir = gateway_config(make_config, extra="", roost="")
+    with (config_dir / "configuration.yaml").open("a") as f:
+        f.write("good_auto:\n  reply: 'hello {{ trigger.sender }}'\nbad_auto:\n")
+    write_integration(config_dir / "integrations", "good_auto", BRINGS_AUTOMATION)
+    write_integration(config_dir / "integrations", "bad_auto", BRINGS_AUTOMATION)
+    gateway = await make_gateway(config_dir)
+    assert gateway.integrations["good_auto"].status == "loaded"
+    assert "hello_from_good_auto" in gateway.engine.automations
+    bad = gateway.integrations["bad_auto"]
+    assert bad.status == "failed"
+    assert "automation 'hello_from_bad_auto' from integration bad_auto: template syntax error" in (bad.reason or "")
+    assert "hello_from_bad_auto" not in gateway.engine.automations
+    await gateway.ingest(message("/hello"))
+    await gateway.wait_idle()
+    assert gateway.channels["test"].sent == [("c1", "hello alice")]
+    with pytest.raises(RuntimeError, match="only be added while Roost starts"):
+        gateway.register_automation({"id": "late"}, source="test")

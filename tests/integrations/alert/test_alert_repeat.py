@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import re
+import time
 from typing import Any
 
+import orjson
 import pytest
 from alert_setup import say, texts, wait_until
 
+from core.durability import open_cipher
+from core.store import Store
 from integrations.alert.service import AlertNotFoundError
 
 REMINDER = re.compile(r"ALERT ([A-Z2-9]{4}) \(reminder (\d+)/(\d+)\)")
@@ -134,3 +138,43 @@ async def test_pending_reminders_resume_after_a_restart(start_alerts: Any) -> No
     await asyncio.sleep(0.7)
     assert len(reminders(telegram, "T1")) == count
 
+
+
+async def test_an_ack_stored_before_a_crash_is_answered_after_the_restart(start_alerts: Any, alert_dir: Any) -> None:
+    gateway = await start_alerts(FAST)
+    telegram = gateway.data["recorder"]["telegram"]
+    await say(gateway, "telegram", "T9", "!alert boiler pressure high")
+    await wait_until(lambda: texts(telegram, "T1"), what="the alert")
+    alert = alert_id(telegram, "T1")
+    store_path = gateway.durability.path
+    await gateway.stop()
+
+    # The answer reached the store, and Roost died before it acted on it.
+    store = await Store.open(store_path, open_cipher(alert_dir, True, store_path))
+    try:
+        extra = orjson.dumps({"reply_to": None, "mentions_bot": False, "command": "ack",
+                              "args": [alert], "raw": None})
+        assert await store.inbox.add("telegram", "tg-501", "T1", "alice", f"/ack {alert}", extra, time.time())
+    finally:
+        await store.close()
+
+    gateway = await start_alerts()
+    telegram = gateway.data["recorder"]["telegram"]
+    await wait_until(lambda: f"Alert {alert} acknowledged." in texts(telegram, "T1"), what="the ack reply")
+    record = await gateway.store.state.get("alert", f"alert:{alert}")
+    assert record["acked_by"] == "telegram:alice"
+    await gateway.wait_idle()
+    count = len(reminders(telegram, "T1"))
+    await asyncio.sleep(0.7)  # more than two intervals: the reminders stopped
+    assert len(reminders(telegram, "T1")) == count
+
+
+async def test_acks_are_durable_runs_of_the_alert_ack_automation(start_alerts: Any) -> None:
+    gateway = await start_alerts(FAST)
+    assert "alert_ack" in gateway.engine.automations
+    telegram = gateway.data["recorder"]["telegram"]
+    await say(gateway, "telegram", "T1", "/ack")
+    await wait_until(lambda: texts(telegram, "T1"), what="the answer")
+    assert texts(telegram, "T1") == ["There is no open alert to acknowledge."]
+    rows = await gateway.store.db.fetchall("SELECT idempotency_key, priority FROM tasks")
+    assert [(key.split(":")[2], priority) for key, priority in rows] == [("alert_ack", 1000)]
