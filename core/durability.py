@@ -417,19 +417,29 @@ class Durability:
                 self._keep(self.store.traces.add(trace.automation_id, trace.run_id, trace.started,
                                                  trace.finished, trace.status, trace.as_dict()))
 
-    async def idle(self) -> bool:
-        """True when nothing is queued, running or waiting to be sent to an online channel."""
+    async def idle(self, platform: str | None = None, chat_id: str | None = None) -> bool:
+        """True when nothing is queued, running or waiting to be sent to an online channel.
+
+        With platform and chat_id: only what is owed to that chat counts (its runs, its
+        replies), so work for other chats, such as a reply to a channel that keeps failing,
+        does not count.
+        """
         assert self.store is not None and self.scheduler is not None
         if self._traces or self._done:
             self._flush_traces()
             self._flush_done()
             return False
-        if self._pending_writes or self.scheduler.busy or any(w.busy for w in self.workers.values()):
+        one_chat = platform is not None and chat_id is not None
+        if self._pending_writes or (not one_chat and (
+                self.scheduler.busy or any(w.busy for w in self.workers.values()))):
             return False
-        if await self.store.tasks.open_count():
+        if await self.store.tasks.open_count(f"{platform}:{chat_id}" if one_chat else None):
             return False
-        for platform, worker in self.workers.items():
-            if worker._online() and await self.store.outbox.pending_count(platform):
+        workers = self.workers.items() if not one_chat else (
+            [(platform, self.workers[platform])] if platform in self.workers else [])
+        for name, worker in workers:
+            if worker._online() and (
+                    (one_chat and worker.busy) or await self.store.outbox.pending_count(name, chat_id)):
                 return False
         return True
 

@@ -467,15 +467,20 @@ class Gateway:
         if self.durability is not None:
             self.durability.keep_trace(trace)
 
-    async def wait_idle(self, settle: float = 0.05) -> None:
-        """Wait until no automation runs and no listener work is pending."""
+    async def wait_idle(self, settle: float = 0.05, *, platform: str | None = None,
+                        chat_id: str | None = None) -> None:
+        """Wait until no automation runs and no listener work is pending.
+
+        With platform and chat_id: until nothing more is owed to that chat (its runs finished,
+        its replies sent); runs and replies for other chats may still be under way.
+        """
         while True:
             await self.bus.drain()
             await self.engine.drain(timeout=None)
             await asyncio.sleep(settle)
             if self.engine.busy or self.bus.busy:
                 continue
-            if self.durability is None or await self.durability.idle():
+            if self.durability is None or await self.durability.idle(platform, chat_id):
                 return
 
 

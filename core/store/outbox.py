@@ -373,11 +373,17 @@ class Outbox:
         sealed = self._letters.seal_text(letter_id, "reason", reason)
         return await self._db.write(_bury, id, letter_id, sealed, time.time())
 
-    async def pending_count(self, platform: str) -> int:
-        """Entries of platform not yet delivered (pending or being sent)."""
-        row = await self._db.fetchone(
-            f"SELECT COUNT(*) FROM outbox WHERE platform = ? AND {_OPEN}", (platform,)
-        )
+    async def pending_count(self, platform: str, chat_id: str | None = None) -> int:
+        """Entries of platform (or of one chat on it) not yet delivered (pending or being sent)."""
+        if chat_id is None:
+            row = await self._db.fetchone(
+                f"SELECT COUNT(*) FROM outbox WHERE platform = ? AND {_OPEN}", (platform,)
+            )
+        else:
+            row = await self._db.fetchone(
+                f"SELECT COUNT(*) FROM outbox WHERE platform = ? AND {_OPEN} AND chat_id = ?",
+                (platform, chat_id),
+            )
         return int(row[0]) if row else 0
 
     async def reset_sending(self) -> int:

@@ -381,9 +381,20 @@ class TaskQueue:
         row = await self._db.fetchone(f"SELECT {_COLUMNS} FROM tasks WHERE id = ?", (id,))
         return None if row is None else self._task(row)
 
-    async def open_count(self) -> int:
-        """Tasks queued or leased (read through the open-tasks index, not the whole table)."""
-        row = await self._db.fetchone("SELECT COUNT(*) FROM tasks WHERE state IN ('queued', 'leased')")
+    async def open_count(self, chat_key: str | None = None) -> int:
+        """Tasks queued or leased (read through the open-tasks index, not the whole table).
+
+        chat_key: only runs for this chat ("platform:chat_id"); a run's order key names its
+        automation, then the chat, then for runs not ordered by chat the run ("a|chat|run").
+        """
+        if chat_key is None:
+            row = await self._db.fetchone("SELECT COUNT(*) FROM tasks WHERE state IN ('queued', 'leased')")
+        else:
+            row = await self._db.fetchone(
+                "SELECT COUNT(*) FROM tasks WHERE state IN ('queued', 'leased')"
+                " AND instr(chat_key || '|', '|' || ? || '|') > 0",
+                (chat_key,),
+            )
         return int(row[0]) if row else 0
 
     async def counts(self) -> dict[str, int]:

@@ -103,14 +103,19 @@ class ConsoleChannel:
             await self.gateway.ingest(message)
             # Answer each line before reading the next, so replies come out in the order the
             # lines were typed (runs of different automations may otherwise finish in any order).
-            await self.gateway.wait_idle(settle=PIPED_SETTLE if not self.interactive else 0.05)
+            # Only this chat's work counts: a reply owed to another chat (say a channel that
+            # keeps failing) does not hold the terminal up; it stays queued in the store.
+            await self._wait_answered(PIPED_SETTLE if not self.interactive else 0.05)
             if self.interactive:
                 self._show_prompt()
         # End of input: answer everything that was asked, then stop the gateway.
-        await self.gateway.wait_idle()
+        await self._wait_answered(0.05)
         if self.interactive:
             self._write("\n")
         self.gateway.request_stop()
+
+    async def _wait_answered(self, settle: float) -> None:
+        await self.gateway.wait_idle(settle, platform=PLATFORM, chat_id=self.chat_id)
 
     def _show_prompt(self) -> None:
         if self.prompt:

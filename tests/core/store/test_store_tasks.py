@@ -162,6 +162,17 @@ async def test_complete_clears_payload_and_unknown_ids_raise(store: Store) -> No
     assert await store.tasks.get(a) is None
 
 
+async def test_open_count_of_one_chat(store: Store) -> None:
+    keys = ["echo|console:local", "ask|console:local|run-7", "echo|console:localhost",
+            "echo|telegram:local", "echo|-"]
+    ids = [await store.tasks.enqueue("k", b"", priority=0, chat_key=key, lane="default") for key in keys]
+    assert await store.tasks.open_count() == 5
+    assert await store.tasks.open_count("console:local") == 2  # queued and parallel-mode keys
+    assert await store.tasks.complete(ids[1])
+    assert await store.tasks.open_count("console:local") == 1
+    assert await store.tasks.open_count("console:nobody") == 0
+
+
 @pytest.mark.parametrize("seed", [1, 2, 3])
 async def test_random_workload_never_runs_two_tasks_of_a_chat_or_overtakes(
     store: Store, seed: int

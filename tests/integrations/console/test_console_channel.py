@@ -12,8 +12,11 @@ from pathlib import Path
 import pytest
 
 from core.config import load_config
+from core.durability import open_cipher
 from core.gateway import Gateway
+from core.store import Store
 from integrations.console.channel import ConsoleChannel
+from tests.helpers import write_integration
 
 AUTOMATIONS = """
 roost:
@@ -45,19 +48,19 @@ class FakeTerminal(io.StringIO):
         return True
 
 
-def _gateway(tmp_path: Path, extra: str = "") -> Gateway:
+def _gateway(tmp_path: Path, extra: str = "", more: str = "") -> Gateway:
     (tmp_path / "configuration.yaml").write_text(
-        textwrap.dedent(AUTOMATIONS.replace("EXTRA", extra)), encoding="utf-8")
+        textwrap.dedent(AUTOMATIONS.replace("EXTRA", extra)) + more, encoding="utf-8")
     return Gateway(load_config(tmp_path))
 
 
 async def _chat(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stdin: io.StringIO, *, extra: str = "",
-                foreground: bool = True) -> tuple[Gateway, str]:
+                more: str = "", foreground: bool = True) -> tuple[Gateway, str]:
     """Run a gateway whose console reads stdin until it stops by itself; return what it printed."""
     stdout = io.StringIO()
     monkeypatch.setattr(sys, "stdin", stdin)
     monkeypatch.setattr(sys, "stdout", stdout)
-    gateway = _gateway(tmp_path, extra)
+    gateway = _gateway(tmp_path, extra, more)
     gateway.foreground_chat = foreground
     await gateway.start()
     assert [str(e) for e in gateway.config_errors] == []
@@ -150,3 +153,53 @@ async def test_piped_streams_have_no_prompt_or_prefix() -> None:
     assert out.getvalue() == "x\n"
     assert channel.should_read() is False
     assert ConsoleChannel(_FakeGateway(), stdin=FakeTerminal(""), stdout=out).should_read() is True
+
+
+FAILING_CHANNEL = """
+from core.errors import TransientError
+from core.hookspecs import hookimpl
+
+
+class Failing:
+    platform = "failing"
+    online = True
+
+    def __init__(self):
+        self.attempts = 0
+
+    async def send(self, chat_id, text, *, reply_to=None, idempotency_key=""):
+        self.attempts += 1
+        raise TransientError("the platform answers 503")
+
+
+@hookimpl
+def roost_setup(gateway, config):
+    gateway.data["failing"] = Failing()
+    gateway.register_channel(gateway.data["failing"])
+"""
+
+BOTH = """\
+  - id: both
+    triggers:
+      - {trigger: message, command: both}
+    actions:
+      - send: {platform: failing, chat_id: ops, text: "also told ops"}
+      - reply: "told ops"
+failing:
+"""
+
+
+async def test_a_reply_owed_to_a_failing_channel_does_not_hold_up_the_terminal(tmp_path, monkeypatch) -> None:
+    write_integration(tmp_path / "integrations", "failing", FAILING_CHANNEL, kind="channel")
+    started = asyncio.get_running_loop().time()
+    gateway, out = await _chat(tmp_path, monkeypatch, io.StringIO("/both\nping\n"), more=BOTH)
+    assert out == "told ops\npong\n"
+    assert gateway.data["failing"].attempts >= 1
+    assert asyncio.get_running_loop().time() - started < 5  # not held up by the retries
+    # The reply to the failing channel is not lost: it waits in the store for the next start.
+    store_path = gateway.durability.path
+    store = await Store.open(store_path, open_cipher(tmp_path, True, store_path))
+    try:
+        assert await store.outbox.pending_count("failing", "ops") == 1
+    finally:
+        await store.close()
