@@ -39,6 +39,7 @@ from core.config import load_config  # noqa: E402
 from core.gateway import Gateway  # noqa: E402
 from core.loader import discover  # noqa: E402
 from core.message import Message  # noqa: E402
+from integrations.system_check.status import read_stat  # noqa: E402
 
 TARGET_MESSAGES_PER_S = 10_000
 PLATFORM = "bench"
@@ -91,13 +92,11 @@ def _config_dir(root: Path, workers: int, synchronous: str, encryption: bool, wr
     return config_dir
 
 
-def _writer_cpu(gateway: Gateway) -> float:
-    """CPU seconds (user + system) the store's writer process has used; -1 when it is a thread."""
+def _writer_cpu(gateway: Gateway) -> float | None:
+    """CPU seconds (user + system) the store's writer process has used; None when it is a thread."""
     pid = gateway.store.db.writer_pid
-    if pid is None:
-        return -1.0
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    stat = None if pid is None else read_stat(pid)
+    return None if stat is None else stat[1] / os.sysconf("SC_CLK_TCK")
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -152,7 +151,8 @@ async def _once(ns: argparse.Namespace, profile: cProfile.Profile | None) -> dic
             if profile is not None:
                 profile.disable()
             cpu = time.process_time() - cpu_before
-            writer_cpu = _writer_cpu(gateway) - writer_before
+            writer_after = _writer_cpu(gateway)
+            writer_cpu = None if writer_before is None or writer_after is None else writer_after - writer_before
             stats = gateway.store.db.stats()
         finally:
             await gateway.stop()
@@ -163,7 +163,7 @@ async def _once(ns: argparse.Namespace, profile: cProfile.Profile | None) -> dic
         "messages_per_s": round(total / elapsed),
         "ingest_messages_per_s": round(total / ingested),
         "cpu_us_per_message": round(cpu / total * 1e6, 1),
-        "writer_cpu_us_per_message": round(writer_cpu / total * 1e6, 1) if writer_cpu >= 0 else None,
+        "writer_cpu_us_per_message": None if writer_cpu is None else round(writer_cpu / total * 1e6, 1),
         "p50_ms_to_reply": round(_percentile(latencies, 0.50) * 1000, 1),
         "p99_ms_to_reply": round(_percentile(latencies, 0.99) * 1000, 1),
         "sends": channel.sends,

@@ -243,7 +243,7 @@ def systemd_state() -> tuple[str, list[str]]:
     return "running", [u for u in units if u]
 
 
-def _read_stat(pid: str) -> tuple[str, int, int] | None:
+def read_stat(pid: str | int) -> tuple[str, int, int] | None:
     """(name, utime+stime ticks, rss pages) of a pid, or None if it is gone."""
     try:
         with open(f"/proc/{pid}/stat", "rb") as f:
@@ -265,7 +265,7 @@ def _sample_processes() -> dict[str, tuple[str, int, int]]:
     found = {}
     for pid in os.listdir("/proc"):
         if pid.isdigit():
-            stat = _read_stat(pid)
+            stat = read_stat(pid)
             if stat is not None:
                 found[pid] = stat
     return found
