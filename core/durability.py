@@ -429,19 +429,27 @@ class Durability:
             self._flush_traces()
             self._flush_done()
             return False
-        one_chat = platform is not None and chat_id is not None
-        if self._pending_writes or (not one_chat and (
-                self.scheduler.busy or any(w.busy for w in self.workers.values()))):
+        if self._pending_writes:
             return False
-        if await self.store.tasks.open_count(f"{platform}:{chat_id}" if one_chat else None):
+        if platform is not None and chat_id is not None:
+            return await self._chat_idle(platform, chat_id)
+        if self.scheduler.busy or any(w.busy for w in self.workers.values()):
             return False
-        workers = self.workers.items() if not one_chat else (
-            [(platform, self.workers[platform])] if platform in self.workers else [])
-        for name, worker in workers:
-            if worker._online() and (
-                    (one_chat and worker.busy) or await self.store.outbox.pending_count(name, chat_id)):
+        if await self.store.tasks.open_count():
+            return False
+        for name, worker in self.workers.items():
+            if worker._online() and await self.store.outbox.pending_count(name):
                 return False
         return True
+
+    async def _chat_idle(self, platform: str, chat_id: str) -> bool:
+        assert self.store is not None
+        if await self.store.tasks.open_count(key_part=f"{platform}:{chat_id}"):
+            return False  # a run for this chat is queued or running
+        worker = self.workers.get(platform)
+        if worker is None or not worker._online():
+            return True  # replies wait in the store for the channel
+        return not worker.busy and not await self.store.outbox.pending_count(platform, chat_id)
 
     async def _prune_loop(self) -> None:
         """Hourly: drop old traces, finished tasks, delivered replies and handled messages, so roost.db stays small."""

@@ -345,7 +345,7 @@ class Gateway:
             raise RuntimeError("automations can only be added while Roost starts (from roost_setup)")
         errors = self.engine.add(config, self.config.blueprint_search(), path=(source, "automation"))
         if errors:
-            name = config.get("id", "?") if isinstance(config, dict) else "?"
+            name = config.get("id", "?")
             raise ConfigErrors([
                 ConfigError(f"automation '{name}' from integration {source}: {e.message}",
                             file=e.file, line=e.line, path=e.path)

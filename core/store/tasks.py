@@ -381,19 +381,18 @@ class TaskQueue:
         row = await self._db.fetchone(f"SELECT {_COLUMNS} FROM tasks WHERE id = ?", (id,))
         return None if row is None else self._task(row)
 
-    async def open_count(self, chat_key: str | None = None) -> int:
+    async def open_count(self, *, key_part: str | None = None) -> int:
         """Tasks queued or leased (read through the open-tasks index, not the whole table).
 
-        chat_key: only runs for this chat ("platform:chat_id"); a run's order key names its
-        automation, then the chat, then for runs not ordered by chat the run ("a|chat|run").
+        key_part: only tasks whose chat_key has this as one of its '|'-separated parts.
         """
-        if chat_key is None:
+        if key_part is None:
             row = await self._db.fetchone("SELECT COUNT(*) FROM tasks WHERE state IN ('queued', 'leased')")
         else:
             row = await self._db.fetchone(
                 "SELECT COUNT(*) FROM tasks WHERE state IN ('queued', 'leased')"
-                " AND instr(chat_key || '|', '|' || ? || '|') > 0",
-                (chat_key,),
+                " AND instr('|' || chat_key || '|', '|' || ? || '|') > 0",
+                (key_part,),
             )
         return int(row[0]) if row else 0
 
