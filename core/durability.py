@@ -10,7 +10,6 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import orjson
 import voluptuous as vol
 
 from core.crypto import Cipher, NullCipher, load_or_create
@@ -25,10 +24,12 @@ from core.runs import (
     ReplySweeper,
     decode_run,
     encode_run,
-    jsonable,
+    message_extra,
+    stored_message,
 )
 from core.scheduler import Completion, Scheduler
-from core.store import Store
+from core.store import InboxEntry, Store
+from core.store.batching import BatchedLookup
 from core.store.process import StoreProcessError
 from core.store.tasks import Task
 
@@ -102,6 +103,7 @@ class Durability:
         self._done: list[int] = []
         self._ready = asyncio.Event()  # set once interrupted ingests are dispatched again
         self._runs: dict[int, RunRequest] = {}
+        self._messages: BatchedLookup[int, InboxEntry] | None = None  # inbox rows of runs rebuilt from the store
         self._traces: dict[str, collections.deque[Any]] = {}  # automation id -> newest finished traces
         self._trace_flush: asyncio.TimerHandle | None = None
         self._sweeper: ReplySweeper | None = None
@@ -181,13 +183,7 @@ class Durability:
         entries = await self.store.inbox.pending()
         queued = 0
         for entry in entries:
-            extra = orjson.loads(entry.raw) if entry.raw else {}
-            message = Message(
-                platform=entry.platform, chat_id=entry.chat_id, sender=entry.sender, text=entry.text,
-                id=entry.platform_msg_id, time=entry.received_at, reply_to=extra.get("reply_to"),
-                mentions_bot=extra.get("mentions_bot", False), command=extra.get("command"),
-                args=tuple(extra.get("args") or ()), raw=extra.get("raw"),
-            )
+            message = stored_message(entry)
             prefix = f"msg:{entry.id}:"
             existing = {row[0] for row in await self.store.db.fetchall(
                 "SELECT idempotency_key FROM tasks WHERE idempotency_key >= ? AND idempotency_key < ?",
@@ -199,7 +195,7 @@ class Durability:
                     continue
                 request = engine.trigger(trigger.automation, variables, message, dispatch=False)
                 if request is not None:
-                    await self.enqueue_run(request, key)
+                    await self.enqueue_run(request, key, inbox_id=entry.id)
                     queued += 1
             self._mark_done(entry.id)
         if queued:
@@ -215,10 +211,7 @@ class Durability:
         assert store is not None and self.scheduler is not None
         if not self._ready.is_set():
             await self._ready.wait()
-        extra = orjson.dumps({
-            "reply_to": message.reply_to, "mentions_bot": message.mentions_bot,
-            "command": message.command, "args": list(message.args), "raw": jsonable(message.raw),
-        })
+        extra = message_extra(message)
         inbox_id = store.db.ids.take("inbox") or await store.inbox.new_id()
         engine = self.gateway.engine
         items = engine.prepare_message(message)
@@ -227,9 +220,9 @@ class Durability:
         try:
             tasks = [
                 await store.tasks.prepare(
-                    RUN_TASK, encode_run(request), priority=request.automation.priority,
+                    RUN_TASK, encode_run(request, message_stored=True), priority=request.automation.priority,
                     chat_key=_chat_key(request), lane=request.automation.lane,
-                    idempotency_key=_request_key(inbox_id, request),
+                    idempotency_key=_request_key(inbox_id, request), inbox_id=inbox_id,
                 )
                 for request in requests
             ]
@@ -272,17 +265,19 @@ class Durability:
         self._keep(self.enqueue_run(request, None, remember=True))
 
     async def enqueue_run(self, request: RunRequest, idempotency_key: str | None, *,
-                          remember: bool = False) -> int:
+                          remember: bool = False, inbox_id: int | None = None) -> int:
         """Queue an automation run as a durable task with the automation's priority.
 
         remember: the task is certainly new (its key was never used), so its first run may
         take the request from memory instead of decoding the stored payload.
+        inbox_id: the stored message the run answers (the payload then leaves it out).
         """
         assert self.scheduler is not None
         automation = request.automation
         task_id = await self.scheduler.enqueue(
-            RUN_TASK, encode_run(request), priority=automation.priority, chat_key=_chat_key(request),
-            lane=automation.lane, idempotency_key=idempotency_key,
+            RUN_TASK, encode_run(request, message_stored=inbox_id is not None), priority=automation.priority,
+            chat_key=_chat_key(request), lane=automation.lane, idempotency_key=idempotency_key,
+            inbox_id=inbox_id,
         )
         if remember and len(self._runs) < RUN_CACHE_SIZE:
             self._runs[task_id] = request
@@ -295,11 +290,7 @@ class Durability:
         # task from before a restart, is rebuilt from its durable payload.
         request = self._runs.pop(task.id, None)
         if request is None or task.attempts != 1:
-            if not task.payload:  # leased as "held in memory", but no longer is (closing)
-                raise TransientError("the run's request was not at hand; it runs again from the store")
-            request = decode_run(task.payload, self.gateway.engine)
-        if request is None:
-            raise PermanentError("the automation of this run no longer exists")
+            request = await self._rebuild(task)
         if self._sweeper is None:
             self._sweeper = ReplySweeper(asyncio.get_running_loop())
         held = HeldReplies(self.store.outbox, self._wake_delivery, self._sweeper)
@@ -318,6 +309,26 @@ class Durability:
                 await self._tell_failure(request)
             raise request.error
         return held.complete
+
+    async def _rebuild(self, task: Task) -> RunRequest:
+        """The run request of a task, from its payload and (when the payload leaves it out) its inbox row."""
+        if not task.payload:  # leased as "held in memory", but no longer is (closing)
+            raise TransientError("the run's request was not at hand; it runs again from the store")
+        message = None
+        if task.inbox_id is not None:
+            if self._messages is None:
+                assert self.store is not None
+                self._messages = BatchedLookup(self.store.inbox.get_many)
+            entry = await self._messages.get(task.inbox_id)
+            if entry is None:
+                raise PermanentError(
+                    f"the message this run answers (inbox row {task.inbox_id}) is no longer stored"
+                    " or cannot be read")
+            message = stored_message(entry)
+        request = decode_run(task.payload, self.gateway.engine, message)
+        if request is None:
+            raise PermanentError("the automation of this run no longer exists")
+        return request
 
     async def _tell_failure(self, request: RunRequest) -> None:
         """A run that failed for good says so in its chat (once), instead of going silent."""

@@ -12,11 +12,13 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from core.automation.trace import Trace
+from core.automation.matcher import message_variables
+from core.automation.trace import Trace, trace_trigger
 from core.message import Message
 
 if TYPE_CHECKING:
     from core.automation.engine import AutomationEngine, RunRequest
+    from core.store.inbox import InboxEntry
     from core.store.outbox import Outbox, PreparedEntry
 
 RUN_TASK = "automation_run"
@@ -137,13 +139,25 @@ class ReplySweeper:
             self.timer = None
 
 
-PAYLOAD_FORMAT = 2
-"""Format 2 stores the message once: the trigger variables a message trigger copies from it are
-left out and rebuilt on decoding. Format 1 payloads (no "format" key) still decode."""
+PAYLOAD_FORMAT = 3
+"""Format 3 leaves the message out when the inbox holds it (the task names its inbox row and
+the caller passes the stored message to ``decode_run``): a message trigger's run is then a
+short array (``COMPACT_MESSAGE_RUN``), any other run an object marked ``message_stored``.
+Format 2 stores the message once: the trigger variables a message trigger copies from it are
+left out and rebuilt on decoding. Payloads of formats 1 and 2 still decode."""
 
 
-def encode_run(request: RunRequest) -> bytes:
-    """The payload of an automation-run task (small: it is written and rewritten with the task row)."""
+COMPACT_MESSAGE_RUN = "m"
+"""First item of a compact payload: [kind, automation id, run id, trigger index, match, groups,
+conditions], for a message trigger's run whose message the inbox holds."""
+
+
+def encode_run(request: RunRequest, *, message_stored: bool = False) -> bytes:
+    """The payload of an automation-run task (small: it is written and rewritten with the task row).
+
+    message_stored: the run's message is in the inbox and the task names its row; the payload
+    then leaves the message out.
+    """
     message = request.message
     data: dict[str, Any] = {
         "format": PAYLOAD_FORMAT, "automation_id": request.automation.id, "run_id": request.run_id,
@@ -153,15 +167,35 @@ def encode_run(request: RunRequest) -> bytes:
     trigger = request.trigger
     if message is None:
         data["trigger"] = trigger
+        return orjson.dumps(data, default=str)
+    if message_stored:
+        compact = _compact(request, message)
+        if compact is not None:
+            return compact
+        data["message_stored"] = True
     else:
         data["message"] = _message_fields(message)
-        shared = message.as_dict()
-        if all(key in trigger and trigger[key] == value for key, value in shared.items()):
-            data["trigger"] = {key: value for key, value in trigger.items() if key not in shared}
-            data["trigger_extends_message"] = True
-        else:
-            data["trigger"] = trigger
+    shared = message.as_dict()
+    if all(key in trigger and trigger[key] == value for key, value in shared.items()):
+        data["trigger"] = {key: value for key, value in trigger.items() if key not in shared}
+        data["trigger_extends_message"] = True
+    else:
+        data["trigger"] = trigger
     return orjson.dumps(data, default=str)
+
+
+def _compact(request: RunRequest, message: Message) -> bytes | None:
+    """A message trigger's run as a short array, when its variables are exactly what the trigger made."""
+    trigger = request.trigger
+    if trigger.get("trigger") != "message":
+        return None
+    rebuilt = message_variables(message, trigger.get("idx"), trigger.get("match"), trigger.get("groups"))
+    if rebuilt != trigger or list(rebuilt) != list(trigger):
+        return None
+    return orjson.dumps([
+        COMPACT_MESSAGE_RUN, request.automation.id, request.run_id, trigger["idx"], trigger["match"],
+        trigger["groups"], request.trace.conditions,
+    ], default=str)
 
 
 def _message_fields(message: Message) -> dict[str, Any]:
@@ -184,31 +218,83 @@ def _message_fields(message: Message) -> dict[str, Any]:
     return fields
 
 
-def decode_run(payload: bytes, engine: AutomationEngine) -> RunRequest | None:
-    """Rebuild a run request; None when its automation no longer exists."""
+def decode_run(payload: bytes, engine: AutomationEngine, message: Message | None = None) -> RunRequest | None:
+    """Rebuild a run request; None when its automation no longer exists.
+
+    message: the stored message of the task's inbox row, for a payload that leaves it out.
+    """
     from core.automation.engine import RunRequest
 
     data = orjson.loads(payload)
+    if isinstance(data, list):
+        return _decode_compact(data, engine, message)
     automation = engine.automations.get(data["automation_id"])
     if automation is None:
         return None
-    message = None
-    if data.get("message"):
-        m = data["message"]
-        message = Message(
-            platform=m["platform"], chat_id=m["chat_id"], sender=m["sender"], text=m["text"],
-            id=m["id"], time=m["time"], reply_to=m.get("reply_to"), mentions_bot=m.get("mentions_bot", False),
-            command=m.get("command"), args=tuple(m.get("args") or ()), raw=m.get("raw"),
-        )
+    if data.get("message_stored"):
+        if message is None:
+            raise ValueError("this run's payload leaves its message to the inbox; pass the stored message")
+    elif data.get("message"):
+        message = _message(data["message"])
+    else:
+        message = None
     trigger = data["trigger"]
     if data.get("trigger_extends_message") and message is not None:
         trigger = {**message.as_dict(), **trigger}
-    trace = Trace(automation.id, data["run_id"], {k: v for k, v in trigger.items()
-                                                  if isinstance(v, str | int | float | bool)},
-                  priority=automation.priority, scrub=engine.gateway.scrub)
-    for description, passed in data.get("conditions", []):
-        trace.condition(description, passed)
+    trace = _trace(automation, data["run_id"], trigger, data.get("conditions", []), engine)
     return RunRequest(automation, trigger, trace, message, data["run_id"])
+
+
+def _decode_compact(data: list[Any], engine: AutomationEngine, message: Message | None) -> RunRequest | None:
+    from core.automation.engine import RunRequest
+
+    kind, automation_id, run_id, index, match, groups, conditions = data
+    if kind != COMPACT_MESSAGE_RUN:
+        raise ValueError(f"unknown run payload kind {kind!r}")
+    if message is None:
+        raise ValueError("this run's payload leaves its message to the inbox; pass the stored message")
+    automation = engine.automations.get(automation_id)
+    if automation is None:
+        return None
+    trigger = message_variables(message, index, match, groups)
+    return RunRequest(automation, trigger, _trace(automation, run_id, trigger, conditions, engine),
+                      message, run_id)
+
+
+def _trace(automation: Any, run_id: str, trigger: dict[str, Any], conditions: list[Any],
+           engine: AutomationEngine) -> Trace:
+    trace = Trace(automation.id, run_id, trace_trigger(trigger), priority=automation.priority,
+                  scrub=engine.gateway.scrub)
+    for description, passed in conditions:
+        trace.condition(description, passed)
+    return trace
+
+
+def _message(m: dict[str, Any]) -> Message:
+    return Message(
+        platform=m["platform"], chat_id=m["chat_id"], sender=m["sender"], text=m["text"],
+        id=m["id"], time=m["time"], reply_to=m.get("reply_to"), mentions_bot=m.get("mentions_bot", False),
+        command=m.get("command"), args=tuple(m.get("args") or ()), raw=m.get("raw"),
+    )
+
+
+def message_extra(message: Message) -> bytes:
+    """What the inbox keeps beside a message's text (its raw column): the fields to rebuild it."""
+    return orjson.dumps({
+        "reply_to": message.reply_to, "mentions_bot": message.mentions_bot,
+        "command": message.command, "args": list(message.args), "raw": jsonable(message.raw),
+    })
+
+
+def stored_message(entry: InboxEntry) -> Message:
+    """The message an inbox row holds, as it was ingested (see ``message_extra``)."""
+    extra = orjson.loads(entry.raw) if entry.raw else {}
+    return Message(
+        platform=entry.platform, chat_id=entry.chat_id, sender=entry.sender, text=entry.text,
+        id=entry.platform_msg_id, time=entry.received_at, reply_to=extra.get("reply_to"),
+        mentions_bot=extra.get("mentions_bot", False), command=extra.get("command"),
+        args=tuple(extra.get("args") or ()), raw=extra.get("raw"),
+    )
 
 
 def jsonable(value: Any) -> Any:

@@ -106,11 +106,12 @@ class Scheduler:
     async def enqueue(
         self, kind: str, payload: bytes, *, priority: int, chat_key: str, lane: str,
         idempotency_key: str | None = None, available_at: float | None = None,
+        inbox_id: int | None = None,
     ) -> int:
-        """Queue a task durably and wake the workers."""
+        """Queue a task durably and wake the workers (inbox_id: the stored message that started it)."""
         task_id = await self.store.tasks.enqueue(
             kind, payload, priority=priority, chat_key=chat_key, lane=lane,
-            idempotency_key=idempotency_key, available_at=available_at,
+            idempotency_key=idempotency_key, available_at=available_at, inbox_id=inbox_id,
         )
         self._wake.set()
         return task_id

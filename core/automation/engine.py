@@ -17,7 +17,7 @@ from core.automation.matcher import MessageIndex
 from core.automation.modes import RESTARTED, ModeGate
 from core.automation.registry import Compiler
 from core.automation.templates import TemplateError, render_value
-from core.automation.trace import Trace, TraceBuffer
+from core.automation.trace import Trace, TraceBuffer, trace_trigger
 from core.errors import ConfigError, ConfigErrors, PermanentError, RoostError, TransientError
 from core.message import Message
 
@@ -218,7 +218,7 @@ class AutomationEngine:
 
     def evaluate(self, automation: Automation, trigger: dict[str, Any]) -> tuple[Trace, bool]:
         """Check an automation's conditions in order, recording each in a new trace."""
-        trace = Trace(automation.id, RUN_IDS.new(), _trace_trigger(trigger),
+        trace = Trace(automation.id, RUN_IDS.new(), trace_trigger(trigger),
                       priority=automation.priority, scrub=self.gateway.scrub)
         if not automation.conditions:
             return trace, True
@@ -349,7 +349,3 @@ def worth_retrying(err: Exception) -> bool:
         return True
     return not isinstance(err, RoostError | TemplateError | ValueError | TypeError | LookupError)
 
-
-def _trace_trigger(trigger: dict[str, Any]) -> dict[str, Any]:
-    keep = ("trigger", "idx", "platform", "chat_id", "sender", "text", "command", "event_type", "message_id")
-    return {k: trigger[k] for k in keep if k in trigger}

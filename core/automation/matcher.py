@@ -61,13 +61,20 @@ class MessageTrigger:
             match = self.pattern.search(message.text)
             if match is None:
                 return None
-        variables = message.as_dict()
-        variables["trigger"] = "message"
-        variables["idx"] = self.index
-        variables["message_id"] = message.id
-        variables["match"] = match.groupdict() if match else {}
-        variables["groups"] = list(match.groups()) if match else []
-        return variables
+        if match is None:
+            return message_variables(message, self.index, {}, [])
+        return message_variables(message, self.index, match.groupdict(), list(match.groups()))
+
+
+def message_variables(message: Message, index: int, match: dict[str, Any], groups: list[Any]) -> dict[str, Any]:
+    """The variables of a message trigger (index idx) that matched with these groups."""
+    variables = message.as_dict()
+    variables["trigger"] = "message"
+    variables["idx"] = index
+    variables["message_id"] = message.id
+    variables["match"] = match
+    variables["groups"] = groups
+    return variables
 
 
 class MessageIndex:

@@ -15,6 +15,14 @@ def _identity(text: str) -> str:
     return text
 
 
+_TRACED = ("trigger", "idx", "platform", "chat_id", "sender", "text", "command", "event_type", "message_id")
+
+
+def trace_trigger(trigger: dict[str, Any]) -> dict[str, Any]:
+    """The trigger variables a trace records (not the whole message, nor the raw payload)."""
+    return {k: trigger[k] for k in _TRACED if k in trigger}
+
+
 @dataclass(slots=True)
 class StepRecord:
     """One action step of a run."""

@@ -70,10 +70,14 @@ def _prune(conn: sqlite3.Connection, before: float) -> int:
     # Ids grow in arrival order, so the rows to drop sit below the first row received since
     # `before`; finding it reads only those rows, in id order, without an index on the time.
     # A row received later but stamped earlier is kept until every row below it is old too.
+    # Tasks name the message they run for and read it from here: the rows of open tasks stay,
+    # and those of tasks that died since `before` too (a retry from the dead letters needs them).
     return conn.execute(
-        "DELETE FROM inbox WHERE state = 'done' AND id < COALESCE("
-        "(SELECT id FROM inbox WHERE received_at >= ? ORDER BY id LIMIT 1),"
-        " (SELECT MAX(id) + 1 FROM inbox))",
+        "DELETE FROM inbox WHERE state = 'done' AND id < MIN(COALESCE("
+        "(SELECT id FROM inbox WHERE received_at >= ?1 ORDER BY id LIMIT 1),"
+        " (SELECT MAX(id) + 1 FROM inbox)), COALESCE((SELECT MIN(inbox_id) FROM tasks"
+        " WHERE state IN ('queued', 'leased') OR (state = 'dead' AND finished_at >= ?1)),"
+        " (SELECT MAX(id) + 1 FROM inbox)))",
         (before,),
     ).rowcount
 
@@ -194,6 +198,21 @@ class Inbox:
         """Return the message with this id (None if absent); RowDecryptError if it is damaged."""
         row = await self._db.fetchone(f"SELECT {_COLUMNS} FROM inbox WHERE id = ?", (id,))
         return None if row is None else self._entry(row)
+
+    async def get_many(self, ids: Sequence[int]) -> dict[int, InboxEntry]:
+        """The stored messages among these ids, by id; damaged rows are reported and left out."""
+        found: dict[int, InboxEntry] = {}
+        for start in range(0, len(ids), 500):  # within SQLite's limit on parameters
+            chunk = list(ids[start:start + 500])
+            rows = await self._db.fetchall(
+                f"SELECT {_COLUMNS} FROM inbox WHERE id IN ({','.join('?' * len(chunk))})", chunk
+            )
+            for row in rows:
+                try:
+                    found[row[0]] = self._entry(row)
+                except RowDecryptError as exc:
+                    self._db.report_row_error(exc)
+        return found
 
     async def pending(self, limit: int | None = None) -> list[InboxEntry]:
         """Messages not yet done, oldest first; damaged rows are skipped and reported."""

@@ -27,13 +27,13 @@ STATES = ("queued", "leased", "done", "dead")
 
 _COLUMNS = (
     "id, kind, payload, priority, chat_key, lane, idempotency_key, state, available_at,"
-    " created_at, attempts, lease_until, last_error"
+    " created_at, attempts, lease_until, last_error, inbox_id"
 )
 _ENQUEUE = (
     "INSERT INTO tasks(id, kind, payload, priority, chat_key, lane, idempotency_key, state,"
-    " head, available_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'queued',"
+    " head, available_at, created_at, inbox_id) VALUES (?, ?, ?, ?, ?, ?, ?, 'queued',"
     " NOT EXISTS (SELECT 1 FROM tasks WHERE chat_key = ? AND state IN ('queued', 'leased')),"
-    " ?, ?) ON CONFLICT (idempotency_key) DO NOTHING"
+    " ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING"
 )
 _PROMOTE = (
     "UPDATE tasks SET head = 1 WHERE head = 0 AND id = (SELECT id FROM tasks"
@@ -58,6 +58,8 @@ class Task:
     attempts: int
     lease_until: float | None
     last_error: str | None
+    inbox_id: int | None = None
+    """The stored message that started this task (its payload may leave the message out)."""
 
 
 class PreparedTask(NamedTuple):
@@ -264,11 +266,12 @@ class TaskQueue:
         lane: str,
         idempotency_key: str | None = None,
         available_at: float | None = None,
+        inbox_id: int | None = None,
     ) -> int:
         """Queue a task durably and return its id (the existing id for a known idempotency key)."""
         task = await self.prepare(
             kind, payload, priority=priority, chat_key=chat_key, lane=lane,
-            idempotency_key=idempotency_key, available_at=available_at,
+            idempotency_key=idempotency_key, available_at=available_at, inbox_id=inbox_id,
         )
         return await self._db.write(_enqueue, task.params, task.idempotency_key)
 
@@ -282,9 +285,13 @@ class TaskQueue:
         lane: str,
         idempotency_key: str | None = None,
         available_at: float | None = None,
+        inbox_id: int | None = None,
     ) -> PreparedTask:
         """Number and seal a task without writing it: another operation inserts it in its own
-        write (``Inbox.receive``), so the task and what caused it are durable together."""
+        write (``Inbox.receive``), so the task and what caused it are durable together.
+
+        inbox_id: the stored message that starts the task (the inbox keeps it while the task is open).
+        """
         now = time.time()
         db = self._db
         task_id = db.ids.take("tasks") or await db.ids.next("tasks")
@@ -299,6 +306,7 @@ class TaskQueue:
             chat_key,
             now if available_at is None else available_at,
             now,
+            inbox_id,
         )
         return PreparedTask(task_id, params, idempotency_key)
 
@@ -420,4 +428,5 @@ class TaskQueue:
             row[10],
             row[11],
             sealed.open_optional_text(row[0], "last_error", row[12]),
+            row[13],
         )

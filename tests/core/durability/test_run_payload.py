@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import orjson
+import pytest
 
 from core.message import Message
 from core.runs import decode_run, encode_run
@@ -109,4 +110,40 @@ async def test_a_run_of_a_removed_automation_decodes_to_none(make_config, make_g
     [(request, _trace)] = engine.prepare_message(_message())
     payload = encode_run(request).replace(b'"greet"', b'"gone"')
     assert decode_run(payload, engine) is None
+    engine.abandon(request)
+
+
+async def test_a_run_whose_message_is_stored_leaves_it_out(make_config, make_gateway) -> None:
+    engine = await _engine(make_config, make_gateway)
+    message = _message()
+    [(request, _trace)] = engine.prepare_message(message)
+    payload = encode_run(request, message_stored=True)
+    assert b"/hello bob" not in payload and b"chat-7" not in payload and b"update_id" not in payload
+    assert len(payload) < len(encode_run(request)) / 3
+    rebuilt = decode_run(payload, engine, message)
+    assert rebuilt is not None
+    assert rebuilt.automation is request.automation and rebuilt.run_id == request.run_id
+    assert rebuilt.message is message
+    assert list(rebuilt.trigger.items()) == list(request.trigger.items())  # same keys, same order
+    assert rebuilt.trigger["match"] == {"who": "bob"} and rebuilt.trigger["groups"] == ["bob"]
+    assert rebuilt.trace.conditions == request.trace.conditions and rebuilt.trace.conditions
+    assert rebuilt.trace.trigger == request.trace.trigger
+    with pytest.raises(ValueError, match="pass the stored message"):
+        decode_run(payload, engine)
+    engine.abandon(request)
+
+
+async def test_changed_trigger_variables_are_kept_when_the_message_is_stored(make_config, make_gateway) -> None:
+    engine = await _engine(make_config, make_gateway)
+    message = _message()
+    [(request, _trace)] = engine.prepare_message(message)
+    request.trigger["text"] = "changed by the trigger"
+    payload = encode_run(request, message_stored=True)
+    assert b"/hello bob" not in payload
+    rebuilt = decode_run(payload, engine, message)
+    assert rebuilt is not None
+    assert list(rebuilt.trigger.items()) == list(request.trigger.items())
+    assert rebuilt.message is message
+    with pytest.raises(ValueError, match="pass the stored message"):
+        decode_run(payload, engine)
     engine.abandon(request)

@@ -68,6 +68,24 @@ async def test_inbox_prune_drops_only_old_handled_messages(store: Store) -> None
     assert [row[0] for row in await store.db.fetchall("SELECT platform_msg_id FROM inbox")] == ["2"]
 
 
+async def test_inbox_prune_keeps_the_messages_that_tasks_still_need(store: Store) -> None:
+    now = time.time()
+    day = 86400.0
+    await store.inbox.receive("tg", "1", "c", "u", "old", b"", now - 9 * day)
+    inbox_id = await store.inbox.new_id()
+    task = await store.tasks.prepare("run", b"{}", priority=0, chat_key="tg:c", lane="l", inbox_id=inbox_id)
+    assert await store.inbox.receive("tg", "2", "c", "u", "old, its run still queued", b"", now - 9 * day,
+                                     tasks=[task], id=inbox_id) == inbox_id
+    await store.inbox.receive("tg", "3", "c", "u", "old too", b"", now - 8 * day)
+    assert await store.inbox.prune(7 * day, now=now) == 1  # "2" is its task's message, "3" is above it
+    [leased] = await store.tasks.lease(time.time() + 1, 30, 10)
+    assert leased.id == task.id and leased.inbox_id == inbox_id
+    await store.tasks.bury(leased.id, "broken")  # a dead task can be retried for keep_days: kept
+    assert await store.inbox.prune(7 * day, now=now) == 0
+    assert await store.inbox.prune(7 * day, now=now + 30 * day) == 2  # it died long before that
+    assert await store.db.fetchall("SELECT id FROM inbox") == []
+
+
 async def test_integration_state_round_trips_types(store: Store) -> None:
     assert await store.state.get("telegram", "offset", 0) == 0
     await store.state.set("telegram", "offset", 4242)
