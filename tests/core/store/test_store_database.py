@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from core.store import MIGRATIONS, Database, SchemaVersionError, Store, StoreClosedError
+from core.store.database import WAL_CHECKPOINT_PAGES
 
 
 async def test_open_creates_private_wal_database_with_foreign_keys(db_path: Path, cipher) -> None:
@@ -22,7 +23,8 @@ async def test_open_creates_private_wal_database_with_foreign_keys(db_path: Path
         pragmas = await db.write(
             lambda conn: tuple(
                 conn.execute(f"PRAGMA {name}").fetchone()[0]
-                for name in ("journal_mode", "foreign_keys", "busy_timeout", "synchronous", "temp_store")
+                for name in ("journal_mode", "foreign_keys", "busy_timeout", "synchronous", "temp_store",
+                             "wal_autocheckpoint")
             )
         )
         assert pragmas[0] == "wal"
@@ -30,6 +32,7 @@ async def test_open_creates_private_wal_database_with_foreign_keys(db_path: Path
         assert pragmas[2] >= 1000
         assert pragmas[3] == 2  # FULL
         assert pragmas[4] == 2  # MEMORY: statement journals are not temporary files
+        assert pragmas[5] == WAL_CHECKPOINT_PAGES > 1000  # fewer, larger checkpoints than the default
         with pytest.raises(sqlite3.OperationalError):  # the read connection is read-only
             await db.fetchall("INSERT INTO pairing VALUES ('x', 'p', 's', 0, 0)")
     finally:
