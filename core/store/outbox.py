@@ -174,8 +174,13 @@ def _reset_sending(conn: sqlite3.Connection) -> int:
 
 @single_statement
 def _prune(conn: sqlite3.Connection, before: float) -> int:
+    # Delivered before `before` means created before it: below the first entry created since
+    # (ids grow with creation time), found by reading old rows in id order, without an index.
     return conn.execute(
-        "DELETE FROM outbox WHERE state = 'delivered' AND delivered_at < ?", (before,)
+        "DELETE FROM outbox WHERE state = 'delivered' AND delivered_at < ?1 AND id < COALESCE("
+        "(SELECT id FROM outbox WHERE created_at >= ?1 ORDER BY id LIMIT 1),"
+        " (SELECT MAX(id) + 1 FROM outbox))",
+        (before,),
     ).rowcount
 
 

@@ -174,7 +174,15 @@ _V4: tuple[str, ...] = (
     "ALTER TABLE tasks ADD COLUMN inbox_id INTEGER",
 )
 
-MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3, _V4)
+# Version 5: finished tasks and delivered replies are pruned by row id (ids grow with creation
+# time, see Tasks/Outbox prune), so the indexes by finish and delivery time go: every
+# completion and every delivery wrote a page of each.
+_V5: tuple[str, ...] = (
+    "DROP INDEX tasks_finished",
+    "DROP INDEX outbox_delivered",
+)
+
+MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3, _V4, _V5)
 """Every migration this code knows, oldest first; the schema version is its length."""
 
 

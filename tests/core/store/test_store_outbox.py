@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 import pytest
@@ -163,3 +164,19 @@ async def test_add_batch_completes_the_task_in_the_same_commit(store: Store) -> 
     assert await store.db.fetchone(
         "SELECT COUNT(*) FROM outbox WHERE idempotency_key = 'orphan-key'"
     ) == (0,)
+
+
+async def test_prune_drops_only_replies_delivered_before_the_cutoff(store: Store) -> None:
+    old = await store.outbox.add("tg", "A", "old", "k-old")
+    assert await store.outbox.mark_delivered(old, "m-1")
+    await asyncio.sleep(0.02)
+    cutoff = time.time()
+    await asyncio.sleep(0.02)
+    pending = await store.outbox.add("tg", "B", "still pending", "k-pending")
+    young = await store.outbox.add("tg", "C", "young", "k-young")
+    assert await store.outbox.mark_delivered(young, "m-2")
+    assert await store.outbox.prune(older_than_seconds=0, now=cutoff) == 1
+    assert await store.outbox.get(old) is None and await store.outbox.get(young) is not None
+    assert await store.outbox.prune(older_than_seconds=0, now=time.time() + 1) == 1
+    assert await store.outbox.get(young) is None
+    assert (await store.outbox.get(pending)).state == "pending"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import random
 import time
 
@@ -215,3 +216,22 @@ async def test_open_count_counts_only_queued_and_leased(store) -> None:
     assert await store.tasks.open_count() == 2
     await store.tasks.complete(leased[0].id)
     assert await store.tasks.open_count() == 1
+
+
+async def test_prune_drops_only_tasks_finished_before_the_cutoff(store: Store) -> None:
+    old = await _enqueue(store, "old", chat="A")
+    await store.tasks.lease(now=time.time() + 1, lease_seconds=30, limit=1)
+    assert await store.tasks.complete(old)
+    await asyncio.sleep(0.02)
+    cutoff = time.time()
+    await asyncio.sleep(0.02)
+    still_open = await _enqueue(store, "waiting", chat="B", at=time.time() + 3600)
+    young = await _enqueue(store, "young", chat="C")
+    await store.tasks.lease(now=time.time() + 1, lease_seconds=30, limit=5)
+    assert await store.tasks.complete(young)
+    assert await store.tasks.prune(older_than_seconds=0, now=cutoff) == 1  # finished before it: only "old"
+    assert await store.tasks.get(old) is None and await store.tasks.get(young) is not None
+    # An open task below a finished one does not keep the finished one.
+    assert await store.tasks.prune(older_than_seconds=0, now=time.time() + 1) == 1
+    assert await store.tasks.get(young) is None
+    assert (await store.tasks.get(still_open)).state == "queued"
