@@ -17,6 +17,7 @@ from core.delivery import DeliveryWorker
 from core.errors import PermanentError, TransientError
 from core.instance import InstanceLock, require_key_for
 from core.message import Message
+from core.run_cache import RunCache
 from core.runs import (
     HELD_REPLIES,
     RUN_TASK,
@@ -52,8 +53,6 @@ STORE_SCHEMA = vol.Schema(vol.Any(None, {
 }))
 
 
-RUN_CACHE_SIZE = 10_000
-"""Run requests kept in memory for their first attempt (beyond that, payloads are decoded)."""
 TRACE_FLUSH_SECONDS = 0.25
 
 
@@ -102,7 +101,7 @@ class Durability:
         self._pending_writes: set[asyncio.Task[Any]] = set()
         self._done: list[int] = []
         self._ready = asyncio.Event()  # set once interrupted ingests are dispatched again
-        self._runs: dict[int, RunRequest] = {}
+        self._runs = RunCache()  # first attempts run the request kept in memory
         self._messages: BatchedLookup[int, InboxEntry] | None = None  # inbox rows of runs rebuilt from the store
         self._traces: dict[str, collections.deque[Any]] = {}  # automation id -> newest finished traces
         self._trace_flush: asyncio.TimerHandle | None = None
@@ -216,15 +215,16 @@ class Durability:
         engine = self.gateway.engine
         items = engine.prepare_message(message)
         requests = [request for request, _ in items if request is not None]
+        payloads = [encode_run(request, message_stored=True) for request in requests]
         stored = None
         try:
             tasks = [
                 await store.tasks.prepare(
-                    RUN_TASK, encode_run(request, message_stored=True), priority=request.automation.priority,
+                    RUN_TASK, payload, priority=request.automation.priority,
                     chat_key=_chat_key(request), lane=request.automation.lane,
                     idempotency_key=_request_key(inbox_id, request), inbox_id=inbox_id,
                 )
-                for request in requests
+                for request, payload in zip(requests, payloads, strict=True)
             ]
             stored = await store.inbox.receive(
                 message.platform, message.id, message.chat_id, message.sender, message.text, extra,
@@ -237,10 +237,9 @@ class Durability:
         if stored is None:
             return False
         if tasks:
-            runs = self._runs
-            for task, request in zip(tasks, requests, strict=True):
-                if len(runs) < RUN_CACHE_SIZE:
-                    runs[task.id] = request
+            keep = self._runs.keep
+            for task, request, payload in zip(tasks, requests, payloads, strict=True):
+                keep(task.id, request, payload)
             self.scheduler.wake()
         engine.start_message(items)
         return True
@@ -274,13 +273,13 @@ class Durability:
         """
         assert self.scheduler is not None
         automation = request.automation
+        payload = encode_run(request, message_stored=inbox_id is not None)
         task_id = await self.scheduler.enqueue(
-            RUN_TASK, encode_run(request, message_stored=inbox_id is not None), priority=automation.priority,
-            chat_key=_chat_key(request), lane=automation.lane, idempotency_key=idempotency_key,
-            inbox_id=inbox_id,
+            RUN_TASK, payload, priority=automation.priority, chat_key=_chat_key(request),
+            lane=automation.lane, idempotency_key=idempotency_key, inbox_id=inbox_id,
         )
-        if remember and len(self._runs) < RUN_CACHE_SIZE:
-            self._runs[task_id] = request
+        if remember:
+            self._runs.keep(task_id, request, payload)
         return task_id
 
     async def _run_task(self, task: Task) -> Completion:
@@ -288,7 +287,7 @@ class Durability:
         assert self.store is not None
         # The first attempt in this process runs the request it was queued with; a retry, or a
         # task from before a restart, is rebuilt from its durable payload.
-        request = self._runs.pop(task.id, None)
+        request = self._runs.take(task.id, self.gateway.engine)
         if request is None or task.attempts != 1:
             request = await self._rebuild(task)
         if self._sweeper is None:
