@@ -124,6 +124,7 @@ class Durability:
         except StoreProcessError as err:  # e.g. no way to start a child here: slower, still durable
             _LOGGER.warning("%s; writing from a thread of this process instead", err)
             self.store = await Store.open(self.path, cipher, synchronous=self.config["synchronous"])
+        self._messages = BatchedLookup(self.store.inbox.get_many)
         self.scheduler = Scheduler(self.store, self.scheduler_config, self.gateway.scrub)
         self.scheduler.register(RUN_TASK, self._run_task)
         self.scheduler.payload_known = self._runs  # first attempts run the request kept in memory
@@ -315,9 +316,7 @@ class Durability:
             raise TransientError("the run's request was not at hand; it runs again from the store")
         message = None
         if task.inbox_id is not None:
-            if self._messages is None:
-                assert self.store is not None
-                self._messages = BatchedLookup(self.store.inbox.get_many)
+            assert self._messages is not None
             entry = await self._messages.get(task.inbox_id)
             if entry is None:
                 raise PermanentError(
