@@ -97,7 +97,8 @@ async def _show(store: Store, args: argparse.Namespace) -> int:
                               "attempts": letter.attempts, "chat": letter.chat, "kind": letter.kind}
     if letter.task is not None:
         detail["task"] = {"priority": letter.task.priority, "created_at": letter.task.created_at,
-                          "last_error": letter.task.last_error, "payload_bytes": len(letter.task.payload)}
+                          "last_error": letter.task.last_error, "payload_bytes": len(letter.task.payload),
+                          "inbox_id": letter.task.inbox_id}
     if letter.outbox is not None:
         body = letter.outbox.body
         detail["message"] = {"platform": letter.outbox.platform, "chat_id": letter.outbox.chat_id,

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import sqlite3
 from typing import Any
 
 from core.message import Message
 from core.store.writer import single_statement
-from tests.core.durability.conftest import LoadSetup
+from tests.core.durability.conftest import LoadSetup, roost
 from tests.helpers import write_integration
 
 ONCE = '''
@@ -95,3 +96,7 @@ async def test_a_run_whose_message_is_gone_becomes_a_dead_letter_that_says_so(
     [letter] = await gateway.store.dead.list()
     assert f"the message this run answers (inbox row {inbox_id}) is no longer stored" in letter.reason
     assert load_setup.platform.sink_count() == 0
+    await gateway.stop()
+    shown = roost("queue", "show", str(letter.id), "--json", "--config", str(load_setup.config_dir))
+    assert shown.returncode == 0, shown.stderr
+    assert json.loads(shown.stdout)["task"]["inbox_id"] == inbox_id  # which message the run was for
