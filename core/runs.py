@@ -233,7 +233,7 @@ def decode_run(payload: bytes, engine: AutomationEngine, message: Message | None
         return None
     if data.get("message_stored"):
         if message is None:
-            raise ValueError("this run's payload leaves its message to the inbox; pass the stored message")
+            raise _needs_message()
     elif data.get("message"):
         message = _message(data["message"])
     else:
@@ -252,13 +252,17 @@ def _decode_compact(data: list[Any], engine: AutomationEngine, message: Message 
     if kind != COMPACT_MESSAGE_RUN:
         raise ValueError(f"unknown run payload kind {kind!r}")
     if message is None:
-        raise ValueError("this run's payload leaves its message to the inbox; pass the stored message")
+        raise _needs_message()
     automation = engine.automations.get(automation_id)
     if automation is None:
         return None
     trigger = message_variables(message, index, match, groups)
     return RunRequest(automation, trigger, _trace(automation, run_id, trigger, conditions, engine),
                       message, run_id)
+
+
+def _needs_message() -> ValueError:
+    return ValueError("this run's payload leaves its message to the inbox; pass the stored message")
 
 
 def _trace(automation: Any, run_id: str, trigger: dict[str, Any], conditions: list[Any],
