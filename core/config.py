@@ -24,7 +24,6 @@ ROOST_SCHEMA = vol.Schema({
     vol.Optional("setup_warn_after", default=10.0): vol.All(vol.Coerce(float), vol.Range(min=0)),
     vol.Optional("setup_timeout", default=60.0): vol.All(vol.Coerce(float), vol.Range(min=0.1)),
     vol.Optional("stop_timeout", default=10.0): vol.All(vol.Coerce(float), vol.Range(min=0)),
-    vol.Optional("traces_kept", default=200): vol.All(int, vol.Range(min=1)),
     vol.Optional(
         "failure_reply", default="Sorry, that did not work. (run {run}; `roost trace` has the details)"
     ): str,

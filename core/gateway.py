@@ -6,7 +6,7 @@ import asyncio
 import difflib
 import logging
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
@@ -15,21 +15,21 @@ import pluggy
 from core import hookspecs
 from core.automation import builtin_types
 from core.automation.engine import AutomationEngine
-from core.automation.trace import TraceBuffer
 from core.bus import EventBus
-from core.channel import Channel, StreamingChannel
+from core.channel import Channel
 from core.config import Config, register_core_section
-from core.durability import STORE_SCHEMA, Durability
 from core.errors import ConfigError, ConfigErrors, PermanentError
 from core.loader import Discovery, config_schema, discover, import_integration, resolve_order
 from core.message import Message
 from core.model import ModelBackend
 from core.network import NETWORK_SCHEMA, NetworkMonitor
+from core.pipeline import SCHEDULER_SCHEMA, Pipeline
 from core.sandbox import CommandPolicy
 from core.sandbox.policy import SANDBOX_SCHEMA
 from core.sanitizer import Sanitizer
-from core.scheduler import SCHEDULER_SCHEMA
 from core.setup import IntegrationState, await_me_maybe, setup_all
+from core.store import Store
+from core.store.open import STORE_SCHEMA, open_store
 from core.validation import validate
 
 _LOGGER = logging.getLogger(__name__)
@@ -60,7 +60,6 @@ class Gateway:
         self.plugins = pluggy.PluginManager(hookspecs.PROJECT)
         self.plugins.add_hookspecs(hookspecs)
         self.engine = AutomationEngine(self)
-        self.engine.traces = TraceBuffer(config.core.get("traces_kept", 200))
         self.bot_names: tuple[str, ...] = tuple(config.core.get("bot_names", ("roost",)))
         self.foreground_chat = False
         self.network_online = True
@@ -75,7 +74,13 @@ class Gateway:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._order: list[Any] = []
         self._stop_requested = False
-        self.durability: Durability | None = None
+        self._store_settings: dict[str, Any] = {}
+        self._scheduler_settings: dict[str, Any] = {}
+        self.store: Store | None = None
+        """The durable store (inbox, tasks, outbox, state, history, ...), once started."""
+        self.pipeline: Pipeline | None = None
+        self.exit_code = 0
+        """What `roost run` exits with: 1 after a failure that stopped the gateway."""
 
     # -- lifecycle ---------------------------------------------------------------------
 
@@ -99,14 +104,12 @@ class Gateway:
         self.config_errors.extend(
             self.engine.load(self.config.automations, self.config.blueprint_search())
         )
-        store_config = self._core_section("store", STORE_SCHEMA)
-        scheduler_config = self._core_section("scheduler", SCHEDULER_SCHEMA)
-        self.durability = Durability(self, store_config, scheduler_config)
+        self._store_settings = self._core_section("store", STORE_SCHEMA)
+        self._scheduler_settings = self._core_section("scheduler", SCHEDULER_SCHEMA)
         try:
             self.sandbox = CommandPolicy.from_config(self.config.raw.get("sandbox"), file=str(self.config.file))
         except ConfigErrors as err:
             self.config_errors.extend(err.errors)
-        self.engine.dispatcher = self.durability.dispatch_later
         self.network = NetworkMonitor(self, self._core_section("network", NETWORK_SCHEMA))
         return self._order
 
@@ -129,12 +132,18 @@ class Gateway:
         for error in self.config_errors:
             _LOGGER.error("Configuration: %s", error)
         core = self.config.core
-        assert self.durability is not None
-        await self.durability.open()
+        settings = self._store_settings
+        self.store = store = await open_store(self.config_dir, settings, writer=settings["writer"])
+        store.db.on_writer_lost = self._store_lost
+        self.pipeline = Pipeline(
+            store, self.engine, self.channels, self.bus, store_settings=settings,
+            scheduler_settings=self._scheduler_settings, scrub=self.scrub, mask=self._outbound_mask,
+            failure_reply=core.get("failure_reply", ""),
+        )
         if self.network is not None:
             self.network.start()
         await setup_all(self, order, core.get("setup_warn_after", 10.0), core.get("setup_timeout", 60.0))
-        await self.durability.start()
+        await self.pipeline.start()
         self.engine.attach()
         self.state = "running"
         self._running.set()
@@ -264,11 +273,8 @@ class Gateway:
         self._running.set()  # release ingest calls that waited for a start that never came
         self.bus.fire("gateway_stopping", {})
         self.engine.detach()
-        timeout = self.config.core.get("stop_timeout", 10.0)
-        if self.durability is not None:
-            await self.durability.stop(timeout)
-        if not await self.engine.drain(timeout):
-            _LOGGER.warning("Some automations were still running after %g s and were cancelled", timeout)
+        if self.pipeline is not None:
+            await self.pipeline.stop(self.config.core.get("stop_timeout", 10.0))
         await self.bus.drain()
         for domain in reversed([d for d, s in self.integrations.items() if s.status == "loaded"]):
             try:
@@ -283,8 +289,10 @@ class Gateway:
                 await model.close()
             except Exception:
                 _LOGGER.exception("Closing model %s failed", model.name)
-        if self.durability is not None:
-            await self.durability.close()
+        if self.pipeline is not None:
+            await self.pipeline.close()
+        if self.store is not None:
+            await self.store.close()
         self.state = "stopped"
         self._stopped.set()
         _LOGGER.info("Roost stopped")
@@ -311,10 +319,12 @@ class Gateway:
             task.add_done_callback(self._background.discard)
         return task
 
-    @property
-    def store(self) -> Any:
-        """The durable store (inbox, tasks, outbox, state, history, ...), once started."""
-        return self.durability.store if self.durability is not None else None
+    def _store_lost(self, reason: str) -> None:
+        """The store's writer died: nothing can be made durable, so stop for a service manager to restart."""
+        _LOGGER.critical("The store cannot be written any more (%s). Roost stops; start it again"
+                         " (a service manager does) and it resumes where it stopped.", reason)
+        self.exit_code = 1
+        self.request_stop()
 
     # -- registries --------------------------------------------------------------------
 
@@ -373,53 +383,33 @@ class Gateway:
         if self.state != "running":
             _LOGGER.warning("Message from %s refused: gateway is %s", message.platform, self.state)
             return False
-        assert self.durability is not None
-        if not await self.durability.ingest(message):
-            return False  # a redelivery of a message already stored
-        self.bus.fire("message_received", {"message": message, "platform": message.platform,
-                                           "chat_id": message.chat_id})
-        return True
+        assert self.pipeline is not None
+        return await self.pipeline.ingest(message)
 
     async def send(
         self, platform: str, chat_id: str, text: str, *, reply_to: str | None = None,
         idempotency_key: str | None = None, priority: int = 0,
     ) -> str:
         """Queue text for a chat in the durable outbox (higher priority is sent first); returns its reference."""
-        if platform not in self.channels:
-            raise ConfigError(f"no channel for platform '{platform}' is set up")
-        assert self.durability is not None
-        for sanitizer in self.sanitizers:
-            masks = getattr(sanitizer, "masks_outbound", None)
-            if masks is not None and masks(platform):
-                text = sanitizer.scrub(text)
+        if self.pipeline is None:
+            raise ConfigError(f"no channel for platform '{platform}' is set up (Roost has not started)")
         key = idempotency_key or f"send:{uuid.uuid4().hex}"
-        return await self.durability.send(platform, chat_id, text, key, priority, reply_to=reply_to)
+        return await self.pipeline.send(platform, chat_id, text, idempotency_key=key, priority=priority,
+                                        reply_to=reply_to)
 
-    def can_stream(self, platform: str) -> bool:
-        """True when the platform's channel shows answers while they are written."""
-        return isinstance(self.channels.get(platform), StreamingChannel)
+    def _outbound_mask(self, platform: str) -> Callable[[str], str] | None:
+        """The masking of text sent to platform (the sanitizers that mask it, in order), or None."""
+        maskers = [s.scrub for s in self.sanitizers
+                   if getattr(s, "masks_outbound", None) is not None and s.masks_outbound(platform)]
+        if not maskers:
+            return None
 
-    async def send_stream(
-        self, platform: str, chat_id: str, chunks: AsyncIterator[str], *, reply_to: str | None,
-        idempotency_key: str,
-    ) -> str:
-        """Stream an answer to a channel that can show it as it comes; recorded as delivered."""
-        channel = self.channels[platform]
-        assert isinstance(channel, StreamingChannel) and self.durability is not None
-        parts: list[str] = []
+        def mask(text: str) -> str:
+            for scrub in maskers:
+                text = scrub(text)
+            return text
 
-        async def recorded() -> AsyncIterator[str]:
-            async for chunk in chunks:
-                parts.append(chunk)
-                yield chunk
-
-        message_id = await channel.send_stream(chat_id, recorded(), reply_to=reply_to, idempotency_key=idempotency_key)
-        await self.durability.record_delivered(platform, chat_id, "".join(parts), idempotency_key, message_id)
-        return message_id
-
-    async def already_sent(self, idempotency_key: str) -> bool:
-        """True when a reply with this idempotency key is already in the outbox."""
-        return self.durability is not None and await self.durability.already_sent(idempotency_key)
+        return mask
 
     async def sanitize(self, text: str, scope: str) -> str:
         """Text as a model may see it: every sanitizer's replacements applied, in order.
@@ -440,17 +430,17 @@ class Gateway:
 
     async def history(self, scope: str, turns: int) -> list[tuple[str, str]]:
         """The last turns of a conversation (sanitized text), oldest first."""
-        if self.durability is None or self.durability.store is None or turns <= 0:
+        if self.store is None or turns <= 0:
             return []
-        return await self.durability.store.history.recent(scope, turns)
+        return await self.store.history.recent(scope, turns)
 
     async def remember(self, scope: str, user: str, assistant: str) -> None:
         """Append a question and its answer (both as the model saw them) to the conversation."""
-        if self.durability is None or self.durability.store is None:
+        if self.store is None:
             return
-        await self.durability.store.history.append(scope, "user", user)
+        await self.store.history.append(scope, "user", user)
         if assistant:
-            await self.durability.store.history.append(scope, "assistant", assistant)
+            await self.store.history.append(scope, "assistant", assistant)
 
     def register_knowledge(self, provider: Any) -> None:
         """Set the knowledge provider generate actions use (context(message, query, top_k) -> str)."""
@@ -458,14 +448,10 @@ class Gateway:
 
     def channel_state(self, platform: str, online: bool) -> None:
         """Channels report here when their platform becomes reachable or unreachable."""
-        self.bus.fire("channel_online" if online else "channel_offline", {"platform": platform})
-        if self.durability is not None:
-            self.durability.channel_state(platform, online)
-
-    def keep_trace(self, trace: Any) -> None:
-        """Persist a finished run's trace."""
-        if self.durability is not None:
-            self.durability.keep_trace(trace)
+        if self.pipeline is not None:
+            self.pipeline.channel_state(platform, online)
+        else:
+            self.bus.fire("channel_online" if online else "channel_offline", {"platform": platform})
 
     async def wait_idle(self, settle: float = 0.05, *, platform: str | None = None,
                         chat_id: str | None = None) -> None:
@@ -476,11 +462,10 @@ class Gateway:
         """
         while True:
             await self.bus.drain()
-            await self.engine.drain(timeout=None)
             await asyncio.sleep(settle)
-            if self.engine.busy or self.bus.busy:
+            if self.bus.busy:
                 continue
-            if self.durability is None or await self.durability.idle(platform, chat_id):
+            if self.pipeline is None or await self.pipeline.idle(platform, chat_id):
                 return
 
 

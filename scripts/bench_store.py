@@ -2,7 +2,7 @@
 
 Many concurrent producers (default 200) each add messages one after another, awaiting each
 add (which returns only once the row is committed with synchronous=FULL); reported are
-messages per second and the p50/p99 time from calling ``inbox.add`` to its return (time to
+messages per second and the p50/p99 time from calling ``inbox.receive`` to its return (time to
 durable). Encryption uses ``core.crypto.Cipher`` with an in-memory key ring when that package
 is present, else an equivalent AES-256-GCM cipher defined here.
 
@@ -86,7 +86,7 @@ async def _ingest(
     with tempfile.TemporaryDirectory(prefix="roost-bench-store-") as tmp:
         store = await Store.open(Path(tmp) / "roost.db", cipher, synchronous=synchronous)
         latencies: list[float] = []
-        add = store.inbox.add
+        add = store.inbox.receive
         clock = time.perf_counter
 
         async def producer(p: int) -> None:
@@ -97,7 +97,7 @@ async def _ingest(
                 await add("bench", f"{p}:{i}", chat, "12345678", TEXT, RAW, time.time())
                 record(clock() - start)
 
-        await store.inbox.add("bench", "warm-up", "c", "u", TEXT, RAW, time.time())
+        await store.inbox.receive("bench", "warm-up", "c", "u", TEXT, RAW, time.time())
         before = store.db.stats()["commits"]
         cpu_before = time.process_time()
         started = clock()

@@ -77,7 +77,7 @@ class ReplyStep(BaseStep):
             raise ActionError("reply needs a triggering message; use 'send' with a platform and chat")
         if ctx.dry_run:
             return text
-        await ctx.gateway.send(
+        await ctx.out.send(
             message.platform, message.chat_id, text, reply_to=message.id,
             idempotency_key=ctx.idempotency_key(self.path), priority=ctx.priority,
         )
@@ -99,7 +99,7 @@ class SendStep(BaseStep):
         text = str(spec["text"])
         if ctx.dry_run:
             return text
-        await ctx.gateway.send(
+        await ctx.out.send(
             str(spec["platform"]), str(spec["chat_id"]), text,
             idempotency_key=ctx.idempotency_key(self.path), priority=ctx.priority,
         )

@@ -2,14 +2,37 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from core.automation.trace import Trace
 from core.message import Message
 
 if TYPE_CHECKING:
     from core.gateway import Gateway
+
+
+class Output(Protocol):
+    """Where a run's replies go (the durable pipeline's per-run reply batch)."""
+
+    async def send(self, platform: str, chat_id: str, text: str, *, idempotency_key: str,
+                   priority: int = 0, reply_to: str | None = None) -> str:
+        """Queue text for a chat; return its reference."""
+        ...
+
+    def can_stream(self, platform: str) -> bool:
+        """True when an answer for this platform is shown while it is written."""
+        ...
+
+    async def stream(self, platform: str, chat_id: str, chunks: AsyncIterator[str], *,
+                     idempotency_key: str, priority: int = 0, reply_to: str | None = None) -> str:
+        """Send an answer as it is written (whole, once complete, where it cannot be streamed)."""
+        ...
+
+    async def already_sent(self, idempotency_key: str) -> bool:
+        """True when a reply with this key was sent before (a retried run)."""
+        ...
 
 
 class StopRun(Exception):
@@ -33,13 +56,22 @@ class RunContext:
     message: Message | None = None
     priority: int = 0
     dry_run: bool = False
+    output: Output | None = None
+    """Where replies go; None in a dry run."""
+
+    @property
+    def out(self) -> Output:
+        """The run's output (a dry run has none and sends nothing)."""
+        if self.output is None:
+            raise RuntimeError("this run has no output (a dry run sends nothing)")
+        return self.output
 
     def child(self, variables: dict[str, Any]) -> RunContext:
         """A context for a parallel branch: same run, its own variable scope."""
         return RunContext(
             gateway=self.gateway, automation_id=self.automation_id, run_id=self.run_id,
             variables=variables, trace=self.trace, message=self.message,
-            priority=self.priority, dry_run=self.dry_run,
+            priority=self.priority, dry_run=self.dry_run, output=self.output,
         )
 
     def idempotency_key(self, path: str) -> str:

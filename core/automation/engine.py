@@ -12,13 +12,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from core.automation.automation import Automation, compile_automation
-from core.automation.context import RunContext, StopRun
+from core.automation.context import Output, RunContext, StopRun
 from core.automation.matcher import MessageIndex
 from core.automation.modes import RESTARTED, ModeGate
 from core.automation.registry import Compiler
 from core.automation.templates import TemplateError, render_value
-from core.automation.trace import Trace, TraceBuffer, trace_trigger
-from core.errors import ConfigError, ConfigErrors, PermanentError, RoostError, TransientError
+from core.automation.trace import Trace, trace_trigger
+from core.errors import ConfigError, ConfigErrors
 from core.message import Message
 
 if TYPE_CHECKING:
@@ -77,6 +77,11 @@ class RunRequest:
 
 
 Dispatcher = Callable[[RunRequest], Any]
+"""Queues a triggered run (the durable pipeline's ``Inbound.dispatch``)."""
+
+
+def _not_running(request: RunRequest) -> None:
+    raise RuntimeError(f"automation {request.automation.id} was triggered before Roost started running")
 
 
 class AutomationEngine:
@@ -87,11 +92,15 @@ class AutomationEngine:
         self.compiler = Compiler()
         self.automations: dict[str, Automation] = {}
         self.message_index = MessageIndex()
-        self.traces = TraceBuffer()
-        self.dispatcher: Dispatcher = self._run_now
+        self.dispatcher: Dispatcher = _not_running
+        self.on_finished: Callable[[Trace], None] = lambda _trace: None
+        """Where finished traces go (the pipeline writes them to the store)."""
         self._gates: dict[str, ModeGate] = {}
         self._detach: list[Callable[[], None]] = []
-        self._runs: set[asyncio.Task[Any]] = set()
+
+    def scrub(self, text: str) -> str:
+        """Mask sensitive data in text for traces and logs."""
+        return self.gateway.scrub(text)
 
     def load(self, configs: Iterable[Any], search: list[Path]) -> list[ConfigError]:
         """Compile automations; a broken one is reported and skipped, the rest load."""
@@ -135,15 +144,6 @@ class AutomationEngine:
         while self._detach:
             self._detach.pop()()
 
-    def handle_message(self, message: Message, *, dispatch: bool = True) -> list[RunRequest]:
-        """Match a message against every message trigger; the runs whose conditions pass."""
-        started = []
-        for trigger, variables in self.message_index.match(message):
-            request = self.trigger(trigger.automation, variables, message, dispatch=dispatch)
-            if request is not None:
-                started.append(request)
-        return started
-
     def prepare_message(self, message: Message) -> list[tuple[RunRequest | None, Trace]]:
         """Match a message and check conditions and run modes, firing nothing yet.
 
@@ -181,7 +181,6 @@ class AutomationEngine:
 
     def trigger(
         self, automation: Automation, trigger: dict[str, Any], message: Message | None = None,
-        *, dispatch: bool = True,
     ) -> RunRequest | None:
         """Check an automation's conditions for a trigger; dispatch a run when they pass."""
         request = self.prepare(automation, trigger, message)
@@ -196,15 +195,20 @@ class AutomationEngine:
             "automation_triggered",
             {"automation_id": automation.id, "run_id": request.run_id, "priority": automation.priority},
         )
-        if dispatch:
-            self.dispatcher(request)
+        self.dispatcher(request)
         return request
 
-    def abandon(self, request: RunRequest) -> None:
-        """Forget a triggered run that will not be executed (e.g. its task already existed)."""
+    def release(self, request: RunRequest) -> None:
+        """A run its mode counted has ended for good, or will not run after all (a redelivery)."""
         gate = self._gates.get(request.automation.id)
         if gate is not None:
             gate.release(request.chat_key, request.run_id)
+
+    def count_queued(self, automation_id: str, chat_key: str, count: int) -> None:
+        """Count runs queued before this process started against their automation's mode."""
+        gate = self._gates.get(automation_id)
+        if gate is not None:
+            gate.count_earlier(chat_key, count)
 
     def prepare(
         self, automation: Automation, trigger: dict[str, Any], message: Message | None = None
@@ -219,7 +223,7 @@ class AutomationEngine:
     def evaluate(self, automation: Automation, trigger: dict[str, Any]) -> tuple[Trace, bool]:
         """Check an automation's conditions in order, recording each in a new trace."""
         trace = Trace(automation.id, RUN_IDS.new(), trace_trigger(trigger),
-                      priority=automation.priority, scrub=self.gateway.scrub)
+                      priority=automation.priority, scrub=self.scrub)
         if not automation.conditions:
             return trace, True
         variables = self.variables(automation, trigger)
@@ -249,31 +253,23 @@ class AutomationEngine:
             _LOGGER.warning("Variables of %s failed: %s", automation.id, err)
         return variables
 
-    def _run_now(self, request: RunRequest) -> None:
-        task = self.gateway.loop.create_task(self.execute(request))
-        self._runs.add(task)
-        task.add_done_callback(self._runs.discard)
-
-    async def execute(self, request: RunRequest, *, ordered: bool = False) -> Trace:
+    async def execute(self, request: RunRequest, output: Output) -> Trace:
         """Run an automation's actions under its mode; the trace records every step.
 
-        ordered: the caller already runs this automation's runs for a chat one at a time, in
-        order (the durable scheduler does, per automation and chat, for mode queued), so a
-        queued run needs no wait of its own: it runs at once, without the mode's lock.
+        output: where the run's replies go. The scheduler runs a queued automation's runs one
+        at a time per chat, in order; the other modes are decided here. A failure is left in
+        ``request.error`` for the caller to retry or bury.
         """
         automation = request.automation
         trace = request.trace
         ctx = RunContext(
             gateway=self.gateway, automation_id=automation.id, run_id=request.run_id,
             variables=self.variables(automation, request.trigger), trace=trace,
-            message=request.message, priority=automation.priority,
+            message=request.message, priority=automation.priority, output=output,
         )
         gate = self._gates[automation.id]
         try:
-            if ordered and automation.mode == "queued":
-                outcome, detail = "ran", await automation.script.run(ctx)
-            else:
-                outcome, detail = await gate.run(request.chat_key, lambda: automation.script.run(ctx))
+            outcome, detail = await gate.run(request.chat_key, lambda: automation.script.run(ctx))
             if outcome == "skipped":
                 trace.finish("skipped", detail)
             elif outcome == RESTARTED:
@@ -287,36 +283,18 @@ class AutomationEngine:
             self.record(trace)
             raise
         except Exception as err:
-            _LOGGER.warning("Automation %s failed: %s", automation.id, self.gateway.scrub(str(err)))
+            _LOGGER.warning("Automation %s failed: %s", automation.id, self.scrub(str(err)))
             trace.finish("failed", f"{type(err).__name__}: {err}")
-            request.error = err if worth_retrying(err) else PermanentError(f"{type(err).__name__}: {err}")
-        finally:
-            gate.release(request.chat_key, request.run_id)
+            request.error = err
         self.record(trace)
         return trace
 
     def record(self, trace: Trace) -> None:
-        """Keep a finished trace (in memory, and in the store when there is one)."""
-        self.traces.add(trace)
+        """A run ended (or never started): announce it with its trace and hand the trace on."""
         self.gateway.bus.fire("automation_finished", {"automation_id": trace.automation_id,
-                                                     "run_id": trace.run_id, "status": trace.status})
-        self.gateway.keep_trace(trace)
-
-    @property
-    def busy(self) -> bool:
-        """True while any automation run is in progress."""
-        return bool(self._runs)
-
-    async def drain(self, timeout: float | None) -> bool:
-        """Wait for running automations up to timeout; True when all finished."""
-        if not self._runs:
-            return True
-        done, pending = await asyncio.wait(set(self._runs), timeout=timeout)
-        for task in pending:
-            task.cancel()
-        if pending:
-            await asyncio.gather(*pending, return_exceptions=True)
-        return not pending
+                                                     "run_id": trace.run_id, "status": trace.status,
+                                                     "trace": trace})
+        self.on_finished(trace)
 
     def dry_run(self, message: Message) -> list[dict[str, Any]]:
         """Which automations match a message, which conditions pass, which actions would run."""
@@ -336,16 +314,4 @@ class AutomationEngine:
                 "mode": automation.mode,
             })
         return report
-
-
-def worth_retrying(err: Exception) -> bool:
-    """Whether running a failed automation again could succeed.
-
-    A TransientError (network down, rate limited) or an unexpected failure of the machine
-    (an OSError, a timeout) may pass on a retry; a configuration mistake, a missing action, a
-    broken template or bad data (ValueError, TypeError, KeyError) never will.
-    """
-    if isinstance(err, TransientError):
-        return True
-    return not isinstance(err, RoostError | TemplateError | ValueError | TypeError | LookupError)
 

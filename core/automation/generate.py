@@ -60,7 +60,7 @@ class GenerateStep(BaseStep):
         message = ctx.message
         scope = message.chat_key if message is not None else f"run:{ctx.run_id}"
         reply_key = ctx.idempotency_key(self.path)
-        if self.reply and message is not None and await gateway.already_sent(reply_key):
+        if self.reply and message is not None and not ctx.dry_run and await ctx.out.already_sent(reply_key):
             return None  # a retried run: this answer was delivered before
         prompt = self.prompt.render(ctx.variables)
         system = self.system.render(ctx.variables) if self.system else None
@@ -98,14 +98,14 @@ class GenerateStep(BaseStep):
                 shown_parts.append(tail)
                 yield tail
 
-        if self.reply and message is not None and self.stream and gateway.can_stream(message.platform):
-            await gateway.send_stream(message.platform, message.chat_id, answer(),
-                                      reply_to=message.id, idempotency_key=reply_key)
+        if self.reply and message is not None and self.stream:
+            await ctx.out.stream(message.platform, message.chat_id, answer(), reply_to=message.id,
+                                 idempotency_key=reply_key, priority=ctx.priority)
         else:
             async for _chunk in answer():
                 pass
             if self.reply and message is not None:
-                await gateway.send(message.platform, message.chat_id, "".join(shown_parts).strip(),
+                await ctx.out.send(message.platform, message.chat_id, "".join(shown_parts).strip(),
                                    reply_to=message.id, idempotency_key=reply_key, priority=ctx.priority)
         if self.history or message is not None:
             await gateway.remember(scope, safe_prompt, "".join(raw_parts).strip())

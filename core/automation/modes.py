@@ -21,9 +21,8 @@ class ModeGate:
         self.mode = mode
         self.max = max_runs
         self._active: dict[str, list[asyncio.Task[Any]]] = {}
-        self._queued: dict[str, int] = {}
-        self._admitted: dict[str, set[str]] = {}
-        self._locks: dict[str, asyncio.Lock] = {}
+        self._admitted: dict[str, set[str]] = {}  # queued mode: runs of this process not yet ended
+        self._earlier: dict[str, int] = {}  # queued mode: runs queued before this process started
 
     def running(self, key: str) -> int:
         """How many runs are active for key."""
@@ -32,27 +31,40 @@ class ModeGate:
     def admit(self, key: str, run_id: str) -> str | None:
         """Count a queued-mode run from the moment it is triggered; a reason when it must be skipped.
 
-        Runs may wait in a durable queue before they reach run(); counting them here is what
-        keeps `max` meaning "runs active or waiting" for mode: queued. Other modes decide in run().
+        Runs wait in the durable queue before they reach run(); counting them here (with the
+        ones queued before a restart, see count_earlier) is what keeps `max` meaning "runs
+        active or waiting" for mode: queued. Other modes decide in run().
         """
         if self.mode != "queued":
             return None
         admitted = self._admitted.setdefault(key, set())
-        if run_id not in admitted and len(admitted) >= self.max:
+        if run_id not in admitted and len(admitted) + self._earlier.get(key, 0) >= self.max:
             return f"{self.max} runs already queued (mode: queued)"
         admitted.add(run_id)
         return None
 
+    def count_earlier(self, key: str, count: int) -> None:
+        """Runs of key that were queued before this process started (they count against max)."""
+        if self.mode == "queued" and count > 0:
+            self._earlier[key] = self._earlier.get(key, 0) + count
+
     def release(self, key: str, run_id: str) -> None:
-        """A run counted by admit() has ended, or will not run after all."""
+        """A counted run has ended for good, or will not run after all."""
         admitted = self._admitted.get(key)
-        if admitted is not None:
+        if admitted is not None and run_id in admitted:
             admitted.discard(run_id)
             if not admitted:
                 del self._admitted[key]
+        elif self._earlier.get(key):
+            self._earlier[key] -= 1
+            if not self._earlier[key]:
+                del self._earlier[key]
 
     async def run(self, key: str, body: Callable[[], Awaitable[Any]]) -> tuple[str, Any]:
-        """Run body under the mode: ("ran", result), ("skipped", reason) or ("restarted", reason)."""
+        """Run body under the mode: ("ran", result), ("skipped", reason) or ("restarted", reason).
+
+        A queued run runs at once: the scheduler already runs them one at a time per chat.
+        """
         if self.mode == "single" and self.running(key):
             return "skipped", "already running (mode: single)"
         if self.mode == "parallel" and self.running(key) >= self.max:
@@ -63,22 +75,6 @@ class ModeGate:
             while self._active.get(key):
                 await asyncio.gather(*self._active[key], return_exceptions=True)
                 self._active[key] = [t for t in self._active.get(key, []) if not t.done()]
-        if self.mode == "queued":
-            if self.running(key) + self._queued.get(key, 0) >= self.max:
-                return "skipped", f"{self.max} runs already queued (mode: queued)"
-            lock = self._locks.setdefault(key, asyncio.Lock())
-            self._queued[key] = self._queued.get(key, 0) + 1
-            try:
-                await lock.acquire()
-            finally:
-                self._queued[key] -= 1
-            try:
-                return await self._track(key, body)
-            finally:
-                lock.release()
-                if not lock.locked() and not self._queued.get(key):
-                    self._locks.pop(key, None)
-                    self._queued.pop(key, None)
         return await self._track(key, body)
 
     async def _track(self, key: str, body: Callable[[], Awaitable[Any]]) -> tuple[str, Any]:

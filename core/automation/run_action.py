@@ -49,8 +49,9 @@ class RunStep(BaseStep):
             reason = str(err)
             if self.refusal is not None and ctx.message is not None:
                 text = self.refusal.render({**ctx.variables, "reason": reason, "command": command})
-                await ctx.gateway.send(ctx.message.platform, ctx.message.chat_id, text,
-                                       reply_to=ctx.message.id, idempotency_key=ctx.idempotency_key(self.path))
+                await ctx.out.send(ctx.message.platform, ctx.message.chat_id, text,
+                                   reply_to=ctx.message.id, idempotency_key=ctx.idempotency_key(self.path),
+                                   priority=ctx.priority)
             raise StopRun(f"command refused: {reason}", error=True) from err
         scrub = ctx.gateway.scrub
         return {

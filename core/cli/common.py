@@ -5,11 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 import orjson
 
 from core.config import Config, load_config, resolve_config_dir
 from core.errors import ConfigError, ConfigErrors
+from core.store import Store
+from core.store.open import database_path, open_store, store_settings
 
 
 def add_config_arg(parser: argparse.ArgumentParser) -> None:
@@ -35,6 +38,18 @@ def load_or_exit(args: argparse.Namespace) -> Config:
     except ConfigError as err:  # malformed YAML, a missing !secret or !include
         print_errors([err])
         raise SystemExit(1) from None
+
+
+def config_store_settings(directory: Path) -> tuple[Path, dict[str, Any]]:
+    """The database file and the store settings of a configuration directory."""
+    settings = store_settings(load_config(directory).raw.get("store"))
+    return database_path(directory, settings), settings
+
+
+async def open_config_store(directory: Path, *, exclusive: str | None = None, cipher: Any = None) -> Store:
+    """Open a configuration's store from the CLI (exclusive: take the instance lock for that purpose)."""
+    _path, settings = config_store_settings(directory)
+    return await open_store(directory, settings, exclusive=exclusive, cipher=cipher)
 
 
 def print_errors(errors: list[ConfigError]) -> None:

@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import time
 from pathlib import Path
+from typing import Any
 
 from core.automation.blueprint import load_blueprint
-from core.cli.common import add_config_arg, load_or_exit, print_errors, print_json
+from core.cli.common import (
+    add_config_arg,
+    config_store_settings,
+    load_or_exit,
+    open_config_store,
+    print_errors,
+    print_json,
+)
 from core.errors import ConfigError, ConfigErrors
 from core.gateway import Gateway
 from core.message import Message
@@ -146,11 +155,21 @@ def cmd_blueprint_test(args: argparse.Namespace) -> int:
     return status
 
 
+async def _read_traces(directory: Path, limit: int, automation_id: str | None) -> list[dict[str, Any]]:
+    """The latest traces, newest first, as dicts (none before the first start)."""
+    path, _settings = config_store_settings(directory)
+    if not path.exists():
+        return []
+    store = await open_config_store(directory)
+    try:
+        return [t.data for t in await store.traces.recent(limit, automation_id)]
+    finally:
+        await store.close()
+
+
 def cmd_trace(args: argparse.Namespace) -> int:
     """The latest runs from the store."""
-    from core.tracelog import read_traces
-
-    traces = read_traces(Path(load_or_exit(args).config_dir), limit=args.limit, automation_id=args.automation)
+    traces = asyncio.run(_read_traces(Path(load_or_exit(args).config_dir), args.limit, args.automation))
     if args.json:
         print_json(traces)
         return 0

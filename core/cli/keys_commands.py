@@ -9,7 +9,7 @@ import os
 import sys
 from pathlib import Path
 
-from core.cli.common import add_config_arg, config_dir
+from core.cli.common import add_config_arg, config_dir, config_store_settings
 from core.crypto import (
     Cipher,
     CryptoError,
@@ -18,8 +18,7 @@ from core.crypto import (
     load_or_create,
     write_private_file,
 )
-from core.instance import InstanceBusyError, InstanceLock, require_key_for
-from core.tracelog import store_path
+from core.store.open import InstanceBusyError, InstanceLock, require_key_for
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -60,7 +59,7 @@ def cmd_keys(args: argparse.Namespace) -> int:
             print(f"roost keys: {directory} holds no Roost configuration", file=sys.stderr)
             return 1
         if args.keys_command == "export":
-            require_key_for(directory, store_path(directory)[0])
+            require_key_for(directory, config_store_settings(directory)[0])
             ring = load_or_create(directory)
             data = export_keys(ring, _passphrase(args.passphrase, "Passphrase for the export: ", confirm=True))
             write_private_file(Path(args.output), data)
@@ -84,16 +83,16 @@ def cmd_keys(args: argparse.Namespace) -> int:
 
 
 async def _rotate(directory: Path) -> int:
-    from core.store import Store
+    from core.store.open import open_store
 
-    path, settings = store_path(directory)
+    path, settings = config_store_settings(directory)
     require_key_for(directory, path)
     ring = await asyncio.to_thread(load_or_create, directory, os.environ.get("ROOST_PASSPHRASE") or None)
     old_ids = [k for k in ring.key_ids if k != ring.current_id]
     previous = ring.current_id
     new_id = await asyncio.to_thread(ring.rotate)
     cipher = Cipher(ring)
-    store = await Store.open(path, cipher, synchronous=settings["synchronous"])
+    store = await open_store(directory, settings, exclusive=None, cipher=cipher)  # the caller holds the lock
     try:
         report = await store.rekey(cipher)
     finally:

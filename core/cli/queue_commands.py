@@ -8,9 +8,9 @@ import re
 import time
 from typing import Any
 
-from core.cli.common import add_config_arg, config_dir, print_json
+from core.cli.common import add_config_arg, config_dir, open_config_store, print_json
+from core.pipeline.retention import last_pass
 from core.store import Store
-from core.tracelog import open_store
 
 _AGE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$")
 _UNIT = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
@@ -52,7 +52,7 @@ def cmd_queue(args: argparse.Namespace) -> int:
 
 
 async def _queue(args: argparse.Namespace) -> int:
-    store = await open_store(config_dir(args))
+    store = await open_config_store(config_dir(args))
     try:
         action = args.queue_command
         if action == "list":
@@ -135,7 +135,8 @@ async def _stats(store: Store, args: argparse.Namespace) -> int:
     outbox: dict[str, dict[str, int]] = {}
     for platform, state, n in rows:
         outbox.setdefault(platform, {})[state] = n
-    result = {"tasks": counts, "outbox": outbox, "dead_letters": dead}
+    pruned = await last_pass(store)
+    result = {"tasks": counts, "outbox": outbox, "dead_letters": dead, "last_pruning": pruned}
     if args.json:
         print_json(result)
         return 0
@@ -143,4 +144,9 @@ async def _stats(store: Store, args: argparse.Namespace) -> int:
     for platform, states in outbox.items():
         print(f"outbox {platform}: " + ", ".join(f"{k} {v}" for k, v in states.items()))
     print(f"dead letters: {dead['total']} (tasks {dead['task']}, outbox {dead['outbox']})")
+    if pruned is None:
+        print("last pruning: not yet")
+    else:
+        removed = ", ".join(f"{n} {table}" for table, n in pruned["removed"].items()) or "nothing"
+        print(f"last pruning: {_when(pruned['at'])}, removed {removed}")
     return 0

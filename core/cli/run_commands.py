@@ -67,7 +67,7 @@ async def serve(config: Config, *, chat: bool, log_level: str) -> int:
     await gateway.start()
     settle_heap()
     await gateway.wait_stopped()
-    return 0
+    return gateway.exit_code
 
 
 def tune_process() -> None:

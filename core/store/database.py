@@ -35,51 +35,18 @@ import aiosqlite
 
 from core.store.errors import RowDecryptError, StoreClosedError
 from core.store.ids import IdAllocator
+from core.store.operations import BUSY_TIMEOUT_MS, connect_writer
 from core.store.process import ProcessWriter
 from core.store.schema import MIGRATIONS, Migration, migrate
 from core.store.sealing import ValueCipher
 from core.store.writer import GroupWriter
 
+_SYNCHRONOUS = ("FULL", "NORMAL", "EXTRA")
+WRITERS = ("thread", "process")
+
 _LOGGER = logging.getLogger(__name__)
 
 T = TypeVar("T")
-
-BUSY_TIMEOUT_MS = 10_000
-_SYNCHRONOUS = ("FULL", "NORMAL", "EXTRA")
-WRITERS = ("thread", "process")
-WAL_CHECKPOINT_PAGES = 10_000
-"""The WAL is checkpointed when it holds this many pages (40 MB of 4 KB pages)."""
-
-
-def _connect_writer(path: str, synchronous: str) -> sqlite3.Connection:
-    conn = sqlite3.connect(
-        path, isolation_level=None, check_same_thread=False, cached_statements=512
-    )
-    try:
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-        if str(mode).lower() != "wal":
-            raise sqlite3.OperationalError(
-                f"{path}: SQLite refused WAL mode (got {mode!r}); the store needs a local"
-                " file system that supports shared memory (not a network share)"
-            )
-        conn.execute(f"PRAGMA synchronous = {synchronous}")
-        conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("PRAGMA journal_size_limit = 67108864")
-        # Fold the WAL back every WAL_CHECKPOINT_PAGES pages (SQLite's default is 1,000): a
-        # checkpoint copies each page once however often it was rewritten since the last one,
-        # and the pages a busy store rewrites (index leaves, the tails of the queues) are
-        # rewritten many times in 40 MB of WAL. The WAL file stays under journal_size_limit.
-        conn.execute(f"PRAGMA wal_autocheckpoint = {WAL_CHECKPOINT_PAGES}")
-        # Statement journals and sorts that outgrow memory stay in memory instead of temporary
-        # files (no extra writes to an SD card). Durability is the WAL's. The end-to-end
-        # benchmark shows no difference either way (A/B, within this machine's noise).
-        conn.execute("PRAGMA temp_store = MEMORY")
-    except BaseException:
-        conn.close()
-        raise
-    return conn
-
 
 def _create_private(path: Path) -> None:
     """Create the database file readable by its owner only (the WAL inherits the mode)."""
@@ -133,7 +100,7 @@ class Database:
         if writer == "process":
             group_writer = ProcessWriter(str(file), sync, max_batch=max_batch)
         else:
-            group_writer = GroupWriter(lambda: _connect_writer(str(file), sync), max_batch=max_batch)
+            group_writer = GroupWriter(lambda: connect_writer(str(file), sync), max_batch=max_batch)
         await group_writer.start()
         db = cls(file, cipher, group_writer)
         try:
@@ -145,6 +112,16 @@ class Database:
             await db.close()
             raise
         return db
+
+    @property
+    def on_writer_lost(self) -> Callable[[str], None] | None:
+        """Called (with the reason) when a writer process dies while the store is open."""
+        return self._writer.on_lost if isinstance(self._writer, ProcessWriter) else None
+
+    @on_writer_lost.setter
+    def on_writer_lost(self, callback: Callable[[str], None] | None) -> None:
+        if isinstance(self._writer, ProcessWriter):
+            self._writer.on_lost = callback
 
     async def write(self, fn: Callable[..., T], *args: Any) -> T:
         """Run fn(conn, *args) in the next commit group; return its result once durable."""

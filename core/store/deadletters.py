@@ -10,13 +10,15 @@ from __future__ import annotations
 import sqlite3
 import time
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from core.store.database import Database
 from core.store.errors import RowDecryptError, RowNotFoundError
 from core.store.outbox import Outbox, OutboxEntry
 from core.store.sealing import SealedColumns
 from core.store.tasks import Task, TaskQueue, refresh_head
+
+if TYPE_CHECKING:
+    from core.store.database import Database
 
 _COLUMNS = (
     "d.id, d.source, d.ref_id, d.reason, d.created_at,"

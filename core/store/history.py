@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from typing import TYPE_CHECKING
 
-from core.store.database import Database
 from core.store.errors import RowDecryptError
+from core.store.operations import single_statement
 from core.store.sealing import SealedColumns
-from core.store.writer import single_statement
+
+if TYPE_CHECKING:
+    from core.store.database import Database
 
 
 @single_statement
@@ -26,11 +29,13 @@ def _clear(conn: sqlite3.Connection, chat_key: str) -> int:
     return conn.execute("DELETE FROM history WHERE chat_key = ?", (chat_key,)).rowcount
 
 
-def _trim(conn: sqlite3.Connection, chat_key: str, keep: int) -> int:
-    return conn.execute(
-        "DELETE FROM history WHERE chat_key = ? AND id < COALESCE((SELECT id FROM history"
-        " WHERE chat_key = ? ORDER BY id DESC LIMIT 1 OFFSET ?), 0)",
-        (chat_key, chat_key, max(keep, 1) - 1),
+@single_statement
+def _prune(conn: sqlite3.Connection, before: float, keep_per_chat: int) -> int:
+    removed = conn.execute("DELETE FROM history WHERE created_at < ?", (before,)).rowcount
+    return removed + conn.execute(
+        "DELETE FROM history WHERE id IN (SELECT id FROM (SELECT id, ROW_NUMBER() OVER"
+        " (PARTITION BY chat_key ORDER BY id DESC) AS n FROM history) WHERE n > ?)",
+        (max(keep_per_chat, 1),),
     ).rowcount
 
 
@@ -62,10 +67,10 @@ class History:
                 self._db.report_row_error(exc)
         return out
 
-    async def trim(self, chat_key: str, keep: int) -> int:
-        """Delete all but the newest `keep` turns of a chat; return how many were deleted."""
-        return await self._db.write(_trim, chat_key, keep)
-
     async def clear(self, chat_key: str) -> int:
         """Forget a chat's conversation; return how many turns were deleted."""
         return await self._db.write(_clear, chat_key)
+
+    async def prune(self, older_than_seconds: float, keep_per_chat: int, now: float | None = None) -> int:
+        """Delete turns older than older_than_seconds, and all but the newest keep_per_chat of each chat."""
+        return await self._db.write(_prune, (now or time.time()) - older_than_seconds, keep_per_chat)

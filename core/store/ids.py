@@ -10,24 +10,10 @@ at exit are simply skipped (gaps are harmless).
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from core.store.writer import single_statement
-
-
-@single_statement
-def _reserve_block(conn: sqlite3.Connection, name: str, size: int) -> tuple[int, int]:
-    row = conn.execute(
-        "UPDATE id_blocks SET next_id = next_id + ? WHERE name = ? RETURNING next_id",
-        (size, name),
-    ).fetchone()
-    if row is None:
-        conn.execute("INSERT INTO id_blocks(name, next_id) VALUES (?, ?)", (name, 1 + size))
-        return 1, 1 + size
-    end = int(row[0])
-    return end - size, end
+from core.store.schema import reserve_ids
 
 
 class _Sequence:
@@ -97,7 +83,7 @@ class IdAllocator:
 
     async def _reserve(self, name: str, seq: _Sequence) -> None:
         try:
-            seq.spare = await self._write(_reserve_block, name, self._block)
+            seq.spare = await self._write(reserve_ids, name, self._block)
         finally:
             seq.pending = None
 

@@ -6,25 +6,20 @@ import sqlite3
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from core.store.database import Database
-from core.store.errors import RowDecryptError, RowNotFoundError
+from core.store.errors import RowDecryptError
+from core.store.operations import all_or_group, single_statement
 from core.store.sealing import SealedColumns
 from core.store.tasks import PreparedTask, insert_prepared
-from core.store.writer import all_or_group, single_statement
 
-STATES = ("received", "dispatched", "done")
-"""received → dispatched (an automation run was queued) → done."""
+if TYPE_CHECKING:
+    from core.store.database import Database
 
-_COLUMNS = "id, platform, platform_msg_id, chat_id, sender, text, raw, received_at, state"
+_COLUMNS = "id, platform, platform_msg_id, chat_id, sender, text, raw, received_at"
 _INSERT = (
     "INSERT INTO inbox(id, platform, platform_msg_id, chat_id, sender, text, raw, received_at)"
     " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (platform, platform_msg_id) DO NOTHING"
-)
-_INSERT_DONE = (
-    "INSERT INTO inbox(id, platform, platform_msg_id, chat_id, sender, text, raw, received_at, state)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'done') ON CONFLICT (platform, platform_msg_id) DO NOTHING"
 )
 
 
@@ -40,17 +35,11 @@ class InboxEntry:
     text: str
     raw: bytes
     received_at: float
-    state: str
-
-
-@single_statement
-def _insert(conn: sqlite3.Connection, params: tuple[Any, ...]) -> bool:
-    return conn.execute(_INSERT, params).rowcount == 1
 
 
 @single_statement
 def _receive_alone(conn: sqlite3.Connection, params: tuple[Any, ...]) -> bool:
-    return conn.execute(_INSERT_DONE, params).rowcount == 1
+    return conn.execute(_INSERT, params).rowcount == 1
 
 
 @all_or_group
@@ -58,7 +47,7 @@ def _receive(
     conn: sqlite3.Connection, params: tuple[Any, ...], tasks: list[tuple[tuple[Any, ...], str | None]]
 ) -> bool:
     """The message and its tasks, or (a redelivery) nothing; never half (see all_or_group)."""
-    if conn.execute(_INSERT_DONE, params).rowcount != 1:
+    if conn.execute(_INSERT, params).rowcount != 1:
         return False
     for task in tasks:
         insert_prepared(conn, task)
@@ -73,7 +62,7 @@ def _prune(conn: sqlite3.Connection, before: float) -> int:
     # Tasks name the message they run for and read it from here: the rows of open tasks stay,
     # and those of tasks that died since `before` too (a retry from the dead letters needs them).
     return conn.execute(
-        "DELETE FROM inbox WHERE state = 'done' AND id < MIN(COALESCE("
+        "DELETE FROM inbox WHERE id < MIN(COALESCE("
         "(SELECT id FROM inbox WHERE received_at >= ?1 ORDER BY id LIMIT 1),"
         " (SELECT MAX(id) + 1 FROM inbox)), COALESCE((SELECT MIN(inbox_id) FROM tasks"
         " WHERE state IN ('queued', 'leased') OR (state = 'dead' AND finished_at >= ?1)),"
@@ -82,35 +71,12 @@ def _prune(conn: sqlite3.Connection, before: float) -> int:
     ).rowcount
 
 
-def _mark(conn: sqlite3.Connection, ids: list[int], state: str) -> int:
-    return conn.executemany(
-        "UPDATE inbox SET state = ? WHERE id = ?", [(state, i) for i in ids]
-    ).rowcount
-
-
 class Inbox:
-    """Inbound messages: add (dropping redeliveries), mark progress, list what is unfinished."""
+    """Inbound messages, each stored once (a redelivery is dropped) with the tasks it starts."""
 
     def __init__(self, db: Database) -> None:
         self._db = db
         self._sealed = SealedColumns(db, "inbox")
-
-    async def add(
-        self,
-        platform: str,
-        platform_msg_id: str,
-        chat_id: str,
-        sender: str,
-        text: str,
-        raw: bytes,
-        received_at: float,
-    ) -> InboxEntry | None:
-        """Store a message durably; return None if platform+platform_msg_id is already stored."""
-        row = await self.new_id()
-        params = self._params(row, platform, platform_msg_id, chat_id, sender, text, raw, received_at)
-        if not await self._db.submit(_insert, params):
-            return None
-        return self._stored(params, text, raw, "received")
 
     async def new_id(self) -> int:
         """A fresh inbox row id, taken before the row is written (see ``receive``)."""
@@ -130,10 +96,9 @@ class Inbox:
         tasks: Sequence[PreparedTask] = (),
         id: int | None = None,
     ) -> int | None:
-        """Store a message already dispatched together with the tasks of the runs it starts.
+        """Store a message together with the tasks of the runs it starts.
 
-        One write: the message (state done: its runs are durable with it) and the tasks
-        commit together; returns the message's row id. For a redelivery of a stored message
+        One write: the message and its tasks commit together; returns the message's row id. For a redelivery of a stored message
         nothing is written and None is returned. id: a row id from ``new_id`` (the tasks'
         keys may name it).
         """
@@ -162,31 +127,6 @@ class Inbox:
             received_at,
         )
 
-    @staticmethod
-    def _stored(params: tuple[Any, ...], text: str, raw: bytes, state: str) -> InboxEntry:
-        return InboxEntry(params[0], params[1], params[2], params[3], params[4], text, raw, params[7], state)
-
-    async def mark(self, id: int, state: str) -> None:
-        """Move a message to state (received, dispatched or done)."""
-        await self.mark_many([id], state)
-
-    async def mark_many(self, ids: list[int], state: str) -> None:
-        """Move several messages to state in one write; unknown ids raise RowNotFoundError."""
-        if state not in STATES:
-            raise ValueError(f"inbox state must be one of {', '.join(STATES)}, got {state!r}")
-        if not ids:
-            return
-        changed = await self._db.write(_mark, list(ids), state)
-        if changed != len(ids):
-            found = {
-                r[0]
-                for r in await self._db.fetchall(
-                    f"SELECT id FROM inbox WHERE id IN ({','.join('?' * len(ids))})", ids
-                )
-            }
-            missing = next(i for i in ids if i not in found)
-            raise RowNotFoundError("inbox", missing)
-
     async def prune(self, older_than_seconds: float, now: float | None = None) -> int:
         """Delete handled messages received more than older_than_seconds ago; return how many.
 
@@ -214,20 +154,6 @@ class Inbox:
                     self._db.report_row_error(exc)
         return found
 
-    async def pending(self, limit: int | None = None) -> list[InboxEntry]:
-        """Messages not yet done, oldest first; damaged rows are skipped and reported."""
-        rows = await self._db.fetchall(
-            f"SELECT {_COLUMNS} FROM inbox WHERE state != 'done' ORDER BY id LIMIT ?",
-            (-1 if limit is None else limit,),
-        )
-        out: list[InboxEntry] = []
-        for row in rows:
-            try:
-                out.append(self._entry(row))
-            except RowDecryptError as exc:
-                self._db.report_row_error(exc)
-        return out
-
     def _entry(self, row: tuple[Any, ...]) -> InboxEntry:
         sealed = self._sealed
         return InboxEntry(
@@ -239,5 +165,4 @@ class Inbox:
             sealed.open_text(row[0], "text", row[5]),
             sealed.open(row[0], "raw", row[6]),
             row[7],
-            row[8],
         )

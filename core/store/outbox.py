@@ -1,17 +1,15 @@
 """The outbox: every outbound message, written before it is sent, delivered in order per chat.
 
-An entry is ``pending`` until a delivery worker takes it (``mark_sending``), then
-``delivered`` (with the platform's message id) or back to ``pending`` after a failure
-(``defer``), or ``dead`` (``bury``). ``next_batch`` returns, per chat, the oldest pending
-entries that are due, stopping at a chat's first entry that is not due or still being sent,
-so a chat's messages go out in the order they were written and none is sent twice once
-delivered. One delivery worker per platform is expected to call ``next_batch`` then
-``mark_sending``.
+An entry is ``pending`` until it is ``delivered`` (with the platform's message id), put back
+with a later due time after a failure (``defer``), or ``dead`` (``bury``). ``next_batch``
+returns, per chat, the oldest pending entries that are due, stopping at a chat's first entry
+that is not due, so a chat's messages go out in the order they were written and none is sent
+twice once delivered. One sender per platform (``core.pipeline.channel_queue``) reads it.
 
 Each entry has a priority (0 unless given; an emergency alert uses a high one). Entries of
 higher priority go first, across chats and within a chat; entries of the same priority keep
 the order they were written in, per chat, and a chat blocked at a higher-priority entry (not
-yet due, or being sent) stays blocked for its lower-priority ones.
+yet due) stays blocked for its lower-priority ones.
 """
 
 from __future__ import annotations
@@ -20,15 +18,17 @@ import sqlite3
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from core.store.database import Database
 from core.store.errors import RowDecryptError, RowNotFoundError
+from core.store.operations import all_or_group, single_statement
 from core.store.sealing import SealedColumns
 from core.store.tasks import complete_task
-from core.store.writer import all_or_group, single_statement
 
-STATES = ("pending", "sending", "delivered", "dead")
+if TYPE_CHECKING:
+    from core.store.database import Database
+
+STATES = ("pending", "delivered", "dead")
 
 _COLUMNS = (
     "id, platform, chat_id, body, is_text, idempotency_key, task_id, state, attempts,"
@@ -41,9 +41,9 @@ _INSERT = (
 )
 _DELIVERED = (
     "UPDATE outbox SET state = 'delivered', delivered_at = ?, platform_msg_id = ?"
-    " WHERE id = ? AND state IN ('pending', 'sending')"
+    " WHERE id = ? AND state = 'pending'"
 )
-_OPEN = "state IN ('pending', 'sending')"
+_OPEN = "state = 'pending'"
 
 
 @dataclass(slots=True, unsafe_hash=True)  # not frozen: a frozen init costs 10x (one per delivery)
@@ -63,19 +63,6 @@ class OutboxEntry:
     delivered_at: float | None
     platform_msg_id: str | None
     last_error: str | None
-    priority: int = 0
-    reply_to: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class OutboxDraft:
-    """An outbound message to add with ``Outbox.add_batch``."""
-
-    platform: str
-    chat_id: str
-    body: bytes | str
-    idempotency_key: str
-    task_id: int | None = None
     priority: int = 0
     reply_to: str | None = None
 
@@ -139,13 +126,6 @@ def _update_open(
     return False
 
 
-def _mark_sending(conn: sqlite3.Connection, ids: list[int]) -> int:
-    return conn.executemany(
-        "UPDATE outbox SET state = 'sending' WHERE id = ? AND state = 'pending'",
-        [(i,) for i in ids],
-    ).rowcount
-
-
 def _bury(
     conn: sqlite3.Connection, entry_id: int, letter_id: int, reason: bytes, now: float
 ) -> int:
@@ -165,11 +145,6 @@ def _bury(
         (letter_id, entry_id, reason, now),
     )
     return letter_id
-
-
-@single_statement
-def _reset_sending(conn: sqlite3.Connection) -> int:
-    return conn.execute("UPDATE outbox SET state = 'pending' WHERE state = 'sending'").rowcount
 
 
 @single_statement
@@ -241,24 +216,6 @@ class Outbox:
         rows = [(entry.params, entry.idempotency_key) for entry in entries]  # plain tuples pickle fast
         return await self._db.write(_add_prepared, rows, complete_task, time.time())
 
-    async def add_batch(
-        self, drafts: Sequence[OutboxDraft], *, complete_task: int | None = None
-    ) -> list[int]:
-        """Store several messages in one commit, optionally completing a task in the same transaction.
-
-        Completing the task that produced the replies together with them saves a commit per
-        task and leaves no moment where the replies exist but the task is still open.
-        """
-        rows = [
-            (
-                await self._params(d.platform, d.chat_id, d.body, d.idempotency_key, d.task_id,
-                                   d.priority, d.reply_to),
-                d.idempotency_key,
-            )
-            for d in drafts
-        ]
-        return await self._db.write(_add_prepared, rows, complete_task, time.time())
-
     async def _params(
         self, platform: str, chat_id: str, body: bytes | str, key: str, task_id: int | None,
         priority: int = 0, reply_to: str | None = None,
@@ -288,7 +245,7 @@ class Outbox:
         """Due pending entries of platform, highest priority first, then oldest first.
 
         Within one priority a chat never overtakes itself; a chat stops at its first entry
-        that is being sent or not yet due, for that priority and every lower one. An entry
+        that is not yet due, for that priority and every lower one. An entry
         whose body fails to decrypt is reported, buried with the error as reason, and left out.
         One ordered read of the open-entries index serves a batch (more only when many of the
         rows read belong to blocked chats). known_bodies: bodies the caller wrote itself under
@@ -317,7 +274,7 @@ class Outbox:
                 chat_id = row[2]
                 if chat_id in blocked:
                     continue
-                if row[7] == "sending" or row[9] > now:
+                if row[9] > now:
                     blocked.add(chat_id)
                     continue
                 chosen.append(row)
@@ -335,20 +292,6 @@ class Outbox:
                 self._db.report_row_error(exc)
                 await self.bury(row[0], str(exc))
         return out
-
-    async def mark_sending(self, ids: list[int]) -> int:
-        """Mark pending entries as being sent; return how many were pending."""
-        return await self._db.write(_mark_sending, list(ids)) if ids else 0
-
-    async def mark_delivered(self, id: int, platform_msg_id: str | None) -> bool:
-        """Record delivery with the platform's message id; False if it was already closed."""
-        return await self._db.write(
-            _update_open,
-            f"UPDATE outbox SET state = 'delivered', delivered_at = ?, platform_msg_id = ?"
-            f" WHERE id = ? AND {_OPEN}",
-            (time.time(), None if platform_msg_id is None else str(platform_msg_id), id),
-            id,
-        )
 
     async def mark_delivered_many(self, delivered: Sequence[tuple[int, str | None]]) -> int:
         """Record several deliveries (id, platform message id) in one write; return how many were open.
@@ -379,7 +322,7 @@ class Outbox:
         return await self._db.write(_bury, id, letter_id, sealed, time.time())
 
     async def pending_count(self, platform: str, chat_id: str | None = None) -> int:
-        """Entries of platform (or of one chat on it) not yet delivered (pending or being sent)."""
+        """Entries of platform (or of one chat on it) not yet delivered."""
         if chat_id is None:
             row = await self._db.fetchone(
                 f"SELECT COUNT(*) FROM outbox WHERE platform = ? AND {_OPEN}", (platform,)
@@ -390,10 +333,6 @@ class Outbox:
                 (platform, chat_id),
             )
         return int(row[0]) if row else 0
-
-    async def reset_sending(self) -> int:
-        """After a restart: entries left 'sending' go back to pending; return how many."""
-        return await self._db.write(_reset_sending)
 
     async def prune(self, older_than_seconds: float, now: float | None = None) -> int:
         """Delete entries delivered more than older_than_seconds ago; return how many."""

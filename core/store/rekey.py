@@ -21,7 +21,6 @@ from core.store.state import state_row
 
 if TYPE_CHECKING:
     from core.store.database import Database
-    from core.store.store import Store
 
 
 @dataclass(frozen=True)
@@ -112,9 +111,3 @@ async def reencrypt_database(
         report.rewritten[table.name] = count
     return report
 
-
-async def reencrypt_all(
-    store: Store, cipher: ValueCipher, *, old: ValueCipher | None = None
-) -> RekeyReport:
-    """Re-encrypt the whole store with cipher's current key (see reencrypt_database)."""
-    return await reencrypt_database(store.db, cipher, old=old)

@@ -23,6 +23,7 @@ import time
 from collections.abc import Callable, Sequence
 
 from core.store.errors import SchemaVersionError
+from core.store.operations import single_statement
 
 Migration = tuple[str, ...] | Callable[[sqlite3.Connection], None]
 
@@ -182,7 +183,23 @@ _V5: tuple[str, ...] = (
     "DROP INDEX outbox_delivered",
 )
 
-MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3, _V4, _V5)
+# Version 6: every message is stored with its tasks in one commit, and each outbox entry is
+# either pending or closed, so the inbox's state and the outbox's "sending" state go with
+# their indexes; the reserved pairing and tokens tables, which nothing wrote, go too (their
+# features will bring their own tables).
+_V6: tuple[str, ...] = (
+    "DROP INDEX inbox_open",
+    "ALTER TABLE inbox DROP COLUMN state",
+    "UPDATE outbox SET state = 'pending' WHERE state = 'sending'",
+    "DROP INDEX outbox_sending",
+    "DROP INDEX outbox_open",
+    "CREATE INDEX outbox_open ON outbox(platform, priority DESC, id) WHERE state = 'pending'",
+    "DROP TABLE pairing",
+    "DROP TABLE tokens",
+    "DELETE FROM id_blocks WHERE name = 'tokens'",
+)
+
+MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3, _V4, _V5, _V6)
 """Every migration this code knows, oldest first; the schema version is its length."""
 
 
@@ -229,3 +246,17 @@ def migrate(conn: sqlite3.Connection, migrations: Sequence[Migration], path: str
             conn.execute("ROLLBACK")
         raise
     return target
+
+
+@single_statement
+def reserve_ids(conn: sqlite3.Connection, name: str, size: int) -> tuple[int, int]:
+    """Reserve the next size ids of a table in id_blocks (an operation); the range [first, end)."""
+    row = conn.execute(
+        "UPDATE id_blocks SET next_id = next_id + ? WHERE name = ? RETURNING next_id",
+        (size, name),
+    ).fetchone()
+    if row is None:
+        conn.execute("INSERT INTO id_blocks(name, next_id) VALUES (?, ?)", (name, 1 + size))
+        return 1, 1 + size
+    end = int(row[0])
+    return end - size, end

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import orjson
-
-from core.store.database import Database
+from core.store.operations import single_statement
 from core.store.sealing import SealedColumns
-from core.store.writer import single_statement
+
+if TYPE_CHECKING:
+    from core.store.database import Database
 
 _MISSING = object()
 
@@ -57,22 +57,21 @@ class IntegrationState:
         )
         if row is None:
             return default
-        data = self._sealed.open(state_row(domain, key), "value", row[1])
-        if row[0] == "bytes":
-            return data
-        if row[0] == "str":
-            return data.decode("utf-8")
-        return orjson.loads(data)
+        row_key = state_row(domain, key)
+        if row[0] == "json":
+            return self._sealed.open_json(row_key, "value", row[1])
+        data = self._sealed.open(row_key, "value", row[1])
+        return data if row[0] == "bytes" else data.decode("utf-8")
 
     async def set(self, domain: str, key: str, value: bytes | str | Any) -> None:
         """Store value durably (bytes and str as they are, anything else as JSON)."""
+        row_key = state_row(domain, key)
         if isinstance(value, bytes | bytearray | memoryview):
-            kind, data = "bytes", bytes(value)
+            kind, sealed = "bytes", self._sealed.seal(row_key, "value", bytes(value))
         elif isinstance(value, str):
-            kind, data = "str", value.encode("utf-8")
+            kind, sealed = "str", self._sealed.seal_text(row_key, "value", value)
         else:
-            kind, data = "json", orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS)
-        sealed = self._sealed.seal(state_row(domain, key), "value", data)
+            kind, sealed = "json", self._sealed.seal_json(row_key, "value", value)
         await self._db.write(_set, domain, key, kind, sealed, time.time())
 
     async def delete(self, domain: str, key: str) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from core.store.database import Database
 from core.store.deadletters import DeadLetters
@@ -30,6 +31,8 @@ class Store:
         self.history = History(db)
         self.traces = Traces(db)
         self.vault = Vault(db)
+        self.lock: Any = None
+        """The configuration's instance lock when the store was opened with one (released on close)."""
 
     @classmethod
     async def open(
@@ -50,5 +53,10 @@ class Store:
         return await reencrypt_database(self.db, cipher, old=old)
 
     async def close(self) -> None:
-        """Finish every accepted write and close the database."""
-        await self.db.close()
+        """Finish every accepted write, close the database and give the instance lock back."""
+        try:
+            await self.db.close()
+        finally:
+            if self.lock is not None:
+                self.lock.release()
+                self.lock = None

@@ -14,14 +14,16 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Container, Iterable
+from collections.abc import Container
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from core.store.database import Database
 from core.store.errors import RowDecryptError, RowNotFoundError
+from core.store.operations import single_statement
 from core.store.sealing import SealedColumns
-from core.store.writer import single_statement
+
+if TYPE_CHECKING:
+    from core.store.database import Database
 
 STATES = ("queued", "leased", "done", "dead")
 
@@ -113,12 +115,11 @@ def _lease(
     now: float,
     lease_until: float,
     limit: int,
-    exclude: frozenset[str],
     capacity: dict[str, int] | None,
     min_priority: int | None = None,
 ) -> list[tuple[Any, ...]]:
     floor = -(2**62) if min_priority is None else min_priority
-    if not capacity and not exclude:  # the common case: the choice is one statement too
+    if not capacity:  # the common case: the choice is one statement too
         rows = conn.execute(
             f"UPDATE tasks SET state = 'leased', lease_until = ?, attempts = attempts + 1"
             f" WHERE id IN (SELECT id FROM tasks WHERE state = 'queued' AND head = 1"
@@ -138,13 +139,11 @@ def _lease(
         remaining = {lane: cap - busy.get(lane, 0) for lane, cap in capacity.items()}
     chosen: list[int] = []
     cursor = conn.execute(
-        "SELECT id, chat_key, lane FROM tasks WHERE state = 'queued' AND head = 1"
+        "SELECT id, lane FROM tasks WHERE state = 'queued' AND head = 1"
         " AND available_at <= ? AND priority >= ? ORDER BY priority DESC, id",
         (now, floor),
     )
-    for task_id, chat_key, lane in cursor:
-        if chat_key in exclude:
-            continue
+    for task_id, lane in cursor:
         if remaining is not None and lane in remaining:
             if remaining[lane] <= 0:
                 continue
@@ -221,13 +220,6 @@ def _recover(conn: sqlite3.Connection, now: float) -> int:
         "UPDATE tasks SET state = 'queued', lease_until = NULL"
         " WHERE state = 'leased' AND lease_until <= ?",
         (now,),
-    ).rowcount
-
-
-def _heartbeat(conn: sqlite3.Connection, ids: list[int], lease_until: float) -> int:
-    return conn.executemany(
-        "UPDATE tasks SET lease_until = ? WHERE id = ? AND state = 'leased'",
-        [(lease_until, i) for i in ids],
     ).rowcount
 
 
@@ -320,7 +312,6 @@ class TaskQueue:
         now: float,
         lease_seconds: float,
         limit: int,
-        exclude_chats: Iterable[str] = (),
         lanes_capacity: dict[str, int] | None = None,
         payload_known: Container[int] = (),
         min_priority: int | None = None,
@@ -341,7 +332,6 @@ class TaskQueue:
             now,
             now + lease_seconds,
             limit,
-            frozenset(exclude_chats),
             dict(lanes_capacity) if lanes_capacity else None,
             min_priority,
         )
@@ -368,10 +358,6 @@ class TaskQueue:
         letter_id = await self._db.new_id("dead_letters")
         sealed = self._letters.seal_text(letter_id, "reason", reason)
         return await self._db.write(_bury, id, letter_id, sealed, time.time())
-
-    async def heartbeat(self, ids: list[int], lease_until: float) -> int:
-        """Extend the leases of running tasks; return how many were still leased."""
-        return await self._db.write(_heartbeat, list(ids), lease_until) if ids else 0
 
     async def unlease(self, ids: list[int]) -> int:
         """Give leased tasks that never started back to the queue, their attempt not counted.
@@ -408,6 +394,12 @@ class TaskQueue:
                 (key_part,),
             )
         return int(row[0]) if row else 0
+
+    async def open_counts(self) -> dict[str, int]:
+        """Open (queued or leased) tasks per chat key."""
+        rows = await self._db.fetchall(
+            "SELECT chat_key, COUNT(*) FROM tasks WHERE state IN ('queued', 'leased') GROUP BY chat_key")
+        return {key: count for key, count in rows}
 
     async def counts(self) -> dict[str, int]:
         """Number of tasks in each state (queued, leased, done, dead)."""

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import orjson
-
-from core.store.database import Database
 from core.store.errors import RowDecryptError
+from core.store.operations import single_statement
 from core.store.sealing import SealedColumns
-from core.store.writer import single_statement
+
+if TYPE_CHECKING:
+    from core.store.database import Database
 
 _COLUMNS = "id, automation_id, run_id, started_at, finished_at, status, data"
 
@@ -67,7 +67,6 @@ class Traces:
     ) -> int:
         """Store a trace durably (data as encrypted JSON); return its id."""
         row = await self._db.new_id("traces")
-        blob = orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS)
         params = (
             row,
             automation_id,
@@ -75,7 +74,7 @@ class Traces:
             started_at,
             finished_at,
             status,
-            self._sealed.seal(row, "data", blob),
+            self._sealed.seal_json(row, "data", data),
         )
         await self._db.write(_add, params)
         return row
@@ -95,12 +94,9 @@ class Traces:
         out: list[Trace] = []
         for row in rows:
             try:
-                data = orjson.loads(self._sealed.open(row[0], "data", row[6]))
+                data = self._sealed.open_json(row[0], "data", row[6])
             except RowDecryptError as exc:
                 self._db.report_row_error(exc)
-                continue
-            except orjson.JSONDecodeError as exc:
-                self._db.report_row_error(RowDecryptError("traces", row[0], "data", exc))
                 continue
             out.append(Trace(row[0], row[1], row[2], row[3], row[4], row[5], data))
         return out

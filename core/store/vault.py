@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from typing import TYPE_CHECKING
 
-import orjson
-
-from core.store.database import Database
-from core.store.errors import RowDecryptError
+from core.store.operations import single_statement
 from core.store.sealing import SealedColumns
-from core.store.writer import single_statement
+
+if TYPE_CHECKING:
+    from core.store.database import Database
 
 
 @single_statement
@@ -41,16 +41,12 @@ class Vault:
         )
         if row is None or row[1] <= time.time():
             return {}
-        data = self._sealed.open(scope, "data", row[0])
-        try:
-            mapping = orjson.loads(data)
-        except orjson.JSONDecodeError as exc:
-            raise RowDecryptError("vault", scope, "data", exc) from exc
+        mapping = self._sealed.open_json(scope, "data", row[0])
         return {str(k): str(v) for k, v in mapping.items()}
 
     async def save(self, scope: str, mapping: dict[str, str], expires_at: float) -> None:
         """Replace the scope's map durably, kept until expires_at."""
-        sealed = self._sealed.seal(scope, "data", orjson.dumps(dict(mapping)))
+        sealed = self._sealed.seal_json(scope, "data", dict(mapping))
         await self._db.write(_save, scope, sealed, expires_at)
 
     async def purge_expired(self, now: float) -> int:

@@ -29,15 +29,14 @@ otherwise lengthen the one serial path every write goes through.
 An operation whose caller was cancelled before the group was taken is dropped (never
 written); once taken, cancelling the caller does not undo the write.
 
-``apply_group`` (one group, one transaction) is shared with ``core.store.process``, which
-runs it in a child process instead of a thread.
+``apply_group`` (one group, one transaction, in ``core.store.operations``) is shared with
+``core.store.child``, which runs it in a child process instead of a thread.
 """
 
 from __future__ import annotations
 
 import asyncio
 import collections
-import functools
 import logging
 import sqlite3
 from collections.abc import Callable
@@ -45,42 +44,12 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from core.store.errors import StoreClosedError, WriteAbortedError
+from core.store.operations import Operation, apply_group
 
 _LOGGER = logging.getLogger(__name__)
 
 T = TypeVar("T")
-Operation = Callable[..., Any]
 _Pending = tuple[Operation, tuple[Any, ...], "asyncio.Future[Any]"]
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def single_statement(fn: F) -> F:
-    """Mark an operation that changes the database in at most one statement (no savepoint needed)."""
-    fn.single_statement = True  # type: ignore[attr-defined]
-    return fn
-
-
-def all_or_group(fn: F) -> F:
-    """Run an operation of several statements without a savepoint of its own.
-
-    If it fails after it changed a row, it rolls back the whole transaction: the group then
-    fails as one (every caller gets WriteAbortedError) and nothing half-done commits. Meant
-    for operations whose later statements cannot fail short of a lost transaction or a bug;
-    a savepoint per operation costs about as much as one of its inserts.
-    """
-
-    @functools.wraps(fn)
-    def operation(conn: sqlite3.Connection, *args: Any) -> Any:
-        before = conn.total_changes
-        try:
-            return fn(conn, *args)
-        except BaseException:
-            if conn.in_transaction and conn.total_changes != before:
-                conn.execute("ROLLBACK")
-            raise
-
-    operation.single_statement = True  # type: ignore[attr-defined]
-    return operation  # type: ignore[return-value]
 
 
 class GroupWriter:
@@ -211,63 +180,3 @@ class GroupWriter:
             await loop.run_in_executor(self._executor, self._conn.close)
             self._conn = None
         self._executor.shutdown(wait=True)
-
-
-def apply_group(
-    conn: sqlite3.Connection, ops: list[tuple[Operation, tuple[Any, ...]]]
-) -> tuple[list[tuple[bool, Any]], bool]:
-    """Run operations in one transaction, each in its own savepoint; never raises.
-
-    Returns each operation's (ok, result or exception) and whether the group committed (if
-    not, every outcome is a WriteAbortedError and nothing of the group is durable).
-    """
-    size = len(ops)
-    try:
-        conn.execute("BEGIN IMMEDIATE")
-    except sqlite3.Error as exc:
-        return _abort(conn, size, exc, "could not start the write transaction"), False
-    outcomes: list[tuple[bool, Any]] = []
-    append = outcomes.append
-    for fn, args in ops:
-        if getattr(fn, "single_statement", False):
-            try:
-                append((True, fn(conn, *args)))
-            except Exception as exc:
-                if not conn.in_transaction:
-                    return _abort(conn, size, exc, "the transaction was lost"), False
-                append((False, exc))
-            continue
-        conn.execute("SAVEPOINT op")
-        try:
-            value = fn(conn, *args)
-        except Exception as exc:
-            if not conn.in_transaction:
-                return _abort(conn, size, exc, "the transaction was lost"), False
-            try:
-                conn.execute("ROLLBACK TO op")
-                conn.execute("RELEASE op")
-            except sqlite3.Error as exc2:
-                return _abort(conn, size, exc2, "could not roll back one operation"), False
-            append((False, exc))
-        else:
-            conn.execute("RELEASE op")
-            append((True, value))
-    try:
-        conn.execute("COMMIT")
-    except sqlite3.Error as exc:
-        return _abort(conn, size, exc, "the commit failed"), False
-    return outcomes, True
-
-
-def _abort(conn: sqlite3.Connection, size: int, exc: BaseException, what: str) -> list[tuple[bool, Any]]:
-    if conn.in_transaction:
-        try:
-            conn.execute("ROLLBACK")
-        except sqlite3.Error:
-            _LOGGER.exception("rollback after a failed write group also failed")
-    _LOGGER.error("write group of %d operations failed: %s: %s", size, what, exc)
-    message = (
-        f"{what} ({type(exc).__name__}: {exc}); none of the {size} writes in this group"
-        " were saved"
-    )
-    return [(False, WriteAbortedError(message)) for _ in range(size)]

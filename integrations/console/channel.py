@@ -10,6 +10,7 @@ import threading
 from collections.abc import AsyncIterator
 from typing import Any, TextIO
 
+from core.errors import PermanentError
 from core.message import Message
 
 _LOGGER = logging.getLogger(__name__)
@@ -100,7 +101,11 @@ class ConsoleChannel:
                 PLATFORM, self.chat_id, self.sender, line,
                 bot_names=self.gateway.bot_names, mentions_bot=True,
             )
-            await self.gateway.ingest(message)
+            try:
+                await self.gateway.ingest(message)
+            except PermanentError as err:  # refused for good: say so and read the next line
+                _LOGGER.warning("Your message was not accepted: %s", err)
+                self._write(f"{self.reply_prefix}(not accepted: {err})\n")
             # Answer each line before reading the next, so replies come out in the order the
             # lines were typed (runs of different automations may otherwise finish in any order).
             # Only this chat's work counts: a reply owed to another chat (say a channel that

@@ -6,6 +6,7 @@ import asyncio
 from pathlib import Path
 
 from core.message import Message
+from tests.helpers import FinishedRuns
 from tests.helpers.channels import RECORDING_CHANNEL
 
 MANIFEST = '{"domain": "rec", "name": "Recorder", "version": "1.0.0", "kind": "channel"}'
@@ -39,12 +40,15 @@ automations:
 async def _gateway(make_config, make_gateway):
     config_dir = make_config(CONFIG, files={"integrations/rec/__init__.py": RECORDING_CHANNEL,
                                             "integrations/rec/manifest.json": MANIFEST})
-    return await make_gateway(config_dir)
+    gateway = await make_gateway(config_dir, start=False)
+    gateway.data["finished"] = FinishedRuns(gateway)
+    await gateway.start()
+    return gateway
 
 
 async def _trace(gateway, automation: str):
     for _ in range(300):
-        traces = gateway.engine.traces.recent(1, automation)
+        traces = gateway.data["finished"].recent(1, automation)
         if traces and traces[0].status != "running":
             return traces[0]
         await asyncio.sleep(0.02)

@@ -9,8 +9,10 @@ from tests.helpers.configdir import (
     write_dist_info,
     write_integration,
 )
+from tests.helpers.runs import FinishedRuns
 
 __all__ = [
+    "FinishedRuns",
     "RECORDING_CHANNEL",
     "RecordingChannel",
     "forget_modules",

@@ -16,6 +16,7 @@ from core.automation.trace import Trace
 from core.config import load_config
 from core.gateway import Gateway
 from core.message import Message
+from tests.helpers import FinishedRuns
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,9 +55,10 @@ class RecordingChannel:
 class Harness:
     """A started gateway with recording channels, and shortcuts to talk to it."""
 
-    def __init__(self, gateway: Gateway, channels: dict[str, RecordingChannel]) -> None:
+    def __init__(self, gateway: Gateway, channels: dict[str, RecordingChannel], finished: FinishedRuns) -> None:
         self.gateway = gateway
         self.channels = channels
+        self.finished = finished
 
     @property
     def engine(self) -> Any:
@@ -81,7 +83,7 @@ class Harness:
 
     def traces(self, automation_id: str | None = None) -> list[Trace]:
         """Finished traces, oldest first."""
-        return list(reversed(self.engine.traces.recent(1000, automation_id)))
+        return list(reversed(self.finished.recent(10_000, automation_id)))
 
     def ran(self, automation_id: str) -> list[Trace]:
         """Traces of runs that got past their conditions (any final status)."""
@@ -128,11 +130,12 @@ async def start_gateway(tmp_path: Path) -> AsyncIterator[Factory]:
             gateway.register_channel(channel)
         if before_start is not None:
             before_start(gateway)
+        finished = FinishedRuns(gateway)
         started.append(gateway)
         await gateway.start()
         if not expect_errors:
             assert own_errors(gateway) == []
-        return Harness(gateway, channels)
+        return Harness(gateway, channels, finished)
 
     yield factory
     for gateway in started:

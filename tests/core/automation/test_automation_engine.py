@@ -9,10 +9,9 @@ from typing import Any
 
 import pytest
 
-from core.automation.engine import AutomationEngine, worth_retrying
-from core.automation.templates import TemplateError
+from core.automation.engine import AutomationEngine
 from core.bus import EventBus
-from core.errors import ConfigError, PermanentError, TransientError
+from core.errors import ConfigError
 from core.yaml_loader import load_yaml
 
 
@@ -191,14 +190,3 @@ def test_disabled_automation_is_not_attached(tmp_path: Path, compiler) -> None:
     assert errors == [] and set(engine.automations) == {"first", "quiet"}
     engine.attach(kinds=("message",))
     assert len(engine.message_index) == 1
-
-
-@pytest.mark.parametrize(("error", "retry"), [
-    (TransientError("rate limited"), True),
-    (OSError("connection reset"), True),
-    (ConfigError("no channel for platform 'x'"), False),
-    (PermanentError("forbidden"), False),
-    (TemplateError("template failed"), False),
-])
-def test_which_failed_runs_are_worth_retrying(error: Exception, retry: bool) -> None:
-    assert worth_retrying(error) is retry

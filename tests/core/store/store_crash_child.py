@@ -27,10 +27,10 @@ async def main(path: str, key_hex: str, round_id: str) -> None:
         i = 0
         while True:
             mid = f"{round_id}-{p}-{i}"
-            entry = await store.inbox.add(
+            entry = await store.inbox.receive(
                 "crash", mid, f"chat{p}", "u", f"text {mid}", b"raw", time.time()
             )
-            out.write(f"inbox {mid} {entry.id}\n")
+            out.write(f"inbox {mid} {entry}\n")
             out.flush()
             if i % 5 == 0:
                 task = await store.tasks.enqueue(

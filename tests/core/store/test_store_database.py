@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from core.store import MIGRATIONS, Database, SchemaVersionError, Store, StoreClosedError
-from core.store.database import WAL_CHECKPOINT_PAGES
+from core.store.operations import WAL_CHECKPOINT_PAGES
 
 
 async def test_open_creates_private_wal_database_with_foreign_keys(db_path: Path, cipher) -> None:
@@ -34,7 +34,7 @@ async def test_open_creates_private_wal_database_with_foreign_keys(db_path: Path
         assert pragmas[4] == 2  # MEMORY: statement journals are not temporary files
         assert pragmas[5] == WAL_CHECKPOINT_PAGES > 1000  # fewer, larger checkpoints than the default
         with pytest.raises(sqlite3.OperationalError):  # the read connection is read-only
-            await db.fetchall("INSERT INTO pairing VALUES ('x', 'p', 's', 0, 0)")
+            await db.fetchall("INSERT INTO state VALUES ('x', 'k', 'str', x'00', 0)")
     finally:
         await db.close()
     with pytest.raises(StoreClosedError):
@@ -46,20 +46,20 @@ async def test_older_database_is_migrated_forward_in_order(db_path: Path, cipher
 
     def second(conn: sqlite3.Connection) -> None:
         applied.append(2)
-        conn.execute("ALTER TABLE pairing ADD COLUMN note TEXT")
-        conn.execute("UPDATE pairing SET note = 'from v2'")
+        conn.execute("ALTER TABLE state ADD COLUMN note TEXT")
+        conn.execute("UPDATE state SET note = 'from v2'")
 
-    third = ("CREATE TABLE extra(x INTEGER)", "INSERT INTO extra SELECT COUNT(*) FROM pairing")
+    third = ("CREATE TABLE extra(x INTEGER)", "INSERT INTO extra SELECT COUNT(*) FROM state")
 
     db = await Database.open(db_path, cipher, migrations=MIGRATIONS)
-    await db.write(lambda c: c.execute("INSERT INTO pairing VALUES ('ABC', 'tg', 'u1', 1.0, 0)"))
+    await db.write(lambda c: c.execute("INSERT INTO state VALUES ('ABC', 'k', 'str', x'00', 0)"))
     await db.close()
 
     db = await Database.open(db_path, cipher, migrations=(*MIGRATIONS, second, third))
     try:
         assert db.schema_version == len(MIGRATIONS) + 2
         assert applied == [2]
-        assert await db.fetchall("SELECT code, note FROM pairing") == [("ABC", "from v2")]
+        assert await db.fetchall("SELECT domain, note FROM state") == [("ABC", "from v2")]
         assert await db.fetchall("SELECT x FROM extra") == [(1,)]
         versions = await db.fetchall("SELECT version FROM schema_version ORDER BY version")
         assert [v for (v,) in versions] == list(range(1, len(MIGRATIONS) + 3))
@@ -107,13 +107,13 @@ async def test_two_thousand_concurrent_adds_share_few_commits(store: Store) -> N
     before = store.db.stats()["commits"]
     results = await asyncio.gather(
         *(
-            store.inbox.add("tg", str(i), f"chat{i % 7}", "u", f"text {i}", b"{}", time.time())
+            store.inbox.receive("tg", str(i), f"chat{i % 7}", "u", f"text {i}", b"{}", time.time())
             for i in range(2000)
         )
     )
     commits = store.db.stats()["commits"] - before
     assert all(r is not None for r in results)
-    assert len({r.id for r in results}) == 2000
+    assert len(set(results)) == 2000
     assert commits < 100, f"2000 rows took {commits} commits"
     assert store.db.stats()["largest_group"] > 100
     row = await store.db.fetchone("SELECT COUNT(*) FROM inbox")
@@ -124,11 +124,11 @@ async def test_failing_operation_fails_only_its_own_caller(store: Store) -> None
     db = store.db
 
     def insert(conn: sqlite3.Connection, code: str) -> str:
-        conn.execute("INSERT INTO pairing VALUES (?, 'tg', 'u', 0, 0)", (code,))
+        conn.execute("INSERT INTO state VALUES (?, 'k', 'str', x'00', 0)", (code,))
         return code
 
     def half_then_fail(conn: sqlite3.Connection) -> None:
-        conn.execute("INSERT INTO pairing VALUES ('partial', 'tg', 'u', 0, 0)")
+        conn.execute("INSERT INTO state VALUES ('partial', 'k', 'str', x'00', 0)")
         raise ValueError("this operation is broken")
 
     futures = [db.submit(insert, f"c{i}") for i in range(20)]
@@ -139,7 +139,7 @@ async def test_failing_operation_fails_only_its_own_caller(store: Store) -> None
     assert isinstance(outcomes[11], ValueError)
     ok = [o for i, o in enumerate(outcomes) if i not in (5, 11)]
     assert ok == [f"c{i}" for i in range(20)]
-    codes = {c for (c,) in await db.fetchall("SELECT code FROM pairing")}
+    codes = {c for (c,) in await db.fetchall("SELECT domain FROM state")}
     assert codes == {f"c{i}" for i in range(20)}  # 'partial' was rolled back with its operation
     assert db.stats()["failed_operations"] == 2
 
@@ -155,12 +155,12 @@ async def test_cancelled_before_the_group_is_not_written(store: Store) -> None:
 
     first = db.submit(block)
     await gate.wait()  # the blocking group is running; the next one is queued behind it
-    doomed = db.submit(lambda c: c.execute("INSERT INTO pairing VALUES ('gone', 'p', 's', 0, 0)"))
-    kept = db.submit(lambda c: c.execute("INSERT INTO pairing VALUES ('kept', 'p', 's', 0, 0)"))
+    doomed = db.submit(lambda c: c.execute("INSERT INTO state VALUES ('gone', 'k', 'str', x'00', 0)"))
+    kept = db.submit(lambda c: c.execute("INSERT INTO state VALUES ('kept', 'k', 'str', x'00', 0)"))
     doomed.cancel()
     await first
     await kept
-    assert await db.fetchall("SELECT code FROM pairing") == [("kept",)]
+    assert await db.fetchall("SELECT domain FROM state") == [("kept",)]
 
 
 async def _set(event: asyncio.Event) -> None:
@@ -206,7 +206,7 @@ async def test_a_lost_transaction_fails_the_whole_group_and_the_next_group_works
     db = store.db
 
     def insert(conn: sqlite3.Connection, code: str) -> None:
-        conn.execute("INSERT INTO pairing VALUES (?, 'tg', 'u', 0, 0)", (code,))
+        conn.execute("INSERT INTO state VALUES (?, 'k', 'str', x'00', 0)", (code,))
 
     def lose_transaction(conn: sqlite3.Connection) -> None:
         conn.execute("ROLLBACK")
@@ -217,4 +217,4 @@ async def test_a_lost_transaction_fails_the_whole_group_and_the_next_group_works
     assert all(isinstance(o, WriteAbortedError) for o in outcomes)
     assert "none of the 3 writes in this group were saved" in str(outcomes[0])
     await db.write(insert, "c")
-    assert await db.fetchall("SELECT code FROM pairing") == [("c",)]
+    assert await db.fetchall("SELECT domain FROM state") == [("c",)]

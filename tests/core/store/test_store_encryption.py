@@ -15,11 +15,18 @@ def _markers(n: int) -> list[str]:
     return [f"secret-marker-{i:04d}-plaintext" for i in range(n)]
 
 
+async def _inbox_texts(store: Store) -> list[str]:
+    """The texts of every inbox row, in row order (damaged rows left out)."""
+    ids = [row_id for (row_id,) in await store.db.fetchall("SELECT id FROM inbox ORDER BY id")]
+    found = await store.inbox.get_many(ids)
+    return [found[i].text for i in ids if i in found]
+
+
 async def _write_everything(store: Store, markers: list[str]) -> int:
     """Write one marker into every encrypted column; return how many markers were used."""
     m = iter(markers)
     for i in range(40):
-        await store.inbox.add(
+        await store.inbox.receive(
             "tg", f"msg{i}", "chat-9", "user-1", next(m), next(m).encode(), time.time()
         )
     task = await store.tasks.enqueue("reply", next(m).encode(), priority=1, chat_key="c", lane="tg")
@@ -67,10 +74,10 @@ async def test_database_and_wal_hold_no_plaintext(db_path: Path, encrypted: bool
 
 async def test_tampered_ciphertext_is_a_per_row_error(store: Store) -> None:
     entries = [
-        await store.inbox.add("tg", str(i), "c", "u", f"text {i}", b"raw", float(i))
+        await store.inbox.receive("tg", str(i), "c", "u", f"text {i}", b"raw", float(i))
         for i in range(5)
     ]
-    victim = entries[2].id
+    victim = entries[2]
 
     def flip(conn) -> None:
         blob = bytearray(
@@ -88,25 +95,25 @@ async def test_tampered_ciphertext_is_a_per_row_error(store: Store) -> None:
     # Lists skip the damaged row and report it; every other row is still readable.
     reported = []
     store.db.on_row_error = reported.append
-    pending = await store.inbox.pending()
-    assert [e.text for e in pending] == ["text 0", "text 1", "text 3", "text 4"]
+    found = await store.inbox.get_many(entries)
+    assert [found[i].text for i in sorted(found)] == ["text 0", "text 1", "text 3", "text 4"]
     assert [(e.table, e.row) for e in reported] == [("inbox", victim)]
     assert store.db.row_errors[-1] is reported[0]
-    assert (await store.inbox.get(entries[3].id)).text == "text 3"
+    assert (await store.inbox.get(entries[3])).text == "text 3"
 
 
 async def test_ciphertext_moved_to_another_row_fails(store: Store) -> None:
-    a = await store.inbox.add("tg", "a", "c", "u", "for row a", b"", 1.0)
-    b = await store.inbox.add("tg", "b", "c", "u", "for row b", b"", 2.0)
+    a = await store.inbox.receive("tg", "a", "c", "u", "for row a", b"", 1.0)
+    b = await store.inbox.receive("tg", "b", "c", "u", "for row b", b"", 2.0)
     await store.db.write(
         lambda c: c.execute(
             "UPDATE inbox SET text = (SELECT text FROM inbox WHERE id = ?) WHERE id = ?",
-            (a.id, b.id),
+            (a, b),
         )
     )
-    assert (await store.inbox.get(a.id)).text == "for row a"
+    assert (await store.inbox.get(a)).text == "for row a"
     with pytest.raises(RowDecryptError):
-        await store.inbox.get(b.id)
+        await store.inbox.get(b)
 
 
 async def test_damaged_task_is_buried_on_lease_not_returned(store: Store) -> None:
@@ -170,7 +177,7 @@ async def test_live_rotation_with_a_key_ring_rewrites_only_old_values(db_path: P
         blobs = [b for (b,) in await store.db.fetchall("SELECT text FROM inbox")]
         assert blobs and all(b[:1] == b"2" for b in blobs)
         del ring.keys[b"1"]  # retire the old key: everything must still open
-        assert [e.text for e in await store.inbox.pending()] == markers[0:80:2]
+        assert await _inbox_texts(store) == markers[0:80:2]
         assert (await store.history.recent("chat-9", 5))[-1] == ("assistant", "already under key 2")
         assert len(store.db.row_errors) == 0 and used == 93
         assert (await store.rekey(ring)).rewritten == dict.fromkeys(report.rewritten, 0)
@@ -200,8 +207,7 @@ async def test_rotation_keeps_every_value_readable(db_path: Path) -> None:
             await reopened.close()
     store = await Store.open(db_path, new)
     try:
-        texts = [e.text for e in await store.inbox.pending()]
-        assert texts == markers[0:80:2]
+        assert await _inbox_texts(store) == markers[0:80:2]
         assert len(store.db.row_errors) == 0
         assert (await store.tasks.get(1)).payload == markers[80].encode()
         assert (await store.tasks.get(1)).last_error == markers[81]

@@ -37,24 +37,19 @@ async def test_next_batch_is_oldest_first_per_chat_and_only_pending(store: Store
     batch = await store.outbox.next_batch("tg", now, 10)
     assert [e.body for e in batch] == ["a1", "b1", "a2", "c1", "b2", "a3"]
 
-    await store.outbox.mark_sending([ids["a1"], ids["b1"]])
-    # Chats with a message in flight wait; C goes on.
-    assert [e.body for e in await store.outbox.next_batch("tg", now, 10)] == ["c1"]
-
-    assert await store.outbox.mark_delivered(ids["a1"], "m-1") is True
-    assert await store.outbox.mark_delivered(ids["a1"], "m-1") is False  # already delivered
-    await store.outbox.mark_delivered(ids["c1"], "m-2")
+    assert await store.outbox.mark_delivered_many([(ids["a1"], "m-1")]) == 1
+    assert await store.outbox.mark_delivered_many([(ids["a1"], "m-1")]) == 0  # already delivered
+    await store.outbox.mark_delivered_many([(ids["c1"], "m-2")])
     batch = await store.outbox.next_batch("tg", now, 10)
-    assert [e.body for e in batch] == ["a2", "a3"]  # b1 still sending, a1/c1 delivered
+    assert [e.body for e in batch] == ["b1", "a2", "b2", "a3"]  # a1 and c1 delivered
     delivered = await store.outbox.get(ids["a1"])
     assert delivered.state == "delivered" and delivered.platform_msg_id == "m-1"
     assert await store.outbox.pending_count("tg") == 4
-    assert [e.body for e in await store.outbox.next_batch("tg", now, 1)] == ["a2"]
+    assert [e.body for e in await store.outbox.next_batch("tg", now, 1)] == ["b1"]
 
 
 async def test_deferred_entry_holds_back_its_chat_until_due(store: Store) -> None:
     ids = await _fill(store, [("A", "a1"), ("A", "a2"), ("B", "b1")])
-    await store.outbox.mark_sending([ids["a1"]])
     assert await store.outbox.defer(ids["a1"], next_attempt_at=500.0, error="429 retry after 30")
     batch = await store.outbox.next_batch("tg", 499.0, 10)
     assert [e.body for e in batch] == []  # everything was created "now" (> 499): nothing due
@@ -73,23 +68,9 @@ async def test_next_batch_scans_past_a_blocked_chat(db_path, cipher) -> None:
     try:
         store.outbox._scan_page = 4  # force several pages
         ids = await _fill(store, [("A", f"a{i}") for i in range(10)] + [("B", "b0"), ("B", "b1")])
-        await store.outbox.mark_sending([ids["a0"]])
+        await store.outbox.defer(ids["a0"], time.time() + 60, "retry later")
         batch = await store.outbox.next_batch("tg", time.time() + 1, 10)
         assert [e.body for e in batch] == ["b0", "b1"]
-    finally:
-        await store.close()
-
-
-async def test_reset_sending_after_restart(db_path, cipher) -> None:
-    store = await Store.open(db_path, cipher)
-    ids = await _fill(store, [("A", "a1"), ("B", "b1")])
-    await store.outbox.mark_sending(list(ids.values()))
-    await store.close()
-    store = await Store.open(db_path, cipher)
-    try:
-        assert await store.outbox.reset_sending() == 2
-        batch = await store.outbox.next_batch("tg", time.time() + 1, 10)
-        assert [e.body for e in batch] == ["a1", "b1"]
     finally:
         await store.close()
 
@@ -135,46 +116,15 @@ async def test_dead_letters_retry_prune_and_stats(store: Store) -> None:
     assert (await store.outbox.get(ids["a2"])).state == "dead"
 
 
-async def test_add_batch_completes_the_task_in_the_same_commit(store: Store) -> None:
-    from core.store import OutboxDraft
-
-    await store.outbox.add("tg", "Z", "warm-up", "warm-up")  # reserves the outbox id block
-    first = await store.tasks.enqueue("reply", b"", priority=0, chat_key="A", lane="tg")
-    second = await store.tasks.enqueue("reply", b"", priority=0, chat_key="A", lane="tg")
-    (leased,) = await store.tasks.lease(time.time(), 30, 10)
-    assert leased.id == first
-    drafts = [
-        OutboxDraft("tg", "A", "part 1", f"{first}:1", first),
-        OutboxDraft("tg", "A", b"part 2", f"{first}:2", first),
-    ]
-    commits = store.db.stats()["commits"]
-    ids = await store.outbox.add_batch(drafts, complete_task=first)
-    assert store.db.stats()["commits"] == commits + 1
-    assert [(await store.outbox.get(i)).body for i in ids] == ["part 1", b"part 2"]
-    assert (await store.tasks.get(first)).state == "done"
-    assert [t.id for t in await store.tasks.lease(time.time(), 30, 10)] == [second]
-    # A re-run of the same task adds nothing new.
-    assert await store.outbox.add_batch(drafts) == ids
-
-    # If completing the task fails, none of the batch's entries are kept.
-    with pytest.raises(RowNotFoundError):
-        await store.outbox.add_batch(
-            [OutboxDraft("tg", "B", "orphan", "orphan-key")], complete_task=999_999
-        )
-    assert await store.db.fetchone(
-        "SELECT COUNT(*) FROM outbox WHERE idempotency_key = 'orphan-key'"
-    ) == (0,)
-
-
 async def test_prune_drops_only_replies_delivered_before_the_cutoff(store: Store) -> None:
     old = await store.outbox.add("tg", "A", "old", "k-old")
-    assert await store.outbox.mark_delivered(old, "m-1")
+    assert await store.outbox.mark_delivered_many([(old, "m-1")])
     await asyncio.sleep(0.02)
     cutoff = time.time()
     await asyncio.sleep(0.02)
     pending = await store.outbox.add("tg", "B", "still pending", "k-pending")
     young = await store.outbox.add("tg", "C", "young", "k-young")
-    assert await store.outbox.mark_delivered(young, "m-2")
+    assert await store.outbox.mark_delivered_many([(young, "m-2")])
     assert await store.outbox.prune(older_than_seconds=0, now=cutoff) == 1
     assert await store.outbox.get(old) is None and await store.outbox.get(young) is not None
     assert await store.outbox.prune(older_than_seconds=0, now=time.time() + 1) == 1

@@ -22,19 +22,19 @@ from core.store import (
     StoreError,
     WriteAbortedError,
 )
-from core.store.writer import all_or_group
+from core.store.operations import all_or_group
 
 REPO = Path(__file__).resolve().parents[3]
 
 
 # Operations run in the child, which imports them by module and name: they live at module level.
 def insert_code(conn: sqlite3.Connection, code: str) -> str:
-    conn.execute("INSERT INTO pairing VALUES (?, 'tg', 'u', 0, 0)", (code,))
+    conn.execute("INSERT INTO state VALUES ('codes', ?, 'str', x'00', 0)", (code,))
     return code
 
 
 def insert_then_fail(conn: sqlite3.Connection) -> None:
-    conn.execute("INSERT INTO pairing VALUES ('partial', 'tg', 'u', 0, 0)")
+    conn.execute("INSERT INTO state VALUES ('codes', 'partial', 'str', x'00', 0)")
     raise ValueError("this operation is broken")
 
 
@@ -44,8 +44,8 @@ def missing_row(conn: sqlite3.Connection) -> None:
 
 @all_or_group
 def two_codes_then_fail(conn: sqlite3.Connection, first: str) -> None:
-    conn.execute("INSERT INTO pairing VALUES (?, 'tg', 'u', 0, 0)", (first,))
-    conn.execute("INSERT INTO pairing VALUES ('never', 'tg', 'u', 0, 0)")
+    conn.execute("INSERT INTO state VALUES ('codes', ?, 'str', x'00', 0)", (first,))
+    conn.execute("INSERT INTO state VALUES ('codes', 'never', 'str', x'00', 0)")
     raise ValueError("broken after it changed rows")
 
 
@@ -68,21 +68,21 @@ async def process_store(db_path: Path, cipher) -> Store:
 
 
 async def _codes(store: Store) -> set[str]:
-    return {code for (code,) in await store.db.fetchall("SELECT code FROM pairing")}
+    return {code for (code,) in await store.db.fetchall("SELECT key FROM state WHERE domain = 'codes'")}
 
 
 async def test_writes_run_in_another_process_and_commit_in_groups(process_store: Store) -> None:
     assert await process_store.db.write(child_pid) != os.getpid()
     before = process_store.db.stats()["commits"]
     results = await asyncio.gather(*(
-        process_store.inbox.add("tg", str(i), f"chat{i % 7}", "u", f"text {i}", b"{}", time.time())
+        process_store.inbox.receive("tg", str(i), f"chat{i % 7}", "u", f"text {i}", b"{}", time.time())
         for i in range(2000)
     ))
-    assert len({entry.id for entry in results}) == 2000
+    assert len(set(results)) == 2000
     commits = process_store.db.stats()["commits"] - before
     assert commits < 100, f"2000 rows took {commits} commits"
     assert process_store.db.stats()["largest_group"] > 20
-    assert (await process_store.inbox.get(results[1234].id)).text == "text 1234"
+    assert (await process_store.inbox.get(results[1234])).text == "text 1234"
     assert await process_store.db.fetchone("SELECT COUNT(*) FROM inbox") == (2000,)
 
 

@@ -5,18 +5,18 @@ from __future__ import annotations
 import asyncio
 import time
 
-import pytest
+from inbox_rows import receive_entry
 
-from core.store import RowNotFoundError, Store
+from core.store import Store
 
 
 async def test_inbox_add_get_and_duplicates_dropped(store: Store) -> None:
-    entry = await store.inbox.add("tg", "1001", "chat-1", "user-7", "hello", b'{"u":1}', 123.5)
-    assert entry is not None and entry.state == "received"
+    entry = await receive_entry(store, "tg", "1001", "chat-1", "user-7", "hello", b'{"u":1}', 123.5)
+    assert entry is not None and (entry.text, entry.raw, entry.received_at) == ("hello", b'{"u":1}', 123.5)
     assert (
-        await store.inbox.add("tg", "1001", "chat-1", "user-7", "hello", b'{"u":1}', 124.0) is None
+        await store.inbox.receive("tg", "1001", "chat-1", "user-7", "hello", b'{"u":1}', 124.0) is None
     )
-    other = await store.inbox.add(
+    other = await store.inbox.receive(
         "wa", "1001", "chat-1", "user-7", "same id, other app", b"", 125.0
     )
     assert other is not None
@@ -29,43 +29,31 @@ async def test_inbox_add_get_and_duplicates_dropped(store: Store) -> None:
 
 async def test_concurrent_redeliveries_store_exactly_one(store: Store) -> None:
     results = await asyncio.gather(
-        *(store.inbox.add("tg", "77", "c", "u", "redelivered", b"", time.time()) for _ in range(50))
+        *(store.inbox.receive("tg", "77", "c", "u", "redelivered", b"", time.time()) for _ in range(50))
     )
     assert sum(r is not None for r in results) == 1
 
 
-async def test_inbox_states_and_pending(store: Store) -> None:
-    a = await store.inbox.add("tg", "1", "c", "u", "one", b"", 1.0)
-    b = await store.inbox.add("tg", "2", "c", "u", "two", b"", 2.0)
-    c = await store.inbox.add("tg", "3", "c", "u", "three", b"", 3.0)
-    await store.inbox.mark(a.id, "dispatched")
-    await store.inbox.mark(b.id, "done")
-    pending = await store.inbox.pending()
-    assert [(e.text, e.state) for e in pending] == [("one", "dispatched"), ("three", "received")]
-    await store.inbox.mark_many([a.id, c.id], "done")
-    assert await store.inbox.pending() == []
-    with pytest.raises(ValueError, match="received, dispatched, done"):
-        await store.inbox.mark(a.id, "lost")
-    with pytest.raises(RowNotFoundError):
-        await store.inbox.mark(10**9, "done")
-
-
-async def test_inbox_prune_drops_only_old_handled_messages(store: Store) -> None:
+async def test_inbox_prune_keeps_the_messages_of_open_tasks(store: Store) -> None:
     now = 1_000_000.0
     day = 86400.0
     old_done = await store.inbox.receive("tg", "1", "c", "u", "old, handled", b"", now - 9 * day)
-    old_open = await store.inbox.add("tg", "2", "c", "u", "old, never handled", b"", now - 9 * day)
+    row = await store.inbox.new_id()
+    open_task = await store.tasks.prepare("k", b"", priority=0, chat_key="c", lane="default", inbox_id=row)
+    old_open = await store.inbox.receive("tg", "2", "c", "u", "old, its task still open", b"", now - 9 * day,
+                                         tasks=[open_task], id=row)
     young = await store.inbox.receive("tg", "3", "c", "u", "young", b"", now - 1 * day)
     stamped_old = await store.inbox.receive("tg", "4", "c", "u", "arrived later, stamped old", b"", now - 8 * day)
     assert None not in (old_done, old_open, young, stamped_old)
     assert await store.inbox.prune(7 * day, now=now) == 1
     left = {row[0] for row in await store.db.fetchall("SELECT platform_msg_id FROM inbox")}
-    assert left == {"2", "3", "4"}  # the unhandled one stays; "4" waits until nothing younger is below it
+    assert left == {"2", "3", "4"}  # the one with an open task stays; "4" waits until nothing younger is below it
     # A pruned message no longer catches its redelivery; a kept one still does.
     assert await store.inbox.receive("tg", "1", "c", "u", "old, handled", b"", now) is not None
     assert await store.inbox.receive("tg", "3", "c", "u", "young", b"", now) is None
-    assert await store.inbox.prune(0, now=now + 10 * day) == 3  # everything handled, once all is old
-    assert [row[0] for row in await store.db.fetchall("SELECT platform_msg_id FROM inbox")] == ["2"]
+    assert await store.inbox.prune(0, now=now + 10 * day) == 0  # the open task's message holds the rows above it
+    assert await store.tasks.complete(open_task.id)
+    assert await store.inbox.prune(0, now=now + 10 * day) == 4  # once its task is done, all are old
 
 
 async def test_inbox_prune_keeps_the_messages_that_tasks_still_need(store: Store) -> None:
@@ -115,11 +103,13 @@ async def test_history_recent_is_oldest_to_newest_per_chat(store: Store) -> None
         ("user", "turn 4"),
         ("assistant", "turn 5"),
     ]
-    assert await store.history.trim("chat-A", keep=2) == 4
+    assert await store.history.prune(10**9, keep_per_chat=2) == 4  # chat-B keeps its one turn
     assert await store.history.recent("chat-A", 10) == [("user", "turn 4"), ("assistant", "turn 5")]
     assert await store.history.clear("chat-A") == 2
     assert await store.history.recent("chat-A", 10) == []
     assert await store.history.recent("chat-B", 10) == [("user", "elsewhere")]
+    await store.history.append("chat-B", "assistant", "an old turn")
+    assert await store.history.prune(0, keep_per_chat=10, now=time.time() + 1) == 2  # by age
 
 
 async def test_traces_recent_and_retention(store: Store) -> None:

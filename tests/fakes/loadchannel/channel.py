@@ -117,6 +117,9 @@ class LoadChannel:
                                      bot_names=self.gateway.bot_names)
             try:
                 accepted = await self.gateway.ingest(message)
+            except PermanentError as err:  # refused for good: acknowledge it, never read it again
+                _LOGGER.warning("Load message %s was refused: %s", row_id, err)
+                continue
             except Exception:
                 _LOGGER.exception("Ingesting load message %s failed", row_id)
                 return False

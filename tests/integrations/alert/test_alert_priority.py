@@ -9,7 +9,7 @@ from typing import Any
 from alert_setup import say, texts, wait_until
 
 from core.crypto import NullCipher
-from core.store import OutboxDraft, Store
+from core.store import Store
 
 
 async def test_outbox_hands_out_higher_priority_first_and_keeps_order_within_a_priority(tmp_path: Path) -> None:
@@ -20,8 +20,8 @@ async def test_outbox_hands_out_higher_priority_first_and_keeps_order_within_a_p
             await outbox.add("tg", f"chat{n % 2}", f"normal {n}", f"n{n}")
         await outbox.add("tg", "chat1", "urgent A", "uA", priority=1000)
         await outbox.add("tg", "chat0", "low", "low", priority=-5)
-        await outbox.add_batch([OutboxDraft("tg", "chat2", "urgent B", "uB", priority=1000),
-                                OutboxDraft("tg", "chat0", "medium", "m", priority=10)])
+        await outbox.add_prepared([await outbox.prepare("tg", "chat2", "urgent B", "uB", priority=1000),
+                                   await outbox.prepare("tg", "chat0", "medium", "m", priority=10)])
         batch = await outbox.next_batch("tg", time.time(), 100)
         assert [e.body for e in batch] == [
             "urgent A", "urgent B", "medium",

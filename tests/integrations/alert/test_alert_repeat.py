@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import re
-import time
 from typing import Any
 
-import orjson
 import pytest
 from alert_setup import say, texts, wait_until
 
-from core.durability import open_cipher
-from core.store import Store
 from integrations.alert.service import AlertNotFoundError
 
 REMINDER = re.compile(r"ALERT ([A-Z2-9]{4}) \(reminder (\d+)/(\d+)\)")
@@ -138,35 +134,6 @@ async def test_pending_reminders_resume_after_a_restart(start_alerts: Any) -> No
     await asyncio.sleep(0.7)
     assert len(reminders(telegram, "T1")) == count
 
-
-
-async def test_an_ack_stored_before_a_crash_is_answered_after_the_restart(start_alerts: Any, alert_dir: Any) -> None:
-    gateway = await start_alerts(FAST)
-    telegram = gateway.data["recorder"]["telegram"]
-    await say(gateway, "telegram", "T9", "!alert boiler pressure high")
-    await wait_until(lambda: texts(telegram, "T1"), what="the alert")
-    alert = alert_id(telegram, "T1")
-    store_path = gateway.durability.path
-    await gateway.stop()
-
-    # The answer reached the store, and Roost died before it acted on it.
-    store = await Store.open(store_path, open_cipher(alert_dir, True, store_path))
-    try:
-        extra = orjson.dumps({"reply_to": None, "mentions_bot": False, "command": "ack",
-                              "args": [alert], "raw": None})
-        assert await store.inbox.add("telegram", "tg-501", "T1", "alice", f"/ack {alert}", extra, time.time())
-    finally:
-        await store.close()
-
-    gateway = await start_alerts()
-    telegram = gateway.data["recorder"]["telegram"]
-    await wait_until(lambda: f"Alert {alert} acknowledged." in texts(telegram, "T1"), what="the ack reply")
-    record = await gateway.store.state.get("alert", f"alert:{alert}")
-    assert record["acked_by"] == "telegram:alice"
-    await gateway.wait_idle()
-    count = len(reminders(telegram, "T1"))
-    await asyncio.sleep(0.7)  # more than two intervals: the reminders stopped
-    assert len(reminders(telegram, "T1")) == count
 
 
 async def test_acks_are_durable_runs_of_the_alert_ack_automation(start_alerts: Any) -> None:

@@ -12,9 +12,8 @@ from pathlib import Path
 import pytest
 
 from core.config import load_config
-from core.durability import open_cipher
 from core.gateway import Gateway
-from core.store import Store
+from core.store.open import open_store, store_settings
 from integrations.console.channel import ConsoleChannel
 from tests.helpers import write_integration
 
@@ -197,8 +196,7 @@ async def test_a_reply_owed_to_a_failing_channel_does_not_hold_up_the_terminal(t
     assert gateway.data["failing"].attempts >= 1
     assert asyncio.get_running_loop().time() - started < 5  # not held up by the retries
     # The reply to the failing channel is not lost: it waits in the store for the next start.
-    store_path = gateway.durability.path
-    store = await Store.open(store_path, open_cipher(tmp_path, True, store_path))
+    store = await open_store(tmp_path, store_settings(None), exclusive=None)
     try:
         assert await store.outbox.pending_count("failing", "ops") == 1
     finally:

@@ -1,12 +1,11 @@
-"""Task payloads of automation runs: stored compactly, rebuilt exactly, older payloads still read."""
+"""Task payloads of automation runs: the message left to the inbox, the run rebuilt exactly."""
 
 from __future__ import annotations
 
-import orjson
 import pytest
 
 from core.message import Message
-from core.runs import decode_run, encode_run
+from core.pipeline.codec import decode_run, encode_run
 
 CONFIG = """
 automations:
@@ -40,40 +39,15 @@ async def _engine(make_config, make_gateway):
     return gateway.engine
 
 
-async def test_a_message_run_is_rebuilt_exactly(make_config, make_gateway) -> None:
-    engine = await _engine(make_config, make_gateway)
-    message = _message()
-    [(request, _trace)] = engine.prepare_message(message)
-    assert request is not None
-    payload = encode_run(request)
-    rebuilt = decode_run(payload, engine)
-    assert rebuilt is not None
-    assert rebuilt.automation is request.automation and rebuilt.run_id == request.run_id
-    assert rebuilt.message == message  # every field, raw payload included
-    assert list(rebuilt.trigger.items()) == list(request.trigger.items())  # same keys, same order
-    assert rebuilt.trigger["match"] == {"who": "bob"}
-    assert rebuilt.trace.conditions == request.trace.conditions and rebuilt.trace.conditions
-    engine.abandon(request)
-
-
-async def test_the_message_text_is_stored_once(make_config, make_gateway) -> None:
-    engine = await _engine(make_config, make_gateway)
-    [(request, _trace)] = engine.prepare_message(_message())
-    payload = encode_run(request)
-    assert payload.count(b"/hello bob") == 1
-    assert payload.count(b"chat-7") == 1
-    engine.abandon(request)
-
-
 async def test_trigger_variables_that_differ_from_the_message_are_kept(make_config, make_gateway) -> None:
     engine = await _engine(make_config, make_gateway)
     [(request, _trace)] = engine.prepare_message(_message())
     request.trigger["text"] = "changed by the trigger"
-    rebuilt = decode_run(encode_run(request), engine)
+    rebuilt = decode_run(encode_run(request), engine, request.message)
     assert rebuilt is not None
     assert rebuilt.trigger["text"] == "changed by the trigger"
     assert rebuilt.message is not None and rebuilt.message.text == "/hello bob"
-    engine.abandon(request)
+    engine.release(request)
 
 
 async def test_a_run_without_a_message_keeps_its_trigger(make_config, make_gateway) -> None:
@@ -86,40 +60,21 @@ async def test_a_run_without_a_message_keeps_its_trigger(make_config, make_gatew
     assert rebuilt.trigger == {"trigger": "event", "event_type": "ping", "data": {"n": 1}}
 
 
-async def test_a_payload_of_the_first_format_still_decodes(make_config, make_gateway) -> None:
-    engine = await _engine(make_config, make_gateway)
-    message = {"id": "m-1", "platform": "test", "chat_id": "c", "chat_key": "test:c", "sender": "u",
-               "text": "/hello ann", "time": 1700000000.5, "reply_to": None, "mentions_bot": False,
-               "command": "hello", "args": ["ann"], "args_text": "ann", "raw": None}
-    old = orjson.dumps({
-        "automation_id": "greet", "run_id": "0" * 32,
-        "trigger": {**{k: v for k, v in message.items() if k != "raw"}, "trigger": "message", "idx": 0,
-                    "message_id": "m-1", "match": {"who": "ann"}, "groups": ["ann"]},
-        "conditions": [["template", True]],
-        "message": message,
-    })
-    rebuilt = decode_run(old, engine)
-    assert rebuilt is not None and rebuilt.message is not None
-    assert rebuilt.message.text == "/hello ann" and rebuilt.message.args == ("ann",)
-    assert rebuilt.trigger["match"] == {"who": "ann"}
-    assert rebuilt.trace.conditions == [("template", True)]
-
-
 async def test_a_run_of_a_removed_automation_decodes_to_none(make_config, make_gateway) -> None:
     engine = await _engine(make_config, make_gateway)
     [(request, _trace)] = engine.prepare_message(_message())
     payload = encode_run(request).replace(b'"greet"', b'"gone"')
-    assert decode_run(payload, engine) is None
-    engine.abandon(request)
+    assert decode_run(payload, engine, request.message) is None
+    engine.release(request)
 
 
-async def test_a_run_whose_message_is_stored_leaves_it_out(make_config, make_gateway) -> None:
+async def test_a_message_run_leaves_its_message_out_and_is_rebuilt_exactly(make_config, make_gateway) -> None:
     engine = await _engine(make_config, make_gateway)
     message = _message()
     [(request, _trace)] = engine.prepare_message(message)
-    payload = encode_run(request, message_stored=True)
+    payload = encode_run(request)
     assert b"/hello bob" not in payload and b"chat-7" not in payload and b"update_id" not in payload
-    assert len(payload) < len(encode_run(request)) / 3
+    assert payload.startswith(b'["m","greet",')  # the compact form
     rebuilt = decode_run(payload, engine, message)
     assert rebuilt is not None
     assert rebuilt.automation is request.automation and rebuilt.run_id == request.run_id
@@ -130,15 +85,15 @@ async def test_a_run_whose_message_is_stored_leaves_it_out(make_config, make_gat
     assert rebuilt.trace.trigger == request.trace.trigger
     with pytest.raises(ValueError, match="pass the stored message"):
         decode_run(payload, engine)
-    engine.abandon(request)
+    engine.release(request)
 
 
-async def test_changed_trigger_variables_are_kept_when_the_message_is_stored(make_config, make_gateway) -> None:
+async def test_changed_trigger_variables_are_kept_beside_the_stored_message(make_config, make_gateway) -> None:
     engine = await _engine(make_config, make_gateway)
     message = _message()
     [(request, _trace)] = engine.prepare_message(message)
     request.trigger["text"] = "changed by the trigger"
-    payload = encode_run(request, message_stored=True)
+    payload = encode_run(request)
     assert b"/hello bob" not in payload
     rebuilt = decode_run(payload, engine, message)
     assert rebuilt is not None
@@ -146,4 +101,4 @@ async def test_changed_trigger_variables_are_kept_when_the_message_is_stored(mak
     assert rebuilt.message is message
     with pytest.raises(ValueError, match="pass the stored message"):
         decode_run(payload, engine)
-    engine.abandon(request)
+    engine.release(request)

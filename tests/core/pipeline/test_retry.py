@@ -6,7 +6,7 @@ import asyncio
 import json
 from typing import Any
 
-from tests.core.durability.conftest import LoadSetup, roost, wait_for
+from tests.core.pipeline.conftest import LoadSetup, roost, wait_for
 
 
 def _attempts_of(platform: Any, reply: str) -> list[tuple[str, str, float, str]]:

@@ -8,7 +8,9 @@ import time
 from collections import defaultdict
 from typing import Any
 
-from tests.core.durability.conftest import LoadSetup, wait_for
+import pytest
+
+from tests.core.pipeline.conftest import LoadSetup, wait_for
 
 REPLIES = 10_000
 CHATS = 50
@@ -22,6 +24,7 @@ async def _until(predicate: Any, timeout: float, what: str) -> None:
         await asyncio.sleep(0.05)
 
 
+@pytest.mark.slow
 async def test_offline_channel_holds_ten_thousand_replies_then_sends_each_once_in_order(
     load_setup: LoadSetup, make_gateway: Any
 ) -> None:

@@ -8,8 +8,8 @@ import sqlite3
 from typing import Any
 
 from core.message import Message
-from core.store.writer import single_statement
-from tests.core.durability.conftest import LoadSetup, roost
+from core.store.operations import single_statement
+from tests.core.pipeline.conftest import LoadSetup, roost
 from tests.helpers import write_integration
 
 ONCE = '''

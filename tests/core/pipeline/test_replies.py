@@ -8,7 +8,7 @@ import time
 from typing import Any
 
 from core.message import Message
-from tests.core.durability.conftest import LoadSetup, wait_for
+from tests.core.pipeline.conftest import LoadSetup, wait_for
 from tests.helpers import write_integration
 
 AUTOMATIONS = """
@@ -103,7 +103,7 @@ async def test_leasing_ahead_keeps_the_worker_limit_and_gives_back_on_stop(
           - reply: "done {{ trigger.text }}"
     """)
     gateway = await make_gateway(load_setup.config_dir)
-    assert gateway.durability.scheduler.lease_ahead_floor == 0  # one priority: leasing ahead is on
+    assert gateway.pipeline.scheduler.lease_ahead_floor == 0  # one priority: leasing ahead is on
     for n in range(8):
         assert await gateway.ingest(Message.create("load", f"c{n}", "u", f"m{n}"))
     await asyncio.to_thread(wait_for, lambda: load_setup.platform.sink_count() >= 2, 10, "first replies")

@@ -6,7 +6,7 @@ import asyncio
 from typing import Any
 
 from core.message import Message
-from tests.core.durability.conftest import LoadSetup, wait_for
+from tests.core.pipeline.conftest import LoadSetup, wait_for
 
 THREADED = """
   - id: echo

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from core.message import Message
+from tests.helpers import FinishedRuns
 from tests.helpers.channels import RECORDING_CHANNEL
 
 MANIFEST = '{"domain": "rec", "name": "Recorder", "version": "1.0.0", "kind": "channel"}'
@@ -20,12 +21,14 @@ automations:
     actions:
       - call: nothing.here
 """, files={"integrations/rec/__init__.py": RECORDING_CHANNEL, "integrations/rec/manifest.json": MANIFEST})
-    gateway = await make_gateway(config_dir)
+    gateway = await make_gateway(config_dir, start=False)
+    finished = FinishedRuns(gateway)
+    await gateway.start()
     await gateway.ingest(Message.create("test", "c1", "u1", "do it"))
     sent = await gateway.data["rec"].wait_for(1, timeout=10)
     await asyncio.sleep(0.3)
     assert len(gateway.data["rec"].sent) == 1
-    trace = gateway.engine.traces.recent(1, "broken")[0]
+    trace = finished.recent(1, "broken")[0]
     assert sent[0][0] == "c1"
     assert sent[0][1] == f"Sorry, that did not work. (run {trace.run_id[:8]}; `roost trace` has the details)"
     letters = await gateway.store.dead.list(10)

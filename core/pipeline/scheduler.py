@@ -1,4 +1,4 @@
-"""The scheduler: runs durable tasks by priority then age, per-chat in order, within limits."""
+"""The scheduler: leases durable tasks by priority then age, one at a time per chat, within limits."""
 
 from __future__ import annotations
 
@@ -6,16 +6,14 @@ import asyncio
 import collections
 import heapq
 import logging
-import random
 import time
 from collections.abc import Awaitable, Callable, Container
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import voluptuous as vol
 
-from core.errors import ConfigError, PermanentError, TransientError
-from core.store.tasks import Task
+from core.pipeline.retry import RetryPolicy, Verdict, describe
+from core.store.tasks import Task, TaskQueue
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -30,39 +28,33 @@ SCHEDULER_SCHEMA = vol.Schema(vol.Any(None, {
 
 Completion = Callable[[int], Awaitable[Any]]
 """Completes a task by its id together with the handler's last writes (one commit for both)."""
-Handler = Callable[[Task], Awaitable["Completion | None"]]
 LEASES_IN_FLIGHT = 2
 """Lease requests out at once (each waits for a commit)."""
 
 
-@dataclass(frozen=True, slots=True)
-class RetryPolicy:
-    """Exponential backoff with full jitter, honouring a server's retry_after."""
+class TaskHandler(Protocol):
+    """Runs the tasks of one kind."""
 
-    base: float = 1.0
-    cap: float = 300.0
-    max_attempts: int = 5
+    async def run(self, task: Task) -> Completion | None:
+        """Run a task; return None (the scheduler marks it done) or a Completion; raise to fail."""
+        ...
 
-    def delay(self, attempts: int, retry_after: float | None = None) -> float:
-        """Seconds to wait before attempt number attempts + 1."""
-        backoff = min(self.cap, self.base * (2 ** max(0, attempts - 1)))
-        delay = random.uniform(backoff / 2, backoff)
-        if retry_after is not None:
-            delay = max(delay, retry_after)
-        return delay
+    async def failed(self, task: Task, error: BaseException, verdict: Verdict) -> None:
+        """A run of the task failed; the verdict says whether it is retried or buried."""
+        ...
 
 
 class Scheduler:
     """Leases due tasks from the store and runs them with a handler per task kind."""
 
-    def __init__(self, store: Any, config: dict[str, Any], scrub: Callable[[str], str] = str) -> None:
-        self.store = store
-        self.workers = config["workers"]
+    def __init__(self, tasks: TaskQueue, config: dict[str, Any], scrub: Callable[[str], str]) -> None:
+        self.tasks = tasks
+        self.workers: int = config["workers"]
         self.lanes: dict[str, int] = dict(config["lanes"])
-        self.lease_seconds = config["lease_seconds"]
+        self.lease_seconds: float = config["lease_seconds"]
         self.policy = RetryPolicy(config["backoff_base"], config["backoff_max"], config["max_attempts"])
-        self.handlers: dict[str, Handler] = {}
         self.scrub = scrub
+        self.handlers: dict[str, TaskHandler] = {}
         self._running: dict[int, asyncio.Task[None]] = {}
         self._active = 0  # handlers running now (a finished one's bookkeeping write no longer counts)
         self._leasing = 0  # tasks asked for by lease requests not answered yet
@@ -78,13 +70,8 @@ class Scheduler:
         self.lease_ahead_floor: int | None = None
         """The highest priority a task can have, if known: tasks of it may be leased ahead."""
 
-    def register(self, kind: str, handler: Handler) -> None:
-        """Run tasks of kind with handler (raise TransientError/PermanentError to retry/bury).
-
-        A handler that succeeded returns None (the scheduler marks the task done) or a
-        Completion, which the scheduler calls with the task id instead: it writes the handler's
-        last effects and completes the task in one transaction.
-        """
+    def register(self, kind: str, handler: TaskHandler) -> None:
+        """Run tasks of kind with handler."""
         self.handlers[kind] = handler
 
     def wake(self) -> None:
@@ -98,23 +85,10 @@ class Scheduler:
 
     async def start(self) -> None:
         """Recover tasks whose lease expired in a crash, then start leasing."""
-        recovered = await self.store.tasks.recover_expired(time.time() + self.lease_seconds * 2)
+        recovered = await self.tasks.recover_expired(time.time() + self.lease_seconds * 2)
         if recovered:
             _LOGGER.info("Recovered %d interrupted tasks; they run again", recovered)
         self._loop_task = asyncio.get_running_loop().create_task(self._lease_loop(), name="scheduler")
-
-    async def enqueue(
-        self, kind: str, payload: bytes, *, priority: int, chat_key: str, lane: str,
-        idempotency_key: str | None = None, available_at: float | None = None,
-        inbox_id: int | None = None,
-    ) -> int:
-        """Queue a task durably and wake the workers (inbox_id: the stored message that started it)."""
-        task_id = await self.store.tasks.enqueue(
-            kind, payload, priority=priority, chat_key=chat_key, lane=lane,
-            idempotency_key=idempotency_key, available_at=available_at, inbox_id=inbox_id,
-        )
-        self._wake.set()
-        return task_id
 
     async def _lease_loop(self) -> None:
         """Ask for tasks whenever worker slots are free, without waiting for earlier requests.
@@ -146,7 +120,7 @@ class Scheduler:
 
     def _lease(self, count: int, min_priority: int | None) -> None:
         self._leasing += count
-        call = asyncio.ensure_future(self.store.tasks.lease(
+        call = asyncio.ensure_future(self.tasks.lease(
             time.time(), self.lease_seconds, count, lanes_capacity=self.lanes or None,
             payload_known=self.payload_known, min_priority=min_priority,
         ))
@@ -154,7 +128,7 @@ class Scheduler:
         call.add_done_callback(lambda done: self._leased(done, count))
 
     def _leased(self, call: asyncio.Future[list[Task]], count: int) -> None:
-        """A lease request answered: start its tasks (or give them back when stopping)."""
+        """A lease request answered: start its tasks."""
         self._lease_calls.discard(call)
         self._leasing -= count
         if call.cancelled():
@@ -187,14 +161,14 @@ class Scheduler:
             # Leased ahead, never started: back to the queue (attempt not counted), run next start.
             ids = [task.id for task in ready]
             ready.clear()
-            back = loop.create_task(self.store.tasks.unlease(ids))
+            back = loop.create_task(self.tasks.unlease(ids))
             self._running[-ids[0]] = back  # stop() waits for it like for a running task
             back.add_done_callback(lambda _t, key=-ids[0]: self._running.pop(key, None))
 
     def _idle_wait(self) -> float:
         """Seconds to sleep when nothing is leasable: until the next retry this scheduler set, at most 1 s.
 
-        Tasks queued from elsewhere wake the loop through enqueue(); a dead letter put back by
+        Tasks queued from elsewhere wake the loop through wake(); a dead letter put back by
         `roost queue retry` in another process is found by the once-a-second look.
         """
         now = time.time()
@@ -224,53 +198,44 @@ class Scheduler:
         handler = self.handlers.get(task.kind)
         if handler is None:
             self._release()
-            await self.store.tasks.bury(task.id, f"no handler for task kind '{task.kind}'")
+            await self.tasks.bury(task.id, f"no handler for task kind '{task.kind}'")
             return
         try:
-            finish = await handler(task)
+            finish = await handler.run(task)
         except asyncio.CancelledError:
             self._release()
             # Stopping: give the task back so it runs again on the next start.
-            await asyncio.shield(self.store.tasks.retry(task.id, time.time(), "interrupted by shutdown"))
+            await asyncio.shield(self.tasks.retry(task.id, time.time(), "interrupted by shutdown"))
             raise
-        except (PermanentError, ConfigError) as err:  # retrying cannot fix a wrong request or setup
-            self._release()
-            await self._bury(task, f"permanent error: {err}")
-        except TransientError as err:
-            self._release()
-            await self._retry(task, err, err.retry_after)
         except Exception as err:
             self._release()
-            await self._retry(task, err, None)
-        else:
-            self._release()
-            try:
-                if finish is None:
-                    await self.store.tasks.complete(task.id)
-                else:
-                    await finish(task.id)
-            except Exception as err:  # the outcome was not stored: the task is still leased
-                _LOGGER.warning("Task %d (%s) finished but could not be marked done: %s",
-                                task.id, task.kind, self.scrub(str(err)))
-                await self._retry(task, err, None)
-
-    async def _retry(self, task: Task, err: Exception, retry_after: float | None) -> None:
-        attempts = task.attempts
-        reason = self.scrub(f"{type(err).__name__}: {err}")
-        if attempts >= self.policy.max_attempts:
-            await self._bury(task, f"gave up after {attempts} attempts: {reason}")
+            await self._failed(handler, task, err)
             return
-        delay = self.policy.delay(attempts, retry_after)
-        _LOGGER.warning("Task %d (%s) failed, attempt %d; retrying in %.1f s: %s",
-                        task.id, task.kind, attempts, delay, reason)
-        due = time.time() + delay
-        await self.store.tasks.retry(task.id, due, reason)
-        heapq.heappush(self._retries, due)
+        self._release()
+        try:
+            if finish is None:
+                await self.tasks.complete(task.id)
+            else:
+                await finish(task.id)
+        except Exception as err:  # the outcome was not stored: the task is still leased
+            _LOGGER.warning("Task %d (%s) finished but could not be marked done: %s",
+                            task.id, task.kind, self.scrub(describe(err)))
+            await self._failed(handler, task, err)
 
-    async def _bury(self, task: Task, reason: str) -> None:
-        reason = self.scrub(reason)
-        letter = await self.store.tasks.bury(task.id, reason)
-        _LOGGER.error("Task %d (%s) moved to dead letters (#%s): %s", task.id, task.kind, letter, reason)
+    async def _failed(self, handler: TaskHandler, task: Task, err: Exception) -> None:
+        verdict = self.policy.decide(err, task.attempts)
+        reason = self.scrub(verdict.reason)
+        await handler.failed(task, err, verdict)
+        if verdict.bury:
+            letter = await self.tasks.bury(task.id, reason)
+            _LOGGER.error("Task %d (%s) moved to dead letters (#%s): %s", task.id, task.kind, letter, reason)
+            return
+        assert verdict.delay is not None
+        _LOGGER.warning("Task %d (%s) failed, attempt %d; retrying in %.1f s: %s",
+                        task.id, task.kind, task.attempts, verdict.delay, reason)
+        due = time.time() + verdict.delay
+        await self.tasks.retry(task.id, due, reason)
+        heapq.heappush(self._retries, due)
 
     async def stop(self, timeout: float) -> None:
         """Stop leasing; let running tasks finish up to timeout, then give the rest back."""

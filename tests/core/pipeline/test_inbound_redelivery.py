@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from core.cli.common import open_config_store
 from core.message import Message
-from core.tracelog import open_store
-from tests.core.durability.conftest import LoadSetup, wait_for
+from tests.core.pipeline.conftest import LoadSetup, wait_for
 
 
 async def test_same_platform_message_twice_triggers_once(load_setup: LoadSetup, make_gateway: Any) -> None:
@@ -54,7 +54,7 @@ async def test_channel_rereading_after_lost_offset_sends_nothing_twice(
     await gateway.stop()
 
     # The platform forgets what was acknowledged (as Telegram does when an offset was never saved).
-    store = await open_store(load_setup.config_dir)
+    store = await open_config_store(load_setup.config_dir)
     try:
         assert await store.state.get("loadchannel", "offset") == 30
         await store.state.set("loadchannel", "offset", 0)

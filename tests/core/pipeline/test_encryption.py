@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
+from core.cli.common import open_config_store
 from core.message import Message
 from core.store import RowDecryptError
-from core.tracelog import open_store
-from tests.core.durability.conftest import LoadSetup, roost, roost_env, wait_for
+from tests.core.pipeline.conftest import LoadSetup, roost, roost_env, wait_for
 
 
 def _markers(count: int) -> list[str]:
@@ -105,7 +105,7 @@ async def test_key_rotation_keeps_every_stored_message_readable(
     keyfile = json.loads((load_setup.config_dir / "keys.json").read_text())
     assert len(keyfile["key_ids"]) == 1  # the old key is retired
 
-    store = await open_store(load_setup.config_dir)
+    store = await open_config_store(load_setup.config_dir)
     try:
         inbox = await store.db.fetchall("SELECT id FROM inbox ORDER BY id")
         texts = [(await store.inbox.get(row[0])).text for row in inbox]  # type: ignore[union-attr]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from core.crypto import KeyFileError
-from core.instance import InstanceBusyError, InstanceLock, require_key_for
+from core.store.open import InstanceBusyError, InstanceLock, require_key_for
 
 ROOST = Path(sys.executable).parent / "roost"
 

@@ -1,0 +1,126 @@
+"""The durable path of a message, read top-down.
+
+``inbound`` (match, then store the message with its runs in one commit) → ``scheduler`` (lease
+tasks by priority then age, one at a time per chat) → ``runner`` (execute a run; its replies
+are committed with its completion, see ``replies``) → ``outbound`` (the one path to a channel,
+whole or streamed; ``channel_queue`` sends one channel's outbox). ``retry`` is the one rule
+for failures, ``retention`` the one owner of pruning, ``codec`` the one payload format.
+
+The pipeline is built with the store, the automation engine, the channel registry, the bus
+and a few functions; it never calls back up into the gateway.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from core.automation.engine import AutomationEngine
+from core.bus import EventBus
+from core.channel import Channel
+from core.message import Message
+from core.pipeline.codec import RUN_TASK
+from core.pipeline.inbound import Inbound
+from core.pipeline.outbound import Masker, Outbound
+from core.pipeline.retention import Retention
+from core.pipeline.retry import RetryPolicy
+from core.pipeline.runner import Runner
+from core.pipeline.scheduler import SCHEDULER_SCHEMA, Scheduler
+from core.pipeline.traces import TraceWriter
+from core.store import Store
+
+_LOGGER = logging.getLogger(__name__)
+
+__all__ = ["SCHEDULER_SCHEMA", "Pipeline"]
+
+
+class Pipeline:
+    """Inbound, scheduler, runner, outbound and retention over one store."""
+
+    def __init__(self, store: Store, engine: AutomationEngine, channels: Mapping[str, Channel], bus: EventBus,
+                 *, store_settings: dict[str, Any], scheduler_settings: dict[str, Any],
+                 scrub: Callable[[str], str], mask: Masker, failure_reply: str) -> None:
+        self.store = store
+        self.engine = engine
+        self.bus = bus
+        self.scheduler = Scheduler(store.tasks, scheduler_settings, scrub)
+        delivery = RetryPolicy(self.scheduler.policy.base, self.scheduler.policy.cap,
+                               store_settings["delivery_max_attempts"])
+        self.outbound = Outbound(store.outbox, channels, policy=delivery, scrub=scrub, mask=mask,
+                                 on_sent=self._sent)
+        self.runner = Runner(store.inbox, engine, self.outbound, failure_reply=failure_reply)
+        self.scheduler.register(RUN_TASK, self.runner)
+        self.scheduler.payload_known = self.runner  # first attempts run the request kept in memory
+        self.inbound = Inbound(store, engine, self.scheduler, self.runner)
+        self.traces = TraceWriter(store.traces, store_settings["traces_per_automation"])
+        self.retention = Retention(store, store_settings)
+        engine.dispatcher = self.inbound.dispatch
+        engine.on_finished = self.traces.keep
+
+    async def start(self) -> None:
+        """Count the runs queued before the last stop against their modes, then start sending and running."""
+        for key, count in (await self.store.tasks.open_counts()).items():
+            automation_id, _, chat_key = key.partition("|")
+            if chat_key and "|" not in chat_key:  # a queued-mode key: automation|chat
+                self.engine.count_queued(automation_id, chat_key, count)
+        self.outbound.start()
+        # Runs take their automation's priority. When every automation has the same one,
+        # leasing runs ahead of free workers cannot change which priority goes first.
+        priorities = {a.priority for a in self.engine.automations.values()}
+        self.scheduler.lease_ahead_floor = priorities.pop() if len(priorities) == 1 else None
+        await self.scheduler.start()
+        self.retention.start()
+
+    async def ingest(self, message: Message) -> bool:
+        """Store a message with the runs it starts; False for a redelivery of a stored message."""
+        if not await self.inbound.ingest(message):
+            return False
+        self.bus.fire("message_received", {"message": message, "platform": message.platform,
+                                           "chat_id": message.chat_id})
+        return True
+
+    async def send(self, platform: str, chat_id: str, text: str, *, idempotency_key: str,
+                   priority: int = 0, reply_to: str | None = None) -> str:
+        """Queue text for a chat outside any run; durable when this returns."""
+        return await self.outbound.send(platform, chat_id, text, idempotency_key=idempotency_key,
+                                        priority=priority, reply_to=reply_to)
+
+    def channel_state(self, platform: str, online: bool) -> None:
+        """A channel went online or offline: say so on the bus, and send what waited when it is back."""
+        self.bus.fire("channel_online" if online else "channel_offline", {"platform": platform})
+        if online:
+            self.outbound.wake(platform)
+
+    def _sent(self, platform: str, chat_id: str, message_id: str | None, outbox_id: int) -> None:
+        self.bus.fire("message_sent", {"platform": platform, "chat_id": chat_id, "message_id": message_id,
+                                       "outbox_id": outbox_id})
+
+    async def idle(self, platform: str | None = None, chat_id: str | None = None) -> bool:
+        """True when nothing is queued, running or owed to an online channel (to one chat, if named)."""
+        if self.traces.pending:
+            self.traces.flush()
+            await self.traces.close()
+            return False
+        if self.inbound.writing:
+            return False
+        tasks = self.store.tasks
+        if platform is not None and chat_id is not None:
+            if await tasks.open_count(key_part=f"{platform}:{chat_id}"):
+                return False  # a run for this chat is queued or running
+            return not await self.outbound.owed(platform, chat_id)
+        if self.scheduler.busy or await tasks.open_count():
+            return False
+        return not await self.outbound.owed()
+
+    async def stop(self, timeout: float) -> None:
+        """Stop running tasks (unfinished ones run again next start), then delivery and pruning."""
+        await self.scheduler.stop(timeout)
+        await self.outbound.stop()
+        await self.retention.stop()
+
+    async def close(self) -> None:
+        """Finish the background writes (traces, runs being queued); the store stays open."""
+        await self.inbound.close()
+        await self.traces.close()
+        self.runner.close()

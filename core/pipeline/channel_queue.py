@@ -1,0 +1,220 @@
+"""One channel's outbox queue: sends pending entries in order, holds while offline, records each.
+
+The queue is the only sender of its platform and reads the next batch only after every write
+of the previous one was committed, so entries in flight need no mark: an entry it did not try
+(its chat waits for a retry, or the channel went offline mid-batch) stays pending with its
+attempt count untouched, and after a crash whatever was not recorded as delivered is pending
+and is sent again under the same idempotency key (a platform that honours it drops the copy).
+
+Each delivery is recorded as soon as the channel confirmed it: the confirmations of one loop
+turn are written together (one commit per turn, not per message), and a chat's next entry is
+sent only once its previous delivery is recorded. So a kill repeats at most the one send per
+chat that was confirmed but not yet recorded. Entries of other chats go on meanwhile.
+
+An entry of higher priority than the one about to be sent (an emergency alert) does not wait
+for the batch in hand: the batch stops there, and the next one, read highest priority first,
+starts with the new entry.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import heapq
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+from core.channel import Channel
+from core.pipeline.retry import RetryPolicy, describe
+from core.store.outbox import Outbox, OutboxEntry
+
+_LOGGER = logging.getLogger(__name__)
+BATCH = 256
+KNOWN_BODIES = 20_000
+"""Bodies of entries this process wrote, kept to skip decrypting them again (at most this many)."""
+
+
+class ChannelQueue:
+    """Sends one channel's outbox: oldest first per chat, at the channel's rate, nothing twice."""
+
+    def __init__(self, outbox: Outbox, channel: Channel, policy: RetryPolicy, *,
+                 scrub: Callable[[str], str], on_sent: Callable[[OutboxEntry, str | None], None]) -> None:
+        self.outbox = outbox
+        self.channel = channel
+        self.platform: str = channel.platform
+        self.policy = policy
+        self.scrub = scrub
+        self.on_sent = on_sent
+        rate = getattr(channel, "rate_limit", None)  # messages per second the platform allows
+        self._interval = 1.0 / rate if rate else 0.0
+        self._next_send = 0.0
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._inflight = 0
+        self._retries: list[float] = []  # due times of entries this queue deferred (a heap)
+        self._arrived: int | None = None  # highest priority added since the batch was read
+        self._confirmed: list[tuple[int, str | None]] = []  # sent, not yet submitted as delivered
+        self._unsubmitted: set[str] = set()  # chats among _confirmed
+        self._recording: dict[str, asyncio.Future[Any]] = {}  # chat -> the write recording its last send
+        self._writes: list[asyncio.Future[Any]] = []  # this batch's writes
+        # Entry id -> body for entries this process wrote: delivery need not decrypt them again.
+        self._bodies: dict[int, bytes | str] = {}
+
+    @property
+    def busy(self) -> bool:
+        """True while entries are being sent or their delivery is not yet recorded."""
+        return self._inflight > 0 or bool(self._confirmed) or bool(self._recording)
+
+    @property
+    def online(self) -> bool:
+        """Whether the channel reports itself reachable."""
+        return bool(getattr(self.channel, "online", True))
+
+    def remember(self, entry_id: int, body: bytes | str) -> None:
+        """The body of a new entry this process writes (only for an id just taken for it)."""
+        bodies = self._bodies
+        if len(bodies) >= KNOWN_BODIES:
+            del bodies[next(iter(bodies))]  # the oldest: likely one that was never written
+        bodies[entry_id] = body
+
+    def wake(self, priority: int | None = None) -> None:
+        """Look at the outbox now (an entry of this priority was added, or the channel came back)."""
+        if priority is not None and (self._arrived is None or priority > self._arrived):
+            self._arrived = priority
+        self._wake.set()
+
+    def start(self) -> None:
+        """Start delivering."""
+        self._task = asyncio.get_running_loop().create_task(self._loop(), name=f"delivery {self.platform}")
+
+    async def stop(self) -> None:
+        """Stop delivering (what is pending stays in the outbox)."""
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+
+    async def pace(self) -> None:
+        """Wait for this channel's next send slot (its rate limit)."""
+        if not self._interval:
+            return
+        now = time.monotonic()
+        if self._next_send > now:
+            await asyncio.sleep(self._next_send - now)
+        self._next_send = max(now, self._next_send) + self._interval
+
+    async def _loop(self) -> None:
+        while True:
+            self._wake.clear()
+            self._arrived = None  # the batch read next sees every entry added before this line
+            if not self.online:
+                await self._wake.wait()  # held: the channel coming back wakes us, no busy retrying
+                continue
+            try:
+                batch = await self.outbox.next_batch(self.platform, time.time(), BATCH, known_bodies=self._bodies)
+                if batch:
+                    await self._deliver(batch)
+                    continue
+            except Exception:  # a store hiccup must not end delivery for good
+                _LOGGER.exception("Delivering the %s outbox failed; trying again in a second", self.platform)
+                await asyncio.sleep(1.0)
+                continue
+            try:
+                async with asyncio.timeout(self._idle_wait()):
+                    await self._wake.wait()
+            except TimeoutError:
+                pass
+
+    def _idle_wait(self) -> float:
+        """Sleep until the earliest retry this queue deferred, at most a second."""
+        now = time.time()
+        retries = self._retries
+        while retries and retries[0] <= now:
+            heapq.heappop(retries)
+            if not retries or retries[0] > now:
+                return 0.0
+        return min(1.0, retries[0] - now) if retries else 1.0
+
+    async def _deliver(self, batch: list[OutboxEntry]) -> None:
+        self._writes = []
+        blocked: set[str] = set()  # chats whose entry failed: the rest of them waits (order)
+        try:
+            remaining = batch
+            while remaining:
+                later: list[OutboxEntry] = []
+                waiting: set[str] = set()  # chats whose last send is not recorded yet
+                for index, entry in enumerate(remaining):
+                    self._inflight = len(remaining) - index
+                    if self._arrived is not None and self._arrived > entry.priority:
+                        later = []  # something more urgent arrived: the rest stays pending, untried
+                        break
+                    chat = entry.chat_id
+                    if chat in blocked or not self.online:
+                        continue  # not tried: stays pending, no attempt counted
+                    if chat in waiting or chat in self._recording or chat in self._unsubmitted:
+                        waiting.add(chat)
+                        later.append(entry)
+                        continue
+                    await self._send(entry, blocked)
+                if later:
+                    self._write_confirmed()
+                    await asyncio.gather(*{self._recording[c] for c in waiting if c in self._recording})
+                remaining = later
+        except asyncio.CancelledError:
+            # What was not confirmed is still pending; let the confirmations already made land.
+            self._write_confirmed()
+            await asyncio.shield(asyncio.gather(*self._writes, return_exceptions=True))
+            raise
+        finally:
+            self._inflight = 0
+            self._write_confirmed()
+        await asyncio.gather(*self._writes)
+        self._recording.clear()
+
+    async def _send(self, entry: OutboxEntry, blocked: set[str]) -> None:
+        await self.pace()
+        try:
+            platform_id = await self.channel.send(entry.chat_id, _text(entry), reply_to=entry.reply_to,
+                                                  idempotency_key=entry.idempotency_key)
+        except Exception as err:
+            verdict = self.policy.decide(err, entry.attempts + 1)
+            reason = self.scrub(verdict.reason)
+            if verdict.bury:
+                self._bodies.pop(entry.id, None)
+                self._writes.append(asyncio.ensure_future(self.outbox.bury(entry.id, reason)))
+                _LOGGER.error("Sending to %s chat %s failed for good: %s", self.platform, entry.chat_id, reason)
+                return
+            assert verdict.delay is not None
+            blocked.add(entry.chat_id)  # never overtake within a chat
+            due = time.time() + verdict.delay
+            heapq.heappush(self._retries, due)
+            self._writes.append(asyncio.ensure_future(self.outbox.defer(entry.id, due, reason)))
+            _LOGGER.warning("Sending to %s chat %s failed (%s); retrying in %.1f s",
+                            self.platform, entry.chat_id, self.scrub(describe(err)), verdict.delay)
+            return
+        self._bodies.pop(entry.id, None)
+        if not self._confirmed:
+            asyncio.get_running_loop().call_soon(self._write_confirmed)
+        self._confirmed.append((entry.id, platform_id))
+        self._unsubmitted.add(entry.chat_id)
+        self.on_sent(entry, platform_id)
+
+    def _write_confirmed(self) -> None:
+        """Submit the confirmations gathered so far as one write (group-committed with others)."""
+        confirmed, self._confirmed = self._confirmed, []
+        if not confirmed:
+            return
+        write = asyncio.ensure_future(self.outbox.mark_delivered_many(confirmed))
+        self._writes.append(write)
+        for chat in self._unsubmitted:
+            self._recording[chat] = write
+        self._unsubmitted = set()
+        write.add_done_callback(self._recorded)
+
+    def _recorded(self, write: asyncio.Future[Any]) -> None:
+        for chat in [c for c, f in self._recording.items() if f is write]:
+            del self._recording[chat]
+
+
+def _text(entry: OutboxEntry) -> str:
+    return entry.body if isinstance(entry.body, str) else entry.body.decode("utf-8", "replace")

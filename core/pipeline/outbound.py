@@ -1,0 +1,155 @@
+"""The one path to a channel, for whole and streamed replies alike.
+
+Every reply passes here: the channel is looked up, the platform's outbound masking applied,
+the entry written to the outbox (or held with its run, see ``replies``) and the channel's
+queue woken; a streamed answer goes straight to a channel that can show it, paced with that
+channel's other sends and recorded as soon as the platform confirmed it. A platform that is
+offline, or whose replies are masked, gets the answer whole through its queue instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+
+from core.channel import Channel, StreamingChannel
+from core.errors import ConfigError
+from core.pipeline.channel_queue import ChannelQueue
+from core.pipeline.retry import RetryPolicy
+from core.store.outbox import Outbox, OutboxEntry, PreparedEntry
+
+Masker = Callable[[str], Callable[[str], str] | None]
+"""platform -> the function that masks text sent to it, or None when its replies are not masked."""
+
+
+class Outbound:
+    """Sends replies to channels: masking, channel lookup, online check, pacing, priority, recording."""
+
+    def __init__(self, outbox: Outbox, channels: Mapping[str, Channel], *, policy: RetryPolicy,
+                 scrub: Callable[[str], str], mask: Masker,
+                 on_sent: Callable[[str, str, str | None, int], None]) -> None:
+        self.outbox = outbox
+        self.channels = channels
+        self.policy = policy
+        self.scrub = scrub
+        self.mask = mask
+        self.on_sent = on_sent  # (platform, chat_id, platform message id, outbox id)
+        self.queues: dict[str, ChannelQueue] = {}
+
+    def start(self) -> None:
+        """Start one delivery queue per registered channel."""
+        for platform, channel in self.channels.items():
+            queue = ChannelQueue(self.outbox, channel, self.policy, scrub=self.scrub, on_sent=self._sent)
+            self.queues[platform] = queue
+            queue.start()
+
+    async def stop(self) -> None:
+        """Stop delivering (what is pending stays in the outbox)."""
+        for queue in self.queues.values():
+            await queue.stop()
+
+    def _channel(self, platform: str) -> Channel:
+        channel = self.channels.get(platform)
+        if channel is None:
+            raise ConfigError(f"no channel for platform '{platform}' is set up")
+        return channel
+
+    def _masked(self, platform: str, text: str) -> str:
+        masker = self.mask(platform)
+        return text if masker is None else masker(text)
+
+    def online(self, platform: str) -> bool:
+        """Whether the platform's channel exists and reports itself reachable."""
+        channel = self.channels.get(platform)
+        return channel is not None and bool(getattr(channel, "online", True))
+
+    async def prepare(self, platform: str, chat_id: str, text: str, *, idempotency_key: str,
+                      priority: int = 0, reply_to: str | None = None) -> PreparedEntry:
+        """Number and seal a reply (masked for its platform) without writing it; see ``write``."""
+        self._channel(platform)
+        text = self._masked(platform, text)
+        entry = await self.outbox.prepare(platform, chat_id, text, idempotency_key,
+                                          priority=priority, reply_to=reply_to)
+        queue = self.queues.get(platform)
+        if queue is not None:
+            queue.remember(entry.id, text)  # a fresh id: its row will hold exactly this text
+        return entry
+
+    async def write(self, entries: Sequence[PreparedEntry], *, complete_task: int | None = None) -> None:
+        """Write prepared replies (with the task that made them done, in one commit) and wake their queues."""
+        await self.outbox.add_prepared(entries, complete_task=complete_task)
+        woken: dict[str, int] = {}
+        for entry in entries:
+            if entry.priority > woken.get(entry.platform, entry.priority - 1):
+                woken[entry.platform] = entry.priority
+        for platform, priority in woken.items():
+            self.wake(platform, priority)
+
+    async def send(self, platform: str, chat_id: str, text: str, *, idempotency_key: str,
+                   priority: int = 0, reply_to: str | None = None) -> str:
+        """Put a reply in the outbox, durable when this returns; its reference ``outbox:<id>``."""
+        self._channel(platform)
+        entry_id = await self.outbox.add(platform, chat_id, self._masked(platform, text), idempotency_key,
+                                         priority=priority, reply_to=reply_to)
+        self.wake(platform, priority)
+        return f"outbox:{entry_id}"
+
+    def can_stream(self, platform: str) -> bool:
+        """True when the channel shows answers as they are written, is online, and masks nothing."""
+        return (isinstance(self.channels.get(platform), StreamingChannel) and self.online(platform)
+                and self.mask(platform) is None)
+
+    async def stream(self, platform: str, chat_id: str, chunks: AsyncIterator[str], *,
+                     idempotency_key: str, priority: int = 0, reply_to: str | None = None) -> str:
+        """Stream an answer to its channel (see ``can_stream``) and record it as delivered."""
+        channel = self._channel(platform)
+        assert isinstance(channel, StreamingChannel)
+        parts: list[str] = []
+
+        async def recorded() -> AsyncIterator[str]:
+            async for chunk in chunks:
+                parts.append(chunk)
+                yield chunk
+
+        queue = self.queues.get(platform)
+        if queue is not None:
+            await queue.pace()
+        message_id = await channel.send_stream(chat_id, recorded(), reply_to=reply_to,
+                                               idempotency_key=idempotency_key)
+        entry_id = await self.outbox.record_delivered(platform, chat_id, "".join(parts), idempotency_key,
+                                                      message_id)
+        self.on_sent(platform, chat_id, message_id, entry_id)
+        return f"outbox:{entry_id}"
+
+    async def already_sent(self, idempotency_key: str) -> bool:
+        """True when the outbox holds an entry with this idempotency key."""
+        return await self.outbox.find(idempotency_key) is not None
+
+    def wake(self, platform: str, priority: int | None = None) -> None:
+        """Wake a channel's queue (an entry of this priority was added, or the channel came back)."""
+        queue = self.queues.get(platform)
+        if queue is not None:
+            queue.wake(priority)
+
+    @property
+    def sending(self) -> bool:
+        """True while any queue has entries in flight or confirmations not yet written."""
+        return any(queue.busy for queue in self.queues.values())
+
+    async def owed(self, platform: str | None = None, chat_id: str | None = None) -> bool:
+        """True when replies wait to be sent to an online channel (to one chat, if named)."""
+        for name, queue in self.queues.items():
+            if platform is not None and name != platform:
+                continue
+            if not self.online(name):
+                continue  # held in the store until the channel is back
+            if queue.busy or await self.outbox.pending_count(name, chat_id):
+                return True
+        return False
+
+    def _sent(self, entry: OutboxEntry, platform_id: str | None) -> None:
+        self.on_sent(entry.platform, entry.chat_id, platform_id, entry.id)
+
+
+__all__ = ["Masker", "Outbound"]
+
+

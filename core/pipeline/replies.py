@@ -1,0 +1,135 @@
+"""The replies of one run, written together with the run's completion.
+
+A reply a run sends is numbered and sealed at once (its reference is known) but written with
+the task's "done" mark in one transaction: one commit instead of two per run, and no moment
+where the task is done without its replies or the other way round. Nothing is lost by
+holding: until that commit the task is not done, so after a crash it runs again and queues
+the same replies under the same idempotency keys. Replies still held after HOLD_SECONDS (the
+run waits on a model or a delay), or when the run fails, are written on their own, so holding
+never delays a reply noticeably.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from core.pipeline.outbound import Outbound
+    from core.store.outbox import PreparedEntry
+
+HOLD_SECONDS = 0.005
+"""How long a running task may hold its replies back before they are written on their own."""
+
+
+class RunReplies:
+    """What one run sends (the ``RunContext.output`` of a durable run)."""
+
+    __slots__ = ("outbound", "sweeper", "entries", "writes", "closed", "since")
+
+    def __init__(self, outbound: Outbound, sweeper: ReplySweeper) -> None:
+        self.outbound = outbound
+        self.sweeper = sweeper
+        self.entries: list[PreparedEntry] = []
+        self.writes: list[asyncio.Future[Any]] = []
+        self.closed = False
+        self.since = 0.0
+
+    async def send(self, platform: str, chat_id: str, text: str, *, idempotency_key: str,
+                   priority: int = 0, reply_to: str | None = None) -> str:
+        """Queue a reply; it is written with the run's completion (or after HOLD_SECONDS)."""
+        if self.closed:  # the run is over (a late step of a cancelled branch): write it alone
+            return await self.outbound.send(platform, chat_id, text, idempotency_key=idempotency_key,
+                                            priority=priority, reply_to=reply_to)
+        entry = await self.outbound.prepare(platform, chat_id, text, idempotency_key=idempotency_key,
+                                            priority=priority, reply_to=reply_to)
+        if not self.entries:
+            self.sweeper.watch(self)
+        self.entries.append(entry)
+        return f"outbox:{entry.id}"
+
+    def can_stream(self, platform: str) -> bool:
+        """True when an answer for this platform can be shown while it is written."""
+        return self.outbound.can_stream(platform)
+
+    async def stream(self, platform: str, chat_id: str, chunks: AsyncIterator[str], *,
+                     idempotency_key: str, priority: int = 0, reply_to: str | None = None) -> str:
+        """Stream an answer where the channel can show it; otherwise send it whole when complete."""
+        if self.outbound.can_stream(platform):
+            return await self.outbound.stream(platform, chat_id, chunks, idempotency_key=idempotency_key,
+                                              priority=priority, reply_to=reply_to)
+        text = "".join([chunk async for chunk in chunks]).strip()
+        return await self.send(platform, chat_id, text, idempotency_key=idempotency_key,
+                               priority=priority, reply_to=reply_to)
+
+    async def already_sent(self, idempotency_key: str) -> bool:
+        """True when this run holds, or the outbox has, a reply with this key (a retried run)."""
+        if any(entry.idempotency_key == idempotency_key for entry in self.entries):
+            return True
+        return await self.outbound.already_sent(idempotency_key)
+
+    def release(self) -> None:
+        """Write the held replies now, on their own (the run goes on, or failed)."""
+        entries = self._take()
+        if entries:
+            self.writes.append(asyncio.ensure_future(self.outbound.write(entries)))
+
+    def _take(self) -> list[PreparedEntry]:
+        entries, self.entries = self.entries, []
+        if entries:
+            self.sweeper.holding.discard(self)
+        return entries
+
+    async def flush(self) -> None:
+        """Write what is held and wait for every earlier write (raising the first failure)."""
+        self.release()
+        self.closed = True
+        writes, self.writes = self.writes, []
+        if writes:
+            await asyncio.gather(*writes)
+
+    async def complete(self, task_id: int) -> None:
+        """Write the held replies and mark the task done, in one transaction (a scheduler Completion)."""
+        self.closed = True
+        entries = self._take()
+        writes, self.writes = self.writes, []
+        if writes:  # replies written on their own must be durable before the task is done
+            await asyncio.gather(*writes)
+        await self.outbound.write(entries, complete_task=task_id)
+
+
+class ReplySweeper:
+    """Writes replies held longer than HOLD_SECONDS (one timer for all runs, not one per run)."""
+
+    def __init__(self) -> None:
+        self.holding: set[RunReplies] = set()
+        self.timer: asyncio.TimerHandle | None = None
+
+    def watch(self, replies: RunReplies) -> None:
+        """Start the clock for a run that now holds replies."""
+        loop = asyncio.get_running_loop()
+        replies.since = loop.time()
+        self.holding.add(replies)
+        if self.timer is None:
+            self.timer = loop.call_later(HOLD_SECONDS, self.sweep)
+
+    def sweep(self) -> None:
+        """Release what was held too long; look again later while anything is held."""
+        self.timer = None
+        loop = asyncio.get_running_loop()
+        due = loop.time() - HOLD_SECONDS
+        for replies in list(self.holding):
+            if not replies.entries:
+                self.holding.discard(replies)
+            elif replies.since <= due:
+                self.holding.discard(replies)
+                replies.release()
+        if self.holding:
+            self.timer = loop.call_later(HOLD_SECONDS, self.sweep)
+
+    def stop(self) -> None:
+        """Cancel the timer (the pipeline is closing)."""
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None

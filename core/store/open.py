@@ -1,0 +1,142 @@
+"""The one way to open a configuration's store: settings, instance lock, key check, cipher, writer.
+
+The gateway, the CLI and tests open ``roost.db`` through ``open_store``: one gateway per
+configuration directory (a lock file), a database whose key file is missing is refused (never
+given a new key), and the writer runs in a child process unless told otherwise.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import fcntl
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+import voluptuous as vol
+
+from core.crypto import KEY_FILE_NAME, Cipher, KeyFileError, NullCipher, load_or_create
+from core.errors import RoostError
+from core.store.process import StoreProcessError
+from core.store.sealing import ValueCipher
+from core.store.store import Store
+
+_LOGGER = logging.getLogger(__name__)
+LOCK_FILE = "roost.lock"
+DAY = 86400.0
+
+STORE_SCHEMA = vol.Schema(vol.Any(None, {
+    vol.Optional("path", default="roost.db"): str,
+    vol.Optional("encryption", default=True): bool,
+    vol.Optional("synchronous", default="FULL"): vol.All(str, vol.Upper, vol.In(["FULL", "NORMAL"])),
+    # process: SQLite writes run in a child process, beside the event loop (see core.store.process).
+    vol.Optional("writer", default="process"): vol.In(["process", "thread"]),
+    vol.Optional("delivery_max_attempts", default=20): vol.All(int, vol.Range(min=1)),
+    # Retention (core.pipeline.retention): how long each table keeps what is finished.
+    vol.Optional("keep_days", default=7.0): vol.All(vol.Coerce(float), vol.Range(min=0)),
+    vol.Optional("trace_days", default=7.0): vol.All(vol.Coerce(float), vol.Range(min=0)),
+    vol.Optional("traces_per_automation", default=100): vol.All(int, vol.Range(min=1)),
+    vol.Optional("dead_letter_days", default=30.0): vol.All(vol.Coerce(float), vol.Range(min=0)),
+    vol.Optional("history_days", default=30.0): vol.All(vol.Coerce(float), vol.Range(min=0)),
+    vol.Optional("history_turns", default=200): vol.All(int, vol.Range(min=1)),
+    vol.Optional("prune_interval", default=3600.0): vol.All(vol.Coerce(float), vol.Range(min=1)),
+}))
+
+
+def store_settings(raw: Any) -> dict[str, Any]:
+    """The store section of a configuration with its defaults (raw: the section, or None)."""
+    return STORE_SCHEMA(raw or {}) or STORE_SCHEMA({})
+
+
+def database_path(config_dir: Path, settings: dict[str, Any]) -> Path:
+    """The database file of a configuration directory."""
+    path = Path(settings["path"]).expanduser()
+    return path if path.is_absolute() else config_dir / path
+
+
+class InstanceBusyError(RoostError):
+    """Another Roost process holds this configuration directory."""
+
+
+class InstanceLock:
+    """An exclusive lock on the configuration directory for the lifetime of a gateway."""
+
+    def __init__(self, config_dir: Path) -> None:
+        self.path = config_dir / LOCK_FILE
+        self._fd: int | None = None
+
+    def acquire(self, purpose: str = "run a gateway") -> None:
+        """Take the lock, or raise InstanceBusyError naming the process that holds it."""
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.read(fd, 64).decode(errors="replace").strip() or "another process"
+            os.close(fd)
+            raise InstanceBusyError(
+                f"cannot {purpose}: Roost (pid {holder}) is running on {self.path.parent}; stop it first"
+            ) from None
+        os.ftruncate(fd, 0)
+        os.write(fd, str(os.getpid()).encode())
+        self._fd = fd
+
+    def release(self) -> None:
+        """Give the lock back."""
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = None
+
+
+def require_key_for(config_dir: Path, database: Path) -> None:
+    """Refuse to make a new key when a database exists without its key file."""
+    if database.exists() and not (config_dir / KEY_FILE_NAME).exists():
+        raise KeyFileError(
+            f"{database} exists but its key file {config_dir / KEY_FILE_NAME} is missing, so the "
+            "data cannot be read. Restore the key file (or import one with `roost keys import FILE`); "
+            "to start over, move the database away."
+        )
+
+
+def open_cipher(config_dir: Path, encryption: bool, database: Path | None = None) -> ValueCipher:
+    """The cipher for data at rest: AES-256-GCM with the device-bound key, or none.
+
+    A new key is made only for a new database: an existing one without its key file is an error.
+    """
+    if not encryption:
+        return NullCipher()
+    if database is not None:
+        require_key_for(config_dir, database)
+    keyring = load_or_create(config_dir, os.environ.get("ROOST_PASSPHRASE") or None)
+    return Cipher(keyring)
+
+
+async def open_store(config_dir: Path, settings: dict[str, Any], *, exclusive: str | None = "run a gateway",
+                     writer: str = "thread", cipher: ValueCipher | None = None) -> Store:
+    """Open (creating and migrating if needed) a configuration's store.
+
+    exclusive: take the configuration's instance lock for this purpose (None: another process
+    may be running on it, e.g. `roost trace`); the store releases it when closed.
+    writer: "process" (the gateway's) or "thread"; a process that cannot be started falls
+    back to a thread, with a warning. cipher: instead of the device-bound one (key rotation).
+    """
+    lock = None
+    if exclusive is not None:
+        lock = InstanceLock(config_dir)
+        lock.acquire(exclusive)  # one gateway per configuration: recovery assumes no other writer
+    try:
+        path = database_path(config_dir, settings)
+        if cipher is None:
+            cipher = await asyncio.to_thread(open_cipher, config_dir, settings["encryption"], path)
+        try:
+            store = await Store.open(path, cipher, synchronous=settings["synchronous"], writer=writer)
+        except StoreProcessError as err:  # e.g. no way to start a child here: slower, still durable
+            _LOGGER.warning("%s; writing from a thread of this process instead", err)
+            store = await Store.open(path, cipher, synchronous=settings["synchronous"])
+    except BaseException:
+        if lock is not None:
+            lock.release()
+        raise
+    store.lock = lock
+    return store
