@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import difflib
 import logging
 import uuid
 from collections.abc import Awaitable, Callable, Coroutine
@@ -19,11 +18,12 @@ from core.bus import EventBus
 from core.channel import Channel
 from core.config import Config, register_core_section
 from core.errors import ConfigError, ConfigErrors, PermanentError
-from core.loader import Discovery, config_schema, discover, import_integration, resolve_order
+from core.loader import Discovery, discover
 from core.message import Message
 from core.model import ModelBackend
 from core.network import NETWORK_SCHEMA, NetworkMonitor
 from core.pipeline import SCHEDULER_SCHEMA, Pipeline
+from core.plugins import call_hook, collect_types, load_integrations
 from core.sandbox import CommandPolicy
 from core.sandbox.policy import SANDBOX_SCHEMA
 from core.sanitizer import Sanitizer
@@ -98,9 +98,10 @@ class Gateway:
         self.state = "prepared"
         self.config_errors.extend(self.discovery.errors)
         self.plugins.register(builtin_types, name="core")
-        self._order = self._load_integrations()
+        self._order = load_integrations(self.config, self.discovery, self.plugins, self.integrations,
+                                        self.config_errors)
         self.plugins.check_pending()
-        self._collect_types()
+        collect_types(self.plugins, self.engine.compiler, self.integrations, self.config_errors)
         self.config_errors.extend(
             self.engine.load(self.config.automations, self.config.blueprint_search())
         )
@@ -156,113 +157,9 @@ class Gateway:
             len(loaded), ", ".join(loaded) or "none", len(self.engine.automations),
         )
 
-    def _load_integrations(self) -> list[Any]:
-        available = self.discovery.integrations
-        wanted = []
-        for domain in self.config.integration_domains():
-            if domain in available:
-                wanted.append(domain)
-            else:
-                file, line = self.config.locate(domain)
-                self.config_errors.append(ConfigError(
-                    f"unknown section '{domain}': no integration of that name "
-                    f"(available: {', '.join(sorted(available)) or 'none'})", file=file, line=line,
-                ))
-        order, problems = resolve_order(wanted, available)
-        for domain, reason in problems.items():
-            manifest = available.get(domain)
-            if manifest is not None:
-                self.integrations[domain] = IntegrationState(manifest, "skipped", reason)
-            file, line = self.config.locate(domain)
-            self.config_errors.append(ConfigError(f"integration '{domain}': {reason}", file=file, line=line))
-        ready = []
-        for manifest in order:
-            state = IntegrationState(manifest)
-            self.integrations[manifest.domain] = state
-            if any(self.integrations.get(dep, state).status in ("failed", "skipped")
-                   for dep in manifest.dependencies):
-                state.status, state.reason = "skipped", "a dependency failed to load"
-                continue
-            try:
-                module = import_integration(manifest)
-                schema = config_schema(module)
-                section = self.config.section(manifest.domain)
-                state.config = (
-                    validate(schema, section, path=(manifest.domain,), file=str(self.config.file),
-                             line=self.config.locate(manifest.domain)[1])
-                    if schema is not None else section
-                )
-                self.plugins.register(module, name=manifest.domain)
-                self._check_hooks(manifest.domain, module)
-            except ConfigErrors as err:
-                state.status, state.reason = "failed", "invalid configuration"
-                self.config_errors.extend(err.errors)
-                continue
-            except pluggy.PluginValidationError as err:
-                state.status, state.reason = "failed", f"invalid hook: {err}"
-                self.config_errors.append(ConfigError(
-                    f"integration '{manifest.domain}': {err}", file=str(manifest.path / "__init__.py"),
-                ))
-                continue
-            except Exception as err:
-                state.status, state.reason = "failed", f"import failed: {type(err).__name__}: {err}"
-                _LOGGER.exception("Importing integration %s failed", manifest.domain)
-                continue
-            ready.append(manifest)
-        return ready
-
-    def _check_hooks(self, domain: str, module: Any) -> None:
-        """Refuse an integration that implements a hook Roost does not have (a misspelling)."""
-        unknown = [
-            impl for caller in self.plugins.get_hookcallers(module) or []
-            if caller.spec is None for impl in caller.get_hookimpls() if impl.plugin is module
-        ]
-        if not unknown:
-            return
-        self.plugins.unregister(module, name=domain)
-        known = sorted(name for name in dir(hookspecs) if name.startswith("roost_"))
-        raise ConfigErrors([
-            ConfigError(
-                f"integration '{domain}': '{impl.function.__name__}' is not a Roost hook"
-                + (f" (did you mean '{close[0]}'?)"
-                   if (close := difflib.get_close_matches(impl.function.__name__, known, 1)) else "")
-                + f"; known hooks: {', '.join(known)}",
-                file=impl.function.__code__.co_filename, line=impl.function.__code__.co_firstlineno,
-            )
-            for impl in unknown
-        ])
-
-    def _collect_types(self) -> None:
-        compiler = self.engine.compiler
-        for registry, hook in (
-            ("triggers", self.plugins.hook.roost_trigger_types),
-            ("conditions", self.plugins.hook.roost_condition_types),
-            ("actions", self.plugins.hook.roost_action_types),
-        ):
-            for impl in hook.get_hookimpls():
-                try:
-                    types = impl.function()
-                    if types:
-                        compiler.add_types(registry, types, source=impl.plugin_name)
-                except ConfigError as err:
-                    self.config_errors.append(err)
-                except Exception as err:  # a broken integration must not stop the others loading
-                    state = self.integrations.get(impl.plugin_name)
-                    where = str(state.manifest.path) if state is not None else impl.plugin_name
-                    self.config_errors.append(ConfigError(
-                        f"{impl.function.__name__} of '{impl.plugin_name}' raised {type(err).__name__}: {err}",
-                        file=where,
-                    ))
-
     def call_hook(self, domain: str, name: str, **kwargs: Any) -> Any:
         """Call one integration's implementation of a hook (None when it has none)."""
-        plugin = self.plugins.get_plugin(domain)
-        if plugin is None:
-            return None
-        others = [p for p in self.plugins.get_plugins() if p is not plugin]
-        caller = self.plugins.subset_hook_caller(name, remove_plugins=others)
-        results = caller(**kwargs)
-        return results[0] if results else None
+        return call_hook(self.plugins, domain, name, **kwargs)
 
     async def stop(self) -> None:
         """Stop gracefully: no new runs, finish running ones up to a timeout, stop integrations."""

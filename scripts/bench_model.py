@@ -28,9 +28,9 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from core.model import ChatTurn, ModelRequest  # noqa: E402
-from core.modelfetch import default_cache_dir, fetch_default_model  # noqa: E402
 from integrations.llama_cpp.backend import LlamaCppBackend  # noqa: E402
 from integrations.llama_cpp.config import DEFAULT_SYSTEM_PROMPT, MODEL_SCHEMA  # noqa: E402
+from integrations.llama_cpp.modelfetch import default_cache_dir, fetch_default_model  # noqa: E402
 from integrations.llama_cpp.worker import LlamaWorker  # noqa: E402
 
 PROMPT = "What is the capital of France? Answer in one sentence."

@@ -7,9 +7,10 @@ attempt count untouched, and after a crash whatever was not recorded as delivere
 and is sent again under the same idempotency key (a platform that honours it drops the copy).
 
 Each delivery is recorded as soon as the channel confirmed it: the confirmations of one loop
-turn are written together (one commit per turn, not per message), and a chat's next entry is
-sent only once its previous delivery is recorded. So a kill repeats at most the one send per
-chat that was confirmed but not yet recorded. Entries of other chats go on meanwhile.
+turn are written together (one commit per turn, not per message). A batch sends at most one
+entry per chat; the chat's next entry waits for the next batch, which is read only once this
+batch's deliveries are recorded. So a kill repeats at most the one send per chat that was
+confirmed but not yet recorded.
 
 An entry of higher priority than the one about to be sent (an emergency alert) does not wait
 for the batch in hand: the batch stops there, and the next one, read highest priority first,
@@ -55,8 +56,7 @@ class ChannelQueue:
         self._retries: list[float] = []  # due times of entries this queue deferred (a heap)
         self._arrived: int | None = None  # highest priority added since the batch was read
         self._confirmed: list[tuple[int, str | None]] = []  # sent, not yet submitted as delivered
-        self._unsubmitted: set[str] = set()  # chats among _confirmed
-        self._recording: dict[str, asyncio.Future[Any]] = {}  # chat -> the write recording its last send
+        self._sent_to: set[str] = set()  # chats sent to in this batch
         self._writes: list[asyncio.Future[Any]] = []  # this batch's writes
         # Entry id -> body for entries this process wrote: delivery need not decrypt them again.
         self._bodies: dict[int, bytes | str] = {}
@@ -64,7 +64,7 @@ class ChannelQueue:
     @property
     def busy(self) -> bool:
         """True while entries are being sent or their delivery is not yet recorded."""
-        return self._inflight > 0 or bool(self._confirmed) or bool(self._recording)
+        return self._inflight > 0 or bool(self._confirmed)
 
     @property
     def online(self) -> bool:
@@ -137,29 +137,20 @@ class ChannelQueue:
 
     async def _deliver(self, batch: list[OutboxEntry]) -> None:
         self._writes = []
-        blocked: set[str] = set()  # chats whose entry failed: the rest of them waits (order)
+        self._sent_to = set()
+        waiting: set[str] = set()  # chats not to send to in this batch: their entries stay pending
         try:
-            remaining = batch
-            while remaining:
-                later: list[OutboxEntry] = []
-                waiting: set[str] = set()  # chats whose last send is not recorded yet
-                for index, entry in enumerate(remaining):
-                    self._inflight = len(remaining) - index
-                    if self._arrived is not None and self._arrived > entry.priority:
-                        later = []  # something more urgent arrived: the rest stays pending, untried
-                        break
-                    chat = entry.chat_id
-                    if chat in blocked or not self.online:
-                        continue  # not tried: stays pending, no attempt counted
-                    if chat in waiting or chat in self._recording or chat in self._unsubmitted:
-                        waiting.add(chat)
-                        later.append(entry)
-                        continue
-                    await self._send(entry, blocked)
-                if later:
-                    self._write_confirmed()
-                    await asyncio.gather(*{self._recording[c] for c in waiting if c in self._recording})
-                remaining = later
+            for index, entry in enumerate(batch):
+                self._inflight = len(batch) - index
+                if self._arrived is not None and self._arrived > entry.priority:
+                    break  # something more urgent arrived: the rest stays pending, untried
+                chat = entry.chat_id
+                if chat in waiting or chat in self._sent_to or not self.online:
+                    # A failed entry blocks its chat (order); a sent one not yet recorded holds
+                    # the chat's next entry for the next batch, read once this one is recorded.
+                    waiting.add(chat)
+                    continue
+                await self._send(entry, waiting)
         except asyncio.CancelledError:
             # What was not confirmed is still pending; let the confirmations already made land.
             self._write_confirmed()
@@ -169,9 +160,8 @@ class ChannelQueue:
             self._inflight = 0
             self._write_confirmed()
         await asyncio.gather(*self._writes)
-        self._recording.clear()
 
-    async def _send(self, entry: OutboxEntry, blocked: set[str]) -> None:
+    async def _send(self, entry: OutboxEntry, waiting: set[str]) -> None:
         await self.pace()
         try:
             platform_id = await self.channel.send(entry.chat_id, _text(entry), reply_to=entry.reply_to,
@@ -185,7 +175,7 @@ class ChannelQueue:
                 _LOGGER.error("Sending to %s chat %s failed for good: %s", self.platform, entry.chat_id, reason)
                 return
             assert verdict.delay is not None
-            blocked.add(entry.chat_id)  # never overtake within a chat
+            waiting.add(entry.chat_id)  # never overtake within a chat
             due = time.time() + verdict.delay
             heapq.heappush(self._retries, due)
             self._writes.append(asyncio.ensure_future(self.outbox.defer(entry.id, due, reason)))
@@ -196,24 +186,14 @@ class ChannelQueue:
         if not self._confirmed:
             asyncio.get_running_loop().call_soon(self._write_confirmed)
         self._confirmed.append((entry.id, platform_id))
-        self._unsubmitted.add(entry.chat_id)
+        self._sent_to.add(entry.chat_id)
         self.on_sent(entry, platform_id)
 
     def _write_confirmed(self) -> None:
         """Submit the confirmations gathered so far as one write (group-committed with others)."""
         confirmed, self._confirmed = self._confirmed, []
-        if not confirmed:
-            return
-        write = asyncio.ensure_future(self.outbox.mark_delivered_many(confirmed))
-        self._writes.append(write)
-        for chat in self._unsubmitted:
-            self._recording[chat] = write
-        self._unsubmitted = set()
-        write.add_done_callback(self._recorded)
-
-    def _recorded(self, write: asyncio.Future[Any]) -> None:
-        for chat in [c for c, f in self._recording.items() if f is write]:
-            del self._recording[chat]
+        if confirmed:
+            self._writes.append(asyncio.ensure_future(self.outbox.mark_delivered_many(confirmed)))
 
 
 def _text(entry: OutboxEntry) -> str:

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 from core.store.errors import RowDecryptError, RowNotFoundError
 from core.store.outbox import Outbox, OutboxEntry
 from core.store.sealing import SealedColumns
-from core.store.tasks import Task, TaskQueue, refresh_head
+from core.store.task_writes import refresh_head
+from core.store.tasks import Task, TaskQueue
 
 if TYPE_CHECKING:
     from core.store.database import Database

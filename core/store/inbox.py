@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any
 from core.store.errors import RowDecryptError
 from core.store.operations import all_or_group, single_statement
 from core.store.sealing import SealedColumns
-from core.store.tasks import PreparedTask, insert_prepared
+from core.store.task_writes import insert_prepared
+from core.store.tasks import PreparedTask
 
 if TYPE_CHECKING:
     from core.store.database import Database

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from core.store.errors import RowDecryptError, RowNotFoundError
 from core.store.operations import all_or_group, single_statement
 from core.store.sealing import SealedColumns
-from core.store.tasks import complete_task
+from core.store.task_writes import complete_task
 
 if TYPE_CHECKING:
     from core.store.database import Database

@@ -17,7 +17,7 @@ from typing import Any
 
 from core.errors import ModelError
 from core.model import ChatTurn, ModelRequest
-from core.modelfetch import GGUF_MAGIC
+from integrations.llama_cpp.modelfetch import GGUF_MAGIC
 
 from .budget import fit_messages
 from .config import resolve_model_path

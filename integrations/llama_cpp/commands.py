@@ -8,8 +8,13 @@ from typing import Any
 
 from core.cli.common import add_config_arg, config_dir, load_or_exit, print_json
 from core.hookspecs import hookimpl
-from core.modelfetch import DEFAULT_MODEL, ModelFetchError, fetch_default_model, model_status
 from integrations.llama_cpp.config import CONFIG_SCHEMA, resolve_model_path
+from integrations.llama_cpp.modelfetch import (
+    DEFAULT_MODEL,
+    ModelFetchError,
+    fetch_default_model,
+    model_status,
+)
 
 
 @hookimpl

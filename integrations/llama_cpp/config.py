@@ -8,7 +8,7 @@ from typing import Any
 
 import voluptuous as vol
 
-from core.modelfetch import DEFAULT_MODEL
+from integrations.llama_cpp.modelfetch import DEFAULT_MODEL
 
 __all__ = [
     "CONFIG_SCHEMA",

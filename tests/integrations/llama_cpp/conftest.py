@@ -8,9 +8,13 @@ from typing import Any
 
 import pytest
 
-from core.modelfetch import ModelFetchError, default_cache_dir, fetch_default_model
 from integrations.llama_cpp.backend import LlamaCppBackend
 from integrations.llama_cpp.config import MODEL_SCHEMA
+from integrations.llama_cpp.modelfetch import (
+    ModelFetchError,
+    default_cache_dir,
+    fetch_default_model,
+)
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from core.modelfetch import DEFAULT_MODEL, fetch_default_model, model_status, verify_file
+from integrations.llama_cpp.modelfetch import (
+    DEFAULT_MODEL,
+    fetch_default_model,
+    model_status,
+    verify_file,
+)
 
 
 def test_cached_model_is_the_expected_file(model_path: Path) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from core.modelfetch import (
+from integrations.llama_cpp.modelfetch import (
     DEFAULT_MODEL,
     ModelFetchError,
     ModelSource,

@@ -1,0 +1,135 @@
+"""Configured integrations as pluggy plugins: imported, configured, their hooks checked and called."""
+
+from __future__ import annotations
+
+import difflib
+import logging
+from typing import Any
+
+import pluggy
+
+from core import hookspecs
+from core.automation.registry import Compiler
+from core.config import Config
+from core.errors import ConfigError, ConfigErrors
+from core.loader import Discovery, config_schema, import_integration, resolve_order
+from core.manifest import Manifest
+from core.setup import IntegrationState
+from core.validation import validate
+
+_LOGGER = logging.getLogger(__name__)
+
+
+def load_integrations(config: Config, discovery: Discovery, manager: pluggy.PluginManager,
+                      states: dict[str, IntegrationState], errors: list[ConfigError]) -> list[Manifest]:
+    """Import the configured integrations in dependency order, validate their config, register their hooks.
+
+    Fills states (domain -> its state) and errors; returns the manifests ready to be set up.
+    """
+    available = discovery.integrations
+    wanted = []
+    for domain in config.integration_domains():
+        if domain in available:
+            wanted.append(domain)
+        else:
+            file, line = config.locate(domain)
+            errors.append(ConfigError(
+                f"unknown section '{domain}': no integration of that name "
+                f"(available: {', '.join(sorted(available)) or 'none'})", file=file, line=line,
+            ))
+    order, problems = resolve_order(wanted, available)
+    for domain, reason in problems.items():
+        manifest = available.get(domain)
+        if manifest is not None:
+            states[domain] = IntegrationState(manifest, "skipped", reason)
+        file, line = config.locate(domain)
+        errors.append(ConfigError(f"integration '{domain}': {reason}", file=file, line=line))
+    ready = []
+    for manifest in order:
+        state = IntegrationState(manifest)
+        states[manifest.domain] = state
+        if any(states.get(dep, state).status in ("failed", "skipped")
+               for dep in manifest.dependencies):
+            state.status, state.reason = "skipped", "a dependency failed to load"
+            continue
+        try:
+            module = import_integration(manifest)
+            schema = config_schema(module)
+            section = config.section(manifest.domain)
+            state.config = (
+                validate(schema, section, path=(manifest.domain,), file=str(config.file),
+                         line=config.locate(manifest.domain)[1])
+                if schema is not None else section
+            )
+            manager.register(module, name=manifest.domain)
+            _check_hooks(manager, manifest.domain, module)
+        except ConfigErrors as err:
+            state.status, state.reason = "failed", "invalid configuration"
+            errors.extend(err.errors)
+            continue
+        except pluggy.PluginValidationError as err:
+            state.status, state.reason = "failed", f"invalid hook: {err}"
+            errors.append(ConfigError(
+                f"integration '{manifest.domain}': {err}", file=str(manifest.path / "__init__.py"),
+            ))
+            continue
+        except Exception as err:
+            state.status, state.reason = "failed", f"import failed: {type(err).__name__}: {err}"
+            _LOGGER.exception("Importing integration %s failed", manifest.domain)
+            continue
+        ready.append(manifest)
+    return ready
+
+def _check_hooks(manager: pluggy.PluginManager, domain: str, module: Any) -> None:
+    """Refuse an integration that implements a hook Roost does not have (a misspelling)."""
+    unknown = [
+        impl for caller in manager.get_hookcallers(module) or []
+        if caller.spec is None for impl in caller.get_hookimpls() if impl.plugin is module
+    ]
+    if not unknown:
+        return
+    manager.unregister(module, name=domain)
+    known = sorted(name for name in dir(hookspecs) if name.startswith("roost_"))
+    raise ConfigErrors([
+        ConfigError(
+            f"integration '{domain}': '{impl.function.__name__}' is not a Roost hook"
+            + (f" (did you mean '{close[0]}'?)"
+               if (close := difflib.get_close_matches(impl.function.__name__, known, 1)) else "")
+            + f"; known hooks: {', '.join(known)}",
+            file=impl.function.__code__.co_filename, line=impl.function.__code__.co_firstlineno,
+        )
+        for impl in unknown
+    ])
+
+def collect_types(manager: pluggy.PluginManager, compiler: Compiler, states: dict[str, IntegrationState],
+                  errors: list[ConfigError]) -> None:
+    """Add the trigger, condition and action types every registered plugin brings to the compiler."""
+    for registry, hook in (
+        ("triggers", manager.hook.roost_trigger_types),
+        ("conditions", manager.hook.roost_condition_types),
+        ("actions", manager.hook.roost_action_types),
+    ):
+        for impl in hook.get_hookimpls():
+            try:
+                types = impl.function()
+                if types:
+                    compiler.add_types(registry, types, source=impl.plugin_name)
+            except ConfigError as err:
+                errors.append(err)
+            except Exception as err:  # a broken integration must not stop the others loading
+                state = states.get(impl.plugin_name)
+                where = str(state.manifest.path) if state is not None else impl.plugin_name
+                errors.append(ConfigError(
+                    f"{impl.function.__name__} of '{impl.plugin_name}' raised {type(err).__name__}: {err}",
+                    file=where,
+                ))
+
+def call_hook(manager: pluggy.PluginManager, domain: str, name: str, **kwargs: Any) -> Any:
+    """Call one integration's implementation of a hook (None when it has none)."""
+    plugin = manager.get_plugin(domain)
+    if plugin is None:
+        return None
+    others = [p for p in manager.get_plugins() if p is not plugin]
+    caller = manager.subset_hook_caller(name, remove_plugins=others)
+    results = caller(**kwargs)
+    return results[0] if results else None

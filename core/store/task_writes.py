@@ -1,0 +1,202 @@
+"""The task queue's writes, run by the store's writer (a thread, or the writer process).
+
+Per-chat order lives here: of the open (queued or leased) tasks of a chat only the oldest is its
+*head*, and only a queued head that is due can be leased; finishing a task promotes the next.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from core.store.errors import RowNotFoundError
+from core.store.operations import single_statement
+
+COLUMNS = (  # what a read of a task returns, in this order
+    "id, kind, payload, priority, chat_key, lane, idempotency_key, state, available_at,"
+    " created_at, attempts, lease_until, last_error, inbox_id"
+)
+_ENQUEUE = (
+    "INSERT INTO tasks(id, kind, payload, priority, chat_key, lane, idempotency_key, state,"
+    " head, available_at, created_at, inbox_id) VALUES (?, ?, ?, ?, ?, ?, ?, 'queued',"
+    " NOT EXISTS (SELECT 1 FROM tasks WHERE chat_key = ? AND state IN ('queued', 'leased')),"
+    " ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING"
+)
+_PROMOTE = (
+    "UPDATE tasks SET head = 1 WHERE head = 0 AND id = (SELECT id FROM tasks"
+    " WHERE chat_key = ? AND state IN ('queued', 'leased') ORDER BY id LIMIT 1)"
+)
+
+
+
+def insert_prepared(conn: sqlite3.Connection, task: tuple[tuple[Any, ...], str | None]) -> int:
+    """Insert a prepared task, given as (params, idempotency_key), inside a write operation.
+
+    Returns its id (the existing id for a known key). Operations pass plain tuples rather
+    than PreparedTask: they pickle several times faster (see core.store.process).
+    """
+    return enqueue(conn, task[0], task[1])
+
+
+def promote_head(conn: sqlite3.Connection, chat_key: str) -> None:
+    """Make the oldest open task of chat_key its head (after the head finished)."""
+    conn.execute(_PROMOTE, (chat_key,))
+
+
+def refresh_head(conn: sqlite3.Connection, chat_key: str) -> None:
+    """Recompute the head of chat_key after an older task was re-queued (a running task keeps it)."""
+    if (
+        conn.execute(
+            "SELECT 1 FROM tasks WHERE chat_key = ? AND state = 'leased' LIMIT 1", (chat_key,)
+        ).fetchone()
+        is not None
+    ):
+        return
+    conn.execute(
+        "UPDATE tasks SET head = 0 WHERE chat_key = ? AND state = 'queued' AND head = 1",
+        (chat_key,),
+    )
+    conn.execute(_PROMOTE, (chat_key,))
+
+
+@single_statement
+def enqueue(conn: sqlite3.Connection, params: tuple[Any, ...], key: str | None) -> int:
+    if conn.execute(_ENQUEUE, params).rowcount == 1:
+        return int(params[0])
+    return int(conn.execute("SELECT id FROM tasks WHERE idempotency_key = ?", (key,)).fetchone()[0])
+
+
+@single_statement  # reads, then one UPDATE
+def lease(
+    conn: sqlite3.Connection,
+    now: float,
+    lease_until: float,
+    limit: int,
+    capacity: dict[str, int] | None,
+    min_priority: int | None = None,
+) -> list[tuple[Any, ...]]:
+    floor = -(2**62) if min_priority is None else min_priority
+    if not capacity:  # the common case: the choice is one statement too
+        rows = conn.execute(
+            f"UPDATE tasks SET state = 'leased', lease_until = ?, attempts = attempts + 1"
+            f" WHERE id IN (SELECT id FROM tasks WHERE state = 'queued' AND head = 1"
+            f" AND available_at <= ? AND priority >= ? ORDER BY priority DESC, id LIMIT ?)"
+            f" RETURNING {COLUMNS}",
+            (lease_until, now, floor, limit),
+        ).fetchall()
+        rows.sort(key=lambda r: (-r[3], r[0]))
+        return rows
+    remaining: dict[str, int] | None = None
+    if capacity:
+        busy = dict(
+            conn.execute(
+                "SELECT lane, COUNT(*) FROM tasks WHERE state = 'leased' GROUP BY lane"
+            ).fetchall()
+        )
+        remaining = {lane: cap - busy.get(lane, 0) for lane, cap in capacity.items()}
+    chosen: list[int] = []
+    cursor = conn.execute(
+        "SELECT id, lane FROM tasks WHERE state = 'queued' AND head = 1"
+        " AND available_at <= ? AND priority >= ? ORDER BY priority DESC, id",
+        (now, floor),
+    )
+    for task_id, lane in cursor:
+        if remaining is not None and lane in remaining:
+            if remaining[lane] <= 0:
+                continue
+            remaining[lane] -= 1
+        chosen.append(task_id)
+        if len(chosen) >= limit:
+            break
+    cursor.close()
+    if not chosen:
+        return []
+    marks = ",".join("?" * len(chosen))
+    rows = conn.execute(
+        f"UPDATE tasks SET state = 'leased', lease_until = ?, attempts = attempts + 1"
+        f" WHERE id IN ({marks}) RETURNING {COLUMNS}",
+        (lease_until, *chosen),
+    ).fetchall()
+    order = {task_id: i for i, task_id in enumerate(chosen)}
+    rows.sort(key=lambda r: order[r[0]])
+    return rows
+
+
+def complete_task(conn: sqlite3.Connection, task_id: int, now: float) -> bool:
+    """Mark a task done inside a write operation and promote its chat's next task."""
+    row = conn.execute(
+        "UPDATE tasks SET state = 'done', head = 0, payload = NULL, lease_until = NULL,"
+        " finished_at = ? WHERE id = ? AND state IN ('queued', 'leased') RETURNING chat_key",
+        (now, task_id),
+    ).fetchone()
+    if row is None:
+        if conn.execute("SELECT 1 FROM tasks WHERE id = ?", (task_id,)).fetchone() is None:
+            raise RowNotFoundError("tasks", task_id)
+        return False
+    promote_head(conn, row[0])
+    return True
+
+
+@single_statement
+def retry(
+    conn: sqlite3.Connection, task_id: int, available_at: float, error: bytes | None
+) -> None:
+    changed = conn.execute(
+        "UPDATE tasks SET state = 'queued', lease_until = NULL, available_at = ?, last_error = ?"
+        " WHERE id = ? AND state IN ('queued', 'leased')",
+        (available_at, error, task_id),
+    ).rowcount
+    if changed == 0:
+        raise RowNotFoundError("tasks", task_id)
+
+
+def bury(conn: sqlite3.Connection, task_id: int, letter_id: int, reason: bytes, now: float) -> int:
+    row = conn.execute(
+        "UPDATE tasks SET state = 'dead', head = 0, lease_until = NULL, finished_at = ?"
+        " WHERE id = ? AND state IN ('queued', 'leased') RETURNING chat_key",
+        (now, task_id),
+    ).fetchone()
+    if row is None:
+        existing = conn.execute(
+            "SELECT id FROM dead_letters WHERE source = 'task' AND ref_id = ?", (task_id,)
+        ).fetchone()
+        if existing is not None:
+            return int(existing[0])
+        raise RowNotFoundError("tasks", task_id)
+    conn.execute(
+        "INSERT INTO dead_letters(id, source, ref_id, reason, created_at) VALUES (?, 'task', ?, ?, ?)",
+        (letter_id, task_id, reason, now),
+    )
+    promote_head(conn, row[0])
+    return letter_id
+
+
+@single_statement
+def recover_expired(conn: sqlite3.Connection, now: float) -> int:
+    return conn.execute(
+        "UPDATE tasks SET state = 'queued', lease_until = NULL"
+        " WHERE state = 'leased' AND lease_until <= ?",
+        (now,),
+    ).rowcount
+
+
+@single_statement
+def unlease(conn: sqlite3.Connection, ids: list[int]) -> int:
+    marks = ",".join("?" * len(ids))
+    return conn.execute(
+        "UPDATE tasks SET state = 'queued', lease_until = NULL, attempts = MAX(attempts - 1, 0)"
+        f" WHERE id IN ({marks}) AND state = 'leased'",
+        ids,
+    ).rowcount
+
+
+@single_statement
+def prune(conn: sqlite3.Connection, before: float) -> int:
+    # A task finished before `before` was created before it, so it sits below the first task
+    # created since: the scan reads old rows in id order and needs no index on the times.
+    return conn.execute(
+        "DELETE FROM tasks WHERE state = 'done' AND finished_at < ?1 AND id < COALESCE("
+        "(SELECT id FROM tasks WHERE created_at >= ?1 ORDER BY id LIMIT 1),"
+        " (SELECT MAX(id) + 1 FROM tasks))",
+        (before,),
+    ).rowcount

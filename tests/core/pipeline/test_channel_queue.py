@@ -1,0 +1,112 @@
+"""One channel's queue on its own: a real outbox and a channel that records, no gateway."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from core.crypto import NullCipher
+from core.errors import PermanentError
+from core.pipeline.channel_queue import ChannelQueue
+from core.pipeline.retry import RetryPolicy
+from core.store import Store
+
+
+class Channel:
+    """Records sends with their time; can be offline, rate-limited, or refuse a text for good."""
+
+    platform = "p"
+
+    def __init__(self, rate_limit: float | None = None) -> None:
+        self.online = True
+        self.rate_limit = rate_limit
+        self.sent: list[tuple[str, str, float]] = []
+
+    async def send(self, chat_id: str, text: str, *, reply_to: str | None = None, idempotency_key: str = "") -> str:
+        if text.startswith("refused"):
+            raise PermanentError("403 blocked")
+        self.sent.append((chat_id, text, time.monotonic()))
+        return str(len(self.sent))
+
+
+@pytest.fixture
+async def store(tmp_path: Path) -> AsyncIterator[Store]:
+    opened = await Store.open(tmp_path / "roost.db", NullCipher())
+    try:
+        yield opened
+    finally:
+        await opened.close()
+
+
+async def _queue(store: Store, channel: Channel) -> ChannelQueue:
+    queue = ChannelQueue(store.outbox, channel, RetryPolicy(0.01, 0.1, 3), scrub=str, on_sent=lambda *_: None)
+    queue.start()
+    return queue
+
+
+async def _until(predicate, what: str) -> None:
+    async with asyncio.timeout(10):
+        while not predicate():
+            await asyncio.sleep(0.01)
+
+
+async def test_each_chat_in_order_by_priority_and_recorded(store: Store) -> None:
+    channel = Channel()
+    for chat, text, priority in [("A", "a1", 0), ("A", "a2", 0), ("B", "b1", 0), ("B", "b2", 5), ("A", "a3", 0)]:
+        await store.outbox.add("p", chat, text, f"k-{text}", priority=priority)
+    queue = await _queue(store, channel)
+    try:
+        await _until(lambda: len(channel.sent) == 5, "every entry")
+    finally:
+        await queue.stop()
+    assert [t for c, t, _ in channel.sent if c == "A"] == ["a1", "a2", "a3"]
+    assert [t for c, t, _ in channel.sent if c == "B"] == ["b2", "b1"]  # higher priority first
+    assert channel.sent[0][1] == "b2"
+    assert await store.outbox.pending_count("p") == 0
+    assert (await store.outbox.find("k-a3")).platform_msg_id is not None
+
+
+async def test_held_while_offline_then_sent_when_woken(store: Store) -> None:
+    channel = Channel()
+    channel.online = False
+    await store.outbox.add("p", "A", "held", "k1")
+    queue = await _queue(store, channel)
+    try:
+        await asyncio.sleep(0.2)
+        assert channel.sent == [] and await store.outbox.pending_count("p") == 1
+        channel.online = True
+        queue.wake()
+        await _until(lambda: channel.sent, "the held entry")
+    finally:
+        await queue.stop()
+    assert (await store.outbox.find("k1")).attempts == 0  # held, never tried while offline
+
+
+async def test_sends_are_paced_at_the_channels_rate(store: Store) -> None:
+    channel = Channel(rate_limit=20)
+    for n in range(6):
+        await store.outbox.add("p", f"chat-{n}", f"m{n}", f"k{n}")
+    queue = await _queue(store, channel)
+    try:
+        await _until(lambda: len(channel.sent) == 6, "six sends")
+    finally:
+        await queue.stop()
+    assert channel.sent[-1][2] - channel.sent[0][2] >= 5 / 20 * 0.95
+
+
+async def test_a_refused_entry_is_buried_and_its_chat_goes_on(store: Store) -> None:
+    channel = Channel()
+    await store.outbox.add("p", "A", "refused: bad", "k1")
+    await store.outbox.add("p", "A", "next", "k2")
+    queue = await _queue(store, channel)
+    try:
+        await _until(lambda: channel.sent, "the next entry")
+    finally:
+        await queue.stop()
+    assert [t for _c, t, _ in channel.sent] == ["next"]
+    [letter] = await store.dead.list()
+    assert letter.reason == "permanent error: 403 blocked"

@@ -1,0 +1,109 @@
+"""The scheduler on its own: a real store, a handler that records, no gateway."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from core.crypto import NullCipher
+from core.errors import PermanentError, TransientError
+from core.pipeline.retry import Verdict
+from core.pipeline.scheduler import SCHEDULER_SCHEMA, Scheduler
+from core.store import Store
+from core.store.tasks import Task
+
+
+class Recorder:
+    """A task handler that records what it ran and fails as told (payload -> errors to raise, in turn)."""
+
+    def __init__(self, failures: dict[bytes, list[Exception]] | None = None) -> None:
+        self.ran: list[bytes] = []
+        self.failures = failures or {}
+        self.verdicts: list[tuple[bytes, bool]] = []
+
+    async def run(self, task: Task) -> None:
+        self.ran.append(task.payload)
+        errors = self.failures.get(task.payload)
+        if errors:
+            raise errors.pop(0)
+
+    async def failed(self, task: Task, error: BaseException, verdict: Verdict) -> None:
+        self.verdicts.append((task.payload, verdict.bury))
+
+
+@pytest.fixture
+async def store(tmp_path: Path) -> AsyncIterator[Store]:
+    opened = await Store.open(tmp_path / "roost.db", NullCipher())
+    try:
+        yield opened
+    finally:
+        await opened.close()
+
+
+async def _run(store: Store, handler: Recorder, tasks: list[tuple[str, str, int]], until: int,
+               **settings: object) -> Scheduler:
+    scheduler = Scheduler(store.tasks, SCHEDULER_SCHEMA({"workers": 1, **settings}), str)
+    scheduler.register("t", handler)
+    for payload, chat, priority in tasks:
+        await store.tasks.enqueue("t", payload.encode(), priority=priority, chat_key=chat, lane="default")
+    await scheduler.start()
+    try:
+        async with asyncio.timeout(10):
+            while len(handler.ran) < until or scheduler.busy:
+                await asyncio.sleep(0.01)
+    finally:
+        await scheduler.stop(1.0)
+    return scheduler
+
+
+async def test_priority_then_age_and_one_at_a_time_per_chat(store: Store) -> None:
+    handler = Recorder()
+    await _run(store, handler, [("a1", "A", 0), ("b1", "B", 5), ("a2", "A", 9), ("c1", "C", 0)], until=4)
+    # b1 is the highest head; a2 outranks everything but must wait for a1, the older task of its chat.
+    assert handler.ran == [b"b1", b"a1", b"a2", b"c1"]
+    assert (await store.tasks.counts())["done"] == 4
+
+
+async def test_transient_failures_retry_after_their_delay_and_permanent_ones_are_buried_at_once(
+    store: Store,
+) -> None:
+    handler = Recorder({b"flaky": [TransientError("busy", retry_after=0.2)],
+                        b"broken": [PermanentError("bad request")]})
+    started = asyncio.get_running_loop().time()
+    await _run(store, handler, [("flaky", "A", 0), ("broken", "B", 0), ("after", "A", 0)], until=4,
+               backoff_base=0.01)
+    assert handler.ran.count(b"flaky") == 2 and handler.ran.index(b"after") > 2  # the chat waited for its retry
+    assert asyncio.get_running_loop().time() - started >= 0.2
+    assert handler.verdicts == [(b"broken", True), (b"flaky", False)] or \
+        handler.verdicts == [(b"flaky", False), (b"broken", True)]
+    [letter] = await store.dead.list()
+    assert letter.reason == "permanent error: bad request" and letter.attempts == 1
+
+
+async def test_an_unexpected_error_is_retried_up_to_max_attempts_then_buried_with_its_text(store: Store) -> None:
+    handler = Recorder({b"odd": [RuntimeError("boom"), RuntimeError("boom"), RuntimeError("boom")]})
+    await _run(store, handler, [("odd", "A", 0)], until=2, max_attempts=2, backoff_base=0.01)
+    assert handler.ran == [b"odd", b"odd"] and handler.verdicts == [(b"odd", False), (b"odd", True)]
+    [letter] = await store.dead.list()
+    assert letter.reason == "gave up after 2 attempts: RuntimeError: boom"
+
+
+async def test_stop_gives_an_interrupted_task_back(store: Store) -> None:
+    class Slow(Recorder):
+        async def run(self, task: Task) -> None:
+            self.ran.append(task.payload)
+            await asyncio.sleep(30)
+
+    handler = Slow()
+    scheduler = Scheduler(store.tasks, SCHEDULER_SCHEMA({"workers": 1}), str)
+    scheduler.register("t", handler)
+    await store.tasks.enqueue("t", b"long", priority=0, chat_key="A", lane="default")
+    await scheduler.start()
+    while not handler.ran:
+        await asyncio.sleep(0.01)
+    await scheduler.stop(0.1)
+    [task] = [await store.tasks.get(1)]
+    assert task is not None and task.state == "queued" and task.last_error == "interrupted by shutdown"
