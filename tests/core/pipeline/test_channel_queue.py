@@ -110,3 +110,33 @@ async def test_a_refused_entry_is_buried_and_its_chat_goes_on(store: Store) -> N
     assert [t for _c, t, _ in channel.sent] == ["next"]
     [letter] = await store.dead.list()
     assert letter.reason == "permanent error: 403 blocked"
+
+
+async def test_a_chats_next_entry_is_sent_only_once_its_previous_delivery_is_recorded(store: Store) -> None:
+    class Checking(Channel):
+        """Looks in the store, at each send, whether the chat's previous reply is recorded as delivered."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.unrecorded: list[str] = []
+
+        async def send(self, chat_id: str, text: str, *, reply_to: str | None = None,
+                       idempotency_key: str = "") -> str:
+            number = int(text[1:])
+            if number:
+                previous = await store.outbox.find(f"k-{chat_id}{number - 1}")
+                if previous is None or previous.state != "delivered":
+                    self.unrecorded.append(text)
+            return await super().send(chat_id, text, idempotency_key=idempotency_key)
+
+    channel = Checking()
+    for number in range(6):
+        for chat in "AB":
+            await store.outbox.add("p", chat, f"{chat}{number}", f"k-{chat}{number}")
+    queue = await _queue(store, channel)
+    try:
+        await _until(lambda: len(channel.sent) == 12, "every entry")
+    finally:
+        await queue.stop()
+    assert channel.unrecorded == []  # a kill could resend at most one reply of each chat
+    assert [t for c, t, _ in channel.sent if c == "A"] == [f"A{n}" for n in range(6)]

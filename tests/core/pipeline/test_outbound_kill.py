@@ -10,7 +10,7 @@ import pytest
 from tests.core.pipeline.conftest import LoadSetup, RunningRoost, roost_env, wait_for
 
 MESSAGES = 400
-KILLS = 5
+KILLS = 8
 
 
 @pytest.mark.slow
