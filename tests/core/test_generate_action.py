@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
@@ -106,17 +105,24 @@ automations:
 """
 
 
-@pytest.fixture
-async def gateway(make_config, make_gateway, tmp_path: Path):
+async def _started(make_config, make_gateway, sanitizer: SecretSanitizer, *channels: RecordingChannel):
+    """A gateway on CONFIG with the echo model, the sanitizer and extra channels; finished runs in data."""
     config_dir = make_config(CONFIG, files={"integrations/rec/__init__.py": RECORDING_CHANNEL,
                                             "integrations/rec/manifest.json":
                                             '{"domain": "rec", "name": "Recorder", "version": "1.0.0", "kind": "channel"}'})
     gw = await make_gateway(config_dir, start=False)
     gw.register_model(EchoModel())
-    gw.register_sanitizer(SecretSanitizer())
+    gw.register_sanitizer(sanitizer)
+    for channel in channels:
+        gw.register_channel(channel)
     gw.data["finished"] = FinishedRuns(gw)
     await gw.start()
     return gw
+
+
+@pytest.fixture
+async def gateway(make_config, make_gateway):
+    return await _started(make_config, make_gateway, SecretSanitizer())
 
 
 async def _ask(gw, text: str, platform: str = "test", chat: str = "c1") -> None:
@@ -219,21 +225,13 @@ class MaskingSanitizer(SecretSanitizer):
 async def test_a_streamed_answer_to_a_masked_platform_arrives_masked_and_is_recorded_masked(
     make_config, make_gateway
 ) -> None:
-    config_dir = make_config(CONFIG, files={"integrations/rec/__init__.py": RECORDING_CHANNEL,
-                                            "integrations/rec/manifest.json":
-                                            '{"domain": "rec", "name": "Recorder", "version": "1.0.0", "kind": "channel"}'})
-    gw = await make_gateway(config_dir, start=False)
-    gw.register_model(EchoModel())
-    gw.register_sanitizer(MaskingSanitizer())
     live = StreamingChannel("live")
-    gw.register_channel(live)
-    finished = FinishedRuns(gw)
-    await gw.start()
+    gw = await _started(make_config, make_gateway, MaskingSanitizer(), live)
     await _ask(gw, "stream hunter2 please", platform="live")
     await live.wait_for(1, timeout=5)
     assert live.chunks == []  # masking needs the whole text: it goes out whole, through the outbox
     assert live.sent == [("c1", "You said: stream [S] please")]
     await gw.wait_idle()
-    run_id = finished.recent(1, "ask")[0].run_id
+    run_id = gw.data["finished"].recent(1, "ask")[0].run_id
     entry = await gw.store.outbox.find(f"{run_id}:actions.0")
     assert entry is not None and entry.state == "delivered" and entry.body == "You said: stream [S] please"

@@ -8,13 +8,15 @@ import subprocess
 import sys
 import textwrap
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from core.crypto import NullCipher
+from core.store import Store
 from tests.fakes.loadchannel.platform import Platform
 
 REPO = Path(__file__).resolve().parents[3]
@@ -168,3 +170,13 @@ def wait_for(predicate: Callable[[], Any], timeout: float, what: str, interval: 
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
         time.sleep(interval)
+
+
+@pytest.fixture
+async def store(tmp_path: Path) -> AsyncIterator[Store]:
+    """A store on a real file, unencrypted, with a thread writer: for the pipeline's parts on their own."""
+    opened = await Store.open(tmp_path / "roost.db", NullCipher())
+    try:
+        yield opened
+    finally:
+        await opened.close()

@@ -4,12 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
-from pathlib import Path
 
-import pytest
-
-from core.crypto import NullCipher
 from core.errors import PermanentError
 from core.pipeline.channel_queue import ChannelQueue
 from core.pipeline.retry import RetryPolicy
@@ -31,15 +26,6 @@ class Channel:
             raise PermanentError("403 blocked")
         self.sent.append((chat_id, text, time.monotonic()))
         return str(len(self.sent))
-
-
-@pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[Store]:
-    opened = await Store.open(tmp_path / "roost.db", NullCipher())
-    try:
-        yield opened
-    finally:
-        await opened.close()
 
 
 async def _queue(store: Store, channel: Channel) -> ChannelQueue:

@@ -3,12 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from pathlib import Path
 
-import pytest
-
-from core.crypto import NullCipher
 from core.errors import PermanentError, TransientError
 from core.pipeline.retry import Verdict
 from core.pipeline.scheduler import SCHEDULER_SCHEMA, Scheduler
@@ -32,15 +27,6 @@ class Recorder:
 
     async def failed(self, task: Task, error: BaseException, verdict: Verdict) -> None:
         self.verdicts.append((task.payload, verdict.bury))
-
-
-@pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[Store]:
-    opened = await Store.open(tmp_path / "roost.db", NullCipher())
-    try:
-        yield opened
-    finally:
-        await opened.close()
 
 
 async def _run(store: Store, handler: Recorder, tasks: list[tuple[str, str, int]], until: int,

@@ -11,18 +11,8 @@ from tests.core.pipeline.conftest import LoadSetup, RunningRoost, roost_env, wai
 
 
 def children(pid: int) -> list[int]:
-    """The processes whose parent is pid."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-            found.append(int(entry.name))
-    return found
+    """The processes pid started (from its main thread, as asyncio starts them)."""
+    return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
 
 
 def test_a_killed_writer_stops_roost_with_exit_code_one(load_setup: LoadSetup, tmp_path: Path) -> None:
