@@ -7,15 +7,14 @@ old letters together with their dead rows.
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from core.store.errors import RowDecryptError, RowNotFoundError
+from core.store import writes
+from core.store.errors import RowDecryptError
 from core.store.outbox import Outbox, OutboxEntry
 from core.store.sealing import SealedColumns
-from core.store.task_writes import refresh_head
 from core.store.tasks import Task, TaskQueue
 
 if TYPE_CHECKING:
@@ -48,45 +47,6 @@ class DeadLetter:
     attempts: int | None
     task: Task | None = None
     outbox: OutboxEntry | None = None
-
-
-def _retry(conn: sqlite3.Connection, letter_id: int, now: float) -> tuple[str, int]:
-    row = conn.execute(
-        "SELECT source, ref_id FROM dead_letters WHERE id = ?", (letter_id,)
-    ).fetchone()
-    if row is None:
-        raise RowNotFoundError("dead_letters", letter_id)
-    source, ref_id = row
-    if source == "task":
-        back = conn.execute(
-            "UPDATE tasks SET state = 'queued', attempts = 0, available_at = ?, lease_until = NULL,"
-            " finished_at = NULL WHERE id = ? AND state = 'dead' RETURNING chat_key",
-            (now, ref_id),
-        ).fetchone()
-        if back is not None:
-            refresh_head(conn, back[0])
-    else:
-        conn.execute(
-            "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ?"
-            " WHERE id = ? AND state = 'dead'",
-            (now, ref_id),
-        )
-    conn.execute("DELETE FROM dead_letters WHERE id = ?", (letter_id,))
-    return source, ref_id
-
-
-def _prune(conn: sqlite3.Connection, before: float) -> int:
-    conn.execute(
-        "DELETE FROM tasks WHERE state = 'dead' AND id IN (SELECT ref_id FROM dead_letters"
-        " WHERE source = 'task' AND created_at < ?)",
-        (before,),
-    )
-    conn.execute(
-        "DELETE FROM outbox WHERE state = 'dead' AND id IN (SELECT ref_id FROM dead_letters"
-        " WHERE source = 'outbox' AND created_at < ?)",
-        (before,),
-    )
-    return conn.execute("DELETE FROM dead_letters WHERE created_at < ?", (before,)).rowcount
 
 
 class DeadLetters:
@@ -125,11 +85,11 @@ class DeadLetters:
 
     async def retry(self, id: int) -> tuple[str, int]:
         """Requeue the dead task or outbox entry (attempts reset) and drop the letter; return (source, ref_id)."""
-        return await self._db.write(_retry, id, time.time())
+        return await self._db.write(writes.dead_retry, id, time.time())
 
     async def prune(self, older_than_seconds: float, now: float | None = None) -> int:
         """Delete letters older than older_than_seconds with their dead rows; return how many."""
-        return await self._db.write(_prune, (now or time.time()) - older_than_seconds)
+        return await self._db.write(writes.dead_prune, (now or time.time()) - older_than_seconds)
 
     async def stats(self) -> dict[str, Any]:
         """Totals per source and the oldest and newest letter times."""

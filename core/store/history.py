@@ -2,41 +2,15 @@
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from typing import TYPE_CHECKING
 
+from core.store import writes
 from core.store.errors import RowDecryptError
-from core.store.operations import single_statement
 from core.store.sealing import SealedColumns
 
 if TYPE_CHECKING:
     from core.store.database import Database
-
-
-@single_statement
-def _append(
-    conn: sqlite3.Connection, row: int, chat_key: str, role: str, content: bytes, now: float
-) -> None:
-    conn.execute(
-        "INSERT INTO history(id, chat_key, role, content, created_at) VALUES (?, ?, ?, ?, ?)",
-        (row, chat_key, role, content, now),
-    )
-
-
-@single_statement
-def _clear(conn: sqlite3.Connection, chat_key: str) -> int:
-    return conn.execute("DELETE FROM history WHERE chat_key = ?", (chat_key,)).rowcount
-
-
-@single_statement
-def _prune(conn: sqlite3.Connection, before: float, keep_per_chat: int) -> int:
-    removed = conn.execute("DELETE FROM history WHERE created_at < ?", (before,)).rowcount
-    return removed + conn.execute(
-        "DELETE FROM history WHERE id IN (SELECT id FROM (SELECT id, ROW_NUMBER() OVER"
-        " (PARTITION BY chat_key ORDER BY id DESC) AS n FROM history) WHERE n > ?)",
-        (max(keep_per_chat, 1),),
-    ).rowcount
 
 
 class History:
@@ -50,7 +24,7 @@ class History:
         """Add a turn durably; return its id."""
         row = await self._db.new_id("history")
         sealed = self._sealed.seal_text(row, "content", content)
-        await self._db.write(_append, row, chat_key, role, sealed, time.time())
+        await self._db.write(writes.history_append, row, chat_key, role, sealed, time.time())
         return row
 
     async def recent(self, chat_key: str, limit: int) -> list[tuple[str, str]]:
@@ -69,8 +43,8 @@ class History:
 
     async def clear(self, chat_key: str) -> int:
         """Forget a chat's conversation; return how many turns were deleted."""
-        return await self._db.write(_clear, chat_key)
+        return await self._db.write(writes.history_clear, chat_key)
 
     async def prune(self, older_than_seconds: float, keep_per_chat: int, now: float | None = None) -> int:
         """Delete turns older than older_than_seconds, and all but the newest keep_per_chat of each chat."""
-        return await self._db.write(_prune, (now or time.time()) - older_than_seconds, keep_per_chat)
+        return await self._db.write(writes.history_prune, (now or time.time()) - older_than_seconds, keep_per_chat)

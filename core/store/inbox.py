@@ -2,28 +2,20 @@
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from core.store import writes
 from core.store.errors import RowDecryptError
-from core.store.operations import all_or_group, single_statement
 from core.store.sealing import SealedColumns
-from core.store.task_writes import insert_prepared
 from core.store.tasks import PreparedTask
 
 if TYPE_CHECKING:
     from core.store.database import Database
 
 _COLUMNS = "id, platform, platform_msg_id, chat_id, sender, text, raw, received_at"
-_INSERT = (
-    "INSERT INTO inbox(id, platform, platform_msg_id, chat_id, sender, text, raw, received_at)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (platform, platform_msg_id) DO NOTHING"
-)
-
-
 @dataclass(frozen=True, slots=True)
 class InboxEntry:
     """One inbound message as stored (text and raw payload decrypted)."""
@@ -36,40 +28,6 @@ class InboxEntry:
     text: str
     raw: bytes
     received_at: float
-
-
-@single_statement
-def _receive_alone(conn: sqlite3.Connection, params: tuple[Any, ...]) -> bool:
-    return conn.execute(_INSERT, params).rowcount == 1
-
-
-@all_or_group
-def _receive(
-    conn: sqlite3.Connection, params: tuple[Any, ...], tasks: list[tuple[tuple[Any, ...], str | None]]
-) -> bool:
-    """The message and its tasks, or (a redelivery) nothing; never half (see all_or_group)."""
-    if conn.execute(_INSERT, params).rowcount != 1:
-        return False
-    for task in tasks:
-        insert_prepared(conn, task)
-    return True
-
-
-@single_statement
-def _prune(conn: sqlite3.Connection, before: float) -> int:
-    # Ids grow in arrival order, so the rows to drop sit below the first row received since
-    # `before`; finding it reads only those rows, in id order, without an index on the time.
-    # A row received later but stamped earlier is kept until every row below it is old too.
-    # Tasks name the message they run for and read it from here: the rows of open tasks stay,
-    # and those of tasks that died since `before` too (a retry from the dead letters needs them).
-    return conn.execute(
-        "DELETE FROM inbox WHERE id < MIN(COALESCE("
-        "(SELECT id FROM inbox WHERE received_at >= ?1 ORDER BY id LIMIT 1),"
-        " (SELECT MAX(id) + 1 FROM inbox)), COALESCE((SELECT MIN(inbox_id) FROM tasks"
-        " WHERE state IN ('queued', 'leased') OR (state = 'dead' AND finished_at >= ?1)),"
-        " (SELECT MAX(id) + 1 FROM inbox)))",
-        (before,),
-    ).rowcount
 
 
 class Inbox:
@@ -107,9 +65,9 @@ class Inbox:
         params = self._params(row, platform, platform_msg_id, chat_id, sender, text, raw, received_at)
         if tasks:
             rows = [(task.params, task.idempotency_key) for task in tasks]
-            stored = await self._db.submit(_receive, params, rows)
+            stored = await self._db.submit(writes.inbox_receive, params, rows)
         else:
-            stored = await self._db.submit(_receive_alone, params)
+            stored = await self._db.submit(writes.inbox_receive_alone, params)
         return row if stored else None
 
     def _params(
@@ -133,7 +91,7 @@ class Inbox:
 
         Their ids no longer catch a redelivery of the same platform message after that.
         """
-        return await self._db.write(_prune, (now or time.time()) - older_than_seconds)
+        return await self._db.write(writes.inbox_prune, (now or time.time()) - older_than_seconds)
 
     async def get(self, id: int) -> InboxEntry | None:
         """Return the message with this id (None if absent); RowDecryptError if it is damaged."""

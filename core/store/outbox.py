@@ -14,16 +14,14 @@ yet due) stays blocked for its lower-priority ones.
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from core.store.errors import RowDecryptError, RowNotFoundError
-from core.store.operations import all_or_group, single_statement
+from core.store import writes
+from core.store.errors import RowDecryptError
 from core.store.sealing import SealedColumns
-from core.store.task_writes import complete_task
 
 if TYPE_CHECKING:
     from core.store.database import Database
@@ -34,18 +32,6 @@ _COLUMNS = (
     "id, platform, chat_id, body, is_text, idempotency_key, task_id, state, attempts,"
     " next_attempt_at, created_at, delivered_at, platform_msg_id, last_error, priority, reply_to"
 )
-_INSERT = (
-    "INSERT INTO outbox(id, platform, chat_id, body, is_text, idempotency_key, task_id, state,"
-    " next_attempt_at, created_at, priority, reply_to)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING"
-)
-_DELIVERED = (
-    "UPDATE outbox SET state = 'delivered', delivered_at = ?, platform_msg_id = ?"
-    " WHERE id = ? AND state = 'pending'"
-)
-_OPEN = "state = 'pending'"
-
-
 @dataclass(slots=True, unsafe_hash=True)  # not frozen: a frozen init costs 10x (one per delivery)
 class OutboxEntry:
     """One outbound message as stored (body and last error decrypted); treat as read-only."""
@@ -77,88 +63,6 @@ class PreparedEntry(NamedTuple):
     priority: int
 
 
-@single_statement
-def _add(conn: sqlite3.Connection, params: tuple[Any, ...], key: str) -> int:
-    if conn.execute(_INSERT, params).rowcount == 1:
-        return int(params[0])
-    return int(
-        conn.execute("SELECT id FROM outbox WHERE idempotency_key = ?", (key,)).fetchone()[0]
-    )
-
-
-@all_or_group
-def _add_prepared(
-    conn: sqlite3.Connection, rows: list[tuple[tuple[Any, ...], str]], task_id: int | None, now: float
-) -> list[int]:
-    # The task first: an unknown task fails this operation alone, before anything changed.
-    if task_id is not None:
-        complete_task(conn, task_id, now)
-    return [_add(conn, params, key) for params, key in rows]
-
-
-@single_statement
-def _mark_delivered_many(conn: sqlite3.Connection, rows: list[tuple[float, str | None, int]]) -> int:
-    return conn.executemany(_DELIVERED, rows).rowcount
-
-
-@single_statement
-def _record_delivered(conn: sqlite3.Connection, params: tuple[Any, ...], key: str) -> int:
-    inserted = conn.execute(
-        "INSERT INTO outbox(id, platform, chat_id, body, is_text, idempotency_key, task_id, state,"
-        " next_attempt_at, created_at, delivered_at, platform_msg_id)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, 'delivered', ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING",
-        params,
-    ).rowcount
-    if inserted == 1:
-        return int(params[0])
-    return int(conn.execute("SELECT id FROM outbox WHERE idempotency_key = ?", (key,)).fetchone()[0])
-
-
-@single_statement
-def _update_open(
-    conn: sqlite3.Connection, sql: str, params: tuple[Any, ...], entry_id: int
-) -> bool:
-    """Run an UPDATE limited to open entries; False if the entry is closed, raise if absent."""
-    if conn.execute(sql, params).rowcount:
-        return True
-    if conn.execute("SELECT 1 FROM outbox WHERE id = ?", (entry_id,)).fetchone() is None:
-        raise RowNotFoundError("outbox", entry_id)
-    return False
-
-
-def _bury(
-    conn: sqlite3.Connection, entry_id: int, letter_id: int, reason: bytes, now: float
-) -> int:
-    changed = conn.execute(
-        f"UPDATE outbox SET state = 'dead' WHERE id = ? AND {_OPEN}", (entry_id,)
-    ).rowcount
-    if not changed:
-        existing = conn.execute(
-            "SELECT id FROM dead_letters WHERE source = 'outbox' AND ref_id = ?", (entry_id,)
-        ).fetchone()
-        if existing is not None:
-            return int(existing[0])
-        raise RowNotFoundError("outbox", entry_id)
-    conn.execute(
-        "INSERT INTO dead_letters(id, source, ref_id, reason, created_at)"
-        " VALUES (?, 'outbox', ?, ?, ?)",
-        (letter_id, entry_id, reason, now),
-    )
-    return letter_id
-
-
-@single_statement
-def _prune(conn: sqlite3.Connection, before: float) -> int:
-    # Delivered before `before` means created before it: below the first entry created since
-    # (ids grow with creation time), found by reading old rows in id order, without an index.
-    return conn.execute(
-        "DELETE FROM outbox WHERE state = 'delivered' AND delivered_at < ?1 AND id < COALESCE("
-        "(SELECT id FROM outbox WHERE created_at >= ?1 ORDER BY id LIMIT 1),"
-        " (SELECT MAX(id) + 1 FROM outbox))",
-        (before,),
-    ).rowcount
-
-
 class Outbox:
     """Outbound messages: add once per idempotency key, deliver in order, defer, bury."""
 
@@ -185,7 +89,7 @@ class Outbox:
         reply_to: the platform message id this message answers (the channel threads it).
         """
         params = await self._params(platform, chat_id, body, idempotency_key, task_id, priority, reply_to)
-        return await self._db.write(_add, params, idempotency_key)
+        return await self._db.write(writes.outbox_add, params, idempotency_key)
 
     async def prepare(
         self,
@@ -214,7 +118,7 @@ class Outbox:
         Returns each entry's id (the existing id for an idempotency key already stored).
         """
         rows = [(entry.params, entry.idempotency_key) for entry in entries]  # plain tuples pickle fast
-        return await self._db.write(_add_prepared, rows, complete_task, time.time())
+        return await self._db.write(writes.outbox_add_prepared, rows, complete_task, time.time())
 
     async def _params(
         self, platform: str, chat_id: str, body: bytes | str, key: str, task_id: int | None,
@@ -260,13 +164,13 @@ class Outbox:
             page = min(self._scan_page, limit - len(chosen) + 64)  # room for blocked chats' rows
             if after is None:
                 rows = await self._db.fetchall(
-                    f"SELECT {_COLUMNS} FROM outbox WHERE platform = ? AND {_OPEN}"
+                    f"SELECT {_COLUMNS} FROM outbox WHERE platform = ? AND {writes.OUTBOX_OPEN}"
                     " ORDER BY priority DESC, id LIMIT ?",
                     (platform, page),
                 )
             else:
                 rows = await self._db.fetchall(
-                    f"SELECT {_COLUMNS} FROM outbox WHERE platform = ? AND {_OPEN}"
+                    f"SELECT {_COLUMNS} FROM outbox WHERE platform = ? AND {writes.OUTBOX_OPEN}"
                     " AND (priority < ? OR (priority = ? AND id > ?)) ORDER BY priority DESC, id LIMIT ?",
                     (platform, after[0], after[0], after[1], page),
                 )
@@ -302,15 +206,15 @@ class Outbox:
             return 0
         now = time.time()
         rows = [(now, None if pid is None else str(pid), entry_id) for entry_id, pid in delivered]
-        return await self._db.write(_mark_delivered_many, rows)
+        return await self._db.write(writes.outbox_mark_delivered_many, rows)
 
     async def defer(self, id: int, next_attempt_at: float, error: str | None = None) -> bool:
         """Put an entry back to pending after a failed attempt, due at next_attempt_at."""
         sealed = None if error is None else self._sealed.seal_text(id, "last_error", error)
         return await self._db.write(
-            _update_open,
+            writes.outbox_update_open,
             f"UPDATE outbox SET state = 'pending', attempts = attempts + 1, next_attempt_at = ?,"
-            f" last_error = ? WHERE id = ? AND {_OPEN}",
+            f" last_error = ? WHERE id = ? AND {writes.OUTBOX_OPEN}",
             (next_attempt_at, sealed, id),
             id,
         )
@@ -319,24 +223,24 @@ class Outbox:
         """Move an entry to the dead letters with reason; return the dead letter's id."""
         letter_id = await self._db.new_id("dead_letters")
         sealed = self._letters.seal_text(letter_id, "reason", reason)
-        return await self._db.write(_bury, id, letter_id, sealed, time.time())
+        return await self._db.write(writes.outbox_bury, id, letter_id, sealed, time.time())
 
     async def pending_count(self, platform: str, chat_id: str | None = None) -> int:
         """Entries of platform (or of one chat on it) not yet delivered."""
         if chat_id is None:
             row = await self._db.fetchone(
-                f"SELECT COUNT(*) FROM outbox WHERE platform = ? AND {_OPEN}", (platform,)
+                f"SELECT COUNT(*) FROM outbox WHERE platform = ? AND {writes.OUTBOX_OPEN}", (platform,)
             )
         else:
             row = await self._db.fetchone(
-                f"SELECT COUNT(*) FROM outbox WHERE platform = ? AND {_OPEN} AND chat_id = ?",
+                f"SELECT COUNT(*) FROM outbox WHERE platform = ? AND {writes.OUTBOX_OPEN} AND chat_id = ?",
                 (platform, chat_id),
             )
         return int(row[0]) if row else 0
 
     async def prune(self, older_than_seconds: float, now: float | None = None) -> int:
         """Delete entries delivered more than older_than_seconds ago; return how many."""
-        return await self._db.write(_prune, (now or time.time()) - older_than_seconds)
+        return await self._db.write(writes.outbox_prune, (now or time.time()) - older_than_seconds)
 
     async def get(self, id: int) -> OutboxEntry | None:
         """Return the entry with this id (None if absent); RowDecryptError if it is damaged."""
@@ -361,7 +265,7 @@ class Outbox:
             1, idempotency_key, None, now, now, now,
             None if platform_msg_id is None else str(platform_msg_id),
         )
-        return await self._db.write(_record_delivered, params, idempotency_key)
+        return await self._db.write(writes.outbox_record_delivered, params, idempotency_key)
 
     def _entry(self, row: tuple[Any, ...], known: bytes | str | None = None) -> OutboxEntry:
         sealed = self._sealed

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import logging
 import os
 import pickle
 import struct
@@ -40,8 +41,9 @@ from pathlib import Path
 from typing import Any
 
 from core.store.errors import StoreClosedError, StoreError, WriteAbortedError
-from core.store.operations import Operation, refuse
+from core.store.operations import Operation, log_lost_group, refuse
 
+_LOGGER = logging.getLogger(__name__)
 _HEADER = struct.Struct("!I")
 _ROOT = Path(__file__).resolve().parents[2]  # the directory that holds the core package
 _GROUP, _REQUEST = b"G", b"P"
@@ -213,6 +215,7 @@ class ProcessWriter:
                 self.largest_group = max(self.largest_group, transaction_size)
             else:
                 self.failed_operations += transaction_size
+                log_lost_group(_LOGGER, outcomes)
         if committed:
             self.failed_operations += sum(1 for ok, _ in outcomes if not ok)
         for (_, _, fut), (ok, value) in zip(group, outcomes, strict=True):

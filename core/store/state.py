@@ -6,11 +6,10 @@ stored, anything else is stored as JSON (orjson) and comes back decoded.
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from typing import TYPE_CHECKING, Any
 
-from core.store.operations import single_statement
+from core.store import writes
 from core.store.sealing import SealedColumns
 
 if TYPE_CHECKING:
@@ -22,25 +21,6 @@ _MISSING = object()
 def state_row(domain: str, key: str) -> str:
     """The row key a state value is bound to (unambiguous for any domain and key)."""
     return f"{len(domain)}:{domain}/{key}"
-
-
-@single_statement
-def _set(
-    conn: sqlite3.Connection, domain: str, key: str, kind: str, value: bytes, now: float
-) -> None:
-    conn.execute(
-        "INSERT INTO state(domain, key, kind, value, updated_at) VALUES (?, ?, ?, ?, ?)"
-        " ON CONFLICT (domain, key) DO UPDATE SET kind = excluded.kind, value = excluded.value,"
-        " updated_at = excluded.updated_at",
-        (domain, key, kind, value, now),
-    )
-
-
-@single_statement
-def _delete(conn: sqlite3.Connection, domain: str, key: str) -> bool:
-    return (
-        conn.execute("DELETE FROM state WHERE domain = ? AND key = ?", (domain, key)).rowcount == 1
-    )
 
 
 class IntegrationState:
@@ -72,8 +52,8 @@ class IntegrationState:
             kind, sealed = "str", self._sealed.seal_text(row_key, "value", value)
         else:
             kind, sealed = "json", self._sealed.seal_json(row_key, "value", value)
-        await self._db.write(_set, domain, key, kind, sealed, time.time())
+        await self._db.write(writes.state_set, domain, key, kind, sealed, time.time())
 
     async def delete(self, domain: str, key: str) -> bool:
         """Remove a value; return whether it existed."""
-        return await self._db.write(_delete, domain, key)
+        return await self._db.write(writes.state_delete, domain, key)

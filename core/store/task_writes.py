@@ -7,10 +7,13 @@ Per-chat order lives here: of the open (queued or leased) tasks of a chat only t
 from __future__ import annotations
 
 import sqlite3
-from typing import Any
 
 from core.store.errors import RowNotFoundError
 from core.store.operations import single_statement
+
+TYPE_CHECKING = False  # typing itself costs the writer process 0.8 MiB; type checkers read this as True
+if TYPE_CHECKING:
+    from typing import Any
 
 COLUMNS = (  # what a read of a task returns, in this order
     "id, kind, payload, priority, chat_key, lane, idempotency_key, state, available_at,"

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from core.store import writes
 from core.store.errors import RowDecryptError
-from core.store.operations import single_statement
 from core.store.sealing import SealedColumns
 
 if TYPE_CHECKING:
@@ -27,26 +26,6 @@ class Trace:
     finished_at: float | None
     status: str
     data: dict[str, Any]
-
-
-@single_statement
-def _add(conn: sqlite3.Connection, params: tuple[Any, ...]) -> None:
-    conn.execute(
-        "INSERT INTO traces(id, automation_id, run_id, started_at, finished_at, status, data)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        params,
-    )
-
-
-def _prune(conn: sqlite3.Connection, keep_last: int, older_than: float) -> int:
-    removed = conn.execute("DELETE FROM traces WHERE started_at < ?", (older_than,)).rowcount
-    removed += conn.execute(
-        "DELETE FROM traces WHERE id IN (SELECT id FROM (SELECT id, ROW_NUMBER() OVER"
-        " (PARTITION BY automation_id ORDER BY started_at DESC, id DESC) AS n FROM traces)"
-        " WHERE n > ?)",
-        (max(keep_last, 0),),
-    ).rowcount
-    return removed
 
 
 class Traces:
@@ -76,7 +55,7 @@ class Traces:
             status,
             self._sealed.seal_json(row, "data", data),
         )
-        await self._db.write(_add, params)
+        await self._db.write(writes.traces_add, params)
         return row
 
     async def recent(self, limit: int, automation_id: str | None = None) -> list[Trace]:
@@ -103,4 +82,4 @@ class Traces:
 
     async def prune(self, keep_last: int, older_than: float) -> int:
         """Delete traces started before the time older_than, and all but the newest keep_last per automation."""
-        return await self._db.write(_prune, keep_last, older_than)
+        return await self._db.write(writes.traces_prune, keep_last, older_than)

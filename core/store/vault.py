@@ -2,29 +2,14 @@
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from typing import TYPE_CHECKING
 
-from core.store.operations import single_statement
+from core.store import writes
 from core.store.sealing import SealedColumns
 
 if TYPE_CHECKING:
     from core.store.database import Database
-
-
-@single_statement
-def _save(conn: sqlite3.Connection, scope: str, data: bytes, expires_at: float) -> None:
-    conn.execute(
-        "INSERT INTO vault(scope, data, expires_at) VALUES (?, ?, ?) ON CONFLICT (scope)"
-        " DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at",
-        (scope, data, expires_at),
-    )
-
-
-@single_statement
-def _purge(conn: sqlite3.Connection, now: float) -> int:
-    return conn.execute("DELETE FROM vault WHERE expires_at <= ?", (now,)).rowcount
 
 
 class Vault:
@@ -47,8 +32,8 @@ class Vault:
     async def save(self, scope: str, mapping: dict[str, str], expires_at: float) -> None:
         """Replace the scope's map durably, kept until expires_at."""
         sealed = self._sealed.seal_json(scope, "data", dict(mapping))
-        await self._db.write(_save, scope, sealed, expires_at)
+        await self._db.write(writes.vault_save, scope, sealed, expires_at)
 
     async def purge_expired(self, now: float) -> int:
         """Delete maps that expired at or before now; return how many."""
-        return await self._db.write(_purge, now)
+        return await self._db.write(writes.vault_purge, now)

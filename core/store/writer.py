@@ -44,7 +44,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from core.store.errors import StoreClosedError, WriteAbortedError
-from core.store.operations import Operation, apply_group
+from core.store.operations import Operation, apply_group, log_lost_group
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -152,6 +152,8 @@ class GroupWriter:
         conn = self._conn
         assert conn is not None
         outcomes, committed = apply_group(conn, [(fn, args) for fn, args, _ in group])
+        if not committed:
+            log_lost_group(_LOGGER, outcomes)
         self._count(outcomes, committed)
         return outcomes
 

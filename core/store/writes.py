@@ -1,0 +1,285 @@
+"""The writes of the inbox, outbox, dead letters, state, history, traces and vault.
+
+They run in the store's writer (a thread, or the writer process), which imports this module,
+``task_writes``, ``schema`` and ``operations`` and nothing of the repositories around them: the
+writer process stays at the size of a bare interpreter with sqlite3 (see ``core.store.child``).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from core.store.errors import RowNotFoundError
+from core.store.operations import all_or_group, single_statement
+from core.store.task_writes import complete_task, insert_prepared, refresh_head
+
+TYPE_CHECKING = False  # typing itself costs the writer process 0.8 MiB; type checkers read this as True
+if TYPE_CHECKING:
+    from typing import Any
+
+# -- inbox ---------------------------------------------------------------------
+
+INBOX_INSERT = (
+    "INSERT INTO inbox(id, platform, platform_msg_id, chat_id, sender, text, raw, received_at)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (platform, platform_msg_id) DO NOTHING"
+)
+
+
+@single_statement
+def inbox_receive_alone(conn: sqlite3.Connection, params: tuple[Any, ...]) -> bool:
+    return conn.execute(INBOX_INSERT, params).rowcount == 1
+
+
+@all_or_group
+def inbox_receive(
+    conn: sqlite3.Connection, params: tuple[Any, ...], tasks: list[tuple[tuple[Any, ...], str | None]]
+) -> bool:
+    """The message and its tasks, or (a redelivery) nothing; never half (see all_or_group)."""
+    if conn.execute(INBOX_INSERT, params).rowcount != 1:
+        return False
+    for task in tasks:
+        insert_prepared(conn, task)
+    return True
+
+
+@single_statement
+def inbox_prune(conn: sqlite3.Connection, before: float) -> int:
+    # Ids grow in arrival order, so the rows to drop sit below the first row received since
+    # `before`; finding it reads only those rows, in id order, without an index on the time.
+    # A row received later but stamped earlier is kept until every row below it is old too.
+    # Tasks name the message they run for and read it from here: the rows of open tasks stay,
+    # and those of tasks that died since `before` too (a retry from the dead letters needs them).
+    return conn.execute(
+        "DELETE FROM inbox WHERE id < MIN(COALESCE("
+        "(SELECT id FROM inbox WHERE received_at >= ?1 ORDER BY id LIMIT 1),"
+        " (SELECT MAX(id) + 1 FROM inbox)), COALESCE((SELECT MIN(inbox_id) FROM tasks"
+        " WHERE state IN ('queued', 'leased') OR (state = 'dead' AND finished_at >= ?1)),"
+        " (SELECT MAX(id) + 1 FROM inbox)))",
+        (before,),
+    ).rowcount
+
+
+# -- outbox --------------------------------------------------------------------
+
+OUTBOX_INSERT = (
+    "INSERT INTO outbox(id, platform, chat_id, body, is_text, idempotency_key, task_id, state,"
+    " next_attempt_at, created_at, priority, reply_to)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING"
+)
+
+
+OUTBOX_DELIVERED = (
+    "UPDATE outbox SET state = 'delivered', delivered_at = ?, platform_msg_id = ?"
+    " WHERE id = ? AND state = 'pending'"
+)
+
+OUTBOX_OPEN = "state = 'pending'"
+
+
+@single_statement
+def outbox_add(conn: sqlite3.Connection, params: tuple[Any, ...], key: str) -> int:
+    if conn.execute(OUTBOX_INSERT, params).rowcount == 1:
+        return int(params[0])
+    return int(
+        conn.execute("SELECT id FROM outbox WHERE idempotency_key = ?", (key,)).fetchone()[0]
+    )
+
+
+@all_or_group
+def outbox_add_prepared(
+    conn: sqlite3.Connection, rows: list[tuple[tuple[Any, ...], str]], task_id: int | None, now: float
+) -> list[int]:
+    # The task first: an unknown task fails this operation alone, before anything changed.
+    if task_id is not None:
+        complete_task(conn, task_id, now)
+    return [outbox_add(conn, params, key) for params, key in rows]
+
+
+@single_statement
+def outbox_mark_delivered_many(conn: sqlite3.Connection, rows: list[tuple[float, str | None, int]]) -> int:
+    return conn.executemany(OUTBOX_DELIVERED, rows).rowcount
+
+
+@single_statement
+def outbox_record_delivered(conn: sqlite3.Connection, params: tuple[Any, ...], key: str) -> int:
+    inserted = conn.execute(
+        "INSERT INTO outbox(id, platform, chat_id, body, is_text, idempotency_key, task_id, state,"
+        " next_attempt_at, created_at, delivered_at, platform_msg_id)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, 'delivered', ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING",
+        params,
+    ).rowcount
+    if inserted == 1:
+        return int(params[0])
+    return int(conn.execute("SELECT id FROM outbox WHERE idempotency_key = ?", (key,)).fetchone()[0])
+
+
+@single_statement
+def outbox_update_open(
+    conn: sqlite3.Connection, sql: str, params: tuple[Any, ...], entry_id: int
+) -> bool:
+    """Run an UPDATE limited to open entries; False if the entry is closed, raise if absent."""
+    if conn.execute(sql, params).rowcount:
+        return True
+    if conn.execute("SELECT 1 FROM outbox WHERE id = ?", (entry_id,)).fetchone() is None:
+        raise RowNotFoundError("outbox", entry_id)
+    return False
+
+
+def outbox_bury(
+    conn: sqlite3.Connection, entry_id: int, letter_id: int, reason: bytes, now: float
+) -> int:
+    changed = conn.execute(
+        f"UPDATE outbox SET state = 'dead' WHERE id = ? AND {OUTBOX_OPEN}", (entry_id,)
+    ).rowcount
+    if not changed:
+        existing = conn.execute(
+            "SELECT id FROM dead_letters WHERE source = 'outbox' AND ref_id = ?", (entry_id,)
+        ).fetchone()
+        if existing is not None:
+            return int(existing[0])
+        raise RowNotFoundError("outbox", entry_id)
+    conn.execute(
+        "INSERT INTO dead_letters(id, source, ref_id, reason, created_at)"
+        " VALUES (?, 'outbox', ?, ?, ?)",
+        (letter_id, entry_id, reason, now),
+    )
+    return letter_id
+
+
+@single_statement
+def outbox_prune(conn: sqlite3.Connection, before: float) -> int:
+    # Delivered before `before` means created before it: below the first entry created since
+    # (ids grow with creation time), found by reading old rows in id order, without an index.
+    return conn.execute(
+        "DELETE FROM outbox WHERE state = 'delivered' AND delivered_at < ?1 AND id < COALESCE("
+        "(SELECT id FROM outbox WHERE created_at >= ?1 ORDER BY id LIMIT 1),"
+        " (SELECT MAX(id) + 1 FROM outbox))",
+        (before,),
+    ).rowcount
+
+
+# -- deadletters ---------------------------------------------------------------
+
+def dead_retry(conn: sqlite3.Connection, letter_id: int, now: float) -> tuple[str, int]:
+    row = conn.execute(
+        "SELECT source, ref_id FROM dead_letters WHERE id = ?", (letter_id,)
+    ).fetchone()
+    if row is None:
+        raise RowNotFoundError("dead_letters", letter_id)
+    source, ref_id = row
+    if source == "task":
+        back = conn.execute(
+            "UPDATE tasks SET state = 'queued', attempts = 0, available_at = ?, lease_until = NULL,"
+            " finished_at = NULL WHERE id = ? AND state = 'dead' RETURNING chat_key",
+            (now, ref_id),
+        ).fetchone()
+        if back is not None:
+            refresh_head(conn, back[0])
+    else:
+        conn.execute(
+            "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ?"
+            " WHERE id = ? AND state = 'dead'",
+            (now, ref_id),
+        )
+    conn.execute("DELETE FROM dead_letters WHERE id = ?", (letter_id,))
+    return source, ref_id
+
+
+def dead_prune(conn: sqlite3.Connection, before: float) -> int:
+    conn.execute(
+        "DELETE FROM tasks WHERE state = 'dead' AND id IN (SELECT ref_id FROM dead_letters"
+        " WHERE source = 'task' AND created_at < ?)",
+        (before,),
+    )
+    conn.execute(
+        "DELETE FROM outbox WHERE state = 'dead' AND id IN (SELECT ref_id FROM dead_letters"
+        " WHERE source = 'outbox' AND created_at < ?)",
+        (before,),
+    )
+    return conn.execute("DELETE FROM dead_letters WHERE created_at < ?", (before,)).rowcount
+
+
+# -- state ---------------------------------------------------------------------
+
+@single_statement
+def state_set(
+    conn: sqlite3.Connection, domain: str, key: str, kind: str, value: bytes, now: float
+) -> None:
+    conn.execute(
+        "INSERT INTO state(domain, key, kind, value, updated_at) VALUES (?, ?, ?, ?, ?)"
+        " ON CONFLICT (domain, key) DO UPDATE SET kind = excluded.kind, value = excluded.value,"
+        " updated_at = excluded.updated_at",
+        (domain, key, kind, value, now),
+    )
+
+
+@single_statement
+def state_delete(conn: sqlite3.Connection, domain: str, key: str) -> bool:
+    return (
+        conn.execute("DELETE FROM state WHERE domain = ? AND key = ?", (domain, key)).rowcount == 1
+    )
+
+
+# -- history -------------------------------------------------------------------
+
+@single_statement
+def history_append(
+    conn: sqlite3.Connection, row: int, chat_key: str, role: str, content: bytes, now: float
+) -> None:
+    conn.execute(
+        "INSERT INTO history(id, chat_key, role, content, created_at) VALUES (?, ?, ?, ?, ?)",
+        (row, chat_key, role, content, now),
+    )
+
+
+@single_statement
+def history_clear(conn: sqlite3.Connection, chat_key: str) -> int:
+    return conn.execute("DELETE FROM history WHERE chat_key = ?", (chat_key,)).rowcount
+
+
+@single_statement
+def history_prune(conn: sqlite3.Connection, before: float, keep_per_chat: int) -> int:
+    removed = conn.execute("DELETE FROM history WHERE created_at < ?", (before,)).rowcount
+    return removed + conn.execute(
+        "DELETE FROM history WHERE id IN (SELECT id FROM (SELECT id, ROW_NUMBER() OVER"
+        " (PARTITION BY chat_key ORDER BY id DESC) AS n FROM history) WHERE n > ?)",
+        (max(keep_per_chat, 1),),
+    ).rowcount
+
+
+# -- traces --------------------------------------------------------------------
+
+@single_statement
+def traces_add(conn: sqlite3.Connection, params: tuple[Any, ...]) -> None:
+    conn.execute(
+        "INSERT INTO traces(id, automation_id, run_id, started_at, finished_at, status, data)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        params,
+    )
+
+
+def traces_prune(conn: sqlite3.Connection, keep_last: int, older_than: float) -> int:
+    removed = conn.execute("DELETE FROM traces WHERE started_at < ?", (older_than,)).rowcount
+    removed += conn.execute(
+        "DELETE FROM traces WHERE id IN (SELECT id FROM (SELECT id, ROW_NUMBER() OVER"
+        " (PARTITION BY automation_id ORDER BY started_at DESC, id DESC) AS n FROM traces)"
+        " WHERE n > ?)",
+        (max(keep_last, 0),),
+    ).rowcount
+    return removed
+
+
+# -- vault ---------------------------------------------------------------------
+
+@single_statement
+def vault_save(conn: sqlite3.Connection, scope: str, data: bytes, expires_at: float) -> None:
+    conn.execute(
+        "INSERT INTO vault(scope, data, expires_at) VALUES (?, ?, ?) ON CONFLICT (scope)"
+        " DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at",
+        (scope, data, expires_at),
+    )
+
+
+@single_statement
+def vault_purge(conn: sqlite3.Connection, now: float) -> int:
+    return conn.execute("DELETE FROM vault WHERE expires_at <= ?", (now,)).rowcount
