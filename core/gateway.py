@@ -11,7 +11,7 @@ from typing import Any
 
 import pluggy
 
-from core import hookspecs
+from core import events, hookspecs
 from core.automation import builtin_types
 from core.automation.engine import AutomationEngine
 from core.bus import EventBus
@@ -150,7 +150,7 @@ class Gateway:
         self._running.set()
         if self._stop_requested:
             self.request_stop()
-        self.bus.fire("gateway_started", {})
+        self.bus.fire(events.GATEWAY_STARTED, {})
         loaded = [d for d, s in self.integrations.items() if s.status == "loaded"]
         _LOGGER.info(
             "Roost started: %d integrations (%s), %d automations",
@@ -168,7 +168,7 @@ class Gateway:
             return
         self.state = "stopping"
         self._running.set()  # release ingest calls that waited for a start that never came
-        self.bus.fire("gateway_stopping", {})
+        self.bus.fire(events.GATEWAY_STOPPING, {})
         self.engine.detach()
         if self.pipeline is not None:
             await self.pipeline.stop(self.config.core.get("stop_timeout", 10.0))
@@ -348,7 +348,7 @@ class Gateway:
         if self.pipeline is not None:
             self.pipeline.channel_state(platform, online)
         else:
-            self.bus.fire("channel_online" if online else "channel_offline", {"platform": platform})
+            self.bus.fire(events.CHANNEL_ONLINE if online else events.CHANNEL_OFFLINE, {"platform": platform})
 
     async def wait_idle(self, settle: float = 0.05, *, platform: str | None = None,
                         chat_id: str | None = None) -> None:

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 import voluptuous as vol
 
+from core import events
+
 if TYPE_CHECKING:
     from core.gateway import Gateway
 
@@ -66,7 +68,7 @@ class NetworkMonitor:
         if online != self.gateway.network_online:
             self.gateway.network_online = online
             _LOGGER.warning("Network is %s", "reachable again" if online else "unreachable")
-            self.gateway.bus.fire("network_online" if online else "network_offline", {})
+            self.gateway.bus.fire(events.NETWORK_ONLINE if online else events.NETWORK_OFFLINE, {})
         return online
 
     async def _loop(self) -> None:

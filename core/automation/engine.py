@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from core import events
 from core.automation.automation import Automation, compile_automation
 from core.automation.context import Output, RunContext, StopRun
 from core.automation.matcher import MessageIndex
@@ -176,7 +177,7 @@ class AutomationEngine:
                 self.record(trace)
             else:
                 automation = request.automation
-                fire("automation_triggered", {"automation_id": automation.id, "run_id": request.run_id,
+                fire(events.AUTOMATION_TRIGGERED, {"automation_id": automation.id, "run_id": request.run_id,
                                               "priority": automation.priority})
 
     def trigger(
@@ -192,7 +193,7 @@ class AutomationEngine:
             self.record(request.trace)
             return None
         self.gateway.bus.fire(
-            "automation_triggered",
+            events.AUTOMATION_TRIGGERED,
             {"automation_id": automation.id, "run_id": request.run_id, "priority": automation.priority},
         )
         self.dispatcher(request)
@@ -291,7 +292,7 @@ class AutomationEngine:
 
     def record(self, trace: Trace) -> None:
         """A run ended (or never started): announce it with its trace and hand the trace on."""
-        self.gateway.bus.fire("automation_finished", {"automation_id": trace.automation_id,
+        self.gateway.bus.fire(events.AUTOMATION_FINISHED, {"automation_id": trace.automation_id,
                                                      "run_id": trace.run_id, "status": trace.status,
                                                      "trace": trace})
         self.on_finished(trace)

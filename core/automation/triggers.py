@@ -12,6 +12,7 @@ from typing import Any
 
 import voluptuous as vol
 
+from core import events
 from core.automation.actions import duration
 from core.automation.conditions import regex, string_list, time_of_day
 from core.automation.matcher import MessageTrigger
@@ -149,7 +150,7 @@ def _attach_schedule(config: dict[str, Any], automation: Any, engine: Any) -> Ca
 def _attach_startup(config: dict[str, Any], automation: Any, engine: Any) -> Callable[[], None]:
     index = config["_index"]
     return engine.gateway.bus.listen_once(
-        "gateway_started",
+        events.GATEWAY_STARTED,
         lambda _event: engine.trigger(automation, {"trigger": "startup", "idx": index}),
     )
 

@@ -16,6 +16,7 @@ import logging
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from core import events
 from core.automation.engine import AutomationEngine
 from core.bus import EventBus
 from core.channel import Channel
@@ -76,7 +77,7 @@ class Pipeline:
         """Store a message with the runs it starts; False for a redelivery of a stored message."""
         if not await self.inbound.ingest(message):
             return False
-        self.bus.fire("message_received", {"message": message, "platform": message.platform,
+        self.bus.fire(events.MESSAGE_RECEIVED, {"message": message, "platform": message.platform,
                                            "chat_id": message.chat_id})
         return True
 
@@ -88,12 +89,12 @@ class Pipeline:
 
     def channel_state(self, platform: str, online: bool) -> None:
         """A channel went online or offline: say so on the bus, and send what waited when it is back."""
-        self.bus.fire("channel_online" if online else "channel_offline", {"platform": platform})
+        self.bus.fire(events.CHANNEL_ONLINE if online else events.CHANNEL_OFFLINE, {"platform": platform})
         if online:
             self.outbound.wake(platform)
 
     def _sent(self, platform: str, chat_id: str, message_id: str | None, outbox_id: int) -> None:
-        self.bus.fire("message_sent", {"platform": platform, "chat_id": chat_id, "message_id": message_id,
+        self.bus.fire(events.MESSAGE_SENT, {"platform": platform, "chat_id": chat_id, "message_id": message_id,
                                        "outbox_id": outbox_id})
 
     async def idle(self, platform: str | None = None, chat_id: str | None = None) -> bool:

@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from core import events
 from core.errors import ConfigError, PermanentError
 from integrations.alert.book import AlertBook
 from integrations.alert.config import Target
@@ -48,11 +49,11 @@ class AlertService:
     def start(self) -> None:
         """Remind from the moment every channel is set up until Roost stops."""
         bus = self.gateway.bus
-        self._unsubscribe.append(bus.listen_once("gateway_stopping", lambda _e: self._stop_loop()))
+        self._unsubscribe.append(bus.listen_once(events.GATEWAY_STOPPING, lambda _e: self._stop_loop()))
         if self.gateway.state == "running":
             self._start_loop()
         else:
-            self._unsubscribe.append(bus.listen_once("gateway_started", lambda _e: self._start_loop()))
+            self._unsubscribe.append(bus.listen_once(events.GATEWAY_STARTED, lambda _e: self._start_loop()))
 
     def _start_loop(self) -> None:
         if self._loop_task is None:

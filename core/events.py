@@ -1,0 +1,38 @@
+"""The events Roost fires on its bus: one constant per event type, with the shape of its data.
+
+Integrations listen with ``gateway.bus.listen(events.MESSAGE_RECEIVED, handler)`` and may fire
+their own event types (any string); these are the core's.
+"""
+
+from __future__ import annotations
+
+GATEWAY_STARTED = "gateway_started"
+"""Every integration is set up and the automations are attached. Data: {}."""
+
+GATEWAY_STOPPING = "gateway_stopping"
+"""The gateway begins to stop: no new runs start. Data: {}."""
+
+MESSAGE_RECEIVED = "message_received"
+"""A message was stored with the runs it starts. Data: message (Message), platform, chat_id."""
+
+MESSAGE_SENT = "message_sent"
+"""A platform confirmed a reply. Data: platform, chat_id, message_id (the platform's), outbox_id."""
+
+CHANNEL_ONLINE = "channel_online"
+"""A channel's platform became reachable (its held replies go out now). Data: platform."""
+
+CHANNEL_OFFLINE = "channel_offline"
+"""A channel's platform became unreachable (its replies are held). Data: platform."""
+
+NETWORK_ONLINE = "network_online"
+"""The network probe reached an endpoint again (`network:` section). Data: {}."""
+
+NETWORK_OFFLINE = "network_offline"
+"""The network probe reached no endpoint. Data: {}."""
+
+AUTOMATION_TRIGGERED = "automation_triggered"
+"""An automation's trigger fired and its conditions passed. Data: automation_id, run_id, priority."""
+
+AUTOMATION_FINISHED = "automation_finished"
+"""A run ended, or never started (conditions failed, mode full). Data: automation_id, run_id,
+status, trace (the run's Trace)."""
