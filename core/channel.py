@@ -1,33 +1,176 @@
-"""The channel contract: how the core sends to a chat app, and how channels report their state."""
+"""The channel contract, version 2: what a chat-app adapter declares, how the core sends through it,
+and ``ChannelBase``, which gives adapters ingest, online state, a persisted cursor and reconnects.
+
+How a channel reports a failed send (``core.pipeline.retry`` decides what happens next):
+
+- ``TransientError(retry_after=...)``: rate limited (HTTP 429, Discord buckets), a server error
+  (5xx), a timeout or a network failure. Retried with backoff; ``retry_after`` is honoured.
+- ``PermanentError``: the platform refused for good (unknown chat, the bot was blocked, a request
+  it will never accept). Dead-lettered at once, with the error's text.
+- anything else: treated as transient up to the attempt limit, then dead-lettered with its text.
+
+An adapter acknowledges a message to its platform (a Telegram offset, a webhook's 200) only
+after ``ChannelBase.ingest`` returned: then the message is stored with its runs.
+"""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from typing import Protocol, runtime_checkable
+import asyncio
+import logging
+import random
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, Protocol, runtime_checkable
+
+from core.errors import PermanentError
+from core.message import Message
+
+_LOGGER = logging.getLogger(__name__)
+
+STREAMING = ("none", "edits", "native")
+"""How a channel shows an answer while it is written: not at all, by editing a sent message, or natively."""
+CURSOR_KEY = "cursor"
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelInfo:
+    """What a channel declares about its platform (the core reads this instead of guessing)."""
+
+    platform: str
+    streaming: str = "none"
+    max_text: int | None = None
+    """The longest text one platform message may carry (the channel splits longer ones)."""
+    rate_limit: float | None = None
+    """Messages per second the platform allows (the outbound queue paces to it)."""
+    threads: bool = False
+    """Whether a reply can name the message it answers."""
+
+    def __post_init__(self) -> None:
+        if self.streaming not in STREAMING:
+            raise ValueError(f"streaming must be one of {', '.join(STREAMING)}, got {self.streaming!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class OutboundMessage:
+    """One reply for a chat, as the outbound queue hands it to a channel."""
+
+    chat_id: str
+    text: str
+    idempotency_key: str
+    """The same on every attempt: a platform that honours it (Discord nonces) drops a repeat."""
+    reply_to: str | None = None
+    """The platform message id this answers (for channels with threads)."""
 
 
 @runtime_checkable
 class Channel(Protocol):
     """A connection to one chat platform."""
 
-    platform: str
+    info: ChannelInfo
 
     @property
     def online(self) -> bool:
-        """Whether the platform is reachable right now."""
+        """Whether the platform is reachable right now (replies are held while it is not)."""
         ...
 
-    async def send(self, chat_id: str, text: str, *, reply_to: str | None, idempotency_key: str) -> str:
-        """Deliver text; return the platform's message id. Raise TransientError or PermanentError."""
+    async def send(self, message: OutboundMessage) -> str:
+        """Deliver a reply; return the platform's message id (see the module docstring for errors)."""
         ...
 
 
 @runtime_checkable
 class StreamingChannel(Channel, Protocol):
-    """A channel that can show an answer while it is being written (the console)."""
+    """A channel that can show an answer while it is being written (``info.streaming`` is not none)."""
 
-    async def send_stream(
-        self, chat_id: str, chunks: AsyncIterator[str], *, reply_to: str | None, idempotency_key: str
-    ) -> str:
-        """Show chunks as they come; return the platform's message id of the whole answer."""
+    async def send_stream(self, message: OutboundMessage, chunks: AsyncIterator[str]) -> str:
+        """Show chunks as they come (message.text is empty); return the platform's message id."""
         ...
+
+
+class ChannelBase:
+    """The base of a channel adapter: ingest, online state, a persisted cursor, a reconnect loop.
+
+    Subclasses set ``info`` and implement ``send`` (and ``send_stream`` when they stream). A
+    connection-based adapter passes its connect-and-read coroutine to ``keep_connected``.
+    """
+
+    info: ChannelInfo
+    reconnect_base = 1.0
+    """Seconds of the first reconnect delay (doubled each attempt, with full jitter)."""
+    reconnect_cap = 60.0
+    """The longest reconnect delay."""
+    healthy_after = 30.0
+    """A connection that lasted this long starts the backoff anew when it drops."""
+
+    def __init__(self, gateway: Any, domain: str, *, online: bool = True, rng: random.Random | None = None,
+                 sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep) -> None:
+        self.gateway = gateway
+        self.domain = domain
+        self._online = online
+        self._rng = rng or random.Random()
+        self._sleep = sleep
+
+    @property
+    def platform(self) -> str:
+        """The platform name of the messages this channel carries."""
+        return self.info.platform
+
+    @property
+    def online(self) -> bool:
+        """Whether the platform is reachable right now."""
+        return self._online
+
+    def set_online(self, online: bool) -> None:
+        """Report reachability; held replies go out when the channel comes back."""
+        if online != self._online:
+            self._online = online
+            self.gateway.channel_state(self.platform, online)
+
+    async def ingest(self, message: Message) -> bool:
+        """Hand a message to Roost; acknowledge it to the platform once this returns.
+
+        True when it was stored, False when it was a redelivery or Roost refused it for good
+        (both are acknowledged: reading it again would change nothing).
+        """
+        try:
+            return await self.gateway.ingest(message)
+        except PermanentError as err:
+            _LOGGER.warning("A %s message was refused: %s", self.platform, err)
+            return False
+
+    async def load_cursor(self, default: Any = None) -> Any:
+        """The position this channel saved (a Telegram offset, a Discord session), or default."""
+        return await self.gateway.storage(self.domain).get(CURSOR_KEY, default)
+
+    async def save_cursor(self, value: Any) -> None:
+        """Save the position durably, after the messages before it were ingested."""
+        await self.gateway.storage(self.domain).set(CURSOR_KEY, value)
+
+    def reconnect_delay(self, attempt: int) -> float:
+        """Seconds to wait before reconnect attempt number attempt (0 for the first): full jitter."""
+        return self._rng.uniform(0, min(self.reconnect_cap, self.reconnect_base * 2 ** attempt))
+
+    async def keep_connected(self, connect: Callable[[], Awaitable[None]]) -> None:
+        """Run connect again and again: it connects and reads until the connection ends.
+
+        Between tries the channel is offline and waits ``reconnect_delay``; a PermanentError
+        (say, the platform refused the token) ends the loop with one clear log line.
+        """
+        loop = asyncio.get_running_loop()
+        attempt = 0
+        while True:
+            started = loop.time()
+            try:
+                await connect()
+            except PermanentError as err:
+                self.set_online(False)
+                _LOGGER.error("The %s channel stops: %s", self.platform, err)
+                return
+            except Exception as err:
+                _LOGGER.warning("The %s connection failed: %s: %s", self.platform, type(err).__name__, err)
+            self.set_online(False)
+            if loop.time() - started >= self.healthy_after:
+                attempt = 0
+            delay = self.reconnect_delay(attempt)
+            attempt += 1
+            await self._sleep(delay)

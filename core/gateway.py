@@ -30,6 +30,7 @@ from core.sanitizer import Sanitizer
 from core.setup import IntegrationState, await_me_maybe, setup_all
 from core.store import Store
 from core.store.open import STORE_SCHEMA, open_store
+from core.store.state import DomainState
 from core.validation import validate
 
 _LOGGER = logging.getLogger(__name__)
@@ -48,8 +49,11 @@ class Gateway:
     def __init__(self, config: Config, *, discovery: Discovery | None = None) -> None:
         self.config = config
         self.config_dir: Path = config.config_dir
+        """The configuration directory (configuration.yaml, secrets, knowledge/, roost.db)."""
         self.bus = EventBus()
+        """The event bus: listen to the events in core.events, fire your own."""
         self.data: dict[str, Any] = {}
+        """A place per integration for what it keeps while running (by convention, its domain as key)."""
         self.channels: dict[str, Channel] = {}
         self.models: dict[str, ModelBackend] = {}
         self.sanitizers: list[Sanitizer] = []
@@ -61,12 +65,16 @@ class Gateway:
         self.plugins.add_hookspecs(hookspecs)
         self.engine = AutomationEngine(self)
         self.bot_names: tuple[str, ...] = tuple(config.core.get("bot_names", ("roost",)))
+        """The names a message may address Roost by (for mentions)."""
         self.foreground_chat = False
+        """True under `roost chat`: the console reads the terminal."""
         self.network_online = True
         self.network: NetworkMonitor | None = None
         self.knowledge: Any = None
         self.sandbox = CommandPolicy()
+        """The commands programs may be run as (the `run` action's and integrations' one door)."""
         self.state = "created"
+        """created, prepared, starting, running, stopping or stopped."""
         self._background: set[asyncio.Task[Any]] = set()
         self._stopped = asyncio.Event()
         self._running = asyncio.Event()
@@ -76,8 +84,7 @@ class Gateway:
         self._stop_requested = False
         self._store_settings: dict[str, Any] = {}
         self._scheduler_settings: dict[str, Any] = {}
-        self.store: Store | None = None
-        """The durable store (inbox, tasks, outbox, state, history, ...), once started."""
+        self.store: Store | None = None  # the core's (the pipeline's, the CLI's); integrations use storage()
         self.pipeline: Pipeline | None = None
         self.exit_code = 0
         """What `roost run` exits with: 1 after a failure that stopped the gateway."""
@@ -157,6 +164,10 @@ class Gateway:
             len(loaded), ", ".join(loaded) or "none", len(self.engine.automations),
         )
 
+    def call_hooks(self, name: str, **kwargs: Any) -> list[Any]:
+        """Call every implementation of a hook (an integration's own, declared with HOOKSPECS)."""
+        return list(getattr(self.plugins.hook, name)(**kwargs))
+
     def call_hook(self, domain: str, name: str, **kwargs: Any) -> Any:
         """Call one integration's implementation of a hook (None when it has none)."""
         return call_hook(self.plugins, domain, name, **kwargs)
@@ -226,10 +237,17 @@ class Gateway:
     # -- registries --------------------------------------------------------------------
 
     def register_channel(self, channel: Channel) -> None:
-        """Make a channel available for sending under its platform name."""
-        if channel.platform in self.channels:
-            raise ConfigError(f"a channel for platform '{channel.platform}' is already registered")
-        self.channels[channel.platform] = channel
+        """Make a channel available for sending under its platform name (``channel.info.platform``)."""
+        platform = channel.info.platform
+        if platform in self.channels:
+            raise ConfigError(f"a channel for platform '{platform}' is already registered")
+        self.channels[platform] = channel
+
+    def storage(self, domain: str) -> DomainState:
+        """An integration's durable key-value store (cursors, sessions, settings), once Roost started."""
+        if self.store is None:
+            raise RuntimeError("storage is there once Roost has opened its store (from roost_setup on)")
+        return self.store.state.of(domain)
 
     def register_model(self, model: ModelBackend) -> None:
         """Make a model available to generate actions by its name."""

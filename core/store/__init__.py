@@ -32,7 +32,6 @@ if TYPE_CHECKING:
     from core.store.store import Store
     from core.store.tasks import PreparedTask, Task, TaskQueue
     from core.store.traces import Trace, Traces
-    from core.store.vault import Vault
 
 _HOMES = {
     "Database": "core.store.database",
@@ -61,7 +60,6 @@ _HOMES = {
     "Trace": "core.store.traces",
     "Traces": "core.store.traces",
     "ValueCipher": "core.store.sealing",
-    "Vault": "core.store.vault",
     "WriteAbortedError": "core.store.errors",
     "reencrypt_database": "core.store.rekey",
 }
@@ -93,7 +91,6 @@ __all__ = [
     "Trace",
     "Traces",
     "ValueCipher",
-    "Vault",
     "WriteAbortedError",
     "reencrypt_database",
 ]

@@ -15,7 +15,7 @@ yet due) stays blocked for its lower-priority ones.
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -144,7 +144,7 @@ class Outbox:
         )
 
     async def next_batch(
-        self, platform: str, now: float, limit: int, *, known_bodies: Mapping[int, bytes | str] | None = None
+        self, platform: str, now: float, limit: int
     ) -> list[OutboxEntry]:
         """Due pending entries of platform, highest priority first, then oldest first.
 
@@ -152,8 +152,7 @@ class Outbox:
         that is not yet due, for that priority and every lower one. An entry
         whose body fails to decrypt is reported, buried with the error as reason, and left out.
         One ordered read of the open-entries index serves a batch (more only when many of the
-        rows read belong to blocked chats). known_bodies: bodies the caller wrote itself under
-        these ids (not decrypted again).
+        rows read belong to blocked chats).
         """
         if limit <= 0:
             return []
@@ -188,10 +187,9 @@ class Outbox:
                 break
             after = (rows[-1][14], rows[-1][0])
         out: list[OutboxEntry] = []
-        known = known_bodies or {}
         for row in chosen:
             try:
-                out.append(self._entry(row, known.get(row[0])))
+                out.append(self._entry(row))
             except RowDecryptError as exc:
                 self._db.report_row_error(exc)
                 await self.bury(row[0], str(exc))
@@ -267,19 +265,9 @@ class Outbox:
         )
         return await self._db.write(writes.outbox_record_delivered, params, idempotency_key)
 
-    def _entry(self, row: tuple[Any, ...], known: bytes | str | None = None) -> OutboxEntry:
+    def _entry(self, row: tuple[Any, ...]) -> OutboxEntry:
         sealed = self._sealed
-        body: bytes | str
-        if known is not None:
-            body = known
-        else:
-            data = sealed.open(row[0], "body", row[3])
-            body = data
-            if row[4]:
-                try:
-                    body = data.decode("utf-8")
-                except UnicodeDecodeError as exc:
-                    raise RowDecryptError("outbox", row[0], "body", exc) from exc
+        body: bytes | str = sealed.open_text(row[0], "body", row[3]) if row[4] else sealed.open(row[0], "body", row[3])
         return OutboxEntry(
             row[0],
             row[1],

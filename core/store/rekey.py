@@ -40,7 +40,6 @@ SEALED_TABLES: tuple[SealedTable, ...] = (
     SealedTable("dead_letters", ("reason",)),
     SealedTable("history", ("content",)),
     SealedTable("traces", ("data",)),
-    SealedTable("vault", ("data",), ("scope",)),
     SealedTable("state", ("value",), ("domain", "key"), state_row),
 )
 """Every encrypted column in the schema; a new one must be added here to be rotated."""

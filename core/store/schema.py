@@ -7,7 +7,7 @@ the file as it was). A database newer than the code is refused, unchanged.
 
 What is encrypted (BLOB columns written by ``SealedColumns``): message texts and raw payloads
 (inbox), task payloads and errors, outbox bodies and errors, dead-letter reasons, history
-content, trace data, vault data, integration state values. What is not: ids, timestamps,
+content, trace data, integration state values. What is not: ids, timestamps,
 states, priorities, lanes, attempt counts, platform names, chat ids, senders and
 idempotency keys — the scheduler queries, orders and deduplicates by them. Senders and chat
 ids are platform identifiers (numbers or handles), not message content.
@@ -199,7 +199,17 @@ _V6: tuple[str, ...] = (
     "DELETE FROM id_blocks WHERE name = 'tokens'",
 )
 
-MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3, _V4, _V5, _V6)
+# Version 7: integration state values may expire (a generic key-value store with expiry), and
+# the PII vault moves into the pii integration on it; the core's vault table goes. Its maps
+# expire within a day anyway: a placeholder of a conversation under way when Roost is upgraded
+# can no longer be restored in an answer (the answer shows the placeholder).
+_V7: tuple[str, ...] = (
+    "ALTER TABLE state ADD COLUMN expires_at REAL",
+    "CREATE INDEX state_expiry ON state(expires_at) WHERE expires_at IS NOT NULL",
+    "DROP TABLE vault",
+)
+
+MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7)
 """Every migration this code knows, oldest first; the schema version is its length."""
 
 

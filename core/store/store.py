@@ -15,11 +15,10 @@ from core.store.sealing import ValueCipher
 from core.store.state import IntegrationState
 from core.store.tasks import TaskQueue
 from core.store.traces import Traces
-from core.store.vault import Vault
 
 
 class Store:
-    """roost.db: inbox, tasks, outbox, dead letters, state, history, traces and the PII vault."""
+    """roost.db: inbox, tasks, outbox, dead letters, integration state, history and traces."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -30,7 +29,6 @@ class Store:
         self.state = IntegrationState(db)
         self.history = History(db)
         self.traces = Traces(db)
-        self.vault = Vault(db)
         self.lock: Any = None
         """The configuration's instance lock when the store was opened with one (released on close)."""
 

@@ -1,4 +1,4 @@
-"""The writes of the inbox, outbox, dead letters, state, history, traces and vault.
+"""The writes of the inbox, outbox, dead letters, state, history and traces.
 
 They run in the store's writer (a thread, or the writer process), which imports this module,
 ``task_writes``, ``schema`` and ``operations`` and nothing of the repositories around them: the
@@ -203,14 +203,20 @@ def dead_prune(conn: sqlite3.Connection, before: float) -> int:
 
 @single_statement
 def state_set(
-    conn: sqlite3.Connection, domain: str, key: str, kind: str, value: bytes, now: float
+    conn: sqlite3.Connection, domain: str, key: str, kind: str, value: bytes, now: float,
+    expires_at: float | None = None,
 ) -> None:
     conn.execute(
-        "INSERT INTO state(domain, key, kind, value, updated_at) VALUES (?, ?, ?, ?, ?)"
+        "INSERT INTO state(domain, key, kind, value, updated_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (domain, key) DO UPDATE SET kind = excluded.kind, value = excluded.value,"
-        " updated_at = excluded.updated_at",
-        (domain, key, kind, value, now),
+        " updated_at = excluded.updated_at, expires_at = excluded.expires_at",
+        (domain, key, kind, value, now, expires_at),
     )
+
+
+@single_statement
+def state_purge_expired(conn: sqlite3.Connection, now: float) -> int:
+    return conn.execute("DELETE FROM state WHERE expires_at <= ?", (now,)).rowcount
 
 
 @single_statement
@@ -267,19 +273,3 @@ def traces_prune(conn: sqlite3.Connection, keep_last: int, older_than: float) ->
         (max(keep_last, 0),),
     ).rowcount
     return removed
-
-
-# -- vault ---------------------------------------------------------------------
-
-@single_statement
-def vault_save(conn: sqlite3.Connection, scope: str, data: bytes, expires_at: float) -> None:
-    conn.execute(
-        "INSERT INTO vault(scope, data, expires_at) VALUES (?, ?, ?) ON CONFLICT (scope)"
-        " DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at",
-        (scope, data, expires_at),
-    )
-
-
-@single_statement
-def vault_purge(conn: sqlite3.Connection, now: float) -> int:
-    return conn.execute("DELETE FROM vault WHERE expires_at <= ?", (now,)).rowcount

@@ -6,7 +6,6 @@ import asyncio
 import logging
 from typing import Any
 
-from integrations.alert.config import DOMAIN
 from integrations.alert.record import Alert
 
 _LOGGER = logging.getLogger(__name__)
@@ -28,9 +27,9 @@ class AlertBook:
 
     async def load(self) -> list[Alert]:
         """Read the alerts kept by earlier runs; return them oldest first."""
-        ids = await self._state.get(DOMAIN, INDEX_KEY, [])
+        ids = await self._state.get(INDEX_KEY, [])
         for alert_id in ids:
-            data = await self._state.get(DOMAIN, _key(alert_id))
+            data = await self._state.get(_key(alert_id))
             if data is None:
                 _LOGGER.warning("Alert %s is listed but its record is missing; skipping it", alert_id)
                 continue
@@ -57,18 +56,18 @@ class AlertBook:
         """Keep a new alert durably; return the old ones pruned to stay within keep."""
         async with self._lock:
             self._alerts[alert.id] = alert
-            await self._state.set(DOMAIN, _key(alert.id), alert.as_dict())
+            await self._state.set(_key(alert.id), alert.as_dict())
             pruned = []
             while len(self._alerts) > self._keep:
                 oldest = next(iter(self._alerts))
                 pruned.append(self._alerts.pop(oldest))
-            await self._state.set(DOMAIN, INDEX_KEY, list(self._alerts))
+            await self._state.set(INDEX_KEY, list(self._alerts))
             for old in pruned:
-                await self._state.delete(DOMAIN, _key(old.id))
+                await self._state.delete(_key(old.id))
             return pruned
 
     async def save(self, alert: Alert) -> None:
         """Store an alert's changed state (ignored when it was pruned meanwhile)."""
         async with self._lock:
             if self._alerts.get(alert.id) is alert:
-                await self._state.set(DOMAIN, _key(alert.id), alert.as_dict())
+                await self._state.set(_key(alert.id), alert.as_dict())

@@ -12,7 +12,7 @@ from typing import Any
 from core import events
 from core.errors import ConfigError, PermanentError
 from integrations.alert.book import AlertBook
-from integrations.alert.config import Target
+from integrations.alert.config import DOMAIN, Target
 from integrations.alert.messages import acknowledged_text, alert_text
 from integrations.alert.record import Alert, new_alert_id
 
@@ -32,7 +32,7 @@ class AlertService:
         self.gateway = gateway
         self.config = config
         self.ack_command: str = config["ack_command"]
-        self.book = AlertBook(gateway.store.state, config["keep"])
+        self.book = AlertBook(gateway.storage(DOMAIN), config["keep"])
         self._changed = asyncio.Event()
         self._loop_task: asyncio.Task[None] | None = None
         self._unsubscribe: list[Callable[[], None]] = []

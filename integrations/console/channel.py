@@ -10,7 +10,7 @@ import threading
 from collections.abc import AsyncIterator
 from typing import Any, TextIO
 
-from core.errors import PermanentError
+from core.channel import ChannelBase, ChannelInfo, OutboundMessage
 from core.message import Message
 
 _LOGGER = logging.getLogger(__name__)
@@ -19,10 +19,10 @@ QUIT_COMMANDS = frozenset({"/quit", "/exit"})
 PIPED_SETTLE = 0.005  # seconds of quiet that count as "every reply to this line was printed"
 
 
-class ConsoleChannel:
+class ConsoleChannel(ChannelBase):
     """Each line typed is a message; replies are printed (streamed when the model streams)."""
 
-    platform = PLATFORM
+    info = ChannelInfo(PLATFORM, streaming="native")
 
     def __init__(
         self,
@@ -36,7 +36,7 @@ class ConsoleChannel:
         stdin: TextIO | None = None,
         stdout: TextIO | None = None,
     ) -> None:
-        self.gateway = gateway
+        super().__init__(gateway, PLATFORM)
         self.chat_id = chat_id
         self.sender = sender
         self.stdin = stdin or sys.stdin
@@ -48,11 +48,6 @@ class ConsoleChannel:
         self._ids = itertools.count(1)
         self._reader: asyncio.Task[None] | None = None
         self._queue: asyncio.Queue[str | None] = asyncio.Queue()
-
-    @property
-    def online(self) -> bool:
-        """The terminal is always reachable."""
-        return True
 
     def should_read(self) -> bool:
         """Read stdin in `roost chat`, or in `roost run` when stdin is a terminal."""
@@ -101,11 +96,7 @@ class ConsoleChannel:
                 PLATFORM, self.chat_id, self.sender, line,
                 bot_names=self.gateway.bot_names, mentions_bot=True,
             )
-            try:
-                await self.gateway.ingest(message)
-            except PermanentError as err:  # refused for good: say so and read the next line
-                _LOGGER.warning("Your message was not accepted: %s", err)
-                self._write(f"{self.reply_prefix}(not accepted: {err})\n")
+            await self.ingest(message)  # a line Roost refuses is logged, and the next one is read
             # Answer each line before reading the next, so replies come out in the order the
             # lines were typed (runs of different automations may otherwise finish in any order).
             # Only this chat's work counts: a reply owed to another chat (say a channel that
@@ -130,14 +121,12 @@ class ConsoleChannel:
         self.stdout.write(text)
         self.stdout.flush()
 
-    async def send(self, chat_id: str, text: str, *, reply_to: str | None = None, idempotency_key: str = "") -> str:
+    async def send(self, message: OutboundMessage) -> str:
         """Print a reply."""
-        self._write(f"{self.reply_prefix}{text}\n")
+        self._write(f"{self.reply_prefix}{message.text}\n")
         return f"console-{next(self._ids)}"
 
-    async def send_stream(
-        self, chat_id: str, chunks: AsyncIterator[str], *, reply_to: str | None = None, idempotency_key: str = ""
-    ) -> str:
+    async def send_stream(self, message: OutboundMessage, chunks: AsyncIterator[str]) -> str:
         """Print a reply as it is being written."""
         self._write(self.reply_prefix)
         async for chunk in chunks:

@@ -6,35 +6,40 @@ import secrets
 from typing import Any
 
 from core.hookspecs import hookimpl
+from integrations.pii import hookspecs
 from integrations.pii.config import CONFIG_SCHEMA
 from integrations.pii.engine import PiiSanitizer
 from integrations.pii.recognizers import default_registry
+from integrations.pii.vault import StoredVault
 
-__all__ = ["CONFIG_SCHEMA"]
+__all__ = ["CONFIG_SCHEMA", "HOOKSPECS"]
+HOOKSPECS = hookspecs
 DOMAIN = "pii"
 HASH_KEY = "hash_key"
 
 
 async def device_hash_key(gateway: Any) -> bytes:
     """The keyed-hash secret of this device, kept (encrypted) in the store's state."""
-    key = await gateway.store.state.get(DOMAIN, HASH_KEY)
+    storage = gateway.storage(DOMAIN)
+    key = await storage.get(HASH_KEY)
     if not key:
         key = secrets.token_bytes(32)
-        await gateway.store.state.set(DOMAIN, HASH_KEY, key)
+        await storage.set(HASH_KEY, key)
     return key if isinstance(key, bytes) else bytes(key, "latin-1")
 
 
 @hookimpl
 def roost_setup(gateway: Any, config: dict[str, Any]) -> Any:
-    """Build the sanitizer on the store's encrypted vault and put it in the model and log paths."""
+    """Build the sanitizer on an encrypted vault in Roost's store and put it in the model and log paths."""
     return _setup(gateway, config)
 
 
 async def _setup(gateway: Any, config: dict[str, Any]) -> None:
     registry = default_registry(legacy_cn_id=config.get("legacy_cn_id", False))
-    for extra in gateway.plugins.hook.roost_recognizers():
+    for extra in gateway.call_hooks("roost_recognizers"):
         for recognizer in extra or ():
             registry.register(recognizer)
-    sanitizer = PiiSanitizer(config, gateway.store.vault, await device_hash_key(gateway), registry=registry)
+    vault = StoredVault(gateway.storage(DOMAIN))
+    sanitizer = PiiSanitizer(config, vault, await device_hash_key(gateway), registry=registry)
     gateway.data[DOMAIN] = sanitizer
     gateway.register_sanitizer(sanitizer)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
-__all__ = ["InMemoryVault", "VaultBackend"]
+__all__ = ["InMemoryVault", "StoredVault", "VaultBackend"]
 
 
 @runtime_checkable
@@ -19,10 +19,6 @@ class VaultBackend(Protocol):
 
     async def save(self, scope: str, mapping: dict[str, str], expires_at: float) -> None:
         """Store the scope's whole map, replacing the previous one, until expires_at (epoch s)."""
-        ...
-
-    async def purge_expired(self, now: float) -> int:
-        """Delete every map that expired at or before now; return how many were deleted."""
         ...
 
 
@@ -58,3 +54,23 @@ class InMemoryVault:
     def __len__(self) -> int:
         """Number of scopes held (expired ones included until loaded or purged)."""
         return len(self._maps)
+
+
+class StoredVault:
+    """The vault in Roost's store: each scope's map is an encrypted value of the pii integration's
+    storage that expires with the map (retention deletes it then)."""
+
+    PREFIX = "vault:"
+
+    def __init__(self, storage: Any, clock: Callable[[], float] = time.time) -> None:
+        self._storage = storage  # gateway.storage("pii")
+        self._clock = clock
+
+    async def load(self, scope: str) -> dict[str, str]:
+        """Return the scope's map, or an empty one when absent or expired."""
+        mapping = await self._storage.get(self.PREFIX + scope, {})
+        return {str(k): str(v) for k, v in mapping.items()}
+
+    async def save(self, scope: str, mapping: dict[str, str], expires_at: float) -> None:
+        """Store the scope's whole map until expires_at."""
+        await self._storage.set(self.PREFIX + scope, dict(mapping), expires_at=expires_at)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from dataclasses import replace
 
 import pytest
 
+from core.channel import ChannelInfo, OutboundMessage
 from core.message import Message
 from core.model import ModelRequest
 from tests.helpers import FinishedRuns
@@ -79,13 +81,13 @@ class StreamingChannel(RecordingChannel):
 
     def __init__(self, platform: str) -> None:
         super().__init__(platform)
+        self.info = ChannelInfo(platform, streaming="native")
         self.chunks: list[str] = []
 
-    async def send_stream(self, chat_id: str, chunks: AsyncIterator[str], *, reply_to: str | None = None,
-                          idempotency_key: str = "") -> str:
+    async def send_stream(self, message: OutboundMessage, chunks: AsyncIterator[str]) -> str:
         async for chunk in chunks:
             self.chunks.append(chunk)
-        return await self.send(chat_id, "".join(self.chunks), reply_to=reply_to, idempotency_key=idempotency_key)
+        return await self.send(replace(message, text="".join(self.chunks)))
 
 
 CONFIG = """

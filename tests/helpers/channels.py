@@ -4,21 +4,22 @@ from __future__ import annotations
 
 import asyncio
 
+from core.channel import ChannelInfo, OutboundMessage
+
 
 class RecordingChannel:
     """A Channel that keeps every sent (chat_id, text) and lets a test wait for them."""
 
     def __init__(self, platform: str = "test") -> None:
         self.platform = platform
+        self.info = ChannelInfo(platform)
         self.online = True
         self.sent: list[tuple[str, str]] = []
         self._changed = asyncio.Event()
 
-    async def send(
-        self, chat_id: str, text: str, *, reply_to: str | None = None, idempotency_key: str = ""
-    ) -> str:
+    async def send(self, message: OutboundMessage) -> str:
         """Record the text and return a message id."""
-        self.sent.append((chat_id, text))
+        self.sent.append((message.chat_id, message.text))
         self._changed.set()
         return f"{self.platform}-{len(self.sent)}"
 

@@ -13,6 +13,7 @@ import pytest
 from core.automation import builtin_types
 from core.automation.registry import Compiler
 from core.automation.trace import Trace
+from core.channel import ChannelInfo, OutboundMessage
 from core.config import load_config
 from core.gateway import Gateway
 from core.message import Message
@@ -34,6 +35,7 @@ class RecordingChannel:
 
     def __init__(self, platform: str) -> None:
         self.platform = platform
+        self.info = ChannelInfo(platform)
         self.sent: list[Sent] = []
 
     @property
@@ -46,9 +48,9 @@ class RecordingChannel:
         """The texts sent so far, in order."""
         return [s.text for s in self.sent]
 
-    async def send(self, chat_id: str, text: str, *, reply_to: str | None = None, idempotency_key: str = "") -> str:
+    async def send(self, message: OutboundMessage) -> str:
         """Record the message and return a platform id."""
-        self.sent.append(Sent(chat_id, text, reply_to, idempotency_key))
+        self.sent.append(Sent(message.chat_id, message.text, message.reply_to, message.idempotency_key))
         return f"{self.platform}-{len(self.sent)}"
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 
+from core.channel import ChannelInfo, OutboundMessage
 from core.errors import PermanentError
 from core.pipeline.channel_queue import ChannelQueue
 from core.pipeline.retry import RetryPolicy
@@ -18,13 +19,13 @@ class Channel:
 
     def __init__(self, rate_limit: float | None = None) -> None:
         self.online = True
-        self.rate_limit = rate_limit
+        self.info = ChannelInfo("p", rate_limit=rate_limit)
         self.sent: list[tuple[str, str, float]] = []
 
-    async def send(self, chat_id: str, text: str, *, reply_to: str | None = None, idempotency_key: str = "") -> str:
-        if text.startswith("refused"):
+    async def send(self, message: OutboundMessage) -> str:
+        if message.text.startswith("refused"):
             raise PermanentError("403 blocked")
-        self.sent.append((chat_id, text, time.monotonic()))
+        self.sent.append((message.chat_id, message.text, time.monotonic()))
         return str(len(self.sent))
 
 
@@ -106,14 +107,13 @@ async def test_a_chats_next_entry_is_sent_only_once_its_previous_delivery_is_rec
             super().__init__()
             self.unrecorded: list[str] = []
 
-        async def send(self, chat_id: str, text: str, *, reply_to: str | None = None,
-                       idempotency_key: str = "") -> str:
-            number = int(text[1:])
+        async def send(self, message: OutboundMessage) -> str:
+            number = int(message.text[1:])
             if number:
-                previous = await store.outbox.find(f"k-{chat_id}{number - 1}")
+                previous = await store.outbox.find(f"k-{message.chat_id}{number - 1}")
                 if previous is None or previous.state != "delivered":
-                    self.unrecorded.append(text)
-            return await super().send(chat_id, text, idempotency_key=idempotency_key)
+                    self.unrecorded.append(message.text)
+            return await super().send(message)
 
     channel = Checking()
     for number in range(6):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 
+from core.channel import ChannelInfo, OutboundMessage
 from core.errors import TransientError
 
 
@@ -12,12 +13,13 @@ class BrokenChannel:
     """A channel whose library fails in a way Roost does not know (not Transient/PermanentError)."""
 
     platform = "broken"
+    info = ChannelInfo("broken")
     online = True
 
     def __init__(self) -> None:
         self.calls: list[float] = []
 
-    async def send(self, chat_id: str, text: str, *, reply_to: str | None = None, idempotency_key: str = "") -> str:
+    async def send(self, message: OutboundMessage) -> str:
         self.calls.append(time.monotonic())
         raise RuntimeError("the client library's socket broke")
 
@@ -26,8 +28,9 @@ class FlakyChannel(BrokenChannel):
     """Fails with a TransientError the first time, then delivers."""
 
     platform = "flaky"
+    info = ChannelInfo("flaky")
 
-    async def send(self, chat_id: str, text: str, *, reply_to: str | None = None, idempotency_key: str = "") -> str:
+    async def send(self, message: OutboundMessage) -> str:
         self.calls.append(time.monotonic())
         if len(self.calls) == 1:
             raise TransientError("busy", retry_after=0.2)

@@ -1,4 +1,4 @@
-"""One owner prunes every table on a schedule: history, vault, dead letters, traces, tasks, replies, messages."""
+"""One owner prunes every table on a schedule: history, expired state, dead letters, traces, tasks, replies, messages."""
 
 from __future__ import annotations
 
@@ -25,8 +25,9 @@ store: {writer: thread, history_days: 1, history_turns: 3, dead_letter_days: 2, 
     await store.history.append("test:B", "user", "an old turn")
     await store.db.write(lambda c: c.execute("UPDATE history SET created_at = ? WHERE chat_key = 'test:B'",
                                              (time.time() - 3 * DAY,)))
-    await store.vault.save("test:A", {"[PHONE_1]": "+4917012345"}, time.time() - 1)
-    await store.vault.save("test:B", {"[PHONE_1]": "+4917099999"}, time.time() + DAY)
+    pii = gateway.storage("pii")
+    await pii.set("vault:test:A", {"[PHONE_1]": "+4917012345"}, expires_at=time.time() - 1)
+    await pii.set("vault:test:B", {"[PHONE_1]": "+4917099999"}, expires_at=time.time() + DAY)
     old_letter = await store.outbox.bury(await store.outbox.add("x", "c", "old", "old"), "refused")
     await store.outbox.bury(await store.outbox.add("x", "c", "young", "young"), "refused")
     await store.db.write(lambda c: c.execute("UPDATE dead_letters SET created_at = ? WHERE id = ?",
@@ -36,7 +37,7 @@ store: {writer: thread, history_days: 1, history_turns: 3, dead_letter_days: 2, 
 
     assert removed["history"] == 3  # B's turn by age, A's two oldest beyond history_turns
     assert [text for _role, text in await store.history.recent("test:A", 10)] == ["turn 2", "turn 3", "turn 4"]
-    assert removed["vault"] == 1 and await store.vault.load("test:B") == {"[PHONE_1]": "+4917099999"}
+    assert removed["expired_state"] == 1 and await pii.get("vault:test:B") == {"[PHONE_1]": "+4917099999"}
     assert removed["dead_letters"] == 1 and (await store.dead.stats())["total"] == 1
     await gateway.stop()
 
@@ -45,7 +46,7 @@ store: {writer: thread, history_days: 1, history_turns: 3, dead_letter_days: 2, 
     last = json.loads(stats.stdout)["last_pruning"]
     assert last["removed"] == removed and time.time() - last["at"] < 60
     text = roost("queue", "stats", "--config", str(config_dir)).stdout
-    assert "last pruning:" in text and "3 history" in text and "1 vault" in text
+    assert "last pruning:" in text and "3 history" in text and "1 expired_state" in text
 
 
 async def _first_pass(store) -> dict:

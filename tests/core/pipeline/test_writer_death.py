@@ -10,9 +10,16 @@ from pathlib import Path
 from tests.core.pipeline.conftest import LoadSetup, RunningRoost, roost_env, wait_for
 
 
-def children(pid: int) -> list[int]:
-    """The processes pid started (from its main thread, as asyncio starts them)."""
-    return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+def writer_of(pid: int) -> list[int]:
+    """The store's writer processes among those pid started (from its main thread, as asyncio does)."""
+    found = []
+    for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
+        try:
+            if b"core.store.child" in Path(f"/proc/{child}/cmdline").read_bytes():
+                found.append(int(child))
+        except OSError:
+            continue
+    return found
 
 
 def test_a_killed_writer_stops_roost_with_exit_code_one(load_setup: LoadSetup, tmp_path: Path) -> None:
@@ -23,7 +30,7 @@ def test_a_killed_writer_stops_roost_with_exit_code_one(load_setup: LoadSetup, t
         wait_for(lambda: "Roost started" in run.output() or run.proc.poll() is not None, 30, "roost to start")
         platform.post([("c1", "u", "before")])
         wait_for(lambda: platform.sink_count() == 1, 20, "the first reply")
-        [writer] = children(run.proc.pid)
+        [writer] = wait_for(lambda: writer_of(run.proc.pid), 10, "the writer process")
         os.kill(writer, signal.SIGKILL)  # as the OOM killer would
         started = time.monotonic()
         code = run.wait(30)

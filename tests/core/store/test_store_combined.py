@@ -90,14 +90,14 @@ async def test_deliveries_are_recorded_in_one_write(store: Store) -> None:
     assert await store.outbox.mark_delivered_many([]) == 0
 
 
-async def test_next_batch_reads_priorities_in_one_pass_and_uses_known_bodies(store: Store) -> None:
+async def test_next_batch_reads_priorities_in_one_pass(store: Store) -> None:
     low_a = await store.outbox.add("tg", "A", "low a", "k1")
     high_b = await store.outbox.add("tg", "B", "high b", "k2", priority=9)
     low_b = await store.outbox.add("tg", "B", "low b", "k3")
     mid_c = await store.outbox.add("tg", "C", "mid c", "k4", priority=4)
     await store.outbox.defer(high_b, time.time() + 60, "busy")  # B is blocked at 9, so at 0 too
-    batch = await store.outbox.next_batch("tg", time.time(), 10, known_bodies={low_a: "from memory"})
-    assert [(e.id, e.body) for e in batch] == [(mid_c, "mid c"), (low_a, "from memory")]
+    batch = await store.outbox.next_batch("tg", time.time(), 10)
+    assert [(e.id, e.body) for e in batch] == [(mid_c, "mid c"), (low_a, "low a")]
     assert low_b not in [e.id for e in batch]
 
 
@@ -145,7 +145,7 @@ async def test_a_version_five_database_keeps_every_message_task_reply_and_dead_l
     db = await Database.open(db_path, cipher)
     try:
         store = Store(db)
-        assert db.schema_version == len(MIGRATIONS) == 6
+        assert db.schema_version == len(MIGRATIONS) == 7
         assert (await store.inbox.get(1)).text == "kept message"
         assert (await store.tasks.get(1)).payload == b"payload"
         sending = await store.outbox.get(1)
@@ -153,7 +153,7 @@ async def test_a_version_five_database_keeps_every_message_task_reply_and_dead_l
         assert [e.id for e in await store.outbox.next_batch("tg", time.time(), 10)] == [1]
         assert [(d.ref_id, d.reason) for d in await store.dead.list()] == [(2, "refused")]
         tables = {name for (name,) in await db.fetchall("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        assert not {"pairing", "tokens"} & tables
+        assert not {"pairing", "tokens", "vault"} & tables
     finally:
         await db.close()
 

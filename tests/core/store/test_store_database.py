@@ -34,7 +34,7 @@ async def test_open_creates_private_wal_database_with_foreign_keys(db_path: Path
         assert pragmas[4] == 2  # MEMORY: statement journals are not temporary files
         assert pragmas[5] == WAL_CHECKPOINT_PAGES > 1000  # fewer, larger checkpoints than the default
         with pytest.raises(sqlite3.OperationalError):  # the read connection is read-only
-            await db.fetchall("INSERT INTO state VALUES ('x', 'k', 'str', x'00', 0)")
+            await db.fetchall("INSERT INTO state(domain, key, kind, value, updated_at) VALUES ('x', 'k', 'str', x'00', 0)")
     finally:
         await db.close()
     with pytest.raises(StoreClosedError):
@@ -52,7 +52,7 @@ async def test_older_database_is_migrated_forward_in_order(db_path: Path, cipher
     third = ("CREATE TABLE extra(x INTEGER)", "INSERT INTO extra SELECT COUNT(*) FROM state")
 
     db = await Database.open(db_path, cipher, migrations=MIGRATIONS)
-    await db.write(lambda c: c.execute("INSERT INTO state VALUES ('ABC', 'k', 'str', x'00', 0)"))
+    await db.write(lambda c: c.execute("INSERT INTO state(domain, key, kind, value, updated_at) VALUES ('ABC', 'k', 'str', x'00', 0)"))
     await db.close()
 
     db = await Database.open(db_path, cipher, migrations=(*MIGRATIONS, second, third))
@@ -124,11 +124,11 @@ async def test_failing_operation_fails_only_its_own_caller(store: Store) -> None
     db = store.db
 
     def insert(conn: sqlite3.Connection, code: str) -> str:
-        conn.execute("INSERT INTO state VALUES (?, 'k', 'str', x'00', 0)", (code,))
+        conn.execute("INSERT INTO state(domain, key, kind, value, updated_at) VALUES (?, 'k', 'str', x'00', 0)", (code,))
         return code
 
     def half_then_fail(conn: sqlite3.Connection) -> None:
-        conn.execute("INSERT INTO state VALUES ('partial', 'k', 'str', x'00', 0)")
+        conn.execute("INSERT INTO state(domain, key, kind, value, updated_at) VALUES ('partial', 'k', 'str', x'00', 0)")
         raise ValueError("this operation is broken")
 
     futures = [db.submit(insert, f"c{i}") for i in range(20)]
@@ -155,8 +155,8 @@ async def test_cancelled_before_the_group_is_not_written(store: Store) -> None:
 
     first = db.submit(block)
     await gate.wait()  # the blocking group is running; the next one is queued behind it
-    doomed = db.submit(lambda c: c.execute("INSERT INTO state VALUES ('gone', 'k', 'str', x'00', 0)"))
-    kept = db.submit(lambda c: c.execute("INSERT INTO state VALUES ('kept', 'k', 'str', x'00', 0)"))
+    doomed = db.submit(lambda c: c.execute("INSERT INTO state(domain, key, kind, value, updated_at) VALUES ('gone', 'k', 'str', x'00', 0)"))
+    kept = db.submit(lambda c: c.execute("INSERT INTO state(domain, key, kind, value, updated_at) VALUES ('kept', 'k', 'str', x'00', 0)"))
     doomed.cancel()
     await first
     await kept
@@ -206,7 +206,7 @@ async def test_a_lost_transaction_fails_the_whole_group_and_the_next_group_works
     db = store.db
 
     def insert(conn: sqlite3.Connection, code: str) -> None:
-        conn.execute("INSERT INTO state VALUES (?, 'k', 'str', x'00', 0)", (code,))
+        conn.execute("INSERT INTO state(domain, key, kind, value, updated_at) VALUES (?, 'k', 'str', x'00', 0)", (code,))
 
     def lose_transaction(conn: sqlite3.Connection) -> None:
         conn.execute("ROLLBACK")

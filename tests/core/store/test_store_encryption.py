@@ -38,7 +38,7 @@ async def _write_everything(store: Store, markers: list[str]) -> int:
     await store.outbox.bury(out, next(m))
     await store.history.append("chat-9", "user", next(m))
     await store.traces.add("auto", "run", 1.0, 2.0, "ok", {"text": next(m)})
-    await store.vault.save("chat-9", {"<P1>": next(m)}, time.time() + 60)
+    await store.state.set("pii", "vault:chat-9", {"<P1>": next(m)}, expires_at=time.time() + 60)
     await store.state.set("telegram", "session", next(m))
     return markers.index(next(m))
 
@@ -194,7 +194,7 @@ async def test_rotation_keeps_every_value_readable(db_path: Path) -> None:
         await _write_everything(store, markers)
         report = await store.rekey(new, old=old)
         assert report.failed == []
-        assert report.rewritten["inbox"] == 80 and report.rewritten["state"] == 1
+        assert report.rewritten["inbox"] == 80 and report.rewritten["state"] == 2
         assert set(report.rewritten) == {t.name for t in SEALED_TABLES}
     finally:
         await store.close()
@@ -214,7 +214,7 @@ async def test_rotation_keeps_every_value_readable(db_path: Path) -> None:
         assert (await store.outbox.get(1)).body == markers[82]
         assert await store.history.recent("chat-9", 5) == [("user", markers[89])]
         assert (await store.traces.recent(1))[0].data == {"text": markers[90]}
-        assert (await store.vault.load("chat-9")) == {"<P1>": markers[91]}
+        assert await store.state.get("pii", "vault:chat-9") == {"<P1>": markers[91]}
         assert await store.state.get("telegram", "session") == markers[92]
         letters = await store.dead.list(5)
         assert letters[0].reason == markers[88]

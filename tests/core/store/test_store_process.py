@@ -29,12 +29,12 @@ REPO = Path(__file__).resolve().parents[3]
 
 # Operations run in the child, which imports them by module and name: they live at module level.
 def insert_code(conn: sqlite3.Connection, code: str) -> str:
-    conn.execute("INSERT INTO state VALUES ('codes', ?, 'str', x'00', 0)", (code,))
+    conn.execute("INSERT INTO state(domain, key, kind, value, updated_at) VALUES ('codes', ?, 'str', x'00', 0)", (code,))
     return code
 
 
 def insert_then_fail(conn: sqlite3.Connection) -> None:
-    conn.execute("INSERT INTO state VALUES ('codes', 'partial', 'str', x'00', 0)")
+    conn.execute("INSERT INTO state(domain, key, kind, value, updated_at) VALUES ('codes', 'partial', 'str', x'00', 0)")
     raise ValueError("this operation is broken")
 
 
@@ -44,8 +44,8 @@ def missing_row(conn: sqlite3.Connection) -> None:
 
 @all_or_group
 def two_codes_then_fail(conn: sqlite3.Connection, first: str) -> None:
-    conn.execute("INSERT INTO state VALUES ('codes', ?, 'str', x'00', 0)", (first,))
-    conn.execute("INSERT INTO state VALUES ('codes', 'never', 'str', x'00', 0)")
+    conn.execute("INSERT INTO state(domain, key, kind, value, updated_at) VALUES ('codes', ?, 'str', x'00', 0)", (first,))
+    conn.execute("INSERT INTO state(domain, key, kind, value, updated_at) VALUES ('codes', 'never', 'str', x'00', 0)")
     raise ValueError("broken after it changed rows")
 
 

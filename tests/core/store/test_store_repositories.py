@@ -130,14 +130,18 @@ async def test_traces_recent_and_retention(store: Store) -> None:
     assert [t.run_id for t in await store.traces.recent(10)] == ["a2", "a1", "run4", "run3"]
 
 
-async def test_vault_load_save_expiry(store: Store) -> None:
+async def test_state_values_expire_and_are_purged(store: Store) -> None:
     now = time.time()
-    assert await store.vault.load("chat-1") == {}
-    await store.vault.save("chat-1", {"<PHONE_1>": "+49 170 1234567"}, expires_at=now + 60)
-    await store.vault.save("chat-2", {"<EMAIL_1>": "a@b.c"}, expires_at=now - 1)
-    assert await store.vault.load("chat-1") == {"<PHONE_1>": "+49 170 1234567"}
-    assert await store.vault.load("chat-2") == {}  # expired maps are never handed out
-    await store.vault.save("chat-1", {"<PHONE_1>": "x", "<PHONE_2>": "y"}, expires_at=now + 60)
-    assert await store.vault.load("chat-1") == {"<PHONE_1>": "x", "<PHONE_2>": "y"}
-    assert await store.vault.purge_expired(now) == 1
-    assert await store.db.fetchone("SELECT COUNT(*) FROM vault") == (1,)
+    pii = store.state.of("pii")
+    assert await pii.get("vault:chat-1", {}) == {}
+    await pii.set("vault:chat-1", {"<PHONE_1>": "+49 170 1234567"}, expires_at=now + 60)
+    await pii.set("vault:chat-2", {"<EMAIL_1>": "a@b.c"}, expires_at=now - 1)
+    await pii.set("hash_key", b"kept")
+    assert await pii.get("vault:chat-1") == {"<PHONE_1>": "+49 170 1234567"}
+    assert await pii.get("vault:chat-2", {}) == {}  # expired values are never handed out
+    await pii.set("vault:chat-1", {"<PHONE_1>": "x", "<PHONE_2>": "y"}, expires_at=now + 60)
+    assert await pii.get("vault:chat-1") == {"<PHONE_1>": "x", "<PHONE_2>": "y"}
+    assert await store.state.purge_expired(now) == 1
+    assert await store.db.fetchone("SELECT COUNT(*) FROM state") == (2,)  # one that lives on, one that never expires
+    await pii.set("vault:chat-1", {"<PHONE_1>": "x"})  # set again without expiry: it no longer expires
+    assert await store.state.purge_expired(now + 3600) == 0

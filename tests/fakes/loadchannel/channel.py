@@ -2,7 +2,7 @@
 
 It behaves like a long-polling chat channel (Telegram): it reads inbound rows above its
 offset, ingests each one, and only after ``gateway.ingest`` returned advances the offset it
-keeps in ``gateway.store.state`` — so after a crash the unacknowledged rows are read again
+keeps in ``gateway.storage(domain)`` — so after a crash the unacknowledged rows are read again
 and the inbox drops the redeliveries. Rows of one chat are ingested one after another (so
 their order is kept), chats concurrently. All SQLite work runs on the channel's own thread.
 """
@@ -16,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from core.channel import ChannelInfo, OutboundMessage
 from core.errors import PermanentError, TransientError
 from core.message import Message
 
@@ -35,7 +36,7 @@ class LoadChannel:
         self.poll_interval: float = config["poll_interval"]
         self.batch: int = config["batch"]
         self.chats: frozenset[str] | None = frozenset(map(str, config["chats"])) if config.get("chats") else None
-        self.rate_limit: float | None = config.get("rate_limit")
+        self.info = ChannelInfo(self.platform, rate_limit=config.get("rate_limit"))
         self.offset = 0
         self.accepted = 0  # rows the gateway took as new messages
         self.redelivered = 0  # rows it recognised as already stored
@@ -56,7 +57,7 @@ class LoadChannel:
     async def start(self) -> None:
         """Open the platform file, load the offset, start polling."""
         self._platform = await self._call(Platform, self._path)
-        self.offset = int(await self.gateway.store.state.get(self.domain, OFFSET_KEY, 0))
+        self.offset = int(await self.gateway.storage(self.domain).get(OFFSET_KEY, 0))
         self._task = self.gateway.create_background_task(self._poll(), f"{self.domain} poll")
 
     async def stop(self) -> None:
@@ -109,7 +110,7 @@ class LoadChannel:
                 await asyncio.sleep(max(self.poll_interval, 0.1))
                 continue  # not acknowledged: read again (the inbox drops what it already has)
             self.offset = rows[-1][0]
-            await self.gateway.store.state.set(self.domain, OFFSET_KEY, self.offset)
+            await self.gateway.storage(self.domain).set(OFFSET_KEY, self.offset)
 
     async def _ingest_chat(self, rows: list[tuple[int, str, str, str]]) -> bool:
         for row_id, chat_id, sender, text in rows:
@@ -131,11 +132,11 @@ class LoadChannel:
                 self.redelivered += 1
         return True
 
-    async def send(self, chat_id: str, text: str, *, reply_to: str | None = None,
-                   idempotency_key: str = "") -> str:
+    async def send(self, message: OutboundMessage) -> str:
         """Deliver a reply into the sink; return its platform id (idempotent by key)."""
         assert self._platform is not None
-        result = await self._call(self._platform.deliver, chat_id, text, reply_to, idempotency_key)
+        result = await self._call(self._platform.deliver, message.chat_id, message.text, message.reply_to,
+                                  message.idempotency_key)
         if result.outcome == "offline":
             self._report(False)
             raise TransientError("the load platform is offline")

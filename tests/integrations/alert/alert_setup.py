@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 
+from core.channel import ChannelInfo
 from core.hookspecs import hookimpl
 
 
@@ -25,14 +26,15 @@ class Recorder:
 
     def __init__(self, platform):
         self.platform = platform
+        self.info = ChannelInfo(platform)
         self.online = True
         self.delay = 0.0
         self.sent = []
 
-    async def send(self, chat_id, text, *, reply_to=None, idempotency_key=""):
+    async def send(self, message):
         if self.delay:
             await asyncio.sleep(self.delay)
-        self.sent.append((chat_id, text))
+        self.sent.append((message.chat_id, message.text))
         return f"{self.platform}-{len(self.sent)}"
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from core.channel import OutboundMessage
 from core.config import load_config
 from core.gateway import Gateway
 from core.store.open import open_store, store_settings
@@ -138,8 +139,8 @@ async def test_send_and_stream_print_with_prefix() -> None:
         for piece in ("one ", "two ", "three"):
             yield piece
 
-    first = await channel.send("local", "plain")
-    second = await channel.send_stream("local", chunks())
+    first = await channel.send(OutboundMessage("local", "plain", "k1"))
+    second = await channel.send_stream(OutboundMessage("local", "", "k2"), chunks())
     assert out.getvalue() == "R: plain\nR: one two three\n"
     assert first != second and first.startswith("console-")
 
@@ -148,25 +149,27 @@ async def test_piped_streams_have_no_prompt_or_prefix() -> None:
     out = io.StringIO()
     channel = ConsoleChannel(_FakeGateway(), stdin=io.StringIO(""), stdout=out)
     assert not channel.interactive and channel.prompt == "" and channel.reply_prefix == ""
-    await channel.send("local", "x")
+    await channel.send(OutboundMessage("local", "x", "k"))
     assert out.getvalue() == "x\n"
     assert channel.should_read() is False
     assert ConsoleChannel(_FakeGateway(), stdin=FakeTerminal(""), stdout=out).should_read() is True
 
 
 FAILING_CHANNEL = """
+from core.channel import ChannelInfo
 from core.errors import TransientError
 from core.hookspecs import hookimpl
 
 
 class Failing:
     platform = "failing"
+    info = ChannelInfo("failing")
     online = True
 
     def __init__(self):
         self.attempts = 0
 
-    async def send(self, chat_id, text, *, reply_to=None, idempotency_key=""):
+    async def send(self, message):
         self.attempts += 1
         raise TransientError("the platform answers 503")
 
