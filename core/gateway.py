@@ -23,10 +23,11 @@ from core.message import Message
 from core.model import ModelBackend
 from core.network import NETWORK_SCHEMA, NetworkMonitor
 from core.pipeline import SCHEDULER_SCHEMA, Pipeline
+from core.pipeline.timers import TimerHandler, Timers
 from core.plugins import call_hook, collect_types, load_integrations
 from core.sandbox import CommandPolicy
 from core.sandbox.policy import SANDBOX_SCHEMA
-from core.sanitizer import Sanitizer
+from core.sanitizer import Sanitizer, outbound_mask
 from core.setup import IntegrationState, await_me_maybe, setup_all
 from core.store import Store
 from core.store.open import STORE_SCHEMA, open_store
@@ -145,7 +146,7 @@ class Gateway:
         store.db.on_writer_lost = self._store_lost
         self.pipeline = Pipeline(
             store, self.engine, self.channels, self.bus, store_settings=settings,
-            scheduler_settings=self._scheduler_settings, scrub=self.scrub, mask=self._outbound_mask,
+            scheduler_settings=self._scheduler_settings, scrub=self.scrub, mask=lambda platform: outbound_mask(self.sanitizers, platform),
             failure_reply=core.get("failure_reply", ""),
         )
         if self.network is not None:
@@ -243,6 +244,20 @@ class Gateway:
             raise ConfigError(f"a channel for platform '{platform}' is already registered")
         self.channels[platform] = channel
 
+    def register_timer(self, name: str, handler: TimerHandler) -> None:
+        """Name a handler for durable timers (domain.name); from roost_setup, before scheduling any."""
+        self._timers().register(name, handler)
+
+    async def schedule(self, name: str, at: float, data: Any = None, *, key: str | None = None,
+                       priority: int = 0) -> int:
+        """Run a registered timer handler with data at epoch time at, durably (once per key); its id."""
+        return await self._timers().schedule(name, at, data, key=key, priority=priority)
+
+    def _timers(self) -> Timers:
+        if self.pipeline is None:
+            raise RuntimeError("timers are there once Roost has opened its store (from roost_setup on)")
+        return self.pipeline.timers
+
     def storage(self, domain: str) -> DomainState:
         """An integration's durable key-value store (cursors, sessions, settings), once Roost started."""
         if self.store is None:
@@ -311,20 +326,6 @@ class Gateway:
         key = idempotency_key or f"send:{uuid.uuid4().hex}"
         return await self.pipeline.send(platform, chat_id, text, idempotency_key=key, priority=priority,
                                         reply_to=reply_to)
-
-    def _outbound_mask(self, platform: str) -> Callable[[str], str] | None:
-        """The masking of text sent to platform (the sanitizers that mask it, in order), or None."""
-        maskers = [s.scrub for s in self.sanitizers
-                   if getattr(s, "masks_outbound", None) is not None and s.masks_outbound(platform)]
-        if not maskers:
-            return None
-
-        def mask(text: str) -> str:
-            for scrub in maskers:
-                text = scrub(text)
-            return text
-
-        return mask
 
     async def sanitize(self, text: str, scope: str) -> str:
         """Text as a model may see it: every sanitizer's replacements applied, in order.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Protocol, runtime_checkable
 
 
@@ -35,3 +36,18 @@ class Sanitizer(Protocol):
     def scrub(self, text: str) -> str:
         """Irreversibly mask sensitive spans (for logs and traces); synchronous and fast."""
         ...
+
+
+def outbound_mask(sanitizers: Sequence[Sanitizer], platform: str) -> Callable[[str], str] | None:
+    """The masking of text sent to platform (each sanitizer that masks it, in order), or None."""
+    maskers = [s.scrub for s in sanitizers
+               if getattr(s, "masks_outbound", None) is not None and s.masks_outbound(platform)]
+    if not maskers:
+        return None
+
+    def mask(text: str) -> str:
+        for scrub in maskers:
+            text = scrub(text)
+        return text
+
+    return mask

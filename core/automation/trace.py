@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -95,19 +94,3 @@ def _summarise(value: Any, scrub: Scrub) -> Any:
     text = value if isinstance(value, str) else repr(value)
     text = scrub(text)
     return text if len(text) <= 500 else text[:497] + "..."
-
-
-class TraceBuffer:
-    """The latest traces kept in memory, newest last."""
-
-    def __init__(self, size: int = 200) -> None:
-        self._items: deque[Trace] = deque(maxlen=size)
-
-    def add(self, trace: Trace) -> None:
-        """Keep a trace (the oldest drops out when full)."""
-        self._items.append(trace)
-
-    def recent(self, limit: int = 20, automation_id: str | None = None) -> list[Trace]:
-        """The latest traces, newest first."""
-        items = [t for t in reversed(self._items) if automation_id in (None, t.automation_id)]
-        return items[:limit]

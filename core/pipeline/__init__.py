@@ -4,7 +4,8 @@
 tasks by priority then age, one at a time per chat) → ``runner`` (execute a run; its replies
 are committed with its completion, see ``replies``) → ``outbound`` (the one path to a channel,
 whole or streamed; ``channel_queue`` sends one channel's outbox). ``retry`` is the one rule
-for failures, ``retention`` the one owner of pruning, ``codec`` the one payload format.
+for failures, ``retention`` the one owner of pruning, ``codec`` the one payload format;
+``timers`` runs integrations' durable timers on the same queue.
 
 The pipeline is built with the store, the automation engine, the channel registry, the bus
 and a few functions; it never calls back up into the gateway.
@@ -28,6 +29,7 @@ from core.pipeline.retention import Retention
 from core.pipeline.retry import RetryPolicy
 from core.pipeline.runner import Runner
 from core.pipeline.scheduler import SCHEDULER_SCHEMA, Scheduler
+from core.pipeline.timers import TIMER_TASK, Timers
 from core.pipeline.traces import TraceWriter
 from core.store import Store
 
@@ -54,6 +56,8 @@ class Pipeline:
         self.scheduler.register(RUN_TASK, self.runner)
         self.scheduler.payload_known = self.runner  # first attempts run the request kept in memory
         self.inbound = Inbound(store, engine, self.scheduler, self.runner)
+        self.timers = Timers(store.tasks, self.scheduler)
+        self.scheduler.register(TIMER_TASK, self.timers)
         self.traces = TraceWriter(store.traces, store_settings["traces_per_automation"])
         self.retention = Retention(store, store_settings)
         engine.dispatcher = self.inbound.dispatch

@@ -125,11 +125,6 @@ class Outbound:
         if queue is not None:
             queue.wake(priority)
 
-    @property
-    def sending(self) -> bool:
-        """True while any queue has entries in flight or confirmations not yet written."""
-        return any(queue.busy for queue in self.queues.values())
-
     async def owed(self, platform: str | None = None, chat_id: str | None = None) -> bool:
         """True when replies wait to be sent to an online channel (to one chat, if named)."""
         for name, queue in self.queues.items():

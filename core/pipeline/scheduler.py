@@ -78,6 +78,11 @@ class Scheduler:
         """Look for work now (a task was queued)."""
         self._wake.set()
 
+    def wake_at(self, when: float) -> None:
+        """Look for work at epoch time when (a task was queued to be due then)."""
+        heapq.heappush(self._retries, when)
+        self._wake.set()
+
     @property
     def busy(self) -> bool:
         """True while tasks are running or their outcome is being recorded (or being leased)."""

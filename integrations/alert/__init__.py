@@ -28,11 +28,3 @@ async def _setup(gateway: Any, config: dict[str, Any]) -> None:
     gateway.register_action("alert.answer", actions.answer)
     gateway.register_automation(ack_automation(config), source=DOMAIN)
     gateway.data[DOMAIN] = service
-    service.start()
-
-
-@hookimpl
-def roost_stop(gateway: Any) -> Any:
-    """Stop sending reminders."""
-    service: AlertService | None = gateway.data.get(DOMAIN)
-    return service.stop() if service is not None else None

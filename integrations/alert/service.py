@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable
 from typing import Any
 
-from core import events
 from core.errors import ConfigError, PermanentError
 from integrations.alert.book import AlertBook
 from integrations.alert.config import DOMAIN, Target
@@ -17,8 +14,8 @@ from integrations.alert.messages import acknowledged_text, alert_text
 from integrations.alert.record import Alert, new_alert_id
 
 _LOGGER = logging.getLogger(__name__)
-RETRY_AFTER_ERROR = 5.0
-"""Seconds the reminder loop waits after an unexpected error before it looks again."""
+REMIND_TIMER = "alert.remind"
+"""The durable timer that sends an alert's next reminder."""
 
 
 class AlertNotFoundError(PermanentError):
@@ -26,52 +23,25 @@ class AlertNotFoundError(PermanentError):
 
 
 class AlertService:
-    """The alert integration's state and work: broadcast, reminders, acknowledgements."""
+    """The alert integration's state and work: broadcast, reminders (durable timers), acknowledgements."""
 
     def __init__(self, gateway: Any, config: dict[str, Any]) -> None:
         self.gateway = gateway
         self.config = config
         self.ack_command: str = config["ack_command"]
         self.book = AlertBook(gateway.storage(DOMAIN), config["keep"])
-        self._changed = asyncio.Event()
-        self._loop_task: asyncio.Task[None] | None = None
-        self._unsubscribe: list[Callable[[], None]] = []
 
     # -- lifecycle ---------------------------------------------------------------------
 
     async def load(self) -> None:
-        """Read the alerts kept by earlier runs (pending reminders resume once Roost runs)."""
+        """Read the alerts kept by earlier runs; make sure each one still reminding has its timer."""
+        self.gateway.register_timer(REMIND_TIMER, self.remind)
         alerts = await self.book.load()
-        pending = sum(1 for a in alerts if a.repeating)
+        pending = [a for a in alerts if a.repeating]
+        for alert in pending:
+            await self._schedule_reminder(alert)  # the same timer as before, when one is queued
         if pending:
-            _LOGGER.info("%d alerts still wait for an acknowledgement; their reminders resume", pending)
-
-    def start(self) -> None:
-        """Remind from the moment every channel is set up until Roost stops."""
-        bus = self.gateway.bus
-        self._unsubscribe.append(bus.listen_once(events.GATEWAY_STOPPING, lambda _e: self._stop_loop()))
-        if self.gateway.state == "running":
-            self._start_loop()
-        else:
-            self._unsubscribe.append(bus.listen_once(events.GATEWAY_STARTED, lambda _e: self._start_loop()))
-
-    def _start_loop(self) -> None:
-        if self._loop_task is None:
-            self._loop_task = self.gateway.create_background_task(self._reminder_loop(), "alert reminders")
-
-    def _stop_loop(self) -> None:
-        """No reminder is queued once Roost is stopping (the next start resumes them)."""
-        if self._loop_task is not None:
-            self._loop_task.cancel()
-
-    async def stop(self) -> None:
-        """Stop reminding (what is pending resumes on the next start)."""
-        while self._unsubscribe:
-            self._unsubscribe.pop()()
-        if self._loop_task is not None:
-            self._loop_task.cancel()
-            await asyncio.gather(self._loop_task, return_exceptions=True)
-            self._loop_task = None
+            _LOGGER.info("%d alerts still wait for an acknowledgement; their reminders go on", len(pending))
 
     # -- broadcast ---------------------------------------------------------------------
 
@@ -110,7 +80,7 @@ class AlertService:
         if alert.last_sent_at is None:
             alert.last_sent_at = time.time()
         await self.book.save(alert)
-        self._changed.set()
+        await self._schedule_reminder(alert)
         return alert, failed
 
     async def _send_round(self, alert: Alert, reminder: int) -> dict[str, str]:
@@ -131,35 +101,28 @@ class AlertService:
 
     # -- reminders ---------------------------------------------------------------------
 
-    async def _reminder_loop(self) -> None:
-        while True:
-            self._changed.clear()
-            now = time.time()
-            due = [(a.next_due(), a) for a in self.book.recent(self.config["keep"])]
-            waiting = [when for when, _a in due if when is not None and when > now]
-            ready = [a for when, a in due if when is not None and when <= now]
-            try:
-                for alert in ready:
-                    await self._remind(alert)
-            except Exception:  # a store hiccup must not end the reminders for good
-                _LOGGER.exception("Sending alert reminders failed; trying again in %g s", RETRY_AFTER_ERROR)
-                await asyncio.sleep(RETRY_AFTER_ERROR)
-                continue
-            if ready:
-                continue
-            timeout = min(waiting) - now if waiting else None
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(timeout):
-                    await self._changed.wait()
-
-    async def _remind(self, alert: Alert) -> None:
-        if not alert.repeating:  # acknowledged while the reminders before it were queued
+    async def _schedule_reminder(self, alert: Alert) -> None:
+        """Queue the alert's next reminder as a durable timer (once per alert and reminder number)."""
+        due = alert.next_due()
+        if due is None:
             return
-        reminder = alert.repeats_sent + 1
-        await self._send_round(alert, reminder)
-        alert.repeats_sent = reminder
-        alert.last_sent_at = time.time()
-        await self.book.save(alert)
+        number = alert.repeats_sent + 1
+        await self.gateway.schedule(REMIND_TIMER, due, {"id": alert.id, "reminder": number},
+                                    key=f"alert:{alert.id}:{alert.created_at:.6f}:remind:{number}",
+                                    priority=alert.priority)
+
+    async def remind(self, data: dict[str, Any]) -> None:
+        """A reminder's timer is due: send it unless someone answered, then queue the next one."""
+        alert = self.book.get(data["id"])
+        if alert is None or not alert.repeating:
+            return  # acknowledged, or out of reminders
+        number = data["reminder"]
+        if number > alert.repeats_sent:  # a timer run again after a crash sends nothing twice
+            await self._send_round(alert, number)
+            alert.repeats_sent = number
+            alert.last_sent_at = time.time()
+            await self.book.save(alert)
+        await self._schedule_reminder(alert)
 
     # -- acknowledgements --------------------------------------------------------------
 
@@ -176,7 +139,6 @@ class AlertService:
             return alert, False
         alert.acked_by, alert.acked_at = by, time.time()
         await self.book.save(alert)
-        self._changed.set()
         _LOGGER.info("Alert %s acknowledged by %s", alert.id, by)
         text = acknowledged_text(alert)
         for target in alert.targets:

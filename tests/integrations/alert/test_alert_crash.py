@@ -58,7 +58,8 @@ def test_an_ack_stored_before_a_kill_is_answered_after_the_restart(tmp_path: Pat
         alert = re.search(r"ALERT ([A-Z2-9]{4})", alert_text).group(1)  # type: ignore[union-attr]
         # The only worker is busy with a long run, so the ack waits in the queue, stored.
         platform.post([("S", "carol", "/slow")])
-        wait_for(lambda: _count(db, "SELECT COUNT(*) FROM tasks WHERE state = 'leased'") == 1, 20, "the slow run")
+        wait_for(lambda: _count(db, "SELECT COUNT(*) FROM tasks WHERE state = 'leased'"
+                                    " AND idempotency_key LIKE 'msg:%:slow:%'") == 1, 20, "the slow run")
         [ack_row] = platform.post([("T1", "alice", f"/ack {alert}")])
         wait_for(lambda: _count(db, "SELECT COUNT(*) FROM tasks WHERE state = 'queued' AND idempotency_key"
                                     " LIKE 'msg:%:alert_ack:%'") == 1, 20, "the ack stored with its run")
