@@ -44,6 +44,9 @@ class Timers:
         """Queue a timer due at ``at`` (epoch seconds); return its id (the first one's for a known key)."""
         if name not in self.handlers:
             raise ConfigError(f"no timer handler named '{name}' is registered")
+        floor = self.scheduler.lease_ahead_floor
+        if floor is not None and priority > floor:  # it outranks every run: leasing ahead would hold it up
+            self.scheduler.lease_ahead_floor = None
         task_id = await self.tasks.enqueue(
             TIMER_TASK, orjson.dumps([name, data]), priority=priority,
             chat_key=f"timer|{key or uuid.uuid4().hex}", lane="default",
