@@ -11,6 +11,8 @@ more than it saves unless many chats interleave.
 
 from __future__ import annotations
 
+import contextlib
+import io
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -21,6 +23,7 @@ from integrations.llama_cpp.modelfetch import GGUF_MAGIC
 
 from .budget import fit_messages
 from .config import resolve_model_path
+from .logs import LLAMA_LOG, route_llama_logs
 from .worker import LlamaWorker
 
 __all__ = ["LlamaCppBackend", "check_gguf", "prompt_counter"]
@@ -118,17 +121,25 @@ class LlamaCppBackend:
         check_gguf(self.path, self.name)
         from llama_cpp import Llama
 
+        route_llama_logs()
         cfg = self.config
         try:
-            llm = Llama(
-                model_path=str(self.path),
-                n_ctx=cfg["n_ctx"],
-                n_threads=cfg["n_threads"],
-                n_gpu_layers=cfg["n_gpu_layers"],
-                chat_format=cfg["chat_format"],
-                verbose=False,
-                **self._llama_options,
-            )
+            # verbose=False would make llama-cpp-python dup2 /dev/null over the whole process's
+            # stdout and stderr while it loads: replies and log lines of other threads vanished.
+            # Loud instead, its C log goes to our logger (route_llama_logs) and its Python prints
+            # to a buffer logged at debug level; no file descriptor is touched.
+            with contextlib.redirect_stderr(io.StringIO()) as printed:
+                llm = Llama(
+                    model_path=str(self.path),
+                    n_ctx=cfg["n_ctx"],
+                    n_threads=cfg["n_threads"],
+                    n_gpu_layers=cfg["n_gpu_layers"],
+                    chat_format=cfg["chat_format"],
+                    verbose=True,
+                    **self._llama_options,
+                )
+            llm.verbose = False  # no prints per request from here on
+            LLAMA_LOG.debug("%s", printed.getvalue().rstrip())
         except Exception as exc:  # noqa: BLE001 - llama reports load failures as ValueError
             raise ModelError(
                 f"model '{self.name}': could not load {self.path}: {exc}"
