@@ -77,6 +77,9 @@ def load_yaml(path: str | os.PathLike[str], *, root: Path | None = None) -> Any:
             _INCLUDING.clear()
     root = root or path.parent
     try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise ConfigError(f"the file is larger than {MAX_FILE_BYTES // 1024} KiB; a configuration"
+                              " file this large is refused", file=str(path))
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ConfigError("file not found", file=str(path)) from None
@@ -91,7 +94,10 @@ def parse_yaml(text: str, *, file: str, root: Path | None = None) -> Any:
     loader.roost_file = file
     loader.roost_root = root or Path(file).parent
     try:
-        data = loader.get_single_data()
+        node = loader.get_single_node()
+        if node is not None:
+            _check_expansion(node, file)
+        data = None if node is None else loader.construct_document(node)
     except ConfigError:
         raise
     except yaml.MarkedYAMLError as err:
@@ -134,6 +140,46 @@ def locate(data: Any, path: tuple[Any, ...]) -> tuple[str | None, int | None]:
         if node_line is not None and (isinstance(node, NodeStr) or node_file != file):
             file, line = node_file, node_line
     return file, line
+
+
+MAX_FILE_BYTES = 1024 * 1024
+"""The largest configuration file (or included file) Roost reads."""
+MAX_NODES = 100_000
+"""The most values a file may expand to, aliases counted each time they are used (an alias bomb
+of a dozen lines expands to billions)."""
+
+
+def _check_expansion(root: yaml.Node, file: str) -> None:
+    """Refuse a document whose aliases expand it past MAX_NODES, naming the line where it happens."""
+    sizes: dict[int, int] = {}
+
+    def children(node: yaml.Node) -> list[yaml.Node]:
+        if isinstance(node, yaml.MappingNode):
+            return [child for pair in node.value for child in pair]
+        if isinstance(node, yaml.SequenceNode):
+            return list(node.value)
+        return []
+
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:  # sizes bottom-up; an alias is the same node object, sized once
+        node, done = stack.pop()
+        if id(node) in sizes:
+            continue
+        if done:
+            sizes[id(node)] = min(MAX_NODES + 1, 1 + sum(sizes[id(c)] for c in children(node)))
+            continue
+        stack.append((node, True))
+        stack.extend((child, False) for child in children(node) if id(child) not in sizes)
+    if sizes[id(root)] <= MAX_NODES:
+        return
+    node = root
+    while True:  # the innermost value that expands too far
+        bigger = [c for c in children(node) if sizes[id(c)] > MAX_NODES]
+        if not bigger:
+            break
+        node = bigger[0]
+    raise ConfigError(f"this value expands to more than {MAX_NODES:,} values (aliases used over and"
+                      " over: an alias bomb?); refused", file=file, line=node.start_mark.line + 1)
 
 
 class _Loader(yaml.SafeLoader):

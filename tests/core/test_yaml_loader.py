@@ -219,3 +219,49 @@ def test_input_tags_become_references_with_locations() -> None:
     data = parse_yaml("actions:\n  - reply: !input answer\n", file="/bp/ping.yaml")
     ref = data["actions"][0]["reply"]
     assert ref == InputRef("answer", "/bp/ping.yaml", 2)
+
+
+BOMB = """\
+roost: {}
+automations:
+  - id: bomb
+    variables:
+      a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]
+      b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]
+      c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]
+      d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]
+      e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]
+      f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]
+      g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]
+      h: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g]
+      i: &i [*h, *h, *h, *h, *h, *h, *h, *h, *h]
+    triggers: [{trigger: message}]
+    actions: [{reply: "{{ i }}"}]
+"""
+
+
+def test_an_alias_bomb_is_refused_at_once_with_its_line(tmp_path: Path) -> None:
+    import time
+
+    path = tmp_path / "configuration.yaml"
+    path.write_text(BOMB, encoding="utf-8")
+    started = time.perf_counter()
+    with pytest.raises(ConfigError) as info:
+        load_yaml(path)
+    assert time.perf_counter() - started < 2
+    assert info.value.line == 10 and "expands to more than 100,000 values" in info.value.message
+
+
+def test_aliases_within_the_limit_still_load(tmp_path: Path) -> None:
+    path = tmp_path / "configuration.yaml"
+    path.write_text("base: &base {a: 1, b: [1, 2, 3]}\n" + "".join(f"k{n}: *base\n" for n in range(500)),
+                    encoding="utf-8")
+    data = load_yaml(path)
+    assert data["k499"] == {"a": 1, "b": [1, 2, 3]}
+
+
+def test_a_configuration_file_over_a_mebibyte_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "configuration.yaml"
+    path.write_text("# padding\n" * 120_000, encoding="utf-8")
+    with pytest.raises(ConfigError, match="larger than 1024 KiB"):
+        load_yaml(path)
