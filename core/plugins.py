@@ -76,6 +76,11 @@ def load_integrations(config: Config, discovery: Discovery, manager: pluggy.Plug
                 f"integration '{manifest.domain}': {err}", file=str(manifest.path / "__init__.py"),
             ))
             continue
+        except SyntaxError as err:  # a located error, not a traceback
+            state.status, state.reason = "failed", f"import failed: {err.msg}"
+            errors.append(ConfigError(f"integration '{manifest.domain}': {err.msg}", file=err.filename,
+                                      line=err.lineno))
+            continue
         except Exception as err:
             state.status, state.reason = "failed", f"import failed: {type(err).__name__}: {err}"
             _LOGGER.exception("Importing integration %s failed", manifest.domain)

@@ -80,7 +80,11 @@ def load_yaml(path: str | os.PathLike[str], *, root: Path | None = None) -> Any:
         if path.stat().st_size > MAX_FILE_BYTES:
             raise ConfigError(f"the file is larger than {MAX_FILE_BYTES // 1024} KiB; a configuration"
                               " file this large is refused", file=str(path))
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise ConfigError(f"the file is not UTF-8 text: byte 0x{data[err.start]:02x} cannot be read"
+                          " (save it as UTF-8)", file=str(path), line=data[:err.start].count(b"\n") + 1) from None
     except FileNotFoundError:
         raise ConfigError("file not found", file=str(path)) from None
     except OSError as err:
@@ -90,7 +94,13 @@ def load_yaml(path: str | os.PathLike[str], *, root: Path | None = None) -> Any:
 
 def parse_yaml(text: str, *, file: str, root: Path | None = None) -> Any:
     """Parse YAML text as if it came from file (for locations and relative includes)."""
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as err:  # a NUL or another character YAML does not allow
+        line = text[:err.position].count("\n") + 1
+        code = err.character if isinstance(err.character, int) else ord(err.character)
+        raise ConfigError(f"invalid YAML: the character U+{code:04X} is not allowed in a YAML file",
+                          file=file, line=line) from None
     loader.roost_file = file
     loader.roost_root = root or Path(file).parent
     try:

@@ -337,3 +337,14 @@ def roost_stop(gateway):
     assert order.index("base:done") < order.index("app:start") < order.index("app:done") < order.index("late:start")
     await gateway.stop()
     assert gateway.data["stopped"] == ["late", "app", "base"]
+
+
+async def test_a_syntax_error_in_a_drop_in_is_a_located_error(make_config, make_gateway) -> None:
+    from tests.helpers import write_integration
+
+    config_dir = make_config("broken: {}\n")
+    write_integration(config_dir / "integrations", "broken", "def roost_setup(gateway, config)\n    pass\n")
+    gateway = await make_gateway(config_dir)
+    assert gateway.integrations["broken"].status == "failed"
+    [error] = [e for e in gateway.config_errors if "broken" in str(e)]
+    assert error.line == 1 and (error.file or "").endswith("__init__.py") and "expected ':'" in error.message

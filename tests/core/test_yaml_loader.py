@@ -265,3 +265,20 @@ def test_a_configuration_file_over_a_mebibyte_is_refused(tmp_path: Path) -> None
     path.write_text("# padding\n" * 120_000, encoding="utf-8")
     with pytest.raises(ConfigError, match="larger than 1024 KiB"):
         load_yaml(path)
+
+
+def test_bytes_that_are_not_utf8_are_a_located_error(tmp_path: Path) -> None:
+    path = tmp_path / "configuration.yaml"
+    path.write_bytes(b"roost:\n  name: Caf\xe9\n")
+    with pytest.raises(ConfigError) as info:
+        load_yaml(path)
+    assert info.value.line == 2 and "not UTF-8" in info.value.message and "0xe9" in info.value.message
+
+
+@pytest.mark.parametrize("character", ["\x00", "\x07"])
+def test_a_character_yaml_forbids_is_a_located_error(tmp_path: Path, character: str) -> None:
+    path = tmp_path / "configuration.yaml"
+    path.write_text(f"roost:\n  name: Roost\n  bad: a{character}b\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_yaml(path)
+    assert info.value.line == 3 and "is not allowed in a YAML file" in info.value.message
