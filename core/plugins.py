@@ -77,7 +77,7 @@ def load_integrations(config: Config, discovery: Discovery, manager: pluggy.Plug
             ))
             continue
         except SyntaxError as err:  # a located error, not a traceback
-            state.status, state.reason = "failed", f"import failed: {err.msg}"
+            state.status, state.reason = "failed", f"import failed: SyntaxError: {err.msg}"
             errors.append(ConfigError(f"integration '{manifest.domain}': {err.msg}", file=err.filename,
                                       line=err.lineno))
             continue
