@@ -13,7 +13,6 @@ and a few functions; it never calls back up into the gateway.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -32,8 +31,6 @@ from core.pipeline.scheduler import SCHEDULER_SCHEMA, Scheduler
 from core.pipeline.timers import TIMER_TASK, Timers
 from core.pipeline.traces import TraceWriter
 from core.store import Store
-
-_LOGGER = logging.getLogger(__name__)
 
 __all__ = ["SCHEDULER_SCHEMA", "Pipeline"]
 

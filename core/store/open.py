@@ -24,7 +24,6 @@ from core.store.store import Store
 
 _LOGGER = logging.getLogger(__name__)
 LOCK_FILE = "roost.lock"
-DAY = 86400.0
 
 STORE_SCHEMA = vol.Schema(vol.Any(None, {
     vol.Optional("path", default="roost.db"): str,

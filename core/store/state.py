@@ -16,9 +16,6 @@ from core.store.sealing import SealedColumns
 if TYPE_CHECKING:
     from core.store.database import Database
 
-_MISSING = object()
-
-
 def state_row(domain: str, key: str) -> str:
     """The row key a state value is bound to (unambiguous for any domain and key)."""
     return f"{len(domain)}:{domain}/{key}"

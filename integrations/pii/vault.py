@@ -62,9 +62,8 @@ class StoredVault:
 
     PREFIX = "vault:"
 
-    def __init__(self, storage: Any, clock: Callable[[], float] = time.time) -> None:
-        self._storage = storage  # gateway.storage("pii")
-        self._clock = clock
+    def __init__(self, storage: Any) -> None:
+        self._storage = storage  # gateway.storage("pii"): expired values read as absent
 
     async def load(self, scope: str) -> dict[str, str]:
         """Return the scope's map, or an empty one when absent or expired."""
