@@ -139,7 +139,7 @@ class Gateway:
         order = self.prepare()
         self.state = "starting"
         for error in self.config_errors:
-            _LOGGER.error("Configuration: %s", error)
+            _LOGGER.error("Left out, configuration error: %s", error)
         core = self.config.core
         settings = self._store_settings
         self.store = store = await open_store(self.config_dir, settings, writer=settings["writer"])

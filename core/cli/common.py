@@ -9,8 +9,10 @@ from typing import Any
 
 import orjson
 
+from core.automation.blueprint import load_blueprint
 from core.config import Config, load_config, resolve_config_dir
 from core.errors import ConfigError, ConfigErrors
+from core.gateway import Gateway
 from core.store import Store
 from core.store.open import database_path, open_store, store_settings
 
@@ -38,6 +40,33 @@ def load_or_exit(args: argparse.Namespace) -> Config:
     except ConfigError as err:  # malformed YAML, a missing !secret or !include
         print_errors([err])
         raise SystemExit(1) from None
+
+
+def prepared_gateway(args: argparse.Namespace) -> Gateway:
+    """A gateway with integrations imported and automations compiled, nothing started."""
+    gateway = Gateway(load_or_exit(args))
+    gateway.prepare()
+    return gateway
+
+
+def configuration_problems(gateway: Gateway) -> list[ConfigError]:
+    """Everything wrong with a prepared gateway's configuration, each once: what `roost check` prints."""
+    errors = list(gateway.config_errors)
+    for domain, state in gateway.integrations.items():
+        if state.status in ("failed", "skipped"):
+            errors.append(ConfigError(f"integration '{domain}' {state.status}: {state.reason}",
+                                      file=str(state.manifest.manifest_file)))
+    for folder in gateway.config.blueprint_search():
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*.yaml")):
+            try:
+                load_blueprint(path)
+            except ConfigErrors as err:
+                errors.extend(err.errors)
+            except ConfigError as err:
+                errors.append(err)
+    return list({str(error): error for error in errors}.values())
 
 
 def config_store_settings(directory: Path) -> tuple[Path, dict[str, Any]]:

@@ -8,17 +8,16 @@ import time
 from pathlib import Path
 from typing import Any
 
-from core.automation.blueprint import load_blueprint
 from core.cli.common import (
     add_config_arg,
     config_store_settings,
+    configuration_problems,
     load_or_exit,
     open_config_store,
+    prepared_gateway,
     print_errors,
     print_json,
 )
-from core.errors import ConfigError, ConfigErrors
-from core.gateway import Gateway
 from core.message import Message
 
 
@@ -60,49 +59,18 @@ def _positive(value: str) -> int:
     return number
 
 
-def prepared_gateway(args: argparse.Namespace) -> Gateway:
-    """A gateway with integrations imported and automations compiled, nothing started."""
-    gateway = Gateway(load_or_exit(args))
-    gateway.prepare()
-    return gateway
-
-
 def cmd_check(args: argparse.Namespace) -> int:
     """Validate everything; exit 1 with FILE:LINE: message lines when something is wrong."""
     gateway = prepared_gateway(args)
-    errors = list(gateway.config_errors)
-    for domain, state in gateway.integrations.items():
-        if state.status in ("failed", "skipped"):
-            errors.append(ConfigError(f"integration '{domain}' {state.status}: {state.reason}",
-                                      file=str(state.manifest.manifest_file)))
-    for folder in gateway.config.blueprint_search():
-        if not folder.is_dir():
-            continue
-        for path in sorted(folder.rglob("*.yaml")):
-            try:
-                load_blueprint(path)
-            except ConfigErrors as err:
-                errors.extend(err.errors)
-            except ConfigError as err:
-                errors.append(err)
-    if errors:
-        print_errors(_unique(errors))
+    problems = configuration_problems(gateway)
+    if problems:
+        print_errors(problems)
         return 1
     print(
         f"Configuration OK: {len(gateway.integrations)} integrations, "
         f"{len(gateway.engine.automations)} automations ({gateway.config.file})"
     )
     return 0
-
-
-def _unique(errors: list[ConfigError]) -> list[ConfigError]:
-    seen: set[str] = set()
-    unique = []
-    for error in errors:
-        if str(error) not in seen:
-            seen.add(str(error))
-            unique.append(error)
-    return unique
 
 
 def cmd_integrations(args: argparse.Namespace) -> int:

@@ -10,8 +10,8 @@ import signal
 import sys
 from pathlib import Path
 
-from core.cli.common import add_config_arg, load_or_exit
-from core.config import CONFIG_FILE, LOG_LEVELS, Config
+from core.cli.common import add_config_arg, configuration_problems, load_or_exit, print_errors
+from core.config import CONFIG_FILE, LOG_LEVELS
 from core.gateway import Gateway
 from core.logs import ScrubFilter, setup_logging
 from core.yaml_loader import NodeDict
@@ -24,10 +24,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add run, chat and init."""
     run = sub.add_parser("run", help="start the gateway with a configuration")
     add_config_arg(run)
+    add_skip_broken_arg(run)
     run.set_defaults(func=cmd_run)
 
     chat = sub.add_parser("chat", help="run with the console channel in the foreground")
     add_config_arg(chat)
+    add_skip_broken_arg(chat)
     chat.add_argument("--log-level", default="warning", choices=LOG_LEVELS,
                       help="log level on stderr (default: warning)")
     chat.set_defaults(func=cmd_chat)
@@ -37,10 +39,18 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     init.set_defaults(func=cmd_init)
 
 
+def add_skip_broken_arg(parser: argparse.ArgumentParser) -> None:
+    """Add --skip-broken."""
+    parser.add_argument(
+        "--skip-broken", action="store_true",
+        help="start what is valid and report the rest (default: refuse to start with any error)",
+    )
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     """Start the gateway until SIGINT or SIGTERM."""
     config = load_or_exit(args)
-    return asyncio.run(serve(config, chat=False, log_level=config.core["log_level"]))
+    return start_checked(Gateway(config), args, log_level=config.core["log_level"])
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
@@ -48,14 +58,27 @@ def cmd_chat(args: argparse.Namespace) -> int:
     config = load_or_exit(args)
     if "console" not in config.raw:
         config.raw["console"] = NodeDict()
-    return asyncio.run(serve(config, chat=True, log_level=args.log_level))
-
-
-async def serve(config: Config, *, chat: bool, log_level: str) -> int:
-    """Run a gateway until it is asked to stop."""
-    tune_process()
     gateway = Gateway(config)
-    gateway.foreground_chat = chat
+    gateway.foreground_chat = True
+    return start_checked(gateway, args, log_level=args.log_level)
+
+
+def start_checked(gateway: Gateway, args: argparse.Namespace, *, log_level: str) -> int:
+    """Refuse a configuration with errors (exit 1, as `roost check`), unless --skip-broken; else serve."""
+    gateway.prepare()
+    problems = configuration_problems(gateway)
+    if problems and not args.skip_broken:
+        print_errors(problems)
+        print(f"roost {args.command}: not starting with {len(problems)} configuration error(s); "
+              "fix them, or start the rest with --skip-broken", file=sys.stderr)
+        return 1
+    gateway.config_errors = problems
+    return asyncio.run(serve(gateway, log_level=log_level))
+
+
+async def serve(gateway: Gateway, *, log_level: str) -> int:
+    """Run a prepared gateway until it is asked to stop."""
+    tune_process()
     handler = setup_logging(log_level)
     handler.addFilter(ScrubFilter(gateway.scrub))
     loop = asyncio.get_running_loop()

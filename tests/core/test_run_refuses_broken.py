@@ -1,0 +1,106 @@
+"""`roost run` and `roost chat` refuse a broken configuration, or start the rest with --skip-broken."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from core.cli import main
+from tests.helpers.configdir import write_config
+
+ROOST = Path(sys.executable).parent / "roost"
+PING = """\
+automations:
+  - id: ping
+    triggers: [{trigger: message, pattern: '^ping$'}]
+    actions: [{reply: pong}]
+"""
+# Each one of these started before, leaving its broken part out without a word.
+BROKEN = {
+    "unknown section": ("no_such_thing: {a: 1}\n", {}),
+    "unknown core key": ("roost: {colour: blue}\n", {}),
+    "wrong type": ("scheduler: {workers: many}\n", {}),
+    "bad regex": ("""\
+        automations:
+          - id: bad
+            triggers: [{trigger: message, pattern: '(unclosed'}]
+            actions: [{reply: x}]
+        """, {}),
+    "bad cron": ("""\
+        automations:
+          - id: bad
+            triggers: [{trigger: time, cron: '61 * * * *'}]
+            actions: [{reply: x}]
+        """, {}),
+    "template syntax error": ("""\
+        automations:
+          - id: bad
+            triggers: [{trigger: message, pattern: '^x$'}]
+            actions: [{reply: '{{ unclosed '}]
+        """, {}),
+    "undeclared input": ("""\
+        automations:
+          - id: bad
+            use_blueprint: {path: mine.yaml}
+        """, {"blueprints/mine.yaml": """\
+        blueprint: {name: Mine, input: {}}
+        triggers: [{trigger: message, pattern: '^x$'}]
+        actions: [{reply: !input nowhere}]
+        """}),
+    "missing blueprint": ("""\
+        automations:
+          - id: bad
+            use_blueprint: {path: not_there.yaml}
+        """, {}),
+    "duplicate automation id": ("""\
+        automations:
+          - id: ping
+            triggers: [{trigger: message, pattern: '^ping$'}]
+            actions: [{reply: pong}]
+        """, {}),
+    "invalid integration config": ("console: {prompt: [not, a, string]}\n", {}),
+}
+
+
+def _broken_config(directory: Path, case: str) -> Path:
+    extra, files = BROKEN[case]
+    extra = textwrap.dedent(extra)
+    if extra.startswith("automations:"):
+        text = PING + extra.removeprefix("automations:\n")
+    else:
+        text = PING + extra
+    return write_config(directory, text, files)
+
+
+def _cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
+    try:
+        code = main(list(argv))
+    except SystemExit as exit_:
+        code = int(exit_.code or 0)
+    return code, capsys.readouterr().err
+
+
+@pytest.mark.parametrize("case", sorted(BROKEN))
+def test_run_refuses_what_check_reports(tmp_path: Path, capsys, case: str) -> None:
+    directory = _broken_config(tmp_path, case)
+    check_code, check_errors = _cli(capsys, "check", "--config", str(directory))
+    assert check_code == 1 and check_errors, case
+    for command in ("run", "chat"):
+        code, errors = _cli(capsys, command, "--config", str(directory))
+        assert code == 1, (case, command)
+        assert errors.startswith(check_errors), (case, command)
+    assert not (directory / "roost.db").exists(), "refused before anything was opened"
+
+
+@pytest.mark.allow_logged_errors  # the left-out part is logged as an error at start
+def test_skip_broken_starts_the_rest_and_says_what_it_left_out(tmp_path: Path) -> None:
+    directory = _broken_config(tmp_path, "bad regex")
+    result = subprocess.run([str(ROOST), "chat", "--config", str(directory), "--skip-broken"],
+                            input="ping\n", capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "pong\n"
+    assert "configuration.yaml:" in result.stderr and "pattern" in result.stderr
