@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import logging
+import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
 DATE_FORMAT = "%Y-%m-%d %H:%M:%S"
+
+
+def redactor(secrets: Iterable[str]) -> Callable[[str], str]:
+    """A scrub function that replaces each secret (of 4 characters or more) with [secret]."""
+    pattern = "|".join(re.escape(s) for s in sorted(secrets, key=len, reverse=True) if len(s) >= 4)
+    if not pattern:
+        return lambda text: text
+    compiled = re.compile(pattern)
+    return lambda text: compiled.sub("[secret]", text)
 
 
 class ScrubFilter(logging.Filter):

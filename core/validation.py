@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import voluptuous as vol
 
 from core.errors import ConfigError, ConfigErrors
-from core.yaml_loader import SecretStr, locate
+from core.yaml_loader import IncludedStr, SecretStr, locate
+
+CREDENTIAL_KEY = re.compile(
+    r"(?i)(^|_)(pass|passwd|password|passphrase|secret|token|key|api_?key|credentials?|auth|authorization)($|_)"
+)
+"""A key named like a credential: its value is never printed in an error."""
+SHOWN_CHARACTERS = 80
+"""The longest value an error quotes; a longer one is cut."""
 
 
 def validate(
@@ -62,11 +70,28 @@ def _describe(err: vol.Invalid, data: Any, path: tuple[Any, ...]) -> str:
     if message == "required key not provided":
         return f"required key '{path[-1] if path else '?'}' is missing"
     value = _lookup(data, path)
+    if value is _MISSING or isinstance(value, (dict, list)):
+        return message
+    hidden = _withheld(value, path)
+    if hidden is None:
+        shown = repr(value) if len(repr(value)) <= SHOWN_CHARACTERS else repr(value)[:SHOWN_CHARACTERS] + "…"
+        return f"{message} (got {shown})"
+    for form in (repr(value), str(value)):  # a validator may have quoted the value in its message
+        if len(form) >= 3:
+            message = message.replace(form, "[withheld]")
+    return f"{message} (got {hidden})"
+
+
+def _withheld(value: Any, path: tuple[Any, ...]) -> str | None:
+    """How to describe a value that must not be printed; None when it may be."""
+    if isinstance(value, IncludedStr):
+        return f"the content of {value.file}"
+    size = f"{len(value)} characters" if isinstance(value, str) else f"a value of type {type(value).__name__}"
     if isinstance(value, SecretStr):
-        return f"{message} (got a value from secrets.yaml)"
-    if value is not _MISSING and not isinstance(value, (dict, list)):
-        return f"{message} (got {value!r})"
-    return message
+        return f"{size} from {value.source}"
+    if path and isinstance(path[-1], str) and CREDENTIAL_KEY.search(path[-1]):
+        return f"{size}, not shown: '{path[-1]}' holds a credential"
+    return None
 
 
 _MISSING = object()

@@ -50,7 +50,24 @@ class NodeStr(str):
 
 
 class SecretStr(str):
-    """A value that came from secrets.yaml: error messages never print it."""
+    """A value from secrets.yaml or the environment: errors and logs never print it."""
+
+    source: str = SECRETS_FILE
+
+
+class IncludedStr(NodeStr):
+    """A whole file brought in as one string by !include: errors name the file, never its content."""
+
+
+def secret_values(data: Any) -> set[str]:
+    """Every SecretStr inside loaded data (for redacting them from logs)."""
+    if isinstance(data, SecretStr):
+        return {str(data)}
+    if isinstance(data, dict):
+        return set().union(*map(secret_values, data.values()))
+    if isinstance(data, list):
+        return set().union(*map(secret_values, data))
+    return set()
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,9 +289,13 @@ def _construct_include(loader: _Loader, node: yaml.Node) -> Any:
         raise ConfigError(f"!include cycle: {target} is already being loaded", file=file, line=line)
     _INCLUDING.append(resolved)
     try:
-        return load_yaml(target, root=loader.roost_root)
+        data = load_yaml(target, root=loader.roost_root)
     finally:
         _INCLUDING.pop()
+    if isinstance(data, str) and not isinstance(data, SecretStr):
+        data = IncludedStr(data)
+        data.file, data.line = str(target), 1
+    return data
 
 
 def _construct_env_var(loader: _Loader, node: yaml.Node) -> Any:
@@ -284,7 +305,9 @@ def _construct_env_var(loader: _Loader, node: yaml.Node) -> Any:
         raise ConfigError("!env_var needs a variable name", file=file, line=line)
     value = os.environ.get(parts[0])
     if value is not None:
-        return value
+        secret = SecretStr(value)
+        secret.source = f"the environment variable {parts[0]}"
+        return secret
     if len(parts) == 2:
         return yaml.safe_load(parts[1])
     raise ConfigError(

@@ -13,8 +13,8 @@ from pathlib import Path
 from core.cli.common import add_config_arg, configuration_problems, load_or_exit, print_errors
 from core.config import CONFIG_FILE, LOG_LEVELS
 from core.gateway import Gateway
-from core.logs import ScrubFilter, setup_logging
-from core.yaml_loader import NodeDict
+from core.logs import ScrubFilter, redactor, setup_logging
+from core.yaml_loader import NodeDict, secret_values
 
 EXAMPLE_DIR = Path(__file__).resolve().parents[2] / "config.example"
 DATA_FILES = ("roost.db*", "roost.lock", "keys.json*", "knowledge.db*", "models", "*.export")
@@ -80,7 +80,8 @@ async def serve(gateway: Gateway, *, log_level: str) -> int:
     """Run a prepared gateway until it is asked to stop."""
     tune_process()
     handler = setup_logging(log_level)
-    handler.addFilter(ScrubFilter(gateway.scrub))
+    redact = redactor(secret_values(gateway.config.raw))
+    handler.addFilter(ScrubFilter(lambda text: redact(gateway.scrub(text))))
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         try:

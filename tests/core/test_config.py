@@ -161,7 +161,8 @@ async def test_error_in_an_included_section_names_the_included_file(make_config,
     gateway = await make_gateway(config_dir, start=False)
     gateway.prepare()
     [error] = gateway.config_errors
-    assert str(error) == f"{config_dir / 'chan.yaml'}:2: chan.token: expected str (got 5)"
+    assert str(error) == (f"{config_dir / 'chan.yaml'}:2: chan.token: expected str"
+                          " (got a value of type int, not shown: 'token' holds a credential)")
 
 
 async def test_secret_and_env_var_reach_the_integration_config(
