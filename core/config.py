@@ -17,6 +17,9 @@ CONFIG_FILE = "configuration.yaml"
 DEFAULT_CONFIG_DIR = "~/.roost"
 LOG_LEVELS = ("debug", "info", "warning", "error")
 
+REGEX_MAX_TEXT = 4096
+"""By default regular expressions see the first 4,096 characters of a text (`roost: regex_max_text`)."""
+
 ROOST_SCHEMA = vol.Schema({
     vol.Optional("name", default="Roost"): str,
     vol.Optional("bot_names", default=["roost"]): vol.All(vol.Any(str, [str]), lambda v: [v] if isinstance(v, str) else list(v)),
@@ -24,6 +27,7 @@ ROOST_SCHEMA = vol.Schema({
     vol.Optional("setup_warn_after", default=10.0): vol.All(vol.Coerce(float), vol.Range(min=0)),
     vol.Optional("setup_timeout", default=60.0): vol.All(vol.Coerce(float), vol.Range(min=0.1)),
     vol.Optional("stop_timeout", default=10.0): vol.All(vol.Coerce(float), vol.Range(min=0)),
+    vol.Optional("regex_max_text", default=REGEX_MAX_TEXT): vol.All(int, vol.Range(min=1)),
     vol.Optional(
         "failure_reply", default="Sorry, that did not work. (run {run}; `roost trace` has the details)"
     ): str,
@@ -42,7 +46,8 @@ class Config:
 
     config_dir: Path
     raw: dict[str, Any]
-    core: dict[str, Any] = field(default_factory=dict)
+    core: dict[str, Any] = field(default_factory=lambda: ROOST_SCHEMA({}))
+    """The validated `roost:` section (its defaults when there is none)."""
 
     @property
     def file(self) -> Path:

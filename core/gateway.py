@@ -65,6 +65,7 @@ class Gateway:
         self.plugins = pluggy.PluginManager(hookspecs.PROJECT)
         self.plugins.add_hookspecs(hookspecs)
         self.engine = AutomationEngine(self)
+        self.engine.compiler.regex_max_text = config.core["regex_max_text"]
         self.bot_names: tuple[str, ...] = tuple(config.core.get("bot_names", ("roost",)))
         """The names a message may address Roost by (for mentions)."""
         self.foreground_chat = False

@@ -59,10 +59,11 @@ def _membership(field: str) -> ConditionType:
     return ConditionType(field, _base({vol.Required(field): string_list}), build)
 
 
-def _build_regex(config: dict[str, Any], _c: Compiler) -> Check:
+def _build_regex(config: dict[str, Any], compiler: Compiler) -> Check:
     pattern: re.Pattern[str] = config["pattern"]
     source = config["field"]
-    return lambda variables, _gw: pattern.search(str(_trigger_field(variables, source) or "")) is not None
+    limit = compiler.regex_max_text
+    return lambda variables, _gw: pattern.search(str(_trigger_field(variables, source) or ""), 0, limit) is not None
 
 
 def _build_time(config: dict[str, Any], _c: Compiler) -> Check:

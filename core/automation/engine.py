@@ -78,6 +78,7 @@ class RunRequest:
 
 
 Dispatcher = Callable[[RunRequest], Any]
+Matched = tuple[Automation, dict[str, Any], Trace, bool]
 """Queues a triggered run (the durable pipeline's ``Inbound.dispatch``)."""
 
 
@@ -139,14 +140,28 @@ class AutomationEngine:
                 detach = ttype.attach(config, automation, self)
                 if detach is not None:
                     self._detach.append(detach)
+        self.message_index.rebuild()  # here, so that matching in a worker thread never rebuilds it
 
     def detach(self) -> None:
         """Detach all triggers (no new runs start)."""
         while self._detach:
             self._detach.pop()()
 
-    def prepare_message(self, message: Message) -> list[tuple[RunRequest | None, Trace]]:
-        """Match a message and check conditions and run modes, firing nothing yet.
+    def match_message(self, message: Message) -> list[Matched]:
+        """Each automation a message triggers, its variables, trace and whether its conditions passed.
+
+        Changes no state, so a long text can be matched off the event loop.
+        """
+        matched = []
+        for trigger, variables in self.message_index.match(message):
+            trace, passed = self.evaluate(trigger.automation, variables)
+            matched.append((trigger.automation, variables, trace, passed))
+        return matched
+
+    def prepare_message(
+        self, message: Message, matched: list[Matched] | None = None,
+    ) -> list[tuple[RunRequest | None, Trace]]:
+        """Match a message (unless matched already) and admit its runs by their modes, firing nothing yet.
 
         For each matching trigger, in order: (request, trace) for a run to queue, or (None,
         trace) for one that ended (conditions failed, or its mode is full). Admitted runs count
@@ -154,9 +169,7 @@ class AutomationEngine:
         ``abandon`` each request when it is not (a redelivery).
         """
         items: list[tuple[RunRequest | None, Trace]] = []
-        for trigger, variables in self.message_index.match(message):
-            automation = trigger.automation
-            trace, passed = self.evaluate(automation, variables)
+        for automation, variables, trace, passed in self.match_message(message) if matched is None else matched:
             if not passed:
                 items.append((None, trace))
                 continue
@@ -225,6 +238,9 @@ class AutomationEngine:
         """Check an automation's conditions in order, recording each in a new trace."""
         trace = Trace(automation.id, RUN_IDS.new(), trace_trigger(trigger),
                       priority=automation.priority, scrub=self.scrub)
+        text, limit = trigger.get("text"), self.compiler.regex_max_text
+        if isinstance(text, str) and len(text) > limit:
+            trace.note(f"the text has {len(text)} characters: patterns saw its first {limit}")
         if not automation.conditions:
             return trace, True
         variables = self.variables(automation, trigger)

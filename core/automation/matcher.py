@@ -14,6 +14,7 @@ from operator import attrgetter
 from typing import Any
 
 from core.automation.literals import fold, required_literal, required_literals, trie_regex
+from core.config import REGEX_MAX_TEXT
 from core.message import Message
 
 __all__ = ["MessageIndex", "MessageTrigger", "fold", "required_literal", "required_literals"]
@@ -34,6 +35,7 @@ class MessageTrigger:
     mention: bool = False
     chats: frozenset[str] | None = None
     senders: frozenset[str] | None = None
+    max_text: int = REGEX_MAX_TEXT
     order: int = 0
     literals: frozenset[str] | None = field(default=None, init=False)
 
@@ -58,7 +60,7 @@ class MessageTrigger:
                 return None
         match = None
         if self.pattern is not None:
-            match = self.pattern.search(message.text)
+            match = self.pattern.search(message.text, 0, self.max_text)
             if match is None:
                 return None
         if match is None:
@@ -106,7 +108,8 @@ class MessageIndex:
         self._triggers = [t for t in self._triggers if t is not trigger]
         self._dirty = True
 
-    def _rebuild(self) -> None:
+    def rebuild(self) -> None:
+        """Index the triggers added or removed since the last rebuild (matching does it when needed)."""
         self._by_command, self._by_literal, self._scan, self._scan_by_platform = {}, {}, [], {}
         for trigger in self._triggers:
             if trigger.commands:
@@ -140,7 +143,7 @@ class MessageIndex:
     def candidates(self, message: Message) -> list[MessageTrigger]:
         """Triggers that could match this message (a superset of those that do), in order."""
         if self._dirty:
-            self._rebuild()
+            self.rebuild()
         scan = self._scan_for(message.platform)
         commands = self._by_command.get(message.command) if message.command is not None else None
         hits: set[str] = set()

@@ -8,6 +8,7 @@ from typing import Any
 
 import voluptuous as vol
 
+from core.config import REGEX_MAX_TEXT
 from core.errors import ConfigError, ConfigErrors
 from core.validation import humanize
 from core.yaml_loader import locate
@@ -47,6 +48,8 @@ class Compiler:
         self.triggers: dict[str, TriggerType] = {}
         self.conditions: dict[str, ConditionType] = {}
         self.actions: dict[str, ActionType] = {}
+        self.regex_max_text = REGEX_MAX_TEXT
+        """How much of a text regular expressions see (the first characters); bounds their time."""
 
     def add_types(self, registry: str, types: Mapping[str, Any], *, source: str) -> None:
         """Register types by name; a name registered twice is an error."""

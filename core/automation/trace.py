@@ -48,11 +48,16 @@ class Trace:
     steps: list[StepRecord] = field(default_factory=list)
     error: str | None = None
     priority: int = 0
+    notes: list[str] = field(default_factory=list)
     scrub: Scrub = _identity
 
     def condition(self, description: str, passed: bool) -> None:
         """Record a condition and whether it passed."""
         self.conditions.append((description, passed))
+
+    def note(self, text: str) -> None:
+        """Record something a reader of the trace should know (e.g. text matched on a prefix)."""
+        self.notes.append(text)
 
     def step(self, path: str, action: str) -> StepRecord:
         """Start recording an action step."""
@@ -85,6 +90,7 @@ class Trace:
                 for s in self.steps
             ],
             "error": self.error,
+            "notes": list(self.notes),
         }
 
 

@@ -53,6 +53,7 @@ def _attach_message(config: dict[str, Any], automation: Any, engine: Any) -> Cal
         mention=config.get("mention", False),
         chats=frozen("chat"),
         senders=frozen("sender"),
+        max_text=engine.compiler.regex_max_text,
     )
     engine.message_index.add(trigger)
     return lambda: engine.message_index.remove(trigger)

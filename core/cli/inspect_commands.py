@@ -148,6 +148,8 @@ def cmd_trace(args: argparse.Namespace) -> int:
         when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(t["started"]))
         took = f"{(t['finished'] - t['started']) * 1000:.0f} ms" if t.get("finished") else "-"
         print(f"{when}  {t['automation_id']}  {t['status']}  {took}  run {t['run_id'][:8]}")
+        for note in t.get("notes", []):
+            print(f"    note: {note}")
         for cond in t.get("conditions", []):
             print(f"    condition {cond['condition']}: {'pass' if cond['passed'] else 'FAIL'}")
         for step in t.get("steps", []):

@@ -23,6 +23,12 @@ from core.store import Store
 
 _LOGGER = logging.getLogger(__name__)
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# A text longer than this is matched in a worker thread, so that the event loop (other chats'
+# messages) runs between its triggers' and conditions' patterns; shorter ones are matched in
+# place. Measured with the example's automations: matching 200 / 2,048 / 8,192 characters takes
+# 63 / 126 / 347 µs, the hop to a thread and back 120 µs. One pattern's search holds the
+# interpreter lock to its end: `roost: regex_max_text` is what bounds it.
+OFF_LOOP_TEXT = 2048
 
 
 def storable_text(text: str) -> str:
@@ -101,7 +107,11 @@ class Inbound:
             raise _unstorable(message, err) from err
         store = self.store
         inbox_id = await store.inbox.new_id()
-        items = self.engine.prepare_message(message)
+        if len(message.text) > OFF_LOOP_TEXT:
+            matched = await asyncio.to_thread(self.engine.match_message, message)
+            items = self.engine.prepare_message(message, matched)
+        else:
+            items = self.engine.prepare_message(message)
         requests = [request for request, _ in items if request is not None]
         stored = None
         try:
