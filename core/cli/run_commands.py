@@ -17,7 +17,7 @@ from core.logs import ScrubFilter, redactor, setup_logging
 from core.yaml_loader import NodeDict, secret_values
 
 EXAMPLE_DIR = Path(__file__).resolve().parents[2] / "config.example"
-DATA_FILES = ("roost.db*", "roost.lock", "keys.json*", "knowledge.db*", "models", "*.export")
+DATA_FILES = ("roost.db*", "roost.lock", "keys.json*", "knowledge.db*", "models", "*.export", "backups")
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

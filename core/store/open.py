@@ -18,6 +18,7 @@ import voluptuous as vol
 
 from core.crypto import KEY_FILE_NAME, Cipher, KeyFileError, NullCipher, load_or_create
 from core.errors import RoostError
+from core.store.backup import CHECK_SECONDS, check_database
 from core.store.process import StoreProcessError
 from core.store.sealing import ValueCipher
 from core.store.store import Store
@@ -126,6 +127,9 @@ async def open_store(config_dir: Path, settings: dict[str, Any], *, exclusive: s
         lock.acquire(exclusive)  # one gateway per configuration: recovery assumes no other writer
     try:
         path = database_path(config_dir, settings)
+        if not await asyncio.to_thread(check_database, path):
+            _LOGGER.warning("The integrity check of %s did not finish within %g s; opening it unchecked",
+                            path, CHECK_SECONDS)
         if cipher is None:
             cipher = await asyncio.to_thread(open_cipher, config_dir, settings["encryption"], path)
         try:

@@ -1,0 +1,109 @@
+"""The store's health and its copies: a bounded integrity check at open, online backups, restore.
+
+A backup is a folder holding an online SQLite copy of the store (``sqlite3`` backup API: a
+consistent snapshot, taken while the gateway writes) and a copy of the key file that opens it.
+Restoring moves what it replaces aside (``NAME.replaced-TIMESTAMP``); it never deletes.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import time
+from pathlib import Path
+
+from core.crypto import KEY_FILE_NAME
+from core.store.errors import StoreError
+
+CHECK_SECONDS = 10.0
+"""How long the integrity check at open may take; a larger store is checked this long, then opened."""
+BACKUP_DATABASE = "roost.db"
+
+
+class StoreCorruptError(StoreError):
+    """The database file is damaged: nothing was changed; restore a backup or move it away."""
+
+    def __init__(self, path: Path, detail: str) -> None:
+        self.path = path
+        self.detail = detail
+        super().__init__(
+            f"{path} is damaged ({detail}). Roost stopped before changing anything. Restore the latest"
+            f" backup with `roost restore BACKUP --config {path.parent}` (backups are made by `roost"
+            f" backup`), or move {path.name} and its -wal file away to start with an empty store."
+        )
+
+
+def check_database(path: Path, seconds: float = CHECK_SECONDS) -> bool:
+    """PRAGMA quick_check, for at most `seconds`; StoreCorruptError when damaged, False when cut short."""
+    if not path.exists() or path.stat().st_size == 0:
+        return True
+    deadline = time.monotonic() + seconds
+    conn = sqlite3.connect(path, isolation_level=None)  # not read-only: it may have to read a WAL left by a crash
+    try:
+        conn.set_progress_handler(lambda: time.monotonic() > deadline, 10_000)
+        rows = conn.execute("PRAGMA quick_check(20)").fetchall()
+    except sqlite3.OperationalError as err:
+        if str(err) == "interrupted":
+            return False
+        raise StoreCorruptError(path, str(err)) from None
+    except sqlite3.DatabaseError as err:
+        raise StoreCorruptError(path, str(err)) from None
+    finally:
+        conn.close()
+    problems = [" ".join(str(row[0]).replace("*** in database main ***", "").split()) for row in rows
+                if row[0] != "ok"]
+    if problems:
+        more = f" and {len(problems) - 3} more" if len(problems) > 3 else ""
+        raise StoreCorruptError(path, "; ".join(problems[:3]) + more)
+    return True
+
+
+def backup(database: Path, config_dir: Path, folder: Path) -> Path:
+    """Copy the store (online) and its key file into a new folder under `folder`; return it."""
+    if not database.exists():
+        raise StoreError(f"{database} does not exist yet: nothing to back up")
+    check_database(database)
+    target = folder / time.strftime("roost-backup-%Y%m%d-%H%M%S")
+    suffix = 1
+    while target.exists():
+        suffix += 1
+        target = folder / time.strftime(f"roost-backup-%Y%m%d-%H%M%S-{suffix}")
+    target.mkdir(mode=0o700, parents=True)
+    source = sqlite3.connect(database)
+    copy = sqlite3.connect(target / BACKUP_DATABASE)
+    try:
+        source.backup(copy)
+    finally:
+        copy.close()
+        source.close()
+    (target / BACKUP_DATABASE).chmod(0o600)
+    key_file = config_dir / KEY_FILE_NAME
+    if key_file.exists():
+        shutil.copy2(key_file, target / KEY_FILE_NAME)
+        (target / KEY_FILE_NAME).chmod(0o600)
+    return target
+
+
+def restore(source: Path, database: Path, config_dir: Path) -> list[Path]:
+    """Put a backup in place of the store and key file; return where the replaced files were moved."""
+    copy = source / BACKUP_DATABASE
+    if not copy.is_file():
+        raise StoreError(f"{source} is not a Roost backup: it holds no {BACKUP_DATABASE}")
+    check_database(copy, seconds=float("inf"))
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    moved = []
+    replaced = [database, Path(f"{database}-wal"), Path(f"{database}-shm")]
+    key_copy = source / KEY_FILE_NAME
+    if key_copy.exists():
+        replaced.append(config_dir / KEY_FILE_NAME)
+    for path in replaced:
+        if path.exists():
+            aside = path.with_name(f"{path.name}.replaced-{stamp}")
+            path.rename(aside)
+            moved.append(aside)
+    shutil.copy2(copy, database)
+    database.chmod(0o600)
+    if key_copy.exists():
+        shutil.copy2(key_copy, config_dir / KEY_FILE_NAME)
+        (config_dir / KEY_FILE_NAME).chmod(0o600)
+    return moved

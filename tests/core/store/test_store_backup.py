@@ -1,0 +1,132 @@
+"""A damaged roost.db stops Roost with one clear message; `roost backup` and `roost restore` bring it back."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from core.cli import main
+from core.store.backup import check_database
+from tests.helpers.configdir import write_config
+
+ROOST = Path(sys.executable).parent / "roost"
+PING = """\
+automations:
+  - id: ping
+    triggers: [{trigger: message, pattern: '^ping'}]
+    actions: [{reply: pong}]
+"""
+
+
+def _chat(directory: Path, text: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(ROOST), "chat", "--config", str(directory)], input=text,
+                          capture_output=True, text=True, timeout=60)
+
+
+def _traces(capsys: pytest.CaptureFixture[str], directory: Path) -> list[str]:
+    capsys.readouterr()
+    assert main(["trace", "--config", str(directory), "--json", "--limit", "100"]) == 0
+    return [t["trigger"]["text"] for t in json.loads(capsys.readouterr().out)]
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def used(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A configuration whose store has answered a few messages (then stopped)."""
+    directory = write_config(tmp_path_factory.mktemp("used"), PING)
+    result = _chat(directory, "ping 1\nping 2\nping 3\n")
+    assert result.stdout == "pong\npong\npong\n", result.stderr
+    return directory
+
+
+def _flipped(used: Path, tmp_path: Path, offset: int) -> Path:
+    directory = tmp_path / "flipped"
+    shutil.copytree(used, directory)
+    with open(directory / "roost.db", "r+b") as file:
+        file.seek(offset)
+        byte = file.read(1)[0]
+        file.seek(offset)
+        file.write(bytes([byte ^ 0x5A]))
+    return directory
+
+
+@pytest.mark.parametrize(("where", "offset"), [
+    ("the header's magic string", 0), ("the page size", 16), ("the page count", 28),
+    ("the schema's page", 108), ("a b-tree page's header", 4096 * 2 + 5),
+])
+def test_a_flipped_byte_stops_roost_with_one_clear_message(used: Path, tmp_path: Path, where: str,
+                                                           offset: int) -> None:
+    directory = _flipped(used, tmp_path, offset)
+    before = _digest(directory / "roost.db")
+    started = time.monotonic()
+    result = _chat(directory, "ping\n")
+    assert result.returncode == 1 and result.stdout == "", where
+    assert time.monotonic() - started < 30
+    assert "Traceback" not in result.stderr
+    [line] = result.stderr.strip().splitlines()
+    assert f"{directory / 'roost.db'} is damaged" in line
+    assert "before changing anything" in line and "roost restore" in line
+    assert _digest(directory / "roost.db") == before, "nothing was changed"
+
+
+def test_backup_while_running_then_restore_over_a_damaged_store(used: Path, tmp_path: Path, capsys) -> None:
+    directory = tmp_path / "live"
+    shutil.copytree(used, directory)
+    gateway = subprocess.Popen([str(ROOST), "chat", "--config", str(directory)], stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert gateway.stdin is not None and gateway.stdout is not None
+        gateway.stdin.write("ping 4\n")
+        gateway.stdin.flush()
+        assert gateway.stdout.readline() == "pong\n"
+        assert main(["backup", "--config", str(directory), "--output", str(tmp_path / "copies")]) == 0
+        assert main(["restore", "--config", str(directory), str(tmp_path / "copies")]) == 1
+        assert "cannot restore a backup: Roost (pid" in capsys.readouterr().err
+    finally:
+        gateway.communicate("", timeout=30)
+    [copy] = (tmp_path / "copies").iterdir()
+    assert sorted(p.name for p in copy.iterdir()) == ["keys.json", "roost.db"]
+    assert (copy / "roost.db").stat().st_mode & 0o077 == 0
+    with open(directory / "roost.db", "r+b") as file:
+        file.write(b"garbage!")
+    assert _chat(directory, "ping\n").returncode == 1
+    assert main(["restore", "--config", str(directory), str(copy)]) == 0
+    assert sorted(_traces(capsys, directory)) == ["ping 1", "ping 2", "ping 3", "ping 4"]
+    assert any(p.name.startswith("roost.db.replaced-") for p in directory.iterdir()), "kept, not deleted"
+    assert _chat(directory, "ping 5\n").stdout == "pong\n"
+
+
+def test_restore_refuses_what_is_not_a_backup_and_a_damaged_copy(used: Path, tmp_path: Path, capsys) -> None:
+    directory = tmp_path / "config"
+    shutil.copytree(used, directory)
+    before = _digest(directory / "roost.db")
+    assert main(["restore", "--config", str(directory), str(tmp_path)]) == 1
+    assert "is not a Roost backup" in capsys.readouterr().err
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "roost.db").write_bytes(b"not a database at all" * 100)
+    assert main(["restore", "--config", str(directory), str(broken)]) == 1
+    assert "is damaged" in capsys.readouterr().err
+    assert _digest(directory / "roost.db") == before
+
+
+def test_the_check_at_open_is_bounded_in_time(tmp_path: Path) -> None:
+    path = tmp_path / "big.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE t (a INTEGER PRIMARY KEY, b TEXT)")
+    conn.executemany("INSERT INTO t (b) VALUES (?)", ((f"row {i}" * 20,) for i in range(50_000)))
+    conn.commit()
+    conn.close()
+    assert check_database(path, seconds=0.0) is False, "cut short, not reported as damage"
+    assert check_database(path) is True
