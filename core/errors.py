@@ -44,6 +44,10 @@ class PermanentError(RoostError):
     """A failure that retrying cannot fix (bad request, forbidden, unknown chat)."""
 
 
+class DamagedValueError(RoostError):
+    """A stored value failed authentication (changed on disk): that value is lost, nothing else."""
+
+
 class ModelError(RoostError):
     """A model backend could not answer this request (missing file, prompt too long, ...)."""
 

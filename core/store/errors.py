@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.errors import RoostError
+from core.errors import DamagedValueError, RoostError
 
 TYPE_CHECKING = False  # typing itself costs the writer process 0.8 MiB; type checkers read this as True
 if TYPE_CHECKING:
@@ -13,7 +13,7 @@ class StoreError(RoostError):
     """Base class for store errors."""
 
 
-class RowDecryptError(StoreError):
+class RowDecryptError(StoreError, DamagedValueError):
     """One row's encrypted column failed to decrypt (tampered, moved, or another key).
 
     Only this row is affected: single-row getters raise it, list methods skip the row and

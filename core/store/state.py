@@ -41,6 +41,15 @@ class IntegrationState:
         data = self._sealed.open(row_key, "value", row[1])
         return data if row[0] == "bytes" else data.decode("utf-8")
 
+    async def keys(self, domain: str, prefix: str = "") -> list[str]:
+        """The keys of a domain's values that have not expired (starting with prefix), oldest write first."""
+        rows = await self._db.fetchall(
+            "SELECT key FROM state WHERE domain = ? AND substr(key, 1, ?) = ?"
+            " AND (expires_at IS NULL OR expires_at > ?) ORDER BY updated_at",
+            (domain, len(prefix), prefix, time.time()),
+        )
+        return [row[0] for row in rows]
+
     async def set(self, domain: str, key: str, value: bytes | str | Any, *, expires_at: float | None = None) -> None:
         """Store value durably (bytes and str as they are, anything else as JSON), until expires_at if given."""
         row_key = state_row(domain, key)
@@ -75,8 +84,12 @@ class DomainState:
         self.domain = domain
 
     async def get(self, key: str, default: Any = None) -> Any:
-        """The stored value, or default."""
+        """The stored value, or default; core.errors.DamagedValueError when it was changed on disk."""
         return await self._state.get(self.domain, key, default)
+
+    async def keys(self, prefix: str = "") -> list[str]:
+        """The keys held (starting with prefix), oldest write first."""
+        return await self._state.keys(self.domain, prefix)
 
     async def set(self, key: str, value: Any, *, expires_at: float | None = None) -> None:
         """Store a value durably (until expires_at, epoch seconds, if given)."""

@@ -6,14 +6,16 @@ import asyncio
 import logging
 from typing import Any
 
+from core.errors import DamagedValueError
 from integrations.alert.record import Alert
 
 _LOGGER = logging.getLogger(__name__)
 INDEX_KEY = "index"
+RECORD_PREFIX = "alert:"
 
 
 def _key(alert_id: str) -> str:
-    return f"alert:{alert_id}"
+    return f"{RECORD_PREFIX}{alert_id}"
 
 
 class AlertBook:
@@ -26,14 +28,34 @@ class AlertBook:
         self._lock = asyncio.Lock()
 
     async def load(self) -> list[Alert]:
-        """Read the alerts kept by earlier runs; return them oldest first."""
-        ids = await self._state.get(INDEX_KEY, [])
+        """Read the alerts kept by earlier runs; return them oldest first.
+
+        A damaged value costs only itself: a damaged index is rebuilt from the records, a
+        damaged record is dropped; each with a warning.
+        """
+        repaired = False
+        try:
+            ids = await self._state.get(INDEX_KEY, [])
+        except DamagedValueError:
+            repaired = True
+            ids = [key.removeprefix(RECORD_PREFIX) for key in await self._state.keys(RECORD_PREFIX)]
+            _LOGGER.warning("The alert index was damaged on disk; rebuilt it from the %d alert records", len(ids))
         for alert_id in ids:
-            data = await self._state.get(_key(alert_id))
+            try:
+                data = await self._state.get(_key(alert_id))
+            except DamagedValueError:
+                _LOGGER.warning("Alert %s was damaged on disk and is dropped (ask for it to be raised again"
+                                " if it still matters)", alert_id)
+                await self._state.delete(_key(alert_id))
+                repaired = True
+                continue
             if data is None:
                 _LOGGER.warning("Alert %s is listed but its record is missing; skipping it", alert_id)
                 continue
             self._alerts[alert_id] = Alert.from_dict(data)
+        if repaired:
+            self._alerts = dict(sorted(self._alerts.items(), key=lambda item: item[1].created_at))
+            await self._state.set(INDEX_KEY, list(self._alerts))
         return list(self._alerts.values())
 
     def get(self, alert_id: str) -> Alert | None:

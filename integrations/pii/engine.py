@@ -128,7 +128,8 @@ class PiiSanitizer:
 
     async def restorer(self, scope: str) -> PlaceholderRestorer:
         """Return a streaming restorer for model output in this scope."""
-        return PlaceholderRestorer((await self._book(scope)).mapping)
+        book = await self._book(scope)
+        return PlaceholderRestorer(book.mapping, lost=book.lost)
 
     async def forget(self, scope: str) -> None:
         """Drop a scope's placeholders now (the vault entry is saved empty and already expired)."""
@@ -143,7 +144,9 @@ class PiiSanitizer:
         if entry is not None and entry[1] > now:
             self._books.move_to_end(scope)
             return entry[0]
-        book = PlaceholderBook(await self.vault.load(scope))
+        mapping = await self.vault.load(scope)
+        book = PlaceholderBook(mapping)
+        book.lost = mapping is None
         self._remember(scope, book, now + LOADED_BOOK_SECONDS)
         return book
 

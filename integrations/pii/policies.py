@@ -107,6 +107,8 @@ class PlaceholderBook:
     def __init__(self, mapping: Mapping[str, str] | None = None) -> None:
         self.mapping: dict[str, str] = dict(mapping or {})
         self.changed = False
+        self.lost = False
+        """True when the scope's stored map was damaged and dropped: older placeholders are unknown."""
         self._by_value: dict[tuple[str, str], str] = {}
         self._counters: dict[str, int] = {}
         counters = self._counters

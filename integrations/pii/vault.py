@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from typing import Any, Protocol, runtime_checkable
 
+from core.errors import DamagedValueError
+
 __all__ = ["InMemoryVault", "StoredVault", "VaultBackend"]
+_LOGGER = logging.getLogger(__name__)
 
 
 @runtime_checkable
 class VaultBackend(Protocol):
     """Keeps each scope's placeholder -> value map; expired maps read as empty."""
 
-    async def load(self, scope: str) -> dict[str, str]:
-        """Return the scope's map (a copy), or an empty one when absent or expired."""
+    async def load(self, scope: str) -> dict[str, str] | None:
+        """Return the scope's map (a copy), an empty one when absent or expired, None when it was damaged."""
         ...
 
     async def save(self, scope: str, mapping: dict[str, str], expires_at: float) -> None:
@@ -65,9 +69,15 @@ class StoredVault:
     def __init__(self, storage: Any) -> None:
         self._storage = storage  # gateway.storage("pii"): expired values read as absent
 
-    async def load(self, scope: str) -> dict[str, str]:
-        """Return the scope's map, or an empty one when absent or expired."""
-        mapping = await self._storage.get(self.PREFIX + scope, {})
+    async def load(self, scope: str) -> dict[str, str] | None:
+        """Return the scope's map, an empty one when absent or expired; None when damaged (then dropped)."""
+        try:
+            mapping = await self._storage.get(self.PREFIX + scope, {})
+        except DamagedValueError:
+            _LOGGER.warning("A chat's placeholder map was damaged on disk and is dropped: the personal data"
+                            " it stood for can no longer be restored in answers")
+            await self._storage.delete(self.PREFIX + scope)
+            return None
         return {str(k): str(v) for k, v in mapping.items()}
 
     async def save(self, scope: str, mapping: dict[str, str], expires_at: float) -> None:
