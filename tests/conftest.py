@@ -10,18 +10,24 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
+import os
+import tempfile
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+from core.crypto.device_secret import ENV_STATE_DIR
 from tests.helpers import forget_modules, write_config
 
 LEFTOVER_TASKS_FIXTURE = "_no_leftover_tasks"
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Declare the opt-out markers."""
+    """Declare the opt-out markers; keep this run's device secret in a folder of its own."""
+    # The device secret is this test run's "device": never the developer's real one (also for
+    # the `roost` processes tests start, which inherit the environment).
+    os.environ[ENV_STATE_DIR] = tempfile.mkdtemp(prefix="roost-test-state-")
     config.addinivalue_line(
         "markers", "allow_logged_errors: the test expects exceptions to be logged at ERROR"
     )

@@ -5,11 +5,14 @@ File `keys.json` in the config directory, mode 0600, JSON:
     format, version, created, updated     what and when
     kdf {name, n, r, p}, salt              scrypt parameters and a 16-byte salt per file
     device                                 name of the hardware source in the fingerprint
+    device_secret                          whether the device secret is part of the wrapping key
     passphrase                             whether a passphrase is part of the wrapping key
     key_id, key_ids                        the current data key's id and all ids in the ring
     nonce, wrapped                         AES-256-GCM of the key ring (all data keys)
 
-Wrapping key = HKDF-SHA256(scrypt(fingerprint || passphrase, salt), info="roost key wrap v1").
+Wrapping key = HKDF-SHA256(scrypt(fingerprint || device secret || passphrase, salt),
+info="roost key wrap v1"). The device secret (core.crypto.device_secret) lives outside the
+configuration directory; a key file written before it existed is rewrapped with it when opened.
 Every header field is authenticated (it is the associated data), and the raw data keys only
 ever appear inside `wrapped`.
 
@@ -33,6 +36,7 @@ from typing import Any
 
 import orjson
 
+from core.crypto.device_secret import device_secret, secret_path
 from core.crypto.envelope import b64, parse, seal, unb64, unseal
 from core.crypto.errors import (
     CryptoError,
@@ -77,6 +81,7 @@ class _Wrapping:
     device: str
     passphrase: bool
     created: str
+    bound: bool = True
 
 
 def now_iso() -> str:
@@ -226,6 +231,7 @@ def _seal_ring(wrapping: _Wrapping, keys: list[DataKey], current: int) -> bytes:
         "kdf": wrapping.params.to_json(),
         "salt": b64(wrapping.salt),
         "device": wrapping.device,
+        "device_secret": wrapping.bound,
         "passphrase": wrapping.passphrase,
         "key_id": current,
         "key_ids": sorted(k.id for k in keys),
@@ -233,17 +239,18 @@ def _seal_ring(wrapping: _Wrapping, keys: list[DataKey], current: int) -> bytes:
     return seal(header, ring_payload(keys, current), wrapping.key)
 
 
-def _wrap_secret(fingerprint: bytes, passphrase: str | None) -> bytes:
-    """The scrypt input: the 32-byte fingerprint followed by the passphrase, if any."""
-    return fingerprint + (passphrase_bytes(passphrase) if passphrase else b"")
+def _wrap_secret(fingerprint: bytes, secret: bytes, passphrase: str | None) -> bytes:
+    """The scrypt input: the 32-byte fingerprint, the device secret, then the passphrase, if any."""
+    return fingerprint + secret + (passphrase_bytes(passphrase) if passphrase else b"")
 
 
-def new_wrapping(path: Path, passphrase: str | None) -> _Wrapping:
-    """A wrapping for a new key file bound to this device (fresh salt)."""
+def new_wrapping(path: Path, passphrase: str | None, created: str | None = None) -> _Wrapping:
+    """A wrapping for a new key file bound to this device and its secret (fresh salt)."""
     identity = read_identity()
     salt, params = secrets.token_bytes(SALT_BYTES), ScryptParams()
-    key = derive_key(_wrap_secret(identity.fingerprint, passphrase), salt, params, INFO_KEY_WRAP)
-    return _Wrapping(path, key, salt, params, identity.source, bool(passphrase), now_iso())
+    secret = device_secret(create=True)
+    key = derive_key(_wrap_secret(identity.fingerprint, secret, passphrase), salt, params, INFO_KEY_WRAP)
+    return _Wrapping(path, key, salt, params, identity.source, bool(passphrase), created or now_iso())
 
 
 def create_key_file(
@@ -284,8 +291,9 @@ def open_key_file(path: Path, passphrase: str | None) -> KeyRing:
     envelope = parse(data, where, KEY_FILE_FORMAT, KEY_FILE_VERSION)
     header = envelope.header
     device, protected = header.get("device"), header.get("passphrase")
-    if not isinstance(device, str) or not isinstance(protected, bool):
-        raise KeyFileError(f"{where}: fields 'device' (string) and 'passphrase' (bool) required")
+    bound = header.get("device_secret", False)
+    if not isinstance(device, str) or not isinstance(protected, bool) or not isinstance(bound, bool):
+        raise KeyFileError(f"{where}: fields 'device' (string), 'passphrase' and 'device_secret' (bool) required")
     if protected and not passphrase:
         raise PassphraseError(
             f"{where} is protected by a passphrase: set {ENV_PASSPHRASE} to open it"
@@ -303,8 +311,9 @@ def open_key_file(path: Path, passphrase: str | None) -> KeyRing:
             f"cannot open {where}: it is bound to a device identity that is not available "
             f"here ({err}). {MOVE_HINT}"
         ) from err
+    secret = device_secret(create=False) if bound else b""
     key = derive_key(
-        _wrap_secret(identity.fingerprint, passphrase),
+        _wrap_secret(identity.fingerprint, secret, passphrase),
         envelope.salt,
         envelope.params,
         INFO_KEY_WRAP,
@@ -317,8 +326,9 @@ def open_key_file(path: Path, passphrase: str | None) -> KeyRing:
             if identity.source == SOURCE_ENV
             else ""
         )
+        secret_hint = f", or with another device secret than {secret_path()}" if bound else ""
         raise DeviceMismatchError(
-            f"cannot open {where}: this key file was created {why} (or it was altered{via}), "
+            f"cannot open {where}: this key file was created {why}{secret_hint} (or it was altered{via}), "
             f"so the data it protects (roost.db) cannot be read here. {MOVE_HINT}"
         )
     keys, current = parse_ring_payload(payload, where)
@@ -326,9 +336,13 @@ def open_key_file(path: Path, passphrase: str | None) -> KeyRing:
         _LOGGER.warning("%s was readable by others (mode %o); setting it to 0600", where, mode)
         with contextlib.suppress(OSError):
             os.chmod(path, 0o600)
-    wrapping = _Wrapping(
-        path, key, envelope.salt, envelope.params, device, protected, str(header.get("created"))
-    )
+    if bound:
+        wrapping = _Wrapping(path, key, envelope.salt, envelope.params, device, protected, str(header.get("created")))
+    else:  # written before the device secret existed: bind it now
+        wrapping = new_wrapping(path, passphrase, str(header.get("created")))
+        write_private_file(path, _seal_ring(wrapping, keys, current), overwrite=True)
+        _LOGGER.warning("%s is now also bound to this device's secret %s (keep that file with the device)",
+                        where, secret_path())
     return KeyRing(keys, current, wrapping)
 
 
