@@ -11,7 +11,14 @@ import pluggy
 import voluptuous as vol
 
 from core import hookspecs
-from core.cli import backup_commands, inspect_commands, keys_commands, queue_commands, run_commands
+from core.cli import (
+    backup_commands,
+    doctor_commands,
+    inspect_commands,
+    keys_commands,
+    queue_commands,
+    run_commands,
+)
 from core.errors import ConfigErrors, RoostError
 from core.loader import discover
 from core.validation import humanize
@@ -19,7 +26,7 @@ from core.validation import humanize
 Registrar = Callable[[argparse._SubParsersAction], None]  # type: ignore[type-arg]
 REGISTRARS: list[Registrar] = [
     run_commands.register, inspect_commands.register, queue_commands.register, keys_commands.register,
-    backup_commands.register,
+    backup_commands.register, doctor_commands.register,
 ]
 
 

@@ -27,26 +27,44 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     ksub = keys.add_subparsers(dest="keys_command", metavar="ACTION")
     ksub.required = True
     export = ksub.add_parser("export", help="write the keys wrapped with a passphrase, for a planned move")
-    export.add_argument("--passphrase", nargs="?", const="", default=None,
-                        help="passphrase for the export (asked for when given without a value)")
     export.add_argument("--output", "-o", default="roost-keys.export", help="file to write")
     imp = ksub.add_parser("import", help="take keys exported on the old device")
     imp.add_argument("file", help="the export file")
-    imp.add_argument("--passphrase", default=None, help="its passphrase (asked for when missing)")
+    for parser in (export, imp):
+        source = parser.add_mutually_exclusive_group()
+        source.add_argument("--passphrase-stdin", action="store_true",
+                            help="read the passphrase from the first line of standard input")
+        source.add_argument("--passphrase-fd", type=int, metavar="FD",
+                            help="read the passphrase from the first line of this open file descriptor")
+        source.add_argument("--passphrase", nargs="?", const="", default=None, metavar="VALUE",
+                            help="without VALUE: ask on the terminal (the default). With VALUE: visible in"
+                                 " `ps` and shell history, so better not")
     rotate = ksub.add_parser("rotate", help="new data key; re-encrypt everything (stop the gateway first)")
     for parser in (export, imp, rotate):
         add_config_arg(parser)
     keys.set_defaults(func=cmd_keys)
 
 
-def _passphrase(value: str | None, prompt: str, *, confirm: bool) -> str:
-    if value:
-        return value
+def _passphrase(args: argparse.Namespace, prompt: str, *, confirm: bool) -> str:
+    """The passphrase from a file descriptor, standard input, the command line or the terminal."""
+    if args.passphrase_fd is not None:
+        try:
+            with os.fdopen(args.passphrase_fd, encoding="utf-8", closefd=False) as source:
+                return source.readline().rstrip("\r\n")
+        except OSError as err:
+            raise SystemExit(f"roost keys: cannot read file descriptor {args.passphrase_fd}: {err.strerror}") from None
+    if args.passphrase_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    if args.passphrase:
+        print("roost keys: warning: a passphrase on the command line is visible to other users (ps) and in"
+              " shell history; use the prompt, --passphrase-stdin or --passphrase-fd", file=sys.stderr)
+        return str(args.passphrase)
     if not sys.stdin.isatty():
-        raise SystemExit("a passphrase is needed: pass --passphrase VALUE")
+        raise SystemExit("roost keys: no terminal to ask for the passphrase: give it with --passphrase-stdin"
+                         " or --passphrase-fd FD")
     first = getpass.getpass(prompt)
     if confirm and getpass.getpass("Again: ") != first:
-        raise SystemExit("the passphrases differ")
+        raise SystemExit("roost keys: the passphrases differ")
     return first
 
 
@@ -61,14 +79,14 @@ def cmd_keys(args: argparse.Namespace) -> int:
         if args.keys_command == "export":
             require_key_for(directory, config_store_settings(directory)[0])
             ring = load_or_create(directory)
-            data = export_keys(ring, _passphrase(args.passphrase, "Passphrase for the export: ", confirm=True))
+            data = export_keys(ring, _passphrase(args, "Passphrase for the export (12+ characters): ", confirm=True))
             write_private_file(Path(args.output), data)
             print(f"Wrote {args.output}. On the new device: roost keys import {args.output} --config DIR")
             return 0
         lock.acquire(f"{args.keys_command} keys")  # not while a gateway uses the old key
         if args.keys_command == "import":
             data = Path(args.file).read_bytes()
-            ring = import_keys(data, _passphrase(args.passphrase, "Passphrase of the export: ", confirm=False), directory)
+            ring = import_keys(data, _passphrase(args, "Passphrase of the export: ", confirm=False), directory)
             print(f"Imported {len(ring.key_ids)} keys into {directory}; this device can open the database now.")
             return 0
         return asyncio.run(_rotate(directory))

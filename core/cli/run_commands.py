@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
+import logging
 import shutil
 import signal
 import sys
@@ -14,8 +15,10 @@ from core.cli.common import add_config_arg, configuration_problems, load_or_exit
 from core.config import CONFIG_FILE, LOG_LEVELS
 from core.gateway import Gateway
 from core.logs import ScrubFilter, redactor, setup_logging
+from core.permissions import check_modes
 from core.yaml_loader import NodeDict, secret_values
 
+_LOGGER = logging.getLogger(__name__)
 EXAMPLE_DIR = Path(__file__).resolve().parents[2] / "config.example"
 DATA_FILES = ("roost.db*", "roost.lock", "keys.json*", "knowledge.db*", "models", "*.export", "backups")
 
@@ -88,6 +91,8 @@ async def serve(gateway: Gateway, *, log_level: str) -> int:
             loop.add_signal_handler(signum, gateway.request_stop)
         except (NotImplementedError, RuntimeError):  # not the main thread, or no signals here
             pass
+    for finding in await asyncio.to_thread(check_modes, gateway.config_dir):
+        _LOGGER.warning("File mode: %s", finding)
     await gateway.start()
     settle_heap()
     await gateway.wait_stopped()

@@ -20,8 +20,8 @@ from core.crypto.keyfile import (
     KeyRing,
     load_or_create,
     open_key_file,
-    write_private_file,
 )
+from core.crypto.private_file import write_private_file
 
 __all__ = [
     "ENV_DEVICE_ID",

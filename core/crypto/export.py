@@ -24,6 +24,7 @@ from core.crypto.keyfile import (
     open_key_file,
     parse_ring_payload,
 )
+from core.crypto.strength import require_strong
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -34,8 +35,7 @@ EXPORT_PARAMS = ScryptParams(n=2**15, r=8, p=1)
 
 def export_keys(keyring: KeyRing, passphrase: str) -> bytes:
     """Every key of `keyring`, wrapped under `passphrase` only, as a portable file's bytes."""
-    if not passphrase:
-        raise PassphraseError("a key export needs a non-empty passphrase")
+    require_strong(passphrase)  # whoever has the file can try passphrases offline, unthrottled
     salt = secrets.token_bytes(SALT_BYTES)
     key = derive_key(passphrase_bytes(passphrase), salt, EXPORT_PARAMS, INFO_KEY_EXPORT)
     header = {

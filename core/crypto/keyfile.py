@@ -23,7 +23,6 @@ Loading runs scrypt (about 50 ms, 16 MiB) and file I/O: from async code, call it
 from __future__ import annotations
 
 import contextlib
-import errno
 import logging
 import os
 import secrets
@@ -47,6 +46,8 @@ from core.crypto.errors import (
 )
 from core.crypto.fingerprint import ENV_DEVICE_ID, SOURCE_ENV, read_identity
 from core.crypto.kdf import INFO_KEY_WRAP, SALT_BYTES, ScryptParams, derive_key, passphrase_bytes
+from core.crypto.private_file import write_private_file
+from core.crypto.strength import require_strong
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -257,6 +258,8 @@ def create_key_file(
     path: Path, keys: list[DataKey], current: int, passphrase: str | None
 ) -> KeyRing:
     """Write a new key file for these keys (fails with FileExistsError if one exists)."""
+    if passphrase:
+        require_strong(passphrase)
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     wrapping = new_wrapping(path, passphrase)
     write_private_file(path, _seal_ring(wrapping, keys, current), overwrite=False)
@@ -344,56 +347,3 @@ def open_key_file(path: Path, passphrase: str | None) -> KeyRing:
         _LOGGER.warning("%s is now also bound to this device's secret %s (keep that file with the device)",
                         where, secret_path())
     return KeyRing(keys, current, wrapping)
-
-
-def write_private_file(path: Path, data: bytes, *, overwrite: bool = False) -> None:
-    """Write `data` atomically to a mode-0600 file.
-
-    The content goes to a temporary file created with O_CREAT|O_EXCL and mode 0600, is
-    fsynced, then linked (new file: fails with FileExistsError if `path` exists) or renamed
-    (overwrite) into place; the directory is fsynced after.
-    """
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-    fd = os.open(tmp, flags, 0o600)
-    try:
-        try:
-            os.fchmod(fd, 0o600)
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        if overwrite:
-            os.replace(tmp, path)
-        else:
-            _link_new(tmp, path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-    _fsync_dir(path.parent)
-
-
-def _link_new(tmp: Path, path: Path) -> None:
-    """Put `tmp` in place as `path` only if `path` does not exist yet."""
-    try:
-        os.link(tmp, path)
-    except FileExistsError:
-        raise
-    except OSError as err:  # filesystems without hard links (FAT, some network mounts)
-        if err.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK):
-            raise
-        if path.exists():
-            raise FileExistsError(errno.EEXIST, "file exists", str(path)) from err
-        os.replace(tmp, path)
-
-
-def _fsync_dir(directory: Path) -> None:
-    """Make a rename or link in `directory` durable (best effort where unsupported)."""
-    with contextlib.suppress(OSError):
-        fd = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)

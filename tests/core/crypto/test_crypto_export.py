@@ -31,7 +31,7 @@ def old_device(device: str, tmp_path: Path) -> tuple[Path, bytes, bytes]:
     first = cipher.encrypt(b"old key value", **PLACE)
     ring.rotate()
     second = cipher.encrypt(b"new key value", **PLACE)
-    return config, first + b"|" + second, export_keys(ring, "moving day")
+    return config, first + b"|" + second, export_keys(ring, "moving day at the lake house")
 
 
 def _blobs(joined: bytes) -> list[bytes]:
@@ -45,7 +45,7 @@ def test_export_import_between_two_devices(
     _, joined, exported = old_device
     monkeypatch.setenv("ROOST_DEVICE_ID", "device-b")
     new_config = tmp_path / "device-b"
-    ring = import_keys(exported, "moving day", new_config)
+    ring = import_keys(exported, "moving day at the lake house", new_config)
     cipher = Cipher(ring)
     old_blob, new_blob = _blobs(joined)
     assert cipher.decrypt(old_blob, **PLACE) == b"old key value"
@@ -71,7 +71,7 @@ def test_export_holds_no_raw_key_and_is_device_free(
         assert raw not in exported and base64.b64encode(raw) not in exported
         assert raw.hex().encode() not in exported
     monkeypatch.setenv("ROOST_DEVICE_ID", "device-z")
-    assert import_keys(exported, "moving day", tmp_path / "z").key_ids == ring.key_ids
+    assert import_keys(exported, "moving day at the lake house", tmp_path / "z").key_ids == ring.key_ids
 
 
 def test_wrong_or_empty_passphrase(
@@ -86,8 +86,13 @@ def test_wrong_or_empty_passphrase(
     assert not (tmp_path / "b" / KEY_FILE_NAME).exists()
     monkeypatch.setenv("ROOST_DEVICE_ID", "device-a")
     ring = load_or_create(config)
-    with pytest.raises(PassphraseError, match="non-empty passphrase"):
+    with pytest.raises(PassphraseError, match="too short"):
         export_keys(ring, "")
+    with pytest.raises(PassphraseError, match="too short"):
+        export_keys(ring, "a")
+    with pytest.raises(PassphraseError, match="too easy to guess"):
+        export_keys(ring, "password1234")
+    assert not list(config.glob("*.export"))
 
 
 def test_altered_or_garbage_export(old_device: tuple[Path, bytes, bytes], tmp_path: Path) -> None:
@@ -95,11 +100,11 @@ def test_altered_or_garbage_export(old_device: tuple[Path, bytes, bytes], tmp_pa
     doc = orjson.loads(exported)
     doc["key_id"] = 1
     with pytest.raises(PassphraseError, match="altered"):
-        import_keys(orjson.dumps(doc), "moving day", tmp_path / "b")
+        import_keys(orjson.dumps(doc), "moving day at the lake house", tmp_path / "b")
     with pytest.raises(KeyFileError, match="key export: not valid JSON"):
-        import_keys(b"\x00garbage", "moving day", tmp_path / "b")
+        import_keys(b"\x00garbage", "moving day at the lake house", tmp_path / "b")
     with pytest.raises(KeyFileError, match="expected format 'roost-key-export'"):
-        import_keys((old_device[0] / KEY_FILE_NAME).read_bytes(), "moving day", tmp_path / "b")
+        import_keys((old_device[0] / KEY_FILE_NAME).read_bytes(), "moving day at the lake house", tmp_path / "b")
 
 
 def test_import_over_a_copied_key_file_moves_it_aside(
@@ -112,7 +117,7 @@ def test_import_over_a_copied_key_file_moves_it_aside(
     monkeypatch.setenv("ROOST_DEVICE_ID", "device-b")
     with pytest.raises(DeviceMismatchError):
         load_or_create(copied)
-    ring = import_keys(exported, "moving day", copied)
+    ring = import_keys(exported, "moving day at the lake house", copied)
     aside = [p for p in copied.iterdir() if p.name.startswith(f"{KEY_FILE_NAME}.replaced-")]
     assert len(aside) == 1
     assert Cipher(load_or_create(copied)).decrypt(_blobs(joined)[0], **PLACE) == b"old key value"
@@ -124,11 +129,11 @@ def test_import_merges_into_an_existing_ring(
 ) -> None:
     _, joined, exported = old_device
     monkeypatch.setenv("ROOST_DEVICE_ID", "device-b")
-    monkeypatch.setenv("ROOST_PASSPHRASE", "device b secret")
+    monkeypatch.setenv("ROOST_PASSPHRASE", "device b has its own long secret")
     new_config = tmp_path / "device-b"
     local = load_or_create(new_config)
     local_blob = Cipher(local).encrypt(b"written on b before the move", **PLACE)
-    ring = import_keys(exported, "moving day", new_config)
+    ring = import_keys(exported, "moving day at the lake house", new_config)
     cipher = Cipher(load_or_create(new_config))
     assert cipher.decrypt(local_blob, **PLACE) == b"written on b before the move"
     assert cipher.decrypt(_blobs(joined)[1], **PLACE) == b"new key value"

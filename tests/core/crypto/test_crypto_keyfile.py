@@ -102,17 +102,17 @@ def test_key_file_copied_to_another_machine_is_refused(
 def test_passphrase_is_required_when_set(
     device: str, config_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("ROOST_PASSPHRASE", "correct horse")
+    monkeypatch.setenv("ROOST_PASSPHRASE", "correct horse battery staple")
     ring = load_or_create(config_dir)
     assert orjson.loads((config_dir / KEY_FILE_NAME).read_bytes())["passphrase"] is True
     assert load_or_create(config_dir).current_id == ring.current_id
-    assert load_or_create(config_dir, passphrase="correct horse").current_id == ring.current_id
+    assert load_or_create(config_dir, passphrase="correct horse battery staple").current_id == ring.current_id
 
     monkeypatch.delenv("ROOST_PASSPHRASE")
     with pytest.raises(PassphraseError, match="protected by a passphrase: set ROOST_PASSPHRASE"):
         load_or_create(config_dir)
     with pytest.raises(DeviceMismatchError, match="or with another passphrase"):
-        load_or_create(config_dir, passphrase="wrong horse")
+        load_or_create(config_dir, passphrase="wrong horse battery staple")
 
 
 def test_unexpected_passphrase_is_refused(keyring: KeyRing, config_dir: Path) -> None:
