@@ -39,6 +39,7 @@ class Spawn:
     argv: list[str]
     cwd: str
     preexec: Callable[[], None] | None
+    pass_fds: tuple[int, ...] = ()
 
 
 class _Capture:
@@ -111,6 +112,7 @@ async def execute(
             env=env,
             start_new_session=True,
             preexec_fn=spawn.preexec,
+            pass_fds=spawn.pass_fds,
         )
     except OSError as err:
         raise SandboxError(f"could not start {shown_argv[0]!r}: {err}") from err

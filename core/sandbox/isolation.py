@@ -4,7 +4,8 @@ Three modes, best first:
 
 - ``bwrap``: bubblewrap puts the child in new mount, PID, IPC, UTS (and network) namespaces
   where only the system directories, the caller's paths, a private /tmp and the work
-  directory exist.
+  directory exist, under a seccomp filter (core.sandbox.syscalls) and with no new user
+  namespaces.
 - ``unshare``: util-linux ``unshare --net`` takes the network away; the file system is shared.
 - ``none``: a plain child process with limits only.
 
@@ -69,6 +70,11 @@ NETWORK_FILES = (
     "/etc/pki",
 )
 PROBE_TIMEOUT = 10.0
+# bubblewrap 0.8 and later: no new user namespaces inside (where `unshare -U -r` would make the
+# program root of one). As root there is no user namespace to limit; the seccomp filter
+# (core.sandbox.syscalls) refuses unshare and clone with namespace flags in every case.
+DISABLE_USERNS = "disable-userns"
+USERNS_OFF = ["--unshare-user", "--disable-userns"]
 _NO_BWRAP = "bubblewrap is not available (install the package 'bubblewrap' for full isolation)"
 
 
@@ -140,6 +146,8 @@ async def _bwrap_works(tools: Tools) -> bool:
             probe += ["--dev", "/dev", *_namespace_flags(network=False), "--", tools.true]
             if await _works(probe):
                 found = [tools.bwrap]
+                if not running_as_root() and await _works([*probe[:-2], *USERNS_OFF, "--", tools.true]):
+                    _probed[DISABLE_USERNS] = USERNS_OFF
         _probed[BWRAP] = found
     return _probed[BWRAP] is not None
 
@@ -241,14 +249,16 @@ def _namespace_flags(network: bool) -> list[str]:
         if not network:
             flags.append("--unshare-net")
     else:
-        flags.append("--unshare-all")
+        flags += ["--unshare-all", *(_probed.get(DISABLE_USERNS) or ())]
         if network:
             flags.append("--share-net")
     return flags
 
 
 def _system_binds(network: bool) -> list[str]:
-    args: list[str] = []
+    # /etc made by hand: bwrap would make it 0700 as root, and the sandbox user could not
+    # read the files bound into it (/etc/hosts, resolv.conf, ssl, localtime).
+    args: list[str] = ["--perms", "0755", "--dir", "/etc"]
     for path in SYSTEM_DIRS:
         args += ["--ro-bind", path, path]
     for path in SYSTEM_LINKS:
@@ -279,14 +289,17 @@ def bwrap_args(
     workdir: str,
     network: bool,
     limits: Limits,
+    seccomp_fd: int | None = None,
 ) -> list[str]:
     """The bwrap part of the command line; `binds` are (host path, writable) pairs."""
     args = [bwrap, *_namespace_flags(network), *_system_binds(network)]
+    if seccomp_fd is not None:
+        args += ["--seccomp", str(seccomp_fd)]
     args += ["--proc", "/proc", "--dev", "/dev"]
     args += ["--perms", "1777", "--size", str(limits.tmp_bytes), "--tmpfs", "/tmp"]
     host_mounts = [*SYSTEM_DIRS, *(p for p in SYSTEM_LINKS if not os.path.islink(p))]
     host_mounts += [path for path, _ in binds]
-    made = {"/tmp", "/proc", "/dev"}  # mounted above; --dir would reset their modes
+    made = {"/etc", "/tmp", "/proc", "/dev"}  # mounted above; --dir would reset their modes
     # Parents before children, so a writable directory inside a read-only one stays writable.
     for path, writable in sorted(binds, key=lambda b: (b[0].count("/"), b[0])):
         for parent in _ancestors(path):

@@ -16,6 +16,7 @@ from core.sandbox.errors import SandboxError
 from core.sandbox.isolation import BWRAP, SAFE_PATH, Identity
 from core.sandbox.limits import Limits
 from core.sandbox.result import SandboxResult
+from core.sandbox.syscalls import filter_fd, filter_program
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -71,7 +72,11 @@ async def run(
             home_tmp = "/tmp" if mode == BWRAP else space.tmp
             child_env = {"PATH": SAFE_PATH, "LANG": "C.UTF-8", "HOME": space.work}
             child_env |= {"TMPDIR": home_tmp, **extra_env}
-            result = await execute(spawn, child_env, stdin, limits, mode, identity, tuple(child))
+            try:
+                result = await execute(spawn, child_env, stdin, limits, mode, identity, tuple(child))
+            finally:
+                for fd in spawn.pass_fds:
+                    os.close(fd)
         finally:
             await asyncio.to_thread(workspace.remove, space.root)
     finally:
@@ -198,8 +203,10 @@ async def _spawn_plan(
         preexec = _iso.rlimit_preexec(limits, nproc)
     if mode == BWRAP:
         assert tools.bwrap
+        program = await asyncio.to_thread(filter_program)
+        fd = filter_fd(program) if program is not None else None
         outer = _iso.bwrap_args(
-            tools.bwrap, binds=binds, workdir=space.work, network=network, limits=limits
+            tools.bwrap, binds=binds, workdir=space.work, network=network, limits=limits, seccomp_fd=fd
         )
-        return Spawn([*outer, *inner, *child], space.root, preexec)
+        return Spawn([*outer, *inner, *child], space.root, preexec, () if fd is None else (fd,))
     return Spawn([*prefix, *inner, *child], space.work, preexec)

@@ -310,3 +310,51 @@ async def test_program_the_sandbox_user_cannot_read_is_a_clear_error(tmp_path: P
 
     with pytest.raises(SandboxError, match="runs as the unprivileged user .* readable by others"):
         await run([str(tool)], limits=FAST, read_paths=[str(tools)])
+
+
+async def test_network_programs_can_read_the_name_service_files() -> None:
+    script = "ls -ld /etc | cut -c1-10; getent hosts localhost | head -1; test -r /etc/resolv.conf && echo resolv;" \
+             " test -r /etc/localtime && echo localtime; ls /etc/ssl | head -1"
+    result = await run(["sh", "-c", script], limits=FAST, network=True, isolation="bwrap")
+
+    assert result.ok, result.stderr
+    mode, hosts, *rest = result.text().splitlines()
+    assert mode == "drwxr-xr-x"
+    assert "localhost" in hosts
+    assert rest[:2] == ["resolv", "localtime"] and rest[2:], rest  # and /etc/ssl has content
+
+
+async def test_no_new_user_namespace_inside() -> None:
+    result = await run(["unshare", "-U", "-r", "id"], limits=FAST, isolation="bwrap")
+
+    assert result.returncode != 0
+    assert b"uid=0" not in result.stdout
+
+
+DENIED_CALLS = ("ptrace", "keyctl", "bpf", "userfaultfd", "perf_event_open", "mount", "unshare", "kexec_load",
+                "init_module")
+# Each call with harmless arguments; under the filter every one fails with EPERM before the
+# kernel looks at them (ptrace(PTRACE_TRACEME) and keyctl(GET_KEYRING_ID) succeed without it).
+PROBE = """
+import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+for name, number in zip(sys.argv[1::2], map(int, sys.argv[2::2])):
+    ctypes.set_errno(0)
+    args = (0x10000000,) if name == "unshare" else (0, 0, 0, 0, 0)
+    if name == "keyctl":
+        args = (0, -3, 0)
+    result = libc.syscall(number, *args)
+    print(name, result, os.strerror(ctypes.get_errno()) if result == -1 else "ok")
+print(open("/proc/self/status").read().split("Seccomp:")[1].split()[0])
+"""
+
+
+async def test_dangerous_system_calls_are_refused_by_the_seccomp_filter() -> None:
+    seccomp = pytest.importorskip("pyseccomp")
+    pairs = [str(x) for name in DENIED_CALLS for x in (name, seccomp.resolve_syscall(seccomp.system_arch(), name))]
+    result = await run(["python3", "-c", PROBE, *pairs], limits=FAST, isolation="bwrap")
+
+    assert result.ok, result.stderr
+    *calls, mode = result.text().splitlines()
+    assert mode == "2", "seccomp filter mode"
+    assert calls == [f"{name} -1 Operation not permitted" for name in DENIED_CALLS]
