@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from core.crypto.device_secret import ENV_STATE_DIR
+from core.crypto.tpm import ENV_TCTI
 from tests.helpers import forget_modules, write_config
 
 LEFTOVER_TASKS_FIXTURE = "_no_leftover_tasks"
@@ -28,6 +29,7 @@ def pytest_configure(config: pytest.Config) -> None:
     # The device secret is this test run's "device": never the developer's real one (also for
     # the `roost` processes tests start, which inherit the environment).
     os.environ[ENV_STATE_DIR] = tempfile.mkdtemp(prefix="roost-test-state-")
+    os.environ[ENV_TCTI] = "none"  # and never the machine's TPM: the TPM tests bring a software one
     config.addinivalue_line(
         "markers", "allow_logged_errors: the test expects exceptions to be logged at ERROR"
     )
