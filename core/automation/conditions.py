@@ -10,6 +10,7 @@ from typing import Any
 
 import voluptuous as vol
 
+from core.automation.redos import nested_repetition
 from core.automation.registry import Compiler, ConditionType
 from core.automation.templates import Template, TemplateError
 
@@ -27,11 +28,18 @@ def string_list(value: Any) -> list[str]:
 
 
 def regex(value: Any) -> re.Pattern[str]:
-    """Validate and compile a regular expression."""
+    """Validate and compile a regular expression; refuse one that can take exponential time."""
     try:
-        return re.compile(str(value))
+        pattern = re.compile(str(value))
     except re.error as err:
         raise vol.Invalid(f"invalid regular expression: {err}") from None
+    risk = nested_repetition(pattern)
+    if risk is not None:
+        raise vol.Invalid(
+            f"this pattern can take exponential time on some texts ({risk}, e.g. '(\\s+)+'); repeat the inner"
+            " part possessively ('\\s++') or in an atomic group ('(?>\\s+)'), or rewrite it"
+        )
+    return pattern
 
 
 def time_of_day(value: Any) -> dtime:

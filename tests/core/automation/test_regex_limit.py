@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import threading
+import time
+
+import pytest
+from conftest import own_errors
 
 from core.pipeline.inbound import OFF_LOOP_TEXT
 
@@ -60,3 +65,33 @@ async def test_long_texts_are_matched_in_a_worker_thread(start_gateway) -> None:
     assert threads[0] == threading.main_thread().name
     assert threads[1] != threading.main_thread().name
     assert roost.channels["test"].texts == ["starts", "starts"]
+
+
+
+def _one_trigger(pattern: str) -> str:
+    return f"automations:\n  - id: slow\n    triggers: [{{trigger: message, pattern: '{pattern}'}}]\n" \
+           "    actions: [{reply: x}]\n"
+
+
+def test_the_shape_refused_below_is_really_exponential() -> None:
+    started = time.perf_counter()
+    assert re.search(r"^(\s+)+$", " " * 22 + "x") is None
+    assert time.perf_counter() - started > 0.05  # 22 spaces; each one more doubles it
+
+
+@pytest.mark.parametrize("pattern", [r"^(\s+)+$", r"^(\w+\s?)*$", r"(a|b+)*c", r"((\d+))+x", r"(\w+\.?\w*)+@"])
+async def test_a_pattern_that_can_take_exponential_time_is_refused_where_it_is_written(
+    start_gateway, pattern: str,
+) -> None:
+    roost = await start_gateway(_one_trigger(pattern), expect_errors=True)
+    [error] = own_errors(roost.gateway)
+    assert ":3: automations.0.triggers.0.pattern: this pattern can take exponential time" in error
+    assert "slow" not in roost.engine.automations
+
+
+@pytest.mark.parametrize("pattern", [r"^(\s++)+$", r"^(?>\s+)+$", r"^(\w+\s)+end$", r"^(ab){2,5}$"])
+async def test_possessive_atomic_and_delimited_repetitions_are_allowed(start_gateway, pattern: str) -> None:
+    roost = await start_gateway(_one_trigger(pattern))
+    started = time.perf_counter()
+    await roost.ask(" " * 4000 + "x")
+    assert time.perf_counter() - started < 1.0
