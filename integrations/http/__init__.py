@@ -1,0 +1,66 @@
+"""The http integration: Roost's own door (an aiohttp server), access tokens, bans and health."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import voluptuous as vol
+
+from core import events
+from core.hookspecs import hookimpl
+from integrations.http.guard import LoginGuard
+from integrations.http.health import health_view
+from integrations.http.server import Access, HttpServer, is_loopback
+from integrations.http.tokens import TokenBook
+
+_LOGGER = logging.getLogger(__name__)
+DOMAIN = "http"
+
+CONFIG_SCHEMA = vol.Schema(vol.Any(None, {
+    vol.Optional("host", default="127.0.0.1"): str,
+    vol.Optional("port", default=8765): vol.All(int, vol.Range(min=0, max=65535)),
+    vol.Optional("ssl_certificate"): vol.IsFile(),
+    vol.Optional("ssl_key"): vol.IsFile(),
+    vol.Optional("cors_allowed_origins", default=[]): [str],
+    vol.Optional("login_attempts_threshold", default=5): int,
+    vol.Optional("ban_seconds", default=3600.0): vol.All(vol.Coerce(float), vol.Range(min=0)),
+    vol.Optional("health_requires_token", default=False): bool,
+}))
+
+
+@hookimpl
+async def roost_setup(gateway: Any, config: dict[str, Any] | None) -> None:
+    """Build the server; it listens once every integration has added its routes."""
+    config = CONFIG_SCHEMA(config or {}) or CONFIG_SCHEMA({})
+    tokens = TokenBook(gateway.storage(DOMAIN))
+    host = config["host"]
+    if not is_loopback(host):
+        if not await tokens.any():
+            raise RuntimeError(
+                f"refusing to listen on {host}, which other machines can reach, while no access token exists:"
+                " make one with `roost token create NAME` (or listen on 127.0.0.1)"
+            )
+        if not config.get("ssl_certificate"):
+            _LOGGER.warning("Listening on %s without TLS: tokens and messages cross the network readable by anyone"
+                            " on the way; set ssl_certificate and ssl_key", host)
+    server = HttpServer(config, tokens, LoginGuard(config["login_attempts_threshold"], config["ban_seconds"]))
+    server.add_route("GET", "/api/health", health_view(gateway),
+                     access=Access(loopback_free=not config["health_requires_token"]))
+    gateway.data[DOMAIN] = server
+
+    async def listen(_event: Any) -> None:
+        try:
+            await server.start()
+        except OSError as err:
+            _LOGGER.error("Cannot listen on %s:%s: %s", host, config["port"], err.strerror or err)
+
+    gateway.bus.listen_once(events.GATEWAY_STARTED, listen)
+
+
+@hookimpl
+async def roost_stop(gateway: Any) -> None:
+    """Stop listening."""
+    server: HttpServer | None = gateway.data.get(DOMAIN)
+    if server is not None:
+        await server.stop()

@@ -1,0 +1,81 @@
+"""`roost token create|list|revoke`: the access tokens of the http integration."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import re
+import sys
+import time
+from typing import Any
+
+from core.cli.common import add_config_arg, config_dir, open_config_store
+from core.hookspecs import hookimpl
+from integrations.http.tokens import TokenBook
+
+DURATION = re.compile(r"^(\d+(?:\.\d+)?)([smhdw])$")
+UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+@hookimpl
+def roost_cli_commands(subparsers: Any) -> None:
+    """Add `roost token`."""
+    token = subparsers.add_parser("token", help="create, list or revoke access tokens for the HTTP API")
+    tsub = token.add_subparsers(dest="token_command", metavar="ACTION")
+    tsub.required = True
+    create = tsub.add_parser("create", help="make a token and print it (once)")
+    create.add_argument("name", help="what the token is for, e.g. dashboard")
+    create.add_argument("--expires", type=_duration, default=None, metavar="AGE",
+                        help="lifetime such as 90d, 12h or 30m (default: never)")
+    listing = tsub.add_parser("list", help="name, created, last used, expiry")
+    revoke = tsub.add_parser("revoke", help="remove a token now")
+    revoke.add_argument("name")
+    for parser in (create, listing, revoke):
+        add_config_arg(parser)
+    token.set_defaults(func=cmd_token)
+
+
+def _duration(value: str) -> float:
+    match = DURATION.match(value.strip().lower())
+    if not match:
+        raise argparse.ArgumentTypeError("expected a number and a unit, such as 90d, 12h, 30m or 45s")
+    return float(match.group(1)) * UNITS[match.group(2)]
+
+
+def cmd_token(args: argparse.Namespace) -> int:
+    """Run one token action against the configuration's store (also while Roost runs)."""
+    return asyncio.run(_run(args))
+
+
+async def _run(args: argparse.Namespace) -> int:
+    store = await open_config_store(config_dir(args), exclusive=None)
+    try:
+        book = TokenBook(store.state.of("http"))
+        if args.token_command == "create":
+            try:
+                token = await book.create(args.name, args.expires)
+            except ValueError as err:
+                print(f"roost token: {err}", file=sys.stderr)
+                return 1
+            print(token)
+            print(f"This is the only time the token named {args.name!r} is shown; Roost keeps only its hash.",
+                  file=sys.stderr)
+            return 0
+        if args.token_command == "revoke":
+            if not await book.revoke(args.name):
+                print(f"roost token: no token named {args.name!r}", file=sys.stderr)
+                return 1
+            print(f"Revoked {args.name!r}; it stops working at once.")
+            return 0
+        now = time.time()
+        for info in await book.list():
+            expiry = "never" if info.expires is None else ("EXPIRED " if info.expired(now) else "") + _when(info.expires)
+            used = _when(info.last_used) if info.last_used else "never"
+            print(f"{info.name}\tcreated {_when(info.created)}\tlast used {used}\texpires {expiry}")
+        return 0
+    finally:
+        await store.close()
+
+
+def _when(moment: float) -> str:
+    return time.strftime("%Y-%m-%d %H:%M", time.localtime(moment))

@@ -1,0 +1,145 @@
+"""One aiohttp application per gateway: routes other integrations add, token checks, bans, errors as JSON."""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import logging
+import ssl
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import web
+
+from integrations.http.guard import LoginGuard
+from integrations.http.tokens import TokenBook, TokenInfo
+
+_LOGGER = logging.getLogger(__name__)
+MAX_REQUEST_BYTES = 4 * 1024 * 1024
+"""The largest request body (and WebSocket frame) accepted, as Home Assistant's."""
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+TOKEN = web.RequestKey("roost_token", object)
+"""The request key of the caller's TokenInfo (absent on a loopback route that needs none)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Access:
+    """Who may use a route: a token, or (loopback_free) any local client without one."""
+
+    token: bool = True
+    loopback_free: bool = False
+
+
+def is_loopback(host: str) -> bool:
+    """Whether a host name or address only reaches this machine."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def json_error(status: int, message: str, **extra: Any) -> web.Response:
+    """An error answer a program can read: {"error": message, ...}."""
+    return web.json_response({"error": message, **extra}, status=status)
+
+
+class HttpServer:
+    """The aiohttp application: integrations add routes while Roost starts; it listens once all are set up."""
+
+    def __init__(self, config: dict[str, Any], tokens: TokenBook, guard: LoginGuard) -> None:
+        self.config = config
+        self.tokens = tokens
+        self.guard = guard
+        self.app = web.Application(client_max_size=MAX_REQUEST_BYTES, middlewares=[self._errors, self._access])
+        self._access_rules: dict[Any, Access] = {}
+        self._runner: web.AppRunner | None = None
+        self.port: int | None = None
+        """The port it listens on (the configured one, or the one the system chose for port 0)."""
+
+    def add_route(self, method: str, path: str, handler: Handler, *, access: Access = Access()) -> None:
+        """Serve method path with handler (before Roost has started); access says who may call it."""
+        route = self.app.router.add_route(method, path, handler)
+        self._access_rules[route.resource] = access
+
+    async def start(self) -> None:
+        """Listen on the configured address."""
+        self._runner = web.AppRunner(self.app, access_log=None, handle_signals=False)
+        await self._runner.setup()
+        context = None
+        if self.config.get("ssl_certificate"):
+            context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            context.load_cert_chain(self.config["ssl_certificate"], self.config.get("ssl_key"))
+        site = web.TCPSite(self._runner, self.config["host"], self.config["port"], ssl_context=context)
+        await site.start()
+        sockets = site._server.sockets if site._server is not None else []  # type: ignore[union-attr]
+        self.port = sockets[0].getsockname()[1] if sockets else self.config["port"]
+        scheme = "https" if context else "http"
+        _LOGGER.info("Listening on %s://%s:%d", scheme, self.config["host"], self.port)
+
+    async def stop(self) -> None:
+        """Stop listening and close open connections."""
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def authenticate(self, token: str | None, address: str) -> TokenInfo | None:
+        """The token's info when it is valid; a failure counts against the address (throttled, then banned)."""
+        info = await self.tokens.verify(token) if token else None
+        if info is None:
+            delay = self.guard.failed(address, "no token" if not token else "invalid, expired or revoked token")
+            if delay:
+                await asyncio.sleep(delay)
+            return None
+        self.guard.succeeded(address)
+        return info
+
+    @web.middleware
+    async def _errors(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        try:
+            return await handler(request)
+        except web.HTTPException as err:
+            if err.status >= 400 and err.content_type != "application/json":
+                return json_error(err.status, err.reason)
+            raise
+        except (asyncio.CancelledError, ConnectionResetError):
+            raise
+        except Exception:
+            _LOGGER.exception("%s %s failed", request.method, request.path)
+            return json_error(500, "internal error (Roost's log has the details)")
+
+    @web.middleware
+    async def _access(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        address = request.remote or "?"
+        cors = self._cors(request)
+        if request.method == "OPTIONS" and cors:
+            return web.Response(headers=cors)
+        access = self._access_rules.get(request.match_info.route.resource, Access())
+        if access.token and not (access.loopback_free and is_loopback(address)):
+            banned = self.guard.banned(address)
+            if banned:
+                return json_error(403, f"too many failed logins from {address}; banned for {banned:.0f} more seconds")
+            request[TOKEN] = await self.authenticate(_token_of(request), address)
+            if request[TOKEN] is None:
+                return json_error(401, "a valid access token is needed (Authorization: Bearer TOKEN);"
+                                       " make one with `roost token create NAME`")
+        response = await handler(request)
+        if cors and not response.prepared:
+            response.headers.update(cors)
+        return response
+
+    def _cors(self, request: web.Request) -> dict[str, str]:
+        origin = request.headers.get("Origin")
+        if not origin or origin not in self.config["cors_allowed_origins"]:
+            return {}
+        return {"Access-Control-Allow-Origin": origin, "Access-Control-Allow-Headers": "Authorization, Content-Type",
+                "Access-Control-Allow-Methods": "GET, POST, PUT, DELETE, OPTIONS", "Vary": "Origin"}
+
+
+def _token_of(request: web.Request) -> str | None:
+    header = request.headers.get("Authorization", "")
+    if header.lower().startswith("bearer "):
+        return header[7:].strip() or None
+    return request.query.get("access_token") or None

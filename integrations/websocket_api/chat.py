@@ -1,0 +1,112 @@
+"""GET /api/chat: each text frame is a message; each reply comes back as a frame on that socket.
+
+A frame of plain text is answered with plain text; a JSON frame ``{"id", "text"}`` is answered
+with ``{"id", "text"}`` frames carrying the id of the message they answer. A connection is one
+conversation (``?conversation=NAME`` picks one, to take it up again after reconnecting); its
+replies keep the order of its messages. A reply for a conversation with no socket open waits in
+the outbox and is retried.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections import OrderedDict
+from typing import Any
+
+import orjson
+from aiohttp import WSMsgType, web
+
+from core.channel import ChannelBase, ChannelInfo, OutboundMessage
+from core.errors import TransientError
+from core.message import Message
+from integrations.http.server import MAX_REQUEST_BYTES, TOKEN
+
+_LOGGER = logging.getLogger(__name__)
+PLATFORM = "websocket_chat"
+HEARTBEAT = 55.0
+CLIENT_IDS_KEPT = 1024
+"""Per connection, how many of the client's own message ids are remembered for the replies."""
+RETRY_ABSENT = 5.0
+
+
+class ChatSocketChannel(ChannelBase):
+    """The plain chat socket's channel: one conversation per open socket."""
+
+    info = ChannelInfo(PLATFORM)
+
+    def __init__(self, gateway: Any, domain: str) -> None:
+        super().__init__(gateway, domain)
+        self._sockets: dict[str, _Socket] = {}
+
+    async def send(self, message: OutboundMessage) -> str:
+        """Write the reply to the conversation's open socket."""
+        socket = self._sockets.get(message.chat_id)
+        if socket is None or socket.ws.closed:
+            raise TransientError(f"no client is connected to conversation {message.chat_id!r}",
+                                 retry_after=RETRY_ABSENT)
+        client_id = socket.client_ids.get(message.reply_to or "")
+        if client_id is not None:
+            await socket.ws.send_str(orjson.dumps({"id": client_id, "text": message.text}).decode())
+        else:
+            await socket.ws.send_str(message.text)
+        return uuid.uuid4().hex
+
+    async def handle(self, request: web.Request) -> web.WebSocketResponse:
+        """One client connection: read frames until it closes."""
+        ws = web.WebSocketResponse(heartbeat=HEARTBEAT, max_msg_size=MAX_REQUEST_BYTES)
+        await ws.prepare(request)
+        conversation = request.query.get("conversation") or uuid.uuid4().hex
+        token = request.get(TOKEN)
+        sender = token.name if token is not None else "local"
+        socket = _Socket(ws)
+        previous = self._sockets.get(conversation)
+        self._sockets[conversation] = socket
+        if previous is not None:
+            await previous.ws.close(message=b"another client took this conversation over")
+        try:
+            async for frame in ws:
+                if frame.type == WSMsgType.TEXT:
+                    await self._receive(socket, conversation, sender, frame.data)
+                elif frame.type == WSMsgType.BINARY:
+                    await ws.send_str(_error("send text frames: plain text, or JSON {\"id\", \"text\"}"))
+        finally:
+            if self._sockets.get(conversation) is socket:
+                del self._sockets[conversation]
+        return ws
+
+    async def _receive(self, socket: _Socket, conversation: str, sender: str, data: str) -> None:
+        text, client_id = data, None
+        if data.startswith("{"):
+            try:
+                parsed = orjson.loads(data)
+            except orjson.JSONDecodeError:
+                parsed = None
+            if not isinstance(parsed, dict) or not isinstance(parsed.get("text"), str):
+                await socket.ws.send_str(_error('a JSON frame is {"id": ..., "text": "..."} with text a string'))
+                return
+            text, client_id = parsed["text"], parsed.get("id")
+        message_id = uuid.uuid4().hex
+        if client_id is not None:
+            socket.client_ids[message_id] = client_id
+            while len(socket.client_ids) > CLIENT_IDS_KEPT:
+                socket.client_ids.popitem(last=False)
+        message = Message.create(PLATFORM, conversation, sender, text, id=message_id,
+                                 bot_names=self.gateway.bot_names)
+        if not await self.ingest(message):
+            await socket.ws.send_str(_error("the message was not accepted (Roost's log says why)", client_id))
+
+
+class _Socket:
+    __slots__ = ("client_ids", "ws")
+
+    def __init__(self, ws: web.WebSocketResponse) -> None:
+        self.ws = ws
+        self.client_ids: OrderedDict[str, Any] = OrderedDict()
+
+
+def _error(message: str, client_id: Any = None) -> str:
+    body: dict[str, Any] = {"error": message}
+    if client_id is not None:
+        body["id"] = client_id
+    return orjson.dumps(body).decode()

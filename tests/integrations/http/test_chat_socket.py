@@ -1,0 +1,106 @@
+"""The plain chat socket at /api/chat: text in, replies out in order, JSON ids, clear errors, nothing lost."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import aiohttp
+from aiohttp import WSMsgType
+
+
+async def _connect(session: aiohttp.ClientSession, url: str, token: str, conversation: str = ""):
+    query = f"?access_token={token}" + (f"&conversation={conversation}" if conversation else "")
+    return await session.ws_connect(url.replace("http", "ws") + "/api/chat" + query)
+
+
+async def test_replies_come_back_in_the_order_of_the_messages(serve) -> None:
+    served = await serve()
+    token = await served.token()
+    async with aiohttp.ClientSession() as session:
+        ws = await _connect(session, served.url, token)
+        for i in range(20):
+            await ws.send_str(f"message {i}")
+        replies = [await ws.receive_str(timeout=5) for _ in range(20)]
+        await ws.close()
+    assert replies == [f"echo: message {i}" for i in range(20)]
+
+
+async def test_json_frames_are_answered_with_their_ids_and_the_token_header_works(serve) -> None:
+    served = await serve()
+    token = await served.token()
+    async with aiohttp.ClientSession(headers={"Authorization": f"Bearer {token}"}) as session:
+        ws = await session.ws_connect(served.url.replace("http", "ws") + "/api/chat")
+        await ws.send_str(json.dumps({"id": "a1", "text": "first"}))
+        await ws.send_str(json.dumps({"id": 2, "text": "second"}))
+        answers = [json.loads(await ws.receive_str(timeout=5)) for _ in range(2)]
+        await ws.close()
+    assert answers == [{"id": "a1", "text": "echo: first"}, {"id": 2, "text": "echo: second"}]
+
+
+async def test_bad_frames_get_an_error_frame_and_the_socket_stays_usable(serve) -> None:
+    served = await serve()
+    token = await served.token()
+    async with aiohttp.ClientSession() as session:
+        ws = await _connect(session, served.url, token)
+        await ws.send_str('{"id": 1, "text": 5}')
+        assert "JSON frame is" in json.loads(await ws.receive_str(timeout=5))["error"]
+        await ws.send_str("{not json")
+        assert "JSON frame is" in json.loads(await ws.receive_str(timeout=5))["error"]
+        await ws.send_bytes(b"\x00\x01")
+        assert "send text frames" in json.loads(await ws.receive_str(timeout=5))["error"]
+        await ws.send_str("still here")
+        assert await ws.receive_str(timeout=5) == "echo: still here"
+        await ws.close()
+
+
+async def test_a_frame_over_4_mib_closes_the_socket_with_1009(serve) -> None:
+    served = await serve()
+    token = await served.token()
+    async with aiohttp.ClientSession() as session:
+        ws = await _connect(session, served.url, token)
+        try:
+            await ws.send_str("x" * (4 * 1024 * 1024 + 1))
+            frame = await ws.receive(timeout=5)
+        except ConnectionError:  # the server closed while the frame was still being written
+            pass
+        else:
+            assert frame.type in (WSMsgType.CLOSE, WSMsgType.CLOSED, WSMsgType.CLOSING)
+            assert ws.close_code == 1009
+        ws = await _connect(session, served.url, token)
+        await ws.send_str("x" * (4 * 1024 * 1024 - 100))
+        assert (await ws.receive_str(timeout=10)).startswith("echo: xxx"), "just under the limit is fine"
+        await ws.close()
+
+
+async def test_without_a_valid_token_the_handshake_is_refused(serve) -> None:
+    served = await serve()
+    async with aiohttp.ClientSession() as session:
+        for query in ("", "?access_token=roost_wrong"):
+            try:
+                await session.ws_connect(served.url.replace("http", "ws") + "/api/chat" + query)
+            except aiohttp.WSServerHandshakeError as err:
+                assert err.status == 401
+            else:
+                raise AssertionError("connected without a valid token")
+
+
+async def test_a_reply_for_a_closed_socket_waits_and_reaches_the_conversation_again(serve) -> None:
+    served = await serve(extra="""
+automations:
+  - id: slow
+    triggers: [{trigger: message, platform: websocket_chat}]
+    actions:
+      - delay: 0.3
+      - reply: "late: {{ trigger.text }}"
+""")
+    token = await served.token()
+    async with aiohttp.ClientSession() as session:
+        ws = await _connect(session, served.url, token, conversation="kitchen")
+        await ws.send_str("are you there?")
+        await asyncio.sleep(0.05)
+        await ws.close()
+        await asyncio.sleep(0.5)  # the reply finds no socket: it stays in the outbox
+        ws = await _connect(session, served.url, token, conversation="kitchen")
+        assert await ws.receive_str(timeout=15) == "late: are you there?"
+        await ws.close()

@@ -1,0 +1,129 @@
+"""The http integration: health, tokens (hashed, expiring, revocable), bans, loopback-only by default."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import subprocess
+import sys
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from integrations.http.tokens import TokenBook
+
+ROOST = Path(sys.executable).parent / "roost"
+
+
+async def _get(url: str, token: str | None = None) -> tuple[int, dict]:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    async with aiohttp.ClientSession() as session, session.get(url, headers=headers) as response:
+        return response.status, await response.json()
+
+
+async def test_health_reports_store_integrations_and_channels_without_a_token_on_loopback(serve) -> None:
+    served = await serve()
+    status, body = await _get(served.url + "/api/health")
+    assert status == 200
+    assert body["status"] == "ok" and body["store"] == {"writable": True}
+    assert body["integrations"]["http"] == {"status": "loaded"}
+    assert body["channels"] == {"websocket_chat": {"online": True}}
+
+
+async def test_health_can_require_a_token(serve) -> None:
+    served = await serve("health_requires_token: true")
+    assert (await _get(served.url + "/api/health"))[0] == 401
+    assert (await _get(served.url + "/api/health", await served.token()))[0] == 200
+
+
+async def test_health_is_503_when_the_store_cannot_write(serve) -> None:
+    served = await serve()
+    await served.gateway.store.db.close()  # the writer is gone: nothing can be made durable
+    status, body = await _get(served.url + "/api/health")
+    assert status == 503 and body["status"] == "failing"
+    assert body["store"]["writable"] is False and body["store"]["reason"]
+
+
+async def test_tokens_are_checked_and_expire_and_revocation_is_immediate(serve) -> None:
+    served = await serve("health_requires_token: true")
+    book = TokenBook(served.gateway.storage("http"))
+    good = await served.token("dashboard")
+    short = await served.token("short", expires_in=0.2)
+    assert (await _get(served.url + "/api/health", good))[0] == 200
+    assert (await _get(served.url + "/api/health", short))[0] == 200
+    await asyncio.sleep(0.3)
+    assert (await _get(served.url + "/api/health", short))[0] == 401
+    assert (await _get(served.url + "/api/health", good + "x"))[0] == 401
+    assert await book.revoke("dashboard")
+    assert (await _get(served.url + "/api/health", good))[0] == 401
+    [info] = [i for i in await book.list() if i.name == "short"]
+    assert info.last_used is not None
+
+
+async def test_repeated_failures_are_throttled_then_banned_and_the_log_never_shows_a_token(serve, caplog) -> None:
+    served = await serve("health_requires_token: true\nlogin_attempts_threshold: 3\nban_seconds: 60")
+    good = await served.token()
+    caplog.set_level(logging.WARNING)
+    statuses = []
+    for attempt in range(3):
+        statuses.append((await _get(served.url + "/api/health", f"wrong-{attempt}-secret"))[0])
+    assert statuses == [401, 401, 401]
+    status, body = await _get(served.url + "/api/health", good)
+    assert status == 403 and "banned" in body["error"]
+    assert "Banned 127.0.0.1 for 60 s after 3 failed logins" in caplog.text
+    assert "wrong-" not in caplog.text and good not in caplog.text
+
+
+@pytest.mark.allow_logged_errors
+async def test_listening_beyond_loopback_is_refused_without_tokens_and_warned_without_tls(
+    make_gateway, tmp_path: Path, caplog,
+) -> None:
+    from tests.helpers.configdir import write_config
+
+    config = write_config(tmp_path / "c", "http:\n  host: 0.0.0.0\n  port: 0\n")
+    gateway = await make_gateway(config, builtins=True)
+    state = gateway.integrations["http"]
+    assert state.status == "failed" and "roost token create" in state.reason
+    await gateway.stop()
+    result = subprocess.run([str(ROOST), "token", "create", "remote", "--config", str(config)],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    gateway = await make_gateway(config, builtins=True)
+    assert gateway.integrations["http"].status == "loaded"
+    assert "without TLS" in caplog.text
+
+
+def test_the_token_command_shows_a_token_once_and_keeps_only_its_hash(tmp_path: Path) -> None:
+    from tests.helpers.configdir import write_config
+
+    config = write_config(tmp_path / "c", "http:\n  port: 0\n")
+    created = subprocess.run([str(ROOST), "token", "create", "ci", "--expires", "90d", "--config", str(config)],
+                             capture_output=True, text=True, timeout=60)
+    assert created.returncode == 0, created.stderr
+    token = created.stdout.strip()
+    assert token.startswith("roost_") and len(token) > 40
+    assert "only time" in created.stderr
+    again = subprocess.run([str(ROOST), "token", "create", "ci", "--config", str(config)],
+                           capture_output=True, text=True, timeout=60)
+    assert again.returncode == 1 and "exists already" in again.stderr
+    listed = subprocess.run([str(ROOST), "token", "list", "--config", str(config)],
+                            capture_output=True, text=True, timeout=60)
+    assert listed.stdout.startswith("ci\tcreated ") and "last used never" in listed.stdout
+    assert token not in listed.stdout
+    for name in ("roost.db", "roost.db-wal"):
+        if (config / name).exists():
+            assert token.encode() not in (config / name).read_bytes()
+    revoked = subprocess.run([str(ROOST), "token", "revoke", "ci", "--config", str(config)],
+                             capture_output=True, text=True, timeout=60)
+    assert revoked.returncode == 0
+    assert subprocess.run([str(ROOST), "token", "list", "--config", str(config)],
+                          capture_output=True, text=True, timeout=60).stdout == ""
+
+
+async def test_errors_are_json_and_unknown_routes_need_a_token(serve) -> None:
+    served = await serve()
+    token = await served.token()
+    assert await _get(served.url + "/api/nothing", token) == (404, {"error": "Not Found"})
+    status, body = await _get(served.url + "/api/nothing")
+    assert status == 401 and "roost token create" in body["error"]
