@@ -1,23 +1,43 @@
-"""The websocket_api integration: a plain chat socket at /api/chat (Home Assistant's protocol to come)."""
+"""The websocket_api integration: Home Assistant's WebSocket protocol at /api/websocket, a chat socket at /api/chat."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import voluptuous as vol
+from aiohttp import web
 
 from core.hookspecs import hookimpl
+from integrations.http.server import Access, json_error
 from integrations.websocket_api.chat import ChatSocketChannel
+from integrations.websocket_api.commands_ha import HaCommands
+from integrations.websocket_api.connection import serve_client
+from integrations.websocket_api.conversations import ConversationChannel
 
 DOMAIN = "websocket_api"
-CONFIG_SCHEMA = vol.Schema(vol.Any(None, {}))
+CONFIG_SCHEMA = vol.Schema(vol.Any(None, {
+    vol.Optional("response_timeout", default=60.0): vol.All(vol.Coerce(float), vol.Range(min=0.1)),
+}))
 
 
 @hookimpl
 def roost_setup(gateway: Any, config: dict[str, Any] | None) -> None:
-    """Register the chat socket's channel and its route on the http server."""
+    """Register both sockets' channels and routes on the http server."""
+    config = CONFIG_SCHEMA(config or {}) or CONFIG_SCHEMA({})
     server = gateway.data["http"]
     chat = ChatSocketChannel(gateway, DOMAIN)
+    conversations = ConversationChannel(gateway, DOMAIN)
     gateway.register_channel(chat)
+    gateway.register_channel(conversations)
+    commands = HaCommands(gateway, conversations, config["response_timeout"]).table()
+
+    async def websocket(request: web.Request) -> web.StreamResponse:
+        address = request.remote or "?"
+        banned = server.guard.banned(address)
+        if banned:
+            return json_error(403, f"too many failed logins from {address}; banned for {banned:.0f} more seconds")
+        return await serve_client(request, commands, server.authenticate, conversations.release)
+
     server.add_route("GET", "/api/chat", chat.handle)
-    gateway.data[DOMAIN] = chat
+    server.add_route("GET", "/api/websocket", websocket, access=Access(token=False))
+    gateway.data[DOMAIN] = {"chat": chat, "conversations": conversations}

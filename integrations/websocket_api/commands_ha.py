@@ -1,0 +1,209 @@
+"""The commands of Home Assistant's WebSocket protocol that Roost answers, in HA's shapes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import voluptuous as vol
+
+from core.bus import MATCH_ALL
+from integrations.websocket_api.connection import (
+    HA_VERSION,
+    NO_RESULT,
+    Command,
+    CommandError,
+    Connection,
+)
+from integrations.websocket_api.conversations import ConversationChannel
+
+MAX_EVENT_TYPE = 64
+Service = Callable[[Connection, dict[str, Any]], Awaitable[dict[str, Any] | None]]
+
+
+def _schema(**fields: Any) -> vol.Schema:
+    """A command's schema: id, type and the named fields (required), nothing else (as HA's)."""
+    return vol.Schema({vol.Required("id"): int, vol.Required("type"): str,
+                       **{vol.Required(name): kind for name, kind in fields.items()}})
+
+
+def _context(user: str) -> dict[str, Any]:
+    return {"id": uuid.uuid4().hex.upper()[:26], "parent_id": None, "user_id": user}
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat()
+
+
+def conversation_result(conversation_id: str, replies: list[str], language: str) -> dict[str, Any]:
+    """HA's ConversationResult for the replies of one message."""
+    return {
+        "response": {"speech": {"plain": {"speech": "\n\n".join(replies), "extra_data": None}}, "card": {},
+                     "language": language, "response_type": "action_done",
+                     "data": {"targets": [], "success": [], "failed": []}},
+        "conversation_id": conversation_id, "continue_conversation": False,
+    }
+
+
+class HaCommands:
+    """Builds the command table for one gateway; services are Roost's own and HA's conversation."""
+
+    def __init__(self, gateway: Any, conversations: ConversationChannel, response_timeout: float) -> None:
+        self.gateway = gateway
+        self.conversations = conversations
+        self.response_timeout = response_timeout
+        self.services: dict[tuple[str, str], tuple[Service, dict[str, Any]]] = {
+            ("roost", "send_message"): (self._send_message, {
+                "name": "Send a message", "description": "Send text to Roost as a chat message; with"
+                " return_response, wait for its replies.",
+                "fields": {"text": {"required": True}, "conversation_id": {"required": False}},
+                "response": {"optional": True}}),
+            ("conversation", "process"): (self._process, {
+                "name": "Process", "description": "Send text to Roost's conversation agent.",
+                "fields": {"text": {"required": True}, "conversation_id": {}, "language": {}, "agent_id": {}},
+                "response": {"optional": True}}),
+        }
+
+    def table(self) -> dict[str, tuple[vol.Schema, Command]]:
+        """Command type -> (schema, handler)."""
+        return {
+            "ping": (_schema(), self.ping),
+            "supported_features": (_schema(features={str: int}), self.supported_features),
+            "get_config": (_schema(), self.get_config),
+            "get_states": (_schema(), self.get_states),
+            "get_services": (_schema(), self.get_services),
+            "auth/current_user": (_schema(), self.current_user),
+            "subscribe_events": (_schema().extend({vol.Optional("event_type", default=MATCH_ALL): str}),
+                                 self.subscribe_events),
+            "unsubscribe_events": (_schema(subscription=int), self.unsubscribe_events),
+            "fire_event": (vol.Schema({vol.Required("id"): int, vol.Required("type"): str,
+                                       vol.Required("event_type"): vol.All(str, vol.Length(min=1, max=MAX_EVENT_TYPE)),
+                                       vol.Optional("event_data", default={}): dict}), self.fire_event),
+            "call_service": (vol.Schema({
+                vol.Required("id"): int, vol.Required("type"): str, vol.Required("domain"): str,
+                vol.Required("service"): str, vol.Optional("service_data", default={}): dict,
+                vol.Optional("target"): dict, vol.Optional("return_response", default=False): bool,
+            }), self.call_service),
+            "conversation/process": (vol.Schema({
+                vol.Required("id"): int, vol.Required("type"): str, vol.Required("text"): str,
+                vol.Optional("conversation_id"): vol.Any(None, str), vol.Optional("language"): vol.Any(None, str),
+                vol.Optional("agent_id"): vol.Any(None, str),
+            }), self.conversation_process),
+        }
+
+    async def ping(self, connection: Connection, msg: dict[str, Any]) -> Any:
+        """Answer pong (a frame of type pong, not a result)."""
+        connection.send({"id": msg["id"], "type": "pong"})
+        return NO_RESULT
+
+    async def supported_features(self, connection: Connection, msg: dict[str, Any]) -> None:
+        """Turn on coalescing (arrays of messages) for a client that asks for it."""
+        connection.coalesce = msg["features"].get("coalesce_messages") == 1
+
+    async def get_config(self, _connection: Connection, _msg: dict[str, Any]) -> dict[str, Any]:
+        """HA's core configuration, as far as Roost has one."""
+        loaded = sorted(d for d, s in self.gateway.integrations.items() if s.status == "loaded")
+        return {
+            "allowlist_external_dirs": [], "allowlist_external_urls": [], "components": ["roost", "conversation",
+                                                                                         *loaded],
+            "config_dir": str(self.gateway.config_dir), "config_source": "yaml", "country": None, "currency": "EUR",
+            "debug": False, "elevation": 0, "external_url": None, "internal_url": None, "language": "en",
+            "latitude": 0.0, "location_name": self.gateway.config.core.get("name", "Roost"), "longitude": 0.0,
+            "radius": 100, "recovery_mode": False, "safe_mode": False, "state": "RUNNING",
+            "time_zone": "UTC", "unit_system": {"length": "km", "accumulated_precipitation": "mm", "area": "m²",
+                                                "mass": "g", "pressure": "Pa", "temperature": "°C", "volume": "L",
+                                                "wind_speed": "m/s"},
+            "version": HA_VERSION, "whitelist_external_dirs": [],
+        }
+
+    async def get_states(self, connection: Connection, _msg: dict[str, Any]) -> list[dict[str, Any]]:
+        """Roost's channels and models as entities."""
+        now = _now()
+        states = []
+        for platform, channel in sorted(self.gateway.channels.items()):
+            states.append(_entity(f"binary_sensor.roost_channel_{platform}", "on" if channel.online else "off",
+                                  {"friendly_name": f"Roost channel {platform}", "platform": platform,
+                                   "device_class": "connectivity"}, now, connection.user))
+        for name in sorted(self.gateway.models):
+            states.append(_entity(f"conversation.roost_{name}", "ready", {"friendly_name": f"Roost model {name}"},
+                                  now, connection.user))
+        return states
+
+    async def get_services(self, _connection: Connection, _msg: dict[str, Any]) -> dict[str, Any]:
+        """The services call_service knows."""
+        found: dict[str, dict[str, Any]] = {}
+        for (domain, service), (_handler, description) in self.services.items():
+            found.setdefault(domain, {})[service] = description
+        return found
+
+    async def current_user(self, connection: Connection, _msg: dict[str, Any]) -> dict[str, Any]:
+        """The token's name as the user."""
+        return {"id": connection.user, "name": connection.user, "is_owner": True, "is_admin": True,
+                "credentials": [], "mfa_modules": []}
+
+    async def subscribe_events(self, connection: Connection, msg: dict[str, Any]) -> None:
+        """Forward bus events of a type (or all) to the client, tagged with this command's id."""
+        msg_id, event_type = msg["id"], msg["event_type"]
+
+        def forward(event: Any) -> None:
+            connection.send({"id": msg_id, "type": "event", "event": {
+                "event_type": event.event_type, "data": dict(event.data), "origin": "LOCAL",
+                "time_fired": dt.datetime.fromtimestamp(event.time_fired or 0, dt.UTC).isoformat(),
+                "context": _context(connection.user)}})
+
+        connection.subscriptions[msg_id] = (event_type, self.gateway.bus.listen(event_type, forward))
+
+    async def unsubscribe_events(self, connection: Connection, msg: dict[str, Any]) -> None:
+        """End a subscription."""
+        found = connection.subscriptions.pop(msg["subscription"], None)
+        if found is None:
+            raise CommandError("not_found", "Subscription not found.")
+        found[1]()
+
+    async def fire_event(self, connection: Connection, msg: dict[str, Any]) -> dict[str, Any]:
+        """Fire an event on Roost's bus (automations with an event trigger see it)."""
+        self.gateway.bus.fire(msg["event_type"], msg["event_data"])
+        return {"context": _context(connection.user)}
+
+    async def call_service(self, connection: Connection, msg: dict[str, Any]) -> dict[str, Any]:
+        """Call one of the services get_services lists."""
+        found = self.services.get((msg["domain"], msg["service"]))
+        if found is None:
+            raise CommandError("not_found", f"Service {msg['domain']}.{msg['service']} not found.")
+        response = await found[0](connection, msg["service_data"])
+        result: dict[str, Any] = {"context": _context(connection.user)}
+        if msg["return_response"]:
+            result["response"] = response
+        return result
+
+    async def conversation_process(self, connection: Connection, msg: dict[str, Any]) -> dict[str, Any]:
+        """HA's conversation/process: Roost answers as a conversation agent."""
+        return await self._process(connection, msg)
+
+    async def _send_message(self, connection: Connection, data: dict[str, Any]) -> dict[str, Any]:
+        text, conversation_id = _text_and_conversation(data)
+        conversation_id, replies = await self.conversations.converse(
+            text, conversation_id, connection.user, connection, self.response_timeout)
+        return {"conversation_id": conversation_id, "replies": replies}
+
+    async def _process(self, connection: Connection, data: dict[str, Any]) -> dict[str, Any]:
+        text, conversation_id = _text_and_conversation(data)
+        conversation_id, replies = await self.conversations.converse(
+            text, conversation_id, connection.user, connection, self.response_timeout)
+        return conversation_result(conversation_id, replies, str(data.get("language") or "en"))
+
+
+def _text_and_conversation(data: dict[str, Any]) -> tuple[str, str | None]:
+    text, conversation_id = data.get("text"), data.get("conversation_id")
+    if not isinstance(text, str) or not text.strip():
+        raise CommandError("invalid_format", "text is required and must be a non-empty string")
+    if conversation_id is not None and not isinstance(conversation_id, str):
+        raise CommandError("invalid_format", "conversation_id must be a string")
+    return text, conversation_id
+
+
+def _entity(entity_id: str, state: str, attributes: dict[str, Any], now: str, user: str) -> dict[str, Any]:
+    return {"entity_id": entity_id, "state": state, "attributes": attributes, "last_changed": now,
+            "last_reported": now, "last_updated": now, "context": _context(user)}

@@ -1,0 +1,153 @@
+"""Home Assistant's WebSocket protocol at /api/websocket, with HA's own client libraries, unchanged."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import aiohttp
+import pytest
+from hass_client import HomeAssistantClient
+from hass_client.exceptions import AuthenticationFailed, FailedCommand
+
+JS = Path(__file__).resolve().parents[2] / "js"
+ECHO = """
+automations:
+  - id: echo
+    triggers: [{trigger: message, platform: [websocket, websocket_chat]}]
+    actions: [{reply: "echo: {{ trigger.text }}"}]
+"""
+
+
+async def test_the_python_client_connects_subscribes_fires_and_converses(serve) -> None:
+    served = await serve(extra=ECHO)
+    token = await served.token("hass-client")
+    url = served.url.replace("http", "ws") + "/api/websocket"
+    seen: list[dict] = []
+    done = asyncio.Event()
+
+    def on_event(event: dict) -> None:
+        seen.append(event["data"])
+        if event["data"].get("done"):
+            done.set()
+
+    async with HomeAssistantClient(url, token) as client:
+        assert client.version == "2026.2.0"
+        unsubscribe = await client.subscribe_events(on_event, event_type="roost_reply")
+        fired = await client.send_command("fire_event", event_type="roost_reply", event_data={"text": "manual"})
+        assert set(fired) == {"context"} and fired["context"]["user_id"] == "hass-client"
+        result = await client.send_command("call_service", domain="roost", service="send_message",
+                                           service_data={"text": "hello", "conversation_id": "c1"},
+                                           return_response=True)
+        assert result["response"] == {"conversation_id": "c1", "replies": ["echo: hello"]}
+        await asyncio.wait_for(done.wait(), 5)
+        assert seen == [{"text": "manual"}, {"conversation_id": "c1", "text": "echo: hello", "done": True}]
+        processed = await client.send_command("conversation/process", text="and now?", conversation_id="c1")
+        assert processed["response"]["speech"]["plain"]["speech"] == "echo: and now?"
+        assert processed["conversation_id"] == "c1" and processed["response"]["response_type"] == "action_done"
+        with pytest.raises(FailedCommand, match="Service nope.x not found."):
+            await client.send_command("call_service", domain="nope", service="x")
+        with pytest.raises(FailedCommand, match="Unknown command."):
+            await client.send_command("no_such_command")
+        config = await client.send_command("get_config")
+        assert config["state"] == "RUNNING" and "roost" in config["components"]
+        states = await client.send_command("get_states")
+        by_id = {state["entity_id"]: state["state"] for state in states}
+        assert by_id["binary_sensor.roost_channel_websocket"] == "on"
+        assert by_id["binary_sensor.roost_channel_websocket_chat"] == "on"
+        services = await client.send_command("get_services")
+        assert services["roost"]["send_message"]["response"] == {"optional": True}
+        unsubscribe()
+
+
+async def test_the_python_client_is_refused_a_wrong_token(serve) -> None:
+    served = await serve(extra=ECHO)
+    url = served.url.replace("http", "ws") + "/api/websocket"
+    with pytest.raises(AuthenticationFailed, match="Invalid access token or password"):
+        async with HomeAssistantClient(url, "roost_not-a-token"):
+            pass
+
+
+async def test_the_javascript_client_works_unchanged(serve) -> None:
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("Node.js is not installed")
+    assert (JS / "node_modules" / "home-assistant-js-websocket").is_dir(), "run scripts/setup test (npm install)"
+    served = await serve(extra=ECHO)
+    token = await served.token("js")
+    process = await asyncio.create_subprocess_exec(node, str(JS / "ha_client.mjs"), served.url, token,
+                                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out, err = await asyncio.wait_for(process.communicate(), 30)
+    assert process.returncode == 0, err.decode()
+    steps = {line["step"]: line["value"] for line in map(json.loads, out.decode().splitlines())}
+    assert steps["wrong_token"] == "ERR_INVALID_AUTH"
+    assert steps["connected"] == "2026.2.0" and steps["get_config_version"] == "2026.2.0"
+    assert steps["fire_event"] == ["context"]
+    assert steps["send_message"]["replies"] == ["echo: hello from js"]
+    assert steps["events"][-1]["text"] == "echo: hello from js" and steps["events"][-1]["done"] is True
+    assert steps["unknown_service"] == {"code": "not_found", "message": "Service nope.x not found."}
+    assert steps["unknown_command"] == {"code": "unknown_command", "message": "Unknown command."}
+    assert steps["conversation"] == "echo: and you?"
+    assert steps["ping"] == "pong"
+
+
+async def _raw(served, token: str):
+    session = aiohttp.ClientSession()
+    ws = await session.ws_connect(served.url.replace("http", "ws") + "/api/websocket")
+    assert json.loads(await ws.receive_str(timeout=5)) == {"type": "auth_required", "ha_version": "2026.2.0"}
+    await ws.send_str(json.dumps({"type": "auth", "access_token": token}))
+    assert json.loads(await ws.receive_str(timeout=5)) == {"type": "auth_ok", "ha_version": "2026.2.0"}
+    return session, ws
+
+
+async def test_ids_must_increase_and_bad_messages_get_ha_error_codes(serve) -> None:
+    served = await serve(extra=ECHO)
+    session, ws = await _raw(served, await served.token())
+    async with session:
+        async def ask(frame: object) -> dict:
+            await ws.send_str(json.dumps(frame))
+            return json.loads(await ws.receive_str(timeout=5))
+
+        assert await ask({"id": 5, "type": "ping"}) == {"id": 5, "type": "pong"}
+        assert (await ask({"id": 5, "type": "ping"}))["error"]["code"] == "id_reuse"
+        assert (await ask({"id": 6, "type": "nope"}))["error"]["code"] == "unknown_command"
+        assert (await ask({"id": 6, "type": "ping"}))["type"] == "pong", "an unknown command does not use its id"
+        assert (await ask({"id": "7", "type": "ping"}))["error"] == {"code": "invalid_format",
+                                                                   "message": "Message incorrectly formatted."}
+        assert (await ask({"id": 8, "type": "get_states", "foo": 1}))["error"]["code"] == "invalid_format"
+        assert (await ask({"id": 9, "type": "unsubscribe_events", "subscription": 99}))["error"]["code"] == "not_found"
+        assert (await ask({"id": 10, "type": "fire_event", "event_type": "x" * 65}))["error"]["code"] == "invalid_format"
+        await ws.send_str("[" + json.dumps({"id": 11, "type": "ping"}) + "," + json.dumps({"id": 12, "type": "ping"}) + "]")
+        assert [json.loads(await ws.receive_str(timeout=5))["id"] for _ in range(2)] == [11, 12]
+        await ws.send_str("{not json")
+        closing = await ws.receive(timeout=5)
+        assert closing.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED), "invalid JSON disconnects, as HA"
+
+
+async def test_coalescing_only_for_clients_that_asked(serve) -> None:
+    served = await serve(extra=ECHO)
+    session, ws = await _raw(served, await served.token())
+    async with session:
+        await ws.send_str(json.dumps({"id": 1, "type": "supported_features", "features": {"coalesce_messages": 1}}))
+        assert json.loads(await ws.receive_str(timeout=5)) == {"id": 1, "type": "result", "success": True,
+                                                              "result": None}
+        await ws.send_str(json.dumps([{"id": n, "type": "ping"} for n in range(2, 12)]))
+        received: list[dict] = []
+        while len(received) < 10:
+            frame = json.loads(await ws.receive_str(timeout=5))
+            received.extend(frame if isinstance(frame, list) else [frame])
+        assert [m["id"] for m in received] == list(range(2, 12))
+
+
+async def test_auth_phase_errors_close_the_socket(serve) -> None:
+    served = await serve(extra=ECHO)
+    async with aiohttp.ClientSession() as session:
+        ws = await session.ws_connect(served.url.replace("http", "ws") + "/api/websocket")
+        await ws.receive_str(timeout=5)
+        await ws.send_str(json.dumps({"type": "auth", "token": "x"}))
+        answer = json.loads(await ws.receive_str(timeout=5))
+        assert answer["type"] == "auth_invalid" and answer["message"].startswith("Auth message incorrectly formatted")
+        assert (await ws.receive(timeout=5)).type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED)
