@@ -28,7 +28,7 @@ async def test_health_reports_store_integrations_and_channels_without_a_token_on
     assert status == 200
     assert body["status"] == "ok" and body["store"] == {"writable": True}
     assert body["integrations"]["http"] == {"status": "loaded"}
-    assert body["channels"] == {"websocket_chat": {"online": True}}
+    assert body["channels"] == {"websocket_chat": {"online": True}, "websocket": {"online": True}}
 
 
 async def test_health_can_require_a_token(serve) -> None:
