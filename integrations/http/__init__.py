@@ -3,19 +3,32 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import voluptuous as vol
 
 from core import events
+from core.automation.registry import TriggerType
 from core.hookspecs import hookimpl
 from integrations.http.guard import LoginGuard
 from integrations.http.health import health_view
 from integrations.http.server import Access, HttpServer, is_loopback
 from integrations.http.tokens import TokenBook
+from integrations.http.webhook import METHODS, Webhooks
+from integrations.http.webhook import SCHEMA as WEBHOOK_SCHEMA
 
 _LOGGER = logging.getLogger(__name__)
 DOMAIN = "http"
+
+
+@dataclass(frozen=True, slots=True)
+class Http:
+    """What the integration keeps in gateway.data["http"]: the server (add routes) and the webhooks."""
+
+    server: HttpServer
+    webhooks: Webhooks
 
 CONFIG_SCHEMA = vol.Schema(vol.Any(None, {
     vol.Optional("host", default="127.0.0.1"): str,
@@ -47,7 +60,10 @@ async def roost_setup(gateway: Any, config: dict[str, Any] | None) -> None:
     server = HttpServer(config, tokens, LoginGuard(config["login_attempts_threshold"], config["ban_seconds"]))
     server.add_route("GET", "/api/health", health_view(gateway),
                      access=Access(loopback_free=not config["health_requires_token"]))
-    gateway.data[DOMAIN] = server
+    webhooks = Webhooks(gateway)
+    for method in METHODS:
+        server.add_route(method, "/api/webhook/{webhook_id}", webhooks.handle, access=Access(token=False))
+    gateway.data[DOMAIN] = Http(server, webhooks)
 
     async def listen(_event: Any) -> None:
         try:
@@ -59,8 +75,22 @@ async def roost_setup(gateway: Any, config: dict[str, Any] | None) -> None:
 
 
 @hookimpl
+def roost_trigger_types() -> dict[str, Any]:
+    """The webhook trigger."""
+    return {"webhook": TriggerType("webhook", WEBHOOK_SCHEMA, _attach_webhook)}
+
+
+def _attach_webhook(config: dict[str, Any], automation: Any, engine: Any) -> Callable[[], None] | None:
+    http: Http | None = engine.gateway.data.get(DOMAIN)
+    if http is None:
+        _LOGGER.error("Automation %s has a webhook trigger, but the http integration is not running", automation.id)
+        return None
+    return http.webhooks.attach(config, automation, engine)
+
+
+@hookimpl
 async def roost_stop(gateway: Any) -> None:
     """Stop listening."""
-    server: HttpServer | None = gateway.data.get(DOMAIN)
-    if server is not None:
-        await server.stop()
+    http: Http | None = gateway.data.get(DOMAIN)
+    if http is not None:
+        await http.server.stop()

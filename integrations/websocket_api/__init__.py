@@ -24,7 +24,7 @@ CONFIG_SCHEMA = vol.Schema(vol.Any(None, {
 def roost_setup(gateway: Any, config: dict[str, Any] | None) -> None:
     """Register both sockets' channels and routes on the http server."""
     config = CONFIG_SCHEMA(config or {}) or CONFIG_SCHEMA({})
-    server = gateway.data["http"]
+    server = gateway.data["http"].server
     chat = ChatSocketChannel(gateway, DOMAIN)
     conversations = ConversationChannel(gateway, DOMAIN)
     gateway.register_channel(chat)

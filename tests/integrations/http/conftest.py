@@ -25,7 +25,7 @@ class Served:
 
     def __init__(self, gateway: Any) -> None:
         self.gateway = gateway
-        self.server = gateway.data["http"]
+        self.server = gateway.data["http"].server
 
     @property
     def url(self) -> str:

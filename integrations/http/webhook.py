@@ -1,0 +1,109 @@
+"""The webhook trigger: POST /api/webhook/{webhook_id} starts the automations that name that id.
+
+As Home Assistant's: ``trigger: webhook, webhook_id: ..., allowed_methods: [POST, PUT],
+local_only: true``. The request is a message of platform ``webhook`` (chat: the webhook id,
+sender: the caller's address), stored with the runs it starts before the 200 goes back; the
+trigger's variables add ``json`` (a JSON body), ``data`` (a form), ``query`` and ``method``.
+The id is the secret: pick a long random one for a webhook reachable from other machines.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import orjson
+import voluptuous as vol
+from aiohttp import web
+
+from core.automation.matcher import MessageTrigger
+from core.errors import PermanentError
+from core.message import Message
+from integrations.http.server import json_error
+
+_LOGGER = logging.getLogger(__name__)
+PLATFORM = "webhook"
+METHODS = ("POST", "PUT", "GET", "HEAD")
+SCHEMA = vol.Schema({
+    vol.Required("trigger"): "webhook", vol.Optional("id"): vol.Coerce(str), vol.Optional("alias"): str,
+    vol.Required("webhook_id"): vol.All(str, vol.Match(r"^[A-Za-z0-9_.-]{1,256}$", msg="letters, digits, _ . - only")),
+    vol.Optional("allowed_methods", default=["POST", "PUT"]): vol.All(
+        [vol.All(str, vol.Upper, vol.In(METHODS))], vol.Length(min=1)),
+    vol.Optional("local_only", default=True): bool,
+})
+
+
+class WebhookTrigger(MessageTrigger):
+    """A message trigger for one webhook id, whose variables carry the request's body and query."""
+
+    __slots__ = ()
+
+    def check(self, message: Message) -> dict[str, Any] | None:
+        """The webhook's variables when the message came to this webhook."""
+        variables = MessageTrigger.check(self, message)
+        if variables is None:
+            return None
+        raw = message.raw if isinstance(message.raw, dict) else {}
+        variables.update(trigger="webhook", webhook_id=message.chat_id, json=raw.get("json"),
+                         data=raw.get("data"), query=raw.get("query", {}), method=raw.get("method"))
+        return variables
+
+
+class Webhooks:
+    """The webhook ids automations listen to, and the view that turns requests into messages."""
+
+    def __init__(self, gateway: Any) -> None:
+        self.gateway = gateway
+        self._hooks: dict[str, dict[str, Any]] = {}
+
+    def attach(self, config: dict[str, Any], automation: Any, engine: Any) -> Callable[[], None]:
+        """Listen for an automation's webhook (a TriggerType's attach)."""
+        webhook_id = config["webhook_id"]
+        trigger = WebhookTrigger(automation=automation, index=config["_index"], platforms=frozenset({PLATFORM}),
+                                 chats=frozenset({webhook_id}), max_text=engine.compiler.regex_max_text)
+        engine.message_index.add(trigger)
+        self._hooks[webhook_id] = config
+
+        def detach() -> None:
+            engine.message_index.remove(trigger)
+            self._hooks.pop(webhook_id, None)
+
+        return detach
+
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        """Store the request as a message of the webhook; 200 once it is durable."""
+        webhook_id = request.match_info["webhook_id"]
+        config = self._hooks.get(webhook_id)
+        if config is None:
+            _LOGGER.warning("A request for webhook %r, which no automation listens to", webhook_id)
+            return web.json_response({"ok": False, "error": "no automation listens to this webhook"}, status=404)
+        if request.method not in config["allowed_methods"]:
+            return json_error(405, f"webhook {webhook_id} accepts {', '.join(config['allowed_methods'])}")
+        address = request.remote or "?"
+        if config["local_only"] and not _local(address):
+            return json_error(403, "this webhook only accepts requests from the local network")
+        body = await request.text()
+        payload: dict[str, Any] = {"method": request.method, "query": dict(request.query), "json": None, "data": None}
+        if request.content_type == "application/json" and body:
+            try:
+                payload["json"] = orjson.loads(body)
+            except orjson.JSONDecodeError as err:
+                return json_error(400, f"the body is not valid JSON: {err}")
+        elif request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            payload["data"] = {k: v for k, v in (await request.post()).items() if isinstance(v, str)}
+        message = Message(PLATFORM, webhook_id, address, body, raw=payload)
+        try:
+            stored = await self.gateway.ingest(message)
+        except PermanentError as err:
+            return json_error(400, str(err))
+        return web.json_response({"ok": True, "stored": stored})
+
+
+def _local(address: str) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return ip.is_loopback or ip.is_private or ip.is_link_local
