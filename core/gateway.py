@@ -17,7 +17,7 @@ from core.automation.engine import AutomationEngine
 from core.bus import EventBus
 from core.channel import Channel
 from core.config import Config, register_core_section
-from core.errors import ConfigError, ConfigErrors, PermanentError
+from core.errors import ConfigError, ConfigErrors
 from core.loader import Discovery, discover
 from core.message import Message
 from core.model import ModelBackend
@@ -27,7 +27,7 @@ from core.pipeline.timers import TimerHandler, Timers
 from core.plugins import call_hook, collect_types, load_integrations
 from core.sandbox import CommandPolicy
 from core.sandbox.policy import SANDBOX_SCHEMA
-from core.sanitizer import Sanitizer, outbound_mask
+from core.sanitizer import Sanitizer, outbound_mask, sanitize_all
 from core.setup import IntegrationState, await_me_maybe, setup_all
 from core.store import Store
 from core.store.open import STORE_SCHEMA, open_store
@@ -329,21 +329,22 @@ class Gateway:
                                         reply_to=reply_to)
 
     async def sanitize(self, text: str, scope: str) -> str:
-        """Text as a model may see it: every sanitizer's replacements applied, in order.
+        """Text as a model may see it (refused while a configured sanitizer is not set up)."""
+        return await sanitize_all(self.sanitizers, self.integrations, text, scope)
 
-        A configured sanitizer that failed to set up makes this refuse, rather than let raw
-        text through to a model.
-        """
-        broken = [d for d, s in self.integrations.items()
-                  if s.manifest.kind == "sanitizer" and s.status != "loaded"]
-        if broken:
-            raise PermanentError(
-                f"the sanitizer {', '.join(broken)} is configured but not set up "
-                f"({self.integrations[broken[0]].reason}); nothing is sent to a model without it"
-            )
-        for sanitizer in self.sanitizers:
-            text = await sanitizer.sanitize(text, scope)
-        return text
+    def status(self) -> dict[str, Any]:
+        """What runs now: state, name, integrations (status, reason), channels (online), models, config errors."""
+        return {
+            "state": self.state, "name": self.config.core.get("name", "Roost"),
+            "integrations": {domain: {"status": s.status, **({"reason": s.reason} if s.reason else {})}
+                             for domain, s in self.integrations.items()},
+            "channels": {platform: bool(channel.online) for platform, channel in self.channels.items()},
+            "models": sorted(self.models), "configuration_errors": [str(e) for e in self.config_errors],
+        }
+
+    async def queue_stats(self) -> dict[str, Any]:
+        """Tasks by state, replies by platform and state, dead letters, the store writer's figures."""
+        return {} if self.store is None else await self.store.queue_stats()
 
     async def history(self, scope: str, turns: int) -> list[tuple[str, str]]:
         """The last turns of a conversation (sanitized text), oldest first."""

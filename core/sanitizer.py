@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Protocol, runtime_checkable
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Protocol, runtime_checkable
+
+from core.errors import PermanentError
 
 
 @runtime_checkable
@@ -51,3 +53,20 @@ def outbound_mask(sanitizers: Sequence[Sanitizer], platform: str) -> Callable[[s
         return text
 
     return mask
+
+
+async def sanitize_all(sanitizers: Sequence[Sanitizer], integrations: Mapping[str, Any], text: str, scope: str) -> str:
+    """Every sanitizer's replacements applied in order.
+
+    A configured sanitizer integration that failed to set up makes this refuse, rather than let
+    raw text through to a model.
+    """
+    broken = [d for d, s in integrations.items() if s.manifest.kind == "sanitizer" and s.status != "loaded"]
+    if broken:
+        raise PermanentError(
+            f"the sanitizer {', '.join(broken)} is configured but not set up "
+            f"({integrations[broken[0]].reason}); nothing is sent to a model without it"
+        )
+    for sanitizer in sanitizers:
+        text = await sanitizer.sanitize(text, scope)
+    return text

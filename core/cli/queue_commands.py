@@ -127,14 +127,8 @@ async def _prune(store: Store, args: argparse.Namespace) -> int:
 
 
 async def _stats(store: Store, args: argparse.Namespace) -> int:
-    counts = await store.tasks.counts()
-    dead = await store.dead.stats()
-    rows = await store.db.fetchall(
-        "SELECT platform, state, COUNT(*) FROM outbox GROUP BY platform, state ORDER BY platform, state"
-    )
-    outbox: dict[str, dict[str, int]] = {}
-    for platform, state, n in rows:
-        outbox.setdefault(platform, {})[state] = n
+    stats = await store.queue_stats()
+    counts, outbox, dead = stats["tasks"], stats["outbox"], stats["dead_letters"]
     pruned = await last_pass(store)
     result = {"tasks": counts, "outbox": outbox, "dead_letters": dead, "last_pruning": pruned}
     if args.json:

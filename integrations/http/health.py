@@ -21,14 +21,13 @@ async def report(gateway: Any) -> tuple[int, dict[str, Any]]:
         store = {"writable": False, "reason": f"the store did not confirm a write within {WRITE_TIMEOUT:g} s"}
     except Exception as err:  # the writer is gone, the disk is full, ...
         store = {"writable": False, "reason": f"{type(err).__name__}: {err}"}
-    integrations = {domain: ({"status": state.status, "reason": state.reason} if state.reason
-                             else {"status": state.status}) for domain, state in gateway.integrations.items()}
-    channels = {platform: {"online": bool(channel.online)} for platform, channel in gateway.channels.items()}
-    problems = [str(error) for error in gateway.config_errors]
-    down = [d for d, s in gateway.integrations.items() if s.status not in ("loaded", "pending")]
-    offline = [p for p, c in channels.items() if not c["online"]]
+    now = gateway.status()
+    channels = {platform: {"online": online} for platform, online in now["channels"].items()}
+    down = [d for d, s in now["integrations"].items() if s["status"] not in ("loaded", "pending")]
+    offline = [p for p, online in now["channels"].items() if not online]
+    problems = now["configuration_errors"]
     status = "failing" if not store["writable"] else "degraded" if down or offline or problems else "ok"
-    body = {"status": status, "state": gateway.state, "store": store, "integrations": integrations,
+    body = {"status": status, "state": now["state"], "store": store, "integrations": now["integrations"],
             "channels": channels, "configuration_errors": problems}
     return (503 if status == "failing" else 200), body
 

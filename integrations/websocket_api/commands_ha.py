@@ -60,6 +60,9 @@ class HaCommands:
                 " return_response, wait for its replies.",
                 "fields": {"text": {"required": True}, "conversation_id": {"required": False}},
                 "response": {"optional": True}}),
+            ("roost", "queue_stats"): (self._queue_stats, {
+                "name": "Queue statistics", "description": "Tasks by state, replies waiting per platform, dead"
+                " letters.", "fields": {}, "response": {"optional": True}}),
             ("conversation", "process"): (self._process, {
                 "name": "Process", "description": "Send text to Roost's conversation agent.",
                 "fields": {"text": {"required": True}, "conversation_id": {}, "language": {}, "agent_id": {}},
@@ -104,13 +107,14 @@ class HaCommands:
 
     async def get_config(self, _connection: Connection, _msg: dict[str, Any]) -> dict[str, Any]:
         """HA's core configuration, as far as Roost has one."""
-        loaded = sorted(d for d, s in self.gateway.integrations.items() if s.status == "loaded")
+        now = self.gateway.status()
+        loaded = sorted(d for d, s in now["integrations"].items() if s["status"] == "loaded")
         return {
             "allowlist_external_dirs": [], "allowlist_external_urls": [], "components": ["roost", "conversation",
                                                                                          *loaded],
             "config_dir": str(self.gateway.config_dir), "config_source": "yaml", "country": None, "currency": "EUR",
             "debug": False, "elevation": 0, "external_url": None, "internal_url": None, "language": "en",
-            "latitude": 0.0, "location_name": self.gateway.config.core.get("name", "Roost"), "longitude": 0.0,
+            "latitude": 0.0, "location_name": now["name"], "longitude": 0.0,
             "radius": 100, "recovery_mode": False, "safe_mode": False, "state": "RUNNING",
             "time_zone": "UTC", "unit_system": {"length": "km", "accumulated_precipitation": "mm", "area": "m²",
                                                 "mass": "g", "pressure": "Pa", "temperature": "°C", "volume": "L",
@@ -120,15 +124,26 @@ class HaCommands:
 
     async def get_states(self, connection: Connection, _msg: dict[str, Any]) -> list[dict[str, Any]]:
         """Roost's channels and models as entities."""
-        now = _now()
+        now, status = _now(), self.gateway.status()
         states = []
-        for platform, channel in sorted(self.gateway.channels.items()):
-            states.append(_entity(f"binary_sensor.roost_channel_{platform}", "on" if channel.online else "off",
+        for platform, online in sorted(status["channels"].items()):
+            states.append(_entity(f"binary_sensor.roost_channel_{platform}", "on" if online else "off",
                                   {"friendly_name": f"Roost channel {platform}", "platform": platform,
                                    "device_class": "connectivity"}, now, connection.user))
-        for name in sorted(self.gateway.models):
+        for name in status["models"]:
             states.append(_entity(f"conversation.roost_{name}", "ready", {"friendly_name": f"Roost model {name}"},
                                   now, connection.user))
+        queues = await self.gateway.queue_stats()
+        for state, count in sorted(queues.get("tasks", {}).items()):
+            states.append(_entity(f"sensor.roost_tasks_{state}", str(count), {"friendly_name": f"Roost tasks {state}",
+                                  "unit_of_measurement": "tasks"}, now, connection.user))
+        for platform, by_state in sorted(queues.get("outbox", {}).items()):
+            states.append(_entity(f"sensor.roost_outbox_{platform}", str(by_state.get("pending", 0)),
+                                  {"friendly_name": f"Roost replies waiting for {platform}", **by_state},
+                                  now, connection.user))
+        dead = queues.get("dead_letters", {})
+        states.append(_entity("sensor.roost_dead_letters", str(dead.get("total", 0)),
+                              {"friendly_name": "Roost dead letters", **dead}, now, connection.user))
         return states
 
     async def get_services(self, _connection: Connection, _msg: dict[str, Any]) -> dict[str, Any]:
@@ -187,6 +202,9 @@ class HaCommands:
         conversation_id, replies = await self.conversations.converse(
             text, conversation_id, connection.user, connection, self.response_timeout)
         return {"conversation_id": conversation_id, "replies": replies}
+
+    async def _queue_stats(self, _connection: Connection, _data: dict[str, Any]) -> dict[str, Any]:
+        return await self.gateway.queue_stats()
 
     async def _process(self, connection: Connection, data: dict[str, Any]) -> dict[str, Any]:
         text, conversation_id = _text_and_conversation(data)

@@ -58,6 +58,9 @@ async def test_the_python_client_connects_subscribes_fires_and_converses(serve) 
         by_id = {state["entity_id"]: state["state"] for state in states}
         assert by_id["binary_sensor.roost_channel_websocket"] == "on"
         assert by_id["binary_sensor.roost_channel_websocket_chat"] == "on"
+        assert by_id["sensor.roost_dead_letters"] == "0" and "sensor.roost_tasks_done" in by_id
+        stats = await client.send_command("call_service", domain="roost", service="queue_stats", return_response=True)
+        assert stats["response"]["tasks"]["done"] >= 2 and stats["response"]["writer"]["commits"] > 0
         services = await client.send_command("get_services")
         assert services["roost"]["send_message"]["response"] == {"optional": True}
         unsubscribe()
