@@ -30,6 +30,11 @@ NETWORK_ONLINE = "network_online"
 NETWORK_OFFLINE = "network_offline"
 """The network probe reached no endpoint. Data: {}."""
 
+MODEL_ANSWERED = "model_answered"
+"""A generate action's model finished an answer. Data: model, chunks (streamed pieces, about one per
+token), first_chunk_seconds (None without output), seconds."""
+SANITIZER_FINDINGS = "sanitizer_findings"
+"""A sanitizer replaced personal data in a text. Data: counts ({entity type: how many}), never values."""
 AUTOMATION_TRIGGERED = "automation_triggered"
 """An automation's trigger fired and its conditions passed. Data: automation_id, run_id, priority."""
 

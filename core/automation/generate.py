@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from typing import Any
 
 import voluptuous as vol
 
+from core import events
 from core.automation.actions import COMMON, ActionError
 from core.automation.context import RunContext
 from core.automation.registry import ActionType, Compiler
@@ -84,7 +86,10 @@ class GenerateStep(BaseStep):
         restorers = [await s.restorer(scope) for s in gateway.sanitizers]
 
         async def answer() -> AsyncIterator[str]:
+            started, first = time.monotonic(), None
             async for chunk in model.stream(request):
+                if first is None:
+                    first = time.monotonic() - started
                 raw_parts.append(chunk)
                 for restorer in restorers:
                     chunk = restorer.feed(chunk)
@@ -97,6 +102,9 @@ class GenerateStep(BaseStep):
             if tail:
                 shown_parts.append(tail)
                 yield tail
+            gateway.bus.fire(events.MODEL_ANSWERED, {"model": model.name, "chunks": len(raw_parts),
+                                                     "first_chunk_seconds": first,
+                                                     "seconds": time.monotonic() - started})
 
         if self.reply and message is not None and self.stream:
             await ctx.out.stream(message.platform, message.chat_id, answer(), reply_to=message.id,

@@ -56,6 +56,8 @@ class HttpServer:
         self.app = web.Application(client_max_size=MAX_REQUEST_BYTES, middlewares=[self._errors, self._access])
         self._access_rules: dict[Any, Access] = {}
         self._runner: web.AppRunner | None = None
+        self.on_response: Callable[[str, str], None] | None = None
+        """Told (route, status) of every answered request (the metrics' request counter)."""
         self.port: int | None = None
         """The port it listens on (the configured one, or the one the system chose for port 0)."""
 
@@ -98,12 +100,19 @@ class HttpServer:
 
     @web.middleware
     async def _errors(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        response = await self._answer(request, handler)
+        if self.on_response is not None:
+            resource = request.match_info.route.resource
+            self.on_response(resource.canonical if resource is not None else "unmatched", str(response.status))
+        return response
+
+    async def _answer(self, request: web.Request, handler: Handler) -> web.StreamResponse:
         try:
             return await handler(request)
         except web.HTTPException as err:
             if err.status >= 400 and err.content_type != "application/json":
                 return json_error(err.status, err.reason)
-            raise
+            return err
         except (asyncio.CancelledError, ConnectionResetError):
             raise
         except Exception:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+from core import events
 from core.hookspecs import hookimpl
 from integrations.pii import hookspecs
 from integrations.pii.config import CONFIG_SCHEMA
@@ -40,6 +41,7 @@ async def _setup(gateway: Any, config: dict[str, Any]) -> None:
         for recognizer in extra or ():
             registry.register(recognizer)
     vault = StoredVault(gateway.storage(DOMAIN))
-    sanitizer = PiiSanitizer(config, vault, await device_hash_key(gateway), registry=registry)
+    sanitizer = PiiSanitizer(config, vault, await device_hash_key(gateway), registry=registry,
+                             on_findings=lambda counts: gateway.bus.fire(events.SANITIZER_FINDINGS, {"counts": counts}))
     gateway.data[DOMAIN] = sanitizer
     gateway.register_sanitizer(sanitizer)

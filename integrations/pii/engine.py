@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 import weakref
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -49,6 +49,7 @@ class PiiSanitizer:
         *,
         registry: RecognizerRegistry | None = None,
         clock: Callable[[], float] = time.time,
+        on_findings: Callable[[dict[str, int]], None] | None = None,
     ) -> None:
         if not isinstance(hash_key, bytes | bytearray) or len(hash_key) < MIN_HASH_KEY_BYTES:
             raise ConfigError(
@@ -59,6 +60,8 @@ class PiiSanitizer:
         self.config: dict[str, Any] = CONFIG_SCHEMA(dict(config or {}))
         self.registry = registry or default_registry(legacy_cn_id=self.config["legacy_cn_id"])
         self.vault = vault
+        self.on_findings = on_findings
+        """Told the count of each entity type a sanitize() replaced (for metrics; never the values)."""
         self._key = bytes(hash_key)
         self._clock = clock
         self._policies = {
@@ -113,6 +116,8 @@ class PiiSanitizer:
             findings = self.analyze(text)
         if not findings:
             return text
+        if self.on_findings is not None:
+            self.on_findings(dict(Counter(f.entity for f in findings)))
         policies = [self.policy_for(f.entity) for f in findings]
         if not any(p.policy == "placeholder" for p in policies):
             return self._replace(text, findings, lambda f, p: self._apply(f, p, None))

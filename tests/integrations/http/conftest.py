@@ -39,12 +39,15 @@ class Served:
 
 @pytest.fixture
 def serve(make_gateway: Callable[..., Awaitable[Any]], tmp_path: Path) -> Callable[..., Awaitable[Served]]:
-    """serve(http_section="", extra=ECHO) -> Served, listening (stopped after the test)."""
+    """serve(http_section="", extra=ECHO, models=()) -> Served, listening (stopped after the test)."""
 
-    async def start(http_section: str = "", extra: str = ECHO) -> Served:
+    async def start(http_section: str = "", extra: str = ECHO, models: tuple[Any, ...] = ()) -> Served:
         text = "http:\n  port: 0\n" + "".join(f"  {line}\n" for line in http_section.strip().splitlines())
         write_config(tmp_path / "config", text + "websocket_api:\n" + extra)
-        gateway = await make_gateway(tmp_path / "config", builtins=True)
+        gateway = await make_gateway(tmp_path / "config", builtins=True, start=False)
+        for model in models:
+            gateway.register_model(model)
+        await gateway.start()
         served = Served(gateway)
         async with asyncio.timeout(5):
             while served.server.port is None:
