@@ -84,15 +84,20 @@ class Webhooks:
         address = request.remote or "?"
         if config["local_only"] and not _local(address):
             return json_error(403, "this webhook only accepts requests from the local network")
-        body = await request.text()
+        raw = await request.read()
+        body = raw.decode("utf-8", "replace")  # the text of the message; the JSON is parsed from the bytes
         payload: dict[str, Any] = {"method": request.method, "query": dict(request.query), "json": None, "data": None}
-        if request.content_type == "application/json" and body:
+        if request.content_type == "application/json" and raw:
             try:
-                payload["json"] = orjson.loads(body)
+                payload["json"] = orjson.loads(raw)
             except orjson.JSONDecodeError as err:
                 return json_error(400, f"the body is not valid JSON: {err}")
         elif request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
-            payload["data"] = {k: v for k, v in (await request.post()).items() if isinstance(v, str)}
+            try:
+                form = await request.post()
+            except ValueError as err:
+                return json_error(400, f"the body is not a valid form: {err}")
+            payload["data"] = {k: v for k, v in form.items() if isinstance(v, str)}
         message = Message(PLATFORM, webhook_id, address, body, raw=payload)
         try:
             stored = await self.gateway.ingest(message)

@@ -154,3 +154,22 @@ async def test_auth_phase_errors_close_the_socket(serve) -> None:
         answer = json.loads(await ws.receive_str(timeout=5))
         assert answer["type"] == "auth_invalid" and answer["message"].startswith("Auth message incorrectly formatted")
         assert (await ws.receive(timeout=5)).type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED)
+
+
+async def test_a_client_that_does_not_read_is_cut_off_at_a_bounded_queue(serve, caplog) -> None:
+    served = await serve(extra=ECHO)
+    session, ws = await _raw(served, await served.token("slow"))
+    async with session:
+        await ws.send_str(json.dumps({"id": 1, "type": "subscribe_events", "event_type": "flood"}))
+        assert json.loads(await ws.receive_str(timeout=5))["success"] is True
+        bulk = "x" * 20_000
+        for n in range(6000):  # 120 MB the client never reads
+            served.gateway.bus.fire("flood", {"n": n, "bulk": bulk})
+            if n % 500 == 0:
+                await asyncio.sleep(0)
+        await served.gateway.bus.drain()
+        async with asyncio.timeout(10):
+            while "does not read its messages; closing it" not in caplog.text:
+                await asyncio.sleep(0.05)
+        async with session.get(served.url + "/api/health") as response:
+            assert response.status == 200, "the others are served on"
