@@ -38,6 +38,15 @@ def roost_stop(gateway: Gateway) -> Any:
 
 
 @hookspec
+def roost_check(config: Mapping[str, Any], storage: Any) -> Any:
+    """Problems with the config section a schema cannot see, as a list of messages (may be awaitable).
+
+    Called by `roost check` without starting anything: storage is this integration's stored
+    state, read-only (get, keys), empty before the first start.
+    """
+
+
+@hookspec
 def roost_trigger_types() -> Mapping[str, Any]:
     """Return trigger types this integration adds, by name (see core.automation.triggers)."""
 

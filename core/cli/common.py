@@ -13,6 +13,7 @@ from core.automation.blueprint import load_blueprint
 from core.config import Config, load_config, resolve_config_dir
 from core.errors import ConfigError, ConfigErrors
 from core.gateway import Gateway
+from core.setup import await_me_maybe
 from core.store import Store
 from core.store.open import database_path, open_store, store_settings
 
@@ -67,6 +68,36 @@ def configuration_problems(gateway: Gateway) -> list[ConfigError]:
             except ConfigError as err:
                 errors.append(err)
     return list({str(error): error for error in errors}.values())
+
+
+class _NoStorage:
+    """The storage an integration's roost_check sees before Roost ever started: empty."""
+
+    async def get(self, _key: str, default: Any = None) -> Any:
+        return default
+
+    async def keys(self, _prefix: str = "") -> list[str]:
+        return []
+
+
+async def stored_problems(gateway: Gateway) -> list[ConfigError]:
+    """What integrations' roost_check hooks find with the store read (for `roost check`)."""
+    path, _settings = config_store_settings(gateway.config_dir)
+    store = await open_config_store(gateway.config_dir) if path.exists() else None
+    found = []
+    try:
+        for domain, state in gateway.integrations.items():
+            if state.status != "pending":
+                continue
+            storage = store.state.of(domain) if store is not None else _NoStorage()
+            messages = await await_me_maybe(gateway.call_hook(domain, "roost_check", config=state.config,
+                                                              storage=storage)) or []
+            file, line = gateway.config.locate(domain)
+            found += [ConfigError(f"{domain}: {message}", file=file, line=line) for message in messages]
+    finally:
+        if store is not None:
+            await store.close()
+    return found
 
 
 def config_store_settings(directory: Path) -> tuple[Path, dict[str, Any]]:

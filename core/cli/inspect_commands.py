@@ -17,6 +17,7 @@ from core.cli.common import (
     prepared_gateway,
     print_errors,
     print_json,
+    stored_problems,
 )
 from core.message import Message
 
@@ -62,7 +63,7 @@ def _positive(value: str) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     """Validate everything; exit 1 with FILE:LINE: message lines when something is wrong."""
     gateway = prepared_gateway(args)
-    problems = configuration_problems(gateway)
+    problems = configuration_problems(gateway) + asyncio.run(stored_problems(gateway))
     if problems:
         print_errors(problems)
         return 1

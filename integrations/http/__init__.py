@@ -85,6 +85,16 @@ async def roost_setup(gateway: Any, config: dict[str, Any] | None) -> None:
 
 
 @hookimpl
+async def roost_check(config: dict[str, Any] | None, storage: Any) -> list[str]:
+    """Listening beyond loopback needs an access token first."""
+    config = CONFIG_SCHEMA(config or {}) or CONFIG_SCHEMA({})
+    if not is_loopback(config["host"]) and not await TokenBook(storage).any():
+        return [f"host {config['host']} can be reached from other machines, and no access token exists:"
+                " make one with `roost token create NAME` first (or listen on 127.0.0.1)"]
+    return []
+
+
+@hookimpl
 def roost_trigger_types() -> dict[str, Any]:
     """The webhook trigger."""
     return {"webhook": TriggerType("webhook", WEBHOOK_SCHEMA, _attach_webhook)}

@@ -127,3 +127,16 @@ async def test_errors_are_json_and_unknown_routes_need_a_token(serve) -> None:
     assert await _get(served.url + "/api/nothing", token) == (404, {"error": "Not Found"})
     status, body = await _get(served.url + "/api/nothing")
     assert status == 401 and "roost token create" in body["error"]
+
+
+def test_roost_check_refuses_a_reachable_host_until_a_token_exists(tmp_path: Path) -> None:
+    from tests.helpers.configdir import write_config
+
+    config = write_config(tmp_path / "c", "http:\n  host: 0.0.0.0\n  port: 0\n")
+    checked = subprocess.run([str(ROOST), "check", "--config", str(config)], capture_output=True, text=True, timeout=60)
+    assert checked.returncode == 1
+    assert checked.stderr.startswith(f"{config / 'configuration.yaml'}:1: http: host 0.0.0.0 can be reached")
+    subprocess.run([str(ROOST), "token", "create", "remote", "--config", str(config)], capture_output=True, timeout=60,
+                   check=True)
+    checked = subprocess.run([str(ROOST), "check", "--config", str(config)], capture_output=True, text=True, timeout=60)
+    assert checked.returncode == 0, checked.stderr
