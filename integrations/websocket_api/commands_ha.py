@@ -20,7 +20,8 @@ from integrations.websocket_api.connection import (
 from integrations.websocket_api.conversations import ConversationChannel
 
 MAX_EVENT_TYPE = 64
-Service = Callable[[Connection, dict[str, Any]], Awaitable[dict[str, Any] | None]]
+Service = Callable[[Connection, dict[str, Any], bool], Awaitable[dict[str, Any] | None]]
+"""A service: (connection, service data, whether the caller wants the response) -> the response."""
 
 
 def _schema(**fields: Any) -> vol.Schema:
@@ -60,6 +61,10 @@ class HaCommands:
                 " return_response, wait for its replies.",
                 "fields": {"text": {"required": True}, "conversation_id": {"required": False}},
                 "response": {"optional": True}}),
+            ("roost", "subscribe_conversation"): (self._subscribe_conversation, {
+                "name": "Take up a conversation", "description": "Receive the replies of a conversation as"
+                " roost_reply events (subscribe to them too), also those that waited while no client held it.",
+                "fields": {"conversation_id": {"required": True}}}),
             ("roost", "queue_stats"): (self._queue_stats, {
                 "name": "Queue statistics", "description": "Tasks by state, replies waiting per platform, dead"
                 " letters.", "fields": {}, "response": {"optional": True}}),
@@ -187,7 +192,7 @@ class HaCommands:
         found = self.services.get((msg["domain"], msg["service"]))
         if found is None:
             raise CommandError("not_found", f"Service {msg['domain']}.{msg['service']} not found.")
-        response = await found[0](connection, msg["service_data"])
+        response = await found[0](connection, msg["service_data"], msg["return_response"])
         result: dict[str, Any] = {"context": _context(connection.user)}
         if msg["return_response"]:
             result["response"] = response
@@ -195,18 +200,26 @@ class HaCommands:
 
     async def conversation_process(self, connection: Connection, msg: dict[str, Any]) -> dict[str, Any]:
         """HA's conversation/process: Roost answers as a conversation agent."""
-        return await self._process(connection, msg)
+        return await self._process(connection, msg, True)
 
-    async def _send_message(self, connection: Connection, data: dict[str, Any]) -> dict[str, Any]:
+    async def _send_message(self, connection: Connection, data: dict[str, Any], respond: bool) -> dict[str, Any]:
+        """Stored once call_service returns; with return_response, also answered."""
         text, conversation_id = _text_and_conversation(data)
         conversation_id, replies = await self.conversations.converse(
-            text, conversation_id, connection.user, connection, self.response_timeout)
+            text, conversation_id, connection.user, connection, self.response_timeout if respond else None)
         return {"conversation_id": conversation_id, "replies": replies}
 
-    async def _queue_stats(self, _connection: Connection, _data: dict[str, Any]) -> dict[str, Any]:
+    async def _subscribe_conversation(self, connection: Connection, data: dict[str, Any], _respond: bool) -> None:
+        conversation_id = data.get("conversation_id")
+        if not isinstance(conversation_id, str) or not conversation_id:
+            raise CommandError("invalid_format", "conversation_id is required and must be a string")
+        self.conversations.hold(conversation_id, connection)
+
+    async def _queue_stats(self, _connection: Connection, _data: dict[str, Any], _respond: bool) -> dict[str, Any]:
         return await self.gateway.queue_stats()
 
-    async def _process(self, connection: Connection, data: dict[str, Any]) -> dict[str, Any]:
+    async def _process(self, connection: Connection, data: dict[str, Any], _respond: bool) -> dict[str, Any]:
+        """HA's conversation agent: always waits for the answer (it is the point of the call)."""
         text, conversation_id = _text_and_conversation(data)
         conversation_id, replies = await self.conversations.converse(
             text, conversation_id, connection.user, connection, self.response_timeout)

@@ -67,6 +67,7 @@ class Connection:
         """Subscription id -> (event type, unsubscribe)."""
         self.coalesce = False
         self.last_id = 0
+        self._running: set[asyncio.Task[None]] = set()
         self._pending: deque[bytes] = deque()
         self._wake = asyncio.Event()
         self._closing = False
@@ -128,6 +129,12 @@ class Connection:
         except vol.Invalid as err:
             self.send(error_frame(msg_id, "invalid_format", humanize_error(message, err)))
             return
+        # Each command runs on its own, as in HA: one that waits (a response) does not hold the others.
+        task = asyncio.get_running_loop().create_task(self._run(kind, msg_id, handler, data), name=f"ws {kind}")
+        self._running.add(task)
+        task.add_done_callback(self._running.discard)
+
+    async def _run(self, kind: str, msg_id: int, handler: Command, data: dict[str, Any]) -> None:
         try:
             answer = await handler(self, data)
         except CommandError as err:
@@ -145,11 +152,13 @@ class Connection:
         """Whether the client receives events of this type."""
         return any(kind in (event_type, "*") for kind, _ in self.subscriptions.values())
 
-    def close_subscriptions(self) -> None:
-        """End every subscription (the client is gone)."""
+    def close(self) -> None:
+        """The client is gone: end its subscriptions and the commands it is still waiting for."""
         for _kind, unsubscribe in self.subscriptions.values():
             unsubscribe()
         self.subscriptions.clear()
+        for task in self._running:
+            task.cancel()
 
 
 _NO_RESULT = object()
@@ -176,7 +185,7 @@ async def serve_client(request: web.Request, commands: dict[str, tuple[vol.Schem
             if frame.type != WSMsgType.TEXT or not await connection.handle(frame.data):
                 break  # a binary frame, or invalid JSON: HA disconnects such a client
     finally:
-        connection.close_subscriptions()
+        connection.close()
         on_close(connection)
         writer.cancel()
         await ws.close()

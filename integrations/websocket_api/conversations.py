@@ -62,16 +62,19 @@ class ConversationChannel(ChannelBase):
         return uuid.uuid4().hex
 
     async def converse(self, text: str, conversation_id: str | None, sender: str, connection: Any,
-                       timeout: float) -> tuple[str, list[str]]:
-        """Send text into a conversation and wait (at most timeout) until every run it started is done."""
+                       timeout: float | None) -> tuple[str, list[str]]:
+        """Send text into a conversation; with a timeout, wait (that long at most) for every run it started."""
         conversation_id = conversation_id or uuid.uuid4().hex
         self.hold(conversation_id, connection)
         replies: list[str] = []
-        self._waiters.setdefault(conversation_id, []).append(replies)
+        if timeout is not None:
+            self._waiters.setdefault(conversation_id, []).append(replies)
         try:
             message = Message.create(PLATFORM, conversation_id, sender, text, bot_names=self.gateway.bot_names)
             if not await self.ingest(message):
                 raise TransientError("Roost did not accept the message (its log says why)")
+            if timeout is None:
+                return conversation_id, replies
             async with asyncio.timeout(timeout):
                 await self.gateway.wait_idle(settle=0.01, platform=PLATFORM, chat_id=conversation_id)
         finally:

@@ -173,3 +173,39 @@ async def test_a_client_that_does_not_read_is_cut_off_at_a_bounded_queue(serve, 
                 await asyncio.sleep(0.05)
         async with session.get(served.url + "/api/health") as response:
             assert response.status == 200, "the others are served on"
+
+
+SLOW = """
+automations:
+  - id: slow
+    triggers: [{trigger: message, platform: websocket}]
+    actions:
+      - delay: 0.3
+      - reply: "late: {{ trigger.text }}"
+"""
+
+
+async def test_a_reply_waits_for_a_client_that_takes_the_conversation_up_again(serve) -> None:
+    served = await serve(extra=SLOW)
+    token = await served.token()
+    session, ws = await _raw(served, token)
+    async with session:
+        await ws.send_str(json.dumps({"id": 1, "type": "call_service", "domain": "roost", "service": "send_message",
+                                      "service_data": {"text": "anyone?", "conversation_id": "porch"}}))
+        assert json.loads(await ws.receive_str(timeout=5))["success"] is True
+        await ws.close()
+    await asyncio.sleep(0.5)  # the reply is due now, and no client holds the conversation
+    pending = await served.gateway.queue_stats()
+    assert pending["outbox"]["websocket"].get("pending", 0) == 1, "kept in the outbox"
+    session, ws = await _raw(served, token)
+    async with session:
+        await ws.send_str(json.dumps({"id": 1, "type": "subscribe_events", "event_type": "roost_reply"}))
+        await ws.send_str(json.dumps({"id": 2, "type": "call_service", "domain": "roost",
+                                      "service": "subscribe_conversation", "service_data": {"conversation_id": "porch"}}))
+        event = None
+        async with asyncio.timeout(15):
+            while event is None:
+                frame = json.loads(await ws.receive_str())
+                if frame.get("type") == "event":
+                    event = frame["event"]["data"]
+        assert event == {"conversation_id": "porch", "text": "late: anyone?", "done": True}
