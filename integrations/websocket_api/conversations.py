@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+import weakref
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -22,6 +23,8 @@ PLATFORM = "websocket"
 REPLY_EVENT = "roost_reply"
 RETRY_ABSENT = 5.0
 """Seconds before a reply for an absent conversation is tried again."""
+IDLE_POLL = 0.005
+"""How often a caller waiting for its answer asks whether the conversation is idle (two indexed reads)."""
 
 
 class ConversationChannel(ChannelBase):
@@ -33,6 +36,7 @@ class ConversationChannel(ChannelBase):
         super().__init__(gateway, domain)
         self._holders: dict[str, set[Any]] = {}
         self._waiters: dict[str, list[list[str]]] = {}
+        self._turns: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
 
     def hold(self, conversation_id: str, connection: Any) -> None:
         """A connection takes part in a conversation: its replies may go to it."""
@@ -63,9 +67,22 @@ class ConversationChannel(ChannelBase):
 
     async def converse(self, text: str, conversation_id: str | None, sender: str, connection: Any,
                        timeout: float | None) -> tuple[str, list[str]]:
-        """Send text into a conversation; with a timeout, wait (that long at most) for every run it started."""
+        """Send text into a conversation; with a timeout, wait (that long at most) for every run it started.
+
+        Answered messages of one conversation take turns: the conversation is idle when a
+        message's runs are done and their replies delivered, so the replies are this message's.
+        """
         conversation_id = conversation_id or uuid.uuid4().hex
         self.hold(conversation_id, connection)
+        if timeout is None:
+            return conversation_id, await self._send(text, conversation_id, sender, None)
+        turn = self._turns.get(conversation_id)
+        if turn is None:
+            turn = self._turns[conversation_id] = asyncio.Lock()
+        async with turn:
+            return conversation_id, await self._send(text, conversation_id, sender, timeout)
+
+    async def _send(self, text: str, conversation_id: str, sender: str, timeout: float | None) -> list[str]:
         replies: list[str] = []
         if timeout is not None:
             self._waiters.setdefault(conversation_id, []).append(replies)
@@ -74,16 +91,16 @@ class ConversationChannel(ChannelBase):
             if not await self.ingest(message):
                 raise TransientError("Roost did not accept the message (its log says why)")
             if timeout is None:
-                return conversation_id, replies
+                return replies
             async with asyncio.timeout(timeout):
-                await self.gateway.wait_idle(settle=0.01, platform=PLATFORM, chat_id=conversation_id)
+                await self.gateway.wait_idle(settle=IDLE_POLL, platform=PLATFORM, chat_id=conversation_id)
         finally:
             waiting = self._waiters.get(conversation_id, [])
             if replies in waiting:
                 waiting.remove(replies)
             if not waiting:
                 self._waiters.pop(conversation_id, None)
-        return conversation_id, replies
+        return replies
 
     def _reachable(self, conversation_id: str) -> None:
         if conversation_id in self._waiters:

@@ -1,0 +1,140 @@
+"""Benchmark: the ceiling of this machine for a WebSocket chat gateway's work, with nothing of Roost in it.
+
+A bare aiohttp socket (a process of its own) that decodes each JSON frame, encrypts its text with
+AES-256-GCM, group-commits one row per message to SQLite (WAL, synchronous=FULL; the rows that
+arrived while the last commit ran go in the next) and answers each frame once its row is
+durable; loaded by scripts/ws_load_client.py (another process) exactly as `bench.py ws` loads
+Roost. Every WebSocket throughput figure is divided by this one, measured in the same run.
+
+    python scripts/bench_ceiling.py [--messages 20000] [--connections 10] [--window 32]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _serve(port: int, database: str) -> None:
+    """The bare server (run with --serve)."""
+    import orjson
+    from aiohttp import web
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    cipher = AESGCM(os.urandom(32))
+    conn = sqlite3.connect(database, isolation_level=None, check_same_thread=False)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("CREATE TABLE IF NOT EXISTS messages (id INTEGER PRIMARY KEY, body BLOB NOT NULL)")
+    pending: list[tuple[Any, Any, str, bytes]] = []
+    wake = asyncio.Event()
+
+    def commit(rows: list[bytes]) -> None:
+        conn.execute("BEGIN")
+        conn.executemany("INSERT INTO messages (body) VALUES (?)", [(row,) for row in rows])
+        conn.execute("COMMIT")
+
+    async def committer() -> None:
+        while True:
+            await wake.wait()
+            wake.clear()
+            batch = pending[:]
+            pending.clear()
+            await asyncio.to_thread(commit, [item[3] for item in batch])
+            for ws, msg_id, text, _ in batch:
+                await ws.send_str(orjson.dumps({"id": msg_id, "text": "re: " + text}).decode())
+
+    async def chat(request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        async for frame in ws:
+            data = orjson.loads(frame.data)
+            nonce = os.urandom(12)
+            pending.append((ws, data["id"], data["text"], nonce + cipher.encrypt(nonce, data["text"].encode(), None)))
+            wake.set()
+        return ws
+
+    async def main() -> None:
+        app = web.Application()
+        app.router.add_get("/api/chat", chat)
+        runner = web.AppRunner(app, access_log=None)
+        await runner.setup()
+        await web.TCPSite(runner, "127.0.0.1", port).start()
+        task = asyncio.get_running_loop().create_task(committer())
+        print("READY", flush=True)
+        await asyncio.Event().wait()
+        task.cancel()
+
+    asyncio.run(main())
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU seconds a process has used."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def load(url: str, *, protocol: str, connections: int, messages: int, window: int, rate: float | None = None,
+         token: str = "") -> dict[str, Any]:
+    """Run scripts/ws_load_client.py against url; its figures."""
+    argv = [sys.executable, str(ROOT / "scripts" / "ws_load_client.py"), url, "--protocol", protocol,
+            "--connections", str(connections), "--messages", str(messages), "--window", str(window),
+            "--token", token]
+    if rate:
+        argv += ["--rate", str(rate)]
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=600, check=True)
+    return dict(json.loads(done.stdout))
+
+
+def run(args: argparse.Namespace | Sequence[str] | None = None) -> dict[str, Any]:
+    """Start the bare server, load it, report messages/s, latency and its CPU per message."""
+    ns = args if isinstance(args, argparse.Namespace) else _parse(args)
+    with tempfile.TemporaryDirectory(prefix="roost-ceiling-") as folder:
+        port = free_port()
+        server = subprocess.Popen([sys.executable, __file__, "--serve", str(port), str(Path(folder) / "c.db")],
+                                  stdout=subprocess.PIPE, text=True)
+        try:
+            assert server.stdout is not None and server.stdout.readline().strip() == "READY"
+            before = cpu_seconds(server.pid)
+            result = load(f"http://127.0.0.1:{port}", protocol="chat", connections=ns.connections,
+                          messages=ns.messages, window=ns.window)
+            result["server_cpu_us_per_message"] = round((cpu_seconds(server.pid) - before) * 1e6 / result["messages"], 1)
+        finally:
+            server.terminate()
+            server.wait(10)
+    return {"benchmark": "ceiling", "connections": ns.connections, "window": ns.window, **result}
+
+
+def _parse(args: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--messages", type=int, default=20_000)
+    parser.add_argument("--connections", type=int, default=10)
+    parser.add_argument("--window", type=int, default=32)
+    return parser.parse_args(args)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 4 and sys.argv[1] == "--serve":
+        _serve(int(sys.argv[2]), sys.argv[3])
+    else:
+        print(json.dumps(run(sys.argv[1:]), indent=2))
+
