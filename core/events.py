@@ -13,7 +13,8 @@ GATEWAY_STOPPING = "gateway_stopping"
 """The gateway begins to stop: no new runs start. Data: {}."""
 
 MESSAGE_RECEIVED = "message_received"
-"""A message was stored with the runs it starts. Data: message (Message), platform, chat_id."""
+"""A message was stored with the runs it starts. Data: message (Message), platform, chat_id, runs (their
+run ids)."""
 
 MESSAGE_SENT = "message_sent"
 """A platform confirmed a reply. Data: platform, chat_id, message_id (the platform's), outbox_id."""

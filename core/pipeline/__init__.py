@@ -76,10 +76,11 @@ class Pipeline:
 
     async def ingest(self, message: Message) -> bool:
         """Store a message with the runs it starts; False for a redelivery of a stored message."""
-        if not await self.inbound.ingest(message):
+        runs = await self.inbound.ingest(message)
+        if runs is None:
             return False
         self.bus.fire(events.MESSAGE_RECEIVED, {"message": message, "platform": message.platform,
-                                           "chat_id": message.chat_id})
+                                           "chat_id": message.chat_id, "runs": runs})
         return True
 
     async def send(self, platform: str, chat_id: str, text: str, *, idempotency_key: str,

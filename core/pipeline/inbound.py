@@ -95,8 +95,8 @@ class Inbound:
         self.runner = runner
         self._writes: set[asyncio.Task[Any]] = set()
 
-    async def ingest(self, message: Message) -> bool:
-        """Store the message and the runs it triggers durably, in one write; False for a redelivery.
+    async def ingest(self, message: Message) -> list[str] | None:
+        """Store the message and the runs it triggers durably, in one write; their run ids, None for a redelivery.
 
         The runs are prepared (matched, conditions checked, admitted by their mode) before the
         write and announced after it; for a redelivery nothing is written and they are abandoned.
@@ -134,14 +134,14 @@ class Inbound:
                 for request in requests:
                     self.engine.release(request)
         if stored is None:
-            return False
+            return None
         if tasks:
             keep = self.runner.keep
             for task, request, payload in zip(tasks, requests, payloads, strict=True):
                 keep(task.id, request, payload)
             self.scheduler.wake()
         self.engine.start_message(items)
-        return True
+        return [request.run_id for request in requests]
 
     def dispatch(self, request: RunRequest) -> None:
         """Queue a run of a chat-less trigger (event, schedule, startup) as a durable task, soon."""
