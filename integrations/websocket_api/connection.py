@@ -41,6 +41,8 @@ class CommandError(Exception):
         self.message = message
 
 
+NO_RESULT = object()
+"""What a handler returns when it sent its own answer (ping's pong)."""
 Command = Callable[["Connection", dict[str, Any]], Awaitable[Any]]
 """A command handler: returns the result (or None); raises CommandError or vol.Invalid."""
 
@@ -81,7 +83,9 @@ class Connection:
             _LOGGER.warning("A WebSocket client (%s) does not read its messages; closing it", self.user)
             self._closing = True
             self._pending.clear()
-            asyncio.get_running_loop().create_task(self.ws.close(message=b"too many pending messages"))
+            closing = asyncio.get_running_loop().create_task(self.ws.close(message=b"too many pending messages"))
+            self._running.add(closing)
+            closing.add_done_callback(self._running.discard)
         self._wake.set()
 
     async def write(self) -> None:
@@ -145,7 +149,7 @@ class Connection:
             _LOGGER.exception("WebSocket command %s failed", kind)
             self.send(error_frame(msg_id, "unknown_error", "Unknown error"))
         else:
-            if answer is not _NO_RESULT:
+            if answer is not NO_RESULT:
                 self.send(result_frame(msg_id, answer))
 
     def subscribed(self, event_type: str) -> bool:
@@ -159,11 +163,6 @@ class Connection:
         self.subscriptions.clear()
         for task in self._running:
             task.cancel()
-
-
-_NO_RESULT = object()
-NO_RESULT = _NO_RESULT
-"""What a handler returns when it sent its own answer (ping's pong)."""
 
 
 async def serve_client(request: web.Request, commands: dict[str, tuple[vol.Schema, Command]],
