@@ -346,6 +346,10 @@ class Gateway:
         """Tasks by state, replies by platform and state, dead letters, the store writer's figures."""
         return {} if self.store is None else await self.store.queue_stats()
 
+    async def traces(self, limit: int = 10, automation_id: str | None = None) -> list[dict[str, Any]]:
+        """The latest finished runs (newest first, of one automation if named), as `roost trace --json` shows them."""
+        return [] if self.store is None else [t.data for t in await self.store.traces.recent(limit, automation_id)]
+
     async def history(self, scope: str, turns: int) -> list[tuple[str, str]]:
         """The last turns of a conversation (sanitized text), oldest first."""
         if self.store is None or turns <= 0:
@@ -373,11 +377,7 @@ class Gateway:
 
     async def wait_idle(self, settle: float = 0.05, *, platform: str | None = None,
                         chat_id: str | None = None) -> None:
-        """Wait until no automation runs and no listener work is pending.
-
-        With platform and chat_id: until nothing more is owed to that chat (its runs finished,
-        its replies sent); runs and replies for other chats may still be under way.
-        """
+        """Wait until no run or listener work is pending (with platform and chat_id: nothing owed to that chat)."""
         while True:
             await self.bus.drain()
             await asyncio.sleep(settle)

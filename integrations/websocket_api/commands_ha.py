@@ -65,6 +65,9 @@ class HaCommands:
                 "name": "Take up a conversation", "description": "Receive the replies of a conversation as"
                 " roost_reply events (subscribe to them too), also those that waited while no client held it.",
                 "fields": {"conversation_id": {"required": True}}}),
+            ("roost", "traces"): (self._traces, {
+                "name": "Latest runs", "description": "The latest finished runs with their steps (scrubbed).",
+                "fields": {"limit": {}, "automation_id": {}}, "response": {"optional": True}}),
             ("roost", "queue_stats"): (self._queue_stats, {
                 "name": "Queue statistics", "description": "Tasks by state, replies waiting per platform, dead"
                 " letters.", "fields": {}, "response": {"optional": True}}),
@@ -214,6 +217,12 @@ class HaCommands:
         if not isinstance(conversation_id, str) or not conversation_id:
             raise CommandError("invalid_format", "conversation_id is required and must be a string")
         self.conversations.hold(conversation_id, connection)
+
+    async def _traces(self, _connection: Connection, data: dict[str, Any], _respond: bool) -> dict[str, Any]:
+        limit, automation_id = data.get("limit", 10), data.get("automation_id")
+        if type(limit) is not int or not 1 <= limit <= 1000 or not isinstance(automation_id, str | None):
+            raise CommandError("invalid_format", "limit is a whole number from 1 to 1000; automation_id a string")
+        return {"traces": await self.gateway.traces(limit, automation_id)}
 
     async def _queue_stats(self, _connection: Connection, _data: dict[str, Any], _respond: bool) -> dict[str, Any]:
         return await self.gateway.queue_stats()

@@ -61,6 +61,13 @@ async def test_the_python_client_connects_subscribes_fires_and_converses(serve) 
         assert by_id["sensor.roost_dead_letters"] == "0" and "sensor.roost_tasks_done" in by_id
         stats = await client.send_command("call_service", domain="roost", service="queue_stats", return_response=True)
         assert stats["response"]["tasks"]["done"] >= 2 and stats["response"]["writer"]["commits"] > 0
+        traced = await client.send_command("call_service", domain="roost", service="traces",
+                                           service_data={"limit": 1, "automation_id": "echo"}, return_response=True)
+        [trace] = traced["response"]["traces"]
+        assert trace["automation_id"] == "echo" and trace["status"] == "finished"
+        assert trace["steps"][0]["action"] == "reply"
+        with pytest.raises(FailedCommand, match="limit is a whole number"):
+            await client.send_command("call_service", domain="roost", service="traces", service_data={"limit": 0})
         services = await client.send_command("get_services")
         assert services["roost"]["send_message"]["response"] == {"optional": True}
         unsubscribe()
