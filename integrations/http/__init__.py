@@ -1,4 +1,4 @@
-"""The http integration: Roost's own door (an aiohttp server), access tokens, bans and health."""
+"""The http integration: Roost's own door (an aiohttp server), access tokens, bans, health, metrics, webhooks."""
 
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ class Http:
     server: HttpServer
     webhooks: Webhooks
 
+
 CONFIG_SCHEMA = vol.Schema(vol.Any(None, {
     vol.Optional("host", default="127.0.0.1"): str,
     vol.Optional("port", default=8765): vol.All(int, vol.Range(min=0, max=65535)),
@@ -50,12 +51,10 @@ async def roost_setup(gateway: Any, config: dict[str, Any] | None) -> None:
     config = CONFIG_SCHEMA(config or {}) or CONFIG_SCHEMA({})
     tokens = TokenBook(gateway.storage(DOMAIN))
     host = config["host"]
+    refused = await _reachable_without_token(host, tokens)
+    if refused:
+        raise RuntimeError(refused)
     if not is_loopback(host):
-        if not await tokens.any():
-            raise RuntimeError(
-                f"refusing to listen on {host}, which other machines can reach, while no access token exists:"
-                " make one with `roost token create NAME` (or listen on 127.0.0.1)"
-            )
         if not config.get("ssl_certificate"):
             _LOGGER.warning("Listening on %s without TLS: tokens and messages cross the network readable by anyone"
                             " on the way; set ssl_certificate and ssl_key", host)
@@ -88,10 +87,16 @@ async def roost_setup(gateway: Any, config: dict[str, Any] | None) -> None:
 async def roost_check(config: dict[str, Any] | None, storage: Any) -> list[str]:
     """Listening beyond loopback needs an access token first."""
     config = CONFIG_SCHEMA(config or {}) or CONFIG_SCHEMA({})
-    if not is_loopback(config["host"]) and not await TokenBook(storage).any():
-        return [f"host {config['host']} can be reached from other machines, and no access token exists:"
-                " make one with `roost token create NAME` first (or listen on 127.0.0.1)"]
-    return []
+    refused = await _reachable_without_token(config["host"], TokenBook(storage))
+    return [refused] if refused else []
+
+
+async def _reachable_without_token(host: str, tokens: TokenBook) -> str | None:
+    """Why listening on host is refused (other machines reach it and no token exists), or None."""
+    if is_loopback(host) or await tokens.any():
+        return None
+    return (f"host {host} can be reached from other machines, and no access token exists: make one with"
+            " `roost token create NAME` first (or listen on 127.0.0.1)")
 
 
 @hookimpl
