@@ -54,10 +54,9 @@ async def roost_setup(gateway: Any, config: dict[str, Any] | None) -> None:
     refused = await _reachable_without_token(host, tokens)
     if refused:
         raise RuntimeError(refused)
-    if not is_loopback(host):
-        if not config.get("ssl_certificate"):
-            _LOGGER.warning("Listening on %s without TLS: tokens and messages cross the network readable by anyone"
-                            " on the way; set ssl_certificate and ssl_key", host)
+    if not is_loopback(host) and not config.get("ssl_certificate"):
+        _LOGGER.warning("Listening on %s without TLS: tokens and messages cross the network readable by anyone"
+                        " on the way; set ssl_certificate and ssl_key", host)
     server = HttpServer(config, tokens, LoginGuard(config["login_attempts_threshold"], config["ban_seconds"]))
     server.add_route("GET", "/api/health", health_view(gateway),
                      access=Access(loopback_free=not config["health_requires_token"]))
