@@ -16,7 +16,8 @@ import asyncio
 import json
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
 
 import aiohttp
 
@@ -26,66 +27,71 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else 0.0
 
 
-async def _chat(session: aiohttp.ClientSession, url: str, token: str, count: int, window: int,
-                interval: float | None, latencies: list[float], tag: str) -> None:
+class _Flow:
+    """One connection's traffic: at most `window` messages outstanding, paced at `interval` if set."""
+
+    def __init__(self, count: int, window: int, interval: float | None, latencies: list[float]) -> None:
+        self.count, self.interval, self.latencies = count, interval, latencies
+        self.sent: dict[Any, float] = {}
+        self.slots = asyncio.Semaphore(window)
+
+    def answered(self, key: Any) -> None:
+        """An answer to the message sent under key arrived."""
+        self.latencies.append(time.perf_counter() - self.sent.pop(key))
+        self.slots.release()
+
+    async def run(self, send: Callable[[int, Any], Awaitable[None]], read: Callable[[], Awaitable[None]],
+                  key: Callable[[int], Any]) -> None:
+        """Send count messages (send(n, key)) while read() collects the answers."""
+        reader = asyncio.get_running_loop().create_task(read())
+        start = time.perf_counter()
+        for n in range(self.count):
+            await self.slots.acquire()
+            if self.interval is not None:
+                delay = start + n * self.interval - time.perf_counter()
+                if delay > 0:
+                    await asyncio.sleep(delay)
+            self.sent[key(n)] = time.perf_counter()
+            await send(n, key(n))
+        await reader
+
+
+async def _chat(session: aiohttp.ClientSession, url: str, token: str, flow: _Flow, window: int, tag: str) -> None:
     ws = await session.ws_connect(f"{url}/api/chat?access_token={token}&conversation={tag}")
-    sent: dict[str, float] = {}
-    slots = asyncio.Semaphore(window)
+
+    async def send(n: int, key: str) -> None:
+        await ws.send_str(json.dumps({"id": key, "text": f"message {n} from {tag}"}))
 
     async def read() -> None:
-        for _ in range(count):
-            answer = json.loads(await ws.receive_str())
-            latencies.append(time.perf_counter() - sent.pop(str(answer["id"])))
-            slots.release()
+        for _ in range(flow.count):
+            flow.answered(json.loads(await ws.receive_str())["id"])
 
-    reader = asyncio.get_running_loop().create_task(read())
-    start = time.perf_counter()
-    for n in range(count):
-        await slots.acquire()
-        if interval is not None:
-            delay = start + n * interval - time.perf_counter()
-            if delay > 0:
-                await asyncio.sleep(delay)
-        sent[str(n)] = time.perf_counter()
-        await ws.send_str(json.dumps({"id": str(n), "text": f"message {n} from {tag}"}))
-    await reader
+    await flow.run(send, read, str)
     await ws.close()
 
 
-async def _ha(session: aiohttp.ClientSession, url: str, token: str, count: int, window: int,
-              interval: float | None, latencies: list[float], tag: str) -> None:
+async def _ha(session: aiohttp.ClientSession, url: str, token: str, flow: _Flow, window: int, tag: str) -> None:
     ws = await session.ws_connect(f"{url}/api/websocket", max_msg_size=0)
     await ws.receive_str()
     await ws.send_str(json.dumps({"type": "auth", "access_token": token}))
     assert json.loads(await ws.receive_str())["type"] == "auth_ok"
-    sent: dict[int, float] = {}
-    slots = asyncio.Semaphore(window)
+
+    async def send(n: int, key: int) -> None:
+        await ws.send_str(json.dumps({"id": key, "type": "call_service", "domain": "roost", "service": "send_message",
+                                      "return_response": True, "service_data": {
+                                          "text": f"message {n}", "conversation_id": f"{tag}-{n % window}"}}))
 
     async def read() -> None:
         done = 0
-        while done < count:
+        while done < flow.count:
             frame = json.loads(await ws.receive_str())
             for item in frame if isinstance(frame, list) else [frame]:
                 if item.get("type") == "result":
                     assert item["success"], item
-                    latencies.append(time.perf_counter() - sent.pop(item["id"]))
-                    slots.release()
+                    flow.answered(item["id"])
                     done += 1
 
-    reader = asyncio.get_running_loop().create_task(read())
-    start = time.perf_counter()
-    for n in range(count):
-        await slots.acquire()
-        if interval is not None:
-            delay = start + n * interval - time.perf_counter()
-            if delay > 0:
-                await asyncio.sleep(delay)
-        sent[n + 1] = time.perf_counter()
-        await ws.send_str(json.dumps({"id": n + 1, "type": "call_service", "domain": "roost",
-                                      "service": "send_message", "return_response": True,
-                                      "service_data": {"text": f"message {n}",
-                                                       "conversation_id": f"{tag}-{n % window}"}}))
-    await reader
+    await flow.run(send, read, lambda n: n + 1)
     await ws.close()
 
 
@@ -98,8 +104,8 @@ async def load(url: str, protocol: str, connections: int, messages: int, window:
     client = _chat if protocol == "chat" else _ha
     async with aiohttp.ClientSession() as session:
         started = time.perf_counter()
-        await asyncio.gather(*(client(session, url, token, per, window, interval, latencies, f"c{i}")
-                               for i in range(connections)))
+        await asyncio.gather(*(client(session, url, token, _Flow(per, window, interval, latencies), window,
+                                      f"c{i}") for i in range(connections)))
         seconds = time.perf_counter() - started
     done = per * connections
     return {"messages": done, "seconds": round(seconds, 3), "messages_per_s": round(done / seconds, 1),
