@@ -12,6 +12,7 @@ import aiohttp
 import pytest
 
 from integrations.http.tokens import TokenBook
+from tests.helpers.configdir import write_config
 
 ROOST = Path(sys.executable).parent / "roost"
 
@@ -79,8 +80,6 @@ async def test_repeated_failures_are_throttled_then_banned_and_the_log_never_sho
 async def test_listening_beyond_loopback_is_refused_without_tokens_and_warned_without_tls(
     make_gateway, tmp_path: Path, caplog,
 ) -> None:
-    from tests.helpers.configdir import write_config
-
     config = write_config(tmp_path / "c", "http:\n  host: 0.0.0.0\n  port: 0\n")
     gateway = await make_gateway(config, builtins=True)
     state = gateway.integrations["http"]
@@ -95,8 +94,6 @@ async def test_listening_beyond_loopback_is_refused_without_tokens_and_warned_wi
 
 
 def test_the_token_command_shows_a_token_once_and_keeps_only_its_hash(tmp_path: Path) -> None:
-    from tests.helpers.configdir import write_config
-
     config = write_config(tmp_path / "c", "http:\n  port: 0\n")
     created = subprocess.run([str(ROOST), "token", "create", "ci", "--expires", "90d", "--config", str(config)],
                              capture_output=True, text=True, timeout=60)
@@ -130,8 +127,6 @@ async def test_errors_are_json_and_unknown_routes_need_a_token(serve) -> None:
 
 
 def test_roost_check_refuses_a_reachable_host_until_a_token_exists(tmp_path: Path) -> None:
-    from tests.helpers.configdir import write_config
-
     config = write_config(tmp_path / "c", "http:\n  host: 0.0.0.0\n  port: 0\n")
     checked = subprocess.run([str(ROOST), "check", "--config", str(config)], capture_output=True, text=True, timeout=60)
     assert checked.returncode == 1
