@@ -5,17 +5,14 @@ from __future__ import annotations
 import os
 import stat
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from core.crypto.device_secret import ENV_STATE_DIR
-from tests.helpers.configdir import write_config
+from tests.helpers.configdir import PING, ROOST, write_config
 
-ROOST = Path(sys.executable).parent / "roost"
 STRONG = "otter lantern gravel symphony"
-PING = "automations:\n  - id: ping\n    triggers: [{trigger: message, pattern: '^ping'}]\n    actions: [{reply: pong}]\n"
 
 
 def roost(*argv: str, stdin: str = "", env: dict[str, str] | None = None, **kwargs) -> subprocess.CompletedProcess[str]:

@@ -3,22 +3,14 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import pytest
 
 from core.cli import main
-from tests.helpers.configdir import write_config
+from tests.helpers.configdir import PING, ROOST, write_config
 
-ROOST = Path(sys.executable).parent / "roost"
-PING = """\
-automations:
-  - id: ping
-    triggers: [{trigger: message, pattern: '^ping$'}]
-    actions: [{reply: pong}]
-"""
 # Each one of these started before, leaving its broken part out without a word.
 BROKEN = {
     "unknown section": ("no_such_thing: {a: 1}\n", {}),

@@ -9,6 +9,16 @@ from typing import Any
 
 import orjson
 
+ROOST = Path(sys.executable).parent / "roost"
+"""The `roost` command of the environment the tests run in."""
+PING = """\
+automations:
+  - id: ping
+    triggers: [{trigger: message, pattern: '^ping'}]
+    actions: [{reply: pong}]
+"""
+"""A configuration whose one automation answers "pong" to a message that starts with "ping"."""
+
 
 def write_config(config_dir: Path, yaml_text: str, files: dict[str, str] | None = None) -> Path:
     """Write configuration.yaml (dedented) and other files (relative path -> text); return the dir."""

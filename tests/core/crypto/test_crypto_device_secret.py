@@ -6,7 +6,6 @@ import os
 import shutil
 import stat
 import subprocess
-import sys
 from pathlib import Path
 
 import orjson
@@ -23,10 +22,7 @@ from core.crypto.keyfile import (
     new_data_key,
     write_private_file,
 )
-from tests.helpers.configdir import write_config
-
-ROOST = Path(sys.executable).parent / "roost"
-PING = "automations:\n  - id: ping\n    triggers: [{trigger: message, pattern: '^ping'}]\n    actions: [{reply: pong}]\n"
+from tests.helpers.configdir import PING, ROOST, write_config
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ import os
 import shutil
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,10 +18,8 @@ import pytest
 
 from core.crypto.device_secret import ENV_STATE_DIR, SEALED_PRIVATE, SEALED_PUBLIC, SECRET_FILE
 from core.crypto.tpm import ENV_TCTI, TOOLS
-from tests.helpers.configdir import write_config
+from tests.helpers.configdir import PING, ROOST, write_config
 
-ROOST = Path(sys.executable).parent / "roost"
-PING = "automations:\n  - id: ping\n    triggers: [{trigger: message, pattern: '^ping'}]\n    actions: [{reply: pong}]\n"
 pytestmark = pytest.mark.skipif(
     not shutil.which("swtpm") or not all(shutil.which(tool) for tool in TOOLS),
     reason="needs swtpm and tpm2-tools (scripts/setup test installs them)",

@@ -7,7 +7,6 @@ import json
 import shutil
 import sqlite3
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -15,15 +14,7 @@ import pytest
 
 from core.cli import main
 from core.store.backup import check_database
-from tests.helpers.configdir import write_config
-
-ROOST = Path(sys.executable).parent / "roost"
-PING = """\
-automations:
-  - id: ping
-    triggers: [{trigger: message, pattern: '^ping'}]
-    actions: [{reply: pong}]
-"""
+from tests.helpers.configdir import PING, ROOST, write_config
 
 
 def _chat(directory: Path, text: str) -> subprocess.CompletedProcess[str]:
