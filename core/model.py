@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 
 @dataclass(frozen=True, slots=True)
@@ -15,6 +15,16 @@ class ChatTurn:
     content: str
 
 
+@dataclass(slots=True)
+class Usage:
+    """What answering a request took, filled in by the backend as it answers (0 = not reported)."""
+
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    finish_reason: str = "stop"
+    """Why the answer ended: stop (the model finished or a stop string), length (max_tokens)."""
+
+
 @dataclass(frozen=True, slots=True)
 class ModelRequest:
     """A request to a model: chat turns plus sampling settings (None = backend default)."""
@@ -23,7 +33,13 @@ class ModelRequest:
     max_tokens: int | None = None
     temperature: float | None = None
     stop: tuple[str, ...] = ()
+    top_p: float | None = None
+    seed: int | None = None
+    tools: tuple[dict[str, Any], ...] = ()
+    """OpenAI-style tool definitions, for a backend that ``accepts_tools``."""
+    tool_choice: Any = None
     metadata: dict[str, str] = field(default_factory=dict)
+    usage: Usage = field(default_factory=Usage)
 
 
 @runtime_checkable
@@ -31,6 +47,8 @@ class ModelBackend(Protocol):
     """A named model that streams text for a request."""
 
     name: str
+    accepts_tools: bool
+    """Whether the backend can pass ``tools`` to the model (others refuse a request with tools)."""
 
     def stream(self, request: ModelRequest) -> AsyncIterator[str]:
         """Yield the answer as text chunks; raise ModelError or TransientError/PermanentError."""

@@ -1,9 +1,16 @@
-"""The generate action: sanitize, add history and knowledge, ask a model, restore, reply."""
+"""The generate action: sanitize, add history and knowledge, ask a model, restore, reply.
+
+Besides a prompt, a generate step can take the whole conversation as ``messages`` (a template
+giving a list of ``{role, content}``, as an OpenAI request carries it: no stored history is
+added) and sampling ``options`` (a template giving a mapping: max_tokens, temperature, top_p,
+stop, seed, tools, tool_choice); ``model`` may be a template too.
+"""
 
 from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator
+from contextlib import aclosing
 from typing import Any
 
 import voluptuous as vol
@@ -24,7 +31,9 @@ GENERATE_SCHEMA = vol.Schema({
         vol.Optional("model"): vol.Any(None, str),
         vol.Optional("system"): str,
         vol.Optional("prompt", default=DEFAULT_PROMPT): str,
-        vol.Optional("history", default=0): vol.All(int, vol.Range(min=0, max=200)),
+        vol.Exclusive("messages", "conversation"): str,
+        vol.Exclusive("history", "conversation"): vol.All(int, vol.Range(min=0, max=200)),
+        vol.Optional("options"): str,
         vol.Optional("knowledge", default=False): vol.Any(bool, str),
         vol.Optional("top_k"): vol.All(int, vol.Range(min=1, max=50)),
         vol.Optional("max_tokens"): vol.All(int, vol.Range(min=1)),
@@ -35,6 +44,20 @@ GENERATE_SCHEMA = vol.Schema({
 })
 
 
+TURN = vol.Schema({vol.Required("role"): vol.In(("system", "user", "assistant")),
+                   vol.Required("content"): str}, extra=vol.REMOVE_EXTRA)
+MESSAGES = vol.Schema(vol.All([TURN], vol.Length(min=1, msg="must hold at least one turn")))
+OPTIONS = vol.Schema(vol.Any(None, {
+    vol.Optional("max_tokens"): vol.Any(None, vol.All(int, vol.Range(min=1))),
+    vol.Optional("temperature"): vol.Any(None, vol.All(vol.Coerce(float), vol.Range(min=0, max=2))),
+    vol.Optional("top_p"): vol.Any(None, vol.All(vol.Coerce(float), vol.Range(min=0, max=1))),
+    vol.Optional("stop"): vol.Any(None, [str]),
+    vol.Optional("seed"): vol.Any(None, int),
+    vol.Optional("tools"): vol.Any(None, [dict]),
+    vol.Optional("tool_choice"): vol.Any(None, str, dict),
+}))
+
+
 class GenerateStep(BaseStep):
     """Ask a model; the prompt and everything around it passes the sanitizers first."""
 
@@ -43,10 +66,12 @@ class GenerateStep(BaseStep):
     def __init__(self, config: dict[str, Any], _compiler: Compiler, path: str) -> None:
         super().__init__(config, path)
         spec = GENERATE_SCHEMA({"generate": config["generate"] or {}})["generate"]
-        self.model = spec.get("model")
+        self.model = Template(spec["model"]) if spec.get("model") else None
         self.system = Template(spec["system"]) if spec.get("system") else None
         self.prompt = Template(spec["prompt"])
-        self.history = spec["history"]
+        self.messages = Template(spec["messages"]) if "messages" in spec else None
+        self.options = Template(spec["options"]) if "options" in spec else None
+        self.history = spec.get("history", 0)
         knowledge = spec["knowledge"]
         self.knowledge: Template | bool = Template(knowledge) if isinstance(knowledge, str) else knowledge
         self.top_k = spec.get("top_k")
@@ -58,27 +83,39 @@ class GenerateStep(BaseStep):
     async def run(self, ctx: RunContext) -> Any:
         """Build the prompt, stream the answer, restore it, send it, remember the turn."""
         gateway = ctx.gateway
-        model = self._model(gateway)
+        model = self._model(gateway, ctx)
         message = ctx.message
         scope = message.chat_key if message is not None else f"run:{ctx.run_id}"
         reply_key = ctx.idempotency_key(self.path)
         if self.reply and message is not None and not ctx.dry_run and await ctx.out.already_sent(reply_key):
             return None  # a retried run: this answer was delivered before
-        prompt = self.prompt.render(ctx.variables)
+        conversation = self._rendered(self.messages, MESSAGES, ctx, "messages")
+        prompt = conversation[-1]["content"] if conversation else self.prompt.render(ctx.variables)
         system = self.system.render(ctx.variables) if self.system else None
         knowledge = await self._knowledge(ctx, prompt)
         if knowledge:
             system = f"{system}\n\n" if system else ""
             system += f"Use these notes if they help:\n{knowledge}"
-        safe_prompt = await gateway.sanitize(prompt, scope)
         turns: list[ChatTurn] = []
         if system:
             turns.append(ChatTurn("system", await gateway.sanitize(system, scope)))
-        history = await gateway.history(scope, self.history) if self.history else []
-        turns.extend(ChatTurn(role, content) for role, content in history)
-        turns.append(ChatTurn("user", safe_prompt))
-        request = ModelRequest(tuple(turns), max_tokens=self.max_tokens, temperature=self.temperature,
-                               metadata={"run_id": ctx.run_id, "automation": ctx.automation_id})
+        if conversation:
+            turns.extend([ChatTurn(t["role"], await gateway.sanitize(t["content"], scope)) for t in conversation])
+            safe_prompt = turns[-1].content
+        else:
+            safe_prompt = await gateway.sanitize(prompt, scope)
+            history = await gateway.history(scope, self.history) if self.history else []
+            turns.extend(ChatTurn(role, content) for role, content in history)
+            turns.append(ChatTurn("user", safe_prompt))
+        options = self._rendered(self.options, OPTIONS, ctx, "options") or {}
+        if options.get("tools") and not model.accepts_tools:
+            raise ActionError(f"model '{model.name}' cannot use tools")
+        request = ModelRequest(
+            tuple(turns), max_tokens=options.get("max_tokens") or self.max_tokens,
+            temperature=_first(options.get("temperature"), self.temperature),
+            stop=tuple(options.get("stop") or ()), top_p=options.get("top_p"), seed=options.get("seed"),
+            tools=tuple(options.get("tools") or ()), tool_choice=options.get("tool_choice"),
+            metadata={"run_id": ctx.run_id, "automation": ctx.automation_id})
         if ctx.dry_run:
             return safe_prompt
         raw_parts: list[str] = []
@@ -87,24 +124,28 @@ class GenerateStep(BaseStep):
 
         async def answer() -> AsyncIterator[str]:
             started, first = time.monotonic(), None
-            async for chunk in model.stream(request):
-                if first is None:
-                    first = time.monotonic() - started
-                raw_parts.append(chunk)
-                for restorer in restorers:
-                    chunk = restorer.feed(chunk)
-                if chunk:
-                    shown_parts.append(chunk)
-                    yield chunk
+            async with aclosing(model.stream(request)) as pieces:  # a consumer that stops frees the model
+                async for chunk in pieces:
+                    if first is None:
+                        first = time.monotonic() - started
+                    raw_parts.append(chunk)
+                    for restorer in restorers:
+                        chunk = restorer.feed(chunk)
+                    if chunk:
+                        shown_parts.append(chunk)
+                        yield chunk
             tail = ""
             for restorer in restorers:
                 tail = restorer.feed(tail) + restorer.flush()
             if tail:
                 shown_parts.append(tail)
                 yield tail
-            gateway.bus.fire(events.MODEL_ANSWERED, {"model": model.name, "chunks": len(raw_parts),
-                                                     "first_chunk_seconds": first,
-                                                     "seconds": time.monotonic() - started})
+            usage = request.usage
+            gateway.bus.fire(events.MODEL_ANSWERED, {
+                "model": model.name, "chunks": len(raw_parts), "first_chunk_seconds": first,
+                "seconds": time.monotonic() - started, "message_id": message.id if message else None,
+                "prompt_tokens": usage.prompt_tokens, "completion_tokens": usage.completion_tokens,
+                "finish_reason": usage.finish_reason})
 
         if self.reply and message is not None and self.stream:
             await ctx.out.stream(message.platform, message.chat_id, answer(), reply_to=message.id,
@@ -115,20 +156,31 @@ class GenerateStep(BaseStep):
             if self.reply and message is not None:
                 await ctx.out.send(message.platform, message.chat_id, "".join(shown_parts).strip(),
                                    reply_to=message.id, idempotency_key=reply_key, priority=ctx.priority)
-        if self.history or message is not None:
+        if conversation is None and (self.history or message is not None):
             await gateway.remember(scope, safe_prompt, "".join(raw_parts).strip())
         return "".join(shown_parts).strip()
 
-    def _model(self, gateway: Any) -> Any:
+    def _model(self, gateway: Any, ctx: RunContext) -> Any:
         if self.model:
-            model = gateway.models.get(self.model)
+            name = self.model.render(ctx.variables)
+            model = gateway.models.get(name)
             if model is None:
                 known = ", ".join(sorted(gateway.models)) or "none configured"
-                raise ActionError(f"no model named '{self.model}' (models: {known})")
+                raise ActionError(f"no model named '{name}' (models: {known})")
             return model
         if not gateway.models:
             raise ActionError("generate needs a model, and none is configured (llama_cpp or openai_compat)")
         return next(iter(gateway.models.values()))
+
+    @staticmethod
+    def _rendered(template: Template | None, schema: vol.Schema, ctx: RunContext, option: str) -> Any:
+        """A template option rendered to its value and checked, or None when the step has none."""
+        if template is None:
+            return None
+        try:
+            return schema(template.render_native(ctx.variables))
+        except vol.Invalid as err:
+            raise ActionError(f"generate {option}: {err}") from None
 
     async def _knowledge(self, ctx: RunContext, prompt: str) -> str:
         if not self.knowledge:
@@ -138,6 +190,10 @@ class GenerateStep(BaseStep):
             return ""
         query = self.knowledge.render(ctx.variables) if isinstance(self.knowledge, Template) else prompt
         return await provider.context(prompt, query, self.top_k)
+
+
+def _first(value: Any, default: Any) -> Any:
+    return default if value is None else value
 
 
 def generate_action_type() -> ActionType:

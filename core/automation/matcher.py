@@ -76,6 +76,7 @@ def message_variables(message: Message, index: int, match: dict[str, Any], group
     variables["message_id"] = message.id
     variables["match"] = match
     variables["groups"] = groups
+    variables["raw"] = message.raw  # what the platform sent (a Telegram update, an OpenAI request)
     return variables
 
 

@@ -101,6 +101,8 @@ def prompt_counter(llm: Any, chat_format: str | None) -> Callable[[Sequence[Chat
 class LlamaCppBackend:
     """A local GGUF model: chat turns in, streamed text out, every call on the model's thread."""
 
+    accepts_tools = False
+
     def __init__(
         self,
         config: Mapping[str, Any],
@@ -176,27 +178,37 @@ class LlamaCppBackend:
 
     async def stream(self, request: ModelRequest) -> AsyncIterator[str]:
         """Yield the answer as it is generated; raises ModelError for this request only."""
+        if request.tools:
+            raise ModelError(f"model '{self.name}' (llama_cpp) cannot use tools")
         max_tokens, temperature = self._settings(request)
         turns = self.turns_for(request)
         n_ctx = self.config["n_ctx"]
-        stop = list(request.stop) or None
+        sampling: dict[str, Any] = {"stop": list(request.stop) or None}
+        if request.top_p is not None:
+            sampling["top_p"] = request.top_p
+        if request.seed is not None:
+            sampling["seed"] = request.seed
+        usage = request.usage
 
         def generate(llm: Any) -> Iterator[str]:
-            fitted = fit_messages(turns, n_ctx, max_tokens, self._counter(llm))
+            count = self._counter(llm)
+            fitted = fit_messages(turns, n_ctx, max_tokens, count)
             chunks = llm.create_chat_completion(
-                messages=_as_dicts(fitted),
-                max_tokens=max_tokens,
-                temperature=temperature,
-                stop=stop,
-                stream=True,
+                messages=_as_dicts(fitted), max_tokens=max_tokens, temperature=temperature, stream=True,
+                **sampling,
             )
             try:
                 for chunk in chunks:
-                    text = chunk["choices"][0].get("delta", {}).get("content")
+                    choice = chunk["choices"][0]
+                    text = choice.get("delta", {}).get("content")
                     if text:
+                        usage.completion_tokens += 1  # one token per chunk while streaming
                         yield text
+                    if choice.get("finish_reason"):
+                        usage.finish_reason = choice["finish_reason"]
             finally:
                 chunks.close()
+            usage.prompt_tokens = count(fitted)  # after the answer: it adds nothing to the first token
 
         async for text in self.worker.stream(generate):
             yield text

@@ -15,7 +15,7 @@ import orjson
 from core.errors import ModelError, PermanentError, TransientError
 from core.model import ModelRequest
 
-from .completions import parse_completion, read_stream
+from .completions import read_stream
 from .config import CONNECT_TIMEOUT, EndpointSettings, ModelSettings, parse_config
 from .failures import (
     EndpointFailure,
@@ -53,6 +53,8 @@ class _Attempt:
 
 class OpenAICompatBackend:
     """A named model served by one or more OpenAI-compatible endpoints, tried in order."""
+
+    accepts_tools = True
 
     def __init__(
         self,
@@ -92,7 +94,7 @@ class OpenAICompatBackend:
                     response = await self._post(endpoint, payload, stream=True)
                     finished = False
                     try:
-                        async with aclosing(self._read_stream(response)) as pieces:
+                        async with aclosing(self._read_stream(response, request)) as pieces:
                             async for piece in pieces:
                                 yielded = True
                                 yield piece
@@ -116,7 +118,10 @@ class OpenAICompatBackend:
         raise self._exhausted(attempt)
 
     async def generate(self, request: ModelRequest) -> str:
-        """Return the whole answer from one non-streaming request, with the same failover."""
+        """Return the whole answer from one non-streaming request, with the same failover.
+
+        A server that streams anyway (some always do) is read as a stream.
+        """
         payload = self._payload(request, stream=False)
         attempt = _Attempt()
         for pass_no in range(self.settings.max_retries + 1):
@@ -124,14 +129,9 @@ class OpenAICompatBackend:
                 try:
                     response = await self._post(endpoint, payload, stream=False)
                     try:
-                        body = await response.read()
-                    except (TimeoutError, aiohttp.ClientError) as err:
-                        raise EndpointFailure(
-                            describe_exception(err, self.settings.timeout)
-                        ) from err
+                        text = "".join([piece async for piece in self._read_stream(response, request)])
                     finally:
                         response.release()
-                    text = parse_completion(body, model_name=self.name)
                 except EndpointFailure as failure:
                     self._failed(endpoint, failure, attempt)
                     continue
@@ -162,8 +162,15 @@ class OpenAICompatBackend:
                 request.temperature if request.temperature is not None else settings.temperature
             ),
         }
+        if stream:
+            body["stream_options"] = {"include_usage": True}
         if request.stop:
             body["stop"] = list(request.stop)
+        for key in ("top_p", "seed", "tool_choice"):
+            if getattr(request, key) is not None:
+                body[key] = getattr(request, key)
+        if request.tools:
+            body["tools"] = list(request.tools)
         return orjson.dumps(body)
 
     def _session_now(self) -> aiohttp.ClientSession:
@@ -218,9 +225,9 @@ class OpenAICompatBackend:
             + _hint(response.status)
         )
 
-    def _read_stream(self, response: aiohttp.ClientResponse) -> AsyncIterator[str]:
-        """The content deltas of a streaming response."""
-        return read_stream(response, model_name=self.name, timeout=self.settings.timeout)
+    def _read_stream(self, response: aiohttp.ClientResponse, request: ModelRequest) -> AsyncIterator[str]:
+        """The content deltas of a response (streamed or whole), its usage noted in the request's."""
+        return read_stream(response, model_name=self.name, timeout=self.settings.timeout, usage=request.usage)
 
     # -- failover -----------------------------------------------------------------------------
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Any
 
 import aiohttp
 import orjson
 
 from core.errors import PermanentError
+from core.model import Usage
 
 from .failures import (
     EndpointFailure,
@@ -24,15 +26,16 @@ __all__ = ["parse_completion", "raise_server_error", "read_stream"]
 class _StreamState:
     """Progress through one SSE answer."""
 
-    __slots__ = ("done", "finish_reason")
+    __slots__ = ("done", "finish_reason", "usage")
 
-    def __init__(self) -> None:
+    def __init__(self, usage: Usage) -> None:
         self.done = False
         self.finish_reason: str | None = None
+        self.usage = usage
 
 
 async def read_stream(
-    response: aiohttp.ClientResponse, *, model_name: str, timeout: float
+    response: aiohttp.ClientResponse, *, model_name: str, timeout: float, usage: Usage | None = None
 ) -> AsyncIterator[str]:
     """Yield the content deltas of an SSE chat completion until [DONE].
 
@@ -46,12 +49,12 @@ async def read_stream(
             body = await response.read()
         except (TimeoutError, aiohttp.ClientError) as err:
             raise EndpointFailure(describe_exception(err, timeout)) from err
-        text = parse_completion(body, model_name=model_name)
+        text = parse_completion(body, model_name=model_name, usage=usage)
         if text:
             yield text
         return
     decoder = SSEDecoder()
-    state = _StreamState()
+    state = _StreamState(usage if usage is not None else Usage())
     try:
         async for chunk in response.content.iter_any():
             for event in decoder.feed(chunk):
@@ -97,6 +100,7 @@ def _on_event(event: SSEEvent, state: _StreamState, model_name: str) -> str | No
         raise_server_error(error, model_name)
     if not isinstance(obj, dict):
         return None
+    _read_usage(obj.get("usage"), state.usage)
     choices = obj.get("choices")
     if not isinstance(choices, list) or not choices:
         return None
@@ -104,7 +108,7 @@ def _on_event(event: SSEEvent, state: _StreamState, model_name: str) -> str | No
     if not isinstance(choice, dict):
         return None
     if choice.get("finish_reason") is not None:
-        state.finish_reason = str(choice["finish_reason"])
+        state.finish_reason = state.usage.finish_reason = str(choice["finish_reason"])
     delta = choice.get("delta")
     content = delta.get("content") if isinstance(delta, dict) else None
     return content if isinstance(content, str) and content else None
@@ -120,8 +124,16 @@ def raise_server_error(error: ServerError, model_name: str) -> None:
     raise PermanentError(f"model {model_name!r}: the server reported an error: {error.describe()}")
 
 
-def parse_completion(body: bytes, *, model_name: str) -> str:
-    """The assistant text of a non-streaming chat completion body."""
+def _read_usage(reported: Any, usage: Usage) -> None:
+    """Copy a usage object the server sent (OpenAI's shape) into usage."""
+    if isinstance(reported, dict):
+        for key in ("prompt_tokens", "completion_tokens"):
+            if isinstance(reported.get(key), int):
+                setattr(usage, key, reported[key])
+
+
+def parse_completion(body: bytes, *, model_name: str, usage: Usage | None = None) -> str:
+    """The assistant text of a non-streaming chat completion body (its usage copied into usage)."""
     try:
         obj = orjson.loads(body)
     except orjson.JSONDecodeError as err:
@@ -132,13 +144,17 @@ def parse_completion(body: bytes, *, model_name: str) -> str:
     if error is not None:
         raise_server_error(error, model_name)
     try:
-        message = obj["choices"][0]["message"]
-        content = message.get("content")
+        choice = obj["choices"][0]
+        content = choice["message"].get("content")
     except (KeyError, IndexError, TypeError, AttributeError) as err:
         raise EndpointFailure(
             "the answer has no choices[0].message; is this an OpenAI-compatible "
             "/chat/completions endpoint?"
         ) from err
+    if usage is not None:
+        _read_usage(obj.get("usage"), usage)
+        if isinstance(choice.get("finish_reason"), str):
+            usage.finish_reason = choice["finish_reason"]
     if content is None:
         return ""
     if not isinstance(content, str):
