@@ -22,7 +22,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
-from core.errors import PermanentError
+from core import events
+from core.errors import PermanentError, TransientError
 from core.message import Message
 
 _LOGGER = logging.getLogger(__name__)
@@ -30,6 +31,9 @@ _LOGGER = logging.getLogger(__name__)
 STREAMING = ("none", "edits", "native")
 """How a channel shows an answer while it is written: not at all, by editing a sent message, or natively."""
 CURSOR_KEY = "cursor"
+NOT_ACCEPTED = "Roost did not accept the message (its log says why)"
+IDLE_POLL = 0.005
+"""How often a caller waiting for its answer asks whether its chat is idle (two indexed reads)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +141,43 @@ class ChannelBase:
         except PermanentError as err:
             _LOGGER.warning("A %s message was refused: %s", self.platform, err)
             return False
+
+    async def ingest_and_wait(self, message: Message, timeout: float) -> list[Any]:
+        """Ingest a message and wait (timeout at most) until every run it started finished and the
+        replies they queued for its chat were sent; the traces of those runs.
+
+        For request-and-answer channels (an HTTP request, a WebSocket call). Raises TransientError
+        when Roost did not take the message, TimeoutError when its runs took longer.
+        """
+        running: set[str] = set()
+        traces: list[Any] = []
+        done = asyncio.Event()
+
+        def started(event: Any) -> None:
+            running.update(event.data["runs"])
+
+        def ended(event: Any) -> None:
+            running.discard(event.data["run_id"])
+            traces.append(event.data["trace"])
+            if not running:
+                done.set()
+
+        bus = self.gateway.bus
+        unsubscribe = [
+            bus.listen(events.MESSAGE_RECEIVED, started, lambda data: data["message"].id == message.id),
+            bus.listen(events.AUTOMATION_FINISHED, ended, lambda data: data["run_id"] in running),
+        ]
+        try:
+            if not await self.ingest(message):
+                raise TransientError(NOT_ACCEPTED)
+            async with asyncio.timeout(timeout):
+                if running:
+                    await done.wait()  # its runs are done: what is left is sending their queued replies
+                await self.gateway.wait_idle(settle=IDLE_POLL, platform=self.platform, chat_id=message.chat_id)
+        finally:
+            for stop in unsubscribe:
+                stop()
+        return traces
 
     async def load_cursor(self, default: Any = None) -> Any:
         """The position this channel saved (a Telegram offset, a Discord session), or default."""

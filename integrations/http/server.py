@@ -23,12 +23,22 @@ TOKEN = web.RequestKey("roost_token", object)
 """The request key of the caller's TokenInfo (absent on a loopback route that needs none)."""
 
 
+def json_error(status: int, message: str, **extra: Any) -> web.Response:
+    """An error answer a program can read: {"error": message, ...}."""
+    return web.json_response({"error": message, **extra}, status=status)
+
+
+ErrorShape = Callable[[int, str], web.StreamResponse]
+"""Builds a route's error answer from a status and a message (its API's own error shape)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Access:
-    """Who may use a route: a token, or (loopback_free) any local client without one."""
+    """Who may use a route (a token, or any local client without one) and how its errors look."""
 
     token: bool = True
     loopback_free: bool = False
+    errors: ErrorShape = json_error
 
 
 def is_loopback(host: str) -> bool:
@@ -39,11 +49,6 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
-
-
-def json_error(status: int, message: str, **extra: Any) -> web.Response:
-    """An error answer a program can read: {"error": message, ...}."""
-    return web.json_response({"error": message, **extra}, status=status)
 
 
 class HttpServer:
@@ -106,18 +111,22 @@ class HttpServer:
             self.on_response(resource.canonical if resource is not None else "unmatched", str(response.status))
         return response
 
+    def _access_of(self, request: web.Request) -> Access:
+        return self._access_rules.get(request.match_info.route.resource, Access())
+
     async def _answer(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        errors = self._access_of(request).errors
         try:
             return await handler(request)
         except web.HTTPException as err:
             if err.status >= 400 and err.content_type != "application/json":
-                return json_error(err.status, err.reason)
+                return errors(err.status, err.reason)
             return err
         except (asyncio.CancelledError, ConnectionResetError):
             raise
         except Exception:
             _LOGGER.exception("%s %s failed", request.method, request.path)
-            return json_error(500, "internal error (Roost's log has the details)")
+            return errors(500, "internal error (Roost's log has the details)")
 
     @web.middleware
     async def _access(self, request: web.Request, handler: Handler) -> web.StreamResponse:
@@ -125,15 +134,16 @@ class HttpServer:
         cors = self._cors(request)
         if request.method == "OPTIONS" and cors:
             return web.Response(headers=cors)
-        access = self._access_rules.get(request.match_info.route.resource, Access())
+        access = self._access_of(request)
         if access.token and not (access.loopback_free and is_loopback(address)):
             banned = self.guard.banned(address)
             if banned:
-                return json_error(403, f"too many failed logins from {address}; banned for {banned:.0f} more seconds")
+                return access.errors(403, f"too many failed logins from {address};"
+                                          f" banned for {banned:.0f} more seconds")
             request[TOKEN] = await self.authenticate(_token_of(request), address)
             if request[TOKEN] is None:
-                return json_error(401, "a valid access token is needed (Authorization: Bearer TOKEN);"
-                                       " make one with `roost token create NAME`")
+                return access.errors(401, "a valid access token is needed (Authorization: Bearer TOKEN);"
+                                          " make one with `roost token create NAME`")
         response = await handler(request)
         if cors and not response.prepared:
             response.headers.update(cors)

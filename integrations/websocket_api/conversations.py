@@ -15,8 +15,7 @@ import weakref
 from collections.abc import AsyncIterator
 from typing import Any
 
-from core import events
-from core.channel import ChannelBase, ChannelInfo, OutboundMessage
+from core.channel import NOT_ACCEPTED, ChannelBase, ChannelInfo, OutboundMessage
 from core.errors import TransientError
 from core.message import Message
 
@@ -24,8 +23,6 @@ PLATFORM = "websocket"
 REPLY_EVENT = "roost_reply"
 RETRY_ABSENT = 5.0
 """Seconds before a reply for an absent conversation is tried again."""
-IDLE_POLL = 0.005
-"""How often a caller waiting for its answer asks whether the conversation is idle (two indexed reads)."""
 
 
 class ConversationChannel(ChannelBase):
@@ -88,34 +85,13 @@ class ConversationChannel(ChannelBase):
         if timeout is not None:
             self._waiters.setdefault(conversation_id, []).append(replies)
         message = Message.create(PLATFORM, conversation_id, sender, text, bot_names=self.gateway.bot_names)
-        running: set[str] = set()
-        done = asyncio.Event()
-
-        def started(event: Any) -> None:
-            running.update(event.data["runs"])
-
-        def ended(event: Any) -> None:
-            running.discard(event.data["run_id"])
-            if not running:
-                done.set()
-
-        bus = self.gateway.bus
-        unsubscribe = [
-            bus.listen(events.MESSAGE_RECEIVED, started, lambda data: data["message"].id == message.id),
-            bus.listen(events.AUTOMATION_FINISHED, ended, lambda data: data["run_id"] in running),
-        ]
         try:
-            if not await self.ingest(message):
-                raise TransientError("Roost did not accept the message (its log says why)")
             if timeout is None:
-                return replies
-            async with asyncio.timeout(timeout):
-                if running:
-                    await done.wait()  # its runs are done: what is left is delivering their replies
-                await self.gateway.wait_idle(settle=IDLE_POLL, platform=PLATFORM, chat_id=conversation_id)
+                if not await self.ingest(message):
+                    raise TransientError(NOT_ACCEPTED)
+            else:
+                await self.ingest_and_wait(message, timeout)
         finally:
-            for stop in unsubscribe:
-                stop()
             waiting = self._waiters.get(conversation_id, [])
             if replies in waiting:
                 waiting.remove(replies)
