@@ -48,6 +48,8 @@ class ChannelInfo:
     """Messages per second the platform allows (the outbound queue paces to it)."""
     threads: bool = False
     """Whether a reply can name the message it answers."""
+    reports_failures: bool = False
+    """Whether the channel tells its client of a failed run itself (an HTTP error): then no failure reply is sent."""
 
     def __post_init__(self) -> None:
         if self.streaming not in STREAMING:

@@ -32,8 +32,10 @@ NETWORK_OFFLINE = "network_offline"
 """The network probe reached no endpoint. Data: {}."""
 
 MODEL_ANSWERED = "model_answered"
-"""A generate action's model finished an answer. Data: model, chunks (streamed pieces, about one per
-token), first_chunk_seconds (None without output), seconds."""
+"""A generate action's model finished, failed or was stopped. Data: model, chunks (streamed pieces,
+about one per token), first_chunk_seconds (None without output), seconds, message_id (the message it
+answers, or None), prompt_tokens and completion_tokens (0 when the backend does not report them),
+finish_reason (stop, length, cancelled when its reader stopped, error)."""
 SANITIZER_FINDINGS = "sanitizer_findings"
 """A sanitizer replaced personal data in a text. Data: counts ({entity type: how many}), never values."""
 AUTOMATION_TRIGGERED = "automation_triggered"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -25,7 +25,7 @@ class Output(Protocol):
         """True when an answer for this platform is shown while it is written."""
         ...
 
-    async def stream(self, platform: str, chat_id: str, chunks: AsyncIterator[str], *,
+    async def stream(self, platform: str, chat_id: str, chunks: AsyncGenerator[str, None], *,
                      idempotency_key: str, priority: int = 0, reply_to: str | None = None) -> str:
         """Send an answer as it is written (whole, once complete, where it cannot be streamed)."""
         ...

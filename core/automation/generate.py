@@ -9,7 +9,7 @@ stop, seed, tools, tool_choice); ``model`` may be a template too.
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from contextlib import aclosing
 from typing import Any
 
@@ -122,30 +122,36 @@ class GenerateStep(BaseStep):
         shown_parts: list[str] = []
         restorers = [await s.restorer(scope) for s in gateway.sanitizers]
 
-        async def answer() -> AsyncIterator[str]:
-            started, first = time.monotonic(), None
-            async with aclosing(model.stream(request)) as pieces:  # a consumer that stops frees the model
-                async for chunk in pieces:
-                    if first is None:
-                        first = time.monotonic() - started
-                    raw_parts.append(chunk)
-                    for restorer in restorers:
-                        chunk = restorer.feed(chunk)
-                    if chunk:
-                        shown_parts.append(chunk)
-                        yield chunk
-            tail = ""
-            for restorer in restorers:
-                tail = restorer.feed(tail) + restorer.flush()
-            if tail:
-                shown_parts.append(tail)
-                yield tail
-            usage = request.usage
-            gateway.bus.fire(events.MODEL_ANSWERED, {
-                "model": model.name, "chunks": len(raw_parts), "first_chunk_seconds": first,
-                "seconds": time.monotonic() - started, "message_id": message.id if message else None,
-                "prompt_tokens": usage.prompt_tokens, "completion_tokens": usage.completion_tokens,
-                "finish_reason": usage.finish_reason})
+        async def answer() -> AsyncGenerator[str, None]:
+            started, first, ending = time.monotonic(), None, "error"
+            try:
+                async with aclosing(model.stream(request)) as pieces:  # a consumer that stops frees the model
+                    async for chunk in pieces:
+                        if first is None:
+                            first = time.monotonic() - started
+                        raw_parts.append(chunk)
+                        for restorer in restorers:
+                            chunk = restorer.feed(chunk)
+                        if chunk:
+                            shown_parts.append(chunk)
+                            yield chunk
+                tail = ""
+                for restorer in restorers:
+                    tail = restorer.feed(tail) + restorer.flush()
+                if tail:
+                    shown_parts.append(tail)
+                    yield tail
+                ending = request.usage.finish_reason
+            except GeneratorExit:
+                ending = "cancelled"  # the reader stopped (its client left)
+                raise
+            finally:
+                usage = request.usage
+                gateway.bus.fire(events.MODEL_ANSWERED, {
+                    "model": model.name, "chunks": len(raw_parts), "first_chunk_seconds": first,
+                    "seconds": time.monotonic() - started, "message_id": message.id if message else None,
+                    "prompt_tokens": usage.prompt_tokens, "completion_tokens": usage.completion_tokens,
+                    "finish_reason": ending})
 
         if self.reply and message is not None and self.stream:
             await ctx.out.stream(message.platform, message.chat_id, answer(), reply_to=message.id,

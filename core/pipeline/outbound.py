@@ -9,7 +9,8 @@ offline, or whose replies are masked, gets the answer whole through its queue in
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
+from contextlib import aclosing
 
 from core.channel import Channel, OutboundMessage, StreamingChannel
 from core.errors import ConfigError
@@ -94,22 +95,25 @@ class Outbound:
         return (channel is not None and channel.info.streaming != "none" and isinstance(channel, StreamingChannel)
                 and self.online(platform) and self.mask(platform) is None)
 
-    async def stream(self, platform: str, chat_id: str, chunks: AsyncIterator[str], *,
+    async def stream(self, platform: str, chat_id: str, chunks: AsyncGenerator[str, None], *,
                      idempotency_key: str, priority: int = 0, reply_to: str | None = None) -> str:
         """Stream an answer to its channel (see ``can_stream``) and record it as delivered."""
         channel = self._channel(platform)
         assert isinstance(channel, StreamingChannel)
         parts: list[str] = []
 
-        async def recorded() -> AsyncIterator[str]:
-            async for chunk in chunks:
-                parts.append(chunk)
-                yield chunk
+        async def recorded() -> AsyncGenerator[str, None]:
+            async with aclosing(chunks):
+                async for chunk in chunks:
+                    parts.append(chunk)
+                    yield chunk
 
         queue = self.queues.get(platform)
         if queue is not None:
             await queue.pace()
-        message_id = await channel.send_stream(OutboundMessage(chat_id, "", idempotency_key, reply_to), recorded())
+        # A channel that stops reading (its client left) closes the answer, and so frees the model, at once.
+        async with aclosing(recorded()) as pieces:
+            message_id = await channel.send_stream(OutboundMessage(chat_id, "", idempotency_key, reply_to), pieces)
         entry_id = await self.outbox.record_delivered(platform, chat_id, "".join(parts), idempotency_key,
                                                       message_id)
         self.on_sent(platform, chat_id, message_id, entry_id)

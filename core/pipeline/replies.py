@@ -14,7 +14,7 @@ never delays a reply noticeably.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -55,7 +55,7 @@ class RunReplies:
         """True when an answer for this platform can be shown while it is written."""
         return self.outbound.can_stream(platform)
 
-    async def stream(self, platform: str, chat_id: str, chunks: AsyncIterator[str], *,
+    async def stream(self, platform: str, chat_id: str, chunks: AsyncGenerator[str, None], *,
                      idempotency_key: str, priority: int = 0, reply_to: str | None = None) -> str:
         """Stream an answer where the channel can show it; otherwise send it whole when complete."""
         if self.outbound.can_stream(platform):

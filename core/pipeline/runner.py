@@ -107,7 +107,8 @@ class Runner:
             return
         self.engine.release(request)
         message = request.message
-        if message is None or not self.failure_reply or message.platform not in self.outbound.channels:
+        channel = self.outbound.channels.get(message.platform) if message is not None else None
+        if message is None or not self.failure_reply or channel is None or channel.info.reports_failures:
             return
         try:
             await self.outbound.send(message.platform, message.chat_id,

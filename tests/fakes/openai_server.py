@@ -49,6 +49,8 @@ class Reply:
     error_after: send an error object as an SSE event after this many content chunks.
     split_data_lines: spread each JSON chunk over several `data:` lines (allowed by SSE).
     ignore_stream: answer a streaming request with a plain JSON completion.
+    force_stream: answer a non-streaming request over SSE (as some servers always do).
+    echo: answer with the last message's content, one character per chunk.
     """
 
     text: str = "Hello from the fake server."
@@ -63,6 +65,8 @@ class Reply:
     error_after: int | None = None
     split_data_lines: bool = False
     ignore_stream: bool = False
+    force_stream: bool = False
+    echo: bool = False
     raw_body: bytes | None = None
 
     def pieces(self) -> list[str]:
@@ -276,13 +280,13 @@ class FakeOpenAIServer:
         if invalid is not None:
             return invalid
         body = recorded.body
-        pieces = reply.pieces()
+        pieces = list(str(body["messages"][-1].get("content"))) if reply.echo else reply.pieces()
         finish = reply.finish_reason
         max_tokens = body.get("max_tokens")
         if isinstance(max_tokens, int) and len(pieces) > max_tokens:
             pieces, finish = pieces[:max_tokens], "length"
-        if body.get("stream") and not reply.ignore_stream:
-            return await self._stream(request, body["model"], pieces, finish, reply)
+        if (body.get("stream") or reply.force_stream) and not reply.ignore_stream:
+            return await self._stream(request, body, pieces, finish, reply)
         return _json_response(200, _completion(body["model"], "".join(pieces), finish, body))
 
     def _validate(self, body: Any) -> web.Response | None:
@@ -315,7 +319,7 @@ class FakeOpenAIServer:
         return None
 
     async def _stream(
-        self, request: web.Request, model: str, pieces: list[str], finish: str, reply: Reply
+        self, request: web.Request, body: dict[str, Any], pieces: list[str], finish: str, reply: Reply
     ) -> web.StreamResponse:
         response = web.StreamResponse(
             status=200,
@@ -328,8 +332,12 @@ class FakeOpenAIServer:
         await response.prepare(request)
         ident = f"chatcmpl-fake{next(_ids)}"
         created = int(time.time())
+        model = body["model"]
+        include_usage = bool((body.get("stream_options") or {}).get("include_usage"))
 
         async def send(obj: dict[str, Any]) -> None:
+            if include_usage and obj.get("choices"):
+                obj["usage"] = None  # as OpenAI: every chunk says usage null, the last one has it
             await response.write(_event(obj, reply.split_data_lines))
 
         await send(_chunk(ident, created, model, {"role": "assistant", "content": ""}, None))
@@ -349,6 +357,10 @@ class FakeOpenAIServer:
             _drop(request)
             return response
         await send(_chunk(ident, created, model, {}, finish))
+        if include_usage:
+            usage = _completion(model, "".join(pieces), finish, body)["usage"]
+            await send({"id": ident, "object": "chat.completion.chunk", "created": created, "model": model,
+                        "choices": [], "usage": usage})
         await response.write(b"data: [DONE]\n\n")
         await response.write_eof()
         return response

@@ -1,0 +1,122 @@
+"""The openai SDK against Roost with the bundled model and with an OpenAI-compatible upstream (a fake on 127.0.0.1)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+
+import aiohttp
+
+from core import events
+from tests.fakes.openai_server import FakeOpenAIServer, Reply
+
+PERSONAL = {
+    "cn_id": "11010519491231002X",
+    "phone": "+1 415 555 2671",
+    "email": "li.wei@example.com",
+    "card": "4111 1111 1111 1111",
+    "api_key": "sk-proj-Zx81Kd02mQpL7vR4tY6wB3nE9sA5uH1c",
+}
+ASKED = ("My ID is {cn_id}, call {phone} or mail {email}; card {card}; key {api_key}.").format(**PERSONAL)
+
+
+async def test_the_local_model_answers_the_same_streamed_and_whole(serve_api, local_model) -> None:
+    api = await serve_api(extra=local_model)
+    client = api.client()
+    messages = [{"role": "user", "content": "Name three colours."}]
+    whole = await client.chat.completions.create(model="local", messages=messages, max_tokens=12, temperature=0,
+                                                 seed=1)
+    stream = await client.chat.completions.create(model="local", messages=messages, max_tokens=12, temperature=0,
+                                                  seed=1, stream=True, stream_options={"include_usage": True})
+    chunks = [c async for c in stream]
+    streamed = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
+    assert whole.choices[0].message.content and streamed == whole.choices[0].message.content
+    assert whole.usage.prompt_tokens > 5 and 0 < whole.usage.completion_tokens <= 12
+    assert chunks[-1].usage.completion_tokens == whole.usage.completion_tokens
+    assert whole.choices[0].finish_reason in ("stop", "length")
+
+
+async def test_a_client_that_leaves_mid_stream_frees_the_model(serve_api, local_model) -> None:
+    api = await serve_api(extra=local_model)
+    answered = []
+    api.gateway.bus.listen(events.MODEL_ANSWERED, lambda event: answered.append(event.data))
+    body = {"model": "local", "stream": True, "max_tokens": 1000, "temperature": 1.0, "seed": 5,
+            "messages": [{"role": "user", "content": "Write a long story about a lighthouse keeper."}]}
+    async with aiohttp.ClientSession(headers={"Authorization": f"Bearer {api.token}"}) as session:
+        response = await session.post(f"{api.base_url}/chat/completions", json=body)
+        pieces = 0
+        async for line in response.content:
+            if line.startswith(b"data: ") and b'"content":"' in line and b'"content":""' not in line:
+                pieces += 1
+                if pieces == 2:
+                    break
+        response.close()  # the client leaves
+    started = time.monotonic()
+    answer = await api.client().chat.completions.create(
+        model="local", messages=[{"role": "user", "content": "Say hi."}], max_tokens=4)
+    waited = time.monotonic() - started
+    assert answer.choices[0].message.content
+    first = answered[0]
+    assert first["finish_reason"] == "cancelled", "the generation stopped when its client left"
+    assert first["chunks"] < 40, f"it stopped at the next token, not after {first['chunks']}"
+    assert waited < 5, "the model (one answer at a time) was free for the next request"
+
+
+async def test_personal_data_never_reaches_the_upstream_and_comes_back_restored(serve_api) -> None:
+    async with FakeOpenAIServer(model="gpt-up", default=Reply(echo=True)) as upstream:
+        api = await serve_api(extra=f"""
+openai_compat:
+  models:
+    - {{name: upstream, model: gpt-up, endpoints: ["{upstream.base_url}"]}}
+""")
+        client = api.client()
+        messages = [{"role": "system", "content": f"The user's mail is {PERSONAL['email']}."},
+                    {"role": "user", "content": ASKED}]
+        stream = await client.chat.completions.create(
+            model="upstream", messages=messages, stream=True,
+            extra_headers={"X-Secret-Header": PERSONAL["api_key"]}, extra_query={"card": PERSONAL["card"]})
+        streamed = "".join([c.choices[0].delta.content or "" async for c in stream if c.choices])
+        whole = await client.chat.completions.create(model="upstream", messages=messages)
+    assert streamed == ASKED, "placeholders split over one-character chunks are restored"
+    assert whole.choices[0].message.content == ASKED
+    assert len(upstream.chat_requests) == 2
+    for recorded in upstream.chat_requests:
+        seen = recorded.raw.decode() + json.dumps(recorded.headers) + recorded.path
+        for kind, value in PERSONAL.items():
+            assert value not in seen, f"the {kind} reached the upstream"
+        assert "X-Secret-Header" not in recorded.headers
+        assert "[" in recorded.body["messages"][-1]["content"], "placeholders went instead"
+
+
+async def test_tools_go_to_an_upstream_sanitized(serve_api) -> None:
+    async with FakeOpenAIServer(model="gpt-up") as upstream:
+        api = await serve_api(extra=f"""
+openai_compat:
+  models:
+    - {{name: upstream, model: gpt-up, endpoints: ["{upstream.base_url}"]}}
+""")
+        tools = [{"type": "function", "function": {"name": "lookup", "parameters": {"type": "object"}}}]
+        await api.client().chat.completions.create(
+            model="upstream", messages=[{"role": "user", "content": "find my order"}], tools=tools,
+            tool_choice="auto", top_p=0.9, seed=4)
+    sent = upstream.chat_requests[0].body
+    assert (sent["tools"], sent["tool_choice"], sent["top_p"], sent["seed"]) == (tools, "auto", 0.9, 4)
+
+
+async def test_concurrent_requests_each_get_their_own_answer(serve_api) -> None:
+    async with FakeOpenAIServer(model="gpt-up", default=Reply(echo=True, chunk_delay=0.001)) as upstream:
+        api = await serve_api(extra=f"""
+openai_compat:
+  models:
+    - {{name: upstream, model: gpt-up, endpoints: ["{upstream.base_url}"]}}
+""")
+        client = api.client()
+
+        async def ask(i: int) -> str:
+            answer = await client.chat.completions.create(
+                model="upstream", messages=[{"role": "user", "content": f"question number {i}"}], user="same")
+            return answer.choices[0].message.content
+
+        answers = await asyncio.gather(*(ask(i) for i in range(8)))
+    assert answers == [f"question number {i}" for i in range(8)]
