@@ -57,6 +57,7 @@ class Gateway:
         """A place per integration for what it keeps while running (by convention, its domain as key)."""
         self.channels: dict[str, Channel] = {}
         self.models: dict[str, ModelBackend] = {}
+        """The model backends by name (``register_model`` adds one)."""
         self.sanitizers: list[Sanitizer] = []
         self.actions: dict[str, ActionHandler] = {}
         self.integrations: dict[str, IntegrationState] = {}
@@ -88,8 +89,7 @@ class Gateway:
         self._scheduler_settings: dict[str, Any] = {}
         self.store: Store | None = None  # the core's (the pipeline's, the CLI's); integrations use storage()
         self.pipeline: Pipeline | None = None
-        self.exit_code = 0
-        """What `roost run` exits with: 1 after a failure that stopped the gateway."""
+        self.exit_code = 0  # what `roost run` exits with: 1 after a failure that stopped the gateway
 
     # -- lifecycle ---------------------------------------------------------------------
 
@@ -317,10 +317,8 @@ class Gateway:
         assert self.pipeline is not None
         return await self.pipeline.ingest(message)
 
-    async def send(
-        self, platform: str, chat_id: str, text: str, *, reply_to: str | None = None,
-        idempotency_key: str | None = None, priority: int = 0,
-    ) -> str:
+    async def send(self, platform: str, chat_id: str, text: str, *, reply_to: str | None = None,
+                   idempotency_key: str | None = None, priority: int = 0) -> str:
         """Queue text for a chat in the durable outbox (higher priority is sent first); returns its reference."""
         if self.pipeline is None:
             raise ConfigError(f"no channel for platform '{platform}' is set up (Roost has not started)")
@@ -348,6 +346,8 @@ class Gateway:
 
     async def traces(self, limit: int = 10, automation_id: str | None = None) -> list[dict[str, Any]]:
         """The latest finished runs (newest first, of one automation if named), as `roost trace --json` shows them."""
+        if self.pipeline is not None:
+            await self.pipeline.traces.close()  # runs that finished a moment ago are written first
         return [] if self.store is None else [t.data for t in await self.store.traces.recent(limit, automation_id)]
 
     async def history(self, scope: str, turns: int) -> list[tuple[str, str]]:
@@ -377,10 +377,13 @@ class Gateway:
 
     async def wait_idle(self, settle: float = 0.05, *, platform: str | None = None,
                         chat_id: str | None = None) -> None:
-        """Wait until no run or listener work is pending (with platform and chat_id: nothing owed to that chat)."""
+        """Wait until no run or listener work is pending (with platform and chat_id: nothing owed to that
+        chat, looked at once before the first pause: its work is stored, so it cannot look idle too early)."""
+        pause = 0.0 if platform is not None and chat_id is not None else settle
         while True:
             await self.bus.drain()
-            await asyncio.sleep(settle)
+            await asyncio.sleep(pause)
+            pause = settle
             if self.bus.busy:
                 continue
             if self.pipeline is None or await self.pipeline.idle(platform, chat_id):

@@ -100,18 +100,20 @@ class Pipeline:
                                        "outbox_id": outbox_id})
 
     async def idle(self, platform: str | None = None, chat_id: str | None = None) -> bool:
-        """True when nothing is queued, running or owed to an online channel (to one chat, if named)."""
-        if self.traces.pending:
-            self.traces.flush()
-            await self.traces.close()
-            return False
+        """True when nothing is queued, running or owed to an online channel (to one chat, if named:
+        then traces still being written do not count, though they are sent to be written)."""
         if self.inbound.writing:
             return False
         tasks = self.store.tasks
         if platform is not None and chat_id is not None:
+            self.traces.flush()  # written soon, but not waited for: a caller waits for its chat's replies
             if await tasks.open_count(key_part=f"{platform}:{chat_id}"):
                 return False  # a run for this chat is queued or running
             return not await self.outbound.owed(platform, chat_id)
+        if self.traces.pending:
+            self.traces.flush()
+            await self.traces.close()
+            return False
         if self.scheduler.busy or await tasks.open_count():
             return False
         return not await self.outbound.owed()

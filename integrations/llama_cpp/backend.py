@@ -191,8 +191,16 @@ class LlamaCppBackend:
         usage = request.usage
 
         def generate(llm: Any) -> Iterator[str]:
-            count = self._counter(llm)
+            counter = self._counter(llm)
+            counted: dict[tuple[ChatTurn, ...], int] = {}
+
+            def count(candidate: Sequence[ChatTurn]) -> int:
+                counted[tuple(candidate)] = n = counter(candidate)
+                return n
+
             fitted = fit_messages(turns, n_ctx, max_tokens, count)
+            # fitting counted these turns already: a count after the answer cost 5-10 ms of its end
+            usage.prompt_tokens = counted.get(tuple(fitted)) or counter(fitted)
             chunks = llm.create_chat_completion(
                 messages=_as_dicts(fitted), max_tokens=max_tokens, temperature=temperature, stream=True,
                 **sampling,
@@ -208,7 +216,6 @@ class LlamaCppBackend:
                         usage.finish_reason = choice["finish_reason"]
             finally:
                 chunks.close()
-            usage.prompt_tokens = count(fitted)  # after the answer: it adds nothing to the first token
 
         async for text in self.worker.stream(generate):
             yield text

@@ -237,3 +237,62 @@ async def test_a_streamed_answer_to_a_masked_platform_arrives_masked_and_is_reco
     run_id = gw.data["finished"].recent(1, "ask")[0].run_id
     entry = await gw.store.outbox.find(f"{run_id}:actions.0")
     assert entry is not None and entry.state == "delivered" and entry.body == "You said: stream [S] please"
+
+
+CONVERSATION_CONFIG = """
+roost: {stop_timeout: 2}
+store: {synchronous: NORMAL}
+scheduler: {max_attempts: 1}
+rec: {platform: test}
+automations:
+  - id: ask
+    triggers: [{trigger: message, platform: test}]
+    actions:
+      - generate:
+          model: "{{ 'ec' ~ 'ho' }}"
+          messages: "{{ trigger.raw.messages }}"
+          options: "{{ trigger.raw.options }}"
+"""
+
+
+async def _conversation_gateway(make_config, make_gateway):
+    config_dir = make_config(CONVERSATION_CONFIG, files={
+        "integrations/rec/__init__.py": RECORDING_CHANNEL,
+        "integrations/rec/manifest.json": '{"domain": "rec", "name": "Recorder", "version": "1.0.0", "kind": "channel"}'})
+    gw = await make_gateway(config_dir, start=False)
+    gw.register_model(EchoModel())
+    gw.register_sanitizer(SecretSanitizer())
+    gw.data["finished"] = FinishedRuns(gw)
+    await gw.start()
+    return gw
+
+
+async def test_a_whole_conversation_and_options_from_the_message_go_to_the_model(make_config, make_gateway) -> None:
+    gw = await _conversation_gateway(make_config, make_gateway)
+    turns = [{"role": "system", "content": "terse"}, {"role": "user", "content": "pw hunter2"},
+             {"role": "assistant", "content": "ok"}, {"role": "user", "content": "again hunter2"}]
+    options = {"max_tokens": 9, "temperature": 0.1, "top_p": 0.3, "stop": ["x"], "seed": 8}
+    await gw.ingest(Message.create("test", "c1", "u1", "again hunter2", raw={"messages": turns, "options": options}))
+    sent = await gw.data["rec"].wait_for(1, timeout=5)
+    request = gw.models["echo"].requests[0]
+    assert [(t.role, t.content) for t in request.messages] == [
+        ("system", "terse"), ("user", "pw [S1]"), ("assistant", "ok"), ("user", "again [S1]")]
+    assert (request.max_tokens, request.temperature, request.top_p, request.stop, request.seed) == (
+        9, 0.1, 0.3, ("x",), 8)
+    assert sent[0] == ("c1", "You said: again hunter2")
+    assert await gw.store.history.recent("test:c1", 10) == [], "a conversation brought along is not stored as history"
+
+
+async def test_a_malformed_conversation_fails_the_run_clearly(make_config, make_gateway) -> None:
+    gw = await _conversation_gateway(make_config, make_gateway)
+    await gw.ingest(Message.create("test", "c1", "u1", "x", raw={"messages": [{"role": "robot", "content": "x"}]}))
+    trace = await _last_trace(gw)
+    assert trace.status == "failed" and "generate messages" in trace.error and "role" in trace.error
+    await gw.ingest(Message.create("test", "c1", "u1", "x", raw={"messages": [{"role": "user", "content": "x"}],
+                                                                 "options": {"top_p": 7}}))
+    for _ in range(100):
+        trace = gw.data["finished"].recent(1, "ask")[0]
+        if trace.status == "failed" and "options" in (trace.error or ""):
+            break
+        await asyncio.sleep(0.02)
+    assert "generate options" in trace.error and "top_p" in trace.error

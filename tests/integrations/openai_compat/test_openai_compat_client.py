@@ -84,6 +84,25 @@ async def test_server_that_ignores_stream_flag_still_answers(server, make_backen
     assert await collect(backend, ask()) == ["whole at once"]
 
 
+async def test_generate_reads_a_server_that_always_streams(server, make_backend) -> None:
+    server.plan(ok("streamed although not asked", force_stream=True))
+    backend = make_backend(server.base_url)
+    request = ask()
+    assert await backend.generate(request) == "streamed although not asked"
+    assert server.chat_requests[0].body["stream"] is False
+    assert request.usage.finish_reason == "stop"
+
+
+async def test_usage_and_finish_reason_are_read_from_the_stream(server, make_backend) -> None:
+    server.plan(ok("a b c d e f"))
+    backend = make_backend(server.base_url, max_tokens=3)
+    request = ask()
+    assert "".join(await collect(backend, request)) == "a b c"
+    assert server.chat_requests[0].body["stream_options"] == {"include_usage": True}
+    assert (request.usage.completion_tokens, request.usage.finish_reason) == (3, "length")
+    assert request.usage.prompt_tokens > 0
+
+
 async def test_finish_reason_length_is_a_complete_answer(server, make_backend) -> None:
     server.plan(ok("a b c d e f"))
     backend = make_backend(server.base_url, max_tokens=3)

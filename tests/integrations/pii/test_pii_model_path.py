@@ -15,6 +15,7 @@ class RecordingBackend:
     """Records every request and answers by repeating the placeholders it was given, in pieces."""
 
     name = "recording"
+    accepts_tools = False
 
     def __init__(self) -> None:
         self.requests: list[ModelRequest] = []
