@@ -377,17 +377,17 @@ class Gateway:
 
     async def wait_idle(self, settle: float = 0.05, *, platform: str | None = None,
                         chat_id: str | None = None) -> None:
-        """Wait until no run or listener work is pending (with platform and chat_id: nothing owed to that
-        chat, looked at once before the first pause: its work is stored, so it cannot look idle too early)."""
-        pause = 0.0 if platform is not None and chat_id is not None else settle
+        """Wait until no run or listener work is pending (with platform and chat_id: nothing owed to that chat,
+        looked at once, then whenever a task ends or a reply goes out: its work is stored, it cannot look idle early)."""
+        one_chat = platform is not None and chat_id is not None and self.pipeline is not None
         while True:
             await self.bus.drain()
-            await asyncio.sleep(pause)
-            pause = settle
-            if self.bus.busy:
-                continue
-            if self.pipeline is None or await self.pipeline.idle(platform, chat_id):
+            if not one_chat:
+                await asyncio.sleep(settle)
+            if not self.bus.busy and (self.pipeline is None or await self.pipeline.idle(platform, chat_id)):
                 return
+            if one_chat:
+                await self.pipeline.progress.wait(settle)  # type: ignore[union-attr]
 
 
 def _log_failure(task: asyncio.Task[Any]) -> None:

@@ -24,6 +24,7 @@ from core.message import Message
 from core.pipeline.codec import RUN_TASK
 from core.pipeline.inbound import Inbound
 from core.pipeline.outbound import Masker, Outbound
+from core.pipeline.progress import Progress
 from core.pipeline.retention import Retention
 from core.pipeline.retry import RetryPolicy
 from core.pipeline.runner import Runner
@@ -44,7 +45,9 @@ class Pipeline:
         self.store = store
         self.engine = engine
         self.bus = bus
-        self.scheduler = Scheduler(store.tasks, scheduler_settings, scrub)
+        self.progress = Progress()
+        """Told when a task ends or a reply goes out (``Gateway.wait_idle`` for one chat waits on it)."""
+        self.scheduler = Scheduler(store.tasks, scheduler_settings, scrub, on_ended=self.progress.notify)
         delivery = RetryPolicy(self.scheduler.policy.base, self.scheduler.policy.cap,
                                store_settings["delivery_max_attempts"])
         self.outbound = Outbound(store.outbox, channels, policy=delivery, scrub=scrub, mask=mask,
@@ -96,6 +99,7 @@ class Pipeline:
             self.outbound.wake(platform)
 
     def _sent(self, platform: str, chat_id: str, message_id: str | None, outbox_id: int) -> None:
+        self.progress.notify()
         self.bus.fire(events.MESSAGE_SENT, {"platform": platform, "chat_id": chat_id, "message_id": message_id,
                                        "outbox_id": outbox_id})
 

@@ -47,8 +47,10 @@ class TaskHandler(Protocol):
 class Scheduler:
     """Leases due tasks from the store and runs them with a handler per task kind."""
 
-    def __init__(self, tasks: TaskQueue, config: dict[str, Any], scrub: Callable[[str], str]) -> None:
+    def __init__(self, tasks: TaskQueue, config: dict[str, Any], scrub: Callable[[str], str],
+                 on_ended: Callable[[], None] = lambda: None) -> None:
         self.tasks = tasks
+        self.on_ended = on_ended  # a task's outcome (done, retry, buried) is written
         self.workers: int = config["workers"]
         self.lanes: dict[str, int] = dict(config["lanes"])
         self.lease_seconds: float = config["lease_seconds"]
@@ -187,6 +189,7 @@ class Scheduler:
     def _finished(self, task_id: int) -> None:
         self._running.pop(task_id, None)
         self._wake.set()
+        self.on_ended()
 
     def _release(self) -> None:
         """The handler is done: its worker slot is free while its outcome is written.
