@@ -142,10 +142,15 @@ class Database:
         return list(rows)  # type: ignore[arg-type]
 
     async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
-        """Run a read-only query and return its first row, or None."""
-        reader = self._require_reader()
-        async with reader.execute(sql, params) as cursor:
-            return await cursor.fetchone()  # type: ignore[return-value]
+        """Run a read-only query (of one row: by key, a count) and return its first row, or None.
+
+        One call on the reader thread, like fetchall: a cursor left open between a fetch and its
+        close keeps its read transaction, and a read of another caller run in that gap saw the
+        store as it was before writes already committed (a reply recorded as sent looked pending
+        and went out twice).
+        """
+        rows = await self.fetchall(sql, params)
+        return rows[0] if rows else None
 
     def _require_reader(self) -> aiosqlite.Connection:
         if self._closed or self._reader is None:

@@ -218,3 +218,25 @@ async def test_a_lost_transaction_fails_the_whole_group_and_the_next_group_works
     assert "none of the 3 writes in this group were saved" in str(outcomes[0])
     await db.write(insert, "c")
     assert await db.fetchall("SELECT domain FROM state") == [("c",)]
+
+
+async def test_a_read_never_sees_the_store_from_before_a_committed_write(db_path: Path, cipher) -> None:
+    """Counts running beside a writer-then-reader: the reader sees its own committed write every time."""
+    db = await Database.open(db_path, cipher)
+    sql = "INSERT INTO state(domain, key, kind, value, updated_at) VALUES ('t', ?, 'str', x'00', 0)"
+    stop = asyncio.Event()
+
+    async def count_all_the_time() -> None:
+        while not stop.is_set():
+            await db.fetchone("SELECT COUNT(*) FROM state")
+
+    counters = [asyncio.create_task(count_all_the_time()) for _ in range(3)]
+    try:
+        for i in range(300):
+            await db.write(lambda conn, key=f"k{i}": conn.execute(sql, (key,)))
+            rows = await db.fetchall("SELECT key FROM state WHERE domain = 't' AND key = ?", (f"k{i}",))
+            assert rows == [(f"k{i}",)], f"write {i} was committed, yet the read did not see it"
+    finally:
+        stop.set()
+        await asyncio.gather(*counters)
+        await db.close()
