@@ -9,20 +9,26 @@ from typing import Any, Protocol, runtime_checkable
 
 @dataclass(frozen=True, slots=True)
 class ChatTurn:
-    """One turn of a chat prompt: role is system, user or assistant."""
+    """One turn of a chat prompt: role is system, user, assistant or tool."""
 
     role: str
     content: str
+    tool_calls: tuple[dict[str, Any], ...] = ()
+    """The calls an assistant turn asked for (OpenAI's shape: id, type, function {name, arguments})."""
+    tool_call_id: str | None = None
+    """The call a tool turn answers."""
 
 
 @dataclass(slots=True)
-class Usage:
-    """What answering a request took, filled in by the backend as it answers (0 = not reported)."""
+class Outcome:
+    """What came of a request besides its text, filled in by the backend as it answers (0 = not reported)."""
 
     prompt_tokens: int = 0
     completion_tokens: int = 0
     finish_reason: str = "stop"
-    """Why the answer ended: stop (the model finished or a stop string), length (max_tokens)."""
+    """Why the answer ended: stop (the model finished or a stop string), length (max_tokens), tool_calls."""
+    tool_calls: list[dict[str, Any]] = field(default_factory=list)
+    """The tools the model asked to call (OpenAI's shape), complete once the stream ended."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +45,7 @@ class ModelRequest:
     """OpenAI-style tool definitions, for a backend that ``accepts_tools``."""
     tool_choice: Any = None
     metadata: dict[str, str] = field(default_factory=dict)
-    usage: Usage = field(default_factory=Usage)
+    outcome: Outcome = field(default_factory=Outcome)
 
 
 @runtime_checkable

@@ -18,6 +18,7 @@ import voluptuous as vol
 from core import events
 from core.automation.actions import COMMON, ActionError
 from core.automation.context import RunContext
+from core.automation.conversation import MESSAGES, OPTIONS, restored_calls, safe_turns
 from core.automation.registry import ActionType, Compiler
 from core.automation.script import BaseStep
 from core.automation.templates import Template
@@ -42,20 +43,6 @@ GENERATE_SCHEMA = vol.Schema({
         vol.Optional("stream", default=True): bool,
     }),
 })
-
-
-TURN = vol.Schema({vol.Required("role"): vol.In(("system", "user", "assistant")),
-                   vol.Required("content"): str}, extra=vol.REMOVE_EXTRA)
-MESSAGES = vol.Schema(vol.All([TURN], vol.Length(min=1, msg="must hold at least one turn")))
-OPTIONS = vol.Schema(vol.Any(None, {
-    vol.Optional("max_tokens"): vol.Any(None, vol.All(int, vol.Range(min=1))),
-    vol.Optional("temperature"): vol.Any(None, vol.All(vol.Coerce(float), vol.Range(min=0, max=2))),
-    vol.Optional("top_p"): vol.Any(None, vol.All(vol.Coerce(float), vol.Range(min=0, max=1))),
-    vol.Optional("stop"): vol.Any(None, [str]),
-    vol.Optional("seed"): vol.Any(None, int),
-    vol.Optional("tools"): vol.Any(None, [dict]),
-    vol.Optional("tool_choice"): vol.Any(None, str, dict),
-}))
 
 
 class GenerateStep(BaseStep):
@@ -100,7 +87,7 @@ class GenerateStep(BaseStep):
         if system:
             turns.append(ChatTurn("system", await gateway.sanitize(system, scope)))
         if conversation:
-            turns.extend([ChatTurn(t["role"], await gateway.sanitize(t["content"], scope)) for t in conversation])
+            turns.extend(await safe_turns(conversation, lambda text: gateway.sanitize(text, scope)))
             safe_prompt = turns[-1].content
         else:
             safe_prompt = await gateway.sanitize(prompt, scope)
@@ -108,7 +95,7 @@ class GenerateStep(BaseStep):
             turns.extend(ChatTurn(role, content) for role, content in history)
             turns.append(ChatTurn("user", safe_prompt))
         options = self._rendered(self.options, OPTIONS, ctx, "options") or {}
-        if options.get("tools") and not model.accepts_tools:
+        if (options.get("tools") or any(t.tool_calls or t.role == "tool" for t in turns)) and not model.accepts_tools:
             raise ActionError(f"model '{model.name}' cannot use tools")
         request = ModelRequest(
             tuple(turns), max_tokens=options.get("max_tokens") or self.max_tokens,
@@ -122,8 +109,14 @@ class GenerateStep(BaseStep):
         shown_parts: list[str] = []
         restorers = [await s.restorer(scope) for s in gateway.sanitizers]
 
+        async def restore(text: str) -> str:
+            for sanitizer in gateway.sanitizers:
+                restorer = await sanitizer.restorer(scope)
+                text = restorer.feed(text) + restorer.flush()
+            return text
+
         async def answer() -> AsyncGenerator[str, None]:
-            started, first, ending = time.monotonic(), None, "error"
+            started, first, ending, calls = time.monotonic(), None, "error", []
             try:
                 async with aclosing(model.stream(request)) as pieces:  # a consumer that stops frees the model
                     async for chunk in pieces:
@@ -141,17 +134,18 @@ class GenerateStep(BaseStep):
                 if tail:
                     shown_parts.append(tail)
                     yield tail
-                ending = request.usage.finish_reason
+                ending = request.outcome.finish_reason
+                calls = await restored_calls(request.outcome.tool_calls, restore)
             except GeneratorExit:
                 ending = "cancelled"  # the reader stopped (its client left)
                 raise
             finally:
-                usage = request.usage
+                outcome = request.outcome
                 gateway.bus.fire(events.MODEL_ANSWERED, {
                     "model": model.name, "chunks": len(raw_parts), "first_chunk_seconds": first,
                     "seconds": time.monotonic() - started, "message_id": message.id if message else None,
-                    "prompt_tokens": usage.prompt_tokens, "completion_tokens": usage.completion_tokens,
-                    "finish_reason": ending})
+                    "prompt_tokens": outcome.prompt_tokens, "completion_tokens": outcome.completion_tokens,
+                    "finish_reason": ending, "tool_calls": calls})
 
         if self.reply and message is not None and self.stream:
             await ctx.out.stream(message.platform, message.chat_id, answer(), reply_to=message.id,

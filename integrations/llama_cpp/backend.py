@@ -188,7 +188,7 @@ class LlamaCppBackend:
             sampling["top_p"] = request.top_p
         if request.seed is not None:
             sampling["seed"] = request.seed
-        usage = request.usage
+        outcome = request.outcome
 
         def generate(llm: Any) -> Iterator[str]:
             counter = self._counter(llm)
@@ -200,7 +200,7 @@ class LlamaCppBackend:
 
             fitted = fit_messages(turns, n_ctx, max_tokens, count)
             # fitting counted these turns already: a count after the answer cost 5-10 ms of its end
-            usage.prompt_tokens = counted.get(tuple(fitted)) or counter(fitted)
+            outcome.prompt_tokens = counted.get(tuple(fitted)) or counter(fitted)
             chunks = llm.create_chat_completion(
                 messages=_as_dicts(fitted), max_tokens=max_tokens, temperature=temperature, stream=True,
                 **sampling,
@@ -210,10 +210,10 @@ class LlamaCppBackend:
                     choice = chunk["choices"][0]
                     text = choice.get("delta", {}).get("content")
                     if text:
-                        usage.completion_tokens += 1  # one token per chunk while streaming
+                        outcome.completion_tokens += 1  # one token per chunk while streaming
                         yield text
                     if choice.get("finish_reason"):
-                        usage.finish_reason = choice["finish_reason"]
+                        outcome.finish_reason = choice["finish_reason"]
             finally:
                 chunks.close()
 

@@ -45,6 +45,7 @@ class Exchange:
         self.prompt_tokens = 0
         self.completion_tokens = 0
         self.finish_reason = "stop"
+        self.tool_calls: list[dict[str, Any]] = []
 
     @property
     def gone(self) -> bool:
@@ -86,8 +87,9 @@ class Exchange:
         """A model answered for this request: count its usage (a model_answered event)."""
         self.prompt_tokens += data.get("prompt_tokens") or 0
         self.completion_tokens += data.get("completion_tokens") or 0
-        if data.get("finish_reason") == "length":
-            self.finish_reason = "length"
+        self.tool_calls.extend(data.get("tool_calls") or ())
+        if data.get("finish_reason") in ("length", "tool_calls"):
+            self.finish_reason = data["finish_reason"]
 
     @property
     def usage(self) -> dict[str, int]:

@@ -59,10 +59,18 @@ def openai_error(status: int, message: str) -> web.Response:
 
 _NUMBER = vol.Any(int, float)
 _TEXT_PART = vol.Schema({vol.Required("type"): "text", vol.Required("text"): str}, extra=vol.ALLOW_EXTRA)
+_TOOL_CALL = vol.Schema({
+    vol.Required("id"): str, vol.Optional("type", default="function"): "function",
+    vol.Required("function"): vol.Schema({vol.Required("name"): str, vol.Required("arguments"): str},
+                                         extra=vol.REMOVE_EXTRA),
+}, extra=vol.REMOVE_EXTRA)
 _MESSAGE = vol.Schema({
-    vol.Required("role"): vol.In(("system", "developer", "user", "assistant"),
-                                 msg="must be system, developer, user or assistant (tool turns are not supported)"),
-    vol.Required("content"): vol.Any(str, [_TEXT_PART], None, msg="must be a string or a list of text parts"),
+    vol.Required("role"): vol.In(("system", "developer", "user", "assistant", "tool"),
+                                 msg="must be system, developer, user, assistant or tool"),
+    vol.Optional("content", default=None): vol.Any(str, [_TEXT_PART], None,
+                                                   msg="must be a string or a list of text parts"),
+    vol.Optional("tool_calls"): vol.Any(None, [_TOOL_CALL]),
+    vol.Optional("tool_call_id"): vol.Any(None, str),
 }, extra=vol.ALLOW_EXTRA)
 _TOKENS = vol.Any(None, vol.All(int, vol.Range(min=1)))
 BODY = vol.Schema({
@@ -96,8 +104,9 @@ class ChatRequest:
     """A validated /v1/chat/completions request."""
 
     model: str
-    messages: list[dict[str, str]]
-    """The conversation as {role, content} with text content (developer turns as system)."""
+    messages: list[dict[str, Any]]
+    """The conversation as {role, content} with text content (developer turns as system), and tool_calls
+    or tool_call_id where the turn has them."""
     stream: bool
     include_usage: bool
     options: dict[str, Any]
@@ -105,6 +114,11 @@ class ChatRequest:
     user: str | None
     id: str = field(default_factory=lambda: f"chatcmpl-{uuid.uuid4().hex}")
     created: int = field(default_factory=lambda: int(time.time()))
+
+    @property
+    def uses_tools(self) -> bool:
+        """Whether the request offers tools or carries tool calls or their results."""
+        return bool(self.options.get("tools")) or any(m["role"] == "tool" or "tool_calls" in m for m in self.messages)
 
     @property
     def text(self) -> str:
@@ -142,12 +156,17 @@ def parse_request(raw: bytes) -> ChatRequest:
         options={k: v for k, v in options.items() if v is not None}, user=body.get("user"))
 
 
-def _turn(message: dict[str, Any]) -> dict[str, str]:
+def _turn(message: dict[str, Any]) -> dict[str, Any]:
     content = message["content"]
     if isinstance(content, list):
         content = "".join(part["text"] for part in content)
-    role = "system" if message["role"] == "developer" else message["role"]
-    return {"role": role, "content": content or ""}
+    turn: dict[str, Any] = {"role": "system" if message["role"] == "developer" else message["role"],
+                            "content": content or ""}
+    if message.get("tool_calls"):
+        turn["tool_calls"] = message["tool_calls"]
+    if message.get("tool_call_id") is not None:
+        turn["tool_call_id"] = message["tool_call_id"]
+    return turn
 
 
 def chunk(request: ChatRequest, delta: dict[str, Any], finish_reason: str | None = None) -> bytes:
@@ -175,14 +194,22 @@ def event(body: dict[str, Any]) -> bytes:
 DONE = b"data: [DONE]\n\n"
 
 
-def completion(request: ChatRequest, text: str, finish_reason: str, usage: dict[str, int]) -> dict[str, Any]:
+def completion(request: ChatRequest, text: str, finish_reason: str, usage: dict[str, int],
+               tool_calls: list[dict[str, Any]]) -> dict[str, Any]:
     """A whole (non-streamed) chat.completion."""
+    message: dict[str, Any] = {"role": "assistant", "content": text or (None if tool_calls else ""), "refusal": None}
+    if tool_calls:
+        message["tool_calls"] = tool_calls
     return {
         "id": request.id, "object": "chat.completion", "created": request.created, "model": request.model,
-        "choices": [{"index": 0, "message": {"role": "assistant", "content": text, "refusal": None},
-                     "logprobs": None, "finish_reason": finish_reason}],
+        "choices": [{"index": 0, "message": message, "logprobs": None, "finish_reason": finish_reason}],
         "usage": usage,
     }
+
+
+def tool_call_deltas(tool_calls: list[dict[str, Any]]) -> dict[str, Any]:
+    """The delta that streams whole tool calls (each with its index, as OpenAI's pieces are joined)."""
+    return {"tool_calls": [{"index": i, **call} for i, call in enumerate(tool_calls)]}
 
 
 def model_list(names: list[str], created: int) -> dict[str, Any]:

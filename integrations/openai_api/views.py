@@ -28,6 +28,7 @@ from integrations.openai_api.protocol import (
     event,
     model_list,
     parse_request,
+    tool_call_deltas,
     usage_chunk,
 )
 
@@ -93,7 +94,7 @@ class OpenAIViews:
         model = self.gateway.models.get(request.model)
         if model is None:
             return _unknown_model(request.model)
-        if request.options.get("tools") and not model.accepts_tools:
+        if request.uses_tools and not model.accepts_tools:
             return ApiError(400, f"model '{request.model}' cannot use tools; ask an openai_compat model",
                             param="tools", code="tools_not_supported")
         return None
@@ -120,7 +121,7 @@ class OpenAIViews:
             if error is not None:
                 return error.response()
             return web.json_response(completion(request, "".join(exchange.parts), exchange.finish_reason,
-                                                exchange.usage))
+                                                exchange.usage, exchange.tool_calls))
         return await self._finish_stream(exchange, error)
 
     async def _finish_stream(self, exchange: Exchange, error: ApiError | None) -> web.StreamResponse:
@@ -135,6 +136,8 @@ class OpenAIViews:
             if error is not None:
                 await stream.write(event(error.body()))
             else:
+                if exchange.tool_calls:
+                    await stream.write(chunk(request, tool_call_deltas(exchange.tool_calls)))
                 await stream.write(chunk(request, {}, exchange.finish_reason))
                 if request.include_usage:
                     await stream.write(usage_chunk(request, exchange.usage))

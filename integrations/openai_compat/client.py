@@ -13,7 +13,7 @@ import aiohttp
 import orjson
 
 from core.errors import ModelError, PermanentError, TransientError
-from core.model import ModelRequest
+from core.model import ChatTurn, ModelRequest
 
 from .completions import read_stream
 from .config import CONNECT_TIMEOUT, EndpointSettings, ModelSettings, parse_config
@@ -153,7 +153,7 @@ class OpenAICompatBackend:
         settings = self.settings
         body: dict[str, Any] = {
             "model": settings.model,
-            "messages": [{"role": t.role, "content": t.content} for t in request.messages],
+            "messages": [_message(t) for t in request.messages],
             "stream": stream,
             "max_tokens": request.max_tokens
             if request.max_tokens is not None
@@ -226,8 +226,8 @@ class OpenAICompatBackend:
         )
 
     def _read_stream(self, response: aiohttp.ClientResponse, request: ModelRequest) -> AsyncIterator[str]:
-        """The content deltas of a response (streamed or whole), its usage noted in the request's."""
-        return read_stream(response, model_name=self.name, timeout=self.settings.timeout, usage=request.usage)
+        """The content deltas of a response (streamed or whole), its outcome noted in the request's."""
+        return read_stream(response, model_name=self.name, timeout=self.settings.timeout, outcome=request.outcome)
 
     # -- failover -----------------------------------------------------------------------------
 
@@ -278,6 +278,16 @@ class OpenAICompatBackend:
             f"endpoint{'s' if len(self.settings.endpoints) != 1 else ''}: {attempt.summary()}",
             retry_after=waiting if waiting > 0 else None,
         )
+
+
+def _message(turn: ChatTurn) -> dict[str, Any]:
+    """A turn as OpenAI's API takes it (with its tool calls, or the call it answers)."""
+    message: dict[str, Any] = {"role": turn.role, "content": turn.content}
+    if turn.tool_calls:
+        message["tool_calls"] = list(turn.tool_calls)
+    if turn.tool_call_id is not None:
+        message["tool_call_id"] = turn.tool_call_id
+    return message
 
 
 def _hint(status: int) -> str:

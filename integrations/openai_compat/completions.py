@@ -9,7 +9,7 @@ import aiohttp
 import orjson
 
 from core.errors import PermanentError
-from core.model import Usage
+from core.model import Outcome
 
 from .failures import (
     EndpointFailure,
@@ -26,16 +26,16 @@ __all__ = ["parse_completion", "raise_server_error", "read_stream"]
 class _StreamState:
     """Progress through one SSE answer."""
 
-    __slots__ = ("done", "finish_reason", "usage")
+    __slots__ = ("done", "finish_reason", "outcome")
 
-    def __init__(self, usage: Usage) -> None:
+    def __init__(self, outcome: Outcome) -> None:
         self.done = False
         self.finish_reason: str | None = None
-        self.usage = usage
+        self.outcome = outcome
 
 
 async def read_stream(
-    response: aiohttp.ClientResponse, *, model_name: str, timeout: float, usage: Usage | None = None
+    response: aiohttp.ClientResponse, *, model_name: str, timeout: float, outcome: Outcome | None = None
 ) -> AsyncIterator[str]:
     """Yield the content deltas of an SSE chat completion until [DONE].
 
@@ -49,12 +49,12 @@ async def read_stream(
             body = await response.read()
         except (TimeoutError, aiohttp.ClientError) as err:
             raise EndpointFailure(describe_exception(err, timeout)) from err
-        text = parse_completion(body, model_name=model_name, usage=usage)
+        text = parse_completion(body, model_name=model_name, outcome=outcome)
         if text:
             yield text
         return
     decoder = SSEDecoder()
-    state = _StreamState(usage if usage is not None else Usage())
+    state = _StreamState(outcome if outcome is not None else Outcome())
     try:
         async for chunk in response.content.iter_any():
             for event in decoder.feed(chunk):
@@ -100,7 +100,7 @@ def _on_event(event: SSEEvent, state: _StreamState, model_name: str) -> str | No
         raise_server_error(error, model_name)
     if not isinstance(obj, dict):
         return None
-    _read_usage(obj.get("usage"), state.usage)
+    _read_usage(obj.get("usage"), state.outcome)
     choices = obj.get("choices")
     if not isinstance(choices, list) or not choices:
         return None
@@ -108,8 +108,10 @@ def _on_event(event: SSEEvent, state: _StreamState, model_name: str) -> str | No
     if not isinstance(choice, dict):
         return None
     if choice.get("finish_reason") is not None:
-        state.finish_reason = state.usage.finish_reason = str(choice["finish_reason"])
+        state.finish_reason = state.outcome.finish_reason = str(choice["finish_reason"])
     delta = choice.get("delta")
+    if isinstance(delta, dict) and isinstance(delta.get("tool_calls"), list):
+        _add_tool_deltas(delta["tool_calls"], state.outcome.tool_calls)
     content = delta.get("content") if isinstance(delta, dict) else None
     return content if isinstance(content, str) and content else None
 
@@ -124,16 +126,32 @@ def raise_server_error(error: ServerError, model_name: str) -> None:
     raise PermanentError(f"model {model_name!r}: the server reported an error: {error.describe()}")
 
 
-def _read_usage(reported: Any, usage: Usage) -> None:
-    """Copy a usage object the server sent (OpenAI's shape) into usage."""
+def _add_tool_deltas(deltas: list[Any], calls: list[dict[str, Any]]) -> None:
+    """Join streamed tool call pieces by index: the first brings id and name, the rest more arguments."""
+    for delta in deltas:
+        if not isinstance(delta, dict):
+            continue
+        index = delta.get("index", len(calls))
+        while len(calls) <= index:
+            calls.append({"id": "", "type": "function", "function": {"name": "", "arguments": ""}})
+        call = calls[index]
+        call["id"] = delta.get("id") or call["id"]
+        call["type"] = delta.get("type") or call["type"]
+        function = delta.get("function") if isinstance(delta.get("function"), dict) else {}
+        call["function"]["name"] += function.get("name") or ""
+        call["function"]["arguments"] += function.get("arguments") or ""
+
+
+def _read_usage(reported: Any, outcome: Outcome) -> None:
+    """Copy the usage object a server sent (OpenAI's shape) into outcome."""
     if isinstance(reported, dict):
         for key in ("prompt_tokens", "completion_tokens"):
             if isinstance(reported.get(key), int):
-                setattr(usage, key, reported[key])
+                setattr(outcome, key, reported[key])
 
 
-def parse_completion(body: bytes, *, model_name: str, usage: Usage | None = None) -> str:
-    """The assistant text of a non-streaming chat completion body (its usage copied into usage)."""
+def parse_completion(body: bytes, *, model_name: str, outcome: Outcome | None = None) -> str:
+    """The assistant text of a non-streaming chat completion body (usage and tool calls into outcome)."""
     try:
         obj = orjson.loads(body)
     except orjson.JSONDecodeError as err:
@@ -151,10 +169,14 @@ def parse_completion(body: bytes, *, model_name: str, usage: Usage | None = None
             "the answer has no choices[0].message; is this an OpenAI-compatible "
             "/chat/completions endpoint?"
         ) from err
-    if usage is not None:
-        _read_usage(obj.get("usage"), usage)
+    if outcome is not None:
+        _read_usage(obj.get("usage"), outcome)
+        calls = choice["message"].get("tool_calls")
+        if isinstance(calls, list):
+            _add_tool_deltas([{"index": i, **c} for i, c in enumerate(calls) if isinstance(c, dict)],
+                             outcome.tool_calls)
         if isinstance(choice.get("finish_reason"), str):
-            usage.finish_reason = choice["finish_reason"]
+            outcome.finish_reason = choice["finish_reason"]
     if content is None:
         return ""
     if not isinstance(content, str):

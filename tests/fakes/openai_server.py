@@ -51,6 +51,8 @@ class Reply:
     ignore_stream: answer a streaming request with a plain JSON completion.
     force_stream: answer a non-streaming request over SSE (as some servers always do).
     echo: answer with the last message's content, one character per chunk.
+    tool_calls: answer with these calls ({"id", "name", "arguments"}) instead of text; a stream
+    sends each call's id and name first, then its arguments a few characters at a time.
     """
 
     text: str = "Hello from the fake server."
@@ -67,6 +69,7 @@ class Reply:
     ignore_stream: bool = False
     force_stream: bool = False
     echo: bool = False
+    tool_calls: list[dict[str, str]] | None = None
     raw_body: bytes | None = None
 
     def pieces(self) -> list[str]:
@@ -285,9 +288,16 @@ class FakeOpenAIServer:
         max_tokens = body.get("max_tokens")
         if isinstance(max_tokens, int) and len(pieces) > max_tokens:
             pieces, finish = pieces[:max_tokens], "length"
+        if reply.tool_calls is not None:
+            pieces, finish = [], "tool_calls"
         if (body.get("stream") or reply.force_stream) and not reply.ignore_stream:
             return await self._stream(request, body, pieces, finish, reply)
-        return _json_response(200, _completion(body["model"], "".join(pieces), finish, body))
+        completion = _completion(body["model"], "".join(pieces), finish, body)
+        if reply.tool_calls is not None:
+            completion["choices"][0]["message"].update(content=None, tool_calls=[
+                {"id": c["id"], "type": "function", "function": {"name": c["name"], "arguments": c["arguments"]}}
+                for c in reply.tool_calls])
+        return _json_response(200, completion)
 
     def _validate(self, body: Any) -> web.Response | None:
         if not isinstance(body, dict):
@@ -356,6 +366,13 @@ class FakeOpenAIServer:
         if reply.disconnect_after is not None:
             _drop(request)
             return response
+        for index, call in enumerate(reply.tool_calls or ()):
+            await send(_chunk(ident, created, model, {"tool_calls": [{"index": index, "id": call["id"], "type": "function",
+                                                                      "function": {"name": call["name"], "arguments": ""}}]}, None))
+            arguments = call["arguments"]
+            for start in range(0, len(arguments), 3):
+                await send(_chunk(ident, created, model, {"tool_calls": [{"index": index, "function": {
+                    "arguments": arguments[start:start + 3]}}]}, None))
         await send(_chunk(ident, created, model, {}, finish))
         if include_usage:
             usage = _completion(model, "".join(pieces), finish, body)["usage"]

@@ -111,9 +111,9 @@ class InstantModel:
             if self.fail is not None and index == self.fail_after:
                 raise self.fail
             await asyncio.sleep(self.delay)
-            request.usage.completion_tokens += 1
+            request.outcome.completion_tokens += 1
             yield piece
-        request.usage.prompt_tokens = sum(len(t.content.split()) for t in request.messages)
+        request.outcome.prompt_tokens = sum(len(t.content.split()) for t in request.messages)
 
     async def close(self) -> None:
         return None

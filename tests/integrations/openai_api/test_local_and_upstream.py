@@ -7,6 +7,8 @@ import json
 import time
 
 import aiohttp
+import openai
+import pytest
 
 from core import events
 from tests.fakes.openai_server import FakeOpenAIServer, Reply
@@ -89,19 +91,61 @@ openai_compat:
         assert "[" in recorded.body["messages"][-1]["content"], "placeholders went instead"
 
 
-async def test_tools_go_to_an_upstream_sanitized(serve_api) -> None:
+TOOLS = [{"type": "function", "function": {"name": "lookup", "parameters": {"type": "object"}}}]
+
+
+async def test_a_tool_call_round_trip_is_relayed_restored_and_sanitized(serve_api) -> None:
+    email = PERSONAL["email"]
     async with FakeOpenAIServer(model="gpt-up") as upstream:
         api = await serve_api(extra=f"""
 openai_compat:
   models:
     - {{name: upstream, model: gpt-up, endpoints: ["{upstream.base_url}"]}}
 """)
-        tools = [{"type": "function", "function": {"name": "lookup", "parameters": {"type": "object"}}}]
-        await api.client().chat.completions.create(
-            model="upstream", messages=[{"role": "user", "content": "find my order"}], tools=tools,
-            tool_choice="auto", top_p=0.9, seed=4)
-    sent = upstream.chat_requests[0].body
-    assert (sent["tools"], sent["tool_choice"], sent["top_p"], sent["seed"]) == (tools, "auto", 0.9, 4)
+        client = api.client()
+        asked = [{"role": "user", "content": f"find the orders of {email}"}]
+        placeholder = None
+
+        def call_with_placeholder() -> Reply:
+            nonlocal placeholder
+            return Reply(tool_calls=[{"id": "call_1", "name": "lookup", "arguments": json.dumps({"who": placeholder})}])
+
+        # The upstream answers with a call whose arguments hold the placeholder it was given.
+        upstream.plan(Reply(text="unused"))
+        await client.chat.completions.create(model="upstream", messages=asked, tools=TOOLS)
+        placeholder = upstream.chat_requests[0].body["messages"][-1]["content"].split("of ")[1]
+        assert placeholder.startswith("[") and email not in placeholder
+        upstream.plan(call_with_placeholder(), call_with_placeholder())
+        whole = await client.chat.completions.create(model="upstream", messages=asked, tools=TOOLS,
+                                                     tool_choice="auto", top_p=0.9, seed=4)
+        stream = await client.chat.completions.create(model="upstream", messages=asked, tools=TOOLS, stream=True)
+        chunks = [c async for c in stream]
+        upstream.plan(Reply(text="You have 2 orders."))
+        followed = await client.chat.completions.create(model="upstream", tools=TOOLS, messages=[
+            *asked, whole.choices[0].message.model_dump(exclude_none=True),
+            {"role": "tool", "tool_call_id": "call_1", "content": f"2 orders for {email}"}])
+    [call] = whole.choices[0].message.tool_calls
+    assert (call.id, call.function.name, call.function.arguments) == ("call_1", "lookup", json.dumps({"who": email}))
+    assert whole.choices[0].finish_reason == "tool_calls" and whole.choices[0].message.content is None
+    streamed_calls = [d for c in chunks if c.choices for d in (c.choices[0].delta.tool_calls or ())]
+    assert [(d.id, d.function.name, d.function.arguments) for d in streamed_calls] == [
+        ("call_1", "lookup", json.dumps({"who": email}))]
+    assert chunks[-1].choices[0].finish_reason == "tool_calls"
+    assert followed.choices[0].message.content == "You have 2 orders."
+    sent = upstream.chat_requests[1].body
+    assert (sent["tools"], sent["tool_choice"], sent["top_p"], sent["seed"]) == (TOOLS, "auto", 0.9, 4)
+    last = upstream.chat_requests[-1]
+    assert email not in last.raw.decode(), "the call's arguments and the tool's result were sanitized"
+    assert last.body["messages"][-1]["role"] == "tool" and last.body["messages"][-1]["tool_call_id"] == "call_1"
+    assert last.body["messages"][-2]["tool_calls"][0]["function"]["name"] == "lookup"
+
+
+async def test_tool_turns_for_a_model_without_tools_are_a_400(serve_api, local_model) -> None:
+    api = await serve_api(extra=local_model)
+    with pytest.raises(openai.BadRequestError) as refused:
+        await api.client().chat.completions.create(model="local", messages=[
+            {"role": "user", "content": "hi"}, {"role": "tool", "tool_call_id": "c1", "content": "42"}])
+    assert refused.value.param == "tools"
 
 
 async def test_concurrent_requests_each_get_their_own_answer(serve_api) -> None:

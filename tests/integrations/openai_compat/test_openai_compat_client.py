@@ -90,7 +90,7 @@ async def test_generate_reads_a_server_that_always_streams(server, make_backend)
     request = ask()
     assert await backend.generate(request) == "streamed although not asked"
     assert server.chat_requests[0].body["stream"] is False
-    assert request.usage.finish_reason == "stop"
+    assert request.outcome.finish_reason == "stop"
 
 
 async def test_usage_and_finish_reason_are_read_from_the_stream(server, make_backend) -> None:
@@ -99,8 +99,8 @@ async def test_usage_and_finish_reason_are_read_from_the_stream(server, make_bac
     request = ask()
     assert "".join(await collect(backend, request)) == "a b c"
     assert server.chat_requests[0].body["stream_options"] == {"include_usage": True}
-    assert (request.usage.completion_tokens, request.usage.finish_reason) == (3, "length")
-    assert request.usage.prompt_tokens > 0
+    assert (request.outcome.completion_tokens, request.outcome.finish_reason) == (3, "length")
+    assert request.outcome.prompt_tokens > 0
 
 
 async def test_finish_reason_length_is_a_complete_answer(server, make_backend) -> None:
