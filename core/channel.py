@@ -18,9 +18,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
+
+import voluptuous as vol
 
 from core import events
 from core.errors import PermanentError, TransientError
@@ -54,6 +56,34 @@ class ChannelInfo:
     def __post_init__(self) -> None:
         if self.streaming not in STREAMING:
             raise ValueError(f"streaming must be one of {', '.join(STREAMING)}, got {self.streaming!r}")
+
+
+DM_POLICIES = ("pairing", "allowlist", "open", "disabled")
+GROUP_POLICIES = ("allowlist", "open", "disabled")
+ACCESS_SCHEMA = {
+    vol.Optional("dm_policy", default="pairing"): vol.In(DM_POLICIES, msg=f"expected one of {', '.join(DM_POLICIES)}"),
+    vol.Optional("allow_from", default=[]): [vol.Coerce(str)],
+    vol.Optional("group_policy", default="allowlist"): vol.In(
+        GROUP_POLICIES, msg=f"expected one of {', '.join(GROUP_POLICIES)}"),
+    vol.Optional("groups", default=[]): [vol.Coerce(str)],
+}
+"""The keys a chat channel's config section adds for access (merge into its schema); see core.pipeline.access."""
+
+
+@dataclass(frozen=True, slots=True)
+class AccessRules:
+    """A chat channel's rules: who may write directly, and in which groups Roost listens."""
+
+    dm_policy: str = "pairing"
+    allow_from: frozenset[str] = frozenset()
+    group_policy: str = "allowlist"
+    groups: frozenset[str] = frozenset()
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> AccessRules:
+        """The rules of a config section validated with ACCESS_SCHEMA."""
+        return cls(config["dm_policy"], frozenset(config["allow_from"]), config["group_policy"],
+                   frozenset(config["groups"]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +131,9 @@ class ChannelBase:
     """
 
     info: ChannelInfo
+    access: AccessRules | None = None
+    """Who may talk through this channel (a chat platform's dm and group rules); None: anyone it lets in
+    (its senders are authenticated already)."""
     reconnect_base = 1.0
     """Seconds of the first reconnect delay (doubled each attempt, with full jitter)."""
     reconnect_cap = 60.0

@@ -24,6 +24,8 @@ class Message:
     time: float = field(default_factory=time.time)
     reply_to: str | None = None
     mentions_bot: bool = False
+    group: bool = False
+    """Whether it was said in a group (several people) rather than directly to Roost."""
     command: str | None = None
     args: tuple[str, ...] = ()
     raw: Any = None
@@ -82,6 +84,7 @@ class Message:
             "time": self.time,
             "reply_to": self.reply_to,
             "mentions_bot": self.mentions_bot,
+            "group": self.group,
             "command": self.command,
             "args": list(self.args),
             "args_text": self.args_text,

@@ -16,6 +16,7 @@ from core.cli import (
     doctor_commands,
     inspect_commands,
     keys_commands,
+    pair_commands,
     queue_commands,
     run_commands,
 )
@@ -26,7 +27,7 @@ from core.validation import humanize
 Registrar = Callable[[argparse._SubParsersAction], None]  # type: ignore[type-arg]
 REGISTRARS: list[Registrar] = [
     run_commands.register, inspect_commands.register, queue_commands.register, keys_commands.register,
-    backup_commands.register, doctor_commands.register,
+    backup_commands.register, doctor_commands.register, pair_commands.register,
 ]
 
 

@@ -21,6 +21,8 @@ from core.automation.engine import AutomationEngine
 from core.bus import EventBus
 from core.channel import Channel
 from core.message import Message
+from core.pipeline.access import DOMAIN as PAIRING
+from core.pipeline.access import Gatekeeper, Pairing
 from core.pipeline.codec import RUN_TASK
 from core.pipeline.inbound import Inbound
 from core.pipeline.outbound import Masker, Outbound
@@ -58,6 +60,8 @@ class Pipeline:
         self.inbound = Inbound(store, engine, self.scheduler, self.runner)
         self.timers = Timers(store.tasks, self.scheduler)
         self.scheduler.register(TIMER_TASK, self.timers)
+        self.gatekeeper = Gatekeeper(lambda platform: getattr(channels.get(platform), "access", None),
+                                     Pairing(store.state.of(PAIRING)), self._tell)
         self.traces = TraceWriter(store.traces, store_settings["traces_per_automation"])
         self.retention = Retention(store, store_settings)
         engine.dispatcher = self.inbound.dispatch
@@ -78,7 +82,9 @@ class Pipeline:
         self.retention.start()
 
     async def ingest(self, message: Message) -> bool:
-        """Store a message with the runs it starts; False for a redelivery of a stored message."""
+        """Store a message with the runs it starts; False for a redelivery, or a sender the channel's rules keep out."""
+        if not await self.gatekeeper.admit(message):
+            return False
         runs = await self.inbound.ingest(message)
         if runs is None:
             return False
@@ -91,6 +97,9 @@ class Pipeline:
         """Queue text for a chat outside any run; durable when this returns."""
         return await self.outbound.send(platform, chat_id, text, idempotency_key=idempotency_key,
                                         priority=priority, reply_to=reply_to)
+
+    async def _tell(self, message: Message, text: str) -> None:
+        await self.outbound.send(message.platform, message.chat_id, text, idempotency_key=f"access:{message.id}")
 
     def channel_state(self, platform: str, online: bool) -> None:
         """A channel went online or offline: say so on the bus, and send what waited when it is back."""

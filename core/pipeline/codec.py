@@ -93,6 +93,8 @@ def message_extra(message: Message) -> bytes:
 def _extra_fields(message: Message) -> dict[str, Any]:
     fields: dict[str, Any] = {"reply_to": message.reply_to, "mentions_bot": message.mentions_bot,
                               "command": message.command, "args": list(message.args)}
+    if message.group:
+        fields["group"] = True
     raw = message.raw
     if isinstance(raw, bytes | bytearray):
         fields["raw_b64"] = base64.b64encode(raw).decode("ascii")  # kept as the platform sent it
@@ -113,7 +115,7 @@ def stored_message(entry: InboxEntry) -> Message:
     return Message(
         platform=entry.platform, chat_id=entry.chat_id, sender=entry.sender, text=entry.text,
         id=entry.platform_msg_id, time=entry.received_at, reply_to=extra.get("reply_to"),
-        mentions_bot=extra.get("mentions_bot", False), command=extra.get("command"),
+        mentions_bot=extra.get("mentions_bot", False), group=extra.get("group", False), command=extra.get("command"),
         args=tuple(extra.get("args") or ()), raw=_raw(extra),
     )
 

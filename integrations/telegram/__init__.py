@@ -1,0 +1,76 @@
+"""The telegram integration: a bot (token from @BotFather) as a chat channel, by long polling or webhook."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import voluptuous as vol
+
+from core import events
+from core.channel import ACCESS_SCHEMA
+from core.errors import PermanentError
+from core.hookspecs import hookimpl
+from integrations.http.server import Access
+from integrations.telegram.api import DEFAULT_BASE_URL, BotApi
+from integrations.telegram.channel import TelegramChannel, new_secret
+
+DOMAIN = "telegram"
+WEBHOOK_PATH = "/api/telegram/webhook"
+SECRET_KEY = "webhook_secret"
+TASK = "telegram.task"
+CONFIG_SCHEMA = vol.Schema({
+    vol.Required("bot_token"): vol.All(str, vol.Match(r"^\d+:[A-Za-z0-9_-]+$", msg="expected a token like"
+                                                       " 123456:ABC-def from @BotFather")),
+    vol.Optional("mode", default="polling"): vol.In(("polling", "webhook")),
+    vol.Optional("base_url", default=DEFAULT_BASE_URL): str,
+    vol.Optional("webhook_url"): vol.Url(),
+    vol.Optional("webhook_secret"): vol.Match(r"^[A-Za-z0-9_-]{1,256}$", msg="1-256 of A-Z a-z 0-9 _ -"),
+    vol.Optional("allowed_updates", default=["message", "edited_message"]): [str],
+    vol.Optional("parse_mode", default="none"): vol.In(("none", "HTML", "MarkdownV2")),
+    vol.Optional("group_mode", default="mention"): vol.In(("mention", "all")),
+    vol.Optional("streaming", default="edits"): vol.In(("edits", "off")),
+    vol.Optional("edit_interval", default=1.0): vol.All(vol.Coerce(float), vol.Range(min=0)),
+    vol.Optional("poll_timeout", default=30): vol.All(int, vol.Range(min=0, max=50)),
+    vol.Optional("rate_limit", default=30.0): vol.All(vol.Coerce(float), vol.Range(min=0.1)),
+    vol.Optional("per_chat_interval", default=1.0): vol.All(vol.Coerce(float), vol.Range(min=0)),
+    **ACCESS_SCHEMA,
+})
+
+
+@hookimpl
+async def roost_setup(gateway: Any, config: dict[str, Any]) -> None:
+    """Register the channel; it connects once Roost has started (polling, or the webhook on the http server)."""
+    config = CONFIG_SCHEMA(config)
+    if config["mode"] == "webhook":
+        if "webhook_url" not in config:
+            raise PermanentError("telegram: mode webhook needs webhook_url (the https address Telegram calls,"
+                                 f" ending in {WEBHOOK_PATH})")
+        if "http" not in gateway.data:
+            raise PermanentError("telegram: mode webhook needs the http integration (add `http:`)")
+        storage = gateway.storage(DOMAIN)
+        config["webhook_secret"] = config.get("webhook_secret") or await storage.get(SECRET_KEY) or new_secret()
+        await storage.set(SECRET_KEY, config["webhook_secret"])
+    api = BotApi(config["bot_token"], config["base_url"])
+    channel = TelegramChannel(gateway, DOMAIN, api, config)
+    gateway.register_channel(channel)
+    gateway.data[DOMAIN] = channel
+    if config["mode"] == "webhook":
+        gateway.data["http"].server.add_route("POST", WEBHOOK_PATH, channel.webhook, access=Access(token=False))
+
+    async def connect(_event: Any) -> None:
+        gateway.data[TASK] = gateway.create_background_task(channel.run(), "telegram")
+
+    gateway.bus.listen_once(events.GATEWAY_STARTED, connect)
+
+
+@hookimpl
+async def roost_stop(gateway: Any) -> None:
+    """Close the Bot API session."""
+    task = gateway.data.pop(TASK, None)
+    if task is not None:  # stop polling before the session closes under it
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+    channel = gateway.data.get(DOMAIN)
+    if channel is not None:
+        await channel.api.close()

@@ -1,0 +1,247 @@
+"""The Telegram channel: updates in (long polling or webhook), replies out (split, markup fallback, edits).
+
+An update is confirmed to Telegram only after Roost stored it: polling saves the next offset
+through the channel base after the batch was ingested (a crash redelivers, and the inbox drops
+what it has), the webhook answers 200 only after ingest returned.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import logging
+import time
+import uuid
+from collections.abc import AsyncIterator
+from typing import Any
+
+from aiohttp import web
+
+from core.channel import AccessRules, ChannelBase, ChannelInfo, OutboundMessage
+from core.errors import PermanentError, TransientError
+from integrations.telegram.api import BotApi, Conflict, TelegramError
+from integrations.telegram.text import LIMIT, split
+from integrations.telegram.updates import PLATFORM, message_id_of, message_of, split_chat
+
+_LOGGER = logging.getLogger(__name__)
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+CONFLICT_HELP = ("Telegram answered 409 Conflict: {reason}. Another program polls with this bot token, or a webhook"
+                 " is set. Stop the other program (only one may poll), or set `mode: webhook`; polling again in"
+                 " {wait:.0f} s")
+
+
+class TelegramChannel(ChannelBase):
+    """One bot: its updates become messages of platform ``telegram``; replies go back by the Bot API."""
+
+    def __init__(self, gateway: Any, domain: str, api: BotApi, config: dict[str, Any]) -> None:
+        super().__init__(gateway, domain, online=False)
+        self.api = api
+        self.config = config
+        self.access = AccessRules.from_config(config)
+        self.info = ChannelInfo(PLATFORM, streaming="none" if config["streaming"] == "off" else "edits",
+                                max_text=LIMIT, rate_limit=config["rate_limit"], threads=True)
+        self.bot: dict[str, Any] = {}
+        self._last_sent: dict[str, float] = {}
+        self._probing = False
+
+    # -- in ----------------------------------------------------------------------------------
+
+    async def run(self) -> None:
+        """Meet the bot (getMe, until Telegram answers), then poll, or set the webhook."""
+        attempt = 0
+        while True:
+            try:
+                self.bot = await self.api.call("getMe")  # its id and username decide what mentions it
+                break
+            except TransientError as err:
+                wait = self.reconnect_delay(attempt)
+                attempt += 1
+                _LOGGER.warning("Telegram is not reachable yet (%s); trying again in %.1f s", err, wait)
+                await self._sleep(wait)
+            except PermanentError as err:
+                _LOGGER.error("The telegram channel stops: %s", err)
+                return
+        self.set_online(True)
+        mode = self.config["mode"]
+        _LOGGER.info("Telegram bot @%s connected (%s)", self.bot.get("username"), mode)
+        try:
+            if mode == "polling":
+                await self.poll()
+            else:
+                await self.api.call("setWebhook", {
+                    "url": self.config["webhook_url"], "secret_token": self.config["webhook_secret"],
+                    "allowed_updates": self.config["allowed_updates"]})
+        except PermanentError as err:
+            self.set_online(False)
+            _LOGGER.error("The telegram channel stops: %s", err)
+
+    async def poll(self) -> None:
+        """Long-poll getUpdates for ever; the offset moves on only after the updates were stored."""
+        await self.api.call("deleteWebhook")  # polling and a webhook exclude each other; pending updates stay
+        cursor = await self.load_cursor({}) or {}
+        offset = cursor.get("offset") if cursor.get("bot_id") == self.bot["id"] else None  # a new token starts anew
+        failures = 0
+        while True:
+            try:
+                updates = await self.api.call("getUpdates", {
+                    "offset": offset, "timeout": self.config["poll_timeout"],
+                    "allowed_updates": self.config["allowed_updates"]}, timeout=self.config["poll_timeout"] + 15)
+            except Conflict as err:
+                failures += 1
+                wait = min(60.0, 5.0 * failures)
+                _LOGGER.error(CONFLICT_HELP.format(reason=err, wait=wait))
+                await self._sleep(wait)
+                continue
+            except TransientError as err:
+                failures += 1
+                self.set_online(False)
+                wait = self.reconnect_delay(failures)
+                _LOGGER.warning("Telegram getUpdates failed (%s); trying again in %.1f s", err, wait)
+                await self._sleep(wait)
+                continue
+            failures = 0
+            self.set_online(True)
+            if not updates:
+                continue
+            for update in updates:
+                await self.take(update)
+            offset = updates[-1]["update_id"] + 1
+            await self.save_cursor({"bot_id": self.bot["id"], "offset": offset})
+
+    async def take(self, update: dict[str, Any]) -> None:
+        """Ingest one update (what Roost does not take is acknowledged all the same)."""
+        message = message_of(update, self.bot, self.config["group_mode"])
+        if message is not None:
+            await self.ingest(message)
+
+    async def webhook(self, request: web.Request) -> web.StreamResponse:
+        """POST /api/telegram/webhook: the secret header checked in constant time, 200 once stored."""
+        given = request.headers.get(SECRET_HEADER, "")
+        if not hmac.compare_digest(given.encode(), self.config["webhook_secret"].encode()):
+            _LOGGER.warning("A Telegram webhook call from %s without the right secret token", request.remote)
+            return web.json_response({"ok": False, "error": "wrong secret token"}, status=401)
+        try:
+            update = await request.json()
+        except ValueError:
+            return web.json_response({"ok": False, "error": "the body is not JSON"}, status=400)
+        if not isinstance(update, dict):
+            return web.json_response({"ok": False, "error": "an update is a JSON object"}, status=400)
+        await self.take(update)
+        return web.json_response({"ok": True})
+
+    # -- out ---------------------------------------------------------------------------------
+
+    async def send(self, message: OutboundMessage) -> str:
+        """Send a reply, split at Telegram's limit; the id of its last part."""
+        last = ""
+        for index, part in enumerate(split(message.text, self.config["parse_mode"])):
+            if part.strip():
+                last = await self._send_part(message.chat_id, part, message.reply_to if index == 0 else None)
+        return last
+
+    async def send_stream(self, message: OutboundMessage, chunks: AsyncIterator[str]) -> str:
+        """Show an answer as it is written: one message edited at most every edit_interval, the last edit whole."""
+        chat, _thread = split_chat(message.chat_id)
+        await self._typing(message.chat_id)
+        text, shown, message_id, shown_at = "", "", None, 0.0
+        async for chunk in chunks:
+            text += chunk
+            if len(text) > LIMIT - 96:  # full: this message keeps what fits, the rest starts a new one
+                head, *rest = split(text, "none", LIMIT - 96)
+                message_id = await self._show(message, head, message_id, shown)
+                text, shown, message_id = "".join(rest), "", None
+                continue
+            if text.strip() and time.monotonic() - shown_at >= self.config["edit_interval"]:
+                message_id = await self._show(message, text, message_id, shown)
+                shown, shown_at = text, time.monotonic()
+        if text.strip():
+            message_id = await self._show(message, text, message_id, shown)
+        return f"{chat}:{message_id}" if message_id else ""
+
+    async def _show(self, message: OutboundMessage, text: str, message_id: int | None, shown: str) -> int:
+        """Send text as a new message, or edit message_id to it (no edit when nothing changed)."""
+        if message_id is None:
+            sent = await self._send_part(message.chat_id, text, message.reply_to, plain=True)
+            return int(sent.split(":")[1])
+        if text != shown:
+            chat, _thread = split_chat(message.chat_id)
+            try:
+                await self.api.call("editMessageText", {"chat_id": chat, "message_id": message_id, "text": text})
+            except TelegramError as err:
+                if not err.not_modified:
+                    raise
+        return message_id
+
+    async def _send_part(self, chat: str, text: str, reply_to: str | None, *, plain: bool = False) -> str:
+        chat_id, thread = split_chat(chat)
+        await self._pace(chat)
+        params: dict[str, Any] = {"chat_id": chat_id, "text": text, "message_thread_id": thread}
+        mode = self.config["parse_mode"]
+        if mode != "none" and not plain:
+            params["parse_mode"] = mode
+        replied = message_id_of(reply_to)
+        if replied is not None:
+            params["reply_parameters"] = {"message_id": replied, "allow_sending_without_reply": True}
+        try:
+            sent = await self._call_online("sendMessage", params)
+        except TelegramError as err:
+            if err.cannot_parse and "parse_mode" in params:
+                _LOGGER.warning("Telegram could not parse a reply's %s markup; sending it as plain text", mode)
+                del params["parse_mode"]
+                sent = await self._call_online("sendMessage", params)
+            elif err.migrate_to is not None:
+                _LOGGER.warning("Telegram group %s became supergroup %s; sending there", chat_id, err.migrate_to)
+                params["chat_id"] = err.migrate_to
+                sent = await self._call_online("sendMessage", params)
+            else:
+                raise
+        return f"{sent['chat']['id']}:{sent['message_id']}"
+
+    async def _call_online(self, method: str, params: dict[str, Any]) -> Any:
+        """A sending call; a failure to reach Telegram marks the channel offline (replies wait in the outbox)."""
+        try:
+            result = await self.api.call(method, params)
+        except PermanentError:
+            raise
+        except TransientError as err:
+            if err.retry_after is None and not self._probing:  # unreachable, not a 429: hold replies
+                self.set_online(False)
+                self._probing = True
+                self.gateway.create_background_task(self._probe(), "telegram probe")
+            raise
+        self.set_online(True)
+        return result
+
+    async def _probe(self) -> None:
+        """While offline, ask getMe every few seconds; online again once Telegram answers."""
+        attempt = 0
+        try:
+            while not self.online:
+                await self._sleep(self.reconnect_delay(attempt))
+                attempt += 1
+                try:
+                    await self.api.call("getMe", timeout=10)
+                except TransientError:
+                    continue
+                self.set_online(True)
+        finally:
+            self._probing = False
+
+    async def _pace(self, chat: str) -> None:
+        """At most one message a second per chat (Telegram's flood limit), per_chat_interval configurable."""
+        wait = self._last_sent.get(chat, 0.0) + self.config["per_chat_interval"] - time.monotonic()
+        if wait > 0:
+            await asyncio.sleep(wait)
+        self._last_sent[chat] = time.monotonic()
+
+    async def _typing(self, chat: str) -> None:
+        chat_id, thread = split_chat(chat)
+        try:
+            await self.api.call("sendChatAction", {"chat_id": chat_id, "action": "typing", "message_thread_id": thread})
+        except (TransientError, PermanentError) as err:
+            _LOGGER.debug("typing indicator not shown: %s", err)
+
+
+def new_secret() -> str:
+    """A webhook secret token Telegram accepts (1-256 of A-Z a-z 0-9 _ -)."""
+    return uuid.uuid4().hex + uuid.uuid4().hex

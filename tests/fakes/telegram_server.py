@@ -1,0 +1,449 @@
+"""A protocol-faithful fake of Telegram's Bot API on 127.0.0.1 for tests.
+
+`/bot{token}/{method}` (GET or POST; query, form or JSON; nested values as JSON or as JSON
+strings; method names case-insensitive), the `{ok, result}` / `{ok: false, error_code,
+description, parameters}` envelope with the HTTP status equal to `error_code` and `Retry-After`
+on 429, exactly the descriptions of the real server. getUpdates with offset confirmation, a real
+long poll, 409 for a second poller or while a webhook is set; setWebhook / deleteWebhook /
+getWebhookInfo and delivery to the webhook (one update per POST, the secret header, per-chat
+order, retries with backoff until a 2xx); sendMessage, editMessageText, sendChatAction, getMe.
+Text is counted as Telegram counts it (code points of the text after markup is parsed).
+
+Tests inject user messages (`user_says`), script failures (`fail_next`), block users, drop
+connections, and read back everything the bot sent (`sent`, `edits`, `actions`, `calls`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import itertools
+import re
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+import aiohttp
+import orjson
+from aiohttp import web
+
+MAX_TEXT = 4096
+LONG_POLL_MAX = 50
+
+
+@dataclass
+class Failure:
+    """A scripted error answer: status, description, parameters, headers; or drop the connection."""
+
+    status: int = 500
+    description: str = "Internal Server Error: fake failure"
+    parameters: dict[str, Any] | None = None
+    drop: bool = False
+
+
+@dataclass
+class Sent:
+    """A message the bot sent (and its later edits)."""
+
+    chat_id: int
+    message_id: int
+    text: str
+    params: dict[str, Any]
+    edits: list[str] = field(default_factory=list)
+
+
+class FakeTelegram:
+    """The fake server; `base_url` is what a client uses instead of https://api.telegram.org."""
+
+    def __init__(self, token: str = "123456:TEST-token_abc", bot_id: int = 999, username: str = "roost_bot") -> None:
+        self.token = token
+        self.bot = {"id": bot_id, "is_bot": True, "first_name": "Roost", "username": username,
+                    "can_read_all_group_messages": False}
+        self.updates: deque[dict[str, Any]] = deque()
+        self._update_ids = itertools.count(100_001)
+        self._message_ids: dict[int, itertools.count[int]] = {}
+        self.chats: dict[int, dict[str, Any]] = {}
+        self.blocked: set[int] = set()
+        self.sent: list[Sent] = []
+        self.actions: list[tuple[int, str]] = []
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.failures: dict[str, deque[Failure]] = {}
+        self.webhook: dict[str, Any] = {"url": ""}
+        self.webhook_deliveries: list[tuple[int, int]] = []  # (update_id, HTTP status or 0 for no answer)
+        self._arrived = asyncio.Event()
+        self._poller: asyncio.Future[None] | None = None
+        self._pusher: asyncio.Task[None] | None = None
+        self._runner: web.AppRunner | None = None
+        self.port: int | None = None
+
+    # -- test side --------------------------------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        """http://127.0.0.1:PORT (the client appends /bot<token>/<method>)."""
+        return f"http://127.0.0.1:{self.port}"
+
+    def user_says(self, text: str, *, user_id: int = 111, chat_id: int | None = None, chat_type: str = "private",
+                  username: str | None = "ana", first_name: str = "Ana", reply_to: int | None = None,
+                  reply_to_bot: bool = False, thread_id: int | None = None, edit_of: int | None = None,
+                  caption: bool = False, entities: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+        """Queue an update as Telegram would make it (entities for @mentions and /commands computed)."""
+        chat_id = user_id if chat_id is None else chat_id
+        chat = {"id": chat_id, "type": chat_type}
+        if chat_type == "private":
+            chat.update(first_name=first_name, **({"username": username} if username else {}))
+        else:
+            chat["title"] = f"Group {chat_id}"
+        self.chats[chat_id] = chat
+        sender = {"id": user_id, "is_bot": False, "first_name": first_name, **({"username": username} if username else {})}
+        message_id = edit_of if edit_of is not None else self._next_message_id(chat_id)
+        message: dict[str, Any] = {"message_id": message_id, "date": int(time.time()), "from": sender, "chat": chat}
+        key, entity_key = ("caption", "caption_entities") if caption else ("text", "entities")
+        message[key] = text
+        found = entities if entities is not None else _entities(text)
+        if found:
+            message[entity_key] = found
+        if thread_id is not None:
+            message.update(message_thread_id=thread_id, is_topic_message=True)
+        if reply_to is not None or reply_to_bot:
+            replied_from = self.bot if reply_to_bot else sender
+            message["reply_to_message"] = {"message_id": reply_to or 1, "date": int(time.time()), "chat": chat,
+                                           "from": replied_from, "text": "earlier"}
+        if edit_of is not None:
+            message["edit_date"] = int(time.time())
+        update = {"update_id": next(self._update_ids), "edited_message" if edit_of is not None else "message": message}
+        self.updates.append(update)
+        self._arrived.set()
+        return update
+
+    def fail_next(self, method: str, *failures: Failure) -> None:
+        """Answer the next calls of method with these failures, in order."""
+        self.failures.setdefault(method.lower(), deque()).extend(failures)
+
+    def texts(self, chat_id: int) -> list[str]:
+        """The final text of each message sent to a chat, in order."""
+        return [s.edits[-1] if s.edits else s.text for s in self.sent if s.chat_id == chat_id]
+
+    async def start(self) -> str:
+        """Listen on 127.0.0.1 on a free port; return the base URL."""
+        app = web.Application()
+        app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        self._runner = web.AppRunner(app, handler_cancellation=True, shutdown_timeout=0.2)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", self.port or 0)
+        await site.start()
+        self.port = self._runner.addresses[0][1]
+        return self.base_url
+
+    async def stop(self) -> None:
+        """Stop listening (the port stays known: start() again listens on it, as after an outage)."""
+        if self._pusher is not None:
+            self._pusher.cancel()
+            self._pusher = None
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def __aenter__(self) -> FakeTelegram:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+    # -- the API ----------------------------------------------------------------------------
+
+    async def _handle(self, request: web.Request) -> web.StreamResponse:
+        if request.match_info["token"] != self.token:
+            return _error(401, "Unauthorized")
+        method = request.match_info["method"].lower()
+        params = await _params(request)
+        self.calls.append((method, params))
+        queued = self.failures.get(method)
+        if queued:
+            failure = queued.popleft()
+            if failure.drop:
+                assert request.transport is not None
+                request.transport.close()
+                return web.Response()
+            return _error(failure.status, failure.description, failure.parameters)
+        handler = getattr(self, f"_m_{method.lower()}", None)
+        if handler is None:
+            return _error(404, "Not Found: method not found")
+        return await handler(params)
+
+    async def _m_getme(self, _params: dict[str, Any]) -> web.Response:
+        return _ok(self.bot)
+
+    async def _m_getupdates(self, params: dict[str, Any]) -> web.Response:
+        if self.webhook["url"]:
+            return _error(409, "Conflict: can't use getUpdates method while webhook is active;"
+                               " use deleteWebhook to delete the webhook first")
+        if self._poller is not None and not self._poller.done():
+            self._poller.set_result(None)  # the earlier poll ends with 409
+        poller: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._poller = poller
+        offset = int(params.get("offset") or 0)
+        if offset > 0:
+            while self.updates and self.updates[0]["update_id"] < offset:
+                self.updates.popleft()  # confirmed
+        limit = min(100, max(1, int(params.get("limit") or 100)))
+        timeout = min(LONG_POLL_MAX, max(0, int(params.get("timeout") or 0)))
+        deadline = time.monotonic() + timeout
+        while not self.updates and time.monotonic() < deadline:
+            self._arrived.clear()
+            waiter = asyncio.ensure_future(self._arrived.wait())
+            try:
+                done, _ = await asyncio.wait({waiter, poller}, timeout=deadline - time.monotonic(),
+                                             return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                waiter.cancel()
+            if poller in done:
+                return _error(409, "Conflict: terminated by other getUpdates request;"
+                                   " make sure that only one bot instance is running")
+        return _ok(list(itertools.islice(self.updates, limit)))
+
+    async def _m_setwebhook(self, params: dict[str, Any]) -> web.Response:
+        url = params.get("url") or ""
+        secret = params.get("secret_token")
+        if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", str(secret)):
+            return _error(400, "Bad Request: secret token contains unallowed characters")
+        if self._poller is not None and not self._poller.done():
+            self._poller.set_result(None)
+        self.webhook = {"url": url, "secret_token": secret, "pending_update_count": len(self.updates)}
+        if params.get("drop_pending_updates"):
+            self.updates.clear()
+        if url and self._pusher is None:
+            self._pusher = asyncio.get_running_loop().create_task(self._push())
+        return _ok(True, "Webhook was set")
+
+    async def _m_deletewebhook(self, params: dict[str, Any]) -> web.Response:
+        self.webhook = {"url": ""}
+        if params.get("drop_pending_updates"):
+            self.updates.clear()
+        if self._pusher is not None:
+            self._pusher.cancel()
+            self._pusher = None
+        return _ok(True, "Webhook was deleted")
+
+    async def _m_getwebhookinfo(self, _params: dict[str, Any]) -> web.Response:
+        return _ok({"url": self.webhook["url"], "has_custom_certificate": False,
+                    "pending_update_count": len(self.updates)})
+
+    async def _m_sendchataction(self, params: dict[str, Any]) -> web.Response:
+        chat_id = int(params["chat_id"])
+        refused = self._chat_refusal(chat_id)
+        if refused is not None:
+            return refused
+        self.actions.append((chat_id, str(params.get("action"))))
+        return _ok(True)
+
+    async def _m_sendmessage(self, params: dict[str, Any]) -> web.Response:
+        chat_id = int(params.get("chat_id", 0))
+        refused = self._chat_refusal(chat_id)
+        if refused is not None:
+            return refused
+        checked = _checked_text(params)
+        if isinstance(checked, web.Response):
+            return checked
+        reply = params.get("reply_parameters")
+        if reply is not None and not any(s.chat_id == chat_id and s.message_id == reply.get("message_id")
+                                         for s in self.sent) and int(reply.get("message_id", 0)) > 10_000:
+            return _error(400, "Bad Request: message to be replied not found")
+        sent = Sent(chat_id, self._next_message_id(chat_id), checked, params)
+        self.sent.append(sent)
+        return _ok(self._message(sent))
+
+    async def _m_editmessagetext(self, params: dict[str, Any]) -> web.Response:
+        chat_id = int(params.get("chat_id", 0))
+        target = next((s for s in self.sent if s.chat_id == chat_id and s.message_id == int(params.get("message_id", 0))),
+                      None)
+        if target is None:
+            return _error(400, "Bad Request: message to edit not found")
+        checked = _checked_text(params)
+        if isinstance(checked, web.Response):
+            return checked
+        if checked == (target.edits[-1] if target.edits else target.text):
+            return _error(400, "Bad Request: message is not modified: specified new message content and reply"
+                               " markup are exactly the same as a current content and reply markup of the message")
+        target.edits.append(checked)
+        return _ok(self._message(target))
+
+    # -- webhook delivery -------------------------------------------------------------------
+
+    async def _push(self) -> None:
+        """Deliver queued updates to the webhook one at a time (per-chat order), retrying until a 2xx."""
+        delay = 0.0
+        async with aiohttp.ClientSession() as session:
+            while True:
+                if not self.updates:
+                    self._arrived.clear()
+                    await self._arrived.wait()
+                    continue
+                update = self.updates[0]
+                headers = {"Content-Type": "application/json"}
+                if self.webhook.get("secret_token"):
+                    headers["X-Telegram-Bot-Api-Secret-Token"] = self.webhook["secret_token"]
+                try:
+                    async with session.post(self.webhook["url"], data=orjson.dumps(update), headers=headers,
+                                            timeout=aiohttp.ClientTimeout(total=10)) as response:
+                        status = response.status
+                except (aiohttp.ClientError, TimeoutError):
+                    status = 0
+                self.webhook_deliveries.append((update["update_id"], status))
+                if 200 <= status < 300:
+                    if self.updates and self.updates[0] is update:
+                        self.updates.popleft()
+                    delay = 0.0
+                    continue
+                await asyncio.sleep(delay)
+                delay = min(2.0, delay * 2 or 0.05)  # Telegram: at once, then 2, 4, 8 s...; faster here
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    def _next_message_id(self, chat_id: int) -> int:
+        return next(self._message_ids.setdefault(chat_id, itertools.count(1)))
+
+    def _chat_refusal(self, chat_id: int) -> web.Response | None:
+        if chat_id in self.blocked:
+            return _error(403, "Forbidden: bot was blocked by the user")
+        if chat_id not in self.chats:
+            return _error(400, "Bad Request: chat not found")
+        return None
+
+    def _message(self, sent: Sent) -> dict[str, Any]:
+        message = {"message_id": sent.message_id, "date": int(time.time()), "from": self.bot,
+                   "chat": self.chats[sent.chat_id], "text": sent.edits[-1] if sent.edits else sent.text}
+        if sent.params.get("message_thread_id") is not None:
+            message["message_thread_id"] = int(sent.params["message_thread_id"])
+        return message
+
+
+def _checked_text(params: dict[str, Any]) -> str | web.Response:
+    """The text as Telegram keeps it (markup parsed), or the error Telegram answers."""
+    text = params.get("text")
+    if text is None or text == "":
+        return _error(400, "Bad Request: message text is empty")
+    mode = str(params.get("parse_mode") or "").lower()
+    if mode == "html":
+        plain = _parse_html(str(text))
+        if plain is None:
+            return _error(400, "Bad Request: can't parse entities: Can't find end of the entity starting at"
+                               " byte offset 0")
+    elif mode == "markdownv2":
+        plain = _parse_markdown_v2(str(text))
+        if plain is None:
+            return _error(400, "Bad Request: can't parse entities: Character '.' is reserved and must be escaped"
+                               " with the preceding '\\'")
+    else:
+        plain = str(text)
+    if not plain.strip():
+        return _error(400, "Bad Request: text must be non-empty")
+    if len(plain) > MAX_TEXT:
+        return _error(400, "Bad Request: message is too long")
+    return plain
+
+
+_TAG = re.compile(r"<(/?)([a-zA-Z-]+)(?:\s[^>]*)?>")
+_HTML_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler", "a", "code", "pre",
+              "blockquote", "tg-emoji"}
+
+
+def _parse_html(text: str) -> str | None:
+    """Telegram's HTML: supported tags, balanced; the plain text, or None when it cannot be parsed."""
+    stack: list[str] = []
+    for match in _TAG.finditer(text):
+        closing, name = match.group(1), match.group(2).lower()
+        if name not in _HTML_TAGS:
+            return None
+        if closing:
+            if not stack or stack.pop() != name:
+                return None
+        else:
+            stack.append(name)
+    if stack or re.search(r"<(?![/a-zA-Z])", text):
+        return None
+    return html.unescape(_TAG.sub("", text))
+
+
+_MD_RESERVED = set("_*[]()~`>#+-=|{}.!")
+
+
+def _parse_markdown_v2(text: str) -> str | None:
+    """MarkdownV2 (shallow): reserved characters escaped outside code, markers balanced."""
+    out: list[str] = []
+    open_markers: list[str] = []
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if char == "\\" and i + 1 < len(text):
+            out.append(text[i + 1])
+            i += 2
+            continue
+        if text.startswith("```", i):
+            end = text.find("```", i + 3)
+            if end == -1:
+                return None
+            out.append(text[i + 3:end].split("\n", 1)[-1] if "\n" in text[i + 3:end] else text[i + 3:end])
+            i = end + 3
+            continue
+        if char in "*_~":
+            if open_markers and open_markers[-1] == char:
+                open_markers.pop()
+            else:
+                open_markers.append(char)
+            i += 1
+            continue
+        if char in _MD_RESERVED:
+            return None
+        out.append(char)
+        i += 1
+    return None if open_markers else "".join(out)
+
+
+def _entities(text: str) -> list[dict[str, Any]]:
+    """mention and bot_command entities, with offsets and lengths in UTF-16 code units."""
+    found = []
+    for match in re.finditer(r"(?<![\w@])@\w{3,}|(?:^|(?<=\s))/[A-Za-z0-9_]+(?:@\w+)?", text):
+        kind = "mention" if match.group().startswith("@") else "bot_command"
+        offset = len(text[:match.start()].encode("utf-16-le")) // 2
+        length = len(match.group().encode("utf-16-le")) // 2
+        found.append({"type": kind, "offset": offset, "length": length})
+    return found
+
+
+async def _params(request: web.Request) -> dict[str, Any]:
+    params: dict[str, Any] = dict(request.query)
+    if request.method == "POST":
+        if request.content_type == "application/json":
+            body = await request.read()
+            params.update(orjson.loads(body) if body else {})
+        else:
+            params.update({k: v for k, v in (await request.post()).items() if isinstance(v, str)})
+    for key, value in list(params.items()):
+        if isinstance(value, str) and value[:1] in "[{" and key in ("reply_parameters", "allowed_updates", "entities"):
+            params[key] = orjson.loads(value)
+    return params
+
+
+def _ok(result: Any, description: str | None = None) -> web.Response:
+    body: dict[str, Any] = {"ok": True, "result": result}
+    if description:
+        body["description"] = description
+    return web.Response(body=orjson.dumps(body), content_type="application/json")
+
+
+def _error(status: int, description: str, parameters: dict[str, Any] | None = None) -> web.Response:
+    body: dict[str, Any] = {"ok": False, "error_code": status, "description": description}
+    headers = {}
+    if parameters:
+        body["parameters"] = parameters
+        if "retry_after" in parameters:
+            headers["Retry-After"] = str(parameters["retry_after"])
+    return web.Response(body=orjson.dumps(body), status=status, content_type="application/json", headers=headers)
+
+
+def too_many_requests(retry_after: int) -> Failure:
+    """Telegram's flood-control answer."""
+    return Failure(429, f"Too Many Requests: retry after {retry_after}", {"retry_after": retry_after})

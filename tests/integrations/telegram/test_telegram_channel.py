@@ -1,0 +1,153 @@
+"""The telegram channel against the fake Bot API: polling, webhook, replies, errors, groups, streaming."""
+
+from __future__ import annotations
+
+import asyncio
+
+import aiohttp
+
+from tests.fakes.telegram_server import Failure, too_many_requests
+from tests.integrations.telegram.conftest import until
+
+
+async def test_polling_answers_and_confirms_only_what_was_stored(serve_telegram, telegram) -> None:
+    gateway = await serve_telegram()
+    for n in range(3):
+        telegram.user_says(f"hello {n}")
+    await until(lambda: len(telegram.texts(111)) == 3)
+    assert telegram.texts(111) == ["echo: hello 0", "echo: hello 1", "echo: hello 2"]
+    first = telegram.sent[0].params
+    assert first["reply_parameters"]["message_id"] == 1 and "parse_mode" not in first
+    cursor = await gateway.storage("telegram").get("cursor")
+    assert cursor == {"bot_id": 999, "offset": 100_004}
+    await until(lambda: not telegram.updates)  # the next poll confirmed them
+
+
+async def test_an_update_telegram_sends_again_is_answered_once(serve_telegram, telegram) -> None:
+    await serve_telegram()
+    update = telegram.user_says("only once")
+    await until(lambda: telegram.texts(111))
+    telegram.updates.append(update)  # redelivered (a crash before the offset was saved)
+    telegram._arrived.set()
+    telegram.user_says("next")
+    await until(lambda: len(telegram.texts(111)) == 2)
+    await asyncio.sleep(0.3)
+    assert telegram.texts(111) == ["echo: only once", "echo: next"]
+
+
+async def test_edits_captions_replies_and_topics(serve_telegram, telegram) -> None:
+    extra = """
+automations:
+  - id: show
+    triggers: [{trigger: message, platform: telegram}]
+    actions: [{reply: "{{ trigger.text }} | reply_to={{ trigger.reply_to }} | edit={{ 'edited_message' in trigger.raw }}"}]
+"""
+    await serve_telegram("dm_policy: open\ngroup_policy: open\ngroup_mode: all", extra=extra)
+    original = telegram.user_says("first version")
+    await until(lambda: telegram.texts(111))
+    telegram.user_says("second version", edit_of=original["message"]["message_id"])
+    telegram.user_says("a photo caption", caption=True, reply_to=1)
+    telegram.user_says("in a topic", chat_id=-100777, chat_type="supergroup", thread_id=5)
+    await until(lambda: len(telegram.texts(111)) == 3 and telegram.texts(-100777))
+    assert telegram.texts(111) == ["first version | reply_to=None | edit=False",
+                                   "second version | reply_to=None | edit=True",
+                                   "a photo caption | reply_to=111:1 | edit=False"]
+    topic = [s for s in telegram.sent if s.chat_id == -100777][0]
+    assert topic.params["message_thread_id"] == 5
+
+
+async def test_groups_answer_only_what_is_addressed_to_the_bot(serve_telegram, telegram) -> None:
+    await serve_telegram("group_policy: open")
+    group = {"chat_id": -100, "chat_type": "supergroup"}
+    telegram.user_says("hello everyone", **group)
+    telegram.user_says("/ping@other_bot", **group)
+    telegram.user_says("@roost_bot are you there?", **group)
+    telegram.user_says("/ping@roost_bot", **group)
+    telegram.user_says("replying to you", reply_to_bot=True, **group)
+    telegram.user_says("Roost, a tap on the name", entities=[
+        {"type": "text_mention", "offset": 0, "length": 5, "user": {"id": 999, "is_bot": True, "first_name": "Roost"}}],
+        **group)
+    await until(lambda: len(telegram.texts(-100)) == 4)
+    await asyncio.sleep(0.3)
+    assert telegram.texts(-100) == ["echo: @roost_bot are you there?", "echo: /ping@roost_bot",
+                                    "echo: replying to you", "echo: Roost, a tap on the name"]
+
+
+async def test_a_long_reply_is_split_and_every_part_is_valid(serve_telegram, telegram) -> None:
+    paragraph = "word " * 300
+    extra = f"""
+automations:
+  - id: long
+    triggers: [{{trigger: message, platform: telegram}}]
+    actions: [{{reply: "{(paragraph.strip() + chr(10) * 2) * 7}😀 end"}}]
+"""
+    await serve_telegram(extra=extra)
+    telegram.user_says("tell me everything")
+    await until(lambda: any("end" in t for t in telegram.texts(111)))
+    parts = telegram.texts(111)
+    assert len(parts) == 4 and all(len(p) <= 4096 for p in parts)  # two paragraphs of 1,500 a part
+    assert "".join(parts).replace("\n", "").replace(" ", "") == ((paragraph.replace(" ", "")) * 7) + "😀end"
+
+
+async def test_markup_telegram_cannot_parse_goes_out_as_plain_text(serve_telegram, telegram) -> None:
+    extra = """
+automations:
+  - id: html
+    triggers: [{trigger: message, platform: telegram}]
+    actions: [{reply: "<b>1 < 2</b> is true"}]
+"""
+    await serve_telegram("dm_policy: open\nparse_mode: HTML", extra=extra)
+    telegram.user_says("format it")
+    await until(lambda: telegram.texts(111))
+    assert telegram.texts(111) == ["<b>1 < 2</b> is true"]
+    tries = [p for m, p in telegram.calls if m == "sendmessage"]
+    assert tries[0]["parse_mode"] == "HTML" and "parse_mode" not in tries[1]
+
+
+async def test_flood_control_waits_as_told_and_a_blocked_user_is_a_dead_letter(serve_telegram, telegram) -> None:
+    gateway = await serve_telegram()
+    telegram.fail_next("sendMessage", too_many_requests(1))
+    telegram.user_says("slow down")
+    await until(lambda: telegram.texts(111), timeout=15)
+    tries = [p for m, p in telegram.calls if m == "sendmessage"]
+    assert len(tries) == 2
+    telegram.blocked.add(222)
+    telegram.user_says("hi", user_id=222)
+    letters: list = []
+    for _ in range(200):
+        letters = await gateway.store.dead.list(10)
+        if letters:
+            break
+        await asyncio.sleep(0.05)
+    assert any("bot was blocked by the user" in (letter.reason or "") for letter in letters)
+
+
+async def test_an_outage_holds_replies_and_sends_them_in_order_once(serve_telegram, telegram) -> None:
+    gateway = await serve_telegram()
+    telegram.user_says("before")
+    await until(lambda: telegram.texts(111))
+    channel = gateway.data["telegram"]
+    telegram.fail_next("sendMessage", *[Failure(drop=True)] * 3)
+    for n in range(20):
+        await gateway.send("telegram", "111", f"held {n}")
+    await until(lambda: not channel.online, timeout=10)
+    await until(lambda: len(telegram.texts(111)) == 21, timeout=30)
+    assert telegram.texts(111) == ["echo: before", *[f"held {n}" for n in range(20)]]
+
+
+async def test_the_webhook_takes_updates_with_the_secret_and_answers_after_storing(serve_telegram, telegram,
+                                                                                  tmp_path) -> None:
+    gateway = await serve_telegram("dm_policy: open\nmode: webhook\nwebhook_url: https://roost.example/api/telegram/webhook",
+                                   http=True)
+    await until(lambda: telegram.webhook["url"])
+    secret = telegram.webhook["secret_token"]
+    assert secret and len(secret) >= 32
+    port = gateway.data["http"].server.port
+    telegram.webhook["url"] = f"http://127.0.0.1:{port}/api/telegram/webhook"  # where the fake can reach it
+    telegram.user_says("over the webhook")
+    await until(lambda: telegram.texts(111))
+    assert telegram.texts(111) == ["echo: over the webhook"]
+    async with aiohttp.ClientSession() as session:
+        wrong = await session.post(f"http://127.0.0.1:{port}/api/telegram/webhook", json={"update_id": 1},
+                                   headers={"X-Telegram-Bot-Api-Secret-Token": "guess"})
+    assert wrong.status == 401
