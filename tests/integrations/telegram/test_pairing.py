@@ -1,0 +1,79 @@
+"""Pairing and allow-lists: unknown senders get a code and nothing else; approvals are stored; no bypass."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+
+from core import events
+from core.cli import main
+from tests.integrations.telegram.conftest import until
+
+CODE = re.compile(r"pairing code is ([A-Z2-9]{8})")
+
+
+def _code(text: str) -> str:
+    match = CODE.search(text)
+    assert match, text
+    return match.group(1)
+
+
+async def test_an_unknown_sender_pairs_and_then_talks(serve_telegram, telegram, tmp_path, capsys) -> None:
+    gateway = await serve_telegram("")  # the default: dm_policy pairing
+    received = []
+    gateway.bus.listen(events.MESSAGE_RECEIVED, lambda event: received.append(event.data["message"].text))
+    telegram.user_says("hello?")
+    [notice] = await until(lambda: telegram.texts(111))
+    code = _code(notice)
+    assert set(code) <= set("ABCDEFGHJKMNPQRSTUVWXYZ23456789") and received == []
+    telegram.user_says("hello again?")  # the same code, nothing else
+    await until(lambda: len(telegram.texts(111)) == 2)
+    assert _code(telegram.texts(111)[1]) == code and received == []
+    config = str(tmp_path / "config")
+    assert await asyncio.to_thread(main, ["pair", "list", "--config", config]) == 0
+    assert f"waiting   {code}  telegram user 111" in capsys.readouterr().out
+    assert await asyncio.to_thread(main, ["pair", "approve", code.lower(), "--config", config]) == 0
+    telegram.user_says("now?")
+    await until(lambda: len(telegram.texts(111)) == 3)
+    assert telegram.texts(111)[2] == "echo: now?" and received == ["now?"]
+    assert await asyncio.to_thread(main, ["pair", "revoke", "telegram", "111", "--config", config]) == 0
+    telegram.user_says("still there?")
+    await until(lambda: len(telegram.texts(111)) == 4)
+    assert "pairing code" in telegram.texts(111)[3] and received == ["now?"]
+
+
+async def test_at_most_three_codes_wait_and_a_denied_code_is_gone(serve_telegram, telegram, tmp_path) -> None:
+    await serve_telegram("")
+    for user in (201, 202, 203, 204):
+        telegram.user_says("hi", user_id=user)
+    await until(lambda: all(telegram.texts(u) for u in (201, 202, 203)))
+    await asyncio.sleep(0.3)
+    assert telegram.texts(204) == [], "a fourth waiting sender gets nothing"
+    code = _code(telegram.texts(201)[0])
+    config = str(tmp_path / "config")
+    assert await asyncio.to_thread(main, ["pair", "deny", code, "--config", config]) == 0
+    assert await asyncio.to_thread(main, ["pair", "approve", code, "--config", config]) == 1
+
+
+async def test_allow_lists_cannot_be_bypassed(serve_telegram, telegram) -> None:
+    gateway = await serve_telegram("allow_from: [111]\ngroups: ['-500']")
+    received = []
+    gateway.bus.listen(events.MESSAGE_RECEIVED, lambda event: received.append(event.data["message"].text))
+    telegram.user_says("listed user", user_id=111)
+    await until(lambda: received == ["listed user"])
+    stranger = telegram.user_says("I am 111", user_id=333, username="ana", first_name="Ana")
+    telegram.user_says("edited to sneak in", user_id=333, edit_of=stranger["message"]["message_id"])
+    telegram.user_says("@roost_bot in an unlisted group", user_id=111, chat_id=-600, chat_type="supergroup")
+    telegram.user_says("@roost_bot in the listed group", user_id=333, chat_id=-500, chat_type="supergroup")
+    await until(lambda: len(received) == 2)
+    await asyncio.sleep(0.3)
+    assert received == ["listed user", "@roost_bot in the listed group"]
+    assert all("pairing code" in t for t in telegram.texts(333))
+    assert telegram.texts(-600) == []
+
+
+async def test_disabled_direct_messages_get_no_answer(serve_telegram, telegram) -> None:
+    await serve_telegram("dm_policy: disabled")
+    telegram.user_says("anyone?")
+    await asyncio.sleep(0.5)
+    assert telegram.sent == []

@@ -1,0 +1,57 @@
+"""Answers shown as they are written: one message edited at most every edit_interval, ending whole."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Any
+
+from tests.integrations.telegram.conftest import until
+
+ASK = """
+automations:
+  - id: ask
+    triggers: [{trigger: message, platform: telegram}]
+    actions: [{generate: {model: slow}}]
+"""
+
+
+class SlowModel:
+    """Streams pieces with a pause between them."""
+
+    name = "slow"
+    accepts_tools = False
+
+    def __init__(self, pieces: list[str], pause: float) -> None:
+        self.pieces = pieces
+        self.pause = pause
+
+    async def stream(self, request: Any) -> AsyncIterator[str]:
+        for piece in self.pieces:
+            await asyncio.sleep(self.pause)
+            yield piece
+
+    async def close(self) -> None:
+        return None
+
+
+async def test_an_answer_appears_by_edits_at_most_every_interval(serve_telegram, telegram) -> None:
+    pieces = [f"word{i} " for i in range(20)]
+    await serve_telegram("dm_policy: open\nedit_interval: 0.3", extra=ASK, models=(SlowModel(pieces, 0.05),))
+    telegram.user_says("tell me")
+    await until(lambda: telegram.sent and telegram.sent[0].edits and telegram.sent[0].edits[-1] == "".join(pieces),
+                timeout=10)
+    [message] = telegram.sent
+    assert 1 <= len(message.edits) <= 5, "about one edit per 0.3 s over 1 s of answer, not one per piece"
+    assert message.params["reply_parameters"]["message_id"] == 1
+    assert (111, "typing") in telegram.actions
+
+
+async def test_an_answer_longer_than_a_message_continues_in_a_new_one(serve_telegram, telegram) -> None:
+    pieces = ["x" * 99 + " " for _ in range(60)]  # 6,000 characters
+    await serve_telegram("dm_policy: open\nedit_interval: 0", extra=ASK, models=(SlowModel(pieces, 0),))
+    telegram.user_says("a lot")
+    await until(lambda: sum(len(t) for t in telegram.texts(111)) >= 5_990, timeout=10)
+    texts = telegram.texts(111)
+    assert len(texts) == 2 and all(len(t) <= 4096 for t in texts)
+    assert "".join(texts).split() == "".join(pieces).split()
