@@ -151,3 +151,41 @@ async def test_the_webhook_takes_updates_with_the_secret_and_answers_after_stori
         wrong = await session.post(f"http://127.0.0.1:{port}/api/telegram/webhook", json={"update_id": 1},
                                    headers={"X-Telegram-Bot-Api-Secret-Token": "guess"})
     assert wrong.status == 401
+
+
+async def test_updates_waiting_at_start_are_answered_and_a_conflict_is_explained(serve_telegram, telegram,
+                                                                                caplog) -> None:
+    telegram.user_says("sent while Roost was down")
+    conflict = Failure(409, "Conflict: terminated by other getUpdates request; make sure that only one bot"
+                            " instance is running")
+    telegram.fail_next("getUpdates", conflict)
+    await serve_telegram()
+    await until(lambda: telegram.texts(111), timeout=15)
+    assert telegram.texts(111) == ["echo: sent while Roost was down"]
+    assert "Another program polls with this bot token" in caplog.text
+    assert ("deletewebhook", {}) in telegram.calls and not any(p.get("drop_pending_updates") for _, p in telegram.calls)
+
+
+async def test_a_group_that_became_a_supergroup_gets_the_reply_there(serve_telegram, telegram) -> None:
+    gateway = await serve_telegram("group_policy: open")
+    telegram.user_says("@roost_bot hi", chat_id=-42, chat_type="group")
+    telegram.chats[-100_42] = {"id": -100_42, "type": "supergroup", "title": "Upgraded"}
+    telegram.fail_next("sendMessage", Failure(400, "Bad Request: group chat was upgraded to a supergroup chat",
+                                              {"migrate_to_chat_id": -100_42}))
+    await until(lambda: telegram.texts(-100_42))
+    assert telegram.texts(-100_42) == ["echo: @roost_bot hi"]
+    assert gateway.data["telegram"].online
+
+
+async def test_a_storm_of_429s_delays_but_keeps_every_chat_in_order(serve_telegram, telegram) -> None:
+    gateway = await serve_telegram()
+    for chat in (111, 112):
+        telegram.user_says("start", user_id=chat)
+    await until(lambda: telegram.texts(111) and telegram.texts(112))
+    telegram.fail_next("sendMessage", *[too_many_requests(1)] * 4)
+    for n in range(5):
+        for chat in ("111", "112"):
+            await gateway.send("telegram", chat, f"{chat}-{n}")
+    await until(lambda: len(telegram.texts(111)) == 6 and len(telegram.texts(112)) == 6, timeout=30)
+    for chat in (111, 112):
+        assert telegram.texts(chat)[1:] == [f"{chat}-{n}" for n in range(5)]

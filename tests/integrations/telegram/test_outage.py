@@ -1,0 +1,34 @@
+"""An outage of Telegram while 1,000 replies are produced: all delivered afterwards, per-chat order, none twice."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+
+import pytest
+
+from tests.integrations.telegram.conftest import until
+
+REPLIES = 1000
+CHATS = ("111", "112", "113", "114", "115")
+
+
+@pytest.mark.slow
+async def test_replies_made_during_an_outage_all_arrive_in_order_once(serve_telegram, telegram) -> None:
+    gateway = await serve_telegram("dm_policy: open\nrate_limit: 1000")
+    for chat in CHATS:
+        telegram.user_says("hello", user_id=int(chat))
+    await until(lambda: all(telegram.texts(int(chat)) for chat in CHATS))
+    await telegram.stop()  # Telegram is gone
+    channel = gateway.data["telegram"]
+    sends = [gateway.send("telegram", CHATS[n % len(CHATS)], f"reply {n}") for n in range(REPLIES)]
+    await asyncio.gather(*sends)
+    await until(lambda: not channel.online, timeout=30)
+    await asyncio.sleep(1.0)
+    await telegram.start()  # back, on the same address
+    await until(lambda: sum(len(telegram.texts(int(c))) for c in CHATS) >= REPLIES + len(CHATS), timeout=120)
+    await asyncio.sleep(0.5)
+    counts = Counter(s.text for s in telegram.sent if s.text.startswith("reply "))
+    assert len(counts) == REPLIES and max(counts.values()) == 1, "every reply once"
+    for index, chat in enumerate(CHATS):
+        assert telegram.texts(int(chat))[1:] == [f"reply {n}" for n in range(index, REPLIES, len(CHATS))]
