@@ -19,7 +19,17 @@ DOMAIN = "telegram"
 WEBHOOK_PATH = "/api/telegram/webhook"
 SECRET_KEY = "webhook_secret"
 TASK = "telegram.task"
-CONFIG_SCHEMA = vol.Schema({
+PARSE_MODES = {"none": "none", "html": "HTML", "markdownv2": "MarkdownV2"}
+
+
+def _webhook_needs_url(config: dict[str, Any]) -> dict[str, Any]:
+    if config["mode"] == "webhook" and "webhook_url" not in config:
+        raise vol.Invalid(f"mode webhook needs webhook_url: the https address Telegram calls, ending in {WEBHOOK_PATH}",
+                          path=["webhook_url"])
+    return config
+
+
+CONFIG_SCHEMA = vol.All(vol.Schema({
     vol.Required("bot_token"): vol.All(str, vol.Match(r"^\d+:[A-Za-z0-9_-]+$", msg="expected a token like"
                                                        " 123456:ABC-def from @BotFather")),
     vol.Optional("mode", default="polling"): vol.In(("polling", "webhook")),
@@ -27,15 +37,17 @@ CONFIG_SCHEMA = vol.Schema({
     vol.Optional("webhook_url"): vol.Url(),
     vol.Optional("webhook_secret"): vol.Match(r"^[A-Za-z0-9_-]{1,256}$", msg="1-256 of A-Z a-z 0-9 _ -"),
     vol.Optional("allowed_updates", default=["message", "edited_message"]): [str],
-    vol.Optional("parse_mode", default="none"): vol.In(("none", "HTML", "MarkdownV2")),
+    vol.Optional("parse_mode", default="none"): vol.All(
+        str, lambda mode: PARSE_MODES.get(mode.lower(), mode), vol.In(tuple(PARSE_MODES.values()))),
     vol.Optional("group_mode", default="mention"): vol.In(("mention", "all")),
     vol.Optional("streaming", default="edits"): vol.In(("edits", "off")),
     vol.Optional("edit_interval", default=1.0): vol.All(vol.Coerce(float), vol.Range(min=0)),
     vol.Optional("poll_timeout", default=30): vol.All(int, vol.Range(min=0, max=50)),
     vol.Optional("rate_limit", default=30.0): vol.All(vol.Coerce(float), vol.Range(min=0.1)),
     vol.Optional("per_chat_interval", default=1.0): vol.All(vol.Coerce(float), vol.Range(min=0)),
+    vol.Optional("per_group_interval", default=3.0): vol.All(vol.Coerce(float), vol.Range(min=0)),
     **ACCESS_SCHEMA,
-})
+}), _webhook_needs_url)
 
 
 @hookimpl
@@ -43,9 +55,6 @@ async def roost_setup(gateway: Any, config: dict[str, Any]) -> None:
     """Register the channel; it connects once Roost has started (polling, or the webhook on the http server)."""
     config = CONFIG_SCHEMA(config)
     if config["mode"] == "webhook":
-        if "webhook_url" not in config:
-            raise PermanentError("telegram: mode webhook needs webhook_url (the https address Telegram calls,"
-                                 f" ending in {WEBHOOK_PATH})")
         if "http" not in gateway.data:
             raise PermanentError("telegram: mode webhook needs the http integration (add `http:`)")
         storage = gateway.storage(DOMAIN)

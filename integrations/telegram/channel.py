@@ -228,8 +228,11 @@ class TelegramChannel(ChannelBase):
             self._probing = False
 
     async def _pace(self, chat: str) -> None:
-        """At most one message a second per chat (Telegram's flood limit), per_chat_interval configurable."""
-        wait = self._last_sent.get(chat, 0.0) + self.config["per_chat_interval"] - time.monotonic()
+        """Telegram's flood limits: per_chat_interval (1 s) between messages to a chat, per_group_interval (3 s:
+        20 a minute) to a group; the overall rate is the queue's (ChannelInfo.rate_limit)."""
+        group = chat.startswith("-")
+        interval = self.config["per_group_interval" if group else "per_chat_interval"]
+        wait = self._last_sent.get(chat, 0.0) + interval - time.monotonic()
         if wait > 0:
             await asyncio.sleep(wait)
         self._last_sent[chat] = time.monotonic()

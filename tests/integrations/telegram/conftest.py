@@ -44,7 +44,7 @@ def serve_telegram(telegram: FakeTelegram, make_gateway: Callable[..., Awaitable
     async def start(section: str = "dm_policy: open", extra: str = ECHO, http: bool = False,
                     models: tuple[Any, ...] = ()) -> Any:
         lines = [f"bot_token: \"{telegram.token}\"", f"base_url: {telegram.base_url}", "poll_timeout: 1",
-                 "per_chat_interval: 0", *section.strip().splitlines()]
+                 "per_chat_interval: 0", "per_group_interval: 0", *section.strip().splitlines()]
         text = "telegram:\n" + "".join(f"  {line}\n" for line in lines)
         if http:
             text += "http:\n  port: 0\n"

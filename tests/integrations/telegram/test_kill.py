@@ -57,6 +57,7 @@ def test_sigkill_while_updates_arrive_loses_none_and_doubles_at_most_one_per_cha
           base_url: {fake.base_url}
           poll_timeout: 1
           per_chat_interval: 0
+          per_group_interval: 0
           dm_policy: open
         automations:
           - id: echo
