@@ -5,10 +5,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-import time
 
 from core.cli.common import add_config_arg, config_dir, open_config_store
-from core.pipeline.access import DOMAIN, Pairing
+from core.pairing import DOMAIN, Pairing, pair_action
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -37,32 +36,9 @@ def cmd_pair(args: argparse.Namespace) -> int:
 async def _run(args: argparse.Namespace) -> int:
     store = await open_config_store(config_dir(args), exclusive=None)
     try:
-        pairing = Pairing(store.state.of(DOMAIN))
-        if args.pair_command == "list":
-            waiting = await pairing.pending()
-            approved = await pairing.approvals()
-            if not waiting and not approved:
-                print("No pairing codes wait, and nobody is approved yet.")
-            for entry in waiting:
-                left = max(0, 3600 - (time.time() - entry["created"])) / 60
-                print(f"waiting   {entry['code']}  {entry['platform']} user {entry['user']}"
-                      f" (chat {entry['chat_id']}), {left:.0f} min left")
-            for platform, user in approved:
-                print(f"approved  {platform} user {user}")
-            return 0
-        if args.pair_command in ("approve", "deny"):
-            entry = await (pairing.approve(args.code) if args.pair_command == "approve" else pairing.deny(args.code))
-            if entry is None:
-                print(f"roost pair: no waiting code {args.code!r} (unknown, or older than an hour);"
-                      " `roost pair list` shows the codes", file=sys.stderr)
-                return 1
-            done = "approved" if args.pair_command == "approve" else "denied"
-            print(f"{entry['platform']} user {entry['user']} {done}.")
-            return 0
-        if not await pairing.revoke(args.platform, args.user):
-            print(f"roost pair: {args.platform} user {args.user} was not approved", file=sys.stderr)
-            return 1
-        print(f"{args.platform} user {args.user} may no longer talk to Roost (unless allow_from lists them).")
-        return 0
+        words = [args.pair_command, *(getattr(args, name) for name in ("code", "platform", "user") if hasattr(args, name))]
+        done, text = await pair_action(Pairing(store.state.of(DOMAIN)), words)
     finally:
         await store.close()
+    print(text if done else f"roost pair: {text}", file=sys.stdout if done else sys.stderr)
+    return 0 if done else 1

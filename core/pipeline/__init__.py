@@ -21,8 +21,9 @@ from core.automation.engine import AutomationEngine
 from core.bus import EventBus
 from core.channel import Channel
 from core.message import Message
-from core.pipeline.access import DOMAIN as PAIRING
-from core.pipeline.access import Gatekeeper, Pairing
+from core.pairing import DOMAIN as PAIRING
+from core.pairing import Pairing
+from core.pipeline.access import Gatekeeper
 from core.pipeline.codec import RUN_TASK
 from core.pipeline.inbound import Inbound
 from core.pipeline.outbound import Masker, Outbound

@@ -12,6 +12,8 @@ from typing import Any, TextIO
 
 from core.channel import ChannelBase, ChannelInfo, OutboundMessage
 from core.message import Message
+from core.pairing import DOMAIN as PAIRING
+from core.pairing import Pairing, pair_action
 
 _LOGGER = logging.getLogger(__name__)
 PLATFORM = "console"
@@ -90,6 +92,11 @@ class ConsoleChannel(ChannelBase):
             if line is None or line.strip().lower() in QUIT_COMMANDS:
                 break
             if not line.strip():
+                self._show_prompt()
+                continue
+            if line.split(maxsplit=1)[0].lower() == "/pair":  # the owner, at the device, answers pairing codes
+                _done, text = await pair_action(Pairing(self.gateway.storage(PAIRING)), line.split()[1:])
+                self._write(f"{self.reply_prefix}{text}\n")
                 self._show_prompt()
                 continue
             message = Message.create(

@@ -40,7 +40,7 @@ CONFIG_SCHEMA = vol.All(vol.Schema({
     vol.Optional("parse_mode", default="none"): vol.All(
         str, lambda mode: PARSE_MODES.get(mode.lower(), mode), vol.In(tuple(PARSE_MODES.values()))),
     vol.Optional("group_mode", default="mention"): vol.In(("mention", "all")),
-    vol.Optional("streaming", default="edits"): vol.In(("edits", "off")),
+    vol.Optional("streaming", default="edits"): vol.In(("edits", "draft", "off")),
     vol.Optional("edit_interval", default=1.0): vol.All(vol.Coerce(float), vol.Range(min=0)),
     vol.Optional("poll_timeout", default=30): vol.All(int, vol.Range(min=0, max=50)),
     vol.Optional("rate_limit", default=30.0): vol.All(vol.Coerce(float), vol.Range(min=0.1)),

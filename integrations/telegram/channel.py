@@ -140,9 +140,12 @@ class TelegramChannel(ChannelBase):
         return last
 
     async def send_stream(self, message: OutboundMessage, chunks: AsyncIterator[str]) -> str:
-        """Show an answer as it is written: one message edited at most every edit_interval, the last edit whole."""
+        """Show an answer as it is written: one message edited at most every edit_interval, the last edit whole
+        (with ``streaming: draft``, in a direct chat: a draft, then the whole answer as a message)."""
         chat, _thread = split_chat(message.chat_id)
         await self._typing(message.chat_id)
+        if self.config["streaming"] == "draft" and chat > 0:
+            return await self._draft(message, chunks)
         text, shown, message_id, shown_at = "", "", None, 0.0
         async for chunk in chunks:
             text += chunk
@@ -157,6 +160,22 @@ class TelegramChannel(ChannelBase):
         if text.strip():
             message_id = await self._show(message, text, message_id, shown)
         return f"{chat}:{message_id}" if message_id else ""
+
+    async def _draft(self, message: OutboundMessage, chunks: AsyncIterator[str]) -> str:
+        """sendMessageDraft while the answer is written (a preview only the user sees), then send it."""
+        chat, thread = split_chat(message.chat_id)
+        draft_id = int.from_bytes(uuid.uuid4().bytes[:4], "big") or 1
+        text, shown_at = "", 0.0
+        async for chunk in chunks:
+            text += chunk
+            if text.strip() and time.monotonic() - shown_at >= self.config["edit_interval"]:
+                shown_at = time.monotonic()
+                try:
+                    await self.api.call("sendMessageDraft", {"chat_id": chat, "draft_id": draft_id,
+                                                             "text": text[-LIMIT:], "message_thread_id": thread})
+                except TelegramError as err:
+                    _LOGGER.debug("draft not shown: %s", err)
+        return await self.send(OutboundMessage(message.chat_id, text, message.idempotency_key, message.reply_to))
 
     async def _show(self, message: OutboundMessage, text: str, message_id: int | None, shown: str) -> int:
         """Send text as a new message, or edit message_id to it (no edit when nothing changed)."""

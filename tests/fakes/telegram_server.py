@@ -6,7 +6,7 @@ description, parameters}` envelope with the HTTP status equal to `error_code` an
 on 429, exactly the descriptions of the real server. getUpdates with offset confirmation, a real
 long poll, 409 for a second poller or while a webhook is set; setWebhook / deleteWebhook /
 getWebhookInfo and delivery to the webhook (one update per POST, the secret header, per-chat
-order, retries with backoff until a 2xx); sendMessage, editMessageText, sendChatAction, getMe.
+order, retries with backoff until a 2xx); sendMessage, editMessageText, sendMessageDraft, sendChatAction, getMe.
 Text is counted as Telegram counts it (code points of the text after markup is parsed).
 
 Tests inject user messages (`user_says`), script failures (`fail_next`), block users, drop
@@ -67,6 +67,7 @@ class FakeTelegram:
         self.blocked: set[int] = set()
         self.sent: list[Sent] = []
         self.actions: list[tuple[int, str]] = []
+        self.drafts: list[tuple[int, int, str]] = []  # (chat id, draft id, text)
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.failures: dict[str, deque[Failure]] = {}
         self.webhook: dict[str, Any] = {"url": ""}
@@ -254,6 +255,18 @@ class FakeTelegram:
         sent = Sent(chat_id, self._next_message_id(chat_id), checked, params)
         self.sent.append(sent)
         return _ok(self._message(sent))
+
+    async def _m_sendmessagedraft(self, params: dict[str, Any]) -> web.Response:
+        chat_id = int(params.get("chat_id", 0))
+        if chat_id < 0:
+            return _error(400, "Bad Request: drafts can be sent only to private chats")
+        if not int(params.get("draft_id", 0)):
+            return _error(400, "Bad Request: draft_id must be non-zero")
+        text = str(params.get("text") or "")
+        if len(text) > MAX_TEXT:
+            return _error(400, "Bad Request: message is too long")
+        self.drafts.append((chat_id, int(params["draft_id"]), text))
+        return _ok(True)
 
     async def _m_editmessagetext(self, params: dict[str, Any]) -> web.Response:
         chat_id = int(params.get("chat_id", 0))

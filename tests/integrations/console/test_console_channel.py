@@ -204,3 +204,16 @@ async def test_a_reply_owed_to_a_failing_channel_does_not_hold_up_the_terminal(t
         assert await store.outbox.pending_count("failing", "ops") == 1
     finally:
         await store.close()
+
+
+async def test_the_owner_approves_a_pairing_code_at_the_console(tmp_path, monkeypatch) -> None:
+    from core.pairing import DOMAIN, Pairing
+
+    gateway = _gateway(tmp_path)
+    await gateway.start()
+    code = await Pairing(gateway.storage(DOMAIN)).request("telegram", "111", "111")
+    await gateway.stop()
+    gateway, out = await _chat(tmp_path, monkeypatch, io.StringIO(f"/pair list\n/pair approve {code}\n/pair nonsense\n"))
+    lines = out.splitlines()
+    assert lines[0].startswith(f"waiting   {code}  telegram user 111")
+    assert lines[1:] == ["telegram user 111 approved.", "usage: pair list | approve CODE | deny CODE | revoke PLATFORM USER"]

@@ -55,3 +55,15 @@ async def test_an_answer_longer_than_a_message_continues_in_a_new_one(serve_tele
     texts = telegram.texts(111)
     assert len(texts) == 2 and all(len(t) <= 4096 for t in texts)
     assert "".join(texts).split() == "".join(pieces).split()
+
+
+async def test_a_draft_shows_the_answer_in_a_direct_chat_then_it_is_sent_whole(serve_telegram, telegram) -> None:
+    pieces = [f"part{i} " for i in range(12)]
+    await serve_telegram("dm_policy: open\nstreaming: draft\nedit_interval: 0.1", extra=ASK,
+                         models=(SlowModel(pieces, 0.04),))
+    telegram.user_says("draft it")
+    await until(lambda: telegram.texts(111), timeout=10)
+    assert telegram.texts(111) == ["".join(pieces)] and telegram.sent[0].edits == []
+    drafts = [text for chat, _draft, text in telegram.drafts if chat == 111]
+    assert 2 <= len(drafts) <= 8 and all("".join(pieces).startswith(d) for d in drafts)
+    assert len({draft for _chat, draft, _text in telegram.drafts}) == 1, "one draft id per answer"
