@@ -72,6 +72,8 @@ class FakeTelegram:
         self.failures: dict[str, deque[Failure]] = {}
         self.webhook: dict[str, Any] = {"url": ""}
         self.webhook_deliveries: list[tuple[int, int]] = []  # (update_id, HTTP status or 0 for no answer)
+        self.slow = 0.0
+        """Seconds every call waits before it is answered (a slow network or a busy Telegram)."""
         self._arrived = asyncio.Event()
         self._poller: asyncio.Future[None] | None = None
         self._pusher: asyncio.Task[None] | None = None
@@ -160,6 +162,8 @@ class FakeTelegram:
             return _error(401, "Unauthorized")
         method = request.match_info["method"].lower()
         params = await _params(request)
+        if self.slow:
+            await asyncio.sleep(self.slow)
         self.calls.append((method, params))
         queued = self.failures.get(method)
         if queued:

@@ -25,6 +25,7 @@ async def test_polling_answers_and_confirms_only_what_was_stored(serve_telegram,
 
 async def test_an_update_telegram_sends_again_is_answered_once(serve_telegram, telegram) -> None:
     await serve_telegram()
+    telegram.slow = 0.2  # every call takes a while: nothing is confirmed or sent twice because of it
     update = telegram.user_says("only once")
     await until(lambda: telegram.texts(111))
     telegram.updates.append(update)  # redelivered (a crash before the offset was saved)
