@@ -286,12 +286,8 @@ class Gateway:
             raise RuntimeError("automations can only be added while Roost starts (from roost_setup)")
         errors = self.engine.add(config, self.config.blueprint_search(), path=(source, "automation"))
         if errors:
-            name = config.get("id", "?")
-            raise ConfigErrors([
-                ConfigError(f"automation '{name}' from integration {source}: {e.message}",
-                            file=e.file, line=e.line, path=e.path)
-                for e in errors
-            ])
+            raise ConfigErrors([ConfigError(f"automation '{config.get('id', '?')}' from integration {source}:"
+                                            f" {e.message}", file=e.file, line=e.line, path=e.path) for e in errors])
 
     def register_action(self, name: str, handler: ActionHandler) -> None:
         """Register an action callable from blueprints as `call: name` (domain.action)."""
@@ -352,17 +348,18 @@ class Gateway:
 
     async def history(self, scope: str, turns: int) -> list[tuple[str, str]]:
         """The last turns of a conversation (sanitized text), oldest first."""
-        if self.store is None or turns <= 0:
-            return []
-        return await self.store.history.recent(scope, turns)
+        return [] if self.store is None or turns <= 0 else await self.store.history.recent(scope, turns)
 
     async def remember(self, scope: str, user: str, assistant: str) -> None:
         """Append a question and its answer (both as the model saw them) to the conversation."""
-        if self.store is None:
-            return
-        await self.store.history.append(scope, "user", user)
-        if assistant:
+        if self.store is not None:
+            await self.store.history.append(scope, "user", user)
+        if self.store is not None and assistant:
             await self.store.history.append(scope, "assistant", assistant)
+
+    async def delivery_failed(self, platform: str, platform_msg_id: str, reason: str) -> bool:
+        """A platform said later that a reply it had accepted was not delivered: it goes to the dead letters."""
+        return self.store is not None and await self.store.outbox.fail_delivered(platform, platform_msg_id, reason)
 
     def register_knowledge(self, provider: Any) -> None:
         """Set the knowledge provider generate actions use (context(message, query, top_k) -> str)."""

@@ -227,6 +227,15 @@ class Outbox:
         sealed = self._letters.seal_text(letter_id, "reason", reason)
         return await self._db.write(writes.outbox_bury, id, letter_id, sealed, time.time())
 
+    async def fail_delivered(self, platform: str, platform_msg_id: str, reason: str) -> bool:
+        """Move a delivered entry the platform later reported as failed to the dead letters; False when none is.
+
+        Looked up by the platform's message id (a scan of the platform's entries: such reports are rare)."""
+        letter_id = await self._db.new_id("dead_letters")
+        sealed = self._letters.seal_text(letter_id, "reason", reason)
+        return await self._db.write(writes.outbox_fail_delivered, platform, platform_msg_id, letter_id, sealed,
+                                    time.time())
+
     async def pending_count(self, platform: str, chat_id: str | None = None) -> int:
         """Entries of platform (or of one chat on it) not yet delivered."""
         if chat_id is None:

@@ -146,6 +146,18 @@ def outbox_bury(
     return letter_id
 
 
+def outbox_fail_delivered(conn: sqlite3.Connection, platform: str, platform_msg_id: str, letter_id: int,
+                          reason: bytes, now: float) -> bool:
+    row = conn.execute("SELECT id FROM outbox WHERE platform = ? AND platform_msg_id = ? AND state = 'delivered'",
+                       (platform, platform_msg_id)).fetchone()
+    if row is None:
+        return False
+    conn.execute("UPDATE outbox SET state = 'dead' WHERE id = ?", (row[0],))
+    conn.execute("INSERT INTO dead_letters(id, source, ref_id, reason, created_at) VALUES (?, 'outbox', ?, ?, ?)",
+                 (letter_id, row[0], reason, now))
+    return True
+
+
 @single_statement
 def outbox_prune(conn: sqlite3.Connection, before: float) -> int:
     # Delivered before `before` means created before it: below the first entry created since

@@ -19,8 +19,8 @@ from aiohttp import web
 
 from core.channel import AccessRules, ChannelBase, ChannelInfo, OutboundMessage
 from core.errors import PermanentError, TransientError
+from core.textsplit import LIMIT, split
 from integrations.telegram.api import BotApi, Conflict, TelegramError
-from integrations.telegram.text import LIMIT, split
 from integrations.telegram.updates import PLATFORM, message_id_of, message_of, split_chat
 
 _LOGGER = logging.getLogger(__name__)

@@ -1,4 +1,4 @@
-"""Splitting at Telegram's limit, as properties: every part fits, nothing is lost, every part parses alone."""
+"""Splitting at a platform's limit, as properties: every part fits, nothing is lost, every part parses alone."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import html
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from integrations.telegram.text import split
+from core.textsplit import split
 from tests.fakes.telegram_server import _parse_html
 
 WORDS = st.text(alphabet=st.characters(codec="utf-8", exclude_characters="<>&"), min_size=1, max_size=40)

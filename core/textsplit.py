@@ -1,9 +1,9 @@
-"""Telegram's 4,096-character limit: long texts split into parts each valid on its own.
+"""Long texts split for chat platforms' message limits (Telegram and WhatsApp 4,096, Discord 2,000).
 
-Telegram counts code points of the text after its markup is parsed. Splitting prefers a
-paragraph break, then a line break, then a space, and never cuts a surrogate pair (Python
-strings hold code points) or a markup tag; an HTML tag or a MarkdownV2 code block open at a cut
-is closed at the end of the part and opened again at the start of the next.
+Platforms count code points (of the text after markup is parsed). Splitting prefers a paragraph
+break, then a line break, then a space, and never cuts a surrogate pair (Python strings hold
+code points) or a markup tag; an HTML tag or a MarkdownV2 code block open at a cut is closed at
+the end of the part and opened again at the start of the next.
 """
 
 from __future__ import annotations
