@@ -1,0 +1,179 @@
+"""The WhatsApp channel: signed webhooks in (stored before the 200), replies out within the 24-hour window.
+
+Messages are ingested under Meta's message id (``wamid``), so a notification Meta delivers again
+is recognised by the inbox and answered once. A reply Meta accepted is recorded with its wamid;
+a ``failed`` status arriving later moves it to the dead letters with Meta's code and title.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import time
+from typing import Any
+
+import orjson
+from aiohttp import web
+
+from core.channel import AccessRules, ChannelBase, ChannelInfo, OutboundMessage
+from core.errors import PermanentError, TransientError
+from core.message import Message
+from core.textsplit import split
+from integrations.whatsapp.graph import GraphApi, TokenRefused
+
+_LOGGER = logging.getLogger(__name__)
+PLATFORM = "whatsapp"
+LIMIT = 4096
+SIGNATURE_HEADER = "X-Hub-Signature-256"
+WINDOW_KEY = "window:"
+
+
+class WhatsAppChannel(ChannelBase):
+    """One WhatsApp Business phone number."""
+
+    def __init__(self, gateway: Any, domain: str, api: GraphApi, config: dict[str, Any]) -> None:
+        super().__init__(gateway, domain)
+        self.api = api
+        self.config = config
+        self.access = AccessRules.from_config(config)
+        self.info = ChannelInfo(PLATFORM, max_text=LIMIT, rate_limit=config["rate_limit"], threads=True)
+        self._secret = config["app_secret"].encode()
+        self._probing = False
+
+    # -- in ----------------------------------------------------------------------------------
+
+    async def verify(self, request: web.Request) -> web.StreamResponse:
+        """GET: Meta's handshake; the challenge back only for the configured verify token."""
+        query = request.query
+        token = query.get("hub.verify_token", "")
+        if query.get("hub.mode") == "subscribe" and hmac.compare_digest(token.encode(),
+                                                                       self.config["verify_token"].encode()):
+            return web.Response(text=query.get("hub.challenge", ""), content_type="text/plain")
+        _LOGGER.warning("A WhatsApp webhook verification from %s with the wrong verify token", request.remote)
+        return web.Response(status=403, text="verification failed")
+
+    async def webhook(self, request: web.Request) -> web.StreamResponse:
+        """POST: a signed notification; 200 once every message in it is stored."""
+        raw = await request.read()
+        expected = "sha256=" + hmac.new(self._secret, raw, hashlib.sha256).hexdigest()
+        if not hmac.compare_digest(request.headers.get(SIGNATURE_HEADER, "").encode(), expected.encode()):
+            _LOGGER.warning("A WhatsApp notification from %s without a valid signature was refused", request.remote)
+            return web.json_response({"ok": False, "error": "invalid X-Hub-Signature-256"}, status=401)
+        try:
+            payload = _json(raw)
+        except ValueError as err:
+            return web.json_response({"ok": False, "error": str(err)}, status=400)
+        for value in _values(payload):
+            await self._take(value)
+        return web.json_response({"ok": True})
+
+    async def _take(self, value: dict[str, Any]) -> None:
+        names = {c.get("wa_id"): (c.get("profile") or {}).get("name") for c in value.get("contacts") or ()
+                 if isinstance(c, dict)}
+        for item in value.get("messages") or ():
+            if isinstance(item, dict) and item.get("from") and item.get("id"):
+                await self._message(item, names.get(item["from"]))
+        for status in value.get("statuses") or ():
+            if isinstance(status, dict) and status.get("status") == "failed":
+                await self._failed(status)
+
+    async def _message(self, item: dict[str, Any], name: str | None) -> None:
+        wa_id = str(item["from"])
+        await self.gateway.storage(self.domain).set(WINDOW_KEY + wa_id, time.time())
+        if item.get("type") != "text" or not (item.get("text") or {}).get("body"):
+            reply = self.config["unsupported_reply"]
+            if reply:
+                await self.gateway.send(PLATFORM, wa_id, reply, reply_to=item["id"],
+                                        idempotency_key=f"unsupported:{item['id']}")
+            return
+        context = item.get("context") or {}
+        message = Message.create(PLATFORM, wa_id, wa_id, item["text"]["body"], id=str(item["id"]),
+                                 time=float(item.get("timestamp") or time.time()), reply_to=context.get("id"),
+                                 mentions_bot=True, raw={"message": item, "profile_name": name})
+        if await self.ingest(message) and self.config["mark_read"]:
+            self.gateway.create_background_task(self._read(message.id), "whatsapp mark read", keep=False)
+
+    async def _read(self, wamid: str) -> None:
+        try:
+            await self.api.mark_read(wamid, self.config["typing_indicator"])
+        except (TransientError, PermanentError) as err:
+            _LOGGER.debug("could not mark %s read: %s", wamid, err)
+
+    async def _failed(self, status: dict[str, Any]) -> None:
+        errors = status.get("errors") or [{}]
+        reason = "; ".join(f"(#{e.get('code')}) {e.get('title') or e.get('message') or 'failed'}" for e in errors
+                           if isinstance(e, dict))
+        if not await self.gateway.delivery_failed(PLATFORM, str(status.get("id")), f"WhatsApp reported it failed: {reason}"):
+            _LOGGER.info("WhatsApp reported %s failed (%s); it is no reply Roost knows", status.get("id"), reason)
+
+    # -- out ---------------------------------------------------------------------------------
+
+    async def send(self, message: OutboundMessage) -> str:
+        """Send a reply (split at 4,096 characters) inside the 24-hour window; the wamid of its last part."""
+        last_inbound = await self.gateway.storage(self.domain).get(WINDOW_KEY + message.chat_id)
+        hours = self.config["window_hours"]
+        if last_inbound is None or time.time() - last_inbound > hours * 3600:
+            raise PermanentError(f"outside WhatsApp's {hours:g}-hour window: the customer has not written in"
+                                 f" {hours:g} hours, and a reply now would need a template message")
+        last = ""
+        for index, part in enumerate(split(message.text, "none", LIMIT)):
+            if part.strip():
+                last = await self._call(self.api.send_text(message.chat_id, part, message.reply_to if index == 0
+                                                           else None))
+        return last
+
+    async def _call(self, request: Any) -> Any:
+        try:
+            result = await request
+        except TokenRefused as err:
+            self._hold(f"{err}; replies wait in the outbox until it works again")
+            raise
+        except PermanentError:
+            raise
+        except TransientError as err:
+            if err.retry_after is None:
+                self._hold(f"WhatsApp is unreachable ({err}); replies wait in the outbox")
+            raise
+        return result
+
+    def _hold(self, why: str) -> None:
+        """Go offline (the outbox holds replies) and probe until Meta answers again."""
+        if self._probing:
+            return
+        _LOGGER.error("The WhatsApp channel is offline: %s", why)
+        self.set_online(False)
+        self._probing = True
+        self.gateway.create_background_task(self._probe(), "whatsapp probe")
+
+    async def _probe(self) -> None:
+        attempt = 0
+        try:
+            while True:
+                await self._sleep(self.reconnect_delay(attempt))
+                attempt += 1
+                try:
+                    await self.api.probe()
+                except TransientError:
+                    continue
+                break
+        finally:
+            self._probing = False
+        _LOGGER.warning("The WhatsApp channel is online again")
+        self.set_online(True)
+
+
+def _json(raw: bytes) -> dict[str, Any]:
+    try:
+        payload = orjson.loads(raw)
+    except orjson.JSONDecodeError as err:
+        raise ValueError(f"the body is not JSON: {err}") from None
+    if not isinstance(payload, dict):
+        raise ValueError("a notification is a JSON object")
+    return payload
+
+
+def _values(payload: dict[str, Any]) -> list[dict[str, Any]]:
+    """The change values of a notification (several entries and changes may come in one)."""
+    return [change["value"] for entry in payload.get("entry") or () if isinstance(entry, dict)
+            for change in entry.get("changes") or () if isinstance(change, dict) and isinstance(change.get("value"), dict)]

@@ -1,0 +1,138 @@
+"""The whatsapp channel against the fake Graph API: verification, signatures, duplicates, statuses, the window."""
+
+from __future__ import annotations
+
+import asyncio
+
+from tests.fakes.whatsapp_server import GraphError
+from tests.integrations.telegram.conftest import until
+from tests.integrations.whatsapp.conftest import VERIFY_TOKEN
+
+
+async def _dead(gateway, text: str, timeout: float = 10.0) -> str:
+    for _ in range(int(timeout / 0.05)):
+        for letter in await gateway.store.dead.list(50):
+            if text in letter.reason:
+                return letter.reason
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"no dead letter with {text!r}")
+
+
+async def test_the_verification_handshake_answers_only_the_right_token(serve_whatsapp, whatsapp) -> None:
+    await serve_whatsapp()
+    assert await whatsapp.verify("subscribe", VERIFY_TOKEN, "1158201444") == (200, "1158201444")
+    assert (await whatsapp.verify("subscribe", "guess", "1158201444"))[0] == 403
+    assert (await whatsapp.verify("unsubscribe", VERIFY_TOKEN, "1158201444"))[0] == 403
+
+
+async def test_only_signed_notifications_are_taken(serve_whatsapp, whatsapp) -> None:
+    gateway = await serve_whatsapp()
+    payload = whatsapp.inbound("signed")
+    import orjson
+
+    raw = orjson.dumps(payload)
+    altered = raw.replace(b"signed", b"signeD")
+    assert await whatsapp.deliver(payload, signature="") == [401]
+    assert await whatsapp.deliver(payload, signature="sha256=" + "0" * 64) == [401]
+    assert await whatsapp.deliver(payload, body=altered, signature=whatsapp.sign(raw)) == [401]
+    assert await whatsapp.deliver(payload) == [200]
+    await until(lambda: whatsapp.texts("16505551234"))
+    await asyncio.sleep(0.2)
+    assert whatsapp.texts("16505551234") == ["echo: signed"]
+    rows = await gateway.store.db.fetchall("SELECT COUNT(*) FROM inbox WHERE platform = 'whatsapp'")
+    assert rows == [(1,)]
+
+
+async def test_redeliveries_are_answered_once_with_the_reply_quoted_and_read_marked(serve_whatsapp,
+                                                                                  whatsapp) -> None:
+    await serve_whatsapp()
+    payload = whatsapp.inbound("once please", wamid="wamid.abc")
+    assert await whatsapp.deliver(payload, times=3) == [200, 200, 200]
+    await until(lambda: whatsapp.texts("16505551234"))
+    await asyncio.sleep(0.3)
+    [sent] = whatsapp.sent
+    assert sent["text"]["body"] == "echo: once please" and sent["context"] == {"message_id": "wamid.abc"}
+    assert whatsapp.reads[0]["message_id"] == "wamid.abc"
+    assert whatsapp.reads[0]["typing_indicator"] == {"type": "text"}
+
+
+async def test_other_message_types_get_one_clear_answer(serve_whatsapp, whatsapp) -> None:
+    await serve_whatsapp()
+    await whatsapp.deliver(whatsapp.inbound(None, kind="image", wamid="wamid.img"), times=2)
+    await until(lambda: whatsapp.texts("16505551234"))
+    await asyncio.sleep(0.3)
+    assert whatsapp.texts("16505551234") == ["Sorry, I can only read text messages."]
+
+
+async def test_a_failed_status_moves_the_reply_to_the_dead_letters(serve_whatsapp, whatsapp) -> None:
+    gateway = await serve_whatsapp()
+    await whatsapp.deliver(whatsapp.inbound("hi"))
+    await until(lambda: whatsapp.sent)
+    wamid = whatsapp.sent[0]["wamid"]
+    await asyncio.sleep(0.2)  # the delivery is recorded
+    await whatsapp.deliver(whatsapp.status(wamid, "delivered"))
+    await whatsapp.deliver(whatsapp.status(wamid, "failed", code=131026, title="Message undeliverable"))
+    reason = await _dead(gateway, "131026")
+    assert "Message undeliverable" in reason
+
+
+async def test_replies_outside_the_24_hour_window_are_not_attempted(serve_whatsapp, whatsapp) -> None:
+    gateway = await serve_whatsapp()
+    await gateway.send("whatsapp", "4915112345678", "a reminder nobody asked for")
+    assert "24-hour window" in await _dead(gateway, "window")
+    await whatsapp.deliver(whatsapp.inbound("hi", wa_id="447700900123"))
+    await until(lambda: whatsapp.texts("447700900123"))
+    whatsapp.fail_next(GraphError(131047, "Re-engagement message", 400))
+    await gateway.send("whatsapp", "447700900123", "later")
+    assert "131047" in await _dead(gateway, "Re-engagement")
+    assert whatsapp.texts("447700900123") == ["echo: hi"]
+
+
+async def test_error_codes_decide_retry_or_dead_letter(serve_whatsapp, whatsapp) -> None:
+    gateway = await serve_whatsapp()
+    await whatsapp.deliver(whatsapp.inbound("first"))
+    await until(lambda: whatsapp.sent)
+    whatsapp.fail_next(GraphError(130429, "Rate limit hit", 400), GraphError(131000, "Something went wrong", 500))
+    await gateway.send("whatsapp", "16505551234", "after two tries")
+    await until(lambda: "after two tries" in whatsapp.texts("16505551234"), timeout=20)
+    whatsapp.fail_next(GraphError(100, "Invalid parameter", 400))
+    await gateway.send("whatsapp", "16505551234", "refused")
+    assert "(#100) Invalid parameter" in await _dead(gateway, "#100")
+
+
+async def test_an_expired_token_holds_replies_until_it_works_again(serve_whatsapp, whatsapp) -> None:
+    gateway = await serve_whatsapp()
+    await whatsapp.deliver(whatsapp.inbound("before"))
+    await until(lambda: whatsapp.sent)
+    channel = gateway.data["whatsapp"]
+    whatsapp.token_expired = True
+    for n in range(3):
+        await gateway.send("whatsapp", "16505551234", f"held {n}")
+    await until(lambda: not channel.online)
+    await asyncio.sleep(0.5)
+    assert whatsapp.texts("16505551234") == ["echo: before"]
+    whatsapp.token_expired = False
+    await until(lambda: len(whatsapp.texts("16505551234")) == 4, timeout=30)
+    assert whatsapp.texts("16505551234")[1:] == ["held 0", "held 1", "held 2"]
+
+
+async def test_a_long_reply_is_split(serve_whatsapp, whatsapp) -> None:
+    text = ("lorem ipsum " * 350 + "\n\n") * 3
+    extra = """
+automations:
+  - id: long
+    triggers: [{trigger: message, platform: whatsapp}]
+    actions: [{reply: "{{ trigger.raw.message.text.body * 3 }}"}]
+"""
+    await serve_whatsapp(extra=extra)
+    await whatsapp.deliver(whatsapp.inbound(text[:4200]))
+    await until(lambda: len(whatsapp.texts("16505551234")) >= 4)
+    parts = whatsapp.texts("16505551234")
+    assert all(len(p) <= 4096 for p in parts) and "".join(parts).split() == (text[:4200] * 3).split()
+
+
+async def test_unknown_senders_pair_on_whatsapp_too(serve_whatsapp, whatsapp) -> None:
+    await serve_whatsapp("")
+    await whatsapp.deliver(whatsapp.inbound("who are you?"))
+    [notice] = await until(lambda: whatsapp.texts("16505551234"))
+    assert "pairing code" in notice
