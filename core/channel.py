@@ -146,6 +146,7 @@ class ChannelBase:
         self.gateway = gateway
         self.domain = domain
         self._online = online
+        self._probing = False
         self._rng = rng or random.Random()
         self._sleep = sleep
 
@@ -176,6 +177,32 @@ class ChannelBase:
         except PermanentError as err:
             _LOGGER.warning("A %s message was refused: %s", self.platform, err)
             return False
+
+    def hold(self, probe: Callable[[], Awaitable[Any]], why: str) -> None:
+        """The platform cannot be reached: offline (replies wait in the outbox, their attempts untouched) until
+        probe() succeeds, tried with the reconnect backoff; one probe at a time."""
+        if self._probing:
+            return
+        _LOGGER.error("The %s channel is offline: %s", self.platform, why)
+        self.set_online(False)
+        self._probing = True
+        self.gateway.create_background_task(self._probe(probe), f"{self.platform} probe")
+
+    async def _probe(self, probe: Callable[[], Awaitable[Any]]) -> None:
+        attempt = 0
+        try:
+            while True:
+                await self._sleep(self.reconnect_delay(attempt))
+                attempt += 1
+                try:
+                    await probe()
+                except TransientError:
+                    continue
+                break
+        finally:
+            self._probing = False
+        _LOGGER.warning("The %s channel is online again", self.platform)
+        self.set_online(True)
 
     async def ingest_and_wait(self, message: Message, timeout: float) -> list[Any]:
         """Ingest a message and wait (timeout at most) until every run it started finished and the

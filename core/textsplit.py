@@ -15,13 +15,15 @@ _HTML_TAG = re.compile(r"<(/?)([a-zA-Z-]+)(\s[^>]*)?>")
 
 
 def split(text: str, parse_mode: str = "none", limit: int = LIMIT) -> list[str]:
-    """Parts of at most limit characters (after markup) whose plain concatenation is the text."""
+    """Parts of at most limit characters (after markup) whose plain concatenation is the text.
+
+    parse_mode: none, HTML, MarkdownV2 (Telegram's), or markdown (Discord's: code fences only)."""
     mode = parse_mode.lower()
     margin = 0 if mode == "none" else 64  # room for tags or fences closed and opened again
     parts = _cut(text, limit - margin, mode)
     if mode == "html":
         return _balance_html(parts)
-    if mode == "markdownv2":
+    if mode in ("markdownv2", "markdown"):
         return _balance_fences(parts)
     return parts
 

@@ -42,7 +42,6 @@ class TelegramChannel(ChannelBase):
                                 max_text=LIMIT, rate_limit=config["rate_limit"], threads=True)
         self.bot: dict[str, Any] = {}
         self._last_sent: dict[str, float] = {}
-        self._probing = False
 
     # -- in ----------------------------------------------------------------------------------
 
@@ -223,28 +222,11 @@ class TelegramChannel(ChannelBase):
         except PermanentError:
             raise
         except TransientError as err:
-            if err.retry_after is None and not self._probing:  # unreachable, not a 429: hold replies
-                self.set_online(False)
-                self._probing = True
-                self.gateway.create_background_task(self._probe(), "telegram probe")
+            if err.retry_after is None:  # unreachable, not a 429: hold the replies until getMe answers
+                self.hold(lambda: self.api.call("getMe", timeout=10), f"Telegram is unreachable ({err})")
             raise
         self.set_online(True)
         return result
-
-    async def _probe(self) -> None:
-        """While offline, ask getMe every few seconds; online again once Telegram answers."""
-        attempt = 0
-        try:
-            while not self.online:
-                await self._sleep(self.reconnect_delay(attempt))
-                attempt += 1
-                try:
-                    await self.api.call("getMe", timeout=10)
-                except TransientError:
-                    continue
-                self.set_online(True)
-        finally:
-            self._probing = False
 
     async def _pace(self, chat: str) -> None:
         """Telegram's flood limits: per_chat_interval (1 s) between messages to a chat, per_group_interval (3 s:

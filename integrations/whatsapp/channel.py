@@ -39,7 +39,6 @@ class WhatsAppChannel(ChannelBase):
         self.access = AccessRules.from_config(config)
         self.info = ChannelInfo(PLATFORM, max_text=LIMIT, rate_limit=config["rate_limit"], threads=True)
         self._secret = config["app_secret"].encode()
-        self._probing = False
 
     # -- in ----------------------------------------------------------------------------------
 
@@ -127,40 +126,15 @@ class WhatsAppChannel(ChannelBase):
         try:
             result = await request
         except TokenRefused as err:
-            self._hold(f"{err}; replies wait in the outbox until it works again")
+            self.hold(self.api.probe, f"{err}; replies wait in the outbox until it works again")
             raise
         except PermanentError:
             raise
         except TransientError as err:
             if err.retry_after is None:
-                self._hold(f"WhatsApp is unreachable ({err}); replies wait in the outbox")
+                self.hold(self.api.probe, f"WhatsApp is unreachable ({err}); replies wait in the outbox")
             raise
         return result
-
-    def _hold(self, why: str) -> None:
-        """Go offline (the outbox holds replies) and probe until Meta answers again."""
-        if self._probing:
-            return
-        _LOGGER.error("The WhatsApp channel is offline: %s", why)
-        self.set_online(False)
-        self._probing = True
-        self.gateway.create_background_task(self._probe(), "whatsapp probe")
-
-    async def _probe(self) -> None:
-        attempt = 0
-        try:
-            while True:
-                await self._sleep(self.reconnect_delay(attempt))
-                attempt += 1
-                try:
-                    await self.api.probe()
-                except TransientError:
-                    continue
-                break
-        finally:
-            self._probing = False
-        _LOGGER.warning("The WhatsApp channel is online again")
-        self.set_online(True)
 
 
 def _json(raw: bytes) -> dict[str, Any]:

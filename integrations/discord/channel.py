@@ -1,0 +1,143 @@
+"""The Discord channel: MESSAGE_CREATE events in, replies out by REST (split at 2,000, nonces, edits).
+
+Chat ids are Discord channel ids (a thread is a channel of its own); senders are user ids. A
+reply's nonce comes from its outbox idempotency key and is enforced, so a send retried after a
+timeout or a kill never posts twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+from core.channel import AccessRules, ChannelBase, ChannelInfo, OutboundMessage
+from core.errors import PermanentError, TransientError
+from core.message import Message
+from core.textsplit import split
+from integrations.discord.gateway import GatewayClient
+from integrations.discord.rest import DiscordRest, InvalidRequests, nonce_of
+
+_LOGGER = logging.getLogger(__name__)
+PLATFORM = "discord"
+LIMIT = 2000
+
+
+class DiscordChannel(ChannelBase):
+    """One bot in the servers it was added to, and its direct messages."""
+
+    def __init__(self, gateway: Any, domain: str, rest: DiscordRest, config: dict[str, Any]) -> None:
+        super().__init__(gateway, domain, online=False)
+        self.rest = rest
+        self.config = config
+        self.access = AccessRules.from_config(config)
+        self.info = ChannelInfo(PLATFORM, streaming="none" if config["streaming"] == "off" else "edits",
+                                max_text=LIMIT, rate_limit=config["rate_limit"], threads=True)
+        self.client = GatewayClient(config["bot_token"], config["intents"], self._event, self.save_cursor)
+        self._stopped = False
+
+    async def run(self) -> None:
+        """Find the gateway, then stay connected; a fatal close code or refused token stops only this channel."""
+        try:
+            found = await self._retrying(self.rest.gateway_bot)
+            url = self.config.get("gateway_url") or found["url"]
+            budget = dict(found.get("session_start_limit") or {})
+            await self.client.run(url, await self.load_cursor({}) or {}, budget, self.set_online)
+        except PermanentError as err:
+            self._stopped = True
+            self.set_online(False)
+            _LOGGER.error("The discord channel stops: %s (the rest of Roost keeps running)", err)
+
+    async def _retrying(self, call: Any) -> Any:
+        attempt = 0
+        while True:
+            try:
+                return await call()
+            except TransientError as err:
+                wait = err.retry_after or self.reconnect_delay(attempt)
+                attempt += 1
+                _LOGGER.warning("Discord is not reachable yet (%s); trying again in %.1f s", err, wait)
+                await self._sleep(wait)
+
+    # -- in ----------------------------------------------------------------------------------
+
+    async def _event(self, kind: str, data: dict[str, Any]) -> None:
+        if kind in ("READY", "RESUMED"):
+            self.set_online(True)
+        elif kind == "MESSAGE_CREATE":
+            message = self.message_of(data)
+            if message is not None:
+                await self.ingest(message)
+
+    def message_of(self, data: dict[str, Any]) -> Message | None:
+        """The Roost message of a MESSAGE_CREATE, or None (bots, system messages, not for Roost in a server)."""
+        author = data.get("author") or {}
+        if author.get("bot") or author.get("system") or data.get("type", 0) not in (0, 19) or not data.get("content"):
+            return None
+        me = str(self.client.user.get("id", ""))
+        group = "guild_id" in data and data.get("guild_id") is not None
+        replied = (data.get("referenced_message") or {}).get("author") or {}
+        addressed = (not group or any(str(u.get("id")) == me for u in data.get("mentions") or ())
+                     or f"<@{me}>" in data["content"] or f"<@!{me}>" in data["content"] or str(replied.get("id")) == me)
+        if group and self.config["group_mode"] == "mention" and not addressed:
+            return None
+        reference = data.get("message_reference") or {}
+        return Message.create(PLATFORM, str(data["channel_id"]), str(author.get("id")), data["content"],
+                              id=str(data["id"]), reply_to=reference.get("message_id"), mentions_bot=addressed,
+                              group=group, raw=data)
+
+    # -- out ---------------------------------------------------------------------------------
+
+    async def send(self, message: OutboundMessage) -> str:
+        """Post a reply, split at 2,000 characters; each part's nonce comes from the reply's idempotency key."""
+        last = ""
+        for index, part in enumerate(split(message.text, "markdown", LIMIT)):
+            if part.strip():
+                sent = await self._call(self.rest.send(message.chat_id, part, nonce=nonce_of(f"{message.idempotency_key}:{index}"),
+                                                       reply_to=message.reply_to if index == 0 else None,
+                                                       mentions=self.config["allowed_mentions"]))
+                last = str(sent["id"])
+        return last
+
+    async def send_stream(self, message: OutboundMessage, chunks: AsyncIterator[str]) -> str:
+        """Show an answer as it is written: one message edited at most every edit_interval, the last edit whole."""
+        await self._call(self.rest.typing(message.chat_id))
+        text, shown, message_id, shown_at, part = "", "", None, 0.0, 0
+        async for chunk in chunks:
+            text += chunk
+            if len(text) > LIMIT - 64:
+                head, *rest = split(text, "markdown", LIMIT - 64)
+                message_id = await self._show(message, head, message_id, shown, part)
+                text, shown, message_id, part = "".join(rest), "", None, part + 1
+                continue
+            if text.strip() and time.monotonic() - shown_at >= self.config["edit_interval"]:
+                message_id = await self._show(message, text, message_id, shown, part)
+                shown, shown_at = text, time.monotonic()
+        if text.strip():
+            message_id = await self._show(message, text, message_id, shown, part)
+        return message_id or ""
+
+    async def _show(self, message: OutboundMessage, text: str, message_id: str | None, shown: str, part: int) -> str:
+        if message_id is None:
+            sent = await self._call(self.rest.send(message.chat_id, text, nonce=nonce_of(f"{message.idempotency_key}:{part}"),
+                                                   reply_to=message.reply_to if part == 0 else None,
+                                                   mentions=self.config["allowed_mentions"]))
+            return str(sent["id"])
+        if text != shown:
+            await self._call(self.rest.edit(message.chat_id, message_id, text))
+        return message_id
+
+    async def _call(self, request: Any) -> Any:
+        try:
+            return await request
+        except InvalidRequests as err:
+            self.set_online(False)
+            _LOGGER.error("The discord channel is offline: %s", err)
+            raise
+        except PermanentError:
+            raise
+        except TransientError as err:
+            if err.retry_after is None:  # unreachable, not a 429: hold the replies until Discord answers
+                self.hold(self.rest.gateway_bot, f"Discord is unreachable ({err})")
+            raise

@@ -1,0 +1,107 @@
+"""The discord channel against the fake: the Gateway's lifecycle, messages, sends with nonces and limits."""
+
+from __future__ import annotations
+
+import asyncio
+
+from tests.fakes.discord_server import RestFailure, rate_limited
+from tests.integrations.telegram.conftest import until
+
+DM = "1250000000000000001"
+GUILD_CHANNEL = "1250000000000000777"
+
+
+async def test_identify_then_messages_in_dms_and_servers(serve_discord, discord) -> None:
+    await serve_discord("dm_policy: open\ngroup_policy: open")
+    await until(lambda: discord.sessions)
+    discord.user_says("hello")
+    discord.user_says("talking among ourselves", channel_id=GUILD_CHANNEL, guild=True)
+    discord.user_says("are you there?", channel_id=GUILD_CHANNEL, guild=True, mention=True)
+    discord.user_says("answering you", channel_id=GUILD_CHANNEL, guild=True, reply_to_bot=True)
+    discord.user_says("I am a bot", bot_author=True)
+    await until(lambda: len(discord.texts(GUILD_CHANNEL)) == 2 and discord.texts(DM))
+    await asyncio.sleep(0.3)
+    assert discord.texts(DM) == ["echo: hello"]
+    assert discord.texts(GUILD_CHANNEL) == ["echo: <@1230000000000000001> are you there?", "echo: answering you"]
+    first = discord.posted[0]["body"]
+    assert first["allowed_mentions"] == {"parse": [], "replied_user": False} and first["enforce_nonce"] is True
+    assert first["message_reference"]["message_id"] and len(first["nonce"]) <= 25
+    assert discord.identifies == 1
+
+
+async def test_heartbeats_start_with_jitter_and_a_zombie_connection_resumes(serve_discord, discord) -> None:
+    await serve_discord()
+    await until(lambda: len(discord.beats) >= 2, timeout=5)
+    assert 0 <= discord.beats[0] - discord.hellos[0] <= 0.5 + 0.1, "the first beat comes within one interval"
+    discord.ack = False  # Discord stops acknowledging: the connection is a zombie
+    await until(lambda: discord.closes, timeout=5)
+    assert discord.closes[0] not in (1000, 1001), f"closed so the session stays resumable {discord.closes}"
+    discord.ack = True
+    await until(lambda: discord.resumes == 1, timeout=10)
+    discord.user_says("after the zombie")
+    await until(lambda: discord.texts(DM))
+    assert discord.identifies == 1
+
+
+async def test_missed_events_are_replayed_and_answered_once(serve_discord, discord) -> None:
+    await serve_discord()
+    discord.user_says("before")
+    await until(lambda: discord.texts(DM))
+    await discord.close_with(4000)  # a resumable close
+    discord.user_says("while away 1")
+    discord.user_says("while away 2")
+    await until(lambda: discord.resumes == 1, timeout=10)
+    await until(lambda: len(discord.texts(DM)) == 3)
+    await discord.send_op(7)  # Reconnect: the replay includes everything after the last seq seen again
+    await until(lambda: discord.resumes == 2, timeout=10)
+    await asyncio.sleep(0.5)
+    assert discord.texts(DM) == ["echo: before", "echo: while away 1", "echo: while away 2"]
+
+
+async def test_invalid_sessions_resume_or_identify_anew(serve_discord, discord) -> None:
+    await serve_discord()
+    await discord.send_op(9, True)
+    await until(lambda: discord.resumes == 1, timeout=10)
+    await discord.send_op(9, False)
+    await until(lambda: discord.identifies == 2, timeout=15)
+    discord.user_says("new session")
+    await until(lambda: discord.texts(DM))
+
+
+async def test_a_fatal_close_code_stops_only_discord(serve_discord, discord, caplog) -> None:
+    gateway = await serve_discord()
+    discord.allow_privileged = False
+    await discord.send_op(9, False)  # identify again: Discord now refuses the Message Content intent
+    await until(lambda: 4014 in discord.refusals, timeout=15)
+    await until(lambda: "Privileged Gateway Intents" in caplog.text, timeout=5)
+    await asyncio.sleep(1.5)
+    assert discord.identifies == 1 and not gateway.data["discord"].online
+    assert gateway.state == "running"
+
+
+async def test_a_send_retried_after_a_lost_answer_posts_once(serve_discord, discord) -> None:
+    gateway = await serve_discord()
+    discord.rest_failures.append(RestFailure(create_then_drop=True))
+    await gateway.send("discord", DM, "exactly once")
+    await until(lambda: discord.texts(DM), timeout=15)
+    await asyncio.sleep(1.5)
+    assert discord.texts(DM) == ["exactly once"]
+
+
+async def test_429s_are_waited_out_in_order(serve_discord, discord) -> None:
+    gateway = await serve_discord()
+    discord.rest_failures.extend([rate_limited(0.3), rate_limited(0.2, global_=True)])
+    for n in range(4):
+        await gateway.send("discord", DM, f"reply {n}")
+    await until(lambda: len(discord.texts(DM)) == 4, timeout=20)
+    assert discord.texts(DM) == [f"reply {n}" for n in range(4)]
+
+
+async def test_long_replies_are_split_with_code_fences_closed_and_reopened(serve_discord, discord) -> None:
+    gateway = await serve_discord()
+    code = "\n".join(f"print({i})" for i in range(400))
+    await gateway.send("discord", DM, f"Here you go:\n```python\n{code}\n```\nDone.")
+    await until(lambda: any("Done." in t for t in discord.texts(DM)), timeout=15)
+    parts = discord.texts(DM)
+    assert len(parts) >= 3 and all(len(p) <= 2000 for p in parts)
+    assert all(p.count("```") % 2 == 0 for p in parts) and parts[1].startswith("```python")
