@@ -249,8 +249,9 @@ class FakeDiscord:
     # -- REST -------------------------------------------------------------------------------
 
     async def _gateway_bot(self, request: web.Request) -> web.Response:
-        if request.headers.get("Authorization") != f"Bot {TOKEN}":
-            return web.json_response({"message": "401: Unauthorized", "code": 0}, status=401)
+        refused = self._refused(request)
+        if refused is not None:
+            return refused
         return web.json_response({"url": f"ws://127.0.0.1:{self.port}/gateway", "shards": 1,
                                   "session_start_limit": {"total": 1000, "remaining": 999, "reset_after": 14_400_000,
                                                           "max_concurrency": 1}})
