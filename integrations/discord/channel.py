@@ -35,6 +35,7 @@ class DiscordChannel(ChannelBase):
         self.info = ChannelInfo(PLATFORM, streaming="none" if config["streaming"] == "off" else "edits",
                                 max_text=LIMIT, rate_limit=config["rate_limit"], threads=True)
         self.client = GatewayClient(config["bot_token"], config["intents"], self._event, self.save_cursor)
+        self._roles: set[str] = set()
         self._stopped = False
 
     async def run(self) -> None:
@@ -65,6 +66,10 @@ class DiscordChannel(ChannelBase):
     async def _event(self, kind: str, data: dict[str, Any]) -> None:
         if kind in ("READY", "RESUMED"):
             self.set_online(True)
+        elif kind == "GUILD_CREATE":  # the role Discord made for the bot in this server: mentioning it is for us
+            me = str(self.client.user.get("id", ""))
+            self._roles.update(str(r["id"]) for r in data.get("roles") or ()
+                               if str((r.get("tags") or {}).get("bot_id", "")) == me and "id" in r)
         elif kind == "MESSAGE_CREATE":
             message = self.message_of(data)
             if message is not None:
@@ -79,6 +84,7 @@ class DiscordChannel(ChannelBase):
         group = "guild_id" in data and data.get("guild_id") is not None
         replied = (data.get("referenced_message") or {}).get("author") or {}
         addressed = (not group or any(str(u.get("id")) == me for u in data.get("mentions") or ())
+                     or any(str(role) in self._roles for role in data.get("mention_roles") or ())
                      or f"<@{me}>" in data["content"] or f"<@!{me}>" in data["content"] or str(replied.get("id")) == me)
         if group and self.config["group_mode"] == "mention" and not addressed:
             return None

@@ -54,3 +54,18 @@ def test_a_code_block_cut_in_two_is_closed_and_opened_again() -> None:
     assert len(parts) >= 2
     assert all(part.count("```") % 2 == 0 for part in parts)
     assert parts[1].startswith("```python\n")
+
+
+PLAIN_WORDS = st.text(alphabet=st.characters(codec="utf-8", exclude_characters="`\n"), min_size=1, max_size=40)
+FENCED = st.lists(st.tuples(st.booleans(), st.lists(PLAIN_WORDS, min_size=1, max_size=30)), min_size=1,
+                  max_size=40).map(
+    lambda blocks: "\n".join(("```py\n" + "\n".join(words) + "\n```") if code else " ".join(words)
+                             for code, words in blocks))
+
+
+@SMALL
+@given(text=FENCED, limit=st.integers(300, 2000))
+def test_markdown_parts_fit_and_keep_every_code_fence_closed(text: str, limit: int) -> None:
+    parts = split(text, "markdown", limit)
+    assert all(len(part) <= limit for part in parts)
+    assert all(part.count("```") % 2 == 0 for part in parts), "a fence cut in two is closed and reopened"

@@ -19,10 +19,16 @@ async def test_identify_then_messages_in_dms_and_servers(serve_discord, discord)
     discord.user_says("are you there?", channel_id=GUILD_CHANNEL, guild=True, mention=True)
     discord.user_says("answering you", channel_id=GUILD_CHANNEL, guild=True, reply_to_bot=True)
     discord.user_says("I am a bot", bot_author=True)
-    await until(lambda: len(discord.texts(GUILD_CHANNEL)) == 2 and discord.texts(DM))
+    discord.dispatch("GUILD_CREATE", {"id": "1240000000000000001", "roles": [
+        {"id": "1270000000000000001", "name": "Roost", "tags": {"bot_id": "1230000000000000001"}},
+        {"id": "1270000000000000002", "name": "Staff"}]})
+    discord.user_says("@Staff only", channel_id=GUILD_CHANNEL, guild=True, mention_role="1270000000000000002")
+    discord.user_says("@Roost (the role)", channel_id=GUILD_CHANNEL, guild=True, mention_role="1270000000000000001")
+    await until(lambda: len(discord.texts(GUILD_CHANNEL)) == 3 and discord.texts(DM))
     await asyncio.sleep(0.3)
     assert discord.texts(DM) == ["echo: hello"]
-    assert discord.texts(GUILD_CHANNEL) == ["echo: <@1230000000000000001> are you there?", "echo: answering you"]
+    assert discord.texts(GUILD_CHANNEL) == ["echo: <@1230000000000000001> are you there?", "echo: answering you",
+                                            "echo: @Roost (the role)"]
     first = discord.posted[0]["body"]
     assert first["allowed_mentions"] == {"parse": [], "replied_user": False} and first["enforce_nonce"] is True
     assert first["message_reference"]["message_id"] and len(first["nonce"]) <= 25
