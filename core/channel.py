@@ -147,6 +147,7 @@ class ChannelBase:
         self.domain = domain
         self._online = online
         self._probing = False
+        self._connection: asyncio.Task[Any] | None = None
         self._rng = rng or random.Random()
         self._sleep = sleep
 
@@ -177,6 +178,21 @@ class ChannelBase:
         except PermanentError as err:
             _LOGGER.warning("A %s message was refused: %s", self.platform, err)
             return False
+
+    def connect_when_started(self, run: Callable[[], Awaitable[Any]]) -> None:
+        """Run the channel's connection (run(): poll, or stay on a WebSocket) once Roost has started."""
+
+        async def start(_event: Any) -> None:
+            self._connection = self.gateway.create_background_task(run(), f"{self.platform} connection")
+
+        self.gateway.bus.listen_once(events.GATEWAY_STARTED, start)
+
+    async def disconnect(self) -> None:
+        """End the connection task (from roost_stop, before closing the sessions it uses)."""
+        task, self._connection = self._connection, None
+        if task is not None:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
 
     def hold(self, probe: Callable[[], Awaitable[Any]], why: str) -> None:
         """The platform cannot be reached: offline (replies wait in the outbox, their attempts untouched) until

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import voluptuous as vol
 
-from core import events
 from core.channel import ACCESS_SCHEMA
 from core.hookspecs import hookimpl
 from integrations.discord.channel import DiscordChannel
 from integrations.discord.rest import DEFAULT_API, DiscordRest
 
 DOMAIN = "discord"
-TASK = "discord.task"
 INTENTS = {"GUILDS": 1 << 0, "GUILD_MEMBERS": 1 << 1, "GUILD_MESSAGES": 1 << 9, "GUILD_MESSAGE_TYPING": 1 << 11,
            "DIRECT_MESSAGES": 1 << 12, "DIRECT_MESSAGE_TYPING": 1 << 14, "MESSAGE_CONTENT": 1 << 15}
 
@@ -53,20 +50,13 @@ def roost_setup(gateway: Any, config: dict[str, Any]) -> None:
     channel = DiscordChannel(gateway, DOMAIN, DiscordRest(config["bot_token"], config["api_base"]), config)
     gateway.register_channel(channel)
     gateway.data[DOMAIN] = channel
-
-    async def connect(_event: Any) -> None:
-        gateway.data[TASK] = gateway.create_background_task(channel.run(), "discord")
-
-    gateway.bus.listen_once(events.GATEWAY_STARTED, connect)
+    channel.connect_when_started(channel.run)
 
 
 @hookimpl
 async def roost_stop(gateway: Any) -> None:
     """Leave the Gateway (the session stays resumable) and close the REST session."""
-    task = gateway.data.pop(TASK, None)
-    if task is not None:
-        task.cancel()
-        await asyncio.gather(task, return_exceptions=True)
     channel = gateway.data.get(DOMAIN)
     if channel is not None:
+        await channel.disconnect()  # before the session it uses closes under it
         await channel.rest.close()

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import voluptuous as vol
 
-from core import events
 from core.channel import ACCESS_SCHEMA
 from core.errors import PermanentError
 from core.hookspecs import hookimpl
@@ -18,7 +16,6 @@ from integrations.telegram.channel import TelegramChannel, new_secret
 DOMAIN = "telegram"
 WEBHOOK_PATH = "/api/telegram/webhook"
 SECRET_KEY = "webhook_secret"
-TASK = "telegram.task"
 PARSE_MODES = {"none": "none", "html": "HTML", "markdownv2": "MarkdownV2"}
 
 
@@ -67,19 +64,13 @@ async def roost_setup(gateway: Any, config: dict[str, Any]) -> None:
     if config["mode"] == "webhook":
         gateway.data["http"].server.add_route("POST", WEBHOOK_PATH, channel.webhook, access=Access(token=False))
 
-    async def connect(_event: Any) -> None:
-        gateway.data[TASK] = gateway.create_background_task(channel.run(), "telegram")
-
-    gateway.bus.listen_once(events.GATEWAY_STARTED, connect)
+    channel.connect_when_started(channel.run)
 
 
 @hookimpl
 async def roost_stop(gateway: Any) -> None:
     """Close the Bot API session."""
-    task = gateway.data.pop(TASK, None)
-    if task is not None:  # stop polling before the session closes under it
-        task.cancel()
-        await asyncio.gather(task, return_exceptions=True)
     channel = gateway.data.get(DOMAIN)
     if channel is not None:
+        await channel.disconnect()  # before the session it uses closes under it
         await channel.api.close()

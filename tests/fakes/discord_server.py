@@ -19,6 +19,8 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
+from tests.fakes.base import FakeServer
+
 TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.fake.bot-token-for-tests"
 BOT_ID = "1230000000000000001"
 PRIVILEGED = 1 << 15 | 1 << 1 | 1 << 8
@@ -51,10 +53,11 @@ def rate_limited(retry_after: float, global_: bool = False) -> RestFailure:
                                           "X-RateLimit-Scope": "global" if global_ else "user"})
 
 
-class FakeDiscord:
+class FakeDiscord(FakeServer):
     """The fake; `api` and `gateway` are what a bot is pointed at."""
 
     def __init__(self, heartbeat_interval: float = 0.5, allow_privileged: bool = True) -> None:
+        super().__init__()
         self.heartbeat_interval = heartbeat_interval
         self.allow_privileged = allow_privileged
         self.ack = True
@@ -74,8 +77,6 @@ class FakeDiscord:
         self._ids = itertools.count(1_260_000_000_000_000_001)
         self._sockets: set[web.WebSocketResponse] = set()
         self._current: tuple[web.WebSocketResponse, Session] | None = None
-        self._runner: web.AppRunner | None = None
-        self.port: int | None = None
 
     @property
     def api(self) -> str:
@@ -135,34 +136,19 @@ class FakeDiscord:
 
     # -- lifecycle --------------------------------------------------------------------------
 
-    async def start(self) -> None:
-        """Listen on 127.0.0.1 (the same port again after a stop)."""
-        app = web.Application()
+    def routes(self, app: web.Application) -> None:
+        """The Gateway's two addresses and the REST routes a bot uses."""
         app.router.add_get("/gateway/", self._gateway)
         app.router.add_get("/resume/", self._gateway)
         app.router.add_get("/api/v10/gateway/bot", self._gateway_bot)
         app.router.add_post("/api/v10/channels/{channel}/messages", self._post)
         app.router.add_patch("/api/v10/channels/{channel}/messages/{message}", self._patch)
         app.router.add_post("/api/v10/channels/{channel}/typing", self._typing)
-        self._runner = web.AppRunner(app, handler_cancellation=True, shutdown_timeout=0.2)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", self.port or 0).start()
-        self.port = self._runner.addresses[0][1]
 
-    async def stop(self) -> None:
-        """Close every connection and stop listening."""
+    async def closing(self) -> None:
+        """Close every Gateway connection."""
         for ws in list(self._sockets):
             await ws.close(code=1001)
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-
-    async def __aenter__(self) -> FakeDiscord:
-        await self.start()
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.stop()
 
     # -- the Gateway ------------------------------------------------------------------------
 

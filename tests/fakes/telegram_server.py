@@ -28,6 +28,8 @@ import aiohttp
 import orjson
 from aiohttp import web
 
+from tests.fakes.base import FakeServer
+
 MAX_TEXT = 4096
 LONG_POLL_MAX = 50
 
@@ -53,10 +55,11 @@ class Sent:
     edits: list[str] = field(default_factory=list)
 
 
-class FakeTelegram:
+class FakeTelegram(FakeServer):
     """The fake server; `base_url` is what a client uses instead of https://api.telegram.org."""
 
     def __init__(self, token: str = "123456:TEST-token_abc", bot_id: int = 999, username: str = "roost_bot") -> None:
+        super().__init__()
         self.token = token
         self.bot = {"id": bot_id, "is_bot": True, "first_name": "Roost", "username": username,
                     "can_read_all_group_messages": False}
@@ -77,8 +80,6 @@ class FakeTelegram:
         self._arrived = asyncio.Event()
         self._poller: asyncio.Future[None] | None = None
         self._pusher: asyncio.Task[None] | None = None
-        self._runner: web.AppRunner | None = None
-        self.port: int | None = None
 
     # -- test side --------------------------------------------------------------------------
 
@@ -128,32 +129,15 @@ class FakeTelegram:
         """The final text of each message sent to a chat, in order."""
         return [s.edits[-1] if s.edits else s.text for s in self.sent if s.chat_id == chat_id]
 
-    async def start(self) -> str:
-        """Listen on 127.0.0.1 on a free port; return the base URL."""
-        app = web.Application()
+    def routes(self, app: web.Application) -> None:
+        """The Bot API's one route."""
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
-        self._runner = web.AppRunner(app, handler_cancellation=True, shutdown_timeout=0.2)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", self.port or 0)
-        await site.start()
-        self.port = self._runner.addresses[0][1]
-        return self.base_url
 
-    async def stop(self) -> None:
-        """Stop listening (the port stays known: start() again listens on it, as after an outage)."""
+    async def closing(self) -> None:
+        """Stop delivering to the webhook."""
         if self._pusher is not None:
             self._pusher.cancel()
             self._pusher = None
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-
-    async def __aenter__(self) -> FakeTelegram:
-        await self.start()
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.stop()
 
     # -- the API ----------------------------------------------------------------------------
 

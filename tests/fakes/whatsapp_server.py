@@ -24,6 +24,8 @@ import aiohttp
 import orjson
 from aiohttp import web
 
+from tests.fakes.base import FakeServer
+
 VERSION = "v21.0"
 PHONE_NUMBER_ID = "106540352242922"
 BUSINESS_NUMBER = "15550783881"
@@ -44,10 +46,11 @@ class GraphError:
                           "fbtrace_id": secrets.token_urlsafe(12)}}
 
 
-class FakeWhatsApp:
+class FakeWhatsApp(FakeServer):
     """The fake Graph API and Meta's webhook caller; `base_url` replaces https://graph.facebook.com."""
 
     def __init__(self, access_token: str = "EAAG-test-token", app_secret: str = "app-secret-123") -> None:
+        super().__init__()
         self.access_token = access_token
         self.app_secret = app_secret
         self.webhook_url = ""
@@ -60,8 +63,6 @@ class FakeWhatsApp:
         self.token_expired = False
         """While True every call is refused as Meta refuses an expired token (190)."""
         self._wamids = itertools.count(1)
-        self._runner: web.AppRunner | None = None
-        self.port: int | None = None
         self._session: aiohttp.ClientSession | None = None
         self._outgoing: asyncio.Queue[dict[str, Any]] | None = None
         self._pusher: asyncio.Task[None] | None = None
@@ -156,36 +157,19 @@ class FakeWhatsApp:
 
     # -- lifecycle --------------------------------------------------------------------------
 
-    async def start(self) -> str:
-        """Listen on 127.0.0.1 (on the same port again after a stop)."""
-        app = web.Application()
+    def routes(self, app: web.Application) -> None:
+        """The Graph API routes a business number uses."""
         app.router.add_post("/{version}/{phone_number_id}/messages", self._messages)
         app.router.add_get("/{version}/{phone_number_id}", self._phone_number)
-        self._runner = web.AppRunner(app, handler_cancellation=True, shutdown_timeout=0.2)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", self.port or 0)
-        await site.start()
-        self.port = self._runner.addresses[0][1]
-        return self.base_url
 
-    async def stop(self) -> None:
-        """Stop listening and close the webhook caller."""
+    async def closing(self) -> None:
+        """Stop calling the webhook."""
         if self._pusher is not None:
             self._pusher.cancel()
             self._pusher = None
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
         if self._session is not None:
             await self._session.close()
             self._session = None
-
-    async def __aenter__(self) -> FakeWhatsApp:
-        await self.start()
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.stop()
 
     # -- the Graph API ----------------------------------------------------------------------
 
