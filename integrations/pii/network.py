@@ -118,12 +118,12 @@ class IpRecognizer:
     def _find_v6(self, text: str) -> Iterator[Finding]:
         """Yield IPv6 addresses; times like 12:30:45 and MAC addresses fail validation."""
         for start, value in self._v6_candidates(text):
-            if start and (text[start - 1] == "." or text[start - 1].isalnum()):
+            if start and (text[start - 1] == "." or _word_char(text[start - 1])):
                 continue
             end = start + len(value)
             if value.endswith(":") and not value.endswith("::"):
                 value, end = value[:-1], end - 1
-            if value.count(":") < 2 or (end < len(text) and text[end].isalnum()):
+            if value.count(":") < 2 or (end < len(text) and _word_char(text[end])):
                 continue
             if not any(ch.isdigit() for ch in value):
                 continue
@@ -133,3 +133,8 @@ class IpRecognizer:
             if not is_valid_ipv6(value):
                 continue
             yield Finding(self.entity, start, end, value, 0.9)
+
+
+def _word_char(char: str) -> bool:
+    """A letter or digit of the Latin alphabet: CJK characters next to an address do not join it."""
+    return char.isascii() and char.isalnum()

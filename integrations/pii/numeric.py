@@ -133,37 +133,40 @@ def card_brand_ok(digits: str) -> bool:
         return 16 <= n <= 19
     if p4 == 6011 or 644 <= p3 <= 649 or p2 in (62, 65):  # Discover, UnionPay
         return 16 <= n <= 19
-    if 3528 <= p4 <= 3589:  # JCB
+    if p2 == 35:  # JCB (3528-3589 issued; the whole 35 range seen in the wild)
         return 16 <= n <= 19
+    if p4 in (1800, 2131):  # JCB's old 15-digit numbers
+        return n == 15
     if 300 <= p3 <= 305 or p2 in (36, 38, 39):  # Diners Club
         return 14 <= n <= 19
-    if p2 in (50, 56, 57, 58, 67) or p3 == 639:  # Maestro
-        return 13 <= n <= 19
+    if p2 in (50, 56, 57, 58, 63, 67, 6) or p3 == 639:  # Maestro (and 06 Maestro UK)
+        return 12 <= n <= 19
     return False
 
 
 class CardRecognizer:
-    """Payment card numbers: 13-19 digits, issuer prefix and Luhn; UnionPay also by context."""
+    """Payment card numbers: 12-19 digits and Luhn, with an issuer prefix or a word that says card;
+    UnionPay numbers that fail Luhn only with such a word."""
 
     entity = "CARD"
 
-    # Every issuer prefix starts with 2-6.
-    _RE = re.compile(r"[2-6](?<![0-9A-Za-z][2-6])(?:[ \-]?[0-9]){12,18}" + _END)
+    _RE = re.compile(r"[0-9](?<![0-9A-Za-z][0-9])(?:[ \-]?[0-9]){11,18}" + _END)
     _SEP = re.compile(r"[ \-]")
     _CONTEXT = re.compile(r"(?i)卡号|银行卡|信用卡|借记卡|储蓄卡|账号|账户|card|account|acct")
+    _ID_CONTEXT = re.compile(r"身份证|证件|编号|id ?(?:no|number|card)", re.IGNORECASE)
 
     def applies(self, text: str) -> bool:
-        """Only a run of at least 13 digits and separators can hold a card number."""
-        return has_run(text, 13)
+        """Only a run of at least 12 digits and separators can hold a card number."""
+        return has_run(text, 12)
 
     def find(self, text: str) -> Iterator[Finding]:
         """Yield card numbers; a trailing group that belongs to the next number is trimmed."""
-        for m in matches_in_runs(self._RE, text, 13):
+        for m in matches_in_runs(self._RE, text, 12):
             start = m.start()
             groups = self._SEP.split(m.group())
             for keep in range(len(groups), 0, -1):
                 digits = "".join(groups[:keep])
-                if len(digits) < 13:
+                if len(digits) < 12:
                     break
                 if keep > 1 and min(len(g) for g in groups[: keep - 1]) < 3:
                     continue  # "978-7-111-..." is grouped like no card number
@@ -177,14 +180,23 @@ class CardRecognizer:
         """Confidence for a digit string at [start, end), 0.0 when it is not a card."""
         if len(digits) > 19 or digits.count(digits[0]) == len(digits):
             return 0.0
-        if not card_brand_ok(digits):
-            return 0.0
+        window = (max(0, start - 20), end + 20)
+        if len(digits) == 18 and self._ID_CONTEXT.search(text, *window) and _shaped_like_cn_id(digits):
+            return 0.0  # an ID number with a wrong check character, next to the word for ID: not a card
+        brand = card_brand_ok(digits)
         if luhn_valid(digits):
-            return 0.95
+            if brand:
+                return 0.95
+            return 0.8 if self._CONTEXT.search(text, *window) else 0.0
         # Some real UnionPay cards fail Luhn: count them only when a word says "card".
-        if digits.startswith("62") and self._CONTEXT.search(text, max(0, start - 20), end + 20):
+        if brand and digits.startswith("62") and self._CONTEXT.search(text, *window):
             return 0.75
         return 0.0
+
+
+def _shaped_like_cn_id(digits: str) -> bool:
+    """Region, birth date and sequence where a Chinese resident ID has them (whatever its check character)."""
+    return digits[0] != "0" and digits[6:8] in ("19", "20") and "01" <= digits[10:12] <= "12" and "01" <= digits[12:14] <= "31"
 
 
 class IbanRecognizer:
@@ -216,7 +228,7 @@ class IbanRecognizer:
                     if count == expected:
                         end = i + 1
                         break
-            if count != expected or (end < len(text) and text[end].isalnum()):
+            if count != expected or (end < len(text) and text[end].isascii() and text[end].isalnum()):
                 continue
             value = text[start:end]
             if is_valid_iban(value.replace(" ", "")):

@@ -5,13 +5,17 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol, runtime_checkable
 
 __all__ = ["ENTITY_NAME", "Finding", "Recognizer", "RecognizerRegistry", "resolve_overlaps"]
 
 #: What an entity type may be called: it becomes part of placeholders like ``[CN_ID_1]``.
 ENTITY_NAME = re.compile(r"[A-Z][A-Z0-9_]*")
+
+
+_FULL_WIDTH = re.compile("[\uff08\uff09\uff0b\uff0d\uff10-\uff19\u3000]")
+_HALF_WIDTH = {code: code - 0xFEE0 for code in (0xFF08, 0xFF09, 0xFF0B, 0xFF0D, *range(0xFF10, 0xFF1A))} | {0x3000: 0x20}
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,14 +101,21 @@ class RecognizerRegistry:
         entities: Collection[str] | None = None,
         skip: Collection[str] = (),
     ) -> list[Finding]:
-        """Run the recognizers (only for ``entities`` if given, none in ``skip``); overlaps resolved."""
+        """Run the recognizers (only for ``entities`` if given, none in ``skip``); overlaps resolved.
+
+        Full-width digits and the separators of numbers (１３９…, （）－＋ and the ideographic space) are
+        read as their ASCII forms: one character for one, so every span stays where it is in the text.
+        """
         found: list[Finding] = []
+        scan = text.translate(_HALF_WIDTH) if _FULL_WIDTH.search(text) else text
         for entity, applies, recognizer in self._entries:
             if (entities is not None and entity not in entities) or entity in skip:
                 continue
-            if applies is not None and not applies(text):
+            if applies is not None and not applies(scan):
                 continue
-            found.extend(recognizer.find(text))
+            found.extend(recognizer.find(scan))
+        if scan is not text:
+            found = [replace(f, text=text[f.start:f.end]) for f in found]
         if len(found) < 2:
             return found
         return resolve_overlaps(found)
