@@ -16,7 +16,7 @@ _END = r"(?![0-9A-Za-z])"
 # Labels right before a number that say it is some other kind of identifier.
 ID_WORDS: tuple[str, ...] = (
     "order", "invoice", "tracking", "ticket", "serial", "sku", "ref", "no.", "no", "id", "#",
-    "订单", "单号", "运单", "快递", "发票", "编号", "流水", "工单",
+    "订单", "单号", "运单", "快递", "发票", "编号", "流水", "工单", "代码", "part",
 )  # fmt: skip
 
 
@@ -152,7 +152,8 @@ class CardRecognizer:
 
     _RE = re.compile(r"[0-9](?<![0-9A-Za-z][0-9])(?:[ \-]?[0-9]){11,18}" + _END)
     _SEP = re.compile(r"[ \-]")
-    _CONTEXT = re.compile(r"(?i)卡号|银行卡|信用卡|借记卡|储蓄卡|账号|账户|card|account|acct")
+    _CONTEXT = re.compile(r"(?i)卡号|银行卡|信用卡|借记卡|储蓄卡|账号|账户|银联|card|account|acct|visa|master|maestro"
+                          r"|amex|jcb|unionpay|\bmc\b")
     _ID_CONTEXT = re.compile(r"身份证|证件|编号|id ?(?:no|number|card)", re.IGNORECASE)
 
     def applies(self, text: str) -> bool:
@@ -181,13 +182,16 @@ class CardRecognizer:
         if len(digits) > 19 or digits.count(digits[0]) == len(digits):
             return 0.0
         window = (max(0, start - 20), end + 20)
+        if word_before(text, start, ID_WORDS) and not self._CONTEXT.search(text, *window):
+            return 0.0  # "订单号 4144…", "order 5123…": labelled as another kind of number
         if len(digits) == 18 and self._ID_CONTEXT.search(text, *window) and _shaped_like_cn_id(digits):
             return 0.0  # an ID number with a wrong check character, next to the word for ID: not a card
         brand = card_brand_ok(digits)
         if luhn_valid(digits):
-            if brand:
+            if brand and len(digits) > 12:
                 return 0.95
-            return 0.8 if self._CONTEXT.search(text, *window) else 0.0
+            # Another prefix, or 12 digits (Maestro's shortest, as long as many codes): a word must say card.
+            return 0.85 if self._CONTEXT.search(text, *window) else 0.0
         # Some real UnionPay cards fail Luhn: count them only when a word says "card".
         if brand and digits.startswith("62") and self._CONTEXT.search(text, *window):
             return 0.75

@@ -1,0 +1,229 @@
+"""Evaluate the pii recognizers on generated sentences they were not tuned on: recall and precision per type.
+
+Values come from the algorithms that define them, not from the recognizers: Chinese resident IDs
+with real region codes, birth dates and GB 11643 check characters; phone numbers from numbering
+plans (Chinese mobiles, US/CA NANP, UK mobiles and London, French, German, Australian numbers)
+written the way people write them; card numbers of every network with a Luhn check digit; IBANs
+with mod-97 check digits; US SSNs under the SSA's rules; e-mail, IPv4 and IPv6 addresses (also
+written against Chinese characters); API keys. Hard negatives: order and tracking numbers,
+timestamps, dates, versions, amounts, IDs with a wrong check character, ISBNs, student numbers.
+
+    python scripts/pii_eval.py [--sentences 10000] [--seed 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import string
+import sys
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from integrations.pii.recognizers import default_registry  # noqa: E402
+
+Value = tuple[str, str]  # (entity, text)
+REGIONS = ["110101", "310104", "440305", "330106", "510107", "420102", "320102", "370202", "650102", "210102"]
+WEIGHTS = [7, 9, 10, 7, 7, 6, 4, 2, 2]
+
+
+def luhn_digit(body: str) -> str:
+    """The Luhn check digit for body."""
+    total = 0
+    for i, ch in enumerate(reversed(body)):
+        d = int(ch)
+        if i % 2 == 0:
+            d *= 2
+            d -= 9 if d > 9 else 0
+        total += d
+    return str((10 - total % 10) % 10)
+
+
+def cn_id(rng: random.Random, valid: bool = True) -> str:
+    """A resident ID: region, birth date, sequence, GB 11643 check character (or a wrong one)."""
+    body = (rng.choice(REGIONS) + f"{rng.randint(1950, 2005)}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}"
+            + f"{rng.randint(0, 999):03d}")
+    total = sum(int(d) * w for d, w in zip(body, [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2], strict=True))
+    check = "10X98765432"[total % 11]
+    if not valid:
+        check = rng.choice([c for c in "0123456789X" if c != check])
+    return body + check
+
+
+def card(rng: random.Random) -> str:
+    """A card number of some network, grouped as printed."""
+    prefix, length = rng.choice([("4", 16), ("51", 16), ("2221", 16), ("34", 15), ("37", 15), ("6011", 16),
+                                 ("62", 16), ("62", 19), ("3528", 16), ("3566", 16), ("35", 16), ("1800", 15),
+                                 ("2131", 15), ("36", 14), ("50", 12), ("56", 16), ("67", 12), ("63", 16), ("06", 12),
+                                 ("2200", 16), ("4", 13)])
+    body = prefix + "".join(rng.choice(string.digits) for _ in range(length - len(prefix) - 1))
+    number = body + luhn_digit(body)
+    style = rng.choice(["4", "plain", "dash"])
+    if style == "plain":
+        return number
+    sep = " " if style == "4" else "-"
+    return sep.join(number[i:i + 4] for i in range(0, len(number), 4))
+
+
+def phone(rng: random.Random) -> str:
+    """A phone number from a numbering plan, written as people write it."""
+    kind = rng.randrange(8)
+    if kind == 0:
+        n = f"1{rng.choice('3456789')}{rng.randint(0, 9)}{rng.randint(0, 99999999):08d}"
+        return rng.choice([n, f"{n[:3]} {n[3:7]} {n[7:]}", f"{n[:3]}-{n[3:7]}-{n[7:]}", f"+86 {n}"])
+    if kind in (1, 2):  # NANP: area and exchange 2-9, not N11, not 555-01xx
+        area = rng.choice(["212", "415", "617", "312", "206", "303", "512", "646", "718", "416", "604"])
+        exchange = f"{rng.randint(2, 9)}{rng.randint(0, 9)}{rng.randint(2, 9)}"
+        line = f"{rng.randint(0, 9999):04d}"
+        return rng.choice([f"({area}) {exchange}-{line}", f"{area}-{exchange}-{line}", f"{area}.{exchange}.{line}",
+                           f"+1 {area} {exchange} {line}", f"1-{area}-{exchange}-{line}"])
+    if kind == 3:
+        return rng.choice([f"07{rng.randint(400, 999)} {rng.randint(100000, 999999)}",
+                           f"020 {rng.randint(7000, 8999)} {rng.randint(1000, 9999)}"])
+    if kind == 4:
+        digits = [f"{rng.randint(10, 99)}" for _ in range(4)]
+        return f"0{rng.choice('67')} " + " ".join(digits)
+    if kind == 5:
+        return f"030 {rng.randint(10000000, 99999999)}"
+    if kind == 6:
+        return f"04{rng.randint(10, 99)} {rng.randint(100, 999)} {rng.randint(100, 999)}"
+    return f"+44 7{rng.randint(400, 999)} {rng.randint(100000, 999999)}"
+
+
+def ssn(rng: random.Random) -> str:
+    """A US SSN under the SSA's rules: area 001-899 except 666, group 01-99, serial 0001-9999."""
+    area = rng.choice([a for a in range(1, 900) if a != 666])
+    return f"{area:03d}-{rng.randint(1, 99):02d}-{rng.randint(1, 9999):04d}"
+
+
+def iban(rng: random.Random) -> str:
+    """A German or French IBAN with mod-97 check digits."""
+    country, bban = rng.choice([("DE", "".join(rng.choice(string.digits) for _ in range(18))),
+                                ("FR", "".join(rng.choice(string.digits) for _ in range(23)))])
+    numeric = "".join(str(int(c, 36)) for c in bban + country + "00")
+    check = 98 - int(numeric) % 97
+    return f"{country}{check:02d}{bban}"
+
+
+def email(rng: random.Random) -> str:
+    """An e-mail address."""
+    name = rng.choice(["li.wei", "zhang_san", "j.smith", "anna-k", "m.rossi", "wang88"])
+    return f"{name}{rng.randint(1, 999)}@{rng.choice(['example.com', 'mail.cn', 'corp.co.uk', 'qq.com'])}"
+
+
+def ipv4(rng: random.Random) -> str:
+    """A dotted quad."""
+    return ".".join(str(rng.randint(1, 254)) for _ in range(4))
+
+
+def ipv6(rng: random.Random) -> str:
+    """A full IPv6 address."""
+    return ":".join(f"{rng.randint(1, 0xFFFF):x}" for _ in range(8))
+
+
+def api_key(rng: random.Random) -> str:
+    """An API key in a well-known shape."""
+    alphabet = string.ascii_letters + string.digits
+    prefix, chars, length = rng.choice([("sk-proj-", alphabet, 48), ("ghp_", alphabet, 36),
+                                        ("AKIA", string.ascii_uppercase + string.digits, 16)])
+    return prefix + "".join(rng.choice(chars) for _ in range(length))
+
+
+POSITIVE: list[tuple[str, Callable[[random.Random], str], list[str]]] = [
+    ("CN_ID", cn_id, ["我的身份证号是{v}，请核对。", "身份证：{v}", "ID number {v} belongs to the applicant.",
+                      "申请人{v}已审核"]),
+    ("PHONE", phone, ["请拨打{v}联系我", "Call me at {v} tonight.", "电话：{v}", "my number is {v}",
+                      "（{v}）", "手机{v}。", "Reach Anna on {v}, thanks!"]),
+    ("CARD", card, ["我的银行卡号是{v}", "card {v} was charged", "Please refund to card number {v}.",
+                    "信用卡{v}逾期", "Visa/MC: {v}"]),
+    ("SSN", ssn, ["My SSN is {v}.", "SSN: {v}", "社会安全号 {v} 已登记", "(SSN {v})"]),
+    ("SSN", lambda r: ssn(r).replace("-", ""), ["SSN {v}", "social security number {v} on file"]),
+    ("IBAN", iban, ["IBAN {v} for the transfer", "汇款账户 {v}"]),
+    ("EMAIL", email, ["发邮件到{v}", "write to {v} please"]),
+    ("IP", ipv4, ["登录地址{v}失败", "server {v} is down"]),
+    ("IP", ipv6, ["服务器{v}在凌晨重启", "IPv6 {v} is unreachable"]),
+    ("SECRET", api_key, ["key={v}", "我的密钥是 {v}"]),
+]
+NEGATIVE: list[Callable[[random.Random], str]] = [
+    lambda r: f"订单号 {r.randint(10**15, 10**16 - 1)} 已发货",
+    lambda r: f"Order #{r.randint(10**9, 10**10 - 1)} shipped.",
+    lambda r: f"tracking number 1Z{r.randint(10**15, 10**16 - 1)}",
+    lambda r: f"The meeting is on 2024-{r.randint(1, 12):02d}-{r.randint(1, 28):02d} at {r.randint(8, 18)}:30.",
+    lambda r: f"Version {r.randint(1, 9)}.{r.randint(0, 20)}.{r.randint(0, 99)} was released.",
+    lambda r: f"Total: ${r.randint(1000, 999999)}.{r.randint(0, 99):02d}",
+    lambda r: f"身份证 {cn_id(r, valid=False)} 校验位不对",
+    lambda r: f"ISBN 978-7-{r.randint(100, 999)}-{r.randint(10000, 99999)}-{r.randint(0, 9)}",
+    lambda r: f"学号 {r.randint(2015, 2024)}{r.randint(100000, 999999)} 的同学",
+    lambda r: f"timestamp {r.randint(1_600_000_000, 1_800_000_000)}",
+    lambda r: f"ticket 12-{r.randint(10000, 99999)}",
+    lambda r: f"金额 {r.randint(1, 999)},{r.randint(100, 999)},{r.randint(100, 999)} 元",
+    lambda r: f"on {r.randint(1, 12):02d}/{r.randint(1, 28):02d}/20{r.randint(10, 30)} at {r.randint(0, 23):02d}:{r.randint(0, 59):02d}:{r.randint(0, 59):02d}",
+    lambda r: f"快递单号 SF{r.randint(10**11, 10**12 - 1)}",
+    lambda r: f"发票号码 {r.randint(10**7, 10**8 - 1)}，代码 {r.randint(10**11, 10**12 - 1)}",
+    lambda r: f"part no. {r.randint(100, 999)}-{r.randint(10, 99)}-{r.randint(1000, 9999)}",
+    lambda r: f"build {r.randint(1, 9)}.{r.randint(0, 9)}.{r.randint(0, 9)}.{r.randint(0, 9999)}",
+    lambda r: f"coordinates {r.randint(10, 80)}.{r.randint(100000, 999999)}, {r.randint(10, 170)}.{r.randint(100000, 999999)}",
+]
+
+
+def sentences(count: int, seed: int) -> list[tuple[str, list[Value]]]:
+    """count sentences: about four in five carry one value, the rest are hard negatives."""
+    rng = random.Random(seed)
+    out: list[tuple[str, list[Value]]] = []
+    for _ in range(count):
+        if rng.random() < 0.8:
+            entity, make, templates = rng.choice(POSITIVE)
+            value = make(rng)
+            out.append((rng.choice(templates).format(v=value), [(entity, value)]))
+        else:
+            out.append((rng.choice(NEGATIVE)(rng), []))
+    return out
+
+
+def evaluate(count: int, seed: int) -> dict[str, object]:
+    """Recall and precision per entity type, over exact spans."""
+    registry = default_registry()
+    hits: Counter[str] = Counter()
+    wanted: Counter[str] = Counter()
+    found: Counter[str] = Counter()
+    misses: dict[str, list[str]] = {}
+    spurious: dict[str, list[str]] = {}
+    for text, values in sentences(count, seed):
+        findings = {(f.entity, f.text) for f in registry.analyze(text)}
+        for value in values:
+            wanted[value[0]] += 1
+            if value in findings:
+                hits[value[0]] += 1
+            else:
+                misses.setdefault(value[0], []).append(text)
+        for finding in findings:
+            found[finding[0]] += 1
+            if finding not in values:
+                spurious.setdefault(finding[0], []).append(f"{finding[1]!r} in {text!r}")
+    types = sorted(set(wanted) | set(found))
+    per_type = {t: {"recall": round(hits[t] / wanted[t], 4) if wanted[t] else None,
+                    "precision": round(hits[t] / found[t], 4) if found[t] else None,
+                    "values": wanted[t]} for t in types}
+    return {"sentences": count, "seed": seed,
+            "recall": round(sum(hits.values()) / sum(wanted.values()), 4),
+            "precision": round(sum(hits.values()) / max(1, sum(found.values())), 4),
+            "per_type": per_type,
+            "missed_examples": {t: v[:3] for t, v in misses.items()},
+            "spurious_examples": {t: v[:3] for t, v in spurious.items()}}
+
+
+def parse_args(args: list[str]) -> argparse.Namespace:
+    """The evaluation's options."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sentences", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=7)
+    return parser.parse_args(args)
+
+
+if __name__ == "__main__":
+    options = parse_args(sys.argv[1:])
+    print(json.dumps(evaluate(options.sentences, options.seed), indent=2, ensure_ascii=False))
