@@ -12,7 +12,7 @@ from stdnum.us import ssn
 
 from .numeric import ID_WORDS, PhoneRecognizer
 from .registry import Finding
-from .runs import has_run, matches_in_runs, word_before
+from .runs import LONG_TEXT, digit_runs, has_run, matches_in_runs, mentions, word_before
 
 __all__ = ["DEFAULT_REGIONS", "NationalPhoneRecognizer", "SsnRecognizer"]
 
@@ -83,7 +83,7 @@ class NationalPhoneRecognizer:
 
     def find(self, text: str) -> Iterator[Finding]:
         """Yield numbers valid in a configured region (the first one, or another with context)."""
-        for m in matches_in_runs(self._RE, text, 8):
+        for m in self._candidates(text):
             value, start = m.group(), m.start()
             if not 8 <= len(_NOT_DIGIT.sub("", value)) <= 12 or _CN_MOBILE.fullmatch(value):
                 continue
@@ -96,6 +96,16 @@ class NationalPhoneRecognizer:
                 continue
             strong = labelled or region == self.regions[0] or "(" in value
             yield Finding(self.entity, start, m.end(), value, 0.8 if strong else 0.7)
+
+    def _candidates(self, text: str) -> Iterator[re.Match[str]]:
+        """Matches in the digit runs that could be phone numbers: a run that is a whole date, address
+        or Chinese number is skipped before the (costly) search."""
+        if len(text) > LONG_TEXT:
+            yield from self._RE.finditer(text)
+            return
+        for start, end in digit_runs(text):
+            if end - start >= 8 and not _NOT_A_PHONE.fullmatch(text, start, end):
+                yield from self._RE.finditer(text, start, end + 2)
 
     def _valid_in(self, value: str) -> str | None:
         for region in self._shortlist(value):
@@ -122,7 +132,7 @@ class SsnRecognizer:
     entity = "SSN"
     _DASHED = re.compile(r"(?<![0-9A-Za-z\-])[0-9]{3}-[0-9]{2}-[0-9]{4}(?![0-9A-Za-z]|-[0-9])", re.ASCII)
     _BARE = re.compile(r"(?<![0-9A-Za-z])[0-9]{9}(?![0-9A-Za-z])", re.ASCII)
-    _WORDS = ("ssn", "social security", "社会安全号", "社保号")
+    _WORDS = re.compile(r"ssn|social security|社会安全号|社保号", re.IGNORECASE)
 
     def applies(self, text: str) -> bool:
         """Nine digits (with or without two dashes) are needed."""
@@ -130,14 +140,16 @@ class SsnRecognizer:
 
     def find(self, text: str) -> Iterator[Finding]:
         """Yield numbers python-stdnum accepts as an SSN (area not 000, 666 or 9xx; group and serial not zero)."""
-        for m in matches_in_runs(self._DASHED, text, 11):
-            said = self._said(text, m.start())
-            if (said or not word_before(text, m.start(), ID_WORDS)) and ssn.is_valid(m.group()):
-                yield Finding(self.entity, m.start(), m.end(), m.group(), 0.85)
-        for m in matches_in_runs(self._BARE, text, 9):
-            if self._said(text, m.start()) and ssn.is_valid(m.group()):
-                yield Finding(self.entity, m.start(), m.end(), m.group(), 0.8)
+        mentioned = mentions(text, ("ssn", "social security", "社会安全号", "社保号"))
+        if text.count("-") >= 2:
+            for m in matches_in_runs(self._DASHED, text, 11):
+                said = mentioned and self._said(text, m.start())
+                if (said or not word_before(text, m.start(), ID_WORDS)) and ssn.is_valid(m.group()):
+                    yield Finding(self.entity, m.start(), m.end(), m.group(), 0.85)
+        if mentioned:
+            for m in matches_in_runs(self._BARE, text, 9):
+                if self._said(text, m.start()) and ssn.is_valid(m.group()):
+                    yield Finding(self.entity, m.start(), m.end(), m.group(), 0.8)
 
     def _said(self, text: str, start: int) -> bool:
-        near = text[max(0, start - _NEAR):start].lower()
-        return any(word in near for word in self._WORDS)
+        return self._WORDS.search(text, max(0, start - _NEAR), start) is not None

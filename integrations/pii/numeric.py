@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from .registry import Finding
-from .runs import LONG_TEXT, digit_runs, has_run, matches_in_runs, word_before
+from .runs import LONG_TEXT, digit_runs, has_run, matches_in_runs, mentions, word_before
 from .validators import IBAN_LENGTHS, is_valid_cn_id, is_valid_cn_id15, is_valid_iban, luhn_valid
 
 __all__ = ["CardRecognizer", "CnIdRecognizer", "IbanRecognizer", "PhoneRecognizer"]
@@ -144,6 +144,12 @@ def card_brand_ok(digits: str) -> bool:
     return False
 
 
+CARD_WORDS: tuple[str, ...] = (
+    "卡号", "银行卡", "信用卡", "借记卡", "储蓄卡", "账号", "账户", "银联", "card", "account", "acct", "visa", "master",
+    "maestro", "amex", "jcb", "unionpay", "mc",
+)  # fmt: skip
+
+
 class CardRecognizer:
     """Payment card numbers: 12-19 digits and Luhn, with an issuer prefix or a word that says card;
     UnionPay numbers that fail Luhn only with such a word."""
@@ -151,6 +157,10 @@ class CardRecognizer:
     entity = "CARD"
 
     _RE = re.compile(r"[0-9](?<![0-9A-Za-z][0-9])(?:[ \-]?[0-9]){11,18}" + _END)
+    # Without a word that says card, only 13-19 digits with an issuer prefix count, and those start
+    # with 1-6: the narrow search costs a message without such a word what it cost before the wider
+    # rules (pii benchmark, card recognizer alone: 21 us a message with the wide search everywhere).
+    _BRANDED = re.compile(r"[1-6](?<![0-9A-Za-z][1-6])(?:[ \-]?[0-9]){12,18}" + _END)
     _SEP = re.compile(r"[ \-]")
     _CONTEXT = re.compile(r"(?i)卡号|银行卡|信用卡|借记卡|储蓄卡|账号|账户|银联|card|account|acct|visa|master|maestro"
                           r"|amex|jcb|unionpay|\bmc\b")
@@ -162,7 +172,8 @@ class CardRecognizer:
 
     def find(self, text: str) -> Iterator[Finding]:
         """Yield card numbers; a trailing group that belongs to the next number is trimmed."""
-        for m in matches_in_runs(self._RE, text, 12):
+        said = mentions(text, CARD_WORDS)
+        for m in matches_in_runs(self._RE if said else self._BRANDED, text, 12 if said else 13):
             start = m.start()
             groups = self._SEP.split(m.group())
             for keep in range(len(groups), 0, -1):

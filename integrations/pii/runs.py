@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-__all__ = ["LONG_TEXT", "digit_runs", "has_run", "matches_in_runs", "word_before"]
+__all__ = ["LONG_TEXT", "digit_runs", "has_run", "matches_in_runs", "mentions", "word_before"]
 
 #: Above this length a text is searched whole: per-run bookkeeping would cost more than it saves.
 LONG_TEXT = 4096
@@ -54,6 +54,23 @@ def matches_in_runs(regex: re.Pattern[str], text: str, min_length: int) -> Itera
     for start, end in digit_runs(text):
         if end - start >= min_length:
             yield from regex.finditer(text, start, end + 2)
+
+
+_lowered: tuple[str, str] = ("", "")
+
+
+def mentions(text: str, words: tuple[str, ...]) -> bool:
+    """Whether any of words (lower-case) occurs in text; the lower-cased text is kept for the next call.
+
+    Several recognizers ask about the same message; substring tests on one lowered copy cost a
+    few microseconds where a case-insensitive alternation regex over the text cost ~20 (pii
+    benchmark, 200-character messages).
+    """
+    global _lowered
+    if _lowered[0] is not text:
+        _lowered = (text, text.lower())
+    lowered = _lowered[1]
+    return any(word in lowered for word in words)
 
 
 # What may stand between a label and its number: "订单号：123", "tel - 123", "密码是 abc".
