@@ -10,6 +10,7 @@ from core.hookspecs import hookimpl
 from integrations.pii import hookspecs
 from integrations.pii.config import CONFIG_SCHEMA
 from integrations.pii.engine import PiiSanitizer
+from integrations.pii.national import DEFAULT_REGIONS
 from integrations.pii.recognizers import default_registry
 from integrations.pii.vault import StoredVault
 
@@ -36,7 +37,8 @@ def roost_setup(gateway: Any, config: dict[str, Any]) -> Any:
 
 
 async def _setup(gateway: Any, config: dict[str, Any]) -> None:
-    registry = default_registry(legacy_cn_id=config.get("legacy_cn_id", False))
+    registry = default_registry(legacy_cn_id=config.get("legacy_cn_id", False),
+                                phone_regions=config.get("phone_regions") or DEFAULT_REGIONS)
     for extra in gateway.call_hooks("roost_recognizers"):
         for recognizer in extra or ():
             registry.register(recognizer)

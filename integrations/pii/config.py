@@ -6,6 +6,7 @@ from typing import Any
 
 import voluptuous as vol
 
+from .national import DEFAULT_REGIONS
 from .policies import DEFAULT_MASK, FALLBACK_MASK, POLICIES
 from .recognizers import BUILTIN_ENTITIES
 from .registry import ENTITY_NAME
@@ -90,6 +91,9 @@ CONFIG_SCHEMA = vol.All(
                 _entity_name: vol.All(_entity_shorthand, ENTITY_SCHEMA)
             },
             vol.Optional("legacy_cn_id", default=False): bool,
+            vol.Optional("phone_regions", default=list(DEFAULT_REGIONS)): vol.All(
+                [vol.All(str, vol.Upper, vol.Match(r"^[A-Z]{2}$", msg="a two-letter region code such as US or GB"))],
+                vol.Length(min=1, msg="list at least one region")),
             vol.Optional("vault_ttl", default=DEFAULT_VAULT_TTL): vol.All(
                 int, vol.Range(min=1, msg="expected a number of seconds greater than 0")
             ),

@@ -58,7 +58,8 @@ class PiiSanitizer:
                 + (f"{len(hash_key)} bytes" if isinstance(hash_key, bytes | bytearray) else "none")
             )
         self.config: dict[str, Any] = CONFIG_SCHEMA(dict(config or {}))
-        self.registry = registry or default_registry(legacy_cn_id=self.config["legacy_cn_id"])
+        self.registry = registry or default_registry(legacy_cn_id=self.config["legacy_cn_id"],
+                                                     phone_regions=self.config["phone_regions"])
         self.vault = vault
         self.on_findings = on_findings
         """Told the count of each entity type a sanitize() replaced (for metrics; never the values)."""

@@ -252,3 +252,22 @@ def test_prefilters_skip_text_without_triggers() -> None:
         applies = getattr(recognizer, "applies", None)
         if applies is not None:
             assert applies("plain words, no digits at all.") is False, recognizer
+
+
+def test_national_phone_formats_follow_the_configured_regions() -> None:
+    from integrations.pii.recognizers import default_registry
+
+    everywhere = default_registry()
+    only_uk = default_registry(phone_regions=("GB",))
+    us, uk = "Call (415) 555-0132 today", "UK mobile: 07911 123456"
+    assert [f.text for f in everywhere.analyze(us)] == ["(415) 555-0132"]
+    assert [f.text for f in everywhere.analyze(uk)] == ["07911 123456"]
+    assert only_uk.analyze(us) == [] and [f.text for f in only_uk.analyze(uk)] == ["07911 123456"]
+
+
+def test_full_width_digits_and_cjk_neighbours_do_not_hide_anything() -> None:
+    from integrations.pii.recognizers import default_registry
+
+    found = default_registry().analyze("手机１３９１２３４５６７８，服务器ca2:df29:292c:4a1f:5db0:413:1d29:dd64在凌晨")
+    assert [(f.entity, f.text) for f in found] == [
+        ("PHONE", "１３９１２３４５６７８"), ("IP", "ca2:df29:292c:4a1f:5db0:413:1d29:dd64")]
