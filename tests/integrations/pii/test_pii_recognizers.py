@@ -271,3 +271,12 @@ def test_full_width_digits_and_cjk_neighbours_do_not_hide_anything() -> None:
     found = default_registry().analyze("手机１３９１２３４５６７８，服务器ca2:df29:292c:4a1f:5db0:413:1d29:dd64在凌晨")
     assert [(f.entity, f.text) for f in found] == [
         ("PHONE", "１３９１２３４５６７８"), ("IP", "ca2:df29:292c:4a1f:5db0:413:1d29:dd64")]
+
+
+def test_ssns_follow_the_ssa_rules() -> None:
+    from integrations.pii.national import ssn_valid
+
+    assert ssn_valid("536-22-8745") and ssn_valid("123456789")
+    for number in ("000-12-3456", "666-12-3456", "912-34-5678", "123-00-4567", "123-45-0000", "078-05-1120",
+                   "12-345-6789", "12345678"):
+        assert not ssn_valid(number), number
