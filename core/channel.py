@@ -35,7 +35,8 @@ STREAMING = ("none", "edits", "native")
 CURSOR_KEY = "cursor"
 NOT_ACCEPTED = "Roost did not accept the message (its log says why)"
 IDLE_POLL = 0.005
-"""How often a caller waiting for its answer asks whether its chat is idle (two indexed reads)."""
+"""The longest a caller waiting for its answer goes without looking whether its chat is idle (it also
+looks whenever a task ends or a reply goes out: ``Gateway.wait_idle``)."""
 
 
 @dataclass(frozen=True, slots=True)
