@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.textsplit import split
-from tests.fakes.telegram_server import _parse_html
+from tests.fakes.telegram_text import parse_html
 
 WORDS = st.text(alphabet=st.characters(codec="utf-8", exclude_characters="<>&"), min_size=1, max_size=40)
 TEXT = st.lists(st.tuples(WORDS, st.sampled_from([" ", "\n", "\n\n", ""])), max_size=400).map(
@@ -42,10 +42,10 @@ TAGGED = st.lists(st.tuples(st.sampled_from(["b", "i", "code", None]), WORDS, st
 @given(text=TAGGED, limit=st.integers(300, 4096))
 def test_html_parts_each_parse_and_say_what_the_whole_said(text: str, limit: int) -> None:
     parts = split(text, "HTML", limit)
-    plain = [_parse_html(part) for part in parts]
+    plain = [parse_html(part) for part in parts]
     assert all(p is not None for p in plain), "every part is valid HTML on its own"
     assert all(len(p) <= limit for p in plain)  # type: ignore[arg-type]
-    assert "".join(plain) == _parse_html(text)  # type: ignore[arg-type]
+    assert "".join(plain) == parse_html(text)  # type: ignore[arg-type]
 
 
 def test_a_code_block_cut_in_two_is_closed_and_opened_again() -> None:

@@ -16,7 +16,6 @@ connections, and read back everything the bot sent (`sent`, `edits`, `actions`, 
 from __future__ import annotations
 
 import asyncio
-import html
 import itertools
 import re
 import time
@@ -29,6 +28,7 @@ import orjson
 from aiohttp import web
 
 from tests.fakes.base import FakeServer
+from tests.fakes.telegram_text import entities_of, parse_html, parse_markdown_v2
 
 MAX_TEXT = 4096
 LONG_POLL_MAX = 50
@@ -105,7 +105,7 @@ class FakeTelegram(FakeServer):
         message: dict[str, Any] = {"message_id": message_id, "date": int(time.time()), "from": sender, "chat": chat}
         key, entity_key = ("caption", "caption_entities") if caption else ("text", "entities")
         message[key] = text
-        found = entities if entities is not None else _entities(text)
+        found = entities if entities is not None else entities_of(text)
         if found:
             message[entity_key] = found
         if thread_id is not None:
@@ -328,12 +328,12 @@ def _checked_text(params: dict[str, Any]) -> str | web.Response:
         return _error(400, "Bad Request: message text is empty")
     mode = str(params.get("parse_mode") or "").lower()
     if mode == "html":
-        plain = _parse_html(str(text))
+        plain = parse_html(str(text))
         if plain is None:
             return _error(400, "Bad Request: can't parse entities: Can't find end of the entity starting at"
                                " byte offset 0")
     elif mode == "markdownv2":
-        plain = _parse_markdown_v2(str(text))
+        plain = parse_markdown_v2(str(text))
         if plain is None:
             return _error(400, "Bad Request: can't parse entities: Character '.' is reserved and must be escaped"
                                " with the preceding '\\'")
@@ -344,74 +344,6 @@ def _checked_text(params: dict[str, Any]) -> str | web.Response:
     if len(plain) > MAX_TEXT:
         return _error(400, "Bad Request: message is too long")
     return plain
-
-
-_TAG = re.compile(r"<(/?)([a-zA-Z-]+)(?:\s[^>]*)?>")
-_HTML_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler", "a", "code", "pre",
-              "blockquote", "tg-emoji"}
-
-
-def _parse_html(text: str) -> str | None:
-    """Telegram's HTML: supported tags, balanced; the plain text, or None when it cannot be parsed."""
-    stack: list[str] = []
-    for match in _TAG.finditer(text):
-        closing, name = match.group(1), match.group(2).lower()
-        if name not in _HTML_TAGS:
-            return None
-        if closing:
-            if not stack or stack.pop() != name:
-                return None
-        else:
-            stack.append(name)
-    if stack or re.search(r"<(?![/a-zA-Z])", text):
-        return None
-    return html.unescape(_TAG.sub("", text))
-
-
-_MD_RESERVED = set("_*[]()~`>#+-=|{}.!")
-
-
-def _parse_markdown_v2(text: str) -> str | None:
-    """MarkdownV2 (shallow): reserved characters escaped outside code, markers balanced."""
-    out: list[str] = []
-    open_markers: list[str] = []
-    i = 0
-    while i < len(text):
-        char = text[i]
-        if char == "\\" and i + 1 < len(text):
-            out.append(text[i + 1])
-            i += 2
-            continue
-        if text.startswith("```", i):
-            end = text.find("```", i + 3)
-            if end == -1:
-                return None
-            out.append(text[i + 3:end].split("\n", 1)[-1] if "\n" in text[i + 3:end] else text[i + 3:end])
-            i = end + 3
-            continue
-        if char in "*_~":
-            if open_markers and open_markers[-1] == char:
-                open_markers.pop()
-            else:
-                open_markers.append(char)
-            i += 1
-            continue
-        if char in _MD_RESERVED:
-            return None
-        out.append(char)
-        i += 1
-    return None if open_markers else "".join(out)
-
-
-def _entities(text: str) -> list[dict[str, Any]]:
-    """mention and bot_command entities, with offsets and lengths in UTF-16 code units."""
-    found = []
-    for match in re.finditer(r"(?<![\w@])@\w{3,}|(?:^|(?<=\s))/[A-Za-z0-9_]+(?:@\w+)?", text):
-        kind = "mention" if match.group().startswith("@") else "bot_command"
-        offset = len(text[:match.start()].encode("utf-16-le")) // 2
-        length = len(match.group().encode("utf-16-le")) // 2
-        found.append({"type": kind, "offset": offset, "length": length})
-    return found
 
 
 async def _params(request: web.Request) -> dict[str, Any]:
