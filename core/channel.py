@@ -20,7 +20,7 @@ import logging
 import random
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 import voluptuous as vol
 
@@ -29,6 +29,7 @@ from core.errors import PermanentError, TransientError
 from core.message import Message
 
 _LOGGER = logging.getLogger(__name__)
+T = TypeVar("T")
 
 STREAMING = ("none", "edits", "native")
 """How a channel shows an answer while it is written: not at all, by editing a sent message, or natively."""
@@ -194,6 +195,16 @@ class ChannelBase:
         if task is not None:
             task.cancel()
             await asyncio.gather(task, return_exceptions=True)
+
+    async def reach(self, call: Awaitable[T], probe: Callable[[], Awaitable[Any]]) -> T:
+        """Await a call to the platform; when the platform cannot be reached (a TransientError without
+        retry_after: not a rate limit), the channel holds its replies until probe() succeeds (``hold``)."""
+        try:
+            return await call
+        except TransientError as err:
+            if err.retry_after is None:
+                self.hold(probe, str(err))
+            raise
 
     def hold(self, probe: Callable[[], Awaitable[Any]], why: str) -> None:
         """The platform cannot be reached: offline (replies wait in the outbox, their attempts untouched) until

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from typing import Any
 
 from core.channel import AccessRules, ChannelBase, ChannelInfo, OutboundMessage
@@ -134,16 +134,10 @@ class DiscordChannel(ChannelBase):
             await self._call(self.rest.edit(message.chat_id, message_id, text))
         return message_id
 
-    async def _call(self, request: Any) -> Any:
+    async def _call(self, request: Awaitable[Any]) -> Any:
         try:
-            return await request
+            return await self.reach(request, self.rest.gateway_bot)
         except InvalidRequests as err:
             self.set_online(False)
             _LOGGER.error("The discord channel is offline: %s", err)
-            raise
-        except PermanentError:
-            raise
-        except TransientError as err:
-            if err.retry_after is None:  # unreachable, not a 429: hold the replies until Discord answers
-                self.hold(self.rest.gateway_bot, f"Discord is unreachable ({err})")
             raise

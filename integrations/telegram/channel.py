@@ -201,32 +201,22 @@ class TelegramChannel(ChannelBase):
         if replied is not None:
             params["reply_parameters"] = {"message_id": replied, "allow_sending_without_reply": True}
         try:
-            sent = await self._call_online("sendMessage", params)
+            sent = await self.reach(self.api.call("sendMessage", params), self._probe_api)
         except TelegramError as err:
             if err.cannot_parse and "parse_mode" in params:
                 _LOGGER.warning("Telegram could not parse a reply's %s markup; sending it as plain text", mode)
                 del params["parse_mode"]
-                sent = await self._call_online("sendMessage", params)
+                sent = await self.reach(self.api.call("sendMessage", params), self._probe_api)
             elif err.migrate_to is not None:
                 _LOGGER.warning("Telegram group %s became supergroup %s; sending there", chat_id, err.migrate_to)
                 params["chat_id"] = err.migrate_to
-                sent = await self._call_online("sendMessage", params)
+                sent = await self.reach(self.api.call("sendMessage", params), self._probe_api)
             else:
                 raise
         return f"{sent['chat']['id']}:{sent['message_id']}"
 
-    async def _call_online(self, method: str, params: dict[str, Any]) -> Any:
-        """A sending call; a failure to reach Telegram marks the channel offline (replies wait in the outbox)."""
-        try:
-            result = await self.api.call(method, params)
-        except PermanentError:
-            raise
-        except TransientError as err:
-            if err.retry_after is None:  # unreachable, not a 429: hold the replies until getMe answers
-                self.hold(lambda: self.api.call("getMe", timeout=10), f"Telegram is unreachable ({err})")
-            raise
-        self.set_online(True)
-        return result
+    async def _probe_api(self) -> None:
+        await self.api.call("getMe", timeout=10)
 
     async def _pace(self, chat: str) -> None:
         """Telegram's flood limits: per_chat_interval (1 s) between messages to a chat, per_group_interval (3 s:

@@ -20,7 +20,7 @@ from core.channel import AccessRules, ChannelBase, ChannelInfo, OutboundMessage
 from core.errors import PermanentError, TransientError
 from core.message import Message
 from core.textsplit import split
-from integrations.whatsapp.graph import GraphApi, TokenRefused
+from integrations.whatsapp.graph import GraphApi
 
 _LOGGER = logging.getLogger(__name__)
 PLATFORM = "whatsapp"
@@ -118,23 +118,9 @@ class WhatsAppChannel(ChannelBase):
         last = ""
         for index, part in enumerate(split(message.text, "none", LIMIT)):
             if part.strip():
-                last = await self._call(self.api.send_text(message.chat_id, part, message.reply_to if index == 0
-                                                           else None))
+                reply_to = message.reply_to if index == 0 else None
+                last = await self.reach(self.api.send_text(message.chat_id, part, reply_to), self.api.probe)
         return last
-
-    async def _call(self, request: Any) -> Any:
-        try:
-            result = await request
-        except TokenRefused as err:
-            self.hold(self.api.probe, f"{err}; replies wait in the outbox until it works again")
-            raise
-        except PermanentError:
-            raise
-        except TransientError as err:
-            if err.retry_after is None:
-                self.hold(self.api.probe, f"WhatsApp is unreachable ({err}); replies wait in the outbox")
-            raise
-        return result
 
 
 def _json(raw: bytes) -> dict[str, Any]:
