@@ -10,8 +10,8 @@ from __future__ import annotations
 import asyncio
 import hmac
 import logging
+import secrets
 import time
-import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -163,7 +163,7 @@ class TelegramChannel(ChannelBase):
     async def _draft(self, message: OutboundMessage, chunks: AsyncIterator[str]) -> str:
         """sendMessageDraft while the answer is written (a preview only the user sees), then send it."""
         chat, thread = split_chat(message.chat_id)
-        draft_id = int.from_bytes(uuid.uuid4().bytes[:4], "big") or 1
+        draft_id = secrets.randbelow(2**31 - 1) + 1
         text, shown_at = "", 0.0
         async for chunk in chunks:
             text += chunk
@@ -238,4 +238,4 @@ class TelegramChannel(ChannelBase):
 
 def new_secret() -> str:
     """A webhook secret token Telegram accepts (1-256 of A-Z a-z 0-9 _ -)."""
-    return uuid.uuid4().hex + uuid.uuid4().hex
+    return secrets.token_urlsafe(48)
