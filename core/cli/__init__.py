@@ -20,6 +20,7 @@ from core.cli import (
     queue_commands,
     run_commands,
 )
+from core.cli.common import CONFIG_HELP
 from core.errors import ConfigErrors, RoostError
 from core.loader import discover
 from core.validation import humanize
@@ -37,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="roost",
         description="Roost: a local-first AI gateway. Your chat apps, your device, your model.",
     )
+    parser.add_argument("--config", "-c", metavar="DIR", default=None, help=CONFIG_HELP)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for register in REGISTRARS:

@@ -17,13 +17,13 @@ from core.setup import await_me_maybe
 from core.store import Store
 from core.store.open import database_path, open_store, store_settings
 
+CONFIG_HELP = "configuration directory (default: $ROOST_CONFIG or ~/.roost)"
+
 
 def add_config_arg(parser: argparse.ArgumentParser) -> None:
-    """Add --config DIR (default: $ROOST_CONFIG or ~/.roost)."""
-    parser.add_argument(
-        "--config", "-c", metavar="DIR", default=None,
-        help="configuration directory (default: $ROOST_CONFIG or ~/.roost)",
-    )
+    """Add --config DIR to a subcommand; it may also come before the subcommand (`roost --config DIR ...`)."""
+    # SUPPRESS: when the subcommand does not get it, the value given before the subcommand stays.
+    parser.add_argument("--config", "-c", metavar="DIR", default=argparse.SUPPRESS, help=CONFIG_HELP)
 
 
 def config_dir(args: argparse.Namespace) -> Path:

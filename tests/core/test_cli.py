@@ -261,3 +261,33 @@ def test_trace_shows_runs_of_a_chat_session(tmp_path: Path, capsys) -> None:
     assert traces[0]["steps"][0]["action"] == "reply"
     code, out, _err = _run(capsys, "trace", "--config", str(tmp_path))
     assert code == 0 and out.count("ping  finished") == 2
+
+
+@pytest.fixture
+def initialized(tmp_path: Path) -> Path:
+    """A configuration `roost init` made (no data of a development run)."""
+    assert main(["init", str(tmp_path / "made")]) == 0
+    return tmp_path / "made"
+
+
+@pytest.mark.parametrize("argv", [
+    ("--config", "{dir}", "check"),
+    ("check", "--config", "{dir}"),
+    ("-c", "{dir}", "queue", "stats", "--json"),
+    ("queue", "stats", "--json", "--config", "{dir}"),
+    ("--config", "/elsewhere", "token", "list", "--config", "{dir}"),  # the later one wins
+])
+def test_config_before_or_after_the_subcommand(initialized: Path, capsys, monkeypatch, argv: tuple[str, ...]) -> None:
+    monkeypatch.setenv("ROOST_CONFIG", "/nonexistent")
+    code, _out, err = _run(capsys, *(arg.format(dir=initialized) for arg in argv))
+    assert code == 0, err
+
+
+@pytest.mark.parametrize("argv", [("check",), ("queue", "stats"), ("token", "list")])
+def test_roost_config_from_the_environment(initialized: Path, capsys, monkeypatch, argv: tuple[str, ...]) -> None:
+    monkeypatch.setenv("ROOST_CONFIG", str(initialized / "missing"))
+    code, _out, err = _run(capsys, *argv)
+    assert code == 1 and str(initialized / "missing") in err
+    monkeypatch.setenv("ROOST_CONFIG", str(initialized))
+    code, _out, err = _run(capsys, *argv)
+    assert code == 0, err
