@@ -24,6 +24,7 @@ ROOST_SCHEMA = vol.Schema({
     vol.Optional("name", default="Roost"): str,
     vol.Optional("bot_names", default=["roost"]): vol.All(vol.Any(str, [str]), lambda v: [v] if isinstance(v, str) else list(v)),
     vol.Optional("log_level", default="info"): vol.All(str, vol.Lower, vol.In(LOG_LEVELS)),
+    vol.Optional("log_levels", default={}): {str: vol.All(str, vol.Lower, vol.In(LOG_LEVELS))},
     vol.Optional("setup_warn_after", default=10.0): vol.All(vol.Coerce(float), vol.Range(min=0)),
     vol.Optional("setup_timeout", default=60.0): vol.All(vol.Coerce(float), vol.Range(min=0.1)),
     vol.Optional("stop_timeout", default=10.0): vol.All(vol.Coerce(float), vol.Range(min=0)),

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 import sys
 from collections.abc import Callable, Iterable
+from typing import Any
 
 FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
 DATE_FORMAT = "%Y-%m-%d %H:%M:%S"
@@ -48,10 +50,42 @@ class ScrubFilter(logging.Filter):
         return True
 
 
+class JournalFormatter(logging.Formatter):
+    """Lines for journald: its priority prefix (``<3>``), no time (the journal keeps one), one line each."""
+
+    PRIORITIES = {logging.DEBUG: 7, logging.INFO: 6, logging.WARNING: 4, logging.ERROR: 3, logging.CRITICAL: 2}
+
+    def __init__(self) -> None:
+        super().__init__("%(levelname)s %(name)s: %(message)s")
+
+    def format(self, record: logging.LogRecord) -> str:
+        """The record on one line, a traceback's lines joined with " | "."""
+        priority = self.PRIORITIES.get(record.levelno, 6)
+        return f"<{priority}>" + super().format(record).replace("\n", " | ")
+
+
+def writes_to_journal(stream: Any, environ: dict[str, str] | None = None) -> bool:
+    """Whether stream is journald's (systemd sets $JOURNAL_STREAM to its device:inode)."""
+    expected = (os.environ if environ is None else environ).get("JOURNAL_STREAM", "")
+    try:
+        info = os.fstat(stream.fileno())
+    except (AttributeError, OSError, ValueError):
+        return False
+    return bool(expected) and expected == f"{info.st_dev}:{info.st_ino}"
+
+
+def set_levels(levels: dict[str, str], modules: dict[str, str]) -> None:
+    """Per-part log levels (``roost: log_levels``): an integration's domain, or a logger name such as core.pipeline."""
+    for name, level in levels.items():
+        logging.getLogger(modules.get(name, name)).setLevel(level.upper())
+
+
 def setup_logging(level: str = "info", *, stream: object = None) -> logging.Handler:
-    """Send logs to stderr in a readable format; returns the handler for adding filters."""
-    handler = logging.StreamHandler(stream or sys.stderr)  # type: ignore[arg-type]
-    handler.setFormatter(logging.Formatter(FORMAT, DATE_FORMAT))
+    """Send logs to stderr in a readable format (journald's under systemd); returns the handler for filters."""
+    stream = stream or sys.stderr
+    handler = logging.StreamHandler(stream)  # type: ignore[call-overload]
+    journal = writes_to_journal(stream)
+    handler.setFormatter(JournalFormatter() if journal else logging.Formatter(FORMAT, DATE_FORMAT))
     root = logging.getLogger()
     for old in list(root.handlers):
         if getattr(old, "_roost", False):

@@ -19,6 +19,7 @@ from core.cli import (
     pair_commands,
     queue_commands,
     run_commands,
+    service_commands,
 )
 from core.cli.common import CONFIG_HELP
 from core.errors import ConfigErrors, RoostError
@@ -28,7 +29,7 @@ from core.validation import humanize
 Registrar = Callable[[argparse._SubParsersAction], None]  # type: ignore[type-arg]
 REGISTRARS: list[Registrar] = [
     run_commands.register, inspect_commands.register, queue_commands.register, keys_commands.register,
-    backup_commands.register, doctor_commands.register, pair_commands.register,
+    backup_commands.register, doctor_commands.register, pair_commands.register, service_commands.register,
 ]
 
 

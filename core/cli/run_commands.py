@@ -11,10 +11,11 @@ import signal
 import sys
 from pathlib import Path
 
+from core import systemd
 from core.cli.common import add_config_arg, configuration_problems, load_or_exit, print_errors
 from core.config import CONFIG_FILE, LOG_LEVELS
 from core.gateway import Gateway
-from core.logs import ScrubFilter, redactor, setup_logging
+from core.logs import ScrubFilter, redactor, set_levels, setup_logging
 from core.permissions import check_modes
 from core.yaml_loader import NodeDict, secret_values
 
@@ -83,18 +84,31 @@ async def serve(gateway: Gateway, *, log_level: str) -> int:
     """Run a prepared gateway until it is asked to stop."""
     tune_process()
     handler = setup_logging(log_level)
+    set_levels(gateway.config.core["log_levels"], {d: m.module for d, m in gateway.discovery.integrations.items()})
     redact = redactor(secret_values(gateway.config.raw))
     handler.addFilter(ScrubFilter(lambda text: redact(gateway.scrub(text))))
     loop = asyncio.get_running_loop()
+
+    def stop() -> None:
+        systemd.notify("STOPPING=1", "STATUS=Stopping")
+        gateway.request_stop()
+
     for signum in (signal.SIGINT, signal.SIGTERM):
         try:
-            loop.add_signal_handler(signum, gateway.request_stop)
+            loop.add_signal_handler(signum, stop)
         except (NotImplementedError, RuntimeError):  # not the main thread, or no signals here
             pass
     for finding in await asyncio.to_thread(check_modes, gateway.config_dir):
         _LOGGER.warning("File mode: %s", finding)
     await gateway.start()
     settle_heap()
+    if gateway.state == "running":
+        running = gateway.status()["channels"]
+        systemd.notify("READY=1", f"STATUS=Running: {len(gateway.engine.automations)} automations,"
+                                  f" channels {', '.join(running) or 'none'}")
+        interval = systemd.watchdog_interval()
+        if interval is not None:
+            gateway.create_background_task(systemd.keep_watchdog(gateway, interval), "systemd watchdog")
     await gateway.wait_stopped()
     return gateway.exit_code
 

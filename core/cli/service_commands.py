@@ -1,0 +1,166 @@
+"""`roost service`: run Roost as a systemd service (install, status, logs, uninstall, or print the unit)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from core import systemd
+from core.cli.common import add_config_arg, config_dir, load_or_exit
+from core.crypto.device_secret import ENV_STATE_DIR, state_dir
+
+UNIT = "roost.service"
+SYSTEM_UNITS = Path("/etc/systemd/system")
+STOP_MARGIN = 15
+"""Seconds systemd waits beyond the configured stop_timeout before it kills Roost."""
+
+UNIT_TEMPLATE = """\
+# Roost, written by `roost service install`; `roost service uninstall` removes it.
+[Unit]
+Description=Roost local-first AI gateway ({config})
+After=network-online.target
+Wants=network-online.target
+
+[Service]
+Type=notify
+NotifyAccess=main
+ExecStart={exec_start}
+WorkingDirectory={config}
+Environment=PYTHONUNBUFFERED=1
+Environment={state}
+{user}Restart=on-failure
+RestartSec=5
+WatchdogSec=60
+TimeoutStartSec=300
+TimeoutStopSec={stop_seconds}
+NoNewPrivileges=yes
+ProtectSystem=strict
+ReadWritePaths={writable}
+PrivateTmp=yes
+MemoryHigh={memory_high}
+MemoryMax={memory_max}
+CPUQuota={cpu_quota}
+
+[Install]
+WantedBy={wanted_by}
+"""
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add service install|status|logs|uninstall|unit."""
+    service = sub.add_parser("service", help="run Roost as a systemd service")
+    actions = service.add_subparsers(dest="action", metavar="ACTION")
+    actions.required = True
+    for name, text in (("install", "write the unit, enable it and start it"),
+                       ("unit", "print the unit file install would write (also without systemd)")):
+        action = actions.add_parser(name, help=text)
+        add_config_arg(action)
+        action.add_argument("--user", action="store_true", help="a user unit (systemctl --user), no root needed")
+        action.add_argument("--memory-max", default="1G",
+                            help="memory limit (default 1G: the small model and Roost fit in a fraction)")
+        action.add_argument("--cpu-quota", default="300%",
+                            help="CPU limit (default 300%%: of a 4-core Pi, one core stays free)")
+    for name, text in (("status", "show whether the service runs"), ("logs", "show the service's log"),
+                       ("uninstall", "stop and disable the service and remove its unit")):
+        action = actions.add_parser(name, help=text)
+        action.add_argument("--user", action="store_true", help="the user unit")
+        if name == "logs":
+            action.add_argument("--follow", "-f", action="store_true", help="keep printing new lines")
+            action.add_argument("--lines", "-n", type=int, default=200, help="how many lines (default 200)")
+    service.set_defaults(func=cmd_service)
+
+
+def unit_text(directory: Path, *, user: bool, memory_max: str, cpu_quota: str, stop_timeout: float) -> str:
+    """The unit file for serving the configuration in directory."""
+    roost = Path(sys.executable).parent / "roost"
+    program = [str(roost)] if roost.exists() else [sys.executable, "-c", "import sys; from core.cli import main; sys.exit(main())"]
+    exec_start = " ".join(_quoted(word) for word in [*program, "run", "--config", str(directory)])
+    account = "" if user or os.geteuid() != 0 else os.environ.get("SUDO_USER", "")
+    return UNIT_TEMPLATE.format(
+        config=directory, exec_start=exec_start, writable=f"{_quoted(str(directory))} {_quoted(str(state_dir()))}",
+        state=_quoted(f"{ENV_STATE_DIR}={state_dir()}"),
+        user=f"User={account}\n" if account else "", stop_seconds=int(stop_timeout) + STOP_MARGIN,
+        memory_high=_fraction(memory_max, 0.8), memory_max=memory_max, cpu_quota=cpu_quota,
+        wanted_by="default.target" if user else "multi-user.target",
+    )
+
+
+def _quoted(word: str) -> str:
+    """A word as systemd reads it (double quotes when it holds a space or a quote)."""
+    if not any(c in word for c in " \t\"'\\;$%"):
+        return word
+    return '"' + word.replace("\\", "\\\\").replace('"', '\\"').replace("%", "%%").replace("$", "$$") + '"'
+
+
+def _fraction(size: str, part: float) -> str:
+    units = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
+    size = size.strip().upper()
+    if size == "INFINITY":
+        return "infinity"
+    number = float(size[:-1]) * units[size[-1]] if size[-1:] in units else float(size)
+    return str(int(number * part))
+
+
+def unit_path(user: bool) -> Path:
+    """Where the unit file lives."""
+    if user:
+        base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+        return Path(base) / "systemd" / "user" / UNIT
+    return SYSTEM_UNITS / UNIT
+
+
+def cmd_service(args: argparse.Namespace) -> int:
+    """Carry out one service action; without systemd say so and exit 1."""
+    if args.action == "unit":
+        sys.stdout.write(_unit_for(args))
+        return 0
+    if not systemd.running():
+        print(f"roost service {args.action}: systemd is not running on this machine (no {systemd.SYSTEMD_RUNTIME});"
+              " start Roost with `roost run --config DIR` under the supervisor you have, or adapt the unit"
+              " `roost service unit` prints", file=sys.stderr)
+        return 1
+    scope = ["--user"] if args.user else []
+    if not args.user and os.geteuid() != 0 and args.action in ("install", "uninstall"):
+        print(f"roost service {args.action}: a system unit needs root (sudo), or use --user", file=sys.stderr)
+        return 1
+    if args.action == "install":
+        return _install(args, scope)
+    if args.action == "status":
+        return _call(["systemctl", *scope, "status", "--no-pager", UNIT])
+    if args.action == "logs":
+        return _call(["journalctl", *scope, "-u", UNIT, "-n", str(args.lines), "--no-pager",
+                      *(["-f"] if args.follow else [])])
+    code = _call(["systemctl", *scope, "disable", "--now", UNIT])
+    unit_path(args.user).unlink(missing_ok=True)
+    _call(["systemctl", *scope, "daemon-reload"])
+    print(f"Removed {unit_path(args.user)}; the configuration and its data stay where they are.")
+    return code
+
+
+def _unit_for(args: argparse.Namespace) -> str:
+    config = load_or_exit(args)
+    return unit_text(config_dir(args), user=args.user, memory_max=args.memory_max, cpu_quota=args.cpu_quota,
+                     stop_timeout=config.core["stop_timeout"])
+
+
+def _install(args: argparse.Namespace, scope: list[str]) -> int:
+    path = unit_path(args.user)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    state_dir().mkdir(parents=True, exist_ok=True, mode=0o700)  # ReadWritePaths must exist when it starts
+    path.write_text(_unit_for(args), encoding="utf-8")
+    print(f"Wrote {path}")
+    code = _call(["systemctl", *scope, "daemon-reload"]) or _call(["systemctl", *scope, "enable", "--now", UNIT])
+    if code == 0:
+        print(f"Roost runs as a service; see it with `roost service status{' --user' if args.user else ''}`")
+    return code
+
+
+def _call(command: list[str]) -> int:
+    if shutil.which(command[0]) is None:
+        print(f"roost service: {command[0]} is not installed", file=sys.stderr)
+        return 1
+    return subprocess.call(command)

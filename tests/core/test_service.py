@@ -1,0 +1,154 @@
+"""Running under systemd: the unit file, the commands without systemd, and the sd_notify messages of a real run."""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from core import systemd
+from core.cli import main
+from core.cli.service_commands import unit_text
+from core.logs import JournalFormatter, writes_to_journal
+
+ROOST = Path(sys.executable).parent / "roost"
+
+
+def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Path:
+    """A small configuration directory (a folder name with a space, as people have)."""
+    directory = tmp_path / "my roost"
+    directory.mkdir()
+    (directory / "configuration.yaml").write_text("roost:\n  stop_timeout: 4\n", encoding="utf-8")
+    return directory
+
+
+def test_the_unit_says_what_the_issue_asks(config: Path, capsys) -> None:
+    code, out, err = _run(capsys, "service", "unit", "--config", str(config), "--memory-max", "512M")
+    assert code == 0, err
+    lines = set(out.splitlines())
+    for wanted in ("Type=notify", "Restart=on-failure", "NoNewPrivileges=yes", "ProtectSystem=strict",
+                   "PrivateTmp=yes", "MemoryMax=512M", f"MemoryHigh={int(512 * 2**20 * 0.8)}",
+                   f"WorkingDirectory={config}", "TimeoutStopSec=19", "WantedBy=multi-user.target"):
+        assert wanted in lines, wanted
+    assert f'ReadWritePaths="{config}" ' in out
+    assert f'run --config "{config}"' in out
+
+
+@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze is not installed here")
+def test_systemd_accepts_the_unit(config: Path, tmp_path: Path) -> None:
+    for user in (False, True):
+        unit = tmp_path / "roost.service"
+        unit.write_text(unit_text(config, user=user, memory_max="1G", cpu_quota="300%", stop_timeout=10))
+        result = subprocess.run(["systemd-analyze", "verify", str(unit)], capture_output=True, text=True, timeout=60)
+        assert result.returncode == 0, result.stderr
+        assert "roost.service" not in result.stderr, result.stderr  # no warning about our unit either
+
+
+@pytest.mark.parametrize("action", ["install", "status", "logs", "uninstall"])
+def test_without_systemd_the_commands_say_so(config: Path, capsys, monkeypatch, tmp_path: Path,
+                                              action: str) -> None:
+    monkeypatch.setattr(systemd, "SYSTEMD_RUNTIME", tmp_path / "no-systemd")
+    argv = ["service", action] + (["--config", str(config)] if action == "install" else [])
+    code, out, err = _run(capsys, *argv)
+    assert code == 1
+    assert "systemd is not running on this machine" in err and "roost service unit" in err
+    assert not out
+
+
+def _notify_socket(tmp_path: Path) -> socket.socket:
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    sock.bind(str(tmp_path / "notify"))
+    sock.settimeout(30)
+    return sock
+
+
+def test_a_real_run_tells_systemd_ready_watchdog_and_stopping(config: Path, tmp_path: Path) -> None:
+    sock = _notify_socket(tmp_path)
+    env = {**os.environ, "NOTIFY_SOCKET": str(tmp_path / "notify"), "WATCHDOG_USEC": "300000"}
+    process = subprocess.Popen([str(ROOST), "run", "--config", str(config)], env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        first = sock.recv(4096).decode()
+        assert first.startswith("READY=1\nSTATUS=Running"), first
+        pings = [sock.recv(4096).decode() for _ in range(3)]
+        assert pings == ["WATCHDOG=1"] * 3
+        process.send_signal(signal.SIGTERM)
+        while (notice := sock.recv(4096).decode()) == "WATCHDOG=1":
+            pass
+        assert notice.startswith("STOPPING=1")
+        assert process.wait(timeout=20) == 0
+    finally:
+        process.kill()
+        sock.close()
+        _, err = process.communicate()
+    assert "Roost stopped" in err
+
+
+def test_an_abstract_notify_socket(monkeypatch) -> None:
+    name = f"roost-test-{os.getpid()}-{time.monotonic_ns()}"
+    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sock:
+        sock.bind("\0" + name)
+        monkeypatch.setenv("NOTIFY_SOCKET", "@" + name)
+        assert systemd.notify("READY=1")
+        assert sock.recv(100) == b"READY=1"
+    monkeypatch.delenv("NOTIFY_SOCKET")
+    assert not systemd.notify("READY=1")
+
+
+def test_watchdog_interval_is_half_of_watchdog_sec(monkeypatch) -> None:
+    monkeypatch.setenv("WATCHDOG_USEC", "60000000")
+    monkeypatch.delenv("WATCHDOG_PID", raising=False)
+    assert systemd.watchdog_interval() == 30
+    monkeypatch.setenv("WATCHDOG_PID", str(os.getpid() + 1))  # meant for another process
+    assert systemd.watchdog_interval() is None
+
+
+def test_journal_lines_carry_a_priority_and_stay_one_line(tmp_path: Path) -> None:
+    try:
+        raise ValueError("boom")
+    except ValueError:
+        record = logging.LogRecord("integrations.telegram", logging.ERROR, __file__, 1, "send failed", (),
+                                   sys.exc_info())
+    line = JournalFormatter().format(record)
+    assert line.startswith("<3>ERROR integrations.telegram: send failed | Traceback")
+    assert "\n" not in line
+    with open(tmp_path / "log", "w") as stream:
+        info = os.fstat(stream.fileno())
+        assert writes_to_journal(stream, {"JOURNAL_STREAM": f"{info.st_dev}:{info.st_ino}"})
+        assert not writes_to_journal(stream, {"JOURNAL_STREAM": "1:2"})
+    assert not writes_to_journal(io.StringIO(), {"JOURNAL_STREAM": "1:2"})
+
+
+def test_log_levels_per_integration(tmp_path: Path) -> None:
+    (tmp_path / "configuration.yaml").write_text(
+        "roost:\n  log_level: warning\n  log_levels: {console: debug, core.pipeline: error}\nconsole:\n")
+    script = (
+        "import asyncio, logging\n"
+        "from core.config import load_config\nfrom core.gateway import Gateway\nfrom core.cli.run_commands import serve\n"
+        f"g = Gateway(load_config(__import__('pathlib').Path({str(tmp_path)!r})))\ng.prepare()\n"
+        "async def main():\n"
+        "    asyncio.get_running_loop().call_later(0.5, g.request_stop)\n"
+        "    await serve(g, log_level='warning')\n"
+        "    print(logging.getLogger('integrations.console').level, logging.getLogger('core.pipeline').level)\n"
+        "asyncio.run(main())\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60,
+                            stdin=subprocess.DEVNULL)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [str(logging.DEBUG), str(logging.ERROR)]
