@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar, runtime_checkable
@@ -148,6 +149,8 @@ class ChannelBase:
         self.gateway = gateway
         self.domain = domain
         self._online = online
+        self.last_error: tuple[float, str] | None = None
+        """When and why the platform last could not be reached (for the status page), or None."""
         self._probing = False
         self._connection: asyncio.Task[Any] | None = None
         self._rng = rng or random.Random()
@@ -163,8 +166,10 @@ class ChannelBase:
         """Whether the platform is reachable right now."""
         return self._online
 
-    def set_online(self, online: bool) -> None:
-        """Report reachability; held replies go out when the channel comes back."""
+    def set_online(self, online: bool, why: str | None = None) -> None:
+        """Report reachability (why: what made it unreachable); held replies go out when the channel comes back."""
+        if why is not None:
+            self.last_error = (time.time(), why)
         if online != self._online:
             self._online = online
             self.gateway.channel_state(self.platform, online)
@@ -212,7 +217,7 @@ class ChannelBase:
         if self._probing:
             return
         _LOGGER.error("The %s channel is offline: %s", self.platform, why)
-        self.set_online(False)
+        self.set_online(False, why)
         self._probing = True
         self.gateway.create_background_task(self._probe(probe), f"{self.platform} probe")
 
@@ -294,11 +299,12 @@ class ChannelBase:
             try:
                 await connect()
             except PermanentError as err:
-                self.set_online(False)
+                self.set_online(False, str(err))
                 _LOGGER.error("The %s channel stops: %s", self.platform, err)
                 return
             except Exception as err:
                 _LOGGER.warning("The %s connection failed: %s: %s", self.platform, type(err).__name__, err)
+                self.set_online(False, f"{type(err).__name__}: {err}")
             self.set_online(False)
             if loop.time() - started >= self.healthy_after:
                 attempt = 0

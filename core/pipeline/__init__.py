@@ -113,6 +113,15 @@ class Pipeline:
         self.bus.fire(events.MESSAGE_SENT, {"platform": platform, "chat_id": chat_id, "message_id": message_id,
                                        "outbox_id": outbox_id})
 
+    async def retry_dead(self, letter_id: int) -> tuple[str, int]:
+        """Queue a dead letter's task or reply again (attempts reset) and start on it now; (source, ref_id)."""
+        source, ref_id = await self.store.dead.retry(letter_id)
+        if source == "task":
+            self.scheduler.wake()
+        elif (entry := await self.store.outbox.get(ref_id)) is not None:
+            self.outbound.wake(entry.platform)
+        return source, ref_id
+
     async def idle(self, platform: str | None = None, chat_id: str | None = None) -> bool:
         """True when nothing is queued, running or owed to an online channel (to one chat, if named:
         then traces still being written do not count, though they are sent to be written)."""

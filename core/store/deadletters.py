@@ -87,6 +87,10 @@ class DeadLetters:
         """Requeue the dead task or outbox entry (attempts reset) and drop the letter; return (source, ref_id)."""
         return await self._db.write(writes.dead_retry, id, time.time())
 
+    async def discard(self, id: int) -> tuple[str, int]:
+        """Delete the letter and its dead task or outbox entry for good; return (source, ref_id)."""
+        return await self._db.write(writes.dead_discard, id)
+
     async def prune(self, older_than_seconds: float, now: float | None = None) -> int:
         """Delete letters older than older_than_seconds with their dead rows; return how many."""
         return await self._db.write(writes.dead_prune, (now or time.time()) - older_than_seconds)

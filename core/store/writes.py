@@ -197,6 +197,17 @@ def dead_retry(conn: sqlite3.Connection, letter_id: int, now: float) -> tuple[st
     return source, ref_id
 
 
+def dead_discard(conn: sqlite3.Connection, letter_id: int) -> tuple[str, int]:
+    row = conn.execute("SELECT source, ref_id FROM dead_letters WHERE id = ?", (letter_id,)).fetchone()
+    if row is None:
+        raise RowNotFoundError("dead_letters", letter_id)
+    source, ref_id = row
+    table = "tasks" if source == "task" else "outbox"
+    conn.execute(f"DELETE FROM {table} WHERE id = ? AND state = 'dead'", (ref_id,))
+    conn.execute("DELETE FROM dead_letters WHERE id = ?", (letter_id,))
+    return source, ref_id
+
+
 def dead_prune(conn: sqlite3.Connection, before: float) -> int:
     conn.execute(
         "DELETE FROM tasks WHERE state = 'dead' AND id IN (SELECT ref_id FROM dead_letters"

@@ -15,6 +15,7 @@ from core.hookspecs import hookimpl
 from integrations.http.guard import LoginGuard
 from integrations.http.health import health_view
 from integrations.http.server import Access, HttpServer, is_loopback
+from integrations.http.status import add_status_page
 from integrations.http.tokens import TokenBook
 from integrations.http.webhook import METHODS, Webhooks
 from integrations.http.webhook import SCHEMA as WEBHOOK_SCHEMA
@@ -42,6 +43,7 @@ CONFIG_SCHEMA = vol.Schema(vol.Any(None, {
     vol.Optional("health_requires_token", default=False): bool,
     vol.Optional("metrics", default=True): bool,
     vol.Optional("metrics_requires_token", default=False): bool,
+    vol.Optional("status_page", default=True): bool,
 }))
 
 
@@ -68,6 +70,8 @@ async def roost_setup(gateway: Any, config: dict[str, Any] | None) -> None:
         server.on_response = metrics.requests.inc
         server.add_route("GET", "/api/metrics", metrics.view,
                          access=Access(loopback_free=not config["metrics_requires_token"]))
+    if config["status_page"]:
+        add_status_page(server, gateway)
     webhooks = Webhooks(gateway)
     for method in METHODS:
         server.add_route(method, "/api/webhook/{webhook_id}", webhooks.handle, access=Access(token=False))

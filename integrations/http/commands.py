@@ -27,6 +27,8 @@ def roost_cli_commands(subparsers: Any) -> None:
     create.add_argument("name", help="what the token is for, e.g. dashboard")
     create.add_argument("--expires", type=_duration, default=None, metavar="AGE",
                         help="lifetime such as 90d, 12h or 30m (default: never)")
+    create.add_argument("--admin", action="store_true",
+                        help="may also act on the status page: retry and discard dead letters, answer pairing codes")
     listing = tsub.add_parser("list", help="name, created, last used, expiry")
     revoke = tsub.add_parser("revoke", help="remove a token now")
     revoke.add_argument("name")
@@ -53,7 +55,7 @@ async def _run(args: argparse.Namespace) -> int:
         book = TokenBook(store.state.of("http"))
         if args.token_command == "create":
             try:
-                token = await book.create(args.name, args.expires)
+                token = await book.create(args.name, args.expires, admin=args.admin)
             except ValueError as err:
                 print(f"roost token: {err}", file=sys.stderr)
                 return 1
@@ -71,7 +73,8 @@ async def _run(args: argparse.Namespace) -> int:
         for info in await book.list():
             expiry = "never" if info.expires is None else ("EXPIRED " if info.expired(now) else "") + _when(info.expires)
             used = _when(info.last_used) if info.last_used else "never"
-            print(f"{info.name}\tcreated {_when(info.created)}\tlast used {used}\texpires {expiry}")
+            scope = "admin" if info.admin else "api"
+            print(f"{info.name}\t{scope}\tcreated {_when(info.created)}\tlast used {used}\texpires {expiry}")
         return 0
     finally:
         await store.close()

@@ -23,6 +23,8 @@ class TokenInfo:
     created: float
     expires: float | None
     last_used: float | None
+    admin: bool = False
+    """May act on the status page (retry, discard, approve), not only read."""
 
     def expired(self, now: float) -> bool:
         """Whether it is past its expiry."""
@@ -42,8 +44,8 @@ class TokenBook:
         self._clock = clock
         self._written: dict[str, float] = {}
 
-    async def create(self, name: str, expires_in: float | None = None) -> str:
-        """A new token named name (unique); returned once, never stored."""
+    async def create(self, name: str, expires_in: float | None = None, *, admin: bool = False) -> str:
+        """A new token named name (unique; admin: may act on the status page); returned once, never stored."""
         if not name or len(name) > 64 or not name.isprintable():
             raise ValueError("a token name is 1 to 64 printable characters")
         if any(info.name == name for info in await self.list()):
@@ -52,7 +54,7 @@ class TokenBook:
         now = self._clock()
         await self._storage.set(PREFIX + digest(token), {
             "name": name, "hash": digest(token), "created": now,
-            "expires": None if expires_in is None else now + expires_in, "last_used": None,
+            "expires": None if expires_in is None else now + expires_in, "last_used": None, "admin": admin,
         })
         return token
 
@@ -95,4 +97,4 @@ class TokenBook:
 
 def _info(entry: dict[str, Any]) -> TokenInfo:
     return TokenInfo(str(entry.get("name")), float(entry.get("created") or 0), entry.get("expires"),
-                     entry.get("last_used"))
+                     entry.get("last_used"), bool(entry.get("admin")))

@@ -32,21 +32,24 @@ class Served:
         """http://127.0.0.1:PORT"""
         return f"http://127.0.0.1:{self.server.port}"
 
-    async def token(self, name: str = "test", expires_in: float | None = None) -> str:
+    async def token(self, name: str = "test", expires_in: float | None = None, *, admin: bool = False) -> str:
         """A new access token."""
-        return await TokenBook(self.gateway.storage("http")).create(name, expires_in)
+        return await TokenBook(self.gateway.storage("http")).create(name, expires_in, admin=admin)
 
 
 @pytest.fixture
 def serve(make_gateway: Callable[..., Awaitable[Any]], tmp_path: Path) -> Callable[..., Awaitable[Served]]:
-    """serve(http_section="", extra=ECHO, models=()) -> Served, listening (stopped after the test)."""
+    """serve(http_section="", extra=ECHO, models=(), channels=()) -> Served, listening (stopped after the test)."""
 
-    async def start(http_section: str = "", extra: str = ECHO, models: tuple[Any, ...] = ()) -> Served:
+    async def start(http_section: str = "", extra: str = ECHO, models: tuple[Any, ...] = (),
+                    channels: tuple[Any, ...] = ()) -> Served:
         text = "http:\n  port: 0\n" + "".join(f"  {line}\n" for line in http_section.strip().splitlines())
         write_config(tmp_path / "config", text + "websocket_api:\n" + extra)
         gateway = await make_gateway(tmp_path / "config", builtins=True, start=False)
         for model in models:
             gateway.register_model(model)
+        for make_channel in channels:
+            gateway.register_channel(make_channel(gateway))
         await gateway.start()
         served = Served(gateway)
         async with asyncio.timeout(5):

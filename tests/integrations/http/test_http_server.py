@@ -104,9 +104,14 @@ def test_the_token_command_shows_a_token_once_and_keeps_only_its_hash(tmp_path: 
     again = subprocess.run([str(ROOST), "token", "create", "ci", "--config", str(config)],
                            capture_output=True, text=True, timeout=60)
     assert again.returncode == 1 and "exists already" in again.stderr
+    owner = subprocess.run([str(ROOST), "token", "create", "owner", "--admin", "--config", str(config)],
+                           capture_output=True, text=True, timeout=60)
+    assert owner.returncode == 0, owner.stderr
     listed = subprocess.run([str(ROOST), "token", "list", "--config", str(config)],
                             capture_output=True, text=True, timeout=60)
-    assert listed.stdout.startswith("ci\tcreated ") and "last used never" in listed.stdout
+    lines = sorted(listed.stdout.splitlines())
+    assert lines[0].startswith("ci\tapi\tcreated ") and "last used never" in lines[0]
+    assert lines[1].startswith("owner\tadmin\tcreated ")
     assert token not in listed.stdout
     for name in ("roost.db", "roost.db-wal"):
         if (config / name).exists():
@@ -115,7 +120,7 @@ def test_the_token_command_shows_a_token_once_and_keeps_only_its_hash(tmp_path: 
                              capture_output=True, text=True, timeout=60)
     assert revoked.returncode == 0
     assert subprocess.run([str(ROOST), "token", "list", "--config", str(config)],
-                          capture_output=True, text=True, timeout=60).stdout == ""
+                          capture_output=True, text=True, timeout=60).stdout.startswith("owner\t")
 
 
 async def test_errors_are_json_and_unknown_routes_need_a_token(serve) -> None:

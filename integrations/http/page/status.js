@@ -1,0 +1,173 @@
+// Roost's status page: logs in with an access token (kept in this tab's sessionStorage), shows
+// /api/status every few seconds, and sends the owner's actions. Text is set with textContent only.
+"use strict";
+
+const KEY = "roost-token";
+const REFRESH_MS = 2000;
+let timer = null;
+
+const $ = (id) => document.getElementById(id);
+
+function when(seconds) {
+  return seconds ? new Date(seconds * 1000).toLocaleString() : "";
+}
+
+function size(bytes) {
+  const units = ["B", "KiB", "MiB", "GiB"];
+  let i = 0;
+  while (bytes >= 1024 && i < units.length - 1) { bytes /= 1024; i += 1; }
+  return `${bytes.toFixed(i ? 1 : 0)} ${units[i]}`;
+}
+
+function cell(text, className) {
+  const td = document.createElement("td");
+  td.textContent = text === null || text === undefined ? "" : String(text);
+  if (className) td.className = className;
+  return td;
+}
+
+function button(label, attribute, value, action) {
+  const b = document.createElement("button");
+  b.textContent = label;
+  b.setAttribute(attribute, value);
+  b.addEventListener("click", () => act(action, b));
+  return b;
+}
+
+function fill(tableId, rows, empty) {
+  const body = $(tableId).querySelector("tbody");
+  body.replaceChildren(...rows);
+  if (!rows.length && empty) {
+    const tr = document.createElement("tr");
+    const td = cell(empty, "muted");
+    td.colSpan = 9;
+    tr.append(td);
+    body.append(tr);
+  }
+}
+
+function row(cells, attributes = {}) {
+  const tr = document.createElement("tr");
+  for (const [name, value] of Object.entries(attributes)) tr.setAttribute(name, value);
+  tr.append(...cells);
+  return tr;
+}
+
+function pairs(tableId, object, format = (v) => v) {
+  fill(tableId, Object.entries(object).map(([k, v]) => row([cell(k), cell(format(v))])), "nothing");
+}
+
+function render(data) {
+  $("name").textContent = data.name;
+  $("state").textContent = data.state;
+  $("mode").textContent = data.admin ? "" : "read-only (this token has no admin scope)";
+  document.title = `${data.name}: ${data.state}`;
+  $("problem").textContent = data.configuration_errors.join("\n");
+  fill("channels", data.channels.map((c) => row([
+    cell(c.platform),
+    cell(c.online ? "online" : "offline", `state ${c.online ? "online" : "offline"}`),
+    cell(c.last_error ? `${when(c.last_error.at)}: ${c.last_error.text}` : "", "text"),
+  ], { "data-platform": c.platform })), "no channels");
+  $("models").replaceChildren(...(data.models.length ? data.models : ["none"]).map((name) => {
+    const li = document.createElement("li");
+    li.textContent = name;
+    return li;
+  }));
+  pairs("tasks", data.tasks);
+  pairs("outbox", data.outbox);
+  const prune = data.last_prune;
+  pairs("store", {
+    database: size(data.store.database), "write-ahead log": size(data.store.wal),
+    "last prune": prune ? when(prune.at) : "not yet",
+  });
+  $("dead-total").textContent = `(${data.dead_letters.total})`;
+  fill("dead", data.dead_letters.latest.map((d) => {
+    const actions = document.createElement("td");
+    if (data.admin) {
+      actions.append(button("Retry", "data-retry", d.id, `/api/dead_letters/${d.id}/retry`),
+        " ", button("Discard", "data-discard", d.id, `/api/dead_letters/${d.id}/discard`));
+    }
+    return row([cell(d.id), cell(d.kind || d.source), cell(d.chat), cell(d.reason, "text"),
+      cell(d.attempts), cell(when(d.created)), actions], { "data-letter": d.id });
+  }), "none");
+  fill("pairing", data.pairing.map((p) => {
+    const actions = document.createElement("td");
+    if (data.admin) {
+      actions.append(button("Approve", "data-approve", p.code, `/api/pairing/${p.code}/approve`),
+        " ", button("Deny", "data-deny", p.code, `/api/pairing/${p.code}/deny`));
+    }
+    return row([cell(p.code), cell(p.platform), cell(p.user), cell(when(p.created)), actions],
+      { "data-code": p.code });
+  }), "none waiting");
+  fill("traces", data.traces.map((t) => row([
+    cell(when(t.started)), cell(t.automation), cell(t.status), cell(t.platform), cell(t.text, "text"),
+    cell(t.error, "text error"),
+  ])), "no runs yet");
+  $("updated").textContent = new Date().toLocaleTimeString();
+}
+
+function showLogin(message) {
+  clearTimeout(timer);
+  $("status").hidden = true;
+  $("logout").hidden = true;
+  $("login").hidden = false;
+  $("login-error").textContent = message || "";
+}
+
+async function call(path, method = "GET") {
+  const token = sessionStorage.getItem(KEY);
+  if (!token) return { status: 401, body: null };
+  const response = await fetch(path, { method, headers: { Authorization: `Bearer ${token}` } });
+  let body = null;
+  try { body = await response.json(); } catch (_) { body = null; }
+  return { status: response.status, body };
+}
+
+async function load() {
+  clearTimeout(timer);
+  let answer;
+  try {
+    answer = await call("/api/status");
+  } catch (err) {
+    $("problem").textContent = `Roost does not answer (${err.message}); trying again.`;
+    timer = setTimeout(load, REFRESH_MS);
+    return;
+  }
+  if (answer.status === 401 || answer.status === 403) {
+    if (answer.status === 401) sessionStorage.removeItem(KEY);
+    showLogin(answer.body ? answer.body.error : "");
+    return;
+  }
+  if (answer.status !== 200) {
+    $("problem").textContent = (answer.body && answer.body.error) || `status ${answer.status}`;
+  } else {
+    $("login").hidden = true;
+    $("status").hidden = false;
+    $("logout").hidden = false;
+    render(answer.body);
+  }
+  timer = setTimeout(load, REFRESH_MS);
+}
+
+async function act(path, source) {
+  source.disabled = true;
+  const answer = await call(path, "POST");
+  if (answer.status !== 200) {
+    $("problem").textContent = (answer.body && answer.body.error) || `status ${answer.status}`;
+  }
+  await load();
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  $("login").addEventListener("submit", (event) => {
+    event.preventDefault();
+    sessionStorage.setItem(KEY, $("token").value.trim());
+    $("token").value = "";
+    load();
+  });
+  $("logout").addEventListener("click", () => {
+    sessionStorage.removeItem(KEY);
+    showLogin("");
+  });
+  if (sessionStorage.getItem(KEY)) load(); else showLogin("");
+});

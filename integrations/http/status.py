@@ -1,0 +1,79 @@
+"""The status page at /: files served from the package (no build step), the JSON it shows, the owner's buttons.
+
+Reading needs an access token, as the API does; retrying or discarding a dead letter and approving or
+denying a pairing code need a token made with ``--admin``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+
+from core.overview import (
+    NotRunning,
+    UnknownDeadLetter,
+    decide_pairing,
+    discard_dead_letter,
+    overview,
+    retry_dead_letter,
+)
+from integrations.http.server import TOKEN, Access, HttpServer, json_error
+
+PAGE = Path(__file__).parent / "page"
+FILES = {"/": ("index.html", "text/html"), "/status.js": ("status.js", "text/javascript"),
+         "/status.css": ("status.css", "text/css")}
+HEADERS = {"Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'", "X-Frame-Options": "DENY",
+           "Referrer-Policy": "no-referrer", "Cache-Control": "no-cache"}
+
+
+def add_status_page(server: HttpServer, gateway: Any) -> None:
+    """Serve the page, /api/status and the admin actions."""
+    for path, (name, content_type) in FILES.items():
+        server.add_route("GET", path, _file(PAGE / name, content_type), access=Access(token=False))
+
+    async def status(request: web.Request) -> web.Response:
+        try:
+            body = await overview(gateway)
+        except NotRunning as err:
+            return json_error(503, str(err))
+        return web.json_response({**body, "admin": request[TOKEN].admin})
+
+    async def dead_letter(request: web.Request) -> web.Response:
+        if not request[TOKEN].admin:
+            return _not_admin()
+        act = retry_dead_letter if request.match_info["action"] == "retry" else discard_dead_letter
+        try:
+            source, ref_id = await act(gateway, int(request.match_info["id"]))
+        except UnknownDeadLetter:
+            return json_error(404, f"no dead letter #{request.match_info['id']}")
+        except NotRunning as err:
+            return json_error(503, str(err))
+        return web.json_response({"source": source, "ref_id": ref_id})
+
+    async def pairing(request: web.Request) -> web.Response:
+        if not request[TOKEN].admin:
+            return _not_admin()
+        code, approve = request.match_info["code"], request.match_info["action"] == "approve"
+        entry = await decide_pairing(gateway, code, approve)
+        if entry is None:
+            return json_error(404, f"no waiting pairing code {code!r} (unknown, or older than an hour)")
+        return web.json_response({"platform": entry["platform"], "user": entry["user"], "approved": approve})
+
+    server.add_route("GET", "/api/status", status)
+    server.add_route("POST", r"/api/dead_letters/{id:\d+}/{action:retry|discard}", dead_letter)
+    server.add_route("POST", "/api/pairing/{code}/{action:approve|deny}", pairing)
+
+
+def _not_admin() -> web.Response:
+    return json_error(403, "this token may read, not act: make one with `roost token create NAME --admin`")
+
+
+def _file(path: Path, content_type: str) -> Any:
+    body = path.read_bytes()  # a few KiB, read once at setup
+
+    async def handle(_request: web.Request) -> web.Response:
+        return web.Response(body=body, content_type=content_type, charset="utf-8", headers=HEADERS)
+
+    return handle

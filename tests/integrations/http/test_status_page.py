@@ -1,0 +1,162 @@
+"""The status page at /, in a real headless Chromium: log in, watch a channel, approve a pairing code, retry a
+dead letter; and its JSON and buttons over plain HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+from selenium.webdriver.common.by import By
+
+from core.channel import ChannelBase, ChannelInfo, OutboundMessage
+from core.errors import PermanentError
+from core.pairing import DOMAIN as PAIRING
+from core.pairing import Pairing
+from tests.helpers.browser import Browser
+
+
+class Door(ChannelBase):
+    """A chat platform that refuses replies while refusing is set, and records the rest."""
+
+    info = ChannelInfo("door")
+
+    def __init__(self, gateway: Any) -> None:
+        super().__init__(gateway, "door")
+        self.refusing = False
+        self.sent: list[str] = []
+
+    async def send(self, message: OutboundMessage) -> str:
+        """Refuse for good, or keep the text."""
+        if self.refusing:
+            raise PermanentError("the platform says: chat not found")
+        self.sent.append(message.text)
+        return f"door-{len(self.sent)}"
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Browser]:
+    """A headless Chromium (skipped with the reason when it cannot run here)."""
+    made = await asyncio.to_thread(Browser)
+    yield made
+    await asyncio.to_thread(made.close)
+
+
+async def _log_in(browser: Browser, url: str, token: str) -> None:
+    await browser.do(lambda d: d.get(url + "/"))
+    field = await browser.until(lambda d: d.find_element(By.ID, "token") if d.find_element(By.ID, "login")
+                                .is_displayed() else None)
+    await browser.do(lambda _d: field.send_keys(token))
+    await browser.do(lambda d: d.find_element(By.ID, "login-button").click())
+
+
+def _text(selector: str) -> Any:
+    """A wait condition: the text of the first element matching the CSS selector, when there is one."""
+    def look(driver: Any) -> str | None:
+        found = driver.find_elements(By.CSS_SELECTOR, selector)
+        return found[0].text if found else None
+    return look
+
+
+async def _dead_letter(gateway: Any, door: Door) -> int:
+    door.refusing = True
+    await gateway.send("door", "c1", "the reply that was refused")
+    async with asyncio.timeout(10):
+        while not (letters := await gateway.store.dead.list()):
+            await asyncio.sleep(0.02)
+    return letters[0].id
+
+
+async def test_log_in_watch_a_channel_approve_a_code_and_retry_a_dead_letter(serve, browser: Browser,
+                                                                            tmp_path: Path) -> None:
+    served = await serve(channels=(Door,))
+    gateway = served.gateway
+    door: Door = gateway.channels["door"]  # type: ignore[assignment]
+    token = await served.token("owner", admin=True)
+
+    await _log_in(browser, served.url, "roost_not-a-token")
+    refused = await browser.until(lambda d: d.find_element(By.ID, "login-error").text)
+    assert "valid access token" in refused
+
+    await _log_in(browser, served.url, token)
+    assert await browser.until(_text('#channels tr[data-platform="door"] .state')) == "online"
+
+    door.set_online(False, "cannot connect to door.example: connection refused")
+    assert await browser.until(lambda d: _text('#channels tr[data-platform="door"] .state')(d) == "offline")
+    error = await browser.do(_text('#channels tr[data-platform="door"] td.text'))
+    assert "connection refused" in error
+    door.set_online(True)
+    assert await browser.until(lambda d: _text('#channels tr[data-platform="door"] .state')(d) == "online")
+
+    code = await Pairing(gateway.storage(PAIRING)).request("door", "u42", "c42")
+    assert code is not None
+    button = await browser.until(lambda d: d.find_element(By.CSS_SELECTOR, f'button[data-approve="{code}"]'))
+    await browser.do(lambda _d: button.click())
+    async with asyncio.timeout(10):
+        while not await Pairing(gateway.storage(PAIRING)).approved("door", "u42"):
+            await asyncio.sleep(0.02)
+    assert await browser.until(lambda d: not d.find_elements(By.CSS_SELECTOR, f'tr[data-code="{code}"]'))
+
+    letter = await _dead_letter(gateway, door)
+    reason = await browser.until(_text(f'#dead tr[data-letter="{letter}"] td.text'))
+    assert "chat not found" in reason
+    shot = tmp_path / "status-page.png"
+    await browser.do(lambda d: d.save_screenshot(str(shot)))
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    print(f"screenshot: {shot}")
+
+    door.refusing = False
+    button = await browser.do(lambda d: d.find_element(By.CSS_SELECTOR, f'button[data-retry="{letter}"]'))
+    await browser.do(lambda _d: button.click())
+    async with asyncio.timeout(10):
+        while door.sent != ["the reply that was refused"]:
+            await asyncio.sleep(0.02)
+    assert await browser.until(lambda d: not d.find_elements(By.CSS_SELECTOR, f'tr[data-letter="{letter}"]'))
+    assert (await gateway.store.dead.stats())["total"] == 0
+
+
+async def test_a_read_only_token_sees_no_buttons(serve, browser: Browser) -> None:
+    served = await serve(channels=(Door,))
+    gateway = served.gateway
+    letter = await _dead_letter(gateway, gateway.channels["door"])
+    await _log_in(browser, served.url, await served.token("viewer"))
+    assert await browser.until(_text(f'#dead tr[data-letter="{letter}"] td:first-child')) == str(letter)
+    assert "read-only" in await browser.do(_text("#mode"))
+    assert not await browser.do(lambda d: d.find_elements(By.CSS_SELECTOR, "button[data-retry]"))
+
+
+async def test_the_api_behind_the_page(serve) -> None:
+    served = await serve(channels=(Door,))
+    gateway = served.gateway
+    door: Door = gateway.channels["door"]  # type: ignore[assignment]
+    letter = await _dead_letter(gateway, door)
+    admin, viewer = await served.token("owner", admin=True), await served.token("viewer")
+    async with aiohttp.ClientSession(served.url) as http:
+        async with http.get("/api/status") as answer:
+            assert answer.status == 401  # the data needs a token, also from this machine
+        async with http.get("/") as answer:
+            assert answer.status == 200 and "default-src 'self'" in answer.headers["Content-Security-Policy"]
+        async with http.get("/api/status", headers={"Authorization": f"Bearer {viewer}"}) as answer:
+            body = await answer.json()
+        assert body["admin"] is False
+        assert body["dead_letters"]["latest"][0]["id"] == letter
+        assert {"database", "wal"} <= set(body["store"]) and body["store"]["database"] > 0
+        assert any(c["platform"] == "door" for c in body["channels"])
+        async with http.post(f"/api/dead_letters/{letter}/discard",
+                             headers={"Authorization": f"Bearer {viewer}"}) as answer:
+            assert answer.status == 403 and "--admin" in (await answer.json())["error"]
+        async with http.post(f"/api/dead_letters/{letter}/discard",
+                             headers={"Authorization": f"Bearer {admin}"}) as answer:
+            discarded = await answer.json()
+            assert answer.status == 200 and discarded["source"] == "outbox"
+        async with http.post(f"/api/dead_letters/{letter}/retry",
+                             headers={"Authorization": f"Bearer {admin}"}) as answer:
+            assert answer.status == 404
+        async with http.post("/api/pairing/NOSUCH/approve", headers={"Authorization": f"Bearer {admin}"}) as answer:
+            assert answer.status == 404
+    assert (await gateway.store.dead.stats())["total"] == 0
+    assert await gateway.store.outbox.get(discarded["ref_id"]) is None  # the dead reply is gone with its letter
+    assert door.sent == []
