@@ -6,6 +6,9 @@ from __future__ import annotations
 class RoostError(Exception):
     """Base class for every error Roost raises on purpose."""
 
+    advice: str | None = None
+    """What the chat a failed run answered is told instead of the general failure reply: how to fix it."""
+
 
 class ConfigError(RoostError):
     """A configuration problem, located by file, line and key path."""
@@ -50,6 +53,10 @@ class DamagedValueError(RoostError):
 
 class ModelError(RoostError):
     """A model backend could not answer this request (missing file, prompt too long, ...)."""
+
+    def __init__(self, message: str, *, advice: str | None = None) -> None:
+        super().__init__(message)
+        self.advice = advice
 
 
 class ConfigErrors(RoostError):

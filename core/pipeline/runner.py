@@ -110,9 +110,9 @@ class Runner:
         channel = self.outbound.channels.get(message.platform) if message is not None else None
         if message is None or not self.failure_reply or channel is None or channel.info.reports_failures:
             return
+        text = getattr(error, "advice", None) or self.failure_reply.format(run=request.run_id[:8])
         try:
-            await self.outbound.send(message.platform, message.chat_id,
-                                     self.failure_reply.format(run=request.run_id[:8]),
+            await self.outbound.send(message.platform, message.chat_id, text,
                                      reply_to=message.id, idempotency_key=f"{request.run_id}:failed")
         except Exception:  # telling about a failure must not hide the failure itself
             _LOGGER.exception("Could not tell chat %s that run %s failed", message.chat_key, request.run_id)

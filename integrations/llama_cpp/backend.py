@@ -38,7 +38,10 @@ def check_gguf(path: Path, name: str) -> None:
     if not path.exists():
         raise ModelError(
             f"model '{name}': file not found: {path}"
-            " (run `roost model fetch` for the bundled model, or fix `path` in the llama_cpp config)"
+            " (run `roost model fetch` for the bundled model, or fix `path` in the llama_cpp config)",
+            advice=f"I cannot answer yet: the model '{name}' is not downloaded. Get the bundled one with"
+                   " `roost model fetch` (then ask again), or point `path` in the llama_cpp configuration"
+                   " at a model file you have.",
         )
     if not path.is_file():
         raise ModelError(f"model '{name}': {path} is not a file; expected a .gguf model file")

@@ -93,3 +93,16 @@ def test_broken_configuration_exits_1_with_location(config_dir: Path) -> None:
     assert result.returncode == 1
     assert f"{config_dir / 'configuration.yaml'}:2:" in result.stderr
     assert result.stdout == ""
+
+
+def test_a_fresh_configuration_without_its_model_says_how_to_get_it(tmp_path: Path) -> None:
+    config = tmp_path / "fresh"
+    made = subprocess.run([str(ROOST), "init", str(config)], capture_output=True, text=True, timeout=60, env=_env())
+    assert made.returncode == 0, made.stderr
+    text = (config / "configuration.yaml").read_text(encoding="utf-8").replace("port: 8765", "port: 0")
+    (config / "configuration.yaml").write_text(text, encoding="utf-8")
+    assert not (config / "models").exists()
+    result, _ = _chat(config, "what is the weather like?\n", timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "not downloaded" in result.stdout and "roost model fetch" in result.stdout
+    assert "Sorry" not in result.stdout
