@@ -352,10 +352,13 @@ class Gateway:
 
     async def remember(self, scope: str, user: str, assistant: str) -> None:
         """Append a question and its answer (both as the model saw them) to the conversation."""
-        if self.store is not None:
-            await self.store.history.append(scope, "user", user)
-        if self.store is not None and assistant:
-            await self.store.history.append(scope, "assistant", assistant)
+        for role, text in (("user", user), ("assistant", assistant)):
+            if self.store is not None and (text or role == "user"):
+                await self.store.history.append(scope, role, text)
+
+    def cancel_runs(self, platform: str, chat_id: str) -> int:
+        """Stop the runs answering a chat now (say, its user pressed Ctrl-C); how many were stopped."""
+        return self.engine.cancel(f"{platform}:{chat_id}")
 
     async def delivery_failed(self, platform: str, platform_msg_id: str, reason: str) -> bool:
         """A platform said later that a reply it had accepted was not delivered: it goes to the dead letters."""

@@ -15,7 +15,7 @@ from core import events
 from core.automation.automation import Automation, compile_automation
 from core.automation.context import Output, RunContext, StopRun
 from core.automation.matcher import MessageIndex
-from core.automation.modes import RESTARTED, ModeGate
+from core.automation.modes import CANCELLED, RESTARTED, ModeGate
 from core.automation.registry import Compiler
 from core.automation.templates import TemplateError, render_value
 from core.automation.trace import Trace, trace_trigger
@@ -218,6 +218,10 @@ class AutomationEngine:
         if gate is not None:
             gate.release(request.chat_key, request.run_id)
 
+    def cancel(self, chat_key: str) -> int:
+        """Stop every run active for a chat (platform:chat_id) now; they end "cancelled". How many."""
+        return sum(gate.cancel(chat_key) for gate in self._gates.values())
+
     def count_queued(self, automation_id: str, chat_key: str, count: int) -> None:
         """Count runs queued before this process started against their automation's mode."""
         gate = self._gates.get(automation_id)
@@ -289,7 +293,7 @@ class AutomationEngine:
             outcome, detail = await gate.run(request.chat_key, lambda: automation.script.run(ctx))
             if outcome == "skipped":
                 trace.finish("skipped", detail)
-            elif outcome == RESTARTED:
+            elif outcome in (RESTARTED, CANCELLED):
                 trace.finish("cancelled", detail)
             else:
                 trace.finish("finished")

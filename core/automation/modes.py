@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 RESTARTED = "restarted"
+CANCELLED = "cancelled"
 
 
 class ModeGate:
@@ -23,6 +24,8 @@ class ModeGate:
         self._active: dict[str, list[asyncio.Task[Any]]] = {}
         self._admitted: dict[str, set[str]] = {}  # queued mode: runs of this process not yet ended
         self._earlier: dict[str, int] = {}  # queued mode: runs queued before this process started
+        self._inline: dict[str, set[asyncio.Task[Any]]] = {}  # queued mode: tasks running a body now
+        self._cancelled: set[asyncio.Task[Any]] = set()  # bodies cancel() stopped: they end "cancelled"
 
     def running(self, key: str) -> int:
         """How many runs are active for key."""
@@ -68,7 +71,7 @@ class ModeGate:
         benchmark about 4 % more CPU in the gateway).
         """
         if self.mode == "queued":
-            return "ran", await body()
+            return await self._inline_run(key, body)
         if self.mode == "single" and self.running(key):
             return "skipped", "already running (mode: single)"
         if self.mode == "parallel" and self.running(key) >= self.max:
@@ -81,6 +84,31 @@ class ModeGate:
                 self._active[key] = [t for t in self._active.get(key, []) if not t.done()]
         return await self._track(key, body)
 
+    def cancel(self, key: str) -> int:
+        """Stop the runs active for key now (someone asked to): they end "cancelled" and are not run again."""
+        tasks = [*self._active.get(key, ()), *self._inline.get(key, ())]
+        for task in tasks:
+            self._cancelled.add(task)
+            task.cancel()
+        return len(tasks)
+
+    async def _inline_run(self, key: str, body: Callable[[], Awaitable[Any]]) -> tuple[str, Any]:
+        current = asyncio.current_task()
+        assert current is not None
+        running = self._inline.setdefault(key, set())
+        running.add(current)
+        try:
+            return "ran", await body()
+        except asyncio.CancelledError:
+            if current in self._cancelled and current.uncancel() == 0:  # only cancel() stopped it
+                return CANCELLED, "cancelled on request"
+            raise
+        finally:
+            running.discard(current)
+            if not running:
+                self._inline.pop(key, None)
+            self._cancelled.discard(current)
+
     async def _track(self, key: str, body: Callable[[], Awaitable[Any]]) -> tuple[str, Any]:
         current = asyncio.current_task()
         inner = asyncio.ensure_future(body())
@@ -89,9 +117,12 @@ class ModeGate:
             return "ran", await inner
         except asyncio.CancelledError:
             if inner.cancelled() and current is not None and not current.cancelling():
+                if inner in self._cancelled:
+                    return CANCELLED, "cancelled on request"
                 return RESTARTED, "replaced by a newer run (mode: restart)"
             raise
         finally:
+            self._cancelled.discard(inner)
             remaining = [t for t in self._active.get(key, []) if t is not inner]
             if remaining:
                 self._active[key] = remaining

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
+import signal
 import sys
 import threading
 from collections.abc import AsyncIterator
@@ -14,6 +15,7 @@ from core.channel import ChannelBase, ChannelInfo, OutboundMessage
 from core.message import Message
 from core.pairing import DOMAIN as PAIRING
 from core.pairing import Pairing, pair_action
+from integrations.console.terminal import Terminal
 
 _LOGGER = logging.getLogger(__name__)
 PLATFORM = "console"
@@ -50,6 +52,10 @@ class ConsoleChannel(ChannelBase):
         self._ids = itertools.count(1)
         self._reader: asyncio.Task[None] | None = None
         self._queue: asyncio.Queue[str | None] = asyncio.Queue()
+        self._terminal: Terminal | None = None
+        """The interactive prompt (when stdin and stdout are this process's terminal)."""
+        self._next_line = threading.Event()  # the prompt asks for the next line once the last was answered
+        self._answering = False
 
     def should_read(self) -> bool:
         """Read stdin in `roost chat`, or in `roost run` when stdin is a terminal."""
@@ -64,10 +70,26 @@ class ConsoleChannel(ChannelBase):
         if not self.should_read():
             return
         loop = asyncio.get_running_loop()
-        thread = threading.Thread(target=self._read_lines, args=(loop,), name="console-stdin", daemon=True)
+        read = self._read_lines
+        if self.interactive and self.stdin is sys.stdin and _isatty(self.stdout):
+            self._terminal = Terminal(self.stdout, self.prompt)
+            self._terminal.take_logs()
+            read = self._read_prompt
+            try:  # Ctrl-C cancels the answer being written, instead of stopping Roost
+                loop.add_signal_handler(signal.SIGINT, self.interrupt)
+            except (NotImplementedError, RuntimeError):
+                pass
+        thread = threading.Thread(target=read, args=(loop,), name="console-stdin", daemon=True)
         thread.start()
         self._reader = self.gateway.create_background_task(self._consume(), "console reader")
         self._show_prompt()
+
+    def interrupt(self) -> None:
+        """Ctrl-C: cancel the answer being written; at the prompt, say how to leave."""
+        if self._answering and self.gateway.cancel_runs(PLATFORM, self.chat_id):
+            self._write("\n(cancelled)\n")
+        else:
+            self._write("(Ctrl-D or /quit leaves Roost)\n")
 
     async def stop(self) -> None:
         """Stop consuming input."""
@@ -86,8 +108,22 @@ class ConsoleChannel(ChannelBase):
             except RuntimeError:  # the loop is already closed
                 pass
 
+    def _read_prompt(self, loop: asyncio.AbstractEventLoop) -> None:
+        assert self._terminal is not None
+        while True:
+            self._next_line.wait()
+            self._next_line.clear()
+            line = self._terminal.read()
+            try:
+                loop.call_soon_threadsafe(self._queue.put_nowait, line)
+            except RuntimeError:  # the loop is already closed
+                return
+            if line is None:
+                return
+
     async def _consume(self) -> None:
         while True:
+            self._next_line.set()
             line = await self._queue.get()
             if line is None or line.strip().lower() in QUIT_COMMANDS:
                 break
@@ -103,12 +139,14 @@ class ConsoleChannel(ChannelBase):
                 PLATFORM, self.chat_id, self.sender, line,
                 bot_names=self.gateway.bot_names, mentions_bot=True,
             )
+            self._answering = True
             await self.ingest(message)  # a line Roost refuses is logged, and the next one is read
             # Answer each line before reading the next, so replies come out in the order the
             # lines were typed (runs of different automations may otherwise finish in any order).
             # Only this chat's work counts: a reply owed to another chat (say a channel that
             # keeps failing) does not hold the terminal up; it stays queued in the store.
             await self._wait_answered(PIPED_SETTLE if not self.interactive else 0.05)
+            self._answering = False
             if self.interactive:
                 self._show_prompt()
         # End of input: answer everything that was asked, then stop the gateway.
@@ -121,10 +159,13 @@ class ConsoleChannel(ChannelBase):
         await self.gateway.wait_idle(settle, platform=PLATFORM, chat_id=self.chat_id)
 
     def _show_prompt(self) -> None:
-        if self.prompt:
+        if self.prompt and self._terminal is None:  # the terminal's prompt draws itself
             self._write(self.prompt)
 
     def _write(self, text: str) -> None:
+        if self._terminal is not None:
+            self._terminal.write(text)
+            return
         self.stdout.write(text)
         self.stdout.flush()
 

@@ -182,3 +182,19 @@ def test_gate_queued_admission_counts_runs_until_released() -> None:
     assert gate.admit("k", "r3") is None
     gate.release("k", "unknown")  # releasing what was never admitted is harmless
     assert ModeGate("parallel", 1).admit("k", "r1") is None and ModeGate("single", 1).admit("k", "r2") is None
+
+
+@pytest.mark.parametrize("mode", ["queued", "restart", "parallel", "single"])
+async def test_cancel_runs_stops_a_chats_run_for_good(start_gateway, mode: str) -> None:
+    h, started = await _slow(start_gateway, mode, delay=5)
+    await h.say("/go 1")
+    await _wait_for(lambda: started == ["1"])
+    assert h.gateway.cancel_runs("test", "c2") == 0  # another chat's runs are not touched
+    assert h.gateway.cancel_runs("test", "c1") == 1
+    await h.gateway.wait_idle(settle=0.05)
+    assert _statuses(h) == {"1": "cancelled"}
+    assert h.channels["test"].texts == []
+    counts = await h.gateway.store.tasks.counts()
+    assert counts["queued"] == counts["leased"] == counts["dead"] == 0  # ended: not run again, not failed
+    assert started == ["1"]
+    assert h.gateway.cancel_runs("test", "c1") == 0  # nothing left to stop
