@@ -18,6 +18,7 @@ from core.crypto import (
     load_or_create,
     write_private_file,
 )
+from core.meter import Meter
 from core.store.open import InstanceBusyError, InstanceLock, require_key_for
 
 
@@ -111,9 +112,11 @@ async def _rotate(directory: Path) -> int:
     new_id = await asyncio.to_thread(ring.rotate)
     cipher = Cipher(ring)
     store = await open_store(directory, settings, exclusive=None, cipher=cipher)  # the caller holds the lock
+    meter = Meter("re-encrypting the store", 0, unit="rows")
     try:
-        report = await store.rekey(cipher)
+        report = await store.rekey(cipher, on_progress=meter.update)
     finally:
+        meter.finish()
         await store.close()
     if report.failed:
         for table, row, reason in report.failed:

@@ -66,14 +66,22 @@ def _apply(
 
 
 async def reencrypt_database(
-    db: Database, cipher: ValueCipher, *, old: ValueCipher | None = None, batch: int = 500
+    db: Database, cipher: ValueCipher, *, old: ValueCipher | None = None, batch: int = 500,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> RekeyReport:
-    """Re-encrypt every encrypted value of db with cipher (decrypting with old, or cipher)."""
+    """Re-encrypt every encrypted value of db with cipher (decrypting with old, or cipher);
+    on_progress(rows done, rows in all) after each batch."""
     decryptor = old or cipher
     # A key ring can tell which values are already under its current key: skip those.
     needs_rotation = getattr(cipher, "needs_rotation", None) if old is None else None
     db.cipher = cipher
     report = RekeyReport()
+    total = 0
+    if on_progress is not None:
+        for table in SEALED_TABLES:
+            row = await db.fetchone(f"SELECT COUNT(*) FROM {table.name}")
+            total += row[0] if row else 0
+    seen = 0
     for table in SEALED_TABLES:
         select = (
             f"SELECT rowid, {', '.join(table.key_columns)}, {', '.join(table.columns)}"
@@ -107,6 +115,9 @@ async def reencrypt_database(
                 count += done
                 report.changed_meanwhile += len(updates) - done
             last = rows[-1][0]
+            seen += len(rows)
+            if on_progress is not None:
+                on_progress(min(seen, total), total)
         report.rewritten[table.name] = count
     return report
 

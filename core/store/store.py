@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import Any
 
 from core.store.database import Database
@@ -56,9 +57,10 @@ class Store:
         return cls(await Database.open(path, cipher, synchronous=synchronous, max_batch=max_batch,
                                        writer=writer))
 
-    async def rekey(self, cipher: ValueCipher, *, old: ValueCipher | None = None) -> RekeyReport:
+    async def rekey(self, cipher: ValueCipher, *, old: ValueCipher | None = None,
+                    on_progress: Callable[[int, int], None] | None = None) -> RekeyReport:
         """Re-encrypt every encrypted value with cipher (decrypting with old, or cipher itself)."""
-        return await reencrypt_database(self.db, cipher, old=old)
+        return await reencrypt_database(self.db, cipher, old=old, on_progress=on_progress)
 
     async def close(self) -> None:
         """Finish every accepted write, close the database and give the instance lock back."""

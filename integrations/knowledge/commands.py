@@ -8,6 +8,7 @@ from typing import Any
 
 from core.cli.common import add_config_arg, load_or_exit
 from core.hookspecs import hookimpl
+from core.meter import Meter
 from integrations.knowledge import INDEX_FILE
 from integrations.knowledge.cli import format_results, format_stats
 from integrations.knowledge.config import KNOWLEDGE_SCHEMA, resolve_directory
@@ -40,7 +41,10 @@ def cmd_knowledge(args: argparse.Namespace) -> int:
 async def _run(args: argparse.Namespace, db: Any, directory: Any, section: dict[str, Any]) -> int:
     async with KnowledgeIndex(db) as index:
         if args.knowledge_command == "reindex":
-            print(format_stats(await index.reindex(directory)))
+            meter = Meter("indexing", 0, unit="files")
+            stats = await index.reindex(directory, on_progress=meter.update)
+            meter.finish()
+            print(format_stats(stats))
             return 0
         print(format_results(await index.search(args.query, top_k=args.top_k or section["top_k"])))
         return 0

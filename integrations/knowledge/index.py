@@ -96,9 +96,11 @@ class KnowledgeIndex:
 
     # --- async API ------------------------------------------------------------------------
 
-    async def reindex(self, directory: str | os.PathLike[str]) -> ReindexStats:
-        """Bring the index in line with a directory: only new, changed and deleted files cost work."""
-        return await self._call(self._reindex, Path(directory))
+    async def reindex(self, directory: str | os.PathLike[str],
+                      on_progress: Callable[[int, int], None] | None = None) -> ReindexStats:
+        """Bring the index in line with a directory: only new, changed and deleted files cost work;
+        on_progress(files looked at, files in all) from the index's thread."""
+        return await self._call(self._reindex, Path(directory), on_progress)
 
     async def search(self, query: str, top_k: int = 3) -> list[Passage]:
         """The top_k passages for a query, best first; empty for an empty or stopword-only query."""
@@ -156,7 +158,7 @@ class KnowledgeIndex:
             self._conn.close()
             self._conn = None
 
-    def _reindex(self, root: Path) -> ReindexStats:
+    def _reindex(self, root: Path, on_progress: Callable[[int, int], None] | None = None) -> ReindexStats:
         """Index new and changed files, drop deleted ones, in one transaction."""
         if not root.is_dir():
             raise ConfigError(
@@ -177,7 +179,9 @@ class KnowledgeIndex:
         errors: list[str] = []
         conn.execute("BEGIN IMMEDIATE")
         try:
-            for name, file in files.items():
+            for looked, (name, file) in enumerate(files.items(), 1):
+                if on_progress is not None:
+                    on_progress(looked, len(files))
                 doc = known.get(name)
                 try:
                     outcome = self._index_file(conn, name, file, doc)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from core.errors import RoostError
+from core.meter import Meter, megabytes
 
 __all__ = [
     "DEFAULT_MODEL",
@@ -112,38 +113,6 @@ def model_status(
     return "present"
 
 
-class _Progress:
-    """Bytes copied out of the total, on stderr: redrawn in place on a tty, every 25 % otherwise."""
-
-    def __init__(self, label: str, total: int, enabled: bool) -> None:
-        self.label = label
-        self.total = total
-        self.enabled = enabled
-        self.tty = enabled and sys.stderr.isatty()
-        self._next_mark = 0.25
-
-    def update(self, done: int) -> None:
-        if not self.enabled or self.total <= 0:
-            return
-        frac = done / self.total
-        if self.tty:
-            sys.stderr.write(f"\r{self.label}: {_mb(done)} / {_mb(self.total)} ({frac:4.0%})")
-            sys.stderr.flush()
-        elif frac >= self._next_mark:
-            sys.stderr.write(f"{self.label}: {_mb(done)} / {_mb(self.total)} ({frac:.0%})\n")
-            while self._next_mark <= frac:
-                self._next_mark += 0.25
-
-    def finish(self) -> None:
-        if self.tty:
-            sys.stderr.write("\n")
-            sys.stderr.flush()
-
-
-def _mb(n: int) -> str:
-    return f"{n / 1_000_000:.1f} MB"
-
-
 def _copy_verified(
     src: BinaryIO, dest: Path, *, size: int, sha256: str, label: str, progress: bool
 ) -> Path:
@@ -153,7 +122,7 @@ def _copy_verified(
     tmp = Path(tmp_name)
     digest = hashlib.sha256()
     done = 0
-    bar = _Progress(label, size, progress)
+    bar = Meter(label, size, show=megabytes, enabled=progress)
     try:
         with os.fdopen(fd, "wb") as out:
             while block := src.read(_CHUNK):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import shutil
 import sqlite3
 import uuid
@@ -100,6 +101,8 @@ async def test_key_rotation_keeps_every_stored_message_readable(
     rotated = roost("keys", "rotate", "--config", str(load_setup.config_dir))
     assert rotated.returncode == 0, rotated.stderr
     assert "Rotated to key" in rotated.stdout
+    rows = re.search(r"re-encrypting the store: ([\d,]+) / ([\d,]+) rows \(100%\)", rotated.stderr)
+    assert rows is not None and rows[1] == rows[2], rotated.stderr  # progress shown, to the end
     after = key_ids()
     assert len(after) == 1 and after != before  # every value re-encrypted with the new key
     keyfile = json.loads((load_setup.config_dir / "keys.json").read_text())
