@@ -8,6 +8,7 @@ for ``roost_recognizers``); the integrations that implement them load after it.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pluggy
@@ -43,6 +44,15 @@ def roost_check(config: Mapping[str, Any], storage: Any) -> Any:
 
     Called by `roost check` without starting anything: storage is this integration's stored
     state, read-only (get, keys), empty before the first start.
+    """
+
+
+@hookspec
+def roost_doctor(config: Mapping[str, Any], storage: Any, config_dir: Path) -> Any:
+    """What `roost doctor` finds for this integration, as a list of core.doctor.Finding (may be awaitable).
+
+    Called without starting Roost: a chat platform makes one cheap API call (does it answer, is the
+    token valid), a model backend looks at its files. storage as for roost_check.
     """
 
 

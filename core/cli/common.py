@@ -70,7 +70,7 @@ def configuration_problems(gateway: Gateway) -> list[ConfigError]:
     return list({str(error): error for error in errors}.values())
 
 
-class _NoStorage:
+class NoStorage:
     """The storage an integration's roost_check sees before Roost ever started: empty."""
 
     async def get(self, _key: str, default: Any = None) -> Any:
@@ -80,23 +80,37 @@ class _NoStorage:
         return []
 
 
-async def stored_problems(gateway: Gateway) -> list[ConfigError]:
-    """What integrations' roost_check hooks find with the store read (for `roost check`)."""
+async def ask_integrations(gateway: Gateway, hook: str, **kwargs: Any) -> list[tuple[str, Any]]:
+    """(domain, answer) of every set-up-able integration's hook (roost_check, roost_doctor), called without
+    starting Roost, with its stored state read-only; an answer is the exception when the hook raised."""
     path, _settings = config_store_settings(gateway.config_dir)
     store = await open_config_store(gateway.config_dir) if path.exists() else None
-    found = []
+    answers: list[tuple[str, Any]] = []
     try:
         for domain, state in gateway.integrations.items():
             if state.status != "pending":
                 continue
-            storage = store.state.of(domain) if store is not None else _NoStorage()
-            messages = await await_me_maybe(gateway.call_hook(domain, "roost_check", config=state.config,
-                                                              storage=storage)) or []
-            file, line = gateway.config.locate(domain)
-            found += [ConfigError(f"{domain}: {message}", file=file, line=line) for message in messages]
+            storage = store.state.of(domain) if store is not None else NoStorage()
+            try:
+                answer = await await_me_maybe(gateway.call_hook(domain, hook, config=state.config, storage=storage,
+                                                                **kwargs))
+            except Exception as err:  # one broken hook must not hide the others
+                answer = err
+            answers.append((domain, answer))
     finally:
         if store is not None:
             await store.close()
+    return answers
+
+
+async def stored_problems(gateway: Gateway) -> list[ConfigError]:
+    """What integrations' roost_check hooks find with the store read (for `roost check`)."""
+    found = []
+    for domain, messages in await ask_integrations(gateway, "roost_check"):
+        if isinstance(messages, Exception):
+            raise messages
+        file, line = gateway.config.locate(domain)
+        found += [ConfigError(f"{domain}: {message}", file=file, line=line) for message in messages or []]
     return found
 
 

@@ -1,72 +1,119 @@
-"""`roost doctor`: is this configuration directory healthy? Configuration, file modes, keys, store."""
+"""`roost doctor`: is this machine and configuration ready? Python, llama.cpp, the sandbox, files, keys, the store,
+and each integration's own checks (a chat platform's token, a model's file, the http address)."""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
+import stat
+import sys
 from pathlib import Path
 
 from core.cli.common import (
     add_config_arg,
+    ask_integrations,
     config_store_settings,
     configuration_problems,
     prepared_gateway,
 )
 from core.crypto import KEY_FILE_NAME, CryptoError, open_key_file
+from core.doctor import FIXED, OK, PROBLEM, WARNING, Finding
 from core.errors import RoostError
+from core.gateway import Gateway
 from core.permissions import check_modes
+from core.sandbox.isolation import bubblewrap_works
 from core.store.backup import check_database
+
+PYTHON_AT_LEAST = (3, 11)
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add doctor."""
-    doctor = sub.add_parser("doctor", help="check configuration, file modes, keys and the store (fixes modes)")
+    doctor = sub.add_parser("doctor", help="check Python, llama.cpp, the sandbox, configuration, file modes, keys,"
+                                           " the store, channels' tokens and the http address; fixes file modes")
     add_config_arg(doctor)
     doctor.set_defaults(func=cmd_doctor)
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
-    """Print one line per check (ok, fixed, PROBLEM); exit 1 when a problem remains."""
+    """Print one line per check (ok, fixed, WARNING, PROBLEM); exit 1 when a problem remains."""
     gateway = prepared_gateway(args)
+    findings = asyncio.run(_examine(gateway))
+    for finding in findings:
+        print(f"{finding.status:<8}{finding.text}")
+    problems = sum(f.status == PROBLEM for f in findings)
+    if problems:
+        print(f"\n{problems} problem(s): each PROBLEM line says what to do.")
+    return 1 if problems else 0
+
+
+async def _examine(gateway: Gateway) -> list[Finding]:
     directory = gateway.config_dir
-    lines: list[tuple[str, str]] = []
+    found = [_python(), await _sandbox()]
     problems = configuration_problems(gateway)
-    lines.extend(("PROBLEM", f"configuration: {error}") for error in problems)
+    found += [Finding(PROBLEM, f"configuration: {error}") for error in problems]
     if not problems:
-        lines.append(("ok", f"configuration: {len(gateway.integrations)} integrations,"
-                            f" {len(gateway.engine.automations)} automations"))
-    findings = check_modes(directory)
-    lines.extend(("fixed" if f.fixed else "PROBLEM", f"file mode: {f}") for f in findings)
-    if not findings:
-        lines.append(("ok", f"file modes: private files and {directory} are closed to others"))
+        found.append(Finding(OK, f"configuration: {len(gateway.integrations)} integrations,"
+                                 f" {len(gateway.engine.automations)} automations"))
+    modes = check_modes(directory)
+    found += [Finding(FIXED if m.fixed else PROBLEM, f"file mode: {m}") for m in modes]
+    if not modes:
+        found.append(Finding(OK, f"file modes: private files and {directory} are closed to others"))
     database, settings = config_store_settings(directory)
-    lines.append(_keys(directory, settings["encryption"]))
-    lines.append(_store(database))
-    for status, text in lines:
-        print(f"{status:<8}{text}")
-    return 1 if any(status == "PROBLEM" for status, _ in lines) else 0
+    found.append(_keys(directory, settings["encryption"]))
+    found.append(await asyncio.to_thread(_store, database))
+    return found + await _integrations(gateway)
 
 
-def _keys(directory: Path, encryption: bool) -> tuple[str, str]:
+def _python() -> Finding:
+    version = ".".join(map(str, sys.version_info[:3]))
+    if sys.version_info < PYTHON_AT_LEAST:
+        return Finding(PROBLEM, f"python: {version} is too old; Roost needs 3.11 or newer")
+    return Finding(OK, f"python: {version} ({sys.executable})")
+
+
+async def _sandbox() -> Finding:
+    if await bubblewrap_works():
+        return Finding(OK, "sandbox: bubblewrap isolates programs the `run` action starts")
+    return Finding(WARNING, "sandbox: bubblewrap is missing or may not create namespaces here; programs run with"
+                            " reduced isolation (Debian: apt-get install bubblewrap)")
+
+
+def _keys(directory: Path, encryption: bool) -> Finding:
     if not encryption:
-        return "ok", "keys: encryption at rest is off (store: encryption: false)"
+        return Finding(OK, "keys: encryption at rest is off (store: encryption: false)")
     path = directory / KEY_FILE_NAME
     if not path.exists():
-        return "ok", "keys: no key file yet; the first start makes one"
+        return Finding(OK, "keys: no key file yet; the first start makes one")
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if mode & 0o077:
+        return Finding(PROBLEM, f"keys: {path} has mode {mode:o}; others may read it: chmod 600 {path}")
     try:
         ring = open_key_file(path, os.environ.get("ROOST_PASSPHRASE") or None)
     except CryptoError as err:
-        return "PROBLEM", f"keys: {err}"
-    return "ok", f"keys: {path} opens on this device ({len(ring.key_ids)} key(s))"
+        return Finding(PROBLEM, f"keys: {err}")
+    return Finding(OK, f"keys: {path} (mode {mode:o}) opens on this device ({len(ring.key_ids)} key(s))")
 
 
-def _store(database: Path) -> tuple[str, str]:
+def _store(database: Path) -> Finding:
     if not database.exists():
-        return "ok", "store: no database yet; the first start makes one"
+        return Finding(OK, "store: no database yet; the first start makes one")
+    wal = Path(f"{database}-wal")
+    sizes = f"{database.stat().st_size / 1e6:.1f} MB, write-ahead log {wal.stat().st_size / 1e6 if wal.exists() else 0:.1f} MB"
     try:
         complete = check_database(database)
     except RoostError as err:
-        return "PROBLEM", f"store: {err}"
-    if not complete:
-        return "ok", f"store: {database} passed the first 10 s of its integrity check"
-    return "ok", f"store: {database} passed its integrity check"
+        return Finding(PROBLEM, f"store: {err}")
+    checked = "passed its integrity check" if complete else "passed the first 10 s of its integrity check"
+    return Finding(OK, f"store: {database} ({sizes}) {checked}")
+
+
+async def _integrations(gateway: Gateway) -> list[Finding]:
+    found: list[Finding] = []
+    for domain, answer in await ask_integrations(gateway, "roost_doctor", config_dir=gateway.config_dir):
+        if isinstance(answer, Exception):
+            found.append(Finding(PROBLEM, f"{domain}: its check failed: {type(answer).__name__}: {answer}"))
+        else:
+            found += answer or []
+    return found

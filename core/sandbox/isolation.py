@@ -152,6 +152,11 @@ async def _bwrap_works(tools: Tools) -> bool:
     return _probed[BWRAP] is not None
 
 
+async def bubblewrap_works() -> bool:
+    """Whether bubblewrap is installed and may create namespaces here (what isolation 'auto' prefers)."""
+    return await _bwrap_works(find_tools())
+
+
 async def _unshare_prefix(tools: Tools) -> list[str] | None:
     if UNSHARE not in _probed:
         found = None

@@ -7,6 +7,7 @@ from typing import Any
 import voluptuous as vol
 
 from core.channel import ACCESS_SCHEMA
+from core.doctor import Finding, probe_platform
 from core.hookspecs import hookimpl
 from integrations.discord.channel import DiscordChannel
 from integrations.discord.rest import DEFAULT_API, DiscordRest
@@ -60,3 +61,12 @@ async def roost_stop(gateway: Any) -> None:
     if channel is not None:
         await channel.disconnect()  # before the session it uses closes under it
         await channel.rest.close()
+
+
+@hookimpl
+async def roost_doctor(config: dict[str, Any], storage: Any) -> list[Finding]:
+    """Does Discord answer GET /users/@me with this token?"""
+    config = CONFIG_SCHEMA(config)
+    rest = DiscordRest(config["bot_token"], config["api_base"])
+    return [await probe_platform("discord", rest.request("GET", "/users/@me", route="GET /users/@me"),
+                                 lambda me: f"the token works (bot {me.get('username')})", rest.close)]

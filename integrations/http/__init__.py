@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -11,9 +12,10 @@ import voluptuous as vol
 
 from core import events
 from core.automation.registry import TriggerType
+from core.doctor import OK, PROBLEM, WARNING, Finding
 from core.hookspecs import hookimpl
 from integrations.http.guard import LoginGuard
-from integrations.http.health import health_view
+from integrations.http.health import health_view, listening_finding
 from integrations.http.server import Access, HttpServer, is_loopback
 from integrations.http.status import add_status_page
 from integrations.http.tokens import TokenBook
@@ -92,6 +94,31 @@ async def roost_check(config: dict[str, Any] | None, storage: Any) -> list[str]:
     config = CONFIG_SCHEMA(config or {}) or CONFIG_SCHEMA({})
     refused = await _reachable_without_token(config["host"], TokenBook(storage))
     return [refused] if refused else []
+
+
+@hookimpl
+async def roost_doctor(config: dict[str, Any] | None, storage: Any) -> list[Finding]:
+    """The address it listens on (free, or a Roost already answers there) and the access tokens."""
+    config = CONFIG_SCHEMA(config or {}) or CONFIG_SCHEMA({})
+    tokens = TokenBook(storage)
+    found = [await listening_finding(config)]
+    refused = await _reachable_without_token(config["host"], tokens)
+    if refused:
+        found.append(Finding(PROBLEM, f"http: {refused}"))
+    elif not is_loopback(config["host"]) and not config.get("ssl_certificate"):
+        found.append(Finding(WARNING, f"http: {config['host']} is reachable from other machines without TLS:"
+                                      " set ssl_certificate and ssl_key"))
+    listed, now = await tokens.list(), time.time()
+    expired = sum(info.expired(now) for info in listed)
+    admins = sum(info.admin and not info.expired(now) for info in listed)
+    if not listed:
+        found.append(Finding(OK, "http: no access tokens yet; programs and the status page need one:"
+                                 " `roost token create NAME --admin`"))
+    else:
+        found.append(Finding(WARNING if expired else OK,
+                             f"http: {len(listed)} access token(s), {admins} admin, {expired} expired"
+                             + ("; revoke the expired ones (`roost token list`)" if expired else "")))
+    return found
 
 
 async def _reachable_without_token(host: str, tokens: TokenBook) -> str | None:

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 import time
 from typing import Any
 
+import aiohttp
 from aiohttp import web
+
+from core.doctor import OK, PROBLEM, Finding
 
 WRITE_TIMEOUT = 5.0
 
@@ -39,3 +43,25 @@ def health_view(gateway: Any) -> Any:
         return web.json_response(body, status=status)
 
     return handle
+
+
+async def listening_finding(config: dict[str, Any]) -> Finding:
+    """For `roost doctor`: is the address free to listen on, or does a Roost answer there already?"""
+    host, port = config["host"], config["port"]
+    scheme = "https" if config.get("ssl_certificate") else "http"
+    url = f"{scheme}://{host if ':' not in host else f'[{host}]'}:{port}"
+    try:
+        async with aiohttp.ClientSession() as session, \
+                session.get(f"{url}/api/health", timeout=aiohttp.ClientTimeout(total=3), ssl=False) as answer:
+            body = await answer.json(content_type=None)
+        if isinstance(body, dict) and "store" in body:
+            return Finding(OK, f"http: a running Roost answers at {url} (health: {body.get('status')})")
+    except (aiohttp.ClientError, TimeoutError, ValueError):
+        pass
+    try:
+        with socket.create_server((host, port)):
+            pass
+    except OSError as err:
+        return Finding(PROBLEM, f"http: cannot listen on {host}:{port}: {err.strerror or err}; another program"
+                                " holds it, or the address is not this machine's: change http: port or host")
+    return Finding(OK, f"http: {host}:{port} is free to listen on ({url})")

@@ -7,6 +7,7 @@ from typing import Any
 import voluptuous as vol
 
 from core.channel import ACCESS_SCHEMA
+from core.doctor import Finding, probe_platform
 from core.errors import PermanentError
 from core.hookspecs import hookimpl
 from integrations.http.server import Access
@@ -74,3 +75,12 @@ async def roost_stop(gateway: Any) -> None:
     if channel is not None:
         await channel.disconnect()  # before the session it uses closes under it
         await channel.api.close()
+
+
+@hookimpl
+async def roost_doctor(config: dict[str, Any], storage: Any) -> list[Finding]:
+    """Does Telegram answer getMe with this token?"""
+    config = CONFIG_SCHEMA(config)
+    api = BotApi(config["bot_token"], config["base_url"])
+    return [await probe_platform("telegram", api.call("getMe", timeout=10),
+                                 lambda bot: f"the token works (bot @{bot.get('username')})", api.close)]

@@ -7,11 +7,12 @@ from typing import Any
 import voluptuous as vol
 
 from core.channel import ACCESS_SCHEMA
+from core.doctor import Finding, probe_platform
 from core.errors import PermanentError
 from core.hookspecs import hookimpl
 from integrations.http.server import Access
 from integrations.whatsapp.channel import WhatsAppChannel
-from integrations.whatsapp.graph import DEFAULT_BASE_URL, GraphApi
+from integrations.whatsapp.graph import DEFAULT_BASE_URL, GraphApi, TokenRefused
 
 DOMAIN = "whatsapp"
 WEBHOOK_PATH = "/api/whatsapp/webhook"
@@ -51,3 +52,13 @@ async def roost_stop(gateway: Any) -> None:
     channel = gateway.data.get(DOMAIN)
     if channel is not None:
         await channel.api.close()
+
+
+@hookimpl
+async def roost_doctor(config: dict[str, Any], storage: Any) -> list[Finding]:
+    """Does the Graph API show the phone number with this token?"""
+    config = CONFIG_SCHEMA(config)
+    graph = GraphApi(config)
+    return [await probe_platform("whatsapp", graph.probe(),
+                                 lambda _: f"the token works (phone number {config['phone_number_id']})",
+                                 graph.close, refused=(PermanentError, TokenRefused))]

@@ -4,7 +4,7 @@ Gateway at `/gateway` (and `/resume` for `resume_gateway_url`): Hello, heartbeat
 ACKs (unless told to stop: a zombie), Identify (token, intents: 4004, 4013, 4014), READY with a
 session id, Resume replaying the events after the given sequence then RESUMED, op 7 and op 9,
 any close code. Events dispatched while no connection is open are kept in the session's log
-and replayed on resume. REST on `/api/v10`: `GET /gateway/bot` (with session_start_limit), `POST`
+and replayed on resume. REST on `/api/v10`: `GET /gateway/bot` (with session_start_limit), `GET /users/@me`, `POST`
 and `PATCH` channel messages (2,000 code points, nonce with enforce_nonce returns the message
 already made), `POST` typing; rate-limit headers, scripted 429s (route or global) and failures.
 """
@@ -141,6 +141,7 @@ class FakeDiscord(FakeServer):
         app.router.add_get("/gateway/", self._gateway)
         app.router.add_get("/resume/", self._gateway)
         app.router.add_get("/api/v10/gateway/bot", self._gateway_bot)
+        app.router.add_get("/api/v10/users/@me", self._me)
         app.router.add_post("/api/v10/channels/{channel}/messages", self._post)
         app.router.add_patch("/api/v10/channels/{channel}/messages/{message}", self._patch)
         app.router.add_post("/api/v10/channels/{channel}/typing", self._typing)
@@ -241,6 +242,13 @@ class FakeDiscord(FakeServer):
         return web.json_response({"url": f"ws://127.0.0.1:{self.port}/gateway", "shards": 1,
                                   "session_start_limit": {"total": 1000, "remaining": 999, "reset_after": 14_400_000,
                                                           "max_concurrency": 1}})
+
+    async def _me(self, request: web.Request) -> web.Response:
+        refused = self._refused(request)
+        if refused is not None:
+            return refused
+        return web.json_response({"id": BOT_ID, "username": "roost", "discriminator": "0", "global_name": None,
+                                  "avatar": None, "bot": True, "verified": True, "flags": 0})
 
     def _refused(self, request: web.Request) -> web.Response | None:
         if self.rest_down:

@@ -1,0 +1,102 @@
+"""`roost doctor`: machine, configuration, store and each integration's check, against the fake platforms."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from core.cli import main
+from tests.fakes.discord_server import TOKEN as DISCORD_TOKEN
+from tests.fakes.discord_server import FakeDiscord
+from tests.fakes.telegram_server import FakeTelegram
+from tests.fakes.whatsapp_server import PHONE_NUMBER_ID, FakeWhatsApp
+from tests.helpers.kill_rounds import FakeInThread
+
+
+@pytest.fixture
+def fakes() -> Iterator[dict[str, FakeInThread]]:
+    """Telegram, WhatsApp and Discord fakes, each on a loop of its own (doctor runs its own loop)."""
+    running = {"telegram": FakeInThread(FakeTelegram()), "whatsapp": FakeInThread(FakeWhatsApp()),
+               "discord": FakeInThread(FakeDiscord())}
+    yield running
+    for fake in running.values():
+        fake.stop()
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _config(directory: Path, fakes: dict[str, FakeInThread], *, telegram_token: str | None = None,
+            discord_base: str | None = None) -> Path:
+    telegram, whatsapp, discord = (fakes[name].fake for name in ("telegram", "whatsapp", "discord"))
+    directory.mkdir(exist_ok=True)
+    (directory / "configuration.yaml").write_text(f"""
+http: {{port: {_closed_port()}}}
+telegram: {{bot_token: "{telegram_token or telegram.token}", base_url: "{telegram.base_url}"}}
+whatsapp: {{access_token: {whatsapp.access_token}, app_secret: {whatsapp.app_secret}, verify_token: verify-me-please,
+           phone_number_id: "{PHONE_NUMBER_ID}", base_url: "{whatsapp.base_url}"}}
+discord: {{bot_token: {DISCORD_TOKEN}, api_base: "{discord_base or discord.api}"}}
+llama_cpp:
+  models: [{{name: local, path: models/missing.gguf}}]
+""", encoding="utf-8")
+    return directory
+
+
+def _doctor(capsys: pytest.CaptureFixture[str], directory: Path) -> tuple[int, dict[str, list[str]]]:
+    code = main(["doctor", "--config", str(directory)])
+    lines: dict[str, list[str]] = {}
+    for line in capsys.readouterr().out.splitlines():
+        if line.strip() and not line.startswith(" ") and not line[0].isdigit():
+            status, _, text = line.partition(" ")
+            lines.setdefault(text.strip().split(":")[0], []).append(f"{status} {text.strip()}")
+    return code, lines
+
+
+def test_doctor_checks_each_part_and_says_what_to_fix(tmp_path: Path, fakes, capsys) -> None:
+    code, lines = _doctor(capsys, _config(tmp_path / "c", fakes))
+    assert code == 1  # the model file is missing
+    assert lines["python"][0].startswith("ok python: 3.")
+    assert lines["sandbox"][0].split()[0] in ("ok", "WARNING")
+    assert lines["telegram"] == ["ok telegram: the token works (bot @roost_bot)"]
+    assert lines["whatsapp"] == [f"ok whatsapp: the token works (phone number {PHONE_NUMBER_ID})"]
+    assert lines["discord"] == ["ok discord: the token works (bot roost)"]
+    assert any(line.startswith("ok http: ") and "is free to listen on" in line for line in lines["http"])
+    assert any("no access tokens yet" in line for line in lines["http"])
+    assert lines["llama_cpp"][0].startswith("ok llama_cpp: llama-cpp-python")
+    missing = lines["llama_cpp"][1]
+    assert missing.startswith("PROBLEM") and "roost model fetch" in missing
+    assert lines["store"] == ["ok store: no database yet; the first start makes one"]
+
+
+def test_doctor_tells_a_refused_token_from_an_unreachable_platform(tmp_path: Path, fakes, capsys) -> None:
+    directory = _config(tmp_path / "c", fakes, telegram_token="123456:WRONG-token_xyz",
+                        discord_base=f"http://127.0.0.1:{_closed_port()}/api/v10")
+    fakes["whatsapp"].do(setattr, fakes["whatsapp"].fake, "token_expired", True)
+    code, lines = _doctor(capsys, directory)
+    assert code == 1
+    telegram, = lines["telegram"]
+    assert telegram.startswith("PROBLEM telegram: the platform refused the credentials") and "Unauthorized" in telegram
+    whatsapp, = lines["whatsapp"]
+    assert whatsapp.startswith("PROBLEM whatsapp: the platform refused the credentials")
+    discord, = lines["discord"]
+    assert discord.startswith("PROBLEM discord: the platform cannot be reached")
+
+
+def test_doctor_sees_a_running_roost_and_its_store(tmp_path: Path, fakes, capsys) -> None:
+    directory = _config(tmp_path / "c", fakes)
+    port = int((directory / "configuration.yaml").read_text().split("port: ")[1].split("}")[0])
+    assert main(["token", "create", "owner", "--admin", "--config", str(directory)]) == 0
+    with socket.socket() as holder:  # another program holds the port
+        holder.bind(("127.0.0.1", port))
+        holder.listen()
+        _code, lines = _doctor(capsys, directory)
+    assert any(line.startswith("PROBLEM http: cannot listen on") for line in lines["http"])
+    assert any("1 access token(s), 1 admin, 0 expired" in line for line in lines["http"])
+    assert lines["store"][0].startswith("ok store:") and "integrity check" in lines["store"][0]
+    assert lines["keys"][0].startswith("ok keys:") and "(mode 600)" in lines["keys"][0]
