@@ -46,7 +46,8 @@ async def overview(gateway: Gateway, *, dead_limit: int = 50, trace_limit: int =
     traces = [_trace(trace) for trace in await gateway.traces(trace_limit)]
     return {
         "name": status["name"], "state": status["state"], "integrations": status["integrations"],
-        "channels": channels, "models": status["models"], "configuration_errors": status["configuration_errors"],
+        "channels": channels, "models": [{"name": name, "loaded": getattr(model, "loaded", None)}  # None: nothing to load (a remote API)
+                   for name, model in gateway.models.items()], "configuration_errors": status["configuration_errors"],
         "tasks": stats["tasks"], "outbox": {platform: states.get("pending", 0) for platform, states in
                                             stats["outbox"].items()},
         "dead_letters": {"total": stats["dead_letters"]["total"], "latest": dead},

@@ -120,6 +120,11 @@ class LlamaCppBackend:
         self._count: Callable[[Sequence[ChatTurn]], int] | None = None
         self.worker = LlamaWorker(self.name, self._load)
 
+    @property
+    def loaded(self) -> bool:
+        """Whether the model is in memory now (the status page shows it)."""
+        return self.worker.loaded
+
     # -- runs on the model thread -------------------------------------------------------------
 
     def _load(self) -> Any:

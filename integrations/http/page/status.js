@@ -68,9 +68,10 @@ function render(data) {
     cell(c.online ? "online" : "offline", `state ${c.online ? "online" : "offline"}`),
     cell(c.last_error ? `${when(c.last_error.at)}: ${c.last_error.text}` : "", "text"),
   ], { "data-platform": c.platform })), "no channels");
-  $("models").replaceChildren(...(data.models.length ? data.models : ["none"]).map((name) => {
+  $("models").replaceChildren(...(data.models.length ? data.models : [{ name: "none", loaded: null }]).map((m) => {
     const li = document.createElement("li");
-    li.textContent = name;
+    li.textContent = m.loaded === null ? m.name : `${m.name}: ${m.loaded ? "loaded" : "not loaded"}`;
+    li.setAttribute("data-model", m.name);
     return li;
   }));
   pairs("tasks", data.tasks);

@@ -61,6 +61,27 @@ def _text(selector: str) -> Any:
     return look
 
 
+class Remote:
+    """A model with nothing to load (as a remote API)."""
+
+    name = "remote"
+    accepts_tools = False
+
+    async def stream(self, _request: Any) -> AsyncIterator[str]:
+        """Answer at once."""
+        yield "ok"
+
+    async def close(self) -> None:
+        """Nothing to release."""
+
+
+class Local(Remote):
+    """A model that is in memory."""
+
+    name = "local"
+    loaded = True
+
+
 async def _dead_letter(gateway: Any, door: Door) -> int:
     door.refusing = True
     await gateway.send("door", "c1", "the reply that was refused")
@@ -129,7 +150,7 @@ async def test_a_read_only_token_sees_no_buttons(serve, browser: Browser) -> Non
 
 
 async def test_the_api_behind_the_page(serve) -> None:
-    served = await serve(channels=(Door,))
+    served = await serve(channels=(Door,), models=(Local(), Remote()))
     gateway = served.gateway
     door: Door = gateway.channels["door"]  # type: ignore[assignment]
     letter = await _dead_letter(gateway, door)
@@ -145,6 +166,7 @@ async def test_the_api_behind_the_page(serve) -> None:
         assert body["dead_letters"]["latest"][0]["id"] == letter
         assert {"database", "wal"} <= set(body["store"]) and body["store"]["database"] > 0
         assert any(c["platform"] == "door" for c in body["channels"])
+        assert body["models"] == [{"name": "local", "loaded": True}, {"name": "remote", "loaded": None}]
         async with http.post(f"/api/dead_letters/{letter}/discard",
                              headers={"Authorization": f"Bearer {viewer}"}) as answer:
             assert answer.status == 403 and "--admin" in (await answer.json())["error"]
