@@ -147,8 +147,8 @@ class Gateway:
         store.db.on_writer_lost = self._store_lost
         self.pipeline = Pipeline(
             store, self.engine, self.channels, self.bus, store_settings=settings,
-            scheduler_settings=self._scheduler_settings, scrub=self.scrub, mask=lambda platform: outbound_mask(self.sanitizers, platform),
-            failure_reply=core.get("failure_reply", ""),
+            scheduler_settings=self._scheduler_settings, scrub=self.scrub, models=self.models,
+            mask=lambda platform: outbound_mask(self.sanitizers, platform), failure_reply=core.get("failure_reply", ""),
         )
         if self.network is not None:
             self.network.start()

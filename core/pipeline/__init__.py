@@ -44,8 +44,10 @@ class Pipeline:
 
     def __init__(self, store: Store, engine: AutomationEngine, channels: Mapping[str, Channel], bus: EventBus,
                  *, store_settings: dict[str, Any], scheduler_settings: dict[str, Any],
-                 scrub: Callable[[str], str], mask: Masker, failure_reply: str) -> None:
+                 scrub: Callable[[str], str], mask: Masker, failure_reply: str,
+                 models: Mapping[str, Any] | None = None) -> None:
         self.store = store
+        self.models = models if models is not None else {}
         self.engine = engine
         self.bus = bus
         self.progress = Progress()
@@ -79,6 +81,10 @@ class Pipeline:
         # leasing runs ahead of free workers cannot change which priority goes first.
         priorities = {a.priority for a in self.engine.automations.values()}
         self.scheduler.lease_ahead_floor = priorities.pop() if len(priorities) == 1 else None
+        # The model lane defaults to how many answers the local models give at once (their `parallel`).
+        parallel = [model.parallel for model in self.models.values() if hasattr(model, "parallel")]
+        if parallel:
+            self.scheduler.lanes.setdefault("model", sum(parallel))
         await self.scheduler.start()
         self.retention.start()
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import logging
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,12 @@ from .logs import LLAMA_LOG, route_llama_logs
 from .worker import LlamaWorker
 
 __all__ = ["LlamaCppBackend", "check_gguf", "prompt_counter"]
+
+OWN_CONTEXT = 512
+"""Tokens of the Llama object's own context when a batcher answers (it then only tokenizes)."""
+MEMORY_SHARE = 0.8
+"""The share of the memory available at load the slots' KV cache may take."""
+_LOGGER = logging.getLogger(__name__)
 
 # When the prompt cannot be rendered exactly (a named chat_format override), each turn is
 # counted as its content plus this many tokens of template markup.
@@ -61,6 +68,35 @@ def _as_dicts(turns: Sequence[ChatTurn]) -> list[dict[str, str]]:
     return [{"role": t.role, "content": t.content} for t in turns]
 
 
+Prompter = Callable[[Sequence[ChatTurn]], tuple[list[int], list[str]]]
+"""Chat turns -> (prompt tokens, stop strings) exactly as create_chat_completion makes them."""
+
+
+def chat_prompter(llm: Any, chat_format: str | None) -> Prompter | None:
+    """The GGUF's own chat template as a Prompter; None with a named chat_format override."""
+    template = None if chat_format else llm.metadata.get("tokenizer.chat_template")
+    if not template:
+        return None
+    from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+    def token_text(token: int) -> str:
+        if token < 0:
+            return ""
+        return llm.detokenize([token], special=True).decode("utf-8", errors="ignore")
+
+    formatter = Jinja2ChatFormatter(
+        template=template, eos_token=token_text(llm.token_eos()), bos_token=token_text(llm.token_bos()),
+    )
+
+    def prompt(turns: Sequence[ChatTurn]) -> tuple[list[int], list[str]]:
+        result = formatter(messages=_as_dicts(turns))
+        tokens = llm.tokenize(result.prompt.encode("utf-8"), add_bos=not result.added_special, special=True)
+        stops = [result.stop] if isinstance(result.stop, str) else list(result.stop or [])
+        return tokens, stops
+
+    return prompt
+
+
 def prompt_counter(llm: Any, chat_format: str | None) -> Callable[[Sequence[ChatTurn]], int]:
     """A function counting the prompt tokens of chat turns as this model will see them.
 
@@ -68,29 +104,9 @@ def prompt_counter(llm: Any, chat_format: str | None) -> Callable[[Sequence[Chat
     does; with a named chat_format override, contents are tokenized and a fixed markup
     allowance is added per turn.
     """
-    template = None if chat_format else llm.metadata.get("tokenizer.chat_template")
-    if template:
-        from llama_cpp.llama_chat_format import Jinja2ChatFormatter
-
-        def token_text(token: int) -> str:
-            if token < 0:
-                return ""
-            return llm.detokenize([token], special=True).decode("utf-8", errors="ignore")
-
-        formatter = Jinja2ChatFormatter(
-            template=template,
-            eos_token=token_text(llm.token_eos()),
-            bos_token=token_text(llm.token_bos()),
-        )
-
-        def count_rendered(turns: Sequence[ChatTurn]) -> int:
-            result = formatter(messages=_as_dicts(turns))
-            tokens = llm.tokenize(
-                result.prompt.encode("utf-8"), add_bos=not result.added_special, special=True
-            )
-            return len(tokens)
-
-        return count_rendered
+    prompter = chat_prompter(llm, chat_format)
+    if prompter is not None:
+        return lambda turns: len(prompter(turns)[0])
 
     def count_estimated(turns: Sequence[ChatTurn]) -> int:
         total = _TURN_OVERHEAD
@@ -118,7 +134,12 @@ class LlamaCppBackend:
         self.path = resolve_model_path(config["path"], config_dir)
         self._llama_options = dict(llama_options or {})
         self._count: Callable[[Sequence[ChatTurn]], int] | None = None
-        self.worker = LlamaWorker(self.name, self._load)
+        self._prompter: Prompter | None = None
+        self.parallel: int = config.get("parallel", 1) if not config.get("chat_format") else 1
+        """How many answers it gives at once (the scheduler's model lane defaults to it)."""
+        self.batched = self.parallel > 1
+        """Concurrent requests are answered together (continuous batching; see batching.py)."""
+        self.worker = LlamaWorker(self.name, self._load, batcher=self._batcher if self.batched else None)
 
     @property
     def loaded(self) -> bool:
@@ -141,7 +162,8 @@ class LlamaCppBackend:
             with contextlib.redirect_stderr(io.StringIO()) as printed:
                 llm = Llama(
                     model_path=str(self.path),
-                    n_ctx=cfg["n_ctx"],
+                    # batched, the Llama only tokenizes: its own context stays small
+                    n_ctx=min(cfg["n_ctx"], OWN_CONTEXT) if self.batched else cfg["n_ctx"],
                     n_threads=cfg["n_threads"],
                     n_gpu_layers=cfg["n_gpu_layers"],
                     chat_format=cfg["chat_format"],
@@ -156,7 +178,27 @@ class LlamaCppBackend:
                 " (is it a complete GGUF file this llama.cpp build supports?)"
             ) from exc
         self._count = prompt_counter(llm, cfg["chat_format"])
+        self._prompter = chat_prompter(llm, cfg["chat_format"])
         return llm
+
+    def _batcher(self, llm: Any) -> Any:
+        from .batching import Batcher, kv_bytes_per_cell, memory_available
+
+        cfg = self.config
+        if self._prompter is None:
+            raise ModelError(f"model '{self.name}': {self.path.name} has no chat template of its own, which"
+                             " answering several requests at once needs; set parallel: 1 (and chat_format)")
+        per_slot = kv_bytes_per_cell(llm._model.model, cfg["kv_type"]) * cfg["n_ctx"]
+        need, available = per_slot * cfg["parallel"], memory_available()
+        if available is not None and need > available * MEMORY_SHARE:
+            raise ModelError(
+                f"model '{self.name}': parallel {cfg['parallel']} slots of {cfg['n_ctx']} tokens need"
+                f" {need / 2**20:.0f} MiB of KV cache ({cfg['kv_type']}), but {available / 2**20:.0f} MiB"
+                " of memory are available: lower parallel or n_ctx, or use kv_type: q8_0")
+        _LOGGER.info("Model %s: %d slots of %d tokens, KV cache %.1f MiB a slot (%s), %.1f MiB in all",
+                     self.name, cfg["parallel"], cfg["n_ctx"], per_slot / 2**20, cfg["kv_type"], need / 2**20)
+        return Batcher(llm, slots=cfg["parallel"], n_ctx=cfg["n_ctx"], kv_type=cfg["kv_type"],
+                       n_threads=cfg["n_threads"])
 
     def _counter(self, llm: Any) -> Callable[[Sequence[ChatTurn]], int]:
         if self._count is None:  # a Llama loaded by someone else's loader
@@ -197,6 +239,21 @@ class LlamaCppBackend:
         if request.seed is not None:
             sampling["seed"] = request.seed
         outcome = request.outcome
+        if self.batched and not self.worker.loaded:
+            await self.worker.load()  # whether the batcher answers is known once the model is loaded
+        if self.worker.batching:
+
+            def prepare(llm: Any) -> dict[str, Any]:
+                assert self._prompter is not None
+                fitted = fit_messages(turns, n_ctx, max_tokens, self._counter(llm))
+                tokens, stops = self._prompter(fitted)
+                return {"tokens": tokens, "max_tokens": max_tokens, "temperature": temperature,
+                        "stop": [*request.stop, *stops], "outcome": outcome, "top_p": request.top_p,
+                        "seed": request.seed}
+
+            async for text in self.worker.stream(prepare, batched=True):
+                yield text
+            return
 
         def generate(llm: Any) -> Iterator[str]:
             counter = self._counter(llm)

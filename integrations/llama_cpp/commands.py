@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any
 
 from core.cli.common import add_config_arg, config_dir, load_or_exit, print_json
+from core.errors import ModelError
 from core.hookspecs import hookimpl
 from integrations.llama_cpp.config import CONFIG_SCHEMA, resolve_model_path
 from integrations.llama_cpp.modelfetch import (
@@ -53,8 +55,10 @@ def cmd_model(args: argparse.Namespace) -> int:
     if "llama_cpp" in config.raw:
         for model in CONFIG_SCHEMA(section or {})["models"]:
             path = resolve_model_path(model["path"], config.config_dir)
-            rows.append({"name": model["name"], "backend": "llama_cpp", "path": str(path),
-                         "status": model_status(path)})
+            status = model_status(path)
+            rows.append({"name": model["name"], "backend": "llama_cpp", "path": str(path), "status": status,
+                         "parallel": model["parallel"], "n_ctx": model["n_ctx"], "kv_type": model["kv_type"],
+                         "kv_bytes_per_slot": _kv_per_slot(path, model) if status == "present" else None})
     for model in (config.raw.get("openai_compat") or {}).get("models", []) or []:
         rows.append({"name": model.get("name"), "backend": "openai_compat", "path": "-", "status": "remote"})
     if args.json:
@@ -63,5 +67,21 @@ def cmd_model(args: argparse.Namespace) -> int:
         print("No models configured (add a llama_cpp or openai_compat section).")
     else:
         for r in rows:
-            print(f"{r['name']:<12} {r['backend']:<14} {r['status']:<10} {r['path']}")
+            slots = ""
+            if r.get("kv_bytes_per_slot"):
+                slots = (f"  ({r['parallel']} slot(s) of {r['n_ctx']} tokens,"
+                         f" KV cache {r['kv_bytes_per_slot'] / 2**20:.1f} MiB a slot, {r['kv_type']})")
+            print(f"{r['name']:<12} {r['backend']:<14} {r['status']:<10} {r['path']}{slots}")
     return 0
+
+
+def _kv_per_slot(path: Path, model: dict[str, Any]) -> int | None:
+    """The KV cache one slot takes (the model's shape is read from its file)."""
+    from integrations.llama_cpp.batching import kv_cache_bytes
+    from integrations.llama_cpp.logs import route_llama_logs
+
+    route_llama_logs()  # llama.cpp's loading chatter goes to the log, not the terminal
+    try:
+        return int(kv_cache_bytes(str(path), model["n_ctx"], model["kv_type"]))
+    except ModelError:
+        return None

@@ -15,12 +15,27 @@ __all__ = [
     "DEFAULT_MODEL_PATH",
     "DEFAULT_SYSTEM_PROMPT",
     "MODEL_SCHEMA",
+    "default_parallel",
     "default_threads",
     "resolve_model_path",
 ]
 
 DEFAULT_MODEL_PATH = f"models/{DEFAULT_MODEL.filename}"
 DEFAULT_SYSTEM_PROMPT = "You are Roost, a helpful assistant running locally."
+
+
+SMALL_MACHINE = 2 << 30
+"""Machines with this much memory or less answer one request at a time by default (parallel: 1)."""
+
+
+def default_parallel() -> int:
+    """Slots per model when not configured: 1 on a machine with 2 GiB of memory or less, else 4."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as info:
+            total = next(int(line.split()[1]) * 1024 for line in info if line.startswith("MemTotal:"))
+    except (OSError, StopIteration, ValueError):
+        return 1
+    return 1 if total <= SMALL_MACHINE else 4
 
 
 def default_threads() -> int:
@@ -50,6 +65,8 @@ MODEL_SCHEMA = vol.Schema(
         vol.Required("name"): _name,
         vol.Optional("path", default=DEFAULT_MODEL_PATH): vol.All(str, vol.Length(min=1)),
         vol.Optional("n_ctx", default=2048): _int(64),
+        vol.Optional("parallel", default=default_parallel): vol.All(_int(1), vol.Range(max=64)),
+        vol.Optional("kv_type", default="f16"): vol.In(["f16", "q8_0"]),
         vol.Optional("n_threads", default=default_threads): _int(1),
         vol.Optional("n_gpu_layers", default=0): _int(-1),
         vol.Optional("chat_format", default=None): vol.Any(None, vol.All(str, vol.Length(min=1))),

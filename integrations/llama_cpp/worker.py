@@ -12,10 +12,13 @@ import asyncio
 import logging
 import queue
 import threading
-from collections.abc import AsyncIterator, Callable, Iterable
-from typing import Any, TypeVar
+from collections.abc import AsyncIterator, Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from core.errors import ModelError, RoostError
+
+if TYPE_CHECKING:
+    from integrations.llama_cpp.batching import Batcher
 
 __all__ = ["LlamaWorker"]
 
@@ -28,7 +31,7 @@ _ITEM, _ERROR, _DONE = "item", "error", "done"
 class _Job:
     """A unit of work for the model thread, with its way back to the event loop."""
 
-    __slots__ = ("fn", "loop", "cancel", "streaming", "_sink")
+    __slots__ = ("fn", "loop", "cancel", "streaming", "batched", "_sink")
 
     def __init__(
         self,
@@ -37,11 +40,13 @@ class _Job:
         sink: Callable[[str, Any], None],
         *,
         streaming: bool,
+        batched: bool = False,
     ) -> None:
         self.fn = fn
         self.loop = loop
         self.cancel = threading.Event()
         self.streaming = streaming
+        self.batched = batched
         self._sink = sink
 
     def send(self, kind: str, value: Any = None) -> bool:
@@ -57,9 +62,12 @@ class _Job:
 class LlamaWorker:
     """Owns one model on one thread: loads it lazily and runs every call on it, first in first out."""
 
-    def __init__(self, name: str, loader: Callable[[], Any], *, join_timeout: float = 30.0) -> None:
+    def __init__(self, name: str, loader: Callable[[], Any], *, join_timeout: float = 30.0,
+                 batcher: Callable[[Any], Batcher | None] | None = None) -> None:
         self.name = name
         self._loader = loader
+        self._make_batcher = batcher
+        self._batcher: Batcher | None = None
         self._join_timeout = join_timeout
         self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
@@ -106,12 +114,21 @@ class LlamaWorker:
         finally:
             job.cancel.set()
 
-    async def stream(self, fn: Callable[[Any], Iterable[T]]) -> AsyncIterator[T]:
-        """Iterate fn(llm) on the model thread, yielding each item here as soon as it exists."""
+    @property
+    def batching(self) -> bool:
+        """Whether answers are produced by the batcher (known once the model is loaded)."""
+        return self._batcher is not None
+
+    async def stream(self, fn: Callable[[Any], Any], *, batched: bool = False) -> AsyncIterator[Any]:
+        """Iterate fn(llm) on the model thread, yielding each item here as soon as it exists.
+
+        batched: fn(llm) returns the fields of a BatchRequest (prompt tokens, limits, sampling),
+        and the batcher produces the answer's pieces together with the other requests'.
+        """
         loop = asyncio.get_running_loop()
         inbox: asyncio.Queue[tuple[str, Any]] = asyncio.Queue()
         job = _Job(
-            fn, loop, lambda kind, value: inbox.put_nowait((kind, value)), streaming=True
+            fn, loop, lambda kind, value: inbox.put_nowait((kind, value)), streaming=True, batched=batched
         )
         self._submit(job)
         try:
@@ -162,7 +179,14 @@ class LlamaWorker:
     def _main(self) -> None:
         try:
             while True:
-                job = self._jobs.get()
+                if self._batcher is not None and self._batcher.busy:
+                    try:
+                        job = self._jobs.get_nowait()
+                    except queue.Empty:  # nothing new: one more decoding step for the requests it holds
+                        self._batcher.step()
+                        continue
+                else:
+                    job = self._jobs.get()
                 if job is None:
                     break
                 if self._closed:
@@ -191,6 +215,15 @@ class LlamaWorker:
     def _execute(self, job: _Job) -> None:
         try:
             llm = self._ensure_loaded()
+            if job.batched and self._batcher is not None:
+                from integrations.llama_cpp.batching import BatchRequest
+
+                self._batcher.admit(BatchRequest(
+                    **job.fn(llm), send=lambda piece: not job.cancel.is_set() and job.send(_ITEM, piece),
+                    finish=lambda error: job.send(_DONE) if error is None else job.send(_ERROR, error),
+                    cancelled=job.cancel.is_set,
+                ))
+                return
             if not job.streaming:
                 job.send(_ITEM, job.fn(llm))
                 return
@@ -211,6 +244,8 @@ class LlamaWorker:
         if self._llm is None:
             try:
                 self._llm = self._loader()
+                if self._make_batcher is not None:
+                    self._batcher = self._make_batcher(self._llm)
             except RoostError:
                 raise
             except Exception as exc:  # noqa: BLE001
@@ -225,6 +260,9 @@ class LlamaWorker:
         return err
 
     def _release(self) -> None:
+        batcher, self._batcher = self._batcher, None
+        if batcher is not None:
+            batcher.close()
         llm, self._llm = self._llm, None
         if llm is not None:
             close = getattr(llm, "close", None)

@@ -11,6 +11,7 @@ from integrations.llama_cpp.config import (
     CONFIG_SCHEMA,
     DEFAULT_MODEL_PATH,
     DEFAULT_SYSTEM_PROMPT,
+    default_parallel,
     default_threads,
     resolve_model_path,
 )
@@ -23,6 +24,8 @@ def test_defaults_filled_in() -> None:
         "name": "local",
         "path": "models/x.gguf",
         "n_ctx": 2048,
+        "parallel": default_parallel(),
+        "kv_type": "f16",
         "n_threads": default_threads(),
         "n_gpu_layers": 0,
         "chat_format": None,
@@ -98,3 +101,32 @@ def test_relative_paths_resolve_against_the_config_dir(tmp_path: Path) -> None:
     assert resolve_model_path("models/a.gguf", tmp_path) == tmp_path / "models" / "a.gguf"
     assert resolve_model_path("/abs/b.gguf", tmp_path) == Path("/abs/b.gguf")
     assert resolve_model_path("~/c.gguf", tmp_path) == Path.home() / "c.gguf"
+
+
+def test_parallel_defaults_to_the_machines_memory(monkeypatch, tmp_path: Path) -> None:
+    import builtins
+
+    real_open = builtins.open
+
+    def meminfo(total_kib: int):
+        def fake_open(path, *args, **kwargs):
+            if path == "/proc/meminfo":
+                info = tmp_path / "meminfo"
+                info.write_text(f"MemTotal:       {total_kib} kB\nMemFree:        1000 kB\n")
+                return real_open(info, *args, **kwargs)
+            return real_open(path, *args, **kwargs)
+        return fake_open
+
+    monkeypatch.setattr(builtins, "open", meminfo(2 * 1024 * 1024))  # a 2 GiB Pi
+    assert default_parallel() == 1
+    monkeypatch.setattr(builtins, "open", meminfo(8 * 1024 * 1024))
+    assert default_parallel() == 4
+
+
+@pytest.mark.parametrize(("model", "message"), [
+    ({"parallel": 0}, "parallel"), ({"parallel": 65}, "parallel"), ({"kv_type": "q4"}, "kv_type"),
+])
+def test_parallel_and_kv_type_are_checked(model: dict, message: str) -> None:
+    with pytest.raises(vol.Invalid) as caught:
+        CONFIG_SCHEMA({"models": [{"name": "local", **model}]})
+    assert message in str(caught.value)
