@@ -9,6 +9,7 @@ the pure cost of carrying a token from the model thread to the event loop are re
 as they are the least disturbed by other processes on a shared machine.
 
     python scripts/bench_model.py [--runs 5] [--max-tokens 32] [--model PATH] [--threads 2]
+    python scripts/bench.py model --concurrent 4 [--repeat 10]   (see bench_model_concurrent.py)
 """
 
 from __future__ import annotations
@@ -51,6 +52,12 @@ def _parse(args: Sequence[str] | argparse.Namespace | None) -> argparse.Namespac
     parser.add_argument("--n-ctx", type=int, default=2048)
     parser.add_argument("--model", type=Path, default=None, help="GGUF file (default: bundled)")
     parser.add_argument("--prompt", default=PROMPT)
+    parser.add_argument("--concurrent", type=int, default=0, metavar="N",
+                        help="instead: N chats at once through the gateway, batched vs one at a time"
+                             " (scripts/bench_model_concurrent.py)")
+    parser.add_argument("--also", type=int, nargs="*", default=[8], metavar="N",
+                        help="with --concurrent: more chat counts to measure (default: 8)")
+    parser.add_argument("--repeat", type=int, default=10, help="with --concurrent: repetitions per side")
     return parser.parse_args(list(args or []))
 
 
@@ -266,6 +273,10 @@ def run(args: Sequence[str] | argparse.Namespace | None = None) -> dict[str, Any
     model = opts.model
     if model is None:
         model = fetch_default_model(default_cache_dir(), progress=sys.stderr.isatty())
+    if opts.concurrent:
+        from bench_model_concurrent import run_concurrent
+
+        return run_concurrent(opts, Path(model))
     figures = asyncio.run(_measure(opts, Path(model)))
     gateway_runs, gateway_text = asyncio.run(_gateway_runs(opts, Path(model)))
     through = _median(gateway_runs)
