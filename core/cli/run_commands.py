@@ -51,14 +51,25 @@ def add_skip_broken_arg(parser: argparse.ArgumentParser) -> None:
     )
 
 
+_EARLY_STOPS: list[int] = []
+"""SIGTERMs that came while Roost was still starting (before its event loop took the signal)."""
+
+
+def remember_early_stops() -> None:
+    """From here on a SIGTERM during start-up is not fatal: Roost stops, gracefully, once it has started."""
+    signal.signal(signal.SIGTERM, lambda signum, _frame: _EARLY_STOPS.append(signum))
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     """Start the gateway until SIGINT or SIGTERM."""
+    remember_early_stops()
     config = load_or_exit(args)
     return start_checked(Gateway(config), args, log_level=config.core["log_level"])
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
     """Start the gateway with the console in the foreground; stop at end of input."""
+    remember_early_stops()
     config = load_or_exit(args)
     if "console" not in config.raw:
         config.raw["console"] = NodeDict()
@@ -98,6 +109,8 @@ async def serve(gateway: Gateway, *, log_level: str) -> int:
             loop.add_signal_handler(signum, stop)
         except (NotImplementedError, RuntimeError):  # not the main thread, or no signals here
             pass
+    if _EARLY_STOPS:
+        stop()
     for finding in await asyncio.to_thread(check_modes, gateway.config_dir):
         _LOGGER.warning("File mode: %s", finding)
     await gateway.start()

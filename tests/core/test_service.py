@@ -152,3 +152,28 @@ def test_log_levels_per_integration(tmp_path: Path) -> None:
                             stdin=subprocess.DEVNULL)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [str(logging.DEBUG), str(logging.ERROR)]
+
+
+def test_sigterm_while_starting_stops_gracefully(config: Path, tmp_path: Path) -> None:
+    sock = _notify_socket(tmp_path)
+    env = {**os.environ, "NOTIFY_SOCKET": str(tmp_path / "notify")}
+    process = subprocess.Popen([str(ROOST), "run", "--config", str(config)], env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 20
+        while not _catches_sigterm(process.pid) and time.monotonic() < deadline:
+            time.sleep(0.002)
+        process.send_signal(signal.SIGTERM)  # at once: the gateway is still starting
+        assert process.wait(timeout=30) == 0
+    finally:
+        process.kill()
+        sock.close()
+        _, err = process.communicate()
+    assert "Roost stopped" in err
+
+
+def _catches_sigterm(pid: int) -> bool:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("SigCgt:"):
+            return bool(int(line.split()[1], 16) & (1 << (signal.SIGTERM - 1)))
+    return False

@@ -65,8 +65,9 @@ def test_sigkill_at_random_moments_loses_nothing_and_doubles_nothing(
 
     final = RunningRoost(load_setup.config_dir, log, env)
     try:
-        wait_for(lambda: platform.sink_count() >= MESSAGES or final.proc.poll() is not None, 60,
-                 f"every reply (seed {seed}); have {platform.sink_count()}")
+        # every reply, from a run that has started (the replies may all be out before it did)
+        wait_for(lambda: (platform.sink_count() >= MESSAGES and _started(final) > started)
+                 or final.proc.poll() is not None, 60, f"every reply (seed {seed}); have {platform.sink_count()}")
         time.sleep(0.5)  # nothing more may arrive
     finally:
         code = final.terminate()

@@ -152,7 +152,7 @@ def test_random_frames_at_the_chat_socket(roost: Background, frame: str) -> None
     assert 1 <= len(answers) <= 2
     if len(answers) == 2:
         first = answers[0]
-        assert first.startswith("echo: ") or "error" in json.loads(first) or "text" in json.loads(first)
+        assert first.startswith("echo:") or "error" in json.loads(first) or "text" in json.loads(first)
 
 
 async def _webhook(url: str, method: str, body: bytes, content_type: str) -> int:
