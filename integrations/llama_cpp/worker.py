@@ -246,9 +246,10 @@ class LlamaWorker:
                 self._llm = self._loader()
                 if self._make_batcher is not None:
                     self._batcher = self._make_batcher(self._llm)
-            except RoostError:
-                raise
-            except Exception as exc:  # noqa: BLE001
+            except BaseException as exc:
+                self._release()  # only whole, with its batcher: a refused one fails every request alike
+                if isinstance(exc, RoostError) or not isinstance(exc, Exception):
+                    raise
                 raise ModelError(f"could not load model '{self.name}': {exc}") from exc
         return self._llm
 

@@ -142,3 +142,11 @@ async def test_the_model_lane_defaults_to_the_models_parallel(make_gateway, mode
         lanes + f"llama_cpp:\n  models:\n    - {{name: local, path: {model_path}, parallel: 3, n_threads: 1}}\n")
     gateway = await make_gateway(tmp_path, builtins=True)
     assert gateway.pipeline.scheduler.lanes["model"] == expected
+
+
+async def test_refused_slots_fail_every_request_alike(make_backend: Make) -> None:
+    backend = make_backend(parallel=64, n_ctx=65536, max_tokens=64)
+    for _ in range(2):  # never a fallback to the model's small own context
+        with pytest.raises(ModelError, match="lower parallel or n_ctx"):
+            await answer(backend, ask("hello"))
+    assert not backend.worker.loaded
