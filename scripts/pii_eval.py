@@ -133,6 +133,26 @@ def api_key(rng: random.Random) -> str:
     return prefix + "".join(rng.choice(chars) for _ in range(length))
 
 
+LETTERS_NO_IO = "ABCDEFGHJKLMNPQRSTUVWXYZ"
+
+
+def passport(rng: random.Random) -> str:
+    """A Chinese passport number (E or G and 8 digits, or E, a letter and 7 digits), or another country's
+    usual shape (two letters and 7 digits, or 9 digits)."""
+    digits = lambda n: "".join(rng.choice(string.digits) for _ in range(n))  # noqa: E731
+    return rng.choice([lambda: rng.choice("EG") + digits(8), lambda: "E" + rng.choice(LETTERS_NO_IO) + digits(7),
+                       lambda: rng.choice(["GB", "DE", "FR"]) + digits(7), lambda: str(rng.randint(1, 9)) + digits(8)])()
+
+
+def travel_permit(rng: random.Random) -> str:
+    """A permit for Hong Kong and Macau (C and 8 digits, or C, a letter and 7), a home return permit (H or M and
+    8 or 10 digits), or a Taiwan permit (T and 8 digits, or 8 digits)."""
+    digits = lambda n: "".join(rng.choice(string.digits) for _ in range(n))  # noqa: E731
+    return rng.choice([lambda: "C" + digits(8), lambda: "C" + rng.choice(LETTERS_NO_IO) + digits(7),
+                       lambda: rng.choice("HM") + digits(rng.choice([8, 10])), lambda: "T" + digits(8),
+                       lambda: digits(8)])()
+
+
 POSITIVE: list[tuple[str, Callable[[random.Random], str], list[str]]] = [
     ("CN_ID", cn_id, ["我的身份证号是{v}，请核对。", "身份证：{v}", "ID number {v} belongs to the applicant.",
                       "申请人{v}已审核"]),
@@ -147,6 +167,10 @@ POSITIVE: list[tuple[str, Callable[[random.Random], str], list[str]]] = [
     ("IP", ipv4, ["登录地址{v}失败", "server {v} is down"]),
     ("IP", ipv6, ["服务器{v}在凌晨重启", "IPv6 {v} is unreachable"]),
     ("SECRET", api_key, ["key={v}", "我的密钥是 {v}"]),
+    ("PASSPORT", passport, ["我的护照号码是{v}，下月到期", "Passport number: {v}.", "护照 {v} 已过期",
+                            "scan the passport ({v}) at the desk"]),
+    ("TRAVEL_PERMIT", travel_permit, ["往来港澳通行证{v}的签注", "回乡证号码 {v}", "台胞证：{v}",
+                                      "travel permit {v} presented at the border"]),
 ]
 NEGATIVE: list[Callable[[random.Random], str]] = [
     lambda r: f"订单号 {r.randint(10**15, 10**16 - 1)} 已发货",
@@ -166,6 +190,9 @@ NEGATIVE: list[Callable[[random.Random], str]] = [
     lambda r: f"发票号码 {r.randint(10**7, 10**8 - 1)}，代码 {r.randint(10**11, 10**12 - 1)}",
     lambda r: f"part no. {r.randint(100, 999)}-{r.randint(10, 99)}-{r.randint(1000, 9999)}",
     lambda r: f"build {r.randint(1, 9)}.{r.randint(0, 9)}.{r.randint(0, 9)}.{r.randint(0, 9999)}",
+    lambda r: f"型号 {r.choice('EGCHMT')}{r.randint(10**7, 10**8 - 1)} 的配件已到货",
+    lambda r: f"Part {r.choice('EGCHMT')}{r.randint(10**7, 10**8 - 1)} ships with order {r.randint(10**5, 10**6 - 1)}.",
+    lambda r: f"订单号 {r.choice('EG')}{r.randint(10**7, 10**8 - 1)}，护照已寄出",
     lambda r: f"coordinates {r.randint(10, 80)}.{r.randint(100000, 999999)}, {r.randint(10, 170)}.{r.randint(100000, 999999)}",
 ]
 

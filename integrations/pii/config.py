@@ -6,6 +6,7 @@ from typing import Any
 
 import voluptuous as vol
 
+from .context import DEFAULT_THRESHOLD
 from .national import DEFAULT_REGIONS
 from .policies import DEFAULT_MASK, FALLBACK_MASK, POLICIES
 from .recognizers import BUILTIN_ENTITIES
@@ -46,6 +47,9 @@ ENTITY_SCHEMA = vol.Schema(
         ),
         vol.Optional("hash_length", default=8): vol.All(
             int, vol.Range(min=4, max=64, msg="expected a whole number from 4 to 64")
+        ),
+        vol.Optional("threshold", default=DEFAULT_THRESHOLD): vol.All(
+            vol.Coerce(float), vol.Range(min=0.0, max=1.0, msg="expected a confidence from 0 to 1")
         ),
     }
 )

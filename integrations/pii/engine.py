@@ -58,17 +58,19 @@ class PiiSanitizer:
                 + (f"{len(hash_key)} bytes" if isinstance(hash_key, bytes | bytearray) else "none")
             )
         self.config: dict[str, Any] = CONFIG_SCHEMA(dict(config or {}))
+        self._policies = {
+            entity: EntityPolicy.for_entity(entity, options)
+            for entity, options in self.config["entities"].items()
+        }
+        self._thresholds = {entity: policy.threshold for entity, policy in self._policies.items()}
         self.registry = registry or default_registry(legacy_cn_id=self.config["legacy_cn_id"],
-                                                     phone_regions=self.config["phone_regions"])
+                                                     phone_regions=self.config["phone_regions"],
+                                                     thresholds=self._thresholds)
         self.vault = vault
         self.on_findings = on_findings
         """Told the count of each entity type a sanitize() replaced (for metrics; never the values)."""
         self._key = bytes(hash_key)
         self._clock = clock
-        self._policies = {
-            entity: EntityPolicy.for_entity(entity, options)
-            for entity, options in self.config["entities"].items()
-        }
         self._disabled = frozenset(e for e, p in self._policies.items() if not p.enabled)
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
         # scope -> (book, trusted until): this sanitizer is the vault's only writer, so the
@@ -90,7 +92,7 @@ class PiiSanitizer:
 
     def analyze(self, text: str) -> list[Finding]:
         """The findings of every enabled entity type, overlaps resolved, in text order."""
-        return self.registry.analyze(text, skip=self._disabled)
+        return self.registry.analyze(text, skip=self._disabled, thresholds=self._thresholds)
 
     # -- irreversible -----------------------------------------------------------------------
 

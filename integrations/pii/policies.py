@@ -8,6 +8,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from .context import DEFAULT_THRESHOLD
+
 __all__ = [
     "DEFAULT_MASK",
     "FALLBACK_MASK",
@@ -37,6 +39,8 @@ DEFAULT_MASK: dict[str, tuple[int, int]] = {
     "IBAN": (2, 4),
     "IP": (0, 0),
     "SECRET": (0, 0),
+    "PASSPORT": (1, 2),
+    "TRAVEL_PERMIT": (1, 2),
 }
 FALLBACK_MASK = (0, 4)
 
@@ -45,7 +49,7 @@ _SEPARATORS = str.maketrans("", "", " -.()+")
 
 @dataclass(frozen=True, slots=True)
 class EntityPolicy:
-    """How one entity type is treated: on or off, which policy, and the mask's shape."""
+    """How one entity type is treated: on or off, how sure a finding must be, which policy, the mask's shape."""
 
     enabled: bool = True
     policy: str = "placeholder"
@@ -53,6 +57,7 @@ class EntityPolicy:
     keep_tail: int = 4
     mask_char: str = "*"
     hash_length: int = 8
+    threshold: float = DEFAULT_THRESHOLD
 
     @classmethod
     def for_entity(cls, entity: str, options: Mapping[str, object] | None = None) -> EntityPolicy:

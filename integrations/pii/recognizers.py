@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
+from .context import DEFAULT_THRESHOLD
 from .credentials import SecretRecognizer
+from .documents import PassportRecognizer, TravelPermitRecognizer
 from .national import DEFAULT_REGIONS, NationalPhoneRecognizer, SsnRecognizer
 from .network import EmailRecognizer, IpRecognizer
 from .numeric import CardRecognizer, CnIdRecognizer, IbanRecognizer, PhoneRecognizer
@@ -19,22 +21,28 @@ __all__ = [
     "IbanRecognizer",
     "IpRecognizer",
     "NationalPhoneRecognizer",
+    "PassportRecognizer",
     "PhoneRecognizer",
     "Recognizer",
     "RecognizerRegistry",
     "SecretRecognizer",
     "SsnRecognizer",
+    "TravelPermitRecognizer",
     "default_registry",
     "resolve_overlaps",
 ]
 
 #: Entity types the built-in recognizers produce.
-BUILTIN_ENTITIES: tuple[str, ...] = ("CN_ID", "PHONE", "EMAIL", "CARD", "IBAN", "IP", "SECRET", "SSN")
+BUILTIN_ENTITIES: tuple[str, ...] = ("CN_ID", "PHONE", "EMAIL", "CARD", "IBAN", "IP", "SECRET", "SSN", "PASSPORT",
+                                     "TRAVEL_PERMIT")
 
 
-def default_registry(legacy_cn_id: bool = False, phone_regions: Sequence[str] = DEFAULT_REGIONS) -> RecognizerRegistry:
+def default_registry(legacy_cn_id: bool = False, phone_regions: Sequence[str] = DEFAULT_REGIONS,
+                     thresholds: Mapping[str, float] | None = None) -> RecognizerRegistry:
     """A registry with every built-in recognizer (the legacy 15-digit ID form if asked; national phone
-    numbers of phone_regions, the first one needing no context)."""
+    numbers of phone_regions, the first one needing no context; travel documents searched as thresholds
+    need)."""
+    limits = thresholds or {}
     registry = RecognizerRegistry()
     for recognizer in (
         SecretRecognizer(),
@@ -44,6 +52,8 @@ def default_registry(legacy_cn_id: bool = False, phone_regions: Sequence[str] = 
         PhoneRecognizer(),
         NationalPhoneRecognizer(phone_regions),
         SsnRecognizer(),
+        PassportRecognizer(limits.get("PASSPORT", DEFAULT_THRESHOLD)),
+        TravelPermitRecognizer(limits.get("TRAVEL_PERMIT", DEFAULT_THRESHOLD)),
         EmailRecognizer(),
         IpRecognizer(),
     ):

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Protocol, runtime_checkable
+
+from .context import DEFAULT_THRESHOLD
 
 __all__ = ["ENTITY_NAME", "Finding", "Recognizer", "RecognizerRegistry", "resolve_overlaps"]
 
@@ -100,8 +102,10 @@ class RecognizerRegistry:
         text: str,
         entities: Collection[str] | None = None,
         skip: Collection[str] = (),
+        thresholds: Mapping[str, float] | None = None,
     ) -> list[Finding]:
-        """Run the recognizers (only for ``entities`` if given, none in ``skip``); overlaps resolved.
+        """Run the recognizers (only for ``entities`` if given, none in ``skip``); findings below their entity's
+        threshold (``thresholds``, else context.DEFAULT_THRESHOLD) dropped, then overlaps resolved.
 
         Full-width digits and the separators of numbers (１３９…, （）－＋ and the ideographic space) are
         read as their ASCII forms: one character for one, so every span stays where it is in the text.
@@ -114,6 +118,9 @@ class RecognizerRegistry:
             if applies is not None and not applies(scan):
                 continue
             found.extend(recognizer.find(scan))
+        if found:
+            limits = thresholds or {}
+            found = [f for f in found if f.confidence >= limits.get(f.entity, DEFAULT_THRESHOLD)]
         if scan is not text:
             found = [replace(f, text=text[f.start:f.end]) for f in found]
         if len(found) < 2:

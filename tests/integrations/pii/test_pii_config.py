@@ -47,7 +47,7 @@ def test_entity_shorthands_and_custom_types() -> None:
     assert entities["CARD"]["policy"] == "placeholder"
     assert entities["EMPLOYEE_ID"] == {
         "enabled": True, "policy": "redact", "keep_head": 0, "keep_tail": 4,
-        "mask_char": "*", "hash_length": 8,
+        "mask_char": "*", "hash_length": 8, "threshold": 0.5,
     }  # fmt: skip
     assert config["legacy_cn_id"] is True and config["vault_ttl"] == 600
     assert config["mask_outbound"] == ["telegram", "whatsapp"]

@@ -1,0 +1,90 @@
+"""Travel documents: passports, and the permits for Hong Kong, Macau and Taiwan, graded by the words near them.
+
+A number such as E12345678 is also a product or part code; what makes it a passport is the word
+next to it (护照, passport). So a candidate gets a low confidence on its own, which the entity's
+default threshold (0.5) drops, and a high one with a context word within ``context.WINDOW``
+characters; lowering the threshold (``pii: entities: PASSPORT: {threshold: 0.3}``) finds them
+without words too. While the threshold is above what a number alone gets, a text without any of
+the words is not searched at all (searching every message cost ~25 us each in the pii benchmark).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from .context import DEFAULT_THRESHOLD, graded
+from .registry import Finding
+from .runs import mentions
+
+# Letters and digits around a number must not continue it: "XE12345678" is not a passport.
+_EDGE_BEFORE = r"(?<![0-9A-Za-z])"
+_EDGE_AFTER = r"(?![0-9A-Za-z])"
+
+PASSPORT_WORDS = ("护照", "passport", "pass port", "旅行证件")
+PERMIT_WORDS = ("通行证", "回乡证", "台胞证", "港澳", "往来台湾", "来往内地", "来往大陆", "travel permit",
+                "exit-entry permit", "home return permit", "permit no", "permit number")
+
+
+class PassportRecognizer:
+    """Passport numbers: China's (E or G and 8 digits, E, a letter and 7 digits) as such; other countries'
+    usual shapes (one or two letters and 6 to 9 digits, or 9 digits) only next to the word passport."""
+
+    entity = "PASSPORT"
+    ALONE = 0.4
+    """Confidence of China's shapes without a word."""
+    _CHINA = re.compile(_EDGE_BEFORE + r"(?:[EG][0-9]{8}|E[A-HJ-NP-Z][0-9]{7})" + _EDGE_AFTER)
+    _OTHER = re.compile(_EDGE_BEFORE + r"(?:[A-Z]{1,2}[0-9]{6,9}|[0-9]{9})" + _EDGE_AFTER)
+
+    def __init__(self, threshold: float = DEFAULT_THRESHOLD) -> None:
+        self.words_needed = threshold > self.ALONE
+
+    def applies(self, text: str) -> bool:
+        """A word for a passport, when a number alone would not count; and a letter or digit before 6 digits."""
+        return (not self.words_needed or mentions(text, PASSPORT_WORDS)) and _SHAPE.search(text) is not None
+
+    def find(self, text: str) -> Iterator[Finding]:
+        """China's shapes: 0.9 with a word, 0.4 without; the others: 0.8 with a word, else nothing."""
+        seen: set[int] = set()
+        for m in self._CHINA.finditer(text):
+            seen.add(m.start())
+            yield Finding(self.entity, m.start(), m.end(), m.group(),
+                          graded(self.ALONE, 0.9, text, m.start(), m.end(), PASSPORT_WORDS))
+        for m in self._OTHER.finditer(text):
+            if m.start() not in seen:
+                confidence = graded(0.0, 0.8, text, m.start(), m.end(), PASSPORT_WORDS)
+                if confidence:
+                    yield Finding(self.entity, m.start(), m.end(), m.group(), confidence)
+
+
+class TravelPermitRecognizer:
+    """Permits for travel between the mainland, Hong Kong, Macau and Taiwan: C or W and 8 digits, C, a letter
+    and 7 digits (往来港澳通行证); H or M and 8 or 10 digits (回乡证); T or L and 8 digits, or 8 digits alone
+    (台湾 permits). 0.85 next to a word for the permit, 0.3 without (0.0 for bare digits)."""
+
+    entity = "TRAVEL_PERMIT"
+    ALONE = 0.3
+    """Confidence of the lettered shapes without a word."""
+    _LETTERED = re.compile(_EDGE_BEFORE + r"(?:[CW][0-9]{8}|C[A-HJ-NP-Z][0-9]{7}|[HM][0-9]{8}(?:[0-9]{2})?|[TL][0-9]{8})"
+                           + _EDGE_AFTER)
+    _DIGITS = re.compile(_EDGE_BEFORE + r"[0-9]{8}" + _EDGE_AFTER)
+
+    def __init__(self, threshold: float = DEFAULT_THRESHOLD) -> None:
+        self.words_needed = threshold > self.ALONE
+
+    def applies(self, text: str) -> bool:
+        """A word for a permit, when a number alone would not count; and a letter or digit before 6 digits."""
+        return (not self.words_needed or mentions(text, PERMIT_WORDS)) and _SHAPE.search(text) is not None
+
+    def find(self, text: str) -> Iterator[Finding]:
+        """Yield permit numbers, graded by the words near them."""
+        for m in self._LETTERED.finditer(text):
+            yield Finding(self.entity, m.start(), m.end(), m.group(),
+                          graded(self.ALONE, 0.85, text, m.start(), m.end(), PERMIT_WORDS))
+        for m in self._DIGITS.finditer(text):
+            confidence = graded(0.0, 0.8, text, m.start(), m.end(), PERMIT_WORDS)
+            if confidence:
+                yield Finding(self.entity, m.start(), m.end(), m.group(), confidence)
+
+
+_SHAPE = re.compile(r"[0-9A-Z][0-9]{6}")
