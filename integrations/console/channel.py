@@ -75,10 +75,11 @@ class ConsoleChannel(ChannelBase):
             self._terminal = Terminal(self.stdout, self.prompt)
             self._terminal.take_logs()
             read = self._read_prompt
-            try:  # Ctrl-C cancels the answer being written, instead of stopping Roost
-                loop.add_signal_handler(signal.SIGINT, self.interrupt)
-            except (NotImplementedError, RuntimeError):
-                pass
+            if self.gateway.foreground_chat:  # `roost chat`: Ctrl-C cancels the answer (in `roost run` it stops)
+                try:
+                    loop.add_signal_handler(signal.SIGINT, self.interrupt)
+                except (NotImplementedError, RuntimeError):
+                    pass
         thread = threading.Thread(target=read, args=(loop,), name="console-stdin", daemon=True)
         thread.start()
         self._reader = self.gateway.create_background_task(self._consume(), "console reader")

@@ -37,13 +37,13 @@ PROMPT = "you> "
 class Pty:
     """A `roost chat` process on a pseudo-terminal of its own (its controlling terminal: Ctrl-C is SIGINT)."""
 
-    def __init__(self, config: Path) -> None:
+    def __init__(self, config: Path, command: str = "chat") -> None:
         env = {**os.environ, "TERM": "xterm", "PYTHONUNBUFFERED": "1"}
         env.pop("ROOST_CONFIG", None)
         self.pid, self.fd = pty.fork()
         if self.pid == 0:  # the child
             os.chdir(config)
-            os.execve(str(ROOST), [str(ROOST), "chat", "--config", str(config)], env)
+            os.execve(str(ROOST), [str(ROOST), command, "--config", str(config)], env)
         self.seen = ""
 
     def type(self, keys: str) -> None:
@@ -127,3 +127,14 @@ def test_history_cancel_logs_and_quit(terminal: Pty) -> None:
     terminal.expect(r"Ctrl-D or /quit leaves Roost")
     terminal.type("\x04")  # Ctrl-D
     assert terminal.wait() == 0
+
+
+def test_in_roost_run_ctrl_c_still_stops_roost(tmp_path: Path) -> None:
+    (tmp_path / "configuration.yaml").write_text("console:\n", encoding="utf-8")
+    run = Pty(tmp_path, "run")
+    try:
+        run.expect(re.escape(PROMPT) + "$")  # the console reads the terminal under `roost run` too
+        run.type("\x03")
+        assert run.wait() == 0
+    finally:
+        run.kill()
