@@ -63,6 +63,13 @@ class PreparedEntry(NamedTuple):
     priority: int
 
 
+FIRST_PER_CHAT_READ = 4
+"""With first_per_chat, a batch reads at most this many rows per entry it may take. Unbounded, a
+backlog spread over fewer chats than the batch size was read whole for every batch (e2e benchmark,
+20,000 messages in 200 chats, interleaved A/B: 1,800-2,009 messages/s and 483-539 us of gateway CPU
+a message unbounded; 6,527-6,921 and 132-145 us bounded)."""
+
+
 class Outbox:
     """Outbound messages: add once per idempotency key, deliver in order, defer, bury."""
 
@@ -151,7 +158,8 @@ class Outbox:
         Within one priority a chat never overtakes itself; a chat stops at its first entry
         that is not yet due, for that priority and every lower one. With first_per_chat, only
         each chat's first entry (for a queue that sends one per chat at a time): the rows
-        behind it are skipped before they are decrypted. An entry
+        behind it are skipped before they are decrypted, and at most FIRST_PER_CHAT_READ x limit
+        rows are read (a chat whose first entry lies deeper waits for the older ones to go). An entry
         whose body fails to decrypt is reported, buried with the error as reason, and left out.
         One ordered read of the open-entries index serves a batch (more only when many of the
         rows read belong to blocked chats).
@@ -161,7 +169,8 @@ class Outbox:
         blocked: set[str] = set()
         chosen: list[tuple[Any, ...]] = []
         after: tuple[int, int] | None = None
-        while len(chosen) < limit:
+        read, most = 0, limit * FIRST_PER_CHAT_READ if first_per_chat else None
+        while len(chosen) < limit and (most is None or read < most):
             page = min(self._scan_page, limit - len(chosen) + 64)  # room for blocked chats' rows
             if after is None:
                 rows = await self._db.fetchall(
@@ -189,6 +198,7 @@ class Outbox:
                     break
             if len(rows) < page:
                 break
+            read += len(rows)
             after = (rows[-1][14], rows[-1][0])
         out: list[OutboxEntry] = []
         for row in chosen:

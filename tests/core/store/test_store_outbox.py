@@ -48,6 +48,26 @@ async def test_next_batch_is_oldest_first_per_chat_and_only_pending(store: Store
     assert [e.body for e in await store.outbox.next_batch("tg", now, 1)] == ["b1"]
 
 
+async def test_first_per_chat_reads_a_bounded_part_of_a_backlog(store: Store) -> None:
+    # Three chats with 1,500 replies each, written round after round: fewer chats than a batch may take.
+    await _fill(store, [(chat, f"{chat}{n}") for n in range(1500) for chat in "ABC"])
+    read: list[int] = []
+    fetchall = store.db.fetchall
+
+    async def counting(sql: str, params: tuple = ()) -> list:
+        rows = await fetchall(sql, params)
+        read.append(len(rows))
+        return rows
+
+    store.db.fetchall = counting  # type: ignore[method-assign]
+    batch = await store.outbox.next_batch("tg", time.time() + 1, 256, first_per_chat=True)
+    assert [e.body for e in batch] == ["A0", "B0", "C0"]  # each chat's first reply, oldest first
+    assert sum(read) <= 1536  # a bounded part (4 rows a place in the batch, in pages), not all 4,500
+    read.clear()
+    whole = await store.outbox.next_batch("tg", time.time() + 1, 256)
+    assert len(whole) == 256 and [e.body for e in whole[:4]] == ["A0", "B0", "C0", "A1"]
+
+
 async def test_deferred_entry_holds_back_its_chat_until_due(store: Store) -> None:
     ids = await _fill(store, [("A", "a1"), ("A", "a2"), ("B", "b1")])
     assert await store.outbox.defer(ids["a1"], next_attempt_at=500.0, error="429 retry after 30")
