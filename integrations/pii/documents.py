@@ -26,65 +26,62 @@ PERMIT_WORDS = ("通行证", "回乡证", "台胞证", "港澳", "往来台湾",
                 "exit-entry permit", "home return permit", "permit no", "permit number")
 
 
-class PassportRecognizer:
-    """Passport numbers: China's (E or G and 8 digits, E, a letter and 7 digits) as such; other countries'
-    usual shapes (one or two letters and 6 to 9 digits, or 9 digits) only next to the word passport."""
+class _TravelDocumentRecognizer:
+    """A document number: its own shapes graded (ALONE without a word, NEAR with one), other shapes
+    (OTHER) only next to one of words (OTHER_NEAR)."""
 
-    entity = "PASSPORT"
-    ALONE = 0.4
-    """Confidence of China's shapes without a word."""
-    _CHINA = re.compile(_EDGE_BEFORE + r"(?:[EG][0-9]{8}|E[A-HJ-NP-Z][0-9]{7})" + _EDGE_AFTER)
-    _OTHER = re.compile(_EDGE_BEFORE + r"(?:[A-Z]{1,2}[0-9]{6,9}|[0-9]{9})" + _EDGE_AFTER)
+    entity: str
+    words: tuple[str, ...]
+    ALONE: float
+    NEAR: float
+    OTHER_NEAR: float
+    _SHAPED: re.Pattern[str]
+    _OTHER: re.Pattern[str]
 
     def __init__(self, threshold: float = DEFAULT_THRESHOLD) -> None:
         self.words_needed = threshold > self.ALONE
 
     def applies(self, text: str) -> bool:
-        """A word for a passport, when a number alone would not count; and a letter or digit before 6 digits."""
-        return (not self.words_needed or mentions(text, PASSPORT_WORDS)) and _SHAPE.search(text) is not None
+        """One of the words, when a number alone would not count; and a letter or digit before 6 digits."""
+        return (not self.words_needed or mentions(text, self.words)) and _SHAPE.search(text) is not None
 
     def find(self, text: str) -> Iterator[Finding]:
-        """China's shapes: 0.9 with a word, 0.4 without; the others: 0.8 with a word, else nothing."""
+        """Yield document numbers, graded by the words near them."""
         seen: set[int] = set()
-        for m in self._CHINA.finditer(text):
+        for m in self._SHAPED.finditer(text):
             seen.add(m.start())
             yield Finding(self.entity, m.start(), m.end(), m.group(),
-                          graded(self.ALONE, 0.9, text, m.start(), m.end(), PASSPORT_WORDS))
+                          graded(self.ALONE, self.NEAR, text, m.start(), m.end(), self.words))
         for m in self._OTHER.finditer(text):
             if m.start() not in seen:
-                confidence = graded(0.0, 0.8, text, m.start(), m.end(), PASSPORT_WORDS)
+                confidence = graded(0.0, self.OTHER_NEAR, text, m.start(), m.end(), self.words)
                 if confidence:
                     yield Finding(self.entity, m.start(), m.end(), m.group(), confidence)
 
 
-class TravelPermitRecognizer:
+class PassportRecognizer(_TravelDocumentRecognizer):
+    """Passport numbers: China's (E or G and 8 digits, E, a letter and 7 digits) 0.9 next to 护照/passport,
+    0.4 alone; other countries' usual shapes (one or two letters and 6 to 9 digits, or 9 digits) 0.8,
+    only next to the word."""
+
+    entity = "PASSPORT"
+    words = PASSPORT_WORDS
+    ALONE, NEAR, OTHER_NEAR = 0.4, 0.9, 0.8
+    _SHAPED = re.compile(_EDGE_BEFORE + r"(?:[EG][0-9]{8}|E[A-HJ-NP-Z][0-9]{7})" + _EDGE_AFTER)
+    _OTHER = re.compile(_EDGE_BEFORE + r"(?:[A-Z]{1,2}[0-9]{6,9}|[0-9]{9})" + _EDGE_AFTER)
+
+
+class TravelPermitRecognizer(_TravelDocumentRecognizer):
     """Permits for travel between the mainland, Hong Kong, Macau and Taiwan: C or W and 8 digits, C, a letter
-    and 7 digits (往来港澳通行证); H or M and 8 or 10 digits (回乡证); T or L and 8 digits, or 8 digits alone
-    (台湾 permits). 0.85 next to a word for the permit, 0.3 without (0.0 for bare digits)."""
+    and 7 digits (往来港澳通行证); H or M and 8 or 10 digits (回乡证); T or L and 8 digits (0.85 next to a word
+    for the permit, 0.3 alone); 8 digits alone only next to such a word (台胞证, 0.8)."""
 
     entity = "TRAVEL_PERMIT"
-    ALONE = 0.3
-    """Confidence of the lettered shapes without a word."""
-    _LETTERED = re.compile(_EDGE_BEFORE + r"(?:[CW][0-9]{8}|C[A-HJ-NP-Z][0-9]{7}|[HM][0-9]{8}(?:[0-9]{2})?|[TL][0-9]{8})"
-                           + _EDGE_AFTER)
-    _DIGITS = re.compile(_EDGE_BEFORE + r"[0-9]{8}" + _EDGE_AFTER)
-
-    def __init__(self, threshold: float = DEFAULT_THRESHOLD) -> None:
-        self.words_needed = threshold > self.ALONE
-
-    def applies(self, text: str) -> bool:
-        """A word for a permit, when a number alone would not count; and a letter or digit before 6 digits."""
-        return (not self.words_needed or mentions(text, PERMIT_WORDS)) and _SHAPE.search(text) is not None
-
-    def find(self, text: str) -> Iterator[Finding]:
-        """Yield permit numbers, graded by the words near them."""
-        for m in self._LETTERED.finditer(text):
-            yield Finding(self.entity, m.start(), m.end(), m.group(),
-                          graded(self.ALONE, 0.85, text, m.start(), m.end(), PERMIT_WORDS))
-        for m in self._DIGITS.finditer(text):
-            confidence = graded(0.0, 0.8, text, m.start(), m.end(), PERMIT_WORDS)
-            if confidence:
-                yield Finding(self.entity, m.start(), m.end(), m.group(), confidence)
+    words = PERMIT_WORDS
+    ALONE, NEAR, OTHER_NEAR = 0.3, 0.85, 0.8
+    _SHAPED = re.compile(_EDGE_BEFORE + r"(?:[CW][0-9]{8}|C[A-HJ-NP-Z][0-9]{7}|[HM][0-9]{8}(?:[0-9]{2})?|[TL][0-9]{8})"
+                         + _EDGE_AFTER)
+    _OTHER = re.compile(_EDGE_BEFORE + r"[0-9]{8}" + _EDGE_AFTER)
 
 
 _SHAPE = re.compile(r"[0-9A-Z][0-9]{6}")
