@@ -100,7 +100,11 @@ async def serve(gateway: Gateway, *, log_level: str) -> int:
     handler.addFilter(ScrubFilter(lambda text: redact(gateway.scrub(text))))
     loop = asyncio.get_running_loop()
 
+    stopping = False
+
     def stop() -> None:
+        nonlocal stopping
+        stopping = True
         systemd.notify("STOPPING=1", "STATUS=Stopping")
         gateway.request_stop()
 
@@ -115,10 +119,10 @@ async def serve(gateway: Gateway, *, log_level: str) -> int:
         _LOGGER.warning("File mode: %s", finding)
     await gateway.start()
     settle_heap()
-    if gateway.state == "running":
-        running = gateway.status()["channels"]
+    if gateway.state == "running" and not stopping:  # never READY after STOPPING (a SIGTERM while starting)
+        channels = gateway.status()["channels"]
         systemd.notify("READY=1", f"STATUS=Running: {len(gateway.engine.automations)} automations,"
-                                  f" channels {', '.join(running) or 'none'}")
+                                  f" channels {', '.join(channels) or 'none'}")
         interval = systemd.watchdog_interval()
         if interval is not None:
             gateway.create_background_task(systemd.keep_watchdog(gateway, interval), "systemd watchdog")

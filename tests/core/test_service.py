@@ -165,11 +165,20 @@ def test_sigterm_while_starting_stops_gracefully(config: Path, tmp_path: Path) -
             time.sleep(0.002)
         process.send_signal(signal.SIGTERM)  # at once: the gateway is still starting
         assert process.wait(timeout=30) == 0
+        sock.setblocking(False)
+        notices = []
+        while True:
+            try:
+                notices.append(sock.recv(4096).decode())
+            except BlockingIOError:
+                break
     finally:
         process.kill()
         sock.close()
         _, err = process.communicate()
     assert "Roost stopped" in err
+    assert notices and notices[0].startswith("STOPPING=1")
+    assert not any(notice.startswith("READY=1") for notice in notices)  # never ready after stopping
 
 
 def _catches_sigterm(pid: int) -> bool:
