@@ -97,14 +97,13 @@ def chat_prompter(llm: Any, chat_format: str | None) -> Prompter | None:
     return prompt
 
 
-def prompt_counter(llm: Any, chat_format: str | None) -> Callable[[Sequence[ChatTurn]], int]:
+def prompt_counter(llm: Any, prompter: Prompter | None) -> Callable[[Sequence[ChatTurn]], int]:
     """A function counting the prompt tokens of chat turns as this model will see them.
 
-    With the GGUF's own template the prompt is rendered exactly as create_chat_completion
-    does; with a named chat_format override, contents are tokenized and a fixed markup
-    allowance is added per turn.
+    With the GGUF's own template (prompter, from chat_prompter) the prompt is rendered exactly
+    as create_chat_completion does; without one (a named chat_format override), contents are
+    tokenized and a fixed markup allowance is added per turn.
     """
-    prompter = chat_prompter(llm, chat_format)
     if prompter is not None:
         return lambda turns: len(prompter(turns)[0])
 
@@ -177,8 +176,8 @@ class LlamaCppBackend:
                 f"model '{self.name}': could not load {self.path}: {exc}"
                 " (is it a complete GGUF file this llama.cpp build supports?)"
             ) from exc
-        self._count = prompt_counter(llm, cfg["chat_format"])
         self._prompter = chat_prompter(llm, cfg["chat_format"])
+        self._count = prompt_counter(llm, self._prompter)
         return llm
 
     def _batcher(self, llm: Any) -> Any:
@@ -202,7 +201,7 @@ class LlamaCppBackend:
 
     def _counter(self, llm: Any) -> Callable[[Sequence[ChatTurn]], int]:
         if self._count is None:  # a Llama loaded by someone else's loader
-            self._count = prompt_counter(llm, self.config["chat_format"])
+            self._count = prompt_counter(llm, chat_prompter(llm, self.config["chat_format"]))
         return self._count
 
     # -- request shaping ----------------------------------------------------------------------
@@ -244,9 +243,17 @@ class LlamaCppBackend:
         if self.worker.batching:
 
             def prepare(llm: Any) -> dict[str, Any]:
-                assert self._prompter is not None
-                fitted = fit_messages(turns, n_ctx, max_tokens, self._counter(llm))
-                tokens, stops = self._prompter(fitted)
+                prompter = self._prompter
+                assert prompter is not None
+                rendered: dict[tuple[ChatTurn, ...], tuple[list[int], list[str]]] = {}
+
+                def count(candidate: Sequence[ChatTurn]) -> int:
+                    rendered[tuple(candidate)] = prompt = prompter(candidate)
+                    return len(prompt[0])
+
+                fitted = fit_messages(turns, n_ctx, max_tokens, count)
+                # fitting rendered these turns already: they are not rendered and tokenized twice
+                tokens, stops = rendered.get(tuple(fitted)) or prompter(fitted)
                 return {"tokens": tokens, "max_tokens": max_tokens, "temperature": temperature,
                         "stop": [*request.stop, *stops], "outcome": outcome, "top_p": request.top_p,
                         "seed": request.seed}
