@@ -5,6 +5,7 @@ Text that came from a chat (dead letters' reasons, traces, chat ids) is scrubbed
 
 from __future__ import annotations
 
+import asyncio
 import os
 from typing import TYPE_CHECKING, Any
 
@@ -44,14 +45,15 @@ async def overview(gateway: Gateway, *, dead_limit: int = 50, trace_limit: int =
     pairing = [{key: entry[key] for key in ("code", "platform", "user", "created")}
                for entry in await Pairing(gateway.storage(PAIRING)).pending()]
     traces = [_trace(trace) for trace in await gateway.traces(trace_limit)]
+    # loaded: None for a model with nothing to load (a remote API)
+    models = [{"name": name, "loaded": getattr(model, "loaded", None)} for name, model in gateway.models.items()]
     return {
         "name": status["name"], "state": status["state"], "integrations": status["integrations"],
-        "channels": channels, "models": [{"name": name, "loaded": getattr(model, "loaded", None)}  # None: nothing to load (a remote API)
-                   for name, model in gateway.models.items()], "configuration_errors": status["configuration_errors"],
-        "tasks": stats["tasks"], "outbox": {platform: states.get("pending", 0) for platform, states in
-                                            stats["outbox"].items()},
+        "channels": channels, "models": models, "configuration_errors": status["configuration_errors"],
+        "tasks": stats["tasks"],
+        "outbox": {platform: states.get("pending", 0) for platform, states in stats["outbox"].items()},
         "dead_letters": {"total": stats["dead_letters"]["total"], "latest": dead},
-        "pairing": pairing, "traces": traces, "store": _store_size(store.db.path),
+        "pairing": pairing, "traces": traces, "store": await asyncio.to_thread(_store_size, store.db.path),
         "last_prune": await last_pass(store),
     }
 
