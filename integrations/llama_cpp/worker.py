@@ -63,7 +63,7 @@ class LlamaWorker:
     """Owns one model on one thread: loads it lazily and runs every call on it, first in first out."""
 
     def __init__(self, name: str, loader: Callable[[], Any], *, join_timeout: float = 30.0,
-                 batcher: Callable[[Any], Batcher | None] | None = None) -> None:
+                 batcher: Callable[[Any], Batcher] | None = None) -> None:
         self.name = name
         self._loader = loader
         self._make_batcher = batcher
@@ -215,8 +215,11 @@ class LlamaWorker:
     def _execute(self, job: _Job) -> None:
         try:
             llm = self._ensure_loaded()
-            if job.batched and self._batcher is not None:
+            if job.batched:
                 from integrations.llama_cpp.batching import BatchRequest
+
+                if self._batcher is None:
+                    raise ModelError(f"model '{self.name}' answers one request at a time (no batcher)")
 
                 self._batcher.admit(BatchRequest(
                     **job.fn(llm), send=lambda piece: not job.cancel.is_set() and job.send(_ITEM, piece),
