@@ -48,15 +48,15 @@ class Meter:
             return
         self._shown = True
         fraction = min(done / self.total, 1.0)
-        line = f"{self.label}: {self.show(done)} / {self.show(self.total)}{self.unit} ({fraction:4.0%})"
+        line = f"{self.label}: {self.show(done)} / {self.show(self.total)}{self.unit} ({fraction:.0%})"
         if self.tty:
             now = time.monotonic()
             if now - self._drawn >= REDRAW_EVERY or done >= self.total:
                 self._drawn = now
-                self.stream.write(f"\r{line}")
+                self.stream.write(f"\r{line}")  # done only grows: the line never gets shorter
                 self.stream.flush()
         elif fraction >= self._next_mark:
-            self.stream.write(line.replace("(  ", "(").replace("( ", "(") + "\n")
+            self.stream.write(line + "\n")
             while self._next_mark <= fraction:
                 self._next_mark += 0.25
 
