@@ -72,6 +72,7 @@ class FakeDiscord(FakeServer):
         self.posted: list[dict[str, Any]] = []  # every created message, in order
         self.nonces: dict[str, str] = {}
         self.rest_failures: list[RestFailure] = []
+        self._sends: set[asyncio.Task[None]] = set()  # live dispatches; a connection closing under one loses it
         self.typing: list[str] = []
         self.rest_down = False
         self._ids = itertools.count(1_260_000_000_000_000_001)
@@ -112,7 +113,16 @@ class FakeDiscord(FakeServer):
         session.seq += 1
         session.events.append((session.seq, kind, data))
         if self._current and not self._current[0].closed:
-            asyncio.ensure_future(self._current[0].send_json({"op": 0, "s": session.seq, "t": kind, "d": data}))
+            send = asyncio.ensure_future(self._current[0].send_json({"op": 0, "s": session.seq, "t": kind, "d": data}))
+            self._sends.add(send)
+            send.add_done_callback(self._sent)
+
+    def _sent(self, send: asyncio.Task[None]) -> None:
+        """Forget a finished dispatch; one the closing connection refused stays in the session for a resume."""
+        self._sends.discard(send)
+        error = None if send.cancelled() else send.exception()
+        if error is not None and not isinstance(error, ConnectionError):
+            raise error
 
     async def send_op(self, op: int, d: Any = None) -> None:
         """Send a bare opcode (7 Reconnect, 9 Invalid Session, 1 Heartbeat request) on the open connection."""
