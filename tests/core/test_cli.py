@@ -291,3 +291,20 @@ def test_roost_config_from_the_environment(initialized: Path, capsys, monkeypatc
     monkeypatch.setenv("ROOST_CONFIG", str(initialized))
     code, _out, err = _run(capsys, *argv)
     assert code == 0, err
+
+
+@pytest.mark.parametrize("argv", [["run"], ["--config", "x", "check"], ["-c", "x", "chat", "--log-level", "debug"]])
+def test_a_core_command_leaves_the_integrations_commands_unimported(argv: list[str]) -> None:
+    from core.cli import build_parser
+
+    choices = build_parser(argv)._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    assert "run" in choices and "chat" in choices
+    assert "token" not in choices and "pii" not in choices
+
+
+@pytest.mark.parametrize("argv", [["token", "list"], ["-c", "x", "pii", "hello"], ["--help"], []])
+def test_an_integration_command_or_help_brings_them_all(argv: list[str]) -> None:
+    from core.cli import build_parser
+
+    choices = build_parser(argv)._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    assert {"token", "pii", "model", "run"} <= set(choices)
