@@ -113,7 +113,7 @@ class Inbound:
         else:
             items = self.engine.prepare_message(message)
         requests = [request for request, _ in items if request is not None]
-        stored = lease = None
+        stored = None
         try:
             payloads = [encode_run(request) for request in requests]
             tasks = [
@@ -123,10 +123,9 @@ class Inbound:
                 )
                 for request, payload in zip(requests, payloads, strict=True)
             ]
-            lease = self.scheduler.offer(tasks)
             stored = await store.inbox.receive(
                 message.platform, message.id, message.chat_id, message.sender, message.text,
-                message_extra(message), message.time, tasks=tasks, id=inbox_id, lease=lease,
+                message_extra(message), message.time, tasks=tasks, id=inbox_id,
             )
         except (TypeError, ValueError) as err:  # e.g. a field orjson or SQLite cannot hold
             raise _unstorable(message, err) from err
@@ -134,14 +133,13 @@ class Inbound:
             if stored is None:  # a redelivery, or the write failed: these runs will not happen
                 for request in requests:
                     self.engine.release(request)
-                self.scheduler.take(lease, queued=0)  # nothing was leased: the slots go back
         if stored is None:
             return None
         if tasks:
             keep = self.runner.keep
             for task, request, payload in zip(tasks, requests, payloads, strict=True):
                 keep(task.id, request, payload)
-            self.scheduler.take(lease, queued=len(tasks))
+            self.scheduler.wake()
         self.engine.start_message(items)
         return [request.run_id for request in requests]
 

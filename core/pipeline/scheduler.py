@@ -7,13 +7,13 @@ import collections
 import heapq
 import logging
 import time
-from collections.abc import Awaitable, Callable, Container, Sequence
+from collections.abc import Awaitable, Callable, Container
 from typing import Any, Protocol
 
 import voluptuous as vol
 
 from core.pipeline.retry import RetryPolicy, Verdict, describe
-from core.store.tasks import ArrivalLease, PreparedTask, Task, TaskQueue
+from core.store.tasks import Task, TaskQueue
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -85,30 +85,6 @@ class Scheduler:
         heapq.heappush(self._retries, when)
         self._wake.set()
 
-    def offer(self, tasks: Sequence[PreparedTask]) -> ArrivalLease | None:
-        """Worker slots free now for tasks about to be stored, leased in their own write (saves
-        a lease commit on a message's way: 2.5 -> 1.9 ms from a chat socket frame to its reply);
-        give the offer back through ``take`` whatever the write did."""
-        ids = [task.id for task in tasks if task.lane not in self.lanes]  # lanes' capacity: a lease query
-        # A worker free now; a lease query out at the same time may bring more than are free:
-        # those wait their turn in _ready, as tasks leased ahead do.
-        free = self.workers - (self._active + len(self._ready))
-        if not ids or free <= 0 or not self._accepting or time.monotonic() < self._paused_until:
-            return None
-        limit = min(free, len(ids))
-        self._leasing += limit
-        return ArrivalLease(ids, time.time() + self.lease_seconds, limit)
-
-    def take(self, lease: ArrivalLease | None, *, queued: int) -> None:
-        """Start what an offer leased; its unused slots go back, and the queue is looked at when
-        queued tasks (of the message's) were left for a lease."""
-        if lease is not None:
-            self._leasing -= lease.limit
-            self._add_ready(lease.leased)
-            queued -= len(lease.leased)
-        if queued > 0 or (lease is not None and lease.limit > len(lease.leased)):
-            self._wake.set()
-
     @property
     def busy(self) -> bool:
         """True while tasks are running or their outcome is being recorded (or being leased)."""
@@ -171,18 +147,12 @@ class Scheduler:
             self._wake.set()
             return
         tasks = call.result()
-        self._add_ready(tasks)
-        if len(tasks) >= count:
-            self._wake.set()  # there may be more: ask again for the slots still free
-
-    def _add_ready(self, tasks: list[Task]) -> None:
-        """Leased tasks join those waiting for a worker (by priority, then age) and start if one is free."""
-        if not tasks:
-            return
         self._ready.extend(tasks)
         if len(self._ready) > len(tasks):  # keep the order: priority, then age
             self._ready = collections.deque(sorted(self._ready, key=lambda t: (-t.priority, t.id)))
         self._start_ready()
+        if len(tasks) >= count:
+            self._wake.set()  # there may be more: ask again for the slots still free
 
     def _start_ready(self) -> None:
         """Start leased tasks while workers are free; when stopping, give back the ones left over."""

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from core.store import writes
 from core.store.errors import RowDecryptError
 from core.store.sealing import SealedColumns
-from core.store.tasks import ArrivalLease, PreparedTask
+from core.store.tasks import PreparedTask
 
 if TYPE_CHECKING:
     from core.store.database import Database
@@ -54,29 +54,21 @@ class Inbox:
         *,
         tasks: Sequence[PreparedTask] = (),
         id: int | None = None,
-        lease: ArrivalLease | None = None,
     ) -> int | None:
         """Store a message together with the tasks of the runs it starts.
 
         One write: the message and its tasks commit together; returns the message's row id. For a redelivery of a stored message
         nothing is written and None is returned. id: a row id from ``new_id`` (the tasks'
-        keys may name it). lease: worker slots for the tasks; those leased in this write are
-        put in ``lease.leased``.
+        keys may name it).
         """
         row = id if id is not None else await self.new_id()
         params = self._params(row, platform, platform_msg_id, chat_id, sender, text, raw, received_at)
-        if not tasks:
-            return row if await self._db.submit(writes.inbox_receive_alone, params) else None
-        rows = [(task.params, task.idempotency_key) for task in tasks]
-        offer = None if lease is None else (lease.ids, time.time(), lease.until, lease.limit)
-        leased = await self._db.submit(writes.inbox_receive, params, rows, offer)
-        if leased is None:
-            return None
-        if lease is not None and leased:
-            taken = set(leased)
-            lease.leased = sorted((task.leased(lease.until) for task in tasks if task.id in taken),
-                                  key=lambda task: (-task.priority, task.id))
-        return row
+        if tasks:
+            rows = [(task.params, task.idempotency_key) for task in tasks]
+            stored = await self._db.submit(writes.inbox_receive, params, rows)
+        else:
+            stored = await self._db.submit(writes.inbox_receive_alone, params)
+        return row if stored else None
 
     def _params(
         self, row: int, platform: str, platform_msg_id: str, chat_id: str, sender: str, text: str,

@@ -69,17 +69,6 @@ def enqueue(conn: sqlite3.Connection, params: tuple[Any, ...], key: str | None) 
     return int(conn.execute("SELECT id FROM tasks WHERE idempotency_key = ?", (key,)).fetchone()[0])
 
 
-def lease_arrived(conn: sqlite3.Connection, ids: list[int], now: float, lease_until: float, limit: int) -> list[int]:
-    """Lease, inside the write that inserted them, the chat heads among tasks ids (see ArrivalLease)."""
-    marks = ",".join("?" * len(ids))
-    return [row[0] for row in conn.execute(
-        f"UPDATE tasks SET state = 'leased', lease_until = ?, attempts = attempts + 1"
-        f" WHERE id IN (SELECT id FROM tasks WHERE id IN ({marks}) AND state = 'queued' AND head = 1"
-        f" AND available_at <= ? ORDER BY priority DESC, id LIMIT ?) RETURNING id",
-        (lease_until, *ids, now, limit),
-    )]
-
-
 @single_statement  # reads, then one UPDATE
 def lease(
     conn: sqlite3.Connection,

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Container
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from core.store import task_writes as writes
@@ -54,29 +54,6 @@ class PreparedTask(NamedTuple):
     id: int
     params: tuple[Any, ...]
     idempotency_key: str | None
-
-    @property
-    def lane(self) -> str:
-        """The lane the task runs in."""
-        return str(self.params[5])
-
-    def leased(self, until: float) -> Task:
-        """The task as its first lease stored it (the payload left out: whoever prepared it holds it)."""
-        params = self.params
-        return Task(self.id, params[1], b"", params[3], params[4], params[5], self.idempotency_key, "leased",
-                    params[8], params[9], 1, until, None, params[10])
-
-
-@dataclass(slots=True)
-class ArrivalLease:
-    """Worker slots offered to the tasks of a message being stored: those that are their chat's
-    head are leased in the message's own commit (``ids``: the ones that may be, at most ``limit``)
-    and come back in ``leased``, by priority then age."""
-
-    ids: list[int]
-    until: float
-    limit: int
-    leased: list[Task] = field(default_factory=list)
 
 
 class TaskQueue:

@@ -11,7 +11,7 @@ import sqlite3
 
 from core.store.errors import RowNotFoundError
 from core.store.operations import all_or_group, single_statement
-from core.store.task_writes import complete_task, insert_prepared, lease_arrived, refresh_head
+from core.store.task_writes import complete_task, insert_prepared, refresh_head
 
 TYPE_CHECKING = False  # typing itself costs the writer process 0.8 MiB; type checkers read this as True
 if TYPE_CHECKING:
@@ -32,19 +32,14 @@ def inbox_receive_alone(conn: sqlite3.Connection, params: tuple[Any, ...]) -> bo
 
 @all_or_group
 def inbox_receive(
-    conn: sqlite3.Connection, params: tuple[Any, ...], tasks: list[tuple[tuple[Any, ...], str | None]],
-    lease: tuple[list[int], float, float, int] | None = None,
-) -> list[int] | None:
-    """The message and its tasks, or (a redelivery: None) nothing; never half (see all_or_group).
-
-    lease: (task ids, now, lease until, limit) to lease those of them that are their chat's head;
-    their ids are returned.
-    """
+    conn: sqlite3.Connection, params: tuple[Any, ...], tasks: list[tuple[tuple[Any, ...], str | None]]
+) -> bool:
+    """The message and its tasks, or (a redelivery) nothing; never half (see all_or_group)."""
     if conn.execute(INBOX_INSERT, params).rowcount != 1:
-        return None
+        return False
     for task in tasks:
         insert_prepared(conn, task)
-    return [] if lease is None else lease_arrived(conn, *lease)
+    return True
 
 
 @single_statement

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 
 from core.errors import PermanentError
@@ -87,24 +85,3 @@ async def test_queued_max_counts_runs_queued_before_a_restart(make_config, make_
     assert await second.store.tasks.open_count() == 2
     assert await second.ingest(Message.create("test", "c2", "u", "another chat"))  # its own count
     assert await second.store.tasks.open_count() == 3
-
-
-async def test_a_run_is_leased_in_its_messages_commit_when_a_worker_is_free(make_config, make_gateway) -> None:
-    gateway = await make_gateway(make_config(QUEUED.replace("max: 2", "max: 5"), files=FILES))
-    await asyncio.sleep(0.1)  # the scheduler's first look at the queue, as it starts
-    tasks = gateway.store.tasks
-    queries: list[int] = []
-    lease = tasks.lease
-
-    async def counted(*args, **kwargs):
-        queries.append(len(queries))
-        return await lease(*args, **kwargs)
-
-    tasks.lease = counted  # type: ignore[method-assign]
-    assert await gateway.ingest(Message.create("test", "c1", "u", "job"))
-    for _ in range(5):  # turns of the loop in which a scheduler woken to lease would have asked
-        await asyncio.sleep(0)
-    assert queries == []  # started without a lease query
-    assert await gateway.ingest(Message.create("test", "c1", "u", "after it"))
-    rows = await gateway.store.db.fetchall("SELECT state, attempts FROM tasks ORDER BY id")
-    assert rows == [("leased", 1), ("queued", 0)]  # the chat's next one waits its turn

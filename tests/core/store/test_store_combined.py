@@ -10,7 +10,6 @@ import pytest
 
 from core.store import MIGRATIONS, Database, RowNotFoundError, Store
 from core.store.schema import migrate
-from core.store.tasks import ArrivalLease
 
 
 async def _prepare(store: Store, name: str, *, chat: str = "A", priority: int = 0, key: str | None = None):
@@ -30,34 +29,6 @@ async def test_receive_stores_the_message_and_its_tasks_in_one_commit(store: Sto
     leased = await store.tasks.lease(time.time(), 30, 10)
     assert [t.payload for t in leased] == [b"one"]  # same chat: the second waits for the first
     assert leased[0].id == tasks[0].id and leased[0].idempotency_key == f"msg:{inbox_id}:a"
-
-
-async def test_an_arrival_lease_takes_the_chat_heads_in_the_message_commit(store: Store) -> None:
-    busy = await store.tasks.enqueue("run", b"older", priority=0, chat_key="B", lane="default")
-    tasks = [await _prepare(store, "a1", chat="A"), await _prepare(store, "a2", chat="A"),
-             await _prepare(store, "b", chat="B"), await _prepare(store, "c", chat="C", priority=5)]
-    lease = ArrivalLease([task.id for task in tasks], time.time() + 60, limit=8)
-    inbox_id = await store.inbox.new_id()
-    commits = store.db.stats()["commits"]
-    assert await store.inbox.receive("tg", "m1", "A", "alice", "hi", b"{}", 1.0, tasks=tasks, id=inbox_id,
-                                     lease=lease) == inbox_id
-    assert store.db.stats()["commits"] == commits + 1
-    # A's first task and C's are heads; A's second waits for the first, B's for the older task.
-    assert [task.id for task in lease.leased] == [tasks[3].id, tasks[0].id]
-    assert all(task.state == "leased" and task.attempts == 1 and task.payload == b"" for task in lease.leased)
-    for task in lease.leased:
-        stored = await store.tasks.get(task.id)
-        assert (stored.state, stored.attempts, stored.lease_until) == ("leased", 1, lease.until)
-        assert (stored.priority, stored.chat_key, stored.inbox_id) == (task.priority, task.chat_key, task.inbox_id)
-    assert [t.id for t in await store.tasks.lease(time.time(), 30, 10)] == [busy]
-
-
-async def test_an_arrival_lease_takes_no_more_than_its_limit_and_only_the_ids_offered(store: Store) -> None:
-    tasks = [await _prepare(store, name, chat=name, priority=p) for name, p in (("x", 0), ("y", 3), ("z", 1))]
-    lease = ArrivalLease([tasks[0].id, tasks[2].id], time.time() + 60, limit=1)
-    await store.inbox.receive("tg", "m1", "A", "alice", "hi", b"{}", 1.0, tasks=tasks, lease=lease)
-    assert [task.id for task in lease.leased] == [tasks[2].id]  # y was not offered (its lane is limited)
-    assert (await store.tasks.counts())["queued"] == 2
 
 
 async def test_a_redelivered_message_writes_nothing_not_even_its_tasks(store: Store) -> None:
