@@ -116,8 +116,9 @@ def email(rng: random.Random) -> str:
 
 
 def ipv4(rng: random.Random) -> str:
-    """A dotted quad."""
-    return ".".join(str(rng.randint(1, 254)) for _ in range(4))
+    """A dotted quad, not this device's (127.x.x.x is loopback, not anyone's address)."""
+    return ".".join(str(rng.choice([n for n in range(1, 255) if n != 127]) if i == 0 else rng.randint(1, 254))
+                    for i in range(4))
 
 
 def ipv6(rng: random.Random) -> str:

@@ -12,6 +12,9 @@ from .validators import is_valid_ipv4, is_valid_ipv6
 __all__ = ["EmailRecognizer", "IpRecognizer"]
 
 _HEX_COLON = frozenset("0123456789abcdefABCDEF:")
+_THIS_DEVICE = ("127.", "0.0.0.0")
+"""Loopback and unspecified IPv4 addresses name this device, nobody's: "listening on 127.0.0.1"
+stays readable in logs (IPv6's ::1 and :: are too short to be taken for an address already)."""
 
 
 class EmailRecognizer:
@@ -46,7 +49,7 @@ class EmailRecognizer:
 
 
 class IpRecognizer:
-    """IPv4 and IPv6 addresses, validated by the ipaddress module; version numbers excluded."""
+    """IPv4 and IPv6 addresses, validated by the ipaddress module; version numbers and this device's excluded."""
 
     entity = "IP"
 
@@ -74,7 +77,8 @@ class IpRecognizer:
         if text.count(".") >= 3:
             for m in self._v4_matches(text):
                 value = m.group()
-                if is_valid_ipv4(value) and not word_before(text, m.start(), self.NOT_IP_WORDS):
+                if (is_valid_ipv4(value) and not value.startswith(_THIS_DEVICE)
+                        and not word_before(text, m.start(), self.NOT_IP_WORDS)):
                     yield Finding(self.entity, m.start(), m.end(), value, 0.9)
         if "::" in text or text.count(":") >= 7:
             yield from self._find_v6(text)
