@@ -282,3 +282,11 @@ def test_a_character_yaml_forbids_is_a_located_error(tmp_path: Path, character: 
     with pytest.raises(ConfigError) as info:
         load_yaml(path)
     assert info.value.line == 3 and "is not allowed in a YAML file" in info.value.message
+
+
+def test_a_forbidden_character_after_wide_ones_is_on_its_own_line(tmp_path: Path) -> None:
+    path = tmp_path / "configuration.yaml"
+    path.write_text("名前: 値 👋\n" * 3 + "bad: a\x00b\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_yaml(path)
+    assert info.value.line == 4 and "U+0000" in info.value.message
