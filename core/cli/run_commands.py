@@ -17,6 +17,7 @@ from core.config import CONFIG_FILE, LOG_LEVELS
 from core.gateway import Gateway
 from core.logs import ScrubFilter, redactor, set_levels, setup_logging
 from core.permissions import check_modes
+from core.store.open import open_key_ahead
 from core.yaml_loader import NodeDict, secret_values
 
 _LOGGER = logging.getLogger(__name__)
@@ -80,6 +81,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 def start_checked(gateway: Gateway, args: argparse.Namespace, *, log_level: str) -> int:
     """Refuse a configuration with errors (exit 1, as `roost check`), unless --skip-broken; else serve."""
+    open_key_ahead(gateway.config_dir, gateway.config.raw.get("store"))
     gateway.prepare()
     problems = configuration_problems(gateway)
     if problems and not args.skip_broken:

@@ -8,6 +8,7 @@ given a new key), and the writer runs in a child process unless told otherwise.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import fcntl
 import logging
 import os
@@ -112,6 +113,26 @@ def open_cipher(config_dir: Path, encryption: bool, database: Path | None = None
     return Cipher(keyring)
 
 
+_AHEAD: dict[Path, concurrent.futures.Future[ValueCipher]] = {}
+"""Keys being opened ahead (``open_key_ahead``), by database file; ``open_store`` takes its own."""
+
+
+def open_key_ahead(config_dir: Path, section: Any) -> None:
+    """Start opening an existing store's key in a thread, for ``open_store`` to take: its scrypt
+    (~50 ms) runs while the caller imports integrations (`roost run` ready 0.61 -> 0.57 s).
+    Nothing for a store section with errors, without encryption, or a new store (its key is
+    made only as it is opened)."""
+    try:
+        settings = store_settings(section)
+    except vol.Invalid:
+        return
+    path = database_path(config_dir, settings)
+    if settings["encryption"] and path.exists():
+        pool = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="roost-key")
+        _AHEAD[path] = pool.submit(open_cipher, config_dir, True, path)
+        pool.shutdown(wait=False)
+
+
 async def open_store(config_dir: Path, settings: dict[str, Any], *, exclusive: str | None = "run a gateway",
                      writer: str = "thread", cipher: ValueCipher | None = None) -> Store:
     """Open (creating and migrating if needed) a configuration's store.
@@ -130,7 +151,10 @@ async def open_store(config_dir: Path, settings: dict[str, Any], *, exclusive: s
         if not await asyncio.to_thread(check_database, path):
             _LOGGER.warning("The integrity check of %s did not finish within %g s; opening it unchecked",
                             path, CHECK_SECONDS)
-        if cipher is None:
+        ahead = _AHEAD.pop(path, None)
+        if cipher is None and ahead is not None:
+            cipher = await asyncio.wrap_future(ahead)
+        elif cipher is None:
             cipher = await asyncio.to_thread(open_cipher, config_dir, settings["encryption"], path)
         try:
             store = await Store.open(path, cipher, synchronous=settings["synchronous"], writer=writer)
