@@ -103,7 +103,7 @@ def parse_command(text: str) -> tuple[str | None, tuple[str, ...], str | None]:
 
 def _mentions(text: str, bot_names: tuple[str, ...]) -> bool:
     # "@roost" as a whole handle: not "@roosterfan", not the "@roost" inside "bob@roost.example".
-    return any(
+    return "@" in text and any(
         re.search(rf"(?<![\w.@])@{re.escape(name)}(?![\w-])", text, re.IGNORECASE)
         for name in bot_names if name
     )
