@@ -119,7 +119,7 @@ _AHEAD: dict[Path, concurrent.futures.Future[ValueCipher]] = {}
 
 def open_key_ahead(config_dir: Path, section: Any) -> None:
     """Start opening an existing store's key in a thread, for ``open_store`` to take: its scrypt
-    (~50 ms) runs while the caller imports integrations (`roost run` ready 0.61 -> 0.57 s).
+    (~50 ms) runs while the caller imports integrations (`roost run` ready 0.62 -> 0.58 s).
     Nothing for a store section with errors, without encryption, or a new store (its key is
     made only as it is opened)."""
     try:
