@@ -13,7 +13,7 @@ from typing import Any, Protocol
 import voluptuous as vol
 
 from core.pipeline.retry import RetryPolicy, Verdict, describe
-from core.store.tasks import Leased, Task, TaskQueue
+from core.store.tasks import Task, TaskQueue
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -61,17 +61,10 @@ class Scheduler:
         self._active = 0  # handlers running now (a finished one's bookkeeping write no longer counts)
         self._leasing = 0  # tasks asked for by lease requests not answered yet
         self._ready: collections.deque[Task] = collections.deque()  # leased ahead, waiting for a worker
-        self._lease_calls: set[asyncio.Future[Leased]] = set()
+        self._lease_calls: set[asyncio.Future[list[Task]]] = set()
         self._paused_until = 0.0  # after a failed lease, wait a moment before the next
         self._retries: list[float] = []  # due times of retries this scheduler set (a heap)
         self._wake = asyncio.Event()
-        # Whether the store may hold queued tasks: a finished task wakes the lease loop only then.
-        # A lease that leaves none clears it unless something was queued meanwhile (_queued_epoch
-        # counts those); the loop still looks once a second. Chat socket, 10 connections one
-        # message at a time: 2 lease queries a message before, none after; 420 -> 360 us of
-        # gateway CPU a message.
-        self._queued = True
-        self._queued_epoch = 0
         self._loop_task: asyncio.Task[None] | None = None
         self._accepting = True
         self.payload_known: Container[int] = ()
@@ -85,18 +78,12 @@ class Scheduler:
 
     def wake(self) -> None:
         """Look for work now (a task was queued)."""
-        self._queued_meanwhile()
         self._wake.set()
 
     def wake_at(self, when: float) -> None:
         """Look for work at epoch time when (a task was queued to be due then)."""
         heapq.heappush(self._retries, when)
-        self._queued_meanwhile()
         self._wake.set()
-
-    def _queued_meanwhile(self) -> None:
-        self._queued = True
-        self._queued_epoch += 1
 
     @property
     def busy(self) -> bool:
@@ -145,10 +132,9 @@ class Scheduler:
             payload_known=self.payload_known, min_priority=min_priority,
         ))
         self._lease_calls.add(call)
-        epoch = self._queued_epoch
-        call.add_done_callback(lambda done: self._leased(done, count, epoch))
+        call.add_done_callback(lambda done: self._leased(done, count))
 
-    def _leased(self, call: asyncio.Future[Leased], count: int, epoch: int) -> None:
+    def _leased(self, call: asyncio.Future[list[Task]], count: int) -> None:
         """A lease request answered: start its tasks."""
         self._lease_calls.discard(call)
         self._leasing -= count
@@ -161,8 +147,6 @@ class Scheduler:
             self._wake.set()
             return
         tasks = call.result()
-        if not tasks.more and epoch == self._queued_epoch:
-            self._queued = False
         self._ready.extend(tasks)
         if len(self._ready) > len(tasks):  # keep the order: priority, then age
             self._ready = collections.deque(sorted(self._ready, key=lambda t: (-t.priority, t.id)))
@@ -204,8 +188,7 @@ class Scheduler:
 
     def _finished(self, task_id: int) -> None:
         self._running.pop(task_id, None)
-        if self._queued:
-            self._wake.set()
+        self._wake.set()
         self.on_ended()
 
     def _release(self) -> None:
@@ -217,8 +200,7 @@ class Scheduler:
         self._active -= 1
         if self._ready:
             self._start_ready()
-        if self._queued:
-            self._wake.set()
+        self._wake.set()
 
     async def _run(self, task: Task) -> None:
         handler = self.handlers.get(task.kind)
@@ -231,7 +213,6 @@ class Scheduler:
         except asyncio.CancelledError:
             self._release()
             # Stopping: give the task back so it runs again on the next start.
-            self._queued_meanwhile()
             await asyncio.shield(self.tasks.retry(task.id, time.time(), "interrupted by shutdown"))
             raise
         except Exception as err:
@@ -261,7 +242,6 @@ class Scheduler:
         _LOGGER.warning("Task %d (%s) failed, attempt %d; retrying in %.1f s: %s",
                         task.id, task.kind, task.attempts, verdict.delay, reason)
         due = time.time() + verdict.delay
-        self._queued_meanwhile()
         await self.tasks.retry(task.id, due, reason)
         heapq.heappush(self._retries, due)
 

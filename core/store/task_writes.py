@@ -77,22 +77,6 @@ def lease(
     limit: int,
     capacity: dict[str, int] | None,
     min_priority: int | None = None,
-) -> tuple[list[tuple[Any, ...]], bool]:
-    """The leased rows, and whether queued tasks are left (heads or not: any later lease may find one)."""
-    rows = _choose_and_lease(conn, now, lease_until, limit, capacity, min_priority)
-    # The partial index's own terms make this read it (leased and queued rows, not the whole table).
-    more = conn.execute("SELECT 1 FROM tasks WHERE state IN ('queued', 'leased') AND state = 'queued'"
-                        " LIMIT 1").fetchone() is not None
-    return rows, more
-
-
-def _choose_and_lease(
-    conn: sqlite3.Connection,
-    now: float,
-    lease_until: float,
-    limit: int,
-    capacity: dict[str, int] | None,
-    min_priority: int | None,
 ) -> list[tuple[Any, ...]]:
     floor = -(2**62) if min_priority is None else min_priority
     if not capacity:  # the common case: the choice is one statement too

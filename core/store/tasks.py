@@ -48,12 +48,6 @@ class Task:
     """The stored message that started this task (its payload may leave the message out)."""
 
 
-class Leased(list[Task]):
-    """The tasks one lease took; ``more``: whether queued tasks were left (False: none at all)."""
-
-    more = True
-
-
 class PreparedTask(NamedTuple):
     """A task sealed and numbered, ready to be inserted inside another operation (``insert_prepared``)."""
 
@@ -132,7 +126,7 @@ class TaskQueue:
         lanes_capacity: dict[str, int] | None = None,
         payload_known: Container[int] = (),
         min_priority: int | None = None,
-    ) -> Leased:
+    ) -> list[Task]:
         """Lease up to limit due tasks: priority, then age; one per chat; lanes within capacity.
 
         ``lanes_capacity`` maps a lane to the most tasks of that lane leased at once (leases
@@ -143,8 +137,8 @@ class TaskQueue:
         ``min_priority``: only tasks of at least this priority (a scheduler leasing ahead).
         """
         if limit <= 0:
-            return Leased()
-        rows, more = await self._db.write(
+            return []
+        rows = await self._db.write(
             writes.lease,
             now,
             now + lease_seconds,
@@ -152,8 +146,7 @@ class TaskQueue:
             dict(lanes_capacity) if lanes_capacity else None,
             min_priority,
         )
-        out = Leased()
-        out.more = more
+        out: list[Task] = []
         for row in rows:
             try:
                 out.append(self._task(row, skip_payload=row[10] == 1 and row[0] in payload_known))
