@@ -56,12 +56,12 @@ async def _examine(gateway: Gateway) -> list[Finding]:
     if not problems:
         found.append(Finding(OK, f"configuration: {len(gateway.integrations)} integrations,"
                                  f" {len(gateway.engine.automations)} automations"))
-    modes = check_modes(directory)
+    modes = await asyncio.to_thread(check_modes, directory)
     found += [Finding(FIXED if m.fixed else PROBLEM, f"file mode: {m}") for m in modes]
     if not modes:
         found.append(Finding(OK, f"file modes: private files and {directory} are closed to others"))
     database, settings = config_store_settings(directory)
-    found.append(_keys(directory, settings["encryption"]))
+    found.append(await asyncio.to_thread(_keys, directory, settings["encryption"]))  # scrypt: ~50 ms
     found.append(await asyncio.to_thread(_store, database))
     return found + await _integrations(gateway)
 
