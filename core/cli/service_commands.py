@@ -60,9 +60,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         action = actions.add_parser(name, help=text)
         add_config_arg(action)
         action.add_argument("--user", action="store_true", help="a user unit (systemctl --user), no root needed")
-        action.add_argument("--memory-max", default="1G",
+        action.add_argument("--memory-max", default="1G", type=memory_size,
                             help="memory limit (default 1G: the small model and Roost fit in a fraction)")
-        action.add_argument("--cpu-quota", default="300%",
+        action.add_argument("--cpu-quota", default="300%", type=cpu_quota,
                             help="CPU limit (default 300%%: of a 4-core Pi, one core stays free)")
     for name, text in (("status", "show whether the service runs"), ("logs", "show the service's log"),
                        ("uninstall", "stop and disable the service and remove its unit")):
@@ -97,12 +97,37 @@ def _quoted(word: str) -> str:
 
 
 def _fraction(size: str, part: float) -> str:
+    """part of a systemd memory size (bytes with K/M/G/T, a percentage of the machine's, or infinity)."""
     units = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
     size = size.strip().upper()
     if size == "INFINITY":
         return "infinity"
+    if size.endswith("%"):
+        return f"{float(size[:-1]) * part:g}%"
     number = float(size[:-1]) * units[size[-1]] if size[-1:] in units else float(size)
     return str(int(number * part))
+
+
+def memory_size(text: str) -> str:
+    """A memory limit as systemd takes it (512M, 1.5G, 50%, infinity); for argparse."""
+    try:
+        valid = text.strip().upper() == "INFINITY" or float(_fraction(text, 1.0).rstrip("%")) > 0
+    except ValueError:
+        valid = False
+    if not valid:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a memory size: say 512M, 1.5G, 50% or infinity")
+    return text
+
+
+def cpu_quota(text: str) -> str:
+    """A CPU quota as systemd takes it (150%: one and a half cores); for argparse."""
+    try:
+        valid = text.endswith("%") and float(text[:-1]) > 0
+    except ValueError:
+        valid = False
+    if not valid:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a CPU quota: say 300% (three cores) or 50%")
+    return text
 
 
 def unit_path(user: bool) -> Path:

@@ -50,6 +50,25 @@ def test_the_unit_says_what_the_issue_asks(config: Path, capsys) -> None:
     assert f'run --config "{config}"' in out
 
 
+def test_limits_as_a_share_of_the_machine(config: Path, capsys) -> None:
+    code, out, err = _run(capsys, "service", "unit", "--config", str(config), "--memory-max", "50%",
+                          "--cpu-quota", "150%")
+    assert code == 0, err
+    assert {"MemoryMax=50%", "MemoryHigh=40%", "CPUQuota=150%"} <= set(out.splitlines())
+
+
+@pytest.mark.parametrize(("option", "value", "said"), [
+    ("--memory-max", "lots", "is not a memory size"), ("--memory-max", "0", "is not a memory size"),
+    ("--cpu-quota", "3", "is not a CPU quota"), ("--cpu-quota", "many%", "is not a CPU quota"),
+])
+def test_a_limit_systemd_would_not_take_is_refused_with_what_to_say(config: Path, capsys, option: str, value: str,
+                                                                    said: str) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["service", "unit", "--config", str(config), option, value])
+    assert exit_info.value.code == 2
+    assert f"argument {option}: '{value}' {said}" in capsys.readouterr().err
+
+
 @pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze is not installed here")
 def test_systemd_accepts_the_unit(config: Path, tmp_path: Path) -> None:
     for user in (False, True):
