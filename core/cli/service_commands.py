@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from core import systemd
@@ -108,26 +109,25 @@ def _fraction(size: str, part: float) -> str:
     return str(int(number * part))
 
 
-def memory_size(text: str) -> str:
-    """A memory limit as systemd takes it (512M, 1.5G, 50%, infinity); for argparse."""
-    try:
-        valid = text.strip().upper() == "INFINITY" or float(_fraction(text, 1.0).rstrip("%")) > 0
-    except ValueError:
-        valid = False
-    if not valid:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a memory size: say 512M, 1.5G, 50% or infinity")
-    return text
+def _limit(check: Callable[[str], bool], what: str) -> Callable[[str], str]:
+    """An argparse type taking a limit as systemd does when check(text) holds, else saying what it wanted."""
+
+    def take(text: str) -> str:
+        try:
+            valid = check(text)
+        except ValueError:
+            valid = False
+        if not valid:
+            raise argparse.ArgumentTypeError(f"{text!r} is not {what}")
+        return text
+
+    return take
 
 
-def cpu_quota(text: str) -> str:
-    """A CPU quota as systemd takes it (150%: one and a half cores); for argparse."""
-    try:
-        valid = text.endswith("%") and float(text[:-1]) > 0
-    except ValueError:
-        valid = False
-    if not valid:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a CPU quota: say 300% (three cores) or 50%")
-    return text
+memory_size = _limit(lambda text: text.strip().upper() == "INFINITY" or float(_fraction(text, 1.0).rstrip("%")) > 0,
+                     "a memory size: say 512M, 1.5G, 50% or infinity")
+cpu_quota = _limit(lambda text: text.endswith("%") and float(text[:-1]) > 0,
+                   "a CPU quota: say 300% (three cores) or 50%")
 
 
 def unit_path(user: bool) -> Path:
