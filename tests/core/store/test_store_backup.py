@@ -28,6 +28,13 @@ def _traces(capsys: pytest.CaptureFixture[str], directory: Path) -> list[str]:
     return [t["trigger"]["text"] for t in json.loads(capsys.readouterr().out)]
 
 
+def _await_trace(capsys: pytest.CaptureFixture[str], directory: Path, text: str) -> None:
+    deadline = time.monotonic() + 10
+    while text not in _traces(capsys, directory):
+        assert time.monotonic() < deadline, f"no trace of {text!r} within 10 s"
+        time.sleep(0.05)
+
+
 def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -81,6 +88,7 @@ def test_backup_while_running_then_restore_over_a_damaged_store(used: Path, tmp_
         gateway.stdin.write("ping 4\n")
         gateway.stdin.flush()
         assert gateway.stdout.readline() == "pong\n"
+        _await_trace(capsys, directory, "ping 4")  # traces are written up to a moment after the reply
         assert main(["backup", "--config", str(directory), "--output", str(tmp_path / "copies")]) == 0
         assert main(["restore", "--config", str(directory), str(tmp_path / "copies")]) == 1
         assert "cannot restore a backup: Roost (pid" in capsys.readouterr().err
