@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from .registry import Finding
-from .runs import LONG_TEXT
+from .runs import LONG_TEXT, literal_union, lowered
 
 __all__ = ["SecretPattern", "SecretRecognizer", "SECRET_PATTERNS"]
 
@@ -180,8 +180,7 @@ class SecretRecognizer:
         for pattern in patterns:
             for trigger in pattern.triggers:
                 self._by_trigger.setdefault(trigger.lower(), []).append(pattern)
-        alternatives = sorted(self._by_trigger, key=len, reverse=True)
-        self._triggers = re.compile("|".join(re.escape(t) for t in alternatives))
+        self._triggers = literal_union(self._by_trigger)
 
     def _hits_in_long_text(self, text: str) -> list[tuple[int, str]]:
         """Trigger positions found with bytes.find in ASCII-lower-cased UTF-8 (fast on long text)."""
@@ -201,9 +200,9 @@ class SecretRecognizer:
             hits = self._hits_in_long_text(text)
             lowered_length = len(text)
         else:
-            lowered = text.lower()
-            lowered_length = len(lowered)
-            hits = [(m.start(), m.group()) for m in self._triggers.finditer(lowered)]
+            lower = lowered(text)
+            lowered_length = len(lower)
+            hits = [(m.start(), m.group()) for m in self._triggers.finditer(lower)]
         if not hits:
             return
         seen: set[tuple[int, int]] = set()

@@ -25,9 +25,8 @@ _NOT_A_PHONE = re.compile(
     r"|[0-9]{1,3}(?:\.[0-9]{1,3}){3}"  # an IPv4 address
     r"|0(?:10|2[0-9])[- ]?[1-9][0-9]{7}|0[3-9][0-9]{2}[- ]?[1-9][0-9]{6,7}")  # a Chinese fixed line (PhoneRecognizer's)
 """What has a phone number's digits but is something else."""
-_PHONE_WORD = re.compile("|".join(map(re.escape, (
-    *PhoneRecognizer.PHONE_WORDS, "telefon", "ruf", "tél", "appel", "teléfono", "móvil", "cellulare", "電話", "전화"))),
-    re.IGNORECASE)
+PHONE_WORDS = (*PhoneRecognizer.PHONE_WORDS, "telefon", "ruf", "tél", "appel", "teléfono", "móvil", "cellulare", "電話",
+               "전화")
 _NOT_DIGIT = re.compile(r"[^0-9]")
 _DIGIT_GROUP = re.compile(r"[0-9]+")
 _NANP_REGIONS = frozenset({"US", "CA", "PR", "JM", "TT", "BS", "BB", "DO"})
@@ -85,7 +84,7 @@ class NationalPhoneRecognizer:
             value, start = m.group(), m.start()
             if not 8 <= len(_NOT_DIGIT.sub("", value)) <= 12 or _CN_MOBILE.fullmatch(value):
                 continue
-            labelled = _PHONE_WORD.search(text, max(0, start - _NEAR), start) is not None
+            labelled = _labelled(text, start)
             grouped = _grouped_like_a_phone(value)
             if not (grouped or labelled) or _NOT_A_PHONE.fullmatch(value) or word_before(text, start, ID_WORDS):
                 continue  # decided before parsing: a parse costs ~50 us (a timestamp is no phone unless labelled)
@@ -102,7 +101,11 @@ class NationalPhoneRecognizer:
             yield from self._RE.finditer(text)
             return
         for start, end in digit_runs(text):
-            if end - start >= 8 and not _NOT_A_PHONE.fullmatch(text, start, end):
+            if end - start < 8:
+                continue
+            if text[start] != "0" and text[start:end].isdigit() and not _labelled(text, start):
+                continue  # one block of digits (an order number, a timestamp) is a phone only after a phone word
+            if not _NOT_A_PHONE.fullmatch(text, start, end):
                 yield from self._RE.finditer(text, start, end + 2)
 
     def _valid_in(self, value: str) -> str | None:
@@ -114,6 +117,11 @@ class NationalPhoneRecognizer:
             if phonenumbers.is_valid_number(number):
                 return region
         return None
+
+
+def _labelled(text: str, start: int) -> bool:
+    """A phone word stands shortly before start."""
+    return mentions(text, PHONE_WORDS, max(0, start - _NEAR), start)
 
 
 def _grouped_like_a_phone(value: str) -> bool:

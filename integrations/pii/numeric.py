@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from .registry import Finding
-from .runs import LONG_TEXT, digit_runs, has_run, matches_in_runs, mentions, word_before
+from .runs import has_run, matches_in_runs, mentions, word_before
 from .validators import IBAN_LENGTHS, is_valid_cn_id, is_valid_cn_id15, is_valid_iban, luhn_valid
 
 __all__ = ["CardRecognizer", "CnIdRecognizer", "IbanRecognizer", "PhoneRecognizer"]
@@ -183,17 +183,19 @@ class CardRecognizer:
                 if keep > 1 and min(len(g) for g in groups[: keep - 1]) < 3:
                     continue  # "978-7-111-..." is grouped like no card number
                 end = start + len(digits) + keep - 1
-                confidence = self._score(digits, text, start, end)
+                confidence = self._score(digits, text, start, end, said)
                 if confidence:
                     yield Finding(self.entity, start, end, text[start:end], confidence)
                     break
 
-    def _score(self, digits: str, text: str, start: int, end: int) -> float:
-        """Confidence for a digit string at [start, end), 0.0 when it is not a card."""
+    def _score(self, digits: str, text: str, start: int, end: int, said: bool) -> float:
+        """Confidence for a digit string at [start, end), 0.0 when it is not a card (said: the text has a card
+        word somewhere)."""
         if len(digits) > 19 or digits.count(digits[0]) == len(digits):
             return 0.0
         window = (max(0, start - 20), end + 20)
-        if word_before(text, start, ID_WORDS) and not self._CONTEXT.search(text, *window):
+        near = said and self._CONTEXT.search(text, *window) is not None
+        if not near and word_before(text, start, ID_WORDS):
             return 0.0  # "订单号 4144…", "order 5123…": labelled as another kind of number
         if len(digits) == 18 and self._ID_CONTEXT.search(text, *window) and _shaped_like_cn_id(digits):
             return 0.0  # an ID number with a wrong check character, next to the word for ID: not a card
@@ -202,9 +204,9 @@ class CardRecognizer:
             if brand and len(digits) > 12:
                 return 0.95
             # Another prefix, or 12 digits (Maestro's shortest, as long as many codes): a word must say card.
-            return 0.85 if self._CONTEXT.search(text, *window) else 0.0
+            return 0.85 if near else 0.0
         # Some real UnionPay cards fail Luhn: count them only when a word says "card".
-        if brand and digits.startswith("62") and self._CONTEXT.search(text, *window):
+        if brand and digits.startswith("62") and near:
             return 0.75
         return 0.0
 
@@ -223,8 +225,8 @@ class IbanRecognizer:
     _COUNTRY = re.compile(r"[A-Z][A-Z](?=[0-9])")
 
     def applies(self, text: str) -> bool:
-        """The check digits after the country code start a digit run."""
-        return len(text) > LONG_TEXT or bool(digit_runs(text))
+        """Two capital letters before a digit (the country code and the check digits) are needed."""
+        return self._COUNTRY.search(text) is not None
 
     def find(self, text: str) -> Iterator[Finding]:
         """Yield IBANs with a known country length and a valid mod-97 check."""
@@ -250,9 +252,5 @@ class IbanRecognizer:
                 yield Finding(self.entity, start, end, value, 0.97)
 
     def _starts(self, text: str) -> list[int]:
-        """Where a known country code stands right before a digit run (the check digits)."""
-        if len(text) > LONG_TEXT:
-            starts = [m.start() for m in self._COUNTRY.finditer(text)]
-        else:
-            starts = [s - 2 for s, _ in digit_runs(text) if s >= 2 and text[s - 2 : s].isupper()]
-        return [start for start in starts if text[start : start + 2] in IBAN_LENGTHS]
+        """Where a known country code stands right before a digit (the check digits)."""
+        return [m.start() for m in self._COUNTRY.finditer(text) if m.group() in IBAN_LENGTHS]

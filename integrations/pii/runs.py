@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 
-__all__ = ["LONG_TEXT", "digit_runs", "has_run", "matches_in_runs", "mentions", "word_before"]
+__all__ = ["LONG_TEXT", "MIN_RUN", "digit_runs", "has_run", "literal_union", "lowered", "matches_in_runs", "mentions", "word_before"]
 
 #: Above this length a text is searched whole: per-run bookkeeping would cost more than it saves.
 LONG_TEXT = 4096
 
-# Digits with the separators numbers are written with: spaces, dashes, dots, +, parentheses.
-_DIGIT_RUN = re.compile(r"[0-9+(][0-9 \-()+.]*[0-9]")
+#: The shortest run a recognizer looks at (an IPv4 address, 1.2.3.4).
+MIN_RUN = 7
+# Digits with the separators numbers are written with: spaces, dashes, dots, +, parentheses. Shorter
+# runs (prices, times, counts: most of a message's runs) are not collected: 5.3 us a 200-character
+# message with every run, 4.0 us without them (pii benchmark).
+_DIGIT_RUN = re.compile(rf"[0-9+(][0-9 \-()+.]{{{MIN_RUN - 2},}}[0-9]")
 _last: tuple[str, list[tuple[int, int]], int] = ("", [], 0)
 
 
@@ -27,7 +31,7 @@ def _scan(text: str) -> tuple[str, list[tuple[int, int]], int]:
 
 
 def digit_runs(text: str) -> list[tuple[int, int]]:
-    """Spans of digits and separators; the result for the latest text is reused.
+    """Spans of digits and separators at least MIN_RUN long; the result for the latest text is reused.
 
     Several recognizers look at the same message one after another, so caching the last
     text's runs makes the scan happen once per message.
@@ -36,7 +40,7 @@ def digit_runs(text: str) -> list[tuple[int, int]]:
 
 
 def has_run(text: str, min_length: int) -> bool:
-    """True when the text has a digit run of at least min_length characters (or is long)."""
+    """True when the text has a digit run of at least min_length (>= MIN_RUN) characters (or is long)."""
     return len(text) > LONG_TEXT or _scan(text)[2] >= min_length
 
 
@@ -56,21 +60,59 @@ def matches_in_runs(regex: re.Pattern[str], text: str, min_length: int) -> Itera
             yield from regex.finditer(text, start, end + 2)
 
 
+def literal_union(words: Iterable[str]) -> re.Pattern[str]:
+    """A regex matching any of words (the longest where several start at one place), built as a trie.
+
+    The regex engine tries a trie's branches by their first character instead of every word in
+    turn: 30 triggers searched in a 200-character message cost 2.2 us instead of 3.5.
+    """
+    root: dict[str, dict] = {}
+    for word in words:
+        node = root
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def branches(node: dict[str, dict]) -> str:
+        alternatives = [re.escape(char) + branches(child) for char, child in sorted(node.items()) if char]
+        if not alternatives:
+            return ""
+        body = alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return re.compile(branches(root))
+
+
 _lowered: tuple[str, str] = ("", "")
 
 
-def mentions(text: str, words: tuple[str, ...]) -> bool:
-    """Whether any of words (lower-case) occurs in text; the lower-cased text is kept for the next call.
-
-    Several recognizers ask about the same message; substring tests on one lowered copy cost a
-    few microseconds where a case-insensitive alternation regex over the text cost ~20 (pii
-    benchmark, 200-character messages).
-    """
+def lowered(text: str) -> str:
+    """text.lower(), kept for the latest text: several recognizers read the same message."""
     global _lowered
     if _lowered[0] is not text:
         _lowered = (text, text.lower())
-    lowered = _lowered[1]
-    return any(word in lowered for word in words)
+    return _lowered[1]
+
+
+_searches: dict[tuple[str, ...], Callable[[str], re.Match[str] | None]] = {}
+
+
+def mentions(text: str, words: tuple[str, ...], start: int = 0, end: int | None = None) -> bool:
+    """Whether one of words (lower-case) occurs in text (lowered), within text[start:end] if given.
+
+    Each words tuple is searched with one regex (literal_union) in the shared lowered copy: 1.7 us
+    for the card words in a 200-character message, where a substring test per word cost 3.9 (an
+    ASCII word in a text with CJK characters is widened before each test) and a case-insensitive
+    regex of the phone words ~3.8 us in a 24-character window.
+    """
+    search = _searches.get(words)
+    if search is None:
+        search = _searches[words] = literal_union(words).search
+    lower = lowered(text)
+    if len(lower) != len(text):  # lower() lengthened a character: offsets no longer line up
+        lower = text[start:end].lower()
+        start, end = 0, None
+    return search(lower, start, len(lower) if end is None else end) is not None
 
 
 # What may stand between a label and its number: "订单号：123", "tel - 123", "密码是 abc".
