@@ -8,8 +8,9 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from .context import literal_union, lowered
 from .registry import Finding
-from .runs import LONG_TEXT, literal_union, lowered
+from .runs import LONG_TEXT
 
 __all__ = ["SecretPattern", "SecretRecognizer", "SECRET_PATTERNS"]
 
@@ -198,24 +199,17 @@ class SecretRecognizer:
         """Yield secrets; for assignments and URLs only the secret part is the finding."""
         if len(text) > LONG_TEXT:
             hits = self._hits_in_long_text(text)
-            lowered_length = len(text)
-        else:
-            lower = lowered(text)
-            lowered_length = len(lower)
-            hits = [(m.start(), m.group()) for m in self._triggers.finditer(lower)]
+        else:  # lowered() keeps offsets: a character that would lower-case to two stays as it is
+            hits = [(m.start(), m.group()) for m in self._triggers.finditer(lowered(text))]
         if not hits:
             return
         seen: set[tuple[int, int]] = set()
-        if lowered_length == len(text):
-            candidates = [
-                (pattern, m)
-                for pos, trigger in hits
-                for pattern in self._by_trigger[trigger]
-                if (m := pattern.regex.match(text, pos))
-            ]
-        else:  # lower() changed the length of some character: positions do not line up
-            found = {p.name: p for _, t in hits for p in self._by_trigger[t]}
-            candidates = [(p, m) for p in found.values() for m in p.regex.finditer(text)]
+        candidates = [
+            (pattern, m)
+            for pos, trigger in hits
+            for pattern in self._by_trigger[trigger]
+            if (m := pattern.regex.match(text, pos))
+        ]
         for pattern, m in candidates:
             group = pattern.group
             if group == -1:

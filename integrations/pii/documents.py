@@ -13,17 +13,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from .context import DEFAULT_THRESHOLD, graded
+from .context import DEFAULT_THRESHOLD, Words, graded
 from .registry import Finding
-from .runs import mentions
 
 # Letters and digits around a number must not continue it: "XE12345678" is not a passport.
 _EDGE_BEFORE = r"(?<![0-9A-Za-z])"
 _EDGE_AFTER = r"(?![0-9A-Za-z])"
 
-PASSPORT_WORDS = ("护照", "passport", "pass port", "旅行证件")
-PERMIT_WORDS = ("通行证", "回乡证", "台胞证", "港澳", "往来台湾", "来往内地", "来往大陆", "travel permit",
-                "exit-entry permit", "home return permit", "permit no", "permit number")
+PASSPORT_WORDS = Words("护照", "passport", "pass port", "旅行证件")
+PERMIT_WORDS = Words("通行证", "回乡证", "台胞证", "港澳", "往来台湾", "来往内地", "来往大陆", "travel permit",
+                     "exit-entry permit", "home return permit", "permit no", "permit number")
 
 
 class _TravelDocumentRecognizer:
@@ -31,7 +30,7 @@ class _TravelDocumentRecognizer:
     (OTHER) only next to one of words (OTHER_NEAR)."""
 
     entity: str
-    words: tuple[str, ...]
+    words: Words
     ALONE: float
     NEAR: float
     OTHER_NEAR: float
@@ -43,7 +42,7 @@ class _TravelDocumentRecognizer:
 
     def applies(self, text: str) -> bool:
         """One of the words, when a number alone would not count; and a letter or digit before 6 digits."""
-        return (not self.words_needed or mentions(text, self.words)) and _SHAPE.search(text) is not None
+        return (not self.words_needed or self.words.in_text(text)) and _SHAPE.search(text) is not None
 
     def find(self, text: str) -> Iterator[Finding]:
         """Yield document numbers, graded by the words near them."""

@@ -8,9 +8,10 @@ from collections.abc import Iterator, Sequence
 
 import phonenumbers
 
+from .context import Words, word_before
 from .numeric import ID_WORDS, PhoneRecognizer
 from .registry import Finding
-from .runs import LONG_TEXT, digit_runs, has_run, matches_in_runs, mentions, word_before
+from .runs import LONG_TEXT, digit_runs, has_run, matches_in_runs
 
 __all__ = ["DEFAULT_REGIONS", "NationalPhoneRecognizer", "SsnRecognizer"]
 
@@ -25,8 +26,8 @@ _NOT_A_PHONE = re.compile(
     r"|[0-9]{1,3}(?:\.[0-9]{1,3}){3}"  # an IPv4 address
     r"|0(?:10|2[0-9])[- ]?[1-9][0-9]{7}|0[3-9][0-9]{2}[- ]?[1-9][0-9]{6,7}")  # a Chinese fixed line (PhoneRecognizer's)
 """What has a phone number's digits but is something else."""
-PHONE_WORDS = (*PhoneRecognizer.PHONE_WORDS, "telefon", "ruf", "tél", "appel", "teléfono", "móvil", "cellulare", "電話",
-               "전화")
+PHONE_WORDS = Words(*PhoneRecognizer.PHONE_WORDS.words, "telefon", "ruf", "tél", "appel", "teléfono", "móvil", "cellulare",
+                    "電話", "전화")
 _NOT_DIGIT = re.compile(r"[^0-9]")
 _DIGIT_GROUP = re.compile(r"[0-9]+")
 _NANP_REGIONS = frozenset({"US", "CA", "PR", "JM", "TT", "BS", "BB", "DO"})
@@ -121,7 +122,7 @@ class NationalPhoneRecognizer:
 
 def _labelled(text: str, start: int) -> bool:
     """A phone word stands shortly before start."""
-    return mentions(text, PHONE_WORDS, max(0, start - _NEAR), start)
+    return PHONE_WORDS.in_text(text, max(0, start - _NEAR), start)
 
 
 def _grouped_like_a_phone(value: str) -> bool:
@@ -138,7 +139,7 @@ class SsnRecognizer:
     entity = "SSN"
     _DASHED = re.compile(r"(?<![0-9A-Za-z\-])[0-9]{3}-[0-9]{2}-[0-9]{4}(?![0-9A-Za-z]|-[0-9])", re.ASCII)
     _BARE = re.compile(r"(?<![0-9A-Za-z])[0-9]{9}(?![0-9A-Za-z])", re.ASCII)
-    _WORDS = re.compile(r"ssn|social security|社会安全号|社保号", re.IGNORECASE)
+    WORDS = Words("ssn", "social security", "社会安全号", "社保号")
 
     def applies(self, text: str) -> bool:
         """Nine digits (with or without two dashes) are needed."""
@@ -146,7 +147,7 @@ class SsnRecognizer:
 
     def find(self, text: str) -> Iterator[Finding]:
         """Yield numbers that follow the SSA's rules (see ssn_valid)."""
-        mentioned = mentions(text, ("ssn", "social security", "社会安全号", "社保号"))
+        mentioned = self.WORDS.in_text(text)
         if text.count("-") >= 2:
             for m in matches_in_runs(self._DASHED, text, 11):
                 said = mentioned and self._said(text, m.start())
@@ -158,7 +159,7 @@ class SsnRecognizer:
                     yield Finding(self.entity, m.start(), m.end(), m.group(), 0.8)
 
     def _said(self, text: str, start: int) -> bool:
-        return self._WORDS.search(text, max(0, start - _NEAR), start) is not None
+        return self.WORDS.in_text(text, max(0, start - _NEAR), start)
 
 
 _SSN_SHAPE = re.compile(r"[0-9]{3}-[0-9]{2}-[0-9]{4}|[0-9]{9}")

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from .context import word_before
 from .registry import Finding
-from .runs import LONG_TEXT, digit_runs, word_before
+from .runs import LONG_TEXT, digit_runs
 from .validators import is_valid_ipv4, is_valid_ipv6
 
 __all__ = ["EmailRecognizer", "IpRecognizer"]

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from .context import Words, word_before
 from .registry import Finding
-from .runs import has_run, matches_in_runs, mentions, word_before
+from .runs import has_run, matches_in_runs
 from .validators import IBAN_LENGTHS, is_valid_cn_id, is_valid_cn_id15, is_valid_iban, luhn_valid
 
 __all__ = ["CardRecognizer", "CnIdRecognizer", "IbanRecognizer", "PhoneRecognizer"]
@@ -72,7 +73,7 @@ class PhoneRecognizer:
         r"|\+(?<![0-9A-Za-z+]\+)([1-9][0-9 \-()]{6,22}[0-9]))" + _END,
         re.ASCII,
     )
-    PHONE_WORDS: tuple[str, ...] = (
+    PHONE_WORDS = Words(
         "tel", "phone", "call", "fax", "mobile", "cell", "电话", "座机", "手机", "联系", "致电",
         "传真", "热线", "微信",
     )  # fmt: skip
@@ -98,7 +99,7 @@ class PhoneRecognizer:
                     continue
                 if m.group(6) or m.group(7):
                     confidence = 0.85
-                elif word_before(text, start, self.PHONE_WORDS):
+                elif word_before(text, start, self.PHONE_WORDS.words):
                     confidence = 0.75
                 else:
                     continue
@@ -115,8 +116,7 @@ class PhoneRecognizer:
 
     def _labelled_phone(self, text: str, start: int) -> bool:
         """True when a phone word comes shortly before ("Phone No. 138...", "手机号 138...")."""
-        window = text[max(0, start - 16) : start].lower()
-        return any(word in window for word in self.PHONE_WORDS)
+        return self.PHONE_WORDS.in_text(text, max(0, start - 16), start)
 
 
 def card_brand_ok(digits: str) -> bool:
@@ -144,7 +144,7 @@ def card_brand_ok(digits: str) -> bool:
     return False
 
 
-CARD_WORDS: tuple[str, ...] = (
+CARD_WORDS = Words(
     "卡号", "银行卡", "信用卡", "借记卡", "储蓄卡", "账号", "账户", "银联", "card", "account", "acct", "visa", "master",
     "maestro", "amex", "jcb", "unionpay", "mc",
 )  # fmt: skip
@@ -172,7 +172,7 @@ class CardRecognizer:
 
     def find(self, text: str) -> Iterator[Finding]:
         """Yield card numbers; a trailing group that belongs to the next number is trimmed."""
-        said = mentions(text, CARD_WORDS)
+        said = CARD_WORDS.in_text(text)
         for m in matches_in_runs(self._RE if said else self._BRANDED, text, 12 if said else 13):
             start = m.start()
             groups = self._SEP.split(m.group())

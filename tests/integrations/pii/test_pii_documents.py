@@ -6,7 +6,7 @@ import pytest
 import voluptuous as vol
 
 from integrations.pii.config import CONFIG_SCHEMA
-from integrations.pii.context import graded
+from integrations.pii.context import Words, graded
 from integrations.pii.engine import PiiSanitizer
 from integrations.pii.recognizers import default_registry
 from integrations.pii.vault import InMemoryVault
@@ -62,7 +62,7 @@ def test_a_threshold_must_be_a_confidence() -> None:
 
 def test_words_raise_and_labels_lower() -> None:
     text = "护照 E12345678"
-    assert graded(0.4, 0.9, text, 3, 12, ("护照",)) == 0.9
-    assert graded(0.4, 0.9, "code E12345678", 5, 14, ("护照",)) == 0.4
-    assert graded(0.4, 0.9, "order E12345678", 6, 15, ("护照",)) == 0.0
-    assert graded(0.4, 0.9, "E12345678" + " " * 40 + "护照", 0, 9, ("护照",)) == 0.4  # beyond the window
+    assert graded(0.4, 0.9, text, 3, 12, Words("护照")) == 0.9
+    assert graded(0.4, 0.9, "code E12345678", 5, 14, Words("护照")) == 0.4
+    assert graded(0.4, 0.9, "order E12345678", 6, 15, Words("护照")) == 0.0
+    assert graded(0.4, 0.9, "E12345678" + " " * 40 + "护照", 0, 9, Words("护照")) == 0.4  # beyond the window
