@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from .context import Words, word_before
 from .registry import Finding
-from .runs import has_run, matches_in_runs
+from .runs import LONG_TEXT, digit_runs, has_run, matches_in_runs
 from .validators import IBAN_LENGTHS, is_valid_cn_id, is_valid_cn_id15, is_valid_iban, luhn_valid
 
 __all__ = ["CardRecognizer", "CnIdRecognizer", "IbanRecognizer", "PhoneRecognizer"]
@@ -84,7 +84,7 @@ class PhoneRecognizer:
 
     def find(self, text: str) -> Iterator[Finding]:
         """Yield phone numbers that have a valid shape and are not labelled as other ids."""
-        for m in matches_in_runs(self._RE, text, 9):
+        for m in self._matches(text):
             kind = m.lastindex
             start = m.start()
             value = m.group()
@@ -113,6 +113,20 @@ class PhoneRecognizer:
                     continue
                 confidence = 0.8
             yield Finding(self.entity, start, m.end(), value, confidence)
+
+    def _matches(self, text: str) -> Iterator[re.Match[str]]:
+        """Matches in digit runs of 9 characters or more; a block of digits alone can only be a mobile
+        number (11 digits from 1) or a fixed line (from 0), so others are not searched."""
+        if len(text) > LONG_TEXT:
+            yield from self._RE.finditer(text)
+            return
+        for start, end in digit_runs(text):
+            if end - start < 9:
+                continue
+            block = text[start:end]
+            if block.isdigit() and block[0] != "0" and not (block[0] == "1" and len(block) == 11):
+                continue
+            yield from self._RE.finditer(text, start, end + 2)
 
     def _labelled_phone(self, text: str, start: int) -> bool:
         """True when a phone word comes shortly before ("Phone No. 138...", "手机号 138...")."""
@@ -193,6 +207,9 @@ class CardRecognizer:
         word somewhere)."""
         if len(digits) > 19 or digits.count(digits[0]) == len(digits):
             return 0.0
+        luhn = luhn_valid(digits)
+        if not luhn and not (said and digits.startswith("62")):
+            return 0.0  # decided before the words around are read: most numbers fail Luhn
         window = (max(0, start - 20), end + 20)
         near = said and self._CONTEXT.search(text, *window) is not None
         if not near and word_before(text, start, ID_WORDS):
@@ -200,7 +217,7 @@ class CardRecognizer:
         if len(digits) == 18 and self._ID_CONTEXT.search(text, *window) and _shaped_like_cn_id(digits):
             return 0.0  # an ID number with a wrong check character, next to the word for ID: not a card
         brand = card_brand_ok(digits)
-        if luhn_valid(digits):
+        if luhn:
             if brand and len(digits) > 12:
                 return 0.95
             # Another prefix, or 12 digits (Maestro's shortest, as long as many codes): a word must say card.
