@@ -282,3 +282,17 @@ def test_ssns_follow_the_ssa_rules() -> None:
     for number in ("000-12-3456", "666-12-3456", "912-34-5678", "123-00-4567", "123-45-0000", "078-05-1120",
                    "12-345-6789", "12345678"):
         assert not ssn_valid(number), number
+
+
+def test_a_character_that_lower_cases_to_two_shifts_no_finding() -> None:
+    # "İ".lower() is two characters: words and triggers are searched in a lowered copy that must keep offsets.
+    text = "İİ password=hunter2x, card 4111 1111 1111 1111, 电话 4155550132"
+    found = default_registry().analyze(text)
+    assert [(f.entity, f.text) for f in found] == [
+        ("SECRET", "hunter2x"), ("CARD", "4111 1111 1111 1111"), ("PHONE", "4155550132")]
+
+
+def test_a_block_of_digits_is_a_national_phone_only_after_a_phone_word() -> None:
+    registry = default_registry()
+    assert [f.text for f in registry.analyze("Tel. 4155550132")] == ["4155550132"]
+    assert registry.analyze("ref 4155550132") == [] and registry.analyze("共 4155550132 次") == []
