@@ -15,6 +15,10 @@ def _identity(text: str) -> str:
 
 
 _TRACED = ("trigger", "idx", "platform", "chat_id", "sender", "text", "command", "event_type", "message_id")
+_NAMES = frozenset({"trigger", "idx", "platform", "event_type"})
+"""Trigger variables that name parts of Roost itself (trigger kinds, integration domains, event types), never
+anyone's data: not scrubbed. Each scrub is a pass of every sanitizer: a reply's trace took 76 us to serialize
+with them scrubbed, 55 without (pii on), and the trace writer serializes up to 100 at a time on the event loop."""
 
 
 def trace_trigger(trigger: dict[str, Any]) -> dict[str, Any]:
@@ -80,7 +84,8 @@ class Trace:
             "priority": self.priority,
             "started": self.started,
             "finished": self.finished,
-            "trigger": {k: self.scrub(v) if isinstance(v, str) else v for k, v in self.trigger.items()},
+            "trigger": {k: self.scrub(v) if isinstance(v, str) and k not in _NAMES else v
+                        for k, v in self.trigger.items()},
             "conditions": [{"condition": c, "passed": p} for c, p in self.conditions],
             "steps": [
                 {
