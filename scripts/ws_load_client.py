@@ -30,8 +30,9 @@ def _percentile(values: list[float], q: float) -> float:
 class _Flow:
     """One connection's traffic: at most `window` messages outstanding, paced at `interval` if set."""
 
-    def __init__(self, count: int, window: int, interval: float | None, latencies: list[float]) -> None:
-        self.count, self.interval, self.latencies = count, interval, latencies
+    def __init__(self, count: int, window: int, interval: float | None, latencies: list[float],
+                 phase: float = 0.0) -> None:
+        self.count, self.interval, self.latencies, self.phase = count, interval, latencies, phase
         self.sent: dict[Any, float] = {}
         self.slots = asyncio.Semaphore(window)
 
@@ -44,7 +45,7 @@ class _Flow:
                   key: Callable[[int], Any]) -> None:
         """Send count messages (send(n, key)) while read() collects the answers."""
         reader = asyncio.get_running_loop().create_task(read())
-        start = time.perf_counter()
+        start = time.perf_counter() + self.phase
         for n in range(self.count):
             await self.slots.acquire()
             if self.interval is not None:
@@ -104,8 +105,10 @@ async def load(url: str, protocol: str, connections: int, messages: int, window:
     client = _chat if protocol == "chat" else _ha
     async with aiohttp.ClientSession() as session:
         started = time.perf_counter()
-        await asyncio.gather(*(client(session, url, token, _Flow(per, window, interval, latencies), window,
-                                      f"c{i}") for i in range(connections)))
+        # Paced connections start a fraction of the interval apart: together a steady rate, not bursts.
+        phases = [i * interval / connections if interval else 0.0 for i in range(connections)]
+        await asyncio.gather(*(client(session, url, token, _Flow(per, window, interval, latencies, phases[i]),
+                                      window, f"c{i}") for i in range(connections)))
         seconds = time.perf_counter() - started
     done = per * connections
     return {"messages": done, "seconds": round(seconds, 3), "messages_per_s": round(done / seconds, 1),
