@@ -23,14 +23,19 @@ _lowered: tuple[str, str] = ("", "")
 
 
 def lowered(text: str) -> str:
-    """text lower-cased character for character (offsets line up), kept for the latest text."""
+    """text lower-cased character for character (offsets line up), kept for the latest text.
+
+    The entry is read once into a local: a long text is analyzed in a worker thread while the event
+    loop analyzes others, and each must get its own text's copy back.
+    """
     global _lowered
-    if _lowered[0] is not text:
+    entry = _lowered
+    if entry[0] is not text:
         lower = text.lower()
         if len(lower) != len(text):  # a character that lower-cases to two ("İ") stays as it is
             lower = "".join(char if len(char.lower()) > 1 else char.lower() for char in text)
-        _lowered = (text, lower)
-    return _lowered[1]
+        entry = _lowered = (text, lower)
+    return entry[1]
 
 
 def literal_union(words: Iterable[str]) -> re.Pattern[str]:
