@@ -231,12 +231,15 @@ class FakeDiscord(FakeServer):
             await self._refuse(ws, 4007)
             return
         self.resumes += 1
-        self._current = (ws, session)
+        # As Discord: the missed events in order, then RESUMED, then live ones. An event dispatched during the
+        # replay joins the session's list, which this loop is still reading; the connection becomes current
+        # (live sends) only once the list is done, with no await in between.
         for number, kind, data in session.events:
             if number > seq and kind != "READY":
                 await ws.send_json({"op": 0, "s": number, "t": kind, "d": data})
         session.seq += 1
         session.events.append((session.seq, "RESUMED", {}))
+        self._current = (ws, session)
         await ws.send_json({"op": 0, "s": session.seq, "t": "RESUMED", "d": {}})
 
     async def _refuse(self, ws: web.WebSocketResponse, code: int) -> None:

@@ -64,7 +64,12 @@ def kill_rounds(config: Path, log: Path, say: Callable[[str, str], None], chats:
 def final_run(config: Path, log: Path, answered: Callable[[], set[str]], wanted: set[str], what: str) -> str:
     """Start roost once more, wait until every wanted answer was given, stop it cleanly; its whole log."""
     final = RunningRoost(config, log, roost_env())
-    wait_for(lambda: wanted <= answered() or final.proc.poll() is not None, 90, what)
+    try:
+        wait_for(lambda: wanted <= answered() or final.proc.poll() is not None, 90, what)
+    except AssertionError as timed_out:
+        final.kill()  # not left running after the test
+        missing = sorted(wanted - answered())
+        raise AssertionError(f"{timed_out}; missing {missing[:20]}; log: {log.read_text()[-3000:]}") from None
     time.sleep(1.0)  # nothing more may arrive
     assert final.terminate() == 0, log.read_text()[-3000:]
     output = log.read_text()
