@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from core.automation.literals import trie_regex
+
 __all__ = ["DEFAULT_THRESHOLD", "LOWERING_WORDS", "WINDOW", "Words", "graded", "literal_union", "lowered",
            "word_before"]
 
@@ -39,26 +41,12 @@ def lowered(text: str) -> str:
 
 
 def literal_union(words: Iterable[str]) -> re.Pattern[str]:
-    """A regex matching any of words (the longest where several start at one place), built as a trie.
+    """A regex matching any of words (the longest where several start at one place), shaped as a trie.
 
     The regex engine tries a trie's branches by their first character instead of every word in
     turn: 30 triggers searched in a 200-character message cost 2.2 us instead of 3.5.
     """
-    root: dict[str, dict] = {}
-    for word in words:
-        node = root
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}
-
-    def branches(node: dict[str, dict]) -> str:
-        alternatives = [re.escape(char) + branches(child) for char, child in sorted(node.items()) if char]
-        if not alternatives:
-            return ""
-        body = alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
-        return f"(?:{body})?" if "" in node else body
-
-    return re.compile(branches(root))
+    return re.compile(trie_regex(words))
 
 
 class Words:

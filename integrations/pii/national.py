@@ -11,7 +11,7 @@ import phonenumbers
 from .context import Words, word_before
 from .numeric import ID_WORDS, PhoneRecognizer
 from .registry import Finding
-from .runs import LONG_TEXT, digit_runs, has_run, matches_in_runs
+from .runs import has_run, matches_in_runs
 
 __all__ = ["DEFAULT_REGIONS", "NationalPhoneRecognizer", "SsnRecognizer"]
 
@@ -81,7 +81,7 @@ class NationalPhoneRecognizer:
 
     def find(self, text: str) -> Iterator[Finding]:
         """Yield numbers valid in a configured region (the first one, or another with context)."""
-        for m in self._candidates(text):
+        for m in matches_in_runs(self._RE, text, 8, _may_be_a_phone):
             value, start = m.group(), m.start()
             if not 8 <= len(_NOT_DIGIT.sub("", value)) <= 12 or _CN_MOBILE.fullmatch(value):
                 continue
@@ -95,20 +95,6 @@ class NationalPhoneRecognizer:
             strong = labelled or region == self.regions[0] or "(" in value
             yield Finding(self.entity, start, m.end(), value, 0.8 if strong else 0.7)
 
-    def _candidates(self, text: str) -> Iterator[re.Match[str]]:
-        """Matches in the digit runs that could be phone numbers: a run that is a whole date, address
-        or Chinese number is skipped before the (costly) search."""
-        if len(text) > LONG_TEXT:
-            yield from self._RE.finditer(text)
-            return
-        for start, end in digit_runs(text):
-            if end - start < 8:
-                continue
-            if text[start] != "0" and text[start:end].isdigit() and not _labelled(text, start):
-                continue  # one block of digits (an order number, a timestamp) is a phone only after a phone word
-            if not _NOT_A_PHONE.fullmatch(text, start, end):
-                yield from self._RE.finditer(text, start, end + 2)
-
     def _valid_in(self, value: str) -> str | None:
         for region in self._shortlist(value):
             try:
@@ -118,6 +104,14 @@ class NationalPhoneRecognizer:
             if phonenumbers.is_valid_number(number):
                 return region
         return None
+
+
+def _may_be_a_phone(text: str, start: int, end: int) -> bool:
+    """Not a whole date, address or Chinese number (checked before the costly search), and not one block of
+    digits (an order number, a timestamp) unless a phone word comes before it."""
+    if text[start] != "0" and text[start:end].isdigit() and not _labelled(text, start):
+        return False
+    return not _NOT_A_PHONE.fullmatch(text, start, end)
 
 
 def _labelled(text: str, start: int) -> bool:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from .context import Words, word_before
 from .registry import Finding
-from .runs import LONG_TEXT, digit_runs, has_run, matches_in_runs
+from .runs import has_run, matches_in_runs
 from .validators import IBAN_LENGTHS, is_valid_cn_id, is_valid_cn_id15, is_valid_iban, luhn_valid
 
 __all__ = ["CardRecognizer", "CnIdRecognizer", "IbanRecognizer", "PhoneRecognizer"]
@@ -84,7 +84,7 @@ class PhoneRecognizer:
 
     def find(self, text: str) -> Iterator[Finding]:
         """Yield phone numbers that have a valid shape and are not labelled as other ids."""
-        for m in self._matches(text):
+        for m in matches_in_runs(self._RE, text, 9, _may_be_a_phone):
             kind = m.lastindex
             start = m.start()
             value = m.group()
@@ -114,23 +114,15 @@ class PhoneRecognizer:
                 confidence = 0.8
             yield Finding(self.entity, start, m.end(), value, confidence)
 
-    def _matches(self, text: str) -> Iterator[re.Match[str]]:
-        """Matches in digit runs of 9 characters or more; a block of digits alone can only be a mobile
-        number (11 digits from 1) or a fixed line (from 0), so others are not searched."""
-        if len(text) > LONG_TEXT:
-            yield from self._RE.finditer(text)
-            return
-        for start, end in digit_runs(text):
-            if end - start < 9:
-                continue
-            block = text[start:end]
-            if block.isdigit() and block[0] != "0" and not (block[0] == "1" and len(block) == 11):
-                continue
-            yield from self._RE.finditer(text, start, end + 2)
-
     def _labelled_phone(self, text: str, start: int) -> bool:
         """True when a phone word comes shortly before ("Phone No. 138...", "手机号 138...")."""
         return self.PHONE_WORDS.in_text(text, max(0, start - 16), start)
+
+
+def _may_be_a_phone(text: str, start: int, end: int) -> bool:
+    """A block of digits alone can only be a mobile number (11 digits from 1) or a fixed line (from 0)."""
+    block = text[start:end]
+    return not block.isdigit() or block[0] == "0" or (block[0] == "1" and len(block) == 11)
 
 
 def card_brand_ok(digits: str) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 __all__ = ["LONG_TEXT", "MIN_RUN", "digit_runs", "has_run", "matches_in_runs"]
 
@@ -44,8 +44,10 @@ def has_run(text: str, min_length: int) -> bool:
     return len(text) > LONG_TEXT or _scan(text)[2] >= min_length
 
 
-def matches_in_runs(regex: re.Pattern[str], text: str, min_length: int) -> Iterator[re.Match[str]]:
-    """Matches of regex inside digit runs of at least min_length characters.
+def matches_in_runs(regex: re.Pattern[str], text: str, min_length: int,
+                    worth: Callable[[str, int, int], bool] | None = None) -> Iterator[re.Match[str]]:
+    """Matches of regex inside digit runs of at least min_length characters (and, if given, for which
+    worth(text, start, end) is true: a recognizer rules out a run before the search).
 
     A numeric match lies inside one run, so searching only there finds the same matches as
     searching the whole text. Lookbehinds still see the text before the run; the search goes
@@ -56,5 +58,5 @@ def matches_in_runs(regex: re.Pattern[str], text: str, min_length: int) -> Itera
         yield from regex.finditer(text)
         return
     for start, end in digit_runs(text):
-        if end - start >= min_length:
+        if end - start >= min_length and (worth is None or worth(text, start, end)):
             yield from regex.finditer(text, start, end + 2)
