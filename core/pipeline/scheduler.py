@@ -13,7 +13,7 @@ from typing import Any, Protocol
 import voluptuous as vol
 
 from core.pipeline.retry import RetryPolicy, Verdict, describe
-from core.store.tasks import Task, TaskQueue
+from core.store.tasks import Lease, Task, TaskQueue
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -61,7 +61,12 @@ class Scheduler:
         self._active = 0  # handlers running now (a finished one's bookkeeping write no longer counts)
         self._leasing = 0  # tasks asked for by lease requests not answered yet
         self._ready: collections.deque[Task] = collections.deque()  # leased ahead, waiting for a worker
-        self._lease_calls: set[asyncio.Future[list[Task]]] = set()
+        self._lease_calls: set[asyncio.Future[Lease]] = set()
+        # The last lease left nothing queued and nothing was queued since: a finished task (which
+        # only frees a worker) needs no lease. A lone chat message made six store round trips
+        # (inbox, three leases, completion, delivery) and now makes four.
+        self._drained = False
+        self._wakes = 0  # wake() calls so far: a lease sent before the latest one cannot say drained
         self._paused_until = 0.0  # after a failed lease, wait a moment before the next
         self._retries: list[float] = []  # due times of retries this scheduler set (a heap)
         self._wake = asyncio.Event()
@@ -78,12 +83,14 @@ class Scheduler:
 
     def wake(self) -> None:
         """Look for work now (a task was queued)."""
+        self._wakes += 1
+        self._drained = False
         self._wake.set()
 
     def wake_at(self, when: float) -> None:
         """Look for work at epoch time when (a task was queued to be due then)."""
         heapq.heappush(self._retries, when)
-        self._wake.set()
+        self.wake()
 
     @property
     def busy(self) -> bool:
@@ -107,11 +114,14 @@ class Scheduler:
         (by priority, then age) and start the moment a worker is free. The floor is the
         highest priority any task can have, so no task queued later could have gone first.
         Only a chat's oldest open task can be leased, so leasing ahead never lets a chat's
-        tasks overlap; lanes count tasks leased ahead against their capacity.
+        tasks overlap; lanes count tasks leased ahead against their capacity. Once a lease left
+        nothing queued, freed workers ask for nothing until a task is queued (``wake``), a retry
+        is due, or the once-a-second look.
         """
         while self._accepting:
             self._wake.clear()  # before leasing: a task queued meanwhile sets it again
-            if len(self._lease_calls) < LEASES_IN_FLIGHT and time.monotonic() >= self._paused_until:
+            may_lease = not self._drained and time.monotonic() >= self._paused_until
+            if may_lease and len(self._lease_calls) < LEASES_IN_FLIGHT:
                 held = self._active + len(self._ready) + self._leasing
                 if held < self.workers:
                     self._lease(self.workers - held, None)
@@ -121,7 +131,7 @@ class Scheduler:
                 async with asyncio.timeout(self._idle_wait()):
                     await self._wake.wait()
             except TimeoutError:
-                pass
+                self._drained = False  # a retry is due, or the once-a-second look (another process may queue)
         if self._lease_calls:
             await asyncio.gather(*self._lease_calls, return_exceptions=True)
 
@@ -132,9 +142,9 @@ class Scheduler:
             payload_known=self.payload_known, min_priority=min_priority,
         ))
         self._lease_calls.add(call)
-        call.add_done_callback(lambda done: self._leased(done, count))
+        call.add_done_callback(lambda done, wakes=self._wakes: self._leased(done, count, wakes))
 
-    def _leased(self, call: asyncio.Future[list[Task]], count: int) -> None:
+    def _leased(self, call: asyncio.Future[Lease], count: int, wakes: int) -> None:
         """A lease request answered: start its tasks."""
         self._lease_calls.discard(call)
         self._leasing -= count
@@ -147,6 +157,8 @@ class Scheduler:
             self._wake.set()
             return
         tasks = call.result()
+        if tasks.drained and wakes == self._wakes:
+            self._drained = True
         self._ready.extend(tasks)
         if len(self._ready) > len(tasks):  # keep the order: priority, then age
             self._ready = collections.deque(sorted(self._ready, key=lambda t: (-t.priority, t.id)))
@@ -243,7 +255,7 @@ class Scheduler:
                         task.id, task.kind, task.attempts, verdict.delay, reason)
         due = time.time() + verdict.delay
         await self.tasks.retry(task.id, due, reason)
-        heapq.heappush(self._retries, due)
+        self.wake_at(due)
 
     async def stop(self, timeout: float) -> None:
         """Stop leasing; let running tasks finish up to timeout, then give the rest back."""

@@ -25,6 +25,8 @@ _ENQUEUE = (
     " NOT EXISTS (SELECT 1 FROM tasks WHERE chat_key = ? AND state IN ('queued', 'leased')),"
     " ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING"
 )
+# Through the index of open tasks: it stops at the first queued one, past at most the leased ones.
+_ANY_QUEUED = "SELECT EXISTS(SELECT 1 FROM tasks WHERE state IN ('queued', 'leased') AND state = 'queued')"
 _PROMOTE = (
     "UPDATE tasks SET head = 1 WHERE head = 0 AND id = (SELECT id FROM tasks"
     " WHERE chat_key = ? AND state IN ('queued', 'leased') ORDER BY id LIMIT 1)"
@@ -77,6 +79,20 @@ def lease(
     limit: int,
     capacity: dict[str, int] | None,
     min_priority: int | None = None,
+) -> tuple[list[tuple[Any, ...]], bool]:
+    """Lease up to limit queued heads; also say whether any task is still queued (fewer than limit taken)."""
+    rows = _lease_rows(conn, now, lease_until, limit, capacity, min_priority)
+    drained = len(rows) < limit and not conn.execute(_ANY_QUEUED).fetchone()[0]
+    return rows, drained
+
+
+def _lease_rows(
+    conn: sqlite3.Connection,
+    now: float,
+    lease_until: float,
+    limit: int,
+    capacity: dict[str, int] | None,
+    min_priority: int | None,
 ) -> list[tuple[Any, ...]]:
     floor = -(2**62) if min_priority is None else min_priority
     if not capacity:  # the common case: the choice is one statement too

@@ -56,6 +56,12 @@ class PreparedTask(NamedTuple):
     idempotency_key: str | None
 
 
+class Lease(list[Task]):
+    """The tasks one lease took, in order; ``drained`` when it took fewer than asked and left no task queued."""
+
+    drained: bool = False
+
+
 class TaskQueue:
     """Durable priority queue with per-chat order, lanes, leases, retries and dead letters."""
 
@@ -126,7 +132,7 @@ class TaskQueue:
         lanes_capacity: dict[str, int] | None = None,
         payload_known: Container[int] = (),
         min_priority: int | None = None,
-    ) -> list[Task]:
+    ) -> Lease:
         """Lease up to limit due tasks: priority, then age; one per chat; lanes within capacity.
 
         ``lanes_capacity`` maps a lane to the most tasks of that lane leased at once (leases
@@ -137,8 +143,8 @@ class TaskQueue:
         ``min_priority``: only tasks of at least this priority (a scheduler leasing ahead).
         """
         if limit <= 0:
-            return []
-        rows = await self._db.write(
+            return Lease()
+        rows, drained = await self._db.write(
             writes.lease,
             now,
             now + lease_seconds,
@@ -146,7 +152,8 @@ class TaskQueue:
             dict(lanes_capacity) if lanes_capacity else None,
             min_priority,
         )
-        out: list[Task] = []
+        out = Lease()
+        out.drained = drained
         for row in rows:
             try:
                 out.append(self._task(row, skip_payload=row[10] == 1 and row[0] in payload_known))

@@ -93,3 +93,42 @@ async def test_stop_gives_an_interrupted_task_back(store: Store) -> None:
     await scheduler.stop(0.1)
     [task] = [await store.tasks.get(1)]
     assert task is not None and task.state == "queued" and task.last_error == "interrupted by shutdown"
+
+
+async def test_a_finished_task_asks_the_store_for_no_lease_when_none_is_queued(store: Store) -> None:
+    """Leases are store writes: with nothing queued, a finished task frees its worker without one;
+    a task queued later (wake) or by another process (the once-a-second look) still runs."""
+    leases: list[int] = []
+    lease = store.tasks.lease
+
+    async def counted(*args: object, **kwargs: object):  # the real lease, counted
+        result = await lease(*args, **kwargs)  # type: ignore[arg-type]
+        leases.append(len(result))
+        return result
+
+    store.tasks.lease = counted  # type: ignore[method-assign]
+    handler = Recorder()
+    scheduler = Scheduler(store.tasks, SCHEDULER_SCHEMA({"workers": 2}), str)
+    scheduler.register("t", handler)
+    await store.tasks.enqueue("t", b"one", priority=0, chat_key="A", lane="default")
+    await scheduler.start()
+    try:
+        async with asyncio.timeout(5):
+            while handler.ran != [b"one"] or scheduler.busy:
+                await asyncio.sleep(0.01)
+        await asyncio.sleep(0.3)
+        assert leases == [1]  # the lease that took it said drained: finishing it asked for none
+
+        await store.tasks.enqueue("t", b"two", priority=0, chat_key="B", lane="default")
+        scheduler.wake()
+        async with asyncio.timeout(0.5):
+            while handler.ran != [b"one", b"two"]:
+                await asyncio.sleep(0.01)
+
+        await store.tasks.enqueue("t", b"unannounced", priority=0, chat_key="C", lane="default")
+        async with asyncio.timeout(2.5):  # no wake: found by the once-a-second look
+            while len(handler.ran) < 3:
+                await asyncio.sleep(0.01)
+        assert handler.ran[-1] == b"unannounced"
+    finally:
+        await scheduler.stop(1.0)

@@ -76,6 +76,21 @@ async def test_a_later_task_of_a_chat_waits_for_the_earlier_one(store: Store) ->
     assert [t.id for t in nxt] == [second]
 
 
+async def test_a_lease_says_drained_only_when_no_task_is_left_queued(store: Store) -> None:
+    first = await _enqueue(store, "A1", chat="A")
+    await _enqueue(store, "A2", chat="A")  # queued behind A1: not leasable yet, but not drained
+    await _enqueue(store, "later", at=100)  # queued, not due
+    leased = await store.tasks.lease(now=10, lease_seconds=30, limit=5)
+    assert [t.id for t in leased] == [first] and not leased.drained
+    assert await store.tasks.complete(first) is True
+    leased = await store.tasks.lease(now=10, lease_seconds=30, limit=1)
+    assert [t.payload for t in leased] == [b"A2"] and not leased.drained  # took all it asked for
+    leased = await store.tasks.lease(now=100, lease_seconds=30, limit=5)
+    assert [t.payload for t in leased] == [b"later"] and leased.drained
+    empty = await store.tasks.lease(now=100, lease_seconds=30, limit=5)
+    assert empty == [] and empty.drained
+
+
 async def test_burying_the_head_releases_the_chat(store: Store) -> None:
     first = await _enqueue(store, "A1", chat="A")
     second = await _enqueue(store, "A2", chat="A")
