@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 Operation = Callable[..., object]
 """A write: fn(conn, *args), run by the writer in a group's transaction."""
 BUSY_TIMEOUT_MS = 10_000
+_NORMAL = 1
+"""PRAGMA synchronous = NORMAL."""
 WAL_CHECKPOINT_PAGES = 10_000
 """The WAL is checkpointed when it holds this many pages (40 MB of 4 KB pages)."""
 
@@ -64,6 +66,18 @@ def single_statement(fn: F) -> F:
     return fn
 
 
+def unsynced(fn: F) -> F:
+    """Mark an operation whose write may reach the disk with the next synchronous commit (a lease).
+
+    A group of only such operations commits without an fsync. The WAL is written in order, so
+    the next commit that fsyncs makes it durable too; a power cut before that loses only it (a
+    process crash loses nothing). Meant for writes whose loss is harmless: a lost lease leaves
+    its task queued, to run again, as a crash would.
+    """
+    fn.unsynced = True  # type: ignore[attr-defined]
+    return fn
+
+
 def all_or_group(fn: F) -> F:
     """Run an operation of several statements without a savepoint of its own.
 
@@ -96,6 +110,19 @@ def apply_group(
     not, every outcome is a WriteAbortedError and nothing of the group is durable).
     """
     size = len(ops)
+    if all(getattr(fn, "unsynced", False) for fn, _ in ops):
+        level = int(conn.execute("PRAGMA synchronous").fetchone()[0])
+        if level > _NORMAL:  # NORMAL: in WAL mode a commit does not fsync (a checkpoint still does)
+            conn.execute(f"PRAGMA synchronous = {_NORMAL}")
+            try:
+                return _apply(conn, ops, size)
+            finally:
+                conn.execute(f"PRAGMA synchronous = {level}")
+    return _apply(conn, ops, size)
+
+
+def _apply(conn: sqlite3.Connection, ops: list[tuple[Operation, tuple[Any, ...]]], size: int,
+           ) -> tuple[list[tuple[bool, Any]], bool]:
     try:
         conn.execute("BEGIN IMMEDIATE")
     except sqlite3.Error as exc:

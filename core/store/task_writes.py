@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 
 from core.store.errors import RowNotFoundError
-from core.store.operations import single_statement
+from core.store.operations import single_statement, unsynced
 
 TYPE_CHECKING = False  # typing itself costs the writer process 0.8 MiB; type checkers read this as True
 if TYPE_CHECKING:
@@ -71,6 +71,7 @@ def enqueue(conn: sqlite3.Connection, params: tuple[Any, ...], key: str | None) 
     return int(conn.execute("SELECT id FROM tasks WHERE idempotency_key = ?", (key,)).fetchone()[0])
 
 
+@unsynced  # a lost lease leaves its task queued
 @single_statement  # reads, then one UPDATE
 def lease(
     conn: sqlite3.Connection,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 
 from core.store.errors import RowNotFoundError
-from core.store.operations import all_or_group, single_statement
+from core.store.operations import all_or_group, single_statement, unsynced
 from core.store.task_writes import complete_task, insert_prepared, refresh_head
 
 TYPE_CHECKING = False  # typing itself costs the writer process 0.8 MiB; type checkers read this as True
@@ -278,6 +278,7 @@ def history_prune(conn: sqlite3.Connection, before: float, keep_per_chat: int) -
 
 # -- traces --------------------------------------------------------------------
 
+@unsynced  # a trace lost to a power cut is a diagnostic lost, nothing more
 @single_statement
 def traces_add(conn: sqlite3.Connection, params: tuple[Any, ...]) -> None:
     conn.execute(

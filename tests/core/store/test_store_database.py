@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from core.store import MIGRATIONS, Database, SchemaVersionError, Store, StoreClosedError
-from core.store.operations import WAL_CHECKPOINT_PAGES
+from core.store.operations import WAL_CHECKPOINT_PAGES, unsynced
 
 
 async def test_open_creates_private_wal_database_with_foreign_keys(db_path: Path, cipher) -> None:
@@ -218,6 +218,29 @@ async def test_a_lost_transaction_fails_the_whole_group_and_the_next_group_works
     assert "none of the 3 writes in this group were saved" in str(outcomes[0])
     await db.write(insert, "c")
     assert await db.fetchall("SELECT domain FROM state") == [("c",)]
+
+
+async def test_a_group_of_only_unsynced_writes_commits_without_fsync_and_any_other_keeps_full(
+    store: Store,
+) -> None:
+    """synchronous as seen inside each transaction: NORMAL (no fsync at commit in WAL mode) only for
+    a group of unsynced writes alone; the configured FULL for any group with another write, and after."""
+    db = store.db
+
+    @unsynced
+    def unsynced_write(conn: sqlite3.Connection) -> int:
+        conn.execute("INSERT INTO state(domain, key, kind, value, updated_at) VALUES ('u', random(), 'str', x'00', 0)")
+        return int(conn.execute("PRAGMA synchronous").fetchone()[0])
+
+    def durable_write(conn: sqlite3.Connection) -> int:
+        conn.execute("INSERT INTO state(domain, key, kind, value, updated_at) VALUES ('d', random(), 'str', x'00', 0)")
+        return int(conn.execute("PRAGMA synchronous").fetchone()[0])
+
+    assert await db.write(unsynced_write) == 1
+    assert await asyncio.gather(db.submit(unsynced_write), db.submit(durable_write)) == [2, 2]
+    assert await db.write(durable_write) == 2
+    assert await db.fetchall("SELECT domain, COUNT(*) FROM state GROUP BY domain ORDER BY domain") == [
+        ("d", 2), ("u", 2)]
 
 
 async def test_a_read_never_sees_the_store_from_before_a_committed_write(db_path: Path, cipher) -> None:
