@@ -126,6 +126,7 @@ class Inbound:
             stored = await store.inbox.receive(
                 message.platform, message.id, message.chat_id, message.sender, message.text,
                 message_extra(message), message.time, tasks=tasks, id=inbox_id,
+                alongside=self.scheduler.lease_now if tasks else None,
             )
         except (TypeError, ValueError) as err:  # e.g. a field orjson or SQLite cannot hold
             raise _unstorable(message, err) from err
@@ -139,7 +140,6 @@ class Inbound:
             keep = self.runner.keep
             for task, request, payload in zip(tasks, requests, payloads, strict=True):
                 keep(task.id, request, payload)
-            self.scheduler.wake()
         self.engine.start_message(items)
         return [request.run_id for request in requests]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -54,21 +54,25 @@ class Inbox:
         *,
         tasks: Sequence[PreparedTask] = (),
         id: int | None = None,
+        alongside: Callable[[], object] | None = None,
     ) -> int | None:
         """Store a message together with the tasks of the runs it starts.
 
         One write: the message and its tasks commit together; returns the message's row id. For a redelivery of a stored message
         nothing is written and None is returned. id: a row id from ``new_id`` (the tasks'
-        keys may name it).
+        keys may name it). alongside: called right after the write is submitted, so that the writes
+        it submits (a lease of these tasks) join the same transaction.
         """
         row = id if id is not None else await self.new_id()
         params = self._params(row, platform, platform_msg_id, chat_id, sender, text, raw, received_at)
         if tasks:
             rows = [(task.params, task.idempotency_key) for task in tasks]
-            stored = await self._db.submit(writes.inbox_receive, params, rows)
+            written = self._db.submit(writes.inbox_receive, params, rows)
         else:
-            stored = await self._db.submit(writes.inbox_receive_alone, params)
-        return row if stored else None
+            written = self._db.submit(writes.inbox_receive_alone, params)
+        if alongside is not None:
+            alongside()
+        return row if await written else None
 
     def _params(
         self, row: int, platform: str, platform_msg_id: str, chat_id: str, sender: str, text: str,

@@ -13,7 +13,7 @@ Idempotency keys are remembered while the task row exists (done tasks are kept u
 from __future__ import annotations
 
 import time
-from collections.abc import Container
+from collections.abc import Awaitable, Container
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -23,6 +23,8 @@ from core.store.sealing import SealedColumns
 from core.store.task_writes import COLUMNS
 
 if TYPE_CHECKING:
+    import asyncio
+
     from core.store.database import Database
 
 STATES = ("queued", "leased", "done", "dead")
@@ -124,7 +126,7 @@ class TaskQueue:
         )
         return PreparedTask(task_id, params, idempotency_key)
 
-    async def lease(
+    def lease(
         self,
         now: float,
         lease_seconds: float,
@@ -132,19 +134,20 @@ class TaskQueue:
         lanes_capacity: dict[str, int] | None = None,
         payload_known: Container[int] = (),
         min_priority: int | None = None,
-    ) -> Lease:
+    ) -> Awaitable[Lease]:
         """Lease up to limit due tasks: priority, then age; one per chat; lanes within capacity.
 
-        ``lanes_capacity`` maps a lane to the most tasks of that lane leased at once (leases
-        already held count); lanes not in it are unlimited. A leased task whose payload fails
-        to decrypt is buried (dead letter naming the error), reported, and not returned.
-        ``payload_known``: ids of tasks whose payload the caller still holds from enqueueing
-        them; on their first attempt they come back with an empty payload (not decrypted).
-        ``min_priority``: only tasks of at least this priority (a scheduler leasing ahead).
+        The write is submitted at once (it joins the transaction of writes submitted just before
+        it); await the result. ``lanes_capacity`` maps a lane to the most tasks of that lane leased
+        at once (leases already held count); lanes not in it are unlimited. A leased task whose
+        payload fails to decrypt is buried (dead letter naming the error), reported, and not
+        returned. ``payload_known``: ids of tasks whose payload the caller still holds from
+        enqueueing them; on their first attempt they come back with an empty payload (not
+        decrypted). ``min_priority``: only tasks of at least this priority (a scheduler leasing ahead).
         """
         if limit <= 0:
-            return Lease()
-        rows, drained = await self._db.write(
+            return self._leased(None, payload_known)
+        written = self._db.submit(
             writes.lease,
             now,
             now + lease_seconds,
@@ -152,8 +155,14 @@ class TaskQueue:
             dict(lanes_capacity) if lanes_capacity else None,
             min_priority,
         )
+        return self._leased(written, payload_known)
+
+    async def _leased(self, written: asyncio.Future[Any] | None, payload_known: Container[int]) -> Lease:
+        """The tasks of a lease write once it committed (rows decrypted, undecryptable ones buried)."""
         out = Lease()
-        out.drained = drained
+        if written is None:
+            return out
+        rows, out.drained = await written
         for row in rows:
             try:
                 out.append(self._task(row, skip_payload=row[10] == 1 and row[0] in payload_known))

@@ -132,3 +132,27 @@ async def test_a_finished_task_asks_the_store_for_no_lease_when_none_is_queued(s
         assert handler.ran[-1] == b"unannounced"
     finally:
         await scheduler.stop(1.0)
+
+
+async def test_a_lease_asked_for_alongside_the_message_write_commits_with_it(store: Store) -> None:
+    """The message and its task, the lease that takes it, then its completion: two commits, not three."""
+    handler = Recorder()
+    scheduler = Scheduler(store.tasks, SCHEDULER_SCHEMA({"workers": 2}), str)
+    scheduler.register("t", handler)
+    await scheduler.start()
+    try:
+        async with asyncio.timeout(5):
+            while scheduler.busy:  # the first look found nothing
+                await asyncio.sleep(0.01)
+        task = await store.tasks.prepare("t", b"hello", priority=0, chat_key="A", lane="default")
+        inbox_id = await store.inbox.new_id()  # ids are taken before the write (a block at a time)
+        before = store.db.stats()["commits"]
+        row = await store.inbox.receive("test", "m1", "A", "ann", "hello", b"", 1.0, tasks=[task], id=inbox_id,
+                                        alongside=scheduler.lease_now)
+        assert row == inbox_id
+        async with asyncio.timeout(5):
+            while handler.ran != [b"hello"] or scheduler.busy:
+                await asyncio.sleep(0.01)
+        assert store.db.stats()["commits"] - before == 2
+    finally:
+        await scheduler.stop(1.0)
