@@ -51,12 +51,13 @@ class Pipeline:
         self.engine = engine
         self.bus = bus
         self.progress = Progress()
-        """Told when a task ends or a reply goes out (``Gateway.wait_idle`` for one chat waits on it)."""
+        """Told when a task ends, a reply goes out or its delivery is recorded (``Gateway.wait_idle`` for one
+        chat waits on it)."""
         self.scheduler = Scheduler(store.tasks, scheduler_settings, scrub, on_ended=self.progress.notify)
         delivery = RetryPolicy(self.scheduler.policy.base, self.scheduler.policy.cap,
                                store_settings["delivery_max_attempts"])
         self.outbound = Outbound(store.outbox, channels, policy=delivery, scrub=scrub, mask=mask,
-                                 on_sent=self._sent)
+                                 on_sent=self._sent, on_recorded=self.progress.notify)
         self.runner = Runner(store.inbox, engine, self.outbound, failure_reply=failure_reply)
         self.scheduler.register(RUN_TASK, self.runner)
         self.scheduler.payload_known = self.runner  # first attempts run the request kept in memory

@@ -38,13 +38,16 @@ class ChannelQueue:
     """Sends one channel's outbox: oldest first per chat, at the channel's rate, nothing twice."""
 
     def __init__(self, outbox: Outbox, channel: Channel, policy: RetryPolicy, *,
-                 scrub: Callable[[str], str], on_sent: Callable[[OutboxEntry, str | None], None]) -> None:
+                 scrub: Callable[[str], str], on_sent: Callable[[OutboxEntry, str | None], None],
+                 on_recorded: Callable[[], None] = lambda: None) -> None:
         self.outbox = outbox
         self.channel = channel
         self.platform: str = channel.info.platform
         self.policy = policy
         self.scrub = scrub
         self.on_sent = on_sent
+        self.on_recorded = on_recorded
+        """Told when a batch's outcomes (deliveries, retries, burials) are committed."""
         rate = channel.info.rate_limit  # messages per second the platform allows
         self._interval = 1.0 / rate if rate else 0.0
         self._next_send = 0.0
@@ -152,6 +155,7 @@ class ChannelQueue:
             self._inflight = 0
             self._write_confirmed()
         await asyncio.gather(*self._writes)
+        self.on_recorded()
 
     async def _send(self, entry: OutboxEntry, waiting: set[str]) -> None:
         await self.pace()

@@ -27,19 +27,22 @@ class Outbound:
 
     def __init__(self, outbox: Outbox, channels: Mapping[str, Channel], *, policy: RetryPolicy,
                  scrub: Callable[[str], str], mask: Masker,
-                 on_sent: Callable[[str, str, str | None, int], None]) -> None:
+                 on_sent: Callable[[str, str, str | None, int], None],
+                 on_recorded: Callable[[], None] = lambda: None) -> None:
         self.outbox = outbox
         self.channels = channels
         self.policy = policy
         self.scrub = scrub
         self.mask = mask
         self.on_sent = on_sent  # (platform, chat_id, platform message id, outbox id)
+        self.on_recorded = on_recorded  # a batch's deliveries were recorded: nothing of it is owed any more
         self.queues: dict[str, ChannelQueue] = {}
 
     def start(self) -> None:
         """Start one delivery queue per registered channel."""
         for platform, channel in self.channels.items():
-            queue = ChannelQueue(self.outbox, channel, self.policy, scrub=self.scrub, on_sent=self._sent)
+            queue = ChannelQueue(self.outbox, channel, self.policy, scrub=self.scrub, on_sent=self._sent,
+                                 on_recorded=self.on_recorded)
             self.queues[platform] = queue
             queue.start()
 

@@ -1,4 +1,4 @@
-"""A signal for whoever waits for the pipeline to move: a task ended, a reply went out."""
+"""A signal for whoever waits for the pipeline to move: a task ended, a reply went out or was recorded."""
 
 from __future__ import annotations
 

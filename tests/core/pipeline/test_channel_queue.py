@@ -57,6 +57,23 @@ async def test_each_chat_in_order_by_priority_and_recorded(store: Store) -> None
     assert (await store.outbox.find("k-a3")).platform_msg_id is not None
 
 
+async def test_whoever_waits_is_told_once_a_batch_is_recorded(store: Store) -> None:
+    """A caller waiting for a chat's replies to be delivered looks again when the record is durable,
+    not only when the send happened (the record comes a commit later)."""
+    channel = Channel()
+    recorded: list[int] = []
+    queue = ChannelQueue(store.outbox, channel, RetryPolicy(0.01, 0.1, 3), scrub=str, on_sent=lambda *_: None,
+                         on_recorded=lambda: recorded.append(len(channel.sent)))
+    await store.outbox.add("p", "A", "hello", "k-hello")
+    queue.start()
+    try:
+        await _until(lambda: recorded, "the batch recorded")
+        assert recorded == [1]
+        assert await store.outbox.pending_count("p", "A") == 0  # durable when told
+    finally:
+        await queue.stop()
+
+
 async def test_held_while_offline_then_sent_when_woken(store: Store) -> None:
     channel = Channel()
     channel.online = False
