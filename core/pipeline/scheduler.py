@@ -64,7 +64,8 @@ class Scheduler:
         self._lease_calls: set[asyncio.Future[Lease]] = set()
         # The last lease left nothing queued and nothing was queued since: a finished task (which
         # only frees a worker) needs no lease. A lone chat message made six store round trips
-        # (inbox, three leases, completion, delivery) and now makes four.
+        # (inbox, three leases, completion, delivery); without the two empty leases, and with its
+        # lease carried by the message's write (lease_now), it makes three.
         self._drained = False
         self._wakes = 0  # wake() calls so far: a lease sent before the latest one cannot say drained
         self._paused_until = 0.0  # after a failed lease, wait a moment before the next
