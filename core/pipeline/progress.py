@@ -20,9 +20,16 @@ class Progress:
         if step is not None:
             step.set()
 
-    async def wait(self, timeout: float) -> None:
-        """Return at the next step, or after timeout seconds."""
+    def next_step(self) -> asyncio.Event:
+        """What the next step sets: take it before looking at the store, so that a step taken while
+        looking is not missed (the store read may come from just before it)."""
         if self._step is None:
             self._step = asyncio.Event()
+        return self._step
+
+    @staticmethod
+    async def wait(step: asyncio.Event, timeout: float) -> None:
+        """Return when step is set, or after timeout seconds."""
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._step.wait(), timeout)
+            async with asyncio.timeout(timeout):
+                await step.wait()
