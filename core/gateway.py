@@ -23,7 +23,6 @@ from core.message import Message
 from core.model import ModelBackend
 from core.network import NETWORK_SCHEMA, NetworkMonitor
 from core.pipeline import SCHEDULER_SCHEMA, Pipeline
-from core.pipeline.progress import Progress
 from core.pipeline.timers import TimerHandler, Timers
 from core.plugins import call_hook, collect_types, load_integrations
 from core.sandbox import CommandPolicy
@@ -380,17 +379,14 @@ class Gateway:
                         chat_id: str | None = None) -> None:
         """Wait until no run or listener work is pending (with platform and chat_id: nothing owed to that chat,
         looked at once, then whenever a task ends or a reply goes out: its work is stored, it cannot look idle early)."""
-        pipeline = self.pipeline
-        one_chat = platform is not None and chat_id is not None and pipeline is not None
+        if platform is not None and chat_id is not None and self.pipeline is not None:
+            await self.pipeline.settle(platform, chat_id, settle)
+            return
         while True:
             await self.bus.drain()
-            step = pipeline.progress.next_step() if one_chat and pipeline is not None else None
-            if step is None:
-                await asyncio.sleep(settle)
-            if not self.bus.busy and (pipeline is None or await pipeline.idle(platform, chat_id)):
+            await asyncio.sleep(settle)
+            if not self.bus.busy and (self.pipeline is None or await self.pipeline.idle()):
                 return
-            if step is not None:
-                await Progress.wait(step, settle)
 
 
 def _log_failure(task: asyncio.Task[Any]) -> None:

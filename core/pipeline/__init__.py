@@ -148,6 +148,16 @@ class Pipeline:
             return False
         return not await self.outbound.owed()
 
+    async def settle(self, platform: str, chat_id: str, poll: float) -> None:
+        """Wait until nothing is queued, running or owed to this chat: looked at once, then at each step (a
+        task ends, a reply goes out or is recorded) and at least every poll seconds."""
+        while True:
+            await self.bus.drain()
+            step = self.progress.next_step()  # before looking: a step taken while looking wakes us
+            if not self.bus.busy and await self.idle(platform, chat_id):
+                return
+            await Progress.wait(step, poll)
+
     async def stop(self, timeout: float) -> None:
         """Stop running tasks (unfinished ones run again next start), then delivery and pruning."""
         await self.scheduler.stop(timeout)
