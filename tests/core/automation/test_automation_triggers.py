@@ -180,13 +180,15 @@ async def test_schedule_every_fires_repeatedly(start_gateway) -> None:
               - {trigger: schedule, every: 0.05}
             actions:
               - event: ticked
+                event_data: {fired: "{{ trigger.time }}"}
         """)
     ticks: list[float] = []
-    h.gateway.bus.listen("ticked", lambda e: ticks.append(time.monotonic()))
+    h.gateway.bus.listen("ticked", lambda e: ticks.append(float(e.data["fired"])))
     await asyncio.sleep(0.4)
     assert len(ticks) >= 4
+    # the times the trigger fired: when its runs reach the bus also depends on the queue's pace
     gaps = [b - a for a, b in zip(ticks, ticks[1:], strict=False)]
-    assert min(gaps) >= 0.03
+    assert min(gaps) >= 0.045
 
 
 async def test_schedule_stops_when_gateway_stops(start_gateway) -> None:
