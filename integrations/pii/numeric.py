@@ -168,8 +168,8 @@ class CardRecognizer:
     # rules (pii benchmark, card recognizer alone: 21 us a message with the wide search everywhere).
     _BRANDED = re.compile(r"[1-6](?<![0-9A-Za-z][1-6])(?:[ \-]?[0-9]){12,18}" + _END)
     _SEP = re.compile(r"[ \-]")
-    _CONTEXT = re.compile(r"(?i)卡号|银行卡|信用卡|借记卡|储蓄卡|账号|账户|银联|card|account|acct|visa|master|maestro"
-                          r"|amex|jcb|unionpay|\bmc\b")
+    # The card words near a candidate, "mc" only as a word of its own (not the "Mc" of a name).
+    _CONTEXT = re.compile("(?i)" + "|".join(r"\bmc\b" if word == "mc" else re.escape(word) for word in CARD_WORDS.words))
     _ID_CONTEXT = re.compile(r"身份证|证件|编号|id ?(?:no|number|card)", re.IGNORECASE)
 
     def applies(self, text: str) -> bool:
