@@ -109,7 +109,10 @@ class ChannelQueue:
                 batch = await self.outbox.next_batch(self.platform, time.time(), BATCH, first_per_chat=True)
                 if batch:
                     await self._deliver(batch)
-                    continue
+                    if not batch.drained:
+                        continue
+                # Drained: an entry added since the read has set _wake, so the wait below ends at
+                # once; without one, reading again would only find the outbox empty.
             except Exception:  # a store hiccup must not end delivery for good
                 _LOGGER.exception("Delivering the %s outbox failed; trying again in a second", self.platform)
                 await asyncio.sleep(1.0)

@@ -63,6 +63,12 @@ class PreparedEntry(NamedTuple):
     priority: int
 
 
+class Batch(list[OutboxEntry]):
+    """The entries one read chose, in order; ``drained`` when the read saw no other open entry of its platform."""
+
+    drained: bool = False
+
+
 FIRST_PER_CHAT_READ = 4
 """With first_per_chat, a batch reads at most this many rows per entry it may take. Unbounded, a
 backlog spread over fewer chats than the batch size was read whole for every batch (e2e benchmark,
@@ -152,7 +158,7 @@ class Outbox:
 
     async def next_batch(
         self, platform: str, now: float, limit: int, *, first_per_chat: bool = False
-    ) -> list[OutboxEntry]:
+    ) -> Batch:
         """Due pending entries of platform, highest priority first, then oldest first.
 
         Within one priority a chat never overtakes itself; a chat stops at its first entry
@@ -162,10 +168,12 @@ class Outbox:
         rows are read (a chat whose first entry lies deeper waits for the older ones to go). An entry
         whose body fails to decrypt is reported, buried with the error as reason, and left out.
         One ordered read of the open-entries index serves a batch (more only when many of the
-        rows read belong to blocked chats).
+        rows read belong to blocked chats). The batch is ``drained`` when it took every open entry
+        of the platform: nothing was passed over and the last read came back short.
         """
         if limit <= 0:
-            return []
+            return Batch()
+        drained = passed_over = False
         blocked: set[str] = set()
         chosen: list[tuple[Any, ...]] = []
         after: tuple[int, int] | None = None
@@ -187,9 +195,11 @@ class Outbox:
             for row in rows:
                 chat_id = row[2]
                 if chat_id in blocked:
+                    passed_over = True
                     continue
                 if row[9] > now:
                     blocked.add(chat_id)
+                    passed_over = True
                     continue
                 chosen.append(row)
                 if first_per_chat:
@@ -197,10 +207,12 @@ class Outbox:
                 if len(chosen) >= limit:
                     break
             if len(rows) < page:
+                drained = not passed_over and len(chosen) < limit
                 break
             read += len(rows)
             after = (rows[-1][14], rows[-1][0])
-        out: list[OutboxEntry] = []
+        out = Batch()
+        out.drained = drained
         for row in chosen:
             try:
                 out.append(self._entry(row))

@@ -143,3 +143,44 @@ async def test_a_chats_next_entry_is_sent_only_once_its_previous_delivery_is_rec
         await queue.stop()
     assert channel.unrecorded == []  # a kill could resend at most one reply of each chat
     assert [t for c, t, _ in channel.sent if c == "A"] == [f"A{n}" for n in range(6)]
+
+
+async def test_a_batch_that_took_every_open_entry_is_not_followed_by_an_empty_read(store: Store) -> None:
+    """After delivering everything the outbox held, the queue waits for a wake (or its once-a-second
+    look) instead of reading the outbox again only to find it empty; an entry added later is read."""
+    channel = Channel()
+    reads: list[int] = []
+    read = store.outbox.next_batch
+
+    async def counted(*args, **kwargs):
+        batch = await read(*args, **kwargs)
+        reads.append(len(batch))
+        return batch
+
+    store.outbox.next_batch = counted  # type: ignore[method-assign]
+    await store.outbox.add("p", "A", "first", "k-first")
+    queue = await _queue(store, channel)
+    try:
+        await _until(lambda: len(channel.sent) == 1, "the first entry")
+        await asyncio.sleep(0.1)
+        assert reads == [1]
+        await store.outbox.add("p", "A", "second", "k-second")
+        queue.wake()
+        await _until(lambda: len(channel.sent) == 2, "the second entry")
+        await asyncio.sleep(0.1)
+        assert reads == [1, 1]
+    finally:
+        await queue.stop()
+
+
+async def test_a_batch_that_passed_entries_over_reads_again_at_once(store: Store) -> None:
+    """A chat's second entry is left for the next batch (one per chat): that batch is read right after."""
+    channel = Channel()
+    for text in ("a1", "a2"):
+        await store.outbox.add("p", "A", text, f"k-{text}")
+    queue = await _queue(store, channel)
+    try:
+        await _until(lambda: len(channel.sent) == 2, "both entries")
+    finally:
+        await queue.stop()
+    assert channel.sent[1][2] - channel.sent[0][2] < 0.5  # not after the once-a-second look

@@ -48,6 +48,18 @@ async def test_next_batch_is_oldest_first_per_chat_and_only_pending(store: Store
     assert [e.body for e in await store.outbox.next_batch("tg", now, 1)] == ["b1"]
 
 
+async def test_a_batch_is_drained_only_when_it_took_every_open_entry(store: Store) -> None:
+    await _fill(store, [("A", "a1"), ("B", "b1")])
+    now = time.time() + 1
+    assert (await store.outbox.next_batch("tg", now, 10)).drained
+    assert not (await store.outbox.next_batch("tg", now, 1)).drained  # the limit left b1
+    await _fill(store, [("A", "a2")])
+    assert not (await store.outbox.next_batch("tg", now, 10, first_per_chat=True)).drained  # a2 waits for a1
+    assert (await store.outbox.next_batch("tg", now, 10)).drained
+    assert not (await store.outbox.next_batch("tg", time.time() - 60, 10)).drained  # none due yet
+    assert (await store.outbox.next_batch("wa", now, 10)).drained  # nothing open at all
+
+
 async def test_first_per_chat_reads_a_bounded_part_of_a_backlog(store: Store) -> None:
     # Three chats with 1,500 replies each, written round after round: fewer chats than a batch may take.
     await _fill(store, [(chat, f"{chat}{n}") for n in range(1500) for chat in "ABC"])
