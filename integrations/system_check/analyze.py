@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .logformats import ParsedLine
+from .records import ParsedLine
 from .report_text import format_duration, render_report
 from .templates import TemplateMiner
 

@@ -18,7 +18,9 @@ import zlib
 from collections.abc import Iterable, Iterator
 from typing import IO
 
-from .logformats import LogParser, ParsedLine, parse_journal_entry
+from .journal import parse_journal_entry
+from .logformats import LogParser
+from .records import ParsedLine
 
 __all__ = ["LogSources", "expand_patterns"]
 

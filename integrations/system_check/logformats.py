@@ -10,57 +10,13 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from collections.abc import Callable
-from typing import NamedTuple
 
+from .journal import parse_journal_entry
+from .records import DEBUG, ERROR, INFO, LEVELS, SYSLOG_SEVERITY, WARNING, ParsedLine, keyword_level
 from .timestamps import MONTHS, TimeParser
 
-__all__ = ["LEVELS", "LogParser", "ParsedLine", "keyword_level", "parse_journal_entry"]
-
-
-class ParsedLine(NamedTuple):
-    """One log record: epoch time (None if unknown), level, message, source and the raw line."""
-
-    ts: float | None
-    level: str
-    message: str
-    source: str
-    raw: str
-
-
-ERROR, WARNING, INFO, DEBUG = "error", "warning", "info", "debug"
-
-LEVELS: dict[str, str] = {
-    "emerg": ERROR, "emergency": ERROR, "alert": ERROR, "crit": ERROR, "critical": ERROR,
-    "fatal": ERROR, "panic": ERROR, "err": ERROR, "error": ERROR, "severe": ERROR,
-    "warn": WARNING, "warning": WARNING,
-    "notice": INFO, "info": INFO, "information": INFO, "informational": INFO, "log": INFO,
-    "debug": DEBUG, "trace": DEBUG, "verbose": DEBUG, "fine": DEBUG,
-}  # fmt: skip
-
-# syslog severities 0..7 (RFC 5424 section 6.2.1)
-SYSLOG_SEVERITY = (ERROR, ERROR, ERROR, ERROR, WARNING, INFO, INFO, DEBUG)
-
-_ERROR_WORDS = re.compile(
-    r"\b(?:errors?|err|fail|failed|failure|failing|fatal|crit|critical|panic|emerg|emergency"
-    r"|exception|traceback|segfault|segmentation fault|denied|refused|unreachable"
-    r"|out of memory|oom-kill|oom killer|aborted|core dumped)\b"
-)
-_WARNING_WORDS = re.compile(
-    r"\b(?:warn|warning|timeout|timed out|deprecated|retrying|unable|cannot|could not|couldn't"
-    r"|not found|invalid|rejected|dropped|throttl\w*)\b"
-)
-
-
-def keyword_level(message: str) -> str:
-    """Guess a level from words in a message without a level field."""
-    low = message.lower()
-    if _ERROR_WORDS.search(low):
-        return ERROR
-    if _WARNING_WORDS.search(low):
-        return WARNING
-    return INFO
+__all__ = ["LogParser"]
 
 
 _RFC5424 = re.compile(
@@ -360,44 +316,3 @@ def _json_level(value: object) -> str | None:
             return SYSLOG_SEVERITY[value]
         return _NUMERIC_LEVELS.get(value - value % 10)
     return None
-
-
-def _journal_message(value: object) -> str:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, list):  # journald sends non-UTF-8 messages as a list of byte values
-        try:
-            return bytes(value).decode("utf-8", "replace")
-        except (TypeError, ValueError):
-            return ""
-    return "" if value is None else str(value)
-
-
-def parse_journal_entry(entry: dict) -> ParsedLine:
-    """A record of `journalctl -o json` (MESSAGE, PRIORITY, __REALTIME_TIMESTAMP, identifiers)."""
-    msg = _journal_message(entry.get("MESSAGE"))
-    ts = None
-    realtime = entry.get("__REALTIME_TIMESTAMP")
-    if realtime is not None:
-        try:
-            ts = int(realtime) / 1e6
-        except (TypeError, ValueError):
-            ts = None
-    try:
-        level = SYSLOG_SEVERITY[int(entry.get("PRIORITY", 6)) & 7]
-    except (TypeError, ValueError):
-        level = keyword_level(msg)
-    source = (
-        entry.get("SYSLOG_IDENTIFIER") or entry.get("_COMM") or entry.get("_SYSTEMD_UNIT") or "journal"
-    )
-    if not isinstance(source, str):
-        source = "journal"
-    pid = entry.get("_PID") or entry.get("SYSLOG_PID")
-    raw = f"{source}[{pid}]: {msg}" if pid else f"{source}: {msg}"
-    if ts is not None:
-        raw = _format_time(ts) + " " + raw
-    return _new(ParsedLine, (ts, level, msg, source, raw))
-
-
-def _format_time(ts: float) -> str:
-    return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(ts))

@@ -11,7 +11,7 @@ from system_check_logs import NEW_TEMPLATE, SPIKE_TEMPLATE, WINDOW, LogSet
 
 from integrations.system_check.analyze import WindowError, analyze, format_duration, parse_window
 from integrations.system_check.logfiles import LogSources
-from integrations.system_check.logformats import ParsedLine
+from integrations.system_check.records import ParsedLine
 
 
 def run(logs: LogSet, **kwargs: object):

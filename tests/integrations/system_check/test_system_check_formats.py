@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from integrations.system_check.journal import parse_journal_entry
 from integrations.system_check.logfiles import LogSources, expand_patterns
-from integrations.system_check.logformats import LogParser, keyword_level, parse_journal_entry
+from integrations.system_check.logformats import LogParser
+from integrations.system_check.records import keyword_level
 from integrations.system_check.timestamps import TimeParser
 
 LOCAL_TS = time.mktime((2026, 11, 24, 3, 7, 30, 0, 0, -1))
