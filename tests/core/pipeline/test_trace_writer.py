@@ -6,7 +6,7 @@ import asyncio
 from typing import Any
 
 from core.automation.trace import Trace
-from core.pipeline.traces import BUSY_FLUSH_SECONDS, FLUSH_SECONDS, TraceWriter
+from core.pipeline.traces import BUSY_FLUSH_SECONDS, FLUSH_SECONDS, SLICE, SLICE_GAP, TraceWriter
 
 
 class _Store:
@@ -44,3 +44,21 @@ async def test_the_newest_are_written_and_a_busy_window_makes_the_next_wait_long
     assert writer._timer is not None and abs(writer._timer.when() - loop.time() - FLUSH_SECONDS) < 0.05
     await writer.close()
     assert store.added == ["r2", "r3", "r4", "r5"]
+
+
+async def test_a_flush_sends_its_traces_a_slice_at_a_time_and_close_sends_the_rest_at_once() -> None:
+    """A flush holds the event loop for one slice, not for every trace: the next slice comes SLICE_GAP later."""
+    store = _Store()
+    writer = TraceWriter(store, per_automation=100)  # type: ignore[arg-type]
+    runs = [f"r{n}" for n in range(2 * SLICE + 3)]
+    for run in runs:
+        writer.keep(_finished(run))
+    writer.flush()
+    await asyncio.sleep(0)  # the slice's writes run in this turn, before any timer is looked at
+    assert store.added == runs[:SLICE]
+    assert writer.pending
+    await asyncio.sleep(SLICE_GAP * 1.5)
+    assert store.added == runs[: 2 * SLICE]
+    await writer.close()  # shutting down: what is left goes now
+    assert store.added == runs
+    assert not writer.pending
