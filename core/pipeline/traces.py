@@ -36,7 +36,7 @@ class TraceWriter:
         self.per_automation = per_automation
         self._kept: dict[str, collections.deque[Trace]] = {}
         self._timer: asyncio.TimerHandle | None = None
-        self._unsent: collections.deque[Trace] = collections.deque()  # flushed, to be sent SLICE a turn
+        self._unsent: collections.deque[Trace] = collections.deque()  # flushed, not yet sent (see SLICE)
         self._sending: asyncio.TimerHandle | None = None
         self._writes: set[asyncio.Future[Any]] = set()
         self._let_go = False  # a trace was let go since the last flush
@@ -54,7 +54,7 @@ class TraceWriter:
             self._timer = asyncio.get_running_loop().call_later(self._wait, self.flush)
 
     def flush(self) -> None:
-        """Send the gathered traces to be written, SLICE of them a turn of the event loop."""
+        """Send the gathered traces to be written, SLICE at a time, SLICE_GAP apart."""
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
