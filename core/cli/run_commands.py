@@ -80,17 +80,25 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 
 def start_checked(gateway: Gateway, args: argparse.Namespace, *, log_level: str) -> int:
-    """Refuse a configuration with errors (exit 1, as `roost check`), unless --skip-broken; else serve."""
-    open_key_ahead(gateway.config_dir, gateway.config.raw.get("store"))
-    gateway.prepare()
-    problems = configuration_problems(gateway)
-    if problems and not args.skip_broken:
-        print_errors(problems)
-        print(f"roost {args.command}: not starting with {len(problems)} configuration error(s); "
-              "fix them, or start the rest with --skip-broken", file=sys.stderr)
-        return 1
-    gateway.config_errors = problems
-    return asyncio.run(serve(gateway, log_level=log_level))
+    """Refuse a configuration with errors (exit 1, as `roost check`), unless --skip-broken; else serve.
+
+    The garbage collector is paused until the gateway has started (settle_heap): what the setup
+    makes, the integrations it loads above all, lives on, so collecting it then is wasted.
+    """
+    gc.disable()
+    try:
+        open_key_ahead(gateway.config_dir, gateway.config.raw.get("store"))
+        gateway.prepare()
+        problems = configuration_problems(gateway)
+        if problems and not args.skip_broken:
+            print_errors(problems)
+            print(f"roost {args.command}: not starting with {len(problems)} configuration error(s); "
+                  "fix them, or start the rest with --skip-broken", file=sys.stderr)
+            return 1
+        gateway.config_errors = problems
+        return asyncio.run(serve(gateway, log_level=log_level))
+    finally:
+        gc.enable()
 
 
 async def serve(gateway: Gateway, *, log_level: str) -> int:
@@ -143,11 +151,13 @@ def settle_heap() -> None:
     """After start: what setup allocated is kept out of collections, which then run less often.
 
     Full collections cost about 7 µs per message at 10k messages/s (measured end to end:
-    ~9.9k -> 10.7-11.5k messages/s with this).
+    ~9.9k -> 10.7-11.5k messages/s with this). The setup's garbage is frozen with the rest, not
+    collected first: ~4,000 objects, 0.7 MB, where a collection of the 70,000 cost 50-80 ms of
+    the start.
     """
-    gc.collect()
     gc.freeze()
     gc.set_threshold(10_000, 10, 10)
+    gc.enable()
 
 
 def cmd_init(args: argparse.Namespace) -> int:

@@ -78,7 +78,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def unit_text(directory: Path, *, user: bool, memory_max: str, cpu_quota: str, stop_timeout: float) -> str:
     """The unit file for serving the configuration in directory."""
     roost = Path(sys.executable).parent / "roost"
-    program = [str(roost)] if roost.exists() else [sys.executable, "-c", "import sys; from core.cli import main; sys.exit(main())"]
+    program = [str(roost)] if roost.exists() else [sys.executable, "-c", "import sys; from core.launch import main; sys.exit(main())"]
     exec_start = " ".join(_quoted(word) for word in [*program, "run", "--config", str(directory)])
     account = "" if user or os.geteuid() != 0 else os.environ.get("SUDO_USER", "")
     return UNIT_TEMPLATE.format(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import re
@@ -54,6 +55,15 @@ def test_check_accepts_the_example(example: Path, capsys) -> None:
     assert code == 0, err
     assert out.startswith("Configuration OK")
     assert str(example / "configuration.yaml") in out
+
+
+def test_the_console_script_resumes_the_collector_it_paused_to_load(example: Path, capsys, monkeypatch) -> None:
+    from core import launch
+
+    monkeypatch.setattr(sys, "argv", ["roost", "check", "--config", str(example)])
+    assert launch.main() == 0
+    assert gc.isenabled()
+    assert capsys.readouterr().out.startswith("Configuration OK")
 
 
 def test_check_in_a_subprocess(example: Path) -> None:

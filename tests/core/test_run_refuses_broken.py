@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import subprocess
 import textwrap
 from pathlib import Path
@@ -85,6 +86,7 @@ def test_run_refuses_what_check_reports(tmp_path: Path, capsys, case: str) -> No
         code, errors = _cli(capsys, command, "--config", str(directory))
         assert code == 1, (case, command)
         assert errors.startswith(check_errors), (case, command)
+        assert gc.isenabled(), "the collector paused for the start runs again"
     assert not (directory / "roost.db").exists(), "refused before anything was opened"
 
 
