@@ -75,7 +75,7 @@ def integration_commands() -> pluggy.PluginManager:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the `roost` console script."""
+    """Parse argv (default: the process arguments) and run its command; the console script comes here through core.launch."""
     parser = build_parser(argv)
     args = parser.parse_args(argv)
     try:
