@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import phonenumbers
 import voluptuous as vol
 
 from .context import DEFAULT_THRESHOLD
@@ -87,6 +88,19 @@ def _fill_entities(config: dict[str, Any]) -> dict[str, Any]:
     return {**config, "entities": entities}
 
 
+# Codes people write for a region whose ISO 3166 code (libphonenumber's) is another.
+_REGION_ALIASES = {"UK": "GB", "EN": "GB", "EL": "GR", "JA": "JP", "KO": "KR", "ZH": "CN"}
+
+
+def _phone_region(region: str) -> str:
+    """A region libphonenumber has numbering plans for: a code it does not know would find nothing."""
+    if region in phonenumbers.SUPPORTED_REGIONS:
+        return region
+    alias = _REGION_ALIASES.get(region)
+    hint = f" (did you mean {alias}?)" if alias else ""
+    raise vol.Invalid(f"unknown region {region!r}{hint}: expected a two-letter ISO 3166 region code such as US or GB")
+
+
 CONFIG_SCHEMA = vol.All(
     _section,
     vol.Schema(
@@ -96,8 +110,7 @@ CONFIG_SCHEMA = vol.All(
             },
             vol.Optional("legacy_cn_id", default=False): bool,
             vol.Optional("phone_regions", default=list(DEFAULT_REGIONS)): vol.All(
-                [vol.All(str, vol.Upper, vol.Match(r"^[A-Z]{2}$", msg="a two-letter region code such as US or GB"))],
-                vol.Length(min=1, msg="list at least one region")),
+                [vol.All(str, vol.Upper, _phone_region)], vol.Length(min=1, msg="list at least one region")),
             vol.Optional("vault_ttl", default=DEFAULT_VAULT_TTL): vol.All(
                 int, vol.Range(min=1, msg="expected a number of seconds greater than 0")
             ),
