@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 from typing import Any
 
@@ -18,6 +19,7 @@ __all__ = ["CONFIG_SCHEMA", "HOOKSPECS"]
 HOOKSPECS = hookspecs
 DOMAIN = "pii"
 HASH_KEY = "hash_key"
+_LOGGER = logging.getLogger(__name__)
 
 
 async def device_hash_key(gateway: Any) -> bytes:
@@ -42,6 +44,10 @@ async def _setup(gateway: Any, config: dict[str, Any]) -> None:
     for extra in gateway.call_hooks("roost_recognizers"):
         for recognizer in extra or ():
             registry.register(recognizer)
+    unfound = sorted(set(config.get("entities", {})) - set(registry.entities))
+    if unfound:  # a misspelt type ("EMIAL: hash") would otherwise leave the real one on its default
+        _LOGGER.warning("pii: no recognizer finds %s, configured under pii: entities (the types found are %s)",
+                        ", ".join(unfound), ", ".join(registry.entities))
     vault = StoredVault(gateway.storage(DOMAIN))
     sanitizer = PiiSanitizer(config, vault, await device_hash_key(gateway), registry=registry,
                              on_findings=lambda counts: gateway.bus.fire(events.SANITIZER_FINDINGS, {"counts": counts}))

@@ -84,3 +84,20 @@ automations:
     await gateway.ingest(Message.create("test", "chat1", "u1", f"Again: {PHONE}"))
     await gateway.data["rec"].wait_for(2, timeout=5)
     assert model.requests[1].messages[-1].content == "Again: [PHONE_1]"
+
+
+async def test_an_entity_type_no_recognizer_finds_is_named_at_start(make_config, make_gateway, caplog) -> None:
+    builtins = Path(__file__).resolve().parents[3] / "integrations"
+    misspelt = make_config("pii: {entities: {EMIAL: hash, PHONE: mask}}\n")
+    with caplog.at_level(logging.WARNING, logger="integrations.pii"):
+        gateway = await make_gateway(misspelt, builtins=builtins)
+    warnings = [r.getMessage() for r in caplog.records if r.name == "integrations.pii"]
+    assert len(warnings) == 1 and "no recognizer finds EMIAL, configured under pii: entities" in warnings[0]
+    assert "EMAIL" in warnings[0].split("the types found are", 1)[1]
+    assert gateway.state == "running", "a warning: the rest of the configuration holds"
+
+    caplog.clear()
+    spelt = make_config("pii: {entities: {EMAIL: hash, PHONE: mask}}\n", name="spelt")
+    with caplog.at_level(logging.WARNING, logger="integrations.pii"):
+        await make_gateway(spelt, builtins=builtins)
+    assert not [r for r in caplog.records if r.name == "integrations.pii"]
