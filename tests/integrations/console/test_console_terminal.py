@@ -32,6 +32,8 @@ automations:
 """
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\r")
 PROMPT = "you> "
+LOG_LINES = r"(?:(?:" + re.escape(PROMPT) + r")?\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [A-Z]+ +[^\n]*\n)*"
+"""The tick's log lines, which may come between an answer and the prompt after it (they go above the prompt)."""
 
 
 class Pty:
@@ -103,18 +105,18 @@ def terminal(tmp_path: Path):
 def test_history_cancel_logs_and_quit(terminal: Pty) -> None:
     terminal.expect(re.escape(PROMPT) + "$")
     terminal.type("/echo first words\r")
-    terminal.expect(r"roost> echo: first words\n" + re.escape(PROMPT))
+    terminal.expect(r"roost> echo: first words\n" + LOG_LINES + re.escape(PROMPT))
 
     terminal.type("\x1b[A\r")  # arrow up: the last line again
-    terminal.expect(r"roost> echo: first words\n" + re.escape(PROMPT))
+    terminal.expect(r"roost> echo: first words\n" + LOG_LINES + re.escape(PROMPT))
 
     terminal.type("/wait\r")
     time.sleep(1.0)  # the run is under way
     terminal.type("\x03")  # Ctrl-C
-    screen = terminal.expect(r"\(cancelled\)\n" + re.escape(PROMPT), timeout=5)
+    screen = terminal.expect(r"\(cancelled\)\n" + LOG_LINES + re.escape(PROMPT), timeout=5)
     assert "too late" not in screen
     terminal.type("/echo still here\r")  # Roost did not quit
-    terminal.expect(r"roost> echo: still here\n" + re.escape(PROMPT))
+    terminal.expect(r"roost> echo: still here\n" + LOG_LINES + re.escape(PROMPT))
 
     terminal.type("half a li")  # typed, not sent: log lines arrive meanwhile
     screen = terminal.expect(r"WARNING .*\n" + re.escape(PROMPT) + "half a li$", timeout=10)
