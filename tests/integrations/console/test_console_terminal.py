@@ -30,10 +30,17 @@ automations:
     triggers: [{trigger: schedule, every: 1s}]
     actions: [{reply: "a reply with no chat to go to: this run fails and says so in the log"}]
 """
+ERASED = re.compile(r"[^\n]*\r\x1b\[2K")
+"""A line the console clears (the prompt, to put a log line above it), with what it held."""
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\r")
 PROMPT = "you> "
-LOG_LINES = r"(?:(?:" + re.escape(PROMPT) + r")?\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [A-Z]+ +[^\n]*\n)*"
+LOG_LINES = r"(?:\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [A-Z]+ +[^\n]*\n)*"
 """The tick's log lines, which may come between an answer and the prompt after it (they go above the prompt)."""
+
+
+def screen(output: str) -> str:
+    """What a terminal shows of output, as text: cleared lines gone, other control sequences dropped."""
+    return ANSI.sub("", ERASED.sub("", output))
 
 
 class Pty:
@@ -53,10 +60,10 @@ class Pty:
         os.write(self.fd, keys.encode())
 
     def expect(self, pattern: str, timeout: float = 20.0) -> str:
-        """Read until the screen text (ANSI codes removed) after the last match has pattern; that text."""
+        """Read until the screen text after the last match has pattern; that text."""
         deadline = time.monotonic() + timeout
         while True:
-            clean = ANSI.sub("", self.seen)
+            clean = screen(self.seen)
             if re.search(pattern, clean):
                 self.seen = ""
                 return clean
@@ -68,7 +75,7 @@ class Pty:
                 try:
                     self.seen += os.read(self.fd, 65536).decode(errors="replace")
                 except OSError:  # the process ended
-                    raise AssertionError(f"roost chat ended; it showed:\n{ANSI.sub('', self.seen)}") from None
+                    raise AssertionError(f"roost chat ended; it showed:\n{screen(self.seen)}") from None
 
     def wait(self, timeout: float = 20.0) -> int:
         """The exit status once the process ended (reading what it still prints)."""
