@@ -11,7 +11,7 @@ import phonenumbers
 from .context import Words, word_before
 from .numeric import ID_WORDS, PhoneRecognizer
 from .registry import Finding
-from .runs import has_run, matches_in_runs
+from .runs import EXTENSION, has_run, matches_in_runs
 
 __all__ = ["DEFAULT_REGIONS", "NationalPhoneRecognizer", "SsnRecognizer"]
 
@@ -39,21 +39,26 @@ _CN_MOBILE = re.compile(r"1[3-9][0-9](?:[ \-]?[0-9]{4}){2}")
 """Chinese mobiles are PhoneRecognizer's."""
 _NEAR = 24
 """Characters before a number in which a context word counts."""
+_LAST_DIGIT = re.compile(r"[0-9](?=[^0-9]*\Z)")
+"""The last digit of a window: a phone word before it labels that other number."""
+_TRUNK_BLOCK = re.compile(r"0[1-9][0-9]{7,9}")
+"""One block of 9 to 11 digits from a trunk 0, the way national numbers are written ("07700900123"):
+order numbers, timestamps and amounts do not start with 0."""
 
 
 class NationalPhoneRecognizer:
     """Phone numbers in national form: "(415) 555-0132", "07700 900123", "06 12 34 56 78", "0490 75 40 81".
 
-    A candidate is 8-16 digits with the separators people write; it counts when libphonenumber
-    says it is a valid number of a configured region and it is written in groups the way phone
-    numbers are, or a phone word stands just before it (a block of digits alone may be an order
-    or student number).
+    A candidate is 8-12 digits with the separators people write (and maybe an extension); it counts
+    when libphonenumber says it is a valid number of a configured region and it is written in groups
+    the way phone numbers are, or as one block from a trunk 0, or a phone word stands before it (another
+    block of digits alone may be an order or student number).
     """
 
     entity = "PHONE"
     _RE = re.compile(
-        r"(?<![0-9A-Za-z+\-./:])(?:1[ .\-])?(?:\(0?[0-9]{1,4}\)[ .\-]?|[0-9]{2,5}[ .\-]|[0-9]{3})[0-9]{2,4}(?:[ .\-]?[0-9]{2,4}){1,3}"
-        r"(?:\s?(?:x|ext\.?|#)\s?[0-9]{1,5})?(?![0-9A-Za-z]|[.\-/:][0-9])",
+        r"(?<![0-9A-Za-z+\-./:])(?:1[ .\-])?(?:\(0?[0-9]{1,4}\)[ .\-]?|[0-9]{2,5}(?:[ .\-]|/ ?)|[0-9]{3})[0-9]{2,4}"
+        r"(?:[ .\-]?[0-9]{2,4}){1,3}(" + EXTENSION + r")?(?![0-9A-Za-z]|[.\-/:][0-9])",
         re.ASCII,
     )
 
@@ -63,17 +68,19 @@ class NationalPhoneRecognizer:
         self._trunk = tuple(r for r in self.regions if r not in _NANP_REGIONS and r in _TRUNK_ZERO)
         self._plain = tuple(r for r in self.regions if r not in _NANP_REGIONS and r not in _TRUNK_ZERO)
 
-    def _shortlist(self, value: str) -> tuple[str, ...]:
-        """The configured regions whose numbers can look like value: parsing each costs ~50 us.
+    def _shortlist(self, number: str, labelled: bool) -> tuple[str, ...]:
+        """The configured regions whose numbers can look like number: parsing each costs ~50 us.
 
         Shortlisting by shape cut the analysis of the pii benchmark's messages from 11,484 parses
-        (3,200 messages/s) to about one per candidate.
+        (3,200 messages/s) to about one per candidate. A number after a phone word may also be
+        another region's written without its trunk 0 (Indian mobiles: "98765 43210").
         """
-        if _NANP_SHAPE.fullmatch(value):
-            return self._nanp
-        if value.lstrip("(")[:1] == "0":
-            return self._trunk
-        return self._plain
+        if number.lstrip("(")[:1] == "0":
+            return self._trunk + self._plain  # Italy's leading 0 belongs to the number
+        nanp = _NANP_SHAPE.fullmatch(number) is not None
+        if not labelled:
+            return self._nanp if nanp else self._plain
+        return (self._nanp if nanp else ()) + self._plain + self._trunk
 
     def applies(self, text: str) -> bool:
         """A run of 8 digits and separators is needed."""
@@ -83,40 +90,46 @@ class NationalPhoneRecognizer:
         """Yield numbers valid in a configured region (the first one, or another with context)."""
         for m in matches_in_runs(self._RE, text, 8, _may_be_a_phone):
             value, start = m.group(), m.start()
-            if not 8 <= len(_NOT_DIGIT.sub("", value)) <= 12 or _CN_MOBILE.fullmatch(value):
+            number = value[: m.start(1) - start] if m.group(1) else value  # without the extension
+            if not 8 <= len(_NOT_DIGIT.sub("", number)) <= 12 or _CN_MOBILE.fullmatch(number):
                 continue
             labelled = _labelled(text, start)
-            grouped = _grouped_like_a_phone(value)
-            if not (grouped or labelled) or _NOT_A_PHONE.fullmatch(value) or word_before(text, start, ID_WORDS):
+            if not (labelled or _grouped_like_a_phone(number) or _TRUNK_BLOCK.fullmatch(number)):
                 continue  # decided before parsing: a parse costs ~50 us (a timestamp is no phone unless labelled)
-            region = self._valid_in(value)
+            if _NOT_A_PHONE.fullmatch(number) or word_before(text, start, ID_WORDS):
+                continue
+            region = self._valid_in(number, labelled)
             if region is None:
                 continue
             strong = labelled or region == self.regions[0] or "(" in value
             yield Finding(self.entity, start, m.end(), value, 0.8 if strong else 0.7)
 
-    def _valid_in(self, value: str) -> str | None:
-        for region in self._shortlist(value):
+    def _valid_in(self, number: str, labelled: bool) -> str | None:
+        """The first shortlisted region number is valid in."""
+        for region in self._shortlist(number, labelled):
             try:
-                number = phonenumbers.parse(value, region)
+                parsed = phonenumbers.parse(number, region)
             except phonenumbers.NumberParseException:
                 continue
-            if phonenumbers.is_valid_number(number):
+            if phonenumbers.is_valid_number(parsed):
                 return region
         return None
 
 
 def _may_be_a_phone(text: str, start: int, end: int) -> bool:
     """Not a whole date, address or Chinese number (checked before the costly search), and not one block of
-    digits (an order number, a timestamp) unless a phone word comes before it."""
+    digits (an order number, a timestamp) unless it starts with a trunk 0 or a phone word stands before it."""
     if text[start] != "0" and text[start:end].isdigit() and not _labelled(text, start):
         return False
     return not _NOT_A_PHONE.fullmatch(text, start, end)
 
 
 def _labelled(text: str, start: int) -> bool:
-    """A phone word stands shortly before start."""
-    return PHONE_WORDS.in_text(text, max(0, start - _NEAR), start)
+    """A phone word stands shortly before start, with no other number between them ("电话 010-5949017，20800012":
+    the word is the first number's label). A word after a number labels the next one as often: it does not count."""
+    begin = max(0, start - _NEAR)
+    other = _LAST_DIGIT.search(text, begin, start)
+    return PHONE_WORDS.in_text(text, other.end() if other else begin, start)
 
 
 def _grouped_like_a_phone(value: str) -> bool:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from .context import Words, word_before
 from .registry import Finding
-from .runs import has_run, matches_in_runs
+from .runs import EXTENSION, has_run, matches_in_runs
 from .validators import IBAN_LENGTHS, is_valid_cn_id, is_valid_cn_id15, is_valid_iban, luhn_valid
 
 __all__ = ["CardRecognizer", "CnIdRecognizer", "IbanRecognizer", "PhoneRecognizer"]
@@ -61,7 +61,7 @@ class PhoneRecognizer:
     # Every branch starts with a literal character (then its boundary check), so the regex
     # engine skips quickly to the few characters a phone number can start with. The group
     # that matched tells the kind: 1-3 +86 mobile, 4 mobile, 5 fixed line (6, 7 separators),
-    # 8 fixed line with the area code in parentheses, 9 international.
+    # 8 fixed line with the area code in parentheses, 9 international (10 its extension).
     _MOBILE_TAIL = r"1[3-9][0-9](?:[ \-]?[0-9]{4}){2}"
     _RE = re.compile(
         r"(?:\+(?<![0-9A-Za-z+]\+)(86[ \-]?" + _MOBILE_TAIL + r")"
@@ -70,12 +70,12 @@ class PhoneRecognizer:
         r"|1(?<![0-9A-Za-z+]1)([3-9][0-9](?:[ \-]?[0-9]{4}){2})"
         r"|0(?<![0-9A-Za-z]0)((?:10|2[0-9])([ \-]?)[1-9][0-9]{7}|[3-9][0-9]{2}([ \-]?)[1-9][0-9]{6,7})"
         r"|\(((?:0(?:10|2[0-9])\)\s?[1-9][0-9]{7}|0[3-9][0-9]{2}\)\s?[1-9][0-9]{6,7}))"
-        r"|\+(?<![0-9A-Za-z+]\+)([1-9][0-9 \-()]{6,22}[0-9]))" + _END,
+        r"|\+(?<![0-9A-Za-z+]\+)([1-9][0-9 \-().]{6,22}[0-9](" + EXTENSION + r")?))" + _END,
         re.ASCII,
     )
     PHONE_WORDS = Words(
-        "tel", "phone", "call", "fax", "mobile", "cell", "电话", "座机", "手机", "联系", "致电",
-        "传真", "热线", "微信",
+        "tel", "phone", "call", "fax", "mobile", "cell", "whatsapp", "sms", "my number", "电话", "座机", "手机",
+        "联系", "致电", "拨打", "来电", "打给", "传真", "热线", "微信",
     )  # fmt: skip
 
     def applies(self, text: str) -> bool:
@@ -99,17 +99,18 @@ class PhoneRecognizer:
                     continue
                 if m.group(6) or m.group(7):
                     confidence = 0.85
-                elif word_before(text, start, self.PHONE_WORDS.words):
-                    confidence = 0.75
-                else:
-                    continue
+                else:  # one block from a trunk 0, as fixed lines are written (order numbers do not start with 0)
+                    confidence = 0.75 if word_before(text, start, self.PHONE_WORDS.words) else 0.7
             elif kind == 8:
                 confidence = 0.85
             else:
-                digits = sum(ch.isdigit() for ch in value)
-                if not 8 <= digits <= 15 or value.count("(") != value.count(")"):
+                number = value[: m.start(10) - start] if m.group(10) else value  # without the extension
+                digits = sum(ch.isdigit() for ch in number)
+                if not 8 <= digits <= 15 or number.count("(") != number.count(")"):
                     continue
-                if "  " in value or "--" in value:
+                if "  " in number or "--" in number:
+                    continue
+                if "." in number and not (_DOTTED_PHONE.fullmatch(number) and not _AMOUNT_GOES_ON.match(text, m.end())):
                     continue
                 confidence = 0.8
             yield Finding(self.entity, start, m.end(), value, confidence)
@@ -117,6 +118,13 @@ class PhoneRecognizer:
     def _labelled_phone(self, text: str, start: int) -> bool:
         """True when a phone word comes shortly before ("Phone No. 138...", "手机号 138...")."""
         return self.PHONE_WORDS.in_text(text, max(0, start - 16), start)
+
+
+_DOTTED_PHONE = re.compile(r"\+[0-9]{1,3}(?:\.[0-9]{1,4}){2,5}")
+"""An international number written with dots ("+61.2.9374.4000"): groups of a phone number's size, not a version
+("+1.5.3.20240105")."""
+_AMOUNT_GOES_ON = re.compile(r"[,.][0-9]")
+"""After dotted digits, the decimals of an amount ("+12.345.678,90")."""
 
 
 def _may_be_a_phone(text: str, start: int, end: int) -> bool:

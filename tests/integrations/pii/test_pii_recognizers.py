@@ -44,6 +44,9 @@ def texts(recognizer: object, text: str) -> list[str]:
         ("手机号码 13812345678", ["13812345678"]),
         ("SF +1 (415) 555-2671.", ["+1 (415) 555-2671"]),
         ("London +44 20 7946 0958", ["+44 20 7946 0958"]),
+        ("一串数字 01065432178 没有标签也没有分隔符", ["01065432178"]),  # one block from a trunk 0: a fixed line
+        ("Sydney +61.2.9374.4000 or +61.430.792.440", ["+61.2.9374.4000", "+61.430.792.440"]),
+        ("desk +1-780-563-6083x7783, home +1 212 555 0187 ext. 12", ["+1-780-563-6083x7783", "+1 212 555 0187 ext. 12"]),
     ],
 )
 def test_phone_positives(text: str, expected: list[str]) -> None:
@@ -59,7 +62,9 @@ def test_phone_positives(text: str, expected: list[str]) -> None:
         "Order No. 13812345678",
         "工单 13812345678 已关闭",
         "timestamp 1704441045123",
-        "一串数字 01065432178 没有标签也没有分隔符",
+        "订单号 01065432178 已发货",
+        "+1.5.3.20240105 is a version",
+        "Saldo +12.345.678,90 EUR",
         "+5 points and +12.50 dollars",
         "SN13812345678 is a serial",
         "温度 +37 度",
@@ -296,3 +301,30 @@ def test_a_block_of_digits_is_a_national_phone_only_after_a_phone_word() -> None
     registry = default_registry()
     assert [f.text for f in registry.analyze("Tel. 4155550132")] == ["4155550132"]
     assert registry.analyze("ref 4155550132") == [] and registry.analyze("共 4155550132 次") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Office (235) 337-4068 x124, thanks", "(235) 337-4068 x124"),
+        ("desk 212-555-0187 ext. 12 until five", "212-555-0187 ext. 12"),
+        ("Berlin 030/12345678", "030/12345678"),
+        ("Bruxelles 02/ 345 67 89", "02/ 345 67 89"),
+        ("（07700900123）", "07700900123"),  # one block from a trunk 0: how national numbers are written
+        ("请拨打0912345678联系我", "0912345678"),
+        ("手机 9876543210", "9876543210"),  # an Indian mobile, without its trunk 0
+    ],
+)
+def test_national_phones_as_people_write_them(text: str, expected: str) -> None:
+    assert [f.text for f in default_registry().analyze(text)] == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "lookalike"),
+    [("Reach me on 9876543210", "9876543210"), ("timestamp 1704441045 电话 010-62345678", "1704441045"),
+     ("screen 1920x1080 pixels", "1920x1080"), ("page 12/345678", "12/345678"), ("ratio 3/4567890", "3/4567890"),
+     ("score 0/1234567", "0/1234567"), ("订单号 07700900123 已发货", "07700900123")],
+)
+def test_national_phone_lookalikes(text: str, lookalike: str) -> None:
+    found = [f.text for f in default_registry().analyze(text)]
+    assert not any(lookalike in value or value in lookalike for value in found), found
