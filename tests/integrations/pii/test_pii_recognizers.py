@@ -159,6 +159,9 @@ def test_secrets() -> None:
         "pwd=abc 密码：芝麻开门123，好": ["abc", "芝麻开门123"],
         "postgres://admin:s3cr3t@db:5432/x": ["admin:s3cr3t"],
         "sk-learn is great": [],
+        "sk-learn-is-great-for-beginners": [],
+        "key=sk-proj-pReEilwnvUNdvhniEMGzGdyDItSwoTtBaTczhZUZTVVGdhRP": [
+            "sk-proj-pReEilwnvUNdvhniEMGzGdyDItSwoTtBaTczhZUZTVVGdhRP"],
         "the password field is required": [],
         "eyJub3QiOiJhIGp3dCJ9.eyJzdWIiOiIxIn0.abc": [],  # header names no alg or typ
         "http://example.com/a?b=c": [],
