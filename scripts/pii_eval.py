@@ -86,7 +86,7 @@ def phone(rng: random.Random) -> str:
         exchange = f"{rng.randint(2, 9)}{rng.randint(0, 9)}{rng.randint(2, 9)}"
         line = f"{rng.randint(0, 9999):04d}"
         return rng.choice([f"({area}) {exchange}-{line}", f"{area}-{exchange}-{line}", f"{area}.{exchange}.{line}",
-                           f"+1 {area} {exchange} {line}", f"1-{area}-{exchange}-{line}"])
+                           f"+1 {area} {exchange} {line}", f"1-{area}-{exchange}-{line}", f"001 {area} {exchange} {line}"])
     if kind == 3:
         return rng.choice([f"07{rng.randint(400, 999)} {rng.randint(100000, 999999)}",
                            f"020 {rng.randint(7000, 8999)} {rng.randint(1000, 9999)}"])
@@ -97,7 +97,7 @@ def phone(rng: random.Random) -> str:
         return f"030 {rng.randint(10000000, 99999999)}"
     if kind == 6:
         return f"04{rng.randint(10, 99)} {rng.randint(100, 999)} {rng.randint(100, 999)}"
-    return f"+44 7{rng.randint(400, 999)} {rng.randint(100000, 999999)}"
+    return f"{rng.choice(['+', '00'])}44 77{rng.randint(1, 7)}{rng.randint(0, 9)} {rng.randint(100000, 999999)}"  # 0771x-0777x
 
 
 def ssn(rng: random.Random) -> str:
@@ -107,8 +107,8 @@ def ssn(rng: random.Random) -> str:
 
 
 def bare_ssn(rng: random.Random) -> str:
-    """An SSN written without its dashes."""
-    return ssn(rng).replace("-", "")
+    """An SSN written without its dashes, or with spaces."""
+    return ssn(rng).replace("-", rng.choice(["", " "]))
 
 
 def iban(rng: random.Random) -> str:
@@ -246,7 +246,7 @@ def faker_makers(seed: int) -> dict[Callable[[random.Random], str], Callable[[ra
         phone: fake_phone,
         card: lambda rng: fake("en_US").credit_card_number(rng.choice(FAKER_CARD_TYPES)),
         ssn: lambda rng: fake("en_US").ssn(),
-        bare_ssn: lambda rng: fake("en_US").ssn().replace("-", ""),
+        bare_ssn: lambda rng: fake("en_US").ssn().replace("-", rng.choice(["", " "])),
         cn_id: lambda rng: fake("zh_CN").ssn(),
         iban: lambda rng: fake(rng.choice(FAKER_IBAN_LOCALES)).iban(),
         email: lambda rng: fake(rng.choice(["en_US", "zh_CN", "de_DE"])).email(),

@@ -91,7 +91,9 @@ class NationalPhoneRecognizer:
         for m in matches_in_runs(self._RE, text, 8, _may_be_a_phone):
             value, start = m.group(), m.start()
             number = value[: m.start(1) - start] if m.group(1) else value  # without the extension
-            if not 8 <= len(_NOT_DIGIT.sub("", number)) <= 12 or _CN_MOBILE.fullmatch(number):
+            digits = len(_NOT_DIGIT.sub("", number))
+            dialled = number[:2] == "00"  # a country code after the international prefix: "0044 20 7946 0958"
+            if not (10 <= digits <= 17 if dialled else 8 <= digits <= 12) or _CN_MOBILE.fullmatch(number):
                 continue
             labelled = _labelled(text, start)
             if not (labelled or _grouped_like_a_phone(number) or _TRUNK_BLOCK.fullmatch(number)):
@@ -101,18 +103,27 @@ class NationalPhoneRecognizer:
             region = self._valid_in(number, labelled)
             if region is None:
                 continue
-            strong = labelled or region == self.regions[0] or "(" in value
+            strong = dialled or labelled or region == self.regions[0] or "(" in value
             yield Finding(self.entity, start, m.end(), value, 0.8 if strong else 0.7)
 
     def _valid_in(self, number: str, labelled: bool) -> str | None:
-        """The first shortlisted region number is valid in."""
+        """The first shortlisted region number is valid in (after 00, the region its country code names)."""
+        if number[:2] == "00":
+            parsed = _parsed("+" + number[2:], None)
+            valid = parsed is not None and phonenumbers.is_valid_number(parsed)
+            return phonenumbers.region_code_for_number(parsed) if valid else None
         for region in self._shortlist(number, labelled):
-            try:
-                parsed = phonenumbers.parse(number, region)
-            except phonenumbers.NumberParseException:
-                continue
-            if phonenumbers.is_valid_number(parsed):
+            parsed = _parsed(number, region)
+            if parsed is not None and phonenumbers.is_valid_number(parsed):
                 return region
+        return None
+
+
+def _parsed(number: str, region: str | None) -> phonenumbers.PhoneNumber | None:
+    """number as libphonenumber reads it in region, None when it cannot."""
+    try:
+        return phonenumbers.parse(number, region)
+    except phonenumbers.NumberParseException:
         return None
 
 
@@ -140,12 +151,12 @@ def _grouped_like_a_phone(value: str) -> bool:
 
 
 class SsnRecognizer:
-    """US Social Security numbers: 123-45-6789 unless labelled as another number ("part no."), 123456789
-    only with a word that says SSN."""
+    """US Social Security numbers: 123-45-6789 unless labelled as another number ("part no."), 123456789 and
+    123 45 6789 only with a word that says SSN."""
 
     entity = "SSN"
     _DASHED = re.compile(r"(?<![0-9A-Za-z\-])[0-9]{3}-[0-9]{2}-[0-9]{4}(?![0-9A-Za-z]|-[0-9])", re.ASCII)
-    _BARE = re.compile(r"(?<![0-9A-Za-z])[0-9]{9}(?![0-9A-Za-z])", re.ASCII)
+    _BARE = re.compile(r"(?<![0-9A-Za-z])[0-9]{3}( ?)[0-9]{2}\1[0-9]{4}(?![0-9A-Za-z])", re.ASCII)
     WORDS = Words("ssn", "social security", "社会安全号", "社保号")
 
     def applies(self, text: str) -> bool:
@@ -162,7 +173,7 @@ class SsnRecognizer:
                     yield Finding(self.entity, m.start(), m.end(), m.group(), 0.85)
         if mentioned:
             for m in matches_in_runs(self._BARE, text, 9):
-                if self._said(text, m.start()) and ssn_valid(m.group()):
+                if self._said(text, m.start()) and ssn_valid(m.group().replace(" ", "")):
                     yield Finding(self.entity, m.start(), m.end(), m.group(), 0.8)
 
     def _said(self, text: str, start: int) -> bool:

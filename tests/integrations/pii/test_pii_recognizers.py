@@ -316,6 +316,7 @@ def test_a_block_of_digits_is_a_national_phone_only_after_a_phone_word() -> None
         ("（07700900123）", "07700900123"),  # one block from a trunk 0: how national numbers are written
         ("请拨打0912345678联系我", "0912345678"),
         ("手机 9876543210", "9876543210"),  # an Indian mobile, without its trunk 0
+        ("from abroad 0044 20 7946 0958", "0044 20 7946 0958"),  # a country code after the 00 prefix
     ],
 )
 def test_national_phones_as_people_write_them(text: str, expected: str) -> None:
@@ -326,7 +327,8 @@ def test_national_phones_as_people_write_them(text: str, expected: str) -> None:
     ("text", "lookalike"),
     [("Reach me on 9876543210", "9876543210"), ("timestamp 1704441045 电话 010-62345678", "1704441045"),
      ("screen 1920x1080 pixels", "1920x1080"), ("page 12/345678", "12/345678"), ("ratio 3/4567890", "3/4567890"),
-     ("score 0/1234567", "0/1234567"), ("订单号 07700900123 已发货", "07700900123")],
+     ("score 0/1234567", "0/1234567"), ("订单号 07700900123 已发货", "07700900123"),
+     ("0012025550132 is a padded id", "0012025550132")],
 )
 def test_national_phone_lookalikes(text: str, lookalike: str) -> None:
     found = [f.text for f in default_registry().analyze(text)]
