@@ -40,8 +40,7 @@ BUILTIN_ENTITIES: tuple[str, ...] = ("CN_ID", "PHONE", "EMAIL", "CARD", "IBAN", 
 def default_registry(legacy_cn_id: bool = False, phone_regions: Sequence[str] = DEFAULT_REGIONS,
                      thresholds: Mapping[str, float] | None = None) -> RecognizerRegistry:
     """A registry with every built-in recognizer (the legacy 15-digit ID form if asked; national phone
-    numbers of phone_regions, the first one needing no context; travel documents searched as thresholds
-    need)."""
+    numbers of phone_regions, the first one's surer; travel documents searched as thresholds need)."""
     limits = thresholds or {}
     registry = RecognizerRegistry()
     for recognizer in (

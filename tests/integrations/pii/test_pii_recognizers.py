@@ -333,3 +333,12 @@ def test_national_phones_as_people_write_them(text: str, expected: str) -> None:
 def test_national_phone_lookalikes(text: str, lookalike: str) -> None:
     found = [f.text for f in default_registry().analyze(text)]
     assert not any(lookalike in value or value in lookalike for value in found), found
+
+
+def test_a_phone_threshold_of_075_keeps_numbers_with_a_word_or_of_the_first_region() -> None:
+    registry = default_registry()
+    texts_ = ["（07911 123456）", "Call 07911 123456", "415-555-0132 alone", "一串 01065432178"]
+    assert [[f.text for f in registry.analyze(t)] for t in texts_] == [
+        ["07911 123456"], ["07911 123456"], ["415-555-0132"], ["01065432178"]]
+    strict = [[f.text for f in registry.analyze(t, thresholds={"PHONE": 0.75})] for t in texts_]
+    assert strict == [[], ["07911 123456"], ["415-555-0132"], []]
