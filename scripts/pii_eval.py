@@ -90,9 +90,12 @@ def phone(rng: random.Random) -> str:
     if kind == 3:
         return rng.choice([f"07{rng.randint(400, 999)} {rng.randint(100000, 999999)}",
                            f"020 {rng.randint(7000, 8999)} {rng.randint(1000, 9999)}"])
-    if kind == 4:
-        digits = [f"{rng.randint(10, 99)}" for _ in range(4)]
-        return f"0{rng.choice('67')} " + " ".join(digits)
+    if kind == 4:  # French mobiles: 06, or 07 and then 3-9
+        pairs = [f"{rng.randint(10, 99)}" for _ in range(4)]
+        if rng.random() < 0.5:
+            pairs[0] = f"{rng.randint(3, 9)}{rng.randint(0, 9)}"
+            return "07 " + " ".join(pairs)
+        return "06 " + " ".join(pairs)
     if kind == 5:
         return f"030 {rng.randint(10000000, 99999999)}"
     if kind == 6:
@@ -206,6 +209,8 @@ NEGATIVE: list[Callable[[random.Random], str]] = [
     lambda r: f"Part {r.choice('EGCHMT')}{r.randint(10**7, 10**8 - 1)} ships with order {r.randint(10**5, 10**6 - 1)}.",
     lambda r: f"订单号 {r.choice('EG')}{r.randint(10**7, 10**8 - 1)}，护照已寄出",
     lambda r: f"coordinates {r.randint(10, 80)}.{r.randint(100000, 999999)}, {r.randint(10, 170)}.{r.randint(100000, 999999)}",
+    lambda r: f"{r.choice(['Lottery numbers', '彩票号码', 'the codes', '座位', 'scores'])} "
+              + " ".join(str(r.randint(10, 99)) for _ in range(r.choice([4, 5]))),
 ]
 
 

@@ -88,8 +88,9 @@ class NationalPhoneRecognizer:
 
     def find(self, text: str) -> Iterator[Finding]:
         """Yield numbers valid in a configured region: 0.8 after a phone word, after 00, in the first region or
-        with the area code in parentheses; 0.7 a number of a later region alone (a PHONE threshold of 0.75 drops
-        those)."""
+        with the area code in parentheses; 0.7 a later region's number alone, written from a trunk 0 or in that
+        region's groups (a PHONE threshold of 0.75 drops those); 0.4, under the default threshold, one grouped
+        otherwise ("21 43 65 87")."""
         for m in matches_in_runs(self._RE, text, 8, _may_be_a_phone):
             value, start = m.group(), m.start()
             number = value[: m.start(1) - start] if m.group(1) else value  # without the extension
@@ -105,8 +106,25 @@ class NationalPhoneRecognizer:
             region = self._valid_in(number, labelled)
             if region is None:
                 continue
-            strong = dialled or labelled or region == self.regions[0] or "(" in value
-            yield Finding(self.entity, start, m.end(), value, 0.8 if strong else 0.7)
+            if dialled or labelled or region == self.regions[0] or "(" in value:
+                confidence = 0.8
+            elif number[0] == "0" or self._grouped_as_in_a_region(number, labelled):
+                confidence = 0.7
+            else:  # a later region's number alone, grouped unlike its numbers: "21 43 65 87" (Hong Kong's 2143 6587)
+                confidence = 0.4
+            yield Finding(self.entity, start, m.end(), value, confidence)
+
+    def _grouped_as_in_a_region(self, number: str, labelled: bool) -> bool:
+        """number is valid in a shortlisted region and written in the groups of its national format there
+        ("06 12 34 56 78" in France, "0412 345 678" in Australia)."""
+        groups = [len(g) for g in _DIGIT_GROUP.findall(number)]
+        for region in self._shortlist(number, labelled):
+            parsed = _parsed(number, region)
+            if parsed is not None and phonenumbers.is_valid_number(parsed):
+                national = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
+                if [len(g) for g in _DIGIT_GROUP.findall(national)] == groups:
+                    return True
+        return False
 
     def _valid_in(self, number: str, labelled: bool) -> str | None:
         """The first shortlisted region number is valid in (after 00, the region its country code names)."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from integrations.pii.recognizers import (
     BUILTIN_ENTITIES,
@@ -317,6 +319,9 @@ def test_a_block_of_digits_is_a_national_phone_only_after_a_phone_word() -> None
         ("请拨打0912345678联系我", "0912345678"),
         ("手机 9876543210", "9876543210"),  # an Indian mobile, without its trunk 0
         ("from abroad 0044 20 7946 0958", "0044 20 7946 0958"),  # a country code after the 00 prefix
+        ("（0412 345 678）", "0412 345 678"),  # grouped as in Australia
+        ("Madrid 612 34 56 78", "612 34 56 78"),  # grouped as in Spain
+        ("电话 21 43 65 87", "21 43 65 87"),  # a Hong Kong number grouped otherwise, after a phone word
     ],
 )
 def test_national_phones_as_people_write_them(text: str, expected: str) -> None:
@@ -328,7 +333,8 @@ def test_national_phones_as_people_write_them(text: str, expected: str) -> None:
     [("Reach me on 9876543210", "9876543210"), ("timestamp 1704441045 电话 010-62345678", "1704441045"),
      ("screen 1920x1080 pixels", "1920x1080"), ("page 12/345678", "12/345678"), ("ratio 3/4567890", "3/4567890"),
      ("score 0/1234567", "0/1234567"), ("订单号 07700900123 已发货", "07700900123"),
-     ("0012025550132 is a padded id", "0012025550132")],
+     ("0012025550132 is a padded id", "0012025550132"), ("the codes 21 43 65 87 are", "21 43 65 87"),
+     ("坐标 31 23 45 67", "31 23 45 67")],
 )
 def test_national_phone_lookalikes(text: str, lookalike: str) -> None:
     found = [f.text for f in default_registry().analyze(text)]
@@ -342,3 +348,21 @@ def test_a_phone_threshold_of_075_keeps_numbers_with_a_word_or_of_the_first_regi
         ["07911 123456"], ["07911 123456"], ["415-555-0132"], ["01065432178"]]
     strict = [[f.text for f in registry.analyze(t, thresholds={"PHONE": 0.75})] for t in texts_]
     assert strict == [[], ["07911 123456"], ["415-555-0132"], []]
+
+
+# Pieces of real messages: digits with every separator numbers are written with, letters, the words
+# recognizers look for, CJK text, full-width digits and punctuation.
+_PIECES = st.one_of(
+    st.text("0123456789 -./()+x#", min_size=1, max_size=24),
+    st.sampled_from(["电话", "手机", "拨打", "call ", "ext. ", "转", "card ", "卡号", "SSN ", "身份证", "护照", "订单号 ",
+                     "@", "sk-proj-", "password=", "：", "，", "（", "）", "１３９", "\u3000", "İ", "\n"]),
+    st.text(min_size=1, max_size=8),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_PIECES, max_size=12).map("".join))
+def test_any_text_gets_ordered_findings_that_are_its_own_slices(text: str) -> None:
+    found = default_registry().analyze(text)
+    assert all(f.text == text[f.start:f.end] and f.start < f.end for f in found)
+    assert all(a.end <= b.start for a, b in zip(found, found[1:], strict=False))
