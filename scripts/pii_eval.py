@@ -6,7 +6,8 @@ plans (Chinese mobiles, US/CA NANP, UK mobiles and London, French, German, Austr
 written the way people write them; card numbers of every network with a Luhn check digit; IBANs
 with mod-97 check digits; US SSNs under the SSA's rules; e-mail, IPv4 and IPv6 addresses (also
 written against Chinese characters); API keys. Hard negatives: order and tracking numbers,
-timestamps, dates, versions, amounts, IDs with a wrong check character, ISBNs, student numbers.
+timestamps, dates, versions, amounts, IDs with a wrong check character, ISBNs, student numbers,
+UPC barcodes, bank routing numbers, sets of two-digit codes.
 
 With ``--values faker`` the values come from Faker instead, a library written by other hands for
 test data: phone numbers of 15 locales as Faker writes them (kept when libphonenumber says they are
@@ -187,6 +188,20 @@ POSITIVE: list[tuple[str, Callable[[random.Random], str], list[str]]] = [
     ("TRAVEL_PERMIT", travel_permit, ["往来港澳通行证{v}的签注", "回乡证号码 {v}", "台胞证：{v}",
                                       "travel permit {v} presented at the border"]),
 ]
+def upc_a(rng: random.Random) -> str:
+    """A 12-digit UPC-A barcode (often from 0) with its check digit."""
+    body = "0" + "".join(rng.choice(string.digits) for _ in range(10))
+    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(body))
+    return body + str(-total % 10)
+
+
+def aba_routing(rng: random.Random) -> str:
+    """A US bank's 9-digit ABA routing number (from 01-12 or 21-32) with its 3-7-1 check digit."""
+    body = f"{rng.choice([*range(1, 13), *range(21, 33)]):02d}" + "".join(rng.choice(string.digits) for _ in range(6))
+    total = sum(int(d) * w for d, w in zip(body, (3, 7, 1, 3, 7, 1, 3, 7), strict=True))
+    return body + str(-total % 10)
+
+
 NEGATIVE: list[Callable[[random.Random], str]] = [
     lambda r: f"订单号 {r.randint(10**15, 10**16 - 1)} 已发货",
     lambda r: f"Order #{r.randint(10**9, 10**10 - 1)} shipped.",
@@ -211,6 +226,8 @@ NEGATIVE: list[Callable[[random.Random], str]] = [
     lambda r: f"coordinates {r.randint(10, 80)}.{r.randint(100000, 999999)}, {r.randint(10, 170)}.{r.randint(100000, 999999)}",
     lambda r: f"{r.choice(['Lottery numbers', '彩票号码', 'the codes', '座位', 'scores'])} "
               + " ".join(str(r.randint(10, 99)) for _ in range(r.choice([4, 5]))),
+    lambda r: f"{upc_a(r)} {r.choice(['in stock', '已入库'])}",
+    lambda r: f"ABA {aba_routing(r)}, account on file",
 ]
 
 

@@ -41,9 +41,10 @@ _NEAR = 24
 """Characters before a number in which a context word counts."""
 _LAST_DIGIT = re.compile(r"[0-9](?=[^0-9]*\Z)")
 """The last digit of a window: a phone word before it labels that other number."""
-_TRUNK_BLOCK = re.compile(r"0[1-9][0-9]{7,9}")
-"""One block of 9 to 11 digits from a trunk 0, the way national numbers are written ("07700900123"):
-order numbers, timestamps and amounts do not start with 0."""
+_TRUNK_BLOCK = re.compile(r"0[1-9][0-9]{8,9}")
+"""One block of 10 or 11 digits from a trunk 0, the way national numbers are written ("07700900123"):
+order numbers, timestamps and amounts do not start with 0 (9 digits from 0 are as often a US bank's
+routing number)."""
 
 
 class NationalPhoneRecognizer:

@@ -99,8 +99,12 @@ class PhoneRecognizer:
                     continue
                 if m.group(6) or m.group(7):
                     confidence = 0.85
-                else:  # one block from a trunk 0, as fixed lines are written (order numbers do not start with 0)
-                    confidence = 0.75 if word_before(text, start, self.PHONE_WORDS.words) else 0.7
+                elif word_before(text, start, self.PHONE_WORDS.words):
+                    confidence = 0.75
+                elif len(value) == 11:  # one block from a trunk 0, as fixed lines are written (order numbers do
+                    confidence = 0.7  # not start with 0); 12 digits from 0 are as often a UPC barcode
+                else:
+                    continue
             elif kind == 8:
                 confidence = 0.85
             else:

@@ -12,9 +12,13 @@ from pathlib import Path
 import pytest
 
 EVAL = Path(__file__).resolve().parents[3] / "scripts" / "pii_eval.py"
-BARE_BLOCK = re.compile(r"[1-9][0-9]{7,11}")
-"""One block of digits not from a trunk 0: as often an order number, a timestamp or an ID, so a phone only after a
-phone word (the evaluation's sentences "（…）" and "Reach Anna on …" have none)."""
+TRUNK_BLOCK = re.compile(r"0[1-9][0-9]{8,9}")
+
+
+def bare_block(value: str) -> bool:
+    """One block of digits, unless 10 or 11 from a trunk 0: as often an order number, a timestamp, an ID or a bank's
+    routing number, so a phone only after a phone word (the evaluation's "（…）" and "Reach Anna on …" have none)."""
+    return value.isdigit() and not TRUNK_BLOCK.fullmatch(value)
 
 
 @pytest.mark.parametrize("seed", [1, 2])
@@ -29,4 +33,4 @@ def test_values_from_faker_are_found_but_for_bare_blocks_of_digits(seed: int) ->
     phones = result["per_type"]["PHONE"]
     assert phones["values"] >= 200 and phones["recall"] >= 0.97
     missed = result["missed_values"].get("PHONE", [])
-    assert [value for value in missed if not BARE_BLOCK.fullmatch(value)] == []
+    assert [value for value in missed if not bare_block(value)] == []

@@ -334,7 +334,7 @@ def test_national_phones_as_people_write_them(text: str, expected: str) -> None:
      ("screen 1920x1080 pixels", "1920x1080"), ("page 12/345678", "12/345678"), ("ratio 3/4567890", "3/4567890"),
      ("score 0/1234567", "0/1234567"), ("订单号 07700900123 已发货", "07700900123"),
      ("0012025550132 is a padded id", "0012025550132"), ("the codes 21 43 65 87 are", "21 43 65 87"),
-     ("坐标 31 23 45 67", "31 23 45 67")],
+     ("坐标 31 23 45 67", "31 23 45 67"), ("ABA 094504512", "094504512"), ("UPC 067153348373 in stock", "067153348373")],
 )
 def test_national_phone_lookalikes(text: str, lookalike: str) -> None:
     found = [f.text for f in default_registry().analyze(text)]
