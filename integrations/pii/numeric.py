@@ -222,9 +222,10 @@ class CardRecognizer:
             return 0.0  # an ID number with a wrong check character, next to the word for ID: not a card
         brand = card_brand_ok(digits)
         if luhn:
-            if brand and len(digits) > 12:
+            if brand and len(digits) > 13:
                 return 0.95
-            # Another prefix, or 12 digits (Maestro's shortest, as long as many codes): a word must say card.
+            # Another prefix, 12 digits (Maestro's shortest, as long as many codes) or 13 (an EAN-13 barcode's
+            # length; 13-digit cards are rare now): a word must say card.
             return 0.85 if near else 0.0
         # Some real UnionPay cards fail Luhn: count them only when a word says "card".
         if brand and digits.startswith("62") and near:
