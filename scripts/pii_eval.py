@@ -13,7 +13,10 @@ With ``--values faker`` the values come from Faker instead, a library written by
 test data: phone numbers of 15 locales as Faker writes them (kept when libphonenumber says they are
 valid in the locale's region), card numbers of every network it knows, US SSNs, Chinese resident
 IDs, IBANs of 13 countries, e-mail and IP addresses, US passport numbers. Secrets and travel
-permits, which Faker has no provider for, keep the values made here.
+permits, which Faker has no provider for, keep the values made here. The hard negatives gain
+numbers Faker makes that are nobody's personal data: barcodes, ISBNs, timestamps, employer and
+bank routing numbers, UUIDs, hashes, MAC addresses, licence plates, prices, coordinates, browser
+user agents, postcodes, vehicle numbers, card expiry dates.
 
     python scripts/pii_eval.py [--sentences 10000] [--seed 7] [--values own|faker]
 """
@@ -241,8 +244,10 @@ FAKER_CARD_TYPES = ("visa", "visa13", "visa19", "mastercard", "amex", "discover"
                     "maestro")
 
 
-def faker_makers(seed: int) -> dict[Callable[[random.Random], str], Callable[[random.Random], str]]:
-    """Faker's maker in place of each of ours it has a provider for (seeded; imported only when asked)."""
+def faker_values(seed: int) -> tuple[dict[Callable[[random.Random], str], Callable[[random.Random], str]],
+                                     list[Callable[[random.Random], str]]]:
+    """Faker's maker in place of each of ours it has a provider for, and hard negatives around numbers it makes
+    that are nobody's personal data (seeded; imported only when asked)."""
     import phonenumbers
     from faker import Faker
 
@@ -264,6 +269,13 @@ def faker_makers(seed: int) -> dict[Callable[[random.Random], str], Callable[[ra
             except phonenumbers.NumberParseException:
                 pass
 
+    us, zh = fake("en_US"), fake("zh_CN")
+    nobodys = [us.ean13, us.ean8, us.upc_a, us.isbn13, us.isbn10, us.iso8601, lambda: str(int(us.unix_time())), us.ein,
+               us.aba, us.swift, us.uuid4, us.md5, us.mac_address, us.license_plate, zh.license_plate, us.pricetag,
+               lambda: f"{us.latitude()}, {us.longitude()}", us.user_agent, us.zipcode, zh.postcode, us.vin,
+               us.credit_card_expire, us.sbn9]
+    templates = ["Item {} ships today.", "记录：{}。", "{} noted", "见 {}"]
+    negatives = [lambda rng, make=make: rng.choice(templates).format(make()) for make in nobodys]
     return {
         phone: fake_phone,
         card: lambda rng: fake("en_US").credit_card_number(rng.choice(FAKER_CARD_TYPES)),
@@ -275,14 +287,15 @@ def faker_makers(seed: int) -> dict[Callable[[random.Random], str], Callable[[ra
         ipv4: lambda rng: fake("en_US").ipv4_public(),
         ipv6: lambda rng: fake("en_US").ipv6(),
         passport: lambda rng: fake("en_US").passport_number(),
-    }
+    }, negatives
 
 
 def sentences(count: int, seed: int, values: str = "own") -> list[tuple[str, list[Value]]]:
     """count sentences: about four in five carry one value, the rest are hard negatives; values "own" are made
     here, "faker" by Faker where it has a provider."""
     rng = random.Random(seed)
-    makers = faker_makers(seed) if values == "faker" else {}
+    makers, negatives = faker_values(seed) if values == "faker" else ({}, [])
+    negatives = NEGATIVE + negatives
     out: list[tuple[str, list[Value]]] = []
     for _ in range(count):
         if rng.random() < 0.8:
@@ -290,7 +303,7 @@ def sentences(count: int, seed: int, values: str = "own") -> list[tuple[str, lis
             value = makers.get(make, make)(rng)
             out.append((rng.choice(templates).format(v=value), [(entity, value)]))
         else:
-            out.append((rng.choice(NEGATIVE)(rng), []))
+            out.append((rng.choice(negatives)(rng), []))
     return out
 
 

@@ -63,9 +63,10 @@ class IpRecognizer:
     _V6 = re.compile(r"[0-9A-Fa-f:]{2,39}(?:\.[0-9]{1,3}){0,3}")
     _V4_ANCHOR = re.compile(r"\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]")
 
-    # Labels that make a dotted quad a version or section number, not an address.
+    # Labels that make a dotted quad a version or section number, not an address ("rv:1.9.2.20" in a
+    # browser's user agent).
     NOT_IP_WORDS: tuple[str, ...] = (
-        "version", "ver", "ver.", "v", "release", "build", "section", "chapter", "§",
+        "version", "ver", "ver.", "v", "rv", "release", "build", "section", "chapter", "§",
         "版本", "章节", "第", "条",
     )  # fmt: skip
 

@@ -1,5 +1,5 @@
-"""scripts/pii_eval.py on values from Faker, a library written by other hands: what the recognizers miss there
-is only what they choose to miss."""
+"""scripts/pii_eval.py on values from Faker, a library written by other hands, among numbers it makes that are
+nobody's: what the recognizers miss there is only what they choose to miss."""
 
 from __future__ import annotations
 
