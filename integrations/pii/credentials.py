@@ -41,16 +41,23 @@ _CODE_WORDS = frozenset(
     "str int bool bytes float none null nil true false required optional string any object "
     "undefined expected self dict list".split()
 )
-_CODE_VALUE = re.compile(
-    r"(?i)(?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*\(.*"
-    r"|(?:[A-Za-z_]\w*\.)*\w*(?:password|passwd|passphrase|pwd|key|secret|token)"
-    r"|\{.*|\$\{?\w+\}?|%\(\w+\)s|<[^<>]*>|![a-z_]+|=.*|\*+|x+"
+_CALL = re.compile(r"(?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*\([\w.,:=\[\] ]*\)?(?:\.\w+(?:\([\w.,:=\[\] ]*\)?)?)*")
+"""A call, "get_password()", "make_token(user).hex" (its closing bracket may be cut off as the text's): a random
+password with a "(" has other signs after it ("CrB(Uxeq6#GJ")."""
+_REFERENCE = re.compile(
+    r"(?i)(?:[A-Za-z_]\w*\.)*\w*(?:password|passwd|passphrase|pwd|key|secret|token)"
+    r"|\{.*|\$\{?[A-Za-z_]\w*\}?|%\(\w+\)s|<[^<>]*>|![a-z_]+|=.*|\*+|x+"
 )
 
 
+def _plausible_literal(value: str) -> bool:
+    """False for quoted values that are references rather than a secret: names, templates, masks."""
+    return value.lower() not in _CODE_WORDS and _REFERENCE.fullmatch(value) is None
+
+
 def _plausible_value(value: str) -> bool:
-    """False for assignment values that are code or references rather than a secret."""
-    return value.lower() not in _CODE_WORDS and _CODE_VALUE.fullmatch(value) is None
+    """False for unquoted values that are code or references rather than a secret (a call as well)."""
+    return _plausible_literal(value) and _CALL.fullmatch(value) is None
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +77,16 @@ class SecretPattern:
     check: Callable[[str], bool] | None = None
 
 
-_VALUE_END = r"\s\"'`,;，。；、）)】>}\]"
+_ASSIGNMENT_WORDS = ("pass", "pwd", "密码", "口令", "api", "secret", "client", "access", "auth", "token")
+# A name that says secret, then its value after ":", "=", "是", "为" or "is:". Unambiguous words may end a
+# longer name (DB_PASSWORD, newpassword); the short "pass" and "token" must stand alone (not "bypass",
+# "max_tokens").
+_ASSIGNED = (
+    r"(?i)(?:password|passwd|passphrase|passcode|pwd|密码|口令|api[_\-]?key"
+    r"|secret[_\-]?(?:access[_\-]?)?key|client[_\-]?secret|access[_\-]?token"
+    r"|auth[_\-]?token|(?<![A-Za-z0-9])pass|(?<![A-Za-z0-9])token)"
+    r"[\"']?[ \t]*(?:[:=：]|是|为|[ \t]is[ \t]*[:：])[ \t]*"
+)
 
 SECRET_PATTERNS: tuple[SecretPattern, ...] = (
     SecretPattern(
@@ -132,19 +148,22 @@ SECRET_PATTERNS: tuple[SecretPattern, ...] = (
         group=1,
     ),
     SecretPattern(
-        "assignment",
-        ("pass", "pwd", "密码", "口令", "api", "secret", "client", "access", "auth", "token"),
-        re.compile(
-            # Unambiguous words may end a longer name (DB_PASSWORD, newpassword); the short
-            # "pass" and "token" must stand alone (not "bypass", "max_tokens").
-            r"(?i)(?:password|passwd|passphrase|passcode|pwd|密码|口令|api[_\-]?key"
-            r"|secret[_\-]?(?:access[_\-]?)?key|client[_\-]?secret|access[_\-]?token"
-            r"|auth[_\-]?token|(?<![A-Za-z0-9])pass|(?<![A-Za-z0-9])token)"
-            r"[\"']?[ \t]*(?:[:=：]|是|为)[ \t]*"
-            r"(?:\"([^\"\r\n]{1,200})\"|'([^'\r\n]{1,200})'|([^" + _VALUE_END + r"]{1,200}))"
-        ),
+        "quoted_assignment",
+        _ASSIGNMENT_WORDS,
+        re.compile(_ASSIGNED + r"(?:\"([^\"\r\n]{1,200})\"|'([^'\r\n]{1,200})')"),
         0.9,
         group=-1,
+        check=_plausible_literal,  # a string literal: 'p(4ss' is no call
+    ),
+    SecretPattern(
+        "assignment",
+        _ASSIGNMENT_WORDS,
+        # Brackets may be inside a value ("O6z)RjBr#5"); closing ones at its end close the text around it
+        # (before a space, punctuation, the end or a Chinese character: "(密码是abc123)请查收").
+        re.compile(_ASSIGNED + r"([^\s\"'`,;，。；、）】]{1,200}?)"
+                   r"(?=[)>}\]]+(?:[.!?]*(?:[\s\"'`,;，。；、）】]|\Z)|[^\x00-\x7f])|[\s\"'`,;，。；、）】]|\Z)"),
+        0.9,
+        group=1,
         check=_plausible_value,
     ),
 )

@@ -177,6 +177,14 @@ def test_secrets() -> None:
         "if password == other or password=****": [],
         'api_key={key}) token="<your token>"': [],
         'api_key="sk-local-123"': ["sk-local-123"],
+        "My password is: CrB(Uxeq6#GJuIv0$MsB": ["CrB(Uxeq6#GJuIv0$MsB"],  # a "(" in it, and no call
+        "password=O6z)RjBr#5I#J6rn9# ok": ["O6z)RjBr#5I#J6rn9#"],
+        "（密码是abc123）请查收": ["abc123"],
+        "(password=abc) and [token=xyz]. ok": ["abc", "xyz"],
+        "db_password: 'u(1Ou4usj+' and PASSWORD = \"dke(8Jru8\"": ["u(1Ou4usj+", "dke(8Jru8"],  # literals, no calls
+        "password=Summer2024!": ["Summer2024!"],
+        "the password is wrong, password is: required": [],
+        "token = make_token(user).hex; password=hash(pw, salt); password = get_password()": [],
     }
     for text, expected in cases.items():
         assert sorted(texts(secret, text)) == sorted(expected), text
