@@ -101,8 +101,10 @@ class PhoneRecognizer:
                     confidence = 0.85
                 elif word_before(text, start, self.PHONE_WORDS.words):
                     confidence = 0.75
-                elif len(value) == 11:  # one block from a trunk 0, as fixed lines are written (order numbers do
-                    confidence = 0.7  # not start with 0); 12 digits from 0 are as often a UPC barcode
+                # One block of 11 digits from a trunk 0 is how fixed lines are written (order numbers do not
+                # start with 0); 12 digits from 0 are as often a UPC barcode.
+                elif len(value) == 11:
+                    confidence = 0.7
                 else:
                     continue
             elif kind == 8:
