@@ -322,6 +322,7 @@ def test_a_block_of_digits_is_a_national_phone_only_after_a_phone_word() -> None
         ("Office (235) 337-4068 x124, thanks", "(235) 337-4068 x124"),
         ("desk 212-555-0187 ext. 12 until five", "212-555-0187 ext. 12"),
         ("Berlin 030/12345678", "030/12345678"),
+        ("Telefon 030 / 123 456 78", "030 / 123 456 78"),
         ("Bruxelles 02/ 345 67 89", "02/ 345 67 89"),
         ("（07700900123）", "07700900123"),  # one block from a trunk 0: how national numbers are written
         ("请拨打0912345678联系我", "0912345678"),
