@@ -12,8 +12,8 @@ LONG_TEXT = 4096
 
 #: The shortest run a recognizer looks at (an IPv4 address, 1.2.3.4).
 MIN_RUN = 7
-EXTENSION = r"\s?(?:(?i:x|ext\.?)|#)\s?[0-9]{1,5}"
-"""A phone number's extension after its digits: "x123", " ext. 45", "#7"."""
+EXTENSION = r"\s?(?:(?i:x|ext\.?)|#|转|分机)\s?[0-9]{1,5}"
+"""A phone number's extension after its digits: "x123", " ext. 45", "#7", "转8008", "分机 12"."""
 # Digits with the separators numbers are written with: spaces, dashes, dots, slashes, +, parentheses,
 # and a phone number's extension ("x123", "ext. 45"). Shorter runs (prices, times, counts: most of a
 # message's runs) are not collected: 5.3 us a 200-character message with every run, 4.0 us without
