@@ -11,7 +11,7 @@ import phonenumbers
 from .context import Words, word_before
 from .numeric import ID_WORDS, PhoneRecognizer
 from .registry import Finding
-from .runs import EXTENSION, has_run, matches_in_runs
+from .runs import EXTENSION, has_run, matches_in_runs, without_extension
 
 __all__ = ["DEFAULT_REGIONS", "NationalPhoneRecognizer", "SsnRecognizer"]
 
@@ -59,7 +59,7 @@ class NationalPhoneRecognizer:
     entity = "PHONE"
     _RE = re.compile(
         r"(?<![0-9A-Za-z+\-./:])(?:1[ .\-])?(?:\(0?[0-9]{1,4}\)[ .\-]?|[0-9]{2,5}(?:[ .\-]| ?/ ?)|[0-9]{3})[0-9]{2,4}"
-        r"(?:[ .\-]?[0-9]{2,4}){1,3}(" + EXTENSION + r")?(?![0-9A-Za-z]|[.\-/:][0-9]|-[Xx])",
+        r"(?:[ .\-]?[0-9]{2,4}){1,3}(?:" + EXTENSION + r")?(?![0-9A-Za-z]|[.\-/:][0-9]|-[Xx])",
         re.ASCII,
     )
 
@@ -94,7 +94,7 @@ class NationalPhoneRecognizer:
         otherwise ("21 43 65 87")."""
         for m in matches_in_runs(self._RE, text, 8, _may_be_a_phone):
             value, start = m.group(), m.start()
-            number = value[: m.start(1) - start] if m.group(1) else value  # without the extension
+            number = without_extension(value)
             digits = len(_NOT_DIGIT.sub("", number))
             dialled = number[:2] == "00"  # a country code after the international prefix: "0044 20 7946 0958"
             if not (10 <= digits <= 17 if dialled else 8 <= digits <= 12) or _CN_MOBILE.fullmatch(number):

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from .context import Words, word_before
 from .registry import Finding
-from .runs import EXTENSION, has_run, matches_in_runs
+from .runs import EXTENSION, has_run, matches_in_runs, without_extension
 from .validators import IBAN_LENGTHS, is_valid_cn_id, is_valid_cn_id15, is_valid_iban, luhn_valid
 
 __all__ = ["CardRecognizer", "CnIdRecognizer", "IbanRecognizer", "PhoneRecognizer"]
@@ -61,8 +61,8 @@ class PhoneRecognizer:
     # Every branch starts with a literal character (then its boundary check), so the regex
     # engine skips quickly to the few characters a phone number can start with. The group
     # that matched tells the kind: 1-3 +86 mobile, 4 mobile, 5 fixed line (6, 7 separators),
-    # 8 fixed line with the area code in parentheses, 9 international (10 its extension); fixed lines
-    # may have an extension too ("010-12345678转8008").
+    # 8 fixed line with the area code in parentheses, 9 international; fixed lines and international
+    # numbers may have an extension ("010-12345678转8008").
     _MOBILE_TAIL = r"1[3-9][0-9](?:[ \-]?[0-9]{4}){2}"
     _RE = re.compile(
         r"(?:\+(?<![0-9A-Za-z+]\+)(86[ \-]?" + _MOBILE_TAIL + r")"
@@ -72,7 +72,7 @@ class PhoneRecognizer:
         r"|0(?<![0-9A-Za-z]0)((?:(?:10|2[0-9])([ \-]?)[1-9][0-9]{7}|[3-9][0-9]{2}([ \-]?)[1-9][0-9]{6,7})"
         r"(?:" + EXTENSION + r")?)"
         r"|\(((?:0(?:10|2[0-9])\)\s?[1-9][0-9]{7}|0[3-9][0-9]{2}\)\s?[1-9][0-9]{6,7})(?:" + EXTENSION + r")?)"
-        r"|\+(?<![0-9A-Za-z+]\+)([1-9][0-9 \-().]{6,22}[0-9](" + EXTENSION + r")?))" + _END,
+        r"|\+(?<![0-9A-Za-z+]\+)([1-9][0-9 \-().]{6,22}[0-9](?:" + EXTENSION + r")?))" + _END,
         re.ASCII,
     )
     PHONE_WORDS = Words(
@@ -105,14 +105,14 @@ class PhoneRecognizer:
                     confidence = 0.75
                 # One block of 11 digits from a trunk 0 is how fixed lines are written (order numbers do not
                 # start with 0); 12 digits from 0 are as often a UPC barcode.
-                elif len(number := _EXTENSION_AT_END.sub("", value)) == 11 and number.isdigit():
+                elif len(number := without_extension(value)) == 11 and number.isdigit():
                     confidence = 0.7
                 else:
                     continue
             elif kind == 8:
                 confidence = 0.85
             else:
-                number = value[: m.start(10) - start] if m.group(10) else value  # without the extension
+                number = without_extension(value)
                 digits = sum(ch.isdigit() for ch in number)
                 if not 8 <= digits <= 15 or number.count("(") != number.count(")"):
                     continue
@@ -128,7 +128,6 @@ class PhoneRecognizer:
         return self.PHONE_WORDS.in_text(text, max(0, start - 16), start)
 
 
-_EXTENSION_AT_END = re.compile(f"(?:{EXTENSION})$")
 _DOTTED_PHONE = re.compile(r"\+[0-9]{1,3}(?:\.[0-9]{1,4}){2,5}")
 """An international number written with dots ("+61.2.9374.4000"): groups of a phone number's size, not a version
 ("+1.5.3.20240105")."""

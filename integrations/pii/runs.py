@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 
-__all__ = ["EXTENSION", "LONG_TEXT", "MIN_RUN", "digit_runs", "has_run", "matches_in_runs"]
+__all__ = ["EXTENSION", "LONG_TEXT", "MIN_RUN", "digit_runs", "has_run", "matches_in_runs", "without_extension"]
 
 #: Above this length a text is searched whole: per-run bookkeeping would cost more than it saves.
 LONG_TEXT = 4096
@@ -14,6 +14,7 @@ LONG_TEXT = 4096
 MIN_RUN = 7
 EXTENSION = r"\s?(?:(?i:x|ext\.?)|#|转|分机)\s?[0-9]{1,5}"
 """A phone number's extension after its digits: "x123", " ext. 45", "#7", "转8008", "分机 12"."""
+_EXTENSION_AT_END = re.compile(f"(?:{EXTENSION})$")
 # Digits with the separators numbers are written with: spaces, dashes, dots, slashes, +, parentheses,
 # and a phone number's extension ("x123", "ext. 45"). Shorter runs (prices, times, counts: most of a
 # message's runs) are not collected: 5.3 us a 200-character message with every run, 4.0 us without
@@ -63,3 +64,8 @@ def matches_in_runs(regex: re.Pattern[str], text: str, min_length: int,
     for start, end in digit_runs(text):
         if end - start >= min_length and (worth is None or worth(text, start, end)):
             yield from regex.finditer(text, start, end + 2)
+
+
+def without_extension(number: str) -> str:
+    """number without the extension at its end, if it has one."""
+    return _EXTENSION_AT_END.sub("", number)
