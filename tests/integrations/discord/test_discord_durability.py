@@ -31,11 +31,17 @@ def test_sigkill_while_events_arrive_answers_every_message_exactly_once(tmp_path
     config.chmod(0o700)
     log = tmp_path / "roost.log"
     try:
-        first = RunningRoost(config, log, roost_env())  # a session to resume exists before messages arrive
+        # A session to resume is saved before the rounds: roost saves it after READY, and a kill before that
+        # would start a new session, which Discord does not replay the old one's events into. Once a first
+        # message is answered, READY was handled (and saved) long before.
+        first = RunningRoost(config, log, roost_env())
         wait_for(lambda: fake.sessions, 30, f"roost to identify (seed {seed})")
+        server.do(fake.user_says, "m-first", channel_id=CHANNELS[0])
+        wait_for(lambda: fake.posted, 30, f"the first answer (seed {seed})")
         first.kill()
         asked = kill_rounds(config, log, lambda text, channel: server.do(fake.user_says, text, channel_id=channel),
                             CHANNELS, random.Random(seed), rounds=ROUNDS, starts_before=1)
+        asked[CHANNELS[0]].insert(0, "m-first")
         final_run(config, log, lambda: {m["content"] for m in fake.posted},
                   {f"echo: {t}" for texts in asked.values() for t in texts}, f"every message answered (seed {seed})")
     finally:
