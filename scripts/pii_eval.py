@@ -64,6 +64,15 @@ def cn_id(rng: random.Random, valid: bool = True) -> str:
     return body + check
 
 
+def written_cn_id(rng: random.Random) -> str:
+    """A valid resident ID, one time in four in the groups of forms ("110105 19491231 002X", or with dashes)."""
+    value = cn_id(rng)
+    if rng.random() < 0.25:
+        sep = rng.choice(" -")
+        value = sep.join((value[:6], value[6:14], value[14:]))
+    return value
+
+
 def card(rng: random.Random) -> str:
     """A card number of some network, grouped as printed."""
     prefix, length = rng.choice([("4", 16), ("51", 16), ("2221", 16), ("34", 15), ("37", 15), ("6011", 16),
@@ -173,7 +182,7 @@ def travel_permit(rng: random.Random) -> str:
 
 
 POSITIVE: list[tuple[str, Callable[[random.Random], str], list[str]]] = [
-    ("CN_ID", cn_id, ["我的身份证号是{v}，请核对。", "身份证：{v}", "ID number {v} belongs to the applicant.",
+    ("CN_ID", written_cn_id, ["我的身份证号是{v}，请核对。", "身份证：{v}", "ID number {v} belongs to the applicant.",
                       "申请人{v}已审核"]),
     ("PHONE", phone, ["请拨打{v}联系我", "Call me at {v} tonight.", "电话：{v}", "my number is {v}",
                       "（{v}）", "手机{v}。", "Reach Anna on {v}, thanks!"]),
@@ -281,7 +290,7 @@ def faker_values(seed: int) -> tuple[dict[Callable[[random.Random], str], Callab
         card: lambda rng: fake("en_US").credit_card_number(rng.choice(FAKER_CARD_TYPES)),
         ssn: lambda rng: fake("en_US").ssn(),
         bare_ssn: lambda rng: fake("en_US").ssn().replace("-", rng.choice(["", " "])),
-        cn_id: lambda rng: fake("zh_CN").ssn(),
+        written_cn_id: lambda rng: fake("zh_CN").ssn(),
         iban: lambda rng: fake(rng.choice(FAKER_IBAN_LOCALES)).iban(),
         email: lambda rng: fake(rng.choice(["en_US", "zh_CN", "de_DE"])).email(),
         ipv4: lambda rng: fake("en_US").ipv4_public(),

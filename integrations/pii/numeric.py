@@ -22,14 +22,15 @@ ID_WORDS: tuple[str, ...] = (
 
 
 class CnIdRecognizer:
-    """Chinese resident ID numbers (GB 11643-1999), optionally the legacy 15-digit form."""
+    """Chinese resident ID numbers (GB 11643-1999), whole or in the groups of forms (region, birth date,
+    sequence: "110105 19491231 002X"), optionally the legacy 15-digit form."""
 
     entity = "CN_ID"
 
     # The first digit comes before the lookbehind so the regex engine can skip to digits fast.
     _RE18 = re.compile(
-        r"[1-9](?<![0-9][1-9])[0-9]{5}(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])"
-        r"(?:0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9Xx]" + _END
+        r"[1-9](?<![0-9][1-9])[0-9]{5}([ \-]?)(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])"
+        r"(?:0[1-9]|[12][0-9]|3[01])\1[0-9]{3}[0-9Xx]" + _END
     )
     _RE15 = re.compile(
         r"[1-9](?<![0-9][1-9])[0-9]{7}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])[0-9]{3}" + _END
@@ -45,7 +46,7 @@ class CnIdRecognizer:
     def find(self, text: str) -> Iterator[Finding]:
         """Yield IDs whose region, birth date and check character are valid."""
         for m in matches_in_runs(self._RE18, text, 17):
-            if is_valid_cn_id(m.group()):
+            if is_valid_cn_id(m.group().replace(m.group(1), "") if m.group(1) else m.group()):
                 yield Finding(self.entity, m.start(), m.end(), m.group(), 0.99)
         if self.legacy:
             for m in matches_in_runs(self._RE15, text, 15):

@@ -219,6 +219,17 @@ def test_id_wins_over_a_unionpay_lookalike() -> None:
     assert [(f.entity, f.text) for f in found] == [("CN_ID", value)]
 
 
+@pytest.mark.parametrize("written", ["110105 19491231 002X", "110105-19491231-002x"])
+def test_an_id_in_the_groups_of_forms_is_one_finding(written: str) -> None:
+    found = default_registry().analyze(f"身份证 {written} 请核对")
+    assert [(f.entity, f.text) for f in found] == [("CN_ID", written)]
+
+
+@pytest.mark.parametrize("written", ["110105 19491231-002X", "110105 19491231 0021", "110105 19491331 002X"])
+def test_grouped_digits_are_no_id_with_mixed_separators_or_a_wrong_check(written: str) -> None:
+    assert [f.entity for f in default_registry().analyze(f"编号 {written}")] == []
+
+
 class Employee:
     """A custom recognizer from another integration: employee numbers like E-123456."""
 
