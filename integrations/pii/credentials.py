@@ -41,13 +41,18 @@ _CODE_WORDS = frozenset(
     "str int bool bytes float none null nil true false required optional string any object "
     "undefined expected self dict list".split()
 )
-_CALL = re.compile(r"(?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*\([\w.,:=\[\] ]*\)?(?:\.\w+(?:\([\w.,:=\[\] ]*\)?)?)*")
+_NAME = r"(?:[a-z_]+[a-z][a-z0-9_]*|[a-z]{2,}(?:[A-Z][a-z]+)+[0-9]*|(?:[A-Z][a-z]+)+[0-9]*)"
+"""A name as code is written: snake_case, camelCase, PascalCase ("get_password", "getPassword", "SecretStr"); not the
+letters and digits of a random password ("S6RmGAQv", "mDruzdwg")."""
+_CALL = re.compile(rf"(?:{_NAME}\.)*{_NAME}\([\w.,:=\[\] ]*\)?(?:\.\w+(?:\([\w.,:=\[\] ]*\)?)?)*")
 """A call, "get_password()", "make_token(user).hex" (its closing bracket may be cut off as the text's): a random
-password with a "(" has other signs after it ("CrB(Uxeq6#GJ")."""
+password with a "(" has other signs ("CrB(Uxeq6#GJ") or no name before it ("S6RmGAQv(R")."""
 _REFERENCE = re.compile(
-    r"(?i)(?:[A-Za-z_]\w*\.)*\w*(?:password|passwd|passphrase|pwd|key|secret|token)"
-    r"|\{.*|\$\{?[A-Za-z_]\w*\}?|%\(\w+\)s|<[^<>]*>|![a-z_]+|=.*|\*+|x+"
+    r"(?i:(?:[A-Za-z_]\w*\.)*\w*(?:password|passwd|passphrase|pwd|key|secret|token))"
+    rf"|\{{.*|\$\{{?(?:{_NAME}|[A-Z_][A-Z0-9_]*)\}}?|%\(\w+\)s|<[^<>]*>|(?i:![a-z_]+)|=.*|\*+|(?i:x+)"
 )
+"""References, not secrets: names of secrets, templates and variables ("${DB_PASSWORD}", "$password"; "$V99TLqf"
+is no variable's name), "%(pw)s", "<your token>", "!secret x", masks."""
 
 
 def _plausible_literal(value: str) -> bool:
@@ -66,7 +71,8 @@ class SecretPattern:
 
     The regex is matched (anchored) at each occurrence of a trigger, found case-insensitively.
     ``group`` names the part that is the secret (0: all of it; -1: the first alternative
-    group that matched); ``check`` may reject a value that only looks like a secret.
+    group that matched); ``widen(text, start, end)`` may move its end; ``check`` may reject
+    a value that only looks like a secret.
     """
 
     name: str
@@ -75,6 +81,22 @@ class SecretPattern:
     confidence: float
     group: int = 0
     check: Callable[[str], bool] | None = None
+    widen: Callable[[str, int, int], int] | None = None
+
+
+_OPENER = {")": "(", "]": "[", "}": "{", ">": "<"}
+
+
+def _with_own_brackets(text: str, start: int, end: int) -> int:
+    """end moved over the closing brackets right after a value that open nowhere outside it: "pa55)" in
+    "password=pa55) ok" and "p(a55)" are a password's own; in "(password=pa55)" the bracket is the text's."""
+    while end < len(text) and (opener := _OPENER.get(text[end])) is not None:
+        closer = text[end]
+        inside = text.count(opener, start, end) - text.count(closer, start, end)
+        if inside <= 0 and text.count(opener, 0, start) > text.count(closer, 0, start):
+            break  # it closes a bracket opened before the value
+        end += 1
+    return end
 
 
 _ASSIGNMENT_WORDS = ("pass", "pwd", "密码", "口令", "api", "secret", "client", "access", "auth", "token")
@@ -158,13 +180,15 @@ SECRET_PATTERNS: tuple[SecretPattern, ...] = (
     SecretPattern(
         "assignment",
         _ASSIGNMENT_WORDS,
-        # Brackets may be inside a value ("O6z)RjBr#5"); closing ones at its end close the text around it
-        # (before a space, punctuation, the end or a Chinese character: "(密码是abc123)请查收").
+        # Brackets may be inside a value ("O6z)RjBr#5"); closing ones at its end (before a space, punctuation,
+        # the end or a Chinese character) are left to widen, which knows whether the text opened them:
+        # "(密码是abc123)请查收".
         re.compile(_ASSIGNED + r"([^\s\"'`,;，。；、）】]{1,200}?)"
                    r"(?=[)>}\]]+(?:[.!?]*(?:[\s\"'`,;，。；、）】]|\Z)|[^\x00-\x7f])|[\s\"'`,;，。；、）】]|\Z)"),
         0.9,
         group=1,
         check=_plausible_value,
+        widen=_with_own_brackets,
     ),
 )
 
@@ -239,6 +263,8 @@ class SecretRecognizer:
             if group == -1:
                 group = next(i for i in range(1, m.re.groups + 1) if m.group(i) is not None)
             span = m.span(group)
+            if pattern.widen is not None:
+                span = (span[0], pattern.widen(text, *span))
             if span in seen:
                 continue
             value = text[span[0] : span[1]]

@@ -48,6 +48,7 @@ def test_passwords_from_faker_are_found_whole() -> None:
     for i in range(600):
         password = fake.password(length=fake.random_int(8, 20))  # letters, digits and !@#$%^&*()_+
         found += ("SECRET", password) in {(f.entity, f.text) for f in registry.analyze(templates[i % 6].format(password))}
-    # Missed by choice: "abc(def12" looks like a call, "$abc" like a variable, a closing bracket at the end
-    # like the text's own.
-    assert found >= 0.95 * 600
+    # Missed by choice: "Ch(44QNoj" starts like a call of a PascalCase name (582 of 600 were found while a
+    # name of any letters before "(" or after "$" made a call or a variable, and a closing bracket at the end was
+    # always the text's).
+    assert found >= 0.995 * 600

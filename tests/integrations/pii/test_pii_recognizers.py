@@ -187,6 +187,13 @@ def test_secrets() -> None:
         "password=Summer2024!": ["Summer2024!"],
         "the password is wrong, password is: required": [],
         "token = make_token(user).hex; password=hash(pw, salt); password = get_password()": [],
+        "password = getPassword(user); token=SecretStr(x); pwd=$db_pass, api_key=$API_KEY": [],  # code, references
+        "password=S6RmGAQv(R ok": ["S6RmGAQv(R"],  # no name of code before the "("
+        'PASSWORD = "$V99TLqf"': ["$V99TLqf"],  # no variable's name after the "$"
+        "password=OLa1I#ndi) ok": ["OLa1I#ndi)"],  # the text opened no bracket: the password's own
+        "My password is: (4kpR_uJ#nd9aPBr)": ["(4kpR_uJ#nd9aPBr)"],
+        "密码是+6hFCo5#4(JZsw7PgiU)。": ["+6hFCo5#4(JZsw7PgiU)"],
+        "(see password=abc1) or [token=xyz]).": ["abc1", "xyz"],  # brackets the text opened
     }
     for text, expected in cases.items():
         assert sorted(texts(secret, text)) == sorted(expected), text
