@@ -88,8 +88,9 @@ _OPENER = {")": "(", "]": "[", "}": "{", ">": "<"}
 
 
 def _with_own_brackets(text: str, start: int, end: int) -> int:
-    """end moved over the closing brackets right after a value that open nowhere outside it: "pa55)" in
-    "password=pa55) ok" and "p(a55)" are a password's own; in "(password=pa55)" the bracket is the text's."""
+    """The value's end moved past the closing brackets right after it, unless one closes a bracket the text opened
+    before the value: "pa55)" in "password=pa55) ok" and "p(a55)" are the password's own; in "(password=pa55)" the
+    bracket is the text's."""
     while end < len(text) and (opener := _OPENER.get(text[end])) is not None:
         closer = text[end]
         inside = text.count(opener, start, end) - text.count(closer, start, end)
