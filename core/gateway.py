@@ -29,7 +29,7 @@ from core.sandbox import CommandPolicy
 from core.sandbox.policy import SANDBOX_SCHEMA
 from core.sanitizer import Sanitizer, outbound_mask, sanitize_all
 from core.setup import IntegrationState, await_me_maybe, setup_all
-from core.store import Store
+from core.store import Store, StoreLostError
 from core.store.open import STORE_SCHEMA, open_store
 from core.store.state import DomainState
 from core.validation import validate
@@ -394,6 +394,8 @@ def _log_failure(task: asyncio.Task[Any]) -> None:
     if task.cancelled():
         return
     error = task.exception()
+    if isinstance(error, StoreLostError):
+        return  # the gateway stops and has said why, once (_store_lost)
     if error is not None:
         _LOGGER.error("Background task %s failed: %s: %s", task.get_name(), type(error).__name__, error,
                       exc_info=error)

@@ -28,6 +28,7 @@ from typing import Any
 
 from core.channel import Channel, OutboundMessage
 from core.pipeline.retry import RetryPolicy, describe
+from core.store.errors import StoreLostError
 from core.store.outbox import Outbox, OutboxEntry
 
 _LOGGER = logging.getLogger(__name__)
@@ -113,6 +114,8 @@ class ChannelQueue:
                         continue
                 # Drained: an entry added since the read has set _wake, so the wait below ends at
                 # once; without one, reading again would only find the outbox empty.
+            except StoreLostError:
+                return  # the gateway stops and has said why
             except Exception:  # a store hiccup must not end delivery for good
                 _LOGGER.exception("Delivering the %s outbox failed; trying again in a second", self.platform)
                 await asyncio.sleep(1.0)

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
         SchemaVersionError,
         StoreClosedError,
         StoreError,
+        StoreLostError,
         WriteAbortedError,
     )
     from core.store.history import History
@@ -55,6 +56,7 @@ _HOMES = {
     "Store": "core.store.store",
     "StoreClosedError": "core.store.errors",
     "StoreError": "core.store.errors",
+    "StoreLostError": "core.store.errors",
     "Task": "core.store.tasks",
     "TaskQueue": "core.store.tasks",
     "Trace": "core.store.traces",
@@ -86,6 +88,7 @@ __all__ = [
     "Store",
     "StoreClosedError",
     "StoreError",
+    "StoreLostError",
     "Task",
     "TaskQueue",
     "Trace",

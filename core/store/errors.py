@@ -63,3 +63,10 @@ class StoreClosedError(StoreError):
 
 class WriteAbortedError(StoreError):
     """A whole commit group failed (commit error, disk full, lost transaction): nothing in it is durable."""
+
+
+class StoreLostError(WriteAbortedError, StoreClosedError):
+    """The store's process ended: this write and every later one fail until Roost starts again.
+
+    The gateway says so once and stops; a loop that meets it ends quietly instead of retrying.
+    """

@@ -10,7 +10,8 @@ interpreter: the loop and SQLite use both cores.
 ``ProcessWriter`` keeps ``GroupWriter``'s contract: each caller's future resolves after the
 commit that made its operation durable, with its own outcome; each operation runs in its own
 savepoint (or none, for ``@single_statement`` ones); a lost transaction fails every
-operation in it with ``WriteAbortedError``. What moves is where groups form: the loop sends
+operation in it with ``WriteAbortedError`` (``StoreLostError`` once the child has died, and
+every later write too). What moves is where groups form: the loop sends
 the operations submitted in each turn of the event loop (or as soon as FLUSH_EVERY wait)
 without waiting for earlier ones, and the child takes everything that has arrived while it
 was committing into its next transaction. So the child never waits for the loop to hand it
@@ -40,7 +41,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from core.store.errors import StoreClosedError, StoreError, WriteAbortedError
+from core.store.errors import StoreClosedError, StoreError, StoreLostError, WriteAbortedError
 from core.store.operations import Operation, log_lost_group, refuse
 
 _LOGGER = logging.getLogger(__name__)
@@ -114,7 +115,7 @@ class ProcessWriter:
         if self._closing or self._loop is None:
             raise StoreClosedError("the store is closed; this write was not accepted")
         if self._broken is not None:
-            raise StoreClosedError(self._broken)
+            raise StoreLostError(self._broken)
         fut: asyncio.Future[Any] = self._loop.create_future()
         pending = self._pending
         pending.append((fn, args, fut))
@@ -156,7 +157,7 @@ class ProcessWriter:
             if isinstance(waiter, list):
                 self._fail(waiter, message)
             elif not waiter.done():
-                waiter.set_exception(StoreClosedError(message))
+                waiter.set_exception(self._lost(message))
             return
         self._sent.append(waiter)
         proc.stdin.write(_HEADER.pack(len(data)) + data)
@@ -204,7 +205,7 @@ class ProcessWriter:
             if isinstance(waiter, list):
                 self._fail(waiter, self._broken or "the store process stopped")
             elif not waiter.done():
-                waiter.set_exception(WriteAbortedError(self._broken or "the store process stopped"))
+                waiter.set_exception(self._lost(self._broken or "the store process stopped"))
 
     def _resolve(self, group: list[_Pending], answer: tuple[list[tuple[bool, Any]], bool, int]) -> None:
         outcomes, committed, transaction_size = answer
@@ -229,9 +230,14 @@ class ProcessWriter:
     def _fail(self, group: list[_Pending], reason: str) -> None:
         self.failed_operations += len(group)
         message = f"{reason}; none of the {len(group)} writes in this group were saved"
+        error = StoreLostError if self._broken is not None else WriteAbortedError
         for _, _, fut in group:
             if not fut.done():
-                fut.set_exception(WriteAbortedError(message))
+                fut.set_exception(error(message))
+
+    def _lost(self, message: str) -> StoreError:
+        """The error of a request that cannot be answered: the store is lost, or (not running) closed."""
+        return StoreLostError(message) if self._broken is not None else StoreClosedError(message)
 
     async def close(self) -> None:
         """Finish every accepted write, then close the connection and let the child exit."""

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import time
+from collections.abc import Callable
 from pathlib import Path
 
+from core.channel import ChannelInfo, OutboundMessage
 from tests.core.pipeline.conftest import LoadSetup, RunningRoost, roost_env, wait_for
 
 
@@ -42,3 +45,38 @@ def test_a_killed_writer_stops_roost_with_exit_code_one(load_setup: LoadSetup, t
     assert time.monotonic() - started < 15
     assert "The store cannot be written any more (the store process ended" in output, output[-3000:]
     assert "Traceback" not in output, output[-3000:]
+
+
+class StoreKillingChannel:
+    """Delivers a reply, and the store's writer process is killed (as the OOM killer would) before the
+    delivery can be recorded: the write that records it is in flight when the store is lost."""
+
+    platform = "doomed"
+    info = ChannelInfo("doomed")
+    online = True
+
+    def __init__(self, writer_pid: Callable[[], int | None]) -> None:
+        self.writer_pid = writer_pid
+        self.sent: list[str] = []
+
+    async def send(self, message: OutboundMessage) -> str:
+        self.sent.append(message.text)
+        pid = self.writer_pid()
+        assert pid is not None, "the store runs its writer in a process"
+        os.kill(pid, signal.SIGKILL)
+        return "m-1"
+
+
+async def test_a_delivery_recorded_while_the_writer_dies_stops_roost_without_a_traceback(
+    make_config, make_gateway, caplog
+) -> None:
+    gateway = await make_gateway(make_config("store: {writer: process}\n"), start=False)
+    channel = StoreKillingChannel(lambda: gateway.store.db.writer_pid)
+    gateway.register_channel(channel)
+    await gateway.start()
+    await gateway.send("doomed", "c1", "hello")
+    async with asyncio.timeout(15):
+        await gateway.wait_stopped()
+    assert channel.sent == ["hello"] and gateway.exit_code == 1
+    assert any("The store cannot be written any more" in r.getMessage() for r in caplog.records)
+    assert [r.getMessage() for r in caplog.records if r.exc_info] == []  # no loop logs the loss again, with a traceback

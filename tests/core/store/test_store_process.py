@@ -20,6 +20,7 @@ from core.store import (
     Store,
     StoreClosedError,
     StoreError,
+    StoreLostError,
     WriteAbortedError,
 )
 from core.store.operations import all_or_group
@@ -145,10 +146,13 @@ async def test_a_killed_store_process_fails_writes_with_a_clear_error(db_path: P
     try:
         await store.db.write(insert_code, "before")
         os.kill(store.db._writer.pid, signal.SIGKILL)
-        with pytest.raises(StoreError, match="store process ended"):
+        with pytest.raises(StoreLostError, match="store process ended") as lost:
             for _ in range(200):  # the first write may be sent before the end is noticed
                 await store.db.write(insert_code, "after")
                 await asyncio.sleep(0.01)
+        assert isinstance(lost.value, WriteAbortedError) and isinstance(lost.value, StoreClosedError)
+        with pytest.raises(StoreLostError):  # and every later write
+            await store.db.write(insert_code, "later")
     finally:
         await store.close()
     reopened = await Store.open(db_path, cipher)
