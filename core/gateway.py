@@ -394,8 +394,6 @@ def _log_failure(task: asyncio.Task[Any]) -> None:
     if task.cancelled():
         return
     error = task.exception()
-    if isinstance(error, StoreLostError):
-        return  # the gateway stops and has said why, once (_store_lost)
-    if error is not None:
+    if error is not None and not isinstance(error, StoreLostError):  # that one _store_lost has told, once
         _LOGGER.error("Background task %s failed: %s: %s", task.get_name(), type(error).__name__, error,
                       exc_info=error)
