@@ -200,6 +200,8 @@ POSITIVE: list[tuple[str, Callable[[random.Random], str], list[str]]] = [
     ("TRAVEL_PERMIT", travel_permit, ["往来港澳通行证{v}的签注", "回乡证号码 {v}", "台胞证：{v}",
                                       "travel permit {v} presented at the border"]),
 ]
+
+
 def upc_a(rng: random.Random) -> str:
     """A 12-digit UPC-A barcode (often from 0) with its check digit."""
     body = "0" + "".join(rng.choice(string.digits) for _ in range(10))
