@@ -150,18 +150,28 @@ def _parsed(number: str, region: str | None) -> phonenumbers.PhoneNumber | None:
 
 def _may_be_a_phone(text: str, start: int, end: int) -> bool:
     """Not a whole date, address or Chinese number (checked before the costly search), and not one block of
-    digits (an order number, a timestamp) unless it starts with a trunk 0 or a phone word stands before it."""
-    if text[start] != "0" and text[start:end].isdigit() and not _labelled(text, start):
+    digits (an order number, a timestamp) unless it starts with a trunk 0, or has a national number's 8-12
+    digits and a phone word stands before it.
+
+    The length is checked before the words: blocks of 13-16 digits (order, invoice and tracking numbers)
+    are half of the pii benchmark's runs, and the words cost 3.5 us a block.
+    """
+    if text[start] != "0" and text[start:end].isdigit() and (not 8 <= end - start <= 12 or not _labelled(text, start)):
         return False
     return not _NOT_A_PHONE.fullmatch(text, start, end)
 
 
 def _labelled(text: str, start: int) -> bool:
     """A phone word stands shortly before start, with no other number between them ("电话 010-5949017，20800012":
-    the word is the first number's label). A word after a number labels the next one as often: it does not count."""
+    the word is the first number's label). A word after a number labels the next one as often: it does not count.
+
+    The other number is looked for only when a word is there (most windows have none): 1 us saved a call.
+    """
     begin = max(0, start - _NEAR)
+    if not PHONE_WORDS.in_text(text, begin, start):
+        return False
     other = _LAST_DIGIT.search(text, begin, start)
-    return PHONE_WORDS.in_text(text, other.end() if other else begin, start)
+    return other is None or PHONE_WORDS.in_text(text, other.end(), start)
 
 
 def _grouped_like_a_phone(value: str) -> bool:
