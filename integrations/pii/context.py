@@ -2,7 +2,8 @@
 
 Each recognizer names the words that speak for its entity (a ``Words``); a finding below its entity's
 threshold (``pii: entities: NAME: {threshold: 0.5}``, the default) is dropped before overlaps are resolved.
-Every search reads one lower-cased copy of the message, made once however many recognizers ask.
+Every search reads one lower-cased copy of the message, made once however many recognizers ask, and
+whether a kind of words occurs anywhere in it is answered for every kind asked that in one scan.
 """
 
 from __future__ import annotations
@@ -66,10 +67,60 @@ class Words:
     def __repr__(self) -> str:
         return f"Words{self.words!r}"
 
-    def in_text(self, text: str, start: int = 0, end: int | None = None) -> bool:
-        """Whether one of the words occurs in text, wholly within text[start:end] if given."""
-        lower = lowered(text)
-        return self._search(lower, start, len(lower) if end is None else end) is not None
+    def in_text(self, text: str, start: int, end: int) -> bool:
+        """Whether one of the words occurs wholly within text[start:end]."""
+        return self._search(lowered(text), start, end) is not None
+
+    def anywhere(self, text: str) -> bool:
+        """Whether one of the words occurs anywhere in text (answered with every kind asked this)."""
+        return self in _MENTIONS.found_in(text, self)
+
+
+class _Mentions:
+    """Which kinds of words occur anywhere in the latest text: one scan for every kind asked that
+    (kinds are made once, as module constants: each new one asked joins the scan for good).
+
+    The card, SSN, passport and permit words, searched one kind after another, cost 8.4-9.1 us in a
+    200-character message of the pii benchmark; searched together, 3.9-5.1 us.
+    """
+
+    def __init__(self) -> None:
+        self._union: _Union | None = None
+        self._latest: tuple[str, _Union | None, frozenset[Words]] = ("", None, frozenset())
+
+    def found_in(self, text: str, kind: Words) -> frozenset[Words]:
+        """The kinds (kind among them, added if new) with a word somewhere in text (the latest text's kept)."""
+        union = self._union
+        if union is None or kind not in union.kinds:
+            union = self._union = _Union((*union.kinds, kind) if union else (kind,))
+        entry = self._latest  # read once: a long text is analyzed in a worker thread beside the loop
+        if entry[0] is not text or entry[1] is not union:
+            entry = self._latest = (text, union, union.found_in(lowered(text)))
+        return entry[2]
+
+
+class _Union:
+    """Every word of some kinds in one regex, and for each word the kinds it tells are there."""
+
+    def __init__(self, kinds: tuple[Words, ...]) -> None:
+        self.kinds = kinds
+        every = {word for kind in kinds for word in kind.words}
+        self._search = literal_union(every).search
+        # The regex finds the longest word at a place; a shorter word there is a prefix of it.
+        self._kinds_of = {word: frozenset(k for k in kinds if any(word.startswith(w) for w in k.words))
+                          for word in every}
+
+    def found_in(self, lower: str) -> frozenset[Words]:
+        """The kinds with a word in the lower-cased text."""
+        found: set[Words] = set()
+        match = self._search(lower)
+        while match and len(found) < len(self.kinds):
+            found |= self._kinds_of[match.group()]
+            match = self._search(lower, match.start() + 1)
+        return frozenset(found)
+
+
+_MENTIONS = _Mentions()
 
 
 LOWERING_WORDS = Words("订单", "order", "tracking", "快递", "运单", "发票", "invoice", "sku", "型号", "part no", "serial")

@@ -42,7 +42,7 @@ class _TravelDocumentRecognizer:
 
     def applies(self, text: str) -> bool:
         """One of the words, when a number alone would not count; and a letter or digit before 6 digits."""
-        return (not self.words_needed or self.words.in_text(text)) and _SHAPE.search(text) is not None
+        return (not self.words_needed or self.words.anywhere(text)) and _SHAPE.search(text) is not None
 
     def find(self, text: str) -> Iterator[Finding]:
         """Yield document numbers, graded by the words near them."""

@@ -196,7 +196,7 @@ class SsnRecognizer:
 
     def find(self, text: str) -> Iterator[Finding]:
         """Yield numbers that follow the SSA's rules (see ssn_valid)."""
-        mentioned = self.WORDS.in_text(text)
+        mentioned = self.WORDS.anywhere(text)
         if text.count("-") >= 2:
             for m in matches_in_runs(self._DASHED, text, 11):
                 said = mentioned and self._said(text, m.start())

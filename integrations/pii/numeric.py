@@ -195,7 +195,7 @@ class CardRecognizer:
 
     def find(self, text: str) -> Iterator[Finding]:
         """Yield card numbers; a trailing group that belongs to the next number is trimmed."""
-        said = CARD_WORDS.in_text(text)
+        said = CARD_WORDS.anywhere(text)
         for m in matches_in_runs(self._RE if said else self._BRANDED, text, 12 if said else 13):
             start = m.start()
             groups = self._SEP.split(m.group())
