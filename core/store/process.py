@@ -48,6 +48,7 @@ _LOGGER = logging.getLogger(__name__)
 _HEADER = struct.Struct("!I")
 _ROOT = Path(__file__).resolve().parents[2]  # the directory that holds the core package
 _GROUP, _REQUEST = b"G", b"P"
+_RESTART = "; restart Roost to open the store again"
 FLUSH_EVERY = 32
 """Operations sent at once as soon as this many wait, not only at the end of a loop turn."""
 _Pending = tuple[Operation, tuple[Any, ...], "asyncio.Future[Any]"]
@@ -153,6 +154,9 @@ class ProcessWriter:
     def _send(self, data: bytes, waiter: list[_Pending] | asyncio.Future[Any]) -> None:
         proc = self._proc
         if proc is None or proc.stdin is None or proc.stdin.is_closing():
+            if proc is not None and not self._closing and self._broken is None:
+                # Its pipe closed before its answers ended: it died, and nothing more can be written.
+                self._broken = f"the store process ended{_RESTART}"
             message = self._broken or "the store process is not running"
             if isinstance(waiter, list):
                 self._fail(waiter, message)
@@ -187,15 +191,13 @@ class ProcessWriter:
                     else:
                         waiter.set_exception(value)
         except (asyncio.IncompleteReadError, ConnectionError, OSError) as exc:
+            self._broken = f"the store process ended ({type(exc).__name__}){_RESTART}"  # at once: writes may come
             try:  # its exit status says more than the closed pipe
                 code: int | None = await asyncio.wait_for(asyncio.shield(self._proc.wait()), 1.0)
             except TimeoutError:
                 code = None
-            self._broken = (
-                "the store process ended"
-                + (f" (exit code {code})" if code is not None else "")
-                + f" ({type(exc).__name__}); restart Roost to open the store again"
-            )
+            if code is not None:
+                self._broken = f"the store process ended (exit code {code}) ({type(exc).__name__}){_RESTART}"
         except Exception as exc:  # an answer that cannot be read: the channel is out of step
             self._broken = f"the store process sent an unreadable answer ({exc!r}); restart Roost"
         if not self._closing and self.on_lost is not None:

@@ -162,6 +162,20 @@ async def test_a_killed_store_process_fails_writes_with_a_clear_error(db_path: P
         await reopened.close()
 
 
+async def test_a_write_sent_as_the_store_process_dies_is_lost_not_merely_aborted(db_path: Path, cipher) -> None:
+    store = await Store.open(db_path, cipher, writer="process")
+    try:
+        writer = store.db._writer
+        os.kill(writer.pid, signal.SIGKILL)
+        async with asyncio.timeout(10):
+            while not writer._proc.stdin.is_closing():  # the pipe is seen closed before the exit status is read
+                await asyncio.sleep(0)
+        with pytest.raises(StoreLostError, match="store process"):
+            await store.db.write(insert_code, "after")
+    finally:
+        await store.close()
+
+
 def test_the_store_process_exits_when_its_parent_is_killed(tmp_path: Path) -> None:
     script = textwrap.dedent(f"""
         import asyncio, os, sys, time
