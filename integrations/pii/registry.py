@@ -111,7 +111,8 @@ class RecognizerRegistry:
         read as their ASCII forms: one character for one, so every span stays where it is in the text.
         """
         found: list[Finding] = []
-        scan = text.translate(_HALF_WIDTH) if _FULL_WIDTH.search(text) else text
+        # An ASCII text has none: isascii() is 0.07 us where the search costs 1.5-1.9 us a 200-character message.
+        scan = text if text.isascii() or not _FULL_WIDTH.search(text) else text.translate(_HALF_WIDTH)
         for entity, applies, recognizer in self._entries:
             if (entities is not None and entity not in entities) or entity in skip:
                 continue
