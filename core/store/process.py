@@ -86,13 +86,14 @@ class ProcessWriter:
     async def start(self) -> None:
         """Start the child process and open the write connection there."""
         self._loop = asyncio.get_running_loop()
-        # The child imports what it unpickles (operations by module and name) as this process would.
+        # The child imports what it unpickles (operations by module and name) as this process would,
+        # and nothing from the working directory (-P): a "core" package there is not Roost's.
         paths = [str(_ROOT), *(p for p in sys.path if p and os.path.isdir(p))]
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(p for p in (*paths, env.get("PYTHONPATH", "")) if p))
         try:
             self._proc = await asyncio.create_subprocess_exec(
-                sys.executable, "-S", "-c", f"from core.store.child import main; main({os.getpid()})",
+                sys.executable, "-S", "-P", "-c", f"from core.store.child import main; main({os.getpid()})",
                 stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, env=env,
             )
         except OSError as exc:

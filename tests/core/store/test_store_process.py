@@ -68,6 +68,21 @@ async def process_store(db_path: Path, cipher) -> Store:
         await store.close()
 
 
+async def test_the_child_imports_roost_not_a_core_package_in_the_working_directory(
+    tmp_path: Path, db_path: Path, cipher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "core").mkdir(parents=True)
+    (elsewhere / "core" / "__init__.py").write_text("raise ImportError('this core is not Roost')\n")
+    monkeypatch.chdir(elsewhere)
+    store = await Store.open(db_path, cipher, writer="process")
+    try:
+        assert await store.db.write(child_pid) != os.getpid()
+        await store.inbox.receive("tg", "1", "chat", "u", "hello", b"{}", time.time())
+    finally:
+        await store.close()
+
+
 async def _codes(store: Store) -> set[str]:
     return {code for (code,) in await store.db.fetchall("SELECT key FROM state WHERE domain = 'codes'")}
 
