@@ -12,7 +12,13 @@ import sys
 from pathlib import Path
 
 from core import systemd
-from core.cli.common import add_config_arg, configuration_problems, load_or_exit, print_errors
+from core.cli.common import (
+    add_config_arg,
+    config_dir,
+    configuration_problems,
+    load_or_exit,
+    print_errors,
+)
 from core.config import CONFIG_FILE, LOG_LEVELS
 from core.gateway import Gateway
 from core.logs import ScrubFilter, redactor, set_levels, setup_logging
@@ -40,7 +46,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     chat.set_defaults(func=cmd_chat)
 
     init = sub.add_parser("init", help="create a configuration directory from the example")
-    init.add_argument("directory", help="where to create it (must not hold a configuration yet)")
+    init.add_argument("directory", nargs="?", default=None,
+                      help="where to create it, or give --config (default: $ROOST_CONFIG or ~/.roost); "
+                      "it must not hold a configuration yet")
+    add_config_arg(init)
     init.set_defaults(func=cmd_init)
 
 
@@ -168,8 +177,15 @@ def settle_heap() -> None:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    """Copy config.example into a new configuration directory."""
-    target = Path(args.directory).expanduser().resolve()
+    """Copy config.example into a new configuration directory (the one named, else the one --config chooses)."""
+    target = config_dir(args)
+    if args.directory is not None:
+        named = Path(args.directory).expanduser().resolve()
+        if getattr(args, "config", None) is not None and named != target:
+            print(f"roost init: two directories given ({named} and --config {target}); give one",
+                  file=sys.stderr)
+            return 2
+        target = named
     if (target / CONFIG_FILE).exists():
         print(f"{target / CONFIG_FILE} already exists; not overwriting it", file=sys.stderr)
         return 1

@@ -250,6 +250,27 @@ def test_init_creates_a_configuration_and_refuses_to_overwrite(tmp_path: Path, c
     assert (target / "configuration.yaml").read_text() == "console:\n"
 
 
+@pytest.mark.parametrize("argv", [
+    ("init", "--config", "{dir}"),
+    ("--config", "{dir}", "init"),
+    ("init",),  # $ROOST_CONFIG
+])
+def test_init_finds_its_directory_as_every_command_does(tmp_path: Path, capsys, monkeypatch, argv) -> None:
+    target = tmp_path / "chosen"
+    monkeypatch.setenv("ROOST_CONFIG", str(target))
+    code, out, err = _run(capsys, *(a.format(dir=target) for a in argv))
+    assert code == 0, err
+    assert (target / "configuration.yaml").is_file() and str(target) in out
+
+
+def test_init_refuses_two_different_directories(tmp_path: Path, capsys) -> None:
+    code, _out, err = _run(capsys, "init", str(tmp_path / "a"), "--config", str(tmp_path / "b"))
+    assert code == 2 and "give one" in err
+    assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
+    code, _out, err = _run(capsys, "init", str(tmp_path / "a"), "--config", str(tmp_path / "a"))
+    assert code == 0, err
+
+
 def test_trace_shows_runs_of_a_chat_session(tmp_path: Path, capsys) -> None:
     _write(tmp_path, """\
         automations:
