@@ -150,6 +150,11 @@ def parse_request(raw: bytes) -> ChatRequest:
         "stop": [body["stop"]] if isinstance(body.get("stop"), str) else body.get("stop"),
         "seed": body.get("seed"), "tools": body.get("tools"), "tool_choice": body.get("tool_choice"),
     }
+    for i, message in enumerate(body["messages"]):
+        if message["content"] is None and not (message["role"] == "assistant" and message.get("tool_calls")):
+            param = f"messages.{i}.content"
+            raise BadRequest(f"{param}: required for a {message['role']} message"
+                             " (only an assistant turn with tool_calls may leave it out)", param)
     return ChatRequest(
         model=body["model"], messages=[_turn(m) for m in body["messages"]], stream=bool(body.get("stream")),
         include_usage=bool((body.get("stream_options") or {}).get("include_usage")),

@@ -90,6 +90,16 @@ async def test_errors_map_to_the_sdk_exception_classes(serve_api) -> None:
     with pytest.raises(openai.BadRequestError) as bad_role:
         await client.chat.completions.create(model="instant", messages=[{"role": "robot", "content": "x"}])
     assert bad_role.value.param == "messages.0.role"
+    for turns in ([{"role": "user"}], [*HI, {"role": "assistant", "content": None}], [{"role": "tool", "tool_call_id": "c"}]):
+        with pytest.raises(openai.BadRequestError) as no_content:
+            await client.chat.completions.create(model="instant", messages=turns)
+        assert no_content.value.param == f"messages.{len(turns) - 1}.content" and "required" in no_content.value.message
+    call = {"id": "c1", "type": "function", "function": {"name": "f", "arguments": "{}"}}
+    with pytest.raises(openai.BadRequestError) as tool_turns:  # read whole: refused only for this model
+        await client.chat.completions.create(model="instant", messages=[
+            *HI, {"role": "assistant", "content": None, "tool_calls": [call]},
+            {"role": "tool", "tool_call_id": "c1", "content": "42"}])
+    assert tool_turns.value.code == "tools_not_supported"
     with pytest.raises(openai.BadRequestError) as tools:
         await client.chat.completions.create(model="instant", messages=HI, tools=[
             {"type": "function", "function": {"name": "f", "parameters": {"type": "object"}}}])
