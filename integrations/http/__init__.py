@@ -82,7 +82,7 @@ async def roost_setup(gateway: Any, config: dict[str, Any] | None) -> None:
     async def listen(_event: Any) -> None:
         try:
             await server.start()
-        except OSError as err:
+        except OSError as err:  # the TLS certificate or key cannot be read
             _LOGGER.error("Cannot listen on %s:%s: %s", host, config["port"], err.strerror or err)
 
     gateway.bus.listen_once(events.GATEWAY_STARTED, listen)

@@ -18,6 +18,9 @@ from integrations.http.tokens import TokenBook, TokenInfo
 _LOGGER = logging.getLogger(__name__)
 MAX_REQUEST_BYTES = 4 * 1024 * 1024
 """The largest request body (and WebSocket frame) accepted, as Home Assistant's."""
+LISTEN_RETRY_FIRST = 1.0
+LISTEN_RETRY_MAX = 30.0
+"""Seconds between tries to listen while the address cannot be had: the first wait, the longest."""
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 TOKEN = web.RequestKey("roost_token", object)
 """The request key of the caller's TokenInfo (absent on a loopback route that needs none)."""
@@ -63,6 +66,7 @@ class HttpServer:
         self._runner: web.AppRunner | None = None
         self.on_response: Callable[[str, str], None] | None = None
         """Told (route, status) of every answered request (the metrics' request counter)."""
+        self._retrying: asyncio.Task[None] | None = None
         self.port: int | None = None
         """The port it listens on (the configured one, or the one the system chose for port 0)."""
 
@@ -72,22 +76,52 @@ class HttpServer:
         self._access_rules[route.resource] = access
 
     async def start(self) -> None:
-        """Listen on the configured address."""
+        """Listen on the configured address. While it cannot be had (another program holds the port, the
+        network has not given the host its address yet), say so once and keep trying in the background,
+        every LISTEN_RETRY_FIRST seconds doubling up to LISTEN_RETRY_MAX, until it can or Roost stops."""
         self._runner = web.AppRunner(self.app, access_log=None, handle_signals=False)
         await self._runner.setup()
         context = None
         if self.config.get("ssl_certificate"):
             context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
             context.load_cert_chain(self.config["ssl_certificate"], self.config.get("ssl_key"))
+        try:
+            await self._listen(context)
+        except OSError as err:
+            _LOGGER.error("Cannot listen on %s:%s: %s; trying again in the background, at most %g s apart",
+                          self.config["host"], self.config["port"], err.strerror or err, LISTEN_RETRY_MAX)
+            self._retrying = asyncio.get_running_loop().create_task(self._keep_trying(context),
+                                                                    name="roost-http-listen")
+
+    async def _listen(self, context: ssl.SSLContext | None) -> None:
+        assert self._runner is not None
         site = web.TCPSite(self._runner, self.config["host"], self.config["port"], ssl_context=context)
-        await site.start()
+        try:
+            await site.start()
+        except BaseException:
+            await site.stop()  # unregisters the site that could not listen
+            raise
         sockets = site._server.sockets if site._server is not None else []  # type: ignore[union-attr]
         self.port = sockets[0].getsockname()[1] if sockets else self.config["port"]
         scheme = "https" if context else "http"
         _LOGGER.info("Listening on %s://%s:%d", scheme, self.config["host"], self.port)
 
+    async def _keep_trying(self, context: ssl.SSLContext | None) -> None:
+        wait = LISTEN_RETRY_FIRST
+        while True:
+            await asyncio.sleep(wait)
+            try:
+                await self._listen(context)
+                return
+            except OSError:
+                wait = min(2 * wait, LISTEN_RETRY_MAX)
+
     async def stop(self) -> None:
-        """Stop listening and close open connections."""
+        """Stop listening (or trying to) and close open connections."""
+        if self._retrying is not None:
+            self._retrying.cancel()
+            await asyncio.wait([self._retrying])
+            self._retrying = None
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None

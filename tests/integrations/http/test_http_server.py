@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
+from integrations.http import server as http_server
 from integrations.http.tokens import TokenBook
 from tests.helpers.configdir import write_config
 
@@ -140,3 +142,43 @@ def test_roost_check_refuses_a_reachable_host_until_a_token_exists(tmp_path: Pat
                    check=True)
     checked = subprocess.run([str(ROOST), "check", "--config", str(config)], capture_output=True, text=True, timeout=60)
     assert checked.returncode == 0, checked.stderr
+
+
+async def test_an_address_in_use_is_tried_again_until_it_is_free(make_gateway, tmp_path: Path, caplog,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(http_server, "LISTEN_RETRY_FIRST", 0.05)
+    caplog.set_level(logging.INFO, "integrations.http")
+    holder = socket.socket()
+    holder.bind(("127.0.0.1", 0))
+    holder.listen()
+    port = holder.getsockname()[1]
+    write_config(tmp_path / "config", f"http:\n  port: {port}\n")
+    gateway = await make_gateway(tmp_path / "config", builtins=True)
+    server = gateway.data["http"].server
+    async with asyncio.timeout(5):
+        while "Cannot listen" not in caplog.text:
+            await asyncio.sleep(0.01)
+    await asyncio.sleep(0.3)  # several tries while the port is held
+    assert server.port is None and gateway.state == "running"
+    holder.close()
+    async with asyncio.timeout(5):
+        while server.port is None:
+            await asyncio.sleep(0.01)
+    status, body = await _get(f"http://127.0.0.1:{port}/api/health")
+    assert status == 200 and body["status"] == "ok"
+    assert caplog.text.count("Cannot listen") == 1 and f"Listening on http://127.0.0.1:{port}" in caplog.text
+
+
+async def test_stopping_while_the_address_is_in_use_ends_the_tries(make_gateway, tmp_path: Path, caplog) -> None:
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        write_config(tmp_path / "config", f"http:\n  port: {holder.getsockname()[1]}\n")
+        gateway = await make_gateway(tmp_path / "config", builtins=True)
+        async with asyncio.timeout(5):
+            while "Cannot listen" not in caplog.text:
+                await asyncio.sleep(0.01)
+        retrying = gateway.data["http"].server._retrying
+        async with asyncio.timeout(10):
+            await gateway.stop()
+        assert retrying.cancelled() and gateway.state == "stopped"
