@@ -87,6 +87,8 @@ def backup(database: Path, config_dir: Path, folder: Path) -> Path:
 def restore(source: Path, database: Path, config_dir: Path) -> list[Path]:
     """Put a backup in place of the store and key file; return where the replaced files were moved."""
     copy = source / BACKUP_DATABASE
+    if not source.is_dir():
+        raise StoreError(f"{source} does not exist or is not a folder: give the folder `roost backup` made")
     if not copy.is_file():
         raise StoreError(f"{source} is not a Roost backup: it holds no {BACKUP_DATABASE}")
     check_database(copy, seconds=float("inf"))

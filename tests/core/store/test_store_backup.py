@@ -112,6 +112,8 @@ def test_restore_refuses_what_is_not_a_backup_and_a_damaged_copy(used: Path, tmp
     before = _digest(directory / "roost.db")
     assert main(["restore", "--config", str(directory), str(tmp_path)]) == 1
     assert "is not a Roost backup" in capsys.readouterr().err
+    assert main(["restore", "--config", str(directory), str(tmp_path / "missing")]) == 1
+    assert "missing does not exist" in capsys.readouterr().err
     broken = tmp_path / "broken"
     broken.mkdir()
     (broken / "roost.db").write_bytes(b"not a database at all" * 100)
