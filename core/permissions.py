@@ -31,6 +31,14 @@ class ModeFinding:
         return f"{self.path} (mode {self.mode:04o}): {self.message}"
 
 
+def create_private(path: Path) -> None:
+    """Create a file (and its folder) readable by its owner only, unless it exists: a database made this way keeps
+    its data private from its first byte (SQLite gives its WAL and shared-memory files the same mode)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+
+
 def check_modes(config_dir: Path, *, fix: bool = True) -> list[ModeFinding]:
     """Every mode problem in a configuration directory; private files are fixed when fix is true."""
     findings: list[ModeFinding] = []

@@ -33,6 +33,7 @@ from typing import Any, TypeVar
 
 import aiosqlite
 
+from core.permissions import create_private
 from core.store.errors import RowDecryptError, StoreClosedError
 from core.store.ids import IdAllocator
 from core.store.operations import BUSY_TIMEOUT_MS, connect_writer
@@ -47,14 +48,6 @@ WRITERS = ("thread", "process")
 _LOGGER = logging.getLogger(__name__)
 
 T = TypeVar("T")
-
-def _create_private(path: Path) -> None:
-    """Create the database file readable by its owner only (the WAL inherits the mode)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.exists():
-        fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
-        os.close(fd)
-
 
 class Database:
     """The store's SQLite file: ``write`` for group-committed operations, ``fetch*`` for reads."""
@@ -95,7 +88,7 @@ class Database:
         if writer not in WRITERS:
             raise ValueError(f"writer must be one of {', '.join(WRITERS)}, got {writer!r}")
         file = Path(path)
-        await asyncio.to_thread(_create_private, file)
+        await asyncio.to_thread(create_private, file)
         group_writer: GroupWriter | ProcessWriter
         if writer == "process":
             group_writer = ProcessWriter(str(file), sync, max_batch=max_batch)

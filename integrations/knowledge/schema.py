@@ -6,6 +6,7 @@ import sqlite3
 from pathlib import Path
 
 from core.errors import RoostError
+from core.permissions import create_private
 
 __all__ = ["SCHEMA_VERSION", "open_database"]
 
@@ -62,7 +63,7 @@ _ALL_TABLES = (
 def open_database(path: str | Path) -> sqlite3.Connection:
     """Open (creating if needed) the knowledge tables; call only from the index's own thread."""
     if str(path) != ":memory:":
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        create_private(Path(path))  # the documents' text is private from the first write on
     try:
         conn = sqlite3.connect(str(path), isolation_level=None)
     except sqlite3.Error as err:

@@ -145,3 +145,13 @@ async def test_another_directory_replaces_the_content(
     assert (stats.updated, stats.removed) == (1, 3)
     assert await index.search("sourdough") == []
     assert [r.title for r in await index.search("noon")] == ["Hours"]
+
+
+async def test_the_index_file_is_private_from_the_start(index: KnowledgeIndex, docs: Path, tmp_path: Path) -> None:
+    old = os.umask(0o022)  # a usual umask would make a new file readable by everyone
+    try:
+        await index.reindex(docs)
+    finally:
+        os.umask(old)
+    files = sorted((tmp_path / "data").glob("knowledge.db*"))
+    assert files and all(f.stat().st_mode & 0o077 == 0 for f in files), [oct(f.stat().st_mode) for f in files]
