@@ -25,7 +25,7 @@ def roost_cli_commands(subparsers: Any) -> None:
     psub.required = True
     test = psub.add_parser("test", help="print the sanitized text, then one line per finding")
     add_config_arg(test)
-    test.add_argument("text", help="the text to check ('-' reads standard input)")
+    test.add_argument("text", help="the text to check ('-' reads standard input, without its last line end)")
     test.add_argument("--json", action="store_true", help="print JSON for scripts")
     pii.set_defaults(func=cmd_pii)
 
@@ -41,7 +41,8 @@ def cmd_pii(args: argparse.Namespace) -> int:
             for error in err.errors:
                 print(str(error), file=sys.stderr)
             return 1
-    text = sys.stdin.read() if args.text == "-" else args.text
+    # The line end that closes piped input (`echo ... |`) is not part of the text, as with $(...) in a shell.
+    text = sys.stdin.read().removesuffix("\n").removesuffix("\r") if args.text == "-" else args.text
     sanitizer = PiiSanitizer(CONFIG_SCHEMA(section), InMemoryVault(), secrets.token_bytes(32))
     print(format_report(text, sanitizer, as_json=args.json))
     return 0

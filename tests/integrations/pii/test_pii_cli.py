@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections.abc import Callable
+from pathlib import Path
 
 from integrations.pii.cli import format_report
 from integrations.pii.engine import PiiSanitizer
 
+ROOST = Path(sys.executable).parent / "roost"
 TEXT = "手机 13812345678，邮箱 alice@example.com，再说 13812345678"
 
 
@@ -40,3 +44,10 @@ def test_multiline_text_stays_on_the_first_line(sanitizer: PiiSanitizer) -> None
 
 def test_no_findings(sanitizer: PiiSanitizer) -> None:
     assert format_report("nothing here", sanitizer) == "nothing here"
+
+
+def test_piped_text_loses_only_its_last_line_end(tmp_path: Path) -> None:
+    done = subprocess.run([str(ROOST), "pii", "test", "-", "--config", str(tmp_path)], input="ssn 123-45-6789\npin\n",
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[0] == "ssn [SSN_1]\\npin"
