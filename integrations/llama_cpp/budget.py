@@ -51,7 +51,8 @@ def fit_messages(
         raise ModelError(
             f"prompt too long: {minimal_count} tokens, the model's context allows {budget}"
             f" (n_ctx {n_ctx} minus max_tokens {max_tokens}) even without history;"
-            " shorten the message or the system prompt, or raise n_ctx"
+            " shorten the message or the system prompt, or raise n_ctx",
+            advice=_shorter_please(turns[last_user], minimal, budget, count_tokens),
         )
     # Fewer history turns never make the prompt longer: binary-search the fewest drops that fit.
     best = minimal
@@ -64,3 +65,13 @@ def fit_messages(
         else:
             low = mid + 1
     return best
+
+
+def _shorter_please(message: ChatTurn, minimal: list[ChatTurn], budget: int,
+                    count_tokens: Callable[[Sequence[ChatTurn]], int]) -> str | None:
+    """What to tell the sender when their own message is what does not fit (None when the rest alone does not:
+    that is the configuration's to fix, not theirs)."""
+    rest = [t for t in minimal if t is not message]
+    if message.role != "user" or (rest and count_tokens(rest) >= budget):
+        return None
+    return "Your message is too long for me to read at once: please send a shorter one."

@@ -71,6 +71,14 @@ def test_too_long_even_without_history() -> None:
         fit_messages(turns, n_ctx=40, max_tokens=8, count_tokens=words)
     msg = str(info.value)
     assert msg.startswith("prompt too long: 55 tokens, the model's context allows 32")
+    assert "shorter" in info.value.advice  # the sender's own message is too long: they are told
+
+
+def test_a_system_prompt_too_long_is_not_the_senders_to_fix() -> None:
+    turns = [ChatTurn("system", "rule " * 50), ChatTurn("user", "hi")]
+    with pytest.raises(ModelError, match="prompt too long") as info:
+        fit_messages(turns, n_ctx=40, max_tokens=8, count_tokens=words)
+    assert info.value.advice is None
 
 
 def test_max_tokens_filling_the_context_is_an_error() -> None:
