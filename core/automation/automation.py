@@ -8,7 +8,7 @@ from typing import Any
 
 import voluptuous as vol
 
-from core.automation.blueprint import find_blueprint, load_blueprint
+from core.automation.blueprint import closest_blueprint, find_blueprint, load_blueprint
 from core.automation.registry import Compiler
 from core.automation.script import Sequence
 from core.automation.templates import compile_value
@@ -90,8 +90,10 @@ def compile_automation(
         found = find_blueprint(blueprint_name, search)
         if found is None:
             where = ", ".join(str(p) for p in search)
+            close = closest_blueprint(blueprint_name, search)
             raise ConfigError(
-                f"blueprint '{blueprint_name}' not found (looked in {where})",
+                f"blueprint '{blueprint_name}' not found (looked in {where})"
+                + (f"; did you mean '{close}'?" if close else ""),
                 file=file, line=locate(config, ("use_blueprint", "path"))[1] or line, path=path + ("use_blueprint", "path"),
             )
         blueprint = load_blueprint(found)

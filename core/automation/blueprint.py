@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -140,3 +141,11 @@ def find_blueprint(name: str, search: list[Path]) -> Path | None:
         if path.is_file():
             return path
     return None
+
+
+def closest_blueprint(name: str, search: list[Path]) -> str | None:
+    """The blueprint in the search folders whose relative path is most like name (a typo's fix), if any is."""
+    known = {str(p.relative_to(folder)) for folder in search if folder.is_dir()
+             for p in folder.rglob("*.y*ml")}
+    close = difflib.get_close_matches(name, sorted(known), 1, 0.75)
+    return close[0] if close else None

@@ -172,7 +172,21 @@ def test_missing_blueprint_file_is_located(tmp_path: Path, compiler) -> None:
     with pytest.raises(ConfigError) as excinfo:
         compile_automation(entry, compiler, [tmp_path / "blueprints"], path=("automations", 0))
     assert excinfo.value.line == 4
-    assert "nowhere.yaml" in excinfo.value.message
+    assert "nowhere.yaml" in excinfo.value.message and "did you mean" not in excinfo.value.message
+
+
+def test_a_misspelt_blueprint_path_gets_the_likely_one(tmp_path: Path, compiler) -> None:
+    _write(tmp_path / "blueprints" / "greet", "greeter.yaml", GREETER)
+    config = _write(tmp_path, "configuration.yaml", """\
+        automations:
+          - id: a
+            use_blueprint:
+              path: greet/greeter.yml
+        """)
+    entry = load_yaml(config)["automations"][0]
+    with pytest.raises(ConfigError) as excinfo:
+        compile_automation(entry, compiler, [tmp_path / "blueprints"], path=("automations", 0))
+    assert excinfo.value.message.endswith("did you mean 'greet/greeter.yaml'?")
 
 
 def test_blueprint_without_header_is_an_error(tmp_path: Path) -> None:
