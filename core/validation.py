@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from typing import Any
 
@@ -37,10 +38,10 @@ def validate(
         return schema(data)
     except vol.MultipleInvalid as err:
         raise ConfigErrors(
-            [humanize(e, data, path=path, file=file, line=line) for e in err.errors]
+            [humanize(e, data, path=path, file=file, line=line, schema=schema) for e in err.errors]
         ) from None
     except vol.Invalid as err:
-        raise ConfigErrors([humanize(err, data, path=path, file=file, line=line)]) from None
+        raise ConfigErrors([humanize(err, data, path=path, file=file, line=line, schema=schema)]) from None
 
 
 def humanize(
@@ -50,8 +51,10 @@ def humanize(
     path: tuple[Any, ...] = (),
     file: str | None = None,
     line: int | None = None,
+    schema: Any = None,
 ) -> ConfigError:
-    """One voluptuous error as a ConfigError with the location of the offending key."""
+    """One voluptuous error as a ConfigError with the location of the offending key (an unknown key with the
+    known one most like it, when schema, the one data was checked against, tells)."""
     rel = tuple(_plain(p) for p in err.path)
     found_file, found_line = locate(data, rel)
     if line is not None and not _descends(data, rel):
@@ -59,14 +62,16 @@ def humanize(
         found_file, found_line = file, line
     elif found_line is None:
         found_file, found_line = found_file or file, line
-    message = _describe(err, data, rel)
+    message = _describe(err, data, rel, schema)
     return ConfigError(message, file=found_file or file, line=found_line, path=path + rel)
 
 
-def _describe(err: vol.Invalid, data: Any, path: tuple[Any, ...]) -> str:
+def _describe(err: vol.Invalid, data: Any, path: tuple[Any, ...], schema: Any) -> str:
     message = err.error_message or str(err)
     if message == "extra keys not allowed":
-        return f"unknown key '{path[-1] if path else '?'}'"
+        key = path[-1] if path else "?"
+        close = difflib.get_close_matches(str(key), sorted(_keys_at(schema, path[:-1])), 1, 0.6)
+        return f"unknown key '{key}'" + (f" (did you mean '{close[0]}'?)" if close else "")
     if message == "required key not provided":
         return f"required key '{path[-1] if path else '?'}' is missing"
     value = _lookup(data, path)
@@ -95,6 +100,22 @@ def _withheld(value: Any, path: tuple[Any, ...]) -> str | None:
 
 
 _MISSING = object()
+
+
+def _keys_at(schema: Any, path: tuple[Any, ...]) -> set[str]:
+    """The keys schema names for the mapping at path: best effort through Schema, All, Any and lists (none
+    where a validator decides in code)."""
+    if isinstance(schema, vol.Schema):
+        return _keys_at(schema.schema, path)
+    if isinstance(schema, vol.All | vol.Any):
+        return set().union(*(_keys_at(v, path) for v in schema.validators))
+    if isinstance(schema, list):
+        return set().union(*(_keys_at(v, path[1:]) for v in schema)) if path and isinstance(path[0], int) else set()
+    if not isinstance(schema, dict):
+        return set()
+    if not path:
+        return {key for key in map(_plain, schema) if isinstance(key, str)}
+    return set().union(*(_keys_at(value, path[1:]) for key, value in schema.items() if _plain(key) == path[0]))
 
 
 def _descends(data: Any, path: tuple[Any, ...]) -> bool:

@@ -64,9 +64,9 @@ class Compiler:
         try:
             return schema(config)
         except vol.MultipleInvalid as err:
-            raise ConfigErrors([humanize(e, config, path=path) for e in err.errors]) from None
+            raise ConfigErrors([humanize(e, config, path=path, schema=schema) for e in err.errors]) from None
         except vol.Invalid as err:
-            raise ConfigErrors([humanize(err, config, path=path)]) from None
+            raise ConfigErrors([humanize(err, config, path=path, schema=schema)]) from None
 
     def error(self, config: Any, path: tuple[Any, ...], message: str) -> ConfigError:
         """A ConfigError at the location of config."""

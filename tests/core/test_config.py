@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import voluptuous as vol
 
 from core.config import load_config, resolve_config_dir
 from core.errors import ConfigError, ConfigErrors
+from core.validation import validate
 from tests.helpers import write_integration
 
 NEEDS_TOKEN = """
@@ -62,6 +64,27 @@ def test_several_errors_are_reported_together(make_config) -> None:
         (2, "roost.log_level"), (3, "roost.colour"), (4, "roost.setup_timeout"),
     ]
     assert any(e.message == "unknown key 'colour'" for e in errors)
+
+
+def test_a_misspelt_key_gets_the_known_one_most_like_it(make_config) -> None:
+    config_dir = make_config("roost:\n  log_levl: info\n")
+    [error] = config_errors(config_dir)
+    assert error.message == "unknown key 'log_levl' (did you mean 'log_level'?)"
+
+
+@pytest.mark.parametrize(("schema", "data", "suggested"), [
+    (vol.Schema({vol.Optional("alpha"): vol.Any(None, {vol.Required("colour"): str})}), {"alpha": {"color": "x"}},
+     "colour"),  # through Any into a nested mapping
+    (vol.Schema(vol.All({vol.Optional("items"): [{vol.Optional("threshold"): int}]})),
+     {"items": [{"treshold": 1}]}, "threshold"),  # through All and a list
+    (vol.Schema({vol.Optional("alpha"): int}), {"zzz": 1}, None),  # nothing alike
+])
+def test_suggestions_follow_the_schema(schema, data, suggested) -> None:
+    with pytest.raises(ConfigErrors) as info:
+        validate(schema, data)
+    messages = [e.message for e in info.value.errors]
+    unknown = next(m for m in messages if m.startswith("unknown key"))
+    assert unknown.endswith(f"(did you mean '{suggested}'?)") if suggested else "did you mean" not in unknown
 
 
 def test_section_given_as_a_plain_value_is_located(make_config) -> None:
