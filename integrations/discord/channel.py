@@ -58,7 +58,7 @@ class DiscordChannel(ChannelBase):
             except TransientError as err:
                 wait = err.retry_after or self.reconnect_delay(attempt)
                 attempt += 1
-                _LOGGER.warning("Discord is not reachable yet (%s); trying again in %.1f s", err, wait)
+                _LOGGER.warning("Discord bot not started yet: %s; trying again in %.1f s", err, wait)
                 await self._sleep(wait)
 
     # -- in ----------------------------------------------------------------------------------

@@ -55,7 +55,7 @@ class TelegramChannel(ChannelBase):
             except TransientError as err:
                 wait = self.reconnect_delay(attempt)
                 attempt += 1
-                _LOGGER.warning("Telegram is not reachable yet (%s); trying again in %.1f s", err, wait)
+                _LOGGER.warning("Telegram bot not started yet: %s; trying again in %.1f s", err, wait)
                 await self._sleep(wait)
             except PermanentError as err:
                 _LOGGER.error("The telegram channel stops: %s", err)
