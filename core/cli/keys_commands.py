@@ -78,15 +78,28 @@ def cmd_keys(args: argparse.Namespace) -> int:
             print(f"roost keys: {directory} holds no Roost configuration", file=sys.stderr)
             return 1
         if args.keys_command == "export":
+            output = Path(args.output)
+            if output.exists():  # said before the passphrase is asked for; an export is never overwritten
+                print(f"roost keys: {output} exists already: give another --output, or move it away first",
+                      file=sys.stderr)
+                return 1
             require_key_for(directory, config_store_settings(directory)[0])
             ring = load_or_create(directory)
             data = export_keys(ring, _passphrase(args, "Passphrase for the export (12+ characters): ", confirm=True))
-            write_private_file(Path(args.output), data)
-            print(f"Wrote {args.output}. On the new device: roost keys import {args.output} --config DIR")
+            try:
+                write_private_file(output, data)
+            except OSError as err:
+                print(f"roost keys: cannot write {output}: {err.strerror or err}", file=sys.stderr)
+                return 1
+            print(f"Wrote {output}. On the new device: roost keys import {output} --config DIR")
             return 0
         lock.acquire(f"{args.keys_command} keys")  # not while a gateway uses the old key
         if args.keys_command == "import":
-            data = Path(args.file).read_bytes()
+            try:
+                data = Path(args.file).read_bytes()
+            except OSError as err:
+                print(f"roost keys: cannot read {args.file or repr(args.file)}: {err.strerror or err}", file=sys.stderr)
+                return 1
             ring = import_keys(data, _passphrase(args, "Passphrase of the export: ", confirm=False), directory)
             print(f"Imported {len(ring.key_ids)} keys into {directory}; this device can open the database now.")
             return 0

@@ -65,6 +65,21 @@ def test_export_from_stdin_then_import_from_a_file_descriptor_on_another_device(
     assert result.returncode == 0 and '"ping"' in result.stdout, result.stderr
 
 
+def test_files_that_cannot_be_written_or_read_are_named_without_a_traceback(used: Path, tmp_path: Path) -> None:
+    taken = tmp_path / "taken.export"
+    taken.write_text("someone's file")
+    result = roost("keys", "export", "--config", str(used), "--passphrase-stdin", "-o", str(taken), stdin=STRONG + "\n")
+    assert result.returncode == 1 and "exists already" in result.stderr, result.stderr
+    assert taken.read_text() == "someone's file"
+    result = roost("keys", "export", "--config", str(used), "--passphrase-stdin", "-o", str(tmp_path / "no" / "k.export"),
+                   stdin=STRONG + "\n")
+    assert result.returncode == 1 and f"cannot write {tmp_path / 'no' / 'k.export'}" in result.stderr, result.stderr
+    for wrong in (str(tmp_path), str(tmp_path / "missing.export")):
+        result = roost("keys", "import", wrong, "--config", str(used), "--passphrase-stdin", stdin=STRONG + "\n")
+        assert result.returncode == 1 and f"cannot read {wrong}" in result.stderr, result.stderr
+        assert "Traceback" not in result.stderr
+
+
 def test_without_a_terminal_the_passphrase_is_not_asked_for_on_the_command_line(used: Path) -> None:
     result = roost("keys", "export", "--config", str(used), "-o", str(used / "k.export"))
     assert result.returncode == 1
