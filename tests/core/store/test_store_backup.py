@@ -122,6 +122,16 @@ def test_restore_refuses_what_is_not_a_backup_and_a_damaged_copy(used: Path, tmp
     assert _digest(directory / "roost.db") == before
 
 
+def test_a_backup_folder_that_cannot_be_made_is_named_in_one_line(used: Path, tmp_path: Path, capsys) -> None:
+    directory = tmp_path / "config"
+    shutil.copytree(used, directory)
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    assert main(["backup", "--config", str(directory), "-o", str(blocker)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"roost backup: {blocker}/roost-backup-") and err.rstrip().endswith("Not a directory"), err
+
+
 def test_the_check_at_open_is_bounded_in_time(tmp_path: Path) -> None:
     path = tmp_path / "big.db"
     conn = sqlite3.connect(path)
