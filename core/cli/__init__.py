@@ -95,7 +95,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except OSError as err:  # a file or folder the command was pointed at: say which, and why, in one line
-        where = " -> ".join(str(name) for name in (err.filename, err.filename2) if name is not None)
+        where = " -> ".join(str(name) or repr(name) for name in (err.filename, err.filename2) if name is not None)
         print(f"roost {args.command}: {where + ': ' if where else ''}{err.strerror or err}", file=sys.stderr)
         return 1
 

@@ -95,20 +95,13 @@ def cmd_keys(args: argparse.Namespace) -> int:
             return 0
         lock.acquire(f"{args.keys_command} keys")  # not while a gateway uses the old key
         if args.keys_command == "import":
-            try:
-                data = Path(args.file).read_bytes()
-            except OSError as err:
-                print(f"roost keys: cannot read {args.file or repr(args.file)}: {err.strerror or err}", file=sys.stderr)
-                return 1
+            data = Path(args.file).read_bytes()  # a path that cannot be read: one line from the CLI's OSError handler
             ring = import_keys(data, _passphrase(args, "Passphrase of the export: ", confirm=False), directory)
             print(f"Imported {len(ring.key_ids)} keys into {directory}; this device can open the database now.")
             return 0
         return asyncio.run(_rotate(directory))
     except (CryptoError, InstanceBusyError) as err:
         print(f"roost keys: {err}", file=sys.stderr)
-        return 1
-    except FileNotFoundError as err:
-        print(f"roost keys: {err.filename}: no such file", file=sys.stderr)
         return 1
     finally:
         lock.release()

@@ -74,9 +74,9 @@ def test_files_that_cannot_be_written_or_read_are_named_without_a_traceback(used
     result = roost("keys", "export", "--config", str(used), "--passphrase-stdin", "-o", str(tmp_path / "no" / "k.export"),
                    stdin=STRONG + "\n")
     assert result.returncode == 1 and f"cannot write {tmp_path / 'no' / 'k.export'}" in result.stderr, result.stderr
-    for wrong in (str(tmp_path), str(tmp_path / "missing.export")):
+    for wrong, why in ((str(tmp_path), "Is a directory"), (str(tmp_path / "missing.export"), "No such file")):
         result = roost("keys", "import", wrong, "--config", str(used), "--passphrase-stdin", stdin=STRONG + "\n")
-        assert result.returncode == 1 and f"cannot read {wrong}" in result.stderr, result.stderr
+        assert result.returncode == 1 and result.stderr.startswith(f"roost keys: {wrong}: {why}"), result.stderr
         assert "Traceback" not in result.stderr
 
 
