@@ -167,16 +167,9 @@ class Database:
         """The process id of the writer process; None when the writer is a thread."""
         return self._writer.pid if isinstance(self._writer, ProcessWriter) else None
 
-    def stats(self) -> dict[str, int]:
-        """Writer figures: commits, operations, failed operations, largest group, backlog."""
-        w = self._writer
-        return {
-            "commits": w.commits,
-            "operations": w.operations,
-            "failed_operations": w.failed_operations,
-            "largest_group": w.largest_group,
-            "backlog": w.backlog,
-        }
+    def stats(self) -> dict[str, Any]:
+        """Writer figures: commits, operations, failed operations, largest group, commit times, backlog."""
+        return {**self._writer.figures.as_dict(), "backlog": self._writer.backlog}
 
     async def checkpoint(self) -> None:
         """Fold the WAL back into the main file (TRUNCATE checkpoint)."""

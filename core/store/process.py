@@ -37,11 +37,13 @@ import os
 import pickle
 import struct
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from core.store.errors import StoreClosedError, StoreError, StoreLostError, WriteAbortedError
+from core.store.figures import WriterFigures
 from core.store.operations import Operation, log_lost_group, refuse
 
 _LOGGER = logging.getLogger(__name__)
@@ -71,17 +73,14 @@ class ProcessWriter:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._pending: list[_Pending] = []
         self._flush_handle: asyncio.Handle | None = None
-        # What was sent and awaits its answer, in order: a group's futures, or one request's.
-        self._sent: collections.deque[list[_Pending] | asyncio.Future[Any]] = collections.deque()
+        # What was sent and awaits its answer, in order: a group's futures, or one request's; and when it was sent.
+        self._sent: collections.deque[tuple[list[_Pending] | asyncio.Future[Any], float]] = collections.deque()
         self._reader: asyncio.Task[None] | None = None
         self._broken: str | None = None
         self._closing = False
         self.on_lost: Callable[[str], None] | None = None
         """Called once when the child dies while the store is open (nothing can be written then)."""
-        self.commits = 0
-        self.operations = 0
-        self.failed_operations = 0
-        self.largest_group = 0
+        self.figures = WriterFigures()
 
     async def start(self) -> None:
         """Start the child process and open the write connection there."""
@@ -137,7 +136,7 @@ class ProcessWriter:
     @property
     def backlog(self) -> int:
         """Operations sent or waiting to be sent whose commit has not been confirmed."""
-        sent = sum(len(item) for item in self._sent if isinstance(item, list))
+        sent = sum(len(waiter) for waiter, _ in self._sent if isinstance(waiter, list))
         return len(self._pending) + sent
 
     def _flush(self) -> None:
@@ -164,7 +163,7 @@ class ProcessWriter:
             elif not waiter.done():
                 waiter.set_exception(self._lost(message))
             return
-        self._sent.append(waiter)
+        self._sent.append((waiter, time.perf_counter()))
         proc.stdin.write(_HEADER.pack(len(data)) + data)
 
     def _request(self, request: tuple[Any, ...]) -> asyncio.Future[Any]:
@@ -180,8 +179,9 @@ class ProcessWriter:
             while True:
                 header = await stdout.readexactly(_HEADER.size)
                 ok, value = pickle.loads(await stdout.readexactly(_HEADER.unpack(header)[0]))
-                waiter = self._sent.popleft()
+                waiter, sent_at = self._sent.popleft()
                 if isinstance(waiter, list):
+                    self.figures.timed(time.perf_counter() - sent_at)
                     if ok:
                         self._resolve(waiter, value)
                     else:
@@ -204,7 +204,7 @@ class ProcessWriter:
         if not self._closing and self.on_lost is not None:
             asyncio.get_running_loop().call_soon(self.on_lost, self._broken or "the store process stopped")
         while self._sent:
-            waiter = self._sent.popleft()
+            waiter, _ = self._sent.popleft()
             if isinstance(waiter, list):
                 self._fail(waiter, self._broken or "the store process stopped")
             elif not waiter.done():
@@ -212,16 +212,15 @@ class ProcessWriter:
 
     def _resolve(self, group: list[_Pending], answer: tuple[list[tuple[bool, Any]], bool, int]) -> None:
         outcomes, committed, transaction_size = answer
+        failed = sum(1 for ok, _ in outcomes if not ok) if committed else 0
         if transaction_size:  # the first message of a transaction carries its size
             if committed:
-                self.commits += 1
-                self.operations += transaction_size
-                self.largest_group = max(self.largest_group, transaction_size)
+                self.figures.committed(transaction_size, failed)
             else:
-                self.failed_operations += transaction_size
+                self.figures.lost(transaction_size)
                 log_lost_group(_LOGGER, outcomes)
-        if committed:
-            self.failed_operations += sum(1 for ok, _ in outcomes if not ok)
+        elif failed:
+            self.figures.lost(failed)
         for (_, _, fut), (ok, value) in zip(group, outcomes, strict=True):
             if fut.done():
                 continue
@@ -231,7 +230,7 @@ class ProcessWriter:
                 fut.set_exception(value)
 
     def _fail(self, group: list[_Pending], reason: str) -> None:
-        self.failed_operations += len(group)
+        self.figures.lost(len(group))
         message = f"{reason}; none of the {len(group)} writes in this group were saved"
         error = StoreLostError if self._broken is not None else WriteAbortedError
         for _, _, fut in group:

@@ -39,11 +39,13 @@ import asyncio
 import collections
 import logging
 import sqlite3
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from core.store.errors import StoreClosedError, WriteAbortedError
+from core.store.figures import WriterFigures
 from core.store.operations import Operation, apply_group, log_lost_group
 
 _LOGGER = logging.getLogger(__name__)
@@ -67,10 +69,7 @@ class GroupWriter:
         self._task: asyncio.Task[None] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._closing = False
-        self.commits = 0
-        self.operations = 0
-        self.failed_operations = 0
-        self.largest_group = 0
+        self.figures = WriterFigures()
 
     async def start(self) -> None:
         """Open the connection on the writer thread and start the group loop."""
@@ -118,6 +117,7 @@ class GroupWriter:
                     group.append(item)
             if not group:
                 continue
+            handed = time.perf_counter()
             work = self._dispatch(group)
             try:
                 outcomes = await asyncio.shield(work)
@@ -129,6 +129,7 @@ class GroupWriter:
                 _LOGGER.exception("write group could not be run")
                 message = f"the write group could not be run ({exc!r}); nothing in it was saved"
                 outcomes = [(False, WriteAbortedError(message)) for _ in group]
+            self.figures.timed(time.perf_counter() - handed)
             self._resolve(group, outcomes)
 
     def _dispatch(self, group: list[_Pending]) -> asyncio.Future[list[tuple[bool, Any]]]:
@@ -152,22 +153,12 @@ class GroupWriter:
         conn = self._conn
         assert conn is not None
         outcomes, committed = apply_group(conn, [(fn, args) for fn, args, _ in group])
-        if not committed:
+        if committed:
+            self.figures.committed(len(outcomes), sum(1 for ok, _ in outcomes if not ok))
+        else:
             log_lost_group(_LOGGER, outcomes)
-        self._count(outcomes, committed)
+            self.figures.lost(len(outcomes))
         return outcomes
-
-    def _count(self, outcomes: list[tuple[bool, Any]], committed: bool) -> None:
-        """Update the figures stats() reports after a group ran."""
-        size = len(outcomes)
-        if not committed:
-            self.failed_operations += size
-            return
-        self.commits += 1
-        self.operations += size
-        self.failed_operations += sum(1 for ok, _ in outcomes if not ok)
-        if size > self.largest_group:
-            self.largest_group = size
 
     async def close(self) -> None:
         """Finish every accepted write, then close the connection and the thread."""

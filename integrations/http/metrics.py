@@ -19,7 +19,12 @@ from prometheus_client import (
     Histogram,
     generate_latest,
 )
-from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client.core import (
+    CounterMetricFamily,
+    GaugeMetricFamily,
+    HistogramMetricFamily,
+    Metric,
+)
 
 from core import events
 
@@ -116,6 +121,18 @@ class _Snapshot:
             family = CounterMetricFamily(f"roost_store_{name}", doc)
             family.add_metric([], writer.get(name, 0))
             yield family
+        yield _commit_times(writer.get("commit_seconds", {}))
         backlog = GaugeMetricFamily("roost_store_backlog", "Writes waiting for the store writer")
         backlog.add_metric([], writer.get("backlog", 0))
         yield backlog
+
+
+def _commit_times(figures: dict[str, Any]) -> HistogramMetricFamily:
+    """The store writer's commit times ([upper bound or None, count] pairs) as a Prometheus histogram."""
+    buckets, total = [], 0
+    for bound, count in figures.get("buckets", []):
+        total += count
+        buckets.append(("+Inf" if bound is None else repr(float(bound)), total))
+    return HistogramMetricFamily("roost_store_commit_seconds",
+                                 "Time from handing a group of writes to the store writer until it was committed",
+                                 buckets=buckets or [("+Inf", 0)], sum_value=figures.get("sum", 0.0))

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
+from writer_figures import commit_times
 
 from core.store import MIGRATIONS, Database, SchemaVersionError, Store, StoreClosedError
 from core.store.operations import WAL_CHECKPOINT_PAGES, unsynced
@@ -105,17 +106,23 @@ async def test_newer_database_is_refused_with_a_clear_error(db_path: Path, ciphe
 
 async def test_two_thousand_concurrent_adds_share_few_commits(store: Store) -> None:
     before = store.db.stats()["commits"]
+    timed_before, seconds_before = commit_times(store.db.stats())
+    started = time.perf_counter()
     results = await asyncio.gather(
         *(
             store.inbox.receive("tg", str(i), f"chat{i % 7}", "u", f"text {i}", b"{}", time.time())
             for i in range(2000)
         )
     )
+    elapsed = time.perf_counter() - started
     commits = store.db.stats()["commits"] - before
     assert all(r is not None for r in results)
     assert len(set(results)) == 2000
     assert commits < 100, f"2000 rows took {commits} commits"
     assert store.db.stats()["largest_group"] > 100
+    timed, seconds = commit_times(store.db.stats())
+    assert timed - timed_before == commits, "one commit time a group"
+    assert 0 < seconds - seconds_before <= elapsed
     row = await store.db.fetchone("SELECT COUNT(*) FROM inbox")
     assert row == (2000,)
 

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
+from writer_figures import commit_times
 
 from core.store import (
     Database,
@@ -90,13 +91,19 @@ async def _codes(store: Store) -> set[str]:
 async def test_writes_run_in_another_process_and_commit_in_groups(process_store: Store) -> None:
     assert await process_store.db.write(child_pid) != os.getpid()
     before = process_store.db.stats()["commits"]
+    timed_before, seconds_before = commit_times(process_store.db.stats())
+    started = time.perf_counter()
     results = await asyncio.gather(*(
         process_store.inbox.receive("tg", str(i), f"chat{i % 7}", "u", f"text {i}", b"{}", time.time())
         for i in range(2000)
     ))
+    elapsed = time.perf_counter() - started
     assert len(set(results)) == 2000
     commits = process_store.db.stats()["commits"] - before
     assert commits < 100, f"2000 rows took {commits} commits"
+    timed, seconds = commit_times(process_store.db.stats())
+    assert timed - timed_before >= commits, "a commit time for each group sent (a transaction may take several)"
+    assert 0 < seconds - seconds_before <= (timed - timed_before) * elapsed
     assert process_store.db.stats()["largest_group"] > 20
     assert (await process_store.inbox.get(results[1234])).text == "text 1234"
     assert await process_store.db.fetchone("SELECT COUNT(*) FROM inbox") == (2000,)

@@ -67,6 +67,11 @@ async def test_counters_follow_messages_runs_models_findings_and_requests(serve)
     assert samples[("roost_tasks", (("state", "done"),))] == 3
     assert samples[("roost_dead_letters", (("source", "outbox"),))] == 0
     assert samples[("roost_store_commits_total", ())] > 0
+    groups = samples[("roost_store_commit_seconds_count", ())]
+    assert groups >= samples[("roost_store_commits_total", ())] and samples[("roost_store_commit_seconds_sum", ())] > 0
+    bounds = sorted((float(dict(labels)["le"]), value) for (name, labels), value in samples.items()
+                    if name == "roost_store_commit_seconds_bucket")
+    assert bounds[-1] == (float("inf"), groups) and [v for _, v in bounds] == sorted(v for _, v in bounds)
 
 
 async def test_metrics_can_require_a_token_and_be_turned_off(serve) -> None:
