@@ -19,6 +19,10 @@ run ids)."""
 MESSAGE_SENT = "message_sent"
 """A platform confirmed a reply. Data: platform, chat_id, message_id (the platform's), outbox_id."""
 
+MESSAGE_FAILED = "message_failed"
+"""A platform refused a reply, or could not be reached to take it. Data: platform, chat_id, outbox_id, reason
+(scrubbed), retry (True: it is tried again later; False: it went to the dead letters)."""
+
 CHANNEL_ONLINE = "channel_online"
 """A channel's platform became reachable (its held replies go out now). Data: platform."""
 

@@ -34,7 +34,7 @@ from core.pipeline.runner import Runner
 from core.pipeline.scheduler import SCHEDULER_SCHEMA, Scheduler
 from core.pipeline.timers import TIMER_TASK, Timers
 from core.pipeline.traces import TraceWriter
-from core.store import Store
+from core.store import OutboxEntry, Store
 
 __all__ = ["SCHEDULER_SCHEMA", "Pipeline"]
 
@@ -57,7 +57,7 @@ class Pipeline:
         delivery = RetryPolicy(self.scheduler.policy.base, self.scheduler.policy.cap,
                                store_settings["delivery_max_attempts"])
         self.outbound = Outbound(store.outbox, channels, policy=delivery, scrub=scrub, mask=mask,
-                                 on_sent=self._sent, on_recorded=self.progress.notify)
+                                 on_sent=self._sent, on_failed=self._failed, on_recorded=self.progress.notify)
         self.runner = Runner(store.inbox, engine, self.outbound, failure_reply=failure_reply)
         self.scheduler.register(RUN_TASK, self.runner)
         self.scheduler.payload_known = self.runner  # first attempts run the request kept in memory
@@ -119,6 +119,10 @@ class Pipeline:
         self.progress.notify()
         self.bus.fire(events.MESSAGE_SENT, {"platform": platform, "chat_id": chat_id, "message_id": message_id,
                                        "outbox_id": outbox_id})
+
+    def _failed(self, entry: OutboxEntry, reason: str, retry: bool) -> None:
+        self.bus.fire(events.MESSAGE_FAILED, {"platform": entry.platform, "chat_id": entry.chat_id,
+                                         "outbox_id": entry.id, "reason": reason, "retry": retry})
 
     async def retry_dead(self, letter_id: int) -> tuple[str, int]:
         """Queue a dead letter's task or reply again (attempts reset) and start on it now; (source, ref_id)."""

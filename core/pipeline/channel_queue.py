@@ -40,6 +40,7 @@ class ChannelQueue:
 
     def __init__(self, outbox: Outbox, channel: Channel, policy: RetryPolicy, *,
                  scrub: Callable[[str], str], on_sent: Callable[[OutboxEntry, str | None], None],
+                 on_failed: Callable[[OutboxEntry, str, bool], None] = lambda *_: None,
                  on_recorded: Callable[[], None] = lambda: None) -> None:
         self.outbox = outbox
         self.channel = channel
@@ -47,6 +48,8 @@ class ChannelQueue:
         self.policy = policy
         self.scrub = scrub
         self.on_sent = on_sent
+        self.on_failed = on_failed
+        """Told of each failed send: the entry, the scrubbed reason, and whether it is tried again."""
         self.on_recorded = on_recorded
         """Told when a batch's outcomes (deliveries, retries, burials) are committed."""
         rate = channel.info.rate_limit  # messages per second the platform allows
@@ -174,6 +177,7 @@ class ChannelQueue:
             if verdict.bury:
                 self._writes.append(asyncio.ensure_future(self.outbox.bury(entry.id, reason)))
                 _LOGGER.error("Sending to %s chat %s failed for good: %s", self.platform, entry.chat_id, reason)
+                self.on_failed(entry, reason, False)
                 return
             assert verdict.delay is not None
             waiting.add(entry.chat_id)  # never overtake within a chat
@@ -182,6 +186,7 @@ class ChannelQueue:
             self._writes.append(asyncio.ensure_future(self.outbox.defer(entry.id, due, reason)))
             _LOGGER.warning("Sending to %s chat %s failed (%s); retrying in %.1f s",
                             self.platform, entry.chat_id, self.scrub(describe(err)), verdict.delay)
+            self.on_failed(entry, reason, True)
             return
         if not self._confirmed:
             asyncio.get_running_loop().call_soon(self._write_confirmed)

@@ -28,6 +28,7 @@ class Outbound:
     def __init__(self, outbox: Outbox, channels: Mapping[str, Channel], *, policy: RetryPolicy,
                  scrub: Callable[[str], str], mask: Masker,
                  on_sent: Callable[[str, str, str | None, int], None],
+                 on_failed: Callable[[OutboxEntry, str, bool], None] = lambda *_: None,
                  on_recorded: Callable[[], None] = lambda: None) -> None:
         self.outbox = outbox
         self.channels = channels
@@ -35,6 +36,7 @@ class Outbound:
         self.scrub = scrub
         self.mask = mask
         self.on_sent = on_sent  # (platform, chat_id, platform message id, outbox id)
+        self.on_failed = on_failed  # (entry, scrubbed reason, tried again): a queued reply's send failed
         self.on_recorded = on_recorded  # a batch's deliveries were recorded: nothing of it is owed any more
         self.queues: dict[str, ChannelQueue] = {}
 
@@ -42,7 +44,7 @@ class Outbound:
         """Start one delivery queue per registered channel."""
         for platform, channel in self.channels.items():
             queue = ChannelQueue(self.outbox, channel, self.policy, scrub=self.scrub, on_sent=self._sent,
-                                 on_recorded=self.on_recorded)
+                                 on_failed=self.on_failed, on_recorded=self.on_recorded)
             self.queues[platform] = queue
             queue.start()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 
 import aiohttp
@@ -87,3 +88,32 @@ async def test_metrics_can_require_a_token_and_be_turned_off(serve) -> None:
     async with aiohttp.ClientSession() as session:
         async with session.get(served.url + "/api/metrics") as response:
             assert response.status == 401, "no such route: unknown routes need a token"
+
+
+async def test_failed_sends_are_counted_by_platform_and_outcome(serve) -> None:
+    served = await serve(extra="""
+store: {delivery_max_attempts: 2}
+automations:
+  - id: late
+    triggers: [{trigger: message, platform: websocket_chat}]
+    actions:
+      - delay: 0.2
+      - reply: "late: {{ trigger.text }}"
+""")
+    token = await served.token()
+    failed = {outcome: ("roost_messages_failed_total", (("outcome", outcome), ("platform", "websocket_chat")))
+              for outcome in ("retry", "dead")}
+    async with aiohttp.ClientSession() as session:
+        ws = await session.ws_connect(served.url.replace("http", "ws") + f"/api/chat?access_token={token}")
+        await ws.send_str("anyone?")
+        await asyncio.sleep(0.05)
+        await ws.close()  # the reply finds no socket: tried again in 5 s, then buried (two attempts)
+        samples: dict = {}
+        async with asyncio.timeout(20):
+            while samples.get(failed["dead"]) != 1:
+                await asyncio.sleep(0.2)
+                async with session.get(served.url + "/api/metrics") as response:
+                    samples = _samples(await response.text())
+    assert samples[failed["retry"]] == 1
+    assert samples[("roost_dead_letters", (("source", "outbox"),))] == 1
+    assert ("roost_messages_sent_total", (("platform", "websocket_chat"),)) not in samples
