@@ -16,6 +16,7 @@ from core.doctor import OK, PROBLEM, WARNING, Finding
 from core.hookspecs import hookimpl
 from integrations.http.guard import LoginGuard
 from integrations.http.health import health_view, listening_finding
+from integrations.http.proxies import network
 from integrations.http.server import Access, HttpServer, is_loopback
 from integrations.http.status import add_status_page
 from integrations.http.tokens import TokenBook
@@ -34,7 +35,16 @@ class Http:
     webhooks: Webhooks
 
 
-CONFIG_SCHEMA = vol.Schema(vol.Any(None, {
+
+
+def _proxies_listed(config: dict[str, Any]) -> dict[str, Any]:
+    if config["use_x_forwarded_for"] and not config["trusted_proxies"]:
+        raise vol.Invalid("use_x_forwarded_for needs trusted_proxies: the addresses of your reverse proxies,"
+                          " such as [127.0.0.1]", path=["trusted_proxies"])
+    return config
+
+
+CONFIG_SCHEMA = vol.Schema(vol.Any(None, vol.All({
     vol.Optional("host", default="127.0.0.1"): str,
     vol.Optional("port", default=8765): vol.All(int, vol.Range(min=0, max=65535)),
     vol.Optional("ssl_certificate"): vol.IsFile(),
@@ -46,7 +56,9 @@ CONFIG_SCHEMA = vol.Schema(vol.Any(None, {
     vol.Optional("metrics", default=True): bool,
     vol.Optional("metrics_requires_token", default=False): bool,
     vol.Optional("status_page", default=True): bool,
-}))
+    vol.Optional("use_x_forwarded_for", default=False): bool,
+    vol.Optional("trusted_proxies", default=[]): [network],
+}, _proxies_listed)))
 
 
 @hookimpl

@@ -13,6 +13,7 @@ from typing import Any
 from aiohttp import web
 
 from integrations.http.guard import LoginGuard
+from integrations.http.proxies import ForwardedFor
 from integrations.http.tokens import TokenBook, TokenInfo
 
 _LOGGER = logging.getLogger(__name__)
@@ -61,7 +62,9 @@ class HttpServer:
         self.config = config
         self.tokens = tokens
         self.guard = guard
-        self.app = web.Application(client_max_size=MAX_REQUEST_BYTES, middlewares=[self._errors, self._access])
+        self.forwarded = ForwardedFor(config["use_x_forwarded_for"], config["trusted_proxies"])
+        self.app = web.Application(client_max_size=MAX_REQUEST_BYTES,
+                                   middlewares=[self._errors, self._forwarded, self._access])
         self._access_rules: dict[Any, Access] = {}
         self._runner: web.AppRunner | None = None
         self.on_response: Callable[[str, str], None] | None = None
@@ -161,6 +164,15 @@ class HttpServer:
         except Exception:
             _LOGGER.exception("%s %s failed", request.method, request.path)
             return errors(500, "internal error (Roost's log has the details)")
+
+    @web.middleware
+    async def _forwarded(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        """A request through a trusted reverse proxy is the client's: its address replaces the proxy's."""
+        try:
+            client = self.forwarded.client(request)
+        except ValueError as err:
+            return self._access_of(request).errors(400, str(err))
+        return await handler(request if client is None else request.clone(remote=client))
 
     @web.middleware
     async def _access(self, request: web.Request, handler: Handler) -> web.StreamResponse:
