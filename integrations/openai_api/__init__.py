@@ -11,11 +11,12 @@ from __future__ import annotations
 from typing import Any
 
 import voluptuous as vol
+from aiohttp import web
 
 from core.hookspecs import hookimpl
 from integrations.http.server import Access
 from integrations.openai_api.channel import PLATFORM, OpenAIChannel
-from integrations.openai_api.protocol import ROUTE_MODEL, openai_error
+from integrations.openai_api.protocol import ROUTE_MODEL, ApiError, openai_error
 from integrations.openai_api.views import OpenAIViews
 
 DOMAIN = "openai_api"
@@ -50,6 +51,15 @@ def roost_setup(gateway: Any, config: dict[str, Any] | None) -> None:
     gateway.register_automation(answer_automation(config["max_pending"]), source=DOMAIN)
     views = OpenAIViews(gateway, channel, config)
     server = gateway.data["http"].server
-    server.add_route("POST", "/v1/chat/completions", views.completions, access=ACCESS)
-    server.add_route("GET", "/v1/models", views.models, access=ACCESS)
-    server.add_route("GET", "/v1/models/{model}", views.model, access=ACCESS)
+    routes = (("POST", "/v1/chat/completions", views.completions), ("GET", "/v1/models", views.models),
+              ("GET", "/v1/models/{model}", views.model))
+    for method, path, view in routes:
+        server.add_route(method, path, view, access=ACCESS)
+    served = ", ".join(f"{method} {path}" for method, path, _ in routes)
+
+    async def unknown_url(request: web.Request) -> web.Response:
+        """Any other /v1 address (embeddings, completions, a wrong method): OpenAI's 404, saying what is served."""
+        return ApiError(404, f"Invalid URL ({request.method} {request.path}): Roost serves {served}",
+                        code="unknown_url").response()
+
+    server.add_route("*", "/v1/{path:.*}", unknown_url, access=ACCESS)

@@ -72,7 +72,7 @@ _MESSAGE = vol.Schema({
     vol.Optional("tool_calls"): vol.Any(None, [_TOOL_CALL]),
     vol.Optional("tool_call_id"): vol.Any(None, str),
 }, extra=vol.ALLOW_EXTRA)
-_TOKENS = vol.Any(None, vol.All(int, vol.Range(min=1)))
+_TOKENS = vol.Any(None, vol.All(int, vol.Range(min=1)), msg="must be a whole number of at least 1")
 BODY = vol.Schema({
     vol.Required("model"): str,
     vol.Required("messages"): vol.All([_MESSAGE], vol.Length(min=1, msg="must hold at least one message")),
@@ -81,10 +81,13 @@ BODY = vol.Schema({
                                                              extra=vol.ALLOW_EXTRA)),
     vol.Optional("max_tokens"): _TOKENS,
     vol.Optional("max_completion_tokens"): _TOKENS,
-    vol.Optional("temperature"): vol.Any(None, vol.All(_NUMBER, vol.Range(min=0, max=2))),
-    vol.Optional("top_p"): vol.Any(None, vol.All(_NUMBER, vol.Range(min=0, max=1))),
-    vol.Optional("stop"): vol.Any(None, str, vol.All([str], vol.Length(max=4))),
-    vol.Optional("seed"): vol.Any(None, int),
+    vol.Optional("temperature"): vol.Any(None, vol.All(_NUMBER, vol.Range(min=0, max=2)),
+                                         msg="must be a number from 0 to 2"),
+    vol.Optional("top_p"): vol.Any(None, vol.All(_NUMBER, vol.Range(min=0, max=1)), msg="must be a number from 0 to 1"),
+    vol.Optional("stop"): vol.Any(None, str, vol.All([str], vol.Length(max=4)),
+                                  msg="must be a string or a list of at most 4 strings"),
+    vol.Optional("seed"): vol.Any(None, int, msg="must be an integer"),
+    vol.Optional("n"): vol.Any(None, 1, msg="only 1 is supported: Roost gives one answer a request"),
     vol.Optional("user"): vol.Any(None, vol.All(str, vol.Length(max=256))),
     vol.Optional("tools"): vol.Any(None, [dict]),
     vol.Optional("tool_choice"): vol.Any(None, str, dict),

@@ -112,6 +112,24 @@ async def test_errors_map_to_the_sdk_exception_classes(serve_api) -> None:
     assert nobody.value.code == "no_automation"
 
 
+async def test_out_of_range_settings_say_their_range_and_other_addresses_are_openai_404s(serve_api) -> None:
+    api = await serve_api(models=(InstantModel(),))
+    client = api.client()
+    for setting, says in ({"temperature": 5}, "from 0 to 2"), ({"top_p": -1}, "from 0 to 1"), \
+            ({"max_tokens": 0}, "at least 1"), ({"stop": ["a"] * 5}, "at most 4"), ({"n": 2}, "only 1"):
+        with pytest.raises(openai.BadRequestError) as bad:
+            await client.chat.completions.create(model="instant", messages=HI, **setting)
+        assert bad.value.param == next(iter(setting)) and says in bad.value.message
+    assert (await client.chat.completions.create(model="instant", messages=HI, n=1)).choices
+    for call in (lambda: client.embeddings.create(model="instant", input="hi"),
+                 lambda: client.completions.create(model="instant", prompt="hi")):
+        with pytest.raises(openai.NotFoundError) as unknown:
+            await call()
+        assert unknown.value.code == "unknown_url" and "POST /v1/chat/completions" in unknown.value.message
+    with pytest.raises(openai.AuthenticationError):
+        await api.client(api_key="not-a-token").embeddings.create(model="instant", input="hi")
+
+
 async def test_a_failing_model_is_a_500(serve_api) -> None:
     api = await serve_api(models=(InstantModel(fail=ModelError("the model file is damaged")),))
     with pytest.raises(openai.InternalServerError) as failed:
