@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import logging
 from typing import Any
 
@@ -15,7 +14,7 @@ from core.errors import ConfigError, ConfigErrors
 from core.loader import Discovery, config_schema, import_integration, resolve_order
 from core.manifest import Manifest
 from core.setup import IntegrationState
-from core.validation import validate
+from core.validation import did_you_mean, validate
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -101,9 +100,7 @@ def _check_hooks(manager: pluggy.PluginManager, domain: str, module: Any) -> Non
     raise ConfigErrors([
         ConfigError(
             f"integration '{domain}': '{impl.function.__name__}' is not a Roost hook"
-            + (f" (did you mean '{close[0]}'?)"
-               if (close := difflib.get_close_matches(impl.function.__name__, known, 1)) else "")
-            + f"; known hooks: {', '.join(known)}",
+            + did_you_mean(impl.function.__name__, known) + f"; known hooks: {', '.join(known)}",
             file=impl.function.__code__.co_filename, line=impl.function.__code__.co_firstlineno,
         )
         for impl in unknown

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterable
 from typing import Any
 
 import voluptuous as vol
@@ -66,12 +67,17 @@ def humanize(
     return ConfigError(message, file=found_file or file, line=found_line, path=path + rel)
 
 
+def did_you_mean(word: str, known: Iterable[str], cutoff: float = 0.6) -> str:
+    """" (did you mean 'X'?)" with the known name most like word, or "" when none is close."""
+    close = difflib.get_close_matches(word, sorted(known), 1, cutoff)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
 def _describe(err: vol.Invalid, data: Any, path: tuple[Any, ...], schema: Any) -> str:
     message = err.error_message or str(err)
     if message == "extra keys not allowed":
         key = path[-1] if path else "?"
-        close = difflib.get_close_matches(str(key), sorted(_keys_at(schema, path[:-1])), 1, 0.6)
-        return f"unknown key '{key}'" + (f" (did you mean '{close[0]}'?)" if close else "")
+        return f"unknown key '{key}'" + did_you_mean(str(key), _keys_at(schema, path[:-1]))
     if message == "required key not provided":
         return f"required key '{path[-1] if path else '?'}' is missing"
     value = _lookup(data, path)

@@ -10,7 +10,7 @@ import voluptuous as vol
 
 from core.config import REGEX_MAX_TEXT
 from core.errors import ConfigError, ConfigErrors
-from core.validation import humanize
+from core.validation import did_you_mean, humanize
 from core.yaml_loader import locate
 
 
@@ -115,11 +115,14 @@ class Compiler:
             if atype is not None:
                 validated = self.validate(atype.schema, config, path)
                 return atype.build(validated, self, ".".join(str(p) for p in path))
-        raise self.error(
-            config, path,
-            f"no known action type among keys {', '.join(map(str, config))}; "
-            f"known: {', '.join(sorted(self.actions))}",
-        )
+        keys = [str(key) for key in config]
+        if "action" in config or "service" in config:
+            hint = (" (Home Assistant's 'action: DOMAIN.SERVICE' is 'call: DOMAIN.SERVICE' in Roost, with the same"
+                    " 'data:'; a reply is '- reply: TEXT')")
+        else:
+            hint = next(filter(None, (did_you_mean(key, self.actions) for key in keys)), "")
+        raise self.error(config, path, f"no known action type among keys {', '.join(keys)}{hint}; "
+                                       f"known: {', '.join(sorted(self.actions))}")
 
 
 def describe(config: Any) -> str:

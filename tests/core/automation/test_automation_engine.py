@@ -86,6 +86,24 @@ def test_unknown_action_type_is_located(tmp_path: Path, compiler) -> None:
     assert error.file == str(path) and error.line == _line_of(path, "fly: away")
 
 
+def test_a_misspelt_action_and_home_assistants_action_key_are_answered_with_what_to_write(tmp_path: Path,
+                                                                                          compiler) -> None:
+    _engine, errors, path = _load(tmp_path, compiler, GOOD + """\
+  - id: misspelt
+    triggers: [{trigger: message, command: two}]
+    actions: [{replay: hi}]
+  - id: from_home_assistant
+    triggers: [{trigger: message, command: three}]
+    actions:
+      - action: notify.phone
+        data: {message: hi}
+""")
+    misspelt, from_home_assistant = errors
+    assert "(did you mean 'reply'?)" in misspelt.message
+    assert "'call: DOMAIN.SERVICE' in Roost" in from_home_assistant.message
+    assert from_home_assistant.line == _line_of(path, "action: notify.phone")
+
+
 def test_wrong_value_in_a_condition_is_located(tmp_path: Path, compiler) -> None:
     _engine_, errors, path = _load(tmp_path, compiler, GOOD + """\
   - id: broken
