@@ -29,30 +29,36 @@ _LOGGER = logging.getLogger(__name__)
 
 
 class RunIds:
-    """Run ids: 32 hex digits, a random 64-bit prefix per process then a counter.
+    """Run ids: 32 hex digits, 16 that differ from run to run, then a random 64-bit suffix per process.
 
     Run ids name a run's side effects (idempotency keys), so they must never repeat, across
-    restarts too: the prefix is fresh in every process (and after a fork). Cheaper than
-    uuid4, which makes a system call per id.
+    restarts too: the suffix is fresh in every process (and after a fork). The first half is the
+    run's count stepped by an odd number from a random start (modulo 2**64: no two runs of a
+    process share it), so the first 8 digits, which chats and `roost trace` show, tell runs
+    apart. Cheaper than uuid4, which makes a system call per id.
     """
 
-    __slots__ = ("_prefix", "_count")
+    __slots__ = ("_count", "_start", "_suffix")
 
     def __init__(self) -> None:
-        self._prefix = ""
+        self._suffix = ""
+        self._start = 0
         self._count: itertools.count[int] = itertools.count()
         self.reseed()
 
     def reseed(self) -> None:
-        """Take a new random prefix and start counting again."""
-        self._prefix = os.urandom(8).hex()
+        """Take a new random suffix and start, and count again."""
+        self._suffix = os.urandom(8).hex()
+        self._start = int.from_bytes(os.urandom(8))
         self._count = itertools.count()
 
     def new(self) -> str:
         """A new run id."""
-        return f"{self._prefix}{next(self._count):016x}"
+        return f"{(self._start + next(self._count) * _RUN_STEP) & _MASK64:016x}{self._suffix}"
 
 
+_RUN_STEP = 0x9E3779B97F4A7C15  # odd (2**64 / the golden ratio): consecutive runs differ in their first digits
+_MASK64 = (1 << 64) - 1
 RUN_IDS = RunIds()
 os.register_at_fork(after_in_child=RUN_IDS.reseed)
 

@@ -65,11 +65,12 @@ def test_the_shortcut_is_taken_only_for_text_and_dotted_lookups() -> None:
         assert Template(source)._lookups is None, source
 
 
-def test_run_ids_are_unique_and_shaped_like_uuid_hex() -> None:
+def test_run_ids_are_unique_and_shaped_like_uuid_hex_and_their_first_digits_tell_runs_apart() -> None:
     ids = [RUN_IDS.new() for _ in range(10_000)]
     assert len(set(ids)) == 10_000
     assert all(len(i) == 32 and int(i, 16) >= 0 for i in ids)
-    assert RunIds().new()[:16] != RunIds().new()[:16]  # each process (or reseed) takes a new prefix
+    assert len({i[:8] for i in ids}) > 9_990, "the short form chats and `roost trace` show"
+    assert RunIds().new()[16:] != RunIds().new()[16:]  # each process (or reseed) takes a new suffix
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
@@ -84,5 +85,5 @@ def test_a_forked_child_takes_a_new_run_id_prefix() -> None:
     child = os.read(read, 64).decode()
     os.close(read)
     os.waitpid(pid, 0)
-    assert child[:16] != RUN_IDS.new()[:16]
+    assert child[16:] != RUN_IDS.new()[16:]
 
