@@ -107,9 +107,18 @@ async def _show(store: Store, args: argparse.Namespace) -> int:
     if args.json:
         print_json(detail)
     else:
-        for key, value in detail.items():
-            print(f"{key}: {value}")
+        _print_detail(detail)
     return 0
+
+
+def _print_detail(detail: dict[str, Any], indent: str = "") -> None:
+    """key: value lines, times (keys ending in _at) as local dates, a nested mapping indented below its key."""
+    for key, value in detail.items():
+        if isinstance(value, dict):
+            print(f"{indent}{key}:")
+            _print_detail(value, indent + "  ")
+        else:
+            print(f"{indent}{key}: {_when(value) if key.endswith('_at') else value}")
 
 
 async def _retry(store: Store, args: argparse.Namespace) -> int:

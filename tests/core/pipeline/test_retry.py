@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from typing import Any
 
 from tests.core.pipeline.conftest import LoadSetup, roost, wait_for
@@ -71,6 +72,11 @@ async def test_permanent_errors_become_dead_letters_that_roost_queue_handles(
     detail = json.loads(shown.stdout)
     assert detail["message"]["text"] == "re: bad one"  # decrypted for the owner
     assert detail["message"]["chat_id"] == "c1"
+    shown = roost("queue", "show", str(by_chat["load:c1"]), "--config", config)
+    assert shown.returncode == 0, shown.stderr
+    when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(detail["failed_at"]))
+    assert f"failed_at: {when}\n" in shown.stdout, "a date, not seconds since 1970"
+    assert "message:\n  platform: load\n  chat_id: c1\n" in shown.stdout
 
     text = roost("queue", "list", "--config", config)
     assert text.returncode == 0 and "400 Bad Request" in text.stdout
