@@ -81,6 +81,20 @@ def test_format_results_wraps_long_text() -> None:
     assert all(len(line) <= 40 for line in out.splitlines())
 
 
+def test_format_results_rejoins_a_documents_lines_keeps_lists_and_wraps_chinese_by_columns() -> None:
+    text = ("Bring it back the same day with the receipt and we\nreplace it or refund it in full.\n\n"
+            "- Tuesday to Friday: 07:00–18:00\n- Closed on Mondays.\n\n"
+            "新鲜面包和点心售出后不予退货；如商品有误、损坏或不新鲜，\n请当天凭小票退回，我们将为您更换或全额退款。" * 2)
+    lines = format_results([Passage("rules.md", "", text, 1.0)], width=64).splitlines()[1:]
+    assert lines[:2] == ["   Bring it back the same day with the receipt and we replace it",
+                         "   or refund it in full."], "one paragraph, wrapped anew"
+    assert lines[3:5] == ["   - Tuesday to Friday: 07:00–18:00", "   - Closed on Mondays."]
+    chinese = [line for line in lines if "退" in line or "款" in line]
+    assert "".join(line.strip() for line in chinese).count("不新鲜，请当天") == 2, "joined without a space"
+    columns = [sum(2 if "\u4e00" <= c <= "\u9fff" or c in "；，、。" else 1 for c in line) for line in chinese]
+    assert max(columns) <= 64 and min(columns[:-1]) >= 60, "filled to the width in columns, a CJK character is two"
+
+
 def test_format_results_when_nothing_matches() -> None:
     assert format_results([]) == "No matching passages in the knowledge base."
 
