@@ -15,6 +15,7 @@ from typing import Any
 from core.channel import AccessRules, ChannelBase, ChannelInfo, OutboundMessage
 from core.errors import PermanentError, TransientError
 from core.message import Message
+from core.outage import OutageLog
 from core.textsplit import split
 from integrations.discord.gateway import GatewayClient
 from integrations.discord.rest import DiscordRest, InvalidRequests, nonce_of
@@ -34,7 +35,9 @@ class DiscordChannel(ChannelBase):
         self.access = AccessRules.from_config(config)
         self.info = ChannelInfo(PLATFORM, streaming="none" if config["streaming"] == "off" else "edits",
                                 max_text=LIMIT, rate_limit=config["rate_limit"], threads=True)
-        self.client = GatewayClient(config["bot_token"], config["intents"], self._event, self.save_cursor)
+        self.outage = OutageLog(_LOGGER, "Discord")
+        self.client = GatewayClient(config["bot_token"], config["intents"], self._event, self.save_cursor,
+                                    outage=self.outage)
         self._roles: set[str] = set()
         self._stopped = False
 
@@ -54,17 +57,21 @@ class DiscordChannel(ChannelBase):
         attempt = 0
         while True:
             try:
-                return await call()
+                found = await call()
             except TransientError as err:
                 wait = err.retry_after or self.reconnect_delay(attempt)
                 attempt += 1
-                _LOGGER.warning("Discord bot not started yet: %s; trying again in %.1f s", err, wait)
+                self.outage.failed("Discord bot not started yet", err, wait)
                 await self._sleep(wait)
+            else:
+                self.outage.reached()
+                return found
 
     # -- in ----------------------------------------------------------------------------------
 
     async def _event(self, kind: str, data: dict[str, Any]) -> None:
         if kind in ("READY", "RESUMED"):
+            self.outage.reached()
             self.set_online(True)
         elif kind == "GUILD_CREATE":  # the role Discord made for the bot in this server: mentioning it is for us
             me = str(self.client.user.get("id", ""))

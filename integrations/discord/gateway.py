@@ -20,6 +20,7 @@ import aiohttp
 import orjson
 
 from core.errors import PermanentError
+from core.outage import OutageLog
 
 _LOGGER = logging.getLogger(__name__)
 FATAL = {
@@ -51,11 +52,14 @@ class GatewayClient:
     """Keeps one bot connected to the Gateway; dispatch events go to on_dispatch."""
 
     def __init__(self, token: str, intents: int, on_dispatch: Callable[[str, dict[str, Any]], Awaitable[None]],
-                 save: Callable[[dict[str, Any]], Awaitable[None]], *, rng: random.Random | None = None) -> None:
+                 save: Callable[[dict[str, Any]], Awaitable[None]], *, rng: random.Random | None = None,
+                 outage: OutageLog | None = None) -> None:
         self.token = token
         self.intents = intents
         self.on_dispatch = on_dispatch
         self.save = save
+        self.outage = outage or OutageLog(_LOGGER, "Discord")
+        """Where failed connections are told (the channel's, which also hears when it is reached again)."""
         self.session: dict[str, Any] = {}  # session_id, resume_url, seq
         self.user: dict[str, Any] = {}
         self.connected = asyncio.Event()
@@ -76,6 +80,7 @@ class GatewayClient:
                 if not resume:
                     await self._identify_slot(budget)  # before connecting: Hello's heartbeat clock must not wait on it
                 started = time.monotonic()
+                failure: str | None = None
                 try:
                     await self._connection(http, url, resume, budget)
                 except Reconnect as again:
@@ -84,7 +89,7 @@ class GatewayClient:
                         self.session = {}
                     await asyncio.sleep(again.wait)
                 except (aiohttp.ClientError, OSError, TimeoutError) as err:
-                    _LOGGER.warning("Discord connection failed: %s: %s", type(err).__name__, err)
+                    failure = f"{type(err).__name__}: {err}"
                 finally:
                     on_state(False)
                     self.connected.clear()
@@ -92,6 +97,8 @@ class GatewayClient:
                     attempt = 0
                 delay = self._rng.uniform(0.5, min(60.0, 1.0 * 2 ** attempt))
                 attempt += 1
+                if failure is not None:
+                    self.outage.failed("Discord connection failed", failure, delay)
                 await asyncio.sleep(delay)
 
     async def _connection(self, http: aiohttp.ClientSession, url: str, resume: bool, budget: dict[str, Any]) -> None:

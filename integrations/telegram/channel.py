@@ -19,6 +19,7 @@ from aiohttp import web
 
 from core.channel import AccessRules, ChannelBase, ChannelInfo, OutboundMessage
 from core.errors import PermanentError, TransientError
+from core.outage import OutageLog
 from core.textsplit import LIMIT, split
 from integrations.telegram.api import BotApi, Conflict, TelegramError
 from integrations.telegram.updates import PLATFORM, message_id_of, message_of, split_chat
@@ -42,6 +43,7 @@ class TelegramChannel(ChannelBase):
                                 max_text=LIMIT, rate_limit=config["rate_limit"], threads=True)
         self.bot: dict[str, Any] = {}
         self._last_sent: dict[str, float] = {}
+        self.outage = OutageLog(_LOGGER, "Telegram")
 
     # -- in ----------------------------------------------------------------------------------
 
@@ -55,11 +57,12 @@ class TelegramChannel(ChannelBase):
             except TransientError as err:
                 wait = self.reconnect_delay(attempt)
                 attempt += 1
-                _LOGGER.warning("Telegram bot not started yet: %s; trying again in %.1f s", err, wait)
+                self.outage.failed("Telegram bot not started yet", err, wait)
                 await self._sleep(wait)
             except PermanentError as err:
                 _LOGGER.error("The telegram channel stops: %s", err)
                 return
+        self.outage.reached()
         self.set_online(True)
         mode = self.config["mode"]
         _LOGGER.info("Telegram bot @%s connected (%s)", self.bot.get("username"), mode)
@@ -95,10 +98,11 @@ class TelegramChannel(ChannelBase):
                 failures += 1
                 self.set_online(False)
                 wait = self.reconnect_delay(failures)
-                _LOGGER.warning("Telegram getUpdates failed (%s); trying again in %.1f s", err, wait)
+                self.outage.failed("Telegram getUpdates failed", err, wait)
                 await self._sleep(wait)
                 continue
             failures = 0
+            self.outage.reached()
             self.set_online(True)
             if not updates:
                 continue

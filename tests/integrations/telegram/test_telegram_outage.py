@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections import Counter
 
 import pytest
@@ -32,3 +33,22 @@ async def test_replies_made_during_an_outage_all_arrive_in_order_once(serve_tele
     assert len(counts) == REPLIES and max(counts.values()) == 1, "every reply once"
     for index, chat in enumerate(CHATS):
         assert telegram.texts(int(chat))[1:] == [f"reply {n}" for n in range(index, REPLIES, len(CHATS))]
+
+
+async def test_an_outage_is_one_warning_then_quiet_tries_then_one_line_when_telegram_answers(
+        serve_telegram, telegram, caplog) -> None:
+    gateway = await serve_telegram()
+    channel = gateway.data["telegram"]
+    channel.reconnect_base, channel.reconnect_cap = 0.01, 0.05
+    caplog.set_level(logging.DEBUG, logger="integrations.telegram.channel")
+    await telegram.stop()
+
+    def tries() -> list[logging.LogRecord]:
+        return [r for r in caplog.records if r.getMessage().startswith("Telegram getUpdates failed")]
+
+    await until(lambda: len(tries()) >= 5, timeout=30)
+    assert [r.levelno for r in tries()[:5]] == [logging.WARNING] + [logging.DEBUG] * 4
+    await telegram.start()
+    await until(lambda: channel.online and not channel.outage.failing, timeout=30)
+    [back] = [r for r in caplog.records if r.getMessage().startswith("Telegram answers again")]
+    assert back.levelno == logging.INFO and f"after {len(tries())} failed tries" in back.getMessage()

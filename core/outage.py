@@ -1,0 +1,69 @@
+"""How a platform that cannot be reached reads in the log: once when it starts, a reminder now and then, once when it ends.
+
+A box that is offline for a night tries its chat platforms again and again; a WARNING for every
+try would bury everything else in the log. So the first failure is a WARNING, the tries after it
+are DEBUG lines, a WARNING reminds every REMIND_EVERY seconds that it still fails, and one INFO
+line says when the platform answers again and how long it did not.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+
+__all__ = ["REMIND_EVERY", "OutageLog"]
+
+REMIND_EVERY = 600.0
+"""Seconds between the WARNING lines of a failure that goes on."""
+
+
+class OutageLog:
+    """The log lines of one platform's unreachability (the tries of a start and of a connection alike)."""
+
+    def __init__(self, logger: logging.Logger, platform: str, clock: Callable[[], float] = time.monotonic) -> None:
+        self.logger = logger
+        self.platform = platform
+        self._clock = clock
+        self._since: float | None = None
+        self._reminded = 0.0
+        self._failures = 0
+
+    @property
+    def failing(self) -> bool:
+        """True from a failed try until the platform answers again."""
+        return self._since is not None
+
+    def failed(self, what: str, error: object, wait: float) -> None:
+        """A try failed (what: "Telegram getUpdates failed"); the next one is in wait seconds."""
+        now = self._clock()
+        self._failures += 1
+        if self._since is None:
+            self._since = self._reminded = now
+            self.logger.warning("%s: %s; trying again in %.1f s (while it fails, a line every %d minutes)",
+                                what, error, wait, REMIND_EVERY // 60)
+        elif now - self._reminded >= REMIND_EVERY:
+            self._reminded = now
+            self.logger.warning("%s: %s; still failing after %d tries in %s; trying again in %.1f s",
+                                what, error, self._failures, _duration(now - self._since), wait)
+        else:
+            self.logger.debug("%s: %s; trying again in %.1f s", what, error, wait)
+
+    def reached(self) -> None:
+        """The platform answered: end the outage (one INFO line when there was one)."""
+        if self._since is None:
+            return
+        self.logger.info("%s answers again, after %d failed tries in %s", self.platform, self._failures,
+                         _duration(self._clock() - self._since))
+        self._since = None
+        self._failures = 0
+
+
+def _duration(seconds: float) -> str:
+    """45 s, 12 min, 3 h 5 min."""
+    if seconds < 60:
+        return f"{seconds:.0f} s"
+    minutes = int(seconds // 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    return f"{minutes // 60} h {minutes % 60} min"
