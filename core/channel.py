@@ -234,7 +234,7 @@ class ChannelBase:
                 break
         finally:
             self._probing = False
-        _LOGGER.warning("The %s channel is online again", self.platform)
+        _LOGGER.info("The %s channel is online again", self.platform)
         self.set_online(True)
 
     async def ingest_and_wait(self, message: Message, timeout: float) -> list[Any]:
