@@ -68,6 +68,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     for name, text in (("status", "show whether the service runs"), ("logs", "show the service's log"),
                        ("uninstall", "stop and disable the service and remove its unit")):
         action = actions.add_parser(name, help=text)
+        add_config_arg(action)
         action.add_argument("--user", action="store_true", help="the user unit")
         if name == "logs":
             action.add_argument("--follow", "-f", action="store_true", help="keep printing new lines")
@@ -143,6 +144,12 @@ def cmd_service(args: argparse.Namespace) -> int:
     if args.action == "unit":
         sys.stdout.write(_unit_for(args))
         return 0
+    if args.action in ("status", "logs", "uninstall") and (other := _serves_another(args)) is not None:
+        if args.action == "uninstall":
+            print(f"roost service uninstall: the installed {UNIT} serves {other}, not {config_dir(args)};"
+                  " nothing was removed (leave out --config to remove it)", file=sys.stderr)
+            return 1
+        print(f"note: the installed {UNIT} serves {other}, not {config_dir(args)}", file=sys.stderr)
     if not systemd.running():
         print(f"roost service {args.action}: systemd is not running on this machine (no {systemd.SYSTEMD_RUNTIME});"
               " start Roost with `roost run --config DIR` under the supervisor you have, or adapt the unit"
@@ -164,6 +171,20 @@ def cmd_service(args: argparse.Namespace) -> int:
     _call(["systemctl", *scope, "daemon-reload"])
     print(f"Removed {unit_path(args.user)}; the configuration and its data stay where they are.")
     return code
+
+
+def _serves_another(args: argparse.Namespace) -> str | None:
+    """The directory the installed unit serves when --config names another one, else None."""
+    if getattr(args, "config", None) is None:
+        return None
+    try:
+        lines = unit_path(args.user).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return None
+    served = next((line.partition("=")[2] for line in lines if line.startswith("WorkingDirectory=")), None)
+    if served is None or Path(served).resolve() == config_dir(args).resolve():
+        return None
+    return served
 
 
 def _unit_for(args: argparse.Namespace) -> str:

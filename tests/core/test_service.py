@@ -90,6 +90,23 @@ def test_without_systemd_the_commands_say_so(config: Path, capsys, monkeypatch, 
     assert not out
 
 
+def test_status_logs_and_uninstall_take_config_and_say_when_the_unit_serves_another(
+        config: Path, capsys, monkeypatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(systemd, "SYSTEMD_RUNTIME", tmp_path / "no-systemd")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    unit = tmp_path / "xdg" / "systemd" / "user" / "roost.service"
+    unit.parent.mkdir(parents=True)
+    unit.write_text(unit_text(tmp_path / "elsewhere", user=True, memory_max="1G", cpu_quota="300%", stop_timeout=10))
+    code, _out, err = _run(capsys, "service", "uninstall", "--user", "--config", str(config))
+    assert code == 1 and f"serves {tmp_path / 'elsewhere'}, not {config}; nothing was removed" in err
+    assert unit.exists()
+    code, _out, err = _run(capsys, "service", "status", "--user", "--config", str(config))
+    assert code == 1 and f"note: the installed roost.service serves {tmp_path / 'elsewhere'}" in err
+    unit.write_text(unit_text(config, user=True, memory_max="1G", cpu_quota="300%", stop_timeout=10))
+    code, _out, err = _run(capsys, "service", "logs", "--user", "--config", str(config))
+    assert code == 1 and "note:" not in err and "systemd is not running" in err
+
+
 def _notify_socket(tmp_path: Path) -> socket.socket:
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
     sock.bind(str(tmp_path / "notify"))
