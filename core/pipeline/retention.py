@@ -14,7 +14,7 @@ import logging
 import time
 from typing import Any
 
-from core.store import Store, StoreLostError
+from core.store import Store, StoreClosedError
 
 _LOGGER = logging.getLogger(__name__)
 DAY = 86400.0
@@ -57,8 +57,8 @@ class Retention:
         while True:
             try:
                 await self.prune()
-            except StoreLostError:
-                return  # the gateway stops and has said why
+            except StoreClosedError:  # closed as Roost stops, or lost (StoreLostError): the gateway says why
+                return
             except Exception:
                 _LOGGER.exception("Pruning the store failed; trying again at the next pass")
             await asyncio.sleep(self.settings["prune_interval"])
