@@ -68,7 +68,7 @@ def humanize(
 
 
 def did_you_mean(word: str, known: Iterable[str], cutoff: float = 0.6) -> str:
-    """" (did you mean 'X'?)" with the known name most like word, or "" when none is close."""
+    """The hint " (did you mean 'X'?)" with X the known name most like word, or "" when none is close."""
     close = difflib.get_close_matches(word, sorted(known), 1, cutoff)
     return f" (did you mean '{close[0]}'?)" if close else ""
 

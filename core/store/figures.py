@@ -38,7 +38,7 @@ class WriterFigures:
         self.commit_seconds += seconds
 
     def lost(self, size: int) -> None:
-        """size operations were not saved (their transaction was lost, or never ran)."""
+        """size operations were not saved (each failed alone, or their transaction was lost or never ran)."""
         self.failed_operations += size
 
     def as_dict(self) -> dict[str, Any]:

@@ -47,7 +47,7 @@ def _columns(text: str) -> int:
 
 def _wrap(paragraph: str, width: int) -> list[str]:
     """paragraph in lines of at most width columns (less the indent), indented; a word longer than a line is cut."""
-    room = width - len(_INDENT)
+    room = max(width - len(_INDENT), 2)  # a wide character always fits a line
     lines: list[str] = []
     line, used = "", 0
     for piece in _PIECES.findall(paragraph):
