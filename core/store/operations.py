@@ -183,6 +183,17 @@ def log_lost_group(logger: Any, outcomes: list[tuple[bool, Any]]) -> None:
         logger.error("A write group of %d operations failed: %s", len(outcomes), outcomes[0][1])
 
 
+def settle(group: list[tuple[Operation, tuple[Any, ...], Any]], outcomes: list[tuple[bool, Any]]) -> None:
+    """Resolve each caller's future (the third item of its pending entry) with its own outcome, on the gateway's side."""
+    for (_, _, fut), (ok, value) in zip(group, outcomes, strict=True):
+        if fut.done():
+            continue
+        if ok:
+            fut.set_result(value)
+        else:
+            fut.set_exception(value)
+
+
 def refuse(_conn: sqlite3.Connection, message: str) -> None:
     """An operation that fails with message (stands in for one that could not be sent)."""
     raise StoreError(message)

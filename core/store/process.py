@@ -44,7 +44,7 @@ from typing import Any
 
 from core.store.errors import StoreClosedError, StoreError, StoreLostError, WriteAbortedError
 from core.store.figures import WriterFigures
-from core.store.operations import Operation, log_lost_group, refuse
+from core.store.operations import Operation, log_lost_group, refuse, settle
 
 _LOGGER = logging.getLogger(__name__)
 _HEADER = struct.Struct("!I")
@@ -221,13 +221,7 @@ class ProcessWriter:
                 log_lost_group(_LOGGER, outcomes)
         elif failed:
             self.figures.lost(failed)
-        for (_, _, fut), (ok, value) in zip(group, outcomes, strict=True):
-            if fut.done():
-                continue
-            if ok:
-                fut.set_result(value)
-            else:
-                fut.set_exception(value)
+        settle(group, outcomes)
 
     def _fail(self, group: list[_Pending], reason: str) -> None:
         self.figures.lost(len(group))

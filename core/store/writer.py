@@ -46,7 +46,7 @@ from typing import Any, TypeVar
 
 from core.store.errors import StoreClosedError, WriteAbortedError
 from core.store.figures import WriterFigures
-from core.store.operations import Operation, apply_group, log_lost_group
+from core.store.operations import Operation, apply_group, log_lost_group, settle
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -123,30 +123,19 @@ class GroupWriter:
                 outcomes = await asyncio.shield(work)
             except asyncio.CancelledError:
                 # The thread is still applying this group: report its real outcome, then stop.
-                self._resolve(group, await work)
+                settle(group, await work)
                 raise
             except Exception as exc:  # the executor itself failed: never leave callers waiting
                 _LOGGER.exception("write group could not be run")
                 message = f"the write group could not be run ({exc!r}); nothing in it was saved"
                 outcomes = [(False, WriteAbortedError(message)) for _ in group]
             self.figures.timed(time.perf_counter() - handed)
-            self._resolve(group, outcomes)
+            settle(group, outcomes)
 
     def _dispatch(self, group: list[_Pending]) -> asyncio.Future[list[tuple[bool, Any]]]:
         """Start applying a group; the future gives each operation's outcome (never an error)."""
         assert self._loop is not None
         return self._loop.run_in_executor(self._executor, self._apply, group)
-
-    @staticmethod
-    def _resolve(group: list[_Pending], outcomes: list[tuple[bool, Any]]) -> None:
-        """Resolve each caller's future with its own outcome."""
-        for (_, _, fut), (ok, value) in zip(group, outcomes, strict=True):
-            if fut.done():
-                continue
-            if ok:
-                fut.set_result(value)
-            else:
-                fut.set_exception(value)
 
     def _apply(self, group: list[_Pending]) -> list[tuple[bool, Any]]:
         """Run one group in one transaction on the writer thread (never raises)."""
