@@ -30,7 +30,7 @@ ROOST_SCHEMA = vol.Schema({
     vol.Optional("stop_timeout", default=10.0): vol.All(vol.Coerce(float), vol.Range(min=0)),
     vol.Optional("regex_max_text", default=REGEX_MAX_TEXT): vol.All(int, vol.Range(min=1)),
     vol.Optional(
-        "failure_reply", default="Sorry, that did not work. (run {run}; `roost trace` has the details)"
+        "failure_reply", default="Sorry, that did not work. (`roost trace {run}` has the details)"
     ): str,
 })
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -47,10 +48,18 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
     trace = sub.add_parser("trace", help="show the latest automation runs")
     add_config_arg(trace)
+    trace.add_argument("run", nargs="?", type=_run_prefix, metavar="RUN",
+                       help="only the run whose id starts with RUN (the digits a failure reply names)")
     trace.add_argument("--limit", type=_positive, default=10, help="how many runs (default: 10)")
     trace.add_argument("--automation", help="only runs of this automation id")
     trace.add_argument("--json", action="store_true", help="print JSON")
     trace.set_defaults(func=cmd_trace)
+
+
+def _run_prefix(value: str) -> str:
+    if not re.fullmatch(r"[0-9a-fA-F]{1,32}", value):
+        raise argparse.ArgumentTypeError(f"{value!r} is not a run id: expected its hex digits, such as bd21e734")
+    return value.lower()
 
 
 def _positive(value: str) -> int:
@@ -124,24 +133,28 @@ def cmd_blueprint_test(args: argparse.Namespace) -> int:
     return status
 
 
-async def _read_traces(directory: Path, limit: int, automation_id: str | None) -> list[dict[str, Any]]:
+async def _read_traces(directory: Path, limit: int, automation_id: str | None,
+                       run_prefix: str | None) -> list[dict[str, Any]]:
     """The latest traces, newest first, as dicts (none before the first start)."""
     path, _settings = config_store_settings(directory)
     if not path.exists():
         return []
     store = await open_config_store(directory)
     try:
-        return [t.data for t in await store.traces.recent(limit, automation_id)]
+        return [t.data for t in await store.traces.recent(limit, automation_id, run_prefix)]
     finally:
         await store.close()
 
 
 def cmd_trace(args: argparse.Namespace) -> int:
     """The latest runs from the store."""
-    traces = asyncio.run(_read_traces(Path(load_or_exit(args).config_dir), args.limit, args.automation))
+    traces = asyncio.run(_read_traces(Path(load_or_exit(args).config_dir), args.limit, args.automation, args.run))
     if args.json:
         print_json(traces)
         return 0
+    if not traces and args.run:
+        print(f"No run {args.run}… among the traces kept (`store: trace_days`, `traces_per_automation`).")
+        return 1
     if not traces:
         print("No runs recorded yet.")
         return 0

@@ -58,18 +58,19 @@ class Traces:
         await self._db.write(writes.traces_add, params)
         return row
 
-    async def recent(self, limit: int, automation_id: str | None = None) -> list[Trace]:
-        """Newest traces first (of one automation if given); damaged ones are skipped and reported."""
-        if automation_id is None:
-            rows = await self._db.fetchall(
-                f"SELECT {_COLUMNS} FROM traces ORDER BY started_at DESC, id DESC LIMIT ?", (limit,)
-            )
-        else:
-            rows = await self._db.fetchall(
-                f"SELECT {_COLUMNS} FROM traces WHERE automation_id = ?"
-                " ORDER BY started_at DESC, id DESC LIMIT ?",
-                (automation_id, limit),
-            )
+    async def recent(self, limit: int, automation_id: str | None = None, run_prefix: str | None = None) -> list[Trace]:
+        """Newest traces first (of one automation, of the runs whose id starts with run_prefix, if given);
+        damaged ones are skipped and reported."""
+        where, params = [], []
+        if automation_id is not None:
+            where.append("automation_id = ?")
+            params.append(automation_id)
+        if run_prefix is not None:
+            where.append("substr(run_id, 1, ?) = ?")
+            params += [len(run_prefix), run_prefix.lower()]
+        rows = await self._db.fetchall(
+            f"SELECT {_COLUMNS} FROM traces{' WHERE ' + ' AND '.join(where) if where else ''}"
+            " ORDER BY started_at DESC, id DESC LIMIT ?", (*params, limit))
         out: list[Trace] = []
         for row in rows:
             try:

@@ -292,6 +292,14 @@ def test_trace_shows_runs_of_a_chat_session(tmp_path: Path, capsys) -> None:
     assert traces[0]["steps"][0]["action"] == "reply"
     code, out, _err = _run(capsys, "trace", "--config", str(tmp_path))
     assert code == 0 and out.count("ping  finished") == 2
+    first = traces[1]["run_id"]
+    code, out, _err = _run(capsys, "trace", first[:8].upper(), "--config", str(tmp_path), "--json")
+    assert code == 0 and [t["run_id"] for t in json.loads(out)] == [first], "one run, found by its first digits"
+    code, out, _err = _run(capsys, "trace", "0" * 32, "--config", str(tmp_path))
+    assert code == 1 and "No run 00000000000000000000000000000000… among the traces kept" in out
+    with pytest.raises(SystemExit) as refused:
+        main(["trace", "run-1", "--config", str(tmp_path)])
+    assert refused.value.code == 2 and "'run-1' is not a run id" in capsys.readouterr().err
 
 
 @pytest.fixture

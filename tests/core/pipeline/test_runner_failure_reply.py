@@ -30,7 +30,10 @@ automations:
     assert len(gateway.data["rec"].sent) == 1
     trace = finished.recent(1, "broken")[0]
     assert sent[0][0] == "c1"
-    assert sent[0][1] == f"Sorry, that did not work. (run {trace.run_id[:8]}; `roost trace` has the details)"
+    assert sent[0][1] == f"Sorry, that did not work. (`roost trace {trace.run_id[:8]}` has the details)"
+    await gateway.traces()  # written now
+    [stored] = await gateway.store.traces.recent(10, run_prefix=trace.run_id[:8])
+    assert stored.run_id == trace.run_id, "the reply's eight digits find its run"
     letters = await gateway.store.dead.list(10)
     assert len(letters) == 1 and "nothing.here" in letters[0].reason
 
