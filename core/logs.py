@@ -13,6 +13,24 @@ FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
 DATE_FORMAT = "%Y-%m-%d %H:%M:%S"
 
 
+class FirstTime:
+    """Says whether a key (an address, a webhook id) is new, so that a complaint repeated by a stranger is
+    logged once; it remembers at most `keep` keys (then starts afresh), so a flood of keys cannot grow it."""
+
+    def __init__(self, keep: int = 1024) -> None:
+        self.keep = keep
+        self._seen: set[str] = set()
+
+    def __call__(self, key: str) -> bool:
+        """True the first time key is seen."""
+        if key in self._seen:
+            return False
+        if len(self._seen) >= self.keep:
+            self._seen.clear()
+        self._seen.add(key)
+        return True
+
+
 def redactor(secrets: Iterable[str]) -> Callable[[str], str]:
     """A scrub function that replaces each secret (of 4 characters or more) with [secret]."""
     pattern = "|".join(re.escape(s) for s in sorted(secrets, key=len, reverse=True) if len(s) >= 4)

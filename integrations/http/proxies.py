@@ -19,10 +19,10 @@ from typing import Any
 import voluptuous as vol
 from aiohttp import hdrs, web
 
+from core.logs import FirstTime
+
 _LOGGER = logging.getLogger(__name__)
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
-LOGGED_PEERS = 1024
-"""Peers whose refused forwarded requests were logged (one ERROR each, not one a request)."""
 
 
 def network(value: Any) -> Network:
@@ -39,7 +39,7 @@ class ForwardedFor:
     def __init__(self, enabled: bool, trusted: Sequence[Network]) -> None:
         self.enabled = enabled
         self.trusted = tuple(trusted)
-        self._logged: set[str] = set()
+        self._first_from = FirstTime()  # one ERROR a peer, not one a request
 
     def client(self, request: web.Request) -> str | None:
         """The client's address when the request came through a proxy, None when it came directly.
@@ -76,10 +76,7 @@ class ForwardedFor:
         return any(address in net for net in self.trusted)
 
     def _refused(self, peer: str, why: str) -> None:
-        if peer in self._logged:
+        if not self._first_from(peer):
             return
-        if len(self._logged) >= LOGGED_PEERS:
-            self._logged.clear()
-        self._logged.add(peer)
         _LOGGER.error("Refused requests forwarded by a reverse proxy at %s (%s); further ones from it are refused"
                       " without a log line", peer, why)

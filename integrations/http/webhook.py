@@ -20,6 +20,7 @@ from aiohttp import web
 
 from core.automation.matcher import MessageTrigger
 from core.errors import PermanentError
+from core.logs import FirstTime
 from core.message import Message
 from integrations.http.server import json_error
 
@@ -57,6 +58,7 @@ class Webhooks:
     def __init__(self, gateway: Any) -> None:
         self.gateway = gateway
         self._hooks: dict[str, dict[str, Any]] = {}
+        self._first_unknown = FirstTime()  # a scanner's guesses are logged once each, not once a request
 
     def attach(self, config: dict[str, Any], automation: Any, engine: Any) -> Callable[[], None]:
         """Listen for an automation's webhook (a TriggerType's attach)."""
@@ -77,7 +79,9 @@ class Webhooks:
         webhook_id = request.match_info["webhook_id"]
         config = self._hooks.get(webhook_id)
         if config is None:
-            _LOGGER.warning("A request for webhook %r, which no automation listens to", webhook_id)
+            if self._first_unknown(webhook_id):
+                _LOGGER.warning("A request for webhook %r, which no automation listens to (from %s; further ones"
+                                " for it are not logged)", webhook_id, request.remote)
             return web.json_response({"ok": False, "error": "no automation listens to this webhook"}, status=404)
         if request.method not in config["allowed_methods"]:
             return json_error(405, f"webhook {webhook_id} accepts {', '.join(config['allowed_methods'])}")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import aiohttp
 
 from tests.helpers.runs import FinishedRuns
@@ -36,8 +38,9 @@ async def test_a_json_post_runs_the_automation_with_its_body(serve) -> None:
     assert [t.status for t in finished.recent(5, "door")] == ["finished"]
 
 
-async def test_form_data_methods_and_bad_bodies(serve) -> None:
+async def test_form_data_methods_and_bad_bodies(serve, caplog) -> None:
     served = await serve(extra=HOOKS)
+    caplog.set_level(logging.WARNING, logger="integrations.http.webhook")
     reports: list[dict] = []
     served.gateway.bus.listen("form_report", lambda event: reports.append(dict(event.data)))
     async with aiohttp.ClientSession() as session:
@@ -48,7 +51,10 @@ async def test_form_data_methods_and_bad_bodies(serve) -> None:
         async with session.post(served.url + "/api/webhook/front-door-7f3a", data=b"{broken",
                                 headers={"Content-Type": "application/json"}) as r:
             assert r.status == 400 and "not valid JSON" in (await r.json())["error"]
-        async with session.post(served.url + "/api/webhook/nobody-listens", json={}) as r:
-            assert r.status == 404
+        for guess in ("nobody-listens", "nobody-listens", "nobody-listens", "admin"):
+            async with session.post(served.url + f"/api/webhook/{guess}", json={}) as r:
+                assert r.status == 404
+    unknown = [r.getMessage() for r in caplog.records if "which no automation listens to" in r.getMessage()]
+    assert len(unknown) == 2 and "'admin'" in unknown[1], "one line an unknown id, however often it is tried"
     await served.gateway.wait_idle()
     assert reports == [{"name": "bo"}]
