@@ -19,6 +19,7 @@ from aiohttp import web
 
 from core.channel import AccessRules, ChannelBase, ChannelInfo, OutboundMessage
 from core.errors import PermanentError, TransientError
+from core.logs import FirstTime
 from core.outage import OutageLog
 from core.textsplit import LIMIT, split
 from integrations.telegram.api import BotApi, Conflict, TelegramError
@@ -44,6 +45,7 @@ class TelegramChannel(ChannelBase):
         self.bot: dict[str, Any] = {}
         self._last_sent: dict[str, float] = {}
         self.outage = OutageLog(_LOGGER, "Telegram")
+        self._first_refused = FirstTime()
 
     # -- in ----------------------------------------------------------------------------------
 
@@ -121,7 +123,9 @@ class TelegramChannel(ChannelBase):
         """POST /api/telegram/webhook: the secret header checked in constant time, 200 once stored."""
         given = request.headers.get(SECRET_HEADER, "")
         if not hmac.compare_digest(given.encode(), self.config["webhook_secret"].encode()):
-            _LOGGER.warning("A Telegram webhook call from %s without the right secret token", request.remote)
+            if self._first_refused(request.remote or "?"):
+                _LOGGER.warning("A Telegram webhook call from %s without the right secret token (further ones from"
+                                " it are not logged)", request.remote)
             return web.json_response({"ok": False, "error": "wrong secret token"}, status=401)
         try:
             update = await request.json()

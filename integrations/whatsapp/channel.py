@@ -18,6 +18,7 @@ from aiohttp import web
 
 from core.channel import AccessRules, ChannelBase, ChannelInfo, OutboundMessage
 from core.errors import PermanentError, TransientError
+from core.logs import FirstTime
 from core.message import Message
 from core.textsplit import split
 from integrations.whatsapp.graph import GraphApi
@@ -39,6 +40,7 @@ class WhatsAppChannel(ChannelBase):
         self.access = AccessRules.from_config(config)
         self.info = ChannelInfo(PLATFORM, max_text=LIMIT, rate_limit=config["rate_limit"], threads=True)
         self._secret = config["app_secret"].encode()
+        self._first_refused = FirstTime()  # a stranger's (or a misconfigured secret's) requests: logged once an address
 
     # -- in ----------------------------------------------------------------------------------
 
@@ -49,7 +51,9 @@ class WhatsAppChannel(ChannelBase):
         if query.get("hub.mode") == "subscribe" and hmac.compare_digest(token.encode(),
                                                                        self.config["verify_token"].encode()):
             return web.Response(text=query.get("hub.challenge", ""), content_type="text/plain")
-        _LOGGER.warning("A WhatsApp webhook verification from %s with the wrong verify token", request.remote)
+        if self._first_refused(f"verify {request.remote}"):
+            _LOGGER.warning("A WhatsApp webhook verification from %s with the wrong verify token (further ones from"
+                            " it are not logged)", request.remote)
         return web.Response(status=403, text="verification failed")
 
     async def webhook(self, request: web.Request) -> web.StreamResponse:
@@ -57,7 +61,9 @@ class WhatsAppChannel(ChannelBase):
         raw = await request.read()
         expected = "sha256=" + hmac.new(self._secret, raw, hashlib.sha256).hexdigest()
         if not hmac.compare_digest(request.headers.get(SIGNATURE_HEADER, "").encode(), expected.encode()):
-            _LOGGER.warning("A WhatsApp notification from %s without a valid signature was refused", request.remote)
+            if self._first_refused(f"sign {request.remote}"):
+                _LOGGER.warning("A WhatsApp notification from %s without a valid signature was refused (further ones"
+                                " from it are not logged; is app_secret the app's?)", request.remote)
             return web.json_response({"ok": False, "error": "invalid X-Hub-Signature-256"}, status=401)
         try:
             payload = _json(raw)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 
 from tests.fakes.whatsapp_server import GraphError
 from tests.integrations.telegram.conftest import until
@@ -25,8 +26,9 @@ async def test_the_verification_handshake_answers_only_the_right_token(serve_wha
     assert (await whatsapp.verify("unsubscribe", VERIFY_TOKEN, "1158201444"))[0] == 403
 
 
-async def test_only_signed_notifications_are_taken(serve_whatsapp, whatsapp) -> None:
+async def test_only_signed_notifications_are_taken(serve_whatsapp, whatsapp, caplog) -> None:
     gateway = await serve_whatsapp()
+    caplog.set_level(logging.WARNING, logger="integrations.whatsapp.channel")
     payload = whatsapp.inbound("signed")
     import orjson
 
@@ -35,6 +37,8 @@ async def test_only_signed_notifications_are_taken(serve_whatsapp, whatsapp) -> 
     assert await whatsapp.deliver(payload, signature="") == [401]
     assert await whatsapp.deliver(payload, signature="sha256=" + "0" * 64) == [401]
     assert await whatsapp.deliver(payload, body=altered, signature=whatsapp.sign(raw)) == [401]
+    refused = [r for r in caplog.records if "without a valid signature" in r.getMessage()]
+    assert len(refused) == 1, "three refusals from one address: one line"
     assert await whatsapp.deliver(payload) == [200]
     await until(lambda: whatsapp.texts("16505551234"))
     await asyncio.sleep(0.2)
