@@ -340,11 +340,12 @@ class Gateway:
         """Tasks by state, replies by platform and state, dead letters, the store writer's figures."""
         return {} if self.store is None else await self.store.queue_stats()
 
-    async def traces(self, limit: int = 10, automation_id: str | None = None) -> list[dict[str, Any]]:
-        """The latest finished runs (newest first, of one automation if named), as `roost trace --json` shows them."""
+    async def traces(self, limit: int = 10, automation_id: str | None = None,
+                     run_prefix: str | None = None) -> list[dict[str, Any]]:
+        """The latest finished runs, newest first (of one automation, of the run ids starting with run_prefix)."""
         if self.pipeline is not None:
             await self.pipeline.traces.close()  # runs that finished a moment ago are written first
-        return [] if self.store is None else [t.data for t in await self.store.traces.recent(limit, automation_id)]
+        return [] if self.store is None else [t.data for t in await self.store.traces.recent(limit, automation_id, run_prefix)]
 
     async def history(self, scope: str, turns: int) -> list[tuple[str, str]]:
         """The last turns of a conversation (sanitized text), oldest first."""

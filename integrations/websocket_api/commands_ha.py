@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -67,7 +68,7 @@ class HaCommands:
                 "fields": {"conversation_id": {"required": True}}}),
             ("roost", "traces"): (self._traces, {
                 "name": "Latest runs", "description": "The latest finished runs with their steps (scrubbed).",
-                "fields": {"limit": {}, "automation_id": {}}, "response": {"optional": True}}),
+                "fields": {"limit": {}, "automation_id": {}, "run_id": {}}, "response": {"optional": True}}),
             ("roost", "queue_stats"): (self._queue_stats, {
                 "name": "Queue statistics", "description": "Tasks by state, replies waiting per platform, dead"
                 " letters.", "fields": {}, "response": {"optional": True}}),
@@ -219,10 +220,12 @@ class HaCommands:
         self.conversations.hold(conversation_id, connection)
 
     async def _traces(self, _connection: Connection, data: dict[str, Any], _respond: bool) -> dict[str, Any]:
-        limit, automation_id = data.get("limit", 10), data.get("automation_id")
-        if type(limit) is not int or not 1 <= limit <= 1000 or not isinstance(automation_id, str | None):
-            raise CommandError("invalid_format", "limit is a whole number from 1 to 1000; automation_id a string")
-        return {"traces": await self.gateway.traces(limit, automation_id)}
+        limit, automation_id, run_id = data.get("limit", 10), data.get("automation_id"), data.get("run_id")
+        if type(limit) is not int or not 1 <= limit <= 1000 or not isinstance(automation_id, str | None) \
+                or not (run_id is None or isinstance(run_id, str) and re.fullmatch("[0-9a-fA-F]{1,32}", run_id)):
+            raise CommandError("invalid_format", "limit is a whole number from 1 to 1000; automation_id a string;"
+                                                 " run_id the first hex digits of a run id")
+        return {"traces": await self.gateway.traces(limit, automation_id, run_id and run_id.lower())}
 
     async def _queue_stats(self, _connection: Connection, _data: dict[str, Any], _respond: bool) -> dict[str, Any]:
         return await self.gateway.queue_stats()

@@ -66,8 +66,13 @@ async def test_the_python_client_connects_subscribes_fires_and_converses(serve) 
         [trace] = traced["response"]["traces"]
         assert trace["automation_id"] == "echo" and trace["status"] == "finished"
         assert trace["steps"][0]["action"] == "reply"
+        found = await client.send_command("call_service", domain="roost", service="traces",
+                                          service_data={"run_id": trace["run_id"][:8].upper()}, return_response=True)
+        assert [t["run_id"] for t in found["response"]["traces"]] == [trace["run_id"]]
         with pytest.raises(FailedCommand, match="limit is a whole number"):
             await client.send_command("call_service", domain="roost", service="traces", service_data={"limit": 0})
+        with pytest.raises(FailedCommand, match="run_id the first hex digits"):
+            await client.send_command("call_service", domain="roost", service="traces", service_data={"run_id": "x%"})
         services = await client.send_command("get_services")
         assert services["roost"]["send_message"]["response"] == {"optional": True}
         unsubscribe()
