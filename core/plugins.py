@@ -9,7 +9,7 @@ import pluggy
 
 from core import hookspecs
 from core.automation.registry import Compiler
-from core.config import Config
+from core.config import CORE_SECTIONS, Config
 from core.errors import ConfigError, ConfigErrors
 from core.loader import Discovery, config_schema, import_integration, resolve_order
 from core.manifest import Manifest
@@ -33,8 +33,8 @@ def load_integrations(config: Config, discovery: Discovery, manager: pluggy.Plug
         else:
             file, line = config.locate(domain)
             errors.append(ConfigError(
-                f"unknown section '{domain}': no integration of that name "
-                f"(available: {', '.join(sorted(available)) or 'none'})", file=file, line=line,
+                f"unknown section '{domain}'{did_you_mean(str(domain), [*available, *CORE_SECTIONS])}: no integration"
+                f" of that name (available: {', '.join(sorted(available)) or 'none'})", file=file, line=line,
             ))
     order, problems = resolve_order(wanted, available)
     for domain, reason in problems.items():

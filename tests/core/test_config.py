@@ -147,12 +147,13 @@ def test_resolve_config_dir_prefers_argument_then_env_then_home(
 
 
 async def test_unknown_top_level_key_naming_no_integration_is_an_error(make_config, make_gateway) -> None:
-    config_dir = make_config("roost:\n  name: x\ntelegramm:\n  token: abc\n")
+    config_dir = make_config("roost:\n  name: x\ntelegramm:\n  token: abc\nautomation: []\n")
     gateway = await make_gateway(config_dir, start=False)
     gateway.prepare()
-    [error] = gateway.config_errors
+    error, misspelt = gateway.config_errors
     assert str(error).startswith(f"{config_dir / 'configuration.yaml'}:3: unknown section 'telegramm'")
     assert "no integration of that name" in str(error)
+    assert "unknown section 'automation' (did you mean 'automations'?)" in str(misspelt)
 
 
 async def test_required_key_missing_in_an_integration_section(make_config, make_gateway) -> None:
