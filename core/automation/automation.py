@@ -13,6 +13,7 @@ from core.automation.registry import Compiler
 from core.automation.script import Sequence
 from core.automation.templates import compile_value
 from core.errors import ConfigError, ConfigErrors
+from core.validation import did_you_mean
 from core.yaml_loader import locate
 
 MODES = ("single", "restart", "queued", "parallel")
@@ -121,7 +122,8 @@ def compile_automation(
         if ttype is None:
             t_file, t_line = locate(source, ("triggers", i))
             errors.append(ConfigError(
-                f"unknown trigger type '{kind}'; known: {', '.join(sorted(compiler.triggers))}",
+                f"unknown trigger type '{kind}'{did_you_mean(str(kind), compiler.triggers)};"
+                f" known: {', '.join(sorted(compiler.triggers))}",
                 file=t_file, line=t_line, path=trigger_path + ("trigger",),
             ))
             continue

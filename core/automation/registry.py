@@ -84,7 +84,8 @@ class Compiler:
         if ctype is None:
             raise self.error(
                 config, path + ("condition",),
-                f"unknown condition type '{kind}'; known: {', '.join(sorted(self.conditions))}",
+                f"unknown condition type '{kind}'{did_you_mean(str(kind), self.conditions)};"
+                f" known: {', '.join(sorted(self.conditions))}",
             )
         return ctype.build(self.validate(ctype.schema, config, path), self)
 

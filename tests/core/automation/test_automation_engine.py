@@ -86,7 +86,7 @@ def test_unknown_action_type_is_located(tmp_path: Path, compiler) -> None:
     assert error.file == str(path) and error.line == _line_of(path, "fly: away")
 
 
-def test_a_misspelt_action_and_home_assistants_action_key_are_answered_with_what_to_write(tmp_path: Path,
+def test_misspelt_actions_triggers_conditions_and_home_assistants_action_key_say_what_to_write(tmp_path: Path,
                                                                                           compiler) -> None:
     _engine, errors, path = _load(tmp_path, compiler, GOOD + """\
   - id: misspelt
@@ -97,9 +97,18 @@ def test_a_misspelt_action_and_home_assistants_action_key_are_answered_with_what
     actions:
       - action: notify.phone
         data: {message: hi}
+  - id: misspelt_trigger
+    triggers: [{trigger: mesage}]
+    actions: [{reply: hi}]
+  - id: misspelt_condition
+    triggers: [{trigger: message, command: four}]
+    conditions: [{condition: tempalte, value_template: "{{ true }}"}]
+    actions: [{reply: hi}]
 """)
-    misspelt, from_home_assistant = errors
+    misspelt, from_home_assistant, trigger, condition = errors
     assert "(did you mean 'reply'?)" in misspelt.message
+    assert "unknown trigger type 'mesage' (did you mean 'message'?)" in trigger.message
+    assert "unknown condition type 'tempalte' (did you mean 'template'?)" in condition.message
     assert "'call: DOMAIN.SERVICE' in Roost" in from_home_assistant.message
     assert from_home_assistant.line == _line_of(path, "action: notify.phone")
 
