@@ -86,8 +86,8 @@ def test_unknown_action_type_is_located(tmp_path: Path, compiler) -> None:
     assert error.file == str(path) and error.line == _line_of(path, "fly: away")
 
 
-def test_misspelt_actions_triggers_conditions_and_home_assistants_action_key_say_what_to_write(tmp_path: Path,
-                                                                                          compiler) -> None:
+def test_misspelt_actions_triggers_conditions_and_home_assistants_action_key_say_what_to_write(
+        tmp_path: Path, compiler) -> None:
     _engine, errors, path = _load(tmp_path, compiler, GOOD + """\
   - id: misspelt
     triggers: [{trigger: message, command: two}]
