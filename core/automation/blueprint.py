@@ -10,7 +10,7 @@ from typing import Any
 import voluptuous as vol
 
 from core.errors import ConfigError, ConfigErrors
-from core.validation import validate
+from core.validation import did_you_mean, validate
 from core.yaml_loader import InputRef, NodeDict, NodeList, load_yaml, locate
 
 _MISSING = object()
@@ -58,8 +58,8 @@ class Blueprint:
         unknown = sorted(set(given) - set(self.inputs))
         for name in unknown:
             errors.append(ConfigError(
-                f"input '{name}' is not declared by blueprint {self.path.name} "
-                f"(it declares: {', '.join(sorted(self.inputs)) or 'nothing'})",
+                f"input '{name}'{did_you_mean(str(name), self.inputs)} is not declared by blueprint {self.path.name}"
+                f" (it declares: {', '.join(sorted(self.inputs)) or 'nothing'})",
                 file=used_at[0], line=used_at[1], path=("use_blueprint", "input", name),
             ))
         resolved: dict[str, Any] = {}

@@ -152,12 +152,14 @@ def test_unknown_input_is_an_error(tmp_path: Path, compiler) -> None:
               input:
                 command: go
                 colour: blue
+                greting: Hi
         """)
     entry = load_yaml(config)["automations"][0]
     with pytest.raises(ConfigErrors) as excinfo:
         compile_automation(entry, compiler, [folder], path=("automations", 0))
-    (error,) = excinfo.value.errors
-    assert "colour" in error.message and "not declared" in error.message
+    (error, misspelt) = excinfo.value.errors
+    assert "colour" in error.message and "not declared" in error.message and "did you mean" not in error.message
+    assert "input 'greting' (did you mean 'greeting'?) is not declared" in misspelt.message
     assert error.file == str(config) and error.line is not None
 
 
