@@ -14,6 +14,7 @@ from core.automation.registry import ActionType, Compiler
 from core.automation.script import BaseStep
 from core.automation.templates import Template, compile_value, render_value
 from core.errors import PermanentError
+from core.validation import did_you_mean
 
 COMMON = {
     vol.Optional("alias"): str,
@@ -175,9 +176,8 @@ class CallStep(BaseStep):
         """Render the data and await the registered handler."""
         handler = ctx.gateway.actions.get(self.target)
         if handler is None:
-            raise ActionError(
-                f"no action '{self.target}' is registered; is its integration configured and set up?"
-            )
+            raise ActionError(f"no action '{self.target}' is registered{did_you_mean(self.target, ctx.gateway.actions)};"
+                              " is its integration configured and set up?")
         data = render_value(self.data, ctx.variables)
         if ctx.dry_run:
             return data

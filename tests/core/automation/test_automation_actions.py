@@ -235,6 +235,12 @@ async def test_call_registered_action_with_response_variable(start_gateway) -> N
     assert trace.as_dict()["steps"][0]["result"] == "{'twice': 42}"
 
 
+async def test_a_misspelt_call_names_the_registered_action_most_like_it(start_gateway) -> None:
+    _h, trace = await _run(start_gateway, "- call: math.dubble\n", before_start=lambda gw: _register(gw, []))
+    assert trace.status == "failed"
+    assert "no action 'math.dubble' is registered (did you mean 'math.double'?)" in trace.steps[0].error
+
+
 async def test_call_unknown_action_is_an_error_in_the_trace(start_gateway) -> None:
     h, trace = await _run(start_gateway, """
 - call: nobody.home
@@ -243,7 +249,7 @@ async def test_call_unknown_action_is_an_error_in_the_trace(start_gateway) -> No
     assert trace.status == "failed"
     (step,) = trace.steps
     assert step.action == "call nobody.home"
-    assert "no action 'nobody.home' is registered" in step.error
+    assert "no action 'nobody.home' is registered;" in step.error, "nothing like it to suggest"
     # Nothing but the one failure notice reaches the chat (roost.failure_reply).
     assert all(t.startswith("Sorry, that did not work.") for t in h.channels["test"].texts)
     assert len(h.ran("a")) == 1  # a configuration mistake is not retried
