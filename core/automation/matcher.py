@@ -97,6 +97,11 @@ class MessageIndex:
     def __len__(self) -> int:
         return len(self._triggers)
 
+    @property
+    def platforms(self) -> frozenset[str]:
+        """The platforms the triggers name (a trigger without a platform filter names none)."""
+        return frozenset().union(*(t.platforms for t in self._triggers if t.platforms is not None))
+
     def add(self, trigger: MessageTrigger) -> None:
         """Index a trigger."""
         self._counter += 1

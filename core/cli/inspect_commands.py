@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import re
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -122,6 +123,14 @@ def cmd_blueprint_test(args: argparse.Namespace) -> int:
         return status
     if not report:
         print("No automation matches this message.")
+        elsewhere: dict[str, list[str]] = {}
+        for platform in sorted(gateway.engine.message_index.platforms - {message.platform}):
+            for item in gateway.engine.dry_run(replace(message, platform=platform)):
+                elsewhere.setdefault(item["automation"], []).append(platform)
+        if elsewhere:
+            listed = "; ".join(f"{name} on {', '.join(platforms)}" for name, platforms in elsewhere.items())
+            print(f"On other platforms it would match {listed}: an automation's `platform:` (or its"
+                  " blueprint's `platforms` input) says where it listens.")
         return status
     for item in report:
         verdict = "would run" if item["would_run"] else "conditions fail"

@@ -233,6 +233,26 @@ def test_blueprint_test_text_output(tmp_path: Path, capsys) -> None:
     assert "everything" in out and "would run" in out and "check_logs" not in out
 
 
+def test_blueprint_test_names_the_platforms_where_an_unmatched_message_would_match(tmp_path: Path, capsys) -> None:
+    _write(tmp_path, """\
+        automations:
+          - id: ask
+            triggers: [{trigger: message, platform: [console, whatsapp]}]
+            actions: [{reply: answer}]
+          - id: ping
+            triggers: [{trigger: message, platform: whatsapp, pattern: '^/ping$'}]
+            actions: [{reply: pong}]
+        """)
+    code, out, _err = _run(capsys, "blueprint", "test", "--config", str(tmp_path), "--platform", "telegram",
+                           "--text", "/ping")
+    assert code == 0
+    assert out.splitlines() == [
+        "No automation matches this message.",
+        "On other platforms it would match ask on console, whatsapp; ping on whatsapp: an automation's"
+        " `platform:` (or its blueprint's `platforms` input) says where it listens.",
+    ]
+
+
 def test_init_creates_a_configuration_and_refuses_to_overwrite(tmp_path: Path, capsys) -> None:
     target = tmp_path / "new"
     code, out, err = _run(capsys, "init", str(target))
