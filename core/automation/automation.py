@@ -8,7 +8,7 @@ from typing import Any
 
 import voluptuous as vol
 
-from core.automation.blueprint import closest_blueprint, find_blueprint, load_blueprint
+from core.automation.blueprint import blueprint_names, find_blueprint, load_blueprint
 from core.automation.registry import Compiler
 from core.automation.script import Sequence
 from core.automation.templates import compile_value
@@ -91,10 +91,9 @@ def compile_automation(
         found = find_blueprint(blueprint_name, search)
         if found is None:
             where = ", ".join(str(p) for p in search)
-            close = closest_blueprint(blueprint_name, search)
             raise ConfigError(
                 f"blueprint '{blueprint_name}' not found (looked in {where})"
-                + (f"; did you mean '{close}'?" if close else ""),
+                f"{did_you_mean(blueprint_name, blueprint_names(search), cutoff=0.75)}",
                 file=file, line=locate(config, ("use_blueprint", "path"))[1] or line, path=path + ("use_blueprint", "path"),
             )
         blueprint = load_blueprint(found)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -143,9 +142,6 @@ def find_blueprint(name: str, search: list[Path]) -> Path | None:
     return None
 
 
-def closest_blueprint(name: str, search: list[Path]) -> str | None:
-    """The blueprint in the search folders whose relative path is most like name (a typo's fix), if any is."""
-    known = {str(p.relative_to(folder)) for folder in search if folder.is_dir()
-             for p in folder.rglob("*.y*ml")}
-    close = difflib.get_close_matches(name, sorted(known), 1, 0.75)
-    return close[0] if close else None
+def blueprint_names(search: list[Path]) -> set[str]:
+    """The paths, relative to their search folder, of the blueprint files there (what `path:` may name)."""
+    return {str(p.relative_to(folder)) for folder in search if folder.is_dir() for p in folder.rglob("*.y*ml")}

@@ -188,7 +188,7 @@ def test_a_misspelt_blueprint_path_gets_the_likely_one(tmp_path: Path, compiler)
     entry = load_yaml(config)["automations"][0]
     with pytest.raises(ConfigError) as excinfo:
         compile_automation(entry, compiler, [tmp_path / "blueprints"], path=("automations", 0))
-    assert excinfo.value.message.endswith("did you mean 'greet/greeter.yaml'?")
+    assert excinfo.value.message.endswith("(did you mean 'greet/greeter.yaml'?)")
 
 
 def test_blueprint_without_header_is_an_error(tmp_path: Path) -> None:
