@@ -37,7 +37,7 @@ class DiscordChannel(ChannelBase):
                                 max_text=LIMIT, rate_limit=config["rate_limit"], threads=True)
         self.outage = OutageLog(_LOGGER, "Discord")
         self.client = GatewayClient(config["bot_token"], config["intents"], self._event, self.save_cursor,
-                                    outage=self.outage)
+                                    self.outage)
         self._roles: set[str] = set()
         self._stopped = False
 

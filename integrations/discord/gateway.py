@@ -52,13 +52,13 @@ class GatewayClient:
     """Keeps one bot connected to the Gateway; dispatch events go to on_dispatch."""
 
     def __init__(self, token: str, intents: int, on_dispatch: Callable[[str, dict[str, Any]], Awaitable[None]],
-                 save: Callable[[dict[str, Any]], Awaitable[None]], *, rng: random.Random | None = None,
-                 outage: OutageLog | None = None) -> None:
+                 save: Callable[[dict[str, Any]], Awaitable[None]], outage: OutageLog, *,
+                 rng: random.Random | None = None) -> None:
         self.token = token
         self.intents = intents
         self.on_dispatch = on_dispatch
         self.save = save
-        self.outage = outage or OutageLog(_LOGGER, "Discord")
+        self.outage = outage
         """Where failed connections are told (the channel's, which also hears when it is reached again)."""
         self.session: dict[str, Any] = {}  # session_id, resume_url, seq
         self.user: dict[str, Any] = {}
