@@ -58,6 +58,16 @@ def _command_in(argv: Sequence[str]) -> str | None:
     return known.command
 
 
+def _chosen(parser: argparse.ArgumentParser, args: argparse.Namespace) -> argparse.ArgumentParser:
+    """The innermost subcommand's parser that args went through (`roost queue show`'s, not `roost`'s)."""
+    while True:
+        choice = next((a for a in parser._actions if isinstance(a, argparse._SubParsersAction)), None)
+        name = getattr(args, choice.dest, None) if choice is not None else None
+        if choice is None or name not in choice.choices:
+            return parser
+        parser = choice.choices[name]
+
+
 def integration_commands() -> pluggy.PluginManager:
     """Built-in and installed integrations that bring CLI commands (their commands.py)."""
     manager = pluggy.PluginManager(hookspecs.PROJECT)
@@ -77,7 +87,9 @@ def integration_commands() -> pluggy.PluginManager:
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse argv (default: the process arguments) and run its command; the console script comes here through core.launch."""
     parser = build_parser(argv)
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:  # said by the command they were given to, with its usage, not by `roost` with the list of commands
+        _chosen(parser, args).error(f"unrecognized arguments: {' '.join(unknown)}")
     try:
         return int(args.func(args) or 0)
     except ConfigErrors as err:

@@ -342,6 +342,18 @@ def test_config_before_or_after_the_subcommand(initialized: Path, capsys, monkey
     assert code == 0, err
 
 
+@pytest.mark.parametrize(("argv", "usage", "extra"), [
+    (("backup", "/tmp/somewhere"), "usage: roost backup [-h] [--config DIR] [--output DIR]", "/tmp/somewhere"),
+    (("queue", "show", "1", "2"), "usage: roost queue show", "2"),
+    (("token", "list", "--all"), "usage: roost token list", "--all"),
+])
+def test_an_unknown_argument_is_refused_by_the_command_it_was_given_to(capsys, argv, usage, extra) -> None:
+    code, _out, err = _run(capsys, *argv)
+    command = usage.removeprefix("usage: ").split(" [")[0]
+    assert code == 2 and err.startswith(usage), err
+    assert f"{command}: error: unrecognized arguments: {extra}" in err
+
+
 @pytest.mark.parametrize("argv", [("check",), ("queue", "stats"), ("token", "list")])
 def test_roost_config_from_the_environment(initialized: Path, capsys, monkeypatch, argv: tuple[str, ...]) -> None:
     monkeypatch.setenv("ROOST_CONFIG", str(initialized / "missing"))
