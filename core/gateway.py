@@ -110,7 +110,7 @@ class Gateway:
         self._order = load_integrations(self.config, self.discovery, self.plugins, self.integrations,
                                         self.config_errors)
         self.plugins.check_pending()
-        collect_types(self.plugins, self.engine.compiler, self.integrations, self.config_errors)
+        collect_types(self.plugins, self.engine.compiler, self.integrations, self.config_errors, self.discovery)
         self.config_errors.extend(
             self.engine.load(self.config.automations, self.config.blueprint_search())
         )

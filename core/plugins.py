@@ -18,6 +18,9 @@ from core.validation import did_you_mean, validate
 
 _LOGGER = logging.getLogger(__name__)
 
+INVALID_CONFIGURATION = "invalid configuration"
+"""The reason of an integration whose section did not validate (the errors themselves are the config errors)."""
+
 
 def load_integrations(config: Config, discovery: Discovery, manager: pluggy.PluginManager,
                       states: dict[str, IntegrationState], errors: list[ConfigError]) -> list[Manifest]:
@@ -66,7 +69,7 @@ def load_integrations(config: Config, discovery: Discovery, manager: pluggy.Plug
             manager.register(module, name=manifest.domain)
             _check_hooks(manager, manifest.domain, module)
         except ConfigErrors as err:
-            state.status, state.reason = "failed", "invalid configuration"
+            state.status, state.reason = "failed", INVALID_CONFIGURATION
             errors.extend(err.errors)
             continue
         except pluggy.PluginValidationError as err:
@@ -107,8 +110,10 @@ def _check_hooks(manager: pluggy.PluginManager, domain: str, module: Any) -> Non
     ])
 
 def collect_types(manager: pluggy.PluginManager, compiler: Compiler, states: dict[str, IntegrationState],
-                  errors: list[ConfigError]) -> None:
-    """Add the trigger, condition and action types every registered plugin brings to the compiler."""
+                  errors: list[ConfigError], discovery: Discovery) -> None:
+    """Add the trigger, condition and action types every registered plugin brings to the compiler; an
+    unknown type is looked for among the integrations that did not load."""
+    compiler.elsewhere = lambda registry, name: _unloaded_offering(discovery, manager, states, registry, name)
     for registry, hook in (
         ("triggers", manager.hook.roost_trigger_types),
         ("conditions", manager.hook.roost_condition_types),
@@ -128,6 +133,29 @@ def collect_types(manager: pluggy.PluginManager, compiler: Compiler, states: dic
                     f"{impl.function.__name__} of '{impl.plugin_name}' raised {type(err).__name__}: {err}",
                     file=where,
                 ))
+
+def _unloaded_offering(discovery: Discovery, manager: pluggy.PluginManager, states: dict[str, IntegrationState],
+                       registry: str, name: str) -> str:
+    """A hint naming the integration that would bring the type, if one found but not loaded does ("" if none).
+
+    Only asked when a configuration names a type nobody registered: importing the others is no cost to a start.
+    """
+    hook = f"roost_{registry[:-1]}_types"
+    for domain, manifest in sorted(discovery.integrations.items()):
+        if manager.get_plugin(domain) is not None:
+            continue
+        try:
+            offered = getattr(import_integration(manifest), hook, None)
+            if offered is None or name not in (offered() or {}):
+                continue
+        except Exception:  # an integration that does not import offers nothing
+            continue
+        state = states.get(domain)
+        if state is None:
+            return f" (it comes with the '{domain}' integration: add '{domain}:' to the configuration)"
+        return f" (it comes with the '{domain}' integration, which did not load: {state.reason or state.status})"
+    return ""
+
 
 def call_hook(manager: pluggy.PluginManager, domain: str, name: str, **kwargs: Any) -> Any:
     """Call one integration's implementation of a hook (None when it has none)."""

@@ -85,6 +85,8 @@ def _describe(err: vol.Invalid, data: Any, path: tuple[Any, ...], schema: Any) -
         return message
     hidden = _withheld(value, path)
     if hidden is None:
+        if repr(value) in message:  # the validator said it already
+            return message
         shown = repr(value) if len(repr(value)) <= SHOWN_CHARACTERS else repr(value)[:SHOWN_CHARACTERS] + "…"
         return f"{message} (got {shown})"
     for form in (repr(value), str(value)):  # a validator may have quoted the value in its message

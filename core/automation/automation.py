@@ -120,11 +120,8 @@ def compile_automation(
         ttype = compiler.triggers.get(kind) if isinstance(kind, str) else None
         if ttype is None:
             t_file, t_line = locate(source, ("triggers", i))
-            errors.append(ConfigError(
-                f"unknown trigger type '{kind}'{did_you_mean(str(kind), compiler.triggers)};"
-                f" known: {', '.join(sorted(compiler.triggers))}",
-                file=t_file, line=t_line, path=trigger_path + ("trigger",),
-            ))
+            errors.append(ConfigError(compiler.unknown("triggers", kind), file=t_file, line=t_line,
+                                      path=trigger_path + ("trigger",)))
             continue
         try:
             validated = dict(compiler.validate(ttype.schema, trigger, trigger_path))
@@ -135,11 +132,14 @@ def compile_automation(
         triggers.append(validated)
     try:
         conditions = compiler.conditions_all(merged["conditions"], path + ("conditions",))
-        script = compiler.sequence(merged["actions"], ("actions",))
-    except ConfigErrors as err:
-        raise ConfigErrors(errors + err.errors) from None
-    except ConfigError as err:
-        raise ConfigErrors(errors + [err]) from None
+        script = compiler.sequence(merged["actions"], ("actions",))  # the steps' paths, as traces name them
+    except (ConfigErrors, ConfigError) as err:
+        found = err.errors if isinstance(err, ConfigErrors) else [err]
+        if blueprint_name is None:  # said from the configuration's top, as the triggers' errors are
+            for error in found:
+                if error.path[:1] == ("actions",):
+                    error.path = path + error.path
+        raise ConfigErrors(errors + found) from None
     if errors:
         raise ConfigErrors(errors)
     return Automation(

@@ -41,6 +41,16 @@ class TriggerType:
     attach: Callable[[dict[str, Any], Any, Any], Callable[[], None] | None]
 
 
+HOME_ASSISTANT_NAMES = {
+    "triggers": {
+        "time_pattern": " (Home Assistant's time_pattern is 'trigger: schedule' with 'cron:' or 'every:' in Roost)",
+        "time": " (Home Assistant's time trigger is 'trigger: schedule' with 'at:' in Roost)",
+        "homeassistant": " (Home Assistant's start event is 'trigger: startup' in Roost)",
+    },
+}
+"""Hints for the names of Home Assistant's types that Roost writes otherwise."""
+
+
 class Compiler:
     """Turns validated YAML into conditions and steps, with errors located in the file."""
 
@@ -50,6 +60,8 @@ class Compiler:
         self.actions: dict[str, ActionType] = {}
         self.regex_max_text = REGEX_MAX_TEXT
         """How much of a text regular expressions see (the first characters); bounds their time."""
+        self.elsewhere: Callable[[str, str], str] = lambda _registry, _name: ""
+        """A hint naming what would bring a type these registries lack (the plugin loader knows)."""
 
     def add_types(self, registry: str, types: Mapping[str, Any], *, source: str) -> None:
         """Register types by name; a name registered twice is an error."""
@@ -58,6 +70,13 @@ class Compiler:
             if name in target:
                 raise ConfigError(f"{registry[:-1]} type '{name}' from {source} is already registered")
             target[name] = item
+
+    def unknown(self, registry: str, name: Any) -> str:
+        """What to say of a type a registry ("triggers", "conditions", "actions") lacks, with a hint."""
+        known = getattr(self, registry)
+        hint = (self.elsewhere(registry, str(name)) or HOME_ASSISTANT_NAMES.get(registry, {}).get(str(name))
+                or did_you_mean(str(name), known))
+        return f"unknown {registry[:-1]} type '{name}'{hint}; known: {', '.join(sorted(known))}"
 
     def validate(self, schema: vol.Schema, config: Any, path: tuple[Any, ...]) -> Any:
         """Validate one piece of an automation, locating errors at its file and line."""
@@ -82,11 +101,7 @@ class Compiler:
         kind = config["condition"]
         ctype = self.conditions.get(kind)
         if ctype is None:
-            raise self.error(
-                config, path + ("condition",),
-                f"unknown condition type '{kind}'{did_you_mean(str(kind), self.conditions)};"
-                f" known: {', '.join(sorted(self.conditions))}",
-            )
+            raise self.error(config, path + ("condition",), self.unknown("conditions", kind))
         return ctype.build(self.validate(ctype.schema, config, path), self)
 
     def conditions_all(self, configs: Any, path: tuple[Any, ...]) -> list[tuple[str, Callable[..., bool]]]:
@@ -114,14 +129,19 @@ class Compiler:
         for key in config:
             atype = self.actions.get(key)
             if atype is not None:
-                validated = self.validate(atype.schema, config, path)
-                return atype.build(validated, self, ".".join(str(p) for p in path))
+                try:
+                    validated = self.validate(atype.schema, config, path)
+                    return atype.build(validated, self, ".".join(str(p) for p in path))
+                except ConfigError as err:  # a template's syntax error knows its line, not the action's path
+                    err.path = err.path or path
+                    raise
         keys = [str(key) for key in config]
         if "action" in config or "service" in config:
             hint = (" (Home Assistant's 'action: DOMAIN.SERVICE' is 'call: DOMAIN.SERVICE' in Roost, with the same"
                     " 'data:'; a reply is '- reply: TEXT')")
         else:
-            hint = next(filter(None, (did_you_mean(key, self.actions) for key in keys)), "")
+            hint = next(filter(None, (self.elsewhere("actions", key) or did_you_mean(key, self.actions)
+                                      for key in keys)), "")
         raise self.error(config, path, f"no known action type among keys {', '.join(keys)}{hint}; "
                                        f"known: {', '.join(sorted(self.actions))}")
 

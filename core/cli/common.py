@@ -13,6 +13,7 @@ from core.automation.blueprint import load_blueprint
 from core.config import Config, load_config, resolve_config_dir
 from core.errors import ConfigError, ConfigErrors
 from core.gateway import Gateway
+from core.plugins import INVALID_CONFIGURATION
 from core.setup import await_me_maybe
 from core.store import Store
 from core.store.open import database_path, open_store, store_settings
@@ -54,7 +55,7 @@ def configuration_problems(gateway: Gateway) -> list[ConfigError]:
     """Everything wrong with a prepared gateway's configuration, each once: what `roost check` prints."""
     errors = list(gateway.config_errors)
     for domain, state in gateway.integrations.items():
-        if state.status in ("failed", "skipped"):
+        if state.status in ("failed", "skipped") and state.reason != INVALID_CONFIGURATION:  # its errors are listed
             errors.append(ConfigError(f"integration '{domain}' {state.status}: {state.reason}",
                                       file=str(state.manifest.manifest_file)))
     for folder in gateway.config.blueprint_search():

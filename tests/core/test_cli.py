@@ -115,6 +115,35 @@ def test_check_reports_every_problem_with_file_and_line(tmp_path: Path, capsys) 
     assert "no_such_integration" in err and "warp" in err and "undeclared_thing" in err
 
 
+def test_check_says_each_problem_once_from_the_top_with_a_hint(tmp_path: Path, capsys) -> None:
+    config = _write(tmp_path, """\
+        http: {port: eighty}
+        automations:
+          - id: a
+            triggers: [{trigger: message}]
+            actions:
+              - reply: "{{ trigger.text "
+          - id: b
+            triggers: [{trigger: time_pattern, minutes: "/5"}]
+            actions: [{delay: soon}]
+          - id: c
+            triggers: [{trigger: webhook, webhook_id: door}]
+            actions: [{reply: hi}]
+        """)
+    code, _out, err = _run(capsys, "check", "--config", str(tmp_path))
+    lines = err.strip().splitlines()
+    assert code == 1 and len(lines) == 5, lines  # nothing more: not the http integration failing as well
+    assert f"{config}:1: http.port: expected int (got 'eighty')" in lines
+    assert any(line.startswith(f"{config}:6: automations.0.actions.0: template syntax error") for line in lines)
+    assert f"{config}:9: automations.1.actions.0.delay: expected a duration like 5, '5s', '2m' or '00:01:30', " \
+           "got 'soon'" in lines  # said once, not again as "(got 'soon')"
+    assert "type 'time_pattern' (Home Assistant's time_pattern is 'trigger: schedule' with 'cron:' or 'every:'" in err
+    assert "type 'webhook' (it comes with the 'http' integration, which did not load: invalid configuration)" in err
+    (tmp_path / "configuration.yaml").write_text(config.read_text().replace("http: {port: eighty}\n", ""))
+    _code, _out, err = _run(capsys, "check", "--config", str(tmp_path))
+    assert "type 'webhook' (it comes with the 'http' integration: add 'http:' to the configuration)" in err
+
+
 def test_check_malformed_yaml(tmp_path: Path, capsys) -> None:
     config = _write(tmp_path, "roost:\n  name: [unclosed\nconsole:\n")
     code, _out, err = _run(capsys, "check", "--config", str(tmp_path))
