@@ -138,6 +138,8 @@ def _descends(data: Any, path: tuple[Any, ...]) -> bool:
 def _lookup(data: Any, path: tuple[Any, ...]) -> Any:
     node = data
     for key in path:
+        if isinstance(node, str):  # a text where a list was expected is its only item (not its letters)
+            return node
         try:
             node = node[key]
         except (KeyError, IndexError, TypeError):

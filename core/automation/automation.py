@@ -30,10 +30,16 @@ def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
+def _mappings(example: str) -> vol.All:
+    """A list of mappings (one alone is taken as a list of one), at least one, each like example."""
+    item = vol.All(dict, msg=f"expected a mapping such as '{example}'")
+    return vol.All(_list, vol.Length(min=1, msg=f"at least one is needed, such as '{example}'"), [item])
+
+
 BODY_SCHEMA = {
-    vol.Required("triggers"): vol.All(_list, vol.Length(min=1, msg="at least one trigger is needed"), [dict]),
+    vol.Required("triggers"): _mappings("- trigger: message"),
     vol.Optional("conditions", default=list): vol.All(_list, [vol.Any(dict, str)]),
-    vol.Required("actions"): vol.All(_list, vol.Length(min=1, msg="at least one action is needed"), [dict]),
+    vol.Required("actions"): _mappings("- reply: TEXT"),
     vol.Optional("mode", default=DEFAULT_MODE): vol.In(MODES, msg=f"expected one of {', '.join(MODES)}"),
     vol.Optional("max"): vol.All(int, vol.Range(min=1)),
     vol.Optional("priority", default=0): vol.All(int, vol.Range(min=-1000, max=1000)),

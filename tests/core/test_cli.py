@@ -144,6 +144,24 @@ def test_check_says_each_problem_once_from_the_top_with_a_hint(tmp_path: Path, c
     assert "type 'webhook' (it comes with the 'http' integration: add 'http:' to the configuration)" in err
 
 
+def test_check_names_a_text_given_where_a_list_of_mappings_belongs(tmp_path: Path, capsys) -> None:
+    config = _write(tmp_path, """\
+        automations:
+          - id: a
+            triggers: message
+            actions: reply hi
+          - id: b
+            triggers: [{trigger: message}]
+            actions: []
+        """)
+    code, _out, err = _run(capsys, "check", "--config", str(tmp_path))
+    assert code == 1 and err.splitlines() == [
+        f"{config}:3: automations.0.triggers.0: expected a mapping such as '- trigger: message' (got 'message')",
+        f"{config}:4: automations.0.actions.0: expected a mapping such as '- reply: TEXT' (got 'reply hi')",
+        f"{config}:7: automations.1.actions: at least one is needed, such as '- reply: TEXT'",
+    ]  # not "expected dict (got 'r')", the first letter of the text
+
+
 def test_check_malformed_yaml(tmp_path: Path, capsys) -> None:
     config = _write(tmp_path, "roost:\n  name: [unclosed\nconsole:\n")
     code, _out, err = _run(capsys, "check", "--config", str(tmp_path))
