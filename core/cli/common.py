@@ -134,5 +134,5 @@ def print_errors(errors: list[ConfigError]) -> None:
 
 
 def print_json(value: object) -> None:
-    """Print JSON (indented) on stdout."""
-    sys.stdout.write(orjson.dumps(value, option=orjson.OPT_INDENT_2, default=str).decode() + "\n")
+    """Print JSON (indented) on stdout; keys read from YAML (a str of our own kind) too."""
+    sys.stdout.write(orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS, default=str).decode() + "\n")

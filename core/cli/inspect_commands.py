@@ -1,15 +1,17 @@
-"""`roost check`, `roost integrations`, `roost blueprint test`, `roost trace`: look without running."""
+"""`roost check`, `roost integrations`, `roost blueprint list|test`, `roost trace`: look without running."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import re
+import textwrap
 import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from core.automation.blueprint import blueprint_names, find_blueprint, load_blueprint
 from core.cli.common import (
     add_config_arg,
     config_store_settings,
@@ -21,11 +23,12 @@ from core.cli.common import (
     print_json,
     stored_problems,
 )
+from core.errors import ConfigError, ConfigErrors
 from core.message import Message
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Add check, integrations, blueprint and trace."""
+    """Add check, integrations, blueprint (list, test) and trace."""
     check = sub.add_parser("check", help="validate configuration, manifests and blueprints")
     add_config_arg(check)
     check.set_defaults(func=cmd_check)
@@ -38,6 +41,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     blueprint = sub.add_parser("blueprint", help="work with blueprints")
     bsub = blueprint.add_subparsers(dest="blueprint_command", metavar="ACTION")
     bsub.required = True
+    listing = bsub.add_parser("list", help="the blueprints there are, their inputs and the automations using them")
+    add_config_arg(listing)
+    listing.add_argument("--json", action="store_true", help="print JSON")
+    listing.set_defaults(func=cmd_blueprint_list)
     test = bsub.add_parser("test", help="dry run: which automations a message would start")
     add_config_arg(test)
     test.add_argument("--platform", required=True, help="platform of the pretend message, e.g. telegram")
@@ -107,6 +114,48 @@ def cmd_integrations(args: argparse.Namespace) -> int:
     for r in rows:
         print(f"{r['domain']:<{width}}  {r['version'] or '-':<8} {r['source']:<8} {r['kind']:<10} {r['status']}  ({r['name']})")
     return 0
+
+
+def cmd_blueprint_list(args: argparse.Namespace) -> int:
+    """Every blueprint `use_blueprint: path:` may name (the configuration's own first), with its inputs."""
+    config = load_or_exit(args)
+    search = config.blueprint_search()
+    used: dict[str, list[str]] = {}
+    for automation in config.automations:
+        use = automation.get("use_blueprint") if isinstance(automation, dict) else None
+        if isinstance(use, dict):
+            used.setdefault(str(use.get("path")), []).append(str(automation.get("id", "?")))
+    rows: list[dict[str, Any]] = []
+    for name in sorted(blueprint_names(search)):
+        path = find_blueprint(name, search)
+        row: dict[str, Any] = {"path": name, "file": str(path), "used_by": used.get(name, [])}
+        try:
+            blueprint = load_blueprint(path) if path is not None else None
+        except (ConfigError, ConfigErrors) as err:
+            row["errors"] = [str(e) for e in (err.errors if isinstance(err, ConfigErrors) else [err])]
+            blueprint = None
+        if blueprint is not None:
+            row |= {"name": blueprint.name, "description": blueprint.description, "inputs": blueprint.inputs}
+        rows.append(row)
+    status = 1 if any("errors" in row for row in rows) else 0
+    if args.json:
+        print_json(rows)
+        return status
+    for row in rows:
+        users = f"used by {', '.join(row['used_by'])}" if row["used_by"] else "unused"
+        print(f"{row['path']}  {row.get('name', '(does not load)')}  ({users}; {row['file']})")
+        if row.get("description"):
+            print(textwrap.fill(" ".join(row["description"].split()), 100, initial_indent="    ",
+                                subsequent_indent="    "))
+        for input_name, spec in row.get("inputs", {}).items():
+            shown = repr(spec.get("default"))
+            shown = shown if len(shown) <= 60 else shown[:59] + "…"
+            default = f"default {shown}" if "default" in spec else "required"
+            label = spec.get("name") or spec.get("description")
+            print(f"    input {input_name}: {label + ' ' if label else ''}({default})")
+        for error in row.get("errors", []):
+            print(f"    {error}")
+    return status
 
 
 def cmd_blueprint_test(args: argparse.Namespace) -> int:

@@ -300,6 +300,40 @@ def test_blueprint_test_names_the_platforms_where_an_unmatched_message_would_mat
     ]
 
 
+def test_blueprint_list_names_each_blueprint_its_inputs_and_users(tmp_path: Path, capsys) -> None:
+    _write(tmp_path, """\
+        automations:
+          - id: hello
+            use_blueprint: {path: ping.yaml}
+          - id: again
+            use_blueprint: {path: ping.yaml, input: {word: yo}}
+        """)
+    own = _write(tmp_path, """\
+        blueprint:
+          name: My ping
+          description: >-
+            Answers a word.
+          input:
+            word: {name: The word}
+            answer: {default: pong}
+        triggers: [{trigger: message, command: !input word}]
+        actions: [{reply: !input answer}]
+        """, "blueprints/ping.yaml")
+    _write(tmp_path, "blueprint: {name: Broken}\nactions: [{reply: !input nothing}]\n", "blueprints/x/broken.yaml")
+    code, out, _err = _run(capsys, "blueprint", "list", "--json", "--config", str(tmp_path))
+    rows = {row["path"]: row for row in json.loads(out)}
+    assert code == 1  # one does not load
+    assert rows["ping.yaml"]["file"] == str(own) and rows["ping.yaml"]["name"] == "My ping"  # the configuration's first
+    assert rows["ping.yaml"]["used_by"] == ["hello", "again"]
+    assert rows["ping.yaml"]["inputs"] == {"word": {"name": "The word"}, "answer": {"default": "pong"}}
+    assert rows["echo.yaml"]["used_by"] == [] and rows["echo.yaml"]["name"] == "Echo"  # Roost's own
+    assert "!input 'nothing' is not declared" in rows["x/broken.yaml"]["errors"][0]
+    code, out, _err = _run(capsys, "blueprint", "list", "--config", str(tmp_path))
+    assert f"ping.yaml  My ping  (used by hello, again; {own})\n    Answers a word.\n" in out
+    assert "    input word: The word (required)\n    input answer: (default 'pong')\n" in out
+    assert "x/broken.yaml  (does not load)  (unused; " in out
+
+
 def test_init_creates_a_configuration_and_refuses_to_overwrite(tmp_path: Path, capsys) -> None:
     target = tmp_path / "new"
     code, out, err = _run(capsys, "init", str(target))
