@@ -47,6 +47,11 @@ class PermanentError(RoostError):
     """A failure that retrying cannot fix (bad request, forbidden, unknown chat)."""
 
 
+class RecipientGone(PermanentError):
+    """The one an answer was for is gone for good (an HTTP client hung up): the run writing it ends cancelled,
+    with nothing to retry and no dead letter."""
+
+
 class DamagedValueError(RoostError):
     """A stored value failed authentication (changed on disk): that value is lost, nothing else."""
 

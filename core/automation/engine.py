@@ -19,7 +19,7 @@ from core.automation.modes import CANCELLED, RESTARTED, ModeGate
 from core.automation.registry import Compiler
 from core.automation.templates import TemplateError, render_value
 from core.automation.trace import Trace, trace_trigger
-from core.errors import ConfigError, ConfigErrors
+from core.errors import ConfigError, ConfigErrors, RecipientGone
 from core.message import Message
 
 if TYPE_CHECKING:
@@ -309,6 +309,9 @@ class AutomationEngine:
             trace.finish("cancelled")
             self.record(trace)
             raise
+        except RecipientGone as gone:  # a client hanging up is no failure of the automation
+            _LOGGER.info("Run %s of %s stopped: %s", request.run_id[:8], automation.id, self.scrub(str(gone)))
+            trace.finish("cancelled", str(gone))
         except Exception as err:
             _LOGGER.warning("Automation %s failed: %s", automation.id, self.scrub(str(err)))
             trace.finish("failed", f"{type(err).__name__}: {err}")

@@ -18,17 +18,13 @@ from aiohttp import web
 
 from core import events
 from core.channel import ChannelBase, ChannelInfo, OutboundMessage
-from core.errors import PermanentError
+from core.errors import RecipientGone
 from integrations.openai_api.protocol import ChatRequest, chunk
 
 PLATFORM = "openai"
 STREAM_HEADERS = {"Content-Type": "text/event-stream", "Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
 REPLY_SEPARATOR = "\n\n"
 """Between the replies of two automations that both answered one request."""
-
-
-class ClientGone(PermanentError):
-    """The client that asked closed its connection: the answer has nowhere to go."""
 
 
 class Exchange:
@@ -64,7 +60,7 @@ class Exchange:
         if not text:
             return
         if self.gone:
-            raise ClientGone("the client closed the connection before its answer was complete")
+            raise RecipientGone("the client closed the connection before its answer was complete")
         self.parts.append(text)
         if not self.request.stream:
             return
@@ -74,7 +70,7 @@ class Exchange:
             assert self.stream is not None
             await self.stream.write(chunk(self.request, {"content": text}))
         except ConnectionResetError as err:
-            raise ClientGone(f"the client closed the connection ({err})") from None
+            raise RecipientGone(f"the client closed the connection ({err})") from None
 
     async def open(self) -> None:
         """Send the event stream's headers and its first chunk (the role)."""
@@ -129,7 +125,7 @@ class OpenAIChannel(ChannelBase):
     def _exchange(self, message: OutboundMessage) -> Exchange:
         exchange = self.exchanges.get(message.reply_to or "")
         if exchange is None:
-            raise ClientGone("the HTTP request this answers is no longer open (its client left, or Roost"
+            raise RecipientGone("the HTTP request this answers is no longer open (its client left, or Roost"
                              " restarted since)")
         return exchange
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import time
 
 import aiohttp
@@ -39,10 +40,11 @@ async def test_the_local_model_answers_the_same_streamed_and_whole(serve_api, lo
     assert whole.choices[0].finish_reason in ("stop", "length")
 
 
-async def test_a_client_that_leaves_mid_stream_frees_the_model(serve_api, local_model) -> None:
+async def test_a_client_that_leaves_mid_stream_frees_the_model(serve_api, local_model, caplog) -> None:
     api = await serve_api(extra=local_model)
-    answered = []
+    answered, finished = [], []
     api.gateway.bus.listen(events.MODEL_ANSWERED, lambda event: answered.append(event.data))
+    api.gateway.bus.listen(events.AUTOMATION_FINISHED, lambda event: finished.append(event.data["trace"]))
     body = {"model": "local", "stream": True, "max_tokens": 1000, "temperature": 1.0, "seed": 5,
             "messages": [{"role": "user", "content": "Write a long story about a lighthouse keeper."}]}
     async with aiohttp.ClientSession(headers={"Authorization": f"Bearer {api.token}"}) as session:
@@ -63,6 +65,11 @@ async def test_a_client_that_leaves_mid_stream_frees_the_model(serve_api, local_
     assert first["finish_reason"] == "cancelled", "the generation stopped when its client left"
     assert first["chunks"] < 40, f"it stopped at the next token, not after {first['chunks']}"
     assert waited < 5, "the model (one answer at a time) was free for the next request"
+    left = finished[0]
+    assert (left.status, left.error) == ("cancelled", "the client closed the connection before its answer was"
+                                                       " complete"), "a client hanging up is no failure"
+    assert (await api.gateway.store.dead.stats())["total"] == 0, "nothing to retry: no dead letter"
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING], "editors cancel requests all the time"
 
 
 async def test_personal_data_never_reaches_the_upstream_and_comes_back_restored(serve_api) -> None:
