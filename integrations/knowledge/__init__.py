@@ -46,9 +46,7 @@ async def _setup(gateway: Any, config: dict[str, Any]) -> None:
     gateway.data[DOMAIN] = service
 
     async def reindex() -> None:
-        stats = await index.reindex(directory)
-        _LOGGER.info("Knowledge index: %d added, %d updated, %d removed, %d unchanged",
-                     stats.added, stats.updated, stats.removed, stats.unchanged)
+        stats = await index.reindex(directory)  # which logs what it did
         for error in stats.errors:
             _LOGGER.warning("Knowledge: %s", error)
 

@@ -208,7 +208,8 @@ class KnowledgeIndex:
             self._glossary = None
         total = conn.execute("SELECT count(*) FROM knowledge_chunks").fetchone()[0]
         stats = ReindexStats(added, updated, len(gone), unchanged, chunks, total, tuple(errors))
-        _LOGGER.info(
+        _LOGGER.log(  # a watch looks every few seconds: a pass that changed nothing is no news
+            logging.INFO if added or updated or gone or errors else logging.DEBUG,
             "knowledge reindex of %s: %d added, %d updated, %d removed, %d unchanged, "
             "%d chunks written, %d errors in %.3f s",
             root, added, updated, len(gone), unchanged, chunks, len(errors),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 from pathlib import Path
@@ -31,6 +32,15 @@ async def test_second_reindex_skips_unchanged_files(index: KnowledgeIndex, docs:
     )
     assert stats.total_chunks == 10
     assert not stats.changed
+
+
+async def test_a_pass_that_changes_nothing_logs_nothing_a_person_sees(index: KnowledgeIndex, docs: Path,
+                                                                       caplog) -> None:
+    caplog.set_level(logging.DEBUG, logger="integrations.knowledge")
+    await index.reindex(docs)
+    await index.reindex(docs)  # a watch does this every few seconds
+    levels = [r.levelno for r in caplog.records if "knowledge reindex of" in r.getMessage()]
+    assert levels == [logging.INFO, logging.DEBUG]
 
 
 async def test_changed_file_is_the_only_one_reindexed(index: KnowledgeIndex, docs: Path) -> None:
