@@ -51,14 +51,18 @@ def prepared_gateway(args: argparse.Namespace) -> Gateway:
     return gateway
 
 
-def configuration_problems(gateway: Gateway) -> list[ConfigError]:
-    """Everything wrong with a prepared gateway's configuration, each once: what `roost check` prints."""
+def configuration_problems(gateway: Gateway, *, unused_blueprints: bool = True) -> list[ConfigError]:
+    """Everything wrong with a prepared gateway's configuration, each once: what `roost check` prints.
+
+    With unused_blueprints False, only what would run: a broken blueprint no automation uses stops no start
+    (and is not read twice: the automations read theirs).
+    """
     errors = list(gateway.config_errors)
     for domain, state in gateway.integrations.items():
         if state.status in ("failed", "skipped") and state.reason != INVALID_CONFIGURATION:  # its errors are listed
             errors.append(ConfigError(f"integration '{domain}' {state.status}: {state.reason}",
                                       file=str(state.manifest.manifest_file)))
-    for folder in gateway.config.blueprint_search():
+    for folder in gateway.config.blueprint_search() if unused_blueprints else ():
         if not folder.is_dir():
             continue
         for path in sorted(folder.rglob("*.yaml")):

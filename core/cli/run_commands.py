@@ -98,7 +98,7 @@ def start_checked(gateway: Gateway, args: argparse.Namespace, *, log_level: str)
     try:
         open_key_ahead(gateway.config_dir, gateway.config.raw.get("store"))
         gateway.prepare()
-        problems = configuration_problems(gateway)
+        problems = configuration_problems(gateway, unused_blueprints=False)
         if problems and not args.skip_broken:
             print_errors(problems)
             print(f"roost {args.command}: not starting with {len(problems)} configuration error(s); "

@@ -98,3 +98,13 @@ def test_skip_broken_starts_the_rest_and_says_what_it_left_out(tmp_path: Path) -
     assert result.returncode == 0, result.stderr
     assert result.stdout == "pong\n"
     assert "configuration.yaml:" in result.stderr and "pattern" in result.stderr
+
+
+def test_a_broken_blueprint_no_automation_uses_is_for_check_to_say_and_stops_no_start(tmp_path: Path, capsys) -> None:
+    directory = write_config(tmp_path, PING, {"blueprints/draft.yaml": "blueprint: {name: Draft}\n"
+                                                                       "actions: [{reply: !input nothing}]\n"})
+    code, errors = _cli(capsys, "check", "--config", str(directory))
+    assert code == 1 and "draft.yaml:2: !input 'nothing' is not declared" in errors
+    result = subprocess.run([str(ROOST), "chat", "--config", str(directory)], input="ping\n", capture_output=True,
+                            text=True, timeout=60)
+    assert (result.returncode, result.stdout) == (0, "pong\n"), result.stderr
