@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import time
 import uuid
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 # "/check_logs 30m", "!alert disk full", "/start@MyBot": a prefix, a name, then arguments.
@@ -44,8 +44,11 @@ class Message:
         """Build a message, parsing its command, arguments and bot mention from the text."""
         command, args, addressed_to = parse_command(text)
         mentions = kwargs.pop("mentions_bot", False) or _mentions(text, bot_names)
-        if addressed_to and bot_names and addressed_to.lower() in {b.lower() for b in bot_names}:
-            mentions = True
+        if addressed_to and bot_names:
+            if addressed_to.lower() in {b.lower() for b in bot_names}:
+                mentions = True
+            else:  # "/start@OtherBot" in a group is another bot's command (Telegram: ignore it), no command of ours
+                command, args = None, ()
         return cls(
             platform=platform,
             chat_id=str(chat_id),
@@ -66,11 +69,6 @@ class Message:
     def args_text(self) -> str:
         """The arguments as the user typed them, after the command."""
         return " ".join(self.args)
-
-    def with_text(self, text: str) -> Message:
-        """A copy with other text (command and arguments parsed again)."""
-        command, args, _ = parse_command(text)
-        return replace(self, text=text, command=command, args=args)
 
     def as_dict(self) -> dict[str, Any]:
         """The message as template variables (no raw payload)."""
