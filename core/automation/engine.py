@@ -158,10 +158,18 @@ class AutomationEngine:
 
         Changes no state, so a long text can be matched off the event loop.
         """
-        matched = []
+        matched: list[Matched] = []
+        fallbacks = []
         for trigger, variables in self.message_index.match(message):
+            if trigger.fallback:
+                fallbacks.append((trigger, variables))
+                continue
             trace, passed = self.evaluate(trigger.automation, variables)
             matched.append((trigger.automation, variables, trace, passed))
+        if fallbacks and not any(passed for *_, passed in matched):  # nothing else answers it
+            for trigger, variables in fallbacks:
+                trace, passed = self.evaluate(trigger.automation, variables)
+                matched.append((trigger.automation, variables, trace, passed))
         return matched
 
     def prepare_message(
@@ -329,13 +337,11 @@ class AutomationEngine:
     def dry_run(self, message: Message) -> list[dict[str, Any]]:
         """Which automations match a message, which conditions pass, which actions would run."""
         report = []
-        for trigger, variables in self.message_index.match(message):
-            automation = trigger.automation
-            trace, passed = self.evaluate(automation, variables)
+        for automation, variables, trace, passed in self.match_message(message):
             report.append({
                 "automation": automation.id,
                 "alias": automation.alias,
-                "trigger": trigger.index,
+                "trigger": variables["idx"],
                 "match": variables.get("match", {}),
                 "conditions": [{"condition": c, "passed": p} for c, p in trace.conditions],
                 "would_run": passed,

@@ -35,6 +35,8 @@ class MessageTrigger:
     mention: bool = False
     chats: frozenset[str] | None = None
     senders: frozenset[str] | None = None
+    fallback: bool = False
+    """Only when no other automation would run for the message (its conditions passed)."""
     max_text: int = REGEX_MAX_TEXT
     order: int = 0
     literals: frozenset[str] | None = field(default=None, init=False)

@@ -36,6 +36,7 @@ MESSAGE_SCHEMA = vol.Schema({
     vol.Optional("mention"): bool,
     vol.Optional("chat"): string_list,
     vol.Optional("sender"): string_list,
+    vol.Optional("fallback"): bool,
 })
 
 
@@ -53,6 +54,7 @@ def _attach_message(config: dict[str, Any], automation: Any, engine: Any) -> Cal
         mention=config.get("mention", False),
         chats=frozen("chat"),
         senders=frozen("sender"),
+        fallback=config.get("fallback", False),
         max_text=engine.compiler.regex_max_text,
     )
     engine.message_index.add(trigger)

@@ -256,3 +256,22 @@ async def test_shipped_ping_help_echo_answer(start_gateway) -> None:
     assert texts[1].startswith("I am Hoot,") and "/ping" in texts[1]
     assert texts[2] == "> good morning"
     assert len(texts) == 3
+
+
+async def test_shipped_unknown_command_answers_only_what_nothing_else_does(start_gateway) -> None:
+    h = await start_gateway(
+        """
+        automations:
+          - id: echo
+            use_blueprint: {path: echo.yaml}
+          - id: unknown_command
+            use_blueprint: {path: unknown_command.yaml, input: {direct_platforms: [test]}}
+        """
+    )
+    for text in ("/echo hi", "/hlep", "/echo", "just words"):
+        await h.ask(text)
+    assert h.channels["test"].texts == [
+        "hi",
+        "Nothing here answers /hlep written like that: /help lists the commands.",
+        "Nothing here answers /echo written like that: /help lists the commands.",  # echo wants its text
+    ]  # words are no command: left to the model's automation, or to nothing

@@ -321,3 +321,37 @@ async def test_unknown_trigger_key_is_an_error(start_gateway) -> None:
     )
     (error,) = [e for e in h.gateway.config_errors if "comand" in str(e)]
     assert error.line == 6
+
+
+FALLBACK = """
+automations:
+  - id: ping
+    triggers: [{trigger: message, command: ping}]
+    actions: [{reply: pong}]
+  - id: guarded
+    triggers: [{trigger: message, command: secret}]
+    conditions: "{{ trigger.sender == 'boss' }}"
+    actions: [{reply: "the secret"}]
+  - id: anything_else
+    triggers: [{trigger: message, fallback: true}]
+    actions: [{reply: "fallback for {{ trigger.text }}"}]
+"""
+
+
+async def test_a_fallback_trigger_fires_only_when_no_other_automation_would_run(start_gateway) -> None:
+    h = await start_gateway(FALLBACK)
+    await h.ask("/ping")
+    await h.ask("/secret", sender="boss")
+    await h.ask("/secret", sender="alice")  # guarded matched, but its condition failed: nothing runs but this
+    await h.ask("hello")
+    assert h.channels["test"].texts == ["pong", "the secret", "fallback for /secret", "fallback for hello"]
+    assert [t.status for t in h.traces("guarded")] == ["finished", "condition failed"]
+    assert len(h.traces("anything_else")) == 2, "not even evaluated while another automation ran"
+
+
+async def test_the_dry_run_shows_a_fallback_as_it_would_go(start_gateway) -> None:
+    h = await start_gateway(FALLBACK)
+    assert [m["automation"] for m in h.engine.dry_run(h.message("/ping"))] == ["ping"]
+    report = h.engine.dry_run(h.message("/secret"))
+    assert [(m["automation"], m["would_run"]) for m in report] == [("guarded", False), ("anything_else", True)]
+    assert report[1]["trigger"] == 0 and report[1]["actions"]
