@@ -134,6 +134,7 @@ def collect_types(manager: pluggy.PluginManager, compiler: Compiler, states: dic
                     file=where,
                 ))
 
+
 def _unloaded_offering(discovery: Discovery, manager: pluggy.PluginManager, states: dict[str, IntegrationState],
                        registry: str, name: str) -> str:
     """A hint naming the integration that would bring the type, if one found but not loaded does ("" if none).

@@ -26,7 +26,7 @@ def roost_cli_commands(subparsers: Any) -> None:
     create = tsub.add_parser("create", help="make a token and print it (once)")
     create.add_argument("name", help="what the token is for, e.g. dashboard")
     create.add_argument("--expires", type=_duration, default=None, metavar="AGE",
-                        help="lifetime such as 90d, 12h or 30m (default: never)")
+                        help="lifetime such as 90d, 12h, 30m or 2w (default: never)")
     create.add_argument("--admin", action="store_true",
                         help="may also act on the status page: retry and discard dead letters, answer pairing codes")
     listing = tsub.add_parser("list", help="name, created, last used, expiry")
@@ -41,7 +41,10 @@ def _duration(value: str) -> float:
     match = DURATION.match(value.strip().lower())
     if not match:
         raise argparse.ArgumentTypeError("expected a number and a unit, such as 90d, 12h, 30m or 45s")
-    return float(match.group(1)) * UNITS[match.group(2)]
+    seconds = float(match.group(1)) * UNITS[match.group(2)]
+    if seconds <= 0:  # a token that has expired when it is made is a mistake, not a wish
+        raise argparse.ArgumentTypeError(f"{value} is no lifetime: give more than 0, such as 90d")
+    return seconds
 
 
 def cmd_token(args: argparse.Namespace) -> int:

@@ -125,6 +125,18 @@ def test_the_token_command_shows_a_token_once_and_keeps_only_its_hash(tmp_path: 
                           capture_output=True, text=True, timeout=60).stdout.startswith("owner\t")
 
 
+@pytest.mark.parametrize("lifetime", ["0d", "0.0h", "0", "2y"])
+def test_a_token_lifetime_must_be_more_than_nothing_in_a_known_unit(tmp_path: Path, capsys, lifetime: str) -> None:
+    from core.cli import main
+
+    config = write_config(tmp_path / "c", "http:\n  port: 0\n")
+    with pytest.raises(SystemExit) as refused:
+        main(["token", "create", "t", "--expires", lifetime, "--config", str(config)])
+    err = capsys.readouterr().err
+    assert refused.value.code == 2 and "roost token create: error: argument --expires:" in err
+    assert ("is no lifetime" if lifetime[-1] in "dh" else "expected a number and a unit") in err
+
+
 async def test_errors_are_json_and_unknown_routes_need_a_token(serve) -> None:
     served = await serve()
     token = await served.token()
