@@ -98,16 +98,27 @@ def _quoted(word: str) -> str:
     return '"' + word.replace("\\", "\\\\").replace('"', '\\"').replace("%", "%%").replace("$", "$$") + '"'
 
 
+_UNITS = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
+
+
+def _amount(size: str) -> float:
+    """A memory size's number: bytes (K/M/G/T read), or the percentage; ValueError when it is neither."""
+    size = size.strip().upper()
+    if size.endswith("%"):
+        return float(size[:-1])
+    return float(size[:-1]) * _UNITS[size[-1]] if size[-1:] in _UNITS else float(size)
+
+
 def _fraction(size: str, part: float) -> str:
     """part of a systemd memory size (bytes with K/M/G/T, a percentage of the machine's, or infinity)."""
-    units = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
     size = size.strip().upper()
     if size == "INFINITY":
         return "infinity"
+    number = _amount(size) * part
     if size.endswith("%"):
-        return f"{float(size[:-1]) * part:g}%"
-    number = float(size[:-1]) * units[size[-1]] if size[-1:] in units else float(size)
-    return str(int(number * part))
+        return f"{number:g}%"
+    unit = next((u for u in "TGMK" if number >= 100 * _UNITS[u]), "")  # "819M", not "858993459"
+    return f"{int(number // _UNITS[unit])}{unit}" if unit else str(int(number))
 
 
 def _limit(check: Callable[[str], bool], what: str) -> Callable[[str], str]:
@@ -125,7 +136,7 @@ def _limit(check: Callable[[str], bool], what: str) -> Callable[[str], str]:
     return take
 
 
-memory_size = _limit(lambda text: text.strip().upper() == "INFINITY" or float(_fraction(text, 1.0).rstrip("%")) > 0,
+memory_size = _limit(lambda text: text.strip().upper() == "INFINITY" or _amount(text) > 0,
                      "a memory size: say 512M, 1.5G, 50% or infinity")
 cpu_quota = _limit(lambda text: text.endswith("%") and float(text[:-1]) > 0,
                    "a CPU quota: say 300% (three cores) or 50%")

@@ -43,7 +43,7 @@ def test_the_unit_says_what_the_issue_asks(config: Path, capsys) -> None:
     assert code == 0, err
     lines = set(out.splitlines())
     for wanted in ("Type=notify", "Restart=on-failure", "NoNewPrivileges=yes", "ProtectSystem=strict",
-                   "PrivateTmp=yes", "MemoryMax=512M", f"MemoryHigh={int(512 * 2**20 * 0.8)}",
+                   "PrivateTmp=yes", "MemoryMax=512M", "MemoryHigh=409M",
                    f"WorkingDirectory={config}", "TimeoutStopSec=19", "WantedBy=multi-user.target"):
         assert wanted in lines, wanted
     assert f'ReadWritePaths="{config}" ' in out
