@@ -145,6 +145,10 @@ async def serve(gateway: Gateway, *, log_level: str) -> int:
         interval = systemd.watchdog_interval()
         if interval is not None:
             gateway.create_background_task(systemd.keep_watchdog(gateway, interval), "systemd watchdog")
+        if not channels:
+            _LOGGER.warning("No channel is configured, so nothing can talk to Roost or hear from it: add console:,"
+                            " websocket_api: or openai_api: (with http:), telegram:, whatsapp: or discord: to %s"
+                            " (`roost init DIR` writes an example)", gateway.config.file)
     await gateway.wait_stopped()
     return gateway.exit_code
 

@@ -108,3 +108,28 @@ def test_a_broken_blueprint_no_automation_uses_is_for_check_to_say_and_stops_no_
     result = subprocess.run([str(ROOST), "chat", "--config", str(directory)], input="ping\n", capture_output=True,
                             text=True, timeout=60)
     assert (result.returncode, result.stdout) == (0, "pong\n"), result.stderr
+
+
+def _start_log(directory: Path) -> str:
+    """What `roost run` logs up to the first line after its start, stopped then."""
+    process = subprocess.Popen([str(ROOST), "run", "--config", str(directory)], stdin=subprocess.DEVNULL,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    lines = []
+    try:
+        assert process.stderr is not None
+        for line in process.stderr:
+            lines.append(line)
+            if "Roost started" in line:
+                process.terminate()
+    finally:
+        process.kill()
+        process.wait(30)
+    return "".join(lines)
+
+
+def test_a_start_with_no_channel_says_that_nothing_can_talk_to_it(tmp_path: Path) -> None:
+    lonely = _start_log(write_config(tmp_path / "lonely", PING))
+    assert "WARNING core.cli.run_commands: No channel is configured, so nothing can talk to Roost" in lonely
+    assert "configuration.yaml (`roost init DIR` writes an example)" in lonely
+    heard = _start_log(write_config(tmp_path / "heard", PING + "console: {chat_id: local}\n"))
+    assert "Roost started" in heard and "No channel" not in heard
