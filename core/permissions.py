@@ -65,7 +65,7 @@ def _private(path: Path, mode: int, target: int, fix: bool, why: str) -> ModeFin
             os.chmod(path, target)
         except OSError as err:
             return ModeFinding(path, mode, f"{why}; could not set it to {target:04o}: {err.strerror}", fixed=False)
-        return ModeFinding(path, mode, f"{why}; set it to {target:04o}", fixed=True)
+        return ModeFinding(path, mode, f"{why}; Roost changed it to {target:04o}", fixed=True)
     return ModeFinding(path, mode, f"{why} (chmod {target:o})", fixed=False)
 
 

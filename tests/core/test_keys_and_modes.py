@@ -98,7 +98,7 @@ def test_modes_are_fixed_or_named_at_start_and_by_doctor(used: Path) -> None:
     assert result.stdout == "pong\n"
     for name in ("secrets.yaml", "roost.db", "keys.json"):
         assert _mode(used / name) == 0o600, name
-        assert f"{used / name} (mode 0644): holds secrets or data, readable by others; set it to 0600" in result.stderr
+        assert f"{used / name} (mode 0644): holds secrets or data, readable by others; Roost changed it to 0600" in result.stderr
     assert _mode(used / "configuration.yaml") == 0o666, "the owner's choice: named, not changed"
     assert "configuration.yaml (mode 0666): writable by group or others" in result.stderr
 
