@@ -118,7 +118,7 @@ async def test_key_rotation_keeps_every_stored_message_readable(
         assert bodies == {f"re: {m}" for m in markers}
         assert await store.history.recent("load:c0", 10) == [
             ("user", f"question {markers[0]}"), ("assistant", f"answer {markers[1]}")]
-        assert await store.state.get("loadchannel", "offset") == 30
+        assert await store.state.get("loadchannel", "cursor") == 30
         assert not store.db.row_errors
     finally:
         await store.close()

@@ -56,8 +56,8 @@ async def test_channel_rereading_after_lost_offset_sends_nothing_twice(
     # The platform forgets what was acknowledged (as Telegram does when an offset was never saved).
     store = await open_config_store(load_setup.config_dir)
     try:
-        assert await store.state.get("loadchannel", "offset") == 30
-        await store.state.set("loadchannel", "offset", 0)
+        assert await store.state.get("loadchannel", "cursor") == 30
+        await store.state.set("loadchannel", "cursor", 0)
     finally:
         await store.close()
 

@@ -1,10 +1,10 @@
 """The load channel: polls the platform file's inbound table, sends replies into its sink.
 
-It behaves like a long-polling chat channel (Telegram): it reads inbound rows above its
-offset, ingests each one, and only after ``gateway.ingest`` returned advances the offset it
-keeps in ``gateway.storage(domain)`` — so after a crash the unacknowledged rows are read again
-and the inbox drops the redeliveries. Rows of one chat are ingested one after another (so
-their order is kept), chats concurrently. All SQLite work runs on the channel's own thread.
+It behaves like a long-polling chat channel (Telegram) on ``ChannelBase``: it reads inbound rows
+above its cursor (the offset), ingests each one, and only after ``ingest`` returned saves the
+cursor past them — so after a crash the unacknowledged rows are read again and the inbox drops
+the redeliveries. Rows of one chat are ingested one after another (so their order is kept),
+chats concurrently. All SQLite work runs on the channel's own thread.
 """
 
 from __future__ import annotations
@@ -16,40 +16,31 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from core.channel import ChannelInfo, OutboundMessage
+from core.channel import ChannelBase, ChannelInfo, OutboundMessage
 from core.errors import PermanentError, TransientError
 from core.message import Message
 
 from .platform import Platform
 
 _LOGGER = logging.getLogger(__name__)
-OFFSET_KEY = "offset"
 
 
-class LoadChannel:
+class LoadChannel(ChannelBase):
     """A Channel whose platform is a SQLite file (see platform.py)."""
 
     def __init__(self, gateway: Any, domain: str, config: dict[str, Any]) -> None:
-        self.gateway = gateway
-        self.domain = domain
-        self.platform: str = config["platform"]
+        super().__init__(gateway, domain)
+        self.info = ChannelInfo(config["platform"], rate_limit=config.get("rate_limit"))
         self.poll_interval: float = config["poll_interval"]
         self.batch: int = config["batch"]
         self.chats: frozenset[str] | None = frozenset(map(str, config["chats"])) if config.get("chats") else None
-        self.info = ChannelInfo(self.platform, rate_limit=config.get("rate_limit"))
         self.offset = 0
         self.accepted = 0  # rows the gateway took as new messages
-        self.redelivered = 0  # rows it recognised as already stored
-        self._online = True
+        self.redelivered = 0  # rows it recognised as already stored (or refused for good)
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"{domain}-platform")
         self._platform: Platform | None = None
         self._path = Path(config["platform_db"])
         self._task: asyncio.Task[None] | None = None
-
-    @property
-    def online(self) -> bool:
-        """Whether the platform accepts sends right now."""
-        return self._online
 
     async def _call(self, fn: Any, *args: Any) -> Any:
         return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
@@ -57,7 +48,7 @@ class LoadChannel:
     async def start(self) -> None:
         """Open the platform file, load the offset, start polling."""
         self._platform = await self._call(Platform, self._path)
-        self.offset = int(await self.gateway.storage(self.domain).get(OFFSET_KEY, 0))
+        self.offset = int(await self.load_cursor(0))
         self._task = self.gateway.create_background_task(self._poll(), f"{self.domain} poll")
 
     async def stop(self) -> None:
@@ -70,16 +61,11 @@ class LoadChannel:
             self._platform = None
         self._executor.shutdown(wait=True)
 
-    def _report(self, online: bool) -> None:
-        if online != self._online:
-            self._online = online
-            self.gateway.channel_state(self.platform, online)
-
     async def set_offline(self, offline: bool) -> None:
         """Switch the platform off or on (as a test in another process would, via the control table)."""
         assert self._platform is not None
         await self._call(self._platform.set_control, "offline", offline)
-        self._report(not offline)
+        self.set_online(not offline)
 
     async def fail_next(self, kind: str, count: int, *, retry_after: float | None = None,
                         match: str | None = None) -> None:
@@ -97,7 +83,7 @@ class LoadChannel:
                 _LOGGER.exception("Reading the load platform failed; trying again")
                 await asyncio.sleep(max(self.poll_interval, 0.1))
                 continue
-            self._report(not offline)
+            self.set_online(not offline)
             if not rows:
                 await asyncio.sleep(self.poll_interval)
                 continue
@@ -110,23 +96,20 @@ class LoadChannel:
                 await asyncio.sleep(max(self.poll_interval, 0.1))
                 continue  # not acknowledged: read again (the inbox drops what it already has)
             self.offset = rows[-1][0]
-            await self.gateway.storage(self.domain).set(OFFSET_KEY, self.offset)
+            await self.save_cursor(self.offset)
 
     async def _ingest_chat(self, rows: list[tuple[int, str, str, str]]) -> bool:
         for row_id, chat_id, sender, text in rows:
             message = Message.create(self.platform, chat_id, sender, text, id=str(row_id),
                                      bot_names=self.gateway.bot_names)
             try:
-                accepted = await self.gateway.ingest(message)
-            except PermanentError as err:  # refused for good: acknowledge it, never read it again
-                _LOGGER.warning("Load message %s was refused: %s", row_id, err)
-                continue
+                stored = await self.ingest(message)  # a message refused for good is acknowledged: never read again
             except Exception:
                 _LOGGER.exception("Ingesting load message %s failed", row_id)
                 return False
             if self.gateway.state != "running":
                 return False  # refused while stopping: read it again after the restart
-            if accepted:
+            if stored:
                 self.accepted += 1
             else:
                 self.redelivered += 1
@@ -138,9 +121,9 @@ class LoadChannel:
         result = await self._call(self._platform.deliver, message.chat_id, message.text, message.reply_to,
                                   message.idempotency_key)
         if result.outcome == "offline":
-            self._report(False)
+            self.set_online(False)
             raise TransientError("the load platform is offline")
-        self._report(True)
+        self.set_online(True)
         if result.outcome == "transient":
             raise TransientError("the load platform asked to retry later", retry_after=result.retry_after)
         if result.outcome == "permanent":
