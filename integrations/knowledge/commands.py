@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import sys
 from typing import Any
 
 from core.cli.common import add_config_arg, load_or_exit
@@ -23,16 +24,32 @@ def roost_cli_commands(subparsers: Any) -> None:
     ksub.required = True
     reindex = ksub.add_parser("reindex", help="index new and changed documents, drop deleted ones")
     search = ksub.add_parser("search", help="the best passages for a query")
-    search.add_argument("query", help="what to look for (any language)")
-    search.add_argument("--top-k", type=int, default=None, help="how many passages")
+    search.add_argument("query", type=_query, help="what to look for (any language)")
+    search.add_argument("--top-k", type=_positive, default=None, help="how many passages")
     for parser in (reindex, search):
         add_config_arg(parser)
     knowledge.set_defaults(func=cmd_knowledge)
 
 
+def _query(text: str) -> str:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("give words to look for, such as \"opening hours\"")
+    return text
+
+
+def _positive(text: str) -> int:
+    number = int(text)
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return number
+
+
 def cmd_knowledge(args: argparse.Namespace) -> int:
     """Run reindex or search against the configuration's knowledge directory."""
     config = load_or_exit(args)
+    if "knowledge" not in config.raw:
+        print(f"roost knowledge: {config.file} has no knowledge: section, so answers do not use this index"
+              " until you add one", file=sys.stderr)
     section = KNOWLEDGE_SCHEMA(config.raw.get("knowledge"))
     directory = resolve_directory(config.config_dir, section)
     return asyncio.run(_run(args, config.config_dir / INDEX_FILE, directory, section))
