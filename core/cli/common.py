@@ -137,6 +137,14 @@ def print_errors(errors: list[ConfigError]) -> None:
         print(str(error), file=sys.stderr)
 
 
+def positive_int(value: str) -> int:
+    """An argparse type: a whole number of 1 or more (a count: --limit, --top-k)."""
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return number
+
+
 def print_json(value: object) -> None:
     """Print JSON (indented) on stdout; keys read from YAML (a str of our own kind) too."""
     sys.stdout.write(orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS, default=str).decode() + "\n")

@@ -18,6 +18,7 @@ from core.cli.common import (
     configuration_problems,
     load_or_exit,
     open_config_store,
+    positive_int,
     prepared_gateway,
     print_errors,
     print_json,
@@ -58,7 +59,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     add_config_arg(trace)
     trace.add_argument("run", nargs="?", type=_run_prefix, metavar="RUN",
                        help="only the run whose id starts with RUN (the digits a failure reply names)")
-    trace.add_argument("--limit", type=_positive, default=10, help="how many runs (default: 10)")
+    trace.add_argument("--limit", type=positive_int, default=10, help="how many runs (default: 10)")
     trace.add_argument("--automation", help="only runs of this automation id")
     trace.add_argument("--json", action="store_true", help="print JSON")
     trace.set_defaults(func=cmd_trace)
@@ -68,13 +69,6 @@ def _run_prefix(value: str) -> str:
     if not re.fullmatch(r"[0-9a-fA-F]{1,32}", value):
         raise argparse.ArgumentTypeError(f"{value!r} is not a run id: expected its hex digits, such as bd21e734")
     return value.lower()
-
-
-def _positive(value: str) -> int:
-    number = int(value)
-    if number < 1:
-        raise argparse.ArgumentTypeError("must be 1 or more")
-    return number
 
 
 def cmd_check(args: argparse.Namespace) -> int:

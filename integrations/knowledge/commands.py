@@ -7,7 +7,7 @@ import asyncio
 import sys
 from typing import Any
 
-from core.cli.common import add_config_arg, load_or_exit
+from core.cli.common import add_config_arg, load_or_exit, positive_int
 from core.hookspecs import hookimpl
 from core.meter import Meter
 from integrations.knowledge import INDEX_FILE
@@ -25,7 +25,7 @@ def roost_cli_commands(subparsers: Any) -> None:
     reindex = ksub.add_parser("reindex", help="index new and changed documents, drop deleted ones")
     search = ksub.add_parser("search", help="the best passages for a query")
     search.add_argument("query", type=_query, help="what to look for (any language)")
-    search.add_argument("--top-k", type=_positive, default=None, help="how many passages")
+    search.add_argument("--top-k", type=positive_int, default=None, help="how many passages")
     for parser in (reindex, search):
         add_config_arg(parser)
     knowledge.set_defaults(func=cmd_knowledge)
@@ -35,13 +35,6 @@ def _query(text: str) -> str:
     if not text.strip():
         raise argparse.ArgumentTypeError("give words to look for, such as \"opening hours\"")
     return text
-
-
-def _positive(text: str) -> int:
-    number = int(text)
-    if number < 1:
-        raise argparse.ArgumentTypeError("must be 1 or more")
-    return number
 
 
 def cmd_knowledge(args: argparse.Namespace) -> int:
