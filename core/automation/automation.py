@@ -80,6 +80,11 @@ class Automation:
     enabled: bool = True
     lane: str = "automation"
 
+    def trigger_id(self, index: int) -> str:
+        """What trigger.id says for the trigger at index: its `id:`, else its index (as Home Assistant has it)."""
+        config = self.triggers[index] if 0 <= index < len(self.triggers) else {}
+        return str(config.get("id", index))
+
 
 def compile_automation(
     config: Any, compiler: Compiler, search: list[Path], *, path: tuple[Any, ...] = ()

@@ -21,7 +21,7 @@ def roost_trigger_types() -> dict[str, Any]:
 
 @hookimpl
 def roost_condition_types() -> dict[str, Any]:
-    """platform, sender, chat, regex, time, template, online, and/or/not."""
+    """platform, sender, chat, trigger, regex, time, template, online, and/or/not."""
     return builtin_condition_types()
 
 

@@ -1,4 +1,4 @@
-"""The built-in condition types: platform, sender, chat, regex, time, template, and/or/not."""
+"""The built-in condition types: platform, sender, chat, trigger, regex, time, template, and/or/not."""
 
 from __future__ import annotations
 
@@ -133,6 +133,10 @@ def builtin_condition_types() -> dict[str, ConditionType]:
         "chat": ConditionType(
             "chat", _base(chat_id=string_list),
             lambda config, _c: (lambda v, _gw: str(_trigger_field(v, "chat_id")) in frozenset(config["chat_id"])),
+        ),
+        "trigger": ConditionType(  # Home Assistant's: which trigger started the run, by its id
+            "trigger", _base({vol.Required("id"): string_list}),
+            lambda config, _c: (lambda v, _gw: str(_trigger_field(v, "id")) in frozenset(config["id"])),
         ),
         "regex": ConditionType(
             "regex",

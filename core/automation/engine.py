@@ -275,9 +275,9 @@ class AutomationEngine:
         return trace, True
 
     def variables(self, automation: Automation, trigger: dict[str, Any]) -> dict[str, Any]:
-        """The template variables a run starts with."""
+        """The template variables a run starts with (trigger.id: which of its triggers started it)."""
         variables: dict[str, Any] = {
-            "trigger": trigger,
+            "trigger": {**trigger, "id": automation.trigger_id(trigger.get("idx", 0))},
             "inputs": automation.inputs,
             "this": {"id": automation.id, "alias": automation.alias},
         }

@@ -355,3 +355,21 @@ async def test_the_dry_run_shows_a_fallback_as_it_would_go(start_gateway) -> Non
     report = h.engine.dry_run(h.message("/secret"))
     assert [(m["automation"], m["would_run"]) for m in report] == [("guarded", False), ("anything_else", True)]
     assert report[1]["trigger"] == 0 and report[1]["actions"]
+
+
+async def test_trigger_id_says_which_trigger_started_the_run_as_in_home_assistant(start_gateway) -> None:
+    h = await start_gateway("""
+automations:
+  - id: a
+    triggers:
+      - {trigger: message, command: hi, id: greet}
+      - {trigger: message, command: bye}
+    actions:
+      - choose:
+          - conditions: {condition: trigger, id: greet}
+            sequence: [{reply: "hello ({{ trigger.id }})"}]
+        default: [{reply: "trigger {{ trigger.id }}, message {{ trigger.message_id | length > 0 }}"}]
+""")
+    await h.ask("/hi")
+    await h.ask("/bye")
+    assert h.channels["test"].texts == ["hello (greet)", "trigger 1, message True"]  # no id: its index
