@@ -131,8 +131,10 @@ def compile_automation(
         ttype = compiler.triggers.get(kind) if isinstance(kind, str) else None
         if ttype is None:
             t_file, t_line = locate(source, ("triggers", i))
-            errors.append(ConfigError(compiler.unknown("triggers", kind), file=t_file, line=t_line,
-                                      path=trigger_path + ("trigger",)))
+            said = compiler.unknown("triggers", kind)
+            if kind is None and trigger.get("platform") in compiler.triggers:
+                said += f" (Home Assistant's older 'platform: {trigger['platform']}' is 'trigger: {trigger['platform']}')"
+            errors.append(ConfigError(said, file=t_file, line=t_line, path=trigger_path + ("trigger",)))
             continue
         try:
             validated = dict(compiler.validate(ttype.schema, trigger, trigger_path))

@@ -74,6 +74,8 @@ class Compiler:
     def unknown(self, registry: str, name: Any) -> str:
         """What to say of a type a registry ("triggers", "conditions", "actions") lacks, with a hint."""
         known = getattr(self, registry)
+        if name is None:
+            return f"a {registry[:-1]} needs '{registry[:-1]}: TYPE'; known: {', '.join(sorted(known))}"
         hint = (self.elsewhere(registry, str(name)) or HOME_ASSISTANT_NAMES.get(registry, {}).get(str(name))
                 or did_you_mean(str(name), known))
         return f"unknown {registry[:-1]} type '{name}'{hint}; known: {', '.join(sorted(known))}"

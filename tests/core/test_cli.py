@@ -162,6 +162,23 @@ def test_check_names_a_text_given_where_a_list_of_mappings_belongs(tmp_path: Pat
     ]  # not "expected dict (got 'r')", the first letter of the text
 
 
+def test_check_says_a_trigger_needs_its_type_and_reads_home_assistants_older_platform_key(tmp_path: Path,
+                                                                                        capsys) -> None:
+    config = _write(tmp_path, """\
+        automations:
+          - id: a
+            triggers: [{platform: message}, {command: hi}]
+            actions: [{reply: hi}]
+        """)
+    code, _out, err = _run(capsys, "check", "--config", str(tmp_path))
+    known = "known: event, message, schedule, startup"
+    assert code == 1 and err.splitlines() == [
+        f"{config}:3: automations.0.triggers.0.trigger: a trigger needs 'trigger: TYPE'; {known}"
+        " (Home Assistant's older 'platform: message' is 'trigger: message')",
+        f"{config}:3: automations.0.triggers.1.trigger: a trigger needs 'trigger: TYPE'; {known}",
+    ]  # not "unknown trigger type 'None'"
+
+
 def test_check_malformed_yaml(tmp_path: Path, capsys) -> None:
     config = _write(tmp_path, "roost:\n  name: [unclosed\nconsole:\n")
     code, _out, err = _run(capsys, "check", "--config", str(tmp_path))
