@@ -33,8 +33,10 @@ class Terminal:
 
     def read(self) -> str | None:
         """The next line typed (blocking; for the reader thread), None at end of input (Ctrl-D)."""
-        with self._lock:
-            self._prompting = True
+        if readline is not None:
+            readline.set_pre_input_hook(self._reading)
+        else:
+            self._reading()
         try:
             return input(self.prompt)
         except EOFError:
@@ -42,6 +44,16 @@ class Terminal:
         finally:
             with self._lock:
                 self._prompting = False
+
+    def _reading(self) -> None:
+        """The prompt is shown and keys are read (readline's terminal mode is on): output goes above it now.
+
+        Not before: a prompt drawn above a line of output while readline was still starting up told
+        whoever was typing that keys were read, and a Ctrl-D typed then, before readline switched the
+        terminal over, was lost (the line discipline's end-of-file mark does not survive the switch).
+        """
+        with self._lock:
+            self._prompting = True
 
     def write(self, text: str) -> None:
         """Write a reply or part of one (streamed pieces keep the line open until a newline)."""
