@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from core.cli import main
+from tests.helpers.cli import run_cli
 
 REPO = Path(__file__).resolve().parents[2]
 ROOST = Path(sys.executable).parent / "roost"
@@ -33,15 +34,6 @@ def _line_of(path: Path, needle: str) -> int:
     return next(i for i, text in enumerate(lines, 1) if needle in text)
 
 
-def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(argv))
-    except SystemExit as exit_:
-        code = int(exit_.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 @pytest.fixture
 def example(tmp_path: Path) -> Path:
     """A copy of config.example."""
@@ -51,7 +43,7 @@ def example(tmp_path: Path) -> Path:
 
 
 def test_check_accepts_the_example(example: Path, capsys) -> None:
-    code, out, err = _run(capsys, "check", "--config", str(example))
+    code, out, err = run_cli(capsys, "check", "--config", str(example))
     assert code == 0, err
     assert out.startswith("Configuration OK")
     assert str(example / "configuration.yaml") in out
@@ -104,7 +96,7 @@ def test_check_reports_every_problem_with_file_and_line(tmp_path: Path, capsys) 
         actions:
           - reply: !input undeclared_thing
         """, "blueprints/mine.yaml")
-    code, out, err = _run(capsys, "check", "--config", str(tmp_path))
+    code, out, err = run_cli(capsys, "check", "--config", str(tmp_path))
     assert code == 1 and out == ""
     lines = err.strip().splitlines()
     assert lines and all(LOCATED.match(line) for line in lines), lines
@@ -130,7 +122,7 @@ def test_check_says_each_problem_once_from_the_top_with_a_hint(tmp_path: Path, c
             triggers: [{trigger: webhook, webhook_id: door}]
             actions: [{reply: hi}]
         """)
-    code, _out, err = _run(capsys, "check", "--config", str(tmp_path))
+    code, _out, err = run_cli(capsys, "check", "--config", str(tmp_path))
     lines = err.strip().splitlines()
     assert code == 1 and len(lines) == 5, lines  # nothing more: not the http integration failing as well
     assert f"{config}:1: http.port: expected int (got 'eighty')" in lines
@@ -140,7 +132,7 @@ def test_check_says_each_problem_once_from_the_top_with_a_hint(tmp_path: Path, c
     assert "type 'time_pattern' (Home Assistant's time_pattern is 'trigger: schedule' with 'cron:' or 'every:'" in err
     assert "type 'webhook' (it comes with the 'http' integration, which did not load: invalid configuration)" in err
     (tmp_path / "configuration.yaml").write_text(config.read_text().replace("http: {port: eighty}\n", ""))
-    _code, _out, err = _run(capsys, "check", "--config", str(tmp_path))
+    _code, _out, err = run_cli(capsys, "check", "--config", str(tmp_path))
     assert "type 'webhook' (it comes with the 'http' integration: add 'http:' to the configuration)" in err
 
 
@@ -154,7 +146,7 @@ def test_check_names_a_text_given_where_a_list_of_mappings_belongs(tmp_path: Pat
             triggers: [{trigger: message}]
             actions: []
         """)
-    code, _out, err = _run(capsys, "check", "--config", str(tmp_path))
+    code, _out, err = run_cli(capsys, "check", "--config", str(tmp_path))
     assert code == 1 and err.splitlines() == [
         f"{config}:3: automations.0.triggers.0: expected a mapping such as '- trigger: message' (got 'message')",
         f"{config}:4: automations.0.actions.0: expected a mapping such as '- reply: TEXT' (got 'reply hi')",
@@ -170,7 +162,7 @@ def test_check_says_a_trigger_needs_its_type_and_reads_home_assistants_older_pla
             triggers: [{platform: message}, {command: hi}]
             actions: [{reply: hi}]
         """)
-    code, _out, err = _run(capsys, "check", "--config", str(tmp_path))
+    code, _out, err = run_cli(capsys, "check", "--config", str(tmp_path))
     known = "known: event, message, schedule, startup"
     assert code == 1 and err.splitlines() == [
         f"{config}:3: automations.0.triggers.0.trigger: a trigger needs 'trigger: TYPE'; {known}"
@@ -181,14 +173,14 @@ def test_check_says_a_trigger_needs_its_type_and_reads_home_assistants_older_pla
 
 def test_check_malformed_yaml(tmp_path: Path, capsys) -> None:
     config = _write(tmp_path, "roost:\n  name: [unclosed\nconsole:\n")
-    code, _out, err = _run(capsys, "check", "--config", str(tmp_path))
+    code, _out, err = run_cli(capsys, "check", "--config", str(tmp_path))
     assert code == 1
     assert err.startswith(f"{config}:")
     assert "invalid YAML" in err
 
 
 def test_check_without_configuration(tmp_path: Path, capsys) -> None:
-    code, _out, err = _run(capsys, "check", "--config", str(tmp_path / "missing"))
+    code, _out, err = run_cli(capsys, "check", "--config", str(tmp_path / "missing"))
     assert code == 1
     assert "roost init" in err
 
@@ -219,7 +211,7 @@ def test_integrations_json_lists_sources_and_statuses(tmp_path: Path, capsys) ->
             return None
         """)
     _drop_in(tmp_path, "broken", "raise ImportError('a library is missing')\n")
-    code, out, err = _run(capsys, "integrations", "--config", str(tmp_path), "--json")
+    code, out, err = run_cli(capsys, "integrations", "--config", str(tmp_path), "--json")
     assert code == 0, err
     rows = {row["domain"]: row for row in json.loads(out)}
     assert rows["console"]["source"] == "builtin" and rows["console"]["status"] == "loads"
@@ -231,7 +223,7 @@ def test_integrations_json_lists_sources_and_statuses(tmp_path: Path, capsys) ->
     assert unconfigured and all(r["status"] == "not configured" for r in unconfigured)
     assert all({"domain", "name", "version", "kind", "source", "status"} <= set(r) for r in rows.values())
 
-    code, out, _err = _run(capsys, "integrations", "--config", str(tmp_path))
+    code, out, _err = run_cli(capsys, "integrations", "--config", str(tmp_path))
     assert code == 0
     assert re.search(r"^hello\s+1\.2\.3\s+config\s", out, re.MULTILINE)
 
@@ -267,7 +259,7 @@ BLUEPRINT_TEST_CONFIG = """\
 def test_blueprint_test_reports_matches_without_side_effects(tmp_path: Path, capsys) -> None:
     _write(tmp_path, BLUEPRINT_TEST_CONFIG)
     before = sorted(p.name for p in tmp_path.rglob("*"))
-    code, out, err = _run(capsys, "blueprint", "test", "--config", str(tmp_path), "--platform", "telegram",
+    code, out, err = run_cli(capsys, "blueprint", "test", "--config", str(tmp_path), "--platform", "telegram",
                           "--text", "/check_logs 30m", "--sender", "owner", "--chat", "9", "--json")
     assert code == 0, err
     report = json.loads(out)
@@ -282,7 +274,7 @@ def test_blueprint_test_reports_matches_without_side_effects(tmp_path: Path, cap
                                 "actions.2: reply"]
     assert sorted(p.name for p in tmp_path.rglob("*")) == before  # no database, no keys, nothing
 
-    code, out, _err = _run(capsys, "blueprint", "test", "--config", str(tmp_path), "--platform", "telegram",
+    code, out, _err = run_cli(capsys, "blueprint", "test", "--config", str(tmp_path), "--platform", "telegram",
                            "--text", "/check_disk", "--sender", "stranger", "--json")
     check = {m["automation"]: m for m in json.loads(out)["matches"]}["check_logs"]
     assert check["would_run"] is False and check["actions"] == []
@@ -291,7 +283,7 @@ def test_blueprint_test_reports_matches_without_side_effects(tmp_path: Path, cap
 
 def test_blueprint_test_text_output(tmp_path: Path, capsys) -> None:
     _write(tmp_path, BLUEPRINT_TEST_CONFIG)
-    code, out, _err = _run(capsys, "blueprint", "test", "--config", str(tmp_path), "--platform", "discord",
+    code, out, _err = run_cli(capsys, "blueprint", "test", "--config", str(tmp_path), "--platform", "discord",
                            "--text", "hello")
     assert code == 0
     assert "everything" in out and "would run" in out and "check_logs" not in out
@@ -307,7 +299,7 @@ def test_blueprint_test_names_the_platforms_where_an_unmatched_message_would_mat
             triggers: [{trigger: message, platform: whatsapp, pattern: '^/ping$'}]
             actions: [{reply: pong}]
         """)
-    code, out, _err = _run(capsys, "blueprint", "test", "--config", str(tmp_path), "--platform", "telegram",
+    code, out, _err = run_cli(capsys, "blueprint", "test", "--config", str(tmp_path), "--platform", "telegram",
                            "--text", "/ping")
     assert code == 0
     assert out.splitlines() == [
@@ -337,7 +329,7 @@ def test_blueprint_list_names_each_blueprint_its_inputs_and_users(tmp_path: Path
         actions: [{reply: !input answer}]
         """, "blueprints/ping.yaml")
     _write(tmp_path, "blueprint: {name: Broken}\nactions: [{reply: !input nothing}]\n", "blueprints/x/broken.yaml")
-    code, out, _err = _run(capsys, "blueprint", "list", "--json", "--config", str(tmp_path))
+    code, out, _err = run_cli(capsys, "blueprint", "list", "--json", "--config", str(tmp_path))
     rows = {row["path"]: row for row in json.loads(out)}
     assert code == 1  # one does not load
     assert rows["ping.yaml"]["file"] == str(own) and rows["ping.yaml"]["name"] == "My ping"  # the configuration's first
@@ -345,7 +337,7 @@ def test_blueprint_list_names_each_blueprint_its_inputs_and_users(tmp_path: Path
     assert rows["ping.yaml"]["inputs"] == {"word": {"name": "The word"}, "answer": {"default": "pong"}}
     assert rows["echo.yaml"]["used_by"] == [] and rows["echo.yaml"]["name"] == "Echo"  # Roost's own
     assert "!input 'nothing' is not declared" in rows["x/broken.yaml"]["errors"][0]
-    code, out, _err = _run(capsys, "blueprint", "list", "--config", str(tmp_path))
+    code, out, _err = run_cli(capsys, "blueprint", "list", "--config", str(tmp_path))
     assert f"ping.yaml  My ping  (used by hello, again; {own})\n    Answers a word.\n" in out
     assert "    input word: The word (required)\n    input answer: (default 'pong')\n" in out
     assert "x/broken.yaml  (does not load)  (unused; " in out
@@ -353,16 +345,16 @@ def test_blueprint_list_names_each_blueprint_its_inputs_and_users(tmp_path: Path
 
 def test_init_creates_a_configuration_and_refuses_to_overwrite(tmp_path: Path, capsys) -> None:
     target = tmp_path / "new"
-    code, out, err = _run(capsys, "init", str(target))
+    code, out, err = run_cli(capsys, "init", str(target))
     assert code == 0, err
     assert (target / "configuration.yaml").read_text() == (REPO / "config.example/configuration.yaml").read_text()
     assert (target / "secrets.yaml").is_file() and (target / "blueprints").is_dir()
     assert str(target) in out
-    code, _out, _err = _run(capsys, "check", "--config", str(target))
+    code, _out, _err = run_cli(capsys, "check", "--config", str(target))
     assert code == 0
 
     (target / "configuration.yaml").write_text("console:\n", encoding="utf-8")
-    code, _out, err = _run(capsys, "init", str(target))
+    code, _out, err = run_cli(capsys, "init", str(target))
     assert code == 1
     assert "already exists" in err
     assert (target / "configuration.yaml").read_text() == "console:\n"
@@ -376,16 +368,16 @@ def test_init_creates_a_configuration_and_refuses_to_overwrite(tmp_path: Path, c
 def test_init_finds_its_directory_as_every_command_does(tmp_path: Path, capsys, monkeypatch, argv) -> None:
     target = tmp_path / "chosen"
     monkeypatch.setenv("ROOST_CONFIG", str(target))
-    code, out, err = _run(capsys, *(a.format(dir=target) for a in argv))
+    code, out, err = run_cli(capsys, *(a.format(dir=target) for a in argv))
     assert code == 0, err
     assert (target / "configuration.yaml").is_file() and str(target) in out
 
 
 def test_init_refuses_two_different_directories(tmp_path: Path, capsys) -> None:
-    code, _out, err = _run(capsys, "init", str(tmp_path / "a"), "--config", str(tmp_path / "b"))
+    code, _out, err = run_cli(capsys, "init", str(tmp_path / "a"), "--config", str(tmp_path / "b"))
     assert code == 2 and "give one" in err
     assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
-    code, _out, err = _run(capsys, "init", str(tmp_path / "a"), "--config", str(tmp_path / "a"))
+    code, _out, err = run_cli(capsys, "init", str(tmp_path / "a"), "--config", str(tmp_path / "a"))
     assert code == 0, err
 
 
@@ -398,22 +390,22 @@ def test_trace_shows_runs_of_a_chat_session(tmp_path: Path, capsys) -> None:
             actions:
               - reply: pong
         """)
-    code, out, _err = _run(capsys, "trace", "--config", str(tmp_path), "--json")
+    code, out, _err = run_cli(capsys, "trace", "--config", str(tmp_path), "--json")
     assert code == 0 and json.loads(out) == []
     result = subprocess.run([str(ROOST), "chat", "--config", str(tmp_path)], input="ping\nping\n",
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0 and result.stdout == "pong\npong\n", result.stderr
-    code, out, _err = _run(capsys, "trace", "--config", str(tmp_path), "--json")
+    code, out, _err = run_cli(capsys, "trace", "--config", str(tmp_path), "--json")
     traces = json.loads(out)
     assert [t["automation_id"] for t in traces] == ["ping", "ping"]
     assert all(t["status"] == "finished" for t in traces)
     assert traces[0]["steps"][0]["action"] == "reply"
-    code, out, _err = _run(capsys, "trace", "--config", str(tmp_path))
+    code, out, _err = run_cli(capsys, "trace", "--config", str(tmp_path))
     assert code == 0 and out.count("ping  finished") == 2
     first = traces[1]["run_id"]
-    code, out, _err = _run(capsys, "trace", first[:8].upper(), "--config", str(tmp_path), "--json")
+    code, out, _err = run_cli(capsys, "trace", first[:8].upper(), "--config", str(tmp_path), "--json")
     assert code == 0 and [t["run_id"] for t in json.loads(out)] == [first], "one run, found by its first digits"
-    code, out, _err = _run(capsys, "trace", "0" * 32, "--config", str(tmp_path))
+    code, out, _err = run_cli(capsys, "trace", "0" * 32, "--config", str(tmp_path))
     assert code == 1 and "No run 00000000000000000000000000000000… among the traces kept" in out
     with pytest.raises(SystemExit) as refused:
         main(["trace", "run-1", "--config", str(tmp_path)])
@@ -436,7 +428,7 @@ def initialized(tmp_path: Path) -> Path:
 ])
 def test_config_before_or_after_the_subcommand(initialized: Path, capsys, monkeypatch, argv: tuple[str, ...]) -> None:
     monkeypatch.setenv("ROOST_CONFIG", "/nonexistent")
-    code, _out, err = _run(capsys, *(arg.format(dir=initialized) for arg in argv))
+    code, _out, err = run_cli(capsys, *(arg.format(dir=initialized) for arg in argv))
     assert code == 0, err
 
 
@@ -446,7 +438,7 @@ def test_config_before_or_after_the_subcommand(initialized: Path, capsys, monkey
     (("token", "list", "--all"), "usage: roost token list", "--all"),
 ])
 def test_an_unknown_argument_is_refused_by_the_command_it_was_given_to(capsys, argv, usage, extra) -> None:
-    code, _out, err = _run(capsys, *argv)
+    code, _out, err = run_cli(capsys, *argv)
     command = usage.removeprefix("usage: ").split(" [")[0]
     assert code == 2 and err.startswith(usage), err
     assert f"{command}: error: unrecognized arguments: {extra}" in err
@@ -455,10 +447,10 @@ def test_an_unknown_argument_is_refused_by_the_command_it_was_given_to(capsys, a
 @pytest.mark.parametrize("argv", [("check",), ("queue", "stats"), ("token", "list")])
 def test_roost_config_from_the_environment(initialized: Path, capsys, monkeypatch, argv: tuple[str, ...]) -> None:
     monkeypatch.setenv("ROOST_CONFIG", str(initialized / "missing"))
-    code, _out, err = _run(capsys, *argv)
+    code, _out, err = run_cli(capsys, *argv)
     assert code == 1 and str(initialized / "missing") in err
     monkeypatch.setenv("ROOST_CONFIG", str(initialized))
-    code, _out, err = _run(capsys, *argv)
+    code, _out, err = run_cli(capsys, *argv)
     assert code == 0, err
 
 

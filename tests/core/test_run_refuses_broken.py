@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from core.cli import main
+from tests.helpers.cli import run_cli
 from tests.helpers.configdir import PING, ROOST, write_config
 
 # Each one of these started before, leaving its broken part out without a word.
@@ -69,21 +69,13 @@ def _broken_config(directory: Path, case: str) -> Path:
     return write_config(directory, text, files)
 
 
-def _cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
-    try:
-        code = main(list(argv))
-    except SystemExit as exit_:
-        code = int(exit_.code or 0)
-    return code, capsys.readouterr().err
-
-
 @pytest.mark.parametrize("case", sorted(BROKEN))
 def test_run_refuses_what_check_reports(tmp_path: Path, capsys, case: str) -> None:
     directory = _broken_config(tmp_path, case)
-    check_code, check_errors = _cli(capsys, "check", "--config", str(directory))
+    check_code, _out, check_errors = run_cli(capsys, "check", "--config", str(directory))
     assert check_code == 1 and check_errors, case
     for command in ("run", "chat"):
-        code, errors = _cli(capsys, command, "--config", str(directory))
+        code, _out, errors = run_cli(capsys, command, "--config", str(directory))
         assert code == 1, (case, command)
         assert errors.startswith(check_errors), (case, command)
         assert gc.isenabled(), "the collector paused for the start runs again"
@@ -103,7 +95,7 @@ def test_skip_broken_starts_the_rest_and_says_what_it_left_out(tmp_path: Path) -
 def test_a_broken_blueprint_no_automation_uses_is_for_check_to_say_and_stops_no_start(tmp_path: Path, capsys) -> None:
     directory = write_config(tmp_path, PING, {"blueprints/draft.yaml": "blueprint: {name: Draft}\n"
                                                                        "actions: [{reply: !input nothing}]\n"})
-    code, errors = _cli(capsys, "check", "--config", str(directory))
+    code, _out, errors = run_cli(capsys, "check", "--config", str(directory))
     assert code == 1 and "draft.yaml:2: !input 'nothing' is not declared" in errors
     result = subprocess.run([str(ROOST), "chat", "--config", str(directory)], input="ping\n", capture_output=True,
                             text=True, timeout=60)

@@ -19,14 +19,9 @@ from core import systemd
 from core.cli import main
 from core.cli.service_commands import unit_text
 from core.logs import JournalFormatter, writes_to_journal
+from tests.helpers.cli import run_cli
 
 ROOST = Path(sys.executable).parent / "roost"
-
-
-def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture
@@ -39,7 +34,7 @@ def config(tmp_path: Path) -> Path:
 
 
 def test_the_unit_says_what_the_issue_asks(config: Path, capsys) -> None:
-    code, out, err = _run(capsys, "service", "unit", "--config", str(config), "--memory-max", "512M")
+    code, out, err = run_cli(capsys, "service", "unit", "--config", str(config), "--memory-max", "512M")
     assert code == 0, err
     lines = set(out.splitlines())
     for wanted in ("Type=notify", "Restart=on-failure", "NoNewPrivileges=yes", "ProtectSystem=strict",
@@ -51,7 +46,7 @@ def test_the_unit_says_what_the_issue_asks(config: Path, capsys) -> None:
 
 
 def test_limits_as_a_share_of_the_machine(config: Path, capsys) -> None:
-    code, out, err = _run(capsys, "service", "unit", "--config", str(config), "--memory-max", "50%",
+    code, out, err = run_cli(capsys, "service", "unit", "--config", str(config), "--memory-max", "50%",
                           "--cpu-quota", "150%")
     assert code == 0, err
     assert {"MemoryMax=50%", "MemoryHigh=40%", "CPUQuota=150%"} <= set(out.splitlines())
@@ -84,7 +79,7 @@ def test_without_systemd_the_commands_say_so(config: Path, capsys, monkeypatch, 
                                               action: str) -> None:
     monkeypatch.setattr(systemd, "SYSTEMD_RUNTIME", tmp_path / "no-systemd")
     argv = ["service", action] + (["--config", str(config)] if action == "install" else [])
-    code, out, err = _run(capsys, *argv)
+    code, out, err = run_cli(capsys, *argv)
     assert code == 1
     assert "systemd is not running on this machine" in err and "roost service unit" in err
     assert not out
@@ -97,13 +92,13 @@ def test_status_logs_and_uninstall_take_config_and_say_when_the_unit_serves_anot
     unit = tmp_path / "xdg" / "systemd" / "user" / "roost.service"
     unit.parent.mkdir(parents=True)
     unit.write_text(unit_text(tmp_path / "elsewhere", user=True, memory_max="1G", cpu_quota="300%", stop_timeout=10))
-    code, _out, err = _run(capsys, "service", "uninstall", "--user", "--config", str(config))
+    code, _out, err = run_cli(capsys, "service", "uninstall", "--user", "--config", str(config))
     assert code == 1 and f"serves {tmp_path / 'elsewhere'}, not {config}; nothing was removed" in err
     assert unit.exists()
-    code, _out, err = _run(capsys, "service", "status", "--user", "--config", str(config))
+    code, _out, err = run_cli(capsys, "service", "status", "--user", "--config", str(config))
     assert code == 1 and f"note: the installed roost.service serves {tmp_path / 'elsewhere'}" in err
     unit.write_text(unit_text(config, user=True, memory_max="1G", cpu_quota="300%", stop_timeout=10))
-    code, _out, err = _run(capsys, "service", "logs", "--user", "--config", str(config))
+    code, _out, err = run_cli(capsys, "service", "logs", "--user", "--config", str(config))
     assert code == 1 and "note:" not in err and "systemd is not running" in err
 
 

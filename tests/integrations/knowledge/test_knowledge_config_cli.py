@@ -12,6 +12,7 @@ from integrations.knowledge.cli import format_results, format_stats
 from integrations.knowledge.config import CONFIG_SCHEMA, KNOWLEDGE_SCHEMA, resolve_directory
 from integrations.knowledge.index import ReindexStats
 from integrations.knowledge.passages import Passage
+from tests.helpers.cli import run_cli
 
 PACKAGE = Path(__file__).resolve().parents[3] / "integrations" / "knowledge"
 
@@ -114,28 +115,17 @@ def test_format_stats_lists_errors() -> None:
     assert lines[1:] == ["1 file could not be indexed:", "  - bad.yaml:2: invalid YAML"]
 
 
-def _cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    from core.cli import main
-
-    try:
-        code = main(list(argv))
-    except SystemExit as exit_:
-        code = int(exit_.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 def test_search_refuses_an_empty_query_and_no_passages_and_says_when_answers_do_not_use_the_index(
     tmp_path: Path, capsys
 ) -> None:
     (tmp_path / "configuration.yaml").write_text("console:\n")
-    code, out, err = _cli(capsys, "knowledge", "search", "bread", "--config", str(tmp_path))
+    code, out, err = run_cli(capsys, "knowledge", "search", "bread", "--config", str(tmp_path))
     assert code == 0 and out.startswith("No matching passages")
     assert "has no knowledge: section, so answers do not use this index until you add one" in err
-    code, _out, err = _cli(capsys, "knowledge", "search", "  ", "--config", str(tmp_path))
+    code, _out, err = run_cli(capsys, "knowledge", "search", "  ", "--config", str(tmp_path))
     assert code == 2 and "argument query: give words to look for" in err
-    code, _out, err = _cli(capsys, "knowledge", "search", "bread", "--top-k", "0", "--config", str(tmp_path))
+    code, _out, err = run_cli(capsys, "knowledge", "search", "bread", "--top-k", "0", "--config", str(tmp_path))
     assert code == 2 and "argument --top-k: must be 1 or more" in err
     (tmp_path / "configuration.yaml").write_text("knowledge:\n")
-    code, _out, err = _cli(capsys, "knowledge", "search", "bread", "--config", str(tmp_path))
+    code, _out, err = run_cli(capsys, "knowledge", "search", "bread", "--config", str(tmp_path))
     assert code == 0 and err == ""
