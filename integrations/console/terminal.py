@@ -34,7 +34,7 @@ class Terminal:
     def read(self) -> str | None:
         """The next line typed (blocking; for the reader thread), None at end of input (Ctrl-D)."""
         if readline is not None:
-            readline.set_pre_input_hook(self._reading)
+            readline.set_startup_hook(self._reading)
         else:
             self._reading()
         try:
@@ -46,11 +46,12 @@ class Terminal:
                 self._prompting = False
 
     def _reading(self) -> None:
-        """The prompt is shown and keys are read (readline's terminal mode is on): output goes above it now.
+        """readline has the terminal (its mode is on) and is about to show the prompt: output goes above it now.
 
         Not before: a prompt drawn above a line of output while readline was still starting up told
         whoever was typing that keys were read, and a Ctrl-D typed then, before readline switched the
         terminal over, was lost (the line discipline's end-of-file mark does not survive the switch).
+        Not after the prompt is shown either (its pre-input hook): output in between landed on the prompt.
         """
         with self._lock:
             self._prompting = True
