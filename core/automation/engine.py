@@ -6,6 +6,7 @@ import asyncio
 import itertools
 import logging
 import os
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,6 +62,12 @@ _RUN_STEP = 0x9E3779B97F4A7C15  # odd (2**64 / the golden ratio): consecutive ru
 _MASK64 = (1 << 64) - 1
 RUN_IDS = RunIds()
 os.register_at_fork(after_in_child=RUN_IDS.reseed)
+_RUN_PREFIX = re.compile("[0-9a-fA-F]{1,32}")
+
+
+def is_run_prefix(text: object) -> bool:
+    """Whether text can be the start of a run id: 1 to 32 hex digits, as a failure reply or `roost trace` shows."""
+    return isinstance(text, str) and _RUN_PREFIX.fullmatch(text) is not None
 
 
 @dataclass(slots=True)

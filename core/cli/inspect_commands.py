@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import re
 import textwrap
 import time
 from dataclasses import replace
@@ -12,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from core.automation.blueprint import blueprint_names, find_blueprint, load_blueprint
+from core.automation.engine import is_run_prefix
 from core.cli.common import (
     add_config_arg,
     config_store_settings,
@@ -66,9 +66,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def _run_prefix(value: str) -> str:
-    if not re.fullmatch(r"[0-9a-fA-F]{1,32}", value):
+    if not is_run_prefix(value):
         raise argparse.ArgumentTypeError(f"{value!r} is not a run id: expected its hex digits, such as bd21e734")
-    return value.lower()
+    return value
 
 
 def cmd_check(args: argparse.Namespace) -> int:

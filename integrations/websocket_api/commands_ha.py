@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 import voluptuous as vol
 
+from core.automation.engine import is_run_prefix
 from core.bus import MATCH_ALL
 from integrations.websocket_api.connection import (
     HA_VERSION,
@@ -222,10 +222,10 @@ class HaCommands:
     async def _traces(self, _connection: Connection, data: dict[str, Any], _respond: bool) -> dict[str, Any]:
         limit, automation_id, run_id = data.get("limit", 10), data.get("automation_id"), data.get("run_id")
         if type(limit) is not int or not 1 <= limit <= 1000 or not isinstance(automation_id, str | None) \
-                or not (run_id is None or isinstance(run_id, str) and re.fullmatch("[0-9a-fA-F]{1,32}", run_id)):
+                or not (run_id is None or is_run_prefix(run_id)):
             raise CommandError("invalid_format", "limit is a whole number from 1 to 1000; automation_id a string;"
                                                  " run_id the first hex digits of a run id")
-        return {"traces": await self.gateway.traces(limit, automation_id, run_id and run_id.lower())}
+        return {"traces": await self.gateway.traces(limit, automation_id, run_id)}
 
     async def _queue_stats(self, _connection: Connection, _data: dict[str, Any], _respond: bool) -> dict[str, Any]:
         return await self.gateway.queue_stats()
