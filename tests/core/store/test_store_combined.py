@@ -145,7 +145,7 @@ async def test_a_version_five_database_keeps_every_message_task_reply_and_dead_l
     db = await Database.open(db_path, cipher)
     try:
         store = Store(db)
-        assert db.schema_version == len(MIGRATIONS) == 7
+        assert db.schema_version == len(MIGRATIONS) == 8
         assert (await store.inbox.get(1)).text == "kept message"
         assert (await store.tasks.get(1)).payload == b"payload"
         sending = await store.outbox.get(1)

@@ -46,6 +46,10 @@ async def test_next_batch_is_oldest_first_per_chat_and_only_pending(store: Store
     assert delivered.state == "delivered" and delivered.platform_msg_id == "m-1"
     assert await store.outbox.pending_count("tg") == 4
     assert [e.body for e in await store.outbox.next_batch("tg", now, 1)] == ["b1"]
+    assert [await store.outbox.pending_count("tg", chat) for chat in "ABC"] == [2, 2, 0]
+    plan = await store.db.fetchall("EXPLAIN QUERY PLAN SELECT COUNT(*) FROM outbox"
+                                   " WHERE platform = 'tg' AND state = 'pending' AND chat_id = 'A'")
+    assert "outbox_open_chat" in str(plan)  # not a scan of the platform's pending entries
 
 
 async def test_a_batch_is_drained_only_when_it_took_every_open_entry(store: Store) -> None:

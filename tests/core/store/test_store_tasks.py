@@ -9,6 +9,7 @@ import time
 import pytest
 
 from core.store import RowNotFoundError, Store
+from core.store.schema import TASK_CHAT
 
 
 async def _enqueue(
@@ -176,11 +177,14 @@ async def test_open_count_of_one_chat(store: Store) -> None:
             "echo|telegram:local", "echo|-"]
     ids = [await store.tasks.enqueue("k", b"", priority=0, chat_key=key, lane="default") for key in keys]
     assert await store.tasks.open_count() == 5
-    assert await store.tasks.open_count(key_part="console:local") == 2  # queued and parallel-mode keys
-    assert await store.tasks.open_count(key_part="echo") == 4  # the first part counts too
+    assert await store.tasks.open_count(chat="console:local") == 2  # queued and parallel-mode keys
+    assert await store.tasks.open_count(chat="echo") == 0  # an automation is no chat
     assert await store.tasks.complete(ids[1])
-    assert await store.tasks.open_count(key_part="console:local") == 1
-    assert await store.tasks.open_count(key_part="console:nobody") == 0
+    assert await store.tasks.open_count(chat="console:local") == 1
+    assert await store.tasks.open_count(chat="console:nobody") == 0
+    plan = await store.db.fetchall(
+        f"EXPLAIN QUERY PLAN SELECT COUNT(*) FROM tasks WHERE state IN ('queued', 'leased') AND {TASK_CHAT} = 'x'")
+    assert "tasks_open_chat" in str(plan)
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
