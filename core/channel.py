@@ -30,6 +30,8 @@ from core.errors import PermanentError, TransientError
 from core.message import Message
 
 _LOGGER = logging.getLogger(__name__)
+
+
 T = TypeVar("T")
 
 STREAMING = ("none", "edits", "native")
@@ -244,24 +246,24 @@ class ChannelBase:
         For request-and-answer channels (an HTTP request, a WebSocket call). Raises TransientError
         when Roost did not take the message, TimeoutError when its runs took longer.
         """
-        running: set[str] = set()
+        running: dict[str, Callable[[], None]] = {}  # run id -> stop listening for its end
         traces: list[Any] = []
         done = asyncio.Event()
+        bus = self.gateway.bus
 
         def started(event: Any) -> None:
-            running.update(event.data["runs"])
+            for run_id in event.data["runs"]:
+                running[run_id] = bus.listen_keyed(events.AUTOMATION_FINISHED, _run_id, run_id, ended)
 
         def ended(event: Any) -> None:
-            running.discard(event.data["run_id"])
+            stop = running.pop(event.data["run_id"], None)
+            if stop is not None:
+                stop()
             traces.append(event.data["trace"])
             if not running:
                 done.set()
 
-        bus = self.gateway.bus
-        unsubscribe = [
-            bus.listen(events.MESSAGE_RECEIVED, started, lambda data: data["message"].id == message.id),
-            bus.listen(events.AUTOMATION_FINISHED, ended, lambda data: data["run_id"] in running),
-        ]
+        stop_started = bus.listen_keyed(events.MESSAGE_RECEIVED, _message_id, message.id, started)
         try:
             if not await self.ingest(message):
                 raise TransientError(NOT_ACCEPTED)
@@ -270,7 +272,8 @@ class ChannelBase:
                     await done.wait()  # its runs are done: what is left is sending their queued replies
                 await self.gateway.wait_idle(settle=IDLE_POLL, platform=self.platform, chat_id=message.chat_id)
         finally:
-            for stop in unsubscribe:
+            stop_started()
+            for stop in running.values():
                 stop()
         return traces
 
@@ -311,3 +314,13 @@ class ChannelBase:
             delay = self.reconnect_delay(attempt)
             attempt += 1
             await self._sleep(delay)
+
+
+def _message_id(data: Mapping[str, Any]) -> str:
+    """The key of a message-received event to wait for."""
+    return data["message"].id
+
+
+def _run_id(data: Mapping[str, Any]) -> str:
+    """The key of an automation-finished event to wait for."""
+    return data["run_id"]
