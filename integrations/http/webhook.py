@@ -82,7 +82,7 @@ class Webhooks:
             if self._first_unknown(webhook_id):
                 _LOGGER.warning("A request for webhook %r, which no automation listens to (from %s; further ones"
                                 " for it are not logged)", webhook_id, request.remote)
-            return web.json_response({"ok": False, "error": "no automation listens to this webhook"}, status=404)
+            return json_error(404, f"no automation listens to webhook {webhook_id}")
         if request.method not in config["allowed_methods"]:
             return json_error(405, f"webhook {webhook_id} accepts {', '.join(config['allowed_methods'])}")
         address = request.remote or "?"

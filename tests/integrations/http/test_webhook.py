@@ -53,7 +53,7 @@ async def test_form_data_methods_and_bad_bodies(serve, caplog) -> None:
             assert r.status == 400 and "not valid JSON" in (await r.json())["error"]
         for guess in ("nobody-listens", "nobody-listens", "nobody-listens", "admin"):
             async with session.post(served.url + f"/api/webhook/{guess}", json={}) as r:
-                assert r.status == 404
+                assert r.status == 404 and (await r.json()) == {"error": f"no automation listens to webhook {guess}"}
     unknown = [r.getMessage() for r in caplog.records if "which no automation listens to" in r.getMessage()]
     assert len(unknown) == 2 and "'admin'" in unknown[1], "one line an unknown id, however often it is tried"
     await served.gateway.wait_idle()
