@@ -161,10 +161,10 @@ class Gateway:
             self.request_stop()
         self.bus.fire(events.GATEWAY_STARTED, {})
         loaded = [d for d, s in self.integrations.items() if s.status == "loaded"]
-        _LOGGER.info(
-            "Roost started: %d integrations (%s), %d automations",
-            len(loaded), ", ".join(loaded) or "none", len(self.engine.automations),
-        )
+        brought = [a.id for a in self.engine.automations.values() if a.file is None]
+        _LOGGER.info("Roost started: %d integrations (%s), %d automations of the configuration%s", len(loaded),
+                     ", ".join(loaded) or "none", len(self.engine.automations) - len(brought),
+                     f" and {len(brought)} that integrations bring ({', '.join(brought)})" if brought else "")
 
     def call_hooks(self, name: str, **kwargs: Any) -> list[Any]:
         """Call every implementation of a hook (an integration's own, declared with HOOKSPECS)."""

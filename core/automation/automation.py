@@ -76,6 +76,7 @@ class Automation:
     inputs: dict[str, Any] = field(default_factory=dict)
     blueprint: str | None = None
     file: str | None = None
+    """The file it is written in; None for one an integration brings (register_automation)."""
     line: int | None = None
     enabled: bool = True
     lane: str = "automation"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import sqlite3
 from pathlib import Path
@@ -137,3 +138,12 @@ automations:
     [alert] = texts(telegram, "T1")
     assert "from whatsapp\nsecond line\n" in alert and "not from here" not in alert
     assert not texts(telegram, "T9")
+
+
+async def test_the_start_line_tells_the_automations_an_integration_brings_from_the_configurations(
+        start_alerts, caplog) -> None:
+    caplog.set_level(logging.INFO, logger="core.gateway")
+    await start_alerts()
+    started = [r.getMessage() for r in caplog.records if r.getMessage().startswith("Roost started")]
+    assert len(started) == 1 and started[0].endswith(
+        "3 automations of the configuration and 1 that integrations bring (alert_ack)"), started
