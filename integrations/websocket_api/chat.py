@@ -86,6 +86,9 @@ class ChatSocketChannel(ChannelBase):
                 await socket.ws.send_str(_error('a JSON frame is {"id": ..., "text": "..."} with text a string'))
                 return
             text, client_id = parsed["text"], parsed.get("id")
+        if not text.strip():
+            await socket.ws.send_str(_error("the message is empty: send some text", client_id))
+            return
         message_id = uuid.uuid4().hex
         if client_id is not None:
             socket.client_ids[message_id] = client_id

@@ -49,6 +49,10 @@ async def test_bad_frames_get_an_error_frame_and_the_socket_stays_usable(serve) 
         assert "JSON frame is" in json.loads(await ws.receive_str(timeout=5))["error"]
         await ws.send_bytes(b"\x00\x01")
         assert "send text frames" in json.loads(await ws.receive_str(timeout=5))["error"]
+        await ws.send_str(" \n")  # as the HA socket's roost.send_message, nothing to answer
+        assert json.loads(await ws.receive_str(timeout=5)) == {"error": "the message is empty: send some text"}
+        await ws.send_str('{"id": 9, "text": ""}')
+        assert json.loads(await ws.receive_str(timeout=5)) == {"error": "the message is empty: send some text", "id": 9}
         await ws.send_str("still here")
         assert await ws.receive_str(timeout=5) == "echo: still here"
         await ws.close()
