@@ -21,7 +21,7 @@ from core.cli import (
     run_commands,
     service_commands,
 )
-from core.cli.common import CONFIG_HELP
+from core.cli.common import CONFIG_HELP, add_config_arg
 from core.errors import ConfigErrors, RoostError
 from core.loader import discover
 from core.validation import humanize
@@ -46,7 +46,15 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         register(sub)
     if _command_in(sys.argv[1:] if argv is None else argv) not in sub.choices:
         integration_commands().hook.roost_cli_commands(subparsers=sub)
+    for command in sub.choices.values():
+        if _subcommands(command) is not None and "--config" not in command._option_string_actions:
+            add_config_arg(command)  # `roost queue --config DIR` without its action is told the action is missing
     return parser
+
+
+def _subcommands(parser: argparse.ArgumentParser) -> argparse._SubParsersAction | None:  # type: ignore[type-arg]
+    """The actions of a command that has some (`roost queue list`), else None."""
+    return next((a for a in parser._actions if isinstance(a, argparse._SubParsersAction)), None)
 
 
 def _command_in(argv: Sequence[str]) -> str | None:
@@ -61,7 +69,7 @@ def _command_in(argv: Sequence[str]) -> str | None:
 def _chosen(parser: argparse.ArgumentParser, args: argparse.Namespace) -> argparse.ArgumentParser:
     """The innermost subcommand's parser that args went through (`roost queue show`'s, not `roost`'s)."""
     while True:
-        choice = next((a for a in parser._actions if isinstance(a, argparse._SubParsersAction)), None)
+        choice = _subcommands(parser)
         name = getattr(args, choice.dest, None) if choice is not None else None
         if choice is None or name not in choice.choices:
             return parser

@@ -354,3 +354,12 @@ def test_an_integration_command_or_help_brings_them_all(argv: list[str]) -> None
 
     choices = build_parser(argv)._subparsers._group_actions[0].choices  # type: ignore[union-attr]
     assert {"token", "pii", "model", "run"} <= set(choices)
+
+
+@pytest.mark.parametrize("command", ["queue", "pair", "keys", "blueprint", "service", "token", "model", "knowledge"])
+def test_a_command_of_actions_given_only_the_configuration_says_its_action_is_missing(
+        initialized: Path, capsys, command: str) -> None:
+    code, _out, err = run_cli(capsys, command, "--config", str(initialized))
+    assert code == 2 and f"roost {command}: error: the following arguments are required: ACTION" in err, err
+    code, _out, err = run_cli(capsys, "queue", "--config", str(initialized), "stats")  # the action after it
+    assert code == 0, err
