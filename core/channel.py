@@ -176,6 +176,11 @@ class ChannelBase:
             self._online = online
             self.gateway.channel_state(self.platform, online)
 
+    async def chat_back(self, chat_id: str) -> None:
+        """The recipient of a chat is connected again (after this channel's send raised RecipientAway for it):
+        the replies held for it go now."""
+        await self.gateway.chat_back(self.platform, chat_id)
+
     async def ingest(self, message: Message) -> bool:
         """Hand a message to Roost; acknowledge it to the platform once this returns.
 

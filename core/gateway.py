@@ -111,9 +111,7 @@ class Gateway:
                                         self.config_errors)
         self.plugins.check_pending()
         collect_types(self.plugins, self.engine.compiler, self.integrations, self.config_errors, self.discovery)
-        self.config_errors.extend(
-            self.engine.load(self.config.automations, self.config.blueprint_search())
-        )
+        self.config_errors.extend(self.engine.load(self.config.automations, self.config.blueprint_search()))
         self._store_settings = self._core_section("store", STORE_SCHEMA)
         self._scheduler_settings = self._core_section("scheduler", SCHEDULER_SCHEMA)
         try:
@@ -125,10 +123,8 @@ class Gateway:
 
     def _core_section(self, key: str, schema: Any) -> dict[str, Any]:
         try:
-            return validate(
-                schema, self.config.raw.get(key) or {}, path=(key,), file=str(self.config.file),
-                line=self.config.locate(key)[1],
-            )
+            return validate(schema, self.config.raw.get(key) or {}, path=(key,), file=str(self.config.file),
+                            line=self.config.locate(key)[1])
         except ConfigErrors as err:
             self.config_errors.extend(err.errors)
             return validate(schema, {})
@@ -376,6 +372,11 @@ class Gateway:
         else:
             self.bus.fire(events.CHANNEL_ONLINE if online else events.CHANNEL_OFFLINE, {"platform": platform})
 
+    async def chat_back(self, platform: str, chat_id: str) -> None:
+        """One chat's recipient is reachable again (a client took a conversation up): its held replies go now."""
+        if self.pipeline is not None:
+            await self.pipeline.outbound.chat_back(platform, chat_id)
+
     async def wait_idle(self, settle: float = 0.05, *, platform: str | None = None,
                         chat_id: str | None = None) -> None:
         """Wait until no run or listener work is pending (with platform and chat_id: nothing owed to that chat,
@@ -392,9 +393,7 @@ class Gateway:
 
 def _log_failure(task: asyncio.Task[Any]) -> None:
     """Background tasks must not die silently."""
-    if task.cancelled():
-        return
-    error = task.exception()
+    error = None if task.cancelled() else task.exception()
     if error is not None and not isinstance(error, StoreLostError):  # that one _store_lost has told, once
         _LOGGER.error("Background task %s failed: %s: %s", task.get_name(), type(error).__name__, error,
                       exc_info=error)

@@ -27,6 +27,7 @@ from collections.abc import Callable
 from typing import Any
 
 from core.channel import Channel, OutboundMessage
+from core.errors import RecipientAway
 from core.pipeline.retry import RetryPolicy, describe
 from core.store.errors import StoreLostError
 from core.store.outbox import Outbox, OutboxEntry
@@ -184,8 +185,12 @@ class ChannelQueue:
             due = time.time() + verdict.delay
             heapq.heappush(self._retries, due)
             self._writes.append(asyncio.ensure_future(self.outbox.defer(entry.id, due, reason)))
-            _LOGGER.warning("Sending to %s chat %s failed (%s); retrying in %.1f s",
-                            self.platform, entry.chat_id, self.scrub(describe(err)), verdict.delay)
+            if isinstance(err, RecipientAway):  # expected: a client went away; it may come back
+                _LOGGER.info("A reply to %s chat %s waits: %s; it goes when the chat is back (or in %.0f min)",
+                             self.platform, entry.chat_id, reason, verdict.delay / 60)
+            else:
+                _LOGGER.warning("Sending to %s chat %s failed (%s); retrying in %.1f s",
+                                self.platform, entry.chat_id, self.scrub(describe(err)), verdict.delay)
             self.on_failed(entry, reason, True)
             return
         if not self._confirmed:

@@ -134,6 +134,11 @@ class Outbound:
         if queue is not None:
             queue.wake(priority)
 
+    async def chat_back(self, platform: str, chat_id: str) -> None:
+        """A chat's recipient is reachable again: what waited for it is due now, and its queue looks."""
+        if await self.outbox.due_now(platform, chat_id):
+            self.wake(platform)
+
     async def owed(self, platform: str | None = None, chat_id: str | None = None) -> bool:
         """True when replies wait to be sent to an online channel (to one chat, if named)."""
         for name, queue in self.queues.items():

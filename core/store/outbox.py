@@ -262,6 +262,10 @@ class Outbox:
             id,
         )
 
+    async def due_now(self, platform: str, chat_id: str) -> int:
+        """Make a chat's pending entries that wait for a later try due now (its recipient is back); how many."""
+        return await self._db.write(writes.outbox_due_now, platform, str(chat_id), time.time())
+
     async def bury(self, id: int, reason: str) -> int:
         """Move an entry to the dead letters with reason; return the dead letter's id."""
         letter_id = await self._db.new_id("dead_letters")

@@ -125,6 +125,14 @@ def outbox_update_open(
     return False
 
 
+@single_statement
+def outbox_due_now(conn: sqlite3.Connection, platform: str, chat_id: str, now: float) -> int:
+    """Make a chat's open entries that wait for a later try due now; how many."""
+    return conn.execute(
+        f"UPDATE outbox SET next_attempt_at = ? WHERE platform = ? AND chat_id = ? AND {OUTBOX_OPEN}"
+        " AND next_attempt_at > ?", (now, platform, chat_id, now)).rowcount
+
+
 def outbox_bury(
     conn: sqlite3.Connection, entry_id: int, letter_id: int, reason: bytes, now: float
 ) -> int:

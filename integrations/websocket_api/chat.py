@@ -2,9 +2,9 @@
 
 A frame of plain text is answered with plain text; a JSON frame ``{"id", "text"}`` is answered
 with ``{"id", "text"}`` frames carrying the id of the message they answer. A connection is one
-conversation (``?conversation=NAME`` picks one, to take it up again after reconnecting); its
-replies keep the order of its messages. A reply for a conversation with no socket open waits in
-the outbox and is retried.
+conversation (``?conversation=NAME`` picks one, to take it up again after reconnecting); the
+replies of one automation keep the order of its messages. A reply for a conversation with no
+socket open waits in the outbox until a socket takes the conversation up again.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import orjson
 from aiohttp import WSMsgType, web
 
 from core.channel import ChannelBase, ChannelInfo, OutboundMessage
-from core.errors import TransientError
+from core.errors import RecipientAway
 from core.message import Message
 from integrations.http.server import MAX_REQUEST_BYTES, TOKEN
 
@@ -27,7 +27,6 @@ PLATFORM = "websocket_chat"
 HEARTBEAT = 55.0
 CLIENT_IDS_KEPT = 1024
 """Per connection, how many of the client's own message ids are remembered for the replies."""
-RETRY_ABSENT = 5.0
 
 
 class ChatSocketChannel(ChannelBase):
@@ -43,8 +42,7 @@ class ChatSocketChannel(ChannelBase):
         """Write the reply to the conversation's open socket."""
         socket = self._sockets.get(message.chat_id)
         if socket is None or socket.ws.closed:
-            raise TransientError(f"no client is connected to conversation {message.chat_id!r}",
-                                 retry_after=RETRY_ABSENT)
+            raise RecipientAway(f"no client is connected to conversation {message.chat_id!r}")
         client_id = socket.client_ids.get(message.reply_to or "")
         if client_id is not None:
             await socket.ws.send_str(orjson.dumps({"id": client_id, "text": message.text}).decode())
@@ -56,7 +54,8 @@ class ChatSocketChannel(ChannelBase):
         """One client connection: read frames until it closes."""
         ws = web.WebSocketResponse(heartbeat=HEARTBEAT, max_msg_size=MAX_REQUEST_BYTES)
         await ws.prepare(request)
-        conversation = request.query.get("conversation") or uuid.uuid4().hex
+        named = request.query.get("conversation")
+        conversation = named or uuid.uuid4().hex
         token = request.get(TOKEN)
         sender = token.name if token is not None else "local"
         socket = _Socket(ws)
@@ -64,6 +63,8 @@ class ChatSocketChannel(ChannelBase):
         self._sockets[conversation] = socket
         if previous is not None:
             await previous.ws.close(message=b"another client took this conversation over")
+        if named:
+            await self.chat_back(conversation)  # what waited for this conversation comes now
         try:
             async for frame in ws:
                 if frame.type == WSMsgType.TEXT:

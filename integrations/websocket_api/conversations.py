@@ -4,7 +4,8 @@ A message sent with ``roost.send_message`` (or ``conversation/process``) enters 
 like any chat message, in the conversation named by its ``conversation_id``. Its replies come
 back as ``roost_reply`` events (``conversation_id``, ``text`` so far, ``done``) to the clients
 subscribed to them, and to a caller waiting for the response. A reply for a conversation no
-connected client holds (sent a message in, subscribed to) stays in the outbox and is retried.
+connected client holds (sent a message in, subscribed to) waits in the outbox until a client subscribed
+to ``roost_reply`` takes the conversation up (``roost.subscribe_conversation``).
 """
 
 from __future__ import annotations
@@ -16,13 +17,11 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from core.channel import NOT_ACCEPTED, ChannelBase, ChannelInfo, OutboundMessage
-from core.errors import TransientError
+from core.errors import RecipientAway, TransientError
 from core.message import Message
 
 PLATFORM = "websocket"
 REPLY_EVENT = "roost_reply"
-RETRY_ABSENT = 5.0
-"""Seconds before a reply for an absent conversation is tried again."""
 
 
 class ConversationChannel(ChannelBase):
@@ -104,7 +103,7 @@ class ConversationChannel(ChannelBase):
             return
         if any(c.subscribed(REPLY_EVENT) for c in self._holders.get(conversation_id, ())):
             return
-        raise TransientError(f"no client holds conversation {conversation_id!r} now", retry_after=RETRY_ABSENT)
+        raise RecipientAway(f"no client holds conversation {conversation_id!r} now")
 
     def _deliver(self, conversation_id: str, text: str, *, done: bool) -> None:
         for replies in self._waiters.get(conversation_id, ()):

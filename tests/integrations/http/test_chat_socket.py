@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 
 import aiohttp
 from aiohttp import WSMsgType
@@ -89,7 +90,7 @@ async def test_without_a_valid_token_the_handshake_is_refused(serve) -> None:
                 raise AssertionError("connected without a valid token")
 
 
-async def test_a_reply_for_a_closed_socket_waits_and_reaches_the_conversation_again(serve) -> None:
+async def test_a_reply_for_a_closed_socket_waits_and_reaches_the_conversation_again(serve, caplog) -> None:
     served = await serve(extra="""
 automations:
   - id: slow
@@ -99,12 +100,16 @@ automations:
       - reply: "late: {{ trigger.text }}"
 """)
     token = await served.token()
+    caplog.set_level(logging.INFO, logger="core.pipeline.channel_queue")
     async with aiohttp.ClientSession() as session:
         ws = await _connect(session, served.url, token, conversation="kitchen")
         await ws.send_str("are you there?")
         await asyncio.sleep(0.05)
         await ws.close()
-        await asyncio.sleep(0.5)  # the reply finds no socket: it stays in the outbox
+        await asyncio.sleep(0.5)  # the reply finds no socket: it stays in the outbox, held for an hour
         ws = await _connect(session, served.url, token, conversation="kitchen")
-        assert await ws.receive_str(timeout=15) == "late: are you there?"
+        assert await ws.receive_str(timeout=3) == "late: are you there?"  # sent when the socket is back
         await ws.close()
+    said = [(r.levelname, r.getMessage()) for r in caplog.records if r.name == "core.pipeline.channel_queue"]
+    assert said == [("INFO", "A reply to websocket_chat chat kitchen waits: no client is connected to conversation"
+                             " 'kitchen'; it goes when the chat is back (or in 60 min)")]
