@@ -196,7 +196,14 @@ class HaCommands:
         found = self.services.get((msg["domain"], msg["service"]))
         if found is None:
             raise CommandError("not_found", f"Service {msg['domain']}.{msg['service']} not found.")
-        response = await found[0](connection, msg["service_data"], msg["return_response"])
+        handler, description = found
+        extra = next((key for key in msg["service_data"] if key not in description["fields"]), None)
+        if extra is not None:  # as HA's service schemas: a misspelt field is refused, not ignored
+            raise CommandError("invalid_format", f"extra keys not allowed @ data[{extra!r}]")
+        if msg["return_response"] and "response" not in description:
+            raise CommandError("service_validation_error", "Validation error: An action which does not return"
+                               " responses can't be called with return_response=True.")
+        response = await handler(connection, msg["service_data"], msg["return_response"])
         result: dict[str, Any] = {"context": _context(connection.user)}
         if msg["return_response"]:
             result["response"] = response

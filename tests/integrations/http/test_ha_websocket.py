@@ -73,6 +73,11 @@ async def test_the_python_client_connects_subscribes_fires_and_converses(serve) 
             await client.send_command("call_service", domain="roost", service="traces", service_data={"limit": 0})
         with pytest.raises(FailedCommand, match="run_id the first hex digits"):
             await client.send_command("call_service", domain="roost", service="traces", service_data={"run_id": "x%"})
+        with pytest.raises(FailedCommand, match=r"extra keys not allowed @ data\['txt'\]"):  # misspelt, as HA
+            await client.send_command("call_service", domain="roost", service="send_message", service_data={"txt": "hi"})
+        with pytest.raises(FailedCommand, match="can't be called with return_response=True"):
+            await client.send_command("call_service", domain="roost", service="subscribe_conversation",
+                                      service_data={"conversation_id": "porch"}, return_response=True)
         services = await client.send_command("get_services")
         assert services["roost"]["send_message"]["response"] == {"optional": True}
         unsubscribe()
