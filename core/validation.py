@@ -89,9 +89,12 @@ def _describe(err: vol.Invalid, data: Any, path: tuple[Any, ...], schema: Any) -
             return message
         shown = repr(value) if len(repr(value)) <= SHOWN_CHARACTERS else repr(value)[:SHOWN_CHARACTERS] + "…"
         return f"{message} (got {shown})"
-    for form in (repr(value), str(value)):  # a validator may have quoted the value in its message
-        if len(form) >= 3:
-            message = message.replace(form, "[withheld]")
+    # A validator may have quoted the value in its message; as a bare word only, not inside an example
+    # ("a token like 123456:ABC-def" keeps its digits when the token given was "12345").
+    if len(repr(value)) >= 3:
+        message = message.replace(repr(value), "[withheld]")
+    if len(form := str(value)) >= 3:
+        message = re.sub(rf"(?<!\w){re.escape(form)}(?!\w)", "[withheld]", message)
     return f"{message} (got {hidden})"
 
 

@@ -7,8 +7,10 @@ import sys
 from pathlib import Path
 
 import pytest
+import voluptuous as vol
 
 from core.cli import main
+from core.validation import humanize
 from tests.helpers import write_integration
 from tests.helpers.configdir import write_config
 
@@ -101,3 +103,22 @@ def test_a_secret_a_log_line_carries_is_redacted(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "connecting to [secret]" in result.stderr
     assert SECRET not in result.stderr
+
+
+def test_a_credential_inside_the_validators_example_leaves_the_example_whole(tmp_path: Path, capsys) -> None:
+    directory = write_config(tmp_path, 'telegram:\n  bot_token: "12345"\n')
+    printed = _check(capsys, directory)
+    assert "expected a token like 123456:ABC-def from @BotFather" in printed, printed
+    assert "withheld" not in printed and "got 5 characters, not shown" in printed
+
+
+def test_a_credential_a_validator_writes_bare_is_withheld() -> None:
+    def bare(value):
+        raise vol.Invalid(f"the token {value} is not known, try again")
+
+    data = {"api_key": "hunter2x"}
+    try:
+        vol.Schema({"api_key": bare})(data)
+    except vol.Invalid as err:
+        message = str(humanize(err, data))
+    assert "hunter2x" not in message and "the token [withheld] is not known" in message, message
