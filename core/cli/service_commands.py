@@ -171,6 +171,11 @@ def cmd_service(args: argparse.Namespace) -> int:
         print(f"roost service {args.action}: a system unit needs root (sudo), or use --user", file=sys.stderr)
         return 1
     if args.action == "install":
+        if hidden := _in_private_tmp([config_dir(args), Path(sys.executable), state_dir()]):
+            print(f"roost service install: the service gets a private /tmp (PrivateTmp=yes), where {hidden} would"
+                  " not be; move it out of /tmp (the configuration: `roost init DIR`, Roost itself: install it"
+                  " elsewhere) and install again", file=sys.stderr)
+            return 1
         return _install(args, scope)
     if args.action == "status":
         return _call(["systemctl", *scope, "status", "--no-pager", UNIT])
@@ -182,6 +187,12 @@ def cmd_service(args: argparse.Namespace) -> int:
     _call(["systemctl", *scope, "daemon-reload"])
     print(f"Removed {unit_path(args.user)}; the configuration and its data stay where they are.")
     return code
+
+
+def _in_private_tmp(paths: list[Path]) -> Path | None:
+    """The first of paths that lies in /tmp or /var/tmp, which a unit with PrivateTmp=yes does not see."""
+    private = (Path("/tmp"), Path("/var/tmp"))
+    return next((path for path in paths if any(path.resolve().is_relative_to(tmp) for tmp in private)), None)
 
 
 def _serves_another(args: argparse.Namespace) -> str | None:

@@ -217,3 +217,15 @@ def _catches_sigterm(pid: int) -> bool:
         if line.startswith("SigCgt:"):
             return bool(int(line.split()[1], 16) & (1 << (signal.SIGTERM - 1)))
     return False
+
+
+def test_install_refuses_what_the_service_would_not_see_in_its_private_tmp(config: Path, capsys, monkeypatch,
+                                                                          tmp_path: Path) -> None:
+    monkeypatch.setattr(systemd, "running", lambda: True)
+    monkeypatch.setattr("core.cli.service_commands.SYSTEM_UNITS", tmp_path / "units")
+    monkeypatch.setattr("os.geteuid", lambda: 0)
+    if not config.resolve().is_relative_to("/tmp"):
+        pytest.skip("the test's folders are not in /tmp here")
+    code, _out, err = run_cli(capsys, "service", "install", "--config", str(config))
+    assert code == 1 and f"private /tmp (PrivateTmp=yes), where {config} would not be" in err, err
+    assert not (tmp_path / "units").exists()
