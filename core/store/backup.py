@@ -18,6 +18,8 @@ from core.store.errors import StoreError
 CHECK_SECONDS = 10.0
 """How long the integrity check at open may take; a larger store is checked this long, then opened."""
 BACKUP_DATABASE = "roost.db"
+BACKUP_PREFIX = "roost-backup-"
+"""How the folders `roost backup` makes are named (then the time: roost-backup-20261204-071034)."""
 
 
 class StoreCorruptError(StoreError):
@@ -63,11 +65,11 @@ def backup(database: Path, config_dir: Path, folder: Path) -> Path:
     if not database.exists():
         raise StoreError(f"{database} does not exist yet: nothing to back up")
     check_database(database)
-    target = folder / time.strftime("roost-backup-%Y%m%d-%H%M%S")
+    target = folder / time.strftime(f"{BACKUP_PREFIX}%Y%m%d-%H%M%S")
     suffix = 1
     while target.exists():
         suffix += 1
-        target = folder / time.strftime(f"roost-backup-%Y%m%d-%H%M%S-{suffix}")
+        target = folder / time.strftime(f"{BACKUP_PREFIX}%Y%m%d-%H%M%S-{suffix}")
     target.mkdir(mode=0o700, parents=True)
     source = sqlite3.connect(database)
     copy = sqlite3.connect(target / BACKUP_DATABASE)
@@ -90,7 +92,9 @@ def restore(source: Path, database: Path, config_dir: Path) -> list[Path]:
     if not source.is_dir():
         raise StoreError(f"{source} does not exist or is not a folder: give the folder `roost backup` made")
     if not copy.is_file():
-        raise StoreError(f"{source} is not a Roost backup: it holds no {BACKUP_DATABASE}")
+        made = sorted(p for p in source.glob(f"{BACKUP_PREFIX}*") if (p / BACKUP_DATABASE).is_file())
+        hint = f"; it holds backups, the latest is {made[-1]}" if made else ""
+        raise StoreError(f"{source} is not a Roost backup: it holds no {BACKUP_DATABASE}{hint}")
     check_database(copy, seconds=float("inf"))
     stamp = time.strftime("%Y%m%d-%H%M%S")
     moved = []

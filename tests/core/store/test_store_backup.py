@@ -112,6 +112,10 @@ def test_restore_refuses_what_is_not_a_backup_and_a_damaged_copy(used: Path, tmp
     before = _digest(directory / "roost.db")
     assert main(["restore", "--config", str(directory), str(tmp_path)]) == 1
     assert "is not a Roost backup" in capsys.readouterr().err
+    assert main(["backup", "--config", str(directory), "--output", str(tmp_path / "kept")]) == 0
+    made = capsys.readouterr().out.split(" to ")[1].splitlines()[0]
+    assert main(["restore", "--config", str(directory), str(tmp_path / "kept")]) == 1  # the folder given to backup
+    assert f"it holds backups, the latest is {made}" in capsys.readouterr().err
     assert main(["restore", "--config", str(directory), str(tmp_path / "missing")]) == 1
     assert "missing does not exist" in capsys.readouterr().err
     broken = tmp_path / "broken"
