@@ -46,8 +46,8 @@ class LoginGuard:
         if 0 < self.threshold <= record.failures:
             record.banned_until = self._clock() + self.ban_seconds
             record.failures = 0
-            _LOGGER.warning("Banned %s for %g s after %d failed logins (last: %s)", address, self.ban_seconds,
-                            self.threshold, why)
+            _LOGGER.warning("Banned %s for %g s after %d failed logins (last: %s); bans are kept in memory: a"
+                            " restart of Roost lifts them", address, self.ban_seconds, self.threshold, why)
         else:
             _LOGGER.warning("Failed login from %s: %s", address, why)
         while len(self._records) > MAX_ADDRESSES:

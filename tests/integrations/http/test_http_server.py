@@ -75,6 +75,7 @@ async def test_repeated_failures_are_throttled_then_banned_and_the_log_never_sho
     status, body = await _get(served.url + "/api/health", good)
     assert status == 403 and "banned" in body["error"]
     assert "Banned 127.0.0.1 for 60 s after 3 failed logins" in caplog.text
+    assert "a restart of Roost lifts them" in caplog.text  # the way out, for a local script that got it wrong
     assert "wrong-" not in caplog.text and good not in caplog.text
 
 
