@@ -30,8 +30,6 @@ from core.errors import PermanentError, TransientError
 from core.message import Message
 
 _LOGGER = logging.getLogger(__name__)
-
-
 T = TypeVar("T")
 
 STREAMING = ("none", "edits", "native")

@@ -45,14 +45,14 @@ class TransientError(RoostError):
 
 class RecipientAway(TransientError):
     """The one a reply is for is not connected now (a socket's client went away): the reply waits in the
-    outbox, tried again after retry_after, and goes at once when the channel says its chat is back
+    outbox, tried again after HOLD seconds, and goes at once when the channel says its chat is back
     (``ChannelBase.chat_back``)."""
 
     HOLD = 3600.0
     """Seconds until a held reply is tried again when no one said its chat is back."""
 
-    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
-        super().__init__(message, retry_after=self.HOLD if retry_after is None else retry_after)
+    def __init__(self, message: str) -> None:
+        super().__init__(message, retry_after=self.HOLD)
 
 
 class PermanentError(RoostError):

@@ -28,7 +28,7 @@ from typing import Any
 
 from core.channel import Channel, OutboundMessage
 from core.errors import RecipientAway
-from core.pipeline.retry import RetryPolicy, describe
+from core.pipeline.retry import RetryPolicy
 from core.store.errors import StoreLostError
 from core.store.outbox import Outbox, OutboxEntry
 
@@ -190,7 +190,7 @@ class ChannelQueue:
                              self.platform, entry.chat_id, reason, verdict.delay / 60)
             else:
                 _LOGGER.warning("Sending to %s chat %s failed (%s); retrying in %.1f s",
-                                self.platform, entry.chat_id, self.scrub(describe(err)), verdict.delay)
+                                self.platform, entry.chat_id, reason, verdict.delay)
             self.on_failed(entry, reason, True)
             return
         if not self._confirmed:

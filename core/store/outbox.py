@@ -35,6 +35,7 @@ _COLUMNS = (
 _SCAN_COLUMNS = "id, chat_id, next_attempt_at, priority"
 """What decides whether a pending entry goes in a batch."""
 
+
 @dataclass(slots=True, unsafe_hash=True)  # not frozen: a frozen init costs 10x (one per delivery)
 class OutboxEntry:
     """One outbound message as stored (body and last error decrypted); treat as read-only."""
