@@ -5,15 +5,16 @@ with real region codes, birth dates and GB 11643 check characters; phone numbers
 plans (Chinese mobiles, US/CA NANP, UK mobiles and London, French, German, Australian numbers)
 written the way people write them; card numbers of every network with a Luhn check digit; IBANs
 with mod-97 check digits; US SSNs under the SSA's rules; e-mail, IPv4 and IPv6 addresses (also
-written against Chinese characters); API keys. Hard negatives: order and tracking numbers,
+written against Chinese characters); API keys, passwords (stated in prose too), bearer tokens and
+HTTP Basic credentials. Hard negatives: order and tracking numbers,
 timestamps, dates, versions, amounts, IDs with a wrong check character, ISBNs, student numbers,
 UPC barcodes, bank routing numbers, sets of two-digit codes.
 
 With ``--values faker`` the values come from Faker instead, a library written by other hands for
 test data: phone numbers of 15 locales as Faker writes them (kept when libphonenumber says they are
 valid in the locale's region), card numbers of every network it knows, US SSNs, Chinese resident
-IDs, IBANs of 13 countries, e-mail and IP addresses, US passport numbers. Secrets and travel
-permits, which Faker has no provider for, keep the values made here. The hard negatives gain
+IDs, IBANs of 13 countries, e-mail and IP addresses, US passport numbers, passwords. API keys, tokens
+and travel permits, which Faker has no provider for, keep the values made here. The hard negatives gain
 numbers Faker makes that are nobody's personal data: barcodes, ISBNs, timestamps, employer and
 bank routing numbers, UUIDs, hashes, MAC addresses, licence plates, prices, coordinates, browser
 user agents, postcodes, vehicle numbers, card expiry dates.
@@ -24,6 +25,7 @@ user agents, postcodes, vehicle numbers, card expiry dates.
 from __future__ import annotations
 
 import argparse
+import base64
 import json
 import random
 import string
@@ -161,6 +163,24 @@ def api_key(rng: random.Random) -> str:
     return prefix + "".join(rng.choice(chars) for _ in range(length))
 
 
+def password(rng: random.Random) -> str:
+    """A password as sign-up forms ask for one: 8-16 letters, digits and symbols, a digit among them."""
+    chars = [rng.choice(string.ascii_letters + string.digits + "!@#$%^&*") for _ in range(rng.randint(7, 15))]
+    chars.insert(rng.randint(0, len(chars)), rng.choice(string.digits))
+    return "".join(chars)
+
+
+def bearer_token(rng: random.Random) -> str:
+    """An opaque OAuth access token: 32 random URL-safe characters (RFC 6750's b64token)."""
+    return "".join(rng.choice(string.ascii_letters + string.digits + "-_") for _ in range(32))
+
+
+def basic_credentials(rng: random.Random) -> str:
+    """HTTP Basic credentials: base64 of "user:password" (RFC 7617)."""
+    user = "".join(rng.choice(string.ascii_lowercase) for _ in range(rng.randint(3, 10)))
+    return base64.b64encode(f"{user}:{password(rng)}".encode()).decode()
+
+
 LETTERS_NO_IO = "ABCDEFGHJKLMNPQRSTUVWXYZ"
 
 
@@ -195,6 +215,11 @@ POSITIVE: list[tuple[str, Callable[[random.Random], str], list[str]]] = [
     ("IP", ipv4, ["登录地址{v}失败", "server {v} is down"]),
     ("IP", ipv6, ["服务器{v}在凌晨重启", "IPv6 {v} is unreachable"]),
     ("SECRET", api_key, ["key={v}", "我的密钥是 {v}"]),
+    ("SECRET", password, ["my password is {v}", "The wifi password is {v} - enjoy your stay!", "密码 {v}",
+                          "wifi密码是{v}", "password: {v}", "新的口令为 {v}，请保管好"]),
+    ("SECRET", bearer_token, ['curl -H "Authorization: Bearer {v}" https://api.example.com/v1',
+                              "Authorization: Bearer {v}"]),
+    ("SECRET", basic_credentials, ["Authorization: Basic {v}", "header Authorization: basic {v} was sent"]),
     ("PASSPORT", passport, ["我的护照号码是{v}，下月到期", "Passport number: {v}.", "护照 {v} 已过期",
                             "scan the passport ({v}) at the desk"]),
     ("TRAVEL_PERMIT", travel_permit, ["往来港澳通行证{v}的签注", "回乡证号码 {v}", "台胞证：{v}",
@@ -242,6 +267,11 @@ NEGATIVE: list[Callable[[random.Random], str]] = [
               + " ".join(str(r.randint(10, 99)) for _ in range(r.choice([4, 5]))),
     lambda r: f"{upc_a(r)} {r.choice(['in stock', '已入库'])}",
     lambda r: f"ABA {aba_routing(r)}, account on file",
+    lambda r: r.choice(["Forgot your password? Reset it from the login page.", "wifi密码是多少？", "密码是什么",
+                        "密码为空，请重新输入", "The password is case-sensitive.", "密码是否正确？",
+                        "Bearer tokens are sent in the Authorization header.", "Basic authentication is enabled."]),
+    lambda r: f"Your password must be {r.randint(6, 12)}-{r.randint(32, 128)} characters long.",
+    lambda r: f"Your password expires in {r.randint(2, 90)} days; the password was changed on 2024-0{r.randint(1, 9)}-1{r.randint(0, 9)}.",
 ]
 
 
@@ -298,6 +328,7 @@ def faker_values(seed: int) -> tuple[dict[Callable[[random.Random], str], Callab
         ipv4: lambda rng: fake("en_US").ipv4_public(),
         ipv6: lambda rng: fake("en_US").ipv6(),
         passport: lambda rng: fake("en_US").passport_number(),
+        password: lambda rng: fake("en_US").password(length=rng.randint(8, 16)),
     }, negatives
 
 

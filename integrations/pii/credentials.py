@@ -1,4 +1,5 @@
-"""The SECRET recognizer: API keys and tokens, private keys, password assignments, URL logins."""
+"""The SECRET recognizer: API keys and tokens, private keys, password assignments and passwords stated in prose,
+HTTP credentials (Bearer, Basic), URL logins."""
 
 from __future__ import annotations
 
@@ -44,7 +45,9 @@ _CODE_WORDS = frozenset(
 _NAME = r"(?:[a-z_]+[a-z][a-z0-9_]*|[a-z]{2,}(?:[A-Z][a-z]+)+[0-9]*|(?:[A-Z][a-z]+)+[0-9]*)"
 """A name as code is written: snake_case, camelCase, PascalCase ("get_password", "getPassword", "SecretStr"); not the
 letters and digits of a random password ("S6RmGAQv", "mDruzdwg")."""
-_CALL = re.compile(rf"(?:{_NAME}\.)*{_NAME}\([\w.,:=\[\] ]*\)?(?:\.\w+(?:\([\w.,:=\[\] ]*\)?)?)*")
+_ARGUMENTS = r"(?:[A-Za-z_][\w.]*|[0-9]+(?![A-Za-z_])|[.,:=\[\] ])*"
+"""What a call's brackets hold: names, numbers and their punctuation ("user", "pw, salt"; not "2khCOq")."""
+_CALL = re.compile(rf"(?:{_NAME}\.)*{_NAME}\({_ARGUMENTS}\)?(?:\.\w+(?:\({_ARGUMENTS}\)?)?)*")
 """A call, "get_password()", "make_token(user).hex" (its closing bracket may be cut off as the text's): a random
 password with a "(" has other signs ("CrB(Uxeq6#GJ") or no name before it ("S6RmGAQv(R")."""
 _REFERENCE = re.compile(
@@ -53,6 +56,27 @@ _REFERENCE = re.compile(
 )
 """References, not secrets: names of secrets, templates and variables ("${DB_PASSWORD}", "$password"; "$V99TLqf"
 is no variable's name), "%(pw)s", "<your token>", "!secret x", masks."""
+
+
+def _latin_or_digits(value: str) -> bool:
+    """A value after "是" or "为" is a secret when it has Latin letters or digits: "多少", "什么" and "空" are words."""
+    return re.search("[A-Za-z0-9]", value) is not None and _plausible_value(value)
+
+
+def _token_like(value: str) -> bool:
+    """A bearer token has digits or mixed case; a placeholder ("YOUR_ACCESS_TOKEN", "your-token-here") has not."""
+    return any(ch.isdigit() for ch in value) or (value.lower() != value and value.upper() != value)
+
+
+def _basic_credentials(value: str) -> bool:
+    """HTTP Basic credentials: base64 of printable "user:password" (not a word after "basic" in prose)."""
+    if len(value) % 4:
+        return False
+    try:
+        decoded = base64.b64decode(value, validate=True).decode("utf-8")
+    except (binascii.Error, ValueError):
+        return False
+    return ":" in decoded and decoded.isprintable()
 
 
 def _plausible_literal(value: str) -> bool:
@@ -71,7 +95,7 @@ class SecretPattern:
 
     The regex is matched (anchored) at each occurrence of a trigger, found case-insensitively.
     ``group`` names the part that is the secret (0: all of it; -1: the first alternative
-    group that matched); ``widen(text, start, end)`` may move its end; ``check`` may reject
+    group that matched); ``widen(text, start, end)`` may move its end (either way); ``check`` may reject
     a value that only looks like a secret.
     """
 
@@ -100,16 +124,52 @@ def _with_own_brackets(text: str, start: int, end: int) -> int:
     return end
 
 
+_RANGE = re.compile(r"[0-9]+[-~–][0-9]+")
+
+
+def _password_like(value: str) -> bool:
+    """A value stated without ":" or "=" ("my password is hunter2") has a password's signs: a digit, a symbol
+    (not "-" or "/": "case-sensitive", "and/or"; not markdown's "**" after it) or a capital after a small letter.
+    "The password is required" is prose, and so is a range ("8-64 characters")."""
+    return len(value) >= 4 and (
+        any(ch.isdigit() for ch in value)
+        or any(not ch.isalnum() and ch not in "-'/" for ch in value.rstrip("*"))
+        or re.search("[a-z].*[A-Z]", value) is not None
+    ) and _RANGE.fullmatch(value) is None and _plausible_value(value)
+
+
+def _before_closing_punctuation(text: str, start: int, end: int) -> int:
+    """The end of a value stated in prose, moved before the sentence's punctuation ("password is None:", "...
+    is hunter2."), then past the closing brackets that are its own (see _with_own_brackets). A "!" or "?" stays:
+    it is a password's own as often as not."""
+    while end > start and text[end - 1] in ".,:)]}>":
+        end -= 1
+    return _with_own_brackets(text, start, end)
+
+
 _ASSIGNMENT_WORDS = ("pass", "pwd", "密码", "口令", "api", "secret", "client", "access", "auth", "token")
-# A name that says secret, then its value after ":", "=", "是", "为" or "is:". Unambiguous words may end a
-# longer name (DB_PASSWORD, newpassword); the short "pass" and "token" must stand alone (not "bypass",
-# "max_tokens").
-_ASSIGNED = (
-    r"(?i)(?:password|passwd|passphrase|passcode|pwd|密码|口令|api[_\-]?key"
+# A name that says secret. Unambiguous words may end a longer name (DB_PASSWORD, newpassword); the short "pass"
+# and "token" must stand alone (not "bypass", "max_tokens").
+_SECRET_NAME = (
+    r"(?i:password|passwd|passphrase|passcode|pwd|密码|口令|api[_\-]?key"
     r"|secret[_\-]?(?:access[_\-]?)?key|client[_\-]?secret|access[_\-]?token"
     r"|auth[_\-]?token|(?<![A-Za-z0-9])pass|(?<![A-Za-z0-9])token)"
-    r"[\"']?[ \t]*(?:[:=：]|是|为|[ \t]is[ \t]*[:：])[ \t]*"
 )
+_ASSIGNED = _SECRET_NAME + r"[\"']?[ \t]*(?:[:=：]|[ \t](?i:is)[ \t]*[:：])[ \t]*"
+"""A secret's name, then its value after ":", "=" or "is:"."""
+_SAID_IN_CHINESE = _SECRET_NAME + r"[ \t]*(?:是|为)[ \t]*"
+"""A secret's name, then its value after "是" or "为" ("密码是abc123"; but "密码是多少", "密码为空" ask or say)."""
+# A value ends before a space, punctuation, a quote or the end. Brackets may be inside it ("O6z)RjBr#5"); closing
+# ones at its end (before a space, punctuation, the end or a Chinese character) are left to widen, which knows
+# whether the text opened them: "(密码是abc123)请查收".
+_VALUE = (r"([^\s\"'`,;，。；、）】]{1,200}?)"
+          r"(?=[)>}\]]+(?:[.!?]*(?:[\s\"'`,;，。；、）】]|\Z)|[^\x00-\x7f])|[\s\"'`,;，。；、）】]|\Z)")
+_QUOTED = r"(?:\"([^\"\r\n]{1,200})\"|'([^'\r\n]{1,200})')"
+
+_STATED = r"(?i:password|passwd|passphrase|passcode|密码|口令)(?:[ \t]+(?i:is|was))?[ \t]+"
+"""A password's name stated in prose, without ":" or "=": "my password is hunter2", "wifi密码 abc12345"."""
+_STATED_VALUE = r"((?![(\[{<][^\n]*[)\]}>])[^\s\"'`,;，。；、）】]{4,200})"
+"""Not a bracket the line closes again: "password (bool, optional): ..." describes a parameter."""
 
 SECRET_PATTERNS: tuple[SecretPattern, ...] = (
     SecretPattern(
@@ -164,6 +224,22 @@ SECRET_PATTERNS: tuple[SecretPattern, ...] = (
         check=_jwt_header_ok,
     ),
     SecretPattern(
+        "bearer_token",
+        ("bearer",),
+        re.compile(r"(?i:bearer)[ \t]+([A-Za-z0-9\-._~+/]{16,}=*)(?![A-Za-z0-9\-._~+/=])"),  # RFC 6750's b64token
+        0.95,
+        group=1,
+        check=_token_like,
+    ),
+    SecretPattern(
+        "basic_credentials",
+        ("basic",),
+        re.compile(r"(?i:basic)[ \t]+([A-Za-z0-9+/]{8,}={0,2})(?![A-Za-z0-9+/=])"),
+        0.95,
+        group=1,
+        check=_basic_credentials,
+    ),
+    SecretPattern(
         "url_credentials",
         ("://",),
         re.compile(r"(?<=[A-Za-z0-9])://([^\s/@:?#]{1,64}:[^\s/@?#]{1,128})@"),
@@ -173,7 +249,7 @@ SECRET_PATTERNS: tuple[SecretPattern, ...] = (
     SecretPattern(
         "quoted_assignment",
         _ASSIGNMENT_WORDS,
-        re.compile(_ASSIGNED + r"(?:\"([^\"\r\n]{1,200})\"|'([^'\r\n]{1,200})')"),
+        re.compile(f"(?:{_ASSIGNED}|{_SAID_IN_CHINESE}|{_STATED}){_QUOTED}"),
         0.9,
         group=-1,
         check=_plausible_literal,  # a string literal: 'p(4ss' is no call
@@ -181,15 +257,29 @@ SECRET_PATTERNS: tuple[SecretPattern, ...] = (
     SecretPattern(
         "assignment",
         _ASSIGNMENT_WORDS,
-        # Brackets may be inside a value ("O6z)RjBr#5"); closing ones at its end (before a space, punctuation,
-        # the end or a Chinese character) are left to widen, which knows whether the text opened them:
-        # "(密码是abc123)请查收".
-        re.compile(_ASSIGNED + r"([^\s\"'`,;，。；、）】]{1,200}?)"
-                   r"(?=[)>}\]]+(?:[.!?]*(?:[\s\"'`,;，。；、）】]|\Z)|[^\x00-\x7f])|[\s\"'`,;，。；、）】]|\Z)"),
+        re.compile(_ASSIGNED + _VALUE),
         0.9,
         group=1,
         check=_plausible_value,
         widen=_with_own_brackets,
+    ),
+    SecretPattern(
+        "said_in_chinese",
+        _ASSIGNMENT_WORDS,
+        re.compile(_SAID_IN_CHINESE + _VALUE),
+        0.9,
+        group=1,
+        check=_latin_or_digits,
+        widen=_with_own_brackets,
+    ),
+    SecretPattern(
+        "stated_password",
+        ("pass", "密码", "口令"),
+        re.compile(_STATED + _STATED_VALUE),
+        0.85,
+        group=1,
+        check=_password_like,
+        widen=_before_closing_punctuation,
     ),
 )
 

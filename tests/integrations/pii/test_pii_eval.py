@@ -15,16 +15,21 @@ EVAL = Path(__file__).resolve().parents[3] / "scripts" / "pii_eval.py"
 TRUNK_BLOCK = re.compile(r"0[1-9][0-9]{8,9}")
 
 
-def bare_block(value: str) -> bool:
-    """One block of digits, unless 10 or 11 from a trunk 0: as often an order number, a timestamp, an ID or a bank's
-    routing number, so a phone only after a phone word (the evaluation's "（…）" and "Reach Anna on …" have none)."""
-    return value.isdigit() and not TRUNK_BLOCK.fullmatch(value)
+JAPANESE_WITHOUT_TRUNK = re.compile(r"[1-9][0-9]-[0-9]{4}-[0-9]{4}")
+
+
+def missed_by_choice(value: str) -> bool:
+    """A phone the recognizers leave alone without a phone word (the evaluation's "（…）" and "Reach Anna on …"
+    have none): one block of digits, unless 10 or 11 from a trunk 0 (as often an order number, a timestamp, an
+    ID or a bank's routing number), or a Japanese number without the 0 it is always written with (Faker's
+    "##-####-####": "90-3289-2184")."""
+    return (value.isdigit() and not TRUNK_BLOCK.fullmatch(value)) or JAPANESE_WITHOUT_TRUNK.fullmatch(value) is not None
 
 
 @pytest.mark.parametrize("seed", [1, 2])
-def test_values_from_faker_are_found_but_for_bare_blocks_of_digits(seed: int) -> None:
+def test_values_from_faker_are_found_but_for_phones_missed_by_choice(seed: int) -> None:
     result = json.loads(subprocess.run(
-        [sys.executable, str(EVAL), "--sentences", "4000", "--seed", str(seed), "--values", "faker"],
+        [sys.executable, str(EVAL), "--sentences", "10000", "--seed", str(seed), "--values", "faker"],
         capture_output=True, text=True, check=True).stdout)
     for entity, score in result["per_type"].items():
         assert score["precision"] >= 0.99, (entity, result["spurious_examples"])
@@ -33,7 +38,7 @@ def test_values_from_faker_are_found_but_for_bare_blocks_of_digits(seed: int) ->
     phones = result["per_type"]["PHONE"]
     assert phones["values"] >= 200 and phones["recall"] >= 0.97
     missed = result["missed_values"].get("PHONE", [])
-    assert [value for value in missed if not bare_block(value)] == []
+    assert [value for value in missed if not missed_by_choice(value)] == []
 
 
 def test_passwords_from_faker_are_found_whole() -> None:

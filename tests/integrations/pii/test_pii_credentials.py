@@ -1,0 +1,122 @@
+"""The SECRET recognizer: keys and tokens, assignments, passwords stated in prose, HTTP credentials."""
+
+from __future__ import annotations
+
+import pytest
+
+from integrations.pii.recognizers import SecretRecognizer
+
+
+def texts(text: str) -> list[str]:
+    """The secrets found in text, in order."""
+    return [f.text for f in SecretRecognizer().find(text)]
+
+
+def test_secrets() -> None:
+    jwt = (
+        "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0"
+        ".dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U"
+    )
+    cases = {
+        "key sk-abc123def456ghi789jkl012mno end": ["sk-abc123def456ghi789jkl012mno"],
+        "ghp_abcdefghijklmnopqrstuvwxyz0123456789": ["ghp_abcdefghijklmnopqrstuvwxyz0123456789"],
+        "xoxb-123456789012-abcdefABCDEF": ["xoxb-123456789012-abcdefABCDEF"],
+        "id AKIAIOSFODNN7EXAMPLE,": ["AKIAIOSFODNN7EXAMPLE"],
+        f"Bearer {jwt}": [jwt],
+        "password=hunter2; next": ["hunter2"],
+        "PASSWD: 'two words'": ["two words"],
+        "pwd=abc 密码：芝麻开门123，好": ["abc", "芝麻开门123"],
+        "postgres://admin:s3cr3t@db:5432/x": ["admin:s3cr3t"],
+        "sk-learn is great": [],
+        "sk-learn-is-great-for-beginners": [],
+        "key=sk-proj-pReEilwnvUNdvhniEMGzGdyDItSwoTtBaTczhZUZTVVGdhRP": [
+            "sk-proj-pReEilwnvUNdvhniEMGzGdyDItSwoTtBaTczhZUZTVVGdhRP"],
+        "the password field is required": [],
+        "eyJub3QiOiJhIGp3dCJ9.eyJzdWIiOiIxIn0.abc": [],  # header names no alg or typ
+        "http://example.com/a?b=c": [],
+        "bypass=1": [],
+        "DB_PASSWORD=abc123": ["abc123"],
+        "refresh_token: r1x": ["r1x"],
+        "max_tokens=512 and compass: north": [],
+        "api_key: str | None = None": [],
+        "self.api_key = api_key; token = make_token(user)": [],
+        "password=${DB_PASSWORD} password: !secret db_password": [],
+        "if password == other or password=****": [],
+        'api_key={key}) token="<your token>"': [],
+        'api_key="sk-local-123"': ["sk-local-123"],
+        "My password is: CrB(Uxeq6#GJuIv0$MsB": ["CrB(Uxeq6#GJuIv0$MsB"],  # a "(" in it, and no call
+        "password=O6z)RjBr#5I#J6rn9# ok": ["O6z)RjBr#5I#J6rn9#"],
+        "（密码是abc123）请查收": ["abc123"],
+        "(password=abc) and [token=xyz]. ok": ["abc", "xyz"],
+        "db_password: 'u(1Ou4usj+' and PASSWORD = \"dke(8Jru8\"": ["u(1Ou4usj+", "dke(8Jru8"],  # literals, no calls
+        "password=Summer2024!": ["Summer2024!"],
+        "the password is wrong, password is: required": [],
+        "token = make_token(user).hex; password=hash(pw, salt); password = get_password()": [],
+        "password = getPassword(user); token=SecretStr(x); pwd=$db_pass, api_key=$API_KEY": [],  # code, references
+        "password=S6RmGAQv(R ok": ["S6RmGAQv(R"],  # no name of code before the "("
+        'PASSWORD = "$V99TLqf"': ["$V99TLqf"],  # no variable's name after the "$"
+        "password=OLa1I#ndi) ok": ["OLa1I#ndi)"],  # the text opened no bracket: the password's own
+        "My password is: (4kpR_uJ#nd9aPBr)": ["(4kpR_uJ#nd9aPBr)"],
+        "密码是+6hFCo5#4(JZsw7PgiU)。": ["+6hFCo5#4(JZsw7PgiU)"],
+        "(see password=abc1) or [token=xyz]).": ["abc1", "xyz"],  # brackets the text opened
+    }
+    for text, expected in cases.items():
+        assert sorted(texts(text)) == sorted(expected), text
+
+
+def test_pem_block_including_truncated() -> None:
+    pem = "-----BEGIN PRIVATE KEY-----\nMIIBVQIBADANBg\n-----END PRIVATE KEY-----"
+    assert texts(f"key:\n{pem}\nthanks") == [pem]
+    cut = "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIBkg"
+    assert texts(f"oops {cut}") == [cut]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("my password is hunter2", "hunter2"),
+        ("the wifi password is Tr0ub4dor&3 ok", "Tr0ub4dor&3"),
+        ("your password was Summer2024! and it leaked", "Summer2024!"),  # a "!" is the password's as often
+        ("the password is hunter2.", "hunter2"),  # a full stop is the sentence's
+        ("(my password is hunter2).", "hunter2"),  # and so is a bracket the text opened
+        ("my password is abc12)", "abc12)"),  # one it did not is the password's
+        ("passcode 482913 for the meeting", "482913"),
+        ("wifi密码 abc12345", "abc12345"),
+        ("密码是abc", "abc"),
+        ('the default passphrase is "correct horse battery staple"', "correct horse battery staple"),
+        ("The wifi password is (4AYdKo*uD - enjoy your stay!", "(4AYdKo*uD"),  # a bracket the line never closes
+        ("password: vvf14imi(2khCOq", "vvf14imi(2khCOq"),  # no call: "2khCOq" is no argument
+        ('curl -H "Authorization: Bearer 8f14e45fceea167a5a36dedd4bea2543" https://x', "8f14e45fceea167a5a36dedd4bea2543"),
+        ("Authorization: bearer ab.cd-EF_gh~ij+kl/mnop==", "ab.cd-EF_gh~ij+kl/mnop=="),
+        ("Authorization: Basic dXNlcjpwYXNzd29yZA==", "dXNlcjpwYXNzd29yZA=="),  # user:password
+    ],
+)
+def test_secrets_as_people_state_them(text: str, expected: str) -> None:
+    assert texts(text) == [expected]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "password is required",
+        "I forgot my password again",
+        "the password is case-sensitive.",
+        "password manager 1Password is great",
+        "Your password must be 8-64 characters long.",
+        "if user is None and password is None:",
+        "password (bool, optional): Enable password input.",
+        "**To see the current account password policy**",
+        "passing an empty password and/or salt",
+        "wifi密码是多少？",
+        "密码是什么",
+        "密码为空，请重新输入",
+        "密码是否正确",
+        "the bearer of bad news",
+        "Authorization: Bearer YOUR_ACCESS_TOKEN",
+        "Bearer tokens expire after 3600 seconds",
+        "Basic authentication uses base64",
+        "basic understanding of networks",  # "understanding" is no base64 of user:password
+    ],
+)
+def test_prose_about_passwords_and_tokens_is_no_secret(text: str) -> None:
+    assert texts(text) == []
