@@ -252,6 +252,13 @@ def test_full_width_digits_and_cjk_neighbours_do_not_hide_anything() -> None:
         ("PHONE", "１３９１２３４５６７８"), ("IP", "ca2:df29:292c:4a1f:5db0:413:1d29:dd64")]
 
 
+def test_an_address_or_a_passport_typed_in_full_width_is_read_as_ascii() -> None:
+    from integrations.pii.recognizers import default_registry
+
+    found = default_registry().analyze("他的邮箱ＡＢＣ＿１＠ｅｘａｍｐｌｅ．ｃｏｍ，护照号Ｅ１２３４５６７８。")
+    assert [(f.entity, f.text) for f in found] == [("EMAIL", "ＡＢＣ＿１＠ｅｘａｍｐｌｅ．ｃｏｍ"), ("PASSPORT", "Ｅ１２３４５６７８")]
+
+
 def test_ssns_follow_the_ssa_rules() -> None:
     from integrations.pii.national import ssn_valid
 
