@@ -18,15 +18,22 @@ _THIS_DEVICE = ("127.", "0.0.0.0")
 stays readable in logs (IPv6's ::1 and :: are too short to be taken for an address already)."""
 
 
+_LETTERS = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u0370-\u03ff\u0400-\u04ff"
+"""Latin letters with their accented forms, Greek and Cyrillic."""
+
+
 class EmailRecognizer:
     """E-mail addresses, found from each '@' outwards (nothing to do without an '@')."""
 
     entity = "EMAIL"
 
-    _LOCAL = re.compile(r"[A-Za-z0-9._%+\-]{1,64}$")
+    # Letters of alphabetic scripts may be in an address (RFC 6531: "müller@example.de", "josé@correo.es",
+    # "иван@пример.рф"); a Chinese name is not taken in: with no space before it, where would it start?
+    _LOCAL = re.compile(f"[{_LETTERS}0-9._%+\\-]{{1,64}}$")
     _DOMAIN = re.compile(
-        r"[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?"
-        r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?)*\.[A-Za-z]{2,24}(?![A-Za-z0-9\-])"
+        f"[{_LETTERS}0-9](?:[{_LETTERS}0-9\\-]{{0,61}}[{_LETTERS}0-9])?"
+        f"(?:\\.[{_LETTERS}0-9](?:[{_LETTERS}0-9\\-]{{0,61}}[{_LETTERS}0-9])?)*\\.[{_LETTERS}]{{2,24}}"
+        f"(?![{_LETTERS}0-9\\-])"
     )
 
     def applies(self, text: str) -> bool:

@@ -126,6 +126,12 @@ def test_email() -> None:
     assert email.applies("no at sign here") is False
 
 
+def test_an_email_address_with_accented_greek_or_cyrillic_letters_is_found_whole() -> None:
+    email = EmailRecognizer()  # RFC 6531: a part of the address left out would be shown
+    assert texts(email, "mail: müller@example.de, josé@correo.es") == ["müller@example.de", "josé@correo.es"]
+    assert texts(email, "邮箱иван@пример.рф谢谢") == ["иван@пример.рф"]
+
+
 def test_ip_versions_and_lookalikes() -> None:
     ip = IpRecognizer()
     assert texts(ip, "host 192.168.1.10:8080 up") == ["192.168.1.10"]
