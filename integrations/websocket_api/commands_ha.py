@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
-import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -19,6 +19,7 @@ from integrations.websocket_api.connection import (
     Connection,
 )
 from integrations.websocket_api.conversations import ConversationChannel
+from integrations.websocket_api.entities import EntityFeed, context, read_entities, state_object
 
 MAX_EVENT_TYPE = 64
 Service = Callable[[Connection, dict[str, Any], bool], Awaitable[dict[str, Any] | None]]
@@ -31,12 +32,12 @@ def _schema(**fields: Any) -> vol.Schema:
                        **{vol.Required(name): kind for name, kind in fields.items()}})
 
 
-def _context(user: str) -> dict[str, Any]:
-    return {"id": uuid.uuid4().hex.upper()[:26], "parent_id": None, "user_id": user}
-
-
-def _now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat()
+def _entity_ids(value: Any) -> list[str]:
+    """HA's cv.entity_ids: a list of entity ids, or one string of them separated by commas."""
+    ids = value.split(",") if isinstance(value, str) else value
+    if not isinstance(ids, list) or not all(isinstance(i, str) and "." in i for i in ids):
+        raise vol.Invalid("expected entity ids (domain.name), as a list or separated by commas")
+    return [i.strip().lower() for i in ids]
 
 
 def conversation_result(conversation_id: str, replies: list[str], language: str) -> dict[str, Any]:
@@ -85,6 +86,7 @@ class HaCommands:
             "supported_features": (_schema(features={str: int}), self.supported_features),
             "get_config": (_schema(), self.get_config),
             "get_states": (_schema(), self.get_states),
+            "subscribe_entities": (_schema().extend({vol.Optional("entity_ids"): _entity_ids}), self.subscribe_entities),
             "get_services": (_schema(), self.get_services),
             "auth/current_user": (_schema(), self.current_user),
             "subscribe_events": (_schema().extend({vol.Optional("event_type", default=MATCH_ALL): str}),
@@ -132,28 +134,14 @@ class HaCommands:
         }
 
     async def get_states(self, connection: Connection, _msg: dict[str, Any]) -> list[dict[str, Any]]:
-        """Roost's channels and models as entities."""
-        now, status = _now(), self.gateway.status()
-        states = []
-        for platform, online in sorted(status["channels"].items()):
-            states.append(_entity(f"binary_sensor.roost_channel_{platform}", "on" if online else "off",
-                                  {"friendly_name": f"Roost channel {platform}", "platform": platform,
-                                   "device_class": "connectivity"}, now, connection.user))
-        for name in status["models"]:
-            states.append(_entity(f"conversation.roost_{name}", "ready", {"friendly_name": f"Roost model {name}"},
-                                  now, connection.user))
-        queues = await self.gateway.queue_stats()
-        for state, count in sorted(queues.get("tasks", {}).items()):
-            states.append(_entity(f"sensor.roost_tasks_{state}", str(count), {"friendly_name": f"Roost tasks {state}",
-                                  "unit_of_measurement": "tasks"}, now, connection.user))
-        for platform, by_state in sorted(queues.get("outbox", {}).items()):
-            states.append(_entity(f"sensor.roost_outbox_{platform}", str(by_state.get("pending", 0)),
-                                  {"friendly_name": f"Roost replies waiting for {platform}", **by_state},
-                                  now, connection.user))
-        dead = queues.get("dead_letters", {})
-        states.append(_entity("sensor.roost_dead_letters", str(dead.get("total", 0)),
-                              {"friendly_name": "Roost dead letters", **dead}, now, connection.user))
-        return states
+        """Roost's channels, models and queues as entities."""
+        return [state_object(entity, connection.user) for entity in await read_entities(self.gateway)]
+
+    async def subscribe_entities(self, connection: Connection, msg: dict[str, Any]) -> None:
+        """Every entity, then their changes as HA's compressed diffs (how HA's frontend library subscribes)."""
+        feed = EntityFeed(self.gateway, connection.send, msg["id"], msg.get("entity_ids", ()), connection.user)
+        task = asyncio.get_running_loop().create_task(feed.run(), name="ws subscribe_entities")
+        connection.subscriptions[msg["id"]] = ("subscribe_entities", task.cancel)
 
     async def get_services(self, _connection: Connection, _msg: dict[str, Any]) -> dict[str, Any]:
         """The services call_service knows."""
@@ -175,7 +163,7 @@ class HaCommands:
             connection.send({"id": msg_id, "type": "event", "event": {
                 "event_type": event.event_type, "data": dict(event.data), "origin": "LOCAL",
                 "time_fired": dt.datetime.fromtimestamp(event.time_fired or 0, dt.UTC).isoformat(),
-                "context": _context(connection.user)}})
+                "context": context(connection.user)}})
 
         connection.subscriptions[msg_id] = (event_type, self.gateway.bus.listen(event_type, forward))
 
@@ -189,7 +177,7 @@ class HaCommands:
     async def fire_event(self, connection: Connection, msg: dict[str, Any]) -> dict[str, Any]:
         """Fire an event on Roost's bus (automations with an event trigger see it)."""
         self.gateway.bus.fire(msg["event_type"], msg["event_data"])
-        return {"context": _context(connection.user)}
+        return {"context": context(connection.user)}
 
     async def call_service(self, connection: Connection, msg: dict[str, Any]) -> dict[str, Any]:
         """Call one of the services get_services lists."""
@@ -204,7 +192,7 @@ class HaCommands:
             raise CommandError("service_validation_error", "Validation error: An action which does not return"
                                " responses can't be called with return_response=True.")
         response = await handler(connection, msg["service_data"], msg["return_response"])
-        result: dict[str, Any] = {"context": _context(connection.user)}
+        result: dict[str, Any] = {"context": context(connection.user)}
         if msg["return_response"]:
             result["response"] = response
         return result
@@ -253,8 +241,3 @@ def _text_and_conversation(data: dict[str, Any]) -> tuple[str, str | None]:
     if conversation_id is not None and not isinstance(conversation_id, str):
         raise CommandError("invalid_format", "conversation_id must be a string")
     return text, conversation_id
-
-
-def _entity(entity_id: str, state: str, attributes: dict[str, Any], now: str, user: str) -> dict[str, Any]:
-    return {"entity_id": entity_id, "state": state, "attributes": attributes, "last_changed": now,
-            "last_reported": now, "last_updated": now, "context": _context(user)}

@@ -2,7 +2,7 @@
 // Prints one JSON object per line: what each step returned.
 import WebSocket from "ws";
 globalThis.WebSocket = WebSocket; // Node 20 has no global WebSocket
-const { createConnection, createLongLivedTokenAuth, callService, getConfig, ERR_INVALID_AUTH } =
+const { createConnection, createLongLivedTokenAuth, callService, getConfig, subscribeEntities, ERR_INVALID_AUTH } =
   await import("home-assistant-js-websocket");
 
 const [hassUrl, token] = process.argv.slice(2);
@@ -39,5 +39,10 @@ say("conversation", (await conn.sendMessagePromise({ type: "conversation/process
   .response.speech.plain.speech);
 await conn.ping();
 say("ping", "pong");
+let unsubEntities;
+const entities = await new Promise((resolve) => { unsubEntities = subscribeEntities(conn, resolve); });
+say("entities", Object.fromEntries(Object.entries(entities).map(([id, e]) => [id, e.state])));
+unsubEntities();
 await unsub();
 conn.close();
+process.exit(0); // the entity collection keeps its subscription 5 s after its last subscriber left

@@ -13,6 +13,8 @@ import pytest
 from hass_client import HomeAssistantClient
 from hass_client.exceptions import AuthenticationFailed, FailedCommand
 
+from integrations.websocket_api import entities
+
 JS = Path(__file__).resolve().parents[2] / "js"
 ECHO = """
 automations:
@@ -112,6 +114,8 @@ async def test_the_javascript_client_works_unchanged(serve) -> None:
     assert steps["unknown_command"] == {"code": "unknown_command", "message": "Unknown command."}
     assert steps["conversation"] == "echo: and you?"
     assert steps["ping"] == "pong"
+    assert steps["entities"]["binary_sensor.roost_channel_websocket"] == "on"  # its subscribe_entities
+    assert steps["entities"]["sensor.roost_dead_letters"] == "0"
 
 
 async def _raw(served, token: str):
@@ -145,6 +149,40 @@ async def test_ids_must_increase_and_bad_messages_get_ha_error_codes(serve) -> N
         await ws.send_str("{not json")
         closing = await ws.receive(timeout=5)
         assert closing.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED), "invalid JSON disconnects, as HA"
+
+
+async def test_subscribe_entities_sends_every_entity_then_what_changed(serve, monkeypatch) -> None:
+    monkeypatch.setattr(entities, "POLL_SECONDS", 0.05)
+    served = await serve(extra=ECHO)
+    session, ws = await _raw(served, await served.token())
+    async with session:
+        await ws.send_str(json.dumps({"id": 1, "type": "subscribe_entities"}))
+        assert json.loads(await ws.receive_str(timeout=5)) == {"id": 1, "type": "result", "success": True,
+                                                              "result": None}
+        first = json.loads(await ws.receive_str(timeout=5))
+        assert first["id"] == 1 and first["type"] == "event" and set(first["event"]) == {"a"}
+        channel = first["event"]["a"]["binary_sensor.roost_channel_websocket"]
+        assert channel["s"] == "on" and channel["a"]["device_class"] == "connectivity" and set(channel) == {
+            "s", "a", "c", "lc"}
+        assert first["event"]["a"]["sensor.roost_tasks_done"]["s"] == "0"
+        done: list[dict] = []  # the done-task sensor's changes
+        for n in (2, 3):
+            await ws.send_str(json.dumps({"id": n, "type": "call_service", "domain": "roost",
+                                          "service": "send_message", "service_data": {"text": f"m{n}"}}))
+            async with asyncio.timeout(10):
+                while not done or done[-1].get("s") != str(n - 1):
+                    update = json.loads(await ws.receive_str()).get("event", {})
+                    done += [update["c"]["sensor.roost_tasks_done"]["+"]] if "sensor.roost_tasks_done" in update.get(
+                        "c", {}) else []
+        assert [change["s"] for change in done] == ["1", "2"] and all(set(c) == {"s", "lc", "c"} for c in done)
+        await ws.send_str(json.dumps({"id": 4, "type": "subscribe_entities",
+                                      "entity_ids": "sensor.roost_dead_letters, sensor.nothing"}))
+        await ws.send_str(json.dumps({"id": 5, "type": "unsubscribe_events", "subscription": 1}))
+        async with asyncio.timeout(5):
+            frames = [json.loads(await ws.receive_str()) for _ in range(3)]
+        assert [f["event"] for f in frames if f["id"] == 4 and f["type"] == "event"] == [{"a": {
+            "sensor.roost_dead_letters": frames[-1]["event"]["a"]["sensor.roost_dead_letters"]}}]
+        assert {"id": 5, "type": "result", "success": True, "result": None} in frames
 
 
 async def test_coalescing_only_for_clients_that_asked(serve) -> None:
