@@ -88,6 +88,9 @@ BODY = vol.Schema({
                                   msg="must be a string or a list of at most 4 strings"),
     vol.Optional("seed"): vol.Any(None, int, msg="must be an integer"),
     vol.Optional("n"): vol.Any(None, 1, msg="only 1 is supported: Roost gives one answer a request"),
+    vol.Optional("response_format"): vol.Any(None, vol.Schema({vol.Required("type"): "text"}, extra=vol.ALLOW_EXTRA),
+                                             msg='only {"type": "text"} is supported: Roost\'s models answer in'
+                                                 " text, not in JSON held to a format; ask without it"),
     vol.Optional("user"): vol.Any(None, vol.All(str, vol.Length(max=256))),
     vol.Optional("tools"): vol.Any(None, [dict]),
     vol.Optional("tool_choice"): vol.Any(None, str, dict),

@@ -116,11 +116,13 @@ async def test_out_of_range_settings_say_their_range_and_other_addresses_are_ope
     api = await serve_api(models=(InstantModel(),))
     client = api.client()
     for setting, says in ({"temperature": 5}, "from 0 to 2"), ({"top_p": -1}, "from 0 to 1"), \
-            ({"max_tokens": 0}, "at least 1"), ({"stop": ["a"] * 5}, "at most 4"), ({"n": 2}, "only 1"):
+            ({"max_tokens": 0}, "at least 1"), ({"stop": ["a"] * 5}, "at most 4"), ({"n": 2}, "only 1"), \
+            ({"response_format": {"type": "json_object"}}, 'only {"type": "text"}'):
         with pytest.raises(openai.BadRequestError) as bad:
             await client.chat.completions.create(model="instant", messages=HI, **setting)
         assert bad.value.param == next(iter(setting)) and says in bad.value.message
-    assert (await client.chat.completions.create(model="instant", messages=HI, n=1)).choices
+    assert (await client.chat.completions.create(model="instant", messages=HI, n=1,
+                                                 response_format={"type": "text"})).choices
     for call in (lambda: client.embeddings.create(model="instant", input="hi"),
                  lambda: client.completions.create(model="instant", prompt="hi")):
         with pytest.raises(openai.NotFoundError) as unknown:
