@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import ipaddress
 import logging
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, Protocol
 
 import orjson
 import voluptuous as vol
@@ -90,7 +90,8 @@ class Webhooks:
             return json_error(403, "this webhook only accepts requests from the local network")
         raw = await request.read()
         body = raw.decode("utf-8", "replace")  # the text of the message; the JSON is parsed from the bytes
-        payload: dict[str, Any] = {"method": request.method, "query": dict(request.query), "json": None, "data": None}
+        payload: dict[str, Any] = {"method": request.method, "query": _fields(request.query), "json": None,
+                                   "data": None}
         if request.content_type == "application/json" and raw:
             try:
                 payload["json"] = orjson.loads(raw)
@@ -101,13 +102,33 @@ class Webhooks:
                 form = await request.post()
             except ValueError as err:
                 return json_error(400, f"the body is not a valid form: {err}")
-            payload["data"] = {k: v for k, v in form.items() if isinstance(v, str)}
+            payload["data"] = _fields(form)
         message = Message(PLATFORM, webhook_id, address, body, raw=payload)
         try:
             stored = await self.gateway.ingest(message)
         except PermanentError as err:
             return json_error(400, str(err))
         return web.json_response({"ok": True, "stored": stored})
+
+
+class _Named(Protocol):
+    """A query or a form as aiohttp reads it: names, each with one value or more."""
+
+    def __iter__(self) -> Iterator[str]: ...
+
+    def getall(self, key: str) -> list[Any]: ...
+
+
+def _fields(values: _Named) -> dict[str, str | list[str]]:
+    """A query or form as the automation sees it: a name given once has its text, one given more often the list
+    of its texts in order ("tag=a&tag=b"); a form's files are left out."""
+    fields: dict[str, str | list[str]] = {}
+    for name in values:
+        if name not in fields:
+            texts = [value for value in values.getall(name) if isinstance(value, str)]
+            if texts:
+                fields[name] = texts[0] if len(texts) == 1 else texts
+    return fields
 
 
 def _local(address: str) -> bool:

@@ -19,7 +19,7 @@ automations:
     triggers: [{trigger: webhook, webhook_id: form-hook}]
     actions:
       - event: form_report
-        event_data: {name: "{{ trigger.data.name }}"}
+        event_data: {name: "{{ trigger.data.name }}", tags: "{{ trigger.data.tag }}", rooms: "{{ trigger.query.room }}"}
 """
 
 
@@ -44,7 +44,8 @@ async def test_form_data_methods_and_bad_bodies(serve, caplog) -> None:
     reports: list[dict] = []
     served.gateway.bus.listen("form_report", lambda event: reports.append(dict(event.data)))
     async with aiohttp.ClientSession() as session:
-        async with session.put(served.url + "/api/webhook/form-hook", data={"name": "bo"}) as r:
+        async with session.put(served.url + "/api/webhook/form-hook?room=hall&room=attic",
+                               data=[("name", "bo"), ("tag", "a"), ("tag", "b")]) as r:
             assert r.status == 200
         async with session.put(served.url + "/api/webhook/front-door-7f3a", json={}) as r:
             assert r.status == 405 and "accepts POST" in (await r.json())["error"]
@@ -57,4 +58,4 @@ async def test_form_data_methods_and_bad_bodies(serve, caplog) -> None:
     unknown = [r.getMessage() for r in caplog.records if "which no automation listens to" in r.getMessage()]
     assert len(unknown) == 2 and "'admin'" in unknown[1], "one line an unknown id, however often it is tried"
     await served.gateway.wait_idle()
-    assert reports == [{"name": "bo"}]
+    assert reports == [{"name": "bo", "tags": ["a", "b"], "rooms": ["hall", "attic"]}], "a name given twice keeps both"
