@@ -47,6 +47,11 @@ class Recognizer(Protocol):
         ...
 
 
+def _in_a_fraction(text: str, start: int) -> bool:
+    """Whether digits at start follow a number's decimal point: its decimals, whatever they look like."""
+    return start >= 2 and text[start - 1] == "." and text[start - 2].isdigit() and text[start].isdigit()
+
+
 def resolve_overlaps(findings: Iterable[Finding]) -> list[Finding]:
     """Keep the most confident, then the longest, of overlapping findings; sort by position."""
     ranked = sorted(findings, key=lambda f: (-f.confidence, f.start - f.end, f.start))
@@ -110,7 +115,8 @@ class RecognizerRegistry:
         thresholds: Mapping[str, float] | None = None,
     ) -> list[Finding]:
         """Run the recognizers (only for ``entities`` if given, none in ``skip``); findings below their entity's
-        threshold (``thresholds``, else context.DEFAULT_THRESHOLD) dropped, then overlaps resolved.
+        threshold (``thresholds``, else context.DEFAULT_THRESHOLD) dropped, and digits that are a number's
+        decimals ("3.14159265359", "0.4111111111111111"), then overlaps resolved.
 
         Full-width digits, letters and the separators of numbers and addresses (１３９…, ＡＢＣ＠ｅｘａｍｐｌｅ．ｃｏｍ,
         （）－＋ and the ideographic space) are read as their ASCII forms: one character for one, so every span
@@ -127,7 +133,8 @@ class RecognizerRegistry:
             found.extend(recognizer.find(scan))
         if found:
             limits = thresholds or {}
-            found = [f for f in found if f.confidence >= limits.get(f.entity, DEFAULT_THRESHOLD)]
+            found = [f for f in found
+                     if f.confidence >= limits.get(f.entity, DEFAULT_THRESHOLD) and not _in_a_fraction(scan, f.start)]
         if scan is not text:
             found = [replace(f, text=text[f.start:f.end]) for f in found]
         if len(found) < 2:

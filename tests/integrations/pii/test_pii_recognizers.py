@@ -258,6 +258,16 @@ def test_full_width_digits_and_cjk_neighbours_do_not_hide_anything() -> None:
         ("PHONE", "１３９１２３４５６７８"), ("IP", "ca2:df29:292c:4a1f:5db0:413:1d29:dd64")]
 
 
+def test_a_numbers_decimals_are_not_a_card_a_phone_or_an_id() -> None:
+    from integrations.pii.recognizers import default_registry
+
+    body = "11010519491231002"
+    decimals = f"pi 3.14159265359, x = 2.374572300756703, 0.05461496450 and 1.{body}{cn_id_check_char(body)}"
+    assert default_registry().analyze(decimals) == []  # a phone, a card, a fixed line and an ID by their digits
+    found = default_registry().analyze("paid 5.00. card 4111111111111111. ip 10.0.0.1")
+    assert [(f.entity, f.text) for f in found] == [("CARD", "4111111111111111"), ("IP", "10.0.0.1")]
+
+
 def test_an_address_or_a_passport_typed_in_full_width_is_read_as_ascii() -> None:
     from integrations.pii.recognizers import default_registry
 
