@@ -61,8 +61,10 @@ class IpRecognizer:
 
     entity = "IP"
 
+    # Not followed by a letter, a fifth number, or a package's revision ("alsa 1.2.5.1-2", "1.2.3.4-1ubuntu1";
+    # "10.0.0.1-10.0.0.20" is a range of addresses).
     _V4 = re.compile(
-        r"[0-9](?<![0-9A-Za-z.][0-9])[0-9]{0,2}(?:\.[0-9]{1,3}){3}(?![0-9A-Za-z]|\.[0-9])"
+        r"[0-9](?<![0-9A-Za-z.][0-9])[0-9]{0,2}(?:\.[0-9]{1,3}){3}(?![0-9A-Za-z]|\.[0-9]|-[0-9]+(?![0-9.]))"
     )
     # IPv6 candidates are found from an anchor, "::" or a chain of six colons, both starting
     # with a literal ":" the regex engine jumps to; the candidate then starts a little earlier.

@@ -140,6 +140,8 @@ def test_ip_versions_and_lookalikes() -> None:
     assert texts(ip, "版本 2.3.1.0 发布") == []
     assert texts(ip, "v1.2.3.4") == []
     assert texts(ip, "999.1.1.1 and 1.2.3.4.5") == []
+    assert texts(ip, "configure alsa-topology-conf:all 1.2.5.1-2 <none>, libfoo 2.3.4.5-1ubuntu1") == []
+    assert texts(ip, "range 10.0.0.1-10.0.0.20") == ["10.0.0.1", "10.0.0.20"]
     assert texts(ip, "Listening on http://127.0.0.1:8765 and 0.0.0.0:80, not 10.0.0.7") == ["10.0.0.7"]
     assert texts(ip, "via ::1 and 127.10.0.1, from 128.0.0.1") == ["128.0.0.1"]
     assert texts(ip, "addr 2001:db8::8a2e:370:7334, ok") == ["2001:db8::8a2e:370:7334"]
