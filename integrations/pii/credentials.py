@@ -254,24 +254,10 @@ SECRET_PATTERNS: tuple[SecretPattern, ...] = (
         group=-1,
         check=_plausible_literal,  # a string literal: 'p(4ss' is no call
     ),
-    SecretPattern(
-        "assignment",
-        _ASSIGNMENT_WORDS,
-        re.compile(_ASSIGNED + _VALUE),
-        0.9,
-        group=1,
-        check=_plausible_value,
-        widen=_with_own_brackets,
-    ),
-    SecretPattern(
-        "said_in_chinese",
-        _ASSIGNMENT_WORDS,
-        re.compile(_SAID_IN_CHINESE + _VALUE),
-        0.9,
-        group=1,
-        check=_latin_or_digits,
-        widen=_with_own_brackets,
-    ),
+    *(SecretPattern(name, _ASSIGNMENT_WORDS, re.compile(prefix + _VALUE), 0.9, group=1, check=check,
+                    widen=_with_own_brackets)
+      for name, prefix, check in (("assignment", _ASSIGNED, _plausible_value),
+                                  ("said_in_chinese", _SAID_IN_CHINESE, _latin_or_digits))),
     SecretPattern(
         "stated_password",
         ("pass", "密码", "口令"),
