@@ -14,9 +14,10 @@ from typing import Any
 
 _LOGGER = logging.getLogger(__name__)
 
-POLL_SECONDS = 5.0
+POLL_SECONDS = 10.0
 """How often a subscribe_entities subscription looks for changes. Roost keeps no state machine that could
-announce them: its entities (channels, models, queue depths) are read again, two small queries each time."""
+announce them: its entities are read again, and counting the task and reply tables is what a metrics scrape
+costs (27-53 ms with 30,000 of each here, on the reader thread)."""
 
 
 @dataclass(frozen=True, slots=True)
