@@ -40,6 +40,17 @@ def _entity_ids(value: Any) -> list[str]:
     return [i.strip().lower() for i in ids]
 
 
+async def _empty_registry(_connection: Connection, _msg: dict[str, Any]) -> list[Any]:
+    """HA's area, device and entity registries: Roost's entities have no entries there (HA's own entities without
+    a unique id have none either), so clients that list them on connecting get empty lists."""
+    return []
+
+
+async def _not_registered(_connection: Connection, _msg: dict[str, Any]) -> None:
+    """config/entity_registry/get: no entity is registered."""
+    raise CommandError("not_found", "Entity not found")
+
+
 def conversation_result(conversation_id: str, replies: list[str], language: str) -> dict[str, Any]:
     """HA's ConversationResult for the replies of one message."""
     return {
@@ -89,6 +100,8 @@ class HaCommands:
             "subscribe_entities": (_schema().extend({vol.Optional("entity_ids"): _entity_ids}), self.subscribe_entities),
             "get_services": (_schema(), self.get_services),
             "auth/current_user": (_schema(), self.current_user),
+            **{f"config/{kind}_registry/list": (_schema(), _empty_registry) for kind in ("area", "device", "entity")},
+            "config/entity_registry/get": (_schema(entity_id=str), _not_registered),
             "subscribe_events": (_schema().extend({vol.Optional("event_type", default=MATCH_ALL): str}),
                                  self.subscribe_events),
             "unsubscribe_events": (_schema(subscription=int), self.unsubscribe_events),

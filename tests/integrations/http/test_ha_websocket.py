@@ -85,6 +85,21 @@ async def test_the_python_client_connects_subscribes_fires_and_converses(serve) 
         unsubscribe()
 
 
+async def test_the_python_clients_entity_helpers(serve) -> None:
+    served = await serve(extra=ECHO)
+    url = served.url.replace("http", "ws") + "/api/websocket"
+    updates: asyncio.Queue[dict] = asyncio.Queue()
+    async with HomeAssistantClient(url, await served.token("hass-client")) as client:
+        unsubscribe = await client.subscribe_entities(updates.put_nowait, ["sensor.roost_dead_letters"])
+        first = await asyncio.wait_for(updates.get(), 5)
+        assert list(first["a"]) == ["sensor.roost_dead_letters"] and first["a"]["sensor.roost_dead_letters"]["s"] == "0"
+        unsubscribe()
+        assert await client.get_area_registry() == [] and await client.get_device_registry() == []
+        assert await client.get_entity_registry() == []
+        with pytest.raises(FailedCommand, match="Entity not found"):
+            await client.get_entity_registry_entry("sensor.roost_dead_letters")
+
+
 async def test_the_python_client_is_refused_a_wrong_token(serve) -> None:
     served = await serve(extra=ECHO)
     url = served.url.replace("http", "ws") + "/api/websocket"
