@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import ssl
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -44,6 +45,27 @@ def _proxies_listed(config: dict[str, Any]) -> dict[str, Any]:
     return config
 
 
+def _tls_pair(config: dict[str, Any]) -> dict[str, Any]:
+    """ssl_certificate and ssl_key load as a certificate and its private key (checked now, not as Roost starts to
+    listen, where OpenSSL says only "PEM lib")."""
+    certificate, key = config.get("ssl_certificate"), config.get("ssl_key")
+    if certificate is None:
+        if key is not None:
+            raise vol.Invalid("ssl_key needs ssl_certificate: the certificate it is the key of",
+                              path=["ssl_certificate"])
+        return config
+    try:
+        ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).load_cert_chain(certificate, key)
+    except ssl.SSLError as err:
+        raise vol.Invalid(f"{certificate} and {key or 'the key inside it'} do not load as a certificate and its"
+                          f" private key ({err.reason or err}): ssl_certificate is a PEM certificate"
+                          " (-----BEGIN CERTIFICATE-----), ssl_key its PEM private key",
+                          path=["ssl_certificate"]) from None
+    except OSError as err:
+        raise vol.Invalid(f"cannot read {certificate}: {err.strerror or err}", path=["ssl_certificate"]) from None
+    return config
+
+
 CONFIG_SCHEMA = vol.Schema(vol.Any(None, vol.All({
     vol.Optional("host", default="127.0.0.1"): str,
     vol.Optional("port", default=8765): vol.All(int, vol.Range(min=0, max=65535)),
@@ -58,7 +80,7 @@ CONFIG_SCHEMA = vol.Schema(vol.Any(None, vol.All({
     vol.Optional("status_page", default=True): bool,
     vol.Optional("use_x_forwarded_for", default=False): bool,
     vol.Optional("trusted_proxies", default=[]): [network],
-}, _proxies_listed)))
+}, _proxies_listed, _tls_pair)))
 
 
 @hookimpl

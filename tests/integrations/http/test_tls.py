@@ -1,0 +1,64 @@
+"""TLS: the http integration serves https and wss with a certificate and key, and refuses a pair that does not load."""
+
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+import ssl
+from pathlib import Path
+
+import aiohttp
+import pytest
+import voluptuous as vol
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
+from integrations.http import CONFIG_SCHEMA
+
+
+def _self_signed(folder: Path, name: str) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 and its key, as PEM files."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    now = dt.datetime.now(dt.UTC)
+    certificate = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject).public_key(key.public_key())
+                   .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(minutes=1))
+                   .not_valid_after(now + dt.timedelta(days=1))
+                   .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+                                  critical=False)
+                   .sign(key, hashes.SHA256()))
+    cert_file, key_file = folder / f"{name}.crt", folder / f"{name}.key"
+    cert_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return cert_file, key_file
+
+
+async def test_health_and_the_chat_socket_over_tls(serve, tmp_path: Path) -> None:
+    cert, key = _self_signed(tmp_path, "roost")
+    served = await serve(f"ssl_certificate: {cert}\nssl_key: {key}")
+    trusted = ssl.create_default_context(cafile=str(cert))  # the hostname, 127.0.0.1, is checked too
+    url = f"https://127.0.0.1:{served.server.port}"
+    async with aiohttp.ClientSession() as session:
+        async with session.get(url + "/api/health", ssl=trusted) as answer:
+            assert answer.status == 200 and (await answer.json())["status"] == "ok"
+        async with session.ws_connect(f"{url}/api/chat?access_token={await served.token()}", ssl=trusted) as ws:
+            await ws.send_str("over tls")
+            assert await ws.receive_str(timeout=5) == "echo: over tls"
+        with pytest.raises(aiohttp.ClientError):  # plain http to the TLS port gets no answer
+            async with session.get(url.replace("https", "http") + "/api/health"):
+                pass
+
+
+def test_a_pair_that_does_not_load_is_refused_with_what_was_expected(tmp_path: Path) -> None:
+    cert, key = _self_signed(tmp_path, "roost")
+    _other_cert, other_key = _self_signed(tmp_path, "other")
+    assert CONFIG_SCHEMA({"ssl_certificate": str(cert), "ssl_key": str(key)})["ssl_certificate"] == str(cert)
+    for pair, says in (({"ssl_certificate": str(key), "ssl_key": str(key)}, "a PEM certificate"),
+                       ({"ssl_certificate": str(cert)}, "the key inside it"),
+                       ({"ssl_certificate": str(cert), "ssl_key": str(other_key)}, "KEY_VALUES_MISMATCH"),
+                       ({"ssl_key": str(key)}, "ssl_key needs ssl_certificate")):
+        with pytest.raises(vol.Invalid, match=says):
+            CONFIG_SCHEMA(pair)
