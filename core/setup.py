@@ -9,6 +9,7 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from core.errors import ConfigError
 from core.manifest import Manifest
 
 if TYPE_CHECKING:
@@ -67,6 +68,8 @@ async def _setup_with_limits(gateway: Gateway, state: IntegrationState, warn_aft
             await await_me_maybe(gateway.call_hook(domain, "roost_setup", gateway=gateway, config=state.config))
     except TimeoutError:
         state.status, state.reason = "failed", f"setup did not finish within {timeout:g} s"
+    except ConfigError as err:  # the integration refuses its configuration: what to change, not a crash
+        state.status, state.reason = "failed", str(err) if err.file else err.message
     except Exception as err:
         state.status, state.reason = "failed", f"setup raised {type(err).__name__}: {err}"
         _LOGGER.exception("Setup of integration %s failed", domain)

@@ -14,6 +14,7 @@ import voluptuous as vol
 from core import events
 from core.automation.registry import TriggerType
 from core.doctor import OK, PROBLEM, WARNING, Finding
+from core.errors import ConfigError
 from core.hookspecs import hookimpl
 from integrations.http.guard import LoginGuard
 from integrations.http.health import health_view, listening_finding
@@ -91,7 +92,7 @@ async def roost_setup(gateway: Any, config: dict[str, Any] | None) -> None:
     host = config["host"]
     refused = await _reachable_without_token(host, tokens)
     if refused:
-        raise RuntimeError(refused)
+        raise ConfigError(refused)
     if not is_loopback(host) and not config.get("ssl_certificate"):
         _LOGGER.warning("Listening on %s without TLS: tokens and messages cross the network readable by anyone"
                         " on the way; set ssl_certificate and ssl_key", host)

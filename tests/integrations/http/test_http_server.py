@@ -86,7 +86,9 @@ async def test_listening_beyond_loopback_is_refused_without_tokens_and_warned_wi
     config = write_config(tmp_path / "c", "http:\n  host: 0.0.0.0\n  port: 0\n")
     gateway = await make_gateway(config, builtins=True)
     state = gateway.integrations["http"]
-    assert state.status == "failed" and "roost token create" in state.reason
+    assert state.status == "failed" and state.reason.startswith("host 0.0.0.0 can be reached from other machines")
+    assert "roost token create" in state.reason
+    assert not [r for r in caplog.records if r.exc_info], "a refused configuration is no crash: no traceback"
     await gateway.stop()
     result = subprocess.run([str(ROOST), "token", "create", "remote", "--config", str(config)],
                             capture_output=True, text=True, timeout=60)
