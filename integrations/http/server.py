@@ -6,11 +6,12 @@ import asyncio
 import ipaddress
 import logging
 import ssl
+import weakref
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from aiohttp import web
+from aiohttp import WSCloseCode, web
 
 from integrations.http.guard import LoginGuard
 from integrations.http.proxies import ForwardedFor
@@ -19,6 +20,10 @@ from integrations.http.tokens import TokenBook, TokenInfo
 _LOGGER = logging.getLogger(__name__)
 MAX_REQUEST_BYTES = 4 * 1024 * 1024
 """The largest request body (and WebSocket frame) accepted, as Home Assistant's."""
+SHUTDOWN_SECONDS = 5.0
+"""How long stopping waits for requests still being answered (aiohttp's own default is 60 s)."""
+GOING_AWAY_SECONDS = 2.0
+"""How long stopping waits for WebSocket clients to answer the close frame it sends them."""
 LISTEN_RETRY_FIRST = 1.0
 LISTEN_RETRY_MAX = 30.0
 """Seconds between tries to listen while the address cannot be had: the first wait, the longest."""
@@ -70,8 +75,24 @@ class HttpServer:
         self.on_response: Callable[[str, str], None] | None = None
         """Told (route, status) of every answered request (the metrics' request counter)."""
         self._retrying: asyncio.Task[None] | None = None
+        self._sockets: weakref.WeakSet[web.WebSocketResponse] = weakref.WeakSet()
+        self.app.on_shutdown.append(self._going_away)
         self.port: int | None = None
         """The port it listens on (the configured one, or the one the system chose for port 0)."""
+
+    async def websocket(self, request: web.Request, **options: Any) -> web.WebSocketResponse:
+        """The request's WebSocket, prepared; when Roost stops, its client is told so (1001, going away) and the
+        handler's loop over its frames ends."""
+        ws = web.WebSocketResponse(**options)
+        await ws.prepare(request)
+        self._sockets.add(ws)
+        return ws
+
+    async def _going_away(self, _app: web.Application) -> None:
+        closing = [asyncio.ensure_future(ws.close(code=WSCloseCode.GOING_AWAY, message=b"Roost is stopping"))
+                   for ws in list(self._sockets) if not ws.closed]
+        if closing:
+            await asyncio.wait(closing, timeout=GOING_AWAY_SECONDS)
 
     def add_route(self, method: str, path: str, handler: Handler, *, access: Access = Access()) -> None:
         """Serve method path with handler (before Roost has started); access says who may call it."""
@@ -82,7 +103,7 @@ class HttpServer:
         """Listen on the configured address. While it cannot be had (another program holds the port, the
         network has not given the host its address yet), say so once and keep trying in the background,
         every LISTEN_RETRY_FIRST seconds doubling up to LISTEN_RETRY_MAX, until it can or Roost stops."""
-        self._runner = web.AppRunner(self.app, access_log=None, handle_signals=False)
+        self._runner = web.AppRunner(self.app, access_log=None, handle_signals=False, shutdown_timeout=SHUTDOWN_SECONDS)
         await self._runner.setup()
         context = None
         if self.config.get("ssl_certificate"):

@@ -36,7 +36,7 @@ def roost_setup(gateway: Any, config: dict[str, Any] | None) -> None:
         banned = server.guard.banned(address)
         if banned:
             return json_error(403, f"too many failed logins from {address}; banned for {banned:.0f} more seconds")
-        return await serve_client(request, commands, server.authenticate, conversations.release)
+        return await serve_client(request, server, commands, conversations.release)
 
     server.add_route("GET", "/api/chat", chat.handle)
     server.add_route("GET", "/api/websocket", websocket, access=Access(token=False))

@@ -52,8 +52,8 @@ class ChatSocketChannel(ChannelBase):
 
     async def handle(self, request: web.Request) -> web.WebSocketResponse:
         """One client connection: read frames until it closes."""
-        ws = web.WebSocketResponse(heartbeat=HEARTBEAT, max_msg_size=MAX_REQUEST_BYTES)
-        await ws.prepare(request)
+        ws = await self.gateway.data["http"].server.websocket(request, heartbeat=HEARTBEAT,
+                                                             max_msg_size=MAX_REQUEST_BYTES)
         named = request.query.get("conversation")
         conversation = named or uuid.uuid4().hex
         token = request.get(TOKEN)

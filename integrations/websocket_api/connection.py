@@ -20,7 +20,7 @@ import voluptuous as vol
 from aiohttp import WSMsgType, web
 from voluptuous.humanize import humanize_error
 
-from integrations.http.server import MAX_REQUEST_BYTES
+from integrations.http.server import MAX_REQUEST_BYTES, HttpServer
 
 _LOGGER = logging.getLogger(__name__)
 HA_VERSION = "2026.2.0"
@@ -165,12 +165,11 @@ class Connection:
             task.cancel()
 
 
-async def serve_client(request: web.Request, commands: dict[str, tuple[vol.Schema, Command]],
-                       authenticate: Callable[[str | None, str], Awaitable[Any]],
+async def serve_client(request: web.Request, server: HttpServer, commands: dict[str, tuple[vol.Schema, Command]],
                        on_close: Callable[[Connection], None]) -> web.WebSocketResponse:
-    """The whole life of one client: auth phase, then its commands until it closes."""
-    ws = web.WebSocketResponse(heartbeat=HEARTBEAT, max_msg_size=MAX_REQUEST_BYTES)
-    await ws.prepare(request)
+    """The whole life of one client: auth phase, then its commands until it closes (or Roost stops)."""
+    ws = await server.websocket(request, heartbeat=HEARTBEAT, max_msg_size=MAX_REQUEST_BYTES)
+    authenticate = server.authenticate
     await ws.send_str(orjson.dumps({"type": "auth_required", "ha_version": HA_VERSION}).decode())
     user = await _auth_phase(ws, request.remote or "?", authenticate)
     if user is None:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import aiohttp
@@ -197,3 +199,22 @@ async def test_stopping_while_the_address_is_in_use_ends_the_tries(make_gateway,
         async with asyncio.timeout(10):
             await gateway.stop()
         assert retrying.cancelled() and gateway.state == "stopped"
+
+
+async def test_stopping_tells_websocket_clients_it_goes_away_and_does_not_wait_for_them(serve) -> None:
+    served = await serve()
+    token = await served.token()
+    ws_url = served.url.replace("http", "ws")
+    async with aiohttp.ClientSession() as session:
+        chat = await session.ws_connect(f"{ws_url}/api/chat?access_token={token}")
+        ha = await session.ws_connect(f"{ws_url}/api/websocket")
+        await ha.receive_str(timeout=5)
+        await ha.send_str(json.dumps({"type": "auth", "access_token": token}))
+        assert json.loads(await ha.receive_str(timeout=5))["type"] == "auth_ok"
+        started = time.monotonic()
+        stopping = asyncio.ensure_future(served.gateway.stop())
+        for ws in (chat, ha):
+            closing = await ws.receive(timeout=5)
+            assert (closing.type, closing.data, closing.extra) == (aiohttp.WSMsgType.CLOSE, 1001, "Roost is stopping")
+        await asyncio.wait_for(stopping, 10)
+        assert time.monotonic() - started < 5, "aiohttp waits 60 s for open handlers unless they are closed"
