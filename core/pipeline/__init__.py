@@ -20,6 +20,7 @@ from core import events
 from core.automation.engine import AutomationEngine
 from core.bus import EventBus
 from core.channel import Channel
+from core.errors import TransientError
 from core.message import Message
 from core.pairing import DOMAIN as PAIRING
 from core.pairing import Pairing
@@ -37,6 +38,9 @@ from core.pipeline.traces import TraceWriter
 from core.store import OutboxEntry, Store
 
 __all__ = ["SCHEDULER_SCHEMA", "Pipeline"]
+
+
+STOPPED = "Roost is stopping: what this asked for is kept and done after it starts again"
 
 
 class Pipeline:
@@ -68,6 +72,7 @@ class Pipeline:
                                      Pairing(store.state.of(PAIRING)), self._tell)
         self.traces = TraceWriter(store.traces, store_settings["traces_per_automation"])
         self.retention = Retention(store, store_settings)
+        self._stopped = False
         engine.dispatcher = self.inbound.dispatch
         engine.on_finished = self.traces.keep
 
@@ -161,12 +166,17 @@ class Pipeline:
             if not self.bus.busy and await self.idle(platform, chat_id):
                 return
             await Progress.wait(step, poll)
+            if self._stopped:  # what is still owed moves only after the next start: said at once
+                raise TransientError(STOPPED)
 
     async def stop(self, timeout: float) -> None:
-        """Stop running tasks (unfinished ones run again next start), then delivery and pruning."""
+        """Stop running tasks (unfinished ones run again next start), then delivery and pruning; whoever waits
+        for a chat to settle is then told Roost is stopping."""
         await self.scheduler.stop(timeout)
         await self.outbound.stop()
         await self.retention.stop()
+        self._stopped = True
+        self.progress.notify()
 
     async def close(self) -> None:
         """Finish the background writes (traces, runs being queued); the store stays open."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import voluptuous as vol
@@ -11,10 +12,12 @@ from core.hookspecs import hookimpl
 from integrations.http.server import Access, json_error
 from integrations.websocket_api.chat import ChatSocketChannel
 from integrations.websocket_api.commands_ha import HaCommands
-from integrations.websocket_api.connection import serve_client
+from integrations.websocket_api.connection import Connection, serve_client
 from integrations.websocket_api.conversations import ConversationChannel
 
 DOMAIN = "websocket_api"
+FINISH_SECONDS = 2.0
+"""How long stopping waits for the HA socket's commands under way to answer."""
 CONFIG_SCHEMA = vol.Schema(vol.Any(None, {
     vol.Optional("response_timeout", default=60.0): vol.All(vol.Coerce(float), vol.Range(min=0.1)),
 }))
@@ -30,14 +33,22 @@ def roost_setup(gateway: Any, config: dict[str, Any] | None) -> None:
     gateway.register_channel(chat)
     gateway.register_channel(conversations)
     commands = HaCommands(gateway, conversations, config["response_timeout"]).table()
+    connections: set[Connection] = set()
 
     async def websocket(request: web.Request) -> web.StreamResponse:
         address = request.remote or "?"
         banned = server.guard.banned(address)
         if banned:
             return json_error(403, f"too many failed logins from {address}; banned for {banned:.0f} more seconds")
-        return await serve_client(request, server, commands, conversations.release)
+        return await serve_client(request, server, commands, connections, conversations.release)
 
     server.add_route("GET", "/api/chat", chat.handle)
     server.add_route("GET", "/api/websocket", websocket, access=Access(token=False))
-    gateway.data[DOMAIN] = {"chat": chat, "conversations": conversations}
+    gateway.data[DOMAIN] = {"chat": chat, "conversations": conversations, "connections": connections}
+
+
+@hookimpl
+async def roost_stop(gateway: Any) -> None:
+    """Let the HA socket's commands under way answer before the http server closes the sockets."""
+    connections: set[Connection] = gateway.data.get(DOMAIN, {}).get("connections", set())
+    await asyncio.gather(*(connection.finish(FINISH_SECONDS) for connection in list(connections)))

@@ -10,6 +10,7 @@ does not read is cut off once 4,096 frames wait for it, as HA does.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections import deque
 from collections.abc import Awaitable, Callable
@@ -20,6 +21,7 @@ import voluptuous as vol
 from aiohttp import WSMsgType, web
 from voluptuous.humanize import humanize_error
 
+from core.errors import RoostError
 from integrations.http.server import MAX_REQUEST_BYTES, HttpServer
 
 _LOGGER = logging.getLogger(__name__)
@@ -145,12 +147,24 @@ class Connection:
             self.send(error_frame(msg_id, err.code, err.message))
         except TimeoutError:
             self.send(error_frame(msg_id, "timeout", "Timeout"))
+        except RoostError as err:  # said on purpose ("Roost is stopping"): HA's code for its own errors
+            self.send(error_frame(msg_id, "home_assistant_error", str(err)))
         except Exception:
             _LOGGER.exception("WebSocket command %s failed", kind)
             self.send(error_frame(msg_id, "unknown_error", "Unknown error"))
         else:
             if answer is not NO_RESULT:
                 self.send(result_frame(msg_id, answer))
+
+    async def finish(self, timeout: float) -> None:
+        """Let the commands under way end (Roost is stopping: they are told so) and their answers be written,
+        for at most timeout seconds."""
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(timeout):
+                while self._running:
+                    await asyncio.wait(list(self._running))
+                while self._pending and not self.ws.closed:
+                    await asyncio.sleep(0.01)
 
     def subscribed(self, event_type: str) -> bool:
         """Whether the client receives events of this type."""
@@ -166,8 +180,9 @@ class Connection:
 
 
 async def serve_client(request: web.Request, server: HttpServer, commands: dict[str, tuple[vol.Schema, Command]],
-                       on_close: Callable[[Connection], None]) -> web.WebSocketResponse:
-    """The whole life of one client: auth phase, then its commands until it closes (or Roost stops)."""
+                       connections: set[Connection], on_close: Callable[[Connection], None]) -> web.WebSocketResponse:
+    """The whole life of one client: auth phase, then its commands until it closes (or Roost stops); it is in
+    connections meanwhile."""
     ws = await server.websocket(request, heartbeat=HEARTBEAT, max_msg_size=MAX_REQUEST_BYTES)
     authenticate = server.authenticate
     await ws.send_str(orjson.dumps({"type": "auth_required", "ha_version": HA_VERSION}).decode())
@@ -178,11 +193,13 @@ async def serve_client(request: web.Request, server: HttpServer, commands: dict[
     await ws.send_str(orjson.dumps({"type": "auth_ok", "ha_version": HA_VERSION}).decode())
     connection = Connection(ws, commands, user)
     writer = asyncio.get_running_loop().create_task(connection.write(), name="websocket writer")
+    connections.add(connection)
     try:
         async for frame in ws:
             if frame.type != WSMsgType.TEXT or not await connection.handle(frame.data):
                 break  # a binary frame, or invalid JSON: HA disconnects such a client
     finally:
+        connections.discard(connection)
         connection.close()
         on_close(connection)
         writer.cancel()

@@ -13,6 +13,7 @@ import pytest
 from hass_client import HomeAssistantClient
 from hass_client.exceptions import AuthenticationFailed, FailedCommand
 
+from core.pipeline import STOPPED
 from integrations.websocket_api import entities
 
 JS = Path(__file__).resolve().parents[2] / "js"
@@ -279,3 +280,16 @@ async def test_a_reply_waits_for_a_client_that_takes_the_conversation_up_again(s
                 if frame.get("type") == "event":
                     event = frame["event"]["data"]
         assert event == {"conversation_id": "porch", "text": "late: anyone?", "done": True}
+
+
+async def test_a_call_roost_stops_under_gets_has_error_for_it_not_a_dropped_line(serve) -> None:
+    served = await serve(extra="roost: {stop_timeout: 0.3}\n" + SLOW.replace("delay: 0.3", "delay: 30"))
+    session, ws = await _raw(served, await served.token())
+    async with session:
+        await ws.send_str(json.dumps({"id": 1, "type": "call_service", "domain": "roost", "service": "send_message",
+                                      "service_data": {"text": "hi"}, "return_response": True}))
+        await asyncio.sleep(0.3)  # its run is under way
+        await served.gateway.stop()
+        answer = json.loads(await ws.receive_str(timeout=5))
+        assert answer["error"] == {"code": "home_assistant_error", "message": STOPPED}
+        assert (await ws.receive(timeout=5)).data == 1001

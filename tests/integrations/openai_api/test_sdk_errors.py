@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 
 import aiohttp
 import openai
@@ -186,3 +187,21 @@ automations:
         model="roost", messages=[{"role": "user", "content": "/check_logs 1h"}], stream=True,
         extra_headers={"X-Roost-Conversation": "ops"})
     assert "".join([c.choices[0].delta.content or "" async for c in stream if c.choices]) == "no anomalies in 1h"
+
+
+@pytest.mark.parametrize("stream", [False, True])
+async def test_a_request_roost_stops_under_is_told_so_and_the_stop_does_not_wait_for_it(serve_api, stream) -> None:
+    model = InstantModel(delay=30.0)
+    api = await serve_api(extra="roost: {stop_timeout: 0.3}\n", models=(model,))
+    asking = asyncio.ensure_future(api.client().chat.completions.create(model="instant", messages=HI, stream=stream))
+    async with asyncio.timeout(5):
+        while not model.requests:  # the answer has begun
+            await asyncio.sleep(0.02)
+    started = time.monotonic()
+    await api.gateway.stop()  # not cancelled on a timeout: a stop cut short would leave the fixture's stop waiting
+    assert time.monotonic() - started < 3, "the request is answered, not waited for until aiohttp gives up"
+    with pytest.raises(openai.APIError) as stopped:
+        answer = await asyncio.wait_for(asking, 5)
+        async for _chunk in answer:  # streamed: the error comes as an event in the stream
+            pass
+    assert "Roost is stopping" in stopped.value.message
