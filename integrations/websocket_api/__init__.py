@@ -28,7 +28,7 @@ def roost_setup(gateway: Any, config: dict[str, Any] | None) -> None:
     """Register both sockets' channels and routes on the http server."""
     config = CONFIG_SCHEMA(config or {}) or CONFIG_SCHEMA({})
     server = gateway.data["http"].server
-    chat = ChatSocketChannel(gateway, DOMAIN)
+    chat = ChatSocketChannel(gateway, DOMAIN, server)
     conversations = ConversationChannel(gateway, DOMAIN)
     gateway.register_channel(chat)
     gateway.register_channel(conversations)

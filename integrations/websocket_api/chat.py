@@ -20,7 +20,7 @@ from aiohttp import WSMsgType, web
 from core.channel import ChannelBase, ChannelInfo, OutboundMessage
 from core.errors import RecipientAway
 from core.message import Message
-from integrations.http.server import MAX_REQUEST_BYTES, TOKEN
+from integrations.http.server import MAX_REQUEST_BYTES, TOKEN, HttpServer
 
 _LOGGER = logging.getLogger(__name__)
 PLATFORM = "websocket_chat"
@@ -34,8 +34,9 @@ class ChatSocketChannel(ChannelBase):
 
     info = ChannelInfo(PLATFORM)
 
-    def __init__(self, gateway: Any, domain: str) -> None:
+    def __init__(self, gateway: Any, domain: str, server: HttpServer) -> None:
         super().__init__(gateway, domain)
+        self.server = server
         self._sockets: dict[str, _Socket] = {}
 
     async def send(self, message: OutboundMessage) -> str:
@@ -52,8 +53,7 @@ class ChatSocketChannel(ChannelBase):
 
     async def handle(self, request: web.Request) -> web.WebSocketResponse:
         """One client connection: read frames until it closes."""
-        ws = await self.gateway.data["http"].server.websocket(request, heartbeat=HEARTBEAT,
-                                                             max_msg_size=MAX_REQUEST_BYTES)
+        ws = await self.server.websocket(request, heartbeat=HEARTBEAT, max_msg_size=MAX_REQUEST_BYTES)
         named = request.query.get("conversation")
         conversation = named or uuid.uuid4().hex
         token = request.get(TOKEN)
