@@ -53,9 +53,10 @@ password with a "(" has other signs ("CrB(Uxeq6#GJ") or no name before it ("S6Rm
 _REFERENCE = re.compile(
     r"(?i:(?:[A-Za-z_]\w*\.)*\w*(?:password|passwd|passphrase|pwd|key|secret|token))"
     rf"|\{{.*|\$\{{?(?:{_NAME}|[A-Z_][A-Z0-9_]*)\}}?|%\(\w+\)s|<[^<>]*>|(?i:![a-z_]+)|=.*|\*+|(?i:x+)"
+    r"|(?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*(?:\[(?:'[^']*'|\"[^\"]*\")\])+"
 )
 """References, not secrets: names of secrets, templates and variables ("${DB_PASSWORD}", "$password"; "$V99TLqf"
-is no variable's name), "%(pw)s", "<your token>", "!secret x", masks."""
+is no variable's name), "%(pw)s", "<your token>", "!secret x", masks, keys looked up ("os.environ['TOKEN']")."""
 
 
 def _latin_or_digits(value: str) -> bool:
@@ -85,8 +86,9 @@ def _plausible_literal(value: str) -> bool:
 
 
 def _plausible_value(value: str) -> bool:
-    """False for unquoted values that are code or references rather than a secret (a call as well)."""
-    return _plausible_literal(value) and _CALL.fullmatch(value) is None
+    """False for unquoted values that are code or references rather than a secret: a call as well (cut off at a quote
+    too: "os.getenv(" of 'os.getenv("TOKEN")'), and a lookup cut off at its key ("config[" of 'config["password"]')."""
+    return _plausible_literal(value) and _CALL.fullmatch(value) is None and not value.endswith("[")
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,21 +157,33 @@ _SECRET_NAME = (
     r"|secret[_\-]?(?:access[_\-]?)?key|client[_\-]?secret|access[_\-]?token"
     r"|auth[_\-]?token|(?<![A-Za-z0-9])pass|(?<![A-Za-z0-9])token)"
 )
-_ASSIGNED = _SECRET_NAME + r"[\"']?[ \t]*(?:[:=：]|[ \t](?i:is)[ \t]*[:：])[ \t]*"
-"""A secret's name, then its value after ":", "=" or "is:"."""
+_ASSIGNED = _SECRET_NAME + r"(?:[\"'`]|\*\*|__)?[ \t]*(?:[:=：]|[ \t](?i:is)[ \t]*[:：])(?:\*\*(?=[ \t]))?[ \t]*"
+"""A secret's name, then its value after ":", "=" or "is:"; the name may be quoted or in bold ("**Password:**")."""
 _SAID_IN_CHINESE = _SECRET_NAME + r"[ \t]*(?:是|为)[ \t]*"
 """A secret's name, then its value after "是" or "为" ("密码是abc123"; but "密码是多少", "密码为空" ask or say)."""
 # A value ends before a space, punctuation, a quote or the end. Brackets may be inside it ("O6z)RjBr#5"); closing
 # ones at its end (before a space, punctuation, the end or a Chinese character) are left to widen, which knows
 # whether the text opened them: "(密码是abc123)请查收".
-_VALUE = (r"([^\s\"'`,;，。；、）】]{1,200}?)"
-          r"(?=[)>}\]]+(?:[.!?]*(?:[\s\"'`,;，。；、）】]|\Z)|[^\x00-\x7f])|[\s\"'`,;，。；、）】]|\Z)")
-_QUOTED = r"(?:\"([^\"\r\n]{1,200})\"|'([^'\r\n]{1,200})')"
+_ENDS = "\\s\"'`,;，。；、）】“”‘’「」"
+"""What ends a value written without quotes: a space, punctuation, a quote."""
+_MARKUP = r"\*\*[^*\r\n]+\*\*|__[^_\r\n]+__|<(?:b|strong|em|i|code|kbd|samp|tt)>"
+"""Bold, italics or code around a value (markdown or HTML): the patterns for wrapped values take those."""
+_VALUE = (rf"(?!{_MARKUP})([^{_ENDS}]{{1,200}}?)"
+          rf"(?=[)>}}\]]+(?:[.!?]*(?:[{_ENDS}]|\Z)|[^\x00-\x7f])|[{_ENDS}]|\Z)")
+_QUOTED = (r"(?:\"([^\"\r\n]{1,200})\"|'([^'\r\n]{1,200})'|“([^”\r\n]{1,200})”|‘([^’\r\n]{1,200})’"
+           r"|「([^」\r\n]{1,200})」)")
+"""A value as a string literal: in quotes (straight, curly or corner brackets)."""
+_CODE = r"(?:`([^`\r\n]{1,200})`|<(?:code|kbd|samp|tt)>([^<\r\n]{1,200})</)"
+"""A value as code: a markdown code span or an HTML code element."""
+_EMPHASIZED = r"(?:\*\*([^*\r\n]{1,200})\*\*|__([^_\r\n]{1,200})__|<(?:b|strong|em|i)>([^<\r\n]{1,200})</)"
+"""A value in bold or italics (markdown or HTML): as often a word of prose ("the password is **required**")."""
 
 _STATED = r"(?i:password|passwd|passphrase|passcode|密码|口令)(?:[ \t]+(?i:is|was))?[ \t]+"
 """A password's name stated in prose, without ":" or "=": "my password is hunter2", "wifi密码 abc12345"."""
-_STATED_VALUE = r"((?![(\[{<][^\n]*[)\]}>])[^\s\"'`,;，。；、）】]{4,200})"
+_STATED_VALUE = rf"(?!{_MARKUP})((?![(\[{{<][^\n]*[)\]}}>])[^{_ENDS}]{{4,200}})"
 """Not a bracket the line closes again: "password (bool, optional): ..." describes a parameter."""
+_NAMED = f"{_ASSIGNED}|{_SAID_IN_CHINESE}|{_STATED}"
+"""A secret's name before its value, in any of the ways above."""
 
 SECRET_PATTERNS: tuple[SecretPattern, ...] = (
     SecretPattern(
@@ -246,18 +260,24 @@ SECRET_PATTERNS: tuple[SecretPattern, ...] = (
         0.98,
         group=1,
     ),
-    SecretPattern(
-        "quoted_assignment",
-        _ASSIGNMENT_WORDS,
-        re.compile(f"(?:{_ASSIGNED}|{_SAID_IN_CHINESE}|{_STATED}){_QUOTED}"),
-        0.9,
-        group=-1,
-        check=_plausible_literal,  # a string literal: 'p(4ss' is no call
-    ),
     *(SecretPattern(name, _ASSIGNMENT_WORDS, re.compile(prefix + _VALUE), 0.9, group=1, check=check,
                     widen=_with_own_brackets)
       for name, prefix, check in (("assignment", _ASSIGNED, _plausible_value),
                                   ("said_in_chinese", _SAID_IN_CHINESE, _latin_or_digits))),
+    # Quotes or markup around a value mark its ends ("**Hunter22**"), better than where an unquoted value stops.
+    *(SecretPattern(name, _ASSIGNMENT_WORDS, re.compile(f"(?:{prefix}){wrapped}"), 0.92, group=-1, check=check)
+      for name, prefix, wrapped, check in (
+          ("quoted_assignment", _NAMED, _QUOTED, _plausible_literal),  # a string literal: 'p(4ss' is no call
+          ("code_assignment", _NAMED, _CODE, _plausible_value),
+          ("emphasized_assignment", f"{_ASSIGNED}|{_SAID_IN_CHINESE}", _EMPHASIZED, _latin_or_digits))),
+    SecretPattern(
+        "emphasized_password",
+        ("pass", "密码", "口令"),
+        re.compile(_STATED + _EMPHASIZED),
+        0.92,
+        group=-1,
+        check=_password_like,
+    ),
     SecretPattern(
         "stated_password",
         ("pass", "密码", "口令"),

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import pytest
 
-from integrations.pii.recognizers import SecretRecognizer
+from integrations.pii.recognizers import SecretRecognizer, resolve_overlaps
 
 
 def texts(text: str) -> list[str]:
     """The secrets found in text, in order."""
     return [f.text for f in SecretRecognizer().find(text)]
+
+
+def sanitized(text: str) -> str:
+    """text with the secrets the recognizer finds (overlaps resolved) replaced by [SECRET]."""
+    for finding in reversed(resolve_overlaps(SecretRecognizer().find(text))):
+        text = text[: finding.start] + "[SECRET]" + text[finding.end :]
+    return text
 
 
 def test_secrets() -> None:
@@ -98,6 +105,28 @@ def test_secrets_as_people_state_them(text: str, expected: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [
+        "**Password:** Hunter22",
+        "- **Wi-Fi password**: Hunter22",
+        "Password: **Hunter22**",
+        "my password is **Hunter22**",
+        "password: `Hunter22`",
+        "`password`: `Hunter22`",
+        "wifi密码：`Hunter22`",
+        "密码：**Hunter22**",
+        "the password is “Hunter22”",
+        "密码是「Hunter22」",
+        "The password is <b>Hunter22</b>",
+        "Your password is: <code>Hunter22</code>",
+    ],
+)
+def test_a_secret_in_markdown_html_or_quotes_is_found_without_them(text: str) -> None:
+    # What chat apps and models write, bold and code in markdown or HTML, and typographic quotes: the markup stays.
+    assert sanitized(text) == text.replace("Hunter22", "[SECRET]")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "password is required",
         "I forgot my password again",
         "the password is case-sensitive.",
@@ -116,6 +145,13 @@ def test_secrets_as_people_state_them(text: str, expected: str) -> None:
         "Bearer tokens expire after 3600 seconds",
         "Basic authentication uses base64",
         "basic understanding of networks",  # "understanding" is no base64 of user:password
+        "the password is **required** and **never** shared",  # emphasis on prose
+        "Your password is <em>case-sensitive</em>.",
+        "密码是**多少**",
+        "the password is `getpass()`",  # code: a call, a key looked up, code cut off at a quote
+        "token: `os.environ['API_TOKEN']`",
+        'password = os.environ["DB_PASSWORD"]',
+        'password = config["db"]["password"]',
     ],
 )
 def test_prose_about_passwords_and_tokens_is_no_secret(text: str) -> None:
