@@ -5,15 +5,16 @@ with real region codes, birth dates and GB 11643 check characters; phone numbers
 plans (Chinese mobiles, US/CA NANP, UK mobiles and London, French, German, Australian numbers)
 written the way people write them; card numbers of every network with a Luhn check digit; IBANs
 with mod-97 check digits; US SSNs under the SSA's rules; e-mail, IPv4 and IPv6 addresses (also
-written against Chinese characters); API keys, passwords (stated in prose too), bearer tokens and
-HTTP Basic credentials. Hard negatives: order and tracking numbers,
+written against Chinese characters); API keys, passwords (stated in prose too, in markdown and quotes),
+bearer tokens, HTTP Basic credentials, card security codes, one-time codes and PINs. Hard negatives: order and tracking numbers,
 timestamps, dates, versions, amounts, IDs with a wrong check character, ISBNs, student numbers,
 UPC barcodes, bank routing numbers, sets of two-digit codes.
 
 With ``--values faker`` the values come from Faker instead, a library written by other hands for
 test data: phone numbers of 15 locales as Faker writes them (kept when libphonenumber says they are
 valid in the locale's region), card numbers of every network it knows, US SSNs, Chinese resident
-IDs, IBANs of 13 countries, e-mail and IP addresses, US passport numbers, passwords. API keys, tokens
+IDs, IBANs of 13 countries, e-mail and IP addresses, US passport numbers, passwords, card security codes. API
+keys, tokens, one-time codes
 and travel permits, which Faker has no provider for, keep the values made here. The hard negatives gain
 numbers Faker makes that are nobody's personal data: barcodes, ISBNs, timestamps, employer and
 bank routing numbers, UUIDs, hashes, MAC addresses, licence plates, prices, coordinates, browser
@@ -170,6 +171,16 @@ def password(rng: random.Random) -> str:
     return "".join(chars)
 
 
+def security_code(rng: random.Random) -> str:
+    """A card's security code: 3 digits, 4 on American Express cards."""
+    return f"{rng.randint(0, 999):03d}" if rng.random() < 0.8 else f"{rng.randint(0, 9999):04d}"
+
+
+def one_time_code(rng: random.Random) -> str:
+    """A code sent by SMS or shown by an authenticator (6 digits, sometimes 4), or a PIN."""
+    return f"{rng.randint(0, 999999):06d}" if rng.random() < 0.7 else f"{rng.randint(0, 9999):04d}"
+
+
 def bearer_token(rng: random.Random) -> str:
     """An opaque OAuth access token: 32 random URL-safe characters (RFC 6750's b64token)."""
     return "".join(rng.choice(string.ascii_letters + string.digits + "-_") for _ in range(32))
@@ -218,6 +229,9 @@ POSITIVE: list[tuple[str, Callable[[random.Random], str], list[str]]] = [
     ("SECRET", password, ["my password is {v}", "The wifi password is {v} - enjoy your stay!", "密码 {v}",
                           "wifi密码是{v}", "password: {v}", "新的口令为 {v}，请保管好", "**Password:** {v}",
                           "Wi-Fi password: `{v}`", "the password is “{v}”"]),
+    ("SECRET", security_code, ["CVV: {v}", "卡背面的安全码是 {v}", "card ending 4242, exp 09/28, CVC {v}"]),
+    ("SECRET", one_time_code, ["Your verification code is {v}. It expires in 5 minutes.", "【银行】您的验证码是{v}，5分钟内有效。",
+                               "my PIN is {v}", "OTP {v}"]),
     ("SECRET", bearer_token, ['curl -H "Authorization: Bearer {v}" https://api.example.com/v1',
                               "Authorization: Bearer {v}"]),
     ("SECRET", basic_credentials, ["Authorization: Basic {v}", "header Authorization: basic {v} was sent"]),
@@ -271,7 +285,9 @@ NEGATIVE: list[Callable[[random.Random], str]] = [
     lambda r: r.choice(["Forgot your password? Reset it from the login page.", "wifi密码是多少？", "密码是什么",
                         "密码为空，请重新输入", "The password is case-sensitive.", "密码是否正确？",
                         "Bearer tokens are sent in the Authorization header.", "Basic authentication is enabled.",
-                        "The password is **required** and is **never** shared.", "密码是**必填**的"]),
+                        "The password is **required** and is **never** shared.", "密码是**必填**的",
+                        "The CVV is the 3-digit code on the back of the card.", "请输入6位验证码"]),
+    lambda r: f"GPIO pin {r.randint(0, 40)} drives the relay; the ping took {r.randint(1000, 9999)} ms.",
     lambda r: f"Your password must be {r.randint(6, 12)}-{r.randint(32, 128)} characters long.",
     lambda r: f"Your password expires in {r.randint(2, 90)} days; the password was changed on 2024-0{r.randint(1, 9)}-1{r.randint(0, 9)}.",
 ]
@@ -331,6 +347,7 @@ def faker_values(seed: int) -> tuple[dict[Callable[[random.Random], str], Callab
         ipv6: lambda rng: fake("en_US").ipv6(),
         passport: lambda rng: fake("en_US").passport_number(),
         password: lambda rng: fake("en_US").password(length=rng.randint(8, 16)),
+        security_code: lambda rng: fake("en_US").credit_card_security_code(),
     }, negatives
 
 

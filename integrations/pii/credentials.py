@@ -185,6 +185,11 @@ _STATED_VALUE = rf"(?!{_MARKUP})((?![(\[{{<][^\n]*[)\]}}>])[^{_ENDS}]{{4,200}})"
 _NAMED = f"{_ASSIGNED}|{_SAID_IN_CHINESE}|{_STATED}"
 """A secret's name before its value, in any of the ways above."""
 
+_SAID_AS = r"[ \t]*(?:(?i:is|was)[ \t]*[:：]?|[:：=#]|是|为)?[ \t]*"
+"""Between a code's name and its digits: "CVV 123", "cvv: 123", "the PIN is 4821", "验证码是482913"."""
+_DIGITS_END = r"(?![0-9A-Za-z]|[\-/.:][0-9])"
+"""The digits end there: not a longer number, a range, a date or a time ("4-6 digits", "12/27")."""
+
 SECRET_PATTERNS: tuple[SecretPattern, ...] = (
     SecretPattern(
         "private_key",
@@ -277,6 +282,22 @@ SECRET_PATTERNS: tuple[SecretPattern, ...] = (
         0.92,
         group=-1,
         check=_password_like,
+    ),
+    # Codes that unlock a card or an account, named right before their digits.
+    SecretPattern(
+        "card_security_code",
+        ("cvv", "cvc", "cvn", "security code", "安全码"),
+        re.compile(rf"(?i:(?<![A-Za-z])(?:cvv|cvc|cvn)2?|security[ \t]+code|安全码)(?:码)?{_SAID_AS}([0-9]{{3,4}}){_DIGITS_END}"),
+        0.9,
+        group=1,
+    ),
+    SecretPattern(
+        "one_time_code",
+        ("verification code", "one-time", "one time", "otp", "2fa", "pin", "验证码", "动态码"),
+        re.compile(r"(?i:verification[ \t]+code|one[- ]time[ \t]+(?:code|passcode|password|pin)|(?<![A-Za-z0-9])(?:otp"
+                   rf"|2fa[ \t]+code|pin(?:[ \t]+(?:code|number))?)|验证码|动态码)(?:码)?{_SAID_AS}([0-9]{{4,8}}){_DIGITS_END}"),
+        0.9,
+        group=1,
     ),
     SecretPattern(
         "stated_password",

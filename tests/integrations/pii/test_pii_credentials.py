@@ -1,4 +1,4 @@
-"""The SECRET recognizer: keys and tokens, assignments, passwords stated in prose, HTTP credentials."""
+"""The SECRET recognizer: keys and tokens, assignments, passwords stated in prose, HTTP credentials, codes."""
 
 from __future__ import annotations
 
@@ -103,6 +103,25 @@ def test_secrets_as_people_state_them(text: str, expected: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("card 4111 1111 1111 1111 exp 12/27 cvv 123", "123"),  # PCI's sensitive authentication data
+        ("the CVC is 4567, thanks", "4567"),
+        ("卡背面的安全码是 123", "123"),
+        ("Your verification code is 482913. It expires in 5 minutes.", "482913"),
+        ("【银行】您的验证码是482913，5分钟内有效。", "482913"),
+        ("动态码：4829", "4829"),
+        ("OTP 482913", "482913"),
+        ("your one-time code: 482913", "482913"),
+        ("my pin is 4821", "4821"),
+        ("SIM PIN 1234", "1234"),
+    ],
+)
+def test_codes_named_before_their_digits(text: str, expected: str) -> None:
+    assert texts(text) == [expected]
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "**Password:** Hunter22",
@@ -152,6 +171,13 @@ def test_a_secret_in_markdown_html_or_quotes_is_found_without_them(text: str) ->
         "token: `os.environ['API_TOKEN']`",
         'password = os.environ["DB_PASSWORD"]',
         'password = config["db"]["password"]',
+        "The CVV is the 3-digit code on the back of the card.",  # codes talked about, not given
+        "CVV is 3 or 4 digits",
+        "请输入6位验证码",
+        "the OTP expires in 300 seconds",
+        "GPIO pin 17 drives the relay; pins 4-6 are free",
+        "the ping took 1234 ms while spinning at 2000 rpm",
+        "security code 12/27",
     ],
 )
 def test_prose_about_passwords_and_tokens_is_no_secret(text: str) -> None:
