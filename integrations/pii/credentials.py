@@ -1,10 +1,8 @@
 """The SECRET recognizer: API keys and tokens, private keys, password assignments and passwords stated in prose,
-HTTP credentials (Bearer, Basic), URL logins."""
+HTTP credentials (Bearer, Basic), URL logins, passwords on command lines, card security codes, one-time codes."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -12,83 +10,22 @@ from dataclasses import dataclass
 from .context import literal_union, lowered
 from .registry import Finding
 from .runs import LONG_TEXT
+from .secret_checks import (
+    basic_credentials,
+    before_closing_punctuation,
+    has_digit,
+    jwt_header_ok,
+    latin_or_digits,
+    openai_key_like,
+    password_like,
+    plausible_literal,
+    plausible_value,
+    token_like,
+    user_and_password,
+    with_own_brackets,
+)
 
 __all__ = ["SecretPattern", "SecretRecognizer", "SECRET_PATTERNS"]
-
-
-def _jwt_header_ok(value: str) -> bool:
-    """True when the first JWT segment decodes to a JSON object naming an algorithm or type."""
-    head = value.split(".", 1)[0]
-    try:
-        decoded = base64.urlsafe_b64decode(head + "=" * (-len(head) % 4))
-    except (binascii.Error, ValueError):
-        return False
-    return decoded.startswith(b"{") and (b'"alg"' in decoded or b'"typ"' in decoded)
-
-
-def _has_digit(value: str) -> bool:
-    """Real keys mix digits in; prose like 'sk-learn-is-great-for-beginners' does not."""
-    return any(ch.isdigit() for ch in value)
-
-
-def _openai_key_like(value: str) -> bool:
-    """A digit in it, or a project or service key's own prefix: 1 in ~4,600 random 48-character keys has no digit."""
-    return value.startswith(("sk-proj-", "sk-ant-", "sk-svcacct-")) or _has_digit(value)
-
-
-# Values of "password = ..." that are code or references, not secrets: type names, calls,
-# names of other variables, templates, environment and YAML references, masks.
-_CODE_WORDS = frozenset(
-    "str int bool bytes float none null nil true false required optional string any object "
-    "undefined expected self dict list".split()
-)
-_NAME = r"(?:[a-z_]+[a-z][a-z0-9_]*|[a-z]{2,}(?:[A-Z][a-z]+)+[0-9]*|(?:[A-Z][a-z]+)+[0-9]*)"
-"""A name as code is written: snake_case, camelCase, PascalCase ("get_password", "getPassword", "SecretStr"); not the
-letters and digits of a random password ("S6RmGAQv", "mDruzdwg")."""
-_ARGUMENTS = r"(?:[A-Za-z_][\w.]*|[0-9]+(?![A-Za-z_])|[.,:=\[\] ])*"
-"""What a call's brackets hold: names, numbers and their punctuation ("user", "pw, salt"; not "2khCOq")."""
-_CALL = re.compile(rf"(?:{_NAME}\.)*{_NAME}\({_ARGUMENTS}\)?(?:\.\w+(?:\({_ARGUMENTS}\)?)?)*")
-"""A call, "get_password()", "make_token(user).hex" (its closing bracket may be cut off as the text's): a random
-password with a "(" has other signs ("CrB(Uxeq6#GJ") or no name before it ("S6RmGAQv(R")."""
-_REFERENCE = re.compile(
-    r"(?i:(?:[A-Za-z_]\w*\.)*\w*(?:password|passwd|passphrase|pwd|key|secret|token))"
-    rf"|\{{.*|\$\{{?(?:{_NAME}|[A-Z_][A-Z0-9_]*)\}}?|%\(\w+\)s|<[^<>]*>|(?i:![a-z_]+)|=.*|\*+|(?i:x+)"
-    r"|(?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*(?:\[(?:'[^']*'|\"[^\"]*\")\])+"
-)
-"""References, not secrets: names of secrets, templates and variables ("${DB_PASSWORD}", "$password"; "$V99TLqf"
-is no variable's name), "%(pw)s", "<your token>", "!secret x", masks, keys looked up ("os.environ['TOKEN']")."""
-
-
-def _latin_or_digits(value: str) -> bool:
-    """A value after "是" or "为" is a secret when it has Latin letters or digits: "多少", "什么" and "空" are words."""
-    return re.search("[A-Za-z0-9]", value) is not None and _plausible_value(value)
-
-
-def _token_like(value: str) -> bool:
-    """A bearer token has digits or mixed case; a placeholder ("YOUR_ACCESS_TOKEN", "your-token-here") has not."""
-    return any(ch.isdigit() for ch in value) or (value.lower() != value and value.upper() != value)
-
-
-def _basic_credentials(value: str) -> bool:
-    """HTTP Basic credentials: base64 of printable "user:password" (not a word after "basic" in prose)."""
-    if len(value) % 4:
-        return False
-    try:
-        decoded = base64.b64decode(value, validate=True).decode("utf-8")
-    except (binascii.Error, ValueError):
-        return False
-    return ":" in decoded and decoded.isprintable()
-
-
-def _plausible_literal(value: str) -> bool:
-    """False for quoted values that are references rather than a secret: names, templates, masks."""
-    return value.lower() not in _CODE_WORDS and _REFERENCE.fullmatch(value) is None
-
-
-def _plausible_value(value: str) -> bool:
-    """False for unquoted values that are code or references rather than a secret: a call as well (cut off at a quote
-    too: "os.getenv(" of 'os.getenv("TOKEN")'), and a lookup cut off at its key ("config[" of 'config["password"]')."""
-    return _plausible_literal(value) and _CALL.fullmatch(value) is None and not value.endswith("[")
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,45 +45,6 @@ class SecretPattern:
     group: int = 0
     check: Callable[[str], bool] | None = None
     widen: Callable[[str, int, int], int] | None = None
-
-
-_OPENER = {")": "(", "]": "[", "}": "{", ">": "<"}
-
-
-def _with_own_brackets(text: str, start: int, end: int) -> int:
-    """The value's end moved past the closing brackets right after it, unless one closes a bracket the text opened
-    before the value: "pa55)" in "password=pa55) ok" and "p(a55)" are the password's own; in "(password=pa55)" the
-    bracket is the text's."""
-    while end < len(text) and (opener := _OPENER.get(text[end])) is not None:
-        closer = text[end]
-        inside = text.count(opener, start, end) - text.count(closer, start, end)
-        if inside <= 0 and text.count(opener, 0, start) > text.count(closer, 0, start):
-            break  # it closes a bracket opened before the value
-        end += 1
-    return end
-
-
-_RANGE = re.compile(r"[0-9]+[-~–][0-9]+")
-
-
-def _password_like(value: str) -> bool:
-    """A value stated without ":" or "=" ("my password is hunter2") has a password's signs: a digit, a symbol
-    (not "-" or "/": "case-sensitive", "and/or"; not markdown's "**" after it) or a capital after a small letter.
-    "The password is required" is prose, and so is a range ("8-64 characters")."""
-    return len(value) >= 4 and (
-        any(ch.isdigit() for ch in value)
-        or any(not ch.isalnum() and ch not in "-'/" for ch in value.rstrip("*"))
-        or re.search("[a-z].*[A-Z]", value) is not None
-    ) and _RANGE.fullmatch(value) is None and _plausible_value(value)
-
-
-def _before_closing_punctuation(text: str, start: int, end: int) -> int:
-    """The end of a value stated in prose, moved before the sentence's punctuation ("password is None:", "...
-    is hunter2."), then past the closing brackets that are its own (see _with_own_brackets). A "!" or "?" stays:
-    it is a password's own as often as not."""
-    while end > start and text[end - 1] in ".,:)]}>":
-        end -= 1
-    return _with_own_brackets(text, start, end)
 
 
 _ASSIGNMENT_WORDS = ("pass", "pwd", "密码", "口令", "api", "secret", "client", "access", "auth", "token")
@@ -185,6 +83,19 @@ _STATED_VALUE = rf"(?!{_MARKUP})((?![(\[{{<][^\n]*[)\]}}>])[^{_ENDS}]{{4,200}})"
 _NAMED = f"{_ASSIGNED}|{_SAID_IN_CHINESE}|{_STATED}"
 """A secret's name before its value, in any of the ways above."""
 
+_ARGUMENT = r"(?:'([^'\r\n]{1,200})'|\"([^\"\r\n]{1,200})\"|([^\s'\"]{1,200}))"
+"""A command line's argument, quoted or not."""
+_LATER_OPTION = r"[^\n|;&]*?[ \t]"
+"""The rest of a command up to one of its options (not past a pipe, ";" or "&")."""
+_COMMAND_PASSWORD = (r"(?:(?:mysql(?:dump|admin)?|mariadb)(?=[ \t])" + _LATER_OPTION + r"-p(?=[^\s-])"
+                     r"|(?:docker|podman)[ \t]+login(?=[ \t])" + _LATER_OPTION + r"(?:-p|--password)[ \t=]+"
+                     r"|sshpass[ \t]+-p[ \t]*|redis-cli(?=[ \t])" + _LATER_OPTION + r"-a[ \t]+)" + _ARGUMENT)
+"""A password given to a command on its command line: "mysql -u root -pS3cret" (a "-p" apart asks for it), "docker
+login -u me -p S3cret", "sshpass -p 'S3cret' ssh host", "redis-cli -a S3cret"."""
+_USER_PASSWORD = r"(?<![^\s])(?:-u|--user)[ \t=]+" + _ARGUMENT
+"""curl's and wget's "-u user:password"."""
+
+
 _SAID_AS = r"[ \t]*(?:(?i:is|was)[ \t]*[:：]?|[:：=#]|是|为)?[ \t]*"
 """Between a code's name and its digits: "CVV 123", "cvv: 123", "the PIN is 4821", "验证码是482913"."""
 _DIGITS_END = r"(?![0-9A-Za-z]|[\-/.:][0-9])"
@@ -204,7 +115,7 @@ SECRET_PATTERNS: tuple[SecretPattern, ...] = (
         ("sk-",),
         re.compile(r"(?<![A-Za-z0-9_\-])sk-(?:proj-|ant-|svcacct-)?[A-Za-z0-9_\-]{20,200}"),
         0.97,
-        check=_openai_key_like,
+        check=openai_key_like,
     ),
     SecretPattern(
         "stripe_key",
@@ -225,7 +136,7 @@ SECRET_PATTERNS: tuple[SecretPattern, ...] = (
         ("xoxa-", "xoxb-", "xoxp-", "xoxr-"),
         re.compile(r"(?<![A-Za-z0-9_])xox[abpr]-[A-Za-z0-9\-]{10,250}"),
         0.97,
-        check=_has_digit,
+        check=has_digit,
     ),
     SecretPattern(
         "aws_access_key",
@@ -240,7 +151,7 @@ SECRET_PATTERNS: tuple[SecretPattern, ...] = (
             r"(?<![A-Za-z0-9_\-])eyJ[A-Za-z0-9_\-]{5,}\.[A-Za-z0-9_\-]{5,}\.[A-Za-z0-9_\-]*"
         ),
         0.97,
-        check=_jwt_header_ok,
+        check=jwt_header_ok,
     ),
     SecretPattern(
         "bearer_token",
@@ -248,7 +159,7 @@ SECRET_PATTERNS: tuple[SecretPattern, ...] = (
         re.compile(r"(?i:bearer)[ \t]+([A-Za-z0-9\-._~+/]{16,}=*)(?![A-Za-z0-9\-._~+/=])"),  # RFC 6750's b64token
         0.95,
         group=1,
-        check=_token_like,
+        check=token_like,
     ),
     SecretPattern(
         "basic_credentials",
@@ -256,7 +167,7 @@ SECRET_PATTERNS: tuple[SecretPattern, ...] = (
         re.compile(r"(?i:basic)[ \t]+([A-Za-z0-9+/]{8,}={0,2})(?![A-Za-z0-9+/=])"),
         0.95,
         group=1,
-        check=_basic_credentials,
+        check=basic_credentials,
     ),
     SecretPattern(
         "url_credentials",
@@ -265,23 +176,27 @@ SECRET_PATTERNS: tuple[SecretPattern, ...] = (
         0.98,
         group=1,
     ),
+    SecretPattern("command_password", ("mysql", "mariadb", "docker", "podman", "sshpass", "redis-cli"),
+                  re.compile(_COMMAND_PASSWORD), 0.9, group=-1, check=plausible_value),
+    SecretPattern("user_password_option", ("-u", "--user"), re.compile(_USER_PASSWORD), 0.9, group=-1,
+                  check=user_and_password),
     *(SecretPattern(name, _ASSIGNMENT_WORDS, re.compile(prefix + _VALUE), 0.9, group=1, check=check,
-                    widen=_with_own_brackets)
-      for name, prefix, check in (("assignment", _ASSIGNED, _plausible_value),
-                                  ("said_in_chinese", _SAID_IN_CHINESE, _latin_or_digits))),
+                    widen=with_own_brackets)
+      for name, prefix, check in (("assignment", _ASSIGNED, plausible_value),
+                                  ("said_in_chinese", _SAID_IN_CHINESE, latin_or_digits))),
     # Quotes or markup around a value mark its ends ("**Hunter22**"), better than where an unquoted value stops.
     *(SecretPattern(name, _ASSIGNMENT_WORDS, re.compile(f"(?:{prefix}){wrapped}"), 0.92, group=-1, check=check)
       for name, prefix, wrapped, check in (
-          ("quoted_assignment", _NAMED, _QUOTED, _plausible_literal),  # a string literal: 'p(4ss' is no call
-          ("code_assignment", _NAMED, _CODE, _plausible_value),
-          ("emphasized_assignment", f"{_ASSIGNED}|{_SAID_IN_CHINESE}", _EMPHASIZED, _latin_or_digits))),
+          ("quoted_assignment", _NAMED, _QUOTED, plausible_literal),  # a string literal: 'p(4ss' is no call
+          ("code_assignment", _NAMED, _CODE, plausible_value),
+          ("emphasized_assignment", f"{_ASSIGNED}|{_SAID_IN_CHINESE}", _EMPHASIZED, latin_or_digits))),
     SecretPattern(
         "emphasized_password",
         ("pass", "密码", "口令"),
         re.compile(_STATED + _EMPHASIZED),
         0.92,
         group=-1,
-        check=_password_like,
+        check=password_like,
     ),
     # Codes that unlock a card or an account, named right before their digits.
     SecretPattern(
@@ -305,8 +220,8 @@ SECRET_PATTERNS: tuple[SecretPattern, ...] = (
         re.compile(_STATED + _STATED_VALUE),
         0.85,
         group=1,
-        check=_password_like,
-        widen=_before_closing_punctuation,
+        check=password_like,
+        widen=before_closing_punctuation,
     ),
 )
 

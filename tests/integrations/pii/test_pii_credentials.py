@@ -105,6 +105,22 @@ def test_secrets_as_people_state_them(text: str, expected: str) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
+        ("docker login -u admin -p S3cretPass! registry.example.com", "S3cretPass!"),
+        ("mysql -u root -pS3cretPass mydb", "S3cretPass"),
+        ("mysqldump -u root -p'S3cret Pass' db > dump.sql", "S3cret Pass"),
+        ("sshpass -p 'S3cret' ssh pi@raspberrypi.local", "S3cret"),
+        ("redis-cli -h 127.0.0.1 -a S3cretPass ping", "S3cretPass"),
+        ("curl -u admin:S3cretPass https://example.com/api", "admin:S3cretPass"),
+        ('curl --user "admin:S3cret Pass" https://example.com/api', "admin:S3cret Pass"),
+    ],
+)
+def test_passwords_on_command_lines(text: str, expected: str) -> None:
+    assert texts(text) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
         ("card 4111 1111 1111 1111 exp 12/27 cvv 123", "123"),  # PCI's sensitive authentication data
         ("the CVC is 4567, thanks", "4567"),
         ("卡背面的安全码是 123", "123"),
@@ -178,6 +194,13 @@ def test_a_secret_in_markdown_html_or_quotes_is_found_without_them(text: str) ->
         "GPIO pin 17 drives the relay; pins 4-6 are free",
         "the ping took 1234 ms while spinning at 2000 rpm",
         "security code 12/27",
+        "mysql -u root -p mydb",  # commands that ask for the password, or are given a reference or other options
+        "mysql -h db -P3306 -u root -p",
+        "mysql -u root -p$MYSQL_PWD db",
+        "echo $TOKEN | docker login -u admin --password-stdin",
+        'curl -u "$USER:$PASS" https://x; curl -u admin: https://x',
+        "docker run -p 8080:80 nginx; ssh -p 2222 pi@host; mkdir -p /tmp/a",
+        'git commit -u -m "x:y"',
     ],
 )
 def test_prose_about_passwords_and_tokens_is_no_secret(text: str) -> None:
