@@ -6,7 +6,7 @@ plans (Chinese mobiles, US/CA NANP, UK mobiles and London, French, German, Austr
 written the way people write them; card numbers of every network with a Luhn check digit; IBANs
 with mod-97 check digits; US SSNs under the SSA's rules; e-mail, IPv4 and IPv6 addresses (also
 written against Chinese characters); API keys, passwords (stated in prose too, in markdown and quotes),
-bearer tokens, HTTP Basic credentials, card security codes, one-time codes and PINs. Hard negatives: order and tracking numbers,
+bearer tokens, HTTP Basic credentials, Telegram bot tokens, card security codes, one-time codes and PINs. Hard negatives: order and tracking numbers,
 timestamps, dates, versions, amounts, IDs with a wrong check character, ISBNs, student numbers,
 UPC barcodes, bank routing numbers, sets of two-digit codes.
 
@@ -171,6 +171,12 @@ def password(rng: random.Random) -> str:
     return "".join(chars)
 
 
+def telegram_token(rng: random.Random) -> str:
+    """A Telegram bot token as BotFather gives it: the bot's id, ":", 35 URL-safe characters starting "AA"."""
+    rest = "".join(rng.choice(string.ascii_letters + string.digits + "_-") for _ in range(33))
+    return f"{rng.randint(10**7, 10**10 - 1)}:AA{rest}"
+
+
 def security_code(rng: random.Random) -> str:
     """A card's security code: 3 digits, 4 on American Express cards."""
     return f"{rng.randint(0, 999):03d}" if rng.random() < 0.8 else f"{rng.randint(0, 9999):04d}"
@@ -229,6 +235,8 @@ POSITIVE: list[tuple[str, Callable[[random.Random], str], list[str]]] = [
     ("SECRET", password, ["my password is {v}", "The wifi password is {v} - enjoy your stay!", "密码 {v}",
                           "wifi密码是{v}", "password: {v}", "新的口令为 {v}，请保管好", "**Password:** {v}",
                           "Wi-Fi password: `{v}`", "the password is “{v}”"]),
+    ("SECRET", telegram_token, ["my telegram bot token is {v}", "POST https://api.telegram.org/bot{v}/sendMessage 409",
+                                "bot_token: {v}"]),
     ("SECRET", security_code, ["CVV: {v}", "卡背面的安全码是 {v}", "card ending 4242, exp 09/28, CVC {v}"]),
     ("SECRET", one_time_code, ["Your verification code is {v}. It expires in 5 minutes.", "【银行】您的验证码是{v}，5分钟内有效。",
                                "my PIN is {v}", "OTP {v}"]),

@@ -64,7 +64,7 @@ _SAID_IN_CHINESE = _SECRET_NAME + r"[ \t]*(?:是|为)[ \t]*"
 # whether the text opened them: "(密码是abc123)请查收".
 _ENDS = "\\s\"'`,;，。；、）】“”‘’「」"
 """What ends a value written without quotes: a space, punctuation, a quote."""
-_MARKUP = r"\*\*[^*\r\n]+\*\*|__[^_\r\n]+__|<(?:b|strong|em|i|code|kbd|samp|tt)>"
+_MARKUP = r"\*\*[^*\s][^*\r\n]*\*\*|__[^_\s][^_\r\n]*__|<(?:b|strong|em|i|code|kbd|samp|tt)>"
 """Bold, italics or code around a value (markdown or HTML): the patterns for wrapped values take those."""
 _VALUE = (rf"(?!{_MARKUP})([^{_ENDS}]{{1,200}}?)"
           rf"(?=[)>}}\]]+(?:[.!?]*(?:[{_ENDS}]|\Z)|[^\x00-\x7f])|[{_ENDS}]|\Z)")
@@ -73,8 +73,9 @@ _QUOTED = (r"(?:\"([^\"\r\n]{1,200})\"|'([^'\r\n]{1,200})'|“([^”\r\n]{1,200}
 """A value as a string literal: in quotes (straight, curly or corner brackets)."""
 _CODE = r"(?:`([^`\r\n]{1,200})`|<(?:code|kbd|samp|tt)>([^<\r\n]{1,200})</)"
 """A value as code: a markdown code span or an HTML code element."""
-_EMPHASIZED = r"(?:\*\*([^*\r\n]{1,200})\*\*|__([^_\r\n]{1,200})__|<(?:b|strong|em|i)>([^<\r\n]{1,200})</)"
-"""A value in bold or italics (markdown or HTML): as often a word of prose ("the password is **required**")."""
+_EMPHASIZED = r"(?:\*\*([^*\s][^*\r\n]{0,199})(?<!\s)\*\*|__([^_\s][^_\r\n]{0,199})(?<!\s)__|<(?:b|strong|em|i)>([^<\r\n]{1,200})</)"
+"""A value in bold or italics (markdown or HTML): as often a word of prose ("the password is **required**"). Markdown's
+emphasis neither starts nor ends with a space: in "**Password:** x**y" the stars around " x" are no pair."""
 
 _STATED = r"(?i:password|passwd|passphrase|passcode|密码|口令)(?:[ \t]+(?i:is|was))?[ \t]+"
 """A password's name stated in prose, without ":" or "=": "my password is hunter2", "wifi密码 abc12345"."""
@@ -172,9 +173,36 @@ SECRET_PATTERNS: tuple[SecretPattern, ...] = (
     SecretPattern(
         "url_credentials",
         ("://",),
-        re.compile(r"(?<=[A-Za-z0-9])://([^\s/@:?#]{1,64}:[^\s/@?#]{1,128})@"),
+        re.compile(r"(?<=[A-Za-z0-9])://([^\s/@:?#]{0,64}:[^\s/@?#]{1,128})@"),  # "redis://:pass@host" names no user
         0.98,
         group=1,
+    ),
+    SecretPattern(  # what a URL holds as its secret: Telegram's Bot API, Discord's and Slack's webhooks
+        "url_token",
+        ("bot", "/api/webhooks/", "hooks.slack.com/"),
+        re.compile(r"(?<=/)bot([0-9]{6,12}:[A-Za-z0-9_\-]{30,60})(?![A-Za-z0-9_\-])"
+                   r"|/api/webhooks/[0-9]{17,20}/([A-Za-z0-9_\-]{60,100})(?![A-Za-z0-9_\-])"
+                   r"|hooks\.slack\.com/(?:services|workflows|triggers)/[A-Z0-9]+/[A-Z0-9]+/([A-Za-z0-9]{20,40})(?![A-Za-z0-9])"),
+        0.97,
+        group=-1,
+        check=token_like,  # not the documentation's "XXXXXXXXXXXXXXXXXXXXXXXX"
+    ),
+    SecretPattern(  # "telegram bot token 123456789:AAH...", "discord token MTIz...": a token named, no ":" or "="
+        "stated_token",
+        ("token",),
+        re.compile(r"(?i:(?<![A-Za-z0-9_])token)(?:[ \t]+(?i:is|was))?[ \t]+([A-Za-z0-9_\-.:]{20,200})"),
+        0.85,
+        group=1,
+        check=token_like,
+        widen=before_closing_punctuation,
+    ),
+    SecretPattern(
+        "xml_element",
+        _ASSIGNMENT_WORDS,
+        re.compile(rf"(?<=<){_SECRET_NAME}>([^<\r\n]{{1,200}})</"),
+        0.9,
+        group=1,
+        check=plausible_literal,
     ),
     SecretPattern("command_password", ("mysql", "mariadb", "docker", "podman", "sshpass", "redis-cli"),
                   re.compile(_COMMAND_PASSWORD), 0.9, group=-1, check=plausible_value),

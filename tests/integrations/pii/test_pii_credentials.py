@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from integrations.pii.recognizers import SecretRecognizer, resolve_overlaps
+from integrations.pii.recognizers import SecretRecognizer, default_registry, resolve_overlaps
 
 
 def texts(text: str) -> list[str]:
@@ -96,6 +96,7 @@ def test_pem_block_including_truncated() -> None:
         ('curl -H "Authorization: Bearer 8f14e45fceea167a5a36dedd4bea2543" https://x', "8f14e45fceea167a5a36dedd4bea2543"),
         ("Authorization: bearer ab.cd-EF_gh~ij+kl/mnop==", "ab.cd-EF_gh~ij+kl/mnop=="),
         ("Authorization: Basic dXNlcjpwYXNzd29yZA==", "dXNlcjpwYXNzd29yZA=="),  # user:password
+        ("**Password:** 04U2**Q9U7", "04U2**Q9U7"),  # the stars around " 04U2" are no emphasis
     ],
 )
 def test_secrets_as_people_state_them(text: str, expected: str) -> None:
@@ -116,6 +117,30 @@ def test_secrets_as_people_state_them(text: str, expected: str) -> None:
 )
 def test_passwords_on_command_lines(text: str, expected: str) -> None:
     assert texts(text) == [expected]
+
+
+TELEGRAM = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
+DISCORD = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GaBcDe.abcdefghijklmnopqrstuvwxyz0123456789AB"
+DISCORD_WEBHOOK = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJ0123456789_-abcdefghijklmno"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (f"telegram bot token {TELEGRAM}", TELEGRAM),  # the bot's id with it: no phone number
+        (f"my bot token is {TELEGRAM}.", TELEGRAM),
+        (f"GET https://api.telegram.org/bot{TELEGRAM}/getUpdates failed", TELEGRAM),
+        (f"discord token {DISCORD}", DISCORD),
+        (f"https://discord.com/api/webhooks/123456789012345678/{DISCORD_WEBHOOK}", DISCORD_WEBHOOK),
+        ("https://hooks.slack.com/services/T024BE7LD/B06ABCDEF12/aBcDeFgHiJkLmNoPqRsTuV12", "aBcDeFgHiJkLmNoPqRsTuV12"),
+        ("<password>S3cretPass!</password>", "S3cretPass!"),
+        ("redis://:S3cretPass@localhost:6379/0", ":S3cretPass"),
+    ],
+)
+def test_the_chat_platforms_tokens(text: str, expected: str) -> None:
+    # Roost's own platforms: a bot token pasted into a chat, or in a URL a log line shows.
+    assert sanitized(text) == text.replace(expected, "[SECRET]")
+    assert [f.text for f in default_registry().analyze(text)] == [expected]
 
 
 @pytest.mark.parametrize(
@@ -201,6 +226,9 @@ def test_a_secret_in_markdown_html_or_quotes_is_found_without_them(text: str) ->
         'curl -u "$USER:$PASS" https://x; curl -u admin: https://x',
         "docker run -p 8080:80 nginx; ssh -p 2222 pi@host; mkdir -p /tmp/a",
         'git commit -u -m "x:y"',
+        "https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX",  # the docs' placeholder
+        "the token count is 4096 and max token 8192; token limit reached after 123456 tokens",
+        "the token is invalid or expired",
     ],
 )
 def test_prose_about_passwords_and_tokens_is_no_secret(text: str) -> None:
