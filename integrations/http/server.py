@@ -77,6 +77,7 @@ class HttpServer:
         self._retrying: asyncio.Task[None] | None = None
         self._sockets: weakref.WeakSet[web.WebSocketResponse] = weakref.WeakSet()
         self.app.on_shutdown.append(self._going_away)
+        self.app.on_response_prepare.append(self._allow_origin)
         self.port: int | None = None
         """The port it listens on (the configured one, or the one the system chose for port 0)."""
 
@@ -198,9 +199,8 @@ class HttpServer:
     @web.middleware
     async def _access(self, request: web.Request, handler: Handler) -> web.StreamResponse:
         address = request.remote or "?"
-        cors = self._cors(request)
-        if request.method == "OPTIONS" and cors:
-            return web.Response(headers=cors)
+        if request.method == "OPTIONS" and self._cors(request):
+            return web.Response()  # a browser's preflight: _allow_origin says what the page may send
         access = self._access_of(request)
         if access.token and not (access.loopback_free and is_loopback(address)):
             banned = self.guard.banned(address)
@@ -211,17 +211,25 @@ class HttpServer:
             if request[TOKEN] is None:
                 return access.errors(401, "a valid access token is needed (Authorization: Bearer TOKEN);"
                                           " make one with `roost token create NAME`")
-        response = await handler(request)
-        if cors and not response.prepared:
-            response.headers.update(cors)
-        return response
+        return await handler(request)
+
+    async def _allow_origin(self, request: web.Request, response: web.StreamResponse) -> None:
+        """Every answer to a page of an allowed origin says so as it starts: errors and streams too, which a browser
+        would otherwise keep from the page."""
+        response.headers.update(self._cors(request))
 
     def _cors(self, request: web.Request) -> dict[str, str]:
         origin = request.headers.get("Origin")
         if not origin or origin not in self.config["cors_allowed_origins"]:
             return {}
-        return {"Access-Control-Allow-Origin": origin, "Access-Control-Allow-Headers": "Authorization, Content-Type",
-                "Access-Control-Allow-Methods": "GET, POST, PUT, DELETE, OPTIONS", "Vary": "Origin"}
+        headers = {"Access-Control-Allow-Origin": origin, "Access-Control-Expose-Headers": "Retry-After",
+                   "Vary": "Origin"}
+        if request.method == "OPTIONS":  # the page of an allowed origin may send what it asks to (the openai SDK's own)
+            headers |= {"Access-Control-Allow-Methods": "GET, POST, PUT, DELETE, OPTIONS",
+                        "Access-Control-Allow-Headers": request.headers.get("Access-Control-Request-Headers",
+                                                                            "Authorization, Content-Type"),
+                        "Access-Control-Max-Age": "600"}
+        return headers
 
 
 def _token_of(request: web.Request) -> str | None:
