@@ -9,10 +9,12 @@ The id is the secret: pick a long random one for a webhook reachable from other 
 
 from __future__ import annotations
 
+import codecs
 import ipaddress
 import logging
 from collections.abc import Callable, Iterator
 from typing import Any, Protocol
+from urllib.parse import urlencode
 
 import orjson
 import voluptuous as vol
@@ -88,27 +90,45 @@ class Webhooks:
         address = request.remote or "?"
         if config["local_only"] and not _local(address):
             return json_error(403, "this webhook only accepts requests from the local network")
-        raw = await request.read()
-        body = raw.decode("utf-8", "replace")  # the text of the message; the JSON is parsed from the bytes
-        payload: dict[str, Any] = {"method": request.method, "query": _fields(request.query), "json": None,
-                                   "data": None}
-        if request.content_type == "application/json" and raw:
-            try:
-                payload["json"] = orjson.loads(raw)
-            except orjson.JSONDecodeError as err:
-                return json_error(400, f"the body is not valid JSON: {err}")
-        elif request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
-            try:
-                form = await request.post()
-            except ValueError as err:
-                return json_error(400, f"the body is not a valid form: {err}")
-            payload["data"] = _fields(form)
+        try:
+            body, payload = await _read(request)
+        except ValueError as err:
+            return json_error(400, str(err))
         message = Message(PLATFORM, webhook_id, address, body, raw=payload)
         try:
             stored = await self.gateway.ingest(message)
         except PermanentError as err:
             return json_error(400, str(err))
         return web.json_response({"ok": True, "stored": stored})
+
+
+async def _read(request: web.Request) -> tuple[str, dict[str, Any]]:
+    """The message's text and the trigger's variables of a request; ValueError says what is wrong with its body.
+
+    The text is the body in its declared charset (UTF-8 when none is), a multipart form's the text of its fields.
+    """
+    payload: dict[str, Any] = {"method": request.method, "query": _fields(request.query), "json": None, "data": None}
+    if request.content_type == "multipart/form-data":  # read as a form, or its stream is gone
+        try:
+            form = await request.post()
+        except ValueError as err:
+            raise ValueError(f"the body is not a valid form: {err}") from None
+        payload["data"] = _fields(form)
+        return urlencode([(name, value) for name, value in form.items() if isinstance(value, str)]), payload
+    raw = await request.read()
+    try:
+        utf8 = codecs.lookup(request.charset or "utf-8").name == "utf-8"
+    except LookupError:
+        raise ValueError(f"the body's charset {request.charset!r} is unknown") from None
+    body = raw.decode(request.charset or "utf-8", "replace")
+    if request.content_type == "application/json" and raw:
+        try:  # a byte order mark may be ignored (RFC 8259, 8.1): some Windows tools send one
+            payload["json"] = orjson.loads(raw.removeprefix(codecs.BOM_UTF8) if utf8 else body)
+        except orjson.JSONDecodeError as err:
+            raise ValueError(f"the body is not valid JSON: {err}") from None
+    elif request.content_type == "application/x-www-form-urlencoded":
+        payload["data"] = _fields(await request.post())
+    return body, payload
 
 
 class _Named(Protocol):

@@ -59,3 +59,32 @@ async def test_form_data_methods_and_bad_bodies(serve, caplog) -> None:
     assert len(unknown) == 2 and "'admin'" in unknown[1], "one line an unknown id, however often it is tried"
     await served.gateway.wait_idle()
     assert reports == [{"name": "bo", "tags": ["a", "b"], "rooms": ["hall", "attic"]}], "a name given twice keeps both"
+
+
+async def test_bodies_as_other_tools_send_them(serve) -> None:
+    served = await serve(extra=HOOKS)
+    forms: list[dict] = []
+    doors: list[dict] = []
+    served.gateway.bus.listen("form_report", lambda event: forms.append(dict(event.data)))
+    served.gateway.bus.listen("door_report", lambda event: doors.append(dict(event.data)))
+    multipart = aiohttp.FormData()  # what curl -F and HTML forms with a file send
+    for name, value in (("name", "bo"), ("tag", "a"), ("tag", "b")):
+        multipart.add_field(name, value)
+    multipart.add_field("photo", b"\xff\xd8 not text", filename="door.jpg", content_type="image/jpeg")
+    async with aiohttp.ClientSession() as session:
+        async with session.post(served.url + "/api/webhook/form-hook", data=multipart) as r:
+            assert r.status == 200, await r.text()
+        for body, content_type in ((b'\xef\xbb\xbf{"who": "bom"}', "application/json"),  # Windows PowerShell 5
+                                   ('{"who": "zoë"}'.encode("latin-1"), "application/json; charset=latin-1")):
+            async with session.post(served.url + "/api/webhook/front-door-7f3a", data=body,
+                                    headers={"Content-Type": content_type}) as r:
+                assert r.status == 200, await r.text()
+        async with session.post(served.url + "/api/webhook/front-door-7f3a", data=b"x",
+                                headers={"Content-Type": "text/plain; charset=klingon"}) as r:
+            assert r.status == 400 and "charset 'klingon' is unknown" in (await r.json())["error"]
+    await served.gateway.wait_idle()
+    assert forms == [{"name": "bo", "tags": ["a", "b"], "rooms": None}], "the file is left out"
+    assert [report["who"] for report in doors] == ["bom", "zoë"]
+    (inbox_id,), = await served.gateway.store.db.fetchall("SELECT id FROM inbox WHERE chat_id = 'form-hook'")
+    stored = await served.gateway.store.inbox.get(inbox_id)
+    assert stored is not None and stored.text == "name=bo&tag=a&tag=b", "a form's text is its fields, not the file"
