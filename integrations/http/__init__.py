@@ -81,6 +81,7 @@ CONFIG_SCHEMA = vol.Schema(vol.Any(None, vol.All({
     vol.Optional("status_page", default=True): bool,
     vol.Optional("use_x_forwarded_for", default=False): bool,
     vol.Optional("trusted_proxies", default=[]): [network],
+    vol.Optional("max_connections", default=512): vol.All(int, vol.Range(min=1)),
 }, _proxies_listed, _tls_pair)))
 
 

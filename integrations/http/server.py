@@ -14,6 +14,7 @@ from typing import Any
 from aiohttp import WSCloseCode, web
 
 from integrations.http.guard import LoginGuard
+from integrations.http.limit import BoundedRunner, connection_bound
 from integrations.http.proxies import ForwardedFor
 from integrations.http.tokens import TokenBook, TokenInfo
 
@@ -22,6 +23,9 @@ MAX_REQUEST_BYTES = 4 * 1024 * 1024
 """The largest request body (and WebSocket frame) accepted, as Home Assistant's."""
 SHUTDOWN_SECONDS = 5.0
 """How long stopping waits for requests still being answered (aiohttp's own default is 60 s)."""
+IDLE_SECONDS = 75.0
+"""How long a connection may sit without a request, its first included, before it is closed (aiohttp's own default
+is an hour: idle connections would hold http.max_connections)."""
 GOING_AWAY_SECONDS = 2.0
 """How long stopping waits for WebSocket clients to answer the close frame it sends them."""
 LISTEN_RETRY_FIRST = 1.0
@@ -71,7 +75,7 @@ class HttpServer:
         self.app = web.Application(client_max_size=MAX_REQUEST_BYTES,
                                    middlewares=[self._errors, self._forwarded, self._access])
         self._access_rules: dict[Any, Access] = {}
-        self._runner: web.AppRunner | None = None
+        self._runner: BoundedRunner | None = None
         self.on_response: Callable[[str, str], None] | None = None
         """Told (route, status) of every answered request (the metrics' request counter)."""
         self._retrying: asyncio.Task[None] | None = None
@@ -104,7 +108,9 @@ class HttpServer:
         """Listen on the configured address. While it cannot be had (another program holds the port, the
         network has not given the host its address yet), say so once and keep trying in the background,
         every LISTEN_RETRY_FIRST seconds doubling up to LISTEN_RETRY_MAX, until it can or Roost stops."""
-        self._runner = web.AppRunner(self.app, access_log=None, handle_signals=False, shutdown_timeout=SHUTDOWN_SECONDS)
+        self._runner = BoundedRunner(self.app, connection_bound(self.config["max_connections"]), access_log=None,
+                                     handle_signals=False, shutdown_timeout=SHUTDOWN_SECONDS,
+                                     keepalive_timeout=IDLE_SECONDS)
         await self._runner.setup()
         context = None
         if self.config.get("ssl_certificate"):
