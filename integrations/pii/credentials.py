@@ -64,8 +64,9 @@ _SAID_IN_CHINESE = _SECRET_NAME + r"[ \t]*(?:是|为)[ \t]*"
 # whether the text opened them: "(密码是abc123)请查收".
 _ENDS = "\\s\"'`,;，。；、）】“”‘’「」"
 """What ends a value written without quotes: a space, punctuation, a quote."""
-_MARKUP = r"\*\*[^*\s][^*\r\n]*\*\*|__[^_\s][^_\r\n]*__|<(?:b|strong|em|i|code|kbd|samp|tt)>"
-"""Bold, italics or code around a value (markdown or HTML): the patterns for wrapped values take those."""
+_MARKUP = r"\*\*[^*\s][^*\r\n]*\*\*|__[^_\s][^_\r\n]*__|<(?:b|strong|em|i|code|kbd|samp|tt)>|<[A-Za-z/!]"
+"""Bold, italics or code around a value (markdown or HTML), which the patterns for wrapped values take; or an HTML
+tag, no value ("Password: <input type=password>")."""
 _VALUE = (rf"(?!{_MARKUP})([^{_ENDS}]{{1,200}}?)"
           rf"(?=[)>}}\]]+(?:[.!?]*(?:[{_ENDS}]|\Z)|[^\x00-\x7f])|[{_ENDS}]|\Z)")
 _QUOTED = (r"(?:\"([^\"\r\n]{1,200})\"|'([^'\r\n]{1,200})'|“([^”\r\n]{1,200})”|‘([^’\r\n]{1,200})’"
@@ -77,8 +78,9 @@ _EMPHASIZED = r"(?:\*\*([^*\s][^*\r\n]{0,199})(?<!\s)\*\*|__([^_\s][^_\r\n]{0,19
 """A value in bold or italics (markdown or HTML): as often a word of prose ("the password is **required**"). Markdown's
 emphasis neither starts nor ends with a space: in "**Password:** x**y" the stars around " x" are no pair."""
 
-_STATED = r"(?i:password|passwd|passphrase|passcode|密码|口令)(?:[ \t]+(?i:is|was))?[ \t]+"
-"""A password's name stated in prose, without ":" or "=": "my password is hunter2", "wifi密码 abc12345"."""
+_STATED = r"(?<![=\"'])(?i:password|passwd|passphrase|passcode|密码|口令)(?:[ \t]+(?i:is|was))?[ \t]+"
+"""A password's name stated in prose, without ":" or "=": "my password is hunter2", "wifi密码 abc12345"; not a value
+itself, as in HTML's type=password."""
 _STATED_VALUE = rf"(?!{_MARKUP})((?![(\[{{<][^\n]*[)\]}}>])[^{_ENDS}]{{4,200}})"
 """Not a bracket the line closes again: "password (bool, optional): ..." describes a parameter."""
 _NAMED = f"{_ASSIGNED}|{_SAID_IN_CHINESE}|{_STATED}"

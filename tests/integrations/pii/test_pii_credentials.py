@@ -229,6 +229,8 @@ def test_a_secret_in_markdown_html_or_quotes_is_found_without_them(text: str) ->
         "https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX",  # the docs' placeholder
         "the token count is 4096 and max token 8192; token limit reached after 123456 tokens",
         "the token is invalid or expired",
+        '<input type=password name=pass value="">',  # HTML: a type, and a tag where a value would be
+        'Password: <input id="pw1" type="password" />',
     ],
 )
 def test_prose_about_passwords_and_tokens_is_no_secret(text: str) -> None:
