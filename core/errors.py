@@ -8,6 +8,8 @@ class RoostError(Exception):
 
     advice: str | None = None
     """What the chat a failed run answered is told instead of the general failure reply: how to fix it."""
+    code: str | None = None
+    """The kind of failure in a word an API can pass on to its client (as OpenAI's error codes), or None."""
 
 
 class ConfigError(RoostError):
@@ -74,6 +76,12 @@ class ModelError(RoostError):
     def __init__(self, message: str, *, advice: str | None = None) -> None:
         super().__init__(message)
         self.advice = advice
+
+
+class ContextTooLong(ModelError):
+    """The prompt does not fit the model's context, even with the conversation's history left out."""
+
+    code = "context_length_exceeded"
 
 
 class ConfigErrors(RoostError):

@@ -20,7 +20,7 @@ from core.automation.modes import CANCELLED, RESTARTED, ModeGate
 from core.automation.registry import Compiler
 from core.automation.templates import TemplateError, render_value
 from core.automation.trace import Trace, trace_trigger
-from core.errors import ConfigError, ConfigErrors, RecipientGone
+from core.errors import ConfigError, ConfigErrors, RecipientGone, RoostError
 from core.message import Message
 
 if TYPE_CHECKING:
@@ -329,7 +329,7 @@ class AutomationEngine:
             trace.finish("cancelled", str(gone))
         except Exception as err:
             _LOGGER.warning("Automation %s failed: %s", automation.id, self.scrub(str(err)))
-            trace.finish("failed", f"{type(err).__name__}: {err}")
+            trace.finish("failed", f"{type(err).__name__}: {err}", err.code if isinstance(err, RoostError) else None)
             request.error = err
         self.record(trace)
         return trace

@@ -51,6 +51,8 @@ class Trace:
     conditions: list[tuple[str, bool]] = field(default_factory=list)
     steps: list[StepRecord] = field(default_factory=list)
     error: str | None = None
+    error_code: str | None = None
+    """The failure's kind, when the error named one (RoostError.code)."""
     priority: int = 0
     notes: list[str] = field(default_factory=list)
     scrub: Scrub = _identity
@@ -69,11 +71,12 @@ class Trace:
         self.steps.append(record)
         return record
 
-    def finish(self, status: str, error: str | None = None) -> None:
-        """Close the trace with a status: finished, stopped, failed, cancelled, skipped."""
+    def finish(self, status: str, error: str | None = None, code: str | None = None) -> None:
+        """Close the trace with a status: finished, stopped, failed, cancelled, skipped; the error and its kind."""
         self.finished = time.time()
         self.status = status
         self.error = self.scrub(error) if error else None
+        self.error_code = code
 
     def as_dict(self) -> dict[str, Any]:
         """A JSON-able view, with message text scrubbed."""
@@ -95,6 +98,7 @@ class Trace:
                 for s in self.steps
             ],
             "error": self.error,
+            "error_code": self.error_code,
             "notes": list(self.notes),
         }
 

@@ -24,7 +24,7 @@ from typing import Any
 
 import llama_cpp
 
-from core.errors import ModelError
+from core.errors import ContextTooLong, ModelError
 from core.model import Outcome
 
 _LOGGER = logging.getLogger(__name__)
@@ -140,7 +140,7 @@ class Batcher:
     def admit(self, request: BatchRequest) -> None:
         """Queue a request; it starts at the next step with a free slot."""
         if len(request.tokens) + 1 > self.n_ctx:
-            request.finish(ModelError(f"prompt of {len(request.tokens)} tokens does not fit a slot of"
+            request.finish(ContextTooLong(f"prompt of {len(request.tokens)} tokens does not fit a slot of"
                                       f" {self.n_ctx} (n_ctx)"))
             return
         self._waiting.append(request)

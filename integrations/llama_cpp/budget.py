@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from core.errors import ModelError
+from core.errors import ContextTooLong, ModelError
 from core.model import ChatTurn
 
 __all__ = ["fit_messages"]
@@ -21,12 +21,12 @@ def fit_messages(
     The prompt may use n_ctx - max_tokens tokens (as counted by count_tokens on the
     formatted chat). History is dropped oldest first; a remaining history that would start
     with an assistant turn loses that turn too, so it still opens with the user.
-    Raises ModelError when even the system turns and the last user turn do not fit.
+    Raises ContextTooLong when even the system turns and the last user turn do not fit.
     """
     turns = list(messages)
     budget = n_ctx - max_tokens
     if budget <= 0:
-        raise ModelError(
+        raise ContextTooLong(
             f"max_tokens ({max_tokens}) leaves no room for a prompt in a context of {n_ctx} tokens"
         )
     if not turns:
@@ -48,7 +48,7 @@ def fit_messages(
     minimal = keep(len(history))
     minimal_count = count_tokens(minimal)
     if minimal_count > budget:
-        raise ModelError(
+        raise ContextTooLong(
             f"prompt too long: {minimal_count} tokens, the model's context allows {budget}"
             f" (n_ctx {n_ctx} minus max_tokens {max_tokens}) even without history;"
             " shorten the message or the system prompt, or raise n_ctx",

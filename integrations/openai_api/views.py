@@ -13,7 +13,8 @@ from typing import Any
 
 from aiohttp import web
 
-from core.errors import TransientError
+from core.automation.trace import Trace
+from core.errors import ContextTooLong, TransientError
 from core.message import Message
 from integrations.http.server import TOKEN
 from integrations.openai_api.channel import PLATFORM, Exchange, OpenAIChannel
@@ -112,7 +113,7 @@ class OpenAIViews:
         else:
             failed = [t for t in traces if t.status == "failed"]
             if failed and not exchange.gone:
-                error = ApiError(500, f"the answer failed: {failed[0].error}", code="run_failed")
+                error = _failure(failed[0])
             elif not traces and not exchange.replies:
                 error = ApiError(400, f"no automation answers this request (model '{ROUTE_MODEL}' goes only"
                                       " through your automations for platform openai)",
@@ -151,3 +152,12 @@ class OpenAIViews:
 def _unknown_model(name: str) -> ApiError:
     return ApiError(404, f"The model '{name}' does not exist; GET /v1/models lists what can be asked for",
                     param="model", code="model_not_found")
+
+
+def _failure(trace: Trace) -> ApiError:
+    """The error answer for a run that failed: the request's own fault (a prompt longer than the model's context) is
+    a 400 with OpenAI's code, so a client can shorten it and ask again; the rest are Roost's, 500."""
+    if trace.error_code == ContextTooLong.code:
+        return ApiError(400, (trace.error or "").removeprefix(f"{ContextTooLong.__name__}: "), param="messages",
+                        code=ContextTooLong.code)
+    return ApiError(500, f"the answer failed: {trace.error}", code="run_failed")

@@ -12,7 +12,7 @@ from typing import Any
 import aiohttp
 import orjson
 
-from core.errors import ModelError, PermanentError, TransientError
+from core.errors import ContextTooLong, ModelError, PermanentError, TransientError
 from core.model import ChatTurn, ModelRequest
 
 from .completions import read_stream
@@ -220,6 +220,8 @@ class OpenAICompatBackend:
                 retry_after=retry_after_from_headers(response.headers),
                 short=f"HTTP {response.status}",
             )
+        if error.code == ContextTooLong.code:  # the prompt's fault: the client may shorten it and ask again
+            raise ContextTooLong(f"model {self.name!r}: {endpoint.chat_url} refused the request: {error.describe()}")
         raise PermanentError(
             f"model {self.name!r}: {endpoint.chat_url} refused the request: {error.describe()}"
             + _hint(response.status)

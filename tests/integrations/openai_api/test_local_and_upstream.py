@@ -12,7 +12,7 @@ import openai
 import pytest
 
 from core import events
-from tests.fakes.openai_server import FakeOpenAIServer, Reply
+from tests.fakes.openai_server import FakeOpenAIServer, Reply, error
 
 PERSONAL = {
     "cn_id": "11010519491231002X",
@@ -171,3 +171,26 @@ openai_compat:
 
         answers = await asyncio.gather(*(ask(i) for i in range(8)))
     assert answers == [f"question number {i}" for i in range(8)]
+
+
+async def test_a_prompt_longer_than_the_context_is_the_clients_400(serve_api, local_model) -> None:
+    # OpenAI's code, which clients read to drop old turns and ask again; from the local model and from an upstream.
+    long_prompt = [{"role": "user", "content": "word " * 3000}]
+    context_error = error(400, "This model's maximum context length is 8192 tokens. However, your messages resulted"
+                               " in 9000 tokens.", code="context_length_exceeded", param="messages")
+    async with FakeOpenAIServer(model="gpt-up", default=context_error) as upstream:
+        api = await serve_api(extra=local_model + f"""
+openai_compat:
+  models:
+    - {{name: upstream, model: gpt-up, endpoints: ["{upstream.base_url}"]}}
+""")
+        client = api.client()
+        for model, stream in (("local", False), ("local", True), ("upstream", False)):
+            with pytest.raises(openai.BadRequestError) as refused:
+                answer = await client.chat.completions.create(model=model, messages=long_prompt, stream=stream)
+                async for _chunk in answer:  # type: ignore[union-attr]
+                    pass
+            assert (refused.value.code, refused.value.param) == ("context_length_exceeded", "messages"), model
+            said = refused.value.body["message"]  # type: ignore[index]
+            assert said.startswith("prompt too long: 30" if model == "local" else "model 'upstream'"), said
+        assert len(upstream.chat_requests) == 1, "the upstream's 400 is not tried again"

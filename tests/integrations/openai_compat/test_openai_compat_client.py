@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from core.errors import ModelError, PermanentError, TransientError
+from core.errors import ContextTooLong, ModelError, PermanentError, TransientError
 from core.model import ChatTurn, ModelBackend, ModelRequest, complete
 from tests.fakes.openai_server import (
     Reply,
@@ -335,7 +335,7 @@ async def test_400_is_permanent_with_the_server_message_and_no_retry(
         )
     )
     backend = make_backend(first.base_url, second.base_url, max_retries=2)
-    with pytest.raises(PermanentError) as caught:
+    with pytest.raises(ContextTooLong) as caught:  # the request's own fault, as its code says: a client's 400
         await collect(backend, ask())
     message = str(caught.value)
     assert "maximum context length is 2048 tokens" in message
