@@ -36,12 +36,21 @@ class EmailRecognizer:
         f"(?![{_LETTERS}0-9\\-])"
     )
 
+    # An address written so that harvesters miss it: "john [at] example [dot] com", "jane(at)example.org".
+    _AT = r"\s*[\[({<]\s*(?i:at)\s*[\])}>]\s*"
+    _DOT = r"(?:\.|\s*[\[({<]\s*(?i:dot)\s*[\])}>]\s*)"
+    _WRITTEN_OUT = re.compile(f"(?<![\\w.%+-])[A-Za-z0-9._%+-]{{1,64}}{_AT}[A-Za-z0-9-]{{1,63}}"
+                              f"(?:{_DOT}[A-Za-z0-9-]{{1,63}})*{_DOT}[A-Za-z]{{2,24}}(?![\\w-])")
+
     def applies(self, text: str) -> bool:
-        """Only text with an '@' can hold an address."""
-        return "@" in text
+        """Only text with an '@', or an "at" in brackets, can hold an address."""
+        return "@" in text or _written_out(text)
 
     def find(self, text: str) -> Iterator[Finding]:
-        """Yield addresses with a plausible local part and a dotted domain."""
+        """Yield addresses with a plausible local part and a dotted domain, and those written out."""
+        if _written_out(text):
+            for m in self._WRITTEN_OUT.finditer(text):
+                yield Finding(self.entity, m.start(), m.end(), m.group(), 0.9)
         at = text.find("@")
         while at != -1:
             local = self._LOCAL.search(text, max(0, at - 64), at)
@@ -54,6 +63,11 @@ class EmailRecognizer:
                     end = domain.end()
                     yield Finding(self.entity, start, end, text[start:end], 0.95)
             at = text.find("@", at + 1)
+
+
+def _written_out(text: str) -> bool:
+    """Whether an "at" in brackets may stand for an '@' in text: "[at]", "(at)", "(AT)"."""
+    return any(word in text for word in ("at]", "at)", "AT]", "AT)"))
 
 
 class IpRecognizer:

@@ -126,6 +126,14 @@ def test_email() -> None:
     assert email.applies("no at sign here") is False
 
 
+def test_an_email_address_written_out_against_harvesters() -> None:
+    email = EmailRecognizer()
+    assert texts(email, "contact: john [at] example [dot] com") == ["john [at] example [dot] com"]
+    assert texts(email, "jane.doe(AT)mail.example.org, or bo@example.org") == ["jane.doe(AT)mail.example.org",
+                                                                            "bo@example.org"]
+    assert texts(email, "meet me (at) noon; look at this dot com") == []
+
+
 def test_an_email_address_with_accented_greek_or_cyrillic_letters_is_found_whole() -> None:
     email = EmailRecognizer()  # RFC 6531: a part of the address left out would be shown
     assert texts(email, "mail: müller@example.de, josé@correo.es") == ["müller@example.de", "josé@correo.es"]
