@@ -1,7 +1,8 @@
 """GET /api/chat: each text frame is a message; each reply comes back as a frame on that socket.
 
 A frame of plain text is answered with plain text; a JSON frame ``{"id", "text"}`` is answered
-with ``{"id", "text"}`` frames carrying the id of the message they answer. A connection is one
+with ``{"id", "text"}`` frames carrying the id of the message they answer (kept in the message's own id, so a
+reply that waited for the client to come back still carries it). A connection is one
 conversation (``?conversation=NAME`` picks one, to take it up again after reconnecting); the
 replies of one automation keep the order of its messages. A reply for a conversation with no
 socket open waits in the outbox until a socket takes the conversation up again.
@@ -11,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections import OrderedDict
 from typing import Any
 
 import orjson
@@ -25,8 +25,10 @@ from integrations.http.server import MAX_REQUEST_BYTES, TOKEN, HttpServer
 _LOGGER = logging.getLogger(__name__)
 PLATFORM = "websocket_chat"
 HEARTBEAT = 55.0
-CLIENT_IDS_KEPT = 1024
-"""Per connection, how many of the client's own message ids are remembered for the replies."""
+MAX_CLIENT_ID = 256
+"""The longest client id (as JSON) a message carries."""
+_CLIENT_ID = "|"
+"""Between a message's own id and its client's id, in the message id the replies name."""
 
 
 class ChatSocketChannel(ChannelBase):
@@ -37,18 +39,18 @@ class ChatSocketChannel(ChannelBase):
     def __init__(self, gateway: Any, domain: str, server: HttpServer) -> None:
         super().__init__(gateway, domain)
         self.server = server
-        self._sockets: dict[str, _Socket] = {}
+        self._sockets: dict[str, web.WebSocketResponse] = {}
 
     async def send(self, message: OutboundMessage) -> str:
         """Write the reply to the conversation's open socket."""
-        socket = self._sockets.get(message.chat_id)
-        if socket is None or socket.ws.closed:
+        ws = self._sockets.get(message.chat_id)
+        if ws is None or ws.closed:
             raise RecipientAway(f"no client is connected to conversation {message.chat_id!r}")
-        client_id = socket.client_ids.get(message.reply_to or "")
-        if client_id is not None:
-            await socket.ws.send_str(orjson.dumps({"id": client_id, "text": message.text}).decode())
+        _own, answered, client_id = (message.reply_to or "").partition(_CLIENT_ID)
+        if answered:
+            await ws.send_str(orjson.dumps({"id": orjson.loads(client_id), "text": message.text}).decode())
         else:
-            await socket.ws.send_str(message.text)
+            await ws.send_str(message.text)
         return uuid.uuid4().hex
 
     async def handle(self, request: web.Request) -> web.WebSocketResponse:
@@ -58,25 +60,24 @@ class ChatSocketChannel(ChannelBase):
         conversation = named or uuid.uuid4().hex
         token = request.get(TOKEN)
         sender = token.name if token is not None else "local"
-        socket = _Socket(ws)
         previous = self._sockets.get(conversation)
-        self._sockets[conversation] = socket
+        self._sockets[conversation] = ws
         if previous is not None:
-            await previous.ws.close(message=b"another client took this conversation over")
+            await previous.close(message=b"another client took this conversation over")
         if named:
             await self.chat_back(conversation)  # what waited for this conversation comes now
         try:
             async for frame in ws:
                 if frame.type == WSMsgType.TEXT:
-                    await self._receive(socket, conversation, sender, frame.data)
+                    await self._receive(ws, conversation, sender, frame.data)
                 elif frame.type == WSMsgType.BINARY:
                     await ws.send_str(_error("send text frames: plain text, or JSON {\"id\", \"text\"}"))
         finally:
-            if self._sockets.get(conversation) is socket:
+            if self._sockets.get(conversation) is ws:
                 del self._sockets[conversation]
         return ws
 
-    async def _receive(self, socket: _Socket, conversation: str, sender: str, data: str) -> None:
+    async def _receive(self, ws: web.WebSocketResponse, conversation: str, sender: str, data: str) -> None:
         text, client_id = data, None
         if data.startswith("{"):
             try:
@@ -84,29 +85,23 @@ class ChatSocketChannel(ChannelBase):
             except orjson.JSONDecodeError:
                 parsed = None
             if not isinstance(parsed, dict) or not isinstance(parsed.get("text"), str):
-                await socket.ws.send_str(_error('a JSON frame is {"id": ..., "text": "..."} with text a string'))
+                await ws.send_str(_error('a JSON frame is {"id": ..., "text": "..."} with text a string'))
                 return
             text, client_id = parsed["text"], parsed.get("id")
-        if not text.strip():
-            await socket.ws.send_str(_error("the message is empty: send some text", client_id))
-            return
         message_id = uuid.uuid4().hex
         if client_id is not None:
-            socket.client_ids[message_id] = client_id
-            while len(socket.client_ids) > CLIENT_IDS_KEPT:
-                socket.client_ids.popitem(last=False)
+            encoded = orjson.dumps(client_id).decode()
+            if len(encoded) > MAX_CLIENT_ID:
+                await ws.send_str(_error(f"an id is at most {MAX_CLIENT_ID} characters of JSON"))
+                return
+            message_id += _CLIENT_ID + encoded
+        if not text.strip():
+            await ws.send_str(_error("the message is empty: send some text", client_id))
+            return
         message = Message.create(PLATFORM, conversation, sender, text, id=message_id,
                                  bot_names=self.gateway.bot_names)
         if not await self.ingest(message):
-            await socket.ws.send_str(_error("the message was not accepted (Roost's log says why)", client_id))
-
-
-class _Socket:
-    __slots__ = ("client_ids", "ws")
-
-    def __init__(self, ws: web.WebSocketResponse) -> None:
-        self.ws = ws
-        self.client_ids: OrderedDict[str, Any] = OrderedDict()
+            await ws.send_str(_error("the message was not accepted (Roost's log says why)", client_id))
 
 
 def _error(message: str, client_id: Any = None) -> str:

@@ -52,6 +52,8 @@ async def test_bad_frames_get_an_error_frame_and_the_socket_stays_usable(serve) 
         assert "send text frames" in json.loads(await ws.receive_str(timeout=5))["error"]
         await ws.send_str(" \n")  # as the HA socket's roost.send_message, nothing to answer
         assert json.loads(await ws.receive_str(timeout=5)) == {"error": "the message is empty: send some text"}
+        await ws.send_str(json.dumps({"id": "x" * 300, "text": "hi"}))
+        assert "an id is at most 256 characters" in json.loads(await ws.receive_str(timeout=5))["error"]
         await ws.send_str('{"id": 9, "text": ""}')
         assert json.loads(await ws.receive_str(timeout=5)) == {"error": "the message is empty: send some text", "id": 9}
         await ws.send_str("still here")
@@ -109,7 +111,13 @@ automations:
         await asyncio.sleep(0.5)  # the reply finds no socket: it stays in the outbox, held for an hour
         ws = await _connect(session, served.url, token, conversation="kitchen")
         assert await ws.receive_str(timeout=3) == "late: are you there?"  # sent when the socket is back
+        await ws.send_str(json.dumps({"id": {"n": 7}, "text": "and now?"}))
+        await ws.close()
+        await asyncio.sleep(0.5)
+        ws = await _connect(session, served.url, token, conversation="kitchen")
+        assert json.loads(await ws.receive_str(timeout=3)) == {"id": {"n": 7}, "text": "late: and now?"}, \
+            "a JSON message's reply carries its id to the next socket"
         await ws.close()
     said = [(r.levelname, r.getMessage()) for r in caplog.records if r.name == "core.pipeline.channel_queue"]
     assert said == [("INFO", "A reply to websocket_chat chat kitchen waits: no client is connected to conversation"
-                             " 'kitchen'; it goes when the chat is back (or in 60 min)")]
+                             " 'kitchen'; it goes when the chat is back (or in 60 min)")] * 2, "once for each wait"
