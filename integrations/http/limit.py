@@ -21,9 +21,9 @@ FILES_KEPT_FREE = 256
 """File descriptors left when the bound comes from the process's own limit: the store, its writer's pipes, models, the
 sandbox's children, outgoing connections; and the connections asyncio accepts in one go (up to 100 a turn of the
 loop) before aiohttp counts them."""
+_BUSY_BODY = b'{"error": "Roost has as many connections as it can take"}'
 _BUSY = (b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nRetry-After: 5\r\n"
-         b"Connection: close\r\nContent-Length: 57\r\n\r\n"
-         b'{"error": "Roost has as many connections as it can take"}')
+         b"Connection: close\r\nContent-Length: %d\r\n\r\n%s" % (len(_BUSY_BODY), _BUSY_BODY))
 
 
 def connection_bound(configured: int) -> int:
