@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -79,3 +80,33 @@ def test_any_chunking(cuts: list[int]) -> None:
     points = sorted(set(cuts))
     chunks = [REPLY[a:b] for a, b in zip([0, *points], [*points, len(REPLY)], strict=True)]
     assert run(chunks) == EXPECTED
+
+
+@pytest.mark.parametrize(
+    ("written", "restored"),
+    [
+        ("Please, refer to your phone number, [phone_1].", "Please, refer to your phone number, 13812345678."),
+        ("Welcome to the CARD_1 game!", "Welcome to the 4111111111111111 game!"),  # as the bundled model wrote them
+        ("ID: [CN ID 1], or [cn-id-1], or [CNID1]", "ID: 11010519491231002X, or 11010519491231002X, or 11010519491231002X"),
+        ("call [PHONE_1 now", "call 13812345678 now"),  # the closing bracket forgotten
+        ("PHONE_12 and phone_1.", "13912345678 and 13812345678."),
+        ("the phone 1 is new; PHONE1, xPHONE_1, PHONE_1x, [PHONE_1x", "the phone 1 is new; PHONE1, xPHONE_1, PHONE_1x, [PHONE_1x"),
+    ],
+)
+def test_placeholders_as_models_write_them_back(written: str, restored: str) -> None:
+    mapping = {**MAPPING, "[CARD_1]": "4111111111111111"}
+    assert PlaceholderRestorer(mapping).restore(written) == restored
+    for i in range(len(written) + 1):  # and streamed, cut anywhere
+        assert run([written[:i], written[i:]], mapping) == restored, i
+
+
+def test_placeholders_a_model_cannot_tell_apart_are_restored_only_as_given() -> None:
+    mapping = {"[AB_12]": "x", "[AB1_2]": "y"}
+    assert PlaceholderRestorer(mapping).restore("[AB_12] [AB1_2] [ab 12] AB_12") == "x y [ab 12] AB_12"
+
+
+def test_a_whole_placeholder_is_not_held() -> None:
+    restorer = PlaceholderRestorer(MAPPING)
+    assert restorer.feed("call [PHONE_1]") == "call 13812345678"
+    assert restorer.feed(" or PHONE_1") == " or "  # may become PHONE_12
+    assert restorer.feed(".") == "13812345678."
