@@ -26,10 +26,8 @@ user agents, postcodes, vehicle numbers, card expiry dates.
 from __future__ import annotations
 
 import argparse
-import base64
 import json
 import random
-import string
 import sys
 from collections import Counter
 from collections.abc import Callable
@@ -37,187 +35,33 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from pii_values import (  # noqa: E402
+    aba_routing,
+    api_key,
+    bare_ssn,
+    basic_credentials,
+    bearer_token,
+    card,
+    cn_id,
+    email,
+    iban,
+    ipv4,
+    ipv6,
+    one_time_code,
+    passport,
+    password,
+    phone,
+    security_code,
+    ssn,
+    telegram_token,
+    travel_permit,
+    upc_a,
+    written_cn_id,
+)
+
 from integrations.pii.recognizers import default_registry  # noqa: E402
 
 Value = tuple[str, str]  # (entity, text)
-REGIONS = ["110101", "310104", "440305", "330106", "510107", "420102", "320102", "370202", "650102", "210102"]
-WEIGHTS = [7, 9, 10, 7, 7, 6, 4, 2, 2]
-
-
-def luhn_digit(body: str) -> str:
-    """The Luhn check digit for body."""
-    total = 0
-    for i, ch in enumerate(reversed(body)):
-        d = int(ch)
-        if i % 2 == 0:
-            d *= 2
-            d -= 9 if d > 9 else 0
-        total += d
-    return str((10 - total % 10) % 10)
-
-
-def cn_id(rng: random.Random, valid: bool = True) -> str:
-    """A resident ID: region, birth date, sequence, GB 11643 check character (or a wrong one)."""
-    body = (rng.choice(REGIONS) + f"{rng.randint(1950, 2005)}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}"
-            + f"{rng.randint(0, 999):03d}")
-    total = sum(int(d) * w for d, w in zip(body, [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2], strict=True))
-    check = "10X98765432"[total % 11]
-    if not valid:
-        check = rng.choice([c for c in "0123456789X" if c != check])
-    return body + check
-
-
-def written_cn_id(rng: random.Random) -> str:
-    """A valid resident ID, one time in four in the groups of forms ("110105 19491231 002X", or with dashes)."""
-    value = cn_id(rng)
-    if rng.random() < 0.25:
-        sep = rng.choice(" -")
-        value = sep.join((value[:6], value[6:14], value[14:]))
-    return value
-
-
-def card(rng: random.Random) -> str:
-    """A card number of some network, grouped as printed."""
-    prefix, length = rng.choice([("4", 16), ("51", 16), ("2221", 16), ("34", 15), ("37", 15), ("6011", 16),
-                                 ("62", 16), ("62", 19), ("3528", 16), ("3566", 16), ("35", 16), ("1800", 15),
-                                 ("2131", 15), ("36", 14), ("50", 12), ("56", 16), ("67", 12), ("63", 16), ("06", 12),
-                                 ("2200", 16), ("4", 13)])
-    body = prefix + "".join(rng.choice(string.digits) for _ in range(length - len(prefix) - 1))
-    number = body + luhn_digit(body)
-    style = rng.choice(["4", "plain", "dash"])
-    if style == "plain":
-        return number
-    sep = " " if style == "4" else "-"
-    return sep.join(number[i:i + 4] for i in range(0, len(number), 4))
-
-
-def phone(rng: random.Random) -> str:
-    """A phone number from a numbering plan, written as people write it."""
-    kind = rng.randrange(8)
-    if kind == 0:
-        n = f"1{rng.choice('3456789')}{rng.randint(0, 9)}{rng.randint(0, 99999999):08d}"
-        return rng.choice([n, f"{n[:3]} {n[3:7]} {n[7:]}", f"{n[:3]}-{n[3:7]}-{n[7:]}", f"+86 {n}"])
-    if kind in (1, 2):  # NANP: area and exchange 2-9, not N11, not 555-01xx
-        area = rng.choice(["212", "415", "617", "312", "206", "303", "512", "646", "718", "416", "604"])
-        exchange = f"{rng.randint(2, 9)}{rng.randint(0, 9)}{rng.randint(2, 9)}"
-        line = f"{rng.randint(0, 9999):04d}"
-        return rng.choice([f"({area}) {exchange}-{line}", f"{area}-{exchange}-{line}", f"{area}.{exchange}.{line}",
-                           f"+1 {area} {exchange} {line}", f"1-{area}-{exchange}-{line}", f"001 {area} {exchange} {line}"])
-    if kind == 3:
-        return rng.choice([f"07{rng.randint(400, 999)} {rng.randint(100000, 999999)}",
-                           f"020 {rng.randint(7000, 8999)} {rng.randint(1000, 9999)}"])
-    if kind == 4:  # French mobiles: 06, or 07 and then 3-9
-        pairs = [f"{rng.randint(10, 99)}" for _ in range(4)]
-        if rng.random() < 0.5:
-            pairs[0] = f"{rng.randint(3, 9)}{rng.randint(0, 9)}"
-            return "07 " + " ".join(pairs)
-        return "06 " + " ".join(pairs)
-    if kind == 5:
-        return f"030 {rng.randint(10000000, 99999999)}"
-    if kind == 6:
-        return f"04{rng.randint(10, 99)} {rng.randint(100, 999)} {rng.randint(100, 999)}"
-    return f"{rng.choice(['+', '00'])}44 77{rng.randint(1, 7)}{rng.randint(0, 9)} {rng.randint(100000, 999999)}"  # 0771x-0777x
-
-
-def ssn(rng: random.Random) -> str:
-    """A US SSN under the SSA's rules: area 001-899 except 666, group 01-99, serial 0001-9999."""
-    area = rng.choice([a for a in range(1, 900) if a != 666])
-    return f"{area:03d}-{rng.randint(1, 99):02d}-{rng.randint(1, 9999):04d}"
-
-
-def bare_ssn(rng: random.Random) -> str:
-    """An SSN written without its dashes, or with spaces."""
-    return ssn(rng).replace("-", rng.choice(["", " "]))
-
-
-def iban(rng: random.Random) -> str:
-    """A German or French IBAN with mod-97 check digits."""
-    country, bban = rng.choice([("DE", "".join(rng.choice(string.digits) for _ in range(18))),
-                                ("FR", "".join(rng.choice(string.digits) for _ in range(23)))])
-    numeric = "".join(str(int(c, 36)) for c in bban + country + "00")
-    check = 98 - int(numeric) % 97
-    return f"{country}{check:02d}{bban}"
-
-
-def email(rng: random.Random) -> str:
-    """An e-mail address."""
-    name = rng.choice(["li.wei", "zhang_san", "j.smith", "anna-k", "m.rossi", "wang88"])
-    return f"{name}{rng.randint(1, 999)}@{rng.choice(['example.com', 'mail.cn', 'corp.co.uk', 'qq.com'])}"
-
-
-def ipv4(rng: random.Random) -> str:
-    """A dotted quad, not this device's (127.x.x.x is loopback, not anyone's address)."""
-    return ".".join(str(rng.choice([n for n in range(1, 255) if n != 127]) if i == 0 else rng.randint(1, 254))
-                    for i in range(4))
-
-
-def ipv6(rng: random.Random) -> str:
-    """A full IPv6 address."""
-    return ":".join(f"{rng.randint(1, 0xFFFF):x}" for _ in range(8))
-
-
-def api_key(rng: random.Random) -> str:
-    """An API key in a well-known shape."""
-    alphabet = string.ascii_letters + string.digits
-    prefix, chars, length = rng.choice([("sk-proj-", alphabet, 48), ("ghp_", alphabet, 36),
-                                        ("AKIA", string.ascii_uppercase + string.digits, 16)])
-    return prefix + "".join(rng.choice(chars) for _ in range(length))
-
-
-def password(rng: random.Random) -> str:
-    """A password as sign-up forms ask for one: 8-16 letters, digits and symbols, a digit among them."""
-    chars = [rng.choice(string.ascii_letters + string.digits + "!@#$%^&*") for _ in range(rng.randint(7, 15))]
-    chars.insert(rng.randint(0, len(chars)), rng.choice(string.digits))
-    return "".join(chars)
-
-
-def telegram_token(rng: random.Random) -> str:
-    """A Telegram bot token as BotFather gives it: the bot's id, ":", 35 URL-safe characters starting "AA"."""
-    rest = "".join(rng.choice(string.ascii_letters + string.digits + "_-") for _ in range(33))
-    return f"{rng.randint(10**7, 10**10 - 1)}:AA{rest}"
-
-
-def security_code(rng: random.Random) -> str:
-    """A card's security code: 3 digits, 4 on American Express cards."""
-    return f"{rng.randint(0, 999):03d}" if rng.random() < 0.8 else f"{rng.randint(0, 9999):04d}"
-
-
-def one_time_code(rng: random.Random) -> str:
-    """A code sent by SMS or shown by an authenticator (6 digits, sometimes 4), or a PIN."""
-    return f"{rng.randint(0, 999999):06d}" if rng.random() < 0.7 else f"{rng.randint(0, 9999):04d}"
-
-
-def bearer_token(rng: random.Random) -> str:
-    """An opaque OAuth access token: 32 random URL-safe characters (RFC 6750's b64token)."""
-    return "".join(rng.choice(string.ascii_letters + string.digits + "-_") for _ in range(32))
-
-
-def basic_credentials(rng: random.Random) -> str:
-    """HTTP Basic credentials: base64 of "user:password" (RFC 7617)."""
-    user = "".join(rng.choice(string.ascii_lowercase) for _ in range(rng.randint(3, 10)))
-    return base64.b64encode(f"{user}:{password(rng)}".encode()).decode()
-
-
-LETTERS_NO_IO = "ABCDEFGHJKLMNPQRSTUVWXYZ"
-
-
-def passport(rng: random.Random) -> str:
-    """A Chinese passport number (E or G and 8 digits, or E, a letter and 7 digits), or another country's
-    usual shape (two letters and 7 digits, or 9 digits)."""
-    digits = lambda n: "".join(rng.choice(string.digits) for _ in range(n))  # noqa: E731
-    return rng.choice([lambda: rng.choice("EG") + digits(8), lambda: "E" + rng.choice(LETTERS_NO_IO) + digits(7),
-                       lambda: rng.choice(["GB", "DE", "FR"]) + digits(7), lambda: str(rng.randint(1, 9)) + digits(8)])()
-
-
-def travel_permit(rng: random.Random) -> str:
-    """A permit for Hong Kong and Macau (C and 8 digits, or C, a letter and 7), a home return permit (H or M and
-    8 or 10 digits), or a Taiwan permit (T and 8 digits, or 8 digits)."""
-    digits = lambda n: "".join(rng.choice(string.digits) for _ in range(n))  # noqa: E731
-    return rng.choice([lambda: "C" + digits(8), lambda: "C" + rng.choice(LETTERS_NO_IO) + digits(7),
-                       lambda: rng.choice("HM") + digits(rng.choice([8, 10])), lambda: "T" + digits(8),
-                       lambda: digits(8)])()
-
-
 POSITIVE: list[tuple[str, Callable[[random.Random], str], list[str]]] = [
     ("CN_ID", written_cn_id, ["我的身份证号是{v}，请核对。", "身份证：{v}", "ID number {v} belongs to the applicant.",
                       "申请人{v}已审核"]),
@@ -248,20 +92,6 @@ POSITIVE: list[tuple[str, Callable[[random.Random], str], list[str]]] = [
     ("TRAVEL_PERMIT", travel_permit, ["往来港澳通行证{v}的签注", "回乡证号码 {v}", "台胞证：{v}",
                                       "travel permit {v} presented at the border"]),
 ]
-
-
-def upc_a(rng: random.Random) -> str:
-    """A 12-digit UPC-A barcode (often from 0) with its check digit."""
-    body = "0" + "".join(rng.choice(string.digits) for _ in range(10))
-    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(body))
-    return body + str(-total % 10)
-
-
-def aba_routing(rng: random.Random) -> str:
-    """A US bank's 9-digit ABA routing number (from 01-12 or 21-32) with its 3-7-1 check digit."""
-    body = f"{rng.choice([*range(1, 13), *range(21, 33)]):02d}" + "".join(rng.choice(string.digits) for _ in range(6))
-    total = sum(int(d) * w for d, w in zip(body, (3, 7, 1, 3, 7, 1, 3, 7), strict=True))
-    return body + str(-total % 10)
 
 
 NEGATIVE: list[Callable[[random.Random], str]] = [
