@@ -54,6 +54,11 @@ class CnIdRecognizer:
                     yield Finding(self.entity, m.start(), m.end(), m.group(), 0.7)
 
 
+_FIXED_LINE_EXTENSION = EXTENSION + "|-[0-9]{1,5}"
+"""A Chinese fixed line's extension, also after a dash as business cards write it ("0755-88888888-8008")."""
+_DASH_EXTENSION = re.compile("-[0-9]{1,5}$")
+
+
 class PhoneRecognizer:
     """Chinese mobile and fixed-line numbers, and numbers in international +CC form."""
 
@@ -71,8 +76,9 @@ class PhoneRecognizer:
         r"|\((?<![0-9A-Za-z]\()(\s?(?:\+|00)86\s?\)[ \-]?" + _MOBILE_TAIL + r")"
         r"|1(?<![0-9A-Za-z+]1)([3-9][0-9](?:[ \-]?[0-9]{4}){2})"
         r"|0(?<![0-9A-Za-z]0)((?:(?:10|2[0-9])([ \-]?)[1-9][0-9]{7}|[3-9][0-9]{2}([ \-]?)[1-9][0-9]{6,7})"
-        r"(?:" + EXTENSION + r")?)"
-        r"|\(((?:0(?:10|2[0-9])\)\s?[1-9][0-9]{7}|0[3-9][0-9]{2}\)\s?[1-9][0-9]{6,7})(?:" + EXTENSION + r")?)"
+        r"(?:" + _FIXED_LINE_EXTENSION + r")?)"
+        r"|\(((?:0(?:10|2[0-9])\)\s?[1-9][0-9]{7}|0[3-9][0-9]{2}\)\s?[1-9][0-9]{6,7})(?:" + _FIXED_LINE_EXTENSION
+        + r")?)"
         r"|\+(?<![0-9A-Za-z+]\+)([1-9][0-9 \-().]{6,22}[0-9](?:" + EXTENSION + r")?))" + _END,
         re.ASCII,
     )
@@ -106,7 +112,7 @@ class PhoneRecognizer:
                     confidence = 0.75
                 # One block of 11 digits from a trunk 0 is how fixed lines are written (order numbers do not
                 # start with 0); 12 digits from 0 are as often a UPC barcode.
-                elif len(number := without_extension(value)) == 11 and number.isdigit():
+                elif len(number := _DASH_EXTENSION.sub("", without_extension(value))) == 11 and number.isdigit():
                     confidence = 0.7
                 else:
                     continue
