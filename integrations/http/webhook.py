@@ -109,10 +109,7 @@ async def _read(request: web.Request) -> tuple[str, dict[str, Any]]:
     """
     payload: dict[str, Any] = {"method": request.method, "query": _fields(request.query), "json": None, "data": None}
     if request.content_type == "multipart/form-data":  # read as a form, or its stream is gone
-        try:
-            form = await request.post()
-        except ValueError as err:
-            raise ValueError(f"the body is not a valid form: {err}") from None
+        form = await _form(request)
         payload["data"] = _fields(form)
         return urlencode([(name, value) for name, value in form.items() if isinstance(value, str)]), payload
     raw = await request.read()
@@ -127,8 +124,16 @@ async def _read(request: web.Request) -> tuple[str, dict[str, Any]]:
         except orjson.JSONDecodeError as err:
             raise ValueError(f"the body is not valid JSON: {err}") from None
     elif request.content_type == "application/x-www-form-urlencoded":
-        payload["data"] = _fields(await request.post())
+        payload["data"] = _fields(await _form(request))
     return body, payload
+
+
+async def _form(request: web.Request) -> Any:
+    """The request's form; ValueError says why it is none (bytes that are not its charset, a broken multipart)."""
+    try:
+        return await request.post()
+    except ValueError as err:
+        raise ValueError(f"the body is not a valid form: {err}") from None
 
 
 class _Named(Protocol):

@@ -82,6 +82,9 @@ async def test_bodies_as_other_tools_send_them(serve) -> None:
         async with session.post(served.url + "/api/webhook/front-door-7f3a", data=b"x",
                                 headers={"Content-Type": "text/plain; charset=klingon"}) as r:
             assert r.status == 400 and "charset 'klingon' is unknown" in (await r.json())["error"]
+        async with session.post(served.url + "/api/webhook/form-hook", data=b"name=\xff\xfe",
+                                headers={"Content-Type": "application/x-www-form-urlencoded"}) as r:
+            assert r.status == 400 and (await r.json())["error"].startswith("the body is not a valid form: ")
     await served.gateway.wait_idle()
     assert forms == [{"name": "bo", "tags": ["a", "b"], "rooms": None}], "the file is left out"
     assert [report["who"] for report in doors] == ["bom", "zoë"]
