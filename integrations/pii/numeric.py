@@ -56,7 +56,7 @@ class CnIdRecognizer:
 
 _FIXED_LINE_EXTENSION = EXTENSION + "|-[0-9]{1,5}"
 """A Chinese fixed line's extension, also after a dash as business cards write it ("0755-88888888-8008")."""
-_DASH_EXTENSION = re.compile("-[0-9]{1,5}$")
+_FIXED_LINE_EXTENSION_AT_END = re.compile(f"(?:{_FIXED_LINE_EXTENSION})$")
 
 
 class PhoneRecognizer:
@@ -112,7 +112,7 @@ class PhoneRecognizer:
                     confidence = 0.75
                 # One block of 11 digits from a trunk 0 is how fixed lines are written (order numbers do not
                 # start with 0); 12 digits from 0 are as often a UPC barcode.
-                elif len(number := _DASH_EXTENSION.sub("", without_extension(value))) == 11 and number.isdigit():
+                elif len(number := _FIXED_LINE_EXTENSION_AT_END.sub("", value)) == 11 and number.isdigit():
                     confidence = 0.7
                 else:
                     continue
