@@ -14,6 +14,7 @@ from integrations.websocket_api.chat import ChatSocketChannel
 from integrations.websocket_api.commands_ha import HaCommands
 from integrations.websocket_api.connection import Connection, serve_client
 from integrations.websocket_api.conversations import ConversationChannel
+from integrations.websocket_api.entities import EntityStates
 
 DOMAIN = "websocket_api"
 FINISH_SECONDS = 2.0
@@ -32,7 +33,9 @@ def roost_setup(gateway: Any, config: dict[str, Any] | None) -> None:
     conversations = ConversationChannel(gateway, DOMAIN)
     gateway.register_channel(chat)
     gateway.register_channel(conversations)
-    commands = HaCommands(gateway, conversations, config["response_timeout"]).table()
+    states = EntityStates(gateway)
+    gateway.create_background_task(states.watch(), "entity states")
+    commands = HaCommands(gateway, conversations, states, config["response_timeout"]).table()
     connections: set[Connection] = set()
 
     async def websocket(request: web.Request) -> web.StreamResponse:

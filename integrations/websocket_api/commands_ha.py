@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -17,9 +16,16 @@ from integrations.websocket_api.connection import (
     Command,
     CommandError,
     Connection,
+    result_frame,
 )
 from integrations.websocket_api.conversations import ConversationChannel
-from integrations.websocket_api.entities import EntityFeed, context, read_entities, state_object
+from integrations.websocket_api.entities import (
+    STATE_CHANGED,
+    EntityStates,
+    compressed,
+    compressed_change,
+    context,
+)
 
 MAX_EVENT_TYPE = 64
 Service = Callable[[Connection, dict[str, Any], bool], Awaitable[dict[str, Any] | None]]
@@ -64,8 +70,10 @@ def conversation_result(conversation_id: str, replies: list[str], language: str)
 class HaCommands:
     """Builds the command table for one gateway; services are Roost's own and HA's conversation."""
 
-    def __init__(self, gateway: Any, conversations: ConversationChannel, response_timeout: float) -> None:
+    def __init__(self, gateway: Any, conversations: ConversationChannel, states: EntityStates,
+                 response_timeout: float) -> None:
         self.gateway = gateway
+        self.states = states
         self.conversations = conversations
         self.response_timeout = response_timeout
         self.services: dict[tuple[str, str], tuple[Service, dict[str, Any]]] = {
@@ -146,15 +154,25 @@ class HaCommands:
             "version": HA_VERSION, "whitelist_external_dirs": [],
         }
 
-    async def get_states(self, connection: Connection, _msg: dict[str, Any]) -> list[dict[str, Any]]:
+    async def get_states(self, _connection: Connection, _msg: dict[str, Any]) -> list[dict[str, Any]]:
         """Roost's channels, models and queues as entities."""
-        return [state_object(entity, connection.user) for entity in await read_entities(self.gateway)]
+        return [state.as_dict() for state in await self.states.read()]
 
-    async def subscribe_entities(self, connection: Connection, msg: dict[str, Any]) -> None:
-        """Every entity, then their changes as HA's compressed diffs (how HA's frontend library subscribes)."""
-        feed = EntityFeed(self.gateway, connection.send, msg["id"], msg.get("entity_ids", ()), connection.user)
-        task = asyncio.get_running_loop().create_task(feed.run(), name="ws subscribe_entities")
-        connection.subscriptions[msg["id"]] = ("subscribe_entities", task.cancel)
+    async def subscribe_entities(self, connection: Connection, msg: dict[str, Any]) -> Any:
+        """Every entity, then each state_changed as HA's compressed form (how HA's frontend library subscribes)."""
+        msg_id, wanted = msg["id"], frozenset(msg.get("entity_ids", ()))
+        states = [state.as_dict() for state in await self.states.read()
+                  if not wanted or state.entity.entity_id in wanted]
+
+        def forward(event: Any) -> None:
+            connection.send({"id": msg_id, "type": "event", "event": compressed_change(event.data)})
+
+        chosen = (lambda data: data["entity_id"] in wanted) if wanted else None
+        connection.subscriptions[msg_id] = (STATE_CHANGED, self.gateway.bus.listen(STATE_CHANGED, forward, chosen))
+        connection.send(result_frame(msg_id))
+        connection.send({"id": msg_id, "type": "event", "event": {
+            "a": {state["entity_id"]: compressed(state) for state in states}}})
+        return NO_RESULT
 
     async def get_services(self, _connection: Connection, _msg: dict[str, Any]) -> dict[str, Any]:
         """The services call_service knows."""

@@ -1,37 +1,61 @@
-"""Roost's entities as Home Assistant shows them: the states of get_states, and subscribe_entities' updates in
-HA's compressed form ({"a": added, "c": changed, "r": removed}), which HA's frontend library asks for."""
+"""Roost's entities as Home Assistant's state machine shows them: get_states, HA's state_changed events, and
+subscribe_entities' compressed form ({"a": added, "c": changed, "r": removed}), which HA's frontend library asks
+for."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
 import time
 import uuid
-from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any
 
+from core import events
+from core.bus import MATCH_ALL
+
 _LOGGER = logging.getLogger(__name__)
 
+STATE_CHANGED = "state_changed"
+"""HA's event for an entity that was added, changed or removed: entity_id, old_state, new_state (as get_states)."""
 POLL_SECONDS = 10.0
-"""How often a subscribe_entities subscription looks for changes. Roost keeps no state machine that could
-announce them: its entities are read again, and counting the task and reply tables is what a metrics scrape
-costs (27-53 ms with 30,000 of each here, on the reader thread)."""
+"""How often the entities are read again while anything listens to state_changed. Roost keeps no state machine
+that could announce their changes: counting the task and reply tables is what a metrics scrape costs (27-53 ms
+with 30,000 of each here, on the reader thread). A channel going on or off line is read at once."""
+
+
+def context(user: str | None) -> dict[str, Any]:
+    """A new HA context for something a user did, or (user None) that Roost saw change."""
+    return {"id": uuid.uuid4().hex.upper()[:26], "parent_id": None, "user_id": user}
 
 
 @dataclass(frozen=True, slots=True)
 class Entity:
-    """One entity: its id, its state and its attributes."""
+    """One entity as read now: its id, its state and its attributes."""
 
     entity_id: str
     state: str
     attributes: dict[str, Any]
 
 
-def context(user: str) -> dict[str, Any]:
-    """A new HA context for something the user did or saw change."""
-    return {"id": uuid.uuid4().hex.upper()[:26], "parent_id": None, "user_id": user}
+@dataclass(frozen=True, slots=True)
+class State:
+    """An entity as the state machine keeps it: since when it has this state (last_changed), since when these
+    attributes (last_updated), and the context of that change."""
+
+    entity: Entity
+    last_changed: float
+    last_updated: float
+    context_id: str
+
+    def as_dict(self) -> dict[str, Any]:
+        """HA's State.as_dict: what get_states answers and state_changed carries."""
+        changed, updated = _iso(self.last_changed), _iso(self.last_updated)
+        return {"entity_id": self.entity.entity_id, "state": self.entity.state, "attributes": self.entity.attributes,
+                "last_changed": changed, "last_reported": updated, "last_updated": updated,
+                "context": {"id": self.context_id, "parent_id": None, "user_id": None}}
 
 
 async def read_entities(gateway: Any) -> list[Entity]:
@@ -56,71 +80,106 @@ async def read_entities(gateway: Any) -> list[Entity]:
     return entities
 
 
-def state_object(entity: Entity, user: str) -> dict[str, Any]:
-    """The entity as get_states answers it (HA's State.as_dict), changed and updated now."""
-    now = dt.datetime.now(dt.UTC).isoformat()
-    return {"entity_id": entity.entity_id, "state": entity.state, "attributes": entity.attributes,
-            "last_changed": now, "last_reported": now, "last_updated": now, "context": context(user)}
+class EntityStates:
+    """The one home of the entities' states: read when asked and, while anything listens to state_changed, every
+    POLL_SECONDS and when a channel goes on or off line; each change is fired on the bus as HA's state_changed."""
 
-
-class EntityFeed:
-    """One subscribe_entities subscription: every entity at once, then what changed, as HA's compressed diffs."""
-
-    def __init__(self, gateway: Any, send: Callable[[dict[str, Any]], None], subscription: int,
-                 entity_ids: Collection[str], user: str) -> None:
+    def __init__(self, gateway: Any) -> None:
         self.gateway = gateway
-        self.send = send
-        self.subscription = subscription
-        self.entity_ids = frozenset(entity_ids)
-        self.user = user
-        self._sent: dict[str, Entity] = {}
+        self._states: dict[str, State] = {}
+        self._lock = asyncio.Lock()
+        self._nudge = asyncio.Event()
 
-    async def run(self) -> None:
-        """Send the entities, then their changes every POLL_SECONDS until cancelled (or the store is gone)."""
-        first = True
-        while True:
-            try:
-                found = await read_entities(self.gateway)
-            except Exception as err:  # the store closed or was lost: nothing more to tell
-                _LOGGER.info("Stopped sending entity updates to %s: %s", self.user, err)
-                return
-            update = self._update([e for e in found if not self.entity_ids or e.entity_id in self.entity_ids])
-            if first or update:
-                self.send({"id": self.subscription, "type": "event", "event": update or {"a": {}}})
-            first = False
-            await asyncio.sleep(POLL_SECONDS)
+    async def read(self) -> list[State]:
+        """Every entity's state now; what changed since the last read is fired first."""
+        async with self._lock:
+            found = await read_entities(self.gateway)
+            now, change = time.time(), context(None)["id"]
+            before, self._states = self._states, {}
+            for entity in found:
+                old = before.pop(entity.entity_id, None)
+                if old is not None and old.entity == entity:
+                    self._states[entity.entity_id] = old
+                    continue
+                since = old.last_changed if old is not None and old.entity.state == entity.state else now
+                new = self._states[entity.entity_id] = State(entity, since, now, change)
+                self._fire(entity.entity_id, old, new)
+            for entity_id, old in before.items():
+                self._fire(entity_id, old, None)
+            return list(self._states.values())
 
-    def _update(self, entities: list[Entity]) -> dict[str, Any]:
-        """What changed since the last update: added entities whole, changed ones as a diff, removed ones by id."""
-        now, change = time.time(), context(self.user)["id"]
-        added: dict[str, Any] = {}
-        changed: dict[str, Any] = {}
-        current = {entity.entity_id: entity for entity in entities}
-        for entity_id, entity in current.items():
-            before = self._sent.get(entity_id)
-            if before is None:
-                added[entity_id] = {"s": entity.state, "a": entity.attributes, "c": change, "lc": now}
-            elif before != entity:
-                changed[entity_id] = _diff(before, entity, now, change)
-        removed = [entity_id for entity_id in self._sent if entity_id not in current]
-        self._sent = current
-        return {key: value for key, value in (("a", added), ("c", changed), ("r", removed)) if value}
+    async def watch(self) -> None:
+        """Read the entities while anything listens to state_changed, until cancelled (Roost stops)."""
+        bus = self.gateway.bus
+        stop_listening = [bus.listen(kind, lambda _event: self._nudge.set())
+                          for kind in (events.CHANNEL_ONLINE, events.CHANNEL_OFFLINE)]
+        try:
+            while True:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._nudge.wait(), POLL_SECONDS)
+                self._nudge.clear()
+                if bus.listener_count(STATE_CHANGED) or bus.listener_count(MATCH_ALL):
+                    try:
+                        await self.read()
+                    except Exception as err:  # the store is closing or was lost: the next read may do
+                        _LOGGER.warning("Could not read Roost's entities for state_changed: %s", err)
+        finally:
+            for unsubscribe in stop_listening:
+                unsubscribe()
+
+    def _fire(self, entity_id: str, old: State | None, new: State | None) -> None:
+        self.gateway.bus.fire(STATE_CHANGED, {"entity_id": entity_id, "old_state": old and old.as_dict(),
+                                              "new_state": new and new.as_dict()})
 
 
-_MISSING = object()
+def compressed(state: dict[str, Any]) -> dict[str, Any]:
+    """HA's compressed state (as_compressed_state) of a state as get_states answers it."""
+    changed, updated = _timestamp(state["last_changed"]), _timestamp(state["last_updated"])
+    found = {"s": state["state"], "a": state["attributes"], "c": _compressed_context(state["context"]), "lc": changed}
+    if updated != changed:
+        found["lu"] = updated
+    return found
 
 
-def _diff(before: Entity, after: Entity, now: float, change: str) -> dict[str, Any]:
-    """HA's state diff: "+" what is new (state and last_changed, or last_updated; attributes), "-" what went."""
-    plus: dict[str, Any] = {"c": change}
-    if before.state != after.state:
-        plus.update(s=after.state, lc=now)
-    else:
-        plus["lu"] = now
-    new = {key: value for key, value in after.attributes.items() if before.attributes.get(key, _MISSING) != value}
-    if new:
-        plus["a"] = new
+def compressed_change(data: dict[str, Any]) -> dict[str, Any]:
+    """A state_changed event as subscribe_entities sends it: the entity added whole, changed as a diff, removed."""
+    old, new = data["old_state"], data["new_state"]
+    if new is None:
+        return {"r": [data["entity_id"]]}
+    if old is None:
+        return {"a": {data["entity_id"]: compressed(new)}}
+    return {"c": {data["entity_id"]: _diff(old, new)}}
+
+
+def _diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """HA's state diff: "+" what is new (state and last_changed, or last_updated; context; attributes), "-" the
+    attributes that went."""
+    plus: dict[str, Any] = {}
+    if old["state"] != new["state"]:
+        plus["s"] = new["state"]
+    if old["last_changed"] != new["last_changed"]:
+        plus["lc"] = _timestamp(new["last_changed"])
+    elif old["last_updated"] != new["last_updated"]:
+        plus["lu"] = _timestamp(new["last_updated"])
+    if old["context"] != new["context"]:
+        plus["c"] = _compressed_context(new["context"])
+    before, after = old["attributes"], new["attributes"]
+    if added := {key: value for key, value in after.items() if key not in before or before[key] != value}:
+        plus["a"] = added
     diff: dict[str, Any] = {"+": plus}
-    if gone := [key for key in before.attributes if key not in after.attributes]:
+    if gone := [key for key in before if key not in after]:
         diff["-"] = {"a": gone}
     return diff
+
+
+def _compressed_context(found: dict[str, Any]) -> Any:
+    """The context's id alone when it has no parent and no user, as HA sends it."""
+    return found["id"] if found["parent_id"] is None and found["user_id"] is None else found
+
+
+def _iso(timestamp: float) -> str:
+    return dt.datetime.fromtimestamp(timestamp, dt.UTC).isoformat()
+
+
+def _timestamp(iso: str) -> float:
+    return dt.datetime.fromisoformat(iso).timestamp()

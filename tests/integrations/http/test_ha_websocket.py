@@ -194,11 +194,38 @@ async def test_subscribe_entities_sends_every_entity_then_what_changed(serve, mo
         await ws.send_str(json.dumps({"id": 4, "type": "subscribe_entities",
                                       "entity_ids": "sensor.roost_dead_letters, sensor.nothing"}))
         await ws.send_str(json.dumps({"id": 5, "type": "unsubscribe_events", "subscription": 1}))
+        frames: list[dict] = []
         async with asyncio.timeout(5):
-            frames = [json.loads(await ws.receive_str()) for _ in range(3)]
-        assert [f["event"] for f in frames if f["id"] == 4 and f["type"] == "event"] == [{"a": {
-            "sensor.roost_dead_letters": frames[-1]["event"]["a"]["sensor.roost_dead_letters"]}}]
-        assert {"id": 5, "type": "result", "success": True, "result": None} in frames
+            while {"id": 5, "type": "result", "success": True, "result": None} not in frames or not any(
+                    f["id"] == 4 and f["type"] == "event" for f in frames):
+                frames.append(json.loads(await ws.receive_str()))
+        [added] = [f["event"]["a"] for f in frames if f["id"] == 4 and f["type"] == "event"]
+        assert list(added) == ["sensor.roost_dead_letters"] and added["sensor.roost_dead_letters"]["s"] == "0"
+
+
+async def test_state_changed_events_say_what_changed_and_get_states_keeps_when(serve, monkeypatch) -> None:
+    monkeypatch.setattr(entities, "POLL_SECONDS", 0.05)
+    served = await serve(extra=ECHO)
+    url = served.url.replace("http", "ws") + "/api/websocket"
+    changes: asyncio.Queue[dict] = asyncio.Queue()
+    async with HomeAssistantClient(url, await served.token("hass-client")) as client:
+        first = {s["entity_id"]: s for s in await client.send_command("get_states")}
+        await asyncio.sleep(0.02)
+        again = {s["entity_id"]: s for s in await client.send_command("get_states")}
+        assert again == first, "an entity that did not change keeps its times and context"
+        unsubscribe = await client.subscribe_events(lambda event: changes.put_nowait(event["data"]), "state_changed")
+        await client.send_command("call_service", domain="roost", service="send_message",
+                                  service_data={"text": "hi"}, return_response=True)
+        async with asyncio.timeout(5):
+            while (change := await changes.get())["entity_id"] != "sensor.roost_tasks_done":
+                pass
+        old, new = change["old_state"], change["new_state"]
+        assert old == first["sensor.roost_tasks_done"] and (old["state"], new["state"]) == ("0", "1")
+        assert new["last_changed"] > old["last_changed"] and new["context"]["id"] != old["context"]["id"]
+        assert new["attributes"] == old["attributes"] and new["entity_id"] == "sensor.roost_tasks_done"
+        latest = {s["entity_id"]: s for s in await client.send_command("get_states")}
+        assert latest["sensor.roost_tasks_done"]["last_changed"] == new["last_changed"]
+        unsubscribe()
 
 
 async def test_coalescing_only_for_clients_that_asked(serve) -> None:
@@ -293,3 +320,17 @@ async def test_a_call_roost_stops_under_gets_has_error_for_it_not_a_dropped_line
         answer = json.loads(await ws.receive_str(timeout=5))
         assert answer["error"] == {"code": "home_assistant_error", "message": STOPPED}
         assert (await ws.receive(timeout=5)).data == 1001
+
+
+async def test_a_channel_going_offline_is_a_state_changed_at_once(serve) -> None:
+    served = await serve(extra=ECHO)
+    url = served.url.replace("http", "ws") + "/api/websocket"
+    changes: asyncio.Queue[dict] = asyncio.Queue()
+    async with HomeAssistantClient(url, await served.token("hass-client")) as client:
+        await client.send_command("get_states")
+        unsubscribe = await client.subscribe_events(lambda event: changes.put_nowait(event["data"]), "state_changed")
+        served.gateway.channels["websocket_chat"].set_online(False, "test")
+        change = await asyncio.wait_for(changes.get(), entities.POLL_SECONDS / 4)  # not the next poll's
+        assert change["entity_id"] == "binary_sensor.roost_channel_websocket_chat"
+        assert (change["old_state"]["state"], change["new_state"]["state"]) == ("on", "off")
+        unsubscribe()
