@@ -247,6 +247,16 @@ SECRET_PATTERNS: tuple[SecretPattern, ...] = (
         group=1,
     ),
     SecretPattern(
+        "lock_code",
+        # What opens a home: the codes a smart lock, an alarm panel or a gate keypad takes.
+        ("door code", "gate code", "garage code", "alarm code", "lock code", "keypad code", "entry code",
+         "access code", "门禁码", "开门码"),
+        re.compile(r"(?i:(?:door|gate|garage|alarm|lock|keypad|entry|access)[ \t]+code|门禁码|开门码)"
+                   rf"{_SAID_AS}([0-9]{{4,8}}){_DIGITS_END}"),
+        0.9,
+        group=1,
+    ),
+    SecretPattern(
         "stated_password",
         ("pass", "密码", "口令"),
         re.compile(_STATED + _STATED_VALUE),

@@ -156,6 +156,11 @@ def test_the_chat_platforms_tokens(text: str, expected: str) -> None:
         ("your one-time code: 482913", "482913"),
         ("my pin is 4821", "4821"),
         ("SIM PIN 1234", "1234"),
+        ("The door code is 4821", "4821"),  # what opens a home: smart locks, alarm panels, gate keypads
+        ("garage code: 4821#", "4821"),
+        ("alarm code 1234", "1234"),
+        ("门禁码是482913", "482913"),
+        ("Enter access code 998877 at the keypad", "998877"),
     ],
 )
 def test_codes_named_before_their_digits(text: str, expected: str) -> None:
@@ -217,6 +222,7 @@ def test_a_secret_in_markdown_html_or_quotes_is_found_without_them(text: str) ->
         "请输入6位验证码",
         "the OTP expires in 300 seconds",
         "GPIO pin 17 drives the relay; pins 4-6 are free",
+        "the access code has 6 digits; the door code was changed at 12:30",
         "the ping took 1234 ms while spinning at 2000 rpm",
         "security code 12/27",
         "mysql -u root -p mydb",  # commands that ask for the password, or are given a reference or other options
