@@ -108,25 +108,25 @@ class HttpServer:
         """Listen on the configured address. While it cannot be had (another program holds the port, the
         network has not given the host its address yet), say so once and keep trying in the background,
         every LISTEN_RETRY_FIRST seconds doubling up to LISTEN_RETRY_MAX, until it can or Roost stops."""
-        self._runner = BoundedRunner(self.app, connection_bound(self.config["max_connections"]), access_log=None,
-                                     handle_signals=False, shutdown_timeout=SHUTDOWN_SECONDS,
-                                     keepalive_timeout=IDLE_SECONDS)
-        await self._runner.setup()
         context = None
         if self.config.get("ssl_certificate"):
             context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
             context.load_cert_chain(self.config["ssl_certificate"], self.config.get("ssl_key"))
+        self._runner = BoundedRunner(self.app, connection_bound(self.config["max_connections"]), context,
+                                     access_log=None, handle_signals=False, shutdown_timeout=SHUTDOWN_SECONDS,
+                                     keepalive_timeout=IDLE_SECONDS)
+        await self._runner.setup()
         try:
-            await self._listen(context)
+            await self._listen()
         except OSError as err:
             _LOGGER.error("Cannot listen on %s:%s: %s; trying again in the background, at most %g s apart",
                           self.config["host"], self.config["port"], err.strerror or err, LISTEN_RETRY_MAX)
-            self._retrying = asyncio.get_running_loop().create_task(self._keep_trying(context),
+            self._retrying = asyncio.get_running_loop().create_task(self._keep_trying(),
                                                                     name="roost-http-listen")
 
-    async def _listen(self, context: ssl.SSLContext | None) -> None:
+    async def _listen(self) -> None:
         assert self._runner is not None
-        site = web.TCPSite(self._runner, self.config["host"], self.config["port"], ssl_context=context)
+        site = web.TCPSite(self._runner, self.config["host"], self.config["port"])  # TLS: the runner's handshakes
         try:
             await site.start()
         except BaseException:
@@ -134,15 +134,15 @@ class HttpServer:
             raise
         sockets = site._server.sockets if site._server is not None else []  # type: ignore[union-attr]
         self.port = sockets[0].getsockname()[1] if sockets else self.config["port"]
-        scheme = "https" if context else "http"
+        scheme = "https" if self._runner.tls else "http"
         _LOGGER.info("Listening on %s://%s:%d", scheme, self.config["host"], self.port)
 
-    async def _keep_trying(self, context: ssl.SSLContext | None) -> None:
+    async def _keep_trying(self) -> None:
         wait = LISTEN_RETRY_FIRST
         while True:
             await asyncio.sleep(wait)
             try:
-                await self._listen(context)
+                await self._listen()
                 return
             except OSError:
                 wait = min(2 * wait, LISTEN_RETRY_MAX)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import ipaddress
 import ssl
@@ -15,7 +16,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from integrations.http import CONFIG_SCHEMA
+from integrations.http import CONFIG_SCHEMA, limit
 
 
 def _self_signed(folder: Path, name: str) -> tuple[Path, Path]:
@@ -62,3 +63,26 @@ def test_a_pair_that_does_not_load_is_refused_with_what_was_expected(tmp_path: P
                        ({"ssl_key": str(key)}, "ssl_key needs ssl_certificate")):
         with pytest.raises(vol.Invalid, match=says):
             CONFIG_SCHEMA(pair)
+
+
+async def test_tls_handshakes_count_against_the_bound_and_end_in_time(serve, tmp_path: Path, monkeypatch) -> None:
+    # Connections that never send a ClientHello hold a descriptor each: asyncio waited 60 s for one, uncounted,
+    # so a flood of them took every descriptor (and asyncio logged each refused accept).
+    monkeypatch.setattr(limit, "HANDSHAKE_SECONDS", 1.0)
+    cert, key = _self_signed(tmp_path, "roost")
+    served = await serve(f"ssl_certificate: {cert}\nssl_key: {key}\nmax_connections: 10")
+    trusted = ssl.create_default_context(cafile=str(cert))
+    url = f"https://127.0.0.1:{served.server.port}/api/health"
+    port = served.server.port
+    idle = [await asyncio.open_connection("127.0.0.1", port) for _ in range(10)]
+    await asyncio.sleep(0.2)
+    async with aiohttp.ClientSession() as session:
+        with pytest.raises(aiohttp.ClientError):  # beyond the bound: closed before any handshake
+            async with session.get(url, ssl=trusted):
+                pass
+        ended = await asyncio.wait_for(asyncio.gather(*(reader.read() for reader, _ in idle)), 5)
+        assert ended == [b""] * 10, "the server closes a handshake not made in HANDSHAKE_SECONDS"
+        async with session.get(url, ssl=trusted) as answer:
+            assert answer.status == 200
+    for _reader, writer in idle:
+        writer.close()
