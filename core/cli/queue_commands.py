@@ -139,13 +139,17 @@ async def _stats(store: Store, args: argparse.Namespace) -> int:
     stats = await store.queue_stats()
     counts, outbox, dead = stats["tasks"], stats["outbox"], stats["dead_letters"]
     pruned = await last_pass(store)
-    result = {"tasks": counts, "outbox": outbox, "dead_letters": dead, "last_pruning": pruned}
+    result = {"tasks": counts, "outbox": outbox, "delivered": stats["delivered"], "dead_letters": dead,
+              "last_pruning": pruned}
     if args.json:
         print_json(result)
         return 0
     print("tasks:   " + ", ".join(f"{k} {v}" for k, v in counts.items()))
     for platform, states in outbox.items():
         print(f"outbox {platform}: " + ", ".join(f"{k} {v}" for k, v in states.items()))
+    if not outbox:
+        print("outbox:  no reply waiting or dead")
+    print(f"replies delivered: {stats['delivered']} (kept for store: keep_days)")
     print(f"dead letters: {dead['total']} (tasks {dead['task']}, outbox {dead['outbox']})")
     if pruned is None:
         print("last pruning: not yet")

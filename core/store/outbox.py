@@ -282,6 +282,24 @@ class Outbox:
         return await self._db.write(writes.outbox_fail_delivered, platform, platform_msg_id, letter_id, sealed,
                                     time.time())
 
+    async def counts(self) -> tuple[dict[str, dict[str, int]], int]:
+        """Entries pending and dead per platform (those with any), and how many were delivered on all, read
+        through indexes in one snapshot (as TaskQueue.counts: grouping by platform and state read every row)."""
+        rows = await self._db.fetchall(
+            f"SELECT platform, 'pending', COUNT(*) FROM outbox WHERE {writes.OUTBOX_OPEN} GROUP BY platform"
+            " UNION ALL SELECT o.platform, 'dead', COUNT(*) FROM dead_letters d JOIN outbox o ON o.id = d.ref_id"
+            " WHERE d.source = 'outbox' GROUP BY o.platform"
+            " UNION ALL SELECT NULL, 'all', COUNT(*) FROM outbox")
+        by_platform: dict[str, dict[str, int]] = {}
+        delivered = 0
+        for platform, state, count in rows:
+            if platform is None:
+                delivered += count
+            else:
+                by_platform.setdefault(platform, {"pending": 0, "dead": 0})[state] = count
+                delivered -= count
+        return dict(sorted(by_platform.items())), delivered
+
     async def pending_count(self, platform: str, chat_id: str | None = None) -> int:
         """Entries of platform (or of one chat on it) not yet delivered."""
         if chat_id is None:

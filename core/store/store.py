@@ -34,14 +34,11 @@ class Store:
         """The configuration's instance lock when the store was opened with one (released on close)."""
 
     async def queue_stats(self) -> dict[str, Any]:
-        """Tasks by state, replies by platform and state, dead letters, the writer's figures."""
-        outbox: dict[str, dict[str, int]] = {}
-        for platform, state, count in await self.db.fetchall(
-            "SELECT platform, state, COUNT(*) FROM outbox GROUP BY platform, state ORDER BY platform, state"
-        ):
-            outbox.setdefault(platform, {})[state] = count
-        return {"tasks": await self.tasks.counts(), "outbox": outbox, "dead_letters": await self.dead.stats(),
-                "writer": self.db.stats()}
+        """Tasks by state, replies pending and dead by platform, replies delivered, dead letters, the writer's
+        figures."""
+        outbox, delivered = await self.outbox.counts()
+        return {"tasks": await self.tasks.counts(), "outbox": outbox, "delivered": delivered,
+                "dead_letters": await self.dead.stats(), "writer": self.db.stats()}
 
     @classmethod
     async def open(

@@ -225,10 +225,20 @@ class TaskQueue:
         return {key: count for key, count in rows}
 
     async def counts(self) -> dict[str, int]:
-        """Number of tasks in each state (queued, leased, done, dead)."""
-        rows = await self._db.fetchall("SELECT state, COUNT(*) FROM tasks GROUP BY state")
-        counts = dict.fromkeys(STATES, 0)
-        counts.update({state: n for state, n in rows})
+        """Number of tasks in each state (queued, leased, done, dead), read through indexes in one snapshot.
+
+        Grouping the table by state read every row: 50 ms with 117,000 tasks here, 200-400 ms with 262,000 (a
+        week of one message every 2 s), at each metrics scrape and Home Assistant entity read. Open tasks are
+        counted through their index, dead ones by their dead letters (each has one), all by the smallest index
+        (1-3 ms); the rest are done.
+        """
+        rows = await self._db.fetchall(
+            "SELECT state, COUNT(*) FROM tasks WHERE state IN ('queued', 'leased') GROUP BY state"
+            " UNION ALL SELECT 'dead', COUNT(*) FROM dead_letters WHERE source = 'task'"
+            " UNION ALL SELECT 'all', COUNT(*) FROM tasks")
+        found = dict(rows)
+        counts = {state: found.get(state, 0) for state in STATES}
+        counts["done"] = found["all"] - counts["queued"] - counts["leased"] - counts["dead"]
         return counts
 
     def _task(self, row: tuple[Any, ...], *, skip_payload: bool = False) -> Task:
