@@ -49,6 +49,10 @@ _LOGGER = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
+DELETE_CHUNK = 2000
+"""Rows a pruning deletes in one write (about 2 MB of pages for traces)."""
+
+
 class Database:
     """The store's SQLite file: ``write`` for group-committed operations, ``fetch*`` for reads."""
 
@@ -119,6 +123,29 @@ class Database:
     async def write(self, fn: Callable[..., T], *args: Any) -> T:
         """Run fn(conn, *args) in the next commit group; return its result once durable."""
         return await self._writer.submit(fn, *args)
+
+    async def first_id_since(self, table: str, column: str, since: float) -> int:
+        """The id of table's first row whose time column is since or later (ids grow with it), or one past the
+        last row: rows below it are older. Found by reading the old rows in id order, without an index on the
+        time; a row stamped earlier than one before it counts as newer, until every row below it is old too."""
+        row = await self.fetchone(
+            f"SELECT COALESCE((SELECT id FROM {table} WHERE {column} >= ? ORDER BY id LIMIT 1),"
+            f" (SELECT COALESCE(MAX(id), 0) + 1 FROM {table}))", (since,))
+        assert row is not None
+        return int(row[0])
+
+    async def delete_in_chunks(self, fn: Callable[..., int], *args: Any) -> int:
+        """Run fn(conn, *args, DELETE_CHUNK), a deletion of at most DELETE_CHUNK rows, until it deletes fewer;
+        return how many rows went.
+
+        One statement deleting a backlog kept every page it changed in memory until its commit, and the
+        store's writes waited for it: 685,000 traces took the writer to 699 MiB and 8 s, 400,000 finished
+        tasks to 125 MiB. A chunk is a write of its own, so messages are stored between chunks.
+        """
+        removed = 0
+        while (count := await self._writer.submit(fn, *args, DELETE_CHUNK)) == DELETE_CHUNK:
+            removed += count
+        return removed + count
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> asyncio.Future[Any]:
         """Queue fn(conn, *args) for the next group now; await the future for its durable result."""

@@ -95,7 +95,9 @@ class Inbox:
 
         Their ids no longer catch a redelivery of the same platform message after that.
         """
-        return await self._db.write(writes.inbox_prune, (now or time.time()) - older_than_seconds)
+        before = (now or time.time()) - older_than_seconds
+        upto = await self._db.first_id_since("inbox", "received_at", before)
+        return await self._db.delete_in_chunks(writes.inbox_prune, before, upto)
 
     async def get(self, id: int) -> InboxEntry | None:
         """Return the message with this id (None if absent); RowDecryptError if it is damaged."""

@@ -315,7 +315,9 @@ class Outbox:
 
     async def prune(self, older_than_seconds: float, now: float | None = None) -> int:
         """Delete entries delivered more than older_than_seconds ago; return how many."""
-        return await self._db.write(writes.outbox_prune, (now or time.time()) - older_than_seconds)
+        before = (now or time.time()) - older_than_seconds
+        upto = await self._db.first_id_since("outbox", "created_at", before)
+        return await self._db.delete_in_chunks(writes.outbox_prune, before, upto)
 
     async def get(self, id: int) -> OutboxEntry | None:
         """Return the entry with this id (None if absent); RowDecryptError if it is damaged."""

@@ -83,4 +83,4 @@ class Traces:
 
     async def prune(self, keep_last: int, older_than: float) -> int:
         """Delete traces started before the time older_than, and all but the newest keep_last per automation."""
-        return await self._db.write(writes.traces_prune, keep_last, older_than)
+        return await self._db.delete_in_chunks(writes.traces_prune, keep_last, older_than)

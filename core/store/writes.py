@@ -43,19 +43,17 @@ def inbox_receive(
 
 
 @single_statement
-def inbox_prune(conn: sqlite3.Connection, before: float) -> int:
-    # Ids grow in arrival order, so the rows to drop sit below the first row received since
-    # `before`; finding it reads only those rows, in id order, without an index on the time.
-    # A row received later but stamped earlier is kept until every row below it is old too.
-    # Tasks name the message they run for and read it from here: the rows of open tasks stay,
-    # and those of tasks that died since `before` too (a retry from the dead letters needs them).
+def inbox_prune(conn: sqlite3.Connection, before: float, upto: int, limit: int) -> int:
+    # The rows to drop sit below upto, the first row received since `before` (ids grow in arrival order).
+    # Tasks name the message they run for and read it from here: the rows of open tasks stay (found through
+    # their index), and those of tasks that died since `before` too (through their dead letters, each dead
+    # task has one): a retry from the dead letters needs them.
     return conn.execute(
-        "DELETE FROM inbox WHERE id < MIN(COALESCE("
-        "(SELECT id FROM inbox WHERE received_at >= ?1 ORDER BY id LIMIT 1),"
-        " (SELECT MAX(id) + 1 FROM inbox)), COALESCE((SELECT MIN(inbox_id) FROM tasks"
-        " WHERE state IN ('queued', 'leased') OR (state = 'dead' AND finished_at >= ?1)),"
-        " (SELECT MAX(id) + 1 FROM inbox)))",
-        (before,),
+        "DELETE FROM inbox WHERE id IN (SELECT id FROM inbox WHERE id < MIN(?2,"
+        " COALESCE((SELECT MIN(inbox_id) FROM tasks WHERE state IN ('queued', 'leased')), ?2),"
+        " COALESCE((SELECT MIN(t.inbox_id) FROM dead_letters d JOIN tasks t ON t.id = d.ref_id"
+        " WHERE d.source = 'task' AND d.created_at >= ?1), ?2)) ORDER BY id LIMIT ?3)",
+        (before, upto, limit),
     ).rowcount
 
 
@@ -167,14 +165,12 @@ def outbox_fail_delivered(conn: sqlite3.Connection, platform: str, platform_msg_
 
 
 @single_statement
-def outbox_prune(conn: sqlite3.Connection, before: float) -> int:
-    # Delivered before `before` means created before it: below the first entry created since
-    # (ids grow with creation time), found by reading old rows in id order, without an index.
+def outbox_prune(conn: sqlite3.Connection, before: float, upto: int, limit: int) -> int:
+    # Delivered before `before` means created before it: below upto, the first entry created since.
     return conn.execute(
-        "DELETE FROM outbox WHERE state = 'delivered' AND delivered_at < ?1 AND id < COALESCE("
-        "(SELECT id FROM outbox WHERE created_at >= ?1 ORDER BY id LIMIT 1),"
-        " (SELECT MAX(id) + 1 FROM outbox))",
-        (before,),
+        "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE id < ?2 AND state = 'delivered'"
+        " AND delivered_at < ?1 ORDER BY id LIMIT ?3)",
+        (before, upto, limit),
     ).rowcount
 
 
@@ -296,12 +292,23 @@ def traces_add(conn: sqlite3.Connection, params: tuple[Any, ...]) -> None:
     )
 
 
-def traces_prune(conn: sqlite3.Connection, keep_last: int, older_than: float) -> int:
-    removed = conn.execute("DELETE FROM traces WHERE started_at < ?", (older_than,)).rowcount
-    removed += conn.execute(
-        "DELETE FROM traces WHERE id IN (SELECT id FROM (SELECT id, ROW_NUMBER() OVER"
-        " (PARTITION BY automation_id ORDER BY started_at DESC, id DESC) AS n FROM traces)"
-        " WHERE n > ?)",
-        (max(keep_last, 0),),
-    ).rowcount
+def traces_prune(conn: sqlite3.Connection, keep_last: int, older_than: float, limit: int) -> int:
+    # At most limit traces: those started before older_than, then those beyond the newest keep_last of each
+    # automation, found an automation at a time through traces_automation (numbering every trace by its
+    # automation read and sorted the whole table, for each chunk).
+    removed = conn.execute("DELETE FROM traces WHERE id IN (SELECT id FROM traces WHERE started_at < ? LIMIT ?)",
+                           (older_than, limit)).rowcount
+    automation = ""
+    while removed < limit:
+        automation = conn.execute("SELECT MIN(automation_id) FROM traces WHERE automation_id > ?",
+                                  (automation,)).fetchone()[0]
+        if automation is None:
+            break
+        newest_gone = conn.execute("SELECT started_at, id FROM traces WHERE automation_id = ?"
+                                   " ORDER BY started_at DESC, id DESC LIMIT 1 OFFSET ?",
+                                   (automation, max(keep_last, 0))).fetchone()
+        if newest_gone is not None:
+            removed += conn.execute(
+                "DELETE FROM traces WHERE id IN (SELECT id FROM traces WHERE automation_id = ?"
+                " AND (started_at, id) <= (?, ?) LIMIT ?)", (automation, *newest_gone, limit - removed)).rowcount
     return removed

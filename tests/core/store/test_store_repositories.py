@@ -7,7 +7,7 @@ import time
 
 from inbox_rows import receive_entry
 
-from core.store import Store
+from core.store import Store, database
 
 
 async def test_inbox_add_get_and_duplicates_dropped(store: Store) -> None:
@@ -145,3 +145,26 @@ async def test_state_values_expire_and_are_purged(store: Store) -> None:
     assert await store.db.fetchone("SELECT COUNT(*) FROM state") == (2,)  # one that lives on, one that never expires
     await pii.set("vault:chat-1", {"<PHONE_1>": "x"})  # set again without expiry: it no longer expires
     assert await store.state.purge_expired(now + 3600) == 0
+
+
+async def test_pruning_deletes_in_chunks_what_one_statement_did(store: Store, monkeypatch) -> None:
+    # A backlog goes a chunk at a time (one statement deleting 685,000 traces took the writer to 699 MiB).
+    monkeypatch.setattr(database, "DELETE_CHUNK", 2)
+    for i in range(7):
+        await store.traces.add("greet", f"g{i}", 100.0 + i, None, "ok", {})
+    for i in range(5):
+        await store.traces.add("alert", f"a{i}", 200.0 + i, None, "ok", {})
+    assert await store.traces.prune(keep_last=2, older_than=101.0) == 1 + 4 + 3
+    assert [t.run_id for t in await store.traces.recent(10)] == ["a4", "a3", "g6", "g5"]
+    for i in range(5):
+        task = await store.tasks.enqueue("k", b"", priority=0, chat_key=f"c{i}", lane="l")
+        await store.tasks.complete(task)
+        entry = await store.outbox.add("tg", f"c{i}", "hi", f"key-{i}")
+        await store.outbox.mark_delivered_many([(entry, f"m-{i}")])
+        await store.inbox.receive("tg", str(i), "c", "u", "handled", b"", 1.0)
+    kept = await store.outbox.add("tg", "c9", "not yet delivered", "key-9")
+    later = time.time() + 1
+    assert [await store.tasks.prune(0, now=later), await store.outbox.prune(0, now=later),
+            await store.inbox.prune(0, now=later)] == [5, 5, 5]
+    assert await store.db.fetchall("SELECT id FROM outbox") == [(kept,)]
+    assert await store.db.fetchall("SELECT COUNT(*) FROM tasks UNION ALL SELECT COUNT(*) FROM inbox") == [(0,), (0,)]
