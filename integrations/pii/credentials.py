@@ -104,6 +104,9 @@ _SAID_AS = r"[ \t]*(?:(?i:is|was)[ \t]*[:：]?|[:：=#]|是|为)?[ \t]*"
 _DIGITS_END = r"(?![0-9A-Za-z]|[\-/.:][0-9])"
 """The digits end there: not a longer number, a range, a date or a time ("4-6 digits", "12/27")."""
 
+_LOCKS = ("door", "gate", "garage", "alarm", "lock", "keypad", "entry", "access")
+"""What a code opens: a home's door, gate or garage, its alarm panel, a smart lock's keypad."""
+
 SECRET_PATTERNS: tuple[SecretPattern, ...] = (
     SecretPattern(
         "private_key",
@@ -248,10 +251,10 @@ SECRET_PATTERNS: tuple[SecretPattern, ...] = (
     ),
     SecretPattern(
         "lock_code",
-        # What opens a home: the codes a smart lock, an alarm panel or a gate keypad takes.
-        ("door code", "gate code", "garage code", "alarm code", "lock code", "keypad code", "entry code",
-         "access code", "门禁码", "开门码"),
-        re.compile(r"(?i:(?:door|gate|garage|alarm|lock|keypad|entry|access)[ \t]+code|门禁码|开门码)"
+        # Found from "code", the lock's name looked behind: the names as triggers ("entry", "access", "alarm" start
+        # with common letters) cost every message 0.4 us, "code" 0.15.
+        ("code", "门禁码", "开门码"),
+        re.compile("(?:(?:" + "|".join(rf"(?<=(?i:{name})[ \t])" for name in _LOCKS) + ")(?i:code)|门禁码|开门码)"
                    rf"{_SAID_AS}([0-9]{{4,8}}){_DIGITS_END}"),
         0.9,
         group=1,
