@@ -52,7 +52,7 @@ class _Busy(asyncio.Protocol):
         self.tls = tls
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        """Answer 503 and close."""
+        """Answer 503 in plain HTTP (not to a TLS client, which could not read it) and close."""
         assert isinstance(transport, asyncio.WriteTransport)
         if not self.tls:
             transport.write(_BUSY)
