@@ -37,6 +37,11 @@ class ConfigError(RoostError):
         return f"{where}: {key + ': ' if key else ''}{self.message}"
 
 
+class StoreUnavailable(RoostError):
+    """The store cannot take a write or a read now (its disk is full, it is closing, it was lost): nothing of the
+    write was kept, and the one who sent it can send it again later."""
+
+
 class TransientError(RoostError):
     """A failure worth retrying later (network down, rate limited, server busy)."""
 

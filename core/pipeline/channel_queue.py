@@ -29,7 +29,7 @@ from typing import Any
 from core.channel import Channel, OutboundMessage
 from core.errors import RecipientAway
 from core.pipeline.retry import RetryPolicy
-from core.store.errors import StoreLostError
+from core.store.errors import StoreLostError, WriteAbortedError
 from core.store.outbox import Outbox, OutboxEntry
 
 _LOGGER = logging.getLogger(__name__)
@@ -120,6 +120,10 @@ class ChannelQueue:
                 # once; without one, reading again would only find the outbox empty.
             except StoreLostError:
                 return  # the gateway stops and has said why
+            except WriteAbortedError as err:  # the store has said why (its disk is full, ...)
+                _LOGGER.error("Delivering the %s outbox failed; trying again in a second: %s", self.platform, err)
+                await asyncio.sleep(1.0)
+                continue
             except Exception:  # a store hiccup must not end delivery for good
                 _LOGGER.exception("Delivering the %s outbox failed; trying again in a second", self.platform)
                 await asyncio.sleep(1.0)

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import logging
 from typing import Any
 
 from core.automation.trace import Trace
 from core.store.traces import Traces
+
+_LOGGER = logging.getLogger(__name__)
 
 FLUSH_SECONDS = 0.25
 BUSY_FLUSH_SECONDS = 2.0
@@ -76,7 +79,12 @@ class TraceWriter:
         write = asyncio.ensure_future(self.traces.add(
             trace.automation_id, trace.run_id, trace.started, trace.finished, trace.status, trace.as_dict()))
         self._writes.add(write)
-        write.add_done_callback(self._writes.discard)
+        write.add_done_callback(self._written)
+
+    def _written(self, write: asyncio.Future[None]) -> None:
+        self._writes.discard(write)
+        if not write.cancelled() and write.exception() is not None:  # the store logged why (a full disk, ...)
+            _LOGGER.debug("A trace was not stored: %s", write.exception())
 
     @property
     def pending(self) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.errors import DamagedValueError, RoostError
+from core.errors import DamagedValueError, RoostError, StoreUnavailable
 
 TYPE_CHECKING = False  # typing itself costs the writer process 0.8 MiB; type checkers read this as True
 if TYPE_CHECKING:
@@ -57,11 +57,11 @@ class RowNotFoundError(StoreError, KeyError):
         return (type(self), (self.table, self.row))
 
 
-class StoreClosedError(StoreError):
+class StoreClosedError(StoreError, StoreUnavailable):
     """The store was closed; no more reads or writes are accepted."""
 
 
-class WriteAbortedError(StoreError):
+class WriteAbortedError(StoreError, StoreUnavailable):
     """A whole commit group failed (commit error, disk full, lost transaction): nothing in it is durable."""
 
 

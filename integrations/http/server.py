@@ -13,6 +13,7 @@ from typing import Any
 
 from aiohttp import WSCloseCode, web
 
+from core.errors import StoreUnavailable
 from integrations.http.guard import LoginGuard
 from integrations.http.limit import BoundedRunner, connection_bound
 from integrations.http.proxies import ForwardedFor
@@ -28,6 +29,8 @@ IDLE_SECONDS = 75.0
 is an hour: idle connections would hold http.max_connections)."""
 GOING_AWAY_SECONDS = 2.0
 """How long stopping waits for WebSocket clients to answer the close frame it sends them."""
+RETRY_AFTER_UNSTORED = 30
+"""Seconds a client is asked to wait before sending again what the store could not take."""
 LISTEN_RETRY_FIRST = 1.0
 LISTEN_RETRY_MAX = 30.0
 """Seconds between tries to listen while the address cannot be had: the first wait, the longest."""
@@ -189,6 +192,11 @@ class HttpServer:
             return err
         except (asyncio.CancelledError, ConnectionResetError):
             raise
+        except StoreUnavailable as err:  # the store has said why in the log: the client is told, without a traceback
+            answer = errors(503, f"Roost cannot store anything now ({err}); nothing of this request was kept: send it"
+                                 " again later")
+            answer.headers["Retry-After"] = str(RETRY_AFTER_UNSTORED)
+            return answer
         except Exception:
             _LOGGER.exception("%s %s failed", request.method, request.path)
             return errors(500, "internal error (Roost's log has the details)")

@@ -18,7 +18,7 @@ import orjson
 from aiohttp import WSMsgType, web
 
 from core.channel import ChannelBase, ChannelInfo, OutboundMessage
-from core.errors import RecipientAway
+from core.errors import RecipientAway, StoreUnavailable
 from core.message import Message
 from integrations.http.server import MAX_REQUEST_BYTES, TOKEN, HttpServer
 
@@ -100,7 +100,13 @@ class ChatSocketChannel(ChannelBase):
             return
         message = Message.create(PLATFORM, conversation, sender, text, id=message_id,
                                  bot_names=self.gateway.bot_names)
-        if not await self.ingest(message):
+        try:
+            accepted = await self.ingest(message)
+        except StoreUnavailable as err:  # answered on the socket: an HTTP error now would corrupt its stream
+            await ws.send_str(_error(f"Roost cannot store messages now ({err}); this one was not kept: send it"
+                                     " again later", client_id))
+            return
+        if not accepted:
             await ws.send_str(_error("the message was not accepted (Roost's log says why)", client_id))
 
 
