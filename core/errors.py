@@ -66,6 +66,11 @@ class PermanentError(RoostError):
     """A failure that retrying cannot fix (bad request, forbidden, unknown chat)."""
 
 
+class RequestError(PermanentError):
+    """The request itself cannot be served as it is (a prompt longer than the model's context): the one who asked
+    is told why, and neither a retry nor a dead letter can help; the run's trace keeps the failure."""
+
+
 class RecipientGone(PermanentError):
     """The one an answer was for is gone for good (an HTTP client hung up): the run writing it ends cancelled,
     with nothing to retry and no dead letter."""
@@ -83,7 +88,7 @@ class ModelError(RoostError):
         self.advice = advice
 
 
-class ContextTooLong(ModelError):
+class ContextTooLong(ModelError, RequestError):
     """The prompt does not fit the model's context, even with the conversation's history left out."""
 
     code = "context_length_exceeded"

@@ -3,7 +3,8 @@
 Runs (scheduler) and deliveries (outbound) both ask ``decide``: a TransientError waits with
 exponential backoff and full jitter (a server's ``retry_after`` honoured); an error that a
 retry cannot fix (a wrong request, a broken template, bad data) is buried at once; anything
-unexpected is treated as transient until the attempt limit, then buried with its text.
+unexpected is treated as transient until the attempt limit, then buried with its text. A RequestError (a
+prompt longer than the model's context) ends the task without a dead letter: the one who asked is told.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import random
 from dataclasses import dataclass
 
 from core.automation.templates import TemplateError
-from core.errors import RoostError, TransientError
+from core.errors import RequestError, RoostError, TransientError
 
 PERMANENT_TYPES: tuple[type[BaseException], ...] = (RoostError, TemplateError, ValueError, TypeError, LookupError)
 """Failures a retry cannot fix (RoostError counts unless it is a TransientError)."""
@@ -32,14 +33,16 @@ def describe(error: BaseException) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Verdict:
-    """What to do after a failed attempt: retry after ``delay`` seconds, or bury with ``reason``."""
+    """What to do after a failed attempt: retry after ``delay`` seconds, or bury with ``reason`` (in the dead
+    letters unless ``letter`` is false: a request that cannot be served as it is, told to the one who asked)."""
 
     delay: float | None
     reason: str
+    letter: bool = True
 
     @property
     def bury(self) -> bool:
-        """True when the failure goes to the dead letters."""
+        """True when the task is tried no more (kept as a dead letter when ``letter``)."""
         return self.delay is None
 
 
@@ -61,6 +64,8 @@ class RetryPolicy:
 
     def decide(self, error: BaseException, attempts: int) -> Verdict:
         """The verdict for a failure of attempt number ``attempts`` (1 for the first)."""
+        if isinstance(error, RequestError):
+            return Verdict(None, f"it cannot be served as it is: {describe(error)}", letter=False)
         if not is_transient(error):
             return Verdict(None, f"permanent error: {describe(error)}")
         if attempts >= self.max_attempts:

@@ -270,6 +270,10 @@ class Scheduler:
         verdict = self.policy.decide(err, task.attempts)
         reason = self.scrub(verdict.reason)
         await handler.failed(task, err, verdict)
+        if verdict.bury and not verdict.letter:  # its chat was told, its trace keeps it: nothing to retry
+            await self.tasks.complete(task.id)
+            _LOGGER.warning("Task %d (%s) failed; not retried, no dead letter: %s", task.id, task.kind, reason)
+            return
         if verdict.bury:
             letter = await self.tasks.bury(task.id, reason)
             _LOGGER.error("Task %d (%s) moved to dead letters (#%s): %s", task.id, task.kind, letter, reason)

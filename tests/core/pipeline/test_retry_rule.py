@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core.automation.templates import TemplateError
-from core.errors import ConfigError, PermanentError, TransientError
+from core.errors import ConfigError, ContextTooLong, PermanentError, TransientError
 from core.pipeline.retry import RetryPolicy, is_transient
 
 
@@ -37,7 +37,13 @@ def test_retry_after_is_a_floor_and_permanent_errors_are_buried_at_once() -> Non
     policy = RetryPolicy(base=1.0, cap=300.0, max_attempts=5)
     assert policy.decide(TransientError("429", retry_after=42.0), 1).delay == 42.0
     verdict = policy.decide(PermanentError("403 blocked"), 1)
-    assert verdict.bury and verdict.reason == "permanent error: 403 blocked"
+    assert verdict.bury and verdict.letter and verdict.reason == "permanent error: 403 blocked"
+
+
+def test_a_request_that_cannot_be_served_as_it_is_ends_without_a_dead_letter() -> None:
+    verdict = RetryPolicy().decide(ContextTooLong("prompt too long: 3026 tokens"), 1)
+    assert verdict.bury and not verdict.letter
+    assert verdict.reason == "it cannot be served as it is: prompt too long: 3026 tokens"
 
 
 def test_backoff_is_capped() -> None:

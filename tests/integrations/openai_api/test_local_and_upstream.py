@@ -194,3 +194,5 @@ openai_compat:
             said = refused.value.body["message"]  # type: ignore[index]
             assert said.startswith("prompt too long: 30" if model == "local" else "model 'upstream'"), said
         assert len(upstream.chat_requests) == 1, "the upstream's 400 is not tried again"
+    stats = await api.gateway.queue_stats()  # the client was told: no dead letter, nothing left to run
+    assert stats["dead_letters"]["total"] == 0 and stats["tasks"]["queued"] == stats["tasks"]["leased"] == 0
