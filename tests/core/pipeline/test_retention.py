@@ -6,6 +6,7 @@ import asyncio
 import json
 import time
 
+from core.pipeline import retention
 from tests.core.pipeline.conftest import roost
 
 DAY = 86400.0
@@ -61,3 +62,18 @@ async def _first_pass(store) -> dict:
 async def test_retention_runs_when_roost_starts(make_config, make_gateway) -> None:
     gateway = await make_gateway(make_config("store: {prune_interval: 3600}\n"))
     assert (await _first_pass(gateway.store))["removed"]["tasks"] == 0
+
+
+async def test_between_full_passes_the_traces_alone_are_trimmed_often(make_config, make_gateway, monkeypatch) -> None:
+    # Under load the trace writer stores up to 100 of each automation every 2 s: an hour of them waited for the pass.
+    monkeypatch.setattr(retention, "TRACE_SECONDS", 0.05)
+    gateway = await make_gateway(make_config("store: {prune_interval: 3600, traces_per_automation: 2}\n"))
+    store = gateway.store
+    first = await _first_pass(store)
+    for n in range(6):
+        await store.traces.add("busy", f"r{n}", time.time() + n, None, "finished", {})
+    async with asyncio.timeout(5):
+        while len(await store.traces.recent(10, automation_id="busy")) > 2:
+            await asyncio.sleep(0.02)
+    assert [t.run_id for t in await store.traces.recent(10, automation_id="busy")] == ["r5", "r4"]
+    assert await store.state.get("roost", "retention") == first, "no full pass: that one waits for prune_interval"
