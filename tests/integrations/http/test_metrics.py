@@ -111,11 +111,11 @@ automations:
         await asyncio.sleep(0.05)
         await ws.close()  # the reply finds no socket: tried again, then buried (two attempts)
         samples: dict = {}
-        async with asyncio.timeout(20):
-            while samples.get(failed["dead"]) != 1:
+        buried = ("roost_dead_letters", (("source", "outbox"),))
+        async with asyncio.timeout(20):  # the send's failure is counted at once, its dead letter once it is stored
+            while samples.get(failed["dead"]) != 1 or samples.get(buried) != 1:
                 await asyncio.sleep(0.2)
                 async with session.get(served.url + "/api/metrics") as response:
                     samples = _samples(await response.text())
-    assert samples[failed["retry"]] == 1
-    assert samples[("roost_dead_letters", (("source", "outbox"),))] == 1
+    assert samples[failed["retry"]] == 1 and samples[failed["dead"]] == 1
     assert ("roost_messages_sent_total", (("platform", "websocket_chat"),)) not in samples
