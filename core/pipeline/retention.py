@@ -20,7 +20,7 @@ _LOGGER = logging.getLogger(__name__)
 DAY = 86400.0
 TRACE_SECONDS = 60.0
 """Between full passes the traces alone are pruned this often: under load the trace writer stores up to 100 of each
-automation every 2 s, and an hour of them (505,000 in the 20-minute soak, most of the store's 666 MB) waited for the
+automation every 2 s, and an hour of them (505,000 in the 20-minute soak, about half of the store's 666 MB) waited for the
 hourly pass."""
 STATE_DOMAIN, STATE_KEY = "roost", "retention"
 """Where the last pass is recorded: {"at": time, "removed": {table: rows}}."""

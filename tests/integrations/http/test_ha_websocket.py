@@ -62,6 +62,7 @@ async def test_the_python_client_connects_subscribes_fires_and_converses(serve) 
         assert by_id["binary_sensor.roost_channel_websocket"] == "on"
         assert by_id["binary_sensor.roost_channel_websocket_chat"] == "on"
         assert by_id["sensor.roost_dead_letters"] == "0" and "sensor.roost_tasks_done" in by_id
+        assert by_id["sensor.roost_outbox_websocket_chat"] == "0", "a channel that sent nothing has its sensor too"
         stats = await client.send_command("call_service", domain="roost", service="queue_stats", return_response=True)
         assert stats["response"]["tasks"]["done"] >= 2 and stats["response"]["writer"]["commits"] > 0
         traced = await client.send_command("call_service", domain="roost", service="traces",
