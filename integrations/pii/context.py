@@ -3,7 +3,7 @@
 Each recognizer names the words that speak for its entity (a ``Words``); a finding below its entity's
 threshold (``pii: entities: NAME: {threshold: 0.5}``, the default) is dropped before overlaps are resolved.
 Every search reads one lower-cased copy of the message, made once however many recognizers ask, and
-whether a kind of words occurs anywhere in it is answered for every kind asked that in one scan.
+where the words of every kind asked about it occur is found in one scan.
 """
 
 from __future__ import annotations
@@ -58,11 +58,12 @@ class Words:
     regex of the phone words ~3.8 us in a 24-character window.
     """
 
-    __slots__ = ("words", "_search")
+    __slots__ = ("words", "_search", "_set")
 
     def __init__(self, *words: str) -> None:
         self.words = words
         self._search = literal_union(words).search
+        self._set = frozenset(words)
 
     def __repr__(self) -> str:
         return f"Words{self.words!r}"
@@ -72,55 +73,80 @@ class Words:
         return self._search(lowered(text), start, end) is not None
 
     def anywhere(self, text: str) -> bool:
-        """Whether one of the words occurs anywhere in text (answered with every kind asked this)."""
-        return self in _MENTIONS.found_in(text, self)
+        """Whether one of the words occurs anywhere in text (from the one scan of the text for every kind)."""
+        union, hits = _SCAN.of(text, self)
+        for _, word in hits:  # none in most texts
+            if self in union.kinds_of[word]:
+                return True
+        return False
+
+    def occurrences(self, text: str) -> list[tuple[int, str]]:
+        """Where each of the words occurs in text, as (offset, word) in text order (from the same scan)."""
+        union, hits = _SCAN.of(text, self)
+        if not hits:
+            return []
+        return [(start, word) for start, longest in hits for word in union.prefixes[longest] if word in self._set]
 
 
-class _Mentions:
-    """Which kinds of words occur anywhere in the latest text: one scan for every kind asked that
-    (kinds are made once, as module constants: each new one asked joins the scan for good).
+class _SharedScan:
+    """One scan of the latest text for the words of every kind asked about it (kinds are made once, as
+    module constants: each new one asked joins the scan for good).
 
     The card, SSN, passport and permit words, searched one kind after another, cost 8.4-9.1 us in a
-    200-character message of the pii benchmark; searched together, 3.9-5.1 us.
+    200-character message of the pii benchmark; searched together, 3.9-5.1 us. The SECRET recognizer's
+    triggers joined them: one scan for both costs 4.0 us (see _Union) where the two cost 6.0.
     """
 
     def __init__(self) -> None:
         self._union: _Union | None = None
-        self._latest: tuple[str, _Union | None, frozenset[Words]] = ("", None, frozenset())
+        self._latest: tuple[str, _Union | None, list[tuple[int, str]]] = ("", None, [])
 
-    def found_in(self, text: str, kind: Words) -> frozenset[Words]:
-        """The kinds (kind among them, added if new) with a word somewhere in text (the latest text's kept)."""
+    def of(self, text: str, kind: Words) -> tuple[_Union, list[tuple[int, str]]]:
+        """The scan's words and where the longest word at each place starts in text (kind joins the scan if
+        new; the latest text's places are kept)."""
         union = self._union
         if union is None or kind not in union.kinds:
             union = self._union = _Union((*union.kinds, kind) if union else (kind,))
         entry = self._latest  # read once: a long text is analyzed in a worker thread beside the loop
         if entry[0] is not text or entry[1] is not union:
-            entry = self._latest = (text, union, union.found_in(lowered(text)))
-        return entry[2]
+            entry = self._latest = (text, union, union.places(lowered(text)))
+        return union, entry[2]
 
 
 class _Union:
-    """Every word of some kinds in one regex, and for each word the kinds it tells are there."""
+    """Every word of some kinds in two regexes, and for each word the kinds it tells are there.
+
+    Words that start with an ASCII character and the others (Chinese) are searched apart: in one regex the
+    engine checked every character against both alphabets; apart, 3.1 and 0.9 us a message of the pii
+    benchmark where together 5.1, and a text all ASCII needs only the first.
+    """
 
     def __init__(self, kinds: tuple[Words, ...]) -> None:
         self.kinds = kinds
         every = {word for kind in kinds for word in kind.words}
-        self._search = literal_union(every).search
-        # The regex finds the longest word at a place; a shorter word there is a prefix of it.
-        self._kinds_of = {word: frozenset(k for k in kinds if any(word.startswith(w) for w in k.words))
-                          for word in every}
+        ascii_words = {word for word in every if word[0].isascii()}
+        self._searches = tuple(literal_union(words).search for words in (ascii_words, every - ascii_words) if words)
+        # A regex finds the longest word at a place; a shorter word there is a prefix of it.
+        self.prefixes = {word: tuple(w for w in every if word.startswith(w)) for word in every}
+        """For each word, the words it starts with (itself among them): they occur where it does."""
+        self.kinds_of = {word: frozenset(k for k in kinds if k._set.intersection(self.prefixes[word]))
+                         for word in every}
+        """For each word, the kinds it tells are in the text."""
 
-    def found_in(self, lower: str) -> frozenset[Words]:
-        """The kinds with a word in the lower-cased text."""
-        found: set[Words] = set()
-        match = self._search(lower)
-        while match and len(found) < len(self.kinds):
-            found |= self._kinds_of[match.group()]
-            match = self._search(lower, match.start() + 1)
-        return frozenset(found)
+    def places(self, lower: str) -> list[tuple[int, str]]:
+        """Where a word starts in the lower-cased text, and the longest word there, in text order."""
+        places = []
+        for search in self._searches[:1] if lower.isascii() else self._searches:
+            match = search(lower)
+            while match:
+                places.append((match.start(), match.group()))
+                match = search(lower, match.start() + 1)
+        if len(self._searches) > 1 and places:
+            places.sort()
+        return places
 
 
-_MENTIONS = _Mentions()
+_SCAN = _SharedScan()
 
 
 LOWERING_WORDS = Words("订单", "order", "tracking", "快递", "运单", "发票", "invoice", "sku", "型号", "part no", "serial")

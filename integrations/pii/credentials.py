@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from .context import literal_union, lowered
+from .context import Words
 from .registry import Finding
 from .runs import LONG_TEXT
 from .secret_checks import (
@@ -295,8 +295,8 @@ def _char_offsets(text: str, raw: bytes, byte_positions: list[int]) -> list[int]
 class SecretRecognizer:
     """Credentials of every kind: each pattern is tried only where one of its triggers occurs.
 
-    One scan of the lower-cased text finds every trigger (a case-sensitive pattern then just
-    fails to match where only the lower-cased text had its trigger).
+    The scan of the lower-cased text for context words finds every trigger too (a case-sensitive
+    pattern then just fails to match where only the lower-cased text had its trigger).
     """
 
     entity = "SECRET"
@@ -307,7 +307,7 @@ class SecretRecognizer:
         for pattern in patterns:
             for trigger in pattern.triggers:
                 self._by_trigger.setdefault(trigger.lower(), []).append(pattern)
-        self._triggers = literal_union(self._by_trigger)
+        self._triggers = Words(*self._by_trigger)
 
     def _hits_in_long_text(self, text: str) -> list[tuple[int, str]]:
         """Trigger positions found with bytes.find in ASCII-lower-cased UTF-8 (fast on long text)."""
@@ -325,8 +325,8 @@ class SecretRecognizer:
         """Yield secrets; for assignments and URLs only the secret part is the finding."""
         if len(text) > LONG_TEXT:
             hits = self._hits_in_long_text(text)
-        else:  # lowered() keeps offsets: a character that would lower-case to two stays as it is
-            hits = [(m.start(), m.group()) for m in self._triggers.finditer(lowered(text))]
+        else:
+            hits = self._triggers.occurrences(text)
         if not hits:
             return
         seen: set[tuple[int, int]] = set()

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from .context import Words, word_before
 from .registry import Finding
-from .runs import EXTENSION, has_run, matches_in_runs, without_extension
+from .runs import EXTENSION, LONG_TEXT, digit_runs, has_run, matches_in_runs, without_extension
 from .validators import IBAN_LENGTHS, is_valid_cn_id, is_valid_cn_id15, is_valid_iban, luhn_valid
 
 __all__ = ["CardRecognizer", "CnIdRecognizer", "IbanRecognizer", "PhoneRecognizer"]
@@ -190,7 +190,6 @@ class CardRecognizer:
     # with 1-6: the narrow search costs a message without such a word what it cost before the wider
     # rules (pii benchmark, card recognizer alone: 21 us a message with the wide search everywhere).
     _BRANDED = re.compile(r"[1-6](?<![0-9A-Za-z][1-6])(?:[ \-]?[0-9]){12,18}" + _END)
-    _SEP = re.compile(r"[ \-]")
     # The card words near a candidate, "mc" only as a word of its own (not the "Mc" of a name).
     _CONTEXT = re.compile("(?i)" + "|".join(r"\bmc\b" if word == "mc" else re.escape(word) for word in CARD_WORDS.words))
     _ID_CONTEXT = re.compile(r"身份证|证件|编号|id ?(?:no|number|card)", re.IGNORECASE)
@@ -202,9 +201,8 @@ class CardRecognizer:
     def find(self, text: str) -> Iterator[Finding]:
         """Yield card numbers; a trailing group that belongs to the next number is trimmed."""
         said = CARD_WORDS.anywhere(text)
-        for m in matches_in_runs(self._RE if said else self._BRANDED, text, 12 if said else 13):
-            start = m.start()
-            groups = self._SEP.split(m.group())
+        for start, number in self._numbers(text, said):
+            groups = number.replace(" ", "-").split("-")  # no regex: 0.2 us less a candidate
             for keep in range(len(groups), 0, -1):
                 digits = "".join(groups[:keep])
                 if len(digits) < 12:
@@ -216,6 +214,27 @@ class CardRecognizer:
                 if confidence:
                     yield Finding(self.entity, start, end, text[start:end], confidence)
                     break
+
+    def _numbers(self, text: str, said: bool) -> Iterator[tuple[int, str]]:
+        """Where the numbers the search finds in digit runs start, and their text (12-19 digits with a card word,
+        else 13-19 from 1-6).
+
+        A run of digits alone is decided without the regex: the search would find all of it or nothing (a digit
+        next to the number continues it). The order, invoice and tracking numbers of the pii benchmark are such
+        runs: 1.8 % fewer instructions a message.
+        """
+        regex, shortest, firsts = (self._RE, 12, "0123456789") if said else (self._BRANDED, 13, "123456")
+        for start, end in digit_runs(text) if len(text) <= LONG_TEXT else [(0, len(text))]:
+            if end - start < shortest:
+                continue
+            run = text[start:end]
+            if run.isdigit():
+                if (end - start <= 19 and run[0] in firsts and not (start and _alphanumeric(text[start - 1]))
+                        and not (end < len(text) and _alphanumeric(text[end]))):
+                    yield start, run
+                continue
+            for m in regex.finditer(text, start, end + 2):
+                yield m.start(), m.group()
 
     def _score(self, digits: str, text: str, start: int, end: int, said: bool) -> float:
         """Confidence for a digit string at [start, end), 0.0 when it is not a card (said: the text has a card
@@ -242,6 +261,11 @@ class CardRecognizer:
         if brand and digits.startswith("62") and near:
             return 0.75
         return 0.0
+
+
+def _alphanumeric(char: str) -> bool:
+    """An ASCII letter or digit: next to a number, it would continue it."""
+    return char.isascii() and char.isalnum()
 
 
 def _shaped_like_cn_id(digits: str) -> bool:

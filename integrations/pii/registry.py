@@ -125,9 +125,10 @@ class RecognizerRegistry:
         found: list[Finding] = []
         # An ASCII text has none: isascii() is 0.07 us where the search costs 1.5-1.9 us a 200-character message.
         scan = text if text.isascii() or not _FULL_WIDTH.search(text) else text.translate(_HALF_WIDTH)
-        for entity, applies, recognizer in self._entries:
-            if (entities is not None and entity not in entities) or entity in skip:
-                continue
+        entries = self._entries
+        if entities is not None or skip:
+            entries = [e for e in entries if (entities is None or e[0] in entities) and e[0] not in skip]
+        for _, applies, recognizer in entries:
             if applies is not None and not applies(scan):
                 continue
             found.extend(recognizer.find(scan))
