@@ -321,6 +321,10 @@ class SecretRecognizer:
         offsets = _char_offsets(text, raw, [pos for pos, _ in found])
         return [(offset, trigger) for offset, (_, trigger) in zip(offsets, found, strict=True)]
 
+    def applies(self, text: str) -> bool:
+        """One of the triggers is needed (a long text is searched in find)."""
+        return len(text) > LONG_TEXT or self._triggers.anywhere(text)
+
     def find(self, text: str) -> Iterator[Finding]:
         """Yield secrets; for assignments and URLs only the secret part is the finding."""
         if len(text) > LONG_TEXT:
