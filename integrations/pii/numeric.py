@@ -40,8 +40,8 @@ class CnIdRecognizer:
         self.legacy = legacy
 
     def applies(self, text: str) -> bool:
-        """Only a run of at least 15 digits can hold an ID."""
-        return has_run(text, 15)
+        """Only a run of 17 digits (before the check character) can hold an ID, of 15 a legacy one."""
+        return has_run(text, 15 if self.legacy else 17)
 
     def find(self, text: str) -> Iterator[Finding]:
         """Yield IDs whose region, birth date and check character are valid."""
@@ -88,8 +88,8 @@ class PhoneRecognizer:
     )  # fmt: skip
 
     def applies(self, text: str) -> bool:
-        """Only a run of at least 8 digits and separators can hold a phone number."""
-        return has_run(text, 8)
+        """Only a run of at least 9 digits and separators can hold a phone number."""
+        return has_run(text, 9)
 
     def find(self, text: str) -> Iterator[Finding]:
         """Yield phone numbers that have a valid shape and are not labelled as other ids."""
