@@ -58,12 +58,15 @@ class Words:
     regex of the phone words ~3.8 us in a 24-character window.
     """
 
-    __slots__ = ("words", "_search", "_set")
+    __slots__ = ("words", "cues", "_search", "_set")
 
-    def __init__(self, *words: str) -> None:
+    def __init__(self, *words: str, cues: tuple[str, ...] | None = None) -> None:
         self.words = words
+        self.cues = words if cues is None else cues
+        """What the scan of a whole text looks for: the words, or shorter ones that each of them holds
+        ("permit" for "travel permit"): anywhere() then says yes for a cue alone, never no for a word."""
         self._search = literal_union(words).search
-        self._set = frozenset(words)
+        self._set = frozenset(self.cues)
 
     def __repr__(self) -> str:
         return f"Words{self.words!r}"
@@ -73,7 +76,7 @@ class Words:
         return self._search(lowered(text), start, end) is not None
 
     def anywhere(self, text: str) -> bool:
-        """Whether one of the words occurs anywhere in text (from the one scan of the text for every kind)."""
+        """Whether one of the cues occurs anywhere in text (from the one scan of the text for every kind)."""
         union, hits = _SCAN.of(text, self)
         for _, word in hits:  # none in most texts
             if self in union.kinds_of[word]:
@@ -81,7 +84,7 @@ class Words:
         return False
 
     def occurrences(self, text: str) -> list[tuple[int, str]]:
-        """Where each of the words occurs in text, as (offset, word) in text order (from the same scan)."""
+        """Where each of the cues occurs in text, as (offset, cue) in text order (from the same scan)."""
         union, hits = _SCAN.of(text, self)
         if not hits:
             return []
@@ -123,7 +126,7 @@ class _Union:
 
     def __init__(self, kinds: tuple[Words, ...]) -> None:
         self.kinds = kinds
-        every = {word for kind in kinds for word in kind.words}
+        every = {word for kind in kinds for word in kind.cues}
         ascii_words = {word for word in every if word[0].isascii()}
         self._searches = tuple(literal_union(words).search for words in (ascii_words, every - ascii_words) if words)
         # A regex finds the longest word at a place; a shorter word there is a prefix of it.

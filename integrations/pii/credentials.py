@@ -271,6 +271,11 @@ SECRET_PATTERNS: tuple[SecretPattern, ...] = (
 )
 
 
+_SPELLED = {"eyj": "eyJ"}
+"""Triggers found as they are spelled (str.find), not in the scan of the lowered text: a JWT's "eyJ" made every
+"e" of a text a place for that scan to look (its patterns match only this spelling anyway)."""
+
+
 def _positions(haystack: bytes, needle: bytes) -> Iterator[int]:
     """Every index where needle occurs in haystack."""
     i = haystack.find(needle)
@@ -307,7 +312,7 @@ class SecretRecognizer:
         for pattern in patterns:
             for trigger in pattern.triggers:
                 self._by_trigger.setdefault(trigger.lower(), []).append(pattern)
-        self._triggers = Words(*self._by_trigger)
+        self._triggers = Words(*(trigger for trigger in self._by_trigger if trigger not in _SPELLED))
 
     def _hits_in_long_text(self, text: str) -> list[tuple[int, str]]:
         """Trigger positions found with bytes.find in ASCII-lower-cased UTF-8 (fast on long text)."""
@@ -323,7 +328,8 @@ class SecretRecognizer:
 
     def applies(self, text: str) -> bool:
         """One of the triggers is needed (a long text is searched in find)."""
-        return len(text) > LONG_TEXT or self._triggers.anywhere(text)
+        return (len(text) > LONG_TEXT or self._triggers.anywhere(text)
+                or any(spelled in text for spelled in _SPELLED.values()))
 
     def find(self, text: str) -> Iterator[Finding]:
         """Yield secrets; for assignments and URLs only the secret part is the finding."""
@@ -331,6 +337,12 @@ class SecretRecognizer:
             hits = self._hits_in_long_text(text)
         else:
             hits = self._triggers.occurrences(text)
+            for trigger, spelled in _SPELLED.items():
+                at = text.find(spelled)
+                while at != -1:
+                    hits.append((at, trigger))
+                    at = text.find(spelled, at + 1)
+            hits.sort()
         if not hits:
             return
         seen: set[tuple[int, int]] = set()

@@ -20,6 +20,9 @@ _EXTENSION_AT_END = re.compile(f"(?:{EXTENSION})$")
 # message's runs) are not collected: 5.3 us a 200-character message with every run, 4.0 us without
 # them (pii benchmark). A slash only after a first group ("030/1234567") cost 6.6 us instead of 3.3.
 _DIGIT_RUN = re.compile(rf"[0-9+(][0-9 \-()+./]{{{MIN_RUN - 2},}}[0-9](?:{EXTENSION})?")
+_DATE = re.compile(r"(?:19|20)[0-9]{2}([-./])[01]?[0-9]\1[0-3]?[0-9](?: [0-2][0-9])?")
+"""A date, maybe with the hour a time's colon cut the run after ("2024-01-05 14"): no identifier of any kind, so
+not a run. Every numeric recognizer searched each such run in vain (3 % of the pii benchmark's instructions)."""
 _last: tuple[str, list[tuple[int, int]], int] = ("", [], 0)
 
 
@@ -32,6 +35,8 @@ def _scan(text: str) -> tuple[str, list[tuple[int, int]], int]:
         longest = 0
         for match in _DIGIT_RUN.finditer(text):  # one loop, not a list and a max over it: 1.8 % less
             start, end = span = match.span()
+            if text[start + 4:start + 5] in "-./" and _DATE.fullmatch(text, start, end):
+                continue
             runs.append(span)
             if end - start > longest:
                 longest = end - start

@@ -117,6 +117,17 @@ def test_iban_compact_grouped_and_trailing_words() -> None:
     assert texts(iban, "XDE89370400440532013000") == []
 
 
+@pytest.mark.parametrize("compact", ["DE89370400440532013000", "GB82WEST12345698765432", "FR1420041010050500013M02606",
+                                     "NL91ABNA0417164300", "MT84MALT011000012345MTLCAST001S",
+                                     "KZ86125KZT5004100100", "RO49AAAA1B31007593840000", "BR1800360305000010009795493C1"])
+def test_iban_found_through_its_prefilter_compact_and_in_groups(compact: str) -> None:
+    """The registry asks applies() first: the account's digits follow the check digits or the bank's letters."""
+    grouped = " ".join(compact[i:i + 4] for i in range(0, len(compact), 4))
+    for written in (compact, grouped):
+        found = default_registry().analyze(f"请汇款到 {written}，谢谢 / please pay to {written} today")
+        assert [f.text for f in found if f.entity == "IBAN"] == [written, written]
+
+
 def test_email() -> None:
     email = EmailRecognizer()
     assert texts(email, "邮箱是zhangsan@example.com谢谢") == ["zhangsan@example.com"]
@@ -248,6 +259,18 @@ def test_prefilters_skip_text_without_triggers() -> None:
         applies = getattr(recognizer, "applies", None)
         if applies is not None:
             assert applies("plain words, no digits at all.") is False, recognizer
+
+
+def test_a_date_is_no_run_of_digits_but_what_follows_it_is() -> None:
+    from integrations.pii.runs import digit_runs, has_run
+
+    for date in ("2024-01-05", "2024-01-05 14:30:00", "1999/12/31", "2024.1.5"):
+        text = f"会议定在 {date}，地点 3 号楼"
+        assert digit_runs(text) == [] and not has_run(text, 7), date
+        assert not [f for f in default_registry().analyze(text) if f.entity != "SECRET"], date
+    text = "2024-01-05 13912345678 and 2024-01-05-4111111111111111"  # not dates alone: runs, searched
+    assert len(digit_runs(text)) == 2
+    assert [f.entity for f in default_registry().analyze("call 2024-01-05 13912345678 now")] == ["PHONE"]
 
 
 def test_national_phone_formats_follow_the_configured_regions() -> None:
