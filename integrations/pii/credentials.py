@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 from .context import Words
 from .registry import Finding
-from .runs import LONG_TEXT
 from .secret_checks import (
     basic_credentials,
     before_closing_punctuation,
@@ -276,27 +275,6 @@ _SPELLED = {"eyj": "eyJ"}
 "e" of a text a place for that scan to look (its patterns match only this spelling anyway)."""
 
 
-def _positions(haystack: bytes, needle: bytes) -> Iterator[int]:
-    """Every index where needle occurs in haystack."""
-    i = haystack.find(needle)
-    while i != -1:
-        yield i
-        i = haystack.find(needle, i + 1)
-
-
-def _char_offsets(text: str, raw: bytes, byte_positions: list[int]) -> list[int]:
-    """Character offsets of sorted byte offsets (at character starts) into text's UTF-8."""
-    if text.isascii():
-        return byte_positions
-    offsets = []
-    chars = done = 0
-    for pos in byte_positions:
-        chars += len(raw[done:pos].decode("utf-8", "surrogatepass"))
-        done = pos
-        offsets.append(chars)
-    return offsets
-
-
 class SecretRecognizer:
     """Credentials of every kind: each pattern is tried only where one of its triggers occurs.
 
@@ -314,35 +292,19 @@ class SecretRecognizer:
                 self._by_trigger.setdefault(trigger.lower(), []).append(pattern)
         self._triggers = Words(*(trigger for trigger in self._by_trigger if trigger not in _SPELLED))
 
-    def _hits_in_long_text(self, text: str) -> list[tuple[int, str]]:
-        """Trigger positions found with bytes.find in ASCII-lower-cased UTF-8 (fast on long text)."""
-        raw = text.encode("utf-8", "surrogatepass")
-        lowered = raw.lower()  # bytes.lower changes only ASCII letters: lengths stay
-        found = sorted(
-            (pos, trigger)
-            for trigger in self._by_trigger
-            for pos in _positions(lowered, trigger.encode("utf-8"))
-        )
-        offsets = _char_offsets(text, raw, [pos for pos, _ in found])
-        return [(offset, trigger) for offset, (_, trigger) in zip(offsets, found, strict=True)]
-
     def applies(self, text: str) -> bool:
-        """One of the triggers is needed (a long text is searched in find)."""
-        return (len(text) > LONG_TEXT or self._triggers.anywhere(text)
-                or any(spelled in text for spelled in _SPELLED.values()))
+        """One of the triggers is needed."""
+        return self._triggers.anywhere(text) or any(spelled in text for spelled in _SPELLED.values())
 
     def find(self, text: str) -> Iterator[Finding]:
         """Yield secrets; for assignments and URLs only the secret part is the finding."""
-        if len(text) > LONG_TEXT:
-            hits = self._hits_in_long_text(text)
-        else:
-            hits = self._triggers.occurrences(text)
-            for trigger, spelled in _SPELLED.items():
-                at = text.find(spelled)
-                while at != -1:
-                    hits.append((at, trigger))
-                    at = text.find(spelled, at + 1)
-            hits.sort()
+        hits = self._triggers.occurrences(text)
+        for trigger, spelled in _SPELLED.items():
+            at = text.find(spelled)
+            while at != -1:
+                hits.append((at, trigger))
+                at = text.find(spelled, at + 1)
+        hits.sort()
         if not hits:
             return
         seen: set[tuple[int, int]] = set()
