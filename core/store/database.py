@@ -124,15 +124,18 @@ class Database:
         """Run fn(conn, *args) in the next commit group; return its result once durable."""
         return await self._writer.submit(fn, *args)
 
-    async def first_id_since(self, table: str, column: str, since: float) -> int:
-        """The id of table's first row whose time column is since or later (ids grow with it), or one past the
-        last row: rows below it are older. Found by reading the old rows in id order, without an index on the
-        time; a row stamped earlier than one before it counts as newer, until every row below it is old too."""
+    async def delete_old(self, fn: Callable[..., int], table: str, column: str, before: float) -> int:
+        """Delete table's rows from before a time, in chunks: fn(conn, before, upto, limit) deletes at most limit
+        old rows below upto, the id of the first row whose time column is before or later (ids grow with it).
+
+        upto is found by reading the old rows in id order, without an index on the time; a row stamped earlier
+        than one before it counts as newer, until every row below it is old too.
+        """
         row = await self.fetchone(
             f"SELECT COALESCE((SELECT id FROM {table} WHERE {column} >= ? ORDER BY id LIMIT 1),"
-            f" (SELECT COALESCE(MAX(id), 0) + 1 FROM {table}))", (since,))
+            f" (SELECT COALESCE(MAX(id), 0) + 1 FROM {table}))", (before,))
         assert row is not None
-        return int(row[0])
+        return await self.delete_in_chunks(fn, before, int(row[0]))
 
     async def delete_in_chunks(self, fn: Callable[..., int], *args: Any) -> int:
         """Run fn(conn, *args, DELETE_CHUNK), a deletion of at most DELETE_CHUNK rows, until it deletes fewer;

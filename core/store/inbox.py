@@ -95,9 +95,7 @@ class Inbox:
 
         Their ids no longer catch a redelivery of the same platform message after that.
         """
-        before = (now or time.time()) - older_than_seconds
-        upto = await self._db.first_id_since("inbox", "received_at", before)
-        return await self._db.delete_in_chunks(writes.inbox_prune, before, upto)
+        return await self._db.delete_old(writes.inbox_prune, "inbox", "received_at", (now or time.time()) - older_than_seconds)
 
     async def get(self, id: int) -> InboxEntry | None:
         """Return the message with this id (None if absent); RowDecryptError if it is damaged."""

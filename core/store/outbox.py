@@ -315,9 +315,7 @@ class Outbox:
 
     async def prune(self, older_than_seconds: float, now: float | None = None) -> int:
         """Delete entries delivered more than older_than_seconds ago; return how many."""
-        before = (now or time.time()) - older_than_seconds
-        upto = await self._db.first_id_since("outbox", "created_at", before)
-        return await self._db.delete_in_chunks(writes.outbox_prune, before, upto)
+        return await self._db.delete_old(writes.outbox_prune, "outbox", "created_at", (now or time.time()) - older_than_seconds)
 
     async def get(self, id: int) -> OutboxEntry | None:
         """Return the entry with this id (None if absent); RowDecryptError if it is damaged."""

@@ -213,7 +213,7 @@ def unlease(conn: sqlite3.Connection, ids: list[int]) -> int:
 @single_statement
 def prune(conn: sqlite3.Connection, before: float, upto: int, limit: int) -> int:
     # A task finished before `before` was created before it, so it sits below upto, the first task created
-    # since (Database.first_id_since): the scan reads old rows in id order and needs no index on the times.
+    # since (Database.delete_old): the scan reads old rows in id order and needs no index on the times.
     return conn.execute(
         "DELETE FROM tasks WHERE id IN (SELECT id FROM tasks WHERE id < ?2 AND state = 'done' AND finished_at < ?1"
         " ORDER BY id LIMIT ?3)",

@@ -201,9 +201,7 @@ class TaskQueue:
 
     async def prune(self, older_than_seconds: float, now: float | None = None) -> int:
         """Delete done tasks finished more than older_than_seconds ago; return how many."""
-        before = (now or time.time()) - older_than_seconds
-        upto = await self._db.first_id_since("tasks", "created_at", before)
-        return await self._db.delete_in_chunks(writes.prune, before, upto)
+        return await self._db.delete_old(writes.prune, "tasks", "created_at", (now or time.time()) - older_than_seconds)
 
     async def get(self, id: int) -> Task | None:
         """Return the task with this id (None if absent); RowDecryptError if it is damaged."""
