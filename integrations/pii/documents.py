@@ -24,7 +24,7 @@ PASSPORT_WORDS = Words("护照", "passport", "pass port", "旅行证件")
 _PERMIT_CHINESE = ("通行证", "回乡证", "台胞证", "港澳", "往来台湾", "来往内地", "来往大陆")
 PERMIT_WORDS = Words(*_PERMIT_CHINESE, "travel permit", "exit-entry permit", "home return permit", "permit no",
                      "permit number", cues=(*_PERMIT_CHINESE, "permit"))
-"""Looked for in a whole text as "permit": the phrases made every "e", "h" and "t" of it a place to look."""
+"""Looked for in a whole text as "permit": the phrases made every "e" and "h" of it a place to look."""
 
 
 class _TravelDocumentRecognizer:

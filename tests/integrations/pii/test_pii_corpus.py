@@ -74,7 +74,7 @@ def test_each_entity_type_is_recalled(entity: str) -> None:
 
 
 def test_long_text_finds_the_same_as_each_sentence() -> None:
-    """Texts over LONG_TEXT take other search paths (whole-text regexes, byte search)."""
+    """Texts over LONG_TEXT take other search paths (one run, the whole text; whole-text regexes)."""
     from integrations.pii.runs import LONG_TEXT
 
     registry = default_registry()
