@@ -53,7 +53,10 @@ class EmailRecognizer:
                 yield Finding(self.entity, m.start(), m.end(), m.group(), 0.9)
         at = text.find("@")
         while at != -1:
-            local = self._LOCAL.search(text, max(0, at - 64), at)
+            # A local part has no space: searched for after the last one, not from each letter of the words before
+            # it (1.2 % of the pii benchmark's instructions).
+            begin = max(0, at - 64)
+            local = self._LOCAL.search(text, max(begin, text.rfind(" ", begin, at) + 1), at)
             domain = self._DOMAIN.match(text, at + 1) if local else None
             if local and domain:
                 start = local.start()
