@@ -11,7 +11,7 @@ import phonenumbers
 from .context import Words, word_before
 from .numeric import ID_WORDS, PhoneRecognizer
 from .registry import Finding
-from .runs import EXTENSION, has_run, matches_in_runs, without_extension
+from .runs import EXTENSION, matches_in_runs, without_extension
 
 __all__ = ["DEFAULT_REGIONS", "NationalPhoneRecognizer", "SsnRecognizer"]
 
@@ -83,9 +83,8 @@ class NationalPhoneRecognizer:
             return self._nanp if nanp else self._plain
         return (self._nanp if nanp else ()) + self._plain + self._trunk
 
-    def applies(self, text: str) -> bool:
-        """A run of 8 digits and separators is needed."""
-        return has_run(text, 8)
+    shortest_run = 8
+    """A run of 8 digits and separators is needed."""
 
     def find(self, text: str) -> Iterator[Finding]:
         """Yield numbers valid in a configured region: 0.8 after a phone word, after 00, in the first region or
@@ -190,9 +189,8 @@ class SsnRecognizer:
     _BARE = re.compile(r"(?<![0-9A-Za-z])[0-9]{3}( ?)[0-9]{2}\1[0-9]{4}(?![0-9A-Za-z])", re.ASCII)
     WORDS = Words("ssn", "social security", "社会安全号", "社保号")
 
-    def applies(self, text: str) -> bool:
-        """Nine digits (with or without two dashes) are needed."""
-        return has_run(text, 9)
+    shortest_run = 9
+    """Nine digits (with or without two dashes) are needed."""
 
     def find(self, text: str) -> Iterator[Finding]:
         """Yield numbers that follow the SSA's rules (see ssn_valid)."""

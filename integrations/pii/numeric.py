@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from .context import Words, word_before
 from .registry import Finding
-from .runs import EXTENSION, LONG_TEXT, digit_runs, has_run, matches_in_runs, without_extension
+from .runs import EXTENSION, LONG_TEXT, digit_runs, matches_in_runs, without_extension
 from .validators import IBAN_LENGTHS, is_valid_cn_id, is_valid_cn_id15, is_valid_iban, luhn_valid
 
 __all__ = ["CardRecognizer", "CnIdRecognizer", "IbanRecognizer", "PhoneRecognizer"]
@@ -38,10 +38,9 @@ class CnIdRecognizer:
 
     def __init__(self, legacy: bool = False) -> None:
         self.legacy = legacy
-
-    def applies(self, text: str) -> bool:
+        self.shortest_run = 15 if legacy else 17
         """Only a run of 17 digits (before the check character) can hold an ID, of 15 a legacy one."""
-        return has_run(text, 15 if self.legacy else 17)
+
 
     def find(self, text: str) -> Iterator[Finding]:
         """Yield IDs whose region, birth date and check character are valid."""
@@ -87,9 +86,8 @@ class PhoneRecognizer:
         "联系", "致电", "拨打", "来电", "打给", "传真", "热线", "微信",
     )  # fmt: skip
 
-    def applies(self, text: str) -> bool:
-        """Only a run of at least 9 digits and separators can hold a phone number."""
-        return has_run(text, 9)
+    shortest_run = 9
+    """Only a run of at least 9 digits and separators can hold a phone number."""
 
     def find(self, text: str) -> Iterator[Finding]:
         """Yield phone numbers that have a valid shape and are not labelled as other ids."""
@@ -190,13 +188,10 @@ class CardRecognizer:
     # with 1-6: the narrow search costs a message without such a word what it cost before the wider
     # rules (pii benchmark, card recognizer alone: 21 us a message with the wide search everywhere).
     _BRANDED = re.compile(r"[1-6](?<![0-9A-Za-z][1-6])(?:[ \-]?[0-9]){12,18}" + _END)
-    # The card words near a candidate, "mc" only as a word of its own (not the "Mc" of a name).
-    _CONTEXT = re.compile("(?i)" + "|".join(r"\bmc\b" if word == "mc" else re.escape(word) for word in CARD_WORDS.words))
     _ID_CONTEXT = re.compile(r"身份证|证件|编号|id ?(?:no|number|card)", re.IGNORECASE)
 
-    def applies(self, text: str) -> bool:
-        """Only a run of at least 12 digits and separators can hold a card number."""
-        return has_run(text, 12)
+    shortest_run = 12
+    """Only a run of at least 12 digits and separators can hold a card number."""
 
     def find(self, text: str) -> Iterator[Finding]:
         """Yield card numbers; a trailing group that belongs to the next number is trimmed."""
@@ -245,7 +240,7 @@ class CardRecognizer:
         if not luhn and not (said and digits.startswith("62")):
             return 0.0  # decided before the words around are read: most numbers fail Luhn
         window = (max(0, start - 20), end + 20)
-        near = said and self._CONTEXT.search(text, *window) is not None
+        near = said and _card_word_in(text, *window)
         if not near and word_before(text, start, ID_WORDS):
             return 0.0  # "订单号 4144…", "order 5123…": labelled as another kind of number
         if len(digits) == 18 and self._ID_CONTEXT.search(text, *window) and _shaped_like_cn_id(digits):
@@ -261,6 +256,26 @@ class CardRecognizer:
         if brand and digits.startswith("62") and near:
             return 0.75
         return 0.0
+
+
+def _card_word_in(text: str, begin: int, end: int) -> bool:
+    """Whether a card word lies wholly within text[begin:end], "mc" only as a word of its own (not the "Mc" of a
+    name). Read from where the scan of the text found the card words: a case-insensitive regex over the window
+    cost 1.1 % of the pii benchmark's instructions."""
+    for at, word in CARD_WORDS.occurrences(text):
+        after = at + len(word)
+        if at < begin or after > end:
+            continue
+        if word == "mc" and ((at and _word_char(text[at - 1])) or (after < min(end, len(text))
+                                                                 and _word_char(text[after]))):
+            continue
+        return True
+    return False
+
+
+def _word_char(char: str) -> bool:
+    """A character a regex's \\w matches: a letter or digit of any script, or "_"."""
+    return char.isalnum() or char == "_"
 
 
 def _alphanumeric(char: str) -> bool:

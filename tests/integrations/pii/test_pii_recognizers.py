@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -254,19 +255,40 @@ def test_registry_rejects_bad_recognizers() -> None:
 
 
 def test_prefilters_skip_text_without_triggers() -> None:
-    registry = default_registry()
-    for recognizer in registry:
+    from integrations.pii.runs import longest_run
+
+    text = "plain words, no digits at all."
+    for recognizer in default_registry():
         applies = getattr(recognizer, "applies", None)
-        if applies is not None:
-            assert applies("plain words, no digits at all.") is False, recognizer
+        assert (applies is not None and applies(text) is False) or longest_run(text) < getattr(recognizer, "shortest_run", 0), \
+            recognizer
+
+
+def test_a_recognizer_declares_the_digit_run_it_needs() -> None:
+    class Digits:
+        entity = "DIGITS"
+        shortest_run = 9
+
+        def find(self, text: str) -> Iterator[Finding]:
+            for m in re.finditer(r"[0-9]{9}", text):
+                yield Finding(self.entity, m.start(), m.end(), m.group(), 0.9)
+
+    registry = RecognizerRegistry()
+    registry.register(Digits())
+    assert [f.text for f in registry.analyze("call 123456789 now")] == ["123456789"]
+    assert registry.analyze("12345678 and 1234567") == []
+    bad = Digits()
+    bad.shortest_run = "9"  # type: ignore[assignment]
+    with pytest.raises(ValueError, match="shortest_run"):
+        RecognizerRegistry().register(bad)
 
 
 def test_a_date_is_no_run_of_digits_but_what_follows_it_is() -> None:
-    from integrations.pii.runs import digit_runs, has_run
+    from integrations.pii.runs import digit_runs, longest_run
 
     for date in ("2024-01-05", "2024-01-05 14:30:00", "1999/12/31", "2024.1.5"):
         text = f"会议定在 {date}，地点 3 号楼"
-        assert digit_runs(text) == [] and not has_run(text, 7), date
+        assert digit_runs(text) == [] and longest_run(text) == 0, date
         assert not [f for f in default_registry().analyze(text) if f.entity != "SECRET"], date
     text = "2024-01-05 13912345678 and 2024-01-05-4111111111111111"  # not dates alone: runs, searched
     assert len(digit_runs(text)) == 2
