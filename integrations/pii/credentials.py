@@ -273,6 +273,8 @@ SECRET_PATTERNS: tuple[SecretPattern, ...] = (
 _SPELLED = {"eyj": "eyJ"}
 """Triggers found as they are spelled (str.find), not in the scan of the lowered text: a JWT's "eyJ" made every
 "e" of a text a place for that scan to look (its patterns match only this spelling anyway)."""
+# One regex for them, not an any() over `in` tests: the generator cost 1.4 % of the pii benchmark's instructions.
+_SPELLED_SEARCH = re.compile("|".join(map(re.escape, _SPELLED.values()))).search
 
 
 class SecretRecognizer:
@@ -294,7 +296,7 @@ class SecretRecognizer:
 
     def applies(self, text: str) -> bool:
         """One of the triggers is needed."""
-        return self._triggers.anywhere(text) or any(spelled in text for spelled in _SPELLED.values())
+        return self._triggers.anywhere(text) or _SPELLED_SEARCH(text) is not None
 
     def find(self, text: str) -> Iterator[Finding]:
         """Yield secrets; for assignments and URLs only the secret part is the finding."""
