@@ -195,7 +195,7 @@ class SsnRecognizer:
     def find(self, text: str) -> Iterator[Finding]:
         """Yield numbers that follow the SSA's rules (see ssn_valid)."""
         mentioned = self.WORDS.anywhere(text)
-        if text.count("-") >= 2:
+        if "-" in text and text.count("-") >= 2:
             for m in matches_in_runs(self._DASHED, text, 11, _has_a_dash):
                 said = mentioned and self._said(text, m.start())
                 if (said or not word_before(text, m.start(), ID_WORDS)) and ssn_valid(m.group()):

@@ -170,6 +170,9 @@ def test_ip_versions_and_lookalikes() -> None:
     mapped = "mapped ::ffff:192.0.2.128 here"
     assert "::ffff:192.0.2.128" in texts(ip, mapped)  # the IPv4 inside it too, until resolved:
     assert [f.text for f in default_registry().analyze(mapped)] == ["::ffff:192.0.2.128"]
+    # Six groups and an IPv4 address: six colons, no "::" (the IPv4 address alone was found before).
+    assert [f.text for f in default_registry().analyze("服务器2001:db8:1:2:3:4:192.0.2.1在线")] == [
+        "2001:db8:1:2:3:4:192.0.2.1"]
     assert texts(ip, "std::vector and std::map") == []
     assert texts(ip, "at 12:30:45 MAC 00:1A:2B:3C:4D:5E ratio 1:2:3:4:5:6:7:8") == []
 
