@@ -8,6 +8,7 @@ where the words of every kind asked about it occur is found in one scan.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
 
@@ -83,11 +84,17 @@ class Words:
                 return True
         return False
 
-    def occurrences(self, text: str) -> list[tuple[int, str]]:
-        """Where each of the cues occurs in text, as (offset, cue) in text order (from the same scan)."""
+    def occurrences(self, text: str, begin: int = 0, end: int | None = None) -> list[tuple[int, str]]:
+        """Where each of the cues occurs in text (or wholly within text[begin:end]), as (offset, cue) in text
+        order (from the same scan; a window is found by bisection, as a long text may have thousands)."""
         union, hits = _SCAN.of(text, self)
         if not hits:
             return []
+        if begin or end is not None:
+            stop = len(text) if end is None else end
+            hits = hits[bisect.bisect_left(hits, (begin, "")):bisect.bisect_left(hits, (stop, ""))]
+            return [(start, word) for start, longest in hits for word in union.prefixes[longest]
+                    if word in self._set and start + len(word) <= stop]
         return [(start, word) for start, longest in hits for word in union.prefixes[longest] if word in self._set]
 
 

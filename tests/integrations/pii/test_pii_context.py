@@ -47,3 +47,16 @@ def test_in_text_looks_only_within_the_window() -> None:
     assert phone.in_text(text, 0, 4)
     assert not phone.in_text(text, 4, len(text))
     assert not phone.in_text(text, 1, 4)  # the word must lie wholly inside
+
+
+def test_occurrences_in_a_window_are_those_wholly_inside_it() -> None:
+    card, account = asked(Words("card", "卡号"), Words("account"))
+    text = "card 1, account 2, 卡号 3, Card 4" + " filler" * 1000 + " card 5"
+    everywhere = card.occurrences(text)
+    assert [at for at, _ in everywhere] == [0, 19, 25, len(text) - 6]
+    assert card.occurrences(text, 1, 30) == [(19, "卡号"), (25, "card")]
+    assert card.occurrences(text, 1, 28) == [(19, "卡号")]  # "Card" would end past the window
+    assert card.occurrences(text, 0, 3) == []
+    assert card.occurrences(text, 25, 29) == [(25, "card")]
+    assert card.occurrences(text, len(text) - 7) == [(len(text) - 6, "card")]
+    assert account.occurrences(text, 0, 30) == [(8, "account")]
