@@ -41,7 +41,6 @@ class CnIdRecognizer:
         self.shortest_run = 15 if legacy else 17
         """Only a run of 17 digits (before the check character) can hold an ID, of 15 a legacy one."""
 
-
     def find(self, text: str) -> Iterator[Finding]:
         """Yield IDs whose region, birth date and check character are valid."""
         for m in matches_in_runs(self._RE18, text, 17):
