@@ -94,12 +94,11 @@ class Words:
         union, hits = _SCAN.of(text, self)
         if not hits:
             return []
+        stop = len(text) if end is None else end
         if begin or end is not None:
-            stop = len(text) if end is None else end
             hits = hits[bisect.bisect_left(hits, (begin, "")):bisect.bisect_left(hits, (stop, ""))]
-            return [(start, word) for start, longest in hits for word in union.prefixes[longest]
-                    if word in self._set and start + len(word) <= stop]
-        return [(start, word) for start, longest in hits for word in union.prefixes[longest] if word in self._set]
+        return [(start, word) for start, longest in hits for word in union.prefixes[longest]
+                if word in self._set and start + len(word) <= stop]
 
 
 class _SharedScan:

@@ -111,7 +111,7 @@ class IpRecognizer:
         if "." not in text:
             return False
         for start, end in digit_runs(text):
-            if end - start >= 7 and "." in text[start:end] and text.count(".", start, end) >= 3:
+            if end - start >= 7 and text.count(".", start, end) >= 3:
                 return True
         return False
 
