@@ -15,6 +15,14 @@ confirmed but not yet recorded.
 An entry of higher priority than the one about to be sent (an emergency alert) does not wait
 for the batch in hand: the batch stops there, and the next one, read highest priority first,
 starts with the new entry.
+
+Entries this process writes are handed to their queue once committed (``written``). After a read
+that saw every open entry of the platform and a batch sent whole, the queue is *caught up*: what
+is pending, but for chats waiting on an entry not yet due, is what was handed to it since that
+read began, and the next batches are taken from there in the outbox's order instead of read and
+decrypted again. Anything else (a failure, the channel offline, a wake without an entry, an entry
+already written under its idempotency key, a retry due, too many entries held) and at least once a
+second, the queue reads the outbox again.
 """
 
 from __future__ import annotations
@@ -34,6 +42,11 @@ from core.store.outbox import Outbox, OutboxEntry
 
 _LOGGER = logging.getLogger(__name__)
 BATCH = 256
+HELD_MAX = 4 * BATCH
+"""Entries handed to a queue it keeps at most; past that it reads them from the outbox."""
+CAUGHT_UP_SECONDS = 1.0
+"""How long a queue takes batches from what was handed to it before it reads the outbox again
+(entries another process made pending are found then)."""
 
 
 class ChannelQueue:
@@ -64,6 +77,11 @@ class ChannelQueue:
         self._confirmed: list[tuple[int, str | None]] = []  # sent, not yet submitted as delivered
         self._sent_to: set[str] = set()  # chats sent to in this batch
         self._writes: list[asyncio.Future[Any]] = []  # this batch's writes
+        # Entries written by this process since the last read began (None: more than HELD_MAX); while
+        # caught up, every pending entry of the platform but those of the _waiting chats.
+        self._held: dict[int, OutboxEntry] | None = {}
+        self._caught_up_until = 0.0  # monotonic time; 0.0 when not caught up
+        self._waiting: frozenset[str] = frozenset()
 
     @property
     def busy(self) -> bool:
@@ -76,7 +94,24 @@ class ChannelQueue:
         return self.channel.online
 
     def wake(self, priority: int | None = None) -> None:
-        """Look at the outbox now (an entry of this priority was added, or the channel came back)."""
+        """Read the outbox now (an entry of this priority became pending, or the channel came back)."""
+        self._caught_up_until = 0.0
+        self._arrived_at(priority)
+
+    def written(self, entry: OutboxEntry) -> None:
+        """A new entry of this platform was committed: send it (taken from here while caught up)."""
+        held = self._held
+        if held is not None:
+            if len(held) >= HELD_MAX:
+                self._held = None  # they are read from the outbox instead
+                self._caught_up_until = 0.0
+            else:
+                held[entry.id] = entry
+                if entry.chat_id in self._waiting:  # whether it goes before the entry not yet due: the outbox says
+                    self._caught_up_until = 0.0
+        self._arrived_at(entry.priority)
+
+    def _arrived_at(self, priority: int | None) -> None:
         if priority is not None and (self._arrived is None or priority > self._arrived):
             self._arrived = priority
         self._wake.set()
@@ -105,19 +140,19 @@ class ChannelQueue:
             self._wake.clear()
             self._arrived = None  # the batch read next sees every entry added before this line
             if not self.online:
+                self._caught_up_until = 0.0
                 await self._wake.wait()  # held: the channel coming back wakes us, no busy retrying
                 continue
             try:
-                # One entry per chat: a batch sends at most one per chat (see _deliver); reading
-                # only those saved decrypting every reply waiting behind them (10 chats x 32
-                # pending: 118 rows decrypted per batch before, 10 after).
-                batch = await self.outbox.next_batch(self.platform, time.time(), BATCH, first_per_chat=True)
-                if batch:
-                    await self._deliver(batch)
-                    if not batch.drained:
+                if self._caught_up():
+                    batch = self._take_held()
+                    if batch:
+                        await self._deliver(batch)
                         continue
-                # Drained: an entry added since the read has set _wake, so the wait below ends at
-                # once; without one, reading again would only find the outbox empty.
+                elif await self._read_and_deliver():
+                    continue  # entries were passed over: the next batch at once
+                # Drained: an entry added since has set _wake, so the wait below ends at once;
+                # without one, reading again would only find the outbox empty.
             except StoreLostError:
                 return  # the gateway stops and has said why
             except WriteAbortedError as err:  # the store has said why (its disk is full, ...)
@@ -132,7 +167,44 @@ class ChannelQueue:
                 async with asyncio.timeout(self._idle_wait()):
                     await self._wake.wait()
             except TimeoutError:
-                pass
+                self._caught_up_until = 0.0  # a retry is due, or the once-a-second look
+
+    async def _read_and_deliver(self) -> bool:
+        """Read a batch from the outbox and send it; True when it passed entries over (read again at once)."""
+        self._held = {}  # what commits from now on is in this read, or handed to written()
+        self._caught_up_until = 0.0
+        # One entry per chat: a batch sends at most one per chat (see _deliver); reading
+        # only those saved decrypting every reply waiting behind them (10 chats x 32
+        # pending: 118 rows decrypted per batch before, 10 after).
+        batch = await self.outbox.next_batch(self.platform, time.time(), BATCH, first_per_chat=True)
+        sent_whole = await self._deliver(batch) if batch else True
+        held, waiting = self._held, batch.waiting
+        if sent_whole and waiting is not None and held is not None:
+            if not any(entry.chat_id in waiting for entry in held.values()):
+                self._waiting = waiting
+                self._caught_up_until = time.monotonic() + CAUGHT_UP_SECONDS
+        return bool(batch) and not batch.drained
+
+    def _caught_up(self) -> bool:
+        """True while the entries handed over are all that is pending (see the module docstring)."""
+        if not self._caught_up_until or time.monotonic() > self._caught_up_until:
+            return False
+        retries = self._retries
+        return not (retries and retries[0] <= time.time())
+
+    def _take_held(self) -> list[OutboxEntry]:
+        """The next batch from the entries handed over: each chat's first, by priority then age."""
+        held = self._held
+        assert held is not None
+        chats: set[str] = set()
+        batch: list[OutboxEntry] = []
+        for entry in sorted(held.values(), key=lambda e: (-e.priority, e.id)) if len(held) > 1 else held.values():
+            if entry.chat_id not in chats:
+                chats.add(entry.chat_id)
+                batch.append(entry)
+                if len(batch) >= BATCH:
+                    break
+        return batch
 
     def _idle_wait(self) -> float:
         """Sleep until the earliest retry this queue deferred, at most a second."""
@@ -144,7 +216,8 @@ class ChannelQueue:
                 return 0.0
         return min(1.0, retries[0] - now) if retries else 1.0
 
-    async def _deliver(self, batch: list[OutboxEntry]) -> None:
+    async def _deliver(self, batch: list[OutboxEntry]) -> bool:
+        """Send a batch and record the outcomes; True when every entry was sent (none failed or left)."""
         self._writes = []
         self._sent_to = set()
         waiting: set[str] = set()  # chats not to send to in this batch: their entries stay pending
@@ -168,8 +241,20 @@ class ChannelQueue:
         finally:
             self._inflight = 0
             self._write_confirmed()
-        await asyncio.gather(*self._writes)
+        try:
+            await asyncio.gather(*self._writes)
+        except Exception:
+            self._caught_up_until = 0.0  # not every outcome is recorded: the outbox says what is pending
+            raise
         self.on_recorded()
+        held = self._held
+        if held is not None:  # an entry read from the outbox may be handed over too, committed before the read
+            for entry in batch:
+                held.pop(entry.id, None)
+        if len(self._sent_to) == len(batch):  # one entry per chat in a batch
+            return True
+        self._caught_up_until = 0.0  # what failed or was left is pending in the outbox
+        return False
 
     async def _send(self, entry: OutboxEntry, waiting: set[str]) -> None:
         await self.pace()

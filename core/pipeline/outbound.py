@@ -75,23 +75,25 @@ class Outbound:
         return await self.outbox.prepare(platform, chat_id, self._masked(platform, text), idempotency_key,
                                          priority=priority, reply_to=reply_to)
 
-    async def write(self, entries: Sequence[PreparedEntry], *, complete_task: int | None = None) -> None:
-        """Write prepared replies (with the task that made them done, in one commit) and wake their queues."""
-        await self.outbox.add_prepared(entries, complete_task=complete_task)
-        woken: dict[str, int] = {}
-        for entry in entries:
-            if entry.priority > woken.get(entry.platform, entry.priority - 1):
-                woken[entry.platform] = entry.priority
-        for platform, priority in woken.items():
-            self.wake(platform, priority)
+    async def write(self, entries: Sequence[PreparedEntry], *, complete_task: int | None = None) -> list[int]:
+        """Write prepared replies (with the task that made them done, in one commit) and hand them to their
+        queues; each one's id (an earlier entry's for an idempotency key already stored)."""
+        ids = await self.outbox.add_prepared(entries, complete_task=complete_task)
+        for prepared, entry_id in zip(entries, ids, strict=True):
+            queue = self.queues.get(prepared.platform)
+            if queue is None:
+                continue
+            if entry_id == prepared.id:
+                queue.written(prepared.entry)
+            else:  # written before (a run that ran again): the queue reads what became of it
+                queue.wake(prepared.priority)
+        return ids
 
     async def send(self, platform: str, chat_id: str, text: str, *, idempotency_key: str,
                    priority: int = 0, reply_to: str | None = None) -> str:
         """Put a reply in the outbox, durable when this returns; its reference ``outbox:<id>``."""
-        self._channel(platform)
-        entry_id = await self.outbox.add(platform, chat_id, self._masked(platform, text), idempotency_key,
-                                         priority=priority, reply_to=reply_to)
-        self.wake(platform, priority)
+        [entry_id] = await self.write([await self.prepare(platform, chat_id, text, idempotency_key=idempotency_key,
+                                                          priority=priority, reply_to=reply_to)])
         return f"outbox:{entry_id}"
 
     def can_stream(self, platform: str) -> bool:

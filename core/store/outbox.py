@@ -65,12 +65,18 @@ class PreparedEntry(NamedTuple):
     idempotency_key: str
     platform: str
     priority: int
+    entry: OutboxEntry
+    """The entry as a read would return it once written (its body in the clear)."""
 
 
 class Batch(list[OutboxEntry]):
-    """The entries one read chose, in order; ``drained`` when the read saw no other open entry of its platform."""
+    """The entries one read chose, in order (see ``Outbox.next_batch``)."""
 
     drained: bool = False
+    """The read saw no other open entry of its platform."""
+    waiting: frozenset[str] | None = None
+    """When the read saw every open entry of its platform and took every one it could: the chats
+    held back by an entry not yet due (their later entries wait behind it); None otherwise."""
 
 
 FIRST_PER_CHAT_READ = 4
@@ -125,7 +131,10 @@ class Outbox:
         it together with other rows (the task that produced it) in one commit.
         """
         params = await self._params(platform, chat_id, body, idempotency_key, task_id, priority, reply_to)
-        return PreparedEntry(params[0], params, idempotency_key, platform, int(priority))
+        entry = OutboxEntry(params[0], platform, params[2], body if isinstance(body, str) else bytes(body),
+                            idempotency_key, task_id, "pending", 0, params[7], params[8], None, None, None,
+                            params[9], params[10])
+        return PreparedEntry(params[0], params, idempotency_key, platform, params[9], entry)
 
     async def add_prepared(
         self, entries: Sequence[PreparedEntry], *, complete_task: int | None = None
@@ -174,12 +183,14 @@ class Outbox:
         One ordered read of the open-entries index serves a batch (more only when many of the
         rows read belong to blocked chats), then one read of the rows chosen. The batch is
         ``drained`` when it took every open entry of the platform: nothing was passed over and the
-        last read came back short.
+        last read came back short; ``waiting`` names the chats held back by an entry not yet due
+        when all that was passed over is theirs (see ``Batch``).
         """
         if limit <= 0:
             return Batch()
-        drained = passed_over = False
-        blocked: set[str] = set()
+        complete = behind = False
+        waiting: set[str] = set()  # chats whose first open entry is not due
+        taken: set[str] = set()  # chats an entry was chosen for (first_per_chat)
         chosen: list[int] = []
         after: tuple[int, int] | None = None
         read, most = 0, limit * FIRST_PER_CHAT_READ if first_per_chat else None
@@ -198,25 +209,27 @@ class Outbox:
                     (platform, after[0], after[0], after[1], page),
                 )
             for entry_id, chat_id, due, _ in rows:
-                if chat_id in blocked:
-                    passed_over = True
+                if chat_id in waiting:
+                    continue
+                if chat_id in taken:
+                    behind = True
                     continue
                 if due > now:
-                    blocked.add(chat_id)
-                    passed_over = True
+                    waiting.add(chat_id)
                     continue
                 chosen.append(entry_id)
                 if first_per_chat:
-                    blocked.add(chat_id)
+                    taken.add(chat_id)
                 if len(chosen) >= limit:
                     break
             if len(rows) < page:
-                drained = not passed_over and len(chosen) < limit
+                complete = not behind and len(chosen) < limit
                 break
             read += len(rows)
             after = (rows[-1][3], rows[-1][0])
         out = Batch()
-        out.drained = drained
+        out.drained = complete and not waiting
+        out.waiting = frozenset(waiting) if complete else None
         for row in await self._pending_rows(chosen):
             try:
                 out.append(self._entry(row))
