@@ -22,7 +22,9 @@ is pending, but for chats waiting on an entry not yet due, is what was handed to
 read began, and the next batches are taken from there in the outbox's order instead of read and
 decrypted again. Anything else (a failure, the channel offline, a wake without an entry, an entry
 already written under its idempotency key, a retry due, too many entries held) and at least once a
-second, the queue reads the outbox again.
+second, the queue reads the outbox again. Measured on the ws benchmark against reading every batch
+(interleaved): gateway CPU a message 650-700 against 930-1,010 us one message at a time, 434-480
+against 565-621 us at a steady 1,200 messages/s (p50 there 1.8-1.9 against 2.6-2.9 ms).
 """
 
 from __future__ import annotations
