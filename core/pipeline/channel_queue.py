@@ -243,8 +243,12 @@ class ChannelQueue:
         finally:
             self._inflight = 0
             self._write_confirmed()
+        outcomes = asyncio.gather(*self._writes)
         try:
-            await asyncio.gather(*self._writes)
+            await asyncio.shield(outcomes)  # a stop must not cancel the writes of what was sent
+        except asyncio.CancelledError:
+            await asyncio.gather(outcomes, return_exceptions=True)
+            raise
         except Exception:
             self._caught_up_until = 0.0  # not every outcome is recorded: the outbox says what is pending
             raise

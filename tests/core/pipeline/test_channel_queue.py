@@ -184,3 +184,23 @@ async def test_a_batch_that_passed_entries_over_reads_again_at_once(store: Store
     finally:
         await queue.stop()
     assert channel.sent[1][2] - channel.sent[0][2] < 0.5  # not after the once-a-second look
+
+
+async def test_a_stop_while_deliveries_are_being_recorded_lets_the_records_land(store: Store) -> None:
+    """Stopping must not cancel the write of a delivery the channel confirmed: it would be sent again
+    at the next start."""
+    stopping: list[asyncio.Future[None]] = []
+
+    class Stopping(Channel):
+        async def send(self, message: OutboundMessage) -> str:
+            platform_id = await super().send(message)
+            stopping.append(asyncio.ensure_future(queue.stop()))  # runs once the record is submitted
+            return platform_id
+
+    channel = Stopping()
+    await store.outbox.add("p", "A", "only", "k-only")
+    queue = await _queue(store, channel)
+    await _until(lambda: stopping, "the send")
+    await stopping[0]
+    assert [t for _c, t, _ in channel.sent] == ["only"]
+    assert await store.outbox.pending_count("p") == 0
