@@ -200,7 +200,7 @@ class ChannelQueue:
         assert held is not None
         chats: set[str] = set()
         batch: list[OutboxEntry] = []
-        for entry in sorted(held.values(), key=lambda e: (-e.priority, e.id)) if len(held) > 1 else held.values():
+        for entry in sorted(held.values(), key=lambda e: (-e.priority, e.id)):
             if entry.chat_id not in chats:
                 chats.add(entry.chat_id)
                 batch.append(entry)

@@ -80,13 +80,14 @@ class Outbound:
         queues; each one's id (an earlier entry's for an idempotency key already stored)."""
         ids = await self.outbox.add_prepared(entries, complete_task=complete_task)
         for prepared, entry_id in zip(entries, ids, strict=True):
-            queue = self.queues.get(prepared.platform)
+            entry = prepared.entry
+            queue = self.queues.get(entry.platform)
             if queue is None:
                 continue
-            if entry_id == prepared.id:
-                queue.written(prepared.entry)
+            if entry_id == entry.id:
+                queue.written(entry)
             else:  # written before (a run that ran again): the queue reads what became of it
-                queue.wake(prepared.priority)
+                queue.wake(entry.priority)
         return ids
 
     async def send(self, platform: str, chat_id: str, text: str, *, idempotency_key: str,

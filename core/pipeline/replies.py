@@ -44,12 +44,12 @@ class RunReplies:
         if self.closed:  # the run is over (a late step of a cancelled branch): write it alone
             return await self.outbound.send(platform, chat_id, text, idempotency_key=idempotency_key,
                                             priority=priority, reply_to=reply_to)
-        entry = await self.outbound.prepare(platform, chat_id, text, idempotency_key=idempotency_key,
-                                            priority=priority, reply_to=reply_to)
+        prepared = await self.outbound.prepare(platform, chat_id, text, idempotency_key=idempotency_key,
+                                               priority=priority, reply_to=reply_to)
         if not self.entries:
             self.sweeper.watch(self)
-        self.entries.append(entry)
-        return f"outbox:{entry.id}"
+        self.entries.append(prepared)
+        return f"outbox:{prepared.entry.id}"
 
     def can_stream(self, platform: str) -> bool:
         """True when an answer for this platform can be shown while it is written."""
@@ -67,7 +67,7 @@ class RunReplies:
 
     async def already_sent(self, idempotency_key: str) -> bool:
         """True when this run holds, or the outbox has, a reply with this key (a retried run)."""
-        if any(entry.idempotency_key == idempotency_key for entry in self.entries):
+        if any(prepared.entry.idempotency_key == idempotency_key for prepared in self.entries):
             return True
         return await self.outbound.already_sent(idempotency_key)
 

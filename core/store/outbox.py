@@ -60,11 +60,8 @@ class OutboxEntry:
 class PreparedEntry(NamedTuple):
     """An outbound message numbered and sealed, not yet written (see ``Outbox.prepare``)."""
 
-    id: int
     params: tuple[Any, ...]
-    idempotency_key: str
-    platform: str
-    priority: int
+    """The row to write (its body sealed)."""
     entry: OutboxEntry
     """The entry as a read would return it once written (its body in the clear)."""
 
@@ -134,7 +131,7 @@ class Outbox:
         entry = OutboxEntry(params[0], platform, params[2], body if isinstance(body, str) else bytes(body),
                             idempotency_key, task_id, "pending", 0, params[7], params[8], None, None, None,
                             params[9], params[10])
-        return PreparedEntry(params[0], params, idempotency_key, platform, params[9], entry)
+        return PreparedEntry(params, entry)
 
     async def add_prepared(
         self, entries: Sequence[PreparedEntry], *, complete_task: int | None = None
@@ -143,7 +140,7 @@ class Outbox:
 
         Returns each entry's id (the existing id for an idempotency key already stored).
         """
-        rows = [(entry.params, entry.idempotency_key) for entry in entries]  # plain tuples pickle fast
+        rows = [(prepared.params, prepared.entry.idempotency_key) for prepared in entries]  # plain tuples pickle fast
         return await self._db.write(writes.outbox_add_prepared, rows, complete_task, time.time())
 
     async def _params(

@@ -61,7 +61,7 @@ async def test_replies_and_the_task_that_made_them_commit_together(store: Store)
     ]
     commits = store.db.stats()["commits"]
     ids = await store.outbox.add_prepared(entries, complete_task=first)
-    assert ids == [e.id for e in entries]
+    assert ids == [e.entry.id for e in entries]
     assert store.db.stats()["commits"] == commits + 1
     assert (await store.tasks.get(first)).state == "done"
     assert [t.id for t in await store.tasks.lease(time.time(), 30, 10)] == [second]
