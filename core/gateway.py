@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import uuid
 from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ from core.bus import EventBus
 from core.channel import Channel
 from core.config import Config, register_core_section
 from core.errors import ConfigError, ConfigErrors
+from core.ids import new_id
 from core.loader import Discovery, discover
 from core.message import Message
 from core.model import ModelBackend
@@ -314,7 +314,7 @@ class Gateway:
         """Queue text for a chat in the durable outbox (higher priority is sent first); returns its reference."""
         if self.pipeline is None:
             raise ConfigError(f"no channel for platform '{platform}' is set up (Roost has not started)")
-        key = idempotency_key or f"send:{uuid.uuid4().hex}"
+        key = idempotency_key or f"send:{new_id()}"
         return await self.pipeline.send(platform, chat_id, text, idempotency_key=key, priority=priority,
                                         reply_to=reply_to)
 

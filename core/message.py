@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 import time
-import uuid
 from dataclasses import dataclass, field
 from typing import Any
+
+from core.ids import new_id
 
 # "/check_logs 30m", "!alert disk full", "/start@MyBot": a prefix, a name, then arguments.
 _COMMAND = re.compile(r"^\s*([/!])([A-Za-z0-9_][\w.-]*)(?:@(\w+))?(?:\s+(.*))?$", re.DOTALL)
@@ -20,7 +21,7 @@ class Message:
     chat_id: str
     sender: str
     text: str
-    id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    id: str = field(default_factory=new_id)
     time: float = field(default_factory=time.time)
     reply_to: str | None = None
     mentions_bot: bool = False

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import itertools
 import logging
-import os
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -21,47 +19,13 @@ from core.automation.registry import Compiler
 from core.automation.templates import TemplateError, render_value
 from core.automation.trace import Trace, trace_trigger
 from core.errors import ConfigError, ConfigErrors, RecipientGone, RoostError
+from core.ids import new_id
 from core.message import Message
 
 if TYPE_CHECKING:
     from core.gateway import Gateway
 
 _LOGGER = logging.getLogger(__name__)
-
-
-class RunIds:
-    """Run ids: 32 hex digits, 16 that differ from run to run, then a random 64-bit suffix per process.
-
-    Run ids name a run's side effects (idempotency keys), so they must never repeat, across
-    restarts too: the suffix is fresh in every process (and after a fork). The first half is the
-    run's count stepped by an odd number from a random start (modulo 2**64: no two runs of a
-    process share it), so the first 8 digits, which chats and `roost trace` show, tell runs
-    apart. Cheaper than uuid4, which makes a system call per id.
-    """
-
-    __slots__ = ("_count", "_start", "_suffix")
-
-    def __init__(self) -> None:
-        self._suffix = ""
-        self._start = 0
-        self._count: itertools.count[int] = itertools.count()
-        self.reseed()
-
-    def reseed(self) -> None:
-        """Take a new random suffix and start, and count again."""
-        self._suffix = os.urandom(8).hex()
-        self._start = int.from_bytes(os.urandom(8))
-        self._count = itertools.count()
-
-    def new(self) -> str:
-        """A new run id."""
-        return f"{(self._start + next(self._count) * _RUN_STEP) & _MASK64:016x}{self._suffix}"
-
-
-_RUN_STEP = 0x9E3779B97F4A7C15  # odd (2**64 / the golden ratio): consecutive runs differ in their first digits
-_MASK64 = (1 << 64) - 1
-RUN_IDS = RunIds()
-os.register_at_fork(after_in_child=RUN_IDS.reseed)
 _RUN_PREFIX = re.compile("[0-9a-fA-F]{1,32}")
 
 
@@ -78,7 +42,7 @@ class RunRequest:
     trigger: dict[str, Any]
     trace: Trace
     message: Message | None = None
-    run_id: str = field(default_factory=lambda: RUN_IDS.new())
+    run_id: str = field(default_factory=new_id)
     error: Exception | None = None
 
     @property
@@ -261,7 +225,7 @@ class AutomationEngine:
 
     def evaluate(self, automation: Automation, trigger: dict[str, Any]) -> tuple[Trace, bool]:
         """Check an automation's conditions in order, recording each in a new trace."""
-        trace = Trace(automation.id, RUN_IDS.new(), trace_trigger(trigger),
+        trace = Trace(automation.id, new_id(), trace_trigger(trigger),
                       priority=automation.priority, scrub=self.scrub)
         text, limit = trigger.get("text"), self.compiler.regex_max_text
         if isinstance(text, str) and len(text) > limit:

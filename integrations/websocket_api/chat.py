@@ -11,7 +11,6 @@ socket open waits in the outbox until a socket takes the conversation up again.
 from __future__ import annotations
 
 import logging
-import uuid
 from typing import Any
 
 import orjson
@@ -19,6 +18,7 @@ from aiohttp import WSMsgType, web
 
 from core.channel import ChannelBase, ChannelInfo, OutboundMessage
 from core.errors import RecipientAway, StoreUnavailable
+from core.ids import new_id
 from core.message import Message
 from integrations.http.server import MAX_REQUEST_BYTES, TOKEN, HttpServer
 
@@ -51,13 +51,13 @@ class ChatSocketChannel(ChannelBase):
             await ws.send_str(orjson.dumps({"id": orjson.loads(client_id), "text": message.text}).decode())
         else:
             await ws.send_str(message.text)
-        return uuid.uuid4().hex
+        return new_id()
 
     async def handle(self, request: web.Request) -> web.WebSocketResponse:
         """One client connection: read frames until it closes."""
         ws = await self.server.websocket(request, heartbeat=HEARTBEAT, max_msg_size=MAX_REQUEST_BYTES)
         named = request.query.get("conversation")
-        conversation = named or uuid.uuid4().hex
+        conversation = named or new_id()
         token = request.get(TOKEN)
         sender = token.name if token is not None else "local"
         previous = self._sockets.get(conversation)
@@ -88,7 +88,7 @@ class ChatSocketChannel(ChannelBase):
                 await ws.send_str(_error('a JSON frame is {"id": ..., "text": "..."} with text a string'))
                 return
             text, client_id = parsed["text"], parsed.get("id")
-        message_id = uuid.uuid4().hex
+        message_id = new_id()
         if client_id is not None:
             encoded = orjson.dumps(client_id).decode()
             if len(encoded) > MAX_CLIENT_ID:

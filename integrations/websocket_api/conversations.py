@@ -11,13 +11,13 @@ to ``roost_reply`` takes the conversation up (``roost.subscribe_conversation``).
 from __future__ import annotations
 
 import asyncio
-import uuid
 import weakref
 from collections.abc import AsyncIterator
 from typing import Any
 
 from core.channel import NOT_ACCEPTED, ChannelBase, ChannelInfo, OutboundMessage
 from core.errors import RecipientAway, TransientError
+from core.ids import new_id
 from core.message import Message
 
 PLATFORM = "websocket"
@@ -50,7 +50,7 @@ class ConversationChannel(ChannelBase):
         """Deliver a whole reply."""
         self._reachable(message.chat_id)
         self._deliver(message.chat_id, message.text, done=True)
-        return uuid.uuid4().hex
+        return new_id()
 
     async def send_stream(self, message: OutboundMessage, chunks: AsyncIterator[str]) -> str:
         """Deliver a reply as it is written: an event per chunk with the text so far, then done."""
@@ -60,7 +60,7 @@ class ConversationChannel(ChannelBase):
             text += chunk
             self._event(message.chat_id, text, done=False)
         self._deliver(message.chat_id, text, done=True)
-        return uuid.uuid4().hex
+        return new_id()
 
     async def converse(self, text: str, conversation_id: str | None, sender: str, connection: Any,
                        timeout: float | None) -> tuple[str, list[str]]:
@@ -69,7 +69,7 @@ class ConversationChannel(ChannelBase):
         Answered messages of one conversation take turns: the conversation is idle when a
         message's runs are done and their replies delivered, so the replies are this message's.
         """
-        conversation_id = conversation_id or uuid.uuid4().hex
+        conversation_id = conversation_id or new_id()
         self.hold(conversation_id, connection)
         if timeout is None:
             return conversation_id, await self._send(text, conversation_id, sender, None)

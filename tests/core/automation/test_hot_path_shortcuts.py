@@ -1,13 +1,11 @@
-"""Shortcuts on the per-message path give exactly what the long way gives: templates and run ids."""
+"""Shortcuts on the per-message path give exactly what the long way gives: templates."""
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import pytest
 
-from core.automation.engine import RUN_IDS, RunIds
 from core.automation.templates import Template
 
 
@@ -63,27 +61,4 @@ def test_the_shortcut_is_taken_only_for_text_and_dotted_lookups() -> None:
     for source in ("{{ trigger.items }}", "{{ self.x }}", "{{ a | upper }}", "{% if a %}x{% endif %}",
                    "{{ a['b'] }}", "{{ a.b() }}", "{{ none }}"):
         assert Template(source)._lookups is None, source
-
-
-def test_run_ids_are_unique_and_shaped_like_uuid_hex_and_their_first_digits_tell_runs_apart() -> None:
-    ids = [RUN_IDS.new() for _ in range(10_000)]
-    assert len(set(ids)) == 10_000
-    assert all(len(i) == 32 and int(i, 16) >= 0 for i in ids)
-    assert len({i[:8] for i in ids}) > 9_990, "the short form chats and `roost trace` show"
-    assert RunIds().new()[16:] != RunIds().new()[16:]  # each process (or reseed) takes a new suffix
-
-
-@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
-def test_a_forked_child_takes_a_new_run_id_prefix() -> None:
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        os.close(read)
-        os.write(write, RUN_IDS.new().encode())
-        os._exit(0)
-    os.close(write)
-    child = os.read(read, 64).decode()
-    os.close(read)
-    os.waitpid(pid, 0)
-    assert child[16:] != RUN_IDS.new()[16:]
 
