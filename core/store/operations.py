@@ -52,7 +52,10 @@ def connect_writer(path: str, synchronous: str) -> sqlite3.Connection:
         # 3,000 pages the ws benchmark's p99 at a steady 1,200 messages/s after its heavier
         # runs was 9.1-10.9 ms against 14.3-17.4 ms with 10,000 (four interleaved pairs), its
         # pipelined rate and the e2e benchmark unchanged within noise (e2e 10.5k-10.9k against
-        # 10.0k-12.3k messages/s); 1,000 pages gave 6.1-7.7 ms but e2e 9.9k-10.2k.
+        # 10.0k-12.3k messages/s); 1,000 pages gave 6.1-7.7 ms but e2e 9.9k-10.2k. Those
+        # checkpoints were slow because random keys (message and run ids) spread each commit
+        # over the unique indexes; with ids made in order (core.ids) a checkpoint copies ~90
+        # distinct pages, and 1,000, 3,000 and 10,000 pages measured alike (two pairs each).
         # The WAL file stays under journal_size_limit.
         conn.execute(f"PRAGMA wal_autocheckpoint = {WAL_CHECKPOINT_PAGES}")
         # Statement journals and sorts that outgrow memory stay in memory instead of temporary
