@@ -5,7 +5,11 @@ idempotency keys of a run's replies (``{run id}:{step}``). An index takes keys m
 at its right edge, a few leaf pages that each commit rewrites; random keys (uuid4) land on a
 different leaf each time. Once the store held some 50,000 messages, a WAL checkpoint then wrote
 ~530 distinct pages instead of ~90 and held up the commit that ran it 6-7 ms, about six times a
-second at 1,200 messages/s: the ws benchmark's p99 there went from 8.5-13.9 ms to 4.0 ms.
+second at 1,200 messages/s: `scripts/bench.py ws`'s p99 there went from 8.9-9.4 ms to 3.6-4.4 ms
+(two interleaved pairs).
+
+They are not secrets: one id tells its neighbours. Where naming an id grants something (a
+conversation's replies), use an unguessable one (uuid4).
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ socket open waits in the outbox until a socket takes the conversation up again.
 from __future__ import annotations
 
 import logging
+import uuid
 from typing import Any
 
 import orjson
@@ -57,7 +58,7 @@ class ChatSocketChannel(ChannelBase):
         """One client connection: read frames until it closes."""
         ws = await self.server.websocket(request, heartbeat=HEARTBEAT, max_msg_size=MAX_REQUEST_BYTES)
         named = request.query.get("conversation")
-        conversation = named or new_id()
+        conversation = named or uuid.uuid4().hex  # unguessable: whoever names it gets its replies
         token = request.get(TOKEN)
         sender = token.name if token is not None else "local"
         previous = self._sockets.get(conversation)

@@ -11,6 +11,7 @@ to ``roost_reply`` takes the conversation up (``roost.subscribe_conversation``).
 from __future__ import annotations
 
 import asyncio
+import uuid
 import weakref
 from collections.abc import AsyncIterator
 from typing import Any
@@ -69,7 +70,7 @@ class ConversationChannel(ChannelBase):
         Answered messages of one conversation take turns: the conversation is idle when a
         message's runs are done and their replies delivered, so the replies are this message's.
         """
-        conversation_id = conversation_id or new_id()
+        conversation_id = conversation_id or uuid.uuid4().hex  # unguessable: whoever names it gets its replies
         self.hold(conversation_id, connection)
         if timeout is None:
             return conversation_id, await self._send(text, conversation_id, sender, None)
