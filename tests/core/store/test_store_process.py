@@ -60,6 +60,12 @@ def child_pid(conn: sqlite3.Connection) -> int:
     return os.getpid()
 
 
+def insert_blob(conn: sqlite3.Connection, key: str, data: bytes) -> int:
+    conn.execute("INSERT INTO state(domain, key, kind, value, updated_at) VALUES ('blobs', ?, 'bytes', ?, 0)",
+                 (key, data))
+    return len(data)
+
+
 @pytest.fixture
 async def process_store(db_path: Path, cipher) -> Store:
     store = await Store.open(db_path, cipher, writer="process")
@@ -107,6 +113,15 @@ async def test_writes_run_in_another_process_and_commit_in_groups(process_store:
     assert process_store.db.stats()["largest_group"] > 20
     assert (await process_store.inbox.get(results[1234])).text == "text 1234"
     assert await process_store.db.fetchone("SELECT COUNT(*) FROM inbox") == (2000,)
+
+
+async def test_groups_larger_than_the_childs_read_buffer_arrive_whole(process_store: Store) -> None:
+    """The child reads its pipe 64 KiB at a time: a group of several times that is put together first."""
+    blobs = {f"b{n}": os.urandom(size) for n, size in enumerate((10, 70_000, 1_500_000, 300))}
+    sizes = await asyncio.gather(*(process_store.db.write(insert_blob, key, data) for key, data in blobs.items()))
+    assert sizes == [len(data) for data in blobs.values()]
+    assert dict(await process_store.db.fetchall("SELECT key, value FROM state WHERE domain = 'blobs'")) == blobs
+    assert await process_store.db.write(insert_blob, "after", b"small") == 5  # and what follows still reads
 
 
 async def test_a_failing_operation_fails_alone_with_its_own_error(process_store: Store) -> None:
