@@ -108,8 +108,9 @@ class Outbox:
         priority: higher goes out first (see the module docstring); 0 for ordinary replies.
         reply_to: the platform message id this message answers (the channel threads it).
         """
-        params = await self._params(platform, chat_id, body, idempotency_key, task_id, priority, reply_to)
-        return await self._db.write(writes.outbox_add, params, idempotency_key)
+        [entry_id] = await self.add_prepared([await self.prepare(platform, chat_id, body, idempotency_key, task_id,
+                                                                 priority=priority, reply_to=reply_to)])
+        return entry_id
 
     async def prepare(
         self,

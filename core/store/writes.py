@@ -74,8 +74,8 @@ OUTBOX_DELIVERED = (
 OUTBOX_OPEN = "state = 'pending'"
 
 
-@single_statement
-def outbox_add(conn: sqlite3.Connection, params: tuple[Any, ...], key: str) -> int:
+def _outbox_insert(conn: sqlite3.Connection, params: tuple[Any, ...], key: str) -> int:
+    """Insert one entry; the id stored under its idempotency key if one already is."""
     if conn.execute(OUTBOX_INSERT, params).rowcount == 1:
         return int(params[0])
     return int(
@@ -90,7 +90,7 @@ def outbox_add_prepared(
     # The task first: an unknown task fails this operation alone, before anything changed.
     if task_id is not None:
         complete_task(conn, task_id, now)
-    return [outbox_add(conn, params, key) for params, key in rows]
+    return [_outbox_insert(conn, params, key) for params, key in rows]
 
 
 @single_statement
