@@ -17,8 +17,8 @@ from __future__ import annotations
 import itertools
 import os
 
-_COUNT_DIGITS = 8
-_COUNT_SPAN = 1 << (4 * _COUNT_DIGITS)
+_COUNT_SPAN = 1 << 32
+"""Counts the first 8 hex digits hold."""
 
 
 class UniqueIds:
