@@ -145,7 +145,6 @@ class Pipeline:
             return False
         tasks = self.store.tasks
         if platform is not None and chat_id is not None:
-            self.traces.flush()  # written soon, but not waited for: a caller waits for its chat's replies
             if await tasks.open_count(chat=f"{platform}:{chat_id}"):
                 return False  # a run for this chat is queued or running
             return not await self.outbound.owed(platform, chat_id)

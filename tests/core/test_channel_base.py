@@ -84,3 +84,40 @@ automations:
     assert await channel.ingest(message) is True
     assert await channel.ingest(message) is False  # the platform delivered it again
     assert await channel.ingest(Message("flaky", None, "u", "no chat")) is False  # type: ignore[arg-type]
+
+
+class Answering(ChannelBase):
+    """A request-and-answer channel (an HTTP request, a WebSocket call): it keeps what it is sent."""
+
+    info = ChannelInfo("answering")
+
+    def __init__(self, gateway) -> None:
+        super().__init__(gateway, "answering")
+        self.sent: list[str] = []
+
+    async def send(self, message: OutboundMessage) -> str:
+        self.sent.append(message.text)
+        return str(len(self.sent))
+
+
+async def test_a_caller_waiting_for_its_chat_leaves_the_traces_to_the_trace_writer(make_config, make_gateway) -> None:
+    """Under load the trace writer keeps the newest traces of each automation and lets the rest go unwritten;
+    a waiter that flushed them at each look made it write every one (40 of 40 here)."""
+    gateway = await make_gateway(make_config("""
+store: {traces_per_automation: 3}
+automations:
+  - id: echo
+    triggers: [{trigger: message}]
+    actions: [{reply: "re: {{ trigger.text }}"}]
+"""), start=False)
+    channel = Answering(gateway)
+    gateway.register_channel(channel)
+    await gateway.start()
+    for n in range(40):
+        traces = await channel.ingest_and_wait(Message.create("answering", f"c{n}", "u", f"m{n}"), 10)
+        assert [trace.automation_id for trace in traces] == ["echo"]
+    assert channel.sent == [f"re: m{n}" for n in range(40)]
+    await gateway.wait_idle()  # the trace writer has written what it kept
+    stored = await gateway.store.traces.recent(100)
+    assert 3 <= len(stored) <= 20
+    assert stored[0].run_id == traces[0].run_id  # the newest is among them
