@@ -111,6 +111,5 @@ def setup_logging(level: str = "info", *, stream: object = None) -> logging.Hand
     handler._roost = True  # type: ignore[attr-defined]
     root.addHandler(handler)
     root.setLevel(getattr(logging, level.upper(), logging.INFO))
-    for noisy in ("aiosqlite", "asyncio"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    logging.getLogger("asyncio").setLevel(logging.WARNING)
     return handler

@@ -1,7 +1,7 @@
 """The durable store: one SQLite file (WAL) with a group-committing writer and encrypted columns.
 
 Names are imported on first use: the writer process imports the repository modules (for their
-operations) through this package and must not load the gateway side (asyncio, aiosqlite).
+operations) through this package and must not load the gateway side (asyncio, the read connection).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 See ``core.store.process`` for why it exists and how it talks to the gateway. It imports only
 what applying writes needs (sqlite3, pickle and the write modules: not typing, asyncio,
-aiosqlite, dataclasses or logging), and starts without site-packages' start-up hooks (``-S``):
+dataclasses or logging), and starts without site-packages' start-up hooks (``-S``):
 measured idle with ``scripts/bench.py memory``, it holds 13.7 MiB where importing the gateway's
 modules made it 25.6 MiB.
 """

@@ -1,4 +1,4 @@
-"""One SQLite file in WAL mode: a group-committing writer and an aiosqlite read connection.
+"""One SQLite file in WAL mode: a group-committing writer and a read connection.
 
 The writer is a thread of this process (``GroupWriter``, the default) or a child process
 (``ProcessWriter``, ``writer="process"``, which the gateway uses): under load a writer
@@ -16,8 +16,9 @@ machine overloaded by other processes (load 5) the medians were 20.8k (FULL) and
 (NORMAL) messages/s, because each fsync wait costs a reschedule. FULL is the default; pass
 ``synchronous="NORMAL"`` only where losing the last second of writes to a power cut is fine.
 
-Reads go through a separate aiosqlite connection with ``query_only`` set; WAL lets them run
-while the writer writes, and a read started after a write returned sees that write.
+Reads go through a separate connection with ``query_only`` set, on a thread of its own
+(core.store.reader); WAL lets them run while the writer writes, and a read started after a
+write returned sees that write.
 """
 
 from __future__ import annotations
@@ -31,13 +32,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-import aiosqlite
-
 from core.permissions import create_private
 from core.store.errors import RowDecryptError, StoreClosedError
 from core.store.ids import IdAllocator
 from core.store.operations import BUSY_TIMEOUT_MS, connect_writer
 from core.store.process import ProcessWriter
+from core.store.reader import Reader
 from core.store.schema import MIGRATIONS, Migration, migrate
 from core.store.sealing import ValueCipher
 from core.store.writer import GroupWriter
@@ -60,7 +60,7 @@ class Database:
         self.path = path
         self.cipher = cipher
         self._writer = writer
-        self._reader: aiosqlite.Connection | None = None
+        self._reader: Reader | None = None
         self._closed = False
         self.ids = IdAllocator(self.write)
         self.schema_version = 0
@@ -102,9 +102,7 @@ class Database:
         db = cls(file, cipher, group_writer)
         try:
             db.schema_version = await group_writer.call(migrate, list(migrations), str(file))
-            db._reader = await aiosqlite.connect(str(file), isolation_level=None)
-            await db._reader.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            await db._reader.execute("PRAGMA query_only = ON")
+            db._reader = await Reader.open(str(file), BUSY_TIMEOUT_MS)
         except BaseException:
             await db.close()
             raise
@@ -160,9 +158,7 @@ class Database:
 
     async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """Run a read-only query on the read connection and return every row."""
-        reader = self._require_reader()
-        rows = await reader.execute_fetchall(sql, params)
-        return list(rows)  # type: ignore[arg-type]
+        return await self._require_reader().fetchall(sql, params)
 
     async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
         """Run a read-only query (of one row: by key, a count) and return its first row, or None.
@@ -175,7 +171,7 @@ class Database:
         rows = await self.fetchall(sql, params)
         return rows[0] if rows else None
 
-    def _require_reader(self) -> aiosqlite.Connection:
+    def _require_reader(self) -> Reader:
         if self._closed or self._reader is None:
             raise StoreClosedError("the store is closed; this read was not run")
         return self._reader

@@ -2,7 +2,7 @@
 
 Imported by the writer child process (``core.store.child``) as well as the gateway, so this
 module and the repository modules whose operations the child runs import neither asyncio nor
-aiosqlite: the child stays small (see ``core.store.child``).
+the read connection: the child stays small (see ``core.store.child``).
 """
 
 from __future__ import annotations

@@ -19,8 +19,8 @@ lost (commit fails, disk full, I/O error), every caller of that group gets
 The batch is handed to the thread as one unit on purpose: aiosqlite would turn each of the
 three statements per operation (savepoint, statement, release) into a cross-thread round trip
 through the event loop, which caps group commit at a few thousand rows per second; here the
-whole group costs one hand-off each way. Reads use a separate aiosqlite connection (see
-``Database``), which WAL lets run while the writer writes.
+whole group costs one hand-off each way. Reads use a separate connection (see
+``core.store.reader``), which WAL lets run while the writer writes.
 
 Values are encrypted by the callers before they submit (the row id is taken first, see
 ``IdAllocator``): measured at about 4.5 µs of the ~20 µs of CPU a message costs, it would
