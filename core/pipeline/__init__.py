@@ -140,19 +140,16 @@ class Pipeline:
 
     async def idle(self, platform: str | None = None, chat_id: str | None = None) -> bool:
         """True when nothing is queued, running or owed to an online channel (to one chat, if named:
-        then traces still being written do not count, though they are sent to be written)."""
+        then traces still to be written do not count)."""
         if self.inbound.writing:
             return False
-        tasks = self.store.tasks
-        if platform is not None and chat_id is not None:
-            if await tasks.open_count(chat=f"{platform}:{chat_id}"):
-                return False  # a run for this chat is queued or running
-            return not await self.outbound.owed(platform, chat_id)
+        if platform is not None and chat_id is not None:  # held replies (an offline channel) are not waited for
+            return not await self.store.chat_busy(platform, chat_id, replies=self.outbound.delivers(platform))
         if self.traces.pending:
             self.traces.flush()
             await self.traces.close()
             return False
-        if self.scheduler.busy or await tasks.open_count():
+        if self.scheduler.busy or await self.store.tasks.open_count():
             return False
         return not await self.outbound.owed()
 

@@ -142,14 +142,15 @@ class Outbound:
         if await self.outbox.due_now(platform, chat_id):
             self.wake(platform)
 
-    async def owed(self, platform: str | None = None, chat_id: str | None = None) -> bool:
-        """True when replies wait to be sent to an online channel (to one chat, if named)."""
+    def delivers(self, platform: str) -> bool:
+        """True when the platform's replies go out now: its queue runs and its channel is online (else they
+        are held in the store until it is back)."""
+        return platform in self.queues and self.online(platform)
+
+    async def owed(self) -> bool:
+        """True when replies wait to be sent to an online channel."""
         for name, queue in self.queues.items():
-            if platform is not None and name != platform:
-                continue
-            if not self.online(name):
-                continue  # held in the store until the channel is back
-            if queue.busy or await self.outbox.pending_count(name, chat_id):
+            if self.delivers(name) and (queue.busy or await self.outbox.pending_count(name)):
                 return True
         return False
 

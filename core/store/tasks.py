@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from core.store import task_writes as writes
 from core.store.errors import RowDecryptError
-from core.store.schema import TASK_CHAT
 from core.store.sealing import SealedColumns
 from core.store.task_writes import COLUMNS
 
@@ -208,14 +207,9 @@ class TaskQueue:
         row = await self._db.fetchone(f"SELECT {COLUMNS} FROM tasks WHERE id = ?", (id,))
         return None if row is None else self._task(row)
 
-    async def open_count(self, *, chat: str | None = None) -> int:
-        """Tasks queued or leased (for one chat, 'platform:chat_id', if named), read through an index of
-        open tasks, not the whole table."""
-        if chat is None:
-            row = await self._db.fetchone("SELECT COUNT(*) FROM tasks WHERE state IN ('queued', 'leased')")
-        else:
-            row = await self._db.fetchone(
-                f"SELECT COUNT(*) FROM tasks WHERE state IN ('queued', 'leased') AND {TASK_CHAT} = ?", (chat,))
+    async def open_count(self) -> int:
+        """Tasks queued or leased, read through an index of open tasks, not the whole table."""
+        row = await self._db.fetchone("SELECT COUNT(*) FROM tasks WHERE state IN ('queued', 'leased')")
         return int(row[0]) if row else 0
 
     async def open_counts(self) -> dict[str, int]:

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from core.store import RowNotFoundError, Store
-from core.store.schema import TASK_CHAT
+from core.store.store import _CHAT_BUSY
 
 
 async def _enqueue(
@@ -172,19 +172,26 @@ async def test_complete_clears_payload_and_unknown_ids_raise(store: Store) -> No
     assert await store.tasks.get(a) is None
 
 
-async def test_open_count_of_one_chat(store: Store) -> None:
+async def test_a_chat_is_busy_while_a_task_of_it_is_open_or_a_reply_to_it_pending(store: Store) -> None:
     keys = ["echo|console:local", "ask|console:local|run-7", "echo|console:localhost",
             "echo|telegram:local", "echo|-"]
     ids = [await store.tasks.enqueue("k", b"", priority=0, chat_key=key, lane="default") for key in keys]
     assert await store.tasks.open_count() == 5
-    assert await store.tasks.open_count(chat="console:local") == 2  # queued and parallel-mode keys
-    assert await store.tasks.open_count(chat="echo") == 0  # an automation is no chat
+    assert await store.chat_busy("console", "local", replies=False)
+    assert not await store.chat_busy("console", "nobody", replies=True)
+    assert await store.tasks.complete(ids[0])
+    assert await store.chat_busy("console", "local", replies=False)  # its parallel-mode run is still open
     assert await store.tasks.complete(ids[1])
-    assert await store.tasks.open_count(chat="console:local") == 1
-    assert await store.tasks.open_count(chat="console:nobody") == 0
-    plan = await store.db.fetchall(
-        f"EXPLAIN QUERY PLAN SELECT COUNT(*) FROM tasks WHERE state IN ('queued', 'leased') AND {TASK_CHAT} = 'x'")
-    assert "tasks_open_chat" in str(plan)
+    assert not await store.chat_busy("console", "local", replies=True)
+    assert await store.chat_busy("console", "localhost", replies=False)  # another chat, not a prefix match
+    [reply] = await store.outbox.add_prepared([await store.outbox.prepare("console", "local", "hi", "r1")])
+    assert await store.chat_busy("console", "local", replies=True)
+    assert not await store.chat_busy("console", "local", replies=False)  # held replies do not count
+    assert not await store.chat_busy("telegram", "other", replies=True)
+    await store.outbox.mark_delivered_many([(reply, "m1")])
+    assert not await store.chat_busy("console", "local", replies=True)
+    plan = await store.db.fetchall(f"EXPLAIN QUERY PLAN {_CHAT_BUSY}", ("x", True, "p", "c"))
+    assert "tasks_open_chat" in str(plan) and "outbox_open_chat" in str(plan)  # no scan of either table
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
