@@ -47,9 +47,9 @@ class Reader:
         """Connect read-only (query_only) to the database at path."""
 
         def connect() -> sqlite3.Connection:
-            conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            conn = sqlite3.connect(path, timeout=busy_timeout_ms / 1000, isolation_level=None,
+                                   check_same_thread=False)
             try:
-                conn.execute(f"PRAGMA busy_timeout = {busy_timeout_ms}")
                 conn.execute("PRAGMA query_only = ON")
             except BaseException:
                 conn.close()

@@ -55,9 +55,10 @@ async def test_reads_asked_for_while_the_thread_works_go_over_together_each_with
         await reader.close()
 
 
-async def test_the_connection_is_read_only(database: str) -> None:
-    reader = await Reader.open(database, 1000)
+async def test_the_connection_is_read_only_and_waits_out_a_busy_database(database: str) -> None:
+    reader = await Reader.open(database, 1234)
     try:
+        assert await reader.fetchall("PRAGMA busy_timeout") == [(1234,)]
         with pytest.raises(sqlite3.OperationalError):
             await reader.fetchall("INSERT INTO t VALUES (1)")
     finally:
