@@ -84,7 +84,10 @@ class Reader:
                         answers.append((future, conn.execute(sql, params).fetchall(), None))
                     except Exception as err:  # the caller's to handle, like any query error
                         answers.append((future, None, err))
-                self._loop.call_soon_threadsafe(self._answered, answers)
+                try:
+                    self._loop.call_soon_threadsafe(self._answered, answers)
+                except RuntimeError:  # the event loop is closed (the store never was): nobody waits
+                    return
         finally:
             conn.close()
 

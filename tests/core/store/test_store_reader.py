@@ -74,3 +74,20 @@ async def test_close_answers_the_reads_asked_for_then_refuses_new_ones(database:
     with pytest.raises(StoreClosedError):
         await reader.fetchall("SELECT 1")
     await reader.close()  # twice is fine
+
+
+@pytest.mark.filterwarnings("error::pytest.PytestUnhandledThreadExceptionWarning")
+def test_a_reader_left_open_when_its_event_loop_ends_closes_its_connection(database: str) -> None:
+    """The thread answers into a closed loop: it closes the connection and ends, without a traceback."""
+    async def left_open() -> Reader:
+        reader = await Reader.open(database, 1000)
+        read = asyncio.ensure_future(reader.fetchall(SLOW, (3_000_000,)))
+        await asyncio.sleep(0.01)
+        read.cancel()
+        return reader
+
+    reader = asyncio.run(left_open())  # the loop closes while the slow read runs
+    reader._thread.join(10)
+    assert not reader._thread.is_alive()
+    with pytest.raises(sqlite3.ProgrammingError):  # closed
+        reader._conn.execute("SELECT 1")
