@@ -192,8 +192,9 @@ def log_lost_group(logger: Any, outcomes: list[tuple[bool, Any]]) -> None:
         logger.error("A write group of %d operations failed: %s", len(outcomes), outcomes[0][1])
 
 
-def settle(group: list[tuple[Operation, tuple[Any, ...], Any]], outcomes: list[tuple[bool, Any]]) -> None:
-    """Resolve each caller's future (the third item of its pending entry) with its own outcome, on the gateway's side."""
+def settle(group: list[tuple[Any, Any, Any]], outcomes: list[tuple[bool, Any]]) -> None:
+    """Resolve each caller's future (the third item of its entry: a write's or a read's) with its own outcome, on
+    the gateway's side; a cancelled caller's is skipped."""
     for (_, _, fut), (ok, value) in zip(group, outcomes, strict=True):
         if fut.done():
             continue

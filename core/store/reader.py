@@ -23,9 +23,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from core.store.errors import StoreClosedError
+from core.store.operations import settle
 
 _Read = tuple[str, Sequence[Any], "asyncio.Future[list[tuple[Any, ...]]]"]
-_Answer = tuple["asyncio.Future[list[tuple[Any, ...]]]", list[tuple[Any, ...]] | None, BaseException | None]
 
 
 class Reader:
@@ -78,27 +78,21 @@ class Reader:
         conn = self._conn
         try:
             while (batch := self._batches.get()) is not None:
-                answers: list[_Answer] = []
-                for sql, params, future in batch:
+                outcomes: list[tuple[bool, Any]] = []
+                for sql, params, _ in batch:
                     try:
-                        answers.append((future, conn.execute(sql, params).fetchall(), None))
+                        outcomes.append((True, conn.execute(sql, params).fetchall()))
                     except Exception as err:  # the caller's to handle, like any query error
-                        answers.append((future, None, err))
+                        outcomes.append((False, err))
                 try:
-                    self._loop.call_soon_threadsafe(self._answered, answers)
+                    self._loop.call_soon_threadsafe(self._answered, batch, outcomes)
                 except RuntimeError:  # the event loop is closed (the store never was): nobody waits
                     return
         finally:
             conn.close()
 
-    def _answered(self, answers: list[_Answer]) -> None:
-        for future, rows, error in answers:
-            if future.done():  # its caller was cancelled
-                continue
-            if error is None:
-                future.set_result(rows)  # type: ignore[arg-type]
-            else:
-                future.set_exception(error)
+    def _answered(self, batch: list[_Read], outcomes: list[tuple[bool, Any]]) -> None:
+        settle(batch, outcomes)  # a cancelled caller's read is skipped
         if self._waiting:
             self._hand_over()
         else:
