@@ -49,10 +49,12 @@ class InstantModel:
     accepts_tools = False
 
     async def stream(self, request: Any) -> AsyncIterator[str]:
+        """PIECES short pieces, at once."""
         for i in range(PIECES):
             yield f"w{i} "
 
     async def close(self) -> None:
+        """Nothing to free."""
         return None
 
 

@@ -79,9 +79,11 @@ class NoStorage:
     """The storage an integration's roost_check sees before Roost ever started: empty."""
 
     async def get(self, _key: str, default: Any = None) -> Any:
+        """Nothing is stored: the default."""
         return default
 
     async def keys(self, _prefix: str = "") -> list[str]:
+        """Nothing is stored: no keys."""
         return []
 
 

@@ -66,6 +66,7 @@ def refresh_head(conn: sqlite3.Connection, chat_key: str) -> None:
 
 @single_statement
 def enqueue(conn: sqlite3.Connection, params: tuple[Any, ...], key: str | None) -> int:
+    """Queue a task (the chat's head if it has no open task); its id (the existing one for a known key)."""
     if conn.execute(_ENQUEUE, params).rowcount == 1:
         return int(params[0])
     return int(conn.execute("SELECT id FROM tasks WHERE idempotency_key = ?", (key,)).fetchone()[0])
@@ -161,6 +162,7 @@ def complete_task(conn: sqlite3.Connection, task_id: int, now: float) -> bool:
 def retry(
     conn: sqlite3.Connection, task_id: int, available_at: float, error: bytes | None
 ) -> None:
+    """Queue a leased task again, due at available_at, with the error that ended this attempt."""
     changed = conn.execute(
         "UPDATE tasks SET state = 'queued', lease_until = NULL, available_at = ?, last_error = ?"
         " WHERE id = ? AND state IN ('queued', 'leased')",
@@ -171,6 +173,7 @@ def retry(
 
 
 def bury(conn: sqlite3.Connection, task_id: int, letter_id: int, reason: bytes, now: float) -> int:
+    """Move an open task to the dead letters and promote its chat's next; the letter's id."""
     row = conn.execute(
         "UPDATE tasks SET state = 'dead', head = 0, lease_until = NULL, finished_at = ?"
         " WHERE id = ? AND state IN ('queued', 'leased') RETURNING chat_key",
@@ -193,6 +196,7 @@ def bury(conn: sqlite3.Connection, task_id: int, letter_id: int, reason: bytes, 
 
 @single_statement
 def recover_expired(conn: sqlite3.Connection, now: float) -> int:
+    """Queue again the tasks whose lease ran out (their process died); how many."""
     return conn.execute(
         "UPDATE tasks SET state = 'queued', lease_until = NULL"
         " WHERE state = 'leased' AND lease_until <= ?",
@@ -202,6 +206,7 @@ def recover_expired(conn: sqlite3.Connection, now: float) -> int:
 
 @single_statement
 def unlease(conn: sqlite3.Connection, ids: list[int]) -> int:
+    """Give back tasks leased but never started, their attempt not counted; how many."""
     marks = ",".join("?" * len(ids))
     return conn.execute(
         "UPDATE tasks SET state = 'queued', lease_until = NULL, attempts = MAX(attempts - 1, 0)"
@@ -212,6 +217,7 @@ def unlease(conn: sqlite3.Connection, ids: list[int]) -> int:
 
 @single_statement
 def prune(conn: sqlite3.Connection, before: float, upto: int, limit: int) -> int:
+    """Delete up to limit tasks finished before `before`; how many."""
     # A task finished before `before` was created before it, so it sits below upto, the first task created
     # since (Database.delete_old): the scan reads old rows in id order and needs no index on the times.
     return conn.execute(

@@ -27,6 +27,7 @@ INBOX_INSERT = (
 
 @single_statement
 def inbox_receive_alone(conn: sqlite3.Connection, params: tuple[Any, ...]) -> bool:
+    """Store a message that starts no task; False for a redelivery (its platform id is known)."""
     return conn.execute(INBOX_INSERT, params).rowcount == 1
 
 
@@ -44,6 +45,7 @@ def inbox_receive(
 
 @single_statement
 def inbox_prune(conn: sqlite3.Connection, before: float, upto: int, limit: int) -> int:
+    """Delete up to limit messages received before `before` that no open task (nor one dead since) reads; how many."""
     # The rows to drop sit below upto, the first row received since `before` (ids grow in arrival order).
     # Tasks name the message they run for and read it from here: the rows of open tasks stay (found through
     # their index), and those of tasks that died since `before` too (through their dead letters, each dead
@@ -87,6 +89,7 @@ def _outbox_insert(conn: sqlite3.Connection, params: tuple[Any, ...], key: str) 
 def outbox_add_prepared(
     conn: sqlite3.Connection, rows: list[tuple[tuple[Any, ...], str]], task_id: int | None, now: float
 ) -> list[int]:
+    """Complete the task (if any) and add its replies, in one operation; the entries' ids."""
     # The task first: an unknown task fails this operation alone, before anything changed.
     if task_id is not None:
         complete_task(conn, task_id, now)
@@ -95,11 +98,13 @@ def outbox_add_prepared(
 
 @single_statement
 def outbox_mark_delivered_many(conn: sqlite3.Connection, rows: list[tuple[float, str | None, int]]) -> int:
+    """Record deliveries, given as (delivered_at, platform_msg_id, id); how many were pending."""
     return conn.executemany(OUTBOX_DELIVERED, rows).rowcount
 
 
 @single_statement
 def outbox_record_delivered(conn: sqlite3.Connection, params: tuple[Any, ...], key: str) -> int:
+    """Record a message delivered without the outbox (streamed); its id (the existing one for a known key)."""
     inserted = conn.execute(
         "INSERT INTO outbox(id, platform, chat_id, body, is_text, idempotency_key, task_id, state,"
         " next_attempt_at, created_at, delivered_at, platform_msg_id)"
@@ -134,6 +139,7 @@ def outbox_due_now(conn: sqlite3.Connection, platform: str, chat_id: str, now: f
 def outbox_bury(
     conn: sqlite3.Connection, entry_id: int, letter_id: int, reason: bytes, now: float
 ) -> int:
+    """Move an open entry to the dead letters; the letter's id (the existing one if already buried)."""
     changed = conn.execute(
         f"UPDATE outbox SET state = 'dead' WHERE id = ? AND {OUTBOX_OPEN}", (entry_id,)
     ).rowcount
@@ -154,6 +160,7 @@ def outbox_bury(
 
 def outbox_fail_delivered(conn: sqlite3.Connection, platform: str, platform_msg_id: str, letter_id: int,
                           reason: bytes, now: float) -> bool:
+    """Move a delivered entry the platform later reported failed to the dead letters; False if unknown."""
     row = conn.execute("SELECT id FROM outbox WHERE platform = ? AND platform_msg_id = ? AND state = 'delivered'",
                        (platform, platform_msg_id)).fetchone()
     if row is None:
@@ -166,6 +173,7 @@ def outbox_fail_delivered(conn: sqlite3.Connection, platform: str, platform_msg_
 
 @single_statement
 def outbox_prune(conn: sqlite3.Connection, before: float, upto: int, limit: int) -> int:
+    """Delete up to limit entries delivered before `before`; how many."""
     # Delivered before `before` means created before it: below upto, the first entry created since.
     return conn.execute(
         "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE id < ?2 AND state = 'delivered'"
@@ -177,6 +185,7 @@ def outbox_prune(conn: sqlite3.Connection, before: float, upto: int, limit: int)
 # -- deadletters ---------------------------------------------------------------
 
 def dead_retry(conn: sqlite3.Connection, letter_id: int, now: float) -> tuple[str, int]:
+    """Put a dead task or entry back in its queue, due at now, and drop its letter; (source, id)."""
     row = conn.execute(
         "SELECT source, ref_id FROM dead_letters WHERE id = ?", (letter_id,)
     ).fetchone()
@@ -202,6 +211,7 @@ def dead_retry(conn: sqlite3.Connection, letter_id: int, now: float) -> tuple[st
 
 
 def dead_discard(conn: sqlite3.Connection, letter_id: int) -> tuple[str, int]:
+    """Delete a dead letter and the dead task or entry it names; (source, id)."""
     row = conn.execute("SELECT source, ref_id FROM dead_letters WHERE id = ?", (letter_id,)).fetchone()
     if row is None:
         raise RowNotFoundError("dead_letters", letter_id)
@@ -213,6 +223,7 @@ def dead_discard(conn: sqlite3.Connection, letter_id: int) -> tuple[str, int]:
 
 
 def dead_prune(conn: sqlite3.Connection, before: float) -> int:
+    """Delete the dead letters older than `before` with their tasks and entries; how many letters."""
     conn.execute(
         "DELETE FROM tasks WHERE state = 'dead' AND id IN (SELECT ref_id FROM dead_letters"
         " WHERE source = 'task' AND created_at < ?)",
@@ -233,6 +244,7 @@ def state_set(
     conn: sqlite3.Connection, domain: str, key: str, kind: str, value: bytes, now: float,
     expires_at: float | None = None,
 ) -> None:
+    """Store a value under (domain, key), replacing what was there."""
     conn.execute(
         "INSERT INTO state(domain, key, kind, value, updated_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (domain, key) DO UPDATE SET kind = excluded.kind, value = excluded.value,"
@@ -243,11 +255,13 @@ def state_set(
 
 @single_statement
 def state_purge_expired(conn: sqlite3.Connection, now: float) -> int:
+    """Delete the values whose time ran out; how many."""
     return conn.execute("DELETE FROM state WHERE expires_at <= ?", (now,)).rowcount
 
 
 @single_statement
 def state_delete(conn: sqlite3.Connection, domain: str, key: str) -> bool:
+    """Delete the value under (domain, key); False if there was none."""
     return (
         conn.execute("DELETE FROM state WHERE domain = ? AND key = ?", (domain, key)).rowcount == 1
     )
@@ -259,6 +273,7 @@ def state_delete(conn: sqlite3.Connection, domain: str, key: str) -> bool:
 def history_append(
     conn: sqlite3.Connection, row: int, chat_key: str, role: str, content: bytes, now: float
 ) -> None:
+    """Add one turn to a chat's conversation history."""
     conn.execute(
         "INSERT INTO history(id, chat_key, role, content, created_at) VALUES (?, ?, ?, ?, ?)",
         (row, chat_key, role, content, now),
@@ -267,11 +282,13 @@ def history_append(
 
 @single_statement
 def history_clear(conn: sqlite3.Connection, chat_key: str) -> int:
+    """Forget a chat's conversation history; how many turns."""
     return conn.execute("DELETE FROM history WHERE chat_key = ?", (chat_key,)).rowcount
 
 
 @single_statement
 def history_prune(conn: sqlite3.Connection, before: float, keep_per_chat: int) -> int:
+    """Delete turns older than `before` and beyond the newest keep_per_chat of each chat; how many."""
     removed = conn.execute("DELETE FROM history WHERE created_at < ?", (before,)).rowcount
     return removed + conn.execute(
         "DELETE FROM history WHERE id IN (SELECT id FROM (SELECT id, ROW_NUMBER() OVER"
@@ -285,6 +302,7 @@ def history_prune(conn: sqlite3.Connection, before: float, keep_per_chat: int) -
 @unsynced  # a trace lost to a power cut is a diagnostic lost, nothing more
 @single_statement
 def traces_add(conn: sqlite3.Connection, params: tuple[Any, ...]) -> None:
+    """Store one automation run's trace."""
     conn.execute(
         "INSERT INTO traces(id, automation_id, run_id, started_at, finished_at, status, data)"
         " VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -293,6 +311,7 @@ def traces_add(conn: sqlite3.Connection, params: tuple[Any, ...]) -> None:
 
 
 def traces_prune(conn: sqlite3.Connection, keep_last: int, older_than: float, limit: int) -> int:
+    """Delete up to limit traces: the old ones, then those beyond each automation's newest keep_last."""
     # At most limit traces: those started before older_than, then those beyond the newest keep_last of each
     # automation, found an automation at a time through traces_automation (numbering every trace by its
     # automation read and sorted the whole table, for each chunk).
