@@ -6,13 +6,19 @@ arrived while the last commit ran go in the next) and answers each frame once it
 durable; loaded by scripts/ws_load_client.py (another process) exactly as `bench.py ws` loads
 Roost. Every WebSocket throughput figure is divided by this one, measured in the same run.
 
-    python scripts/bench_ceiling.py [--messages 20000] [--connections 10] [--window 32]
+With --replies the same server writes the least that Roost's promises need: each reply, encrypted,
+is stored in the commit of its message (it is durable before it is sent), and its delivery is
+recorded in the next commit (an outbox a restart can drain). It tells what those promises cost
+on this machine, apart from what Roost's code costs.
+
+    python scripts/bench_ceiling.py [--messages 20000] [--connections 10] [--window 32] [--replies]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import os
 import socket
@@ -20,6 +26,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -27,7 +34,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _serve(port: int, database: str) -> None:
+def _serve(port: int, database: str, replies: bool) -> None:
     """The bare server (run with --serve)."""
     import orjson
     from aiohttp import web
@@ -38,31 +45,51 @@ def _serve(port: int, database: str) -> None:
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = FULL")
     conn.execute("CREATE TABLE IF NOT EXISTS messages (id INTEGER PRIMARY KEY, body BLOB NOT NULL)")
+    conn.execute("CREATE TABLE IF NOT EXISTS replies (id INTEGER PRIMARY KEY, message_id INTEGER NOT NULL,"
+                 " body BLOB NOT NULL, delivered_at REAL)")
+    conn.execute("CREATE INDEX IF NOT EXISTS replies_pending ON replies (id) WHERE delivered_at IS NULL")
     pending: list[tuple[Any, Any, str, bytes]] = []
+    delivered: list[tuple[float, int]] = []
     wake = asyncio.Event()
+    ids = itertools.count(1)
 
-    def commit(rows: list[bytes]) -> None:
+    def seal(text: str) -> bytes:
+        nonce = os.urandom(12)
+        return nonce + cipher.encrypt(nonce, text.encode(), None)
+
+    def commit(rows: list[tuple[int, bytes]], answers: list[tuple[int, int, bytes]],
+               records: list[tuple[float, int]]) -> None:
         conn.execute("BEGIN")
-        conn.executemany("INSERT INTO messages (body) VALUES (?)", [(row,) for row in rows])
+        conn.executemany("INSERT INTO messages (id, body) VALUES (?, ?)", rows)
+        if replies:
+            conn.executemany("INSERT INTO replies (id, message_id, body) VALUES (?, ?, ?)", answers)
+            conn.executemany("UPDATE replies SET delivered_at = ? WHERE id = ?", records)
         conn.execute("COMMIT")
 
     async def committer() -> None:
         while True:
             await wake.wait()
             wake.clear()
-            batch = pending[:]
+            batch, records = pending[:], delivered[:]
             pending.clear()
-            await asyncio.to_thread(commit, [item[3] for item in batch])
+            delivered.clear()
+            rows = [(next(ids), item[3]) for item in batch]
+            answers = [(row_id, row_id, seal("re: " + item[2]))
+                       for (row_id, _), item in zip(rows, batch, strict=True)] if replies else []
+            await asyncio.to_thread(commit, rows, answers, records)
             for ws, msg_id, text, _ in batch:
                 await ws.send_str(orjson.dumps({"id": msg_id, "text": "re: " + text}).decode())
+            if answers:
+                now = time.time()
+                delivered.extend((now, answer[0]) for answer in answers)
+                wake.set()
 
     async def chat(request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse()
         await ws.prepare(request)
         async for frame in ws:
             data = orjson.loads(frame.data)
-            nonce = os.urandom(12)
-            pending.append((ws, data["id"], data["text"], nonce + cipher.encrypt(nonce, data["text"].encode(), None)))
+            pending.append((ws, data["id"], data["text"], seal(data["text"])))
             wake.set()
         return ws
 
@@ -110,8 +137,8 @@ def run(args: argparse.Namespace | Sequence[str] | None = None) -> dict[str, Any
     ns = args if isinstance(args, argparse.Namespace) else _parse(args)
     with tempfile.TemporaryDirectory(prefix="roost-ceiling-") as folder:
         port = free_port()
-        server = subprocess.Popen([sys.executable, __file__, "--serve", str(port), str(Path(folder) / "c.db")],
-                                  stdout=subprocess.PIPE, text=True)
+        serve = [sys.executable, __file__, "--serve", str(port), str(Path(folder) / "c.db")]
+        server = subprocess.Popen(serve + (["--replies"] if ns.replies else []), stdout=subprocess.PIPE, text=True)
         try:
             assert server.stdout is not None and server.stdout.readline().strip() == "READY"
             before = cpu_seconds(server.pid)
@@ -121,7 +148,8 @@ def run(args: argparse.Namespace | Sequence[str] | None = None) -> dict[str, Any
         finally:
             server.terminate()
             server.wait(10)
-    return {"benchmark": "ceiling", "connections": ns.connections, "window": ns.window, **result}
+    return {"benchmark": "ceiling", "replies": ns.replies, "connections": ns.connections, "window": ns.window,
+            **result}
 
 
 def _parse(args: Sequence[str] | None) -> argparse.Namespace:
@@ -129,12 +157,14 @@ def _parse(args: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--messages", type=int, default=20_000)
     parser.add_argument("--connections", type=int, default=10)
     parser.add_argument("--window", type=int, default=32)
+    parser.add_argument("--replies", action="store_true",
+                        help="also store each reply with its message and record its delivery (Roost's promises)")
     return parser.parse_args(args)
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 4 and sys.argv[1] == "--serve":
-        _serve(int(sys.argv[2]), sys.argv[3])
+    if len(sys.argv) >= 4 and sys.argv[1] == "--serve":
+        _serve(int(sys.argv[2]), sys.argv[3], replies="--replies" in sys.argv[4:])
     else:
         print(json.dumps(run(sys.argv[1:]), indent=2))
 
