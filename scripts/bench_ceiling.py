@@ -9,9 +9,11 @@ Roost. Every WebSocket throughput figure is divided by this one, measured in the
 With --replies the same server writes the least that Roost's promises need: each reply, encrypted,
 is stored in the commit of its message (it is durable before it is sent), and its delivery is
 recorded in the next commit (an outbox a restart can drain). It tells what those promises cost
-on this machine, apart from what Roost's code costs.
+on this machine, apart from what Roost's code costs. With --pieces it also does Roost's own
+content work for each message (``Message.create``, the pii sanitizer's sanitize and scrub, the
+reply from Roost's template): what a message path built like this server would cost.
 
-    python scripts/bench_ceiling.py [--messages 20000] [--connections 10] [--window 32] [--replies]
+    python scripts/bench_ceiling.py [--messages 20000] [--connections 10] [--window 32] [--replies] [--pieces]
 """
 
 from __future__ import annotations
@@ -34,7 +36,32 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _serve(port: int, database: str, replies: bool) -> None:
+class _RoostPieces:
+    """Roost's own per-message content work (--pieces): the message, the pii sanitizer, the reply's template."""
+
+    def __init__(self) -> None:
+        sys.path.insert(0, str(ROOT))
+        from core.automation.templates import Template
+        from core.message import Message
+        from integrations.pii.engine import PiiSanitizer
+        from integrations.pii.vault import InMemoryVault
+
+        self.create = Message.create
+        self.pii = PiiSanitizer({}, vault=InMemoryVault(), hash_key=os.urandom(32))
+        self.template = Template("re: {{ trigger.text }}")
+
+    async def read(self, text: str) -> None:
+        """What Roost does with an incoming text before it is stored (here only its cost counts)."""
+        message = self.create("websocket_chat", "chat", "user", text)
+        await self.pii.sanitize(message.text, "websocket_chat:chat")
+        self.pii.scrub(message.text)
+
+    def reply(self, text: str) -> str:
+        """The reply, from Roost's template."""
+        return self.template.render({"trigger": {"text": text}})
+
+
+def _serve(port: int, database: str, replies: bool, pieces: _RoostPieces | None) -> None:
     """The bare server (run with --serve)."""
     import orjson
     from aiohttp import web
@@ -52,6 +79,9 @@ def _serve(port: int, database: str, replies: bool) -> None:
     delivered: list[tuple[float, int]] = []
     wake = asyncio.Event()
     ids = itertools.count(1)
+
+    def reply(text: str) -> str:
+        return "re: " + text if pieces is None else pieces.reply(text)
 
     def seal(text: str) -> bytes:
         nonce = os.urandom(12)
@@ -74,11 +104,12 @@ def _serve(port: int, database: str, replies: bool) -> None:
             pending.clear()
             delivered.clear()
             rows = [(next(ids), item[3]) for item in batch]
-            answers = [(row_id, row_id, seal("re: " + item[2]))
-                       for (row_id, _), item in zip(rows, batch, strict=True)] if replies else []
+            texts = [reply(item[2]) for item in batch]
+            answers = [(row_id, row_id, seal(text))
+                       for (row_id, _), text in zip(rows, texts, strict=True)] if replies else []
             await asyncio.to_thread(commit, rows, answers, records)
-            for ws, msg_id, text, _ in batch:
-                await ws.send_str(orjson.dumps({"id": msg_id, "text": "re: " + text}).decode())
+            for (ws, msg_id, _, _), text in zip(batch, texts, strict=True):
+                await ws.send_str(orjson.dumps({"id": msg_id, "text": text}).decode())
             if answers:
                 now = time.time()
                 delivered.extend((now, answer[0]) for answer in answers)
@@ -89,6 +120,8 @@ def _serve(port: int, database: str, replies: bool) -> None:
         await ws.prepare(request)
         async for frame in ws:
             data = orjson.loads(frame.data)
+            if pieces is not None:
+                await pieces.read(data["text"])
             pending.append((ws, data["id"], data["text"], seal(data["text"])))
             wake.set()
         return ws
@@ -138,7 +171,8 @@ def run(args: argparse.Namespace | Sequence[str] | None = None) -> dict[str, Any
     with tempfile.TemporaryDirectory(prefix="roost-ceiling-") as folder:
         port = free_port()
         serve = [sys.executable, __file__, "--serve", str(port), str(Path(folder) / "c.db")]
-        server = subprocess.Popen(serve + (["--replies"] if ns.replies else []), stdout=subprocess.PIPE, text=True)
+        serve += [flag for flag, on in (("--replies", ns.replies), ("--pieces", ns.pieces)) if on]
+        server = subprocess.Popen(serve, stdout=subprocess.PIPE, text=True)
         try:
             assert server.stdout is not None and server.stdout.readline().strip() == "READY"
             before = cpu_seconds(server.pid)
@@ -148,8 +182,8 @@ def run(args: argparse.Namespace | Sequence[str] | None = None) -> dict[str, Any
         finally:
             server.terminate()
             server.wait(10)
-    return {"benchmark": "ceiling", "replies": ns.replies, "connections": ns.connections, "window": ns.window,
-            **result}
+    return {"benchmark": "ceiling", "replies": ns.replies, "pieces": ns.pieces, "connections": ns.connections,
+            "window": ns.window, **result}
 
 
 def _parse(args: Sequence[str] | None) -> argparse.Namespace:
@@ -159,12 +193,15 @@ def _parse(args: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--window", type=int, default=32)
     parser.add_argument("--replies", action="store_true",
                         help="also store each reply with its message and record its delivery (Roost's promises)")
+    parser.add_argument("--pieces", action="store_true",
+                        help="also do Roost's content work for each message (message, pii sanitizer, template)")
     return parser.parse_args(args)
 
 
 if __name__ == "__main__":
     if len(sys.argv) >= 4 and sys.argv[1] == "--serve":
-        _serve(int(sys.argv[2]), sys.argv[3], replies="--replies" in sys.argv[4:])
+        _serve(int(sys.argv[2]), sys.argv[3], replies="--replies" in sys.argv[4:],
+               pieces=_RoostPieces() if "--pieces" in sys.argv[4:] else None)
     else:
         print(json.dumps(run(sys.argv[1:]), indent=2))
 
