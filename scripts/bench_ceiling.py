@@ -6,20 +6,25 @@ arrived while the last commit ran go in the next) and answers each frame once it
 durable; loaded by scripts/ws_load_client.py (another process) exactly as `bench.py ws` loads
 Roost. Every WebSocket throughput figure is divided by this one, measured in the same run.
 
-With --replies the same server writes the least that Roost's promises need: each reply, encrypted,
-is stored in the commit of its message (it is durable before it is sent), and its delivery is
-recorded in the next commit (an outbox a restart can drain). It tells what those promises cost
-on this machine, apart from what Roost's code costs. With --pieces it also does Roost's own
-content work for each message (``Message.create``, the pii sanitizer's sanitize and scrub, the
-reply from Roost's template): what a message path built like this server would cost.
+With --replies the same server writes and sends the least that Roost's promises allow: each
+reply, encrypted, is stored in the commit of its message (it is durable before it is sent), its
+delivery is recorded in the next commit (an outbox a restart can drain), and a chat (here a
+connection) has at most one reply sent whose delivery is not yet recorded, so that a kill
+repeats at most one send per chat; its next reply goes once that record is committed. It tells
+what those promises cost on this machine, apart from what Roost's code costs. --sends-per-chat N
+lets N go (0: all that are stored), to tell what the last promise costs. With --pieces it also
+does Roost's own content work for each message (``Message.create``, the pii sanitizer's sanitize
+and scrub, the reply from Roost's template): what a message path built like this server would cost.
 
-    python scripts/bench_ceiling.py [--messages 20000] [--connections 10] [--window 32] [--replies] [--pieces]
+    python scripts/bench_ceiling.py [--messages 20000] [--connections 10] [--window 32]
+        [--replies [--sends-per-chat 1]] [--pieces]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import collections
 import itertools
 import json
 import os
@@ -61,7 +66,7 @@ class _RoostPieces:
         return self.template.render({"trigger": {"text": text}})
 
 
-def _serve(port: int, database: str, replies: bool, pieces: _RoostPieces | None) -> None:
+def _serve(port: int, database: str, replies: bool, pieces: _RoostPieces | None, sends_per_chat: int) -> None:
     """The bare server (run with --serve)."""
     import orjson
     from aiohttp import web
@@ -76,7 +81,8 @@ def _serve(port: int, database: str, replies: bool, pieces: _RoostPieces | None)
                  " body BLOB NOT NULL, delivered_at REAL)")
     conn.execute("CREATE INDEX IF NOT EXISTS replies_pending ON replies (id) WHERE delivered_at IS NULL")
     pending: list[tuple[Any, Any, str, bytes]] = []
-    delivered: list[tuple[float, int]] = []
+    delivered: list[tuple[float, int]] = []  # (when, reply id): sent, delivery not yet recorded
+    outgoing: dict[Any, collections.deque[tuple[int, Any, str]]] = {}  # per chat: replies stored, not sent
     wake = asyncio.Event()
     ids = itertools.count(1)
 
@@ -108,11 +114,21 @@ def _serve(port: int, database: str, replies: bool, pieces: _RoostPieces | None)
             answers = [(row_id, row_id, seal(text))
                        for (row_id, _), text in zip(rows, texts, strict=True)] if replies else []
             await asyncio.to_thread(commit, rows, answers, records)
-            for (ws, msg_id, _, _), text in zip(batch, texts, strict=True):
-                await ws.send_str(orjson.dumps({"id": msg_id, "text": text}).decode())
-            if answers:
-                now = time.time()
-                delivered.extend((now, answer[0]) for answer in answers)
+            if not replies:
+                for (ws, msg_id, _, _), text in zip(batch, texts, strict=True):
+                    await ws.send_str(orjson.dumps({"id": msg_id, "text": text}).decode())
+                continue
+            for (ws, msg_id, _, _), (row_id, _), text in zip(batch, rows, texts, strict=True):
+                outgoing.setdefault(ws, collections.deque()).append((row_id, msg_id, text))
+            now = time.time()
+            for ws, queue in list(outgoing.items()):  # each send before this commit is recorded now
+                for _ in range(min(len(queue), sends_per_chat or len(queue))):
+                    row_id, msg_id, text = queue.popleft()
+                    await ws.send_str(orjson.dumps({"id": msg_id, "text": text}).decode())
+                    delivered.append((now, row_id))
+                if not queue:
+                    del outgoing[ws]
+            if delivered:
                 wake.set()
 
     async def chat(request: web.Request) -> web.WebSocketResponse:
@@ -170,9 +186,9 @@ def run(args: argparse.Namespace | Sequence[str] | None = None) -> dict[str, Any
     ns = args if isinstance(args, argparse.Namespace) else _parse(args)
     with tempfile.TemporaryDirectory(prefix="roost-ceiling-") as folder:
         port = free_port()
-        serve = [sys.executable, __file__, "--serve", str(port), str(Path(folder) / "c.db")]
-        serve += [flag for flag, on in (("--replies", ns.replies), ("--pieces", ns.pieces)) if on]
-        server = subprocess.Popen(serve, stdout=subprocess.PIPE, text=True)
+        flags = [flag for flag, on in (("--replies", ns.replies), ("--pieces", ns.pieces)) if on]
+        server = subprocess.Popen([sys.executable, __file__, "--serve", str(port), str(Path(folder) / "c.db"),
+                                   str(ns.sends_per_chat), *flags], stdout=subprocess.PIPE, text=True)
         try:
             assert server.stdout is not None and server.stdout.readline().strip() == "READY"
             before = cpu_seconds(server.pid)
@@ -182,8 +198,8 @@ def run(args: argparse.Namespace | Sequence[str] | None = None) -> dict[str, Any
         finally:
             server.terminate()
             server.wait(10)
-    return {"benchmark": "ceiling", "replies": ns.replies, "pieces": ns.pieces, "connections": ns.connections,
-            "window": ns.window, **result}
+    return {"benchmark": "ceiling", "replies": ns.replies, "sends_per_chat": ns.sends_per_chat if ns.replies else None,
+            "pieces": ns.pieces, "connections": ns.connections, "window": ns.window, **result}
 
 
 def _parse(args: Sequence[str] | None) -> argparse.Namespace:
@@ -192,16 +208,18 @@ def _parse(args: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--connections", type=int, default=10)
     parser.add_argument("--window", type=int, default=32)
     parser.add_argument("--replies", action="store_true",
-                        help="also store each reply with its message and record its delivery (Roost's promises)")
+                        help="also store each reply with its message, send it, record its delivery (Roost's promises)")
+    parser.add_argument("--sends-per-chat", type=int, default=1,
+                        help="with --replies: replies a chat may have sent but not recorded (0: no limit)")
     parser.add_argument("--pieces", action="store_true",
                         help="also do Roost's content work for each message (message, pii sanitizer, template)")
     return parser.parse_args(args)
 
 
 if __name__ == "__main__":
-    if len(sys.argv) >= 4 and sys.argv[1] == "--serve":
-        _serve(int(sys.argv[2]), sys.argv[3], replies="--replies" in sys.argv[4:],
-               pieces=_RoostPieces() if "--pieces" in sys.argv[4:] else None)
+    if len(sys.argv) >= 5 and sys.argv[1] == "--serve":
+        _serve(int(sys.argv[2]), sys.argv[3], replies="--replies" in sys.argv[5:],
+               pieces=_RoostPieces() if "--pieces" in sys.argv[5:] else None, sends_per_chat=int(sys.argv[4]))
     else:
         print(json.dumps(run(sys.argv[1:]), indent=2))
 
