@@ -7,9 +7,10 @@ Home Assistant socket (`call_service roost.send_message` with `return_response`)
 connections, closed loop (one message at a time) and pipelined (32 outstanding per
 connection). Reported for each: messages/s, p50/p99 time to answer, CPU per message of the
 gateway and of the writer, and the ratio to `bench.py ceiling` run first (the targets'
-yardstick) and to `ceiling --replies --pieces` (the bare server keeping Roost's promises and doing
-its content work: what a message path could reach here, to tell the promises' cost from the code's). Also: start to ready (the first WebSocket handshake that succeeds), idle
-RSS of the process tree, and the latency at a steady 1,200 messages/s offered over the chat socket.
+yardstick) and to `ceiling --replies --pieces` (the bare server keeping Roost's promises and
+doing its content work: what a message path could reach here, to tell the promises' cost from
+the code's). Also: start to ready (the first WebSocket handshake that succeeds), idle RSS of the
+process tree, and the latency at a steady 1,200 messages/s offered over the chat socket.
 
     python scripts/bench_ws.py [--messages 10000] [--closed-messages 2000]
 """
