@@ -77,9 +77,10 @@ def _serve(port: int, database: str, replies: bool, pieces: _RoostPieces | None,
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = FULL")
     conn.execute("CREATE TABLE IF NOT EXISTS messages (id INTEGER PRIMARY KEY, body BLOB NOT NULL)")
-    conn.execute("CREATE TABLE IF NOT EXISTS replies (id INTEGER PRIMARY KEY, message_id INTEGER NOT NULL,"
-                 " body BLOB NOT NULL, delivered_at REAL)")
-    conn.execute("CREATE INDEX IF NOT EXISTS replies_pending ON replies (id) WHERE delivered_at IS NULL")
+    if replies:
+        conn.execute("CREATE TABLE IF NOT EXISTS replies (id INTEGER PRIMARY KEY, message_id INTEGER NOT NULL,"
+                     " body BLOB NOT NULL, delivered_at REAL)")
+        conn.execute("CREATE INDEX IF NOT EXISTS replies_pending ON replies (id) WHERE delivered_at IS NULL")
     pending: list[tuple[Any, Any, str, bytes]] = []
     delivered: list[tuple[float, int]] = []  # (when, reply id): sent, delivery not yet recorded
     outgoing: dict[Any, collections.deque[tuple[int, Any, str]]] = {}  # per chat: replies stored, not sent
