@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.crypto.cipher import OVERHEAD, Cipher, NullCipher, ValueCipher, key_id_of
+from core.crypto.cipher import OVERHEAD, Cipher, NullCipher, key_id_of
 from core.crypto.errors import (
     CryptoError,
     DecryptError,
@@ -39,7 +39,6 @@ __all__ = [
     "KeyRing",
     "NullCipher",
     "PassphraseError",
-    "ValueCipher",
     "device_fingerprint",
     "export_keys",
     "import_keys",

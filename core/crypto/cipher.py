@@ -10,8 +10,8 @@ Blob layout (33 bytes of overhead):
 The associated data is b"roost/v1/<table>/<row>/<column>", so a ciphertext copied to another
 row or column fails authentication. Table and column names may not contain "/", which keeps
 that string unambiguous whatever the row id holds. The version byte and key id sit at the
-start so SQL can find values that still need re-encrypting after a rotation:
-`WHERE substr(col, 1, 5) != ?` with `cipher.current_prefix`.
+start, so a value tells which key it needs (``key_id_of``) and whether a rotation must rewrite
+it (``needs_rotation``).
 
 Nonces come from a counter that starts at a random 96-bit value in each process (see
 ``NonceSequence``): within a process they never repeat, and two processes only collide if their
@@ -26,7 +26,6 @@ from __future__ import annotations
 import itertools
 import os
 import weakref
-from typing import Protocol, runtime_checkable
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -74,28 +73,6 @@ def _reseed_after_fork() -> None:
 os.register_at_fork(after_in_child=_reseed_after_fork)
 
 
-@runtime_checkable
-class ValueCipher(Protocol):
-    """What the store needs: encrypt and decrypt one value at a (table, row, column)."""
-
-    enabled: bool
-
-    def encrypt(self, plaintext: bytes, *, table: str, row: str | int, column: str) -> bytes:
-        """Encrypt one value for its place."""
-
-    def decrypt(self, blob: bytes, *, table: str, row: str | int, column: str) -> bytes:
-        """Decrypt one value read from its place."""
-
-    def encrypt_text(self, text: str, *, table: str, row: str | int, column: str) -> bytes:
-        """Encrypt one text value for its place."""
-
-    def decrypt_text(self, blob: bytes, *, table: str, row: str | int, column: str) -> str:
-        """Decrypt one text value read from its place."""
-
-    def needs_rotation(self, blob: bytes) -> bool:
-        """Whether this value should be re-encrypted under the current key."""
-
-
 def key_id_of(blob: bytes) -> int | None:
     """The key id written in a ciphertext, or None if it is no version-1 ciphertext."""
     if not isinstance(blob, _BYTES_LIKE) or len(blob) < OVERHEAD or blob[0] != FORMAT_VERSION:
@@ -105,8 +82,6 @@ def key_id_of(blob: bytes) -> int | None:
 
 class Cipher:
     """AES-256-GCM with the key ring's current key; older keys of the ring still decrypt."""
-
-    enabled = True
 
     def __init__(self, keyring: KeyRing, nonces: NonceSequence | None = None) -> None:
         self._ring = keyring
@@ -133,11 +108,6 @@ class Cipher:
     def current_key_id(self) -> int:
         """The id of the key new values are encrypted with."""
         return int.from_bytes(self._current()[1][1:], "big")
-
-    @property
-    def current_prefix(self) -> bytes:
-        """The 5 leading bytes (version, key id) of every value under the current key."""
-        return self._current()[1]
 
     def _aad(self, table: str, row: str | int, column: str) -> bytes:
         """The associated data b"roost/v1/<table>/<row>/<column>"."""
@@ -206,17 +176,6 @@ class Cipher:
         except InvalidTag:
             raise DecryptError("failed authentication: tampered or moved", **where) from None
 
-    def encrypt_text(self, text: str, *, table: str, row: str | int, column: str) -> bytes:
-        """Encrypt a str (UTF-8; lone surrogates survive the round trip)."""
-        return self.encrypt(
-            text.encode("utf-8", "surrogatepass"), table=table, row=row, column=column
-        )
-
-    def decrypt_text(self, blob: bytes, *, table: str, row: str | int, column: str) -> str:
-        """Decrypt a value written by `encrypt_text`."""
-        data = self.decrypt(blob, table=table, row=row, column=column)
-        return _decode(data, table, row, column)
-
     def needs_rotation(self, blob: bytes) -> bool:
         """True unless `blob` is a ciphertext under the current key (malformed blobs: True)."""
         if not isinstance(blob, _BYTES_LIKE):
@@ -226,8 +185,6 @@ class Cipher:
 
 class NullCipher:
     """Encryption off: values are stored as plaintext (for benchmarks and comparisons)."""
-
-    enabled = False
 
     def encrypt(self, plaintext: bytes, *, table: str, row: str | int, column: str) -> bytes:
         """Return the plaintext unchanged (as bytes)."""
@@ -244,28 +201,6 @@ class NullCipher:
             )
         return bytes(blob)
 
-    def encrypt_text(self, text: str, *, table: str, row: str | int, column: str) -> bytes:
-        """Return the text as UTF-8 bytes."""
-        return text.encode("utf-8", "surrogatepass")
-
-    def decrypt_text(self, blob: bytes, *, table: str, row: str | int, column: str) -> str:
-        """Return the stored UTF-8 bytes as text."""
-        return _decode(self.decrypt(blob, table=table, row=row, column=column), table, row, column)
-
     def needs_rotation(self, blob: bytes) -> bool:
         """Never: there is no key to rotate."""
         return False
-
-
-def _decode(data: bytes, table: str, row: str | int, column: str) -> str:
-    """UTF-8 text of a decrypted value; DecryptError if it is not text."""
-    try:
-        return data.decode("utf-8", "surrogatepass")
-    except UnicodeDecodeError as err:
-        raise DecryptError(
-            f"is not UTF-8 text ({err.reason} at byte {err.start}): stored as bytes, or "
-            "written with encryption on/off different from now",
-            table=table,
-            row=row,
-            column=column,
-        ) from None

@@ -228,11 +228,11 @@ def test_rotation_keeps_old_values_readable(keyring: KeyRing, config_dir: Path) 
 
 
 def test_another_process_opens_the_same_key_file(keyring: KeyRing, config_dir: Path) -> None:
-    blob = Cipher(keyring).encrypt_text("from the parent", **PLACE)
+    blob = Cipher(keyring).encrypt(b"from the parent", **PLACE)
     script = (
         "import sys; from core.crypto import Cipher, load_or_create;"
         "c = Cipher(load_or_create(sys.argv[1]));"
-        "print(c.decrypt_text(bytes.fromhex(sys.argv[2]), table='inbox', row=1, column='text'))"
+        "print(c.decrypt(bytes.fromhex(sys.argv[2]), table='inbox', row=1, column='text').decode())"
     )
     env = dict(os.environ, ROOST_DEVICE_ID="device-a")
     done = subprocess.run(

@@ -116,6 +116,15 @@ async def test_ciphertext_moved_to_another_row_fails(store: Store) -> None:
         await store.inbox.get(b)
 
 
+async def test_a_text_column_that_is_not_utf8_fails_like_a_damaged_one(store: Store) -> None:
+    entry = await store.inbox.receive("tg", "a", "c", "u", "text", b"", 1.0)
+    sealed = store.db.cipher.encrypt(b"\xff\xfe", table="inbox", row=entry, column="text")
+    await store.db.write(lambda c: c.execute("UPDATE inbox SET text = ? WHERE id = ?", (sealed, entry)))
+    with pytest.raises(RowDecryptError, match="can't decode|invalid start byte") as info:
+        await store.inbox.get(entry)
+    assert (info.value.table, info.value.row, info.value.column) == ("inbox", entry, "text")
+
+
 async def test_damaged_task_is_buried_on_lease_not_returned(store: Store) -> None:
     bad = await store.tasks.enqueue("run", b"x", priority=5, chat_key="A", lane="l")
     good = await store.tasks.enqueue("run", b"y", priority=1, chat_key="B", lane="l")
