@@ -47,10 +47,9 @@ SEALED_TABLES: tuple[SealedTable, ...] = (
 
 @dataclass
 class RekeyReport:
-    """What a rotation did: values rewritten per table, values changed meanwhile, values that failed."""
+    """What a rotation did: values rewritten per table, and the values that failed."""
 
     rewritten: dict[str, int] = field(default_factory=dict)
-    changed_meanwhile: int = 0
     failed: list[tuple[str, str | int, str]] = field(default_factory=list)
 
 
@@ -111,9 +110,7 @@ async def reencrypt_database(
                     new = cipher.encrypt(plain, table=table.name, row=row_key, column=column)
                     updates.append((column, new, rowid, blob))
             if updates:
-                done = await db.write(_apply, table.name, updates)
-                count += done
-                report.changed_meanwhile += len(updates) - done
+                count += await db.write(_apply, table.name, updates)
             last = rows[-1][0]
             seen += len(rows)
             if on_progress is not None:

@@ -139,12 +139,6 @@ class PiiSanitizer:
         book = await self._book(scope)
         return PlaceholderRestorer(book.mapping, lost=book.lost)
 
-    async def forget(self, scope: str) -> None:
-        """Drop a scope's placeholders now (the vault entry is saved empty and already expired)."""
-        async with self._lock(scope):
-            self._books.pop(scope, None)
-            await self.vault.save(scope, {}, self._clock())
-
     async def _book(self, scope: str) -> PlaceholderBook:
         """The scope's placeholder book: from memory while trusted, else from the vault."""
         entry = self._books.get(scope)

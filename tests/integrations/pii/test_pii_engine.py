@@ -163,14 +163,6 @@ def test_legacy_ids_follow_config(make_sanitizer: Callable[..., PiiSanitizer]) -
     assert make_sanitizer({"legacy_cn_id": True}).scrub("旧证 110105491231002") == "旧证 [CN_ID]"
 
 
-async def test_forget_drops_a_scope(sanitizer: PiiSanitizer, vault: InMemoryVault) -> None:
-    assert await sanitizer.sanitize(PHONE, "chat-1") == "[PHONE_1]"
-    await sanitizer.forget("chat-1")
-    assert await vault.load("chat-1") == {}
-    assert (await sanitizer.restorer("chat-1")).restore("[PHONE_1]") == "[PHONE_1]"
-    assert await sanitizer.sanitize("13912345678", "chat-1") == "[PHONE_1]"
-
-
 async def test_a_new_sanitizer_continues_from_the_vault(
     make_sanitizer: Callable[..., PiiSanitizer],
 ) -> None:
