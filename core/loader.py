@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import ConfigError
-from core.manifest import MANIFEST_FILE, Manifest, read_manifest
+from core.manifest import MANIFEST_FILE, Manifest, Source, read_manifest
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -64,7 +64,7 @@ def _add(found: Discovery, manifest: Manifest) -> None:
     found.integrations[manifest.domain] = manifest
 
 
-def _scan_folder(folder: Path, package: str, source: str, found: Discovery) -> Iterable[Manifest]:
+def _scan_folder(folder: Path, package: str, source: Source, found: Discovery) -> Iterable[Manifest]:
     if not folder.is_dir():
         return
     for child in sorted(folder.iterdir()):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 import orjson
 
@@ -12,7 +13,8 @@ from core.errors import ConfigError
 
 MANIFEST_FILE = "manifest.json"
 KINDS = frozenset({"channel", "model", "sanitizer", "action", "knowledge", "other"})
-SOURCES = ("builtin", "package", "config")
+Source = Literal["builtin", "package", "config"]
+"""Where an integration was found: shipped with Roost, an installed package, or the config directory."""
 _DOMAIN = re.compile(r"^[a-z][a-z0-9_]*$")
 _VERSION = re.compile(r"^\d+(\.\d+){0,3}([.-]?[A-Za-z0-9]+)*$")
 
@@ -26,7 +28,7 @@ class Manifest:
     kind: str
     path: Path
     module: str
-    source: str
+    source: Source
     version: str | None = None
     dependencies: tuple[str, ...] = ()
     after_dependencies: tuple[str, ...] = ()
@@ -40,7 +42,7 @@ class Manifest:
         return self.path / MANIFEST_FILE
 
 
-def read_manifest(directory: Path, *, module: str, source: str, domain: str | None = None) -> Manifest:
+def read_manifest(directory: Path, *, module: str, source: Source, domain: str | None = None) -> Manifest:
     """Read and validate directory/manifest.json; domain defaults to the folder name."""
     file = directory / MANIFEST_FILE
     where = str(file)
