@@ -9,7 +9,6 @@ import random
 import string
 
 REGIONS = ["110101", "310104", "440305", "330106", "510107", "420102", "320102", "370202", "650102", "210102"]
-WEIGHTS = [7, 9, 10, 7, 7, 6, 4, 2, 2]
 
 
 def luhn_digit(body: str) -> str:

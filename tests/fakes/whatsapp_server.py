@@ -26,7 +26,6 @@ from aiohttp import web
 
 from tests.fakes.base import FakeServer
 
-VERSION = "v21.0"
 PHONE_NUMBER_ID = "106540352242922"
 BUSINESS_NUMBER = "15550783881"
 

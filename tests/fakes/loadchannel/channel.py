@@ -61,12 +61,6 @@ class LoadChannel(ChannelBase):
             self._platform = None
         self._executor.shutdown(wait=True)
 
-    async def set_offline(self, offline: bool) -> None:
-        """Switch the platform off or on (as a test in another process would, via the control table)."""
-        assert self._platform is not None
-        await self._call(self._platform.set_control, "offline", offline)
-        self.set_online(not offline)
-
     async def fail_next(self, kind: str, count: int, *, retry_after: float | None = None,
                         match: str | None = None) -> None:
         """Make the next count sends (with match in their text) fail: kind 'transient' or 'permanent'."""
