@@ -35,6 +35,7 @@ import aiohttp
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_ceiling import cpu_seconds, free_port, load  # noqa: E402
+from bench_ceiling import run as ceiling  # noqa: E402
 
 ROOST = Path(sys.executable).parent / "roost"
 CONFIG = """\
@@ -126,8 +127,6 @@ def run(args: argparse.Namespace | Sequence[str] | None = None) -> dict[str, Any
 
 def _ceilings(messages: int) -> dict[str, dict[str, Any]]:
     """Both yardsticks once: the plain ceiling and the one keeping Roost's promises with its content work."""
-    from bench_ceiling import run as ceiling
-
     return {"ceiling": ceiling(["--messages", str(messages)]),
             "ceiling_with_promises": ceiling(["--messages", str(messages), "--replies", "--pieces"])}
 
