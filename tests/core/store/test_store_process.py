@@ -109,6 +109,15 @@ async def _codes(store: Store) -> set[str]:
     return {code for (code,) in await store.db.fetchall("SELECT key FROM state WHERE domain = 'codes'")}
 
 
+async def _codes_reopened(db_path: Path, cipher) -> set[str]:
+    """The codes a store opened afresh finds durable."""
+    reopened = await Store.open(db_path, cipher)
+    try:
+        return await _codes(reopened)
+    finally:
+        await reopened.close()
+
+
 async def test_writes_run_in_another_process_and_commit_in_groups(process_store: Store) -> None:
     assert await process_store.db.write(child_pid) != os.getpid()
     before = process_store.db.stats()["commits"]
@@ -207,11 +216,7 @@ async def test_a_killed_store_process_fails_writes_with_a_clear_error(db_path: P
             await store.db.write(insert_code, "later")
     finally:
         await store.close()
-    reopened = await Store.open(db_path, cipher)
-    try:
-        assert await _codes(reopened) == {"before"}
-    finally:
-        await reopened.close()
+    assert await _codes_reopened(db_path, cipher) == {"before"}
 
 
 async def test_an_answer_the_gateway_cannot_read_ends_the_store_with_a_clear_error(db_path: Path, cipher) -> None:
@@ -230,11 +235,7 @@ async def test_an_answer_the_gateway_cannot_read_ends_the_store_with_a_clear_err
     finally:
         async with asyncio.timeout(30):
             await store.close()
-    reopened = await Store.open(db_path, cipher)
-    try:
-        assert await _codes(reopened) == {"before"}
-    finally:
-        await reopened.close()
+    assert await _codes_reopened(db_path, cipher) == {"before"}
 
 
 async def test_a_write_sent_as_the_store_process_dies_is_lost_not_merely_aborted(db_path: Path, cipher) -> None:
