@@ -75,7 +75,8 @@ class ProcessWriter:
         self._flush_handle: asyncio.Handle | None = None
         # What was sent and awaits its answer, in order: a group's futures, or one request's; and when it was sent.
         self._sent: collections.deque[tuple[list[_Pending] | asyncio.Future[Any], float]] = collections.deque()
-        self._answers_done: asyncio.Future[None] | None = None  # once the answers ended and what waited failed
+        self._answers_ended: asyncio.Future[bool] | None = None  # True when the child died or closed
+        self._reader: asyncio.Task[None] | None = None  # fails what waits once the answers end
         self._broken: str | None = None
         self._closing = False
         self.on_lost: Callable[[str], None] | None = None
@@ -101,9 +102,10 @@ class ProcessWriter:
             raise StoreProcessError(f"the store process could not be started ({exc})") from exc
         finally:
             os.close(child_end)
-        self._answers_done = self._loop.create_future()
+        self._answers_ended = self._loop.create_future()
         await self._loop.connect_read_pipe(lambda: _Answers(self._answered, self._answers_stopped),
                                            os.fdopen(answers, "rb", 0))
+        self._reader = self._loop.create_task(self._fail_what_waits(), name="roost-store-process")
         try:
             await self._request(("connect", self._path, self._synchronous, self._max_batch))
         except BaseException as exc:
@@ -199,29 +201,28 @@ class ProcessWriter:
             self._broken = f"the store process sent an unreadable answer ({unreadable!r}); restart Roost"
         else:
             self._broken = f"the store process ended{_RESTART}"  # at once: writes may come
-        asyncio.get_running_loop().create_task(self._fail_what_waits(exit_code=unreadable is None))
+        assert self._answers_ended is not None
+        self._answers_ended.set_result(unreadable is None)
 
-    async def _fail_what_waits(self, *, exit_code: bool) -> None:
-        assert self._proc is not None and self._answers_done is not None
-        try:
-            if exit_code:  # its exit status says more than the closed pipe
-                try:
-                    code: int | None = await asyncio.wait_for(asyncio.shield(self._proc.wait()), 1.0)
-                except TimeoutError:
-                    code = None
-                if code is not None:
-                    self._broken = f"the store process ended (exit code {code}){_RESTART}"
-            broken = self._broken or "the store process stopped"
-            if not self._closing and self.on_lost is not None:
-                asyncio.get_running_loop().call_soon(self.on_lost, broken)
-            while self._sent:
-                waiter, _ = self._sent.popleft()
-                if isinstance(waiter, list):
-                    self._fail(waiter, broken)
-                elif not waiter.done():
-                    waiter.set_exception(self._lost(broken))
-        finally:
-            self._answers_done.set_result(None)
+    async def _fail_what_waits(self) -> None:
+        """Once the answers end: fail every write and request still waiting, and tell on_lost."""
+        assert self._proc is not None and self._answers_ended is not None
+        if await self._answers_ended:  # its exit status says more than the closed pipe
+            try:
+                code: int | None = await asyncio.wait_for(asyncio.shield(self._proc.wait()), 1.0)
+            except TimeoutError:
+                code = None
+            if code is not None:
+                self._broken = f"the store process ended (exit code {code}){_RESTART}"
+        broken = self._broken or "the store process stopped"
+        if not self._closing and self.on_lost is not None:
+            asyncio.get_running_loop().call_soon(self.on_lost, broken)
+        while self._sent:
+            waiter, _ = self._sent.popleft()
+            if isinstance(waiter, list):
+                self._fail(waiter, broken)
+            elif not waiter.done():
+                waiter.set_exception(self._lost(broken))
 
     def _resolve(self, group: list[_Pending], answer: tuple[list[tuple[bool, Any]], bool, int]) -> None:
         outcomes, committed, transaction_size = answer
@@ -274,8 +275,8 @@ class ProcessWriter:
         except TimeoutError:
             proc.kill()
             await proc.wait()
-        if self._answers_done is not None:
-            await self._answers_done
+        if self._reader is not None:
+            await asyncio.gather(self._reader, return_exceptions=True)
         self._proc = None
 
 
