@@ -293,15 +293,21 @@ class _Answers(asyncio.Protocol):
                  stopped: Callable[[Exception | None], None]) -> None:
         self._answered = answered
         self._stopped: Callable[[Exception | None], None] | None = stopped
-        self._partial = b""
+        self._partial = bytearray()  # the start of an answer still arriving
+        self._needed = 0  # how long _partial must grow before that answer can be read
         self._transport: asyncio.BaseTransport | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self._transport = transport
 
     def data_received(self, data: bytes) -> None:
-        if self._partial:
-            data = self._partial + data
+        partial = self._partial
+        if partial:  # gathered in one buffer, read once whole: a large answer is not copied per read
+            partial += data
+            if len(partial) < self._needed:
+                return
+            data = bytes(partial)
+            partial.clear()
         start, size = 0, len(data)
         view = memoryview(data)
         try:
@@ -315,7 +321,9 @@ class _Answers(asyncio.Protocol):
         except Exception as exc:
             self._stop(exc)
             return
-        self._partial = data[start:]
+        if start < size:
+            partial += view[start:]
+            self._needed = end - start if size - start >= _HEADER.size else _HEADER.size
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._stop(None)

@@ -66,6 +66,10 @@ def insert_blob(conn: sqlite3.Connection, key: str, data: bytes) -> int:
     return len(data)
 
 
+def echo(conn: sqlite3.Connection, data: bytes) -> bytes:
+    return data
+
+
 def _only_in(pid: int) -> str:
     if os.getpid() != pid:
         raise ValueError("this answer can be read only where it was made")
@@ -146,6 +150,13 @@ async def test_groups_larger_than_the_childs_read_buffer_arrive_whole(process_st
     assert sizes == [len(data) for data in blobs.values()]
     assert dict(await process_store.db.fetchall("SELECT key, value FROM state WHERE domain = 'blobs'")) == blobs
     assert await process_store.db.write(insert_blob, "after", b"small") == 5  # and what follows still reads
+
+
+async def test_answers_larger_than_a_read_of_the_pipe_arrive_whole(process_store: Store) -> None:
+    """The gateway reads the child's answers 256 KiB at a time: a larger one is put together first."""
+    blobs = [os.urandom(size) for size in (5, 3_000_000, 70_000, 1, 600_000)]
+    assert await asyncio.gather(*(process_store.db.write(echo, data) for data in blobs)) == blobs
+    assert await process_store.db.write(echo, b"after") == b"after"
 
 
 async def test_a_failing_operation_fails_alone_with_its_own_error(process_store: Store) -> None:
