@@ -15,9 +15,11 @@ what those promises cost on this machine, apart from what Roost's code costs. --
 lets N go (0: all that are stored), to tell what the last promise costs. With --pieces it also
 does Roost's own content work for each message (``Message.create``, the pii sanitizer's sanitize
 and scrub, the reply from Roost's template): what a message path built like this server would cost.
+With --rate the connections together offer that many messages a second (open loop), for the
+time to answer at a steady pace rather than the most messages a second.
 
     python scripts/bench_ceiling.py [--messages 20000] [--connections 10] [--window 32]
-        [--replies [--sends-per-chat 1]] [--pieces]
+        [--replies [--sends-per-chat 1]] [--pieces] [--rate MSG_PER_S]
 """
 
 from __future__ import annotations
@@ -194,13 +196,13 @@ def run(args: argparse.Namespace | Sequence[str] | None = None) -> dict[str, Any
             assert server.stdout is not None and server.stdout.readline().strip() == "READY"
             before = cpu_seconds(server.pid)
             result = load(f"http://127.0.0.1:{port}", protocol="chat", connections=ns.connections,
-                          messages=ns.messages, window=ns.window)
+                          messages=ns.messages, window=ns.window, rate=ns.rate)
             result["server_cpu_us_per_message"] = round((cpu_seconds(server.pid) - before) * 1e6 / result["messages"], 1)
         finally:
             server.terminate()
             server.wait(10)
     return {"benchmark": "ceiling", "replies": ns.replies, "sends_per_chat": ns.sends_per_chat if ns.replies else None,
-            "pieces": ns.pieces, "connections": ns.connections, "window": ns.window, **result}
+            "pieces": ns.pieces, "connections": ns.connections, "window": ns.window, "rate": ns.rate, **result}
 
 
 def _parse(args: Sequence[str] | None) -> argparse.Namespace:
@@ -214,6 +216,8 @@ def _parse(args: Sequence[str] | None) -> argparse.Namespace:
                         help="with --replies: replies a chat may have sent but not recorded (0: no limit)")
     parser.add_argument("--pieces", action="store_true",
                         help="also do Roost's content work for each message (message, pii sanitizer, template)")
+    parser.add_argument("--rate", type=float, default=None,
+                        help="messages a second the connections offer together (default: as fast as answered)")
     return parser.parse_args(args)
 
 

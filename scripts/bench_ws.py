@@ -11,7 +11,9 @@ gateway and of the writer, and the ratio to `bench.py ceiling` (the targets' yar
 work: what a message path could reach here, to tell the promises' cost from the code's). Each
 yardstick runs before and after Roost's runs, and their mean divides: the host drifts. Also:
 start to ready (the first WebSocket handshake that succeeds), idle RSS of the process tree, and
-the latency at a steady 1,200 messages/s offered over the chat socket.
+the latency at a steady 1,200 messages/s offered over the chat socket, beside that of
+`ceiling --replies --pieces` offered the same pace (its p50 and p99, before and after, and their
+means): a slow phase of the host lengthens both.
 
     python scripts/bench_ws.py [--messages 10000] [--closed-messages 2000] [--ceiling-messages 30000]
 """
@@ -51,6 +53,8 @@ CONFIG = """\
         actions: [{{reply: "re: {{{{ trigger.text }}}}"}}]
     """
 TARGETS = {"pipelined_10_vs_ceiling": 0.5, "p99_ms_at_1200": 5.0, "start_to_ready_s": 0.6}
+STEADY_RATE, STEADY_WINDOW = 1200, 64
+"""The steady load: messages a second offered over 10 connections, and the most outstanding on one."""
 
 
 def _rss_mib(pid: int) -> float:
@@ -80,7 +84,7 @@ async def _ready(url: str, token: str, deadline: float) -> None:
 def run(args: argparse.Namespace | Sequence[str] | None = None) -> dict[str, Any]:
     """Start Roost, load both sockets, compare with the ceiling."""
     ns = args if isinstance(args, argparse.Namespace) else _parse(args)
-    before = _ceilings(ns.ceiling_messages)
+    before = _ceilings(ns)
     result: dict[str, Any] = {"benchmark": "ws"}
     with tempfile.TemporaryDirectory(prefix="roost-ws-") as folder:
         config, port = Path(folder), free_port()
@@ -103,16 +107,19 @@ def run(args: argparse.Namespace | Sequence[str] | None = None) -> dict[str, Any
                     for window, messages in ((1, ns.closed_messages), (32, ns.messages)):
                         runs.append(_measured(url, token, tree, protocol, connections, window, messages))
             result["runs"] = runs
-            steady = _measured(url, token, tree, "chat", 10, 64, ns.messages, rate=1200)
-            result["chat_at_1200_per_s"] = steady
+            result["chat_at_1200_per_s"] = _measured(url, token, tree, "chat", 10, STEADY_WINDOW, ns.messages,
+                                                     rate=STEADY_RATE)
         finally:
             roost.terminate()
             roost.wait(30)
-    after = _ceilings(ns.ceiling_messages)
+    after = _ceilings(ns)
     for name in before:
-        result[name] = {"messages_per_s": round((before[name]["messages_per_s"] + after[name]["messages_per_s"]) / 2, 1),
+        figures = ("p50_ms", "p99_ms") if before[name]["rate"] else ("messages_per_s",)
+        result[name] = {**{key: round((before[name][key] + after[name][key]) / 2, 2) for key in figures},
                         "before": before[name], "after": after[name]}
     ceiling_rate, promises_rate = (result[name]["messages_per_s"] for name in ("ceiling", "ceiling_with_promises"))
+    steady = result["chat_at_1200_per_s"]
+    steady["p99_vs_ceiling_with_promises"] = round(steady["p99_ms"] / result["ceiling_with_promises_at_1200"]["p99_ms"], 2)
     for item in result["runs"]:
         item["vs_ceiling"] = round(item["messages_per_s"] / ceiling_rate, 3)
         item["vs_ceiling_with_promises"] = round(item["messages_per_s"] / promises_rate, 3)
@@ -125,10 +132,13 @@ def run(args: argparse.Namespace | Sequence[str] | None = None) -> dict[str, Any
     return result
 
 
-def _ceilings(messages: int) -> dict[str, dict[str, Any]]:
-    """Both yardsticks once: the plain ceiling and the one keeping Roost's promises with its content work."""
-    return {"ceiling": ceiling(["--messages", str(messages)]),
-            "ceiling_with_promises": ceiling(["--messages", str(messages), "--replies", "--pieces"])}
+def _ceilings(ns: argparse.Namespace) -> dict[str, dict[str, Any]]:
+    """The yardsticks once: the plain ceiling, and the one keeping Roost's promises (as fast as answered, and paced)."""
+    promises = ["--replies", "--pieces"]
+    return {"ceiling": ceiling(["--messages", str(ns.ceiling_messages)]),
+            "ceiling_with_promises": ceiling(["--messages", str(ns.ceiling_messages), *promises]),
+            "ceiling_with_promises_at_1200": ceiling(["--messages", str(ns.messages), *promises, "--rate",
+                                                      str(STEADY_RATE), "--window", str(STEADY_WINDOW)])}
 
 
 def _measured(url: str, token: str, tree: list[int], protocol: str, connections: int, window: int,
