@@ -72,8 +72,9 @@ class RequestError(PermanentError):
 
 
 class RecipientGone(PermanentError):
-    """The one an answer was for is gone for good (an HTTP client hung up): the run writing it ends cancelled,
-    with nothing to retry and no dead letter."""
+    """The one an answer was for is gone for good (an HTTP client hung up, a socket no client can take up
+    again): the run writing it ends cancelled, a reply waiting for it is dropped; nothing to retry, no dead
+    letter."""
 
 
 class DamagedValueError(RoostError):

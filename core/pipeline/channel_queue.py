@@ -270,6 +270,10 @@ class ChannelQueue:
         except Exception as err:
             verdict = self.policy.decide(err, entry.attempts + 1)
             reason = self.scrub(verdict.reason)
+            if verdict.bury and not verdict.letter:  # no one can receive it (its client is gone): nothing to keep
+                self._writes.append(asyncio.ensure_future(self.outbox.drop(entry.id)))
+                _LOGGER.info("A reply to %s chat %s was dropped: %s", self.platform, entry.chat_id, reason)
+                return
             if verdict.bury:
                 self._writes.append(asyncio.ensure_future(self.outbox.bury(entry.id, reason)))
                 _LOGGER.error("Sending to %s chat %s failed for good: %s", self.platform, entry.chat_id, reason)

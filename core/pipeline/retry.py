@@ -4,7 +4,8 @@ Runs (scheduler) and deliveries (outbound) both ask ``decide``: a TransientError
 exponential backoff and full jitter (a server's ``retry_after`` honoured); an error that a
 retry cannot fix (a wrong request, a broken template, bad data) is buried at once; anything
 unexpected is treated as transient until the attempt limit, then buried with its text. A RequestError (a
-prompt longer than the model's context) ends the task without a dead letter: the one who asked is told.
+prompt longer than the model's context) ends the task without a dead letter: the one who asked is told. A
+RecipientGone (no one can receive the reply any more) drops the reply without a dead letter.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import random
 from dataclasses import dataclass
 
 from core.automation.templates import TemplateError
-from core.errors import RequestError, RoostError, TransientError
+from core.errors import RecipientGone, RequestError, RoostError, TransientError
 
 PERMANENT_TYPES: tuple[type[BaseException], ...] = (RoostError, TemplateError, ValueError, TypeError, LookupError)
 """Failures a retry cannot fix (RoostError counts unless it is a TransientError)."""
@@ -34,7 +35,8 @@ def describe(error: BaseException) -> str:
 @dataclass(frozen=True, slots=True)
 class Verdict:
     """What to do after a failed attempt: retry after ``delay`` seconds, or bury with ``reason`` (in the dead
-    letters unless ``letter`` is false: a request that cannot be served as it is, told to the one who asked)."""
+    letters unless ``letter`` is false: a request that cannot be served as it is, told to the one who asked, or a
+    reply no one can receive)."""
 
     delay: float | None
     reason: str
@@ -66,6 +68,8 @@ class RetryPolicy:
         """The verdict for a failure of attempt number ``attempts`` (1 for the first)."""
         if isinstance(error, RequestError):
             return Verdict(None, f"it cannot be served as it is: {describe(error)}", letter=False)
+        if isinstance(error, RecipientGone):
+            return Verdict(None, f"no one can receive it: {describe(error)}", letter=False)
         if not is_transient(error):
             return Verdict(None, f"permanent error: {describe(error)}")
         if attempts >= self.max_attempts:

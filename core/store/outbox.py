@@ -1,10 +1,11 @@
 """The outbox: every outbound message, written before it is sent, delivered in order per chat.
 
 An entry is ``pending`` until it is ``delivered`` (with the platform's message id), put back
-with a later due time after a failure (``defer``), or ``dead`` (``bury``). ``next_batch``
-returns, per chat, the oldest pending entries that are due, stopping at a chat's first entry
-that is not due, so a chat's messages go out in the order they were written and none is sent
-twice once delivered. One sender per platform (``core.pipeline.channel_queue``) reads it.
+with a later due time after a failure (``defer``), ``dead`` (``bury``), or deleted once no one
+can receive it (``drop``). ``next_batch`` returns, per chat, the oldest pending entries that are
+due, stopping at a chat's first entry that is not due, so a chat's messages go out in the order
+they were written and none is sent twice once delivered. One sender per platform
+(``core.pipeline.channel_queue``) reads it.
 
 Each entry has a priority (0 unless given; an emergency alert uses a high one). Entries of
 higher priority go first, across chats and within a chat; entries of the same priority keep
@@ -84,7 +85,7 @@ a message unbounded; 6,527-6,921 and 132-145 us bounded)."""
 
 
 class Outbox:
-    """Outbound messages: add once per idempotency key, deliver in order, defer, bury."""
+    """Outbound messages: add once per idempotency key, deliver in order, defer, bury, drop."""
 
     def __init__(self, db: Database, *, scan_page: int = 512) -> None:
         self._db = db
@@ -277,6 +278,11 @@ class Outbox:
     async def due_now(self, platform: str, chat_id: str) -> int:
         """Make a chat's pending entries that wait for a later try due now (its recipient is back); how many."""
         return await self._db.write(writes.outbox_due_now, platform, str(chat_id), time.time())
+
+    async def drop(self, id: int) -> bool:
+        """Delete an entry no one can receive any more (its client is gone for good): no dead letter, as
+        there is nothing to retry; False when it was no longer open."""
+        return await self._db.write(writes.outbox_drop, id)
 
     async def bury(self, id: int, reason: str) -> int:
         """Move an entry to the dead letters with reason; return the dead letter's id."""

@@ -136,6 +136,12 @@ def outbox_due_now(conn: sqlite3.Connection, platform: str, chat_id: str, now: f
         " AND next_attempt_at > ?", (now, platform, chat_id, now)).rowcount
 
 
+@single_statement
+def outbox_drop(conn: sqlite3.Connection, entry_id: int) -> bool:
+    """Delete an open entry no one can receive; False if it was closed or unknown."""
+    return bool(conn.execute(f"DELETE FROM outbox WHERE id = ? AND {OUTBOX_OPEN}", (entry_id,)).rowcount)
+
+
 def outbox_bury(
     conn: sqlite3.Connection, entry_id: int, letter_id: int, reason: bytes, now: float
 ) -> int:

@@ -4,8 +4,10 @@ A frame of plain text is answered with plain text; a JSON frame ``{"id", "text"}
 with ``{"id", "text"}`` frames carrying the id of the message they answer (kept in the message's own id, so a
 reply that waited for the client to come back still carries it). A connection is one
 conversation (``?conversation=NAME`` picks one, to take it up again after reconnecting); the
-replies of one automation keep the order of its messages. A reply for a conversation with no
-socket open waits in the outbox until a socket takes the conversation up again.
+replies of one automation keep the order of its messages. A reply for a named conversation with no
+socket open waits in the outbox until a socket takes the conversation up again; a socket that named
+none has a conversation no one can take up (its name was never told), so a reply that finds it
+closed is dropped.
 """
 
 from __future__ import annotations
@@ -18,10 +20,10 @@ import orjson
 from aiohttp import WSMsgType, web
 
 from core.channel import ChannelBase, ChannelInfo, OutboundMessage
-from core.errors import RecipientAway, StoreUnavailable
+from core.errors import RecipientAway, RecipientGone, StoreUnavailable
 from core.ids import new_id
 from core.message import Message
-from integrations.http.server import MAX_REQUEST_BYTES, TOKEN, HttpServer
+from integrations.http.server import MAX_REQUEST_BYTES, TOKEN, HttpServer, json_error
 
 _LOGGER = logging.getLogger(__name__)
 PLATFORM = "websocket_chat"
@@ -30,6 +32,8 @@ MAX_CLIENT_ID = 256
 """The longest client id (as JSON) a message carries."""
 _CLIENT_ID = "|"
 """Between a message's own id and its client's id, in the message id the replies name."""
+UNNAMED = "socket-"
+"""How the conversation of a socket that named none begins; a name a client gives may not begin so."""
 
 
 class ChatSocketChannel(ChannelBase):
@@ -46,6 +50,8 @@ class ChatSocketChannel(ChannelBase):
         """Write the reply to the conversation's open socket."""
         ws = self._sockets.get(message.chat_id)
         if ws is None or ws.closed:
+            if message.chat_id.startswith(UNNAMED):
+                raise RecipientGone("the socket of this conversation closed, and no other can take it up")
             raise RecipientAway(f"no client is connected to conversation {message.chat_id!r}")
         _own, answered, client_id = (message.reply_to or "").partition(_CLIENT_ID)
         if answered:
@@ -54,11 +60,14 @@ class ChatSocketChannel(ChannelBase):
             await ws.send_str(message.text)
         return new_id()
 
-    async def handle(self, request: web.Request) -> web.WebSocketResponse:
+    async def handle(self, request: web.Request) -> web.StreamResponse:
         """One client connection: read frames until it closes."""
-        ws = await self.server.websocket(request, heartbeat=HEARTBEAT, max_msg_size=MAX_REQUEST_BYTES)
         named = request.query.get("conversation")
-        conversation = named or uuid.uuid4().hex  # unguessable: whoever names it gets its replies
+        if named and named.startswith(UNNAMED):
+            return json_error(400, f"a conversation's name may not begin with {UNNAMED!r}: Roost names the"
+                                   " conversations of sockets that name none so")
+        ws = await self.server.websocket(request, heartbeat=HEARTBEAT, max_msg_size=MAX_REQUEST_BYTES)
+        conversation = named or UNNAMED + uuid.uuid4().hex  # unguessable: whoever names it gets its replies
         token = request.get(TOKEN)
         sender = token.name if token is not None else "local"
         previous = self._sockets.get(conversation)

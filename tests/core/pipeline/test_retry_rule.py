@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core.automation.templates import TemplateError
-from core.errors import ConfigError, ContextTooLong, PermanentError, TransientError
+from core.errors import ConfigError, ContextTooLong, PermanentError, RecipientGone, TransientError
 from core.pipeline.retry import RetryPolicy, is_transient
 
 
@@ -44,6 +44,11 @@ def test_a_request_that_cannot_be_served_as_it_is_ends_without_a_dead_letter() -
     verdict = RetryPolicy().decide(ContextTooLong("prompt too long: 3026 tokens"), 1)
     assert verdict.bury and not verdict.letter
     assert verdict.reason == "it cannot be served as it is: prompt too long: 3026 tokens"
+
+
+def test_a_reply_no_one_can_receive_is_dropped_without_a_dead_letter() -> None:
+    verdict = RetryPolicy().decide(RecipientGone("the client hung up"), 1)
+    assert verdict.bury and not verdict.letter and verdict.reason == "no one can receive it: the client hung up"
 
 
 def test_backoff_is_capped() -> None:

@@ -111,6 +111,18 @@ async def test_next_batch_scans_past_a_blocked_chat(db_path, cipher) -> None:
         await store.close()
 
 
+async def test_drop_deletes_an_open_entry_and_leaves_a_closed_one(store: Store) -> None:
+    ids = await _fill(store, [("A", "a1"), ("A", "a2"), ("B", "b1")])
+    await store.outbox.mark_delivered_many([(ids["b1"], "m-1")])
+    assert await store.outbox.drop(ids["a1"]) is True
+    assert await store.outbox.get(ids["a1"]) is None
+    assert [e.body for e in await store.outbox.next_batch("tg", time.time() + 1, 10)] == ["a2"]
+    assert await store.outbox.drop(ids["b1"]) is False, "a delivered entry stays as it is"
+    assert (await store.outbox.get(ids["b1"])).state == "delivered"
+    assert await store.outbox.drop(ids["a1"]) is False
+    assert (await store.dead.stats())["total"] == 0
+
+
 async def test_dead_letters_retry_prune_and_stats(store: Store) -> None:
     ids = await _fill(store, [("A", "a1"), ("A", "a2")])
     out_letter = await store.outbox.bury(ids["a1"], "403 bot was blocked by the user")

@@ -9,6 +9,16 @@ import logging
 import aiohttp
 from aiohttp import WSMsgType
 
+SLOW = """
+automations:
+  - id: slow
+    triggers: [{trigger: message, platform: websocket_chat}]
+    actions:
+      - delay: 0.3
+      - reply: "late: {{ trigger.text }}"
+"""
+"""A reply that comes after the client had time to leave."""
+
 
 async def _connect(session: aiohttp.ClientSession, url: str, token: str, conversation: str = ""):
     query = f"?access_token={token}" + (f"&conversation={conversation}" if conversation else "")
@@ -93,14 +103,7 @@ async def test_without_a_valid_token_the_handshake_is_refused(serve) -> None:
 
 
 async def test_a_reply_for_a_closed_socket_waits_and_reaches_the_conversation_again(serve, caplog) -> None:
-    served = await serve(extra="""
-automations:
-  - id: slow
-    triggers: [{trigger: message, platform: websocket_chat}]
-    actions:
-      - delay: 0.3
-      - reply: "late: {{ trigger.text }}"
-""")
+    served = await serve(extra=SLOW)
     token = await served.token()
     caplog.set_level(logging.INFO, logger="core.pipeline.channel_queue")
     async with aiohttp.ClientSession() as session:
@@ -121,3 +124,25 @@ automations:
     said = [(r.levelname, r.getMessage()) for r in caplog.records if r.name == "core.pipeline.channel_queue"]
     assert said == [("INFO", "A reply to websocket_chat chat kitchen waits: no client is connected to conversation"
                              " 'kitchen'; it goes when the chat is back (or in 60 min)")] * 2, "once for each wait"
+
+
+async def test_a_reply_for_a_closed_socket_that_named_no_conversation_is_dropped(serve, caplog) -> None:
+    served = await serve(extra=SLOW)
+    token = await served.token()
+    caplog.set_level(logging.INFO, logger="core.pipeline.channel_queue")
+    async with aiohttp.ClientSession() as session:
+        ws = await _connect(session, served.url, token)
+        await ws.send_str("are you there?")
+        await asyncio.sleep(0.05)
+        await ws.close()  # before the reply: no one was told this conversation's name, no one can take it up
+        await asyncio.wait_for(served.gateway.wait_idle(), 10)  # a held reply would keep it waiting
+        async with session.get(served.url + "/api/chat?conversation=socket-123",
+                               headers={"Authorization": f"Bearer {token}"}) as response:
+            assert response.status == 400 and "may not begin with 'socket-'" in await response.text()
+    stats = await served.gateway.queue_stats()
+    assert stats["outbox"].get("websocket_chat", {}).get("pending", 0) == 0, "not held for an hour"
+    assert stats["dead_letters"]["total"] == 0, "a client that left is no failure"
+    said = [(r.levelname, r.getMessage()) for r in caplog.records if r.name == "core.pipeline.channel_queue"]
+    assert len(said) == 1 and said[0][0] == "INFO", said
+    assert said[0][1].startswith("A reply to websocket_chat chat socket-") and said[0][1].endswith(
+        " was dropped: no one can receive it: the socket of this conversation closed, and no other can take it up")

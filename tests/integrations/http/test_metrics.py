@@ -106,10 +106,11 @@ automations:
     failed = {outcome: ("roost_messages_failed_total", (("outcome", outcome), ("platform", "websocket_chat")))
               for outcome in ("retry", "dead")}
     async with aiohttp.ClientSession() as session:
-        ws = await session.ws_connect(served.url.replace("http", "ws") + f"/api/chat?access_token={token}")
+        ws = await session.ws_connect(served.url.replace("http", "ws") + f"/api/chat?access_token={token}"
+                                      "&conversation=porch")
         await ws.send_str("anyone?")
         await asyncio.sleep(0.05)
-        await ws.close()  # the reply finds no socket: tried again, then buried (two attempts)
+        await ws.close()  # the reply finds no socket for its conversation: tried again, then buried (two attempts)
         samples: dict = {}
         buried = ("roost_dead_letters", (("source", "outbox"),))
         async with asyncio.timeout(20):  # the send's failure is counted at once, its dead letter once it is stored

@@ -172,6 +172,23 @@ async def test_a_full_queue_is_a_429_with_retry_after(serve_api) -> None:
     assert (await first).choices[0].message.content == "Hello there, friend."
 
 
+async def test_a_reply_for_a_client_that_gave_up_is_dropped_not_a_dead_letter(serve_api) -> None:
+    extra = """
+automations:
+  - id: slow
+    triggers: [{trigger: message, platform: openai, command: slow}]
+    actions: [{delay: 0.5}, {reply: "done at last"}]
+"""
+    api = await serve_api(extra=extra, models=(InstantModel(),))
+    with pytest.raises(openai.APITimeoutError):
+        await api.client(timeout=0.1).chat.completions.create(
+            model="roost", messages=[{"role": "user", "content": "/slow"}])
+    await asyncio.wait_for(api.gateway.wait_idle(), 10)
+    stats = await api.gateway.queue_stats()
+    assert stats["dead_letters"]["total"] == 0, "a client that left is no failure"
+    assert stats["outbox"].get("openai", {}).get("pending", 0) == 0
+
+
 async def test_own_automations_answer_model_roost(serve_api) -> None:
     extra = """
 automations:
