@@ -5,8 +5,12 @@ How a channel reports a failed send (``core.pipeline.retry`` decides what happen
 
 - ``TransientError(retry_after=...)``: rate limited (HTTP 429, Discord buckets), a server error
   (5xx), a timeout or a network failure. Retried with backoff; ``retry_after`` is honoured.
+- ``RecipientAway``: the one a reply is for is not connected now (a socket's client went away). Held,
+  tried again hourly, and sent at once when the channel says the chat is back (``chat_back``).
 - ``PermanentError``: the platform refused for good (unknown chat, the bot was blocked, a request
   it will never accept). Dead-lettered at once, with the error's text.
+- ``RecipientGone``: no one can ever receive the reply (an HTTP client hung up, a socket whose
+  conversation no one can take up). Dropped at once: nothing to retry, no dead letter.
 - anything else: treated as transient up to the attempt limit, then dead-lettered with its text.
 
 An adapter acknowledges a message to its platform (a Telegram offset, a webhook's 200) only
