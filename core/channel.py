@@ -126,7 +126,8 @@ class StreamingChannel(Channel, Protocol):
     """A channel that can show an answer while it is being written (``info.streaming`` is not none)."""
 
     async def send_stream(self, message: OutboundMessage, chunks: AsyncIterator[str]) -> str:
-        """Show chunks as they come (message.text is empty); return the platform's message id."""
+        """Show chunks as they come (message.text is empty); return the platform's message id. RecipientAway
+        raised before taking a chunk makes the answer wait in the outbox, whole, like any reply to an away chat."""
         ...
 
 

@@ -13,7 +13,7 @@ from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
 from contextlib import aclosing
 
 from core.channel import Channel, OutboundMessage, StreamingChannel
-from core.errors import ConfigError
+from core.errors import ConfigError, RecipientAway
 from core.pipeline.channel_queue import ChannelQueue
 from core.pipeline.retry import RetryPolicy
 from core.store.outbox import Outbox, OutboxEntry, PreparedEntry
@@ -104,13 +104,17 @@ class Outbound:
                 and self.online(platform) and self.mask(platform) is None)
 
     async def stream(self, platform: str, chat_id: str, chunks: AsyncGenerator[str, None], *,
-                     idempotency_key: str, priority: int = 0, reply_to: str | None = None) -> str:
-        """Stream an answer to its channel (see ``can_stream``) and record it as delivered."""
+                     idempotency_key: str, priority: int = 0, reply_to: str | None = None) -> str | None:
+        """Stream an answer to its channel (see ``can_stream``) and record it as delivered; None, with chunks
+        untouched, when the channel said the chat is away before taking any (send the answer whole instead)."""
         channel = self._channel(platform)
         assert isinstance(channel, StreamingChannel)
         parts: list[str] = []
+        taken = False
 
         async def recorded() -> AsyncGenerator[str, None]:
+            nonlocal taken
+            taken = True
             async with aclosing(chunks):
                 async for chunk in chunks:
                     parts.append(chunk)
@@ -120,8 +124,14 @@ class Outbound:
         if queue is not None:
             await queue.pace()
         # A channel that stops reading (its client left) closes the answer, and so frees the model, at once.
-        async with aclosing(recorded()) as pieces:
-            message_id = await channel.send_stream(OutboundMessage(chat_id, "", idempotency_key, reply_to), pieces)
+        try:
+            async with aclosing(recorded()) as pieces:
+                message_id = await channel.send_stream(OutboundMessage(chat_id, "", idempotency_key, reply_to),
+                                                       pieces)
+        except RecipientAway:
+            if taken:
+                raise
+            return None
         entry_id = await self.outbox.record_delivered(platform, chat_id, "".join(parts), idempotency_key,
                                                       message_id)
         self.on_sent(platform, chat_id, message_id, entry_id)

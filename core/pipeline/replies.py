@@ -57,10 +57,13 @@ class RunReplies:
 
     async def stream(self, platform: str, chat_id: str, chunks: AsyncGenerator[str, None], *,
                      idempotency_key: str, priority: int = 0, reply_to: str | None = None) -> str:
-        """Stream an answer where the channel can show it; otherwise send it whole when complete."""
+        """Stream an answer where the channel can show it; otherwise (or when its chat is away) send it whole
+        when complete."""
         if self.outbound.can_stream(platform):
-            return await self.outbound.stream(platform, chat_id, chunks, idempotency_key=idempotency_key,
-                                              priority=priority, reply_to=reply_to)
+            streamed = await self.outbound.stream(platform, chat_id, chunks, idempotency_key=idempotency_key,
+                                                  priority=priority, reply_to=reply_to)
+            if streamed is not None:
+                return streamed
         text = "".join([chunk async for chunk in chunks]).strip()
         return await self.send(platform, chat_id, text, idempotency_key=idempotency_key,
                                priority=priority, reply_to=reply_to)
