@@ -4,7 +4,8 @@ Every reply passes here: the channel is looked up, the platform's outbound maski
 the entry written to the outbox (or held with its run, see ``replies``) and the channel's
 queue woken; a streamed answer goes straight to a channel that can show it, paced with that
 channel's other sends and recorded as soon as the platform confirmed it. A platform that is
-offline, or whose replies are masked, gets the answer whole through its queue instead.
+offline, or whose replies are masked, or whose chat is away (the channel says so before taking a
+piece), gets the answer whole through its queue instead.
 """
 
 from __future__ import annotations
