@@ -15,7 +15,7 @@ from hass_client.exceptions import AuthenticationFailed, FailedCommand
 
 from core.pipeline import STOPPED
 from integrations.websocket_api import entities
-from tests.integrations.openai_api.conftest import InstantModel
+from tests.helpers.models import InstantModel
 
 JS = Path(__file__).resolve().parents[2] / "js"
 ECHO = """

@@ -11,7 +11,7 @@ import pytest
 
 from core import events
 from core.errors import ModelError
-from tests.integrations.openai_api.conftest import InstantModel
+from tests.helpers.models import InstantModel
 
 HI = [{"role": "user", "content": "hi"}]
 
