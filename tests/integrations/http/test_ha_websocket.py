@@ -15,7 +15,7 @@ from hass_client.exceptions import AuthenticationFailed, FailedCommand
 
 from core.pipeline import STOPPED
 from integrations.websocket_api import entities
-from tests.helpers.models import InstantModel
+from tests.helpers.ha_socket import ha_socket
 
 JS = Path(__file__).resolve().parents[2] / "js"
 ECHO = """
@@ -136,18 +136,9 @@ async def test_the_javascript_client_works_unchanged(serve) -> None:
     assert steps["entities"]["sensor.roost_dead_letters"] == "0"
 
 
-async def _raw(served, token: str):
-    session = aiohttp.ClientSession()
-    ws = await session.ws_connect(served.url.replace("http", "ws") + "/api/websocket")
-    assert json.loads(await ws.receive_str(timeout=5)) == {"type": "auth_required", "ha_version": "2026.2.0"}
-    await ws.send_str(json.dumps({"type": "auth", "access_token": token}))
-    assert json.loads(await ws.receive_str(timeout=5)) == {"type": "auth_ok", "ha_version": "2026.2.0"}
-    return session, ws
-
-
 async def test_ids_must_increase_and_bad_messages_get_ha_error_codes(serve) -> None:
     served = await serve(extra=ECHO)
-    session, ws = await _raw(served, await served.token())
+    session, ws = await ha_socket(served, await served.token())
     async with session:
         async def ask(frame: object) -> dict:
             await ws.send_str(json.dumps(frame))
@@ -172,7 +163,7 @@ async def test_ids_must_increase_and_bad_messages_get_ha_error_codes(serve) -> N
 async def test_subscribe_entities_sends_every_entity_then_what_changed(serve, monkeypatch) -> None:
     monkeypatch.setattr(entities, "POLL_SECONDS", 0.05)
     served = await serve(extra=ECHO)
-    session, ws = await _raw(served, await served.token())
+    session, ws = await ha_socket(served, await served.token())
     async with session:
         await ws.send_str(json.dumps({"id": 1, "type": "subscribe_entities"}))
         assert json.loads(await ws.receive_str(timeout=5)) == {"id": 1, "type": "result", "success": True,
@@ -232,7 +223,7 @@ async def test_state_changed_events_say_what_changed_and_get_states_keeps_when(s
 
 async def test_coalescing_only_for_clients_that_asked(serve) -> None:
     served = await serve(extra=ECHO)
-    session, ws = await _raw(served, await served.token())
+    session, ws = await ha_socket(served, await served.token())
     async with session:
         await ws.send_str(json.dumps({"id": 1, "type": "supported_features", "features": {"coalesce_messages": 1}}))
         assert json.loads(await ws.receive_str(timeout=5)) == {"id": 1, "type": "result", "success": True,
@@ -258,7 +249,7 @@ async def test_auth_phase_errors_close_the_socket(serve) -> None:
 
 async def test_a_client_that_does_not_read_is_cut_off_at_a_bounded_queue(serve, caplog) -> None:
     served = await serve(extra=ECHO)
-    session, ws = await _raw(served, await served.token("slow"))
+    session, ws = await ha_socket(served, await served.token("slow"))
     async with session:
         await ws.send_str(json.dumps({"id": 1, "type": "subscribe_events", "event_type": "flood"}))
         assert json.loads(await ws.receive_str(timeout=5))["success"] is True
@@ -275,73 +266,14 @@ async def test_a_client_that_does_not_read_is_cut_off_at_a_bounded_queue(serve, 
             assert response.status == 200, "the others are served on"
 
 
-async def _take_up(served, token: str, conversation_id: str) -> dict:
-    """Take a conversation up on a new connection subscribed to roost_reply: the first reply event's data."""
-    session, ws = await _raw(served, token)
-    async with session:
-        await ws.send_str(json.dumps({"id": 1, "type": "subscribe_events", "event_type": "roost_reply"}))
-        await ws.send_str(json.dumps({"id": 2, "type": "call_service", "domain": "roost", "service":
-                                      "subscribe_conversation", "service_data": {"conversation_id": conversation_id}}))
-        async with asyncio.timeout(15):
-            while True:
-                frame = json.loads(await ws.receive_str())
-                if frame.get("type") == "event":
-                    return frame["event"]["data"]
-
-
-SLOW = """
+async def test_a_call_roost_stops_under_gets_has_error_for_it_not_a_dropped_line(serve) -> None:
+    served = await serve(extra="roost: {stop_timeout: 0.3}\n" + """
 automations:
   - id: slow
     triggers: [{trigger: message, platform: websocket}]
-    actions:
-      - delay: 0.3
-      - reply: "late: {{ trigger.text }}"
-"""
-
-
-async def test_a_reply_waits_for_a_client_that_takes_the_conversation_up_again(serve) -> None:
-    served = await serve(extra=SLOW)
-    token = await served.token()
-    session, ws = await _raw(served, token)
-    async with session:
-        await ws.send_str(json.dumps({"id": 1, "type": "call_service", "domain": "roost", "service": "send_message",
-                                      "service_data": {"text": "anyone?", "conversation_id": "porch"}}))
-        assert json.loads(await ws.receive_str(timeout=5))["success"] is True
-        await ws.close()
-    await asyncio.sleep(0.5)  # the reply is due now, and no client holds the conversation
-    pending = await served.gateway.queue_stats()
-    assert pending["outbox"]["websocket"].get("pending", 0) == 1, "kept in the outbox"
-    event = await _take_up(served, token, "porch")
-    assert event == {"conversation_id": "porch", "text": "late: anyone?", "done": True}
-
-
-async def test_a_streamed_answer_for_a_conversation_no_one_holds_waits_whole_in_the_outbox(serve) -> None:
-    served = await serve(extra="""
-automations:
-  - id: ask
-    triggers: [{trigger: message, platform: websocket}]
-    actions: [{generate: {prompt: "{{ trigger.text }}", reply: true}}]
-""", models=(InstantModel(delay=0.05),))
-    token = await served.token()
-    session, ws = await _raw(served, token)
-    async with session:
-        await ws.send_str(json.dumps({"id": 1, "type": "call_service", "domain": "roost", "service": "send_message",
-                                      "service_data": {"text": "anyone?", "conversation_id": "attic"}}))
-        assert json.loads(await ws.receive_str(timeout=5))["success"] is True
-        await ws.close()
-    async with asyncio.timeout(10):  # the answer is kept in the outbox, whole, and the run ends
-        while (stats := await served.gateway.queue_stats())["tasks"]["done"] < 1:
-            await asyncio.sleep(0.05)
-    assert stats["outbox"]["websocket"].get("pending", 0) == 1, "kept in the outbox, whole"
-    assert stats["tasks"]["queued"] == stats["tasks"]["leased"] == 0, "the run did not fail, to run again later"
-    assert stats["dead_letters"]["total"] == 0
-    event = await _take_up(served, token, "attic")
-    assert event == {"conversation_id": "attic", "text": "Hello there, friend.", "done": True}
-
-
-async def test_a_call_roost_stops_under_gets_has_error_for_it_not_a_dropped_line(serve) -> None:
-    served = await serve(extra="roost: {stop_timeout: 0.3}\n" + SLOW.replace("delay: 0.3", "delay: 30"))
-    session, ws = await _raw(served, await served.token())
+    actions: [{delay: 30}, {reply: "late: {{ trigger.text }}"}]
+""")
+    session, ws = await ha_socket(served, await served.token())
     async with session:
         await ws.send_str(json.dumps({"id": 1, "type": "call_service", "domain": "roost", "service": "send_message",
                                       "service_data": {"text": "hi"}, "return_response": True}))

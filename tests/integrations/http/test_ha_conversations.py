@@ -1,0 +1,74 @@
+"""Replies of Home Assistant conversations that no client holds: kept in the outbox until one takes it up."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+from tests.helpers.ha_socket import ha_socket
+from tests.helpers.models import InstantModel
+
+
+async def _take_up(served, token: str, conversation_id: str) -> dict:
+    """Take a conversation up on a new connection subscribed to roost_reply: the first reply event's data."""
+    session, ws = await ha_socket(served, token)
+    async with session:
+        await ws.send_str(json.dumps({"id": 1, "type": "subscribe_events", "event_type": "roost_reply"}))
+        await ws.send_str(json.dumps({"id": 2, "type": "call_service", "domain": "roost", "service":
+                                      "subscribe_conversation", "service_data": {"conversation_id": conversation_id}}))
+        async with asyncio.timeout(15):
+            while True:
+                frame = json.loads(await ws.receive_str())
+                if frame.get("type") == "event":
+                    return frame["event"]["data"]
+
+
+SLOW = """
+automations:
+  - id: slow
+    triggers: [{trigger: message, platform: websocket}]
+    actions:
+      - delay: 0.3
+      - reply: "late: {{ trigger.text }}"
+"""
+
+
+async def test_a_reply_waits_for_a_client_that_takes_the_conversation_up_again(serve) -> None:
+    served = await serve(extra=SLOW)
+    token = await served.token()
+    session, ws = await ha_socket(served, token)
+    async with session:
+        await ws.send_str(json.dumps({"id": 1, "type": "call_service", "domain": "roost", "service": "send_message",
+                                      "service_data": {"text": "anyone?", "conversation_id": "porch"}}))
+        assert json.loads(await ws.receive_str(timeout=5))["success"] is True
+        await ws.close()
+    await asyncio.sleep(0.5)  # the reply is due now, and no client holds the conversation
+    pending = await served.gateway.queue_stats()
+    assert pending["outbox"]["websocket"].get("pending", 0) == 1, "kept in the outbox"
+    event = await _take_up(served, token, "porch")
+    assert event == {"conversation_id": "porch", "text": "late: anyone?", "done": True}
+
+
+async def test_a_streamed_answer_for_a_conversation_no_one_holds_waits_whole_in_the_outbox(serve) -> None:
+    served = await serve(extra="""
+automations:
+  - id: ask
+    triggers: [{trigger: message, platform: websocket}]
+    actions: [{generate: {prompt: "{{ trigger.text }}", reply: true}}]
+""", models=(InstantModel(delay=0.05),))
+    token = await served.token()
+    session, ws = await ha_socket(served, token)
+    async with session:
+        await ws.send_str(json.dumps({"id": 1, "type": "call_service", "domain": "roost", "service": "send_message",
+                                      "service_data": {"text": "anyone?", "conversation_id": "attic"}}))
+        assert json.loads(await ws.receive_str(timeout=5))["success"] is True
+        await ws.close()
+    async with asyncio.timeout(10):  # the answer is kept in the outbox, whole, and the run ends
+        while (stats := await served.gateway.queue_stats())["tasks"]["done"] < 1:
+            await asyncio.sleep(0.05)
+    assert stats["outbox"]["websocket"].get("pending", 0) == 1, "kept in the outbox, whole"
+    assert stats["tasks"]["queued"] == stats["tasks"]["leased"] == 0, "the run did not fail, to run again later"
+    assert stats["dead_letters"]["total"] == 0
+    event = await _take_up(served, token, "attic")
+    assert event == {"conversation_id": "attic", "text": "Hello there, friend.", "done": True}
+
