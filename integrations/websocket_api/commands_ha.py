@@ -243,8 +243,7 @@ class HaCommands:
         conversation_id = data.get("conversation_id")
         if not isinstance(conversation_id, str) or not conversation_id:
             raise CommandError("invalid_format", "conversation_id is required and must be a string")
-        self.conversations.hold(conversation_id, connection)
-        await self.conversations.chat_back(conversation_id)  # what waited for it comes now
+        await self.conversations.take_up(conversation_id, connection)
 
     async def _traces(self, _connection: Connection, data: dict[str, Any], _respond: bool) -> dict[str, Any]:
         limit, automation_id, run_id = data.get("limit", 10), data.get("automation_id"), data.get("run_id")

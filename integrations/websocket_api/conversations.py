@@ -4,8 +4,11 @@ A message sent with ``roost.send_message`` (or ``conversation/process``) enters 
 like any chat message, in the conversation named by its ``conversation_id``. Its replies come
 back as ``roost_reply`` events (``conversation_id``, ``text`` so far, ``done``) to the clients
 subscribed to them, and to a caller waiting for the response. A reply for a conversation no
-connected client holds (sent a message in, subscribed to) waits in the outbox until a client subscribed
-to ``roost_reply`` takes the conversation up (``roost.subscribe_conversation``).
+connected client holds (sent a message in, subscribed to) waits in the outbox until a client takes
+the conversation up: by ``roost.subscribe_conversation`` (subscribed to ``roost_reply``), or by sending
+a message into it that it can receive the replies of (it waits for the response, or is subscribed).
+The replies that waited go first, in order, so a caller waiting for a response gets them before its
+own: they came in its conversation, and no one else got them.
 """
 
 from __future__ import annotations
@@ -13,7 +16,9 @@ from __future__ import annotations
 import asyncio
 import uuid
 import weakref
-from collections.abc import AsyncIterator
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from core.channel import NOT_ACCEPTED, ChannelBase, ChannelInfo, OutboundMessage
@@ -23,6 +28,8 @@ from core.message import Message
 
 PLATFORM = "websocket"
 REPLY_EVENT = "roost_reply"
+NOTHING_HELD_MAX = 4096
+"""Conversations remembered as having no reply held; one forgotten costs a look at the outbox."""
 
 
 class ConversationChannel(ChannelBase):
@@ -35,6 +42,9 @@ class ConversationChannel(ChannelBase):
         self._holders: dict[str, set[Any]] = {}
         self._waiters: dict[str, list[list[str]]] = {}
         self._turns: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+        # Conversations whose held replies were sent for since this process started, none held since
+        # (the oldest forgotten first): a message sent into one need not look at the outbox for them.
+        self._nothing_held: OrderedDict[str, None] = OrderedDict()
 
     def hold(self, conversation_id: str, connection: Any) -> None:
         """A connection takes part in a conversation: its replies may go to it."""
@@ -46,6 +56,15 @@ class ConversationChannel(ChannelBase):
             self._holders[conversation_id].discard(connection)
             if not self._holders[conversation_id]:
                 del self._holders[conversation_id]
+
+    async def take_up(self, conversation_id: str, connection: Any) -> None:
+        """A connection that can receive a conversation's replies holds it: those that waited go now."""
+        self.hold(conversation_id, connection)
+        self._nothing_held[conversation_id] = None  # before the sends it starts: one held again unmarks it
+        self._nothing_held.move_to_end(conversation_id)
+        if len(self._nothing_held) > NOTHING_HELD_MAX:
+            self._nothing_held.popitem(last=False)
+        await self.chat_back(conversation_id)
 
     async def send(self, message: OutboundMessage) -> str:
         """Deliver a whole reply."""
@@ -68,43 +87,56 @@ class ConversationChannel(ChannelBase):
         """Send text into a conversation; with a timeout, wait (that long at most) for every run it started.
 
         Answered messages of one conversation take turns: the conversation is idle when a
-        message's runs are done and their replies delivered, so the replies are this message's.
+        message's runs are done and their replies delivered, so the replies are this message's
+        (and those that waited for the conversation, which go first).
         """
+        named = conversation_id is not None
         conversation_id = conversation_id or uuid.uuid4().hex  # unguessable: whoever names it gets its replies
         self.hold(conversation_id, connection)
+        message = Message.create(PLATFORM, conversation_id, sender, text, bot_names=self.gateway.bot_names)
         if timeout is None:
-            return conversation_id, await self._send(text, conversation_id, sender, None)
+            if named:
+                await self._catch_up(conversation_id, connection)
+            if not await self.ingest(message):
+                raise TransientError(NOT_ACCEPTED)
+            return conversation_id, []
         turn = self._turns.get(conversation_id)
         if turn is None:
             turn = self._turns[conversation_id] = asyncio.Lock()
         async with turn:
-            return conversation_id, await self._send(text, conversation_id, sender, timeout)
-
-    async def _send(self, text: str, conversation_id: str, sender: str, timeout: float | None) -> list[str]:
-        replies: list[str] = []
-        if timeout is not None:
-            self._waiters.setdefault(conversation_id, []).append(replies)
-        message = Message.create(PLATFORM, conversation_id, sender, text, bot_names=self.gateway.bot_names)
-        try:
-            if timeout is None:
-                if not await self.ingest(message):
-                    raise TransientError(NOT_ACCEPTED)
-            else:
+            with self._waiting(conversation_id) as replies:
+                if named:
+                    await self._catch_up(conversation_id, connection)
                 await self.ingest_and_wait(message, timeout)
+                return conversation_id, replies
+
+    async def _catch_up(self, conversation_id: str, connection: Any) -> None:
+        """Take a named conversation up if its replies reach someone now and it may have some held."""
+        if conversation_id not in self._nothing_held and self._receivable(conversation_id):
+            await self.take_up(conversation_id, connection)
+
+    @contextmanager
+    def _waiting(self, conversation_id: str) -> Iterator[list[str]]:
+        """The replies delivered to the conversation while in this block."""
+        replies: list[str] = []
+        waiting = self._waiters.setdefault(conversation_id, [])
+        waiting.append(replies)
+        try:
+            yield replies
         finally:
-            waiting = self._waiters.get(conversation_id, [])
-            if replies in waiting:
-                waiting.remove(replies)
+            waiting.remove(replies)
             if not waiting:
-                self._waiters.pop(conversation_id, None)
-        return replies
+                del self._waiters[conversation_id]
+
+    def _receivable(self, conversation_id: str) -> bool:
+        """Whether a reply to the conversation reaches anyone now: a waiting caller or a subscribed holder."""
+        return conversation_id in self._waiters or any(
+            c.subscribed(REPLY_EVENT) for c in self._holders.get(conversation_id, ()))
 
     def _reachable(self, conversation_id: str) -> None:
-        if conversation_id in self._waiters:
-            return
-        if any(c.subscribed(REPLY_EVENT) for c in self._holders.get(conversation_id, ())):
-            return
-        raise RecipientAway(f"no client holds conversation {conversation_id!r} now")
+        if not self._receivable(conversation_id):
+            self._nothing_held.pop(conversation_id, None)  # this reply is held now
+            raise RecipientAway(f"no client holds conversation {conversation_id!r} now")
 
     def _deliver(self, conversation_id: str, text: str, *, done: bool) -> None:
         for replies in self._waiters.get(conversation_id, ()):

@@ -72,3 +72,52 @@ automations:
     event = await _take_up(served, token, "attic")
     assert event == {"conversation_id": "attic", "text": "Hello there, friend.", "done": True}
 
+
+async def _call(ws, msg_id: int, text: str, conversation_id: str, **extra) -> None:
+    await ws.send_str(json.dumps({"id": msg_id, "type": "call_service", "domain": "roost", "service": "send_message",
+                                  "service_data": {"text": text, "conversation_id": conversation_id}, **extra}))
+
+
+async def test_a_caller_waiting_in_a_conversation_gets_what_waited_for_it_first(serve) -> None:
+    served = await serve(extra="  response_timeout: 5\n" + SLOW)  # under websocket_api:
+    token = await served.token()
+    session, ws = await ha_socket(served, token)
+    async with session:  # it holds the conversation, so the conversation is known to have nothing held
+        await ws.send_str(json.dumps({"id": 1, "type": "subscribe_events", "event_type": "roost_reply"}))
+        await _call(ws, 2, "first", "porch", return_response=True)
+        async with asyncio.timeout(5):
+            while (frame := json.loads(await ws.receive_str())).get("id") != 2 or frame["type"] != "result":
+                pass
+        assert frame["result"]["response"]["replies"] == ["late: first"]
+        await _call(ws, 3, "anyone?", "porch")
+        assert json.loads(await ws.receive_str(timeout=5))["success"] is True
+    await asyncio.sleep(0.5)  # its reply is due now, and no client holds the conversation: it is held
+    assert (await served.gateway.queue_stats())["outbox"]["websocket"].get("pending", 0) == 1
+    session, ws = await ha_socket(served, token)
+    async with session:  # a new caller that is not subscribed, waiting for its response
+        await _call(ws, 1, "second", "porch", return_response=True)
+        answer = json.loads(await ws.receive_str(timeout=5))
+    assert answer["success"] is True, answer
+    assert answer["result"]["response"] == {"conversation_id": "porch", "replies": ["late: anyone?", "late: second"]}
+    assert (await served.gateway.queue_stats())["outbox"].get("websocket", {}).get("pending", 0) == 0
+
+
+async def test_a_subscribed_client_sending_into_a_conversation_takes_it_up(serve) -> None:
+    served = await serve(extra=SLOW)
+    token = await served.token()
+    session, ws = await ha_socket(served, token)
+    async with session:
+        await _call(ws, 1, "anyone?", "porch")
+        assert json.loads(await ws.receive_str(timeout=5))["success"] is True
+    await asyncio.sleep(0.5)  # held: the client that sent it could not receive replies
+    session, ws = await ha_socket(served, token)
+    async with session:
+        await ws.send_str(json.dumps({"id": 1, "type": "subscribe_events", "event_type": "roost_reply"}))
+        await _call(ws, 2, "again", "porch")
+        texts = []
+        async with asyncio.timeout(5):
+            while len(texts) < 2:
+                frame = json.loads(await ws.receive_str())
+                if frame.get("type") == "event":
+                    texts.append(frame["event"]["data"]["text"])
+    assert texts == ["late: anyone?", "late: again"]
