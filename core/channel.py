@@ -13,6 +13,9 @@ How a channel reports a failed send (``core.pipeline.retry`` decides what happen
   conversation no one can take up). Dropped at once: nothing to retry, no dead letter.
 - anything else: treated as transient up to the attempt limit, then dead-lettered with its text.
 
+A channel that can tell says so before a send too (``ChannelBase.gone``): an answer being gathered
+whole for a chat no one can receive any more stops there, and frees the model.
+
 An adapter acknowledges a message to its platform (a Telegram offset, a webhook's 200) only
 after ``ChannelBase.ingest`` returned: then the message is stored with its runs.
 """
@@ -178,6 +181,11 @@ class ChannelBase:
         if online != self._online:
             self._online = online
             self.gateway.channel_state(self.platform, online)
+
+    def gone(self, chat_id: str) -> bool:
+        """True when no one can ever receive a reply to this chat (what ``RecipientGone`` says at a send);
+        False when the channel cannot tell."""
+        return False
 
     async def chat_back(self, chat_id: str) -> None:
         """The recipient of a chat is connected again (after this channel's send raised RecipientAway for it):

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
 from contextlib import aclosing
 
-from core.channel import Channel, OutboundMessage, StreamingChannel
+from core.channel import Channel, ChannelBase, OutboundMessage, StreamingChannel
 from core.errors import ConfigError, RecipientAway
 from core.pipeline.channel_queue import ChannelQueue
 from core.pipeline.retry import RetryPolicy
@@ -137,6 +137,11 @@ class Outbound:
                                                       message_id)
         self.on_sent(platform, chat_id, message_id, entry_id)
         return f"outbox:{entry_id}"
+
+    def gone(self, platform: str, chat_id: str) -> bool:
+        """True when the platform's channel says no one can receive a reply to the chat any more."""
+        channel = self.channels.get(platform)
+        return isinstance(channel, ChannelBase) and channel.gone(chat_id)
 
     async def already_sent(self, idempotency_key: str) -> bool:
         """True when the outbox holds an entry with this idempotency key."""

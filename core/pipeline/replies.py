@@ -15,7 +15,10 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncGenerator
+from contextlib import aclosing
 from typing import TYPE_CHECKING, Any
+
+from core.errors import RecipientGone
 
 if TYPE_CHECKING:
     from core.pipeline.outbound import Outbound
@@ -58,15 +61,27 @@ class RunReplies:
     async def stream(self, platform: str, chat_id: str, chunks: AsyncGenerator[str, None], *,
                      idempotency_key: str, priority: int = 0, reply_to: str | None = None) -> str:
         """Stream an answer where the channel can show it; otherwise (or when its chat is away) send it whole
-        when complete."""
+        when complete. RecipientGone, and the answer stopped, once its channel says no one can receive it."""
         if self.outbound.can_stream(platform):
             streamed = await self.outbound.stream(platform, chat_id, chunks, idempotency_key=idempotency_key,
                                                   priority=priority, reply_to=reply_to)
             if streamed is not None:
                 return streamed
-        text = "".join([chunk async for chunk in chunks]).strip()
+        text = await self._whole(platform, chat_id, chunks)
         return await self.send(platform, chat_id, text, idempotency_key=idempotency_key,
                                priority=priority, reply_to=reply_to)
+
+    async def _whole(self, platform: str, chat_id: str, chunks: AsyncGenerator[str, None]) -> str:
+        """The answer gathered whole, looking before each piece whether anyone can still receive it."""
+        parts: list[str] = []
+        async with aclosing(chunks):  # closed at once when given up: that frees the model
+            while not self.outbound.gone(platform, chat_id):
+                try:
+                    parts.append(await anext(chunks))
+                except StopAsyncIteration:
+                    return "".join(parts).strip()
+        raise RecipientGone(f"no one can receive the answer for {platform} chat {chat_id!r} any more: stopped"
+                            f" after {len(parts)} pieces")
 
     async def already_sent(self, idempotency_key: str) -> bool:
         """True when this run holds, or the outbox has, a reply with this key (a retried run)."""

@@ -48,10 +48,10 @@ class ChatSocketChannel(ChannelBase):
 
     async def send(self, message: OutboundMessage) -> str:
         """Write the reply to the conversation's open socket."""
+        if self.gone(message.chat_id):
+            raise RecipientGone("the socket of this conversation closed, and no other can take it up")
         ws = self._sockets.get(message.chat_id)
         if ws is None or ws.closed:
-            if message.chat_id.startswith(UNNAMED):
-                raise RecipientGone("the socket of this conversation closed, and no other can take it up")
             raise RecipientAway(f"no client is connected to conversation {message.chat_id!r}")
         _own, answered, client_id = (message.reply_to or "").partition(_CLIENT_ID)
         if answered:
@@ -59,6 +59,13 @@ class ChatSocketChannel(ChannelBase):
         else:
             await ws.send_str(message.text)
         return new_id()
+
+    def gone(self, chat_id: str) -> bool:
+        """A conversation Roost named (its socket named none) whose socket closed: no one can take it up."""
+        if not chat_id.startswith(UNNAMED):
+            return False
+        ws = self._sockets.get(chat_id)
+        return ws is None or ws.closed
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         """One client connection: read frames until it closes."""

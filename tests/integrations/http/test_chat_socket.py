@@ -9,6 +9,9 @@ import logging
 import aiohttp
 from aiohttp import WSMsgType
 
+from core import events
+from tests.helpers.models import InstantModel
+
 SLOW = """
 automations:
   - id: slow
@@ -146,3 +149,34 @@ async def test_a_reply_for_a_closed_socket_that_named_no_conversation_is_dropped
     assert len(said) == 1 and said[0][0] == "INFO", said
     assert said[0][1].startswith("A reply to websocket_chat chat socket-") and said[0][1].endswith(
         " was dropped: no one can receive it: the socket of this conversation closed, and no other can take it up")
+
+
+async def test_a_model_stops_answering_a_socket_that_closed_and_named_no_conversation(serve, caplog) -> None:
+    model = InstantModel(text="word " * 60, delay=0.02)  # 1.2 s to answer whole
+    served = await serve(extra="""
+automations:
+  - id: ask
+    triggers: [{trigger: message, platform: websocket_chat}]
+    actions: [{generate: {prompt: "{{ trigger.text }}", reply: true}}]
+""", models=(model,))
+    answered: list[dict] = []
+    served.gateway.bus.listen(events.MODEL_ANSWERED, lambda event: answered.append(dict(event.data)))
+    caplog.set_level(logging.INFO)
+    async with aiohttp.ClientSession() as session:
+        ws = await _connect(session, served.url, await served.token())
+        await ws.send_str("tell me a long story")
+        await ws.send_str("and another")  # its run waits for the first's
+        async with asyncio.timeout(5):
+            while not model.requests:
+                await asyncio.sleep(0.01)
+        await ws.close()  # while the model answers
+    await asyncio.wait_for(served.gateway.wait_idle(), 5)
+    assert len(answered) == 1 and answered[0]["finish_reason"] == "cancelled" and answered[0]["chunks"] < 30, \
+        "stopped, not run to its end"
+    assert len(model.requests) == 1, "the next message's answer was not begun"
+    traces = await served.gateway.traces(2, "ask", None)
+    assert [t["status"] for t in traces] == ["cancelled"] * 2, traces
+    assert all("no one can receive the answer" in t["error"] for t in traces), traces
+    stats = await served.gateway.queue_stats()
+    assert stats["dead_letters"]["total"] == 0 and stats["outbox"].get("websocket_chat", {}).get("pending", 0) == 0
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING], "a client that left is no failure"
