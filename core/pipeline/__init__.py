@@ -61,7 +61,7 @@ class Pipeline:
         delivery = RetryPolicy(self.scheduler.policy.base, self.scheduler.policy.cap,
                                store_settings["delivery_max_attempts"])
         self.outbound = Outbound(store.outbox, channels, policy=delivery, scrub=scrub, mask=mask,
-                                 on_sent=self._sent, on_failed=self._failed, on_recorded=self.progress.notify)
+                                 on_sent=self._sent, on_failed=self._failed, progress=self.progress)
         self.runner = Runner(store.inbox, engine, self.outbound, failure_reply=failure_reply)
         self.scheduler.register(RUN_TASK, self.runner)
         self.scheduler.payload_known = self.runner  # first attempts run the request kept in memory

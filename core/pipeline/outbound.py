@@ -2,23 +2,28 @@
 
 Every reply passes here: the channel is looked up, the platform's outbound masking applied,
 the entry written to the outbox (or held with its run, see ``replies``) and the channel's
-queue woken; a streamed answer goes straight to a channel that can show it, paced with that
-channel's other sends and recorded as soon as the platform confirmed it. A platform that is
-offline, or whose replies are masked, or whose chat is away (the channel says so before taking a
-piece), gets the answer whole through its queue instead.
+queue woken; a streamed answer goes straight to a channel that can show it, once the chat's
+earlier replies went out, paced with that channel's other sends and recorded as soon as the
+platform confirmed it. A platform that is offline, or whose replies are masked, or whose chat
+is away (the channel says so before taking a piece) or has an earlier reply that does not go out
+soon, gets the answer whole through its queue instead.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
 from contextlib import aclosing
 
 from core.channel import Channel, ChannelBase, OutboundMessage, StreamingChannel
 from core.errors import ConfigError, RecipientAway
 from core.pipeline.channel_queue import ChannelQueue
+from core.pipeline.progress import Progress
 from core.pipeline.retry import RetryPolicy
 from core.store.outbox import Outbox, OutboxEntry, PreparedEntry
 
+STREAM_AFTER_SECONDS = 2.0
+"""The longest an answer to be streamed waits for its chat's earlier replies to go out; then it goes whole."""
 Masker = Callable[[str], Callable[[str], str] | None]
 """platform -> the function that masks text sent to it, or None when its replies are not masked."""
 
@@ -30,7 +35,7 @@ class Outbound:
                  scrub: Callable[[str], str], mask: Masker,
                  on_sent: Callable[[str, str, str | None, int], None],
                  on_failed: Callable[[OutboxEntry, str, bool], None] = lambda *_: None,
-                 on_recorded: Callable[[], None] = lambda: None) -> None:
+                 progress: Progress | None = None) -> None:
         self.outbox = outbox
         self.channels = channels
         self.policy = policy
@@ -38,14 +43,14 @@ class Outbound:
         self.mask = mask
         self.on_sent = on_sent  # (platform, chat_id, platform message id, outbox id)
         self.on_failed = on_failed  # (entry, scrubbed reason, tried again): a queued reply's send failed
-        self.on_recorded = on_recorded  # a batch's deliveries were recorded: nothing of it is owed any more
+        self.progress = progress or Progress()  # told when a batch's deliveries were recorded
         self.queues: dict[str, ChannelQueue] = {}
 
     def start(self) -> None:
         """Start one delivery queue per registered channel."""
         for platform, channel in self.channels.items():
             queue = ChannelQueue(self.outbox, channel, self.policy, scrub=self.scrub, on_sent=self._sent,
-                                 on_failed=self.on_failed, on_recorded=self.on_recorded)
+                                 on_failed=self.on_failed, on_recorded=self.progress.notify)
             self.queues[platform] = queue
             queue.start()
 
@@ -106,10 +111,13 @@ class Outbound:
 
     async def stream(self, platform: str, chat_id: str, chunks: AsyncGenerator[str, None], *,
                      idempotency_key: str, priority: int = 0, reply_to: str | None = None) -> str | None:
-        """Stream an answer to its channel (see ``can_stream``) and record it as delivered; None, with chunks
-        untouched, when the channel said the chat is away before taking any (send the answer whole instead)."""
+        """Stream an answer to its channel (see ``can_stream``) after the chat's earlier replies, and record it as
+        delivered; None, with chunks untouched, when those do not go out in time or the channel said the chat
+        is away before taking any piece (send the answer whole instead: it then waits its turn)."""
         channel = self._channel(platform)
         assert isinstance(channel, StreamingChannel)
+        if not await self._earlier_sent(platform, chat_id):
+            return None
         parts: list[str] = []
         taken = False
 
@@ -142,6 +150,20 @@ class Outbound:
         """True when the platform's channel says no one can receive a reply to the chat any more."""
         channel = self.channels.get(platform)
         return isinstance(channel, ChannelBase) and channel.gone(chat_id)
+
+    async def _earlier_sent(self, platform: str, chat_id: str) -> bool:
+        """Wait until no reply to the chat waits in the outbox (a streamed answer goes around the chat's queue,
+        so it must not overtake them); False when one is not due soon or they take over STREAM_AFTER_SECONDS."""
+        deadline = time.monotonic() + STREAM_AFTER_SECONDS
+        while True:
+            step = self.progress.next_step()  # before looking: a delivery recorded while looking wakes us
+            due = await self.outbox.next_due(platform, chat_id)
+            if due is None:
+                return True
+            left = deadline - time.monotonic()
+            if left <= 0 or due > time.time() + left:
+                return False
+            await Progress.wait(step, left)
 
     async def already_sent(self, idempotency_key: str) -> bool:
         """True when the outbox holds an entry with this idempotency key."""

@@ -63,6 +63,7 @@ class RunReplies:
         """Stream an answer where the channel can show it; otherwise (or when its chat is away) send it whole
         when complete. RecipientGone, and the answer stopped, once its channel says no one can receive it."""
         if self.outbound.can_stream(platform):
+            await self._written()  # this run's earlier replies are in the outbox: the answer comes after them
             streamed = await self.outbound.stream(platform, chat_id, chunks, idempotency_key=idempotency_key,
                                                   priority=priority, reply_to=reply_to)
             if streamed is not None:
@@ -103,8 +104,12 @@ class RunReplies:
 
     async def flush(self) -> None:
         """Write what is held and wait for every earlier write (raising the first failure)."""
-        self.release()
         self.closed = True
+        await self._written()
+
+    async def _written(self) -> None:
+        """Write what is held, and wait until this run's replies are all written (raising the first failure)."""
+        self.release()
         writes, self.writes = self.writes, []
         if writes:
             await asyncio.gather(*writes)

@@ -330,6 +330,13 @@ class Outbox:
             )
         return int(row[0]) if row else 0
 
+    async def next_due(self, platform: str, chat_id: str) -> float | None:
+        """When the chat's first pending entry is due to be tried (None: none is pending)."""
+        row = await self._db.fetchone(
+            f"SELECT MIN(next_attempt_at) FROM outbox WHERE platform = ? AND chat_id = ? AND {writes.OUTBOX_OPEN}",
+            (platform, chat_id))
+        return None if row is None or row[0] is None else float(row[0])
+
     async def prune(self, older_than_seconds: float, now: float | None = None) -> int:
         """Delete entries delivered more than older_than_seconds ago; return how many."""
         return await self._db.delete_old(writes.outbox_prune, "outbox", "created_at", (now or time.time()) - older_than_seconds)

@@ -9,6 +9,7 @@ from dataclasses import replace
 import pytest
 
 from core.channel import ChannelInfo, OutboundMessage
+from core.errors import RecipientAway
 from core.message import Message
 from core.model import ModelRequest
 from tests.helpers import FinishedRuns
@@ -85,9 +86,9 @@ class StreamingChannel(RecordingChannel):
         self.chunks: list[str] = []
 
     async def send_stream(self, message: OutboundMessage, chunks: AsyncIterator[str]) -> str:
-        async for chunk in chunks:
-            self.chunks.append(chunk)
-        return await self.send(replace(message, text="".join(self.chunks)))
+        these = [chunk async for chunk in chunks]
+        self.chunks.extend(these)
+        return await self.send(replace(message, text="".join(these)))
 
 
 CONFIG = """
@@ -107,9 +108,10 @@ automations:
 """
 
 
-async def _started(make_config, make_gateway, sanitizer: SecretSanitizer, *channels: RecordingChannel):
-    """A gateway on CONFIG with the echo model, the sanitizer and extra channels; finished runs in data."""
-    config_dir = make_config(CONFIG, files={"integrations/rec/__init__.py": RECORDING_CHANNEL,
+async def _started(make_config, make_gateway, sanitizer: SecretSanitizer, *channels: RecordingChannel,
+                   config: str = CONFIG):
+    """A gateway on config with the echo model, the sanitizer and extra channels; finished runs in data."""
+    config_dir = make_config(config, files={"integrations/rec/__init__.py": RECORDING_CHANNEL,
                                             "integrations/rec/manifest.json":
                                             '{"domain": "rec", "name": "Recorder", "version": "1.0.0", "kind": "channel"}'})
     gw = await make_gateway(config_dir, start=False)
@@ -199,6 +201,45 @@ async def test_streaming_channel_gets_chunks_and_the_reply_is_recorded_once(gate
     key = f"{trace.run_id}:actions.0"
     entry = await gateway.store.outbox.find(key)
     assert entry is not None and entry.state == "delivered"
+
+
+class AwayChannel(StreamingChannel):
+    """A streaming channel whose chats are away (RecipientAway) until told otherwise."""
+
+    def __init__(self, platform: str) -> None:
+        super().__init__(platform)
+        self.away = True
+
+    async def send(self, message: OutboundMessage) -> str:
+        if self.away:
+            raise RecipientAway("no one is there now")
+        return await super().send(message)
+
+
+THINKING_FIRST = CONFIG.replace("    actions:\n      - generate:", '    actions:\n      - reply: "Let me think."\n      - generate:')
+
+
+async def test_a_streamed_answer_comes_after_the_replies_sent_before_it(make_config, make_gateway) -> None:
+    live = StreamingChannel("live")
+    gw = await _started(make_config, make_gateway, SecretSanitizer(), live, config=THINKING_FIRST)
+    for n in range(3):
+        await _ask(gw, f"question {n}", platform="live")
+    await live.wait_for(6, timeout=5)
+    assert [text for _chat, text in live.sent] == [
+        text for n in range(3) for text in ("Let me think.", f"You said: question {n}")]
+    assert live.chunks, "streamed"
+
+
+async def test_an_answer_behind_a_held_reply_goes_whole_after_it(make_config, make_gateway) -> None:
+    live = AwayChannel("live")
+    gw = await _started(make_config, make_gateway, SecretSanitizer(), live, config=THINKING_FIRST)
+    await _ask(gw, "anyone?", platform="live")
+    assert (await _last_trace(gw)).status == "finished"
+    assert not live.chunks, "not streamed around the held reply"
+    assert await gw.store.outbox.pending_count("live", "c1") == 2, "both wait, in order"
+    live.away = False
+    await gw.chat_back("live", "c1")
+    assert [text for _chat, text in await live.wait_for(2, timeout=5)] == ["Let me think.", "You said: anyone?"]
 
 
 async def test_unknown_model_fails_the_run_with_a_clear_error(make_config, make_gateway) -> None:
