@@ -23,6 +23,11 @@ async def _take_up(served, token: str, conversation_id: str) -> dict:
                     return frame["event"]["data"]
 
 
+async def _call(ws, msg_id: int, text: str, conversation_id: str, **extra) -> None:
+    await ws.send_str(json.dumps({"id": msg_id, "type": "call_service", "domain": "roost", "service": "send_message",
+                                  "service_data": {"text": text, "conversation_id": conversation_id}, **extra}))
+
+
 SLOW = """
 automations:
   - id: slow
@@ -33,15 +38,18 @@ automations:
 """
 
 
+async def _leave_a_reply(served, token: str, conversation_id: str) -> None:
+    """Send "anyone?" on a connection that cannot receive its reply (not subscribed) and goes."""
+    session, ws = await ha_socket(served, token)
+    async with session:
+        await _call(ws, 1, "anyone?", conversation_id)
+        assert json.loads(await ws.receive_str(timeout=5))["success"] is True
+
+
 async def test_a_reply_waits_for_a_client_that_takes_the_conversation_up_again(serve) -> None:
     served = await serve(extra=SLOW)
     token = await served.token()
-    session, ws = await ha_socket(served, token)
-    async with session:
-        await ws.send_str(json.dumps({"id": 1, "type": "call_service", "domain": "roost", "service": "send_message",
-                                      "service_data": {"text": "anyone?", "conversation_id": "porch"}}))
-        assert json.loads(await ws.receive_str(timeout=5))["success"] is True
-        await ws.close()
+    await _leave_a_reply(served, token, "porch")
     await asyncio.sleep(0.5)  # the reply is due now, and no client holds the conversation
     pending = await served.gateway.queue_stats()
     assert pending["outbox"]["websocket"].get("pending", 0) == 1, "kept in the outbox"
@@ -57,12 +65,7 @@ automations:
     actions: [{generate: {prompt: "{{ trigger.text }}", reply: true}}]
 """, models=(InstantModel(delay=0.05),))
     token = await served.token()
-    session, ws = await ha_socket(served, token)
-    async with session:
-        await ws.send_str(json.dumps({"id": 1, "type": "call_service", "domain": "roost", "service": "send_message",
-                                      "service_data": {"text": "anyone?", "conversation_id": "attic"}}))
-        assert json.loads(await ws.receive_str(timeout=5))["success"] is True
-        await ws.close()
+    await _leave_a_reply(served, token, "attic")
     async with asyncio.timeout(10):  # the answer is kept in the outbox, whole, and the run ends
         while (stats := await served.gateway.queue_stats())["tasks"]["done"] < 1:
             await asyncio.sleep(0.05)
@@ -71,11 +74,6 @@ automations:
     assert stats["dead_letters"]["total"] == 0
     event = await _take_up(served, token, "attic")
     assert event == {"conversation_id": "attic", "text": "Hello there, friend.", "done": True}
-
-
-async def _call(ws, msg_id: int, text: str, conversation_id: str, **extra) -> None:
-    await ws.send_str(json.dumps({"id": msg_id, "type": "call_service", "domain": "roost", "service": "send_message",
-                                  "service_data": {"text": text, "conversation_id": conversation_id}, **extra}))
 
 
 async def test_a_caller_waiting_in_a_conversation_gets_what_waited_for_it_first(serve) -> None:
@@ -105,10 +103,7 @@ async def test_a_caller_waiting_in_a_conversation_gets_what_waited_for_it_first(
 async def test_a_subscribed_client_sending_into_a_conversation_takes_it_up(serve) -> None:
     served = await serve(extra=SLOW)
     token = await served.token()
-    session, ws = await ha_socket(served, token)
-    async with session:
-        await _call(ws, 1, "anyone?", "porch")
-        assert json.loads(await ws.receive_str(timeout=5))["success"] is True
+    await _leave_a_reply(served, token, "porch")
     await asyncio.sleep(0.5)  # held: the client that sent it could not receive replies
     session, ws = await ha_socket(served, token)
     async with session:
