@@ -18,7 +18,7 @@ from integrations.websocket_api.connection import (
     Connection,
     result_frame,
 )
-from integrations.websocket_api.conversations import ConversationChannel
+from integrations.websocket_api.conversations import UNTOLD, ConversationChannel
 from integrations.websocket_api.entities import (
     STATE_CHANGED,
     EntityStates,
@@ -270,4 +270,7 @@ def _text_and_conversation(data: dict[str, Any]) -> tuple[str, str | None]:
         raise CommandError("invalid_format", "text is required and must be a non-empty string")
     if conversation_id is not None and not isinstance(conversation_id, str):
         raise CommandError("invalid_format", "conversation_id must be a string")
+    if conversation_id is not None and conversation_id.startswith(UNTOLD):
+        raise CommandError("invalid_format", f"a conversation_id may not begin with {UNTOLD!r}: Roost names the"
+                                             " conversations it tells no one of so")
     return text, conversation_id

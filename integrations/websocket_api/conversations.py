@@ -8,7 +8,9 @@ connected client holds (sent a message in, subscribed to) waits in the outbox un
 the conversation up: by ``roost.subscribe_conversation`` (subscribed to ``roost_reply``), or by sending
 a message into it that it can receive the replies of (it waits for the response, or is subscribed).
 The replies that waited go first, in order, so a caller waiting for a response gets them before its
-own: they came in its conversation, and no one else got them.
+own: they came in its conversation, and no one else got them. A conversation Roost named for a
+call that wanted no response, from a client that hears no ``roost_reply`` events, was told to no
+one: its replies that no one receives are dropped (``RecipientGone``), not held.
 """
 
 from __future__ import annotations
@@ -22,12 +24,14 @@ from contextlib import contextmanager
 from typing import Any
 
 from core.channel import NOT_ACCEPTED, ChannelBase, ChannelInfo, OutboundMessage
-from core.errors import RecipientAway, TransientError
+from core.errors import RecipientAway, RecipientGone, TransientError
 from core.ids import new_id
 from core.message import Message
 
 PLATFORM = "websocket"
 REPLY_EVENT = "roost_reply"
+UNTOLD = "untold-"
+"""How Roost's names for conversations it told no one of begin (a client may not choose one)."""
 NOTHING_HELD_MAX = 4096
 """Conversations remembered as having no reply held; one forgotten costs a look at the outbox."""
 
@@ -91,7 +95,9 @@ class ConversationChannel(ChannelBase):
         (and those that waited for the conversation, which go first).
         """
         named = conversation_id is not None
-        conversation_id = conversation_id or uuid.uuid4().hex  # unguessable: whoever names it gets its replies
+        if conversation_id is None:  # unguessable: whoever names it gets its replies
+            told = timeout is not None or connection.subscribed(REPLY_EVENT)  # in the response, or in the events
+            conversation_id = ("" if told else UNTOLD) + uuid.uuid4().hex
         self.hold(conversation_id, connection)
         message = Message.create(PLATFORM, conversation_id, sender, text, bot_names=self.gateway.bot_names)
         if timeout is None:
@@ -133,10 +139,18 @@ class ConversationChannel(ChannelBase):
         return conversation_id in self._waiters or any(
             c.subscribed(REPLY_EVENT) for c in self._holders.get(conversation_id, ()))
 
+    def gone(self, chat_id: str) -> bool:
+        """A conversation told to no one that no client holds: no one can ever receive its replies."""
+        return chat_id.startswith(UNTOLD) and not self._receivable(chat_id)
+
     def _reachable(self, conversation_id: str) -> None:
-        if not self._receivable(conversation_id):
-            self._nothing_held.pop(conversation_id, None)  # this reply is held now
-            raise RecipientAway(f"no client holds conversation {conversation_id!r} now")
+        if self._receivable(conversation_id):
+            return
+        if conversation_id.startswith(UNTOLD):
+            raise RecipientGone("the conversation was told to no one (the call named none, wanted no response and"
+                                " its client hears no roost_reply events), and no client holds it")
+        self._nothing_held.pop(conversation_id, None)  # this reply is held now
+        raise RecipientAway(f"no client holds conversation {conversation_id!r} now")
 
     def _deliver(self, conversation_id: str, text: str, *, done: bool) -> None:
         for replies in self._waiters.get(conversation_id, ()):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 
 from tests.helpers.ha_socket import ha_socket
 from tests.helpers.models import InstantModel
@@ -116,3 +117,28 @@ async def test_a_subscribed_client_sending_into_a_conversation_takes_it_up(serve
                 if frame.get("type") == "event":
                     texts.append(frame["event"]["data"]["text"])
     assert texts == ["late: anyone?", "late: again"]
+
+
+async def test_replies_in_a_conversation_told_to_no_one_are_dropped_and_a_model_not_asked(serve, caplog) -> None:
+    model = InstantModel(delay=0.05)
+    served = await serve(extra=SLOW + """
+  - id: ask
+    triggers: [{trigger: message, platform: websocket}]
+    actions: [{generate: {prompt: "{{ trigger.text }}", reply: true}}]
+""", models=(model,))
+    caplog.set_level(logging.INFO)
+    session, ws = await ha_socket(served, await served.token())
+    async with session:  # no conversation_id, no response wanted, no roost_reply events heard: told to no one
+        await ws.send_str(json.dumps({"id": 1, "type": "call_service", "domain": "roost", "service": "send_message",
+                                      "service_data": {"text": "the door opened"}}))
+        assert json.loads(await ws.receive_str(timeout=5))["success"] is True
+        await asyncio.wait_for(served.gateway.wait_idle(), 10)  # a held reply would keep it waiting
+        await _call(ws, 2, "mine", "untold-123")
+        answer = json.loads(await ws.receive_str(timeout=5))
+    assert answer["error"]["code"] == "invalid_format" and "may not begin with 'untold-'" in answer["error"]["message"]
+    stats = await served.gateway.queue_stats()
+    assert stats["outbox"].get("websocket", {}).get("pending", 0) == 0 and stats["dead_letters"]["total"] == 0
+    assert model.requests == [], "the model was not asked for an answer no one can receive"
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING], "no one listening is no failure"
+    assert any(r.getMessage().startswith("A reply to websocket chat untold-") and "was dropped" in r.getMessage()
+               for r in caplog.records), "the slow automation's reply was dropped, said at INFO"
