@@ -82,7 +82,7 @@ class RunReplies:
                 except StopAsyncIteration:
                     return "".join(parts).strip()
         raise RecipientGone(f"no one can receive the answer for {platform} chat {chat_id!r} any more: stopped"
-                            f" after {len(parts)} pieces")
+                            f" after {len(parts)} piece{'' if len(parts) == 1 else 's'}")
 
     async def already_sent(self, idempotency_key: str) -> bool:
         """True when this run holds, or the outbox has, a reply with this key (a retried run)."""
