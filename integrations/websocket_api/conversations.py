@@ -10,7 +10,8 @@ a message into it that it can receive the replies of (it waits for the response,
 The replies that waited go first, in order, so a caller waiting for a response gets them before its
 own: they came in its conversation, and no one else got them. A conversation Roost named for a
 call that wanted no response, from a client that hears no ``roost_reply`` events, was told to no
-one: its replies that no one receives are dropped (``RecipientGone``), not held.
+one: its replies that no one receives are dropped (``RecipientGone``), not held. So is one Roost
+named for a call that did not get its response (it timed out): no one learnt its name.
 """
 
 from __future__ import annotations
@@ -32,8 +33,30 @@ PLATFORM = "websocket"
 REPLY_EVENT = "roost_reply"
 UNTOLD = "untold-"
 """How Roost's names for conversations it told no one of begin (a client may not choose one)."""
-NOTHING_HELD_MAX = 4096
-"""Conversations remembered as having no reply held; one forgotten costs a look at the outbox."""
+REMEMBERED = 4096
+"""Conversations a channel remembers as having no reply held, or as untold since a call timed out; one
+forgotten costs a look at the outbox, or holds a reply no one can take up for the hourly retries."""
+
+
+class _Recent:
+    """A set of conversation ids that forgets its oldest past REMEMBERED."""
+
+    def __init__(self) -> None:
+        self._ids: OrderedDict[str, None] = OrderedDict()
+
+    def __contains__(self, conversation_id: object) -> bool:
+        return conversation_id in self._ids
+
+    def add(self, conversation_id: str) -> None:
+        """Remember it (as the newest)."""
+        self._ids[conversation_id] = None
+        self._ids.move_to_end(conversation_id)
+        if len(self._ids) > REMEMBERED:
+            self._ids.popitem(last=False)
+
+    def discard(self, conversation_id: str) -> None:
+        """Forget it."""
+        self._ids.pop(conversation_id, None)
 
 
 class ConversationChannel(ChannelBase):
@@ -46,9 +69,10 @@ class ConversationChannel(ChannelBase):
         self._holders: dict[str, set[Any]] = {}
         self._waiters: dict[str, list[list[str]]] = {}
         self._turns: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
-        # Conversations whose held replies were sent for since this process started, none held since
-        # (the oldest forgotten first): a message sent into one need not look at the outbox for them.
-        self._nothing_held: OrderedDict[str, None] = OrderedDict()
+        # Conversations whose held replies were sent for since this process started, none held since:
+        # a message sent into one need not look at the outbox for them.
+        self._nothing_held = _Recent()
+        self._untold = _Recent()  # named by Roost for a call that did not get its response
 
     def hold(self, conversation_id: str, connection: Any) -> None:
         """A connection takes part in a conversation: its replies may go to it."""
@@ -64,10 +88,7 @@ class ConversationChannel(ChannelBase):
     async def take_up(self, conversation_id: str, connection: Any) -> None:
         """A connection that can receive a conversation's replies holds it: those that waited go now."""
         self.hold(conversation_id, connection)
-        self._nothing_held[conversation_id] = None  # before the sends it starts: one held again unmarks it
-        self._nothing_held.move_to_end(conversation_id)
-        if len(self._nothing_held) > NOTHING_HELD_MAX:
-            self._nothing_held.popitem(last=False)
+        self._nothing_held.add(conversation_id)  # before the sends it starts: one held again unmarks it
         await self.chat_back(conversation_id)
 
     async def send(self, message: OutboundMessage) -> str:
@@ -113,7 +134,12 @@ class ConversationChannel(ChannelBase):
             with self._waiting(conversation_id) as replies:
                 if named:
                     await self._catch_up(conversation_id, connection)
-                await self.ingest_and_wait(message, timeout)
+                try:
+                    await self.ingest_and_wait(message, timeout)
+                except BaseException:
+                    if not named:  # its name was to be told in the response
+                        self._untold.add(conversation_id)
+                    raise
                 return conversation_id, replies
 
     async def _catch_up(self, conversation_id: str, connection: Any) -> None:
@@ -141,15 +167,18 @@ class ConversationChannel(ChannelBase):
 
     def gone(self, chat_id: str) -> bool:
         """A conversation told to no one that no client holds: no one can ever receive its replies."""
-        return chat_id.startswith(UNTOLD) and not self._receivable(chat_id)
+        return self._told_no_one(chat_id) and not self._receivable(chat_id)
+
+    def _told_no_one(self, conversation_id: str) -> bool:
+        return conversation_id.startswith(UNTOLD) or conversation_id in self._untold
 
     def _reachable(self, conversation_id: str) -> None:
         if self._receivable(conversation_id):
             return
-        if conversation_id.startswith(UNTOLD):
-            raise RecipientGone("the conversation was told to no one (the call named none, wanted no response and"
-                                " its client hears no roost_reply events), and no client holds it")
-        self._nothing_held.pop(conversation_id, None)  # this reply is held now
+        if self._told_no_one(conversation_id):
+            raise RecipientGone("the conversation was told to no one (the call named none and did not get its"
+                                " response, or its client hears no roost_reply events), and no client holds it")
+        self._nothing_held.discard(conversation_id)  # this reply is held now
         raise RecipientAway(f"no client holds conversation {conversation_id!r} now")
 
     def _deliver(self, conversation_id: str, text: str, *, done: bool) -> None:

@@ -142,3 +142,18 @@ async def test_replies_in_a_conversation_told_to_no_one_are_dropped_and_a_model_
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING], "no one listening is no failure"
     assert any(r.getMessage().startswith("A reply to websocket chat untold-") and "was dropped" in r.getMessage()
                for r in caplog.records), "the slow automation's reply was dropped, said at INFO"
+
+
+async def test_a_reply_for_a_call_that_timed_out_before_telling_its_conversation_is_dropped(serve, caplog) -> None:
+    served = await serve(extra="  response_timeout: 0.2\n" + SLOW)  # the reply comes after 0.3 s
+    caplog.set_level(logging.INFO)
+    session, ws = await ha_socket(served, await served.token())
+    async with session:
+        await ws.send_str(json.dumps({"id": 1, "type": "conversation/process", "text": "anyone?"}))
+        answer = json.loads(await ws.receive_str(timeout=5))
+        assert answer["error"]["code"] == "timeout", answer  # the conversation's name was to come with the answer
+        await asyncio.wait_for(served.gateway.wait_idle(), 10)  # a held reply would keep it waiting
+    stats = await served.gateway.queue_stats()
+    assert stats["outbox"].get("websocket", {}).get("pending", 0) == 0 and stats["dead_letters"]["total"] == 0
+    assert any("was dropped: no one can receive it: the conversation was told to no one" in r.getMessage()
+               for r in caplog.records)
