@@ -130,7 +130,8 @@ class StreamingChannel(Channel, Protocol):
 
     async def send_stream(self, message: OutboundMessage, chunks: AsyncIterator[str]) -> str:
         """Show chunks as they come (message.text is empty); return the platform's message id. RecipientAway
-        raised before taking a chunk makes the answer wait in the outbox, whole, like any reply to an away chat."""
+        raised before taking a chunk, or after taking the last (the chat went away while it was written), makes
+        the answer wait in the outbox, whole, like any reply to an away chat."""
         ...
 
 

@@ -113,21 +113,23 @@ class Outbound:
                      idempotency_key: str, priority: int = 0, reply_to: str | None = None) -> str | None:
         """Stream an answer to its channel (see ``can_stream``) after the chat's earlier replies, and record it as
         delivered; None, with chunks untouched, when those do not go out in time or the channel said the chat
-        is away before taking any piece (send the answer whole instead: it then waits its turn)."""
+        is away before taking any piece (send the answer whole instead: it then waits its turn). When the
+        channel says so after taking the last piece, the whole answer waits in the outbox for the chat."""
         channel = self._channel(platform)
         assert isinstance(channel, StreamingChannel)
         if not await self._earlier_sent(platform, chat_id):
             return None
         parts: list[str] = []
-        taken = False
+        taken = whole = False
 
         async def recorded() -> AsyncGenerator[str, None]:
-            nonlocal taken
+            nonlocal taken, whole
             taken = True
             async with aclosing(chunks):
                 async for chunk in chunks:
                     parts.append(chunk)
                     yield chunk
+            whole = True
 
         queue = self.queues.get(platform)
         if queue is not None:
@@ -138,9 +140,12 @@ class Outbound:
                 message_id = await channel.send_stream(OutboundMessage(chat_id, "", idempotency_key, reply_to),
                                                        pieces)
         except RecipientAway:
-            if taken:
+            if not taken:
+                return None
+            if not whole:
                 raise
-            return None
+            return await self.send(platform, chat_id, "".join(parts).strip(), idempotency_key=idempotency_key,
+                                   priority=priority, reply_to=reply_to)
         entry_id = await self.outbox.record_delivered(platform, chat_id, "".join(parts), idempotency_key,
                                                       message_id)
         self.on_sent(platform, chat_id, message_id, entry_id)

@@ -33,6 +33,8 @@ PLATFORM = "websocket"
 REPLY_EVENT = "roost_reply"
 UNTOLD = "untold-"
 """How Roost's names for conversations it told no one of begin (a client may not choose one)."""
+TOLD_NO_ONE = ("the conversation was told to no one (the call named none and did not get its response, or its"
+               " client hears no roost_reply events), and no client holds it")
 REMEMBERED = 4096
 """Conversations a channel remembers as having no reply held, or as untold since a call timed out; one
 forgotten costs a look at the outbox, or holds a reply no one can take up for the hourly retries."""
@@ -98,12 +100,16 @@ class ConversationChannel(ChannelBase):
         return new_id()
 
     async def send_stream(self, message: OutboundMessage, chunks: AsyncIterator[str]) -> str:
-        """Deliver a reply as it is written: an event per chunk with the text so far, then done."""
+        """Deliver a reply as it is written: an event per chunk with the text so far, then done. When its
+        clients leave meanwhile, it is written to its end and held whole, or stopped if none can come back."""
         self._reachable(message.chat_id)
         text = ""
         async for chunk in chunks:
             text += chunk
+            if self.gone(message.chat_id):
+                raise RecipientGone(TOLD_NO_ONE)
             self._event(message.chat_id, text, done=False)
+        self._reachable(message.chat_id)
         self._deliver(message.chat_id, text, done=True)
         return new_id()
 
@@ -176,8 +182,7 @@ class ConversationChannel(ChannelBase):
         if self._receivable(conversation_id):
             return
         if self._told_no_one(conversation_id):
-            raise RecipientGone("the conversation was told to no one (the call named none and did not get its"
-                                " response, or its client hears no roost_reply events), and no client holds it")
+            raise RecipientGone(TOLD_NO_ONE)
         self._nothing_held.discard(conversation_id)  # this reply is held now
         raise RecipientAway(f"no client holds conversation {conversation_id!r} now")
 

@@ -242,6 +242,31 @@ async def test_an_answer_behind_a_held_reply_goes_whole_after_it(make_config, ma
     assert [text for _chat, text in await live.wait_for(2, timeout=5)] == ["Let me think.", "You said: anyone?"]
 
 
+class LeavingChannel(AwayChannel):
+    """A streaming channel whose chat goes away while an answer is written (RecipientAway after the last piece)."""
+
+    def __init__(self, platform: str) -> None:
+        super().__init__(platform)
+        self.away = False
+
+    async def send_stream(self, message: OutboundMessage, chunks: AsyncIterator[str]) -> str:
+        self.chunks.extend([chunk async for chunk in chunks])
+        self.away = True
+        raise RecipientAway("the client left while the answer was written")
+
+
+async def test_an_answer_whose_chat_went_away_while_it_streamed_waits_whole(make_config, make_gateway) -> None:
+    live = LeavingChannel("live")
+    gw = await _started(make_config, make_gateway, SecretSanitizer(), live)
+    await _ask(gw, "stream this", platform="live")
+    assert (await _last_trace(gw)).status == "finished", "not a failed run, to be answered again"
+    assert "".join(live.chunks) == "You said: stream this" and live.sent == []
+    assert await gw.store.outbox.pending_count("live", "c1") == 1, "the whole answer waits"
+    live.away = False
+    await gw.chat_back("live", "c1")
+    assert await live.wait_for(1, timeout=5) == [("c1", "You said: stream this")]
+
+
 async def test_unknown_model_fails_the_run_with_a_clear_error(make_config, make_gateway) -> None:
     config_dir = make_config(CONFIG.replace("model: echo", "model: missing").replace(
         "roost: {stop_timeout: 2}", "roost: {stop_timeout: 2}\nscheduler: {max_attempts: 1}"),

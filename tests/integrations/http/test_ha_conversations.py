@@ -6,6 +6,7 @@ import asyncio
 import json
 import logging
 
+from core import events
 from tests.helpers.ha_socket import ha_socket
 from tests.helpers.models import InstantModel
 
@@ -157,3 +158,44 @@ async def test_a_reply_for_a_call_that_timed_out_before_telling_its_conversation
     assert stats["outbox"].get("websocket", {}).get("pending", 0) == 0 and stats["dead_letters"]["total"] == 0
     assert any("was dropped: no one can receive it: the conversation was told to no one" in r.getMessage()
                for r in caplog.records)
+
+
+ASK = """
+automations:
+  - id: ask
+    triggers: [{trigger: message, platform: websocket}]
+    actions: [{generate: {prompt: "{{ trigger.text }}", reply: true}}]
+"""
+
+
+async def test_an_answer_whose_client_left_while_it_streamed_waits_whole(serve) -> None:
+    served = await serve(extra=ASK, models=(InstantModel(text="word " * 20, delay=0.05),))
+    token = await served.token()
+    session, ws = await ha_socket(served, token)
+    async with session:
+        await ws.send_str(json.dumps({"id": 1, "type": "subscribe_events", "event_type": "roost_reply"}))
+        await _call(ws, 2, "hello", "attic")
+        pieces = 0
+        while pieces < 3:  # leave after three pieces of the answer
+            pieces += json.loads(await ws.receive_str(timeout=5)).get("type") == "event"
+    async with asyncio.timeout(10):  # the run ends with its answer held
+        while (stats := await served.gateway.queue_stats())["tasks"]["done"] < 1:
+            await asyncio.sleep(0.05)
+    assert stats["outbox"]["websocket"]["pending"] == 1 and stats["delivered"] == 0, "held, not lost"
+    event = await _take_up(served, token, "attic")
+    assert event == {"conversation_id": "attic", "text": ("word " * 20).strip(), "done": True}
+
+
+async def test_an_answer_for_a_call_that_timed_out_while_it_streamed_stops(serve) -> None:
+    model = InstantModel(text="word " * 40, delay=0.05)  # 2 s
+    served = await serve(extra="  response_timeout: 0.3\n" + ASK, models=(model,))
+    answered: list[dict] = []
+    served.gateway.bus.listen(events.MODEL_ANSWERED, lambda event: answered.append(dict(event.data)))
+    session, ws = await ha_socket(served, await served.token())
+    async with session:
+        await ws.send_str(json.dumps({"id": 1, "type": "conversation/process", "text": "a long story, please"}))
+        assert json.loads(await ws.receive_str(timeout=5))["error"]["code"] == "timeout"
+        await asyncio.wait_for(served.gateway.wait_idle(), 10)
+    assert answered[0]["finish_reason"] == "cancelled" and answered[0]["chunks"] < 20, "stopped, not written for no one"
+    stats = await served.gateway.queue_stats()
+    assert stats["outbox"].get("websocket", {}).get("pending", 0) == 0 and stats["dead_letters"]["total"] == 0
