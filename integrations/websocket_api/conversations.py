@@ -11,7 +11,7 @@ The replies that waited go first, in order, so a caller waiting for a response g
 own: they came in its conversation, and no one else got them. A conversation Roost named for a
 call that wanted no response, from a client that hears no ``roost_reply`` events, was told to no
 one: its replies that no one receives are dropped (``RecipientGone``), not held. So is one Roost
-named for a call that did not get its response (it timed out): no one learnt its name.
+named for a call that did not get its response (it timed out) and hears no ``roost_reply`` events.
 """
 
 from __future__ import annotations
@@ -143,7 +143,7 @@ class ConversationChannel(ChannelBase):
                 try:
                     await self.ingest_and_wait(message, timeout)
                 except BaseException:
-                    if not named:  # its name was to be told in the response
+                    if not named and not connection.subscribed(REPLY_EVENT):  # its name was to come in the response
                         self._untold.add(conversation_id)
                     raise
                 return conversation_id, replies

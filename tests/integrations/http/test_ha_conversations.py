@@ -160,6 +160,20 @@ async def test_a_reply_for_a_call_that_timed_out_before_telling_its_conversation
                for r in caplog.records)
 
 
+async def test_a_call_that_timed_out_but_heard_the_reply_events_keeps_its_conversation(serve) -> None:
+    served = await serve(extra="  response_timeout: 0.1\n" + SLOW)  # the reply comes after 0.3 s, when it left
+    session, ws = await ha_socket(served, await served.token())
+    async with session:  # the events tell it the conversation's name: it may take it up again
+        await ws.send_str(json.dumps({"id": 1, "type": "subscribe_events", "event_type": "roost_reply"}))
+        assert json.loads(await ws.receive_str(timeout=5))["success"] is True
+        await ws.send_str(json.dumps({"id": 2, "type": "conversation/process", "text": "anyone?"}))
+        assert json.loads(await ws.receive_str(timeout=5))["error"]["code"] == "timeout"
+    async with asyncio.timeout(10):  # the run ends with its reply held
+        while (stats := await served.gateway.queue_stats())["tasks"]["done"] < 1:
+            await asyncio.sleep(0.05)
+    assert stats["outbox"]["websocket"]["pending"] == 1, "held for whoever takes the conversation up"
+
+
 ASK = """
 automations:
   - id: ask
