@@ -11,7 +11,7 @@ The replies that waited go first, in order, so a caller waiting for a response g
 own: they came in its conversation, and no one else got them. A conversation Roost named for a
 call that wanted no response, from a client that hears no ``roost_reply`` events, was told to no
 one: its replies that no one receives are dropped (``RecipientGone``), not held. So is one Roost
-named for a call that did not get its response (it timed out) and hears no ``roost_reply`` events.
+named for a call that did not get its response (it timed out), from such a client.
 """
 
 from __future__ import annotations
@@ -74,7 +74,7 @@ class ConversationChannel(ChannelBase):
         # Conversations whose held replies were sent for since this process started, none held since:
         # a message sent into one need not look at the outbox for them.
         self._nothing_held = _Recent()
-        self._untold = _Recent()  # named by Roost for a call that did not get its response
+        self._untold = _Recent()  # named by Roost for a call that timed out, from a client hearing no events
 
     def hold(self, conversation_id: str, connection: Any) -> None:
         """A connection takes part in a conversation: its replies may go to it."""
