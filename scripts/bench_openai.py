@@ -3,9 +3,10 @@
 `model`: a 32-token answer of the bundled model streamed through `POST /v1/chat/completions`
 (http, openai_api and pii on, the request stored like any message) against the same answer
 from llama-cpp-python called directly; greedy, KV cache reset before every run and a prompt of its
-own each run (so that no side reuses the last one's cells), the two sides interleaved; medians. `throughput`: the API alone with an instant model (32 pieces per answer)
-at 10 concurrent streams, against a bare aiohttp handler streaming the same 32 SSE chunks to
-the same client (the yardstick). The client runs in the same process as the server.
+own each run (so that no side reuses the last one's cells), the two sides interleaved; medians.
+`throughput`: the API alone with an instant model (32 pieces per answer) at 10 concurrent streams,
+against a bare aiohttp handler streaming the same 32 SSE chunks to the same client (the yardstick).
+The client runs in the same process as the server.
 
     python scripts/bench_openai.py [--runs 7] [--max-tokens 32] [--requests 600]
 """

@@ -69,7 +69,7 @@ class ConversationChannel(ChannelBase):
     def __init__(self, gateway: Any, domain: str) -> None:
         super().__init__(gateway, domain)
         self._holders: dict[str, set[Any]] = {}
-        self._waiters: dict[str, list[list[str]]] = {}
+        self._waiters: dict[str, list[str]] = {}  # conversation -> the replies of the caller waiting in its turn
         self._turns: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
         # Conversations whose held replies were sent for since this process started, none held since:
         # a message sent into one need not look at the outbox for them.
@@ -155,16 +155,12 @@ class ConversationChannel(ChannelBase):
 
     @contextmanager
     def _waiting(self, conversation_id: str) -> Iterator[list[str]]:
-        """The replies delivered to the conversation while in this block."""
-        replies: list[str] = []
-        waiting = self._waiters.setdefault(conversation_id, [])
-        waiting.append(replies)
+        """The replies delivered to the conversation while in this block (held by its turn: one at a time)."""
+        replies = self._waiters[conversation_id] = []
         try:
             yield replies
         finally:
-            waiting.remove(replies)
-            if not waiting:
-                del self._waiters[conversation_id]
+            del self._waiters[conversation_id]
 
     def _receivable(self, conversation_id: str) -> bool:
         """Whether a reply to the conversation reaches anyone now: a waiting caller or a subscribed holder."""
@@ -187,7 +183,8 @@ class ConversationChannel(ChannelBase):
         raise RecipientAway(f"no client holds conversation {conversation_id!r} now")
 
     def _deliver(self, conversation_id: str, text: str, *, done: bool) -> None:
-        for replies in self._waiters.get(conversation_id, ()):
+        replies = self._waiters.get(conversation_id)
+        if replies is not None:
             replies.append(text)
         self._event(conversation_id, text, done=done)
 
