@@ -183,9 +183,9 @@ class ChannelBase:
             self._online = online
             self.gateway.channel_state(self.platform, online)
 
-    def gone(self, chat_id: str) -> bool:
-        """True when no one can ever receive a reply to this chat (what ``RecipientGone`` says at a send);
-        False when the channel cannot tell."""
+    def gone(self, chat_id: str, reply_to: str | None = None) -> bool:
+        """True when no one can ever receive a reply to this chat, or to the message it answers (what
+        ``RecipientGone`` says at a send); False when the channel cannot tell."""
         return False
 
     async def chat_back(self, chat_id: str) -> None:

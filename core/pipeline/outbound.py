@@ -151,10 +151,10 @@ class Outbound:
         self.on_sent(platform, chat_id, message_id, entry_id)
         return f"outbox:{entry_id}"
 
-    def gone(self, platform: str, chat_id: str) -> bool:
-        """True when the platform's channel says no one can receive a reply to the chat any more."""
+    def gone(self, platform: str, chat_id: str, reply_to: str | None = None) -> bool:
+        """True when the platform's channel says no one can receive a reply to the chat (or message) any more."""
         channel = self.channels.get(platform)
-        return isinstance(channel, ChannelBase) and channel.gone(chat_id)
+        return isinstance(channel, ChannelBase) and channel.gone(chat_id, reply_to)
 
     async def _earlier_sent(self, platform: str, chat_id: str) -> bool:
         """Wait until no reply to the chat waits in the outbox (a streamed answer goes around the chat's queue,

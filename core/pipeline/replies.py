@@ -68,15 +68,16 @@ class RunReplies:
                                                   priority=priority, reply_to=reply_to)
             if streamed is not None:
                 return streamed
-        text = await self._whole(platform, chat_id, chunks)
+        text = await self._whole(platform, chat_id, reply_to, chunks)
         return await self.send(platform, chat_id, text, idempotency_key=idempotency_key,
                                priority=priority, reply_to=reply_to)
 
-    async def _whole(self, platform: str, chat_id: str, chunks: AsyncGenerator[str, None]) -> str:
+    async def _whole(self, platform: str, chat_id: str, reply_to: str | None,
+                     chunks: AsyncGenerator[str, None]) -> str:
         """The answer gathered whole, looking before each piece whether anyone can still receive it."""
         parts: list[str] = []
         async with aclosing(chunks):  # closed at once when given up: that frees the model
-            while not self.outbound.gone(platform, chat_id):
+            while not self.outbound.gone(platform, chat_id, reply_to):
                 try:
                     parts.append(await anext(chunks))
                 except StopAsyncIteration:

@@ -3,8 +3,8 @@
 Each request is an ``Exchange`` held by the id of the message it became; the automations'
 replies to that message (``reply_to``) are written to its event stream at once, or kept for
 its whole answer. A reply for a request whose client is gone (it closed the connection, or
-Roost restarted since) cannot be delivered: the channel refuses it for good, and a streamed
-answer stops at the next piece, which frees the model.
+Roost restarted since) cannot be delivered: the channel refuses it for good, and an answer,
+streamed or gathered whole (masked), stops at its next piece, which frees the model.
 """
 
 from __future__ import annotations
@@ -121,6 +121,11 @@ class OpenAIChannel(ChannelBase):
             async for piece in chunks:
                 await exchange.write(piece)
         return uuid.uuid4().hex
+
+    def gone(self, chat_id: str, reply_to: str | None = None) -> bool:
+        """The request this answers is over, or its client closed the connection."""
+        exchange = self.exchanges.get(reply_to or "")
+        return exchange is None or exchange.gone
 
     def _exchange(self, message: OutboundMessage) -> Exchange:
         exchange = self.exchanges.get(message.reply_to or "")

@@ -60,7 +60,7 @@ class ChatSocketChannel(ChannelBase):
             await ws.send_str(message.text)
         return new_id()
 
-    def gone(self, chat_id: str) -> bool:
+    def gone(self, chat_id: str, reply_to: str | None = None) -> bool:
         """A conversation Roost named (its socket named none) whose socket closed: no one can take it up."""
         if not chat_id.startswith(UNNAMED):
             return False

@@ -167,7 +167,7 @@ class ConversationChannel(ChannelBase):
         return conversation_id in self._waiters or any(
             c.subscribed(REPLY_EVENT) for c in self._holders.get(conversation_id, ()))
 
-    def gone(self, chat_id: str) -> bool:
+    def gone(self, chat_id: str, reply_to: str | None = None) -> bool:
         """A conversation told to no one that no client holds: no one can ever receive its replies."""
         return self._told_no_one(chat_id) and not self._receivable(chat_id)
 

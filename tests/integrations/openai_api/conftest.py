@@ -52,12 +52,12 @@ scheduler:
 @pytest.fixture
 async def serve_api(make_gateway: Callable[..., Awaitable[Any]], tmp_path: Path
                     ) -> AsyncIterator[Callable[..., Awaitable[Api]]]:
-    """serve_api(extra="", openai_api="", models=()) -> Api: http on a free port, openai_api, pii."""
+    """serve_api(extra="", openai_api="", models=(), pii="{}") -> Api: http on a free port, openai_api, pii."""
     served: list[Api] = []
 
-    async def start(extra: str = "", openai_api: str = "", models: tuple[Any, ...] = ()) -> Api:
+    async def start(extra: str = "", openai_api: str = "", models: tuple[Any, ...] = (), pii: str = "{}") -> Api:
         section = "".join(f"  {line}\n" for line in openai_api.strip().splitlines())
-        write_config(tmp_path / "config", "http:\n  port: 0\npii: {}\nopenai_api:\n" + section + extra)
+        write_config(tmp_path / "config", f"http:\n  port: 0\npii: {pii}\nopenai_api:\n" + section + extra)
         gateway = await make_gateway(tmp_path / "config", builtins=True, start=False)
         for model in models:
             gateway.register_model(model)

@@ -72,6 +72,24 @@ async def test_a_client_that_leaves_mid_stream_frees_the_model(serve_api, local_
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING], "editors cancel requests all the time"
 
 
+async def test_a_client_that_leaves_before_its_masked_answer_is_whole_frees_the_model(serve_api, local_model) -> None:
+    api = await serve_api(extra=local_model, pii="{mask_outbound: [openai]}")  # masked: the answer is gathered whole
+    answered, finished = [], []
+    api.gateway.bus.listen(events.MODEL_ANSWERED, lambda event: answered.append(event.data))
+    api.gateway.bus.listen(events.AUTOMATION_FINISHED, lambda event: finished.append(event.data["trace"]))
+    body = {"model": "local", "max_tokens": 1000, "temperature": 1.0, "seed": 5,
+            "messages": [{"role": "user", "content": "Write a long story about a lighthouse keeper."}]}
+    async with aiohttp.ClientSession(headers={"Authorization": f"Bearer {api.token}"}) as session:
+        with pytest.raises(TimeoutError):
+            await session.post(f"{api.base_url}/chat/completions", json=body, timeout=aiohttp.ClientTimeout(1.5))
+    answer = await api.client().chat.completions.create(
+        model="local", messages=[{"role": "user", "content": "Say hi."}], max_tokens=4, timeout=5)
+    assert answer.choices[0].message.content, "the model (one answer at a time) was free for the next request"
+    assert answered[0]["finish_reason"] == "cancelled", "the generation stopped when its client left"
+    left = finished[0]
+    assert left.status == "cancelled" and "no one can receive the answer" in left.error
+
+
 async def test_personal_data_never_reaches_the_upstream_and_comes_back_restored(serve_api) -> None:
     async with FakeOpenAIServer(model="gpt-up", default=Reply(echo=True)) as upstream:
         api = await serve_api(extra=f"""
