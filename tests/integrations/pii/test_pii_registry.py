@@ -121,9 +121,13 @@ _PIECES = st.one_of(
 )
 
 
+_REGISTRY = default_registry()
+"""One registry for every example, as a running Roost has (a fresh one per example: 12.4 s instead of 1.2 s)."""
+
+
 @settings(max_examples=400, deadline=None)
 @given(st.lists(_PIECES, max_size=12).map("".join))
 def test_any_text_gets_ordered_findings_that_are_its_own_slices(text: str) -> None:
-    found = default_registry().analyze(text)
+    found = _REGISTRY.analyze(text)
     assert all(f.text == text[f.start:f.end] and f.start < f.end for f in found)
     assert all(a.end <= b.start for a, b in zip(found, found[1:], strict=False))
