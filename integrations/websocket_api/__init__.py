@@ -25,7 +25,7 @@ CONFIG_SCHEMA = vol.Schema(vol.Any(None, {
 
 
 @hookimpl
-def roost_setup(gateway: Any, config: dict[str, Any] | None) -> None:
+async def roost_setup(gateway: Any, config: dict[str, Any] | None) -> None:
     """Register both sockets' channels and routes on the http server."""
     config = CONFIG_SCHEMA(config or {}) or CONFIG_SCHEMA({})
     server = gateway.data["http"].server
@@ -33,6 +33,7 @@ def roost_setup(gateway: Any, config: dict[str, Any] | None) -> None:
     conversations = ConversationChannel(gateway, DOMAIN)
     gateway.register_channel(chat)
     gateway.register_channel(conversations)
+    await conversations.recall_untold()
     states = EntityStates(gateway)
     gateway.create_background_task(states.watch(), "entity states")
     commands = HaCommands(gateway, conversations, states, config["response_timeout"]).table()
@@ -52,6 +53,10 @@ def roost_setup(gateway: Any, config: dict[str, Any] | None) -> None:
 
 @hookimpl
 async def roost_stop(gateway: Any) -> None:
-    """Let the HA socket's commands under way answer before the http server closes the sockets."""
-    connections: set[Connection] = gateway.data.get(DOMAIN, {}).get("connections", set())
+    """Let the HA socket's commands under way answer before the http server closes the sockets, then keep
+    the conversations told to no one (the calls among them that Roost stopped under run again next start)."""
+    if DOMAIN not in gateway.data:
+        return
+    connections: set[Connection] = gateway.data[DOMAIN]["connections"]
     await asyncio.gather(*(connection.finish(FINISH_SECONDS) for connection in list(connections)))
+    await gateway.data[DOMAIN]["conversations"].keep_untold()

@@ -11,30 +11,35 @@ The replies that waited go first, in order, so a caller waiting for a response g
 own: they came in its conversation, and no one else got them. A conversation Roost named for a
 call that wanted no response, from a client that hears no ``roost_reply`` events, was told to no
 one: its replies that no one receives are dropped (``RecipientGone``), not held. So is one Roost
-named for a call that did not get its response (it timed out), from such a client.
+named for a call that did not get its response (it timed out, or Roost stopped under it), from such
+a client; those are kept across a restart, as the runs a stop cut short run again after it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import uuid
 import weakref
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from core.channel import NOT_ACCEPTED, ChannelBase, ChannelInfo, OutboundMessage
-from core.errors import RecipientAway, RecipientGone, TransientError
+from core.errors import DamagedValueError, RecipientAway, RecipientGone, TransientError
 from core.ids import new_id
 from core.message import Message
 
+_LOGGER = logging.getLogger(__name__)
 PLATFORM = "websocket"
 REPLY_EVENT = "roost_reply"
 UNTOLD = "untold-"
 """How Roost's names for conversations it told no one of begin (a client may not choose one)."""
 TOLD_NO_ONE = ("the conversation was told to no one (the call named none and did not get its response, or its"
                " client hears no roost_reply events), and no client holds it")
+UNTOLD_KEY = "untold_conversations"
+"""Where the conversations told to no one are kept from one run of Roost to the next."""
 REMEMBERED = 4096
 """Conversations a channel remembers as having no reply held, or as untold since a call timed out; one
 forgotten costs a look at the outbox, or holds a reply no one can take up for the hourly retries."""
@@ -48,6 +53,9 @@ class _Recent:
 
     def __contains__(self, conversation_id: object) -> bool:
         return conversation_id in self._ids
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
 
     def add(self, conversation_id: str) -> None:
         """Remember it (as the newest)."""
@@ -74,7 +82,24 @@ class ConversationChannel(ChannelBase):
         # Conversations whose held replies were sent for since this process started, none held since:
         # a message sent into one need not look at the outbox for them.
         self._nothing_held = _Recent()
-        self._untold = _Recent()  # named by Roost for a call that timed out, from a client hearing no events
+        self._untold = _Recent()  # named by Roost for a call that got no response, from a client hearing no events
+
+    async def recall_untold(self) -> None:
+        """Remember the conversations told to no one before the last stop (a run it cut short runs again now)."""
+        try:
+            kept: Iterable[str] = await self.gateway.storage(self.domain).get(UNTOLD_KEY, [])
+        except DamagedValueError as err:
+            _LOGGER.warning("The conversations told to no one before the last stop are forgotten (%s): a reply"
+                            " for one is held until it becomes a dead letter", err)
+            return
+        for conversation_id in kept:
+            self._untold.add(conversation_id)
+
+    async def keep_untold(self) -> None:
+        """Store the conversations told to no one, for the next start."""
+        untold = list(self._untold)
+        if untold:
+            await self.gateway.storage(self.domain).set(UNTOLD_KEY, untold)
 
     def hold(self, conversation_id: str, connection: Any) -> None:
         """A connection takes part in a conversation: its replies may go to it."""

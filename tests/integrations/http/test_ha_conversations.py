@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import sqlite3
 
 from core import events
+from integrations.websocket_api.conversations import UNTOLD_KEY
 from tests.helpers.ha_socket import ha_socket
 from tests.helpers.models import InstantModel
 
@@ -158,6 +160,43 @@ async def test_a_reply_for_a_call_that_timed_out_before_telling_its_conversation
     assert stats["outbox"].get("websocket", {}).get("pending", 0) == 0 and stats["dead_letters"]["total"] == 0
     assert any("was dropped: no one can receive it: the conversation was told to no one" in r.getMessage()
                for r in caplog.records)
+
+
+async def _stop_under_a_call(serve) -> None:
+    """Roost stops while a conversation/process that named no conversation waits: its name never comes."""
+    served = await serve(extra="roost: {stop_timeout: 0.05}\n" + SLOW)  # the run is cut short, and runs again
+    session, ws = await ha_socket(served, await served.token())
+    async with session:
+        await ws.send_str(json.dumps({"id": 1, "type": "conversation/process", "text": "anyone?"}))
+        await asyncio.sleep(0.1)  # its run waits in its delay
+        stopping = asyncio.ensure_future(served.gateway.stop())
+        answer = json.loads(await ws.receive_str(timeout=5))
+        await stopping
+    assert "Roost is stopping" in answer["error"]["message"], answer
+
+
+async def test_a_call_roost_stopped_under_before_telling_its_conversation_is_dropped_after_the_restart(
+        serve, caplog) -> None:
+    caplog.set_level(logging.INFO)
+    await _stop_under_a_call(serve)
+    again = await serve(extra=SLOW)  # the run runs again
+    await asyncio.wait_for(again.gateway.wait_idle(), 10)  # a held reply would keep it waiting
+    stats = await again.gateway.queue_stats()
+    assert stats["outbox"].get("websocket", {}).get("pending", 0) == 0 and stats["dead_letters"]["total"] == 0
+    assert any("was dropped: no one can receive it: the conversation was told to no one" in r.getMessage()
+               for r in caplog.records)
+
+
+async def test_a_damaged_record_of_untold_conversations_is_forgotten_with_a_warning(serve, tmp_path, caplog) -> None:
+    await _stop_under_a_call(serve)
+    with sqlite3.connect(tmp_path / "config" / "roost.db") as db:
+        [value] = db.execute("SELECT value FROM state WHERE domain = 'websocket_api' AND key = ?", (UNTOLD_KEY,)).fetchone()
+        db.execute("UPDATE state SET value = ? WHERE domain = 'websocket_api' AND key = ?",
+                   (value[:-5] + bytes([value[-5] ^ 0x10]) + value[-4:], UNTOLD_KEY))
+    again = await serve(extra=SLOW)
+    assert again.gateway.integrations["websocket_api"].status == "loaded"
+    assert any("told to no one before the last stop are forgotten" in r.getMessage() for r in caplog.records
+               if r.levelno == logging.WARNING)
 
 
 async def test_a_call_that_timed_out_but_heard_the_reply_events_keeps_its_conversation(serve) -> None:
