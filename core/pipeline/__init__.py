@@ -40,7 +40,7 @@ from core.store import OutboxEntry, Store
 __all__ = ["SCHEDULER_SCHEMA", "Pipeline"]
 
 
-STOPPED = "Roost is stopping: what this asked for is kept and done after it starts again"
+STOPPED = "Roost is stopping: the message is stored, and its automations run again when Roost is back"
 
 
 class Pipeline:
