@@ -47,7 +47,11 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     if _command_in(sys.argv[1:] if argv is None else argv) not in sub.choices:
         integration_commands().hook.roost_cli_commands(subparsers=sub)
     for command in sub.choices.values():
-        if _subcommands(command) is not None and "--config" not in command._option_string_actions:
+        actions = _subcommands(command)
+        if actions is None:
+            continue
+        actions.metavar = "{" + ",".join(actions.choices) + "}"  # a missing action is told which there are
+        if "--config" not in command._option_string_actions:
             add_config_arg(command)  # `roost queue --config DIR` without its action is told the action is missing
     return parser
 
@@ -95,6 +99,9 @@ def integration_commands() -> pluggy.PluginManager:
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse argv (default: the process arguments) and run its command; the console script comes here through core.launch."""
     parser = build_parser(argv)
+    if not (sys.argv[1:] if argv is None else argv):  # `roost` alone: what it can do, not a one-line error
+        parser.print_help(sys.stderr)
+        return 2
     args, unknown = parser.parse_known_args(argv)
     if unknown:  # said by the command they were given to, with its usage, not by `roost` with the list of commands
         _chosen(parser, args).error(f"unrecognized arguments: {' '.join(unknown)}")

@@ -360,6 +360,15 @@ def test_an_integration_command_or_help_brings_them_all(argv: list[str]) -> None
 def test_a_command_of_actions_given_only_the_configuration_says_its_action_is_missing(
         initialized: Path, capsys, command: str) -> None:
     code, _out, err = run_cli(capsys, command, "--config", str(initialized))
-    assert code == 2 and f"roost {command}: error: the following arguments are required: ACTION" in err, err
+    assert code == 2 and f"roost {command}: error: the following arguments are required: {{" in err, err
+    named = err.rsplit("{", 1)[1].split("}")[0].split(",")
+    assert len(named) >= 2 and all(f"\n    {action} " in run_cli(capsys, command, "-h")[1] for action in named), \
+        "the error names the command's actions, as its help lists them"
     code, _out, err = run_cli(capsys, "queue", "--config", str(initialized), "stats")  # the action after it
     assert code == 0, err
+
+
+def test_roost_alone_prints_what_it_can_do(capsys) -> None:
+    code, out, err = run_cli(capsys)
+    assert code == 2 and out == ""
+    assert "start the gateway with a configuration" in err and "\n    token " in err, err
