@@ -41,7 +41,7 @@ TOLD_NO_ONE = ("the conversation was told to no one (the call named none and did
 UNTOLD_KEY = "untold_conversations"
 """Where the conversations told to no one are kept from one run of Roost to the next."""
 REMEMBERED = 4096
-"""Conversations a channel remembers as having no reply held, or as untold since a call timed out; one
+"""Conversations a channel remembers as having no reply held, or as untold since a call got no response; one
 forgotten costs a look at the outbox, or holds a reply no one can take up for the hourly retries."""
 
 
