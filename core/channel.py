@@ -17,7 +17,9 @@ A channel that can tell says so before a send too (``ChannelBase.gone``): an ans
 whole for a chat no one can receive any more stops there, and frees the model.
 
 An adapter acknowledges a message to its platform (a Telegram offset, a webhook's 200) only
-after ``ChannelBase.ingest`` returned: then the message is stored with its runs.
+after ``ChannelBase.ingest`` returned: then the message is stored with its runs. When it raises
+``StoreUnavailable`` (the disk is full, Roost is stopping), the adapter acknowledges nothing and
+goes on: a webhook answers 503 (the http server does), a poller asks again later, a session resumes.
 """
 
 from __future__ import annotations
@@ -197,7 +199,8 @@ class ChannelBase:
         """Hand a message to Roost; acknowledge it to the platform once this returns.
 
         True when it was stored, False when it was a redelivery or Roost refused it for good
-        (both are acknowledged: reading it again would change nothing).
+        (both are acknowledged: reading it again would change nothing). StoreUnavailable when Roost
+        cannot store it now (its disk is full, it is stopping): leave it unacknowledged, to come again.
         """
         try:
             return await self.gateway.ingest(message)

@@ -16,7 +16,7 @@ from core.automation.engine import AutomationEngine
 from core.bus import EventBus
 from core.channel import Channel
 from core.config import Config, register_core_section
-from core.errors import ConfigError, ConfigErrors
+from core.errors import ConfigError, ConfigErrors, StoreUnavailable
 from core.ids import new_id
 from core.loader import Discovery, discover
 from core.message import Message
@@ -300,12 +300,12 @@ class Gateway:
     # -- the way a message travels ---------------------------------------------------
 
     async def ingest(self, message: Message) -> bool:
-        """The single door for inbound messages; returns False when it was not accepted."""
+        """The single door for inbound messages: True once stored with its runs, False for a redelivery or a
+        sender kept out; StoreUnavailable when Roost takes none now (it stops: its automations are detached)."""
         if self.state in ("created", "prepared", "starting"):
             await self._running.wait()  # channels may start before the automations are attached
         if self.state != "running":
-            _LOGGER.warning("Message from %s refused: gateway is %s", message.platform, self.state)
-            return False
+            raise StoreUnavailable(f"Roost is {self.state}")
         assert self.pipeline is not None
         return await self.pipeline.ingest(message)
 

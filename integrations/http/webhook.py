@@ -21,7 +21,7 @@ import voluptuous as vol
 from aiohttp import web
 
 from core.automation.matcher import MessageTrigger
-from core.errors import PermanentError
+from core.errors import PermanentError, StoreUnavailable
 from core.logs import FirstTime
 from core.message import Message
 from integrations.http.server import json_error
@@ -80,6 +80,8 @@ class Webhooks:
         """Store the request as a message of the webhook; 200 once it is durable."""
         webhook_id = request.match_info["webhook_id"]
         config = self._hooks.get(webhook_id)
+        if config is None and self.gateway.state == "stopping":  # its automation is detached, not gone
+            raise StoreUnavailable("Roost is stopping")
         if config is None:
             if self._first_unknown(webhook_id):
                 _LOGGER.warning("A request for webhook %r, which no automation listens to (from %s; further ones"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from core.bus import Event
-from core.errors import ConfigError
+from core.errors import ConfigError, StoreUnavailable
 from core.message import Message
 from tests.helpers import RECORDING_CHANNEL, write_integration
 
@@ -102,19 +102,16 @@ async def test_ingest_before_running_waits_and_nothing_is_lost(make_config, make
     assert sorted(text for _, text in sent) == ["echo 0", "echo 1", "echo 2"]
 
 
-async def test_ingest_after_stop_is_refused(
-    make_config, make_gateway, caplog: pytest.LogCaptureFixture
-) -> None:
+async def test_ingest_after_stop_is_refused_as_not_now_so_the_platform_keeps_it(make_config, make_gateway) -> None:
     gateway = await make_gateway(gateway_config(make_config, ECHO_AUTOMATIONS))
     channel = gateway.data["testchan"]
     await gateway.stop()
     received: list[Event] = []
     gateway.bus.listen("message_received", received.append)
-    with caplog.at_level(logging.WARNING, logger="core.gateway"):
-        assert await gateway.ingest(message("/echo late")) is False
+    with pytest.raises(StoreUnavailable, match="Roost is stopped"):  # not False: that would acknowledge it
+        await gateway.ingest(message("/echo late"))
     assert received == []
     assert channel.sent == []
-    assert "refused: gateway is stopped" in caplog.text
 
 
 async def test_ingest_waiting_for_a_start_that_never_comes_is_released_by_stop(
@@ -124,7 +121,8 @@ async def test_ingest_waiting_for_a_start_that_never_comes_is_released_by_stop(
     waiting = asyncio.create_task(gateway.ingest(message("/echo never")))
     await asyncio.sleep(0.01)
     await gateway.stop()
-    assert await asyncio.wait_for(waiting, 1) is False
+    with pytest.raises(StoreUnavailable):
+        await asyncio.wait_for(waiting, 1)
 
 
 async def test_stop_lets_running_automations_finish(make_config, make_gateway) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 import aiohttp
@@ -91,3 +92,23 @@ async def test_bodies_as_other_tools_send_them(serve) -> None:
     (inbox_id,), = await served.gateway.store.db.fetchall("SELECT id FROM inbox WHERE chat_id = 'form-hook'")
     stored = await served.gateway.store.inbox.get(inbox_id)
     assert stored is not None and stored.text == "name=bo&tag=a&tag=b", "a form's text is its fields, not the file"
+
+
+async def test_a_request_while_roost_stops_is_a_503_not_taken_as_stored(serve) -> None:
+    served = await serve(extra=HOOKS + """
+  - id: slow
+    triggers: [{trigger: webhook, webhook_id: slow-hook}]
+    actions: [{delay: 1}]
+""")
+    async with aiohttp.ClientSession() as session:
+        async with session.post(served.url + "/api/webhook/slow-hook", json={}) as r:
+            assert r.status == 200
+        await asyncio.sleep(0.1)  # its run waits in its delay: the stop waits for it
+        stopping = asyncio.ensure_future(served.gateway.stop())
+        await asyncio.sleep(0.1)
+        assert served.gateway.state == "stopping"
+        async with session.post(served.url + "/api/webhook/front-door-7f3a", json={"who": "late"}) as r:
+            status, retry_after, said = r.status, r.headers.get("Retry-After"), await r.json()
+        await stopping
+    assert (status, retry_after) == (503, "30"), said  # the sender keeps it and sends it again
+    assert "Roost is stopping" in said["error"] and "send it again later" in said["error"], said
