@@ -2,7 +2,8 @@
 
 An update is confirmed to Telegram only after Roost stored it: polling saves the next offset
 through the channel base after the batch was ingested (a crash redelivers, and the inbox drops
-what it has), the webhook answers 200 only after ingest returned.
+what it has), the webhook answers 200 only after ingest returned. When Roost cannot store them (its
+disk is full, it is stopping), polling leaves them with Telegram and tries again later.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 from aiohttp import web
 
 from core.channel import AccessRules, ChannelBase, ChannelInfo, OutboundMessage
-from core.errors import PermanentError, TransientError
+from core.errors import PermanentError, StoreUnavailable, TransientError
 from core.logs import FirstTime
 from core.outage import OutageLog
 from core.textsplit import LIMIT, split
@@ -45,6 +46,7 @@ class TelegramChannel(ChannelBase):
         self.bot: dict[str, Any] = {}
         self._last_sent: dict[str, float] = {}
         self.outage = OutageLog(_LOGGER, "Telegram")
+        self.unstored = OutageLog(_LOGGER, "Roost's store")
         self._first_refused = FirstTime()
 
     # -- in ----------------------------------------------------------------------------------
@@ -84,7 +86,7 @@ class TelegramChannel(ChannelBase):
         await self.api.call("deleteWebhook")  # polling and a webhook exclude each other; pending updates stay
         cursor = await self.load_cursor({}) or {}
         offset = cursor.get("offset") if cursor.get("bot_id") == self.bot["id"] else None  # a new token starts anew
-        failures = 0
+        failures = unstored = 0
         while True:
             try:
                 updates = await self.api.call("getUpdates", {
@@ -108,8 +110,17 @@ class TelegramChannel(ChannelBase):
             self.set_online(True)
             if not updates:
                 continue
-            for update in updates:
-                await self.take(update)
+            try:
+                for update in updates:
+                    await self.take(update)
+            except StoreUnavailable as err:  # not confirmed: Telegram keeps them, and sends them again
+                unstored += 1
+                wait = self.reconnect_delay(unstored)
+                self.unstored.failed("Roost cannot store Telegram's updates (Telegram keeps them)", err, wait)
+                await self._sleep(wait)
+                continue
+            unstored = 0
+            self.unstored.reached()
             offset = updates[-1]["update_id"] + 1
             await self.save_cursor({"bot_id": self.bot["id"], "offset": offset})
 

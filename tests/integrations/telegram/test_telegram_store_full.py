@@ -1,0 +1,31 @@
+"""Telegram's polling when the store cannot take a message (its disk is full): nothing confirmed, nothing lost,
+and the channel goes on once there is room."""
+
+from __future__ import annotations
+
+import logging
+
+from tests.integrations.http.test_store_full import cap_pages, lift_cap
+from tests.integrations.telegram.conftest import until
+
+
+async def test_updates_the_store_cannot_take_stay_with_telegram_until_there_is_room(serve_telegram, telegram,
+                                                                                    caplog) -> None:
+    gateway = await serve_telegram()
+    telegram.user_says("before")
+    await until(lambda: telegram.texts(111))
+    await gateway.store.db.write(cap_pages)
+    said = 0
+    while not any("Roost cannot store" in r.getMessage() for r in caplog.records):  # until the disk is full
+        telegram.user_says(f"{said} " + "x" * 2000)
+        said += 1
+        await until(lambda n=said: len(telegram.texts(111)) > n or any(
+            "Roost cannot store" in r.getMessage() for r in caplog.records), timeout=15)
+    assert telegram.updates, "what was not stored is not confirmed: Telegram keeps it"
+    await gateway.store.db.write(lift_cap)
+    telegram.user_says("after")
+    await until(lambda: telegram.texts(111)[-1:] == ["echo: after"], timeout=60)
+    answered = telegram.texts(111)
+    assert answered[1:-1] == [f"echo: {n} " + "x" * 2000 for n in range(said)], "each answered once, in order"
+    assert gateway.data["telegram"].online
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR and r.name.startswith("integrations")]
