@@ -3,8 +3,9 @@
 One owner for the connection: ``GatewayClient.run`` connects, and each connection's reader and
 heartbeat are its own tasks, ended together. The session (id, resume URL, last sequence) is
 saved through the channel's cursor after each message was stored, so a restarted Roost resumes
-and Discord replays what it missed; the inbox drops what it already has. Close codes that
-cannot succeed again (a refused token, disallowed intents, ...) stop this channel only.
+and Discord replays what it missed; the inbox drops what it already has. A message Roost cannot
+store now (its disk is full) ends the connection the same way, resumable from before it. Close
+codes that cannot succeed again (a refused token, disallowed intents, ...) stop this channel only.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Any
 import aiohttp
 import orjson
 
-from core.errors import PermanentError
+from core.errors import PermanentError, StoreUnavailable
 from core.outage import OutageLog
 
 _LOGGER = logging.getLogger(__name__)
@@ -90,6 +91,8 @@ class GatewayClient:
                     await asyncio.sleep(again.wait)
                 except (aiohttp.ClientError, OSError, TimeoutError) as err:
                     failure = f"{type(err).__name__}: {err}"
+                except StoreUnavailable as err:  # resumed from before the message: Discord sends it again
+                    failure = f"Roost cannot store its messages now ({err})"
                 finally:
                     on_state(False)
                     self.connected.clear()
@@ -127,6 +130,9 @@ class GatewayClient:
                 if reader is not None:
                     reader.cancel()
                 await ws.close(code=ZOMBIE_CLOSE)  # not 1000: the session stays resumable for the next start
+                raise
+            except StoreUnavailable:
+                await ws.close(code=ZOMBIE_CLOSE)
                 raise
             finally:
                 beats.cancel()
