@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator
 from typing import Any, TextIO
 
 from core.channel import ChannelBase, ChannelInfo, OutboundMessage
+from core.errors import StoreUnavailable
 from core.message import Message
 from core.pairing import DOMAIN as PAIRING
 from core.pairing import Pairing, pair_action
@@ -141,12 +142,17 @@ class ConsoleChannel(ChannelBase):
                 bot_names=self.gateway.bot_names, mentions_bot=True,
             )
             self._answering = True
-            await self.ingest(message)  # a line Roost refuses is logged, and the next one is read
-            # Answer each line before reading the next, so replies come out in the order the
-            # lines were typed (runs of different automations may otherwise finish in any order).
-            # Only this chat's work counts: a reply owed to another chat (say a channel that
-            # keeps failing) does not hold the terminal up; it stays queued in the store.
-            await self._wait_answered(PIPED_SETTLE if not self.interactive else 0.05)
+            try:
+                await self.ingest(message)  # a line Roost refuses is logged, and the next one is read
+            except StoreUnavailable as err:  # its disk is full: whoever typed it still has it
+                self._write(f"{self.reply_prefix}Roost cannot store messages now ({err}); this line was not kept:"
+                            " type it again later\n")
+            else:
+                # Answer each line before reading the next, so replies come out in the order the
+                # lines were typed (runs of different automations may otherwise finish in any order).
+                # Only this chat's work counts: a reply owed to another chat (say a channel that
+                # keeps failing) does not hold the terminal up; it stays queued in the store.
+                await self._wait_answered(PIPED_SETTLE if not self.interactive else 0.05)
             self._answering = False
             if self.interactive:
                 self._show_prompt()

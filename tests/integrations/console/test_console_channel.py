@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import os
 import sys
 import textwrap
 from collections.abc import AsyncIterator
@@ -217,3 +218,38 @@ async def test_the_owner_approves_a_pairing_code_at_the_console(tmp_path, monkey
     lines = out.splitlines()
     assert lines[0].startswith(f"waiting   {code}  telegram user 111")
     assert lines[1:] == ["telegram user 111 approved.", "usage: pair list | approve CODE | deny CODE | revoke PLATFORM USER"]
+
+
+async def test_a_line_the_store_cannot_take_is_told_and_the_console_reads_on(tmp_path, monkeypatch) -> None:
+    from tests.integrations.http.test_store_full import cap_pages, lift_cap
+
+    read, write = os.pipe()
+    stdout = io.StringIO()
+    monkeypatch.setattr(sys, "stdin", os.fdopen(read, encoding="utf-8"))
+    monkeypatch.setattr(sys, "stdout", stdout)
+    gateway = _gateway(tmp_path)
+    gateway.foreground_chat = True
+    typed = os.fdopen(write, "w", encoding="utf-8", buffering=1)
+    await gateway.start()
+    try:
+        async with asyncio.timeout(30):
+            typed.write("/ping first\n")
+            while "pong first" not in stdout.getvalue():
+                await asyncio.sleep(0.02)
+            await gateway.store.db.write(cap_pages)
+            lines = 0
+            while "not kept" not in stdout.getvalue():  # until the disk is full
+                typed.write(f"/ping {lines} {'x' * 2000}\n")
+                lines += 1
+                while stdout.getvalue().count("\n") <= lines and "not kept" not in stdout.getvalue():
+                    await asyncio.sleep(0.02)
+            await gateway.store.db.write(lift_cap)
+            typed.write("/ping again\n")
+            typed.close()
+            await gateway.wait_stopped()
+    finally:
+        await gateway.stop()
+    out = stdout.getvalue().splitlines()
+    assert out[-2].startswith("Roost cannot store messages now (") and out[-2].endswith(
+        "this line was not kept: type it again later"), out[-2]
+    assert out[-1] == "pong again", "the console read on"
