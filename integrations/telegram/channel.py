@@ -113,6 +113,7 @@ class TelegramChannel(ChannelBase):
             try:
                 for update in updates:
                     await self.take(update)
+                await self.save_cursor({"bot_id": self.bot["id"], "offset": updates[-1]["update_id"] + 1})
             except StoreUnavailable as err:  # not confirmed: Telegram keeps them, and sends them again
                 unstored += 1
                 wait = self.reconnect_delay(unstored)
@@ -122,7 +123,6 @@ class TelegramChannel(ChannelBase):
             unstored = 0
             self.unstored.reached()
             offset = updates[-1]["update_id"] + 1
-            await self.save_cursor({"bot_id": self.bot["id"], "offset": offset})
 
     async def take(self, update: dict[str, Any]) -> None:
         """Ingest one update (what Roost does not take is acknowledged all the same)."""
