@@ -238,8 +238,8 @@ async def test_a_line_the_store_cannot_take_is_told_and_the_console_reads_on(tmp
                 await asyncio.sleep(0.02)
             await gateway.store.db.write(cap_pages)
             lines = 0
-            while "not kept" not in stdout.getvalue():  # until the disk is full
-                typed.write(f"/ping {lines} {'x' * 2000}\n")
+            while "not kept" not in stdout.getvalue():  # until the disk is full (at a long line: its reply is short)
+                typed.write(f"/who {lines} {'x' * 2000}\n")
                 lines += 1
                 while stdout.getvalue().count("\n") <= lines and "not kept" not in stdout.getvalue():
                     await asyncio.sleep(0.02)
