@@ -10,7 +10,9 @@ Each delivery is recorded as soon as the channel confirmed it: the confirmations
 turn are written together (one commit per turn, not per message). A batch sends at most one
 entry per chat; the chat's next entry waits for the next batch, which is read only once this
 batch's deliveries are recorded. So a kill repeats at most the one send per chat that was
-confirmed but not yet recorded.
+confirmed but not yet recorded. Deliveries the store fails to record (its disk is full) are kept
+and recorded before anything more is sent: read again, the outbox would send them a second time
+(every second, while the disk stays full).
 
 An entry of higher priority than the one about to be sent (an emergency alert) does not wait
 for the batch in hand: the batch stops there, and the next one, read highest priority first,
@@ -77,6 +79,7 @@ class ChannelQueue:
         self._retries: list[float] = []  # due times of entries this queue deferred (a heap)
         self._arrived: int | None = None  # highest priority added since the batch was read
         self._confirmed: list[tuple[int, str | None]] = []  # sent, not yet submitted as delivered
+        self._unrecorded: list[tuple[int, str | None]] = []  # sent, but the store failed to record them
         self._sent_to: set[str] = set()  # chats sent to in this batch
         self._writes: list[asyncio.Future[Any]] = []  # this batch's writes
         # Entries written by this process since the last read began (None: more than HELD_MAX); while
@@ -88,7 +91,7 @@ class ChannelQueue:
     @property
     def busy(self) -> bool:
         """True while entries are being sent or their delivery is not yet recorded."""
-        return self._inflight > 0 or bool(self._confirmed)
+        return self._inflight > 0 or bool(self._confirmed) or bool(self._unrecorded)
 
     @property
     def online(self) -> bool:
@@ -146,6 +149,9 @@ class ChannelQueue:
                 await self._wake.wait()  # held: the channel coming back wakes us, no busy retrying
                 continue
             try:
+                if self._unrecorded:  # recorded before anything more is sent: read again, they would go twice
+                    await self.outbox.mark_delivered_many(self._unrecorded)
+                    self._unrecorded = []
                 if self._caught_up():
                     batch = self._take_held()
                     if batch:
@@ -302,7 +308,15 @@ class ChannelQueue:
         """Submit the confirmations gathered so far as one write (group-committed with others)."""
         confirmed, self._confirmed = self._confirmed, []
         if confirmed:
-            self._writes.append(asyncio.ensure_future(self.outbox.mark_delivered_many(confirmed)))
+            self._writes.append(asyncio.ensure_future(self._record(confirmed)))
+
+    async def _record(self, confirmed: list[tuple[int, str | None]]) -> None:
+        """Record deliveries; ones the store cannot take now are kept, to be recorded before the next send."""
+        try:
+            await self.outbox.mark_delivered_many(confirmed)
+        except Exception:
+            self._unrecorded.extend(confirmed)
+            raise
 
 
 def _text(entry: OutboxEntry) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import time
 
 from core.channel import ChannelInfo, OutboundMessage
@@ -204,3 +205,36 @@ async def test_a_stop_while_deliveries_are_being_recorded_lets_the_records_land(
     await stopping[0]
     assert [t for _c, t, _ in channel.sent] == ["only"]
     assert await store.outbox.pending_count("p") == 0
+
+
+# Operations the store's writer process runs (it imports them by module and name).
+def refuse_records(conn: sqlite3.Connection) -> None:
+    """From now on a write group that records a delivery is lost whole, as on a full disk."""
+    conn.execute("CREATE TEMP TRIGGER refuse BEFORE UPDATE ON outbox BEGIN SELECT RAISE(ROLLBACK, 'disk full'); END")
+
+
+def allow_records(conn: sqlite3.Connection) -> None:
+    conn.execute("DROP TRIGGER temp.refuse")
+
+
+async def test_a_delivery_the_store_cannot_record_is_recorded_later_not_sent_again(store: Store, caplog) -> None:
+    channel = Channel()
+    channel.online = False
+    for chat in ("A", "B"):
+        await store.outbox.add("p", chat, f"{chat}1", f"k-{chat}1")
+    queue = await _queue(store, channel)
+    try:
+        await store.db.write(refuse_records)
+        channel.online = True
+        queue.wake()
+        await _until(lambda: len(channel.sent) == 2, "both sent")
+        await _until(lambda: sum("outbox failed" in r.getMessage() for r in caplog.records) >= 2, "two tries to record")
+        assert sorted(t for _c, t, _ in channel.sent) == ["A1", "B1"], "not sent again while they cannot be recorded"
+        await store.db.write(allow_records)
+        async with asyncio.timeout(10):
+            while await store.outbox.pending_count("p"):
+                await asyncio.sleep(0.05)
+    finally:
+        await queue.stop()
+    assert sorted(t for _c, t, _ in channel.sent) == ["A1", "B1"]
+    assert (await store.outbox.find("k-A1")).platform_msg_id is not None
