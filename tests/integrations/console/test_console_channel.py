@@ -18,6 +18,7 @@ from core.gateway import Gateway
 from core.store.open import open_store, store_settings
 from integrations.console.channel import ConsoleChannel
 from tests.helpers import write_integration
+from tests.helpers.store_full import cap_pages, lift_cap
 
 AUTOMATIONS = """
 roost:
@@ -221,8 +222,6 @@ async def test_the_owner_approves_a_pairing_code_at_the_console(tmp_path, monkey
 
 
 async def test_a_line_the_store_cannot_take_is_told_and_the_console_reads_on(tmp_path, monkeypatch) -> None:
-    from tests.integrations.http.test_store_full import cap_pages, lift_cap
-
     read, write = os.pipe()
     stdout = io.StringIO()
     monkeypatch.setattr(sys, "stdin", os.fdopen(read, encoding="utf-8"))

@@ -3,27 +3,19 @@ Discord sends it again, and it is answered once there is room."""
 
 from __future__ import annotations
 
-import contextlib
 import logging
 
+from tests.helpers.store_full import SHORT_REPLIES, fill_until_unstored, lift_cap
 from tests.integrations.discord.test_discord_gateway import DM
-from tests.integrations.http.test_store_full import cap_pages, lift_cap
 from tests.integrations.telegram.conftest import until
-from tests.integrations.telegram.test_telegram_store_full import SHORT, unstored
 
 
 async def test_a_message_the_store_cannot_take_is_resumed_from_and_answered_once_there_is_room(
         serve_discord, discord, caplog) -> None:
-    gateway = await serve_discord(extra=SHORT.replace("telegram", "discord"))
+    gateway = await serve_discord(extra=SHORT_REPLIES.replace("PLATFORM", "discord"))
     discord.user_says("before")
     await until(lambda: discord.texts(DM))
-    await gateway.store.db.write(cap_pages)
-    said = 0
-    while not unstored(caplog):  # until the disk is full
-        discord.user_says(f"{said} " + "x" * 1500)
-        said += 1
-        with contextlib.suppress(TimeoutError):  # a reply that did not fit waits for room: go on
-            await until(lambda n=said: len(discord.texts(DM)) > n or unstored(caplog), timeout=2)
+    said = await fill_until_unstored(gateway, discord.user_says, lambda: len(discord.texts(DM)), caplog, 1500)
     await gateway.store.db.write(lift_cap)
     discord.user_says("after")
     await until(lambda: discord.texts(DM)[-1:] == ["got after"], timeout=60)

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import json
 import logging
-import sqlite3
 
 import aiohttp
 
+from tests.helpers.store_full import cap_pages, lift_cap
 from tests.integrations.http.conftest import ECHO
 
 WEBHOOK = ECHO + """
@@ -16,17 +16,6 @@ WEBHOOK = ECHO + """
     triggers: [{trigger: webhook, webhook_id: door, local_only: true}]
     actions: [{event: door_rang}]
 """
-NO_CAP = 1_073_741_823
-
-
-# Operations the store's writer process runs: it imports them by module and name.
-def cap_pages(conn: sqlite3.Connection) -> None:
-    """Let the file grow by no page: a write that needs one fails with "database or disk is full"."""
-    conn.execute(f"PRAGMA max_page_count = {conn.execute('PRAGMA page_count').fetchone()[0]}")
-
-
-def lift_cap(conn: sqlite3.Connection) -> None:
-    conn.execute(f"PRAGMA max_page_count = {NO_CAP}")
 
 
 async def test_a_full_store_is_a_503_and_an_error_frame_not_a_broken_socket(serve, caplog) -> None:
