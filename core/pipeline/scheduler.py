@@ -113,8 +113,8 @@ class Scheduler:
         return bool(self._running or self._lease_calls or self._ready)
 
     async def start(self) -> None:
-        """Recover tasks whose lease expired in a crash, then start leasing."""
-        recovered = await self.tasks.recover_expired(time.time() + self.lease_seconds * 2)
+        """Recover the tasks a crash left leased, then start leasing."""
+        recovered = await self.tasks.recover_leased()  # by their lease times, a clock set back would keep them
         if recovered:
             _LOGGER.info("Recovered %d interrupted tasks; they run again", recovered)
         self._loop_task = asyncio.get_running_loop().create_task(self._lease_loop(), name="scheduler")

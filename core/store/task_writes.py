@@ -195,13 +195,9 @@ def bury(conn: sqlite3.Connection, task_id: int, letter_id: int, reason: bytes, 
 
 
 @single_statement
-def recover_expired(conn: sqlite3.Connection, now: float) -> int:
-    """Queue again the tasks whose lease ran out (their process died); how many."""
-    return conn.execute(
-        "UPDATE tasks SET state = 'queued', lease_until = NULL"
-        " WHERE state = 'leased' AND lease_until <= ?",
-        (now,),
-    ).rowcount
+def recover_leased(conn: sqlite3.Connection) -> int:
+    """Queue again every leased task (at a start: the process that leased it is gone); how many."""
+    return conn.execute("UPDATE tasks SET state = 'queued', lease_until = NULL WHERE state = 'leased'").rowcount
 
 
 @single_statement

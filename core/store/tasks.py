@@ -194,9 +194,10 @@ class TaskQueue:
         """
         return await self._db.write(writes.unlease, list(ids)) if ids else 0
 
-    async def recover_expired(self, now: float) -> int:
-        """Return tasks whose lease expired (a crashed worker) to the queue; attempts are kept."""
-        return await self._db.write(writes.recover_expired, now)
+    async def recover_leased(self) -> int:
+        """Return every leased task to the queue, attempts kept: at a start, the process that leased it died (the
+        instance lock lets one process at a time run a store's tasks, and its leases hold until it ends them)."""
+        return await self._db.write(writes.recover_leased)
 
     async def prune(self, older_than_seconds: float, now: float | None = None) -> int:
         """Delete done tasks finished more than older_than_seconds ago; return how many."""

@@ -134,24 +134,22 @@ async def test_idempotency_key_returns_the_existing_task(store: Store) -> None:
     assert (await store.tasks.counts())["queued"] == 1
 
 
-async def test_expired_leases_return_to_the_queue_with_attempts_kept(store: Store) -> None:
+async def test_leases_a_crash_left_return_to_the_queue_with_attempts_kept(store: Store) -> None:
     a = await _enqueue(store, "a", chat="A")
     a2 = await _enqueue(store, "a2", chat="A")
     b = await _enqueue(store, "b", chat="B")
     await store.tasks.lease(now=100, lease_seconds=10, limit=1)  # a (oldest)
-    await store.tasks.lease(now=105, lease_seconds=60, limit=1)  # b
-    assert await store.tasks.recover_expired(now=109) == 0
-    assert await store.tasks.recover_expired(now=111) == 1
+    await store.tasks.lease(now=10**10, lease_seconds=60, limit=1)  # b, by a clock far ahead of the next start's
+    assert await store.tasks.recover_leased() == 2, "every lease at a start is a dead process's, whatever its time"
     recovered = await store.tasks.get(a)
     assert recovered.state == "queued" and recovered.attempts == 1 and recovered.lease_until is None
-    assert (await store.tasks.get(b)).state == "leased"
+    assert (await store.tasks.get(b)).state == "queued"
     leased = await store.tasks.lease(now=112, lease_seconds=10, limit=10)
-    assert [t.id for t in leased] == [a]  # before a2: per-chat order survives the crash
-    assert leased[0].attempts == 2
-    assert await store.tasks.recover_expired(now=150) == 1  # a's new lease ended at 122; b's runs to 165
-    assert (await store.tasks.get(a)).state == "queued"
-    assert (await store.tasks.get(b)).state == "leased"
+    assert [t.id for t in leased] == [a, b]  # a before a2: per-chat order survives the crash
+    assert [t.attempts for t in leased] == [2, 2]
     assert (await store.tasks.get(a2)).state == "queued"
+    assert await store.tasks.recover_leased() == 2
+    assert await store.tasks.recover_leased() == 0
 
 
 async def test_complete_clears_payload_and_unknown_ids_raise(store: Store) -> None:
