@@ -12,7 +12,7 @@ import logging
 import time
 from collections.abc import Callable
 
-__all__ = ["REMIND_EVERY", "OutageLog"]
+__all__ = ["REMIND_EVERY", "OutageLog", "duration_text"]
 
 REMIND_EVERY = 600.0
 """Seconds between the WARNING lines of a failure that goes on."""
@@ -45,7 +45,7 @@ class OutageLog:
         elif now - self._reminded >= REMIND_EVERY:
             self._reminded = now
             self.logger.warning("%s: %s; still failing after %d tries in %s; trying again in %.1f s",
-                                what, error, self._failures, _duration(now - self._since), wait)
+                                what, error, self._failures, duration_text(now - self._since), wait)
         else:
             self.logger.debug("%s: %s; trying again in %.1f s", what, error, wait)
 
@@ -54,12 +54,12 @@ class OutageLog:
         if self._since is None:
             return
         self.logger.info("%s answers again, after %d failed tries in %s", self.platform, self._failures,
-                         _duration(self._clock() - self._since))
+                         duration_text(self._clock() - self._since))
         self._since = None
         self._failures = 0
 
 
-def _duration(seconds: float) -> str:
+def duration_text(seconds: float) -> str:
     """45 s, 12 min, 3 h 5 min."""
     if seconds < 60:
         return f"{seconds:.0f} s"

@@ -13,6 +13,7 @@ and a few functions; it never calls back up into the gateway.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -78,6 +79,7 @@ class Pipeline:
 
     async def start(self) -> None:
         """Count the runs queued before the last stop against their modes, then start sending and running."""
+        await self.store.catch_up_clock(time.time(), TIMER_TASK)
         for key, count in (await self.store.tasks.open_counts()).items():
             automation_id, _, chat_key = key.partition("|")
             if chat_key and "|" not in chat_key:  # a queued-mode key: automation|chat

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable
 from typing import Any
 
+from core.outage import duration_text
+from core.store.clock import catch_up_clock
 from core.store.database import Database
 from core.store.deadletters import DeadLetters
 from core.store.history import History
@@ -18,6 +21,8 @@ from core.store.state import IntegrationState
 from core.store.tasks import TaskQueue
 from core.store.traces import Traces
 from core.store.writes import OUTBOX_OPEN
+
+_LOGGER = logging.getLogger(__name__)
 
 # Each part is read through its partial index (tasks_open_chat, outbox_open_chat).
 _CHAT_BUSY = (f"SELECT EXISTS (SELECT 1 FROM tasks WHERE state IN ('queued', 'leased') AND {TASK_CHAT} = ?)"
@@ -55,6 +60,17 @@ class Store:
         """
         row = await self.db.fetchone(_CHAT_BUSY, (f"{platform}:{chat_id}", replies, platform, chat_id))
         return bool(row and row[0])
+
+    async def catch_up_clock(self, now: float, timed_kind: str) -> None:
+        """When now is behind the newest time the store holds (the clock was set back), end the waits of its tasks
+        and replies now, except the times of tasks of timed_kind still to come; say so (see ``core.store.clock``)."""
+        step = await self.db.write(catch_up_clock, now, timed_kind)
+        if step is not None:
+            behind, tasks, replies = step
+            _LOGGER.warning("The clock is %s behind the newest time in the store: it was set back, or this box"
+                            " started without a network and without a real-time clock. The waits of its tasks and replies end"
+                            " now (tasks: %d, replies: %d); timers keep their times", duration_text(behind), tasks,
+                            replies)
 
     @classmethod
     async def open(
