@@ -14,7 +14,7 @@ import logging
 import time
 from typing import Any
 
-from core.store import Store, StoreClosedError
+from core.store import Store, StoreClosedError, WriteAbortedError
 
 _LOGGER = logging.getLogger(__name__)
 DAY = 86400.0
@@ -76,6 +76,8 @@ class Retention:
                     _LOGGER.debug("Pruned %d traces", removed)
             except StoreClosedError:  # closed as Roost stops, or lost (StoreLostError): the gateway says why
                 return
+            except WriteAbortedError as err:  # the store has said why (its disk is full, ...)
+                _LOGGER.error("Pruning the store failed; trying again at the next pass: %s", err)
             except Exception:
                 _LOGGER.exception("Pruning the store failed; trying again at the next pass")
             await asyncio.sleep(min(TRACE_SECONDS, interval))

@@ -20,6 +20,9 @@ CHECK_SECONDS = 10.0
 BACKUP_DATABASE = "roost.db"
 BACKUP_PREFIX = "roost-backup-"
 """How the folders `roost backup` makes are named (then the time: roost-backup-20261204-071034)."""
+FULL_BELOW = 16 * 1024 * 1024
+"""Free bytes under which an I/O error opening the store is put down to a full disk: SQLite then needs room for
+its shared-memory file (32 KiB) and the WAL it writes on opening."""
 
 
 class StoreCorruptError(StoreError):
@@ -35,6 +38,26 @@ class StoreCorruptError(StoreError):
         )
 
 
+class StoreUnopenableError(StoreError):
+    """The database could not be opened for a reason outside it (a full disk, a failing one, permissions)."""
+
+
+def _not_damage(path: Path, err: sqlite3.OperationalError) -> StoreError:
+    """What an error opening the database means: damage only when SQLite says so (a full disk, whose first sign is
+    often "disk I/O error" as SQLite sizes its shared-memory file, must not send anyone to delete a sound store)."""
+    name = getattr(err, "sqlite_errorname", "")
+    if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
+        return StoreCorruptError(path, str(err))
+    free = shutil.disk_usage(path.parent).free
+    if name.startswith(("SQLITE_FULL", "SQLITE_IOERR")) and free < FULL_BELOW:
+        return StoreUnopenableError(
+            f"cannot open {path}: {err}; the disk holding it is full ({free // 1024} KiB free). Free some space and"
+            " start Roost again: the store is not damaged by this")
+    return StoreUnopenableError(f"cannot open {path}: {err} ({name or 'no SQLite error code'}, {free // 1024 // 1024}"
+                                " MiB free on its disk). It is not known to be damaged: look at the disk and at the"
+                                " file's permissions (`dmesg` shows failing hardware)")
+
+
 def check_database(path: Path, seconds: float = CHECK_SECONDS) -> bool:
     """PRAGMA quick_check, for at most `seconds`; StoreCorruptError when damaged, False when cut short."""
     if not path.exists() or path.stat().st_size == 0:
@@ -47,7 +70,7 @@ def check_database(path: Path, seconds: float = CHECK_SECONDS) -> bool:
     except sqlite3.OperationalError as err:
         if str(err) == "interrupted":
             return False
-        raise StoreCorruptError(path, str(err)) from None
+        raise _not_damage(path, err) from None
     except sqlite3.DatabaseError as err:
         raise StoreCorruptError(path, str(err)) from None
     finally:

@@ -78,9 +78,12 @@ class InstanceLock:
             raise InstanceBusyError(
                 f"cannot {purpose}: Roost (pid {holder}) is running on {self.path.parent}; stop it first"
             ) from None
-        os.ftruncate(fd, 0)
-        os.write(fd, str(os.getpid()).encode())
         self._fd = fd
+        try:  # who holds it, for the message above; the lock is the flock, which a full disk leaves whole
+            os.ftruncate(fd, 0)
+            os.write(fd, str(os.getpid()).encode())
+        except OSError as err:
+            _LOGGER.debug("could not write this process's id into %s: %s", self.path, err)
 
     def release(self) -> None:
         """Give the lock back."""

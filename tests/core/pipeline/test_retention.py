@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sqlite3
 import time
 
 from core.pipeline import retention
@@ -77,3 +78,35 @@ async def test_between_full_passes_the_traces_alone_are_trimmed_often(make_confi
             await asyncio.sleep(0.02)
     assert [t.run_id for t in await store.traces.recent(10, automation_id="busy")] == ["r5", "r4"]
     assert await store.state.get("roost", "retention") == first, "no full pass: that one waits for prune_interval"
+
+
+
+# Operations the store's writer runs (it imports them by module and name).
+def refuse_state(conn: sqlite3.Connection) -> None:
+    """From now on a write group that sets a state value is lost whole, as on a full disk."""
+    for event in ("INSERT", "UPDATE"):
+        conn.execute(f"CREATE TEMP TRIGGER refuse_{event} BEFORE {event} ON state"
+                     " BEGIN SELECT RAISE(ROLLBACK, 'database or disk is full'); END")
+
+
+def allow_state(conn: sqlite3.Connection) -> None:
+    for event in ("INSERT", "UPDATE"):
+        conn.execute(f"DROP TRIGGER temp.refuse_{event}")
+
+
+async def test_a_pass_on_a_full_disk_is_one_line_and_the_next_one_runs(make_config, make_gateway, caplog) -> None:
+    gateway = await make_gateway(make_config("store: {prune_interval: 1}\n"))
+    store = gateway.store
+    await _first_pass(store)
+    await store.db.write(refuse_state)  # each pass ends at the write that records it
+    async with asyncio.timeout(10):
+        while not any("Pruning the store failed" in r.getMessage() for r in caplog.records):
+            await asyncio.sleep(0.02)
+    await store.db.write(allow_state)
+    passed = time.time()
+    async with asyncio.timeout(10):
+        while (await store.state.get("roost", "retention"))["at"] < passed:
+            await asyncio.sleep(0.02)
+    failed = [r for r in caplog.records if "Pruning the store failed" in r.getMessage()]
+    assert "database or disk is full" in failed[0].getMessage()
+    assert all(r.exc_info is None for r in failed), "the store says why; no traceback"

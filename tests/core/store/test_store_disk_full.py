@@ -1,0 +1,66 @@
+"""A full disk at a start is said to be full, not taken for a damaged store (whose advice is to move it away), and
+Roost goes on once there is room. The disk is really full: a 2 MiB tmpfs, mounted in a namespace of the test's own."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.helpers.configdir import ROOST, write_config
+
+CONFIG = """
+roost: {log_level: info}
+http: {port: 0}
+automations: []
+"""
+# Run in a user and mount namespace (unshare -rm), which any user may make: the tmpfs goes with it.
+FILL_THEN_START = """
+set -u
+mount -t tmpfs -o size=2M tmpfs "$DISK"
+cp -a "$SOURCE" "$DISK/config"
+if [ "$CRASHED" = yes ]; then  # a power cut: the write-ahead log and its index are left beside the store
+  "$ROOST" run --config "$DISK/config" > "$DISK/first.log" 2>&1 &
+  until grep -q "Roost started" "$DISK/first.log"; do sleep 0.1; done
+  kill -9 $!; wait $! 2>/dev/null
+fi
+dd if=/dev/zero of="$DISK/filler" bs=4k 2>/dev/null
+timeout -s INT 8 "$ROOST" run --config "$DISK/config"; echo "exit $?"
+rm "$DISK/filler"
+"$ROOST" token list --config "$DISK/config"; echo "exit $?"
+"""
+
+
+def _full_disk_start(tmp_path: Path, crashed: bool) -> str:
+    if shutil.which("unshare") is None or subprocess.run(["unshare", "-rm", "true"], check=False).returncode:
+        pytest.skip("this system lets no user make a mount namespace (unshare -rm), so no tmpfs can be filled")
+    source = write_config(tmp_path / "source", CONFIG)
+    source.chmod(0o700)
+    made = subprocess.run([str(ROOST), "token", "create", "kept", "--config", str(source)], capture_output=True,
+                          text=True, timeout=60, check=False)
+    assert made.returncode == 0, made.stderr
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    env = {"DISK": str(disk), "SOURCE": str(source), "ROOST": str(ROOST), "CRASHED": "yes" if crashed else "no"}
+    done = subprocess.run(["unshare", "-rm", "sh", "-c", FILL_THEN_START], capture_output=True, text=True,
+                          timeout=120, env={**os.environ, **env}, check=False)
+    return done.stdout + done.stderr
+
+
+def test_a_full_disk_at_a_start_is_said_to_be_full_and_the_store_opens_once_there_is_room(tmp_path: Path) -> None:
+    said = _full_disk_start(tmp_path, crashed=False)
+    assert "the disk holding it is full" in said and "the store is not damaged by this" in said, said
+    assert "is damaged" not in said and "Traceback" not in said, said
+    assert "exit 1" in said, said
+    assert said.count("exit 0") == 1 and "kept" in said.split("exit 1")[-1], "after freeing, the store opens whole"
+
+
+@pytest.mark.slow
+def test_a_full_disk_after_a_power_cut_still_starts_and_stops_cleanly(tmp_path: Path) -> None:
+    said = _full_disk_start(tmp_path, crashed=True)  # SQLite reuses the room its write-ahead log already has
+    assert "Roost started" in said and "Roost stopped" in said, said
+    assert "is damaged" not in said and "Traceback" not in said, said
+    assert said.count("exit 0") == 1 and "kept" in said, said
