@@ -21,9 +21,11 @@ REMIND_EVERY = 600.0
 class OutageLog:
     """The log lines of one platform's unreachability (the tries of a start and of a connection alike)."""
 
-    def __init__(self, logger: logging.Logger, platform: str, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, logger: logging.Logger, platform: str, clock: Callable[[], float] = time.monotonic, *,
+                 level: int = logging.WARNING) -> None:
         self.logger = logger
         self.platform = platform
+        self.level = level  # of the first line and the reminders
         self._clock = clock
         self._since: float | None = None
         self._reminded = 0.0
@@ -34,20 +36,21 @@ class OutageLog:
         """True from a failed try until the platform answers again."""
         return self._since is not None
 
-    def failed(self, what: str, error: object, wait: float) -> None:
-        """A try failed (what: "Telegram getUpdates failed"); the next one is in wait seconds."""
+    def failed(self, what: str, error: object, wait: float | None = None) -> None:
+        """A try failed (what: "Telegram getUpdates failed"); the next one is in wait seconds (None: not for it to say)."""
         now = self._clock()
         self._failures += 1
+        again = "" if wait is None else f"; trying again in {wait:.1f} s"
         if self._since is None:
             self._since = self._reminded = now
-            self.logger.warning("%s: %s; trying again in %.1f s (while it fails, a line every %d minutes)",
-                                what, error, wait, REMIND_EVERY // 60)
+            self.logger.log(self.level, "%s: %s%s (while it fails, a line every %d minutes)",
+                            what, error, again, REMIND_EVERY // 60)
         elif now - self._reminded >= REMIND_EVERY:
             self._reminded = now
-            self.logger.warning("%s: %s; still failing after %d tries in %s; trying again in %.1f s",
-                                what, error, self._failures, duration_text(now - self._since), wait)
+            self.logger.log(self.level, "%s: %s; still failing after %d tries in %s%s",
+                            what, error, self._failures, duration_text(now - self._since), again)
         else:
-            self.logger.debug("%s: %s; trying again in %.1f s", what, error, wait)
+            self.logger.debug("%s: %s%s", what, error, again)
 
     def reached(self) -> None:
         """The platform answered: end the outage (one INFO line when there was one)."""

@@ -163,8 +163,8 @@ class ChannelQueue:
                 # without one, reading again would only find the outbox empty.
             except StoreLostError:
                 return  # the gateway stops and has said why
-            except WriteAbortedError as err:  # the store has said why (its disk is full, ...)
-                _LOGGER.error("Delivering the %s outbox failed; trying again in a second: %s", self.platform, err)
+            except WriteAbortedError as err:  # the store has said why (a full disk: once, then every 10 min)
+                _LOGGER.debug("Delivering the %s outbox failed; trying again in a second: %s", self.platform, err)
                 await asyncio.sleep(1.0)
                 continue
             except Exception:  # a store hiccup must not end delivery for good

@@ -13,6 +13,7 @@ from typing import Any, Protocol
 import voluptuous as vol
 
 from core.pipeline.retry import RetryPolicy, Verdict, describe
+from core.store.errors import WriteAbortedError
 from core.store.tasks import Lease, Task, TaskQueue
 
 _LOGGER = logging.getLogger(__name__)
@@ -175,8 +176,9 @@ class Scheduler:
         if call.cancelled():
             return
         error = call.exception()
-        if error is not None:
-            _LOGGER.error("Leasing tasks failed; trying again shortly: %s", error)
+        if error is not None:  # a lost write group the store has logged (a full disk: once, then every 10 min)
+            log = _LOGGER.debug if isinstance(error, WriteAbortedError) else _LOGGER.error
+            log("Leasing tasks failed; trying again shortly: %s", error)
             self._paused_until = time.monotonic() + 1.0
             self._wake.set()
             return

@@ -170,7 +170,7 @@ def _apply(conn: sqlite3.Connection, ops: list[tuple[Operation, tuple[Any, ...]]
 
 
 def _abort(conn: sqlite3.Connection, size: int, exc: BaseException, what: str) -> list[tuple[bool, Any]]:
-    """Every operation's outcome for a lost group (the gateway side logs it: see log_lost_group)."""
+    """Every operation's outcome for a lost group (the gateway side logs it: see core.store.lost_groups)."""
     if conn.in_transaction:
         try:
             conn.execute("ROLLBACK")
@@ -181,15 +181,6 @@ def _abort(conn: sqlite3.Connection, size: int, exc: BaseException, what: str) -
         " were saved"
     )
     return [(False, WriteAbortedError(message)) for _ in range(size)]
-
-
-def log_lost_group(logger: Any, outcomes: list[tuple[bool, Any]]) -> None:
-    """Log a group that did not commit (its outcomes say why), on the gateway's side.
-
-    The writer process does not import logging: a bare interpreter with sqlite3 is smaller.
-    """
-    if outcomes:
-        logger.error("A write group of %d operations failed: %s", len(outcomes), outcomes[0][1])
 
 
 def settle(group: list[tuple[Any, Any, Any]], outcomes: list[tuple[bool, Any]]) -> None:

@@ -44,7 +44,8 @@ from typing import Any
 
 from core.store.errors import StoreClosedError, StoreError, StoreLostError, WriteAbortedError
 from core.store.figures import WriterFigures
-from core.store.operations import Operation, log_lost_group, refuse, settle
+from core.store.lost_groups import LostGroupsLog
+from core.store.operations import Operation, refuse, settle
 
 _LOGGER = logging.getLogger(__name__)
 _HEADER = struct.Struct("!I")
@@ -82,6 +83,7 @@ class ProcessWriter:
         self.on_lost: Callable[[str], None] | None = None
         """Called once when the child dies while the store is open (nothing can be written then)."""
         self.figures = WriterFigures()
+        self._lost_log = LostGroupsLog(_LOGGER)
 
     async def start(self) -> None:
         """Start the child process and open the write connection there."""
@@ -230,9 +232,10 @@ class ProcessWriter:
         if transaction_size:  # the first message of a transaction carries its size
             if committed:
                 self.figures.committed(transaction_size, failed)
+                self._lost_log.committed()
             else:
                 self.figures.lost(transaction_size)
-                log_lost_group(_LOGGER, outcomes)
+                self._lost_log.lost(outcomes)
         elif failed:
             self.figures.lost(failed)
         settle(group, outcomes)

@@ -46,7 +46,8 @@ from typing import Any, TypeVar
 
 from core.store.errors import StoreClosedError, WriteAbortedError
 from core.store.figures import WriterFigures
-from core.store.operations import Operation, apply_group, log_lost_group, settle
+from core.store.lost_groups import LostGroupsLog
+from core.store.operations import Operation, apply_group, settle
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -70,6 +71,7 @@ class GroupWriter:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._closing = False
         self.figures = WriterFigures()
+        self._lost_log = LostGroupsLog(_LOGGER)
 
     async def start(self) -> None:
         """Open the connection on the writer thread and start the group loop."""
@@ -144,8 +146,9 @@ class GroupWriter:
         outcomes, committed = apply_group(conn, [(fn, args) for fn, args, _ in group])
         if committed:
             self.figures.committed(len(outcomes), sum(1 for ok, _ in outcomes if not ok))
+            self._lost_log.committed()
         else:
-            log_lost_group(_LOGGER, outcomes)
+            self._lost_log.lost(outcomes)
             self.figures.lost(len(outcomes))
         return outcomes
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import sqlite3
 import time
 
@@ -218,6 +219,7 @@ def allow_records(conn: sqlite3.Connection) -> None:
 
 
 async def test_a_delivery_the_store_cannot_record_is_recorded_later_not_sent_again(store: Store, caplog) -> None:
+    caplog.set_level(logging.DEBUG, logger="core.pipeline.channel_queue")
     channel = Channel()
     channel.online = False
     for chat in ("A", "B"):
