@@ -22,7 +22,6 @@ SCHEDULER_SCHEMA = vol.Schema(vol.Any(None, {
     vol.Optional("workers", default=8): vol.All(int, vol.Range(min=1, max=256)),
     vol.Optional("lanes", default=dict): {str: vol.All(int, vol.Range(min=1))},
     vol.Optional("max_attempts", default=5): vol.All(int, vol.Range(min=1)),
-    vol.Optional("lease_seconds", default=300.0): vol.All(vol.Coerce(float), vol.Range(min=1)),
     vol.Optional("backoff_base", default=1.0): vol.All(vol.Coerce(float), vol.Range(min=0)),
     vol.Optional("backoff_max", default=300.0): vol.All(vol.Coerce(float), vol.Range(min=0)),
 }))
@@ -54,7 +53,6 @@ class Scheduler:
         self.on_ended = on_ended  # a task's outcome (done, retry, buried) is written
         self.workers: int = config["workers"]
         self.lanes: dict[str, int] = dict(config["lanes"])
-        self.lease_seconds: float = config["lease_seconds"]
         self.policy = RetryPolicy(config["backoff_base"], config["backoff_max"], config["max_attempts"])
         self.scrub = scrub
         self.handlers: dict[str, TaskHandler] = {}
@@ -115,7 +113,7 @@ class Scheduler:
 
     async def start(self) -> None:
         """Recover the tasks a crash left leased, then start leasing."""
-        recovered = await self.tasks.recover_leased()  # by their lease times, a clock set back would keep them
+        recovered = await self.tasks.recover_leased()
         if recovered:
             _LOGGER.info("Recovered %d interrupted tasks; they run again", recovered)
         self._loop_task = asyncio.get_running_loop().create_task(self._lease_loop(), name="scheduler")
@@ -163,7 +161,7 @@ class Scheduler:
     def _lease(self, count: int, min_priority: int | None) -> None:
         self._leasing += count
         call = asyncio.ensure_future(self.tasks.lease(
-            time.time(), self.lease_seconds, count, lanes_capacity=self.lanes or None,
+            time.time(), count, lanes_capacity=self.lanes or None,
             payload_known=self.payload_known, min_priority=min_priority,
         ))
         self._lease_calls.add(call)

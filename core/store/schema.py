@@ -224,7 +224,17 @@ _V8: tuple[str, ...] = (
     "CREATE INDEX outbox_open_chat ON outbox(platform, chat_id) WHERE state = 'pending'",
 )
 
-MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8)
+# Version 9: a lease has no end time. Only one process runs a store's tasks (the instance lock) and
+# nothing ends a lease while its process lives; at a start every lease is a dead process's, whatever
+# its time said (a clock set back made it say "not yet"). The index of leased tasks holds their lanes,
+# which a lease within lane capacities counts.
+_V9: tuple[str, ...] = (
+    "DROP INDEX tasks_leased",
+    "ALTER TABLE tasks DROP COLUMN lease_until",
+    "CREATE INDEX tasks_leased ON tasks(lane) WHERE state = 'leased'",
+)
+
+MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9)
 """Every migration this code knows, oldest first; the schema version is its length."""
 
 

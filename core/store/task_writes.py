@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 COLUMNS = (  # what a read of a task returns, in this order
     "id, kind, payload, priority, chat_key, lane, idempotency_key, state, available_at,"
-    " created_at, attempts, lease_until, last_error, inbox_id"
+    " created_at, attempts, last_error, inbox_id"
 )
 _ENQUEUE = (
     "INSERT INTO tasks(id, kind, payload, priority, chat_key, lane, idempotency_key, state,"
@@ -77,13 +77,12 @@ def enqueue(conn: sqlite3.Connection, params: tuple[Any, ...], key: str | None) 
 def lease(
     conn: sqlite3.Connection,
     now: float,
-    lease_until: float,
     limit: int,
     capacity: dict[str, int] | None,
     min_priority: int | None = None,
 ) -> tuple[list[tuple[Any, ...]], bool]:
-    """Lease up to limit queued heads; also say whether any task is still queued (fewer than limit taken)."""
-    rows = _lease_rows(conn, now, lease_until, limit, capacity, min_priority)
+    """Lease up to limit queued heads due at now; also say whether any task is still queued (fewer than limit taken)."""
+    rows = _lease_rows(conn, now, limit, capacity, min_priority)
     drained = len(rows) < limit and not conn.execute(_ANY_QUEUED).fetchone()[0]
     return rows, drained
 
@@ -91,7 +90,6 @@ def lease(
 def _lease_rows(
     conn: sqlite3.Connection,
     now: float,
-    lease_until: float,
     limit: int,
     capacity: dict[str, int] | None,
     min_priority: int | None,
@@ -99,11 +97,11 @@ def _lease_rows(
     floor = -(2**62) if min_priority is None else min_priority
     if not capacity:  # the common case: the choice is one statement too
         rows = conn.execute(
-            f"UPDATE tasks SET state = 'leased', lease_until = ?, attempts = attempts + 1"
+            f"UPDATE tasks SET state = 'leased', attempts = attempts + 1"
             f" WHERE id IN (SELECT id FROM tasks WHERE state = 'queued' AND head = 1"
             f" AND available_at <= ? AND priority >= ? ORDER BY priority DESC, id LIMIT ?)"
             f" RETURNING {COLUMNS}",
-            (lease_until, now, floor, limit),
+            (now, floor, limit),
         ).fetchall()
         rows.sort(key=lambda r: (-r[3], r[0]))
         return rows
@@ -134,9 +132,9 @@ def _lease_rows(
         return []
     marks = ",".join("?" * len(chosen))
     rows = conn.execute(
-        f"UPDATE tasks SET state = 'leased', lease_until = ?, attempts = attempts + 1"
+        f"UPDATE tasks SET state = 'leased', attempts = attempts + 1"
         f" WHERE id IN ({marks}) RETURNING {COLUMNS}",
-        (lease_until, *chosen),
+        chosen,
     ).fetchall()
     order = {task_id: i for i, task_id in enumerate(chosen)}
     rows.sort(key=lambda r: order[r[0]])
@@ -146,7 +144,7 @@ def _lease_rows(
 def complete_task(conn: sqlite3.Connection, task_id: int, now: float) -> bool:
     """Mark a task done inside a write operation and promote its chat's next task."""
     row = conn.execute(
-        "UPDATE tasks SET state = 'done', head = 0, payload = NULL, lease_until = NULL,"
+        "UPDATE tasks SET state = 'done', head = 0, payload = NULL,"
         " finished_at = ? WHERE id = ? AND state IN ('queued', 'leased') RETURNING chat_key",
         (now, task_id),
     ).fetchone()
@@ -164,7 +162,7 @@ def retry(
 ) -> None:
     """Queue a leased task again, due at available_at, with the error that ended this attempt."""
     changed = conn.execute(
-        "UPDATE tasks SET state = 'queued', lease_until = NULL, available_at = ?, last_error = ?"
+        "UPDATE tasks SET state = 'queued', available_at = ?, last_error = ?"
         " WHERE id = ? AND state IN ('queued', 'leased')",
         (available_at, error, task_id),
     ).rowcount
@@ -175,7 +173,7 @@ def retry(
 def bury(conn: sqlite3.Connection, task_id: int, letter_id: int, reason: bytes, now: float) -> int:
     """Move an open task to the dead letters and promote its chat's next; the letter's id."""
     row = conn.execute(
-        "UPDATE tasks SET state = 'dead', head = 0, lease_until = NULL, finished_at = ?"
+        "UPDATE tasks SET state = 'dead', head = 0, finished_at = ?"
         " WHERE id = ? AND state IN ('queued', 'leased') RETURNING chat_key",
         (now, task_id),
     ).fetchone()
@@ -197,7 +195,7 @@ def bury(conn: sqlite3.Connection, task_id: int, letter_id: int, reason: bytes, 
 @single_statement
 def recover_leased(conn: sqlite3.Connection) -> int:
     """Queue again every leased task (at a start: the process that leased it is gone); how many."""
-    return conn.execute("UPDATE tasks SET state = 'queued', lease_until = NULL WHERE state = 'leased'").rowcount
+    return conn.execute("UPDATE tasks SET state = 'queued' WHERE state = 'leased'").rowcount
 
 
 @single_statement
@@ -205,7 +203,7 @@ def unlease(conn: sqlite3.Connection, ids: list[int]) -> int:
     """Give back tasks leased but never started, their attempt not counted; how many."""
     marks = ",".join("?" * len(ids))
     return conn.execute(
-        "UPDATE tasks SET state = 'queued', lease_until = NULL, attempts = MAX(attempts - 1, 0)"
+        "UPDATE tasks SET state = 'queued', attempts = MAX(attempts - 1, 0)"
         f" WHERE id IN ({marks}) AND state = 'leased'",
         ids,
     ).rowcount

@@ -44,7 +44,6 @@ class Task:
     available_at: float
     created_at: float
     attempts: int
-    lease_until: float | None
     last_error: str | None
     inbox_id: int | None = None
     """The stored message that started this task (its payload may leave the message out)."""
@@ -129,7 +128,6 @@ class TaskQueue:
     def lease(
         self,
         now: float,
-        lease_seconds: float,
         limit: int,
         lanes_capacity: dict[str, int] | None = None,
         payload_known: Container[int] = (),
@@ -150,7 +148,6 @@ class TaskQueue:
         written = self._db.submit(
             writes.lease,
             now,
-            now + lease_seconds,
             limit,
             dict(lanes_capacity) if lanes_capacity else None,
             min_priority,
@@ -251,7 +248,6 @@ class TaskQueue:
             row[8],
             row[9],
             row[10],
-            row[11],
-            sealed.open_optional_text(row[0], "last_error", row[12]),
-            row[13],
+            sealed.open_optional_text(row[0], "last_error", row[11]),
+            row[12],
         )

@@ -200,7 +200,7 @@ def dead_retry(conn: sqlite3.Connection, letter_id: int, now: float) -> tuple[st
     source, ref_id = row
     if source == "task":
         back = conn.execute(
-            "UPDATE tasks SET state = 'queued', attempts = 0, available_at = ?, lease_until = NULL,"
+            "UPDATE tasks SET state = 'queued', attempts = 0, available_at = ?,"
             " finished_at = NULL WHERE id = ? AND state = 'dead' RETURNING chat_key",
             (now, ref_id),
         ).fetchone()

@@ -26,7 +26,7 @@ async def test_receive_stores_the_message_and_its_tasks_in_one_commit(store: Sto
     assert store.db.stats()["commits"] == commits + 1
     entry = await store.inbox.get(inbox_id)
     assert entry.text == "hello"
-    leased = await store.tasks.lease(time.time(), 30, 10)
+    leased = await store.tasks.lease(time.time(), 10)
     assert [t.payload for t in leased] == [b"one"]  # same chat: the second waits for the first
     assert leased[0].id == tasks[0].id and leased[0].idempotency_key == f"msg:{inbox_id}:a"
 
@@ -43,18 +43,18 @@ async def test_a_redelivered_message_writes_nothing_not_even_its_tasks(store: St
 async def test_lease_min_priority_and_payload_known(store: Store) -> None:
     low = await store.tasks.enqueue("run", b"low", priority=0, chat_key="A", lane="default")
     high = await store.tasks.enqueue("run", b"high", priority=5, chat_key="B", lane="default")
-    assert [t.id for t in await store.tasks.lease(time.time(), 30, 10, min_priority=5)] == [high]
-    (task,) = await store.tasks.lease(time.time(), 30, 10, payload_known={low})
+    assert [t.id for t in await store.tasks.lease(time.time(), 10, min_priority=5)] == [high]
+    (task,) = await store.tasks.lease(time.time(), 10, payload_known={low})
     assert task.id == low and task.payload == b""  # the caller holds it: not decrypted
     await store.tasks.retry(low, 0.0, "again")
-    (task,) = await store.tasks.lease(time.time(), 30, 10, payload_known={low})
+    (task,) = await store.tasks.lease(time.time(), 10, payload_known={low})
     assert task.attempts == 2 and task.payload == b"low"  # a retry is read from the store
 
 
 async def test_replies_and_the_task_that_made_them_commit_together(store: Store) -> None:
     first = await store.tasks.enqueue("run", b"", priority=0, chat_key="A", lane="default")
     second = await store.tasks.enqueue("run", b"", priority=0, chat_key="A", lane="default")
-    await store.tasks.lease(time.time(), 30, 10)
+    await store.tasks.lease(time.time(), 10)
     entries = [
         await store.outbox.prepare("tg", "A", "part 1", f"{first}:1", reply_to="m-7"),
         await store.outbox.prepare("tg", "A", b"part 2", f"{first}:2", priority=3),
@@ -64,7 +64,7 @@ async def test_replies_and_the_task_that_made_them_commit_together(store: Store)
     assert ids == [e.entry.id for e in entries]
     assert store.db.stats()["commits"] == commits + 1
     assert (await store.tasks.get(first)).state == "done"
-    assert [t.id for t in await store.tasks.lease(time.time(), 30, 10)] == [second]
+    assert [t.id for t in await store.tasks.lease(time.time(), 10)] == [second]
     one, two = [await store.outbox.get(i) for i in ids]
     assert (one.body, one.reply_to, one.priority) == ("part 1", "m-7", 0)
     assert (two.body, two.reply_to, two.priority) == (b"part 2", None, 3)
@@ -145,7 +145,7 @@ async def test_a_version_five_database_keeps_every_message_task_reply_and_dead_l
     db = await Database.open(db_path, cipher)
     try:
         store = Store(db)
-        assert db.schema_version == len(MIGRATIONS) == 8
+        assert db.schema_version == len(MIGRATIONS) == 9
         assert (await store.inbox.get(1)).text == "kept message"
         assert (await store.tasks.get(1)).payload == b"payload"
         sending = await store.outbox.get(1)
@@ -160,10 +160,34 @@ async def test_a_version_five_database_keeps_every_message_task_reply_and_dead_l
 
 async def test_unlease_gives_tasks_back_without_counting_the_attempt(store: Store) -> None:
     ids = [await store.tasks.enqueue("run", b"x", priority=0, chat_key=c, lane="default") for c in "AB"]
-    leased = await store.tasks.lease(time.time(), 30, 10)
+    leased = await store.tasks.lease(time.time(), 10)
     assert [t.attempts for t in leased] == [1, 1]
     assert await store.tasks.unlease(ids) == 2
     assert await store.tasks.unlease(ids) == 0  # no longer leased
     assert (await store.tasks.counts())["queued"] == 2
-    again = await store.tasks.lease(time.time(), 30, 10)
+    again = await store.tasks.lease(time.time(), 10)
     assert sorted(t.id for t in again) == ids and [t.attempts for t in again] == [1, 1]
+
+
+async def test_a_version_eight_database_loses_its_lease_times_and_keeps_its_leased_tasks(db_path: Path, cipher) -> None:
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    migrate(conn, list(MIGRATIONS[:8]), str(db_path))
+    for row, state in ((1, "leased"), (2, "queued")):
+        conn.execute("INSERT INTO tasks(id, kind, payload, priority, chat_key, lane, state, head, available_at,"
+                     " created_at, lease_until) VALUES (?, 'run', ?, 0, ?, 'model', ?, 1, 0, 0, 1e12)",
+                     (row, cipher.encrypt(b"p", table="tasks", row=row, column="payload"), f"a|c{row}", state))
+    conn.close()
+    db = await Database.open(db_path, cipher)
+    try:
+        store = Store(db)
+        assert db.schema_version == len(MIGRATIONS) == 9
+        columns = {name for (_, name, *_) in await db.fetchall("PRAGMA table_info(tasks)")}
+        assert "lease_until" not in columns
+        assert await store.tasks.recover_leased() == 1
+        leased = await store.tasks.lease(time.time(), 10, lanes_capacity={"model": 1})
+        assert [t.id for t in leased] == [1], "the lane holds one: the count of leased tasks sees the first"
+        plan = await db.fetchall("EXPLAIN QUERY PLAN SELECT lane, COUNT(*) FROM tasks WHERE state = 'leased'"
+                                 " GROUP BY lane")
+        assert "USING INDEX tasks_leased" in str(plan), plan
+    finally:
+        await db.close()

@@ -30,7 +30,7 @@ async def _write_everything(store: Store, markers: list[str]) -> int:
             "tg", f"msg{i}", "chat-9", "user-1", next(m), next(m).encode(), time.time()
         )
     task = await store.tasks.enqueue("reply", next(m).encode(), priority=1, chat_key="c", lane="tg")
-    await store.tasks.lease(time.time(), 30, 1)
+    await store.tasks.lease(time.time(), 1)
     await store.tasks.retry(task, time.time() + 60, next(m))
     for i in range(5):
         await store.outbox.add("tg", "chat-9", next(m), f"k{i}")
@@ -132,13 +132,13 @@ async def test_damaged_task_is_buried_on_lease_not_returned(store: Store) -> Non
     await store.db.write(
         lambda c: c.execute("UPDATE tasks SET payload = x'00' WHERE id = ?", (bad,))
     )
-    leased = await store.tasks.lease(time.time(), 30, 10)
+    leased = await store.tasks.lease(time.time(), 10)
     assert [t.id for t in leased] == [good]
     assert (await store.tasks.get(nxt)).state == "queued"
     letters = await store.dead.list(10)
     assert [(d.ref_id, d.source) for d in letters] == [(bad, "task")]
     assert "failed to decrypt" in letters[0].reason
-    assert [t.id for t in await store.tasks.lease(time.time(), 30, 10)] == [nxt]
+    assert [t.id for t in await store.tasks.lease(time.time(), 10)] == [nxt]
 
 
 async def test_damaged_outbox_entry_is_buried_and_its_chat_goes_on(store: Store) -> None:

@@ -127,7 +127,7 @@ async def test_dead_letters_retry_prune_and_stats(store: Store) -> None:
     ids = await _fill(store, [("A", "a1"), ("A", "a2")])
     out_letter = await store.outbox.bury(ids["a1"], "403 bot was blocked by the user")
     task = await store.tasks.enqueue("reply", b"payload", priority=3, chat_key="A", lane="tg")
-    await store.tasks.lease(now=time.time(), lease_seconds=30, limit=1)
+    await store.tasks.lease(now=time.time(), limit=1)
     task_letter = await store.tasks.bury(task, "PermanentError: bad template")
 
     letters = await store.dead.list(10)
@@ -146,7 +146,7 @@ async def test_dead_letters_retry_prune_and_stats(store: Store) -> None:
         "a2",
     ]
     assert await store.dead.retry(task_letter) == ("task", task)
-    (again,) = await store.tasks.lease(now=time.time() + 1, lease_seconds=30, limit=5)
+    (again,) = await store.tasks.lease(now=time.time() + 1, limit=5)
     assert again.id == task and again.payload == b"payload" and again.attempts == 1
     assert await store.dead.list(10) == []
     with pytest.raises(RowNotFoundError):

@@ -66,7 +66,7 @@ async def test_inbox_prune_keeps_the_messages_that_tasks_still_need(store: Store
                                      tasks=[task], id=inbox_id) == inbox_id
     await store.inbox.receive("tg", "3", "c", "u", "old too", b"", now - 8 * day)
     assert await store.inbox.prune(7 * day, now=now) == 1  # "2" is its task's message, "3" is above it
-    [leased] = await store.tasks.lease(time.time() + 1, 30, 10)
+    [leased] = await store.tasks.lease(time.time() + 1, 10)
     assert leased.id == task.id and leased.inbox_id == inbox_id
     await store.tasks.bury(leased.id, "broken")  # a dead task can be retried for keep_days: kept
     assert await store.inbox.prune(7 * day, now=now) == 0

@@ -37,9 +37,9 @@ async def test_highest_priority_first_then_oldest(store: Store) -> None:
     ids = {}
     for name, prio in [("a", 0), ("b", 5), ("c", 0), ("d", 9), ("e", 5)]:
         ids[name] = await _enqueue(store, name, priority=prio)
-    leased = await store.tasks.lease(now=10, lease_seconds=30, limit=10)
+    leased = await store.tasks.lease(now=10, limit=10)
     assert [t.payload.decode() for t in leased] == ["d", "b", "e", "a", "c"]
-    assert all(t.state == "leased" and t.attempts == 1 and t.lease_until == 40 for t in leased)
+    assert all(t.state == "leased" and t.attempts == 1 for t in leased)
     assert (await store.tasks.counts())["leased"] == 5
 
 
@@ -47,11 +47,11 @@ async def test_limit_and_due_time_are_respected(store: Store) -> None:
     await _enqueue(store, "now", at=5)
     await _enqueue(store, "later", at=100)
     await _enqueue(store, "also-now", at=0)
-    first = await store.tasks.lease(now=10, lease_seconds=30, limit=1)
+    first = await store.tasks.lease(now=10, limit=1)
     assert [t.payload for t in first] == [b"now"]
-    rest = await store.tasks.lease(now=10, lease_seconds=30, limit=10)
+    rest = await store.tasks.lease(now=10, limit=10)
     assert [t.payload for t in rest] == [b"also-now"]
-    assert [t.payload for t in await store.tasks.lease(now=100, lease_seconds=30, limit=10)] == [
+    assert [t.payload for t in await store.tasks.lease(now=100, limit=10)] == [
         b"later"
     ]
 
@@ -61,19 +61,19 @@ async def test_a_later_task_of_a_chat_waits_for_the_earlier_one(store: Store) ->
     second = await _enqueue(store, "A2", chat="A", priority=50)  # higher priority, still second
     other = await _enqueue(store, "B1", chat="B", priority=1)
 
-    leased = await store.tasks.lease(now=10, lease_seconds=30, limit=10)
+    leased = await store.tasks.lease(now=10, limit=10)
     assert [t.id for t in leased] == [other, first]
-    assert await store.tasks.lease(now=10, lease_seconds=30, limit=10) == []  # A2 waits for A1
+    assert await store.tasks.lease(now=10, limit=10) == []  # A2 waits for A1
 
     await store.tasks.retry(first, available_at=20, error="busy")
     # A1 is queued again but not due: A2 must still not overtake it.
-    assert await store.tasks.lease(now=15, lease_seconds=30, limit=10) == []
-    again = await store.tasks.lease(now=20, lease_seconds=30, limit=10)
+    assert await store.tasks.lease(now=15, limit=10) == []
+    again = await store.tasks.lease(now=20, limit=10)
     assert [t.id for t in again] == [first]
     assert again[0].attempts == 2 and again[0].last_error == "busy"
 
     assert await store.tasks.complete(first) is True
-    nxt = await store.tasks.lease(now=21, lease_seconds=30, limit=10)
+    nxt = await store.tasks.lease(now=21, limit=10)
     assert [t.id for t in nxt] == [second]
 
 
@@ -81,24 +81,24 @@ async def test_a_lease_says_drained_only_when_no_task_is_left_queued(store: Stor
     first = await _enqueue(store, "A1", chat="A")
     await _enqueue(store, "A2", chat="A")  # queued behind A1: not leasable yet, but not drained
     await _enqueue(store, "later", at=100)  # queued, not due
-    leased = await store.tasks.lease(now=10, lease_seconds=30, limit=5)
+    leased = await store.tasks.lease(now=10, limit=5)
     assert [t.id for t in leased] == [first] and not leased.drained
     assert await store.tasks.complete(first) is True
-    leased = await store.tasks.lease(now=10, lease_seconds=30, limit=1)
+    leased = await store.tasks.lease(now=10, limit=1)
     assert [t.payload for t in leased] == [b"A2"] and not leased.drained  # took all it asked for
-    leased = await store.tasks.lease(now=100, lease_seconds=30, limit=5)
+    leased = await store.tasks.lease(now=100, limit=5)
     assert [t.payload for t in leased] == [b"later"] and leased.drained
-    empty = await store.tasks.lease(now=100, lease_seconds=30, limit=5)
+    empty = await store.tasks.lease(now=100, limit=5)
     assert empty == [] and empty.drained
 
 
 async def test_burying_the_head_releases_the_chat(store: Store) -> None:
     first = await _enqueue(store, "A1", chat="A")
     second = await _enqueue(store, "A2", chat="A")
-    await store.tasks.lease(now=10, lease_seconds=30, limit=10)
+    await store.tasks.lease(now=10, limit=10)
     letter = await store.tasks.bury(first, "HTTP 400: chat not found")
     assert (await store.tasks.get(first)).state == "dead"
-    assert [t.id for t in await store.tasks.lease(now=11, lease_seconds=30, limit=10)] == [second]
+    assert [t.id for t in await store.tasks.lease(now=11, limit=10)] == [second]
     dead = await store.dead.get(letter)
     assert dead.reason == "HTTP 400: chat not found"
     assert dead.task is not None and dead.task.payload == b"A1"
@@ -111,12 +111,12 @@ async def test_lane_capacity_counts_leases_already_held(store: Store) -> None:
         await _enqueue(store, f"dc{i}", lane="discord")
     await _enqueue(store, "free", lane="local")
     caps = {"telegram": 2, "discord": 1}
-    first = await store.tasks.lease(now=10, lease_seconds=30, limit=10, lanes_capacity=caps)
+    first = await store.tasks.lease(now=10, limit=10, lanes_capacity=caps)
     assert sorted(t.payload.decode() for t in first) == ["dc0", "free", "tg0", "tg1"]
-    assert await store.tasks.lease(now=10, lease_seconds=30, limit=10, lanes_capacity=caps) == []
+    assert await store.tasks.lease(now=10, limit=10, lanes_capacity=caps) == []
     tg0 = next(t for t in first if t.payload == b"tg0")
     await store.tasks.complete(tg0.id)
-    second = await store.tasks.lease(now=10, lease_seconds=30, limit=10, lanes_capacity=caps)
+    second = await store.tasks.lease(now=10, limit=10, lanes_capacity=caps)
     assert [t.payload for t in second] == [b"tg2"]
 
 
@@ -127,7 +127,7 @@ async def test_idempotency_key_returns_the_existing_task(store: Store) -> None:
     assert again == first and other != first
     task = await store.tasks.get(first)
     assert task.payload == b"x"
-    (leased,) = await store.tasks.lease(now=10, lease_seconds=30, limit=1)
+    (leased,) = await store.tasks.lease(now=10, limit=1)
     await store.tasks.complete(leased.id)
     # Still known after completion: a redelivered trigger does not run twice.
     assert await _enqueue(store, "x", key="telegram:42:reply") == first
@@ -138,13 +138,13 @@ async def test_leases_a_crash_left_return_to_the_queue_with_attempts_kept(store:
     a = await _enqueue(store, "a", chat="A")
     a2 = await _enqueue(store, "a2", chat="A")
     b = await _enqueue(store, "b", chat="B")
-    await store.tasks.lease(now=100, lease_seconds=10, limit=1)  # a (oldest)
-    await store.tasks.lease(now=10**10, lease_seconds=60, limit=1)  # b, by a clock far ahead of the next start's
-    assert await store.tasks.recover_leased() == 2, "every lease at a start is a dead process's, whatever its time"
+    await store.tasks.lease(now=100, limit=1)  # a (oldest)
+    await store.tasks.lease(now=10**10, limit=1)  # b
+    assert await store.tasks.recover_leased() == 2, "at a start, every lease is a dead process's"
     recovered = await store.tasks.get(a)
-    assert recovered.state == "queued" and recovered.attempts == 1 and recovered.lease_until is None
+    assert recovered.state == "queued" and recovered.attempts == 1
     assert (await store.tasks.get(b)).state == "queued"
-    leased = await store.tasks.lease(now=112, lease_seconds=10, limit=10)
+    leased = await store.tasks.lease(now=112, limit=10)
     assert [t.id for t in leased] == [a, b]  # a before a2: per-chat order survives the crash
     assert [t.attempts for t in leased] == [2, 2]
     assert (await store.tasks.get(a2)).state == "queued"
@@ -154,7 +154,7 @@ async def test_leases_a_crash_left_return_to_the_queue_with_attempts_kept(store:
 
 async def test_complete_clears_payload_and_unknown_ids_raise(store: Store) -> None:
     a = await _enqueue(store, "secret payload")
-    await store.tasks.lease(now=10, lease_seconds=30, limit=1)
+    await store.tasks.lease(now=10, limit=1)
     assert await store.tasks.complete(a) is True
     assert await store.tasks.complete(a) is False
     done = await store.tasks.get(a)
@@ -209,7 +209,7 @@ async def test_random_workload_never_runs_two_tasks_of_a_chat_or_overtakes(
             tid = await _enqueue(store, f"{step}", chat=chat, priority=rng.randrange(3), at=now)
             order.setdefault(chat, []).append(tid)
         elif action < 0.75:
-            for task in await store.tasks.lease(now, 30, rng.randrange(1, 4)):
+            for task in await store.tasks.lease(now, rng.randrange(1, 4)):
                 assert task.chat_key not in running.values(), "two tasks of one chat at once"
                 earlier = [t for t in order[task.chat_key] if t < task.id and t not in finished]
                 assert earlier == [], f"task {task.id} overtook {earlier}"
@@ -229,7 +229,7 @@ async def test_open_count_counts_only_queued_and_leased(store) -> None:
     await store.tasks.enqueue("k", b"1", priority=0, chat_key="a", lane="l")
     await store.tasks.enqueue("k", b"2", priority=0, chat_key="b", lane="l")
     assert await store.tasks.open_count() == 2
-    leased = await store.tasks.lease(time.time(), 30, 1)
+    leased = await store.tasks.lease(time.time(), 1)
     assert await store.tasks.open_count() == 2
     await store.tasks.complete(leased[0].id)
     assert await store.tasks.open_count() == 1
@@ -237,14 +237,14 @@ async def test_open_count_counts_only_queued_and_leased(store) -> None:
 
 async def test_prune_drops_only_tasks_finished_before_the_cutoff(store: Store) -> None:
     old = await _enqueue(store, "old", chat="A")
-    await store.tasks.lease(now=time.time() + 1, lease_seconds=30, limit=1)
+    await store.tasks.lease(now=time.time() + 1, limit=1)
     assert await store.tasks.complete(old)
     await asyncio.sleep(0.02)
     cutoff = time.time()
     await asyncio.sleep(0.02)
     still_open = await _enqueue(store, "waiting", chat="B", at=time.time() + 3600)
     young = await _enqueue(store, "young", chat="C")
-    await store.tasks.lease(now=time.time() + 1, lease_seconds=30, limit=5)
+    await store.tasks.lease(now=time.time() + 1, limit=5)
     assert await store.tasks.complete(young)
     assert await store.tasks.prune(older_than_seconds=0, now=cutoff) == 1  # finished before it: only "old"
     assert await store.tasks.get(old) is None and await store.tasks.get(young) is not None
