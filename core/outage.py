@@ -3,7 +3,8 @@
 A box that is offline for a night tries its chat platforms again and again; a WARNING for every
 try would bury everything else in the log. So the first failure is a WARNING, the tries after it
 are DEBUG lines, a WARNING reminds every REMIND_EVERY seconds that it still fails, and one INFO
-line says when the platform answers again and how long it did not.
+line says when the platform answers again and how long it did not. A store whose disk is full
+is logged the same way, its first line and reminders as ERRORs (``core.store.lost_groups``).
 """
 
 from __future__ import annotations
@@ -15,11 +16,11 @@ from collections.abc import Callable
 __all__ = ["REMIND_EVERY", "OutageLog", "duration_text"]
 
 REMIND_EVERY = 600.0
-"""Seconds between the WARNING lines of a failure that goes on."""
+"""Seconds between the reminders of a failure that goes on."""
 
 
 class OutageLog:
-    """The log lines of one platform's unreachability (the tries of a start and of a connection alike)."""
+    """The log lines of one platform's unreachability (the tries of a start and of a connection alike), at level."""
 
     def __init__(self, logger: logging.Logger, platform: str, clock: Callable[[], float] = time.monotonic, *,
                  level: int = logging.WARNING) -> None:

@@ -11,7 +11,7 @@ hourly try: minutes at most) ends now; what has a time of its own (a timer set f
 keeps it, and comes now only if that time had passed by the store's newest time: if the clock
 is set right a moment later, moving it would make it early.
 
-Runs in the store's writer, like ``writes``: imports nothing but sqlite3 and that module.
+Runs in the store's writer, like ``writes``: it imports nothing but sqlite3 and the store's write modules.
 """
 
 from __future__ import annotations
