@@ -1,4 +1,5 @@
-"""A channel's store filled until it cannot take a message, for the tests of what a door does then."""
+"""A store filled until it cannot take a message, or made to lose writes as on a full disk, for the tests of what
+Roost does then."""
 
 from __future__ import annotations
 
@@ -30,6 +31,19 @@ def cap_pages(conn: sqlite3.Connection) -> None:
 def lift_cap(conn: sqlite3.Connection) -> None:
     """Let the file grow again."""
     conn.execute(f"PRAGMA max_page_count = {NO_CAP}")
+
+
+def refuse_state(conn: sqlite3.Connection) -> None:
+    """From now on a write group that sets a state value is lost whole, as on a full disk."""
+    for event in ("INSERT", "UPDATE"):
+        conn.execute(f"CREATE TEMP TRIGGER refuse_{event} BEFORE {event} ON state"
+                     " BEGIN SELECT RAISE(ROLLBACK, 'database or disk is full'); END")
+
+
+def allow_state(conn: sqlite3.Connection) -> None:
+    """Let state values be set again."""
+    for event in ("INSERT", "UPDATE"):
+        conn.execute(f"DROP TRIGGER temp.refuse_{event}")
 
 
 def unstored(caplog: Any) -> bool:

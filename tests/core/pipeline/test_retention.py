@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import json
-import sqlite3
 import time
 
 from core.pipeline import retention
 from tests.core.pipeline.conftest import roost
+from tests.helpers.store_full import allow_state, refuse_state
 
 DAY = 86400.0
 
@@ -79,19 +79,6 @@ async def test_between_full_passes_the_traces_alone_are_trimmed_often(make_confi
     assert [t.run_id for t in await store.traces.recent(10, automation_id="busy")] == ["r5", "r4"]
     assert await store.state.get("roost", "retention") == first, "no full pass: that one waits for prune_interval"
 
-
-
-# Operations the store's writer runs (it imports them by module and name).
-def refuse_state(conn: sqlite3.Connection) -> None:
-    """From now on a write group that sets a state value is lost whole, as on a full disk."""
-    for event in ("INSERT", "UPDATE"):
-        conn.execute(f"CREATE TEMP TRIGGER refuse_{event} BEFORE {event} ON state"
-                     " BEGIN SELECT RAISE(ROLLBACK, 'database or disk is full'); END")
-
-
-def allow_state(conn: sqlite3.Connection) -> None:
-    for event in ("INSERT", "UPDATE"):
-        conn.execute(f"DROP TRIGGER temp.refuse_{event}")
 
 
 async def test_a_pass_on_a_full_disk_is_one_line_and_the_next_one_runs(make_config, make_gateway, caplog) -> None:

@@ -4,23 +4,12 @@ writes again: not a line a write."""
 from __future__ import annotations
 
 import logging
-import sqlite3
 from pathlib import Path
 
 import pytest
 
 from core.store import Store, WriteAbortedError
-
-
-# Operations the store's writer runs (the writer process imports them by module and name).
-def refuse_state(conn: sqlite3.Connection) -> None:
-    """From now on a write group that sets a state value is lost whole, as on a full disk."""
-    conn.execute("CREATE TEMP TRIGGER refuse BEFORE INSERT ON state"
-                 " BEGIN SELECT RAISE(ROLLBACK, 'database or disk is full'); END")
-
-
-def allow_state(conn: sqlite3.Connection) -> None:
-    conn.execute("DROP TRIGGER temp.refuse")
+from tests.helpers.store_full import allow_state, refuse_state
 
 
 @pytest.mark.parametrize("writer", ["thread", "process"])
