@@ -12,7 +12,6 @@ from core.store import Store
 HOUR = 3600.0
 
 
-
 async def _fill(store: Store, monkeypatch: pytest.MonkeyPatch, then: float) -> dict[str, int]:
     """Write, with the clock at then: a run due then, a run waiting for its retry, timers due before and after then,
     and a reply waiting for its retry."""
