@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import difflib
+import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import voluptuous as vol
 
 from core.errors import ConfigError, ConfigErrors
 from core.yaml_loader import IncludedStr, SecretStr, locate
+
+_LOGGER = logging.getLogger(__name__)
 
 CREDENTIAL_KEY = re.compile(
     r"(?i)(^|_)(pass|passwd|password|passphrase|secret|token|key|api_?key|credentials?|auth|authorization)($|_)"
@@ -65,6 +68,23 @@ def humanize(
         found_file, found_line = found_file or file, line
     message = _describe(err, data, rel, schema)
     return ConfigError(message, file=found_file or file, line=found_line, path=path + rel)
+
+
+def removed(key: str, *, section: str, why: str) -> Callable[[Any], Any]:
+    """A validator that leaves out a key Roost no longer reads, with a WARNING saying where it is and why it went.
+
+    A key that went is no reason to refuse a configuration that worked before (Home Assistant's cv.removed does
+    the same).
+    """
+    def leave_out(value: Any) -> Any:
+        if not isinstance(value, dict) or key not in value:
+            return value
+        file, line = locate(value, (key,))
+        where = f"{file}:{line}: " if file and line else ""
+        _LOGGER.warning("%s%s.%s is no longer used, and is left out: %s. Remove it from the file.",
+                        where, section, key, why)
+        return {name: item for name, item in value.items() if name != key}
+    return leave_out
 
 
 def did_you_mean(word: str, known: Iterable[str], cutoff: float = 0.6) -> str:

@@ -15,16 +15,21 @@ import voluptuous as vol
 from core.pipeline.retry import RetryPolicy, Verdict, describe
 from core.store.errors import WriteAbortedError
 from core.store.tasks import Lease, Task, TaskQueue
+from core.validation import removed
 
 _LOGGER = logging.getLogger(__name__)
 
-SCHEDULER_SCHEMA = vol.Schema(vol.Any(None, {
-    vol.Optional("workers", default=8): vol.All(int, vol.Range(min=1, max=256)),
-    vol.Optional("lanes", default=dict): {str: vol.All(int, vol.Range(min=1))},
-    vol.Optional("max_attempts", default=5): vol.All(int, vol.Range(min=1)),
-    vol.Optional("backoff_base", default=1.0): vol.All(vol.Coerce(float), vol.Range(min=0)),
-    vol.Optional("backoff_max", default=300.0): vol.All(vol.Coerce(float), vol.Range(min=0)),
-}))
+SCHEDULER_SCHEMA = vol.Schema(vol.All(
+    removed("lease_seconds", section="scheduler", why="a run holds its task until it ends, and a start runs"
+            " again every run a crash left unfinished"),
+    vol.Any(None, {
+        vol.Optional("workers", default=8): vol.All(int, vol.Range(min=1, max=256)),
+        vol.Optional("lanes", default=dict): {str: vol.All(int, vol.Range(min=1))},
+        vol.Optional("max_attempts", default=5): vol.All(int, vol.Range(min=1)),
+        vol.Optional("backoff_base", default=1.0): vol.All(vol.Coerce(float), vol.Range(min=0)),
+        vol.Optional("backoff_max", default=300.0): vol.All(vol.Coerce(float), vol.Range(min=0)),
+    }),
+))
 
 Completion = Callable[[int], Awaitable[Any]]
 """Completes a task by its id together with the handler's last writes (one commit for both)."""

@@ -156,6 +156,19 @@ async def test_unknown_top_level_key_naming_no_integration_is_an_error(make_conf
     assert "unknown section 'automation' (did you mean 'automations'?)" in str(misspelt)
 
 
+async def test_a_key_roost_no_longer_reads_is_left_out_with_a_warning(make_config, make_gateway, caplog) -> None:
+    config_dir = make_config("roost:\n  name: x\nscheduler:\n  workers: 3\n  lease_seconds: 600\n")
+    gateway = await make_gateway(config_dir, start=False)
+    gateway.prepare()
+    assert gateway.config_errors == [], "a configuration that worked before still starts"
+    assert gateway._scheduler_settings["workers"] == 3
+    [warning] = [r for r in caplog.records if "lease_seconds" in r.getMessage()]
+    assert warning.levelname == "WARNING"
+    assert warning.getMessage().startswith(
+        f"{config_dir / 'configuration.yaml'}:5: scheduler.lease_seconds is no longer used, and is left out: ")
+    assert warning.getMessage().endswith("Remove it from the file.")
+
+
 async def test_required_key_missing_in_an_integration_section(make_config, make_gateway) -> None:
     config_dir = make_config("roost:\n  name: x\nchan:\n  retries: 2\n")
     write_integration(config_dir / "integrations", "chan", NEEDS_TOKEN)
