@@ -25,8 +25,7 @@ from core.network import NETWORK_SCHEMA, NetworkMonitor
 from core.pipeline import SCHEDULER_SCHEMA, Pipeline
 from core.pipeline.timers import TimerHandler, Timers
 from core.plugins import call_hook, collect_types, load_integrations
-from core.sandbox import CommandPolicy
-from core.sandbox.policy import SANDBOX_SCHEMA
+from core.sandbox import SANDBOX_SCHEMA, CommandPolicy
 from core.sanitizer import Sanitizer, outbound_mask, sanitize_all
 from core.setup import IntegrationState, await_me_maybe, setup_all
 from core.store import Store, StoreLostError
@@ -323,13 +322,14 @@ class Gateway:
         return await sanitize_all(self.sanitizers, self.integrations, text, scope)
 
     def status(self) -> dict[str, Any]:
-        """What runs now: state, name, integrations (status, reason), channels (online), models, config errors."""
+        """What runs now: state, name, integrations, channels (online), models, config errors, the store's disk."""
         return {
             "state": self.state, "name": self.config.core.get("name", "Roost"),
             "integrations": {domain: {"status": s.status, **({"reason": s.reason} if s.reason else {})}
                              for domain, s in self.integrations.items()},
             "channels": {platform: bool(channel.online) for platform, channel in self.channels.items()},
             "models": sorted(self.models), "configuration_errors": [str(e) for e in self.config_errors],
+            "disk": None if self.pipeline is None else self.pipeline.disk_space.reading(),
         }
 
     async def queue_stats(self) -> dict[str, Any]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import shutil
 import stat
 import sys
 from pathlib import Path
@@ -24,6 +25,7 @@ from core.gateway import Gateway
 from core.permissions import check_modes
 from core.sandbox.isolation import bubblewrap_works
 from core.store.backup import check_database
+from core.store.disk_space import MIB
 
 PYTHON_AT_LEAST = (3, 11)
 
@@ -63,6 +65,7 @@ async def _examine(gateway: Gateway) -> list[Finding]:
     database, settings = config_store_settings(directory)
     found.append(await asyncio.to_thread(_keys, directory, settings["encryption"]))  # scrypt: ~50 ms
     found.append(await asyncio.to_thread(_store, database))
+    found.append(await asyncio.to_thread(_disk, database, settings["low_disk_mib"]))
     return found + await _integrations(gateway)
 
 
@@ -107,6 +110,15 @@ def _store(database: Path) -> Finding:
         return Finding(PROBLEM, f"store: {err}")
     checked = "passed its integrity check" if complete else "passed the first 10 s of its integrity check"
     return Finding(OK, f"store: {database} ({sizes}) {checked}")
+
+
+def _disk(database: Path, low_mib: int) -> Finding:
+    folder = next(p for p in (database.parent, *database.parents) if p.exists())
+    free_mib = shutil.disk_usage(folder).free // MIB
+    if free_mib < low_mib:
+        return Finding(WARNING, f"disk: only {free_mib} MiB free where the store is ({folder}; store: low_disk_mib is"
+                                f" {low_mib}); once it is full Roost cannot keep what it is sent: free some space")
+    return Finding(OK, f"disk: {free_mib} MiB free where the store is ({folder})")
 
 
 async def _integrations(gateway: Gateway) -> list[Finding]:

@@ -5,7 +5,8 @@ tasks by priority then age, one at a time per chat) → ``runner`` (execute a ru
 are committed with its completion, see ``replies``) → ``outbound`` (the one path to a channel,
 whole or streamed; ``channel_queue`` sends one channel's outbox). ``retry`` is the one rule
 for failures, ``retention`` the one owner of pruning, ``codec`` the one payload format;
-``timers`` runs integrations' durable timers on the same queue.
+``timers`` runs integrations' durable timers on the same queue. ``core.store.disk_space``
+watches the room the store has left.
 
 The pipeline is built with the store, the automation engine, the channel registry, the bus
 and a few functions; it never calls back up into the gateway.
@@ -37,6 +38,7 @@ from core.pipeline.scheduler import SCHEDULER_SCHEMA, Scheduler
 from core.pipeline.timers import TIMER_TASK, Timers
 from core.pipeline.traces import TraceWriter
 from core.store import OutboxEntry, Store
+from core.store.disk_space import MIB, DiskSpace
 
 __all__ = ["SCHEDULER_SCHEMA", "Pipeline"]
 
@@ -45,7 +47,7 @@ STOPPED = "Roost is stopping: the message is stored, and its automations run aga
 
 
 class Pipeline:
-    """Inbound, scheduler, runner, outbound and retention over one store."""
+    """Inbound, scheduler, runner, outbound, retention and the disk space watch over one store."""
 
     def __init__(self, store: Store, engine: AutomationEngine, channels: Mapping[str, Channel], bus: EventBus,
                  *, store_settings: dict[str, Any], scheduler_settings: dict[str, Any],
@@ -73,6 +75,7 @@ class Pipeline:
                                      Pairing(store.state.of(PAIRING)), self._tell)
         self.traces = TraceWriter(store.traces, store_settings["traces_per_automation"])
         self.retention = Retention(store, store_settings)
+        self.disk_space = DiskSpace(store.db.path, store_settings["low_disk_mib"] * MIB)
         self._stopped = False
         engine.dispatcher = self.inbound.dispatch
         engine.on_finished = self.traces.keep
@@ -95,6 +98,7 @@ class Pipeline:
             self.scheduler.lanes.setdefault("model", sum(parallel))
         await self.scheduler.start()
         self.retention.start()
+        await self.disk_space.start()
 
     async def ingest(self, message: Message) -> bool:
         """Store a message with the runs it starts; False for a redelivery, or a sender the channel's rules keep out."""
@@ -168,11 +172,12 @@ class Pipeline:
                 raise TransientError(STOPPED)
 
     async def stop(self, timeout: float) -> None:
-        """Stop running tasks (unfinished ones run again next start), then delivery and pruning; whoever waits
+        """Stop running tasks (unfinished ones run again next start), then delivery and upkeep; whoever waits
         for a chat to settle is then told Roost is stopping."""
         await self.scheduler.stop(timeout)
         await self.outbound.stop()
         await self.retention.stop()
+        await self.disk_space.stop()
         self._stopped = True
         self.progress.notify()
 

@@ -42,6 +42,8 @@ STORE_SCHEMA = vol.Schema(vol.Any(None, {
     vol.Optional("history_days", default=30.0): vol.All(vol.Coerce(float), vol.Range(min=0)),
     vol.Optional("history_turns", default=200): vol.All(int, vol.Range(min=1)),
     vol.Optional("prune_interval", default=3600.0): vol.All(vol.Coerce(float), vol.Range(min=1)),
+    # core.store.disk_space: a WARNING while the disk holding the store has less than this left (0: never).
+    vol.Optional("low_disk_mib", default=200): vol.All(int, vol.Range(min=0)),
 }))
 
 

@@ -16,7 +16,7 @@ WRITE_TIMEOUT = 5.0
 
 
 async def report(gateway: Any) -> tuple[int, dict[str, Any]]:
-    """(HTTP status, body): 503 when the store cannot write; "degraded" when a part is down."""
+    """(HTTP status, body): 503 when the store cannot write; "degraded" when a part is down or its disk is low."""
     store: dict[str, Any] = {"writable": True}
     try:
         async with asyncio.timeout(WRITE_TIMEOUT):
@@ -26,11 +26,15 @@ async def report(gateway: Any) -> tuple[int, dict[str, Any]]:
     except Exception as err:  # the writer is gone, the disk is full, ...
         store = {"writable": False, "reason": f"{type(err).__name__}: {err}"}
     now = gateway.status()
+    disk = now["disk"] or {}
+    if disk.get("free_bytes") is not None:
+        store.update(free_bytes=disk["free_bytes"], low_on_space=disk["low"])
     channels = {platform: {"online": online} for platform, online in now["channels"].items()}
     down = [d for d, s in now["integrations"].items() if s["status"] not in ("loaded", "pending")]
     offline = [p for p, online in now["channels"].items() if not online]
     problems = now["configuration_errors"]
-    status = "failing" if not store["writable"] else "degraded" if down or offline or problems else "ok"
+    low = disk.get("low", False)
+    status = "failing" if not store["writable"] else "degraded" if down or offline or problems or low else "ok"
     body = {"status": status, "state": now["state"], "store": store, "integrations": now["integrations"],
             "channels": channels, "configuration_errors": problems}
     return (503 if status == "failing" else 200), body

@@ -90,7 +90,7 @@ class Metrics:
 
     async def view(self, _request: web.Request) -> web.Response:
         """The scrape: read the queues, then render every collector."""
-        self.snapshot = await self.gateway.queue_stats()
+        self.snapshot = {**await self.gateway.queue_stats(), "disk": self.gateway.status()["disk"] or {}}
         return web.Response(body=generate_latest(self.registry), headers={"Content-Type": CONTENT_TYPE_LATEST})
 
 
@@ -129,6 +129,11 @@ class _Snapshot:
         backlog = GaugeMetricFamily("roost_store_backlog", "Writes waiting for the store writer")
         backlog.add_metric([], writer.get("backlog", 0))
         yield backlog
+        if snapshot.get("disk", {}).get("free_bytes") is not None:
+            free = GaugeMetricFamily("roost_store_disk_free_bytes", "Free space on the disk holding the store, as last"
+                                     " read (every minute)")
+            free.add_metric([], snapshot["disk"]["free_bytes"])
+            yield free
 
 
 def _commit_times(figures: dict[str, Any]) -> HistogramMetricFamily:

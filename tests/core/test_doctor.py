@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -72,6 +73,20 @@ def test_doctor_checks_each_part_and_says_what_to_fix(tmp_path: Path, fakes, cap
     missing = lines["llama_cpp"][1]
     assert missing.startswith("PROBLEM") and "roost model fetch" in missing
     assert lines["store"] == ["ok store: no database yet; the first start makes one"]
+    disk, = lines["disk"]
+    assert disk.startswith("ok disk: ") and disk.endswith(f" MiB free where the store is ({tmp_path / 'c'})")
+    free_mib = shutil.disk_usage(tmp_path).free / 2**20
+    assert abs(int(disk.split()[2]) - free_mib) < free_mib / 100, "the free space of the store's disk"
+
+
+def test_doctor_warns_of_a_disk_low_on_space(tmp_path: Path, fakes, capsys) -> None:
+    directory = _config(tmp_path / "c", fakes)
+    with (directory / "configuration.yaml").open("a") as config:
+        config.write(f"store: {{low_disk_mib: {1 << 40}}}\n")  # more than any disk here has
+    _code, lines = _doctor(capsys, directory)
+    disk, = lines["disk"]
+    assert disk.startswith("WARNING disk: only ") and "MiB free where the store is" in disk
+    assert f"store: low_disk_mib is {1 << 40}); once it is full Roost cannot keep what it is sent" in disk
 
 
 def test_doctor_tells_a_refused_token_from_an_unreachable_platform(tmp_path: Path, fakes, capsys) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import shutil
 import socket
 import subprocess
 import sys
@@ -17,6 +18,7 @@ import pytest
 from integrations.http import server as http_server
 from integrations.http.tokens import TokenBook
 from tests.helpers.configdir import write_config
+from tests.integrations.http.conftest import ECHO
 
 ROOST = Path(sys.executable).parent / "roost"
 
@@ -31,7 +33,18 @@ async def test_health_reports_store_integrations_and_channels_without_a_token_on
     served = await serve()
     status, body = await _get(served.url + "/api/health")
     assert status == 200
-    assert body["status"] == "ok" and body["store"] == {"writable": True}
+    assert body["status"] == "ok" and body["store"]["writable"] is True and body["store"]["low_on_space"] is False
+    free = shutil.disk_usage(served.gateway.config_dir).free
+    assert abs(body["store"]["free_bytes"] - free) < free / 100, "read at start, from the store's disk"
+
+
+async def test_health_is_degraded_while_the_store_s_disk_is_low(serve, caplog) -> None:
+    served = await serve(extra=f"store: {{low_disk_mib: {1 << 40}}}\n" + ECHO)  # more than any disk here has
+    status, body = await _get(served.url + "/api/health")
+    assert status == 200 and body["status"] == "degraded", "it still writes: not failing"
+    assert body["store"]["writable"] is True and body["store"]["low_on_space"] is True
+    [warning] = [r for r in caplog.records if "low on space" in r.getMessage()]
+    assert warning.levelname == "WARNING" and "MiB free (store: low_disk_mib is" in warning.getMessage()
     assert body["integrations"]["http"] == {"status": "loaded"}
     assert body["channels"] == {"websocket_chat": {"online": True}, "websocket": {"online": True}}
 

@@ -69,6 +69,7 @@ async def test_counters_follow_messages_runs_models_findings_and_requests(serve)
     assert samples[("roost_tasks", (("state", "done"),))] == 3
     assert samples[("roost_dead_letters", (("source", "outbox"),))] == 0
     assert samples[("roost_store_commits_total", ())] > 0
+    assert samples[("roost_store_disk_free_bytes", ())] == served.gateway.status()["disk"]["free_bytes"] > 0
     groups = samples[("roost_store_commit_seconds_count", ())]
     assert groups >= samples[("roost_store_commits_total", ())] and samples[("roost_store_commit_seconds_sum", ())] > 0
     bounds = sorted((float(dict(labels)["le"]), value) for (name, labels), value in samples.items()
