@@ -27,7 +27,7 @@ class UnknownDeadLetter(LookupError):
 
 
 async def overview(gateway: Gateway, *, dead_limit: int = 50, trace_limit: int = 10) -> dict[str, Any]:
-    """Channels, models, queue, outbox, dead letters, pairing codes, latest traces, store size, last prune."""
+    """Channels, models, queue, outbox, dead letters, pairing codes, latest traces, store size and disk, last prune."""
     store = gateway.store
     if store is None:
         raise NotRunning(f"Roost is {gateway.state}")
@@ -53,7 +53,8 @@ async def overview(gateway: Gateway, *, dead_limit: int = 50, trace_limit: int =
         "tasks": stats["tasks"],
         "outbox": {platform: states.get("pending", 0) for platform, states in stats["outbox"].items()},
         "dead_letters": {"total": stats["dead_letters"]["total"], "latest": dead},
-        "pairing": pairing, "traces": traces, "store": await asyncio.to_thread(_store_size, store.db.path),
+        "pairing": pairing, "traces": traces,
+        "store": {**await asyncio.to_thread(_store_size, store.db.path), "disk": status["disk"]},
         "last_prune": await last_pass(store),
     }
 

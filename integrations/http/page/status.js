@@ -77,8 +77,10 @@ function render(data) {
   pairs("tasks", data.tasks);
   pairs("outbox", data.outbox);
   const prune = data.last_prune;
+  const disk = data.store.disk;
   pairs("store", {
     database: size(data.store.database), "write-ahead log": size(data.store.wal),
+    "free on its disk": disk.free_bytes === null ? "unknown" : size(disk.free_bytes) + (disk.low ? " (low on space)" : ""),
     "last prune": prune ? when(prune.at) : "not yet",
   });
   $("dead-total").textContent = `(${data.dead_letters.total})`;

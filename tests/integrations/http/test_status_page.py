@@ -4,6 +4,7 @@ dead letter; and its JSON and buttons over plain HTTP."""
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -124,6 +125,8 @@ async def test_log_in_watch_a_channel_approve_a_code_and_retry_a_dead_letter(ser
     letter = await _dead_letter(gateway, door)
     reason = await browser.until(_text(f'#dead tr[data-letter="{letter}"] td.text'))
     assert "chat not found" in reason
+    store = await browser.do(_text("#store"))
+    assert re.search(r"free on its disk \d+\.\d GiB", store), store
     shot = tmp_path / "status-page.png"
     await browser.do(lambda d: d.save_screenshot(str(shot)))
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -165,6 +168,7 @@ async def test_the_api_behind_the_page(serve) -> None:
         assert body["admin"] is False
         assert body["dead_letters"]["latest"][0]["id"] == letter
         assert {"database", "wal"} <= set(body["store"]) and body["store"]["database"] > 0
+        assert body["store"]["disk"] == gateway.status()["disk"] and body["store"]["disk"]["free_bytes"] > 0
         assert any(c["platform"] == "door" for c in body["channels"])
         assert body["models"] == [{"name": "local", "loaded": True}, {"name": "remote", "loaded": None}]
         async with http.post(f"/api/dead_letters/{letter}/discard",
