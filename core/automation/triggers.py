@@ -92,6 +92,25 @@ def _croniter() -> Any:
     return croniter
 
 
+def _next_cron(expression: str, now: float) -> float:
+    """The next time after now that a cron expression names on this machine's clock, in its time zone.
+
+    A wall-clock time that occurs twice (clocks going back) fires once, at its first occurrence; one that does not
+    occur (clocks going forward) fires as the clocks jump past it (croniter's rule for zones with daylight saving).
+    """
+    from dateutil.tz import tzlocal  # croniter's own dependency: loaded with it
+
+    croniter = _croniter()
+    if not croniter.is_valid(expression):
+        raise ValueError(f"invalid cron expression {expression!r}")
+    zone = tzlocal()  # read now: the zone of the local time (TZ, /etc/localtime), with its daylight saving rules
+    times = croniter(expression, datetime.fromtimestamp(now, zone))
+    while True:
+        fire = times.get_next(datetime)
+        if fire.fold == 0 or not zone.is_ambiguous(fire):  # not the second pass of an hour that clocks repeat
+            return fire.timestamp()
+
+
 def cron_expression(value: Any) -> str:
     """Validate a cron expression (five fields, or six with seconds)."""
     text = str(value).strip()
@@ -121,10 +140,7 @@ def next_fire(config: dict[str, Any], now: float) -> float:
     if "every" in config:
         return now + config["every"]
     if "cron" in config:
-        croniter = _croniter()
-        if not croniter.is_valid(config["cron"]):
-            raise ValueError(f"invalid cron expression {config['cron']!r}")
-        return float(croniter(config["cron"], datetime.fromtimestamp(now)).get_next(float))
+        return _next_cron(config["cron"], now)
     today = datetime.fromtimestamp(now).date()
     candidates = []
     for at in config["at"]:
