@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
+import zoneinfo
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 import voluptuous as vol
@@ -148,7 +152,7 @@ class HaCommands:
             "debug": False, "elevation": 0, "external_url": None, "internal_url": None, "language": "en",
             "latitude": 0.0, "location_name": now["name"], "longitude": 0.0,
             "radius": 100, "recovery_mode": False, "safe_mode": False, "state": "RUNNING",
-            "time_zone": "UTC", "unit_system": {"length": "km", "accumulated_precipitation": "mm", "area": "m²",
+            "time_zone": time_zone(), "unit_system": {"length": "km", "accumulated_precipitation": "mm", "area": "m²",
                                                 "mass": "g", "pressure": "Pa", "temperature": "°C", "volume": "L",
                                                 "wind_speed": "m/s"},
             "version": HA_VERSION, "whitelist_external_dirs": [],
@@ -274,3 +278,21 @@ def _text_and_conversation(data: dict[str, Any]) -> tuple[str, str | None]:
         raise CommandError("invalid_format", f"a conversation_id may not begin with {UNTOLD!r}: Roost names the"
                                              " conversations it tells no one of so")
     return text, conversation_id
+
+
+def time_zone() -> str:
+    """This machine's time zone as an IANA name, as HA's clients expect it: TZ, else the zone /etc/localtime links
+    to, else /etc/timezone (Debian's), else UTC."""
+    candidates = [os.environ.get("TZ", "").lstrip(":")]
+    with contextlib.suppress(OSError):
+        candidates.append(os.path.realpath("/etc/localtime"))
+    with contextlib.suppress(OSError):
+        candidates.append(Path("/etc/timezone").read_text(encoding="utf-8").strip())
+    for candidate in candidates:
+        name = candidate.rpartition("zoneinfo/")[2].removeprefix("posix/").removeprefix("right/")
+        try:
+            if name and zoneinfo.ZoneInfo(name):
+                return name
+        except (ValueError, zoneinfo.ZoneInfoNotFoundError):  # a POSIX TZ string ("CET-1CEST"), a stray file
+            continue
+    return "UTC"

@@ -15,6 +15,7 @@ from hass_client.exceptions import AuthenticationFailed, FailedCommand
 
 from core.pipeline import STOPPED
 from integrations.websocket_api import entities
+from integrations.websocket_api.commands_ha import time_zone
 from tests.helpers.ha_socket import ha_socket
 
 JS = Path(__file__).resolve().parents[2] / "js"
@@ -26,7 +27,7 @@ automations:
 """
 
 
-async def test_the_python_client_connects_subscribes_fires_and_converses(serve) -> None:
+async def test_the_python_client_connects_subscribes_fires_and_converses(serve, monkeypatch) -> None:
     served = await serve(extra=ECHO)
     token = await served.token("hass-client")
     url = served.url.replace("http", "ws") + "/api/websocket"
@@ -56,8 +57,10 @@ async def test_the_python_client_connects_subscribes_fires_and_converses(serve) 
             await client.send_command("call_service", domain="nope", service="x")
         with pytest.raises(FailedCommand, match="Unknown command."):
             await client.send_command("no_such_command")
+        monkeypatch.setenv("TZ", "Europe/Berlin")  # the machine's zone, by the name HA's clients expect
         config = await client.send_command("get_config")
         assert config["state"] == "RUNNING" and "roost" in config["components"]
+        assert config["time_zone"] == "Europe/Berlin"
         states = await client.send_command("get_states")
         by_id = {state["entity_id"]: state["state"] for state in states}
         assert by_id["binary_sensor.roost_channel_websocket"] == "on"
@@ -296,3 +299,10 @@ async def test_a_channel_going_offline_is_a_state_changed_at_once(serve) -> None
         assert change["entity_id"] == "binary_sensor.roost_channel_websocket_chat"
         assert (change["old_state"]["state"], change["new_state"]["state"]) == ("on", "off")
         unsubscribe()
+
+
+@pytest.mark.parametrize(("tz", "name"), [("Europe/Berlin", "Europe/Berlin"), (":America/New_York", "America/New_York"),
+                                          ("/usr/share/zoneinfo/Asia/Tokyo", "Asia/Tokyo")])
+def test_the_time_zone_is_named_as_ha_names_it_whichever_way_tz_gives_it(monkeypatch, tz: str, name: str) -> None:
+    monkeypatch.setenv("TZ", tz)
+    assert time_zone() == name
