@@ -20,6 +20,8 @@ from core.automation.registry import TriggerType
 
 _LOGGER = logging.getLogger(__name__)
 
+CLOCK_CHECK = 1.0
+"""Seconds a schedule trigger sleeps at most before it looks at the clock again."""
 _BASE = {vol.Required("trigger"): str, vol.Optional("id"): vol.Coerce(str), vol.Optional("alias"): str}
 
 
@@ -157,9 +159,11 @@ def _attach_schedule(config: dict[str, Any], automation: Any, engine: Any) -> Ca
 
     async def loop() -> None:
         while True:
-            now = time.time()
-            fire_at = next_fire(config, now)
-            await asyncio.sleep(max(0.0, fire_at - now))
+            fire_at = next_fire(config, time.time())
+            # Woken every CLOCK_CHECK seconds to look at the clock: one that jumps forward (a Pi reaching its time
+            # server after a power cut) would otherwise have the run wait out the old distance (08:00 at 11:00).
+            while (left := fire_at - time.time()) > 0:
+                await asyncio.sleep(min(left, CLOCK_CHECK))
             engine.trigger(automation, {"trigger": "schedule", "idx": index, "time": time.time()})
 
     task = engine.gateway.create_background_task(loop(), f"schedule {automation.id}")

@@ -1,10 +1,13 @@
 """A box without a real-time clock, started after a power cut before it reaches a time server: its clock is hours
 behind the store's. What was waiting when the power went (a reply Telegram had refused, a run that was running) goes
-on at once, not once the clock has caught up."""
+on at once, not once the clock has caught up; and once the time server sets the clock, a schedule keeps its time."""
 
 from __future__ import annotations
 
 import re
+import signal
+import time
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -17,11 +20,20 @@ from tests.helpers.kill_rounds import FakeInThread
 AHEAD = 3 * 3600
 SHIFTED_CLOCK = """
 import os
+import signal
 import time
 
 _ahead = float(os.environ["ROOST_TEST_CLOCK_AHEAD"])
 _time = time.time
 time.time = lambda: _time() + _ahead
+
+
+def _set_by_a_time_server(*_args):
+    global _ahead
+    _ahead = 0.0
+
+
+signal.signal(signal.SIGUSR1, _set_by_a_time_server)
 """
 AUTOMATIONS = """
 automations:
@@ -68,3 +80,37 @@ def test_after_a_power_cut_and_a_clock_set_back_what_was_waiting_goes_on_at_once
                      output), output[-3000:]
     assert "Recovered 1 interrupted tasks" in output
     assert "Traceback" not in output, output[-3000:]
+
+
+@pytest.mark.slow
+def test_a_schedule_keeps_its_time_when_a_time_server_sets_the_clock_forward(tmp_path: Path) -> None:
+    server = FakeInThread(FakeTelegram())
+    fake = server.fake
+    server.do(fake.chats.__setitem__, 111, {"id": 111, "type": "private", "first_name": "Ann"})
+    due = datetime.now() + timedelta(seconds=12)
+    config = tmp_path / "config"
+    write_config(config, f"roost: {{log_level: info}}\ntelegram:\n  bot_token: \"{fake.token}\"\n"
+                         f"  base_url: {fake.base_url}\n  poll_timeout: 1\n" f"""
+automations:
+  - id: morning
+    triggers: [{{trigger: schedule, at: "{due:%H:%M:%S}"}}]
+    actions: [{{send: {{platform: telegram, chat_id: "111", text: good morning}}}}]
+""")
+    config.chmod(0o700)
+    clock = tmp_path / "clock"
+    clock.mkdir()
+    (clock / "sitecustomize.py").write_text(SHIFTED_CLOCK)
+    log = tmp_path / "roost.log"
+    try:  # started with the clock three hours behind: the run is due in 3 h 12 s by it
+        run = RunningRoost(config, log, roost_env(PYTHONPATH=str(clock), ROOST_TEST_CLOCK_AHEAD=str(-AHEAD)))
+        try:
+            wait_for(lambda: "Roost started" in run.output(), 30, "roost to start")
+            run.proc.send_signal(signal.SIGUSR1)  # the time server answers: the clock jumps three hours forward
+            wait_for(lambda: fake.sent, 30, "the scheduled message")
+            sent_at = time.time()
+        finally:
+            assert run.terminate() == 0
+    finally:
+        server.stop()
+    assert [s.text for s in fake.sent] == ["good morning"]
+    assert abs(sent_at - due.timestamp()) < 2.5, f"sent {sent_at - due.timestamp():+.1f} s from its time"
