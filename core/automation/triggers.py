@@ -138,9 +138,7 @@ SCHEDULE_SCHEMA = vol.All(
 
 
 def next_fire(config: dict[str, Any], now: float) -> float:
-    """The next time (epoch seconds) a schedule trigger fires after now."""
-    if "every" in config:
-        return now + config["every"]
+    """The next time (epoch seconds) a schedule trigger of clock times (cron or at) fires after now."""
     if "cron" in config:
         return _next_cron(config["cron"], now)
     today = datetime.fromtimestamp(now).date()
@@ -159,11 +157,14 @@ def _attach_schedule(config: dict[str, Any], automation: Any, engine: Any) -> Ca
 
     async def loop() -> None:
         while True:
-            fire_at = next_fire(config, time.time())
-            # Woken every CLOCK_CHECK seconds to look at the clock: one that jumps forward (a Pi reaching its time
-            # server after a power cut) would otherwise have the run wait out the old distance (08:00 at 11:00).
-            while (left := fire_at - time.time()) > 0:
-                await asyncio.sleep(min(left, CLOCK_CHECK))
+            if "every" in config:  # a duration: the clock's jumps neither shorten nor stretch it
+                await asyncio.sleep(config["every"])
+            else:
+                fire_at = next_fire(config, time.time())
+                # Woken every CLOCK_CHECK seconds to look at the clock: one that jumps forward (a Pi reaching its
+                # time server after a power cut) would otherwise have the run wait out the old distance.
+                while (left := fire_at - time.time()) > 0:
+                    await asyncio.sleep(min(left, CLOCK_CHECK))
             engine.trigger(automation, {"trigger": "schedule", "idx": index, "time": time.time()})
 
     task = engine.gateway.create_background_task(loop(), f"schedule {automation.id}")

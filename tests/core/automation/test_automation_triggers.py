@@ -263,10 +263,6 @@ def _local(*args: int) -> float:
     return datetime(*args).timestamp()
 
 
-def test_next_fire_every() -> None:
-    assert next_fire({"every": 2.5}, 100.0) == 102.5
-
-
 def test_next_fire_cron() -> None:
     now = _local(2024, 5, 6, 10, 2, 30)
     assert next_fire({"cron": "*/5 * * * *"}, now) == _local(2024, 5, 6, 10, 5)
