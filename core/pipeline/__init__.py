@@ -5,8 +5,8 @@ tasks by priority then age, one at a time per chat) → ``runner`` (execute a ru
 are committed with its completion, see ``replies``) → ``outbound`` (the one path to a channel,
 whole or streamed; ``channel_queue`` sends one channel's outbox). ``retry`` is the one rule
 for failures, ``retention`` the one owner of pruning, ``codec`` the one payload format;
-``timers`` runs integrations' durable timers on the same queue. ``core.store.disk_space``
-watches the room the store has left.
+``timers`` runs integrations' durable timers on the same queue. ``clock_watch`` ends the waits
+a clock set back would stretch; ``core.store.disk_space`` watches the room the store has left.
 
 The pipeline is built with the store, the automation engine, the channel registry, the bus
 and a few functions; it never calls back up into the gateway.
@@ -27,6 +27,7 @@ from core.message import Message
 from core.pairing import DOMAIN as PAIRING
 from core.pairing import Pairing
 from core.pipeline.access import Gatekeeper
+from core.pipeline.clock_watch import ClockWatch
 from core.pipeline.codec import RUN_TASK
 from core.pipeline.inbound import Inbound
 from core.pipeline.outbound import Masker, Outbound
@@ -47,7 +48,7 @@ STOPPED = "Roost is stopping: the message is stored, and its automations run aga
 
 
 class Pipeline:
-    """Inbound, scheduler, runner, outbound, retention and the disk space watch over one store."""
+    """Inbound, scheduler, runner, outbound, retention and the clock and disk space watches over one store."""
 
     def __init__(self, store: Store, engine: AutomationEngine, channels: Mapping[str, Channel], bus: EventBus,
                  *, store_settings: dict[str, Any], scheduler_settings: dict[str, Any],
@@ -76,6 +77,7 @@ class Pipeline:
         self.traces = TraceWriter(store.traces, store_settings["traces_per_automation"])
         self.retention = Retention(store, store_settings)
         self.disk_space = DiskSpace(store.db.path, store_settings["low_disk_mib"] * MIB)
+        self.clock_watch = ClockWatch(store, TIMER_TASK)
         self._stopped = False
         engine.dispatcher = self.inbound.dispatch
         engine.on_finished = self.traces.keep
@@ -99,6 +101,7 @@ class Pipeline:
         await self.scheduler.start()
         self.retention.start()
         await self.disk_space.start()
+        self.clock_watch.start()
 
     async def ingest(self, message: Message) -> bool:
         """Store a message with the runs it starts; False for a redelivery, or a sender the channel's rules keep out."""
@@ -178,6 +181,7 @@ class Pipeline:
         await self.outbound.stop()
         await self.retention.stop()
         await self.disk_space.stop()
+        await self.clock_watch.stop()
         self._stopped = True
         self.progress.notify()
 

@@ -38,10 +38,12 @@ _NEWEST = (
 
 
 @all_or_group
-def catch_up_clock(conn: sqlite3.Connection, now: float, timed_kind: str) -> tuple[float, int, int] | None:
-    """When now is behind the store's newest time, make the open tasks and pending replies due now, except tasks of
-    timed_kind due after that time; (how far behind, tasks, replies), or None when the clock is not behind."""
-    newest = conn.execute(_NEWEST).fetchone()[0]
+def catch_up_clock(conn: sqlite3.Connection, now: float, timed_kind: str,
+                   was: float | None = None) -> tuple[float, int, int] | None:
+    """When now is behind the store's newest time (or was, what the clock showed before it was seen set back), make
+    the open tasks and pending replies due now, except tasks of timed_kind due after that time; (how far behind,
+    tasks, replies), or None when the clock is not behind."""
+    newest = conn.execute(_NEWEST).fetchone()[0] if was is None else was
     if newest is None or newest - now < BEHIND_AT_LEAST:
         return None
     tasks = conn.execute(

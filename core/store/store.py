@@ -61,16 +61,21 @@ class Store:
         row = await self.db.fetchone(_CHAT_BUSY, (f"{platform}:{chat_id}", replies, platform, chat_id))
         return bool(row and row[0])
 
-    async def catch_up_clock(self, now: float, timed_kind: str) -> None:
-        """When now is behind the newest time the store holds (the clock was set back), end the waits of its tasks
-        and replies now, except the times of tasks of timed_kind still to come; say so (see ``core.store.clock``)."""
-        step = await self.db.write(catch_up_clock, now, timed_kind)
-        if step is not None:
-            behind, tasks, replies = step
-            _LOGGER.warning("The clock is %s behind the newest time in the store: it was set back, or this box"
-                            " started without a network and without a real-time clock. The waits of its tasks and replies end"
-                            " now (tasks: %d, replies: %d); timers keep their times", duration_text(behind), tasks,
-                            replies)
+    async def catch_up_clock(self, now: float, timed_kind: str, *, was: float | None = None) -> None:
+        """When now is behind the newest time the store holds, or was (the clock was seen set back from it while
+        Roost ran), end the waits of its tasks and replies now, except the times of tasks of timed_kind still to
+        come; say so (see ``core.store.clock``)."""
+        step = await self.db.write(catch_up_clock, now, timed_kind, was)
+        if step is None:
+            return
+        behind, tasks, replies = step
+        if was is None:
+            cause = (f"is {duration_text(behind)} behind the newest time in the store: it was set back, or this box"
+                     " started without a network and without a real-time clock")
+        else:
+            cause = f"was set back by {duration_text(behind)} while Roost ran"
+        _LOGGER.warning("The clock %s. The waits of its tasks and replies end now (tasks: %d, replies: %d); timers keep"
+                        " their times", cause, tasks, replies)
 
     @classmethod
     async def open(

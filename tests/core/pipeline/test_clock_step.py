@@ -8,6 +8,7 @@ import logging
 import re
 import time
 
+from core.errors import TransientError
 from core.message import Message
 from tests.helpers.channels import RECORDING_CHANNEL
 
@@ -50,3 +51,25 @@ async def test_what_was_due_before_the_clock_went_back_is_done_at_once(make_conf
             await asyncio.sleep(0.02)
     said = [r.getMessage() for r in caplog.records if "clock" in r.getMessage()]
     assert len(said) == 1 and re.search(r"clock is (1 h 59|2 h 0) min behind .* \(tasks: 1, replies: 1\)", said[0]), said
+
+
+async def test_a_clock_set_back_while_roost_runs_does_not_stretch_a_reply_s_wait(make_config, make_gateway, monkeypatch,
+                                                                                caplog) -> None:
+    config_dir = make_config(CONFIG, files=FILES)
+    real, shift = time.time, [0.0]
+    monkeypatch.setattr(time, "time", lambda: real() + shift[0])
+    gateway = await make_gateway(config_dir)
+    channel = gateway.data["rec"]
+    send = channel.send
+
+    async def refused_once(message):  # the platform is busy once: the reply is tried again in a few seconds
+        channel.send = send
+        shift[0] = -AHEAD  # and just then a time server sets the clock two hours back
+        raise TransientError("busy", retry_after=3.0)
+
+    channel.send = refused_once
+    caplog.set_level(logging.WARNING, logger="core")
+    assert await gateway.ingest(Message.create("test", "c1", "u", "hi there"))
+    assert await channel.wait_for(1, timeout=10) == [("c1", "re: hi there")], "not two hours and 3 s later"
+    said = [r.getMessage() for r in caplog.records if "clock" in r.getMessage()]
+    assert len(said) == 1 and re.search(r"clock was set back by (1 h 59|2 h 0) min while Roost ran.*replies: 1", said[0])
