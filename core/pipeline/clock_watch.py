@@ -13,7 +13,7 @@ import asyncio
 import logging
 import time
 
-from core.store import Store, StoreClosedError
+from core.store import Store, StoreClosedError, WriteAbortedError
 from core.store.clock import BEHIND_AT_LEAST
 
 _LOGGER = logging.getLogger(__name__)
@@ -44,7 +44,7 @@ class ClockWatch:
                 await self.store.catch_up_clock(now, self.timed_kind, was=monotonic + offset)
             except StoreClosedError:  # closed as Roost stops, or lost: the gateway says why
                 return
-            except Exception as err:  # noqa: BLE001 - the store has said why (a full disk, ...): tried again next time
+            except WriteAbortedError as err:  # the store has said why (its disk is full, ...): tried again next time
                 _LOGGER.debug("Catching up with a clock set back failed: %s", err)
                 continue
             offset = now - monotonic
