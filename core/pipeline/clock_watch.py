@@ -47,6 +47,8 @@ class ClockWatch:
             except WriteAbortedError as err:  # the store has said why (its disk is full, ...): tried again next time
                 _LOGGER.debug("Catching up with a clock set back failed: %s", err)
                 continue
+            except Exception:
+                _LOGGER.exception("Catching up with a clock set back failed")
             offset = now - monotonic
 
     async def stop(self) -> None:
