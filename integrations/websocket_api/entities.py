@@ -59,7 +59,7 @@ class State:
 
 
 async def read_entities(gateway: Any) -> list[Entity]:
-    """Roost's channels, models, task and reply queues and dead letters, as entities."""
+    """Roost's channels, models, task and reply queues, dead letters and the store's free disk, as entities."""
     status = gateway.status()
     entities = [Entity(f"binary_sensor.roost_channel_{platform}", "on" if online else "off",
                        {"friendly_name": f"Roost channel {platform}", "platform": platform,
@@ -79,6 +79,11 @@ async def read_entities(gateway: Any) -> list[Entity]:
     dead = queues.get("dead_letters", {})
     entities.append(Entity("sensor.roost_dead_letters", str(dead.get("total", 0)),
                            {"friendly_name": "Roost dead letters", **dead}))
+    disk = status["disk"] or {}
+    if disk.get("free_bytes") is not None:
+        entities.append(Entity("sensor.roost_store_disk_free", str(disk["free_bytes"] // 2**20),
+                               {"friendly_name": "Roost store disk free", "unit_of_measurement": "MiB",
+                                "device_class": "data_size", "low": disk["low"]}))
     return entities
 
 

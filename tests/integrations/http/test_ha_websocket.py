@@ -66,6 +66,8 @@ async def test_the_python_client_connects_subscribes_fires_and_converses(serve, 
         assert by_id["binary_sensor.roost_channel_websocket"] == "on"
         assert by_id["binary_sensor.roost_channel_websocket_chat"] == "on"
         assert by_id["sensor.roost_dead_letters"] == "0" and "sensor.roost_tasks_done" in by_id
+        free_mib = served.gateway.status()["disk"]["free_bytes"] // 2**20
+        assert int(by_id["sensor.roost_store_disk_free"]) == free_mib > 0
         assert by_id["sensor.roost_outbox_websocket_chat"] == "0", "a channel that sent nothing has its sensor too"
         stats = await client.send_command("call_service", domain="roost", service="queue_stats", return_response=True)
         assert stats["response"]["tasks"]["done"] >= 2 and stats["response"]["writer"]["commits"] > 0
