@@ -145,11 +145,24 @@ def next_fire(config: dict[str, Any], now: float) -> float:
     candidates = []
     for at in config["at"]:
         clock = dtime(at.hour, at.minute, at.second)
-        when = datetime.combine(today, clock).timestamp()
+        when = _comes(datetime.combine(today, clock))
         if when <= now:  # tomorrow at the same wall-clock time (23 or 25 hours on a DST change)
-            when = datetime.combine(today + timedelta(days=1), clock).timestamp()
+            when = _comes(datetime.combine(today + timedelta(days=1), clock))
         candidates.append(when)
     return min(candidates)
+
+
+def _comes(wall: datetime) -> float:
+    """When a local wall-clock time comes: its first occurrence, or, for one the clocks skip going forward, the
+    moment they jump past it (as cron's times do)."""
+    after = wall.timestamp()  # the first occurrence; for a skipped time, where it would be had the clocks not jumped
+    if datetime.fromtimestamp(after) == wall:
+        return after
+    before = wall.replace(fold=1).timestamp()  # where it would be by the new offset: before the jump
+    while after - before > 0.001:  # the jump is where the local time passes wall: found by halving
+        middle = (before + after) / 2
+        before, after = (before, middle) if datetime.fromtimestamp(middle) > wall else (middle, after)
+    return float(round(after))
 
 
 def _attach_schedule(config: dict[str, Any], automation: Any, engine: Any) -> Callable[[], None]:

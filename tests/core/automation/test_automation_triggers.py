@@ -304,26 +304,29 @@ def test_cron_names_times_of_the_machine_s_time_zone(zone, name: str) -> None:
     assert next_fire({"cron": "30 21 * * 1-5"}, now) == datetime(2026, 12, 7, 21, 30, tzinfo=here).timestamp()
 
 
-def test_cron_when_the_clocks_change(zone) -> None:
+def test_cron_and_at_when_the_clocks_change(zone) -> None:
     berlin = zone("Europe/Berlin")
 
     def fires(expression: str, start: datetime, count: int) -> list[str]:
+        config = {"at": [dtime.fromisoformat(expression)]} if ":" in expression else {"cron": expression}
         at, times = start.timestamp(), []
         for _ in range(count):
-            at = next_fire({"cron": expression}, at)
+            at = next_fire(config, at)
             times.append(datetime.fromtimestamp(at, berlin).strftime("%d %H:%M%z"))
         return times
 
     # 28 March 2027: 02:00 becomes 03:00, so 02:30 does not occur: the daily run goes as the clocks jump.
-    assert fires("30 2 * * *", datetime(2027, 3, 27, 3, 0, tzinfo=berlin), 3) == [
-        "28 03:00+0200", "29 02:30+0200", "30 02:30+0200"]
+    for daily in ("30 2 * * *", "02:30"):
+        assert fires(daily, datetime(2027, 3, 27, 3, 0, tzinfo=berlin), 3) == [
+            "28 03:00+0200", "29 02:30+0200", "30 02:30+0200"], daily
     # 31 October 2027: 03:00 becomes 02:00, so 02:00-03:00 occurs twice: each time in it fires once.
-    assert fires("30 2 * * *", datetime(2027, 10, 30, 3, 0, tzinfo=berlin), 2) == ["31 02:30+0200", "01 02:30+0100"]
+    for daily in ("30 2 * * *", "02:30"):
+        assert fires(daily, datetime(2027, 10, 30, 3, 0, tzinfo=berlin), 2) == ["31 02:30+0200", "01 02:30+0100"]
     assert fires("*/30 * * * *", datetime(2027, 10, 31, 1, 45, tzinfo=berlin), 4) == [
         "31 02:00+0200", "31 02:30+0200", "31 03:00+0100", "31 03:30+0100"]
     # Started in the second pass of that hour: its times already came in the first.
     second_pass = datetime(2027, 10, 31, 2, 10, tzinfo=berlin, fold=1)
-    assert fires("30 2 * * *", second_pass, 1) == ["01 02:30+0100"]
+    assert fires("30 2 * * *", second_pass, 1) == fires("02:30", second_pass, 1) == ["01 02:30+0100"]
 
 
 async def test_startup_trigger_runs_once_after_start(start_gateway) -> None:
