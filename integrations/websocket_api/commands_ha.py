@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
-import zoneinfo
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -283,6 +282,8 @@ def _text_and_conversation(data: dict[str, Any]) -> tuple[str, str | None]:
 def time_zone() -> str:
     """This machine's time zone as an IANA name, as HA's clients expect it: TZ, else the zone /etc/localtime links
     to, else /etc/timezone (Debian's), else UTC."""
+    import zoneinfo  # here, not at start: 8 ms of import that only get_config needs
+
     candidates = [os.environ.get("TZ", "").lstrip(":")]
     with contextlib.suppress(OSError):
         candidates.append(os.path.realpath("/etc/localtime"))
