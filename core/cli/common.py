@@ -15,7 +15,7 @@ from core.errors import ConfigError, ConfigErrors
 from core.gateway import Gateway
 from core.plugins import INVALID_CONFIGURATION
 from core.setup import await_me_maybe
-from core.store import Store
+from core.store import Store, StoreError
 from core.store.open import database_path, open_store, store_settings
 
 CONFIG_HELP = "configuration directory (default: $ROOST_CONFIG or ~/.roost)"
@@ -87,17 +87,39 @@ class NoStorage:
         return []
 
 
-async def ask_integrations(gateway: Gateway, hook: str, **kwargs: Any) -> list[tuple[str, Any]]:
+class UnreadableStorage:
+    """The storage an integration's roost_doctor sees when the store does not open: reading it fails, so that no
+    check reports an empty store as what is stored."""
+
+    async def get(self, _key: str, default: Any = None) -> Any:
+        """Cannot be read."""
+        raise StoreError("its stored state cannot be read, as the store does not open (see the store's line)")
+
+    async def keys(self, _prefix: str = "") -> list[str]:
+        """Cannot be read."""
+        return await self.get("")
+
+
+async def ask_integrations(gateway: Gateway, hook: str, *, store_optional: bool = False,
+                           **kwargs: Any) -> list[tuple[str, Any]]:
     """(domain, answer) of every set-up-able integration's hook (roost_check, roost_doctor), called without
-    starting Roost, with its stored state read-only; an answer is the exception when the hook raised."""
+    starting Roost, with its stored state read-only (with store_optional, none when the store cannot be opened);
+    an answer is the exception when the hook raised."""
     path, _settings = config_store_settings(gateway.config_dir)
-    store = await open_config_store(gateway.config_dir) if path.exists() else None
+    store, nothing = None, NoStorage()
+    if path.exists():
+        try:
+            store = await open_config_store(gateway.config_dir)
+        except StoreError:
+            if not store_optional:
+                raise
+            nothing = UnreadableStorage()
     answers: list[tuple[str, Any]] = []
     try:
         for domain, state in gateway.integrations.items():
             if state.status != "pending":
                 continue
-            storage = store.state.of(domain) if store is not None else NoStorage()
+            storage = store.state.of(domain) if store is not None else nothing
             try:
                 answer = await await_me_maybe(gateway.call_hook(domain, hook, config=state.config, storage=storage,
                                                                 **kwargs))

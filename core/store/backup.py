@@ -7,6 +7,7 @@ Restoring moves what it replaces aside (``NAME.replaced-TIMESTAMP``); it never d
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import time
@@ -42,12 +43,29 @@ class StoreUnopenableError(StoreError):
     """The database could not be opened for a reason outside it (a full disk, a failing one, permissions)."""
 
 
+def read_only_disk(folder: Path) -> StoreUnopenableError | None:
+    """The error to give when the disk holding folder is mounted read-only (as Linux remounts an SD card after errors
+    on it), else None."""
+    try:
+        flags = os.statvfs(folder).f_flag
+    except OSError:
+        return None
+    if not flags & os.ST_RDONLY:
+        return None
+    return StoreUnopenableError(
+        f"the disk holding {folder} is mounted read-only, so Roost can keep nothing on it. Linux does that after"
+        " errors on a disk (`dmesg` says which): check the disk (or the SD card), then start Roost again. The store"
+        " is not known to be damaged by this")
+
+
 def _not_damage(path: Path, err: sqlite3.OperationalError) -> StoreError:
     """What an error opening the database means: damage only when SQLite says so (a full disk, whose first sign is
     often "disk I/O error" as SQLite sizes its shared-memory file, must not send anyone to delete a sound store)."""
     name = getattr(err, "sqlite_errorname", "")
     if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
         return StoreCorruptError(path, str(err))
+    if (read_only := read_only_disk(path.parent)) is not None:
+        return StoreUnopenableError(f"cannot open {path}: {err}; {read_only}")
     free = shutil.disk_usage(path.parent).free
     if name.startswith(("SQLITE_FULL", "SQLITE_IOERR")) and free < FULL_BELOW:
         return StoreUnopenableError(

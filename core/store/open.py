@@ -19,7 +19,7 @@ import voluptuous as vol
 
 from core.crypto import KEY_FILE_NAME, Cipher, KeyFileError, NullCipher, load_or_create
 from core.errors import RoostError
-from core.store.backup import CHECK_SECONDS, check_database
+from core.store.backup import CHECK_SECONDS, StoreUnopenableError, check_database, read_only_disk
 from core.store.process import StoreProcessError
 from core.store.sealing import ValueCipher
 from core.store.store import Store
@@ -71,7 +71,13 @@ class InstanceLock:
 
     def acquire(self, purpose: str = "run a gateway") -> None:
         """Take the lock, or raise InstanceBusyError naming the process that holds it."""
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as err:
+            read_only = read_only_disk(self.path.parent)
+            if read_only is None:
+                raise
+            raise StoreUnopenableError(f"cannot take the lock {self.path} ({err.strerror}): {read_only}") from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
