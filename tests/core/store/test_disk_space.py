@@ -4,13 +4,10 @@ in a user and mount namespace of the test's own."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 import sys
 from pathlib import Path
 
-import pytest
+from tests.helpers.own_disk import on_own_disk, require_own_disk
 
 REPO = Path(__file__).resolve().parents[3]
 FILL = """
@@ -52,15 +49,12 @@ asyncio.run(main())
 
 
 def test_a_low_disk_is_warned_of_reminded_of_and_its_end_said(tmp_path: Path) -> None:
-    if shutil.which("unshare") is None or subprocess.run(["unshare", "-rm", "true"], check=False).returncode:
-        pytest.skip("this system lets no user make a mount namespace (unshare -rm), so no small disk can be made")
+    require_own_disk()
     disk = tmp_path / "disk"
     disk.mkdir()
-    script = f'mount -t tmpfs -o size=8M tmpfs "$1" && exec "{sys.executable}" -c \'{FILL}\' "$1"'
-    done = subprocess.run(["unshare", "-rm", "sh", "-c", script, "sh", str(disk)], capture_output=True, text=True,
-                          timeout=60, cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)}, check=False)
-    said = done.stdout + done.stderr
-    assert done.returncode == 0, said
+    said = on_own_disk('mount -t tmpfs -o size=8M tmpfs "$DISK" && exec "$PYTHON" -c "$FILL" "$DISK"', DISK=str(disk),
+                       PYTHON=sys.executable, FILL=FILL, PYTHONPATH=str(REPO))
+    assert "-- freed" in said, said
     steps = [part.strip().splitlines() for part in said.split("-- ")[1:]]
     lines = {step[0] + ": " + step[-1]: step[1:-1] for step in steps}  # what: low=..., and what it logged
     assert lines["empty: low=False"] == [], "8 MiB free: nothing to say"

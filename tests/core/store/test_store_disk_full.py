@@ -3,20 +3,12 @@ Roost goes on once there is room. The disk is really full: a 2 MiB tmpfs, mounte
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.helpers.configdir import ROOST, write_config
+from tests.helpers.own_disk import kept_store, on_own_disk, require_own_disk
 
-CONFIG = """
-roost: {log_level: info}
-http: {port: 0}
-automations: []
-"""
 # Run in a user and mount namespace (unshare -rm), which any user may make: the tmpfs goes with it.
 FILL_THEN_START = """
 set -u
@@ -35,19 +27,11 @@ rm "$DISK/filler"
 
 
 def _full_disk_start(tmp_path: Path, crashed: bool) -> str:
-    if shutil.which("unshare") is None or subprocess.run(["unshare", "-rm", "true"], check=False).returncode:
-        pytest.skip("this system lets no user make a mount namespace (unshare -rm), so no tmpfs can be filled")
-    source = write_config(tmp_path / "source", CONFIG)
-    source.chmod(0o700)
-    made = subprocess.run([str(ROOST), "token", "create", "kept", "--config", str(source)], capture_output=True,
-                          text=True, timeout=60, check=False)
-    assert made.returncode == 0, made.stderr
+    require_own_disk()
+    source = kept_store(tmp_path / "source")
     disk = tmp_path / "disk"
     disk.mkdir()
-    env = {"DISK": str(disk), "SOURCE": str(source), "ROOST": str(ROOST), "CRASHED": "yes" if crashed else "no"}
-    done = subprocess.run(["unshare", "-rm", "sh", "-c", FILL_THEN_START], capture_output=True, text=True,
-                          timeout=120, env={**os.environ, **env}, check=False)
-    return done.stdout + done.stderr
+    return on_own_disk(FILL_THEN_START, DISK=str(disk), SOURCE=str(source), CRASHED="yes" if crashed else "no")
 
 
 def test_a_full_disk_at_a_start_is_said_to_be_full_and_the_store_opens_once_there_is_room(tmp_path: Path) -> None:

@@ -4,20 +4,10 @@ The disk is real: a tmpfs, mounted in a user and mount namespace of the test's o
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 from pathlib import Path
 
-import pytest
+from tests.helpers.own_disk import kept_store, on_own_disk, require_own_disk
 
-from tests.helpers.configdir import ROOST, write_config
-
-CONFIG = """
-roost: {log_level: info}
-http: {port: 0}
-automations: []
-"""
 REMOUNTED = """
 set -u
 exec 2>&1
@@ -32,19 +22,11 @@ echo "== list"; "$ROOST" token list --config "$DISK/config"; echo "exit $?"
 
 
 def test_a_disk_remounted_read_only_is_named_and_the_store_goes_on_once_it_is_writable(tmp_path: Path) -> None:
-    if shutil.which("unshare") is None or subprocess.run(["unshare", "-rm", "true"], check=False).returncode:
-        pytest.skip("this system lets no user make a mount namespace (unshare -rm), so no disk can be remounted")
-    source = write_config(tmp_path / "source", CONFIG)
-    source.chmod(0o700)
-    made = subprocess.run([str(ROOST), "token", "create", "kept", "--config", str(source)], capture_output=True,
-                          text=True, timeout=60, check=False)
-    assert made.returncode == 0, made.stderr
+    require_own_disk()
+    source = kept_store(tmp_path / "source")
     disk = tmp_path / "disk"
     disk.mkdir()
-    env = {"DISK": str(disk), "SOURCE": str(source), "ROOST": str(ROOST)}
-    done = subprocess.run(["unshare", "-rm", "sh", "-c", REMOUNTED], capture_output=True, text=True, timeout=120,
-                          env={**os.environ, **env}, check=False)
-    said = done.stdout + done.stderr
+    said = on_own_disk(REMOUNTED, DISK=str(disk), SOURCE=str(source))
     run, doctor, listed = (part.strip() for part in said.split("== ")[1:])
     read_only = f"the disk holding {disk / 'config'} is mounted read-only"
     assert read_only in run and "`dmesg` says which" in run and run.endswith("exit 1"), said
