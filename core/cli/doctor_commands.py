@@ -9,6 +9,7 @@ import os
 import shutil
 import stat
 import sys
+import time
 from pathlib import Path
 
 from core.cli.common import (
@@ -22,6 +23,7 @@ from core.crypto import KEY_FILE_NAME, CryptoError, open_key_file
 from core.doctor import FIXED, OK, PROBLEM, WARNING, Finding
 from core.errors import RoostError
 from core.gateway import Gateway
+from core.localtime import synchronized, zone_name
 from core.permissions import check_modes
 from core.sandbox.isolation import bubblewrap_works
 from core.store.backup import check_database
@@ -52,7 +54,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
 async def _examine(gateway: Gateway) -> list[Finding]:
     directory = gateway.config_dir
-    found = [_python(), await _sandbox()]
+    found = [_python(), await _sandbox(), _clock()]
     problems = configuration_problems(gateway)
     found += [Finding(PROBLEM, f"configuration: {error}") for error in problems]
     if not problems:
@@ -74,6 +76,15 @@ def _python() -> Finding:
     if sys.version_info < PYTHON_AT_LEAST:
         return Finding(PROBLEM, f"python: {version} is too old; Roost needs 3.11 or newer")
     return Finding(OK, f"python: {version} ({sys.executable})")
+
+
+def _clock() -> Finding:
+    now = f"{time.strftime('%Y-%m-%d %H:%M')} in {zone_name()}, the zone schedules go by"
+    if synchronized() is False:
+        return Finding(WARNING, f"clock: {now}; no time server keeps it right (the kernel says it is not"
+                                " synchronized): schedules, timers and token expiry go by it. Enable one"
+                                " (systemd-timesyncd, chrony)")
+    return Finding(OK, f"clock: {now}" + ("; a time server keeps it right" if synchronized() else ""))
 
 
 async def _sandbox() -> Finding:

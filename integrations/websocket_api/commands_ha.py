@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import os
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 from typing import Any
 
 import voluptuous as vol
 
 from core.automation.engine import is_run_prefix
 from core.bus import MATCH_ALL
+from core.localtime import zone_name
 from integrations.websocket_api.connection import (
     HA_VERSION,
     NO_RESULT,
@@ -151,7 +149,7 @@ class HaCommands:
             "debug": False, "elevation": 0, "external_url": None, "internal_url": None, "language": "en",
             "latitude": 0.0, "location_name": now["name"], "longitude": 0.0,
             "radius": 100, "recovery_mode": False, "safe_mode": False, "state": "RUNNING",
-            "time_zone": time_zone(), "unit_system": {"length": "km", "accumulated_precipitation": "mm", "area": "m²",
+            "time_zone": zone_name(), "unit_system": {"length": "km", "accumulated_precipitation": "mm", "area": "m²",
                                                 "mass": "g", "pressure": "Pa", "temperature": "°C", "volume": "L",
                                                 "wind_speed": "m/s"},
             "version": HA_VERSION, "whitelist_external_dirs": [],
@@ -277,23 +275,3 @@ def _text_and_conversation(data: dict[str, Any]) -> tuple[str, str | None]:
         raise CommandError("invalid_format", f"a conversation_id may not begin with {UNTOLD!r}: Roost names the"
                                              " conversations it tells no one of so")
     return text, conversation_id
-
-
-def time_zone() -> str:
-    """This machine's time zone as an IANA name, as HA's clients expect it: TZ, else the zone /etc/localtime links
-    to, else /etc/timezone (Debian's), else UTC."""
-    import zoneinfo  # here, not at start: 8 ms of import that only get_config needs
-
-    candidates = [os.environ.get("TZ", "").lstrip(":")]
-    with contextlib.suppress(OSError):
-        candidates.append(os.path.realpath("/etc/localtime"))
-    with contextlib.suppress(OSError):
-        candidates.append(Path("/etc/timezone").read_text(encoding="utf-8").strip())
-    for candidate in candidates:
-        name = candidate.rpartition("zoneinfo/")[2].removeprefix("posix/").removeprefix("right/")
-        try:
-            if name and zoneinfo.ZoneInfo(name):
-                return name
-        except (ValueError, zoneinfo.ZoneInfoNotFoundError):  # a POSIX TZ string ("CET-1CEST"), a stray file
-            continue
-    return "UTC"

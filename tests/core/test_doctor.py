@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from core.cli import main
+from core.localtime import synchronized
 from tests.fakes.discord_server import TOKEN as DISCORD_TOKEN
 from tests.fakes.discord_server import FakeDiscord
 from tests.fakes.telegram_server import FakeTelegram
@@ -59,11 +60,18 @@ def _doctor(capsys: pytest.CaptureFixture[str], directory: Path) -> tuple[int, d
     return code, lines
 
 
-def test_doctor_checks_each_part_and_says_what_to_fix(tmp_path: Path, fakes, capsys) -> None:
+def test_doctor_checks_each_part_and_says_what_to_fix(tmp_path: Path, fakes, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("TZ", "Europe/Berlin")
     code, lines = _doctor(capsys, _config(tmp_path / "c", fakes))
     assert code == 1  # the model file is missing
     assert lines["python"][0].startswith("ok python: 3.")
     assert lines["sandbox"][0].split()[0] in ("ok", "WARNING")
+    clock, = lines["clock"]
+    assert "in Europe/Berlin, the zone schedules go by" in clock
+    if synchronized() is False:  # as this test machine's kernel says
+        assert clock.startswith("WARNING") and "no time server keeps it right" in clock
+    else:
+        assert clock.startswith("ok")
     assert lines["telegram"] == ["ok telegram: the token works (bot @roost_bot)"]
     assert lines["whatsapp"] == [f"ok whatsapp: the token works (phone number {PHONE_NUMBER_ID})"]
     assert lines["discord"] == ["ok discord: the token works (bot roost)"]

@@ -15,7 +15,6 @@ from hass_client.exceptions import AuthenticationFailed, FailedCommand
 
 from core.pipeline import STOPPED
 from integrations.websocket_api import entities
-from integrations.websocket_api.commands_ha import time_zone
 from tests.helpers.ha_socket import ha_socket
 
 JS = Path(__file__).resolve().parents[2] / "js"
@@ -301,10 +300,3 @@ async def test_a_channel_going_offline_is_a_state_changed_at_once(serve) -> None
         assert change["entity_id"] == "binary_sensor.roost_channel_websocket_chat"
         assert (change["old_state"]["state"], change["new_state"]["state"]) == ("on", "off")
         unsubscribe()
-
-
-@pytest.mark.parametrize(("tz", "name"), [("Europe/Berlin", "Europe/Berlin"), (":America/New_York", "America/New_York"),
-                                          ("/usr/share/zoneinfo/Asia/Tokyo", "Asia/Tokyo")])
-def test_the_time_zone_is_named_as_ha_names_it_whichever_way_tz_gives_it(monkeypatch, tz: str, name: str) -> None:
-    monkeypatch.setenv("TZ", tz)
-    assert time_zone() == name
