@@ -79,12 +79,12 @@ def _python() -> Finding:
 
 
 def _clock() -> Finding:
-    now = f"{time.strftime('%Y-%m-%d %H:%M')} in {zone_name()}, the zone schedules go by"
-    if synchronized() is False:
+    now, kept_right = f"{time.strftime('%Y-%m-%d %H:%M')} in {zone_name()}, the zone schedules go by", synchronized()
+    if kept_right is False:
         return Finding(WARNING, f"clock: {now}; no time server keeps it right (the kernel says it is not"
                                 " synchronized): schedules, timers and token expiry go by it. Enable one"
                                 " (systemd-timesyncd, chrony)")
-    return Finding(OK, f"clock: {now}" + ("; a time server keeps it right" if synchronized() else ""))
+    return Finding(OK, f"clock: {now}" + ("; a time server keeps it right" if kept_right else ""))
 
 
 async def _sandbox() -> Finding:
