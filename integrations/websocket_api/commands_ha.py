@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -149,7 +150,7 @@ class HaCommands:
             "debug": False, "elevation": 0, "external_url": None, "internal_url": None, "language": "en",
             "latitude": 0.0, "location_name": now["name"], "longitude": 0.0,
             "radius": 100, "recovery_mode": False, "safe_mode": False, "state": "RUNNING",
-            "time_zone": zone_name(), "unit_system": {"length": "km", "accumulated_precipitation": "mm", "area": "m²",
+            "time_zone": await asyncio.to_thread(zone_name), "unit_system": {"length": "km", "accumulated_precipitation": "mm", "area": "m²",
                                                 "mass": "g", "pressure": "Pa", "temperature": "°C", "volume": "L",
                                                 "wind_speed": "m/s"},
             "version": HA_VERSION, "whitelist_external_dirs": [],
