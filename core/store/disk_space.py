@@ -45,8 +45,8 @@ class DiskSpace:
         return self._low_since is not None
 
     def reading(self) -> dict[str, Any]:
-        """free_bytes (None before the first reading), low_bytes (the mark) and low."""
-        return {"free_bytes": self.free_bytes, "low_bytes": self.low_bytes, "low": self.low}
+        """free_bytes (None before the first reading) and low."""
+        return {"free_bytes": self.free_bytes, "low": self.low}
 
     async def check(self) -> int | None:
         """Read the free space now (and log what changed); the free bytes."""
