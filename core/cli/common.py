@@ -91,13 +91,15 @@ class UnreadableStorage:
     """The storage an integration's roost_doctor sees when the store does not open: reading it fails, so that no
     check reports an empty store as what is stored."""
 
+    WHY = "its stored state cannot be read, as the store does not open (see the store's line)"
+
     async def get(self, _key: str, default: Any = None) -> Any:
         """Cannot be read."""
-        raise StoreError("its stored state cannot be read, as the store does not open (see the store's line)")
+        raise StoreError(self.WHY)
 
     async def keys(self, _prefix: str = "") -> list[str]:
         """Cannot be read."""
-        return await self.get("")
+        raise StoreError(self.WHY)
 
 
 async def ask_integrations(gateway: Gateway, hook: str, *, store_optional: bool = False,
