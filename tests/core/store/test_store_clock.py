@@ -58,3 +58,20 @@ async def test_a_clock_that_is_not_behind_changes_nothing(store: Store, monkeypa
         await store.catch_up_clock(now, "timer")
     assert await _due_times(store, ids) == before
     assert caplog.records == []
+
+
+@pytest.mark.parametrize("seen", ["at a start", "while Roost ran"])
+async def test_after_catching_up_the_next_start_finds_the_clock_right(store: Store, monkeypatch, caplog,
+                                                                       seen: str) -> None:
+    real = time.time()
+    await _fill(store, monkeypatch, real + 5 * HOUR)  # written while the clock ran five hours ahead
+    await store.state.set("roost", "last_retention", 1)
+    await store.traces.add("echo", "r1", real + 5 * HOUR, real + 5 * HOUR + 1, "finished", {})
+    await store.catch_up_clock(real, "timer", was=None if seen == "at a start" else real + 5 * HOUR)
+    monkeypatch.setattr(time, "time", lambda: real)
+    soon = await store.tasks.enqueue("timer", b"t", priority=0, chat_key="timer|3", lane="default",
+                                     available_at=real + HOUR)  # set once the clock was right: due in an hour
+    caplog.clear()
+    await store.catch_up_clock(real + 1, "timer")  # Roost starts again a second later
+    assert caplog.records == []
+    assert (await store.tasks.get(soon)).available_at == real + HOUR, "not brought forward by the times written ahead"
