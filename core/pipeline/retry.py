@@ -5,7 +5,9 @@ exponential backoff and full jitter (a server's ``retry_after`` honoured); an er
 retry cannot fix (a wrong request, a broken template, bad data) is buried at once; anything
 unexpected is treated as transient until the attempt limit, then buried with its text. A RequestError (a
 prompt longer than the model's context) ends the task without a dead letter: the one who asked is told. A
-RecipientGone (no one can receive the reply any more) drops the reply without a dead letter.
+RecipientGone (no one can receive the reply any more) drops the reply without a dead letter. A task that Roost
+itself ended while it ran (EndedMidRun: a crash, or killed for its memory) has used an attempt like any failure, so
+one that takes Roost down each time it runs is given up at the limit instead of taking it down forever.
 """
 
 from __future__ import annotations
@@ -15,6 +17,14 @@ from dataclasses import dataclass
 
 from core.automation.templates import TemplateError
 from core.errors import RecipientGone, RequestError, RoostError, TransientError
+
+
+class EndedMidRun(TransientError):
+    """Roost ended while the task ran (it crashed or was killed): found still leased at a start."""
+
+    def __init__(self) -> None:
+        super().__init__("Roost ended while this ran (a crash, or killed: out of memory?)")
+
 
 PERMANENT_TYPES: tuple[type[BaseException], ...] = (RoostError, TemplateError, ValueError, TypeError, LookupError)
 """Failures a retry cannot fix (RoostError counts unless it is a TransientError)."""

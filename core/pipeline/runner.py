@@ -11,7 +11,7 @@ from core.errors import PermanentError, TransientError
 from core.message import Message
 from core.pipeline.codec import decode_run, stored_message
 from core.pipeline.replies import ReplySweeper, RunReplies
-from core.pipeline.retry import Verdict
+from core.pipeline.retry import EndedMidRun, Verdict
 from core.store.batching import BatchedLookup
 from core.store.inbox import Inbox, InboxEntry
 from core.store.tasks import Task
@@ -103,6 +103,8 @@ class Runner:
     async def failed(self, task: Task, error: BaseException, verdict: Verdict) -> None:
         """A run failed: when it is buried its mode lets the next one in and its chat is told."""
         request = self._failing.pop(task.id, None)
+        if request is None and verdict.bury and isinstance(error, EndedMidRun):
+            request = await self._ended_mid_run(task, verdict)
         if not verdict.bury or request is None:
             return
         self.engine.release(request)
@@ -116,6 +118,18 @@ class Runner:
                                      reply_to=message.id, idempotency_key=f"{request.run_id}:failed")
         except Exception:  # telling about a failure must not hide the failure itself
             _LOGGER.exception("Could not tell chat %s that run %s failed", message.chat_key, request.run_id)
+
+    async def _ended_mid_run(self, task: Task, verdict: Verdict) -> RunRequest | None:
+        """The request of a run given up because Roost ended while it ran, its trace ended with why (the run never
+        recorded one); None when it cannot be rebuilt (the dead letter says why it was given up)."""
+        try:
+            request = await self.request_for(task)
+        except Exception as err:
+            _LOGGER.debug("Run of task %d not rebuilt to tell its chat: %s", task.id, err)
+            return None
+        request.trace.finish("failed", verdict.reason)
+        self.engine.record(request.trace)
+        return request
 
     def close(self) -> None:
         """Forget the requests kept in memory (their tasks run from the store next time)."""

@@ -1,9 +1,18 @@
-"""The scheduler: leases durable tasks by priority then age, one at a time per chat, within limits."""
+"""The scheduler: leases durable tasks by priority then age, one at a time per chat, within limits.
+
+A task that takes Roost down each time it runs (an abort in a model's native code, the kernel killing Roost for its
+memory) must not take it down forever under a service manager that starts it again. Each lease counts an attempt,
+and a start finds the tasks that were running when Roost ended still leased. Once a task has been running at
+max_attempts of its failures and ends of Roost, it gets one more attempt, alone: the tasks run with it would
+otherwise be counted with it. If Roost ends during that run too, the next start gives it up (a dead letter, its
+chat told). A stop is no failed attempt: its running tasks are given back uncounted.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import collections
+import contextlib
 import heapq
 import logging
 import time
@@ -12,7 +21,7 @@ from typing import Any, Protocol
 
 import voluptuous as vol
 
-from core.pipeline.retry import RetryPolicy, Verdict, describe
+from core.pipeline.retry import EndedMidRun, RetryPolicy, Verdict, describe
 from core.store.errors import WriteAbortedError
 from core.store.tasks import Lease, Task, TaskQueue
 from core.validation import removed
@@ -35,6 +44,8 @@ Completion = Callable[[int], Awaitable[Any]]
 """Completes a task by its id together with the handler's last writes (one commit for both)."""
 LEASES_IN_FLIGHT = 2
 """Lease requests out at once (each waits for a commit)."""
+ALONE_SECONDS = 30.0
+"""How long a task's last attempt runs alone before the others start beside it (a crash comes soon, or not)."""
 
 
 class TaskHandler(Protocol):
@@ -77,6 +88,7 @@ class Scheduler:
         self._wake = asyncio.Event()
         self._loop_task: asyncio.Task[None] | None = None
         self._accepting = True
+        self._alone = False  # a task's last attempt runs alone: nothing else is leased
         self.payload_known: Container[int] = ()
         """Ids of tasks whose payload the handler holds in memory (not decrypted on their first lease)."""
         self.lease_ahead_floor: int | None = None
@@ -117,11 +129,43 @@ class Scheduler:
         return bool(self._running or self._lease_calls or self._ready)
 
     async def start(self) -> None:
-        """Recover the tasks a crash left leased, then start leasing."""
+        """Give up the tasks Roost ended on the attempt they ran alone, recover the others, then start leasing
+        (first the last attempts, alone)."""
+        for task in await self.tasks.left_leased(self.policy.max_attempts + 1):
+            handler = self.handlers.get(task.kind)
+            if handler is not None:  # else buried once leased, as any task of a kind no one runs
+                await self._failed(handler, task, EndedMidRun())
         recovered = await self.tasks.recover_leased()
         if recovered:
             _LOGGER.info("Recovered %d interrupted tasks; they run again", recovered)
         self._loop_task = asyncio.get_running_loop().create_task(self._lease_loop(), name="scheduler")
+
+    async def _last_attempts(self) -> None:
+        """Run alone, one at a time, each task that has used its attempts but for one (see the module's docstring),
+        for ALONE_SECONDS at most."""
+        self._alone = True
+        loop = asyncio.get_running_loop()
+        try:
+            while self._accepting and (task := await self.tasks.lease_alone(time.time(),
+                                                                            self.policy.max_attempts)) is not None:
+                _LOGGER.warning("Task %d (%s) was running when Roost last ended, after %d attempts; it gets one more,"
+                                " alone: if Roost ends during it too, it is given up", task.id, task.kind,
+                                task.attempts - 1)
+                self._ready.append(task)
+                self._start_ready()
+                deadline = loop.time() + ALONE_SECONDS
+                while task.id in self._running and self._accepting and loop.time() < deadline:
+                    self._wake.clear()
+                    with contextlib.suppress(TimeoutError):
+                        async with asyncio.timeout(deadline - loop.time()):
+                            await self._wake.wait()  # set when a task ends, and at a stop
+                if task.id in self._running:
+                    return
+        except Exception as err:  # the store is failing (a full disk): the normal leases take those tasks
+            _LOGGER.warning("Running the last attempts alone failed: %s", err)
+        finally:
+            self._alone = False
+            self._drained = False
 
     async def _lease_loop(self) -> None:
         """Ask for tasks whenever worker slots are free, without waiting for earlier requests.
@@ -137,6 +181,7 @@ class Scheduler:
         nothing queued, freed workers ask for nothing until a task is queued (``wake``), a retry
         is due, or the once-a-second look.
         """
+        await self._last_attempts()
         while self._accepting:
             self._wake.clear()  # before leasing: a task queued meanwhile sets it again
             if self._may_lease():
@@ -160,7 +205,7 @@ class Scheduler:
 
     def _may_lease(self) -> bool:
         """Something may be leasable, a request may go out, and no failed lease is being waited out."""
-        return (not self._drained and len(self._lease_calls) < LEASES_IN_FLIGHT
+        return (not self._drained and not self._alone and len(self._lease_calls) < LEASES_IN_FLIGHT
                 and time.monotonic() >= self._paused_until)
 
     def _lease(self, count: int, min_priority: int | None) -> None:
@@ -253,8 +298,8 @@ class Scheduler:
             finish = await handler.run(task)
         except asyncio.CancelledError:
             self._release()
-            # Stopping: give the task back so it runs again on the next start.
-            await asyncio.shield(self.tasks.retry(task.id, time.time(), "interrupted by shutdown"))
+            # Stopping: give the task back so it runs again on the next start (a stop is no failed attempt).
+            await asyncio.shield(self.tasks.unlease([task.id]))
             raise
         except Exception as err:
             self._release()

@@ -87,6 +87,17 @@ def lease(
     return rows, drained
 
 
+@single_statement  # synced: the attempt it counts decides, at the next start, whether the task is given up
+def lease_alone(conn: sqlite3.Connection, now: float, min_attempts: int) -> tuple[Any, ...] | None:
+    """Lease the first queued head due at now leased at least min_attempts times before, or None."""
+    return conn.execute(
+        f"UPDATE tasks SET state = 'leased', attempts = attempts + 1 WHERE id = (SELECT id FROM tasks"
+        f" WHERE state = 'queued' AND head = 1 AND available_at <= ? AND attempts >= ? ORDER BY priority DESC, id"
+        f" LIMIT 1) RETURNING {COLUMNS}",
+        (now, min_attempts),
+    ).fetchone()
+
+
 def _lease_rows(
     conn: sqlite3.Connection,
     now: float,
@@ -200,7 +211,7 @@ def recover_leased(conn: sqlite3.Connection) -> int:
 
 @single_statement
 def unlease(conn: sqlite3.Connection, ids: list[int]) -> int:
-    """Give back tasks leased but never started, their attempt not counted; how many."""
+    """Give back leased tasks, their attempt not counted; how many."""
     marks = ",".join("?" * len(ids))
     return conn.execute(
         "UPDATE tasks SET state = 'queued', attempts = MAX(attempts - 1, 0)"

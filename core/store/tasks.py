@@ -168,6 +168,17 @@ class TaskQueue:
                 await self.bury(row[0], str(exc))
         return out
 
+    async def lease_alone(self, now: float, min_attempts: int) -> Task | None:
+        """Lease the task, due by now, that would go first among those leased at least min_attempts times (to run
+        it alone), or None."""
+        while (row := await self._db.write(writes.lease_alone, now, min_attempts)) is not None:
+            try:
+                return self._task(row)
+            except RowDecryptError as exc:
+                self._db.report_row_error(exc)
+                await self.bury(row[0], str(exc))
+        return None
+
     async def complete(self, id: int) -> bool:
         """Mark a task done (its chat's next task becomes leasable); False if it already finished."""
         return await self._db.write(writes.complete_task, id, time.time())
@@ -184,12 +195,21 @@ class TaskQueue:
         return await self._db.write(writes.bury, id, letter_id, sealed, time.time())
 
     async def unlease(self, ids: list[int]) -> int:
-        """Give leased tasks that never started back to the queue, their attempt not counted.
-
-        Returns how many were still leased. (A task that started and was interrupted goes
-        back with ``retry`` instead: its attempt counts.)
-        """
+        """Give leased tasks back to the queue, their attempt not counted (they never started, or Roost is stopping);
+        how many were still leased. (A task that failed goes back with ``retry``: its attempt counts.)"""
         return await self._db.write(writes.unlease, list(ids)) if ids else 0
+
+    async def left_leased(self, min_attempts: int) -> list[Task]:
+        """The leased tasks leased at least min_attempts times: at a start, the process that leased them died."""
+        rows = await self._db.fetchall(f"SELECT {COLUMNS} FROM tasks WHERE state = 'leased' AND attempts >= ?",
+                                       (min_attempts,))
+        tasks = []
+        for row in rows:
+            try:
+                tasks.append(self._task(row))
+            except RowDecryptError as exc:  # recovered with the others; buried once leased (see lease)
+                self._db.report_row_error(exc)
+        return tasks
 
     async def recover_leased(self) -> int:
         """Return every leased task to the queue, attempts kept: at a start, the process that leased it died (the

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import time
+
+import pytest
 
 from core.errors import PermanentError, TransientError
 from core.pipeline.retry import Verdict
@@ -92,7 +95,7 @@ async def test_stop_gives_an_interrupted_task_back(store: Store) -> None:
         await asyncio.sleep(0.01)
     await scheduler.stop(0.1)
     [task] = [await store.tasks.get(1)]
-    assert task is not None and task.state == "queued" and task.last_error == "interrupted by shutdown"
+    assert task is not None and task.state == "queued" and task.attempts == 0, "a stop is no failed attempt"
 
 
 async def test_a_finished_task_asks_the_store_for_no_lease_when_none_is_queued(store: Store) -> None:
@@ -156,3 +159,57 @@ async def test_a_lease_asked_for_alongside_the_message_write_commits_with_it(sto
         assert store.db.stats()["commits"] - before == 2
     finally:
         await scheduler.stop(1.0)
+
+
+async def _left_running(store: Store, crashes: int, max_attempts: int) -> None:
+    """Lease tasks as a process would that then dies, crashes times (each start recovering the last): all due at
+    first, then one alone (as a scheduler runs a last attempt)."""
+    for crash in range(crashes):
+        if crash:
+            await store.tasks.recover_leased()
+        if crash < max_attempts:
+            assert len(await store.tasks.lease(time.time(), 8)) == 2  # chat A's first task, and chat B's
+        else:
+            assert (await store.tasks.lease_alone(time.time(), max_attempts)).payload == b"poison"
+
+
+class Overlaps(Recorder):
+    """Records, for each task, which tasks were running while it ran."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.running: set[bytes] = set()
+        self.beside: dict[bytes, set[bytes]] = {}
+
+    async def run(self, task: Task) -> None:
+        self.ran.append(task.payload)
+        self.running.add(task.payload)
+        for other in self.running:
+            self.beside.setdefault(other, set()).update(self.running - {other})
+        await asyncio.sleep(0.05)
+        self.running.discard(task.payload)
+
+
+@pytest.mark.parametrize("crashes", [2, 3, 4])
+async def test_a_task_roost_ended_on_each_attempt_runs_its_last_alone_then_is_given_up(store: Store,
+                                                                                        crashes: int) -> None:
+    for payload, chat in (("poison", "A"), ("after", "A"), ("other", "B")):
+        await store.tasks.enqueue("t", payload.encode(), priority=0, chat_key=chat, lane="default")
+    await _left_running(store, crashes, 3)  # poison and other were running each time, then poison alone
+    await store.tasks.enqueue("t", b"new", priority=0, chat_key="C", lane="default")  # came in since
+    handler = Overlaps()
+    await _run(store, handler, [], until=3 if crashes == 4 else 4, workers=4, max_attempts=3)
+    if crashes == 2:  # an attempt left: run again beside the others
+        assert sorted(handler.ran) == [b"after", b"new", b"other", b"poison"] and await store.dead.list() == []
+        assert handler.beside[b"poison"]
+        return
+    if crashes == 3:  # their last attempts, one at a time, alone (the oldest first), then the rest
+        assert handler.ran[:2] == [b"poison", b"other"]
+        assert not handler.beside.get(b"poison") and not handler.beside.get(b"other")
+        assert (await store.tasks.get(1)).attempts == 4 and await store.dead.list() == []
+        return
+    assert handler.ran[0] == b"other" and not handler.beside.get(b"other")  # its last attempt, alone
+    assert sorted(handler.ran) == [b"after", b"new", b"other"] and handler.verdicts == [(b"poison", True)]
+    [letter] = await store.dead.list()
+    assert letter.attempts == 4 and letter.reason == ("gave up after 4 attempts: Roost ended while this ran (a crash,"
+                                                      " or killed: out of memory?)")
