@@ -20,6 +20,9 @@ An adapter acknowledges a message to its platform (a Telegram offset, a webhook'
 after ``ChannelBase.ingest`` returned: then the message is stored with its runs. When it raises
 ``StoreUnavailable`` (the disk is full, Roost is stopping), the adapter acknowledges nothing and
 goes on: a webhook answers 503 (the http server does), a poller asks again later, a session resumes.
+Anything else that fails while one message is taken in (a shape Roost cannot read, a fault of
+Roost's) would fail again each time the platform sent it, and hold up the messages after it:
+``ChannelBase.skip_on_fault`` logs it and lets it be acknowledged.
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ from typing import Any, Protocol, TypeVar, runtime_checkable
 import voluptuous as vol
 
 from core import events
-from core.errors import PermanentError, TransientError
+from core.errors import PermanentError, StoreUnavailable, TransientError
 from core.message import Message
 
 _LOGGER = logging.getLogger(__name__)
@@ -207,6 +210,18 @@ class ChannelBase:
         except PermanentError as err:
             _LOGGER.warning("A %s message was refused: %s", self.platform, err)
             return False
+
+    async def skip_on_fault(self, take: Awaitable[Any], what: str) -> None:
+        """Await take, the taking in of one message from the platform (what names it in the log); when it fails for
+        any reason but StoreUnavailable, log the fault (ERROR, with its traceback) and return, so that the message
+        is acknowledged and the ones after it come through."""
+        try:
+            await take
+        except StoreUnavailable:
+            raise
+        except Exception:
+            _LOGGER.exception("A %s %s could not be taken in, and is skipped (acknowledged, so that the platform does"
+                              " not send it again and again ahead of the messages after it)", self.platform, what)
 
     def connect_when_started(self, run: Callable[[], Awaitable[Any]]) -> None:
         """Run the channel's connection (run(): poll, or stay on a WebSocket) once Roost has started."""

@@ -78,9 +78,12 @@ class DiscordChannel(ChannelBase):
             self._roles.update(str(r["id"]) for r in data.get("roles") or ()
                                if str((r.get("tags") or {}).get("bot_id", "")) == me and "id" in r)
         elif kind == "MESSAGE_CREATE":
-            message = self.message_of(data)
-            if message is not None:
-                await self.ingest(message)
+            await self.skip_on_fault(self._ingest_message(data), f"message ({data.get('id')})")
+
+    async def _ingest_message(self, data: dict[str, Any]) -> None:
+        message = self.message_of(data)
+        if message is not None:
+            await self.ingest(message)
 
     def message_of(self, data: dict[str, Any]) -> Message | None:
         """The Roost message of a MESSAGE_CREATE, or None (bots, system messages, not for Roost in a server)."""

@@ -125,7 +125,10 @@ class TelegramChannel(ChannelBase):
             offset = updates[-1]["update_id"] + 1
 
     async def take(self, update: dict[str, Any]) -> None:
-        """Ingest one update (what Roost does not take is acknowledged all the same)."""
+        """Ingest one update (what Roost does not take, or cannot, is acknowledged all the same)."""
+        await self.skip_on_fault(self._ingest_update(update), f"update ({update.get('update_id')})")
+
+    async def _ingest_update(self, update: dict[str, Any]) -> None:
         message = message_of(update, self.bot, self.config["group_mode"])
         if message is not None:
             await self.ingest(message)

@@ -78,10 +78,10 @@ class WhatsAppChannel(ChannelBase):
                  if isinstance(c, dict)}
         for item in value.get("messages") or ():
             if isinstance(item, dict) and item.get("from") and item.get("id"):
-                await self._message(item, names.get(item["from"]))
+                await self.skip_on_fault(self._message(item, names.get(item["from"])), f"message ({item['id']})")
         for status in value.get("statuses") or ():
             if isinstance(status, dict) and status.get("status") == "failed":
-                await self._failed(status)
+                await self.skip_on_fault(self._failed(status), f"delivery failure ({status.get('id')})")
 
     async def _message(self, item: dict[str, Any], name: str | None) -> None:
         wa_id = str(item["from"])

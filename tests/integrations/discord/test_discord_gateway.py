@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from tests.fakes.discord_server import RestFailure, rate_limited
 from tests.integrations.telegram.conftest import until
 
@@ -37,6 +39,19 @@ async def test_identify_then_messages_in_dms_and_servers(serve_discord, discord)
     assert first["allowed_mentions"] == {"parse": [], "replied_user": False} and first["enforce_nonce"] is True
     assert first["message_reference"]["message_id"] and len(first["nonce"]) <= 25
     assert discord.identifies == 1
+
+
+@pytest.mark.allow_logged_errors
+async def test_a_message_roost_cannot_read_is_skipped_and_the_next_ones_come_through(serve_discord, discord,
+                                                                                   caplog) -> None:
+    await serve_discord("dm_policy: open")
+    await until(lambda: discord.sessions)
+    discord.dispatch("MESSAGE_CREATE", {"id": "1210000000000000001", "type": 0, "content": "no channel id",
+                                        "author": {"id": "1220000000000000001", "username": "ana"}})
+    discord.user_says("after it")
+    await until(lambda: discord.texts(DM))
+    assert discord.texts(DM) == ["echo: after it"] and discord.identifies == 1, "no reconnect: it is not replayed"
+    assert "A discord message (1210000000000000001) could not be taken in, and is skipped" in caplog.text
 
 
 async def test_heartbeats_start_with_jitter_and_a_zombie_connection_resumes(serve_discord, discord) -> None:

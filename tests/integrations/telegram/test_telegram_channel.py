@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import aiohttp
+import pytest
 
 from tests.fakes.telegram_server import Failure, too_many_requests
 from tests.integrations.telegram.conftest import until
@@ -136,6 +137,7 @@ async def test_an_outage_holds_replies_and_sends_them_in_order_once(serve_telegr
     assert telegram.texts(111) == ["echo: before", *[f"held {n}" for n in range(20)]]
 
 
+@pytest.mark.allow_logged_errors
 async def test_the_webhook_takes_updates_with_the_secret_and_answers_after_storing(serve_telegram, telegram,
                                                                                   tmp_path) -> None:
     gateway = await serve_telegram("dm_policy: open\nmode: webhook\nwebhook_url: https://roost.example/api/telegram/webhook",
@@ -151,7 +153,27 @@ async def test_the_webhook_takes_updates_with_the_secret_and_answers_after_stori
     async with aiohttp.ClientSession() as session:
         wrong = await session.post(f"http://127.0.0.1:{port}/api/telegram/webhook", json={"update_id": 1},
                                    headers={"X-Telegram-Bot-Api-Secret-Token": "guess"})
-    assert wrong.status == 401
+        assert wrong.status == 401
+        unreadable = {"update_id": 7, "message": {"chat": {"id": 111, "type": "private"}, "text": "no message id"}}
+        skipped = await session.post(f"http://127.0.0.1:{port}/api/telegram/webhook", json=unreadable,
+                                     headers={"X-Telegram-Bot-Api-Secret-Token": secret})
+        assert skipped.status == 200, "else Telegram sends it again and again, ahead of the updates after it"
+    telegram.user_says("after it")
+    await until(lambda: len(telegram.texts(111)) == 2)
+    assert telegram.texts(111) == ["echo: over the webhook", "echo: after it"]
+
+
+@pytest.mark.allow_logged_errors
+async def test_an_update_roost_cannot_read_is_skipped_and_the_next_ones_come_through(serve_telegram, telegram,
+                                                                                   caplog) -> None:
+    gateway = await serve_telegram()
+    broken = telegram.user_says("unreadable")
+    del broken["message"]["message_id"]  # a shape Roost's reading of updates does not expect
+    telegram.user_says("after it")
+    await until(lambda: telegram.texts(111))
+    assert telegram.texts(111) == ["echo: after it"]
+    assert f"A telegram update ({broken['update_id']}) could not be taken in, and is skipped" in caplog.text
+    assert await gateway.storage("telegram").get("cursor") == {"bot_id": 999, "offset": broken["update_id"] + 2}
 
 
 async def test_updates_waiting_at_start_are_answered_and_a_conflict_is_explained(serve_telegram, telegram,

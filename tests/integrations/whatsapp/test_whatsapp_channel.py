@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import logging
 
+import pytest
+
 from tests.fakes.whatsapp_server import GraphError
 from tests.integrations.telegram.conftest import until
 from tests.integrations.whatsapp.conftest import VERIFY_TOKEN
@@ -45,6 +47,21 @@ async def test_only_signed_notifications_are_taken(serve_whatsapp, whatsapp, cap
     assert whatsapp.texts("16505551234") == ["echo: signed"]
     rows = await gateway.store.db.fetchall("SELECT COUNT(*) FROM inbox WHERE platform = 'whatsapp'")
     assert rows == [(1,)]
+
+
+@pytest.mark.allow_logged_errors
+async def test_a_message_roost_cannot_read_is_skipped_and_the_rest_of_the_notification_taken(serve_whatsapp, whatsapp,
+                                                                                           caplog) -> None:
+    await serve_whatsapp()
+    payload = whatsapp.inbound("unreadable", wamid="wamid.odd")
+    [broken] = payload["entry"][0]["changes"][0]["value"]["messages"]
+    broken["timestamp"] = "yesterday"  # a shape Roost's reading of notifications does not expect
+    fine = whatsapp.inbound("after it")["entry"][0]["changes"][0]["value"]["messages"][0]
+    payload["entry"][0]["changes"][0]["value"]["messages"].append(fine)
+    assert await whatsapp.deliver(payload) == [200], "else Meta sends it again and again"
+    await until(lambda: whatsapp.texts("16505551234"))
+    assert whatsapp.texts("16505551234") == ["echo: after it"]
+    assert "A whatsapp message (wamid.odd) could not be taken in, and is skipped" in caplog.text
 
 
 async def test_redeliveries_are_answered_once_with_the_reply_quoted_and_read_marked(serve_whatsapp,
