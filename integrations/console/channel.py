@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import itertools
 import logging
 import signal
@@ -99,6 +100,8 @@ class ConsoleChannel(ChannelBase):
             self._reader.cancel()
 
     def _read_lines(self, loop: asyncio.AbstractEventLoop) -> None:
+        if isinstance(self.stdin, io.TextIOWrapper):  # bytes that are not UTF-8 (a file in Latin-1): U+FFFD in
+            self.stdin.reconfigure(errors="replace")   # their line, not the end of the input
         try:
             for line in self.stdin:
                 loop.call_soon_threadsafe(self._queue.put_nowait, line.rstrip("\r\n"))

@@ -64,6 +64,14 @@ def test_piped_chat_prints_replies_in_order_and_exits(config_dir: Path) -> None:
     assert took < 10
 
 
+def test_piped_bytes_that_are_not_utf_8_do_not_end_the_input(config_dir: Path) -> None:
+    env = {**_env(), "PYTHONIOENCODING": "utf-8:strict"}  # as under a UTF-8 locale (en_GB.UTF-8): strict decoding
+    result = subprocess.run([str(ROOST), "chat", "--config", str(config_dir)], input=b"/ping caf\xe9\nping\n",
+                            capture_output=True, timeout=20, env=env, cwd=config_dir)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.decode() == "pong caf\ufffd\npong\n"
+
+
 def test_piped_chat_waits_for_slow_replies(config_dir: Path) -> None:
     result, took = _chat(config_dir, "/slow 1\nping\n/slow 2\n")
     assert result.returncode == 0, result.stderr
