@@ -222,6 +222,7 @@ class ChannelBase:
         except Exception:
             _LOGGER.exception("A %s %s could not be taken in, and is skipped (acknowledged, so that the platform does"
                               " not send it again and again ahead of the messages after it)", self.platform, what)
+            self.gateway.bus.fire(events.MESSAGE_SKIPPED, {"platform": self.platform, "what": what})
 
     def connect_when_started(self, run: Callable[[], Awaitable[Any]]) -> None:
         """Run the channel's connection (run(): poll, or stay on a WebSocket) once Roost has started."""

@@ -23,6 +23,10 @@ MESSAGE_FAILED = "message_failed"
 """A platform refused a reply, or could not be reached to take it. Data: platform, chat_id, outbox_id, reason
 (scrubbed), retry (True: it is tried again later; False: it went to the dead letters)."""
 
+MESSAGE_SKIPPED = "message_skipped"
+"""A channel could not take a message in (a shape Roost cannot read, a fault of Roost's), logged it and acknowledged
+it (``ChannelBase.skip_on_fault``). Data: platform, what (the platform's name for it: "update (123)")."""
+
 CHANNEL_ONLINE = "channel_online"
 """A channel's platform became reachable (its held replies go out now). Data: platform."""
 

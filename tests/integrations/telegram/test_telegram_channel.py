@@ -6,6 +6,7 @@ import asyncio
 
 import aiohttp
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from tests.fakes.telegram_server import Failure, too_many_requests
 from tests.integrations.telegram.conftest import until
@@ -166,7 +167,7 @@ async def test_the_webhook_takes_updates_with_the_secret_and_answers_after_stori
 @pytest.mark.allow_logged_errors
 async def test_an_update_roost_cannot_read_is_skipped_and_the_next_ones_come_through(serve_telegram, telegram,
                                                                                    caplog) -> None:
-    gateway = await serve_telegram()
+    gateway = await serve_telegram(http=True)
     broken = telegram.user_says("unreadable")
     del broken["message"]["message_id"]  # a shape Roost's reading of updates does not expect
     telegram.user_says("after it")
@@ -174,6 +175,12 @@ async def test_an_update_roost_cannot_read_is_skipped_and_the_next_ones_come_thr
     assert telegram.texts(111) == ["echo: after it"]
     assert f"A telegram update ({broken['update_id']}) could not be taken in, and is skipped" in caplog.text
     assert await gateway.storage("telegram").get("cursor") == {"bot_id": 999, "offset": broken["update_id"] + 2}
+    async with aiohttp.ClientSession() as session:  # what a monitor alerts on
+        async with session.get(f"http://127.0.0.1:{gateway.data['http'].server.port}/api/metrics") as response:
+            metrics = await response.text()
+    [skipped] = [sample.value for family in text_string_to_metric_families(metrics) for sample in family.samples
+                 if sample.name == "roost_messages_skipped_total" and sample.labels == {"platform": "telegram"}]
+    assert skipped == 1
 
 
 async def test_updates_waiting_at_start_are_answered_and_a_conflict_is_explained(serve_telegram, telegram,
