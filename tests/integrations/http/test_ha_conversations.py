@@ -8,6 +8,7 @@ import logging
 import sqlite3
 
 from core import events
+from integrations.websocket_api import conversations
 from integrations.websocket_api.conversations import UNTOLD_KEY
 from tests.helpers.ha_socket import ha_socket
 from tests.helpers.models import InstantModel
@@ -32,6 +33,12 @@ async def _call(ws, msg_id: int, text: str, conversation_id: str, **extra) -> No
                                   "service_data": {"text": text, "conversation_id": conversation_id}, **extra}))
 
 
+ECHO = """
+automations:
+  - id: echo
+    triggers: [{trigger: message, platform: websocket}]
+    actions: [{reply: "re: {{ trigger.text }}"}]
+"""
 SLOW = """
 automations:
   - id: slow
@@ -252,3 +259,31 @@ async def test_an_answer_for_a_call_that_timed_out_while_it_streamed_stops(serve
     assert answered[0]["finish_reason"] == "cancelled" and answered[0]["chunks"] < 20, "stopped, not written for no one"
     stats = await served.gateway.queue_stats()
     assert stats["outbox"].get("websocket", {}).get("pending", 0) == 0 and stats["dead_letters"]["total"] == 0
+
+
+async def test_a_connection_holds_its_most_recent_conversations_and_the_replies_of_older_ones_wait(serve,
+                                                                                                 monkeypatch) -> None:
+    monkeypatch.setattr(conversations, "REMEMBERED", 2)  # a long-lived client, calls in many conversations
+    served = await serve(extra=ECHO)
+    token = await served.token()
+    session, ws = await ha_socket(served, token)
+    async with session:
+        await ws.send_str(json.dumps({"id": 1, "type": "subscribe_events", "event_type": "roost_reply"}))
+        for msg_id, conversation_id in enumerate(("older", "middle", "newest"), start=2):
+            await _call(ws, msg_id, "hi", conversation_id, return_response=True)
+            async with asyncio.timeout(5):
+                while (frame := json.loads(await ws.receive_str())).get("id") != msg_id or frame["type"] != "result":
+                    pass
+        await served.gateway.send("websocket", "older", "later, for the older one")
+        await served.gateway.send("websocket", "newest", "later, for the newest one")
+        async with asyncio.timeout(5):
+            while (frame := json.loads(await ws.receive_str())).get("type") != "event" or not frame["event"]["data"][
+                    "text"].startswith("later"):
+                pass
+        assert frame["event"]["data"] == {"conversation_id": "newest", "text": "later, for the newest one",
+                                          "done": True}
+        async with asyncio.timeout(5):  # the older one's waits in the outbox (this connection let it go)
+            while (await served.gateway.queue_stats())["outbox"]["websocket"].get("pending", 0) != 1:
+                await asyncio.sleep(0.05)
+    event = await _take_up(served, token, "older")
+    assert event == {"conversation_id": "older", "text": "later, for the older one", "done": True}
