@@ -43,19 +43,18 @@ class StoreUnopenableError(StoreError):
     """The database could not be opened for a reason outside it (a full disk, a failing one, permissions)."""
 
 
-def read_only_disk(folder: Path) -> StoreUnopenableError | None:
-    """The error to give when the disk holding folder is mounted read-only (as Linux remounts an SD card after errors
-    on it), else None."""
+def read_only_disk(folder: Path) -> str | None:
+    """What to say when the disk holding folder is mounted read-only (as Linux remounts an SD card after errors on
+    it), else None."""
     try:
         flags = os.statvfs(folder).f_flag
     except OSError:
         return None
     if not flags & os.ST_RDONLY:
         return None
-    return StoreUnopenableError(
-        f"the disk holding {folder} is mounted read-only, so Roost can keep nothing on it. Linux does that after"
-        " errors on a disk (`dmesg` says which): check the disk (or the SD card), then start Roost again. The store"
-        " is not known to be damaged by this")
+    return (f"the disk holding {folder} is mounted read-only, so Roost can keep nothing on it. Linux does that after"
+            " errors on a disk (`dmesg` says which): check the disk (or the SD card), then start Roost again. The"
+            " store is not known to be damaged by this")
 
 
 def _not_damage(path: Path, err: sqlite3.OperationalError) -> StoreError:

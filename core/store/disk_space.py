@@ -2,7 +2,7 @@
 
 A box that runs for months fills its SD card slowly (logs, backups, the store itself), and once the disk is full
 Roost can keep nothing it is sent (``core.store.lost_groups``). So the free space of the disk holding roost.db is
-read at start and every CHECK_SECONDS (``os.statvfs``, in a thread). Below ``store: low_disk_mib`` (default 200;
+read at start and every CHECK_SECONDS (``shutil.disk_usage``, in a thread). Below ``store: low_disk_mib`` (default 200;
 0: never) a WARNING says how much is left, again every REMIND_SECONDS while it stays low (sooner when half of it
 went), and one INFO line says when there is room again. Health and metrics report the figure.
 """
