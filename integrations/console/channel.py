@@ -80,7 +80,7 @@ class ConsoleChannel(ChannelBase):
             if self.gateway.foreground_chat:  # `roost chat`: Ctrl-C cancels the answer (in `roost run` it stops)
                 try:
                     loop.add_signal_handler(signal.SIGINT, self.interrupt)
-                except (NotImplementedError, RuntimeError):
+                except (NotImplementedError, RuntimeError):  # a loop without signal handlers: Ctrl-C stops Roost
                     pass
         thread = threading.Thread(target=read, args=(loop,), name="console-stdin", daemon=True)
         thread.start()
