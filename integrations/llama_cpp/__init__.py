@@ -18,6 +18,7 @@ from core.errors import ModelError  # noqa: E402
 from core.hookspecs import hookimpl  # noqa: E402
 from integrations.llama_cpp.backend import LlamaCppBackend, check_gguf  # noqa: E402
 from integrations.llama_cpp.config import CONFIG_SCHEMA, resolve_model_path  # noqa: E402
+from integrations.llama_cpp.loads import UnfinishedLoads  # noqa: E402
 
 __all__ = ["CONFIG_SCHEMA"]
 DOMAIN = "llama_cpp"
@@ -43,7 +44,7 @@ def roost_setup(gateway: Any, config: dict[str, Any]) -> Any:
 
 @hookimpl
 def roost_doctor(config: dict[str, Any], config_dir: Path) -> list[Finding]:
-    """The llama.cpp build, and each model's file."""
+    """The llama.cpp build, and each model's file (and whether it took Roost down as it loaded)."""
     try:
         import llama_cpp
 
@@ -57,6 +58,7 @@ def roost_doctor(config: dict[str, Any], config_dir: Path) -> list[Finding]:
         path = resolve_model_path(model["path"], config_dir)
         try:
             check_gguf(path, model["name"])
+            UnfinishedLoads(config_dir).check(model["name"], path, model)
         except ModelError as err:
             found.append(Finding(PROBLEM, f"llama_cpp: {err}"))
         else:

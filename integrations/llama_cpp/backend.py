@@ -11,6 +11,7 @@ more than it saves unless many chats interleave.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import io
 import logging
@@ -24,6 +25,7 @@ from integrations.llama_cpp.modelfetch import GGUF_MAGIC
 
 from .budget import fit_messages
 from .config import resolve_model_path
+from .loads import UnfinishedLoads
 from .logs import LLAMA_LOG, route_llama_logs
 from .worker import LlamaWorker
 
@@ -138,7 +140,9 @@ class LlamaCppBackend:
         """How many answers it gives at once (the scheduler's model lane defaults to it)."""
         self.batched = self.parallel > 1
         """Concurrent requests are answered together (continuous batching; see batching.py)."""
-        self.worker = LlamaWorker(self.name, self._load, batcher=self._batcher if self.batched else None)
+        self._loads = UnfinishedLoads(Path(config_dir))
+        self.worker = LlamaWorker(self.name, self._load, batcher=self._batcher if self.batched else None,
+                                  guard=self._guarded)
 
     @property
     def loaded(self) -> bool:
@@ -147,8 +151,11 @@ class LlamaCppBackend:
 
     # -- runs on the model thread -------------------------------------------------------------
 
-    def _load(self) -> Any:
+    def _guarded(self) -> contextlib.AbstractContextManager[None]:
         check_gguf(self.path, self.name)
+        return self._loads.guard(self.name, self.path, self.config)
+
+    def _load(self) -> Any:
         from llama_cpp import Llama
 
         route_llama_logs()
@@ -313,3 +320,5 @@ class LlamaCppBackend:
     async def close(self) -> None:
         """Stop the model thread and free the model."""
         await self.worker.close()
+        if self.worker.is_alive():  # still loading, maybe: a stop is not a load that ended Roost
+            await asyncio.to_thread(self._loads.forget, self.name)

@@ -11,6 +11,7 @@ from core.cli.common import add_config_arg, config_dir, load_or_exit, print_json
 from core.errors import ModelError
 from core.hookspecs import hookimpl
 from integrations.llama_cpp.config import CONFIG_SCHEMA, resolve_model_path
+from integrations.llama_cpp.loads import UnfinishedLoads
 from integrations.llama_cpp.modelfetch import (
     DEFAULT_MODEL,
     ModelFetchError,
@@ -55,7 +56,7 @@ def cmd_model(args: argparse.Namespace) -> int:
     if "llama_cpp" in config.raw:
         for model in CONFIG_SCHEMA(section or {})["models"]:
             path = resolve_model_path(model["path"], config.config_dir)
-            status = model_status(path)
+            status = _refused_or(model_status(path), config.config_dir, path, model)
             rows.append({"name": model["name"], "backend": "llama_cpp", "path": str(path), "status": status,
                          "parallel": model["parallel"], "n_ctx": model["n_ctx"], "kv_type": model["kv_type"],
                          "kv_bytes_per_slot": _kv_per_slot(path, model) if status == "present" else None})
@@ -72,7 +73,20 @@ def cmd_model(args: argparse.Namespace) -> int:
                 slots = (f"  ({r['parallel']} slot(s) of {r['n_ctx']} tokens,"
                          f" KV cache {r['kv_bytes_per_slot'] / 2**20:.1f} MiB a slot, {r['kv_type']})")
             print(f"{r['name']:<12} {r['backend']:<14} {r['status']:<10} {r['path']}{slots}")
+            if r["status"] == "refused":
+                print(f"{'':<12} it took Roost down each time it loaded; `roost doctor` says more")
     return 0
+
+
+def _refused_or(status: str, config_dir: Path, path: Path, model: dict[str, Any]) -> str:
+    """The file's status, or refused if it took Roost down as it loaded (reading it here would too)."""
+    if status != "present":
+        return status
+    try:
+        UnfinishedLoads(config_dir).check(model["name"], path, model)
+    except ModelError:
+        return "refused"
+    return status
 
 
 def _kv_per_slot(path: Path, model: dict[str, Any]) -> int | None:

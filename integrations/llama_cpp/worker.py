@@ -9,6 +9,7 @@ are produced; a cancelled consumer sets a per-request event that the thread chec
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import queue
 import threading
@@ -63,9 +64,11 @@ class LlamaWorker:
     """Owns one model on one thread: loads it lazily and runs every call on it, first in first out."""
 
     def __init__(self, name: str, loader: Callable[[], Any], *, join_timeout: float = 30.0,
-                 batcher: Callable[[Any], Batcher] | None = None) -> None:
+                 batcher: Callable[[Any], Batcher] | None = None,
+                 guard: Callable[[], contextlib.AbstractContextManager[Any]] = contextlib.nullcontext) -> None:
         self.name = name
         self._loader = loader
+        self._guard = guard  # around each load, its batcher included (loads.py: one that ended Roost)
         self._make_batcher = batcher
         self._batcher: Batcher | None = None
         self._join_timeout = join_timeout
@@ -246,9 +249,10 @@ class LlamaWorker:
     def _ensure_loaded(self) -> Any:
         if self._llm is None:
             try:
-                self._llm = self._loader()
-                if self._make_batcher is not None:
-                    self._batcher = self._make_batcher(self._llm)
+                with self._guard():
+                    self._llm = self._loader()
+                    if self._make_batcher is not None:
+                        self._batcher = self._make_batcher(self._llm)
             except BaseException as exc:
                 self._release()  # only whole, with its batcher: a refused one fails every request alike
                 if isinstance(exc, RoostError) or not isinstance(exc, Exception):
