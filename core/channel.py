@@ -46,6 +46,9 @@ T = TypeVar("T")
 
 STREAMING = ("none", "edits", "native")
 """How a channel shows an answer while it is written: not at all, by editing a sent message, or natively."""
+NETWORK_SENDS = 8
+"""ChannelInfo.concurrent_sends for a platform across the network: with round trips of 0.1-0.3 s, 8 sends at once
+keep up with Telegram's 30 messages a second."""
 CURSOR_KEY = "cursor"
 NOT_ACCEPTED = "Roost did not accept the message (its log says why)"
 IDLE_POLL = 0.005
@@ -67,6 +70,9 @@ class ChannelInfo:
     """Whether a reply can name the message it answers."""
     reports_failures: bool = False
     """Whether the channel tells its client of a failed run itself (an HTTP error): then no failure reply is sent."""
+    concurrent_sends: int = 1
+    """Sends to different chats the outbound queue may have in flight at once: for a platform across the network,
+    whose round trips and per-chat waits then hold up only their own chat."""
 
     def __post_init__(self) -> None:
         if self.streaming not in STREAMING:
@@ -137,6 +143,15 @@ class StreamingChannel(Channel, Protocol):
         """Show chunks as they come (message.text is empty); return the platform's message id. RecipientAway
         raised before taking a chunk, or after taking the last (the chat went away while it was written), makes
         the answer wait in the outbox, whole, like any reply to an away chat."""
+        ...
+
+
+@runtime_checkable
+class PacedChannel(Channel, Protocol):
+    """A channel whose platform paces each chat (Telegram: one message a second to a chat, 20 a minute to a group)."""
+
+    def turn_in(self, chat_id: str) -> float:
+        """Seconds until the chat may be sent to again (0.0: now); the outbound queue sends to the others meanwhile."""
         ...
 
 

@@ -38,7 +38,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from core.channel import Channel, OutboundMessage
+from core.channel import Channel, OutboundMessage, PacedChannel
 from core.errors import RecipientAway
 from core.pipeline.retry import RetryPolicy
 from core.store.errors import StoreLostError, WriteAbortedError
@@ -73,6 +73,8 @@ class ChannelQueue:
         rate = channel.info.rate_limit  # messages per second the platform allows
         self._interval = 1.0 / rate if rate else 0.0
         self._next_send = 0.0
+        self._lanes = max(1, channel.info.concurrent_sends)
+        self._turn_in = channel.turn_in if isinstance(channel, PacedChannel) else None
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._inflight = 0
@@ -136,9 +138,10 @@ class ChannelQueue:
         if not self._interval:
             return
         now = time.monotonic()
-        if self._next_send > now:
-            await asyncio.sleep(self._next_send - now)
-        self._next_send = max(now, self._next_send) + self._interval
+        slot = max(now, self._next_send)
+        self._next_send = slot + self._interval  # taken before the wait: sends at once each get their own
+        if slot > now:
+            await asyncio.sleep(slot - now)
 
     async def _loop(self) -> None:
         while True:
@@ -191,7 +194,9 @@ class ChannelQueue:
             if not any(entry.chat_id in waiting for entry in held.values()):
                 self._waiting = waiting
                 self._caught_up_until = time.monotonic() + CAUGHT_UP_SECONDS
-        return bool(batch) and not batch.drained
+        # At once only after a batch that changed the outbox: one whose chats all wait for their turn would read
+        # the same again, and again, until the first turn came.
+        return bool(batch) and not batch.drained and bool(self._writes)
 
     def _caught_up(self) -> bool:
         """True while the entries handed over are all that is pending (see the module docstring)."""
@@ -229,20 +234,39 @@ class ChannelQueue:
         self._writes = []
         self._sent_to = set()
         waiting: set[str] = set()  # chats not to send to in this batch: their entries stay pending
+        tried: set[str] = set()
+        launched: list[asyncio.Future[None]] = []  # with concurrent_sends above 1
+        sending: set[asyncio.Future[None]] = set()  # those of them in flight
         try:
             for index, entry in enumerate(batch):
                 self._inflight = len(batch) - index
                 if self._arrived is not None and self._arrived > entry.priority:
                     break  # something more urgent arrived: the rest stays pending, untried
                 chat = entry.chat_id
-                if chat in waiting or chat in self._sent_to or not self.online:
+                if chat in tried or not self.online:
                     # A failed entry blocks its chat (order); a sent one not yet recorded holds
                     # the chat's next entry for the next batch, read once this one is recorded.
                     waiting.add(chat)
                     continue
-                await self._send(entry, waiting)
+                tried.add(chat)
+                if self._turn_in is not None and (wait := self._turn_in(chat)) > 0:
+                    # Not this chat's turn yet (its platform's pace): the others go meanwhile, it when woken.
+                    waiting.add(chat)
+                    heapq.heappush(self._retries, time.time() + wait)
+                    continue
+                if self._lanes == 1:
+                    await self._send(entry, waiting)
+                    continue
+                if len(sending) >= self._lanes:
+                    _, sending = await asyncio.wait(sending, return_when=asyncio.FIRST_COMPLETED)
+                launched.append(send := asyncio.ensure_future(self._send(entry, waiting)))
+                sending.add(send)
+            await _all_of(launched)
         except asyncio.CancelledError:
             # What was not confirmed is still pending; let the confirmations already made land.
+            for send in sending:
+                send.cancel()
+            await asyncio.gather(*launched, return_exceptions=True)
             self._write_confirmed()
             await asyncio.shield(asyncio.gather(*self._writes, return_exceptions=True))
             raise
@@ -321,3 +345,11 @@ class ChannelQueue:
 
 def _text(entry: OutboxEntry) -> str:
     return entry.body if isinstance(entry.body, str) else entry.body.decode("utf-8", "replace")
+
+
+async def _all_of(sends: list[asyncio.Future[None]]) -> None:
+    """Wait for every send, then raise the first failure: none is left running unwatched."""
+    if sends:
+        for outcome in await asyncio.gather(*sends, return_exceptions=True):
+            if isinstance(outcome, BaseException):
+                raise outcome

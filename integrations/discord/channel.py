@@ -12,7 +12,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable
 from typing import Any
 
-from core.channel import AccessRules, ChannelBase, ChannelInfo, OutboundMessage
+from core.channel import NETWORK_SENDS, AccessRules, ChannelBase, ChannelInfo, OutboundMessage
 from core.errors import PermanentError, TransientError
 from core.message import Message
 from core.outage import OutageLog
@@ -34,7 +34,8 @@ class DiscordChannel(ChannelBase):
         self.config = config
         self.access = AccessRules.from_config(config)
         self.info = ChannelInfo(PLATFORM, streaming="none" if config["streaming"] == "off" else "edits",
-                                max_text=LIMIT, rate_limit=config["rate_limit"], threads=True)
+                                max_text=LIMIT, rate_limit=config["rate_limit"], threads=True,
+                                concurrent_sends=NETWORK_SENDS)
         self.outage = OutageLog(_LOGGER, "Discord")
         self.client = GatewayClient(config["bot_token"], config["intents"], self._event, self.save_cursor,
                                     self.outage)

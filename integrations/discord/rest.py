@@ -18,6 +18,7 @@ import aiohttp
 import orjson
 
 from core.errors import PermanentError, TransientError
+from core.pacing import Pacer
 
 DEFAULT_API = "https://discord.com/api/v10"
 INVALID_BUDGET = 5
@@ -43,7 +44,7 @@ class DiscordRest:
                          "Content-Type": "application/json"}
         self._session: aiohttp.ClientSession | None = None
         self._buckets: dict[str, str] = {}  # route key -> Discord's bucket id
-        self._resets: dict[str, float] = {}  # bucket id + major parameter -> when it has requests again
+        self._resets = Pacer()  # bucket id + major parameter -> when it has requests again
         self._global_until = 0.0
         self._invalid: deque[float] = deque()
 
@@ -75,7 +76,7 @@ class DiscordRest:
         """One call, after its bucket (route and major parameter) allows it; raises TransientError (retry_after)
         or PermanentError."""
         key = f"{self._buckets.get(route, route)}:{major}"
-        wait = max(self._resets.get(key, 0.0), self._global_until) - time.monotonic()
+        wait = max(self._resets.left(key), self._global_until - time.monotonic())
         if wait > 0:
             await asyncio.sleep(wait)
         if self._session is None or self._session.closed:
@@ -102,7 +103,7 @@ class DiscordRest:
             self._buckets[route] = bucket
         if headers.get("X-RateLimit-Remaining") == "0" and headers.get("X-RateLimit-Reset-After"):
             key = f"{self._buckets.get(route, route)}:{major}"
-            self._resets[key] = time.monotonic() + float(headers["X-RateLimit-Reset-After"])
+            self._resets.hold(key, time.monotonic() + float(headers["X-RateLimit-Reset-After"]))
 
     def _refusal(self, status: int, answer: dict[str, Any], headers: Any) -> Any:
         message = str(answer.get("message") or f"HTTP {status}")

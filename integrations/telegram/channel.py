@@ -8,7 +8,6 @@ disk is full, it is stopping), polling leaves them with Telegram and tries again
 
 from __future__ import annotations
 
-import asyncio
 import hmac
 import logging
 import secrets
@@ -18,10 +17,11 @@ from typing import Any
 
 from aiohttp import web
 
-from core.channel import AccessRules, ChannelBase, ChannelInfo, OutboundMessage
+from core.channel import NETWORK_SENDS, AccessRules, ChannelBase, ChannelInfo, OutboundMessage
 from core.errors import PermanentError, StoreUnavailable, TransientError
 from core.logs import FirstTime
 from core.outage import OutageLog
+from core.pacing import Pacer
 from core.textsplit import LIMIT, split
 from integrations.telegram.api import BotApi, Conflict, TelegramError
 from integrations.telegram.updates import PLATFORM, message_id_of, message_of, split_chat
@@ -42,9 +42,10 @@ class TelegramChannel(ChannelBase):
         self.config = config
         self.access = AccessRules.from_config(config)
         self.info = ChannelInfo(PLATFORM, streaming="none" if config["streaming"] == "off" else "edits",
-                                max_text=LIMIT, rate_limit=config["rate_limit"], threads=True)
+                                max_text=LIMIT, rate_limit=config["rate_limit"], threads=True,
+                                concurrent_sends=NETWORK_SENDS)
         self.bot: dict[str, Any] = {}
-        self._last_sent: dict[str, float] = {}
+        self._chats = Pacer()  # Telegram's flood limits per chat (see _pace)
         self.outage = OutageLog(_LOGGER, "Telegram")
         self.unstored = OutageLog(_LOGGER, "Roost's store")
         self._first_refused = FirstTime()
@@ -240,15 +241,15 @@ class TelegramChannel(ChannelBase):
     async def _probe_api(self) -> None:
         await self.api.call("getMe", timeout=10)
 
+    def turn_in(self, chat_id: str) -> float:
+        """Seconds until Telegram's flood limits let this chat be sent to again (see _pace)."""
+        return self._chats.left(chat_id)
+
     async def _pace(self, chat: str) -> None:
         """Telegram's flood limits: per_chat_interval (1 s) between messages to a chat, per_group_interval (3 s:
         20 a minute) to a group; the overall rate is the queue's (ChannelInfo.rate_limit)."""
         group = chat.startswith("-")
-        interval = self.config["per_group_interval" if group else "per_chat_interval"]
-        wait = self._last_sent.get(chat, 0.0) + interval - time.monotonic()
-        if wait > 0:
-            await asyncio.sleep(wait)
-        self._last_sent[chat] = time.monotonic()
+        await self._chats.slot(chat, self.config["per_group_interval" if group else "per_chat_interval"])
 
     async def _typing(self, chat: str) -> None:
         chat_id, thread = split_chat(chat)

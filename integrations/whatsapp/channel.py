@@ -16,7 +16,7 @@ from typing import Any
 import orjson
 from aiohttp import web
 
-from core.channel import AccessRules, ChannelBase, ChannelInfo, OutboundMessage
+from core.channel import NETWORK_SENDS, AccessRules, ChannelBase, ChannelInfo, OutboundMessage
 from core.errors import PermanentError, TransientError
 from core.logs import FirstTime
 from core.message import Message
@@ -38,7 +38,8 @@ class WhatsAppChannel(ChannelBase):
         self.api = api
         self.config = config
         self.access = AccessRules.from_config(config)
-        self.info = ChannelInfo(PLATFORM, max_text=LIMIT, rate_limit=config["rate_limit"], threads=True)
+        self.info = ChannelInfo(PLATFORM, max_text=LIMIT, rate_limit=config["rate_limit"], threads=True,
+                                concurrent_sends=NETWORK_SENDS)
         self._secret = config["app_secret"].encode()
         self._first_refused = FirstTime()  # a stranger's (or a misconfigured secret's) requests: logged once an address
 

@@ -53,6 +53,7 @@ class Sent:
     text: str
     params: dict[str, Any]
     edits: list[str] = field(default_factory=list)
+    at: float = field(default_factory=time.monotonic)
 
 
 class FakeTelegram(FakeServer):

@@ -19,9 +19,9 @@ class Channel:
 
     platform = "p"
 
-    def __init__(self, rate_limit: float | None = None) -> None:
+    def __init__(self, rate_limit: float | None = None, concurrent_sends: int = 1) -> None:
         self.online = True
-        self.info = ChannelInfo("p", rate_limit=rate_limit)
+        self.info = ChannelInfo("p", rate_limit=rate_limit, concurrent_sends=concurrent_sends)
         self.sent: list[tuple[str, str, float]] = []
 
     async def send(self, message: OutboundMessage) -> str:
@@ -31,13 +31,24 @@ class Channel:
         return str(len(self.sent))
 
 
-async def _queue(store: Store, channel: Channel) -> ChannelQueue:
+async def start_queue(store: Store, channel: Channel) -> ChannelQueue:
+    """The queue of this channel, started (three attempts, retried after 0.01-0.1 s)."""
     queue = ChannelQueue(store.outbox, channel, RetryPolicy(0.01, 0.1, 3), scrub=str, on_sent=lambda *_: None)
     queue.start()
     return queue
 
 
-async def _until(predicate, what: str) -> None:
+async def send_all(store: Store, channel: Channel, count: int) -> None:
+    """Start the channel's queue, wait until it has sent count entries, and stop it."""
+    queue = await start_queue(store, channel)
+    try:
+        await until(lambda: len(channel.sent) == count, f"{count} entries sent")
+    finally:
+        await queue.stop()
+
+
+async def until(predicate, what: str) -> None:
+    """Wait (up to 10 s) until predicate() holds."""
     async with asyncio.timeout(10):
         while not predicate():
             await asyncio.sleep(0.01)
@@ -47,11 +58,7 @@ async def test_each_chat_in_order_by_priority_and_recorded(store: Store) -> None
     channel = Channel()
     for chat, text, priority in [("A", "a1", 0), ("A", "a2", 0), ("B", "b1", 0), ("B", "b2", 5), ("A", "a3", 0)]:
         await store.outbox.add("p", chat, text, f"k-{text}", priority=priority)
-    queue = await _queue(store, channel)
-    try:
-        await _until(lambda: len(channel.sent) == 5, "every entry")
-    finally:
-        await queue.stop()
+    await send_all(store, channel, 5)
     assert [t for c, t, _ in channel.sent if c == "A"] == ["a1", "a2", "a3"]
     assert [t for c, t, _ in channel.sent if c == "B"] == ["b2", "b1"]  # higher priority first
     assert channel.sent[0][1] == "b2"
@@ -69,7 +76,7 @@ async def test_whoever_waits_is_told_once_a_batch_is_recorded(store: Store) -> N
     await store.outbox.add("p", "A", "hello", "k-hello")
     queue.start()
     try:
-        await _until(lambda: recorded, "the batch recorded")
+        await until(lambda: recorded, "the batch recorded")
         assert recorded == [1]
         assert await store.outbox.pending_count("p", "A") == 0  # durable when told
     finally:
@@ -80,13 +87,13 @@ async def test_held_while_offline_then_sent_when_woken(store: Store) -> None:
     channel = Channel()
     channel.online = False
     await store.outbox.add("p", "A", "held", "k1")
-    queue = await _queue(store, channel)
+    queue = await start_queue(store, channel)
     try:
         await asyncio.sleep(0.2)
         assert channel.sent == [] and await store.outbox.pending_count("p") == 1
         channel.online = True
         queue.wake()
-        await _until(lambda: channel.sent, "the held entry")
+        await until(lambda: channel.sent, "the held entry")
     finally:
         await queue.stop()
     assert (await store.outbox.find("k1")).attempts == 0  # held, never tried while offline
@@ -96,11 +103,7 @@ async def test_sends_are_paced_at_the_channels_rate(store: Store) -> None:
     channel = Channel(rate_limit=20)
     for n in range(6):
         await store.outbox.add("p", f"chat-{n}", f"m{n}", f"k{n}")
-    queue = await _queue(store, channel)
-    try:
-        await _until(lambda: len(channel.sent) == 6, "six sends")
-    finally:
-        await queue.stop()
+    await send_all(store, channel, 6)
     assert channel.sent[-1][2] - channel.sent[0][2] >= 5 / 20 * 0.95
 
 
@@ -108,9 +111,9 @@ async def test_a_refused_entry_is_buried_and_its_chat_goes_on(store: Store) -> N
     channel = Channel()
     await store.outbox.add("p", "A", "refused: bad", "k1")
     await store.outbox.add("p", "A", "next", "k2")
-    queue = await _queue(store, channel)
+    queue = await start_queue(store, channel)
     try:
-        await _until(lambda: channel.sent, "the next entry")
+        await until(lambda: channel.sent, "the next entry")
     finally:
         await queue.stop()
     assert [t for _c, t, _ in channel.sent] == ["next"]
@@ -138,11 +141,7 @@ async def test_a_chats_next_entry_is_sent_only_once_its_previous_delivery_is_rec
     for number in range(6):
         for chat in "AB":
             await store.outbox.add("p", chat, f"{chat}{number}", f"k-{chat}{number}")
-    queue = await _queue(store, channel)
-    try:
-        await _until(lambda: len(channel.sent) == 12, "every entry")
-    finally:
-        await queue.stop()
+    await send_all(store, channel, 12)
     assert channel.unrecorded == []  # a kill could resend at most one reply of each chat
     assert [t for c, t, _ in channel.sent if c == "A"] == [f"A{n}" for n in range(6)]
 
@@ -161,14 +160,14 @@ async def test_a_batch_that_took_every_open_entry_is_not_followed_by_an_empty_re
 
     store.outbox.next_batch = counted  # type: ignore[method-assign]
     await store.outbox.add("p", "A", "first", "k-first")
-    queue = await _queue(store, channel)
+    queue = await start_queue(store, channel)
     try:
-        await _until(lambda: len(channel.sent) == 1, "the first entry")
+        await until(lambda: len(channel.sent) == 1, "the first entry")
         await asyncio.sleep(0.1)
         assert reads == [1]
         await store.outbox.add("p", "A", "second", "k-second")
         queue.wake()
-        await _until(lambda: len(channel.sent) == 2, "the second entry")
+        await until(lambda: len(channel.sent) == 2, "the second entry")
         await asyncio.sleep(0.1)
         assert reads == [1, 1]
     finally:
@@ -180,11 +179,7 @@ async def test_a_batch_that_passed_entries_over_reads_again_at_once(store: Store
     channel = Channel()
     for text in ("a1", "a2"):
         await store.outbox.add("p", "A", text, f"k-{text}")
-    queue = await _queue(store, channel)
-    try:
-        await _until(lambda: len(channel.sent) == 2, "both entries")
-    finally:
-        await queue.stop()
+    await send_all(store, channel, 2)
     assert channel.sent[1][2] - channel.sent[0][2] < 0.5  # not after the once-a-second look
 
 
@@ -201,8 +196,8 @@ async def test_a_stop_while_deliveries_are_being_recorded_lets_the_records_land(
 
     channel = Stopping()
     await store.outbox.add("p", "A", "only", "k-only")
-    queue = await _queue(store, channel)
-    await _until(lambda: stopping, "the send")
+    queue = await start_queue(store, channel)
+    await until(lambda: stopping, "the send")
     await stopping[0]
     assert [t for _c, t, _ in channel.sent] == ["only"]
     assert await store.outbox.pending_count("p") == 0
@@ -224,13 +219,13 @@ async def test_a_delivery_the_store_cannot_record_is_recorded_later_not_sent_aga
     channel.online = False
     for chat in ("A", "B"):
         await store.outbox.add("p", chat, f"{chat}1", f"k-{chat}1")
-    queue = await _queue(store, channel)
+    queue = await start_queue(store, channel)
     try:
         await store.db.write(refuse_records)
         channel.online = True
         queue.wake()
-        await _until(lambda: len(channel.sent) == 2, "both sent")
-        await _until(lambda: sum("outbox failed" in r.getMessage() for r in caplog.records) >= 2, "two tries to record")
+        await until(lambda: len(channel.sent) == 2, "both sent")
+        await until(lambda: sum("outbox failed" in r.getMessage() for r in caplog.records) >= 2, "two tries to record")
         assert sorted(t for _c, t, _ in channel.sent) == ["A1", "B1"], "not sent again while they cannot be recorded"
         await store.db.write(allow_records)
         async with asyncio.timeout(10):

@@ -10,7 +10,7 @@ from core.pipeline.channel_queue import CAUGHT_UP_SECONDS, HELD_MAX
 from core.pipeline.outbound import Outbound
 from core.pipeline.retry import RetryPolicy
 from core.store import Store
-from tests.core.pipeline.test_channel_queue import Channel, _until
+from tests.core.pipeline.test_channel_queue import Channel, until
 
 
 class Reads:
@@ -41,7 +41,7 @@ def _outbound(store: Store, channel: Channel) -> Outbound:
 async def _caught_up(outbound: Outbound, channel: Channel, reads: Reads) -> None:
     """Send one entry through a read, so that the queue is caught up afterwards."""
     await outbound.send("p", "A", "first", idempotency_key="k-first")
-    await _until(lambda: len(channel.sent) == 1, "the first entry")
+    await until(lambda: len(channel.sent) == 1, "the first entry")
     await asyncio.sleep(0.05)
     assert reads.count == 1
 
@@ -54,7 +54,7 @@ async def test_entries_written_once_caught_up_are_sent_without_a_read(store: Sto
         for n in range(5):
             for chat in "AB":
                 await outbound.send("p", chat, f"{chat}{n}", idempotency_key=f"k-{chat}{n}")
-        await _until(lambda: len(channel.sent) == 11, "every entry")
+        await until(lambda: len(channel.sent) == 11, "every entry")
         await asyncio.sleep(0.05)
     finally:
         await outbound.stop()
@@ -79,7 +79,7 @@ async def test_an_entry_written_while_a_read_is_in_flight_is_sent_once(store: St
 
     reads.during.append(hand_over_late())
     try:
-        await _until(lambda: len(channel.sent) >= 3, "three entries")
+        await until(lambda: len(channel.sent) >= 3, "three entries")
         await asyncio.sleep(0.2)
     finally:
         await outbound.stop()
@@ -98,7 +98,7 @@ async def test_a_chat_waiting_for_a_retry_is_not_overtaken_by_a_new_entry(store:
         await asyncio.sleep(0.1)
         await outbound.send("p", "W", "w2", idempotency_key="k-w2")
         await outbound.send("p", "A", "a2", idempotency_key="k-a2")
-        await _until(lambda: len(channel.sent) == 4, "every entry")
+        await until(lambda: len(channel.sent) == 4, "every entry")
     finally:
         await outbound.stop()
     assert [t for c, t, _ in channel.sent if c == "W"] == ["w1", "w2"]
@@ -158,7 +158,7 @@ async def test_a_failed_send_falls_back_to_the_outbox_and_keeps_the_chats_order(
         await _caught_up(outbound, channel, reads)
         for text in ("a2", "a3"):
             await outbound.send("p", "A", text, idempotency_key=f"k-{text}")
-        await _until(lambda: len(channel.sent) == 3, "every entry")
+        await until(lambda: len(channel.sent) == 3, "every entry")
     finally:
         await outbound.stop()
     assert [t for _c, t, _ in channel.sent] == ["first", "a2", "a3"]
@@ -176,11 +176,11 @@ async def test_past_held_max_entries_are_read_from_the_outbox_then_taken_in_memo
                               for n in range(count)])
         channel.online = True
         outbound.wake("p")
-        await _until(lambda: len(channel.sent) == 1 + count, "every entry")
+        await until(lambda: len(channel.sent) == 1 + count, "every entry")
         await asyncio.sleep(0.05)
         after_backlog = reads.count
         await outbound.send("p", "A", "last", idempotency_key="k-last")
-        await _until(lambda: len(channel.sent) == 2 + count, "the last entry")
+        await until(lambda: len(channel.sent) == 2 + count, "the last entry")
         await asyncio.sleep(0.05)
     finally:
         await outbound.stop()

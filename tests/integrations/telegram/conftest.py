@@ -43,8 +43,11 @@ def serve_telegram(telegram: FakeTelegram, make_gateway: Callable[..., Awaitable
 
     async def start(section: str = "dm_policy: open", extra: str = ECHO, http: bool = False,
                     models: tuple[Any, ...] = ()) -> Any:
+        given = section.strip().splitlines()
+        unpaced = [line for line in ("per_chat_interval: 0", "per_group_interval: 0")
+                   if not any(g.startswith(line.split(":")[0] + ":") for g in given)]
         lines = [f"bot_token: \"{telegram.token}\"", f"base_url: {telegram.base_url}", "poll_timeout: 1",
-                 "per_chat_interval: 0", "per_group_interval: 0", *section.strip().splitlines()]
+                 *unpaced, *given]
         text = "telegram:\n" + "".join(f"  {line}\n" for line in lines)
         if http:
             text += "http:\n  port: 0\n"

@@ -219,3 +219,30 @@ async def test_a_storm_of_429s_delays_but_keeps_every_chat_in_order(serve_telegr
     await until(lambda: len(telegram.texts(111)) == 6 and len(telegram.texts(112)) == 6, timeout=30)
     for chat in (111, 112):
         assert telegram.texts(chat)[1:] == [f"{chat}-{n}" for n in range(5)]
+
+
+async def test_replies_keep_the_interval_per_chat_and_many_chats_are_sent_to_at_once(serve_telegram, telegram) -> None:
+    await serve_telegram("dm_policy: open\nper_chat_interval: 0.5")
+    telegram.slow = 0.2  # each call takes a round trip
+    telegram.user_says("one", user_id=111)
+    telegram.user_says("two", user_id=111)
+    for n in range(10):
+        telegram.user_says(f"hi {n}", user_id=1000 + n)
+    await until(lambda: len(telegram.sent) == 12, 30)
+    [first, second] = [s.at for s in telegram.sent if s.chat_id == 111]
+    assert second - first >= 0.5 * 0.95
+    others = sorted(s.at for s in telegram.sent if s.chat_id != 111)
+    assert others[-1] - others[0] < 9 * 0.2  # sent one at a time, ten round trips are at least this far apart
+
+
+async def test_a_chat_waiting_for_its_turn_does_not_hold_the_others_up(serve_telegram, telegram) -> None:
+    await serve_telegram("dm_policy: open\ngroup_policy: open\nper_group_interval: 2")
+    group = {"chat_id": -100, "chat_type": "group"}
+    telegram.user_says("@roost_bot one", **group)
+    telegram.user_says("@roost_bot two", **group)
+    await until(lambda: telegram.texts(-100))
+    telegram.user_says("hello", user_id=222)  # while the group's second reply waits for its turn
+    await until(lambda: len(telegram.sent) == 3, 30)
+    [first, dm, second] = telegram.sent
+    assert (first.chat_id, dm.chat_id, second.chat_id) == (-100, 222, -100)
+    assert second.at - first.at >= 2 * 0.95 and dm.at - first.at < 1.5
