@@ -18,7 +18,7 @@ from core.message import Message
 from core.outage import OutageLog
 from core.textsplit import split
 from integrations.discord.gateway import GatewayClient
-from integrations.discord.rest import DiscordRest, InvalidRequests, nonce_of
+from integrations.discord.rest import POST_MESSAGE, DiscordRest, InvalidRequests, nonce_of
 
 _LOGGER = logging.getLogger(__name__)
 PLATFORM = "discord"
@@ -116,6 +116,10 @@ class DiscordChannel(ChannelBase):
                                                        mentions=self.config["allowed_mentions"]))
                 last = str(sent["id"])
         return last
+
+    def turn_in(self, chat_id: str) -> float:
+        """Seconds until Discord's bucket for posting in this channel has requests again (its X-RateLimit headers)."""
+        return self.rest.turn_in(POST_MESSAGE, chat_id)
 
     async def send_stream(self, message: OutboundMessage, chunks: AsyncIterator[str]) -> str:
         """Show an answer as it is written: one message edited at most every edit_interval, the last edit whole."""

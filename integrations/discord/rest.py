@@ -21,6 +21,8 @@ from core.errors import PermanentError, TransientError
 from core.pacing import Pacer
 
 DEFAULT_API = "https://discord.com/api/v10"
+POST_MESSAGE = "POST /channels/messages"
+"""The route of a new message (its bucket is per channel)."""
 INVALID_BUDGET = 5
 """401/403 answers within INVALID_WINDOW after which the channel stops asking (Discord bans at 10,000)."""
 INVALID_WINDOW = 600.0
@@ -60,7 +62,7 @@ class DiscordRest:
         if reply_to:
             body["message_reference"] = {"message_id": reply_to, "fail_if_not_exists": False}
         return await self.request("POST", f"/channels/{channel_id}/messages", body, major=channel_id,
-                                  route="POST /channels/messages")
+                                  route=POST_MESSAGE)
 
     async def edit(self, channel_id: str, message_id: str, content: str) -> dict[str, Any]:
         """Change a message's text (streaming)."""
@@ -71,12 +73,15 @@ class DiscordRest:
         """Show "typing…" for about 10 seconds."""
         await self.request("POST", f"/channels/{channel_id}/typing", major=channel_id, route="POST /channels/typing")
 
+    def turn_in(self, route: str, major: str = "") -> float:
+        """Seconds until the bucket of route (for this major parameter, a channel) has requests again."""
+        return self._resets.left(f"{self._buckets.get(route, route)}:{major}")
+
     async def request(self, method: str, path: str, body: dict[str, Any] | None = None, *, route: str,
                       major: str = "") -> Any:
         """One call, after its bucket (route and major parameter) allows it; raises TransientError (retry_after)
         or PermanentError."""
-        key = f"{self._buckets.get(route, route)}:{major}"
-        wait = max(self._resets.left(key), self._global_until - time.monotonic())
+        wait = max(self.turn_in(route, major), self._global_until - time.monotonic())
         if wait > 0:
             await asyncio.sleep(wait)
         if self._session is None or self._session.closed:

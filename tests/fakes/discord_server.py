@@ -75,6 +75,10 @@ class FakeDiscord(FakeServer):
         self._sends: set[asyncio.Task[None]] = set()  # live dispatches; a connection closing under one loses it
         self.typing: list[str] = []
         self.rest_down = False
+        self.message_bucket: tuple[int, float] | None = None
+        """Posts a channel may take per window, as Discord's 5 per 5 s (None: never limited, Remaining 4)."""
+        self.rate_limited = 0  # 429s answered for a full bucket
+        self._windows: dict[str, tuple[float, int]] = {}  # channel -> (its window's end, posts in it)
         self._ids = itertools.count(1_260_000_000_000_000_001)
         self._sockets: set[web.WebSocketResponse] = set()
         self._current: tuple[web.WebSocketResponse, Session] | None = None
@@ -280,6 +284,13 @@ class FakeDiscord(FakeServer):
         failure = self.rest_failures.pop(0) if self.rest_failures else None
         if failure is not None and not failure.create_then_drop:
             return web.json_response(failure.body, status=failure.status, headers=failure.headers)
+        channel = request.match_info["channel"]
+        limits = self._take(channel)
+        if limits is None:
+            self.rate_limited += 1
+            end, _ = self._windows[channel]
+            retry = rate_limited(round(end - time.monotonic(), 3))
+            return web.json_response(retry.body, status=429, headers={**retry.headers, **self._limits(channel)})
         content = body.get("content") or ""
         if not content:
             return web.json_response({"message": "Cannot send an empty message", "code": 50006}, status=400)
@@ -289,7 +300,7 @@ class FakeDiscord(FakeServer):
                 status=400)
         nonce = body.get("nonce")
         if nonce and body.get("enforce_nonce") and nonce in self.nonces:
-            return web.json_response(self.messages[self.nonces[nonce]], headers=_limits())
+            return web.json_response(self.messages[self.nonces[nonce]], headers=limits)
         message = {"id": str(next(self._ids)), "channel_id": request.match_info["channel"], "content": content,
                    "author": {"id": BOT_ID, "bot": True}, "nonce": nonce, "body": body}
         self.messages[message["id"]] = message
@@ -300,7 +311,7 @@ class FakeDiscord(FakeServer):
             assert request.transport is not None
             request.transport.close()
             return web.Response()
-        return web.json_response(message, headers=_limits())
+        return web.json_response(message, headers=limits)
 
     async def _patch(self, request: web.Request) -> web.StreamResponse:
         refused = self._refused(request)
@@ -315,7 +326,7 @@ class FakeDiscord(FakeServer):
         message["content"] = content
         message.setdefault("edits", 0)
         message["edits"] += 1
-        return web.json_response(message, headers=_limits())
+        return web.json_response(message, headers=self._limits(""))
 
     async def _typing(self, request: web.Request) -> web.StreamResponse:
         refused = self._refused(request)
@@ -324,7 +335,24 @@ class FakeDiscord(FakeServer):
         self.typing.append(request.match_info["channel"])
         return web.Response(status=204)
 
+    def _take(self, channel: str) -> dict[str, str] | None:
+        """Count a post in the channel's bucket: its rate-limit headers, or None when the bucket is empty."""
+        if self.message_bucket is not None:
+            limit, seconds = self.message_bucket
+            end, used = self._windows.get(channel, (0.0, 0))
+            if end <= time.monotonic():
+                end, used = time.monotonic() + seconds, 0
+            if used >= limit:
+                return None
+            self._windows[channel] = (end, used + 1)
+        return self._limits(channel)
 
-def _limits() -> dict[str, str]:
-    return {"X-RateLimit-Bucket": "messages-bucket", "X-RateLimit-Limit": "5", "X-RateLimit-Remaining": "4",
-            "X-RateLimit-Reset-After": "1.0"}
+    def _limits(self, channel: str) -> dict[str, str]:
+        if self.message_bucket is None or channel not in self._windows:
+            return {"X-RateLimit-Bucket": "messages-bucket", "X-RateLimit-Limit": "5", "X-RateLimit-Remaining": "4",
+                    "X-RateLimit-Reset-After": "1.0"}
+        limit, _ = self.message_bucket
+        end, used = self._windows[channel]
+        return {"X-RateLimit-Bucket": "messages-bucket", "X-RateLimit-Limit": str(limit),
+                "X-RateLimit-Remaining": str(limit - used),
+                "X-RateLimit-Reset-After": f"{max(0.0, end - time.monotonic()):.3f}"}

@@ -130,3 +130,16 @@ async def test_long_replies_are_split_with_code_fences_closed_and_reopened(serve
     parts = discord.texts(DM)
     assert len(parts) >= 3 and all(len(p) <= 2000 for p in parts)
     assert all(p.count("```") % 2 == 0 for p in parts) and parts[1].startswith("```python")
+
+
+async def test_a_full_bucket_holds_up_only_its_own_channel(serve_discord, discord) -> None:
+    gateway = await serve_discord()
+    discord.message_bucket = (2, 1.5)  # two posts a channel every 1.5 s
+    for n in range(3):
+        await gateway.send("discord", DM, f"dm {n}")
+    await until(lambda: len(discord.texts(DM)) == 2)
+    await gateway.send("discord", GUILD_CHANNEL, "meanwhile")  # while the DM's third waits for its bucket
+    await until(lambda: len(discord.texts(DM)) == 3, timeout=20)
+    posted = [(message["channel_id"], message["content"]) for message in discord.posted]
+    assert posted.index((GUILD_CHANNEL, "meanwhile")) < posted.index((DM, "dm 2"))
+    assert discord.rate_limited == 0  # the bucket was waited out, not run into
