@@ -14,6 +14,10 @@ confirmed but not yet recorded. Deliveries the store fails to record (its disk i
 and recorded before anything more is sent: read again, the outbox would send them a second time
 (every second, while the disk stays full).
 
+A platform across the network (ChannelInfo.concurrent_sends above 1) gets the batch's sends in
+flight together, one per chat as ever; a chat its platform paces (PacedChannel.turn_in) is passed
+over, untried, and the queue wakes at its turn.
+
 An entry of higher priority than the one about to be sent (an emergency alert) does not wait
 for the batch in hand: the batch stops there, and the next one, read highest priority first,
 starts with the new entry.
