@@ -127,6 +127,7 @@ class Runner:
         except Exception as err:
             _LOGGER.debug("Run of task %d not rebuilt to tell its chat: %s", task.id, err)
             return None
+        request.trace.started = task.created_at  # when its message came: this process never started it
         request.trace.finish("failed", verdict.reason)
         self.engine.record(request.trace)
         return request

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import signal
+import time
 from pathlib import Path
 
 import pytest
@@ -52,11 +53,13 @@ def test_a_run_that_kills_roost_each_time_is_given_up_and_the_others_are_kept(lo
     platform.post([("chat-1", "ann", "poison pill"), ("chat-1", "ann", "hi after"), ("chat-2", "bob", "hi there")])
     log, env = tmp_path / "roost.log", roost_env()
 
+    posted = time.time()
     # Its attempts, the others running beside it, then its last attempt alone: the others must not be given up.
     for start in range(1, MAX_ATTEMPTS + 2):  # as systemd's Restart=on-failure would
         run = RunningRoost(load_setup.config_dir, log, env)
         code = run.wait(60)
         assert code == -signal.SIGKILL, f"start {start} ended with {code}:\n{run.output()[-3000:]}"
+    last_start = time.time()
     run = RunningRoost(load_setup.config_dir, log, env)
     try:
         wait_for(lambda: platform.sink_count() >= 3 or run.proc.poll() is not None, 60, "the replies")
@@ -78,6 +81,7 @@ def test_a_run_that_kills_roost_each_time_is_given_up_and_the_others_are_kept(lo
     assert shown.returncode == 0, shown.stderr
     [trace] = json.loads(shown.stdout)
     assert trace["automation_id"] == "poison" and trace["status"] == "failed"
+    assert posted <= trace["started"] < last_start < trace["finished"]  # from its message to its giving up
     assert "Roost ended while this ran" in trace["error"], trace
     letters = roost("queue", "list", "--config", str(load_setup.config_dir), env=env)
     assert "Roost ended while this ran" in letters.stdout, letters.stdout
