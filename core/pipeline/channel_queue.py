@@ -321,9 +321,10 @@ class ChannelQueue:
             if isinstance(err, RecipientAway):  # expected: a client went away; it may come back
                 _LOGGER.info("A reply to %s chat %s waits: %s; it goes when the chat is back (or in %.0f min)",
                              self.platform, entry.chat_id, reason, verdict.delay / 60)
-            else:
-                _LOGGER.warning("Sending to %s chat %s failed (%s); retrying in %.1f s",
-                                self.platform, entry.chat_id, reason, verdict.delay)
+            else:  # one line for an outage: the channel gone offline said why (sends in flight all fail with it)
+                _LOGGER.log(logging.WARNING if self.online else logging.DEBUG,
+                            "Sending to %s chat %s failed (%s); retrying in %.1f s",
+                            self.platform, entry.chat_id, reason, verdict.delay)
             self.on_failed(entry, reason, True)
             return
         if not self._confirmed:

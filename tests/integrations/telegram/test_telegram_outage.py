@@ -52,3 +52,23 @@ async def test_an_outage_is_one_warning_then_quiet_tries_then_one_line_when_tele
     await until(lambda: channel.online and not channel.outage.failing, timeout=30)
     [back] = [r for r in caplog.records if r.getMessage().startswith("Telegram answers again")]
     assert back.levelno == logging.INFO and f"after {len(tries())} failed tries" in back.getMessage()
+
+
+async def test_replies_in_flight_when_telegram_goes_away_make_one_error_line_not_one_each(
+        serve_telegram, telegram, caplog) -> None:
+    gateway = await serve_telegram("dm_policy: open")
+    caplog.set_level(logging.DEBUG, logger="core.pipeline.channel_queue")
+    for chat in CHATS:
+        telegram.user_says("hello", user_id=int(chat))
+    await until(lambda: all(telegram.texts(int(chat)) for chat in CHATS))
+    telegram.slow = 0.5  # the replies below are in flight together when Telegram goes
+    for chat in CHATS:
+        await gateway.send("telegram", chat, "are you there?")
+    await asyncio.sleep(0.2)
+    await telegram.stop()
+    await until(lambda: not gateway.data["telegram"].online, timeout=30)
+    await asyncio.sleep(0.5)
+    failed = [r for r in caplog.records if r.getMessage().startswith("Sending to telegram chat")]
+    assert len(failed) >= 2 and all(r.levelno == logging.DEBUG for r in failed)  # several were in flight
+    [offline] = [r for r in caplog.records if "The telegram channel is offline" in r.getMessage()]
+    assert offline.levelno == logging.ERROR
