@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import sys
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
@@ -56,10 +59,10 @@ def cmd_model(args: argparse.Namespace) -> int:
     if "llama_cpp" in config.raw:
         for model in CONFIG_SCHEMA(section or {})["models"]:
             path = resolve_model_path(model["path"], config.config_dir)
-            status = _refused_or(model_status(path), config.config_dir, path, model)
+            status, per_slot = _read(_refused_or(model_status(path), config.config_dir, path, model), path, model)
             rows.append({"name": model["name"], "backend": "llama_cpp", "path": str(path), "status": status,
                          "parallel": model["parallel"], "n_ctx": model["n_ctx"], "kv_type": model["kv_type"],
-                         "kv_bytes_per_slot": _kv_per_slot(path, model) if status == "present" else None})
+                         "kv_bytes_per_slot": per_slot})
     for model in (config.raw.get("openai_compat") or {}).get("models", []) or []:
         rows.append({"name": model.get("name"), "backend": "openai_compat", "path": "-", "status": "remote"})
     if args.json:
@@ -73,9 +76,15 @@ def cmd_model(args: argparse.Namespace) -> int:
                 slots = (f"  ({r['parallel']} slot(s) of {r['n_ctx']} tokens,"
                          f" KV cache {r['kv_bytes_per_slot'] / 2**20:.1f} MiB a slot, {r['kv_type']})")
             print(f"{r['name']:<12} {r['backend']:<14} {r['status']:<10} {r['path']}{slots}")
-            if r["status"] == "refused":
-                print(f"{'':<12} it took Roost down each time it loaded; `roost doctor` says more")
+            if r["status"] in _WHY:
+                print(f"{'':<12} {_WHY[r['status']]}")
     return 0
+
+
+_WHY = {
+    "refused": "it took Roost down each time it loaded; `roost doctor` says more",
+    "damaged": "llama.cpp ended its process reading it: the file is damaged, or of a kind this build cannot load",
+}
 
 
 def _refused_or(status: str, config_dir: Path, path: Path, model: dict[str, Any]) -> str:
@@ -89,13 +98,25 @@ def _refused_or(status: str, config_dir: Path, path: Path, model: dict[str, Any]
     return status
 
 
-def _kv_per_slot(path: Path, model: dict[str, Any]) -> int | None:
-    """The KV cache one slot takes (the model's shape is read from its file)."""
+def _read(status: str, path: Path, model: dict[str, Any]) -> tuple[str, int | None]:
+    """The status, and the KV cache one slot takes, the model's shape read from its file in a child process:
+    llama.cpp aborts the process reading some damaged files, and the listing must tell of them, not end."""
+    if status != "present":
+        return status, None
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as child:
+        try:
+            return status, child.submit(_kv_per_slot, str(path), model["n_ctx"], model["kv_type"]).result()
+        except BrokenProcessPool:
+            return "damaged", None
+
+
+def _kv_per_slot(path: str, n_ctx: int, kv_type: str) -> int | None:
+    """The KV cache one slot of n_ctx tokens takes (in the child process); None when llama.cpp cannot read it."""
     from integrations.llama_cpp.batching import kv_cache_bytes
     from integrations.llama_cpp.logs import route_llama_logs
 
     route_llama_logs()  # llama.cpp's loading chatter goes to the log, not the terminal
     try:
-        return int(kv_cache_bytes(str(path), model["n_ctx"], model["kv_type"]))
+        return int(kv_cache_bytes(path, n_ctx, kv_type))
     except ModelError:
         return None

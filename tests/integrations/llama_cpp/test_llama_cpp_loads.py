@@ -153,3 +153,16 @@ async def test_a_damaged_record_is_started_anew(make_backend: Make, tmp_path: Pa
     (tmp_path / RECORD).write_text("{not json")
     await make_backend().load()
     assert "Cannot read" in caplog.text and not (tmp_path / RECORD).exists()
+
+
+def test_model_list_tells_of_a_file_llama_cpp_aborts_on_and_goes_on(model_path: Path, tmp_path: Path,
+                                                                     capsys) -> None:
+    from core.cli import main
+
+    bad = write_aborting_model(model_path, tmp_path / "bad.gguf")
+    (tmp_path / "configuration.yaml").write_text(
+        f"llama_cpp:\n  models:\n    - {{name: bad, path: {bad}}}\n    - {{name: good, path: {model_path}}}\n")
+    assert main(["model", "list", "--json", "--config", str(tmp_path)]) == 0
+    rows = {row["name"]: row for row in json.loads(capsys.readouterr().out)}
+    assert rows["bad"]["status"] == "damaged" and rows["bad"]["kv_bytes_per_slot"] is None
+    assert rows["good"]["status"] == "present" and rows["good"]["kv_bytes_per_slot"] > 0
