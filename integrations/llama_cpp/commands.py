@@ -59,7 +59,7 @@ def cmd_model(args: argparse.Namespace) -> int:
     if "llama_cpp" in config.raw:
         for model in CONFIG_SCHEMA(section or {})["models"]:
             path = resolve_model_path(model["path"], config.config_dir)
-            status, per_slot = _read(_refused_or(model_status(path), config.config_dir, path, model), path, model)
+            status, per_slot = _read_shape(_refused_or(model_status(path), config.config_dir, path, model), path, model)
             rows.append({"name": model["name"], "backend": "llama_cpp", "path": str(path), "status": status,
                          "parallel": model["parallel"], "n_ctx": model["n_ctx"], "kv_type": model["kv_type"],
                          "kv_bytes_per_slot": per_slot})
@@ -98,7 +98,7 @@ def _refused_or(status: str, config_dir: Path, path: Path, model: dict[str, Any]
     return status
 
 
-def _read(status: str, path: Path, model: dict[str, Any]) -> tuple[str, int | None]:
+def _read_shape(status: str, path: Path, model: dict[str, Any]) -> tuple[str, int | None]:
     """The status, and the KV cache one slot takes, the model's shape read from its file in a child process:
     llama.cpp aborts the process reading some damaged files, and the listing must tell of them, not end."""
     if status != "present":
