@@ -40,6 +40,7 @@ import voluptuous as vol
 from core import events
 from core.errors import PermanentError, StoreUnavailable, TransientError
 from core.message import Message
+from core.reply_parts import send_parts
 
 _LOGGER = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -253,6 +254,12 @@ class ChannelBase:
         if task is not None:
             task.cancel()
             await asyncio.gather(task, return_exceptions=True)
+
+    async def send_parts(self, message: OutboundMessage, parts: list[str],
+                         send_part: Callable[[int, str], Awaitable[str]]) -> str:
+        """Send a reply's parts (but blank ones) in order with send_part(index, part), each once even across tries
+        (see core.reply_parts); the id of the last."""
+        return await send_parts(self.gateway.storage(self.domain), message.idempotency_key, parts, send_part)
 
     async def reach(self, call: Awaitable[T], probe: Callable[[], Awaitable[Any]]) -> T:
         """Await a call to the platform; when the platform cannot be reached (a TransientError without

@@ -107,15 +107,9 @@ class DiscordChannel(ChannelBase):
     # -- out ---------------------------------------------------------------------------------
 
     async def send(self, message: OutboundMessage) -> str:
-        """Post a reply, split at 2,000 characters; each part's nonce comes from the reply's idempotency key."""
-        last = ""
-        for index, part in enumerate(split(message.text, "markdown", LIMIT)):
-            if part.strip():
-                sent = await self._call(self.rest.send(message.chat_id, part, nonce=nonce_of(f"{message.idempotency_key}:{index}"),
-                                                       reply_to=message.reply_to if index == 0 else None,
-                                                       mentions=self.config["allowed_mentions"]))
-                last = str(sent["id"])
-        return last
+        """Post a reply, split at 2,000 characters (each part once); each part's nonce comes from the reply's key."""
+        return await self.send_parts(message, split(message.text, "markdown", LIMIT),
+                                     lambda index, part: self._post(message, part, index))
 
     def turn_in(self, chat_id: str) -> float:
         """Seconds until Discord's bucket for posting in this channel has requests again (its X-RateLimit headers)."""
@@ -139,12 +133,16 @@ class DiscordChannel(ChannelBase):
             message_id = await self._show(message, text, message_id, shown, part)
         return message_id or ""
 
+    async def _post(self, message: OutboundMessage, text: str, part: int) -> str:
+        """Post part `part` of a reply as a new message; its id."""
+        sent = await self._call(self.rest.send(message.chat_id, text, nonce=nonce_of(f"{message.idempotency_key}:{part}"),
+                                               reply_to=message.reply_to if part == 0 else None,
+                                               mentions=self.config["allowed_mentions"]))
+        return str(sent["id"])
+
     async def _show(self, message: OutboundMessage, text: str, message_id: str | None, shown: str, part: int) -> str:
         if message_id is None:
-            sent = await self._call(self.rest.send(message.chat_id, text, nonce=nonce_of(f"{message.idempotency_key}:{part}"),
-                                                   reply_to=message.reply_to if part == 0 else None,
-                                                   mentions=self.config["allowed_mentions"]))
-            return str(sent["id"])
+            return await self._post(message, text, part)
         if text != shown:
             await self._call(self.rest.edit(message.chat_id, message_id, text))
         return message_id

@@ -154,12 +154,9 @@ class TelegramChannel(ChannelBase):
     # -- out ---------------------------------------------------------------------------------
 
     async def send(self, message: OutboundMessage) -> str:
-        """Send a reply, split at Telegram's limit; the id of its last part."""
-        last = ""
-        for index, part in enumerate(split(message.text, self.config["parse_mode"])):
-            if part.strip():
-                last = await self._send_part(message.chat_id, part, message.reply_to if index == 0 else None)
-        return last
+        """Send a reply, split at Telegram's limit (each part once: ChannelBase.send_parts); the id of its last part."""
+        return await self.send_parts(message, split(message.text, self.config["parse_mode"]), lambda index, part:
+                                     self._send_part(message.chat_id, part, message.reply_to if index == 0 else None))
 
     async def send_stream(self, message: OutboundMessage, chunks: AsyncIterator[str]) -> str:
         """Show an answer as it is written: one message edited at most every edit_interval, the last edit whole

@@ -116,18 +116,14 @@ class WhatsAppChannel(ChannelBase):
     # -- out ---------------------------------------------------------------------------------
 
     async def send(self, message: OutboundMessage) -> str:
-        """Send a reply (split at 4,096 characters) inside the 24-hour window; the wamid of its last part."""
+        """Send a reply (split at 4,096 characters, each part once) inside the 24-hour window; the wamid of its last."""
         last_inbound = await self.gateway.storage(self.domain).get(WINDOW_KEY + message.chat_id)
         hours = self.config["window_hours"]
         if last_inbound is None or time.time() - last_inbound > hours * 3600:
             raise PermanentError(f"outside WhatsApp's {hours:g}-hour window: the customer has not written in"
                                  f" {hours:g} hours, and a reply now would need a template message")
-        last = ""
-        for index, part in enumerate(split(message.text, "none", LIMIT)):
-            if part.strip():
-                reply_to = message.reply_to if index == 0 else None
-                last = await self.reach(self.api.send_text(message.chat_id, part, reply_to), self.api.probe)
-        return last
+        return await self.send_parts(message, split(message.text, "none", LIMIT), lambda index, part: self.reach(
+            self.api.send_text(message.chat_id, part, message.reply_to if index == 0 else None), self.api.probe))
 
 
 def _json(raw: bytes) -> dict[str, Any]:

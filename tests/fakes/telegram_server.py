@@ -73,7 +73,7 @@ class FakeTelegram(FakeServer):
         self.actions: list[tuple[int, str]] = []
         self.drafts: list[tuple[int, int, str]] = []  # (chat id, draft id, text)
         self.calls: list[tuple[str, dict[str, Any]]] = []
-        self.failures: dict[str, deque[Failure]] = {}
+        self.failures: dict[str, deque[Failure | None]] = {}  # None: answered as usual
         self.webhook: dict[str, Any] = {"url": ""}
         self.webhook_deliveries: list[tuple[int, int]] = []  # (update_id, HTTP status or 0 for no answer)
         self.slow = 0.0
@@ -122,9 +122,9 @@ class FakeTelegram(FakeServer):
         self._arrived.set()
         return update
 
-    def fail_next(self, method: str, *failures: Failure) -> None:
-        """Answer the next calls of method with these failures, in order."""
-        self.failures.setdefault(method.lower(), deque()).extend(failures)
+    def fail_next(self, method: str, *failures: Failure, after: int = 0) -> None:
+        """Answer the next calls of method with these failures, in order (once `after` calls were answered as usual)."""
+        self.failures.setdefault(method.lower(), deque()).extend([None] * after + list(failures))
 
     def texts(self, chat_id: int) -> list[str]:
         """The final text of each message sent to a chat, in order."""
@@ -151,8 +151,7 @@ class FakeTelegram(FakeServer):
             await asyncio.sleep(self.slow)
         self.calls.append((method, params))
         queued = self.failures.get(method)
-        if queued:
-            failure = queued.popleft()
+        if queued and (failure := queued.popleft()) is not None:
             if failure.drop:
                 assert request.transport is not None
                 request.transport.close()

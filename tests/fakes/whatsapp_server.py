@@ -146,9 +146,9 @@ class FakeWhatsApp(FakeServer):
         async with self._client().get(self.webhook_url, params=params) as response:
             return response.status, await response.text()
 
-    def fail_next(self, *failures: GraphError) -> None:
-        """Answer the next sends with these errors, in order."""
-        self.failures.extend(failures)
+    def fail_next(self, *failures: GraphError, after: int = 0) -> None:
+        """Answer the next sends with these errors, in order (once `after` sends were answered as usual)."""
+        self.failures.extend([None] * after + list(failures))
 
     def texts(self, wa_id: str) -> list[str]:
         """The bodies of the text messages sent to a customer, in order."""
@@ -179,8 +179,7 @@ class FakeWhatsApp(FakeServer):
         self.calls.append((request.path, body))
         if request.headers.get("Authorization") != f"Bearer {self.access_token}" or self.token_expired:
             return _graph_error(GraphError(190, "Access token has expired", 401))
-        if self.failures:
-            failure = self.failures.pop(0)
+        if self.failures and (failure := self.failures.pop(0)) is not None:
             if failure.drop:
                 assert request.transport is not None
                 request.transport.close()

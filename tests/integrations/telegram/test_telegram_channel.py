@@ -76,22 +76,6 @@ async def test_groups_answer_only_what_is_addressed_to_the_bot(serve_telegram, t
                                     "echo: replying to you", "echo: Roost, a tap on the name"]
 
 
-async def test_a_long_reply_is_split_and_every_part_is_valid(serve_telegram, telegram) -> None:
-    paragraph = "word " * 300
-    extra = f"""
-automations:
-  - id: long
-    triggers: [{{trigger: message, platform: telegram}}]
-    actions: [{{reply: "{(paragraph.strip() + chr(10) * 2) * 7}😀 end"}}]
-"""
-    await serve_telegram(extra=extra)
-    telegram.user_says("tell me everything")
-    await until(lambda: any("end" in t for t in telegram.texts(111)))
-    parts = telegram.texts(111)
-    assert len(parts) == 4 and all(len(p) <= 4096 for p in parts)  # two paragraphs of 1,500 a part
-    assert "".join(parts).replace("\n", "").replace(" ", "") == ((paragraph.replace(" ", "")) * 7) + "😀end"
-
-
 async def test_markup_telegram_cannot_parse_goes_out_as_plain_text(serve_telegram, telegram) -> None:
     extra = """
 automations:

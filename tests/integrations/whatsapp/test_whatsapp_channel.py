@@ -137,19 +137,31 @@ async def test_an_expired_token_holds_replies_until_it_works_again(serve_whatsap
     assert whatsapp.texts("16505551234")[1:] == ["held 0", "held 1", "held 2"]
 
 
-async def test_a_long_reply_is_split(serve_whatsapp, whatsapp) -> None:
-    text = ("lorem ipsum " * 350 + "\n\n") * 3
-    extra = """
+LONG_TEXT = ("lorem ipsum " * 350 + "\n\n") * 3
+THRICE = """
 automations:
   - id: long
     triggers: [{trigger: message, platform: whatsapp}]
     actions: [{reply: "{{ trigger.raw.message.text.body * 3 }}"}]
 """
-    await serve_whatsapp(extra=extra)
-    await whatsapp.deliver(whatsapp.inbound(text[:4200]))
+
+
+async def test_a_long_reply_is_split(serve_whatsapp, whatsapp) -> None:
+    await serve_whatsapp(extra=THRICE)
+    await whatsapp.deliver(whatsapp.inbound(LONG_TEXT[:4200]))
     await until(lambda: len(whatsapp.texts("16505551234")) >= 4)
     parts = whatsapp.texts("16505551234")
-    assert all(len(p) <= 4096 for p in parts) and "".join(parts).split() == (text[:4200] * 3).split()
+    assert all(len(p) <= 4096 for p in parts) and "".join(parts).split() == (LONG_TEXT[:4200] * 3).split()
+
+
+async def test_a_part_met_by_the_pair_rate_limit_goes_later_without_the_parts_before_it(serve_whatsapp,
+                                                                                         whatsapp) -> None:
+    gateway = await serve_whatsapp("dm_policy: open\nmark_read: false", extra=THRICE)
+    whatsapp.fail_next(GraphError(131056, "(Business Account, Consumer Account) pair rate limit hit", 400), after=1)
+    await whatsapp.deliver(whatsapp.inbound(LONG_TEXT[:4200]))
+    await until(lambda: "".join(whatsapp.texts("16505551234")).split() == (LONG_TEXT[:4200] * 3).split(), timeout=20)
+    assert len(whatsapp.texts("16505551234")) == 4  # the first part once, not again with the try 6 s later
+    assert await gateway.storage("whatsapp").keys("parts sent:") == []
 
 
 async def test_unknown_senders_pair_on_whatsapp_too(serve_whatsapp, whatsapp) -> None:
