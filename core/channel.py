@@ -257,9 +257,11 @@ class ChannelBase:
 
     async def send_parts(self, message: OutboundMessage, parts: list[str],
                          send_part: Callable[[int, str], Awaitable[str]]) -> str:
-        """Send a reply's parts (but blank ones) in order with send_part(index, part), each once even across tries
-        (see core.reply_parts); the id of the last."""
-        return await send_parts(self.gateway.storage(self.domain), message.idempotency_key, parts, send_part)
+        """Send a reply's parts (but blank ones) in order with send_part(index, part), each once even across tries,
+        the rest at the chat's next turn where the platform paces it (see core.reply_parts); the id of the last."""
+        turn_in = getattr(self, "turn_in", None)
+        return await send_parts(self.gateway.storage(self.domain), message.idempotency_key, parts, send_part,
+                                None if turn_in is None else lambda: turn_in(message.chat_id))
 
     async def reach(self, call: Awaitable[T], probe: Callable[[], Awaitable[Any]]) -> T:
         """Await a call to the platform; when the platform cannot be reached (a TransientError without

@@ -62,6 +62,15 @@ class RecipientAway(TransientError):
         super().__init__(message, retry_after=self.HOLD)
 
 
+class PartsLeft(RoostError):
+    """The first parts of a long reply went, and its platform paces the chat: the rest goes at the chat's next
+    turn, in ``wait`` seconds (``ChannelBase.send_parts`` raises it; no attempt failed)."""
+
+    def __init__(self, wait: float) -> None:
+        super().__init__(f"the rest of the reply goes at the chat's turn, in {wait:.1f} s")
+        self.wait = wait
+
+
 class PermanentError(RoostError):
     """A failure that retrying cannot fix (bad request, forbidden, unknown chat)."""
 

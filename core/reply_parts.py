@@ -5,6 +5,11 @@ fails after some parts went out (a rate limit, the network, Roost stopping), the
 whole reply again; so each part sent is noted in the channel's durable state under the reply's
 idempotency key, and a later try, in this process or after a restart, begins at the first part
 not sent. A reply of one part notes nothing.
+
+Where the platform paces each chat (``PacedChannel.turn_in``), a part that would have to wait for
+the chat's turn is not waited for here: the parts sent so far are noted and ``PartsLeft`` hands
+the reply back to the outbound queue, which sends to other chats meanwhile and goes on with this
+one at its turn.
 """
 
 from __future__ import annotations
@@ -13,6 +18,8 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
+
+from core.errors import PartsLeft
 
 if TYPE_CHECKING:
     from core.store.state import DomainState
@@ -24,10 +31,10 @@ NOTE_KEPT = 30 * 86400
 month-long outage); a try after that sends its first parts again."""
 
 
-async def send_parts(state: DomainState, key: str, parts: list[str],
-                     send_part: Callable[[int, str], Awaitable[str]]) -> str:
+async def send_parts(state: DomainState, key: str, parts: list[str], send_part: Callable[[int, str], Awaitable[str]],
+                     turn_in: Callable[[], float] | None = None) -> str:
     """Send the parts that are not blank in order with send_part(index, part), but those an earlier try of this reply
-    sent; the id of the last."""
+    sent; the id of the last. PartsLeft when turn_in() says the chat's next turn is to come after a part went."""
     parts = [part for part in parts if part.strip()]
     if len(parts) <= 1:
         return await send_part(0, parts[0]) if parts else ""
@@ -38,6 +45,8 @@ async def send_parts(state: DomainState, key: str, parts: list[str],
         _LOGGER.warning("The parts sent of a long reply could not be read (%s); it is sent whole", err)
         done, last = 0, ""
     for index in range(done, len(parts)):
+        if index > done and turn_in is not None and (wait := turn_in()) > 0:
+            raise PartsLeft(wait)  # the next try begins here (noted below), at the chat's turn
         last = await send_part(index, parts[index])
         if index + 1 < len(parts):
             try:

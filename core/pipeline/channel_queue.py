@@ -16,7 +16,8 @@ and recorded before anything more is sent: read again, the outbox would send the
 
 A platform across the network (ChannelInfo.concurrent_sends above 1) gets the batch's sends in
 flight together, one per chat as ever; a chat its platform paces (PacedChannel.turn_in) is passed
-over, untried, and the queue wakes at its turn.
+over, untried, and the queue wakes at its turn; so is a chat whose long reply went in part
+(PartsLeft), to go on from its next part.
 
 An entry of higher priority than the one about to be sent (an emergency alert) does not wait
 for the batch in hand: the batch stops there, and the next one, read highest priority first,
@@ -43,7 +44,7 @@ from collections.abc import Callable
 from typing import Any
 
 from core.channel import Channel, OutboundMessage, PacedChannel
-from core.errors import RecipientAway
+from core.errors import PartsLeft, RecipientAway
 from core.pipeline.retry import RetryPolicy
 from core.store.errors import StoreLostError, WriteAbortedError
 from core.store.outbox import Outbox, OutboxEntry
@@ -254,9 +255,7 @@ class ChannelQueue:
                     continue
                 tried.add(chat)
                 if self._turn_in is not None and (wait := self._turn_in(chat)) > 0:
-                    # Not this chat's turn yet (its platform's pace): the others go meanwhile, it when woken.
-                    waiting.add(chat)
-                    heapq.heappush(self._retries, time.time() + wait)
+                    self._pass_over(chat, wait, waiting)
                     continue
                 if self._lanes == 1:  # awaited here, not as a task: a task and its wait cost ~47 us a reply more
                     await self._send(entry, waiting)  # (20,000 sends, 8-10 against 55-56 us, this host, 3 runs)
@@ -296,11 +295,20 @@ class ChannelQueue:
         self._caught_up_until = 0.0  # what failed or was left is pending in the outbox
         return False
 
+    def _pass_over(self, chat: str, wait: float, waiting: set[str]) -> None:
+        """Not this chat's turn for wait seconds (its platform's pace): the others go meanwhile, it when woken
+        (its entry stays pending, no attempt counted)."""
+        waiting.add(chat)
+        heapq.heappush(self._retries, time.time() + wait)
+
     async def _send(self, entry: OutboxEntry, waiting: set[str]) -> None:
         await self.pace()
         try:
             platform_id = await self.channel.send(OutboundMessage(
                 entry.chat_id, _text(entry), entry.idempotency_key, entry.reply_to))
+        except PartsLeft as err:  # a long reply's first parts went; the rest at the chat's turn
+            self._pass_over(entry.chat_id, err.wait, waiting)
+            return
         except Exception as err:
             verdict = self.policy.decide(err, entry.attempts + 1)
             reason = self.scrub(verdict.reason)

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from core.errors import PartsLeft
 from core.reply_parts import PARTS_KEY, send_parts
 from core.store import Store
 from core.store.errors import WriteAbortedError
@@ -39,6 +40,18 @@ async def test_a_try_after_a_failure_begins_at_the_part_that_failed(store: Store
     assert await send_parts(state, "reply-1", PARTS, platform.send) == "id-three"
     assert platform.sent == [(0, "one"), (1, "two"), (2, "three")]  # blank parts are not sent nor counted
     assert await state.keys() == []
+
+
+async def test_a_part_that_would_wait_for_the_chats_turn_is_left_for_the_next_try(store: Store) -> None:
+    state = store.state.of("chat")
+    platform = Platform()
+    for sent in (["one"], ["one", "two"]):
+        with pytest.raises(PartsLeft) as left:
+            await send_parts(state, "reply-1", PARTS, platform.send, lambda: 0.7)
+        assert left.value.wait == 0.7 and [part for _, part in platform.sent] == sent
+    assert await send_parts(state, "reply-1", PARTS, platform.send, lambda: 0.7) == "id-three"
+    assert await send_parts(state, "reply-2", PARTS, platform.send, lambda: 0.0) == "id-three"  # its turn: all at once
+    assert [part for _, part in platform.sent] == ["one", "two", "three"] * 2 and await state.keys() == []
 
 
 async def test_a_reply_of_one_part_writes_nothing(store: Store) -> None:

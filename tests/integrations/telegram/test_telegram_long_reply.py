@@ -52,3 +52,19 @@ async def test_a_long_reply_cut_by_a_stop_goes_on_after_the_start_from_its_next_
     parts = telegram.texts(111)
     assert len(parts) == 4 and whole(parts) == WHOLE
     assert await gateway.storage("telegram").keys("parts sent:") == []
+
+
+async def test_other_chats_replies_go_between_the_parts_of_a_long_one(serve_telegram, telegram, caplog) -> None:
+    either = LONG.replace('reply: "', "reply: \"{% if trigger.text == 'tell me everything' %}").replace(
+        'end"}]', "end{% else %}echo: {{ trigger.text }}{% endif %}\"}]")
+    await serve_telegram("dm_policy: open\nper_chat_interval: 1", extra=either)
+    telegram.user_says("tell me everything")
+    await until(lambda: telegram.texts(111))
+    telegram.user_says("quick", user_id=112)
+    await until(lambda: telegram.texts(112) == ["echo: quick"])
+    assert len(telegram.texts(111)) < 4  # it did not wait for the last part of the other chat's reply
+    await until(lambda: any("end" in t for t in telegram.texts(111)))
+    assert whole(telegram.texts(111)) == WHOLE
+    times = [sent.at for sent in telegram.sent if sent.chat_id == 111]
+    assert min(b - a for a, b in zip(times, times[1:], strict=False)) >= 0.95  # the chat's interval still kept
+    assert "failed" not in caplog.text  # waiting for its turn is no failed attempt
