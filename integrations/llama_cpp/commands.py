@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import os
+import re
 import sys
+import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -59,10 +62,11 @@ def cmd_model(args: argparse.Namespace) -> int:
     if "llama_cpp" in config.raw:
         for model in CONFIG_SCHEMA(section or {})["models"]:
             path = resolve_model_path(model["path"], config.config_dir)
-            status, per_slot = _read_shape(_refused_or(model_status(path), config.config_dir, path, model), path, model)
+            status, per_slot, said = _read_shape(_refused_or(model_status(path), config.config_dir, path, model),
+                                                 path, model)
             rows.append({"name": model["name"], "backend": "llama_cpp", "path": str(path), "status": status,
                          "parallel": model["parallel"], "n_ctx": model["n_ctx"], "kv_type": model["kv_type"],
-                         "kv_bytes_per_slot": per_slot})
+                         "kv_bytes_per_slot": per_slot, **({"llama_cpp_said": said} if said else {})})
     for model in (config.raw.get("openai_compat") or {}).get("models", []) or []:
         rows.append({"name": model.get("name"), "backend": "openai_compat", "path": "-", "status": "remote"})
     if args.json:
@@ -78,6 +82,8 @@ def cmd_model(args: argparse.Namespace) -> int:
             print(f"{r['name']:<12} {r['backend']:<14} {r['status']:<10} {r['path']}{slots}")
             if r["status"] in _WHY:
                 print(f"{'':<12} {_WHY[r['status']]}")
+            if r.get("llama_cpp_said"):
+                print(f"{'':<12} llama.cpp said: {r['llama_cpp_said']}")
     return 0
 
 
@@ -98,16 +104,33 @@ def _refused_or(status: str, config_dir: Path, path: Path, model: dict[str, Any]
     return status
 
 
-def _read_shape(status: str, path: Path, model: dict[str, Any]) -> tuple[str, int | None]:
-    """The status, and the KV cache one slot takes, the model's shape read from its file in a child process:
-    llama.cpp aborts the process reading some damaged files, and the listing must tell of them, not end."""
+def _read_shape(status: str, path: Path, model: dict[str, Any]) -> tuple[str, int | None, str | None]:
+    """The status, the KV cache one slot takes, and what llama.cpp said as it ended the process: the model's shape
+    is read from its file in a child process, as llama.cpp aborts the process reading some damaged files, and the
+    listing must tell of them, not end."""
     if status != "present":
-        return status, None
-    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as child:
+        return status, None, None
+    with tempfile.NamedTemporaryFile(prefix="roost-model-list-") as said, ProcessPoolExecutor(
+            1, mp_context=multiprocessing.get_context("spawn"), initializer=_stderr_to, initargs=(said.name,)) as child:
         try:
-            return status, child.submit(_kv_per_slot, str(path), model["n_ctx"], model["kv_type"]).result()
+            return status, child.submit(_kv_per_slot, str(path), model["n_ctx"], model["kv_type"]).result(), None
         except BrokenProcessPool:
-            return "damaged", None
+            return "damaged", None, _last_words(Path(said.name).read_text("utf-8", "replace"))
+
+
+def _stderr_to(path: str) -> None:
+    """In the child: what native code writes to stderr goes to path, and ggml prints no backtrace when it aborts
+    (a debugger's dozens of lines on the terminal)."""
+    os.environ["GGML_NO_BACKTRACE"] = "1"
+    os.dup2(os.open(path, os.O_WRONLY | os.O_APPEND), 2)
+
+
+def _last_words(said: str) -> str | None:
+    """The line saying why llama.cpp aborted (its failed assertion or error), else its last line."""
+    lines = [line.strip() for line in said.splitlines() if line.strip()]
+    why = [line for line in lines if "GGML_ASSERT" in line or "error" in line.lower()]
+    last = (why or lines or [None])[-1]
+    return None if last is None else re.sub(r"^\S*/(?=[^/\s]+:\d+:)", "", last)  # the build's folders: noise
 
 
 def _kv_per_slot(path: str, n_ctx: int, kv_type: str) -> int | None:

@@ -156,13 +156,18 @@ async def test_a_damaged_record_is_started_anew(make_backend: Make, tmp_path: Pa
 
 
 def test_model_list_tells_of_a_file_llama_cpp_aborts_on_and_goes_on(model_path: Path, tmp_path: Path,
-                                                                     capsys) -> None:
+                                                                     capfd) -> None:
     from core.cli import main
 
     bad = write_aborting_model(model_path, tmp_path / "bad.gguf")
     (tmp_path / "configuration.yaml").write_text(
         f"llama_cpp:\n  models:\n    - {{name: bad, path: {bad}}}\n    - {{name: good, path: {model_path}}}\n")
     assert main(["model", "list", "--json", "--config", str(tmp_path)]) == 0
-    rows = {row["name"]: row for row in json.loads(capsys.readouterr().out)}
+    out, err = capfd.readouterr()  # the child's native output too
+    rows = {row["name"]: row for row in json.loads(out)}
     assert rows["bad"]["status"] == "damaged" and rows["bad"]["kv_bytes_per_slot"] is None
+    said = rows["bad"]["llama_cpp_said"]  # the build's folders left out
+    assert said.startswith("llama-vocab.cpp:") and said.endswith(
+        ": GGML_ASSERT(id_to_token.size() == token_to_id.size()) failed")
     assert rows["good"]["status"] == "present" and rows["good"]["kv_bytes_per_slot"] > 0
+    assert "GGML_ASSERT" not in err and "backtrace" not in err.lower() and "#1 " not in err  # not on the terminal
