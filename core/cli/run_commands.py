@@ -63,16 +63,26 @@ def add_skip_broken_arg(parser: argparse.ArgumentParser) -> None:
 
 
 _EARLY_STOPS: list[int] = []
-"""SIGTERMs that came while Roost was still starting (before its event loop took the signal)."""
+"""SIGTERMs and SIGHUPs that came while Roost was still starting (before its event loop took the signal)."""
+_WHY_STOP = {signal.SIGINT: "SIGINT (Ctrl-C)", signal.SIGTERM: "SIGTERM",
+             signal.SIGHUP: "SIGHUP: the terminal it ran in was closed"}
+"""The signals that stop Roost gracefully, and what the log says of each."""
+
+
+def _stop_signals() -> list[signal.Signals]:
+    """The signals Roost stops on: SIGHUP only where it is not ignored (under nohup it is, and stays so)."""
+    return [signum for signum in _WHY_STOP if signum != signal.SIGHUP or signal.getsignal(signum) != signal.SIG_IGN]
 
 
 def remember_early_stops() -> None:
-    """From here on a SIGTERM during start-up is not fatal: Roost stops, gracefully, once it has started."""
-    signal.signal(signal.SIGTERM, lambda signum, _frame: _EARLY_STOPS.append(signum))
+    """From here on a SIGTERM or SIGHUP during start-up is not fatal: Roost stops, gracefully, once it has started."""
+    for signum in _stop_signals():
+        if signum != signal.SIGINT:  # Python's KeyboardInterrupt ends a start-up in the terminal
+            signal.signal(signum, lambda signum, _frame: _EARLY_STOPS.append(signum))
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    """Start the gateway until SIGINT or SIGTERM."""
+    """Start the gateway until SIGINT, SIGTERM or SIGHUP."""
     remember_early_stops()
     config = load_or_exit(args)
     return start_checked(Gateway(config), args, log_level=config.core["log_level"])
@@ -122,19 +132,21 @@ async def serve(gateway: Gateway, *, log_level: str) -> int:
 
     stopping = False
 
-    def stop() -> None:
+    def stop(signum: int) -> None:
         nonlocal stopping
+        if not stopping:
+            _LOGGER.info("Stopping (%s)", _WHY_STOP[signal.Signals(signum)])
         stopping = True
         systemd.notify("STOPPING=1", "STATUS=Stopping")
         gateway.request_stop()
 
-    for signum in (signal.SIGINT, signal.SIGTERM):
+    for signum in _stop_signals():
         try:
-            loop.add_signal_handler(signum, stop)
+            loop.add_signal_handler(signum, stop, signum)
         except (NotImplementedError, RuntimeError):  # not the main thread, or no signals here
             pass
     if _EARLY_STOPS:
-        stop()
+        stop(_EARLY_STOPS[0])
     for finding in await asyncio.to_thread(check_modes, gateway.config_dir):
         _LOGGER.warning("File mode: %s", finding)
     await gateway.start()

@@ -212,6 +212,31 @@ def test_sigterm_while_starting_stops_gracefully(config: Path, tmp_path: Path) -
     assert not any(notice.startswith("READY=1") for notice in notices)  # never ready after stopping
 
 
+@pytest.mark.parametrize("nohup", [False, True])
+def test_sighup_stops_gracefully_unless_it_is_ignored_as_under_nohup(config: Path, tmp_path: Path,
+                                                                      nohup: bool) -> None:
+    sock = _notify_socket(tmp_path)
+    env = {**os.environ, "NOTIFY_SOCKET": str(tmp_path / "notify")}
+    process = subprocess.Popen([str(ROOST), "run", "--config", str(config)], env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, text=True,
+                               preexec_fn=(lambda: signal.signal(signal.SIGHUP, signal.SIG_IGN)) if nohup else None)
+    try:
+        assert sock.recv(4096).decode().startswith("READY=1")
+        process.send_signal(signal.SIGHUP)  # the terminal it ran in was closed
+        if nohup:
+            time.sleep(1)
+            assert process.poll() is None  # it runs on, as nohup asked
+            process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=20) == 0
+        assert sock.recv(4096).decode().startswith("STOPPING=1")
+    finally:
+        process.kill()
+        sock.close()
+        _, err = process.communicate()
+    why = "SIGTERM" if nohup else "SIGHUP: the terminal it ran in was closed"
+    assert f"Stopping ({why})" in err and "Roost stopped" in err
+
+
 def _catches_sigterm(pid: int) -> bool:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("SigCgt:"):
