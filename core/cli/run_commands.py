@@ -135,7 +135,7 @@ async def serve(gateway: Gateway, *, log_level: str) -> int:
     def stop(signum: int) -> None:
         nonlocal stopping
         if not stopping:
-            _LOGGER.info("Stopping (%s)", _WHY_STOP[signal.Signals(signum)])
+            _LOGGER.info("Stopping on %s", _WHY_STOP[signal.Signals(signum)])
         stopping = True
         systemd.notify("STOPPING=1", "STATUS=Stopping")
         gateway.request_stop()

@@ -234,7 +234,7 @@ def test_sighup_stops_gracefully_unless_it_is_ignored_as_under_nohup(config: Pat
         sock.close()
         _, err = process.communicate()
     why = "SIGTERM" if nohup else "SIGHUP: the terminal it ran in was closed"
-    assert f"Stopping ({why})" in err and "Roost stopped" in err
+    assert f"Stopping on {why}" in err and "Roost stopped" in err
 
 
 def _catches_sigterm(pid: int) -> bool:
