@@ -16,7 +16,7 @@ from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
 from contextlib import aclosing
 
 from core.channel import Channel, ChannelBase, OutboundMessage, StreamingChannel
-from core.errors import ConfigError, RecipientAway
+from core.errors import ConfigError, TransientError
 from core.pipeline.channel_queue import ChannelQueue
 from core.pipeline.progress import Progress
 from core.pipeline.retry import RetryPolicy
@@ -113,8 +113,9 @@ class Outbound:
                      idempotency_key: str, priority: int = 0, reply_to: str | None = None) -> str | None:
         """Stream an answer to its channel (see ``can_stream``) after the chat's earlier replies, and record it as
         delivered; None, with chunks untouched, when those do not go out in time or the channel said the chat
-        is away before taking any piece (send the answer whole instead: it then waits its turn). When the
-        channel says so after taking the last piece, the whole answer waits in the outbox for the chat."""
+        is away (or failed: a TransientError) before taking any piece (send the answer whole instead: it then
+        waits its turn). When it says so after taking the last piece (its last edit failed), the whole answer
+        goes through the outbox as a reply of its own."""
         channel = self._channel(platform)
         assert isinstance(channel, StreamingChannel)
         if not await self._earlier_sent(platform, chat_id):
@@ -139,7 +140,7 @@ class Outbound:
             async with aclosing(recorded()) as pieces:
                 message_id = await channel.send_stream(OutboundMessage(chat_id, "", idempotency_key, reply_to),
                                                        pieces)
-        except RecipientAway:
+        except TransientError:  # the chat is away, or the platform could not be reached or asked to wait
             if not taken:
                 return None
             if not whole:

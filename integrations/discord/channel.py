@@ -8,11 +8,11 @@ timeout or a kill never posts twice.
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import AsyncIterator, Awaitable
 from typing import Any
 
 from core.channel import NETWORK_SENDS, AccessRules, ChannelBase, ChannelInfo, OutboundMessage
+from core.edited_stream import show_as_written
 from core.errors import PermanentError, TransientError
 from core.message import Message
 from core.outage import OutageLog
@@ -116,21 +116,12 @@ class DiscordChannel(ChannelBase):
         return self.rest.turn_in(POST_MESSAGE, chat_id)
 
     async def send_stream(self, message: OutboundMessage, chunks: AsyncIterator[str]) -> str:
-        """Show an answer as it is written: one message edited at most every edit_interval, the last edit whole."""
+        """Show an answer as it is written: one message edited at most every edit_interval, the last edit whole
+        (core.edited_stream)."""
         await self._call(self.rest.typing(message.chat_id))
-        text, shown, message_id, shown_at, part = "", "", None, 0.0, 0
-        async for chunk in chunks:
-            text += chunk
-            if len(text) > LIMIT - 64:
-                head, *rest = split(text, "markdown", LIMIT - 64)
-                message_id = await self._show(message, head, message_id, shown, part)
-                text, shown, message_id, part = "".join(rest), "", None, part + 1
-                continue
-            if text.strip() and time.monotonic() - shown_at >= self.config["edit_interval"]:
-                message_id = await self._show(message, text, message_id, shown, part)
-                shown, shown_at = text, time.monotonic()
-        if text.strip():
-            message_id = await self._show(message, text, message_id, shown, part)
+        message_id = await show_as_written(
+            chunks, lambda text, message_id, shown, part: self._show(message, text, message_id, shown, part),
+            limit=LIMIT - 64, parse_mode="markdown", interval=self.config["edit_interval"])
         return message_id or ""
 
     async def _post(self, message: OutboundMessage, text: str, part: int) -> str:

@@ -18,6 +18,7 @@ from typing import Any
 from aiohttp import web
 
 from core.channel import NETWORK_SENDS, AccessRules, ChannelBase, ChannelInfo, OutboundMessage
+from core.edited_stream import show_as_written
 from core.errors import PermanentError, StoreUnavailable, TransientError
 from core.logs import FirstTime
 from core.outage import OutageLog
@@ -160,24 +161,14 @@ class TelegramChannel(ChannelBase):
 
     async def send_stream(self, message: OutboundMessage, chunks: AsyncIterator[str]) -> str:
         """Show an answer as it is written: one message edited at most every edit_interval, the last edit whole
-        (with ``streaming: draft``, in a direct chat: a draft, then the whole answer as a message)."""
+        (core.edited_stream; with ``streaming: draft``, in a direct chat: a draft, then the whole answer as a message)."""
         chat, _thread = split_chat(message.chat_id)
         await self._typing(message.chat_id)
         if self.config["streaming"] == "draft" and chat > 0:
             return await self._draft(message, chunks)
-        text, shown, message_id, shown_at = "", "", None, 0.0
-        async for chunk in chunks:
-            text += chunk
-            if len(text) > LIMIT - 96:  # full: this message keeps what fits, the rest starts a new one
-                head, *rest = split(text, "none", LIMIT - 96)
-                message_id = await self._show(message, head, message_id, shown)
-                text, shown, message_id = "".join(rest), "", None
-                continue
-            if text.strip() and time.monotonic() - shown_at >= self.config["edit_interval"]:
-                message_id = await self._show(message, text, message_id, shown)
-                shown, shown_at = text, time.monotonic()
-        if text.strip():
-            message_id = await self._show(message, text, message_id, shown)
+        message_id = await show_as_written(
+            chunks, lambda text, message_id, shown, _part: self._show(message, text, message_id, shown),
+            limit=LIMIT - 96, parse_mode="none", interval=self.config["edit_interval"])
         return f"{chat}:{message_id}" if message_id else ""
 
     async def _draft(self, message: OutboundMessage, chunks: AsyncIterator[str]) -> str:

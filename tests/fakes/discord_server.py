@@ -71,7 +71,8 @@ class FakeDiscord(FakeServer):
         self.messages: dict[str, dict[str, Any]] = {}  # id -> message the bot posted (its latest content)
         self.posted: list[dict[str, Any]] = []  # every created message, in order
         self.nonces: dict[str, str] = {}
-        self.rest_failures: list[RestFailure] = []
+        self.rest_failures: list[RestFailure] = []  # the next posts' answers
+        self.edit_failures: list[RestFailure] = []  # the next edits' answers
         self._sends: set[asyncio.Task[None]] = set()  # live dispatches; a connection closing under one loses it
         self.typing: list[str] = []
         self.rest_down = False
@@ -317,6 +318,9 @@ class FakeDiscord(FakeServer):
         refused = self._refused(request)
         if refused is not None:
             return refused
+        if self.edit_failures:
+            failure = self.edit_failures.pop(0)
+            return web.json_response(failure.body, status=failure.status, headers=failure.headers)
         message = self.messages.get(request.match_info["message"])
         if message is None:
             return web.json_response({"message": "Unknown Message", "code": 10008}, status=404)

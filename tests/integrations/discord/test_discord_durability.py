@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.core.pipeline.conftest import RunningRoost, roost_env, wait_for
-from tests.fakes.discord_server import FakeDiscord
+from tests.fakes.discord_server import FakeDiscord, RestFailure
 from tests.helpers.configdir import write_config
 from tests.helpers.kill_rounds import FakeInThread, final_run, kill_rounds
 from tests.integrations.discord.conftest import ECHO, discord_section
@@ -77,3 +77,14 @@ async def test_an_answer_is_streamed_by_edits_with_typing_shown(serve_discord, d
     await until(lambda: discord.texts() == ["".join(pieces)], timeout=10)
     [message] = discord.posted
     assert 1 <= message.get("edits", 0) <= 8 and discord.typing == ["1250000000000000001"]
+
+
+async def test_an_edit_that_fails_on_the_way_is_skipped_and_the_answer_ends_whole(serve_discord, discord) -> None:
+    pieces = [f"word{i} " for i in range(20)]
+    model = SlowModel(pieces, 0.05)
+    await serve_discord(extra=ASK.replace("telegram", "discord"), models=(model,))
+    discord.edit_failures.append(RestFailure(500))
+    discord.user_says("tell me")
+    await until(lambda: discord.texts() == ["".join(pieces)], timeout=10)
+    await asyncio.sleep(0.5)
+    assert len(discord.posted) == 1 and not discord.edit_failures and model.asked == 1

@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
+from tests.fakes.telegram_server import Failure, too_many_requests
 from tests.integrations.telegram.conftest import until
 
 ASK = """
@@ -25,8 +26,10 @@ class SlowModel:
     def __init__(self, pieces: list[str], pause: float) -> None:
         self.pieces = pieces
         self.pause = pause
+        self.asked = 0
 
     async def stream(self, request: Any) -> AsyncIterator[str]:
+        self.asked += 1
         for piece in self.pieces:
             await asyncio.sleep(self.pause)
             yield piece
@@ -67,3 +70,27 @@ async def test_a_draft_shows_the_answer_in_a_direct_chat_then_it_is_sent_whole(s
     drafts = [text for chat, _draft, text in telegram.drafts if chat == 111]
     assert 2 <= len(drafts) <= 8 and all("".join(pieces).startswith(d) for d in drafts)
     assert len({draft for _chat, draft, _text in telegram.drafts}) == 1, "one draft id per answer"
+
+
+async def test_an_edit_that_fails_on_the_way_is_skipped_and_the_answer_ends_whole(serve_telegram, telegram,
+                                                                                  caplog) -> None:
+    pieces = [f"word{i} " for i in range(20)]
+    model = SlowModel(pieces, 0.05)
+    await serve_telegram("dm_policy: open\nedit_interval: 0.2", extra=ASK, models=(model,))
+    telegram.fail_next("editMessageText", Failure(drop=True), too_many_requests(1), after=1)
+    telegram.user_says("tell me")
+    await until(lambda: telegram.sent and telegram.sent[0].edits and telegram.sent[0].edits[-1] == "".join(pieces))
+    await asyncio.sleep(0.5)
+    assert len(telegram.sent) == 1 and model.asked == 1  # no second message, the answer not asked for again
+    assert "failed" not in caplog.text
+
+
+async def test_a_last_edit_that_fails_sends_the_answer_whole_through_the_outbox(serve_telegram, telegram) -> None:
+    pieces = [f"word{i} " for i in range(20)]
+    model = SlowModel(pieces, 0.05)
+    await serve_telegram("dm_policy: open\nedit_interval: 0.2", extra=ASK, models=(model,))
+    telegram.fail_next("editMessageText", *[too_many_requests(1)] * 100)
+    telegram.user_says("tell me")
+    answer = "".join(pieces).strip()
+    await until(lambda: answer in telegram.texts(111))
+    assert telegram.texts(111) == ["word0 ", answer] and model.asked == 1  # not written twice
