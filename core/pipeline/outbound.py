@@ -114,8 +114,8 @@ class Outbound:
         """Stream an answer to its channel (see ``can_stream``) after the chat's earlier replies, and record it as
         delivered; None, with chunks untouched, when those do not go out in time or the channel said the chat
         is away (or failed: a TransientError) before taking any piece (send the answer whole instead: it then
-        waits its turn). When it says so after taking the last piece (its last edit failed), the whole answer
-        goes through the outbox as a reply of its own."""
+        waits its turn). When it says so after taking a piece (a message or its last edit failed), the answer
+        is written to its end and goes whole through the outbox, as a reply of its own."""
         channel = self._channel(platform)
         assert isinstance(channel, StreamingChannel)
         if not await self._earlier_sent(platform, chat_id):
@@ -135,18 +135,20 @@ class Outbound:
         queue = self.queues.get(platform)
         if queue is not None:
             await queue.pace()
-        # A channel that stops reading (its client left) closes the answer, and so frees the model, at once.
-        try:
-            async with aclosing(recorded()) as pieces:
+        # A channel that stops reading (its client left for good) closes the answer, and so frees the model, at once.
+        async with aclosing(recorded()) as pieces:
+            try:
                 message_id = await channel.send_stream(OutboundMessage(chat_id, "", idempotency_key, reply_to),
                                                        pieces)
-        except TransientError:  # the chat is away, or the platform could not be reached or asked to wait
-            if not taken:
-                return None
-            if not whole:
-                raise
-            return await self.send(platform, chat_id, "".join(parts).strip(), idempotency_key=idempotency_key,
-                                   priority=priority, reply_to=reply_to)
+            except TransientError:  # the chat is away, or the platform could not be reached or asked to wait
+                if not taken:
+                    return None
+                async for _piece in pieces:  # the rest of the answer, written to its end: it goes whole
+                    pass
+                if not whole:  # the channel closed it
+                    raise
+                return await self.send(platform, chat_id, "".join(parts).strip(), idempotency_key=idempotency_key,
+                                       priority=priority, reply_to=reply_to)
         entry_id = await self.outbox.record_delivered(platform, chat_id, "".join(parts), idempotency_key,
                                                       message_id)
         self.on_sent(platform, chat_id, message_id, entry_id)

@@ -94,3 +94,16 @@ async def test_a_last_edit_that_fails_sends_the_answer_whole_through_the_outbox(
     answer = "".join(pieces).strip()
     await until(lambda: answer in telegram.texts(111))
     assert telegram.texts(111) == ["word0 ", answer] and model.asked == 1  # not written twice
+
+
+async def test_a_first_message_that_fails_sends_the_answer_whole_when_it_is_written(serve_telegram, telegram,
+                                                                                    caplog) -> None:
+    pieces = [f"word{i} " for i in range(20)]
+    model = SlowModel(pieces, 0.05)
+    await serve_telegram("dm_policy: open\nedit_interval: 0.2", extra=ASK, models=(model,))
+    telegram.fail_next("sendMessage", Failure(drop=True))
+    telegram.user_says("tell me")
+    answer = "".join(pieces).strip()
+    await until(lambda: telegram.texts(111))
+    assert telegram.texts(111) == [answer] and model.asked == 1  # written once, to its end, then sent whole
+    assert "Automation ask failed" not in caplog.text
