@@ -36,6 +36,15 @@ async def until(check: Callable[[], Any], timeout: float = 10.0) -> Any:
     return value
 
 
+async def notes_left(gateway: Any, domain: str, timeout: float = 5.0) -> list[str]:
+    """The notes of parts sent a channel still keeps, once none is left or after timeout (a reply's note goes
+    just after its last part was answered)."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while (notes := await gateway.storage(domain).keys("parts sent:")) and asyncio.get_running_loop().time() < deadline:
+        await asyncio.sleep(0.02)
+    return notes
+
+
 @pytest.fixture
 def serve_telegram(telegram: FakeTelegram, make_gateway: Callable[..., Awaitable[Any]], tmp_path: Path
                    ) -> Callable[..., Awaitable[Any]]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.fakes.telegram_server import too_many_requests
-from tests.integrations.telegram.conftest import until
+from tests.integrations.telegram.conftest import notes_left, until
 
 PARAGRAPH = "word " * 300
 LONG = f"""
@@ -37,7 +37,7 @@ async def test_a_part_that_fails_is_tried_again_without_the_parts_before_it(serv
     parts = telegram.texts(111)
     assert len(parts) == 4 and whole(parts) == WHOLE  # the first part once, not again with the retry
     assert [method for method, _ in telegram.calls].count("sendmessage") == 5  # the four parts and the refused try
-    assert await gateway.storage("telegram").keys("parts sent:") == []  # the note goes with the reply
+    assert await notes_left(gateway, "telegram") == []  # the note goes with the reply
 
 
 async def test_a_long_reply_cut_by_a_stop_goes_on_after_the_start_from_its_next_part(serve_telegram, telegram) -> None:
@@ -51,7 +51,7 @@ async def test_a_long_reply_cut_by_a_stop_goes_on_after_the_start_from_its_next_
     await until(lambda: any("end" in t for t in telegram.texts(111)))
     parts = telegram.texts(111)
     assert len(parts) == 4 and whole(parts) == WHOLE
-    assert await gateway.storage("telegram").keys("parts sent:") == []
+    assert await notes_left(gateway, "telegram") == []
 
 
 async def test_other_chats_replies_go_between_the_parts_of_a_long_one(serve_telegram, telegram, caplog) -> None:

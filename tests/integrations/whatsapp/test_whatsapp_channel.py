@@ -8,7 +8,7 @@ import logging
 import pytest
 
 from tests.fakes.whatsapp_server import GraphError
-from tests.integrations.telegram.conftest import until
+from tests.integrations.telegram.conftest import notes_left, until
 from tests.integrations.whatsapp.conftest import VERIFY_TOKEN
 
 
@@ -161,7 +161,7 @@ async def test_a_part_met_by_the_pair_rate_limit_goes_later_without_the_parts_be
     await whatsapp.deliver(whatsapp.inbound(LONG_TEXT[:4200]))
     await until(lambda: "".join(whatsapp.texts("16505551234")).split() == (LONG_TEXT[:4200] * 3).split(), timeout=20)
     assert len(whatsapp.texts("16505551234")) == 4  # the first part once, not again with the try 6 s later
-    assert await gateway.storage("whatsapp").keys("parts sent:") == []
+    assert await notes_left(gateway, "whatsapp") == []
 
 
 async def test_unknown_senders_pair_on_whatsapp_too(serve_whatsapp, whatsapp) -> None:
