@@ -256,10 +256,12 @@ class ChannelBase:
             await asyncio.gather(task, return_exceptions=True)
 
     async def send_parts(self, message: OutboundMessage, parts: list[str],
-                         send_part: Callable[[int, str], Awaitable[str]]) -> str:
+                         send_part: Callable[[int, str], Awaitable[str]], *, wait_turns: bool = False) -> str:
         """Send a reply's parts (but blank ones) in order with send_part(index, part), each once even across tries,
-        the rest at the chat's next turn where the platform paces it (see core.reply_parts); the id of the last."""
-        turn_in = getattr(self, "turn_in", None)
+        the rest at the chat's next turn where the platform paces it (see core.reply_parts); the id of the last.
+        wait_turns: send_part waits for the chat's turn itself (a send outside the outbound queue, which
+        ``PartsLeft`` could not reach: the end of a streamed answer)."""
+        turn_in = None if wait_turns else getattr(self, "turn_in", None)
         return await send_parts(self.gateway.storage(self.domain), message.idempotency_key, parts, send_part,
                                 None if turn_in is None else lambda: turn_in(message.chat_id))
 

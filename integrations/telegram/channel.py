@@ -156,8 +156,12 @@ class TelegramChannel(ChannelBase):
 
     async def send(self, message: OutboundMessage) -> str:
         """Send a reply, split at Telegram's limit (each part once: ChannelBase.send_parts); the id of its last part."""
+        return await self._send_text(message)
+
+    async def _send_text(self, message: OutboundMessage, *, wait_turns: bool = False) -> str:
         return await self.send_parts(message, split(message.text, self.config["parse_mode"]), lambda index, part:
-                                     self._send_part(message.chat_id, part, message.reply_to if index == 0 else None))
+                                     self._send_part(message.chat_id, part, message.reply_to if index == 0 else None),
+                                     wait_turns=wait_turns)
 
     async def send_stream(self, message: OutboundMessage, chunks: AsyncIterator[str]) -> str:
         """Show an answer as it is written: one message edited at most every edit_interval, the last edit whole
@@ -185,7 +189,8 @@ class TelegramChannel(ChannelBase):
                                                              "text": text[-LIMIT:], "message_thread_id": thread})
                 except TelegramError as err:
                     _LOGGER.debug("draft not shown: %s", err)
-        return await self.send(OutboundMessage(message.chat_id, text, message.idempotency_key, message.reply_to))
+        return await self._send_text(OutboundMessage(message.chat_id, text, message.idempotency_key, message.reply_to),
+                                     wait_turns=True)  # in a stream: no queue to hand the rest back to
 
     async def _show(self, message: OutboundMessage, text: str, message_id: int | None, shown: str) -> int:
         """Send text as a new message, or edit message_id to it (no edit when nothing changed)."""

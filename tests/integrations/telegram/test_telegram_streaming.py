@@ -107,3 +107,15 @@ async def test_a_first_message_that_fails_sends_the_answer_whole_when_it_is_writ
     await until(lambda: telegram.texts(111))
     assert telegram.texts(111) == [answer] and model.asked == 1  # written once, to its end, then sent whole
     assert "Automation ask failed" not in caplog.text
+
+
+async def test_a_long_draft_goes_whole_in_parts_at_the_chats_interval(serve_telegram, telegram, caplog) -> None:
+    pieces = ["x" * 99 + " " for _ in range(60)]  # 6,000 characters: two messages
+    model = SlowModel(pieces, 0)
+    await serve_telegram("dm_policy: open\nstreaming: draft\nedit_interval: 0.1\nper_chat_interval: 0.5", extra=ASK,
+                         models=(model,))
+    telegram.user_says("a lot")
+    await until(lambda: len(telegram.texts(111)) == 2)
+    assert "".join(telegram.texts(111)).split() == "".join(pieces).split() and model.asked == 1
+    first, second = (sent.at for sent in telegram.sent)
+    assert second - first >= 0.45 and "failed" not in caplog.text
