@@ -3,13 +3,15 @@
 One message is edited at most every interval; past the platform's limit the message keeps what
 fits and the rest starts a new one; the last edit is whole. An edit on the way that fails with a
 TransientError (a 429, a dropped connection) is skipped, after the wait a 429 asks for: the next
-edit shows its text too, so a blip does not end the answer. The first message of an answer, a
-message filled to the limit, and the last edit are not skipped: their failure ends the stream,
-and the outbound path sends the answer whole instead where it can.
+edit shows its text too, so a blip does not end the answer. The last edit that meets a 429 is
+tried once more after the wait asked for (up to LAST_EDIT_WAIT), so the answer stays one message.
+The first message of an answer, a message filled to the limit, and a last edit that still fails
+end the stream, and the outbound path sends the answer whole instead where it can.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -20,6 +22,8 @@ from core.textsplit import split
 
 _LOGGER = logging.getLogger(__name__)
 M = TypeVar("M")
+LAST_EDIT_WAIT = 10.0
+"""The longest wait a 429 may ask for before the last edit is tried again (longer: the answer is sent whole)."""
 
 
 async def show_as_written(chunks: AsyncIterator[str], show: Callable[[str, M | None, str, int], Awaitable[M]], *,
@@ -45,5 +49,11 @@ async def show_as_written(chunks: AsyncIterator[str], show: Callable[[str, M | N
                 _LOGGER.debug("An edit of a streamed answer was skipped: %s", err)
                 shown_at += err.retry_after or 0.0
     if text.strip():
-        message_id = await show(text, message_id, shown, part)
+        try:
+            message_id = await show(text, message_id, shown, part)
+        except TransientError as err:
+            if message_id is None or not err.retry_after or err.retry_after > LAST_EDIT_WAIT:
+                raise
+            await asyncio.sleep(err.retry_after)
+            message_id = await show(text, message_id, shown, part)
     return message_id

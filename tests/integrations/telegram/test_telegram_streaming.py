@@ -85,6 +85,17 @@ async def test_an_edit_that_fails_on_the_way_is_skipped_and_the_answer_ends_whol
     assert "failed" not in caplog.text
 
 
+async def test_a_last_edit_that_meets_a_429_is_made_after_the_wait(serve_telegram, telegram) -> None:
+    pieces = [f"word{i} " for i in range(20)]
+    model = SlowModel(pieces, 0.02)
+    await serve_telegram("dm_policy: open\nedit_interval: 30", extra=ASK, models=(model,))  # one edit: the last
+    telegram.fail_next("editMessageText", too_many_requests(1))
+    telegram.user_says("tell me")
+    await until(lambda: telegram.sent and telegram.sent[0].edits == ["".join(pieces)])
+    await asyncio.sleep(0.3)
+    assert len(telegram.sent) == 1 and model.asked == 1  # one message, whole
+
+
 async def test_a_last_edit_that_fails_sends_the_answer_whole_through_the_outbox(serve_telegram, telegram) -> None:
     pieces = [f"word{i} " for i in range(20)]
     model = SlowModel(pieces, 0.05)
