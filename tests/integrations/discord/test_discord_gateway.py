@@ -132,6 +132,19 @@ async def test_long_replies_are_split_with_code_fences_closed_and_reopened(serve
     assert all(p.count("```") % 2 == 0 for p in parts) and parts[1].startswith("```python")
 
 
+async def test_a_long_reply_that_empties_its_bucket_holds_up_no_other_channel(serve_discord, discord) -> None:
+    gateway = await serve_discord()
+    discord.message_bucket = (2, 1.5)  # two posts a channel every 1.5 s
+    long = "\n\n".join(f"paragraph {n} " + "word " * 300 for n in range(4))  # four parts of up to 2,000
+    await gateway.send("discord", DM, long)
+    await until(lambda: len(discord.texts(DM)) == 2)
+    await gateway.send("discord", GUILD_CHANNEL, "meanwhile")  # while the long reply's third part waits
+    await until(lambda: len(discord.texts(DM)) == 4, timeout=20)
+    posted = [message["channel_id"] for message in discord.posted]
+    assert posted.index(GUILD_CHANNEL) == 2  # before the third part, not after the last
+    assert "".join(discord.texts(DM)).split() == long.split() and discord.rate_limited == 0
+
+
 async def test_a_full_bucket_holds_up_only_its_own_channel(serve_discord, discord) -> None:
     gateway = await serve_discord()
     discord.message_bucket = (2, 1.5)  # two posts a channel every 1.5 s
