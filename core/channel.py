@@ -261,9 +261,9 @@ class ChannelBase:
         the rest at the chat's next turn where the platform paces it (see core.reply_parts); the id of the last.
         wait_turns: send_part waits for the chat's turn itself (a send outside the outbound queue, which
         ``PartsLeft`` could not reach: the end of a streamed answer)."""
-        turn_in = None if wait_turns else getattr(self, "turn_in", None)
+        paced = isinstance(self, PacedChannel) and not wait_turns  # as the outbound queue tells a paced channel
         return await send_parts(self.gateway.storage(self.domain), message.idempotency_key, parts, send_part,
-                                None if turn_in is None else lambda: turn_in(message.chat_id))
+                                (lambda: self.turn_in(message.chat_id)) if paced else None)
 
     async def reach(self, call: Awaitable[T], probe: Callable[[], Awaitable[Any]]) -> T:
         """Await a call to the platform; when the platform cannot be reached (a TransientError without
