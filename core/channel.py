@@ -141,9 +141,10 @@ class StreamingChannel(Channel, Protocol):
     """A channel that can show an answer while it is being written (``info.streaming`` is not none)."""
 
     async def send_stream(self, message: OutboundMessage, chunks: AsyncIterator[str]) -> str:
-        """Show chunks as they come (message.text is empty); return the platform's message id. RecipientAway
-        raised before taking a chunk, or after taking the last (the chat went away while it was written), makes
-        the answer wait in the outbox, whole, like any reply to an away chat."""
+        """Show chunks as they come (message.text is empty); return the platform's message id. A TransientError
+        or PermanentError but RecipientGone (the chat away, the platform unreachable, a message refused or
+        deleted), before a chunk is taken or after, makes the answer go whole through the outbox once written,
+        to meet the fate of any reply there; RecipientGone stops it."""
         ...
 
 

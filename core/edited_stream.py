@@ -5,8 +5,9 @@ fits and the rest starts a new one; the last edit is whole. An edit on the way t
 TransientError (a 429, a dropped connection) is skipped, after the wait a 429 asks for: the next
 edit shows its text too, so a blip does not end the answer. The last edit that meets a 429 is
 tried once more after the wait asked for (up to LAST_EDIT_WAIT), so the answer stays one message.
-The first message of an answer, a message filled to the limit, and a last edit that still fails
-end the stream, and the outbound path sends the answer whole instead where it can.
+The first message of an answer, a message filled to the limit, a last edit that still fails and
+an edit refused for good (the message was deleted) end the stream, and the outbound path sends the
+answer whole instead.
 """
 
 from __future__ import annotations

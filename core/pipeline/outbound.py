@@ -5,23 +5,26 @@ the entry written to the outbox (or held with its run, see ``replies``) and the 
 queue woken; a streamed answer goes straight to a channel that can show it, once the chat's
 earlier replies went out, paced with that channel's other sends and recorded as soon as the
 platform confirmed it. A platform that is offline, or whose replies are masked, or whose chat
-is away (the channel says so before taking a piece) or has an earlier reply that does not go out
-soon, gets the answer whole through its queue instead.
+has an earlier reply that does not go out soon, or whose channel fails the stream (the chat away,
+the platform unreachable, a message refused or deleted), gets the answer whole through its queue
+instead.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
 from contextlib import aclosing
 
 from core.channel import Channel, ChannelBase, OutboundMessage, StreamingChannel
-from core.errors import ConfigError, TransientError
+from core.errors import ConfigError, PermanentError, RecipientGone, TransientError
 from core.pipeline.channel_queue import ChannelQueue
 from core.pipeline.progress import Progress
 from core.pipeline.retry import RetryPolicy
 from core.store.outbox import Outbox, OutboxEntry, PreparedEntry
 
+_LOGGER = logging.getLogger(__name__)
 STREAM_AFTER_SECONDS = 2.0
 """The longest an answer to be streamed waits for its chat's earlier replies to go out; then it goes whole."""
 Masker = Callable[[str], Callable[[str], str] | None]
@@ -112,10 +115,11 @@ class Outbound:
     async def stream(self, platform: str, chat_id: str, chunks: AsyncGenerator[str, None], *,
                      idempotency_key: str, priority: int = 0, reply_to: str | None = None) -> str | None:
         """Stream an answer to its channel (see ``can_stream``) after the chat's earlier replies, and record it as
-        delivered; None, with chunks untouched, when those do not go out in time or the channel said the chat
-        is away (or failed: a TransientError) before taking any piece (send the answer whole instead: it then
-        waits its turn). When it says so after taking a piece (a message or its last edit failed), the answer
-        is written to its end and goes whole through the outbox, as a reply of its own."""
+        delivered; None, with chunks untouched, when those do not go out in time or the channel failed before
+        taking any piece (the chat away, a TransientError or a PermanentError: send the answer whole instead,
+        which then meets its fate as any reply does). When it fails after taking a piece (a message or its last
+        edit failed or was refused, as when the message was deleted), the answer is written to its end and goes
+        whole through the outbox, as a reply of its own. RecipientGone stops the answer."""
         channel = self._channel(platform)
         assert isinstance(channel, StreamingChannel)
         if not await self._earlier_sent(platform, chat_id):
@@ -140,13 +144,17 @@ class Outbound:
             try:
                 message_id = await channel.send_stream(OutboundMessage(chat_id, "", idempotency_key, reply_to),
                                                        pieces)
-            except TransientError:  # the chat is away, or the platform could not be reached or asked to wait
+            except RecipientGone:  # no one can receive it: the answer stops here
+                raise
+            except (TransientError, PermanentError) as err:  # away, unreachable, asked to wait, or refused
                 if not taken:
                     return None
                 async for _piece in pieces:  # the rest of the answer, written to its end: it goes whole
                     pass
                 if not whole:  # the channel closed it
                     raise
+                _LOGGER.info("A streamed answer to %s chat %s could not go on (%s): it goes whole, as a message of"
+                             " its own", platform, chat_id, self.scrub(str(err)))
                 return await self.send(platform, chat_id, "".join(parts).strip(), idempotency_key=idempotency_key,
                                        priority=priority, reply_to=reply_to)
         entry_id = await self.outbox.record_delivered(platform, chat_id, "".join(parts), idempotency_key,

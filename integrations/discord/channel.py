@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Awaitable
+from dataclasses import replace
 from typing import Any
 
 from core.channel import NETWORK_SENDS, AccessRules, ChannelBase, ChannelInfo, OutboundMessage
@@ -117,10 +118,12 @@ class DiscordChannel(ChannelBase):
 
     async def send_stream(self, message: OutboundMessage, chunks: AsyncIterator[str]) -> str:
         """Show an answer as it is written: one message edited at most every edit_interval, the last edit whole
-        (core.edited_stream)."""
+        (core.edited_stream). Its messages' nonces come from a key of their own: when the stream fails, the answer
+        sent whole under the reply's key is a new message, not taken for the stream's first one."""
         await self._call(self.rest.typing(message.chat_id))
+        streamed = replace(message, idempotency_key=f"{message.idempotency_key}:stream")
         message_id = await show_as_written(
-            chunks, lambda text, message_id, shown, part: self._show(message, text, message_id, shown, part),
+            chunks, lambda text, message_id, shown, part: self._show(streamed, text, message_id, shown, part),
             limit=LIMIT - 64, parse_mode="markdown", interval=self.config["edit_interval"])
         return message_id or ""
 

@@ -139,6 +139,10 @@ class FakeDiscord(FakeServer):
         assert self._current is not None
         await self._current[0].close(code=code)
 
+    def delete(self, message_id: str) -> None:
+        """A user deleted a message the bot posted: an edit of it is answered 404 Unknown Message."""
+        self.posted.remove(self.messages.pop(message_id))
+
     def texts(self, channel_id: str = "1250000000000000001") -> list[str]:
         """The latest content of every message the bot posted in a channel, in order."""
         return [self.messages[m["id"]]["content"] for m in self.posted if m["channel_id"] == channel_id]
@@ -300,7 +304,7 @@ class FakeDiscord(FakeServer):
                 "_errors": [{"code": "BASE_TYPE_MAX_LENGTH", "message": "Must be 2000 or fewer in length."}]}}},
                 status=400)
         nonce = body.get("nonce")
-        if nonce and body.get("enforce_nonce") and nonce in self.nonces:
+        if nonce and body.get("enforce_nonce") and self.nonces.get(nonce) in self.messages:
             return web.json_response(self.messages[self.nonces[nonce]], headers=limits)
         message = {"id": str(next(self._ids)), "channel_id": request.match_info["channel"], "content": content,
                    "author": {"id": BOT_ID, "bot": True}, "nonce": nonce, "body": body}

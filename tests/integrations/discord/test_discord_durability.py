@@ -88,3 +88,27 @@ async def test_an_edit_that_fails_on_the_way_is_skipped_and_the_answer_ends_whol
     await until(lambda: discord.texts() == ["".join(pieces)], timeout=10)
     await asyncio.sleep(0.5)
     assert len(discord.posted) == 1 and not discord.edit_failures and model.asked == 1
+
+
+async def test_a_last_edit_that_fails_sends_the_answer_whole_as_a_new_message(serve_discord, discord) -> None:
+    pieces = [f"word{i} " for i in range(20)]
+    model = SlowModel(pieces, 0.05)
+    await serve_discord(extra=ASK.replace("telegram", "discord"), models=(model,))
+    discord.edit_failures.extend([RestFailure(500)] * 100)  # every edit fails: the first message stays as it was
+    discord.user_says("tell me")
+    answer = "".join(pieces).strip()
+    await until(lambda: answer in discord.texts(), timeout=30)  # the edits' 500s hold the channel offline a while
+    [first, whole] = discord.texts()  # not the stream's first message again, though a nonce of the same reply
+    assert answer.startswith(first.strip()) and first.strip() != answer and whole == answer and model.asked == 1
+
+async def test_an_answer_whose_message_is_deleted_while_written_comes_whole_as_a_new_one(serve_discord,
+                                                                                        discord) -> None:
+    pieces = [f"word{i} " for i in range(20)]
+    model = SlowModel(pieces, 0.1)
+    gateway = await serve_discord(extra=ASK.replace("telegram", "discord"), models=(model,))
+    discord.user_says("tell me")
+    await until(lambda: discord.posted)
+    discord.delete(discord.posted[0]["id"])  # by the user, while it was written
+    answer = "".join(pieces).strip()
+    await until(lambda: discord.texts() == [answer])
+    assert model.asked == 1 and not await gateway.store.dead.list(10)

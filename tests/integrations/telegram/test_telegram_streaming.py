@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -119,6 +120,40 @@ async def test_a_first_message_that_fails_sends_the_answer_whole_when_it_is_writ
     assert telegram.texts(111) == [answer] and model.asked == 1  # written once, to its end, then sent whole
     assert "Automation ask failed" not in caplog.text
 
+
+
+async def test_an_answer_whose_message_is_deleted_while_written_comes_whole_as_a_new_one(serve_telegram, telegram,
+                                                                                        caplog) -> None:
+    caplog.set_level(logging.INFO)
+    pieces = [f"word{i} " for i in range(20)]
+    model = SlowModel(pieces, 0.1)
+    gateway = await serve_telegram("dm_policy: open\nedit_interval: 0.2", extra=ASK, models=(model,))
+    telegram.user_says("tell me")
+    await until(lambda: telegram.texts(111))
+    telegram.sent.clear()  # the user deleted the message being written: its next edit is refused (400)
+    answer = "".join(pieces).strip()
+    await until(lambda: telegram.texts(111) == [answer])
+    assert model.asked == 1 and not await gateway.store.dead.list(10)
+    assert "could not go on (Telegram refused it (400): Bad Request: message to edit not found)" in caplog.text
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING], "no failure, no \"Sorry\" reply"
+
+
+async def test_a_streamed_answer_to_a_user_who_blocked_the_bot_is_one_dead_letter(serve_telegram, telegram,
+                                                                                   caplog) -> None:
+    pieces = [f"word{i} " for i in range(10)]
+    model = SlowModel(pieces, 0.02)
+    gateway = await serve_telegram("dm_policy: open\nedit_interval: 0.2", extra=ASK, models=(model,))
+    telegram.blocked.add(111)
+    telegram.user_says("tell me")
+    async with asyncio.timeout(10):
+        while not await gateway.store.dead.list(10):
+            await asyncio.sleep(0.05)
+    await asyncio.sleep(0.5)
+    [listed] = await gateway.store.dead.list(10)  # the answer, as a reply that cannot go; the run did not fail
+    letter = await gateway.store.dead.get(listed.id)
+    assert letter is not None and letter.outbox is not None and "bot was blocked by the user" in letter.reason
+    assert letter.outbox.body == "".join(pieces).strip()
+    assert model.asked == 1 and "Automation ask failed" not in caplog.text
 
 async def test_a_long_draft_goes_whole_in_parts_at_the_chats_interval(serve_telegram, telegram, caplog) -> None:
     pieces = ["x" * 99 + " " for _ in range(60)]  # 6,000 characters: two messages
