@@ -123,7 +123,8 @@ class DiscordChannel(ChannelBase):
         await self._call(self.rest.typing(message.chat_id))
         streamed = replace(message, idempotency_key=f"{message.idempotency_key}:stream")
         message_id = await show_as_written(
-            chunks, lambda text, message_id, shown, part: self._show(streamed, text, message_id, shown, part),
+            self.gateway.storage(self.domain), message.idempotency_key, chunks,
+            lambda text, message_id, shown, part: self._show(streamed, text, message_id, shown, part),
             limit=LIMIT - 64, parse_mode="markdown", interval=self.config["edit_interval"])
         return message_id or ""
 

@@ -171,7 +171,8 @@ class TelegramChannel(ChannelBase):
         if self.config["streaming"] == "draft" and chat > 0:
             return await self._draft(message, chunks)
         message_id = await show_as_written(
-            chunks, lambda text, message_id, shown, _part: self._show(message, text, message_id, shown),
+            self.gateway.storage(self.domain), message.idempotency_key, chunks,
+            lambda text, message_id, shown, _part: self._show(message, text, message_id, shown),
             limit=LIMIT - 96, parse_mode="none", interval=self.config["edit_interval"])
         return f"{chat}:{message_id}" if message_id else ""
 

@@ -36,11 +36,11 @@ async def until(check: Callable[[], Any], timeout: float = 10.0) -> Any:
     return value
 
 
-async def notes_left(gateway: Any, domain: str, timeout: float = 5.0) -> list[str]:
-    """The notes of parts sent a channel still keeps, once none is left or after timeout (a reply's note goes
-    just after its last part was answered)."""
+async def notes_left(gateway: Any, domain: str, prefix: str = "parts sent:", timeout: float = 5.0) -> list[str]:
+    """The notes (of parts sent, or of the prefix) a channel still keeps, once none is left or after timeout (a
+    reply's note goes just after its last part was answered)."""
     deadline = asyncio.get_running_loop().time() + timeout
-    while (notes := await gateway.storage(domain).keys("parts sent:")) and asyncio.get_running_loop().time() < deadline:
+    while (notes := await gateway.storage(domain).keys(prefix)) and asyncio.get_running_loop().time() < deadline:
         await asyncio.sleep(0.02)
     return notes
 

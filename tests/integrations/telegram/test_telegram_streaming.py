@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from tests.fakes.telegram_server import Failure, too_many_requests
-from tests.integrations.telegram.conftest import until
+from tests.integrations.telegram.conftest import notes_left, until
 
 ASK = """
 automations:
@@ -154,6 +154,23 @@ async def test_a_streamed_answer_to_a_user_who_blocked_the_bot_is_one_dead_lette
     assert letter is not None and letter.outbox is not None and "bot was blocked by the user" in letter.reason
     assert letter.outbox.body == "".join(pieces).strip()
     assert model.asked == 1 and "Automation ask failed" not in caplog.text
+
+
+async def test_an_answer_cut_by_a_stop_is_written_again_into_its_message_after_the_start(serve_telegram,
+                                                                                         telegram) -> None:
+    pieces = [f"word{i} " for i in range(30)]
+    section, extra = "dm_policy: open\nedit_interval: 0.2", "roost: {stop_timeout: 0.5}\n" + ASK
+    gateway = await serve_telegram(section, extra=extra, models=(SlowModel(pieces, 0.1),))
+    telegram.user_says("tell me")
+    await until(lambda: telegram.texts(111) and len(telegram.texts(111)[0]) > 20)
+    await gateway.stop()  # past stop_timeout: the run is cut, to run again at the next start
+    [cut] = telegram.texts(111)
+    assert cut.strip() != "".join(pieces).strip()
+    gateway = await serve_telegram(section, extra=extra, models=(SlowModel(pieces, 0.02),))
+    answer = "".join(pieces)
+    await until(lambda: telegram.texts(111) == [answer])  # the message the cut answer left, edited: not a second
+    assert await notes_left(gateway, "telegram", "messages shown:") == []
+
 
 async def test_a_long_draft_goes_whole_in_parts_at_the_chats_interval(serve_telegram, telegram, caplog) -> None:
     pieces = ["x" * 99 + " " for _ in range(60)]  # 6,000 characters: two messages
