@@ -27,8 +27,9 @@ if TYPE_CHECKING:
 _LOGGER = logging.getLogger(__name__)
 PARTS_KEY = "parts sent:"
 NOTE_KEPT = 30 * 86400
-"""Seconds a note of parts sent is kept for a reply that never goes whole (it is dead-lettered, or waits out a
-month-long outage); a try after that sends its first parts again."""
+"""Seconds a channel's note of a reply's progress (its parts sent; a streamed answer's messages, core.edited_stream)
+is kept for a reply that never goes whole (it is dead-lettered, or waits out a month-long outage); a try after
+that begins anew."""
 
 
 async def send_parts(state: DomainState, key: str, parts: list[str], send_part: Callable[[int, str], Awaitable[str]],
