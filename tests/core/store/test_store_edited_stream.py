@@ -10,6 +10,7 @@ import pytest
 from core.edited_stream import SHOWN_KEY, show_as_written
 from core.store import Store
 from core.store.errors import WriteAbortedError
+from core.store.state import DomainState
 from tests.core.store.test_store_reply_parts import FullDisk
 
 LIMIT = 20
@@ -38,7 +39,7 @@ async def words(count: int) -> AsyncIterator[str]:
         yield f"w{n:02} "
 
 
-async def stream(store: Store, platform: Platform, count: int, state=None) -> int | None:
+async def stream(store: Store, platform: Platform, count: int, state: DomainState | None = None) -> int | None:
     return await show_as_written(state or store.state.of("chat"), "reply-1", words(count), platform.show,
                                  limit=LIMIT, parse_mode="none", interval=0)
 

@@ -101,6 +101,7 @@ async def test_a_last_edit_that_fails_sends_the_answer_whole_as_a_new_message(se
     [first, whole] = discord.texts()  # not the stream's first message again, though a nonce of the same reply
     assert answer.startswith(first.strip()) and first.strip() != answer and whole == answer and model.asked == 1
 
+
 async def test_an_answer_whose_message_is_deleted_while_written_comes_whole_as_a_new_one(serve_discord,
                                                                                         discord) -> None:
     pieces = [f"word{i} " for i in range(20)]

@@ -7,6 +7,7 @@ import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
+from core.edited_stream import SHOWN_KEY
 from tests.fakes.telegram_server import Failure, too_many_requests
 from tests.integrations.telegram.conftest import notes_left, until
 
@@ -121,7 +122,6 @@ async def test_a_first_message_that_fails_sends_the_answer_whole_when_it_is_writ
     assert "Automation ask failed" not in caplog.text
 
 
-
 async def test_an_answer_whose_message_is_deleted_while_written_comes_whole_as_a_new_one(serve_telegram, telegram,
                                                                                         caplog) -> None:
     caplog.set_level(logging.INFO)
@@ -169,7 +169,7 @@ async def test_an_answer_cut_by_a_stop_is_written_again_into_its_message_after_t
     gateway = await serve_telegram(section, extra=extra, models=(SlowModel(pieces, 0.02),))
     answer = "".join(pieces)
     await until(lambda: telegram.texts(111) == [answer])  # the message the cut answer left, edited: not a second
-    assert await notes_left(gateway, "telegram", "messages shown:") == []
+    assert await notes_left(gateway, "telegram", SHOWN_KEY) == []
 
 
 async def test_a_long_draft_goes_whole_in_parts_at_the_chats_interval(serve_telegram, telegram, caplog) -> None:
