@@ -74,14 +74,18 @@ class DiscordRest:
         await self.request("POST", f"/channels/{channel_id}/typing", major=channel_id, route="POST /channels/typing")
 
     def turn_in(self, route: str, major: str = "") -> float:
-        """Seconds until the bucket of route (for this major parameter, a channel) has requests again."""
-        return self._resets.left(f"{self._buckets.get(route, route)}:{major}")
+        """Seconds until the bucket of route (for this major parameter, a channel) has requests again, and no
+        global limit holds."""
+        return max(self._resets.left(self._key(route, major)), self._global_until - time.monotonic())
+
+    def _key(self, route: str, major: str) -> str:
+        return f"{self._buckets.get(route, route)}:{major}"
 
     async def request(self, method: str, path: str, body: dict[str, Any] | None = None, *, route: str,
                       major: str = "") -> Any:
         """One call, after its bucket (route and major parameter) allows it; raises TransientError (retry_after)
         or PermanentError."""
-        wait = max(self.turn_in(route, major), self._global_until - time.monotonic())
+        wait = self.turn_in(route, major)
         if wait > 0:
             await asyncio.sleep(wait)
         if self._session is None or self._session.closed:
@@ -100,22 +104,23 @@ class DiscordRest:
             answer = None
         if status < 400:
             return answer
-        return self._refusal(status, answer if isinstance(answer, dict) else {}, headers)
+        return self._refusal(status, answer if isinstance(answer, dict) else {}, headers, self._key(route, major))
 
     def _note_limits(self, route: str, major: str, headers: Any) -> None:
         bucket = headers.get("X-RateLimit-Bucket")
         if bucket:
             self._buckets[route] = bucket
         if headers.get("X-RateLimit-Remaining") == "0" and headers.get("X-RateLimit-Reset-After"):
-            key = f"{self._buckets.get(route, route)}:{major}"
-            self._resets.hold(key, time.monotonic() + float(headers["X-RateLimit-Reset-After"]))
+            self._resets.hold(self._key(route, major), time.monotonic() + float(headers["X-RateLimit-Reset-After"]))
 
-    def _refusal(self, status: int, answer: dict[str, Any], headers: Any) -> Any:
+    def _refusal(self, status: int, answer: dict[str, Any], headers: Any, key: str) -> Any:
         message = str(answer.get("message") or f"HTTP {status}")
         if status == 429:
             retry = float(answer.get("retry_after") or headers.get("Retry-After") or 60.0)
             if answer.get("global") or headers.get("X-RateLimit-Scope") == "global":
                 self._global_until = time.monotonic() + retry
+            else:  # the bucket's turn, though the answer came without its headers
+                self._resets.hold(key, time.monotonic() + retry)
             raise TransientError(f"Discord asks to wait: {message}", retry_after=retry)
         if status in (401, 403):
             now = time.monotonic()

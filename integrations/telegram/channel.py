@@ -230,6 +230,10 @@ class TelegramChannel(ChannelBase):
                 sent = await self.reach(self.api.call("sendMessage", params), self._probe_api)
             else:
                 raise
+        except TransientError as err:
+            if err.retry_after is not None:  # a 429: the chat's next turn is when Telegram said
+                self._chats.hold(chat, time.monotonic() + err.retry_after)
+            raise
         return f"{sent['chat']['id']}:{sent['message_id']}"
 
     async def _probe_api(self) -> None:

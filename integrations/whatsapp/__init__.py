@@ -28,6 +28,7 @@ CONFIG_SCHEMA = vol.Schema({
     vol.Optional("unsupported_reply", default="Sorry, I can only read text messages."): vol.Any(None, str),
     vol.Optional("window_hours", default=24.0): vol.All(vol.Coerce(float), vol.Range(min=0)),
     vol.Optional("rate_limit", default=80.0): vol.All(vol.Coerce(float), vol.Range(min=0.1)),
+    vol.Optional("pair_rate_wait", default=6.0): vol.All(vol.Coerce(float), vol.Range(min=0)),
     **ACCESS_SCHEMA,
 })
 

@@ -2,7 +2,9 @@
 
 Messages are ingested under Meta's message id (``wamid``), so a notification Meta delivers again
 is recognised by the inbox and answered once. A reply Meta accepted is recorded with its wamid;
-a ``failed`` status arriving later moves it to the dead letters with Meta's code and title.
+a ``failed`` status arriving later moves it to the dead letters with Meta's code and title. A customer
+met by Meta's pair rate limit is left alone for ``pair_rate_wait`` (``turn_in``): the replies to the
+others go meanwhile, and a long reply goes on at that customer's turn without a failed attempt.
 """
 
 from __future__ import annotations
@@ -20,8 +22,9 @@ from core.channel import NETWORK_SENDS, AccessRules, ChannelBase, ChannelInfo, O
 from core.errors import PermanentError, TransientError
 from core.logs import FirstTime
 from core.message import Message
+from core.pacing import Pacer
 from core.textsplit import split
-from integrations.whatsapp.graph import GraphApi
+from integrations.whatsapp.graph import GraphApi, PairRateLimited
 
 _LOGGER = logging.getLogger(__name__)
 PLATFORM = "whatsapp"
@@ -42,6 +45,7 @@ class WhatsAppChannel(ChannelBase):
                                 concurrent_sends=NETWORK_SENDS)
         self._secret = config["app_secret"].encode()
         self._first_refused = FirstTime()  # a stranger's (or a misconfigured secret's) requests: logged once an address
+        self._customers = Pacer()  # those met by the pair rate limit, until their turn
 
     # -- in ----------------------------------------------------------------------------------
 
@@ -122,8 +126,19 @@ class WhatsAppChannel(ChannelBase):
         if last_inbound is None or time.time() - last_inbound > hours * 3600:
             raise PermanentError(f"outside WhatsApp's {hours:g}-hour window: the customer has not written in"
                                  f" {hours:g} hours, and a reply now would need a template message")
-        return await self.send_parts(message, split(message.text, "none", LIMIT), lambda index, part: self.reach(
-            self.api.send_text(message.chat_id, part, message.reply_to if index == 0 else None), self.api.probe))
+        return await self.send_parts(message, split(message.text, "none", LIMIT), lambda index, part: self._send_part(
+            message.chat_id, part, message.reply_to if index == 0 else None))
+
+    async def _send_part(self, wa_id: str, text: str, reply_to: str | None) -> str:
+        try:
+            return await self.reach(self.api.send_text(wa_id, text, reply_to), self.api.probe)
+        except PairRateLimited as err:
+            self._customers.hold(wa_id, time.monotonic() + (err.retry_after or 0.0))
+            raise
+
+    def turn_in(self, chat_id: str) -> float:
+        """Seconds until a customer met by Meta's pair rate limit may be sent to again (0.0: now)."""
+        return self._customers.left(chat_id)
 
 
 def _json(raw: bytes) -> dict[str, Any]:

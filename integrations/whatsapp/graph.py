@@ -1,8 +1,10 @@
 """A thin client of the WhatsApp Cloud API (Meta's Graph API): send a text, mark as read, errors by code.
 
 Meta's HTTP statuses for the same error differ between sources; the error's ``code`` decides:
-throughput and rate limits (130429, 131056, 4, 80007) and Meta's own failures (1, 2, 131000,
-131016) are worth another try; an expired or invalid token (190, 0) stops sending until it works
+throughput and rate limits (130429, 4, 80007) and Meta's own failures (1, 2, 131000, 131016) are
+worth another try; the pair rate limit (131056: too many messages to one customer too fast) is that
+customer's alone, and Meta says nothing of how long it lasts (about one message in 6 s, with bursts
+allowed: ``pair_rate_wait``); an expired or invalid token (190, 0) stops sending until it works
 again; everything else (131047 outside the 24-hour window, 131026 undeliverable, 100 invalid
 parameter, ...) is final for that message.
 """
@@ -17,13 +19,18 @@ import orjson
 from core.errors import PermanentError, TransientError
 
 DEFAULT_BASE_URL = "https://graph.facebook.com"
-RETRY_AFTER = {130429: 1.0, 131056: 6.0, 4: 60.0, 80007: 60.0, 1: 5.0, 2: 5.0, 131000: 5.0, 131016: 5.0}
+RETRY_AFTER = {130429: 1.0, 4: 60.0, 80007: 60.0, 1: 5.0, 2: 5.0, 131000: 5.0, 131016: 5.0}
 """Codes worth another try, and how long to wait before it (seconds)."""
 TOKEN_CODES = (0, 190)
+PAIR_RATE = 131056
 
 
 class TokenRefused(TransientError):
     """Meta refused the access token (expired or invalid): nothing can be sent until it works again."""
+
+
+class PairRateLimited(TransientError):
+    """Meta refused a message to one customer for the ones sent to them just before (131056); the others may go."""
 
 
 def describe(error: dict[str, Any]) -> str:
@@ -40,6 +47,7 @@ class GraphApi:
         self._url = f"{config['base_url'].rstrip('/')}/{config['api_version']}/{config['phone_number_id']}"
         self._headers = {"Authorization": f"Bearer {config['access_token']}", "Content-Type": "application/json",
                          "User-Agent": "roost-whatsapp/0.1"}
+        self._pair_rate_wait: float = config["pair_rate_wait"]
         self._session: aiohttp.ClientSession | None = None
 
     async def send_text(self, to: str, body: str, reply_to: str | None = None) -> str:
@@ -88,6 +96,8 @@ class GraphApi:
         code = error.get("code")
         if code in TOKEN_CODES:
             raise TokenRefused(f"Meta refused the access token ({describe(error)}); put a valid one in secrets.yaml")
+        if code == PAIR_RATE:
+            raise PairRateLimited(f"WhatsApp asks to wait: {describe(error)}", retry_after=self._pair_rate_wait)
         if code in RETRY_AFTER:
             raise TransientError(f"WhatsApp asks to wait: {describe(error)}", retry_after=RETRY_AFTER[code])
         raise PermanentError(f"WhatsApp refused it: {describe(error)}")

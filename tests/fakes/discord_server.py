@@ -71,7 +71,7 @@ class FakeDiscord(FakeServer):
         self.messages: dict[str, dict[str, Any]] = {}  # id -> message the bot posted (its latest content)
         self.posted: list[dict[str, Any]] = []  # every created message, in order
         self.nonces: dict[str, str] = {}
-        self.rest_failures: list[RestFailure] = []  # the next posts' answers
+        self.rest_failures: list[RestFailure | None] = []  # the next posts' answers (None: as usual)
         self.edit_failures: list[RestFailure] = []  # the next edits' answers
         self._sends: set[asyncio.Task[None]] = set()  # live dispatches; a connection closing under one loses it
         self.typing: list[str] = []

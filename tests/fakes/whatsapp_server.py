@@ -3,7 +3,8 @@
 Graph side: `POST /{version}/{phone_number_id}/messages` (Bearer token, else 401 code 190): text
 sends answered with Meta's success envelope and a fresh `wamid`, `status: read` (with the
 typing indicator) answered `{"success": true}`, Meta's error envelope `{"error": {message, type,
-code, error_data, fbtrace_id}}` for scripted failures (any code, any HTTP status). Meta side:
+code, error_data, fbtrace_id}}` for scripted failures (any code, any HTTP status), and the pair
+rate limit per customer when asked (131056 once their burst is spent). Meta side:
 signed webhook POSTs to Roost (`X-Hub-Signature-256` over the exact bytes), retried until a 200,
 duplicated on request; the GET verification handshake; status webhooks (sent, delivered, read,
 or a later `failed` with `errors[]`). It records every call.
@@ -61,6 +62,10 @@ class FakeWhatsApp(FakeServer):
         self.slow = 0.0
         self.token_expired = False
         """While True every call is refused as Meta refuses an expired token (190)."""
+        self.pair_limit: tuple[int, float] | None = None
+        """(burst, seconds a message): texts to one customer beyond it are refused with 131056, as Meta's pair
+        rate limit refuses them (about one in 6 s, bursts allowed); None: no limit."""
+        self._pair_tokens: dict[str, tuple[float, float]] = {}  # customer -> (tokens, when counted)
         self._wamids = itertools.count(1)
         self._session: aiohttp.ClientSession | None = None
         self._outgoing: asyncio.Queue[dict[str, Any]] | None = None
@@ -197,11 +202,25 @@ class FakeWhatsApp(FakeServer):
             return _graph_error(GraphError(131008, "Required parameter is missing", 400))
         if len(text) > 4096:
             return _graph_error(GraphError(100, "Invalid parameter: text.body is too long", 400))
+        if not self._pair_allows(body["to"]):
+            return _graph_error(GraphError(131056, "(Business Account, Consumer Account) pair rate limit hit", 400))
         wamid = f"wamid.out{next(self._wamids):06d}"
         self.sent.append({**body, "wamid": wamid})
         return web.json_response({"messaging_product": "whatsapp",
                                   "contacts": [{"input": body["to"], "wa_id": body["to"]}],
                                   "messages": [{"id": wamid}]})
+
+    def _pair_allows(self, to: str) -> bool:
+        """Take one of the customer's tokens (a bucket of pair_limit's burst, one back every its seconds)."""
+        if self.pair_limit is None:
+            return True
+        burst, every = self.pair_limit
+        now = time.monotonic()
+        tokens, counted = self._pair_tokens.get(to, (float(burst), now))
+        tokens = min(float(burst), tokens + (now - counted) / every)
+        allowed = tokens >= 1.0
+        self._pair_tokens[to] = (tokens - 1.0 if allowed else tokens, now)
+        return allowed
 
     async def _phone_number(self, request: web.Request) -> web.Response:
         self.calls.append((request.path, {}))

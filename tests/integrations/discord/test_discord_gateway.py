@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 
 import pytest
 
@@ -120,6 +121,18 @@ async def test_429s_are_waited_out_in_order(serve_discord, discord) -> None:
         await gateway.send("discord", DM, f"reply {n}")
     await until(lambda: len(discord.texts(DM)) == 4, timeout=20)
     assert discord.texts(DM) == [f"reply {n}" for n in range(4)]
+
+
+async def test_a_part_met_by_a_429_goes_at_its_bucket_s_turn_without_a_failed_attempt(serve_discord, discord,
+                                                                                        caplog) -> None:
+    caplog.set_level(logging.INFO)
+    gateway = await serve_discord()
+    discord.rest_failures.extend([None, rate_limited(0.3)])  # the second part is refused once
+    long = "\n\n".join(f"paragraph {n} " + "word " * 300 for n in range(3))  # three parts
+    await gateway.send("discord", DM, long)
+    await until(lambda: any("paragraph 2" in t for t in discord.texts(DM)), timeout=15)
+    assert [t.split()[:2] for t in discord.texts(DM)] == [["paragraph", str(n)] for n in range(3)]
+    assert "failed" not in caplog.text  # the rest went at the bucket's turn, the reply's attempts untouched
 
 
 async def test_long_replies_are_split_with_code_fences_closed_and_reopened(serve_discord, discord) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from tests.fakes.telegram_server import too_many_requests
 from tests.integrations.telegram.conftest import notes_left, until
 
@@ -29,7 +31,8 @@ async def test_a_long_reply_is_split_and_every_part_is_valid(serve_telegram, tel
     assert whole(parts) == WHOLE
 
 
-async def test_a_part_that_fails_is_tried_again_without_the_parts_before_it(serve_telegram, telegram) -> None:
+async def test_a_part_that_fails_is_tried_again_without_the_parts_before_it(serve_telegram, telegram, caplog) -> None:
+    caplog.set_level(logging.INFO)
     gateway = await serve_telegram(extra=LONG)
     telegram.fail_next("sendMessage", too_many_requests(1), after=1)  # the second part meets Telegram's flood limit
     telegram.user_says("tell me everything")
@@ -38,6 +41,7 @@ async def test_a_part_that_fails_is_tried_again_without_the_parts_before_it(serv
     assert len(parts) == 4 and whole(parts) == WHOLE  # the first part once, not again with the retry
     assert [method for method, _ in telegram.calls].count("sendmessage") == 5  # the four parts and the refused try
     assert await notes_left(gateway, "telegram") == []  # the note goes with the reply
+    assert "failed" not in caplog.text  # a part refused for the chat's pace: the rest at its turn, no attempt failed
 
 
 async def test_a_long_reply_cut_by_a_stop_goes_on_after_the_start_from_its_next_part(serve_telegram, telegram) -> None:

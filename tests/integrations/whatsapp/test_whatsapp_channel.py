@@ -8,7 +8,7 @@ import logging
 import pytest
 
 from tests.fakes.whatsapp_server import GraphError
-from tests.integrations.telegram.conftest import notes_left, until
+from tests.integrations.telegram.conftest import until
 from tests.integrations.whatsapp.conftest import VERIFY_TOKEN
 
 
@@ -152,16 +152,6 @@ async def test_a_long_reply_is_split(serve_whatsapp, whatsapp) -> None:
     await until(lambda: len(whatsapp.texts("16505551234")) >= 4)
     parts = whatsapp.texts("16505551234")
     assert all(len(p) <= 4096 for p in parts) and "".join(parts).split() == (LONG_TEXT[:4200] * 3).split()
-
-
-async def test_a_part_met_by_the_pair_rate_limit_goes_later_without_the_parts_before_it(serve_whatsapp,
-                                                                                         whatsapp) -> None:
-    gateway = await serve_whatsapp("dm_policy: open\nmark_read: false", extra=THRICE)
-    whatsapp.fail_next(GraphError(131056, "(Business Account, Consumer Account) pair rate limit hit", 400), after=1)
-    await whatsapp.deliver(whatsapp.inbound(LONG_TEXT[:4200]))
-    await until(lambda: "".join(whatsapp.texts("16505551234")).split() == (LONG_TEXT[:4200] * 3).split(), timeout=20)
-    assert len(whatsapp.texts("16505551234")) == 4  # the first part once, not again with the try 6 s later
-    assert await notes_left(gateway, "whatsapp") == []
 
 
 async def test_unknown_senders_pair_on_whatsapp_too(serve_whatsapp, whatsapp) -> None:

@@ -1,0 +1,52 @@
+"""Meta's pair rate limit (131056, about one message in 6 s to one customer, bursts allowed): that customer waits for
+their turn, the others do not, and a long reply that meets it at every part goes whole without a failed attempt."""
+
+from __future__ import annotations
+
+import logging
+
+from tests.integrations.telegram.conftest import notes_left, until
+
+CUSTOMER, OTHER = "16505551234", "447700900123"
+SECTION = "dm_policy: open\nmark_read: false\npair_rate_wait: 0.3"
+PARAGRAPH = "lorem ipsum " * 300
+SIX_PARTS = f"""
+automations:
+  - id: long
+    triggers: [{{trigger: message, platform: whatsapp}}]
+    actions: [{{reply: "{{% if trigger.text == 'all' %}}{(PARAGRAPH.strip() + chr(10) * 2) * 6}end{{% else %}}echo:\
+ {{{{ trigger.text }}}}{{% endif %}}"}}]
+"""
+
+
+def words(parts: list[str]) -> list[str]:
+    """The words of a reply's parts (the split moves line breaks)."""
+    return "".join(parts).split()
+
+
+async def test_a_long_reply_met_by_the_limit_at_every_part_goes_whole_and_each_part_once(serve_whatsapp, whatsapp,
+                                                                                          caplog) -> None:
+    caplog.set_level(logging.INFO)
+    gateway = await serve_whatsapp(SECTION, extra=SIX_PARTS)
+    whatsapp.pair_limit = (1, 0.3)  # after the first part, one every 0.3 s: each next part is refused once
+    await whatsapp.deliver(whatsapp.inbound("all"))
+    await until(lambda: "end" in "".join(whatsapp.texts(CUSTOMER)), timeout=20)
+    parts = whatsapp.texts(CUSTOMER)
+    assert len(parts) == 6 and words(parts) == (PARAGRAPH * 6).split() + ["end"]
+    refused = [body for _, body in whatsapp.calls if body.get("type") == "text"][len(parts):]
+    assert len(refused) >= 4  # the limit was met (a try more than the parts sent)
+    assert await gateway.store.dead.list(10) == [] and await notes_left(gateway, "whatsapp") == []
+    assert "failed" not in caplog.text  # waiting for the customer's turn is no failed attempt
+
+
+async def test_a_customer_met_by_the_limit_waits_and_the_others_do_not(serve_whatsapp, whatsapp) -> None:
+    await serve_whatsapp(SECTION.replace("0.3", "2"), extra=SIX_PARTS)
+    whatsapp.pair_limit = (2, 2.0)
+    for n in range(3):
+        await whatsapp.deliver(whatsapp.inbound(f"m{n}"))
+    await until(lambda: len(whatsapp.texts(CUSTOMER)) == 2)
+    await whatsapp.deliver(whatsapp.inbound("hi", wa_id=OTHER))  # while the third reply waits for its turn
+    await until(lambda: whatsapp.texts(OTHER) == ["echo: hi"], timeout=1.5)
+    assert len(whatsapp.texts(CUSTOMER)) == 2
+    await until(lambda: len(whatsapp.texts(CUSTOMER)) == 3, timeout=10)
+    assert whatsapp.texts(CUSTOMER) == ["echo: m0", "echo: m1", "echo: m2"]
