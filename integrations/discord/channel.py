@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import Any
 
 from core.channel import NETWORK_SENDS, AccessRules, ChannelBase, ChannelInfo, OutboundMessage
-from core.edited_stream import show_as_written
+from core.edited_stream import show_as_written, typing_until_written
 from core.errors import PermanentError, TransientError
 from core.message import Message
 from core.outage import OutageLog
@@ -28,6 +28,9 @@ LIMIT = 2000
 
 class DiscordChannel(ChannelBase):
     """One bot in the servers it was added to, and its direct messages."""
+
+    typing_every = 9.0
+    """Seconds between two "typing…" while an answer has not begun (Discord shows it for about 10 s)."""
 
     def __init__(self, gateway: Any, domain: str, rest: DiscordRest, config: dict[str, Any]) -> None:
         super().__init__(gateway, domain, online=False)
@@ -123,7 +126,8 @@ class DiscordChannel(ChannelBase):
         await self._call(self.rest.typing(message.chat_id))
         streamed = replace(message, idempotency_key=f"{message.idempotency_key}:stream")
         message_id = await show_as_written(
-            self.gateway.storage(self.domain), message.idempotency_key, chunks,
+            self.gateway.storage(self.domain), message.idempotency_key,
+            typing_until_written(chunks, lambda: self._call(self.rest.typing(message.chat_id)), self.typing_every),
             lambda text, message_id, shown, part: self._show(streamed, text, message_id, shown, part),
             limit=LIMIT - 64, parse_mode="markdown", interval=self.config["edit_interval"])
         return message_id or ""

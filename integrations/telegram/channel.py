@@ -18,7 +18,7 @@ from typing import Any
 from aiohttp import web
 
 from core.channel import NETWORK_SENDS, AccessRules, ChannelBase, ChannelInfo, OutboundMessage
-from core.edited_stream import show_as_written
+from core.edited_stream import show_as_written, typing_until_written
 from core.errors import PermanentError, StoreUnavailable, TransientError
 from core.logs import FirstTime
 from core.outage import OutageLog
@@ -36,6 +36,9 @@ CONFLICT_HELP = ("Telegram answered 409 Conflict: {reason}. Another program poll
 
 class TelegramChannel(ChannelBase):
     """One bot: its updates become messages of platform ``telegram``; replies go back by the Bot API."""
+
+    typing_every = 4.5
+    """Seconds between two "typing…" while an answer has not begun (Telegram shows it for 5 s)."""
 
     def __init__(self, gateway: Any, domain: str, api: BotApi, config: dict[str, Any]) -> None:
         super().__init__(gateway, domain, online=False)
@@ -168,6 +171,7 @@ class TelegramChannel(ChannelBase):
         (core.edited_stream; with ``streaming: draft``, in a direct chat: a draft, then the whole answer as a message)."""
         chat, _thread = split_chat(message.chat_id)
         await self._typing(message.chat_id)
+        chunks = typing_until_written(chunks, lambda: self._typing(message.chat_id), self.typing_every)
         if self.config["streaming"] == "draft" and chat > 0:
             return await self._draft(message, chunks)
         message_id = await show_as_written(

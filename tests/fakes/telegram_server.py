@@ -70,7 +70,7 @@ class FakeTelegram(FakeServer):
         self.chats: dict[int, dict[str, Any]] = {}
         self.blocked: set[int] = set()
         self.sent: list[Sent] = []
-        self.actions: list[tuple[int, str]] = []
+        self.actions: list[tuple[int, str, float]] = []  # (chat id, action, time.monotonic())
         self.drafts: list[tuple[int, int, str]] = []  # (chat id, draft id, text)
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.failures: dict[str, deque[Failure | None]] = {}  # None: answered as usual
@@ -225,7 +225,7 @@ class FakeTelegram(FakeServer):
         refused = self._chat_refusal(chat_id)
         if refused is not None:
             return refused
-        self.actions.append((chat_id, str(params.get("action"))))
+        self.actions.append((chat_id, str(params.get("action")), time.monotonic()))
         return _ok(True)
 
     async def _m_sendmessage(self, params: dict[str, Any]) -> web.Response:

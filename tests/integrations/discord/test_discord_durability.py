@@ -79,6 +79,14 @@ async def test_an_answer_is_streamed_by_edits_with_typing_shown(serve_discord, d
     assert 1 <= message.get("edits", 0) <= 8 and discord.typing == ["1250000000000000001"]
 
 
+async def test_typing_is_shown_again_while_the_answer_has_not_begun(serve_discord, discord) -> None:
+    gateway = await serve_discord(extra=ASK.replace("telegram", "discord"), models=(SlowModel(["late"], 0.7),))
+    gateway.data["discord"].typing_every = 0.2
+    discord.user_says("think first")
+    await until(lambda: discord.texts() == ["late"], timeout=10)
+    assert 3 <= len(discord.typing) <= 5  # at once, then every 0.2 s until the answer began
+
+
 async def test_an_edit_that_fails_on_the_way_is_skipped_and_the_answer_ends_whole(serve_discord, discord) -> None:
     pieces = [f"word{i} " for i in range(20)]
     model = SlowModel(pieces, 0.05)

@@ -49,7 +49,7 @@ async def test_an_answer_appears_by_edits_at_most_every_interval(serve_telegram,
     [message] = telegram.sent
     assert 1 <= len(message.edits) <= 5, "about one edit per 0.3 s over 1 s of answer, not one per piece"
     assert message.params["reply_parameters"]["message_id"] == 1
-    assert (111, "typing") in telegram.actions
+    assert (111, "typing") in [(chat, action) for chat, action, _at in telegram.actions]
 
 
 async def test_an_answer_longer_than_a_message_continues_in_a_new_one(serve_telegram, telegram) -> None:
@@ -182,3 +182,14 @@ async def test_a_long_draft_goes_whole_in_parts_at_the_chats_interval(serve_tele
     assert "".join(telegram.texts(111)).split() == "".join(pieces).split() and model.asked == 1
     first, second = (sent.at for sent in telegram.sent)
     assert second - first >= 0.45 and "failed" not in caplog.text
+
+
+async def test_typing_is_shown_again_until_the_answer_begins_and_not_after(serve_telegram, telegram) -> None:
+    pieces = ["", "slow ", "to ", "begin"]  # a blank piece does not end the wait
+    gateway = await serve_telegram("dm_policy: open\nedit_interval: 0", extra=ASK, models=(SlowModel(pieces, 0.4),))
+    gateway.data["telegram"].typing_every = 0.3
+    telegram.user_says("think first")
+    await until(lambda: telegram.texts(111) == ["slow to begin"], timeout=10)
+    typing = [at for chat, action, at in telegram.actions if chat == 111 and action == "typing"]
+    first_shown = telegram.sent[0].at
+    assert len(typing) >= 3 and all(at < first_shown for at in typing)  # 0.8 s to the first text: about every 0.3 s
