@@ -35,9 +35,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
-import voluptuous as vol
-
 from core import events
+from core.access_rules import AccessRules
 from core.errors import PermanentError, StoreUnavailable, TransientError
 from core.message import Message
 from core.reply_parts import send_parts
@@ -78,34 +77,6 @@ class ChannelInfo:
     def __post_init__(self) -> None:
         if self.streaming not in STREAMING:
             raise ValueError(f"streaming must be one of {', '.join(STREAMING)}, got {self.streaming!r}")
-
-
-DM_POLICIES = ("pairing", "allowlist", "open", "disabled")
-GROUP_POLICIES = ("allowlist", "open", "disabled")
-ACCESS_SCHEMA = {
-    vol.Optional("dm_policy", default="pairing"): vol.In(DM_POLICIES, msg=f"expected one of {', '.join(DM_POLICIES)}"),
-    vol.Optional("allow_from", default=[]): [vol.Coerce(str)],
-    vol.Optional("group_policy", default="allowlist"): vol.In(
-        GROUP_POLICIES, msg=f"expected one of {', '.join(GROUP_POLICIES)}"),
-    vol.Optional("groups", default=[]): [vol.Coerce(str)],
-}
-"""The keys a chat channel's config section adds for access (merge into its schema); see core.pipeline.access."""
-
-
-@dataclass(frozen=True, slots=True)
-class AccessRules:
-    """A chat channel's rules: who may write directly, and in which groups Roost listens."""
-
-    dm_policy: str = "pairing"
-    allow_from: frozenset[str] = frozenset()
-    group_policy: str = "allowlist"
-    groups: frozenset[str] = frozenset()
-
-    @classmethod
-    def from_config(cls, config: Mapping[str, Any]) -> AccessRules:
-        """The rules of a config section validated with ACCESS_SCHEMA."""
-        return cls(config["dm_policy"], frozenset(config["allow_from"]), config["group_policy"],
-                   frozenset(config["groups"]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +125,18 @@ class PacedChannel(Channel, Protocol):
 
     def turn_in(self, chat_id: str) -> float:
         """Seconds until the chat may be sent to again (0.0: now); the outbound queue sends to the others meanwhile."""
+        ...
+
+
+@runtime_checkable
+class TypingChannel(Channel, Protocol):
+    """A channel that can show "typing…" in a chat while an answer is written (core.typing_indicator)."""
+
+    typing_every: float
+    """Seconds between two showings: a little less than the platform keeps it shown."""
+
+    async def show_typing(self, chat_id: str, reply_to: str | None) -> None:
+        """Show "typing…" in the chat (reply_to: the message being answered)."""
         ...
 
 

@@ -9,9 +9,6 @@ The first message of an answer, a message filled to the limit, a last edit that 
 an edit refused for good (the message was deleted) end the stream, and the outbound path sends the
 answer whole instead.
 
-While the model has not begun the answer (reading a long prompt on a Pi takes a while), the
-platform's "typing…" is shown again before it fades (``typing_until_written``).
-
 The messages an answer posts are noted in the channel's durable state under the reply's
 idempotency key until the answer is whole: when Roost stops (past ``stop_timeout``) or is killed
 while it is written, the run's next try edits those messages instead of posting new ones beside them.
@@ -25,7 +22,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import TYPE_CHECKING, Generic, TypeVar
 
-from core.errors import PermanentError, TransientError
+from core.errors import TransientError
 from core.reply_parts import NOTE_KEPT
 from core.textsplit import split
 
@@ -78,32 +75,6 @@ async def show_as_written(state: DomainState, key: str, chunks: AsyncIterator[st
             message_id = await show(text, message_id, shown, part)
     await messages.forget()
     return message_id
-
-
-async def typing_until_written(chunks: AsyncIterator[str], show_typing: Callable[[], Awaitable[None]],
-                               every: float) -> AsyncIterator[str]:
-    """chunks, with show_typing() called again every `every` seconds until one that is not blank came (the channel
-    showed it once already; one that fails is let be)."""
-    iterator = aiter(chunks)
-    while True:
-        pending = asyncio.ensure_future(anext(iterator))
-        try:
-            while not (await asyncio.wait((pending,), timeout=every))[0]:
-                try:
-                    await show_typing()
-                except (TransientError, PermanentError) as err:
-                    _LOGGER.debug("typing not shown again: %s", err)
-        finally:
-            pending.cancel()  # a no-op once it is done; else (this was cancelled) the answer is not left waiting
-        try:
-            chunk = pending.result()
-        except StopAsyncIteration:
-            return
-        yield chunk
-        if chunk.strip():
-            break
-    async for chunk in iterator:
-        yield chunk
 
 
 class _Messages(Generic[M]):

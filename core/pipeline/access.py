@@ -1,6 +1,6 @@
 """Who may talk to Roost on a chat platform: DM pairing and allow-lists, checked once per message.
 
-A chat channel declares ``AccessRules`` (``core.channel``; from its config: ``dm_policy``, ``allow_from``,
+A chat channel declares ``AccessRules`` (``core.access_rules``; from its config: ``dm_policy``, ``allow_from``,
 ``group_policy``, ``groups``); channels whose senders are authenticated already (the console,
 the token-guarded APIs) declare none and are open. The check runs in the pipeline before a
 message is stored or seen by any automation, on the platform's user id (``Message.sender``) and
@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from core.channel import AccessRules
+from core.access_rules import AccessRules
 from core.message import Message
 from core.pairing import Pairing
 

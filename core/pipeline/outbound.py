@@ -4,7 +4,8 @@ Every reply passes here: the channel is looked up, the platform's outbound maski
 the entry written to the outbox (or held with its run, see ``replies``) and the channel's
 queue woken; a streamed answer goes straight to a channel that can show it, once the chat's
 earlier replies went out, paced with that channel's other sends and recorded as soon as the
-platform confirmed it. A platform that is offline, or whose replies are masked, or whose chat
+platform confirmed it, with "typing…" shown until its first words (``core.typing_indicator``).
+A platform that is offline, or whose replies are masked, or whose chat
 has an earlier reply that does not go out soon, or whose channel fails the stream (the chat away,
 the platform unreachable, a message refused or deleted), gets the answer whole through its queue
 instead.
@@ -15,14 +16,16 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
-from contextlib import aclosing
+from contextlib import AbstractAsyncContextManager, aclosing, nullcontext
+from typing import Any
 
-from core.channel import Channel, ChannelBase, OutboundMessage, StreamingChannel
+from core.channel import Channel, ChannelBase, OutboundMessage, StreamingChannel, TypingChannel
 from core.errors import ConfigError, PermanentError, RecipientGone, TransientError
 from core.pipeline.channel_queue import ChannelQueue
 from core.pipeline.progress import Progress
 from core.pipeline.retry import RetryPolicy
 from core.store.outbox import Outbox, OutboxEntry, PreparedEntry
+from core.typing_indicator import typing_shown, typing_until_written
 
 _LOGGER = logging.getLogger(__name__)
 STREAM_AFTER_SECONDS = 2.0
@@ -130,8 +133,9 @@ class Outbound:
         async def recorded() -> AsyncGenerator[str, None]:
             nonlocal taken, whole
             taken = True
-            async with aclosing(chunks):
-                async for chunk in chunks:
+            async with aclosing(chunks), aclosing(typing_until_written(
+                    chunks, self.typing(platform, chat_id, reply_to))) as written:
+                async for chunk in written:
                     parts.append(chunk)
                     yield chunk
             whole = True
@@ -161,6 +165,13 @@ class Outbound:
                                                       message_id)
         self.on_sent(platform, chat_id, message_id, entry_id)
         return f"outbox:{entry_id}"
+
+    def typing(self, platform: str, chat_id: str, reply_to: str | None) -> AbstractAsyncContextManager[Any]:
+        """Within the block, "typing…" shown in the chat, where its channel can show it."""
+        channel = self.channels.get(platform)
+        if not isinstance(channel, TypingChannel):
+            return nullcontext()
+        return typing_shown(lambda: channel.show_typing(chat_id, reply_to), channel.typing_every)
 
     def gone(self, platform: str, chat_id: str, reply_to: str | None = None) -> bool:
         """True when the platform's channel says no one can receive a reply to the chat (or message) any more."""

@@ -74,9 +74,11 @@ class RunReplies:
 
     async def _whole(self, platform: str, chat_id: str, reply_to: str | None,
                      chunks: AsyncGenerator[str, None]) -> str:
-        """The answer gathered whole, looking before each piece whether anyone can still receive it."""
+        """The answer gathered whole, with "typing…" shown meanwhile, looking before each piece whether anyone can
+        still receive it."""
         parts: list[str] = []
-        async with aclosing(chunks):  # closed at once when given up: that frees the model
+        # The answer is closed at once when given up: that frees the model.
+        async with aclosing(chunks), self.outbound.typing(platform, chat_id, reply_to):
             while not self.outbound.gone(platform, chat_id, reply_to):
                 try:
                     parts.append(await anext(chunks))

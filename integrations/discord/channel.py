@@ -12,8 +12,9 @@ from collections.abc import AsyncIterator, Awaitable
 from dataclasses import replace
 from typing import Any
 
-from core.channel import NETWORK_SENDS, AccessRules, ChannelBase, ChannelInfo, OutboundMessage
-from core.edited_stream import show_as_written, typing_until_written
+from core.access_rules import AccessRules
+from core.channel import NETWORK_SENDS, ChannelBase, ChannelInfo, OutboundMessage
+from core.edited_stream import show_as_written
 from core.errors import PermanentError, TransientError
 from core.message import Message
 from core.outage import OutageLog
@@ -30,7 +31,7 @@ class DiscordChannel(ChannelBase):
     """One bot in the servers it was added to, and its direct messages."""
 
     typing_every = 9.0
-    """Seconds between two "typing…" while an answer has not begun (Discord shows it for about 10 s)."""
+    """Seconds between two "typing…" while an answer is written (Discord shows it for about 10 s)."""
 
     def __init__(self, gateway: Any, domain: str, rest: DiscordRest, config: dict[str, Any]) -> None:
         super().__init__(gateway, domain, online=False)
@@ -123,14 +124,16 @@ class DiscordChannel(ChannelBase):
         """Show an answer as it is written: one message edited at most every edit_interval, the last edit whole
         (core.edited_stream). Its messages' nonces come from a key of their own: when the stream fails, the answer
         sent whole under the reply's key is a new message, not taken for the stream's first one."""
-        await self._call(self.rest.typing(message.chat_id))
         streamed = replace(message, idempotency_key=f"{message.idempotency_key}:stream")
         message_id = await show_as_written(
-            self.gateway.storage(self.domain), message.idempotency_key,
-            typing_until_written(chunks, lambda: self._call(self.rest.typing(message.chat_id)), self.typing_every),
+            self.gateway.storage(self.domain), message.idempotency_key, chunks,
             lambda text, message_id, shown, part: self._show(streamed, text, message_id, shown, part),
             limit=LIMIT - 64, parse_mode="markdown", interval=self.config["edit_interval"])
         return message_id or ""
+
+    async def show_typing(self, chat_id: str, reply_to: str | None) -> None:
+        """"typing…" in the channel for about 10 s, or until a message of the bot arrives."""
+        await self._call(self.rest.typing(chat_id))
 
     async def _post(self, message: OutboundMessage, text: str, part: int) -> str:
         """Post part `part` of a reply as a new message; its id."""

@@ -6,7 +6,7 @@ from typing import Any
 
 import voluptuous as vol
 
-from core.channel import ACCESS_SCHEMA
+from core.access_rules import ACCESS_SCHEMA
 from core.doctor import Finding, probe_platform
 from core.errors import PermanentError
 from core.hookspecs import hookimpl

@@ -17,8 +17,9 @@ from typing import Any
 
 from aiohttp import web
 
-from core.channel import NETWORK_SENDS, AccessRules, ChannelBase, ChannelInfo, OutboundMessage
-from core.edited_stream import show_as_written, typing_until_written
+from core.access_rules import AccessRules
+from core.channel import NETWORK_SENDS, ChannelBase, ChannelInfo, OutboundMessage
+from core.edited_stream import show_as_written
 from core.errors import PermanentError, StoreUnavailable, TransientError
 from core.logs import FirstTime
 from core.outage import OutageLog
@@ -38,7 +39,7 @@ class TelegramChannel(ChannelBase):
     """One bot: its updates become messages of platform ``telegram``; replies go back by the Bot API."""
 
     typing_every = 4.5
-    """Seconds between two "typing…" while an answer has not begun (Telegram shows it for 5 s)."""
+    """Seconds between two "typing…" while an answer is written (Telegram shows it for 5 s)."""
 
     def __init__(self, gateway: Any, domain: str, api: BotApi, config: dict[str, Any]) -> None:
         super().__init__(gateway, domain, online=False)
@@ -170,8 +171,6 @@ class TelegramChannel(ChannelBase):
         """Show an answer as it is written: one message edited at most every edit_interval, the last edit whole
         (core.edited_stream; with ``streaming: draft``, in a direct chat: a draft, then the whole answer as a message)."""
         chat, _thread = split_chat(message.chat_id)
-        await self._typing(message.chat_id)
-        chunks = typing_until_written(chunks, lambda: self._typing(message.chat_id), self.typing_every)
         if self.config["streaming"] == "draft" and chat > 0:
             return await self._draft(message, chunks)
         message_id = await show_as_written(
@@ -253,12 +252,10 @@ class TelegramChannel(ChannelBase):
         group = chat.startswith("-")
         await self._chats.slot(chat, self.config["per_group_interval" if group else "per_chat_interval"])
 
-    async def _typing(self, chat: str) -> None:
-        chat_id, thread = split_chat(chat)
-        try:
-            await self.api.call("sendChatAction", {"chat_id": chat_id, "action": "typing", "message_thread_id": thread})
-        except (TransientError, PermanentError) as err:
-            _LOGGER.debug("typing indicator not shown: %s", err)
+    async def show_typing(self, chat_id: str, reply_to: str | None) -> None:
+        """"typing…" in the chat (or its topic) for 5 s, or until a message of the bot arrives."""
+        chat, thread = split_chat(chat_id)
+        await self.api.call("sendChatAction", {"chat_id": chat, "action": "typing", "message_thread_id": thread})
 
 
 def new_secret() -> str:

@@ -18,7 +18,8 @@ from typing import Any
 import orjson
 from aiohttp import web
 
-from core.channel import NETWORK_SENDS, AccessRules, ChannelBase, ChannelInfo, OutboundMessage
+from core.access_rules import AccessRules
+from core.channel import NETWORK_SENDS, ChannelBase, ChannelInfo, OutboundMessage
 from core.errors import PermanentError, TransientError
 from core.logs import FirstTime
 from core.message import Message
@@ -35,6 +36,9 @@ WINDOW_KEY = "window:"
 
 class WhatsAppChannel(ChannelBase):
     """One WhatsApp Business phone number."""
+
+    typing_every = 20.0
+    """Seconds between two "typing…" while an answer is written (WhatsApp shows it for 25 s)."""
 
     def __init__(self, gateway: Any, domain: str, api: GraphApi, config: dict[str, Any]) -> None:
         super().__init__(gateway, domain)
@@ -135,6 +139,12 @@ class WhatsAppChannel(ChannelBase):
         except PairRateLimited as err:
             self._customers.hold(wa_id, time.monotonic() + (err.retry_after or 0.0))
             raise
+
+    async def show_typing(self, chat_id: str, reply_to: str | None) -> None:
+        """"typing…" for 25 s or until the reply arrives (with the blue ticks of the message answered, as WhatsApp
+        shows it only with them; not when mark_read or typing_indicator is off)."""
+        if reply_to and self.config["mark_read"] and self.config["typing_indicator"]:
+            await self.api.mark_read(reply_to, typing=True)
 
     def turn_in(self, chat_id: str) -> float:
         """Seconds until a customer met by Meta's pair rate limit may be sent to again (0.0: now)."""

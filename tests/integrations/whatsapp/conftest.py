@@ -40,11 +40,15 @@ def whatsapp_section(fake: FakeWhatsApp, extra: str = "dm_policy: open") -> str:
 @pytest.fixture
 def serve_whatsapp(whatsapp: FakeWhatsApp, make_gateway: Callable[..., Awaitable[Any]], tmp_path: Path
                    ) -> Callable[..., Awaitable[Any]]:
-    """serve_whatsapp(section="dm_policy: open", extra=ECHO) -> the started gateway; the fake calls its webhook."""
+    """serve_whatsapp(section="dm_policy: open", extra=ECHO, models=()) -> the started gateway; the fake calls its
+    webhook."""
 
-    async def start(section: str = "dm_policy: open", extra: str = ECHO) -> Any:
+    async def start(section: str = "dm_policy: open", extra: str = ECHO, models: tuple[Any, ...] = ()) -> Any:
         write_config(tmp_path / "config", whatsapp_section(whatsapp, section) + "http:\n  port: 0\n" + extra)
-        gateway = await make_gateway(tmp_path / "config", builtins=True)
+        gateway = await make_gateway(tmp_path / "config", builtins=True, start=False)
+        for model in models:
+            gateway.register_model(model)
+        await gateway.start()
         server = gateway.data["http"].server
         async with asyncio.timeout(5):
             while server.port is None:

@@ -9,6 +9,7 @@ import pytest
 
 from tests.fakes.whatsapp_server import GraphError
 from tests.integrations.telegram.conftest import until
+from tests.integrations.telegram.test_telegram_streaming import ASK, SlowModel
 from tests.integrations.whatsapp.conftest import VERIFY_TOKEN
 
 
@@ -159,3 +160,14 @@ async def test_unknown_senders_pair_on_whatsapp_too(serve_whatsapp, whatsapp) ->
     await whatsapp.deliver(whatsapp.inbound("who are you?"))
     [notice] = await until(lambda: whatsapp.texts("16505551234"))
     assert "pairing code" in notice
+
+
+async def test_typing_is_shown_again_while_an_answer_is_written(serve_whatsapp, whatsapp) -> None:
+    gateway = await serve_whatsapp(extra=ASK.replace("telegram", "whatsapp"),
+                                   models=(SlowModel(["slow ", "answer"], 0.4),))
+    gateway.data["whatsapp"].typing_every = 0.2
+    await whatsapp.deliver(whatsapp.inbound("think"))
+    await until(lambda: whatsapp.texts("16505551234") == ["slow answer"], timeout=10)
+    typing = [read for read in whatsapp.reads if read.get("typing_indicator")]
+    assert 4 <= len(typing) <= 7  # on taking the message, then every 0.2 s of the 0.8 s answer, all for the message
+    assert {read["message_id"] for read in typing} == {"wamid.in000001"}

@@ -1,4 +1,4 @@
-"""core.edited_stream.typing_until_written: "typing…" shown again until an answer begins, and never a piece lost."""
+"""core.typing_indicator: "typing…" shown again and again while an answer is written, and never a piece lost."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from core.edited_stream import typing_until_written
 from core.errors import TransientError
+from core.typing_indicator import typing_shown, typing_until_written
 
 
 async def _answer(pieces: list[tuple[float, str]], ended: list[str]) -> AsyncIterator[str]:
@@ -31,9 +31,9 @@ async def test_typing_is_shown_every_interval_until_a_piece_with_text_and_every_
     ended: list[str] = []
     start = loop.time()
     pieces = [(0.25, " "), (0.3, "first"), (0.5, " second"), (0.0, " third")]
-    got = [piece async for piece in typing_until_written(_answer(pieces, ended), typing, 0.1)]
+    got = [piece async for piece in typing_until_written(_answer(pieces, ended), typing_shown(typing, 0.1))]
     assert got == [" ", "first", " second", " third"] and ended == ["whole", "closed"]
-    assert 4 <= len(shown) <= 6  # 0.55 s before the first text, every 0.1 s: none during the 0.5 s after it
+    assert 3 <= len(shown) <= 6  # 0.55 s before the first text, every 0.1 s: none during the 0.5 s after it
     assert all(at - start < 0.6 for at in shown)
 
 
@@ -41,25 +41,25 @@ async def test_a_typing_that_fails_is_let_be() -> None:
     async def typing() -> None:
         raise TransientError("Telegram asks to wait", retry_after=1.0)
 
-    ended: list[str] = []
-    got = [piece async for piece in typing_until_written(_answer([(0.25, "late")], ended), typing, 0.05)]
+    got = [piece async for piece in typing_until_written(_answer([(0.25, "late")], []), typing_shown(typing, 0.05))]
     assert got == ["late"]
 
 
-async def test_a_stop_while_waiting_for_the_first_piece_ends_the_answer_too() -> None:
+async def test_typing_ends_with_the_block_that_showed_it_though_the_block_was_cancelled() -> None:
+    shown: list[float] = []
+
     async def typing() -> None:
-        return None
+        shown.append(asyncio.get_running_loop().time())
 
-    ended: list[str] = []
+    async def gather() -> None:
+        async with typing_shown(typing, 0.05):
+            await asyncio.sleep(30)
 
-    async def consume() -> None:
-        async for _piece in typing_until_written(_answer([(30.0, "never")], ended), typing, 0.05):
-            pass
-
-    task = asyncio.create_task(consume())
+    task = asyncio.create_task(gather())
     await asyncio.sleep(0.2)
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
-    await asyncio.sleep(0)
-    assert ended == ["closed"]  # the model's stream is not left waiting on its own
+    count = len(shown)
+    await asyncio.sleep(0.2)
+    assert 3 <= count <= 6 and len(shown) == count
