@@ -110,7 +110,7 @@ class WhatsAppChannel(ChannelBase):
 
     async def _read(self, wamid: str) -> None:
         try:
-            await self.api.mark_read(wamid, self.config["typing_indicator"])
+            await self.api.mark_read(wamid, typing=False)  # "typing…" only once an answer is written (show_typing)
         except (TransientError, PermanentError) as err:
             _LOGGER.debug("could not mark %s read: %s", wamid, err)
 
