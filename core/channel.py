@@ -244,7 +244,7 @@ class ChannelBase:
         """Send a reply's parts (but blank ones) in order with send_part(index, part), each once even across tries,
         the rest at the chat's next turn where the platform paces it (see core.reply_parts); the id of the last.
         wait_turns: send_part waits for the chat's turn itself (a send outside the outbound queue, which
-        ``PartsLeft`` could not reach: the end of a streamed answer)."""
+        ``NotItsTurn`` could not reach: the end of a streamed answer)."""
         paced = isinstance(self, PacedChannel) and not wait_turns  # as the outbound queue tells a paced channel
         return await send_parts(self.gateway.storage(self.domain), message.idempotency_key, parts, send_part,
                                 (lambda: self.turn_in(message.chat_id)) if paced else None)

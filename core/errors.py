@@ -62,12 +62,13 @@ class RecipientAway(TransientError):
         super().__init__(message, retry_after=self.HOLD)
 
 
-class PartsLeft(RoostError):
-    """The first parts of a long reply went, and its platform paces the chat: the rest goes at the chat's next
-    turn, in ``wait`` seconds (``ChannelBase.send_parts`` raises it; no attempt failed)."""
+class NotItsTurn(RoostError):
+    """The platform paces the chat: the reply, or the rest of a long one whose first parts went, goes at the
+    chat's next turn, in ``wait`` seconds (``ChannelBase.send_parts`` raises it between parts, a channel whose
+    platform refused the chat for a wait Roost can only guess raises it for a send; no attempt failed)."""
 
     def __init__(self, wait: float) -> None:
-        super().__init__(f"the rest of the reply goes at the chat's turn, in {wait:.1f} s")
+        super().__init__(f"the reply goes at the chat's turn, in {wait:.1f} s")
         self.wait = wait
 
 

@@ -7,7 +7,7 @@ idempotency key, and a later try, in this process or after a restart, begins at 
 not sent. A reply of one part notes nothing.
 
 Where the platform paces each chat (``PacedChannel.turn_in``), a part that would have to wait for
-the chat's turn is not waited for here: the parts sent so far are noted and ``PartsLeft`` hands
+the chat's turn is not waited for here: the parts sent so far are noted and ``NotItsTurn`` hands
 the reply back to the outbound queue, which sends to other chats meanwhile and goes on with this
 one at its turn. So does a part the platform refuses for the chat's pace (a TransientError after
 which turn_in() says to wait) once a part of this try went: a try that sent something has not
@@ -23,7 +23,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
-from core.errors import PartsLeft, TransientError
+from core.errors import NotItsTurn, TransientError
 
 if TYPE_CHECKING:
     from core.store.state import DomainState
@@ -39,7 +39,7 @@ that begins anew."""
 async def send_parts(state: DomainState, key: str, parts: list[str], send_part: Callable[[int, str], Awaitable[str]],
                      turn_in: Callable[[], float] | None = None) -> str:
     """Send the parts that are not blank in order with send_part(index, part), but those an earlier try of this reply
-    sent; the id of the last. PartsLeft when turn_in() says the chat's next turn is to come after a part went
+    sent; the id of the last. NotItsTurn when turn_in() says the chat's next turn is to come after a part went
     (before the next part, or once the platform refused it)."""
     parts = [part for part in parts if part.strip()]
     if len(parts) <= 1:
@@ -53,13 +53,13 @@ async def send_parts(state: DomainState, key: str, parts: list[str], send_part: 
         done, last = 0, ""
     for index in range(done, len(parts)):
         if index > done and (wait := turn_to_come()) > 0:
-            raise PartsLeft(wait)  # the next try begins here (noted below), at the chat's turn
+            raise NotItsTurn(wait)  # the next try begins here (noted below), at the chat's turn
         try:
             last = await send_part(index, parts[index])
         except TransientError as err:
             if index > done and (wait := turn_to_come()) > 0:
                 _LOGGER.debug("part %d of a long reply waits for the chat's turn: %s", index + 1, err)
-                raise PartsLeft(wait) from None  # refused for the chat's pace: not a failed attempt
+                raise NotItsTurn(wait) from None  # refused for the chat's pace: not a failed attempt
             raise
         if index + 1 < len(parts):
             try:

@@ -16,8 +16,8 @@ and recorded before anything more is sent: read again, the outbox would send the
 
 A platform across the network (ChannelInfo.concurrent_sends above 1) gets the batch's sends in
 flight together, one per chat as ever; a chat its platform paces (PacedChannel.turn_in) is passed
-over, untried, and the queue wakes at its turn; so is a chat whose long reply went in part
-(PartsLeft), to go on from its next part.
+over, untried, and the queue wakes at its turn; so is a chat whose long reply went in part, or
+whose platform asked it to wait (NotItsTurn), to go on from its next part.
 
 An entry of higher priority than the one about to be sent (an emergency alert) does not wait
 for the batch in hand: the batch stops there, and the next one, read highest priority first,
@@ -44,7 +44,7 @@ from collections.abc import Callable
 from typing import Any
 
 from core.channel import Channel, OutboundMessage, PacedChannel
-from core.errors import PartsLeft, RecipientAway
+from core.errors import NotItsTurn, RecipientAway
 from core.pipeline.retry import RetryPolicy
 from core.store.errors import StoreLostError, WriteAbortedError
 from core.store.outbox import Outbox, OutboxEntry
@@ -306,7 +306,7 @@ class ChannelQueue:
         try:
             platform_id = await self.channel.send(OutboundMessage(
                 entry.chat_id, _text(entry), entry.idempotency_key, entry.reply_to))
-        except PartsLeft as err:  # a long reply's first parts went; the rest at the chat's turn
+        except NotItsTurn as err:  # the reply (or the rest of a long one) at the chat's turn
             self._pass_over(entry.chat_id, err.wait, waiting)
             return
         except Exception as err:

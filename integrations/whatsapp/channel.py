@@ -2,9 +2,12 @@
 
 Messages are ingested under Meta's message id (``wamid``), so a notification Meta delivers again
 is recognised by the inbox and answered once. A reply Meta accepted is recorded with its wamid;
-a ``failed`` status arriving later moves it to the dead letters with Meta's code and title. A customer
-met by Meta's pair rate limit is left alone for ``pair_rate_wait`` (``turn_in``): the replies to the
-others go meanwhile, and a long reply goes on at that customer's turn without a failed attempt.
+a ``failed`` status arriving later moves it to the dead letters with Meta's code and title.
+
+A customer met by Meta's pair rate limit is left alone (``turn_in``) while the replies to the others
+go. Meta does not say for how long (after a burst, minutes: the burst is borrowed from the rate of
+one message in 6 s), so Roost guesses ``pair_rate_wait`` and doubles it while refused in a row (up
+to PAIR_WAIT_LONGEST); a refusal whose wait was a guess is no failed attempt, and nothing is given up.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from aiohttp import web
 
 from core.access_rules import AccessRules
 from core.channel import NETWORK_SENDS, ChannelBase, ChannelInfo, OutboundMessage
-from core.errors import PermanentError, TransientError
+from core.errors import NotItsTurn, PermanentError, TransientError
 from core.logs import FirstTime
 from core.message import Message
 from core.pacing import Pacer
@@ -32,6 +35,8 @@ PLATFORM = "whatsapp"
 LIMIT = 4096
 SIGNATURE_HEADER = "X-Hub-Signature-256"
 WINDOW_KEY = "window:"
+PAIR_WAIT_LONGEST = 300.0
+"""The longest a customer refused by the pair rate limit is left alone before the next try (seconds)."""
 
 
 class WhatsAppChannel(ChannelBase):
@@ -50,6 +55,7 @@ class WhatsAppChannel(ChannelBase):
         self._secret = config["app_secret"].encode()
         self._first_refused = FirstTime()  # a stranger's (or a misconfigured secret's) requests: logged once an address
         self._customers = Pacer()  # those met by the pair rate limit, until their turn
+        self._refused: dict[str, int] = {}  # customer -> refusals by the pair rate limit in a row
 
     # -- in ----------------------------------------------------------------------------------
 
@@ -135,10 +141,16 @@ class WhatsAppChannel(ChannelBase):
 
     async def _send_part(self, wa_id: str, text: str, reply_to: str | None) -> str:
         try:
-            return await self.reach(self.api.send_text(wa_id, text, reply_to), self.api.probe)
+            sent = await self.reach(self.api.send_text(wa_id, text, reply_to), self.api.probe)
         except PairRateLimited as err:
-            self._customers.hold(wa_id, time.monotonic() + (err.retry_after or 0.0))
-            raise
+            refused = self._refused[wa_id] = self._refused.get(wa_id, 0) + 1
+            wait = min(PAIR_WAIT_LONGEST, (err.retry_after or 0.0) * 2 ** (refused - 1))
+            self._customers.hold(wa_id, time.monotonic() + wait)
+            _LOGGER.log(logging.INFO if refused == 1 else logging.DEBUG, "WhatsApp's pair rate limit: %s is left"
+                        " alone for %.0f s (refused %d in a row); the replies to the others go", wa_id, wait, refused)
+            raise NotItsTurn(wait) from None
+        self._refused.pop(wa_id, None)
+        return sent
 
     async def show_typing(self, chat_id: str, reply_to: str | None) -> None:
         """"typing…" for 25 s or until the reply arrives (with the blue ticks of the message answered, as WhatsApp

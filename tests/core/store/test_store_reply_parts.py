@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from core.errors import PartsLeft
+from core.errors import NotItsTurn
 from core.reply_parts import PARTS_KEY, send_parts
 from core.store import Store
 from core.store.errors import WriteAbortedError
@@ -46,7 +46,7 @@ async def test_a_part_that_would_wait_for_the_chats_turn_is_left_for_the_next_tr
     state = store.state.of("chat")
     platform = Platform()
     for sent in (["one"], ["one", "two"]):
-        with pytest.raises(PartsLeft) as left:
+        with pytest.raises(NotItsTurn) as left:
             await send_parts(state, "reply-1", PARTS, platform.send, lambda: 0.7)
         assert left.value.wait == 0.7 and [part for _, part in platform.sent] == sent
     assert await send_parts(state, "reply-1", PARTS, platform.send, lambda: 0.7) == "id-three"

@@ -50,3 +50,18 @@ async def test_a_customer_met_by_the_limit_waits_and_the_others_do_not(serve_wha
     assert len(whatsapp.texts(CUSTOMER)) == 2
     await until(lambda: len(whatsapp.texts(CUSTOMER)) == 3, timeout=10)
     assert whatsapp.texts(CUSTOMER) == ["echo: m0", "echo: m1", "echo: m2"]
+
+
+async def test_a_customer_refused_for_long_is_left_alone_longer_each_time_and_nothing_is_given_up(
+        serve_whatsapp, whatsapp, caplog) -> None:
+    caplog.set_level(logging.INFO)
+    retries = "scheduler: {backoff_base: 0.05}\nstore: {delivery_max_attempts: 3}\n"  # failures would end it soon
+    gateway = await serve_whatsapp(SECTION.replace("0.3", "0.1"), extra=SIX_PARTS + retries)
+    whatsapp.pair_limit = (1, 2.0)  # one message, then the next in 2 s (a burst borrowed from the rate)
+    for n in range(2):
+        await whatsapp.deliver(whatsapp.inbound(f"m{n}"))
+    await until(lambda: whatsapp.texts(CUSTOMER) == ["echo: m0", "echo: m1"], timeout=15)
+    refusals = len([body for _, body in whatsapp.calls if body.get("type") == "text"]) - 2
+    assert 3 <= refusals <= 6  # left alone 0.1, 0.2, 0.4, 0.8, 1.6 s: a handful of tries in 2 s, not twenty
+    assert await gateway.store.dead.list(10) == [] and "failed" not in caplog.text
+    assert caplog.text.count("pair rate limit") == 1  # one INFO line when it began
