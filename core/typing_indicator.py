@@ -31,21 +31,28 @@ async def typing_shown(show_typing: Callable[[], Awaitable[None]], every: float)
 
 async def typing_until_written(chunks: AsyncIterator[str], typing: AbstractAsyncContextManager[Any]
                                ) -> AsyncIterator[str]:
-    """chunks, within typing (typing_shown) until one that is not blank came."""
+    """chunks, within typing (typing_shown) until one that is not blank came: it is passed on once typing
+    stopped, so that the platform does not show "typing…" again under the first words."""
     iterator = aiter(chunks)
     async with typing:
         async for chunk in iterator:
-            yield chunk
             if chunk.strip():
                 break
+            yield chunk
+        else:
+            return
+    yield chunk
     async for chunk in iterator:
         yield chunk
 
 
 async def _keep_showing(show_typing: Callable[[], Awaitable[None]], every: float) -> None:
+    loop = asyncio.get_running_loop()
+    due = loop.time()
     while True:
         try:
             await show_typing()
         except Exception as err:  # an adornment: a platform that refuses it costs nothing
             _LOGGER.debug("typing not shown: %s", err)
-        await asyncio.sleep(every)
+        due += every  # every `every` seconds however long the platform took to answer
+        await asyncio.sleep(max(0.0, due - loop.time()))

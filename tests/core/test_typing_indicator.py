@@ -37,6 +37,33 @@ async def test_typing_is_shown_every_interval_until_a_piece_with_text_and_every_
     assert all(at - start < 0.6 for at in shown)
 
 
+async def test_typing_stops_before_the_first_words_are_passed_on() -> None:
+    loop = asyncio.get_running_loop()
+    shown: list[float] = []
+
+    async def typing() -> None:
+        shown.append(loop.time())
+
+    handed = 0.0
+    async for piece in typing_until_written(_answer([(0.25, "first"), (0.0, " next")], []), typing_shown(typing, 0.05)):
+        if piece == "first":
+            handed = loop.time()
+            await asyncio.sleep(0.3)  # the platform takes a while to show the first words
+    assert shown and all(at < handed for at in shown)  # "typing…" would show again under them
+
+
+async def test_typing_keeps_its_pace_though_the_platform_is_slow_to_answer() -> None:
+    shown: list[float] = []
+
+    async def slow_typing() -> None:
+        shown.append(asyncio.get_running_loop().time())
+        await asyncio.sleep(0.08)
+
+    async with typing_shown(slow_typing, 0.1):
+        await asyncio.sleep(0.55)
+    assert len(shown) >= 5  # every 0.1 s, not every 0.18 s (the answer's wait and then the interval)
+
+
 async def test_a_typing_that_fails_is_let_be() -> None:
     async def typing() -> None:
         raise TransientError("Telegram asks to wait", retry_after=1.0)
