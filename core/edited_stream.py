@@ -11,7 +11,8 @@ answer whole instead.
 
 The messages an answer posts are noted in the channel's durable state under the reply's
 idempotency key until the answer is whole: when Roost stops (past ``stop_timeout``) or is killed
-while it is written, the run's next try edits those messages instead of posting new ones beside them.
+while it is written, the run's next try edits those messages instead of posting new ones beside them,
+and deletes those it did not need (the model's new answer was shorter) where the channel can.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import TYPE_CHECKING, Generic, TypeVar
 
-from core.errors import TransientError
+from core.errors import PermanentError, TransientError
 from core.reply_parts import NOTE_KEPT
 from core.textsplit import split
 
@@ -38,10 +39,11 @@ SHOWN_KEY = "messages shown:"
 
 async def show_as_written(state: DomainState, key: str, chunks: AsyncIterator[str],
                           show: Callable[[str, M | None, str, int], Awaitable[M]], *,
-                          limit: int, parse_mode: str, interval: float) -> M | None:
+                          limit: int, parse_mode: str, interval: float,
+                          delete: Callable[[M], Awaitable[None]] | None = None) -> M | None:
     """Show chunks as they come with show(text, message_id or None for a new message, text shown, part), which
-    returns the message's id, editing the messages an earlier try of this reply (key) posted; the id of the last
-    message (None: nothing to show)."""
+    returns the message's id, editing the messages an earlier try of this reply (key) posted and deleting with
+    delete(message_id) those it did not need; the id of the last message (None: nothing to show)."""
     messages: _Messages[M] = _Messages(state, SHOWN_KEY + key)
     await messages.read()
     text, shown, part = "", "", 0
@@ -73,6 +75,8 @@ async def show_as_written(state: DomainState, key: str, chunks: AsyncIterator[st
                 raise
             await asyncio.sleep(err.retry_after)
             message_id = await show(text, message_id, shown, part)
+    if delete is not None:
+        await messages.delete_after(part, delete)
     await messages.forget()
     return message_id
 
@@ -104,6 +108,14 @@ class _Messages(Generic[M]):
                 _LOGGER.warning("A streamed answer's message could not be noted (%s); if Roost stops before the"
                                 " answer is whole, its next try posts anew", err)
         return message_id
+
+    async def delete_after(self, part: int, delete: Callable[[M], Awaitable[None]]) -> None:
+        """Delete the messages an earlier try posted past part (its answer was longer than this one's)."""
+        for message_id in self._ids[part + 1:]:
+            try:
+                await delete(message_id)
+            except (TransientError, PermanentError) as err:  # gone already, or too old: it stays as it was
+                _LOGGER.info("A message an earlier try of a streamed answer left could not be deleted: %s", err)
 
     async def forget(self) -> None:
         if self._ids:

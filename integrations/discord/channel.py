@@ -128,7 +128,8 @@ class DiscordChannel(ChannelBase):
         message_id = await show_as_written(
             self.gateway.storage(self.domain), message.idempotency_key, chunks,
             lambda text, message_id, shown, part: self._show(streamed, text, message_id, shown, part),
-            limit=LIMIT - 64, parse_mode="markdown", interval=self.config["edit_interval"])
+            limit=LIMIT - 64, parse_mode="markdown", interval=self.config["edit_interval"],
+            delete=lambda message_id: self._call(self.rest.delete(message.chat_id, message_id)))
         return message_id or ""
 
     async def show_typing(self, chat_id: str, reply_to: str | None) -> None:

@@ -1,4 +1,4 @@
-"""Discord's REST API for a bot: sends, edits, typing, the gateway's address; rate-limit buckets obeyed.
+"""Discord's REST API for a bot: sends, edits, deletes, typing, the gateway's address; rate-limit buckets obeyed.
 
 Each response's ``X-RateLimit-Bucket``, ``-Remaining`` and ``-Reset-After`` are kept per bucket and
 major parameter (the channel): a request whose bucket is spent waits for its reset. A 429 says
@@ -68,6 +68,11 @@ class DiscordRest:
         """Change a message's text (streaming)."""
         return await self.request("PATCH", f"/channels/{channel_id}/messages/{message_id}", {"content": content},
                                   major=channel_id, route="PATCH /channels/messages")
+
+    async def delete(self, channel_id: str, message_id: str) -> None:
+        """Delete a message the bot posted."""
+        await self.request("DELETE", f"/channels/{channel_id}/messages/{message_id}", major=channel_id,
+                           route="DELETE /channels/messages")
 
     async def typing(self, channel_id: str) -> None:
         """Show "typing…" for about 10 seconds."""

@@ -176,7 +176,8 @@ class TelegramChannel(ChannelBase):
         message_id = await show_as_written(
             self.gateway.storage(self.domain), message.idempotency_key, chunks,
             lambda text, message_id, shown, _part: self._show(message, text, message_id, shown),
-            limit=LIMIT - 96, parse_mode="none", interval=self.config["edit_interval"])
+            limit=LIMIT - 96, parse_mode="none", interval=self.config["edit_interval"],
+            delete=lambda message_id: self.api.call("deleteMessage", {"chat_id": chat, "message_id": message_id}))
         return f"{chat}:{message_id}" if message_id else ""
 
     async def _draft(self, message: OutboundMessage, chunks: AsyncIterator[str]) -> str:

@@ -6,7 +6,7 @@ session id, Resume replaying the events after the given sequence then RESUMED, o
 any close code. Events dispatched while no connection is open are kept in the session's log
 and replayed on resume. REST on `/api/v10`: `GET /gateway/bot` (with session_start_limit), `GET /users/@me`, `POST`
 and `PATCH` channel messages (2,000 code points, nonce with enforce_nonce returns the message
-already made), `POST` typing; rate-limit headers, scripted 429s (route or global) and failures.
+already made), `DELETE` a message (404 Unknown Message once gone), `POST` typing; rate-limit headers, scripted 429s (route or global) and failures.
 """
 
 from __future__ import annotations
@@ -163,6 +163,7 @@ class FakeDiscord(FakeServer):
         app.router.add_get("/api/v10/users/@me", self._me)
         app.router.add_post("/api/v10/channels/{channel}/messages", self._post)
         app.router.add_patch("/api/v10/channels/{channel}/messages/{message}", self._patch)
+        app.router.add_delete("/api/v10/channels/{channel}/messages/{message}", self._delete)
         app.router.add_post("/api/v10/channels/{channel}/typing", self._typing)
 
     async def closing(self) -> None:
@@ -335,6 +336,15 @@ class FakeDiscord(FakeServer):
         message.setdefault("edits", 0)
         message["edits"] += 1
         return web.json_response(message, headers=self._limits(""))
+
+    async def _delete(self, request: web.Request) -> web.StreamResponse:
+        refused = self._refused(request)
+        if refused is not None:
+            return refused
+        if request.match_info["message"] not in self.messages:
+            return web.json_response({"message": "Unknown Message", "code": 10008}, status=404)
+        self.delete(request.match_info["message"])
+        return web.Response(status=204)
 
     async def _typing(self, request: web.Request) -> web.StreamResponse:
         refused = self._refused(request)

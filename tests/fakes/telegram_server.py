@@ -256,6 +256,14 @@ class FakeTelegram(FakeServer):
         self.drafts.append((chat_id, int(params["draft_id"]), text))
         return _ok(True)
 
+    async def _m_deletemessage(self, params: dict[str, Any]) -> web.Response:
+        chat_id, message_id = int(params.get("chat_id", 0)), int(params.get("message_id", 0))
+        target = next((s for s in self.sent if s.chat_id == chat_id and s.message_id == message_id), None)
+        if target is None:
+            return _error(400, "Bad Request: message to delete not found")
+        self.sent.remove(target)
+        return _ok(True)
+
     async def _m_editmessagetext(self, params: dict[str, Any]) -> web.Response:
         chat_id = int(params.get("chat_id", 0))
         target = next((s for s in self.sent if s.chat_id == chat_id and s.message_id == int(params.get("message_id", 0))),

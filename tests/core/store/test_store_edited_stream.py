@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from core.edited_stream import SHOWN_KEY, show_as_written
+from core.errors import PermanentError
 from core.store import Store
 from core.store.errors import WriteAbortedError
 from core.store.state import DomainState
@@ -33,6 +34,11 @@ class Platform:
         self.messages[message_id] = text
         return message_id
 
+    async def delete(self, message_id: int) -> None:
+        if message_id not in self.messages:
+            raise PermanentError("message to delete not found")
+        del self.messages[message_id]
+
 
 async def words(count: int) -> AsyncIterator[str]:
     for n in range(count):
@@ -41,7 +47,7 @@ async def words(count: int) -> AsyncIterator[str]:
 
 async def stream(store: Store, platform: Platform, count: int, state: DomainState | None = None) -> int | None:
     return await show_as_written(state or store.state.of("chat"), "reply-1", words(count), platform.show,
-                                 limit=LIMIT, parse_mode="none", interval=0)
+                                 limit=LIMIT, parse_mode="none", interval=0, delete=platform.delete)
 
 
 async def test_a_later_try_edits_the_messages_an_earlier_one_posted(store: Store) -> None:
@@ -54,6 +60,20 @@ async def test_a_later_try_edits_the_messages_an_earlier_one_posted(store: Store
     assert await stream(store, platform, 12) == 3
     assert sorted(platform.messages) == [1, 2, 3], "the try went on in messages 1 and 2, and posted only the third"
     assert "".join(platform.messages.values()).split() == [f"w{n:02}" for n in range(12)]
+    assert await store.state.of("chat").keys() == []
+
+
+async def test_the_messages_a_later_shorter_try_does_not_need_are_deleted(store: Store, caplog) -> None:
+    platform = Platform(cut=12)
+    with pytest.raises(WriteAbortedError):
+        await stream(store, platform, 16)  # 64 characters: four messages, three posted when it was cut
+    assert sorted(platform.messages) == [1, 2, 3]
+    del platform.messages[3]  # the user deleted one of them meanwhile
+    platform.cut = None
+    with caplog.at_level(logging.INFO):
+        assert await stream(store, platform, 3) == 1  # the model's new answer fits in one message
+    assert platform.messages == {1: "w00 w01 w02 "}  # message 2 deleted, message 3 gone already
+    assert "could not be deleted: message to delete not found" in caplog.text
     assert await store.state.of("chat").keys() == []
 
 

@@ -79,6 +79,18 @@ async def test_an_answer_is_streamed_by_edits_with_typing_shown(serve_discord, d
     assert 1 <= message.get("edits", 0) <= 8 and discord.typing == ["1250000000000000001"]
 
 
+async def test_a_message_a_cut_answer_left_that_its_next_try_does_not_need_is_deleted(serve_discord,
+                                                                                       discord) -> None:
+    pieces = ["x" * 99 + " " for _ in range(30)]  # 3,000 characters: two messages
+    extra = "roost: {stop_timeout: 0.5}\n" + ASK.replace("telegram", "discord")
+    gateway = await serve_discord(extra=extra, models=(SlowModel(pieces, 0.1),))
+    discord.user_says("tell me")
+    await until(lambda: len(discord.texts()) == 2, timeout=10)  # a second of the answer still to come
+    await gateway.stop()
+    await serve_discord(extra=extra, models=(SlowModel(["a short answer"], 0.02),))
+    await until(lambda: discord.texts() == ["a short answer"], timeout=10)
+
+
 async def test_typing_is_shown_again_while_the_answer_has_not_begun(serve_discord, discord) -> None:
     gateway = await serve_discord(extra=ASK.replace("telegram", "discord"), models=(SlowModel(["late"], 0.7),))
     gateway.data["discord"].typing_every = 0.2

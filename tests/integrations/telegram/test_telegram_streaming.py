@@ -172,6 +172,19 @@ async def test_an_answer_cut_by_a_stop_is_written_again_into_its_message_after_t
     assert await notes_left(gateway, "telegram", SHOWN_KEY) == []
 
 
+async def test_a_message_a_cut_answer_left_that_its_next_try_does_not_need_is_deleted(serve_telegram,
+                                                                                       telegram) -> None:
+    pieces = ["x" * 99 + " " for _ in range(60)]  # 6,000 characters: two messages
+    section, extra = "dm_policy: open\nedit_interval: 0.2", "roost: {stop_timeout: 0.5}\n" + ASK
+    gateway = await serve_telegram(section, extra=extra, models=(SlowModel(pieces, 0.05),))
+    telegram.user_says("tell me")
+    await until(lambda: len(telegram.texts(111)) == 2)
+    await gateway.stop()  # past stop_timeout: the run is cut, to run again at the next start
+    gateway = await serve_telegram(section, extra=extra, models=(SlowModel(["a short answer"], 0.02),))
+    await until(lambda: telegram.texts(111) == ["a short answer"])  # the first message edited, the second deleted
+    assert await notes_left(gateway, "telegram", SHOWN_KEY) == []
+
+
 async def test_a_long_draft_goes_whole_in_parts_at_the_chats_interval(serve_telegram, telegram, caplog) -> None:
     pieces = ["x" * 99 + " " for _ in range(60)]  # 6,000 characters: two messages
     model = SlowModel(pieces, 0)
