@@ -12,7 +12,9 @@ answer whole instead.
 The messages an answer posts are noted in the channel's durable state under the reply's
 idempotency key until the answer is whole: when Roost stops (past ``stop_timeout``) or is killed
 while it is written, the run's next try edits those messages instead of posting new ones beside them,
-and deletes those it did not need (the model's new answer was shorter) where the channel can.
+and deletes those it did not need (the model's new answer was shorter). So does the reply when it
+goes whole through the outbox instead (the stream failed on the way, or the channel was not online
+yet when the try after a restart answered): ``write_into_shown``.
 """
 
 from __future__ import annotations
@@ -81,6 +83,37 @@ async def show_as_written(state: DomainState, key: str, chunks: AsyncIterator[st
     return message_id
 
 
+async def write_into_shown(state: DomainState, key: str, text: str,
+                           show: Callable[[str, M | None, str, int], Awaitable[M]],
+                           delete: Callable[[M], Awaitable[None]], *, limit: int, parse_mode: str) -> M | None:
+    """A reply sent whole whose earlier try was shown as it was written (its messages noted under key): its parts
+    go into those messages (one that is gone is posted anew) and those left over are deleted; the id of the last
+    message, or None when no message was noted (send it as any other reply)."""
+    messages: _Messages[M] = _Messages(state, SHOWN_KEY + key)
+    await messages.read()
+    if messages.of(0) is None:
+        return None
+    parts = [part for part in split(text, parse_mode, limit) if part.strip()]
+    if not parts:
+        return None
+    message_id: M | None = None
+    for part, piece in enumerate(parts):
+        noted = messages.of(part)
+        try:
+            message_id = await show(piece, noted, "", part)
+        except PermanentError:
+            if noted is None:
+                raise
+            # Deleted meanwhile (by the user): the rest goes in new messages, below, and the ones above them go.
+            await messages.delete_after(part, delete)
+            messages.truncate(part)
+            message_id = await show(piece, None, "", part)
+        await messages.posted(part, message_id)
+    await messages.delete_after(len(parts) - 1, delete)
+    await messages.forget()
+    return message_id
+
+
 class _Messages(Generic[M]):
     """The messages of one answer by part, as noted in the channel's state (a note that cannot be read or written
     costs at worst a message posted beside the one an earlier try left)."""
@@ -99,9 +132,12 @@ class _Messages(Generic[M]):
         return self._ids[part] if part < len(self._ids) else None
 
     async def posted(self, part: int, message_id: M) -> M:
-        """Note message_id as the part's message when it is new; message_id."""
-        if part >= len(self._ids):
-            self._ids.append(message_id)
+        """Note message_id as the part's message (a write when it is new to the note); message_id."""
+        if part >= len(self._ids) or self._ids[part] != message_id:
+            if part < len(self._ids):
+                self._ids[part] = message_id
+            else:
+                self._ids.append(message_id)
             try:
                 await self._state.set(self._key, self._ids, expires_at=time.time() + NOTE_KEPT)
             except Exception as err:
@@ -116,6 +152,10 @@ class _Messages(Generic[M]):
                 await delete(message_id)
             except (TransientError, PermanentError) as err:  # gone already, or too old: it stays as it was
                 _LOGGER.info("A message an earlier try of a streamed answer left could not be deleted: %s", err)
+
+    def truncate(self, part: int) -> None:
+        """Forget the messages from part on (the note is written with the next one posted)."""
+        del self._ids[part:]
 
     async def forget(self) -> None:
         if self._ids:

@@ -10,11 +10,12 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Awaitable
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
 from core.access_rules import AccessRules
 from core.channel import NETWORK_SENDS, ChannelBase, ChannelInfo, OutboundMessage
-from core.edited_stream import show_as_written
+from core.edited_stream import show_as_written, write_into_shown
 from core.errors import PermanentError, TransientError
 from core.message import Message
 from core.outage import OutageLog
@@ -25,6 +26,8 @@ from integrations.discord.rest import POST_MESSAGE, DiscordRest, InvalidRequests
 _LOGGER = logging.getLogger(__name__)
 PLATFORM = "discord"
 LIMIT = 2000
+STREAMED_LIMIT = LIMIT - 64
+"""The characters of a message an answer is shown in as it is written (room left for a last edit)."""
 
 
 class DiscordChannel(ChannelBase):
@@ -112,9 +115,13 @@ class DiscordChannel(ChannelBase):
     # -- out ---------------------------------------------------------------------------------
 
     async def send(self, message: OutboundMessage) -> str:
-        """Post a reply, split at 2,000 characters (each part once); each part's nonce comes from the reply's key."""
-        return await self.send_parts(message, split(message.text, "markdown", LIMIT),
-                                     lambda index, part: self._post(message, part, index))
+        """Post a reply, split at 2,000 characters (each part once), or write it into the messages an earlier try
+        showed it in as it was written (core.edited_stream); each part's nonce comes from the reply's key."""
+        shown = await write_into_shown(self.gateway.storage(self.domain), message.idempotency_key, message.text,
+                                       partial(self._show, message), partial(self._delete, message.chat_id),
+                                       limit=STREAMED_LIMIT, parse_mode="markdown")
+        return shown if shown is not None else await self.send_parts(
+            message, split(message.text, "markdown", LIMIT), lambda index, part: self._post(message, part, index))
 
     def turn_in(self, chat_id: str) -> float:
         """Seconds until Discord's bucket for posting in this channel has requests again (its X-RateLimit headers)."""
@@ -126,15 +133,17 @@ class DiscordChannel(ChannelBase):
         sent whole under the reply's key is a new message, not taken for the stream's first one."""
         streamed = replace(message, idempotency_key=f"{message.idempotency_key}:stream")
         message_id = await show_as_written(
-            self.gateway.storage(self.domain), message.idempotency_key, chunks,
-            lambda text, message_id, shown, part: self._show(streamed, text, message_id, shown, part),
-            limit=LIMIT - 64, parse_mode="markdown", interval=self.config["edit_interval"],
-            delete=lambda message_id: self._call(self.rest.delete(message.chat_id, message_id)))
+            self.gateway.storage(self.domain), message.idempotency_key, chunks, partial(self._show, streamed),
+            limit=STREAMED_LIMIT, parse_mode="markdown", interval=self.config["edit_interval"],
+            delete=partial(self._delete, message.chat_id))
         return message_id or ""
 
     async def show_typing(self, chat_id: str, reply_to: str | None) -> None:
         """"typing…" in the channel for about 10 s, or until a message of the bot arrives."""
         await self._call(self.rest.typing(chat_id))
+
+    async def _delete(self, channel_id: str, message_id: str) -> None:
+        await self._call(self.rest.delete(channel_id, message_id))
 
     async def _post(self, message: OutboundMessage, text: str, part: int) -> str:
         """Post part `part` of a reply as a new message; its id."""

@@ -13,13 +13,14 @@ import logging
 import secrets
 import time
 from collections.abc import AsyncIterator
+from functools import partial
 from typing import Any
 
 from aiohttp import web
 
 from core.access_rules import AccessRules
 from core.channel import NETWORK_SENDS, ChannelBase, ChannelInfo, OutboundMessage
-from core.edited_stream import show_as_written
+from core.edited_stream import show_as_written, write_into_shown
 from core.errors import PermanentError, StoreUnavailable, TransientError
 from core.logs import FirstTime
 from core.outage import OutageLog
@@ -30,6 +31,8 @@ from integrations.telegram.updates import PLATFORM, message_id_of, message_of, s
 
 _LOGGER = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+STREAMED_LIMIT = LIMIT - 96
+"""The characters of a message an answer is shown in as it is written (plain text, room left for a last edit)."""
 CONFLICT_HELP = ("Telegram answered 409 Conflict: {reason}. Another program polls with this bot token, or a webhook"
                  " is set. Stop the other program (only one may poll), or set `mode: webhook`; polling again in"
                  " {wait:.0f} s")
@@ -159,8 +162,13 @@ class TelegramChannel(ChannelBase):
     # -- out ---------------------------------------------------------------------------------
 
     async def send(self, message: OutboundMessage) -> str:
-        """Send a reply, split at Telegram's limit (each part once: ChannelBase.send_parts); the id of its last part."""
-        return await self._send_text(message)
+        """Send a reply, split at Telegram's limit (each part once: ChannelBase.send_parts), or write it into the
+        messages an earlier try showed it in as it was written (core.edited_stream); the id of its last part."""
+        chat, _thread = split_chat(message.chat_id)
+        shown = await write_into_shown(self.gateway.storage(self.domain), message.idempotency_key, message.text,
+                                       partial(self._show, message), partial(self._delete, chat),
+                                       limit=STREAMED_LIMIT, parse_mode="none")
+        return f"{chat}:{shown}" if shown is not None else await self._send_text(message)
 
     async def _send_text(self, message: OutboundMessage, *, wait_turns: bool = False) -> str:
         return await self.send_parts(message, split(message.text, self.config["parse_mode"]), lambda index, part:
@@ -174,10 +182,9 @@ class TelegramChannel(ChannelBase):
         if self.config["streaming"] == "draft" and chat > 0:
             return await self._draft(message, chunks)
         message_id = await show_as_written(
-            self.gateway.storage(self.domain), message.idempotency_key, chunks,
-            lambda text, message_id, shown, _part: self._show(message, text, message_id, shown),
-            limit=LIMIT - 96, parse_mode="none", interval=self.config["edit_interval"],
-            delete=lambda message_id: self.api.call("deleteMessage", {"chat_id": chat, "message_id": message_id}))
+            self.gateway.storage(self.domain), message.idempotency_key, chunks, partial(self._show, message),
+            limit=STREAMED_LIMIT, parse_mode="none", interval=self.config["edit_interval"],
+            delete=partial(self._delete, chat))
         return f"{chat}:{message_id}" if message_id else ""
 
     async def _draft(self, message: OutboundMessage, chunks: AsyncIterator[str]) -> str:
@@ -197,7 +204,7 @@ class TelegramChannel(ChannelBase):
         return await self._send_text(OutboundMessage(message.chat_id, text, message.idempotency_key, message.reply_to),
                                      wait_turns=True)  # in a stream: no queue to hand the rest back to
 
-    async def _show(self, message: OutboundMessage, text: str, message_id: int | None, shown: str) -> int:
+    async def _show(self, message: OutboundMessage, text: str, message_id: int | None, shown: str, _part: int) -> int:
         """Send text as a new message, or edit message_id to it (no edit when nothing changed)."""
         if message_id is None:
             sent = await self._send_part(message.chat_id, text, message.reply_to, plain=True)
@@ -210,6 +217,9 @@ class TelegramChannel(ChannelBase):
                 if not err.not_modified:
                     raise
         return message_id
+
+    async def _delete(self, chat: int, message_id: int) -> None:
+        await self.api.call("deleteMessage", {"chat_id": chat, "message_id": message_id})
 
     async def _send_part(self, chat: str, text: str, reply_to: str | None, *, plain: bool = False) -> str:
         chat_id, thread = split_chat(chat)

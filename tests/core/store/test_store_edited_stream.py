@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from core.edited_stream import SHOWN_KEY, show_as_written
+from core.edited_stream import SHOWN_KEY, show_as_written, write_into_shown
 from core.errors import PermanentError
 from core.store import Store
 from core.store.errors import WriteAbortedError
@@ -29,8 +29,10 @@ class Platform:
         if self.cut is not None and len(self.calls) == self.cut:
             raise WriteAbortedError("Roost stops")  # anything that ends the stream before the answer is whole
         self.calls.append(("post" if message_id is None else "edit", message_id))
+        if message_id is not None and message_id not in self.messages:
+            raise PermanentError("message to edit not found")
         if message_id is None:
-            message_id = len(self.messages) + 1
+            message_id = sum(call == "post" for call, _ in self.calls)  # ids are never used twice
         self.messages[message_id] = text
         return message_id
 
@@ -74,6 +76,38 @@ async def test_the_messages_a_later_shorter_try_does_not_need_are_deleted(store:
         assert await stream(store, platform, 3) == 1  # the model's new answer fits in one message
     assert platform.messages == {1: "w00 w01 w02 "}  # message 2 deleted, message 3 gone already
     assert "could not be deleted: message to delete not found" in caplog.text
+    assert await store.state.of("chat").keys() == []
+
+
+WHOLE = "".join(f"w{n:02} " for n in range(8)).strip()  # 31 characters: two messages of 20 at the most
+
+
+async def whole_after_a_cut_stream(store: Store, platform: Platform, *, deleted: int | None = None) -> int | None:
+    """The reply sent whole after its stream posted three messages and failed (one of them deleted by the user)."""
+    with pytest.raises(WriteAbortedError):
+        await stream(store, platform, 16)
+    platform.cut = None
+    if deleted is not None:
+        del platform.messages[deleted]
+    return await write_into_shown(store.state.of("chat"), "reply-1", WHOLE, platform.show, platform.delete,
+                                  limit=LIMIT, parse_mode="none")
+
+
+async def test_a_reply_sent_whole_goes_into_the_messages_its_stream_left(store: Store) -> None:
+    platform = Platform(cut=12)
+    assert await whole_after_a_cut_stream(store, platform) == 2
+    assert sorted(platform.messages) == [1, 2]  # edited, and the third deleted
+    assert (platform.messages[1] + platform.messages[2]).split() == WHOLE.split()
+    assert await store.state.of("chat").keys() == []
+    assert await write_into_shown(store.state.of("chat"), "reply-2", "never streamed", platform.show,
+                                  platform.delete, limit=LIMIT, parse_mode="none") is None  # sent as any reply
+
+
+async def test_after_a_message_the_user_deleted_the_rest_goes_below_in_order(store: Store) -> None:
+    platform = Platform(cut=12)
+    assert await whole_after_a_cut_stream(store, platform, deleted=1) == 5
+    assert sorted(platform.messages) == [4, 5]  # 2 and 3 deleted: the parts posted anew, in order
+    assert (platform.messages[4] + platform.messages[5]).split() == WHOLE.split()
     assert await store.state.of("chat").keys() == []
 
 
