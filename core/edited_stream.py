@@ -146,7 +146,8 @@ class _Messages(Generic[M]):
         return message_id
 
     async def delete_after(self, part: int, delete: Callable[[M], Awaitable[None]]) -> None:
-        """Delete the messages an earlier try posted past part (its answer was longer than this one's)."""
+        """Delete the noted messages past part (an earlier try's answer was longer, or they stood below one the user
+        deleted)."""
         for message_id in self._ids[part + 1:]:
             try:
                 await delete(message_id)
