@@ -27,7 +27,13 @@ from core.outage import OutageLog
 from core.pacing import Pacer
 from core.textsplit import LIMIT, split
 from integrations.telegram.api import BotApi, Conflict, TelegramError
-from integrations.telegram.updates import PLATFORM, message_id_of, message_of, split_chat
+from integrations.telegram.updates import (
+    PLATFORM,
+    message_id_of,
+    message_of,
+    migration_of,
+    split_chat,
+)
 
 _LOGGER = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -57,6 +63,7 @@ class TelegramChannel(ChannelBase):
         self.outage = OutageLog(_LOGGER, "Telegram")
         self.unstored = OutageLog(_LOGGER, "Roost's store")
         self._first_refused = FirstTime()
+        self._moves_told = FirstTime()  # groups that became supergroups (a service message comes in each)
 
     # -- in ----------------------------------------------------------------------------------
 
@@ -141,6 +148,19 @@ class TelegramChannel(ChannelBase):
         message = message_of(update, self.bot, self.config["group_mode"])
         if message is not None:
             await self.ingest(message)
+        elif (moved := migration_of(update)) is not None and self._moves_told(str(moved)):
+            self._group_moved(*moved)
+
+    def _group_moved(self, group: int, supergroup: int) -> None:
+        """Say that a group became a supergroup (a new chat id), and what to change when the allowlist named it."""
+        rules = self.access
+        if rules is not None and rules.group_policy == "allowlist" and str(group) in rules.groups \
+                and str(supergroup) not in rules.groups:
+            _LOGGER.warning("Telegram group %s became supergroup %s, a chat id of its own: Roost listens there once"
+                            " %s is in telegram: groups in configuration.yaml (it lists %s)", group, supergroup,
+                            supergroup, group)
+        else:
+            _LOGGER.info("Telegram group %s became supergroup %s; replies to it go there", group, supergroup)
 
     async def webhook(self, request: web.Request) -> web.StreamResponse:
         """POST /api/telegram/webhook: the secret header checked in constant time, 200 once stored."""

@@ -58,6 +58,20 @@ def addressed_to_bot(message: dict[str, Any], text: str, bot: dict[str, Any]) ->
     return (replied.get("from") or {}).get("id") == bot.get("id")
 
 
+def migration_of(update: dict[str, Any]) -> tuple[int, int] | None:
+    """(group, supergroup) when the update is Telegram's service message that a group became a supergroup (one
+    comes in each of them), else None."""
+    message = update.get("message")
+    if not isinstance(message, dict) or not isinstance(message.get("chat"), dict):
+        return None
+    chat = int(message["chat"]["id"])
+    if message.get("migrate_to_chat_id"):
+        return chat, int(message["migrate_to_chat_id"])
+    if message.get("migrate_from_chat_id"):
+        return int(message["migrate_from_chat_id"]), chat
+    return None
+
+
 def message_of(update: dict[str, Any], bot: dict[str, Any], group_mode: str) -> Message | None:
     """The Roost message of an update, or None for what Roost does not take (other kinds, other bots,
     group messages not for the bot in mention mode)."""

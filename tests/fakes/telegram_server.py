@@ -69,6 +69,7 @@ class FakeTelegram(FakeServer):
         self._message_ids: dict[int, itertools.count[int]] = {}
         self.chats: dict[int, dict[str, Any]] = {}
         self.blocked: set[int] = set()
+        self.migrated: dict[int, int] = {}  # group -> the supergroup it became
         self.sent: list[Sent] = []
         self.actions: list[tuple[int, str, float]] = []  # (chat id, action, time.monotonic())
         self.drafts: list[tuple[int, int, str]] = []  # (chat id, draft id, text)
@@ -121,6 +122,18 @@ class FakeTelegram(FakeServer):
         self.updates.append(update)
         self._arrived.set()
         return update
+
+    def upgrade_group(self, group: int, supergroup: int, *, user_id: int = 111) -> None:
+        """A group becomes a supergroup, as when an admin turns on a setting that needs one: Telegram posts a service
+        message in each (migrate_to_chat_id in the old, migrate_from_chat_id in the new), and refuses the old id."""
+        self.migrated[group] = supergroup
+        self.chats[supergroup] = {"id": supergroup, "type": "supergroup", "title": f"Group {group}"}
+        sender = {"id": user_id, "is_bot": False, "first_name": "Ana"}
+        for chat, key, other in ((group, "migrate_to_chat_id", supergroup), (supergroup, "migrate_from_chat_id", group)):
+            message = {"message_id": self._next_message_id(chat), "date": int(time.time()), "from": sender,
+                       "chat": self.chats[chat], key: other}
+            self.updates.append({"update_id": next(self._update_ids), "message": message})
+        self._arrived.set()
 
     def fail_next(self, method: str, *failures: Failure, after: int = 0) -> None:
         """Answer the next calls of method with these failures, in order (once `after` calls were answered as usual)."""
@@ -315,6 +328,9 @@ class FakeTelegram(FakeServer):
         return next(self._message_ids.setdefault(chat_id, itertools.count(1)))
 
     def _chat_refusal(self, chat_id: int) -> web.Response | None:
+        if chat_id in self.migrated:
+            return _error(400, "Bad Request: group chat was upgraded to a supergroup chat",
+                          {"migrate_to_chat_id": self.migrated[chat_id]})
         if chat_id in self.blocked:
             return _error(403, "Forbidden: bot was blocked by the user")
         if chat_id not in self.chats:

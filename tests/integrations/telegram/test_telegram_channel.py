@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 
 import aiohttp
 import pytest
@@ -230,3 +231,19 @@ async def test_a_chat_waiting_for_its_turn_does_not_hold_the_others_up(serve_tel
     [first, dm, second] = telegram.sent
     assert (first.chat_id, dm.chat_id, second.chat_id) == (-100, 222, -100)
     assert second.at - first.at >= 2 * 0.95 and dm.at - first.at < 1.5
+
+
+async def test_a_group_that_became_a_supergroup_is_told_once_with_what_to_change(serve_telegram, telegram,
+                                                                                 caplog) -> None:
+    caplog.set_level(logging.INFO)
+    await serve_telegram("group_policy: allowlist\ngroups: ['-42']")
+    telegram.user_says("@roost_bot hi", chat_id=-42, chat_type="group")
+    await until(lambda: telegram.texts(-42))
+    telegram.upgrade_group(-42, -100_42)
+    await until(lambda: "became supergroup" in caplog.text)
+    telegram.user_says("@roost_bot still there?", chat_id=-100_42, chat_type="supergroup")
+    await asyncio.sleep(0.5)
+    moved = [r for r in caplog.records if "became supergroup" in r.getMessage()]
+    assert len(moved) == 1 and moved[0].levelname == "WARNING"  # the two service messages, said once
+    assert "once -10042 is in telegram: groups" in moved[0].getMessage()
+    assert telegram.texts(-100_42) == []  # not on the allowlist (yet), as the line says
