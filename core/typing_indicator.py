@@ -4,7 +4,8 @@ A model can take a while before its first words (reading a long prompt on a Pi) 
 whole answer; a platform shows "typing…" only for seconds (Telegram 5, Discord ~10, WhatsApp 25).
 So while an answer is gathered whole, and while a streamed one has shown nothing yet, the channel
 (``core.channel.TypingChannel``) is asked to show it every ``typing_every`` seconds. One that fails
-is let be: it only ever adorns the answer.
+is let be: it only ever adorns the answer; one refused for good (a channel where the bot may not
+write) is not asked again for that answer, as Discord counts refusals toward a ban.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
+
+from core.errors import PermanentError
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -52,6 +55,9 @@ async def _keep_showing(show_typing: Callable[[], Awaitable[None]], every: float
     while True:
         try:
             await show_typing()
+        except PermanentError as err:  # refused for good (no permission there): asking again only counts against us
+            _LOGGER.debug("typing not shown, and not asked again for this answer: %s", err)
+            return
         except Exception as err:  # an adornment: a platform that refuses it costs nothing
             _LOGGER.debug("typing not shown: %s", err)
         due += every  # every `every` seconds however long the platform took to answer

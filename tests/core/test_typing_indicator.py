@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from core.errors import TransientError
+from core.errors import PermanentError, TransientError
 from core.typing_indicator import typing_shown, typing_until_written
 
 
@@ -70,6 +70,18 @@ async def test_a_typing_that_fails_is_let_be() -> None:
 
     got = [piece async for piece in typing_until_written(_answer([(0.25, "late")], []), typing_shown(typing, 0.05))]
     assert got == ["late"]
+
+
+async def test_typing_refused_for_good_is_not_asked_again_for_that_answer() -> None:
+    asked: list[float] = []
+
+    async def refused() -> None:
+        asked.append(asyncio.get_running_loop().time())
+        raise PermanentError("Discord refused it (403, code 50013): Missing Permissions")
+
+    async with typing_shown(refused, 0.05):
+        await asyncio.sleep(0.3)
+    assert len(asked) == 1  # each refusal counts toward Discord's limit of invalid requests
 
 
 async def test_typing_ends_with_the_block_that_showed_it_though_the_block_was_cancelled() -> None:
