@@ -1,18 +1,17 @@
 """A protocol-faithful fake of Telegram's Bot API on 127.0.0.1 for tests.
 
-`/bot{token}/{method}` (GET or POST; query, form or JSON; nested values as JSON or as JSON
-strings; method names case-insensitive), the `{ok, result}` / `{ok: false, error_code,
-description, parameters}` envelope with the HTTP status equal to `error_code` and `Retry-After`
-on 429, exactly the descriptions of the real server. getUpdates with offset confirmation, a real
-long poll, 409 for a second poller or while a webhook is set; setWebhook / deleteWebhook /
-getWebhookInfo and delivery to the webhook (one update per POST, the secret header, per-chat
-order, retries with backoff until a 2xx); sendMessage, editMessageText, sendMessageDraft, sendChatAction, getMe.
-Text is counted as Telegram counts it (code points of the text after markup is parsed).
+`/bot{token}/{method}` (GET or POST; query, form or JSON; method names case-insensitive), in the
+Bot API's envelope and with exactly the descriptions of the real server (`telegram_wire`).
+getUpdates with offset confirmation, a real long poll, 409 for a second poller or while a webhook
+is set; setWebhook / deleteWebhook / getWebhookInfo and delivery to the webhook (one update per
+POST, the secret header, per-chat order, retries with backoff until a 2xx); sendMessage,
+editMessageText, deleteMessage, sendMessageDraft, sendChatAction, getMe. Text is counted as
+Telegram counts it (code points of the text after markup is parsed).
 
-Tests inject user messages (`user_says`), script failures (`fail_next`), block users, drop
-connections, and read back everything the bot sent (`sent`, `edits`, `actions`, `calls`).
+Tests inject user messages (`user_says`), upgrade a group to a supergroup (`upgrade_group`), script
+failures (`fail_next`), block users, drop connections, and read back everything the bot sent
+(`sent`, `edits`, `actions`, `calls`).
 """
-
 from __future__ import annotations
 
 import asyncio
@@ -28,20 +27,10 @@ import orjson
 from aiohttp import web
 
 from tests.fakes.base import FakeServer
-from tests.fakes.telegram_text import entities_of, parse_html, parse_markdown_v2
+from tests.fakes.telegram_text import entities_of
+from tests.fakes.telegram_wire import MAX_TEXT, Failure, checked_text, error, ok, params_of
 
-MAX_TEXT = 4096
 LONG_POLL_MAX = 50
-
-
-@dataclass
-class Failure:
-    """A scripted error answer: status, description, parameters, headers; or drop the connection."""
-
-    status: int = 500
-    description: str = "Internal Server Error: fake failure"
-    parameters: dict[str, Any] | None = None
-    drop: bool = False
 
 
 @dataclass
@@ -157,9 +146,9 @@ class FakeTelegram(FakeServer):
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         if request.match_info["token"] != self.token:
-            return _error(401, "Unauthorized")
+            return error(401, "Unauthorized")
         method = request.match_info["method"].lower()
-        params = await _params(request)
+        params = await params_of(request)
         if self.slow:
             await asyncio.sleep(self.slow)
         self.calls.append((method, params))
@@ -169,18 +158,18 @@ class FakeTelegram(FakeServer):
                 assert request.transport is not None
                 request.transport.close()
                 return web.Response()
-            return _error(failure.status, failure.description, failure.parameters)
+            return error(failure.status, failure.description, failure.parameters)
         handler = getattr(self, f"_m_{method.lower()}", None)
         if handler is None:
-            return _error(404, "Not Found: method not found")
+            return error(404, "Not Found: method not found")
         return await handler(params)
 
     async def _m_getme(self, _params: dict[str, Any]) -> web.Response:
-        return _ok(self.bot)
+        return ok(self.bot)
 
     async def _m_getupdates(self, params: dict[str, Any]) -> web.Response:
         if self.webhook["url"]:
-            return _error(409, "Conflict: can't use getUpdates method while webhook is active;"
+            return error(409, "Conflict: can't use getUpdates method while webhook is active;"
                                " use deleteWebhook to delete the webhook first")
         if self._poller is not None and not self._poller.done():
             self._poller.set_result(None)  # the earlier poll ends with 409
@@ -202,15 +191,15 @@ class FakeTelegram(FakeServer):
             finally:
                 waiter.cancel()
             if poller in done:
-                return _error(409, "Conflict: terminated by other getUpdates request;"
+                return error(409, "Conflict: terminated by other getUpdates request;"
                                    " make sure that only one bot instance is running")
-        return _ok(list(itertools.islice(self.updates, limit)))
+        return ok(list(itertools.islice(self.updates, limit)))
 
     async def _m_setwebhook(self, params: dict[str, Any]) -> web.Response:
         url = params.get("url") or ""
         secret = params.get("secret_token")
         if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", str(secret)):
-            return _error(400, "Bad Request: secret token contains unallowed characters")
+            return error(400, "Bad Request: secret token contains unallowed characters")
         if self._poller is not None and not self._poller.done():
             self._poller.set_result(None)
         self.webhook = {"url": url, "secret_token": secret, "pending_update_count": len(self.updates)}
@@ -218,7 +207,7 @@ class FakeTelegram(FakeServer):
             self.updates.clear()
         if url and self._pusher is None:
             self._pusher = asyncio.get_running_loop().create_task(self._push())
-        return _ok(True, "Webhook was set")
+        return ok(True, "Webhook was set")
 
     async def _m_deletewebhook(self, params: dict[str, Any]) -> web.Response:
         self.webhook = {"url": ""}
@@ -227,10 +216,10 @@ class FakeTelegram(FakeServer):
         if self._pusher is not None:
             self._pusher.cancel()
             self._pusher = None
-        return _ok(True, "Webhook was deleted")
+        return ok(True, "Webhook was deleted")
 
     async def _m_getwebhookinfo(self, _params: dict[str, Any]) -> web.Response:
-        return _ok({"url": self.webhook["url"], "has_custom_certificate": False,
+        return ok({"url": self.webhook["url"], "has_custom_certificate": False,
                     "pending_update_count": len(self.updates)})
 
     async def _m_sendchataction(self, params: dict[str, Any]) -> web.Response:
@@ -239,58 +228,58 @@ class FakeTelegram(FakeServer):
         if refused is not None:
             return refused
         self.actions.append((chat_id, str(params.get("action")), time.monotonic()))
-        return _ok(True)
+        return ok(True)
 
     async def _m_sendmessage(self, params: dict[str, Any]) -> web.Response:
         chat_id = int(params.get("chat_id", 0))
         refused = self._chat_refusal(chat_id)
         if refused is not None:
             return refused
-        checked = _checked_text(params)
+        checked = checked_text(params)
         if isinstance(checked, web.Response):
             return checked
         reply = params.get("reply_parameters")
         if reply is not None and not any(s.chat_id == chat_id and s.message_id == reply.get("message_id")
                                          for s in self.sent) and int(reply.get("message_id", 0)) > 10_000:
-            return _error(400, "Bad Request: message to be replied not found")
+            return error(400, "Bad Request: message to be replied not found")
         sent = Sent(chat_id, self._next_message_id(chat_id), checked, params)
         self.sent.append(sent)
-        return _ok(self._message(sent))
+        return ok(self._message(sent))
 
     async def _m_sendmessagedraft(self, params: dict[str, Any]) -> web.Response:
         chat_id = int(params.get("chat_id", 0))
         if chat_id < 0:
-            return _error(400, "Bad Request: drafts can be sent only to private chats")
+            return error(400, "Bad Request: drafts can be sent only to private chats")
         if not int(params.get("draft_id", 0)):
-            return _error(400, "Bad Request: draft_id must be non-zero")
+            return error(400, "Bad Request: draft_id must be non-zero")
         text = str(params.get("text") or "")
         if len(text) > MAX_TEXT:
-            return _error(400, "Bad Request: message is too long")
+            return error(400, "Bad Request: message is too long")
         self.drafts.append((chat_id, int(params["draft_id"]), text))
-        return _ok(True)
+        return ok(True)
 
     async def _m_deletemessage(self, params: dict[str, Any]) -> web.Response:
         chat_id, message_id = int(params.get("chat_id", 0)), int(params.get("message_id", 0))
         target = next((s for s in self.sent if s.chat_id == chat_id and s.message_id == message_id), None)
         if target is None:
-            return _error(400, "Bad Request: message to delete not found")
+            return error(400, "Bad Request: message to delete not found")
         self.sent.remove(target)
-        return _ok(True)
+        return ok(True)
 
     async def _m_editmessagetext(self, params: dict[str, Any]) -> web.Response:
         chat_id = int(params.get("chat_id", 0))
         target = next((s for s in self.sent if s.chat_id == chat_id and s.message_id == int(params.get("message_id", 0))),
                       None)
         if target is None:
-            return _error(400, "Bad Request: message to edit not found")
-        checked = _checked_text(params)
+            return error(400, "Bad Request: message to edit not found")
+        checked = checked_text(params)
         if isinstance(checked, web.Response):
             return checked
         if checked == (target.edits[-1] if target.edits else target.text):
-            return _error(400, "Bad Request: message is not modified: specified new message content and reply"
+            return error(400, "Bad Request: message is not modified: specified new message content and reply"
                                " markup are exactly the same as a current content and reply markup of the message")
         target.edits.append(checked)
-        return _ok(self._message(target))
+        return ok(self._message(target))
 
     # -- webhook delivery -------------------------------------------------------------------
 
@@ -329,12 +318,12 @@ class FakeTelegram(FakeServer):
 
     def _chat_refusal(self, chat_id: int) -> web.Response | None:
         if chat_id in self.migrated:
-            return _error(400, "Bad Request: group chat was upgraded to a supergroup chat",
+            return error(400, "Bad Request: group chat was upgraded to a supergroup chat",
                           {"migrate_to_chat_id": self.migrated[chat_id]})
         if chat_id in self.blocked:
-            return _error(403, "Forbidden: bot was blocked by the user")
+            return error(403, "Forbidden: bot was blocked by the user")
         if chat_id not in self.chats:
-            return _error(400, "Bad Request: chat not found")
+            return error(400, "Bad Request: chat not found")
         return None
 
     def _message(self, sent: Sent) -> dict[str, Any]:
@@ -343,64 +332,3 @@ class FakeTelegram(FakeServer):
         if sent.params.get("message_thread_id") is not None:
             message["message_thread_id"] = int(sent.params["message_thread_id"])
         return message
-
-
-def _checked_text(params: dict[str, Any]) -> str | web.Response:
-    """The text as Telegram keeps it (markup parsed), or the error Telegram answers."""
-    text = params.get("text")
-    if text is None or text == "":
-        return _error(400, "Bad Request: message text is empty")
-    mode = str(params.get("parse_mode") or "").lower()
-    if mode == "html":
-        plain = parse_html(str(text))
-        if plain is None:
-            return _error(400, "Bad Request: can't parse entities: Can't find end of the entity starting at"
-                               " byte offset 0")
-    elif mode == "markdownv2":
-        plain = parse_markdown_v2(str(text))
-        if plain is None:
-            return _error(400, "Bad Request: can't parse entities: Character '.' is reserved and must be escaped"
-                               " with the preceding '\\'")
-    else:
-        plain = str(text)
-    if not plain.strip():
-        return _error(400, "Bad Request: text must be non-empty")
-    if len(plain) > MAX_TEXT:
-        return _error(400, "Bad Request: message is too long")
-    return plain
-
-
-async def _params(request: web.Request) -> dict[str, Any]:
-    params: dict[str, Any] = dict(request.query)
-    if request.method == "POST":
-        if request.content_type == "application/json":
-            body = await request.read()
-            params.update(orjson.loads(body) if body else {})
-        else:
-            params.update({k: v for k, v in (await request.post()).items() if isinstance(v, str)})
-    for key, value in list(params.items()):
-        if isinstance(value, str) and value[:1] in "[{" and key in ("reply_parameters", "allowed_updates", "entities"):
-            params[key] = orjson.loads(value)
-    return params
-
-
-def _ok(result: Any, description: str | None = None) -> web.Response:
-    body: dict[str, Any] = {"ok": True, "result": result}
-    if description:
-        body["description"] = description
-    return web.Response(body=orjson.dumps(body), content_type="application/json")
-
-
-def _error(status: int, description: str, parameters: dict[str, Any] | None = None) -> web.Response:
-    body: dict[str, Any] = {"ok": False, "error_code": status, "description": description}
-    headers = {}
-    if parameters:
-        body["parameters"] = parameters
-        if "retry_after" in parameters:
-            headers["Retry-After"] = str(parameters["retry_after"])
-    return web.Response(body=orjson.dumps(body), status=status, content_type="application/json", headers=headers)
-
-
-def too_many_requests(retry_after: int) -> Failure:
-    """Telegram's flood-control answer."""
-    return Failure(429, f"Too Many Requests: retry after {retry_after}", {"retry_after": retry_after})

@@ -9,7 +9,7 @@ import aiohttp
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.fakes.telegram_server import Failure, too_many_requests
+from tests.fakes.telegram_wire import Failure, too_many_requests
 from tests.integrations.telegram.conftest import until
 
 

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from tests.core.pipeline.conftest import RunningRoost, roost_env, wait_for
-from tests.fakes.telegram_server import Failure, FakeTelegram
+from tests.fakes.telegram_server import FakeTelegram
+from tests.fakes.telegram_wire import Failure
 from tests.helpers.configdir import write_config
 from tests.helpers.kill_rounds import FakeInThread
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from tests.fakes.telegram_server import too_many_requests
+from tests.fakes.telegram_wire import too_many_requests
 from tests.integrations.telegram.conftest import notes_left, until
 
 PARAGRAPH = "word " * 300

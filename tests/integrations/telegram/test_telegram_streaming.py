@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from core.edited_stream import SHOWN_KEY
-from tests.fakes.telegram_server import Failure, too_many_requests
+from tests.fakes.telegram_wire import Failure, too_many_requests
 from tests.integrations.telegram.conftest import notes_left, until
 
 ASK = """
