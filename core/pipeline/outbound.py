@@ -5,10 +5,9 @@ the entry written to the outbox (or held with its run, see ``replies``) and the 
 queue woken; a streamed answer goes straight to a channel that can show it, once the chat's
 earlier replies went out, paced with that channel's other sends and recorded as soon as the
 platform confirmed it, with "typing…" shown until its first words (``core.typing_indicator``).
-A platform that is offline, or whose replies are masked, or whose chat
-has an earlier reply that does not go out soon, or whose channel fails the stream (the chat away,
-the platform unreachable, a message refused or deleted), gets the answer whole through its queue
-instead.
+A platform that is offline, or whose replies are masked, or whose chat has an earlier reply that
+does not go out soon, or whose channel fails the stream (the chat away, the platform unreachable,
+a message refused or deleted), gets the answer whole through its queue instead.
 """
 
 from __future__ import annotations

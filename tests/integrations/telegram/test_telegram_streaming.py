@@ -206,7 +206,7 @@ async def test_typing_is_shown_again_until_the_answer_begins_and_not_after(serve
     pieces = ["", "slow ", "to ", "begin"]  # a blank piece does not end the wait
     gateway = await serve_telegram("dm_policy: open\nedit_interval: 0", extra=ASK, models=(SlowModel(pieces, 0.4),))
     gateway.data["telegram"].typing_every = 0.3
-    telegram.slow = 0.3  # each call takes a while to be answered: typing would go on while the first words are sent
+    telegram.slow = 0.3  # each call answered after 0.3 s, as on a slow network
     telegram.user_says("think first")
     await until(lambda: telegram.texts(111) == ["slow to begin"], timeout=10)
     typing = [at for chat, action, at in telegram.actions if chat == 111 and action == "typing"]
