@@ -21,13 +21,10 @@ class Output(Protocol):
         """Queue text for a chat; return its reference."""
         ...
 
-    def can_stream(self, platform: str) -> bool:
-        """True when an answer for this platform is shown while it is written."""
-        ...
-
     async def stream(self, platform: str, chat_id: str, chunks: AsyncGenerator[str, None], *,
-                     idempotency_key: str, priority: int = 0, reply_to: str | None = None) -> str:
-        """Send an answer as it is written (whole, once complete, where it cannot be streamed)."""
+                     idempotency_key: str, priority: int = 0, reply_to: str | None = None,
+                     as_written: bool = True) -> str:
+        """Send an answer as it is written (whole, once complete, where it cannot be streamed or not as_written)."""
         ...
 
     async def already_sent(self, idempotency_key: str) -> bool:

@@ -147,15 +147,12 @@ class GenerateStep(BaseStep):
                     "prompt_tokens": outcome.prompt_tokens, "completion_tokens": outcome.completion_tokens,
                     "finish_reason": ending, "tool_calls": calls})
 
-        if self.reply and message is not None and self.stream:
+        if self.reply and message is not None:
             await ctx.out.stream(message.platform, message.chat_id, answer(), reply_to=message.id,
-                                 idempotency_key=reply_key, priority=ctx.priority)
+                                 idempotency_key=reply_key, priority=ctx.priority, as_written=self.stream)
         else:
             async for _chunk in answer():
                 pass
-            if self.reply and message is not None:
-                await ctx.out.send(message.platform, message.chat_id, "".join(shown_parts).strip(),
-                                   reply_to=message.id, idempotency_key=reply_key, priority=ctx.priority)
         if conversation is None and (self.history or message is not None):
             await gateway.remember(scope, safe_prompt, "".join(raw_parts).strip())
         return "".join(shown_parts).strip()

@@ -54,15 +54,13 @@ class RunReplies:
         self.entries.append(prepared)
         return f"outbox:{prepared.entry.id}"
 
-    def can_stream(self, platform: str) -> bool:
-        """True when an answer for this platform can be shown while it is written."""
-        return self.outbound.can_stream(platform)
-
     async def stream(self, platform: str, chat_id: str, chunks: AsyncGenerator[str, None], *,
-                     idempotency_key: str, priority: int = 0, reply_to: str | None = None) -> str:
-        """Stream an answer where the channel can show it; otherwise (or when its chat is away) send it whole
-        when complete. RecipientGone, and the answer stopped, once its channel says no one can receive it."""
-        if self.outbound.can_stream(platform):
+                     idempotency_key: str, priority: int = 0, reply_to: str | None = None,
+                     as_written: bool = True) -> str:
+        """Stream an answer where the channel can show it (and as_written asks it); otherwise (or when its chat
+        is away) send it whole when complete, with "typing…" shown meanwhile. RecipientGone, and the answer
+        stopped, once its channel says no one can receive it."""
+        if as_written and self.outbound.can_stream(platform):
             await self._written()  # this run's earlier replies are in the outbox: the answer comes after them
             streamed = await self.outbound.stream(platform, chat_id, chunks, idempotency_key=idempotency_key,
                                                   priority=priority, reply_to=reply_to)

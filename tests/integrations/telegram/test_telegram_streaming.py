@@ -212,3 +212,17 @@ async def test_typing_is_shown_again_until_the_answer_begins_and_not_after(serve
     typing = [at for chat, action, at in telegram.actions if chat == 111 and action == "typing"]
     first_shown = telegram.sent[0].at
     assert len(typing) >= 2 and all(at < first_shown for at in typing)  # none under the first words
+
+
+async def test_an_answer_not_streamed_shows_typing_while_it_is_written_then_comes_whole(serve_telegram,
+                                                                                       telegram) -> None:
+    pieces = ["written ", "whole ", "at ", "the end"]
+    ask_whole = ASK.replace("{model: slow}", "{model: slow, stream: false}")
+    gateway = await serve_telegram("dm_policy: open\nedit_interval: 0", extra=ask_whole,
+                                   models=(SlowModel(pieces, 0.3),))
+    gateway.data["telegram"].typing_every = 0.3
+    telegram.user_says("take your time")
+    await until(lambda: telegram.texts(111) == ["written whole at the end"], timeout=10)
+    typing = [at for chat, action, at in telegram.actions if chat == 111 and action == "typing"]
+    assert len(typing) >= 3 and all(at < telegram.sent[0].at for at in typing)
+    assert [method for method, _body in telegram.calls if method == "editMessageText"] == []
