@@ -35,6 +35,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
+import voluptuous as vol
+
 from core import events
 from core.access_rules import AccessRules
 from core.errors import PermanentError, StoreUnavailable, TransientError
@@ -42,6 +44,10 @@ from core.message import Message
 from core.reply_parts import send_parts
 
 _LOGGER = logging.getLogger(__name__)
+UNSUPPORTED_SCHEMA = {vol.Optional("unsupported_reply", default="Sorry, I can only read text messages."):
+                      vol.Any(None, str)}
+"""The key a chat channel's config section adds (merge into its schema): what the sender of a message Roost cannot
+read is told (``null``: nothing); set ``ChannelBase.unsupported_reply`` from it."""
 T = TypeVar("T")
 
 STREAMING = ("none", "edits", "native")
@@ -151,6 +157,8 @@ class ChannelBase:
     access: AccessRules | None = None
     """Who may talk through this channel (a chat platform's dm and group rules); None: anyone it lets in
     (its senders are authenticated already)."""
+    unsupported_reply: str | None = None
+    """What the sender of a message Roost cannot read (``Message.unreadable``) is told; None: nothing."""
     reconnect_base = 1.0
     """Seconds of the first reconnect delay (doubled each attempt, with full jitter)."""
     reconnect_cap = 60.0

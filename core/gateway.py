@@ -299,8 +299,8 @@ class Gateway:
     # -- the way a message travels ---------------------------------------------------
 
     async def ingest(self, message: Message) -> bool:
-        """The single door for inbound messages: True once stored with its runs, False for a redelivery or a
-        sender kept out; StoreUnavailable when Roost takes none now (it stops: its automations are detached)."""
+        """The single door for inbound messages: True once stored with its runs, False for a redelivery, a sender
+        kept out or a message not read; StoreUnavailable when Roost takes none now (it stops: automations detached)."""
         if self.state in ("created", "prepared", "starting"):
             await self._running.wait()  # channels may start before the automations are attached
         if self.state != "running":

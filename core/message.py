@@ -30,6 +30,8 @@ class Message:
     command: str | None = None
     args: tuple[str, ...] = ()
     raw: Any = None
+    unreadable: str | None = None
+    """What it was when Roost cannot read it ("voice", "photo", "sticker"): not stored; its sender is told so."""
 
     @classmethod
     def create(

@@ -14,6 +14,7 @@ and a few functions; it never calls back up into the gateway.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -43,6 +44,8 @@ from core.store.disk_space import MIB, DiskSpace
 
 __all__ = ["SCHEDULER_SCHEMA", "Pipeline"]
 
+_LOGGER = logging.getLogger(__name__)
+
 
 STOPPED = "Roost is stopping: the message is stored, and its automations run again when Roost is back"
 
@@ -55,6 +58,7 @@ class Pipeline:
                  scrub: Callable[[str], str], mask: Masker, failure_reply: str,
                  models: Mapping[str, Any] | None = None) -> None:
         self.store = store
+        self.channels = channels
         self.models = models if models is not None else {}
         self.engine = engine
         self.bus = bus
@@ -104,8 +108,12 @@ class Pipeline:
         self.clock_watch.start()
 
     async def ingest(self, message: Message) -> bool:
-        """Store a message with the runs it starts; False for a redelivery, or a sender the channel's rules keep out."""
+        """Store a message with the runs it starts; False for a redelivery, a sender the channel's rules keep out,
+        or a message Roost cannot read (its sender told so)."""
         if not await self.gatekeeper.admit(message):
+            return False
+        if message.unreadable is not None:
+            await self._unreadable(message)
             return False
         runs = await self.inbound.ingest(message)
         if runs is None:
@@ -122,6 +130,17 @@ class Pipeline:
 
     async def _tell(self, message: Message, text: str) -> None:
         await self.outbound.send(message.platform, message.chat_id, text, idempotency_key=f"access:{message.id}")
+
+    async def _unreadable(self, message: Message) -> None:
+        """A message Roost cannot read, from a sender let in: when it was for Roost, its sender is told so."""
+        if not message.mentions_bot:
+            return
+        reply = getattr(self.channels.get(message.platform), "unsupported_reply", None)
+        _LOGGER.info("A %s %s was not read: Roost reads text (%s)", message.platform, message.unreadable,
+                     "its sender was told" if reply else "nothing told: unsupported_reply is off")
+        if reply:
+            await self.outbound.send(message.platform, message.chat_id, reply, reply_to=message.id,
+                                     idempotency_key=f"unreadable:{message.platform}:{message.id}")
 
     def channel_state(self, platform: str, online: bool) -> None:
         """A channel went online or offline: say so on the bus, and send what waited when it is back."""

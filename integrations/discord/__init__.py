@@ -7,6 +7,7 @@ from typing import Any
 import voluptuous as vol
 
 from core.access_rules import ACCESS_SCHEMA
+from core.channel import UNSUPPORTED_SCHEMA
 from core.doctor import Finding, probe_platform
 from core.hookspecs import hookimpl
 from integrations.discord.channel import DiscordChannel
@@ -41,6 +42,7 @@ CONFIG_SCHEMA = vol.Schema({
     vol.Optional("allowed_mentions", default=[]): [vol.In(("users", "roles", "everyone"))],
     vol.Optional("rate_limit", default=50.0): vol.All(vol.Coerce(float), vol.Range(min=0.1)),
     **ACCESS_SCHEMA,
+    **UNSUPPORTED_SCHEMA,
 })
 
 

@@ -28,6 +28,8 @@ PLATFORM = "discord"
 LIMIT = 2000
 STREAMED_LIMIT = LIMIT - 64
 """The characters of a message an answer is shown in as it is written (room left for a last edit)."""
+UNREADABLE = {"attachments": "attachment", "sticker_items": "sticker", "poll": "poll"}
+"""What a message without text may carry (a voice message is an attachment), and its name in the log."""
 
 
 class DiscordChannel(ChannelBase):
@@ -41,6 +43,7 @@ class DiscordChannel(ChannelBase):
         self.rest = rest
         self.config = config
         self.access = AccessRules.from_config(config)
+        self.unsupported_reply = config["unsupported_reply"]
         self.info = ChannelInfo(PLATFORM, streaming="none" if config["streaming"] == "off" else "edits",
                                 max_text=LIMIT, rate_limit=config["rate_limit"], threads=True,
                                 concurrent_sends=NETWORK_SENDS)
@@ -97,20 +100,24 @@ class DiscordChannel(ChannelBase):
     def message_of(self, data: dict[str, Any]) -> Message | None:
         """The Roost message of a MESSAGE_CREATE, or None (bots, system messages, not for Roost in a server)."""
         author = data.get("author") or {}
-        if author.get("bot") or author.get("system") or data.get("type", 0) not in (0, 19) or not data.get("content"):
+        if author.get("bot") or author.get("system") or data.get("type", 0) not in (0, 19):
+            return None
+        content = data.get("content") or ""
+        unreadable = None if content else next((name for kind, name in UNREADABLE.items() if data.get(kind)), None)
+        if not content and unreadable is None:  # a server's message without the Message Content intent is empty
             return None
         me = str(self.client.user.get("id", ""))
         group = "guild_id" in data and data.get("guild_id") is not None
         replied = (data.get("referenced_message") or {}).get("author") or {}
         addressed = (not group or any(str(u.get("id")) == me for u in data.get("mentions") or ())
                      or any(str(role) in self._roles for role in data.get("mention_roles") or ())
-                     or f"<@{me}>" in data["content"] or f"<@!{me}>" in data["content"] or str(replied.get("id")) == me)
+                     or f"<@{me}>" in content or f"<@!{me}>" in content or str(replied.get("id")) == me)
         if group and self.config["group_mode"] == "mention" and not addressed:
             return None
         reference = data.get("message_reference") or {}
-        return Message.create(PLATFORM, str(data["channel_id"]), str(author.get("id")), data["content"],
+        return Message.create(PLATFORM, str(data["channel_id"]), str(author.get("id")), content,
                               id=str(data["id"]), reply_to=reference.get("message_id"), mentions_bot=addressed,
-                              group=group, raw=data)
+                              group=group, raw=data, unreadable=unreadable)
 
     # -- out ---------------------------------------------------------------------------------
 

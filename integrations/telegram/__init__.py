@@ -7,6 +7,7 @@ from typing import Any
 import voluptuous as vol
 
 from core.access_rules import ACCESS_SCHEMA
+from core.channel import UNSUPPORTED_SCHEMA
 from core.doctor import Finding, probe_platform
 from core.errors import PermanentError
 from core.hookspecs import hookimpl
@@ -45,6 +46,7 @@ CONFIG_SCHEMA = vol.All(vol.Schema({
     vol.Optional("per_chat_interval", default=1.0): vol.All(vol.Coerce(float), vol.Range(min=0)),
     vol.Optional("per_group_interval", default=3.0): vol.All(vol.Coerce(float), vol.Range(min=0)),
     **ACCESS_SCHEMA,
+    **UNSUPPORTED_SCHEMA,
 }), _webhook_needs_url)
 
 

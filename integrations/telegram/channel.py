@@ -55,6 +55,7 @@ class TelegramChannel(ChannelBase):
         self.api = api
         self.config = config
         self.access = AccessRules.from_config(config)
+        self.unsupported_reply = config["unsupported_reply"]
         self.info = ChannelInfo(PLATFORM, streaming="none" if config["streaming"] == "off" else "edits",
                                 max_text=LIMIT, rate_limit=config["rate_limit"], threads=True,
                                 concurrent_sends=NETWORK_SENDS)

@@ -1,5 +1,8 @@
 """Telegram updates as Roost messages: text or caption, replies, edits, commands, mentions, forum topics.
 
+A voice note, a sticker, a photo without a caption (UNREADABLE) is a message Roost cannot read
+(``Message.unreadable``): its sender is told so, once they may talk to Roost.
+
 Chat ids are Telegram's chat id, with ``:<thread id>`` for a forum topic (replies go back into
 the topic). A message's id is ``<chat>:<message_id>`` (an edit adds ``:edit:<edit_date>``: a new
 message flagged as an edit, never a silent overwrite), so a redelivered update is recognised by
@@ -13,6 +16,9 @@ from typing import Any
 from core.message import Message
 
 PLATFORM = "telegram"
+UNREADABLE = ("voice", "video_note", "audio", "photo", "video", "animation", "sticker", "document", "paid_media",
+              "location", "venue", "contact", "poll", "dice", "game", "story")
+"""The Bot API's kinds of user message without text (a caption is read as text)."""
 
 
 def chat_key(chat_id: int, thread_id: int | None) -> str:
@@ -83,8 +89,10 @@ def message_of(update: dict[str, Any], bot: dict[str, Any], group_mode: str) -> 
     if sender.get("is_bot") or not isinstance(message.get("chat"), dict):
         return None
     text = message.get("text") if message.get("text") is not None else message.get("caption")
-    if not text:
+    unreadable = None if text else next((kind for kind in UNREADABLE if message.get(kind)), None)
+    if not text and unreadable is None:
         return None
+    text = text or ""
     chat = message["chat"]
     group = chat.get("type") != "private"
     addressed = not group or addressed_to_bot(message, text, bot)
@@ -99,6 +107,6 @@ def message_of(update: dict[str, Any], bot: dict[str, Any], group_mode: str) -> 
     return Message.create(
         PLATFORM, chat_id, str(sender.get("id", chat["id"])), text, id=message_id, time=float(message.get("date", 0)),
         reply_to=f"{chat['id']}:{replied['message_id']}" if replied.get("message_id") else None,
-        mentions_bot=addressed, group=group, raw=update,
+        mentions_bot=addressed, group=group, raw=update, unreadable=unreadable,
         bot_names=(str(bot.get("username", "")),),
     )

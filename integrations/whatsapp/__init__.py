@@ -7,6 +7,7 @@ from typing import Any
 import voluptuous as vol
 
 from core.access_rules import ACCESS_SCHEMA
+from core.channel import UNSUPPORTED_SCHEMA
 from core.doctor import Finding, probe_platform
 from core.errors import PermanentError
 from core.hookspecs import hookimpl
@@ -25,11 +26,11 @@ CONFIG_SCHEMA = vol.Schema({
     vol.Optional("base_url", default=DEFAULT_BASE_URL): str,
     vol.Optional("mark_read", default=True): bool,
     vol.Optional("typing_indicator", default=True): bool,
-    vol.Optional("unsupported_reply", default="Sorry, I can only read text messages."): vol.Any(None, str),
     vol.Optional("window_hours", default=24.0): vol.All(vol.Coerce(float), vol.Range(min=0)),
     vol.Optional("rate_limit", default=80.0): vol.All(vol.Coerce(float), vol.Range(min=0.1)),
     vol.Optional("pair_rate_wait", default=6.0): vol.All(vol.Coerce(float), vol.Range(min=0)),
     **ACCESS_SCHEMA,
+    **UNSUPPORTED_SCHEMA,
 })
 
 

@@ -31,6 +31,8 @@ from core.textsplit import split
 from integrations.whatsapp.graph import GraphApi, PairRateLimited
 
 _LOGGER = logging.getLogger(__name__)
+NOT_SAID = ("reaction", "system")
+"""Kinds of message that say nothing to answer: an emoji on a message, WhatsApp's notice (a customer's new number)."""
 PLATFORM = "whatsapp"
 LIMIT = 4096
 SIGNATURE_HEADER = "X-Hub-Signature-256"
@@ -50,6 +52,7 @@ class WhatsAppChannel(ChannelBase):
         self.api = api
         self.config = config
         self.access = AccessRules.from_config(config)
+        self.unsupported_reply = config["unsupported_reply"]
         self.info = ChannelInfo(PLATFORM, max_text=LIMIT, rate_limit=config["rate_limit"], threads=True,
                                 concurrent_sends=NETWORK_SENDS)
         self._secret = config["app_secret"].encode()
@@ -101,16 +104,14 @@ class WhatsAppChannel(ChannelBase):
     async def _message(self, item: dict[str, Any], name: str | None) -> None:
         wa_id = str(item["from"])
         await self.gateway.storage(self.domain).set(WINDOW_KEY + wa_id, time.time())
-        if item.get("type") != "text" or not (item.get("text") or {}).get("body"):
-            reply = self.config["unsupported_reply"]
-            if reply:
-                await self.gateway.send(PLATFORM, wa_id, reply, reply_to=item["id"],
-                                        idempotency_key=f"unsupported:{item['id']}")
+        if item.get("type") in NOT_SAID:
             return
+        text = (item.get("text") or {}).get("body") if item.get("type") == "text" else None
         context = item.get("context") or {}
-        message = Message.create(PLATFORM, wa_id, wa_id, item["text"]["body"], id=str(item["id"]),
+        message = Message.create(PLATFORM, wa_id, wa_id, text or "", id=str(item["id"]),
                                  time=float(item.get("timestamp") or time.time()), reply_to=context.get("id"),
-                                 mentions_bot=True, raw={"message": item, "profile_name": name})
+                                 mentions_bot=True, raw={"message": item, "profile_name": name},
+                                 unreadable=None if text else str(item.get("type") or "message"))
         if await self.ingest(message) and self.config["mark_read"]:
             self.gateway.create_background_task(self._read(message.id), "whatsapp mark read", keep=False)
 

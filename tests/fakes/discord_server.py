@@ -93,14 +93,16 @@ class FakeDiscord(FakeServer):
 
     def user_says(self, content: str, *, channel_id: str = "1250000000000000001", guild: bool = False,
                   author_id: str = "1220000000000000001", mention: bool = False, reply_to_bot: bool = False,
-                  bot_author: bool = False, mention_role: str | None = None) -> dict[str, Any]:
-        """Dispatch (or keep for replay) a MESSAGE_CREATE as Discord makes it."""
+                  bot_author: bool = False, mention_role: str | None = None, voice: bool = False) -> dict[str, Any]:
+        """Dispatch (or keep for replay) a MESSAGE_CREATE as Discord makes it (voice: a voice message attached)."""
         data: dict[str, Any] = {
             "id": str(next(self._ids)), "channel_id": channel_id, "type": 19 if reply_to_bot else 0,
             "content": (f"<@{BOT_ID}> " if mention else "") + content,
             "author": {"id": author_id, "username": "ana", "global_name": "Ana", "bot": bot_author},
             "mentions": [{"id": BOT_ID, "username": "roost", "bot": True}] if mention else [],
-            "mention_roles": [mention_role] if mention_role else [], "mention_everyone": False, "attachments": [], "embeds": [],
+            "mention_roles": [mention_role] if mention_role else [], "mention_everyone": False, "embeds": [],
+            "attachments": [{"id": str(next(self._ids)), "filename": "voice-message.ogg", "flags": 8192,
+                             "content_type": "audio/ogg", "duration_secs": 2.5}] if voice else [],
             "timestamp": "2026-01-01T00:00:00.000000+00:00"}
         if guild:
             data["guild_id"] = "1240000000000000001"

@@ -82,8 +82,10 @@ class FakeTelegram(FakeServer):
     def user_says(self, text: str, *, user_id: int = 111, chat_id: int | None = None, chat_type: str = "private",
                   username: str | None = "ana", first_name: str = "Ana", reply_to: int | None = None,
                   reply_to_bot: bool = False, thread_id: int | None = None, edit_of: int | None = None,
-                  caption: bool = False, entities: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-        """Queue an update as Telegram would make it (entities for @mentions and /commands computed)."""
+                  caption: bool = False, entities: list[dict[str, Any]] | None = None,
+                  media: str | None = None) -> dict[str, Any]:
+        """Queue an update as Telegram would make it (entities for @mentions and /commands computed); media ("voice",
+        "sticker") sends that instead of text, with text as its caption if any."""
         chat_id = user_id if chat_id is None else chat_id
         chat = {"id": chat_id, "type": chat_type}
         if chat_type == "private":
@@ -94,8 +96,12 @@ class FakeTelegram(FakeServer):
         sender = {"id": user_id, "is_bot": False, "first_name": first_name, **({"username": username} if username else {})}
         message_id = edit_of if edit_of is not None else self._next_message_id(chat_id)
         message: dict[str, Any] = {"message_id": message_id, "date": int(time.time()), "from": sender, "chat": chat}
+        if media is not None:
+            message[media] = {"file_id": f"{media}-file", "file_unique_id": f"{media}-{message_id}"}
+            caption = True
         key, entity_key = ("caption", "caption_entities") if caption else ("text", "entities")
-        message[key] = text
+        if text or media is None:
+            message[key] = text
         found = entities if entities is not None else entities_of(text)
         if found:
             message[entity_key] = found

@@ -169,3 +169,15 @@ async def test_a_full_bucket_holds_up_only_its_own_channel(serve_discord, discor
     posted = [(message["channel_id"], message["content"]) for message in discord.posted]
     assert posted.index((GUILD_CHANNEL, "meanwhile")) < posted.index((DM, "dm 2"))
     assert discord.rate_limited == 0  # the bucket was waited out, not run into
+
+
+async def test_a_voice_message_for_roost_is_answered_with_what_roost_reads(serve_discord, discord) -> None:
+    await serve_discord("dm_policy: open\ngroup_policy: open")
+    await until(lambda: discord.sessions)
+    discord.user_says("", voice=True)
+    discord.user_says("", voice=True, channel_id=GUILD_CHANNEL, guild=True)  # not for Roost
+    discord.user_says("", channel_id=GUILD_CHANNEL, guild=True)  # what Discord sends without the content intent
+    discord.user_says("", voice=True, channel_id=GUILD_CHANNEL, guild=True, reply_to_bot=True)
+    await until(lambda: discord.texts(DM) and discord.texts(GUILD_CHANNEL))
+    await asyncio.sleep(0.3)
+    assert discord.texts(DM) == discord.texts(GUILD_CHANNEL) == ["Sorry, I can only read text messages."]

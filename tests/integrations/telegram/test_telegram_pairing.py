@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 
 from core import events
@@ -77,3 +78,33 @@ async def test_disabled_direct_messages_get_no_answer(serve_telegram, telegram) 
     telegram.user_says("anyone?")
     await asyncio.sleep(0.5)
     assert telegram.sent == []
+
+
+async def test_a_voice_note_is_answered_with_what_roost_reads_once_its_sender_may_talk(serve_telegram, telegram,
+                                                                                         caplog) -> None:
+    caplog.set_level(logging.INFO, logger="core.pipeline")
+    await serve_telegram("allow_from: ['111']\ngroup_policy: open")
+    voice = telegram.user_says("", media="voice")
+    telegram.user_says("", media="sticker", user_id=222)  # not let in: a pairing code, as for a text
+    telegram.user_says("", media="sticker", chat_id=-100, chat_type="supergroup")  # not for Roost
+    telegram.user_says("", media="voice", chat_id=-100, chat_type="supergroup", reply_to_bot=True)
+    telegram.user_says("a photo, with a caption", media="photo")
+    await until(lambda: len(telegram.texts(111)) == 2 and telegram.texts(222) and telegram.texts(-100))
+    await asyncio.sleep(0.3)
+    assert telegram.texts(111) == ["Sorry, I can only read text messages.", "echo: a photo, with a caption"]
+    assert telegram.sent[0].params["reply_parameters"]["message_id"] == voice["message"]["message_id"]
+    [code] = telegram.texts(222)
+    assert "pairing code" in code
+    assert telegram.texts(-100) == ["Sorry, I can only read text messages."]
+    assert caplog.text.count("A telegram voice was not read: Roost reads text (its sender was told)") == 2
+
+
+async def test_a_voice_note_gets_no_answer_when_unsupported_reply_is_off(serve_telegram, telegram) -> None:
+    gateway = await serve_telegram("dm_policy: open\nunsupported_reply: null")
+    telegram.user_says("", media="voice")
+    telegram.user_says("and text")
+    await until(lambda: telegram.texts(111))
+    await asyncio.sleep(0.3)
+    assert telegram.texts(111) == ["echo: and text"]
+    rows = await gateway.store.db.fetchall("SELECT COUNT(*) FROM inbox WHERE platform = 'telegram'")
+    assert rows == [(1,)], "a message Roost cannot read is not stored"

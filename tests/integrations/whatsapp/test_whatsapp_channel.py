@@ -171,3 +171,13 @@ async def test_typing_is_shown_again_while_an_answer_is_written(serve_whatsapp, 
     typing = [read for read in whatsapp.reads if read.get("typing_indicator")]
     assert 3 <= len(typing) <= 6  # every 0.2 s of the 0.8 s answer, all for the message answered
     assert {read["message_id"] for read in typing} == {"wamid.in000001"}
+
+
+async def test_a_reaction_gets_no_answer_and_a_stranger_s_photo_none_either(serve_whatsapp, whatsapp) -> None:
+    await serve_whatsapp("dm_policy: allowlist\nallow_from: ['16505551234']")
+    await whatsapp.deliver(whatsapp.inbound(None, kind="reaction"))
+    await whatsapp.deliver(whatsapp.inbound(None, kind="image", wa_id="19995550100"))
+    await whatsapp.deliver(whatsapp.inbound("and a text"))
+    await until(lambda: whatsapp.texts("16505551234"))
+    await asyncio.sleep(0.3)
+    assert whatsapp.texts("16505551234") == ["echo: and a text"] and whatsapp.texts("19995550100") == []
