@@ -19,7 +19,8 @@ def _code(text: str) -> str:
     return match.group(1)
 
 
-async def test_an_unknown_sender_pairs_and_then_talks(serve_telegram, telegram, tmp_path, capsys) -> None:
+async def test_an_unknown_sender_pairs_and_then_talks(serve_telegram, telegram, tmp_path, capsys, caplog) -> None:
+    caplog.set_level(logging.INFO, logger="core.pipeline.access")
     gateway = await serve_telegram("")  # the default: dm_policy pairing
     received = []
     gateway.bus.listen(events.MESSAGE_RECEIVED, lambda event: received.append(event.data["message"].text))
@@ -30,6 +31,7 @@ async def test_an_unknown_sender_pairs_and_then_talks(serve_telegram, telegram, 
     telegram.user_says("hello again?")  # the same code, nothing else
     await until(lambda: len(telegram.texts(111)) == 2)
     assert _code(telegram.texts(111)[1]) == code and received == []
+    assert caplog.text.count("telegram user 111 was sent a pairing code: `roost pair list` shows it") == 1
     config = str(tmp_path / "config")
     assert await asyncio.to_thread(main, ["pair", "list", "--config", config]) == 0
     assert f"waiting   {code}  telegram user 111" in capsys.readouterr().out
@@ -71,6 +73,23 @@ async def test_allow_lists_cannot_be_bypassed(serve_telegram, telegram) -> None:
     assert received == ["listed user", "@roost_bot in the listed group"]
     assert all("pairing code" in t for t in telegram.texts(333))
     assert telegram.texts(-600) == []
+
+
+async def test_who_is_kept_out_is_logged_once_with_the_id_that_would_let_them_in(serve_telegram, telegram,
+                                                                                 caplog) -> None:
+    caplog.set_level(logging.INFO, logger="core.pipeline.access")
+    await serve_telegram("dm_policy: allowlist\nallow_from: [111]\ngroups: ['-500']")
+    for _ in range(2):
+        telegram.user_says("let me in", user_id=333)
+        telegram.user_says("@roost_bot here too", user_id=111, chat_id=-600, chat_type="supergroup")
+    telegram.user_says("I am listed", user_id=111)
+    await until(lambda: telegram.texts(111))
+    await asyncio.sleep(0.3)
+    assert [r.getMessage() for r in caplog.records if r.name == "core.pipeline.access"] == [
+        "A telegram message from user 333 was not let in: telegram: allow_from does not list them (add '333' to let"
+        " them in)",
+        "A telegram message in group -600 was not let in: telegram: groups does not list it (add '-600' to let Roost"
+        " listen there)"]
 
 
 async def test_disabled_direct_messages_get_no_answer(serve_telegram, telegram) -> None:
