@@ -87,6 +87,12 @@ class TelegramChannel(ChannelBase):
         self.set_online(True)
         mode = self.config["mode"]
         _LOGGER.info("Telegram bot @%s connected (%s)", self.bot.get("username"), mode)
+        if self.config["group_mode"] == "all" and self.access.group_policy != "disabled" \
+                and not self.bot.get("can_read_all_group_messages"):
+            _LOGGER.warning("group_mode is all, but the bot's privacy mode is on: in groups where it is no admin,"
+                            " Telegram sends it only commands, mentions and replies to it. To have every message,"
+                            " tell @BotFather /setprivacy, Disable, then remove the bot from each group and add it"
+                            " again")
         try:
             if mode == "polling":
                 await self.poll()

@@ -247,3 +247,14 @@ async def test_a_group_that_became_a_supergroup_is_told_once_with_what_to_change
     assert len(moved) == 1 and moved[0].levelname == "WARNING"  # the two service messages, said once
     assert "once -10042 is in telegram: groups" in moved[0].getMessage()
     assert telegram.texts(-100_42) == []  # not on the allowlist (yet), as the line says
+
+
+@pytest.mark.parametrize("group_mode, privacy_on, warned", [("all", True, True), ("all", False, False),
+                                                             ("mention", True, False)])
+async def test_group_mode_all_with_the_bot_s_privacy_mode_on_is_warned_of(serve_telegram, telegram, caplog,
+                                                                           group_mode, privacy_on, warned) -> None:
+    telegram.bot["can_read_all_group_messages"] = not privacy_on
+    await serve_telegram(f"dm_policy: open\ngroup_policy: open\ngroup_mode: {group_mode}")
+    telegram.user_says("connected?")
+    await until(lambda: telegram.texts(111))
+    assert ("the bot's privacy mode is on" in caplog.text) is warned
