@@ -8,12 +8,17 @@ import voluptuous as vol
 
 from core.access_rules import ACCESS_SCHEMA
 from core.channel import UNSUPPORTED_SCHEMA
-from core.doctor import Finding, probe_platform
+from core.doctor import WARNING, Finding, probe_platform
 from core.errors import PermanentError
 from core.hookspecs import hookimpl
 from integrations.http.server import Access
 from integrations.telegram.api import DEFAULT_BASE_URL, BotApi
-from integrations.telegram.channel import TelegramChannel, new_secret
+from integrations.telegram.channel import (
+    PRIVACY_ON,
+    TelegramChannel,
+    new_secret,
+    privacy_hides_groups,
+)
 
 DOMAIN = "telegram"
 WEBHOOK_PATH = "/api/telegram/webhook"
@@ -81,8 +86,16 @@ async def roost_stop(gateway: Any) -> None:
 
 @hookimpl
 async def roost_doctor(config: dict[str, Any], storage: Any) -> list[Finding]:
-    """Does Telegram answer getMe with this token?"""
+    """Does Telegram answer getMe with this token, and does the bot get the group messages group_mode asks for?"""
     config = CONFIG_SCHEMA(config)
     api = BotApi(config["bot_token"], config["base_url"])
-    return [await probe_platform("telegram", api.call("getMe", timeout=10),
-                                 lambda bot: f"the token works (bot @{bot.get('username')})", api.close)]
+    met: list[dict[str, Any]] = []
+
+    def describe(bot: dict[str, Any]) -> str:
+        met.append(bot)
+        return f"the token works (bot @{bot.get('username')})"
+
+    findings = [await probe_platform("telegram", api.call("getMe", timeout=10), describe, api.close)]
+    if met and privacy_hides_groups(config, met[0]):
+        findings.append(Finding(WARNING, f"telegram: {PRIVACY_ON}"))
+    return findings

@@ -44,6 +44,17 @@ CONFLICT_HELP = ("Telegram answered 409 Conflict: {reason}. Another program poll
                  " {wait:.0f} s")
 
 
+PRIVACY_ON = ("group_mode is all, but the bot's privacy mode is on: in groups where it is no admin, Telegram sends it"
+              " only commands, mentions and replies to it. To have every message, tell @BotFather /setprivacy,"
+              " Disable, then remove the bot from each group and add it again")
+
+
+def privacy_hides_groups(config: dict[str, Any], bot: dict[str, Any]) -> bool:
+    """True when the config takes every group message but the bot (getMe) gets only those meant for it."""
+    return config["group_mode"] == "all" and config["group_policy"] != "disabled" \
+        and not bot.get("can_read_all_group_messages")
+
+
 class TelegramChannel(ChannelBase):
     """One bot: its updates become messages of platform ``telegram``; replies go back by the Bot API."""
 
@@ -87,12 +98,8 @@ class TelegramChannel(ChannelBase):
         self.set_online(True)
         mode = self.config["mode"]
         _LOGGER.info("Telegram bot @%s connected (%s)", self.bot.get("username"), mode)
-        if self.config["group_mode"] == "all" and self.access.group_policy != "disabled" \
-                and not self.bot.get("can_read_all_group_messages"):
-            _LOGGER.warning("group_mode is all, but the bot's privacy mode is on: in groups where it is no admin,"
-                            " Telegram sends it only commands, mentions and replies to it. To have every message,"
-                            " tell @BotFather /setprivacy, Disable, then remove the bot from each group and add it"
-                            " again")
+        if privacy_hides_groups(self.config, self.bot):
+            _LOGGER.warning(PRIVACY_ON)
         try:
             if mode == "polling":
                 await self.poll()

@@ -35,12 +35,12 @@ def _closed_port() -> int:
 
 
 def _config(directory: Path, fakes: dict[str, FakeInThread], *, telegram_token: str | None = None,
-            discord_base: str | None = None) -> Path:
+            discord_base: str | None = None, telegram_extra: str = "") -> Path:
     telegram, whatsapp, discord = (fakes[name].fake for name in ("telegram", "whatsapp", "discord"))
     directory.mkdir(exist_ok=True)
     (directory / "configuration.yaml").write_text(f"""
 http: {{port: {_closed_port()}}}
-telegram: {{bot_token: "{telegram_token or telegram.token}", base_url: "{telegram.base_url}"}}
+telegram: {{bot_token: "{telegram_token or telegram.token}", base_url: "{telegram.base_url}"{telegram_extra}}}
 whatsapp: {{access_token: {whatsapp.access_token}, app_secret: {whatsapp.app_secret}, verify_token: verify-me-please,
            phone_number_id: "{PHONE_NUMBER_ID}", base_url: "{whatsapp.base_url}"}}
 discord: {{bot_token: {DISCORD_TOKEN}, api_base: "{discord_base or discord.api}"}}
@@ -85,6 +85,14 @@ def test_doctor_checks_each_part_and_says_what_to_fix(tmp_path: Path, fakes, cap
     assert disk.startswith("ok disk: ") and disk.endswith(f" MiB free where the store is ({tmp_path / 'c'})")
     free_mib = shutil.disk_usage(tmp_path).free / 2**20
     assert abs(int(disk.split()[2]) - free_mib) < free_mib / 100, "the free space of the store's disk"
+
+
+def test_doctor_warns_when_group_mode_all_meets_the_bot_s_privacy_mode(tmp_path: Path, fakes, capsys) -> None:
+    _code, lines = _doctor(capsys, _config(tmp_path / "c", fakes, telegram_extra=", group_mode: all"))
+    works, privacy = lines["telegram"]
+    assert works == "ok telegram: the token works (bot @roost_bot)"
+    assert privacy.startswith("WARNING telegram: group_mode is all, but the bot's privacy mode is on")
+    assert "@BotFather /setprivacy" in privacy
 
 
 def test_doctor_warns_of_a_disk_low_on_space(tmp_path: Path, fakes, capsys) -> None:
