@@ -50,15 +50,16 @@ class Gatekeeper:
         if message.group:
             if rules.group_policy == "open" or (rules.group_policy == "allowlist" and message.chat_id in rules.groups):
                 return True
-            self._kept_out(message, f"in group {message.chat_id}", "group_policy is disabled"
+            self._kept_out(message, f"in group {message.chat_id}", f"{platform}: group_policy is disabled"
                            if rules.group_policy == "disabled" else
                            f"{platform}: groups does not list it (add '{message.chat_id}' to let Roost listen there)")
             return False
         if rules.dm_policy == "open" or message.sender in rules.allow_from:
             return True
         if rules.dm_policy != "pairing":
-            self._kept_out(message, f"from user {message.sender}", "dm_policy is disabled" if rules.dm_policy == "disabled"
-                           else f"{platform}: allow_from does not list them (add '{message.sender}' to let them in)")
+            self._kept_out(message, f"from user {message.sender}", f"{platform}: dm_policy is disabled"
+                           if rules.dm_policy == "disabled" else
+                           f"{platform}: allow_from does not list them (add '{message.sender}' to let them in)")
             return False
         if await self.pairing.approved(platform, message.sender):
             return True
