@@ -24,6 +24,7 @@ from core.automation.engine import AutomationEngine
 from core.bus import EventBus
 from core.channel import Channel
 from core.errors import TransientError
+from core.logs import FirstTime
 from core.message import Message
 from core.pairing import DOMAIN as PAIRING
 from core.pairing import Pairing
@@ -83,6 +84,7 @@ class Pipeline:
         self.disk_space = DiskSpace(store.db.path, store_settings["low_disk_mib"] * MIB)
         self.clock_watch = ClockWatch(store, TIMER_TASK)
         self._stopped = False
+        self._unanswered = FirstTime()
         engine.dispatcher = self.inbound.dispatch
         engine.on_finished = self.traces.keep
 
@@ -118,6 +120,10 @@ class Pipeline:
         runs = await self.inbound.ingest(message)
         if runs is None:
             return False
+        if not runs and message.mentions_bot and self._unanswered(message.platform):
+            _LOGGER.info("A %s message for Roost started no run: no automation's trigger matches it, or conditions or"
+                         " modes let none start (`roost trace` shows those). Said once per platform",
+                         message.platform)
         self.bus.fire(events.MESSAGE_RECEIVED, {"message": message, "platform": message.platform,
                                            "chat_id": message.chat_id, "runs": runs})
         return True

@@ -258,3 +258,20 @@ async def test_group_mode_all_with_the_bot_s_privacy_mode_on_is_warned_of(serve_
     telegram.user_says("connected?")
     await until(lambda: telegram.texts(111))
     assert ("the bot's privacy mode is on" in caplog.text) is warned
+
+
+async def test_a_message_for_roost_that_starts_no_run_is_said_once(serve_telegram, telegram, caplog) -> None:
+    caplog.set_level(logging.INFO, logger="core.pipeline")
+    only_ping = """
+automations:
+  - id: ping
+    triggers: [{trigger: message, platform: telegram, command: ping}]
+    actions: [{reply: pong}]
+"""
+    await serve_telegram("dm_policy: open", extra=only_ping)
+    telegram.user_says("hello?")
+    telegram.user_says("anyone?")
+    telegram.user_says("/ping")
+    await until(lambda: telegram.texts(111))
+    assert telegram.texts(111) == ["pong"]
+    assert caplog.text.count("A telegram message for Roost started no run: no automation's trigger matches it") == 1
