@@ -32,6 +32,21 @@ UNREADABLE = {"attachments": "attachment", "sticker_items": "sticker", "poll": "
 """What a message without text may carry (a voice message is an attachment), and its name in the log."""
 
 
+INVITE = "https://discord.com/oauth2/authorize?client_id={app}&scope=bot&permissions=68608"
+"""Where a server's owner adds the bot: View Channels, Send Messages and Read Message History (1024 + 2048 + 65536)."""
+
+
+def _say_ready(ready: dict[str, Any]) -> None:
+    """Say who the bot is and in how many servers, and where to add it to one when it is in none."""
+    name, servers = (ready.get("user") or {}).get("username"), len(ready.get("guilds") or ())
+    if servers:
+        _LOGGER.info("Discord bot %s connected, in %d server%s", name, servers, "" if servers == 1 else "s")
+    else:
+        app = (ready.get("application") or {}).get("id") or (ready.get("user") or {}).get("id")
+        _LOGGER.info("Discord bot %s connected, in no server yet: direct-message it, or add it to a server at %s",
+                     name, INVITE.format(app=app))
+
+
 class DiscordChannel(ChannelBase):
     """One bot in the servers it was added to, and its direct messages."""
 
@@ -85,6 +100,8 @@ class DiscordChannel(ChannelBase):
         if kind in ("READY", "RESUMED"):
             self.outage.reached()
             self.set_online(True)
+            if kind == "READY":
+                _say_ready(data)
         elif kind == "GUILD_CREATE":  # the role Discord made for the bot in this server: mentioning it is for us
             me = str(self.client.user.get("id", ""))
             self._roles.update(str(r["id"]) for r in data.get("roles") or ()

@@ -63,6 +63,7 @@ class FakeDiscord(FakeServer):
         self.ack = True
         self.sessions: dict[str, Session] = {}
         self.identifies = 0
+        self.guilds: list[dict[str, Any]] = []  # the servers READY lists (as unavailable stubs)
         self.resumes = 0
         self.beats: list[float] = []
         self.hellos: list[float] = []
@@ -224,7 +225,7 @@ class FakeDiscord(FakeServer):
         self.sessions[session.id] = session
         self._current = (ws, session)
         session.seq += 1
-        ready = {"v": 10, "user": {"id": BOT_ID, "username": "roost", "bot": True}, "guilds": [],
+        ready = {"v": 10, "user": {"id": BOT_ID, "username": "roost", "bot": True}, "guilds": self.guilds,
                  "session_id": session.id, "resume_gateway_url": f"ws://127.0.0.1:{self.port}/resume",
                  "application": {"id": BOT_ID, "flags": 0}}
         session.events.append((session.seq, "READY", ready))

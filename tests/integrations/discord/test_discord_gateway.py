@@ -181,3 +181,16 @@ async def test_a_voice_message_for_roost_is_answered_with_what_roost_reads(serve
     await until(lambda: discord.texts(DM) and discord.texts(GUILD_CHANNEL))
     await asyncio.sleep(0.3)
     assert discord.texts(DM) == discord.texts(GUILD_CHANNEL) == ["Sorry, I can only read text messages."]
+
+
+@pytest.mark.parametrize("servers, said", [
+    (0, "Discord bot roost connected, in no server yet: direct-message it, or add it to a server at"
+        " https://discord.com/oauth2/authorize?client_id=1230000000000000001&scope=bot&permissions=68608"),
+    (2, "Discord bot roost connected, in 2 servers")])
+async def test_the_log_says_the_bot_connected_and_where_to_add_it_to_a_server(serve_discord, discord, caplog,
+                                                                              servers, said) -> None:
+    caplog.set_level(logging.INFO, logger="integrations.discord")
+    discord.guilds = [{"id": f"124000000000000000{n}", "unavailable": True} for n in range(servers)]
+    gateway = await serve_discord("dm_policy: open")
+    await until(lambda: gateway.data["discord"].online)
+    assert said in caplog.text and ("in no server yet" in caplog.text) is (servers == 0)
