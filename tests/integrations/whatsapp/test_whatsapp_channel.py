@@ -22,9 +22,11 @@ async def _dead(gateway, text: str, timeout: float = 10.0) -> str:
     raise AssertionError(f"no dead letter with {text!r}")
 
 
-async def test_the_verification_handshake_answers_only_the_right_token(serve_whatsapp, whatsapp) -> None:
+async def test_the_verification_handshake_answers_only_the_right_token(serve_whatsapp, whatsapp, caplog) -> None:
+    caplog.set_level(logging.INFO, logger="integrations.whatsapp")
     await serve_whatsapp()
     assert await whatsapp.verify("subscribe", VERIFY_TOKEN, "1158201444") == (200, "1158201444")
+    assert "Meta verified the WhatsApp webhook (/api/whatsapp/webhook)" in caplog.text
     assert (await whatsapp.verify("subscribe", "guess", "1158201444"))[0] == 403
     assert (await whatsapp.verify("unsubscribe", VERIFY_TOKEN, "1158201444"))[0] == 403
 
