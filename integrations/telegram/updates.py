@@ -89,8 +89,8 @@ def message_of(update: dict[str, Any], bot: dict[str, Any], group_mode: str) -> 
     if sender.get("is_bot") or not isinstance(message.get("chat"), dict):
         return None
     text = message.get("text") if message.get("text") is not None else message.get("caption")
-    unreadable = None if text else next((kind for kind in UNREADABLE if message.get(kind)), None)
-    if not text and unreadable is None:
+    unreadable = None if text or edited else next((kind for kind in UNREADABLE if message.get(kind)), None)
+    if not text and unreadable is None:  # an edit that took a caption away is no new message
         return None
     text = text or ""
     chat = message["chat"]

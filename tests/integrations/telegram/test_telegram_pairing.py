@@ -107,7 +107,8 @@ async def test_a_voice_note_is_answered_with_what_roost_reads_once_its_sender_ma
     telegram.user_says("", media="sticker", user_id=222)  # not let in: a pairing code, as for a text
     telegram.user_says("", media="sticker", chat_id=-100, chat_type="supergroup")  # not for Roost
     telegram.user_says("", media="voice", chat_id=-100, chat_type="supergroup", reply_to_bot=True)
-    telegram.user_says("a photo, with a caption", media="photo")
+    photo = telegram.user_says("a photo, with a caption", media="photo")
+    telegram.user_says("", media="photo", edit_of=photo["message"]["message_id"])  # its caption taken away: nothing
     await until(lambda: len(telegram.texts(111)) == 2 and telegram.texts(222) and telegram.texts(-100))
     await asyncio.sleep(0.3)
     assert telegram.texts(111) == ["Sorry, I can only read text messages.", "echo: a photo, with a caption"]
