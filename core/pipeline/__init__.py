@@ -84,7 +84,7 @@ class Pipeline:
         self.disk_space = DiskSpace(store.db.path, store_settings["low_disk_mib"] * MIB)
         self.clock_watch = ClockWatch(store, TIMER_TASK)
         self._stopped = False
-        self._unanswered = FirstTime()
+        self._first_unanswered = FirstTime()
         engine.dispatcher = self.inbound.dispatch
         engine.on_finished = self.traces.keep
 
@@ -120,7 +120,7 @@ class Pipeline:
         runs = await self.inbound.ingest(message)
         if runs is None:
             return False
-        if not runs and message.mentions_bot and self._unanswered(message.platform):
+        if not runs and message.mentions_bot and self._first_unanswered(message.platform):
             _LOGGER.info("A %s message for Roost started no run: no automation's trigger matches it, or conditions or"
                          " modes let none start (`roost trace` shows those). Said once per platform",
                          message.platform)

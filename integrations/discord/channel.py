@@ -30,8 +30,6 @@ STREAMED_LIMIT = LIMIT - 64
 """The characters of a message an answer is shown in as it is written (room left for a last edit)."""
 UNREADABLE = {"attachments": "attachment", "sticker_items": "sticker", "poll": "poll"}
 """What a message without text may carry (a voice message is an attachment), and its name in the log."""
-
-
 INVITE = "https://discord.com/oauth2/authorize?client_id={app}&scope=bot&permissions=68608"
 """Where a server's owner adds the bot: View Channels, Send Messages and Read Message History (1024 + 2048 + 65536)."""
 
