@@ -25,6 +25,11 @@ POST_MESSAGE = "POST /channels/messages"
 """The route of a new message (its bucket is per channel)."""
 INVALID_BUDGET = 5
 """401/403 answers within INVALID_WINDOW after which the channel stops asking (Discord bans at 10,000)."""
+NOT_ALLOWED = {
+    50001: "; the bot cannot see that channel: give its role View Channels there",
+    50013: "; the bot lacks a permission there: give its role View Channels, Send Messages and Read Message History",
+}
+"""What a server's owner does about Discord's refusals for missing access (error code -> hint)."""
 INVALID_WINDOW = 600.0
 
 
@@ -137,7 +142,8 @@ class DiscordRest:
                                       " permissions in the server. Roost stops asking until it restarts")
         if status >= 500:
             raise TransientError(f"Discord failed ({status}): {message}")
-        raise PermanentError(f"Discord refused it ({status}, code {answer.get('code')}): {message}")
+        hint = NOT_ALLOWED.get(answer.get("code"), "")
+        raise PermanentError(f"Discord refused it ({status}, code {answer.get('code')}): {message}{hint}")
 
     async def close(self) -> None:
         """Close the HTTP session."""

@@ -194,3 +194,15 @@ async def test_the_log_says_the_bot_connected_and_where_to_add_it_to_a_server(se
     gateway = await serve_discord("dm_policy: open")
     await until(lambda: gateway.data["discord"].online)
     assert said in caplog.text and ("in no server yet" in caplog.text) is (servers == 0)
+
+
+async def test_a_reply_refused_for_a_missing_permission_says_what_to_give_the_bot(serve_discord, discord) -> None:
+    gateway = await serve_discord("dm_policy: open\ngroup_policy: open")
+    await until(lambda: discord.sessions)
+    discord.rest_failures.append(RestFailure(403, {"message": "Missing Permissions", "code": 50013}))
+    discord.user_says("are you there?", channel_id=GUILD_CHANNEL, guild=True, mention=True)
+    async with asyncio.timeout(10):
+        while not (letters := await gateway.store.dead.list(10)):
+            await asyncio.sleep(0.05)
+    assert "Missing Permissions; the bot lacks a permission there: give its role View Channels, Send Messages" \
+        in letters[0].reason
