@@ -207,7 +207,9 @@ async def test_a_damaged_record_of_untold_conversations_is_forgotten_with_a_warn
 
 
 async def test_a_call_that_timed_out_but_heard_the_reply_events_keeps_its_conversation(serve) -> None:
-    served = await serve(extra="  response_timeout: 0.1\n" + SLOW)  # the reply comes after 0.3 s, when it left
+    # The reply comes 1.5 s after the call, long after the client left (with 0.3 s, a clean clone's run once saw
+    # the client still there: the reply went to it, and nothing was held).
+    served = await serve(extra="  response_timeout: 0.1\n" + SLOW.replace("delay: 0.3", "delay: 1.5"))
     session, ws = await ha_socket(served, await served.token())
     async with session:  # the events tell it the conversation's name: it may take it up again
         await ws.send_str(json.dumps({"id": 1, "type": "subscribe_events", "event_type": "roost_reply"}))
