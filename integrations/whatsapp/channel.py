@@ -108,7 +108,7 @@ class WhatsAppChannel(ChannelBase):
         await self.gateway.storage(self.domain).set(WINDOW_KEY + wa_id, time.time())
         if item.get("type") in NOT_SAID:
             return
-        text = (item.get("text") or {}).get("body") if item.get("type") == "text" else None
+        text = _text_of(item)
         context = item.get("context") or {}
         message = Message.create(PLATFORM, wa_id, wa_id, text or "", id=str(item["id"]),
                                  time=float(item.get("timestamp") or time.time()), reply_to=context.get("id"),
@@ -180,3 +180,17 @@ def _values(payload: dict[str, Any]) -> list[dict[str, Any]]:
     """The change values of a notification (several entries and changes may come in one)."""
     return [change["value"] for entry in payload.get("entry") or () if isinstance(entry, dict)
             for change in entry.get("changes") or () if isinstance(change, dict) and isinstance(change.get("value"), dict)]
+
+
+def _text_of(item: dict[str, Any]) -> str | None:
+    """The text a customer sent: a text's body, or the title of a button they tapped (a template's quick reply, an
+    interactive reply or list choice); None for what has no text."""
+    kind = item.get("type")
+    body = item.get(kind) if isinstance(kind, str) else None
+    if not isinstance(body, dict):
+        return None
+    if kind == "interactive":
+        body = body.get("button_reply") or body.get("list_reply")
+    text = body.get({"text": "body", "button": "text", "interactive": "title"}.get(kind, "")) \
+        if isinstance(body, dict) else None
+    return text if isinstance(text, str) else None

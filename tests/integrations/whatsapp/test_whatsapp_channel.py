@@ -183,3 +183,18 @@ async def test_a_reaction_gets_no_answer_and_a_stranger_s_photo_none_either(serv
     await until(lambda: whatsapp.texts("16505551234"))
     await asyncio.sleep(0.3)
     assert whatsapp.texts("16505551234") == ["echo: and a text"] and whatsapp.texts("19995550100") == []
+
+
+async def test_a_tapped_button_is_read_as_the_text_it_shows(serve_whatsapp, whatsapp) -> None:
+    await serve_whatsapp()
+    tapped = {"button": {"button": {"text": "Yes please", "payload": "yes-payload"}},
+              "interactive": {"interactive": {"type": "list_reply",
+                                              "list_reply": {"id": "row-2", "title": "Opening hours",
+                                                             "description": "When the shop is open"}}}}
+    for kind, body in tapped.items():
+        payload = whatsapp.inbound(None, kind=kind)
+        [message] = payload["entry"][0]["changes"][0]["value"]["messages"]
+        message.update(body)
+        await whatsapp.deliver(payload)
+    await until(lambda: len(whatsapp.texts("16505551234")) == 2)
+    assert whatsapp.texts("16505551234") == ["echo: Yes please", "echo: Opening hours"]
