@@ -31,8 +31,9 @@ from core.textsplit import split
 from integrations.whatsapp.graph import GraphApi, PairRateLimited
 
 _LOGGER = logging.getLogger(__name__)
-NOT_SAID = ("reaction", "system")
-"""Kinds of message that say nothing to answer: an emoji on a message, WhatsApp's notice (a customer's new number)."""
+NOT_SAID = ("reaction", "system", "request_welcome")
+"""Kinds of message that say nothing to answer: an emoji on a message, WhatsApp's notice (a customer's new number),
+a customer opening the chat for the first time."""
 PLATFORM = "whatsapp"
 LIMIT = 4096
 SIGNATURE_HEADER = "X-Hub-Signature-256"

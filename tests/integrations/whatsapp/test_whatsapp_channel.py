@@ -178,6 +178,7 @@ async def test_typing_is_shown_again_while_an_answer_is_written(serve_whatsapp, 
 async def test_a_reaction_gets_no_answer_and_a_stranger_s_photo_none_either(serve_whatsapp, whatsapp) -> None:
     await serve_whatsapp("dm_policy: allowlist\nallow_from: ['16505551234']")
     await whatsapp.deliver(whatsapp.inbound(None, kind="reaction"))
+    await whatsapp.deliver(whatsapp.inbound(None, kind="request_welcome"))
     await whatsapp.deliver(whatsapp.inbound(None, kind="image", wa_id="19995550100"))
     await whatsapp.deliver(whatsapp.inbound("and a text"))
     await until(lambda: whatsapp.texts("16505551234"))
