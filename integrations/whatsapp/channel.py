@@ -69,8 +69,8 @@ class WhatsAppChannel(ChannelBase):
         token = query.get("hub.verify_token", "")
         if query.get("hub.mode") == "subscribe" and hmac.compare_digest(token.encode(),
                                                                        self.config["verify_token"].encode()):
-            _LOGGER.info("Meta verified the WhatsApp webhook (%s): subscribe the app to `messages` there, and they"
-                         " come here", request.path)
+            _LOGGER.info("Meta verified the WhatsApp webhook (%s); once the app is subscribed to `messages` in Meta's"
+                         " dashboard, customers' messages come here", request.path)
             return web.Response(text=query.get("hub.challenge", ""), content_type="text/plain")
         if self._first_refused(f"verify {request.remote}"):
             _LOGGER.warning("A WhatsApp webhook verification from %s with the wrong verify token (further ones from"
