@@ -97,7 +97,8 @@ class FakeTelegram(FakeServer):
         message_id = edit_of if edit_of is not None else self._next_message_id(chat_id)
         message: dict[str, Any] = {"message_id": message_id, "date": int(time.time()), "from": sender, "chat": chat}
         if media is not None:
-            message[media] = {"file_id": f"{media}-file", "file_unique_id": f"{media}-{message_id}"}
+            file = {"file_id": f"{media}-file", "file_unique_id": f"{media}-{message_id}"}
+            message[media] = [file] if media == "photo" else file  # a photo comes as its sizes
             caption = True
         key, entity_key = ("caption", "caption_entities") if caption else ("text", "entities")
         if text or media is None:
