@@ -42,8 +42,6 @@ STREAMED_LIMIT = LIMIT - 96
 CONFLICT_HELP = ("Telegram answered 409 Conflict: {reason}. Another program polls with this bot token, or a webhook"
                  " is set. Stop the other program (only one may poll), or set `mode: webhook`; polling again in"
                  " {wait:.0f} s")
-
-
 PRIVACY_ON = ("group_mode is all, but the bot's privacy mode is on: in groups where it is no admin, Telegram sends it"
               " only commands, mentions and replies to it. To have every message, tell @BotFather /setprivacy,"
               " Disable, then remove the bot from each group and add it again")

@@ -34,6 +34,8 @@ _LOGGER = logging.getLogger(__name__)
 NOT_SAID = ("reaction", "system", "request_welcome")
 """Kinds of message that say nothing to answer: an emoji on a message, WhatsApp's notice (a customer's new number),
 a customer opening the chat for the first time."""
+TEXT_FIELD = {"text": "body", "button": "text", "interactive": "title"}
+"""Where the text is in a message of each kind that has some (an interactive reply's is in its button or list choice)."""
 PLATFORM = "whatsapp"
 LIMIT = 4096
 SIGNATURE_HEADER = "X-Hub-Signature-256"
@@ -187,11 +189,10 @@ def _text_of(item: dict[str, Any]) -> str | None:
     """The text a customer sent: a text's body, or the title of a button they tapped (a template's quick reply, an
     interactive reply or list choice); None for what has no text."""
     kind = item.get("type")
-    body = item.get(kind) if isinstance(kind, str) else None
-    if not isinstance(body, dict):
+    if kind not in TEXT_FIELD:
         return None
-    if kind == "interactive":
+    body = item.get(kind)
+    if kind == "interactive" and isinstance(body, dict):
         body = body.get("button_reply") or body.get("list_reply")
-    text = body.get({"text": "body", "button": "text", "interactive": "title"}.get(kind, "")) \
-        if isinstance(body, dict) else None
+    text = body.get(TEXT_FIELD[kind]) if isinstance(body, dict) else None
     return text if isinstance(text, str) else None
