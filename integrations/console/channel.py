@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import io
 import itertools
 import logging
 import signal
 import sys
-import threading
 from collections.abc import AsyncIterator
 from typing import Any, TextIO
 
@@ -17,7 +15,7 @@ from core.errors import StoreUnavailable
 from core.message import Message
 from core.pairing import DOMAIN as PAIRING
 from core.pairing import Pairing, pair_action
-from integrations.console.terminal import Terminal
+from core.terminal import LineReader, Terminal
 
 _LOGGER = logging.getLogger(__name__)
 PLATFORM = "console"
@@ -53,10 +51,8 @@ class ConsoleChannel(ChannelBase):
         self.read_stdin = read_stdin
         self._ids = itertools.count(1)
         self._reader: asyncio.Task[None] | None = None
-        self._queue: asyncio.Queue[str | None] = asyncio.Queue()
         self._terminal: Terminal | None = None
         """The interactive prompt (when stdin and stdout are this process's terminal)."""
-        self._next_line = threading.Event()  # the prompt asks for the next line once the last was answered
         self._answering = False
 
     def should_read(self) -> bool:
@@ -72,19 +68,17 @@ class ConsoleChannel(ChannelBase):
         if not self.should_read():
             return
         loop = asyncio.get_running_loop()
-        read = self._read_lines
         if self.interactive and self.stdin is sys.stdin and _isatty(self.stdout):
             self._terminal = Terminal(self.stdout, self.prompt)
             self._terminal.take_logs()
-            read = self._read_prompt
             if self.gateway.foreground_chat:  # `roost chat`: Ctrl-C cancels the answer (in `roost run` it stops)
                 try:
                     loop.add_signal_handler(signal.SIGINT, self.interrupt)
                 except (NotImplementedError, RuntimeError):  # a loop without signal handlers: Ctrl-C stops Roost
                     pass
-        thread = threading.Thread(target=read, args=(loop,), name="console-stdin", daemon=True)
-        thread.start()
-        self._reader = self.gateway.create_background_task(self._consume(), "console reader")
+        lines = LineReader(self.stdin, self._terminal)
+        lines.start(loop)
+        self._reader = self.gateway.create_background_task(self._consume(lines), "console reader")
         self._show_prompt()
 
     def interrupt(self) -> None:
@@ -99,37 +93,9 @@ class ConsoleChannel(ChannelBase):
         if self._reader is not None:
             self._reader.cancel()
 
-    def _read_lines(self, loop: asyncio.AbstractEventLoop) -> None:
-        if isinstance(self.stdin, io.TextIOWrapper):  # bytes that are not UTF-8 (a file in Latin-1): U+FFFD in
-            self.stdin.reconfigure(errors="replace")   # their line, not the end of the input
-        try:
-            for line in self.stdin:
-                loop.call_soon_threadsafe(self._queue.put_nowait, line.rstrip("\r\n"))
-        except (OSError, ValueError) as err:
-            _LOGGER.warning("Reading the terminal failed: %s", err)
-        finally:
-            try:
-                loop.call_soon_threadsafe(self._queue.put_nowait, None)
-            except RuntimeError:  # the loop is already closed
-                pass
-
-    def _read_prompt(self, loop: asyncio.AbstractEventLoop) -> None:
-        assert self._terminal is not None
+    async def _consume(self, lines: LineReader) -> None:
         while True:
-            self._next_line.wait()
-            self._next_line.clear()
-            line = self._terminal.read()
-            try:
-                loop.call_soon_threadsafe(self._queue.put_nowait, line)
-            except RuntimeError:  # the loop is already closed
-                return
-            if line is None:
-                return
-
-    async def _consume(self) -> None:
-        while True:
-            self._next_line.set()
-            line = await self._queue.get()
+            line = await lines.next()
             if line is None or line.strip().lower() in QUIT_COMMANDS:
                 break
             if not line.strip():

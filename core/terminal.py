@@ -1,4 +1,5 @@
-"""The interactive prompt of `roost chat`: line editing and history (readline), output that never lands on it.
+"""The terminal of `roost chat`: its lines read for an event loop; at a prompt, line editing and history
+(readline), and output that never lands on the prompt.
 
 While the prompt waits for a line, anything else written (a reply, a log line) goes above it and
 the prompt is drawn again with what was typed so far. While a reply is being streamed, log lines
@@ -8,6 +9,8 @@ disk in the clear (the store encrypts what it keeps).
 
 from __future__ import annotations
 
+import asyncio
+import io
 import logging
 import threading
 from typing import Any, TextIO
@@ -17,6 +20,7 @@ try:  # line editing and arrow-key history; absent on some minimal Pythons
 except ImportError:  # pragma: no cover - Debian's Python has it
     readline = None  # type: ignore[assignment]
 
+_LOGGER = logging.getLogger(__name__)
 CLEAR_LINE = "\r\x1b[2K"
 
 
@@ -109,3 +113,54 @@ class _LogStream:
 
     def fileno(self) -> Any:
         return self.terminal.stdout.fileno()
+
+
+class LineReader:
+    """The lines of stdin for an event loop, read in a daemon thread (a read that blocks never holds up an exit).
+
+    At a terminal's prompt the next line is asked for only when the last one was taken (`next`), so the
+    prompt comes back once the last line was answered; from a pipe or a file lines are read ahead.
+    """
+
+    def __init__(self, stdin: TextIO, terminal: Terminal | None = None) -> None:
+        self.stdin = stdin
+        self.terminal = terminal
+        self._lines: asyncio.Queue[str | None] = asyncio.Queue()
+        self._asked = threading.Event()
+
+    def start(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Start reading, for this loop."""
+        read = self._read_prompt if self.terminal is not None else self._read_lines
+        threading.Thread(target=read, args=(loop,), name="stdin", daemon=True).start()
+
+    async def next(self) -> str | None:
+        """The next line, without its end; None at the end of input."""
+        self._asked.set()
+        return await self._lines.get()
+
+    def _read_lines(self, loop: asyncio.AbstractEventLoop) -> None:
+        if isinstance(self.stdin, io.TextIOWrapper):  # bytes that are not UTF-8 (a file in Latin-1): U+FFFD in
+            self.stdin.reconfigure(errors="replace")   # their line, not the end of the input
+        try:
+            for line in self.stdin:
+                loop.call_soon_threadsafe(self._lines.put_nowait, line.rstrip("\r\n"))
+        except (OSError, ValueError) as err:
+            _LOGGER.warning("Reading the terminal failed: %s", err)
+        finally:
+            try:
+                loop.call_soon_threadsafe(self._lines.put_nowait, None)
+            except RuntimeError:  # the loop is already closed
+                pass
+
+    def _read_prompt(self, loop: asyncio.AbstractEventLoop) -> None:
+        assert self.terminal is not None
+        while True:
+            self._asked.wait()
+            self._asked.clear()
+            line = self.terminal.read()
+            try:
+                loop.call_soon_threadsafe(self._lines.put_nowait, line)
+            except RuntimeError:  # the loop is already closed
+                return
+            if line is None:
+                return
