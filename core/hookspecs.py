@@ -57,6 +57,15 @@ def roost_doctor(config: Mapping[str, Any], storage: Any, config_dir: Path) -> A
 
 
 @hookspec
+def roost_chat_attach(sections: Mapping[str, Any], config_dir: Path) -> Any:
+    """`roost chat` while a Roost already runs on this configuration: a coroutine that talks to it from the
+    terminal and returns the exit code, or None where the integration offers no way to.
+
+    sections: every configured integration's validated section, by domain. The first answer is taken.
+    """
+
+
+@hookspec
 def roost_trigger_types() -> Mapping[str, Any]:
     """Return trigger types this integration adds, by name (see core.automation.triggers)."""
 

@@ -10,6 +10,7 @@ disk in the clear (the store encrypts what it keeps).
 from __future__ import annotations
 
 import asyncio
+import getpass
 import io
 import logging
 import threading
@@ -22,6 +23,14 @@ except ImportError:  # pragma: no cover - Debian's Python has it
 
 _LOGGER = logging.getLogger(__name__)
 CLEAR_LINE = "\r\x1b[2K"
+
+
+def user_name() -> str:
+    """Who is at this terminal: the login name ("console" where there is none, as in some containers)."""
+    try:
+        return getpass.getuser()
+    except Exception:  # no user name in some containers
+        return "console"
 
 
 class Terminal:

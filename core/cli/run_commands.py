@@ -24,7 +24,7 @@ from core.config import CONFIG_FILE, LOG_LEVELS
 from core.gateway import Gateway
 from core.logs import ScrubFilter, redactor, set_levels, setup_logging
 from core.permissions import check_modes
-from core.store.open import open_key_ahead
+from core.store.open import InstanceLock, open_key_ahead
 from core.yaml_loader import NodeDict, secret_values
 
 _LOGGER = logging.getLogger(__name__)
@@ -89,14 +89,32 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
-    """Start the gateway with the console in the foreground; stop at end of input."""
+    """Start the gateway with the console in the foreground, stop at end of input; or talk to the one running."""
     remember_early_stops()
     config = load_or_exit(args)
+    running = InstanceLock(config.config_dir).holder()
+    if running is not None:
+        return chat_with_running(Gateway(config), running)
     if "console" not in config.raw:
         config.raw["console"] = NodeDict()
     gateway = Gateway(config)
     gateway.foreground_chat = True
     return start_checked(gateway, args, log_level=args.log_level)
+
+
+def chat_with_running(gateway: Gateway, pid: str) -> int:
+    """`roost chat` while Roost runs (as a service, say): an integration's door to it talks from this terminal."""
+    gateway.prepare()
+    sections = {domain: state.config for domain, state in gateway.integrations.items() if state.status == "pending"}
+    doors = [door for door in gateway.call_hooks("roost_chat_attach", sections=sections, config_dir=gateway.config_dir)
+             if door is not None]
+    if not doors:
+        print(f"roost chat: Roost (pid {pid}) is running on {gateway.config_dir}: stop it first, or add"
+              " websocket_api: (with http:) to its configuration to talk to it from here", file=sys.stderr)
+        return 1
+    for door in doors[1:]:
+        door.close()  # coroutines never awaited
+    return asyncio.run(doors[0])
 
 
 def start_checked(gateway: Gateway, args: argparse.Namespace, *, log_level: str) -> int:

@@ -61,6 +61,11 @@ def database_path(config_dir: Path, settings: dict[str, Any]) -> Path:
 class InstanceBusyError(RoostError):
     """Another Roost process holds this configuration directory."""
 
+    def __init__(self, message: str, holder: str) -> None:
+        super().__init__(message)
+        self.holder = holder
+        """The process id of the one that holds it (or "another process" when it wrote none)."""
+
 
 class InstanceLock:
     """An exclusive lock on the configuration directory for the lifetime of a gateway."""
@@ -84,7 +89,7 @@ class InstanceLock:
             holder = os.read(fd, 64).decode(errors="replace").strip() or "another process"
             os.close(fd)
             raise InstanceBusyError(
-                f"cannot {purpose}: Roost (pid {holder}) is running on {self.path.parent}; stop it first"
+                f"cannot {purpose}: Roost (pid {holder}) is running on {self.path.parent}; stop it first", holder
             ) from None
         self._fd = fd
         try:  # who holds it, for the message above; the lock is the flock, which a full disk leaves whole
@@ -92,6 +97,15 @@ class InstanceLock:
             os.write(fd, str(os.getpid()).encode())
         except OSError as err:
             _LOGGER.debug("could not write this process's id into %s: %s", self.path, err)
+
+    def holder(self) -> str | None:
+        """The process id of the Roost that holds the lock now, or None when none does (the lock is not kept)."""
+        try:
+            self.acquire()
+        except InstanceBusyError as err:
+            return err.holder
+        self.release()
+        return None
 
     def release(self) -> None:
         """Give the lock back."""

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import getpass
 from typing import Any
 
 import voluptuous as vol
 
 from core.hookspecs import hookimpl
+from core.terminal import user_name
 from integrations.console.channel import ConsoleChannel
 
 DOMAIN = "console"
@@ -33,7 +33,7 @@ def roost_setup(gateway: Any, config: dict[str, Any] | None) -> Any:
     channel = ConsoleChannel(
         gateway,
         chat_id=config["chat_id"],
-        sender=config.get("sender") or _user(),
+        sender=config.get("sender") or user_name(),
         prompt=config["prompt"],
         reply_prefix=config["reply_prefix"],
         read_stdin=config["read_stdin"],
@@ -50,10 +50,3 @@ def roost_stop(gateway: Any) -> Any:
     if channel is not None:
         return channel.stop()
     return None
-
-
-def _user() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # no user name in some containers
-        return "console"
