@@ -39,7 +39,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     add_skip_broken_arg(run)
     run.set_defaults(func=cmd_run)
 
-    chat = sub.add_parser("chat", help="run with the console channel in the foreground")
+    chat = sub.add_parser("chat", help="talk to Roost from the terminal: to the one running on the configuration,"
+                                       " else to one started with the console in the foreground")
     add_config_arg(chat)
     add_skip_broken_arg(chat)
     chat.add_argument("--log-level", default="warning", choices=LOG_LEVELS,
