@@ -10,9 +10,13 @@ disk in the clear (the store encrypts what it keeps).
 from __future__ import annotations
 
 import asyncio
+import atexit
+import contextlib
 import getpass
 import io
 import logging
+import sys
+import termios
 import threading
 from typing import Any, TextIO
 
@@ -34,11 +38,18 @@ def user_name() -> str:
 
 
 class Terminal:
-    """One terminal shared by the prompt (a reader thread), replies and log lines (any thread)."""
+    """One terminal shared by the prompt (a reader thread), replies and log lines (any thread).
+
+    Its settings are put back as the process exits: one that ends while the prompt waits (Roost
+    stopped under it) would otherwise leave the shell a terminal that neither echoes nor edits lines.
+    """
 
     def __init__(self, stdout: TextIO, prompt: str) -> None:
         self.stdout = stdout
         self.prompt = prompt
+        with contextlib.suppress(termios.error, OSError, ValueError):
+            settings = termios.tcgetattr(sys.stdin.fileno())
+            atexit.register(self._restore, sys.stdin.fileno(), settings)
         self._lock = threading.RLock()
         self._prompting = False
         self._midline = False  # a reply is being written and its line is not complete
@@ -57,6 +68,11 @@ class Terminal:
         finally:
             with self._lock:
                 self._prompting = False
+
+    @staticmethod
+    def _restore(fd: int, settings: list[Any]) -> None:
+        with contextlib.suppress(termios.error, OSError):
+            termios.tcsetattr(fd, termios.TCSANOW, settings)
 
     def _reading(self) -> None:
         """readline has the terminal (its mode is on) and is about to show the prompt: output goes above it now.

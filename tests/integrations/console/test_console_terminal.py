@@ -9,6 +9,7 @@ import re
 import select
 import signal
 import sys
+import termios
 import textwrap
 import time
 from pathlib import Path
@@ -91,6 +92,11 @@ class Pty:
                     pass
         raise AssertionError("roost chat did not end")
 
+    def echoes_and_edits_lines(self) -> bool:
+        """Whether the terminal is as a shell leaves it: it echoes what is typed, and lines can be edited."""
+        local_modes = termios.tcgetattr(self.fd)[3]
+        return bool(local_modes & termios.ECHO and local_modes & termios.ICANON)
+
     def kill(self) -> None:
         """End it whatever state it is in."""
         try:
@@ -149,3 +155,11 @@ def test_in_roost_run_ctrl_c_still_stops_roost(tmp_path: Path) -> None:
         assert run.wait() == 0
     finally:
         run.kill()
+
+
+def test_stopped_while_the_prompt_waits_it_leaves_the_terminal_as_it_found_it(terminal: Pty) -> None:
+    terminal.expect(re.escape(PROMPT) + "$")
+    assert not terminal.echoes_and_edits_lines()  # readline has the terminal
+    os.kill(terminal.pid, signal.SIGTERM)  # `roost chat` stops gracefully: its prompt's thread is still reading
+    assert terminal.wait() == 0
+    assert terminal.echoes_and_edits_lines()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import getpass
 import re
 import signal
@@ -10,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -130,9 +132,9 @@ async def test_without_the_websocket_door_it_says_how_to_talk_to_a_running_roost
                         r" or add websocket_api: \(with http:\) to its configuration to talk to it from here\n", err)
 
 
-@pytest.mark.slow
-def test_at_a_terminal_replies_have_a_prompt_and_ctrl_c_stops_waiting_without_leaving(tmp_path: Path) -> None:
-    directory = config(tmp_path)
+@contextlib.contextmanager
+def running_roost(directory: Path) -> Iterator[subprocess.Popen[bytes]]:
+    """`roost run` on directory, listening; stopped after."""
     server = subprocess.Popen([str(ROOST), "run", "--config", str(directory)], stdout=subprocess.DEVNULL,
                               stderr=subprocess.PIPE)
     try:
@@ -140,6 +142,16 @@ def test_at_a_terminal_replies_have_a_prompt_and_ctrl_c_stops_waiting_without_le
         while not (directory / "roost.lock").exists() or _free(directory):
             assert time.monotonic() < deadline and server.poll() is None, "Roost did not start"
             time.sleep(0.1)
+        yield server
+    finally:
+        server.terminate()
+        server.wait(30)
+
+
+@pytest.mark.slow
+def test_at_a_terminal_replies_have_a_prompt_and_ctrl_c_stops_waiting_without_leaving(tmp_path: Path) -> None:
+    directory = config(tmp_path)
+    with running_roost(directory):
         terminal = Pty(directory)
         try:
             terminal.expect(r"Ctrl-D or /quit leaves\)\n.*you> $")
@@ -156,9 +168,23 @@ def test_at_a_terminal_replies_have_a_prompt_and_ctrl_c_stops_waiting_without_le
             assert terminal.wait() == 0
         finally:
             terminal.kill()
-    finally:
-        server.terminate()
-        server.wait(30)
+
+
+@pytest.mark.slow
+def test_at_a_terminal_roost_stopping_ends_the_session_and_leaves_the_terminal_as_it_was(tmp_path: Path) -> None:
+    directory = config(tmp_path)
+    with running_roost(directory) as server:
+        terminal = Pty(directory)
+        try:
+            terminal.expect(r"you> $")
+            assert not terminal.echoes_and_edits_lines()  # readline has the terminal
+            server.terminate()
+            terminal.expect(r"roost chat: Roost closed the connection: Roost is stopping; the replies still to come"
+                            r" wait for the next `roost chat`")
+            assert terminal.wait() == 1
+            assert terminal.echoes_and_edits_lines()
+        finally:
+            terminal.kill()
 
 
 def _free(directory: Path) -> bool:
