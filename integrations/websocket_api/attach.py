@@ -55,22 +55,29 @@ async def chat_with_running(http: dict[str, Any], config_dir: Path, stdin: TextI
     loop, ended_by = asyncio.get_running_loop(), []
     for signum in ENDING_SIGNALS:  # the session's token is revoked on these too (the terminal closed, say)
         loop.add_signal_handler(signum, _end_on, signum, ended_by, asyncio.current_task())
-    try:
-        async with _session_token(config_dir, f"roost chat ({user}, pid {os.getpid()})") as token, \
-                aiohttp.ClientSession() as session, session.ws_connect(url, ssl=False, heartbeat=30) as ws:
-            talk = _Talk(ws, f"terminal-{user}", config_dir, terminal or stdout, REPLY_PREFIX if interactive else "")
-            await talk.authenticate(token)
-            if terminal is None:
-                return await talk.converse(LineReader(stdin))
-            loop.add_signal_handler(signal.SIGINT, talk.interrupt)
-            code = await talk.converse(LineReader(stdin, terminal))
-            terminal.write("\n")  # the shell's prompt on a line of its own
-            return code
-    except (aiohttp.ClientError, OSError) as err:
-        print(f"roost chat: nothing answers at {url} ({err}); is websocket_api: in the configuration Roost"
-              " was started with?", file=sys.stderr)
-    except Refused as err:
-        print(f"roost chat: {err}", file=sys.stderr)
+    try:  # a store that does not open (its key file is another user's, say) is the CLI's to report
+        async with _session_token(config_dir, f"roost chat ({user}, pid {os.getpid()})") as token:
+            try:
+                async with aiohttp.ClientSession(headers={"Authorization": f"Bearer {token}"}) as session, \
+                        session.ws_connect(url, ssl=False, heartbeat=30) as ws:  # the header: 404, not 401, without
+                    talk = _Talk(ws, f"terminal-{user}", config_dir, terminal or stdout,
+                                 REPLY_PREFIX if interactive else "")
+                    await talk.authenticate(token)
+                    if terminal is None:
+                        return await talk.converse(LineReader(stdin))
+                    loop.add_signal_handler(signal.SIGINT, talk.interrupt)
+                    code = await talk.converse(LineReader(stdin, terminal))
+                    terminal.write("\n")  # the shell's prompt on a line of its own
+                    return code
+            except aiohttp.WSServerHandshakeError as err:
+                print(f"roost chat: {url} answered HTTP {err.status}, not as a WebSocket: is websocket_api:"
+                      " in the configuration Roost was started with? (after adding it, restart Roost)",
+                      file=sys.stderr)
+            except (aiohttp.ClientError, OSError) as err:
+                print(f"roost chat: nothing answers at {url} ({err}); is http: in the configuration Roost was"
+                      " started with, and its address this one?", file=sys.stderr)
+            except Refused as err:
+                print(f"roost chat: {err}", file=sys.stderr)
     except asyncio.CancelledError:
         if not ended_by:
             raise  # Ctrl-C from a pipe: KeyboardInterrupt, once the token is revoked

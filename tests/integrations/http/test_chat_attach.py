@@ -132,6 +132,20 @@ async def test_without_the_websocket_door_it_says_how_to_talk_to_a_running_roost
                         r" or add websocket_api: \(with http:\) to its configuration to talk to it from here\n", err)
 
 
+async def test_a_door_added_to_the_configuration_after_roost_started_is_not_open_yet(make_gateway,
+                                                                                      tmp_path: Path) -> None:
+    directory = config(tmp_path, websocket_api="")
+    gateway = await make_gateway(directory, builtins=True)
+    file = directory / "configuration.yaml"
+    file.write_text(file.read_text().replace("automations:", "websocket_api:\nautomations:", 1))
+    code, out, err = await roost_chat(directory, "/echo one\n")
+    assert code == 1 and out == ""
+    assert re.search(r"roost chat: ws://127\.0\.0\.1:\d+/api/websocket answered HTTP 404, not as a"
+                     r" WebSocket: is websocket_api: in the configuration Roost was started with\? \(after adding it,"
+                     r" restart Roost\)\n$", err), err
+    assert await tokens(gateway) == []
+
+
 @contextlib.contextmanager
 def running_roost(directory: Path) -> Iterator[subprocess.Popen[bytes]]:
     """`roost run` on directory, listening; stopped after."""
