@@ -223,7 +223,8 @@ def _install(args: argparse.Namespace, scope: list[str]) -> int:
     print(f"Wrote {path}")
     code = _call(["systemctl", *scope, "daemon-reload"]) or _call(["systemctl", *scope, "enable", "--now", UNIT])
     if code == 0:
-        print(f"Roost runs as a service; see it with `roost service status{' --user' if args.user else ''}`")
+        print(f"Roost runs as a service; see it with `roost service status{' --user' if args.user else ''}`,"
+              f" talk to it with `roost chat --config {config_dir(args)}`")
     return code
 
 
