@@ -56,7 +56,7 @@ async def chat_with_running(http: dict[str, Any], config_dir: Path, stdin: TextI
     for signum in ENDING_SIGNALS:  # the session's token is revoked on these too (the terminal closed, say)
         loop.add_signal_handler(signum, _end_on, signum, ended_by, asyncio.current_task())
     try:  # a store that does not open (its key file is another user's, say) is the CLI's to report
-        async with _session_token(config_dir, f"roost chat ({user}, pid {os.getpid()})") as token:
+        async with _session_token(config_dir, user) as token:
             try:
                 async with aiohttp.ClientSession(headers={"Authorization": f"Bearer {token}"}) as session, \
                         session.ws_connect(url, ssl=False, heartbeat=30) as ws:  # the header: 404, not 401, without
@@ -92,10 +92,16 @@ def _end_on(signum: int, ended_by: list[int], task: asyncio.Task[Any] | None) ->
 
 
 @contextlib.asynccontextmanager
-async def _session_token(config_dir: Path, name: str) -> AsyncIterator[str]:
-    """An access token for this session, revoked when it ends."""
+async def _session_token(config_dir: Path, user: str) -> AsyncIterator[str]:
+    """An access token for this session, revoked when it ends. Its name says who talks (it is the messages'
+    sender): `roost chat (USER)`, with this process's id where another session (or one killed) holds that."""
     async with _tokens(config_dir) as book:
-        token = await book.create(name, TOKEN_LIFETIME)
+        try:
+            name = f"roost chat ({user})"
+            token = await book.create(name, TOKEN_LIFETIME)
+        except ValueError:  # the name is taken
+            name = f"roost chat ({user}, pid {os.getpid()})"
+            token = await book.create(name, TOKEN_LIFETIME)
     try:
         yield token
     finally:

@@ -32,6 +32,9 @@ automations:
     actions:
       - delay: 2
       - reply: "{{ trigger.sender }} asked this a while ago"
+  - id: whoami
+    triggers: [{trigger: message, command: whoami}]
+    actions: [{reply: "{{ trigger.sender }}"}]
 """
 
 
@@ -83,8 +86,8 @@ async def test_a_reply_that_came_after_the_session_shows_in_the_next(make_gatewa
     await asyncio.sleep(2.5)  # the reply is written with no one to take it: it waits in the outbox
     code, out, err = await roost_chat(directory, "/echo now\n")
     assert code == 0, err
-    user = re.escape(getpass.getuser())
-    assert re.fullmatch(rf"roost chat \({user}, pid \d+\) asked this a while ago\necho: now\n", out), out
+    user = getpass.getuser()
+    assert out == f"roost chat ({user}) asked this a while ago\necho: now\n"
     assert await tokens(gateway) == []
 
 
@@ -117,6 +120,13 @@ async def test_a_session_ended_by_a_signal_revokes_its_token(make_gateway, tmp_p
     chat.stdin.write(b"/echo one\n")
     assert await asyncio.wait_for(chat.stdout.readline(), 60) == b"echo: one\n"
     assert len(await tokens(gateway)) == 1
+    code, out, err = await roost_chat(directory, "/whoami\n")  # a second session beside it
+    assert code == 0, err
+    assert re.fullmatch(rf"roost chat \({re.escape(getpass.getuser())}, pid \d+\)\n", out), out
+    # One user's conversation: the first session shows the second's reply too, then its own.
+    assert await asyncio.wait_for(chat.stdout.readline(), 60) == out.encode()
+    chat.stdin.write(b"/whoami\n")
+    assert await asyncio.wait_for(chat.stdout.readline(), 60) == f"roost chat ({getpass.getuser()})\n".encode()
     chat.send_signal(signum)  # the terminal it ran in was closed, or it was told to stop
     assert await asyncio.wait_for(chat.wait(), 10) == 128 + signum
     assert await tokens(gateway) == []
