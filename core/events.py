@@ -43,7 +43,7 @@ MODEL_ANSWERED = "model_answered"
 """A generate action's model finished, failed or was stopped. Data: model, chunks (streamed pieces,
 about one per token), first_chunk_seconds (None without output), seconds, message_id (the message it
 answers, or None), prompt_tokens and completion_tokens (0 when the backend does not report them),
-finish_reason (stop, length, tool_calls, cancelled when its reader stopped, error), tool_calls (the calls
+finish_reason (stop, length, tool_calls, cancelled when its reader or its run stopped, error), tool_calls (the calls
 it asked for, OpenAI's shape, personal data restored)."""
 SANITIZER_FINDINGS = "sanitizer_findings"
 """A sanitizer replaced personal data in a text. Data: counts ({entity type: how many}), never values."""

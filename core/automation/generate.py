@@ -8,6 +8,7 @@ stop, seed, tools, tool_choice); ``model`` may be a template too.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncGenerator
 from contextlib import aclosing
@@ -136,8 +137,8 @@ class GenerateStep(BaseStep):
                     yield tail
                 ending = request.outcome.finish_reason
                 calls = await restored_calls(request.outcome.tool_calls, restore)
-            except GeneratorExit:
-                ending = "cancelled"  # the reader stopped (its client left)
+            except (GeneratorExit, asyncio.CancelledError):
+                ending = "cancelled"  # the reader stopped (its client left), or the run was stopped (Ctrl-C)
                 raise
             finally:
                 outcome = request.outcome

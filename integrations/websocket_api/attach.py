@@ -2,8 +2,8 @@
 
 Each line goes in with ``roost.send_message`` (``return_response``: the next line is read once its runs
 are done) into the conversation ``terminal-USER``; the replies come as ``roost_reply`` events and are
-printed as they are written. Replies that came while no ``roost chat`` held the conversation wait for the
-next one, and come first. The access token is made for the session (it would end in a day) and revoked when
+printed as they are written; Ctrl-C stops the answer (``roost.cancel``). Replies that came while no
+``roost chat`` held the conversation wait for the next one, and come first. The access token is made for the session (it would end in a day) and revoked when
 it ends; whoever can open the store (its key file) may make one anyway.
 """
 
@@ -131,8 +131,9 @@ class _Talk:
         self._ids = itertools.count(1)
         self._results: dict[int, asyncio.Future[dict[str, Any]]] = {}
         self._reading: asyncio.Task[None]  # the frames Roost sends, read as they come
-        self._waiting: asyncio.Future[None] | None = None  # set by Ctrl-C: stop waiting for the answer
-        self._answering = False  # a message's answer is awaited: its reply is shown as it is written
+        self._waiting: asyncio.Future[None] | None = None
+        """While a line's answer is awaited (its reply is shown as it is written): Ctrl-C's way to stop waiting."""
+        self._cancelling: asyncio.Task[None] | None = None  # Ctrl-C asked Roost to stop the answer
         self._shown = ""  # the reply being written, as far as it is shown
 
     async def authenticate(self, token: str) -> None:
@@ -148,17 +149,14 @@ class _Talk:
         loop = asyncio.get_running_loop()
         self._reading = loop.create_task(self._read())
         try:
-            await self._call({"type": "subscribe_events", "event_type": REPLY_EVENT})
-            await self._call({"type": "call_service", "domain": "roost", "service": "subscribe_conversation",
-                              "service_data": {"conversation_id": self.conversation_id}})
+            self._say(await self._request({"type": "subscribe_events", "event_type": REPLY_EVENT}))
+            self._say(await self._request(self._service("subscribe_conversation")))
             lines.start(loop)
             while (line := await self._next_line(lines)) is not None and line.strip().lower() not in QUIT_COMMANDS:
                 if line.split(maxsplit=1)[:1] == ["/pair"]:  # the owner, at the device, answers pairing codes
                     self._write(f"{self.prefix}{await self._pair(line.split()[1:])}\n")
                 elif line.strip():
-                    await self._call({"type": "call_service", "domain": "roost", "service": "send_message",
-                                      "service_data": {"text": line, "conversation_id": self.conversation_id},
-                                      "return_response": True}, answer=True)
+                    await self._turn(line)
             return 0
         except ConnectionError as err:
             self._end_reply()
@@ -170,14 +168,31 @@ class _Talk:
                 self._reading.exception()  # retrieved: why it closed was said, or no longer matters
 
     def interrupt(self) -> None:
-        """Ctrl-C: stop waiting for the answer being written (it shows when it comes); at the prompt, say how
-        to leave."""
+        """Ctrl-C: stop the answer being written (its runs end cancelled; pressed again, or with nothing to stop
+        yet, stop waiting for it); at the prompt, say how to leave."""
+        if self._waiting is None:
+            self._write("(Ctrl-D or /quit leaves)\n")
+        elif self._cancelling is None:
+            self._cancelling = asyncio.get_running_loop().create_task(self._cancel())
+        else:
+            self._stop_waiting()
+
+    async def _cancel(self) -> None:
+        try:
+            result = await self._request(self._service("cancel", return_response=True))
+        except ConnectionError:  # said by the turn it was to stop
+            return
+        if ((result.get("result") or {}).get("response") or {}).get("cancelled"):
+            self._end_reply()
+            self._write("(cancelled)\n")
+        else:  # its runs have not started (they wait behind others): the answer comes later
+            self._stop_waiting()
+
+    def _stop_waiting(self) -> None:
         if self._waiting is not None and not self._waiting.done():
             self._end_reply()
             self._write("(not waiting for it: the answer shows here when it comes)\n")
             self._waiting.set_result(None)
-        else:
-            self._write("(Ctrl-D or /quit leaves)\n")
 
     async def _next_line(self, lines: LineReader) -> str | None:
         """The next line typed; ConnectionError when Roost closes the connection meanwhile."""
@@ -188,37 +203,54 @@ class _Talk:
             self._reading.result()  # raises why it closed
         return line.result()
 
-    async def _call(self, command: dict[str, Any], *, answer: bool = False) -> None:
-        """Send a command and wait for its result (a message's: until Ctrl-C); an error is said, and the session
-        goes on."""
+    async def _turn(self, line: str) -> None:
+        """Send a line and show its replies as they are written, until its runs are done (or Ctrl-C)."""
         loop = asyncio.get_running_loop()
-        msg_id = next(self._ids)
-        result = self._results[msg_id] = loop.create_future()
+        self._waiting, self._cancelling = loop.create_future(), None
+        request = loop.create_task(self._request(self._service("send_message", text=line, return_response=True)))
         try:
-            await self.ws.send_str(orjson.dumps({"id": msg_id, **command}).decode())
-        except ConnectionError:  # it is closing: its close frame says why
-            await asyncio.wait([self._reading], timeout=CLOSING_SECONDS)
-            if self._reading.done():
-                self._reading.result()
-            raise
-        self._waiting = loop.create_future()
-        self._answering = answer
-        try:
-            await asyncio.wait([result, self._waiting, self._reading], return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.wait([request, self._waiting], return_when=asyncio.FIRST_COMPLETED)
         finally:
-            self._answering = False
-        if not result.done():
-            self._results.pop(msg_id)
-            if self._reading.done():
+            self._waiting = None
+        if request.done():
+            self._say(request.result())
+        else:
+            request.cancel()  # not waiting for it: its result, when it comes, is for no one
+
+    def _service(self, service: str, *, return_response: bool = False, **data: Any) -> dict[str, Any]:
+        """A call of one of Roost's services in this session's conversation."""
+        return {"type": "call_service", "domain": "roost", "service": service, "return_response": return_response,
+                "service_data": {"conversation_id": self.conversation_id, **data}}
+
+    async def _request(self, command: dict[str, Any]) -> dict[str, Any]:
+        """Send a command; its result. ConnectionError when Roost closes the connection first."""
+        msg_id = next(self._ids)
+        result = self._results[msg_id] = asyncio.get_running_loop().create_future()
+        try:
+            try:
+                await self.ws.send_str(orjson.dumps({"id": msg_id, **command}).decode())
+            except ConnectionError:  # it is closing: its close frame says why
+                await asyncio.wait([self._reading], timeout=CLOSING_SECONDS)
+                if self._reading.done():
+                    self._reading.result()
+                raise
+            await asyncio.wait([result, self._reading], return_when=asyncio.FIRST_COMPLETED)
+            if not result.done():
                 self._reading.result()  # raises why it closed
-            return  # Ctrl-C: not waiting for it
-        error = result.result().get("error")
-        if error is not None:
-            self._end_reply()
-            if error.get("code") == "timeout":
-                print("(Roost is still answering: its reply shows here when it comes)", file=sys.stderr)
-            else:
-                print(f"roost chat: {error.get('message')}", file=sys.stderr)
+            return result.result()
+        finally:
+            self._results.pop(msg_id, None)
+
+    def _say(self, result: dict[str, Any]) -> None:
+        """A failed result's error, on stderr (the session goes on)."""
+        error = result.get("error")
+        if error is None:
+            return
+        self._end_reply()
+        if error.get("code") == "timeout":
+            print("(Roost is still answering: its reply shows here when it comes)", file=sys.stderr)
+        else:
+            print(f"roost chat: {error.get('message')}", file=sys.stderr)
 
     async def _read(self) -> None:
         """Show reply events as they come and hand results to their callers, until Roost closes the connection:
@@ -238,7 +270,7 @@ class _Talk:
         text, done = str(reply.get("text", "")), bool(reply.get("done"))
         if self._shown and not text.startswith(self._shown):  # another reply began: end the one shown
             self._end_reply()
-        if not done and (not text or not self._answering):  # at the prompt, a reply shows once it is whole
+        if not done and (not text or self._waiting is None):  # at the prompt, a reply shows once it is whole
             return
         self._write((self.prefix if not self._shown else "") + text[len(self._shown):] + ("\n" if done else ""))
         self._shown = "" if done else text

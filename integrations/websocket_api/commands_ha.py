@@ -20,7 +20,7 @@ from integrations.websocket_api.connection import (
     Connection,
     result_frame,
 )
-from integrations.websocket_api.conversations import UNTOLD, ConversationChannel
+from integrations.websocket_api.conversations import PLATFORM, UNTOLD, ConversationChannel
 from integrations.websocket_api.entities import (
     STATE_CHANGED,
     EntityStates,
@@ -88,6 +88,10 @@ class HaCommands:
                 "name": "Take up a conversation", "description": "Receive the replies of a conversation as"
                 " roost_reply events (subscribe to them too), also those that waited while no client held it.",
                 "fields": {"conversation_id": {"required": True}}}),
+            ("roost", "cancel"): (self._cancel, {
+                "name": "Stop answering", "description": "Stop the runs answering a conversation now (they end"
+                " cancelled; a model's answer stops where it is): how many.",
+                "fields": {"conversation_id": {"required": True}}, "response": {"optional": True}}),
             ("roost", "traces"): (self._traces, {
                 "name": "Latest runs", "description": "The latest finished runs with their steps (scrubbed).",
                 "fields": {"limit": {}, "automation_id": {}, "run_id": {}}, "response": {"optional": True}}),
@@ -242,10 +246,10 @@ class HaCommands:
         return {"conversation_id": conversation_id, "replies": replies}
 
     async def _subscribe_conversation(self, connection: Connection, data: dict[str, Any], _respond: bool) -> None:
-        conversation_id = data.get("conversation_id")
-        if not isinstance(conversation_id, str) or not conversation_id:
-            raise CommandError("invalid_format", "conversation_id is required and must be a string")
-        await self.conversations.take_up(conversation_id, connection)
+        await self.conversations.take_up(_conversation(data), connection)
+
+    async def _cancel(self, _connection: Connection, data: dict[str, Any], _respond: bool) -> dict[str, Any]:
+        return {"cancelled": self.gateway.cancel_runs(PLATFORM, _conversation(data))}
 
     async def _traces(self, _connection: Connection, data: dict[str, Any], _respond: bool) -> dict[str, Any]:
         limit, automation_id, run_id = data.get("limit", 10), data.get("automation_id"), data.get("run_id")
@@ -276,3 +280,11 @@ def _text_and_conversation(data: dict[str, Any]) -> tuple[str, str | None]:
         raise CommandError("invalid_format", f"a conversation_id may not begin with {UNTOLD!r}: Roost names the"
                                              " conversations it tells no one of so")
     return text, conversation_id
+
+
+def _conversation(data: dict[str, Any]) -> str:
+    """The conversation_id a service names (required)."""
+    conversation_id = data.get("conversation_id")
+    if not isinstance(conversation_id, str) or not conversation_id:
+        raise CommandError("invalid_format", "conversation_id is required and must be a string")
+    return conversation_id

@@ -289,3 +289,33 @@ async def test_a_connection_holds_its_most_recent_conversations_and_the_replies_
                 await asyncio.sleep(0.05)
     event = await _take_up(served, token, "older")
     assert event == {"conversation_id": "older", "text": "later, for the older one", "done": True}
+
+
+async def test_roost_cancel_stops_the_answer_being_written_and_the_waiting_call_returns(serve) -> None:
+    model = InstantModel(text="word " * 200, delay=0.05)  # 10 s
+    served = await serve(extra=ASK, models=(model,))
+    answered: list[dict] = []
+    served.gateway.bus.listen(events.MODEL_ANSWERED, lambda event: answered.append(dict(event.data)))
+    session, ws = await ha_socket(served, await served.token())
+    async with session:
+        await ws.send_str(json.dumps({"id": 1, "type": "subscribe_events", "event_type": "roost_reply"}))
+        await _call(ws, 2, "a long story, please", "attic", return_response=True)
+        frames = [json.loads(await ws.receive_str(timeout=5)) for _ in range(4)]  # subscribed, three pieces
+        assert [f["type"] for f in frames] == ["result", "event", "event", "event"]
+        await ws.send_str(json.dumps({"id": 3, "type": "call_service", "domain": "roost", "service": "cancel",
+                                      "service_data": {"conversation_id": "attic"}, "return_response": True}))
+        results = {}
+        async with asyncio.timeout(5):
+            while len(results) < 2:
+                frame = json.loads(await ws.receive_str())
+                if frame["type"] == "result":
+                    results[frame["id"]] = frame
+        assert results[3]["result"]["response"] == {"cancelled": 1}
+        assert results[2]["success"] is True, "the message's runs are over: its call returns"
+        await ws.send_str(json.dumps({"id": 4, "type": "call_service", "domain": "roost", "service": "cancel",
+                                      "service_data": {"conversation_id": "attic"}, "return_response": True}))
+        assert json.loads(await ws.receive_str(timeout=5))["result"]["response"] == {"cancelled": 0}
+        await ws.send_str(json.dumps({"id": 5, "type": "call_service", "domain": "roost", "service": "cancel",
+                                      "service_data": {}}))
+        assert json.loads(await ws.receive_str(timeout=5))["error"]["code"] == "invalid_format"
+    assert answered[0]["finish_reason"] == "cancelled" and answered[0]["chunks"] < 50, (answered, results)
