@@ -111,7 +111,7 @@ def chat_with_running(gateway: Gateway, pid: str) -> int:
              if door is not None]
     if not doors:
         print(f"roost chat: Roost (pid {pid}) is running on {gateway.config_dir}: stop it first, or add"
-              " websocket_api: (with http:) to its configuration to talk to it from here", file=sys.stderr)
+              " console: to its configuration to talk to it from here", file=sys.stderr)
         return 1
     for door in doors[1:]:
         door.close()  # coroutines never awaited

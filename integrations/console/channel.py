@@ -16,6 +16,7 @@ from core.message import Message
 from core.pairing import DOMAIN as PAIRING
 from core.pairing import Pairing, pair_action
 from core.terminal import LineReader, Terminal
+from integrations.console.visitors import ConsoleSocket
 
 _LOGGER = logging.getLogger(__name__)
 PLATFORM = "console"
@@ -34,6 +35,7 @@ class ConsoleChannel(ChannelBase):
         *,
         chat_id: str = "local",
         sender: str = "console",
+        visitor_sender: str | None = None,
         prompt: str = "you> ",
         reply_prefix: str = "roost> ",
         read_stdin: str = "auto",
@@ -54,6 +56,8 @@ class ConsoleChannel(ChannelBase):
         self._terminal: Terminal | None = None
         """The interactive prompt (when stdin and stdout are this process's terminal)."""
         self._answering = False
+        self.socket = ConsoleSocket(self.answer, lambda: gateway.cancel_runs(PLATFORM, chat_id), visitor_sender)
+        """The `roost chat` sessions of other terminals, attached over the console's socket."""
 
     def should_read(self) -> bool:
         """Read stdin in `roost chat`, or in `roost run` when stdin is a terminal."""
@@ -89,47 +93,48 @@ class ConsoleChannel(ChannelBase):
             self._write("(Ctrl-D or /quit leaves Roost)\n")
 
     async def stop(self) -> None:
-        """Stop consuming input."""
+        """Stop consuming input; tell the sessions attached that Roost stops."""
         if self._reader is not None:
             self._reader.cancel()
+        await self.socket.stop("Roost is stopping")
 
     async def _consume(self, lines: LineReader) -> None:
         while True:
             line = await lines.next()
             if line is None or line.strip().lower() in QUIT_COMMANDS:
                 break
-            if not line.strip():
-                self._show_prompt()
-                continue
-            if line.split(maxsplit=1)[0].lower() == "/pair":  # the owner, at the device, answers pairing codes
-                _done, text = await pair_action(Pairing(self.gateway.storage(PAIRING)), line.split()[1:])
-                self._write(f"{self.reply_prefix}{text}\n")
-                self._show_prompt()
-                continue
-            message = Message.create(
-                PLATFORM, self.chat_id, self.sender, line,
-                bot_names=self.gateway.bot_names, mentions_bot=True,
-            )
-            self._answering = True
-            try:
-                await self.ingest(message)  # a line Roost refuses is logged, and the next one is read
-            except StoreUnavailable as err:  # its disk is full: whoever typed it still has it
-                self._write(f"{self.reply_prefix}Roost cannot store messages now ({err}); this line was not kept:"
-                            " type it again later\n")
-            else:
-                # Answer each line before reading the next, so replies come out in the order the
-                # lines were typed (runs of different automations may otherwise finish in any order).
-                # Only this chat's work counts: a reply owed to another chat (say a channel that
-                # keeps failing) does not hold the terminal up; it stays queued in the store.
-                await self._wait_answered(PIPED_SETTLE if not self.interactive else 0.05)
-            self._answering = False
-            if self.interactive:
-                self._show_prompt()
+            if line.strip():
+                self._answering = True
+                said = await self.answer(line, self.sender, PIPED_SETTLE if not self.interactive else 0.05)
+                self._answering = False
+                if said is not None:
+                    self._write(f"{self.reply_prefix}{said}\n")
+            self._show_prompt()
         # End of input: answer everything that was asked, then stop the gateway.
         await self._wait_answered(0.05)
         if self.interactive:
             self._write("\n")
         self.gateway.request_stop()
+
+    async def answer(self, line: str, sender: str, settle: float = PIPED_SETTLE) -> str | None:
+        """Take a line typed at the console (here, or in a `roost chat` attached over its socket) until it is
+        answered; what to tell whoever typed it alone, if anything."""
+        if not line.strip():
+            return None
+        if line.split(maxsplit=1)[0].lower() == "/pair":  # the owner, at the device, answers pairing codes
+            return (await pair_action(Pairing(self.gateway.storage(PAIRING)), line.split()[1:]))[1]
+        message = Message.create(PLATFORM, self.chat_id, sender, line, bot_names=self.gateway.bot_names,
+                                 mentions_bot=True)
+        try:
+            await self.ingest(message)  # a line Roost refuses is logged, and the next one is read
+        except StoreUnavailable as err:  # its disk is full: whoever typed it still has it
+            return f"Roost cannot store messages now ({err}); this line was not kept: type it again later"
+        # Answer each line before reading the next, so replies come out in the order the
+        # lines were typed (runs of different automations may otherwise finish in any order).
+        # Only this chat's work counts: a reply owed to another chat (say a channel that
+        # keeps failing) does not hold the terminal up; it stays queued in the store.
+        await self._wait_answered(settle)
+        return None
 
     async def _wait_answered(self, settle: float) -> None:
         await self.gateway.wait_idle(settle, platform=PLATFORM, chat_id=self.chat_id)
@@ -146,17 +151,35 @@ class ConsoleChannel(ChannelBase):
         self.stdout.flush()
 
     async def send(self, message: OutboundMessage) -> str:
-        """Print a reply."""
-        self._write(f"{self.reply_prefix}{message.text}\n")
+        """Print a reply (for the `roost chat` sessions attached, send it to them)."""
+        for visitor in self.socket.visitors:
+            visitor.send(reply=message.text)
+        if self._shown_here():
+            self._write(f"{self.reply_prefix}{message.text}\n")
         return f"console-{next(self._ids)}"
 
     async def send_stream(self, message: OutboundMessage, chunks: AsyncIterator[str]) -> str:
-        """Print a reply as it is being written."""
-        self._write(self.reply_prefix)
+        """Print a reply as it is being written (to the sessions attached when it begins, too)."""
+        visitors, here = list(self.socket.visitors), self._shown_here()
+        for visitor in visitors:
+            visitor.send(begin=True)
+        if here:
+            self._write(self.reply_prefix)
         async for chunk in chunks:
-            self._write(chunk)
-        self._write("\n")
+            for visitor in visitors:
+                visitor.send(piece=chunk)
+            if here:
+                self._write(chunk)
+        for visitor in visitors:
+            visitor.send(end=True)
+        if here:
+            self._write("\n")
         return f"console-{next(self._ids)}"
+
+    def _shown_here(self) -> bool:
+        """Replies are printed on this process's stdout while it reads its terminal, or no session is attached
+        (a service's go to its log then, as before there were sessions)."""
+        return self._reader is not None or not self.socket.visitors
 
 
 def _isatty(stream: TextIO) -> bool:

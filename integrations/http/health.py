@@ -11,7 +11,6 @@ import aiohttp
 from aiohttp import web
 
 from core.doctor import OK, PROBLEM, Finding
-from integrations.http.server import own_url
 
 WRITE_TIMEOUT = 5.0
 
@@ -52,7 +51,9 @@ def health_view(gateway: Any) -> Any:
 
 async def listening_finding(config: dict[str, Any]) -> Finding:
     """For `roost doctor`: is the address free to listen on, or does a Roost answer there already?"""
-    host, port, url = config["host"], config["port"], own_url(config)
+    host, port = config["host"], config["port"]
+    scheme = "https" if config.get("ssl_certificate") else "http"
+    url = f"{scheme}://{host if ':' not in host else f'[{host}]'}:{port}"
     try:
         async with aiohttp.ClientSession() as session, \
                 session.get(f"{url}/api/health", timeout=aiohttp.ClientTimeout(total=3), ssl=False) as answer:

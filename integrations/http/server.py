@@ -57,13 +57,6 @@ class Access:
     errors: ErrorShape = json_error
 
 
-def own_url(config: dict[str, Any]) -> str:
-    """The server's address as a client on this machine reaches it: http(s)://HOST:PORT."""
-    host, port = config["host"], config["port"]
-    scheme = "https" if config.get("ssl_certificate") else "http"
-    return f"{scheme}://{host if ':' not in host else f'[{host}]'}:{port}"
-
-
 def is_loopback(host: str) -> bool:
     """Whether a host name or address only reaches this machine."""
     if host == "localhost":

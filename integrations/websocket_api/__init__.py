@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 import voluptuous as vol
 from aiohttp import web
 
 from core.hookspecs import hookimpl
-from integrations.http import CONFIG_SCHEMA as HTTP_SCHEMA
 from integrations.http.server import Access, json_error
-from integrations.websocket_api.attach import chat_with_running
 from integrations.websocket_api.chat import ChatSocketChannel
 from integrations.websocket_api.commands_ha import HaCommands
 from integrations.websocket_api.connection import Connection, serve_client
@@ -64,11 +60,3 @@ async def roost_stop(gateway: Any) -> None:
     connections: set[Connection] = gateway.data[DOMAIN]["connections"]
     await asyncio.gather(*(connection.finish(FINISH_SECONDS) for connection in list(connections)))
     await gateway.data[DOMAIN]["conversations"].keep_untold()
-
-
-@hookimpl
-def roost_chat_attach(sections: Mapping[str, Any], config_dir: Path) -> Any:
-    """`roost chat` while Roost runs: talk to it over this socket, from the terminal."""
-    if "http" not in sections:
-        return None
-    return chat_with_running(HTTP_SCHEMA(sections["http"] or {}) or HTTP_SCHEMA({}), config_dir)

@@ -1,0 +1,214 @@
+"""`roost chat` while Roost runs: the terminal becomes the running gateway's console, over the console's socket."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import getpass
+import json
+import re
+import signal
+import stat
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from integrations.console.visitors import SOCKET_NAME
+from tests.helpers.configdir import write_config
+from tests.helpers.models import InstantModel
+from tests.integrations.console.test_console_terminal import Pty
+
+ROOST = Path(sys.executable).parent / "roost"
+AUTOMATIONS = """
+automations:
+  - id: echo
+    triggers: [{trigger: message, command: echo}]
+    actions: [{reply: "echo: {{ trigger.args_text }}"}]
+  - id: later
+    triggers: [{trigger: message, command: later}]
+    actions:
+      - delay: 2
+      - reply: "{{ trigger.sender }} asked this a while ago"
+  - id: owner_only
+    triggers: [{trigger: message, platform: console, command: whoami}]
+    actions: [{reply: "{{ trigger.sender }} at the console"}]
+"""
+
+
+def config(tmp_path: Path, console: str = "console: {read_stdin: never}\n", extra: str = AUTOMATIONS) -> Path:
+    """A configuration with the console (this test process's stdin is not its to read)."""
+    return write_config(tmp_path / "config", console + extra)
+
+
+async def roost_chat(directory: Path, lines: str) -> tuple[int, str, str]:
+    """`roost chat` with lines piped in: (exit code, stdout, stderr)."""
+    chat = await asyncio.create_subprocess_exec(
+        str(ROOST), "chat", "--config", str(directory), stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    out, err = await asyncio.wait_for(chat.communicate(lines.encode()), 60)
+    assert chat.returncode is not None
+    return chat.returncode, out.decode(), err.decode()
+
+
+async def open_session(directory: Path) -> Any:
+    """`roost chat` with its stdin left open, after its first line was answered."""
+    chat = await asyncio.create_subprocess_exec(
+        str(ROOST), "chat", "--config", str(directory), stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    assert chat.stdin is not None and chat.stdout is not None
+    chat.stdin.write(b"/echo one\n")
+    assert await asyncio.wait_for(chat.stdout.readline(), 60) == b"echo: one\n"
+    return chat
+
+
+async def test_piped_lines_are_answered_in_turn_as_at_the_console(make_gateway, tmp_path: Path) -> None:
+    directory = config(tmp_path)
+    await make_gateway(directory, builtins=True)
+    assert stat.S_IMODE((directory / SOCKET_NAME).stat().st_mode) == 0o600, "its owner's alone"
+    code, out, err = await roost_chat(directory, "/echo one\n\n/whoami\n/pair list\n/quit\n/echo not read\n")
+    assert code == 0, err
+    assert out == (f"echo: one\n{getpass.getuser()} at the console\n"
+                   "No pairing codes wait, and nobody is approved yet.\n")
+    assert err == "Roost runs already: this terminal is its console\n"
+
+
+async def test_a_model_answer_streams_to_the_session_and_a_second_session_sees_the_replies(make_gateway,
+                                                                                         tmp_path: Path) -> None:
+    ask = AUTOMATIONS + """
+  - id: ask
+    triggers: [{trigger: message, platform: console, command: ask}]
+    actions: [{generate: {prompt: "{{ trigger.args_text }}", reply: true}}]
+"""
+    directory = config(tmp_path, extra=ask)
+    gateway = await make_gateway(directory, builtins=True, start=False)
+    gateway.register_model(InstantModel(text="one two three four five", delay=0.01))
+    await gateway.start()
+    first = await open_session(directory)
+    code, out, err = await roost_chat(directory, "/ask something\n")
+    assert code == 0, err
+    assert out == "one two three four five\n"
+    assert await asyncio.wait_for(first.stdout.readline(), 10) == out.encode(), "the console's replies go to both"
+    first.stdin.close()
+    assert await asyncio.wait_for(first.wait(), 10) == 0
+
+
+async def test_roost_stopping_while_a_session_waits_for_a_line_ends_it_and_says_so(make_gateway,
+                                                                                    tmp_path: Path) -> None:
+    directory = config(tmp_path)
+    gateway = await make_gateway(directory, builtins=True)
+    chat = await open_session(directory)
+    await gateway.stop()  # the session waits for its next line: stdin stays open
+    assert await asyncio.wait_for(chat.wait(), 10) == 1
+    err = (await chat.stderr.read()).decode()
+    assert err.endswith("roost chat: Roost closed the console: Roost is stopping\n")
+    assert not (directory / SOCKET_NAME).exists()
+
+
+async def test_ctrl_c_sent_by_a_session_stops_the_runs_of_the_console(make_gateway, tmp_path: Path) -> None:
+    directory = config(tmp_path)
+    await make_gateway(directory, builtins=True)
+    reader, writer = await asyncio.open_unix_connection(str(directory / SOCKET_NAME))
+    writer.write(b'{"text": "/later"}\n')
+    await asyncio.sleep(0.5)
+    writer.write(b'{"cancel": true}\n')  # what roost chat sends on Ctrl-C
+    frames = [json.loads(await asyncio.wait_for(reader.readline(), 5)) for _ in range(2)]
+    assert frames == [{"cancelled": 1}, {"answered": True}], "stopped at once, not after the 2 s delay"
+    writer.write(b"not json\n")  # a visitor that speaks nonsense is let go
+    assert await asyncio.wait_for(reader.read(), 5) == b""
+    writer.close()
+
+
+async def test_without_the_console_it_says_how_to_talk_to_a_running_roost(make_gateway, tmp_path: Path) -> None:
+    directory = config(tmp_path, console="")
+    await make_gateway(directory, builtins=True)
+    code, out, err = await roost_chat(directory, "/echo one\n")
+    assert code == 1 and out == ""
+    assert re.fullmatch(rf"roost chat: Roost \(pid \d+\) is running on {re.escape(str(directory))}: stop it first,"
+                        r" or add console: to its configuration to talk to it from here\n", err)
+
+
+async def test_a_console_added_to_the_configuration_after_roost_started_is_not_open_yet(make_gateway,
+                                                                                        tmp_path: Path) -> None:
+    directory = config(tmp_path, console="")
+    await make_gateway(directory, builtins=True)
+    file = directory / "configuration.yaml"
+    file.write_text("console:\n" + file.read_text())
+    code, out, err = await roost_chat(directory, "/echo one\n")
+    assert code == 1 and out == ""
+    assert err == (f"roost chat: Roost runs, but its console does not answer at {directory / SOCKET_NAME} (No such"
+                   " file or directory): is console: in the configuration it was started with? (after adding it,"
+                   " restart Roost)\n")
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+async def test_a_session_ended_by_a_signal_ends_as_at_the_end_of_input(make_gateway, tmp_path: Path,
+                                                                        signum: int) -> None:
+    directory = config(tmp_path)
+    await make_gateway(directory, builtins=True)
+    chat = await open_session(directory)
+    chat.send_signal(signum)  # the terminal it ran in was closed, or it was told to stop
+    assert await asyncio.wait_for(chat.wait(), 10) == 128 + signum
+    assert (await chat.stderr.read()).decode() == "Roost runs already: this terminal is its console\n"
+
+
+@contextlib.contextmanager
+def running_roost(directory: Path) -> Iterator[subprocess.Popen[bytes]]:
+    """`roost run` on directory, its console listening; stopped after."""
+    server = subprocess.Popen([str(ROOST), "run", "--config", str(directory)], stdin=subprocess.DEVNULL,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 30
+        while not (directory / SOCKET_NAME).exists():
+            assert time.monotonic() < deadline and server.poll() is None, "Roost did not start"
+            time.sleep(0.1)
+        yield server
+    finally:
+        server.terminate()
+        server.wait(30)
+
+
+@pytest.mark.slow
+def test_at_a_terminal_replies_have_a_prompt_and_ctrl_c_stops_the_answer_without_leaving(tmp_path: Path) -> None:
+    directory = config(tmp_path)
+    with running_roost(directory):
+        terminal = Pty(directory)
+        try:
+            terminal.expect(r"Ctrl-D or /quit leaves\)\n.*you> $")
+            terminal.type("/echo hello\r")
+            terminal.expect(r"roost> echo: hello\nyou> $")
+            terminal.type("/later\r")
+            time.sleep(0.5)
+            terminal.type("\x03")  # Ctrl-C: Roost stops the answer, the prompt is back
+            terminal.expect(r"\(cancelled\)\nyou> $", timeout=5)
+            time.sleep(2.5)
+            terminal.type("/echo still here\r")
+            screen = terminal.expect(r"roost> echo: still here\nyou> $")
+            assert "asked this a while ago" not in screen, "the answer was stopped, not only no longer awaited"
+            terminal.type("\x03")  # at the prompt Ctrl-C does not leave
+            terminal.expect(r"\(Ctrl-D or /quit leaves\)")
+            terminal.type("\x04")
+            assert terminal.wait() == 0
+        finally:
+            terminal.kill()
+
+
+@pytest.mark.slow
+def test_at_a_terminal_roost_stopping_ends_the_session_and_leaves_the_terminal_as_it_was(tmp_path: Path) -> None:
+    directory = config(tmp_path)
+    with running_roost(directory) as server:
+        terminal = Pty(directory)
+        try:
+            terminal.expect(r"you> $")
+            assert not terminal.echoes_and_edits_lines()  # readline has the terminal
+            server.terminate()
+            terminal.expect(r"roost chat: Roost closed the console: Roost is stopping")
+            assert terminal.wait() == 1
+            assert terminal.echoes_and_edits_lines()
+        finally:
+            terminal.kill()
+
