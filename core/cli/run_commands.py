@@ -29,7 +29,7 @@ from core.yaml_loader import NodeDict, secret_values
 
 _LOGGER = logging.getLogger(__name__)
 EXAMPLE_DIR = Path(__file__).resolve().parents[2] / "config.example"
-DATA_FILES = ("roost.db*", "roost.lock", "keys.json*", "knowledge.db*", "models", "*.export", "backups")
+DATA_FILES = ("roost.db*", "roost.lock", "console.sock", "keys.json*", "knowledge.db*", "models", "*.export", "backups")
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
