@@ -102,7 +102,9 @@ class ConsoleSocket:
         self._sessions.add(task)
         visitor = Visitor(writer)
         self.visitors.add(visitor)
-        sender = self.sender or _peer_name(writer)
+        who = _peer_name(writer)
+        sender = self.sender or who
+        _LOGGER.info("roost chat of %s attached to the console", who)
         turn: asyncio.Task[None] | None = None
         try:
             while line := await reader.readline():  # read on while a line is answered: a Ctrl-C comes meanwhile
@@ -119,6 +121,7 @@ class ConsoleSocket:
             self.visitors.discard(visitor)
             self._sessions.discard(task)
             writer.close()
+            _LOGGER.info("roost chat of %s left the console", who)
 
     async def _turn(self, visitor: Visitor, text: str, sender: str, after: asyncio.Task[None] | None) -> None:
         """Answer a visitor's line, after its line before (one at a time, in order)."""

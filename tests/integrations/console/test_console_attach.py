@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import getpass
 import json
+import logging
 import re
 import signal
 import stat
@@ -66,7 +67,8 @@ async def open_session(directory: Path) -> Any:
     return chat
 
 
-async def test_piped_lines_are_answered_in_turn_as_at_the_console(make_gateway, tmp_path: Path) -> None:
+async def test_piped_lines_are_answered_in_turn_as_at_the_console(make_gateway, tmp_path: Path, caplog) -> None:
+    caplog.set_level(logging.INFO, logger="integrations.console.visitors")
     directory = config(tmp_path)
     await make_gateway(directory, builtins=True)
     assert stat.S_IMODE((directory / SOCKET_NAME).stat().st_mode) == 0o600, "its owner's alone"
@@ -75,6 +77,12 @@ async def test_piped_lines_are_answered_in_turn_as_at_the_console(make_gateway, 
     assert out == (f"echo: one\n{getpass.getuser()} at the console\n"
                    "No pairing codes wait, and nobody is approved yet.\n")
     assert err == "Roost runs already: this terminal is its console\n"
+    user, said = getpass.getuser(), []
+    async with asyncio.timeout(5):  # the session has ended: Roost sees its socket close
+        while len(said) < 2:
+            await asyncio.sleep(0.01)
+            said = [r.getMessage() for r in caplog.records if r.name == "integrations.console.visitors"]
+    assert said == [f"roost chat of {user} attached to the console", f"roost chat of {user} left the console"]
 
 
 async def test_a_model_answer_streams_to_the_session_and_a_second_session_sees_the_replies(make_gateway,
