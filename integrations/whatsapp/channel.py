@@ -61,7 +61,8 @@ class WhatsAppChannel(ChannelBase):
         self._secret = config["app_secret"].encode()
         self._first_refused = FirstTime()  # a stranger's (or a misconfigured secret's) requests: logged once an address
         self._customers = Pacer()  # those met by the pair rate limit, until their turn
-        self._refused: dict[str, int] = {}  # customer -> refusals by the pair rate limit in a row
+        self._refused: dict[str, tuple[int, float]] = {}
+        """Customer -> refusals by the pair rate limit in a row, and until when they are left alone."""
 
     # -- in ----------------------------------------------------------------------------------
 
@@ -149,14 +150,24 @@ class WhatsAppChannel(ChannelBase):
         try:
             sent = await self.reach(self.api.send_text(wa_id, text, reply_to), self.api.probe)
         except PairRateLimited as err:
-            refused = self._refused[wa_id] = self._refused.get(wa_id, 0) + 1
+            now = time.monotonic()
+            refused = self._refusals(wa_id, now) + 1
             wait = min(PAIR_WAIT_LONGEST, (err.retry_after or 0.0) * 2 ** (refused - 1))
-            self._customers.hold(wa_id, time.monotonic() + wait)
+            self._refused[wa_id] = (refused, now + wait)
+            self._customers.hold(wa_id, now + wait)
             _LOGGER.log(logging.INFO if refused == 1 else logging.DEBUG, "WhatsApp's pair rate limit: %s is left"
                         " alone for %.0f s (refused %d in a row); the replies to the others go", wa_id, wait, refused)
             raise NotItsTurn(wait) from None
         self._refused.pop(wa_id, None)
         return sent
+
+    def _refusals(self, wa_id: str, now: float) -> int:
+        """A customer's refusals in a row. Those of customers whose turn came longer ago than the longest wait,
+        and who were not sent to since, are over and forgotten (their reply failed for another reason, say)."""
+        for customer, (_count, until) in list(self._refused.items()):
+            if until + PAIR_WAIT_LONGEST < now:
+                del self._refused[customer]
+        return self._refused.get(wa_id, (0, 0.0))[0]
 
     async def show_typing(self, chat_id: str, reply_to: str | None) -> None:
         """"typing…" for 25 s or until the reply arrives (with the blue ticks of the message answered, as WhatsApp

@@ -3,8 +3,11 @@ their turn, the others do not, and a long reply that meets it at every part goes
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
+from integrations.whatsapp import channel
+from tests.fakes.whatsapp_server import GraphError
 from tests.integrations.telegram.conftest import notes_left, until
 
 CUSTOMER, OTHER = "16505551234", "447700900123"
@@ -65,3 +68,23 @@ async def test_a_customer_refused_for_long_is_left_alone_longer_each_time_and_no
     assert 3 <= refusals <= 6  # left alone 0.1, 0.2, 0.4, 0.8, 1.6 s: a handful of tries in 2 s, not twenty
     assert await gateway.store.dead.list(10) == [] and "failed" not in caplog.text
     assert caplog.text.count("pair rate limit") == 1  # one INFO line when it began
+
+
+
+async def test_refusals_in_a_row_end_when_the_customers_turn_came_long_ago(serve_whatsapp, whatsapp, caplog,
+                                                                           monkeypatch) -> None:
+    monkeypatch.setattr(channel, "PAIR_WAIT_LONGEST", 0.3)
+    caplog.set_level(logging.INFO, logger="integrations.whatsapp.channel")
+    gateway = await serve_whatsapp(SECTION.replace("0.3", "0.1"), extra=SIX_PARTS)
+    limited = GraphError(131056, "(Business Account, Consumer Account) pair rate limit hit", 400)
+    whatsapp.fail_next(limited, GraphError(131047, "Re-engagement message", 400))  # refused, then given up
+    await whatsapp.deliver(whatsapp.inbound("m0"))
+    async with asyncio.timeout(10):
+        while not await gateway.store.dead.list(10):  # the reply failed for another reason
+            await asyncio.sleep(0.02)
+    await asyncio.sleep(0.6)  # the customer's turn came longer ago than the longest wait
+    whatsapp.fail_next(limited)
+    await whatsapp.deliver(whatsapp.inbound("m1"))
+    await until(lambda: whatsapp.texts(CUSTOMER) == ["echo: m1"], timeout=10)
+    began = [r.getMessage() for r in caplog.records if "(refused 1 in a row)" in r.getMessage()]
+    assert len(began) == 2, "a new run of refusals, not the second of the one before"
