@@ -1,4 +1,5 @@
-"""Random frames at both sockets and random requests at the webhook: clear answers, no crash, no 500."""
+"""Random frames at both sockets, random requests at the webhook and random lines at the console's socket (where
+`roost chat` attaches): clear answers, no crash, no 500."""
 
 from __future__ import annotations
 
@@ -17,15 +18,17 @@ from hypothesis import strategies as st
 
 from core.config import load_config
 from core.gateway import Gateway
+from integrations.console.visitors import SOCKET_NAME
 from integrations.http.tokens import TokenBook
 from tests.helpers.configdir import write_config
 
 CONFIG = """
 http: {port: 0}
 websocket_api: {response_timeout: 2}
+console: {read_stdin: never}
 automations:
   - id: echo
-    triggers: [{trigger: message, platform: [websocket_chat, websocket]}]
+    triggers: [{trigger: message, platform: [websocket_chat, websocket, console]}]
     actions: [{reply: "echo: {{ trigger.text }}"}]
   - id: hook
     triggers: [{trigger: webhook, webhook_id: fuzz, allowed_methods: [POST, PUT]}]
@@ -173,3 +176,34 @@ def test_random_requests_at_the_webhook(roost: Background, method: str, body: by
     assert status in (200, 400, 405), status
     if method == "GET":
         assert status == 405
+
+
+async def _console(config_dir: Path, line: bytes) -> list[dict[str, Any]]:
+    """A random line, then one to answer, at the console's socket: the frames until that one's is answered, or
+    until Roost lets the visitor go."""
+    reader, writer = await asyncio.open_unix_connection(str(config_dir / SOCKET_NAME))
+    writer.write(line + b"\n" + orjson.dumps({"text": "still there?"}) + b"\n")
+    frames: list[dict[str, Any]] = []
+    while not frames[-2:] == [{"reply": "echo: still there?"}, {"answered": True}]:
+        received = await asyncio.wait_for(reader.readline(), 10)
+        if not received:
+            frames.append({"closed": True})
+            break
+        frames.append(orjson.loads(received))
+    writer.close()
+    return frames
+
+
+@FUZZ
+@given(line=st.binary(max_size=300).filter(lambda b: b"\n" not in b) | JSON.map(lambda v: json.dumps(v).encode())
+       | st.fixed_dictionaries({}, optional={"text": JSON, "cancel": JSON}).map(lambda v: json.dumps(v).encode()))
+def test_random_lines_at_the_consoles_socket(roost: Background, line: bytes) -> None:
+    frames = roost.run(_console(roost.gateway.config_dir, line))
+    try:
+        an_object = isinstance(orjson.loads(line), dict)
+    except orjson.JSONDecodeError:
+        an_object = False
+    if an_object:
+        assert frames[-2:] == [{"reply": "echo: still there?"}, {"answered": True}], "answered, the session goes on"
+    else:
+        assert frames[-1] == {"closed": True}, "what is not a JSON object lets the visitor go"
