@@ -63,4 +63,5 @@ def roost_chat_attach(sections: Mapping[str, Any], config_dir: Path) -> Any:
     """`roost chat` while Roost runs: this terminal becomes its console, over the console's socket."""
     if "console" not in sections:
         return None
-    return chat_with_running(config_dir / SOCKET_NAME)
+    config = CONFIG_SCHEMA(sections["console"] or {}) or CONFIG_SCHEMA({})
+    return chat_with_running(config_dir / SOCKET_NAME, prompt=config["prompt"], reply_prefix=config["reply_prefix"])

@@ -18,13 +18,14 @@ import orjson
 from core.terminal import LineReader, Terminal
 from integrations.console.visitors import MAX_LINE
 
-PROMPT, REPLY_PREFIX = "you> ", "roost> "
 QUIT_COMMANDS = frozenset({"/quit", "/exit"})
 ENDING_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 
 
-async def chat_with_running(path: Path, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> int:
-    """Be the console of the Roost listening on path until the end of input; the exit code."""
+async def chat_with_running(path: Path, *, prompt: str, reply_prefix: str, stdin: TextIO = sys.stdin,
+                            stdout: TextIO = sys.stdout) -> int:
+    """Be the console of the Roost listening on path until the end of input (with the console's prompt and reply
+    prefix at a terminal); the exit code."""
     try:
         reader, writer = await asyncio.open_unix_connection(str(path), limit=MAX_LINE)
     except PermissionError:
@@ -37,13 +38,13 @@ async def chat_with_running(path: Path, stdin: TextIO = sys.stdin, stdout: TextI
               file=sys.stderr)
         return 1
     interactive = stdin.isatty() and stdout.isatty()
-    terminal = Terminal(stdout, PROMPT) if interactive and stdin is sys.stdin else None
+    terminal = Terminal(stdout, prompt) if interactive and stdin is sys.stdin else None
     print(f"Roost runs already: this terminal is its console{' (Ctrl-D or /quit leaves)' if interactive else ''}",
           file=sys.stderr)
     loop, ended_by = asyncio.get_running_loop(), []
     for signum in ENDING_SIGNALS:  # end as at Ctrl-D, so that the terminal's settings are put back
         loop.add_signal_handler(signum, _end_on, signum, ended_by, asyncio.current_task())
-    talk = _Talk(reader, writer, terminal or stdout, REPLY_PREFIX if interactive else "")
+    talk = _Talk(reader, writer, terminal or stdout, reply_prefix if interactive else "")
     try:
         if terminal is None:
             return await talk.converse(LineReader(stdin))

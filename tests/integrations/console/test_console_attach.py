@@ -181,21 +181,21 @@ def running_roost(directory: Path) -> Iterator[subprocess.Popen[bytes]]:
 
 
 @pytest.mark.slow
-def test_at_a_terminal_replies_have_a_prompt_and_ctrl_c_stops_the_answer_without_leaving(tmp_path: Path) -> None:
-    directory = config(tmp_path)
+def test_at_a_terminal_replies_have_the_consoles_prompt_and_ctrl_c_stops_the_answer_without_leaving(tmp_path: Path) -> None:
+    directory = config(tmp_path, console='console: {read_stdin: never, prompt: "me> ", reply_prefix: "bot> "}\n')
     with running_roost(directory):
         terminal = Pty(directory)
         try:
-            terminal.expect(r"Ctrl-D or /quit leaves\)\n.*you> $")
+            terminal.expect(r"Ctrl-D or /quit leaves\)\n.*me> $")
             terminal.type("/echo hello\r")
-            terminal.expect(r"roost> echo: hello\nyou> $")
+            terminal.expect(r"bot> echo: hello\nme> $")
             terminal.type("/later\r")
             time.sleep(0.5)
             terminal.type("\x03")  # Ctrl-C: Roost stops the answer, the prompt is back
-            terminal.expect(r"\(cancelled\)\nyou> $", timeout=5)
+            terminal.expect(r"\(cancelled\)\nme> $", timeout=5)
             time.sleep(2.5)
             terminal.type("/echo still here\r")
-            screen = terminal.expect(r"roost> echo: still here\nyou> $")
+            screen = terminal.expect(r"bot> echo: still here\nme> $")
             assert "asked this a while ago" not in screen, "the answer was stopped, not only no longer awaited"
             terminal.type("\x03")  # at the prompt Ctrl-C does not leave
             terminal.expect(r"\(Ctrl-D or /quit leaves\)")
