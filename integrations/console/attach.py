@@ -16,9 +16,9 @@ from typing import Any, TextIO
 import orjson
 
 from core.terminal import LineReader, Terminal
+from integrations.console.channel import QUIT_COMMANDS
 from integrations.console.visitors import MAX_LINE
 
-QUIT_COMMANDS = frozenset({"/quit", "/exit"})
 ENDING_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 
 
