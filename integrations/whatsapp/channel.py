@@ -26,7 +26,6 @@ from core.channel import NETWORK_SENDS, ChannelBase, ChannelInfo, OutboundMessag
 from core.errors import NotItsTurn, PermanentError, TransientError
 from core.logs import FirstTime
 from core.message import Message
-from core.pacing import Pacer
 from core.textsplit import split
 from integrations.whatsapp.graph import GraphApi, PairRateLimited
 
@@ -60,9 +59,8 @@ class WhatsAppChannel(ChannelBase):
                                 concurrent_sends=NETWORK_SENDS)
         self._secret = config["app_secret"].encode()
         self._first_refused = FirstTime()  # a stranger's (or a misconfigured secret's) requests: logged once an address
-        self._customers = Pacer()  # those met by the pair rate limit, until their turn
         self._refused: dict[str, tuple[int, float]] = {}
-        """Customer -> refusals by the pair rate limit in a row, and until when they are left alone."""
+        """Customer met by the pair rate limit -> refusals in a row, and until when (monotonic) they are left alone."""
 
     # -- in ----------------------------------------------------------------------------------
 
@@ -154,7 +152,6 @@ class WhatsAppChannel(ChannelBase):
             refused = self._refusals(wa_id, now) + 1
             wait = min(PAIR_WAIT_LONGEST, (err.retry_after or 0.0) * 2 ** (refused - 1))
             self._refused[wa_id] = (refused, now + wait)
-            self._customers.hold(wa_id, now + wait)
             _LOGGER.log(logging.INFO if refused == 1 else logging.DEBUG, "WhatsApp's pair rate limit: %s is left"
                         " alone for %.0f s (refused %d in a row); the replies to the others go", wa_id, wait, refused)
             raise NotItsTurn(wait) from None
@@ -177,7 +174,8 @@ class WhatsAppChannel(ChannelBase):
 
     def turn_in(self, chat_id: str) -> float:
         """Seconds until a customer met by Meta's pair rate limit may be sent to again (0.0: now)."""
-        return self._customers.left(chat_id)
+        refused = self._refused.get(chat_id)
+        return 0.0 if refused is None else max(0.0, refused[1] - time.monotonic())
 
 
 def _json(raw: bytes) -> dict[str, Any]:
