@@ -9,6 +9,7 @@ per platform checked in turn. Only candidates found this way run their full chec
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Any
@@ -82,18 +83,31 @@ def message_variables(message: Message, index: int, match: dict[str, Any], group
     return variables
 
 
+@dataclass(slots=True)
+class _Indexed:
+    """The index of the triggers as they were at one version (a rebuild makes a new one, never changes one)."""
+
+    version: int
+    by_command: dict[str, list[MessageTrigger]] = field(default_factory=dict)
+    by_literal: dict[str, list[MessageTrigger]] = field(default_factory=dict)
+    scan: list[MessageTrigger] = field(default_factory=list)
+    scan_by_platform: dict[str, list[MessageTrigger]] = field(default_factory=dict)
+    literal_regex: re.Pattern[str] | None = None
+    prefixes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
 class MessageIndex:
-    """All message triggers, indexed so a message is checked only against likely candidates."""
+    """All message triggers, indexed so a message is checked only against likely candidates.
+
+    A message may be matched in a worker thread while the event loop adds or removes triggers (a
+    reload): matching reads one index, made whole before it replaces the last one, and an index
+    made from triggers that changed meanwhile is made again at the next match.
+    """
 
     def __init__(self) -> None:
         self._triggers: list[MessageTrigger] = []
-        self._by_command: dict[str, list[MessageTrigger]] = {}
-        self._by_literal: dict[str, list[MessageTrigger]] = {}
-        self._scan: list[MessageTrigger] = []
-        self._scan_by_platform: dict[str, list[MessageTrigger]] = {}
-        self._literal_regex: re.Pattern[str] | None = None
-        self._prefixes: dict[str, tuple[str, ...]] = {}
-        self._dirty = False
+        self._version = 0
+        self._indexed = _Indexed(0)
         self._counter = 0
 
     def __len__(self) -> int:
@@ -105,71 +119,77 @@ class MessageIndex:
         return frozenset().union(*(t.platforms for t in self._triggers if t.platforms is not None))
 
     def add(self, trigger: MessageTrigger) -> None:
-        """Index a trigger."""
+        """Index a trigger (after those added before it)."""
         self._counter += 1
         trigger.order = self._counter
-        self._triggers.append(trigger)
-        self._dirty = True
+        self._triggers = [*self._triggers, trigger]
+        self._version += 1
 
     def remove(self, trigger: MessageTrigger) -> None:
         """Forget a trigger."""
         self._triggers = [t for t in self._triggers if t is not trigger]
-        self._dirty = True
+        self._version += 1
 
-    def rebuild(self) -> None:
+    def reorder(self, key: Callable[[MessageTrigger], Any]) -> None:
+        """Put the triggers in the order of key (the order a message's runs start in)."""
+        triggers = sorted(self._triggers, key=key)
+        for order, trigger in enumerate(triggers, 1):
+            trigger.order = order
+        self._counter = len(triggers)
+        self._triggers = triggers
+        self._version += 1
+
+    def rebuild(self) -> _Indexed:
         """Index the triggers added or removed since the last rebuild (matching does it when needed)."""
-        self._by_command, self._by_literal, self._scan, self._scan_by_platform = {}, {}, [], {}
+        indexed = _Indexed(self._version)  # read before the triggers: a change after it makes the next match rebuild
         for trigger in self._triggers:
             if trigger.commands:
                 for command in trigger.commands:
-                    self._by_command.setdefault(command, []).append(trigger)
+                    indexed.by_command.setdefault(command, []).append(trigger)
                 continue
             trigger.literals = _best_literals(trigger)
             if trigger.literals:
                 for literal in trigger.literals:
-                    self._by_literal.setdefault(literal, []).append(trigger)
+                    indexed.by_literal.setdefault(literal, []).append(trigger)
             else:
-                self._scan.append(trigger)
-        literals = sorted(self._by_literal)
-        self._literal_regex = (
-            re.compile("(?=(" + trie_regex(literals) + "))", re.DOTALL) if literals else None
-        )
+                indexed.scan.append(trigger)
+        literals = sorted(indexed.by_literal)
+        if literals:
+            indexed.literal_regex = re.compile("(?=(" + trie_regex(literals) + "))", re.DOTALL)
         known = set(literals)
-        self._prefixes = {
+        indexed.prefixes = {
             lit: tuple(lit[:n] for n in range(1, len(lit) + 1) if lit[:n] in known) for lit in literals
         }
-        self._dirty = False
-
-    def _scan_for(self, platform: str) -> list[MessageTrigger]:
-        """The unindexed triggers that accept a platform (computed once per platform)."""
-        found = self._scan_by_platform.get(platform)
-        if found is None:
-            found = [t for t in self._scan if t.platforms is None or platform in t.platforms]
-            self._scan_by_platform[platform] = found
-        return found
+        self._indexed = indexed
+        return indexed
 
     def candidates(self, message: Message) -> list[MessageTrigger]:
         """Triggers that could match this message (a superset of those that do), in order."""
-        if self._dirty:
-            self.rebuild()
-        scan = self._scan_for(message.platform)
-        commands = self._by_command.get(message.command) if message.command is not None else None
+        indexed = self._indexed
+        if indexed.version != self._version:
+            indexed = self.rebuild()
+        platform = message.platform
+        scan = indexed.scan_by_platform.get(platform)
+        if scan is None:  # the unindexed triggers that accept a platform, found once per platform
+            scan = indexed.scan_by_platform[platform] = [
+                t for t in indexed.scan if t.platforms is None or platform in t.platforms]
+        commands = indexed.by_command.get(message.command) if message.command is not None else None
         hits: set[str] = set()
-        if self._literal_regex is not None:
-            hits = {hit.group(1) for hit in self._literal_regex.finditer(fold(message.text))}
+        if indexed.literal_regex is not None:
+            hits = {hit.group(1) for hit in indexed.literal_regex.finditer(fold(message.text))}
         if not hits and not commands:
             return list(scan)
         chosen = set(scan)
         if commands:
             chosen.update(commands)
-        by_literal = self._by_literal
+        by_literal = indexed.by_literal
         for longest in hits:
-            for literal in self._prefixes[longest]:
+            for literal in indexed.prefixes[longest]:
                 chosen.update(by_literal[literal])
         return sorted(chosen, key=_ORDER)
 
     def match(self, message: Message) -> list[tuple[MessageTrigger, dict[str, Any]]]:
-        """Every trigger that matches, with its variables, in the order they were added."""
+        """Every trigger that matches, with its variables, in order."""
         results = []
         for trigger in self.candidates(message):
             variables = trigger.check(message)

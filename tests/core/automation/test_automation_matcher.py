@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import sys
+import threading
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -244,3 +246,35 @@ def test_required_literals_hold_for_every_match(pattern: str, text: str) -> None
     literals = required_literals(compiled)
     if literals is not None and compiled.search(text):
         assert any(literal in text for literal in literals), (pattern, text, literals)
+
+
+def test_matching_in_a_thread_while_triggers_change_always_sees_a_whole_index() -> None:
+    index = MessageIndex()
+    stable = MessageTrigger(automation=None, index=0, commands=frozenset({"stable"}))
+    index.add(stable)
+    index.rebuild()
+    probe = Message.create("test", "c1", "alice", "/stable now")
+    missed: list[int] = []
+    done = threading.Event()
+
+    def match() -> None:
+        for _ in range(20_000):
+            if stable not in index.candidates(probe):
+                missed.append(1)
+        done.set()
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # hand the GIL over as often as the interpreter can
+    try:
+        thread = threading.Thread(target=match)
+        thread.start()
+        while not done.is_set():
+            other = MessageTrigger(automation=None, index=1, commands=frozenset({"other"}))
+            index.add(other)
+            index.rebuild()
+            index.remove(other)
+        thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert missed == []
+    assert index.candidates(probe) == [stable]
