@@ -80,6 +80,8 @@ class Automation:
     line: int | None = None
     enabled: bool = True
     lane: str = "automation"
+    definition: str = ""
+    """What it was compiled from, a blueprint's inputs put in: at a reload, the same means unchanged."""
 
     def trigger_id(self, index: int) -> str:
         """What trigger.id says for the trigger at index: its `id:`, else its index (as Home Assistant has it)."""
@@ -162,5 +164,5 @@ def compile_automation(
         max=merged.get("max") or (DEFAULT_QUEUED_MAX if merged["mode"] == "queued" else DEFAULT_MAX),
         priority=merged["priority"], variables=compile_value(dict(merged["variables"])),
         inputs=inputs, blueprint=blueprint_name, file=file, line=line,
-        enabled=head_values.get("enabled", True), lane=merged["lane"],
+        enabled=head_values.get("enabled", True), lane=merged["lane"], definition=repr((head_values, inputs, merged)),
     )

@@ -54,6 +54,16 @@ class RunRequest:
         return f"{platform}:{chat}" if platform and chat else "-"
 
 
+@dataclass(slots=True)
+class AutomationChanges:
+    """What a reload changed: the ids added, changed and removed, and how many stayed as they were."""
+
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+
+
 Dispatcher = Callable[[RunRequest], Any]
 Matched = tuple[Automation, dict[str, Any], Trace, bool]
 """Queues a triggered run (the durable pipeline's ``Inbound.dispatch``)."""
@@ -75,54 +85,120 @@ class AutomationEngine:
         self.on_finished: Callable[[Trace], None] = lambda _trace: None
         """Where finished traces go (the pipeline writes them to the store)."""
         self._gates: dict[str, ModeGate] = {}
-        self._detach: list[Callable[[], None]] = []
+        self._detach: dict[str, list[Callable[[], None]]] = {}
+        """Per automation, what undoes each of its triggers' attachment."""
 
     def scrub(self, text: str) -> str:
         """Mask sensitive data in text for traces and logs."""
         return self.gateway.scrub(text)
 
     def load(self, configs: Iterable[Any], search: list[Path]) -> list[ConfigError]:
-        """Compile automations; a broken one is reported and skipped, the rest load."""
-        errors: list[ConfigError] = []
-        for i, config in enumerate(configs):
-            errors.extend(self.add(config, search, path=("automations", i)))
+        """Compile the configuration's automations and keep them; a broken one is reported and skipped."""
+        automations, errors = self.compile_configured(configs, search)
+        for automation in automations:
+            self._keep(automation)
         return errors
 
+    def compile_configured(self, configs: Iterable[Any], search: list[Path]) -> tuple[list[Automation], list[ConfigError]]:
+        """Compile the configuration's automations without keeping them; a broken one, or one whose id another
+        (or one an integration brings) has, is reported and left out."""
+        compiled: dict[str, Automation] = {}
+        errors: list[ConfigError] = []
+        brought = {key for key, automation in self.automations.items() if automation.file is None}
+        for i, config in enumerate(configs):
+            found = self._compile(config, search, ("automations", i), lambda key: key in compiled or key in brought)
+            if isinstance(found, list):
+                errors.extend(found)
+            else:
+                compiled[found.id] = found
+        return list(compiled.values()), errors
+
     def add(self, config: Any, search: list[Path], *, path: tuple[Any, ...]) -> list[ConfigError]:
-        """Compile one automation and keep it; its errors (nothing is kept then)."""
+        """Compile one automation (one an integration brings) and keep it; its errors (nothing is kept then)."""
+        found = self._compile(config, search, path, self.automations.__contains__)
+        if isinstance(found, list):
+            return found
+        self._keep(found)
+        return []
+
+    def _compile(self, config: Any, search: list[Path], path: tuple[Any, ...],
+                 taken: Callable[[str], bool]) -> Automation | list[ConfigError]:
         try:
             automation = compile_automation(config, self.compiler, search, path=path)
         except ConfigErrors as err:
             return list(err.errors)
         except ConfigError as err:
             return [err]
-        if automation.id in self.automations:
-            return [ConfigError(
-                f"automation id '{automation.id}' is used twice", file=automation.file,
-                line=automation.line, path=(*path, "id"),
-            )]
+        if taken(automation.id):
+            return [ConfigError(f"automation id '{automation.id}' is used twice", file=automation.file,
+                                line=automation.line, path=(*path, "id"))]
+        return automation
+
+    def _keep(self, automation: Automation) -> None:
         self.automations[automation.id] = automation
         self._gates[automation.id] = ModeGate(automation.mode, automation.max)
-        return []
 
     def attach(self, kinds: tuple[str, ...] | None = None) -> None:
         """Attach every enabled automation's triggers (only of the given kinds, if named)."""
         for automation in self.automations.values():
-            if not automation.enabled:
-                continue
-            for config in automation.triggers:
-                if kinds is not None and config["trigger"] not in kinds:
-                    continue
-                ttype = self.compiler.triggers[config["trigger"]]
-                detach = ttype.attach(config, automation, self)
-                if detach is not None:
-                    self._detach.append(detach)
+            self._attach(automation, kinds)
         self.message_index.rebuild()  # here, so that matching in a worker thread never rebuilds it
+
+    def _attach(self, automation: Automation, kinds: tuple[str, ...] | None = None) -> None:
+        if not automation.enabled:
+            return
+        for config in automation.triggers:
+            if kinds is not None and config["trigger"] not in kinds:
+                continue
+            ttype = self.compiler.triggers[config["trigger"]]
+            detach = ttype.attach(config, automation, self)
+            if detach is not None:
+                self._detach.setdefault(automation.id, []).append(detach)
 
     def detach(self) -> None:
         """Detach all triggers (no new runs start)."""
-        while self._detach:
-            self._detach.pop()()
+        for automation_id in list(self._detach):
+            self._detach_one(automation_id)
+
+    def _detach_one(self, automation_id: str) -> None:
+        for undo in reversed(self._detach.pop(automation_id, [])):
+            undo()
+
+    def replace_configured(self, configured: list[Automation]) -> AutomationChanges:
+        """Run these automations in place of the configuration's (a reload); those integrations bring stay.
+
+        One whose definition is unchanged stays as it is (a schedule's countdown goes on); a changed or removed
+        one is detached before the new ones attach. Runs already triggered run as they were triggered.
+        """
+        changes = AutomationChanges()
+        new = {automation.id: automation for automation in configured}
+        kept: dict[str, Automation] = {}
+        for automation_id, automation in self.automations.items():
+            if automation.file is None:
+                continue
+            fresh = new.get(automation_id)
+            if fresh is not None and fresh.definition == automation.definition:
+                automation.file, automation.line = fresh.file, fresh.line  # lines above it may have moved
+                kept[automation_id] = automation
+                continue
+            self._detach_one(automation_id)
+            (changes.changed if fresh is not None else changes.removed).append(automation_id)
+        brought = {key: a for key, a in self.automations.items() if a.file is None}
+        self.automations = {key: kept.get(key, automation) for key, automation in new.items()} | brought
+        for automation_id, automation in new.items():
+            if automation_id in kept:
+                continue
+            if automation_id not in changes.changed:
+                changes.added.append(automation_id)
+            gate = self._gates.get(automation_id)  # kept when the mode is (and for a removed one: its runs may wait)
+            if gate is None or (gate.mode, gate.max) != (automation.mode, automation.max):
+                self._gates[automation_id] = ModeGate(automation.mode, automation.max)
+            self._attach(automation)
+        changes.unchanged = len(kept)
+        rank = {automation_id: i for i, automation_id in enumerate(self.automations)}
+        self.message_index.reorder(lambda trigger: (rank.get(trigger.automation.id, len(rank)), trigger.index))
+        self.message_index.rebuild()
+        return changes
 
     def match_message(self, message: Message) -> list[Matched]:
         """Each automation a message triggers, its variables, trace and whether its conditions passed.

@@ -18,6 +18,7 @@ from core.cli import (
     keys_commands,
     pair_commands,
     queue_commands,
+    reload_commands,
     run_commands,
     service_commands,
 )
@@ -30,6 +31,7 @@ Registrar = Callable[[argparse._SubParsersAction], None]  # type: ignore[type-ar
 REGISTRARS: list[Registrar] = [
     run_commands.register, inspect_commands.register, queue_commands.register, keys_commands.register,
     backup_commands.register, doctor_commands.register, pair_commands.register, service_commands.register,
+    reload_commands.register,
 ]
 
 

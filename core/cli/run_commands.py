@@ -24,6 +24,7 @@ from core.config import CONFIG_FILE, LOG_LEVELS
 from core.gateway import Gateway
 from core.logs import ScrubFilter, redactor, set_levels, setup_logging
 from core.permissions import check_modes
+from core.reload import RELOAD_SIGNAL, Reloads
 from core.store.open import InstanceLock, open_key_ahead
 from core.yaml_loader import NodeDict, secret_values
 
@@ -63,8 +64,8 @@ def add_skip_broken_arg(parser: argparse.ArgumentParser) -> None:
     )
 
 
-_EARLY_STOPS: list[int] = []
-"""SIGTERMs and SIGHUPs that came while Roost was still starting (before its event loop took the signal)."""
+_EARLY_SIGNALS: list[int] = []
+"""SIGTERMs, SIGHUPs and reload signals that came while Roost was still starting (before its event loop took them)."""
 _WHY_STOP = {signal.SIGINT: "SIGINT (Ctrl-C)", signal.SIGTERM: "SIGTERM",
              signal.SIGHUP: "SIGHUP: the terminal it ran in was closed"}
 """The signals that stop Roost gracefully, and what the log says of each."""
@@ -75,23 +76,24 @@ def _stop_signals() -> list[signal.Signals]:
     return [signum for signum in _WHY_STOP if signum != signal.SIGHUP or signal.getsignal(signum) != signal.SIG_IGN]
 
 
-def remember_early_stops() -> None:
-    """From here on a SIGTERM or SIGHUP during start-up is not fatal: Roost stops, gracefully, once it has started."""
-    for signum in _stop_signals():
+def remember_early_signals() -> None:
+    """From here on a SIGTERM or SIGHUP during start-up is not fatal: Roost stops, gracefully, once it has started;
+    nor is a reload's signal: the automations are reloaded once it has started."""
+    for signum in [*_stop_signals(), RELOAD_SIGNAL]:
         if signum != signal.SIGINT:  # Python's KeyboardInterrupt ends a start-up in the terminal
-            signal.signal(signum, lambda signum, _frame: _EARLY_STOPS.append(signum))
+            signal.signal(signum, lambda signum, _frame: _EARLY_SIGNALS.append(signum))
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     """Start the gateway until SIGINT, SIGTERM or SIGHUP."""
-    remember_early_stops()
+    remember_early_signals()
     config = load_or_exit(args)
     return start_checked(Gateway(config), args, log_level=config.core["log_level"])
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
     """Start the gateway with the console in the foreground, stop at end of input; or talk to the one running."""
-    remember_early_stops()
+    remember_early_signals()
     config = load_or_exit(args)
     running = InstanceLock(config.config_dir).holder()
     if running is not None:
@@ -164,8 +166,9 @@ async def serve(gateway: Gateway, *, log_level: str) -> int:
             loop.add_signal_handler(signum, stop, signum)
         except (NotImplementedError, RuntimeError):  # not the main thread, or no signals here
             pass
-    if _EARLY_STOPS:
-        stop(_EARLY_STOPS[0])
+    early_stops = [signum for signum in _EARLY_SIGNALS if signum != RELOAD_SIGNAL]
+    if early_stops:
+        stop(early_stops[0])
     for finding in await asyncio.to_thread(check_modes, gateway.config_dir):
         _LOGGER.warning("File mode: %s", finding)
     await gateway.start()
@@ -177,6 +180,13 @@ async def serve(gateway: Gateway, *, log_level: str) -> int:
         interval = systemd.watchdog_interval()
         if interval is not None:
             gateway.create_background_task(systemd.keep_watchdog(gateway, interval), "systemd watchdog")
+        reloads = Reloads(gateway)
+        try:
+            loop.add_signal_handler(RELOAD_SIGNAL, reloads.request)
+        except (NotImplementedError, RuntimeError):  # not the main thread, or no signals here
+            pass
+        if RELOAD_SIGNAL in _EARLY_SIGNALS:  # asked for while Roost started: the file may have changed since it read it
+            reloads.request()
         if not channels:
             _LOGGER.warning("No channel is configured, so nothing can talk to Roost or hear from it: add console:,"
                             " websocket_api: or openai_api: (with http:), telegram:, whatsapp: or discord: to %s"

@@ -30,6 +30,7 @@ Wants=network-online.target
 Type=notify
 NotifyAccess=main
 ExecStart={exec_start}
+ExecReload=/bin/kill -USR1 $MAINPID
 WorkingDirectory={config}
 Environment=PYTHONUNBUFFERED=1
 Environment={state}

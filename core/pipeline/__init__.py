@@ -88,6 +88,12 @@ class Pipeline:
         engine.dispatcher = self.inbound.dispatch
         engine.on_finished = self.traces.keep
 
+    def automations_changed(self) -> None:
+        """After a reload: runs are leased ahead only while every automation still has the priority it goes by."""
+        floor = self.scheduler.lease_ahead_floor
+        if floor is not None and any(a.priority != floor for a in self.engine.automations.values()):
+            self.scheduler.lease_ahead_floor = None
+
     async def start(self) -> None:
         """Count the runs queued before the last stop against their modes, then start sending and running."""
         await self.store.catch_up_clock(time.time(), TIMER_TASK)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import logging
 import os
+import re
 import shutil
 import signal
 import socket
@@ -37,7 +38,7 @@ def test_the_unit_says_what_the_issue_asks(config: Path, capsys) -> None:
     code, out, err = run_cli(capsys, "service", "unit", "--config", str(config), "--memory-max", "512M")
     assert code == 0, err
     lines = set(out.splitlines())
-    for wanted in ("Type=notify", "Restart=on-failure", "NoNewPrivileges=yes", "ProtectSystem=strict",
+    for wanted in ("Type=notify", "ExecReload=/bin/kill -USR1 $MAINPID", "Restart=on-failure", "NoNewPrivileges=yes", "ProtectSystem=strict",
                    "PrivateTmp=yes", "MemoryMax=512M", "MemoryHigh=409M",
                    f"WorkingDirectory={config}", "TimeoutStopSec=19", "WantedBy=multi-user.target"):
         assert wanted in lines, wanted
@@ -212,6 +213,36 @@ def test_sigterm_while_starting_stops_gracefully(config: Path, tmp_path: Path) -
     assert not any(notice.startswith("READY=1") for notice in notices)  # never ready after stopping
 
 
+def test_a_reload_asked_while_starting_waits_for_the_start_and_each_tells_systemd(config: Path, tmp_path: Path) -> None:
+    sock = _notify_socket(tmp_path)
+    env = {**os.environ, "NOTIFY_SOCKET": str(tmp_path / "notify")}
+    process = subprocess.Popen([str(ROOST), "run", "--config", str(config)], env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 20
+        while not _catches_sigterm(process.pid, signal.SIGUSR1) and time.monotonic() < deadline:
+            time.sleep(0.002)
+        process.send_signal(signal.SIGUSR1)  # at once: the gateway is still starting (unhandled, it would end it)
+        sock.setblocking(False)
+        with pytest.raises(BlockingIOError):
+            sock.recv(4096)  # not ready yet when the signal came
+        sock.settimeout(30)
+        assert sock.recv(4096).decode().startswith("READY=1\nSTATUS=Running")
+        for again in (True, False):
+            reloading = sock.recv(4096).decode()
+            assert re.fullmatch(r"RELOADING=1\nMONOTONIC_USEC=\d+", reloading), reloading
+            assert sock.recv(4096).decode() == "READY=1"
+            if again:
+                process.send_signal(signal.SIGUSR1)  # and once it runs
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0
+    finally:
+        process.kill()
+        sock.close()
+        _, err = process.communicate()
+    assert err.count("Automations reloaded: none changed (0 unchanged)") == 2, err
+
+
 @pytest.mark.parametrize("nohup", [False, True])
 def test_sighup_stops_gracefully_unless_it_is_ignored_as_under_nohup(config: Path, tmp_path: Path,
                                                                       nohup: bool) -> None:
@@ -238,10 +269,10 @@ def test_sighup_stops_gracefully_unless_it_is_ignored_as_under_nohup(config: Pat
     assert f"Stopping on {why}" in err and "Roost stopped" in err
 
 
-def _catches_sigterm(pid: int) -> bool:
+def _catches_sigterm(pid: int, signum: int = signal.SIGTERM) -> bool:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("SigCgt:"):
-            return bool(int(line.split()[1], 16) & (1 << (signal.SIGTERM - 1)))
+            return bool(int(line.split()[1], 16) & (1 << (signum - 1)))
     return False
 
 

@@ -3,28 +3,24 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import getpass
 import json
 import logging
 import re
 import signal
 import stat
-import subprocess
-import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from integrations.console.visitors import SOCKET_NAME
-from tests.helpers.configdir import write_config
+from tests.helpers.cli import running_roost
+from tests.helpers.configdir import ROOST, write_config
 from tests.helpers.models import InstantModel
 from tests.integrations.console.test_console_terminal import Pty
 
-ROOST = Path(sys.executable).parent / "roost"
 AUTOMATIONS = """
 automations:
   - id: echo
@@ -168,22 +164,6 @@ async def test_a_session_ended_by_a_signal_ends_as_at_the_end_of_input(make_gate
     chat.send_signal(signum)  # the terminal it ran in was closed, or it was told to stop
     assert await asyncio.wait_for(chat.wait(), 10) == 128 + signum
     assert (await chat.stderr.read()).decode() == "Roost runs already: this terminal is its console\n"
-
-
-@contextlib.contextmanager
-def running_roost(directory: Path) -> Iterator[subprocess.Popen[bytes]]:
-    """`roost run` on directory, its console listening; stopped after."""
-    server = subprocess.Popen([str(ROOST), "run", "--config", str(directory)], stdin=subprocess.DEVNULL,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        deadline = time.monotonic() + 30
-        while not (directory / SOCKET_NAME).exists():
-            assert time.monotonic() < deadline and server.poll() is None, "Roost did not start"
-            time.sleep(0.1)
-        yield server
-    finally:
-        server.terminate()
-        server.wait(30)
 
 
 @pytest.mark.slow
