@@ -12,6 +12,7 @@ import voluptuous as vol
 from core.automation.engine import is_run_prefix
 from core.bus import MATCH_ALL
 from core.localtime import zone_name
+from core.reload import reload_automations
 from integrations.websocket_api.connection import (
     HA_VERSION,
     NO_RESULT,
@@ -98,6 +99,9 @@ class HaCommands:
             ("roost", "queue_stats"): (self._queue_stats, {
                 "name": "Queue statistics", "description": "Tasks by state, replies waiting per platform, dead"
                 " letters.", "fields": {}, "response": {"optional": True}}),
+            ("automation", "reload"): (self._reload_automations, {
+                "name": "Reload", "description": "Read the automations and blueprints of configuration.yaml again"
+                " (a token made with --admin); a broken one leaves the running ones as they are.", "fields": {}}),
             ("conversation", "process"): (self._process, {
                 "name": "Process", "description": "Send text to Roost's conversation agent.",
                 "fields": {"text": {"required": True}, "conversation_id": {}, "language": {}, "agent_id": {}},
@@ -188,8 +192,8 @@ class HaCommands:
         return found
 
     async def current_user(self, connection: Connection, _msg: dict[str, Any]) -> dict[str, Any]:
-        """The token's name as the user."""
-        return {"id": connection.user, "name": connection.user, "is_owner": True, "is_admin": True,
+        """The token's name as the user; an admin token's user is the owner."""
+        return {"id": connection.user, "name": connection.user, "is_owner": connection.admin, "is_admin": connection.admin,
                 "credentials": [], "mfa_modules": []}
 
     async def subscribe_events(self, connection: Connection, msg: dict[str, Any]) -> None:
@@ -261,6 +265,13 @@ class HaCommands:
 
     async def _queue_stats(self, _connection: Connection, _data: dict[str, Any], _respond: bool) -> dict[str, Any]:
         return await self.gateway.queue_stats()
+
+    async def _reload_automations(self, connection: Connection, _data: dict[str, Any], _respond: bool) -> None:
+        if not connection.admin:
+            raise CommandError("unauthorized", "Unauthorized")
+        outcome = await reload_automations(self.gateway)
+        if outcome.changes is None:
+            raise CommandError("home_assistant_error", "\n".join(line for _level, line in outcome.lines()))
 
     async def _process(self, connection: Connection, data: dict[str, Any], _respond: bool) -> dict[str, Any]:
         """HA's conversation agent: always waits for the answer (it is the point of the call)."""

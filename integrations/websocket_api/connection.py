@@ -23,6 +23,7 @@ from voluptuous.humanize import humanize_error
 
 from core.errors import RoostError
 from integrations.http.server import MAX_REQUEST_BYTES, HttpServer
+from integrations.http.tokens import TokenInfo
 
 _LOGGER = logging.getLogger(__name__)
 HA_VERSION = "2026.2.0"
@@ -63,9 +64,11 @@ class Connection:
     """One authenticated client: its commands, its subscriptions and its outgoing queue."""
 
     def __init__(self, ws: web.WebSocketResponse, commands: dict[str, tuple[vol.Schema, Command]],
-                 user: str) -> None:
+                 user: str, *, admin: bool = False) -> None:
         self.ws = ws
         self.user = user
+        self.admin = admin
+        """Whether its token was made with --admin (it may then reload the automations, as HA's admins may)."""
         self.commands = commands
         self.subscriptions: dict[int, tuple[str, Callable[[], None]]] = {}
         """Subscription id -> (event type, unsubscribe)."""
@@ -186,12 +189,12 @@ async def serve_client(request: web.Request, server: HttpServer, commands: dict[
     ws = await server.websocket(request, heartbeat=HEARTBEAT, max_msg_size=MAX_REQUEST_BYTES)
     authenticate = server.authenticate
     await ws.send_str(orjson.dumps({"type": "auth_required", "ha_version": HA_VERSION}).decode())
-    user = await _auth_phase(ws, request.remote or "?", authenticate)
-    if user is None:
+    token = await _auth_phase(ws, request.remote or "?", authenticate)
+    if token is None:
         await ws.close()
         return ws
     await ws.send_str(orjson.dumps({"type": "auth_ok", "ha_version": HA_VERSION}).decode())
-    connection = Connection(ws, commands, user)
+    connection = Connection(ws, commands, str(token.name), admin=token.admin)
     writer = asyncio.get_running_loop().create_task(connection.write(), name="websocket writer")
     connections.add(connection)
     try:
@@ -208,7 +211,7 @@ async def serve_client(request: web.Request, server: HttpServer, commands: dict[
 
 
 async def _auth_phase(ws: web.WebSocketResponse, address: str,
-                      authenticate: Callable[[str | None, str], Awaitable[Any]]) -> str | None:
+                      authenticate: Callable[[str | None, str], Awaitable[TokenInfo | None]]) -> TokenInfo | None:
     try:
         frame = await ws.receive(timeout=AUTH_TIMEOUT)
     except TimeoutError:
@@ -229,4 +232,4 @@ async def _auth_phase(ws: web.WebSocketResponse, address: str,
     if info is None:
         await ws.send_str(orjson.dumps({"type": "auth_invalid", "message": "Invalid access token or password"}).decode())
         return None
-    return str(info.name)
+    return info
