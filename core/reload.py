@@ -55,8 +55,9 @@ class ReloadOutcome:
             lines.append((logging.INFO, f"Automations reloaded: {'; '.join(said) or 'none changed'}"
                                         f" ({changes.unchanged} unchanged)"))
         if self.restart_for:
-            lines.append((logging.WARNING, f"Changes to {', '.join(self.restart_for)} take effect at the next start"
-                                           ": a reload reads automations and blueprints only (`roost check` validates the rest)"))
+            lines.append((logging.WARNING, f"Changes to {', '.join(self.restart_for)} take effect at the next"
+                                           " start: a reload reads automations and blueprints only (`roost check`"
+                                           " validates the rest)"))
         return lines
 
     @classmethod
@@ -109,9 +110,9 @@ async def reload_automations(gateway: Gateway) -> ReloadOutcome:
         raw, automations, errors = None, [], [ConfigError(f"cannot read it: {err.strerror or err}",
                                                           file=str(gateway.config.file))]
     outcome = ReloadOutcome(time.time(), errors=[str(error) for error in errors])
-    if not errors:
+    if raw is not None and not errors:
         outcome.changes = gateway.engine.replace_configured(automations)
-        gateway.config.raw["automations"] = (raw or {}).get("automations")
+        gateway.config.raw["automations"] = raw.get("automations")
         gateway.pipeline.automations_changed()
     if raw is not None:
         started = gateway.config.raw  # a section that is empty both times is no change (`roost chat` adds console:)

@@ -13,6 +13,11 @@ from tests.core.test_gateway import gateway_config
 from tests.helpers.cli import running_roost
 from tests.helpers.configdir import ROOST
 
+GONE = """\
+- id: gone
+  triggers: [{trigger: message, command: gone}]
+  actions: [{reply: "still here"}]
+"""
 BEFORE = """\
 - id: echo
   triggers: [{trigger: message, command: echo}]
@@ -20,9 +25,7 @@ BEFORE = """\
 - id: keep
   triggers: [{trigger: message, command: keep}]
   actions: [{reply: "kept"}]
-- id: gone
-  triggers: [{trigger: message, command: gone}]
-  actions: [{reply: "still here"}]
+""" + GONE + """\
 - id: slow
   triggers: [{trigger: message, command: slow}]
   actions:
@@ -33,18 +36,8 @@ AFTER = """\
 - id: hours
   triggers: [{trigger: message, command: hours}]
   actions: [{reply: "open 7 to 18"}]
-- id: echo
-  triggers: [{trigger: message, command: echo}]
-  actions: [{reply: "ECHO {{ trigger.args_text }}"}]
-- id: keep
-  triggers: [{trigger: message, command: keep}]
-  actions: [{reply: "kept"}]
-- id: slow
-  triggers: [{trigger: message, command: slow}]
-  actions:
-    - delay: "{{ trigger.args[0] }}"
-    - reply: "slow as it is now"
-"""
+""" + BEFORE.replace(GONE, "").replace('"echo {{', '"ECHO {{').replace("slow as it was", "slow as it is now")
+"""An automation added, two changed, one removed, one as it was."""
 
 
 def message(text: str) -> Message:
@@ -127,6 +120,18 @@ async def test_a_broken_configuration_leaves_the_running_automations_and_says_wh
     outcome = await reload_automations(gateway)
     assert outcome.changes is None and outcome.errors[0].startswith(f"{file}:")
     assert gateway.engine.automations == running
+
+
+async def test_an_automation_that_outranks_the_others_stops_runs_being_leased_ahead(make_config, make_gateway) -> None:
+    directory = gateway_config(make_config, BEFORE)
+    gateway = await make_gateway(directory)
+    scheduler = gateway.pipeline.scheduler
+    assert scheduler.lease_ahead_floor == 0  # every run has priority 0: leasing ahead cannot let one overtake
+    rewrite(directory, BEFORE + "- {id: urgent, priority: 5, triggers: [{trigger: message, command: urgent}],"
+                                " actions: [{reply: now}]}\n")
+    assert (await reload_automations(gateway)).changes is not None
+    assert scheduler.lease_ahead_floor is None
+    assert await answers(gateway, "/urgent") == ["now"]
 
 
 async def test_other_sections_that_changed_wait_for_the_next_start(make_config, make_gateway) -> None:

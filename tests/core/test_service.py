@@ -187,15 +187,9 @@ def test_log_levels_per_integration(tmp_path: Path) -> None:
 
 
 def test_sigterm_while_starting_stops_gracefully(config: Path, tmp_path: Path) -> None:
-    sock = _notify_socket(tmp_path)
-    env = {**os.environ, "NOTIFY_SOCKET": str(tmp_path / "notify")}
-    process = subprocess.Popen([str(ROOST), "run", "--config", str(config)], env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    sock, process = _run_telling(config, tmp_path)
     try:
-        deadline = time.monotonic() + 20
-        while not _catches_sigterm(process.pid) and time.monotonic() < deadline:
-            time.sleep(0.002)
-        process.send_signal(signal.SIGTERM)  # at once: the gateway is still starting
+        _send_once_caught(process, signal.SIGTERM)  # at once: the gateway is still starting
         assert process.wait(timeout=30) == 0
         sock.setblocking(False)
         notices = []
@@ -214,15 +208,9 @@ def test_sigterm_while_starting_stops_gracefully(config: Path, tmp_path: Path) -
 
 
 def test_a_reload_asked_while_starting_waits_for_the_start_and_each_tells_systemd(config: Path, tmp_path: Path) -> None:
-    sock = _notify_socket(tmp_path)
-    env = {**os.environ, "NOTIFY_SOCKET": str(tmp_path / "notify")}
-    process = subprocess.Popen([str(ROOST), "run", "--config", str(config)], env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    sock, process = _run_telling(config, tmp_path)
     try:
-        deadline = time.monotonic() + 20
-        while not _catches_sigterm(process.pid, signal.SIGUSR1) and time.monotonic() < deadline:
-            time.sleep(0.002)
-        process.send_signal(signal.SIGUSR1)  # at once: the gateway is still starting (unhandled, it would end it)
+        _send_once_caught(process, signal.SIGUSR1)  # at once: the gateway is still starting (unhandled, it would end it)
         sock.setblocking(False)
         with pytest.raises(BlockingIOError):
             sock.recv(4096)  # not ready yet when the signal came
@@ -269,7 +257,23 @@ def test_sighup_stops_gracefully_unless_it_is_ignored_as_under_nohup(config: Pat
     assert f"Stopping on {why}" in err and "Roost stopped" in err
 
 
-def _catches_sigterm(pid: int, signum: int = signal.SIGTERM) -> bool:
+def _run_telling(config: Path, tmp_path: Path) -> tuple[socket.socket, subprocess.Popen[str]]:
+    """`roost run` on config, telling a socket of this test what it would tell systemd."""
+    sock = _notify_socket(tmp_path)
+    env = {**os.environ, "NOTIFY_SOCKET": str(tmp_path / "notify")}
+    return sock, subprocess.Popen([str(ROOST), "run", "--config", str(config)], env=env,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+
+def _send_once_caught(process: subprocess.Popen[str], signum: int) -> None:
+    """Send signum as soon as the process handles it (its SigCgt says so)."""
+    deadline = time.monotonic() + 20
+    while not _catches(process.pid, signum) and time.monotonic() < deadline:
+        time.sleep(0.002)
+    process.send_signal(signum)
+
+
+def _catches(pid: int, signum: int) -> bool:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("SigCgt:"):
             return bool(int(line.split()[1], 16) & (1 << (signum - 1)))
