@@ -1,11 +1,12 @@
 """The status page at /: files served from the package (no build step), the JSON it shows, the owner's buttons.
 
-Reading needs an access token, as the API does; retrying or discarding a dead letter and approving or
-denying a pairing code need a token made with ``--admin``.
+Reading needs an access token, as the API does; retrying or discarding a dead letter, approving or
+denying a pairing code and reloading the automations need a token made with ``--admin``.
 """
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from core.overview import (
     overview,
     retry_dead_letter,
 )
+from core.reload import reload_automations
 from integrations.http.server import TOKEN, Access, HttpServer, json_error
 
 PAGE = Path(__file__).parent / "page"
@@ -61,7 +63,18 @@ def add_status_page(server: HttpServer, gateway: Any) -> None:
             return json_error(404, f"no waiting pairing code {code!r} (unknown, or older than an hour)")
         return web.json_response({"platform": entry["platform"], "user": entry["user"], "approved": approve})
 
+    async def reload(request: web.Request) -> web.Response:
+        if not request[TOKEN].admin:
+            return _not_admin()
+        outcome = await reload_automations(gateway)
+        said = [line for _level, line in outcome.lines()]
+        if outcome.changes is None:  # the running automations stay: nothing the request could change would help
+            return web.json_response({"error": "\n".join(said), "errors": outcome.errors}, status=422)
+        return web.json_response({"said": said, "changes": asdict(outcome.changes),
+                                  "restart_for": outcome.restart_for})
+
     server.add_route("GET", "/api/status", status)
+    server.add_route("POST", "/api/reload", reload)
     server.add_route("POST", r"/api/dead_letters/{id:\d+}/{action:retry|discard}", dead_letter)
     server.add_route("POST", "/api/pairing/{code}/{action:approve|deny}", pairing)
 

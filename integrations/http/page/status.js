@@ -61,6 +61,7 @@ function render(data) {
   $("name").textContent = data.name;
   $("state").textContent = data.state;
   $("mode").textContent = data.admin ? "" : "read-only (this token has no admin scope)";
+  $("reload").hidden = !data.admin;
   document.title = `${data.name}: ${data.state}`;
   $("problem").textContent = data.configuration_errors.join("\n");
   fill("channels", data.channels.map((c) => row([
@@ -113,6 +114,8 @@ function showLogin(message) {
   clearTimeout(timer);
   $("status").hidden = true;
   $("logout").hidden = true;
+  $("reload").hidden = true;
+  $("said").textContent = "";
   $("login").hidden = false;
   $("login-error").textContent = message || "";
 }
@@ -152,12 +155,19 @@ async function load() {
   timer = setTimeout(load, REFRESH_MS);
 }
 
+// What an action answered stays shown until the next one (the refresh rewrites #problem).
 async function act(path, source) {
   source.disabled = true;
   const answer = await call(path, "POST");
+  const said = $("said");
   if (answer.status !== 200) {
-    $("problem").textContent = (answer.body && answer.body.error) || `status ${answer.status}`;
+    said.textContent = (answer.body && answer.body.error) || `status ${answer.status}`;
+    said.className = "error";
+  } else {
+    said.textContent = answer.body && answer.body.said ? answer.body.said.join("\n") : "";
+    said.className = "";
   }
+  source.disabled = false;
   await load();
 }
 
@@ -168,6 +178,7 @@ document.addEventListener("DOMContentLoaded", () => {
     $("token").value = "";
     load();
   });
+  $("reload").addEventListener("click", () => act("/api/reload", $("reload")));
   $("logout").addEventListener("click", () => {
     sessionStorage.removeItem(KEY);
     showLogin("");

@@ -152,6 +152,29 @@ async def test_a_read_only_token_sees_no_buttons(serve, browser: Browser) -> Non
     assert not await browser.do(lambda d: d.find_elements(By.CSS_SELECTOR, "button[data-retry]"))
 
 
+async def test_the_owner_reloads_the_automations_from_the_page_and_sees_what_changed(serve, browser: Browser,
+                                                                                     tmp_path: Path) -> None:
+    served = await serve(channels=(Door,))
+    file = tmp_path / "config" / "configuration.yaml"
+    await _log_in(browser, served.url, await served.token("owner", admin=True))
+    button = await browser.until(lambda d: d.find_element(By.ID, "reload") if d.find_element(By.ID, "reload")
+                                 .is_displayed() else None)
+    file.write_text(file.read_text() + "  - {id: hours, triggers: [{trigger: message, command: hours}],"
+                                       " actions: [{reply: open}]}\n")
+    await browser.do(lambda _d: button.click())
+    said = await browser.until(_text("#said"))
+    assert said == "Automations reloaded: added hours (1 unchanged)"
+    assert "hours" in served.gateway.engine.automations
+    file.write_text(file.read_text().replace("reply: open", "replyy: open"))
+    await browser.do(lambda _d: button.click())
+    said = await browser.until(lambda d: _text("#said.error")(d))
+    assert said.startswith(f"{file}:") and "replyy" in said
+    assert said.splitlines()[-1] == "Automations not reloaded: 1 error(s); the running ones stay as they were"
+    updated = await browser.do(_text("#updated"))
+    await browser.until(lambda d: _text("#updated")(d) != updated)  # the page was refreshed since
+    assert (await browser.do(_text("#said.error"))) == said  # and what the reload said is still shown
+
+
 async def test_the_api_behind_the_page(serve) -> None:
     served = await serve(channels=(Door,), models=(Local(), Remote()))
     gateway = served.gateway
@@ -183,6 +206,12 @@ async def test_the_api_behind_the_page(serve) -> None:
             assert answer.status == 404
         async with http.post("/api/pairing/NOSUCH/approve", headers={"Authorization": f"Bearer {admin}"}) as answer:
             assert answer.status == 404
+        async with http.post("/api/reload", headers={"Authorization": f"Bearer {viewer}"}) as answer:
+            assert answer.status == 403
+        async with http.post("/api/reload", headers={"Authorization": f"Bearer {admin}"}) as answer:
+            assert (answer.status, await answer.json()) == (200, {
+                "said": ["Automations reloaded: none changed (1 unchanged)"],
+                "changes": {"added": [], "changed": [], "removed": [], "unchanged": 1}, "restart_for": []})
     assert (await gateway.store.dead.stats())["total"] == 0
     assert await gateway.store.outbox.get(discarded["ref_id"]) is None  # the dead reply is gone with its letter
     assert door.sent == []
