@@ -168,7 +168,7 @@ class AutomationEngine:
         """Run these automations in place of the configuration's (a reload); those integrations bring stay.
 
         One whose definition is unchanged stays as it is (a schedule's countdown goes on); a changed or removed
-        one is detached before the new ones attach. Runs already triggered run as they were triggered.
+        one is detached before the new ones attach. Runs under way finish as they began.
         """
         changes = AutomationChanges()
         new = {automation.id: automation for automation in configured}

@@ -81,7 +81,7 @@ class Runner:
         lean = self._lean.pop(task.id, None) if request is None else None
         if task.attempts == 1:
             if request is not None:
-                return request
+                return self._as_now(request)
             if lean is not None:
                 rebuilt = decode_run(lean[0], self.engine, lean[1])
                 if rebuilt is not None:
@@ -99,6 +99,15 @@ class Runner:
         if rebuilt is None:
             raise PermanentError("the automation of this run no longer exists")
         return rebuilt
+
+    def _as_now(self, request: RunRequest) -> RunRequest:
+        """A kept request with its automation as it is now: a reload may have changed it since it was queued."""
+        automation = self.engine.automations.get(request.automation.id)
+        if automation is None:
+            self.engine.release(request)
+            raise PermanentError("the automation of this run no longer exists")
+        request.automation = automation
+        return request
 
     async def failed(self, task: Task, error: BaseException, verdict: Verdict) -> None:
         """A run failed: when it is buried its mode lets the next one in and its chat is told."""

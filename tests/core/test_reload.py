@@ -16,7 +16,9 @@ from tests.helpers.configdir import ROOST
 GONE = """\
 - id: gone
   triggers: [{trigger: message, command: gone}]
-  actions: [{reply: "still here"}]
+  actions:
+    - delay: "{{ trigger.args[0] | default(0) }}"
+    - reply: "still here"
 """
 BEFORE = """\
 - id: echo
@@ -86,18 +88,24 @@ async def test_a_reload_adds_changes_and_removes_automations_and_leaves_the_unch
     assert stored["changes"]["added"] == ["hours"] and stored["finished"] == outcome.finished
 
 
-async def test_a_run_triggered_before_a_reload_runs_as_it_was_and_the_next_as_it_is(make_config, make_gateway) -> None:
+async def test_a_run_under_way_ends_as_it_began_and_one_waiting_runs_as_its_automation_is_now(make_config,
+                                                                                                make_gateway) -> None:
     directory = gateway_config(make_config, BEFORE)
     gateway = await make_gateway(directory)
-    started = asyncio.Event()
-    gateway.bus.listen("automation_triggered", lambda _event: started.set())
-    await gateway.ingest(message("/slow 0.3"))
-    await asyncio.wait_for(started.wait(), 5)
+    started: list[str] = []
+    gateway.bus.listen("automation_triggered", lambda event: started.append(event.data["automation_id"]))
+    for text in ("/slow 0.3", "/slow 0", "/gone 0.3", "/gone 0"):  # the second of each waits for the first
+        await gateway.ingest(message(text))
+    async with asyncio.timeout(5):
+        while len(started) < 4:
+            await asyncio.sleep(0.01)
     rewrite(directory, AFTER)
     assert (await reload_automations(gateway)).changes is not None
-    await gateway.ingest(message("/slow 0"))  # after the first, in the chat's order
-    sent = await gateway.data["testchan"].wait_for(2)
-    assert [text for _, text in sent] == ["slow as it was", "slow as it is now"]
+    sent = await gateway.data["testchan"].wait_for(3)
+    await gateway.wait_idle()
+    assert sorted(text for _, text in sent) == ["slow as it is now", "slow as it was", "still here"]
+    [letter] = await gateway.store.dead.list()
+    assert letter.reason == "permanent error: the automation of this run no longer exists"
 
 
 async def test_a_broken_configuration_leaves_the_running_automations_and_says_where(make_config, make_gateway,
