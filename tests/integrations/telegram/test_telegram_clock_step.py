@@ -34,7 +34,7 @@ def _set_by_a_time_server(*_args):
     _ahead = 0.0
 
 
-signal.signal(signal.SIGUSR1, _set_by_a_time_server)
+signal.signal(signal.SIGUSR2, _set_by_a_time_server)
 """
 AUTOMATIONS = """
 automations:
@@ -109,7 +109,7 @@ automations:
         run = RunningRoost(config, log, roost_env(PYTHONPATH=str(clock), ROOST_TEST_CLOCK_AHEAD=str(-AHEAD)))
         try:
             wait_for(lambda: "Roost started" in run.output(), 30, "roost to start")
-            run.proc.send_signal(signal.SIGUSR1)  # the time server answers: the clock jumps three hours forward
+            run.proc.send_signal(signal.SIGUSR2)  # the time server answers: the clock jumps three hours forward
             wait_for(lambda: fake.sent, 30, "the scheduled message")
             sent_at = time.time()
         finally:
