@@ -68,7 +68,7 @@ def add_status_page(server: HttpServer, gateway: Any) -> None:
             return _not_admin()
         outcome = await reload_automations(gateway)
         said = [line for _level, line in outcome.lines()]
-        if outcome.changes is None:  # the running automations stay: nothing the request could change would help
+        if outcome.changes is None:  # 422: the request is fine, the configuration it reads is not (the running stay)
             return web.json_response({"error": "\n".join(said), "errors": outcome.errors}, status=422)
         return web.json_response({"said": said, "changes": asdict(outcome.changes),
                                   "restart_for": outcome.restart_for})
