@@ -13,6 +13,7 @@ import pluggy
 from core import events, hookspecs
 from core.automation import builtin_types
 from core.automation.engine import AutomationEngine
+from core.backups import backup_action
 from core.bus import EventBus
 from core.channel import Channel
 from core.config import Config, register_core_section
@@ -58,7 +59,7 @@ class Gateway:
         self.models: dict[str, ModelBackend] = {}
         """The model backends by name (``register_model`` adds one)."""
         self.sanitizers: list[Sanitizer] = []
-        self.actions: dict[str, ActionHandler] = {}
+        self.actions: dict[str, ActionHandler] = {"roost.backup": lambda ctx, data: backup_action(self, ctx, data)}
         self.integrations: dict[str, IntegrationState] = {}
         self.config_errors: list[ConfigError] = []
         self.discovery = discovery or discover(config.config_dir)
@@ -213,9 +214,8 @@ class Gateway:
         """Wait until stop() has finished."""
         await self._stopped.wait()
 
-    def create_background_task(
-        self, coro: Coroutine[Any, Any, Any], name: str, *, keep: bool = True
-    ) -> asyncio.Task[Any]:
+    def create_background_task(self, coro: Coroutine[Any, Any, Any], name: str, *,
+                               keep: bool = True) -> asyncio.Task[Any]:
         """Start a task the gateway cancels on stop (keep=False: let it run through stop)."""
         task = self.loop.create_task(coro, name=name)
         task.add_done_callback(_log_failure)

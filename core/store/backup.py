@@ -126,6 +126,15 @@ def backup(database: Path, config_dir: Path, folder: Path) -> Path:
     return target
 
 
+def prune_backups(folder: Path, keep: int) -> list[Path]:
+    """Delete all but the newest `keep` backup folders in folder (those named as `backup` names them); the deleted."""
+    made = sorted(p for p in folder.glob(f"{BACKUP_PREFIX}*") if p.is_dir() and (p / BACKUP_DATABASE).is_file())
+    old = made[:-keep] if keep else made
+    for path in old:
+        shutil.rmtree(path)
+    return old
+
+
 def restore(source: Path, database: Path, config_dir: Path) -> list[Path]:
     """Put a backup in place of the store and key file; return where the replaced files were moved."""
     copy = source / BACKUP_DATABASE

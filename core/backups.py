@@ -1,0 +1,66 @@
+"""The `roost.backup` action: the store and its key file copied while Roost runs, and the newest copies kept.
+
+An automation says when (the shipped `backup.yaml` blueprint: every night, and `/backup` at the console), so
+backups are scheduled, traced and retried as every run is. The copy is `roost backup`'s (core.store.backup),
+made in a worker thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import shutil
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import voluptuous as vol
+
+from core.automation.actions import ActionError
+from core.store.backup import backup, prune_backups
+from core.validation import humanize
+
+if TYPE_CHECKING:
+    from core.gateway import Gateway
+
+_LOGGER = logging.getLogger(__name__)
+MIB = 1024 * 1024
+DATA = vol.Schema({
+    vol.Optional("folder", default="backups"): vol.All(str, vol.Length(min=1)),
+    vol.Optional("keep", default=7): vol.All(vol.Coerce(int), vol.Range(min=1)),
+})
+"""`folder`: where the backups go (relative to the configuration directory); `keep`: how many of the newest stay."""
+ROOM_TO_SPARE = 50 * MIB
+"""Free space a backup must leave on its disk beyond the copy itself."""
+
+
+async def backup_action(gateway: Gateway, _ctx: Any, data: dict[str, Any]) -> dict[str, Any]:
+    """Back the store up into data's folder and keep its newest `keep` backups: {folder, bytes, seconds, removed}."""
+    try:
+        settings = DATA(data)
+    except vol.Invalid as err:
+        raise ActionError(f"roost.backup: {humanize(err, data)}") from None
+    if gateway.store is None:
+        raise ActionError("roost.backup: the store is not open")
+    folder = Path(settings["folder"]).expanduser()
+    folder = folder if folder.is_absolute() else gateway.config_dir / folder
+    started = time.monotonic()
+    made, removed = await asyncio.to_thread(_backup, gateway.store.db.path, gateway.config_dir, folder,
+                                            settings["keep"])
+    size = sum(path.stat().st_size for path in made.iterdir())
+    seconds = time.monotonic() - started
+    _LOGGER.info("Backed up the store to %s (%.1f MiB in %.1f s)%s", made, size / MIB, seconds,
+                 f"; removed the {len(removed)} oldest" if removed else "")
+    return {"folder": str(made), "bytes": size, "seconds": round(seconds, 2), "removed": [str(p) for p in removed]}
+
+
+def _backup(database: Path, config_dir: Path, folder: Path, keep: int) -> tuple[Path, list[Path]]:
+    """The copy (when its disk has room for it) and the old copies removed."""
+    needed = database.stat().st_size + ROOM_TO_SPARE if database.exists() else 0
+    existing = next(parent for parent in (folder, *folder.parents) if parent.exists())
+    free = shutil.disk_usage(existing).free
+    if free < needed:
+        raise ActionError(f"roost.backup: {folder} has {free // MIB} MiB free, and a backup needs {needed // MIB}:"
+                          " free some room, or back up to another disk (the blueprint's folder input)")
+    made = backup(database, config_dir, folder)
+    return made, prune_backups(folder, keep)
