@@ -26,6 +26,7 @@ from core.cli.common import (
 )
 from core.errors import ConfigError, ConfigErrors
 from core.message import Message
+from core.store.open import InstanceLock
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -82,6 +83,10 @@ def cmd_check(args: argparse.Namespace) -> int:
         f"Configuration OK: {len(gateway.integrations)} integrations, "
         f"{len(gateway.engine.automations)} automations ({gateway.config.file})"
     )
+    running = InstanceLock(gateway.config_dir).holder()
+    if running is not None:
+        print(f"Roost (pid {running}) runs on it: `roost reload` gives it these automations; other changes take"
+              " effect when it starts again")
     return 0
 
 

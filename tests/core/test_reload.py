@@ -166,6 +166,9 @@ def test_roost_reload_tells_the_running_roost_and_prints_its_outcome(tmp_path: P
     with running_roost(directory) as server:
         (directory / "configuration.yaml").write_text(
             text + "".join(f"  {line}\n" for line in AFTER.splitlines()))
+        checked = roost("check")
+        assert checked.returncode == 0 and checked.stdout.splitlines()[-1].startswith(
+            f"Roost (pid {server.pid}) runs on it: `roost reload` gives it these automations")
         done = roost("reload")
         assert (done.returncode, done.stdout, done.stderr) == (
             0, "Automations reloaded: added hours; changed echo, slow; removed gone (1 unchanged)\n", "")
