@@ -32,11 +32,12 @@ class StoreCorruptError(StoreError):
     def __init__(self, path: Path, detail: str) -> None:
         self.path = path
         self.detail = detail
-        super().__init__(
-            f"{path} is damaged ({detail}). Roost stopped before changing anything. Restore the latest"
-            f" backup with `roost restore BACKUP --config {path.parent}` (backups are made by `roost"
-            f" backup`), or move {path.name} and its -wal file away to start with an empty store."
-        )
+        made = backups_in(path.parent / "backups")
+        restore = (f"Restore the latest backup with `roost restore {made[-1]} --config {path.parent}`" if made else
+                   f"Restore the latest backup with `roost restore BACKUP --config {path.parent}` (backups are made"
+                   " by `roost backup` and the backup blueprint)")
+        super().__init__(f"{path} is damaged ({detail}). Roost stopped before changing anything. {restore}, or move"
+                         f" {path.name} and its -wal file away to start with an empty store.")
 
 
 class StoreUnopenableError(StoreError):
@@ -126,9 +127,17 @@ def backup(database: Path, config_dir: Path, folder: Path) -> Path:
     return target
 
 
+def backups_in(folder: Path) -> list[Path]:
+    """The backup folders `backup` made in folder, oldest first (their names hold the time)."""
+    try:
+        return sorted(p for p in folder.glob(f"{BACKUP_PREFIX}*") if p.is_dir() and (p / BACKUP_DATABASE).is_file())
+    except OSError:  # a folder that cannot be read holds none that can be restored
+        return []
+
+
 def prune_backups(folder: Path, keep: int) -> list[Path]:
-    """Delete all but the newest `keep` backup folders in folder (those named as `backup` names them); the deleted."""
-    made = sorted(p for p in folder.glob(f"{BACKUP_PREFIX}*") if p.is_dir() and (p / BACKUP_DATABASE).is_file())
+    """Delete all but the newest `keep` backup folders in folder; the deleted."""
+    made = backups_in(folder)
     old = made[:-keep] if keep else made
     for path in old:
         shutil.rmtree(path)
@@ -141,7 +150,7 @@ def restore(source: Path, database: Path, config_dir: Path) -> list[Path]:
     if not source.is_dir():
         raise StoreError(f"{source} does not exist or is not a folder: give the folder `roost backup` made")
     if not copy.is_file():
-        made = sorted(p for p in source.glob(f"{BACKUP_PREFIX}*") if (p / BACKUP_DATABASE).is_file())
+        made = backups_in(source)
         hint = f"; it holds backups, the latest is {made[-1]}" if made else ""
         raise StoreError(f"{source} is not a Roost backup: it holds no {BACKUP_DATABASE}{hint}")
     check_database(copy, seconds=float("inf"))

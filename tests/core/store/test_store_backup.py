@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from core.cli import main
-from core.store.backup import check_database
+from core.store.backup import backups_in, check_database
 from tests.helpers.configdir import PING, ROOST, write_config
 
 
@@ -103,6 +103,22 @@ def test_backup_while_running_then_restore_over_a_damaged_store(used: Path, tmp_
     assert main(["restore", "--config", str(directory), str(copy)]) == 0
     assert sorted(_traces(capsys, directory)) == ["ping 1", "ping 2", "ping 3", "ping 4"]
     assert any(p.name.startswith("roost.db.replaced-") for p in directory.iterdir()), "kept, not deleted"
+    assert _chat(directory, "ping 5\n").stdout == "pong\n"
+
+
+def test_a_damaged_store_names_the_latest_backup_in_its_folder_to_restore(used: Path, tmp_path: Path,
+                                                                          capsys) -> None:
+    directory = tmp_path / "config"
+    shutil.copytree(used, directory)
+    for _ in range(2):  # into CONFIG/backups, as the backup blueprint makes them
+        assert main(["backup", "--config", str(directory)]) == 0
+    latest = capsys.readouterr().out.split(" to ")[-1].splitlines()[0]
+    assert [str(p) for p in backups_in(directory / "backups")][-1] == latest
+    with open(directory / "roost.db", "r+b") as file:
+        file.write(b"garbage!")
+    said = _chat(directory, "ping\n").stderr
+    assert f"Restore the latest backup with `roost restore {latest} --config {directory}`, or move" in said
+    assert main(["restore", latest, "--config", str(directory)]) == 0  # the command as said
     assert _chat(directory, "ping 5\n").stdout == "pong\n"
 
 
