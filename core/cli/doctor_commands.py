@@ -26,10 +26,13 @@ from core.gateway import Gateway
 from core.localtime import synchronized, zone_name
 from core.permissions import check_modes
 from core.sandbox.isolation import bubblewrap_works
-from core.store.backup import check_database
+from core.store.backup import BACKUP_DATABASE, backups_in, check_database
 from core.store.disk_space import MIB
 
 PYTHON_AT_LEAST = (3, 11)
+BACKUP_BLUEPRINT = "backup.yaml"
+BACKUP_OVERDUE = 2 * 86400.0
+"""A nightly backup older than this is a WARNING."""
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -68,6 +71,7 @@ async def _examine(gateway: Gateway) -> list[Finding]:
     found.append(await asyncio.to_thread(_keys, directory, settings["encryption"]))  # scrypt: ~50 ms
     found.append(await asyncio.to_thread(_store, database))
     found.append(await asyncio.to_thread(_disk, database, settings["low_disk_mib"]))
+    found += await asyncio.to_thread(_backups, gateway)
     return found + await _integrations(gateway)
 
 
@@ -130,6 +134,31 @@ def _disk(database: Path, low_mib: int) -> Finding:
         return Finding(WARNING, f"disk: only {free_mib} MiB free where the store is ({folder}; store: low_disk_mib is"
                                 f" {low_mib}); once it is full Roost cannot keep what it is sent: free some space")
     return Finding(OK, f"disk: {free_mib} MiB free where the store is ({folder})")
+
+
+def _backups(gateway: Gateway) -> list[Finding]:
+    """The newest backup each automation of the backup blueprint makes (a WARNING when the nightly ones stopped)."""
+    scheduled = {automation.id: Path(str(automation.inputs.get("folder") or "backups")).expanduser()
+                 for automation in gateway.engine.automations.values() if automation.blueprint == BACKUP_BLUEPRINT}
+    if not scheduled:
+        return [Finding(OK, "backups: none scheduled; the backup.yaml blueprint makes one every night (see README)")]
+    found = []
+    for automation_id, folder in scheduled.items():
+        folder = folder if folder.is_absolute() else gateway.config_dir / folder
+        made = backups_in(folder)
+        if not made:
+            found.append(Finding(OK, f"backups: none yet in {folder}; automation {automation_id} makes them"))
+            continue
+        newest = (made[-1] / BACKUP_DATABASE).stat()
+        age = time.time() - newest.st_mtime
+        said = (f"backups: {len(made)} in {folder}, the newest made"
+                f" {time.strftime('%Y-%m-%d %H:%M', time.localtime(newest.st_mtime))} ({newest.st_size / MIB:.1f} MiB)")
+        if age > BACKUP_OVERDUE:
+            found.append(Finding(WARNING, f"{said}, {age / 86400:.0f} days ago: the nightly ones stopped; `roost"
+                                          f" trace --automation {automation_id}` says why"))
+        else:
+            found.append(Finding(OK, said))
+    return found
 
 
 async def _integrations(gateway: Gateway) -> list[Finding]:

@@ -56,7 +56,7 @@ async def test_backup_at_the_console_copies_the_store_while_it_runs_and_keeps_th
         assert copy.execute("SELECT count(*) FROM inbox").fetchone()[0] >= 4  # the messages before it
     finally:
         copy.close()
-    assert oct((made[-1]).stat().st_mode & 0o777) == "0o700"
+    assert oct((made[-1]).stat().st_mode & 0o777) == oct(folder.stat().st_mode & 0o777) == "0o700"
 
 
 async def test_the_nightly_backup_comes_at_its_time(make_config, make_gateway) -> None:

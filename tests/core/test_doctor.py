@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -131,3 +133,28 @@ def test_doctor_sees_a_running_roost_and_its_store(tmp_path: Path, fakes, capsys
     assert any("1 access token(s), 1 admin, 0 expired" in line for line in lines["http"])
     assert lines["store"][0].startswith("ok store:") and "integrity check" in lines["store"][0]
     assert lines["keys"][0].startswith("ok keys:") and "(mode 600)" in lines["keys"][0]
+
+
+def test_doctor_says_where_the_nightly_backups_are_and_when_they_stopped(tmp_path: Path, capsys) -> None:
+    directory = tmp_path / "config"
+    directory.mkdir(mode=0o700)
+    (directory / "configuration.yaml").write_text("automations: []\n")
+    assert main(["doctor", "--config", str(directory)]) == 0
+    assert "ok      backups: none scheduled; the backup.yaml blueprint" in capsys.readouterr().out
+    (directory / "configuration.yaml").write_text(
+        "automations:\n  - {id: nightly, use_blueprint: {path: backup.yaml, input: {folder: copies}}}\n")
+    assert main(["doctor", "--config", str(directory)]) == 0
+    assert f"ok      backups: none yet in {directory / 'copies'}; automation nightly makes them" in \
+        capsys.readouterr().out
+    assert main(["queue", "stats", "--config", str(directory)]) == 0  # a store to back up
+    assert main(["backup", "--config", str(directory), "--output", str(directory / "copies")]) == 0
+    capsys.readouterr()
+    assert main(["doctor", "--config", str(directory)]) == 0
+    assert f"ok      backups: 1 in {directory / 'copies'}, the newest made " in capsys.readouterr().out
+    [made] = (directory / "copies").iterdir()
+    three_days_ago = time.time() - 3 * 86400
+    os.utime(made / "roost.db", (three_days_ago, three_days_ago))
+    assert main(["doctor", "--config", str(directory)]) == 0  # a warning, not a problem
+    said = capsys.readouterr().out
+    assert "WARNING backups: 1 in" in said and "3 days ago: the nightly ones stopped; `roost trace --automation" \
+        " nightly` says why" in said
