@@ -111,7 +111,8 @@ def backup(database: Path, config_dir: Path, folder: Path) -> Path:
     while target.exists():
         suffix += 1
         target = folder / time.strftime(f"{BACKUP_PREFIX}%Y%m%d-%H%M%S-{suffix}")
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)  # closed to others when made here (`roost doctor` checks)
+    if not folder.exists():  # closed to others when made here (`roost doctor` checks)
+        folder.mkdir(mode=0o700, parents=True)
     target.mkdir(mode=0o700)
     source = sqlite3.connect(database)
     copy = sqlite3.connect(target / BACKUP_DATABASE)
