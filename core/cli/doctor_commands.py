@@ -138,7 +138,7 @@ def _disk(database: Path, low_mib: int) -> Finding:
 
 def _backups(gateway: Gateway) -> list[Finding]:
     """The newest backup each automation of the backup blueprint makes (a WARNING when the nightly ones stopped)."""
-    scheduled = {automation.id: Path(str(automation.inputs.get("folder") or "backups")).expanduser()
+    scheduled = {automation.id: Path(str(automation.inputs["folder"])).expanduser()  # the blueprint's default too
                  for automation in gateway.engine.automations.values() if automation.blueprint == BACKUP_BLUEPRINT}
     if not scheduled:
         return [Finding(OK, "backups: none scheduled; the backup.yaml blueprint makes one every night (see README)")]
