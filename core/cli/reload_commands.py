@@ -39,7 +39,22 @@ def cmd_reload(args: argparse.Namespace) -> int:
     return asyncio.run(_reload(directory, int(holder)))
 
 
+def _takes(pid: int, signum: int) -> bool:
+    """Whether the process handles signum (Linux's /proc says; True when it cannot be read): unhandled, a reload's
+    signal would end it."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return True
+    caught = next((line.split()[1] for line in status.splitlines() if line.startswith("SigCgt:")), None)
+    return caught is None or bool(int(caught, 16) & (1 << (signum - 1)))
+
+
 async def _reload(directory: Path, pid: int) -> int:
+    if not _takes(pid, RELOAD_SIGNAL):
+        print(f"roost reload: Roost (pid {pid}) does not take reload requests: it is still starting, or it was"
+              " started by a Roost from before `roost reload`; restart it to load the automations", file=sys.stderr)
+        return 1
     store = await open_config_store(directory, exclusive=None)
     try:
         state = store.state.of(STATE_DOMAIN)

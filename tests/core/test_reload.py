@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 from core.message import Message
@@ -183,3 +185,27 @@ def test_roost_reload_tells_the_running_roost_and_prints_its_outcome(tmp_path: P
         assert server.poll() is None
     stopped = roost("reload")
     assert stopped.returncode == 1 and stopped.stderr.startswith(f"roost reload: no Roost is running on {directory}")
+
+
+def test_roost_reload_leaves_a_process_that_would_not_take_the_signal_alone(tmp_path: Path) -> None:
+    directory = tmp_path / "config"
+    directory.mkdir()
+    (directory / "configuration.yaml").write_text("automations: []\n")
+    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+        import fcntl, os, time
+        fd = os.open({str(directory / "roost.lock")!r}, os.O_RDWR | os.O_CREAT, 0o600)
+        fcntl.flock(fd, fcntl.LOCK_EX)  # as a Roost from before `roost reload` holds its configuration
+        os.write(fd, str(os.getpid()).encode())
+        print("held", flush=True)
+        time.sleep(60)
+    """)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        refused = subprocess.run([str(ROOST), "reload", "--config", str(directory)], capture_output=True, text=True,
+                                 timeout=60)
+        assert refused.returncode == 1
+        assert refused.stderr.startswith(f"roost reload: Roost (pid {holder.pid}) does not take reload requests")
+        assert holder.poll() is None  # SIGUSR1 unhandled would have ended it
+    finally:
+        holder.kill()
+        holder.wait()
