@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import shutil
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import voluptuous as vol
 
 from core.automation.actions import ActionError
-from core.store.backup import backup, prune_backups
+from core.store.backup import BACKUP_DATABASE, backup, backups_in, prune_backups
 from core.validation import humanize
 
 if TYPE_CHECKING:
@@ -32,6 +34,31 @@ DATA = vol.Schema({
 """`folder`: where the backups go (relative to the configuration directory); `keep`: how many of the newest stay."""
 ROOM_TO_SPARE = 50 * MIB
 """Free space a backup must leave on its disk beyond the copy itself."""
+BACKUP_BLUEPRINT = "backup.yaml"
+
+
+@dataclass(slots=True)
+class BackupFolder:
+    """Where an automation of the backup blueprint puts its backups, and those there now (oldest first)."""
+
+    automation_id: str
+    folder: Path
+    made: list[Path]
+
+    def newest(self) -> os.stat_result | None:
+        """The newest backup's database file (its time and size), or None before the first."""
+        return (self.made[-1] / BACKUP_DATABASE).stat() if self.made else None
+
+
+def scheduled_backups(gateway: Gateway) -> list[BackupFolder]:
+    """Each automation of the backup blueprint with its folder and backups (reads the disk: not on the event loop)."""
+    found = []
+    for automation in gateway.engine.automations.values():
+        if automation.blueprint == BACKUP_BLUEPRINT:
+            folder = Path(str(automation.inputs["folder"])).expanduser()  # the blueprint's default too
+            folder = folder if folder.is_absolute() else gateway.config_dir / folder
+            found.append(BackupFolder(automation.id, folder, backups_in(folder)))
+    return found
 
 
 async def backup_action(gateway: Gateway, _ctx: Any, data: dict[str, Any]) -> dict[str, Any]:

@@ -9,6 +9,7 @@ import asyncio
 import os
 from typing import TYPE_CHECKING, Any
 
+from core.backups import scheduled_backups
 from core.pairing import DOMAIN as PAIRING
 from core.pairing import Pairing
 from core.pipeline.retention import last_pass
@@ -27,7 +28,8 @@ class UnknownDeadLetter(LookupError):
 
 
 async def overview(gateway: Gateway, *, dead_limit: int = 50, trace_limit: int = 10) -> dict[str, Any]:
-    """Channels, models, queue, outbox, dead letters, pairing codes, latest traces, store size and disk, last prune."""
+    """Channels, models, queue, outbox, dead letters, pairing codes, latest traces, store size and disk, last prune,
+    the backups of each backup automation."""
     store = gateway.store
     if store is None:
         raise NotRunning(f"Roost is {gateway.state}")
@@ -56,7 +58,17 @@ async def overview(gateway: Gateway, *, dead_limit: int = 50, trace_limit: int =
         "pairing": pairing, "traces": traces,
         "store": {**await asyncio.to_thread(_store_size, store.db.path), "disk": status["disk"]},
         "last_prune": await last_pass(store),
+        "backups": await asyncio.to_thread(_backups, gateway),
     }
+
+
+def _backups(gateway: Gateway) -> list[dict[str, Any]]:
+    found = []
+    for each in scheduled_backups(gateway):
+        newest = each.newest()
+        found.append({"automation": each.automation_id, "folder": str(each.folder), "count": len(each.made),
+                      "newest": None if newest is None else {"at": newest.st_mtime, "bytes": newest.st_size}})
+    return found
 
 
 def _trace(data: dict[str, Any]) -> dict[str, Any]:

@@ -12,6 +12,7 @@ import sys
 import time
 from pathlib import Path
 
+from core.backups import BACKUP_BLUEPRINT, scheduled_backups
 from core.cli.common import (
     add_config_arg,
     ask_integrations,
@@ -26,11 +27,10 @@ from core.gateway import Gateway
 from core.localtime import synchronized, zone_name
 from core.permissions import check_modes
 from core.sandbox.isolation import bubblewrap_works
-from core.store.backup import BACKUP_DATABASE, backups_in, check_database
+from core.store.backup import check_database
 from core.store.disk_space import MIB
 
 PYTHON_AT_LEAST = (3, 11)
-BACKUP_BLUEPRINT = "backup.yaml"
 BACKUP_OVERDUE = 2 * 86400.0
 """A nightly backup older than this is a WARNING."""
 
@@ -137,25 +137,23 @@ def _disk(database: Path, low_mib: int) -> Finding:
 
 
 def _backups(gateway: Gateway) -> list[Finding]:
-    """The newest backup each automation of the backup blueprint makes (a WARNING when the nightly ones stopped)."""
-    scheduled = {automation.id: Path(str(automation.inputs["folder"])).expanduser()  # the blueprint's default too
-                 for automation in gateway.engine.automations.values() if automation.blueprint == BACKUP_BLUEPRINT}
+    """The newest backup each automation of the backup blueprint made (a WARNING when the nightly ones stopped)."""
+    scheduled = scheduled_backups(gateway)
     if not scheduled:
-        return [Finding(OK, "backups: none scheduled; the backup.yaml blueprint makes one every night (see README)")]
+        return [Finding(OK, f"backups: none scheduled; the {BACKUP_BLUEPRINT} blueprint makes one every night (see"
+                            " README)")]
     found = []
-    for automation_id, folder in scheduled.items():
-        folder = folder if folder.is_absolute() else gateway.config_dir / folder
-        made = backups_in(folder)
-        if not made:
-            found.append(Finding(OK, f"backups: none yet in {folder}; automation {automation_id} makes them"))
+    for each in scheduled:
+        newest = each.newest()
+        if newest is None:
+            found.append(Finding(OK, f"backups: none yet in {each.folder}; automation {each.automation_id} makes them"))
             continue
-        newest = (made[-1] / BACKUP_DATABASE).stat()
         age = time.time() - newest.st_mtime
-        said = (f"backups: {len(made)} in {folder}, the newest made"
+        said = (f"backups: {len(each.made)} in {each.folder}, the newest made"
                 f" {time.strftime('%Y-%m-%d %H:%M', time.localtime(newest.st_mtime))} ({newest.st_size / MIB:.1f} MiB)")
         if age > BACKUP_OVERDUE:
             found.append(Finding(WARNING, f"{said}, {age / 86400:.0f} days ago: the nightly ones stopped; `roost"
-                                          f" trace --automation {automation_id}` says why"))
+                                          f" trace --automation {each.automation_id}` says why"))
         else:
             found.append(Finding(OK, said))
     return found

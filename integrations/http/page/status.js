@@ -83,6 +83,10 @@ function render(data) {
     database: size(data.store.database), "write-ahead log": size(data.store.wal),
     "free on its disk": disk.free_bytes === null ? "unknown" : size(disk.free_bytes) + (disk.low ? " (low on space)" : ""),
     "last prune": prune ? when(prune.at) : "not yet",
+    ...(data.backups.length ? Object.fromEntries(data.backups.map((b) => [
+      `backup (${b.automation})`,
+      b.newest ? `${when(b.newest.at)}, ${size(b.newest.bytes)}, ${b.count} kept` : "none yet",
+    ])) : { backups: "none scheduled" }),
   });
   $("dead-total").textContent = `(${data.dead_letters.total})`;
   fill("dead", data.dead_letters.latest.map((d) => {

@@ -127,6 +127,7 @@ async def test_log_in_watch_a_channel_approve_a_code_and_retry_a_dead_letter(ser
     assert "chat not found" in reason
     store = await browser.do(_text("#store"))
     assert re.search(r"free on its disk \d+\.\d GiB", store), store
+    assert re.search(r"backups none scheduled", store), store
     shot = tmp_path / "status-page.png"
     await browser.do(lambda d: d.save_screenshot(str(shot)))
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -160,11 +161,18 @@ async def test_the_owner_reloads_the_automations_from_the_page_and_sees_what_cha
     button = await browser.until(lambda d: d.find_element(By.ID, "reload") if d.find_element(By.ID, "reload")
                                  .is_displayed() else None)
     file.write_text(file.read_text() + "  - {id: hours, triggers: [{trigger: message, command: hours}],"
-                                       " actions: [{reply: open}]}\n")
+                                       " actions: [{reply: open}]}\n"
+                                       "  - {id: nightly, use_blueprint: {path: backup.yaml, input: {folder: copies,"
+                                       " platforms: [door]}}}\n")
     await browser.do(lambda _d: button.click())
     said = await browser.until(_text("#said"))
-    assert said == "Automations reloaded: added hours (1 unchanged)"
+    assert said == "Automations reloaded: added hours, nightly (1 unchanged)"
     assert "hours" in served.gateway.engine.automations
+    assert await browser.until(lambda d: "none yet" in _text("#store")(d))  # the nightly automation's row
+    await served.gateway.actions["roost.backup"](None, {"folder": "copies"})
+    row = await browser.until(lambda d: next((line for line in _text("#store")(d).splitlines()
+                                              if line.startswith("backup (nightly)") and "1 kept" in line), None))
+    assert re.fullmatch(r"backup \(nightly\) .+, \d+\.\d KiB, 1 kept", row), row
     file.write_text(file.read_text().replace("reply: open", "replyy: open"))
     await browser.do(lambda _d: button.click())
     said = await browser.until(lambda d: _text("#said.error")(d))
@@ -206,6 +214,7 @@ async def test_the_api_behind_the_page(serve) -> None:
             assert answer.status == 404
         async with http.post("/api/pairing/NOSUCH/approve", headers={"Authorization": f"Bearer {admin}"}) as answer:
             assert answer.status == 404
+        assert body["backups"] == []  # no automation of the backup blueprint
         async with http.post("/api/reload", headers={"Authorization": f"Bearer {viewer}"}) as answer:
             assert answer.status == 403
         async with http.post("/api/reload", headers={"Authorization": f"Bearer {admin}"}) as answer:
