@@ -55,10 +55,15 @@ def scheduled_backups(gateway: Gateway) -> list[BackupFolder]:
     found = []
     for automation in gateway.engine.automations.values():
         if automation.blueprint == BACKUP_BLUEPRINT:
-            folder = Path(str(automation.inputs["folder"])).expanduser()  # the blueprint's default too
-            folder = folder if folder.is_absolute() else gateway.config_dir / folder
+            folder = _within(gateway.config_dir, str(automation.inputs["folder"]))  # the blueprint's default too
             found.append(BackupFolder(automation.id, folder, backups_in(folder)))
     return found
+
+
+def _within(config_dir: Path, folder: str) -> Path:
+    """A backup folder as written: ~ expanded, a relative one within the configuration directory."""
+    path = Path(folder).expanduser()
+    return path if path.is_absolute() else config_dir / path
 
 
 async def backup_action(gateway: Gateway, _ctx: Any, data: dict[str, Any]) -> dict[str, Any]:
@@ -69,25 +74,24 @@ async def backup_action(gateway: Gateway, _ctx: Any, data: dict[str, Any]) -> di
         raise ActionError(f"roost.backup: {humanize(err, data)}") from None
     if gateway.store is None:
         raise ActionError("roost.backup: the store is not open")
-    folder = Path(settings["folder"]).expanduser()
-    folder = folder if folder.is_absolute() else gateway.config_dir / folder
+    folder = _within(gateway.config_dir, settings["folder"])
     started = time.monotonic()
-    made, removed = await asyncio.to_thread(_backup, gateway.store.db.path, gateway.config_dir, folder,
-                                            settings["keep"])
-    size = sum(path.stat().st_size for path in made.iterdir())
+    made, size, removed = await asyncio.to_thread(_backup, gateway.store.db.path, gateway.config_dir, folder,
+                                                  settings["keep"])
     seconds = time.monotonic() - started
     _LOGGER.info("Backed up the store to %s (%.1f MiB in %.1f s)%s", made, size / MIB, seconds,
                  f"; removed the {len(removed)} oldest" if removed else "")
     return {"folder": str(made), "bytes": size, "seconds": round(seconds, 2), "removed": [str(p) for p in removed]}
 
 
-def _backup(database: Path, config_dir: Path, folder: Path, keep: int) -> tuple[Path, list[Path]]:
-    """The copy (when its disk has room for it) and the old copies removed."""
-    needed = database.stat().st_size + ROOM_TO_SPARE if database.exists() else 0
+def _backup(database: Path, config_dir: Path, folder: Path, keep: int) -> tuple[Path, int, list[Path]]:
+    """The copy (when its disk has room for it), its bytes, and the old copies removed."""
+    stored = sum(path.stat().st_size for path in (database, Path(f"{database}-wal")) if path.exists())
+    needed = stored + ROOM_TO_SPARE  # at most what the store and its write-ahead log hold
     existing = next(parent for parent in (folder, *folder.parents) if parent.exists())
     free = shutil.disk_usage(existing).free
     if free < needed:
         raise ActionError(f"roost.backup: {folder} has {free // MIB} MiB free, and a backup needs {needed // MIB}:"
                           " free some room, or back up to another disk (the blueprint's folder input)")
     made = backup(database, config_dir, folder)
-    return made, prune_backups(folder, keep)
+    return made, sum(path.stat().st_size for path in made.iterdir()), prune_backups(folder, keep)
