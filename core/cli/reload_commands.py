@@ -39,7 +39,7 @@ def cmd_reload(args: argparse.Namespace) -> int:
     return asyncio.run(_reload(directory, int(holder)))
 
 
-def _takes(pid: int, signum: int) -> bool:
+def handles_signal(pid: int, signum: int) -> bool:
     """Whether the process handles signum (Linux's /proc says; True when it cannot be read): unhandled, a reload's
     signal would end it."""
     try:
@@ -51,7 +51,7 @@ def _takes(pid: int, signum: int) -> bool:
 
 
 async def _reload(directory: Path, pid: int) -> int:
-    if not _takes(pid, RELOAD_SIGNAL):
+    if not handles_signal(pid, RELOAD_SIGNAL):
         print(f"roost reload: Roost (pid {pid}) does not take reload requests: it is still starting, or it was"
               " started by a Roost from before `roost reload`; restart it to load the automations", file=sys.stderr)
         return 1

@@ -18,6 +18,7 @@ import pytest
 
 from core import systemd
 from core.cli import main
+from core.cli.reload_commands import handles_signal
 from core.cli.service_commands import unit_text
 from core.logs import JournalFormatter, writes_to_journal
 from tests.helpers.cli import run_cli
@@ -268,16 +269,9 @@ def _run_telling(config: Path, tmp_path: Path) -> tuple[socket.socket, subproces
 def _send_once_caught(process: subprocess.Popen[str], signum: int) -> None:
     """Send signum as soon as the process handles it (its SigCgt says so)."""
     deadline = time.monotonic() + 20
-    while not _catches(process.pid, signum) and time.monotonic() < deadline:
+    while not handles_signal(process.pid, signum) and time.monotonic() < deadline:
         time.sleep(0.002)
     process.send_signal(signum)
-
-
-def _catches(pid: int, signum: int) -> bool:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("SigCgt:"):
-            return bool(int(line.split()[1], 16) & (1 << (signum - 1)))
-    return False
 
 
 def test_install_refuses_what_the_service_would_not_see_in_its_private_tmp(config: Path, capsys, monkeypatch,
