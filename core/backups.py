@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,21 +18,18 @@ from typing import TYPE_CHECKING, Any
 import voluptuous as vol
 
 from core.automation.actions import ActionError
-from core.store.backup import BACKUP_DATABASE, backup, backups_in, prune_backups
+from core.store.backup import BACKUP_DATABASE, MIB, NoRoomError, backup, backups_in, prune_backups
 from core.validation import humanize
 
 if TYPE_CHECKING:
     from core.gateway import Gateway
 
 _LOGGER = logging.getLogger(__name__)
-MIB = 1024 * 1024
 DATA = vol.Schema({
     vol.Optional("folder", default="backups"): vol.All(str, vol.Length(min=1)),
     vol.Optional("keep", default=7): vol.All(vol.Coerce(int), vol.Range(min=1)),
 })
 """`folder`: where the backups go (relative to the configuration directory); `keep`: how many of the newest stay."""
-ROOM_TO_SPARE = 50 * MIB
-"""Free space a backup must leave on its disk beyond the copy itself."""
 BACKUP_BLUEPRINT = "backup.yaml"
 
 
@@ -85,13 +81,9 @@ async def backup_action(gateway: Gateway, _ctx: Any, data: dict[str, Any]) -> di
 
 
 def _backup(database: Path, config_dir: Path, folder: Path, keep: int) -> tuple[Path, int, list[Path]]:
-    """The copy (when its disk has room for it), its bytes, and the old copies removed."""
-    stored = sum(path.stat().st_size for path in (database, Path(f"{database}-wal")) if path.exists())
-    needed = stored + ROOM_TO_SPARE  # at most what the store and its write-ahead log hold
-    existing = next(parent for parent in (folder, *folder.parents) if parent.exists())
-    free = shutil.disk_usage(existing).free
-    if free < needed:
-        raise ActionError(f"roost.backup: {folder} has {free // MIB} MiB free, and a backup needs {needed // MIB}:"
-                          " free some room, or back up to another disk (the blueprint's folder input)")
-    made = backup(database, config_dir, folder)
+    """The copy, its bytes, and the old copies removed."""
+    try:
+        made = backup(database, config_dir, folder)
+    except NoRoomError as err:
+        raise ActionError(f"roost.backup: {err} (the blueprint's folder input)") from None
     return made, sum(path.stat().st_size for path in made.iterdir()), prune_backups(folder, keep)

@@ -2,7 +2,9 @@
 
 A backup is a folder holding an online SQLite copy of the store (``sqlite3`` backup API: a
 consistent snapshot, taken while the gateway writes) and a copy of the key file that opens it.
-Restoring moves what it replaces aside (``NAME.replaced-TIMESTAMP``); it never deletes.
+Restoring moves what it replaces aside (``NAME.replaced-TIMESTAMP``); it never deletes. Before a
+Roost migrates a store an older Roost wrote, it copies it as it was (``backup_before_upgrade``), so
+going back to the older Roost is a restore.
 """
 
 from __future__ import annotations
@@ -21,6 +23,12 @@ CHECK_SECONDS = 10.0
 BACKUP_DATABASE = "roost.db"
 BACKUP_PREFIX = "roost-backup-"
 """How the folders `roost backup` makes are named (then the time: roost-backup-20261204-071034)."""
+UPGRADE_PREFIX = "roost-schema-"
+"""How the copies made before an upgrade are named: the schema version they hold, then the time
+(roost-schema-8-20261206-143000). The backup blueprint's pruning leaves them alone."""
+MIB = 1024 * 1024
+ROOM_TO_SPARE = 50 * MIB
+"""Free space a backup must leave on its disk beyond the copy itself."""
 FULL_BELOW = 16 * 1024 * 1024
 """Free bytes under which an I/O error opening the store is put down to a full disk: SQLite then needs room for
 its shared-memory file (32 KiB) and the WAL it writes on opening."""
@@ -38,6 +46,10 @@ class StoreCorruptError(StoreError):
                    " by `roost backup` and the backup blueprint)")
         super().__init__(f"{path} is damaged ({detail}). Roost stopped before changing anything. {restore}, or move"
                          f" {path.name} and its -wal file away to start with an empty store.")
+
+
+class NoRoomError(StoreError):
+    """The disk a backup would go to has too little room for it: nothing was written."""
 
 
 class StoreUnopenableError(StoreError):
@@ -106,11 +118,40 @@ def backup(database: Path, config_dir: Path, folder: Path) -> Path:
     if not database.exists():
         raise StoreError(f"{database} does not exist yet: nothing to back up")
     check_database(database)
-    target = folder / time.strftime(f"{BACKUP_PREFIX}%Y%m%d-%H%M%S")
+    return _copy(database, config_dir, folder, BACKUP_PREFIX)
+
+
+def backup_before_upgrade(database: Path, config_dir: Path, version: int) -> Path:
+    """Copy the store, still at schema `version`, and its key file into CONFIG/backups before this Roost migrates
+    it; return the copy (the store's integrity was checked as it opened)."""
+    return _copy(database, config_dir, config_dir / "backups", f"{UPGRADE_PREFIX}{version}-")
+
+
+def upgrade_copies(folder: Path, known: int) -> list[Path]:
+    """The copies made before upgrades in folder that hold a schema version up to `known`, oldest first."""
+    found = []
+    for path in backups_in(folder, UPGRADE_PREFIX):
+        version, _, made = path.name.removeprefix(UPGRADE_PREFIX).partition("-")
+        if version.isdigit() and int(version) <= known:
+            found.append((made, path))
+    return [path for _, path in sorted(found)]
+
+
+def _copy(database: Path, config_dir: Path, folder: Path, prefix: str) -> Path:
+    """The store and its key file copied into a new folder `prefix` + the time under folder, when its disk has room
+    (NoRoomError otherwise)."""
+    needed = ROOM_TO_SPARE + sum(path.stat().st_size for path in (database, Path(f"{database}-wal"))
+                                 if path.exists())  # at most what the store and its write-ahead log hold
+    existing = next(parent for parent in (folder, *folder.parents) if parent.exists())
+    free = shutil.disk_usage(existing).free
+    if free < needed:
+        raise NoRoomError(f"{folder} has {free // MIB} MiB free, and a copy of the store needs {needed // MIB}: free"
+                          " some room, or make the copy on another disk")
+    target = folder / time.strftime(f"{prefix}%Y%m%d-%H%M%S")
     suffix = 1
     while target.exists():
         suffix += 1
-        target = folder / time.strftime(f"{BACKUP_PREFIX}%Y%m%d-%H%M%S-{suffix}")
+        target = folder / time.strftime(f"{prefix}%Y%m%d-%H%M%S-{suffix}")
     if not folder.exists():  # closed to others when made here (`roost doctor` checks)
         folder.mkdir(mode=0o700, parents=True)
     target.mkdir(mode=0o700)
@@ -129,10 +170,10 @@ def backup(database: Path, config_dir: Path, folder: Path) -> Path:
     return target
 
 
-def backups_in(folder: Path) -> list[Path]:
-    """The backup folders `backup` made in folder, oldest first (their names hold the time)."""
+def backups_in(folder: Path, prefix: str = BACKUP_PREFIX) -> list[Path]:
+    """The backup folders `backup` made in folder (or those named from prefix), oldest first (by name)."""
     try:
-        return sorted(p for p in folder.glob(f"{BACKUP_PREFIX}*") if p.is_dir() and (p / BACKUP_DATABASE).is_file())
+        return sorted(p for p in folder.glob(f"{prefix}*") if p.is_dir() and (p / BACKUP_DATABASE).is_file())
     except OSError:  # a folder that cannot be read holds none that can be restored
         return []
 

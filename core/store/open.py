@@ -19,8 +19,18 @@ import voluptuous as vol
 
 from core.crypto import KEY_FILE_NAME, Cipher, KeyFileError, NullCipher, load_or_create
 from core.errors import RoostError
-from core.store.backup import CHECK_SECONDS, StoreUnopenableError, check_database, read_only_disk
+from core.store.backup import (
+    CHECK_SECONDS,
+    NoRoomError,
+    StoreUnopenableError,
+    backup_before_upgrade,
+    check_database,
+    read_only_disk,
+    upgrade_copies,
+)
+from core.store.errors import SchemaVersionError
 from core.store.process import StoreProcessError
+from core.store.schema import MIGRATIONS, stored_version
 from core.store.sealing import ValueCipher
 from core.store.store import Store
 
@@ -125,6 +135,22 @@ def require_key_for(config_dir: Path, database: Path) -> None:
         )
 
 
+def _copy_before_upgrade(path: Path, config_dir: Path) -> None:
+    """Copy a store an older Roost wrote before this one migrates it, so going back to that Roost is a restore."""
+    version, known = stored_version(path), len(MIGRATIONS)
+    if not 0 < version < known:
+        return
+    try:
+        copy = backup_before_upgrade(path, config_dir, version)
+    except NoRoomError as err:
+        _LOGGER.warning("Upgrading %s from schema version %d to %d without a copy of it as it was: %s", path,
+                        version, known, err)
+        return
+    _LOGGER.warning("Upgrading %s from schema version %d to %d. The store as it was is in %s: to go back to the Roost"
+                    " before, stop Roost, install that one and run `roost restore %s --config %s`", path, version,
+                    known, copy, copy, config_dir)
+
+
 def open_cipher(config_dir: Path, encryption: bool, database: Path | None = None) -> ValueCipher:
     """The cipher for data at rest: AES-256-GCM with the device-bound key, or none.
 
@@ -181,11 +207,19 @@ async def open_store(config_dir: Path, settings: dict[str, Any], *, exclusive: s
             cipher = await asyncio.wrap_future(ahead)
         elif cipher is None:
             cipher = await asyncio.to_thread(open_cipher, config_dir, settings["encryption"], path)
+        await asyncio.to_thread(_copy_before_upgrade, path, config_dir)
         try:
             store = await Store.open(path, cipher, synchronous=settings["synchronous"], writer=writer)
         except StoreProcessError as err:  # e.g. no way to start a child here: slower, still durable
             _LOGGER.warning("%s; writing from a thread of this process instead", err)
             store = await Store.open(path, cipher, synchronous=settings["synchronous"])
+        except SchemaVersionError as err:
+            copies = await asyncio.to_thread(upgrade_copies, config_dir / "backups", len(MIGRATIONS))
+            if copies:
+                raise SchemaVersionError(f"{err} The copy made before a newer Roost upgraded it: `roost restore"
+                                         f" {copies[-1]} --config {config_dir}` (what was written since is not in"
+                                         " it).") from None
+            raise
     except BaseException:
         if lock is not None:
             lock.release()

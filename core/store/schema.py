@@ -25,6 +25,10 @@ from collections.abc import Callable, Sequence
 from core.store.errors import SchemaVersionError
 from core.store.operations import single_statement
 
+TYPE_CHECKING = False  # the writer process imports this module: it spares it pathlib
+if TYPE_CHECKING:
+    from pathlib import Path
+
 Migration = tuple[str, ...] | Callable[[sqlite3.Connection], None]
 
 _SEQUENCES = ("inbox", "tasks", "outbox", "dead_letters", "history", "traces", "tokens")
@@ -246,6 +250,17 @@ def current_version(conn: sqlite3.Connection) -> int:
     if exists is None:
         return 0
     return int(conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()[0])
+
+
+def stored_version(path: Path) -> int:
+    """The schema version of the database file at path (0 when there is none yet)."""
+    if not path.exists() or path.stat().st_size == 0:
+        return 0
+    conn = sqlite3.connect(path, isolation_level=None)  # not read-only: it may have to read a WAL left by a crash
+    try:
+        return current_version(conn)
+    finally:
+        conn.close()
 
 
 def migrate(conn: sqlite3.Connection, migrations: Sequence[Migration], path: str) -> int:

@@ -8,7 +8,7 @@ import sqlite3
 from datetime import datetime, timedelta
 from pathlib import Path
 
-import core.backups
+import core.store.backup
 from core.crypto import KEY_FILE_NAME
 from core.message import Message
 from core.store.backup import BACKUP_DATABASE, BACKUP_PREFIX
@@ -74,9 +74,9 @@ async def test_a_disk_without_room_for_the_copy_is_said_and_nothing_is_removed(m
     directory = gateway_config(make_config, BACKUP.format(folder="full", at="03:30"))
     gateway = await make_gateway(directory)
     await say(gateway, "/backup")
-    monkeypatch.setattr(core.backups, "ROOM_TO_SPARE", shutil.disk_usage(directory).free + 2**30)
+    monkeypatch.setattr(core.store.backup, "ROOM_TO_SPARE", shutil.disk_usage(directory).free + 2**30)
     reply = await say(gateway, "/backup")
     assert "did not work" in reply  # the failure reply, with the run to look at
     [trace] = await gateway.traces(1, "backup")
-    assert trace["status"] == "failed" and "MiB free, and a backup needs" in trace["error"]
+    assert trace["status"] == "failed" and "MiB free, and a copy of the store needs" in trace["error"]
     assert len(backups(directory / "full")) == 1

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+import core.store.backup
 from core.cli import main
 from core.store.backup import backups_in, check_database
 from tests.helpers.configdir import PING, ROOST, write_config
@@ -150,6 +151,15 @@ def test_a_backup_folder_that_cannot_be_made_is_named_in_one_line(used: Path, tm
     assert main(["backup", "--config", str(directory), "-o", str(blocker)]) == 1
     err = capsys.readouterr().err
     assert err.startswith(f"roost backup: {blocker}/roost-backup-") and err.rstrip().endswith("Not a directory"), err
+
+
+def test_a_backup_without_room_on_its_disk_is_refused_before_writing(used: Path, tmp_path: Path, capsys,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(core.store.backup, "ROOM_TO_SPARE", shutil.disk_usage(tmp_path).free + 2**30)
+    assert main(["backup", "--config", str(used), "-o", str(tmp_path / "copies")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"roost backup: {tmp_path / 'copies'} has ") and "MiB free, and a copy of the store needs" in err
+    assert not (tmp_path / "copies").exists()
 
 
 def test_the_check_at_open_is_bounded_in_time(tmp_path: Path) -> None:
