@@ -27,7 +27,7 @@ from core.gateway import Gateway
 from core.localtime import synchronized, zone_name
 from core.permissions import check_modes
 from core.sandbox.isolation import bubblewrap_works
-from core.store.backup import check_database
+from core.store.backup import UPGRADE_PREFIX, backups_in, check_database
 from core.store.disk_space import MIB
 
 PYTHON_AT_LEAST = (3, 11)
@@ -138,11 +138,11 @@ def _disk(database: Path, low_mib: int) -> Finding:
 
 def _backups(gateway: Gateway) -> list[Finding]:
     """The newest backup each automation of the backup blueprint made (a WARNING when the nightly ones stopped)."""
+    found = _upgrade_copies(gateway.config_dir / "backups")
     scheduled = scheduled_backups(gateway)
     if not scheduled:
         return [Finding(OK, f"backups: none scheduled; the {BACKUP_BLUEPRINT} blueprint makes one every night (see"
-                            " README)")]
-    found = []
+                            " README)"), *found]
     for each in scheduled:
         newest = each.newest()
         if newest is None:
@@ -157,6 +157,17 @@ def _backups(gateway: Gateway) -> list[Finding]:
         else:
             found.append(Finding(OK, said))
     return found
+
+
+def _upgrade_copies(folder: Path) -> list[Finding]:
+    """The copies of the store made before upgrades: kept until someone removes them, so their room is said."""
+    copies = backups_in(folder, UPGRADE_PREFIX)
+    if not copies:
+        return []
+    size = sum(file.stat().st_size for copy in copies for file in copy.iterdir())
+    newest = time.strftime("%Y-%m-%d", time.localtime(max(copy.stat().st_mtime for copy in copies)))
+    return [Finding(OK, f"copies made before upgrades: {len(copies)} in {folder} ({size / MIB:.1f} MiB), the newest"
+                        f" {newest}; remove one once the upgrade has proven itself")]
 
 
 async def _integrations(gateway: Gateway) -> list[Finding]:

@@ -13,6 +13,7 @@ import pytest
 
 from core.cli import main
 from core.localtime import synchronized
+from core.store.backup import backup_before_upgrade
 from tests.fakes.discord_server import TOKEN as DISCORD_TOKEN
 from tests.fakes.discord_server import FakeDiscord
 from tests.fakes.telegram_server import FakeTelegram
@@ -158,3 +159,18 @@ def test_doctor_says_where_the_nightly_backups_are_and_when_they_stopped(tmp_pat
     said = capsys.readouterr().out
     assert "WARNING backups: 1 in" in said and "3 days ago: the nightly ones stopped; `roost trace --automation" \
         " nightly` says why" in said
+
+
+def test_doctor_names_the_copies_upgrades_made_since_nothing_removes_them(tmp_path: Path, capsys) -> None:
+    directory = tmp_path / "config"
+    directory.mkdir(mode=0o700)
+    (directory / "configuration.yaml").write_text("automations: []\n")
+    assert main(["queue", "stats", "--config", str(directory)]) == 0  # a store to copy
+    assert main(["doctor", "--config", str(directory)]) == 0
+    assert "copies made before upgrades" not in capsys.readouterr().out
+    for version in (8, 10):
+        backup_before_upgrade(directory / "roost.db", directory, version)
+    size = sum(f.stat().st_size for f in (directory / "backups").glob("*/*")) / 2**20
+    assert main(["doctor", "--config", str(directory)]) == 0
+    assert (f"ok      copies made before upgrades: 2 in {directory / 'backups'} ({size:.1f} MiB), the newest"
+            f" {time.strftime('%Y-%m-%d')}; remove one once the upgrade has proven itself") in capsys.readouterr().out
