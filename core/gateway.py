@@ -17,6 +17,7 @@ from core.backups import backup_action
 from core.bus import EventBus
 from core.channel import Channel
 from core.config import Config, register_core_section
+from core.conversations import Conversations, forget_conversation_action
 from core.errors import ConfigError, ConfigErrors, StoreUnavailable
 from core.ids import new_id
 from core.loader import Discovery, discover
@@ -59,7 +60,11 @@ class Gateway:
         self.models: dict[str, ModelBackend] = {}
         """The model backends by name (``register_model`` adds one)."""
         self.sanitizers: list[Sanitizer] = []
-        self.actions: dict[str, ActionHandler] = {"roost.backup": lambda ctx, data: backup_action(self, ctx, data)}
+        self.actions: dict[str, ActionHandler] = {
+            "roost.backup": lambda ctx, data: backup_action(self, ctx, data),
+            "roost.forget_conversation": lambda ctx, data: forget_conversation_action(self, ctx, data)}
+        self.conversations = Conversations(self)
+        """What models remember of each chat (``recent``, ``remember``) and forgetting it (``forget``)."""
         self.integrations: dict[str, IntegrationState] = {}
         self.config_errors: list[ConfigError] = []
         self.discovery = discovery or discover(config.config_dir)
@@ -343,16 +348,6 @@ class Gateway:
         if self.pipeline is not None:
             await self.pipeline.traces.close()  # runs that finished a moment ago are written first
         return [] if self.store is None else [t.data for t in await self.store.traces.recent(limit, automation_id, run_prefix)]
-
-    async def history(self, scope: str, turns: int) -> list[tuple[str, str]]:
-        """The last turns of a conversation (sanitized text), oldest first."""
-        return [] if self.store is None or turns <= 0 else await self.store.history.recent(scope, turns)
-
-    async def remember(self, scope: str, user: str, assistant: str) -> None:
-        """Append a question and its answer (both as the model saw them) to the conversation."""
-        for role, text in (("user", user), ("assistant", assistant)):
-            if self.store is not None and (text or role == "user"):
-                await self.store.history.append(scope, role, text)
 
     def cancel_runs(self, platform: str, chat_id: str) -> int:
         """Stop the runs answering a chat now (say, its user pressed Ctrl-C); how many were stopped."""

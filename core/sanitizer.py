@@ -23,7 +23,11 @@ class Restorer(Protocol):
 
 @runtime_checkable
 class Sanitizer(Protocol):
-    """Replaces sensitive spans in text, scoped to a conversation, and undoes it."""
+    """Replaces sensitive spans in text, scoped to a conversation, and undoes it.
+
+    Optional: ``masks_outbound(platform) -> bool`` (scrub what is sent there too) and ``async forget(scope)``
+    (the conversation starts over: drop what its placeholders stood for).
+    """
 
     name: str
 

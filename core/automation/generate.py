@@ -92,7 +92,7 @@ class GenerateStep(BaseStep):
             safe_prompt = turns[-1].content
         else:
             safe_prompt = await gateway.sanitize(prompt, scope)
-            history = await gateway.history(scope, self.history) if self.history else []
+            history = await gateway.conversations.recent(scope, self.history) if self.history else []
             turns.extend(ChatTurn(role, content) for role, content in history)
             turns.append(ChatTurn("user", safe_prompt))
         options = self._rendered(self.options, OPTIONS, ctx, "options") or {}
@@ -155,7 +155,7 @@ class GenerateStep(BaseStep):
             async for _chunk in answer():
                 pass
         if conversation is None and (self.history or message is not None):
-            await gateway.remember(scope, safe_prompt, "".join(raw_parts).strip())
+            await gateway.conversations.remember(scope, safe_prompt, "".join(raw_parts).strip())
         return "".join(shown_parts).strip()
 
     def _model(self, gateway: Any, ctx: RunContext) -> Any:

@@ -139,6 +139,12 @@ class PiiSanitizer:
         book = await self._book(scope)
         return PlaceholderRestorer(book.mapping, lost=book.lost)
 
+    async def forget(self, scope: str) -> None:
+        """Forget what the placeholders of a scope stood for (its chat starts over: ``/new``)."""
+        async with self._lock(scope):
+            self._books.pop(scope, None)
+            await self.vault.forget(scope)
+
     async def _book(self, scope: str) -> PlaceholderBook:
         """The scope's placeholder book: from memory while trusted, else from the vault."""
         entry = self._books.get(scope)

@@ -25,6 +25,10 @@ class VaultBackend(Protocol):
         """Store the scope's whole map, replacing the previous one, until expires_at (epoch s)."""
         ...
 
+    async def forget(self, scope: str) -> None:
+        """Delete the scope's map (the chat starts over)."""
+        ...
+
 
 class InMemoryVault:
     """A vault in this process's memory: for tests, the CLI and gateways without a store."""
@@ -47,6 +51,10 @@ class InMemoryVault:
     async def save(self, scope: str, mapping: dict[str, str], expires_at: float) -> None:
         """Store the scope's whole map until expires_at."""
         self._maps[scope] = (dict(mapping), float(expires_at))
+
+    async def forget(self, scope: str) -> None:
+        """Delete the scope's map."""
+        self._maps.pop(scope, None)
 
     async def purge_expired(self, now: float) -> int:
         """Delete every map that expired at or before now."""
@@ -83,3 +91,7 @@ class StoredVault:
     async def save(self, scope: str, mapping: dict[str, str], expires_at: float) -> None:
         """Store the scope's whole map until expires_at."""
         await self._storage.set(self.PREFIX + scope, dict(mapping), expires_at=expires_at)
+
+    async def forget(self, scope: str) -> None:
+        """Delete the scope's map."""
+        await self._storage.delete(self.PREFIX + scope)

@@ -159,7 +159,7 @@ async def test_unconfigured_integrations_are_never_imported(
     assert "roost_dropin.beta" not in sys.modules
     assert PACKAGE not in sys.modules
     assert not import_mark.exists()
-    assert sorted(gateway.actions) == ["alpha.hello", "gamma.hello", "roost.backup"]  # and the core's own
+    assert sorted(gateway.actions) == ["alpha.hello", "gamma.hello", "roost.backup", "roost.forget_conversation"]
 
 
 def test_entry_point_to_a_missing_package_is_a_problem(

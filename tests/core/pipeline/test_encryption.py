@@ -32,7 +32,7 @@ async def _run_markers(load_setup: LoadSetup, make_gateway: Any, markers: list[s
     platform.post([(f"c{n % 4}", "u", text) for n, text in enumerate(markers)])
     gateway = await make_gateway(load_setup.config_dir)
     await asyncio.to_thread(wait_for, lambda: platform.sink_count() == len(markers), 20, "the replies")
-    await gateway.remember("load:c0", f"question {markers[0]}", f"answer {markers[1]}")
+    await gateway.conversations.remember("load:c0", f"question {markers[0]}", f"answer {markers[1]}")
     await gateway.wait_idle()
     return gateway
 
