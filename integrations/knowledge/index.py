@@ -18,7 +18,8 @@ from typing import Any, TypeVar
 
 from core.errors import ConfigError, RoostError, TransientError
 
-from .chunker import DEFAULT_MAX_CHARS, SUPPORTED_SUFFIXES, Chunk, DocumentError, chunk_document
+from .chunker import DEFAULT_MAX_CHARS, Chunk, DocumentError
+from .documents import DOCUMENT_SUFFIXES, document_chunks
 from .glossary import GlossaryEntry, GlossaryMatcher
 from .passages import Passage
 from .query import gram_query, gram_text, query_terms, trigram_query
@@ -237,13 +238,7 @@ class KnowledgeIndex:
                 (stat.st_mtime_ns, stat.st_size, doc.id),
             )
             return None
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as err:
-            raise DocumentError(
-                f"{name}: not UTF-8 text (invalid byte at offset {err.start}); save it as UTF-8"
-            ) from err
-        pieces = chunk_document(name, text, max_chars=self.max_chunk_chars)
+        pieces = document_chunks(name, data, max_chars=self.max_chunk_chars)
         row = (stat.st_mtime_ns, stat.st_size, digest, time.time())
         if doc is None:
             cursor = conn.execute(
@@ -326,7 +321,7 @@ def _scan(root: Path) -> dict[str, Path]:
             if name.startswith((".", "~")) or name.endswith("~"):
                 continue
             path = Path(folder, name)
-            if path.suffix.lower() in SUPPORTED_SUFFIXES and path.is_file():
+            if path.suffix.lower() in DOCUMENT_SUFFIXES and path.is_file():
                 files[path.relative_to(root).as_posix()] = path
     return files
 
