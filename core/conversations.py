@@ -29,8 +29,10 @@ class Conversations:
     async def remember(self, scope: str, user: str, assistant: str) -> None:
         """Append a question and its answer (both as the model saw them) to the conversation."""
         store = self._gateway.store
+        if store is None:
+            return
         for role, text in (("user", user), ("assistant", assistant)):
-            if store is not None and (text or role == "user"):
+            if text or role == "user":
                 await store.history.append(scope, role, text)
 
     async def forget(self, scope: str) -> int:
