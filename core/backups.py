@@ -1,4 +1,4 @@
-"""The `roost.backup` action: the store and its key file copied while Roost runs, and the newest copies kept.
+"""The `roost.backup` action: the store, its key file and the configuration copied while Roost runs, and the newest kept.
 
 An automation says when (the shipped `backup.yaml` blueprint: every night, and `/backup` at the console), so
 backups are scheduled, traced and retried as every run is. The copy is `roost backup`'s (core.store.backup),
@@ -86,4 +86,4 @@ def _backup(database: Path, config_dir: Path, folder: Path, keep: int) -> tuple[
         made = backup(database, config_dir, folder)
     except NoRoomError as err:
         raise ActionError(f"roost.backup: {err} (the blueprint's folder input)") from None
-    return made, sum(path.stat().st_size for path in made.iterdir()), prune_backups(folder, keep)
+    return made, sum(path.stat().st_size for path in made.rglob("*") if path.is_file()), prune_backups(folder, keep)

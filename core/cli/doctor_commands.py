@@ -164,7 +164,7 @@ def _upgrade_copies(folder: Path) -> list[Finding]:
     copies = backups_in(folder, UPGRADE_PREFIX)
     if not copies:
         return []
-    size = sum(file.stat().st_size for copy in copies for file in copy.iterdir())
+    size = sum(file.stat().st_size for copy in copies for file in copy.rglob("*") if file.is_file())
     newest = time.strftime("%Y-%m-%d", time.localtime(max(copy.stat().st_mtime for copy in copies)))
     return [Finding(OK, f"copies made before upgrades: {len(copies)} in {folder} ({size / MIB:.1f} MiB), the newest"
                         f" {newest}; remove one once the upgrade has proven itself")]

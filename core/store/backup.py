@@ -1,8 +1,9 @@
 """The store's health and its copies: a bounded integrity check at open, online backups, restore.
 
 A backup is a folder holding an online SQLite copy of the store (``sqlite3`` backup API: a
-consistent snapshot, taken while the gateway writes) and a copy of the key file that opens it.
-Restoring moves what it replaces aside (``NAME.replaced-TIMESTAMP``); it never deletes. Before a
+consistent snapshot, taken while the gateway writes), a copy of the key file that opens it, and the
+configuration directory's own files (core.store.configuration_files). Restoring moves what it
+replaces aside (``NAME.replaced-TIMESTAMP``); it never deletes. Before a
 Roost migrates a store an older Roost wrote, it copies it as it was (``backup_before_upgrade``), so
 going back to the older Roost is a restore.
 """
@@ -16,6 +17,13 @@ import time
 from pathlib import Path
 
 from core.crypto import KEY_FILE_NAME
+from core.store.configuration_files import (
+    configuration_entries,
+    configuration_in,
+    copy_configuration,
+    entries_size,
+    restore_configuration,
+)
 from core.store.errors import StoreError
 
 CHECK_SECONDS = 10.0
@@ -138,15 +146,16 @@ def upgrade_copies(folder: Path, known: int) -> list[Path]:
 
 
 def _copy(database: Path, config_dir: Path, folder: Path, prefix: str) -> Path:
-    """The store and its key file copied into a new folder `prefix` + the time under folder, when its disk has room
-    (NoRoomError otherwise)."""
-    needed = ROOM_TO_SPARE + sum(path.stat().st_size for path in (database, Path(f"{database}-wal"))
-                                 if path.exists())  # at most what the store and its write-ahead log hold
+    """The store, its key file and the configuration's own files copied into a new folder `prefix` + the time under
+    folder, when its disk has room (NoRoomError otherwise)."""
+    entries = configuration_entries(config_dir)
+    needed = ROOM_TO_SPARE + entries_size(entries, folder) + sum(  # at most what the store and its WAL hold
+        path.stat().st_size for path in (database, Path(f"{database}-wal")) if path.exists())
     existing = next(parent for parent in (folder, *folder.parents) if parent.exists())
     free = shutil.disk_usage(existing).free
     if free < needed:
-        raise NoRoomError(f"{folder} has {free // MIB} MiB free, and a copy of the store needs {needed // MIB}: free"
-                          " some room, or make the copy on another disk")
+        raise NoRoomError(f"{folder} has {free // MIB} MiB free, and a copy of the store and the configuration needs"
+                          f" {needed // MIB}: free some room, or make the copy on another disk")
     target = folder / time.strftime(f"{prefix}%Y%m%d-%H%M%S")
     suffix = 1
     while target.exists():
@@ -167,6 +176,7 @@ def _copy(database: Path, config_dir: Path, folder: Path, prefix: str) -> Path:
     if key_file.exists():
         shutil.copy2(key_file, target / KEY_FILE_NAME)
         (target / KEY_FILE_NAME).chmod(0o600)
+    copy_configuration(entries, target, folder)
     return target
 
 
@@ -187,8 +197,9 @@ def prune_backups(folder: Path, keep: int) -> list[Path]:
     return old
 
 
-def restore(source: Path, database: Path, config_dir: Path) -> list[Path]:
-    """Put a backup in place of the store and key file; return where the replaced files were moved."""
+def restore(source: Path, database: Path, config_dir: Path, *, configuration: bool = False) -> list[Path]:
+    """Put a backup in place of the store and key file (and with configuration, of the configuration's own files);
+    return where the replaced files were moved."""
     copy = source / BACKUP_DATABASE
     if not source.is_dir():
         raise StoreError(f"{source} does not exist or is not a folder: give the folder `roost backup` made")
@@ -197,6 +208,8 @@ def restore(source: Path, database: Path, config_dir: Path) -> list[Path]:
         hint = f"; it holds backups, the latest is {made[-1]}" if made else ""
         raise StoreError(f"{source} is not a Roost backup: it holds no {BACKUP_DATABASE}{hint}")
     check_database(copy, seconds=float("inf"))
+    if configuration:
+        configuration_in(source)  # before anything is moved
     stamp = time.strftime("%Y%m%d-%H%M%S")
     moved = []
     replaced = [database, Path(f"{database}-wal"), Path(f"{database}-shm")]
@@ -213,4 +226,6 @@ def restore(source: Path, database: Path, config_dir: Path) -> list[Path]:
     if key_copy.exists():
         shutil.copy2(key_copy, config_dir / KEY_FILE_NAME)
         (config_dir / KEY_FILE_NAME).chmod(0o600)
+    if configuration:
+        moved += restore_configuration(source, config_dir, stamp)
     return moved

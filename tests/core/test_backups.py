@@ -78,5 +78,5 @@ async def test_a_disk_without_room_for_the_copy_is_said_and_nothing_is_removed(m
     reply = await say(gateway, "/backup")
     assert "did not work" in reply  # the failure reply, with the run to look at
     [trace] = await gateway.traces(1, "backup")
-    assert trace["status"] == "failed" and "MiB free, and a copy of the store needs" in trace["error"]
+    assert trace["status"] == "failed" and "MiB free, and a copy of the store and the configuration needs" in trace["error"]
     assert len(backups(directory / "full")) == 1

@@ -170,7 +170,7 @@ def test_doctor_names_the_copies_upgrades_made_since_nothing_removes_them(tmp_pa
     assert "copies made before upgrades" not in capsys.readouterr().out
     for version in (8, 10):
         backup_before_upgrade(directory / "roost.db", directory, version)
-    size = sum(f.stat().st_size for f in (directory / "backups").glob("*/*")) / 2**20
+    size = sum(f.stat().st_size for f in (directory / "backups").rglob("*") if f.is_file()) / 2**20
     assert main(["doctor", "--config", str(directory)]) == 0
     assert (f"ok      copies made before upgrades: 2 in {directory / 'backups'} ({size:.1f} MiB), the newest"
             f" {time.strftime('%Y-%m-%d')}; remove one once the upgrade has proven itself") in capsys.readouterr().out

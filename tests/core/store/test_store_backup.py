@@ -96,7 +96,7 @@ def test_backup_while_running_then_restore_over_a_damaged_store(used: Path, tmp_
     finally:
         gateway.communicate("", timeout=30)
     [copy] = (tmp_path / "copies").iterdir()
-    assert sorted(p.name for p in copy.iterdir()) == ["keys.json", "roost.db"]
+    assert sorted(p.name for p in copy.iterdir()) == ["configuration", "keys.json", "roost.db"]
     assert (copy / "roost.db").stat().st_mode & 0o077 == 0
     with open(directory / "roost.db", "r+b") as file:
         file.write(b"garbage!")
@@ -158,7 +158,7 @@ def test_a_backup_without_room_on_its_disk_is_refused_before_writing(used: Path,
     monkeypatch.setattr(core.store.backup, "ROOM_TO_SPARE", shutil.disk_usage(tmp_path).free + 2**30)
     assert main(["backup", "--config", str(used), "-o", str(tmp_path / "copies")]) == 1
     err = capsys.readouterr().err
-    assert err.startswith(f"roost backup: {tmp_path / 'copies'} has ") and "MiB free, and a copy of the store needs" in err
+    assert err.startswith(f"roost backup: {tmp_path / 'copies'} has ") and "MiB free, and a copy of the store and the configuration needs" in err
     assert not (tmp_path / "copies").exists()
 
 

@@ -91,7 +91,7 @@ async def test_without_room_for_the_copy_the_upgrade_goes_on_and_says_so(
     assert store.db.schema_version == KNOWN
     assert not (directory / "backups").exists()
     [said] = [r.getMessage() for r in caplog.records if "Upgrading" in r.getMessage()]
-    assert "without a copy of it as it was" in said and "MiB free, and a copy of the store needs" in said
+    assert "without a copy of it as it was" in said and "MiB free, and a copy of the store and the configuration needs" in said
 
 
 async def test_a_store_a_newer_roost_upgraded_is_refused_naming_the_copy_it_made(tmp_path: Path) -> None:

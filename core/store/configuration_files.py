@@ -1,0 +1,92 @@
+"""The configuration directory's own files in a backup: what its owner wrote, so a backup is a whole restore point.
+
+A backup holds them in its ``configuration`` folder: the YAML files at the top of the configuration directory
+(configuration.yaml, secrets.yaml, files brought in with ``!include``) and its ``blueprints``, ``integrations``
+and ``knowledge`` folders. Not what Roost makes or can make again: the store and its key file (a backup copies
+them on their own), the knowledge index, fetched models, other backups, locks and sockets.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from core.store.errors import StoreError
+
+CONFIGURATION = "configuration"
+"""The folder of a backup that holds the configuration directory's own files."""
+FOLDERS = ("blueprints", "integrations", "knowledge")
+"""The folders of a configuration directory that hold what its owner wrote."""
+_YAML = (".yaml", ".yml")
+
+
+def configuration_entries(config_dir: Path) -> list[Path]:
+    """The files and folders of config_dir a backup copies."""
+    try:
+        files = sorted(p for p in config_dir.iterdir() if p.suffix in _YAML and p.is_file())
+    except OSError:
+        return []
+    return files + [config_dir / name for name in FOLDERS if (config_dir / name).is_dir()]
+
+
+def entries_size(entries: list[Path], leave_out: Path) -> int:
+    """The bytes the entries hold (a folder's files, but those under leave_out and bytecode)."""
+    size = 0
+    for entry in entries:
+        if entry.is_file():
+            size += entry.stat().st_size
+            continue
+        for folder, dirs, files in os.walk(entry):
+            dirs[:] = [d for d in dirs if not _left_out(Path(folder, d), leave_out)]
+            size += sum(Path(folder, name).stat().st_size for name in files if not Path(folder, name).is_symlink())
+    return size
+
+
+def copy_configuration(entries: list[Path], target: Path, leave_out: Path) -> None:
+    """Copy the entries into target/configuration (links as links; not leave_out, where the backups go), readable by
+    their owner only, as all of a backup is (so the check of file modes at start finds nothing to fix there)."""
+    into = target / CONFIGURATION
+    into.mkdir(mode=0o700)
+    for entry in entries:
+        if entry.is_file():
+            shutil.copy2(entry, into / entry.name)
+        else:
+            shutil.copytree(entry, into / entry.name, symlinks=True,
+                            ignore=lambda folder, names: [n for n in names if _left_out(Path(folder, n), leave_out)])
+    for folder, dirs, files in os.walk(into):
+        for name in dirs:
+            Path(folder, name).chmod(0o700)
+        for name in files:
+            if not Path(folder, name).is_symlink():
+                Path(folder, name).chmod(0o600)
+
+
+def configuration_in(backup: Path) -> Path:
+    """The folder of a backup holding the configuration's files; StoreError when it has none."""
+    folder = backup / CONFIGURATION
+    if not (folder / "configuration.yaml").is_file():
+        raise StoreError(f"{backup} holds no {CONFIGURATION}/configuration.yaml (a backup made before backups held"
+                         " the configuration): restore it without --configuration")
+    return folder
+
+
+def restore_configuration(source: Path, config_dir: Path, stamp: str) -> list[Path]:
+    """Put a backup's configuration files back in config_dir; return where the ones they replace were moved."""
+    moved = []
+    for entry in sorted(configuration_in(source).iterdir()):
+        current = config_dir / entry.name
+        if current.exists() or current.is_symlink():
+            aside = current.with_name(f"{current.name}.replaced-{stamp}")
+            current.rename(aside)
+            moved.append(aside)
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.copytree(entry, current, symlinks=True)
+        else:
+            shutil.copy2(entry, current, follow_symlinks=False)
+    return moved
+
+
+def _left_out(path: Path, leave_out: Path) -> bool:
+    """Bytecode, and the folder the backups go to (a backup must not copy the backups before it)."""
+    return path.name == "__pycache__" or path == leave_out
