@@ -2,8 +2,9 @@
 
 configuration.yaml is read again and its automations (with the blueprints they use) compiled; only
 when every one compiles do they take the place of the running ones, so a mistake leaves Roost as it
-was. What else changed in the file waits for the next start, as the log and the outcome say. The
-outcome is kept in the store, where `roost reload` (another process) reads it.
+was. Log levels (`roost: log_level`, `log_levels`) change at once too; what else changed in the file
+waits for the next start, as the log and the outcome say. The outcome is kept in the store, where
+`roost reload` (another process) reads it.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from typing import TYPE_CHECKING, Any
 from core import systemd
 from core.automation.automation import Automation
 from core.automation.engine import AutomationChanges
-from core.config import load_config
+from core.config import Config, load_config
 from core.errors import ConfigError, ConfigErrors
+from core.logs import set_levels
 
 if TYPE_CHECKING:
     from core.gateway import Gateway
@@ -41,6 +43,8 @@ class ReloadOutcome:
     errors: list[str] = field(default_factory=list)
     restart_for: list[str] = field(default_factory=list)
     """Top-level sections that differ from the ones Roost started with: they take effect at the next start."""
+    log_levels: list[str] = field(default_factory=list)
+    """The log levels changed at once: `log_level debug`, `core.pipeline debug`, `telegram as the rest`."""
 
     def lines(self) -> list[tuple[int, str]]:
         """The outcome for a person, each line with its log level: the errors, or what changed; what waits."""
@@ -54,6 +58,8 @@ class ReloadOutcome:
                     (("added", changes.added), ("changed", changes.changed), ("removed", changes.removed)) if ids]
             lines.append((logging.INFO, f"Automations reloaded: {'; '.join(said) or 'none changed'}"
                                         f" ({changes.unchanged} unchanged)"))
+        if self.log_levels:
+            lines.append((logging.INFO, f"Log levels now: {'; '.join(self.log_levels)}"))
         if self.restart_for:
             lines.append((logging.WARNING, f"Changes to {', '.join(self.restart_for)} take effect at the next"
                                            " start: a reload reads automations and blueprints only (`roost check`"
@@ -65,7 +71,7 @@ class ReloadOutcome:
         """The outcome as the store keeps it."""
         changes = value.get("changes")
         return cls(value["finished"], None if changes is None else AutomationChanges(**changes),
-                   list(value.get("errors", [])), list(value.get("restart_for", [])))
+                   list(value.get("errors", [])), list(value.get("restart_for", [])), list(value.get("log_levels", [])))
 
 
 class Reloads:
@@ -101,31 +107,55 @@ class Reloads:
 async def reload_automations(gateway: Gateway) -> ReloadOutcome:
     """Read the configuration again and run its automations in place of the running ones (unless one is broken)."""
     try:
-        raw, automations, errors = await asyncio.to_thread(_compile, gateway)
+        config, automations, errors = await asyncio.to_thread(_compile, gateway)
     except ConfigErrors as err:  # the file itself: a section of the wrong shape
-        raw, automations, errors = None, [], list(err.errors)
+        config, automations, errors = None, [], list(err.errors)
     except ConfigError as err:  # YAML that does not parse
-        raw, automations, errors = None, [], [err]
+        config, automations, errors = None, [], [err]
     except OSError as err:
-        raw, automations, errors = None, [], [ConfigError(f"cannot read it: {err.strerror or err}",
-                                                          file=str(gateway.config.file))]
+        config, automations, errors = None, [], [ConfigError(f"cannot read it: {err.strerror or err}",
+                                                             file=str(gateway.config.file))]
     outcome = ReloadOutcome(time.time(), errors=[str(error) for error in errors])
-    if raw is not None and not errors:
+    if config is not None and not errors:
         outcome.changes = gateway.engine.replace_configured(automations)
-        gateway.config.raw["automations"] = raw.get("automations")
+        gateway.config.raw["automations"] = config.raw.get("automations")
         gateway.pipeline.automations_changed()
-    if raw is not None:
-        started = gateway.config.raw  # a section that is empty both times is no change (`roost chat` adds console:)
-        outcome.restart_for = [key for key in {**started, **raw} if key != "automations"
-                               and (started.get(key) or raw.get(key)) and started.get(key) != raw.get(key)]
+    if config is not None:
+        outcome.log_levels = _apply_log_levels(gateway, config)
+        started, raw = _without_log_levels(gateway.config.raw), _without_log_levels(config.raw)
+        outcome.restart_for = [key for key in {**started, **raw} if key != "automations"  # empty both times: no
+                               and (started.get(key) or raw.get(key)) and started.get(key) != raw.get(key)]  # change
     for level, line in outcome.lines():
         _LOGGER.log(level, "Reload: %s" if level == logging.ERROR else "%s", line)
     await gateway.storage(STATE_DOMAIN).set(STATE_KEY, asdict(outcome))
     return outcome
 
 
-def _compile(gateway: Gateway) -> tuple[dict[str, Any], list[Automation], list[ConfigError]]:
+def _compile(gateway: Gateway) -> tuple[Config, list[Automation], list[ConfigError]]:
     """configuration.yaml as written now, its automations compiled, and their errors (in a worker thread)."""
     config = load_config(gateway.config_dir)
     automations, errors = gateway.engine.compile_configured(config.automations, config.blueprint_search())
-    return config.raw, automations, errors
+    return config, automations, errors
+
+
+def _apply_log_levels(gateway: Gateway, config: Config) -> list[str]:
+    """Set the log levels the file now gives where they differ from the running ones; what was set."""
+    running, wanted = gateway.config.core, config.core
+    said = []
+    if wanted["log_level"] != running["log_level"]:
+        logging.getLogger().setLevel(wanted["log_level"].upper())
+        said.append(f"log_level {wanted['log_level']}")
+    parts = {name: level for name, level in wanted["log_levels"].items() if running["log_levels"].get(name) != level}
+    parts.update({name: "notset" for name in running["log_levels"] if name not in wanted["log_levels"]})
+    set_levels(parts, {domain: found.module for domain, found in gateway.discovery.integrations.items()})
+    said += [f"{name} {'as the rest' if level == 'notset' else level}" for name, level in parts.items()]
+    running["log_level"], running["log_levels"] = wanted["log_level"], dict(wanted["log_levels"])
+    return said
+
+
+def _without_log_levels(raw: dict[str, Any]) -> dict[str, Any]:
+    """The sections of a configuration as written, the `roost:` one without its log levels (a reload sets them)."""
+    roost = raw.get("roost")
+    if not isinstance(roost, dict):
+        return raw
+    return {**raw, "roost": {k: v for k, v in roost.items() if k not in ("log_level", "log_levels")}}

@@ -209,3 +209,27 @@ def test_roost_reload_leaves_a_process_that_would_not_take_the_signal_alone(tmp_
     finally:
         holder.kill()
         holder.wait()
+
+
+async def test_log_levels_change_at_once_and_the_rest_of_the_roost_section_waits(make_config, make_gateway) -> None:
+    directory = gateway_config(make_config, BEFORE, roost="log_levels: {\"testchan\": warning}\n")
+    gateway = await make_gateway(directory)
+    channel = logging.getLogger(gateway.discovery.integrations["testchan"].module)
+    root, pipeline = logging.getLogger(), logging.getLogger("core.pipeline")
+    before = root.level
+    channel.setLevel(logging.WARNING)  # as `roost run` set it at start
+    try:
+        rewrite(directory, BEFORE, roost="log_level: debug\n  log_levels: {core.pipeline: error}")
+        outcome = await reload_automations(gateway)
+        assert (root.level, pipeline.level, channel.level) == (logging.DEBUG, logging.ERROR, logging.NOTSET)
+        assert outcome.restart_for == [] and outcome.changes is not None
+        assert (logging.INFO, "Log levels now: log_level debug; core.pipeline error; testchan as the rest") \
+            in outcome.lines()
+        rewrite(directory, BEFORE, roost="log_level: debug\n  name: Cabin")
+        outcome = await reload_automations(gateway)
+        assert outcome.log_levels == ["core.pipeline as the rest"] and pipeline.level == logging.NOTSET
+        assert outcome.restart_for == ["roost"], "a name waits for the next start"
+    finally:
+        root.setLevel(before)
+        pipeline.setLevel(logging.NOTSET)
+        channel.setLevel(logging.NOTSET)
