@@ -164,19 +164,23 @@ def _copy(database: Path, config_dir: Path, folder: Path, prefix: str) -> Path:
     if not folder.exists():  # closed to others when made here (`roost doctor` checks)
         folder.mkdir(mode=0o700, parents=True)
     target.mkdir(mode=0o700)
-    source = sqlite3.connect(database)
-    copy = sqlite3.connect(target / BACKUP_DATABASE)
     try:
-        source.backup(copy)
-    finally:
-        copy.close()
-        source.close()
-    (target / BACKUP_DATABASE).chmod(0o600)
-    key_file = config_dir / KEY_FILE_NAME
-    if key_file.exists():
-        shutil.copy2(key_file, target / KEY_FILE_NAME)
-        (target / KEY_FILE_NAME).chmod(0o600)
-    copy_configuration(entries, target, folder)
+        source = sqlite3.connect(database)
+        copy = sqlite3.connect(target / BACKUP_DATABASE)
+        try:
+            source.backup(copy)
+        finally:
+            copy.close()
+            source.close()
+        (target / BACKUP_DATABASE).chmod(0o600)
+        key_file = config_dir / KEY_FILE_NAME
+        if key_file.exists():
+            shutil.copy2(key_file, target / KEY_FILE_NAME)
+            (target / KEY_FILE_NAME).chmod(0o600)
+        copy_configuration(entries, target, folder)
+    except BaseException:
+        shutil.rmtree(target, ignore_errors=True)  # a backup folder that is there is whole (pruning counts it)
+        raise
     return target
 
 

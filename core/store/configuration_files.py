@@ -39,7 +39,8 @@ def entries_size(entries: list[Path], leave_out: Path) -> int:
             continue
         for folder, dirs, files in os.walk(entry):
             dirs[:] = [d for d in dirs if not _left_out(Path(folder, d), leave_out)]
-            size += sum(Path(folder, name).stat().st_size for name in files if not Path(folder, name).is_symlink())
+            size += sum(Path(folder, name).stat().st_size for name in files
+                        if not (Path(folder, name).is_symlink() or _left_out(Path(folder, name), leave_out)))
     return size
 
 
@@ -88,5 +89,8 @@ def restore_configuration(source: Path, config_dir: Path, stamp: str) -> list[Pa
 
 
 def _left_out(path: Path, leave_out: Path) -> bool:
-    """Bytecode, and the folder the backups go to (a backup must not copy the backups before it)."""
-    return path.name == "__pycache__" or path == leave_out
+    """Bytecode, the folder the backups go to (a backup must not copy the backups before it), and what is no file,
+    folder or link (a named pipe or a socket: reading one would block or fail)."""
+    if path.name == "__pycache__" or path == leave_out:
+        return True
+    return not (path.is_symlink() or path.is_dir() or path.is_file())

@@ -3,14 +3,17 @@ configuration directory that does not exist yet."""
 
 from __future__ import annotations
 
+import os
+import socket
 import subprocess
 from pathlib import Path
 
 import pytest
 
+import core.store.backup
 from core.cli import main
 from core.permissions import check_modes
-from core.store.backup import backups_in
+from core.store.backup import backup, backups_in
 from tests.helpers.configdir import PING, ROOST, write_config
 
 CONFIG = PING + "store: !include store.yaml\n"
@@ -101,3 +104,22 @@ def test_restoring_the_configuration_of_a_backup_without_it_changes_nothing(tmp_
     assert "holds no configuration/configuration.yaml (a backup made before backups held the configuration)" in \
         capsys.readouterr().err
     assert sorted(p.name for p in directory.iterdir()) == before
+
+
+def test_a_pipe_or_socket_among_the_files_is_left_out_and_a_failed_copy_leaves_no_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    directory = _configured(tmp_path / "config")
+    os.mkfifo(directory / "knowledge" / "pipe")
+    with socket.socket(socket.AF_UNIX) as listening:
+        listening.bind(str(directory / "integrations" / "live.sock"))
+        made = backup(directory / "roost.db", directory, tmp_path / "usb")  # reading the pipe would block here
+    assert _files(made / "configuration" / "knowledge") == ["shop.md"]
+    assert not (made / "configuration" / "integrations" / "live.sock").exists()
+
+    def fails(*_args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(core.store.backup, "copy_configuration", fails)
+    with pytest.raises(OSError, match="No space left"):
+        backup(directory / "roost.db", directory, tmp_path / "usb")
+    assert backups_in(tmp_path / "usb") == [made], "the failed copy's folder is gone: pruning counts what is there"
