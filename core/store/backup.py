@@ -122,7 +122,8 @@ def check_database(path: Path, seconds: float = CHECK_SECONDS) -> bool:
 
 
 def backup(database: Path, config_dir: Path, folder: Path) -> Path:
-    """Copy the store (online) and its key file into a new folder under `folder`; return it."""
+    """Copy the store (online), its key file and the configuration's own files into a new folder under `folder`;
+    return it."""
     if not database.exists():
         raise StoreError(f"{database} does not exist yet: nothing to back up")
     check_database(database)
@@ -130,8 +131,8 @@ def backup(database: Path, config_dir: Path, folder: Path) -> Path:
 
 
 def backup_before_upgrade(database: Path, config_dir: Path, version: int) -> Path:
-    """Copy the store, still at schema `version`, and its key file into CONFIG/backups before this Roost migrates
-    it; return the copy (the store's integrity was checked as it opened)."""
+    """Copy the store, still at schema `version`, with its key file and the configuration into CONFIG/backups before
+    this Roost migrates it; return the copy (the store's integrity was checked as it opened)."""
     return _copy(database, config_dir, config_dir / "backups", f"{UPGRADE_PREFIX}{version}-")
 
 

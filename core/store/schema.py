@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 from core.store.errors import SchemaVersionError
 from core.store.operations import single_statement
 
-TYPE_CHECKING = False  # the writer process imports this module: it spares it pathlib
+TYPE_CHECKING = False  # Path for type checkers only: the writer process imports this module, not pathlib
 if TYPE_CHECKING:
     from pathlib import Path
 

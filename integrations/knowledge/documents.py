@@ -38,7 +38,7 @@ def pdf_pages(name: str, data: bytes) -> list[str]:
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # its warnings name no file; the DocumentError below does
     try:
         reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted and not reader.decrypt(""):  # an empty password opens a PDF only restricted
+        if reader.is_encrypted and not reader.decrypt(""):  # one that only restricts printing opens so
             raise DocumentError(f"{name}: the PDF is locked by a password; save a copy without it in the folder")
         pages = [page.extract_text() or "" for page in reader.pages]
     except DocumentError:
