@@ -27,7 +27,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     put.add_argument("backup", help="a folder `roost backup` made")
     put.add_argument("--configuration", action="store_true",
                      help="put back the configuration files it holds too (configuration.yaml, secrets.yaml, blueprints,"
-                          " integrations, knowledge); the current ones are moved aside")
+                          " integrations, knowledge, ...); the current ones are moved aside")
     put.set_defaults(func=cmd_restore)
 
 

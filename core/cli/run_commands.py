@@ -25,12 +25,12 @@ from core.gateway import Gateway
 from core.logs import ScrubFilter, redactor, set_levels, setup_logging
 from core.permissions import check_modes
 from core.reload import RELOAD_SIGNAL, Reloads
+from core.store.configuration_files import WRITTEN_BY_ROOST
 from core.store.open import InstanceLock, open_key_ahead
 from core.yaml_loader import NodeDict, secret_values
 
 _LOGGER = logging.getLogger(__name__)
 EXAMPLE_DIR = Path(__file__).resolve().parents[2] / "config.example"
-DATA_FILES = ("roost.db*", "roost.lock", "console.sock", "keys.json*", "knowledge.db*", "models", "*.export", "backups")
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -249,7 +249,7 @@ def cmd_init(args: argparse.Namespace) -> int:
         return 1
     try:
         # Only the example itself: never data a development run may have left beside it.
-        shutil.copytree(EXAMPLE_DIR, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns(*DATA_FILES))
+        shutil.copytree(EXAMPLE_DIR, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns(*WRITTEN_BY_ROOST))
         target.chmod(0o700)
         secrets = target / "secrets.yaml"
         if secrets.exists():

@@ -150,7 +150,8 @@ def _copy(database: Path, config_dir: Path, folder: Path, prefix: str) -> Path:
     """The store, its key file and the configuration's own files copied into a new folder `prefix` + the time under
     folder, when its disk has room (NoRoomError otherwise)."""
     entries = configuration_entries(config_dir)
-    needed = ROOM_TO_SPARE + entries_size(entries, folder) + sum(  # at most what the store and its WAL hold
+    leave_out = {path.resolve() for path in (folder, *(Path(f"{database}{end}") for end in ("", "-wal", "-shm", "-journal")))}
+    needed = ROOM_TO_SPARE + entries_size(entries, leave_out) + sum(  # at most what the store and its WAL hold
         path.stat().st_size for path in (database, Path(f"{database}-wal")) if path.exists())
     existing = next(parent for parent in (folder, *folder.parents) if parent.exists())
     free = shutil.disk_usage(existing).free
@@ -178,7 +179,7 @@ def _copy(database: Path, config_dir: Path, folder: Path, prefix: str) -> Path:
         if key_file.exists():
             shutil.copy2(key_file, target / KEY_FILE_NAME)
             (target / KEY_FILE_NAME).chmod(0o600)
-        copy_configuration(entries, target, folder)
+        copy_configuration(entries, target, leave_out)
     except BaseException:
         shutil.rmtree(target, ignore_errors=True)  # a backup folder that is there is whole (pruning counts it)
         raise

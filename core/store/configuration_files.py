@@ -1,39 +1,43 @@
 """The configuration directory's own files in a backup: what its owner wrote, so a backup is a whole restore point.
 
-A backup holds them in its ``configuration`` folder: the YAML files at the top of the configuration directory
-(configuration.yaml, secrets.yaml, files brought in with ``!include``) and its ``blueprints``, ``integrations``
-and ``knowledge`` folders. Not what Roost makes or can make again: the store and its key file (a backup copies
-them on their own), the knowledge index, fetched models, other backups, locks and sockets.
+A backup holds them in its ``configuration`` folder: everything in the configuration directory but what Roost
+writes there (``WRITTEN_BY_ROOST``: the store and its key file, which a backup copies on their own, the knowledge
+index, fetched models, backups, locks, key exports, files moved aside) and the store wherever it is; in folders,
+also no bytecode, pipes or sockets. So configuration.yaml, secrets.yaml, what ``!include`` brings from anywhere
+in the directory, blueprints, drop-in integrations and knowledge documents are all in it.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Collection
 from pathlib import Path
 
 from core.store.errors import StoreError
 
 CONFIGURATION = "configuration"
 """The folder of a backup that holds the configuration directory's own files."""
-FOLDERS = ("blueprints", "integrations", "knowledge")
-"""The folders of a configuration directory that hold what its owner wrote."""
-_YAML = (".yaml", ".yml")
+WRITTEN_BY_ROOST = ("roost.db*", "roost.lock", "console.sock", "keys.json*", "knowledge.db*", "models", "*.export",
+                    "backups", "*.replaced-*")
+"""What Roost writes at the top of a configuration directory: its data, not its owner's (`roost init` copies none
+of it from the example)."""
 
 
 def configuration_entries(config_dir: Path) -> list[Path]:
-    """The files and folders of config_dir a backup copies."""
+    """The files and folders at the top of config_dir that its owner wrote."""
     try:
-        files = sorted(p for p in config_dir.iterdir() if p.suffix in _YAML and p.is_file())
+        return sorted(p for p in config_dir.iterdir() if not any(p.match(written) for written in WRITTEN_BY_ROOST))
     except OSError:
         return []
-    return files + [config_dir / name for name in FOLDERS if (config_dir / name).is_dir()]
 
 
-def entries_size(entries: list[Path], leave_out: Path) -> int:
-    """The bytes the entries hold (a folder's files, but those under leave_out and bytecode)."""
+def entries_size(entries: list[Path], leave_out: Collection[Path]) -> int:
+    """The bytes the entries hold (a folder's files, but what a backup leaves out)."""
     size = 0
     for entry in entries:
+        if entry.is_symlink() or _left_out(entry, leave_out):
+            continue  # a link is copied as a link
         if entry.is_file():
             size += entry.stat().st_size
             continue
@@ -44,14 +48,16 @@ def entries_size(entries: list[Path], leave_out: Path) -> int:
     return size
 
 
-def copy_configuration(entries: list[Path], target: Path, leave_out: Path) -> None:
-    """Copy the entries into target/configuration (links as links; not leave_out, where the backups go), readable by
-    their owner only, as all of a backup is (so the check of file modes at start finds nothing to fix there)."""
+def copy_configuration(entries: list[Path], target: Path, leave_out: Collection[Path]) -> None:
+    """Copy the entries into target/configuration (links as links; not leave_out: where the backups go, the store),
+    readable by their owner only, as all of a backup is (so the check of file modes at start finds nothing to fix)."""
     into = target / CONFIGURATION
     into.mkdir(mode=0o700)
     for entry in entries:
-        if entry.is_file():
-            shutil.copy2(entry, into / entry.name)
+        if _left_out(entry, leave_out):
+            continue
+        if entry.is_symlink() or entry.is_file():
+            shutil.copy2(entry, into / entry.name, follow_symlinks=False)
         else:
             shutil.copytree(entry, into / entry.name, symlinks=True,
                             ignore=lambda folder, names: [n for n in names if _left_out(Path(folder, n), leave_out)])
@@ -88,9 +94,10 @@ def restore_configuration(source: Path, config_dir: Path, stamp: str) -> list[Pa
     return moved
 
 
-def _left_out(path: Path, leave_out: Path) -> bool:
-    """Bytecode, the folder the backups go to (a backup must not copy the backups before it), and what is no file,
-    folder or link (a named pipe or a socket: reading one would block or fail)."""
-    if path.name == "__pycache__" or path == leave_out:
+def _left_out(path: Path, leave_out: Collection[Path]) -> bool:
+    """Bytecode, what leave_out names (resolved paths: the folder the backups go to, since a backup must not copy
+    the backups before it; the store), and what is no file, folder or link (a named pipe or a socket: reading one
+    would block or fail)."""
+    if path.name == "__pycache__" or path.resolve() in leave_out:
         return True
     return not (path.is_symlink() or path.is_dir() or path.is_file())

@@ -16,7 +16,7 @@ from core.permissions import check_modes
 from core.store.backup import backup, backups_in
 from tests.helpers.configdir import PING, ROOST, write_config
 
-CONFIG = PING + "store: !include store.yaml\n"
+CONFIG = "automations: !include automations/ping.yaml\nstore: !include store.yaml\n"
 
 
 def _configured(directory: Path) -> Path:
@@ -26,7 +26,9 @@ def _configured(directory: Path) -> Path:
         "blueprints/mine.yaml": "blueprint: {name: Mine}\n", "integrations/extra/__init__.py": "X = 1\n",
         "integrations/extra/manifest.json": '{"domain": "extra", "name": "Extra", "version": "1.0.0", "kind": "other"}',
         "integrations/extra/__pycache__/__init__.cpython-311.pyc": "bytecode", "knowledge/shop.md": "# Shop\n",
-        "models/model.gguf": "weights", "knowledge.db": "index",
+        "models/model.gguf": "weights", "knowledge.db": "index", "keys.export": "a key export",
+        "automations/ping.yaml": PING.removeprefix("automations:\n"), "notes/todo.txt": "buy flour\n",
+        "roost.db.replaced-20261201-000000": "a store moved aside",
     })
     chat = subprocess.run([str(ROOST), "chat", "--config", str(directory)], input="ping\n", capture_output=True,
                           text=True, timeout=60)
@@ -43,8 +45,8 @@ def test_a_backup_holds_what_the_owner_wrote_privately_and_not_what_roost_makes(
     assert main(["backup", "--config", str(directory)]) == 0
     [made] = backups_in(directory / "backups")
     assert _files(made / "configuration") == [
-        "blueprints/mine.yaml", "configuration.yaml", "integrations/extra/__init__.py",
-        "integrations/extra/manifest.json", "knowledge/shop.md", "secrets.yaml", "store.yaml"]
+        "automations/ping.yaml", "blueprints/mine.yaml", "configuration.yaml", "integrations/extra/__init__.py",
+        "integrations/extra/manifest.json", "knowledge/shop.md", "notes/todo.txt", "secrets.yaml", "store.yaml"]
     assert all(p.stat().st_mode & 0o077 == 0 for p in made.rglob("*")), "a backup is private, all of it"
     assert [f for f in check_modes(directory, fix=False) if "backups" in f.path.parts] == []
     assert "the configuration's own files" in capsys.readouterr().out
@@ -58,7 +60,7 @@ def test_restore_puts_the_configuration_back_only_when_asked(tmp_path: Path, cap
     directory = _configured(tmp_path / "config")
     assert main(["backup", "--config", str(directory), "-o", str(tmp_path / "usb")]) == 0
     [made] = backups_in(tmp_path / "usb")
-    (directory / "configuration.yaml").write_text(CONFIG.replace("pong", "changed"))
+    (directory / "configuration.yaml").write_text("# changed\n" + CONFIG)
     capsys.readouterr()
 
     assert main(["restore", str(made), "--config", str(directory)]) == 0
@@ -123,3 +125,14 @@ def test_a_pipe_or_socket_among_the_files_is_left_out_and_a_failed_copy_leaves_n
     with pytest.raises(OSError, match="No space left"):
         backup(directory / "roost.db", directory, tmp_path / "usb")
     assert backups_in(tmp_path / "usb") == [made], "the failed copy's folder is gone: pruning counts what is there"
+
+
+def test_a_store_kept_in_a_folder_of_the_configuration_is_copied_once(tmp_path: Path) -> None:
+    directory = write_config(tmp_path / "config", PING + "store: {path: data/roost.db}\n",
+                             files={"data/README": "the store lives here\n"})
+    chat = subprocess.run([str(ROOST), "chat", "--config", str(directory)], input="ping\n", capture_output=True,
+                          text=True, timeout=60)
+    assert chat.stdout == "pong\n", chat.stderr
+    made = backup(directory / "data" / "roost.db", directory, tmp_path / "usb")
+    assert _files(made / "configuration" / "data") == ["README"], "the store is the backup's roost.db, not a file"
+    assert (made / "roost.db").is_file()
