@@ -14,6 +14,7 @@ import os
 import shutil
 import sqlite3
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from core.crypto import KEY_FILE_NAME
@@ -150,7 +151,7 @@ def _copy(database: Path, config_dir: Path, folder: Path, prefix: str) -> Path:
     """The store, its key file and the configuration's own files copied into a new folder `prefix` + the time under
     folder, when its disk has room (NoRoomError otherwise)."""
     entries = configuration_entries(config_dir)
-    leave_out = {path.resolve() for path in (folder, *(Path(f"{database}{end}") for end in ("", "-wal", "-shm", "-journal")))}
+    leave_out = _not_configuration(folder, database)
     needed = ROOM_TO_SPARE + entries_size(entries, leave_out) + sum(  # at most what the store and its WAL hold
         path.stat().st_size for path in (database, Path(f"{database}-wal")) if path.exists())
     existing = next(parent for parent in (folder, *folder.parents) if parent.exists())
@@ -184,6 +185,20 @@ def _copy(database: Path, config_dir: Path, folder: Path, prefix: str) -> Path:
         shutil.rmtree(target, ignore_errors=True)  # a backup folder that is there is whole (pruning counts it)
         raise
     return target
+
+
+def _not_configuration(folder: Path, database: Path) -> Callable[[Path], bool]:
+    """What a backup into folder leaves out of the configuration's files: the store wherever it is, the folder itself
+    and every backup (a backup copies no backups, wherever they are kept)."""
+    store = {Path(f"{database}{end}").resolve() for end in ("", "-wal", "-shm", "-journal")}
+    into = folder.resolve()
+
+    def left_out(path: Path) -> bool:
+        if path.name.startswith((BACKUP_PREFIX, UPGRADE_PREFIX)) and path.is_dir():
+            return True
+        return path.resolve() in store or (path.is_dir() and path.resolve() == into)
+
+    return left_out
 
 
 def backups_in(folder: Path, prefix: str = BACKUP_PREFIX) -> list[Path]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Collection
+from collections.abc import Callable
 from pathlib import Path
 
 from core.store.errors import StoreError
@@ -32,7 +32,7 @@ def configuration_entries(config_dir: Path) -> list[Path]:
         return []
 
 
-def entries_size(entries: list[Path], leave_out: Collection[Path]) -> int:
+def entries_size(entries: list[Path], leave_out: Callable[[Path], bool]) -> int:
     """The bytes the entries hold (a folder's files, but what a backup leaves out)."""
     size = 0
     for entry in entries:
@@ -48,9 +48,9 @@ def entries_size(entries: list[Path], leave_out: Collection[Path]) -> int:
     return size
 
 
-def copy_configuration(entries: list[Path], target: Path, leave_out: Collection[Path]) -> None:
-    """Copy the entries into target/configuration (links as links; not leave_out: where the backups go, the store),
-    readable by their owner only, as all of a backup is (so the check of file modes at start finds nothing to fix)."""
+def copy_configuration(entries: list[Path], target: Path, leave_out: Callable[[Path], bool]) -> None:
+    """Copy the entries into target/configuration (links as links; not what leave_out says), readable by their owner
+    only, as all of a backup is (so the check of file modes at start finds nothing to fix)."""
     into = target / CONFIGURATION
     into.mkdir(mode=0o700)
     for entry in entries:
@@ -94,10 +94,9 @@ def restore_configuration(source: Path, config_dir: Path, stamp: str) -> list[Pa
     return moved
 
 
-def _left_out(path: Path, leave_out: Collection[Path]) -> bool:
-    """Bytecode, what leave_out names (resolved paths: the folder the backups go to, since a backup must not copy
-    the backups before it; the store), and what is no file, folder or link (a named pipe or a socket: reading one
-    would block or fail)."""
-    if path.name == "__pycache__" or path.resolve() in leave_out:
+def _left_out(path: Path, leave_out: Callable[[Path], bool]) -> bool:
+    """Bytecode, what leave_out says (the store, backups), and what is no file, folder or link (a named pipe or a
+    socket: reading one would block or fail)."""
+    if path.name == "__pycache__" or leave_out(path):
         return True
     return not (path.is_symlink() or path.is_dir() or path.is_file())

@@ -54,6 +54,9 @@ def test_a_backup_holds_what_the_owner_wrote_privately_and_not_what_roost_makes(
     assert main(["backup", "--config", str(directory), "-o", str(directory / "knowledge" / "copies")]) == 0
     [inside] = backups_in(directory / "knowledge" / "copies")
     assert _files(inside / "configuration" / "knowledge") == ["shop.md"], "a backup does not copy the backups"
+    assert main(["backup", "--config", str(directory), "-o", str(tmp_path / "usb")]) == 0
+    [elsewhere] = backups_in(tmp_path / "usb")
+    assert _files(elsewhere / "configuration" / "knowledge") == ["shop.md"], "nor those another backup made"
 
 
 def test_restore_puts_the_configuration_back_only_when_asked(tmp_path: Path, capsys) -> None:
