@@ -38,12 +38,13 @@ class Conversations:
     async def forget(self, scope: str) -> int:
         """Forget a conversation: its history, and what each sanitizer's placeholders in it stood for (a
         sanitizer's optional ``forget(scope)``); how many turns were deleted."""
+        store = self._gateway.store
+        turns = 0 if store is None else await store.history.clear(scope)  # first: no turn outlives its placeholders
         for sanitizer in self._gateway.sanitizers:
             forget = getattr(sanitizer, "forget", None)
             if forget is not None:
                 await forget(scope)
-        store = self._gateway.store
-        return 0 if store is None else await store.history.clear(scope)
+        return turns
 
 
 async def forget_conversation_action(gateway: Gateway, ctx: Any, data: dict[str, Any]) -> dict[str, Any]:
