@@ -140,6 +140,8 @@ def _copy_before_upgrade(path: Path, config_dir: Path) -> None:
     version, known = stored_version(path), len(MIGRATIONS)
     if not 0 < version < known:
         return
+    _LOGGER.info("Copying %s (%.1f MiB) as it is before upgrading it from schema version %d to %d", path,
+                 path.stat().st_size / 2**20, version, known)  # a large store on an SD card takes a while
     try:
         copy = backup_before_upgrade(path, config_dir, version)
     except NoRoomError as err:

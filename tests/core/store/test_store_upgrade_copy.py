@@ -47,7 +47,7 @@ async def test_an_older_store_is_copied_before_it_is_upgraded_and_restoring_the_
         tmp_path: Path, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]) -> None:
     directory = tmp_path / "config"
     path = _older_store(directory)
-    with caplog.at_level(logging.WARNING, "core.store.open"):
+    with caplog.at_level(logging.INFO, "core.store.open"):
         store = await open_store(directory, store_settings(None), writer="thread")
     try:
         assert store.db.schema_version == KNOWN
@@ -59,7 +59,9 @@ async def test_an_older_store_is_copied_before_it_is_upgraded_and_restoring_the_
     assert stored_version(copy / "roost.db") == KNOWN - 1 and _tasks(copy / "roost.db") == [1]
     assert (copy / KEY_FILE_NAME).read_bytes() == (directory / KEY_FILE_NAME).read_bytes()
     assert copy.stat().st_mode & 0o077 == 0 and (copy / "roost.db").stat().st_mode & 0o077 == 0
-    [said] = [r.getMessage() for r in caplog.records if "Upgrading" in r.getMessage()]
+    first, said = [r.getMessage() for r in caplog.records if r.name == "core.store.open"]
+    assert first.startswith(f"Copying {path} (") and first.endswith(
+        f" MiB) as it is before upgrading it from schema version {KNOWN - 1} to {KNOWN}"), "said before the copy"
     assert f"from schema version {KNOWN - 1} to {KNOWN}" in said
     assert f"roost restore {copy} --config {directory}" in said
 
