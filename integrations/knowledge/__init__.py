@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any
 
 from core.hookspecs import hookimpl
@@ -14,6 +15,11 @@ _LOGGER = logging.getLogger(__name__)
 
 CONFIG_SCHEMA = KNOWLEDGE_SCHEMA
 INDEX_FILE = "knowledge.db"
+
+
+def open_index(config_dir: Path, section: dict[str, Any]) -> KnowledgeIndex:
+    """The index of a configuration directory, as its validated `knowledge:` section sets it up."""
+    return KnowledgeIndex(config_dir / INDEX_FILE, max_file_bytes=int(section["max_file_mib"] * 2**20))
 
 
 class KnowledgeService:
@@ -41,7 +47,7 @@ def roost_setup(gateway: Any, config: dict[str, Any]) -> Any:
 async def _setup(gateway: Any, config: dict[str, Any]) -> None:
     directory = resolve_directory(gateway.config_dir, config)
     directory.mkdir(parents=True, exist_ok=True)
-    index = KnowledgeIndex(gateway.config_dir / INDEX_FILE)
+    index = open_index(gateway.config_dir, config)
     service = KnowledgeService(index, directory, config)
     gateway.data[DOMAIN] = service
 

@@ -10,7 +10,7 @@ from typing import Any
 from core.cli.common import add_config_arg, load_or_exit, positive_int
 from core.hookspecs import hookimpl
 from core.meter import Meter
-from integrations.knowledge import INDEX_FILE
+from integrations.knowledge import open_index
 from integrations.knowledge.cli import format_results, format_stats
 from integrations.knowledge.config import KNOWLEDGE_SCHEMA, resolve_directory
 from integrations.knowledge.index import KnowledgeIndex
@@ -45,11 +45,11 @@ def cmd_knowledge(args: argparse.Namespace) -> int:
               " until you add one", file=sys.stderr)
     section = KNOWLEDGE_SCHEMA(config.raw.get("knowledge"))
     directory = resolve_directory(config.config_dir, section)
-    return asyncio.run(_run(args, config.config_dir / INDEX_FILE, directory, section))
+    return asyncio.run(_run(args, open_index(config.config_dir, section), directory, section))
 
 
-async def _run(args: argparse.Namespace, db: Any, directory: Any, section: dict[str, Any]) -> int:
-    async with KnowledgeIndex(db) as index:
+async def _run(args: argparse.Namespace, index: KnowledgeIndex, directory: Any, section: dict[str, Any]) -> int:
+    async with index:
         if args.knowledge_command == "reindex":
             meter = Meter("indexing", 0, unit="files")
             stats = await index.reindex(directory, on_progress=meter.update)

@@ -37,6 +37,9 @@ KNOWLEDGE_SCHEMA = vol.All(
             vol.Optional("max_chars", default=2000): vol.All(
                 int, vol.Range(min=100, msg="max_chars must be at least 100")
             ),
+            vol.Optional("max_file_mib", default=20): vol.All(
+                vol.Coerce(float), vol.Range(min=0.001, msg="max_file_mib must be more than 0")
+            ),
             vol.Optional("watch", default=False): bool,
             vol.Optional("watch_interval", default=5.0): vol.All(
                 vol.Coerce(float),
@@ -45,7 +48,8 @@ KNOWLEDGE_SCHEMA = vol.All(
         }
     ),
 )
-"""Schema of the section body: directory (relative to the config dir), top_k, max_chars, watch."""
+"""Schema of the section body: directory (relative to the config dir), top_k, max_chars, max_file_mib (the largest
+document read: a PDF with pictures is often over 5 MiB), watch."""
 
 CONFIG_SCHEMA = vol.Schema({vol.Optional(DOMAIN, default={}): KNOWLEDGE_SCHEMA}, extra=vol.ALLOW_EXTRA)
 """Schema of the whole configuration as far as this integration is concerned."""

@@ -228,7 +228,7 @@ class KnowledgeIndex:
         if stat.st_size > self.max_file_bytes:
             raise DocumentError(
                 f"{name}: {stat.st_size} bytes is larger than the {self.max_file_bytes} bytes "
-                "a knowledge document may have; split it into smaller files"
+                "a knowledge document may have; split it into smaller files, or raise knowledge: max_file_mib"
             )
         data = file.read_bytes()
         digest = hashlib.sha256(data).hexdigest()

@@ -16,7 +16,8 @@ from tests.helpers.cli import run_cli
 
 PACKAGE = Path(__file__).resolve().parents[3] / "integrations" / "knowledge"
 
-DEFAULTS = {"directory": "knowledge", "top_k": 3, "max_chars": 2000, "watch": False, "watch_interval": 5.0}
+DEFAULTS = {"directory": "knowledge", "top_k": 3, "max_chars": 2000, "max_file_mib": 20, "watch": False,
+            "watch_interval": 5.0}
 
 
 def test_manifest_is_complete_and_sorted() -> None:
@@ -38,7 +39,7 @@ def test_defaults(section: dict | None) -> None:
 
 
 def test_values_are_kept() -> None:
-    section = {"directory": "/srv/docs", "top_k": 5, "max_chars": 500, "watch": True}
+    section = {"directory": "/srv/docs", "top_k": 5, "max_chars": 500, "watch": True, "max_file_mib": 50}
     assert KNOWLEDGE_SCHEMA(section) == {**section, "watch_interval": 5.0}
 
 
@@ -47,6 +48,7 @@ def test_values_are_kept() -> None:
     [
         ({"top_k": 0}, "top_k must be between 1 and 50"),
         ({"max_chars": 10}, "max_chars must be at least 100"),
+        ({"max_file_mib": 0}, "max_file_mib must be more than 0"),
         ({"directory": ""}, "directory must be a non-empty path"),
         ({"watch": "often"}, "expected bool"),
         ({"colour": "red"}, "extra keys not allowed"),
@@ -129,3 +131,15 @@ def test_search_refuses_an_empty_query_and_no_passages_and_says_when_answers_do_
     (tmp_path / "configuration.yaml").write_text("knowledge:\n")
     code, _out, err = run_cli(capsys, "knowledge", "search", "bread", "--config", str(tmp_path))
     assert code == 0 and err == ""
+
+
+def test_the_largest_document_read_is_the_configured_one(tmp_path: Path, capsys) -> None:
+    (tmp_path / "knowledge").mkdir()
+    (tmp_path / "knowledge" / "big.md").write_text("# Big\n\n" + "flour " * 400)  # 2.4 kB
+    (tmp_path / "configuration.yaml").write_text("knowledge: {max_file_mib: 0.002}\n")  # 2,097 bytes
+    code, out, _err = run_cli(capsys, "knowledge", "reindex", "--config", str(tmp_path))
+    assert code == 0 and "big.md: 2407 bytes is larger than the 2097 bytes a knowledge document may have; split it" \
+        " into smaller files, or raise knowledge: max_file_mib" in out
+    (tmp_path / "configuration.yaml").write_text("knowledge:\n")  # 20 MiB
+    code, out, _err = run_cli(capsys, "knowledge", "reindex", "--config", str(tmp_path))
+    assert code == 0 and "1 added" in out
