@@ -10,6 +10,7 @@ import voluptuous as vol
 __all__ = [
     "CONFIG_SCHEMA",
     "DEFAULT_DIRECTORY",
+    "DEFAULT_MAX_FILE_MIB",
     "DOMAIN",
     "KNOWLEDGE_SCHEMA",
     "resolve_directory",
@@ -17,6 +18,8 @@ __all__ = [
 
 DOMAIN = "knowledge"
 DEFAULT_DIRECTORY = "knowledge"
+DEFAULT_MAX_FILE_MIB = 20
+"""The largest document read by default: a PDF with pictures is often over 5 MiB."""
 
 
 def _none_as_empty(value: Any) -> Any:
@@ -37,7 +40,7 @@ KNOWLEDGE_SCHEMA = vol.All(
             vol.Optional("max_chars", default=2000): vol.All(
                 int, vol.Range(min=100, msg="max_chars must be at least 100")
             ),
-            vol.Optional("max_file_mib", default=20): vol.All(
+            vol.Optional("max_file_mib", default=DEFAULT_MAX_FILE_MIB): vol.All(
                 vol.Coerce(float), vol.Range(min=0.001, msg="max_file_mib must be more than 0")
             ),
             vol.Optional("watch", default=False): bool,
@@ -49,7 +52,7 @@ KNOWLEDGE_SCHEMA = vol.All(
     ),
 )
 """Schema of the section body: directory (relative to the config dir), top_k, max_chars, max_file_mib (the largest
-document read: a PDF with pictures is often over 5 MiB), watch."""
+document read), watch."""
 
 CONFIG_SCHEMA = vol.Schema({vol.Optional(DOMAIN, default={}): KNOWLEDGE_SCHEMA}, extra=vol.ALLOW_EXTRA)
 """Schema of the whole configuration as far as this integration is concerned."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import hashlib
 import logging
 import os
 import sqlite3
@@ -19,7 +18,8 @@ from typing import Any, TypeVar
 from core.errors import ConfigError, RoostError, TransientError
 
 from .chunker import DEFAULT_MAX_CHARS, Chunk, DocumentError
-from .documents import DOCUMENT_SUFFIXES, document_chunks
+from .config import DEFAULT_MAX_FILE_MIB
+from .documents import DOCUMENT_SUFFIXES, ReadDocument, read_document
 from .glossary import GlossaryEntry, GlossaryMatcher
 from .passages import Passage
 from .query import gram_query, gram_text, query_terms, trigram_query
@@ -30,7 +30,7 @@ __all__ = ["KnowledgeIndex", "Passage", "ReindexStats"]
 _LOGGER = logging.getLogger(__name__)
 _T = TypeVar("_T")
 
-DEFAULT_MAX_FILE_BYTES = 5_000_000
+DEFAULT_MAX_FILE_BYTES = DEFAULT_MAX_FILE_MIB * 2**20
 TITLE_WEIGHT = 2.0  # bm25 column weight of a chunk's heading path against its body
 _CANDIDATES = 50  # rows read from each FTS table before the two rankings are combined
 
@@ -78,6 +78,9 @@ class KnowledgeIndex:
         self.max_chunk_chars = max_chunk_chars
         self.max_file_bytes = max_file_bytes
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="roost-knowledge")
+        self._reindexing = asyncio.Lock()
+        self._failed: dict[str, tuple[tuple[int, int] | None, Exception]] = {}
+        """Documents that could not be read, by name: their time and size then, and why."""
         self._conn: sqlite3.Connection | None = None
         self._glossary: GlossaryMatcher | None = None
         self._closed = False
@@ -100,8 +103,16 @@ class KnowledgeIndex:
     async def reindex(self, directory: str | os.PathLike[str],
                       on_progress: Callable[[int, int], None] | None = None) -> ReindexStats:
         """Bring the index in line with a directory: only new, changed and deleted files cost work;
-        on_progress(files looked at, files in all) from the index's thread."""
-        return await self._call(self._reindex, Path(directory), on_progress)
+        on_progress(files read, files to read) from the thread that reads them.
+
+        Changed files are read (a PDF's text takes a while) in a worker thread, not on the index's: searches
+        are answered meanwhile, and the index changes in one transaction once they are read.
+        """
+        root, started = Path(directory), time.monotonic()
+        async with self._reindexing:  # one at a time: each finds what the one before wrote
+            files, stale = await self._call(self._stale, root)
+            read, repeated = await asyncio.to_thread(self._read, files, stale, on_progress)
+            return await self._call(self._write, root, files, read, repeated, started)
 
     async def search(self, query: str, top_k: int = 3) -> list[Passage]:
         """The top_k passages for a query, best first; empty for an empty or stopword-only query."""
@@ -159,45 +170,67 @@ class KnowledgeIndex:
             self._conn.close()
             self._conn = None
 
-    def _reindex(self, root: Path, on_progress: Callable[[int, int], None] | None = None) -> ReindexStats:
-        """Index new and changed files, drop deleted ones, in one transaction."""
+    def _stale(self, root: Path) -> tuple[dict[str, Path], list[str]]:
+        """The directory's documents, and those new or changed since they were indexed (by time and size)."""
         if not root.is_dir():
             raise ConfigError(
                 f"knowledge directory {root} does not exist or is not a directory; "
                 "create it or point knowledge.directory at your documents",
                 path=("knowledge", "directory"),
             )
-        started = time.monotonic()
-        conn = self._db()
         files = _scan(root)
-        known = {
-            path: _Document(*row)
-            for path, *row in conn.execute(
-                "SELECT path, id, mtime_ns, size, sha256 FROM knowledge_documents"
-            )
-        }
+        known = {path: (mtime_ns, size) for path, mtime_ns, size in
+                 self._db().execute("SELECT path, mtime_ns, size FROM knowledge_documents")}
+        stale = [name for name, file in files.items() if known.get(name) != _stat_key(file)]
+        return files, stale
+
+    def _read(self, files: dict[str, Path], stale: list[str],
+              on_progress: Callable[[int, int], None] | None) -> tuple[dict[str, ReadDocument | Exception], int]:
+        """Read and chunk the stale documents (a worker thread): each one's content or why it could not be read, and
+        how many of those reasons were known from a pass before (the file unchanged since)."""
+        read: dict[str, ReadDocument | Exception] = {}
+        repeated = 0
+        for done, name in enumerate(stale, 1):
+            key = _stat_key(files[name])
+            failed = self._failed.get(name)
+            if failed is not None and failed[0] == key:
+                read[name] = failed[1]  # not read again until it changes: a watch looks every few seconds
+                repeated += 1
+                continue
+            try:
+                read[name] = read_document(name, files[name], max_bytes=self.max_file_bytes,
+                                           max_chars=self.max_chunk_chars)
+                self._failed.pop(name, None)
+            except (DocumentError, OSError) as err:
+                read[name] = err
+                self._failed[name] = (key, err)
+            if on_progress is not None:
+                on_progress(done, len(stale))
+        return read, repeated
+
+    def _write(self, root: Path, files: dict[str, Path], read: dict[str, ReadDocument | Exception], repeated: int,
+               started: float) -> ReindexStats:
+        """Put what was read in the index and drop deleted documents, in one transaction."""
+        conn = self._db()
         added = updated = unchanged = chunks = 0
         errors: list[str] = []
         conn.execute("BEGIN IMMEDIATE")
         try:
-            for looked, (name, file) in enumerate(files.items(), 1):
-                if on_progress is not None:
-                    on_progress(looked, len(files))
-                doc = known.get(name)
-                try:
-                    outcome = self._index_file(conn, name, file, doc)
-                except (DocumentError, OSError) as err:
-                    kept = "; the previously indexed version is kept" if doc else ""
-                    errors.append(f"{err}{kept}")
-                    continue
-                if outcome is None:
+            known = {path: _Document(*row) for path, *row in
+                     conn.execute("SELECT path, id, mtime_ns, size, sha256 FROM knowledge_documents")}
+            for name in files:
+                doc, content = known.get(name), read.get(name)
+                if content is None:
                     unchanged += 1
-                    continue
-                chunks += outcome
-                if doc is None:
-                    added += 1
+                elif isinstance(content, Exception):
+                    errors.append(f"{content}{'; the previously indexed version is kept' if doc else ''}")
+                elif doc is not None and doc.sha256 == content.sha256:  # touched, not changed
+                    conn.execute("UPDATE knowledge_documents SET mtime_ns = ?, size = ? WHERE id = ?",
+                                 (content.mtime_ns, content.size, doc.id))
+                    unchanged += 1
                 else:
-                    updated += 1
+                    chunks += _put_document(conn, name, doc, content)
+                    added, updated = (added + 1, updated) if doc is None else (added, updated + 1)
             gone = [doc.id for name, doc in known.items() if name not in files]
             for doc_id in gone:
                 _delete_document(conn, doc_id)
@@ -209,55 +242,14 @@ class KnowledgeIndex:
             self._glossary = None
         total = conn.execute("SELECT count(*) FROM knowledge_chunks").fetchone()[0]
         stats = ReindexStats(added, updated, len(gone), unchanged, chunks, total, tuple(errors))
-        _LOGGER.log(  # a watch looks every few seconds: a pass that changed nothing is no news
-            logging.INFO if added or updated or gone or errors else logging.DEBUG,
+        _LOGGER.log(  # a watch looks every few seconds: a pass that changed nothing and found no new error is no news
+            logging.INFO if added or updated or gone or len(errors) > repeated else logging.DEBUG,
             "knowledge reindex of %s: %d added, %d updated, %d removed, %d unchanged, "
             "%d chunks written, %d errors in %.3f s",
             root, added, updated, len(gone), unchanged, chunks, len(errors),
             time.monotonic() - started,
         )
         return stats
-
-    def _index_file(
-        self, conn: sqlite3.Connection, name: str, file: Path, doc: _Document | None
-    ) -> int | None:
-        """(Re)index one file; None when its content is unchanged, else the chunks written."""
-        stat = file.stat()
-        if doc is not None and (doc.mtime_ns, doc.size) == (stat.st_mtime_ns, stat.st_size):
-            return None
-        if stat.st_size > self.max_file_bytes:
-            raise DocumentError(
-                f"{name}: {stat.st_size} bytes is larger than the {self.max_file_bytes} bytes "
-                "a knowledge document may have; split it into smaller files, or raise knowledge: max_file_mib"
-            )
-        data = file.read_bytes()
-        digest = hashlib.sha256(data).hexdigest()
-        if doc is not None and doc.sha256 == digest:
-            conn.execute(
-                "UPDATE knowledge_documents SET mtime_ns = ?, size = ? WHERE id = ?",
-                (stat.st_mtime_ns, stat.st_size, doc.id),
-            )
-            return None
-        pieces = document_chunks(name, data, max_chars=self.max_chunk_chars)
-        row = (stat.st_mtime_ns, stat.st_size, digest, time.time())
-        if doc is None:
-            cursor = conn.execute(
-                "INSERT INTO knowledge_documents (path, mtime_ns, size, sha256, indexed_at) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (name, *row),
-            )
-            doc_id = int(cursor.lastrowid or 0)
-        else:
-            doc_id = doc.id
-            _delete_chunks(conn, doc_id)
-            conn.execute(
-                "UPDATE knowledge_documents SET mtime_ns = ?, size = ?, sha256 = ?, indexed_at = ? "
-                "WHERE id = ?",
-                (*row, doc_id),
-            )
-        for position, chunk in enumerate(pieces):
-            _insert_chunk(conn, doc_id, position, chunk)
-        return len(pieces)
 
     def _search(self, query: str, top_k: int) -> list[Passage]:
         """Rank chunks by BM25 in both FTS tables and combine the normalised scores."""
@@ -324,6 +316,32 @@ def _scan(root: Path) -> dict[str, Path]:
             if path.suffix.lower() in DOCUMENT_SUFFIXES and path.is_file():
                 files[path.relative_to(root).as_posix()] = path
     return files
+
+
+def _stat_key(file: Path) -> tuple[int, int] | None:
+    """A file's modification time and size, as the index keeps them (None when it is gone)."""
+    try:
+        stat = file.stat()
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size
+
+
+def _put_document(conn: sqlite3.Connection, name: str, doc: _Document | None, content: ReadDocument) -> int:
+    """Insert a new document, or replace a known one's chunks; the chunks written."""
+    row = (content.mtime_ns, content.size, content.sha256, time.time())
+    if doc is None:
+        cursor = conn.execute("INSERT INTO knowledge_documents (path, mtime_ns, size, sha256, indexed_at)"
+                              " VALUES (?, ?, ?, ?, ?)", (name, *row))
+        doc_id = int(cursor.lastrowid or 0)
+    else:
+        doc_id = doc.id
+        _delete_chunks(conn, doc_id)
+        conn.execute("UPDATE knowledge_documents SET mtime_ns = ?, size = ?, sha256 = ?, indexed_at = ? WHERE id = ?",
+                     (*row, doc_id))
+    for position, chunk in enumerate(content.chunks):
+        _insert_chunk(conn, doc_id, position, chunk)
+    return len(content.chunks)
 
 
 def _insert_chunk(conn: sqlite3.Connection, doc_id: int, position: int, chunk: Chunk) -> None:

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
+import logging
 import os
+import threading
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader, PdfWriter
 
+import integrations.knowledge.index
+from integrations.knowledge.documents import read_document
 from integrations.knowledge.index import KnowledgeIndex
 from tests.helpers.pdf import pdf_with_pages
 
@@ -68,3 +73,53 @@ async def test_a_damaged_or_scanned_pdf_is_named_and_the_rest_is_indexed(index: 
                                 " recognize text in pictures")
     assert said["broken.pdf"].startswith(("not a readable PDF (", "no text in its"))
     assert not [r for r in caplog.records if r.name.startswith("pypdf")], "pypdf's own warnings name no file"
+
+
+async def test_searches_are_answered_while_a_reindex_reads_a_pdf(index: KnowledgeIndex, docs: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    await index.reindex(docs)
+    (docs / "oven.pdf").write_bytes(MANUAL)
+    reading, release = threading.Event(), threading.Event()
+
+    def slow_read(name: str, *args: object, **kwargs: object) -> object:
+        if name == "oven.pdf":  # as a long manual takes seconds on a Pi
+            reading.set()
+            assert release.wait(10)
+        return read_document(name, *args, **kwargs)
+
+    monkeypatch.setattr(integrations.knowledge.index, "read_document", slow_read)
+    reindexing = asyncio.create_task(index.reindex(docs))
+    assert await asyncio.to_thread(reading.wait, 10)
+    async with asyncio.timeout(2):  # on the index's own thread, this waited for the whole reindex
+        assert [p.path for p in await index.search("terrace dogs")] == ["notes.txt"]
+        assert await index.search("hot stone water") == [], "the PDF is in once it is read"
+    release.set()
+    stats = await reindexing
+    assert (stats.added, stats.unchanged) == (1, 4)
+    assert [p.path for p in await index.search("hot stone water")] == ["oven.pdf"]
+
+
+async def test_a_pdf_that_cannot_be_read_is_not_read_again_until_it_changes(
+        index: KnowledgeIndex, docs: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    broken = docs / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.4 and then nothing")
+    reads: list[str] = []
+
+    def counted(name: str, *args: object, **kwargs: object) -> object:
+        reads.append(name)
+        return read_document(name, *args, **kwargs)
+
+    monkeypatch.setattr(integrations.knowledge.index, "read_document", counted)
+    caplog.set_level(logging.DEBUG, logger="integrations.knowledge")
+    for _ in range(3):  # as a watch does, every few seconds
+        stats = await index.reindex(docs)
+        assert [error.split(":")[0] for error in stats.errors] == ["broken.pdf"], "still said each time"
+    assert reads.count("broken.pdf") == 1
+    levels = [r.levelno for r in caplog.records if "knowledge reindex of" in r.getMessage()]
+    assert levels == [logging.INFO, logging.DEBUG, logging.DEBUG], "a known error is no news"
+
+    broken.write_bytes(MANUAL)
+    stat = broken.stat()
+    os.utime(broken, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**10))
+    stats = await index.reindex(docs)
+    assert stats.errors == () and stats.added == 1 and reads.count("broken.pdf") == 2
