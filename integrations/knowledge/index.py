@@ -196,14 +196,14 @@ class KnowledgeIndex:
             if failed is not None and failed[0] == key:
                 read[name] = failed[1]  # not read again until it changes: a watch looks every few seconds
                 repeated += 1
-                continue
-            try:
-                read[name] = read_document(name, files[name], max_bytes=self.max_file_bytes,
-                                           max_chars=self.max_chunk_chars)
-                self._failed.pop(name, None)
-            except (DocumentError, OSError) as err:
-                read[name] = err
-                self._failed[name] = (key, err)
+            else:
+                try:
+                    read[name] = read_document(name, files[name], max_bytes=self.max_file_bytes,
+                                               max_chars=self.max_chunk_chars)
+                    self._failed.pop(name, None)
+                except (DocumentError, OSError) as err:
+                    read[name] = err
+                    self._failed[name] = (key, err)
             if on_progress is not None:
                 on_progress(done, len(stale))
         return read, repeated
