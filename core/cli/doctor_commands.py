@@ -20,6 +20,7 @@ from core.cli.common import (
     configuration_problems,
     prepared_gateway,
 )
+from core.cli.processes import started_at
 from core.crypto import KEY_FILE_NAME, CryptoError, open_key_file
 from core.doctor import FIXED, OK, PROBLEM, WARNING, Finding
 from core.errors import RoostError
@@ -29,8 +30,11 @@ from core.permissions import check_modes
 from core.sandbox.isolation import bubblewrap_works
 from core.store.backup import UPGRADE_PREFIX, backups_in, check_database
 from core.store.disk_space import MIB
+from core.store.open import InstanceLock
 
 PYTHON_AT_LEAST = (3, 11)
+CODE_FOLDERS = tuple(Path(__file__).resolve().parents[2] / name for name in ("core", "integrations"))
+"""Roost's code, whose files' times say when it was last installed or changed."""
 BACKUP_OVERDUE = 2 * 86400.0
 """A nightly backup older than this is a WARNING."""
 
@@ -67,6 +71,7 @@ async def _examine(gateway: Gateway) -> list[Finding]:
     found += [Finding(FIXED if m.fixed else PROBLEM, f"file mode: {m}") for m in modes]
     if not modes:
         found.append(Finding(OK, f"file modes: private files and {directory} are closed to others"))
+    found += await asyncio.to_thread(_running, directory)
     database, settings = config_store_settings(directory)
     found.append(await asyncio.to_thread(_keys, directory, settings["encryption"]))  # scrypt: ~50 ms
     found.append(await asyncio.to_thread(_store, database))
@@ -157,6 +162,22 @@ def _backups(gateway: Gateway) -> list[Finding]:
         else:
             found.append(Finding(OK, said))
     return found
+
+
+def _running(directory: Path) -> list[Finding]:
+    """The Roost running on the configuration, and whether it runs the code installed now (after an upgrade it
+    runs the code it started with until it is restarted)."""
+    holder = InstanceLock(directory).holder()
+    started = None if holder is None or not holder.isdigit() else started_at(int(holder))
+    if started is None:
+        return []
+    since = time.strftime("%Y-%m-%d %H:%M", time.localtime(started))
+    changed = max((entry.stat().st_mtime for folder in CODE_FOLDERS for entry in folder.rglob("*.py")), default=0.0)
+    if changed > started + 1:
+        return [Finding(WARNING, f"running: Roost (pid {holder}) has run since {since}, and its code changed at"
+                                 f" {time.strftime('%Y-%m-%d %H:%M', time.localtime(changed))}: restart it to run the"
+                                 " code installed now (`sudo systemctl restart roost` for the service)")]
+    return [Finding(OK, f"running: Roost (pid {holder}) since {since}, on the code installed now")]
 
 
 def _upgrade_copies(folder: Path) -> list[Finding]:

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 from core.cli.common import add_config_arg, config_dir, open_config_store
+from core.cli.processes import handles_signal
 from core.reload import RELOAD_SIGNAL, STATE_DOMAIN, STATE_KEY, ReloadOutcome
 from core.store.open import InstanceLock
 
@@ -37,17 +38,6 @@ def cmd_reload(args: argparse.Namespace) -> int:
         print(f"roost reload: a Roost holds {directory} but did not write its process id there", file=sys.stderr)
         return 1
     return asyncio.run(_reload(directory, int(holder)))
-
-
-def handles_signal(pid: int, signum: int) -> bool:
-    """Whether the process handles signum (Linux's /proc says; True when it cannot be read): unhandled, a reload's
-    signal would end it."""
-    try:
-        status = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return True
-    caught = next((line.split()[1] for line in status.splitlines() if line.startswith("SigCgt:")), None)
-    return caught is None or bool(int(caught, 16) & (1 << (signum - 1)))
 
 
 async def _reload(directory: Path, pid: int) -> int:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+import core.cli.doctor_commands
 from core.cli import main
 from core.localtime import synchronized
 from core.store.backup import backup_before_upgrade
@@ -18,6 +19,7 @@ from tests.fakes.discord_server import TOKEN as DISCORD_TOKEN
 from tests.fakes.discord_server import FakeDiscord
 from tests.fakes.telegram_server import FakeTelegram
 from tests.fakes.whatsapp_server import PHONE_NUMBER_ID, FakeWhatsApp
+from tests.helpers.cli import holding_the_lock
 from tests.helpers.kill_rounds import FakeInThread
 
 
@@ -174,3 +176,26 @@ def test_doctor_names_the_copies_upgrades_made_since_nothing_removes_them(tmp_pa
     assert main(["doctor", "--config", str(directory)]) == 0
     assert (f"ok      copies made before upgrades: 2 in {directory / 'backups'} ({size:.1f} MiB), the newest"
             f" {time.strftime('%Y-%m-%d')}; remove one once the upgrade has proven itself") in capsys.readouterr().out
+
+
+def test_doctor_says_when_the_running_roost_runs_code_from_before_an_upgrade(tmp_path: Path, capsys,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    directory = tmp_path / "config"
+    directory.mkdir(mode=0o700)
+    (directory / "configuration.yaml").write_text("automations: []\n")
+    assert main(["doctor", "--config", str(directory)]) == 0
+    assert "running:" not in capsys.readouterr().out, "nothing runs on it"
+    with holding_the_lock(directory) as running:
+        assert main(["doctor", "--config", str(directory)]) == 0
+        said = capsys.readouterr().out
+        assert f"ok      running: Roost (pid {running.pid}) since " in said and "on the code installed now" in said
+        code = tmp_path / "site" / "core"
+        code.mkdir(parents=True)
+        (code / "gateway.py").write_text("# upgraded\n")
+        later = time.time() + 60
+        os.utime(code / "gateway.py", (later, later))
+        monkeypatch.setattr(core.cli.doctor_commands, "CODE_FOLDERS", (code,))
+        assert main(["doctor", "--config", str(directory)]) == 0  # a warning, not a problem
+        said = capsys.readouterr().out
+    assert f"WARNING running: Roost (pid {running.pid}) has run since " in said
+    assert "and its code changed at " in said and "restart it to run the code installed now" in said

@@ -5,14 +5,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import subprocess
-import sys
-import textwrap
 from pathlib import Path
 
 from core.message import Message
 from core.reload import STATE_DOMAIN, STATE_KEY, reload_automations
 from tests.core.test_gateway import gateway_config
-from tests.helpers.cli import running_roost
+from tests.helpers.cli import holding_the_lock, running_roost
 from tests.helpers.configdir import ROOST
 
 GONE = """\
@@ -191,24 +189,12 @@ def test_roost_reload_leaves_a_process_that_would_not_take_the_signal_alone(tmp_
     directory = tmp_path / "config"
     directory.mkdir()
     (directory / "configuration.yaml").write_text("automations: []\n")
-    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
-        import fcntl, os, time
-        fd = os.open({str(directory / "roost.lock")!r}, os.O_RDWR | os.O_CREAT, 0o600)
-        fcntl.flock(fd, fcntl.LOCK_EX)  # as a Roost from before `roost reload` holds its configuration
-        os.write(fd, str(os.getpid()).encode())
-        print("held", flush=True)
-        time.sleep(60)
-    """)], stdout=subprocess.PIPE, text=True)
-    try:
-        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+    with holding_the_lock(directory) as holder:  # as a Roost from before `roost reload` holds its configuration
         refused = subprocess.run([str(ROOST), "reload", "--config", str(directory)], capture_output=True, text=True,
                                  timeout=60)
         assert refused.returncode == 1
         assert refused.stderr.startswith(f"roost reload: Roost (pid {holder.pid}) does not take reload requests")
         assert holder.poll() is None  # SIGUSR1 unhandled would have ended it
-    finally:
-        holder.kill()
-        holder.wait()
 
 
 async def test_log_levels_change_at_once_and_the_rest_of_the_roost_section_waits(make_config, make_gateway) -> None:

@@ -18,7 +18,7 @@ import pytest
 
 from core import systemd
 from core.cli import main
-from core.cli.reload_commands import handles_signal
+from core.cli.processes import handles_signal
 from core.cli.service_commands import unit_text
 from core.logs import JournalFormatter, writes_to_journal
 from tests.helpers.cli import run_cli

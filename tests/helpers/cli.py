@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import subprocess
+import sys
+import textwrap
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -39,3 +41,23 @@ def running_roost(directory: Path) -> Iterator[subprocess.Popen[bytes]]:
     finally:
         server.terminate()
         server.wait(30)
+
+
+@contextlib.contextmanager
+def holding_the_lock(directory: Path) -> Iterator[subprocess.Popen[str]]:
+    """A process that holds directory's instance lock as a running Roost does, and handles no signal (as a Roost
+    from before `roost reload` did not); killed after."""
+    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+        import fcntl, os, time
+        fd = os.open({str(directory / "roost.lock")!r}, os.O_RDWR | os.O_CREAT, 0o600)
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        os.write(fd, str(os.getpid()).encode())
+        print("held", flush=True)
+        time.sleep(60)
+    """)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        yield holder
+    finally:
+        holder.kill()
+        holder.wait()
