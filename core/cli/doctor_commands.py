@@ -167,7 +167,10 @@ def _backups(gateway: Gateway) -> list[Finding]:
 def _running(directory: Path) -> list[Finding]:
     """The Roost running on the configuration, and whether it runs the code installed now (after an upgrade it
     runs the code it started with until it is restarted)."""
-    holder = InstanceLock(directory).holder()
+    try:
+        holder = InstanceLock(directory).holder()
+    except (RoostError, OSError):  # a disk that cannot be written (the store's line says why)
+        return []
     started = None if holder is None or not holder.isdigit() else started_at(int(holder))
     if started is None:
         return []
