@@ -19,6 +19,7 @@ import voluptuous as vol
 
 from core.automation.actions import ActionError
 from core.store.backup import BACKUP_DATABASE, MIB, NoRoomError, backup, backups_in, prune_backups
+from core.store.configuration_files import BACKUPS
 from core.validation import humanize
 
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 
 _LOGGER = logging.getLogger(__name__)
 DATA = vol.Schema({
-    vol.Optional("folder", default="backups"): vol.All(str, vol.Length(min=1)),
+    vol.Optional("folder", default=BACKUPS): vol.All(str, vol.Length(min=1)),
     vol.Optional("keep", default=7): vol.All(vol.Coerce(int), vol.Range(min=1)),
 })
 """`folder`: where the backups go (relative to the configuration directory); `keep`: how many of the newest stay."""

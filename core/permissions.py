@@ -14,8 +14,10 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from core.store.configuration_files import BACKUPS
+
 PRIVATE_PATTERNS = ("secrets.yaml", "keys.json*", "roost.db*", "knowledge.db*", "*.export", "roost.lock")
-PRIVATE_FOLDERS = ("backups",)
+PRIVATE_FOLDERS = (BACKUPS,)
 
 
 @dataclass(frozen=True, slots=True)

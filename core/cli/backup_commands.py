@@ -9,7 +9,7 @@ from pathlib import Path
 from core.cli.common import add_config_arg, config_dir, config_store_settings
 from core.config import load_config
 from core.store.backup import backup, restore
-from core.store.configuration_files import CONFIGURATION, configuration_in
+from core.store.configuration_files import BACKUPS, CONFIGURATION, configuration_in
 from core.store.open import InstanceLock, database_path, store_settings
 
 
@@ -35,7 +35,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
     """Make a backup folder and print its path."""
     directory = config_dir(args)
     database, _settings = config_store_settings(directory)
-    folder = Path(args.output).expanduser() if args.output else directory / "backups"
+    folder = Path(args.output).expanduser() if args.output else directory / BACKUPS
     target = backup(database, directory, folder)
     print(f"Backed up {database}, its key file and the configuration's own files to {target}")
     print(f"Restore it with: roost restore {target} --config {directory}")

@@ -29,6 +29,7 @@ from core.localtime import synchronized, zone_name
 from core.permissions import check_modes
 from core.sandbox.isolation import bubblewrap_works
 from core.store.backup import UPGRADE_PREFIX, backups_in, check_database
+from core.store.configuration_files import BACKUPS
 from core.store.disk_space import MIB
 from core.store.open import InstanceLock
 
@@ -143,7 +144,7 @@ def _disk(database: Path, low_mib: int) -> Finding:
 
 def _backups(gateway: Gateway) -> list[Finding]:
     """The newest backup each automation of the backup blueprint made (a WARNING when the nightly ones stopped)."""
-    found = _upgrade_copies(gateway.config_dir / "backups")
+    found = _upgrade_copies(gateway.config_dir / BACKUPS)
     scheduled = scheduled_backups(gateway)
     if not scheduled:
         return [Finding(OK, f"backups: none scheduled; the {BACKUP_BLUEPRINT} blueprint makes one every night (see"

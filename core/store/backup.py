@@ -19,10 +19,12 @@ from pathlib import Path
 
 from core.crypto import KEY_FILE_NAME
 from core.store.configuration_files import (
+    BACKUPS,
     configuration_entries,
     configuration_in,
     copy_configuration,
     entries_size,
+    move_aside,
     restore_configuration,
 )
 from core.store.errors import StoreError
@@ -49,7 +51,7 @@ class StoreCorruptError(StoreError):
     def __init__(self, path: Path, detail: str) -> None:
         self.path = path
         self.detail = detail
-        made = backups_in(path.parent / "backups")
+        made = backups_in(path.parent / BACKUPS)
         restore = (f"Restore the latest backup with `roost restore {made[-1]} --config {path.parent}`" if made else
                    f"Restore the latest backup with `roost restore BACKUP --config {path.parent}` (backups are made"
                    " by `roost backup` and the backup blueprint)")
@@ -134,7 +136,7 @@ def backup(database: Path, config_dir: Path, folder: Path) -> Path:
 def backup_before_upgrade(database: Path, config_dir: Path, version: int) -> Path:
     """Copy the store, still at schema `version`, with its key file and the configuration into CONFIG/backups before
     this Roost migrates it; return the copy (the store's integrity was checked as it opened)."""
-    return _copy(database, config_dir, config_dir / "backups", f"{UPGRADE_PREFIX}{version}-")
+    return _copy(database, config_dir, config_dir / BACKUPS, f"{UPGRADE_PREFIX}{version}-")
 
 
 def upgrade_copies(folder: Path, known: int) -> list[Path]:
@@ -232,16 +234,11 @@ def restore(source: Path, database: Path, config_dir: Path, *, configuration: bo
     if configuration:
         configuration_in(source)  # before anything is moved
     stamp = time.strftime("%Y%m%d-%H%M%S")
-    moved = []
     replaced = [database, Path(f"{database}-wal"), Path(f"{database}-shm")]
     key_copy = source / KEY_FILE_NAME
     if key_copy.exists():
         replaced.append(config_dir / KEY_FILE_NAME)
-    for path in replaced:
-        if path.exists():
-            aside = path.with_name(f"{path.name}.replaced-{stamp}")
-            path.rename(aside)
-            moved.append(aside)
+    moved = [move_aside(path, stamp) for path in replaced if path.exists()]
     shutil.copy2(copy, database)
     database.chmod(0o600)
     if key_copy.exists():

@@ -18,8 +18,10 @@ from core.store.errors import StoreError
 
 CONFIGURATION = "configuration"
 """The folder of a backup that holds the configuration directory's own files."""
+BACKUPS = "backups"
+"""The configuration directory's folder of backups, where no other is named."""
 WRITTEN_BY_ROOST = ("roost.db*", "roost.lock", "console.sock", "keys.json*", "knowledge.db*", "models", "*.export",
-                    "backups", "*.replaced-*")
+                    BACKUPS, "*.replaced-*")
 """What Roost writes at the top of a configuration directory: its data, not its owner's (`roost init` copies none
 of it from the example)."""
 
@@ -84,14 +86,19 @@ def restore_configuration(source: Path, config_dir: Path, stamp: str) -> list[Pa
     for entry in sorted(configuration_in(source).iterdir()):
         current = config_dir / entry.name
         if current.exists() or current.is_symlink():
-            aside = current.with_name(f"{current.name}.replaced-{stamp}")
-            current.rename(aside)
-            moved.append(aside)
+            moved.append(move_aside(current, stamp))
         if entry.is_dir() and not entry.is_symlink():
             shutil.copytree(entry, current, symlinks=True)
         else:
             shutil.copy2(entry, current, follow_symlinks=False)
     return moved
+
+
+def move_aside(path: Path, stamp: str) -> Path:
+    """Rename what a restore replaces to NAME.replaced-STAMP beside it (never deleted); where it went."""
+    aside = path.with_name(f"{path.name}.replaced-{stamp}")
+    path.rename(aside)
+    return aside
 
 
 def _left_out(path: Path, leave_out: Callable[[Path], bool]) -> bool:

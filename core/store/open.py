@@ -28,6 +28,7 @@ from core.store.backup import (
     read_only_disk,
     upgrade_copies,
 )
+from core.store.configuration_files import BACKUPS
 from core.store.errors import SchemaVersionError
 from core.store.process import StoreProcessError
 from core.store.schema import MIGRATIONS, stored_version
@@ -216,7 +217,7 @@ async def open_store(config_dir: Path, settings: dict[str, Any], *, exclusive: s
             _LOGGER.warning("%s; writing from a thread of this process instead", err)
             store = await Store.open(path, cipher, synchronous=settings["synchronous"])
         except SchemaVersionError as err:
-            copies = await asyncio.to_thread(upgrade_copies, config_dir / "backups", len(MIGRATIONS))
+            copies = await asyncio.to_thread(upgrade_copies, config_dir / BACKUPS, len(MIGRATIONS))
             if copies:
                 raise SchemaVersionError(f"{err} The copy made before a newer Roost upgraded it: `roost restore"
                                          f" {copies[-1]} --config {config_dir}` (what was written since is not in"
