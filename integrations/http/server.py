@@ -17,6 +17,7 @@ from core.errors import StoreUnavailable
 from integrations.http.guard import LoginGuard
 from integrations.http.limit import BoundedRunner, connection_bound
 from integrations.http.proxies import ForwardedFor
+from integrations.http.token_watch import TokenWatch
 from integrations.http.tokens import TokenBook, TokenInfo
 
 _LOGGER = logging.getLogger(__name__)
@@ -83,6 +84,7 @@ class HttpServer:
         """Told (route, status) of every answered request (the metrics' request counter)."""
         self._retrying: asyncio.Task[None] | None = None
         self._sockets: weakref.WeakSet[web.WebSocketResponse] = weakref.WeakSet()
+        self._token_watch = TokenWatch(tokens)
         self.app.on_shutdown.append(self._going_away)
         self.app.on_response_prepare.append(self._allow_origin)
         self.port: int | None = None
@@ -90,11 +92,20 @@ class HttpServer:
 
     async def websocket(self, request: web.Request, **options: Any) -> web.WebSocketResponse:
         """The request's WebSocket, prepared; when Roost stops, its client is told so (1001, going away) and the
-        handler's loop over its frames ends."""
+        handler's loop over its frames ends. One opened with an access token closes once the token is revoked or
+        expires (1008)."""
         ws = web.WebSocketResponse(**options)
         await ws.prepare(request)
         self._sockets.add(ws)
+        token = request.get(TOKEN)
+        if token is not None:
+            self.close_when_token_ends(ws, token)
         return ws
+
+    def close_when_token_ends(self, ws: web.WebSocketResponse, token: TokenInfo) -> None:
+        """Close ws (1008, saying why) within a second of token being revoked or expiring: for a socket whose
+        protocol authenticates in its own frames, as Home Assistant's does."""
+        self._token_watch.watch(ws, token)
 
     async def _going_away(self, _app: web.Application) -> None:
         closing = [asyncio.ensure_future(ws.close(code=WSCloseCode.GOING_AWAY, message=b"Roost is stopping"))
@@ -156,6 +167,7 @@ class HttpServer:
             self._retrying.cancel()
             await asyncio.wait([self._retrying])
             self._retrying = None
+        await self._token_watch.stop()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None

@@ -25,6 +25,8 @@ class TokenInfo:
     last_used: float | None
     admin: bool = False
     """May act on the status page (retry, discard, approve), not only read."""
+    digest: str = ""
+    """The token's SHA-256, which the store keys it by (what tells two tokens of one name apart)."""
 
     def expired(self, now: float) -> bool:
         """Whether it is past its expiry."""
@@ -79,6 +81,10 @@ class TokenBook:
         """Whether at least one token exists (expired ones count: they exist, they just do not work)."""
         return bool(await self._storage.keys(PREFIX))
 
+    async def digests(self) -> set[str]:
+        """The digests of every token there is (expired ones too; a revoked one is gone)."""
+        return {key[len(PREFIX):] for key in await self._storage.keys(PREFIX)}
+
     async def verify(self, token: str) -> TokenInfo | None:
         """The token's info when it is valid now, else None."""
         key = digest(token)
@@ -97,4 +103,4 @@ class TokenBook:
 
 def _info(entry: dict[str, Any]) -> TokenInfo:
     return TokenInfo(str(entry.get("name")), float(entry.get("created") or 0), entry.get("expires"),
-                     entry.get("last_used"), bool(entry.get("admin")))
+                     entry.get("last_used"), bool(entry.get("admin")), str(entry.get("hash", "")))

@@ -193,6 +193,7 @@ async def serve_client(request: web.Request, server: HttpServer, commands: dict[
     if token is None:
         await ws.close()
         return ws
+    server.close_when_token_ends(ws, token)
     await ws.send_str(orjson.dumps({"type": "auth_ok", "ha_version": HA_VERSION}).decode())
     connection = Connection(ws, commands, str(token.name), admin=token.admin)
     writer = asyncio.get_running_loop().create_task(connection.write(), name="websocket writer")
