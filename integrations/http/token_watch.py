@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from collections import Counter
-from collections.abc import Callable
 
 from aiohttp import WSCloseCode, web
 
@@ -16,7 +14,7 @@ from integrations.http.tokens import TokenBook, TokenInfo
 
 _LOGGER = logging.getLogger(__name__)
 CHECK_SECONDS = 1.0
-"""How often the tokens of the open sockets are looked up while there are any (one store read)."""
+"""How often the tokens of the open sockets are looked up while there are any (a store read per token)."""
 CLOSE_SECONDS = 2.0
 """How long a check waits for the clients it closes to answer their close frames."""
 
@@ -24,9 +22,8 @@ CLOSE_SECONDS = 2.0
 class TokenWatch:
     """The open WebSockets and the token each was opened with, checked every CHECK_SECONDS while there are any."""
 
-    def __init__(self, tokens: TokenBook, clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, tokens: TokenBook) -> None:
         self._tokens = tokens
-        self._clock = clock
         self._sockets: dict[web.WebSocketResponse, TokenInfo] = {}
         self._checking: asyncio.Task[None] | None = None
 
@@ -53,21 +50,23 @@ class TokenWatch:
             if not self._sockets:
                 return
             try:
-                existing = await self._tokens.digests()
+                ended = {token.digest: why for token in {t.digest: t for t in self._sockets.values()}.values()
+                         if (why := await self._tokens.ended(token))}
             except StoreUnavailable:
                 continue  # the store has said why; the tokens are looked up again at the next check
-            await self._close_ended(existing, self._clock())
+            if ended:
+                await self._close(ended)
 
-    async def _close_ended(self, existing: set[str], now: float) -> None:
-        ended = [(ws, token.name, "was revoked" if token.digest not in existing else "has expired")
-                 for ws, token in self._sockets.items() if token.digest not in existing or token.expired(now)]
-        closing = []
-        for ws, name, why in ended:
+    async def _close(self, ended: dict[str, str]) -> None:
+        """Close the sockets of the tokens in ended (digest: why it no longer works)."""
+        closing, closed = [], Counter[tuple[str, str]]()
+        for ws, token in [(ws, token) for ws, token in self._sockets.items() if token.digest in ended]:
             del self._sockets[ws]
-            reason = f"the access token {name!r} {why}".encode()[:123]  # the longest reason a close frame holds
+            why = ended[token.digest]
+            reason = f"the access token {token.name!r} {why}".encode()[:123]  # the longest a close frame holds
             closing.append(asyncio.ensure_future(ws.close(code=WSCloseCode.POLICY_VIOLATION, message=reason)))
-        for (name, why), count in Counter((name, why) for _ws, name, why in ended).items():
+            closed[token.name, why] += 1
+        for (name, why), count in closed.items():
             _LOGGER.info("Closed %d WebSocket connection%s opened with the access token %r: it %s",
                          count, "" if count == 1 else "s", name, why)
-        if closing:
-            await asyncio.wait(closing, timeout=CLOSE_SECONDS)
+        await asyncio.wait(closing, timeout=CLOSE_SECONDS)

@@ -81,9 +81,12 @@ class TokenBook:
         """Whether at least one token exists (expired ones count: they exist, they just do not work)."""
         return bool(await self._storage.keys(PREFIX))
 
-    async def digests(self) -> set[str]:
-        """The digests of every token there is (expired ones too; a revoked one is gone)."""
-        return {key[len(PREFIX):] for key in await self._storage.keys(PREFIX)}
+    async def ended(self, info: TokenInfo) -> str | None:
+        """Why the token info describes no longer works ("was revoked", "has expired"), or None while it does
+        (for what stays open past the request that checked it)."""
+        if await self._storage.get(PREFIX + info.digest) is None:
+            return "was revoked"
+        return "has expired" if info.expired(self._clock()) else None
 
     async def verify(self, token: str) -> TokenInfo | None:
         """The token's info when it is valid now, else None."""
