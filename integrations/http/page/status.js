@@ -1,10 +1,12 @@
-// Roost's status page: logs in with an access token (kept in this tab's sessionStorage), shows
-// /api/status every few seconds, and sends the owner's actions. Text is set with textContent only.
+// Roost's status page: logs in with an access token (kept in this tab's sessionStorage), shows the status
+// Roost sends on /api/status/stream whenever something happened, and sends the owner's actions. Text is set
+// with textContent only.
 "use strict";
 
 const KEY = "roost-token";
-const REFRESH_MS = 2000;
+const RETRY_MS = 2000;
 let timer = null;
+let stream = null; // the AbortController of the open stream
 
 const $ = (id) => document.getElementById(id);
 
@@ -115,7 +117,7 @@ function render(data) {
 }
 
 function showLogin(message) {
-  clearTimeout(timer);
+  stopWatching();
   $("status").hidden = true;
   $("logout").hidden = true;
   $("reload").hidden = true;
@@ -124,45 +126,102 @@ function showLogin(message) {
   $("login-error").textContent = message || "";
 }
 
-async function call(path, method = "GET") {
-  const token = sessionStorage.getItem(KEY);
-  if (!token) return { status: 401, body: null };
-  const response = await fetch(path, { method, headers: { Authorization: `Bearer ${token}` } });
+function show(body) {
+  $("login").hidden = true;
+  $("status").hidden = false;
+  $("logout").hidden = false;
+  render(body);
+}
+
+function stopWatching() {
+  clearTimeout(timer);
+  if (stream) stream.abort();
+  stream = null;
+}
+
+function authorization() {
+  return { Authorization: `Bearer ${sessionStorage.getItem(KEY)}` };
+}
+
+async function answerOf(response) {
   let body = null;
   try { body = await response.json(); } catch (_) { body = null; }
   return { status: response.status, body };
 }
 
-async function load() {
-  clearTimeout(timer);
-  let answer;
-  try {
-    answer = await call("/api/status");
-  } catch (err) {
-    $("problem").textContent = `Roost does not answer (${err.message}); trying again.`;
-    timer = setTimeout(load, REFRESH_MS);
-    return;
-  }
+// An answer that is not the status: the login again for a token that does not work, else the problem shown.
+function refused(answer) {
   if (answer.status === 401 || answer.status === 403) {
     if (answer.status === 401) sessionStorage.removeItem(KEY);
     showLogin(answer.body ? answer.body.error : "");
+    return true;
+  }
+  $("problem").textContent = (answer.body && answer.body.error) || `status ${answer.status}`;
+  return false;
+}
+
+function retryLater(why) {
+  $("problem").textContent = `Roost does not answer (${why}); trying again.`;
+  timer = setTimeout(watch, RETRY_MS);
+}
+
+// Server-sent events read from fetch (EventSource cannot send the Authorization header): each is the status.
+async function watch() {
+  stopWatching();
+  const controller = new AbortController();
+  stream = controller;
+  let response;
+  try {
+    response = await fetch("/api/status/stream", { headers: authorization(), signal: controller.signal });
+  } catch (err) {
+    if (!controller.signal.aborted) retryLater(err.message);
     return;
   }
-  if (answer.status !== 200) {
-    $("problem").textContent = (answer.body && answer.body.error) || `status ${answer.status}`;
-  } else {
-    $("login").hidden = true;
-    $("status").hidden = false;
-    $("logout").hidden = false;
-    render(answer.body);
+  if (response.status !== 200) {
+    if (!refused(await answerOf(response))) timer = setTimeout(watch, RETRY_MS);
+    return;
   }
-  timer = setTimeout(load, REFRESH_MS);
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = "";
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buffer += value;
+      let end;
+      while ((end = buffer.indexOf("\n\n")) >= 0) {
+        const data = buffer.slice(0, end).split("\n").filter((line) => line.startsWith("data: "))
+          .map((line) => line.slice(6)).join("\n");
+        buffer = buffer.slice(end + 2);
+        if (data) show(JSON.parse(data));
+      }
+    }
+  } catch (err) {
+    if (controller.signal.aborted) return;
+  }
+  // The stream ended: Roost stopped, or the token stopped working (the next try says which).
+  if (stream === controller) retryLater("the status stream ended");
+}
+
+// The status once, at once (after an action, which may fire no event).
+async function load() {
+  try {
+    const answer = await answerOf(await fetch("/api/status", { headers: authorization() }));
+    if (answer.status === 200) show(answer.body); else refused(answer);
+  } catch (err) {
+    $("problem").textContent = `Roost does not answer (${err.message}).`;
+  }
 }
 
 // What an action answered stays shown until the next one (the refresh rewrites #problem).
 async function act(path, source) {
   source.disabled = true;
-  const answer = await call(path, "POST");
+  let answer;
+  try {
+    answer = await answerOf(await fetch(path, { method: "POST", headers: authorization() }));
+  } catch (err) {
+    answer = { status: 0, body: { error: `Roost does not answer (${err.message})` } };
+  }
   const said = $("said");
   if (answer.status !== 200) {
     said.textContent = (answer.body && answer.body.error) || `status ${answer.status}`;
@@ -180,12 +239,12 @@ document.addEventListener("DOMContentLoaded", () => {
     event.preventDefault();
     sessionStorage.setItem(KEY, $("token").value.trim());
     $("token").value = "";
-    load();
+    watch();
   });
   $("reload").addEventListener("click", () => act("/api/reload", $("reload")));
   $("logout").addEventListener("click", () => {
     sessionStorage.removeItem(KEY);
     showLogin("");
   });
-  if (sessionStorage.getItem(KEY)) load(); else showLogin("");
+  if (sessionStorage.getItem(KEY)) watch(); else showLogin("");
 });

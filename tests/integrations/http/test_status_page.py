@@ -4,7 +4,9 @@ dead letter; and its JSON and buttons over plain HTTP."""
 from __future__ import annotations
 
 import asyncio
+import json
 import re
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -17,6 +19,7 @@ from core.channel import ChannelBase, ChannelInfo, OutboundMessage
 from core.errors import PermanentError
 from core.pairing import DOMAIN as PAIRING
 from core.pairing import Pairing
+from integrations.http.tokens import TokenBook
 from tests.helpers.browser import Browser
 
 
@@ -224,3 +227,48 @@ async def test_the_api_behind_the_page(serve) -> None:
     assert (await gateway.store.dead.stats())["total"] == 0
     assert await gateway.store.outbox.get(discarded["ref_id"]) is None  # the dead reply is gone with its letter
     assert door.sent == []
+
+
+async def _next_status(stream: aiohttp.StreamReader, within: float) -> dict[str, Any] | None:
+    """The next status the stream sends within that many seconds, or None."""
+    try:
+        async with asyncio.timeout(within):
+            event = await stream.readuntil(b"\n\n")
+    except TimeoutError:
+        return None
+    assert event.startswith(b"data: ")
+    return json.loads(event[6:])
+
+
+async def test_the_status_stream_sends_what_happened_at_once_and_ends_with_its_token(serve) -> None:
+    served = await serve(channels=(Door,))
+    door: Door = served.gateway.channels["door"]  # type: ignore[assignment]
+    token = await served.token("viewer")
+    async with aiohttp.ClientSession(served.url) as http:
+        async with http.get("/api/status/stream") as answer:
+            assert answer.status == 401
+        async with http.get("/api/status/stream", headers={"Authorization": f"Bearer {token}"}) as answer:
+            assert answer.status == 200 and answer.headers["Content-Type"] == "text/event-stream"
+            first = await _next_status(answer.content, within=5)
+            assert first is not None and first["admin"] is False
+            assert [c["online"] for c in first["channels"] if c["platform"] == "door"] == [True]
+            assert await _next_status(answer.content, within=2.5) is None  # nothing happened: nothing sent
+            door.set_online(False, "cannot connect to door.example: connection refused")
+            offline = await _next_status(answer.content, within=2)
+            assert offline is not None
+            assert [c["online"] for c in offline["channels"] if c["platform"] == "door"] == [False]
+            assert await TokenBook(served.gateway.storage("http")).revoke("viewer")
+            async with asyncio.timeout(3):
+                assert await answer.content.read() == b""  # the stream ended
+
+
+async def test_stopping_roost_ends_the_status_stream_at_once(serve) -> None:
+    served = await serve()
+    token = await served.token("viewer")
+    async with aiohttp.ClientSession(served.url) as http:
+        async with http.get("/api/status/stream", headers={"Authorization": f"Bearer {token}"}) as answer:
+            assert await _next_status(answer.content, within=5) is not None
+            started = time.monotonic()
+            await served.gateway.stop()
+            assert time.monotonic() - started < 3  # not the 5 s the server gives a request still being answered
+            assert await answer.content.read() == b""
