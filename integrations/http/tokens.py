@@ -12,7 +12,8 @@ from typing import Any
 PREFIX = "token:"
 TOKEN_PREFIX = "roost_"
 LAST_USED_EVERY = 60.0
-"""A token's last use is written at most once a minute (not a store write per request)."""
+"""A token's last use is written at most once a minute (not a store write per request, nor per check of an open
+socket)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,11 +83,16 @@ class TokenBook:
         return bool(await self._storage.keys(PREFIX))
 
     async def ended(self, info: TokenInfo) -> str | None:
-        """Why the token info describes no longer works ("was revoked", "has expired"), or None while it does
-        (for what stays open past the request that checked it)."""
-        if await self._storage.get(PREFIX + info.digest) is None:
+        """Why the token info describes no longer works ("was revoked", "has expired"), or None while it does; for
+        what stays open past the request that checked it, which keeps using the token (its last use is written)."""
+        entry = await self._storage.get(PREFIX + info.digest)
+        if not isinstance(entry, dict):
             return "was revoked"
-        return "has expired" if info.expired(self._clock()) else None
+        now = self._clock()
+        if info.expired(now):
+            return "has expired"
+        await self._used(info.digest, entry, now)
+        return None
 
     async def verify(self, token: str) -> TokenInfo | None:
         """The token's info when it is valid now, else None."""
@@ -98,10 +104,13 @@ class TokenBook:
         now = self._clock()
         if info.expired(now):
             return None
+        await self._used(key, entry, now)
+        return info
+
+    async def _used(self, key: str, entry: dict[str, Any], now: float) -> None:
         if now - self._written.get(key, 0.0) >= LAST_USED_EVERY:
             self._written[key] = now
             await self._storage.set(PREFIX + key, {**entry, "last_used": now})
-        return info
 
 
 def _info(entry: dict[str, Any]) -> TokenInfo:

@@ -11,6 +11,7 @@ from pathlib import Path
 import aiohttp
 from aiohttp import WSMsgType
 
+from integrations.http.tokens import TokenBook
 from tests.helpers.configdir import ROOST
 
 
@@ -68,3 +69,21 @@ async def test_a_token_that_expires_closes_its_socket(serve) -> None:
         chat = await _chat(session, served.url, short)
         assert await _echoes(chat, "while it lasts")
         assert await _closed(chat) == (1008, "the access token 'short' has expired")
+
+
+async def test_a_token_kept_in_use_by_an_open_socket_shows_as_used(serve) -> None:
+    served = await serve()
+    now = [1_000_000.0]
+    book = TokenBook(served.gateway.storage("http"), clock=lambda: now[0])
+    token = await book.create("dashboard")
+    info = await book.verify(token)  # the socket's handshake
+    assert info is not None
+    now[0] += 3600  # an hour later, the socket still open: the watch's check
+    assert await book.ended(info) is None
+    [listed] = await book.list()
+    assert listed.last_used == now[0]
+    now[0] += 30  # within a minute of that: not written again
+    assert await book.ended(info) is None
+    assert (await book.list())[0].last_used == now[0] - 30
+    assert await book.revoke("dashboard")
+    assert await book.ended(info) == "was revoked"
