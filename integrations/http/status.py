@@ -88,7 +88,7 @@ def add_status_page(server: HttpServer, gateway: Any) -> None:
                                   "restart_for": outcome.restart_for})
 
     async def stream(request: web.Request) -> web.StreamResponse:
-        if gateway.store is None:
+        if gateway.state != "running":
             return json_error(503, f"Roost is {gateway.state}")
         return await _stream(request, gateway, server)
 
