@@ -120,6 +120,10 @@ async def roost_setup(gateway: Any, config: dict[str, Any] | None) -> None:
             await server.start()
         except OSError as err:  # the TLS certificate or key cannot be read
             _LOGGER.error("Cannot listen on %s:%s: %s", host, config["port"], err.strerror or err)
+            return
+        if config["status_page"] and not await tokens.any():  # a first start: say how to get in
+            _LOGGER.info("The status page (/) logs in with an access token, and none exists yet: `roost token create"
+                         " NAME --admin --config %s` makes one", gateway.config_dir)
 
     gateway.bus.listen_once(events.GATEWAY_STARTED, listen)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import re
 import time
 from collections.abc import AsyncIterator
@@ -272,3 +273,22 @@ async def test_stopping_roost_ends_the_status_stream_at_once(serve) -> None:
             await served.gateway.stop()
             assert time.monotonic() - started < 3  # not the 5 s the server gives a request still being answered
             assert await answer.content.read() == b""
+
+
+async def test_a_first_start_says_how_to_log_in_to_the_page(serve, make_gateway, tmp_path: Path, caplog) -> None:
+    caplog.set_level(logging.INFO, logger="integrations.http")
+    served = await serve()
+    hint = f"none exists yet: `roost token create NAME --admin --config {tmp_path / 'config'}` makes one"
+    async with asyncio.timeout(5):
+        while hint not in caplog.text:
+            await asyncio.sleep(0.02)
+    await served.token("owner", admin=True)
+    await served.gateway.stop()
+    caplog.clear()
+    again = await make_gateway(tmp_path / "config", builtins=True)
+    async with asyncio.timeout(5):
+        while "Listening on" not in caplog.text:
+            await asyncio.sleep(0.02)
+    await asyncio.sleep(0.2)
+    assert "none exists yet" not in caplog.text
+    await again.stop()
