@@ -6,8 +6,11 @@ import hashlib
 import hmac
 import secrets
 import time
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
+
+from core.errors import StoreUnavailable
 
 PREFIX = "token:"
 TOKEN_PREFIX = "roost_"
@@ -110,7 +113,8 @@ class TokenBook:
     async def _used(self, key: str, entry: dict[str, Any], now: float) -> None:
         if now - self._written.get(key, 0.0) >= LAST_USED_EVERY:
             self._written[key] = now
-            await self._storage.set(PREFIX + key, {**entry, "last_used": now})
+            with suppress(StoreUnavailable):  # a full disk: the store says so; a request that only reads goes on
+                await self._storage.set(PREFIX + key, {**entry, "last_used": now})
 
 
 def _info(entry: dict[str, Any]) -> TokenInfo:

@@ -8,7 +8,7 @@ import logging
 
 import aiohttp
 
-from tests.helpers.store_full import cap_pages, lift_cap
+from tests.helpers.store_full import allow_state, cap_pages, lift_cap, refuse_state
 from tests.integrations.http.conftest import ECHO
 
 WEBHOOK = ECHO + """
@@ -55,3 +55,13 @@ async def test_a_full_store_is_a_503_and_an_error_frame_not_a_broken_socket(serv
     assert all(answer["text"].startswith(f"echo: {i} ") for i, answer in answers.items())
     logged = [r for r in caplog.records if r.name.startswith("integrations") and r.levelno >= logging.ERROR]
     assert logged == [], "the store says why; the doors add no traceback"
+
+
+async def test_a_full_store_still_answers_what_only_reads(serve) -> None:
+    served = await serve()
+    token = await served.token()  # never used yet: its first use is written down, which a full disk refuses
+    await served.gateway.store.db.write(refuse_state)
+    async with aiohttp.ClientSession(served.url) as session:
+        async with session.get("/api/status", headers={"Authorization": f"Bearer {token}"}) as answer:
+            assert answer.status == 200, await answer.text()
+    await served.gateway.store.db.write(allow_state)
