@@ -181,6 +181,7 @@ async function watch() {
     if (!refused(await answerOf(response))) timer = setTimeout(watch, RETRY_MS);
     return;
   }
+  const opened = Date.now();
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = "";
   try {
@@ -199,8 +200,10 @@ async function watch() {
   } catch (err) {
     if (controller.signal.aborted) return;
   }
-  // The stream ended: Roost stopped, or the token stopped working (the next try says which).
-  if (stream === controller) retryLater("the status stream ended");
+  // The stream ended: Roost stops, or the token stopped working. The next try says which, at once (a stream that
+  // ended as it began waits first).
+  if (stream !== controller) return;
+  if (Date.now() - opened < RETRY_MS) retryLater("the status stream ended"); else watch();
 }
 
 // The status once, at once (after an action, which may fire no event).

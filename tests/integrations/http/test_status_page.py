@@ -155,6 +155,10 @@ async def test_a_read_only_token_sees_no_buttons(serve, browser: Browser) -> Non
     assert await browser.until(_text(f'#dead tr[data-letter="{letter}"] td:first-child')) == str(letter)
     assert "read-only" in await browser.do(_text("#mode"))
     assert not await browser.do(lambda d: d.find_elements(By.CSS_SELECTOR, "button[data-retry]"))
+    assert await TokenBook(gateway.storage("http")).revoke("viewer")  # the page is open: it asks to log in again
+    refused = await browser.until(lambda d: d.find_element(By.ID, "login-error").text
+                                  if d.find_element(By.ID, "login").is_displayed() else None)
+    assert "valid access token" in refused
 
 
 async def test_the_owner_reloads_the_automations_from_the_page_and_sees_what_changed(serve, browser: Browser,
