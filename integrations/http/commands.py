@@ -70,8 +70,8 @@ async def _run(args: argparse.Namespace) -> int:
             if not await book.revoke(args.name):
                 print(f"roost token: no token named {args.name!r}", file=sys.stderr)
                 return 1
-            print(f"Revoked {args.name!r}; it stops working at once (open WebSocket connections that used it are"
-                  " closed within a second).")
+            print(f"Revoked {args.name!r}; it stops working at once (the WebSockets and status pages open with it"
+                  " are closed within a second).")
             return 0
         now = time.time()
         for info in await book.list():
