@@ -27,6 +27,8 @@ from integrations.http.webhook import SCHEMA as WEBHOOK_SCHEMA
 
 _LOGGER = logging.getLogger(__name__)
 DOMAIN = "http"
+EXPIRY_NOTICE = 14 * 86400
+"""How long before a token expires `roost doctor` says so."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,7 +160,17 @@ async def roost_doctor(config: dict[str, Any] | None, storage: Any) -> list[Find
         found.append(Finding(WARNING if expired else OK,
                              f"http: {len(listed)} access token(s), {admins} admin, {expired} expired"
                              + ("; revoke the expired ones (`roost token list`)" if expired else "")))
+    found += [Finding(WARNING, f"http: the access token {info.name!r} expires"
+                               f" {time.strftime('%Y-%m-%d %H:%M', time.localtime(info.expires))}, in"
+                               f" {_days(info.expires - now)}: what uses it needs a new one before"
+                               " (`roost token create NAME --expires 90d`)")
+              for info in listed if info.expires is not None and 0 < info.expires - now <= EXPIRY_NOTICE]
     return found
+
+
+def _days(seconds: float) -> str:
+    days = round(seconds / 86400)
+    return "less than a day" if days < 1 else f"{days} day{'' if days == 1 else 's'}"
 
 
 async def _reachable_without_token(host: str, tokens: TokenBook) -> str | None:

@@ -128,12 +128,17 @@ def test_doctor_sees_a_running_roost_and_its_store(tmp_path: Path, fakes, capsys
     directory = _config(tmp_path / "c", fakes)
     port = int((directory / "configuration.yaml").read_text().split("port: ")[1].split("}")[0])
     assert main(["token", "create", "owner", "--admin", "--config", str(directory)]) == 0
+    assert main(["token", "create", "dashboard", "--expires", "3d", "--config", str(directory)]) == 0
+    assert main(["token", "create", "ci", "--expires", "30d", "--config", str(directory)]) == 0
     with socket.socket() as holder:  # another program holds the port
         holder.bind(("127.0.0.1", port))
         holder.listen()
         _code, lines = _doctor(capsys, directory)
     assert any(line.startswith("PROBLEM http: cannot listen on") for line in lines["http"])
-    assert any("1 access token(s), 1 admin, 0 expired" in line for line in lines["http"])
+    assert any("3 access token(s), 1 admin, 0 expired" in line for line in lines["http"])
+    expiring = [line for line in lines["http"] if " expires " in line]
+    assert len(expiring) == 1 and expiring[0].startswith("WARNING http: the access token 'dashboard' expires 20")
+    assert "in 3 days: what uses it needs a new one before" in expiring[0]
     assert lines["store"][0].startswith("ok store:") and "integrity check" in lines["store"][0]
     assert lines["keys"][0].startswith("ok keys:") and "(mode 600)" in lines["keys"][0]
 
