@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
@@ -18,9 +19,11 @@ __all__ = [
     "YAML_SUFFIXES",
     "Chunk",
     "DocumentError",
+    "Heading",
     "chunk_document",
     "chunk_glossary",
     "chunk_markdown",
+    "chunk_outline",
     "chunk_text",
 ]
 
@@ -74,10 +77,42 @@ def chunk_markdown(
     text: str, *, max_chars: int = DEFAULT_MAX_CHARS, default_title: str = ""
 ) -> list[Chunk]:
     """Split Markdown by headings, then paragraphs; each chunk's title is its heading path."""
+    return chunk_outline(_markdown_blocks(_strip_front_matter(text)), max_chars=max_chars,
+                         default_title=default_title)
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    """A heading in a document's outline: its level (1 is the top) and its text."""
+
+    level: int
+    text: str
+
+
+def chunk_outline(
+    blocks: Iterable[Heading | str], *, max_chars: int = DEFAULT_MAX_CHARS, default_title: str = ""
+) -> list[Chunk]:
+    """Chunk a document read as headings and paragraphs, in order (Markdown, HTML, Word): a section's paragraphs
+    are packed up to max_chars, and its chunks' title is its heading path (default_title before any heading)."""
     chunks: list[Chunk] = []
-    for path, paragraphs in _markdown_sections(_strip_front_matter(text)):
-        title = TITLE_SEPARATOR.join(path) if path else default_title
-        chunks.extend(Chunk(title, body) for body in _pack(paragraphs, max_chars))
+    stack: list[Heading] = []
+    paragraphs: list[str] = []
+
+    def end_section() -> None:
+        title = TITLE_SEPARATOR.join(h.text for h in stack) if stack else default_title
+        chunks.extend(Chunk(title, body) for body in _pack([p for p in paragraphs if p.strip()], max_chars))
+        paragraphs.clear()
+
+    for block in blocks:
+        if isinstance(block, str):
+            paragraphs.append(block)
+            continue
+        end_section()
+        while stack and stack[-1].level >= block.level:
+            stack.pop()
+        if block.text:
+            stack.append(block)
+    end_section()
     return chunks
 
 
@@ -89,61 +124,40 @@ def _strip_front_matter(text: str) -> str:
     return text[match.end():] if match else text
 
 
-def _markdown_sections(text: str) -> list[tuple[tuple[str, ...], list[str]]]:
-    """Return (heading path, paragraphs) for every section of a Markdown text, in order."""
-    sections: list[tuple[tuple[str, ...], list[str]]] = []
-    stack: list[tuple[int, str]] = []
-    paragraphs: list[str] = []
+def _markdown_blocks(text: str) -> Iterator[Heading | str]:
+    """The headings and paragraphs of a Markdown text, in order (a fenced block is one paragraph)."""
     block: list[str] = []
     fence: str | None = None
-
-    def end_block() -> None:
-        if block:
-            paragraphs.append("\n".join(block).strip("\n"))
-            block.clear()
-
-    def start_section(level: int, heading: str) -> None:
-        end_block()
-        if paragraphs:
-            sections.append((tuple(h for _, h in stack), list(paragraphs)))
-            paragraphs.clear()
-        while stack and stack[-1][0] >= level:
-            stack.pop()
-        if heading:
-            stack.append((level, heading))
-
     for raw in text.splitlines():
         line = raw.rstrip()
         if fence is not None:
             block.append(line)
             if line.lstrip().startswith(fence):
                 fence = None
-                end_block()
+                yield "\n".join(block).strip("\n")
+                block.clear()
             continue
         opening = _FENCE.match(line)
+        heading = None if opening else _ATX_HEADING.match(line)
+        underline = None if opening or heading else _SETEXT_UNDERLINE.match(line)
+        if underline and not (block and _is_setext_candidate(block)):
+            underline = None
+        if opening or heading or underline or not line.strip():
+            if underline:  # the lines above it are the heading
+                yield Heading(1 if underline.group(1)[0] == "=" else 2,
+                              _clean_heading(" ".join(part.strip() for part in block)))
+            elif block:
+                yield "\n".join(block).strip("\n")
+            block.clear()
         if opening:
-            end_block()
             fence = opening.group(1)
             block.append(line)
-            continue
-        heading = _ATX_HEADING.match(line)
-        if heading:
-            start_section(len(heading.group(1)), _clean_heading(heading.group(2) or ""))
-            continue
-        underline = _SETEXT_UNDERLINE.match(line)
-        if underline and block and _is_setext_candidate(block):
-            heading_text = _clean_heading(" ".join(part.strip() for part in block))
-            block.clear()
-            start_section(1 if underline.group(1)[0] == "=" else 2, heading_text)
-            continue
-        if not line.strip():
-            end_block()
-            continue
-        block.append(line)
-    end_block()
-    if paragraphs:
-        sections.append((tuple(h for _, h in stack), list(paragraphs)))
-    return [(path, [p for p in paras if p.strip()]) for path, paras in sections]
+        elif heading:
+            yield Heading(len(heading.group(1)), _clean_heading(heading.group(2) or ""))
+        elif not underline and line.strip():
+            block.append(line)
+    if block:
+        yield "\n".join(block).strip("\n")
 
 
 def _is_setext_candidate(block: list[str]) -> bool:
