@@ -83,7 +83,8 @@ def chunk_markdown(
 
 @dataclass(frozen=True, slots=True)
 class Heading:
-    """A heading in a document's outline: its level (1 is the top) and its text."""
+    """A heading in a document's outline: its level (Markdown's 1-6; a lower one is higher, as a Word title's 0) and
+    its text."""
 
     level: int
     text: str

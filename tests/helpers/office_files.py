@@ -1,6 +1,6 @@
-"""Small .docx files for tests, laid out as Word writes them (a zip of WordprocessingML parts), for what a
-document made with python-docx cannot show: styles as Word names them in other languages, tracked changes,
-field codes, drawings with a fallback copy."""
+"""Small office documents for tests, laid out as their programs write them: .docx as Word does (a zip of
+WordprocessingML parts), for what a document made with python-docx cannot show (styles as Word names them in other
+languages, tracked changes, field codes, drawings with a fallback copy); .odt as LibreOffice does."""
 
 from __future__ import annotations
 
@@ -46,3 +46,34 @@ def paragraph(text: str, style: str | None = None) -> str:
     """A w:p of one run of text, in a paragraph style when given."""
     properties = f'<w:pPr><w:pStyle w:val="{style}"/></w:pPr>' if style else ""
     return f"<w:p>{properties}<w:r><w:t xml:space=\"preserve\">{text}</w:t></w:r></w:p>"
+
+
+ODF_NAMESPACES = (
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+    ' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
+    ' xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"'
+    ' xmlns:dc="http://purl.org/dc/elements/1.1/"'
+)
+
+
+def odt(text: str, *, encrypted: bool = False) -> bytes:
+    """An .odt whose office:text holds text (OpenDocument XML, prefixes office:, text:, table:), packaged as
+    LibreOffice does: the mimetype first and stored, a manifest (with encryption data for a locked one)."""
+    encryption = ('<manifest:encryption-data manifest:checksum-type="SHA1/1K" manifest:checksum="AAAA">'
+                  '<manifest:algorithm manifest:algorithm-name="Blowfish CFB" manifest:initialisation-vector="AA"/>'
+                  "</manifest:encryption-data>") if encrypted else ""
+    manifest = ('<?xml version="1.0" encoding="UTF-8"?><manifest:manifest'
+                ' xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.3">'
+                '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/'
+                'vnd.oasis.opendocument.text"/><manifest:file-entry manifest:full-path="content.xml"'
+                f' manifest:media-type="text/xml">{encryption}</manifest:file-entry></manifest:manifest>')
+    content = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ODF_NAMESPACES}'
+               f' office:version="1.3"><office:body><office:text>{text}</office:text></office:body>'
+               "</office:document-content>")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text",
+                         compress_type=zipfile.ZIP_STORED)
+        archive.writestr("META-INF/manifest.xml", manifest)
+        archive.writestr("content.xml", content)
+    return out.getvalue()

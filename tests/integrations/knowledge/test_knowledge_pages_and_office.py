@@ -1,4 +1,4 @@
-"""HTML pages and Word documents in the knowledge folder: headings become the passages' titles, paragraphs and table
+"""HTML pages, Word and OpenDocument documents in the knowledge folder: headings become the passages' titles, paragraphs and table
 rows their text; what a reader does not see (scripts, deleted text, field codes) is left out."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import pytest
 from integrations.knowledge.chunker import DocumentError
 from integrations.knowledge.documents import document_chunks
 from integrations.knowledge.index import KnowledgeIndex
-from tests.helpers.docx import docx, paragraph
+from tests.helpers.office_files import docx, odt, paragraph
 
 PAGE = """<!doctype html>
 <html><head><meta charset="iso-8859-1"><title>The Bakery</title>
@@ -97,7 +97,7 @@ def test_word_headings_in_another_language_and_what_a_reader_does_not_see() -> N
 
 
 @pytest.mark.parametrize(("data", "said"), [
-    (b"PK\x03\x04 not really", "not a Word document (a .docx is a zip archive; this is not one)"),
+    (b"PK\x03\x04 not really", "not a Word document (it is a zip archive; this is not one)"),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504), "a Word 97-2003 document, or a .docx locked by a password"),
     (docx("", document='<?xml version="1.0"?><!DOCTYPE w [<!ENTITY a "aaaa">]><w:document/>'),
      "its word/document.xml declares a DOCTYPE"),
@@ -116,6 +116,34 @@ def test_a_word_document_that_would_unpack_to_too_much_is_refused_unread() -> No
     assert len(out.getvalue()) < 200_000
     with pytest.raises(DocumentError, match=r"would unpack to 68157440 bytes, more than the 67108864"):
         document_chunks("bomb.docx", out.getvalue(), max_chars=800)
+
+
+def test_an_opendocument_text() -> None:
+    text = (
+        '<text:sequence-decls><text:sequence-decl text:name="Table"/></text:sequence-decls>'
+        '<text:tracked-changes><text:changed-region text:id="c1"><text:deletion>'
+        "<text:p>removed words</text:p></text:deletion></text:changed-region></text:tracked-changes>"
+        '<text:h text:outline-level="1">Oven</text:h>'
+        '<text:p>Preheat to <text:span text:style-name="T1">240</text:span> degrees.<text:s text:c="3"/>Then'
+        "<text:tab/>bake.<text:line-break/>Mind the door"
+        '<office:annotation><dc:creator>Ann</dc:creator><text:p>check this</text:p></office:annotation>.'
+        '<text:note text:note-class="footnote"><text:note-citation>1</text:note-citation><text:note-body>'
+        "<text:p>a footnote</text:p></text:note-body></text:note></text:p>"
+        '<text:h text:outline-level="2">Cleaning</text:h>'
+        "<text:list><text:list-item><text:p>Brush the stone</text:p></text:list-item>"
+        "<text:list-item><text:p>Wipe the glass</text:p></text:list-item></text:list>"
+        '<table:table table:name="Table1"><table:table-header-rows><table:table-row>'
+        "<table:table-cell><text:p>Part</text:p></table:table-cell><table:table-cell><text:p>Every</text:p>"
+        "</table:table-cell></table:table-row></table:table-header-rows><table:table-row><table:table-cell>"
+        "<text:p>Stone</text:p></table:table-cell><table:table-cell><text:p>day</text:p><text:p>(cold)</text:p>"
+        "</table:table-cell></table:table-row></table:table>")
+    assert _chunks("oven.odt", odt(text)) == [
+        ("Oven", "Preheat to 240 degrees.   Then\tbake.\nMind the door."),
+        ("Oven > Cleaning", "Brush the stone\n\nWipe the glass\n\nPart | Every"),
+        ("Oven > Cleaning", "Stone | day (cold)"),
+    ]
+    with pytest.raises(DocumentError, match=r"^locked.odt: the document is locked by a password"):
+        document_chunks("locked.odt", odt("<text:p>secret</text:p>", encrypted=True), max_chars=800)
 
 
 async def test_pages_and_word_documents_are_searched(index: KnowledgeIndex, docs: Path) -> None:

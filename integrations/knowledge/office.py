@@ -1,0 +1,230 @@
+"""Office documents read as headings and paragraphs for the chunker's outline: Word's .docx and OpenDocument's
+.odt (LibreOffice), each a zip of XML, read with Python's own zipfile and ElementTree.
+
+A Word heading is a paragraph whose style is a heading by its built-in name ("heading 2"; the style's id is
+translated in Word's other languages) or by its outline level; an OpenDocument heading is a text:h with its
+outline level. Tables are read a row a paragraph, the cells apart by " | ".
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Iterator
+from xml.etree import ElementTree
+
+from .chunker import DocumentError, Heading
+
+MAX_PART_BYTES = 64 * 1024 * 1024
+"""The most a part of a document may unpack to (a zip that unpacks to far more than it holds is refused)."""
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+"""A drawing's copy for older readers: its text is the same as the drawing's own, read once."""
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+_TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
+_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+_MANIFEST = "{urn:oasis:names:tc:opendocument:xmlns:manifest:1.0}"
+_ODF_LEFT_OUT = frozenset({f"{_OFFICE}annotation", f"{_OFFICE}annotation-end", f"{_TEXT}note",
+                           f"{_TEXT}tracked-changes", f"{_TEXT}sequence-decls", f"{_TEXT}soft-page-break"})
+"""Comments, footnotes (a reader meets them apart from the text), deleted tracked changes, declarations."""
+
+
+# --- Word -----------------------------------------------------------------------------------------
+
+
+def word_outline(name: str, data: bytes) -> list[Heading | str]:
+    """A .docx file's headings and paragraphs, its tables a row a paragraph (cells apart by " | ")."""
+    if data.startswith(_OLE_MAGIC):
+        raise DocumentError(f"{name}: a Word 97-2003 document, or a .docx locked by a password: save it as a .docx"
+                            " (Word Document) without a password")
+    with _package(name, data, "Word document") as archive:
+        document = _part(name, archive, "word/document.xml", "Word document")
+        styles = _part(name, archive, "word/styles.xml", "Word document", required=False)
+    levels = _heading_levels(styles) if styles is not None else {}
+    body = document.find(f"{_W}body")
+    return list(_body_blocks(body, levels)) if body is not None else []
+
+
+def _package(name: str, data: bytes, kind: str) -> zipfile.ZipFile:
+    try:
+        return zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        raise DocumentError(f"{name}: not {_a(kind)} (it is a zip archive; this is not one)") from None
+
+
+def _a(kind: str) -> str:
+    return f"an {kind}" if kind[0] in "AEIOU" else f"a {kind}"
+
+
+def _part(name: str, archive: zipfile.ZipFile, part: str, kind: str, *,
+          required: bool = True) -> ElementTree.Element | None:
+    """A package's XML part, parsed (None for a part it may lack); DocumentError for one too large, locked or
+    damaged."""
+    try:
+        info = archive.getinfo(part)
+    except KeyError:
+        if required:
+            raise DocumentError(f"{name}: not {_a(kind)} (it has no {part})") from None
+        return None
+    if info.file_size > MAX_PART_BYTES:
+        raise DocumentError(f"{name}: its {part} would unpack to {info.file_size} bytes, more than the"
+                            f" {MAX_PART_BYTES} a document's text may take")
+    try:
+        xml = archive.read(part)
+    except (zipfile.BadZipFile, RuntimeError, OSError) as err:  # RuntimeError: a part locked by a password
+        raise DocumentError(f"{name}: damaged ({part}: {err})") from None
+    if b"<!DOCTYPE" in xml:  # these formats have none; entity definitions could make it unpack without end
+        raise DocumentError(f"{name}: its {part} declares a DOCTYPE, which {_a(kind)} never does")
+    try:
+        return ElementTree.fromstring(xml)
+    except ElementTree.ParseError as err:
+        raise DocumentError(f"{name}: damaged ({part}: {err})") from None
+
+
+def _heading_levels(styles: ElementTree.Element) -> dict[str, int]:
+    """Paragraph style id -> heading level: built-in names ("heading 1", "Title") are English in every language of
+    Word; other styles count by their outline level, their own or the style they are based on."""
+    own: dict[str, int | None] = {}
+    based_on: dict[str, str] = {}
+    for style in styles.iter(f"{_W}style"):
+        if style.get(f"{_W}type") != "paragraph" or not (style_id := style.get(f"{_W}styleId")):
+            continue
+        style_name = (_value(style.find(f"{_W}name")) or "").lower()
+        heading = re.fullmatch(r"heading ([1-9])", style_name)
+        outline = _value(style.find(f"{_W}pPr/{_W}outlineLvl"))
+        own[style_id] = (int(heading.group(1)) if heading else 0 if style_name == "title"
+                         else _outline_level(outline))
+        if (parent := _value(style.find(f"{_W}basedOn"))) is not None:
+            based_on[style_id] = parent
+    return {style_id: level for style_id in own if (level := _inherited(style_id, own, based_on)) is not None}
+
+
+def _inherited(style_id: str, own: dict[str, int | None], based_on: dict[str, str]) -> int | None:
+    """A style's heading level, its own or the nearest of the styles it is based on (a loop among them is cut)."""
+    current: str | None = style_id
+    for _ in range(10):
+        if current is None:
+            return None
+        if (level := own.get(current)) is not None:
+            return level
+        current = based_on.get(current)
+    return None
+
+
+def _outline_level(value: str | None) -> int | None:
+    """An outlineLvl (0 is the top, 9 body text) as a heading level, or None."""
+    return int(value) + 1 if value is not None and value.isdigit() and int(value) < 9 else None
+
+
+def _value(element: ElementTree.Element | None) -> str | None:
+    return None if element is None else element.get(f"{_W}val")
+
+
+def _body_blocks(container: ElementTree.Element, levels: dict[str, int]) -> Iterator[Heading | str]:
+    for element in container:
+        if element.tag == f"{_W}p":
+            text = _text(element).strip()
+            level = _outline_level(_value(element.find(f"{_W}pPr/{_W}outlineLvl")))
+            level = level or levels.get(_value(element.find(f"{_W}pPr/{_W}pStyle")) or "")
+            if level is not None and text:
+                yield Heading(level, " ".join(text.split()))
+            elif text:
+                yield text
+        elif element.tag == f"{_W}tbl":
+            for row in element.findall(f"{_W}tr"):  # a table within a cell is read as the cell's text
+                cells = [" ".join(_text(cell).split()) for cell in row.findall(f"{_W}tc")]
+                if line := " | ".join(cell for cell in cells if cell):
+                    yield line
+        elif element.tag == f"{_W}sdt" and (content := element.find(f"{_W}sdtContent")) is not None:
+            yield from _body_blocks(content, levels)
+
+
+def _text(element: ElementTree.Element) -> str:
+    """The text of a paragraph or cell as shown: its runs' text, tabs and line breaks (deleted text, field codes
+    and a drawing's fallback copy left out)."""
+    parts: list[str] = []
+
+    def walk(node: ElementTree.Element) -> None:
+        for child in node:
+            tag = child.tag
+            if tag == f"{_W}t":
+                parts.append(child.text or "")
+            elif tag == f"{_W}tab":
+                parts.append("\t")
+            elif tag in (f"{_W}br", f"{_W}cr"):
+                parts.append("\n")
+            elif tag == f"{_W}p" and parts:  # a paragraph within (a cell's next one, a text box's)
+                parts.append("\n")
+                walk(child)
+            elif tag != _FALLBACK:
+                walk(child)
+
+    walk(element)
+    return "".join(parts)
+
+
+# --- OpenDocument -----------------------------------------------------------------------------------
+
+
+def odt_outline(name: str, data: bytes) -> list[Heading | str]:
+    """An .odt file's headings and paragraphs (lists' items each a paragraph), its tables a row a paragraph."""
+    kind = "OpenDocument text"
+    with _package(name, data, kind) as archive:
+        manifest = _part(name, archive, "META-INF/manifest.xml", kind, required=False)
+        if manifest is not None and manifest.find(f".//{_MANIFEST}encryption-data") is not None:
+            raise DocumentError(f"{name}: the document is locked by a password; save a copy without it in the folder")
+        content = _part(name, archive, "content.xml", kind)
+    text = content.find(f"{_OFFICE}body/{_OFFICE}text")
+    return list(_odf_blocks(text)) if text is not None else []
+
+
+def _odf_blocks(container: ElementTree.Element) -> Iterator[Heading | str]:
+    for element in container:
+        tag = element.tag
+        if tag == f"{_TEXT}h":
+            level = element.get(f"{_TEXT}outline-level", "1")
+            if heading := " ".join(_odf_text(element).split()):
+                yield Heading(int(level) if level.isdigit() else 1, heading)
+        elif tag == f"{_TEXT}p":
+            if text := _odf_text(element).strip():
+                yield text
+        elif tag == f"{_TABLE}table":
+            for row in _odf_rows(element):
+                cells = [" ".join(_odf_text(cell).split()) for cell in row.findall(f"{_TABLE}table-cell")]
+                if line := " | ".join(cell for cell in cells if cell):
+                    yield line
+        elif tag not in _ODF_LEFT_OUT:  # lists, list items, sections, an index's body
+            yield from _odf_blocks(element)
+
+
+def _odf_rows(table: ElementTree.Element) -> Iterator[ElementTree.Element]:
+    """A table's rows, in their groups (header rows, row groups) too, not those of a table within a cell."""
+    for child in table:
+        if child.tag == f"{_TABLE}table-row":
+            yield child
+        elif child.tag in (f"{_TABLE}table-header-rows", f"{_TABLE}table-rows", f"{_TABLE}table-row-group"):
+            yield from _odf_rows(child)
+
+
+def _odf_text(element: ElementTree.Element) -> str:
+    """The text of a paragraph, heading or cell as shown: spans and links read through, text:s as its count of
+    spaces, tabs and line breaks; comments, footnotes and deleted changes left out."""
+    parts = [element.text or ""]
+    for child in element:
+        tag = child.tag
+        if tag == f"{_TEXT}s":
+            count = child.get(f"{_TEXT}c", "1")
+            parts.append(" " * (int(count) if count.isdigit() else 1))
+        elif tag == f"{_TEXT}tab":
+            parts.append("\t")
+        elif tag == f"{_TEXT}line-break":
+            parts.append("\n")
+        elif tag == f"{_TEXT}p" and "".join(parts).strip():  # a cell's next paragraph
+            parts.append("\n" + _odf_text(child))
+        elif tag not in _ODF_LEFT_OUT:
+            parts.append(_odf_text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
