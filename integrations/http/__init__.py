@@ -21,6 +21,7 @@ from integrations.http.health import health_view, listening_finding
 from integrations.http.proxies import network
 from integrations.http.server import Access, HttpServer, is_loopback
 from integrations.http.status import add_status_page
+from integrations.http.tls import server_context, valid_until
 from integrations.http.tokens import TokenBook
 from integrations.http.webhook import METHODS, Webhooks
 from integrations.http.webhook import SCHEMA as WEBHOOK_SCHEMA
@@ -28,7 +29,7 @@ from integrations.http.webhook import SCHEMA as WEBHOOK_SCHEMA
 _LOGGER = logging.getLogger(__name__)
 DOMAIN = "http"
 EXPIRY_NOTICE = 14 * 86400
-"""How long before a token expires `roost doctor` says so."""
+"""How long before an access token or the TLS certificate expires `roost doctor` says so."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +59,7 @@ def _tls_pair(config: dict[str, Any]) -> dict[str, Any]:
                               path=["ssl_certificate"])
         return config
     try:
-        ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).load_cert_chain(certificate, key)
+        server_context(certificate, key)
     except ssl.SSLError as err:
         raise vol.Invalid(f"{certificate} and {key or 'the key inside it'} do not load as a certificate and its"
                           f" private key ({err.reason or err}): ssl_certificate is a PEM certificate"
@@ -150,6 +151,8 @@ async def roost_doctor(config: dict[str, Any] | None, storage: Any) -> list[Find
     elif not is_loopback(config["host"]) and not config.get("ssl_certificate"):
         found.append(Finding(WARNING, f"http: {config['host']} is reachable from other machines without TLS:"
                                       " set ssl_certificate and ssl_key"))
+    if config.get("ssl_certificate"):
+        found.append(_certificate_finding(config["ssl_certificate"], time.time()))
     listed, now = await tokens.list(), time.time()
     expired = sum(info.expired(now) for info in listed)
     admins = sum(info.admin and not info.expired(now) for info in listed)
@@ -166,6 +169,22 @@ async def roost_doctor(config: dict[str, Any] | None, storage: Any) -> list[Find
                                " (`roost token create NAME --expires 90d`)")
               for info in listed if info.expires is not None and 0 < info.expires - now <= EXPIRY_NOTICE]
     return found
+
+
+def _certificate_finding(certificate: str, now: float) -> Finding:
+    """Whether the TLS certificate is valid, expires within EXPIRY_NOTICE, or has expired."""
+    try:
+        until = valid_until(certificate).timestamp()
+    except (ValueError, OSError) as err:
+        return Finding(PROBLEM, f"http: the TLS certificate {certificate} does not read ({err})")
+    when = time.strftime("%Y-%m-%d %H:%M", time.localtime(until))
+    if until <= now:
+        return Finding(PROBLEM, f"http: the TLS certificate {certificate} expired {when}: clients refuse it; renew"
+                                " it (Roost serves the new files within a minute, without a restart)")
+    if until - now <= EXPIRY_NOTICE:
+        return Finding(WARNING, f"http: the TLS certificate {certificate} expires {when}, in {_days(until - now)}:"
+                                " renew it (Roost serves the new files within a minute, without a restart)")
+    return Finding(OK, f"http: the TLS certificate is valid until {when}")
 
 
 def _days(seconds: float) -> str:

@@ -127,6 +127,12 @@ class BoundedRunner(web.AppRunner):
     async def _make_server(self) -> Any:
         return _BoundedServer(await super()._make_server(), self.bound, self.tls)
 
+    def use_tls(self, context: ssl.SSLContext) -> None:
+        """Make the handshakes from now on with context (a renewed certificate); those made stay as they are."""
+        self.tls = context
+        if isinstance(self.server, _BoundedServer):
+            self.server.tls = context
+
     async def cleanup(self) -> None:
         """Stop the handshakes under way, then what AppRunner stops."""
         if isinstance(self.server, _BoundedServer):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import logging
-import ssl
 import weakref
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from core.errors import StoreUnavailable
 from integrations.http.guard import LoginGuard
 from integrations.http.limit import BoundedRunner, connection_bound
 from integrations.http.proxies import ForwardedFor
+from integrations.http.tls import CertificateRenewal, server_context
 from integrations.http.token_watch import TokenWatch
 from integrations.http.tokens import TokenBook, TokenInfo
 
@@ -83,6 +83,7 @@ class HttpServer:
         self.on_response: Callable[[str, str], None] | None = None
         """Told (route, status) of every answered request (the metrics' request counter)."""
         self._retrying: asyncio.Task[None] | None = None
+        self._renewals: asyncio.Task[None] | None = None
         self._sockets: weakref.WeakSet[web.WebSocketResponse] = weakref.WeakSet()
         self._token_watch = TokenWatch(tokens)
         self.app.on_shutdown.append(self._going_away)
@@ -122,14 +123,16 @@ class HttpServer:
         """Listen on the configured address. While it cannot be had (another program holds the port, the
         network has not given the host its address yet), say so once and keep trying in the background,
         every LISTEN_RETRY_FIRST seconds doubling up to LISTEN_RETRY_MAX, until it can or Roost stops."""
-        context = None
-        if self.config.get("ssl_certificate"):
-            context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-            context.load_cert_chain(self.config["ssl_certificate"], self.config.get("ssl_key"))
-        self._runner = BoundedRunner(self.app, connection_bound(self.config["max_connections"]), context,
-                                     access_log=None, handle_signals=False, shutdown_timeout=SHUTDOWN_SECONDS,
-                                     keepalive_timeout=IDLE_SECONDS)
-        await self._runner.setup()
+        certificate, context = self.config.get("ssl_certificate"), None
+        if certificate:
+            context = server_context(certificate, self.config.get("ssl_key"))
+        self._runner = runner = BoundedRunner(self.app, connection_bound(self.config["max_connections"]), context,
+                                              access_log=None, handle_signals=False,
+                                              shutdown_timeout=SHUTDOWN_SECONDS, keepalive_timeout=IDLE_SECONDS)
+        await runner.setup()
+        if certificate:
+            renewal = CertificateRenewal(certificate, self.config.get("ssl_key"), runner.use_tls)
+            self._renewals = asyncio.get_running_loop().create_task(renewal.watch(), name="roost-http-tls-renewal")
         try:
             await self._listen()
         except OSError as err:
@@ -168,6 +171,10 @@ class HttpServer:
             await asyncio.wait([self._retrying])
             self._retrying = None
         await self._token_watch.stop()
+        if self._renewals is not None:
+            self._renewals.cancel()
+            await asyncio.wait([self._renewals])
+            self._renewals = None
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
