@@ -8,27 +8,22 @@ outline level. Tables are read a row a paragraph, the cells apart by " | ".
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 from collections.abc import Iterator
 from xml.etree import ElementTree
 
 from .chunker import DocumentError, Heading
-
-MAX_PART_BYTES = 64 * 1024 * 1024
-"""The most a part of a document may unpack to (a zip that unpacks to far more than it holds is refused)."""
+from .packages import open_package, xml_part
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 """A drawing's copy for older readers: its text is the same as the drawing's own, read once."""
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0"
-_TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
-_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
-_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
+TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 _MANIFEST = "{urn:oasis:names:tc:opendocument:xmlns:manifest:1.0}"
-_ODF_LEFT_OUT = frozenset({f"{_OFFICE}annotation", f"{_OFFICE}annotation-end", f"{_TEXT}note",
-                           f"{_TEXT}tracked-changes", f"{_TEXT}sequence-decls", f"{_TEXT}soft-page-break"})
+_ODF_LEFT_OUT = frozenset({f"{OFFICE}annotation", f"{OFFICE}annotation-end", f"{TEXT}note",
+                           f"{TEXT}tracked-changes", f"{TEXT}sequence-decls", f"{TEXT}soft-page-break"})
 """Comments, footnotes (a reader meets them apart from the text), deleted tracked changes, declarations."""
 
 
@@ -37,51 +32,12 @@ _ODF_LEFT_OUT = frozenset({f"{_OFFICE}annotation", f"{_OFFICE}annotation-end", f
 
 def word_outline(name: str, data: bytes) -> list[Heading | str]:
     """A .docx file's headings and paragraphs, its tables a row a paragraph (cells apart by " | ")."""
-    if data.startswith(_OLE_MAGIC):
-        raise DocumentError(f"{name}: a Word 97-2003 document, or a .docx locked by a password: save it as a .docx"
-                            " (Word Document) without a password")
-    with _package(name, data, "Word document") as archive:
-        document = _part(name, archive, "word/document.xml", "Word document")
-        styles = _part(name, archive, "word/styles.xml", "Word document", required=False)
+    with open_package(name, data, "Word document") as archive:
+        document = xml_part(name, archive, "word/document.xml", "Word document")
+        styles = xml_part(name, archive, "word/styles.xml", "Word document", required=False)
     levels = _heading_levels(styles) if styles is not None else {}
     body = document.find(f"{_W}body")
     return list(_body_blocks(body, levels)) if body is not None else []
-
-
-def _package(name: str, data: bytes, kind: str) -> zipfile.ZipFile:
-    try:
-        return zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        raise DocumentError(f"{name}: not {_a(kind)} (it is a zip archive; this is not one)") from None
-
-
-def _a(kind: str) -> str:
-    return f"an {kind}" if kind[0] in "AEIOU" else f"a {kind}"
-
-
-def _part(name: str, archive: zipfile.ZipFile, part: str, kind: str, *,
-          required: bool = True) -> ElementTree.Element | None:
-    """A package's XML part, parsed (None for a part it may lack); DocumentError for one too large, locked or
-    damaged."""
-    try:
-        info = archive.getinfo(part)
-    except KeyError:
-        if required:
-            raise DocumentError(f"{name}: not {_a(kind)} (it has no {part})") from None
-        return None
-    if info.file_size > MAX_PART_BYTES:
-        raise DocumentError(f"{name}: its {part} would unpack to {info.file_size} bytes, more than the"
-                            f" {MAX_PART_BYTES} a document's text may take")
-    try:
-        xml = archive.read(part)
-    except (zipfile.BadZipFile, RuntimeError, OSError) as err:  # RuntimeError: a part locked by a password
-        raise DocumentError(f"{name}: damaged ({part}: {err})") from None
-    if b"<!DOCTYPE" in xml:  # these formats have none; entity definitions could make it unpack without end
-        raise DocumentError(f"{name}: its {part} declares a DOCTYPE, which {_a(kind)} never does")
-    try:
-        return ElementTree.fromstring(xml)
-    except ElementTree.ParseError as err:
-        raise DocumentError(f"{name}: damaged ({part}: {err})") from None
 
 
 def _heading_levels(styles: ElementTree.Element) -> dict[str, int]:
@@ -172,59 +128,59 @@ def _text(element: ElementTree.Element) -> str:
 def odt_outline(name: str, data: bytes) -> list[Heading | str]:
     """An .odt file's headings and paragraphs (lists' items each a paragraph), its tables a row a paragraph."""
     kind = "OpenDocument text"
-    with _package(name, data, kind) as archive:
-        manifest = _part(name, archive, "META-INF/manifest.xml", kind, required=False)
+    with open_package(name, data, kind) as archive:
+        manifest = xml_part(name, archive, "META-INF/manifest.xml", kind, required=False)
         if manifest is not None and manifest.find(f".//{_MANIFEST}encryption-data") is not None:
             raise DocumentError(f"{name}: the document is locked by a password; save a copy without it in the folder")
-        content = _part(name, archive, "content.xml", kind)
-    text = content.find(f"{_OFFICE}body/{_OFFICE}text")
+        content = xml_part(name, archive, "content.xml", kind)
+    text = content.find(f"{OFFICE}body/{OFFICE}text")
     return list(_odf_blocks(text)) if text is not None else []
 
 
 def _odf_blocks(container: ElementTree.Element) -> Iterator[Heading | str]:
     for element in container:
         tag = element.tag
-        if tag == f"{_TEXT}h":
-            level = element.get(f"{_TEXT}outline-level", "1")
-            if heading := " ".join(_odf_text(element).split()):
+        if tag == f"{TEXT}h":
+            level = element.get(f"{TEXT}outline-level", "1")
+            if heading := " ".join(odf_text(element).split()):
                 yield Heading(int(level) if level.isdigit() else 1, heading)
-        elif tag == f"{_TEXT}p":
-            if text := _odf_text(element).strip():
+        elif tag == f"{TEXT}p":
+            if text := odf_text(element).strip():
                 yield text
-        elif tag == f"{_TABLE}table":
-            for row in _odf_rows(element):
-                cells = [" ".join(_odf_text(cell).split()) for cell in row.findall(f"{_TABLE}table-cell")]
+        elif tag == f"{TABLE}table":
+            for row in odf_rows(element):
+                cells = [" ".join(odf_text(cell).split()) for cell in row.findall(f"{TABLE}table-cell")]
                 if line := " | ".join(cell for cell in cells if cell):
                     yield line
         elif tag not in _ODF_LEFT_OUT:  # lists, list items, sections, an index's body
             yield from _odf_blocks(element)
 
 
-def _odf_rows(table: ElementTree.Element) -> Iterator[ElementTree.Element]:
+def odf_rows(table: ElementTree.Element) -> Iterator[ElementTree.Element]:
     """A table's rows, in their groups (header rows, row groups) too, not those of a table within a cell."""
     for child in table:
-        if child.tag == f"{_TABLE}table-row":
+        if child.tag == f"{TABLE}table-row":
             yield child
-        elif child.tag in (f"{_TABLE}table-header-rows", f"{_TABLE}table-rows", f"{_TABLE}table-row-group"):
-            yield from _odf_rows(child)
+        elif child.tag in (f"{TABLE}table-header-rows", f"{TABLE}table-rows", f"{TABLE}table-row-group"):
+            yield from odf_rows(child)
 
 
-def _odf_text(element: ElementTree.Element) -> str:
+def odf_text(element: ElementTree.Element) -> str:
     """The text of a paragraph, heading or cell as shown: spans and links read through, text:s as its count of
     spaces, tabs and line breaks; comments, footnotes and deleted changes left out."""
     parts = [element.text or ""]
     for child in element:
         tag = child.tag
-        if tag == f"{_TEXT}s":
-            count = child.get(f"{_TEXT}c", "1")
+        if tag == f"{TEXT}s":
+            count = child.get(f"{TEXT}c", "1")
             parts.append(" " * (int(count) if count.isdigit() else 1))
-        elif tag == f"{_TEXT}tab":
+        elif tag == f"{TEXT}tab":
             parts.append("\t")
-        elif tag == f"{_TEXT}line-break":
+        elif tag == f"{TEXT}line-break":
             parts.append("\n")
-        elif tag == f"{_TEXT}p" and "".join(parts).strip():  # a cell's next paragraph
-            parts.append("\n" + _odf_text(child))
+        elif tag == f"{TEXT}p" and "".join(parts).strip():  # a cell's next paragraph
+            parts.append("\n" + odf_text(child))
         elif tag not in _ODF_LEFT_OUT:
-            parts.append(_odf_text(child))
+            parts.append(odf_text(child))
         parts.append(child.tail or "")
     return "".join(parts)

@@ -98,7 +98,7 @@ def test_word_headings_in_another_language_and_what_a_reader_does_not_see() -> N
 
 @pytest.mark.parametrize(("data", "said"), [
     (b"PK\x03\x04 not really", "not a Word document (it is a zip archive; this is not one)"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504), "a Word 97-2003 document, or a .docx locked by a password"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504), "a file of Office 97-2003, or one locked by a password: save it in the format of its name (.docx)"),
     (docx("", document='<?xml version="1.0"?><!DOCTYPE w [<!ENTITY a "aaaa">]><w:document/>'),
      "its word/document.xml declares a DOCTYPE"),
     (docx("", document="<w:document><w:body>"), "damaged (word/document.xml: "),
