@@ -1,5 +1,5 @@
 """A knowledge document's bytes to its chunks: UTF-8 text (Markdown, plain text, YAML glossaries), an HTML page
-(html_pages.py), a Word or OpenDocument text (office.py), or a PDF's pages.
+(html_pages.py), a Word or OpenDocument text (office.py), a spreadsheet (sheets.py), or a PDF's pages.
 
 A PDF's text is read by pypdf: a well-kept, pure-Python reader of the format's many real-world variants
 (compressed streams, font encodings, cross-reference streams, broken files) that is no part of Roost's to
@@ -27,7 +27,8 @@ PDF_SUFFIXES = frozenset({".pdf"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
 WORD_SUFFIXES = frozenset({".docx"})
 OFFICE_SUFFIXES = WORD_SUFFIXES | frozenset({".odt"})
-DOCUMENT_SUFFIXES = SUPPORTED_SUFFIXES | PDF_SUFFIXES | HTML_SUFFIXES | OFFICE_SUFFIXES
+SHEET_SUFFIXES = frozenset({".csv", ".xlsx", ".ods"})
+DOCUMENT_SUFFIXES = SUPPORTED_SUFFIXES | PDF_SUFFIXES | HTML_SUFFIXES | OFFICE_SUFFIXES | SHEET_SUFFIXES
 """The files of the knowledge folder that are indexed."""
 
 
@@ -71,6 +72,11 @@ def document_chunks(name: str, data: bytes, *, max_chars: int) -> list[Chunk]:
         from . import office
 
         read = office.word_outline if suffix in WORD_SUFFIXES else office.odt_outline
+        return chunk_outline(read(name, data), max_chars=max_chars, default_title=path.stem)
+    if suffix in SHEET_SUFFIXES:
+        from . import sheets  # with office.py's parsers, imported at the first spreadsheet
+
+        read = {".csv": sheets.csv_outline, ".xlsx": sheets.xlsx_outline, ".ods": sheets.ods_outline}[suffix]
         return chunk_outline(read(name, data), max_chars=max_chars, default_title=path.stem)
     try:
         text = data.decode("utf-8-sig")

@@ -56,23 +56,24 @@ ODF_NAMESPACES = (
 )
 
 
-def odt(text: str, *, encrypted: bool = False) -> bytes:
-    """An .odt whose office:text holds text (OpenDocument XML, prefixes office:, text:, table:), packaged as
-    LibreOffice does: the mimetype first and stored, a manifest (with encryption data for a locked one)."""
+def opendocument(content: str, *, kind: str = "text", encrypted: bool = False) -> bytes:
+    """An OpenDocument file (kind text: an .odt; spreadsheet: an .ods) whose office:text or office:spreadsheet holds
+    content (prefixes office:, text:, table:), packaged as LibreOffice does: the mimetype first and stored, a
+    manifest (with encryption data for a locked one)."""
     encryption = ('<manifest:encryption-data manifest:checksum-type="SHA1/1K" manifest:checksum="AAAA">'
                   '<manifest:algorithm manifest:algorithm-name="Blowfish CFB" manifest:initialisation-vector="AA"/>'
                   "</manifest:encryption-data>") if encrypted else ""
     manifest = ('<?xml version="1.0" encoding="UTF-8"?><manifest:manifest'
                 ' xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.3">'
                 '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/'
-                'vnd.oasis.opendocument.text"/><manifest:file-entry manifest:full-path="content.xml"'
+                f'vnd.oasis.opendocument.{kind}"/><manifest:file-entry manifest:full-path="content.xml"'
                 f' manifest:media-type="text/xml">{encryption}</manifest:file-entry></manifest:manifest>')
     content = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ODF_NAMESPACES}'
-               f' office:version="1.3"><office:body><office:text>{text}</office:text></office:body>'
+               f' office:version="1.3"><office:body><office:{kind}>{content}</office:{kind}></office:body>'
                "</office:document-content>")
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text",
+        archive.writestr(zipfile.ZipInfo("mimetype"), f"application/vnd.oasis.opendocument.{kind}",
                          compress_type=zipfile.ZIP_STORED)
         archive.writestr("META-INF/manifest.xml", manifest)
         archive.writestr("content.xml", content)

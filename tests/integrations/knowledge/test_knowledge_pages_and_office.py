@@ -13,7 +13,7 @@ import pytest
 from integrations.knowledge.chunker import DocumentError
 from integrations.knowledge.documents import document_chunks
 from integrations.knowledge.index import KnowledgeIndex
-from tests.helpers.office_files import docx, odt, paragraph
+from tests.helpers.office_files import docx, opendocument, paragraph
 
 PAGE = """<!doctype html>
 <html><head><meta charset="iso-8859-1"><title>The Bakery</title>
@@ -137,13 +137,13 @@ def test_an_opendocument_text() -> None:
         "</table:table-cell></table:table-row></table:table-header-rows><table:table-row><table:table-cell>"
         "<text:p>Stone</text:p></table:table-cell><table:table-cell><text:p>day</text:p><text:p>(cold)</text:p>"
         "</table:table-cell></table:table-row></table:table>")
-    assert _chunks("oven.odt", odt(text)) == [
+    assert _chunks("oven.odt", opendocument(text)) == [
         ("Oven", "Preheat to 240 degrees.   Then\tbake.\nMind the door."),
         ("Oven > Cleaning", "Brush the stone\n\nWipe the glass\n\nPart | Every"),
         ("Oven > Cleaning", "Stone | day (cold)"),
     ]
     with pytest.raises(DocumentError, match=r"^locked.odt: the document is locked by a password"):
-        document_chunks("locked.odt", odt("<text:p>secret</text:p>", encrypted=True), max_chars=800)
+        document_chunks("locked.odt", opendocument("<text:p>secret</text:p>", encrypted=True), max_chars=800)
 
 
 async def test_pages_and_word_documents_are_searched(index: KnowledgeIndex, docs: Path) -> None:
