@@ -9,9 +9,11 @@ by " | ".
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from xml.etree import ElementTree
 
 from .chunker import DocumentError, Heading
@@ -54,13 +56,15 @@ def _delimiter(text: str) -> str:
 
 def xlsx_outline(name: str, data: bytes) -> list[Heading | str]:
     """An .xlsx file's sheets, in the workbook's order: their names as headings, their rows (the values as
-    saved: a date shows as Excel's day number, a formula as its last result)."""
+    saved, a formula's its last result; a date or time as 2025-05-01, 08:30 or both)."""
     kind = "Excel workbook"
     with open_package(name, data, kind) as archive:
         workbook = xml_part(name, archive, "xl/workbook.xml", kind)
         links = xml_part(name, archive, "xl/_rels/workbook.xml.rels", kind)
         shared = xml_part(name, archive, "xl/sharedStrings.xml", kind, required=False)
-        strings = [_string(item) for item in shared.iter(f"{_X}si")] if shared is not None else []
+        styles = xml_part(name, archive, "xl/styles.xml", kind, required=False)
+        book = _Book([_string(item) for item in shared.iter(f"{_X}si")] if shared is not None else [],
+                     _shown_as(styles) if styles is not None else [], _epoch(workbook))
         targets = {link.get("Id"): link.get("Target", "") for link in links.iter(f"{_RELATIONSHIPS}Relationship")}
         blocks: list[Heading | str] = []
         for sheet in workbook.iter(f"{_X}sheet"):
@@ -69,7 +73,7 @@ def xlsx_outline(name: str, data: bytes) -> list[Heading | str]:
             cells = xml_part(name, archive, part, kind, required=False)
             if cells is not None:
                 blocks.append(Heading(1, sheet.get("name") or part))
-                blocks += rows_as_paragraphs(_xlsx_rows(cells, strings))
+                blocks += rows_as_paragraphs(_xlsx_rows(cells, book))
     return blocks
 
 
@@ -110,7 +114,17 @@ def _string(item: ElementTree.Element) -> str:
                    for text in ([child] if child.tag == f"{_X}t" else child.iter(f"{_X}t")))
 
 
-def _xlsx_rows(sheet: ElementTree.Element, strings: list[str]) -> list[list[str]]:
+@dataclass(frozen=True, slots=True)
+class _Book:
+    """What an .xlsx's cells refer to: its shared strings, how each cell style shows a number, its day zero."""
+
+    strings: list[str]
+    shown_as: list[str]
+    """Per cell style (a cell's s): "date", "time", "datetime" or "" (a number)."""
+    epoch: dt.datetime
+
+
+def _xlsx_rows(sheet: ElementTree.Element, book: _Book) -> list[list[str]]:
     rows = []
     for row in sheet.iter(f"{_X}row"):
         values: list[str] = []
@@ -118,7 +132,7 @@ def _xlsx_rows(sheet: ElementTree.Element, strings: list[str]) -> list[list[str]
             column = _column(cell.get("r", ""))
             if column is not None and column >= len(values):
                 values += [""] * (column - len(values))  # the empty cells between are not written
-            values.append(_xlsx_value(cell, strings))
+            values.append(_xlsx_value(cell, book))
         rows.append(values)
     return rows
 
@@ -134,17 +148,58 @@ def _column(reference: str) -> int | None:
     return number - 1
 
 
-def _xlsx_value(cell: ElementTree.Element, strings: list[str]) -> str:
+def _xlsx_value(cell: ElementTree.Element, book: _Book) -> str:
     kind = cell.get("t", "n")
     if kind == "inlineStr":
         inline = cell.find(f"{_X}is")
         return _string(inline) if inline is not None else ""
     value = (cell.findtext(f"{_X}v") or "").strip()
     if kind == "s":
-        return strings[int(value)] if value.isdigit() and int(value) < len(strings) else ""
+        return book.strings[int(value)] if value.isdigit() and int(value) < len(book.strings) else ""
     if kind == "b":
         return "TRUE" if value == "1" else "FALSE"
+    style = cell.get("s", "0")
+    shown = book.shown_as[int(style)] if style.isdigit() and int(style) < len(book.shown_as) else ""
+    if kind == "n" and shown and value:
+        try:
+            moment = book.epoch + dt.timedelta(days=float(value))
+        except (ValueError, OverflowError):
+            return value
+        moment = (moment + dt.timedelta(microseconds=500_000)).replace(microsecond=0)  # to the nearest second
+        return f"{moment:{_SHOWN[shown]}}" + (f":{moment:%S}" if moment.second and shown != "date" else "")
     return value
+
+
+_DATE_FORMATS = frozenset({14, 15, 16, 17, 22, *range(27, 37), *range(50, 59)})
+_TIME_FORMATS = frozenset({18, 19, 20, 21, 22, 45, 46, 47})
+"""Excel's built-in number formats (by number) that show a date, a time (22: both)."""
+_SHOWN = {"date": "%Y-%m-%d", "time": "%H:%M", "datetime": "%Y-%m-%d %H:%M"}
+
+
+def _shown_as(styles: ElementTree.Element) -> list[str]:
+    """For each cell style, whether its number format shows a date, a time or both (Excel's built-in formats by
+    number, the workbook's own by their codes), else ""."""
+    codes = {int(fmt.get("numFmtId", "-1")): fmt.get("formatCode", "") for fmt in styles.iter(f"{_X}numFmt")}
+    cell_styles = styles.find(f"{_X}cellXfs")
+    shown = []
+    for style in cell_styles.iter(f"{_X}xf") if cell_styles is not None else ():
+        number = int(style.get("numFmtId", "0")) if style.get("numFmtId", "0").isdigit() else 0
+        if number in codes:
+            code = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", codes[number]).lower()  # text, escapes, [colours]
+            date, time = "y" in code or "d" in code, "h" in code or "s" in code
+        else:
+            date, time = number in _DATE_FORMATS, number in _TIME_FORMATS
+        shown.append("datetime" if date and time else "date" if date else "time" if time else "")
+    return shown
+
+
+def _epoch(workbook: ElementTree.Element) -> dt.datetime:
+    """Day 0 of the workbook's serial dates: Excel's 1900 system (counted from 1899-12-30, as its 1900 leap day
+    is), or the 1904 one of old Macs."""
+    properties = workbook.find(f"{_X}workbookPr")
+    if properties is not None and properties.get("date1904") in ("1", "true"):
+        return dt.datetime(1904, 1, 1)
+    return dt.datetime(1899, 12, 30)
 
 
 def _ods_rows(table: ElementTree.Element) -> list[list[str]]:

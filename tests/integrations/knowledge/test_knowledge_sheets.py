@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from pathlib import Path
 
@@ -47,13 +48,23 @@ def test_an_excel_workbook_written_by_openpyxl() -> None:
     prices["A4"], prices["C4"] = "Spelt roll", False  # a row with an empty cell between
     hours = book.create_sheet("Hours")
     hours.append(["Day", "Opens", "Closes"])
-    hours.append(["Sunday", "08:00", "12:00"])
+    hours.append(["Sunday", dt.time(8, 0), dt.time(12, 30, 15)])
+    closed = book.create_sheet("Closed")
+    closed.append(["Date", "Why", "Delivery"])
+    closed.append([dt.date(2025, 5, 1), "Labour Day", dt.datetime(2025, 4, 30, 18, 45)])
+    closed["A3"], closed["B3"] = 45658, "a number shown as a day by its own format"
+    closed["A3"].number_format = "dd/mm/yyyy"
+    closed["A4"], closed["B4"] = 3.5, "a number in days, as a number"
+    closed["A4"].number_format = '0.0 "days"'
     book.create_sheet("Empty")
     out = io.BytesIO()
     book.save(out)
     assert _chunks("shop.xlsx", out.getvalue()) == [
         ("Prices", "Item: Rye bread; Price: 4.2; Vegan: TRUE\n\nItem: Spelt roll; Vegan: FALSE"),
-        ("Hours", "Day: Sunday; Opens: 08:00; Closes: 12:00"),
+        ("Hours", "Day: Sunday; Opens: 08:00; Closes: 12:30:15"),
+        ("Closed", "Date: 2025-05-01; Why: Labour Day; Delivery: 2025-04-30 18:45"),
+        ("Closed", "Date: 2025-01-01; Why: a number shown as a day by its own format"),
+        ("Closed", "Date: 3.5; Why: a number in days, as a number"),
     ]
 
 
