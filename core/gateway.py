@@ -358,7 +358,8 @@ class Gateway:
         return self.store is not None and await self.store.outbox.fail_delivered(platform, platform_msg_id, reason)
 
     def register_knowledge(self, provider: Any) -> None:
-        """Set the knowledge provider generate actions use (context(message, query, top_k) -> str)."""
+        """Set the knowledge provider generate actions use (context(message, query, top_k) -> str; optionally
+        status() -> dict, what the status page shows of it)."""
         self.knowledge = provider
 
     def channel_state(self, platform: str, online: bool) -> None:

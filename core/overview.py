@@ -29,7 +29,7 @@ class UnknownDeadLetter(LookupError):
 
 async def overview(gateway: Gateway, *, dead_limit: int = 50, trace_limit: int = 10) -> dict[str, Any]:
     """Channels, models, queue, outbox, dead letters, pairing codes, latest traces, store size and disk, last prune,
-    the backups of each backup automation."""
+    the backups of each backup automation, the knowledge base."""
     store = gateway.store
     if store is None:
         raise NotRunning(f"Roost is {gateway.state}")
@@ -59,7 +59,14 @@ async def overview(gateway: Gateway, *, dead_limit: int = 50, trace_limit: int =
         "store": {**await asyncio.to_thread(_store_size, store.db.path), "disk": status["disk"]},
         "last_prune": await last_pass(store),
         "backups": await asyncio.to_thread(_backups, gateway),
+        "knowledge": await _knowledge(gateway),
     }
+
+
+async def _knowledge(gateway: Gateway) -> dict[str, Any] | None:
+    """The knowledge provider's own account (its optional status()), None without one."""
+    status = getattr(gateway.knowledge, "status", None)
+    return None if status is None else await status()
 
 
 def _backups(gateway: Gateway) -> list[dict[str, Any]]:

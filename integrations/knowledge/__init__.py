@@ -37,6 +37,14 @@ class KnowledgeService:
         )
         return render_context(passages)
 
+    async def status(self) -> dict[str, Any]:
+        """What the status page shows: documents and passages indexed, when, and the files that could not be."""
+        if self.index.latest is None:
+            return {"indexed": None}
+        at, stats = self.index.latest
+        return {"indexed": at, "documents": stats.total_documents, "passages": stats.total_chunks,
+                "not_indexed": list(stats.errors)}
+
 
 @hookimpl
 def roost_setup(gateway: Any, config: dict[str, Any]) -> Any:

@@ -37,7 +37,8 @@ _CANDIDATES = 50  # rows read from each FTS table before the two rankings are co
 
 @dataclass(frozen=True, slots=True)
 class ReindexStats:
-    """What one reindex did: files added, updated, removed, unchanged; chunks written; errors."""
+    """What one reindex did: files added, updated, removed, unchanged; chunks written; errors (a file's each); the
+    index's chunks and documents after it."""
 
     added: int
     updated: int
@@ -46,6 +47,7 @@ class ReindexStats:
     chunks: int
     total_chunks: int = 0
     errors: tuple[str, ...] = ()
+    total_documents: int = 0
 
     @property
     def changed(self) -> bool:
@@ -80,6 +82,8 @@ class KnowledgeIndex:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="roost-knowledge")
         self._reindexing = asyncio.Lock()
         self._failed: dict[str, tuple[tuple[int, int] | None, Exception]] = {}
+        self.latest: tuple[float, ReindexStats] | None = None
+        """When the latest reindex ended, and what it found (its errors: the files that cannot be read now)."""
         """Documents that could not be read, by name: their time and size then, and why."""
         self._conn: sqlite3.Connection | None = None
         self._glossary: GlossaryMatcher | None = None
@@ -241,7 +245,9 @@ class KnowledgeIndex:
         if added or updated or gone:
             self._glossary = None
         total = conn.execute("SELECT count(*) FROM knowledge_chunks").fetchone()[0]
-        stats = ReindexStats(added, updated, len(gone), unchanged, chunks, total, tuple(errors))
+        documents = conn.execute("SELECT count(*) FROM knowledge_documents").fetchone()[0]
+        stats = ReindexStats(added, updated, len(gone), unchanged, chunks, total, tuple(errors), documents)
+        self.latest = (time.time(), stats)
         _LOGGER.log(  # a watch looks every few seconds: a pass that changed nothing and found no new error is no news
             logging.INFO if added or updated or gone or len(errors) > repeated else logging.DEBUG,
             "knowledge reindex of %s: %d added, %d updated, %d removed, %d unchanged, "

@@ -90,6 +90,14 @@ function render(data) {
       b.newest ? `${when(b.newest.at)}, ${size(b.newest.bytes)}, ${b.count} kept` : "none yet",
     ])) : { backups: "none scheduled" }),
   });
+  const k = data.knowledge;
+  const knowledge = !k ? { knowledge: "not configured" } : k.indexed === null ? { index: "being built" } : {
+    documents: k.documents, passages: k.passages, "last indexed": when(k.indexed),
+  };
+  fill("knowledge", [
+    ...Object.entries(knowledge).map(([key, value]) => row([cell(key), cell(value)])),
+    ...(k && k.not_indexed ? k.not_indexed : []).map((why) => row([cell("not indexed"), cell(why, "text error")])),
+  ]);
   $("dead-total").textContent = `(${data.dead_letters.total})`;
   fill("dead", data.dead_letters.latest.map((d) => {
     const actions = document.createElement("td");

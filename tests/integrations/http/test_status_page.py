@@ -22,6 +22,7 @@ from core.pairing import DOMAIN as PAIRING
 from core.pairing import Pairing
 from integrations.http.tokens import TokenBook
 from tests.helpers.browser import Browser
+from tests.integrations.http.conftest import ECHO
 
 
 class Door(ChannelBase):
@@ -223,6 +224,7 @@ async def test_the_api_behind_the_page(serve) -> None:
         async with http.post("/api/pairing/NOSUCH/approve", headers={"Authorization": f"Bearer {admin}"}) as answer:
             assert answer.status == 404
         assert body["backups"] == []  # no automation of the backup blueprint
+        assert body["knowledge"] is None  # no knowledge: section
         async with http.post("/api/reload", headers={"Authorization": f"Bearer {viewer}"}) as answer:
             assert answer.status == 403
         async with http.post("/api/reload", headers={"Authorization": f"Bearer {admin}"}) as answer:
@@ -296,3 +298,28 @@ async def test_a_first_start_says_how_to_log_in_to_the_page(serve, make_gateway,
     await asyncio.sleep(0.2)
     assert "none exists yet" not in caplog.text
     await again.stop()
+
+
+async def test_the_page_shows_the_knowledge_base_and_the_files_it_could_not_read(serve, browser: Browser,
+                                                                                tmp_path: Path) -> None:
+    folder = tmp_path / "config" / "knowledge"
+    folder.mkdir(parents=True)
+    (folder / "hours.md").write_text("# Hours\n\nOpen from seven.\n", encoding="utf-8")
+    (folder / "manual.docx").write_bytes(b"PK\x03\x04 not really")
+    served = await serve(extra=ECHO + "knowledge:\n  directory: knowledge\n")
+    token = await served.token("viewer")
+    async with aiohttp.ClientSession(served.url) as http:
+        async with asyncio.timeout(10):
+            while True:
+                async with http.get("/api/status", headers={"Authorization": f"Bearer {token}"}) as answer:
+                    knowledge = (await answer.json())["knowledge"]
+                if knowledge["indexed"] is not None:
+                    break
+                await asyncio.sleep(0.05)
+    assert (knowledge["documents"], knowledge["passages"]) == (1, 1)
+    assert knowledge["not_indexed"] == ["manual.docx: not a Word document (it is a zip archive; this is not one)"]
+    await _log_in(browser, served.url, token)
+    shown = await browser.until(lambda d: (_text("#knowledge")(d) or "") if "not indexed" in (
+        _text("#knowledge")(d) or "") else None)
+    assert "documents 1" in shown and "passages 1" in shown
+    assert "not indexed manual.docx: not a Word document" in shown
