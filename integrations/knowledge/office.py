@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from xml.etree import ElementTree
 
 from .chunker import DocumentError, Heading
-from .packages import open_package, xml_part
+from .packages import open_package, optional_part, xml_part
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
@@ -34,7 +34,7 @@ def word_outline(name: str, data: bytes) -> list[Heading | str]:
     """A .docx file's headings and paragraphs, its tables a row a paragraph (cells apart by " | ")."""
     with open_package(name, data, "Word document") as archive:
         document = xml_part(name, archive, "word/document.xml", "Word document")
-        styles = xml_part(name, archive, "word/styles.xml", "Word document", required=False)
+        styles = optional_part(name, archive, "word/styles.xml", "Word document")
     levels = _heading_levels(styles) if styles is not None else {}
     body = document.find(f"{_W}body")
     return list(_body_blocks(body, levels)) if body is not None else []
@@ -127,14 +127,17 @@ def _text(element: ElementTree.Element) -> str:
 
 def odt_outline(name: str, data: bytes) -> list[Heading | str]:
     """An .odt file's headings and paragraphs (lists' items each a paragraph), its tables a row a paragraph."""
-    kind = "OpenDocument text"
+    text = odf_content(name, data, "OpenDocument text").find(f"{OFFICE}body/{OFFICE}text")
+    return list(_odf_blocks(text)) if text is not None else []
+
+
+def odf_content(name: str, data: bytes, kind: str) -> ElementTree.Element:
+    """An OpenDocument file's content.xml (DocumentError for one locked by a password, which keeps it encrypted)."""
     with open_package(name, data, kind) as archive:
-        manifest = xml_part(name, archive, "META-INF/manifest.xml", kind, required=False)
+        manifest = optional_part(name, archive, "META-INF/manifest.xml", kind)
         if manifest is not None and manifest.find(f".//{_MANIFEST}encryption-data") is not None:
             raise DocumentError(f"{name}: the document is locked by a password; save a copy without it in the folder")
-        content = xml_part(name, archive, "content.xml", kind)
-    text = content.find(f"{OFFICE}body/{OFFICE}text")
-    return list(_odf_blocks(text)) if text is not None else []
+        return xml_part(name, archive, "content.xml", kind)
 
 
 def _odf_blocks(container: ElementTree.Element) -> Iterator[Heading | str]:

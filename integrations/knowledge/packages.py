@@ -31,16 +31,21 @@ def _a(kind: str) -> str:
     return f"an {kind}" if kind[0] in "AEIOU" else f"a {kind}"
 
 
-def xml_part(name: str, archive: zipfile.ZipFile, part: str, kind: str, *,
-             required: bool = True) -> ElementTree.Element | None:
-    """A package's XML part, parsed (None for a part it may lack); DocumentError for one too large, locked or
-    damaged."""
+def optional_part(name: str, archive: zipfile.ZipFile, part: str, kind: str) -> ElementTree.Element | None:
+    """A part a document may lack (Word's styles, Excel's shared strings), parsed; None when it has none."""
+    try:
+        archive.getinfo(part)
+    except KeyError:
+        return None
+    return xml_part(name, archive, part, kind)
+
+
+def xml_part(name: str, archive: zipfile.ZipFile, part: str, kind: str) -> ElementTree.Element:
+    """A package's XML part, parsed; DocumentError for one missing, too large, locked or damaged."""
     try:
         info = archive.getinfo(part)
     except KeyError:
-        if required:
-            raise DocumentError(f"{name}: not {_a(kind)} (it has no {part})") from None
-        return None
+        raise DocumentError(f"{name}: not {_a(kind)} (it has no {part})") from None
     if info.file_size > MAX_PART_BYTES:
         raise DocumentError(f"{name}: its {part} would unpack to {info.file_size} bytes, more than the"
                             f" {MAX_PART_BYTES} a document's text may take")

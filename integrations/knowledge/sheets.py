@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from xml.etree import ElementTree
 
 from .chunker import DocumentError, Heading
-from .office import OFFICE, TABLE, odf_rows, odf_text
-from .packages import open_package, xml_part
+from .office import OFFICE, TABLE, odf_content, odf_rows, odf_text
+from .packages import open_package, optional_part, xml_part
 
 _X = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _RELATIONSHIPS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -61,8 +61,8 @@ def xlsx_outline(name: str, data: bytes) -> list[Heading | str]:
     with open_package(name, data, kind) as archive:
         workbook = xml_part(name, archive, "xl/workbook.xml", kind)
         links = xml_part(name, archive, "xl/_rels/workbook.xml.rels", kind)
-        shared = xml_part(name, archive, "xl/sharedStrings.xml", kind, required=False)
-        styles = xml_part(name, archive, "xl/styles.xml", kind, required=False)
+        shared = optional_part(name, archive, "xl/sharedStrings.xml", kind)
+        styles = optional_part(name, archive, "xl/styles.xml", kind)
         book = _Book([_string(item) for item in shared.iter(f"{_X}si")] if shared is not None else [],
                      _shown_as(styles) if styles is not None else [], _epoch(workbook))
         targets = {link.get("Id"): link.get("Target", "") for link in links.iter(f"{_RELATIONSHIPS}Relationship")}
@@ -70,7 +70,7 @@ def xlsx_outline(name: str, data: bytes) -> list[Heading | str]:
         for sheet in workbook.iter(f"{_X}sheet"):
             target = targets.get(sheet.get(_R_ID), "").lstrip("/")
             part = target if target.startswith("xl/") else f"xl/{target}"
-            cells = xml_part(name, archive, part, kind, required=False)
+            cells = optional_part(name, archive, part, kind)
             if cells is not None:
                 blocks.append(Heading(1, sheet.get("name") or part))
                 blocks += rows_as_paragraphs(_xlsx_rows(cells, book))
@@ -79,9 +79,7 @@ def xlsx_outline(name: str, data: bytes) -> list[Heading | str]:
 
 def ods_outline(name: str, data: bytes) -> list[Heading | str]:
     """An .ods file's sheets: their names as headings, their rows (the values as the sheet shows them)."""
-    kind = "OpenDocument spreadsheet"
-    with open_package(name, data, kind) as archive:
-        content = xml_part(name, archive, "content.xml", kind)
+    content = odf_content(name, data, "OpenDocument spreadsheet")
     blocks: list[Heading | str] = []
     for table in content.iterfind(f"{OFFICE}body/{OFFICE}spreadsheet/{TABLE}table"):
         blocks.append(Heading(1, table.get(f"{TABLE}name") or "sheet"))

@@ -97,3 +97,9 @@ def test_a_workbook_locked_by_a_password_is_named() -> None:
         document_chunks("books.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504), max_chars=800)
     assert str(refused.value) == ("books.xlsx: a file of Office 97-2003, or one locked by a password: save it in the"
                                   " format of its name (.xlsx) without a password")
+
+
+def test_a_spreadsheet_locked_by_a_password_is_named() -> None:
+    with pytest.raises(DocumentError, match=r"^locked.ods: the document is locked by a password"):
+        document_chunks("locked.ods", opendocument("<table:table/>", kind="spreadsheet", encrypted=True),
+                        max_chars=800)
