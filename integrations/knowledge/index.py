@@ -48,6 +48,8 @@ class ReindexStats:
     total_chunks: int = 0
     errors: tuple[str, ...] = ()
     total_documents: int = 0
+    not_read: tuple[str, ...] = ()
+    """The folder's files of kinds Roost does not read (slides, pictures, .doc)."""
 
     @property
     def changed(self) -> bool:
@@ -114,9 +116,9 @@ class KnowledgeIndex:
         """
         root, started = Path(directory), time.monotonic()
         async with self._reindexing:  # one at a time: each finds what the one before wrote
-            files, stale = await self._call(self._stale, root)
+            files, stale, others = await self._call(self._stale, root)
             read, repeated = await asyncio.to_thread(self._read, files, stale, on_progress)
-            return await self._call(self._write, root, files, read, repeated, started)
+            return await self._call(self._write, root, files, read, repeated, started, others)
 
     async def search(self, query: str, top_k: int = 3) -> list[Passage]:
         """The top_k passages for a query, best first; empty for an empty or stopword-only query."""
@@ -174,19 +176,20 @@ class KnowledgeIndex:
             self._conn.close()
             self._conn = None
 
-    def _stale(self, root: Path) -> tuple[dict[str, Path], list[str]]:
-        """The directory's documents, and those new or changed since they were indexed (by time and size)."""
+    def _stale(self, root: Path) -> tuple[dict[str, Path], list[str], list[str]]:
+        """The directory's documents, those new or changed since they were indexed (by time and size), and the files
+        of kinds not read."""
         if not root.is_dir():
             raise ConfigError(
                 f"knowledge directory {root} does not exist or is not a directory; "
                 "create it or point knowledge.directory at your documents",
                 path=("knowledge", "directory"),
             )
-        files = _scan(root)
+        files, others = _scan(root)
         known = {path: (mtime_ns, size) for path, mtime_ns, size in
                  self._db().execute("SELECT path, mtime_ns, size FROM knowledge_documents")}
         stale = [name for name, file in files.items() if known.get(name) != _stat_key(file)]
-        return files, stale
+        return files, stale, others
 
     def _read(self, files: dict[str, Path], stale: list[str],
               on_progress: Callable[[int, int], None] | None) -> tuple[dict[str, ReadDocument | Exception], int]:
@@ -213,7 +216,7 @@ class KnowledgeIndex:
         return read, repeated
 
     def _write(self, root: Path, files: dict[str, Path], read: dict[str, ReadDocument | Exception], repeated: int,
-               started: float) -> ReindexStats:
+               started: float, others: list[str]) -> ReindexStats:
         """Put what was read in the index and drop deleted documents, in one transaction."""
         conn = self._db()
         added = updated = unchanged = chunks = 0
@@ -246,7 +249,8 @@ class KnowledgeIndex:
             self._glossary = None
         total = conn.execute("SELECT count(*) FROM knowledge_chunks").fetchone()[0]
         documents = conn.execute("SELECT count(*) FROM knowledge_documents").fetchone()[0]
-        stats = ReindexStats(added, updated, len(gone), unchanged, chunks, total, tuple(errors), documents)
+        stats = ReindexStats(added, updated, len(gone), unchanged, chunks, total, tuple(errors), documents,
+                             tuple(others))
         self.latest = (time.time(), stats)
         _LOGGER.log(  # a watch looks every few seconds: a pass that changed nothing and found no new error is no news
             logging.INFO if added or updated or gone or len(errors) > repeated else logging.DEBUG,
@@ -310,18 +314,23 @@ class KnowledgeIndex:
         return self._glossary.hits(text)
 
 
-def _scan(root: Path) -> dict[str, Path]:
-    """Supported files under root by relative POSIX path, skipping hidden files and folders."""
+def _scan(root: Path) -> tuple[dict[str, Path], list[str]]:
+    """The documents under root by relative POSIX path, and the other files (of kinds not read); hidden files and
+    folders, and editors' backup and lock files, are passed over."""
     files: dict[str, Path] = {}
+    others: list[str] = []
     for folder, dirs, names in os.walk(root):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(names):
             if name.startswith((".", "~")) or name.endswith("~"):
                 continue
             path = Path(folder, name)
-            if path.suffix.lower() in DOCUMENT_SUFFIXES and path.is_file():
-                files[path.relative_to(root).as_posix()] = path
-    return files
+            if path.is_file():
+                if path.suffix.lower() in DOCUMENT_SUFFIXES:
+                    files[path.relative_to(root).as_posix()] = path
+                else:
+                    others.append(path.relative_to(root).as_posix())
+    return files, others
 
 
 def _stat_key(file: Path) -> tuple[int, int] | None:

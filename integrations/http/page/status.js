@@ -97,6 +97,8 @@ function render(data) {
   fill("knowledge", [
     ...Object.entries(knowledge).map(([key, value]) => row([cell(key), cell(value)])),
     ...(k && k.not_indexed ? k.not_indexed : []).map((why) => row([cell("not indexed"), cell(why, "text error")])),
+    ...(k && k.not_read && k.not_read.length ? [row([cell("not read"),
+      cell(`${k.not_read.join(", ")}: kinds of file Roost does not read`, "text muted")])] : []),
   ]);
   $("dead-total").textContent = `(${data.dead_letters.total})`;
   fill("dead", data.dead_letters.latest.map((d) => {

@@ -306,6 +306,8 @@ async def test_the_page_shows_the_knowledge_base_and_the_files_it_could_not_read
     folder.mkdir(parents=True)
     (folder / "hours.md").write_text("# Hours\n\nOpen from seven.\n", encoding="utf-8")
     (folder / "manual.docx").write_bytes(b"PK\x03\x04 not really")
+    (folder / "slides.pptx").write_bytes(b"PK\x03\x04")
+    (folder / ".~lock.hours.md#").write_text("an editor's lock file: passed over", encoding="utf-8")
     served = await serve(extra=ECHO + "knowledge:\n  directory: knowledge\n")
     token = await served.token("viewer")
     async with aiohttp.ClientSession(served.url) as http:
@@ -318,8 +320,10 @@ async def test_the_page_shows_the_knowledge_base_and_the_files_it_could_not_read
                 await asyncio.sleep(0.05)
     assert (knowledge["documents"], knowledge["passages"]) == (1, 1)
     assert knowledge["not_indexed"] == ["manual.docx: not a Word document (it is a zip archive; this is not one)"]
+    assert knowledge["not_read"] == ["slides.pptx"]
     await _log_in(browser, served.url, token)
     shown = await browser.until(lambda d: (_text("#knowledge")(d) or "") if "not indexed" in (
         _text("#knowledge")(d) or "") else None)
     assert "documents 1" in shown and "passages 1" in shown
     assert "not indexed manual.docx: not a Word document" in shown
+    assert "not read slides.pptx: kinds of file Roost does not read" in shown
