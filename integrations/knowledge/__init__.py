@@ -38,13 +38,14 @@ class KnowledgeService:
         return render_context(passages)
 
     async def status(self) -> dict[str, Any]:
-        """What the status page shows: documents and passages indexed, when, the files that could not be, and those
-        of kinds not read."""
+        """What the status page shows: documents and passages in the index now; when this Roost last indexed, and
+        the files it could not read then and those of kinds not read."""
         if self.index.latest is None:
             return {"indexed": None}
         at, stats = self.index.latest
-        return {"indexed": at, "documents": stats.total_documents, "passages": stats.total_chunks,
-                "not_indexed": list(stats.errors), "not_read": list(stats.not_read)}
+        documents, passages = await self.index.size()
+        return {"indexed": at, "documents": documents, "passages": passages, "not_indexed": list(stats.errors),
+                "not_read": list(stats.not_read)}
 
 
 @hookimpl

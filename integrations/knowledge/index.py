@@ -37,8 +37,8 @@ _CANDIDATES = 50  # rows read from each FTS table before the two rankings are co
 
 @dataclass(frozen=True, slots=True)
 class ReindexStats:
-    """What one reindex did: files added, updated, removed, unchanged; chunks written; errors (a file's each); the
-    index's chunks and documents after it."""
+    """What one reindex did: files added, updated, removed, unchanged; chunks written; the index's chunks after it;
+    errors (a file's each); the files of kinds not read."""
 
     added: int
     updated: int
@@ -47,7 +47,6 @@ class ReindexStats:
     chunks: int
     total_chunks: int = 0
     errors: tuple[str, ...] = ()
-    total_documents: int = 0
     not_read: tuple[str, ...] = ()
     """The folder's files of kinds Roost does not read (slides, pictures, .doc)."""
 
@@ -119,6 +118,11 @@ class KnowledgeIndex:
             files, stale, others = await self._call(self._stale, root)
             read, repeated = await asyncio.to_thread(self._read, files, stale, on_progress)
             return await self._call(self._write, root, files, read, repeated, started, others)
+
+    async def size(self) -> tuple[int, int]:
+        """The documents and passages in the index now (a reindex by `roost knowledge reindex` included)."""
+        return await self._call(lambda: tuple(self._db().execute(
+            "SELECT (SELECT count(*) FROM knowledge_documents), (SELECT count(*) FROM knowledge_chunks)").fetchone()))
 
     async def search(self, query: str, top_k: int = 3) -> list[Passage]:
         """The top_k passages for a query, best first; empty for an empty or stopword-only query."""
@@ -248,9 +252,7 @@ class KnowledgeIndex:
         if added or updated or gone:
             self._glossary = None
         total = conn.execute("SELECT count(*) FROM knowledge_chunks").fetchone()[0]
-        documents = conn.execute("SELECT count(*) FROM knowledge_documents").fetchone()[0]
-        stats = ReindexStats(added, updated, len(gone), unchanged, chunks, total, tuple(errors), documents,
-                             tuple(others))
+        stats = ReindexStats(added, updated, len(gone), unchanged, chunks, total, tuple(errors), tuple(others))
         self.latest = (time.time(), stats)
         _LOGGER.log(  # a watch looks every few seconds: a pass that changed nothing and found no new error is no news
             logging.INFO if added or updated or gone or len(errors) > repeated else logging.DEBUG,

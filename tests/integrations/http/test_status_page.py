@@ -7,6 +7,7 @@ import asyncio
 import json
 import logging
 import re
+import subprocess
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -22,6 +23,7 @@ from core.pairing import DOMAIN as PAIRING
 from core.pairing import Pairing
 from integrations.http.tokens import TokenBook
 from tests.helpers.browser import Browser
+from tests.helpers.configdir import ROOST
 from tests.integrations.http.conftest import ECHO
 
 
@@ -321,9 +323,16 @@ async def test_the_page_shows_the_knowledge_base_and_the_files_it_could_not_read
     assert (knowledge["documents"], knowledge["passages"]) == (1, 1)
     assert knowledge["not_indexed"] == ["manual.docx: not a Word document (it is a zip archive; this is not one)"]
     assert knowledge["not_read"] == ["slides.pptx"]
+    (folder / "prices.csv").write_text("Item,Price\nRye bread,4.20\n", encoding="utf-8")
+    reindexed = await asyncio.to_thread(subprocess.run, [str(ROOST), "knowledge", "reindex", "--config",
+                                                         str(tmp_path / "config")], capture_output=True, timeout=60)
+    assert reindexed.returncode == 0, reindexed.stderr
+    async with aiohttp.ClientSession(served.url) as http:  # the index as it is now, whoever wrote it
+        async with http.get("/api/status", headers={"Authorization": f"Bearer {token}"}) as answer:
+            assert (await answer.json())["knowledge"]["documents"] == 2
     await _log_in(browser, served.url, token)
     shown = await browser.until(lambda d: (_text("#knowledge")(d) or "") if "not indexed" in (
         _text("#knowledge")(d) or "") else None)
-    assert "documents 1" in shown and "passages 1" in shown
+    assert "documents 2" in shown and "passages 2" in shown
     assert "not indexed manual.docx: not a Word document" in shown
     assert "not read slides.pptx: kinds of file Roost does not read" in shown

@@ -19,7 +19,7 @@ def _bump_mtime(path: Path, seconds: int = 10) -> None:
 async def test_first_reindex_adds_everything(index: KnowledgeIndex, docs: Path) -> None:
     stats = await index.reindex(docs)
     assert stats == ReindexStats(
-        added=4, updated=0, removed=0, unchanged=0, chunks=10, total_chunks=10, errors=(), total_documents=4
+        added=4, updated=0, removed=0, unchanged=0, chunks=10, total_chunks=10, errors=()
     )
     assert stats.changed
 
