@@ -79,6 +79,7 @@ class Gateway:
         self.network_online = True
         self.network: NetworkMonitor | None = None
         self.knowledge: Any = None
+        """The knowledge provider generate actions ask (register_knowledge), or None."""
         self.sandbox = CommandPolicy()
         """The commands programs may be run as (the `run` action's and integrations' one door)."""
         self.state = "created"

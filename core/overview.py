@@ -59,11 +59,11 @@ async def overview(gateway: Gateway, *, dead_limit: int = 50, trace_limit: int =
         "store": {**await asyncio.to_thread(_store_size, store.db.path), "disk": status["disk"]},
         "last_prune": await last_pass(store),
         "backups": await asyncio.to_thread(_backups, gateway),
-        "knowledge": await _knowledge(gateway),
+        "knowledge": await knowledge_status(gateway),
     }
 
 
-async def _knowledge(gateway: Gateway) -> dict[str, Any] | None:
+async def knowledge_status(gateway: Gateway) -> dict[str, Any] | None:
     """The knowledge provider's own account (its optional status()), None without one."""
     status = getattr(gateway.knowledge, "status", None)
     return None if status is None else await status()

@@ -15,6 +15,7 @@ from typing import Any
 
 from core import events
 from core.bus import MATCH_ALL
+from core.overview import knowledge_status
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -59,7 +60,8 @@ class State:
 
 
 async def read_entities(gateway: Any) -> list[Entity]:
-    """Roost's channels, models, task and reply queues, dead letters and the store's free disk, as entities."""
+    """Roost's channels, models, task and reply queues, dead letters, the store's free disk and the knowledge base,
+    as entities."""
     status = gateway.status()
     entities = [Entity(f"binary_sensor.roost_channel_{platform}", "on" if online else "off",
                        {"friendly_name": f"Roost channel {platform}", "platform": platform,
@@ -84,6 +86,12 @@ async def read_entities(gateway: Any) -> list[Entity]:
         entities.append(Entity("sensor.roost_store_disk_free", str(disk["free_bytes"] // 2**20),
                                {"friendly_name": "Roost store disk free", "unit_of_measurement": "MiB",
                                 "device_class": "data_size", "low": disk["low"]}))
+    knowledge = await knowledge_status(gateway)
+    if knowledge is not None and knowledge["indexed"] is not None:
+        entities.append(Entity("sensor.roost_knowledge_documents", str(knowledge["documents"]),
+                               {"friendly_name": "Roost knowledge documents", "unit_of_measurement": "documents",
+                                "passages": knowledge["passages"], "last_indexed": _iso(knowledge["indexed"]),
+                                "not_indexed": knowledge["not_indexed"], "not_read": knowledge["not_read"]}))
     return entities
 
 

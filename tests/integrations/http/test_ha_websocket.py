@@ -300,3 +300,23 @@ async def test_a_channel_going_offline_is_a_state_changed_at_once(serve) -> None
         assert change["entity_id"] == "binary_sensor.roost_channel_websocket_chat"
         assert (change["old_state"]["state"], change["new_state"]["state"]) == ("on", "off")
         unsubscribe()
+
+
+async def test_the_knowledge_base_is_a_sensor(serve, tmp_path: Path) -> None:
+    folder = tmp_path / "config" / "knowledge"
+    folder.mkdir(parents=True)
+    (folder / "hours.md").write_text("# Hours\n\nOpen from seven.\n", encoding="utf-8")
+    (folder / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0")
+    served = await serve(extra=ECHO + "knowledge:\n  directory: knowledge\n")
+    url = served.url.replace("http", "ws") + "/api/websocket"
+    async with HomeAssistantClient(url, await served.token("hass-client")) as client:
+        async with asyncio.timeout(10):
+            while True:
+                states = {state["entity_id"]: state for state in await client.send_command("get_states")}
+                if "sensor.roost_knowledge_documents" in states:
+                    break
+                await asyncio.sleep(0.05)
+    sensor = states["sensor.roost_knowledge_documents"]
+    assert sensor["state"] == "1"
+    assert sensor["attributes"]["passages"] == 1 and sensor["attributes"]["not_read"] == ["old.doc"]
+    assert sensor["attributes"]["not_indexed"] == [] and sensor["attributes"]["last_indexed"].startswith("20")
