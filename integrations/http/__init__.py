@@ -22,7 +22,7 @@ from integrations.http.proxies import network
 from integrations.http.server import Access, HttpServer, is_loopback
 from integrations.http.status import add_status_page
 from integrations.http.tls import server_context, valid_until
-from integrations.http.tokens import TokenBook
+from integrations.http.tokens import TokenBook, shown_time
 from integrations.http.webhook import METHODS, Webhooks
 from integrations.http.webhook import SCHEMA as WEBHOOK_SCHEMA
 
@@ -164,7 +164,7 @@ async def roost_doctor(config: dict[str, Any] | None, storage: Any) -> list[Find
                              f"http: {len(listed)} access token(s), {admins} admin, {expired} expired"
                              + ("; revoke the expired ones (`roost token list`)" if expired else "")))
     found += [Finding(WARNING, f"http: the access token {info.name!r} expires"
-                               f" {time.strftime('%Y-%m-%d %H:%M', time.localtime(info.expires))}, in"
+                               f" {shown_time(info.expires)}, in"
                                f" {_days(info.expires - now)}: what uses it needs a new one before"
                                " (`roost token create NAME --expires 90d`)")
               for info in listed if info.expires is not None and 0 < info.expires - now <= EXPIRY_NOTICE]
@@ -177,7 +177,7 @@ def _certificate_finding(certificate: str, now: float) -> Finding:
         until = valid_until(certificate).timestamp()
     except (ValueError, OSError) as err:
         return Finding(PROBLEM, f"http: the TLS certificate {certificate} does not read ({err})")
-    when = time.strftime("%Y-%m-%d %H:%M", time.localtime(until))
+    when = shown_time(until)
     if until <= now:
         return Finding(PROBLEM, f"http: the TLS certificate {certificate} expired {when}: clients refuse it; renew"
                                 " it (Roost serves the new files within a minute, without a restart)")

@@ -11,7 +11,7 @@ from typing import Any
 
 from core.cli.common import add_config_arg, config_dir, open_config_store
 from core.hookspecs import hookimpl
-from integrations.http.tokens import TokenBook
+from integrations.http.tokens import TokenBook, shown_time
 
 DURATION = re.compile(r"^(\d+(?:\.\d+)?)([smhdw])$")
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
@@ -75,14 +75,10 @@ async def _run(args: argparse.Namespace) -> int:
             return 0
         now = time.time()
         for info in await book.list():
-            expiry = "never" if info.expires is None else ("EXPIRED " if info.expired(now) else "") + _when(info.expires)
-            used = _when(info.last_used) if info.last_used else "never"
+            expiry = "never" if info.expires is None else ("EXPIRED " if info.expired(now) else "") + shown_time(info.expires)
+            used = shown_time(info.last_used) if info.last_used else "never"
             scope = "admin" if info.admin else "api"
-            print(f"{info.name}\t{scope}\tcreated {_when(info.created)}\tlast used {used}\texpires {expiry}")
+            print(f"{info.name}\t{scope}\tcreated {shown_time(info.created)}\tlast used {used}\texpires {expiry}")
         return 0
     finally:
         await store.close()
-
-
-def _when(moment: float) -> str:
-    return time.strftime("%Y-%m-%d %H:%M", time.localtime(moment))

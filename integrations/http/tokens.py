@@ -37,6 +37,11 @@ class TokenInfo:
         return self.expires is not None and self.expires <= now
 
 
+def shown_time(moment: float) -> str:
+    """A moment as `roost token list` and `roost doctor` show it: local time, to the minute."""
+    return time.strftime("%Y-%m-%d %H:%M", time.localtime(moment))
+
+
 def digest(token: str) -> str:
     """The hex SHA-256 a token is stored and looked up by (tokens are 256 random bits: no salt needed)."""
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
