@@ -48,7 +48,7 @@ class ReindexStats:
     total_chunks: int = 0
     errors: tuple[str, ...] = ()
     not_read: tuple[str, ...] = ()
-    """The folder's files of kinds Roost does not read (slides, pictures, .doc)."""
+    """The folder's files of kinds Roost does not read (pictures, .doc, .ppt)."""
 
     @property
     def changed(self) -> bool:

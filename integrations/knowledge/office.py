@@ -13,11 +13,9 @@ from collections.abc import Iterator
 from xml.etree import ElementTree
 
 from .chunker import DocumentError, Heading
-from .packages import open_package, optional_part, xml_part
+from .packages import MC_FALLBACK, open_package, optional_part, xml_part
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
-"""A drawing's copy for older readers: its text is the same as the drawing's own, read once."""
 TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
 TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
@@ -115,7 +113,7 @@ def _text(element: ElementTree.Element) -> str:
             elif tag == f"{_W}p" and parts:  # a paragraph within (a cell's next one, a text box's)
                 parts.append("\n")
                 walk(child)
-            elif tag != _FALLBACK:
+            elif tag != MC_FALLBACK:
                 walk(child)
 
     walk(element)
@@ -128,7 +126,7 @@ def _text(element: ElementTree.Element) -> str:
 def odt_outline(name: str, data: bytes) -> list[Heading | str]:
     """An .odt file's headings and paragraphs (lists' items each a paragraph), its tables a row a paragraph."""
     text = odf_content(name, data, "OpenDocument text").find(f"{OFFICE}body/{OFFICE}text")
-    return list(_odf_blocks(text)) if text is not None else []
+    return list(odf_blocks(text)) if text is not None else []
 
 
 def odf_content(name: str, data: bytes, kind: str) -> ElementTree.Element:
@@ -140,7 +138,8 @@ def odf_content(name: str, data: bytes, kind: str) -> ElementTree.Element:
         return xml_part(name, archive, "content.xml", kind)
 
 
-def _odf_blocks(container: ElementTree.Element) -> Iterator[Heading | str]:
+def odf_blocks(container: ElementTree.Element) -> Iterator[Heading | str]:
+    """The headings and paragraphs an OpenDocument element holds (a text's body, a text box), tables a row each."""
     for element in container:
         tag = element.tag
         if tag == f"{TEXT}h":
@@ -156,7 +155,7 @@ def _odf_blocks(container: ElementTree.Element) -> Iterator[Heading | str]:
                 if line := " | ".join(cell for cell in cells if cell):
                     yield line
         elif tag not in _ODF_LEFT_OUT:  # lists, list items, sections, an index's body
-            yield from _odf_blocks(element)
+            yield from odf_blocks(element)
 
 
 def odf_rows(table: ElementTree.Element) -> Iterator[ElementTree.Element]:

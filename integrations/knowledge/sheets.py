@@ -18,11 +18,9 @@ from xml.etree import ElementTree
 
 from .chunker import DocumentError, Heading
 from .office import OFFICE, TABLE, odf_content, odf_rows, odf_text
-from .packages import open_package, optional_part, xml_part
+from .packages import R_ID, open_package, optional_part, related_parts, xml_part
 
 _X = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_RELATIONSHIPS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-_R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _CELL = re.compile(r"([A-Z]+)")
 _NUMBER = re.compile(r"[-+]?[\d.,\s]+%?")
 MAX_REPEAT = 1000
@@ -60,17 +58,15 @@ def xlsx_outline(name: str, data: bytes) -> list[Heading | str]:
     kind = "Excel workbook"
     with open_package(name, data, kind) as archive:
         workbook = xml_part(name, archive, "xl/workbook.xml", kind)
-        links = xml_part(name, archive, "xl/_rels/workbook.xml.rels", kind)
+        sheets = related_parts(name, archive, "xl/workbook.xml", kind)
         shared = optional_part(name, archive, "xl/sharedStrings.xml", kind)
         styles = optional_part(name, archive, "xl/styles.xml", kind)
         book = _Book([_string(item) for item in shared.iter(f"{_X}si")] if shared is not None else [],
                      _shown_as(styles) if styles is not None else [], _epoch(workbook))
-        targets = {link.get("Id"): link.get("Target", "") for link in links.iter(f"{_RELATIONSHIPS}Relationship")}
         blocks: list[Heading | str] = []
         for sheet in workbook.iter(f"{_X}sheet"):
-            target = targets.get(sheet.get(_R_ID), "").lstrip("/")
-            part = target if target.startswith("xl/") else f"xl/{target}"
-            cells = optional_part(name, archive, part, kind)
+            _type, part = sheets.get(sheet.get(R_ID, ""), ("", ""))
+            cells = optional_part(name, archive, part, kind) if part else None
             if cells is not None:
                 blocks.append(Heading(1, sheet.get("name") or part))
                 blocks += rows_as_paragraphs(_xlsx_rows(cells, book))

@@ -1,11 +1,13 @@
-"""Small office documents for tests, laid out as their programs write them: .docx as Word does (a zip of
+"""Small office documents and e-books for tests, laid out as their programs write them: .docx as Word does (a zip of
 WordprocessingML parts), for what a document made with python-docx cannot show (styles as Word names them in other
-languages, tracked changes, field codes, drawings with a fallback copy); .odt as LibreOffice does."""
+languages, tracked changes, field codes, drawings with a fallback copy); .odt, .ods and .odp as LibreOffice does; an
+EPUB 2 as the e-book programs before EPUB 3 did (Calibre's folder and names), which EbookLib does not write."""
 
 from __future__ import annotations
 
 import io
 import zipfile
+from urllib.parse import quote
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
@@ -53,13 +55,15 @@ ODF_NAMESPACES = (
     ' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
     ' xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"'
     ' xmlns:dc="http://purl.org/dc/elements/1.1/"'
+    ' xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"'
+    ' xmlns:presentation="urn:oasis:names:tc:opendocument:xmlns:presentation:1.0"'
 )
 
 
 def opendocument(content: str, *, kind: str = "text", encrypted: bool = False) -> bytes:
-    """An OpenDocument file (kind text: an .odt; spreadsheet: an .ods) whose office:text or office:spreadsheet holds
-    content (prefixes office:, text:, table:), packaged as LibreOffice does: the mimetype first and stored, a
-    manifest (with encryption data for a locked one)."""
+    """An OpenDocument file (kind text: an .odt; spreadsheet: an .ods; presentation: an .odp) whose office:text,
+    office:spreadsheet or office:presentation holds content (prefixes office:, text:, table:, draw:, presentation:),
+    packaged as LibreOffice does: the mimetype first and stored, a manifest (with encryption data for a locked one)."""
     encryption = ('<manifest:encryption-data manifest:checksum-type="SHA1/1K" manifest:checksum="AAAA">'
                   '<manifest:algorithm manifest:algorithm-name="Blowfish CFB" manifest:initialisation-vector="AA"/>'
                   "</manifest:encryption-data>") if encrypted else ""
@@ -77,4 +81,38 @@ def opendocument(content: str, *, kind: str = "text", encrypted: bool = False) -
                          compress_type=zipfile.ZIP_STORED)
         archive.writestr("META-INF/manifest.xml", manifest)
         archive.writestr("content.xml", content)
+    return out.getvalue()
+
+
+def epub2(chapters: dict[str, str], *, title: str, encrypted: tuple[str, ...] = ()) -> bytes:
+    """An EPUB 2 in OEBPS/ whose spine lists chapters (file name -> XHTML body) in order, its hrefs percent-encoded;
+    encrypted names the parts META-INF/encryption.xml lists (a font obfuscated, or a chapter locked by DRM)."""
+    manifest = "".join(f'<item id="c{number}" href="{quote(file)}" media-type="application/xhtml+xml"/>'
+                       for number, file in enumerate(chapters))
+    spine = "".join(f'<itemref idref="c{number}"/>' for number in range(len(chapters)))
+    package = ('<?xml version="1.0" encoding="utf-8"?><package xmlns="http://www.idpf.org/2007/opf" version="2.0"'
+               ' unique-identifier="id"><metadata xmlns:dc="http://purl.org/dc/elements/1.1/">'
+               f'<dc:title>{title}</dc:title><dc:identifier id="id">urn:uuid:1</dc:identifier></metadata>'
+               f'<manifest><item id="ncx" href="toc.ncx" media-type="application/x-dtbncx+xml"/>{manifest}</manifest>'
+               f'<spine toc="ncx">{spine}</spine></package>')
+    cipher = "".join('<EncryptedData xmlns="http://www.w3.org/2001/04/xmlenc#"><EncryptionMethod Algorithm='
+                     f'"http://www.idpf.org/2008/embedding"/><CipherData><CipherReference URI="{quote(part)}"/>'
+                     "</CipherData></EncryptedData>" for part in encrypted)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(zipfile.ZipInfo("mimetype"), "application/epub+zip", compress_type=zipfile.ZIP_STORED)
+        archive.writestr("META-INF/container.xml", '<?xml version="1.0"?><container version="1.0"'
+                         ' xmlns="urn:oasis:names:tc:opendocument:xmlns:container"><rootfiles><rootfile'
+                         ' full-path="OEBPS/content.opf" media-type="application/oebps-package+xml"/></rootfiles>'
+                         "</container>")
+        if cipher:
+            archive.writestr("META-INF/encryption.xml", '<encryption xmlns="urn:oasis:names:tc:opendocument:xmlns:'
+                             f'container">{cipher}</encryption>')
+        archive.writestr("OEBPS/content.opf", package)
+        archive.writestr("OEBPS/toc.ncx", '<ncx xmlns="http://www.daisy.org/z3986/2005/ncx/" version="2005-1"/>')
+        for file, body in chapters.items():
+            archive.writestr(f"OEBPS/{file}", '<?xml version="1.0" encoding="utf-8"?><!DOCTYPE html PUBLIC'
+                             ' "-//W3C//DTD XHTML 1.1//EN" "http://www.w3.org/TR/xhtml11/DTD/xhtml11.dtd">'
+                             '<html xmlns="http://www.w3.org/1999/xhtml"><head><title>x</title></head>'
+                             f"<body>{body}</body></html>")
     return out.getvalue()

@@ -308,7 +308,7 @@ async def test_the_page_shows_the_knowledge_base_and_the_files_it_could_not_read
     folder.mkdir(parents=True)
     (folder / "hours.md").write_text("# Hours\n\nOpen from seven.\n", encoding="utf-8")
     (folder / "manual.docx").write_bytes(b"PK\x03\x04 not really")
-    (folder / "slides.pptx").write_bytes(b"PK\x03\x04")
+    (folder / "slides.ppt").write_bytes(b"\xd0\xcf\x11\xe0")
     (folder / ".~lock.hours.md#").write_text("an editor's lock file: passed over", encoding="utf-8")
     served = await serve(extra=ECHO + "knowledge:\n  directory: knowledge\n")
     token = await served.token("viewer")
@@ -322,7 +322,7 @@ async def test_the_page_shows_the_knowledge_base_and_the_files_it_could_not_read
                 await asyncio.sleep(0.05)
     assert (knowledge["documents"], knowledge["passages"]) == (1, 1)
     assert knowledge["not_indexed"] == ["manual.docx: not a Word document (it is a zip archive; this is not one)"]
-    assert knowledge["not_read"] == ["slides.pptx"]
+    assert knowledge["not_read"] == ["slides.ppt"]
     (folder / "prices.csv").write_text("Item,Price\nRye bread,4.20\n", encoding="utf-8")
     reindexed = await asyncio.to_thread(subprocess.run, [str(ROOST), "knowledge", "reindex", "--config",
                                                          str(tmp_path / "config")], capture_output=True, timeout=60)
@@ -335,4 +335,4 @@ async def test_the_page_shows_the_knowledge_base_and_the_files_it_could_not_read
         _text("#knowledge")(d) or "") else None)
     assert "documents 2" in shown and "passages 2" in shown
     assert "not indexed manual.docx: not a Word document" in shown
-    assert "not read slides.pptx: kinds of file Roost does not read" in shown
+    assert "not read slides.ppt: kinds of file Roost does not read" in shown
