@@ -51,6 +51,7 @@ def holding_the_lock(directory: Path) -> Iterator[subprocess.Popen[str]]:
         import fcntl, os, time
         fd = os.open({str(directory / "roost.lock")!r}, os.O_RDWR | os.O_CREAT, 0o600)
         fcntl.flock(fd, fcntl.LOCK_EX)
+        os.ftruncate(fd, 0)  # as Roost does: a longer pid written there before would leave its last digits
         os.write(fd, str(os.getpid()).encode())
         print("held", flush=True)
         time.sleep(60)
