@@ -1,4 +1,4 @@
-"""`roost model fetch|list`: the bundled model and the configured models' files."""
+"""`roost model fetch [URL]|list`: the bundled model or a GGUF file from the web; the configured models' files."""
 
 from __future__ import annotations
 
@@ -16,12 +16,15 @@ from typing import Any
 from core.cli.common import add_config_arg, config_dir, load_or_exit, print_json
 from core.errors import ModelError
 from core.hookspecs import hookimpl
+from core.meter import megabytes
 from integrations.llama_cpp.config import CONFIG_SCHEMA, resolve_model_path
+from integrations.llama_cpp.download import download_address, download_model, model_file_name
 from integrations.llama_cpp.loads import UnfinishedLoads
 from integrations.llama_cpp.modelfetch import (
     DEFAULT_MODEL,
     ModelFetchError,
     fetch_default_model,
+    file_sha256,
     model_status,
 )
 
@@ -29,11 +32,16 @@ from integrations.llama_cpp.modelfetch import (
 @hookimpl
 def roost_cli_commands(subparsers: Any) -> None:
     """Add `roost model`."""
-    model = subparsers.add_parser("model", help="fetch the bundled model, list configured models")
+    model = subparsers.add_parser("model", help="fetch the bundled model or a GGUF file, list configured models")
     msub = model.add_subparsers(dest="model_command", metavar="ACTION")
     msub.required = True
-    fetch = msub.add_parser("fetch", help=f"put {DEFAULT_MODEL.filename} in the config dir's models/")
+    fetch = msub.add_parser("fetch", help=f"put {DEFAULT_MODEL.filename}, or the GGUF file at URL, in the config"
+                                          " dir's models/")
+    fetch.add_argument("url", nargs="?", metavar="URL",
+                       help="a .gguf file's address (a Hugging Face file's page or download link); an interrupted"
+                            " download goes on where it stopped when the command is run again")
     add_config_arg(fetch)
+    fetch.add_argument("--sha256", help="keep the file only if it has this sha256 (the model's page lists it)")
     fetch.add_argument("--if-missing", action="store_true", help="do nothing when it is already there")
     fetch.add_argument("--quiet", action="store_true", help="no progress display")
     listing = msub.add_parser("list", help="configured models and whether their files are present")
@@ -44,6 +52,8 @@ def roost_cli_commands(subparsers: Any) -> None:
 
 def cmd_model(args: argparse.Namespace) -> int:
     """Run `roost model fetch` or `roost model list`."""
+    if args.model_command == "fetch" and args.url:
+        return _fetch_url(args)
     if args.model_command == "fetch":
         dest = config_dir(args) / "models"
         target = dest / DEFAULT_MODEL.filename
@@ -84,6 +94,28 @@ def cmd_model(args: argparse.Namespace) -> int:
                 print(f"{'':<12} {_WHY[r['status']]}")
             if r.get("llama_cpp_said"):
                 print(f"{'':<12} llama.cpp said: {r['llama_cpp_said']}")
+    return 0
+
+
+def _fetch_url(args: argparse.Namespace) -> int:
+    """`roost model fetch URL`: download the file into models/ and say how to use it."""
+    dest = config_dir(args) / "models"
+    try:
+        name = model_file_name(download_address(args.url))
+        path = dest / name
+        if path.exists():
+            if args.sha256 and file_sha256(path) != args.sha256.lower():
+                raise ModelFetchError(f"{path} is there with another sha256; move it away to fetch it again")
+            print(f"{path} is already there" + ("" if args.if_missing else "; move it away to fetch it again"))
+            return 0
+        path = download_model(args.url, dest, sha256=args.sha256, progress=not args.quiet)
+    except ModelFetchError as err:
+        print(f"roost model fetch: {err}", file=sys.stderr)
+        return 1
+    stem = re.sub(r"[^a-z0-9]+", "_", path.stem.lower()).strip("_")[:40] or "model"
+    print(f"Model ready: {path} ({megabytes(path.stat().st_size)}, sha256 {file_sha256(path)})\n"
+          "To use it, add it under llama_cpp: models: in configuration.yaml (`roost model list` then shows the"
+          f" memory it takes):\n  - name: {stem}\n    path: models/{name}")
     return 0
 
 
