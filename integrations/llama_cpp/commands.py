@@ -41,7 +41,7 @@ def roost_cli_commands(subparsers: Any) -> None:
                        help="a .gguf file's address (a Hugging Face file's page or download link); an interrupted"
                             " download goes on where it stopped when the command is run again")
     add_config_arg(fetch)
-    fetch.add_argument("--sha256", help="keep the file only if it has this sha256 (the model's page lists it)")
+    fetch.add_argument("--sha256", metavar="HEX", help="keep the file only if it has this sha256 (the model's page lists it)")
     fetch.add_argument("--if-missing", action="store_true", help="do nothing when it is already there")
     fetch.add_argument("--quiet", action="store_true", help="no progress display")
     listing = msub.add_parser("list", help="configured models and whether their files are present")
