@@ -31,6 +31,7 @@ OFFICE_SUFFIXES = frozenset({".docx", ".odt", ".csv", ".xlsx", ".ods", ".pptx", 
 EBOOK_SUFFIXES = frozenset({".epub"})
 DOCUMENT_SUFFIXES = SUPPORTED_SUFFIXES | PDF_SUFFIXES | HTML_SUFFIXES | OFFICE_SUFFIXES | EBOOK_SUFFIXES
 """The files of the knowledge folder that are indexed."""
+_LOGGER = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,8 +52,15 @@ def read_document(name: str, file: Path, *, max_bytes: int, max_chars: int) -> R
         raise DocumentError(f"{name}: {stat.st_size} bytes is larger than the {max_bytes} bytes a knowledge document"
                             " may have; split it into smaller files, or raise knowledge: max_file_mib")
     data = file.read_bytes()
-    return ReadDocument(stat.st_mtime_ns, stat.st_size, hashlib.sha256(data).hexdigest(),
-                        document_chunks(name, data, max_chars=max_chars))
+    try:
+        chunks = document_chunks(name, data, max_chars=max_chars)
+    except DocumentError:
+        raise
+    except Exception as err:  # a fault of a reader's (a file nested past Python's recursion limit): this file alone
+        _LOGGER.exception("knowledge: reading %s failed", name)  # is left out, and the log has where it failed
+        raise DocumentError(f"{name}: Roost's reader failed on it ({type(err).__name__}: {err}); the log has the"
+                            " details") from None
+    return ReadDocument(stat.st_mtime_ns, stat.st_size, hashlib.sha256(data).hexdigest(), chunks)
 
 
 def document_chunks(name: str, data: bytes, *, max_chars: int) -> list[Chunk]:

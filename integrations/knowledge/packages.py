@@ -34,6 +34,8 @@ def open_package(name: str, data: bytes, kind: str) -> zipfile.ZipFile:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
         raise DocumentError(f"{name}: not {_a(kind)} (it is a zip archive; this is not one)") from None
+    except Exception as err:  # zipfile reading a file from anywhere: whatever it meets, this file alone is skipped
+        raise DocumentError(f"{name}: damaged ({type(err).__name__}: {err})") from None
     if (total := sum(info.file_size for info in archive.infolist())) > MAX_PACKAGE_BYTES:
         archive.close()
         raise DocumentError(f"{name}: its parts would unpack to {total} bytes, more than the {MAX_PACKAGE_BYTES}"
@@ -90,5 +92,6 @@ def part_bytes(name: str, archive: zipfile.ZipFile, part: str, kind: str) -> byt
                             f" {MAX_PART_BYTES} a document's text may take")
     try:
         return archive.read(part)
-    except (zipfile.BadZipFile, RuntimeError, OSError) as err:  # RuntimeError: a part locked by a password
-        raise DocumentError(f"{name}: damaged ({part}: {err})") from None
+    except Exception as err:  # locked by a password (RuntimeError), a damaged deflate stream (zlib.error), a cut
+        # file (EOFError), offsets out of it (ValueError): whatever zipfile meets, this file alone is skipped
+        raise DocumentError(f"{name}: damaged ({part}: {type(err).__name__}: {err})") from None

@@ -35,7 +35,11 @@ def csv_outline(name: str, data: bytes) -> list[Heading | str]:
     except UnicodeDecodeError as err:
         raise DocumentError(f"{name}: not UTF-8 text (invalid byte at offset {err.start}); save it as CSV UTF-8"
                             ) from None
-    return list(rows_as_paragraphs(list(csv.reader(io.StringIO(text), delimiter=_delimiter(text)))))
+    rows = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))  # lines end in \n, \r\n or \r
+    try:
+        return list(rows_as_paragraphs(list(rows)))
+    except csv.Error as err:
+        raise DocumentError(f"{name}: not a readable CSV file (line {rows.line_num}: {err})") from None
 
 
 def _delimiter(text: str) -> str:
@@ -44,7 +48,10 @@ def _delimiter(text: str) -> str:
     lines = text.splitlines()[:20]
     best, best_score = ",", (0, 0)
     for delimiter in ",;\t":
-        counts = [len(row) for row in csv.reader(lines, delimiter=delimiter) if row]
+        try:
+            counts = [len(row) for row in csv.reader(lines, delimiter=delimiter) if row]
+        except csv.Error:  # a field over the csv module's limit: the reading below names it
+            continue
         if counts and counts[0] > 1:
             score = (sum(count == counts[0] for count in counts), counts[0])
             if score > best_score:

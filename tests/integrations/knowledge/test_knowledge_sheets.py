@@ -39,6 +39,13 @@ def test_a_csv_file_in_its_own_separator() -> None:
         document_chunks("latin.csv", "Café;3\n".encode("latin-1"), max_chars=800)
 
 
+def test_a_csv_file_with_the_line_ends_of_old_macs_and_one_with_a_field_too_large() -> None:
+    assert _chunks("mac.csv", b'Item,Price\rRye,4.20\rCake,"3\r10"\r') == [  # Excel's "CSV (Macintosh)"
+        ("mac", "Item: Rye; Price: 4.20\n\nItem: Cake; Price: 3 10")]
+    with pytest.raises(DocumentError, match=r"^big.csv: not a readable CSV file \(line 2: field larger than field"):
+        document_chunks("big.csv", b'Item,Note\nRye,"' + b"x" * 200_000 + b'"\n', max_chars=800)
+
+
 def test_an_excel_workbook_written_by_openpyxl() -> None:
     book = openpyxl.Workbook()
     prices = book.active
