@@ -44,7 +44,8 @@ def roost_cli_commands(subparsers: Any) -> None:
     fetch.add_argument("--sha256", metavar="HEX", help="keep the file only if it has this sha256 (the model's page lists it)")
     fetch.add_argument("--if-missing", action="store_true", help="do nothing when it is already there")
     fetch.add_argument("--quiet", action="store_true", help="no progress display")
-    listing = msub.add_parser("list", help="configured models and whether their files are present")
+    listing = msub.add_parser("list", help="configured models and whether their files are present; GGUF files in"
+                                           " models/ that no model names")
     add_config_arg(listing)
     listing.add_argument("--json", action="store_true")
     model.set_defaults(func=cmd_model)
@@ -79,12 +80,20 @@ def cmd_model(args: argparse.Namespace) -> int:
                          "kv_bytes_per_slot": per_slot, **({"llama_cpp_said": said} if said else {})})
     for model in (config.raw.get("openai_compat") or {}).get("models", []) or []:
         rows.append({"name": model.get("name"), "backend": "openai_compat", "path": "-", "status": "remote"})
+    configured = {Path(row["path"]).resolve() for row in rows if row["backend"] == "llama_cpp"}
+    for file in sorted((config.config_dir / "models").glob("*.gguf")):
+        if file.resolve() not in configured:
+            rows.append({"name": None, "backend": "llama_cpp", "path": str(file), "status": "not configured"})
     if args.json:
         print_json(rows)
     elif not rows:
         print("No models configured (add a llama_cpp or openai_compat section).")
     else:
         for r in rows:
+            if r["name"] is None:
+                print(f"{'-':<12} {'llama_cpp':<14} {'not configured':<10} {r['path']}\n{'':<12} add it under"
+                      f" llama_cpp: models: to use it (path: models/{Path(r['path']).name})")
+                continue
             slots = ""
             if r.get("kv_bytes_per_slot"):
                 slots = (f"  ({r['parallel']} slot(s) of {r['n_ctx']} tokens,"

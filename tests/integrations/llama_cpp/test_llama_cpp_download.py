@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 import os
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -57,6 +58,14 @@ async def test_an_interrupted_download_goes_on_where_it_stopped(host: FileHost, 
     shown = capsys.readouterr().out
     assert f"Model ready: {config / 'models' / 'Bakery-Q4_K_M.gguf'} (1.0 MB, sha256 {SHA256})" in shown
     assert "  - name: bakery_q4_k_m\n    path: models/Bakery-Q4_K_M.gguf" in shown
+    assert main(["model", "list", "--config", str(config)]) == 0  # no model names it yet
+    assert (f"-            llama_cpp      not configured {config / 'models' / 'Bakery-Q4_K_M.gguf'}\n"
+            "             add it under llama_cpp: models: to use it (path: models/Bakery-Q4_K_M.gguf)"
+            ) in capsys.readouterr().out
+    with (config / "configuration.yaml").open("a") as configuration:
+        configuration.write("llama_cpp:\n  models:\n    - name: bakery\n      path: models/Bakery-Q4_K_M.gguf\n")
+    assert main(["model", "list", "--json", "--config", str(config)]) == 0
+    assert [row["name"] for row in json.loads(capsys.readouterr().out)] == ["bakery"]  # named: no longer apart
     assert await _fetch(config, host.url("Bakery-Q4_K_M.gguf")) == 0  # there: not fetched again
     assert "Bakery-Q4_K_M.gguf is already there; move it away to fetch it again" in capsys.readouterr().out
     assert len(host.requests) == 2
