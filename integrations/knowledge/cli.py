@@ -88,7 +88,8 @@ def format_results(passages: Sequence[Passage], *, width: int = 88) -> str:
 
 
 def format_stats(stats: ReindexStats) -> str:
-    """One summary line of a reindex, then one line per file that could not be indexed."""
+    """One summary line of a reindex, then one line per file that could not be indexed, then the files of kinds not
+    read."""
     def plural(count: int, word: str) -> str:
         return f"{count} {word}{'' if count == 1 else 's'}"
 
@@ -99,8 +100,10 @@ def format_stats(stats: ReindexStats) -> str:
         f"({plural(stats.chunks, 'chunk')} written; {plural(files, 'file')}, "
         f"{plural(stats.total_chunks, 'chunk')} in the index)"
     )
-    if not stats.errors:
-        return summary
-    problems = [f"{plural(len(stats.errors), 'file')} could not be indexed:"]
-    problems += [f"  - {error}" for error in stats.errors]
-    return "\n".join([summary, *problems])
+    lines = [summary]
+    if stats.errors:
+        lines.append(f"{plural(len(stats.errors), 'file')} could not be indexed:")
+        lines += [f"  - {error}" for error in stats.errors]
+    if stats.not_read:
+        lines.append(f"Not read, of kinds Roost does not read: {', '.join(stats.not_read)}")
+    return "\n".join(lines)

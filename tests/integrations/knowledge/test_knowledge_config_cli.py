@@ -117,6 +117,13 @@ def test_format_stats_lists_errors() -> None:
     assert lines[1:] == ["1 file could not be indexed:", "  - bad.yaml:2: invalid YAML"]
 
 
+
+def test_format_stats_names_the_files_of_kinds_not_read() -> None:
+    stats = ReindexStats(0, 0, 0, 1, 0, 1, errors=("bad.yaml:2: invalid YAML",), not_read=("old.ppt", "photo.jpg"))
+    assert format_stats(stats).splitlines()[1:] == ["1 file could not be indexed:", "  - bad.yaml:2: invalid YAML",
+                                                    "Not read, of kinds Roost does not read: old.ppt, photo.jpg"]
+
+
 def test_search_refuses_an_empty_query_and_no_passages_and_says_when_answers_do_not_use_the_index(
     tmp_path: Path, capsys
 ) -> None:
