@@ -22,25 +22,25 @@ _OPF = "{http://www.idpf.org/2007/opf}"
 _DC = "{http://purl.org/dc/elements/1.1/}"
 _XMLENC = "{http://www.w3.org/2001/04/xmlenc#}"
 _CHAPTER_TYPES = frozenset({"application/xhtml+xml", "text/html"})
-KIND = "EPUB e-book"
+_KIND = "EPUB e-book"
 
 
 def epub_outline(name: str, data: bytes) -> tuple[str | None, list[Heading | str]]:
     """An .epub file's title (None without one) and its chapters' headings and paragraphs, in reading order."""
-    with open_package(name, data, KIND) as archive:
-        container = xml_part(name, archive, "META-INF/container.xml", KIND)
+    with open_package(name, data, _KIND) as archive:
+        container = xml_part(name, archive, "META-INF/container.xml", _KIND)
         rootfile = container.find(f"{_CONTAINER}rootfiles/{_CONTAINER}rootfile")
         if rootfile is None or not rootfile.get("full-path"):
-            raise DocumentError(f"{name}: not an {KIND} (its META-INF/container.xml names no package)")
+            raise DocumentError(f"{name}: not an {_KIND} (its META-INF/container.xml names no package)")
         package_path = unquote(rootfile.get("full-path", ""))
-        package = xml_part(name, archive, package_path, KIND)
+        package = xml_part(name, archive, package_path, _KIND)
         locked = _encrypted(name, archive)
         blocks: list[Heading | str] = []
         for part in _reading_order(package, posixpath.dirname(package_path)):
             if part in locked:
                 raise DocumentError(f"{name}: the book is locked by DRM (its chapters are encrypted); Roost reads"
                                     " books without it")
-            blocks += html_outline(f"{name}: {part}", part_bytes(name, archive, part, KIND))[1]
+            blocks += html_outline(f"{name}: {part}", part_bytes(name, archive, part, _KIND))[1]
     title = package.findtext(f"{_OPF}metadata/{_DC}title")
     return (" ".join(title.split()) or None) if title else None, blocks
 
@@ -60,7 +60,7 @@ def _reading_order(package: ElementTree.Element, folder: str) -> list[str]:
 
 def _encrypted(name: str, archive: zipfile.ZipFile) -> frozenset[str]:
     """The parts META-INF/encryption.xml says are encrypted (paths from the package's root)."""
-    encryption = optional_part(name, archive, "META-INF/encryption.xml", KIND)
+    encryption = optional_part(name, archive, "META-INF/encryption.xml", _KIND)
     if encryption is None:
         return frozenset()
     return frozenset(posixpath.normpath(unquote(reference.get("URI", "")))
