@@ -8,6 +8,7 @@ import logging
 import weakref
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from aiohttp import WSCloseCode, web
@@ -43,6 +44,21 @@ TOKEN = web.RequestKey("roost_token", object)
 def json_error(status: int, message: str, **extra: Any) -> web.Response:
     """An error answer a program can read: {"error": message, ...}."""
     return web.json_response({"error": message, **extra}, status=status)
+
+
+PAGE_HEADERS = {"Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'", "X-Frame-Options": "DENY",
+                "Referrer-Policy": "no-referrer", "Cache-Control": "no-cache"}
+"""What a page Roost serves is sent with: its own files only, never in a frame of another site's."""
+
+
+def page_file(path: Path, content_type: str) -> Handler:
+    """A handler answering with a file of a page Roost serves (read once, now: a few KiB)."""
+    body = path.read_bytes()
+
+    async def handle(_request: web.Request) -> web.Response:
+        return web.Response(body=body, content_type=content_type, charset="utf-8", headers=PAGE_HEADERS)
+
+    return handle
 
 
 ErrorShape = Callable[[int, str], web.StreamResponse]

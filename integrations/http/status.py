@@ -26,7 +26,7 @@ from core.overview import (
     retry_dead_letter,
 )
 from core.reload import reload_automations
-from integrations.http.server import TOKEN, Access, HttpServer, json_error
+from integrations.http.server import TOKEN, Access, HttpServer, json_error, page_file
 from integrations.http.tokens import TokenInfo
 
 PAGE = Path(__file__).parent / "page"
@@ -40,14 +40,12 @@ STREAM_GAP_SECONDS = 1.0
 (each reads the store several times)."""
 STREAM_REFRESH_SECONDS = 10.0
 """The longest: the store's size, the disk's free space and new pairing codes fire no event."""
-HEADERS = {"Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'", "X-Frame-Options": "DENY",
-           "Referrer-Policy": "no-referrer", "Cache-Control": "no-cache"}
 
 
 def add_status_page(server: HttpServer, gateway: Any) -> None:
     """Serve the page, /api/status and the admin actions."""
     for path, (name, content_type) in FILES.items():
-        server.add_route("GET", path, _file(PAGE / name, content_type), access=Access(token=False))
+        server.add_route("GET", path, page_file(PAGE / name, content_type), access=Access(token=False))
 
     async def status(request: web.Request) -> web.Response:
         try:
@@ -131,12 +129,3 @@ async def _stream(request: web.Request, gateway: Any, server: HttpServer) -> web
 
 def _not_admin() -> web.Response:
     return json_error(403, "this token may read, not act: make one with `roost token create NAME --admin`")
-
-
-def _file(path: Path, content_type: str) -> Any:
-    body = path.read_bytes()  # a few KiB, read once at setup
-
-    async def handle(_request: web.Request) -> web.Response:
-        return web.Response(body=body, content_type=content_type, charset="utf-8", headers=HEADERS)
-
-    return handle

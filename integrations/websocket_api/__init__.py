@@ -1,15 +1,17 @@
-"""The websocket_api integration: Home Assistant's WebSocket protocol at /api/websocket, a chat socket at /api/chat."""
+"""The websocket_api integration: Home Assistant's WebSocket protocol at /api/websocket, a chat socket at /api/chat, and
+a page at /chat that talks over it in a browser."""
 
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import Any
 
 import voluptuous as vol
 from aiohttp import web
 
 from core.hookspecs import hookimpl
-from integrations.http.server import Access, json_error
+from integrations.http.server import Access, json_error, page_file
 from integrations.websocket_api.chat import ChatSocketChannel
 from integrations.websocket_api.commands_ha import HaCommands
 from integrations.websocket_api.connection import Connection, serve_client
@@ -17,6 +19,10 @@ from integrations.websocket_api.conversations import ConversationChannel
 from integrations.websocket_api.entities import EntityStates
 
 DOMAIN = "websocket_api"
+PAGE = Path(__file__).parent / "page"
+PAGE_FILES = {"/chat": ("chat.html", "text/html"), "/chat.js": ("chat.js", "text/javascript"),
+              "/chat.css": ("chat.css", "text/css")}
+"""The chat page's files (its look is the status page's /status.css, and its own)."""
 FINISH_SECONDS = 2.0
 """How long stopping waits for the HA socket's commands under way to answer."""
 CONFIG_SCHEMA = vol.Schema(vol.Any(None, {
@@ -47,6 +53,8 @@ async def roost_setup(gateway: Any, config: dict[str, Any] | None) -> None:
         return await serve_client(request, server, commands, connections, conversations.release)
 
     server.add_route("GET", "/api/chat", chat.handle)
+    for path, (name, content_type) in PAGE_FILES.items():
+        server.add_route("GET", path, page_file(PAGE / name, content_type), access=Access(token=False))
     server.add_route("GET", "/api/websocket", websocket, access=Access(token=False))
     gateway.data[DOMAIN] = {"chat": chat, "conversations": conversations, "connections": connections}
 

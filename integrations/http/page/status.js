@@ -64,6 +64,7 @@ function render(data) {
   $("state").textContent = data.state;
   $("mode").textContent = data.admin ? "" : "read-only (this token has no admin scope)";
   $("reload").hidden = !data.admin;
+  $("chat-link").hidden = !data.channels.some((c) => c.platform === "websocket_chat"); // websocket_api serves it
   document.title = `${data.name}: ${data.state}`;
   $("problem").textContent = data.configuration_errors.join("\n");
   fill("channels", data.channels.map((c) => row([

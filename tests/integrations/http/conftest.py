@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from integrations.http.tokens import TokenBook
+from tests.helpers.browser import Browser
 from tests.helpers.configdir import write_config
 
 ECHO = """
@@ -58,3 +59,11 @@ def serve(make_gateway: Callable[..., Awaitable[Any]], tmp_path: Path) -> Callab
         return served
 
     return start
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Browser]:
+    """A headless Chromium (skipped with the reason when it cannot run here)."""
+    made = await asyncio.to_thread(Browser)
+    yield made
+    await asyncio.to_thread(made.close)

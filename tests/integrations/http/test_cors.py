@@ -3,7 +3,6 @@ does with the OpenAI API, and reads what a browser lets it read."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -48,14 +47,6 @@ class Instant:
 
     async def close(self) -> None:
         """Nothing to release."""
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    """A headless Chromium (skipped with the reason when it cannot run here)."""
-    made = await asyncio.to_thread(Browser)
-    yield made
-    await asyncio.to_thread(made.close)
 
 
 @pytest.fixture

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
-import pytest
 from selenium.webdriver.common.by import By
 
 from core.channel import ChannelBase, ChannelInfo, OutboundMessage
@@ -43,14 +42,6 @@ class Door(ChannelBase):
             raise PermanentError("the platform says: chat not found")
         self.sent.append(message.text)
         return f"door-{len(self.sent)}"
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    """A headless Chromium (skipped with the reason when it cannot run here)."""
-    made = await asyncio.to_thread(Browser)
-    yield made
-    await asyncio.to_thread(made.close)
 
 
 async def _log_in(browser: Browser, url: str, token: str) -> None:

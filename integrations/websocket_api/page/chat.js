@@ -1,0 +1,183 @@
+// Roost's chat page: logs in with an access token (the status page's login: kept in this tab's sessionStorage),
+// talks over /api/chat as one conversation whose name this browser keeps (so replies that came while the page was
+// closed come when it opens), and shows the conversation of this tab. Text is set with textContent only.
+"use strict";
+
+const KEY = "roost-token";
+const CONVERSATION = "roost-chat-conversation"; // localStorage: the conversation this browser takes up again
+const SHOWN = "roost-chat-shown"; // sessionStorage: the lines this tab shows
+const RETRY_MS = [1000, 2000, 4000, 8000, 15000];
+const WAIT_MS = 5 * 60 * 1000; // a question with no answer this long stops showing "answering"
+let socket = null;
+let tries = 0;
+let timer = null;
+const waiting = new Map(); // message id -> when it was sent
+
+const $ = (id) => document.getElementById(id);
+
+function randomName() {
+  const bytes = crypto.getRandomValues(new Uint8Array(16)); // crypto.randomUUID needs https; a LAN page may not be
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+function conversation() {
+  let name = localStorage.getItem(CONVERSATION);
+  if (!name) {
+    name = `browser-${randomName()}`;
+    localStorage.setItem(CONVERSATION, name);
+  }
+  return name;
+}
+
+function shown() {
+  try { return JSON.parse(sessionStorage.getItem(SHOWN)) || []; } catch (_) { return []; }
+}
+
+function add(who, text) {
+  const lines = shown();
+  lines.push({ who, text });
+  sessionStorage.setItem(SHOWN, JSON.stringify(lines.slice(-500)));
+  draw(who, text);
+}
+
+function draw(who, text) {
+  const item = document.createElement("li");
+  item.className = who;
+  item.textContent = text;
+  $("transcript").append(item);
+  item.scrollIntoView({ block: "end" });
+}
+
+function say(text) {
+  $("state").textContent = text;
+}
+
+function showWaiting() {
+  const now = Date.now();
+  for (const [id, sent] of waiting) if (now - sent > WAIT_MS) waiting.delete(id);
+  $("waiting").hidden = waiting.size === 0;
+}
+
+function showLogin(error) {
+  close();
+  $("chat").hidden = true;
+  $("logout").hidden = true;
+  $("forget").hidden = true;
+  $("login").hidden = false;
+  $("login-error").textContent = error || "";
+  say("");
+}
+
+function close() {
+  clearTimeout(timer);
+  if (socket) {
+    socket.onclose = null;
+    socket.close();
+  }
+  socket = null;
+}
+
+// Why the token does not work, or null: a plain GET of the socket's address answers 400 (no upgrade) to one that
+// does, and 401 (the token) or 403 (this address banned) with the reason to one that does not; a browser tells a
+// WebSocket nothing of why it was refused.
+async function refusal() {
+  try {
+    const answer = await fetch("/api/chat", { headers: { Authorization: `Bearer ${sessionStorage.getItem(KEY)}` } });
+    if (answer.status !== 401 && answer.status !== 403) return null;
+    const body = await answer.json().catch(() => null);
+    return { status: answer.status, error: (body && body.error) || `status ${answer.status}` };
+  } catch (_) {
+    return null; // Roost does not answer: the socket's retries say so
+  }
+}
+
+async function connect() {
+  close();
+  const refused = await refusal();
+  if (refused !== null) {
+    if (refused.status === 401) sessionStorage.removeItem(KEY);
+    showLogin(refused.error);
+    return;
+  }
+  const scheme = location.protocol === "https:" ? "wss" : "ws";
+  const query = new URLSearchParams({ access_token: sessionStorage.getItem(KEY), conversation: conversation() });
+  const opened = new WebSocket(`${scheme}://${location.host}/api/chat?${query}`);
+  socket = opened;
+  say("connecting…");
+  opened.onopen = () => {
+    tries = 0;
+    say("connected");
+  };
+  opened.onmessage = (event) => receive(event.data);
+  opened.onclose = (event) => {
+    socket = null;
+    if (event.code === 1008) { // the token was revoked, or expired
+      sessionStorage.removeItem(KEY);
+      showLogin(event.reason);
+      return;
+    }
+    const wait = RETRY_MS[Math.min(tries, RETRY_MS.length - 1)];
+    tries += 1;
+    say(`${event.reason || "Roost does not answer"}; connecting again in ${wait / 1000} s`);
+    timer = setTimeout(connect, wait);
+  };
+}
+
+function receive(data) {
+  let frame;
+  try { frame = JSON.parse(data); } catch (_) { frame = { text: data }; }
+  if (frame.id !== undefined) waiting.delete(frame.id);
+  if (frame.error !== undefined) add("error", frame.error); else add("roost", String(frame.text));
+  showWaiting();
+}
+
+function send(event) {
+  event.preventDefault();
+  const text = $("text").value;
+  if (!text.trim()) return;
+  if (!socket || socket.readyState !== WebSocket.OPEN) {
+    say("not connected: the message was not sent; it is still in the box");
+    return;
+  }
+  const id = randomName();
+  socket.send(JSON.stringify({ id, text }));
+  waiting.set(id, Date.now());
+  $("text").value = "";
+  add("you", text);
+  showWaiting();
+}
+
+function start() {
+  $("login").hidden = true;
+  $("chat").hidden = false;
+  $("logout").hidden = false;
+  $("forget").hidden = false;
+  $("transcript").replaceChildren();
+  for (const line of shown()) draw(line.who, line.text);
+  connect();
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  $("login").addEventListener("submit", (event) => {
+    event.preventDefault();
+    sessionStorage.setItem(KEY, $("token").value.trim());
+    $("token").value = "";
+    start();
+  });
+  $("compose").addEventListener("submit", send);
+  $("text").addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) send(event);
+  });
+  $("forget").addEventListener("click", () => { // a new conversation: Roost's history of the old one is not used
+    localStorage.removeItem(CONVERSATION);
+    sessionStorage.removeItem(SHOWN);
+    waiting.clear();
+    start();
+  });
+  $("logout").addEventListener("click", () => {
+    sessionStorage.removeItem(KEY);
+    showLogin("");
+  });
+  setInterval(showWaiting, 10000);
+  if (sessionStorage.getItem(KEY)) start(); else showLogin("");
+});

@@ -1,0 +1,104 @@
+"""The chat page at /chat, in a real headless Chromium: log in, talk over the chat socket, get an answer that came
+while the page was closed, and go back to the login when the token is revoked."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import aiohttp
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+
+from integrations.http.tokens import TokenBook
+from tests.helpers.browser import Browser
+
+CHAT = """
+automations:
+  - id: echo
+    triggers: [{trigger: message, platform: websocket_chat}]
+    conditions: [{condition: template, value_template: "{{ not trigger.text.startswith('slow') }}"}]
+    actions: [{reply: "echo: {{ trigger.text }}"}]
+  - id: slow
+    triggers: [{trigger: message, platform: websocket_chat, pattern: '^slow'}]
+    actions: [{delay: 1}, {reply: "slowly: {{ trigger.text }}"}]
+"""
+
+
+def _lines(driver: Any) -> list[tuple[str, str]]:
+    return [(line.get_attribute("class"), line.text) for line in driver.find_elements(By.CSS_SELECTOR, "#transcript li")]
+
+
+def _shows(*wanted: tuple[str, str]) -> Any:
+    """A wait condition: the transcript ends with these lines."""
+    return lambda driver: (lines := _lines(driver))[-len(wanted):] == list(wanted) and lines
+
+
+async def _open(browser: Browser, url: str) -> None:
+    await browser.do(lambda d: d.get(url + "/chat"))
+
+
+async def _say(browser: Browser, text: str) -> None:
+    box = await browser.until(lambda d: d.find_element(By.ID, "text") if d.find_element(By.ID, "chat").is_displayed()
+                              and "connected" == d.find_element(By.ID, "state").text else None)
+    await browser.do(lambda _d: box.send_keys(text, Keys.ENTER))
+
+
+async def test_a_person_talks_to_roost_in_the_browser(serve, browser: Browser) -> None:
+    served = await serve(extra=CHAT)
+    token = await served.token("phone")
+    await _open(browser, served.url)
+    field = await browser.until(lambda d: d.find_element(By.ID, "token") if d.find_element(By.ID, "login")
+                                .is_displayed() else None)
+    await browser.do(lambda _d: field.send_keys(token, Keys.ENTER))
+    await _say(browser, "hello")
+    await browser.until(_shows(("you", "hello"), ("roost", "echo: hello")))
+    assert await browser.do(lambda d: d.find_element(By.ID, "text").get_attribute("value")) == ""
+    await _say(browser, "<b>bold</b> & <img src=x>")  # shown as text, never as the page's markup
+    await browser.until(_shows(("roost", "echo: <b>bold</b> & <img src=x>")))
+    assert await browser.do(lambda d: d.find_elements(By.CSS_SELECTOR, "#transcript b, #transcript img")) == []
+    async with aiohttp.ClientSession() as http:
+        async with http.get(served.url + "/chat.css") as answer:
+            assert answer.status == 200 and answer.headers["Content-Security-Policy"].startswith("default-src 'self'")
+    await browser.do(lambda d: d.get(served.url + "/"))  # the status page, logged in by the same login
+    link = await browser.until(lambda d: d.find_element(By.ID, "chat-link") if d.find_element(By.ID, "chat-link")
+                               .is_displayed() else None)
+    await browser.do(lambda _d: link.click())
+    await browser.until(_shows(("you", "hello"), ("roost", "echo: hello"), ("you", "<b>bold</b> & <img src=x>"),
+                               ("roost", "echo: <b>bold</b> & <img src=x>")))
+
+
+async def test_an_answer_that_came_while_the_page_was_closed_comes_when_it_opens(serve, browser: Browser) -> None:
+    served = await serve(extra=CHAT)
+    token = await served.token("phone")
+    await _open(browser, served.url)
+    field = await browser.until(lambda d: d.find_element(By.ID, "token"))
+    await browser.do(lambda _d: field.send_keys(token, Keys.ENTER))
+    await _say(browser, "slow question")
+    await browser.until(lambda d: d.find_element(By.ID, "waiting").is_displayed())
+    await browser.do(lambda d: d.get("about:blank"))  # closed before the answer (1 s)
+    await browser.do(lambda d: d.get(served.url + "/chat"))  # the same tab: logged in, the same conversation
+    lines = await browser.until(_shows(("roost", "slowly: slow question")), timeout=15)
+    assert lines == [("you", "slow question"), ("roost", "slowly: slow question")]
+    await browser.do(lambda d: d.find_element(By.ID, "forget").click())  # a new conversation: nothing shown
+    await _say(browser, "again")
+    assert await browser.until(_shows(("roost", "echo: again"))) == [("you", "again"), ("roost", "echo: again")]
+
+
+async def test_a_revoked_token_brings_back_the_login_with_why(serve, browser: Browser) -> None:
+    served = await serve(extra=CHAT)
+    token = await served.token("lost-phone")
+    await _open(browser, served.url)
+    field = await browser.until(lambda d: d.find_element(By.ID, "token"))
+    await browser.do(lambda _d: field.send_keys(token, Keys.ENTER))
+    await _say(browser, "hello")
+    await browser.until(_shows(("roost", "echo: hello")))
+    await TokenBook(served.gateway.storage("http")).revoke("lost-phone")
+    said = await browser.until(lambda d: d.find_element(By.ID, "login-error").text if d.find_element(By.ID, "login")
+                               .is_displayed() else None, timeout=15)
+    assert said == "the access token 'lost-phone' was revoked"
+    await browser.do(lambda d: d.get(served.url + "/chat"))  # the token is gone from the tab: the login again
+    await browser.until(lambda d: d.find_element(By.ID, "login").is_displayed())
+    wrong = await browser.until(lambda d: d.find_element(By.ID, "token"))
+    await browser.do(lambda _d: wrong.send_keys("roost_not-a-token", Keys.ENTER))
+    said = await browser.until(lambda d: d.find_element(By.ID, "login-error").text or None)
+    assert "token" in said
