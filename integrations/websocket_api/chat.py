@@ -2,7 +2,9 @@
 
 A frame of plain text is answered with plain text; a JSON frame ``{"id", "text"}`` is answered
 with ``{"id", "text"}`` frames carrying the id of the message they answer (kept in the message's own id, so a
-reply that waited for the client to come back still carries it). A connection is one
+reply that waited for the client to come back still carries it). A socket opened with ``?stream=1`` is sent a
+model's answer to a JSON message as it is written: ``{"id", "text": the answer so far, "done": false}`` frames, then
+the whole answer with ``"done": true`` (other replies, and answers to plain text, come whole as before). A connection is one
 conversation (``?conversation=NAME`` picks one, to take it up again after reconnecting); the
 replies of one automation keep the order of its messages. A reply for a named conversation with no
 socket open waits in the outbox until a socket takes the conversation up again; a socket that named
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import AsyncIterator
 from typing import Any
 
 import orjson
@@ -32,6 +35,8 @@ MAX_CLIENT_ID = 256
 """The longest client id (as JSON) a message carries."""
 _CLIENT_ID = "|"
 """Between a message's own id and its client's id, in the message id the replies name."""
+_STOPPED = ("no one can receive the answer any more: the socket of this conversation closed, and no other can take"
+            " it up")
 UNNAMED = "socket-"
 """How the conversation of a socket that named none begins; a name a client gives may not begin so."""
 
@@ -39,26 +44,52 @@ UNNAMED = "socket-"
 class ChatSocketChannel(ChannelBase):
     """The plain chat socket's channel: one conversation per open socket."""
 
-    info = ChannelInfo(PLATFORM)
+    info = ChannelInfo(PLATFORM, streaming="native")
 
     def __init__(self, gateway: Any, domain: str, server: HttpServer) -> None:
         super().__init__(gateway, domain)
         self.server = server
         self._sockets: dict[str, web.WebSocketResponse] = {}
+        self._streamed: set[web.WebSocketResponse] = set()
+        """The open sockets that asked for answers as they are written (?stream=1)."""
 
     async def send(self, message: OutboundMessage) -> str:
         """Write the reply to the conversation's open socket."""
-        if self.gone(message.chat_id):
-            raise RecipientGone("the socket of this conversation closed, and no other can take it up")
-        ws = self._sockets.get(message.chat_id)
-        if ws is None or ws.closed:
-            raise RecipientAway(f"no client is connected to conversation {message.chat_id!r}")
-        _own, answered, client_id = (message.reply_to or "").partition(_CLIENT_ID)
-        if answered:
-            await ws.send_str(orjson.dumps({"id": orjson.loads(client_id), "text": message.text}).decode())
+        ws = self._socket(message.chat_id)
+        client_id = _client_id(message.reply_to)
+        if client_id is not None:
+            await ws.send_str(orjson.dumps({"id": orjson.loads(client_id), "text": message.text,
+                                            **({"done": True} if ws in self._streamed else {})}).decode())
         else:
             await ws.send_str(message.text)
         return new_id()
+
+    async def send_stream(self, message: OutboundMessage, chunks: AsyncIterator[str]) -> str:
+        """Write a model's answer to a JSON message as it comes, to a socket that asked (?stream=1); else whole once
+        written. A socket that closes meanwhile has the answer go whole through the outbox, for its next one."""
+        if self.gone(message.chat_id):
+            raise RecipientGone(_STOPPED)
+        ws, client_id = self._socket(message.chat_id), _client_id(message.reply_to)
+        text = ""
+        async for chunk in chunks:
+            text += chunk
+            if self.gone(message.chat_id):  # no one can take the conversation up: the model stops
+                raise RecipientGone(_STOPPED)
+            if client_id is not None and ws in self._streamed and not ws.closed:
+                await ws.send_str(orjson.dumps({"id": orjson.loads(client_id), "text": text, "done": False}
+                                               ).decode())
+        return await self.send(OutboundMessage(message.chat_id, text.strip(), message.idempotency_key,
+                                               message.reply_to))
+
+    def _socket(self, chat_id: str) -> web.WebSocketResponse:
+        """The conversation's open socket (RecipientGone when no one can take it up, RecipientAway while no one
+        has)."""
+        if self.gone(chat_id):
+            raise RecipientGone("the socket of this conversation closed, and no other can take it up")
+        ws = self._sockets.get(chat_id)
+        if ws is None or ws.closed:
+            raise RecipientAway(f"no client is connected to conversation {chat_id!r}")
+        return ws
 
     def gone(self, chat_id: str, reply_to: str | None = None) -> bool:
         """A conversation Roost named (its socket named none) whose socket closed: no one can take it up."""
@@ -79,6 +110,8 @@ class ChatSocketChannel(ChannelBase):
         sender = token.name if token is not None else "local"
         previous = self._sockets.get(conversation)
         self._sockets[conversation] = ws
+        if request.query.get("stream") in ("1", "true"):
+            self._streamed.add(ws)
         if previous is not None:
             await previous.close(message=b"another client took this conversation over")
         if named:
@@ -90,6 +123,7 @@ class ChatSocketChannel(ChannelBase):
                 elif frame.type == WSMsgType.BINARY:
                     await ws.send_str(_error("send text frames: plain text, or JSON {\"id\", \"text\"}"))
         finally:
+            self._streamed.discard(ws)
             if self._sockets.get(conversation) is ws:
                 del self._sockets[conversation]
         return ws
@@ -125,6 +159,12 @@ class ChatSocketChannel(ChannelBase):
             return
         if not accepted:
             await ws.send_str(_error("the message was not accepted (Roost's log says why)", client_id))
+
+
+def _client_id(reply_to: str | None) -> str | None:
+    """The client's id (JSON) of the message a reply answers, or None for a message of plain text."""
+    _own, answered, client_id = (reply_to or "").partition(_CLIENT_ID)
+    return client_id if answered else None
 
 
 def _error(message: str, client_id: Any = None) -> str:

@@ -1,6 +1,7 @@
 // Roost's chat page: logs in with an access token (the status page's login: kept in this tab's sessionStorage),
 // talks over /api/chat as one conversation whose name this browser keeps (so replies that came while the page was
-// closed come when it opens), and shows the conversation of this tab. Text is set with textContent only.
+// closed come when it opens), shows a model's answer as it is written (?stream=1), and keeps the conversation shown
+// in this tab. Text is set with textContent only.
 "use strict";
 
 const KEY = "roost-token";
@@ -12,6 +13,7 @@ let socket = null;
 let tries = 0;
 let timer = null;
 const waiting = new Map(); // message id -> when it was sent
+const writing = new Map(); // message id -> the line of Roost's answer to it being written
 
 const $ = (id) => document.getElementById(id);
 
@@ -34,10 +36,14 @@ function shown() {
 }
 
 function add(who, text) {
+  remember(who, text);
+  draw(who, text);
+}
+
+function remember(who, text) {
   const lines = shown();
   lines.push({ who, text });
   sessionStorage.setItem(SHOWN, JSON.stringify(lines.slice(-500)));
-  draw(who, text);
 }
 
 function draw(who, text) {
@@ -46,6 +52,7 @@ function draw(who, text) {
   item.textContent = text;
   $("transcript").append(item);
   item.scrollIntoView({ block: "end" });
+  return item;
 }
 
 function say(text) {
@@ -100,7 +107,8 @@ async function connect() {
     return;
   }
   const scheme = location.protocol === "https:" ? "wss" : "ws";
-  const query = new URLSearchParams({ access_token: sessionStorage.getItem(KEY), conversation: conversation() });
+  const query = new URLSearchParams({ access_token: sessionStorage.getItem(KEY), conversation: conversation(),
+    stream: "1" });
   const opened = new WebSocket(`${scheme}://${location.host}/api/chat?${query}`);
   socket = opened;
   say("connecting…");
@@ -126,8 +134,24 @@ async function connect() {
 function receive(data) {
   let frame;
   try { frame = JSON.parse(data); } catch (_) { frame = { text: data }; }
+  if (frame.done === false) { // a model's answer so far: its line grows until the whole comes
+    const item = writing.get(frame.id) || draw("roost", "");
+    writing.set(frame.id, item);
+    item.textContent = String(frame.text);
+    item.scrollIntoView({ block: "end" });
+    return;
+  }
   if (frame.id !== undefined) waiting.delete(frame.id);
-  if (frame.error !== undefined) add("error", frame.error); else add("roost", String(frame.text));
+  const written = writing.get(frame.id);
+  writing.delete(frame.id);
+  if (frame.error !== undefined) {
+    add("error", frame.error);
+  } else if (written) {
+    written.textContent = String(frame.text);
+    remember("roost", String(frame.text));
+  } else {
+    add("roost", String(frame.text));
+  }
   showWaiting();
 }
 
@@ -172,6 +196,7 @@ document.addEventListener("DOMContentLoaded", () => {
     localStorage.removeItem(CONVERSATION);
     sessionStorage.removeItem(SHOWN);
     waiting.clear();
+    writing.clear();
     start();
   });
   $("logout").addEventListener("click", () => {

@@ -1,5 +1,6 @@
-"""The chat page at /chat, in a real headless Chromium: log in, talk over the chat socket, get an answer that came
-while the page was closed, and go back to the login when the token is revoked."""
+"""The chat page at /chat, in a real headless Chromium: log in, talk over the chat socket, watch a model's answer as
+it is written, get an answer that came while the page was closed, and go back to the login when the token is
+revoked."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from selenium.webdriver.common.keys import Keys
 
 from integrations.http.tokens import TokenBook
 from tests.helpers.browser import Browser
+from tests.helpers.models import InstantModel
 
 CHAT = """
 automations:
@@ -102,3 +104,23 @@ async def test_a_revoked_token_brings_back_the_login_with_why(serve, browser: Br
     await browser.do(lambda _d: wrong.send_keys("roost_not-a-token", Keys.ENTER))
     said = await browser.until(lambda d: d.find_element(By.ID, "login-error").text or None)
     assert "token" in said
+
+
+async def test_a_models_answer_is_shown_as_it_is_written(serve, browser: Browser) -> None:
+    served = await serve(extra="""
+automations:
+  - id: ask
+    triggers: [{trigger: message, platform: websocket_chat}]
+    actions: [{generate: {prompt: "{{ trigger.text }}", reply: true}}]
+""", models=(InstantModel(text="word " * 30, delay=0.1),))  # 3 s to write
+    token = await served.token("phone")
+    await _open(browser, served.url)
+    field = await browser.until(lambda d: d.find_element(By.ID, "token"))
+    await browser.do(lambda _d: field.send_keys(token, Keys.ENTER))
+    await _say(browser, "tell me")
+    partial = await browser.until(lambda d: (lines := _lines(d))[-1][0] == "roost" and 0 < len(lines[-1][1]) < 100
+                                  and lines[-1][1])
+    assert partial.startswith("word") and partial != ("word " * 30).strip()
+    await browser.until(_shows(("you", "tell me"), ("roost", ("word " * 30).strip())))
+    await browser.do(lambda d: d.refresh())  # the whole answer is what the tab keeps
+    await browser.until(_shows(("you", "tell me"), ("roost", ("word " * 30).strip())))

@@ -180,3 +180,51 @@ automations:
     stats = await served.gateway.queue_stats()
     assert stats["dead_letters"]["total"] == 0 and stats["outbox"].get("websocket_chat", {}).get("pending", 0) == 0
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING], "a client that left is no failure"
+
+
+ASK = """
+automations:
+  - id: ask
+    triggers: [{trigger: message, platform: websocket_chat}]
+    actions: [{generate: {prompt: "{{ trigger.text }}", reply: true}}]
+"""
+
+
+async def test_a_socket_that_asks_gets_a_models_answer_as_it_is_written(serve) -> None:
+    served = await serve(extra=ASK, models=(InstantModel(text="Rye bread rises overnight.", delay=0.05),))
+    token = await served.token()
+    async with aiohttp.ClientSession() as session:
+        ws = await _connect(session, served.url, token, "kitchen&stream=1")
+        await ws.send_str(json.dumps({"id": 7, "text": "how does rye rise?"}))
+        frames = []
+        while not frames or not frames[-1]["done"]:
+            frames.append(json.loads(await ws.receive_str(timeout=5)))
+        await ws.send_str("and plain text?")  # answered whole: a client of plain text shows no pieces
+        assert await ws.receive_str(timeout=5) == "Rye bread rises overnight."
+        plain = await _connect(session, served.url, token, "hall")  # a socket that did not ask: whole, as before
+        await plain.send_str(json.dumps({"id": 8, "text": "and here?"}))
+        assert json.loads(await plain.receive_str(timeout=5)) == {"id": 8, "text": "Rye bread rises overnight."}
+        await ws.close()
+        await plain.close()
+    assert [frame["text"] for frame in frames] == ["Rye ", "Rye bread ", "Rye bread rises ", "Rye bread rises overnight.",
+                                                   "Rye bread rises overnight."]
+    assert [frame["done"] for frame in frames] == [False] * 4 + [True] and {frame["id"] for frame in frames} == {7}
+    await asyncio.wait_for(served.gateway.wait_idle(), 5)
+    stats = await served.gateway.queue_stats()
+    assert stats["outbox"].get("websocket_chat", {}).get("pending", 0) == 0
+
+
+async def test_an_answer_whose_socket_closed_while_it_was_written_comes_whole_to_the_next(serve) -> None:
+    served = await serve(extra=ASK, models=(InstantModel(text="word " * 20, delay=0.05),))  # 1 s to write
+    token = await served.token()
+    async with aiohttp.ClientSession() as session:
+        ws = await _connect(session, served.url, token, "kitchen&stream=1")
+        await ws.send_str(json.dumps({"id": "q", "text": "a long answer, please"}))
+        first = json.loads(await ws.receive_str(timeout=5))
+        assert first == {"id": "q", "text": "word ", "done": False}
+        await ws.close()  # gone while the answer is written
+        await asyncio.sleep(1.5)
+        again = await _connect(session, served.url, token, "kitchen&stream=1")
+        assert json.loads(await again.receive_str(timeout=5)) == {"id": "q", "text": ("word " * 20).strip(),
+                                                                   "done": True}
+        await again.close()
