@@ -35,6 +35,9 @@ MAX_CLIENT_ID = 256
 """The longest client id (as JSON) a message carries."""
 _CLIENT_ID = "|"
 """Between a message's own id and its client's id, in the message id the replies name."""
+TAKEN_OVER = 4000
+"""The close code of a socket whose conversation another socket took up (a client should not take it back at once:
+two would take it from each other without end)."""
 _STOPPED = ("no one can receive the answer any more: the socket of this conversation closed, and no other can take"
             " it up")
 UNNAMED = "socket-"
@@ -113,7 +116,7 @@ class ChatSocketChannel(ChannelBase):
         if request.query.get("stream") in ("1", "true"):
             self._streamed.add(ws)
         if previous is not None:
-            await previous.close(message=b"another client took this conversation over")
+            await previous.close(code=TAKEN_OVER, message=b"another client took this conversation over")
         if named:
             await self.chat_back(conversation)  # what waited for this conversation comes now
         try:

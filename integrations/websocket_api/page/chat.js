@@ -8,6 +8,7 @@ const KEY = "roost-token";
 const CONVERSATION = "roost-chat-conversation"; // localStorage: the conversation this browser takes up again
 const SHOWN = "roost-chat-shown"; // sessionStorage: the lines this tab shows
 const RETRY_MS = [1000, 2000, 4000, 8000, 15000];
+const TAKEN_OVER = 4000; // the close code of a socket whose conversation another socket took up
 const WAIT_MS = 5 * 60 * 1000; // a question with no answer this long stops showing "answering"
 let socket = null;
 let tries = 0;
@@ -122,6 +123,10 @@ async function connect() {
     if (event.code === 1008) { // the token was revoked, or expired
       sessionStorage.removeItem(KEY);
       showLogin(event.reason);
+      return;
+    }
+    if (event.code === TAKEN_OVER) { // another tab or browser: taking it back would go on without end
+      say("this conversation is open in another tab or browser; reload this page to go on here");
       return;
     }
     const wait = RETRY_MS[Math.min(tries, RETRY_MS.length - 1)];

@@ -4,6 +4,7 @@ revoked."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import aiohttp
@@ -124,3 +125,29 @@ automations:
     await browser.until(_shows(("you", "tell me"), ("roost", ("word " * 30).strip())))
     await browser.do(lambda d: d.refresh())  # the whole answer is what the tab keeps
     await browser.until(_shows(("you", "tell me"), ("roost", ("word " * 30).strip())))
+
+
+async def test_a_second_tab_takes_the_conversation_and_the_first_does_not_take_it_back(serve, browser: Browser) -> None:
+    served = await serve(extra=CHAT)
+    token = await served.token("phone")
+    await _open(browser, served.url)
+    field = await browser.until(lambda d: d.find_element(By.ID, "token"))
+    await browser.do(lambda _d: field.send_keys(token, Keys.ENTER))
+    await _say(browser, "hello")
+    await browser.until(_shows(("roost", "echo: hello")))
+    first = await browser.do(lambda d: d.current_window_handle)
+    await browser.do(lambda d: d.switch_to.new_window("tab"))  # a new tab has no login: it logs in too
+    await _open(browser, served.url)
+    field = await browser.until(lambda d: d.find_element(By.ID, "token"))
+    await browser.do(lambda _d: field.send_keys(token, Keys.ENTER))
+    await _say(browser, "from the second tab")
+    await browser.until(_shows(("roost", "echo: from the second tab")))
+    await browser.do(lambda d: d.switch_to.window(first))
+    said = await browser.until(lambda d: d.find_element(By.ID, "state").text if "another tab" in d.find_element(
+        By.ID, "state").text else None)
+    assert said.startswith("this conversation is open in another tab or browser")
+    await asyncio.sleep(2.5)  # the first tab's retries would have begun (1 s, then 2 s)
+    assert await browser.do(lambda d: d.find_element(By.ID, "state").text) == said  # it did not take it back
+    await browser.do(lambda d: d.switch_to.window(d.window_handles[-1]))
+    await _say(browser, "still here")  # the second tab kept it
+    await browser.until(_shows(("roost", "echo: still here")))
