@@ -30,8 +30,13 @@ from integrations.http.server import TOKEN, Access, HttpServer, json_error, page
 from integrations.http.tokens import TokenInfo
 
 PAGE = Path(__file__).parent / "page"
-FILES = {"/": ("index.html", "text/html"), "/status.js": ("status.js", "text/javascript"),
-         "/status.css": ("status.css", "text/css")}
+FILES = {"/": ("index.html", "text/html"), "/status.js": ("status.js", "text/javascript")}
+"""The status page's own files."""
+SHARED_FILES = {"/status.css": ("status.css", "text/css"), "/favicon.svg": ("favicon.svg", "image/svg+xml"),
+                "/favicon.ico": ("favicon.svg", "image/svg+xml")}
+"""The look and the icon of every page Roost serves (the chat page's too), served with the status page off as well.
+A browser asks for the icon with no token at every page: at a route that needs one, each would count as a failed
+login (logged, and towards a ban)."""
 CHANGES = (events.CHANNEL_ONLINE, events.CHANNEL_OFFLINE, events.NETWORK_ONLINE, events.NETWORK_OFFLINE,
            events.MESSAGE_RECEIVED, events.MESSAGE_SENT, events.MESSAGE_FAILED, events.AUTOMATION_FINISHED)
 """What the status stream sends the status again for."""
@@ -42,10 +47,15 @@ STREAM_REFRESH_SECONDS = 10.0
 """The longest: the store's size, the disk's free space and new pairing codes fire no event."""
 
 
+def add_page_files(server: HttpServer, files: dict[str, tuple[str, str]]) -> None:
+    """Serve the files of a page (path -> file name in PAGE, content type), no token needed."""
+    for path, (name, content_type) in files.items():
+        server.add_route("GET", path, page_file(PAGE / name, content_type), access=Access(token=False))
+
+
 def add_status_page(server: HttpServer, gateway: Any) -> None:
     """Serve the page, /api/status and the admin actions."""
-    for path, (name, content_type) in FILES.items():
-        server.add_route("GET", path, page_file(PAGE / name, content_type), access=Access(token=False))
+    add_page_files(server, FILES)
 
     async def status(request: web.Request) -> web.Response:
         try:

@@ -46,7 +46,7 @@ async def _say(browser: Browser, text: str) -> None:
     await browser.do(lambda _d: box.send_keys(text, Keys.ENTER))
 
 
-async def test_a_person_talks_to_roost_in_the_browser(serve, browser: Browser) -> None:
+async def test_a_person_talks_to_roost_in_the_browser(serve, browser: Browser, caplog) -> None:
     served = await serve(extra=CHAT)
     token = await served.token("phone")
     await _open(browser, served.url)
@@ -68,6 +68,7 @@ async def test_a_person_talks_to_roost_in_the_browser(serve, browser: Browser) -
     await browser.do(lambda _d: link.click())
     await browser.until(_shows(("you", "hello"), ("roost", "echo: hello"), ("you", "<b>bold</b> & <img src=x>"),
                                ("roost", "echo: <b>bold</b> & <img src=x>")))
+    assert "Failed login" not in caplog.text  # a browser asks for the pages' icon with no token
 
 
 async def test_an_answer_that_came_while_the_page_was_closed_comes_when_it_opens(serve, browser: Browser) -> None:
@@ -151,3 +152,13 @@ async def test_a_second_tab_takes_the_conversation_and_the_first_does_not_take_i
     await browser.do(lambda d: d.switch_to.window(d.window_handles[-1]))
     await _say(browser, "still here")  # the second tab kept it
     await browser.until(_shows(("roost", "echo: still here")))
+
+
+async def test_the_chat_page_keeps_its_look_with_the_status_page_off(serve) -> None:
+    served = await serve(http_section="status_page: false", extra=CHAT)
+    async with aiohttp.ClientSession() as http:
+        for path in ("/chat", "/chat.js", "/chat.css", "/status.css", "/favicon.svg", "/favicon.ico"):
+            async with http.get(served.url + path) as answer:
+                assert answer.status == 200, path
+        async with http.get(served.url + "/status.js") as answer:
+            assert answer.status == 401  # the status page's own files are not served
