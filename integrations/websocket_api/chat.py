@@ -4,7 +4,8 @@ A frame of plain text is answered with plain text; a JSON frame ``{"id", "text"}
 with ``{"id", "text"}`` frames carrying the id of the message they answer (kept in the message's own id, so a
 reply that waited for the client to come back still carries it). A socket opened with ``?stream=1`` is sent a
 model's answer to a JSON message as it is written: ``{"id", "text": the answer so far, "done": false}`` frames, then
-the whole answer with ``"done": true`` (other replies, and answers to plain text, come whole as before). A connection is one
+the whole answer with ``"done": true`` (other replies, and answers to plain text, come whole as before).
+``{"cancel": true}`` stops the runs answering the conversation now, and is answered ``{"cancelled": N}``. A connection is one
 conversation (``?conversation=NAME`` picks one, to take it up again after reconnecting); the
 replies of one automation keep the order of its messages. A reply for a named conversation with no
 socket open waits in the outbox until a socket takes the conversation up again; a socket that named
@@ -138,8 +139,13 @@ class ChatSocketChannel(ChannelBase):
                 parsed = orjson.loads(data)
             except orjson.JSONDecodeError:
                 parsed = None
+            if isinstance(parsed, dict) and parsed.get("cancel") is True and "text" not in parsed:
+                stopped = self.gateway.cancel_runs(PLATFORM, conversation)  # a model's answer stops where it is
+                await ws.send_str(orjson.dumps({"cancelled": stopped}).decode())
+                return
             if not isinstance(parsed, dict) or not isinstance(parsed.get("text"), str):
-                await ws.send_str(_error('a JSON frame is {"id": ..., "text": "..."} with text a string'))
+                await ws.send_str(_error('a JSON frame is {"id": ..., "text": "..."} with text a string, or'
+                                         ' {"cancel": true}'))
                 return
             text, client_id = parsed["text"], parsed.get("id")
         message_id = new_id()

@@ -139,6 +139,14 @@ async function connect() {
 function receive(data) {
   let frame;
   try { frame = JSON.parse(data); } catch (_) { frame = { text: data }; }
+  if (frame.cancelled !== undefined) { // Stop: the answers being written end where they are
+    for (const item of writing.values()) remember("roost", item.textContent);
+    writing.clear();
+    waiting.clear();
+    say(frame.cancelled ? "stopped" : "nothing to stop");
+    showWaiting();
+    return;
+  }
   if (frame.done === false) { // a model's answer so far: its line grows until the whole comes
     const item = writing.get(frame.id) || draw("roost", "");
     writing.set(frame.id, item);
@@ -194,6 +202,9 @@ document.addEventListener("DOMContentLoaded", () => {
     start();
   });
   $("compose").addEventListener("submit", send);
+  $("stop").addEventListener("click", () => {
+    if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ cancel: true }));
+  });
   $("text").addEventListener("keydown", (event) => {
     if (event.key === "Enter" && !event.shiftKey && !event.isComposing) send(event);
   });

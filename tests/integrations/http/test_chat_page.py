@@ -162,3 +162,29 @@ async def test_the_chat_page_keeps_its_look_with_the_status_page_off(serve) -> N
                 assert answer.status == 200, path
         async with http.get(served.url + "/status.js") as answer:
             assert answer.status == 401  # the status page's own files are not served
+
+
+async def test_stop_ends_an_answer_where_it_is(serve, browser: Browser) -> None:
+    model = InstantModel(text="word " * 100, delay=0.1)  # 10 s to write
+    served = await serve(extra="""
+automations:
+  - id: ask
+    triggers: [{trigger: message, platform: websocket_chat}]
+    actions: [{generate: {prompt: "{{ trigger.text }}", reply: true}}]
+""", models=(model,))
+    token = await served.token("phone")
+    await _open(browser, served.url)
+    field = await browser.until(lambda d: d.find_element(By.ID, "token"))
+    await browser.do(lambda _d: field.send_keys(token, Keys.ENTER))
+    await _say(browser, "go on and on")
+    await browser.until(lambda d: (lines := _lines(d))[-1][0] == "roost" and len(lines[-1][1]) > 10)
+    await browser.do(lambda d: d.find_element(By.ID, "stop").click())
+    await browser.until(lambda d: d.find_element(By.ID, "state").text == "stopped")
+    stopped = (await browser.do(_lines))[-1][1]
+    assert stopped.startswith("word") and len(stopped) < len("word " * 100) - 100
+    assert not await browser.do(lambda d: d.find_element(By.ID, "waiting").is_displayed())
+    await asyncio.wait_for(served.gateway.wait_idle(), 5)
+    [trace] = await served.gateway.traces(1, "ask", None)
+    assert trace["status"] == "cancelled"
+    await browser.do(lambda d: d.refresh())  # the tab keeps the answer as far as it came
+    await browser.until(_shows(("you", "go on and on"), ("roost", stopped)))

@@ -7,6 +7,7 @@ import json
 import logging
 
 import aiohttp
+import pytest
 from aiohttp import WSMsgType
 
 from core import events
@@ -228,3 +229,25 @@ async def test_an_answer_whose_socket_closed_while_it_was_written_comes_whole_to
         assert json.loads(await again.receive_str(timeout=5)) == {"id": "q", "text": ("word " * 20).strip(),
                                                                    "done": True}
         await again.close()
+
+
+async def test_cancel_stops_the_answer_being_written(serve) -> None:
+    served = await serve(extra=ASK, models=(InstantModel(text="word " * 100, delay=0.05),))  # 5 s to write
+    token = await served.token()
+    async with aiohttp.ClientSession() as session:
+        ws = await _connect(session, served.url, token, "kitchen&stream=1")
+        await ws.send_str(json.dumps({"cancel": True}))
+        assert json.loads(await ws.receive_str(timeout=5)) == {"cancelled": 0}  # nothing to stop yet
+        await ws.send_str(json.dumps({"id": 1, "text": "go on"}))
+        assert json.loads(await ws.receive_str(timeout=5))["done"] is False
+        await ws.send_str(json.dumps({"cancel": True}))
+        frames = [json.loads(await ws.receive_str(timeout=5))]
+        while "cancelled" not in frames[-1]:
+            frames.append(json.loads(await ws.receive_str(timeout=5)))
+        assert frames[-1] == {"cancelled": 1}
+        await asyncio.wait_for(served.gateway.wait_idle(), 5)
+        with pytest.raises(TimeoutError):  # it stopped where it was: no more pieces, no whole answer
+            await ws.receive_str(timeout=0.5)
+        await ws.close()
+    [trace] = await served.gateway.traces(1, "ask", None)
+    assert trace["status"] == "cancelled"
