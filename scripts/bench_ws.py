@@ -39,7 +39,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_ceiling import cpu_seconds, free_port, load  # noqa: E402
 from bench_ceiling import run as ceiling  # noqa: E402
 
-ROOST = Path(sys.executable).parent / "roost"
+ROOT = Path(__file__).resolve().parents[1]
+ROOST = [sys.executable, "-c", "import sys; from core.launch import main; sys.exit(main())"]
+"""`roost` as its console script starts it, but from this checkout: the console script imports whatever checkout is
+installed (editable), so a benchmark run from another worktree (an A/B) would measure that one's code."""
 CONFIG = """\
     roost: {{log_level: warning}}
     http: {{port: {port}}}
@@ -89,11 +92,11 @@ def run(args: argparse.Namespace | Sequence[str] | None = None) -> dict[str, Any
     with tempfile.TemporaryDirectory(prefix="roost-ws-") as folder:
         config, port = Path(folder), free_port()
         (config / "configuration.yaml").write_text(textwrap.dedent(CONFIG.format(port=port)))
-        token = subprocess.run([str(ROOST), "token", "create", "bench", "--config", str(config)],
+        token = subprocess.run([*ROOST, "token", "create", "bench", "--config", str(config)], cwd=ROOT,
                                capture_output=True, text=True, check=True).stdout.strip()
         url = f"http://127.0.0.1:{port}"
         started = time.monotonic()
-        roost = subprocess.Popen([str(ROOST), "run", "--config", str(config)], stdout=subprocess.DEVNULL,
+        roost = subprocess.Popen([*ROOST, "run", "--config", str(config)], cwd=ROOT, stdout=subprocess.DEVNULL,
                                  stderr=subprocess.PIPE, text=True)
         try:
             asyncio.run(_ready(url, token, started + 30))
