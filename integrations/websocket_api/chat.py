@@ -5,8 +5,9 @@ with ``{"id", "text"}`` frames carrying the id of the message they answer (kept 
 reply that waited for the client to come back still carries it). A socket opened with ``?stream=1`` is sent a
 model's answer to a JSON message as it is written: ``{"id", "text": the answer so far, "done": false}`` frames, then
 the whole answer with ``"done": true`` (other replies, and answers to plain text, come whole as before).
-``{"cancel": true}`` stops the runs answering the conversation now, and is answered ``{"cancelled": N}``. A connection is one
-conversation (``?conversation=NAME`` picks one, to take it up again after reconnecting); the
+``{"cancel": true}`` stops the runs answering the conversation now, and is answered ``{"cancelled": N}``.
+
+A connection is one conversation (``?conversation=NAME`` picks one, to take it up again after reconnecting); the
 replies of one automation keep the order of its messages. A reply for a named conversation with no
 socket open waits in the outbox until a socket takes the conversation up again; a socket that named
 none has a conversation no one can take up (its name was never told), so a reply that finds it
@@ -39,8 +40,8 @@ _CLIENT_ID = "|"
 TAKEN_OVER = 4000
 """The close code of a socket whose conversation another socket took up (a client should not take it back at once:
 two would take it from each other without end)."""
-_STOPPED = ("no one can receive the answer any more: the socket of this conversation closed, and no other can take"
-            " it up")
+_GONE = "the socket of this conversation closed, and no other can take it up"
+_STOPPED = f"no one can receive the answer any more: {_GONE}"
 UNNAMED = "socket-"
 """How the conversation of a socket that named none begins; a name a client gives may not begin so."""
 
@@ -71,9 +72,7 @@ class ChatSocketChannel(ChannelBase):
     async def send_stream(self, message: OutboundMessage, chunks: AsyncIterator[str]) -> str:
         """Write a model's answer to a JSON message as it comes, to a socket that asked (?stream=1); else whole once
         written. A socket that closes meanwhile has the answer go whole through the outbox, for its next one."""
-        if self.gone(message.chat_id):
-            raise RecipientGone(_STOPPED)
-        ws, client_id = self._socket(message.chat_id), _client_id(message.reply_to)
+        ws, client_id = self._socket(message.chat_id, _STOPPED), _client_id(message.reply_to)
         text = ""
         async for chunk in chunks:
             text += chunk
@@ -85,11 +84,11 @@ class ChatSocketChannel(ChannelBase):
         return await self.send(OutboundMessage(message.chat_id, text.strip(), message.idempotency_key,
                                                message.reply_to))
 
-    def _socket(self, chat_id: str) -> web.WebSocketResponse:
-        """The conversation's open socket (RecipientGone when no one can take it up, RecipientAway while no one
-        has)."""
+    def _socket(self, chat_id: str, gone: str = _GONE) -> web.WebSocketResponse:
+        """The conversation's open socket (RecipientGone, saying gone, when no one can take it up; RecipientAway
+        while no one has)."""
         if self.gone(chat_id):
-            raise RecipientGone("the socket of this conversation closed, and no other can take it up")
+            raise RecipientGone(gone)
         ws = self._sockets.get(chat_id)
         if ws is None or ws.closed:
             raise RecipientAway(f"no client is connected to conversation {chat_id!r}")
