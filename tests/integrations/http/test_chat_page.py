@@ -26,6 +26,13 @@ automations:
     actions: [{delay: 1}, {reply: "slowly: {{ trigger.text }}"}]
 """
 
+ASK = """
+automations:
+  - id: ask
+    triggers: [{trigger: message, platform: websocket_chat}]
+    actions: [{generate: {prompt: "{{ trigger.text }}", reply: true}}]
+"""
+
 
 def _lines(driver: Any) -> list[tuple[str, str]]:
     return [(line.get_attribute("class"), line.text) for line in driver.find_elements(By.CSS_SELECTOR, "#transcript li")]
@@ -36,8 +43,12 @@ def _shows(*wanted: tuple[str, str]) -> Any:
     return lambda driver: (lines := _lines(driver))[-len(wanted):] == list(wanted) and lines
 
 
-async def _open(browser: Browser, url: str) -> None:
+async def _log_in(browser: Browser, url: str, token: str) -> None:
+    """Open the chat page and log in with token."""
     await browser.do(lambda d: d.get(url + "/chat"))
+    field = await browser.until(lambda d: d.find_element(By.ID, "token") if d.find_element(By.ID, "login")
+                                .is_displayed() else None)
+    await browser.do(lambda _d: field.send_keys(token, Keys.ENTER))
 
 
 async def _say(browser: Browser, text: str) -> None:
@@ -49,10 +60,7 @@ async def _say(browser: Browser, text: str) -> None:
 async def test_a_person_talks_to_roost_in_the_browser(serve, browser: Browser, caplog) -> None:
     served = await serve(extra=CHAT)
     token = await served.token("phone")
-    await _open(browser, served.url)
-    field = await browser.until(lambda d: d.find_element(By.ID, "token") if d.find_element(By.ID, "login")
-                                .is_displayed() else None)
-    await browser.do(lambda _d: field.send_keys(token, Keys.ENTER))
+    await _log_in(browser, served.url, token)
     await _say(browser, "hello")
     await browser.until(_shows(("you", "hello"), ("roost", "echo: hello")))
     assert await browser.do(lambda d: d.find_element(By.ID, "text").get_attribute("value")) == ""
@@ -74,9 +82,7 @@ async def test_a_person_talks_to_roost_in_the_browser(serve, browser: Browser, c
 async def test_an_answer_that_came_while_the_page_was_closed_comes_when_it_opens(serve, browser: Browser) -> None:
     served = await serve(extra=CHAT)
     token = await served.token("phone")
-    await _open(browser, served.url)
-    field = await browser.until(lambda d: d.find_element(By.ID, "token"))
-    await browser.do(lambda _d: field.send_keys(token, Keys.ENTER))
+    await _log_in(browser, served.url, token)
     await _say(browser, "slow question")
     await browser.until(lambda d: d.find_element(By.ID, "waiting").is_displayed())
     await browser.do(lambda d: d.get("about:blank"))  # closed before the answer (1 s)
@@ -91,9 +97,7 @@ async def test_an_answer_that_came_while_the_page_was_closed_comes_when_it_opens
 async def test_a_revoked_token_brings_back_the_login_with_why(serve, browser: Browser) -> None:
     served = await serve(extra=CHAT)
     token = await served.token("lost-phone")
-    await _open(browser, served.url)
-    field = await browser.until(lambda d: d.find_element(By.ID, "token"))
-    await browser.do(lambda _d: field.send_keys(token, Keys.ENTER))
+    await _log_in(browser, served.url, token)
     await _say(browser, "hello")
     await browser.until(_shows(("roost", "echo: hello")))
     await TokenBook(served.gateway.storage("http")).revoke("lost-phone")
@@ -109,16 +113,9 @@ async def test_a_revoked_token_brings_back_the_login_with_why(serve, browser: Br
 
 
 async def test_a_models_answer_is_shown_as_it_is_written(serve, browser: Browser) -> None:
-    served = await serve(extra="""
-automations:
-  - id: ask
-    triggers: [{trigger: message, platform: websocket_chat}]
-    actions: [{generate: {prompt: "{{ trigger.text }}", reply: true}}]
-""", models=(InstantModel(text="word " * 30, delay=0.1),))  # 3 s to write
+    served = await serve(extra=ASK, models=(InstantModel(text="word " * 30, delay=0.1),))  # 3 s to write
     token = await served.token("phone")
-    await _open(browser, served.url)
-    field = await browser.until(lambda d: d.find_element(By.ID, "token"))
-    await browser.do(lambda _d: field.send_keys(token, Keys.ENTER))
+    await _log_in(browser, served.url, token)
     await _say(browser, "tell me")
     partial = await browser.until(lambda d: (lines := _lines(d))[-1][0] == "roost" and 0 < len(lines[-1][1]) < 100
                                   and lines[-1][1])
@@ -131,16 +128,12 @@ automations:
 async def test_a_second_tab_takes_the_conversation_and_the_first_does_not_take_it_back(serve, browser: Browser) -> None:
     served = await serve(extra=CHAT)
     token = await served.token("phone")
-    await _open(browser, served.url)
-    field = await browser.until(lambda d: d.find_element(By.ID, "token"))
-    await browser.do(lambda _d: field.send_keys(token, Keys.ENTER))
+    await _log_in(browser, served.url, token)
     await _say(browser, "hello")
     await browser.until(_shows(("roost", "echo: hello")))
     first = await browser.do(lambda d: d.current_window_handle)
     await browser.do(lambda d: d.switch_to.new_window("tab"))  # a new tab has no login: it logs in too
-    await _open(browser, served.url)
-    field = await browser.until(lambda d: d.find_element(By.ID, "token"))
-    await browser.do(lambda _d: field.send_keys(token, Keys.ENTER))
+    await _log_in(browser, served.url, token)
     await _say(browser, "from the second tab")
     await browser.until(_shows(("roost", "echo: from the second tab")))
     await browser.do(lambda d: d.switch_to.window(first))
@@ -165,17 +158,9 @@ async def test_the_chat_page_keeps_its_look_with_the_status_page_off(serve) -> N
 
 
 async def test_stop_ends_an_answer_where_it_is(serve, browser: Browser) -> None:
-    model = InstantModel(text="word " * 100, delay=0.1)  # 10 s to write
-    served = await serve(extra="""
-automations:
-  - id: ask
-    triggers: [{trigger: message, platform: websocket_chat}]
-    actions: [{generate: {prompt: "{{ trigger.text }}", reply: true}}]
-""", models=(model,))
+    served = await serve(extra=ASK, models=(InstantModel(text="word " * 100, delay=0.1),))  # 10 s to write
     token = await served.token("phone")
-    await _open(browser, served.url)
-    field = await browser.until(lambda d: d.find_element(By.ID, "token"))
-    await browser.do(lambda _d: field.send_keys(token, Keys.ENTER))
+    await _log_in(browser, served.url, token)
     await _say(browser, "go on and on")
     await browser.until(lambda d: (lines := _lines(d))[-1][0] == "roost" and len(lines[-1][1]) > 10)
     await browser.do(lambda d: d.find_element(By.ID, "stop").click())
