@@ -5,7 +5,8 @@ with ``{"id", "text"}`` frames carrying the id of the message they answer (kept 
 reply that waited for the client to come back still carries it). A socket opened with ``?stream=1`` is sent a
 model's answer to a JSON message as it is written: ``{"id", "text": the answer so far, "done": false}`` frames, then
 the whole answer with ``"done": true`` (other replies, and answers to plain text, come whole as before).
-``{"cancel": true}`` stops the runs answering the conversation now, and is answered ``{"cancelled": N}``.
+``{"cancel": true}`` stops the runs answering the conversation now, and is answered ``{"cancelled": N}``. A socket
+opened with ``?stored=1`` is told ``{"id", "stored": true}`` once each JSON message is stored (or an error frame).
 
 A connection is one conversation (``?conversation=NAME`` picks one, to take it up again after reconnecting); the
 replies of one automation keep the order of its messages. A reply for a named conversation with no
@@ -57,6 +58,8 @@ class ChatSocketChannel(ChannelBase):
         self._sockets: dict[str, web.WebSocketResponse] = {}
         self._streamed: set[web.WebSocketResponse] = set()
         """The open sockets that asked for answers as they are written (?stream=1)."""
+        self._acknowledged: set[web.WebSocketResponse] = set()
+        """The open sockets that asked to be told when each message is stored (?stored=1)."""
 
     async def send(self, message: OutboundMessage) -> str:
         """Write the reply to the conversation's open socket."""
@@ -113,8 +116,9 @@ class ChatSocketChannel(ChannelBase):
         sender = token.name if token is not None else "local"
         previous = self._sockets.get(conversation)
         self._sockets[conversation] = ws
-        if request.query.get("stream") in ("1", "true"):
-            self._streamed.add(ws)
+        for option, sockets in (("stream", self._streamed), ("stored", self._acknowledged)):
+            if request.query.get(option) in ("1", "true"):
+                sockets.add(ws)
         if previous is not None:
             await previous.close(code=TAKEN_OVER, message=b"another client took this conversation over")
         if named:
@@ -127,6 +131,7 @@ class ChatSocketChannel(ChannelBase):
                     await ws.send_str(_error("send text frames: plain text, or JSON {\"id\", \"text\"}"))
         finally:
             self._streamed.discard(ws)
+            self._acknowledged.discard(ws)
             if self._sockets.get(conversation) is ws:
                 del self._sockets[conversation]
         return ws
@@ -167,6 +172,8 @@ class ChatSocketChannel(ChannelBase):
             return
         if not accepted:
             await ws.send_str(_error("the message was not accepted (Roost's log says why)", client_id))
+        elif client_id is not None and ws in self._acknowledged:
+            await ws.send_str(orjson.dumps({"id": client_id, "stored": True}).decode())
 
 
 def _client_id(reply_to: str | None) -> str | None:

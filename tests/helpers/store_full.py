@@ -63,3 +63,14 @@ async def fill_until_unstored(gateway: Any, say: Callable[[str], None], answered
         with contextlib.suppress(TimeoutError):
             await until(lambda n=said: answered() > n or unstored(caplog), timeout=2)
     return said
+
+
+def refuse_messages(conn: sqlite3.Connection) -> None:
+    """From now on a write group that stores a message is lost whole, as on a full disk."""
+    conn.execute("CREATE TEMP TRIGGER refuse_messages BEFORE INSERT ON inbox"
+                 " BEGIN SELECT RAISE(ROLLBACK, 'database or disk is full'); END")
+
+
+def allow_messages(conn: sqlite3.Connection) -> None:
+    """Let messages be stored again."""
+    conn.execute("DROP TRIGGER temp.refuse_messages")

@@ -1,7 +1,8 @@
 // Roost's chat page: logs in with an access token (the status page's login: kept in this tab's sessionStorage),
 // talks over /api/chat as one conversation whose name this browser keeps (so replies that came while the page was
-// closed come when it opens), shows a model's answer as it is written (?stream=1), and keeps the conversation shown
-// in this tab. Text is set with textContent only.
+// closed come when it opens), shows a model's answer as it is written (?stream=1), marks each message Roost has
+// stored (?stored=1) and offers to send again one it had not when the connection dropped, and keeps the conversation
+// shown in this tab. Text is set with textContent only.
 "use strict";
 
 const KEY = "roost-token";
@@ -15,6 +16,7 @@ let tries = 0;
 let timer = null;
 const waiting = new Map(); // message id -> when it was sent
 const writing = new Map(); // message id -> the line of Roost's answer to it being written
+const unconfirmed = new Map(); // message id -> its line, until Roost says it stored it
 
 const $ = (id) => document.getElementById(id);
 
@@ -36,14 +38,16 @@ function shown() {
   try { return JSON.parse(sessionStorage.getItem(SHOWN)) || []; } catch (_) { return []; }
 }
 
-function add(who, text) {
-  remember(who, text);
-  draw(who, text);
+function add(who, text, id) {
+  remember({ who, text, id });
+  return draw(who, text);
 }
 
-function remember(who, text) {
-  const lines = shown();
-  lines.push({ who, text });
+function remember(line) {
+  keep([...shown(), line]);
+}
+
+function keep(lines) {
   sessionStorage.setItem(SHOWN, JSON.stringify(lines.slice(-500)));
 }
 
@@ -54,6 +58,33 @@ function draw(who, text) {
   $("transcript").append(item);
   item.scrollIntoView({ block: "end" });
   return item;
+}
+
+// Roost stored the message (it said so, or answered it).
+function confirmed(id) {
+  const item = unconfirmed.get(id);
+  unconfirmed.delete(id);
+  if (item) item.classList.remove("pending");
+}
+
+// Roost may not have the message: the line says so and offers to send it again.
+function unsent(id, item, text) {
+  unconfirmed.delete(id);
+  waiting.delete(id);
+  item.classList.remove("pending");
+  item.classList.add("unsent");
+  const again = document.createElement("button");
+  again.type = "button";
+  again.textContent = "Send again";
+  again.title = "Roost did not say it stored this message";
+  again.addEventListener("click", () => {
+    if (!socket || socket.readyState !== WebSocket.OPEN) return;
+    keep(shown().filter((line) => line.id !== id));
+    item.remove();
+    post(text);
+  });
+  item.append(" ", again);
+  keep(shown().map((line) => (line.id === id ? { ...line, unsent: true } : line)));
 }
 
 function say(text) {
@@ -109,7 +140,7 @@ async function connect() {
   }
   const scheme = location.protocol === "https:" ? "wss" : "ws";
   const query = new URLSearchParams({ access_token: sessionStorage.getItem(KEY), conversation: conversation(),
-    stream: "1" });
+    stream: "1", stored: "1" });
   const opened = new WebSocket(`${scheme}://${location.host}/api/chat?${query}`);
   socket = opened;
   say("connecting…");
@@ -120,6 +151,7 @@ async function connect() {
   opened.onmessage = (event) => receive(event.data);
   opened.onclose = (event) => {
     socket = null;
+    for (const [id, item] of unconfirmed) unsent(id, item, item.textContent);
     if (event.code === 1008) { // the token was revoked, or expired
       sessionStorage.removeItem(KEY);
       showLogin(event.reason);
@@ -140,7 +172,7 @@ function receive(data) {
   let frame;
   try { frame = JSON.parse(data); } catch (_) { frame = { text: data }; }
   if (frame.cancelled !== undefined) { // Stop: the answers being written end where they are
-    for (const item of writing.values()) remember("roost", item.textContent);
+    for (const item of writing.values()) remember({ who: "roost", text: item.textContent });
     writing.clear();
     waiting.clear();
     say(frame.cancelled ? "stopped" : "nothing to stop");
@@ -148,20 +180,31 @@ function receive(data) {
     return;
   }
   if (frame.done === false) { // a model's answer so far: its line grows until the whole comes
+    confirmed(frame.id);
     const item = writing.get(frame.id) || draw("roost", "");
     writing.set(frame.id, item);
     item.textContent = String(frame.text);
     item.scrollIntoView({ block: "end" });
     return;
   }
+  if (frame.stored === true) {
+    confirmed(frame.id);
+    return;
+  }
+  if (frame.error !== undefined) {
+    const item = unconfirmed.get(frame.id);
+    if (item) unsent(frame.id, item, item.textContent); // not stored: the error says why
+    add("error", frame.error);
+    showWaiting();
+    return;
+  }
+  confirmed(frame.id); // an answer: stored, whether or not its word came first
   if (frame.id !== undefined) waiting.delete(frame.id);
   const written = writing.get(frame.id);
   writing.delete(frame.id);
-  if (frame.error !== undefined) {
-    add("error", frame.error);
-  } else if (written) {
+  if (written) {
     written.textContent = String(frame.text);
-    remember("roost", String(frame.text));
+    remember({ who: "roost", text: String(frame.text) });
   } else {
     add("roost", String(frame.text));
   }
@@ -176,11 +219,17 @@ function send(event) {
     say("not connected: the message was not sent; it is still in the box");
     return;
   }
+  $("text").value = "";
+  post(text);
+}
+
+function post(text) {
   const id = randomName();
   socket.send(JSON.stringify({ id, text }));
   waiting.set(id, Date.now());
-  $("text").value = "";
-  add("you", text);
+  const item = add("you", text, id);
+  item.classList.add("pending");
+  unconfirmed.set(id, item);
   showWaiting();
 }
 
@@ -190,7 +239,10 @@ function start() {
   $("logout").hidden = false;
   $("forget").hidden = false;
   $("transcript").replaceChildren();
-  for (const line of shown()) draw(line.who, line.text);
+  for (const line of shown()) {
+    const item = draw(line.who, line.text);
+    if (line.unsent) unsent(line.id, item, line.text);
+  }
   connect();
 }
 
@@ -213,6 +265,7 @@ document.addEventListener("DOMContentLoaded", () => {
     sessionStorage.removeItem(SHOWN);
     waiting.clear();
     writing.clear();
+    unconfirmed.clear();
     start();
   });
   $("logout").addEventListener("click", () => {

@@ -14,6 +14,7 @@ from selenium.webdriver.common.keys import Keys
 from integrations.http.tokens import TokenBook
 from tests.helpers.browser import Browser
 from tests.helpers.models import InstantModel
+from tests.helpers.store_full import allow_messages, refuse_messages
 
 CHAT = """
 automations:
@@ -173,3 +174,23 @@ async def test_stop_ends_an_answer_where_it_is(serve, browser: Browser) -> None:
     assert trace["status"] == "cancelled"
     await browser.do(lambda d: d.refresh())  # the tab keeps the answer as far as it came
     await browser.until(_shows(("you", "go on and on"), ("roost", stopped)))
+
+
+async def test_a_message_roost_did_not_store_can_be_sent_again(serve, browser: Browser) -> None:
+    served = await serve(extra=CHAT)
+    token = await served.token("phone")
+    await _log_in(browser, served.url, token)
+    await _say(browser, "hello")
+    await browser.until(_shows(("roost", "echo: hello")))
+    assert await browser.do(lambda d: d.find_elements(By.CSS_SELECTOR, "#transcript li.pending")) == []
+    await served.gateway.store.db.write(refuse_messages)
+    await _say(browser, "the oven is hot")
+    await browser.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#transcript li.unsent button"))
+    assert "Roost cannot store messages now" in (await browser.do(_lines))[-1][1]
+    await browser.do(lambda d: d.refresh())  # the tab keeps what was not stored, with its button
+    again = await browser.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#transcript li.unsent button"))
+    await served.gateway.store.db.write(allow_messages)
+    await browser.until(lambda d: d.find_element(By.ID, "state").text == "connected")
+    await browser.do(lambda _d: again[0].click())
+    lines = await browser.until(_shows(("you", "the oven is hot"), ("roost", "echo: the oven is hot")))
+    assert ("you", "the oven is hot Send again") not in lines  # the line not stored gave way to the one sent again

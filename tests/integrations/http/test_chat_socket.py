@@ -12,6 +12,7 @@ from aiohttp import WSMsgType
 
 from core import events
 from tests.helpers.models import InstantModel
+from tests.helpers.store_full import allow_messages, refuse_messages
 
 SLOW = """
 automations:
@@ -251,3 +252,19 @@ async def test_cancel_stops_the_answer_being_written(serve) -> None:
         await ws.close()
     [trace] = await served.gateway.traces(1, "ask", None)
     assert trace["status"] == "cancelled"
+
+
+async def test_a_socket_that_asks_is_told_when_each_message_is_stored(serve) -> None:
+    served = await serve(extra=SLOW)  # the answer comes 0.3 s after the message: the word that it is stored first
+    token = await served.token()
+    async with aiohttp.ClientSession() as session:
+        ws = await _connect(session, served.url, token, "kitchen&stored=1")
+        await ws.send_str(json.dumps({"id": "m1", "text": "hello"}))
+        assert json.loads(await ws.receive_str(timeout=5)) == {"id": "m1", "stored": True}
+        assert json.loads(await ws.receive_str(timeout=5)) == {"id": "m1", "text": "late: hello"}
+        await served.gateway.store.db.write(refuse_messages)
+        await ws.send_str(json.dumps({"id": "m2", "text": "lost?"}))
+        refused = json.loads(await ws.receive_str(timeout=5))
+        assert refused["id"] == "m2" and "Roost cannot store messages now" in refused["error"]
+        await served.gateway.store.db.write(allow_messages)
+        await ws.close()
