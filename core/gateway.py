@@ -360,7 +360,8 @@ class Gateway:
 
     def register_knowledge(self, provider: Any) -> None:
         """Set the knowledge provider generate actions use (context(message, query, top_k) -> str; optionally
-        status() -> dict, what the status page shows of it)."""
+        status() -> dict, what the status page shows of it, and documents(), add(name, data), remove(path) and
+        max_document_bytes, with which the status page lists, adds and removes its documents)."""
         self.knowledge = provider
 
     def channel_state(self, platform: str, online: bool) -> None:

@@ -26,6 +26,7 @@ from core.overview import (
     retry_dead_letter,
 )
 from core.reload import reload_automations
+from integrations.http.knowledge_files import add_knowledge_routes
 from integrations.http.server import TOKEN, Access, HttpServer, json_error, page_file
 from integrations.http.tokens import TokenInfo
 
@@ -105,6 +106,7 @@ def add_status_page(server: HttpServer, gateway: Any) -> None:
     server.add_route("POST", "/api/reload", reload)
     server.add_route("POST", r"/api/dead_letters/{id:\d+}/{action:retry|discard}", dead_letter)
     server.add_route("POST", "/api/pairing/{code}/{action:approve|deny}", pairing)
+    add_knowledge_routes(server, gateway, _not_admin)
 
 
 async def _stream(request: web.Request, gateway: Any, server: HttpServer) -> web.StreamResponse:

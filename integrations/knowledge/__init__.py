@@ -9,6 +9,7 @@ from typing import Any
 from core.hookspecs import hookimpl
 from integrations.knowledge.config import DOMAIN, KNOWLEDGE_SCHEMA, resolve_directory
 from integrations.knowledge.context import gather_context, render_context, watch
+from integrations.knowledge.folder import add_document, remove_document
 from integrations.knowledge.index import KnowledgeIndex
 
 _LOGGER = logging.getLogger(__name__)
@@ -43,9 +44,32 @@ class KnowledgeService:
         if self.index.latest is None:
             return {"indexed": None}
         at, stats = self.index.latest
-        documents, passages = await self.index.size()
-        return {"indexed": at, "documents": documents, "passages": passages, "not_indexed": list(stats.errors),
-                "not_read": list(stats.not_read)}
+        documents = await self.index.documents()
+        return {"indexed": at, "documents": len(documents), "passages": sum(row[2] for row in documents),
+                "not_indexed": list(stats.errors), "not_read": list(stats.not_read)}
+
+    @property
+    def max_document_bytes(self) -> int:
+        """The largest document the folder takes (knowledge: max_file_mib)."""
+        return self.index.max_file_bytes
+
+    async def documents(self) -> list[dict[str, Any]]:
+        """The documents in the index now: their path, bytes and passages."""
+        return [{"path": path, "bytes": size, "passages": passages}
+                for path, size, passages in await self.index.documents()]
+
+    async def add(self, name: str, data: bytes) -> dict[str, Any]:
+        """Add (or replace) the document name to the folder and the index: what became of it (DocumentError when
+        it cannot be read or may not be added: the folder is left as it was)."""
+        replaced, passages = await add_document(self.index, self.directory, name, data)
+        _LOGGER.info("Knowledge: %s %s from the status page (%d passages)", "replaced" if replaced else "added",
+                     name, passages)
+        return {"path": name, "replaced": replaced, "passages": passages}
+
+    async def remove(self, path: str) -> None:
+        """Delete the document at path from the folder and the index (UnknownDocument when there is none)."""
+        await remove_document(self.index, self.directory, path)
+        _LOGGER.info("Knowledge: removed %s from the status page", path)
 
 
 @hookimpl

@@ -119,10 +119,11 @@ class KnowledgeIndex:
             read, repeated = await asyncio.to_thread(self._read, files, stale, on_progress)
             return await self._call(self._write, root, files, read, repeated, started, others)
 
-    async def size(self) -> tuple[int, int]:
-        """The documents and passages in the index now (a reindex by `roost knowledge reindex` included)."""
-        return await self._call(lambda: tuple(self._db().execute(
-            "SELECT (SELECT count(*) FROM knowledge_documents), (SELECT count(*) FROM knowledge_chunks)").fetchone()))
+    async def documents(self) -> list[tuple[str, int, int]]:
+        """The documents in the index now, a reindex from the command line's too: (path, bytes, passages)."""
+        return await self._call(lambda: self._db().execute(
+            "SELECT path, size, (SELECT count(*) FROM knowledge_chunks WHERE document_id = d.id)"
+            " FROM knowledge_documents AS d ORDER BY path").fetchall())
 
     async def search(self, query: str, top_k: int = 3) -> list[Passage]:
         """The top_k passages for a query, best first; empty for an empty or stopword-only query."""

@@ -7,6 +7,7 @@ const KEY = "roost-token";
 const RETRY_MS = 2000;
 let timer = null;
 let stream = null; // the AbortController of the open stream
+let admin = false; // whether the token may act (the latest status said)
 
 const $ = (id) => document.getElementById(id);
 
@@ -64,6 +65,7 @@ function render(data) {
   $("state").textContent = data.state;
   $("mode").textContent = data.admin ? "" : "read-only (this token has no admin scope)";
   $("reload").hidden = !data.admin;
+  admin = data.admin;
   $("chat-link").hidden = !data.channels.some((c) => c.platform === "websocket_chat"); // websocket_api serves it
   document.title = `${data.name}: ${data.state}`;
   $("problem").textContent = data.configuration_errors.join("\n");
@@ -92,6 +94,8 @@ function render(data) {
     ])) : { backups: "none scheduled" }),
   });
   const k = data.knowledge;
+  $("knowledge-documents").hidden = !k;
+  $("add-document").hidden = !data.admin;
   const knowledge = !k ? { knowledge: "not configured" } : k.indexed === null ? { index: "being built" } : {
     documents: k.documents, passages: k.passages, "last indexed": when(k.indexed),
   };
@@ -227,12 +231,13 @@ async function load() {
   }
 }
 
-// What an action answered stays shown until the next one (the refresh rewrites #problem).
-async function act(path, source) {
+// What an action answered stays shown until the next one (the refresh rewrites #problem): what Roost said, or what
+// told(body) makes of its answer.
+async function act(path, source, { method = "POST", body, told } = {}) {
   source.disabled = true;
   let answer;
   try {
-    answer = await answerOf(await fetch(path, { method: "POST", headers: authorization() }));
+    answer = await answerOf(await fetch(path, { method, headers: authorization(), body }));
   } catch (err) {
     answer = { status: 0, body: { error: `Roost does not answer (${err.message})` } };
   }
@@ -241,11 +246,49 @@ async function act(path, source) {
     said.textContent = (answer.body && answer.body.error) || `status ${answer.status}`;
     said.className = "error";
   } else {
-    said.textContent = answer.body && answer.body.said ? answer.body.said.join("\n") : "";
+    said.textContent = told ? told(answer.body) : answer.body && answer.body.said ? answer.body.said.join("\n") : "";
     said.className = "";
   }
   source.disabled = false;
   await load();
+  if ($("knowledge-documents").open) await listDocuments();
+}
+
+// The knowledge base's documents, listed when their section is opened; an admin token may remove and add them.
+async function listDocuments() {
+  let answer;
+  try {
+    answer = await answerOf(await fetch("/api/knowledge/documents", { headers: authorization() }));
+  } catch (err) {
+    answer = { status: 0, body: { error: `Roost does not answer (${err.message})` } };
+  }
+  if (answer.status !== 200) {
+    fill("documents", [], (answer.body && answer.body.error) || `status ${answer.status}`);
+    return;
+  }
+  fill("documents", answer.body.documents.map((d) => {
+    const actions = document.createElement("td");
+    if (admin) {
+      const remove = document.createElement("button");
+      remove.textContent = "Remove";
+      remove.setAttribute("data-remove", d.path);
+      remove.addEventListener("click", () => act(`/api/knowledge/documents/${encodeURIComponent(d.path)}`, remove,
+        { method: "DELETE", told: (b) => `Removed ${b.removed} from the knowledge base.` }));
+      actions.append(remove);
+    }
+    return row([cell(d.path, "text"), cell(`${d.passages} passage${d.passages === 1 ? "" : "s"}`), cell(size(d.bytes)),
+      actions], { "data-path": d.path });
+  }), "no documents");
+}
+
+function addDocument(event) {
+  event.preventDefault();
+  const file = $("document-file").files[0];
+  if (!file) return;
+  act(`/api/knowledge/documents/${encodeURIComponent(file.name)}`, $("add-document-button"), {
+    method: "PUT", body: file,
+    told: (b) => `${b.replaced ? "Replaced" : "Added"} ${b.path}: ${b.passages} passage${b.passages === 1 ? "" : "s"}.`,
+  }).then(() => { $("document-file").value = ""; });
 }
 
 document.addEventListener("DOMContentLoaded", () => {
@@ -256,6 +299,8 @@ document.addEventListener("DOMContentLoaded", () => {
     watch();
   });
   $("reload").addEventListener("click", () => act("/api/reload", $("reload")));
+  $("knowledge-documents").addEventListener("toggle", () => { if ($("knowledge-documents").open) listDocuments(); });
+  $("add-document").addEventListener("submit", addDocument);
   $("logout").addEventListener("click", () => {
     sessionStorage.removeItem(KEY);
     showLogin("");
