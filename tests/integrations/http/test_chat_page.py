@@ -52,6 +52,17 @@ async def _log_in(browser: Browser, url: str, token: str) -> None:
     await browser.do(lambda _d: field.send_keys(token, Keys.ENTER))
 
 
+async def _chatting(serve: Any, browser: Browser, token_name: str) -> tuple[Any, str]:
+    """Roost answering with CHAT, and the page logged in with a new token of that name, answered once: (served,
+    token)."""
+    served = await serve(extra=CHAT)
+    token = await served.token(token_name)
+    await _log_in(browser, served.url, token)
+    await _say(browser, "hello")
+    await browser.until(_shows(("roost", "echo: hello")))
+    return served, token
+
+
 async def _say(browser: Browser, text: str) -> None:
     box = await browser.until(lambda d: d.find_element(By.ID, "text") if d.find_element(By.ID, "chat").is_displayed()
                               and "connected" == d.find_element(By.ID, "state").text else None)
@@ -96,11 +107,7 @@ async def test_an_answer_that_came_while_the_page_was_closed_comes_when_it_opens
 
 
 async def test_a_revoked_token_brings_back_the_login_with_why(serve, browser: Browser) -> None:
-    served = await serve(extra=CHAT)
-    token = await served.token("lost-phone")
-    await _log_in(browser, served.url, token)
-    await _say(browser, "hello")
-    await browser.until(_shows(("roost", "echo: hello")))
+    served, token = await _chatting(serve, browser, "lost-phone")
     await TokenBook(served.gateway.storage("http")).revoke("lost-phone")
     said = await browser.until(lambda d: d.find_element(By.ID, "login-error").text if d.find_element(By.ID, "login")
                                .is_displayed() else None, timeout=15)
@@ -127,11 +134,7 @@ async def test_a_models_answer_is_shown_as_it_is_written(serve, browser: Browser
 
 
 async def test_a_second_tab_takes_the_conversation_and_the_first_does_not_take_it_back(serve, browser: Browser) -> None:
-    served = await serve(extra=CHAT)
-    token = await served.token("phone")
-    await _log_in(browser, served.url, token)
-    await _say(browser, "hello")
-    await browser.until(_shows(("roost", "echo: hello")))
+    served, token = await _chatting(serve, browser, "phone")
     first = await browser.do(lambda d: d.current_window_handle)
     await browser.do(lambda d: d.switch_to.new_window("tab"))  # a new tab has no login: it logs in too
     await _log_in(browser, served.url, token)
@@ -177,11 +180,7 @@ async def test_stop_ends_an_answer_where_it_is(serve, browser: Browser) -> None:
 
 
 async def test_a_message_roost_did_not_store_can_be_sent_again(serve, browser: Browser) -> None:
-    served = await serve(extra=CHAT)
-    token = await served.token("phone")
-    await _log_in(browser, served.url, token)
-    await _say(browser, "hello")
-    await browser.until(_shows(("roost", "echo: hello")))
+    served, token = await _chatting(serve, browser, "phone")
     assert await browser.do(lambda d: d.find_elements(By.CSS_SELECTOR, "#transcript li.pending")) == []
     await served.gateway.store.db.write(refuse_messages)
     await _say(browser, "the oven is hot")
