@@ -112,6 +112,7 @@ async def test_a_revoked_token_brings_back_the_login_with_why(serve, browser: Br
     said = await browser.until(lambda d: d.find_element(By.ID, "login-error").text if d.find_element(By.ID, "login")
                                .is_displayed() else None, timeout=15)
     assert said == "the access token 'lost-phone' was revoked"
+    assert not await browser.do(lambda d: d.find_element(By.ID, "chat").is_displayed())  # the chat is gone with it
     await browser.do(lambda d: d.get(served.url + "/chat"))  # the token is gone from the tab: the login again
     await browser.until(lambda d: d.find_element(By.ID, "login").is_displayed())
     wrong = await browser.until(lambda d: d.find_element(By.ID, "token"))

@@ -113,3 +113,16 @@ async def test_the_owner_adds_and_removes_a_document_on_the_status_page(serve, b
     await browser.until(lambda d: d.find_element(By.ID, "said").text == "Removed prices.csv from the knowledge base.")
     await browser.until(lambda d: "no documents" in d.find_element(By.ID, "documents").text)
     assert not (tmp_path / "config" / "knowledge" / "prices.csv").exists()
+
+
+async def test_a_reader_sees_the_documents_and_no_form_to_add_one(serve, browser: Browser) -> None:
+    served = await serve(extra=KNOWLEDGE)
+    token = await served.token("viewer")
+    await browser.do(lambda d: d.get(served.url + "/"))
+    field = await browser.until(lambda d: d.find_element(By.ID, "token"))
+    await browser.do(lambda _d: field.send_keys(token, Keys.ENTER))
+    documents = await browser.until(lambda d: d.find_element(By.ID, "knowledge-documents")
+                                    if d.find_element(By.ID, "knowledge-documents").is_displayed() else None)
+    await browser.do(lambda d: documents.find_element(By.TAG_NAME, "summary").click())
+    await browser.until(lambda d: "no documents" in d.find_element(By.ID, "documents").text)
+    assert not await browser.do(lambda d: d.find_element(By.ID, "add-document").is_displayed())
