@@ -62,8 +62,8 @@ class KnowledgeService:
         """Add (or replace) the document name to the folder and the index: what became of it (DocumentError when
         it cannot be read or may not be added: the folder is left as it was)."""
         replaced, passages = await add_document(self.index, self.directory, name, data)
-        _LOGGER.info("Knowledge: %s %s from the status page (%d passages)", "replaced" if replaced else "added",
-                     name, passages)
+        _LOGGER.info("Knowledge: %s %s from the status page (%d passage%s)", "replaced" if replaced else "added",
+                     name, passages, "" if passages == 1 else "s")
         return {"path": name, "replaced": replaced, "passages": passages}
 
     async def remove(self, path: str) -> None:
