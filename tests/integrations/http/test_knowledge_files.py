@@ -87,6 +87,17 @@ async def test_a_file_that_is_no_document_of_the_knowledge_base_is_not_replaced(
     assert (tmp_path / "config" / "configuration.yaml").read_bytes() == configuration
 
 
+async def _documents_shown(browser: Browser, url: str, token: str) -> None:
+    """Log in on the status page and open its (empty) list of knowledge documents."""
+    await browser.do(lambda d: d.get(url + "/"))
+    field = await browser.until(lambda d: d.find_element(By.ID, "token"))
+    await browser.do(lambda _d: field.send_keys(token, Keys.ENTER))
+    documents = await browser.until(lambda d: d.find_element(By.ID, "knowledge-documents")
+                                    if d.find_element(By.ID, "knowledge-documents").is_displayed() else None)
+    await browser.do(lambda d: documents.find_element(By.TAG_NAME, "summary").click())
+    await browser.until(lambda d: "no documents" in d.find_element(By.ID, "documents").text)
+
+
 async def test_the_owner_adds_and_removes_a_document_on_the_status_page(serve, browser: Browser,
                                                                        tmp_path: Path) -> None:
     served = await serve(extra=KNOWLEDGE)
@@ -94,13 +105,7 @@ async def test_the_owner_adds_and_removes_a_document_on_the_status_page(serve, b
     upload = tmp_path / "upload" / "prices.csv"
     upload.parent.mkdir()
     upload.write_text("Item,Price\nRye bread,4.20\nPlum cake,3.10\n", encoding="utf-8")
-    await browser.do(lambda d: d.get(served.url + "/"))
-    field = await browser.until(lambda d: d.find_element(By.ID, "token"))
-    await browser.do(lambda _d: field.send_keys(token, Keys.ENTER))
-    documents = await browser.until(lambda d: d.find_element(By.ID, "knowledge-documents")
-                                    if d.find_element(By.ID, "knowledge-documents").is_displayed() else None)
-    await browser.do(lambda d: documents.find_element(By.TAG_NAME, "summary").click())
-    await browser.until(lambda d: "no documents" in d.find_element(By.ID, "documents").text)
+    await _documents_shown(browser, served.url, token)
     await browser.do(lambda d: d.find_element(By.ID, "document-file").send_keys(str(upload)))
     await browser.do(lambda d: d.find_element(By.ID, "add-document-button").click())
     said = await browser.until(lambda d: d.find_element(By.ID, "said").text or None)
@@ -118,11 +123,5 @@ async def test_the_owner_adds_and_removes_a_document_on_the_status_page(serve, b
 async def test_a_reader_sees_the_documents_and_no_form_to_add_one(serve, browser: Browser) -> None:
     served = await serve(extra=KNOWLEDGE)
     token = await served.token("viewer")
-    await browser.do(lambda d: d.get(served.url + "/"))
-    field = await browser.until(lambda d: d.find_element(By.ID, "token"))
-    await browser.do(lambda _d: field.send_keys(token, Keys.ENTER))
-    documents = await browser.until(lambda d: d.find_element(By.ID, "knowledge-documents")
-                                    if d.find_element(By.ID, "knowledge-documents").is_displayed() else None)
-    await browser.do(lambda d: documents.find_element(By.TAG_NAME, "summary").click())
-    await browser.until(lambda d: "no documents" in d.find_element(By.ID, "documents").text)
+    await _documents_shown(browser, served.url, token)
     assert not await browser.do(lambda d: d.find_element(By.ID, "add-document").is_displayed())
