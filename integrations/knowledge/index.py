@@ -83,9 +83,9 @@ class KnowledgeIndex:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="roost-knowledge")
         self._reindexing = asyncio.Lock()
         self._failed: dict[str, tuple[tuple[int, int] | None, Exception]] = {}
+        """Documents that could not be read, by name: their time and size then, and why."""
         self.latest: tuple[float, ReindexStats] | None = None
         """When the latest reindex ended, and what it found (its errors: the files that cannot be read now)."""
-        """Documents that could not be read, by name: their time and size then, and why."""
         self._conn: sqlite3.Connection | None = None
         self._glossary: GlossaryMatcher | None = None
         self._closed = False
