@@ -59,8 +59,9 @@ class KnowledgeService:
                 for path, size, passages in await self.index.documents()]
 
     async def add(self, name: str, data: bytes) -> dict[str, Any]:
-        """Add (or replace) the document name to the folder and the index: what became of it (DocumentError when
-        it cannot be read or may not be added: the folder is left as it was)."""
+        """Add (or replace) the document name, at most max_document_bytes (the caller reads no further), to the
+        folder and the index: what became of it (DocumentError when it cannot be read or may not be added: the
+        folder is left as it was)."""
         replaced, passages = await add_document(self.index, self.directory, name, data)
         _LOGGER.info("Knowledge: %s %s from the status page (%d passage%s)", "replaced" if replaced else "added",
                      name, passages, "" if passages == 1 else "s")

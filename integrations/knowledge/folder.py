@@ -31,12 +31,10 @@ def document_name(name: str) -> str:
 
 
 async def add_document(index: KnowledgeIndex, directory: Path, name: str, data: bytes) -> tuple[bool, int]:
-    """Put data in the folder as name and index it: (whether it replaced a document, its passages). A document
-    that cannot be read is refused, and the folder is left as it was (DocumentError saying why)."""
+    """Put data (which the caller read no further than index.max_file_bytes) in the folder as name and index it:
+    (whether it replaced a document, its passages). A document that cannot be read is refused, and the folder is
+    left as it was (DocumentError saying why)."""
     name = document_name(name)
-    if len(data) > index.max_file_bytes:
-        raise DocumentError(f"{name}: {len(data)} bytes is larger than the {index.max_file_bytes} bytes a knowledge"
-                            " document may have (knowledge: max_file_mib)")
     await asyncio.to_thread(document_chunks, name, data, max_chars=index.max_chunk_chars)  # it can be read
     target = directory / name
     replaced = target.exists()
