@@ -20,7 +20,7 @@ from integrations.http.guard import LoginGuard
 from integrations.http.health import health_view, listening_finding
 from integrations.http.proxies import network
 from integrations.http.server import Access, HttpServer, is_loopback
-from integrations.http.status import SHARED_FILES, add_page_files, add_status_page
+from integrations.http.status import PAGE, SHARED_FILES, add_status_page
 from integrations.http.tls import server_context, valid_until
 from integrations.http.tokens import TokenBook, shown_time
 from integrations.http.webhook import METHODS, Webhooks
@@ -111,7 +111,7 @@ async def roost_setup(gateway: Any, config: dict[str, Any] | None) -> None:
         server.on_response = metrics.requests.inc
         server.add_route("GET", "/api/metrics", metrics.view,
                          access=Access(loopback_free=not config["metrics_requires_token"]))
-    add_page_files(server, SHARED_FILES)
+    server.add_page_files(PAGE, SHARED_FILES)
     if config["status_page"]:
         add_status_page(server, gateway)
     webhooks = Webhooks(gateway)

@@ -51,7 +51,7 @@ PAGE_HEADERS = {"Content-Security-Policy": "default-src 'self'; frame-ancestors 
 """What a page Roost serves is sent with: its own files only, never in a frame of another site's."""
 
 
-def page_file(path: Path, content_type: str) -> Handler:
+def _page_file(path: Path, content_type: str) -> Handler:
     """A handler answering with a file of a page Roost serves (read once, now: a few KiB)."""
     body = path.read_bytes()
 
@@ -134,6 +134,11 @@ class HttpServer:
         """Serve method path with handler (before Roost has started); access says who may call it."""
         route = self.app.router.add_route(method, path, handler)
         self._access_rules[route.resource] = access
+
+    def add_page_files(self, folder: Path, files: dict[str, tuple[str, str]]) -> None:
+        """Serve the files of a page, no token needed: path -> (file name in folder, content type)."""
+        for path, (name, content_type) in files.items():
+            self.add_route("GET", path, _page_file(folder / name, content_type), access=Access(token=False))
 
     async def start(self) -> None:
         """Listen on the configured address. While it cannot be had (another program holds the port, the

@@ -27,7 +27,7 @@ from core.overview import (
 )
 from core.reload import reload_automations
 from integrations.http.knowledge_files import add_knowledge_routes
-from integrations.http.server import TOKEN, Access, HttpServer, json_error, page_file
+from integrations.http.server import TOKEN, HttpServer, json_error
 from integrations.http.tokens import TokenInfo
 
 PAGE = Path(__file__).parent / "page"
@@ -48,15 +48,9 @@ STREAM_REFRESH_SECONDS = 10.0
 """The longest: the store's size, the disk's free space and new pairing codes fire no event."""
 
 
-def add_page_files(server: HttpServer, files: dict[str, tuple[str, str]]) -> None:
-    """Serve the files of a page (path -> file name in PAGE, content type), no token needed."""
-    for path, (name, content_type) in files.items():
-        server.add_route("GET", path, page_file(PAGE / name, content_type), access=Access(token=False))
-
-
 def add_status_page(server: HttpServer, gateway: Any) -> None:
     """Serve the page, /api/status and the admin actions."""
-    add_page_files(server, FILES)
+    server.add_page_files(PAGE, FILES)
 
     async def status(request: web.Request) -> web.Response:
         try:

@@ -11,7 +11,7 @@ import voluptuous as vol
 from aiohttp import web
 
 from core.hookspecs import hookimpl
-from integrations.http.server import Access, json_error, page_file
+from integrations.http.server import Access, json_error
 from integrations.websocket_api.chat import ChatSocketChannel
 from integrations.websocket_api.commands_ha import HaCommands
 from integrations.websocket_api.connection import Connection, serve_client
@@ -53,8 +53,7 @@ async def roost_setup(gateway: Any, config: dict[str, Any] | None) -> None:
         return await serve_client(request, server, commands, connections, conversations.release)
 
     server.add_route("GET", "/api/chat", chat.handle)
-    for path, (name, content_type) in PAGE_FILES.items():
-        server.add_route("GET", path, page_file(PAGE / name, content_type), access=Access(token=False))
+    server.add_page_files(PAGE, PAGE_FILES)
     server.add_route("GET", "/api/websocket", websocket, access=Access(token=False))
     gateway.data[DOMAIN] = {"chat": chat, "conversations": conversations, "connections": connections}
 
