@@ -1,7 +1,7 @@
 """The durable path of a message, read top-down.
 
 ``inbound`` (match, then store the message with its runs in one commit) → ``scheduler`` (lease
-tasks by priority then age, one at a time per chat) → ``runner`` (execute a run; its replies
+tasks by priority then turn, one at a time per chat) → ``runner`` (execute a run; its replies
 are committed with its completion, see ``replies``) → ``outbound`` (the one path to a channel,
 whole or streamed; ``channel_queue`` sends one channel's outbox). ``retry`` is the one rule
 for failures, ``retention`` the one owner of pruning, ``codec`` the one payload format;

@@ -1,4 +1,4 @@
-"""The scheduler: leases durable tasks by priority then age, one at a time per chat, within limits.
+"""The scheduler: leases durable tasks by priority then turn, one at a time per chat, within limits.
 
 A task that takes Roost down each time it runs (an abort in a model's native code, the kernel killing Roost for its
 memory) must not take it down forever under a service manager that starts it again. Each lease counts an attempt,
@@ -174,7 +174,7 @@ class Scheduler:
         free leaves every worker idle for a commit after each burst of finished tasks. So up
         to LEASES_IN_FLIGHT requests are out at once, and when ``lease_ahead_floor`` is set,
         up to ``workers`` more tasks of at least that priority are leased ahead: they wait
-        (by priority, then age) and start the moment a worker is free. The floor is the
+        (by priority, then turn) and start the moment a worker is free. The floor is the
         highest priority any task can have, so no task queued later could have gone first.
         Only a chat's oldest open task can be leased, so leasing ahead never lets a chat's
         tasks overlap; lanes count tasks leased ahead against their capacity. Once a lease left
@@ -234,8 +234,8 @@ class Scheduler:
         if tasks.drained and wakes == self._wakes:
             self._drained = True
         self._ready.extend(tasks)
-        if len(self._ready) > len(tasks):  # keep the order: priority, then age
-            self._ready = collections.deque(sorted(self._ready, key=lambda t: (-t.priority, t.id)))
+        if len(self._ready) > len(tasks):  # keep the order: priority, then turn (a lease's order; sorted is stable)
+            self._ready = collections.deque(sorted(self._ready, key=lambda t: -t.priority))
         self._start_ready()
         if len(tasks) >= count:
             self._wake.set()  # there may be more: ask again for the slots still free

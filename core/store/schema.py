@@ -238,7 +238,16 @@ _V9: tuple[str, ...] = (
     "CREATE INDEX tasks_leased ON tasks(lane) WHERE state = 'leased'",
 )
 
-MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9)
+# Version 10: chats take turns. A head's `head` is its turn (1, 2, ...: the order in which heads of its
+# priority joined the line; 0 for a task that is not a head), and heads are leased by priority, then
+# turn: a chat whose task finished joins the line again behind the chats that waited meanwhile, so
+# one chat's backlog no longer holds up the others. Heads of older files keep turn 1 (they waited longest).
+_V10: tuple[str, ...] = (
+    "DROP INDEX tasks_ready",
+    "CREATE INDEX tasks_ready ON tasks(priority DESC, head) WHERE state = 'queued' AND head > 0",
+)
+
+MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10)
 """Every migration this code knows, oldest first; the schema version is its length."""
 
 

@@ -2,6 +2,9 @@
 
 Per-chat order lives here: of the open (queued or leased) tasks of a chat only the oldest is its
 *head*, and only a queued head that is due can be leased; finishing a task promotes the next.
+So do the chats' turns: a task's ``head`` is 0, or its turn among the heads of its priority (it
+joins the line behind the heads queued before it), and heads are leased by priority, then turn.
+A chat with a backlog gets one task in turn, as every other chat does.
 """
 
 from __future__ import annotations
@@ -19,16 +22,21 @@ COLUMNS = (  # what a read of a task returns, in this order
     "id, kind, payload, priority, chat_key, lane, idempotency_key, state, available_at,"
     " created_at, attempts, last_error, inbox_id"
 )
+# The turn after the last queued head of a priority: one step down the index tasks_ready.
+# (A bare MAX() subquery: wrapped in COALESCE it is not read as a max and took 23 us, not 1.6, with 50,000 heads.)
+_NEXT_TURN = ("(COALESCE((SELECT MAX(head) FROM tasks AS line"
+              " WHERE state = 'queued' AND head > 0 AND priority = {}), 0) + 1)")
 _ENQUEUE = (
     "INSERT INTO tasks(id, kind, payload, priority, chat_key, lane, idempotency_key, state,"
-    " head, available_at, created_at, inbox_id) VALUES (?, ?, ?, ?, ?, ?, ?, 'queued',"
-    " NOT EXISTS (SELECT 1 FROM tasks WHERE chat_key = ? AND state IN ('queued', 'leased')),"
-    " ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING"
+    " head, available_at, created_at, inbox_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'queued',"
+    " CASE WHEN EXISTS (SELECT 1 FROM tasks WHERE chat_key = ?5 AND state IN ('queued', 'leased')) THEN 0"
+    f" ELSE {_NEXT_TURN.format('?4')} END,"
+    " ?8, ?9, ?10) ON CONFLICT (idempotency_key) DO NOTHING"
 )
 # Through the index of open tasks: it stops at the first queued one, past at most the leased ones.
 _ANY_QUEUED = "SELECT EXISTS(SELECT 1 FROM tasks WHERE state IN ('queued', 'leased') AND state = 'queued')"
 _PROMOTE = (
-    "UPDATE tasks SET head = 1 WHERE head = 0 AND id = (SELECT id FROM tasks"
+    f"UPDATE tasks SET head = {_NEXT_TURN.format('tasks.priority')} WHERE head = 0 AND id = (SELECT id FROM tasks"
     " WHERE chat_key = ? AND state IN ('queued', 'leased') ORDER BY id LIMIT 1)"
 )
 
@@ -44,7 +52,7 @@ def insert_prepared(conn: sqlite3.Connection, task: tuple[tuple[Any, ...], str |
 
 
 def promote_head(conn: sqlite3.Connection, chat_key: str) -> None:
-    """Make the oldest open task of chat_key its head (after the head finished)."""
+    """Make the oldest open task of chat_key its head, last in line (after the head finished)."""
     conn.execute(_PROMOTE, (chat_key,))
 
 
@@ -58,7 +66,7 @@ def refresh_head(conn: sqlite3.Connection, chat_key: str) -> None:
     ):
         return
     conn.execute(
-        "UPDATE tasks SET head = 0 WHERE chat_key = ? AND state = 'queued' AND head = 1",
+        "UPDATE tasks SET head = 0 WHERE chat_key = ? AND state = 'queued' AND head > 0",
         (chat_key,),
     )
     conn.execute(_PROMOTE, (chat_key,))
@@ -92,7 +100,7 @@ def lease_alone(conn: sqlite3.Connection, now: float, min_attempts: int) -> tupl
     """Lease the first queued head due at now leased at least min_attempts times before, or None."""
     return conn.execute(
         f"UPDATE tasks SET state = 'leased', attempts = attempts + 1 WHERE id = (SELECT id FROM tasks"
-        f" WHERE state = 'queued' AND head = 1 AND available_at <= ? AND attempts >= ? ORDER BY priority DESC, id"
+        f" WHERE state = 'queued' AND head > 0 AND available_at <= ? AND attempts >= ? ORDER BY priority DESC, head, id"
         f" LIMIT 1) RETURNING {COLUMNS}",
         (now, min_attempts),
     ).fetchone()
@@ -109,12 +117,12 @@ def _lease_rows(
     if not capacity:  # the common case: the choice is one statement too
         rows = conn.execute(
             f"UPDATE tasks SET state = 'leased', attempts = attempts + 1"
-            f" WHERE id IN (SELECT id FROM tasks WHERE state = 'queued' AND head = 1"
-            f" AND available_at <= ? AND priority >= ? ORDER BY priority DESC, id LIMIT ?)"
-            f" RETURNING {COLUMNS}",
+            f" WHERE id IN (SELECT id FROM tasks WHERE state = 'queued' AND head > 0"
+            f" AND available_at <= ? AND priority >= ? ORDER BY priority DESC, head, id LIMIT ?)"
+            f" RETURNING {COLUMNS}, head",
             (now, floor, limit),
         ).fetchall()
-        rows.sort(key=lambda r: (-r[3], r[0]))
+        rows.sort(key=lambda r: (-r[3], r[-1], r[0]))
         return rows
     remaining: dict[str, int] | None = None
     if capacity:
@@ -126,8 +134,8 @@ def _lease_rows(
         remaining = {lane: cap - busy.get(lane, 0) for lane, cap in capacity.items()}
     chosen: list[int] = []
     cursor = conn.execute(
-        "SELECT id, lane FROM tasks WHERE state = 'queued' AND head = 1"
-        " AND available_at <= ? AND priority >= ? ORDER BY priority DESC, id",
+        "SELECT id, lane FROM tasks WHERE state = 'queued' AND head > 0"
+        " AND available_at <= ? AND priority >= ? ORDER BY priority DESC, head, id",
         (now, floor),
     )
     for task_id, lane in cursor:

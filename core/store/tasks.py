@@ -1,10 +1,12 @@
-"""The task queue: durable, by priority then age, one task at a time per chat, leased to workers.
+"""The task queue: durable, by priority then turn, one task at a time per chat, leased to workers.
 
 Per-chat order: of the open (queued or leased) tasks of a chat only the oldest is its *head*,
 and only a queued head that is due can be leased. So a later task of a chat never runs
 before an earlier one has finished (completed or buried), whatever their priorities; a chat
 whose oldest task waits for a retry waits as a whole. Among leasable heads the highest
-priority goes first, then the oldest (lowest id; ids increase in enqueue order).
+priority goes first, then the one that has waited longest as a head: a chat whose task finished
+queues its next behind the chats already waiting, so a backlog in one chat (a flood of messages,
+a script looping) delays each other chat by at most one of its tasks per worker.
 
 Idempotency keys are remembered while the task row exists (done tasks are kept until
 ``prune``): enqueueing the same key again returns the first task's id.
@@ -118,7 +120,6 @@ class TaskQueue:
             chat_key,
             lane,
             idempotency_key,
-            chat_key,
             now if available_at is None else available_at,
             now,
             inbox_id,
@@ -133,7 +134,7 @@ class TaskQueue:
         payload_known: Container[int] = (),
         min_priority: int | None = None,
     ) -> Awaitable[Lease]:
-        """Lease up to limit due tasks: priority, then age; one per chat; lanes within capacity.
+        """Lease up to limit due tasks: priority, then turn; one per chat; lanes within capacity.
 
         The write is submitted at once (it joins the transaction of writes submitted just before
         it); await the result. ``lanes_capacity`` maps a lane to the most tasks of that lane leased

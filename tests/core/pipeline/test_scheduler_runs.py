@@ -144,3 +144,30 @@ async def test_higher_priority_runs_before_queued_lower_ones(load_setup: LoadSet
     written = await store.db.fetchall("SELECT idempotency_key FROM outbox ORDER BY id")
     assert [text_of[key] for (key,) in written] == [
         "re: /block", "re: /high", *(f"re: /low {n}" for n in range(5))]
+
+
+async def test_chats_take_turns_so_a_flood_from_one_chat_holds_up_another_by_one_run(
+    load_setup: LoadSetup, make_gateway: Any
+) -> None:
+    load_setup.write(extra="""
+        scheduler:
+          workers: 1
+    """, automations="""
+      - id: ask
+        triggers:
+          - trigger: message
+        actions:
+          - delay: 0.1
+          - reply: "re: {{ trigger.text }}"
+    """)
+    gateway = await make_gateway(load_setup.config_dir)
+    for n in range(4):
+        assert await gateway.ingest(Message.create("load", "flood", "u", f"flood {n}"))
+    assert await gateway.ingest(Message.create("load", "quiet", "v", "quiet"))
+    platform = load_setup.platform
+    await asyncio.to_thread(wait_for, lambda: platform.sink_count() == 5, 20, "5 replies")
+    text_of = {row[1]: row[3] for row in platform.sink()}
+    written = await gateway.store.db.fetchall("SELECT idempotency_key FROM outbox ORDER BY id")
+    # The quiet chat waits for the flood's first run only, not for all four.
+    assert [text_of[key] for (key,) in written] == [
+        "re: flood 0", "re: quiet", "re: flood 1", "re: flood 2", "re: flood 3"]

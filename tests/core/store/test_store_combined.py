@@ -145,7 +145,7 @@ async def test_a_version_five_database_keeps_every_message_task_reply_and_dead_l
     db = await Database.open(db_path, cipher)
     try:
         store = Store(db)
-        assert db.schema_version == len(MIGRATIONS) == 9
+        assert db.schema_version == len(MIGRATIONS) == 10
         assert (await store.inbox.get(1)).text == "kept message"
         assert (await store.tasks.get(1)).payload == b"payload"
         sending = await store.outbox.get(1)
@@ -180,7 +180,7 @@ async def test_a_version_eight_database_loses_its_lease_times_and_keeps_its_leas
     db = await Database.open(db_path, cipher)
     try:
         store = Store(db)
-        assert db.schema_version == len(MIGRATIONS) == 9
+        assert db.schema_version == len(MIGRATIONS) == 10
         columns = {name for (_, name, *_) in await db.fetchall("PRAGMA table_info(tasks)")}
         assert "lease_until" not in columns
         assert await store.tasks.recover_leased() == 1
@@ -189,5 +189,27 @@ async def test_a_version_eight_database_loses_its_lease_times_and_keeps_its_leas
         plan = await db.fetchall("EXPLAIN QUERY PLAN SELECT lane, COUNT(*) FROM tasks WHERE state = 'leased'"
                                  " GROUP BY lane")
         assert "USING INDEX tasks_leased" in str(plan), plan
+    finally:
+        await db.close()
+
+
+async def test_a_version_nine_database_keeps_its_heads_and_its_chats_take_turns(db_path: Path, cipher) -> None:
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    migrate(conn, list(MIGRATIONS[:9]), str(db_path))
+    for row, chat, head in ((1, "a|A", 1), (2, "a|A", 0), (3, "a|B", 1)):  # a head was 1, any other task 0
+        conn.execute("INSERT INTO tasks(id, kind, payload, priority, chat_key, lane, state, head, available_at,"
+                     " created_at) VALUES (?, 'run', ?, 0, ?, 'default', 'queued', ?, 0, 0)",
+                     (row, cipher.encrypt(b"p", table="tasks", row=row, column="payload"), chat, head))
+    conn.close()
+    db = await Database.open(db_path, cipher)
+    try:
+        store = Store(db)
+        assert db.schema_version == len(MIGRATIONS) == 10
+        assert [t.id for t in await store.tasks.lease(time.time(), 1)] == [1]
+        await store.tasks.complete(1)  # A's next queues behind B
+        assert [t.id for t in await store.tasks.lease(time.time(), 10)] == [3, 2]
+        plan = await db.fetchall("EXPLAIN QUERY PLAN SELECT id FROM tasks WHERE state = 'queued' AND head > 0"
+                                 " AND available_at <= 1 AND priority >= 0 ORDER BY priority DESC, head, id")
+        assert "USING INDEX tasks_ready" in str(plan) and "TEMP B-TREE" not in str(plan), plan
     finally:
         await db.close()

@@ -1,4 +1,4 @@
-"""Task queue: priority then age, per-chat order, lanes, idempotency, leases, retry and burial."""
+"""Task queue: priority then turn, per-chat order, lanes, idempotency, leases, retry and burial."""
 
 from __future__ import annotations
 
@@ -75,6 +75,34 @@ async def test_a_later_task_of_a_chat_waits_for_the_earlier_one(store: Store) ->
     assert await store.tasks.complete(first) is True
     nxt = await store.tasks.lease(now=21, limit=10)
     assert [t.id for t in nxt] == [second]
+
+
+async def test_chats_take_turns_so_one_chats_backlog_does_not_hold_up_the_others(store: Store) -> None:
+    flood = [await _enqueue(store, f"A{i}", chat="A") for i in range(1, 6)]
+    await _enqueue(store, "B1", chat="B")
+    await _enqueue(store, "C1", chat="C")
+    served = []
+    for _ in range(4):
+        [task] = await store.tasks.lease(now=10, limit=1)
+        served.append(task.payload.decode())
+        if task.id == flood[1]:  # A2; D1 comes while A2 runs: A3 joins the line after it
+            await _enqueue(store, "D1", chat="D")
+        await store.tasks.complete(task.id)
+    # A1 was first in line; A2 joined it once A1 finished, behind B1 and C1.
+    assert served == ["A1", "B1", "C1", "A2"]
+    rest = await store.tasks.lease(now=10, limit=10)
+    assert [t.payload.decode() for t in rest] == ["D1", "A3"]
+
+
+async def test_a_turn_is_kept_through_a_retry_and_priority_still_goes_first(store: Store) -> None:
+    a1 = await _enqueue(store, "A1", chat="A")
+    await _enqueue(store, "B1", chat="B")
+    [first] = await store.tasks.lease(now=10, limit=1)
+    assert first.id == a1
+    await store.tasks.retry(a1, available_at=10, error="busy")  # back in line at its place: first
+    await _enqueue(store, "urgent", chat="C", priority=5)
+    leased = await store.tasks.lease(now=10, limit=10)
+    assert [t.payload.decode() for t in leased] == ["urgent", "A1", "B1"]
 
 
 async def test_a_lease_says_drained_only_when_no_task_is_left_queued(store: Store) -> None:

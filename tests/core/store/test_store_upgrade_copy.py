@@ -29,8 +29,8 @@ def _older_store(directory: Path) -> Path:
     conn = sqlite3.connect(path, isolation_level=None)
     migrate(conn, list(MIGRATIONS[:KNOWN - 1]), str(path))
     conn.execute("INSERT INTO tasks(id, kind, payload, priority, chat_key, lane, state, head, available_at,"
-                 " created_at, lease_until) VALUES (1, 'run', ?, 0, 'console|local', 'default', 'queued', 1, 0, 0,"
-                 " 0)", (cipher.encrypt(b"payload", table="tasks", row=1, column="payload"),))
+                 " created_at) VALUES (1, 'run', ?, 0, 'console|local', 'default', 'queued', 1, 0, 0)",
+                 (cipher.encrypt(b"payload", table="tasks", row=1, column="payload"),))
     conn.close()
     return path
 
