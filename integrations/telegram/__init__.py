@@ -23,7 +23,7 @@ from integrations.telegram.channel import (
 DOMAIN = "telegram"
 WEBHOOK_PATH = "/api/telegram/webhook"
 SECRET_KEY = "webhook_secret"
-PARSE_MODES = {"none": "none", "html": "HTML", "markdownv2": "MarkdownV2"}
+PARSE_MODES = {"markdown": "markdown", "none": "none", "html": "HTML", "markdownv2": "MarkdownV2"}
 
 
 def _webhook_needs_url(config: dict[str, Any]) -> dict[str, Any]:
@@ -41,7 +41,7 @@ CONFIG_SCHEMA = vol.All(vol.Schema({
     vol.Optional("webhook_url"): vol.Url(),
     vol.Optional("webhook_secret"): vol.Match(r"^[A-Za-z0-9_-]{1,256}$", msg="1-256 of A-Z a-z 0-9 _ -"),
     vol.Optional("allowed_updates", default=["message", "edited_message"]): [str],
-    vol.Optional("parse_mode", default="none"): vol.All(
+    vol.Optional("parse_mode", default="markdown"): vol.All(
         str, lambda mode: PARSE_MODES.get(mode.lower(), mode), vol.In(tuple(PARSE_MODES.values()))),
     vol.Optional("group_mode", default="mention"): vol.In(("mention", "all")),
     vol.Optional("streaming", default="edits"): vol.In(("edits", "draft", "off")),

@@ -23,6 +23,7 @@ from core.channel import NETWORK_SENDS, ChannelBase, ChannelInfo, OutboundMessag
 from core.edited_stream import show_as_written, write_into_shown
 from core.errors import PermanentError, StoreUnavailable, TransientError
 from core.logs import FirstTime
+from core.markup import telegram_html
 from core.outage import OutageLog
 from core.pacing import Pacer
 from core.textsplit import LIMIT, split
@@ -38,7 +39,7 @@ from integrations.telegram.updates import (
 _LOGGER = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 STREAMED_LIMIT = LIMIT - 96
-"""The characters of a message an answer is shown in as it is written (plain text, room left for a last edit)."""
+"""The characters of a message an answer is shown in as it is written (room left for a last edit)."""
 CONFLICT_HELP = ("Telegram answered 409 Conflict: {reason}. Another program polls with this bot token, or a webhook"
                  " is set. Stop the other program (only one may poll), or set `mode: webhook`; polling again in"
                  " {wait:.0f} s")
@@ -199,7 +200,7 @@ class TelegramChannel(ChannelBase):
         chat, _thread = split_chat(message.chat_id)
         shown = await write_into_shown(self.gateway.storage(self.domain), message.idempotency_key, message.text,
                                        partial(self._show, message), partial(self._delete, chat),
-                                       limit=STREAMED_LIMIT, parse_mode="none")
+                                       limit=STREAMED_LIMIT, parse_mode=self._streamed_mode)
         return f"{chat}:{shown}" if shown is not None else await self._send_text(message)
 
     async def _send_text(self, message: OutboundMessage, *, wait_turns: bool = False) -> str:
@@ -215,7 +216,7 @@ class TelegramChannel(ChannelBase):
             return await self._draft(message, chunks)
         message_id = await show_as_written(
             self.gateway.storage(self.domain), message.idempotency_key, chunks, partial(self._show, message),
-            limit=STREAMED_LIMIT, parse_mode="none", interval=self.config["edit_interval"],
+            limit=STREAMED_LIMIT, parse_mode=self._streamed_mode, interval=self.config["edit_interval"],
             delete=partial(self._delete, chat))
         return f"{chat}:{message_id}" if message_id else ""
 
@@ -230,7 +231,8 @@ class TelegramChannel(ChannelBase):
                 shown_at = time.monotonic()
                 try:
                     await self.api.call("sendMessageDraft", {"chat_id": chat, "draft_id": draft_id,
-                                                             "text": text[-LIMIT:], "message_thread_id": thread})
+                                                             "message_thread_id": thread,
+                                                             **self._marked(text[-LIMIT:], plain=True)})
                 except TelegramError as err:
                     _LOGGER.debug("draft not shown: %s", err)
         return await self._send_text(OutboundMessage(message.chat_id, text, message.idempotency_key, message.reply_to),
@@ -243,8 +245,9 @@ class TelegramChannel(ChannelBase):
             return int(sent.split(":")[1])
         if text != shown:
             chat, _thread = split_chat(message.chat_id)
+            params = {"chat_id": chat, "message_id": message_id, **self._marked(text, plain=True)}
             try:
-                await self.api.call("editMessageText", {"chat_id": chat, "message_id": message_id, "text": text})
+                await self._with_markup_fallback("editMessageText", params, text)
             except TelegramError as err:
                 if not err.not_modified:
                     raise
@@ -256,31 +259,50 @@ class TelegramChannel(ChannelBase):
     async def _send_part(self, chat: str, text: str, reply_to: str | None, *, plain: bool = False) -> str:
         chat_id, thread = split_chat(chat)
         await self._pace(chat)
-        params: dict[str, Any] = {"chat_id": chat_id, "text": text, "message_thread_id": thread}
-        mode = self.config["parse_mode"]
-        if mode != "none" and not plain:
-            params["parse_mode"] = mode
+        params: dict[str, Any] = {"chat_id": chat_id, "message_thread_id": thread, **self._marked(text, plain=plain)}
         replied = message_id_of(reply_to)
         if replied is not None:
             params["reply_parameters"] = {"message_id": replied, "allow_sending_without_reply": True}
         try:
-            sent = await self.reach(self.api.call("sendMessage", params), self._probe_api)
+            sent = await self.reach(self._with_markup_fallback("sendMessage", params, text), self._probe_api)
         except TelegramError as err:
-            if err.cannot_parse and "parse_mode" in params:
-                _LOGGER.warning("Telegram could not parse a reply's %s markup; sending it as plain text", mode)
-                del params["parse_mode"]
-                sent = await self.reach(self.api.call("sendMessage", params), self._probe_api)
-            elif err.migrate_to is not None:
-                _LOGGER.warning("Telegram group %s became supergroup %s; sending there", chat_id, err.migrate_to)
-                params["chat_id"] = err.migrate_to
-                sent = await self.reach(self.api.call("sendMessage", params), self._probe_api)
-            else:
+            if err.migrate_to is None:
                 raise
+            _LOGGER.warning("Telegram group %s became supergroup %s; sending there", chat_id, err.migrate_to)
+            params["chat_id"] = err.migrate_to
+            sent = await self.reach(self._with_markup_fallback("sendMessage", params, text), self._probe_api)
         except TransientError as err:
             if err.retry_after is not None:  # a 429: the chat's next turn is when Telegram said
                 self._chats.hold(chat, time.monotonic() + err.retry_after)
             raise
         return f"{sent['chat']['id']}:{sent['message_id']}"
+
+    @property
+    def _streamed_mode(self) -> str:
+        """How an answer shown as it is written is split: Markdown keeps its code blocks whole; else as plain text."""
+        return "markdown" if self.config["parse_mode"] == "markdown" else "none"
+
+    def _marked(self, text: str, *, plain: bool = False) -> dict[str, Any]:
+        """The text and parse_mode a part is sent with: Markdown rendered as Telegram's HTML (as written when that
+        would not fit), other markup as written; ``plain``: an answer being written, no markup of an author's."""
+        mode = self.config["parse_mode"]
+        if mode == "markdown":
+            shown = telegram_html(text, LIMIT)
+            return {"text": text} if shown is None else {"text": shown, "parse_mode": "HTML"}
+        return {"text": text, "parse_mode": mode} if mode != "none" and not plain else {"text": text}
+
+    async def _with_markup_fallback(self, method: str, params: dict[str, Any], text: str) -> Any:
+        """Call method; when Telegram cannot parse the markup, again with the part's text as plain text."""
+        try:
+            return await self.api.call(method, params)
+        except TelegramError as err:
+            if not (err.cannot_parse and "parse_mode" in params):
+                raise
+            _LOGGER.warning("Telegram could not parse a reply's %s markup; sending it as plain text",
+                            self.config["parse_mode"])
+            del params["parse_mode"]
+            params["text"] = text
+            return await self.api.call(method, params)
 
     async def _probe_api(self) -> None:
         await self.api.call("getMe", timeout=10)

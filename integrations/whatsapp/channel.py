@@ -25,6 +25,7 @@ from core.access_rules import AccessRules
 from core.channel import NETWORK_SENDS, ChannelBase, ChannelInfo, OutboundMessage
 from core.errors import NotItsTurn, PermanentError, TransientError
 from core.logs import FirstTime
+from core.markup import whatsapp_text
 from core.message import Message
 from core.textsplit import split
 from integrations.whatsapp.graph import GraphApi, PairRateLimited
@@ -141,8 +142,13 @@ class WhatsAppChannel(ChannelBase):
         if last_inbound is None or time.time() - last_inbound > hours * 3600:
             raise PermanentError(f"outside WhatsApp's {hours:g}-hour window: the customer has not written in"
                                  f" {hours:g} hours, and a reply now would need a template message")
-        return await self.send_parts(message, split(message.text, "none", LIMIT), lambda index, part: self._send_part(
-            message.chat_id, part, message.reply_to if index == 0 else None))
+        parts = split(message.text, "markdown" if self.config["markdown"] else "none", LIMIT)
+        return await self.send_parts(message, parts, lambda index, part: self._send_part(
+            message.chat_id, self._shown(part), message.reply_to if index == 0 else None))
+
+    def _shown(self, part: str) -> str:
+        """A part as it is sent: its Markdown in WhatsApp's markup (as written when that would not fit)."""
+        return (whatsapp_text(part, LIMIT) or part) if self.config["markdown"] else part
 
     async def _send_part(self, wa_id: str, text: str, reply_to: str | None) -> str:
         try:

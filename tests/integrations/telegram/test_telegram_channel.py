@@ -275,3 +275,31 @@ automations:
     await until(lambda: telegram.texts(111))
     assert telegram.texts(111) == ["pong"]
     assert caplog.text.count("A telegram message for Roost started no run: no automation's trigger matches it") == 1
+
+
+MARKDOWN_REPLY = """
+automations:
+  - id: md
+    triggers: [{trigger: message, platform: telegram}]
+    actions: [{reply: "**Rye** is `4.20 < 5`\\n\\n- fresh <b>daily</b>\\n- [shop](https://example.org)"}]
+"""
+
+
+async def test_a_markdown_reply_is_shown_formatted_and_html_in_it_as_text(serve_telegram, telegram) -> None:
+    await serve_telegram(extra=MARKDOWN_REPLY)  # parse_mode: markdown, the default
+    telegram.user_says("bread?")
+    await until(lambda: telegram.texts(111))
+    [sent] = telegram.sent
+    assert sent.params["parse_mode"] == "HTML"
+    assert sent.params["text"] == ('<b>Rye</b> is <code>4.20 &lt; 5</code>\n\n• fresh &lt;b&gt;daily&lt;/b&gt;\n'
+                                   '• <a href="https://example.org">shop</a>')
+    assert telegram.texts(111) == ["Rye is 4.20 < 5\n\n• fresh <b>daily</b>\n• shop"]
+
+
+async def test_with_parse_mode_none_a_reply_goes_as_written(serve_telegram, telegram) -> None:
+    await serve_telegram("dm_policy: open\nparse_mode: none", extra=MARKDOWN_REPLY)
+    telegram.user_says("bread?")
+    await until(lambda: telegram.texts(111))
+    [sent] = telegram.sent
+    assert "parse_mode" not in sent.params
+    assert telegram.texts(111) == ["**Rye** is `4.20 < 5`\n\n- fresh <b>daily</b>\n- [shop](https://example.org)"]

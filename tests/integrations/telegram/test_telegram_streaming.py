@@ -226,3 +226,16 @@ async def test_an_answer_not_streamed_shows_typing_while_it_is_written_then_come
     typing = [at for chat, action, at in telegram.actions if chat == 111 and action == "typing"]
     assert len(typing) >= 3 and all(at < telegram.sent[0].at for at in typing)
     assert [method for method, _body in telegram.calls if method == "editMessageText"] == []
+
+
+async def test_a_markdown_answer_is_shown_formatted_as_it_is_written(serve_telegram, telegram) -> None:
+    pieces = ["Here is **bo", "ld** and ", "`x < y`", "\n\n- one\n- two"]
+    await serve_telegram("dm_policy: open\nedit_interval: 0", extra=ASK, models=(SlowModel(pieces, 0.05),))
+    telegram.user_says("format")
+    await until(lambda: telegram.sent and telegram.sent[0].edits
+                and telegram.sent[0].edits[-1] == "Here is bold and x < y\n\n• one\n• two", timeout=10)
+    [message] = telegram.sent
+    assert message.text == "Here is **bo"  # not closed yet: as written
+    edits = [p for m, p in telegram.calls if m == "editmessagetext"]
+    assert edits[-1]["parse_mode"] == "HTML"
+    assert edits[-1]["text"] == "Here is <b>bold</b> and <code>x &lt; y</code>\n\n• one\n• two"

@@ -199,3 +199,25 @@ async def test_a_tapped_button_is_read_as_the_text_it_shows(serve_whatsapp, what
         await whatsapp.deliver(payload)
     await until(lambda: len(whatsapp.texts("16505551234")) == 2)
     assert whatsapp.texts("16505551234") == ["echo: Yes please", "echo: Opening hours"]
+
+
+MARKDOWN_REPLY = """
+automations:
+  - id: md
+    triggers: [{trigger: message, platform: whatsapp}]
+    actions: [{reply: "**Rye** is `4.20`, ~~3.90~~\\n\\n- fresh _daily_\\n- [shop](https://example.org)"}]
+"""
+
+
+async def test_a_markdown_reply_is_sent_in_whatsapps_markup(serve_whatsapp, whatsapp) -> None:
+    await serve_whatsapp(extra=MARKDOWN_REPLY)  # markdown: true, the default
+    await whatsapp.deliver(whatsapp.inbound("bread?"))
+    await until(lambda: whatsapp.texts("16505551234"))
+    assert whatsapp.texts("16505551234") == ["*Rye* is `4.20`, ~3.90~\n\n• fresh _daily_\n• shop (https://example.org)"]
+
+
+async def test_with_markdown_off_a_reply_goes_as_written(serve_whatsapp, whatsapp) -> None:
+    await serve_whatsapp("dm_policy: open\nmarkdown: false", extra=MARKDOWN_REPLY)
+    await whatsapp.deliver(whatsapp.inbound("bread?"))
+    await until(lambda: whatsapp.texts("16505551234"))
+    assert whatsapp.texts("16505551234") == ["**Rye** is `4.20`, ~~3.90~~\n\n- fresh _daily_\n- [shop](https://example.org)"]
