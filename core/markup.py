@@ -1,4 +1,4 @@
-"""Replies in Markdown, as models write them, in a chat app's own markup: Telegram's HTML, WhatsApp's.
+"""Replies in Markdown, as models write them, in a chat app's own markup: Telegram's HTML, WhatsApp's, a page's.
 
 The Markdown is read as CommonMark (with tables and ~~strikethrough~~) by markdown-it-py, whose
 parser follows the spec where a hand-written one would guess; raw HTML in a reply is text, never
@@ -70,6 +70,11 @@ _WHATSAPP = _Style(
 )
 
 
+_PAGE = _Style(  # Telegram's tags, which a page shows alike; a link opens beside the page
+    bold=_TELEGRAM.bold, italic=_TELEGRAM.italic, strike=_TELEGRAM.strike, code=_TELEGRAM.code,
+    escape=_TELEGRAM.escape, block=_telegram_block, quote=_TELEGRAM.quote,
+    link=lambda href, text: f'<a href="{html.escape(href)}" target="_blank" rel="noopener noreferrer">{text}</a>',
+)
 _PLAIN = _Style(  # what Telegram shows of its HTML: what its limit counts
     bold=("", ""), italic=("", ""), strike=("", ""), code=("", ""),
     escape=lambda text: text,
@@ -95,6 +100,11 @@ def whatsapp_text(markdown: str, limit: int) -> str | None:
     """The Markdown in WhatsApp's markup (*bold*, _italic_, ~strike~, `code`); None: send it as written (as above)."""
     text = _render(_tree(markdown), _WHATSAPP)
     return _changed(markdown, text, len(text), limit)
+
+
+def page_html(markdown: str) -> str:
+    """The Markdown as HTML for a web page (every text escaped; only the tags of formatting and links)."""
+    return _render(_tree(markdown), _PAGE)
 
 
 def _changed(markdown: str, rendered: str, shown_length: int, limit: int) -> str | None:

@@ -7,6 +7,8 @@ model's answer to a JSON message as it is written: ``{"id", "text": the answer s
 the whole answer with ``"done": true`` (other replies, and answers to plain text, come whole as before).
 ``{"cancel": true}`` stops the runs answering the conversation now, and is answered ``{"cancelled": N}``. A socket
 opened with ``?stored=1`` is told ``{"id", "stored": true}`` once each JSON message is stored (or an error frame).
+A socket opened with ``?html=1`` gets with each whole reply to a JSON message its Markdown as HTML too (``"html"``:
+every text escaped, only the tags of formatting and links; core.markup), which the chat page shows.
 
 A connection is one conversation (``?conversation=NAME`` picks one, to take it up again after reconnecting); the
 replies of one automation keep the order of its messages. A reply for a named conversation with no
@@ -28,6 +30,7 @@ from aiohttp import WSMsgType, web
 from core.channel import ChannelBase, ChannelInfo, OutboundMessage
 from core.errors import RecipientAway, RecipientGone, StoreUnavailable
 from core.ids import new_id
+from core.markup import page_html
 from core.message import Message
 from integrations.http.server import MAX_REQUEST_BYTES, TOKEN, HttpServer, json_error
 
@@ -60,14 +63,20 @@ class ChatSocketChannel(ChannelBase):
         """The open sockets that asked for answers as they are written (?stream=1)."""
         self._acknowledged: set[web.WebSocketResponse] = set()
         """The open sockets that asked to be told when each message is stored (?stored=1)."""
+        self._formatted: set[web.WebSocketResponse] = set()
+        """The open sockets that asked for replies as HTML too (?html=1)."""
 
     async def send(self, message: OutboundMessage) -> str:
         """Write the reply to the conversation's open socket."""
         ws = self._socket(message.chat_id)
         client_id = _client_id(message.reply_to)
         if client_id is not None:
-            await ws.send_str(orjson.dumps({"id": orjson.loads(client_id), "text": message.text,
-                                            **({"done": True} if ws in self._streamed else {})}).decode())
+            frame: dict[str, Any] = {"id": orjson.loads(client_id), "text": message.text}
+            if ws in self._streamed:
+                frame["done"] = True
+            if ws in self._formatted:
+                frame["html"] = page_html(message.text)
+            await ws.send_str(orjson.dumps(frame).decode())
         else:
             await ws.send_str(message.text)
         return new_id()
@@ -116,7 +125,8 @@ class ChatSocketChannel(ChannelBase):
         sender = token.name if token is not None else "local"
         previous = self._sockets.get(conversation)
         self._sockets[conversation] = ws
-        for option, sockets in (("stream", self._streamed), ("stored", self._acknowledged)):
+        options = (("stream", self._streamed), ("stored", self._acknowledged), ("html", self._formatted))
+        for option, sockets in options:
             if request.query.get(option) in ("1", "true"):
                 sockets.add(ws)
         if previous is not None:
@@ -130,8 +140,8 @@ class ChatSocketChannel(ChannelBase):
                 elif frame.type == WSMsgType.BINARY:
                     await ws.send_str(_error("send text frames: plain text, or JSON {\"id\", \"text\"}"))
         finally:
-            self._streamed.discard(ws)
-            self._acknowledged.discard(ws)
+            for _option, sockets in options:
+                sockets.discard(ws)
             if self._sockets.get(conversation) is ws:
                 del self._sockets[conversation]
         return ws

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.markup import telegram_html, whatsapp_text
+from core.markup import page_html, telegram_html, whatsapp_text
 from tests.fakes.telegram_text import parse_html
 
 LIMIT = 4096
@@ -121,7 +121,9 @@ _MARKDOWNISH = st.lists(st.sampled_from([*"ab <>&\"'*_~`#->|[]()!\n\\:/1.", "htt
 
 @settings(max_examples=400, deadline=None)
 @given(_MARKDOWNISH)
-def test_whatever_a_model_writes_telegram_can_parse_and_its_length_is_what_was_checked(markdown: str) -> None:
+def test_whatever_a_model_writes_telegram_and_a_page_can_parse_and_its_length_is_what_was_checked(markdown: str) -> None:
+    page = page_html(markdown)
+    assert (parse_html(page) if page.strip() else "") is not None, f"tags left open in {page!r}"
     shown = telegram_html(markdown, LIMIT)
     if shown is None:  # sent as written, without parse_mode
         return

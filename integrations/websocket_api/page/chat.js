@@ -2,7 +2,8 @@
 // talks over /api/chat as one conversation whose name this browser keeps (so replies that came while the page was
 // closed come when it opens), shows a model's answer as it is written (?stream=1), marks each message Roost has
 // stored (?stored=1) and offers to send again one it had not when the connection dropped, and keeps the conversation
-// shown in this tab. Text is set with textContent only.
+// shown in this tab. Text is set with textContent; only a whole answer of Roost's is set as HTML: the HTML Roost made
+// of its Markdown (?html=1), every text in it escaped, only the tags of formatting and links.
 "use strict";
 
 const KEY = "roost-token";
@@ -38,9 +39,9 @@ function shown() {
   try { return JSON.parse(sessionStorage.getItem(SHOWN)) || []; } catch (_) { return []; }
 }
 
-function add(who, text, id) {
-  remember({ who, text, id });
-  return draw(who, text);
+function add(who, text, id, html) {
+  remember({ who, text, id, html });
+  return draw(who, text, html);
 }
 
 function remember(line) {
@@ -51,13 +52,22 @@ function keep(lines) {
   sessionStorage.setItem(SHOWN, JSON.stringify(lines.slice(-500)));
 }
 
-function draw(who, text) {
+function draw(who, text, html) {
   const item = document.createElement("li");
   item.className = who;
-  item.textContent = text;
+  fill(item, text, html);
   $("transcript").append(item);
   item.scrollIntoView({ block: "end" });
   return item;
+}
+
+// A line's text, or Roost's HTML of it (a whole answer, formatted).
+function fill(item, text, html) {
+  if (typeof html === "string") {
+    item.innerHTML = html; // Roost's, not the sender's: see the top of this file
+  } else {
+    item.textContent = text;
+  }
 }
 
 // Roost stored the message (it said so, or answered it).
@@ -140,7 +150,7 @@ async function connect() {
   }
   const scheme = location.protocol === "https:" ? "wss" : "ws";
   const query = new URLSearchParams({ access_token: sessionStorage.getItem(KEY), conversation: conversation(),
-    stream: "1", stored: "1" });
+    stream: "1", stored: "1", html: "1" });
   const opened = new WebSocket(`${scheme}://${location.host}/api/chat?${query}`);
   socket = opened;
   say("connecting…");
@@ -203,10 +213,10 @@ function receive(data) {
   const written = writing.get(frame.id);
   writing.delete(frame.id);
   if (written) {
-    written.textContent = String(frame.text);
-    remember({ who: "roost", text: String(frame.text) });
+    fill(written, String(frame.text), frame.html);
+    remember({ who: "roost", text: String(frame.text), html: frame.html });
   } else {
-    add("roost", String(frame.text));
+    add("roost", String(frame.text), undefined, frame.html);
   }
   showWaiting();
 }
@@ -240,7 +250,7 @@ function start() {
   $("forget").hidden = false;
   $("transcript").replaceChildren();
   for (const line of shown()) {
-    const item = draw(line.who, line.text);
+    const item = draw(line.who, line.text, line.html);
     if (line.unsent) unsent(line.id, item, line.text);
   }
   connect();

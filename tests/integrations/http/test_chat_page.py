@@ -44,6 +44,12 @@ def _shows(*wanted: tuple[str, str]) -> Any:
     return lambda driver: (lines := _lines(driver))[-len(wanted):] == list(wanted) and lines
 
 
+def _formatting(driver: Any) -> list[tuple[str, str, str | None]]:
+    """The elements in Roost's last line: (tag, text, rel)."""
+    line = driver.find_elements(By.CSS_SELECTOR, "#transcript li.roost")[-1]
+    return [(e.tag_name, e.text, e.get_attribute("rel")) for e in line.find_elements(By.CSS_SELECTOR, "*")]
+
+
 async def _log_in(browser: Browser, url: str, token: str) -> None:
     """Open the chat page and log in with token."""
     await browser.do(lambda d: d.get(url + "/chat"))
@@ -132,6 +138,20 @@ async def test_a_models_answer_is_shown_as_it_is_written(serve, browser: Browser
     await browser.until(_shows(("you", "tell me"), ("roost", ("word " * 30).strip())))
     await browser.do(lambda d: d.refresh())  # the whole answer is what the tab keeps
     await browser.until(_shows(("you", "tell me"), ("roost", ("word " * 30).strip())))
+
+
+async def test_a_models_markdown_is_shown_formatted_once_whole_and_after_a_reload(serve, browser: Browser) -> None:
+    answer = "Rye is **cheap** & [good](https://e.org):\n\n- one\n- two\n\n```\nbake <rye>\n```"
+    served = await serve(extra=ASK, models=(InstantModel(text=answer, delay=0.01),))
+    token = await served.token("phone")
+    await _log_in(browser, served.url, token)
+    await _say(browser, "bread?")
+    shown = ("roost", "Rye is cheap & good:\n\n• one\n• two\nbake <rye>")  # a code block is a block of its own
+    for _ in range(2):  # as answered, then as the tab keeps it
+        await browser.until(_shows(("you", "bread?"), shown))
+        assert await browser.do(_formatting) == [("b", "cheap", None), ("a", "good", "noopener noreferrer"),
+                                                 ("pre", "bake <rye>", None)]
+        await browser.do(lambda d: d.refresh())
 
 
 async def test_a_second_tab_takes_the_conversation_and_the_first_does_not_take_it_back(serve, browser: Browser) -> None:
