@@ -72,7 +72,7 @@ _WHATSAPP = _Style(
 
 _PAGE = _Style(  # Telegram's tags, which a page shows alike; a link opens beside the page
     bold=_TELEGRAM.bold, italic=_TELEGRAM.italic, strike=_TELEGRAM.strike, code=_TELEGRAM.code,
-    escape=_TELEGRAM.escape, block=_telegram_block, quote=_TELEGRAM.quote,
+    escape=_TELEGRAM.escape, block=_TELEGRAM.block, quote=_TELEGRAM.quote,
     link=lambda href, text: f'<a href="{html.escape(href)}" target="_blank" rel="noopener noreferrer">{text}</a>',
 )
 _PLAIN = _Style(  # what Telegram shows of its HTML: what its limit counts

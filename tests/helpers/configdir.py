@@ -20,6 +20,13 @@ automations:
 """A configuration whose one automation answers "pong" to a message that starts with "ping"."""
 
 
+def replying(platform: str, text: str) -> str:
+    """The automations of a configuration that answers every message of platform with text, as written."""
+    reply = orjson.dumps(text).decode()  # a JSON string is a YAML one
+    return f"\nautomations:\n  - id: reply\n    triggers: [{{trigger: message, platform: {platform}}}]\n" \
+           f"    actions: [{{reply: {reply}}}]\n"
+
+
 def write_config(config_dir: Path, yaml_text: str, files: dict[str, str] | None = None) -> Path:
     """Write configuration.yaml (dedented) and other files (relative path -> text); return the dir."""
     config_dir.mkdir(parents=True, exist_ok=True)

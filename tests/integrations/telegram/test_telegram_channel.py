@@ -10,6 +10,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.fakes.telegram_wire import Failure, too_many_requests
+from tests.helpers.configdir import replying
 from tests.integrations.telegram.conftest import until
 
 
@@ -277,16 +278,11 @@ automations:
     assert caplog.text.count("A telegram message for Roost started no run: no automation's trigger matches it") == 1
 
 
-MARKDOWN_REPLY = """
-automations:
-  - id: md
-    triggers: [{trigger: message, platform: telegram}]
-    actions: [{reply: "**Rye** is `4.20 < 5`\\n\\n- fresh <b>daily</b>\\n- [shop](https://example.org)"}]
-"""
+MARKDOWN = "**Rye** is `4.20 < 5`\n\n- fresh <b>daily</b>\n- [shop](https://example.org)"
 
 
 async def test_a_markdown_reply_is_shown_formatted_and_html_in_it_as_text(serve_telegram, telegram) -> None:
-    await serve_telegram(extra=MARKDOWN_REPLY)  # parse_mode: markdown, the default
+    await serve_telegram(extra=replying("telegram", MARKDOWN))  # parse_mode: markdown, the default
     telegram.user_says("bread?")
     await until(lambda: telegram.texts(111))
     [sent] = telegram.sent
@@ -297,9 +293,8 @@ async def test_a_markdown_reply_is_shown_formatted_and_html_in_it_as_text(serve_
 
 
 async def test_with_parse_mode_none_a_reply_goes_as_written(serve_telegram, telegram) -> None:
-    await serve_telegram("dm_policy: open\nparse_mode: none", extra=MARKDOWN_REPLY)
+    await serve_telegram("dm_policy: open\nparse_mode: none", extra=replying("telegram", MARKDOWN))
     telegram.user_says("bread?")
     await until(lambda: telegram.texts(111))
     [sent] = telegram.sent
-    assert "parse_mode" not in sent.params
-    assert telegram.texts(111) == ["**Rye** is `4.20 < 5`\n\n- fresh <b>daily</b>\n- [shop](https://example.org)"]
+    assert "parse_mode" not in sent.params and telegram.texts(111) == [MARKDOWN]

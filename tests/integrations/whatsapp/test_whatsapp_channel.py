@@ -8,6 +8,7 @@ import logging
 import pytest
 
 from tests.fakes.whatsapp_server import GraphError
+from tests.helpers.configdir import replying
 from tests.integrations.telegram.conftest import until
 from tests.integrations.telegram.test_telegram_streaming import ASK, SlowModel
 from tests.integrations.whatsapp.conftest import VERIFY_TOKEN
@@ -201,23 +202,18 @@ async def test_a_tapped_button_is_read_as_the_text_it_shows(serve_whatsapp, what
     assert whatsapp.texts("16505551234") == ["echo: Yes please", "echo: Opening hours"]
 
 
-MARKDOWN_REPLY = """
-automations:
-  - id: md
-    triggers: [{trigger: message, platform: whatsapp}]
-    actions: [{reply: "**Rye** is `4.20`, ~~3.90~~\\n\\n- fresh _daily_\\n- [shop](https://example.org)"}]
-"""
+MARKDOWN = "**Rye** is `4.20`, ~~3.90~~\n\n- fresh _daily_\n- [shop](https://example.org)"
 
 
 async def test_a_markdown_reply_is_sent_in_whatsapps_markup(serve_whatsapp, whatsapp) -> None:
-    await serve_whatsapp(extra=MARKDOWN_REPLY)  # markdown: true, the default
+    await serve_whatsapp(extra=replying("whatsapp", MARKDOWN))  # markdown: true, the default
     await whatsapp.deliver(whatsapp.inbound("bread?"))
     await until(lambda: whatsapp.texts("16505551234"))
     assert whatsapp.texts("16505551234") == ["*Rye* is `4.20`, ~3.90~\n\n• fresh _daily_\n• shop (https://example.org)"]
 
 
 async def test_with_markdown_off_a_reply_goes_as_written(serve_whatsapp, whatsapp) -> None:
-    await serve_whatsapp("dm_policy: open\nmarkdown: false", extra=MARKDOWN_REPLY)
+    await serve_whatsapp("dm_policy: open\nmarkdown: false", extra=replying("whatsapp", MARKDOWN))
     await whatsapp.deliver(whatsapp.inbound("bread?"))
     await until(lambda: whatsapp.texts("16505551234"))
-    assert whatsapp.texts("16505551234") == ["**Rye** is `4.20`, ~~3.90~~\n\n- fresh _daily_\n- [shop](https://example.org)"]
+    assert whatsapp.texts("16505551234") == [MARKDOWN]
