@@ -3,7 +3,7 @@
 The Markdown is read as CommonMark (with tables and ~~strikethrough~~) by markdown-it-py, whose
 parser follows the spec where a hand-written one would guess; raw HTML in a reply is text, never
 markup. Each app gets what it can show: bold, italic, strikethrough, code and code blocks, links
-(http, https, mailto and tg only), quotes; headings become bold lines, list items lines that
+(to web addresses only: http or https, with a host), quotes; headings become bold lines, list items lines that
 start with `•` or their number, a table's rows lines of cells apart by ` | `. A text cut off as it
 is written (an answer streamed) renders too: a marker not yet closed stays as written.
 
@@ -18,12 +18,12 @@ import html
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
     from markdown_it.tree import SyntaxTreeNode
 
-_LINK_SCHEMES = ("http://", "https://", "mailto:", "tg://")
 _BULLET = "• "
 _RULE = "———"
 
@@ -51,7 +51,7 @@ def _telegram_block(language: str, code: str) -> str:
 
 
 def _whatsapp_link(href: str, text: str) -> str:
-    return text if text in (href, href.removeprefix("mailto:")) else f"{text} ({href})"
+    return text if text == href else f"{text} ({href})"
 
 
 _TELEGRAM = _Style(
@@ -128,6 +128,15 @@ def _render(tree: SyntaxTreeNode, style: _Style) -> str:
     return _Renderer(style).blocks(tree).strip("\n")
 
 
+def _web_address(href: str) -> bool:
+    """An address a link may lead to: http or https with a host (Telegram refuses a message linking elsewhere)."""
+    try:
+        parts = urlsplit(href)
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+
+
 class _Renderer:
     """Walks a parsed reply and writes it in one style."""
 
@@ -201,7 +210,9 @@ class _Renderer:
         if kind in ("link", "image"):
             href = str(node.attrs.get("href" if kind == "link" else "src", ""))
             text = self.inline(node) if kind == "link" else style.escape(node.content) or style.escape(href)
-            return style.link(href, text) if href.lower().startswith(_LINK_SCHEMES) else text
+            if _web_address(href):
+                return style.link(href, text)
+            return text if text == style.escape(href) else f"{text} ({style.escape(href)})"  # an address, not a link
         return style.escape(node.content)
 
     @staticmethod

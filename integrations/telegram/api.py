@@ -29,8 +29,9 @@ class TelegramError(PermanentError):
 
     @property
     def cannot_parse(self) -> bool:
-        """The text's markup did not parse (send it again as plain text)."""
-        return "can't parse entities" in self.description.lower()
+        """The text's markup did not parse, or Telegram refused what it made of it: ``can't parse entities``,
+        ``Wrong message entity``, ``entity URL '…' is invalid`` (send it again as plain text)."""
+        return "entit" in self.description.lower()
 
     @property
     def not_modified(self) -> bool:

@@ -1,6 +1,7 @@
 """How Telegram reads the text of a message: its HTML and MarkdownV2 markup, and its entities.
 
-Shallow but faithful where Roost's tests look: supported HTML tags balanced and nothing else, the
+Shallow but faithful where Roost's tests look: supported HTML tags balanced and nothing else, links
+with no host refused, the
 plain text after markup (what the 4,096 limit counts), MarkdownV2's reserved characters escaped,
 and mention and command entities with UTF-16 offsets.
 """
@@ -31,6 +32,15 @@ def parse_html(text: str) -> str | None:
     if stack or re.search(r"<(?![/a-zA-Z])", text):
         return None
     return html.unescape(_TAG.sub("", text))
+
+
+def refused_link(text: str) -> str | None:
+    """The address of the first link in the HTML that Telegram refuses (no host: ``http:///x``), or None."""
+    for match in re.finditer(r"<a\s[^>]*href=\"([^\"]*)\"", text):
+        href = html.unescape(match.group(1))
+        if not href.startswith("tg://") and not re.match(r"^https?://[^/?#]+", href):
+            return href
+    return None
 
 
 _MD_RESERVED = set("_*[]()~`>#+-=|{}.!")

@@ -10,7 +10,7 @@ from typing import Any
 import orjson
 from aiohttp import web
 
-from tests.fakes.telegram_text import parse_html, parse_markdown_v2
+from tests.fakes.telegram_text import parse_html, parse_markdown_v2, refused_link
 
 MAX_TEXT = 4096
 
@@ -36,6 +36,9 @@ def checked_text(params: dict[str, Any]) -> str | web.Response:
         if plain is None:
             return error(400, "Bad Request: can't parse entities: Can't find end of the entity starting at"
                                " byte offset 0")
+        refused = refused_link(str(text))
+        if refused is not None:
+            return error(400, f"Bad Request: entity URL '{refused}' is invalid: URL host is empty")
     elif mode == "markdownv2":
         plain = parse_markdown_v2(str(text))
         if plain is None:

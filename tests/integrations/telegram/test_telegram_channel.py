@@ -93,6 +93,15 @@ automations:
     assert tries[0]["parse_mode"] == "HTML" and "parse_mode" not in tries[1]
 
 
+async def test_a_link_telegram_refuses_goes_out_as_plain_text(serve_telegram, telegram) -> None:
+    await serve_telegram("dm_policy: open\nparse_mode: HTML", extra=replying("telegram", '<a href="http:///x">x</a>'))
+    telegram.user_says("link it")
+    await until(lambda: telegram.texts(111))
+    assert telegram.texts(111) == ['<a href="http:///x">x</a>']
+    tries = [p for m, p in telegram.calls if m == "sendmessage"]
+    assert tries[0]["parse_mode"] == "HTML" and "parse_mode" not in tries[1]
+
+
 async def test_flood_control_waits_as_told_and_a_blocked_user_is_a_dead_letter(serve_telegram, telegram) -> None:
     gateway = await serve_telegram()
     telegram.fail_next("sendMessage", too_many_requests(1))
