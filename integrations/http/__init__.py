@@ -16,6 +16,7 @@ from core.automation.registry import TriggerType
 from core.doctor import OK, PROBLEM, WARNING, Finding
 from core.errors import ConfigError
 from core.hookspecs import hookimpl
+from integrations.http.addresses import page_addresses
 from integrations.http.guard import LoginGuard
 from integrations.http.health import health_view, listening_finding
 from integrations.http.proxies import network
@@ -125,9 +126,14 @@ async def roost_setup(gateway: Any, config: dict[str, Any] | None) -> None:
         except OSError as err:  # the TLS certificate or key cannot be read
             _LOGGER.error("Cannot listen on %s:%s: %s", host, config["port"], err.strerror or err)
             return
-        if config["status_page"] and not await tokens.any():  # a first start: say how to get in
-            _LOGGER.info("The status page (/) logs in with an access token, and none exists yet: `roost token create"
-                         " NAME --admin --config %s` makes one", gateway.config_dir)
+        if not config["status_page"]:
+            return
+        where = " or ".join(f"{base}/" for base in page_addresses(host, server.port, bool(config.get("ssl_certificate"))))
+        if await tokens.any():
+            _LOGGER.info("The status page: %s", where)
+        else:  # a first start: say how to get in
+            _LOGGER.info("The status page (%s) logs in with an access token, and none exists yet: `roost token create"
+                         " NAME --admin --config %s` makes one", where, gateway.config_dir)
 
     gateway.bus.listen_once(events.GATEWAY_STARTED, listen)
 

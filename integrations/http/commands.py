@@ -7,10 +7,16 @@ import asyncio
 import re
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
+import voluptuous as vol
+
 from core.cli.common import add_config_arg, config_dir, open_config_store
+from core.config import ConfigErrors, load_config
 from core.hookspecs import hookimpl
+from integrations.http import CONFIG_SCHEMA
+from integrations.http.addresses import page_addresses
 from integrations.http.tokens import TokenBook, shown_time
 
 DURATION = re.compile(r"^(\d+(?:\.\d+)?)([smhdw])$")
@@ -47,6 +53,21 @@ def _duration(value: str) -> float:
     return seconds
 
 
+def _where_to_use(directory: Path) -> list[str]:
+    """Where a browser on the network logs in with a token, by the configuration's http section (none: no lines)."""
+    try:
+        raw = load_config(directory).raw
+        if "http" not in raw:
+            return []
+        config = CONFIG_SCHEMA(raw["http"] or {}) or CONFIG_SCHEMA({})
+    except (ConfigErrors, vol.Invalid):  # `roost check` says what is wrong
+        return []
+    base = page_addresses(config["host"], config["port"], bool(config.get("ssl_certificate")))[0]
+    pages = [("The status page", "/")] if config["status_page"] else []
+    pages += [("The chat page", "/chat")] if "websocket_api" in raw else []
+    return [f"{name} logs in with it: {base}{path}" for name, path in pages]
+
+
 def cmd_token(args: argparse.Namespace) -> int:
     """Run one token action against the configuration's store (also while Roost runs)."""
     return asyncio.run(_run(args))
@@ -65,6 +86,8 @@ async def _run(args: argparse.Namespace) -> int:
             print(token)
             print(f"This is the only time the token named {args.name!r} is shown; Roost keeps only its hash.",
                   file=sys.stderr)
+            for line in _where_to_use(config_dir(args)):
+                print(line, file=sys.stderr)
             return 0
         if args.token_command == "revoke":
             if not await book.revoke(args.name):

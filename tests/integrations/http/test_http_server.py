@@ -16,6 +16,7 @@ import aiohttp
 import pytest
 
 from integrations.http import server as http_server
+from integrations.http.addresses import page_addresses
 from integrations.http.tokens import TokenBook
 from tests.helpers.configdir import write_config
 from tests.integrations.http.conftest import ECHO
@@ -108,6 +109,8 @@ async def test_listening_beyond_loopback_is_refused_without_tokens_and_warned_wi
     result = subprocess.run([str(ROOST), "token", "create", "remote", "--config", str(config)],
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
+    [where] = [line for line in result.stderr.splitlines() if line.startswith("The status page logs in with it:")]
+    assert where.endswith(":0/") and "0.0.0.0" not in where, "where a browser on the network finds this machine"
     gateway = await make_gateway(config, builtins=True)
     assert gateway.integrations["http"].status == "loaded"
     assert "without TLS" in caplog.text
@@ -121,6 +124,8 @@ def test_the_token_command_shows_a_token_once_and_keeps_only_its_hash(tmp_path: 
     token = created.stdout.strip()
     assert token.startswith("roost_") and len(token) > 40
     assert "only time" in created.stderr
+    assert "The status page logs in with it: http://127.0.0.1:0/" in created.stderr
+    assert "chat page" not in created.stderr  # websocket_api is not configured
     again = subprocess.run([str(ROOST), "token", "create", "ci", "--config", str(config)],
                            capture_output=True, text=True, timeout=60)
     assert again.returncode == 1 and "exists already" in again.stderr
@@ -231,3 +236,14 @@ async def test_stopping_tells_websocket_clients_it_goes_away_and_does_not_wait_f
             assert (closing.type, closing.data, closing.extra) == (aiohttp.WSMsgType.CLOSE, 1001, "Roost is stopping")
         await asyncio.wait_for(stopping, 10)
         assert time.monotonic() - started < 5, "aiohttp waits 60 s for open handlers unless they are closed"
+
+
+def test_the_pages_are_found_at_an_address_of_this_machine() -> None:
+    assert page_addresses("127.0.0.1", 8765, False) == ["http://127.0.0.1:8765"]
+    assert page_addresses("::1", 8765, True) == ["https://[::1]:8765"]
+    assert page_addresses("pi.local", 80, False) == ["http://pi.local:80"]
+    for base in page_addresses("0.0.0.0", 8765, False):  # every address: the one the network reaches it at
+        host = base.removeprefix("http://").rsplit(":", 1)[0]
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as own:
+            own.bind((host, 0))  # an address of this machine, or this fails
+        assert host != "0.0.0.0"

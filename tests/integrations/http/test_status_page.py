@@ -286,9 +286,9 @@ async def test_a_first_start_says_how_to_log_in_to_the_page(serve, make_gateway,
     caplog.clear()
     again = await make_gateway(tmp_path / "config", builtins=True)
     async with asyncio.timeout(5):
-        while "Listening on" not in caplog.text:
+        while "The status page: " not in caplog.text:
             await asyncio.sleep(0.02)
-    await asyncio.sleep(0.2)
+    assert f"The status page: http://127.0.0.1:{again.data['http'].server.port}/" in caplog.text
     assert "none exists yet" not in caplog.text
     await again.stop()
 
