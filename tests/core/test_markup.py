@@ -58,8 +58,9 @@ and again</blockquote>
 
 See <a href="https://example.org/?a=1&amp;b=2">the shop</a> or <a href="https://example.org">https://example.org</a>.
 
-<b>Item | Price</b>
-Rye | 4.20"""
+<pre>Item | Price
+-----+------
+Rye  | 4.20</pre>"""
 
 
 def test_an_answer_in_whatsapps_markup() -> None:
@@ -83,8 +84,11 @@ print("<hi> & bye")
 
 See the shop (https://example.org/?a=1&b=2) or https://example.org.
 
-*Item | Price*
-Rye | 4.20"""
+```
+Item | Price
+-----+------
+Rye  | 4.20
+```"""
 
 
 @pytest.mark.parametrize(("markdown", "telegram", "whatsapp"), [
@@ -108,9 +112,10 @@ def test_what_each_app_is_given(markdown: str, telegram: str | None, whatsapp: s
 
 
 def test_a_rendering_over_the_limit_is_none_so_the_part_goes_as_written() -> None:
-    table = "a|b\n-|-\n" + "x|y\n" * 10  # 47 characters, 5 more for each row shown as "x | y"
-    assert telegram_html(table, 60) is None and whatsapp_text(table, 60) is None
-    assert telegram_html(table, 100) is not None and whatsapp_text(table, 100) is not None
+    table = "a|b\n-|-\n" + "x|y\n" * 10  # 48 characters; shown in columns ("x | y"), 71
+    assert telegram_html(table, 70) is None and telegram_html(table, 71) == "<pre>" + "\n".join(
+        ["a | b", "--+--", *["x | y"] * 10]) + "</pre>"
+    assert whatsapp_text(table, 78) is None and whatsapp_text(table, 79) is not None  # and its fences
     bold = "**" + "b" * 50 + "**"  # shown: 50 characters, the HTML is longer and does not count
     assert telegram_html(bold, 50) == f"<b>{'b' * 50}</b>" and whatsapp_text(bold, 51) is None
 
