@@ -95,6 +95,9 @@ class OutboundMessage:
     """The same on every attempt: a platform that honours it (Discord nonces) drops a repeat."""
     reply_to: str | None = None
     """The platform message id this answers (for channels with threads)."""
+    markdown: bool = False
+    """The text is a model's answer, in Markdown: a channel that can shows it formatted (``core.markup``). Other
+    replies (an automation's text, a report, an echo) go as written."""
 
 
 @runtime_checkable

@@ -87,6 +87,16 @@ def removed(key: str, *, section: str, why: str) -> Callable[[Any], Any]:
     return leave_out
 
 
+def one_of(*words: str) -> Callable[[Any], str]:
+    """A validator of one of words as YAML gives them: a bare ``off`` reads as false there (YAML 1.1), which is
+    taken as "off" when that is one of the words (``streaming: off``)."""
+    choice = vol.In(words)
+
+    def check(value: Any) -> str:
+        return "off" if value is False and "off" in words else choice(value)
+    return check
+
+
 def did_you_mean(word: str, known: Iterable[str], cutoff: float = 0.6) -> str:
     """The hint " (did you mean 'X'?)" with X the known name most like word, or "" when none is close."""
     close = difflib.get_close_matches(word, sorted(known), 1, cutoff)

@@ -305,7 +305,7 @@ class ChannelQueue:
         await self.pace()
         try:
             platform_id = await self.channel.send(OutboundMessage(
-                entry.chat_id, _text(entry), entry.idempotency_key, entry.reply_to))
+                entry.chat_id, _text(entry), entry.idempotency_key, entry.reply_to, entry.markdown))
         except NotItsTurn as err:  # the reply (or the rest of a long one) at the chat's turn
             self._pass_over(entry.chat_id, err.wait, waiting)
             return

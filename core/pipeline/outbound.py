@@ -80,11 +80,12 @@ class Outbound:
         return channel is not None and channel.online
 
     async def prepare(self, platform: str, chat_id: str, text: str, *, idempotency_key: str,
-                      priority: int = 0, reply_to: str | None = None) -> PreparedEntry:
-        """Number and seal a reply (masked for its platform) without writing it; see ``write``."""
+                      priority: int = 0, reply_to: str | None = None, markdown: bool = False) -> PreparedEntry:
+        """Number and seal a reply (masked for its platform; markdown: a model's answer) without writing it; see
+        ``write``."""
         self._channel(platform)
         return await self.outbox.prepare(platform, chat_id, self._masked(platform, text), idempotency_key,
-                                         priority=priority, reply_to=reply_to)
+                                         priority=priority, reply_to=reply_to, markdown=markdown)
 
     async def write(self, entries: Sequence[PreparedEntry], *, complete_task: int | None = None) -> list[int]:
         """Write prepared replies (with the task that made them done, in one commit) and hand them to their
@@ -102,10 +103,11 @@ class Outbound:
         return ids
 
     async def send(self, platform: str, chat_id: str, text: str, *, idempotency_key: str,
-                   priority: int = 0, reply_to: str | None = None) -> str:
-        """Put a reply in the outbox, durable when this returns; its reference ``outbox:<id>``."""
+                   priority: int = 0, reply_to: str | None = None, markdown: bool = False) -> str:
+        """Put a reply in the outbox (markdown: a model's answer), durable when this returns; its reference
+        ``outbox:<id>``."""
         [entry_id] = await self.write([await self.prepare(platform, chat_id, text, idempotency_key=idempotency_key,
-                                                          priority=priority, reply_to=reply_to)])
+                                                          priority=priority, reply_to=reply_to, markdown=markdown)])
         return f"outbox:{entry_id}"
 
     def can_stream(self, platform: str) -> bool:
@@ -116,12 +118,12 @@ class Outbound:
 
     async def stream(self, platform: str, chat_id: str, chunks: AsyncGenerator[str, None], *,
                      idempotency_key: str, priority: int = 0, reply_to: str | None = None) -> str | None:
-        """Stream an answer to its channel (see ``can_stream``) after the chat's earlier replies, and record it as
-        delivered; None, with chunks untouched, when those do not go out in time or the channel failed before
-        taking any piece (the chat away, a TransientError or a PermanentError: send the answer whole instead,
-        which then meets its fate as any reply does). When it fails after taking a piece (a message or its last
-        edit failed or was refused, as when the message was deleted), the answer is written to its end and goes
-        whole through the outbox, as a reply of its own. RecipientGone stops the answer."""
+        """Stream a model's answer (Markdown) to its channel (see ``can_stream``) after the chat's earlier replies,
+        and record it as delivered; None, with chunks untouched, when those do not go out in time or the channel
+        failed before taking any piece (the chat away, a TransientError or a PermanentError: send the answer whole
+        instead, which then meets its fate as any reply does). When it fails after taking a piece (a message or its
+        last edit failed or was refused, as when the message was deleted), the answer is written to its end and
+        goes whole through the outbox, as a reply of its own. RecipientGone stops the answer."""
         channel = self._channel(platform)
         assert isinstance(channel, StreamingChannel)
         if not await self._earlier_sent(platform, chat_id):
@@ -145,8 +147,8 @@ class Outbound:
         # A channel that stops reading (its client left for good) closes the answer, and so frees the model, at once.
         async with aclosing(recorded()) as pieces:
             try:
-                message_id = await channel.send_stream(OutboundMessage(chat_id, "", idempotency_key, reply_to),
-                                                       pieces)
+                message_id = await channel.send_stream(OutboundMessage(chat_id, "", idempotency_key, reply_to,
+                                                                       markdown=True), pieces)
             except RecipientGone:  # no one can receive it: the answer stops here
                 raise
             except (TransientError, PermanentError) as err:  # away, unreachable, asked to wait, or refused
@@ -159,7 +161,7 @@ class Outbound:
                 _LOGGER.info("A streamed answer to %s chat %s could not go on (%s): it goes whole, as a message of"
                              " its own", platform, chat_id, self.scrub(str(err)))
                 return await self.send(platform, chat_id, "".join(parts).strip(), idempotency_key=idempotency_key,
-                                       priority=priority, reply_to=reply_to)
+                                       priority=priority, reply_to=reply_to, markdown=True)
         entry_id = await self.outbox.record_delivered(platform, chat_id, "".join(parts), idempotency_key,
                                                       message_id)
         self.on_sent(platform, chat_id, message_id, entry_id)

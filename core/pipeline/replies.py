@@ -42,13 +42,14 @@ class RunReplies:
         self.since = 0.0
 
     async def send(self, platform: str, chat_id: str, text: str, *, idempotency_key: str,
-                   priority: int = 0, reply_to: str | None = None) -> str:
-        """Queue a reply; it is written with the run's completion (or after HOLD_SECONDS)."""
+                   priority: int = 0, reply_to: str | None = None, markdown: bool = False) -> str:
+        """Queue a reply (markdown: a model's answer); it is written with the run's completion (or after
+        HOLD_SECONDS)."""
         if self.closed:  # the run is over (a late step of a cancelled branch): write it alone
             return await self.outbound.send(platform, chat_id, text, idempotency_key=idempotency_key,
-                                            priority=priority, reply_to=reply_to)
+                                            priority=priority, reply_to=reply_to, markdown=markdown)
         prepared = await self.outbound.prepare(platform, chat_id, text, idempotency_key=idempotency_key,
-                                               priority=priority, reply_to=reply_to)
+                                               priority=priority, reply_to=reply_to, markdown=markdown)
         if not self.entries:
             self.sweeper.watch(self)
         self.entries.append(prepared)
@@ -57,9 +58,9 @@ class RunReplies:
     async def stream(self, platform: str, chat_id: str, chunks: AsyncGenerator[str, None], *,
                      idempotency_key: str, priority: int = 0, reply_to: str | None = None,
                      as_written: bool = True) -> str:
-        """Stream an answer where the channel can show it (and as_written asks it); otherwise (or when its chat
-        is away) send it whole when complete, with "typing…" shown meanwhile. RecipientGone, and the answer
-        stopped, once its channel says no one can receive it."""
+        """Stream a model's answer (Markdown) where the channel can show it (and as_written asks it); otherwise (or
+        when its chat is away) send it whole when complete, with "typing…" shown meanwhile. RecipientGone, and the
+        answer stopped, once its channel says no one can receive it."""
         if as_written and self.outbound.can_stream(platform):
             await self._written()  # this run's earlier replies are in the outbox: the answer comes after them
             streamed = await self.outbound.stream(platform, chat_id, chunks, idempotency_key=idempotency_key,
@@ -68,7 +69,7 @@ class RunReplies:
                 return streamed
         text = await self._whole(platform, chat_id, reply_to, chunks)
         return await self.send(platform, chat_id, text, idempotency_key=idempotency_key,
-                               priority=priority, reply_to=reply_to)
+                               priority=priority, reply_to=reply_to, markdown=True)
 
     async def _whole(self, platform: str, chat_id: str, reply_to: str | None,
                      chunks: AsyncGenerator[str, None]) -> str:

@@ -31,7 +31,7 @@ STATES = ("pending", "delivered", "dead")
 
 _COLUMNS = (
     "id, platform, chat_id, body, is_text, idempotency_key, task_id, state, attempts,"
-    " next_attempt_at, created_at, delivered_at, platform_msg_id, last_error, priority, reply_to"
+    " next_attempt_at, created_at, delivered_at, platform_msg_id, last_error, priority, reply_to, markdown"
 )
 _SCAN_COLUMNS = "id, chat_id, next_attempt_at, priority"
 """What decides whether a pending entry goes in a batch."""
@@ -56,6 +56,8 @@ class OutboxEntry:
     last_error: str | None
     priority: int = 0
     reply_to: str | None = None
+    markdown: bool = False
+    """The body is a model's answer in Markdown (see core.channel.OutboundMessage)."""
 
 
 class PreparedEntry(NamedTuple):
@@ -103,14 +105,17 @@ class Outbox:
         *,
         priority: int = 0,
         reply_to: str | None = None,
+        markdown: bool = False,
     ) -> int:
         """Store an outbound message durably; a known idempotency key returns the existing id.
 
         priority: higher goes out first (see the module docstring); 0 for ordinary replies.
         reply_to: the platform message id this message answers (the channel threads it).
+        markdown: the body is a model's answer in Markdown.
         """
         [entry_id] = await self.add_prepared([await self.prepare(platform, chat_id, body, idempotency_key, task_id,
-                                                                 priority=priority, reply_to=reply_to)])
+                                                                 priority=priority, reply_to=reply_to,
+                                                                 markdown=markdown)])
         return entry_id
 
     async def prepare(
@@ -123,16 +128,17 @@ class Outbox:
         *,
         priority: int = 0,
         reply_to: str | None = None,
+        markdown: bool = False,
     ) -> PreparedEntry:
         """Number and seal a message without writing it; ``add_prepared`` writes it later.
 
         The id is known at once, so a caller can hand out a reference to the entry and write
         it together with other rows (the task that produced it) in one commit.
         """
-        params = await self._params(platform, chat_id, body, idempotency_key, task_id, priority, reply_to)
+        params = await self._params(platform, chat_id, body, idempotency_key, task_id, priority, reply_to, markdown)
         entry = OutboxEntry(params[0], platform, params[2], body if isinstance(body, str) else bytes(body),
                             idempotency_key, task_id, "pending", 0, params[7], params[8], None, None, None,
-                            params[9], params[10])
+                            params[9], params[10], markdown)
         return PreparedEntry(params, entry)
 
     async def add_prepared(
@@ -147,7 +153,7 @@ class Outbox:
 
     async def _params(
         self, platform: str, chat_id: str, body: bytes | str, key: str, task_id: int | None,
-        priority: int = 0, reply_to: str | None = None,
+        priority: int = 0, reply_to: str | None = None, markdown: bool = False,
     ) -> tuple[Any, ...]:
         now = time.time()
         db = self._db
@@ -166,6 +172,7 @@ class Outbox:
             now,
             int(priority),
             None if reply_to is None else str(reply_to),
+            int(markdown),
         )
 
     async def next_batch(
@@ -385,4 +392,5 @@ class Outbox:
             None if row[13] is None else sealed.open_text(row[0], "last_error", row[13]),
             row[14],
             row[15],
+            bool(row[16]),
         )

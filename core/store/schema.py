@@ -247,7 +247,13 @@ _V10: tuple[str, ...] = (
     "CREATE INDEX tasks_ready ON tasks(priority DESC, head) WHERE state = 'queued' AND head > 0",
 )
 
-MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10)
+# Version 11: an outbox entry says whether its text is a model's answer in Markdown, which a chat app that can
+# shows formatted (an automation's own text, a log report say, goes as written).
+_V11: tuple[str, ...] = (
+    "ALTER TABLE outbox ADD COLUMN markdown INTEGER NOT NULL DEFAULT 0",
+)
+
+MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10, _V11)
 """Every migration this code knows, oldest first; the schema version is its length."""
 
 

@@ -63,8 +63,8 @@ def inbox_prune(conn: sqlite3.Connection, before: float, upto: int, limit: int) 
 
 OUTBOX_INSERT = (
     "INSERT INTO outbox(id, platform, chat_id, body, is_text, idempotency_key, task_id, state,"
-    " next_attempt_at, created_at, priority, reply_to)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING"
+    " next_attempt_at, created_at, priority, reply_to, markdown)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING"
 )
 
 

@@ -10,6 +10,7 @@ from core.access_rules import ACCESS_SCHEMA
 from core.channel import UNSUPPORTED_SCHEMA
 from core.doctor import Finding, probe_platform
 from core.hookspecs import hookimpl
+from core.validation import one_of
 from integrations.discord.channel import DiscordChannel
 from integrations.discord.rest import DEFAULT_API, DiscordRest
 
@@ -37,7 +38,7 @@ CONFIG_SCHEMA = vol.Schema({
     vol.Optional("api_base", default=DEFAULT_API): str,
     vol.Optional("gateway_url"): str,
     vol.Optional("group_mode", default="mention"): vol.In(("mention", "all")),
-    vol.Optional("streaming", default="edits"): vol.In(("edits", "off")),
+    vol.Optional("streaming", default="edits"): one_of("edits", "off"),
     vol.Optional("edit_interval", default=1.0): vol.All(vol.Coerce(float), vol.Range(min=0)),
     vol.Optional("allowed_mentions", default=[]): [vol.In(("users", "roles", "everyone"))],
     vol.Optional("rate_limit", default=50.0): vol.All(vol.Coerce(float), vol.Range(min=0.1)),

@@ -11,6 +11,7 @@ from core.channel import UNSUPPORTED_SCHEMA
 from core.doctor import WARNING, Finding, probe_platform
 from core.errors import PermanentError
 from core.hookspecs import hookimpl
+from core.validation import one_of
 from integrations.http.server import Access
 from integrations.telegram.api import DEFAULT_BASE_URL, BotApi
 from integrations.telegram.channel import (
@@ -23,7 +24,7 @@ from integrations.telegram.channel import (
 DOMAIN = "telegram"
 WEBHOOK_PATH = "/api/telegram/webhook"
 SECRET_KEY = "webhook_secret"
-PARSE_MODES = {"markdown": "markdown", "none": "none", "html": "HTML", "markdownv2": "MarkdownV2"}
+PARSE_MODES = {"none": "none", "markdown": "markdown", "html": "HTML", "markdownv2": "MarkdownV2"}
 
 
 def _webhook_needs_url(config: dict[str, Any]) -> dict[str, Any]:
@@ -41,10 +42,11 @@ CONFIG_SCHEMA = vol.All(vol.Schema({
     vol.Optional("webhook_url"): vol.Url(),
     vol.Optional("webhook_secret"): vol.Match(r"^[A-Za-z0-9_-]{1,256}$", msg="1-256 of A-Z a-z 0-9 _ -"),
     vol.Optional("allowed_updates", default=["message", "edited_message"]): [str],
-    vol.Optional("parse_mode", default="markdown"): vol.All(
+    vol.Optional("parse_mode", default="none"): vol.All(
         str, lambda mode: PARSE_MODES.get(mode.lower(), mode), vol.In(tuple(PARSE_MODES.values()))),
+    vol.Optional("format_answers", default=True): bool,
     vol.Optional("group_mode", default="mention"): vol.In(("mention", "all")),
-    vol.Optional("streaming", default="edits"): vol.In(("edits", "draft", "off")),
+    vol.Optional("streaming", default="edits"): one_of("edits", "draft", "off"),
     vol.Optional("edit_interval", default=1.0): vol.All(vol.Coerce(float), vol.Range(min=0)),
     vol.Optional("poll_timeout", default=30): vol.All(int, vol.Range(min=0, max=50)),
     vol.Optional("rate_limit", default=30.0): vol.All(vol.Coerce(float), vol.Range(min=0.1)),

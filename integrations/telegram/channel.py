@@ -13,6 +13,7 @@ import logging
 import secrets
 import time
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from functools import partial
 from typing import Any
 
@@ -200,12 +201,12 @@ class TelegramChannel(ChannelBase):
         chat, _thread = split_chat(message.chat_id)
         shown = await write_into_shown(self.gateway.storage(self.domain), message.idempotency_key, message.text,
                                        partial(self._show, message), partial(self._delete, chat),
-                                       limit=STREAMED_LIMIT, parse_mode=self._streamed_mode)
+                                       limit=STREAMED_LIMIT, parse_mode=self._markup(message))
         return f"{chat}:{shown}" if shown is not None else await self._send_text(message)
 
     async def _send_text(self, message: OutboundMessage, *, wait_turns: bool = False) -> str:
-        return await self.send_parts(message, split(message.text, self.config["parse_mode"]), lambda index, part:
-                                     self._send_part(message.chat_id, part, message.reply_to if index == 0 else None),
+        return await self.send_parts(message, split(message.text, self._markup(message)), lambda index, part:
+                                     self._send_part(message, part, message.reply_to if index == 0 else None),
                                      wait_turns=wait_turns)
 
     async def send_stream(self, message: OutboundMessage, chunks: AsyncIterator[str]) -> str:
@@ -216,7 +217,7 @@ class TelegramChannel(ChannelBase):
             return await self._draft(message, chunks)
         message_id = await show_as_written(
             self.gateway.storage(self.domain), message.idempotency_key, chunks, partial(self._show, message),
-            limit=STREAMED_LIMIT, parse_mode=self._streamed_mode, interval=self.config["edit_interval"],
+            limit=STREAMED_LIMIT, parse_mode=self._markup(message), interval=self.config["edit_interval"],
             delete=partial(self._delete, chat))
         return f"{chat}:{message_id}" if message_id else ""
 
@@ -232,20 +233,20 @@ class TelegramChannel(ChannelBase):
                 try:
                     await self.api.call("sendMessageDraft", {"chat_id": chat, "draft_id": draft_id,
                                                              "message_thread_id": thread,
-                                                             **self._marked(text[-LIMIT:], plain=True)})
+                                                             **self._marked(text[-LIMIT:], message)})
                 except TelegramError as err:
                     _LOGGER.debug("draft not shown: %s", err)
-        return await self._send_text(OutboundMessage(message.chat_id, text, message.idempotency_key, message.reply_to),
+        return await self._send_text(replace(message, text=text),
                                      wait_turns=True)  # in a stream: no queue to hand the rest back to
 
     async def _show(self, message: OutboundMessage, text: str, message_id: int | None, shown: str, _part: int) -> int:
         """Send text as a new message, or edit message_id to it (no edit when nothing changed)."""
         if message_id is None:
-            sent = await self._send_part(message.chat_id, text, message.reply_to, plain=True)
+            sent = await self._send_part(message, text, message.reply_to)
             return int(sent.split(":")[1])
         if text != shown:
             chat, _thread = split_chat(message.chat_id)
-            params = {"chat_id": chat, "message_id": message_id, **self._marked(text, plain=True)}
+            params = {"chat_id": chat, "message_id": message_id, **self._marked(text, message)}
             try:
                 await self._with_markup_fallback("editMessageText", params, text)
             except TelegramError as err:
@@ -256,10 +257,12 @@ class TelegramChannel(ChannelBase):
     async def _delete(self, chat: int, message_id: int) -> None:
         await self.api.call("deleteMessage", {"chat_id": chat, "message_id": message_id})
 
-    async def _send_part(self, chat: str, text: str, reply_to: str | None, *, plain: bool = False) -> str:
+    async def _send_part(self, message: OutboundMessage, text: str, reply_to: str | None) -> str:
+        """Send one part of message's text (answering reply_to: the first part's)."""
+        chat = message.chat_id
         chat_id, thread = split_chat(chat)
         await self._pace(chat)
-        params: dict[str, Any] = {"chat_id": chat_id, "message_thread_id": thread, **self._marked(text, plain=plain)}
+        params: dict[str, Any] = {"chat_id": chat_id, "message_thread_id": thread, **self._marked(text, message)}
         replied = message_id_of(reply_to)
         if replied is not None:
             params["reply_parameters"] = {"message_id": replied, "allow_sending_without_reply": True}
@@ -277,19 +280,21 @@ class TelegramChannel(ChannelBase):
             raise
         return f"{sent['chat']['id']}:{sent['message_id']}"
 
-    @property
-    def _streamed_mode(self) -> str:
-        """How an answer shown as it is written is split: Markdown keeps its code blocks whole; else as plain text."""
-        return "markdown" if self.config["parse_mode"] == "markdown" else "none"
+    def _markup(self, message: OutboundMessage) -> str:
+        """The markup message is in: a model's answer is Markdown (as written with format_answers off), an
+        automation's reply is in parse_mode."""
+        if message.markdown:
+            return "markdown" if self.config["format_answers"] else "none"
+        return self.config["parse_mode"]
 
-    def _marked(self, text: str, *, plain: bool = False) -> dict[str, Any]:
-        """The text and parse_mode a part is sent with: Markdown rendered as Telegram's HTML (as written when that
-        would not fit), other markup as written; ``plain``: an answer being written, no markup of an author's."""
-        mode = self.config["parse_mode"]
+    def _marked(self, text: str, message: OutboundMessage) -> dict[str, Any]:
+        """The text and parse_mode a part of message is sent with: Markdown rendered as Telegram's HTML (as written
+        when that would not fit), other markup as written."""
+        mode = self._markup(message)
         if mode == "markdown":
             shown = telegram_html(text, LIMIT)
             return {"text": text} if shown is None else {"text": shown, "parse_mode": "HTML"}
-        return {"text": text, "parse_mode": mode} if mode != "none" and not plain else {"text": text}
+        return {"text": text} if mode == "none" else {"text": text, "parse_mode": mode}
 
     async def _with_markup_fallback(self, method: str, params: dict[str, Any], text: str) -> Any:
         """Call method; when Telegram cannot parse the markup, again with the part's text as plain text."""
@@ -298,8 +303,7 @@ class TelegramChannel(ChannelBase):
         except TelegramError as err:
             if not (err.cannot_parse and "parse_mode" in params):
                 raise
-            _LOGGER.warning("Telegram could not parse a reply's %s markup; sending it as plain text",
-                            self.config["parse_mode"])
+            _LOGGER.warning("Telegram refused a reply's markup (%s); sending it as plain text", err.description)
             del params["parse_mode"]
             params["text"] = text
             return await self.api.call(method, params)

@@ -7,8 +7,8 @@ model's answer to a JSON message as it is written: ``{"id", "text": the answer s
 the whole answer with ``"done": true`` (other replies, and answers to plain text, come whole as before).
 ``{"cancel": true}`` stops the runs answering the conversation now, and is answered ``{"cancelled": N}``. A socket
 opened with ``?stored=1`` is told ``{"id", "stored": true}`` once each JSON message is stored (or an error frame).
-A socket opened with ``?html=1`` gets with each whole reply to a JSON message its Markdown as HTML too (``"html"``:
-every text escaped, only the tags of formatting and links; core.markup), which the chat page shows.
+A socket opened with ``?html=1`` gets with each whole answer of a model to a JSON message its Markdown as HTML too
+(``"html"``: every text escaped, only the tags of formatting and links; core.markup), which the chat page shows.
 
 A connection is one conversation (``?conversation=NAME`` picks one, to take it up again after reconnecting); the
 replies of one automation keep the order of its messages. A reply for a named conversation with no
@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from typing import Any
 
 import orjson
@@ -74,7 +75,7 @@ class ChatSocketChannel(ChannelBase):
             frame: dict[str, Any] = {"id": orjson.loads(client_id), "text": message.text}
             if ws in self._streamed:
                 frame["done"] = True
-            if ws in self._formatted:
+            if ws in self._formatted and message.markdown:
                 frame["html"] = page_html(message.text)
             await ws.send_str(orjson.dumps(frame).decode())
         else:
@@ -93,8 +94,7 @@ class ChatSocketChannel(ChannelBase):
             if client_id is not None and ws in self._streamed and not ws.closed:
                 await ws.send_str(orjson.dumps({"id": orjson.loads(client_id), "text": text, "done": False}
                                                ).decode())
-        return await self.send(OutboundMessage(message.chat_id, text.strip(), message.idempotency_key,
-                                               message.reply_to))
+        return await self.send(replace(message, text=text.strip()))
 
     def _socket(self, chat_id: str, gone: str = _GONE) -> web.WebSocketResponse:
         """The conversation's open socket (RecipientGone, saying gone, when no one can take it up; RecipientAway

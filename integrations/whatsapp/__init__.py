@@ -24,7 +24,7 @@ CONFIG_SCHEMA = vol.Schema({
     vol.Required("verify_token"): vol.All(str, vol.Length(min=8, msg="at least 8 characters")),
     vol.Optional("api_version", default="v21.0"): vol.Match(r"^v\d+\.\d+$", msg="like v21.0"),
     vol.Optional("base_url", default=DEFAULT_BASE_URL): str,
-    vol.Optional("markdown", default=True): bool,
+    vol.Optional("format_answers", default=True): bool,
     vol.Optional("mark_read", default=True): bool,
     vol.Optional("typing_indicator", default=True): bool,
     vol.Optional("window_hours", default=24.0): vol.All(vol.Coerce(float), vol.Range(min=0)),

@@ -142,13 +142,11 @@ class WhatsAppChannel(ChannelBase):
         if last_inbound is None or time.time() - last_inbound > hours * 3600:
             raise PermanentError(f"outside WhatsApp's {hours:g}-hour window: the customer has not written in"
                                  f" {hours:g} hours, and a reply now would need a template message")
-        parts = split(message.text, "markdown" if self.config["markdown"] else "none", LIMIT)
+        formatted = message.markdown and self.config["format_answers"]
+        parts = split(message.text, "markdown" if formatted else "none", LIMIT)
         return await self.send_parts(message, parts, lambda index, part: self._send_part(
-            message.chat_id, self._shown(part), message.reply_to if index == 0 else None))
-
-    def _shown(self, part: str) -> str:
-        """A part as it is sent: its Markdown in WhatsApp's markup (as written when that would not fit)."""
-        return (whatsapp_text(part, LIMIT) or part) if self.config["markdown"] else part
+            message.chat_id, (whatsapp_text(part, LIMIT) or part) if formatted else part,
+            message.reply_to if index == 0 else None))
 
     async def _send_part(self, wa_id: str, text: str, reply_to: str | None) -> str:
         try:

@@ -9,7 +9,8 @@ import voluptuous as vol
 
 from core.config import load_config, resolve_config_dir
 from core.errors import ConfigError, ConfigErrors
-from core.validation import validate
+from core.validation import one_of, validate
+from core.yaml_loader import parse_yaml
 from tests.helpers import write_integration
 
 NEEDS_TOKEN = """
@@ -215,3 +216,13 @@ async def test_secret_and_env_var_reach_the_integration_config(
     gateway.prepare()
     assert gateway.config_errors == []
     assert gateway.integrations["chan"].config == {"token": "s3cret", "retries": 4}
+
+
+def test_a_bare_off_in_yaml_is_the_word_off_where_off_is_a_choice() -> None:
+    written = parse_yaml("streaming: off\nmode: no\n", file="configuration.yaml")
+    assert written["streaming"] is False  # YAML 1.1 reads both as false
+    assert one_of("edits", "draft", "off")(written["streaming"]) == "off"
+    with pytest.raises(vol.Invalid, match="value must be one of"):
+        one_of("edits", "draft")(written["streaming"])
+    with pytest.raises(vol.Invalid):
+        one_of("yes", "no")(written["mode"])  # only off is read back as its word

@@ -28,6 +28,14 @@ async def test_add_is_idempotent_and_keeps_body_type(store: Store) -> None:
     assert await store.outbox.pending_count("tg") == 2
 
 
+async def test_an_entry_keeps_whether_it_is_a_models_answer_in_markdown(store: Store) -> None:
+    answer = await store.outbox.add("tg", "A", "**rye**", "run-1:answer", markdown=True)
+    written = await store.outbox.add("tg", "B", "**as written**", "run-2:reply")
+    batch = await store.outbox.next_batch("tg", time.time(), 10)
+    assert {entry.id: entry.markdown for entry in batch} == {answer: True, written: False}
+    assert (await store.outbox.get(answer)).markdown is True
+
+
 async def test_next_batch_is_oldest_first_per_chat_and_only_pending(store: Store) -> None:
     ids = await _fill(
         store, [("A", "a1"), ("B", "b1"), ("A", "a2"), ("C", "c1"), ("B", "b2"), ("A", "a3")]

@@ -270,20 +270,31 @@ async def test_a_socket_that_asks_is_told_when_each_message_is_stored(serve) -> 
         await ws.close()
 
 
-async def test_a_socket_that_asks_gets_each_whole_reply_as_html_too(serve) -> None:
+async def test_a_socket_that_asks_gets_each_whole_answer_of_a_model_as_html_too(serve) -> None:
+    answer = "**rye** <img src=x> [shop](https://e.org) [x](javascript:1)"
+    served = await serve(extra=ASK, models=(InstantModel(text=answer),))
+    token = await served.token()
+    async with aiohttp.ClientSession() as session:
+        ws = await _connect(session, served.url, token, "kitchen&html=1")
+        await ws.send_str(json.dumps({"id": 1, "text": "bread?"}))
+        formatted = json.loads(await ws.receive_str(timeout=5))
+        await ws.send_str("plain text")  # a client of plain text gets text
+        assert await ws.receive_str(timeout=5) == answer
+        other = await _connect(session, served.url, token, "hall")  # a socket that did not ask: no html
+        await other.send_str(json.dumps({"id": 2, "text": "bread?"}))
+        assert json.loads(await other.receive_str(timeout=5)) == {"id": 2, "text": answer}
+        await ws.close()
+        await other.close()
+    assert formatted == {"id": 1, "text": answer,
+                         "html": '<b>rye</b> &lt;img src=x&gt; <a href="https://e.org" target="_blank"'
+                                 ' rel="noopener noreferrer">shop</a> [x](javascript:1)'}
+
+
+async def test_an_automations_own_text_comes_as_text_only(serve) -> None:
     served = await serve()  # echo: {{ trigger.text }}
     token = await served.token()
     async with aiohttp.ClientSession() as session:
         ws = await _connect(session, served.url, token, "kitchen&html=1")
-        await ws.send_str(json.dumps({"id": 1, "text": "**rye** <img src=x> [shop](https://e.org) [x](javascript:1)"}))
-        answer = json.loads(await ws.receive_str(timeout=5))
-        await ws.send_str("plain text")  # a client of plain text gets text
-        assert await ws.receive_str(timeout=5) == "echo: plain text"
-        other = await _connect(session, served.url, token, "hall")  # a socket that did not ask: no html
-        await other.send_str(json.dumps({"id": 2, "text": "**rye**"}))
-        assert json.loads(await other.receive_str(timeout=5)) == {"id": 2, "text": "echo: **rye**"}
+        await ws.send_str(json.dumps({"id": 1, "text": "**rye**"}))
+        assert json.loads(await ws.receive_str(timeout=5)) == {"id": 1, "text": "echo: **rye**"}
         await ws.close()
-        await other.close()
-    assert answer == {"id": 1, "text": "echo: **rye** <img src=x> [shop](https://e.org) [x](javascript:1)",
-                      "html": 'echo: <b>rye</b> &lt;img src=x&gt; <a href="https://e.org" target="_blank"'
-                              ' rel="noopener noreferrer">shop</a> [x](javascript:1)'}

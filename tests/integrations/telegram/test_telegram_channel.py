@@ -11,7 +11,9 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from tests.fakes.telegram_wire import Failure, too_many_requests
 from tests.helpers.configdir import replying
+from tests.helpers.models import InstantModel
 from tests.integrations.telegram.conftest import until
+from tests.integrations.telegram.test_telegram_streaming import ASK
 
 
 async def test_polling_answers_and_confirms_only_what_was_stored(serve_telegram, telegram) -> None:
@@ -288,22 +290,40 @@ automations:
 
 
 MARKDOWN = "**Rye** is `4.20 < 5`\n\n- fresh <b>daily</b>\n- [shop](https://example.org)"
+FORMATTED = ('<b>Rye</b> is <code>4.20 &lt; 5</code>\n\n• fresh &lt;b&gt;daily&lt;/b&gt;\n'
+             '• <a href="https://example.org">shop</a>')
+ANSWER = ASK.replace("model: slow", "model: instant")
+REPORT = 'ERROR ×7  python3[<*>]: File "/usr/lib/python3/foo/__init__.py", line <*>\n      e.g. line 42'
+"""An automation's own text that Markdown would mangle (a log report: `<*>` pairs, `__init__`, an indent)."""
 
 
-async def test_a_markdown_reply_is_shown_formatted_and_html_in_it_as_text(serve_telegram, telegram) -> None:
-    await serve_telegram(extra=replying("telegram", MARKDOWN))  # parse_mode: markdown, the default
-    telegram.user_says("bread?")
+async def test_a_models_answer_sent_whole_is_shown_formatted_and_html_in_it_as_text(serve_telegram, telegram) -> None:
+    await serve_telegram("dm_policy: open\nstreaming: off", extra=ANSWER, models=(InstantModel(text=MARKDOWN),))
+    telegram.user_says("bread?")  # the answer goes whole, through the outbox: it is still known as Markdown
     await until(lambda: telegram.texts(111))
     [sent] = telegram.sent
-    assert sent.params["parse_mode"] == "HTML"
-    assert sent.params["text"] == ('<b>Rye</b> is <code>4.20 &lt; 5</code>\n\n• fresh &lt;b&gt;daily&lt;/b&gt;\n'
-                                   '• <a href="https://example.org">shop</a>')
+    assert (sent.params["parse_mode"], sent.params["text"]) == ("HTML", FORMATTED)
     assert telegram.texts(111) == ["Rye is 4.20 < 5\n\n• fresh <b>daily</b>\n• shop"]
 
 
-async def test_with_parse_mode_none_a_reply_goes_as_written(serve_telegram, telegram) -> None:
-    await serve_telegram("dm_policy: open\nparse_mode: none", extra=replying("telegram", MARKDOWN))
+async def test_an_automations_own_text_goes_as_written_unless_parse_mode_says_markdown(serve_telegram,
+                                                                                       telegram) -> None:
+    await serve_telegram(extra=replying("telegram", REPORT))
+    telegram.user_says("/check_logs")
+    await until(lambda: telegram.texts(111))
+    assert telegram.texts(111) == [REPORT] and "parse_mode" not in telegram.sent[0].params
+
+
+async def test_with_parse_mode_markdown_an_automations_text_is_formatted_too(serve_telegram, telegram) -> None:
+    await serve_telegram("dm_policy: open\nparse_mode: markdown", extra=replying("telegram", MARKDOWN))
     telegram.user_says("bread?")
     await until(lambda: telegram.texts(111))
-    [sent] = telegram.sent
-    assert "parse_mode" not in sent.params and telegram.texts(111) == [MARKDOWN]
+    assert (telegram.sent[0].params["parse_mode"], telegram.sent[0].params["text"]) == ("HTML", FORMATTED)
+
+
+async def test_with_format_answers_off_a_models_answer_goes_as_written(serve_telegram, telegram) -> None:
+    await serve_telegram("dm_policy: open\nstreaming: off\nformat_answers: false", extra=ANSWER,
+                         models=(InstantModel(text=MARKDOWN),))
+    telegram.user_says("bread?")
+    await until(lambda: telegram.texts(111))
+    assert telegram.texts(111) == [MARKDOWN] and "parse_mode" not in telegram.sent[0].params

@@ -9,6 +9,7 @@ import pytest
 
 from tests.fakes.whatsapp_server import GraphError
 from tests.helpers.configdir import replying
+from tests.helpers.models import InstantModel
 from tests.integrations.telegram.conftest import until
 from tests.integrations.telegram.test_telegram_streaming import ASK, SlowModel
 from tests.integrations.whatsapp.conftest import VERIFY_TOKEN
@@ -203,17 +204,22 @@ async def test_a_tapped_button_is_read_as_the_text_it_shows(serve_whatsapp, what
 
 
 MARKDOWN = "**Rye** is `4.20`, ~~3.90~~\n\n- fresh _daily_\n- [shop](https://example.org)"
+ANSWER = ASK.replace("telegram", "whatsapp").replace("model: slow", "model: instant")
 
 
-async def test_a_markdown_reply_is_sent_in_whatsapps_markup(serve_whatsapp, whatsapp) -> None:
-    await serve_whatsapp(extra=replying("whatsapp", MARKDOWN))  # markdown: true, the default
+@pytest.mark.parametrize(("section", "shown"), [
+    ("dm_policy: open", "*Rye* is `4.20`, ~3.90~\n\n• fresh _daily_\n• shop (https://example.org)"),
+    ("dm_policy: open\nformat_answers: false", MARKDOWN),
+])
+async def test_a_models_answer_is_sent_in_whatsapps_markup(serve_whatsapp, whatsapp, section: str, shown: str) -> None:
+    await serve_whatsapp(section, extra=ANSWER, models=(InstantModel(text=MARKDOWN),))
     await whatsapp.deliver(whatsapp.inbound("bread?"))
     await until(lambda: whatsapp.texts("16505551234"))
-    assert whatsapp.texts("16505551234") == ["*Rye* is `4.20`, ~3.90~\n\n• fresh _daily_\n• shop (https://example.org)"]
+    assert whatsapp.texts("16505551234") == [shown]
 
 
-async def test_with_markdown_off_a_reply_goes_as_written(serve_whatsapp, whatsapp) -> None:
-    await serve_whatsapp("dm_policy: open\nmarkdown: false", extra=replying("whatsapp", MARKDOWN))
+async def test_an_automations_own_text_goes_as_written(serve_whatsapp, whatsapp) -> None:
+    await serve_whatsapp(extra=replying("whatsapp", MARKDOWN))
     await whatsapp.deliver(whatsapp.inbound("bread?"))
     await until(lambda: whatsapp.texts("16505551234"))
     assert whatsapp.texts("16505551234") == [MARKDOWN]
