@@ -1,4 +1,5 @@
-"""Replies in Markdown, as models write them, in a chat app's own markup: Telegram's HTML, WhatsApp's, a page's.
+"""Replies in Markdown, as models write them, in a chat app's own markup: Telegram's HTML, WhatsApp's, a page's;
+for Discord, which shows Markdown itself, only the tables it does not show.
 
 The Markdown is read as CommonMark (with tables and ~~strikethrough~~) by markdown-it-py, whose
 parser follows the spec where a hand-written one would guess; raw HTML in a reply is text, never
@@ -99,6 +100,22 @@ def whatsapp_text(markdown: str, limit: int) -> str | None:
     """The Markdown in WhatsApp's markup (*bold*, _italic_, ~strike~, `code`); None: send it as written (as above)."""
     text = _render(_tree(markdown), _WHATSAPP)
     return _changed(markdown, text, len(text), limit)
+
+
+def discord_text(markdown: str, limit: int) -> str | None:
+    """The Markdown with each table as a code block of its cells in columns (Discord shows the rest of Markdown
+    itself, tables as written); None: send it as written (no table in it, or the result over limit)."""
+    tree = _tree(markdown)
+    tables = [node for node in tree.children if node.type == "table" and node.map]
+    if not tables:
+        return None
+    lines = markdown.replace("\r\n", "\n").split("\n")
+    columns = _Renderer(_PLAIN)
+    for table in reversed(tables):
+        start, end = table.map
+        lines[start:end] = ["```", columns.table(table), "```"]
+    text = "\n".join(lines)
+    return text if len(text) <= limit else None
 
 
 def page_html(markdown: str) -> str:

@@ -39,6 +39,7 @@ CONFIG_SCHEMA = vol.Schema({
     vol.Optional("gateway_url"): str,
     vol.Optional("group_mode", default="mention"): vol.In(("mention", "all")),
     vol.Optional("streaming", default="edits"): one_of("edits", "off"),
+    vol.Optional("format_answers", default=True): bool,
     vol.Optional("edit_interval", default=1.0): vol.All(vol.Coerce(float), vol.Range(min=0)),
     vol.Optional("allowed_mentions", default=[]): [vol.In(("users", "roles", "everyone"))],
     vol.Optional("rate_limit", default=50.0): vol.All(vol.Coerce(float), vol.Range(min=0.1)),

@@ -17,6 +17,7 @@ from core.access_rules import AccessRules
 from core.channel import NETWORK_SENDS, ChannelBase, ChannelInfo, OutboundMessage
 from core.edited_stream import show_as_written, write_into_shown
 from core.errors import PermanentError, TransientError
+from core.markup import discord_text
 from core.message import Message
 from core.outage import OutageLog
 from core.textsplit import split
@@ -169,7 +170,8 @@ class DiscordChannel(ChannelBase):
 
     async def _post(self, message: OutboundMessage, text: str, part: int) -> str:
         """Post part `part` of a reply as a new message; its id."""
-        sent = await self._call(self.rest.send(message.chat_id, text, nonce=nonce_of(f"{message.idempotency_key}:{part}"),
+        sent = await self._call(self.rest.send(message.chat_id, self._shown(message, text),
+                                               nonce=nonce_of(f"{message.idempotency_key}:{part}"),
                                                reply_to=message.reply_to if part == 0 else None,
                                                mentions=self.config["allowed_mentions"]))
         return str(sent["id"])
@@ -178,8 +180,14 @@ class DiscordChannel(ChannelBase):
         if message_id is None:
             return await self._post(message, text, part)
         if text != shown:
-            await self._call(self.rest.edit(message.chat_id, message_id, text))
+            await self._call(self.rest.edit(message.chat_id, message_id, self._shown(message, text)))
         return message_id
+
+    def _shown(self, message: OutboundMessage, text: str) -> str:
+        """A part as it is posted: a model's answer with its tables in columns (Discord shows no tables)."""
+        if message.markdown and self.config["format_answers"]:
+            return discord_text(text, LIMIT) or text
+        return text
 
     async def _call(self, request: Awaitable[Any]) -> Any:
         try:

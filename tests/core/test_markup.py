@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.markup import page_html, telegram_html, whatsapp_text
+from core.markup import discord_text, page_html, telegram_html, whatsapp_text
 from tests.fakes.telegram_text import parse_html
 
 LIMIT = 4096
@@ -118,6 +118,13 @@ def test_a_rendering_over_the_limit_is_none_so_the_part_goes_as_written() -> Non
     assert whatsapp_text(table, 78) is None and whatsapp_text(table, 79) is not None  # and its fences
     bold = "**" + "b" * 50 + "**"  # shown: 50 characters, the HTML is longer and does not count
     assert telegram_html(bold, 50) == f"<b>{'b' * 50}</b>" and whatsapp_text(bold, 51) is None
+
+
+def test_for_discord_only_the_tables_change() -> None:
+    text = "**Rye**:\r\n\r\n|a|b|\n|-|-|\n|x|`y`|\n\n- item\n\n  |c|d|\n  |-|-|\n  |1|2|"
+    assert discord_text(text, 2000) == "**Rye**:\n\n```\na | b\n--+--\nx | y\n```\n\n- item\n\n  |c|d|\n  |-|-|\n  |1|2|"
+    assert discord_text("**no table** here", 2000) is None  # as written: Discord shows the rest itself
+    assert discord_text(text, 40) is None  # over the limit: as written
 
 
 _MARKDOWNISH = st.lists(st.sampled_from([*"ab <>&\"'*_~`#->|[]()!\n\\:/1.", "https://", "```", "  "]),

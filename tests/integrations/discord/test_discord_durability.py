@@ -12,7 +12,7 @@ import pytest
 
 from tests.core.pipeline.conftest import RunningRoost, roost_env, wait_for
 from tests.fakes.discord_server import FakeDiscord, RestFailure
-from tests.helpers.configdir import write_config
+from tests.helpers.configdir import replying, write_config
 from tests.helpers.kill_rounds import FakeInThread, final_run, kill_rounds
 from tests.integrations.discord.conftest import ECHO, discord_section
 from tests.integrations.telegram.conftest import until
@@ -78,6 +78,27 @@ async def test_an_answer_is_streamed_by_edits_with_typing_shown(serve_discord, d
     await until(lambda: discord.texts() == ["".join(pieces)], timeout=10)
     [message] = discord.posted
     assert 1 <= message.get("edits", 0) <= 8 and discord.typing == ["1250000000000000001"]
+
+
+TABLE = "Prices:\n\n| Item | Price |\n|---|---|\n| Rye **bread** | 4.20 |\n\n**Fresh** daily."
+COLUMNS = "Prices:\n\n```\nItem      | Price\n----------+------\nRye bread | 4.20\n```\n\n**Fresh** daily."
+
+
+@pytest.mark.parametrize(("section", "shown"), [
+    ("dm_policy: open", COLUMNS),  # Discord shows Markdown, but no tables: those go in columns
+    ("dm_policy: open\nformat_answers: false", TABLE),
+])
+async def test_a_models_table_is_posted_in_columns(serve_discord, discord, section: str, shown: str) -> None:
+    await serve_discord(section, extra=ASK.replace("telegram", "discord"),
+                        models=(SlowModel([TABLE[:30], TABLE[30:]], 0.05),))
+    discord.user_says("prices?")
+    await until(lambda: discord.texts() == [shown], timeout=10)
+
+
+async def test_an_automations_table_is_posted_as_written(serve_discord, discord) -> None:
+    await serve_discord(extra=replying("discord", TABLE))
+    discord.user_says("prices?")
+    await until(lambda: discord.texts() == [TABLE], timeout=10)
 
 
 async def test_a_message_a_cut_answer_left_that_its_next_try_does_not_need_is_deleted(serve_discord,
