@@ -1,15 +1,17 @@
 """Replies in Markdown, as models write them, in a chat app's own markup: Telegram's HTML, WhatsApp's, a page's;
 for Discord, which shows Markdown itself, only the tables it does not show.
 
+Only a model's answer is read so (``OutboundMessage.markdown``); an automation's own text goes as written.
 The Markdown is read as CommonMark (with tables and ~~strikethrough~~) by markdown-it-py, whose
 parser follows the spec where a hand-written one would guess; raw HTML in a reply is text, never
 markup. Each app gets what it can show: bold, italic, strikethrough, code and code blocks, links
-(to web addresses only: http or https, with a host), quotes; headings become bold lines, list items lines that
-start with `•` or their number, a table a code block of its cells in columns. A text cut off as it
-is written (an answer streamed) renders too: a marker not yet closed stays as written.
+(to web addresses only: http or https, with a host), quotes; headings become bold lines, list
+items lines that start with `•` or their number, a table a code block of its cells in columns. A
+text cut off as it is written (an answer streamed) renders too: a marker not yet closed stays as
+written.
 
-The parser is imported at the first reply (16 ms and 1.4 MiB here), so a Roost whose chat apps
-take their replies as written never pays for it.
+The parser is imported at the first answer formatted (16 ms and 1.4 MiB here), so a Roost that
+formats none never pays for it.
 """
 
 from __future__ import annotations
@@ -69,8 +71,6 @@ _WHATSAPP = _Style(
     quote=lambda inner: "\n".join(f"> {line}" for line in inner.split("\n")),
     link=_whatsapp_link,
 )
-
-
 _PAGE = _Style(  # Telegram's tags, which a page shows alike; a link opens beside the page
     bold=_TELEGRAM.bold, italic=_TELEGRAM.italic, strike=_TELEGRAM.strike, code=_TELEGRAM.code,
     escape=_TELEGRAM.escape, block=_TELEGRAM.block, quote=_TELEGRAM.quote,
