@@ -128,7 +128,8 @@ async def roost_setup(gateway: Any, config: dict[str, Any] | None) -> None:
             return
         if not config["status_page"]:
             return
-        where = " or ".join(f"{base}/" for base in page_addresses(host, server.port, bool(config.get("ssl_certificate"))))
+        tls = bool(config.get("ssl_certificate"))
+        where = " or ".join(f"{base}/" for base in page_addresses(host, server.port, tls))
         if await tokens.any():
             _LOGGER.info("The status page: %s", where)
         else:  # a first start: say how to get in

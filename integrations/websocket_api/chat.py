@@ -65,7 +65,7 @@ class ChatSocketChannel(ChannelBase):
         self._acknowledged: set[web.WebSocketResponse] = set()
         """The open sockets that asked to be told when each message is stored (?stored=1)."""
         self._formatted: set[web.WebSocketResponse] = set()
-        """The open sockets that asked for replies as HTML too (?html=1)."""
+        """The open sockets that asked for a model's answers as HTML too (?html=1)."""
 
     async def send(self, message: OutboundMessage) -> str:
         """Write the reply to the conversation's open socket."""
