@@ -2,8 +2,8 @@
 // talks over /api/chat as one conversation whose name this browser keeps (so replies that came while the page was
 // closed come when it opens), shows a model's answer as it is written (?stream=1), marks each message Roost has
 // stored (?stored=1) and offers to send again one it had not when the connection dropped, and keeps the conversation
-// shown in this tab. Text is set with textContent; only a model's whole answer is set as HTML: the HTML Roost made of
-// its Markdown (?html=1), every text in it escaped, only the tags of formatting and links.
+// shown in this tab. Text is set with textContent; only a model's answer is set as HTML: the HTML Roost made of its
+// Markdown (?html=1), every text in it escaped, only the tags of formatting and links.
 "use strict";
 
 const KEY = "roost-token";
@@ -193,7 +193,7 @@ function receive(data) {
     confirmed(frame.id);
     const item = writing.get(frame.id) || draw("roost", "");
     writing.set(frame.id, item);
-    item.textContent = String(frame.text);
+    fill(item, String(frame.text), frame.html);
     item.scrollIntoView({ block: "end" });
     return;
   }

@@ -140,7 +140,7 @@ async def test_a_models_answer_is_shown_as_it_is_written(serve, browser: Browser
     await browser.until(_shows(("you", "tell me"), ("roost", ("word " * 30).strip())))
 
 
-async def test_a_models_markdown_is_shown_formatted_once_whole_and_after_a_reload(serve, browser: Browser) -> None:
+async def test_a_models_markdown_is_shown_formatted_and_after_a_reload(serve, browser: Browser) -> None:
     answer = "Rye is **cheap** & [good](https://e.org):\n\n- one\n- two\n\n```\nbake <rye>\n```"
     served = await serve(extra=ASK, models=(InstantModel(text=answer, delay=0.01),))
     token = await served.token("phone")

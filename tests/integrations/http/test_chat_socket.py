@@ -298,3 +298,20 @@ async def test_an_automations_own_text_comes_as_text_only(serve) -> None:
         await ws.send_str(json.dumps({"id": 1, "text": "**rye**"}))
         assert json.loads(await ws.receive_str(timeout=5)) == {"id": 1, "text": "echo: **rye**"}
         await ws.close()
+
+
+async def test_an_answer_written_as_html_comes_in_frames_at_most_every_quarter_second(serve) -> None:
+    answer = "**Rye** " + "rises " * 59  # 60 pieces, 0.01 s apart
+    served = await serve(extra=ASK, models=(InstantModel(text=answer, delay=0.01),))
+    token = await served.token()
+    async with aiohttp.ClientSession() as session:
+        ws = await _connect(session, served.url, token, "kitchen&stream=1&html=1")
+        await ws.send_str(json.dumps({"id": 7, "text": "rye?"}))
+        frames = []
+        while not frames or not frames[-1]["done"]:
+            frames.append(json.loads(await ws.receive_str(timeout=5)))
+        await ws.close()
+    *partial, whole = frames
+    assert 1 <= len(partial) <= 4, "about 0.6 s of answer: a frame a quarter second, not one a piece"
+    assert all(frame["html"].startswith("<b>Rye</b>") for frame in partial)  # the first at the first piece
+    assert whole["html"] == "<b>Rye</b> " + " ".join(["rises"] * 59) and whole["text"] == answer.strip()
