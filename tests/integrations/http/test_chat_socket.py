@@ -192,15 +192,21 @@ automations:
 """
 
 
+async def _answer_frames(ws: aiohttp.ClientWebSocketResponse, message_id: int, text: str) -> list[dict]:
+    """Send a JSON message on a socket opened with ?stream=1; the frames of its answer, up to the one marked done."""
+    await ws.send_str(json.dumps({"id": message_id, "text": text}))
+    frames: list[dict] = []
+    while not frames or not frames[-1]["done"]:
+        frames.append(json.loads(await ws.receive_str(timeout=5)))
+    return frames
+
+
 async def test_a_socket_that_asks_gets_a_models_answer_as_it_is_written(serve) -> None:
     served = await serve(extra=ASK, models=(InstantModel(text="Rye bread rises overnight.", delay=0.05),))
     token = await served.token()
     async with aiohttp.ClientSession() as session:
         ws = await _connect(session, served.url, token, "kitchen&stream=1")
-        await ws.send_str(json.dumps({"id": 7, "text": "how does rye rise?"}))
-        frames = []
-        while not frames or not frames[-1]["done"]:
-            frames.append(json.loads(await ws.receive_str(timeout=5)))
+        frames = await _answer_frames(ws, 7, "how does rye rise?")
         await ws.send_str("and plain text?")  # answered whole: a client of plain text shows no pieces
         assert await ws.receive_str(timeout=5) == "Rye bread rises overnight."
         plain = await _connect(session, served.url, token, "hall")  # a socket that did not ask: whole, as before
@@ -306,10 +312,7 @@ async def test_an_answer_written_as_html_comes_in_frames_at_most_every_quarter_s
     token = await served.token()
     async with aiohttp.ClientSession() as session:
         ws = await _connect(session, served.url, token, "kitchen&stream=1&html=1")
-        await ws.send_str(json.dumps({"id": 7, "text": "rye?"}))
-        frames = []
-        while not frames or not frames[-1]["done"]:
-            frames.append(json.loads(await ws.receive_str(timeout=5)))
+        frames = await _answer_frames(ws, 7, "rye?")
         await ws.close()
     *partial, whole = frames
     assert 1 <= len(partial) <= 4, "about 0.6 s of answer: a frame a quarter second, not one a piece"
