@@ -48,6 +48,8 @@ UNSUPPORTED_SCHEMA = {vol.Optional("unsupported_reply", default="Sorry, I can on
                       vol.Any(None, str)}
 """The key a chat channel's config section adds (merge into its schema): what the sender of a message Roost cannot
 read is told (``null``: nothing); set ``ChannelBase.unsupported_reply`` from it."""
+FORMAT_ANSWERS_SCHEMA = {vol.Optional("format_answers", default=True): bool}
+"""The key a chat channel that formats a model's answers adds (merge into its schema); read it with ``formatted``."""
 T = TypeVar("T")
 
 STREAMING = ("none", "edits", "native")
@@ -98,6 +100,11 @@ class OutboundMessage:
     markdown: bool = False
     """The text is a model's answer, in Markdown: a channel that can shows it formatted (``core.markup``). Other
     replies (an automation's text, a report, an echo) go as written."""
+
+
+def formatted(message: OutboundMessage, config: dict[str, Any]) -> bool:
+    """Whether a channel shows message formatted: a model's answer (Markdown), while its format_answers is on."""
+    return message.markdown and config["format_answers"]
 
 
 @runtime_checkable

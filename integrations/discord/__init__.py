@@ -7,7 +7,7 @@ from typing import Any
 import voluptuous as vol
 
 from core.access_rules import ACCESS_SCHEMA
-from core.channel import UNSUPPORTED_SCHEMA
+from core.channel import FORMAT_ANSWERS_SCHEMA, UNSUPPORTED_SCHEMA
 from core.doctor import Finding, probe_platform
 from core.hookspecs import hookimpl
 from core.validation import one_of
@@ -39,12 +39,12 @@ CONFIG_SCHEMA = vol.Schema({
     vol.Optional("gateway_url"): str,
     vol.Optional("group_mode", default="mention"): vol.In(("mention", "all")),
     vol.Optional("streaming", default="edits"): one_of("edits", "off"),
-    vol.Optional("format_answers", default=True): bool,
     vol.Optional("edit_interval", default=1.0): vol.All(vol.Coerce(float), vol.Range(min=0)),
     vol.Optional("allowed_mentions", default=[]): [vol.In(("users", "roles", "everyone"))],
     vol.Optional("rate_limit", default=50.0): vol.All(vol.Coerce(float), vol.Range(min=0.1)),
     **ACCESS_SCHEMA,
     **UNSUPPORTED_SCHEMA,
+    **FORMAT_ANSWERS_SCHEMA,
 })
 
 

@@ -14,7 +14,7 @@ from functools import partial
 from typing import Any
 
 from core.access_rules import AccessRules
-from core.channel import NETWORK_SENDS, ChannelBase, ChannelInfo, OutboundMessage
+from core.channel import NETWORK_SENDS, ChannelBase, ChannelInfo, OutboundMessage, formatted
 from core.edited_stream import show_as_written, write_into_shown
 from core.errors import PermanentError, TransientError
 from core.markup import discord_text
@@ -185,9 +185,7 @@ class DiscordChannel(ChannelBase):
 
     def _shown(self, message: OutboundMessage, text: str) -> str:
         """A part as it is posted: a model's answer with its tables in columns (Discord shows no tables)."""
-        if message.markdown and self.config["format_answers"]:
-            return discord_text(text, LIMIT) or text
-        return text
+        return (discord_text(text, LIMIT) or text) if formatted(message, self.config) else text
 
     async def _call(self, request: Awaitable[Any]) -> Any:
         try:

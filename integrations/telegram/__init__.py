@@ -7,7 +7,7 @@ from typing import Any
 import voluptuous as vol
 
 from core.access_rules import ACCESS_SCHEMA
-from core.channel import UNSUPPORTED_SCHEMA
+from core.channel import FORMAT_ANSWERS_SCHEMA, UNSUPPORTED_SCHEMA
 from core.doctor import WARNING, Finding, probe_platform
 from core.errors import PermanentError
 from core.hookspecs import hookimpl
@@ -44,7 +44,6 @@ CONFIG_SCHEMA = vol.All(vol.Schema({
     vol.Optional("allowed_updates", default=["message", "edited_message"]): [str],
     vol.Optional("parse_mode", default="none"): vol.All(
         str, lambda mode: PARSE_MODES.get(mode.lower(), mode), vol.In(tuple(PARSE_MODES.values()))),
-    vol.Optional("format_answers", default=True): bool,
     vol.Optional("group_mode", default="mention"): vol.In(("mention", "all")),
     vol.Optional("streaming", default="edits"): one_of("edits", "draft", "off"),
     vol.Optional("edit_interval", default=1.0): vol.All(vol.Coerce(float), vol.Range(min=0)),
@@ -54,6 +53,7 @@ CONFIG_SCHEMA = vol.All(vol.Schema({
     vol.Optional("per_group_interval", default=3.0): vol.All(vol.Coerce(float), vol.Range(min=0)),
     **ACCESS_SCHEMA,
     **UNSUPPORTED_SCHEMA,
+    **FORMAT_ANSWERS_SCHEMA,
 }), _webhook_needs_url)
 
 

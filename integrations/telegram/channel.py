@@ -20,7 +20,7 @@ from typing import Any
 from aiohttp import web
 
 from core.access_rules import AccessRules
-from core.channel import NETWORK_SENDS, ChannelBase, ChannelInfo, OutboundMessage
+from core.channel import NETWORK_SENDS, ChannelBase, ChannelInfo, OutboundMessage, formatted
 from core.edited_stream import show_as_written, write_into_shown
 from core.errors import PermanentError, StoreUnavailable, TransientError
 from core.logs import FirstTime
@@ -283,9 +283,9 @@ class TelegramChannel(ChannelBase):
     def _markup(self, message: OutboundMessage) -> str:
         """The markup message is in: a model's answer is Markdown (as written with format_answers off), an
         automation's reply is in parse_mode."""
-        if message.markdown:
-            return "markdown" if self.config["format_answers"] else "none"
-        return self.config["parse_mode"]
+        if formatted(message, self.config):
+            return "markdown"
+        return "none" if message.markdown else self.config["parse_mode"]
 
     def _marked(self, text: str, message: OutboundMessage) -> dict[str, Any]:
         """The text and parse_mode a part of message is sent with: Markdown rendered as Telegram's HTML (as written

@@ -7,7 +7,7 @@ from typing import Any
 import voluptuous as vol
 
 from core.access_rules import ACCESS_SCHEMA
-from core.channel import UNSUPPORTED_SCHEMA
+from core.channel import FORMAT_ANSWERS_SCHEMA, UNSUPPORTED_SCHEMA
 from core.doctor import Finding, probe_platform
 from core.errors import PermanentError
 from core.hookspecs import hookimpl
@@ -24,7 +24,6 @@ CONFIG_SCHEMA = vol.Schema({
     vol.Required("verify_token"): vol.All(str, vol.Length(min=8, msg="at least 8 characters")),
     vol.Optional("api_version", default="v21.0"): vol.Match(r"^v\d+\.\d+$", msg="like v21.0"),
     vol.Optional("base_url", default=DEFAULT_BASE_URL): str,
-    vol.Optional("format_answers", default=True): bool,
     vol.Optional("mark_read", default=True): bool,
     vol.Optional("typing_indicator", default=True): bool,
     vol.Optional("window_hours", default=24.0): vol.All(vol.Coerce(float), vol.Range(min=0)),
@@ -32,6 +31,7 @@ CONFIG_SCHEMA = vol.Schema({
     vol.Optional("pair_rate_wait", default=6.0): vol.All(vol.Coerce(float), vol.Range(min=0)),
     **ACCESS_SCHEMA,
     **UNSUPPORTED_SCHEMA,
+    **FORMAT_ANSWERS_SCHEMA,
 })
 
 

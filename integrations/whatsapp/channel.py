@@ -22,7 +22,7 @@ import orjson
 from aiohttp import web
 
 from core.access_rules import AccessRules
-from core.channel import NETWORK_SENDS, ChannelBase, ChannelInfo, OutboundMessage
+from core.channel import NETWORK_SENDS, ChannelBase, ChannelInfo, OutboundMessage, formatted
 from core.errors import NotItsTurn, PermanentError, TransientError
 from core.logs import FirstTime
 from core.markup import whatsapp_text
@@ -142,10 +142,10 @@ class WhatsAppChannel(ChannelBase):
         if last_inbound is None or time.time() - last_inbound > hours * 3600:
             raise PermanentError(f"outside WhatsApp's {hours:g}-hour window: the customer has not written in"
                                  f" {hours:g} hours, and a reply now would need a template message")
-        formatted = message.markdown and self.config["format_answers"]
-        parts = split(message.text, "markdown" if formatted else "none", LIMIT)
+        shown_formatted = formatted(message, self.config)
+        parts = split(message.text, "markdown" if shown_formatted else "none", LIMIT)
         return await self.send_parts(message, parts, lambda index, part: self._send_part(
-            message.chat_id, (whatsapp_text(part, LIMIT) or part) if formatted else part,
+            message.chat_id, (whatsapp_text(part, LIMIT) or part) if shown_formatted else part,
             message.reply_to if index == 0 else None))
 
     async def _send_part(self, wa_id: str, text: str, reply_to: str | None) -> str:
