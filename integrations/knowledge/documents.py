@@ -51,7 +51,12 @@ def read_document(name: str, file: Path, *, max_bytes: int, max_chars: int) -> R
     if stat.st_size > max_bytes:
         raise DocumentError(f"{name}: {stat.st_size} bytes is larger than the {max_bytes} bytes a knowledge document"
                             " may have; split it into smaller files, or raise knowledge: max_file_mib")
-    data = file.read_bytes()
+    return ReadDocument(stat.st_mtime_ns, stat.st_size, *read_content(name, file.read_bytes(), max_chars=max_chars))
+
+
+def read_content(name: str, data: bytes, *, max_chars: int) -> tuple[str, list[Chunk]]:
+    """The digest and chunks of the document name holding data (DocumentError when it cannot be read as its kind,
+    or one of Roost's readers fails on it)."""
     try:
         chunks = document_chunks(name, data, max_chars=max_chars)
     except DocumentError:
@@ -60,7 +65,7 @@ def read_document(name: str, file: Path, *, max_bytes: int, max_chars: int) -> R
         _LOGGER.exception("knowledge: reading %s failed", name)  # is left out, and the log has where it failed
         raise DocumentError(f"{name}: Roost's reader failed on it ({type(err).__name__}: {err}); the log has the"
                             " details") from None
-    return ReadDocument(stat.st_mtime_ns, stat.st_size, hashlib.sha256(data).hexdigest(), chunks)
+    return hashlib.sha256(data).hexdigest(), chunks
 
 
 def document_chunks(name: str, data: bytes, *, max_chars: int) -> list[Chunk]:

@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path, PurePosixPath
 
 from .chunker import DocumentError
-from .documents import DOCUMENT_SUFFIXES, document_chunks
+from .documents import DOCUMENT_SUFFIXES, ReadDocument, read_content
 from .index import KnowledgeIndex
 
 
@@ -35,15 +35,17 @@ async def add_document(index: KnowledgeIndex, directory: Path, name: str, data: 
     (whether it replaced a document, its passages). A document that cannot be read is refused, and the folder is
     left as it was (DocumentError saying why)."""
     name = document_name(name)
-    await asyncio.to_thread(document_chunks, name, data, max_chars=index.max_chunk_chars)  # it can be read
+    digest, chunks = await asyncio.to_thread(read_content, name, data, max_chars=index.max_chunk_chars)
     target = directory / name
     replaced = target.exists()
     if replaced and name not in {path for path, _size, _passages in await index.documents()}:
         raise DocumentError(f"{name}: a file of that name that is no document of the knowledge base is in"
                             f" {directory}; Roost does not replace it")
-    await asyncio.to_thread(_write_whole, target, data)
-    await index.reindex(directory)
-    return replaced, next((passages for path, _size, passages in await index.documents() if path == name), 0)
+    written = await asyncio.to_thread(_write_whole, target, data)
+    # Read once: the index takes these chunks rather than reading the file again.
+    await index.reindex(directory, read_before={name: ReadDocument(written.st_mtime_ns, written.st_size, digest,
+                                                                   chunks)})
+    return replaced, len(chunks)
 
 
 async def remove_document(index: KnowledgeIndex, directory: Path, path: str) -> None:
@@ -54,9 +56,9 @@ async def remove_document(index: KnowledgeIndex, directory: Path, path: str) -> 
     await index.reindex(directory)
 
 
-def _write_whole(target: Path, data: bytes) -> None:
+def _write_whole(target: Path, data: bytes) -> os.stat_result:
     """Write data to target through a hidden file beside it (which the index passes over), so that a watch never
-    reads it half written; readable by its owner only, as the configuration directory is."""
+    reads it half written; readable by its owner only, as the configuration directory is. Its stat once written."""
     fd, temporary = tempfile.mkstemp(prefix=".adding-", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as file:
@@ -64,6 +66,7 @@ def _write_whole(target: Path, data: bytes) -> None:
             file.flush()
             os.fsync(file.fileno())
         os.replace(temporary, target)
+        return target.stat()
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise

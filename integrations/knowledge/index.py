@@ -106,9 +106,11 @@ class KnowledgeIndex:
     # --- async API ------------------------------------------------------------------------
 
     async def reindex(self, directory: str | os.PathLike[str],
-                      on_progress: Callable[[int, int], None] | None = None) -> ReindexStats:
+                      on_progress: Callable[[int, int], None] | None = None,
+                      read_before: dict[str, ReadDocument] | None = None) -> ReindexStats:
         """Bring the index in line with a directory: only new, changed and deleted files cost work;
-        on_progress(files read, files to read) from the thread that reads them.
+        on_progress(files read, files to read) from the thread that reads them. read_before: documents the caller
+        read already (one added from the status page), taken as they are while their file is unchanged since.
 
         Changed files are read (a PDF's text takes a while) in a worker thread, not on the index's: searches
         are answered meanwhile, and the index changes in one transaction once they are read.
@@ -116,7 +118,7 @@ class KnowledgeIndex:
         root, started = Path(directory), time.monotonic()
         async with self._reindexing:  # one at a time: each finds what the one before wrote
             files, stale, others = await self._call(self._stale, root)
-            read, repeated = await asyncio.to_thread(self._read, files, stale, on_progress)
+            read, repeated = await asyncio.to_thread(self._read, files, stale, on_progress, read_before or {})
             return await self._call(self._write, root, files, read, repeated, started, others)
 
     async def documents(self) -> list[tuple[str, int, int]]:
@@ -196,16 +198,18 @@ class KnowledgeIndex:
         stale = [name for name, file in files.items() if known.get(name) != _stat_key(file)]
         return files, stale, others
 
-    def _read(self, files: dict[str, Path], stale: list[str],
-              on_progress: Callable[[int, int], None] | None) -> tuple[dict[str, ReadDocument | Exception], int]:
+    def _read(self, files: dict[str, Path], stale: list[str], on_progress: Callable[[int, int], None] | None,
+              read_before: dict[str, ReadDocument]) -> tuple[dict[str, ReadDocument | Exception], int]:
         """Read and chunk the stale documents (a worker thread): each one's content or why it could not be read, and
         how many of those reasons were known from a pass before (the file unchanged since)."""
         read: dict[str, ReadDocument | Exception] = {}
         repeated = 0
         for done, name in enumerate(stale, 1):
             key = _stat_key(files[name])
-            failed = self._failed.get(name)
-            if failed is not None and failed[0] == key:
+            failed, given = self._failed.get(name), read_before.get(name)
+            if given is not None and (given.mtime_ns, given.size) == key:
+                read[name] = given
+            elif failed is not None and failed[0] == key:
                 read[name] = failed[1]  # not read again until it changes: a watch looks every few seconds
                 repeated += 1
             else:

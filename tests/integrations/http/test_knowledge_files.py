@@ -7,9 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
+import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
+from integrations.knowledge import documents as knowledge_documents
+from integrations.knowledge import index as knowledge_index
 from tests.helpers.browser import Browser
 from tests.helpers.office_files import docx, paragraph
 from tests.integrations.http.conftest import ECHO
@@ -69,6 +72,27 @@ async def test_what_may_not_be_added_is_refused_and_nothing_written(serve, tmp_p
         assert answered == status and error in said["error"], (name, answered, said)
     assert sorted(path.name for path in (tmp_path / "config" / "knowledge").iterdir()) == []
     assert (await _call("PUT", url + "/sub%2Fdir.md", admin, b"# x"))[0] in (400, 404)  # no folder within
+
+
+@pytest.mark.allow_logged_errors  # a reader's fault is logged with its traceback
+async def test_a_document_added_is_read_once_and_a_readers_fault_refuses_it(serve, tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    read_again: list[str] = []
+    monkeypatch.setattr(knowledge_index, "read_document", lambda name, *a, **k: read_again.append(name))
+    served = await serve(extra=KNOWLEDGE)
+    admin = await served.token("owner", admin=True)
+    url = served.url + "/api/knowledge/documents"
+    assert (await _call("PUT", url + "/hours.md", admin, b"# Hours\n\nOpen from seven.\n"))[1]["passages"] == 1
+    assert read_again == [], "the index took what was read to check it"
+    assert [hit.path for hit in await served.gateway.data["knowledge"].index.search("seven")] == ["hours.md"]
+
+    def nested_too_deep(name: str, data: bytes, *, max_chars: int) -> list[Any]:
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(knowledge_documents, "document_chunks", nested_too_deep)
+    status, said = await _call("PUT", url + "/deep.html", admin, b"<div>" * 10)
+    assert status == 400 and "deep.html: Roost's reader failed on it (RecursionError" in said["error"]
+    assert sorted(path.name for path in (tmp_path / "config" / "knowledge").iterdir()) == ["hours.md"]
 
 
 async def test_without_a_knowledge_base_the_documents_are_not_found(serve) -> None:
