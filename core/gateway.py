@@ -314,6 +314,10 @@ class Gateway:
         assert self.pipeline is not None
         return await self.pipeline.ingest(message)
 
+    async def stored(self, platform: str, platform_msg_id: str) -> bool:
+        """Whether a platform message is in the inbox (ingest answers False for a redelivery of one that is)."""
+        return self.store is not None and await self.store.inbox.holds(platform, platform_msg_id)
+
     async def send(self, platform: str, chat_id: str, text: str, *, reply_to: str | None = None,
                    idempotency_key: str | None = None, priority: int = 0) -> str:
         """Queue text for a chat in the durable outbox (higher priority is sent first); returns its reference."""
@@ -359,9 +363,8 @@ class Gateway:
         return self.store is not None and await self.store.outbox.fail_delivered(platform, platform_msg_id, reason)
 
     def register_knowledge(self, provider: Any) -> None:
-        """Set the knowledge provider generate actions use (context(message, query, top_k) -> str; optionally
-        status() -> dict, what the status page shows of it, and documents(), add(name, data), remove(path) and
-        max_document_bytes, with which the status page lists, adds and removes its documents)."""
+        """Set the knowledge provider generate actions use: context(message, query, top_k) -> str; optionally status()
+        (what the status page shows of it), documents(), add(name, data), remove(path), max_document_bytes (its files)."""
         self.knowledge = provider
 
     def channel_state(self, platform: str, online: bool) -> None:
@@ -376,8 +379,7 @@ class Gateway:
         if self.pipeline is not None:
             await self.pipeline.outbound.chat_back(platform, chat_id)
 
-    async def wait_idle(self, settle: float = 0.05, *, platform: str | None = None,
-                        chat_id: str | None = None) -> None:
+    async def wait_idle(self, settle: float = 0.05, *, platform: str | None = None, chat_id: str | None = None) -> None:
         """Wait until no run or listener work is pending (with platform and chat_id: nothing owed to that chat,
         looked at once, then whenever a task ends or a reply goes out: its work is stored, it cannot look idle early)."""
         if platform is not None and chat_id is not None and self.pipeline is not None:

@@ -16,6 +16,8 @@ if TYPE_CHECKING:
     from core.store.database import Database
 
 _COLUMNS = "id, platform, platform_msg_id, chat_id, sender, text, raw, received_at"
+
+
 @dataclass(frozen=True, slots=True)
 class InboxEntry:
     """One inbound message as stored (text and raw payload decrypted)."""
@@ -96,6 +98,12 @@ class Inbox:
         Their ids no longer catch a redelivery of the same platform message after that.
         """
         return await self._db.delete_old(writes.inbox_prune, "inbox", "received_at", (now or time.time()) - older_than_seconds)
+
+    async def holds(self, platform: str, platform_msg_id: str) -> bool:
+        """Whether this platform message is stored (and not pruned yet): a redelivery of it is dropped."""
+        row = await self._db.fetchone("SELECT 1 FROM inbox WHERE platform = ? AND platform_msg_id = ?",
+                                      (platform, platform_msg_id))
+        return row is not None
 
     async def get(self, id: int) -> InboxEntry | None:
         """Return the message with this id (None if absent); RowDecryptError if it is damaged."""

@@ -6,7 +6,9 @@ reply that waited for the client to come back still carries it). A socket opened
 model's answer to a JSON message as it is written: ``{"id", "text": the answer so far, "done": false}`` frames, then
 the whole answer with ``"done": true`` (other replies, and answers to plain text, come whole as before).
 ``{"cancel": true}`` stops the runs answering the conversation now, and is answered ``{"cancelled": N}``. A socket
-opened with ``?stored=1`` is told ``{"id", "stored": true}`` once each JSON message is stored (or an error frame).
+opened with ``?stored=1`` is told ``{"id", "stored": true}`` once each JSON message is stored (or an error frame); on
+it an id names its message within the conversation, so a message sent again (its word was lost with the connection)
+is stored once: the copy is answered ``{"id", "stored": true, "again": true}`` while the inbox holds the first.
 A socket opened with ``?html=1`` gets with each answer of a model to a JSON message its Markdown as HTML too
 (``"html"``: every text escaped, only the tags of formatting and links; core.markup), which the chat page shows;
 written as it comes, such an answer's frames come at most every FORMAT_EVERY.
@@ -20,6 +22,7 @@ closed is dropped.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 import uuid
@@ -174,13 +177,14 @@ class ChatSocketChannel(ChannelBase):
                                          ' {"cancel": true}'))
                 return
             text, client_id = parsed["text"], parsed.get("id")
+        keyed = client_id is not None and ws in self._acknowledged
         message_id = new_id()
         if client_id is not None:
             encoded = orjson.dumps(client_id).decode()
             if len(encoded) > MAX_CLIENT_ID:
                 await ws.send_str(_error(f"an id is at most {MAX_CLIENT_ID} characters of JSON"))
                 return
-            message_id += _CLIENT_ID + encoded
+            message_id = (_keyed(conversation, encoded) if keyed else message_id) + _CLIENT_ID + encoded
         if not text.strip():
             await ws.send_str(_error("the message is empty: send some text", client_id))
             return
@@ -192,10 +196,18 @@ class ChatSocketChannel(ChannelBase):
             await ws.send_str(_error(f"Roost cannot store messages now ({err}); this one was not kept: send it"
                                      " again later", client_id))
             return
-        if not accepted:
-            await ws.send_str(_error("the message was not accepted (Roost's log says why)", client_id))
-        elif client_id is not None and ws in self._acknowledged:
+        if accepted and keyed:
             await ws.send_str(orjson.dumps({"id": client_id, "stored": True}).decode())
+        elif keyed and await self.gateway.stored(PLATFORM, message_id):
+            await ws.send_str(orjson.dumps({"id": client_id, "stored": True, "again": True}).decode())
+        elif not accepted:
+            await ws.send_str(_error("the message was not accepted (Roost's log says why)", client_id))
+
+
+def _keyed(conversation: str, client_id: str) -> str:
+    """The message id a client's id (JSON) names in a conversation: the same for a message sent again."""
+    named = f"{len(conversation)}:{conversation}{client_id}".encode()
+    return "k" + hashlib.blake2b(named, digest_size=12).hexdigest()
 
 
 def _client_id(reply_to: str | None) -> str | None:

@@ -1,9 +1,10 @@
 // Roost's chat page: logs in with an access token (the status page's login: kept in this tab's sessionStorage),
 // talks over /api/chat as one conversation whose name this browser keeps (so replies that came while the page was
 // closed come when it opens), shows a model's answer as it is written (?stream=1), marks each message Roost has
-// stored (?stored=1) and offers to send again one it had not when the connection dropped, and keeps the conversation
-// shown in this tab. Text is set with textContent; only a model's answer is set as HTML: the HTML Roost made of its
-// Markdown (?html=1), every text in it escaped, only the tags of formatting and links.
+// stored (?stored=1) and offers to send again one it had not when the connection dropped (with its id: Roost stores
+// it once, whether or not the first had reached it), and keeps the conversation shown in this tab. Text is set with
+// textContent; only a model's answer is set as HTML: the HTML Roost made of its Markdown (?html=1), every text in it
+// escaped, only the tags of formatting and links.
 "use strict";
 
 const KEY = "roost-token";
@@ -18,6 +19,7 @@ let timer = null;
 const waiting = new Map(); // message id -> when it was sent
 const writing = new Map(); // message id -> the line of Roost's answer to it being written
 const unconfirmed = new Map(); // message id -> its line, until Roost says it stored it
+const unsentLines = new Map(); // message id -> its line offering to send it again, until Roost says it has it
 
 const $ = (id) => document.getElementById(id);
 
@@ -70,16 +72,23 @@ function fill(item, text, html) {
   }
 }
 
-// Roost stored the message (it said so, or answered it).
+// Roost stored the message (it said so, or answered it): a line that offered to send it again no longer does.
 function confirmed(id) {
-  const item = unconfirmed.get(id);
+  const item = unconfirmed.get(id) || unsentLines.get(id);
   unconfirmed.delete(id);
-  if (item) item.classList.remove("pending");
+  if (!item) return;
+  item.classList.remove("pending");
+  if (unsentLines.delete(id)) {
+    item.classList.remove("unsent");
+    item.querySelector("button").remove();
+    keep(shown().map((line) => (line.id === id ? { ...line, unsent: false } : line)));
+  }
 }
 
 // Roost may not have the message: the line says so and offers to send it again.
 function unsent(id, item, text) {
   unconfirmed.delete(id);
+  unsentLines.set(id, item);
   waiting.delete(id);
   item.classList.remove("pending");
   item.classList.add("unsent");
@@ -90,10 +99,11 @@ function unsent(id, item, text) {
   again.addEventListener("click", () => {
     if (!socket || socket.readyState !== WebSocket.OPEN) return;
     keep(shown().filter((line) => line.id !== id));
+    unsentLines.delete(id);
     item.remove();
-    post(text);
+    post(text, id); // the same id: Roost answers a copy of a message it has "stored" (again), and stores it once
   });
-  item.append(" ", again);
+  item.append(again);
   keep(shown().map((line) => (line.id === id ? { ...line, unsent: true } : line)));
 }
 
@@ -233,8 +243,7 @@ function send(event) {
   post(text);
 }
 
-function post(text) {
-  const id = randomName();
+function post(text, id = randomName()) {
   socket.send(JSON.stringify({ id, text }));
   waiting.set(id, Date.now());
   const item = add("you", text, id);
@@ -249,6 +258,7 @@ function start() {
   $("logout").hidden = false;
   $("forget").hidden = false;
   $("transcript").replaceChildren();
+  unsentLines.clear();
   for (const line of shown()) {
     const item = draw(line.who, line.text, line.html);
     if (line.unsent) unsent(line.id, item, line.text);

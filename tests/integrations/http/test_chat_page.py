@@ -34,6 +34,14 @@ automations:
     actions: [{generate: {prompt: "{{ trigger.text }}", reply: true}}]
 """
 
+LATE = """
+automations:
+  - id: late
+    triggers: [{trigger: message, platform: websocket_chat}]
+    actions: [{delay: 3}, {reply: "late: {{ trigger.text }}"}]
+"""
+"""Answers that come after the page had time to lose its connection and take it up again."""
+
 
 def _lines(driver: Any) -> list[tuple[str, str]]:
     return [(line.get_attribute("class"), line.text) for line in driver.find_elements(By.CSS_SELECTOR, "#transcript li")]
@@ -212,5 +220,35 @@ async def test_a_message_roost_did_not_store_can_be_sent_again(serve, browser: B
     await served.gateway.store.db.write(allow_messages)
     await browser.until(lambda d: d.find_element(By.ID, "state").text == "connected")
     await browser.do(lambda _d: again[0].click())
-    lines = await browser.until(_shows(("you", "the oven is hot"), ("roost", "echo: the oven is hot")))
-    assert ("you", "the oven is hot Send again") not in lines  # the line not stored gave way to the one sent again
+    await browser.until(_shows(("you", "the oven is hot"), ("roost", "echo: the oven is hot")))
+    assert await browser.do(lambda d: d.find_elements(By.CSS_SELECTOR, "#transcript li.unsent")) == [], \
+        "the line not stored gave way to the one sent again"
+
+
+async def test_a_message_whose_word_was_lost_is_stored_once_and_answered_once(serve, browser: Browser) -> None:
+    served = await serve(extra=LATE)
+    token = await served.token("phone")
+    await _log_in(browser, served.url, token)
+    await browser.until(lambda d: d.find_element(By.ID, "state").text == "connected")
+    sent_and_dropped = """
+        for (const text of ["late one", "late two"]) {
+          document.getElementById("text").value = text;
+          document.getElementById("compose").requestSubmit();
+        }
+        socket.close();  // Roost stores both; the word that it did is lost with the connection
+    """
+    await browser.do(lambda d: d.execute_script(sent_and_dropped))
+    await browser.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#transcript li.unsent button")) == 2)
+    await browser.until(lambda d: d.find_element(By.ID, "state").text == "connected")
+    again = await browser.do(lambda d: d.find_elements(By.CSS_SELECTOR, "#transcript li.unsent button"))
+    await browser.do(lambda _d: again[0].click())  # before its answer (3 s): Roost has it, and says so
+    await browser.until(_shows(("you", "late two"), ("you", "late one"), ("roost", "late: late one"),
+                               ("roost", "late: late two")), timeout=15)
+    assert await browser.do(lambda d: d.find_elements(By.CSS_SELECTOR, "#transcript li.unsent, li.pending")) == [], \
+        "the line not sent again is marked stored once its answer comes"
+    await asyncio.wait_for(served.gateway.wait_idle(), 5)
+    assert len(await served.gateway.traces(10, "late", None)) == 2, "one run for each message, not for its copy"
+    await browser.do(lambda d: d.refresh())  # the tab keeps the lines as they are now
+    await browser.until(_shows(("you", "late two"), ("you", "late one"), ("roost", "late: late one"),
+                               ("roost", "late: late two")))
+    assert await browser.do(lambda d: d.find_elements(By.CSS_SELECTOR, "#transcript li.unsent")) == []

@@ -276,6 +276,33 @@ async def test_a_socket_that_asks_is_told_when_each_message_is_stored(serve) -> 
         await ws.close()
 
 
+async def test_a_message_sent_again_on_a_socket_that_asks_is_stored_once(serve) -> None:
+    served = await serve(extra=SLOW)
+    token = await served.token()
+    async with aiohttp.ClientSession() as session:
+        ws = await _connect(session, served.url, token, "kitchen&stored=1")
+        await ws.send_str(json.dumps({"id": "m1", "text": "hello"}))
+        await ws.close()  # before the word that it is stored
+        ws = await _connect(session, served.url, token, "kitchen&stored=1")
+        await ws.send_str(json.dumps({"id": "m1", "text": "hello"}))
+        await ws.send_str(json.dumps({"id": "m2", "text": "hello"}))  # another id: another message
+        frames = [json.loads(await ws.receive_str(timeout=5)) for _ in range(4)]
+        with pytest.raises(TimeoutError):
+            await ws.receive_str(timeout=0.5)
+        other = await _connect(session, served.url, token, "hall&stored=1")  # an id names a message in its conversation
+        await other.send_str(json.dumps({"id": "m1", "text": "hello"}))
+        assert json.loads(await other.receive_str(timeout=5)) == {"id": "m1", "stored": True}
+        plain = await _connect(session, served.url, token, "porch")  # without ?stored=1 an id is the client's own
+        for _ in range(2):
+            await plain.send_str(json.dumps({"id": "m1", "text": "hello"}))
+        frames_plain = [json.loads(await plain.receive_str(timeout=5)) for _ in range(2)]
+        for socket in (ws, other, plain):
+            await socket.close()
+    assert frames == [{"id": "m1", "stored": True, "again": True}, {"id": "m2", "stored": True},
+                      {"id": "m1", "text": "late: hello"}, {"id": "m2", "text": "late: hello"}]
+    assert frames_plain == [{"id": "m1", "text": "late: hello"}] * 2
+
+
 async def test_a_socket_that_asks_gets_each_whole_answer_of_a_model_as_html_too(serve) -> None:
     answer = "**rye** <img src=x> [shop](https://e.org) [x](javascript:1)"
     served = await serve(extra=ASK, models=(InstantModel(text=answer),))
