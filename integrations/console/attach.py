@@ -16,6 +16,7 @@ from typing import Any, TextIO
 import orjson
 
 from core.terminal import LineReader, Terminal
+from core.terminal_markdown import TerminalMarkdown, styled, wants_styles
 from integrations.console.channel import QUIT_COMMANDS
 from integrations.console.visitors import MAX_LINE
 
@@ -44,7 +45,8 @@ async def chat_with_running(path: Path, *, prompt: str, reply_prefix: str, stdin
     loop, ended_by = asyncio.get_running_loop(), []
     for signum in ENDING_SIGNALS:  # end as at Ctrl-D, so that the terminal's settings are put back
         loop.add_signal_handler(signum, _end_on, signum, ended_by, asyncio.current_task())
-    talk = _Talk(reader, writer, terminal or stdout, reply_prefix if interactive else "")
+    talk = _Talk(reader, writer, terminal or stdout, reply_prefix if interactive else "",
+                 styles=terminal is not None and wants_styles(stdout))
     try:
         if terminal is None:
             return await talk.converse(LineReader(stdin))
@@ -70,11 +72,13 @@ class _Talk:
     """One session on the console's socket: lines sent in turn, replies shown as they are written."""
 
     def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, out: Terminal | TextIO,
-                 prefix: str) -> None:
+                 prefix: str, *, styles: bool = False) -> None:
         self.reader = reader
         self.writer = writer
         self.out = out
         self.prefix = prefix
+        self.styles = styles
+        """A model's Markdown is styled (out is a terminal that shows styles)."""
         self._reading: asyncio.Task[None]  # the frames Roost sends, read as they come
         self._waiting: asyncio.Future[None] | None = None
         """While a line's answer is awaited (its reply is shown as it is written): done when it is answered, or
@@ -82,6 +86,7 @@ class _Talk:
         self._cancelling = False  # Ctrl-C asked Roost to stop the answer
         self._streamed: str | None = None  # the reply being written, as far as it came
         self._live = False  # it is shown as it comes (else gathered, and shown whole)
+        self._markdown: TerminalMarkdown | None = None  # how it is styled as it comes (None: as written)
 
     async def converse(self, lines: LineReader) -> int:
         """Send each line in turn until the end of input; the exit code."""
@@ -162,18 +167,23 @@ class _Talk:
         at the prompt, once whole)."""
         if "reply" in frame or "said" in frame:
             self._pause_stream()
-            self._write(f"{self.prefix}{frame.get('reply', frame.get('said'))}\n")
+            text = frame.get("reply", frame.get("said"))
+            self._write(f"{self.prefix}{styled(text) if self.styles and frame.get('markdown') else text}\n")
         elif frame.get("begin"):
             self._drop_stream()  # one its cancelled run left open
             self._streamed, self._live = "", self._waiting is not None
+            self._markdown = TerminalMarkdown() if self.styles and frame.get("markdown") else None
             if self._live:
                 self._write(self.prefix)
         elif "piece" in frame and self._streamed is not None:
             self._streamed += frame["piece"]
             if self._live:
-                self._write(frame["piece"])
+                self._write(frame["piece"] if self._markdown is None else self._markdown.feed(frame["piece"]))
         elif frame.get("end") and self._streamed is not None:
-            self._write("\n" if self._live else f"{self.prefix}{self._streamed}\n")
+            if self._live:
+                self._write(("" if self._markdown is None else self._markdown.end()) + "\n")
+            else:
+                self._write(f"{self.prefix}{self._streamed if self._markdown is None else styled(self._streamed)}\n")
             self._streamed = None
 
     def _pause_stream(self) -> None:

@@ -16,6 +16,7 @@ from core.message import Message
 from core.pairing import DOMAIN as PAIRING
 from core.pairing import Pairing, pair_action
 from core.terminal import LineReader, Terminal
+from core.terminal_markdown import TerminalMarkdown, styled, wants_styles
 from integrations.console.visitors import ConsoleSocket
 
 _LOGGER = logging.getLogger(__name__)
@@ -56,6 +57,8 @@ class ConsoleChannel(ChannelBase):
         self._terminal: Terminal | None = None
         """The interactive prompt (when stdin and stdout are this process's terminal)."""
         self._answering = False
+        self._styles = self.interactive and wants_styles(self.stdout)
+        """A model's Markdown is styled (at a terminal that shows styles)."""
         self.socket = ConsoleSocket(self.answer, lambda: gateway.cancel_runs(PLATFORM, chat_id), visitor_sender)
         """The `roost chat` sessions of other terminals, attached over the console's socket."""
 
@@ -153,27 +156,29 @@ class ConsoleChannel(ChannelBase):
     async def send(self, message: OutboundMessage) -> str:
         """Print a reply (for the `roost chat` sessions attached, send it to them)."""
         for visitor in self.socket.visitors:
-            visitor.send(reply=message.text)
+            visitor.send(reply=message.text, markdown=message.markdown)
         if self._shown_here():
-            self._write(f"{self.reply_prefix}{message.text}\n")
+            text = styled(message.text) if self._styles and message.markdown else message.text
+            self._write(f"{self.reply_prefix}{text}\n")
         return f"console-{next(self._ids)}"
 
     async def send_stream(self, message: OutboundMessage, chunks: AsyncIterator[str]) -> str:
         """Print a reply as it is being written (to the sessions attached when it begins, too)."""
         visitors, here = list(self.socket.visitors), self._shown_here()
+        markdown = TerminalMarkdown() if self._styles and message.markdown else None
         for visitor in visitors:
-            visitor.send(begin=True)
+            visitor.send(begin=True, markdown=message.markdown)
         if here:
             self._write(self.reply_prefix)
         async for chunk in chunks:
             for visitor in visitors:
                 visitor.send(piece=chunk)
             if here:
-                self._write(chunk)
+                self._write(chunk if markdown is None else markdown.feed(chunk))
         for visitor in visitors:
             visitor.send(end=True)
         if here:
-            self._write("\n")
+            self._write(("" if markdown is None else markdown.end()) + "\n")
         return f"console-{next(self._ids)}"
 
     def _shown_here(self) -> bool:

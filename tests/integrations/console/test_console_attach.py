@@ -63,6 +63,19 @@ async def open_session(directory: Path) -> Any:
     return chat
 
 
+async def _asking(make_gateway: Any, tmp_path: Path, answer: str) -> Path:
+    """A Roost whose console's `/ask` is answered by a model writing answer piece by piece; its directory."""
+    directory = config(tmp_path, extra=AUTOMATIONS + """
+  - id: ask
+    triggers: [{trigger: message, platform: console, command: ask}]
+    actions: [{generate: {prompt: "{{ trigger.args_text }}", reply: true}}]
+""")
+    gateway = await make_gateway(directory, builtins=True, start=False)
+    gateway.register_model(InstantModel(text=answer, delay=0.01))
+    await gateway.start()
+    return directory
+
+
 async def test_piped_lines_are_answered_in_turn_as_at_the_console(make_gateway, tmp_path: Path, caplog) -> None:
     caplog.set_level(logging.INFO, logger="integrations.console.visitors")
     directory = config(tmp_path)
@@ -83,15 +96,7 @@ async def test_piped_lines_are_answered_in_turn_as_at_the_console(make_gateway, 
 
 async def test_a_model_answer_streams_to_the_session_and_a_second_session_sees_the_replies(make_gateway,
                                                                                          tmp_path: Path) -> None:
-    ask = AUTOMATIONS + """
-  - id: ask
-    triggers: [{trigger: message, platform: console, command: ask}]
-    actions: [{generate: {prompt: "{{ trigger.args_text }}", reply: true}}]
-"""
-    directory = config(tmp_path, extra=ask)
-    gateway = await make_gateway(directory, builtins=True, start=False)
-    gateway.register_model(InstantModel(text="one two three four five", delay=0.01))
-    await gateway.start()
+    directory = await _asking(make_gateway, tmp_path, "one two three four five")
     first = await open_session(directory)
     code, out, err = await roost_chat(directory, "/ask something\n")
     assert code == 0, err
@@ -99,6 +104,23 @@ async def test_a_model_answer_streams_to_the_session_and_a_second_session_sees_t
     assert await asyncio.wait_for(first.stdout.readline(), 10) == out.encode(), "the console's replies go to both"
     first.stdin.close()
     assert await asyncio.wait_for(first.wait(), 10) == 0
+
+
+async def test_at_a_terminal_a_models_markdown_is_styled_as_it_is_written(make_gateway, tmp_path: Path) -> None:
+    directory = await _asking(make_gateway, tmp_path, "## Bread\nRye is **dense**; use `starter`.\n- flour")
+    terminal = Pty(directory)
+    try:
+        await asyncio.to_thread(terminal.expect, r"you> $")
+        terminal.type("/ask bread\r")
+        screen = await asyncio.to_thread(terminal.expect, r"flour\nyou> $")
+        raw = terminal.raw
+        terminal.type("/echo **as written**\r")  # an automation's own text is not a model's Markdown
+        assert "roost> echo: **as written**" in await asyncio.to_thread(terminal.expect, r"written\*\*\nyou> $")
+    finally:
+        terminal.kill()
+    assert "roost> Bread\nRye is dense; use starter.\n• flour\n" in screen
+    for styled in ("\x1b[1mBread\x1b[0m", "\x1b[1mdense\x1b[0m", "\x1b[36mstarter\x1b[0m"):
+        assert styled in raw
 
 
 async def test_roost_stopping_while_a_session_waits_for_a_line_ends_it_and_says_so(make_gateway,

@@ -18,6 +18,7 @@ from core.gateway import Gateway
 from core.store.open import open_store, store_settings
 from integrations.console.channel import ConsoleChannel
 from tests.helpers import write_integration
+from tests.helpers.ansi import shown
 from tests.helpers.store_full import cap_pages, lift_cap
 
 AUTOMATIONS = """
@@ -145,6 +146,35 @@ async def test_send_and_stream_print_with_prefix() -> None:
     second = await channel.send_stream(OutboundMessage("local", "", "k2"), chunks())
     assert out.getvalue() == "R: plain\nR: one two three\n"
     assert first != second and first.startswith("console-")
+
+
+@pytest.mark.parametrize("no_color", ["", "1"])
+async def test_a_models_markdown_is_styled_at_a_terminal_and_written_as_it_came_elsewhere(monkeypatch,
+                                                                                          no_color: str) -> None:
+    monkeypatch.setenv("TERM", "xterm")
+    monkeypatch.setenv("NO_COLOR", no_color)
+    answer = "## Bread\nRye is **dense**; use `starter`.\n- flour\n"
+
+    async def chunks() -> AsyncIterator[str]:
+        for piece in ("## Br", "ead\nRye is *", "*dense*", "*; use `sta", "rter`.\n-", " flour\n"):
+            yield piece
+
+    outputs = []
+    for stdout in (FakeTerminal(), io.StringIO()):
+        channel = ConsoleChannel(_FakeGateway(), stdin=stdout, stdout=stdout)
+        await channel.send_stream(OutboundMessage("local", "", "k1", markdown=True), chunks())
+        await channel.send(OutboundMessage("local", answer, "k2", markdown=True))
+        await channel.send(OutboundMessage("local", "an automation's **own** text", "k3"))
+        outputs.append(stdout.getvalue())
+    at_terminal, piped = outputs
+    styled = [("1", "Bread"), ("", "\nRye is "), ("1", "dense"), ("", "; use "), ("36", "starter")]
+    if no_color:
+        assert at_terminal == f"roost> {answer}\nroost> {answer}\nroost> an automation's **own** text\n"
+    else:
+        assert shown(at_terminal) == [("", "roost> "), *styled, ("", ".\n• flour\n\nroost> "), *styled,
+                                      ("", ".\n• flour\n\nroost> an automation's **own** text\n")], \
+            "what the terminal shows, whatever the pieces"
+    assert piped == f"{answer}\n{answer}\nan automation's **own** text\n", "a pipe gets the answer as written"
 
 
 async def test_piped_streams_have_no_prompt_or_prefix() -> None:

@@ -50,11 +50,14 @@ class Pty:
     def __init__(self, config: Path, command: str = "chat") -> None:
         env = {**os.environ, "TERM": "xterm", "PYTHONUNBUFFERED": "1"}
         env.pop("ROOST_CONFIG", None)
+        env.pop("NO_COLOR", None)
         self.pid, self.fd = pty.fork()
         if self.pid == 0:  # the child
             os.chdir(config)
             os.execve(str(ROOST), [str(ROOST), command, "--config", str(config)], env)
         self.seen = ""
+        self.raw = ""
+        """What the last expect read, as it came (with its control sequences)."""
 
     def type(self, keys: str) -> None:
         """Send keys as typed."""
@@ -66,7 +69,7 @@ class Pty:
         while True:
             clean = screen(self.seen)
             if re.search(pattern, clean):
-                self.seen = ""
+                self.raw, self.seen = self.seen, ""
                 return clean
             left = deadline - time.monotonic()
             if left <= 0:

@@ -1,0 +1,161 @@
+"""A model's Markdown styled for a terminal as it is written: each piece in, the text to print out.
+
+The terminal shows an answer piece by piece, so the styling cannot wait for the whole text (core.markup's
+converters read a whole text, and would have to be run again over the text so far at every piece, and what was
+printed could not be taken back). This reads the marks one character at a time instead, holding back only the
+few characters that decide one (a ``*`` that may be the first of ``**``, the start of a line that may open a
+heading, a list item or a code block), and styles what its marks make clear, as a terminal can show it:
+
+- ``**bold**`` in bold, a heading's line (``#`` to ``######``) in bold without its marks;
+- ``code`` and the lines of a fenced code block in cyan (the fence lines faint);
+- a list item's ``-``, ``*`` or ``+`` as ``•``.
+
+Anything else goes out as written (single ``*`` and ``_`` are too often not marks: ``2 * 3``, ``snake_case``).
+Each piece's text is whole in itself: a style it opens is ended before each line break and at its end (and
+opened again after), so a log line printed between two pieces, or the prompt after the answer, is not styled.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import TextIO
+
+_BOLD = "1"
+_FAINT = "2"
+_CYAN = "36"
+_RESET = "\x1b[0m"
+_LINE = re.compile(r"(?P<indent>[ \t]*)(?:(?P<fence>```|~~~)|(?P<bullet>[-*+])[ \t]|(?P<heading>#{1,6})(?:[ \t]+|(?=\n)|$))")
+"""What a line begins with, when it is a mark: a code fence, a list item, a heading."""
+_UNDECIDED = re.compile(r"[ \t]*(?:`{1,2}|~{1,2}|[-*+]|#{1,6})?")
+"""A line's start that may still become a mark, or not, with what comes next."""
+
+
+class TerminalMarkdown:
+    """One answer's Markdown, styled for a terminal piece by piece (``feed``, then ``end``)."""
+
+    def __init__(self) -> None:
+        self._held = ""  # the last characters of the text so far, which decide a mark with what comes next
+        self._line_start = True
+        self._bold = False
+        self._code = False
+        self._fence = ""  # the fence of the code block the text is in ("" outside one)
+        self._fence_line = False  # the line being written is a fence's
+        self._heading = False
+        self._last = "\n"  # the last character written (a ** after a space opens bold, before one closes nothing)
+        self._out: list[str] = []
+        self._shown: tuple[str, ...] = ()  # the styles the text written so far in this piece is in
+
+    def feed(self, piece: str) -> str:
+        """The text to print for the next piece of the answer."""
+        return self._style(self._held + piece, final=False)
+
+    def end(self) -> str:
+        """The text to print once the answer is whole (what was held back, as written)."""
+        return self._style(self._held, final=True)
+
+    def _style(self, text: str, final: bool) -> str:
+        self._held, self._out, self._shown = "", [], ()
+        i = 0
+        while i < len(text):
+            if self._line_start:
+                if not final and "\n" not in text[i:] and _UNDECIDED.fullmatch(text, i):
+                    self._held = text[i:]
+                    break
+                i = self._begin_line(text, i)
+                continue
+            ch = text[i]
+            if ch == "\n":
+                self._end_line()
+                i += 1
+            elif self._fence or self._fence_line:
+                self._put(ch)
+                i += 1
+            elif self._heading and self._last == "\n" and ch in " \t":  # between a heading's marks and its text
+                i += 1
+            elif ch == "`":
+                self._code = not self._code
+                i += 1
+            elif ch == "*" and not self._code and text.startswith("**", i):
+                if i + 2 == len(text) and not final:
+                    self._held = text[i:]
+                    break
+                after = text[i + 2] if i + 2 < len(text) else " "
+                if self._bold and not self._last.isspace():
+                    self._bold = False
+                elif not self._bold and not after.isspace():
+                    self._bold = True
+                else:
+                    self._put("**")
+                i += 2
+            elif ch == "*" and i + 1 == len(text) and not final and not self._code:
+                self._held = ch
+                break
+            else:
+                self._put(ch)
+                i += 1
+        self._show(())
+        return "".join(self._out)
+
+    def _begin_line(self, text: str, i: int) -> int:
+        """Read the marks a line begins with; where its text begins."""
+        self._line_start = False
+        found = _LINE.match(text, i)
+        if found is None:
+            return i
+        if found["fence"] and (not self._fence or found["fence"] == self._fence):
+            self._fence = "" if self._fence else found["fence"]
+            self._fence_line = True
+            return i
+        if self._fence:
+            return i
+        if found["bullet"]:
+            self._put(found["indent"] + "• ")
+            return found.end()
+        if found["heading"]:
+            self._heading = True
+            return found.end()
+        return i
+
+    def _end_line(self) -> None:
+        """A line break: styles end before it; a blank line ends a paragraph and what it left open."""
+        blank = self._last == "\n"
+        self._show(())
+        self._out.append("\n")
+        self._last = "\n"
+        self._line_start = True
+        self._heading = self._fence_line = False
+        if blank or self._fence:
+            self._bold = self._code = False
+
+    def _put(self, text: str) -> None:
+        """Write text in the styles the marks read so far make."""
+        if self._fence_line:
+            styles: tuple[str, ...] = (_FAINT,)
+        elif self._fence or self._code:
+            styles = (_CYAN,)
+        else:
+            styles = (_BOLD,) if self._bold or self._heading else ()
+        self._show(styles)
+        self._out.append(text)
+        self._last = text[-1]
+
+    def _show(self, styles: tuple[str, ...]) -> None:
+        if styles != self._shown:
+            self._out.append(_RESET if not styles else _RESET * bool(self._shown) + f"\x1b[{';'.join(styles)}m")
+            self._shown = styles
+
+
+def styled(text: str) -> str:
+    """A whole answer's Markdown, styled for a terminal."""
+    markdown = TerminalMarkdown()
+    return markdown.feed(text) + markdown.end()
+
+
+def wants_styles(stream: TextIO) -> bool:
+    """Whether text for this stream may be styled: it is a terminal that shows styles, and NO_COLOR is not set."""
+    try:
+        terminal = stream.isatty()
+    except (AttributeError, ValueError):
+        terminal = False
+    return terminal and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
