@@ -156,7 +156,7 @@ class ConsoleChannel(ChannelBase):
     async def send(self, message: OutboundMessage) -> str:
         """Print a reply (for the `roost chat` sessions attached, send it to them)."""
         for visitor in self.socket.visitors:
-            visitor.send(reply=message.text, markdown=message.markdown)
+            visitor.send(reply=message.text, **_marked(message))
         if self._shown_here():
             text = styled(message.text) if self._styles and message.markdown else message.text
             self._write(f"{self.reply_prefix}{text}\n")
@@ -167,7 +167,7 @@ class ConsoleChannel(ChannelBase):
         visitors, here = list(self.socket.visitors), self._shown_here()
         markdown = TerminalMarkdown() if self._styles and message.markdown else None
         for visitor in visitors:
-            visitor.send(begin=True, markdown=message.markdown)
+            visitor.send(begin=True, **_marked(message))
         if here:
             self._write(self.reply_prefix)
         async for chunk in chunks:
@@ -185,6 +185,11 @@ class ConsoleChannel(ChannelBase):
         """Replies are printed on this process's stdout while it reads its terminal, or no session is attached
         (a service's go to its log then, as before there were sessions)."""
         return self._reader is not None or not self.socket.visitors
+
+
+def _marked(message: OutboundMessage) -> dict[str, bool]:
+    """What a frame to the sessions attached says of a reply that is a model's Markdown."""
+    return {"markdown": True} if message.markdown else {}
 
 
 def _isatty(stream: TextIO) -> bool:

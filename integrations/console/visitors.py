@@ -4,8 +4,8 @@ Roost listens on ``console.sock`` in the configuration directory, open to its ow
 in a directory only they may enter): whoever may open the store may talk. Each side writes one JSON
 object a line. A visitor sends ``{"text": LINE}`` (answered, then ``{"answered": true}``) and
 ``{"cancel": true}`` (Ctrl-C: ``{"cancelled": N}``, the runs stopped). Roost sends replies as
-``{"reply": TEXT, "markdown": BOOL}``, or as they are written: ``{"begin": true, "markdown": BOOL}``,
-``{"piece": TEXT}``..., ``{"end": true}`` (markdown: it is a model's answer, written in Markdown);
+``{"reply": TEXT}``, or as they are written: ``{"begin": true}``, ``{"piece": TEXT}``..., ``{"end": true}``
+(with ``"markdown": true`` in the first frame when it is a model's answer, written in Markdown);
 what it says to the visitor alone (``/pair``) as ``{"said": TEXT}``; and ``{"bye": WHY}`` before it
 closes the socket as it stops.
 """
