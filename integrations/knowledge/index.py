@@ -8,7 +8,6 @@ import logging
 import os
 import sqlite3
 import time
-import unicodedata
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -17,12 +16,13 @@ from typing import Any, TypeVar
 
 from core.errors import ConfigError, RoostError, TransientError
 
-from .chunker import DEFAULT_MAX_CHARS, Chunk, DocumentError
+from .chunker import DEFAULT_MAX_CHARS, DocumentError
 from .config import DEFAULT_MAX_FILE_MIB
 from .documents import DOCUMENT_SUFFIXES, ReadDocument, read_document
 from .glossary import GlossaryEntry, GlossaryMatcher
 from .passages import Passage
-from .query import gram_query, gram_text, query_terms, trigram_query
+from .query import gram_query, query_terms, trigram_query
+from .rows import delete_document, put_document
 from .schema import open_database
 
 __all__ = ["KnowledgeIndex", "Passage", "ReindexStats"]
@@ -245,11 +245,11 @@ class KnowledgeIndex:
                                  (content.mtime_ns, content.size, doc.id))
                     unchanged += 1
                 else:
-                    chunks += _put_document(conn, name, doc, content)
+                    chunks += put_document(conn, name, None if doc is None else doc.id, content)
                     added, updated = (added + 1, updated) if doc is None else (added, updated + 1)
             gone = [doc.id for name, doc in known.items() if name not in files]
             for doc_id in gone:
-                _delete_document(conn, doc_id)
+                delete_document(conn, doc_id)
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
@@ -347,58 +347,3 @@ def _stat_key(file: Path) -> tuple[int, int] | None:
     except OSError:
         return None
     return stat.st_mtime_ns, stat.st_size
-
-
-def _put_document(conn: sqlite3.Connection, name: str, doc: _Document | None, content: ReadDocument) -> int:
-    """Insert a new document, or replace a known one's chunks; the chunks written."""
-    row = (content.mtime_ns, content.size, content.sha256, time.time())
-    if doc is None:
-        cursor = conn.execute("INSERT INTO knowledge_documents (path, mtime_ns, size, sha256, indexed_at)"
-                              " VALUES (?, ?, ?, ?, ?)", (name, *row))
-        doc_id = int(cursor.lastrowid or 0)
-    else:
-        doc_id = doc.id
-        _delete_chunks(conn, doc_id)
-        conn.execute("UPDATE knowledge_documents SET mtime_ns = ?, size = ?, sha256 = ?, indexed_at = ? WHERE id = ?",
-                     (*row, doc_id))
-    for position, chunk in enumerate(content.chunks):
-        _insert_chunk(conn, doc_id, position, chunk)
-    return len(content.chunks)
-
-
-def _insert_chunk(conn: sqlite3.Connection, doc_id: int, position: int, chunk: Chunk) -> None:
-    """Store a chunk, its two FTS rows and its glossary names."""
-    cursor = conn.execute(
-        "INSERT INTO knowledge_chunks (document_id, position, title, body) VALUES (?, ?, ?, ?)",
-        (doc_id, position, chunk.title, chunk.text),
-    )
-    chunk_id = cursor.lastrowid
-    title = unicodedata.normalize("NFKC", chunk.title)
-    body = unicodedata.normalize("NFKC", chunk.text)
-    conn.execute(
-        "INSERT INTO knowledge_trigram (rowid, title, body) VALUES (?, ?, ?)",
-        (chunk_id, title, body),
-    )
-    conn.execute(
-        "INSERT INTO knowledge_words (rowid, title, body) VALUES (?, ?, ?)",
-        (chunk_id, gram_text(title), gram_text(body)),
-    )
-    conn.executemany(
-        "INSERT INTO knowledge_terms (chunk_id, name) VALUES (?, ?)",
-        [(chunk_id, name) for name in chunk.terms],
-    )
-
-
-def _delete_chunks(conn: sqlite3.Connection, doc_id: int) -> None:
-    """Remove a document's chunks from every table."""
-    select = "SELECT id FROM knowledge_chunks WHERE document_id = ?"
-    conn.execute(f"DELETE FROM knowledge_trigram WHERE rowid IN ({select})", (doc_id,))
-    conn.execute(f"DELETE FROM knowledge_words WHERE rowid IN ({select})", (doc_id,))
-    conn.execute(f"DELETE FROM knowledge_terms WHERE chunk_id IN ({select})", (doc_id,))
-    conn.execute("DELETE FROM knowledge_chunks WHERE document_id = ?", (doc_id,))
-
-
-def _delete_document(conn: sqlite3.Connection, doc_id: int) -> None:
-    """Remove a document and its chunks."""
-    _delete_chunks(conn, doc_id)
-    conn.execute("DELETE FROM knowledge_documents WHERE id = ?", (doc_id,))

@@ -1,4 +1,4 @@
-"""The import layers hold (import-linter, contracts in pyproject.toml), and a breach is caught."""
+"""The import layers hold (import-linter, contracts in pyproject.toml), and a breach is caught; modules stay small."""
 
 from __future__ import annotations
 
@@ -33,3 +33,13 @@ def test_the_pipeline_importing_the_gateway_breaks_the_layers(tmp_path: Path) ->
     result = _lint(copy)
     assert result.returncode != 0
     assert "core.pipeline.runner -> core.gateway" in result.stdout
+
+
+MAX_MODULE_LINES = 400
+
+
+def test_every_module_of_roost_and_its_scripts_is_small() -> None:
+    long = {path.relative_to(REPO).as_posix(): lines for package in ("core", "integrations", "scripts")
+            for path in (REPO / package).rglob("*.py")
+            if (lines := len(path.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES}
+    assert long == {}, f"split by responsibility: over {MAX_MODULE_LINES} lines"
