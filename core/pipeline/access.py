@@ -12,15 +12,20 @@ else; the owner approves it (`roost pair approve CODE`, or `/pair approve CODE` 
 
 Each chat or sender kept out is logged once (INFO), with the key that would let it in, so an owner
 who wonders why Roost is silent in a group finds the id to add.
+
+A sender let in may send at most ``sender_limit`` messages a period (a burst of that many, then as the period
+allows; off by default): one who sends faster has the messages over it not stored, and is told once, with a log
+line, until a message of theirs is read again. Kept in memory: a restart forgets who sent what.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from core.access_rules import AccessRules
+from core.access_rules import AccessRules, SenderLimit
 from core.logs import FirstTime
 from core.message import Message
 from core.pairing import Pairing
@@ -29,6 +34,10 @@ _LOGGER = logging.getLogger(__name__)
 
 PAIRING_TEXT = ("Hello! Roost does not know you yet. Your pairing code is {code}. Ask the owner to approve it"
                 " with: roost pair approve {code} (valid for an hour).")
+LIMITED_TEXT = ("You are sending messages faster than Roost reads them (at most {limit}): the ones over that are"
+                " not read. Wait a little, then send again what was not answered.")
+MAX_SENDERS = 4096
+"""Senders whose pace is kept, per platform, before those back to a full allowance are forgotten."""
 
 
 class Gatekeeper:
@@ -40,12 +49,21 @@ class Gatekeeper:
         self.pairing = pairing
         self.tell = tell
         self._told = FirstTime()  # one line per chat, sender or code, not one per message
+        self._allowances: dict[str, dict[str, tuple[float, float, bool]]] = {}
+        """platform -> sender -> (messages they may still send, when that was reckoned, told they send too fast and
+        none read since)."""
 
     async def admit(self, message: Message) -> bool:
         """True when the message may be stored and seen by the automations."""
         rules = self.rules(message.platform)
         if rules is None:
             return True
+        if not await self._let_in(message, rules):
+            return False
+        return rules.sender_limit is None or await self._within_limit(message, rules.sender_limit)
+
+    async def _let_in(self, message: Message, rules: AccessRules) -> bool:
+        """Whether the channel's rules let the message's sender in (an unknown one in pairing mode gets a code)."""
         platform = message.platform
         if message.group:
             if rules.group_policy == "open" or (rules.group_policy == "allowlist" and message.chat_id in rules.groups):
@@ -74,3 +92,24 @@ class Gatekeeper:
     def _kept_out(self, message: Message, who: str, why: str) -> None:
         if self._told(f"{message.platform}\0{who}"):
             _LOGGER.info("A %s message %s was not let in: %s", message.platform, who, why)
+
+    async def _within_limit(self, message: Message, limit: SenderLimit) -> bool:
+        """Whether the sender may send this message now (a token bucket of limit.count, refilled over its period)."""
+        count, seconds = limit.count, limit.seconds
+        senders = self._allowances.setdefault(message.platform, {})
+        now = time.monotonic()
+        left, then, told = senders.get(message.sender, (count, now, False))
+        left = min(count, left + (now - then) * count / seconds)
+        if left >= 1:
+            senders[message.sender] = (left - 1, now, False)
+            if len(senders) > MAX_SENDERS:
+                for sender, (_left, since, _told) in list(senders.items()):
+                    if now - since >= seconds:  # back to a full allowance: nothing to keep
+                        del senders[sender]
+            return True
+        senders[message.sender] = (left, now, True)
+        if not told:
+            _LOGGER.info("%s user %s sends faster than sender_limit (%s): the messages over it are not read (they"
+                         " were told once)", message.platform, message.sender, limit)
+            await self.tell(message, LIMITED_TEXT.format(limit=limit))
+        return False

@@ -128,3 +128,22 @@ async def test_a_voice_note_gets_no_answer_when_unsupported_reply_is_off(serve_t
     assert telegram.texts(111) == ["echo: and text"]
     rows = await gateway.store.db.fetchall("SELECT COUNT(*) FROM inbox WHERE platform = 'telegram'")
     assert rows == [(1,)], "a message Roost cannot read is not stored"
+
+
+async def test_a_sender_over_sender_limit_is_told_once_and_the_rest_is_not_read(serve_telegram, telegram,
+                                                                                 caplog) -> None:
+    caplog.set_level(logging.INFO, logger="core.pipeline.access")
+    gateway = await serve_telegram("dm_policy: open\nsender_limit: 3/minute")
+    received = []
+    gateway.bus.listen(events.MESSAGE_RECEIVED, lambda event: received.append(event.data["message"].text))
+    for n in range(6):
+        telegram.user_says(f"flood {n}")
+    telegram.user_says("just me", user_id=222)
+    await until(lambda: len(telegram.texts(111)) == 4 and telegram.texts(222))
+    await asyncio.sleep(0.3)
+    assert sorted(telegram.texts(111)) == ["You are sending messages faster than Roost reads them (at most 3 per minute): the"
+                                   " ones over that are not read. Wait a little, then send again what was not"
+                                   " answered.", "echo: flood 0", "echo: flood 1", "echo: flood 2"]
+    assert telegram.texts(222) == ["echo: just me"], "each sender has an allowance of their own"
+    assert sorted(received) == ["flood 0", "flood 1", "flood 2", "just me"], "what is over the limit is not stored"
+    assert caplog.text.count("telegram user 111 sends faster than sender_limit (3 per minute)") == 1

@@ -1,0 +1,80 @@
+"""A sender's limit: a burst of its count, then as its period allows; told once a stretch; parsed with clear errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import voluptuous as vol
+
+from core.access_rules import AccessRules, SenderLimit, sender_limit
+from core.message import Message
+from core.pipeline import access
+from core.pipeline.access import Gatekeeper
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> _Clock:
+    clock = _Clock()
+    monkeypatch.setattr(access.time, "monotonic", clock)
+    return clock
+
+
+def _gatekeeper(limit: str) -> tuple[Gatekeeper, list[tuple[str, str]]]:
+    told: list[tuple[str, str]] = []
+
+    async def tell(message: Message, text: str) -> None:
+        told.append((message.sender, text))
+
+    rules = AccessRules(dm_policy="open", sender_limit=sender_limit(limit))
+    return Gatekeeper(lambda _platform: rules, pairing=Any, tell=tell), told
+
+
+def _from(sender: str) -> Message:
+    return Message.create("telegram", sender, sender, "hi")
+
+
+async def test_a_burst_of_the_count_then_one_each_share_of_the_period(clock: _Clock) -> None:
+    gatekeeper, told = _gatekeeper("4/minute")
+    assert [await gatekeeper.admit(_from("ana")) for _ in range(6)] == [True] * 4 + [False] * 2
+    assert len(told) == 1 and "at most 4 per minute" in told[0][1], "told once, not at each message over it"
+    clock.now += 14  # not yet a quarter of the minute
+    assert not await gatekeeper.admit(_from("ana"))
+    clock.now += 1.5
+    assert await gatekeeper.admit(_from("ana")) and not await gatekeeper.admit(_from("ana"))
+    assert len(told) == 2, "a message read ends the stretch: the next one over the limit is told again"
+    clock.now += 3600
+    assert [await gatekeeper.admit(_from("ana")) for _ in range(5)] == [True] * 4 + [False], "never more than a burst"
+
+
+async def test_senders_back_to_a_full_allowance_are_forgotten_past_max_senders(clock: _Clock, monkeypatch) -> None:
+    monkeypatch.setattr(access, "MAX_SENDERS", 3)
+    gatekeeper, _told = _gatekeeper("2/second")
+    for sender in ("a", "b", "c"):
+        await gatekeeper.admit(_from(sender))
+    clock.now += 1
+    await gatekeeper.admit(_from("d"))
+    await gatekeeper.admit(_from("e"))
+    assert set(gatekeeper._allowances["telegram"]) == {"d", "e"}
+
+
+@pytest.mark.parametrize(("written", "limit"), [
+    ("20/minute", SenderLimit(20, 60.0, "minute")), ("1 / Seconds", SenderLimit(1, 1.0, "second")),
+    ("500/day", SenderLimit(500, 86400.0, "day")), ("off", None), (False, None), (0, None),
+])
+def test_a_limit_is_written_as_messages_per_period(written: Any, limit: SenderLimit | None) -> None:
+    assert sender_limit(written) == limit
+
+
+@pytest.mark.parametrize("written", ["20", "20/week", "0/minute", "-1/hour", "many/minute", "20 per minute"])
+def test_a_limit_that_is_not_one_says_how_to_write_it(written: str) -> None:
+    with pytest.raises(vol.Invalid, match=r"expected messages per period, as 20/minute"):
+        sender_limit(written)
