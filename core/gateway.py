@@ -363,8 +363,8 @@ class Gateway:
         return self.store is not None and await self.store.outbox.fail_delivered(platform, platform_msg_id, reason)
 
     def register_knowledge(self, provider: Any) -> None:
-        """Set the knowledge provider generate actions use: context(message, query, top_k) -> str; optionally status()
-        (what the status page shows of it), documents(), add(name, data), remove(path), max_document_bytes (its files)."""
+        """Set the knowledge provider generate actions use: context(message, query, top_k) -> str; optionally cited_context
+        (the text and its documents, for `sources`), and for the status page status(), documents(), add, remove."""
         self.knowledge = provider
 
     def channel_state(self, platform: str, online: bool) -> None:

@@ -26,6 +26,8 @@ from core.automation.templates import Template
 from core.model import ChatTurn, ModelRequest
 
 DEFAULT_PROMPT = "{{ trigger.text }}"
+SOURCES = "\n\nSources: {sources}"
+"""What follows an answer of a step with ``sources: true``: the documents of the knowledge it was given."""
 
 GENERATE_SCHEMA = vol.Schema({
     **COMMON,
@@ -38,6 +40,7 @@ GENERATE_SCHEMA = vol.Schema({
         vol.Optional("options"): str,
         vol.Optional("knowledge", default=False): vol.Any(bool, str),
         vol.Optional("top_k"): vol.All(int, vol.Range(min=1, max=50)),
+        vol.Optional("sources", default=False): bool,
         vol.Optional("max_tokens"): vol.All(int, vol.Range(min=1)),
         vol.Optional("temperature"): vol.All(vol.Coerce(float), vol.Range(min=0, max=2)),
         vol.Optional("reply", default=True): bool,
@@ -63,6 +66,7 @@ class GenerateStep(BaseStep):
         knowledge = spec["knowledge"]
         self.knowledge: Template | bool = Template(knowledge) if isinstance(knowledge, str) else knowledge
         self.top_k = spec.get("top_k")
+        self.sources = spec["sources"]
         self.max_tokens = spec.get("max_tokens")
         self.temperature = spec.get("temperature")
         self.reply = spec["reply"]
@@ -80,7 +84,7 @@ class GenerateStep(BaseStep):
         conversation = self._rendered(self.messages, MESSAGES, ctx, "messages")
         prompt = conversation[-1]["content"] if conversation else self.prompt.render(ctx.variables)
         system = self.system.render(ctx.variables) if self.system else None
-        knowledge = await self._knowledge(ctx, prompt)
+        knowledge, sources = await self._knowledge(ctx, prompt)
         if knowledge:
             system = f"{system}\n\n" if system else ""
             system += f"Use these notes if they help:\n{knowledge}"
@@ -132,6 +136,8 @@ class GenerateStep(BaseStep):
                 tail = ""
                 for restorer in restorers:
                     tail = restorer.feed(tail) + restorer.flush()
+                if sources:  # shown with the answer, not remembered as the model's words
+                    tail += SOURCES.format(sources=", ".join(sources))
                 if tail:
                     shown_parts.append(tail)
                     yield tail
@@ -180,14 +186,16 @@ class GenerateStep(BaseStep):
         except vol.Invalid as err:
             raise ActionError(f"generate {option}: {err}") from None
 
-    async def _knowledge(self, ctx: RunContext, prompt: str) -> str:
-        if not self.knowledge:
-            return ""
+    async def _knowledge(self, ctx: RunContext, prompt: str) -> tuple[str, list[str]]:
+        """The knowledge for the prompt, and the documents it comes from when the step shows its sources."""
         provider = ctx.gateway.knowledge
-        if provider is None:
-            return ""
+        if not self.knowledge or provider is None:
+            return "", []
         query = self.knowledge.render(ctx.variables) if isinstance(self.knowledge, Template) else prompt
-        return await provider.context(prompt, query, self.top_k)
+        if self.sources and hasattr(provider, "cited_context"):
+            text, sources = await provider.cited_context(prompt, query, self.top_k)
+            return text, list(sources)
+        return await provider.context(prompt, query, self.top_k), []
 
 
 def _first(value: Any, default: Any) -> Any:

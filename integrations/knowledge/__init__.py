@@ -33,10 +33,15 @@ class KnowledgeService:
 
     async def context(self, message: str, query: str | None = None, top_k: int | None = None) -> str:
         """Glossary definitions and the best passages for a message, as prompt text."""
+        return (await self.cited_context(message, query, top_k))[0]
+
+    async def cited_context(self, message: str, query: str | None = None,
+                            top_k: int | None = None) -> tuple[str, list[str]]:
+        """The prompt text of ``context``, and the documents its passages come from (each once, in order)."""
         passages = await gather_context(
             self.index, message, query, top_k=top_k or self.config["top_k"], max_chars=self.config["max_chars"],
         )
-        return render_context(passages)
+        return render_context(passages), list(dict.fromkeys(passage.path for passage in passages))
 
     async def status(self) -> dict[str, Any]:
         """What the status page shows: documents and passages in the index now; when this Roost last indexed, and

@@ -6,6 +6,7 @@ import asyncio
 import os
 from pathlib import Path
 
+from integrations.knowledge import KnowledgeService
 from integrations.knowledge.context import gather_context, render_context, watch
 from integrations.knowledge.index import KnowledgeIndex, ReindexStats
 from integrations.knowledge.passages import Passage, fit_passages, merge_passages
@@ -38,6 +39,16 @@ async def test_gather_context_puts_glossary_first(index: KnowledgeIndex, docs: P
     assert text.startswith("[glossary.yaml — 定金]\n定金 (deposit): ")
     small = await gather_context(index, "deposit refund", max_chars=100)
     assert sum(len(p.text) for p in small) <= 100
+
+
+async def test_cited_context_names_each_document_of_its_passages_once_in_order(index: KnowledgeIndex,
+                                                                              docs: Path) -> None:
+    await index.reindex(docs)
+    service = KnowledgeService(index, docs, {"top_k": 3, "max_chars": 2000})
+    text, sources = await service.cited_context("sourdough and other breads")
+    assert text == await service.context("sourdough and other breads")
+    labels = [line[1:].split(" — ")[0] for line in text.splitlines() if line.startswith("[")]
+    assert labels == ["breads.md", "breads.md", "glossary.yaml"] and sources == ["breads.md", "glossary.yaml"]
 
 
 async def test_gather_context_with_explicit_query(index: KnowledgeIndex, docs: Path) -> None:
