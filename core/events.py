@@ -27,6 +27,11 @@ MESSAGE_SKIPPED = "message_skipped"
 """A channel could not take a message in (a shape Roost cannot read, a fault of Roost's), logged it and acknowledged
 it (``ChannelBase.skip_on_fault``). Data: platform, what (the platform's name for it: "update (123)")."""
 
+MESSAGE_REFUSED = "message_refused"
+"""A chat channel's access rules did not let a message in (``core.pipeline.access``): it was not stored. Data: platform,
+reason (kept_out: a group or sender its rules leave out; pairing: a sender not approved yet; sender_limit: one who sends
+faster than that)."""
+
 CHANNEL_ONLINE = "channel_online"
 """A channel's platform became reachable (its held replies go out now). Data: platform."""
 

@@ -77,8 +77,10 @@ class Pipeline:
         self.inbound = Inbound(store, engine, self.scheduler, self.runner)
         self.timers = Timers(store.tasks, self.scheduler)
         self.scheduler.register(TIMER_TASK, self.timers)
-        self.gatekeeper = Gatekeeper(lambda platform: getattr(channels.get(platform), "access", None),
-                                     Pairing(store.state.of(PAIRING)), self._tell)
+        self.gatekeeper = Gatekeeper(
+            lambda platform: getattr(channels.get(platform), "access", None), Pairing(store.state.of(PAIRING)),
+            self._tell, lambda message, why: bus.fire(events.MESSAGE_REFUSED, {"platform": message.platform,
+                                                                               "reason": why}))
         self.traces = TraceWriter(store.traces, store_settings["traces_per_automation"])
         self.retention = Retention(store, store_settings)
         self.disk_space = DiskSpace(store.db.path, store_settings["low_disk_mib"] * MIB)

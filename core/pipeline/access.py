@@ -44,10 +44,13 @@ class Gatekeeper:
     """Decides, for every inbound message, whether it goes on; answers unknown senders with a code."""
 
     def __init__(self, rules: Callable[[str], AccessRules | None], pairing: Pairing,
-                 tell: Callable[[Message, str], Awaitable[Any]]) -> None:
+                 tell: Callable[[Message, str], Awaitable[Any]],
+                 refused: Callable[[Message, str], None] = lambda _message, _why: None) -> None:
         self.rules = rules
         self.pairing = pairing
         self.tell = tell
+        self.refused = refused
+        """Told of each message not let in, and why: kept_out, pairing or sender_limit."""
         self._told = FirstTime()  # one line per chat, sender or code, not one per message
         self._allowances: dict[str, dict[str, tuple[float, float, bool]]] = {}
         """platform -> sender -> (messages they may still send, when that was reckoned, told they send too fast and
@@ -58,36 +61,41 @@ class Gatekeeper:
         rules = self.rules(message.platform)
         if rules is None:
             return True
-        if not await self._let_in(message, rules):
-            return False
-        return rules.sender_limit is None or await self._within_limit(message, rules.sender_limit)
+        refusal = await self._refusal(message, rules)
+        if refusal is None and rules.sender_limit is not None and not await self._within_limit(message,
+                                                                                               rules.sender_limit):
+            refusal = "sender_limit"
+        if refusal is not None:
+            self.refused(message, refusal)
+        return refusal is None
 
-    async def _let_in(self, message: Message, rules: AccessRules) -> bool:
-        """Whether the channel's rules let the message's sender in (an unknown one in pairing mode gets a code)."""
+    async def _refusal(self, message: Message, rules: AccessRules) -> str | None:
+        """Why the channel's rules keep the message's sender out (kept_out, or pairing: an unknown one in pairing
+        mode gets a code), or None when they let them in."""
         platform = message.platform
         if message.group:
             if rules.group_policy == "open" or (rules.group_policy == "allowlist" and message.chat_id in rules.groups):
-                return True
+                return None
             self._kept_out(message, f"in group {message.chat_id}", f"{platform}: group_policy is disabled"
                            if rules.group_policy == "disabled" else
                            f"{platform}: groups does not list it (add '{message.chat_id}' to let Roost listen there)")
-            return False
+            return "kept_out"
         if rules.dm_policy == "open" or message.sender in rules.allow_from:
-            return True
+            return None
         if rules.dm_policy != "pairing":
             self._kept_out(message, f"from user {message.sender}", f"{platform}: dm_policy is disabled"
                            if rules.dm_policy == "disabled" else
                            f"{platform}: allow_from does not list them (add '{message.sender}' to let them in)")
-            return False
+            return "kept_out"
         if await self.pairing.approved(platform, message.sender):
-            return True
+            return None
         code = await self.pairing.request(platform, message.sender, message.chat_id)
         if code is not None:
             if self._told(f"{platform}\0{message.sender}\0{code}"):
                 _LOGGER.info("%s user %s was sent a pairing code: `roost pair list` shows it, `roost pair approve"
                              " CODE` lets them talk to Roost", platform, message.sender)
             await self.tell(message, PAIRING_TEXT.format(code=code))
-        return False
+        return "pairing"
 
     def _kept_out(self, message: Message, who: str, why: str) -> None:
         if self._told(f"{message.platform}\0{who}"):

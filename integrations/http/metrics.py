@@ -59,6 +59,8 @@ class Metrics:
         self.sent = counter("roost_messages_sent", "Replies a platform confirmed, by platform", "platform")
         self.skipped = counter("roost_messages_skipped", "Messages a channel could not take in, logged and acknowledged,"
                                " by platform", "platform")
+        self.refused = counter("roost_messages_refused", "Messages a chat channel's access rules did not let in, by"
+                               " platform and reason (kept_out, pairing, sender_limit)", "platform", "reason")
         self.failed = counter("roost_messages_failed", "Failed sends of replies, by platform and outcome (retry: tried "
                               "again later; dead: moved to the dead letters)", "platform", "outcome")
         self.runs = counter("roost_automation_runs", "Runs that ended, by automation and result", "automation",
@@ -75,6 +77,7 @@ class Metrics:
         bus.listen(events.MESSAGE_RECEIVED, lambda e: self.received.inc(e.data["platform"]))
         bus.listen(events.MESSAGE_SENT, lambda e: self.sent.inc(e.data["platform"]))
         bus.listen(events.MESSAGE_SKIPPED, lambda e: self.skipped.inc(e.data["platform"]))
+        bus.listen(events.MESSAGE_REFUSED, lambda e: self.refused.inc(e.data["platform"], e.data["reason"]))
         bus.listen(events.MESSAGE_FAILED,
                    lambda e: self.failed.inc(e.data["platform"], "retry" if e.data["retry"] else "dead"))
         bus.listen(events.AUTOMATION_FINISHED, lambda e: self.runs.inc(e.data["automation_id"], e.data["status"]))

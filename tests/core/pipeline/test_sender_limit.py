@@ -28,14 +28,17 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> _Clock:
     return clock
 
 
-def _gatekeeper(limit: str) -> tuple[Gatekeeper, list[tuple[str, str]]]:
+def _gatekeeper(limit: str) -> tuple[Gatekeeper, list[tuple[str, str]], list[str]]:
+    """A gatekeeper of open rules with limit; what it tells senders, and why each refused message was."""
     told: list[tuple[str, str]] = []
+    refused: list[str] = []
 
     async def tell(message: Message, text: str) -> None:
         told.append((message.sender, text))
 
     rules = AccessRules(dm_policy="open", sender_limit=sender_limit(limit))
-    return Gatekeeper(lambda _platform: rules, pairing=Any, tell=tell), told
+    return Gatekeeper(lambda _platform: rules, pairing=None, tell=tell,  # open rules never ask for pairing
+                      refused=lambda _message, why: refused.append(why)), told, refused
 
 
 def _from(sender: str) -> Message:
@@ -43,8 +46,9 @@ def _from(sender: str) -> Message:
 
 
 async def test_a_burst_of_the_count_then_one_each_share_of_the_period(clock: _Clock) -> None:
-    gatekeeper, told = _gatekeeper("4/minute")
+    gatekeeper, told, refused = _gatekeeper("4/minute")
     assert [await gatekeeper.admit(_from("ana")) for _ in range(6)] == [True] * 4 + [False] * 2
+    assert refused == ["sender_limit"] * 2
     assert len(told) == 1 and "at most 4 per minute" in told[0][1], "told once, not at each message over it"
     clock.now += 14  # not yet a quarter of the minute
     assert not await gatekeeper.admit(_from("ana"))
@@ -57,7 +61,7 @@ async def test_a_burst_of_the_count_then_one_each_share_of_the_period(clock: _Cl
 
 async def test_senders_back_to_a_full_allowance_are_forgotten_past_max_senders(clock: _Clock, monkeypatch) -> None:
     monkeypatch.setattr(access, "MAX_SENDERS", 3)
-    gatekeeper, _told = _gatekeeper("2/second")
+    gatekeeper, _told, _refused = _gatekeeper("2/second")
     for sender in ("a", "b", "c"):
         await gatekeeper.admit(_from(sender))
     clock.now += 1

@@ -6,6 +6,9 @@ import asyncio
 import logging
 import re
 
+import aiohttp
+from prometheus_client.parser import text_string_to_metric_families
+
 from core import events
 from core.cli import main
 from tests.integrations.telegram.conftest import until
@@ -133,7 +136,7 @@ async def test_a_voice_note_gets_no_answer_when_unsupported_reply_is_off(serve_t
 async def test_a_sender_over_sender_limit_is_told_once_and_the_rest_is_not_read(serve_telegram, telegram,
                                                                                  caplog) -> None:
     caplog.set_level(logging.INFO, logger="core.pipeline.access")
-    gateway = await serve_telegram("dm_policy: open\nsender_limit: 3/minute")
+    gateway = await serve_telegram("dm_policy: open\nsender_limit: 3/minute", http=True)
     received = []
     gateway.bus.listen(events.MESSAGE_RECEIVED, lambda event: received.append(event.data["message"].text))
     for n in range(6):
@@ -147,3 +150,8 @@ async def test_a_sender_over_sender_limit_is_told_once_and_the_rest_is_not_read(
     assert telegram.texts(222) == ["echo: just me"], "each sender has an allowance of their own"
     assert sorted(received) == ["flood 0", "flood 1", "flood 2", "just me"], "what is over the limit is not stored"
     assert caplog.text.count("telegram user 111 sends faster than sender_limit (3 per minute)") == 1
+    async with aiohttp.ClientSession() as session:  # what a monitor of an open bot alerts on
+        async with session.get(f"http://127.0.0.1:{gateway.data['http'].server.port}/api/metrics") as response:
+            metrics = await response.text()
+    assert [(sample.labels["reason"], sample.value) for family in text_string_to_metric_families(metrics)
+            for sample in family.samples if sample.name == "roost_messages_refused_total"] == [("sender_limit", 3)]
