@@ -26,7 +26,7 @@ from .chunker import (
 
 PDF_SUFFIXES = frozenset({".pdf"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
-OFFICE_SUFFIXES = frozenset({".docx", ".odt", ".csv", ".xlsx", ".ods", ".pptx", ".odp"})
+OFFICE_SUFFIXES = frozenset({".docx", ".odt", ".csv", ".xlsx", ".xls", ".ods", ".pptx", ".odp"})
 """Word and OpenDocument texts, spreadsheets, slides."""
 EBOOK_SUFFIXES = frozenset({".epub"})
 DOCUMENT_SUFFIXES = SUPPORTED_SUFFIXES | PDF_SUFFIXES | HTML_SUFFIXES | OFFICE_SUFFIXES | EBOOK_SUFFIXES
@@ -87,8 +87,8 @@ def document_chunks(name: str, data: bytes, *, max_chars: int) -> list[Chunk]:
         from . import office, sheets, slides
 
         read = {".docx": office.word_outline, ".odt": office.odt_outline, ".csv": sheets.csv_outline,
-                ".xlsx": sheets.xlsx_outline, ".ods": sheets.ods_outline, ".pptx": slides.pptx_outline,
-                ".odp": slides.odp_outline}[suffix]
+                ".xlsx": sheets.xlsx_outline, ".xls": sheets.xls_outline, ".ods": sheets.ods_outline,
+                ".pptx": slides.pptx_outline, ".odp": slides.odp_outline}[suffix]
         return chunk_outline(read(name, data), max_chars=max_chars, default_title=path.stem)
     if suffix in EBOOK_SUFFIXES:
         from .ebooks import epub_outline  # at the first book, as above: 0.3 MiB, 3.5 ms

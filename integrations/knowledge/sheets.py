@@ -1,5 +1,5 @@
-"""Spreadsheets read for the chunker's outline: CSV, Excel's .xlsx and OpenDocument's .ods (LibreOffice), a sheet a
-section (headed by its name) and a row a paragraph.
+"""Spreadsheets read for the chunker's outline: CSV, Excel's .xlsx and its older .xls, and OpenDocument's .ods
+(LibreOffice), a sheet a section (headed by its name) and a row a paragraph.
 
 A row under a header row reads "Item: Rye bread; Price: 4.20", so that a passage says what each value is; a sheet
 whose first row does not look like a header (one column, an empty or a numeric cell) has its rows read as cells apart
@@ -14,6 +14,7 @@ import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 from xml.etree import ElementTree
 
 from .chunker import DocumentError, Heading
@@ -78,6 +79,48 @@ def xlsx_outline(name: str, data: bytes) -> list[Heading | str]:
                 blocks.append(Heading(1, sheet.get("name") or part))
                 blocks += rows_as_paragraphs(_xlsx_rows(cells, book))
     return blocks
+
+
+def xls_outline(name: str, data: bytes) -> list[Heading | str]:
+    """An Excel 97-2003 .xls file's sheets, read by xlrd: their names as headings, their rows (the values as saved; a
+    date or time as 2025-05-01, 08:30 or both)."""
+    import xlrd  # only when an .xls is read: 19 ms and 4 MiB here
+
+    try:
+        book = xlrd.open_workbook(file_contents=data, on_demand=True)
+    except xlrd.XLRDError as err:
+        raise DocumentError(f"{name}: not a readable Excel 97-2003 workbook ({err})") from None
+    blocks: list[Heading | str] = []
+    try:
+        for index in range(book.nsheets):
+            sheet = book.sheet_by_index(index)
+            blocks.append(Heading(1, sheet.name))
+            blocks += rows_as_paragraphs([[_xls_value(cell, book.datemode) for cell in sheet.row(row)]
+                                          for row in range(sheet.nrows)])
+            book.unload_sheet(index)
+    finally:
+        book.release_resources()
+    return blocks
+
+
+def _xls_value(cell: Any, datemode: int) -> str:
+    """An .xls cell's value as text (xlrd's cell types: 1 text, 2 number, 3 date, 4 boolean)."""
+    if cell.ctype == 1:
+        return str(cell.value)
+    if cell.ctype == 2:
+        return str(int(cell.value)) if float(cell.value).is_integer() else repr(cell.value)
+    if cell.ctype == 4:
+        return "TRUE" if cell.value else "FALSE"
+    if cell.ctype == 3:
+        epoch = dt.datetime(1904, 1, 1) if datemode else dt.datetime(1899, 12, 30)
+        try:
+            moment = epoch + dt.timedelta(days=cell.value)
+        except OverflowError:
+            return repr(cell.value)
+        moment = (moment + dt.timedelta(microseconds=500_000)).replace(microsecond=0)  # to the nearest second
+        shown = "time" if cell.value < 1 else "date" if float(cell.value).is_integer() else "datetime"
+        return f"{moment:{_SHOWN[shown]}}" + (f":{moment:%S}" if moment.second and shown != "date" else "")
+    return ""  # empty, blank, or an error value
 
 
 def ods_outline(name: str, data: bytes) -> list[Heading | str]:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+import xlwt
 
 from integrations.knowledge.chunker import DocumentError
 from integrations.knowledge.documents import document_chunks
@@ -74,6 +75,33 @@ def test_an_excel_workbook_written_by_openpyxl() -> None:
         ("Closed", "Date: 3.5; Why: a number in days, as a number"),
     ]
 
+
+def test_an_excel_97_2003_workbook_written_by_xlwt() -> None:
+    book = xlwt.Workbook()
+    prices = book.add_sheet("Prices")
+    for column, value in enumerate(["Item", "Price", "Vegan", "Since", "Opens"]):
+        prices.write(0, column, value)
+    day, hour = xlwt.easyxf(num_format_str="DD/MM/YYYY"), xlwt.easyxf(num_format_str="HH:MM:SS")
+    for column, value, style in ((0, "Rye bread", None), (1, 4.2, None), (2, True, None),
+                                 (3, dt.date(2025, 5, 1), day), (4, dt.time(8, 30, 15), hour)):
+        prices.write(1, column, value, *([style] if style else []))
+    prices.write(3, 0, "Spelt roll")  # a row between left empty, and cells of this one
+    prices.write(3, 1, 3)
+    prices.write(3, 3, dt.datetime(2025, 4, 30, 18, 45), xlwt.easyxf(num_format_str="YYYY-MM-DD HH:MM"))
+    book.add_sheet("Notes").write(0, 0, "Closed on 1 May")
+    book.add_sheet("Empty")
+    out = io.BytesIO()
+    book.save(out)
+    assert _chunks("old shop.xls", out.getvalue()) == [
+        ("Prices", "Item: Rye bread; Price: 4.2; Vegan: TRUE; Since: 2025-05-01; Opens: 08:30:15"),
+        ("Prices", "Item: Spelt roll; Price: 3; Since: 2025-04-30 18:45"),
+        ("Notes", "Closed on 1 May"),
+    ]
+
+
+def test_a_file_named_xls_that_is_not_one_is_named() -> None:
+    with pytest.raises(DocumentError, match=r"^prices.xls: not a readable Excel 97-2003 workbook \(Unsupported format"):
+        document_chunks("prices.xls", b"Item,Price\nRye,4.20\n", max_chars=800)
 
 def test_an_opendocument_spreadsheet() -> None:
     def row(*cells: str, repeated: int = 1) -> str:
