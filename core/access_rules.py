@@ -41,6 +41,7 @@ def sender_limit(value: Any) -> SenderLimit | None:
                           f" {value!r}")
     return SenderLimit(int(found[1]), _PERIODS[found[2]], found[2])
 
+
 DM_POLICIES = ("pairing", "allowlist", "open", "disabled")
 GROUP_POLICIES = ("allowlist", "open", "disabled")
 ACCESS_SCHEMA = {

@@ -61,9 +61,8 @@ class Gatekeeper:
         rules = self.rules(message.platform)
         if rules is None:
             return True
-        refusal = await self._refusal(message, rules)
-        if refusal is None and rules.sender_limit is not None and not await self._within_limit(message,
-                                                                                               rules.sender_limit):
+        refusal, limit = await self._refusal(message, rules), rules.sender_limit
+        if refusal is None and limit is not None and not await self._within_limit(message, limit):
             refusal = "sender_limit"
         if refusal is not None:
             self.refused(message, refusal)
@@ -111,9 +110,7 @@ class Gatekeeper:
         if left >= 1:
             senders[message.sender] = (left - 1, now, False)
             if len(senders) > MAX_SENDERS:
-                for sender, (_left, since, _told) in list(senders.items()):
-                    if now - since >= seconds:  # back to a full allowance: nothing to keep
-                        del senders[sender]
+                _forget_some(senders, now, seconds)
             return True
         senders[message.sender] = (left, now, True)
         if not told:
@@ -121,3 +118,14 @@ class Gatekeeper:
                          " were told once)", message.platform, message.sender, limit)
             await self.tell(message, LIMITED_TEXT.format(limit=limit))
         return False
+
+
+def _forget_some(senders: dict[str, tuple[float, float, bool]], now: float, seconds: float) -> None:
+    """Forget the senders back to a full allowance; if that leaves over half of MAX_SENDERS (a flood from many), the
+    ones heard from longest ago too, down to half (so this runs once per MAX_SENDERS / 2 new senders at most)."""
+    for sender, (_left, since, _told) in list(senders.items()):
+        if now - since >= seconds:
+            del senders[sender]
+    if len(senders) > MAX_SENDERS // 2:
+        for sender in sorted(senders, key=lambda name: senders[name][1])[:len(senders) - MAX_SENDERS // 2]:
+            del senders[sender]

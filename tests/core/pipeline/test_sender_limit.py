@@ -70,6 +70,15 @@ async def test_senders_back_to_a_full_allowance_are_forgotten_past_max_senders(c
     assert set(gatekeeper._allowances["telegram"]) == {"d", "e"}
 
 
+async def test_a_flood_from_many_senders_keeps_the_latest_half(clock: _Clock, monkeypatch) -> None:
+    monkeypatch.setattr(access, "MAX_SENDERS", 4)
+    gatekeeper, _told, _refused = _gatekeeper("2/minute")
+    for n in range(5):  # all within the minute: none is back to a full allowance
+        clock.now += 1
+        await gatekeeper.admit(_from(f"s{n}"))
+    assert set(gatekeeper._allowances["telegram"]) == {"s3", "s4"}
+
+
 @pytest.mark.parametrize(("written", "limit"), [
     ("20/minute", SenderLimit(20, 60.0, "minute")), ("1 / Seconds", SenderLimit(1, 1.0, "second")),
     ("500/day", SenderLimit(500, 86400.0, "day")), ("off", None), (False, None), (0, None),
