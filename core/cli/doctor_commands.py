@@ -78,7 +78,19 @@ async def _examine(gateway: Gateway) -> list[Finding]:
     found.append(await asyncio.to_thread(_store, database))
     found.append(await asyncio.to_thread(_disk, database, settings["low_disk_mib"]))
     found += await asyncio.to_thread(_backups, gateway)
-    return found + await _integrations(gateway)
+    return found + _open_to_anyone(gateway) + await _integrations(gateway)
+
+
+def _open_to_anyone(gateway: Gateway) -> list[Finding]:
+    """A WARNING for each chat channel anyone may write to (dm_policy or group_policy open) with no sender_limit."""
+    found = []
+    for domain, state in gateway.integrations.items():
+        config = state.config if isinstance(state.config, dict) else {}
+        opened = [key for key in ("dm_policy", "group_policy") if config.get(key) == "open"]
+        if opened and "sender_limit" in config and config["sender_limit"] is None:
+            found.append(Finding(WARNING, f"{domain}: {' and '.join(opened)} open, sender_limit off: anyone who finds"
+                                          " the bot can keep the model busy; set sender_limit (say 20/minute)"))
+    return found
 
 
 def _python() -> Finding:

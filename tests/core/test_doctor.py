@@ -100,6 +100,15 @@ def test_doctor_warns_when_group_mode_all_meets_the_bot_s_privacy_mode(tmp_path:
     assert "@BotFather /setprivacy" in privacy
 
 
+@pytest.mark.parametrize(("extra", "warned"), [
+    (", dm_policy: open", "dm_policy"), (", dm_policy: open, group_policy: open", "dm_policy and group_policy"),
+    (", dm_policy: open, sender_limit: 20/minute", None), (", dm_policy: allowlist", None)])
+def test_doctor_warns_of_a_bot_anyone_may_write_to_without_a_sender_limit(tmp_path: Path, fakes, capsys,
+                                                                          extra: str, warned: str | None) -> None:
+    _code, lines = _doctor(capsys, _config(tmp_path / "c", fakes, telegram_extra=extra))
+    assert [line for line in lines["telegram"] if not line.startswith("ok ")] == ([f"WARNING telegram: {warned} open, sender_limit off: anyone who finds the bot"
+                                      " can keep the model busy; set sender_limit (say 20/minute)"] if warned else [])
+
 def test_doctor_warns_of_a_disk_low_on_space(tmp_path: Path, fakes, capsys) -> None:
     directory = _config(tmp_path / "c", fakes)
     with (directory / "configuration.yaml").open("a") as config:
