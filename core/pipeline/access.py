@@ -13,8 +13,8 @@ else; the owner approves it (`roost pair approve CODE`, or `/pair approve CODE` 
 Each chat or sender kept out is logged once (INFO), with the key that would let it in, so an owner
 who wonders why Roost is silent in a group finds the id to add.
 
-A sender let in may send at most ``sender_limit`` messages a period (a burst of that many, then as the period
-allows; off by default): one who sends faster has the messages over it not stored, and is told once, with a log
+A sender let in (but one in ``allow_from``) may send at most ``sender_limit`` messages a period (a burst of that
+many, then as the period allows; off by default): one who sends faster has the messages over it not stored, and is told once, with a log
 line, until a message of theirs is read again. Kept in memory: a restart forgets who sent what.
 """
 
@@ -62,7 +62,8 @@ class Gatekeeper:
         if rules is None:
             return True
         refusal, limit = await self._refusal(message, rules), rules.sender_limit
-        if refusal is None and limit is not None and not await self._within_limit(message, limit):
+        if (refusal is None and limit is not None and message.sender not in rules.allow_from
+                and not await self._within_limit(message, limit)):
             refusal = "sender_limit"
         if refusal is not None:
             self.refused(message, refusal)

@@ -28,15 +28,18 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> _Clock:
     return clock
 
 
-def _gatekeeper(limit: str) -> tuple[Gatekeeper, list[tuple[str, str]], list[str]]:
+Told = list[tuple[str, str]]
+
+
+def _gatekeeper(limit: str, allow_from: frozenset[str] = frozenset()) -> tuple[Gatekeeper, Told, list[str]]:
     """A gatekeeper of open rules with limit; what it tells senders, and why each refused message was."""
-    told: list[tuple[str, str]] = []
+    told: Told = []
     refused: list[str] = []
 
     async def tell(message: Message, text: str) -> None:
         told.append((message.sender, text))
 
-    rules = AccessRules(dm_policy="open", sender_limit=sender_limit(limit))
+    rules = AccessRules(dm_policy="open", allow_from=allow_from, sender_limit=sender_limit(limit))
     return Gatekeeper(lambda _platform: rules, pairing=None, tell=tell,  # open rules never ask for pairing
                       refused=lambda _message, why: refused.append(why)), told, refused
 
@@ -58,6 +61,11 @@ async def test_a_burst_of_the_count_then_one_each_share_of_the_period(clock: _Cl
     clock.now += 3600
     assert [await gatekeeper.admit(_from("ana")) for _ in range(5)] == [True] * 4 + [False], "never more than a burst"
 
+
+async def test_a_sender_in_allow_from_has_no_limit(clock: _Clock) -> None:
+    gatekeeper, told, _refused = _gatekeeper("2/minute", allow_from=frozenset({"owner"}))
+    assert [await gatekeeper.admit(_from("owner")) for _ in range(5)] == [True] * 5
+    assert [await gatekeeper.admit(_from("ana")) for _ in range(3)] == [True, True, False] and len(told) == 1
 
 async def test_senders_back_to_a_full_allowance_are_forgotten_past_max_senders(clock: _Clock, monkeypatch) -> None:
     monkeypatch.setattr(access, "MAX_SENDERS", 3)
