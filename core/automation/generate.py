@@ -27,7 +27,8 @@ from core.model import ChatTurn, ModelRequest
 
 DEFAULT_PROMPT = "{{ trigger.text }}"
 SOURCES = "\n\nSources: {sources}"
-"""What follows an answer of a step with ``sources: true``: the documents of the knowledge it was given."""
+"""What follows an answer of a step with ``sources: true``: the documents of the knowledge it was given, each as code
+(Markdown), so that a chat app does not take a name for a web address (rules.md: .md is Moldova's domain)."""
 
 GENERATE_SCHEMA = vol.Schema({
     **COMMON,
@@ -137,7 +138,7 @@ class GenerateStep(BaseStep):
                 for restorer in restorers:
                     tail = restorer.feed(tail) + restorer.flush()
                 if sources:  # shown with the answer, not remembered as the model's words
-                    tail += SOURCES.format(sources=", ".join(sources))
+                    tail += _cited(sources)
                 if tail:
                     shown_parts.append(tail)
                     yield tail
@@ -196,6 +197,11 @@ class GenerateStep(BaseStep):
             text, sources = await provider.cited_context(prompt, query, self.top_k)
             return text, list(sources)
         return await provider.context(prompt, query, self.top_k), []
+
+
+def _cited(names: list[str]) -> str:
+    """The line naming the documents, each as Markdown code (a backtick in a name becomes an apostrophe)."""
+    return SOURCES.format(sources=", ".join("`" + name.replace("`", "'") + "`" for name in names))
 
 
 def _first(value: Any, default: Any) -> Any:

@@ -61,7 +61,7 @@ async def test_an_answer_with_sources_names_the_documents_it_was_given(make_conf
     gw.register_knowledge(CitedNotes())
     await _ask(gw, "when?", platform="live")
     [(_chat, sent)] = await live.wait_for(1, timeout=5)
-    footer = "\n\nSources: rules.md, hours.md" if sources else ""
+    footer = "\n\nSources: `rules.md`, `hours.md`" if sources else ""
     assert sent == "You said: when?" + footer and "".join(live.chunks) == sent, "as it is written, too"
     await asyncio.wait_for(gw.wait_idle(), 5)
     [(_role, _asked), (_, remembered)] = await gw.store.history.recent("live:c1", 10)
