@@ -8,7 +8,9 @@ heading, a list item or a code block), and styles what its marks make clear, as 
 
 - ``**bold**`` in bold, a heading's line (``#`` to ``######``) in bold without its marks;
 - ``code`` and the lines of a fenced code block in cyan (the fence lines faint);
-- a list item's ``-``, ``*`` or ``+`` as ``•``.
+- a list item's ``-``, ``*`` or ``+`` as ``•``;
+- a table's rows, held back until the table ends, as core.markup lays them out for Discord: cells in columns, the
+  header in bold, the rule under it faint.
 
 Anything else goes out as written (single ``*`` and ``_`` are too often not marks: ``2 * 3``, ``snake_case``).
 Each piece's text is whole in itself: a style it opens is ended before each line break and at its end (and
@@ -29,6 +31,8 @@ _LINE = re.compile(r"(?P<indent>[ \t]*)(?:(?P<fence>```|~~~)|(?P<bullet>[-*+])[ 
 """What a line begins with, when it is a mark: a code fence, a list item, a heading."""
 _UNDECIDED = re.compile(r"[ \t]*(?:`{1,2}|~{1,2}|[-*+]|#{1,6})?")
 """A line's start that may still become a mark, or not, with what comes next."""
+_ROW = re.compile(r"[ \t]{0,3}\|")
+"""A line that may be a table's row."""
 
 
 class TerminalMarkdown:
@@ -42,6 +46,7 @@ class TerminalMarkdown:
         self._fence = ""  # the fence of the code block the text is in ("" outside one)
         self._fence_line = False  # the line being written is a fence's
         self._heading = False
+        self._table: list[str] = []  # the rows of a table held back until it ends (each line with its line break)
         self._last = "\n"  # the last character written (a ** after a space opens bold, before one closes nothing)
         self._out: list[str] = []
         self._shown: tuple[str, ...] = ()  # the styles the text written so far in this piece is in
@@ -59,9 +64,20 @@ class TerminalMarkdown:
         i = 0
         while i < len(text):
             if self._line_start:
+                if not self._fence and _ROW.match(text, i):
+                    end = text.find("\n", i)
+                    if end < 0 and not final:
+                        self._held = text[i:]
+                        break
+                    end = len(text) if end < 0 else end + 1
+                    self._table.append(text[i:end])
+                    i = end
+                    continue
                 if not final and "\n" not in text[i:] and _UNDECIDED.fullmatch(text, i):
                     self._held = text[i:]
                     break
+                if self._table:
+                    self._lay_out_table()
                 i = self._begin_line(text, i)
                 continue
             ch = text[i]
@@ -94,8 +110,26 @@ class TerminalMarkdown:
             else:
                 self._put(ch)
                 i += 1
+        if final and self._table:
+            self._lay_out_table()
         self._show(())
         return "".join(self._out)
+
+    def _lay_out_table(self) -> None:
+        """Write the rows held back: a table's cells in columns (its header bold, the rule under it faint), or as
+        written when they make no table."""
+        rows, self._table = "".join(self._table), []
+        from core.markup import discord_text  # markdown-it, imported at the first table (16 ms)
+
+        laid = discord_text(rows, 16 * len(rows) + 1024)
+        lines = rows.split("\n") if laid is None else [line for line in laid.split("\n") if line != "```"]
+        ruled = laid is not None and len(lines) > 1 and set(lines[1]) <= {"-", "+"}
+        ended = rows.endswith("\n")
+        lines = [line for line in lines if line] if laid is not None else lines[:-1] if ended else lines
+        for n, line in enumerate(lines):
+            self._put(line, (_BOLD,) if ruled and n == 0 else (_FAINT,) if ruled and n == 1 else ())
+            if n < len(lines) - 1 or ended:
+                self._end_line()
 
     def _begin_line(self, text: str, i: int) -> int:
         """Read the marks a line begins with; where its text begins."""
@@ -128,17 +162,19 @@ class TerminalMarkdown:
         if blank or self._fence:
             self._bold = self._code = False
 
-    def _put(self, text: str) -> None:
-        """Write text in the styles the marks read so far make."""
-        if self._fence_line:
-            styles: tuple[str, ...] = (_FAINT,)
-        elif self._fence or self._code:
-            styles = (_CYAN,)
-        else:
-            styles = (_BOLD,) if self._bold or self._heading else ()
-        self._show(styles)
+    def _put(self, text: str, styles: tuple[str, ...] | None = None) -> None:
+        """Write text in these styles, or in those the marks read so far make."""
+        self._show(self._marked() if styles is None else styles)
         self._out.append(text)
         self._last = text[-1]
+
+    def _marked(self) -> tuple[str, ...]:
+        """The styles the marks read so far make."""
+        if self._fence_line:
+            return (_FAINT,)
+        if self._fence or self._code:
+            return (_CYAN,)
+        return (_BOLD,) if self._bold or self._heading else ()
 
     def _show(self, styles: tuple[str, ...]) -> None:
         if styles != self._shown:
