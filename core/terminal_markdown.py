@@ -23,6 +23,8 @@ import os
 import re
 from typing import TextIO
 
+from core.markup import discord_text  # its parser, markdown-it, is imported at the first table
+
 _BOLD = "1"
 _FAINT = "2"
 _CYAN = "36"
@@ -119,8 +121,6 @@ class TerminalMarkdown:
         """Write the rows held back: a table's cells in columns (its header bold, the rule under it faint), or as
         written when they make no table."""
         rows, self._table = "".join(self._table), []
-        from core.markup import discord_text  # markdown-it, imported at the first table (16 ms)
-
         laid = discord_text(rows, 16 * len(rows) + 1024)
         lines = rows.split("\n") if laid is None else [line for line in laid.split("\n") if line != "```"]
         ruled = laid is not None and len(lines) > 1 and set(lines[1]) <= {"-", "+"}

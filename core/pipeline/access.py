@@ -14,8 +14,8 @@ Each chat or sender kept out is logged once (INFO), with the key that would let 
 who wonders why Roost is silent in a group finds the id to add.
 
 A sender let in (but one in ``allow_from``) may send at most ``sender_limit`` messages a period (a burst of that
-many, then as the period allows; off by default): one who sends faster has the messages over it not stored, and is told once, with a log
-line, until a message of theirs is read again. Kept in memory: a restart forgets who sent what.
+many, then as the period allows; off by default): one who sends faster has the messages over it not stored, and is
+told once, with a log line, until a message of theirs is read again. Kept in memory: a restart forgets who sent what.
 """
 
 from __future__ import annotations

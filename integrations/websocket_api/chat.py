@@ -23,7 +23,6 @@ closed is dropped.
 from __future__ import annotations
 
 import hashlib
-import logging
 import time
 import uuid
 from collections.abc import AsyncIterator
@@ -40,7 +39,6 @@ from core.markup import page_html
 from core.message import Message
 from integrations.http.server import MAX_REQUEST_BYTES, TOKEN, HttpServer, json_error
 
-_LOGGER = logging.getLogger(__name__)
 PLATFORM = "websocket_chat"
 HEARTBEAT = 55.0
 MAX_CLIENT_ID = 256
