@@ -7,12 +7,16 @@ few characters that decide one (a ``*`` that may be the first of ``**``, the sta
 heading, a list item or a code block), and styles what its marks make clear, as a terminal can show it:
 
 - ``**bold**`` in bold, a heading's line (``#`` to ``######``) in bold without its marks;
+- ``*italics*`` and ``_italics_`` in italics, once the mark that ends them has come on the same line (a ``*`` that
+  nothing ends, as in ``*.py``, stays as written); an ``_`` inside a word (``snake_case``) is no mark;
 - ``code`` and the lines of a fenced code block in cyan (the fence lines faint);
+- a link ``[text](address)`` as its text underlined, then the address faint in brackets (only the address when
+  the text is the address);
 - a list item's ``-``, ``*`` or ``+`` as ``•``;
 - a table's rows, held back until the table ends, as core.markup lays them out for Discord: cells in columns, the
   header in bold, the rule under it faint.
 
-Anything else goes out as written (single ``*`` and ``_`` are too often not marks: ``2 * 3``, ``snake_case``).
+Anything else goes out as written.
 Each piece's text is whole in itself: a style it opens is ended before each line break and at its end (and
 opened again after), so a log line printed between two pieces, or the prompt after the answer, is not styled.
 """
@@ -28,6 +32,8 @@ from core.markup import discord_text  # its parser, markdown-it, is imported at 
 _BOLD = "1"
 _FAINT = "2"
 _CYAN = "36"
+_ITALIC = "3"
+_UNDERLINE = "4"
 _RESET = "\x1b[0m"
 _LINE = re.compile(r"(?P<indent>[ \t]*)(?:(?P<fence>```|~~~)|(?P<bullet>[-*+])[ \t]|(?P<heading>#{1,6})(?:[ \t]+|(?=\n)|$))")
 """What a line begins with, when it is a mark: a code fence, a list item, a heading."""
@@ -35,6 +41,11 @@ _UNDECIDED = re.compile(r"[ \t]*(?:`{1,2}|~{1,2}|[-*+]|#{1,6})?")
 """A line's start that may still become a mark, or not, with what comes next."""
 _ROW = re.compile(r"[ \t]{0,3}\|")
 """A line that may be a table's row."""
+_EMPHASIS = {"*": re.compile(r"\*(?=[^\s*])[^*\n]*?[^\s*]\*"), "_": re.compile(r"_(?=[^\s_])[^_\n]*?[^\s_]_")}
+"""Italics opened by ``*`` or ``_``: the first mark of the same kind on the line that follows a character."""
+_LINK = re.compile(r"\[(?P<text>[^\]\n]+)\]\((?P<address>[^()\s]+)\)")
+_LINK_START = re.compile(r"\[[^\]\n]*(?:\](?:\([^()\s]*)?)?")
+"""The start of a text that may still become a link with what comes next."""
 
 
 class TerminalMarkdown:
@@ -50,6 +61,7 @@ class TerminalMarkdown:
         self._heading = False
         self._table: list[str] = []  # the rows of a table held back until it ends (each line with its line break)
         self._last = "\n"  # the last character written (a ** after a space opens bold, before one closes nothing)
+        self._read = "\n"  # the last character read before what is held back (an _ after a letter is no mark)
         self._out: list[str] = []
         self._shown: tuple[str, ...] = ()  # the styles the text written so far in this piece is in
 
@@ -109,13 +121,50 @@ class TerminalMarkdown:
             elif ch == "*" and i + 1 == len(text) and not final and not self._code:
                 self._held = ch
                 break
+            elif ch in "*_[" and not self._code:
+                end = self._span(text, i, final)
+                if end < 0:
+                    self._held = text[i:]
+                    break
+                if end == i:
+                    self._put(ch)
+                    end += 1
+                i = end
             else:
                 self._put(ch)
                 i += 1
         if final and self._table:
             self._lay_out_table()
+        read = len(text) - len(self._held)
+        self._read = text[read - 1] if read else self._read
         self._show(())
         return "".join(self._out)
+
+    def _span(self, text: str, i: int, final: bool) -> int:
+        """Write the italics or the link that begins at i; where it ends, i when none does, -1 when what comes next
+        decides it."""
+        if text[i] == "[":
+            link = _LINK.match(text, i)
+            if link is None:
+                return -1 if not final and _LINK_START.fullmatch(text, i) else i
+            words, address = link["text"], link["address"]
+            self._put(words, (*self._marked(), _UNDERLINE))
+            if address not in (words, f"mailto:{words}"):
+                self._put(f" ({address})", (_FAINT,))
+            return link.end()
+        before = text[i - 1] if i else self._read
+        if text[i] == "_" and (before.isalnum() or before == "_"):
+            return i  # inside a word (snake_case) or a run of marks (__init__)
+        found = _EMPHASIS[text[i]].match(text, i)
+        if found is None:
+            return -1 if not final and "\n" not in text[i:] else i
+        if found.end() == len(text) and not final:
+            return -1  # the next character may join the closing mark to a word or to a **
+        after = text[found.end()] if found.end() < len(text) else " "
+        if after == text[i] or text[i] == "_" and after.isalnum():
+            return i
+        self._put(text[i + 1:found.end() - 1], (*self._marked(), _ITALIC))
+        return found.end()
 
     def _lay_out_table(self) -> None:
         """Write the rows held back: a table's cells in columns (its header bold, the rule under it faint), or as

@@ -26,7 +26,15 @@ def _in_pieces(text: str, cuts: list[int]) -> str:
     ("**two\nlines**", [("1", "two"), ("", "\n"), ("1", "lines")]),
     ("**one\n\nparagraph ends it", [("1", "one"), ("", "\n\nparagraph ends it")]),
     ("2 * 3 * 4, a ** b, snake_case_name", [("", "2 * 3 * 4, a ** b, snake_case_name")]),
-    ("*one* _two_", [("", "*one* _two_")]),
+    ("*one* _two_", [("3", "one"), ("", " "), ("3", "two")]),
+    ("**bold _both_**", [("1", "bold "), ("1;3", "both")]),
+    ("*.py and *, _a_b, __init__, 2_000_", [("", "*.py and *, _a_b, __init__, 2_000_")]),
+    ("*not\nclosed*", [("", "*not\nclosed*")]),
+    ("see [Roost](https://roost.dev/a_b).", [("", "see "), ("4", "Roost"), ("2", " (https://roost.dev/a_b)"),
+                                            ("", ".")]),
+    ("[https://x.org](https://x.org) [me@x.org](mailto:me@x.org)", [("4", "https://x.org"), ("", " "),
+                                                                  ("4", "me@x.org")]),
+    ("[1] [a] (b) [a](b c) [a](b", [("", "[1] [a] (b) [a](b c) [a](b")]),
     ("use `x ** y`", [("", "use "), ("36", "x ** y")]),
     ("- one\n  * two\n+ three\n-- not\n---", [("", "• one\n  • two\n• three\n-- not\n---")]),
     ("```py\n# not a heading\n- not an item\n```\nafter",
@@ -47,7 +55,7 @@ def test_marks_a_terminal_can_show_are_styled_and_the_rest_is_as_written(markdow
     assert shown(styled(markdown)) == runs
 
 
-MARKDOWN = st.text(alphabet=st.sampled_from(list("ab *`#-+~_|\n\t1.")), max_size=60)
+MARKDOWN = st.text(alphabet=st.sampled_from(list("ab *`#-+~_|\n\t1.[]()")), max_size=60)
 
 
 @given(MARKDOWN, st.lists(st.integers(min_value=0, max_value=60), max_size=8))
@@ -65,7 +73,7 @@ def test_each_piece_ends_its_styles_before_a_line_break_and_at_its_end(text: str
             assert not codes or codes[-1] == "0", f"{line!r} leaves a style on"
 
 
-@given(st.text(alphabet=st.characters(blacklist_characters="*`#-+~|\x1b"), max_size=80))
+@given(st.text(alphabet=st.characters(blacklist_characters="*_[`#-+~|\x1b"), max_size=80))
 def test_text_with_no_marks_comes_out_as_it_went_in(text: str) -> None:
     assert styled(text) == text
 
