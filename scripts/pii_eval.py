@@ -6,13 +6,14 @@ plans (Chinese mobiles, US/CA NANP, UK mobiles and London, French, German, Austr
 written the way people write them; card numbers of every network with a Luhn check digit; IBANs
 with mod-97 check digits; US SSNs under the SSA's rules; e-mail, IPv4 and IPv6 addresses (also
 written against Chinese characters); API keys, passwords (stated in prose too, in markdown and quotes),
-bearer tokens, HTTP Basic credentials, Telegram bot tokens, card security codes, one-time codes and PINs. Hard negatives: order and tracking numbers,
+bearer tokens, HTTP Basic credentials, Telegram bot tokens, card security codes, one-time codes and PINs; people's
+names after a label or a title, Latin and Chinese. Hard negatives: order and tracking numbers,
 timestamps, dates, versions, amounts, IDs with a wrong check character, ISBNs, student numbers,
 UPC barcodes, bank routing numbers, sets of two-digit codes.
 
 With ``--values faker`` the values come from Faker instead, a library written by other hands for
 test data: phone numbers of 15 locales as Faker writes them (kept when libphonenumber says they are
-valid in the locale's region), card numbers of every network it knows, US SSNs, Chinese resident
+valid in the locale's region), people's names of 12 locales and China, card numbers of every network it knows, US SSNs, Chinese resident
 IDs, IBANs of 13 countries, e-mail and IP addresses, US passport numbers, passwords, card security codes. API
 keys, tokens, one-time codes
 and travel permits, which Faker has no provider for, keep the values made here. The hard negatives gain
@@ -42,6 +43,7 @@ from pii_values import (  # noqa: E402
     basic_credentials,
     bearer_token,
     card,
+    chinese_person,
     cn_id,
     email,
     iban,
@@ -50,6 +52,7 @@ from pii_values import (  # noqa: E402
     one_time_code,
     passport,
     password,
+    person,
     phone,
     security_code,
     ssn,
@@ -91,6 +94,10 @@ POSITIVE: list[tuple[str, Callable[[random.Random], str], list[str]]] = [
                             "scan the passport ({v}) at the desk"]),
     ("TRAVEL_PERMIT", travel_permit, ["往来港澳通行证{v}的签注", "回乡证号码 {v}", "台胞证：{v}",
                                       "travel permit {v} presented at the border"]),
+    ("PERSON", person, ["Hi, my name is {v} and I need help with my order.", "My name is {v}.", "Name: {v}\nPhone: on file",
+                        "Full name: {v}", "Please ask Mr. {v} to call back.", "Call me {v}!", "ich heiße {v}",
+                        "je m'appelle {v}, merci", "Patient name: {v}; room 12"]),
+    ("PERSON", chinese_person, ["我叫{v}，请多关照", "收货人：{v} 电话见备注", "姓名：{v}", "他名叫{v}。", "联系人：{v}"]),
 ]
 
 
@@ -127,6 +134,11 @@ NEGATIVE: list[Callable[[random.Random], str]] = [
                         "The CVV is the 3-digit code on the back of the card.", "请输入6位验证码"]),
     lambda r: f"GPIO pin {r.randint(0, 40)} drives the relay; the ping took {r.randint(1000, 9999)} ms.",
     lambda r: f"Your password must be {r.randint(6, 12)}-{r.randint(32, 128)} characters long.",
+    lambda r: r.choice(["What is your name?", "My name is not important.", "- name: Checkout\n  - name: Set up Python",
+                        "name: build", "Product name: Widget 3000", "Company Name: Acme Corp", "Username: admin",
+                        "Please call me back at 5.", "Call me Monday.", "my name is on the list", "我叫了辆车",
+                        "我叫他明天再来", "我叫司机在门口等", "The Name field is required.", "我叫什么名字来着？",
+                        "The file name is Report.pdf"]),
     lambda r: f"Your password expires in {r.randint(2, 90)} days; the password was changed on 2024-0{r.randint(1, 9)}-1{r.randint(0, 9)}.",
 ]
 
@@ -137,6 +149,8 @@ FAKER_PHONE_LOCALES = {"en_US": "US", "en_CA": "CA", "en_GB": "GB", "de_DE": "DE
                        "ko_KR": "KR", "zh_CN": "CN", "zh_TW": "TW"}
 FAKER_IBAN_LOCALES = ("de_DE", "fr_FR", "en_GB", "es_ES", "it_IT", "nl_NL", "pl_PL", "pt_PT", "fi_FI", "no_NO",
                       "de_AT", "de_CH", "nl_BE")
+FAKER_NAME_LOCALES = ("en_US", "en_GB", "de_DE", "fr_FR", "es_ES", "it_IT", "nl_NL", "pl_PL", "pt_BR", "sv_SE",
+                      "tr_TR", "en_IN")
 FAKER_CARD_TYPES = ("visa", "visa13", "visa19", "mastercard", "amex", "discover", "diners", "jcb15", "jcb16",
                     "maestro")
 
@@ -186,6 +200,8 @@ def faker_values(seed: int) -> tuple[dict[Callable[[random.Random], str], Callab
         passport: lambda rng: fake("en_US").passport_number(),
         password: lambda rng: fake("en_US").password(length=rng.randint(8, 16)),
         security_code: lambda rng: fake("en_US").credit_card_security_code(),
+        person: lambda rng: (lambda f: f"{f.first_name()} {f.last_name()}")(fake(rng.choice(FAKER_NAME_LOCALES))),
+        chinese_person: lambda rng: fake("zh_CN").name(),
     }, negatives
 
 

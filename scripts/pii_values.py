@@ -1,6 +1,6 @@
 """Values of every type for the pii evaluation, made from the algorithms that define them (real region codes,
 birth dates and check characters, numbering plans, Luhn, mod 97, the SSA's rules), not from the recognizers' code;
-and numbers that are nobody's (barcodes, bank routing numbers)."""
+people's names; and numbers that are nobody's (barcodes, bank routing numbers)."""
 
 from __future__ import annotations
 
@@ -183,6 +183,25 @@ def travel_permit(rng: random.Random) -> str:
     return rng.choice([lambda: "C" + digits(8), lambda: "C" + rng.choice(LETTERS_NO_IO) + digits(7),
                        lambda: rng.choice("HM") + digits(rng.choice([8, 10])), lambda: "T" + digits(8),
                        lambda: digits(8)])()
+
+
+FIRST_NAMES = ("Anna", "José", "Zoë", "Jean-Luc", "Mary-Kate", "Aisha", "Søren", "Łukasz", "Siobhán", "Kwame", "Priya",
+               "Dmitri", "Ngozi", "Mateo", "Yuki", "Fatima", "Émile", "Tomasz")
+LAST_NAMES = ("Schmidt", "O'Connor", "van der Berg", "García Márquez", "Nguyen", "Müller", "Kowalski", "de la Cruz",
+              "MacDonald", "Smith-Jones", "Okafor", "Dubois", "Rossi", "Tanaka", "Al-Sayed", "D'Angelo")
+
+
+def person(rng: random.Random) -> str:
+    """A name as people of many countries write it: given names with accents, hyphens and apostrophes, family
+    names with particles (van der Berg, de la Cruz), sometimes a middle initial."""
+    middle = f" {rng.choice(string.ascii_uppercase)}." if rng.random() < 0.2 else ""
+    return f"{rng.choice(FIRST_NAMES)}{middle} {rng.choice(LAST_NAMES)}"
+
+
+def chinese_person(rng: random.Random) -> str:
+    """A Chinese name: a common surname (or a compound one) and one or two given characters."""
+    surname = rng.choice(["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "欧阳", "司马"])
+    return surname + "".join(rng.choice("伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英") for _ in range(rng.randint(1, 2)))
 
 
 def upc_a(rng: random.Random) -> str:

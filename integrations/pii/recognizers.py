@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from .context import DEFAULT_THRESHOLD
 from .credentials import SecretRecognizer
 from .documents import PassportRecognizer, TravelPermitRecognizer
+from .names import PersonRecognizer
 from .national import DEFAULT_REGIONS, NationalPhoneRecognizer, SsnRecognizer
 from .network import EmailRecognizer, IpRecognizer
 from .numeric import CardRecognizer, CnIdRecognizer, IbanRecognizer, PhoneRecognizer
@@ -22,6 +23,7 @@ __all__ = [
     "IpRecognizer",
     "NationalPhoneRecognizer",
     "PassportRecognizer",
+    "PersonRecognizer",
     "PhoneRecognizer",
     "Recognizer",
     "RecognizerRegistry",
@@ -34,7 +36,7 @@ __all__ = [
 
 #: Entity types the built-in recognizers produce.
 BUILTIN_ENTITIES: tuple[str, ...] = ("CN_ID", "PHONE", "EMAIL", "CARD", "IBAN", "IP", "SECRET", "SSN", "PASSPORT",
-                                     "TRAVEL_PERMIT")
+                                     "TRAVEL_PERMIT", "PERSON")
 
 
 def default_registry(legacy_cn_id: bool = False, phone_regions: Sequence[str] = DEFAULT_REGIONS,
@@ -55,6 +57,7 @@ def default_registry(legacy_cn_id: bool = False, phone_regions: Sequence[str] = 
         TravelPermitRecognizer(limits.get("TRAVEL_PERMIT", DEFAULT_THRESHOLD)),
         EmailRecognizer(),
         IpRecognizer(),
+        PersonRecognizer(),
     ):
         registry.register(recognizer)
     return registry

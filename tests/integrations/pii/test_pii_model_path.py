@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from core.model import ChatTurn, ModelBackend, ModelRequest
 from integrations.pii.engine import PiiSanitizer
 
-RAW = ["11010519491231002X", "13812345678", "alice@example.com", "6222 0212 3456 7890 123"]
+RAW = ["Anna Schmidt", "11010519491231002X", "13812345678", "alice@example.com", "6222 0212 3456 7890 123"]
 
 
 class RecordingBackend:
@@ -42,7 +42,7 @@ async def test_model_gets_placeholders_and_user_gets_values(sanitizer: PiiSaniti
         ChatTurn("assistant", "好的"),
         ChatTurn(
             "user",
-            "身份证 11010519491231002X，银行卡号 6222 0212 3456 7890 123，手机还是 138-1234-5678",
+            "My name is Anna Schmidt. 身份证 11010519491231002X，银行卡号 6222 0212 3456 7890 123，手机还是 138-1234-5678",
         ),
     ]
     prompt = tuple([ChatTurn(t.role, await sanitizer.sanitize(t.content, scope)) for t in history])
@@ -59,5 +59,5 @@ async def test_model_gets_placeholders_and_user_gets_values(sanitizer: PiiSaniti
         assert raw not in sent, raw
     assert "[PHONE_1]" in prompt[0].content and prompt[2].content.endswith("手机还是 [PHONE_1]")
     assert shown == (
-        "已记录：11010519491231002X、6222 0212 3456 7890 123、13812345678。另有 [PHONE_7] 不在表里。"
+        "已记录：Anna Schmidt、11010519491231002X、6222 0212 3456 7890 123、13812345678。另有 [PHONE_7] 不在表里。"
     )

@@ -1,0 +1,69 @@
+"""People's names after a label or a title: found whole, and only where the text says it gives one."""
+
+from __future__ import annotations
+
+import pytest
+
+from integrations.pii.names import PersonRecognizer
+from integrations.pii.recognizers import default_registry
+
+
+def names(text: str) -> list[tuple[str, float]]:
+    recognizer = PersonRecognizer()
+    return [(f.text, f.confidence) for f in recognizer.find(text)] if recognizer.applies(text) else []
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("My name is Anna Schmidt.", [("Anna Schmidt", 0.85)]),
+    ("hi my name is anna and i need help", [("anna", 0.7)]),
+    ("Name: Jean-Luc Picard\nPhone: on file", [("Jean-Luc Picard", 0.85)]),
+    ("**Name:** Anna Lee", [("Anna Lee", 0.85)]),
+    ("Full name: J. R. R. Tolkien", [("J. R. R. Tolkien", 0.85)]),
+    ("Patient name: Siobhán O'Connor; room 12", [("Siobhán O'Connor", 0.85)]),
+    ("his name is Ludwig van Beethoven!", [("Ludwig van Beethoven", 0.85)]),
+    ("Please tell Mrs. van der Berg", [("van der Berg", 0.8)]),
+    ("Dear Mr O'Brien,", [("O'Brien", 0.8)]),
+    ("MY NAME IS JOHN", [("JOHN", 0.85)]),
+    ("Call me Ishmael.", [("Ishmael", 0.85)]),
+    ("ich heiße Jürgen Müller", [("Jürgen Müller", 0.85)]),
+    ("je m'appelle Zoé, merci", [("Zoé", 0.85)]),
+    ("My name is 王伟", [("王伟", 0.85)]),
+    ("我叫王伟，今年30岁", [("王伟", 0.85)]),
+    ("你好，我叫欧阳娜娜。", [("欧阳娜娜", 0.85)]),
+    ("他名叫李强。", [("李强", 0.85)]),
+    ("收货人：李娜 电话：138", [("李娜", 0.85)]),
+    ("姓名：张三电话：13812345678", [("张三", 0.85)]),
+])
+def test_a_name_after_a_label_or_a_title_is_found_whole(text: str, found: list) -> None:
+    assert names(text) == found
+
+
+@pytest.mark.parametrize("text", [
+    "What is your name?",
+    "My name is not important.",
+    "my name is on the list",
+    "steps:\n  - name: Checkout\n  - name: Set up Python",
+    "name: build",
+    "Company Name: Acme Corp, Product name: Widget",
+    "Username: admin",
+    "The file name is Report.pdf",
+    "Name: N/A",
+    "Please call me back at 5.",
+    "Call me Monday.",
+    "I miss You",
+    "These items. Forms ms. Sr. Engineer",
+    "我叫了外卖",
+    "我叫什么名字来着？",
+    "我叫他明天再来",
+    "我叫司机在门口等",
+    "我叫车来接我",
+    "call me maybe",
+])
+def test_words_that_follow_a_label_without_being_a_name_are_left_alone(text: str) -> None:
+    assert names(text) == []
+
+
+def test_a_name_goes_to_the_model_as_a_placeholder_with_the_other_data_around_it() -> None:
+    text = "Hi, my name is Anna Schmidt, card 4111 1111 1111 1111, call +49 30 901820"
+    assert [(f.entity, f.text) for f in default_registry().analyze(text)] == [
+        ("PERSON", "Anna Schmidt"), ("CARD", "4111 1111 1111 1111"), ("PHONE", "+49 30 901820")]
