@@ -7,13 +7,13 @@ written the way people write them; card numbers of every network with a Luhn che
 with mod-97 check digits; US SSNs under the SSA's rules; e-mail, IPv4 and IPv6 addresses (also
 written against Chinese characters); API keys, passwords (stated in prose too, in markdown and quotes),
 bearer tokens, HTTP Basic credentials, Telegram bot tokens, card security codes, one-time codes and PINs; people's
-names after a label or a title, Latin and Chinese. Hard negatives: order and tracking numbers,
+names after a label or a title, Latin and Chinese; dates of birth after a label. Hard negatives: order and tracking numbers,
 timestamps, dates, versions, amounts, IDs with a wrong check character, ISBNs, student numbers,
 UPC barcodes, bank routing numbers, sets of two-digit codes.
 
 With ``--values faker`` the values come from Faker instead, a library written by other hands for
 test data: phone numbers of 15 locales as Faker writes them (kept when libphonenumber says they are
-valid in the locale's region), people's names of 12 locales and China, card numbers of every network it knows, US SSNs, Chinese resident
+valid in the locale's region), people's names of 12 locales and China, dates of birth, card numbers of every network it knows, US SSNs, Chinese resident
 IDs, IBANs of 13 countries, e-mail and IP addresses, US passport numbers, passwords, card security codes. API
 keys, tokens, one-time codes
 and travel permits, which Faker has no provider for, keep the values made here. The hard negatives gain
@@ -42,6 +42,7 @@ from pii_values import (  # noqa: E402
     bare_ssn,
     basic_credentials,
     bearer_token,
+    birth_date,
     card,
     chinese_person,
     cn_id,
@@ -97,6 +98,8 @@ POSITIVE: list[tuple[str, Callable[[random.Random], str], list[str]]] = [
     ("PERSON", person, ["Hi, my name is {v} and I need help with my order.", "My name is {v}.", "Name: {v}\nPhone: on file",
                         "Full name: {v}", "Please ask Mr. {v} to call back.", "Call me {v}!", "ich heiße {v}",
                         "je m'appelle {v}, merci", "Patient name: {v}; room 12"]),
+    ("DATE_OF_BIRTH", birth_date, ["DOB: {v}", "My date of birth is {v}.", "born on {v} in Leeds",
+                                   "Date of Birth: {v}\nGender: F", "出生日期：{v}", "geboren am {v}"]),
     ("PERSON", chinese_person, ["我叫{v}，请多关照", "收货人：{v} 电话见备注", "姓名：{v}", "他名叫{v}。", "联系人：{v}"]),
 ]
 
@@ -138,7 +141,8 @@ NEGATIVE: list[Callable[[random.Random], str]] = [
                         "name: build", "Product name: Widget 3000", "Company Name: Acme Corp", "Username: admin",
                         "Please call me back at 5.", "Call me Monday.", "my name is on the list", "我叫了辆车",
                         "我叫他明天再来", "我叫司机在门口等", "The Name field is required.", "我叫什么名字来着？",
-                        "The file name is Report.pdf"]),
+                        "The file name is Report.pdf", "I was born in 1984.", "祝你生日快乐！", "Date of birth: required",
+                        f"birthday party on Saturday 2024-0{r.randint(1, 9)}-1{r.randint(0, 9)}"]),
     lambda r: f"Your password expires in {r.randint(2, 90)} days; the password was changed on 2024-0{r.randint(1, 9)}-1{r.randint(0, 9)}.",
 ]
 
@@ -202,6 +206,7 @@ def faker_values(seed: int) -> tuple[dict[Callable[[random.Random], str], Callab
         security_code: lambda rng: fake("en_US").credit_card_security_code(),
         person: lambda rng: (lambda f: f"{f.first_name()} {f.last_name()}")(fake(rng.choice(FAKER_NAME_LOCALES))),
         chinese_person: lambda rng: fake("zh_CN").name(),
+        birth_date: lambda rng: birth_date(rng, fake("en_US").date_of_birth(minimum_age=1, maximum_age=100)),
     }, negatives
 
 

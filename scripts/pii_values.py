@@ -1,10 +1,11 @@
 """Values of every type for the pii evaluation, made from the algorithms that define them (real region codes,
 birth dates and check characters, numbering plans, Luhn, mod 97, the SSA's rules), not from the recognizers' code;
-people's names; and numbers that are nobody's (barcodes, bank routing numbers)."""
+people's names and dates of birth; and numbers that are nobody's (barcodes, bank routing numbers)."""
 
 from __future__ import annotations
 
 import base64
+import datetime
 import random
 import string
 
@@ -202,6 +203,16 @@ def chinese_person(rng: random.Random) -> str:
     """A Chinese name: a common surname (or a compound one) and one or two given characters."""
     surname = rng.choice(["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "欧阳", "司马"])
     return surname + "".join(rng.choice("伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英") for _ in range(rng.randint(1, 2)))
+
+
+BIRTH_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y", "%d %B %Y", "%B %d, %Y", "%d %b %Y",
+                      "%Y年%m月%d日")
+
+
+def birth_date(rng: random.Random, day: datetime.date | None = None) -> str:
+    """A day between 1930 and 2010 (or day), written as people and forms write it."""
+    day = day or datetime.date(1930, 1, 1) + datetime.timedelta(days=rng.randrange(80 * 365))
+    return day.strftime(rng.choice(BIRTH_DATE_FORMATS))
 
 
 def upc_a(rng: random.Random) -> str:

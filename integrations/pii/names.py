@@ -60,10 +60,10 @@ _SURNAMES = frozenset(
     "巴丰支卿国狄平计索宣晋相初门云容敬扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况宿鲜印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎"
     "勾茅利呼居揭干尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭"
 )
-"""Chinese surnames (Faker's 399 but 车, 和, 时, 来, 那, 但, 由: 我叫车, 我叫和…, 我叫来… are no names)."""
+"""Chinese surnames: Faker's 399 and 闫, but 车, 和, 时, 来, 那, 但, 由 (我叫车, 我叫和…, 我叫来… are no names)."""
 _COMPOUND_SURNAMES = ("欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐", "夏侯", "长孙",
                       "宇文", "司徒", "端木")
-_CHINESE_SELF = re.compile(r"(?:我叫|名叫|我的名字[是叫]|名字[是叫])[ \t]*")
+_CHINESE_SELF = re.compile(r"(?:我叫|名叫|名字[是叫])[ \t]*")
 _CHINESE_FORM = re.compile(r"(?:姓名|联系人|收件人|收货人|寄件人|持卡人|患者)[ \t]*[:：]?[ \t]*")
 _HAN = re.compile(r"[\u4e00-\u9fff]{2,4}(?:·[\u4e00-\u9fff]{1,6})?")
 _NEXT_LABELS = ("电话", "手机", "地址", "性别", "年龄", "身份", "联系", "邮箱", "住址", "出生", "籍贯", "民族", "电邮",
@@ -73,7 +73,7 @@ _CALLED_NOT_A_NAME = ("司机", "师傅", "阿姨")
 """What 我叫 calls that begins with a surname (我叫司机来接)."""
 
 _TITLES = ("mr", "mrs", "ms", "mx", "miss", "mme", "mlle", "madame", "monsieur", "herr", "frau", "señor", "señora")
-_CHINESE_SELF_CUES = ("我叫", "名叫", "我的名字", "名字是", "名字叫")
+_CHINESE_SELF_CUES = ("我叫", "名叫", "名字是", "名字叫")
 _CHINESE_FORM_CUES = ("姓名", "联系人", "收件人", "收货人", "寄件人", "持卡人", "患者")
 NAME_WORDS = Words("name", "call me", "am called", "heiße", "heisse", "m'appelle", "m’appelle", "nom est", "llamo",
                    "nombre es", "chiamo", "naam is", "ik heet", *(f"{title}{after}" for title in _TITLES for after in ". "),

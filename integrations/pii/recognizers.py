@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from .birth_dates import BirthDateRecognizer
 from .context import DEFAULT_THRESHOLD
 from .credentials import SecretRecognizer
 from .documents import PassportRecognizer, TravelPermitRecognizer
@@ -15,6 +16,7 @@ from .registry import Finding, Recognizer, RecognizerRegistry, resolve_overlaps
 
 __all__ = [
     "BUILTIN_ENTITIES",
+    "BirthDateRecognizer",
     "CardRecognizer",
     "CnIdRecognizer",
     "EmailRecognizer",
@@ -36,7 +38,7 @@ __all__ = [
 
 #: Entity types the built-in recognizers produce.
 BUILTIN_ENTITIES: tuple[str, ...] = ("CN_ID", "PHONE", "EMAIL", "CARD", "IBAN", "IP", "SECRET", "SSN", "PASSPORT",
-                                     "TRAVEL_PERMIT", "PERSON")
+                                     "TRAVEL_PERMIT", "PERSON", "DATE_OF_BIRTH")
 
 
 def default_registry(legacy_cn_id: bool = False, phone_regions: Sequence[str] = DEFAULT_REGIONS,
@@ -58,6 +60,7 @@ def default_registry(legacy_cn_id: bool = False, phone_regions: Sequence[str] = 
         EmailRecognizer(),
         IpRecognizer(),
         PersonRecognizer(),
+        BirthDateRecognizer(),
     ):
         registry.register(recognizer)
     return registry

@@ -1,0 +1,111 @@
+"""Dates of birth: a date right after a label that says it is one.
+
+"DOB: 03/12/1984", "my date of birth is 12 March 1984", "born on March 12th, 1984", "geboren am 12.03.1984",
+"née le 12 mars 1984", "出生日期：1984年3月12日", "生日是3月12日". A date alone is a meeting's, an order's or a
+log's; after such a label it is a person's. The date must be one the calendar has (no 31 April) and, with its
+year, not in the future; a birthday's day and month count without a year. A year alone ("born in 1984") is
+not taken.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterator
+
+from .context import Words
+from .registry import Finding
+
+__all__ = ["BirthDateRecognizer"]
+
+_MONTHS = {name: n for n, names in enumerate((
+        "january jan januar janvier enero gennaio januari", "february feb februar février fevrier febrero febbraio "
+        "februari", "march mar märz maerz mars marzo maart", "april apr avril abril aprile", "may mai mayo maggio mei",
+        "june jun juni juin junio giugno", "july jul juli juillet julio luglio", "august aug août aout agosto "
+        "augustus", "september sep sept septembre septiembre settembre", "october oct oktober octobre octubre "
+        "ottobre", "november nov novembre noviembre", "december dec dezember décembre decembre diciembre dicembre",
+), start=1) for name in names.split()}
+"""Month names and their usual abbreviations, in English, German, French, Spanish, Italian and Dutch."""
+
+_LABELS = (r"date\s+of\s+birth|birth\s*date|birthday|d\.?o\.?b\.?|born(?:\s+on)?|geburtsdatum|geboren(?:\s+am)?|"
+           r"geb\.|n[ée]e?\s+le|date\s+de\s+naissance|nacid[oa]\s+el|fecha\s+de\s+nacimiento|nat[oa]\s+il|"
+           r"data\s+di\s+nascita|geboortedatum|geboren\s+op")
+_LABEL = re.compile(
+    rf"(?:\b(?i:{_LABELS})|出生日期|出生年月日|出生于|出生在|生于|生日)"
+    r"[ \t]*[:：=\-–]?[ \t]*(?:(?i:is|was|on|am|le|el|il|op)[ \t]+)?(?:(?i:the)[ \t]+)?(?:是|为|于|在)?[ \t]*"
+)
+_NUMBERS = re.compile(
+    r"(?P<iso>(?P<y1>(?:19|20)[0-9]{2})[-/.](?P<m1>[0-9]{1,2})[-/.](?P<d1>[0-9]{1,2}))(?![0-9])"
+    r"|(?P<dmy>(?P<a>[0-9]{1,2})[./\-](?P<b>[0-9]{1,2})[./\-](?P<y2>(?:19|20)?[0-9]{2}))(?![0-9])"
+    r"|(?P<han>(?:(?P<y3>(?:19|20)[0-9]{2})年)?(?P<m3>[0-9]{1,2})月(?P<d3>[0-9]{1,2})[日号])"
+)
+_WORDS = re.compile(
+    r"(?P<dm>(?P<d4>[0-9]{1,2})(?:st|nd|rd|th|\.|er)?(?:[ \t]+(?:of|de)\b)?[ \t]+(?P<m4>[^\W\d_]+)\.?)"
+    r"|(?P<md>(?P<m5>[^\W\d_]+)\.?[ \t]+(?P<d5>[0-9]{1,2})(?:st|nd|rd|th)?\b)"
+)
+_YEAR = re.compile(r",?[ \t]+(?:(?:of|de)[ \t]+)?(?P<y>(?:19|20)[0-9]{2})(?![0-9])")
+
+BIRTH_WORDS = Words("birth", "birthday", "dob", "d.o.b", "born", "geburtsdatum", "geboren", "geb.", "né le", "née le",
+                    "naissance", "nacido", "nacida", "nacimiento", "nato il", "nata il", "nascita", "geboortedatum",
+                    "出生", "生于", "生日")
+"""Where a text may give a date of birth: the labels are searched for only around these."""
+_REACH = 14
+"""How far before its cue a label may begin ("date of birth" for "birth"), and after it end ("nacida el")."""
+
+
+class BirthDateRecognizer:
+    """A date (with its year, or a birthday's day and month) right after a label for a date of birth (0.9)."""
+
+    entity = "DATE_OF_BIRTH"
+
+    def applies(self, text: str) -> bool:
+        """Only a text with a label for a date of birth can give one."""
+        return BIRTH_WORDS.anywhere(text)
+
+    def find(self, text: str) -> Iterator[Finding]:
+        """Yield the dates that follow the labels."""
+        labels: set[int] = set()
+        for at, cue in BIRTH_WORDS.occurrences(text):
+            for near in _LABEL.finditer(text, max(0, at - _REACH), at + len(cue) + _REACH):
+                if near.start() not in labels:
+                    labels.add(near.start())
+                    label = _LABEL.match(text, near.start())  # with the words after it, past the window
+                    end = _date_end(text, label.end()) if label else 0
+                    if end:
+                        yield Finding(self.entity, label.end(), end, text[label.end():end], 0.9)
+
+
+def _date_end(text: str, at: int) -> int:
+    """Where the date that starts at at ends, 0 when none does (or it is no day of the calendar)."""
+    found = _NUMBERS.match(text, at)
+    if found is not None:
+        if found["iso"]:
+            return found.end() if _real(found["y1"], found["m1"], found["d1"]) else 0
+        if found["han"]:
+            return found.end() if _real(found["y3"], found["m3"], found["d3"]) else 0
+        year = found["y2"]
+        if len(year) == 2:  # the latest year that ends so and is not in the future
+            year = str(datetime.date.today().year // 100 * 100 + int(year))
+            year = year if int(year) <= datetime.date.today().year else str(int(year) - 100)
+        # Day first (most of the world) or month first (the US): either is a date if the calendar has it.
+        return found.end() if _real(year, found["b"], found["a"]) or _real(year, found["a"], found["b"]) else 0
+    found = _WORDS.match(text, at)
+    if found is None:
+        return 0
+    day, month = (found["d4"], found["m4"]) if found["dm"] else (found["d5"], found["m5"])
+    number = _MONTHS.get(month.lower())
+    if number is None:
+        return 0
+    year = _YEAR.match(text, found.end())
+    if year is not None:
+        return year.end() if _real(year["y"], str(number), day) else 0
+    return found.end() if _real(None, str(number), day) else 0
+
+
+def _real(year: str | None, month: str, day: str) -> bool:
+    """Whether the calendar has this day (a leap year's 29 February without a year), not after today."""
+    try:
+        date = datetime.date(int(year) if year else 2000, int(month), int(day))
+    except ValueError:
+        return False
+    return year is None or date <= datetime.date.today()

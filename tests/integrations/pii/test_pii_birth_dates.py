@@ -1,0 +1,48 @@
+"""Dates of birth: a day of the calendar right after a label for one, in the ways people and forms write it."""
+
+from __future__ import annotations
+
+import pytest
+
+from integrations.pii.birth_dates import BirthDateRecognizer
+
+
+def dates(text: str) -> list[str]:
+    recognizer = BirthDateRecognizer()
+    return [f.text for f in recognizer.find(text)] if recognizer.applies(text) else []
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("DOB: 03/12/1984", ["03/12/1984"]),
+    ("Dob: 13/12/84", ["13/12/84"]),
+    ("Birthdate 12/13/1984", ["12/13/1984"]),  # month first, as in the US
+    ("D.O.B. 1984-03-12", ["1984-03-12"]),
+    ("my date of birth is 12 March 1984.", ["12 March 1984"]),
+    ("born on March 12th, 1984 in Ohio", ["March 12th, 1984"]),
+    ("I was born on the 12th of March, 1984", ["12th of March, 1984"]),
+    ("Birthday - March 12", ["March 12"]),
+    ("geboren am 12.03.1984", ["12.03.1984"]),
+    ("née le 12 mars 1984", ["12 mars 1984"]),
+    ("nacida el 12 de marzo de 1984", ["12 de marzo de 1984"]),
+    ("出生日期：1984年3月12日", ["1984年3月12日"]),
+    ("生日是3月12日", ["3月12日"]),
+    ("DOB: 03/12/1984 and born on 4 July 1990", ["03/12/1984", "4 July 1990"]),
+])
+def test_a_date_after_a_label_for_a_date_of_birth_is_found(text: str, found: list) -> None:
+    assert dates(text) == found
+
+
+@pytest.mark.parametrize("text", [
+    "born in 1984",  # a year alone
+    "出生于1984年3月",
+    "birthday party on Saturday 2024-03-12",
+    "date of birth: required",
+    "出生日期：不详",
+    "生日快乐",
+    "DOB: 31/04/1984",  # no 31 April
+    "Date of Birth: 1984-02-30",
+    "born 2090-01-01",  # not yet
+    "The meeting is on 2024-03-12; the order was placed 12 March 2024.",
+])
+def test_a_date_that_is_no_one_s_birth_or_no_day_is_left_alone(text: str) -> None:
+    assert dates(text) == []
