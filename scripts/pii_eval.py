@@ -7,13 +7,13 @@ written the way people write them; card numbers of every network with a Luhn che
 with mod-97 check digits; US SSNs under the SSA's rules; e-mail, IPv4 and IPv6 addresses (also
 written against Chinese characters); API keys, passwords (stated in prose too, in markdown and quotes),
 bearer tokens, HTTP Basic credentials, Telegram bot tokens, card security codes, one-time codes and PINs; people's
-names after a label or a title, Latin and Chinese; dates of birth after a label. Hard negatives: order and tracking numbers,
+names after a label or a title, Latin and Chinese; dates of birth and addresses after a label. Hard negatives: order and tracking numbers,
 timestamps, dates, versions, amounts, IDs with a wrong check character, ISBNs, student numbers,
 UPC barcodes, bank routing numbers, sets of two-digit codes.
 
 With ``--values faker`` the values come from Faker instead, a library written by other hands for
 test data: phone numbers of 15 locales as Faker writes them (kept when libphonenumber says they are
-valid in the locale's region), people's names of 12 locales and China, dates of birth, card numbers of every network it knows, US SSNs, Chinese resident
+valid in the locale's region), people's names of 12 locales and China, dates of birth, addresses of 7 locales and China, card numbers of every network it knows, US SSNs, Chinese resident
 IDs, IBANs of 13 countries, e-mail and IP addresses, US passport numbers, passwords, card security codes. API
 keys, tokens, one-time codes
 and travel permits, which Faker has no provider for, keep the values made here. The hard negatives gain
@@ -38,12 +38,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pii_values import (  # noqa: E402
     aba_routing,
+    address,
     api_key,
     bare_ssn,
     basic_credentials,
     bearer_token,
     birth_date,
     card,
+    chinese_address,
     chinese_person,
     cn_id,
     email,
@@ -100,6 +102,9 @@ POSITIVE: list[tuple[str, Callable[[random.Random], str], list[str]]] = [
                         "je m'appelle {v}, merci", "Patient name: {v}; room 12"]),
     ("DATE_OF_BIRTH", birth_date, ["DOB: {v}", "My date of birth is {v}.", "born on {v} in Leeds",
                                    "Date of Birth: {v}\nGender: F", "出生日期：{v}", "geboren am {v}"]),
+    ("ADDRESS", address, ["Address: {v}\nPhone: on file", "My address is {v}.", "Shipping address: {v}",
+                          "Please note my new address is {v}; thanks", "I live at {v}, and the dog is friendly"]),
+    ("ADDRESS", chinese_address, ["收货地址：{v}，电话见备注", "地址：{v}", "住址：{v}。", "我家在{v}，欢迎来玩"]),
     ("PERSON", chinese_person, ["我叫{v}，请多关照", "收货人：{v} 电话见备注", "姓名：{v}", "他名叫{v}。", "联系人：{v}"]),
 ]
 
@@ -142,7 +147,10 @@ NEGATIVE: list[Callable[[random.Random], str]] = [
                         "Please call me back at 5.", "Call me Monday.", "my name is on the list", "我叫了辆车",
                         "我叫他明天再来", "我叫司机在门口等", "The Name field is required.", "我叫什么名字来着？",
                         "The file name is Report.pdf", "I was born in 1984.", "祝你生日快乐！", "Date of birth: required",
-                        f"birthday party on Saturday 2024-0{r.randint(1, 9)}-1{r.randint(0, 9)}"]),
+                        f"birthday party on Saturday 2024-0{r.randint(1, 9)}-1{r.randint(0, 9)}",
+                        "my address is on file", "Address: see below", "Your IP address: hidden",
+                        "server:\n  address: 0.0.0.0\n  port: 8080", "我住在北京，地址以后再说。",
+                        f"Address: 0x7ffd{r.randint(4096, 65535):x} in the core dump"]),
     lambda r: f"Your password expires in {r.randint(2, 90)} days; the password was changed on 2024-0{r.randint(1, 9)}-1{r.randint(0, 9)}.",
 ]
 
@@ -155,6 +163,7 @@ FAKER_IBAN_LOCALES = ("de_DE", "fr_FR", "en_GB", "es_ES", "it_IT", "nl_NL", "pl_
                       "de_AT", "de_CH", "nl_BE")
 FAKER_NAME_LOCALES = ("en_US", "en_GB", "de_DE", "fr_FR", "es_ES", "it_IT", "nl_NL", "pl_PL", "pt_BR", "sv_SE",
                       "tr_TR", "en_IN")
+FAKER_ADDRESS_LOCALES = ("en_US", "en_GB", "de_DE", "fr_FR", "nl_NL", "es_ES", "it_IT")
 FAKER_CARD_TYPES = ("visa", "visa13", "visa19", "mastercard", "amex", "discover", "diners", "jcb15", "jcb16",
                     "maestro")
 
@@ -206,6 +215,8 @@ def faker_values(seed: int) -> tuple[dict[Callable[[random.Random], str], Callab
         security_code: lambda rng: fake("en_US").credit_card_security_code(),
         person: lambda rng: (lambda f: f"{f.first_name()} {f.last_name()}")(fake(rng.choice(FAKER_NAME_LOCALES))),
         chinese_person: lambda rng: fake("zh_CN").name(),
+        address: lambda rng: fake(rng.choice(FAKER_ADDRESS_LOCALES)).address().replace("\n", ", "),
+        chinese_address: lambda rng: fake("zh_CN").address(),
         birth_date: lambda rng: birth_date(rng, fake("en_US").date_of_birth(minimum_age=1, maximum_age=100)),
     }, negatives
 

@@ -1,6 +1,6 @@
 """Values of every type for the pii evaluation, made from the algorithms that define them (real region codes,
 birth dates and check characters, numbering plans, Luhn, mod 97, the SSA's rules), not from the recognizers' code;
-people's names and dates of birth; and numbers that are nobody's (barcodes, bank routing numbers)."""
+people's names, dates of birth and addresses; and numbers that are nobody's (barcodes, bank routing numbers)."""
 
 from __future__ import annotations
 
@@ -203,6 +203,28 @@ def chinese_person(rng: random.Random) -> str:
     """A Chinese name: a common surname (or a compound one) and one or two given characters."""
     surname = rng.choice(["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "欧阳", "司马"])
     return surname + "".join(rng.choice("伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英") for _ in range(rng.randint(1, 2)))
+
+
+def address(rng: random.Random) -> str:
+    """A postal address as the US, the UK, Germany and France write one on a line."""
+    n = rng.randint(1, 9999)
+    return rng.choice([
+        lambda: f"{n} {rng.choice(['Main', 'Oak', 'Elm', 'Maple'])} {rng.choice(['Street', 'St.', 'Ave', 'Road'])}, "
+                f"{rng.choice(['Springfield', 'Boston', 'Austin'])}, {rng.choice(['IL', 'MA', 'TX'])} {rng.randint(10000, 99999)}",
+        lambda: f"Apt. {rng.randint(1, 40)}, {n} Elm Ave, Boston, MA 0{rng.randint(1000, 2999)}",
+        lambda: f"{rng.randint(1, 300)}{rng.choice(['', 'B'])} Baker Street, London NW1 {rng.randint(1, 9)}XE",
+        lambda: f"{rng.choice(['Hauptstraße', 'Bahnhofstr.', 'Gartenweg'])} {rng.randint(1, 120)}, "
+                f"{rng.randint(10000, 99999)} {rng.choice(['Berlin', 'München', 'Köln'])}",
+        lambda: f"{rng.randint(1, 120)}, rue de {rng.choice(['Rivoli', 'la Paix', 'Lyon'])}, 750{rng.randint(1, 20):02d} Paris",
+    ])()
+
+
+def chinese_address(rng: random.Random) -> str:
+    """A Chinese address: province or city, district, road, number, and sometimes a building and a room."""
+    place = rng.choice(["北京市朝阳区", "上海市浦东新区", "广东省深圳市南山区", "浙江省杭州市西湖区", "四川省成都市武侯区"])
+    road = rng.choice(["建国路", "世纪大道", "科技园南路", "文三路", "人民南路"]) + f"{rng.randint(1, 999)}号"
+    room = f"{rng.randint(1, 20)}栋{rng.randint(101, 2999)}室" if rng.random() < 0.6 else ""
+    return place + road + room
 
 
 BIRTH_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y", "%d %B %Y", "%B %d, %Y", "%d %b %Y",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from .addresses import AddressRecognizer
 from .birth_dates import BirthDateRecognizer
 from .context import DEFAULT_THRESHOLD
 from .credentials import SecretRecognizer
@@ -16,6 +17,7 @@ from .registry import Finding, Recognizer, RecognizerRegistry, resolve_overlaps
 
 __all__ = [
     "BUILTIN_ENTITIES",
+    "AddressRecognizer",
     "BirthDateRecognizer",
     "CardRecognizer",
     "CnIdRecognizer",
@@ -38,7 +40,7 @@ __all__ = [
 
 #: Entity types the built-in recognizers produce.
 BUILTIN_ENTITIES: tuple[str, ...] = ("CN_ID", "PHONE", "EMAIL", "CARD", "IBAN", "IP", "SECRET", "SSN", "PASSPORT",
-                                     "TRAVEL_PERMIT", "PERSON", "DATE_OF_BIRTH")
+                                     "TRAVEL_PERMIT", "PERSON", "DATE_OF_BIRTH", "ADDRESS")
 
 
 def default_registry(legacy_cn_id: bool = False, phone_regions: Sequence[str] = DEFAULT_REGIONS,
@@ -61,6 +63,7 @@ def default_registry(legacy_cn_id: bool = False, phone_regions: Sequence[str] = 
         IpRecognizer(),
         PersonRecognizer(),
         BirthDateRecognizer(),
+        AddressRecognizer(),
     ):
         registry.register(recognizer)
     return registry

@@ -1,0 +1,119 @@
+"""Postal addresses where the text says it gives one: after a label.
+
+"Address: 221B Baker Street, London NW1 6XE", "my address is 12 Main St, Springfield, IL 62704", "I live at 5 Rue
+de Rivoli", "收货地址：北京市朝阳区建国路88号2号楼1203室", "住址：上海市浦东新区世纪大道100号". An address runs to the end of
+its line or sentence, or to the next label ("Phone:", 电话); it must look like one: a number (a house's, a
+postcode) and a word with a capital in Latin script, a place word (省 市 区 路 街 号 …) and a number in Chinese. A
+form's label counts as a form writes it (``Address:``, ``Shipping address:``), not ``address:`` (a key in YAML or
+code) nor ``IP address:``; "Address: 0x7ffd5e3c" or "Address: 10.0.0.1" has no word with a capital. Without a
+label an address is not found: where one begins and ends in a sentence takes a language model to tell.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from .context import Words
+from .registry import Finding
+
+__all__ = ["AddressRecognizer"]
+
+_SELF = (r"(?:my|his|her|their|our|your)\s+(?:(?:home|shipping|delivery|billing|postal|mailing|street|new|old)\s+)?"
+         r"address\s+is|i\s+live\s+at|we\s+live\s+at|meine\s+adresse\s+ist|mon\s+adresse\s+est|j['’]habite\s+au|"
+         r"mi\s+direcci[oó]n\s+es")
+_FORM = (r"(?:^|(?<=[\n.;,!?(|。；，！？、]))[ \t]*(?:\*\*)?(?:(?i:home|shipping|delivery|billing|postal|mailing|street|"
+         r"customer|return|invoice)[ \t]+(?i:address)|Address|ADDRESS|Adresse|Anschrift)[ \t]*[:：](?:\*\*)?")
+_LABEL = re.compile(f"(?:\\b(?i:{_SELF})|{_FORM})[ \\t]*", re.MULTILINE)
+_LATIN_END = re.compile(
+    r"[\n;|!?]|[ \t]+[-–][ \t]|\.(?=[ \t]+[A-Z])"
+    r"|,?[ \t]+(?:and|but|so|please|thanks|if|because|which|where|call|phone|tel|e-?mail)\b"
+    r"|[ \t,]+(?i:phone|tel|telephone|mobile|e-?mail|name|dob)[ \t]*[:：]",
+    re.MULTILINE,
+)
+"""Where an address in Latin script ends: its line, its sentence (not at an abbreviation's dot: "St. Louis", "C.
+Mayor"), a clause or the next label."""
+_ABBREVIATIONS = ("St", "Ave", "Rd", "Dr", "Apt", "No", "Blvd", "Ln", "Mt", "Ft", "Ct", "Pl", "Sq", "Hwy", "Ste", "Str")
+_NUMBER = re.compile(r"(?<![\w.])[0-9]{1,5}[A-Za-z]?(?![\w.])|\b[A-Z]{1,2}[0-9][0-9A-Z]?[ \t]?[0-9][A-Z]{2}\b")
+"""A house's number (12, 221B) or a postcode (75001, NW1 6XE)."""
+_LETTERS = re.compile(r"[^\W\d_]{3,}")
+_LONGEST = 160
+
+_CHINESE_LABEL = re.compile(r"(?:收货地址|送货地址|邮寄地址|通讯地址|联系地址|家庭住址|家庭地址|现住址|住址|地址|我住在|我家在)"
+                            r"[ \t]*[:：]?[ \t]*")
+_CHINESE_VALUE = re.compile(r"[^\n，,。；;！!？?（(]{4,80}")
+_CHINESE_NEXT = re.compile(r"[ \t]*(?:电话|手机|收货人|收件人|联系人|姓名|邮编|联系电话|备注)")
+_PLACE = re.compile(r"[省市区县镇乡村路街道巷弄号楼栋幢室]")
+_HOUSE = re.compile(r"[0-9０-９一二三四五六七八九十百]+[号室栋幢楼]|[0-9]{1,5}")
+
+ADDRESS_WORDS = Words("address", "live at", "adresse", "anschrift", "habite au", "dirección", "direccion", "地址",
+                      "住址", "我住在", "我家在")
+"""Where a text may give an address: the labels are searched for only around these."""
+_REACH = 24
+"""How far before its cue a label may begin ("shipping address is", "j'habite au")."""
+
+
+class AddressRecognizer:
+    """An address after a label (0.85): to the end of its line, sentence or clause, or the next label."""
+
+    entity = "ADDRESS"
+
+    def applies(self, text: str) -> bool:
+        """Only a text with a label can give an address."""
+        return ADDRESS_WORDS.anywhere(text)
+
+    def find(self, text: str) -> Iterator[Finding]:
+        """Yield the addresses that follow the labels."""
+        labels: set[int] = set()
+        for at, cue in ADDRESS_WORDS.occurrences(text):
+            chinese = not cue.isascii() and cue[0] > "\u3000"
+            regex = _CHINESE_LABEL if chinese else _LABEL
+            for near in regex.finditer(text, max(0, at - _REACH), at + len(cue) + _REACH):
+                if near.start() in labels:
+                    continue
+                labels.add(near.start())
+                label = regex.match(text, near.start())  # with the spaces after it, past the window
+                start = label.end() if label else 0
+                end = (_chinese_address if chinese else _latin_address)(text, start) if label else 0
+                if end:
+                    yield Finding(self.entity, start, end, text[start:end], 0.85)
+
+
+def _latin_address(text: str, start: int) -> int:
+    """Where the address that starts at start ends, 0 when what is there is no address."""
+    limit = min(len(text), start + _LONGEST)
+    end = limit
+    for stop in _LATIN_END.finditer(text, start, limit):
+        if not (stop.group() == "." and _abbreviated(text, start, stop.start())):
+            end = stop.start()
+            break
+    while end > start and text[end - 1] in " \t,.":
+        end -= 1
+    value = text[start:end]
+    if not value or not value[0].isalnum() or not _NUMBER.search(value):
+        return 0
+    if not any(word[0].isupper() for word in _LETTERS.findall(value)):
+        return 0
+    return end
+
+
+def _abbreviated(text: str, start: int, dot: int) -> bool:
+    """Whether the dot at dot ends an abbreviation ("St.", "C." for Calle) rather than a sentence."""
+    before = text[start:dot]
+    return before.endswith(_ABBREVIATIONS) or (len(before) >= 1 and before[-1].isupper()
+                                               and (len(before) == 1 or not before[-2].isalpha()))
+
+
+def _chinese_address(text: str, start: int) -> int:
+    """Where the Chinese address that starts at start ends, 0 when what is there is no address."""
+    found = _CHINESE_VALUE.match(text, start)
+    if found is None:
+        return 0
+    value = found.group()
+    label = _CHINESE_NEXT.search(value)
+    if label is not None:
+        value = value[:label.start()]
+    value = value.rstrip(" \t")
+    if len(value) < 4 or not _PLACE.search(value) or not _HOUSE.search(value):
+        return 0
+    return start + len(value)

@@ -1,0 +1,46 @@
+"""Postal addresses after a label: found to the end of their line, sentence or clause, and only where they look like one."""
+
+from __future__ import annotations
+
+import pytest
+
+from integrations.pii.addresses import AddressRecognizer
+
+
+def addresses(text: str) -> list[str]:
+    recognizer = AddressRecognizer()
+    return [f.text for f in recognizer.find(text)] if recognizer.applies(text) else []
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("Address: 221B Baker Street, London NW1 6XE\nPhone: 1", ["221B Baker Street, London NW1 6XE"]),
+    ("my address is 12 Main St. Louis, MO 63101. Thanks!", ["12 Main St. Louis, MO 63101"]),
+    ("Address: C. Mayor 5, 28013 Madrid", ["C. Mayor 5, 28013 Madrid"]),
+    ("I live at 5 Rue de Rivoli, and I like it", ["5 Rue de Rivoli"]),
+    ("Shipping address: 0487 Hull Village Suite 759, Lake Christopher, NH 12345 Email: a@b.c",
+     ["0487 Hull Village Suite 759, Lake Christopher, NH 12345"]),
+    ("Anschrift: Hauptstr. 5, 12345 Berlin", ["Hauptstr. 5, 12345 Berlin"]),
+    ("Address: Via Franzese, 4, 61033, Fermignano (PU)", ["Via Franzese, 4, 61033, Fermignano (PU)"]),
+    ("收货地址：北京市朝阳区建国路88号2号楼1203室，电话13812345678", ["北京市朝阳区建国路88号2号楼1203室"]),
+    ("住址：上海市浦东新区世纪大道100号 电话：138", ["上海市浦东新区世纪大道100号"]),
+    ("我家在浙江省杭州市西湖区文三路90号，欢迎来玩", ["浙江省杭州市西湖区文三路90号"]),
+])
+def test_an_address_after_a_label_is_found_to_its_end(text: str, found: list) -> None:
+    assert addresses(text) == found
+
+
+@pytest.mark.parametrize("text", [
+    "my address is on file",
+    "Address: see below",
+    "IP address: 10.0.0.1",  # the IP recognizer's
+    "Address: 0x7ffd5e3c",
+    "Address: 192.168.1.1",
+    "server:\n  address: 0.0.0.0\n  port: 8080",
+    "- address: 12 Main St",
+    "I live at home",
+    "My email address is a@b.com",
+    "我住在北京市",  # a city is no address
+    "地址以后再说",
+])
+def test_what_follows_a_label_without_being_an_address_is_left_alone(text: str) -> None:
+    assert addresses(text) == []
