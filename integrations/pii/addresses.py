@@ -12,10 +12,9 @@ label an address is not found: where one begins and ends in a sentence takes a l
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 from .context import Words
-from .registry import Finding
+from .labels import LabelledValueRecognizer
 
 __all__ = ["AddressRecognizer"]
 
@@ -49,34 +48,24 @@ _HOUSE = re.compile(r"[0-9０-９一二三四五六七八九十百]+[号室栋�
 ADDRESS_WORDS = Words("address", "live at", "adresse", "anschrift", "habite au", "dirección", "direccion", "地址",
                       "住址", "我住在", "我家在")
 """Where a text may give an address: the labels are searched for only around these."""
-_REACH = 24
-"""How far before its cue a label may begin ("shipping address is", "j'habite au")."""
 
 
-class AddressRecognizer:
+class AddressRecognizer(LabelledValueRecognizer):
     """An address after a label (0.85): to the end of its line, sentence or clause, or the next label."""
 
     entity = "ADDRESS"
+    cues = ADDRESS_WORDS
+    reach = 24
+    """How far from its cue a label may begin ("shipping address is")."""
+    confidence = 0.85
 
-    def applies(self, text: str) -> bool:
-        """Only a text with a label can give an address."""
-        return ADDRESS_WORDS.anywhere(text)
+    def label_for(self, text: str, at: int, cue: str) -> re.Pattern[str]:
+        """Chinese labels around a Chinese cue, the others around the others."""
+        return _LABEL if cue.isascii() or cue[0] < "\u3000" else _CHINESE_LABEL
 
-    def find(self, text: str) -> Iterator[Finding]:
-        """Yield the addresses that follow the labels."""
-        labels: set[int] = set()
-        for at, cue in ADDRESS_WORDS.occurrences(text):
-            chinese = not cue.isascii() and cue[0] > "\u3000"
-            regex = _CHINESE_LABEL if chinese else _LABEL
-            for near in regex.finditer(text, max(0, at - _REACH), at + len(cue) + _REACH):
-                if near.start() in labels:
-                    continue
-                labels.add(near.start())
-                label = regex.match(text, near.start())  # with the spaces after it, past the window
-                start = label.end() if label else 0
-                end = (_chinese_address if chinese else _latin_address)(text, start) if label else 0
-                if end:
-                    yield Finding(self.entity, start, end, text[start:end], 0.85)
+    def value_end(self, text: str, label: re.Match[str]) -> int:
+        """Where the address after the label ends (0: what follows is no address)."""
+        return (_chinese_address if label.re is _CHINESE_LABEL else _latin_address)(text, label.end())
 
 
 def _latin_address(text: str, start: int) -> int:

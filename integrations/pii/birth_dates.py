@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Iterator
 
 from .context import Words
-from .registry import Finding
+from .labels import LabelledValueRecognizer
 
 __all__ = ["BirthDateRecognizer"]
 
@@ -49,30 +48,24 @@ BIRTH_WORDS = Words("birth", "birthday", "dob", "d.o.b", "born", "geburtsdatum",
                     "naissance", "nacido", "nacida", "nacimiento", "nato il", "nata il", "nascita", "geboortedatum",
                     "出生", "生于", "生日")
 """Where a text may give a date of birth: the labels are searched for only around these."""
-_REACH = 14
-"""How far before its cue a label may begin ("date of birth" for "birth"), and after it end ("nacida el")."""
 
 
-class BirthDateRecognizer:
+class BirthDateRecognizer(LabelledValueRecognizer):
     """A date (with its year, or a birthday's day and month) right after a label for a date of birth (0.9)."""
 
     entity = "DATE_OF_BIRTH"
+    cues = BIRTH_WORDS
+    reach = 14
+    """How far from its cue a label may begin ("date of birth" for "birth") or end ("nacida el")."""
+    confidence = 0.9
 
-    def applies(self, text: str) -> bool:
-        """Only a text with a label for a date of birth can give one."""
-        return BIRTH_WORDS.anywhere(text)
+    def label_for(self, text: str, at: int, cue: str) -> re.Pattern[str]:
+        """The labels, whatever the cue."""
+        return _LABEL
 
-    def find(self, text: str) -> Iterator[Finding]:
-        """Yield the dates that follow the labels."""
-        labels: set[int] = set()
-        for at, cue in BIRTH_WORDS.occurrences(text):
-            for near in _LABEL.finditer(text, max(0, at - _REACH), at + len(cue) + _REACH):
-                if near.start() not in labels:
-                    labels.add(near.start())
-                    label = _LABEL.match(text, near.start())  # with the words after it, past the window
-                    end = _date_end(text, label.end()) if label else 0
-                    if end:
-                        yield Finding(self.entity, label.end(), end, text[label.end():end], 0.9)
+    def value_end(self, text: str, label: re.Match[str]) -> int:
+        """Where the date after the label ends (0: none does)."""
+        return _date_end(text, label.end())
 
 
 def _date_end(text: str, at: int) -> int:

@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterator
 
 from .context import Words
+from .labels import labels_near
 from .registry import Finding
 
 __all__ = ["PersonRecognizer"]
@@ -78,13 +79,10 @@ _CHINESE_FORM_CUES = ("姓名", "联系人", "收件人", "收货人", "寄件�
 NAME_WORDS = Words("name", "call me", "am called", "heiße", "heisse", "m'appelle", "m’appelle", "nom est", "llamo",
                    "nombre es", "chiamo", "naam is", "ik heet", *(f"{title}{after}" for title in _TITLES for after in ". "),
                    *_CHINESE_SELF_CUES, *_CHINESE_FORM_CUES)
-"""Where a text may give a name: the search for a label runs only around these (the one scan of a text for the
-words of every kind finds them). Searched over whole texts, the labels' regex cost the pii benchmark 45 % of its
-messages a second."""
-_CHINESE_CUES = {**dict.fromkeys(_CHINESE_SELF_CUES, (_CHINESE_SELF, True)),
-                 **dict.fromkeys(_CHINESE_FORM_CUES, (_CHINESE_FORM, False))}
+"""Where a text may give a name: the labels are searched for only around these."""
+_CHINESE_CUES = {**dict.fromkeys(_CHINESE_SELF_CUES, _CHINESE_SELF), **dict.fromkeys(_CHINESE_FORM_CUES, _CHINESE_FORM)}
 _REACH = 24
-"""How far before its cue a label may begin ("account holder name:")."""
+"""How far from its cue a label may begin ("account holder name:")."""
 
 
 class PersonRecognizer:
@@ -99,26 +97,24 @@ class PersonRecognizer:
 
     def find(self, text: str) -> Iterator[Finding]:
         """Yield the names that labels and titles give."""
-        labels: set[int] = set()  # where the labels found begin (windows around cues overlap)
-        for at, cue in NAME_WORDS.occurrences(text):
-            chinese = _CHINESE_CUES.get(cue)
-            if chinese is not None:
-                label = chinese[0].match(text, at)
-                end = _chinese_name(text, label.end(), surname=chinese[1]) if label else 0
+        for label in labels_near(text, NAME_WORDS, _label_for, _REACH):
+            if label.re is not _LABEL:
+                end = _chinese_name(text, label.end(), surname=label.re is _CHINESE_SELF)
                 if end:
                     yield Finding(self.entity, label.end(), end, text[label.end():end], 0.85)
                 continue
-            if cue[-1] in ". " and (not text[at].isupper() or (at and text[at - 1].isalpha())):
-                continue  # "items ", "forms." end words that are no title
-            for label in _LABEL.finditer(text, max(0, at - _REACH), at + len(cue) + 16):
-                if label.start() in labels:
-                    continue
-                labels.add(label.start())
-                found = _latin_name(text, label.end(), lower_case=label["self"] is not None)
-                if found is not None:
-                    start, stop, lower = found
-                    confidence = 0.7 if lower else 0.8 if label["title"] else 0.85
-                    yield Finding(self.entity, start, stop, text[start:stop], confidence)
+            found = _latin_name(text, label.end(), lower_case=label["self"] is not None)
+            if found is not None:
+                start, stop, lower = found
+                confidence = 0.7 if lower else 0.8 if label["title"] else 0.85
+                yield Finding(self.entity, start, stop, text[start:stop], confidence)
+
+
+def _label_for(text: str, at: int, cue: str) -> re.Pattern[str] | None:
+    """The labels to look for around a cue; None for a title's letters that end a word ("items ", "forms.")."""
+    if cue[-1] in ". " and (not text[at].isupper() or (at and text[at - 1].isalpha())):
+        return None
+    return _CHINESE_CUES.get(cue, _LABEL)
 
 
 def _latin_name(text: str, at: int, lower_case: bool) -> tuple[int, int, bool] | None:
