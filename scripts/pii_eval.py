@@ -97,15 +97,6 @@ POSITIVE: list[tuple[str, Callable[[random.Random], str], list[str]]] = [
                             "scan the passport ({v}) at the desk"]),
     ("TRAVEL_PERMIT", travel_permit, ["往来港澳通行证{v}的签注", "回乡证号码 {v}", "台胞证：{v}",
                                       "travel permit {v} presented at the border"]),
-    ("PERSON", person, ["Hi, my name is {v} and I need help with my order.", "My name is {v}.", "Name: {v}\nPhone: on file",
-                        "Full name: {v}", "Please ask Mr. {v} to call back.", "Call me {v}!", "ich heiße {v}",
-                        "je m'appelle {v}, merci", "Patient name: {v}; room 12"]),
-    ("DATE_OF_BIRTH", birth_date, ["DOB: {v}", "My date of birth is {v}.", "born on {v} in Leeds",
-                                   "Date of Birth: {v}\nGender: F", "出生日期：{v}", "geboren am {v}"]),
-    ("ADDRESS", address, ["Address: {v}\nPhone: on file", "My address is {v}.", "Shipping address: {v}",
-                          "Please note my new address is {v}; thanks", "I live at {v}, and the dog is friendly"]),
-    ("ADDRESS", chinese_address, ["收货地址：{v}，电话见备注", "地址：{v}", "住址：{v}。", "我家在{v}，欢迎来玩"]),
-    ("PERSON", chinese_person, ["我叫{v}，请多关照", "收货人：{v} 电话见备注", "姓名：{v}", "他名叫{v}。", "联系人：{v}"]),
 ]
 
 
@@ -142,6 +133,24 @@ NEGATIVE: list[Callable[[random.Random], str]] = [
                         "The CVV is the 3-digit code on the back of the card.", "请输入6位验证码"]),
     lambda r: f"GPIO pin {r.randint(0, 40)} drives the relay; the ping took {r.randint(1000, 9999)} ms.",
     lambda r: f"Your password must be {r.randint(6, 12)}-{r.randint(32, 128)} characters long.",
+    lambda r: f"Your password expires in {r.randint(2, 90)} days; the password was changed on 2024-0{r.randint(1, 9)}-1{r.randint(0, 9)}.",
+]
+
+
+LABELLED: list[tuple[str, Callable[[random.Random], str], list[str]]] = [
+    ("PERSON", person, ["Hi, my name is {v} and I need help with my order.", "My name is {v}.", "Name: {v}\nPhone: on file",
+                        "Full name: {v}", "Please ask Mr. {v} to call back.", "Call me {v}!", "ich heiße {v}",
+                        "je m'appelle {v}, merci", "Patient name: {v}; room 12"]),
+    ("DATE_OF_BIRTH", birth_date, ["DOB: {v}", "My date of birth is {v}.", "born on {v} in Leeds",
+                                   "Date of Birth: {v}\nGender: F", "出生日期：{v}", "geboren am {v}"]),
+    ("ADDRESS", address, ["Address: {v}\nPhone: on file", "My address is {v}.", "Shipping address: {v}",
+                          "Please note my new address is {v}; thanks", "I live at {v}, and the dog is friendly"]),
+    ("ADDRESS", chinese_address, ["收货地址：{v}，电话见备注", "地址：{v}", "住址：{v}。", "我家在{v}，欢迎来玩"]),
+    ("PERSON", chinese_person, ["我叫{v}，请多关照", "收货人：{v} 电话见备注", "姓名：{v}", "他名叫{v}。", "联系人：{v}"]),
+]
+"""Values that only a label says are personal: drawn in sentences of their own (see sentences())."""
+
+LABELLED_NEGATIVE: list[Callable[[random.Random], str]] = [
     lambda r: r.choice(["What is your name?", "My name is not important.", "- name: Checkout\n  - name: Set up Python",
                         "name: build", "Product name: Widget 3000", "Company Name: Acme Corp", "Username: admin",
                         "Please call me back at 5.", "Call me Monday.", "my name is on the list", "我叫了辆车",
@@ -151,7 +160,6 @@ NEGATIVE: list[Callable[[random.Random], str]] = [
                         "my address is on file", "Address: see below", "Your IP address: hidden",
                         "server:\n  address: 0.0.0.0\n  port: 8080", "我住在北京，地址以后再说。",
                         f"Address: 0x7ffd{r.randint(4096, 65535):x} in the core dump"]),
-    lambda r: f"Your password expires in {r.randint(2, 90)} days; the password was changed on 2024-0{r.randint(1, 9)}-1{r.randint(0, 9)}.",
 ]
 
 
@@ -222,19 +230,26 @@ def faker_values(seed: int) -> tuple[dict[Callable[[random.Random], str], Callab
 
 
 def sentences(count: int, seed: int, values: str = "own") -> list[tuple[str, list[Value]]]:
-    """count sentences: about four in five carry one value, the rest are hard negatives; values "own" are made
+    """count sentences of numbers and secrets, about four in five with one value and the rest hard negatives, then a
+    quarter as many of values a label gives (names, dates of birth, addresses) drawn the same way with a generator of
+    their own: adding those left the first ones, and each type's share of them, as they were. Values "own" are made
     here, "faker" by Faker where it has a provider."""
-    rng = random.Random(seed)
     makers, negatives = faker_values(seed) if values == "faker" else ({}, [])
-    negatives = NEGATIVE + negatives
+    return (_drawn(count, random.Random(seed), POSITIVE, NEGATIVE + negatives, makers)
+            + _drawn(count // 4, random.Random(f"labelled {seed}"), LABELLED, LABELLED_NEGATIVE, makers))
+
+
+def _drawn(count: int, rng: random.Random, positive: list[tuple[str, Callable[[random.Random], str], list[str]]],
+           negative: list[Callable[[random.Random], str]],
+           makers: dict[Callable[[random.Random], str], Callable[[random.Random], str]]) -> list[tuple[str, list[Value]]]:
     out: list[tuple[str, list[Value]]] = []
     for _ in range(count):
         if rng.random() < 0.8:
-            entity, make, templates = rng.choice(POSITIVE)
+            entity, make, templates = rng.choice(positive)
             value = makers.get(make, make)(rng)
             out.append((rng.choice(templates).format(v=value), [(entity, value)]))
         else:
-            out.append((rng.choice(negatives)(rng), []))
+            out.append((rng.choice(negative)(rng), []))
     return out
 
 

@@ -31,12 +31,12 @@ _FORM = (r"(?:(?:^|(?<=[\n.;,!?(|。；，！？、]))[ \t]*(?:\*\*)?(?:(?i:full
          r"[ \t]+(?i:name)|Name|NAME)[ \t]*[:：](?:\*\*)?)")
 _TITLE = r"\b(?:Mr|Mrs|Ms|Mx|Miss|Mme|Mlle|Madame|Monsieur|Herr|Frau|Señora|Señor)\b\.?"
 _LABEL = re.compile(f"(?P<self>\\b(?i:{_SELF}))|(?P<form>{_FORM}|\\b(?i:call\\s+me))|(?P<title>{_TITLE})", re.MULTILINE)
-_WORD = re.compile(r"[ \t]+(?P<word>['’]?[^\W\d_](?:[^\W\d_]|['’.\-](?=[^\W\d_]))*(?:\.|['’](?=[ \t]))?)"
+_WORD = re.compile(r"[ \t]+(?P<word>['’]?[^\W\d_](?:[^\W\d_]|['’.\-]{1,2}(?=[^\W\d_]))*(?:\.|['’](?=[ \t]))?)"
                    r"(?![\w/@\\-])")
-"""A word of a name after a space: letters, joined by an apostrophe, a hyphen or a dot (O'Brien, Jean-Luc, J.R.),
+"""A word of a name after a space: letters, joined by an apostrophe, a hyphen or a dot (O'Brien, Jean-Luc, J.R., H.-Dieter),
 maybe an initial's dot or a particle's apostrophe (d' Heripon, van 't Erve)."""
 
-_PARTICLES = frozenset("van von der den de del della di da du le la bin binti al el ter ten te het 't ’t d' d’ y dos das"
+_PARTICLES = frozenset("van von der den de del della di da du le la bin binti al el ter ten te het die 't ’t 's ’s d' d’ y dos das"
                        .split())
 _NOT_A_NAME = frozenset("""
     a about after again already also always an and any are as at back be because been being but by can could did

@@ -19,6 +19,8 @@ def names(text: str) -> list[tuple[str, float]]:
     ("Name: Jean-Luc Picard\nPhone: on file", [("Jean-Luc Picard", 0.85)]),
     ("**Name:** Anna Lee", [("Anna Lee", 0.85)]),
     ("Full name: J. R. R. Tolkien", [("J. R. R. Tolkien", 0.85)]),
+    ("Name: H.-Dieter Siering", [("H.-Dieter Siering", 0.85)]),
+    ("my name is Ruben 's Gravensande", [("Ruben 's Gravensande", 0.85)]),
     ("Patient name: Siobhán O'Connor; room 12", [("Siobhán O'Connor", 0.85)]),
     ("his name is Ludwig van Beethoven!", [("Ludwig van Beethoven", 0.85)]),
     ("Please tell Mrs. van der Berg", [("van der Berg", 0.8)]),
