@@ -37,6 +37,7 @@ _NUMBER = re.compile(r"(?<![\w.])[0-9]{1,5}[A-Za-z]?(?![\w.])|\b[A-Z]{1,2}[0-9][
 """A house's number (12, 221B) or a postcode (75001, NW1 6XE)."""
 _LETTERS = re.compile(r"[^\W\d_]{3,}")
 _LONGEST = 160
+"""The most characters an address in Latin script runs to when nothing ends it sooner."""
 
 _CHINESE_LABEL = re.compile(r"(?:收货地址|送货地址|邮寄地址|通讯地址|联系地址|家庭住址|家庭地址|现住址|住址|地址|我住在|我家在)"
                             r"[ \t]*[:：]?[ \t]*")
