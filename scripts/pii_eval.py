@@ -7,13 +7,15 @@ written the way people write them; card numbers of every network with a Luhn che
 with mod-97 check digits; US SSNs under the SSA's rules; e-mail, IPv4 and IPv6 addresses (also
 written against Chinese characters); API keys, passwords (stated in prose too, in markdown and quotes),
 bearer tokens, HTTP Basic credentials, Telegram bot tokens, card security codes, one-time codes and PINs; people's
-names after a label or a title, Latin and Chinese; dates of birth and addresses after a label. Hard negatives: order and tracking numbers,
+names after a label or a title, Latin and Chinese; dates of birth and addresses after a label; national identity
+numbers of Spain, Brazil, France, India, the Netherlands, Italy and the UK. Hard negatives: order and tracking numbers,
 timestamps, dates, versions, amounts, IDs with a wrong check character, ISBNs, student numbers,
 UPC barcodes, bank routing numbers, sets of two-digit codes.
 
 With ``--values faker`` the values come from Faker instead, a library written by other hands for
 test data: phone numbers of 15 locales as Faker writes them (kept when libphonenumber says they are
-valid in the locale's region), people's names of 12 locales and China, dates of birth, addresses of 7 locales and China, card numbers of every network it knows, US SSNs, Chinese resident
+valid in the locale's region), people's names of 12 locales and China, dates of birth, addresses of 7 locales and China, national identity
+numbers of Spain, Brazil, France, the Netherlands and Italy, card numbers of every network it knows, US SSNs, Chinese resident
 IDs, IBANs of 13 countries, e-mail and IP addresses, US passport numbers, passwords, card security codes. API
 keys, tokens, one-time codes
 and travel permits, which Faker has no provider for, keep the values made here. The hard negatives gain
@@ -37,6 +39,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pii_values import (  # noqa: E402
+    aadhaar,
     aba_routing,
     address,
     api_key,
@@ -44,14 +47,20 @@ from pii_values import (  # noqa: E402
     basic_credentials,
     bearer_token,
     birth_date,
+    bsn,
     card,
     chinese_address,
     chinese_person,
     cn_id,
+    codice_fiscale,
+    cpf,
+    dni,
     email,
     iban,
     ipv4,
     ipv6,
+    nino,
+    nir,
     one_time_code,
     passport,
     password,
@@ -137,7 +146,7 @@ NEGATIVE: list[Callable[[random.Random], str]] = [
 ]
 
 
-LABELLED: list[tuple[str, Callable[[random.Random], str], list[str]]] = [
+PERSONAL: list[tuple[str, Callable[[random.Random], str], list[str]]] = [
     ("PERSON", person, ["Hi, my name is {v} and I need help with my order.", "My name is {v}.", "Name: {v}\nPhone: on file",
                         "Full name: {v}", "Please ask Mr. {v} to call back.", "Call me {v}!", "ich heiße {v}",
                         "je m'appelle {v}, merci", "Patient name: {v}; room 12"]),
@@ -147,10 +156,18 @@ LABELLED: list[tuple[str, Callable[[random.Random], str], list[str]]] = [
                           "Please note my new address is {v}; thanks", "I live at {v}, and the dog is friendly"]),
     ("ADDRESS", chinese_address, ["收货地址：{v}，电话见备注", "地址：{v}", "住址：{v}。", "我家在{v}，欢迎来玩"]),
     ("PERSON", chinese_person, ["我叫{v}，请多关照", "收货人：{v} 电话见备注", "姓名：{v}", "他名叫{v}。", "联系人：{v}"]),
+    ("NATIONAL_ID", dni, ["Mi DNI es {v}.", "NIE: {v}", "documento {v} verificado", "Titular {v}, domicilio en Madrid"]),
+    ("NATIONAL_ID", cpf, ["CPF: {v}", "meu CPF é {v}", "cliente {v} cadastrado"]),
+    ("NATIONAL_ID", nir, ["numéro de sécurité sociale : {v}", "assuré {v}", "NIR {v}"]),
+    ("NATIONAL_ID", aadhaar, ["Aadhaar: {v}", "my aadhaar number is {v}", "UID {v} linked to the account"]),
+    ("NATIONAL_ID", bsn, ["BSN: {v}", "mijn BSN is {v}", "burgerservicenummer {v}"]),
+    ("NATIONAL_ID", codice_fiscale, ["Codice fiscale: {v}", "C.F. {v}", "il mio codice fiscale è {v}"]),
+    ("NATIONAL_ID", nino, ["National Insurance number: {v}", "NI number {v}", "my NINO is {v}"]),
 ]
-"""Values that only a label says are personal: drawn in sentences of their own (see sentences())."""
+"""Personal details: names, dates of birth and addresses, which a label gives, and national identity numbers. Drawn
+in sentences of their own (see sentences())."""
 
-LABELLED_NEGATIVE: list[Callable[[random.Random], str]] = [
+PERSONAL_NEGATIVE: list[Callable[[random.Random], str]] = [
     lambda r: r.choice(["What is your name?", "My name is not important.", "- name: Checkout\n  - name: Set up Python",
                         "name: build", "Product name: Widget 3000", "Company Name: Acme Corp", "Username: admin",
                         "Please call me back at 5.", "Call me Monday.", "my name is on the list", "我叫了辆车",
@@ -225,18 +242,23 @@ def faker_values(seed: int) -> tuple[dict[Callable[[random.Random], str], Callab
         chinese_person: lambda rng: fake("zh_CN").name(),
         address: lambda rng: fake(rng.choice(FAKER_ADDRESS_LOCALES)).address().replace("\n", ", "),
         chinese_address: lambda rng: fake("zh_CN").address(),
+        dni: lambda rng: fake("es_ES").nie() if rng.random() < 0.3 else fake("es_ES").nif(),
+        cpf: lambda rng: fake("pt_BR").cpf(),
+        nir: lambda rng: fake("fr_FR").ssn(),
+        bsn: lambda rng: fake("nl_NL").ssn(),
+        codice_fiscale: lambda rng: fake("it_IT").ssn(),
         birth_date: lambda rng: birth_date(rng, fake("en_US").date_of_birth(minimum_age=1, maximum_age=100)),
     }, negatives
 
 
 def sentences(count: int, seed: int, values: str = "own") -> list[tuple[str, list[Value]]]:
     """count sentences of numbers and secrets, about four in five with one value and the rest hard negatives, then a
-    quarter as many of values a label gives (names, dates of birth, addresses) drawn the same way with a generator of
-    their own: adding those left the first ones, and each type's share of them, as they were. Values "own" are made
+    quarter as many of personal details (names, dates of birth, addresses, national identity numbers) drawn the same
+    way with a generator of their own: adding those left the first ones, and each type's share of them, as they were. Values "own" are made
     here, "faker" by Faker where it has a provider."""
     makers, negatives = faker_values(seed) if values == "faker" else ({}, [])
     return (_drawn(count, random.Random(seed), POSITIVE, NEGATIVE + negatives, makers)
-            + _drawn(count // 4, random.Random(f"labelled {seed}"), LABELLED, LABELLED_NEGATIVE, makers))
+            + _drawn(count // 4, random.Random(f"labelled {seed}"), PERSONAL, PERSONAL_NEGATIVE, makers))
 
 
 def _drawn(count: int, rng: random.Random, positive: list[tuple[str, Callable[[random.Random], str], list[str]]],

@@ -1,6 +1,6 @@
 """Values of every type for the pii evaluation, made from the algorithms that define them (real region codes,
 birth dates and check characters, numbering plans, Luhn, mod 97, the SSA's rules), not from the recognizers' code;
-people's names, dates of birth and addresses; and numbers that are nobody's (barcodes, bank routing numbers)."""
+people's names, dates of birth, addresses and national identity numbers; and numbers that are nobody's (barcodes, bank routing numbers)."""
 
 from __future__ import annotations
 
@@ -225,6 +225,93 @@ def chinese_address(rng: random.Random) -> str:
     road = rng.choice(["建国路", "世纪大道", "科技园南路", "文三路", "人民南路"]) + f"{rng.randint(1, 999)}号"
     room = f"{rng.randint(1, 20)}栋{rng.randint(101, 2999)}室" if rng.random() < 0.6 else ""
     return place + road + room
+
+
+_DNI_LETTERS = "TRWAGMYFPDXBNJZSQVHLCKE"
+
+
+def dni(rng: random.Random) -> str:
+    """A Spanish DNI (8 digits and the letter of their remainder mod 23) or NIE (X, Y or Z first), maybe dashed."""
+    number = rng.randint(0, 99_999_999)
+    if rng.random() < 0.3:
+        prefix = rng.choice("XYZ")
+        number %= 10_000_000
+        value = f"{prefix}{number:07d}" + _DNI_LETTERS[("XYZ".index(prefix) * 10_000_000 + number) % 23]
+    else:
+        value = f"{number:08d}{_DNI_LETTERS[number % 23]}"
+    return value[:-1] + "-" + value[-1] if rng.random() < 0.2 else value
+
+
+def cpf(rng: random.Random) -> str:
+    """A Brazilian CPF as written, 123.456.789-09, with its two mod-11 check digits."""
+    digits = [rng.randint(0, 9) for _ in range(9)]
+    for n in (9, 10):
+        digits.append(sum(d * w for d, w in zip(digits, range(n + 1, 1, -1), strict=True)) * 10 % 11 % 10)
+    text = "".join(map(str, digits))
+    return f"{text[:3]}.{text[3:6]}.{text[6:9]}-{text[9:]}"
+
+
+def nir(rng: random.Random) -> str:
+    """A French NIR: sex, year, month, department, commune, order and the key 97 - n mod 97; spaced or in one block."""
+    body = f"{rng.choice('12')}{rng.randint(0, 99):02d}{rng.randint(1, 12):02d}{rng.randint(1, 95):02d}" \
+           f"{rng.randint(1, 999):03d}{rng.randint(1, 999):03d}"
+    value = body + f"{97 - int(body) % 97:02d}"
+    spaced = f"{value[0]} {value[1:3]} {value[3:5]} {value[5:7]} {value[7:10]} {value[10:13]} {value[13:]}"
+    return spaced if rng.random() < 0.5 else value
+
+
+_VERHOEFF_D = ((0, 1, 2, 3, 4, 5, 6, 7, 8, 9), (1, 2, 3, 4, 0, 6, 7, 8, 9, 5), (2, 3, 4, 0, 1, 7, 8, 9, 5, 6),
+               (3, 4, 0, 1, 2, 8, 9, 5, 6, 7), (4, 0, 1, 2, 3, 9, 5, 6, 7, 8), (5, 9, 8, 7, 6, 0, 4, 3, 2, 1),
+               (6, 5, 9, 8, 7, 1, 0, 4, 3, 2), (7, 6, 5, 9, 8, 2, 1, 0, 4, 3), (8, 7, 6, 5, 9, 3, 2, 1, 0, 4),
+               (9, 8, 7, 6, 5, 4, 3, 2, 1, 0))
+_VERHOEFF_P = ((0, 1, 2, 3, 4, 5, 6, 7, 8, 9), (1, 5, 7, 6, 2, 8, 3, 0, 9, 4), (5, 8, 0, 3, 7, 9, 6, 1, 4, 2),
+               (8, 9, 1, 6, 0, 4, 3, 5, 2, 7), (9, 4, 5, 3, 1, 2, 6, 8, 7, 0), (4, 2, 8, 6, 5, 7, 3, 9, 0, 1),
+               (2, 7, 9, 3, 8, 0, 6, 4, 1, 5), (7, 0, 4, 6, 9, 1, 3, 2, 5, 8))
+_VERHOEFF_INV = (0, 4, 3, 2, 1, 5, 6, 7, 8, 9)
+
+
+def aadhaar(rng: random.Random) -> str:
+    """An Aadhaar number (12 digits from 2-9, the last its Verhoeff check digit) in its groups of four."""
+    body = str(rng.randint(2, 9)) + "".join(rng.choice(string.digits) for _ in range(10))
+    check = 0
+    for i, digit in enumerate(reversed(body)):
+        check = _VERHOEFF_D[check][_VERHOEFF_P[(i + 1) % 8][int(digit)]]
+    value = body + str(_VERHOEFF_INV[check])
+    return f"{value[:4]} {value[4:8]} {value[8:]}"
+
+
+def bsn(rng: random.Random) -> str:
+    """A Dutch BSN: nine digits that pass the 11-proof."""
+    while True:
+        body = [rng.randint(0, 9) for _ in range(8)]
+        last = sum(d * w for d, w in zip(body, range(9, 1, -1), strict=True)) % 11
+        if last < 10 and any(body):
+            return "".join(map(str, body)) + str(last)
+
+
+_CF_ODD = dict(zip(string.digits + string.ascii_uppercase,
+                   (1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3, 6, 8, 12,
+                    14, 16, 10, 22, 25, 24, 23), strict=True))
+
+
+def codice_fiscale(rng: random.Random) -> str:
+    """An Italian codice fiscale: letters of the names, birth year, month letter, day (+40 for women), a place's
+    code, and the check letter (odd and even places weighed as the decree of 1976 says)."""
+    letters = lambda n: "".join(rng.choice(string.ascii_uppercase) for _ in range(n))  # noqa: E731
+    body = (letters(6) + f"{rng.randint(0, 99):02d}" + rng.choice("ABCDEHLMPRST")
+            + f"{rng.randint(1, 28) + rng.choice([0, 40]):02d}" + rng.choice("ABCDEFGHILM") + f"{rng.randint(1, 999):03d}")
+    total = sum(_CF_ODD[ch] for ch in body[0::2]) + sum(int(ch, 36) - (0 if ch.isdigit() else 10) for ch in body[1::2])
+    return body + chr(65 + total % 26)
+
+
+def nino(rng: random.Random) -> str:
+    """A UK National Insurance number: two letters HMRC issues, six digits, A-D; spaced as on letters, or not."""
+    first = rng.choice("ABCEGHJKLMNOPRSTWXYZ")
+    second = rng.choice([c for c in "ABCEGHJKLMNPRSTWXYZ" if first + c not in ("BG", "GB", "KN", "NK", "NT", "TN", "ZZ")])
+    digits = "".join(rng.choice(string.digits) for _ in range(6))
+    suffix = rng.choice("ABCD")
+    return f"{first}{second} {digits[:2]} {digits[2:4]} {digits[4:]} {suffix}" if rng.random() < 0.5 \
+        else f"{first}{second}{digits}{suffix}"
 
 
 BIRTH_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y", "%d %B %Y", "%B %d, %Y", "%d %b %Y",

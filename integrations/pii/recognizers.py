@@ -9,6 +9,7 @@ from .birth_dates import BirthDateRecognizer
 from .context import DEFAULT_THRESHOLD
 from .credentials import SecretRecognizer
 from .documents import PassportRecognizer, TravelPermitRecognizer
+from .id_numbers import LabelledIdRecognizer, NationalIdRecognizer
 from .names import PersonRecognizer
 from .national import DEFAULT_REGIONS, NationalPhoneRecognizer, SsnRecognizer
 from .network import EmailRecognizer, IpRecognizer
@@ -25,6 +26,8 @@ __all__ = [
     "Finding",
     "IbanRecognizer",
     "IpRecognizer",
+    "LabelledIdRecognizer",
+    "NationalIdRecognizer",
     "NationalPhoneRecognizer",
     "PassportRecognizer",
     "PersonRecognizer",
@@ -40,7 +43,7 @@ __all__ = [
 
 #: Entity types the built-in recognizers produce.
 BUILTIN_ENTITIES: tuple[str, ...] = ("CN_ID", "PHONE", "EMAIL", "CARD", "IBAN", "IP", "SECRET", "SSN", "PASSPORT",
-                                     "TRAVEL_PERMIT", "PERSON", "DATE_OF_BIRTH", "ADDRESS")
+                                     "TRAVEL_PERMIT", "PERSON", "DATE_OF_BIRTH", "ADDRESS", "NATIONAL_ID")
 
 
 def default_registry(legacy_cn_id: bool = False, phone_regions: Sequence[str] = DEFAULT_REGIONS,
@@ -57,6 +60,8 @@ def default_registry(legacy_cn_id: bool = False, phone_regions: Sequence[str] = 
         PhoneRecognizer(),
         NationalPhoneRecognizer(phone_regions),
         SsnRecognizer(),
+        NationalIdRecognizer(),
+        LabelledIdRecognizer(),
         PassportRecognizer(limits.get("PASSPORT", DEFAULT_THRESHOLD)),
         TravelPermitRecognizer(limits.get("TRAVEL_PERMIT", DEFAULT_THRESHOLD)),
         EmailRecognizer(),

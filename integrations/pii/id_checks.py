@@ -1,0 +1,102 @@
+"""The check characters of national identity numbers: Spain's DNI and NIE, Brazil's CPF, France's NIR, India's
+Aadhaar (Verhoeff), the Netherlands' BSN (11-proof), Italy's codice fiscale; and the shape of a UK National Insurance
+number, which has no check character.
+
+Written here rather than taken from python-stdnum, which has them all: importing one of its modules cost 11 MiB of
+RSS and 32 ms (``stdnum.util`` imports ``pydoc``; measured 7 December, python-stdnum 2.2), for a few lines each.
+Each was checked against python-stdnum 2.2's: on 100,000 random numbers of each kind, half with a right check
+character, and 50,000 codici fiscali with each of the 26 last letters, no number one accepted and the other refused
+(codici fiscali: none python-stdnum accepts is refused here; it also checks the birth date they encode).
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["aadhaar_valid", "bsn_valid", "codice_fiscale_valid", "cpf_valid", "dni_valid", "nino_shaped", "nir_valid"]
+
+_DNI_LETTERS = "TRWAGMYFPDXBNJZSQVHLCKE"
+
+
+def dni_valid(value: str) -> bool:
+    """A DNI (12345678Z) or NIE (X1234567L), dashes allowed: its letter is the number's remainder mod 23."""
+    compact = value.replace("-", "").upper()
+    if compact[:1] in ("X", "Y", "Z"):
+        compact = str("XYZ".index(compact[0])) + compact[1:]
+    return len(compact) == 9 and compact[:8].isdigit() and _DNI_LETTERS[int(compact[:8]) % 23] == compact[8]
+
+
+def cpf_valid(digits: str) -> bool:
+    """Eleven digits whose last two are the CPF's mod-11 check digits (not one digit eleven times)."""
+    if len(digits) != 11 or not digits.isdigit() or digits == digits[0] * 11:
+        return False
+    for n in (9, 10):
+        total = sum(int(d) * w for d, w in zip(digits[:n], range(n + 1, 1, -1), strict=True))
+        if total * 10 % 11 % 10 != int(digits[n]):
+            return False
+    return True
+
+
+def nir_valid(value: str) -> bool:
+    """Fifteen characters of a French NIR (Corsica's departments 2A and 2B too) whose last two are 97 less the first
+    thirteen mod 97."""
+    body, key = value[:13], value[13:]
+    number = body.replace("2A", "19", 1) if body[5:7] == "2A" else body.replace("2B", "18", 1) if body[5:7] == "2B" \
+        else body
+    return len(value) == 15 and number.isdigit() and key.isdigit() and 97 - int(number) % 97 == int(key)
+
+
+_VERHOEFF_TABLE = (
+    (0, 1, 2, 3, 4, 5, 6, 7, 8, 9), (1, 2, 3, 4, 0, 6, 7, 8, 9, 5), (2, 3, 4, 0, 1, 7, 8, 9, 5, 6),
+    (3, 4, 0, 1, 2, 8, 9, 5, 6, 7), (4, 0, 1, 2, 3, 9, 5, 6, 7, 8), (5, 9, 8, 7, 6, 0, 4, 3, 2, 1),
+    (6, 5, 9, 8, 7, 1, 0, 4, 3, 2), (7, 6, 5, 9, 8, 2, 1, 0, 4, 3), (8, 7, 6, 5, 9, 3, 2, 1, 0, 4),
+    (9, 8, 7, 6, 5, 4, 3, 2, 1, 0),
+)
+"""Multiplication in the dihedral group D5."""
+_VERHOEFF_PERMUTATION = (
+    (0, 1, 2, 3, 4, 5, 6, 7, 8, 9), (1, 5, 7, 6, 2, 8, 3, 0, 9, 4), (5, 8, 0, 3, 7, 9, 6, 1, 4, 2),
+    (8, 9, 1, 6, 0, 4, 3, 5, 2, 7), (9, 4, 5, 3, 1, 2, 6, 8, 7, 0), (4, 2, 8, 6, 5, 7, 3, 9, 0, 1),
+    (2, 7, 9, 3, 8, 0, 6, 4, 1, 5), (7, 0, 4, 6, 9, 1, 3, 2, 5, 8),
+)
+
+
+def aadhaar_valid(digits: str) -> bool:
+    """Twelve digits, the first 2-9, that pass the Verhoeff check (not a palindrome, which UIDAI never issues)."""
+    if len(digits) != 12 or not digits.isdigit() or digits[0] in "01" or digits == digits[::-1]:
+        return False
+    check = 0
+    for i, digit in enumerate(reversed(digits)):
+        check = _VERHOEFF_TABLE[check][_VERHOEFF_PERMUTATION[i % 8][int(digit)]]
+    return check == 0
+
+
+def bsn_valid(digits: str) -> bool:
+    """Nine digits that pass the 11-proof (the last digit weighs -1), not all zeros."""
+    if len(digits) != 9 or not digits.isdigit() or digits == "000000000":
+        return False
+    return (sum(int(d) * w for d, w in zip(digits, (9, 8, 7, 6, 5, 4, 3, 2, -1), strict=True))) % 11 == 0
+
+
+_CF_ODD = dict(zip("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+                   (1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3, 6, 8, 12,
+                    14, 16, 10, 22, 25, 24, 23), strict=True))
+_CF_EVEN = {**{str(n): n for n in range(10)}, **{chr(65 + n): n for n in range(26)}}
+_CF_SHAPE = re.compile(r"[A-Z]{6}[0-9LMNP-V]{2}[A-EHLMPR-T][0-9LMNP-V]{2}[A-Z][0-9LMNP-V]{3}[A-Z]")
+
+
+def codice_fiscale_valid(value: str) -> bool:
+    """Sixteen characters shaped as a codice fiscale (digits replaced by letters too, as for namesakes) whose last is
+    its check letter."""
+    code = value.upper()
+    if not _CF_SHAPE.fullmatch(code):
+        return False
+    total = sum(_CF_ODD[ch] for ch in code[0:15:2]) + sum(_CF_EVEN[ch] for ch in code[1:15:2])
+    return chr(65 + total % 26) == code[15]
+
+
+_NINO = re.compile(r"(?!BG|GB|KN|NK|NT|TN|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z][0-9]{6}[A-D]")
+
+
+def nino_shaped(value: str) -> bool:
+    """A National Insurance number's shape (no check character): two letters of those HMRC issues, six digits, A-D."""
+    return _NINO.fullmatch(value.replace(" ", "").upper()) is not None

@@ -1,0 +1,68 @@
+"""National identity numbers: alone where shape and check character make them sure, after a label where not."""
+
+from __future__ import annotations
+
+import pytest
+
+from integrations.pii.id_checks import (
+    aadhaar_valid,
+    bsn_valid,
+    codice_fiscale_valid,
+    cpf_valid,
+    dni_valid,
+    nino_shaped,
+    nir_valid,
+)
+from integrations.pii.recognizers import default_registry
+
+
+def national_ids(text: str) -> list[tuple[str, float]]:
+    return [(f.text, f.confidence) for f in default_registry().analyze(text) if f.entity == "NATIONAL_ID"]
+
+
+# Every valid value here is valid for python-stdnum 2.2 too (checked 7 December).
+@pytest.mark.parametrize(("check", "valid", "invalid"), [
+    (dni_valid, ["12345678Z", "12345678-Z", "X1234567L", "Y0000000Z"], ["12345678A", "X1234567A", "1234567Z"]),
+    (cpf_valid, ["12345678909", "52998224725"], ["12345678900", "11111111111", "1234567890"]),
+    (nir_valid, ["184127512345640", "269052A58815717"], ["184127512345641", "18412751234564"]),
+    (aadhaar_valid, ["234567890124"], ["234567890123", "134567890124", "23456789012"]),
+    (bsn_valid, ["123456782", "111222333"], ["123456789", "000000000"]),
+    (codice_fiscale_valid, ["RSSMRA85T10A562S", "rssmra85t10a562s", "RSSMRA85T10A56NH"],
+     ["RSSMRA85T10A562A", "RSSMRA85Z10A562S"]),
+    (nino_shaped, ["AB123456C", "ab 12 34 56 c"], ["QQ123456C", "GB123456A", "AB123456E", "AB12345C"]),
+])
+def test_check_characters_as_the_issuing_offices_define_them(check, valid: list, invalid: list) -> None:
+    assert [value for value in valid if not check(value)] == []
+    assert [value for value in invalid if check(value)] == []
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("Mi DNI es 12345678Z.", [("12345678Z", 0.95)]),
+    ("titular 12345678Z, domicilio en Madrid", [("12345678Z", 0.85)]),
+    ("NIE X1234567L", [("X1234567L", 0.95)]),
+    ("cliente 123.456.789-09 cadastrado", [("123.456.789-09", 0.95)]),
+    ("meu CPF é 12345678909", [("12345678909", 0.95)]),
+    ("assuré 1 84 12 75 123 456 40", [("1 84 12 75 123 456 40", 0.85)]),
+    ("UID 2345 6789 0124 linked", [("2345 6789 0124", 0.85)]),
+    ("my aadhaar number is 234567890124", [("234567890124", 0.95)]),
+    ("BSN: 123456782", [("123456782", 0.95)]),
+    ("Codice fiscale: RSSMRA85T10A562S", [("RSSMRA85T10A562S", 0.95)]),
+    ("National Insurance number: AB 12 34 56 C", [("AB 12 34 56 C", 0.95)]),
+])
+def test_a_national_identity_number_is_found(text: str, found: list) -> None:
+    assert national_ids(text) == found
+
+
+@pytest.mark.parametrize("text", [
+    "order 12345678Z shipped",  # labelled as another kind of number
+    "part no. 12345678Z",
+    "ticket 12345678A",  # the wrong letter
+    "123456782 is a number alone",  # nine digits: a BSN only after its label
+    "RSSMRA85T10A562S",  # a codice fiscale only after its label
+    "AB123456C",  # a National Insurance number only after its label
+    "234567890124",  # twelve digits alone
+    "2345 6789 0123",  # the wrong check digit
+    "CPF 123.456.789-00",
+])
+def test_numbers_that_are_not_sure_alone_or_fail_their_check_are_left_alone(text: str) -> None:
+    assert national_ids(text) == []
