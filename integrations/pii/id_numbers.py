@@ -1,7 +1,7 @@
 """National identity numbers besides the US SSN and the Chinese resident ID (which have recognizers of their own):
 alone where their shape and check character make them sure, after a label where not.
 
-Alone (0.85; 0.95 as a CPF is written): Spain's DNI (12345678Z) and NIE (X1234567L), Brazil's CPF as written
+Alone (0.85; a CPF as written 0.95, an NIR 0.96): Spain's DNI (12345678Z) and NIE (X1234567L), Brazil's CPF as written
 (123.456.789-09), France's NIR (1 84 12 75 123 456 78, or in one block) and India's Aadhaar in its groups (2345 6789
 0124), unless a label of another kind of number comes just before ("order 12345678Z"). After a label ("DNI", "CPF:",
 "Aadhaar no.", "BSN", "codice fiscale", "National Insurance number", 0.95): those numbers written any way, and the
@@ -54,28 +54,33 @@ class NationalIdRecognizer:
         runs = [(0, len(text))] if len(text) > LONG_TEXT else digit_runs(text)
         seen: set[int] = set()
         for start, end in runs:
-            # From two characters before the run (an NIE's letter) to two after it (a DNI's letter).
-            for m in _ALONE.finditer(text, max(0, start - 2), end + 2):
+            # From eight characters before the run (an NIE's letter; a Corsican NIR's first digits, before its 2A) to
+            # two after it (a DNI's letter).
+            for m in _ALONE.finditer(text, max(0, start - 8), end + 2):
                 if m.start() in seen or word_before(text, m.start(), ID_WORDS):
                     continue
                 seen.add(m.start())
                 kind = next(kind for kind in _CHECKS if m[kind])
                 compact = re.sub(r"[ .\-]", "", m.group())
                 if _CHECKS[kind](compact):
-                    yield Finding(self.entity, m.start(), m.end(), m.group(), 0.95 if kind == "cpf" else 0.85)
+                    yield Finding(self.entity, m.start(), m.end(), m.group(), _ALONE_CONFIDENCE.get(kind, 0.85))
 
 
 _CHECKS = {"dni": dni_valid, "cpf": cpf_valid, "nir": nir_valid, "aadhaar": aadhaar_valid}
+_ALONE_CONFIDENCE = {"cpf": 0.95, "nir": 0.96}
+"""A CPF as written is sure; an NIR, its birth month and its key right, surer than a card of the 15-digit JCB range
+it may also fall in (1800…, Luhn: one number in ten passes)."""
 
 ID_LABEL_WORDS = Words("dni", "nie", "cpf", "nir", "aadhaar", "aadhar", "bsn", "burgerservicenummer", "codice fiscale",
                        "cod. fisc", "c.f.", "national insurance", "ni number", "ni no", "nino", "sécurité sociale",
                        "securite sociale", "numéro de sécu")
 """Labels of national identity numbers: the labels are searched for only around these."""
+# A verb after the label only in lower case: "NI number ES 12 34 56 A" is a number.
 _LABEL = re.compile(
     r"\b(?i:dni|nie|cpf|nir|aadhaa?r(?:\s+(?:card|number))?|bsn|burgerservicenummer|codice\s+fiscale|cod\.\s*fisc\.?|"
     r"c\.f\.|national\s+insurance(?:\s+number)?|ni\s+(?:number|no\.?)|nino|num[ée]ro\s+de\s+s[ée]cu(?:rit[ée]\s+sociale)?|"
     r"s[ée]curit[ée]\s+sociale)"
-    r"[ \t]*(?:(?i:number|no\.?|n[°º]|num[ée]ro)[ \t]*)?[:：#=\-]?[ \t]*(?:(?i:is|es|est|ist|é|è)[ \t]+)?"
+    r"[ \t]*(?:(?i:number|no\.?|n[°º]|num[ée]ro)[ \t]*)?[:：#=\-]?[ \t]*(?:(?:is|es|est|ist|é|è)[ \t]+)?"
 )
 _LABELLED = re.compile(
     rf"(?:[0-9]{{8}}-?[A-Za-z]|[XYZxyz]-?[0-9]{{7}}-?[A-Za-z]|[0-9]{{3}}\.?[0-9]{{3}}\.?[0-9]{{3}}-?[0-9]{{2}}|{_NIR}"

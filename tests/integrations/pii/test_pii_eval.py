@@ -26,19 +26,30 @@ def missed_by_choice(value: str) -> bool:
     return (value.isdigit() and not TRUNK_BLOCK.fullmatch(value)) or JAPANESE_WITHOUT_TRUNK.fullmatch(value) is not None
 
 
+def name_missed_by_choice(value: str) -> bool:
+    """A name the recognizers leave (or cut) by choice: a Chinese one after 我叫/名叫 from a surname that is also a
+    common word (和, 车, 但, 时, 由, 来, 那), or one of Faker's family names that put their particle last or keep a
+    noble's "auch" ("Dorle Dussen van", "Ortrud auch Schlauchin")."""
+    words = value.split()
+    return value[0] in "和车但时由来那" or "auch" in words or (len(words) > 1 and words[-1].islower())
+
+
 @pytest.mark.parametrize("seed", [1, 2])
-def test_values_from_faker_are_found_but_for_phones_missed_by_choice(seed: int) -> None:
+def test_values_from_faker_are_found_but_for_phones_and_names_missed_by_choice(seed: int) -> None:
     result = json.loads(subprocess.run(
         [sys.executable, str(EVAL), "--sentences", "10000", "--seed", str(seed), "--values", "faker"],
         capture_output=True, text=True, check=True).stdout)
     for entity, score in result["per_type"].items():
         assert score["precision"] >= 0.99, (entity, result["spurious_examples"])
-        if entity != "PHONE":
+        if entity not in ("PHONE", "PERSON"):
             assert score["recall"] >= 0.995, (entity, result["missed_examples"])
     phones = result["per_type"]["PHONE"]
     assert phones["values"] >= 200 and phones["recall"] >= 0.97
     missed = result["missed_values"].get("PHONE", [])
     assert [value for value in missed if not missed_by_choice(value)] == []
+    names = result["per_type"]["PERSON"]
+    assert names["values"] >= 250 and names["recall"] >= 0.98
+    assert [value for value in result["missed_values"].get("PERSON", []) if not name_missed_by_choice(value)] == []
 
 
 def test_passwords_from_faker_are_found_whole() -> None:
