@@ -34,12 +34,16 @@ __all__ = ["LabelledIdRecognizer", "NationalIdRecognizer"]
 
 _EDGE = r"(?![0-9A-Za-z])"
 _NIR = r"[12] ?[0-9]{2} ?(?:0[1-9]|1[0-2]|[2-9][0-9]) ?(?:[0-9]{2}|2[AB]) ?[0-9]{3} ?[0-9]{3} ?[0-9]{2}"
-_ALONE = re.compile(
-    r"(?<![0-9A-Za-z.\-])(?:(?P<dni>[0-9]{8}-?[A-Z]|[XYZ]-?[0-9]{7}-?[A-Z])" + _EDGE
-    + r"|(?P<cpf>[0-9]{3}\.[0-9]{3}\.[0-9]{3}-[0-9]{2})(?![0-9])"
+_BEFORE = r"(?<![0-9A-Za-z.\-])"
+_IN_A_RUN = re.compile(
+    _BEFORE + r"(?:(?P<cpf>[0-9]{3}\.[0-9]{3}\.[0-9]{3}-[0-9]{2})(?![0-9])"
     + f"|(?P<nir>{_NIR})" + _EDGE
     + r"|(?P<aadhaar>[2-9][0-9]{3}(?P<gap>[ -])[0-9]{4}(?P=gap)[0-9]{4})(?![0-9]))"
 )
+"""The numbers that are all digits and separators, as a digit run is."""
+_DNI = re.compile(_BEFORE + r"(?P<dni>[0-9]{8}-?[A-Z])" + _EDGE)
+_NIE = re.compile(_BEFORE + r"(?P<dni>[XYZ]-?[0-9]{7}-?[A-Z])" + _EDGE)
+_CORSICAN_NIR = re.compile(_BEFORE + f"(?P<nir>{_NIR})" + _EDGE)
 
 
 class NationalIdRecognizer:
@@ -51,19 +55,58 @@ class NationalIdRecognizer:
 
     def find(self, text: str) -> Iterator[Finding]:
         """Yield the numbers whose check character is right and that no other kind's label comes before."""
-        runs = [(0, len(text))] if len(text) > LONG_TEXT else digit_runs(text)
         seen: set[int] = set()
-        for start, end in runs:
-            # From eight characters before the run (an NIE's letter; a Corsican NIR's first digits, before its 2A) to
-            # two after it (a DNI's letter).
-            for m in _ALONE.finditer(text, max(0, start - 8), end + 2):
-                if m.start() in seen or word_before(text, m.start(), ID_WORDS):
-                    continue
-                seen.add(m.start())
-                kind = next(kind for kind in _CHECKS if m[kind])
-                compact = re.sub(r"[ .\-]", "", m.group())
-                if _CHECKS[kind](compact):
-                    yield Finding(self.entity, m.start(), m.end(), m.group(), _ALONE_CONFIDENCE.get(kind, 0.85))
+        for m in _candidates(text):
+            if m.start() in seen or word_before(text, m.start(), ID_WORDS):
+                continue
+            seen.add(m.start())
+            kind = next(kind for kind, value in m.groupdict().items() if value and kind in _CHECKS)
+            if _CHECKS[kind](re.sub(r"[ .\-]", "", m.group())):
+                yield Finding(self.entity, m.start(), m.end(), m.group(), _ALONE_CONFIDENCE.get(kind, 0.85))
+
+
+def _candidates(text: str) -> Iterator[re.Match[str]]:
+    """The numbers of these shapes in or at the edges of text's digit runs.
+
+    Each shape is looked for only where a run's length or its neighbours allow it: the numbers' regex over a window
+    around each run cost 34,000 instructions a message of the pii benchmark (cachegrind), 13 % of all; searched in
+    each run of 14 to 24 characters, 29,000.
+    """
+    if len(text) > LONG_TEXT:
+        for regex in (_IN_A_RUN, _DNI, _NIE, _CORSICAN_NIR):
+            yield from regex.finditer(text)
+        return
+    for start, end in digit_runs(text):
+        if text[start] in "(+":
+            start += 1
+        length = end - start
+        if (length == 14 or length == 15 or length == 21) and _may_be_whole(text, start, end) \
+                and (found := _IN_A_RUN.match(text, start, end)):
+            yield found
+        after = text[end:end + 1]
+        if after == "-" or "A" <= after <= "Z":  # a DNI's letter, maybe after a dash
+            yield from _DNI.finditer(text, max(0, end - 9), end + 2)
+        before = text[start - 2:start] if start > 1 else text[:start]
+        # An NIE's letter, maybe before a dash; a Corsican department (2A, 2B), maybe before a space.
+        if before and (before[-1] in "XYZ-AB" or (before[-1] == " " and before[0] in "AB")):
+            yield from _edge_before(text, start, end)
+
+
+def _edge_before(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
+    """An NIE whose letter, or a Corsican NIR whose department (2A, 2B), comes right before the run."""
+    before = text[max(0, start - 2):start]
+    if before[-1:] in ("X", "Y", "Z") or before in ("X-", "Y-", "Z-"):
+        yield from _NIE.finditer(text, max(0, start - 2), end + 2)
+    if before.rstrip() in ("2A", "2B") or text[max(0, start - 3):start - 1] in ("2A", "2B"):
+        yield from _CORSICAN_NIR.finditer(text, max(0, start - 14), end)
+
+
+def _may_be_whole(text: str, start: int, end: int) -> bool:
+    """Whether a run of 14, 15 or 21 characters is shaped as a CPF (123.456.789-09), an Aadhaar number in its groups
+    (2345 6789 0124) or an NIR (15 digits from 1 or 2, or spaced: 1 84 12 75 123 456 40)."""
+    if end - start == 14:
+        return text[start + 3] == "." or text[start + 4] in " -"
+    return text[start] in "12"
 
 
 _CHECKS = {"dni": dni_valid, "cpf": cpf_valid, "nir": nir_valid, "aadhaar": aadhaar_valid}
