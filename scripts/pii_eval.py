@@ -149,7 +149,8 @@ NEGATIVE: list[Callable[[random.Random], str]] = [
 PERSONAL: list[tuple[str, Callable[[random.Random], str], list[str]]] = [
     ("PERSON", person, ["Hi, my name is {v} and I need help with my order.", "My name is {v}.", "Name: {v}\nPhone: on file",
                         "Full name: {v}", "Please ask Mr. {v} to call back.", "Call me {v}!", "ich heiße {v}",
-                        "je m'appelle {v}, merci", "Patient name: {v}; room 12"]),
+                        "je m'appelle {v}, merci", "Patient name: {v}; room 12", "Dear {v},\nthe parcel is here.",
+                        "Best regards,\n{v}\nHead of Sales"]),
     ("DATE_OF_BIRTH", birth_date, ["DOB: {v}", "My date of birth is {v}.", "born on {v} in Leeds",
                                    "Date of Birth: {v}\nGender: F", "出生日期：{v}", "geboren am {v}"]),
     ("ADDRESS", address, ["Address: {v}\nPhone: on file", "My address is {v}.", "Shipping address: {v}",
@@ -176,7 +177,8 @@ PERSONAL_NEGATIVE: list[Callable[[random.Random], str]] = [
                         f"birthday party on Saturday 2024-0{r.randint(1, 9)}-1{r.randint(0, 9)}",
                         "my address is on file", "Address: see below", "Your IP address: hidden",
                         "server:\n  address: 0.0.0.0\n  port: 8080", "我住在北京，地址以后再说。",
-                        f"Address: 0x7ffd{r.randint(4096, 65535):x} in the core dump"]),
+                        f"Address: 0x7ffd{r.randint(4096, 65535):x} in the core dump", "Hello World!",
+                        "Hi all, the build is green.", "Thanks,\nThe Roost Team", "Thanks!\nWhat about tomorrow?"]),
 ]
 
 

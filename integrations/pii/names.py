@@ -30,10 +30,15 @@ _FORM = (r"(?:(?:^|(?<=[\n.;,!?(|。；，！？、]))[ \t]*(?:\*\*)?(?:(?i:full
          r"customer(?:'s)?|contact|sender(?:'s)?|recipient(?:'s)?|guest|client|cardholder|account\s+holder)"
          r"[ \t]+(?i:name)|Name|NAME)[ \t]*[:：](?:\*\*)?)")
 _TITLE = r"\b(?:Mr|Mrs|Ms|Mx|Miss|Mme|Mlle|Madame|Monsieur|Herr|Frau|Señora|Señor)\b\.?"
-_LABEL = re.compile(f"(?P<self>\\b(?i:{_SELF}))|(?P<form>{_FORM}|\\b(?i:call\\s+me))|(?P<title>{_TITLE})", re.MULTILINE)
-_WORD = re.compile(r"[ \t]+(?P<word>['’]?[^\W\d_](?:[^\W\d_]|['’.\-]{1,2}(?=[^\W\d_]))*(?:\.|['’](?=[ \t]))?)"
+_GREETING = r"^[ \t]*(?:Dear|Hi|Hello|Hey|Hallo|Liebe|Lieber|Bonjour|Cher|Chère|Hola|Ciao)\b"
+_CLOSING = (r"(?i:(?:best|kind|warm|many)\s+regards|regards|sincerely|yours\s+(?:sincerely|truly|faithfully)|cheers|"
+            r"thanks|thank\s+you|mit\s+freundlichen\s+grüßen|viele\s+grüße|liebe\s+grüße|cordialement|bien\s+à\s+vous|"
+            r"saludos|un\s+saluto|met\s+vriendelijke\s+groet)[ \t]*[,!.]?[ \t]*\n")
+_LABEL = re.compile(f"(?P<self>\\b(?i:{_SELF}))|(?P<form>{_FORM}|\\b(?i:call\\s+me))|(?P<title>{_TITLE})"
+                    f"|(?P<greeting>{_GREETING})|(?P<closing>\\b{_CLOSING})", re.MULTILINE)
+_WORD = re.compile(r"[ \t]*(?P<word>['’]?[^\W\d_](?:[^\W\d_]|['’.\-]{1,2}(?=[^\W\d_]))*(?:\.|['’](?=[ \t]))?)"
                    r"(?![\w/@\\-])")
-"""A word of a name after a space: letters, joined by an apostrophe, a hyphen or a dot (O'Brien, Jean-Luc, J.R., H.-Dieter),
+"""A word of a name (after a space, but for the first): letters, joined by an apostrophe, a hyphen or a dot (O'Brien, Jean-Luc, J.R., H.-Dieter),
 maybe an initial's dot or a particle's apostrophe (d' Heripon, van 't Erve)."""
 
 _PARTICLES = frozenset("van von der den de del della di da du le la bin binti al el ter ten te het die 't ’t 's ’s d' d’ y dos das"
@@ -48,9 +53,13 @@ _NOT_A_NAME = frozenset("""
     important irrelevant long short hard easy difficult unusual common rare funny weird different similar
     pronounced today tomorrow tonight yesterday asap sometime anytime anything everything nothing monday tuesday
     wednesday thursday friday saturday sunday january february march april june july august september october
-    november december sir madam dear hello hi hey thanks thank okay ok sure
+    november december sir madam dear hello hi hey thanks thank okay ok sure world team all everyone everybody folks
+    guys customer customers user users friend friends colleagues sales support regards best mr mrs ms mx mme mlle
+    monsieur herr frau señor señora dr prof
 """.split())
-"""Words that follow a label without being a name: the first word of a name must not be one of them."""
+"""Words that follow a label without being a name: the first word of a name must not be one of them (unless it is
+also a given name and a family name follows)."""
+_ALSO_GIVEN_NAMES = frozenset(("april", "may", "june", "august", "will", "sunday", "dawn"))
 
 _SURNAMES = frozenset(
     "王李张刘陈杨黄吴赵周徐孙马朱胡林郭何高罗郑梁谢宋唐许邓冯韩曹曾彭萧蔡潘田董袁于余叶蒋杜苏魏程吕丁沈任姚卢傅钟姜崔谭廖范汪陆"
@@ -76,7 +85,9 @@ _CALLED_NOT_A_NAME = ("司机", "师傅", "阿姨")
 _TITLES = ("mr", "mrs", "ms", "mx", "miss", "mme", "mlle", "madame", "monsieur", "herr", "frau", "señor", "señora")
 _CHINESE_SELF_CUES = ("我叫", "名叫", "名字是", "名字叫")
 _CHINESE_FORM_CUES = ("姓名", "联系人", "收件人", "收货人", "寄件人", "持卡人", "患者")
-NAME_WORDS = Words("name", "call me", "am called", "heiße", "heisse", "m'appelle", "m’appelle", "nom est", "llamo",
+NAME_WORDS = Words("name", "call me", "am called", "dear", "hi ", "hello", "hey ", "hallo", "liebe", "bonjour", "cher",
+                   "chère", "hola", "ciao", "regards", "sincerely", "yours", "cheers", "thanks", "thank you", "grüße",
+                   "cordialement", "à vous", "saludos", "saluto", "groet", "heiße", "heisse", "m'appelle", "m’appelle", "nom est", "llamo",
                    "nombre es", "chiamo", "naam is", "ik heet", *(f"{title}{after}" for title in _TITLES for after in ". "),
                    *_CHINESE_SELF_CUES, *_CHINESE_FORM_CUES)
 """Where a text may give a name: the labels are searched for only around these."""
@@ -86,8 +97,9 @@ _REACH = 24
 
 
 class PersonRecognizer:
-    """Names after a label (0.85: "my name is", "Name:", 我叫, 姓名), after a title (0.8: "Mr.", "Frau"), and in
-    lower case after a self-introduction (0.7: "my name is anna")."""
+    """Names after a label (0.85: "my name is", "Name:", 我叫, 姓名), after a title, a greeting or a letter's closing
+    (0.8: "Mr.", "Frau", "Dear Anna,", "Best regards,\\nAnna Schmidt"), and in lower case after a self-introduction
+    (0.7: "my name is anna")."""
 
     entity = "PERSON"
 
@@ -104,10 +116,21 @@ class PersonRecognizer:
                     yield Finding(self.entity, label.end(), end, text[label.end():end], 0.85)
                 continue
             found = _latin_name(text, label.end(), lower_case=label["self"] is not None)
-            if found is not None:
+            if found is not None and _ends_as_its_label_wants(text, found[1], label):
                 start, stop, lower = found
-                confidence = 0.7 if lower else 0.8 if label["title"] else 0.85
+                confidence = 0.7 if lower else 0.85 if label["self"] or label["form"] else 0.8
                 yield Finding(self.entity, start, stop, text[start:stop], confidence)
+
+
+def _ends_as_its_label_wants(text: str, end: int, label: re.Match[str]) -> bool:
+    """A greeting's name is followed by a comma, "!" or ":" or ends its line ("Hi Anna," not "Hi Anna is here"); a
+    closing's name is its line ("Regards,\\nAnna Schmidt", not "Thanks\\nAnna will call")."""
+    if label["greeting"]:
+        return text[end:end + 1] in ("", ",", "!", ":", "\n") or text[end:].lstrip(" \t")[:1] in ("", ",", "!", "\n")
+    if label["closing"]:
+        line_end = text.find("\n", end)
+        return not text[end:len(text) if line_end < 0 else line_end].strip()
+    return True
 
 
 def _label_for(text: str, at: int, cue: str) -> re.Pattern[str] | None:
@@ -123,6 +146,8 @@ def _latin_name(text: str, at: int, lower_case: bool) -> tuple[int, int, bool] |
     particles: list[re.Match[str]] = []  # kept once a word with a capital follows them
     while (word := _WORD.match(text, (particles or words)[-1].end() if particles or words else at)) and len(words) < 6:
         value = word["word"]
+        if (words or particles) and word.start("word") == word.start():
+            break  # the words of a name are apart
         if not value.lstrip("'’")[0].islower():
             words += [*particles, word]
             particles = []
@@ -135,9 +160,9 @@ def _latin_name(text: str, at: int, lower_case: bool) -> tuple[int, int, bool] |
             break  # a name typed in lower case: its first word; what follows is the sentence's
         else:
             break
-    if not words or (len(words) == 1 and words[0]["word"].rstrip(".").lower() in _NOT_A_NAME
-                     and not words[0]["word"][0].islower()):
-        return None  # "Call me Monday", "Name: None"; but "Name: June Smith", "Name: Will Turner"
+    first = words[0]["word"].rstrip(".").lower() if words else ""
+    if not words or (first in _NOT_A_NAME and not (first in _ALSO_GIVEN_NAMES and len(words) > 1)):
+        return None  # "Call me Monday", "Name: None", "The Roost Team"; but "Name: June Smith", "Name: Will Turner"
     start, end = words[0].start("word"), words[-1].end("word")
     if text[end - 1] == "." and len(words[-1]["word"]) > 2:
         end -= 1

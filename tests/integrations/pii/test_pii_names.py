@@ -35,6 +35,12 @@ def names(text: str) -> list[tuple[str, float]]:
     ("他名叫李强。", [("李强", 0.85)]),
     ("收货人：李娜 电话：138", [("李娜", 0.85)]),
     ("姓名：张三电话：13812345678", [("张三", 0.85)]),
+    ("Dear Anna,\nplease call me back.", [("Anna", 0.8)]),
+    ("Hi Jean-Luc, can you help?", [("Jean-Luc", 0.8)]),
+    ("Best regards,\nAnna Schmidt\nHead of Sales", [("Anna Schmidt", 0.8)]),
+    ("Mit freundlichen Grüßen\nJürgen Müller", [("Jürgen Müller", 0.8)]),
+    ("Cheers,\nBob", [("Bob", 0.8)]),
+    ("Name:Anna Lee", [("Anna Lee", 0.85)]),
 ])
 def test_a_name_after_a_label_or_a_title_is_found_whole(text: str, found: list) -> None:
     assert names(text) == found
@@ -60,6 +66,13 @@ def test_a_name_after_a_label_or_a_title_is_found_whole(text: str, found: list) 
     "我叫司机在门口等",
     "我叫车来接我",
     "call me maybe",
+    "Hello World!",
+    "Hi all, Hi there, Hi Team,",
+    "Hi Anna is here",  # a greeting's name is followed by a comma, or ends its line
+    "Thanks,\nThe Roost Team",
+    "Thanks!\nWhat about tomorrow?",
+    "Thanks\nAnna will call you",  # a closing's name is its line
+    "ok thanks",
 ])
 def test_words_that_follow_a_label_without_being_a_name_are_left_alone(text: str) -> None:
     assert names(text) == []
