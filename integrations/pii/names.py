@@ -1,13 +1,16 @@
-"""People's names where the text says it gives one: after a label or a title.
+"""People's names where the text says it gives one: after a label, a title, a greeting or a letter's closing.
 
-"My name is Anna Schmidt", "Name: Jean-Luc Picard", "Mr. O'Brien", "je m'appelle Zoé", "我叫王伟", "收货人：李娜".
+"My name is Anna Schmidt", "Name: Jean-Luc Picard", "Mr. O'Brien", "Dear Anna,", "Best regards,\nAnna Schmidt",
+"je m'appelle Zoé", "我叫王伟", "收货人：李娜".
 A name with nothing before it that says so ("Call Anna tomorrow") is not found: telling a name from a word
 takes a language model (Presidio runs spaCy's), which a Pi cannot afford on every message; after a label a
 name is found with few mistakes. What follows a label must look like a name: words that begin with a capital
 (or a letter of a script without case), joined by particles (``van der``, ``de la``); after a self-introduction
 ("my name is", "je m'appelle") a first word in lower case too, unless it is one of the words such a sentence goes on
 with ("my name is not important"). A form's label counts as a form writes it: ``Name:`` or ``Full name:`` at the
-start of a line or after punctuation, not ``name:`` (a key in YAML or code: ``- name: Checkout``). Chinese
+start of a line or after punctuation, not ``name:`` (a key in YAML or code: ``- name: Checkout``). A greeting's
+name starts its line and a comma or the line's end follows it ("Hi Anna is here" is no greeting); a closing's name
+is the whole next line ("Thanks\nAnna will call" is a sentence). Chinese
 names: after 我叫 or 名叫 only from a surname (我叫了外卖, 我叫什么); after a form's label (姓名, 收货人) any two to
 four characters, cut where the next label begins (姓名：张三电话：…).
 """
