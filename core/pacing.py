@@ -39,6 +39,13 @@ class Pacer:
                 break
             del held[first]
 
+    def went(self, key: str, interval: float) -> None:
+        """Key's message has arrived: its next turn is at least interval from now. A platform counts its intervals
+        between arrivals, and a send that took long to arrive must not bring the next one closer."""
+        until = time.monotonic() + interval
+        if until > self._until.get(key, 0.0):
+            self.hold(key, until)
+
     async def slot(self, key: str, interval: float) -> None:
         """Wait for key's turn, and hold its next one interval later (taken before the wait: sends at once each
         get a turn of their own)."""

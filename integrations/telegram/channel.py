@@ -278,6 +278,7 @@ class TelegramChannel(ChannelBase):
             if err.retry_after is not None:  # a 429: the chat's next turn is when Telegram said
                 self._chats.hold(chat, time.monotonic() + err.retry_after)
             raise
+        self._chats.went(chat, self._interval(chat))
         return f"{sent['chat']['id']}:{sent['message_id']}"
 
     def _markup(self, message: OutboundMessage) -> str:
@@ -317,9 +318,13 @@ class TelegramChannel(ChannelBase):
 
     async def _pace(self, chat: str) -> None:
         """Telegram's flood limits: per_chat_interval (1 s) between messages to a chat, per_group_interval (3 s:
-        20 a minute) to a group; the overall rate is the queue's (ChannelInfo.rate_limit)."""
-        group = chat.startswith("-")
-        await self._chats.slot(chat, self.config["per_group_interval" if group else "per_chat_interval"])
+        20 a minute) to a group, counted from the arrival of the one before (see Pacer.went); the overall rate is
+        the queue's (ChannelInfo.rate_limit)."""
+        await self._chats.slot(chat, self._interval(chat))
+
+    def _interval(self, chat: str) -> float:
+        """The seconds Telegram wants between two messages to this chat."""
+        return self.config["per_group_interval" if chat.startswith("-") else "per_chat_interval"]
 
     async def show_typing(self, chat_id: str, reply_to: str | None) -> None:
         """"typing…" in the chat (or its topic) for 5 s, or until a message of the bot arrives."""

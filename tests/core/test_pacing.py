@@ -1,4 +1,4 @@
-"""Pacer: turns per key, taken before the wait, and keys let go once their time has passed."""
+"""Pacer: turns per key, taken before the wait and counted from the last arrival; keys let go once passed."""
 
 from __future__ import annotations
 
@@ -33,3 +33,14 @@ def test_keys_whose_time_has_passed_are_let_go() -> None:
     assert pacer.left("chat-1") == 0.0
     pacer.hold("chat-new", time.monotonic() + 1)
     assert len(pacer) == 1
+
+
+async def test_a_send_that_took_long_to_arrive_does_not_bring_the_next_turn_closer() -> None:
+    pacer = Pacer()
+    await pacer.slot("a", 0.2)  # the turn after this one: 0.2 s from the slot
+    time.sleep(0.15)  # the message takes 0.15 s to arrive
+    pacer.went("a", 0.2)
+    assert pacer.left("a") > 0.15  # 0.2 s from its arrival, not 0.05 s from now
+    pacer.hold("b", time.monotonic() + 5)  # Telegram said "retry after 5 s"
+    pacer.went("b", 0.2)
+    assert pacer.left("b") > 4.5  # never shortened
