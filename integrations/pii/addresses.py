@@ -46,9 +46,11 @@ _CHINESE_NEXT = re.compile(r"[ \t]*(?:电话|手机|收货人|收件人|联系�
 _PLACE = re.compile(r"[省市区县镇乡村路街道巷弄号楼栋幢室]")
 _HOUSE = re.compile(r"[0-9０-９一二三四五六七八九十百]+[号室栋幢楼]|[0-9]{1,5}")
 
-ADDRESS_WORDS = Words("address", "live at", "adresse", "anschrift", "habite au", "dirección", "direccion", "地址",
-                      "住址", "我住在", "我家在")
-"""Where a text may give an address: the labels are searched for only around these."""
+ADDRESS_WORDS = Words("address", "ve at", "adresse", "anschrift", "j'habite", "j’habite", "dirección", "direccion",
+                      "地址", "住址", "我住在", "我家在")
+"""Where a text may give an address: the labels are searched for only around these. "ve at" for "live at", "j'habite"
+for "habite au": words that begin with a letter no other word of the one scan begins with make it stop at more
+places (see names.NAME_WORDS)."""
 
 
 class AddressRecognizer(LabelledValueRecognizer):
