@@ -33,17 +33,27 @@ from .runs import LONG_TEXT, digit_runs
 __all__ = ["LabelledIdRecognizer", "NationalIdRecognizer"]
 
 _EDGE = r"(?![0-9A-Za-z])"
-_NIR = r"[12] ?[0-9]{2} ?(?:0[1-9]|1[0-2]|[2-9][0-9]) ?(?:[0-9]{2}|2[AB]) ?[0-9]{3} ?[0-9]{3} ?[0-9]{2}"
-_BEFORE = r"(?<![0-9A-Za-z.\-])"
+_NIR_REST = r" ?[0-9]{2} ?(?:0[1-9]|1[0-2]|[2-9][0-9]) ?(?:[0-9]{2}|2[AB]) ?[0-9]{3} ?[0-9]{3} ?[0-9]{2}"
+_NIR = "[12]" + _NIR_REST
+
+
+def _first(chars: str) -> str:
+    """A number's first character, then that nothing of a number or a word stands before it: a lookbehind after the
+    first character lets a search over a long text skip to the characters a number can begin with."""
+    return f"[{chars}](?<![0-9A-Za-z.\\-][{chars}])"
+
+
 _IN_A_RUN = re.compile(
-    _BEFORE + r"(?:(?P<cpf>[0-9]{3}\.[0-9]{3}\.[0-9]{3}-[0-9]{2})(?![0-9])"
-    + f"|(?P<nir>{_NIR})" + _EDGE
-    + r"|(?P<aadhaar>[2-9][0-9]{3}(?P<gap>[ -])[0-9]{4}(?P=gap)[0-9]{4})(?![0-9]))"
+    f"(?P<cpf>{_first('0-9')}[0-9]{{2}}\\.[0-9]{{3}}\\.[0-9]{{3}}-[0-9]{{2}})(?![0-9])"
+    f"|(?P<nir>{_first('12')}{_NIR_REST}){_EDGE}"
+    f"|(?P<aadhaar>{_first('2-9')}[0-9]{{3}}(?P<gap>[ -])[0-9]{{4}}(?P=gap)[0-9]{{4}})(?![0-9])"
 )
 """The numbers that are all digits and separators, as a digit run is."""
-_DNI = re.compile(_BEFORE + r"(?P<dni>[0-9]{8}-?[A-Z])" + _EDGE)
-_NIE = re.compile(_BEFORE + r"(?P<dni>[XYZ]-?[0-9]{7}-?[A-Z])" + _EDGE)
-_CORSICAN_NIR = re.compile(_BEFORE + f"(?P<nir>{_NIR})" + _EDGE)
+_DNI = re.compile(f"(?P<dni>{_first('0-9')}[0-9]{{7}}-?[A-Z]){_EDGE}")
+_NIE = re.compile(f"(?P<nie>{_first('XYZ')}-?[0-9]{{7}}-?[A-Z]){_EDGE}")
+_CORSICAN_NIR = re.compile(f"(?P<nir>{_first('12')}{_NIR_REST}){_EDGE}")
+_ANY = re.compile(f"{_IN_A_RUN.pattern}|{_DNI.pattern}|{_NIE.pattern}")
+"""Every shape at once, for a long text (one pass: four cost a 1 MB block of a log 62 ms)."""
 
 
 class NationalIdRecognizer:
@@ -76,7 +86,7 @@ def _candidates(text: str) -> list[re.Match[str]]:
     generators.
     """
     if len(text) > LONG_TEXT:
-        return [m for regex in (_IN_A_RUN, _DNI, _NIE, _CORSICAN_NIR) for m in regex.finditer(text)]
+        return list(_ANY.finditer(text))
     found: list[re.Match[str]] = []
     for start, end in digit_runs(text):
         if text[start] in "(+":
@@ -111,7 +121,7 @@ def _may_be_whole(text: str, start: int, end: int) -> bool:
     return text[start] in "12"
 
 
-_CHECKS = {"dni": dni_valid, "cpf": cpf_valid, "nir": nir_valid, "aadhaar": aadhaar_valid}
+_CHECKS = {"dni": dni_valid, "nie": dni_valid, "cpf": cpf_valid, "nir": nir_valid, "aadhaar": aadhaar_valid}
 _ALONE_CONFIDENCE = {"cpf": 0.95, "nir": 0.96}
 """A CPF as written is sure; an NIR, its birth month and its key right, surer than a card of the 15-digit JCB range
 it may also fall in (1800…, Luhn: one number in ten passes)."""

@@ -42,6 +42,9 @@ _NAME_LABEL = re.compile(f"(?P<self>\\b(?i:{_SELF}))|(?P<form>{_FORM}|\\b(?i:cal
 _TITLE_LABEL = re.compile(_TITLE)
 _GREETING_LABEL = re.compile(_GREETING, re.MULTILINE)
 _CLOSING_LABEL = re.compile(f"\\b{_CLOSING}")
+_GREETING_WORDS = ("Dear", "Hi", "Hello", "Hey", "Hallo", "Liebe", "Bonjour", "Cher", "Chère", "Hola", "Ciao")
+_CLOSING_ENDS = ("regards", "sincerely", "truly", "faithfully", "cheers", "thanks", "thank you", "grüßen", "grüße",
+                 "cordialement", "vous", "saludos", "saluto", "groet")
 _WORD = re.compile(r"[ \t]*(?P<word>['’]?[^\W\d_](?:[^\W\d_]|['’.\-]{1,2}(?=[^\W\d_]))*(?:\.|['’](?=[ \t]))?)"
                    r"(?![\w/@\\-])")
 """A word of a name (after a space, but for the first): letters, joined by an apostrophe, a hyphen or a dot (O'Brien, Jean-Luc, J.R., H.-Dieter),
@@ -128,9 +131,8 @@ class PersonRecognizer:
             end = _chinese_name(text, label.end(), surname=label.re is _CHINESE_SELF)
             if end:
                 yield Finding(self.entity, label.end(), end, text[label.end():end], 0.85)
-        for kind in (_GREETING_LABEL, *((_CLOSING_LABEL,) if "\n" in text else ())):
-            for label in kind.finditer(text):
-                yield from self._latin(text, label)
+        for label in _greetings_and_closings(text):
+            yield from self._latin(text, label)
 
     def _latin(self, text: str, label: re.Match[str]) -> Iterator[Finding]:
         """The name in Latin script (or a script without case) after label, if what follows it is one."""
@@ -140,6 +142,26 @@ class PersonRecognizer:
             start, stop, lower = found
             confidence = 0.7 if lower else 0.85 if kind is _NAME_LABEL else 0.8
             yield Finding(self.entity, start, stop, text[start:stop], confidence)
+
+
+def _greetings_and_closings(text: str) -> Iterator[re.Match[str]]:
+    """The greetings that begin a line of text and the closings that end one.
+
+    Found line by line with str methods, each line tested by its first characters and its last word before a regex
+    is asked: the regexes over a 1 MB block of a log took 0.4 s (their first characters are most letters).
+    """
+    line = 0
+    while True:
+        if text.startswith(_GREETING_WORDS, line) or text[line:line + 1] in (" ", "\t"):
+            greeting = _GREETING_LABEL.match(text, line)
+            if greeting is not None:
+                yield greeting
+        end = text.find("\n", line)
+        if end < 0:
+            return
+        if text[max(line, end - 32):end].rstrip(" \t,!.").lower().endswith(_CLOSING_ENDS):
+            yield from _CLOSING_LABEL.finditer(text, max(line, end - 32), end + 1)
+        line = end + 1
 
 
 def _ends_as_its_label_wants(text: str, end: int, kind: re.Pattern[str]) -> bool:
