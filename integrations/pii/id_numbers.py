@@ -26,7 +26,7 @@ from .id_checks import (
     nir_valid,
 )
 from .labels import LabelledValueRecognizer
-from .numeric import ID_WORDS
+from .numeric import CARD_WORDS, ID_WORDS
 from .registry import Finding
 from .runs import LONG_TEXT, digit_runs
 
@@ -73,7 +73,8 @@ class NationalIdRecognizer:
             seen.add(m.start())
             kind = next(kind for kind, value in m.groupdict().items() if value and kind in _CHECKS)
             if _CHECKS[kind](re.sub(r"[ .\-]", "", m.group())):
-                found.append(Finding(self.entity, m.start(), m.end(), m.group(), _ALONE_CONFIDENCE.get(kind, 0.85)))
+                confidence = 0.85 if kind == "nir" and CARD_WORDS.anywhere(text) else _ALONE_CONFIDENCE.get(kind, 0.85)
+                found.append(Finding(self.entity, m.start(), m.end(), m.group(), confidence))
         return found
 
 
@@ -124,7 +125,7 @@ def _may_be_whole(text: str, start: int, end: int) -> bool:
 _CHECKS = {"dni": dni_valid, "nie": dni_valid, "cpf": cpf_valid, "nir": nir_valid, "aadhaar": aadhaar_valid}
 _ALONE_CONFIDENCE = {"cpf": 0.95, "nir": 0.96}
 """A CPF as written is sure; an NIR, its birth month and its key right, surer than a card of the 15-digit JCB range
-it may also fall in (1800…, Luhn: one number in ten passes)."""
+it may also fall in (1800…, Luhn: one number in ten passes), unless the text speaks of a card (then 0.85)."""
 
 ID_LABEL_WORDS = Words("dni", "nie", "cpf", "nir", "aadhaar", "aadhar", "bsn", "burgerservicenummer", "codice fiscale",
                        "cod. fisc", "c.f.", "national insurance", "ni number", "ni no", "nino", "sécurité sociale",

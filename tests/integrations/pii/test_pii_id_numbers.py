@@ -44,6 +44,7 @@ def test_check_characters_as_the_issuing_offices_define_them(check, valid: list,
     ("meu CPF é 12345678909", [("12345678909", 0.95)]),
     ("assuré 1 84 12 75 123 456 40", [("1 84 12 75 123 456 40", 0.96)]),
     ("assuré 180054900717132", [("180054900717132", 0.96)]),  # also a JCB card number of the 15-digit range
+    ("card 180051120891408 was charged", []),  # a JCB card whose digits also make an NIR
     ("UID 2345 6789 0124 linked", [("2345 6789 0124", 0.85)]),
     ("my aadhaar number is 234567890124", [("234567890124", 0.95)]),
     ("BSN: 123456782", [("123456782", 0.95)]),
