@@ -10,9 +10,9 @@ name is found with few mistakes. What follows a label must look like a name: wor
 with ("my name is not important"). A form's label counts as a form writes it: ``Name:`` or ``Full name:`` at the
 start of a line or after punctuation, not ``name:`` (a key in YAML or code: ``- name: Checkout``). A greeting's
 name starts its line and a comma or the line's end follows it ("Hi Anna is here" is no greeting); a closing's name
-is the whole next line ("Thanks\nAnna will call" is a sentence). Chinese
-names: after 我叫 or 名叫 only from a surname (我叫了外卖, 我叫什么); after a form's label (姓名, 收货人) any two to
-four characters, cut where the next label begins (姓名：张三电话：…).
+is the whole next line ("Thanks\nAnna will call" is a sentence). Chinese names: after 我叫 or 名叫 only from a
+surname (我叫了外卖, 我叫什么); after a form's label (姓名, 收货人) any two to four characters, cut where the next label
+begins (姓名：张三电话：…).
 """
 
 from __future__ import annotations
@@ -47,11 +47,11 @@ _CLOSING_ENDS = ("regards", "sincerely", "truly", "faithfully", "cheers", "thank
                  "cordialement", "vous", "saludos", "saluto", "groet")
 _WORD = re.compile(r"[ \t]*(?P<word>['’]?[^\W\d_](?:[^\W\d_]|['’.\-]{1,2}(?=[^\W\d_]))*(?:\.|['’](?=[ \t]))?)"
                    r"(?![\w/@\\-])")
-"""A word of a name (after a space, but for the first): letters, joined by an apostrophe, a hyphen or a dot (O'Brien, Jean-Luc, J.R., H.-Dieter),
-maybe an initial's dot or a particle's apostrophe (d' Heripon, van 't Erve)."""
+"""A word of a name (after a space, but for the first): letters, joined by an apostrophe, a hyphen or a dot (O'Brien,
+Jean-Luc, J.R., H.-Dieter), maybe an initial's dot or a particle's apostrophe (d' Heripon, van 't Erve)."""
 
-_PARTICLES = frozenset("van von der den de del della di da du le la bin binti al el ter ten te het die 't ’t 's ’s d' d’ y dos das"
-                       .split())
+_PARTICLES = frozenset("van von der den de del della di da du le la bin binti al el ter ten te het die 't ’t 's ’s d' d’ "
+                       "y dos das".split())
 _NOT_A_NAME = frozenset("""
     a about after again already also always an and any are as at back be because been being but by can could did
     do does done for from going gone had has have here how i if in into is it just later like may me might more
