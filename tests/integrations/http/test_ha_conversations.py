@@ -78,9 +78,9 @@ automations:
     token = await served.token()
     await _leave_a_reply(served, token, "attic")
     async with asyncio.timeout(10):  # the answer is kept in the outbox, whole, and the run ends
-        while (stats := await served.gateway.queue_stats())["tasks"]["done"] < 1:
-            await asyncio.sleep(0.05)
-    assert stats["outbox"]["websocket"].get("pending", 0) == 1, "kept in the outbox, whole"
+        while not ((stats := await served.gateway.queue_stats())["tasks"]["done"] >= 1
+                   and stats["outbox"].get("websocket", {}).get("pending", 0) == 1):
+            await asyncio.sleep(0.05)  # (a clean clone's run once read a run done before its answer was counted)
     assert stats["tasks"]["queued"] == stats["tasks"]["leased"] == 0, "the run did not fail, to run again later"
     assert stats["dead_letters"]["total"] == 0
     event = await _take_up(served, token, "attic")
