@@ -34,17 +34,22 @@ _FORM = (r"(?:(?:^|(?<=[\n.;,!?(|。；，！？、]))[ \t]*(?:\*\*)?(?:(?i:full
          r"[ \t]+(?i:name)|Name|NAME)[ \t]*[:：](?:\*\*)?)")
 _TITLE = r"(?:M(?<!\wM)(?:rs|r|s|x|iss|lle|adame|onsieur)|S(?<!\wS)eñora?)\b\.?"
 """Mr, Mrs, Ms., Mx., Miss, Mlle, Madame, Monsieur, Señor, Señora, searched for around their cues."""
-_GREETING = r"^[ \t]*(?:Dear|Hi|Hello|Hey|Hallo|Liebe|Lieber|Bonjour|Cher|Chère|Hola|Ciao)\b"
-_CLOSING = (r"(?i:(?:best|kind|warm|many)\s+regards|regards|sincerely|yours\s+(?:sincerely|truly|faithfully)|cheers|"
-            r"thanks|thank\s+you|mit\s+freundlichen\s+grüßen|viele\s+grüße|liebe\s+grüße|cordialement|bien\s+à\s+vous|"
-            r"saludos|un\s+saluto|met\s+vriendelijke\s+groet)[ \t]*[,!.]?[ \t]*\n")
+_GREETINGS = ("Dear", "Hi", "Hello", "Hey", "Hallo", "Liebe", "Lieber", "Bonjour", "Cher", "Chère", "Hola", "Ciao")
+_CLOSINGS = ("best regards", "kind regards", "warm regards", "regards", "sincerely", "yours sincerely", "yours truly",
+             "yours faithfully", "cheers", "thanks", "many thanks", "thank you", "mit freundlichen grüßen", "viele grüße",
+             "liebe grüße", "cordialement", "bien à vous", "saludos", "un saluto", "met vriendelijke groet")
+_GREETING = r"^[ \t]*(?:" + "|".join(_GREETINGS) + r")\b"
+_CLOSING = (r"(?i:" + "|".join(sorted((c.replace(" ", r"\s+") for c in _CLOSINGS), key=len, reverse=True))
+            + r")[ \t]*[,!.]?[ \t]*\n")
+_CLOSING_ENDS = tuple({last if len(last := closing.split()[-1]) > 4 else closing for closing in _CLOSINGS})
+"""How the closings end (their last word, or all of them where that is short: "thank you", not "you"): a line that
+ends otherwise is not asked the closings' regex."""
 _NAME_LABEL = re.compile(f"(?P<self>\\b(?i:{_SELF}))|(?P<form>{_FORM}|\\b(?i:call\\s+me))", re.MULTILINE)
 _TITLE_LABEL = re.compile(_TITLE)
 _GREETING_LABEL = re.compile(_GREETING, re.MULTILINE)
 _CLOSING_LABEL = re.compile(f"\\b{_CLOSING}")
-_GREETING_WORDS = ("Dear", "Hi", "Hello", "Hey", "Hallo", "Liebe", "Bonjour", "Cher", "Chère", "Hola", "Ciao")
-_CLOSING_ENDS = ("regards", "sincerely", "truly", "faithfully", "cheers", "thanks", "thank you", "grüßen", "grüße",
-                 "cordialement", "vous", "saludos", "saluto", "groet")
+_FOLLOWS_A_GREETING = re.compile(r"[ \t]*(?:[,!:\n]|$)")
+"""What follows a greeting's name: a comma, "!" or ":", or the line's end."""
 _WORD = re.compile(r"[ \t]*(?P<word>['’]?[^\W\d_](?:[^\W\d_]|['’.\-]{1,2}(?=[^\W\d_]))*(?:\.|['’](?=[ \t]))?)"
                    r"(?![\w/@\\-])")
 """A word of a name (after a space, but for the first): letters, joined by an apostrophe, a hyphen or a dot (O'Brien,
@@ -152,7 +157,7 @@ def _greetings_and_closings(text: str) -> Iterator[re.Match[str]]:
     """
     line = 0
     while True:
-        if text.startswith(_GREETING_WORDS, line) or text[line:line + 1] in (" ", "\t"):
+        if text.startswith(_GREETINGS, line) or text[line:line + 1] in (" ", "\t"):
             greeting = _GREETING_LABEL.match(text, line)
             if greeting is not None:
                 yield greeting
@@ -168,7 +173,7 @@ def _ends_as_its_label_wants(text: str, end: int, kind: re.Pattern[str]) -> bool
     """A greeting's name is followed by a comma, "!" or ":" or ends its line ("Hi Anna," not "Hi Anna is here"); a
     closing's name is its line ("Regards,\\nAnna Schmidt", not "Thanks\\nAnna will call")."""
     if kind is _GREETING_LABEL:
-        return text[end:end + 1] in ("", ",", "!", ":", "\n") or text[end:].lstrip(" \t")[:1] in ("", ",", "!", "\n")
+        return _FOLLOWS_A_GREETING.match(text, end) is not None
     if kind is _CLOSING_LABEL:
         line_end = text.find("\n", end)
         return not text[end:len(text) if line_end < 0 else line_end].strip()
