@@ -3,7 +3,7 @@
 "DOB: 03/12/1984", "my date of birth is 12 March 1984", "born on March 12th, 1984", "geboren am 12.03.1984",
 "née le 12 mars 1984", "出生日期：1984年3月12日", "生日是3月12日". A date alone is a meeting's, an order's or a
 log's; after such a label it is a person's. The date must be one the calendar has (no 31 April) and, with its
-year, not in the future; a birthday's day and month count without a year. A year alone ("born in 1984") is
+year, after 1900 and not in the future (validators.real_date, as for a resident ID's birth date); a birthday's day and month count without a year. A year alone ("born in 1984") is
 not taken.
 """
 
@@ -14,6 +14,7 @@ import re
 
 from .context import Words
 from .labels import LabelledValueRecognizer
+from .validators import real_date
 
 __all__ = ["BirthDateRecognizer"]
 
@@ -78,8 +79,9 @@ def _date_end(text: str, at: int) -> int:
             return found.end() if _real(found["y3"], found["m3"], found["d3"]) else 0
         year = found["y2"]
         if len(year) == 2:  # the latest year that ends so and is not in the future
-            year = str(datetime.date.today().year // 100 * 100 + int(year))
-            year = year if int(year) <= datetime.date.today().year else str(int(year) - 100)
+            this_year = datetime.date.today().year
+            full = this_year // 100 * 100 + int(year)
+            year = str(full if full <= this_year else full - 100)
         # Day first (most of the world) or month first (the US): either is a date if the calendar has it.
         return found.end() if _real(year, found["b"], found["a"]) or _real(year, found["a"], found["b"]) else 0
     found = _WORDS.match(text, at)
@@ -96,9 +98,6 @@ def _date_end(text: str, at: int) -> int:
 
 
 def _real(year: str | None, month: str, day: str) -> bool:
-    """Whether the calendar has this day (a leap year's 29 February without a year), not after today."""
-    try:
-        date = datetime.date(int(year) if year else 2000, int(month), int(day))
-    except ValueError:
-        return False
-    return year is None or date <= datetime.date.today()
+    """Whether the calendar has this day, after 1900 and not after today (without a year: any year's, 29 February
+    too)."""
+    return real_date(int(year) if year else 2000, int(month), int(day))

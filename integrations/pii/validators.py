@@ -19,6 +19,7 @@ __all__ = [
     "is_valid_ipv6",
     "luhn_check_digit",
     "luhn_valid",
+    "real_date",
 ]
 
 CN_ID_WEIGHTS: tuple[int, ...] = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -73,7 +74,7 @@ def _today() -> tuple[int, int, int]:
     return today
 
 
-def _real_date(year: int, month: int, day: int, today: _dt.date | None) -> bool:
+def real_date(year: int, month: int, day: int, today: _dt.date | None = None) -> bool:
     """True when the date exists, is after 1900 and is not in the future."""
     if year <= 1900 or not 1 <= month <= 12 or not 1 <= day <= _DAYS_IN_MONTH[month]:
         return False
@@ -89,7 +90,7 @@ def is_valid_cn_id(value: str, today: _dt.date | None = None) -> bool:
         return False
     if value[:2] not in CN_PROVINCE_CODES:
         return False
-    if not _real_date(int(value[6:10]), int(value[10:12]), int(value[12:14]), today):
+    if not real_date(int(value[6:10]), int(value[10:12]), int(value[12:14]), today):
         return False
     return cn_id_check_char(value[:17]) == value[17].upper()
 
@@ -100,7 +101,7 @@ def is_valid_cn_id15(value: str, today: _dt.date | None = None) -> bool:
         return False
     if value[:2] not in CN_PROVINCE_CODES:
         return False
-    return _real_date(1900 + int(value[6:8]), int(value[8:10]), int(value[10:12]), today)
+    return real_date(1900 + int(value[6:8]), int(value[8:10]), int(value[10:12]), today)
 
 
 # Maps the ASCII digit d to the Luhn value of 2*d (digits of the product added).
