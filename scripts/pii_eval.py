@@ -8,14 +8,14 @@ with mod-97 check digits; US SSNs under the SSA's rules; e-mail, IPv4 and IPv6 a
 written against Chinese characters); API keys, passwords (stated in prose too, in markdown and quotes),
 bearer tokens, HTTP Basic credentials, Telegram bot tokens, card security codes, one-time codes and PINs; people's
 names after a label or a title, Latin and Chinese; dates of birth and addresses after a label; national identity
-numbers of Spain, Brazil, France, India, the Netherlands, Italy and the UK. Hard negatives: order and tracking numbers,
+numbers of Spain, Brazil, France, India, the Netherlands, Italy, the UK, Germany, Canada and Japan. Hard negatives: order and tracking numbers,
 timestamps, dates, versions, amounts, IDs with a wrong check character, ISBNs, student numbers,
 UPC barcodes, bank routing numbers, sets of two-digit codes.
 
 With ``--values faker`` the values come from Faker instead, a library written by other hands for
 test data: phone numbers of 15 locales as Faker writes them (kept when libphonenumber says they are
 valid in the locale's region), people's names of 12 locales and China, dates of birth, addresses of 7 locales and China, national identity
-numbers of Spain, Brazil, France, the Netherlands and Italy, card numbers of every network it knows, US SSNs, Chinese resident
+numbers of Spain, Brazil, France, the Netherlands, Italy and Canada, card numbers of every network it knows, US SSNs, Chinese resident
 IDs, IBANs of 13 countries, e-mail and IP addresses, US passport numbers, passwords, card security codes. API
 keys, tokens, one-time codes
 and travel permits, which Faker has no provider for, keep the values made here. The hard negatives gain
@@ -59,6 +59,7 @@ from pii_values import (  # noqa: E402
     iban,
     ipv4,
     ipv6,
+    my_number,
     nino,
     nir,
     one_time_code,
@@ -67,7 +68,9 @@ from pii_values import (  # noqa: E402
     person,
     phone,
     security_code,
+    sin,
     ssn,
+    tax_id_de,
     telegram_token,
     travel_permit,
     upc_a,
@@ -164,6 +167,11 @@ PERSONAL: list[tuple[str, Callable[[random.Random], str], list[str]]] = [
     ("NATIONAL_ID", bsn, ["BSN: {v}", "mijn BSN is {v}", "burgerservicenummer {v}"]),
     ("NATIONAL_ID", codice_fiscale, ["Codice fiscale: {v}", "C.F. {v}", "il mio codice fiscale è {v}"]),
     ("NATIONAL_ID", nino, ["National Insurance number: {v}", "NI number {v}", "my NINO is {v}"]),
+    ("NATIONAL_ID", tax_id_de, ["Steuer-ID: {v}", "Meine steuerliche Identifikationsnummer ist {v}.",
+                                "IdNr {v} liegt dem Finanzamt vor"]),
+    ("NATIONAL_ID", sin, ["SIN: {v}", "my SIN is {v}", "Social Insurance Number {v} on file",
+                          "numéro d'assurance sociale : {v}"]),
+    ("NATIONAL_ID", my_number, ["マイナンバー：{v}", "私の個人番号は{v}です", "My Number card {v}"]),
 ]
 """Personal details: names, dates of birth and addresses, which a label gives, and national identity numbers. Drawn
 in sentences of their own (see sentences())."""
@@ -178,7 +186,10 @@ PERSONAL_NEGATIVE: list[Callable[[random.Random], str]] = [
                         "my address is on file", "Address: see below", "Your IP address: hidden",
                         "server:\n  address: 0.0.0.0\n  port: 8080", "我住在北京，地址以后再说。",
                         f"Address: 0x7ffd{r.randint(4096, 65535):x} in the core dump", "Hello World!",
-                        "Hi all, the build is green.", "Thanks,\nThe Roost Team", "Thanks!\nWhat about tomorrow?"]),
+                        "Hi all, the build is green.", "Thanks,\nThe Roost Team", "Thanks!\nWhat about tomorrow?",
+                        f"Steuernummer {r.randint(10, 99)}/{r.randint(100, 999)}/{r.randint(10000, 99999)}",
+                        f"sin {r.randint(2, 99)} pedidos pendientes", f"since {r.randint(1990, 2025)}, tickets",
+                        "SIN: pending", "マイナンバーカードを申請しました", "Steuer-ID: folgt per Post"]),
 ]
 
 
@@ -249,6 +260,7 @@ def faker_values(seed: int) -> tuple[dict[Callable[[random.Random], str], Callab
         nir: lambda rng: fake("fr_FR").ssn(),
         bsn: lambda rng: fake("nl_NL").ssn(),
         codice_fiscale: lambda rng: fake("it_IT").ssn(),
+        sin: lambda rng: fake("en_CA").ssn(),
         birth_date: lambda rng: birth_date(rng, fake("en_US").date_of_birth(minimum_age=1, maximum_age=100)),
     }, negatives
 

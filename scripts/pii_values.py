@@ -314,6 +314,42 @@ def nino(rng: random.Random) -> str:
         else f"{first}{second}{digits}{suffix}"
 
 
+def tax_id_de(rng: random.Random) -> str:
+    """A German tax ID: ten digits, not from 0, one of them twice (or three times) and the others once, then the
+    ISO 7064 MOD 11,10 check digit; grouped 2-3-3-3 as on the letter, or in one block."""
+    while True:
+        digits = rng.sample(string.digits, 9)
+        digits.append(rng.choice(digits))
+        if rng.random() < 0.3:  # a digit three times: another place takes a copy of the repeated one
+            digits[digits.index(next(d for d in digits if digits.count(d) == 1))] = digits[-1]
+        rng.shuffle(digits)
+        if digits[0] != "0":
+            break
+    product = 10
+    for digit in digits:
+        total = (int(digit) + product) % 10 or 10
+        product = total * 2 % 11
+    value = "".join(digits) + str((11 - product) % 10)
+    return f"{value[:2]} {value[2:5]} {value[5:8]} {value[8:]}" if rng.random() < 0.5 else value
+
+
+def sin(rng: random.Random) -> str:
+    """A Canadian Social Insurance Number: nine digits from 1-7 or 9 that pass Luhn, grouped 3-3-3 or not."""
+    body = rng.choice("12345679") + "".join(rng.choice(string.digits) for _ in range(7))
+    value = body + luhn_digit(body)
+    gap = rng.choice([" ", "-", ""])
+    return f"{value[:3]}{gap}{value[3:6]}{gap}{value[6:]}"
+
+
+def my_number(rng: random.Random) -> str:
+    """A Japanese Individual Number (My Number): eleven digits and the check digit 11 - (sum of digit x weight mod 11),
+    0 for 10 and 11, the weights 6, 5, 4, 3, 2, 7, 6, 5, 4, 3, 2; grouped in fours as on the card, or not."""
+    body = "".join(rng.choice(string.digits) for _ in range(11))
+    remainder = sum(int(d) * w for d, w in zip(body, (6, 5, 4, 3, 2, 7, 6, 5, 4, 3, 2), strict=True)) % 11
+    value = body + str(0 if remainder <= 1 else 11 - remainder)
+    return f"{value[:4]} {value[4:8]} {value[8:]}" if rng.random() < 0.5 else value
+
+
 BIRTH_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y", "%d %B %Y", "%B %d, %Y", "%d %b %Y",
                       "%Y年%m月%d日")
 

@@ -4,10 +4,11 @@ alone where their shape and check character make them sure, after a label where 
 Alone (0.85; a CPF as written 0.95, an NIR 0.96): Spain's DNI (12345678Z) and NIE (X1234567L), Brazil's CPF as written
 (123.456.789-09), France's NIR (1 84 12 75 123 456 78, or in one block) and India's Aadhaar in its groups (2345 6789
 0124), unless a label of another kind of number comes just before ("order 12345678Z"). After a label ("DNI", "CPF:",
-"Aadhaar no.", "BSN", "codice fiscale", "National Insurance number", 0.95): those numbers written any way, and the
-ones that are never taken alone: the Netherlands' BSN (nine digits, as many as a phone number's), Italy's codice
-fiscale (its shape searched for in every text cost ~1.8 µs a message, 6 % of the pii benchmark) and the UK's
-National Insurance number (no check character).
+"Aadhaar no.", "BSN", "codice fiscale", "National Insurance number", "Steuer-ID", "SIN", "マイナンバー", 0.95): those
+numbers written any way, and the ones that are never taken alone: the Netherlands' BSN (nine digits, as many as a
+phone number's), Italy's codice fiscale (its shape searched for in every text cost ~1.8 µs a message, 6 % of the pii
+benchmark), the UK's National Insurance number (no check character), Germany's tax ID (eleven digits), Canada's SIN
+(nine, and one number in ten passes Luhn) and Japan's My Number (twelve, as a phone number with its country code).
 """
 
 from __future__ import annotations
@@ -22,8 +23,11 @@ from .id_checks import (
     codice_fiscale_valid,
     cpf_valid,
     dni_valid,
+    my_number_valid,
     nino_shaped,
     nir_valid,
+    sin_valid,
+    tax_id_de_valid,
 )
 from .labels import LabelledValueRecognizer
 from .numeric import CARD_WORDS, ID_WORDS
@@ -129,22 +133,30 @@ it may also fall in (1800…, Luhn: one number in ten passes), unless the text s
 
 ID_LABEL_WORDS = Words("dni", "nie", "cpf", "nir", "aadhaar", "aadhar", "bsn", "burgerservicenummer", "codice fiscale",
                        "cod. fisc", "c.f.", "national insurance", "ni number", "ni no", "nino", "sécurité sociale",
-                       "securite sociale", "numéro de sécu")
-"""Labels of national identity numbers: the labels are searched for only around these."""
-# A verb after the label only in lower case: "NI number ES 12 34 56 A" is a number.
+                       "securite sociale", "numéro de sécu", "steuer", "identifikationsnummer", "idnr", "sin ", "sin:",
+                       "sin#", "s.i.n", "social insurance", "assurance sociale", "individual number", "my number card",
+                       "マイナンバー", "個人番号")
+"""Labels of national identity numbers: the labels are searched for only around these ("sin " and not "sin": not
+around every "since" and "using")."""
+# A verb after the label only in lower case: "NI number ES 12 34 56 A" is a number. "SIN" only in capitals: "sin" is
+# Spanish for "without".
 _LABEL = re.compile(
-    r"\b(?i:dni|nie|cpf|nir|aadhaa?r(?:\s+(?:card|number))?|bsn|burgerservicenummer|codice\s+fiscale|cod\.\s*fisc\.?|"
+    r"(?:\b(?:(?i:dni|nie|cpf|nir|aadhaa?r(?:\s+(?:card|number))?|bsn|burgerservicenummer|codice\s+fiscale|cod\.\s*fisc\.?|"
     r"c\.f\.|national\s+insurance(?:\s+number)?|ni\s+(?:number|no\.?)|nino|num[ée]ro\s+de\s+s[ée]cu(?:rit[ée]\s+sociale)?|"
-    r"s[ée]curit[ée]\s+sociale)"
-    r"[ \t]*(?:(?i:number|no\.?|n[°º]|num[ée]ro)[ \t]*)?[:：#=\-]?[ \t]*(?:(?:is|es|est|ist|é|è)[ \t]+)?"
+    r"s[ée]curit[ée]\s+sociale|steuer-?id(?:-?nr\.?|entifikationsnummer)?|(?:steuerliche\s+)?identifikationsnummer|"
+    r"idnr\.?|social\s+insurance(?:\s+number)?|num[ée]ro\s+d'assurance\s+sociale|individual\s+number|my\s+number\s+card)"
+    r"|SIN\b|S\.I\.N\.)|マイナンバー(?:カード)?|個人番号)"
+    r"[ \t]*(?:(?i:number|no\.?|n[°º]|num[ée]ro)[ \t]*)?[:：#=\-]?[ \t]*(?:(?:is|es|est|ist|é|è)[ \t]+|は[ \t]*)?"
 )
 _LABELLED = re.compile(
     rf"(?:[0-9]{{8}}-?[A-Za-z]|[XYZxyz]-?[0-9]{{7}}-?[A-Za-z]|[0-9]{{3}}\.?[0-9]{{3}}\.?[0-9]{{3}}-?[0-9]{{2}}|{_NIR}"
-    rf"|[2-9][0-9]{{3}}[ -]?[0-9]{{4}}[ -]?[0-9]{{4}}|[0-9]{{4}}\.?[0-9]{{2}}\.?[0-9]{{3}}"
+    rf"|[0-9]{{4}}[ -]?[0-9]{{4}}[ -]?[0-9]{{4}}|[0-9]{{4}}\.?[0-9]{{2}}\.?[0-9]{{3}}|[0-9]{{2}} [0-9]{{3}} [0-9]{{3}} [0-9]{{3}}"
+    rf"|[0-9]{{3}}[ -][0-9]{{3}}[ -][0-9]{{3}}"
     rf"|[A-Za-z]{{6}}[0-9LMNP-V]{{2}}[A-Za-z][0-9LMNP-V]{{2}}[A-Za-z][0-9LMNP-V]{{3}}[A-Za-z]"
     rf"|[A-Za-z]{{2}} ?[0-9]{{2}} ?[0-9]{{2}} ?[0-9]{{2}} ?[A-Da-d]){_EDGE}"
 )
-_LABELLED_CHECKS = (dni_valid, cpf_valid, nir_valid, aadhaar_valid, bsn_valid, codice_fiscale_valid, nino_shaped)
+_LABELLED_CHECKS = (dni_valid, cpf_valid, nir_valid, aadhaar_valid, bsn_valid, codice_fiscale_valid, nino_shaped,
+                    tax_id_de_valid, sin_valid, my_number_valid)
 
 
 class LabelledIdRecognizer(LabelledValueRecognizer):

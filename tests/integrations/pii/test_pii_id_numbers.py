@@ -10,8 +10,11 @@ from integrations.pii.id_checks import (
     codice_fiscale_valid,
     cpf_valid,
     dni_valid,
+    my_number_valid,
     nino_shaped,
     nir_valid,
+    sin_valid,
+    tax_id_de_valid,
 )
 from integrations.pii.recognizers import default_registry
 
@@ -30,6 +33,11 @@ def national_ids(text: str) -> list[tuple[str, float]]:
     (codice_fiscale_valid, ["RSSMRA85T10A562S", "rssmra85t10a562s", "RSSMRA85T10A56NH"],
      ["RSSMRA85T10A562A", "RSSMRA85Z10A562S"]),
     (nino_shaped, ["AB123456C", "ab 12 34 56 c"], ["QQ123456C", "GB123456A", "AB123456E", "AB12345C"]),
+    # 36554266806: two digits repeated; 04658329170: its check digit is right, but it begins with 0.
+    (tax_id_de_valid, ["36574261809", "85494067144"], ["36574261890", "36554266806", "04658329170", "3657426180"]),
+    # 823456785 and 046454286 pass Luhn, but 8 and 0 begin no SIN.
+    (sin_valid, ["123456782", "278018460"], ["123456783", "823456785", "046454286", "12345678"]),
+    (my_number_valid, ["621498320257", "000000000000"], ["621498320258", "62149832025", "62149832025X"]),
 ])
 def test_check_characters_as_the_issuing_offices_define_them(check, valid: list, invalid: list) -> None:
     assert [value for value in valid if not check(value)] == []
@@ -50,6 +58,17 @@ def test_check_characters_as_the_issuing_offices_define_them(check, valid: list,
     ("BSN: 123456782", [("123456782", 0.95)]),
     ("Codice fiscale: RSSMRA85T10A562S", [("RSSMRA85T10A562S", 0.95)]),
     ("National Insurance number: AB 12 34 56 C", [("AB 12 34 56 C", 0.95)]),
+    ("Steuer-ID: 36 574 261 809", [("36 574 261 809", 0.95)]),
+    ("Meine Steuer-IdNr. ist 36574261809", [("36574261809", 0.95)]),
+    ("steuerliche Identifikationsnummer: 85494067144", [("85494067144", 0.95)]),
+    ("SIN: 278 018 460", [("278 018 460", 0.95)]),
+    ("my SIN is 278-018-460", [("278-018-460", 0.95)]),
+    ("Social Insurance Number 278018460", [("278018460", 0.95)]),
+    ("numéro d'assurance sociale : 278 018 460", [("278 018 460", 0.95)]),
+    ("マイナンバー：6214 9832 0257", [("6214 9832 0257", 0.95)]),
+    ("私のマイナンバーは621498320257です", [("621498320257", 0.95)]),
+    ("個人番号 6214-9832-0257", [("6214-9832-0257", 0.95)]),
+    ("My Number card 6214 9832 0257", [("6214 9832 0257", 0.95)]),
 ])
 def test_a_national_identity_number_is_found(text: str, found: list) -> None:
     assert national_ids(text) == found
@@ -65,6 +84,13 @@ def test_a_national_identity_number_is_found(text: str, found: list) -> None:
     "234567890124",  # twelve digits alone
     "2345 6789 0123",  # the wrong check digit
     "CPF 123.456.789-00",
+    "Steuer-ID: 36 574 261 808",  # the wrong check digit
+    "Steuernummer 181/815/08155",  # a tax number, not the tax ID
+    "36574261809",  # eleven digits alone
+    "sin 278 018 460 pedidos",  # Spanish "without": SIN is a label only in capitals
+    "278 018 460",  # a SIN only after its label
+    "SIN: 823 456 785",
+    "621498320257",  # a My Number only after its label
 ])
 def test_numbers_that_are_not_sure_alone_or_fail_their_check_are_left_alone(text: str) -> None:
     assert national_ids(text) == []
