@@ -7,10 +7,10 @@ written the way people write them; card numbers of every network with a Luhn che
 with mod-97 check digits; US SSNs under the SSA's rules; e-mail, IPv4 and IPv6 addresses (also
 written against Chinese characters); API keys, passwords (stated in prose too, in markdown and quotes),
 bearer tokens, HTTP Basic credentials, Telegram bot tokens, card security codes, one-time codes and PINs; people's
-names after a label or a title, Latin and Chinese; dates of birth and addresses after a label; national identity
-numbers of Spain, Brazil, France, India, the Netherlands, Italy, the UK, Germany, Canada and Japan. Hard negatives: order and tracking numbers,
-timestamps, dates, versions, amounts, IDs with a wrong check character, ISBNs, student numbers,
-UPC barcodes, bank routing numbers, sets of two-digit codes.
+names after a label or a title, Latin and Chinese; dates of birth (days, and months with their year) and addresses
+after a label; national identity numbers of Spain, Brazil, France, India, the Netherlands, Italy, the UK, Germany,
+Canada and Japan. Hard negatives: order and tracking numbers, timestamps, dates, versions, amounts, IDs with a wrong
+check character, ISBNs, student numbers, UPC barcodes, bank routing numbers, sets of two-digit codes.
 
 With ``--values faker`` the values come from Faker instead, a library written by other hands for
 test data: phone numbers of 15 locales as Faker writes them (kept when libphonenumber says they are
@@ -47,6 +47,7 @@ from pii_values import (  # noqa: E402
     basic_credentials,
     bearer_token,
     birth_date,
+    birth_month,
     bsn,
     card,
     chinese_address,
@@ -156,6 +157,7 @@ PERSONAL: list[tuple[str, Callable[[random.Random], str], list[str]]] = [
                         "Best regards,\n{v}\nHead of Sales"]),
     ("DATE_OF_BIRTH", birth_date, ["DOB: {v}", "My date of birth is {v}.", "born on {v} in Leeds",
                                    "Date of Birth: {v}\nGender: F", "出生日期：{v}", "geboren am {v}"]),
+    ("DATE_OF_BIRTH", birth_month, ["I was born in {v}.", "DOB: {v}", "Date of birth: {v}\nGender: M"]),
     ("ADDRESS", address, ["Address: {v}\nPhone: on file", "My address is {v}.", "Shipping address: {v}",
                           "Please note my new address is {v}; thanks", "I live at {v}, and the dog is friendly"]),
     ("ADDRESS", chinese_address, ["收货地址：{v}，电话见备注", "地址：{v}", "住址：{v}。", "我家在{v}，欢迎来玩"]),
@@ -262,17 +264,18 @@ def faker_values(seed: int) -> tuple[dict[Callable[[random.Random], str], Callab
         codice_fiscale: lambda rng: fake("it_IT").ssn(),
         sin: lambda rng: fake("en_CA").ssn(),
         birth_date: lambda rng: birth_date(rng, fake("en_US").date_of_birth(minimum_age=1, maximum_age=100)),
+        birth_month: lambda rng: birth_month(rng, fake("en_US").date_of_birth(minimum_age=1, maximum_age=100)),
     }, negatives
 
 
 def sentences(count: int, seed: int, values: str = "own") -> list[tuple[str, list[Value]]]:
     """count sentences of numbers and secrets, about four in five with one value and the rest hard negatives, then a
-    quarter as many of personal details (names, dates of birth, addresses, national identity numbers) drawn the same
-    way with a generator of their own: adding those left the first ones, and each type's share of them, as they were. Values "own" are made
-    here, "faker" by Faker where it has a provider."""
+    third as many of personal details (names, dates of birth, addresses, national identity numbers) drawn the same
+    way with a generator of their own: adding those left the first ones, and each type's share of them, as they
+    were. Values "own" are made here, "faker" by Faker where it has a provider."""
     makers, negatives = faker_values(seed) if values == "faker" else ({}, [])
     return (_drawn(count, random.Random(seed), POSITIVE, NEGATIVE + negatives, makers)
-            + _drawn(count // 4, random.Random(f"labelled {seed}"), PERSONAL, PERSONAL_NEGATIVE, makers))
+            + _drawn(count // 3, random.Random(f"labelled {seed}"), PERSONAL, PERSONAL_NEGATIVE, makers))
 
 
 def _drawn(count: int, rng: random.Random, positive: list[tuple[str, Callable[[random.Random], str], list[str]]],

@@ -360,6 +360,15 @@ def birth_date(rng: random.Random, day: datetime.date | None = None) -> str:
     return day.strftime(rng.choice(BIRTH_DATE_FORMATS))
 
 
+BIRTH_MONTH_FORMATS = ("%B %Y", "%b %Y", "%B, %Y", "%m/%Y", "%Y-%m")
+
+
+def birth_month(rng: random.Random, day: datetime.date | None = None) -> str:
+    """The month and year of a day between 1930 and 2010 (or day's), written as people and forms write them."""
+    day = day or datetime.date(1930, 1, 1) + datetime.timedelta(days=rng.randrange(80 * 365))
+    return day.strftime(rng.choice(BIRTH_MONTH_FORMATS))
+
+
 def upc_a(rng: random.Random) -> str:
     """A 12-digit UPC-A barcode (often from 0) with its check digit."""
     body = "0" + "".join(rng.choice(string.digits) for _ in range(10))

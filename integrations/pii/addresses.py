@@ -25,17 +25,21 @@ _FORM = (r"(?:^|(?<=[\n.;,!?(|。；，！？、]))[ \t]*(?:\*\*)?(?:(?i:home|sh
          r"customer|return|invoice)[ \t]+(?i:address)|Address|ADDRESS|Adresse|Anschrift)[ \t]*[:：](?:\*\*)?")
 _LABEL = re.compile(f"(?:\\b(?i:{_SELF})|{_FORM})[ \\t]*", re.MULTILINE)
 _LATIN_END = re.compile(
-    r"[\n;|!?]|[ \t]+[-–][ \t]|\.(?=[ \t]+[A-Z])"
+    r"[\n;|!?]|[ \t]+[-–][ \t]|\.(?=[ \t]+[A-Z])|[ \t]*\((?=[a-z])"
     r"|,?[ \t]+(?:and|but|so|please|thanks|if|because|which|where|call|phone|tel|e-?mail)\b"
     r"|[ \t,]+(?i:phone|tel|telephone|mobile|e-?mail|name|dob)[ \t]*[:：]",
     re.MULTILINE,
 )
 """Where an address in Latin script ends: its line, its sentence (not at an abbreviation's dot: "St. Louis", "C.
-Mayor"), a clause or the next label."""
+Mayor"), a clause, a remark in brackets ("(ring twice)", not a province's "(PU)") or the next label."""
 _ABBREVIATIONS = ("St", "Ave", "Rd", "Dr", "Apt", "No", "Blvd", "Ln", "Mt", "Ft", "Ct", "Pl", "Sq", "Hwy", "Ste", "Str")
 _NUMBER = re.compile(r"(?<![\w.])[0-9]{1,5}[A-Za-z]?(?![\w.])|\b[A-Z]{1,2}[0-9][0-9A-Z]?[ \t]?[0-9][A-Z]{2}\b")
 """A house's number (12, 221B) or a postcode (75001, NW1 6XE)."""
 _LETTERS = re.compile(r"[^\W\d_]{3,}")
+_DISTANCE = re.compile(r"[0-9]+(?:[.,][0-9]+)?[ \t]*(?:minutes?|mins?|hours?|hrs?|seconds?|km|kilomet(?:er|re)s?|miles?|"
+                       r"met(?:er|re)s?|m|blocks?|yards?|feet|ft|steps|doors)\b")
+"""A number of minutes or miles ("I live at 5 minutes from the Station"), not a house's: in lower case, as "5 Mile
+Road" is a street."""
 _LONGEST = 160
 """The most characters an address in Latin script runs to when nothing ends it sooner."""
 
@@ -82,7 +86,7 @@ def _latin_address(text: str, start: int) -> int:
     while end > start and text[end - 1] in " \t,.":
         end -= 1
     value = text[start:end]
-    if not value or not value[0].isalnum() or not _NUMBER.search(value):
+    if not value or not value[0].isalnum() or not _NUMBER.search(value) or _DISTANCE.match(value):
         return 0
     if not any(word[0].isupper() for word in _LETTERS.findall(value)):
         return 0

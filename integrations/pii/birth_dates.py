@@ -1,10 +1,11 @@
 """Dates of birth: a date right after a label that says it is one.
 
 "DOB: 03/12/1984", "my date of birth is 12 March 1984", "born on March 12th, 1984", "geboren am 12.03.1984",
-"née le 12 mars 1984", "出生日期：1984年3月12日", "生日是3月12日". A date alone is a meeting's, an order's or a
-log's; after such a label it is a person's. The date must be one the calendar has (no 31 April) and, with its
-year, after 1900 and not in the future (validators.real_date, as for a resident ID's birth date); a birthday's day and month count without a year. A year alone ("born in 1984") is
-not taken.
+"née le 12 mars 1984", "出生日期：1984年3月12日", "生日是3月12日"; a month and its year too ("born in March 1984", "DOB:
+03/1984", "出生年月：1984年3月"). A date alone is a meeting's, an order's or a log's; after such a label it is a
+person's. The date must be one the calendar has (no 31 April) and, with its year, after 1900 and not in the future
+(validators.real_date, as for a resident ID's birth date); a birthday's day and month count without a year. A year
+alone ("born in 1984") is not taken, nor a month alone ("born in March").
 """
 
 from __future__ import annotations
@@ -28,31 +29,35 @@ _MONTHS = {name: n for n, names in enumerate((
 """Month names and their usual abbreviations, in English, German, French, Spanish, Italian and Dutch."""
 
 _LABELS = (r"date\s+of\s+birth|birth\s*date|birthday|d\.?o\.?b\.?|born(?:\s+on)?|geburtsdatum|geboren(?:\s+am)?|"
-           r"geb\.|n[ée]e?\s+le|date\s+de\s+naissance|nacid[oa]\s+el|fecha\s+de\s+nacimiento|nat[oa]\s+il|"
+           r"geb\.|n[ée]e?\s+(?:le|en)|date\s+de\s+naissance|nacid[oa]|fecha\s+de\s+nacimiento|nat[oa]\s+il|"
            r"data\s+di\s+nascita|geboortedatum|geboren\s+op")
 _LABEL = re.compile(
-    rf"(?:\b(?i:{_LABELS})|出生日期|出生年月日|出生于|出生在|生于|生日)"
-    r"[ \t]*[:：=\-–]?[ \t]*(?:(?i:is|was|on|am|le|el|il|op)[ \t]+)?(?:(?i:the)[ \t]+)?(?:是|为|于|在)?[ \t]*"
+    rf"(?:\b(?i:{_LABELS})|\b[Nn]at[oa]\s+nel|出生日期|出生年月日|出生年月|出生于|出生在|生于|生日)"
+    r"[ \t]*[:：=\-–]?[ \t]*(?:(?i:is|was|on|in|am|im|le|el|en|il|op)[ \t]+){0,2}(?:(?i:the)[ \t]+)?(?:是|为|于|在)?[ \t]*"
 )
 _NUMBERS = re.compile(
     r"(?P<iso>(?P<y1>(?:19|20)[0-9]{2})[-/.](?P<m1>[0-9]{1,2})[-/.](?P<d1>[0-9]{1,2}))(?![0-9])"
     r"|(?P<dmy>(?P<a>[0-9]{1,2})[./\-](?P<b>[0-9]{1,2})[./\-](?P<y2>(?:19|20)?[0-9]{2}))(?![0-9])"
     r"|(?P<han>(?:(?P<y3>(?:19|20)[0-9]{2})年)?(?P<m3>[0-9]{1,2})月(?P<d3>[0-9]{1,2})[日号])"
+    r"|(?P<ym>(?P<y6>(?:19|20)[0-9]{2})(?:[-/.]|年)(?P<m6>[0-9]{1,2})月?)(?![0-9]|[-/.][0-9])"
+    r"|(?P<my>(?P<m7>[0-9]{1,2})[./\-](?P<y7>(?:19|20)[0-9]{2}))(?![0-9]|[-/.][0-9])"
 )
 _WORDS = re.compile(
     r"(?P<dm>(?P<d4>[0-9]{1,2})(?:st|nd|rd|th|\.|er)?(?:[ \t]+(?:of|de)\b)?[ \t]+(?P<m4>[^\W\d_]+)\.?)"
     r"|(?P<md>(?P<m5>[^\W\d_]+)\.?[ \t]+(?P<d5>[0-9]{1,2})(?:st|nd|rd|th)?\b)"
+    r"|(?P<m8>[^\W\d_]+)\.?"  # a month: its year must follow
 )
-_YEAR = re.compile(r",?[ \t]+(?:(?:of|de)[ \t]+)?(?P<y>(?:19|20)[0-9]{2})(?![0-9])")
+_YEAR = re.compile(r",?[ \t]+(?:(?:of|de|del)[ \t]+)?(?P<y>(?:19|20)[0-9]{2})(?![0-9])")
 
 BIRTH_WORDS = Words("birth", "birthday", "dob", "d.o.b", "born", "geburtsdatum", "geboren", "geb.", "né le", "née le",
-                    "naissance", "nacido", "nacida", "nacimiento", "nato il", "nata il", "nascita", "geboortedatum",
-                    "出生", "生于", "生日")
+                    "né en", "née en", "naissance", "nacido", "nacida", "nacimiento", "nato il", "nata il", "nato nel",
+                    "nata nel", "nascita", "geboortedatum", "出生", "生于", "生日")
 """Where a text may give a date of birth: the labels are searched for only around these."""
 
 
 class BirthDateRecognizer(LabelledValueRecognizer):
-    """A date (with its year, or a birthday's day and month) right after a label for a date of birth (0.9)."""
+    """A date (with its year, a birthday's day and month, or a month and its year) right after a label for a date of
+    birth (0.9)."""
 
     entity = "DATE_OF_BIRTH"
     cues = BIRTH_WORDS
@@ -73,6 +78,9 @@ def _date_end(text: str, at: int) -> int:
     """Where the date that starts at at ends, 0 when none does (or it is no day of the calendar)."""
     found = _NUMBERS.match(text, at)
     if found is not None:
+        if found["ym"] or found["my"]:  # a month and its year
+            year, month = (found["y6"], found["m6"]) if found["ym"] else (found["y7"], found["m7"])
+            return found.end() if _real(year, month, "1") else 0
         if found["iso"]:
             return found.end() if _real(found["y1"], found["m1"], found["d1"]) else 0
         if found["han"]:
@@ -87,14 +95,15 @@ def _date_end(text: str, at: int) -> int:
     found = _WORDS.match(text, at)
     if found is None:
         return 0
-    day, month = (found["d4"], found["m4"]) if found["dm"] else (found["d5"], found["m5"])
+    day, month = (found["d4"], found["m4"]) if found["dm"] else (found["d5"], found["m5"]) if found["md"] \
+        else (None, found["m8"])
     number = _MONTHS.get(month.lower())
     if number is None:
         return 0
     year = _YEAR.match(text, found.end())
     if year is not None:
-        return year.end() if _real(year["y"], str(number), day) else 0
-    return found.end() if _real(None, str(number), day) else 0
+        return year.end() if _real(year["y"], str(number), day or "1") else 0
+    return found.end() if day and _real(None, str(number), day) else 0
 
 
 def _real(year: str | None, month: str, day: str) -> bool:

@@ -146,7 +146,7 @@ _LABEL = re.compile(
     r"s[ée]curit[ée]\s+sociale|steuer-?id(?:-?nr\.?|entifikationsnummer)?|(?:steuerliche\s+)?identifikationsnummer|"
     r"idnr\.?|social\s+insurance(?:\s+number)?|num[ée]ro\s+d'assurance\s+sociale|individual\s+number|my\s+number\s+card)"
     r"|SIN\b|S\.I\.N\.)|マイナンバー(?:カード)?|個人番号)"
-    r"[ \t]*(?:(?i:number|no\.?|n[°º]|num[ée]ro)[ \t]*)?[:：#=\-]?[ \t]*(?:(?:is|es|est|ist|é|è)[ \t]+|は[ \t]*)?"
+    r"[ \t]*(?:(?i:number|no\.?|n[°º]|num[ée]ro)(?![A-Za-z])[ \t]*)?[:：#=\-]?[ \t]*(?:(?:is|es|est|ist|é|è)[ \t]+|は[ \t]*)?"
 )
 _LABELLED = re.compile(
     rf"(?:[0-9]{{8}}-?[A-Za-z]|[XYZxyz]-?[0-9]{{7}}-?[A-Za-z]|[0-9]{{3}}\.?[0-9]{{3}}\.?[0-9]{{3}}-?[0-9]{{2}}|{_NIR}"

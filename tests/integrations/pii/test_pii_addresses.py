@@ -24,6 +24,8 @@ def addresses(text: str) -> list[str]:
     ("收货地址：北京市朝阳区建国路88号2号楼1203室，电话13812345678", ["北京市朝阳区建国路88号2号楼1203室"]),
     ("住址：上海市浦东新区世纪大道100号 电话：138", ["上海市浦东新区世纪大道100号"]),
     ("我家在浙江省杭州市西湖区文三路90号，欢迎来玩", ["浙江省杭州市西湖区文三路90号"]),
+    ("I live at 5 Rue de Rivoli (ring twice)", ["5 Rue de Rivoli"]),  # a remark in brackets is not the address
+    ("I live at 5 Mile Road, Ohio", ["5 Mile Road, Ohio"]),
 ])
 def test_an_address_after_a_label_is_found_to_its_end(text: str, found: list) -> None:
     assert addresses(text) == found
@@ -38,6 +40,8 @@ def test_an_address_after_a_label_is_found_to_its_end(text: str, found: list) ->
     "server:\n  address: 0.0.0.0\n  port: 8080",
     "- address: 12 Main St",
     "I live at home",
+    "I live at 5 minutes from the Station",  # a distance, not a house's number
+    "we live at 2.5 km from Lyon",
     "My email address is a@b.com",
     "我住在北京市",  # a city is no address
     "地址以后再说",

@@ -27,6 +27,17 @@ def dates(text: str) -> list[str]:
     ("出生日期：1984年3月12日", ["1984年3月12日"]),
     ("生日是3月12日", ["3月12日"]),
     ("DOB: 03/12/1984 and born on 4 July 1990", ["03/12/1984", "4 July 1990"]),
+    # A month and its year.
+    ("I was born in March, 1984 in Leeds", ["March, 1984"]),
+    ("My birthday is in May 1990", ["May 1990"]),
+    ("DOB: 03/1984", ["03/1984"]),
+    ("Date of birth: 1984-03", ["1984-03"]),
+    ("出生年月：1984年3月", ["1984年3月"]),
+    ("出生于1984年3月", ["1984年3月"]),
+    ("geboren im März 1984", ["März 1984"]),
+    ("nacido en marzo de 1984", ["marzo de 1984"]),
+    ("née en mars 1984", ["mars 1984"]),
+    ("Nato nel marzo del 1984 a Roma", ["marzo del 1984"]),
 ])
 def test_a_date_after_a_label_for_a_date_of_birth_is_found(text: str, found: list) -> None:
     assert dates(text) == found
@@ -34,7 +45,13 @@ def test_a_date_after_a_label_for_a_date_of_birth_is_found(text: str, found: lis
 
 @pytest.mark.parametrize("text", [
     "born in 1984",  # a year alone
-    "出生于1984年3月",
+    "born in March",  # a month alone
+    "born in Leeds",
+    "born in May 2090",  # not yet
+    "DOB: 13/1984",
+    "生于1984年",
+    "la NATO nel marzo del 2024",  # the alliance, not a birth
+    "donné en mars 2024",
     "birthday party on Saturday 2024-03-12",
     "date of birth: required",
     "出生日期：不详",

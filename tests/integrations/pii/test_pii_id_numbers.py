@@ -57,6 +57,7 @@ def test_check_characters_as_the_issuing_offices_define_them(check, valid: list,
     ("my aadhaar number is 234567890124", [("234567890124", 0.95)]),
     ("BSN: 123456782", [("123456782", 0.95)]),
     ("Codice fiscale: RSSMRA85T10A562S", [("RSSMRA85T10A562S", 0.95)]),
+    ("C.F. NOBYEL19H14A373F", [("NOBYEL19H14A373F", 0.95)]),  # its "NO" is not the label's "no." for "number"
     ("National Insurance number: AB 12 34 56 C", [("AB 12 34 56 C", 0.95)]),
     ("Steuer-ID: 36 574 261 809", [("36 574 261 809", 0.95)]),
     ("Meine Steuer-IdNr. ist 36574261809", [("36574261809", 0.95)]),
