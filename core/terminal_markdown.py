@@ -7,12 +7,15 @@ few characters that decide one (a ``*`` that may be the first of ``**``, the sta
 heading, a list item or a code block), and styles what its marks make clear, as a terminal can show it:
 
 - ``**bold**`` in bold, a heading's line (``#`` to ``######``) in bold without its marks;
-- ``*italics*`` and ``_italics_`` in italics, once the mark that ends them has come on the same line (a ``*`` that
-  nothing ends, as in ``*.py``, stays as written); an ``_`` inside a word (``snake_case``) is no mark;
+- ``*italics*`` and ``_italics_`` in italics, and ``~~struck~~`` struck through, once the mark that ends them has
+  come on the same line (a ``*`` that nothing ends, as in ``*.py``, stays as written, and so does one ``~``, as in
+  ``~5 min``); an ``_`` inside a word (``snake_case``) is no mark;
 - ``code`` and the lines of a fenced code block in cyan (the fence lines faint);
 - a link ``[text](address)`` as its text underlined, then the address faint in brackets (only the address when
   the text is the address);
 - a list item's ``-``, ``*`` or ``+`` as ``•``;
+- a quote's ``>`` as a faint bar ``│`` (one for each level), the quoted line read as any other (its list item, its
+  heading);
 - a table's rows, held back until the table ends, as core.markup lays them out for Discord: cells in columns, the
   header in bold, the rule under it faint.
 
@@ -34,15 +37,19 @@ _FAINT = "2"
 _CYAN = "36"
 _ITALIC = "3"
 _UNDERLINE = "4"
+_STRIKE = "9"
 _RESET = "\x1b[0m"
-_LINE = re.compile(r"(?P<indent>[ \t]*)(?:(?P<fence>```|~~~)|(?P<bullet>[-*+])[ \t]|(?P<heading>#{1,6})(?:[ \t]+|(?=\n)|$))")
-"""What a line begins with, when it is a mark: a code fence, a list item, a heading."""
-_UNDECIDED = re.compile(r"[ \t]*(?:`{1,2}|~{1,2}|[-*+]|#{1,6})?")
+_LINE = re.compile(r"(?P<indent>[ \t]*)(?:(?P<fence>```|~~~)|(?P<bullet>[-*+])[ \t]|(?P<heading>#{1,6})(?:[ \t]+|(?=\n)|$)"
+                   r"|(?P<quote>>)[ \t]?)")
+"""What a line begins with, when it is a mark: a code fence, a list item, a heading, a quote."""
+_UNDECIDED = re.compile(r"[ \t]*(?:>[ \t]?[ \t]*)*(?:`{1,2}|~{1,2}|[-*+]|#{1,6})?")
 """A line's start that may still become a mark, or not, with what comes next."""
 _ROW = re.compile(r"[ \t]{0,3}\|")
 """A line that may be a table's row."""
-_EMPHASIS = {"*": re.compile(r"\*(?=[^\s*])[^*\n]*?[^\s*]\*"), "_": re.compile(r"_(?=[^\s_])[^_\n]*?[^\s_]_")}
-"""Italics opened by ``*`` or ``_``: the first mark of the same kind on the line that follows a character."""
+_EMPHASIS = {"*": re.compile(r"\*(?=[^\s*])[^*\n]*?[^\s*]\*"), "_": re.compile(r"_(?=[^\s_])[^_\n]*?[^\s_]_"),
+             "~": re.compile(r"~~(?=[^\s~])[^~\n]*?[^\s~]~~")}
+"""Italics opened by ``*`` or ``_`` (or a strikethrough by ``~~``): the first mark of the same kind on the line that
+follows a character."""
 _LINK = re.compile(r"\[(?P<text>[^\]\n]+)\]\((?P<address>[^()\s]+)\)")
 _LINK_START = re.compile(r"\[[^\]\n]*(?:\](?:\([^()\s]*)?)?")
 """The start of a text that may still become a link with what comes next."""
@@ -121,7 +128,7 @@ class TerminalMarkdown:
             elif ch == "*" and i + 1 == len(text) and not final and not self._code:
                 self._held = ch
                 break
-            elif ch in "*_[" and not self._code:
+            elif ch in "*_[~" and not self._code:
                 end = self._span(text, i, final)
                 if end < 0:
                     self._held = text[i:]
@@ -152,18 +159,22 @@ class TerminalMarkdown:
             if address not in (words, f"mailto:{words}"):
                 self._put(f" ({address})", (_FAINT,))
             return link.end()
+        mark = text[i]
         before = text[i - 1] if i else self._read
-        if text[i] == "_" and (before.isalnum() or before == "_"):
+        if mark == "_" and (before.isalnum() or before == "_"):
             return i  # inside a word (snake_case) or a run of marks (__init__)
-        found = _EMPHASIS[text[i]].match(text, i)
+        if mark == "~" and not text.startswith("~~", i):
+            return -1 if i + 1 == len(text) and not final else i  # one ~ (~5 min) is no mark
+        found = _EMPHASIS[mark].match(text, i)
         if found is None:
             return -1 if not final and "\n" not in text[i:] else i
         if found.end() == len(text) and not final:
             return -1  # the next character may join the closing mark to a word or to a **
         after = text[found.end()] if found.end() < len(text) else " "
-        if after == text[i] or text[i] == "_" and after.isalnum():
+        if after == mark or mark == "_" and after.isalnum():
             return i
-        self._put(text[i + 1:found.end() - 1], (*self._marked(), _ITALIC))
+        width = 2 if mark == "~" else 1
+        self._put(text[i + width:found.end() - width], (*self._marked(), _STRIKE if mark == "~" else _ITALIC))
         return found.end()
 
     def _lay_out_table(self) -> None:
@@ -180,12 +191,19 @@ class TerminalMarkdown:
             if n < len(lines) - 1 or ended:
                 self._end_line()
 
-    def _begin_line(self, text: str, i: int) -> int:
+    def _begin_line(self, text: str, i: int, quoted: bool = False) -> int:
         """Read the marks a line begins with; where its text begins."""
         self._line_start = False
         found = _LINE.match(text, i)
         if found is None:
             return i
+        if quoted and found["fence"]:  # a code block in a quote: its fences faint, its lines as written
+            self._put(found["indent"] + found["fence"], (_FAINT,))
+            return found.end()
+        if found["quote"] and not self._fence:
+            self._put(found["indent"] + "│ ", (_FAINT,))
+            self._last = "\n"  # the bar is no text: the quoted line's text is still to begin
+            return self._begin_line(text, found.end(), quoted=True)  # what the quoted line begins with
         if found["fence"] and (not self._fence or found["fence"] == self._fence):
             self._fence = "" if self._fence else found["fence"]
             self._fence_line = True

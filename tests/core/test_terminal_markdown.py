@@ -48,6 +48,12 @@ def _in_pieces(text: str, cuts: list[int]) -> str:
      [("", "Prices:\n"), ("1", "Bread    | Price"), ("", "\n"), ("2", "---------+------"),
       ("", "\nRye      | 4.20\nBaguette | 1.10\nend")]),
     ("| not | a table\n|\nafter", [("", "| not | a table\n|\nafter")]),
+    ("a ~~gone~~ word, ~5 min, ~~not\nclosed~~", [("", "a "), ("9", "gone"), ("", " word, ~5 min, ~~not\nclosed~~")]),
+    ("**bold ~~struck~~**", [("1", "bold "), ("1;9", "struck")]),
+    ("> quoted *it*\n> > nested\n> - item\n> # Title\nafter, x > y",
+     [("2", "│ "), ("", "quoted "), ("3", "it"), ("", "\n"), ("2", "│ │ "), ("", "nested\n"), ("2", "│ "),
+      ("", "• item\n"), ("2", "│ "), ("1", "Title"), ("", "\nafter, x > y")]),
+    ("> ```\n> code\n> ```", [("2", "│ ```"), ("", "\n"), ("2", "│ "), ("", "code\n"), ("2", "│ ```")]),
     ("```\n| a | b |\n|---|---|\n```", [("2", "```"), ("", "\n"), ("36", "| a | b |"), ("", "\n"),
                                         ("36", "|---|---|"), ("", "\n"), ("2", "```")]),
 ])
@@ -55,7 +61,7 @@ def test_marks_a_terminal_can_show_are_styled_and_the_rest_is_as_written(markdow
     assert shown(styled(markdown)) == runs
 
 
-MARKDOWN = st.text(alphabet=st.sampled_from(list("ab *`#-+~_|\n\t1.[]()")), max_size=60)
+MARKDOWN = st.text(alphabet=st.sampled_from(list("ab *`#-+~_|\n\t1.[]()>")), max_size=60)
 
 
 @given(MARKDOWN, st.lists(st.integers(min_value=0, max_value=60), max_size=8))
@@ -73,7 +79,7 @@ def test_each_piece_ends_its_styles_before_a_line_break_and_at_its_end(text: str
             assert not codes or codes[-1] == "0", f"{line!r} leaves a style on"
 
 
-@given(st.text(alphabet=st.characters(blacklist_characters="*_[`#-+~|\x1b"), max_size=80))
+@given(st.text(alphabet=st.characters(blacklist_characters="*_[`#-+~|>\x1b"), max_size=80))
 def test_text_with_no_marks_comes_out_as_it_went_in(text: str) -> None:
     assert styled(text) == text
 
