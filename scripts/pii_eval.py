@@ -9,19 +9,19 @@ written against Chinese characters); API keys, passwords (stated in prose too, i
 bearer tokens, HTTP Basic credentials, Telegram bot tokens, card security codes, one-time codes and PINs; people's
 names after a label or a title, Latin and Chinese; dates of birth (days, and months with their year) and addresses
 after a label; national identity numbers of Spain, Brazil, France, India, the Netherlands, Italy, the UK, Germany,
-Canada and Japan. Hard negatives: order and tracking numbers, timestamps, dates, versions, amounts, IDs with a wrong
-check character, ISBNs, student numbers, UPC barcodes, bank routing numbers, sets of two-digit codes.
+Canada, Japan, South Korea, Belgium, Australia and Taiwan. Hard negatives: order and tracking numbers, timestamps,
+dates, versions, amounts, IDs with a wrong check character, ISBNs, student numbers, UPC barcodes, bank routing numbers,
+sets of two-digit codes.
 
-With ``--values faker`` the values come from Faker instead, a library written by other hands for
-test data: phone numbers of 15 locales as Faker writes them (kept when libphonenumber says they are
-valid in the locale's region), people's names of 12 locales and China, dates of birth, addresses of 7 locales and China, national identity
-numbers of Spain, Brazil, France, the Netherlands, Italy and Canada, card numbers of every network it knows, US SSNs, Chinese resident
-IDs, IBANs of 13 countries, e-mail and IP addresses, US passport numbers, passwords, card security codes. API
-keys, tokens, one-time codes
-and travel permits, which Faker has no provider for, keep the values made here. The hard negatives gain
-numbers Faker makes that are nobody's personal data: barcodes, ISBNs, timestamps, employer and
-bank routing numbers, UUIDs, hashes, MAC addresses, licence plates, prices, coordinates, browser
-user agents, postcodes, vehicle numbers, card expiry dates.
+With ``--values faker`` the values come from Faker instead, a library written by other hands for test data: phone
+numbers of 15 locales as Faker writes them (kept when libphonenumber says they are valid in the locale's region),
+people's names of 12 locales and China, dates of birth, addresses of 7 locales and China, national identity numbers of
+Spain, Brazil, France, the Netherlands, Italy, Canada, Belgium and Taiwan, card numbers of every network it knows, US
+SSNs, Chinese resident IDs, IBANs of 13 countries, e-mail and IP addresses, US passport numbers, passwords, card
+security codes. API keys, tokens, one-time codes and travel permits, which Faker has no provider for, keep the values
+made here. The hard negatives gain numbers Faker makes that are nobody's personal data: barcodes, ISBNs, timestamps,
+employer and bank routing numbers, UUIDs, hashes, MAC addresses, licence plates, prices, coordinates, browser user
+agents, postcodes, vehicle numbers, card expiry dates.
 
     python scripts/pii_eval.py [--sentences 10000] [--seed 7] [--values own|faker]
 """
@@ -45,6 +45,7 @@ from pii_values import (  # noqa: E402
     api_key,
     bare_ssn,
     basic_credentials,
+    be_national_number,
     bearer_token,
     birth_date,
     birth_month,
@@ -68,12 +69,15 @@ from pii_values import (  # noqa: E402
     password,
     person,
     phone,
+    rrn,
     security_code,
     sin,
     ssn,
     tax_id_de,
     telegram_token,
+    tfn,
     travel_permit,
+    tw_id,
     upc_a,
     written_cn_id,
 )
@@ -174,6 +178,10 @@ PERSONAL: list[tuple[str, Callable[[random.Random], str], list[str]]] = [
     ("NATIONAL_ID", sin, ["SIN: {v}", "my SIN is {v}", "Social Insurance Number {v} on file",
                           "numéro d'assurance sociale : {v}"]),
     ("NATIONAL_ID", my_number, ["マイナンバー：{v}", "私の個人番号は{v}です", "My Number card {v}"]),
+    ("NATIONAL_ID", rrn, ["주민등록번호: {v}", "RRN {v}", "가입자 {v} 확인"]),
+    ("NATIONAL_ID", be_national_number, ["Rijksregisternummer: {v}", "INSZ {v}", "numéro de registre national : {v}"]),
+    ("NATIONAL_ID", tfn, ["TFN: {v}", "my tax file number is {v}"]),
+    ("NATIONAL_ID", tw_id, ["身分證字號：{v}", "我的身份證號碼是{v}"]),
 ]
 """Personal details: names, dates of birth and addresses, which a label gives, and national identity numbers. Drawn
 in sentences of their own (see sentences())."""
@@ -191,7 +199,8 @@ PERSONAL_NEGATIVE: list[Callable[[random.Random], str]] = [
                         "Hi all, the build is green.", "Thanks,\nThe Roost Team", "Thanks!\nWhat about tomorrow?",
                         f"Steuernummer {r.randint(10, 99)}/{r.randint(100, 999)}/{r.randint(10000, 99999)}",
                         f"sin {r.randint(2, 99)} pedidos pendientes", f"since {r.randint(1990, 2025)}, tickets",
-                        "SIN: pending", "マイナンバーカードを申請しました", "Steuer-ID: folgt per Post"]),
+                        "SIN: pending", "マイナンバーカードを申請しました", "Steuer-ID: folgt per Post", "TFN: pending",
+                        f"Part {r.choice('ABKMZ')}{r.randint(10**8, 10**9 - 1)} ships", "Nissan Leaf, 2019"]),
 ]
 
 
@@ -263,6 +272,8 @@ def faker_values(seed: int) -> tuple[dict[Callable[[random.Random], str], Callab
         bsn: lambda rng: fake("nl_NL").ssn(),
         codice_fiscale: lambda rng: fake("it_IT").ssn(),
         sin: lambda rng: fake("en_CA").ssn(),
+        be_national_number: lambda rng: fake("nl_BE").ssn(),
+        tw_id: lambda rng: fake("zh_TW").ssn(),
         birth_date: lambda rng: birth_date(rng, fake("en_US").date_of_birth(minimum_age=1, maximum_age=100)),
         birth_month: lambda rng: birth_month(rng, fake("en_US").date_of_birth(minimum_age=1, maximum_age=100)),
     }, negatives
@@ -270,12 +281,12 @@ def faker_values(seed: int) -> tuple[dict[Callable[[random.Random], str], Callab
 
 def sentences(count: int, seed: int, values: str = "own") -> list[tuple[str, list[Value]]]:
     """count sentences of numbers and secrets, about four in five with one value and the rest hard negatives, then a
-    third as many of personal details (names, dates of birth, addresses, national identity numbers) drawn the same
+    half as many of personal details (names, dates of birth, addresses, national identity numbers) drawn the same
     way with a generator of their own: adding those left the first ones, and each type's share of them, as they
     were. Values "own" are made here, "faker" by Faker where it has a provider."""
     makers, negatives = faker_values(seed) if values == "faker" else ({}, [])
     return (_drawn(count, random.Random(seed), POSITIVE, NEGATIVE + negatives, makers)
-            + _drawn(count // 3, random.Random(f"labelled {seed}"), PERSONAL, PERSONAL_NEGATIVE, makers))
+            + _drawn(count // 2, random.Random(f"labelled {seed}"), PERSONAL, PERSONAL_NEGATIVE, makers))
 
 
 def _drawn(count: int, rng: random.Random, positive: list[tuple[str, Callable[[random.Random], str], list[str]]],

@@ -350,6 +350,50 @@ def my_number(rng: random.Random) -> str:
     return f"{value[:4]} {value[4:8]} {value[8:]}" if rng.random() < 0.5 else value
 
 
+def rrn(rng: random.Random) -> str:
+    """A South Korean resident registration number as written: birth date, a digit for the century and sex, a place
+    up to 96, a serial, and the check digit (11 less the weighed sum mod 11, mod 10)."""
+    day = datetime.date(1930, 1, 1) + datetime.timedelta(days=rng.randrange(80 * 365))
+    body = day.strftime("%y%m%d") + rng.choice("12" if day.year < 2000 else "34") + f"{rng.randint(0, 96):02d}" \
+        + f"{rng.randint(0, 999):03d}"
+    total = sum(int(d) * w for d, w in zip(body, (2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5), strict=True))
+    return f"{body[:6]}-{body[6:]}{(11 - total % 11) % 10}"
+
+
+def be_national_number(rng: random.Random) -> str:
+    """A Belgian national number: birth date, a serial (odd for men), and 97 less the nine mod 97 (a 2 before them
+    for a birth since 2000); written 85.07.30-033.28 or in one block."""
+    day = datetime.date(1930, 1, 1) + datetime.timedelta(days=rng.randrange(80 * 365))
+    body = day.strftime("%y%m%d") + f"{rng.randint(1, 998):03d}"
+    value = body + f"{97 - int(('2' if day.year >= 2000 else '') + body) % 97:02d}"
+    return f"{value[:2]}.{value[2:4]}.{value[4:6]}-{value[6:9]}.{value[9:]}" if rng.random() < 0.5 else value
+
+
+def tfn(rng: random.Random) -> str:
+    """An Australian tax file number: nine digits whose sum weighed 1, 4, 3, 7, 5, 8, 6, 9, 10 is a multiple of 11;
+    grouped 3-3-3 or not."""
+    while True:
+        digits = [rng.randint(0, 9) for _ in range(8)]
+        rest = -sum(d * w for d, w in zip(digits, (1, 4, 3, 7, 5, 8, 6, 9), strict=True)) % 11
+        last = next((d for d in range(10) if d * 10 % 11 == rest), None)
+        if last is not None:
+            value = "".join(map(str, digits)) + str(last)
+            return f"{value[:3]} {value[3:6]} {value[6:]}" if rng.random() < 0.5 else value
+
+
+_TW_LETTER_NUMBERS = dict(zip("ABCDEFGHJKLMNPQRSTUVXYWZIO", range(10, 36), strict=True))
+
+
+def tw_id(rng: random.Random) -> str:
+    """A Taiwanese national ID: a letter (its county), 1 or 2, seven digits and the check digit that makes the
+    letter's two digits and the nine, weighed 1, 9, 8, 7, 6, 5, 4, 3, 2, 1, 1, a multiple of 10."""
+    letter = rng.choice(list(_TW_LETTER_NUMBERS))
+    body = rng.choice("12") + "".join(rng.choice(string.digits) for _ in range(7))
+    tens, ones = divmod(_TW_LETTER_NUMBERS[letter], 10)
+    total = tens + ones * 9 + sum(int(d) * w for d, w in zip(body, (8, 7, 6, 5, 4, 3, 2, 1), strict=True))
+    return f"{letter}{body}{-total % 10}"
+
+
 BIRTH_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y", "%d %B %Y", "%B %d, %Y", "%d %b %Y",
                       "%Y年%m月%d日")
 

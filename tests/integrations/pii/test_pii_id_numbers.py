@@ -6,6 +6,7 @@ import pytest
 
 from integrations.pii.id_checks import (
     aadhaar_valid,
+    be_national_number_valid,
     bsn_valid,
     codice_fiscale_valid,
     cpf_valid,
@@ -13,8 +14,12 @@ from integrations.pii.id_checks import (
     my_number_valid,
     nino_shaped,
     nir_valid,
+    rrn_shaped,
+    rrn_valid,
     sin_valid,
     tax_id_de_valid,
+    tfn_valid,
+    tw_id_valid,
 )
 from integrations.pii.recognizers import default_registry
 
@@ -38,6 +43,14 @@ def national_ids(text: str) -> list[tuple[str, float]]:
     # 823456785 and 046454286 pass Luhn, but 8 and 0 begin no SIN.
     (sin_valid, ["123456782", "278018460"], ["123456783", "823456785", "046454286", "12345678"]),
     (my_number_valid, ["621498320257", "000000000000"], ["621498320258", "62149832025", "62149832025X"]),
+    # 8507301234560: a number issued since October 2020 has no check digit; 8513301234569: no 30 of month 13.
+    (rrn_shaped, ["8507301234569", "8507301234560", "0502284123450"], ["8513301234569", "8507309734569", "850730923456"]),
+    (rrn_valid, ["8507301234569", "0502284123450"], ["8507301234560", "8507300234569"]),
+    # 02031512304: born in 2002, its check counted with a 2 before the nine digits.
+    (be_national_number_valid, ["85073003328", "02031512304", "91060110770"], ["85073003329", "85133003347",
+                                                                               "00000000000"]),
+    (tfn_valid, ["123456782", "12345679"], ["123456789", "1234567"]),
+    (tw_id_valid, ["A123456789", "a123456789", "F131104093"], ["A123456788", "A323456789", "1123456789"]),
 ])
 def test_check_characters_as_the_issuing_offices_define_them(check, valid: list, invalid: list) -> None:
     assert [value for value in valid if not check(value)] == []
@@ -70,6 +83,16 @@ def test_check_characters_as_the_issuing_offices_define_them(check, valid: list,
     ("私のマイナンバーは621498320257です", [("621498320257", 0.95)]),
     ("個人番号 6214-9832-0257", [("6214-9832-0257", 0.95)]),
     ("My Number card 6214 9832 0257", [("6214 9832 0257", 0.95)]),
+    ("가입자 850730-1234569 확인", [("850730-1234569", 0.85)]),
+    ("주민등록번호는 850730-1234560입니다", [("850730-1234560", 0.95)]),  # issued since 2020: no check digit
+    ("RRN 8507301234569", [("8507301234569", 0.95)]),
+    ("titulaire 85.07.30-033.28", [("85.07.30-033.28", 0.85)]),
+    ("INSZ 85073003328", [("85073003328", 0.95)]),
+    ("numéro de registre national : 02031512304", [("02031512304", 0.95)]),
+    ("TFN: 123 456 782", [("123 456 782", 0.95)]),
+    ("my tax file number is 123456782", [("123456782", 0.95)]),
+    ("身分證字號：A123456789", [("A123456789", 0.95)]),
+    ("我的身份證號碼是A123456789", [("A123456789", 0.95)]),
 ])
 def test_a_national_identity_number_is_found(text: str, found: list) -> None:
     assert national_ids(text) == found
@@ -92,6 +115,12 @@ def test_a_national_identity_number_is_found(text: str, found: list) -> None:
     "278 018 460",  # a SIN only after its label
     "SIN: 823 456 785",
     "621498320257",  # a My Number only after its label
+    "ref 850730-1234560 ok",  # alone, a resident registration number needs its check digit
+    "order 85.07.30-033.28",
+    "85073003328",  # a Belgian national number in one block only after its label
+    "123456782",  # a tax file number only after its label
+    "Part A123456789 ships",  # a Taiwanese ID only after its label
+    "Nissan 12345678 sold",
 ])
 def test_numbers_that_are_not_sure_alone_or_fail_their_check_are_left_alone(text: str) -> None:
     assert national_ids(text) == []
