@@ -9,9 +9,9 @@ written against Chinese characters); API keys, passwords (stated in prose too, i
 bearer tokens, HTTP Basic credentials, Telegram bot tokens, card security codes, one-time codes and PINs; people's
 names after a label or a title, Latin and Chinese; dates of birth (days, and months with their year) and addresses
 after a label; national identity numbers of Spain, Brazil, France, India, the Netherlands, Italy, the UK, Germany,
-Canada, Japan, South Korea, Belgium, Australia and Taiwan. Hard negatives: order and tracking numbers, timestamps,
-dates, versions, amounts, IDs with a wrong check character, ISBNs, student numbers, UPC barcodes, bank routing numbers,
-sets of two-digit codes.
+Canada, Japan, South Korea, Belgium, Australia, Taiwan, Hong Kong and Singapore. Hard negatives: order and tracking
+numbers, timestamps, dates, versions, amounts, IDs with a wrong check character, ISBNs, student numbers, UPC barcodes,
+bank routing numbers, sets of two-digit codes.
 
 With ``--values faker`` the values come from Faker instead, a library written by other hands for test data: phone
 numbers of 15 locales as Faker writes them (kept when libphonenumber says they are valid in the locale's region),
@@ -38,46 +38,50 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pii_values import (  # noqa: E402
+from pii_id_values import (  # noqa: E402
     aadhaar,
+    be_national_number,
+    bsn,
+    codice_fiscale,
+    cpf,
+    dni,
+    hkid,
+    my_number,
+    nino,
+    nir,
+    nric,
+    rrn,
+    sin,
+    tax_id_de,
+    tfn,
+    tw_id,
+)
+from pii_values import (  # noqa: E402
     aba_routing,
     address,
     api_key,
     bare_ssn,
     basic_credentials,
-    be_national_number,
     bearer_token,
     birth_date,
     birth_month,
-    bsn,
     card,
     chinese_address,
     chinese_person,
     cn_id,
-    codice_fiscale,
-    cpf,
-    dni,
     email,
     iban,
     ipv4,
     ipv6,
-    my_number,
-    nino,
-    nir,
     one_time_code,
     passport,
     password,
     person,
     phone,
-    rrn,
     security_code,
-    sin,
     ssn,
-    tax_id_de,
     telegram_token,
-    tfn,
     travel_permit,
-    tw_id,
     upc_a,
     written_cn_id,
 )
@@ -182,6 +186,8 @@ PERSONAL: list[tuple[str, Callable[[random.Random], str], list[str]]] = [
     ("NATIONAL_ID", be_national_number, ["Rijksregisternummer: {v}", "INSZ {v}", "numéro de registre national : {v}"]),
     ("NATIONAL_ID", tfn, ["TFN: {v}", "my tax file number is {v}"]),
     ("NATIONAL_ID", tw_id, ["身分證字號：{v}", "我的身份證號碼是{v}"]),
+    ("NATIONAL_ID", hkid, ["HKID: {v}", "香港身份證號碼：{v}", "持證人 {v} 已核實"]),
+    ("NATIONAL_ID", nric, ["NRIC: {v}", "my NRIC/FIN is {v}", "IC no. {v}"]),
 ]
 """Personal details: names, dates of birth and addresses, which a label gives, and national identity numbers. Drawn
 in sentences of their own (see sentences())."""

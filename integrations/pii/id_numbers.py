@@ -3,16 +3,19 @@ alone where their shape and check character make them sure, after a label where 
 
 Alone (0.85; a CPF as written 0.95, an NIR 0.96): Spain's DNI (12345678Z) and NIE (X1234567L), Brazil's CPF as written
 (123.456.789-09), France's NIR (1 84 12 75 123 456 78, or in one block), India's Aadhaar in its groups (2345 6789
-0124), South Korea's resident registration number as written (850730-1234567, with its check digit) and Belgium's
-national number as written (85.07.30-033.28), unless a label of another kind of number comes just before ("order
-12345678Z"). After a label ("DNI", "CPF:",
-"Aadhaar no.", "BSN", "codice fiscale", "National Insurance number", "Steuer-ID", "SIN", "マイナンバー", "주민등록번호",
-"rijksregisternummer", "TFN", "身分證字號", 0.95): those numbers written any way (a resident registration number
-issued since October 2020 without a check digit), and the ones that are never taken alone: the Netherlands' BSN (nine digits, as many as a
-phone number's), Italy's codice fiscale (its shape searched for in every text cost ~1.8 µs a message, 6 % of the pii
-benchmark), the UK's National Insurance number (no check character), Germany's tax ID (eleven digits), Canada's SIN
-(nine, and one number in ten passes Luhn), Japan's My Number (twelve, as a phone number with its country code),
-Australia's tax file number (nine) and Taiwan's national ID (a letter and nine digits, as a part number).
+0124), South Korea's resident registration number as written (850730-1234569, with its check digit), Belgium's
+national number as written (85.07.30-033.28) and Hong Kong's HKID with its bracketed check character (A123456(3)),
+unless a label of another kind of number comes just before ("order 12345678Z").
+
+After a label ("DNI", "CPF:", "Aadhaar no.", "BSN", "codice fiscale", "National Insurance number", "Steuer-ID", "SIN",
+"マイナンバー", "주민등록번호", "rijksregisternummer", "TFN", "身分證字號", "香港身份證", "NRIC", 0.95): those numbers written
+any way (a resident registration number issued since October 2020, without a check digit, too), and the ones that
+are never taken alone: the Netherlands' BSN (nine digits, as many as a phone number's), Italy's codice fiscale (its
+shape searched for in every text cost ~1.8 µs a message, 6 % of the pii benchmark), the UK's National Insurance
+number (no check character), Germany's tax ID (eleven digits), Canada's SIN (nine, and one number in ten passes
+Luhn), Japan's My Number (twelve, as a phone number with its country code), Australia's tax file number (nine),
+Taiwan's national ID (a letter and nine digits, as a part number) and Singapore's NRIC and FIN (a letter, seven
+digits, a letter).
 """
 
 from __future__ import annotations
@@ -28,9 +31,11 @@ from .id_checks import (
     codice_fiscale_valid,
     cpf_valid,
     dni_valid,
+    hkid_valid,
     my_number_valid,
     nino_shaped,
     nir_valid,
+    nric_valid,
     rrn_shaped,
     rrn_valid,
     sin_valid,
@@ -41,7 +46,7 @@ from .id_checks import (
 from .labels import LabelledValueRecognizer
 from .numeric import CARD_WORDS, ID_WORDS
 from .registry import Finding
-from .runs import LONG_TEXT, digit_runs
+from .runs import LONG_TEXT, digit_runs, longest_run
 
 __all__ = ["LabelledIdRecognizer", "NationalIdRecognizer"]
 
@@ -67,16 +72,21 @@ Belgian national number share their first digit's test: apart, they cost a 1 MB 
 _DNI = re.compile(f"(?P<dni>{_first('0-9')}[0-9]{{7}}-?[A-Z]){_EDGE}")
 _NIE = re.compile(f"(?P<nie>{_first('XYZ')}-?[0-9]{{7}}-?[A-Z]){_EDGE}")
 _CORSICAN_NIR = re.compile(f"(?P<nir>{_first('12')}{_NIR_REST}){_EDGE}")
-_ANY = re.compile(f"{_IN_A_RUN.pattern}|{_DNI.pattern}|{_NIE.pattern}")
+_HKID = re.compile(f"(?P<hkid>{_first('A-Z')}[A-Z]?[0-9]{{6}}\\([0-9A]\\))")
+_ANY = re.compile(f"{_IN_A_RUN.pattern}|{_DNI.pattern}|{_NIE.pattern}|{_HKID.pattern}")
 """Every shape at once, for a long text (one pass: four cost a 1 MB block of a log 62 ms)."""
 
 
 class NationalIdRecognizer:
-    """DNI, NIE, CPF, NIR and Aadhaar numbers whose shape and check character make them sure alone."""
+    """DNI, NIE, CPF, NIR, Aadhaar, resident registration, Belgian national and HKID numbers whose shape and check
+    character make them sure alone."""
 
     entity = "NATIONAL_ID"
-    shortest_run = 7
-    """Seven digits at least (an NIE's)."""
+
+    def applies(self, text: str) -> bool:
+        """A digit run of seven characters at least (an NIE's), or an HKID's check character A (its six digits make
+        no run)."""
+        return longest_run(text) >= 7 or "(A)" in text
 
     def find(self, text: str) -> list[Finding]:
         """The numbers whose check character is right and that no other kind's label comes before."""
@@ -114,9 +124,15 @@ def _candidates(text: str) -> list[re.Match[str]]:
         after = text[end:end + 1]
         if after == "-" or "A" <= after <= "Z":  # a DNI's letter, maybe after a dash
             found.extend(_DNI.finditer(text, max(0, end - 9), end + 2))
+        elif after == ")" and start and "A" <= text[start - 1] <= "Z":  # an HKID's bracketed check digit
+            found.extend(_HKID.finditer(text, max(0, start - 2), end + 1))
         # An NIE's letter, maybe before a dash; a Corsican department (2A, 2B), maybe before a space.
         if start and (text[start - 1] in "XYZ-AB" or (text[start - 1] == " " and text[start - 2:start - 1] in "AB")):
             found.extend(_edge_before(text, start, end))
+    at = text.find("(A)")  # an HKID whose check character is A: its six digits are too few for a run
+    while at >= 0:
+        found.extend(_HKID.finditer(text, max(0, at - 8), at + 3))
+        at = text.find("(A)", at + 3)
     return found
 
 
@@ -139,7 +155,7 @@ def _may_be_whole(text: str, start: int, end: int) -> bool:
 
 
 _CHECKS = {"dni": dni_valid, "nie": dni_valid, "cpf": cpf_valid, "nir": nir_valid, "aadhaar": aadhaar_valid,
-           "rrn": rrn_valid, "be": be_national_number_valid}
+           "rrn": rrn_valid, "be": be_national_number_valid, "hkid": hkid_valid}
 _ALONE_CONFIDENCE = {"cpf": 0.95, "nir": 0.96}
 """A CPF as written is sure; an NIR, its birth month and its key right, surer than a card of the 15-digit JCB range
 it may also fall in (1800…, Luhn: one number in ten passes), unless the text speaks of a card (then 0.85)."""
@@ -149,9 +165,12 @@ ID_LABEL_WORDS = Words("dni", "nie", "cpf", "nir", "aadhaar", "aadhar", "bsn", "
                        "securite sociale", "numéro de sécu", "steuer", "identifikationsnummer", "idnr", "sin ", "sin:",
                        "sin#", "s.i.n", "social insurance", "assurance sociale", "individual number", "my number card",
                        "マイナンバー", "個人番号", "주민등록번호", "주민번호", "resident registration", "rrn",
-                       "rijksregister", "registre national", "insz", "niss", "tfn", "tax file number", "身分證", "身份證")
+                       "rijksregister", "registre national", "insz", "niss", "tfn", "tax file number", "身分證", "身份證",
+                       "identity card", "nric", "ic no", "ic number")
 """Labels of national identity numbers: the labels are searched for only around these ("sin " and not "sin": not
-around every "since" and "using")."""
+around every "since" and "using"). None begins with a letter no other word of the one scan begins with (h for "HKID",
+f for "FIN"): each such letter makes the scan stop at more places (~2,000 instructions a message of the pii
+benchmark)."""
 # A verb after the label only in lower case: "NI number ES 12 34 56 A" is a number. "SIN" only in capitals: "sin" is
 # Spanish for "without".
 _LABEL = re.compile(
@@ -160,21 +179,21 @@ _LABEL = re.compile(
     r"s[ée]curit[ée]\s+sociale|steuer-?id(?:-?nr\.?|entifikationsnummer)?|(?:steuerliche\s+)?identifikationsnummer|"
     r"idnr\.?|social\s+insurance(?:\s+number)?|num[ée]ro\s+d'assurance\s+sociale|individual\s+number|my\s+number\s+card|"
     r"resident\s+registration(?:\s+number)?|rrn|rijksregisternummer|(?:num[ée]ro\s+(?:de|du)\s+)?registre\s+national|"
-    r"insz|niss|tfn|tax\s+file\s+number)"
-    r"|SIN\b|S\.I\.N\.)|マイナンバー(?:カード)?|個人番号|주민(?:등록)?번호[는은]?|身[分份]證(?:字號|號碼|號)?)"
+    r"insz|niss|tfn|tax\s+file\s+number|(?:hong\s+kong\s+)?identity\s+card(?:\s+number)?|nric(?:/fin)?|ic\s+(?:no\.?|number))"
+    r"|SIN\b|S\.I\.N\.)|香港身份證(?:號碼)?|マイナンバー(?:カード)?|個人番号|주민(?:등록)?번호[는은]?|身[分份]證(?:字號|號碼|號)?)"
     r"[ \t]*(?:(?i:number|no\.?|n[°º]|num[ée]ro)(?![A-Za-z])[ \t]*)?[:：#=\-]?[ \t]*(?:(?:is|es|est|ist|é|è)[ \t]+|[は是為为][ \t]*)?"
 )
 _LABELLED = re.compile(
     rf"(?:[0-9]{{8}}-?[A-Za-z]|[XYZxyz]-?[0-9]{{7}}-?[A-Za-z]|[0-9]{{3}}\.?[0-9]{{3}}\.?[0-9]{{3}}-?[0-9]{{2}}|{_NIR}"
     rf"|[0-9]{{4}}[ -]?[0-9]{{4}}[ -]?[0-9]{{4}}|[0-9]{{4}}\.?[0-9]{{2}}\.?[0-9]{{3}}|[0-9]{{2}} [0-9]{{3}} [0-9]{{3}} [0-9]{{3}}"
     rf"|[0-9]{{3}}[ -][0-9]{{3}}[ -][0-9]{{3}}|[0-9]{{6}}-?[0-9]{{7}}|[0-9]{{2}}\.?[0-9]{{2}}\.?[0-9]{{2}}-?[0-9]{{3}}\.?[0-9]{{2}}"
-    rf"|[A-Za-z][0-9]{{9}}|[0-9]{{8}}"
+    rf"|[A-Za-z][0-9]{{9}}|[0-9]{{8}}|[A-Za-z]{{1,2}}[0-9]{{6}}\(?[0-9Aa]\)?|[A-Za-z][0-9]{{7}}[A-Za-z]"
     rf"|[A-Za-z]{{6}}[0-9LMNP-V]{{2}}[A-Za-z][0-9LMNP-V]{{2}}[A-Za-z][0-9LMNP-V]{{3}}[A-Za-z]"
     rf"|[A-Za-z]{{2}} ?[0-9]{{2}} ?[0-9]{{2}} ?[0-9]{{2}} ?[A-Da-d]){_EDGE}"
 )
 _LABELLED_CHECKS = (dni_valid, cpf_valid, nir_valid, aadhaar_valid, bsn_valid, codice_fiscale_valid, nino_shaped,
                     tax_id_de_valid, sin_valid, my_number_valid, rrn_shaped, be_national_number_valid, tfn_valid,
-                    tw_id_valid)
+                    tw_id_valid, hkid_valid, nric_valid)
 
 
 class LabelledIdRecognizer(LabelledValueRecognizer):

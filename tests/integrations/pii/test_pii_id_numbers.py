@@ -11,9 +11,11 @@ from integrations.pii.id_checks import (
     codice_fiscale_valid,
     cpf_valid,
     dni_valid,
+    hkid_valid,
     my_number_valid,
     nino_shaped,
     nir_valid,
+    nric_valid,
     rrn_shaped,
     rrn_valid,
     sin_valid,
@@ -51,6 +53,9 @@ def national_ids(text: str) -> list[tuple[str, float]]:
                                                                                "00000000000"]),
     (tfn_valid, ["123456782", "12345679"], ["123456789", "1234567"]),
     (tw_id_valid, ["A123456789", "a123456789", "F131104093"], ["A123456788", "A323456789", "1123456789"]),
+    (hkid_valid, ["A123456(3)", "A1234563", "AB987654(3)", "V147586(A)"], ["A123456(4)", "A12345(3)", "1234567(3)"]),
+    (nric_valid, ["S1234567D", "T1234567J", "F1234567N", "G1234567X", "M1234567K"], ["S1234567A", "A1234567D",
+                                                                                    "S123456D"]),
 ])
 def test_check_characters_as_the_issuing_offices_define_them(check, valid: list, invalid: list) -> None:
     assert [value for value in valid if not check(value)] == []
@@ -93,6 +98,12 @@ def test_check_characters_as_the_issuing_offices_define_them(check, valid: list,
     ("my tax file number is 123456782", [("123456782", 0.95)]),
     ("身分證字號：A123456789", [("A123456789", 0.95)]),
     ("我的身份證號碼是A123456789", [("A123456789", 0.95)]),
+    ("持證人 A123456(3) 已核實", [("A123456(3)", 0.85)]),
+    ("持證人 V147586(A) 已核實", [("V147586(A)", 0.85)]),  # its six digits alone make no digit run
+    ("香港身份證號碼：A1234563", [("A1234563", 0.95)]),
+    ("NRIC: S1234567D", [("S1234567D", 0.95)]),
+    ("my NRIC/FIN is G1234567X", [("G1234567X", 0.95)]),
+    ("IC no. M1234567K", [("M1234567K", 0.95)]),
 ])
 def test_a_national_identity_number_is_found(text: str, found: list) -> None:
     assert national_ids(text) == found
@@ -121,6 +132,10 @@ def test_a_national_identity_number_is_found(text: str, found: list) -> None:
     "123456782",  # a tax file number only after its label
     "Part A123456789 ships",  # a Taiwanese ID only after its label
     "Nissan 12345678 sold",
+    "A123456(4) is wrong",  # the wrong check character
+    "order A123456(3)",
+    "A1234563",  # an HKID without its brackets only after its label
+    "S1234567D",  # an NRIC only after its label
 ])
 def test_numbers_that_are_not_sure_alone_or_fail_their_check_are_left_alone(text: str) -> None:
     assert national_ids(text) == []
