@@ -72,9 +72,12 @@ Belgian national number share their first digit's test: apart, they cost a 1 MB 
 _DNI = re.compile(f"(?P<dni>{_first('0-9')}[0-9]{{7}}-?[A-Z]){_EDGE}")
 _NIE = re.compile(f"(?P<nie>{_first('XYZ')}-?[0-9]{{7}}-?[A-Z]){_EDGE}")
 _CORSICAN_NIR = re.compile(f"(?P<nir>{_first('12')}{_NIR_REST}){_EDGE}")
-_HKID = re.compile(f"(?P<hkid>{_first('A-Z')}[A-Z]?[0-9]{{6}}\\([0-9A]\\))")
-_ANY = re.compile(f"{_IN_A_RUN.pattern}|{_DNI.pattern}|{_NIE.pattern}|{_HKID.pattern}")
+_ANY = re.compile(f"{_IN_A_RUN.pattern}|{_DNI.pattern}|{_NIE.pattern}")
 """Every shape at once, for a long text (one pass: four cost a 1 MB block of a log 62 ms)."""
+_HKID = re.compile(f"(?P<hkid>{_first('A-Z')}[A-Z]?[0-9]{{6}}\\([0-9A]\\))")
+_BRACKETED_CHECK = re.compile(r"\([0-9A]\)")
+"""Where an HKID may end: found by its bracket, which the regex engine skips to (as a part of _ANY, an HKID's first
+letter cost a 1 MB block of a log 4.5 % more instructions, tried at every capital)."""
 
 
 class NationalIdRecognizer:
@@ -112,7 +115,7 @@ def _candidates(text: str) -> list[re.Match[str]]:
     generators.
     """
     if len(text) > LONG_TEXT:
-        return list(_ANY.finditer(text))
+        return [*_ANY.finditer(text), *_hkids(text)]
     found: list[re.Match[str]] = []
     for start, end in digit_runs(text):
         if text[start] in "(+":
@@ -129,11 +132,15 @@ def _candidates(text: str) -> list[re.Match[str]]:
         # An NIE's letter, maybe before a dash; a Corsican department (2A, 2B), maybe before a space.
         if start and (text[start - 1] in "XYZ-AB" or (text[start - 1] == " " and text[start - 2:start - 1] in "AB")):
             found.extend(_edge_before(text, start, end))
-    at = text.find("(A)")  # an HKID whose check character is A: its six digits are too few for a run
-    while at >= 0:
-        found.extend(_HKID.finditer(text, max(0, at - 8), at + 3))
-        at = text.find("(A)", at + 3)
+    if "(A)" in text:  # an HKID whose check character is A: its six digits make no run
+        found.extend(_hkids(text))
     return found
+
+
+def _hkids(text: str) -> Iterator[re.Match[str]]:
+    """The HKIDs before a bracketed check character, found by their bracket."""
+    for check in _BRACKETED_CHECK.finditer(text):
+        yield from _HKID.finditer(text, max(0, check.start() - 8), check.end())
 
 
 def _edge_before(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
