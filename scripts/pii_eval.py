@@ -1,27 +1,26 @@
 """Evaluate the pii recognizers on generated sentences they were not tuned on: recall and precision per type.
 
-Values come from the algorithms that define them, not from the recognizers: Chinese resident IDs
-with real region codes, birth dates and GB 11643 check characters; phone numbers from numbering
-plans (Chinese mobiles, US/CA NANP, UK mobiles and London, French, German, Australian numbers)
-written the way people write them; card numbers of every network with a Luhn check digit; IBANs
-with mod-97 check digits; US SSNs under the SSA's rules; e-mail, IPv4 and IPv6 addresses (also
-written against Chinese characters); API keys, passwords (stated in prose too, in markdown and quotes),
-bearer tokens, HTTP Basic credentials, Telegram bot tokens, card security codes, one-time codes and PINs; people's
-names after a label or a title, Latin and Chinese; dates of birth (days, and months with their year) and addresses
-after a label; national identity numbers of Spain, Brazil, France, India, the Netherlands, Italy, the UK, Germany,
-Canada, Japan, South Korea, Belgium, Australia, Taiwan, Hong Kong and Singapore. Hard negatives: order and tracking
-numbers, timestamps, dates, versions, amounts, IDs with a wrong check character, ISBNs, student numbers, UPC barcodes,
-bank routing numbers, sets of two-digit codes.
+Values come from the algorithms that define them, not from the recognizers: Chinese resident IDs with real region codes,
+birth dates and GB 11643 check characters; phone numbers from numbering plans (Chinese mobiles, US/CA NANP, UK mobiles
+and London, French, German, Australian numbers) written the way people write them; card numbers of every network with a
+Luhn check digit; IBANs with mod-97 check digits; US SSNs under the SSA's rules; e-mail, IPv4 and IPv6 addresses (also
+written against Chinese characters); API keys, passwords (stated in prose too, in markdown and quotes), bearer tokens,
+HTTP Basic credentials, Telegram bot tokens, card security codes, one-time codes and PINs; people's names after a label
+or a title, Latin and Chinese; dates of birth (days, and months with their year) and addresses after a label; national
+identity numbers of Spain, Brazil, France, India, the Netherlands, Italy, the UK, Germany, Canada, Japan, South Korea,
+Belgium, Australia, Taiwan, Hong Kong, Singapore, Sweden, Poland and Turkey. Hard negatives: order and tracking numbers,
+timestamps, dates, versions, amounts, IDs with a wrong check character, ISBNs, student numbers, UPC barcodes, bank
+routing numbers, sets of two-digit codes.
 
 With ``--values faker`` the values come from Faker instead, a library written by other hands for test data: phone
 numbers of 15 locales as Faker writes them (kept when libphonenumber says they are valid in the locale's region),
 people's names of 12 locales and China, dates of birth, addresses of 7 locales and China, national identity numbers of
-Spain, Brazil, France, the Netherlands, Italy, Canada, Belgium and Taiwan, card numbers of every network it knows, US
-SSNs, Chinese resident IDs, IBANs of 13 countries, e-mail and IP addresses, US passport numbers, passwords, card
-security codes. API keys, tokens, one-time codes and travel permits, which Faker has no provider for, keep the values
-made here. The hard negatives gain numbers Faker makes that are nobody's personal data: barcodes, ISBNs, timestamps,
-employer and bank routing numbers, UUIDs, hashes, MAC addresses, licence plates, prices, coordinates, browser user
-agents, postcodes, vehicle numbers, card expiry dates.
+Spain, Brazil, France, the Netherlands, Italy, Canada, Belgium, Taiwan, Sweden, Poland and Turkey, card numbers of every
+network it knows, US SSNs, Chinese resident IDs, IBANs of 13 countries, e-mail and IP addresses, US passport numbers,
+passwords, card security codes. API keys, tokens, one-time codes and travel permits, which Faker has no provider for,
+keep the values made here. The hard negatives gain numbers Faker makes that are nobody's personal data: barcodes, ISBNs,
+timestamps, employer and bank routing numbers, UUIDs, hashes, MAC addresses, licence plates, prices, coordinates,
+browser user agents, postcodes, vehicle numbers, card expiry dates.
 
     python scripts/pii_eval.py [--sentences 10000] [--seed 7] [--values own|faker]
 """
@@ -46,10 +45,13 @@ from pii_id_values import (  # noqa: E402
     cpf,
     dni,
     hkid,
+    kimlik,
     my_number,
     nino,
     nir,
     nric,
+    personnummer,
+    pesel,
     rrn,
     sin,
     tax_id_de,
@@ -188,6 +190,9 @@ PERSONAL: list[tuple[str, Callable[[random.Random], str], list[str]]] = [
     ("NATIONAL_ID", tw_id, ["身分證字號：{v}", "我的身份證號碼是{v}"]),
     ("NATIONAL_ID", hkid, ["HKID: {v}", "香港身份證號碼：{v}", "持證人 {v} 已核實"]),
     ("NATIONAL_ID", nric, ["NRIC: {v}", "my NRIC/FIN is {v}", "IC no. {v}"]),
+    ("NATIONAL_ID", personnummer, ["Personnummer: {v}", "mitt personnummer är {v}"]),
+    ("NATIONAL_ID", pesel, ["PESEL: {v}", "mój PESEL to {v}"]),
+    ("NATIONAL_ID", kimlik, ["T.C. Kimlik No: {v}", "TC kimlik numarası {v}"]),
 ]
 """Personal details: names, dates of birth and addresses, which a label gives, and national identity numbers. Drawn
 in sentences of their own (see sentences())."""
@@ -206,7 +211,8 @@ PERSONAL_NEGATIVE: list[Callable[[random.Random], str]] = [
                         f"Steuernummer {r.randint(10, 99)}/{r.randint(100, 999)}/{r.randint(10000, 99999)}",
                         f"sin {r.randint(2, 99)} pedidos pendientes", f"since {r.randint(1990, 2025)}, tickets",
                         "SIN: pending", "マイナンバーカードを申請しました", "Steuer-ID: folgt per Post", "TFN: pending",
-                        f"Part {r.choice('ABKMZ')}{r.randint(10**8, 10**9 - 1)} ships", "Nissan Leaf, 2019"]),
+                        f"Part {r.choice('ABKMZ')}{r.randint(10**8, 10**9 - 1)} ships", "Nissan Leaf, 2019",
+                        f"ordernummer 24{r.randint(10, 12)}{r.randint(10, 28)}-{r.randint(1000, 9999)}"]),
 ]
 
 
@@ -280,6 +286,9 @@ def faker_values(seed: int) -> tuple[dict[Callable[[random.Random], str], Callab
         sin: lambda rng: fake("en_CA").ssn(),
         be_national_number: lambda rng: fake("nl_BE").ssn(),
         tw_id: lambda rng: fake("zh_TW").ssn(),
+        personnummer: lambda rng: fake("sv_SE").ssn(),
+        pesel: lambda rng: fake("pl_PL").ssn(),
+        kimlik: lambda rng: fake("tr_TR").ssn(),
         birth_date: lambda rng: birth_date(rng, fake("en_US").date_of_birth(minimum_age=1, maximum_age=100)),
         birth_month: lambda rng: birth_month(rng, fake("en_US").date_of_birth(minimum_age=1, maximum_age=100)),
     }, negatives

@@ -196,3 +196,30 @@ def nric(rng: random.Random) -> str:
         int(d) * w for d, w in zip(digits, (2, 7, 6, 5, 4, 3, 2), strict=True))
     table = "JZIHGFEDCBA" if first in "ST" else "XWUTRQPNMLK" if first in "FG" else "KLJNPQRTUWX"[::-1]
     return first + digits + table[total % 11]
+
+
+def personnummer(rng: random.Random) -> str:
+    """A Swedish personnummer: birth date YYMMDD, a dash, three digits and the Luhn check digit of the ten; written
+    with the century (YYYYMMDD-NNNN) now and then."""
+    day = datetime.date(1930, 1, 1) + datetime.timedelta(days=rng.randrange(80 * 365))
+    body = day.strftime("%y%m%d") + f"{rng.randint(0, 999):03d}"
+    value = f"{body[:6]}-{body[6:]}{luhn_digit(body)}"
+    return str(day.year // 100) + value if rng.random() < 0.3 else value
+
+
+def pesel(rng: random.Random) -> str:
+    """A Polish PESEL: birth date YYMMDD (20 added to the month for a birth since 2000), four digits and the check
+    digit that makes the sum weighed 1, 3, 7, 9 repeated a multiple of 10."""
+    day = datetime.date(1930, 1, 1) + datetime.timedelta(days=rng.randrange(80 * 365))
+    body = f"{day.year % 100:02d}{day.month + (20 if day.year >= 2000 else 0):02d}{day.day:02d}{rng.randint(0, 9999):04d}"
+    total = sum(int(d) * w for d, w in zip(body, (1, 3, 7, 9, 1, 3, 7, 9, 1, 3), strict=True))
+    return body + str((10 - total % 10) % 10)
+
+
+def kimlik(rng: random.Random) -> str:
+    """A Turkish T.C. Kimlik number: nine digits from 1-9 first, the tenth ((odd places' sum x 7 - even places' sum)
+    mod 10), the eleventh the sum of the ten mod 10."""
+    digits = [rng.randint(1, 9)] + [rng.randint(0, 9) for _ in range(8)]
+    tenth = (sum(digits[0::2]) * 7 - sum(digits[1::2])) % 10
+    eleventh = (sum(digits) + tenth) % 10
+    return "".join(map(str, digits)) + f"{tenth}{eleventh}"

@@ -8,14 +8,16 @@ national number as written (85.07.30-033.28) and Hong Kong's HKID with its brack
 unless a label of another kind of number comes just before ("order 12345678Z").
 
 After a label ("DNI", "CPF:", "Aadhaar no.", "BSN", "codice fiscale", "National Insurance number", "Steuer-ID", "SIN",
-"マイナンバー", "주민등록번호", "rijksregisternummer", "TFN", "身分證字號", "香港身份證", "NRIC", 0.95): those numbers written
+"マイナンバー", "주민등록번호", "rijksregisternummer", "TFN", "身分證字號", "香港身份證", "NRIC", "personnummer", "PESEL",
+"T.C. Kimlik No", 0.95): those numbers written
 any way (a resident registration number issued since October 2020, without a check digit, too), and the ones that
 are never taken alone: the Netherlands' BSN (nine digits, as many as a phone number's), Italy's codice fiscale (its
 shape searched for in every text cost ~1.8 µs a message, 6 % of the pii benchmark), the UK's National Insurance
 number (no check character), Germany's tax ID (eleven digits), Canada's SIN (nine, and one number in ten passes
 Luhn), Japan's My Number (twelve, as a phone number with its country code), Australia's tax file number (nine),
-Taiwan's national ID (a letter and nine digits, as a part number) and Singapore's NRIC and FIN (a letter, seven
-digits, a letter).
+Taiwan's national ID (a letter and nine digits, as a part number), Singapore's NRIC and FIN (a letter, seven
+digits, a letter), Sweden's personnummer (a date and four digits, as a date-stamped reference), Poland's PESEL and
+Turkey's T.C. Kimlik number (eleven digits).
 """
 
 from __future__ import annotations
@@ -32,10 +34,13 @@ from .id_checks import (
     cpf_valid,
     dni_valid,
     hkid_valid,
+    kimlik_valid,
     my_number_valid,
     nino_shaped,
     nir_valid,
     nric_valid,
+    personnummer_valid,
+    pesel_valid,
     rrn_shaped,
     rrn_valid,
     sin_valid,
@@ -173,7 +178,8 @@ ID_LABEL_WORDS = Words("dni", "nie", "cpf", "nir", "aadhaar", "aadhar", "bsn", "
                        "sin#", "s.i.n", "social insurance", "assurance sociale", "individual number", "my number card",
                        "マイナンバー", "個人番号", "주민등록번호", "주민번호", "resident registration", "rrn",
                        "rijksregister", "registre national", "insz", "niss", "tfn", "tax file number", "身分證", "身份證",
-                       "identity card", "nric", "ic no", "ic number")
+                       "identity card", "nric", "ic no", "ic number", "personnummer", "personnr", "pesel", "tc kimlik",
+                       "t.c. kimlik", "tckn")
 """Labels of national identity numbers: the labels are searched for only around these ("sin " and not "sin": not
 around every "since" and "using"). None begins with a letter no other word of the one scan begins with (h for "HKID",
 f for "FIN"): each such letter makes the scan stop at more places (~2,000 instructions a message of the pii
@@ -186,21 +192,23 @@ _LABEL = re.compile(
     r"s[ée]curit[ée]\s+sociale|steuer-?id(?:-?nr\.?|entifikationsnummer)?|(?:steuerliche\s+)?identifikationsnummer|"
     r"idnr\.?|social\s+insurance(?:\s+number)?|num[ée]ro\s+d'assurance\s+sociale|individual\s+number|my\s+number\s+card|"
     r"resident\s+registration(?:\s+number)?|rrn|rijksregisternummer|(?:num[ée]ro\s+(?:de|du)\s+)?registre\s+national|"
-    r"insz|niss|tfn|tax\s+file\s+number|(?:hong\s+kong\s+)?identity\s+card(?:\s+number)?|nric(?:/fin)?|ic\s+(?:no\.?|number))"
+    r"insz|niss|tfn|tax\s+file\s+number|(?:hong\s+kong\s+)?identity\s+card(?:\s+number)?|nric(?:/fin)?|ic\s+(?:no\.?|number)|"
+    r"person(?:nummer|nr\.?)|pesel|t\.?\s?c\.?\s+kimlik(?:\s+(?:no\.?|numaras[ıi]))?|tckn)"
     r"|SIN\b|S\.I\.N\.)|香港身份證(?:號碼)?|マイナンバー(?:カード)?|個人番号|주민(?:등록)?번호[는은]?|身[分份]證(?:字號|號碼|號)?)"
-    r"[ \t]*(?:(?i:number|no\.?|n[°º]|num[ée]ro)(?![A-Za-z])[ \t]*)?[:：#=\-]?[ \t]*(?:(?:is|es|est|ist|é|è)[ \t]+|[は是為为][ \t]*)?"
+    r"[ \t]*(?:(?i:number|no\.?|n[°º]|num[ée]ro)(?![A-Za-z])[ \t]*)?[:：#=\-]?[ \t]*(?:(?:is|es|est|ist|é|è|är|to)[ \t]+|[は是為为][ \t]*)?"
 )
 _LABELLED = re.compile(
     rf"(?:[0-9]{{8}}-?[A-Za-z]|[XYZxyz]-?[0-9]{{7}}-?[A-Za-z]|[0-9]{{3}}\.?[0-9]{{3}}\.?[0-9]{{3}}-?[0-9]{{2}}|{_NIR}"
     rf"|[0-9]{{4}}[ -]?[0-9]{{4}}[ -]?[0-9]{{4}}|[0-9]{{4}}\.?[0-9]{{2}}\.?[0-9]{{3}}|[0-9]{{2}} [0-9]{{3}} [0-9]{{3}} [0-9]{{3}}"
     rf"|[0-9]{{3}}[ -][0-9]{{3}}[ -][0-9]{{3}}|[0-9]{{6}}-?[0-9]{{7}}|[0-9]{{2}}\.?[0-9]{{2}}\.?[0-9]{{2}}-?[0-9]{{3}}\.?[0-9]{{2}}"
     rf"|[A-Za-z][0-9]{{9}}|[0-9]{{8}}|[A-Za-z]{{1,2}}[0-9]{{6}}\(?[0-9Aa]\)?|[A-Za-z][0-9]{{7}}[A-Za-z]"
+    rf"|(?:19|20)?[0-9]{{6}}[-+][0-9]{{4}}|[0-9]{{10}}"
     rf"|[A-Za-z]{{6}}[0-9LMNP-V]{{2}}[A-Za-z][0-9LMNP-V]{{2}}[A-Za-z][0-9LMNP-V]{{3}}[A-Za-z]"
     rf"|[A-Za-z]{{2}} ?[0-9]{{2}} ?[0-9]{{2}} ?[0-9]{{2}} ?[A-Da-d]){_EDGE}"
 )
 _LABELLED_CHECKS = (dni_valid, cpf_valid, nir_valid, aadhaar_valid, bsn_valid, codice_fiscale_valid, nino_shaped,
                     tax_id_de_valid, sin_valid, my_number_valid, rrn_shaped, be_national_number_valid, tfn_valid,
-                    tw_id_valid, hkid_valid, nric_valid)
+                    tw_id_valid, hkid_valid, nric_valid, personnummer_valid, pesel_valid, kimlik_valid)
 
 
 class LabelledIdRecognizer(LabelledValueRecognizer):

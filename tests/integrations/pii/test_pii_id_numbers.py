@@ -12,10 +12,13 @@ from integrations.pii.id_checks import (
     cpf_valid,
     dni_valid,
     hkid_valid,
+    kimlik_valid,
     my_number_valid,
     nino_shaped,
     nir_valid,
     nric_valid,
+    personnummer_valid,
+    pesel_valid,
     rrn_shaped,
     rrn_valid,
     sin_valid,
@@ -56,6 +59,12 @@ def national_ids(text: str) -> list[tuple[str, float]]:
     (hkid_valid, ["A123456(3)", "A1234563", "AB987654(3)", "V147586(A)"], ["A123456(4)", "A12345(3)", "1234567(3)"]),
     (nric_valid, ["S1234567D", "T1234567J", "F1234567N", "G1234567X", "M1234567K"], ["S1234567A", "A1234567D",
                                                                                     "S123456D"]),
+    # 200101+0004: born in 1920 (a plus: 100 years or more); 640701+7794 would be 1864, before 1900, refused as a
+    # Chinese resident ID is.
+    (personnummer_valid, ["640701-7794", "19640701-7794", "6407017794", "196407017794", "200101+0004"],
+     ["640701-7795", "641301-7790", "640701+7794", "640701-779"]),
+    (pesel_valid, ["77082514178", "13242876315", "44051401359"], ["77082514179", "77132514176", "7708251417"]),
+    (kimlik_valid, ["39141777694", "10000000146"], ["39141777695", "09141777694", "3914177769"]),
 ])
 def test_check_characters_as_the_issuing_offices_define_them(check, valid: list, invalid: list) -> None:
     assert [value for value in valid if not check(value)] == []
@@ -104,6 +113,12 @@ def test_check_characters_as_the_issuing_offices_define_them(check, valid: list,
     ("NRIC: S1234567D", [("S1234567D", 0.95)]),
     ("my NRIC/FIN is G1234567X", [("G1234567X", 0.95)]),
     ("IC no. M1234567K", [("M1234567K", 0.95)]),
+    ("Personnummer: 640701-7794", [("640701-7794", 0.95)]),
+    ("mitt personnummer är 196407017794", [("196407017794", 0.95)]),
+    ("PESEL: 77082514178", [("77082514178", 0.95)]),
+    ("mój PESEL to 13242876315", [("13242876315", 0.95)]),  # also a Chinese mobile's shape: the label decides
+    ("T.C. Kimlik No: 39141777694", [("39141777694", 0.95)]),
+    ("TCKN 10000000146", [("10000000146", 0.95)]),
 ])
 def test_a_national_identity_number_is_found(text: str, found: list) -> None:
     assert national_ids(text) == found
@@ -136,6 +151,9 @@ def test_a_national_identity_number_is_found(text: str, found: list) -> None:
     "order A123456(3)",
     "A1234563",  # an HKID without its brackets only after its label
     "S1234567D",  # an NRIC only after its label
+    "ref 640701-7794",  # a date-stamped reference as often as a personnummer
+    "77082514178 PLN",
+    "39141777694",
 ])
 def test_numbers_that_are_not_sure_alone_or_fail_their_check_are_left_alone(text: str) -> None:
     assert national_ids(text) == []
