@@ -3,7 +3,8 @@
 "DOB: 03/12/1984", "my date of birth is 12 March 1984", "born on March 12th, 1984", "geboren am 12.03.1984",
 "née le 12 mars 1984", "出生日期：1984年3月12日", "生日是3月12日"; a month and its year too ("born in March 1984", "DOB:
 03/1984", "出生年月：1984年3月"). A date alone is a meeting's, an order's or a log's; after such a label it is a
-person's. The date must be one the calendar has (no 31 April) and, with its year, after 1900 and not in the future
+person's; a place of birth or a weekday may come between ("born in Leeds in March 1984", "born on a Tuesday, 12 March
+1984"). The date must be one the calendar has (no 31 April) and, with its year, after 1900 and not in the future
 (validators.real_date, as for a resident ID's birth date); a birthday's day and month count without a year. A year
 alone ("born in 1984") is not taken, nor a month alone ("born in March").
 """
@@ -33,7 +34,10 @@ _LABELS = (r"date\s+of\s+birth|birth\s*date|birthday|d\.?o\.?b\.?|born(?:\s+on)?
            r"data\s+di\s+nascita|geboortedatum|geboren\s+op")
 _LABEL = re.compile(
     rf"(?:\b(?i:{_LABELS})|\b[Nn]at[oa]\s+nel|出生日期|出生年月日|出生年月|出生于|出生在|生于|生日)"
-    r"[ \t]*[:：=\-–]?[ \t]*(?:(?i:is|was|on|in|am|im|le|el|en|il|op)[ \t]+){0,2}(?:(?i:the)[ \t]+)?(?:是|为|于|在)?[ \t]*"
+    r"[ \t]*[:：=\-–]?[ \t]*(?:(?i:is|was|on|in|am|im|le|el|en|il|op)[ \t]+){0,2}"
+    r"(?:(?:[A-Z][^\W\d_]*[.,]?[ \t]+){1,4}(?:on|in)[ \t]+)?"  # the place of birth first: "born in New York on"
+    r"(?:(?:a[ \t]+)?(?i:monday|tuesday|wednesday|thursday|friday|saturday|sunday),?[ \t]+)?"  # "born on a Tuesday,"
+    r"(?:(?i:the)[ \t]+)?(?:是|为|于|在)?[ \t]*"
 )
 _NUMBERS = re.compile(
     r"(?P<iso>(?P<y1>(?:19|20)[0-9]{2})[-/.](?P<m1>[0-9]{1,2})[-/.](?P<d1>[0-9]{1,2}))(?![0-9])"

@@ -38,6 +38,11 @@ def dates(text: str) -> list[str]:
     ("nacido en marzo de 1984", ["marzo de 1984"]),
     ("née en mars 1984", ["mars 1984"]),
     ("Nato nel marzo del 1984 a Roma", ["marzo del 1984"]),
+    # A place of birth or a weekday between the label and the date.
+    ("born in Leeds in March 1984", ["March 1984"]),
+    ("I was born in New York City on 12 March 1984", ["12 March 1984"]),
+    ("I was born on a Tuesday, 12 March 1984", ["12 March 1984"]),
+    ("DOB: Monday 12/03/1984", ["12/03/1984"]),
 ])
 def test_a_date_after_a_label_for_a_date_of_birth_is_found(text: str, found: list) -> None:
     assert dates(text) == found
@@ -52,6 +57,8 @@ def test_a_date_after_a_label_for_a_date_of_birth_is_found(text: str, found: lis
     "生于1984年",
     "la NATO nel marzo del 2024",  # the alliance, not a birth
     "donné en mars 2024",
+    "born in Paris in 1984",  # a year alone, after the place
+    "Born In The USA 1984",
     "birthday party on Saturday 2024-03-12",
     "date of birth: required",
     "出生日期：不详",
