@@ -26,7 +26,8 @@ _FORM = (r"(?:^|(?<=[\n.;,!?(|。；，！？、]))[ \t]*(?:\*\*)?(?:(?i:home|sh
 _LABEL = re.compile(f"(?:\\b(?i:{_SELF})|{_FORM})[ \\t]*", re.MULTILINE)
 _LATIN_END = re.compile(
     r"[\n;|!?]|[ \t]+[-–][ \t]|\.(?=[ \t]+[A-Z])|[ \t]*\((?=[a-z])"
-    r"|,?[ \t]+(?:and|but|so|please|thanks|if|because|which|where|call|phone|tel|e-?mail)\b"
+    r"|,?[ \t]+(?:and|but|so|please|thanks|if|because|which|where|call|phone|tel|e-?mail|with|since|until|near|when"
+    r"|while|who|for)\b"
     r"|[ \t,]+(?i:phone|tel|telephone|mobile|e-?mail|name|dob)[ \t]*[:：]",
     re.MULTILINE,
 )

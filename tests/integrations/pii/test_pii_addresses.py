@@ -26,6 +26,8 @@ def addresses(text: str) -> list[str]:
     ("我家在浙江省杭州市西湖区文三路90号，欢迎来玩", ["浙江省杭州市西湖区文三路90号"]),
     ("I live at 5 Rue de Rivoli (ring twice)", ["5 Rue de Rivoli"]),  # a remark in brackets is not the address
     ("I live at 5 Mile Road, Ohio", ["5 Mile Road, Ohio"]),
+    ("I live at 12 Oak Lane with two dogs", ["12 Oak Lane"]),  # a clause goes on in lower case
+    ("Address: 4 Elm St for deliveries", ["4 Elm St"]),
 ])
 def test_an_address_after_a_label_is_found_to_its_end(text: str, found: list) -> None:
     assert addresses(text) == found
