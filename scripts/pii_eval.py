@@ -8,19 +8,19 @@ written against Chinese characters); API keys, passwords (stated in prose too, i
 HTTP Basic credentials, Telegram bot tokens, card security codes, one-time codes and PINs; people's names after a label
 or a title, Latin and Chinese; dates of birth (days, and months with their year) and addresses after a label; national
 identity numbers of Spain, Brazil, France, India, the Netherlands, Italy, the UK, Germany, Canada, Japan, South Korea,
-Belgium, Australia, Taiwan, Hong Kong, Singapore, Sweden, Poland and Turkey. Hard negatives: order and tracking numbers,
-timestamps, dates, versions, amounts, IDs with a wrong check character, ISBNs, student numbers, UPC barcodes, bank
-routing numbers, sets of two-digit codes.
+Belgium, Australia, Taiwan, Hong Kong, Singapore, Sweden, Poland and Turkey, US ITINs, UK NHS numbers and Indian PANs.
+Hard negatives: order and tracking numbers, timestamps, dates, versions, amounts, IDs with a wrong check character,
+ISBNs, student numbers, UPC barcodes, bank routing numbers, sets of two-digit codes.
 
 With ``--values faker`` the values come from Faker instead, a library written by other hands for test data: phone
 numbers of 15 locales as Faker writes them (kept when libphonenumber says they are valid in the locale's region),
 people's names of 12 locales and China, dates of birth, addresses of 7 locales and China, national identity numbers of
-Spain, Brazil, France, the Netherlands, Italy, Canada, Belgium, Taiwan, Sweden, Poland and Turkey, card numbers of every
-network it knows, US SSNs, Chinese resident IDs, IBANs of 13 countries, e-mail and IP addresses, US passport numbers,
-passwords, card security codes. API keys, tokens, one-time codes and travel permits, which Faker has no provider for,
-keep the values made here. The hard negatives gain numbers Faker makes that are nobody's personal data: barcodes, ISBNs,
-timestamps, employer and bank routing numbers, UUIDs, hashes, MAC addresses, licence plates, prices, coordinates,
-browser user agents, postcodes, vehicle numbers, card expiry dates.
+Spain, Brazil, France, the Netherlands, Italy, Canada, Belgium, Taiwan, Sweden, Poland and Turkey, US ITINs, card
+numbers of every network it knows, US SSNs, Chinese resident IDs, IBANs of 13 countries, e-mail and IP addresses, US
+passport numbers, passwords, card security codes. API keys, tokens, one-time codes and travel permits, which Faker has
+no provider for, keep the values made here. The hard negatives gain numbers Faker makes that are nobody's personal data:
+barcodes, ISBNs, timestamps, employer and bank routing numbers, UUIDs, hashes, MAC addresses, licence plates, prices,
+coordinates, browser user agents, postcodes, vehicle numbers, card expiry dates.
 
     python scripts/pii_eval.py [--sentences 10000] [--seed 7] [--values own|faker]
 """
@@ -45,11 +45,14 @@ from pii_id_values import (  # noqa: E402
     cpf,
     dni,
     hkid,
+    itin,
     kimlik,
     my_number,
+    nhs,
     nino,
     nir,
     nric,
+    pan,
     personnummer,
     pesel,
     rrn,
@@ -172,6 +175,11 @@ PERSONAL: list[tuple[str, Callable[[random.Random], str], list[str]]] = [
                           "Please note my new address is {v}; thanks", "I live at {v}, and the dog is friendly"]),
     ("ADDRESS", chinese_address, ["收货地址：{v}，电话见备注", "地址：{v}", "住址：{v}。", "我家在{v}，欢迎来玩"]),
     ("PERSON", chinese_person, ["我叫{v}，请多关照", "收货人：{v} 电话见备注", "姓名：{v}", "他名叫{v}。", "联系人：{v}"]),
+]
+"""Personal details: names, dates of birth and addresses, which a label gives. Drawn in sentences of their own (see
+sentences())."""
+
+NATIONAL_IDS: list[tuple[str, Callable[[random.Random], str], list[str]]] = [
     ("NATIONAL_ID", dni, ["Mi DNI es {v}.", "NIE: {v}", "documento {v} verificado", "Titular {v}, domicilio en Madrid"]),
     ("NATIONAL_ID", cpf, ["CPF: {v}", "meu CPF é {v}", "cliente {v} cadastrado"]),
     ("NATIONAL_ID", nir, ["numéro de sécurité sociale : {v}", "assuré {v}", "NIR {v}"]),
@@ -193,9 +201,12 @@ PERSONAL: list[tuple[str, Callable[[random.Random], str], list[str]]] = [
     ("NATIONAL_ID", personnummer, ["Personnummer: {v}", "mitt personnummer är {v}"]),
     ("NATIONAL_ID", pesel, ["PESEL: {v}", "mój PESEL to {v}"]),
     ("NATIONAL_ID", kimlik, ["T.C. Kimlik No: {v}", "TC kimlik numarası {v}"]),
+    ("NATIONAL_ID", itin, ["ITIN: {v}", "filed with {v} last year", "my ITIN is {v}"]),
+    ("NATIONAL_ID", nhs, ["NHS number: {v}", "my NHS no is {v}"]),
+    ("NATIONAL_ID", pan, ["PAN: {v}", "my PAN card {v}", "Permanent Account Number {v}"]),
 ]
-"""Personal details: names, dates of birth and addresses, which a label gives, and national identity numbers. Drawn
-in sentences of their own (see sentences())."""
+"""National identity numbers, alone or after their labels: a stream of their own too, so that each new kind leaves the
+personal details' shares as they were."""
 
 PERSONAL_NEGATIVE: list[Callable[[random.Random], str]] = [
     lambda r: r.choice(["What is your name?", "My name is not important.", "- name: Checkout\n  - name: Set up Python",
@@ -207,12 +218,17 @@ PERSONAL_NEGATIVE: list[Callable[[random.Random], str]] = [
                         "my address is on file", "Address: see below", "Your IP address: hidden",
                         "server:\n  address: 0.0.0.0\n  port: 8080", "我住在北京，地址以后再说。",
                         f"Address: 0x7ffd{r.randint(4096, 65535):x} in the core dump", "Hello World!",
-                        "Hi all, the build is green.", "Thanks,\nThe Roost Team", "Thanks!\nWhat about tomorrow?",
-                        f"Steuernummer {r.randint(10, 99)}/{r.randint(100, 999)}/{r.randint(10000, 99999)}",
+                        "Hi all, the build is green.", "Thanks,\nThe Roost Team", "Thanks!\nWhat about tomorrow?"]),
+]
+
+ID_NEGATIVE: list[Callable[[random.Random], str]] = [
+    lambda r: r.choice([f"Steuernummer {r.randint(10, 99)}/{r.randint(100, 999)}/{r.randint(10000, 99999)}",
                         f"sin {r.randint(2, 99)} pedidos pendientes", f"since {r.randint(1990, 2025)}, tickets",
                         "SIN: pending", "マイナンバーカードを申請しました", "Steuer-ID: folgt per Post", "TFN: pending",
                         f"Part {r.choice('ABKMZ')}{r.randint(10**8, 10**9 - 1)} ships", "Nissan Leaf, 2019",
-                        f"ordernummer 24{r.randint(10, 12)}{r.randint(10, 28)}-{r.randint(1000, 9999)}"]),
+                        f"ordernummer 24{r.randint(10, 12)}{r.randint(10, 28)}-{r.randint(1000, 9999)}",
+                        f"order 9{r.randint(10, 99)}-{r.randint(10, 99)}-{r.randint(1000, 9999)}",
+                        "NHS number: see your GP letter"]),
 ]
 
 
@@ -289,19 +305,21 @@ def faker_values(seed: int) -> tuple[dict[Callable[[random.Random], str], Callab
         personnummer: lambda rng: fake("sv_SE").ssn(),
         pesel: lambda rng: fake("pl_PL").ssn(),
         kimlik: lambda rng: fake("tr_TR").ssn(),
+        itin: lambda rng: fake("en_US").itin(),
         birth_date: lambda rng: birth_date(rng, fake("en_US").date_of_birth(minimum_age=1, maximum_age=100)),
         birth_month: lambda rng: birth_month(rng, fake("en_US").date_of_birth(minimum_age=1, maximum_age=100)),
     }, negatives
 
 
 def sentences(count: int, seed: int, values: str = "own") -> list[tuple[str, list[Value]]]:
-    """count sentences of numbers and secrets, about four in five with one value and the rest hard negatives, then a
-    half as many of personal details (names, dates of birth, addresses, national identity numbers) drawn the same
-    way with a generator of their own: adding those left the first ones, and each type's share of them, as they
-    were. Values "own" are made here, "faker" by Faker where it has a provider."""
+    """count sentences of numbers and secrets, about four in five with one value and the rest hard negatives; then a
+    quarter as many of personal details (names, dates of birth, addresses) and half as many of national identity
+    numbers, each drawn the same way with a generator of its own: adding them left the sentences before them, and
+    each type's share there, as they were. Values "own" are made here, "faker" by Faker where it has a provider."""
     makers, negatives = faker_values(seed) if values == "faker" else ({}, [])
     return (_drawn(count, random.Random(seed), POSITIVE, NEGATIVE + negatives, makers)
-            + _drawn(count // 2, random.Random(f"labelled {seed}"), PERSONAL, PERSONAL_NEGATIVE, makers))
+            + _drawn(count // 4, random.Random(f"labelled {seed}"), PERSONAL, PERSONAL_NEGATIVE, makers)
+            + _drawn(count // 2, random.Random(f"national ids {seed}"), NATIONAL_IDS, ID_NEGATIVE, makers))
 
 
 def _drawn(count: int, rng: random.Random, positive: list[tuple[str, Callable[[random.Random], str], list[str]]],

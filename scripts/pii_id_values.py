@@ -223,3 +223,27 @@ def kimlik(rng: random.Random) -> str:
     tenth = (sum(digits[0::2]) * 7 - sum(digits[1::2])) % 10
     eleventh = (sum(digits) + tenth) % 10
     return "".join(map(str, digits)) + f"{tenth}{eleventh}"
+
+
+def itin(rng: random.Random) -> str:
+    """A US ITIN as written: 9, two digits, the middle two from a range the IRS issues them from, four digits."""
+    middle = rng.choice([*range(50, 66), *range(70, 89), 90, 91, 92, *range(94, 100)])
+    return f"9{rng.randint(0, 99):02d}-{middle}-{rng.randint(0, 9999):04d}"
+
+
+def nhs(rng: random.Random) -> str:
+    """A UK NHS number: nine digits and the check digit 11 less their sum weighed 10 down to 2 mod 11 (none when that
+    is 10); grouped 3-3-4 as on letters, or not."""
+    while True:
+        body = "".join(rng.choice(string.digits) for _ in range(9))
+        check = (11 - sum(int(d) * w for d, w in zip(body, range(10, 1, -1), strict=True)) % 11) % 11
+        if check < 10:
+            value = body + str(check)
+            return f"{value[:3]} {value[3:6]} {value[6:]}" if rng.random() < 0.5 else value
+
+
+def pan(rng: random.Random) -> str:
+    """An Indian PAN: three letters, the holder's kind (P for a person, mostly), the first letter of the surname, four
+    digits (not 0000) and a letter."""
+    letters = lambda n: "".join(rng.choice(string.ascii_uppercase) for _ in range(n))  # noqa: E731
+    return letters(3) + rng.choice("PPPPCFHT") + letters(1) + f"{rng.randint(1, 9999):04d}" + letters(1)

@@ -2,8 +2,8 @@
 Aadhaar (Verhoeff), the Netherlands' BSN (11-proof), Italy's codice fiscale, Germany's tax ID (ISO 7064 MOD 11,10),
 Canada's SIN (Luhn), Japan's My Number, South Korea's resident registration number, Belgium's national number (mod
 97), Australia's tax file number, Taiwan's national ID, Hong Kong's HKID, Singapore's NRIC and FIN, Sweden's
-personnummer (Luhn), Poland's PESEL, Turkey's T.C. Kimlik number; and the shape of a UK National Insurance number,
-which has no check character.
+personnummer (Luhn), Poland's PESEL, Turkey's T.C. Kimlik number, the UK's NHS number (mod 11); and the shapes of a UK
+National Insurance number, a US ITIN and an Indian PAN, which have no check character.
 
 Written here rather than taken from python-stdnum, which has them all: importing one of its modules cost 11 MiB of
 RSS and 32 ms (``stdnum.util`` imports ``pydoc``; measured 7 December, python-stdnum 2.2), for a few lines each.
@@ -20,8 +20,9 @@ import re
 from .validators import luhn_valid, real_date
 
 __all__ = ["aadhaar_valid", "be_national_number_valid", "bsn_valid", "codice_fiscale_valid", "cpf_valid", "dni_valid",
-           "hkid_valid", "kimlik_valid", "my_number_valid", "nino_shaped", "nir_valid", "nric_valid", "personnummer_valid",
-           "pesel_valid", "rrn_shaped", "rrn_valid", "sin_valid", "tax_id_de_valid", "tfn_valid", "tw_id_valid"]
+           "hkid_valid", "itin_shaped", "kimlik_valid", "my_number_valid", "nhs_valid", "nino_shaped", "nir_valid",
+           "nric_valid", "pan_shaped", "personnummer_valid", "pesel_valid", "rrn_shaped", "rrn_valid", "sin_valid",
+           "tax_id_de_valid", "tfn_valid", "tw_id_valid"]
 
 _DNI_LETTERS = "TRWAGMYFPDXBNJZSQVHLCKE"
 
@@ -264,3 +265,27 @@ def kimlik_valid(digits: str) -> bool:
         return False
     tenth = (10 - sum(int(d) * (3, 1)[i % 2] for i, d in enumerate(digits[:9]))) % 10
     return tenth == int(digits[9]) and (tenth + sum(int(d) for d in digits[:9])) % 10 == int(digits[10])
+
+
+def itin_shaped(digits: str) -> bool:
+    """A US ITIN (or ATIN): nine digits from 9, the middle two in a range the IRS issues them from (50-65, 70-88,
+    90-92, 94-99; 93 for an adopted child's ATIN)."""
+    if len(digits) != 9 or not digits.isdigit() or digits[0] != "9":
+        return False
+    middle = int(digits[3:5])
+    return 50 <= middle <= 65 or 70 <= middle <= 88 or middle >= 90
+
+
+def nhs_valid(digits: str) -> bool:
+    """The UK's NHS number: ten digits whose sum weighed 10 down to 1 is a multiple of 11."""
+    return len(digits) == 10 and digits.isdigit() and sum(
+        int(d) * w for d, w in zip(digits, range(10, 0, -1), strict=True)) % 11 == 0
+
+
+_PAN = re.compile(r"[A-Z]{3}[ABCFGHJKLPT][A-Z][0-9]{4}[A-Z]")
+
+
+def pan_shaped(value: str) -> bool:
+    """India's PAN: five letters (the fourth the holder's kind: P for a person), four digits but 0000, a letter."""
+    code = value.upper()
+    return _PAN.fullmatch(code) is not None and code[5:9] != "0000"

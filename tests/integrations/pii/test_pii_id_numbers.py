@@ -12,11 +12,14 @@ from integrations.pii.id_checks import (
     cpf_valid,
     dni_valid,
     hkid_valid,
+    itin_shaped,
     kimlik_valid,
     my_number_valid,
+    nhs_valid,
     nino_shaped,
     nir_valid,
     nric_valid,
+    pan_shaped,
     personnummer_valid,
     pesel_valid,
     rrn_shaped,
@@ -65,6 +68,10 @@ def national_ids(text: str) -> list[tuple[str, float]]:
      ["640701-7795", "641301-7790", "640701+7794", "640701-779"]),
     (pesel_valid, ["77082514178", "13242876315", "44051401359"], ["77082514179", "77132514176", "7708251417"]),
     (kimlik_valid, ["39141777694", "10000000146"], ["39141777695", "09141777694", "3914177769"]),
+    # 912-55-1234: issued since 2011 (python-stdnum 2.2 refuses 50-65); 912-93-1234: an adopted child's ATIN.
+    (itin_shaped, ["912781234", "912551234", "912931234"], ["912451234", "912891234", "812781234", "91278123"]),
+    (nhs_valid, ["9434765919", "4010232137"], ["9434765918", "943476591"]),
+    (pan_shaped, ["ABCPD1234E", "abcpd1234e", "AAACB1234K"], ["ABCXD1234E", "ABCPD0000E", "ABCPD12345"]),
 ])
 def test_check_characters_as_the_issuing_offices_define_them(check, valid: list, invalid: list) -> None:
     assert [value for value in valid if not check(value)] == []
@@ -119,6 +126,11 @@ def test_check_characters_as_the_issuing_offices_define_them(check, valid: list,
     ("mój PESEL to 13242876315", [("13242876315", 0.95)]),  # also a Chinese mobile's shape: the label decides
     ("T.C. Kimlik No: 39141777694", [("39141777694", 0.95)]),
     ("TCKN 10000000146", [("10000000146", 0.95)]),
+    ("filed with 912-78-1234 last year", [("912-78-1234", 0.85)]),
+    ("my ITIN is 912781234", [("912781234", 0.95)]),
+    ("NHS number: 943 476 5919", [("943 476 5919", 0.95)]),
+    ("PAN: ABCPD1234E", [("ABCPD1234E", 0.95)]),
+    ("my PAN card ABCPD1234E", [("ABCPD1234E", 0.95)]),
 ])
 def test_a_national_identity_number_is_found(text: str, found: list) -> None:
     assert national_ids(text) == found
@@ -154,6 +166,11 @@ def test_a_national_identity_number_is_found(text: str, found: list) -> None:
     "ref 640701-7794",  # a date-stamped reference as often as a personnummer
     "77082514178 PLN",
     "39141777694",
+    "filed with 912-45-1234 last year",  # no ITIN's middle digits
+    "order 912-78-1234",
+    "ABCPD1234E",  # a PAN only after its label
+    "pan ABCPD1234E",  # a pan is for cooking
+    "PAN: 4111 1111 1111 1111",  # a card's primary account number: the card recognizer's
 ])
 def test_numbers_that_are_not_sure_alone_or_fail_their_check_are_left_alone(text: str) -> None:
     assert national_ids(text) == []
