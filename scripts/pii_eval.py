@@ -8,19 +8,19 @@ written against Chinese characters); API keys, passwords (stated in prose too, i
 HTTP Basic credentials, Telegram bot tokens, card security codes, one-time codes and PINs; people's names after a label
 or a title, Latin and Chinese; dates of birth (days, and months with their year) and addresses after a label; national
 identity numbers of Spain, Brazil, France, India, the Netherlands, Italy, the UK, Germany, Canada, Japan, South Korea,
-Belgium, Australia, Taiwan, Hong Kong, Singapore, Sweden, Poland and Turkey, US ITINs, UK NHS numbers and Indian PANs.
-Hard negatives: order and tracking numbers, timestamps, dates, versions, amounts, IDs with a wrong check character,
-ISBNs, student numbers, UPC barcodes, bank routing numbers, sets of two-digit codes.
+Belgium, Australia, Taiwan, Hong Kong, Singapore, Sweden, Poland, Turkey and Mexico, US ITINs, UK NHS numbers and Indian
+PANs. Hard negatives: order and tracking numbers, timestamps, dates, versions, amounts, IDs with a wrong check
+character, ISBNs, student numbers, UPC barcodes, bank routing numbers, sets of two-digit codes.
 
 With ``--values faker`` the values come from Faker instead, a library written by other hands for test data: phone
 numbers of 15 locales as Faker writes them (kept when libphonenumber says they are valid in the locale's region),
 people's names of 12 locales and China, dates of birth, addresses of 7 locales and China, national identity numbers of
-Spain, Brazil, France, the Netherlands, Italy, Canada, Belgium, Taiwan, Sweden, Poland and Turkey, US ITINs, card
-numbers of every network it knows, US SSNs, Chinese resident IDs, IBANs of 13 countries, e-mail and IP addresses, US
-passport numbers, passwords, card security codes. API keys, tokens, one-time codes and travel permits, which Faker has
-no provider for, keep the values made here. The hard negatives gain numbers Faker makes that are nobody's personal data:
-barcodes, ISBNs, timestamps, employer and bank routing numbers, UUIDs, hashes, MAC addresses, licence plates, prices,
-coordinates, browser user agents, postcodes, vehicle numbers, card expiry dates.
+Spain, Brazil, France, the Netherlands, Italy, Canada, Belgium, Taiwan, Sweden, Poland, Turkey and Mexico, US ITINs,
+card numbers of every network it knows, US SSNs, Chinese resident IDs, IBANs of 13 countries, e-mail and IP addresses,
+US passport numbers, passwords, card security codes. API keys, tokens, one-time codes and travel permits, which Faker
+has no provider for, keep the values made here. The hard negatives gain numbers Faker makes that are nobody's personal
+data: barcodes, ISBNs, timestamps, employer and bank routing numbers, UUIDs, hashes, MAC addresses, licence plates,
+prices, coordinates, browser user agents, postcodes, vehicle numbers, card expiry dates.
 
     python scripts/pii_eval.py [--sentences 10000] [--seed 7] [--values own|faker]
 """
@@ -43,6 +43,7 @@ from pii_id_values import (  # noqa: E402
     bsn,
     codice_fiscale,
     cpf,
+    curp,
     dni,
     hkid,
     itin,
@@ -204,6 +205,7 @@ NATIONAL_IDS: list[tuple[str, Callable[[random.Random], str], list[str]]] = [
     ("NATIONAL_ID", itin, ["ITIN: {v}", "filed with {v} last year", "my ITIN is {v}"]),
     ("NATIONAL_ID", nhs, ["NHS number: {v}", "my NHS no is {v}"]),
     ("NATIONAL_ID", pan, ["PAN: {v}", "my PAN card {v}", "Permanent Account Number {v}"]),
+    ("NATIONAL_ID", curp, ["CURP: {v}", "mi CURP es {v}"]),
 ]
 """National identity numbers, alone or after their labels: a stream of their own too, so that each new kind leaves the
 personal details' shares as they were."""
@@ -306,9 +308,19 @@ def faker_values(seed: int) -> tuple[dict[Callable[[random.Random], str], Callab
         pesel: lambda rng: fake("pl_PL").ssn(),
         kimlik: lambda rng: fake("tr_TR").ssn(),
         itin: lambda rng: fake("en_US").itin(),
+        curp: lambda rng: _renapo_curp(fake("es_MX").curp),
         birth_date: lambda rng: birth_date(rng, fake("en_US").date_of_birth(minimum_age=1, maximum_age=100)),
         birth_month: lambda rng: birth_month(rng, fake("en_US").date_of_birth(minimum_age=1, maximum_age=100)),
     }, negatives
+
+
+def _renapo_curp(make: Callable[[], str]) -> str:
+    """A CURP from Faker whose state of birth RENAPO issues: Faker writes Quintana Roo QO, RENAPO (and python-stdnum)
+    QR."""
+    while True:
+        value = make()
+        if value[11:13] != "QO":
+            return value
 
 
 def sentences(count: int, seed: int, values: str = "own") -> list[tuple[str, list[Value]]]:

@@ -247,3 +247,19 @@ def pan(rng: random.Random) -> str:
     digits (not 0000) and a letter."""
     letters = lambda n: "".join(rng.choice(string.ascii_uppercase) for _ in range(n))  # noqa: E731
     return letters(3) + rng.choice("PPPPCFHT") + letters(1) + f"{rng.randint(1, 9999):04d}" + letters(1)
+
+
+_CURP_STATES = ("AS BC BS CC CH CL CM CS DF DG GR GT HG JC MC MN MS NE NL NT OC PL QR QT SL SP SR TC TL TS VZ YN "
+                "ZS").split()
+_CURP_ALPHABET = "0123456789ABCDEFGHIJKLMN&OPQRSTUVWXYZ"
+
+
+def curp(rng: random.Random) -> str:
+    """A Mexican CURP: four letters of the names, birth date, H or M, the state of birth (RENAPO's codes), three
+    consonants, a digit before 2000 (a letter since), and the check digit of the seventeen weighed 18 down to 2."""
+    day = datetime.date(1930, 1, 1) + datetime.timedelta(days=rng.randrange(80 * 365))
+    body = ("".join(rng.choice(string.ascii_uppercase) for _ in range(4)) + day.strftime("%y%m%d") + rng.choice("HM")
+            + rng.choice(_CURP_STATES) + "".join(rng.choice("BCDFGHJKLMNPQRSTVWXYZ") for _ in range(3))
+            + (rng.choice(string.digits) if day.year < 2000 else rng.choice(string.ascii_uppercase)))
+    total = sum(_CURP_ALPHABET.index(ch) * (18 - i) for i, ch in enumerate(body))
+    return body + str((10 - total % 10) % 10)

@@ -2,7 +2,8 @@
 Aadhaar (Verhoeff), the Netherlands' BSN (11-proof), Italy's codice fiscale, Germany's tax ID (ISO 7064 MOD 11,10),
 Canada's SIN (Luhn), Japan's My Number, South Korea's resident registration number, Belgium's national number (mod
 97), Australia's tax file number, Taiwan's national ID, Hong Kong's HKID, Singapore's NRIC and FIN, Sweden's
-personnummer (Luhn), Poland's PESEL, Turkey's T.C. Kimlik number, the UK's NHS number (mod 11); and the shapes of a UK
+personnummer (Luhn), Poland's PESEL, Turkey's T.C. Kimlik number, the UK's NHS number (mod 11), Mexico's CURP; and the
+shapes of a UK
 National Insurance number, a US ITIN and an Indian PAN, which have no check character.
 
 Written here rather than taken from python-stdnum, which has them all: importing one of its modules cost 11 MiB of
@@ -19,10 +20,10 @@ import re
 
 from .validators import luhn_valid, real_date
 
-__all__ = ["aadhaar_valid", "be_national_number_valid", "bsn_valid", "codice_fiscale_valid", "cpf_valid", "dni_valid",
-           "hkid_valid", "itin_shaped", "kimlik_valid", "my_number_valid", "nhs_valid", "nino_shaped", "nir_valid",
-           "nric_valid", "pan_shaped", "personnummer_valid", "pesel_valid", "rrn_shaped", "rrn_valid", "sin_valid",
-           "tax_id_de_valid", "tfn_valid", "tw_id_valid"]
+__all__ = ["aadhaar_valid", "be_national_number_valid", "bsn_valid", "codice_fiscale_valid", "cpf_valid", "curp_valid",
+           "dni_valid", "hkid_valid", "itin_shaped", "kimlik_valid", "my_number_valid", "nhs_valid", "nino_shaped",
+           "nir_valid", "nric_valid", "pan_shaped", "personnummer_valid", "pesel_valid", "rrn_shaped", "rrn_valid",
+           "sin_valid", "tax_id_de_valid", "tfn_valid", "tw_id_valid"]
 
 _DNI_LETTERS = "TRWAGMYFPDXBNJZSQVHLCKE"
 
@@ -289,3 +290,23 @@ def pan_shaped(value: str) -> bool:
     """India's PAN: five letters (the fourth the holder's kind: P for a person), four digits but 0000, a letter."""
     code = value.upper()
     return _PAN.fullmatch(code) is not None and code[5:9] != "0000"
+
+
+_CURP = re.compile(r"[A-Z]{4}[0-9]{6}[HM](?:AS|BC|BS|CC|CH|CL|CM|CS|DF|DG|GR|GT|HG|JC|MC|MN|MS|NE|NL|NT|OC|PL|QR|QT|SL|SP"
+                   r"|SR|TC|TL|TS|VZ|YN|ZS)[A-Z]{3}[0-9A-Z][0-9]")
+"""A CURP's shape: name letters, birth date, sex, the state of birth (NE: born abroad), name consonants, a character
+that tells the century (a digit before 2000), the check digit."""
+_CURP_ALPHABET = "0123456789ABCDEFGHIJKLMN&OPQRSTUVWXYZ"
+
+
+def curp_valid(value: str) -> bool:
+    """Mexico's CURP: its shape, a birth date the calendar has, and the check digit of the seventeen characters
+    weighed 18 down to 2 (mod 10)."""
+    code = value.upper()
+    if _CURP.fullmatch(code) is None:
+        return False
+    year = (1900 if code[16].isdigit() else 2000) + int(code[4:6])
+    if not real_date(year, int(code[6:8]), int(code[8:10])):
+        return False
+    total = sum(_CURP_ALPHABET.index(ch) * (18 - i) for i, ch in enumerate(code[:17]))
+    return (10 - total % 10) % 10 == int(code[17])

@@ -9,7 +9,7 @@ unless a label of another kind of number comes just before ("order 12345678Z").
 
 After a label ("DNI", "CPF:", "Aadhaar no.", "BSN", "codice fiscale", "National Insurance number", "Steuer-ID", "SIN",
 "マイナンバー", "주민등록번호", "rijksregisternummer", "TFN", "身分證字號", "香港身份證", "NRIC", "personnummer", "PESEL",
-"T.C. Kimlik No", 0.95): those numbers written
+"T.C. Kimlik No", "CURP", 0.95): those numbers written
 any way (a resident registration number issued since October 2020, without a check digit, too), and the ones that
 are never taken alone: the Netherlands' BSN (nine digits, as many as a phone number's), Italy's codice fiscale (its
 shape searched for in every text cost ~1.8 µs a message, 6 % of the pii benchmark), the UK's National Insurance
@@ -17,7 +17,8 @@ number (no check character), Germany's tax ID (eleven digits), Canada's SIN (nin
 Luhn), Japan's My Number (twelve, as a phone number with its country code), Australia's tax file number (nine),
 Taiwan's national ID (a letter and nine digits, as a part number), Singapore's NRIC and FIN (a letter, seven
 digits, a letter), Sweden's personnummer (a date and four digits, as a date-stamped reference), Poland's PESEL and
-Turkey's T.C. Kimlik number (eleven digits).
+Turkey's T.C. Kimlik number (eleven digits), Mexico's CURP (eighteen letters and digits; its six digits make no
+run).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from .id_checks import (
     bsn_valid,
     codice_fiscale_valid,
     cpf_valid,
+    curp_valid,
     dni_valid,
     hkid_valid,
     itin_shaped,
@@ -186,7 +188,7 @@ ID_LABEL_WORDS = Words("dni", "nie", "cpf", "nir", "aadhaar", "aadhar", "bsn", "
                        "rijksregister", "registre national", "insz", "niss", "tfn", "tax file number", "身分證", "身份證",
                        "identity card", "nric", "ic no", "ic number", "personnummer", "personnr", "pesel", "tc kimlik",
                        "t.c. kimlik", "tckn", "itin ", "itin:", "nhs", "pan:", "pan#", "pan card", "pan no",
-                       "permanent account")
+                       "permanent account", "curp")
 """Labels of national identity numbers: the labels are searched for only around these ("sin " and not "sin": not
 around every "since" and "using"; "itin " and not "itin": not around every "waiting", which cost a 1 MB log block 3.6 %
 more instructions). None begins with a letter no other word of the one scan begins with (h for "HKID",
@@ -201,7 +203,7 @@ _LABEL = re.compile(
     r"idnr\.?|social\s+insurance(?:\s+number)?|num[ée]ro\s+d'assurance\s+sociale|individual\s+number|my\s+number\s+card|"
     r"resident\s+registration(?:\s+number)?|rrn|rijksregisternummer|(?:num[ée]ro\s+(?:de|du)\s+)?registre\s+national|"
     r"insz|niss|tfn|tax\s+file\s+number|(?:hong\s+kong\s+)?identity\s+card(?:\s+number)?|nric(?:/fin)?|ic\s+(?:no\.?|number)|"
-    r"person(?:nummer|nr\.?)|pesel|t\.?\s?c\.?\s+kimlik(?:\s+(?:no\.?|numaras[ıi]))?|tckn|itin|nhs(?:\s+number)?|"
+    r"person(?:nummer|nr\.?)|pesel|t\.?\s?c\.?\s+kimlik(?:\s+(?:no\.?|numaras[ıi]))?|tckn|itin|nhs(?:\s+number)?|curp|"
     r"permanent\s+account\s+number)|PAN\b(?:\s+(?i:card))?"
     r"|SIN\b|S\.I\.N\.)|香港身份證(?:號碼)?|マイナンバー(?:カード)?|個人番号|주민(?:등록)?번호[는은]?|身[分份]證(?:字號|號碼|號)?)"
     r"[ \t]*(?:(?i:number|no\.?|n[°º]|num[ée]ro)(?![A-Za-z])[ \t]*)?[:：#=\-]?[ \t]*(?:(?:is|es|est|ist|é|è|är|to)[ \t]+|[は是為为][ \t]*)?"
@@ -212,14 +214,14 @@ _LABELLED = re.compile(
     rf"|[0-9]{{3}}[ -][0-9]{{3}}[ -][0-9]{{3}}|[0-9]{{6}}-?[0-9]{{7}}|[0-9]{{2}}\.?[0-9]{{2}}\.?[0-9]{{2}}-?[0-9]{{3}}\.?[0-9]{{2}}"
     rf"|[A-Za-z][0-9]{{9}}|[0-9]{{8}}|[A-Za-z]{{1,2}}[0-9]{{6}}\(?[0-9Aa]\)?|[A-Za-z][0-9]{{7}}[A-Za-z]"
     rf"|(?:19|20)?[0-9]{{6}}[-+][0-9]{{4}}|[0-9]{{10}}|[0-9]{{3}}-[0-9]{{2}}-[0-9]{{4}}|[0-9]{{3}} [0-9]{{3}} [0-9]{{4}}"
-    rf"|[A-Za-z]{{5}}[0-9]{{4}}[A-Za-z]"
+    rf"|[A-Za-z]{{5}}[0-9]{{4}}[A-Za-z]|[A-Za-z]{{4}}[0-9]{{6}}[A-Za-z]{{6}}[0-9A-Za-z][0-9]"
     rf"|[A-Za-z]{{6}}[0-9LMNP-V]{{2}}[A-Za-z][0-9LMNP-V]{{2}}[A-Za-z][0-9LMNP-V]{{3}}[A-Za-z]"
     rf"|[A-Za-z]{{2}} ?[0-9]{{2}} ?[0-9]{{2}} ?[0-9]{{2}} ?[A-Da-d]){_EDGE}"
 )
 _LABELLED_CHECKS = (dni_valid, cpf_valid, nir_valid, aadhaar_valid, bsn_valid, codice_fiscale_valid, nino_shaped,
                     tax_id_de_valid, sin_valid, my_number_valid, rrn_shaped, be_national_number_valid, tfn_valid,
                     tw_id_valid, hkid_valid, nric_valid, personnummer_valid, pesel_valid, kimlik_valid, itin_shaped, nhs_valid,
-                    pan_shaped)
+                    pan_shaped, curp_valid)
 
 
 class LabelledIdRecognizer(LabelledValueRecognizer):

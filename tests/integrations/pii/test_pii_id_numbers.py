@@ -10,6 +10,7 @@ from integrations.pii.id_checks import (
     bsn_valid,
     codice_fiscale_valid,
     cpf_valid,
+    curp_valid,
     dni_valid,
     hkid_valid,
     itin_shaped,
@@ -72,6 +73,9 @@ def national_ids(text: str) -> list[tuple[str, float]]:
     (itin_shaped, ["912781234", "912551234", "912931234"], ["912451234", "912891234", "812781234", "91278123"]),
     (nhs_valid, ["9434765919", "4010232137"], ["9434765918", "943476591"]),
     (pan_shaped, ["ABCPD1234E", "abcpd1234e", "AAACB1234K"], ["ABCXD1234E", "ABCPD0000E", "ABCPD12345"]),
+    # HEGG560427MVZRRL04: born in 1956 in Veracruz; ...MQORRL0x: QO is no state's code (Quintana Roo is QR).
+    (curp_valid, ["HEGG560427MVZRRL04", "ZAID260708MTLTZM02", "DOAM020604MASSLXA2"],
+     ["HEGG560427MVZRRL05", "HEGG561327MVZRRL04", "HEGG560427MQORRL04", "HEGG560427XVZRRL04"]),
 ])
 def test_check_characters_as_the_issuing_offices_define_them(check, valid: list, invalid: list) -> None:
     assert [value for value in valid if not check(value)] == []
@@ -131,6 +135,7 @@ def test_check_characters_as_the_issuing_offices_define_them(check, valid: list,
     ("NHS number: 943 476 5919", [("943 476 5919", 0.95)]),
     ("PAN: ABCPD1234E", [("ABCPD1234E", 0.95)]),
     ("my PAN card ABCPD1234E", [("ABCPD1234E", 0.95)]),
+    ("mi CURP es HEGG560427MVZRRL04", [("HEGG560427MVZRRL04", 0.95)]),
 ])
 def test_a_national_identity_number_is_found(text: str, found: list) -> None:
     assert national_ids(text) == found
@@ -171,6 +176,7 @@ def test_a_national_identity_number_is_found(text: str, found: list) -> None:
     "ABCPD1234E",  # a PAN only after its label
     "pan ABCPD1234E",  # a pan is for cooking
     "PAN: 4111 1111 1111 1111",  # a card's primary account number: the card recognizer's
+    "HEGG560427MVZRRL04",  # a CURP only after its label
 ])
 def test_numbers_that_are_not_sure_alone_or_fail_their_check_are_left_alone(text: str) -> None:
     assert national_ids(text) == []
