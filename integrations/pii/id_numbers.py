@@ -92,8 +92,8 @@ letter cost a 1 MB block of a log 4.5 % more instructions, tried at every capita
 
 
 class NationalIdRecognizer:
-    """DNI, NIE, CPF, NIR, Aadhaar, resident registration, Belgian national and HKID numbers whose shape and check
-    character make them sure alone."""
+    """DNI, NIE, CPF, NIR, Aadhaar, resident registration, Belgian national, HKID and ITIN numbers whose shape and
+    check character (an ITIN's middle digits) make them sure alone."""
 
     entity = "NATIONAL_ID"
 
@@ -132,7 +132,7 @@ def _candidates(text: str) -> list[re.Match[str]]:
         if text[start] in "(+":
             start += 1
         length = end - start
-        if (length == 14 or length == 15 or length == 21 or length == 11) and _may_be_whole(text, start, end) \
+        if (length == 11 or length == 14 or length == 15 or length == 21) and _may_be_whole(text, start, end) \
                 and (whole := _IN_A_RUN.match(text, start, end)):
             found.append(whole)
         after = text[end:end + 1]
