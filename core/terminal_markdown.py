@@ -42,7 +42,7 @@ _RESET = "\x1b[0m"
 _LINE = re.compile(r"(?P<indent>[ \t]*)(?:(?P<fence>```|~~~)|(?P<bullet>[-*+])[ \t]|(?P<heading>#{1,6})(?:[ \t]+|(?=\n)|$)"
                    r"|(?P<quote>>)[ \t]?)")
 """What a line begins with, when it is a mark: a code fence, a list item, a heading, a quote."""
-_UNDECIDED = re.compile(r"[ \t]*(?:>[ \t]?[ \t]*)*(?:`{1,2}|~{1,2}|[-*+]|#{1,6})?")
+_UNDECIDED = re.compile(r"[ \t]*(?:>[ \t]*)*(?:`{1,2}|~{1,2}|[-*+]|#{1,6})?")
 """A line's start that may still become a mark, or not, with what comes next."""
 _ROW = re.compile(r"[ \t]{0,3}\|")
 """A line that may be a table's row."""
