@@ -182,18 +182,18 @@ it may also fall in (1800…, Luhn: one number in ten passes), unless the text s
 
 ID_LABEL_WORDS = Words("dni", "nie", "cpf", "nir", "aadhaar", "aadhar", "bsn", "burgerservicenummer", "codice fiscale",
                        "cod. fisc", "c.f.", "national insurance", "ni number", "ni no", "nino", "sécurité sociale",
-                       "securite sociale", "numéro de sécu", "steuer", "identifikationsnummer", "idnr", "sin ", "sin:",
-                       "sin#", "s.i.n", "social insurance", "assurance sociale", "individual number", "my number card",
+                       "securite sociale", "numéro de sécu", "steuer", "dentifikationsnummer", "dnr", "sin ", "sin:",
+                       "sin#", "s.i.n", "social insurance", "assurance sociale", "ndividual number", "my number card",
                        "マイナンバー", "個人番号", "주민등록번호", "주민번호", "resident registration", "rrn",
-                       "rijksregister", "registre national", "insz", "niss", "tfn", "tax file number", "身分證", "身份證",
-                       "identity card", "nric", "ic no", "ic number", "personnummer", "personnr", "pesel", "tc kimlik",
-                       "t.c. kimlik", "tckn", "itin ", "itin:", "nhs", "pan:", "pan#", "pan card", "pan no",
+                       "rijksregister", "registre national", "nsz", "niss", "tfn", "tax file number", "身分證", "身份證",
+                       "dentity card", "nric", "c no", "c number", "personnummer", "personnr", "pesel", "tc kimlik",
+                       "t.c. kimlik", "tckn", "tin ", "tin:", "nhs", "pan:", "pan#", "pan card", "pan no",
                        "permanent account", "curp")
 """Labels of national identity numbers: the labels are searched for only around these ("sin " and not "sin": not
-around every "since" and "using"; "itin " and not "itin": not around every "waiting", which cost a 1 MB log block 3.6 %
-more instructions). None begins with a letter no other word of the one scan begins with (h for "HKID",
-f for "FIN"): each such letter makes the scan stop at more places (~2,000 instructions a message of the pii
-benchmark)."""
+around every "since" and "using"; "tin " and not "itin": not around every "waiting", which cost a 1 MB log block 3.6 %
+more instructions). None begins with a letter no other word of the one scan begins with: a cue may be a label's end
+("dentity card", "nsz", "tin ") where its first letter (i, h for "HKID", f for "FIN") would make the scan stop at more
+places (~2,000 instructions a message of the pii benchmark each)."""
 # A verb after the label only in lower case: "NI number ES 12 34 56 A" is a number. "SIN" and "PAN" only in capitals:
 # "sin" is Spanish for "without", and a pan is for cooking.
 _LABEL = re.compile(
