@@ -111,7 +111,7 @@ class NationalIdRecognizer:
                 continue
             seen.add(m.start())
             kind = next(kind for kind, value in m.groupdict().items() if value and kind in _CHECKS)
-            if _CHECKS[kind](re.sub(r"[ .\-]", "", m.group())):
+            if _CHECKS[kind](_compact(m.group())):
                 confidence = 0.85 if kind == "nir" and CARD_WORDS.anywhere(text) else _ALONE_CONFIDENCE.get(kind, 0.85)
                 found.append(Finding(self.entity, m.start(), m.end(), m.group(), confidence))
         return found
@@ -161,6 +161,15 @@ def _edge_before(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
         yield from _NIE.finditer(text, max(0, start - 2), end + 2)
     if before.rstrip() in ("2A", "2B") or text[max(0, start - 3):start - 1] in ("2A", "2B"):
         yield from _CORSICAN_NIR.finditer(text, max(0, start - 14), end)
+
+
+_SEPARATORS = re.compile(r"[ .\-]")
+
+
+def _compact(number: str) -> str:
+    """number without the spaces, dots and dashes it is written with, as the checks read it (an HKID's brackets
+    stay: its check reads past them)."""
+    return _SEPARATORS.sub("", number)
 
 
 def _may_be_whole(text: str, start: int, end: int) -> bool:
@@ -242,5 +251,5 @@ class LabelledIdRecognizer(LabelledValueRecognizer):
         found = _LABELLED.match(text, label.end())
         if found is None:
             return 0
-        compact = re.sub(r"[ .\-]", "", found.group())
+        compact = _compact(found.group())
         return found.end() if any(check(compact) for check in _LABELLED_CHECKS) else 0

@@ -118,7 +118,7 @@ _REACH = 24
 
 class PersonRecognizer:
     """Names after a label (0.85: "my name is", "Name:", 我叫, 姓名), after a title, a greeting or a letter's closing
-    (0.8: "Mr.", "Frau", "Dear Anna,", "Best regards,\\nAnna Schmidt"), and in lower case after a self-introduction
+    (0.8: "Mr.", "Monsieur", "Dear Anna,", "Best regards,\\nAnna Schmidt"), and in lower case after a self-introduction
     (0.7: "my name is anna")."""
 
     entity = "PERSON"
