@@ -3,11 +3,10 @@ characters, birth dates, numbering), not from the recognizers' code."""
 
 from __future__ import annotations
 
-import datetime
 import random
 import string
 
-from pii_values import luhn_digit
+from pii_values import birth_day, luhn_digit
 
 _DNI_LETTERS = "TRWAGMYFPDXBNJZSQVHLCKE"
 
@@ -135,7 +134,7 @@ def my_number(rng: random.Random) -> str:
 def rrn(rng: random.Random) -> str:
     """A South Korean resident registration number as written: birth date, a digit for the century and sex, a place
     up to 96, a serial, and the check digit (11 less the weighed sum mod 11, mod 10)."""
-    day = datetime.date(1930, 1, 1) + datetime.timedelta(days=rng.randrange(80 * 365))
+    day = birth_day(rng)
     body = day.strftime("%y%m%d") + rng.choice("12" if day.year < 2000 else "34") + f"{rng.randint(0, 96):02d}" \
         + f"{rng.randint(0, 999):03d}"
     total = sum(int(d) * w for d, w in zip(body, (2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5), strict=True))
@@ -145,7 +144,7 @@ def rrn(rng: random.Random) -> str:
 def be_national_number(rng: random.Random) -> str:
     """A Belgian national number: birth date, a serial (odd for men), and 97 less the nine mod 97 (a 2 before them
     for a birth since 2000); written 85.07.30-033.28 or in one block."""
-    day = datetime.date(1930, 1, 1) + datetime.timedelta(days=rng.randrange(80 * 365))
+    day = birth_day(rng)
     body = day.strftime("%y%m%d") + f"{rng.randint(1, 998):03d}"
     value = body + f"{97 - int(('2' if day.year >= 2000 else '') + body) % 97:02d}"
     return f"{value[:2]}.{value[2:4]}.{value[4:6]}-{value[6:9]}.{value[9:]}" if rng.random() < 0.5 else value
@@ -201,7 +200,7 @@ def nric(rng: random.Random) -> str:
 def personnummer(rng: random.Random) -> str:
     """A Swedish personnummer: birth date YYMMDD, a dash, three digits and the Luhn check digit of the ten; written
     with the century (YYYYMMDD-NNNN) now and then."""
-    day = datetime.date(1930, 1, 1) + datetime.timedelta(days=rng.randrange(80 * 365))
+    day = birth_day(rng)
     body = day.strftime("%y%m%d") + f"{rng.randint(0, 999):03d}"
     value = f"{body[:6]}-{body[6:]}{luhn_digit(body)}"
     return str(day.year // 100) + value if rng.random() < 0.3 else value
@@ -210,7 +209,7 @@ def personnummer(rng: random.Random) -> str:
 def pesel(rng: random.Random) -> str:
     """A Polish PESEL: birth date YYMMDD (20 added to the month for a birth since 2000), four digits and the check
     digit that makes the sum weighed 1, 3, 7, 9 repeated a multiple of 10."""
-    day = datetime.date(1930, 1, 1) + datetime.timedelta(days=rng.randrange(80 * 365))
+    day = birth_day(rng)
     body = f"{day.year % 100:02d}{day.month + (20 if day.year >= 2000 else 0):02d}{day.day:02d}{rng.randint(0, 9999):04d}"
     total = sum(int(d) * w for d, w in zip(body, (1, 3, 7, 9, 1, 3, 7, 9, 1, 3), strict=True))
     return body + str((10 - total % 10) % 10)
@@ -257,7 +256,7 @@ _CURP_ALPHABET = "0123456789ABCDEFGHIJKLMN&OPQRSTUVWXYZ"
 def curp(rng: random.Random) -> str:
     """A Mexican CURP: four letters of the names, birth date, H or M, the state of birth (RENAPO's codes), three
     consonants, a digit before 2000 (a letter since), and the check digit of the seventeen weighed 18 down to 2."""
-    day = datetime.date(1930, 1, 1) + datetime.timedelta(days=rng.randrange(80 * 365))
+    day = birth_day(rng)
     body = ("".join(rng.choice(string.ascii_uppercase) for _ in range(4)) + day.strftime("%y%m%d") + rng.choice("HM")
             + rng.choice(_CURP_STATES) + "".join(rng.choice("BCDFGHJKLMNPQRSTVWXYZ") for _ in range(3))
             + (rng.choice(string.digits) if day.year < 2000 else rng.choice(string.ascii_uppercase)))

@@ -228,13 +228,18 @@ def chinese_address(rng: random.Random) -> str:
     return place + road + room
 
 
+def birth_day(rng: random.Random) -> datetime.date:
+    """A day between 1930 and 2010, for a birth date."""
+    return datetime.date(1930, 1, 1) + datetime.timedelta(days=rng.randrange(80 * 365))
+
+
 BIRTH_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y", "%d %B %Y", "%B %d, %Y", "%d %b %Y",
                       "%Y年%m月%d日")
 
 
 def birth_date(rng: random.Random, day: datetime.date | None = None) -> str:
     """A day between 1930 and 2010 (or day), written as people and forms write it."""
-    day = day or datetime.date(1930, 1, 1) + datetime.timedelta(days=rng.randrange(80 * 365))
+    day = day or birth_day(rng)
     return day.strftime(rng.choice(BIRTH_DATE_FORMATS))
 
 
@@ -243,7 +248,7 @@ BIRTH_MONTH_FORMATS = ("%B %Y", "%b %Y", "%B, %Y", "%m/%Y", "%Y-%m")
 
 def birth_month(rng: random.Random, day: datetime.date | None = None) -> str:
     """The month and year of a day between 1930 and 2010 (or day's), written as people and forms write them."""
-    day = day or datetime.date(1930, 1, 1) + datetime.timedelta(days=rng.randrange(80 * 365))
+    day = day or birth_day(rng)
     return day.strftime(rng.choice(BIRTH_MONTH_FORMATS))
 
 
