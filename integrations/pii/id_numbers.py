@@ -1,24 +1,31 @@
 """National identity numbers besides the US SSN and the Chinese resident ID (which have recognizers of their own):
 alone where their shape and check character make them sure, after a label where not.
 
-Alone (0.85; a CPF as written 0.95, an NIR 0.96): Spain's DNI (12345678Z) and NIE (X1234567L), Brazil's CPF as written
-(123.456.789-09), France's NIR (1 84 12 75 123 456 78, or in one block), India's Aadhaar in its groups (2345 6789
-0124), South Korea's resident registration number as written (850730-1234569, with its check digit), Belgium's
-national number as written (85.07.30-033.28) and Hong Kong's HKID with its bracketed check character (A123456(3)),
-unless a label of another kind of number comes just before ("order 12345678Z").
+Alone (0.85; a CPF or an AHV number as written 0.95, an NIR 0.96): Spain's DNI (12345678Z) and NIE (X1234567L),
+Brazil's CPF as written (123.456.789-09), France's NIR (1 84 12 75 123 456 78, or in one block), India's Aadhaar in its
+groups (2345 6789 0124), South Korea's resident registration number as written (850730-1234569, with its check digit),
+Belgium's national number as written (85.07.30-033.28), Hong Kong's HKID with its bracketed check character
+(A123456(3)), Switzerland's AHV number as written (756.1234.5678.97) and Finland's henkilötunnus whose check character
+is a letter and its century's sign a dash or a plus (131052-308T), and a US ITIN as written (912-78-1234), unless a label of another kind of number comes
+just before ("order 12345678Z").
 
 After a label ("DNI", "CPF:", "Aadhaar no.", "BSN", "codice fiscale", "National Insurance number", "Steuer-ID", "SIN",
 "マイナンバー", "주민등록번호", "rijksregisternummer", "TFN", "身分證字號", "香港身份證", "NRIC", "personnummer", "PESEL",
-"T.C. Kimlik No", "CURP", 0.95): those numbers written
-any way (a resident registration number issued since October 2020, without a check digit, too), and the ones that
-are never taken alone: the Netherlands' BSN (nine digits, as many as a phone number's), Italy's codice fiscale (its
-shape searched for in every text cost ~1.8 µs a message, 6 % of the pii benchmark), the UK's National Insurance
-number (no check character), Germany's tax ID (eleven digits), Canada's SIN (nine, and one number in ten passes
-Luhn), Japan's My Number (twelve, as a phone number with its country code), Australia's tax file number (nine),
-Taiwan's national ID (a letter and nine digits, as a part number), Singapore's NRIC and FIN (a letter, seven
-digits, a letter), Sweden's personnummer (a date and four digits, as a date-stamped reference), Poland's PESEL and
-Turkey's T.C. Kimlik number (eleven digits), Mexico's CURP (eighteen letters and digits; its six digits make no
-run).
+"T.C. Kimlik No", "CURP", "henkilötunnus", "AHV-Nr.", "CPR-nr.", "fødselsnummer", "NIF", "PPS number", "SVNR",
+"rodné číslo", "CNP", "identity number", "ת.ז.", "RUT", "CUIT", 0.95): those numbers written any way (a resident
+registration number issued since October 2020, without a check digit, too), and the ones that are never taken alone:
+the Netherlands' BSN (nine digits, as many as a phone number's), Italy's codice fiscale (its shape searched for in
+every text cost ~1.8 µs a message, 6 % of the pii benchmark), the UK's National Insurance number (no check character),
+Germany's tax ID (eleven digits), Canada's SIN (nine, and one number in ten passes Luhn), Japan's My Number (twelve, as
+a phone number with its country code), Australia's tax file number (nine), Taiwan's national ID (a letter and nine
+digits, as a part number), Singapore's NRIC and FIN (a letter, seven digits, a letter), Sweden's personnummer,
+Denmark's CPR number and a henkilötunnus with a check digit or born since 2000 (a date and four characters, as a
+date-stamped reference; the date's six digits alone make no digit run), Poland's PESEL, Turkey's T.C. Kimlik number
+and Norway's fødselsnummer (eleven digits), Mexico's CURP (eighteen letters and digits; its six digits make no run),
+Portugal's NIF, Israel's identity number and Austria's social insurance number (nine or ten digits), Ireland's PPS
+number (seven digits and a letter or two), the rodné číslo of Czechia and Slovakia (a date, a slash and three or
+four digits, as an account number with its bank's code), Romania's CNP and South Africa's identity number (thirteen
+digits), Chile's RUT and Argentina's CUIT (dashed digits with one check digit).
 """
 
 from __future__ import annotations
@@ -26,33 +33,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from .context import Words, word_before
+from .birth_id_checks import be_national_number_valid, hetu_valid, rrn_valid
+from .context import word_before
 from .id_checks import (
     aadhaar_valid,
-    be_national_number_valid,
-    bsn_valid,
-    codice_fiscale_valid,
+    ahv_valid,
     cpf_valid,
-    curp_valid,
     dni_valid,
     hkid_valid,
     itin_shaped,
-    kimlik_valid,
-    my_number_valid,
-    nhs_valid,
-    nino_shaped,
     nir_valid,
-    nric_valid,
-    pan_shaped,
-    personnummer_valid,
-    pesel_valid,
-    rrn_shaped,
-    rrn_valid,
-    sin_valid,
-    tax_id_de_valid,
-    tfn_valid,
-    tw_id_valid,
 )
+from .id_labels import ID_LABEL, ID_LABEL_WORDS, KINDS_OF_LABEL
 from .labels import LabelledValueRecognizer
 from .numeric import CARD_WORDS, ID_WORDS
 from .registry import Finding
@@ -73,13 +65,15 @@ def _first(chars: str) -> str:
 
 _IN_A_RUN = re.compile(
     f"{_first('0-9')}(?:(?P<cpf>[0-9]{{2}}\\.[0-9]{{3}}\\.[0-9]{{3}}-[0-9]{{2}})|(?P<rrn>[0-9]{{5}}-[1-8][0-9]{{6}})"
-    f"|(?P<be>[0-9]\\.[0-9]{{2}}\\.[0-9]{{2}}-[0-9]{{3}}\\.[0-9]{{2}})|(?P<itin>(?<=9)[0-9]{{2}}-[5-9][0-9]-[0-9]{{4}}))(?![0-9])"
+    f"|(?P<be>[0-9]\\.[0-9]{{2}}\\.[0-9]{{2}}-[0-9]{{3}}\\.[0-9]{{2}})|(?P<itin>(?<=9)[0-9]{{2}}-[5-9][0-9]-[0-9]{{4}})"
+    f"|(?P<ahv>(?<=7)56\\.[0-9]{{4}}\\.[0-9]{{4}}\\.[0-9]{{2}})|(?P<hetu>(?<=[0-3])[0-9][01][0-9]{{3}}[-+][0-9]{{3}}[A-FHJ-NPR-Y]"
+    f"(?![A-Za-z])))(?![0-9])"
     f"|(?P<nir>{_first('12')}{_NIR_REST}){_EDGE}"
     f"|(?P<aadhaar>{_first('2-9')}[0-9]{{3}}(?P<gap>[ -])[0-9]{{4}}(?P=gap)[0-9]{{4}})(?![0-9])"
 )
-"""The numbers that are all digits and separators, as a digit run is (a CPF, a resident registration number, a
-Belgian national number and an ITIN share their first digit's test: apart, three of them cost a 1 MB block of a log
-25 ms more)."""
+"""The numbers that are all digits and separators, as a digit run is, or but their check letter (a henkilötunnus's):
+a CPF, a resident registration number, a Belgian national number, an ITIN, an AHV number and a henkilötunnus share
+their first digit's test (apart, three of them cost a 1 MB block of a log 25 ms more)."""
 _DNI = re.compile(f"(?P<dni>{_first('0-9')}[0-9]{{7}}-?[A-Z]){_EDGE}")
 _NIE = re.compile(f"(?P<nie>{_first('XYZ')}-?[0-9]{{7}}-?[A-Z]){_EDGE}")
 _CORSICAN_NIR = re.compile(f"(?P<nir>{_first('12')}{_NIR_REST}){_EDGE}")
@@ -92,8 +86,8 @@ letter cost a 1 MB block of a log 4.5 % more instructions, tried at every capita
 
 
 class NationalIdRecognizer:
-    """DNI, NIE, CPF, NIR, Aadhaar, resident registration, Belgian national, HKID and ITIN numbers whose shape and
-    check character (an ITIN's middle digits) make them sure alone."""
+    """DNI, NIE, CPF, NIR, Aadhaar, resident registration, Belgian national, HKID, ITIN, AHV numbers and
+    henkilötunnus whose shape and check character (an ITIN's middle digits) make them sure alone."""
 
     entity = "NATIONAL_ID"
 
@@ -132,8 +126,9 @@ def _candidates(text: str) -> list[re.Match[str]]:
         if text[start] in "(+":
             start += 1
         length = end - start
-        if (length == 11 or length == 14 or length == 15 or length == 21) and _may_be_whole(text, start, end) \
-                and (whole := _IN_A_RUN.match(text, start, end)):
+        # A henkilötunnus's check letter may follow the run, and the character after it is looked at.
+        if (10 <= length <= 11 or 14 <= length <= 16 or length == 21) and _may_be_whole(text, start, end) \
+                and (whole := _IN_A_RUN.match(text, start, end + 2)):
             found.append(whole)
         after = text[end:end + 1]
         if after == "-" or "A" <= after <= "Z":  # a DNI's letter, maybe after a dash
@@ -173,52 +168,33 @@ def _compact(number: str) -> str:
 
 
 def _may_be_whole(text: str, start: int, end: int) -> bool:
-    """Whether a run of 11, 14, 15 or 21 characters is shaped as an ITIN (912-78-1234), a CPF (123.456.789-09), an
-    Aadhaar number in its groups (2345 6789 0124), a resident registration number (850730-1234569), an NIR (15 digits
-    from 1 or 2, or spaced: 1 84 12 75 123 456 40) or a Belgian national number (85.07.30-033.28)."""
+    """Whether a run of 10, 11, 14, 15, 16 or 21 characters is shaped as a henkilötunnus (131052-308T: its check
+    letter after the run), an ITIN (912-78-1234), a CPF (123.456.789-09), an Aadhaar number in its groups (2345 6789
+    0124), a resident registration number (850730-1234569), an NIR (15 digits from 1 or 2, or spaced: 1 84 12 75 123
+    456 40), an AHV number (756.1234.5678.97) or a Belgian national number (85.07.30-033.28)."""
+    if end - start == 10:
+        return text[start + 6] in "-+"
     if end - start == 11:
         return text[start] == "9" and text[start + 3] == "-"
+    if end - start == 16:
+        return text.startswith("756.", start)
     if end - start == 14:
         return text[start + 3] == "." or text[start + 4] in " -" or text[start + 6] == "-"
     return text[start] in "12" or text[start + 2] == "."
 
 
 _CHECKS = {"dni": dni_valid, "nie": dni_valid, "cpf": cpf_valid, "nir": nir_valid, "aadhaar": aadhaar_valid,
-           "rrn": rrn_valid, "be": be_national_number_valid, "hkid": hkid_valid, "itin": itin_shaped}
-_ALONE_CONFIDENCE = {"cpf": 0.95, "nir": 0.96}
-"""A CPF as written is sure; an NIR, its birth month and its key right, surer than a card of the 15-digit JCB range
+           "rrn": rrn_valid, "be": be_national_number_valid, "hkid": hkid_valid, "itin": itin_shaped, "ahv": ahv_valid,
+           "hetu": hetu_valid}
+_ALONE_CONFIDENCE = {"cpf": 0.95, "ahv": 0.95, "nir": 0.96}
+"""A CPF or an AHV number as written is sure; an NIR, its birth month and its key right, surer than a card of the 15-digit JCB range
 it may also fall in (1800…, Luhn: one number in ten passes), unless the text speaks of a card (then 0.85)."""
 
-ID_LABEL_WORDS = Words("dni", "nie", "cpf", "nir", "aadhaar", "aadhar", "bsn", "burgerservicenummer", "codice fiscale",
-                       "cod. fisc", "c.f.", "national insurance", "ni number", "ni no", "nino", "sécurité sociale",
-                       "securite sociale", "numéro de sécu", "steuer", "dentifikationsnummer", "dnr", "sin ", "sin:",
-                       "sin#", "s.i.n", "social insurance", "assurance sociale", "ndividual number", "my number card",
-                       "マイナンバー", "個人番号", "주민등록번호", "주민번호", "resident registration", "rrn",
-                       "rijksregister", "registre national", "nsz", "niss", "tfn", "tax file number", "身分證", "身份證",
-                       "dentity card", "nric", "c no", "c number", "personnummer", "personnr", "pesel", "tc kimlik",
-                       "t.c. kimlik", "tckn", "tin ", "tin:", "nhs", "pan:", "pan#", "pan card", "pan no",
-                       "permanent account", "curp")
-"""Labels of national identity numbers: the labels are searched for only around these ("sin " and not "sin": not
-around every "since" and "using"; "tin " and not "itin": not around every "waiting", which cost a 1 MB log block 3.6 %
-more instructions). None begins with a letter no other word of the one scan begins with: a cue may be a label's end
-("dentity card", "nsz", "tin ") where its first letter (i, h for "HKID", f for "FIN") would make the scan stop at more
-places (~2,000 instructions a message of the pii benchmark each)."""
-# A verb after the label only in lower case: "NI number ES 12 34 56 A" is a number. "SIN" and "PAN" only in capitals:
-# "sin" is Spanish for "without", and a pan is for cooking.
-_LABEL = re.compile(
-    r"(?:\b(?:(?i:dni|nie|cpf|nir|aadhaa?r(?:\s+(?:card|number))?|bsn|burgerservicenummer|codice\s+fiscale|cod\.\s*fisc\.?|"
-    r"c\.f\.|national\s+insurance(?:\s+number)?|ni\s+(?:number|no\.?)|nino|num[ée]ro\s+de\s+s[ée]cu(?:rit[ée]\s+sociale)?|"
-    r"s[ée]curit[ée]\s+sociale|steuer-?id(?:-?nr\.?|entifikationsnummer)?|(?:steuerliche\s+)?identifikationsnummer|"
-    r"idnr\.?|social\s+insurance(?:\s+number)?|num[ée]ro\s+d'assurance\s+sociale|individual\s+number|my\s+number\s+card|"
-    r"resident\s+registration(?:\s+number)?|rrn|rijksregisternummer|(?:num[ée]ro\s+(?:de|du)\s+)?registre\s+national|"
-    r"insz|niss|tfn|tax\s+file\s+number|(?:hong\s+kong\s+)?identity\s+card(?:\s+number)?|nric(?:/fin)?|ic\s+(?:no\.?|number)|"
-    r"person(?:nummer|nr\.?)|pesel|t\.?\s?c\.?\s+kimlik(?:\s+(?:no\.?|numaras[ıi]))?|tckn|itin|nhs(?:\s+number)?|curp|"
-    r"permanent\s+account\s+number)|PAN\b(?:\s+(?i:card))?"
-    r"|SIN\b|S\.I\.N\.)|香港身份證(?:號碼)?|マイナンバー(?:カード)?|個人番号|주민(?:등록)?번호[는은]?|身[分份]證(?:字號|號碼|號)?)"
-    r"[ \t]*(?:(?i:number|no\.?|n[°º]|num[ée]ro)(?![A-Za-z])[ \t]*)?[:：#=\-]?[ \t]*(?:(?:is|es|est|ist|é|è|är|to)[ \t]+|[は是為为][ \t]*)?"
-)
 _LABELLED = re.compile(
-    rf"(?:[0-9]{{8}}-?[A-Za-z]|[XYZxyz]-?[0-9]{{7}}-?[A-Za-z]|[0-9]{{3}}\.?[0-9]{{3}}\.?[0-9]{{3}}-?[0-9]{{2}}|{_NIR}"
+    rf"(?:[0-9]{{6}}[-+A-FU-Ya-fu-y][0-9]{{3}}[0-9A-Ya-y]|756\.?[0-9]{{4}}\.?[0-9]{{4}}\.?[0-9]{{2}}|[0-9]{{7}}[A-Wa-w][ABHTWXabhtwx]?"
+    rf"|[0-9]{{6}}/[0-9]{{3,4}}|[0-9]{{1,2}}\.[0-9]{{3}}\.[0-9]{{3}}-[0-9Kk]|[0-9]{{7,8}}-[0-9Kk]|[0-9]{{2}}-[0-9]{{8}}-[0-9]"
+    rf"|[0-9]{{4}} [0-9]{{6}}|[0-9]{{6}} [0-9]{{5}}|[0-9]{{6}} [0-9]{{4}} [0-9]{{2}} ?[0-9]"
+    rf"|[0-9]{{8}}-?[A-Za-z]|[XYZxyz]-?[0-9]{{7}}-?[A-Za-z]|[0-9]{{3}}\.?[0-9]{{3}}\.?[0-9]{{3}}-?[0-9]{{2}}|{_NIR}"
     rf"|[0-9]{{4}}[ -]?[0-9]{{4}}[ -]?[0-9]{{4}}|[0-9]{{4}}\.?[0-9]{{2}}\.?[0-9]{{3}}|[0-9]{{2}} [0-9]{{3}} [0-9]{{3}} [0-9]{{3}}"
     rf"|[0-9]{{3}}[ -][0-9]{{3}}[ -][0-9]{{3}}|[0-9]{{6}}-?[0-9]{{7}}|[0-9]{{2}}\.?[0-9]{{2}}\.?[0-9]{{2}}-?[0-9]{{3}}\.?[0-9]{{2}}"
     rf"|[A-Za-z][0-9]{{9}}|[0-9]{{8}}|[A-Za-z]{{1,2}}[0-9]{{6}}\(?[0-9Aa]\)?|[A-Za-z][0-9]{{7}}[A-Za-z]"
@@ -227,14 +203,11 @@ _LABELLED = re.compile(
     rf"|[A-Za-z]{{6}}[0-9LMNP-V]{{2}}[A-Za-z][0-9LMNP-V]{{2}}[A-Za-z][0-9LMNP-V]{{3}}[A-Za-z]"
     rf"|[A-Za-z]{{2}} ?[0-9]{{2}} ?[0-9]{{2}} ?[0-9]{{2}} ?[A-Da-d]){_EDGE}"
 )
-_LABELLED_CHECKS = (dni_valid, cpf_valid, nir_valid, aadhaar_valid, bsn_valid, codice_fiscale_valid, nino_shaped,
-                    tax_id_de_valid, sin_valid, my_number_valid, rrn_shaped, be_national_number_valid, tfn_valid,
-                    tw_id_valid, hkid_valid, nric_valid, personnummer_valid, pesel_valid, kimlik_valid, itin_shaped, nhs_valid,
-                    pan_shaped, curp_valid)
+"""The shapes of the numbers a label may name, written any way (which kind it is, the label's checks tell)."""
 
 
 class LabelledIdRecognizer(LabelledValueRecognizer):
-    """A national identity number of any of the kinds above, written any way, right after its label (0.95)."""
+    """A national identity number of a kind its label names, written any way, right after the label (0.95)."""
 
     entity = "NATIONAL_ID"
     cues = ID_LABEL_WORDS
@@ -244,12 +217,12 @@ class LabelledIdRecognizer(LabelledValueRecognizer):
 
     def label_for(self, text: str, at: int, cue: str) -> re.Pattern[str]:
         """The labels, whatever the cue."""
-        return _LABEL
+        return ID_LABEL
 
     def value_end(self, text: str, label: re.Match[str]) -> int:
-        """Where the number after the label ends (0: what follows is no number of these kinds)."""
+        """Where the number after the label ends (0: what follows is no number of a kind the label names)."""
         found = _LABELLED.match(text, label.end())
         if found is None:
             return 0
         compact = _compact(found.group())
-        return found.end() if any(check(compact) for check in _LABELLED_CHECKS) else 0
+        return found.end() if any(check(compact) for check in KINDS_OF_LABEL[label.lastgroup or ""]) else 0

@@ -4,28 +4,43 @@ from __future__ import annotations
 
 import pytest
 
+from integrations.pii.birth_id_checks import (
+    be_national_number_valid,
+    cnp_valid,
+    cpr_shaped,
+    fodselsnummer_valid,
+    hetu_valid,
+    personnummer_valid,
+    pesel_valid,
+    rodne_cislo_valid,
+    rrn_shaped,
+    rrn_valid,
+    za_id_valid,
+)
 from integrations.pii.id_checks import (
     aadhaar_valid,
-    be_national_number_valid,
+    ahv_valid,
     bsn_valid,
     codice_fiscale_valid,
     cpf_valid,
+    cuit_valid,
     curp_valid,
     dni_valid,
     hkid_valid,
+    il_id_valid,
     itin_shaped,
     kimlik_valid,
     my_number_valid,
     nhs_valid,
+    nif_pt_valid,
     nino_shaped,
     nir_valid,
     nric_valid,
     pan_shaped,
-    personnummer_valid,
-    pesel_valid,
-    rrn_shaped,
-    rrn_valid,
+    pps_valid,
+    rut_valid,
     sin_valid,
+    svnr_valid,
     tax_id_de_valid,
     tfn_valid,
     tw_id_valid,
@@ -76,6 +91,27 @@ def national_ids(text: str) -> list[tuple[str, float]]:
     # HEGG560427MVZRRL04: born in 1956 in Veracruz; ...MQORRL0x: QO is no state's code (Quintana Roo is QR).
     (curp_valid, ["HEGG560427MVZRRL04", "ZAID260708MTLTZM02", "DOAM020604MASSLXA2"],
      ["HEGG560427MVZRRL05", "HEGG561327MVZRRL04", "HEGG560427MQORRL04", "HEGG560427XVZRRL04"]),
+    # 1310523080-like forms come with their dash taken out; 010105A900T: 900 and up are temporary numbers; 131052+308T
+    # would be born in 1852, 010130A123?: in 2030.
+    (hetu_valid, ["131052-308T", "131052308T", "010105A123P", "290280-1006", "131052-308t"],
+     ["131052-308U", "131052+308T", "300280-1006", "010105A900T", "010105G123P"]),
+    # 0101901234: born in 1990 (7th digit 1); 0101581234: 1958 by its 1, 2058 by a 5 (the future).
+    (cpr_shaped, ["0102031234", "3112991234", "0101581234"], ["3202031234", "0101585234", "010203123"]),
+    # 41017000010: a D-number (its day 40 more).
+    (fodselsnummer_valid, ["01017000027", "41017000010"], ["01017000028", "01137000020", "0101700002"]),
+    # 520701/015: nine digits, born before 1954 (540101/123: after); 855730/1236: a woman's month (57).
+    (rodne_cislo_valid, ["855730/1236", "8557301236", "040101/1237", "520701/015"],
+     ["855730/1237", "540101/123", "851330/1236"]),
+    (cnp_valid, ["1800101221144", "1960321400011"], ["1800101221145", "1801301221144", "1800101991144"]),
+    (za_id_valid, ["8001015009087"], ["8001015009088", "8001015009287", "8013015009087"]),
+    (ahv_valid, ["7561234567897", "7569518475623"], ["7561234567898", "7571234567896", "756123456789"]),
+    (nif_pt_valid, ["123456789", "500008086"], ["123456788", "023456789", "12345678"]),
+    # 1234567FA: a number of 2013 on (its second letter A counts).
+    (pps_valid, ["1234567T", "1234567TW", "1234567FA", "1234567t"], ["1234567A", "1234567TA", "123456T"]),
+    (svnr_valid, ["1237010180"], ["1238010180", "0237010180", "123701018"]),
+    (rut_valid, ["123456785", "76543216", "10000013K", "10000013k"], ["123456786", "12345678K", "1234565"]),
+    (cuit_valid, ["20123456786", "27312345671"], ["20123456787", "21123456786", "2012345678"]),
+    (il_id_valid, ["123456782", "039285739"], ["123456783", "000000000", "12345678"]),
 ])
 def test_check_characters_as_the_issuing_offices_define_them(check, valid: list, invalid: list) -> None:
     assert [value for value in valid if not check(value)] == []
@@ -136,6 +172,26 @@ def test_check_characters_as_the_issuing_offices_define_them(check, valid: list,
     ("PAN: ABCPD1234E", [("ABCPD1234E", 0.95)]),
     ("my PAN card ABCPD1234E", [("ABCPD1234E", 0.95)]),
     ("mi CURP es HEGG560427MVZRRL04", [("HEGG560427MVZRRL04", 0.95)]),
+    ("asiakas 131052-308T kirjattu", [("131052-308T", 0.85)]),
+    ("henkilötunnus: 010105A123P", [("010105A123P", 0.95)]),  # born since 2000: its date alone makes no digit run
+    ("Henkilötunnus 290280-1006", [("290280-1006", 0.95)]),
+    ("Versicherter 756.1234.5678.97", [("756.1234.5678.97", 0.95)]),
+    ("AHV-Nr. 7569518475623", [("7569518475623", 0.95)]),
+    ("CPR-nr.: 010203-1234", [("010203-1234", 0.95)]),
+    ("fødselsnummer 010170 00027", [("010170 00027", 0.95)]),
+    ("NIF: 123456789", [("123456789", 0.95)]),
+    ("o meu número de contribuinte é 500008086", [("500008086", 0.95)]),
+    ("my PPS number is 1234567FA", [("1234567FA", 0.95)]),
+    ("SVNR 1237 010180", [("1237 010180", 0.95)]),
+    ("Sozialversicherungsnummer: 1237010180", [("1237010180", 0.95)]),
+    ("rodné číslo 855730/1236", [("855730/1236", 0.95)]),
+    ("CNP 1960321400011", [("1960321400011", 0.95)]),
+    ("SA ID 800101 5009 08 7", [("800101 5009 08 7", 0.95)]),
+    ("ת.ז. 039285739", [("039285739", 0.95)]),
+    ("RUT: 12.345.678-5", [("12.345.678-5", 0.95)]),
+    ("mi CUIL es 27-31234567-1", [("27-31234567-1", 0.95)]),
+    ("personnummer: 01017000027", [("01017000027", 0.95)]),  # Norway's: a label several countries write names each
+    ("NIF: 12345678Z", [("12345678Z", 0.95)]),  # Spain's NIF, a DNI
 ])
 def test_a_national_identity_number_is_found(text: str, found: list) -> None:
     assert national_ids(text) == found
@@ -177,6 +233,18 @@ def test_a_national_identity_number_is_found(text: str, found: list) -> None:
     "pan ABCPD1234E",  # a pan is for cooking
     "PAN: 4111 1111 1111 1111",  # a card's primary account number: the card recognizer's
     "HEGG560427MVZRRL04",  # a CURP only after its label
+    "ref 290280-1006",  # a henkilötunnus with a check digit only after its label: a date-stamped reference's shape
+    "order 131052-308T",
+    "131052-308U",  # the wrong check letter
+    "7561234567897",  # an AHV number in one block only after its label (an EAN barcode's shape)
+    "756.1234.5678.98",
+    "855730/1236",  # a rodné číslo only after its label: an account number and its bank's code
+    "12.345.678-5",  # a RUT only after its label
+    "we run 12.345.678-5 times",  # "run" is a label only in capitals
+    "the circuit 20-12345678-6",  # "cuit" within a word
+    "NIF: 123456788",  # the wrong check digit
+    "PESEL: 123456782",  # a BSN's check, not a PESEL's: a label names its kinds
+    "BSN: 77082514178",
 ])
 def test_numbers_that_are_not_sure_alone_or_fail_their_check_are_left_alone(text: str) -> None:
     assert national_ids(text) == []
