@@ -28,6 +28,7 @@ prices, coordinates, browser user agents, postcodes, vehicle numbers, card expir
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import random
 import sys
@@ -37,31 +38,33 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pii_id_values import (  # noqa: E402
-    aadhaar,
+from pii_birth_id_values import (  # noqa: E402
     be_national_number,
+    cnp,
+    fodselsnummer,
+    hetu,
+    personnummer,
+    pesel,
+    rodne_cislo,
+)
+from pii_id_values import (  # noqa: E402
+    ahv,
     bsn,
     codice_fiscale,
     cpf,
+    cuit,
     curp,
     dni,
-    hkid,
+    il_id,
     itin,
     kimlik,
-    my_number,
-    nhs,
-    nino,
     nir,
-    nric,
-    pan,
-    personnummer,
-    pesel,
-    rrn,
+    rut,
     sin,
-    tax_id_de,
-    tfn,
+    svnr,
     tw_id,
 )
+from pii_national_ids import ID_NEGATIVE, NATIONAL_IDS  # noqa: E402
 from pii_values import (  # noqa: E402
     aba_routing,
     address,
@@ -180,36 +183,6 @@ PERSONAL: list[tuple[str, Callable[[random.Random], str], list[str]]] = [
 """Personal details: names, dates of birth and addresses, which a label gives. Drawn in sentences of their own (see
 sentences())."""
 
-NATIONAL_IDS: list[tuple[str, Callable[[random.Random], str], list[str]]] = [
-    ("NATIONAL_ID", dni, ["Mi DNI es {v}.", "NIE: {v}", "documento {v} verificado", "Titular {v}, domicilio en Madrid"]),
-    ("NATIONAL_ID", cpf, ["CPF: {v}", "meu CPF é {v}", "cliente {v} cadastrado"]),
-    ("NATIONAL_ID", nir, ["numéro de sécurité sociale : {v}", "assuré {v}", "NIR {v}"]),
-    ("NATIONAL_ID", aadhaar, ["Aadhaar: {v}", "my aadhaar number is {v}", "UID {v} linked to the account"]),
-    ("NATIONAL_ID", bsn, ["BSN: {v}", "mijn BSN is {v}", "burgerservicenummer {v}"]),
-    ("NATIONAL_ID", codice_fiscale, ["Codice fiscale: {v}", "C.F. {v}", "il mio codice fiscale è {v}"]),
-    ("NATIONAL_ID", nino, ["National Insurance number: {v}", "NI number {v}", "my NINO is {v}"]),
-    ("NATIONAL_ID", tax_id_de, ["Steuer-ID: {v}", "Meine steuerliche Identifikationsnummer ist {v}.",
-                                "IdNr {v} liegt dem Finanzamt vor"]),
-    ("NATIONAL_ID", sin, ["SIN: {v}", "my SIN is {v}", "Social Insurance Number {v} on file",
-                          "numéro d'assurance sociale : {v}"]),
-    ("NATIONAL_ID", my_number, ["マイナンバー：{v}", "私の個人番号は{v}です", "My Number card {v}"]),
-    ("NATIONAL_ID", rrn, ["주민등록번호: {v}", "RRN {v}", "가입자 {v} 확인"]),
-    ("NATIONAL_ID", be_national_number, ["Rijksregisternummer: {v}", "INSZ {v}", "numéro de registre national : {v}"]),
-    ("NATIONAL_ID", tfn, ["TFN: {v}", "my tax file number is {v}"]),
-    ("NATIONAL_ID", tw_id, ["身分證字號：{v}", "我的身份證號碼是{v}"]),
-    ("NATIONAL_ID", hkid, ["HKID: {v}", "香港身份證號碼：{v}", "持證人 {v} 已核實"]),
-    ("NATIONAL_ID", nric, ["NRIC: {v}", "my NRIC/FIN is {v}", "IC no. {v}"]),
-    ("NATIONAL_ID", personnummer, ["Personnummer: {v}", "mitt personnummer är {v}"]),
-    ("NATIONAL_ID", pesel, ["PESEL: {v}", "mój PESEL to {v}"]),
-    ("NATIONAL_ID", kimlik, ["T.C. Kimlik No: {v}", "TC kimlik numarası {v}"]),
-    ("NATIONAL_ID", itin, ["ITIN: {v}", "filed with {v} last year", "my ITIN is {v}"]),
-    ("NATIONAL_ID", nhs, ["NHS number: {v}", "my NHS no is {v}"]),
-    ("NATIONAL_ID", pan, ["PAN: {v}", "my PAN card {v}", "Permanent Account Number {v}"]),
-    ("NATIONAL_ID", curp, ["CURP: {v}", "mi CURP es {v}"]),
-]
-"""National identity numbers, alone or after their labels: a stream of their own too, so that each new kind leaves the
-personal details' shares as they were."""
-
 PERSONAL_NEGATIVE: list[Callable[[random.Random], str]] = [
     lambda r: r.choice(["What is your name?", "My name is not important.", "- name: Checkout\n  - name: Set up Python",
                         "name: build", "Product name: Widget 3000", "Company Name: Acme Corp", "Username: admin",
@@ -222,17 +195,6 @@ PERSONAL_NEGATIVE: list[Callable[[random.Random], str]] = [
                         f"Address: 0x7ffd{r.randint(4096, 65535):x} in the core dump", "Hello World!",
                         "Hi all, the build is green.", "Thanks,\nThe Roost Team", "Thanks!\nWhat about tomorrow?"]),
 ]
-
-ID_NEGATIVE: list[Callable[[random.Random], str]] = [
-    lambda r: r.choice([f"Steuernummer {r.randint(10, 99)}/{r.randint(100, 999)}/{r.randint(10000, 99999)}",
-                        f"sin {r.randint(2, 99)} pedidos pendientes", f"since {r.randint(1990, 2025)}, tickets",
-                        "SIN: pending", "マイナンバーカードを申請しました", "Steuer-ID: folgt per Post", "TFN: pending",
-                        f"Part {r.choice('ABKMZ')}{r.randint(10**8, 10**9 - 1)} ships", "Nissan Leaf, 2019",
-                        f"ordernummer 24{r.randint(10, 12)}{r.randint(10, 28)}-{r.randint(1000, 9999)}",
-                        f"order 9{r.randint(10, 99)}-{r.randint(10, 99)}-{r.randint(1000, 9999)}",
-                        "NHS number: see your GP letter"]),
-]
-
 
 #: Faker's locales for phone numbers, with the region libphonenumber validates them in.
 FAKER_PHONE_LOCALES = {"en_US": "US", "en_CA": "CA", "en_GB": "GB", "de_DE": "DE", "fr_FR": "FR", "es_ES": "ES",
@@ -308,19 +270,49 @@ def faker_values(seed: int) -> tuple[dict[Callable[[random.Random], str], Callab
         pesel: lambda rng: fake("pl_PL").ssn(),
         kimlik: lambda rng: fake("tr_TR").ssn(),
         itin: lambda rng: fake("en_US").itin(),
-        curp: lambda rng: _renapo_curp(fake("es_MX").curp),
+        curp: lambda rng: _kept(fake("es_MX").curp, lambda v: v[11:13] != "QO"),
+        hetu: lambda rng: fake("fi_FI").ssn(),
+        ahv: lambda rng: fake("de_CH").ssn(),
+        fodselsnummer: lambda rng: fake("no_NO").ssn(),
+        rodne_cislo: lambda rng: _kept(fake("cs_CZ").birth_number, _czech_birth_day_exists),
+        cnp: lambda rng: _kept(fake("ro_RO").ssn, _romanian_birth_day_past),
+        rut: lambda rng: _kept(fake("es_CL").rut, lambda v: len(v) >= 11),
+        cuit: lambda rng: fake("es_AR").ssn(),
+        il_id: lambda rng: fake("he_IL").ssn(),
+        svnr: lambda rng: fake("de_AT").ssn(),
         birth_date: lambda rng: birth_date(rng, fake("en_US").date_of_birth(minimum_age=1, maximum_age=100)),
         birth_month: lambda rng: birth_month(rng, fake("en_US").date_of_birth(minimum_age=1, maximum_age=100)),
     }, negatives
 
 
-def _renapo_curp(make: Callable[[], str]) -> str:
-    """A CURP from Faker whose state of birth RENAPO issues: Faker writes Quintana Roo QO, RENAPO (and python-stdnum)
-    QR."""
+def _kept(make: Callable[[], str], keep: Callable[[str], bool]) -> str:
+    """A value from Faker that keep takes: Faker writes Quintana Roo's CURPs QO, where RENAPO (and python-stdnum) write
+    QR; some of its Czech birth numbers have days the calendar lacks (30 February) or births in 1900, some of its
+    CNPs a century digit that puts the birth in the 1800s or the future, and some of its RUTs six digits (which
+    python-stdnum refuses too)."""
     while True:
         value = make()
-        if value[11:13] != "QO":
+        if keep(value):
             return value
+
+
+def _czech_birth_day_exists(value: str) -> bool:
+    """Whether a Czech birth number's date is one the calendar has, after 1900."""
+    year = 1900 + int(value[:2]) + (100 if len(value) == 11 and int(value[:2]) < 54 else 0)
+    return _past_day(year, int(value[2:4]) % 50 % 20, int(value[4:6]))
+
+
+def _romanian_birth_day_past(value: str) -> bool:
+    """Whether a CNP's birth date, in the century its first digit tells, is in the past and after 1900."""
+    century = {"1": 1900, "2": 1900, "3": 1800, "4": 1800, "5": 2000, "6": 2000}.get(value[0], 1900)
+    return _past_day(century + int(value[1:3]), int(value[3:5]), int(value[5:7]))
+
+
+def _past_day(year: int, month: int, day: int) -> bool:
+    try:
+        return datetime.date(1900, 12, 31) < datetime.date(year, month, day) <= datetime.date.today()
+    except ValueError:
+        return False
 
 
 def sentences(count: int, seed: int, values: str = "own") -> list[tuple[str, list[Value]]]:

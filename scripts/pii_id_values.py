@@ -131,25 +131,6 @@ def my_number(rng: random.Random) -> str:
     return f"{value[:4]} {value[4:8]} {value[8:]}" if rng.random() < 0.5 else value
 
 
-def rrn(rng: random.Random) -> str:
-    """A South Korean resident registration number as written: birth date, a digit for the century and sex, a place
-    up to 96, a serial, and the check digit (11 less the weighed sum mod 11, mod 10)."""
-    day = birth_day(rng)
-    body = day.strftime("%y%m%d") + rng.choice("12" if day.year < 2000 else "34") + f"{rng.randint(0, 96):02d}" \
-        + f"{rng.randint(0, 999):03d}"
-    total = sum(int(d) * w for d, w in zip(body, (2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5), strict=True))
-    return f"{body[:6]}-{body[6:]}{(11 - total % 11) % 10}"
-
-
-def be_national_number(rng: random.Random) -> str:
-    """A Belgian national number: birth date, a serial (odd for men), and 97 less the nine mod 97 (a 2 before them
-    for a birth since 2000); written 85.07.30-033.28 or in one block."""
-    day = birth_day(rng)
-    body = day.strftime("%y%m%d") + f"{rng.randint(1, 998):03d}"
-    value = body + f"{97 - int(('2' if day.year >= 2000 else '') + body) % 97:02d}"
-    return f"{value[:2]}.{value[2:4]}.{value[4:6]}-{value[6:9]}.{value[9:]}" if rng.random() < 0.5 else value
-
-
 def tfn(rng: random.Random) -> str:
     """An Australian tax file number: nine digits whose sum weighed 1, 4, 3, 7, 5, 8, 6, 9, 10 is a multiple of 11;
     grouped 3-3-3 or not."""
@@ -195,24 +176,6 @@ def nric(rng: random.Random) -> str:
         int(d) * w for d, w in zip(digits, (2, 7, 6, 5, 4, 3, 2), strict=True))
     table = "JZIHGFEDCBA" if first in "ST" else "XWUTRQPNMLK" if first in "FG" else "KLJNPQRTUWX"[::-1]
     return first + digits + table[total % 11]
-
-
-def personnummer(rng: random.Random) -> str:
-    """A Swedish personnummer: birth date YYMMDD, a dash, three digits and the Luhn check digit of the ten; written
-    with the century (YYYYMMDD-NNNN) now and then."""
-    day = birth_day(rng)
-    body = day.strftime("%y%m%d") + f"{rng.randint(0, 999):03d}"
-    value = f"{body[:6]}-{body[6:]}{luhn_digit(body)}"
-    return str(day.year // 100) + value if rng.random() < 0.3 else value
-
-
-def pesel(rng: random.Random) -> str:
-    """A Polish PESEL: birth date YYMMDD (20 added to the month for a birth since 2000), four digits and the check
-    digit that makes the sum weighed 1, 3, 7, 9 repeated a multiple of 10."""
-    day = birth_day(rng)
-    body = f"{day.year % 100:02d}{day.month + (20 if day.year >= 2000 else 0):02d}{day.day:02d}{rng.randint(0, 9999):04d}"
-    total = sum(int(d) * w for d, w in zip(body, (1, 3, 7, 9, 1, 3, 7, 9, 1, 3), strict=True))
-    return body + str((10 - total % 10) % 10)
 
 
 def kimlik(rng: random.Random) -> str:
@@ -262,3 +225,67 @@ def curp(rng: random.Random) -> str:
             + (rng.choice(string.digits) if day.year < 2000 else rng.choice(string.ascii_uppercase)))
     total = sum(_CURP_ALPHABET.index(ch) * (18 - i) for i, ch in enumerate(body))
     return body + str((10 - total % 10) % 10)
+
+
+def ahv(rng: random.Random) -> str:
+    """A Swiss AHV/AVS number as written: 756 (the country's code), nine digits and the EAN-13 check digit."""
+    body = "756" + "".join(rng.choice(string.digits) for _ in range(9))
+    value = body + str(-sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(body)) % 10)
+    return f"{value[:3]}.{value[3:7]}.{value[7:11]}.{value[11:]}"
+
+
+def nif_pt(rng: random.Random) -> str:
+    """A Portuguese NIF: 1, 2 or 3 (a person), seven digits, and 11 less the eight weighed 9 down to 2 mod 11 (0 for
+    10 and 11)."""
+    body = rng.choice("123") + "".join(rng.choice(string.digits) for _ in range(7))
+    return body + str((11 - sum(int(d) * w for d, w in zip(body, range(9, 1, -1), strict=True))) % 11 % 10)
+
+
+_PPS_LETTERS = "WABCDEFGHIJKLMNOPQRSTUV"
+
+
+def pps(rng: random.Random) -> str:
+    """An Irish PPS number: seven digits and the check letter of their sum weighed 8 down to 2 mod 23; a second letter
+    (A or B since 2013, weighed 9; W for some older numbers, not counted) now and then."""
+    digits = "".join(rng.choice(string.digits) for _ in range(7))
+    second = rng.choice(["", "", "", "A", "B", "W"])
+    total = sum(int(d) * w for d, w in zip(digits, range(8, 1, -1), strict=True))
+    total += 9 * _PPS_LETTERS.index(second) if second in ("A", "B") else 0
+    return digits + _PPS_LETTERS[total % 23] + second
+
+
+def svnr(rng: random.Random) -> str:
+    """An Austrian social insurance number: a serial from 100, the check digit (the serial and the birth date DDMMYY
+    weighed 3, 7, 9 and 5, 8, 4, 2, 1, 6 mod 11; a serial giving 10 is not issued), the birth date; spaced after the
+    check digit as on the e-card, or not."""
+    while True:
+        serial = f"{rng.randint(100, 999)}"
+        born = f"{rng.randint(1, 28):02d}{rng.randint(1, 12):02d}{rng.randint(0, 99):02d}"
+        check = sum(int(d) * w for d, w in zip(serial + born, (3, 7, 9, 5, 8, 4, 2, 1, 6), strict=True)) % 11
+        if check < 10:
+            return f"{serial}{check}{rng.choice([' ', ''])}{born}"
+
+
+def rut(rng: random.Random) -> str:
+    """A Chilean RUT: a number from 1,000,000 and the check character of its digits weighed 2 to 7 from the right
+    (11 less the sum mod 11; 0 for 11, K for 10); 12.345.678-5 as written, or without the dots."""
+    number = rng.randint(1_000_000, 26_000_000)
+    total = sum(int(d) * (2 + i % 6) for i, d in enumerate(reversed(str(number))))
+    check = "0K987654321"[total % 11]
+    return f"{number:,}".replace(",", ".") + f"-{check}" if rng.random() < 0.7 else f"{number}-{check}"
+
+
+def cuit(rng: random.Random) -> str:
+    """An Argentine CUIT or CUIL: the holder's kind (20 a man, 27 a woman, 30 a company), the DNI's eight digits, and
+    11 less their sum weighed 5, 4, 3, 2, 7, 6, 5, 4, 3, 2 mod 11 (0 for 11; a number giving 10 is issued otherwise)."""
+    while True:
+        kind, number = rng.choice(["20", "27", "30"]), f"{rng.randint(1_000_000, 45_000_000):08d}"
+        check = 11 - sum(int(d) * w for d, w in zip(kind + number, (5, 4, 3, 2, 7, 6, 5, 4, 3, 2), strict=True)) % 11
+        if check != 10:
+            return f"{kind}-{number}-{check % 11}"
+
+
+def il_id(rng: random.Random) -> str:
+    """An Israeli identity number (teudat zehut): eight digits and the Luhn check digit."""
+    body = "".join(rng.choice(string.digits) for _ in range(8))
+    return body + luhn_digit(body)

@@ -125,7 +125,7 @@ _LABELS: tuple[tuple[str, str, tuple[Check, ...]], ...] = (
 # capitals: "sin" is Spanish for "without", a pan is for cooking, and "run" and "rut" are English words.
 ID_LABEL = re.compile(
     "(?:" + "|".join(f"(?P<{name}>{pattern})" for name, pattern, _ in _LABELS) + ")"
-    r"[ \t]*(?:(?i:number|no\.?|n[°º]|num[ée]ro)(?![A-Za-z])[ \t]*)?[:：#=\-]?[ \t]*(?:(?:is|es|est|ist|é|è|är|to)[ \t]+|[は是為为][ \t]*)?"
+    r"[ \t]*(?:(?i:number|no\.?|n[°º]|num[ée]ro)(?![A-Za-z])[ \t]*)?[:：#=\-]?[ \t]*(?:(?:is|es|est|este|ist|é|è|är|er|to)[ \t]+|[は是為为][ \t]*)?"
 )
 """A label, and what may stand between it and its number ("number", a colon, a verb)."""
 KINDS_OF_LABEL: dict[str, tuple[Check, ...]] = {name: checks for name, _, checks in _LABELS}
