@@ -1,9 +1,11 @@
 """Postal addresses where the text says it gives one: after a label.
 
 "Address: 221B Baker Street, London NW1 6XE", "my address is 12 Main St, Springfield, IL 62704", "I live at 5 Rue
-de Rivoli", "收货地址：北京市朝阳区建国路88号2号楼1203室", "住址：上海市浦东新区世纪大道100号". An address runs to the end of
-its line or sentence, or to the next label ("Phone:", 电话); it must look like one: a number (a house's, a
-postcode) and a word with a capital in Latin script, a place word (省 市 区 路 街 号 …) and a number in Chinese. A
+de Rivoli", "收货地址：北京市朝阳区建国路88号2号楼1203室", "住址：上海市浦东新区世纪大道100号", "住所：東京都千代田区千代田1-1",
+"주소: 서울특별시 강남구 테헤란로 123". An address runs to the end of its line or sentence, or to the next label ("Phone:",
+电话, 電話, 전화); it must look like one: a number (a house's, a postcode) and a word with a capital in Latin script, a
+place word (省 市 区 路 号, 都 県 町 丁目, a Korean word ending in 시 구 동 로 길 …) and a number in Chinese, Japanese
+and Korean. A
 form's label counts as a form writes it (``Address:``, ``Shipping address:``), not ``address:`` (a key in YAML or
 code) nor ``IP address:``; "Address: 0x7ffd5e3c" or "Address: 10.0.0.1" has no word with a capital. Without a
 label an address is not found: where one begins and ends in a sentence takes a language model to tell.
@@ -44,15 +46,19 @@ Road" is a street."""
 _LONGEST = 160
 """The most characters an address in Latin script runs to when nothing ends it sooner."""
 
-_CHINESE_LABEL = re.compile(r"(?:收货地址|送货地址|邮寄地址|通讯地址|联系地址|家庭住址|家庭地址|现住址|住址|地址|我住在|我家在)"
-                            r"[ \t]*[:：]?[ \t]*")
-_CHINESE_VALUE = re.compile(r"[^\n，,。；;！!？?（(]{4,80}")
-_CHINESE_NEXT = re.compile(r"[ \t]*(?:电话|手机|收货人|收件人|联系人|姓名|邮编|联系电话|备注)")
-_PLACE = re.compile(r"[省市区县镇乡村路街道巷弄号楼栋幢室]")
+_CJK_LABEL = re.compile(r"(?:收货地址|送货地址|邮寄地址|通讯地址|联系地址|家庭住址|家庭地址|现住址|住址|地址|我住在|我家在|ご住所|住所は?"
+                        r"|주소[는은]?)[ \t]*[:：]?[ \t]*")
+"""The labels of an address in Chinese, Japanese (住所) and Korean (주소)."""
+_CJK_VALUE = re.compile(r"[^\n，,。；;！!？?（(]{4,80}")
+_CJK_NEXT = re.compile(r"[ \t]*(?:电话|手机|收货人|收件人|联系人|姓名|邮编|联系电话|备注|電話|氏名|メール|전화|연락처|이메일|이름)")
+_CJK_ENDS = re.compile(r"(?:입니다|이에요|예요|이고요|이고|이며|이다|에요|です|でございます|になります)$")
+"""How a sentence that gives an address goes on after it ("…123입니다", "…1-1です")."""
+_PLACE = re.compile(r"[省市区县镇乡村路街道巷弄号楼栋幢室都府県町丁目番區縣鄉號樓]|[가-힣](?:시|도|구|군|동|읍|면|리|로|길)(?![가-힣])")
+"""A place word: a province, city, district, road, building (in Chinese, Japanese, Korean: 서울특별시, 강남구, 테헤란로)."""
 _HOUSE = re.compile(r"[0-9０-９一二三四五六七八九十百]+[号室栋幢楼]|[0-9]{1,5}")
 
 ADDRESS_WORDS = Words("address", "ve at", "adresse", "anschrift", "j'habite", "j’habite", "dirección", "direccion",
-                      "地址", "住址", "我住在", "我家在")
+                      "地址", "住址", "我住在", "我家在", "住所", "주소")
 """Where a text may give an address: the labels are searched for only around these. "ve at" for "live at", "j'habite"
 for "habite au": words that begin with a letter no other word of the one scan begins with make it stop at more
 places (see names.NAME_WORDS)."""
@@ -68,12 +74,12 @@ class AddressRecognizer(LabelledValueRecognizer):
     confidence = 0.85
 
     def label_for(self, text: str, at: int, cue: str) -> re.Pattern[str]:
-        """Chinese labels around a Chinese cue, the others around the others."""
-        return _LABEL if cue.isascii() or cue[0] < "\u3000" else _CHINESE_LABEL
+        """Chinese, Japanese and Korean labels around a cue in those scripts, the others around the others."""
+        return _LABEL if cue.isascii() or cue[0] < "\u3000" else _CJK_LABEL
 
     def value_end(self, text: str, label: re.Match[str]) -> int:
         """Where the address after the label ends (0: what follows is no address)."""
-        return (_chinese_address if label.re is _CHINESE_LABEL else _latin_address)(text, label.end())
+        return (_cjk_address if label.re is _CJK_LABEL else _latin_address)(text, label.end())
 
 
 def _latin_address(text: str, start: int) -> int:
@@ -101,16 +107,16 @@ def _abbreviated(text: str, start: int, dot: int) -> bool:
                                                and (len(before) == 1 or not before[-2].isalpha()))
 
 
-def _chinese_address(text: str, start: int) -> int:
-    """Where the Chinese address that starts at start ends, 0 when what is there is no address."""
-    found = _CHINESE_VALUE.match(text, start)
+def _cjk_address(text: str, start: int) -> int:
+    """Where the Chinese, Japanese or Korean address that starts at start ends, 0 when what is there is no address."""
+    found = _CJK_VALUE.match(text, start)
     if found is None:
         return 0
     value = found.group()
-    label = _CHINESE_NEXT.search(value)
+    label = _CJK_NEXT.search(value)
     if label is not None:
         value = value[:label.start()]
-    value = value.rstrip(" \t")
+    value = _CJK_ENDS.sub("", value.rstrip(" \t")).rstrip(" \t")
     if len(value) < 4 or not _PLACE.search(value) or not _HOUSE.search(value):
         return 0
     return start + len(value)

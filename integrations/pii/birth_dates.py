@@ -1,8 +1,8 @@
 """Dates of birth: a date right after a label that says it is one.
 
 "DOB: 03/12/1984", "my date of birth is 12 March 1984", "born on March 12th, 1984", "geboren am 12.03.1984",
-"née le 12 mars 1984", "出生日期：1984年3月12日", "生日是3月12日"; a month and its year too ("born in March 1984", "DOB:
-03/1984", "出生年月：1984年3月"). A date alone is a meeting's, an order's or a log's; after such a label it is a
+"née le 12 mars 1984", "出生日期：1984年3月12日", "生日是3月12日", "生年月日：1984年3月12日", "생년월일: 1984년 3월 12일";
+a month and its year too ("born in March 1984", "DOB: 03/1984", "出生年月：1984年3月"). A date alone is a meeting's, an order's or a log's; after such a label it is a
 person's; a place of birth or a weekday may come between ("born in Leeds in March 1984", "born on a Tuesday, 12 March
 1984"). The date must be one the calendar has (no 31 April) and, with its year, after 1900 and not in the future
 (validators.real_date, as for a resident ID's birth date); a birthday's day and month count without a year. A year
@@ -33,7 +33,8 @@ _LABELS = (r"date\s+of\s+birth|birth\s*date|birthday|d\.?o\.?b\.?|born(?:\s+on)?
            r"geb\.|n[ée]e?\s+(?:le|en)|date\s+de\s+naissance|nacid[oa]|fecha\s+de\s+nacimiento|nat[oa]\s+il|"
            r"data\s+di\s+nascita|geboortedatum|geboren\s+op")
 _LABEL = re.compile(
-    rf"(?:\b(?i:{_LABELS})|\b[Nn]at[oa]\s+nel|出生日期|出生年月日|出生年月|出生于|出生在|生于|生日)"
+    rf"(?:\b(?i:{_LABELS})|\b[Nn]at[oa]\s+nel|出生日期|出生年月日|出生年月|出生于|出生在|生于|生日|生年月日は?|생년월일[은는]?"
+    r"|생일[은는이]?)"
     r"[ \t]*[:：=\-–]?[ \t]*(?:(?i:is|was|on|in|am|im|le|el|en|il|op)[ \t]+){0,2}"
     r"(?:(?:[A-Z][^\W\d_]*[.,]?[ \t]+){1,4}(?:on|in)[ \t]+)?"  # the place of birth first: "born in New York on"
     r"(?:(?:a[ \t]+)?(?i:monday|tuesday|wednesday|thursday|friday|saturday|sunday),?[ \t]+)?"  # "born on a Tuesday,"
@@ -42,8 +43,8 @@ _LABEL = re.compile(
 _NUMBERS = re.compile(
     r"(?P<iso>(?P<y1>(?:19|20)[0-9]{2})[-/.](?P<m1>[0-9]{1,2})[-/.](?P<d1>[0-9]{1,2}))(?![0-9])"
     r"|(?P<dmy>(?P<a>[0-9]{1,2})[./\-](?P<b>[0-9]{1,2})[./\-](?P<y2>(?:19|20)?[0-9]{2}))(?![0-9])"
-    r"|(?P<han>(?:(?P<y3>(?:19|20)[0-9]{2})年)?(?P<m3>[0-9]{1,2})月(?P<d3>[0-9]{1,2})[日号])"
-    r"|(?P<ym>(?P<y6>(?:19|20)[0-9]{2})(?:[-/.]|年)(?P<m6>[0-9]{1,2})月?)(?![0-9]|[-/.][0-9])"
+    r"|(?P<han>(?:(?P<y3>(?:19|20)[0-9]{2})[年년][ \t]?)?(?P<m3>[0-9]{1,2})[月월][ \t]?(?P<d3>[0-9]{1,2})[日号일])"
+    r"|(?P<ym>(?P<y6>(?:19|20)[0-9]{2})(?:[-/.]|[年년][ \t]?)(?P<m6>[0-9]{1,2})[月월]?)(?![0-9]|[-/.][0-9])"
     r"|(?P<my>(?P<m7>[0-9]{1,2})[./\-](?P<y7>(?:19|20)[0-9]{2}))(?![0-9]|[-/.][0-9])"
 )
 _WORDS = re.compile(
@@ -55,7 +56,7 @@ _YEAR = re.compile(r",?[ \t]+(?:(?:of|de|del)[ \t]+)?(?P<y>(?:19|20)[0-9]{2})(?!
 
 BIRTH_WORDS = Words("birth", "birthday", "dob", "d.o.b", "born", "geburtsdatum", "geboren", "geb.", "né le", "née le",
                     "né en", "née en", "naissance", "nacido", "nacida", "nacimiento", "nato il", "nata il", "nato nel",
-                    "nata nel", "nascita", "geboortedatum", "出生", "生于", "生日")
+                    "nata nel", "nascita", "geboortedatum", "出生", "生于", "生日", "生年月日", "생년월일", "생일")
 """Where a text may give a date of birth: the labels are searched for only around these."""
 
 

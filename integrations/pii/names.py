@@ -1,7 +1,7 @@
 """People's names where the text says it gives one: after a label, a title, a greeting or a letter's closing.
 
 "My name is Anna Schmidt", "Name: Jean-Luc Picard", "Mr. O'Brien", "Dear Anna,", "Best regards,\nAnna Schmidt",
-"je m'appelle Zoé", "我叫王伟", "收货人：李娜".
+"je m'appelle Zoé", "我叫王伟", "收货人：李娜", "氏名：山田太郎", "제 이름은 김민준입니다".
 A name with nothing before it that says so ("Call Anna tomorrow") is not found: telling a name from a word
 takes a language model (Presidio runs spaCy's), which a Pi cannot afford on every message; after a label a
 name is found with few mistakes. What follows a label must look like a name: words that begin with a capital
@@ -12,7 +12,7 @@ start of a line or after punctuation, not ``name:`` (a key in YAML or code: ``- 
 name starts its line and a comma or the line's end follows it ("Hi Anna is here" is no greeting); a closing's name
 is the whole next line ("Thanks\nAnna will call" is a sentence). Chinese names: after 我叫 or 名叫 only from a
 surname (我叫了外卖, 我叫什么); after a form's label (姓名, 收货人) any two to four characters, cut where the next label
-begins (姓名：张三电话：…).
+begins (姓名：张三电话：…). Japanese and Korean names: see east_asian_names.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterator
 
 from .context import Words
+from .east_asian_names import EAST_ASIAN_LABEL, EAST_ASIAN_NAME_CUES, east_asian_name_end
 from .labels import labels_near
 from .registry import Finding
 
@@ -103,21 +104,21 @@ _TITLE_CUES = ("mr.", "mr ", "mrs", "ms.", "mx.", "miss ", "mlle", "madame", "mo
 of the scan begins with h or f): each time a cue is found in a text, its label is looked for (~3 µs)."""
 NAME_WORDS = Words("name", "call me", "am called", "ch heiße", "ch heisse", "m'appelle", "m’appelle", "mon nom",
                    "me llamo", "mi nombre", "mi chiamo", "mijn naam", *_TITLE_CUES, *_CHINESE_SELF_CUES,
-                   *_CHINESE_FORM_CUES)
+                   *_CHINESE_FORM_CUES, *EAST_ASIAN_NAME_CUES)
 """Where a text may give a name after a label or a title: the labels are searched for only around these. Each begins
 with a letter that other words of the one scan begin with, or with the n of "name": a letter no other word began with
 made the scan stop at more places (h, f, i, l, y and à cost each message of the pii
 benchmark 11,000 instructions, each log line 4,500; cachegrind). Greetings and closings have no words in the scan: a
 greeting is looked for only at a line's start, a closing only in a text of several lines."""
 _LABELS_OF = {**dict.fromkeys(_TITLE_CUES, _TITLE_LABEL), **dict.fromkeys(_CHINESE_SELF_CUES, _CHINESE_SELF),
-              **dict.fromkeys(_CHINESE_FORM_CUES, _CHINESE_FORM)}
+              **dict.fromkeys(_CHINESE_FORM_CUES, _CHINESE_FORM), **dict.fromkeys(EAST_ASIAN_NAME_CUES, EAST_ASIAN_LABEL)}
 """The labels to look for around a cue (around the others: _NAME_LABEL)."""
 _REACH = 24
 """How far from its cue a label may begin ("account holder name:")."""
 
 
 class PersonRecognizer:
-    """Names after a label (0.85: "my name is", "Name:", 我叫, 姓名), after a title, a greeting or a letter's closing
+    """Names after a label (0.85: "my name is", "Name:", 我叫, 姓名, 氏名, 이름), after a title, a greeting or a letter's closing
     (0.8: "Mr.", "Monsieur", "Dear Anna,", "Best regards,\\nAnna Schmidt"), and in lower case after a self-introduction
     (0.7: "my name is anna")."""
 
@@ -133,7 +134,8 @@ class PersonRecognizer:
             if label.re is _NAME_LABEL or label.re is _TITLE_LABEL:
                 yield from self._latin(text, label)
                 continue
-            end = _chinese_name(text, label.end(), surname=label.re is _CHINESE_SELF)
+            end = east_asian_name_end(text, label) if label.re is EAST_ASIAN_LABEL \
+                else _chinese_name(text, label.end(), surname=label.re is _CHINESE_SELF)
             if end:
                 yield Finding(self.entity, label.end(), end, text[label.end():end], 0.85)
         for label in _greetings_and_closings(text):

@@ -28,6 +28,12 @@ def addresses(text: str) -> list[str]:
     ("I live at 5 Mile Road, Ohio", ["5 Mile Road, Ohio"]),
     ("I live at 12 Oak Lane with two dogs", ["12 Oak Lane"]),  # a clause goes on in lower case
     ("Address: 4 Elm St for deliveries", ["4 Elm St"]),
+    ("住所：東京都千代田区千代田1-1", ["東京都千代田区千代田1-1"]),
+    ("住所は大阪府大阪市北区梅田3-1-1です", ["大阪府大阪市北区梅田3-1-1"]),
+    ("ご住所: 〒100-0001 東京都千代田区千代田1-1 電話: 03-1234-5678", ["〒100-0001 東京都千代田区千代田1-1"]),
+    ("地址：台北市信義區市府路1號", ["台北市信義區市府路1號"]),
+    ("주소: 서울특별시 강남구 테헤란로 123", ["서울특별시 강남구 테헤란로 123"]),
+    ("제 주소는 서울특별시 강남구 테헤란로 123입니다", ["서울특별시 강남구 테헤란로 123"]),
 ])
 def test_an_address_after_a_label_is_found_to_its_end(text: str, found: list) -> None:
     assert addresses(text) == found
@@ -47,6 +53,9 @@ def test_an_address_after_a_label_is_found_to_its_end(text: str, found: list) ->
     "My email address is a@b.com",
     "我住在北京市",  # a city is no address
     "地址以后再说",
+    "住所：未定",
+    "주소는 나중에 알려드릴게요",  # "I will tell you the address later"
+    "IP 주소: 192.168.0.1",
 ])
 def test_what_follows_a_label_without_being_an_address_is_left_alone(text: str) -> None:
     assert addresses(text) == []

@@ -43,6 +43,12 @@ def dates(text: str) -> list[str]:
     ("I was born in New York City on 12 March 1984", ["12 March 1984"]),
     ("I was born on a Tuesday, 12 March 1984", ["12 March 1984"]),
     ("DOB: Monday 12/03/1984", ["12/03/1984"]),
+    ("生年月日：1984年3月12日", ["1984年3月12日"]),
+    ("生年月日は1984年3月12日です", ["1984年3月12日"]),
+    ("생년월일: 1984년 3월 12일", ["1984년 3월 12일"]),
+    ("생년월일은 1984.03.12", ["1984.03.12"]),
+    ("제 생일은 3월 12일이에요", ["3월 12일"]),
+    ("생년월일: 1984년 3월", ["1984년 3월"]),
 ])
 def test_a_date_after_a_label_for_a_date_of_birth_is_found(text: str, found: list) -> None:
     assert dates(text) == found
@@ -67,6 +73,9 @@ def test_a_date_after_a_label_for_a_date_of_birth_is_found(text: str, found: lis
     "Date of Birth: 1984-02-30",
     "born 2090-01-01",  # not yet
     "The meeting is on 2024-03-12; the order was placed 12 March 2024.",
+    "生年月日：未記入",
+    "생일 파티는 토요일",
+    "생년월일: 1984년 2월 30일",  # no 30 February
 ])
 def test_a_date_that_is_no_one_s_birth_or_no_day_is_left_alone(text: str) -> None:
     assert dates(text) == []

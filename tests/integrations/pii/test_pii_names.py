@@ -42,6 +42,16 @@ def names(text: str) -> list[tuple[str, float]]:
     ("Mit freundlichen Grüßen\nJürgen Müller", [("Jürgen Müller", 0.8)]),
     ("Cheers,\nBob", [("Bob", 0.8)]),
     ("Name:Anna Lee", [("Anna Lee", 0.85)]),
+    ("氏名：山田太郎", [("山田太郎", 0.85)]),
+    ("名前は山田太郎です", [("山田太郎", 0.85)]),
+    ("お名前: 山田 太郎 様", [("山田 太郎", 0.85)]),
+    ("氏名：山田太郎様", [("山田太郎", 0.85)]),  # 様 (Mr, Ms) is no part of it
+    ("氏名 ヤマダ タロウ", [("ヤマダ タロウ", 0.85)]),
+    ("이름: 김민준", [("김민준", 0.85)]),
+    ("제 이름은 김민준입니다", [("김민준", 0.85)]),
+    ("이름은 김민준이에요", [("김민준", 0.85)]),
+    ("성명: 남궁민수", [("남궁민수", 0.85)]),  # a surname of two syllables
+    ("이름:김민준님, 전화: 010", [("김민준", 0.85)]),
 ])
 def test_a_name_after_a_label_or_a_title_is_found_whole(text: str, found: list) -> None:
     assert names(text) == found
@@ -74,6 +84,16 @@ def test_a_name_after_a_label_or_a_title_is_found_whole(text: str, found: list) 
     "Thanks!\nWhat about tomorrow?",
     "Thanks\nAnna will call you",  # a closing's name is its line
     "ok thanks",
+    "名前は変更できません",  # "the name cannot be changed": after は, a name ends as a sentence giving it does
+    "名前空間を使う",  # "namespace": a word
+    "名前：未定",
+    "名前：未設定項目",  # a word of five kanji
+    "이름은 변경할 수 없습니다",
+    "파일 이름 변경",  # "rename the file": in Korean a space alone parts no label from a name
+    "이름: 변경",
+    "이름이 뭐예요?",
+    "성명 발표",  # a statement's announcement
+    "이름: 비밀이에요",  # 비 begins no Korean surname
 ])
 def test_words_that_follow_a_label_without_being_a_name_are_left_alone(text: str) -> None:
     assert names(text) == []
