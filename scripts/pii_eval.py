@@ -47,6 +47,7 @@ from pii_birth_id_values import (  # noqa: E402
     pesel,
     rodne_cislo,
 )
+from pii_east_asian_values import japanese_address, japanese_person, korean_address, korean_person  # noqa: E402
 from pii_id_values import (  # noqa: E402
     ahv,
     bsn,
@@ -65,6 +66,7 @@ from pii_id_values import (  # noqa: E402
     tw_id,
 )
 from pii_national_ids import ID_NEGATIVE, NATIONAL_IDS  # noqa: E402
+from pii_personal import PERSONAL, PERSONAL_NEGATIVE  # noqa: E402
 from pii_values import (  # noqa: E402
     aba_routing,
     address,
@@ -167,35 +169,6 @@ NEGATIVE: list[Callable[[random.Random], str]] = [
 ]
 
 
-PERSONAL: list[tuple[str, Callable[[random.Random], str], list[str]]] = [
-    ("PERSON", person, ["Hi, my name is {v} and I need help with my order.", "My name is {v}.", "Name: {v}\nPhone: on file",
-                        "Full name: {v}", "Please ask Mr. {v} to call back.", "Call me {v}!", "ich heiße {v}",
-                        "je m'appelle {v}, merci", "Patient name: {v}; room 12", "Dear {v},\nthe parcel is here.",
-                        "Best regards,\n{v}\nHead of Sales"]),
-    ("DATE_OF_BIRTH", birth_date, ["DOB: {v}", "My date of birth is {v}.", "born on {v} in Leeds",
-                                   "Date of Birth: {v}\nGender: F", "出生日期：{v}", "geboren am {v}"]),
-    ("DATE_OF_BIRTH", birth_month, ["I was born in {v}.", "DOB: {v}", "Date of birth: {v}\nGender: M"]),
-    ("ADDRESS", address, ["Address: {v}\nPhone: on file", "My address is {v}.", "Shipping address: {v}",
-                          "Please note my new address is {v}; thanks", "I live at {v}, and the dog is friendly"]),
-    ("ADDRESS", chinese_address, ["收货地址：{v}，电话见备注", "地址：{v}", "住址：{v}。", "我家在{v}，欢迎来玩"]),
-    ("PERSON", chinese_person, ["我叫{v}，请多关照", "收货人：{v} 电话见备注", "姓名：{v}", "他名叫{v}。", "联系人：{v}"]),
-]
-"""Personal details: names, dates of birth and addresses, which a label gives. Drawn in sentences of their own (see
-sentences())."""
-
-PERSONAL_NEGATIVE: list[Callable[[random.Random], str]] = [
-    lambda r: r.choice(["What is your name?", "My name is not important.", "- name: Checkout\n  - name: Set up Python",
-                        "name: build", "Product name: Widget 3000", "Company Name: Acme Corp", "Username: admin",
-                        "Please call me back at 5.", "Call me Monday.", "my name is on the list", "我叫了辆车",
-                        "我叫他明天再来", "我叫司机在门口等", "The Name field is required.", "我叫什么名字来着？",
-                        "The file name is Report.pdf", "I was born in 1984.", "祝你生日快乐！", "Date of birth: required",
-                        f"birthday party on Saturday 2024-0{r.randint(1, 9)}-1{r.randint(0, 9)}",
-                        "my address is on file", "Address: see below", "Your IP address: hidden",
-                        "server:\n  address: 0.0.0.0\n  port: 8080", "我住在北京，地址以后再说。",
-                        f"Address: 0x7ffd{r.randint(4096, 65535):x} in the core dump", "Hello World!",
-                        "Hi all, the build is green.", "Thanks,\nThe Roost Team", "Thanks!\nWhat about tomorrow?"]),
-]
-
 #: Faker's locales for phone numbers, with the region libphonenumber validates them in.
 FAKER_PHONE_LOCALES = {"en_US": "US", "en_CA": "CA", "en_GB": "GB", "de_DE": "DE", "fr_FR": "FR", "es_ES": "ES",
                        "it_IT": "IT", "nl_NL": "NL", "nl_BE": "BE", "en_AU": "AU", "en_IN": "IN", "ja_JP": "JP",
@@ -258,6 +231,10 @@ def faker_values(seed: int) -> tuple[dict[Callable[[random.Random], str], Callab
         chinese_person: lambda rng: fake("zh_CN").name(),
         address: lambda rng: fake(rng.choice(FAKER_ADDRESS_LOCALES)).address().replace("\n", ", "),
         chinese_address: lambda rng: fake("zh_CN").address(),
+        japanese_person: lambda rng: fake("ja_JP").name(),
+        korean_person: lambda rng: fake("ko_KR").name(),
+        japanese_address: lambda rng: fake("ja_JP").address(),
+        korean_address: lambda rng: fake("ko_KR").address(),
         dni: lambda rng: fake("es_ES").nie() if rng.random() < 0.3 else fake("es_ES").nif(),
         cpf: lambda rng: fake("pt_BR").cpf(),
         nir: lambda rng: fake("fr_FR").ssn(),

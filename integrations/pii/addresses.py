@@ -51,6 +51,7 @@ _CJK_LABEL = re.compile(r"(?:收货地址|送货地址|邮寄地址|通讯地址
 """The labels of an address in Chinese, Japanese (住所) and Korean (주소)."""
 _CJK_VALUE = re.compile(r"[^\n，,。；;！!？?（(]{4,80}")
 _CJK_NEXT = re.compile(r"[ \t]*(?:电话|手机|收货人|收件人|联系人|姓名|邮编|联系电话|备注|電話|氏名|メール|전화|연락처|이메일|이름)")
+_KOREAN_DONG = re.compile(r"[ \t]?\([가-힣0-9 ,·]{1,20}\)(?:입니다|이에요|예요|이고|이며|이다|에요)?")
 _CJK_ENDS = re.compile(r"(?:입니다|이에요|예요|이고요|이고|이며|이다|에요|です|でございます|になります)$")
 """How a sentence that gives an address goes on after it ("…123입니다", "…1-1です")."""
 _PLACE = re.compile(r"[省市区县镇乡村路街道巷弄号楼栋幢室都府県町丁目番區縣鄉號樓]|[가-힣](?:시|도|구|군|동|읍|면|리|로|길)(?![가-힣])")
@@ -116,7 +117,10 @@ def _cjk_address(text: str, start: int) -> int:
     label = _CJK_NEXT.search(value)
     if label is not None:
         value = value[:label.start()]
-    value = _CJK_ENDS.sub("", value.rstrip(" \t")).rstrip(" \t")
+    value = value.rstrip(" \t")
+    if label is None and (dong := _KOREAN_DONG.match(text, start + len(value))):
+        value += dong.group()  # "… 테헤란로 123 (삼성동)": the dong's name in brackets is part of a road-name address
+    value = _CJK_ENDS.sub("", value).rstrip(" \t")
     if len(value) < 4 or not _PLACE.search(value) or not _HOUSE.search(value):
         return 0
     return start + len(value)

@@ -5,7 +5,7 @@ A label counts only where something parts it from what follows: a colon, a space
 "名前空間" (namespace) and "名前変更" (renaming) are words. After the particle the name must end as a sentence that
 gives it does ("…です", "…と申します", "…입니다", "…이에요"), so that "名前は変更できません" and "이름은 변경할 수 없습니다"
 give none. A Korean name begins with a surname (김, 이, 박 …, or two syllables: 남궁, 황보 …) and has two to four
-syllables; a Japanese one is up to four kanji, maybe a space and up to four more, or katakana.
+syllables; a Japanese one is up to six kanji, maybe a space and up to four more, or katakana.
 """
 
 from __future__ import annotations
@@ -22,10 +22,16 @@ EAST_ASIAN_LABEL = re.compile(
 """A Japanese or Korean label for a name, and what parts it from the name (in Korean not a space alone: "파일 이름
 변경" is "rename the file")."""
 
-_JAPANESE = re.compile(r"[\u4e00-\u9fff々]{1,4}(?:[ 　][\u4e00-\u9fff々]{1,4})?|[\u30a1-\u30faー]{2,8}(?:[ 　・][\u30a1-\u30faー]{2,8})?")
+_JAPANESE_NAME = (r"(?:[\u4e00-\u9fff々]{1,6}(?:[ 　](?![様殿](?![\u4e00-\u9fff])|[のはがをにでとも])[\u3041-\u3096\u4e00-\u9fff々]{1,5})?"
+                  r"|[\u30a1-\u30faー]{2,8}(?:[ 　・][\u30a1-\u30faー]{2,8})?)")
+"""A Japanese name: up to six kanji (長谷川美咲), maybe a space and a given name of kanji or hiragana (山田 さゆり; not 様
+or 殿, "Mr", nor a particle: "山田 の件"), or katakana."""
+_JAPANESE = re.compile(_JAPANESE_NAME)
 _JAPANESE_ENDS = ("です", "と申します", "といいます", "と言います", "でございます", "だ")
+_JAPANESE_BEFORE_AN_END = re.compile(_JAPANESE_NAME + "(?=" + "|".join(_JAPANESE_ENDS) + ")")
+"""A name after 名前は, which a sentence's end follows ("名前は山田 さゆりです")."""
 _NOT_A_NAME = frozenset(("未定", "不明", "非公開", "秘密", "任意", "必須", "省略", "未記入", "空欄", "匿名", "変更", "入力", "登録",
-                         "確認", "設定", "検索", "一覧", "修正", "削除", "없음", "미정", "비공개", "비밀", "입력", "필수", "선택",
+                         "確認", "設定", "未設定", "検索", "一覧", "修正", "削除", "없음", "미정", "비공개", "비밀", "입력", "필수", "선택",
                          "변경", "확인", "수정", "삭제", "검색", "정보", "등록"))
 """What a form says in place of a name, or does with one ("名前：未定", "이름: 변경")."""
 _KOREAN = re.compile(r"[가-힣]{2,9}")
@@ -43,15 +49,15 @@ def east_asian_name_end(text: str, label: re.Match[str]) -> int:
     """Where the name after a Japanese or Korean label ends, 0 when what follows is no name."""
     at = label.end()
     if label["ja"]:
-        found = _JAPANESE.match(text, at)
+        found = (_JAPANESE_BEFORE_AN_END if label["ja_topic"] else _JAPANESE).match(text, at)
         if found is None or len(found.group().replace(" ", "").replace("　", "")) < 2 \
                 or found.group() in _NOT_A_NAME:
-            return 0
-        after = text[found.end():found.end() + 1]
-        if (label["ja_topic"] and not text.startswith(_JAPANESE_ENDS, found.end())) \
-                or ("\u4e00" <= after <= "\u9fff" and after not in ("様", "殿")):
-            return 0  # "名前は変更できません"; "名前：未設定項目" is a word of five kanji ("山田太郎様" is a name)
-        return found.end()
+            return 0  # "名前は変更できません": no sentence's end after a name
+        end = found.end() - (found.group()[-1] in "様殿" and len(found.group()) > 3)  # "山田太郎様": Mr Taro Yamada
+        after = text[end:end + 1]
+        if "\u4e00" <= after <= "\u9fff" and after not in ("様", "殿"):
+            return 0  # a word of seven kanji or more
+        return end
     found = _KOREAN.match(text, at)
     if found is None or (found.end() < len(text) and "가" <= text[found.end()] <= "힣"):
         return 0

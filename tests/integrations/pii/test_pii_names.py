@@ -46,6 +46,7 @@ def names(text: str) -> list[tuple[str, float]]:
     ("名前は山田太郎です", [("山田太郎", 0.85)]),
     ("お名前: 山田 太郎 様", [("山田 太郎", 0.85)]),
     ("氏名：山田太郎様", [("山田太郎", 0.85)]),  # 様 (Mr, Ms) is no part of it
+    ("氏名：長谷川美咲", [("長谷川美咲", 0.85)]),
     ("氏名 ヤマダ タロウ", [("ヤマダ タロウ", 0.85)]),
     ("이름: 김민준", [("김민준", 0.85)]),
     ("제 이름은 김민준입니다", [("김민준", 0.85)]),
@@ -87,7 +88,8 @@ def test_a_name_after_a_label_or_a_title_is_found_whole(text: str, found: list) 
     "名前は変更できません",  # "the name cannot be changed": after は, a name ends as a sentence giving it does
     "名前空間を使う",  # "namespace": a word
     "名前：未定",
-    "名前：未設定項目",  # a word of five kanji
+    "名前：未設定",
+    "名前：設定項目一覧表示",  # a word of seven kanji
     "이름은 변경할 수 없습니다",
     "파일 이름 변경",  # "rename the file": in Korean a space alone parts no label from a name
     "이름: 변경",
