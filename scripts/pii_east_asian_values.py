@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import random
 
 from pii_values import birth_day
@@ -41,7 +42,10 @@ def korean_address(rng: random.Random) -> str:
 
 
 def east_asian_birth_date(rng: random.Random) -> str:
-    """A day between 1930 and 2010 as Japanese (1984年3月12日) or Korean (1984년 3월 12일, 1984.03.12) forms write it."""
+    """A day between 1930 and 2010 as Japanese (1984年3月12日, 昭和59年3月12日) or Korean (1984년 3월 12일, 1984.03.12)
+    forms write it."""
     day = birth_day(rng)
-    return rng.choice([f"{day.year}年{day.month}月{day.day}日", f"{day.year}년 {day.month}월 {day.day}일",
-                       day.strftime("%Y.%m.%d")])
+    era, first = ("平成", 1989) if day >= datetime.date(1989, 1, 8) else ("昭和", 1926)
+    era_year = day.year - first + 1
+    return rng.choice([f"{day.year}年{day.month}月{day.day}日", f"{era}{'元' if era_year == 1 else era_year}年{day.month}月{day.day}日",
+                       f"{day.year}년 {day.month}월 {day.day}일", day.strftime("%Y.%m.%d")])

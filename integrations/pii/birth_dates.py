@@ -3,8 +3,8 @@
 "DOB: 03/12/1984", "my date of birth is 12 March 1984", "born on March 12th, 1984", "geboren am 12.03.1984",
 "née le 12 mars 1984", "出生日期：1984年3月12日", "生日是3月12日", "生年月日：1984年3月12日", "생년월일: 1984년 3월 12일";
 a month and its year too ("born in March 1984", "DOB: 03/1984", "出生年月：1984年3月"). A date alone is a meeting's, an order's or a log's; after such a label it is a
-person's; a place of birth or a weekday may come between ("born in Leeds in March 1984", "born on a Tuesday, 12 March
-1984"). The date must be one the calendar has (no 31 April) and, with its year, after 1900 and not in the future
+person's; a place of birth or a weekday may come between ("born in Leeds in March 1984", "born in a small village in
+March 1984", "born on a Tuesday, 12 March 1984"). The date must be one the calendar has (no 31 April) and, with its year, after 1900 and not in the future
 (validators.real_date, as for a resident ID's birth date); a birthday's day and month count without a year. A year
 alone ("born in 1984") is not taken, nor a month alone ("born in March").
 """
@@ -35,18 +35,24 @@ _LABELS = (r"date\s+of\s+birth|birth\s*date|birthday|d\.?o\.?b\.?|born(?:\s+on)?
 _LABEL = re.compile(
     rf"(?:\b(?i:{_LABELS})|\b[Nn]at[oa]\s+nel|出生日期|出生年月日|出生年月|出生于|出生在|生于|生日|生年月日は?|생년월일[은는]?"
     r"|생일[은는이]?)"
-    r"[ \t]*[:：=\-–]?[ \t]*(?:(?i:is|was|on|in|am|im|le|el|en|il|op)[ \t]+){0,2}"
-    r"(?:(?:[A-Z][^\W\d_]*[.,]?[ \t]+){1,4}(?:on|in)[ \t]+)?"  # the place of birth first: "born in New York on"
+    r"[ \t]*[:：=\-–]?[ \t]*(?:(?i:is|was|on|in|at|am|im|le|el|en|il|op)[ \t]+){0,2}"
+    r"(?:(?:[A-Z][^\W\d_]*(?:['’]s)?[.,]?[ \t]+){1,4}(?:on|in)[ \t]+"  # the place of birth first: "born in New York on"
+    r"|(?:(?:a|an|the)[ \t]+(?:[^\W\d_]+[ \t]+){0,3}|home[ \t]+)(?:on|in)[ \t]+)?"  # or in lower case: "in a small village in"
     r"(?:(?:a[ \t]+)?(?i:monday|tuesday|wednesday|thursday|friday|saturday|sunday),?[ \t]+)?"  # "born on a Tuesday,"
     r"(?:(?i:the)[ \t]+)?(?:是|为|于|在)?[ \t]*"
 )
 _NUMBERS = re.compile(
     r"(?P<iso>(?P<y1>(?:19|20)[0-9]{2})[-/.](?P<m1>[0-9]{1,2})[-/.](?P<d1>[0-9]{1,2}))(?![0-9])"
     r"|(?P<dmy>(?P<a>[0-9]{1,2})[./\-](?P<b>[0-9]{1,2})[./\-](?P<y2>(?:19|20)?[0-9]{2}))(?![0-9])"
-    r"|(?P<han>(?:(?P<y3>(?:19|20)[0-9]{2})[年년][ \t]?)?(?P<m3>[0-9]{1,2})[月월][ \t]?(?P<d3>[0-9]{1,2})[日号일])"
+    r"|(?P<han>(?:(?:(?P<y3>(?:19|20)[0-9]{2})|(?P<era>大正|昭和|平成|令和)(?P<era_year>[0-9]{1,2}|元))[年년][ \t]?)?"
+    r"(?P<m3>[0-9]{1,2})[月월][ \t]?(?P<d3>[0-9]{1,2})[日号일])"
     r"|(?P<ym>(?P<y6>(?:19|20)[0-9]{2})(?:[-/.]|[年년][ \t]?)(?P<m6>[0-9]{1,2})[月월]?)(?![0-9]|[-/.][0-9])"
     r"|(?P<my>(?P<m7>[0-9]{1,2})[./\-](?P<y7>(?:19|20)[0-9]{2}))(?![0-9]|[-/.][0-9])"
 )
+_ERAS = {"大正": (1911, (1912, 7, 30), (1926, 12, 24)), "昭和": (1925, (1926, 12, 25), (1989, 1, 7)),
+         "平成": (1988, (1989, 1, 8), (2019, 4, 30)), "令和": (2018, (2019, 5, 1), (9999, 12, 31))}
+"""For each Japanese era, the year before its first (昭和59年 is 1984; a first year is written 元年), its first day and
+its last."""
 _WORDS = re.compile(
     r"(?P<dm>(?P<d4>[0-9]{1,2})(?:st|nd|rd|th|\.|er)?(?:[ \t]+(?:of|de)\b)?[ \t]+(?P<m4>[^\W\d_]+)\.?)"
     r"|(?P<md>(?P<m5>[^\W\d_]+)\.?[ \t]+(?P<d5>[0-9]{1,2})(?:st|nd|rd|th)?\b)"
@@ -89,7 +95,8 @@ def _date_end(text: str, at: int) -> int:
         if found["iso"]:
             return found.end() if _real(found["y1"], found["m1"], found["d1"]) else 0
         if found["han"]:
-            return found.end() if _real(found["y3"], found["m3"], found["d3"]) else 0
+            year = found["y3"] or (found["era"] and _era_year(found["era"], found["era_year"], found["m3"], found["d3"]))
+            return found.end() if year != "" and _real(year, found["m3"], found["d3"]) else 0
         year = found["y2"]
         if len(year) == 2:  # the latest year that ends so and is not in the future
             this_year = datetime.date.today().year
@@ -109,6 +116,13 @@ def _date_end(text: str, at: int) -> int:
     if year is not None:
         return year.end() if _real(year["y"], str(number), day or "1") else 0
     return found.end() if day and _real(None, str(number), day) else 0
+
+
+def _era_year(era: str, year: str, month: str, day: str) -> str:
+    """The year of a day in a Japanese era's years, "" when the era had no such day."""
+    before, first, last = _ERAS[era]
+    full = before + (1 if year == "元" else int(year))
+    return str(full) if first <= (full, int(month), int(day)) <= last else ""
 
 
 def _real(year: str | None, month: str, day: str) -> bool:

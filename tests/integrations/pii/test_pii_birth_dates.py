@@ -43,8 +43,14 @@ def dates(text: str) -> list[str]:
     ("I was born in New York City on 12 March 1984", ["12 March 1984"]),
     ("I was born on a Tuesday, 12 March 1984", ["12 March 1984"]),
     ("DOB: Monday 12/03/1984", ["12/03/1984"]),
+    ("born in a small village in March 1984", ["March 1984"]),  # a place in lower case after an article
+    ("I was born at home on 12 March 1984", ["12 March 1984"]),
+    ("born at St Mary's Hospital on 12 March 1984", ["12 March 1984"]),
     ("生年月日：1984年3月12日", ["1984年3月12日"]),
     ("生年月日は1984年3月12日です", ["1984年3月12日"]),
+    ("生年月日：昭和59年3月12日", ["昭和59年3月12日"]),  # 1984, in the years of the Shōwa era
+    ("生年月日：平成元年1月8日", ["平成元年1月8日"]),  # the era's first day
+
     ("생년월일: 1984년 3월 12일", ["1984년 3월 12일"]),
     ("생년월일은 1984.03.12", ["1984.03.12"]),
     ("제 생일은 3월 12일이에요", ["3월 12일"]),
@@ -73,7 +79,11 @@ def test_a_date_after_a_label_for_a_date_of_birth_is_found(text: str, found: lis
     "Date of Birth: 1984-02-30",
     "born 2090-01-01",  # not yet
     "The meeting is on 2024-03-12; the order was placed 12 March 2024.",
+    "born in the same year as the launch in 1984",  # a year alone, after the words between
+    "I was born at 5 am",
     "生年月日：未記入",
+    "生年月日：昭和64年1月8日",  # the Shōwa era ended on 7 January 1989
+    "生年月日：令和30年1月1日",  # not yet
     "생일 파티는 토요일",
     "생년월일: 1984년 2월 30일",  # no 30 February
 ])
