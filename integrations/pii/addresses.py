@@ -34,7 +34,8 @@ _LATIN_END = re.compile(
     re.MULTILINE,
 )
 """Where an address in Latin script ends: its line, its sentence (not at an abbreviation's dot: "St. Louis", "C.
-Mayor"), a clause, a remark in brackets ("(ring twice)", not a province's "(PU)") or the next label."""
+Mayor"), a clause, a remark in brackets ("(ring twice)", not a province's "(PU)") or the next label; and, found apart
+(_words_apart), words of the sentence after a comma."""
 _ABBREVIATIONS = ("St", "Ave", "Rd", "Dr", "Apt", "No", "Blvd", "Ln", "Mt", "Ft", "Ct", "Pl", "Sq", "Hwy", "Ste", "Str")
 _NUMBER = re.compile(r"(?<![\w.])[0-9]{1,5}[A-Za-z]?(?![\w.])|\b[A-Z]{1,2}[0-9][0-9A-Z]?[ \t]?[0-9][A-Z]{2}\b")
 """A house's number (12, 221B) or a postcode (75001, NW1 6XE)."""
@@ -91,6 +92,7 @@ def _latin_address(text: str, start: int) -> int:
         if not (stop.group() == "." and _abbreviated(text, start, stop.start())):
             end = stop.start()
             break
+    end = _words_apart(text, start, end)
     while end > start and text[end - 1] in " \t,.":
         end -= 1
     value = text[start:end]
@@ -98,6 +100,19 @@ def _latin_address(text: str, start: int) -> int:
         return 0
     if not any(word[0].isupper() for word in _LETTERS.findall(value)):
         return 0
+    return end
+
+
+def _words_apart(text: str, start: int, end: int) -> int:
+    """Where the address ends before a part after a comma that holds no digit and no capital: words of the sentence
+    ("12 Oak Lane, two dogs inside"), not of an address ("12, rue de la Paix, 75002 Paris", "Apt. 4, 5 Elm St")."""
+    comma = text.find(",", start, end)
+    while comma >= 0:
+        following = text.find(",", comma + 1, end)
+        part = text[comma + 1:end if following < 0 else following]
+        if part.strip() and not any(char.isdigit() or char.isupper() for char in part):
+            return comma
+        comma = following
     return end
 
 

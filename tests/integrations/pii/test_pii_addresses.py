@@ -28,6 +28,9 @@ def addresses(text: str) -> list[str]:
     ("I live at 5 Mile Road, Ohio", ["5 Mile Road, Ohio"]),
     ("I live at 12 Oak Lane with two dogs", ["12 Oak Lane"]),  # a clause goes on in lower case
     ("Address: 4 Elm St for deliveries", ["4 Elm St"]),
+    ("I live at 12 Oak Lane, two dogs inside", ["12 Oak Lane"]),  # after a comma, words with no digit or capital
+    ("Address: 120, rue de la Paix, 75002 Paris", ["120, rue de la Paix, 75002 Paris"]),
+    ("Address: Apt. 4, 5 Elm St, Boston, MA 02110", ["Apt. 4, 5 Elm St, Boston, MA 02110"]),
     ("住所：東京都千代田区千代田1-1", ["東京都千代田区千代田1-1"]),
     ("住所は大阪府大阪市北区梅田3-1-1です", ["大阪府大阪市北区梅田3-1-1"]),
     ("ご住所: 〒100-0001 東京都千代田区千代田1-1 電話: 03-1234-5678", ["〒100-0001 東京都千代田区千代田1-1"]),
