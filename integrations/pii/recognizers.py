@@ -15,6 +15,7 @@ from .national import DEFAULT_REGIONS, NationalPhoneRecognizer, SsnRecognizer
 from .network import EmailRecognizer, IpRecognizer
 from .numeric import CardRecognizer, CnIdRecognizer, IbanRecognizer, PhoneRecognizer
 from .registry import Finding, Recognizer, RecognizerRegistry, resolve_overlaps
+from .wallets import CryptoRecognizer
 
 __all__ = [
     "BUILTIN_ENTITIES",
@@ -22,6 +23,7 @@ __all__ = [
     "BirthDateRecognizer",
     "CardRecognizer",
     "CnIdRecognizer",
+    "CryptoRecognizer",
     "EmailRecognizer",
     "Finding",
     "IbanRecognizer",
@@ -43,7 +45,7 @@ __all__ = [
 
 #: Entity types the built-in recognizers produce.
 BUILTIN_ENTITIES: tuple[str, ...] = ("CN_ID", "PHONE", "EMAIL", "CARD", "IBAN", "IP", "SECRET", "SSN", "PASSPORT",
-                                     "TRAVEL_PERMIT", "PERSON", "DATE_OF_BIRTH", "ADDRESS", "NATIONAL_ID")
+                                     "TRAVEL_PERMIT", "PERSON", "DATE_OF_BIRTH", "ADDRESS", "NATIONAL_ID", "CRYPTO")
 
 
 def default_registry(legacy_cn_id: bool = False, phone_regions: Sequence[str] = DEFAULT_REGIONS,
@@ -69,6 +71,7 @@ def default_registry(legacy_cn_id: bool = False, phone_regions: Sequence[str] = 
         PersonRecognizer(),
         BirthDateRecognizer(),
         AddressRecognizer(),
+        CryptoRecognizer(),
     ):
         registry.register(recognizer)
     return registry
