@@ -96,6 +96,7 @@ from pii_values import (  # noqa: E402
     upc_a,
     written_cn_id,
 )
+from pii_wallet_values import WALLET_NEGATIVE, WALLETS  # noqa: E402
 
 from integrations.pii.recognizers import default_registry  # noqa: E402
 
@@ -294,13 +295,14 @@ def _past_day(year: int, month: int, day: int) -> bool:
 
 def sentences(count: int, seed: int, values: str = "own") -> list[tuple[str, list[Value]]]:
     """count sentences of numbers and secrets, about four in five with one value and the rest hard negatives; then a
-    quarter as many of personal details (names, dates of birth, addresses) and half as many of national identity
-    numbers, each drawn the same way with a generator of its own: adding them left the sentences before them, and
+    quarter as many of personal details (names, dates of birth, addresses), half as many of national identity
+    numbers and a tenth as many of cryptocurrency addresses, each drawn the same way with a generator of its own: adding them left the sentences before them, and
     each type's share there, as they were. Values "own" are made here, "faker" by Faker where it has a provider."""
     makers, negatives = faker_values(seed) if values == "faker" else ({}, [])
     return (_drawn(count, random.Random(seed), POSITIVE, NEGATIVE + negatives, makers)
             + _drawn(count // 4, random.Random(f"labelled {seed}"), PERSONAL, PERSONAL_NEGATIVE, makers)
-            + _drawn(count // 2, random.Random(f"national ids {seed}"), NATIONAL_IDS, ID_NEGATIVE, makers))
+            + _drawn(count // 2, random.Random(f"national ids {seed}"), NATIONAL_IDS, ID_NEGATIVE, makers)
+            + _drawn(count // 10, random.Random(f"wallets {seed}"), WALLETS, WALLET_NEGATIVE, makers))
 
 
 def _drawn(count: int, rng: random.Random, positive: list[tuple[str, Callable[[random.Random], str], list[str]]],
