@@ -289,3 +289,33 @@ def il_id(rng: random.Random) -> str:
     """An Israeli identity number (teudat zehut): eight digits and the Luhn check digit."""
     body = "".join(rng.choice(string.digits) for _ in range(8))
     return body + luhn_digit(body)
+
+
+def medicare(rng: random.Random) -> str:
+    """An Australian Medicare card number: a digit from 2-6, seven more, the check digit of the eight weighed 1, 3, 7,
+    9, 1, 3, 7, 9, the card's issue (1-9); spaced 4-5-1 as on the card, or not."""
+    body = rng.choice("23456") + "".join(rng.choice(string.digits) for _ in range(7))
+    value = body + str(sum(int(d) * w for d, w in zip(body, (1, 3, 7, 9, 1, 3, 7, 9), strict=True)) % 10) \
+        + str(rng.randint(1, 9))
+    return f"{value[:4]} {value[4:9]} {value[9]}" if rng.random() < 0.5 else value
+
+
+_AUSWEIS_CHARS = "CFGHJKLMNPRTVWXYZ0123456789"
+
+
+def ausweis(rng: random.Random) -> str:
+    """A German identity card number: a letter of the authority's series, eight letters (no vowels, no B, D, Q, S) and
+    digits, and the ICAO 9303 check digit (values weighed 7, 3, 1)."""
+    body = rng.choice("CFGHJKLMNPRTVWXYZ") + "".join(rng.choice(_AUSWEIS_CHARS) for _ in range(8))
+    return body + str(sum(int(char, 36) * (7, 3, 1)[i % 3] for i, char in enumerate(body)) % 10)
+
+
+def cie(rng: random.Random) -> str:
+    """An Italian electronic identity card number: CA to CZ, five digits, two letters."""
+    letters = lambda n: "".join(rng.choice(string.ascii_uppercase) for _ in range(n))  # noqa: E731
+    return "C" + letters(1) + f"{rng.randint(0, 99999):05d}" + letters(2)
+
+
+def epic(rng: random.Random) -> str:
+    """An Indian voter ID (EPIC) number: three letters and seven digits."""
+    return "".join(rng.choice(string.ascii_uppercase) for _ in range(3)) + f"{rng.randint(0, 9999999):07d}"

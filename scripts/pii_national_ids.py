@@ -20,16 +20,20 @@ from pii_birth_id_values import (
 from pii_id_values import (
     aadhaar,
     ahv,
+    ausweis,
     bsn,
+    cie,
     codice_fiscale,
     cpf,
     cuit,
     curp,
     dni,
+    epic,
     hkid,
     il_id,
     itin,
     kimlik,
+    medicare,
     my_number,
     nhs,
     nif_pt,
@@ -87,6 +91,10 @@ NATIONAL_IDS: list[tuple[str, Callable[[random.Random], str], list[str]]] = [
     ("NATIONAL_ID", il_id, ["ת.ז. {v}", "מספר זהות: {v}", "teudat zehut {v}"]),
     ("NATIONAL_ID", rut, ["RUT: {v}", "mi RUT es {v}", "R.U.T. {v}"]),
     ("NATIONAL_ID", cuit, ["CUIT: {v}", "mi CUIL es {v}"]),
+    ("NATIONAL_ID", medicare, ["Medicare number: {v}", "my Medicare card {v}"]),
+    ("NATIONAL_ID", ausweis, ["Personalausweisnummer: {v}", "Ausweis-Nr. {v}"]),
+    ("NATIONAL_ID", cie, ["carta d'identità {v}", "CIE: {v}"]),
+    ("NATIONAL_ID", epic, ["Voter ID: {v}", "my voter ID card {v}"]),
 ]
 """National identity numbers, alone or after their labels: a stream of their own too, so that each new kind leaves the
 personal details' shares as they were."""
@@ -101,7 +109,8 @@ ID_NEGATIVE: list[Callable[[random.Random], str]] = [
                         "NHS number: see your GP letter", "CPR training on Monday, AHV form attached",
                         f"circuit {r.randint(10, 99)}-{r.randint(10**7, 10**8 - 1)}-{r.randint(0, 9)} failed",
                         f"we run {r.randint(1, 9)}.{r.randint(100, 999)}.{r.randint(100, 999)}-{r.randint(0, 9)} times",
-                        f"účet {r.randint(100000, 999999)}/0800", f"apps {r.randint(10**6, 10**7 - 1)}T installed"]),
+                        f"účet {r.randint(100000, 999999)}/0800", f"apps {r.randint(10**6, 10**7 - 1)}T installed",
+                        "Medicare covers most of it", f"the agencies {r.choice('ABC')}A{r.randint(10000, 99999)}BB met"]),
 ]
 
 

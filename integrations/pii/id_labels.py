@@ -27,16 +27,20 @@ from .context import Words
 from .id_checks import (
     aadhaar_valid,
     ahv_valid,
+    ausweis_valid,
     bsn_valid,
+    cie_shaped,
     codice_fiscale_valid,
     cpf_valid,
     cuit_valid,
     curp_valid,
     dni_valid,
+    epic_shaped,
     hkid_valid,
     il_id_valid,
     itin_shaped,
     kimlik_valid,
+    medicare_valid,
     my_number_valid,
     nhs_valid,
     nif_pt_valid,
@@ -69,7 +73,8 @@ ID_LABEL_WORDS = Words("dni", "nie", "cpf", "nir", "aadhaar", "aadhar", "bsn", "
                        "sv-nummer", "svnr", "versicherungsnummer", "cpr", "dselsnummer", "d-nummer", "nif ", "nif:",
                        "nif.", "contribuinte", "ppsn", "pps n", "pps:", "rodn", "r.č", "r. č", "rč", "cnp", "cod numeric",
                        "dentity number", "sa id", "teudat", "ת.ז", "תעודת זהות", "מספר זהות", "rut ", "rut:", "run ",
-                       "run:", "r.u.", "cuit", "cuil")
+                       "run:", "r.u.", "cuit", "cuil", "medicare", "ausweis", "carta d", "cie:", "cie n", "voter id",
+                       "pic no", "pic:")
 """Labels of national identity numbers: the labels are searched for only around these ("sin " and not "sin": not
 around every "since" and "using"; "tin " and not "itin": not around every "waiting", which cost a 1 MB log block 3.6 %
 more instructions; "nif " and not "nif": not around every "significant"). None begins with a letter no other word of
@@ -118,6 +123,10 @@ _LABELS: tuple[tuple[str, str, tuple[Check, ...]], ...] = (
     ("il", r"\b(?i:teudat\s+zehut)|ת\.?ז\.?|תעודת\s+זהות|מספר\s+זהות", (il_id_valid,)),
     ("cl", r"\b(?:RU[TN]\b|R\.U\.[TN]\.)", (rut_valid,)),
     ("ar", r"\b(?i:cui[tl])", (cuit_valid,)),
+    ("au_medicare", r"\b(?i:medicare(?:\s+card)?(?:\s+(?:number|no\.?))?)", (medicare_valid,)),
+    ("de_ausweis", r"\b(?i:(?:personal)?ausweis(?:-?nummer|-?nr\.?)?)", (ausweis_valid,)),
+    ("it_cie", r"\b(?i:carta\s+d['’]\s?identit[àa]|CIE)", (cie_shaped,)),
+    ("in_epic", r"\b(?i:voter\s+id(?:\s+card)?|EPIC)", (epic_shaped,)),
 )
 """Each label's name, its regex and the checks of the kinds it names. A label that begins another is listed after it
 ("identity number" after "South African identity number")."""

@@ -20,16 +20,20 @@ from integrations.pii.birth_id_checks import (
 from integrations.pii.id_checks import (
     aadhaar_valid,
     ahv_valid,
+    ausweis_valid,
     bsn_valid,
+    cie_shaped,
     codice_fiscale_valid,
     cpf_valid,
     cuit_valid,
     curp_valid,
     dni_valid,
+    epic_shaped,
     hkid_valid,
     il_id_valid,
     itin_shaped,
     kimlik_valid,
+    medicare_valid,
     my_number_valid,
     nhs_valid,
     nif_pt_valid,
@@ -112,6 +116,12 @@ def national_ids(text: str) -> list[tuple[str, float]]:
     (rut_valid, ["123456785", "76543216", "10000013K", "10000013k"], ["123456786", "12345678K", "1234565"]),
     (cuit_valid, ["20123456786", "27312345671"], ["20123456787", "21123456786", "2012345678"]),
     (il_id_valid, ["123456782", "039285739"], ["123456783", "000000000", "12345678"]),
+    # 21234567012: the holder's place on the card after the number; 1123456701: no card number begins with 1.
+    (medicare_valid, ["2123456701", "21234567012"], ["2123456711", "1123456701", "212345670"]),
+    # T220001293: the specimen card of Erika Mustermann; A is no letter of a card number.
+    (ausweis_valid, ["T220001293", "t220001293", "L01X00T471"], ["T220001294", "A220001293", "T22000129"]),
+    (cie_shaped, ["CA00000AA", "ca12345bb"], ["CA0000AA", "C100000AA"]),
+    (epic_shaped, ["ABC1234567"], ["AB1234567", "ABC123456"]),
 ])
 def test_check_characters_as_the_issuing_offices_define_them(check, valid: list, invalid: list) -> None:
     assert [value for value in valid if not check(value)] == []
@@ -192,6 +202,10 @@ def test_check_characters_as_the_issuing_offices_define_them(check, valid: list,
     ("mi CUIL es 27-31234567-1", [("27-31234567-1", 0.95)]),
     ("personnummer: 01017000027", [("01017000027", 0.95)]),  # Norway's: a label several countries write names each
     ("NIF: 12345678Z", [("12345678Z", 0.95)]),  # Spain's NIF, a DNI
+    ("Medicare number: 2123 45670 1", [("2123 45670 1", 0.95)]),
+    ("Personalausweisnummer: T220001293", [("T220001293", 0.95)]),
+    ("carta d'identità CA00000AA", [("CA00000AA", 0.95)]),
+    ("Voter ID: ABC1234567", [("ABC1234567", 0.95)]),
 ])
 def test_a_national_identity_number_is_found(text: str, found: list) -> None:
     assert national_ids(text) == found
@@ -245,6 +259,9 @@ def test_a_national_identity_number_is_found(text: str, found: list) -> None:
     "NIF: 123456788",  # the wrong check digit
     "PESEL: 123456782",  # a BSN's check, not a PESEL's: a label names its kinds
     "BSN: 77082514178",
+    "Ausweisnummer: T220001294",  # the wrong check digit
+    "Medicare covers 2123456701 people",
+    "the agencies CA12345BB",  # "cie" within a word
 ])
 def test_numbers_that_are_not_sure_alone_or_fail_their_check_are_left_alone(text: str) -> None:
     assert national_ids(text) == []
