@@ -111,3 +111,27 @@ def za_id(rng: random.Random) -> str:
     body = birth_day(rng).strftime("%y%m%d") + f"{rng.randint(0, 9999):04d}" + rng.choice("01") + "8"
     value = body + luhn_digit(body)
     return f"{value[:6]} {value[6:10]} {value[10:12]} {value[12]}" if rng.random() < 0.2 else value
+
+
+_MYKAD_STATES = [*range(1, 17), *range(21, 60)]
+
+
+def mykad(rng: random.Random) -> str:
+    """A Malaysian MyKad number: birth date YYMMDD, a state's place-of-birth code, four digits; 850730-14-5678 as on
+    the card, or in one block."""
+    value = birth_day(rng).strftime("%y%m%d") + f"{rng.choice(_MYKAD_STATES):02d}{rng.randint(0, 9999):04d}"
+    return f"{value[:6]}-{value[6:8]}-{value[8:]}" if rng.random() < 0.6 else value
+
+
+def nik(rng: random.Random) -> str:
+    """An Indonesian NIK: province, regency and district of registration, birth date DDMMYY (a woman's day 40 more), a
+    serial."""
+    day = birth_day(rng)
+    place = rng.choice(["3171", "3273", "3578", "1101", "5171", "7371", "9471"]) + f"{rng.randint(1, 40):02d}"
+    return place + f"{day.day + rng.choice([0, 40]):02d}{day.month:02d}{day.year % 100:02d}{rng.randint(1, 9999):04d}"
+
+
+def amka(rng: random.Random) -> str:
+    """A Greek AMKA: birth date DDMMYY, four digits and the Luhn check digit."""
+    body = birth_day(rng).strftime("%d%m%y") + f"{rng.randint(0, 9999):04d}"
+    return body + luhn_digit(body)

@@ -39,6 +39,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pii_birth_id_values import (  # noqa: E402
+    amka,
     be_national_number,
     cnp,
     fodselsnummer,
@@ -63,6 +64,7 @@ from pii_id_values import (  # noqa: E402
     rut,
     sin,
     svnr,
+    thai_id,
     tw_id,
 )
 from pii_national_ids import ID_NEGATIVE, NATIONAL_IDS  # noqa: E402
@@ -258,6 +260,8 @@ def faker_values(seed: int) -> tuple[dict[Callable[[random.Random], str], Callab
         cuit: lambda rng: fake("es_AR").ssn(),
         il_id: lambda rng: fake("he_IL").ssn(),
         svnr: lambda rng: fake("de_AT").ssn(),
+        thai_id: lambda rng: fake("th_TH").ssn(),
+        amka: lambda rng: fake("el_GR").ssn(),
         birth_date: lambda rng: birth_date(rng, fake("en_US").date_of_birth(minimum_age=1, maximum_age=100)),
         birth_month: lambda rng: birth_month(rng, fake("en_US").date_of_birth(minimum_age=1, maximum_age=100)),
     }, negatives

@@ -319,3 +319,19 @@ def cie(rng: random.Random) -> str:
 def epic(rng: random.Random) -> str:
     """An Indian voter ID (EPIC) number: three letters and seven digits."""
     return "".join(rng.choice(string.ascii_uppercase) for _ in range(3)) + f"{rng.randint(0, 9999999):07d}"
+
+
+def thai_id(rng: random.Random) -> str:
+    """A Thai national ID: the holder's kind (1-8), eleven digits and 11 less their sum weighed 13 down to 2, mod 11,
+    mod 10; 1-2345-67890-12-1 as on the card, or in one block."""
+    body = rng.choice("12345678") + "".join(rng.choice(string.digits) for _ in range(11))
+    value = body + str((11 - sum(int(d) * w for d, w in zip(body, range(13, 1, -1), strict=True)) % 11) % 10)
+    return f"{value[0]}-{value[1:5]}-{value[5:10]}-{value[10:12]}-{value[12]}" if rng.random() < 0.5 else value
+
+
+def cccd(rng: random.Random) -> str:
+    """A Vietnamese citizen identity card number: a province (001-096), the century and sex (0, 1 for the 1900s; 2, 3
+    for the 2000s), the birth year's last two digits and a serial of six."""
+    year = rng.randint(1930, 2010)
+    century = rng.choice("01") if year < 2000 else rng.choice("23")
+    return f"{rng.randint(1, 96):03d}{century}{year % 100:02d}{rng.randint(0, 999999):06d}"

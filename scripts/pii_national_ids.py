@@ -6,11 +6,14 @@ import random
 from collections.abc import Callable
 
 from pii_birth_id_values import (
+    amka,
     be_national_number,
     cnp,
     cpr,
     fodselsnummer,
     hetu,
+    mykad,
+    nik,
     personnummer,
     pesel,
     rodne_cislo,
@@ -22,6 +25,7 @@ from pii_id_values import (
     ahv,
     ausweis,
     bsn,
+    cccd,
     cie,
     codice_fiscale,
     cpf,
@@ -47,6 +51,7 @@ from pii_id_values import (
     svnr,
     tax_id_de,
     tfn,
+    thai_id,
     tw_id,
 )
 
@@ -95,6 +100,11 @@ NATIONAL_IDS: list[tuple[str, Callable[[random.Random], str], list[str]]] = [
     ("NATIONAL_ID", ausweis, ["Personalausweisnummer: {v}", "Ausweis-Nr. {v}"]),
     ("NATIONAL_ID", cie, ["carta d'identità {v}", "CIE: {v}"]),
     ("NATIONAL_ID", epic, ["Voter ID: {v}", "my voter ID card {v}"]),
+    ("NATIONAL_ID", mykad, ["No. K/P: {v}", "MyKad {v}", "IC no. {v}"]),
+    ("NATIONAL_ID", thai_id, ["Thai ID: {v}", "เลขประจำตัวประชาชน {v}"]),
+    ("NATIONAL_ID", nik, ["NIK: {v}", "Nomor Induk Kependudukan {v}"]),
+    ("NATIONAL_ID", amka, ["AMKA: {v}", "ΑΜΚΑ {v}"]),
+    ("NATIONAL_ID", cccd, ["CCCD: {v}", "số căn cước {v}"]),
 ]
 """National identity numbers, alone or after their labels: a stream of their own too, so that each new kind leaves the
 personal details' shares as they were."""

@@ -14,8 +14,9 @@ import datetime
 
 from .validators import luhn_valid, real_date
 
-__all__ = ["be_national_number_valid", "cnp_valid", "cpr_shaped", "fodselsnummer_valid", "hetu_valid",
-           "personnummer_valid", "pesel_valid", "rodne_cislo_valid", "rrn_shaped", "rrn_valid", "za_id_valid"]
+__all__ = ["amka_valid", "be_national_number_valid", "cnp_valid", "cpr_shaped", "fodselsnummer_valid", "hetu_valid",
+           "mykad_valid", "nik_valid", "personnummer_valid", "pesel_valid", "rodne_cislo_valid", "rrn_shaped",
+           "rrn_valid", "za_id_valid"]
 
 
 def _weighed(digits: str, weights: tuple[int, ...]) -> int:
@@ -184,3 +185,38 @@ def za_id_valid(digits: str) -> bool:
         return False
     year = datetime.date.today().year // 100 * 100 + int(digits[:2])
     return real_date(year, int(digits[2:4]), int(digits[4:6])) or real_date(year - 100, int(digits[2:4]), int(digits[4:6]))
+
+
+_MYKAD_PLACES = {f"{n:02d}" for n in (*range(1, 17), *range(21, 69), 71, 72, *range(74, 80), *range(82, 94), 98, 99)}
+"""The places of birth a MyKad number's seventh and eighth digits name (the states, then the countries abroad)."""
+
+
+def mykad_valid(digits: str) -> bool:
+    """Malaysia's MyKad (NRIC) number: a birth date YYMMDD (either century), the place of birth's code, and four
+    digits (no check digit)."""
+    if len(digits) != 12 or not digits.isdigit() or digits[6:8] not in _MYKAD_PLACES:
+        return False
+    month, day = int(digits[2:4]), int(digits[4:6])
+    return real_date(1900 + int(digits[:2]), month, day) or real_date(2000 + int(digits[:2]), month, day)
+
+
+_NIK_PROVINCES = {f"{n:02d}" for n in (*range(11, 20), 21, *range(31, 37), 51, 52, 53, *range(61, 66), *range(71, 77),
+                                     81, 82, *range(91, 97))}
+"""Indonesia's provinces by the first two digits of a NIK (Papua's of 2022 among them)."""
+
+
+def nik_valid(digits: str) -> bool:
+    """Indonesia's NIK: sixteen digits, the province, regency and district of registration, a birth date DDMMYY (a
+    woman's day 40 more, either century), and four digits."""
+    if len(digits) != 16 or not digits.isdigit() or digits[:2] not in _NIK_PROVINCES:
+        return False
+    day, month = int(digits[6:8]) % 40, int(digits[8:10])
+    return real_date(1900 + int(digits[10:12]), month, day) or real_date(2000 + int(digits[10:12]), month, day)
+
+
+def amka_valid(digits: str) -> bool:
+    """Greece's AMKA: a birth date DDMMYY (either century), four digits and a Luhn check digit."""
+    if len(digits) != 11 or not digits.isdigit() or not luhn_valid(digits):
+        return False
+    day, month = int(digits[:2]), int(digits[2:4])
+    return real_date(1900 + int(digits[4:6]), month, day) or real_date(2000 + int(digits[4:6]), month, day)

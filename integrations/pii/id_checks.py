@@ -21,11 +21,11 @@ import re
 
 from .validators import luhn_valid, real_date
 
-__all__ = ["aadhaar_valid", "ahv_valid", "ausweis_valid", "bsn_valid", "cie_shaped", "codice_fiscale_valid",
-           "cpf_valid", "cuit_valid", "curp_valid", "dni_valid", "epic_shaped", "hkid_valid", "il_id_valid",
-           "itin_shaped", "kimlik_valid", "medicare_valid", "my_number_valid", "nhs_valid", "nif_pt_valid",
-           "nino_shaped", "nir_valid", "nric_valid", "pan_shaped", "pps_valid", "rut_valid", "sin_valid", "svnr_valid",
-           "tax_id_de_valid", "tfn_valid", "tw_id_valid"]
+__all__ = ["aadhaar_valid", "ahv_valid", "ausweis_valid", "bsn_valid", "cccd_shaped", "cie_shaped",
+           "codice_fiscale_valid", "cpf_valid", "cuit_valid", "curp_valid", "dni_valid", "epic_shaped", "hkid_valid",
+           "il_id_valid", "itin_shaped", "kimlik_valid", "medicare_valid", "my_number_valid", "nhs_valid",
+           "nif_pt_valid", "nino_shaped", "nir_valid", "nric_valid", "pan_shaped", "pps_valid", "rut_valid",
+           "sin_valid", "svnr_valid", "tax_id_de_valid", "tfn_valid", "thai_id_valid", "tw_id_valid"]
 
 _DNI_LETTERS = "TRWAGMYFPDXBNJZSQVHLCKE"
 
@@ -347,3 +347,17 @@ def cie_shaped(value: str) -> bool:
 def epic_shaped(value: str) -> bool:
     """India's voter ID (EPIC) number's shape: three letters and seven digits (no check)."""
     return _EPIC.fullmatch(value.upper()) is not None
+
+
+def thai_id_valid(digits: str) -> bool:
+    """Thailand's national ID: thirteen digits, the first 1-8 (the holder's kind), the last 11 less the twelve weighed
+    13 down to 2, mod 11, mod 10."""
+    if len(digits) != 13 or not digits.isdigit() or digits[0] in "09":
+        return False
+    return (11 - sum(int(d) * w for d, w in zip(digits, range(13, 1, -1), strict=False)) % 11) % 10 == int(digits[12])
+
+
+def cccd_shaped(digits: str) -> bool:
+    """Vietnam's citizen identity card (CCCD) number: twelve digits, a province from 001 to 096, the century and sex
+    (0-3 for the 1900s and 2000s), the birth year's last two digits, a serial (no check digit)."""
+    return len(digits) == 12 and digits.isdigit() and 1 <= int(digits[:3]) <= 96 and digits[3] in "0123"

@@ -3,7 +3,7 @@ only when it passes the check of one of them ("SIN: 823 456 785" fails a SIN's, 
 
 A label that several countries write names each of their kinds: "personnummer" Sweden's, Denmark's and Norway's
 numbers, "NIF" Portugal's and Spain's, "身份證號碼" Hong Kong's and Taiwan's, "identity number" South Africa's and
-Israel's, "Sozialversicherungsnummer" Austria's and Switzerland's.
+Israel's, "Sozialversicherungsnummer" Austria's and Switzerland's, "IC no." Singapore's and Malaysia's.
 """
 
 from __future__ import annotations
@@ -12,11 +12,14 @@ import re
 from collections.abc import Callable
 
 from .birth_id_checks import (
+    amka_valid,
     be_national_number_valid,
     cnp_valid,
     cpr_shaped,
     fodselsnummer_valid,
     hetu_valid,
+    mykad_valid,
+    nik_valid,
     personnummer_valid,
     pesel_valid,
     rodne_cislo_valid,
@@ -29,6 +32,7 @@ from .id_checks import (
     ahv_valid,
     ausweis_valid,
     bsn_valid,
+    cccd_shaped,
     cie_shaped,
     codice_fiscale_valid,
     cpf_valid,
@@ -54,6 +58,7 @@ from .id_checks import (
     svnr_valid,
     tax_id_de_valid,
     tfn_valid,
+    thai_id_valid,
     tw_id_valid,
 )
 
@@ -74,7 +79,9 @@ ID_LABEL_WORDS = Words("dni", "nie", "cpf", "nir", "aadhaar", "aadhar", "bsn", "
                        "nif.", "contribuinte", "ppsn", "pps n", "pps:", "rodn", "r.č", "r. č", "rč", "cnp", "cod numeric",
                        "dentity number", "sa id", "teudat", "ת.ז", "תעודת זהות", "מספר זהות", "rut ", "rut:", "run ",
                        "run:", "r.u.", "cuit", "cuil", "medicare", "ausweis", "carta d", "cie:", "cie n", "voter id",
-                       "pic no", "pic:")
+                       "pic no", "pic:", "mykad", "o. k/p", "o k/p", "ad pengenalan", "thai id", "citizen id",
+                       "เลขประจำตัวประชาชน", "บัตรประชาชน", "nik ", "nik:", "nduk kependudukan", "amka", "αμκα", "α.μ.κ.α",
+                       "cccd", "cmnd", "căn cước", "can cuoc")
 """Labels of national identity numbers: the labels are searched for only around these ("sin " and not "sin": not
 around every "since" and "using"; "tin " and not "itin": not around every "waiting", which cost a 1 MB log block 3.6 %
 more instructions; "nif " and not "nif": not around every "significant"). None begins with a letter no other word of
@@ -99,7 +106,7 @@ _LABELS: tuple[tuple[str, str, tuple[Check, ...]], ...] = (
     ("au", r"\b(?i:tfn|tax\s+file\s+number)", (tfn_valid,)),
     ("hk", r"\b(?i:(?:hong\s+kong\s+)?identity\s+card(?:\s+number)?)|香港身份證(?:號碼)?", (hkid_valid,)),
     ("tw", r"身[分份]證(?:字號|號碼|號)?", (tw_id_valid, hkid_valid)),
-    ("sg", r"\b(?i:nric(?:/fin)?|ic\s+(?:no\.?|number))", (nric_valid,)),
+    ("sg", r"\b(?i:nric(?:/fin)?|ic\s+(?:no\.?|number))", (nric_valid, mykad_valid)),
     ("nordic", r"\b(?i:person(?:nummer|nr\.?))", (personnummer_valid, cpr_shaped, fodselsnummer_valid)),
     ("pl", r"\b(?i:pesel)", (pesel_valid,)),
     ("tr", r"\b(?i:t\.?\s?c\.?\s+kimlik(?:\s+(?:no\.?|numaras[ıi]))?|tckn)", (kimlik_valid,)),
@@ -127,6 +134,11 @@ _LABELS: tuple[tuple[str, str, tuple[Check, ...]], ...] = (
     ("de_ausweis", r"\b(?i:(?:personal)?ausweis(?:-?nummer|-?nr\.?)?)", (ausweis_valid,)),
     ("it_cie", r"\b(?i:carta\s+d['’]\s?identit[àa]|CIE)", (cie_shaped,)),
     ("in_epic", r"\b(?i:voter\s+id(?:\s+card)?|EPIC)", (epic_shaped,)),
+    ("my", r"\b(?i:mykad|no\.?\s?k/p|kad\s+pengenalan)", (mykad_valid,)),
+    ("th", r"\b(?i:thai\s+id(?:\s+card)?|citizen\s+id)|เลขประจำตัวประชาชน|บัตรประชาชน", (thai_id_valid,)),
+    ("id_nik", r"\b(?i:nik|nomor\s+induk\s+kependudukan)", (nik_valid,)),
+    ("gr", r"\b(?i:amka|ΑΜΚΑ|Α\.Μ\.Κ\.Α\.)", (amka_valid,)),
+    ("vn", r"\b(?i:cccd|cmnd|c[ăa]n\s+c[ưu][ớo]c(?:\s+c[ôo]ng\s+d[âa]n)?)", (cccd_shaped,)),
 )
 """Each label's name, its regex and the checks of the kinds it names. A label that begins another is listed after it
 ("identity number" after "South African identity number")."""

@@ -5,11 +5,14 @@ from __future__ import annotations
 import pytest
 
 from integrations.pii.birth_id_checks import (
+    amka_valid,
     be_national_number_valid,
     cnp_valid,
     cpr_shaped,
     fodselsnummer_valid,
     hetu_valid,
+    mykad_valid,
+    nik_valid,
     personnummer_valid,
     pesel_valid,
     rodne_cislo_valid,
@@ -22,6 +25,7 @@ from integrations.pii.id_checks import (
     ahv_valid,
     ausweis_valid,
     bsn_valid,
+    cccd_shaped,
     cie_shaped,
     codice_fiscale_valid,
     cpf_valid,
@@ -47,6 +51,7 @@ from integrations.pii.id_checks import (
     svnr_valid,
     tax_id_de_valid,
     tfn_valid,
+    thai_id_valid,
     tw_id_valid,
 )
 from integrations.pii.recognizers import default_registry
@@ -122,6 +127,13 @@ def national_ids(text: str) -> list[tuple[str, float]]:
     (ausweis_valid, ["T220001293", "t220001293", "L01X00T471"], ["T220001294", "A220001293", "T22000129"]),
     (cie_shaped, ["CA00000AA", "ca12345bb"], ["CA0000AA", "C100000AA"]),
     (epic_shaped, ["ABC1234567"], ["AB1234567", "ABC123456"]),
+    # 850730175678: 17 names no place of birth; 851330145678: no 30th of month 13.
+    (mykad_valid, ["850730145678", "050101015678"], ["850730175678", "851330145678", "85073014567"]),
+    (thai_id_valid, ["1234567890121"], ["1234567890122", "0234567890121", "123456789012"]),
+    # 3171234107850001: born 1 July 1985, a woman's day 40 more; 9971…: no province 99.
+    (nik_valid, ["3171234107850001", "3171230107850001"], ["9971234107850001", "3171234113850001", "317123410785000"]),
+    (amka_valid, ["01018012342"], ["01018012343", "32018012340"]),
+    (cccd_shaped, ["001085012345"], ["097085012345", "001485012345", "00108501234"]),
 ])
 def test_check_characters_as_the_issuing_offices_define_them(check, valid: list, invalid: list) -> None:
     assert [value for value in valid if not check(value)] == []
@@ -129,83 +141,93 @@ def test_check_characters_as_the_issuing_offices_define_them(check, valid: list,
 
 
 @pytest.mark.parametrize(("text", "found"), [
-    ("Mi DNI es 12345678Z.", [("12345678Z", 0.95)]),
+    ("Mi DNI es 12345678Z.", [("12345678Z", 0.96)]),
     ("titular 12345678Z, domicilio en Madrid", [("12345678Z", 0.85)]),
-    ("NIE X1234567L", [("X1234567L", 0.95)]),
+    ("NIE X1234567L", [("X1234567L", 0.96)]),
     ("cliente 123.456.789-09 cadastrado", [("123.456.789-09", 0.95)]),
-    ("meu CPF é 12345678909", [("12345678909", 0.95)]),
+    ("meu CPF é 12345678909", [("12345678909", 0.96)]),
     ("assuré 1 84 12 75 123 456 40", [("1 84 12 75 123 456 40", 0.96)]),
     ("assuré 180054900717132", [("180054900717132", 0.96)]),  # also a JCB card number of the 15-digit range
     ("card 180051120891408 was charged", []),  # a JCB card whose digits also make an NIR
     ("UID 2345 6789 0124 linked", [("2345 6789 0124", 0.85)]),
-    ("my aadhaar number is 234567890124", [("234567890124", 0.95)]),
-    ("BSN: 123456782", [("123456782", 0.95)]),
-    ("Codice fiscale: RSSMRA85T10A562S", [("RSSMRA85T10A562S", 0.95)]),
-    ("C.F. NOBYEL19H14A373F", [("NOBYEL19H14A373F", 0.95)]),  # its "NO" is not the label's "no." for "number"
-    ("National Insurance number: AB 12 34 56 C", [("AB 12 34 56 C", 0.95)]),
-    ("Steuer-ID: 36 574 261 809", [("36 574 261 809", 0.95)]),
-    ("Meine Steuer-IdNr. ist 36574261809", [("36574261809", 0.95)]),
-    ("steuerliche Identifikationsnummer: 85494067144", [("85494067144", 0.95)]),
-    ("SIN: 278 018 460", [("278 018 460", 0.95)]),
-    ("my SIN is 278-018-460", [("278-018-460", 0.95)]),
-    ("Social Insurance Number 278018460", [("278018460", 0.95)]),
-    ("numéro d'assurance sociale : 278 018 460", [("278 018 460", 0.95)]),
-    ("マイナンバー：6214 9832 0257", [("6214 9832 0257", 0.95)]),
-    ("私のマイナンバーは621498320257です", [("621498320257", 0.95)]),
-    ("個人番号 6214-9832-0257", [("6214-9832-0257", 0.95)]),
-    ("My Number card 6214 9832 0257", [("6214 9832 0257", 0.95)]),
+    ("my aadhaar number is 234567890124", [("234567890124", 0.96)]),
+    ("BSN: 123456782", [("123456782", 0.96)]),
+    ("Codice fiscale: RSSMRA85T10A562S", [("RSSMRA85T10A562S", 0.96)]),
+    ("C.F. NOBYEL19H14A373F", [("NOBYEL19H14A373F", 0.96)]),  # its "NO" is not the label's "no." for "number"
+    ("National Insurance number: AB 12 34 56 C", [("AB 12 34 56 C", 0.96)]),
+    ("Steuer-ID: 36 574 261 809", [("36 574 261 809", 0.96)]),
+    ("Meine Steuer-IdNr. ist 36574261809", [("36574261809", 0.96)]),
+    ("steuerliche Identifikationsnummer: 85494067144", [("85494067144", 0.96)]),
+    ("SIN: 278 018 460", [("278 018 460", 0.96)]),
+    ("my SIN is 278-018-460", [("278-018-460", 0.96)]),
+    ("Social Insurance Number 278018460", [("278018460", 0.96)]),
+    ("numéro d'assurance sociale : 278 018 460", [("278 018 460", 0.96)]),
+    ("マイナンバー：6214 9832 0257", [("6214 9832 0257", 0.96)]),
+    ("私のマイナンバーは621498320257です", [("621498320257", 0.96)]),
+    ("個人番号 6214-9832-0257", [("6214-9832-0257", 0.96)]),
+    ("My Number card 6214 9832 0257", [("6214 9832 0257", 0.96)]),
     ("가입자 850730-1234569 확인", [("850730-1234569", 0.85)]),
-    ("주민등록번호는 850730-1234560입니다", [("850730-1234560", 0.95)]),  # issued since 2020: no check digit
-    ("RRN 8507301234569", [("8507301234569", 0.95)]),
+    ("주민등록번호는 850730-1234560입니다", [("850730-1234560", 0.96)]),  # issued since 2020: no check digit
+    ("RRN 8507301234569", [("8507301234569", 0.96)]),
     ("titulaire 85.07.30-033.28", [("85.07.30-033.28", 0.85)]),
-    ("INSZ 85073003328", [("85073003328", 0.95)]),
-    ("numéro de registre national : 02031512304", [("02031512304", 0.95)]),
-    ("TFN: 123 456 782", [("123 456 782", 0.95)]),
-    ("my tax file number is 123456782", [("123456782", 0.95)]),
-    ("身分證字號：A123456789", [("A123456789", 0.95)]),
-    ("我的身份證號碼是A123456789", [("A123456789", 0.95)]),
+    ("INSZ 85073003328", [("85073003328", 0.96)]),
+    ("numéro de registre national : 02031512304", [("02031512304", 0.96)]),
+    ("TFN: 123 456 782", [("123 456 782", 0.96)]),
+    ("my tax file number is 123456782", [("123456782", 0.96)]),
+    ("身分證字號：A123456789", [("A123456789", 0.96)]),
+    ("我的身份證號碼是A123456789", [("A123456789", 0.96)]),
     ("持證人 A123456(3) 已核實", [("A123456(3)", 0.85)]),
     ("持證人 V147586(A) 已核實", [("V147586(A)", 0.85)]),  # its six digits alone make no digit run
-    ("香港身份證號碼：A1234563", [("A1234563", 0.95)]),
-    ("NRIC: S1234567D", [("S1234567D", 0.95)]),
-    ("my NRIC/FIN is G1234567X", [("G1234567X", 0.95)]),
-    ("IC no. M1234567K", [("M1234567K", 0.95)]),
-    ("Personnummer: 640701-7794", [("640701-7794", 0.95)]),
-    ("mitt personnummer är 196407017794", [("196407017794", 0.95)]),
-    ("PESEL: 77082514178", [("77082514178", 0.95)]),
-    ("mój PESEL to 13242876315", [("13242876315", 0.95)]),  # also a Chinese mobile's shape: the label decides
-    ("T.C. Kimlik No: 39141777694", [("39141777694", 0.95)]),
-    ("TCKN 10000000146", [("10000000146", 0.95)]),
+    ("香港身份證號碼：A1234563", [("A1234563", 0.96)]),
+    ("NRIC: S1234567D", [("S1234567D", 0.96)]),
+    ("my NRIC/FIN is G1234567X", [("G1234567X", 0.96)]),
+    ("IC no. M1234567K", [("M1234567K", 0.96)]),
+    ("Personnummer: 640701-7794", [("640701-7794", 0.96)]),
+    ("mitt personnummer är 196407017794", [("196407017794", 0.96)]),
+    ("PESEL: 77082514178", [("77082514178", 0.96)]),
+    ("mój PESEL to 13242876315", [("13242876315", 0.96)]),  # also a Chinese mobile's shape: the label decides
+    ("T.C. Kimlik No: 39141777694", [("39141777694", 0.96)]),
+    ("TCKN 10000000146", [("10000000146", 0.96)]),
     ("filed with 912-78-1234 last year", [("912-78-1234", 0.85)]),
-    ("my ITIN is 912781234", [("912781234", 0.95)]),
-    ("NHS number: 943 476 5919", [("943 476 5919", 0.95)]),
-    ("PAN: ABCPD1234E", [("ABCPD1234E", 0.95)]),
-    ("my PAN card ABCPD1234E", [("ABCPD1234E", 0.95)]),
-    ("mi CURP es HEGG560427MVZRRL04", [("HEGG560427MVZRRL04", 0.95)]),
+    ("my ITIN is 912781234", [("912781234", 0.96)]),
+    ("NHS number: 943 476 5919", [("943 476 5919", 0.96)]),
+    ("PAN: ABCPD1234E", [("ABCPD1234E", 0.96)]),
+    ("my PAN card ABCPD1234E", [("ABCPD1234E", 0.96)]),
+    ("mi CURP es HEGG560427MVZRRL04", [("HEGG560427MVZRRL04", 0.96)]),
     ("asiakas 131052-308T kirjattu", [("131052-308T", 0.85)]),
-    ("henkilötunnus: 010105A123P", [("010105A123P", 0.95)]),  # born since 2000: its date alone makes no digit run
-    ("Henkilötunnus 290280-1006", [("290280-1006", 0.95)]),
+    ("henkilötunnus: 010105A123P", [("010105A123P", 0.96)]),  # born since 2000: its date alone makes no digit run
+    ("Henkilötunnus 290280-1006", [("290280-1006", 0.96)]),
     ("Versicherter 756.1234.5678.97", [("756.1234.5678.97", 0.95)]),
-    ("AHV-Nr. 7569518475623", [("7569518475623", 0.95)]),
-    ("CPR-nr.: 010203-1234", [("010203-1234", 0.95)]),
-    ("fødselsnummer 010170 00027", [("010170 00027", 0.95)]),
-    ("NIF: 123456789", [("123456789", 0.95)]),
-    ("o meu número de contribuinte é 500008086", [("500008086", 0.95)]),
-    ("my PPS number is 1234567FA", [("1234567FA", 0.95)]),
-    ("SVNR 1237 010180", [("1237 010180", 0.95)]),
-    ("Sozialversicherungsnummer: 1237010180", [("1237010180", 0.95)]),
-    ("rodné číslo 855730/1236", [("855730/1236", 0.95)]),
-    ("CNP 1960321400011", [("1960321400011", 0.95)]),
-    ("SA ID 800101 5009 08 7", [("800101 5009 08 7", 0.95)]),
-    ("ת.ז. 039285739", [("039285739", 0.95)]),
-    ("RUT: 12.345.678-5", [("12.345.678-5", 0.95)]),
-    ("mi CUIL es 27-31234567-1", [("27-31234567-1", 0.95)]),
-    ("personnummer: 01017000027", [("01017000027", 0.95)]),  # Norway's: a label several countries write names each
-    ("NIF: 12345678Z", [("12345678Z", 0.95)]),  # Spain's NIF, a DNI
-    ("Medicare number: 2123 45670 1", [("2123 45670 1", 0.95)]),
-    ("Personalausweisnummer: T220001293", [("T220001293", 0.95)]),
-    ("carta d'identità CA00000AA", [("CA00000AA", 0.95)]),
-    ("Voter ID: ABC1234567", [("ABC1234567", 0.95)]),
+    ("AHV-Nr. 7569518475623", [("7569518475623", 0.96)]),
+    ("CPR-nr.: 010203-1234", [("010203-1234", 0.96)]),
+    ("fødselsnummer 010170 00027", [("010170 00027", 0.96)]),
+    ("NIF: 123456789", [("123456789", 0.96)]),
+    ("o meu número de contribuinte é 500008086", [("500008086", 0.96)]),
+    ("my PPS number is 1234567FA", [("1234567FA", 0.96)]),
+    ("SVNR 1237 010180", [("1237 010180", 0.96)]),
+    ("Sozialversicherungsnummer: 1237010180", [("1237010180", 0.96)]),
+    ("rodné číslo 855730/1236", [("855730/1236", 0.96)]),
+    ("CNP 1960321400011", [("1960321400011", 0.96)]),
+    ("SA ID 800101 5009 08 7", [("800101 5009 08 7", 0.96)]),
+    ("ת.ז. 039285739", [("039285739", 0.96)]),
+    ("RUT: 12.345.678-5", [("12.345.678-5", 0.96)]),
+    ("mi CUIL es 27-31234567-1", [("27-31234567-1", 0.96)]),
+    ("personnummer: 01017000027", [("01017000027", 0.96)]),  # Norway's: a label several countries write names each
+    ("NIF: 12345678Z", [("12345678Z", 0.96)]),  # Spain's NIF, a DNI
+    ("Medicare number: 2123 45670 1", [("2123 45670 1", 0.96)]),
+    ("Personalausweisnummer: T220001293", [("T220001293", 0.96)]),
+    ("carta d'identità CA00000AA", [("CA00000AA", 0.96)]),
+    ("Voter ID: ABC1234567", [("ABC1234567", 0.96)]),
+    ("No. K/P: 850730-14-5678", [("850730-14-5678", 0.96)]),
+    ("IC no. 850730-14-5678", [("850730-14-5678", 0.96)]),  # "IC no." names Singapore's and Malaysia's
+    ("Thai ID: 1-2345-67890-12-1", [("1-2345-67890-12-1", 0.96)]),
+    ("เลขประจำตัวประชาชน 1234567890121", [("1234567890121", 0.96)]),
+    ("NIK: 3171234107850001", [("3171234107850001", 0.96)]),
+    ("ΑΜΚΑ 01018012342", [("01018012342", 0.96)]),
+    ("số căn cước 001085012345", [("001085012345", 0.96)]),
+    # A card's shape too (a Mastercard's 51, Luhn; a Visa's 4 and 13 digits, Luhn): the label is surer.
+    ("NIK: 5171156304742804", [("5171156304742804", 0.96)]),
+    ("SA ID: 4001015009081", [("4001015009081", 0.96)]),
 ])
 def test_a_national_identity_number_is_found(text: str, found: list) -> None:
     assert national_ids(text) == found
@@ -262,6 +284,8 @@ def test_a_national_identity_number_is_found(text: str, found: list) -> None:
     "Ausweisnummer: T220001294",  # the wrong check digit
     "Medicare covers 2123456701 people",
     "the agencies CA12345BB",  # "cie" within a word
+    "technik 3171234107850001",  # "nik" within a word
+    "MyKad 850730175678",  # no place of birth 17
 ])
 def test_numbers_that_are_not_sure_alone_or_fail_their_check_are_left_alone(text: str) -> None:
     assert national_ids(text) == []
