@@ -5,9 +5,8 @@ de Rivoli", "收货地址：北京市朝阳区建国路88号2号楼1203室", "�
 "주소: 서울특별시 강남구 테헤란로 123". An address runs to the end of its line or sentence, or to the next label ("Phone:",
 电话, 電話, 전화); it must look like one: a number (a house's, a postcode) and a word with a capital in Latin script, a
 place word (省 市 区 路 号, 都 県 町 丁目, a Korean word ending in 시 구 동 로 길 …) and a number in Chinese, Japanese
-and Korean. A
-form's label counts as a form writes it (``Address:``, ``Shipping address:``), not ``address:`` (a key in YAML or
-code) nor ``IP address:``; "Address: 0x7ffd5e3c" or "Address: 10.0.0.1" has no word with a capital. Without a
+and Korean. A form's label counts as a form writes it (``Address:``, ``Shipping address:``), not ``address:`` (a key in
+YAML or code) nor ``IP address:``; "Address: 0x7ffd5e3c" or "Address: 10.0.0.1" has no word with a capital. Without a
 label an address is not found: where one begins and ends in a sentence takes a language model to tell.
 """
 

@@ -1,10 +1,11 @@
 """Dates of birth: a date right after a label that says it is one.
 
 "DOB: 03/12/1984", "my date of birth is 12 March 1984", "born on March 12th, 1984", "geboren am 12.03.1984",
-"née le 12 mars 1984", "出生日期：1984年3月12日", "生日是3月12日", "生年月日：1984年3月12日", "생년월일: 1984년 3월 12일";
-a month and its year too ("born in March 1984", "DOB: 03/1984", "出生年月：1984年3月"). A date alone is a meeting's, an order's or a log's; after such a label it is a
-person's; a place of birth or a weekday may come between ("born in Leeds in March 1984", "born in a small village in
-March 1984", "born on a Tuesday, 12 March 1984"). The date must be one the calendar has (no 31 April) and, with its year, after 1900 and not in the future
+"née le 12 mars 1984", "出生日期：1984年3月12日", "生日是3月12日", "生年月日：昭和59年3月12日", "생년월일: 1984년 3월 12일"; a
+month and its year too ("born in March 1984", "DOB: 03/1984", "出生年月：1984年3月"). A date alone is a meeting's, an
+order's or a log's; after such a label it is a person's; a place of birth or a weekday may come between ("born in Leeds
+in March 1984", "born in a small village in March 1984", "born on a Tuesday, 12 March 1984"). The date must be one the
+calendar has (no 31 April; a Japanese era's day the era had) and, with its year, after 1900 and not in the future
 (validators.real_date, as for a resident ID's birth date); a birthday's day and month count without a year. A year
 alone ("born in 1984") is not taken, nor a month alone ("born in March").
 """

@@ -5,28 +5,28 @@ Alone (0.85; a CPF or an AHV number as written 0.95, an NIR 0.96): Spain's DNI (
 Brazil's CPF as written (123.456.789-09), France's NIR (1 84 12 75 123 456 78, or in one block), India's Aadhaar in its
 groups (2345 6789 0124), South Korea's resident registration number as written (850730-1234569, with its check digit),
 Belgium's national number as written (85.07.30-033.28), Hong Kong's HKID with its bracketed check character
-(A123456(3)), Switzerland's AHV number as written (756.1234.5678.97) and Finland's henkilötunnus whose check character
-is a letter and its century's sign a dash or a plus (131052-308T), and a US ITIN as written (912-78-1234), unless a label of another kind of number comes
-just before ("order 12345678Z").
+(A123456(3)), Switzerland's AHV number as written (756.1234.5678.97), Finland's henkilötunnus with a dash and a check
+letter (131052-308T) and a US ITIN as written (912-78-1234), unless a label of another kind of number comes just
+before ("order 12345678Z").
 
-After a label ("DNI", "CPF:", "Aadhaar no.", "BSN", "codice fiscale", "National Insurance number", "Steuer-ID", "SIN",
-"マイナンバー", "주민등록번호", "rijksregisternummer", "TFN", "身分證字號", "香港身份證", "NRIC", "personnummer", "PESEL",
-"T.C. Kimlik No", "CURP", "henkilötunnus", "AHV-Nr.", "CPR-nr.", "fødselsnummer", "NIF", "PPS number", "SVNR",
-"rodné číslo", "CNP", "identity number", "ת.ז.", "RUT", "CUIT", 0.96: surer than a card's issuer prefix and Luhn, which a
-South African identity number from 4 or an Indonesian NIK from 51 may also have): those numbers written any way (a resident
-registration number issued since October 2020, without a check digit, too), and the ones that are never taken alone:
-the Netherlands' BSN (nine digits, as many as a phone number's), Italy's codice fiscale (its shape searched for in
-every text cost ~1.8 µs a message, 6 % of the pii benchmark), the UK's National Insurance number (no check character),
-Germany's tax ID (eleven digits), Canada's SIN (nine, and one number in ten passes Luhn), Japan's My Number (twelve, as
-a phone number with its country code), Australia's tax file number (nine), Taiwan's national ID (a letter and nine
-digits, as a part number), Singapore's NRIC and FIN (a letter, seven digits, a letter), Sweden's personnummer,
-Denmark's CPR number and a henkilötunnus with a check digit or born since 2000 (a date and four characters, as a
-date-stamped reference; the date's six digits alone make no digit run), Poland's PESEL, Turkey's T.C. Kimlik number
-and Norway's fødselsnummer (eleven digits), Mexico's CURP (eighteen letters and digits; its six digits make no run),
-Portugal's NIF, Israel's identity number and Austria's social insurance number (nine or ten digits), Ireland's PPS
-number (seven digits and a letter or two), the rodné číslo of Czechia and Slovakia (a date, a slash and three or
-four digits, as an account number with its bank's code), Romania's CNP and South Africa's identity number (thirteen
-digits), Chile's RUT and Argentina's CUIT (dashed digits with one check digit).
+After a label that names its kind (id_labels: "DNI", "CPF:", "Steuer-ID", "SIN", "マイナンバー", "personnummer", "NIK" …;
+0.96, surer than a card's issuer prefix and Luhn, which a South African identity number from 4 or an Indonesian NIK
+from 51 may also have): those numbers written any way (a resident registration number issued since October 2020,
+without a check digit, too), and the ones that are never taken alone: the Netherlands' BSN (nine digits, as many as a
+phone number's), Italy's codice fiscale (its shape searched for in every text cost ~1.8 µs a message, 6 % of the pii
+benchmark), the UK's National Insurance number (no check character), Germany's tax ID (eleven digits), Canada's SIN
+(nine, and one number in ten passes Luhn), Japan's My Number (twelve, as a phone number with its country code),
+Australia's tax file number (nine), Taiwan's national ID (a letter and nine digits, as a part number), Singapore's
+NRIC and FIN (a letter, seven digits, a letter), Sweden's personnummer, Denmark's CPR number and a henkilötunnus with
+a check digit or born since 2000 (a date and four characters, as a date-stamped reference; the date's six digits
+alone make no digit run), Poland's PESEL, Turkey's T.C. Kimlik number, Norway's fødselsnummer and Greece's AMKA
+(eleven digits), Mexico's CURP (eighteen letters and digits; its six digits make no run), Portugal's NIF, Israel's
+identity number and Austria's social insurance number (nine or ten digits), Ireland's PPS number (seven digits and a
+letter or two), the rodné číslo of Czechia and Slovakia (a date, a slash and three or four digits, as an account
+number with its bank's code), Romania's CNP, South Africa's and Thailand's identity numbers (thirteen digits), Chile's
+RUT and Argentina's CUIT (dashed digits with one check digit), Malaysia's MyKad and Vietnam's CCCD (twelve digits),
+Indonesia's NIK (sixteen, as a card's), and the identity documents: Australia's Medicare card, Germany's and Italy's
+identity cards, India's voter ID.
 """
 
 from __future__ import annotations
@@ -201,8 +201,9 @@ _CHECKS = {"dni": dni_valid, "nie": dni_valid, "cpf": cpf_valid, "nir": nir_vali
            "rrn": rrn_valid, "be": be_national_number_valid, "hkid": hkid_valid, "itin": itin_shaped, "ahv": ahv_valid,
            "hetu": hetu_valid}
 _ALONE_CONFIDENCE = {"cpf": 0.95, "ahv": 0.95, "nir": 0.96}
-"""A CPF or an AHV number as written is sure; an NIR, its birth month and its key right, surer than a card of the 15-digit JCB range
-it may also fall in (1800…, Luhn: one number in ten passes), unless the text speaks of a card (then 0.85)."""
+"""A CPF or an AHV number as written is sure; an NIR, its birth month and its key right, surer than a card of the
+15-digit JCB range it may also fall in (1800…, Luhn: one number in ten passes), unless the text speaks of a card (then
+0.85)."""
 
 _LABELLED = re.compile(
     rf"(?:[0-9]{{6}}[-+A-FU-Ya-fu-y][0-9]{{3}}[0-9A-Ya-y]|756\.?[0-9]{{4}}\.?[0-9]{{4}}\.?[0-9]{{2}}|[0-9]{{7}}[A-Wa-w][ABHTWXabhtwx]?"
