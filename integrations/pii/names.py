@@ -89,7 +89,9 @@ _SURNAMES = frozenset(
 _COMPOUND_SURNAMES = ("欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐", "夏侯", "长孙",
                       "宇文", "司徒", "端木")
 _CHINESE_SELF = re.compile(r"(?:我叫|名叫|名字[是叫])[ \t]*")
-_CHINESE_FORM = re.compile(r"(?:姓名|联系人|收件人|收货人|寄件人|持卡人|患者)[ \t]*[:：]?[ \t]*")
+_CHINESE_FORM = re.compile(r"(?:姓名(?=[ \t]*[:：]|[ \t]|[是为])|联系人|收件人|收货人|寄件人|持卡人|患者)[ \t]*[:：]?[ \t]*(?:[是为][ \t]*)?")
+"""A Chinese form's label; 姓名 only before a colon, a space or 是 (姓名统计, 姓名翻译 are words: "name statistics",
+"name translation")."""
 _HAN = re.compile(r"[\u4e00-\u9fff]{2,4}(?:·[\u4e00-\u9fff]{1,6})?")
 _NEXT_LABELS = ("电话", "手机", "地址", "性别", "年龄", "身份", "联系", "邮箱", "住址", "出生", "籍贯", "民族", "电邮",
                 "单位", "今年", "先生", "女士", "老师", "同学")
