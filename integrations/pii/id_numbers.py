@@ -61,7 +61,7 @@ _NIR = "[12]" + _NIR_REST
 def _first(chars: str) -> str:
     """A number's first character, then that nothing of a number or a word stands before it: a lookbehind after the
     first character lets a search over a long text skip to the characters a number can begin with."""
-    return f"[{chars}](?<![0-9A-Za-z.\\-][{chars}])"
+    return f"[{chars}](?<![0-9A-Za-z.\\-/][{chars}])"
 
 
 _IN_A_RUN = re.compile(

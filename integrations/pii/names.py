@@ -30,7 +30,7 @@ __all__ = ["PersonRecognizer"]
 _SELF = (r"(?:my|his|her|your|their|our)\s+(?:(?:full|first|last|real|legal|given|family|maiden|middle)\s+)?"
          r"name(?:\s+is|'s|’s)|i\s+am\s+called|ich\s+hei(?:ße|sse)|mein\s+name\s+ist|je\s+m['’]appelle"
          r"|mon\s+nom\s+est|me\s+llamo|mi\s+nombre\s+es|mi\s+chiamo|mijn\s+naam\s+is")
-_FORM = (r"(?:(?:^|(?<=[\n.;,!?(|。；，！？、]))[ \t]*(?:\*\*)?(?:(?i:full|first|last|given|family|legal|patient(?:'s)?|"
+_FORM = (r"(?:(?:^|(?<=[\n;,!?(|。；，！？、])|(?<=\.)(?=[ \t]))[ \t]*(?:\*\*)?(?:(?i:full|first|last|given|family|legal|patient(?:'s)?|"
          r"customer(?:'s)?|contact|sender(?:'s)?|recipient(?:'s)?|guest|client|cardholder|account\s+holder)"
          r"[ \t]+(?i:name)|Name|NAME)[ \t]*[:：](?:\*\*)?)")
 _TITLE = r"(?:M(?<!\wM)(?:rs|r|s|x|iss|lle|adame|onsieur)|S(?<!\wS)eñora?)\b\.?"
@@ -51,6 +51,10 @@ _GREETING_LABEL = re.compile(_GREETING, re.MULTILINE)
 _CLOSING_LABEL = re.compile(f"\\b{_CLOSING}")
 _FOLLOWS_A_GREETING = re.compile(r"[ \t]*(?:[,!:\n]|$)")
 """What follows a greeting's name: a comma, "!" or ":", or the line's end."""
+_FOLLOWED_AS_CODE = re.compile(r"[ \t]*[|={]|[\[(]")
+"""What follows a "name" that a form's label in code gives: a type's union, an assignment, a dict, an index or a call
+right after it ("Name: PassThrough | None", "NAME: ByType = ...", "Name: COLORS['white']"; "Name: Anna (my sister)" is
+a name)."""
 _WORD = re.compile(r"[ \t]*(?P<word>['’]?[^\W\d_](?:[^\W\d_]|['’.\-]{1,2}(?=[^\W\d_]))*(?:\.|['’](?=[ \t]))?)"
                    r"(?![\w/@\\-])")
 """A word of a name (after a space, but for the first): letters, joined by an apostrophe, a hyphen or a dot (O'Brien,
@@ -175,13 +179,14 @@ def _greetings_and_closings(text: str) -> Iterator[re.Match[str]]:
 
 def _ends_as_its_label_wants(text: str, end: int, kind: re.Pattern[str]) -> bool:
     """A greeting's name is followed by a comma, "!" or ":" or ends its line ("Hi Anna," not "Hi Anna is here"); a
-    closing's name is its line ("Regards,\\nAnna Schmidt", not "Thanks\\nAnna will call")."""
+    closing's name is its line ("Regards,\\nAnna Schmidt", not "Thanks\\nAnna will call"); no name is followed as
+    code follows a value (_FOLLOWED_AS_CODE)."""
     if kind is _GREETING_LABEL:
         return _FOLLOWS_A_GREETING.match(text, end) is not None
     if kind is _CLOSING_LABEL:
         line_end = text.find("\n", end)
         return not text[end:len(text) if line_end < 0 else line_end].strip()
-    return True
+    return _FOLLOWED_AS_CODE.match(text, end) is None
 
 
 def _label_for(text: str, at: int, cue: str) -> re.Pattern[str] | None:

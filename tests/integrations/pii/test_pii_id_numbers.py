@@ -285,6 +285,7 @@ def test_a_national_identity_number_is_found(text: str, found: list) -> None:
     "Medicare covers 2123456701 people",
     "the agencies CA12345BB",  # "cie" within a word
     "technik 3171234107850001",  # "nik" within a word
+    ":doi:`10.1137/10081232X`",  # after a slash: a path's or a DOI's part
     "x = +99585767E-22",  # a float's exponent, not a DNI's letter (its mod 23 happens to be right)
     "MyKad 850730175678",  # no place of birth 17
 ])

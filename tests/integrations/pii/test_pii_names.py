@@ -42,6 +42,7 @@ def names(text: str) -> list[tuple[str, float]]:
     ("Mit freundlichen Grüßen\nJürgen Müller", [("Jürgen Müller", 0.8)]),
     ("Cheers,\nBob", [("Bob", 0.8)]),
     ("Name:Anna Lee", [("Anna Lee", 0.85)]),
+    ("Name: Anna (my sister)", [("Anna", 0.85)]),
     ("我的姓名是张三", [("张三", 0.85)]),
     ("患者张三，男，45岁", [("张三", 0.85)]),
     ("氏名：山田太郎", [("山田太郎", 0.85)]),
@@ -87,6 +88,10 @@ def test_a_name_after_a_label_or_a_title_is_found_whole(text: str, found: list) 
     "Thanks!\nWhat about tomorrow?",
     "Thanks\nAnna will call you",  # a closing's name is its line
     "ok thanks",
+    "Name: PassThrough | None",  # code: a type's union, an assignment, an index follow the "name"
+    'NAME: ByType = "name"',
+    "Name: COLORS['white'],",
+    "- By.NAME: Locate by the `name` attribute.",  # an attribute, not a form's label
     "全國姓名統計 2023",  # "name statistics": 姓名 is a label only before a colon, a space or 是
     "使用 pypinyin 進行姓名翻譯",
     "名前は変更できません",  # "the name cannot be changed": after は, a name ends as a sentence giving it does
