@@ -4,9 +4,8 @@ A Bitcoin address in bech32 (``bc1q…``, ``bc1p…``; BIP 173 and, for Taproot,
 checksum right (0.95). A legacy one (``1…``, ``3…``; base58 with a double SHA-256 checksum) is looked for only in a
 text that speaks of Bitcoin or a wallet (bitcoin, btc, wallet, 比特币, 钱包): searched for in every text, a base58
 word's first digit cost each message of the pii benchmark 45,800 instructions (cachegrind), 16 % more, tried at every
-1 and 3. An Ethereum address, ``0x`` and 40
-hexadecimal digits, is taken alone (0.8): its mixed-case checksum (EIP 55) needs Keccak-256, which Python's hashlib
-lacks (its SHA3-256 pads otherwise), and an address in lower case has none.
+1 and 3. An Ethereum address, ``0x`` and 40 hexadecimal digits, is taken alone (0.8): its mixed-case checksum (EIP 55)
+needs Keccak-256, which Python's hashlib lacks (its SHA3-256 pads otherwise), and an address in lower case has none.
 """
 
 from __future__ import annotations
