@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from integrations.pii.recognizers import default_registry  # noqa: E402
 
-SUFFIXES = (".py", ".md", ".txt", ".rst", ".cfg", ".toml", ".json", ".yaml", ".html", ".js")
+SUFFIXES = (".py", ".md", ".txt", ".rst", ".cfg", ".toml", ".json", ".yaml", ".html", ".js", ".log")
 """The text files read."""
 
 

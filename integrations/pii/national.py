@@ -18,6 +18,11 @@ __all__ = ["DEFAULT_REGIONS", "NationalPhoneRecognizer", "SsnRecognizer"]
 DEFAULT_REGIONS: tuple[str, ...] = ("US", "CA", "GB", "DE", "FR", "ES", "IT", "NL", "BE", "AU", "IN", "JP", "KR",
                                     "SG", "HK", "TW")
 """Chinese numbers have a recognizer of their own (PhoneRecognizer): their shapes need no metadata."""
+_ZIP_PLUS_4 = re.compile(r"[0-9]{5}-[0-9]{4}")
+"""A US ZIP+4 code ("Boston, MA 02110-1301", in every GPL notice), no phone unless a phone word comes before it."""
+_MORE_PAIRS = re.compile(r" [0-9]{2}(?![0-9])")
+"""Another pair of digits after a number written in pairs: a dump of bytes ("<Buffer 01 02 03 04 05 06 07 08>"), no
+phone unless a phone word comes before it."""
 _NOT_A_PHONE = re.compile(
     r"(?:19|20)[0-9]{2}[-./ ][01]?[0-9][-./ ][0-3]?[0-9](?:[ T][0-9:]+)?"  # 2024-05-06
     r"|[0-3]?[0-9][-./ ][01]?[0-9][-./ ](?:19|20)[0-9]{2}(?:[ T][0-9:]+)?"  # 06.05.2024
@@ -103,6 +108,9 @@ class NationalPhoneRecognizer:
                 continue  # decided before parsing: a parse costs ~50 us (a timestamp is no phone unless labelled)
             if _NOT_A_PHONE.fullmatch(number) or word_before(text, start, ID_WORDS):
                 continue
+            if not labelled and (_ZIP_PLUS_4.fullmatch(number) or _MORE_PAIRS.match(text, m.end())
+                                 or text[start - 1:start] in ("/", "`")):
+                continue  # a ZIP+4 code, a dump of bytes, a part of a path or a URL, code ("/commit/0847954331")
             region = self._valid_in(number, labelled)
             if region is None:
                 continue

@@ -16,7 +16,7 @@ _END = r"(?![0-9A-Za-z])"
 
 # Labels right before a number that say it is some other kind of identifier.
 ID_WORDS: tuple[str, ...] = (
-    "order", "invoice", "tracking", "ticket", "serial", "sku", "ref", "no.", "no", "id", "#",
+    "order", "invoice", "tracking", "ticket", "serial", "sku", "ref", "no.", "no", "id", "#", "commit", "merge",
     "订单", "单号", "运单", "快递", "发票", "编号", "流水", "工单", "代码", "part",
 )  # fmt: skip
 

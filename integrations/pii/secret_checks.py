@@ -50,9 +50,11 @@ _REFERENCE = re.compile(
     r"(?i:(?:[A-Za-z_]\w*\.)*\w*(?:password|passwd|passphrase|pwd|key|secret|token))"
     rf"|\{{.*|\$\{{?(?:{_NAME}|[A-Z_][A-Z0-9_]*)\}}?|%\(\w+\)s|<[^<>]*>|(?i:![a-z_]+)|=.*|\*+|(?i:x+)"
     r"|(?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*(?:\[(?:'[^']*'|\"[^\"]*\")\])+"
+    r"|~?/[\w.\-]+(?:/[\w.\-]+)+/?"
 )
 """References, not secrets: names of secrets, templates and variables ("${DB_PASSWORD}", "$password"; "$V99TLqf"
-is no variable's name), "%(pw)s", "<your token>", "!secret x", masks, keys looked up ("os.environ['TOKEN']")."""
+is no variable's name), "%(pw)s", "<your token>", "!secret x", masks, keys looked up ("os.environ['TOKEN']"), a
+file's path (the shell's working directory, "PWD=/home/anna", or a secret's file: "password: /run/secrets/db")."""
 
 
 def latin_or_digits(value: str) -> bool:

@@ -39,6 +39,8 @@ def test_secrets() -> None:
         "key=sk-proj-pReEilwnvUNdvhniEMGzGdyDItSwoTtBaTczhZUZTVVGdhRP": [
             "sk-proj-pReEilwnvUNdvhniEMGzGdyDItSwoTtBaTczhZUZTVVGdhRP"],
         "the password field is required": [],
+        "PWD: '/Users/maciej',": [],  # the shell's working directory: a path, no password
+        "export OLDPWD=/home/anna/src": [],
         "eyJub3QiOiJhIGp3dCJ9.eyJzdWIiOiIxIn0.abc": [],  # header names no alg or typ
         "http://example.com/a?b=c": [],
         "bypass=1": [],

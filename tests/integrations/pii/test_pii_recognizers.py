@@ -250,6 +250,20 @@ def test_a_block_of_digits_is_a_national_phone_only_after_a_phone_word() -> None
     assert registry.analyze("ref 4155550132") == [] and registry.analyze("共 4155550132 次") == []
 
 
+@pytest.mark.parametrize("text", [
+    "// Prints: <Buffer 01 02 03 04 05 06 07 08>",  # a dump of bytes, not a French number in pairs
+    "51 Franklin Street, Fifth Floor, Boston, MA 02110-1301, USA.",  # a ZIP+4 code
+    "(merge 0650614982 cy/completion-typofix later to maint).",  # a commit's hash of digits only
+    "* [`0847954331`](https://github.com/nodejs/node/commit/0847954331) - deps",  # code, and a URL's path
+])
+def test_numbers_of_documentation_and_logs_are_no_phones(text: str) -> None:
+    assert [f for f in default_registry().analyze(text) if f.entity == "PHONE"] == []
+
+
+def test_a_zip_plus_4_shape_after_a_phone_word_is_a_phone() -> None:
+    assert [f.text for f in default_registry().analyze("Tel: 02110-1301")] == ["02110-1301"]
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
