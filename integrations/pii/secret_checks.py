@@ -36,7 +36,7 @@ def openai_key_like(value: str) -> bool:
 # names of other variables, templates, environment and YAML references, masks.
 _CODE_WORDS = frozenset(
     "str int bool bytes float none null nil true false required optional string any object "
-    "undefined expected self dict list".split()
+    "undefined expected self dict list new".split()
 )
 _NAME = r"(?:[a-z_]+[a-z][a-z0-9_]*|[a-z]{2,}(?:[A-Z][a-z]+)+[0-9]*|(?:[A-Z][a-z]+)+[0-9]*)"
 """A name as code is written: snake_case, camelCase, PascalCase ("get_password", "getPassword", "SecretStr"); not the
@@ -50,11 +50,12 @@ _REFERENCE = re.compile(
     r"(?i:(?:[A-Za-z_]\w*\.)*\w*(?:password|passwd|passphrase|pwd|key|secret|token))"
     rf"|\{{.*|\$\{{?(?:{_NAME}|[A-Z_][A-Z0-9_]*)\}}?|%\(\w+\)s|<[^<>]*>|(?i:![a-z_]+)|=.*|\*+|(?i:x+)"
     r"|(?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*(?:\[(?:'[^']*'|\"[^\"]*\")\])+"
-    r"|~?/[\w.\-]+(?:/[\w.\-]+)+/?"
+    r"|~?/[\w.\-]+(?:/[\w.\-]+)+/?|&(?:#x?[0-9a-fA-F]{2,6}|lt|gt|quot|amp|apos|nbsp)(?:;.*)?"
 )
 """References, not secrets: names of secrets, templates and variables ("${DB_PASSWORD}", "$password"; "$V99TLqf"
 is no variable's name), "%(pw)s", "<your token>", "!secret x", masks, keys looked up ("os.environ['TOKEN']"), a
-file's path (the shell's working directory, "PWD=/home/anna", or a secret's file: "password: /run/secrets/db")."""
+file's path (the shell's working directory, "PWD=/home/anna", or a secret's file: "password: /run/secrets/db"), HTML
+escaped ("Password &#x3C;xxxxxxxx>", "passphrase: &lt;string>")."""
 
 
 def latin_or_digits(value: str) -> bool:

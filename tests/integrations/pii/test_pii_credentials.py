@@ -41,6 +41,9 @@ def test_secrets() -> None:
         "the password field is required": [],
         "PWD: '/Users/maciej',": [],  # the shell's working directory: a path, no password
         "export OLDPWD=/home/anna/src": [],
+        "const pass = new PassThrough();": [],  # JavaScript's new, not a password
+        "// Prints Password &#x3C;xxxxxxxx>": [],  # HTML escaped
+        "password=&aB3x!9z": ["&aB3x!9z"],  # no HTML entity
         "eyJub3QiOiJhIGp3dCJ9.eyJzdWIiOiIxIn0.abc": [],  # header names no alg or typ
         "http://example.com/a?b=c": [],
         "bypass=1": [],
