@@ -12,16 +12,11 @@ from __future__ import annotations
 
 import datetime
 
-from .validators import luhn_valid, real_date
+from .validators import luhn_valid, real_date, weighed_sum
 
 __all__ = ["amka_valid", "be_national_number_valid", "cnp_valid", "cpr_shaped", "fodselsnummer_valid", "hetu_valid",
            "mykad_valid", "nik_valid", "personnummer_valid", "pesel_valid", "rodne_cislo_valid", "rrn_shaped",
            "rrn_valid", "za_id_valid"]
-
-
-def _weighed(digits: str, weights: tuple[int, ...]) -> int:
-    """The sum of digits weighed by weights, place by place (as many places as the shorter has)."""
-    return sum(int(d) * w for d, w in zip(digits, weights, strict=False))
 
 
 _RRN_CENTURY = {"1": 1900, "2": 1900, "5": 1900, "6": 1900, "3": 2000, "4": 2000, "7": 2000, "8": 2000}
@@ -43,7 +38,7 @@ def rrn_valid(digits: str) -> bool:
     others weighed 2-9, 2-5, mod 11, mod 10."""
     if not rrn_shaped(digits):
         return False
-    total = _weighed(digits, (2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5))
+    total = weighed_sum(digits, (2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5))
     return (11 - total % 11) % 10 == int(digits[12])
 
 
@@ -84,7 +79,7 @@ def pesel_valid(digits: str) -> bool:
     sum weighed 1, 3, 7, 9 repeated a multiple of 10."""
     if len(digits) != 11 or not digits.isdigit():
         return False
-    total = _weighed(digits, (1, 3, 7, 9, 1, 3, 7, 9, 1, 3))
+    total = weighed_sum(digits, (1, 3, 7, 9, 1, 3, 7, 9, 1, 3))
     month = int(digits[2:4])
     return (10 - total) % 10 == int(digits[10]) and real_date(
         _PESEL_CENTURY[month // 20] + int(digits[:2]), month % 20, int(digits[4:6]))
@@ -131,7 +126,7 @@ def fodselsnummer_valid(digits: str) -> bool:
     if len(digits) != 11 or not digits.isdigit():
         return False
     for place, weights in ((9, (3, 7, 6, 1, 8, 9, 4, 5, 2)), (10, (5, 4, 3, 2, 7, 6, 5, 4, 3, 2))):
-        if -_weighed(digits, weights) % 11 != int(digits[place]):
+        if -weighed_sum(digits, weights) % 11 != int(digits[place]):
             return False
     day, month, year, serial = int(digits[:2]), int(digits[2:4]), int(digits[4:6]), int(digits[6:9])
     if serial < 500 or (serial >= 900 and year >= 40):
@@ -173,7 +168,7 @@ def cnp_valid(digits: str) -> bool:
     the twelve weighed 2, 7, 9, 1, 4, 6, 3, 5, 8, 2, 7, 9 mod 11 (10 written 1)."""
     if len(digits) != 13 or not digits.isdigit() or digits[0] == "0" or digits[7:9] not in _CNP_COUNTIES:
         return False
-    check = _weighed(digits, (2, 7, 9, 1, 4, 6, 3, 5, 8, 2, 7, 9)) % 11
+    check = weighed_sum(digits, (2, 7, 9, 1, 4, 6, 3, 5, 8, 2, 7, 9)) % 11
     year = _CNP_CENTURY.get(digits[0], 1900) + int(digits[1:3])
     return (1 if check == 10 else check) == int(digits[12]) and real_date(year, int(digits[3:5]), int(digits[5:7]))
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from .validators import luhn_valid, real_date
+from .validators import luhn_valid, real_date, weighed_sum
 
 __all__ = ["aadhaar_valid", "ahv_valid", "ausweis_valid", "bsn_valid", "cccd_shaped", "cie_shaped",
            "codice_fiscale_valid", "cpf_valid", "cuit_valid", "curp_valid", "dni_valid", "epic_shaped", "hkid_valid",
@@ -43,7 +43,7 @@ def cpf_valid(digits: str) -> bool:
     if len(digits) != 11 or not digits.isdigit() or digits == digits[0] * 11:
         return False
     for n in (9, 10):
-        total = sum(int(d) * w for d, w in zip(digits[:n], range(n + 1, 1, -1), strict=True))
+        total = weighed_sum(digits[:n], range(n + 1, 1, -1))
         if total * 10 % 11 % 10 != int(digits[n]):
             return False
     return True
@@ -86,7 +86,7 @@ def bsn_valid(digits: str) -> bool:
     """Nine digits that pass the 11-proof (the last digit weighs -1), not all zeros."""
     if len(digits) != 9 or not digits.isdigit() or digits == "000000000":
         return False
-    return (sum(int(d) * w for d, w in zip(digits, (9, 8, 7, 6, 5, 4, 3, 2, -1), strict=True))) % 11 == 0
+    return weighed_sum(digits, (9, 8, 7, 6, 5, 4, 3, 2, -1)) % 11 == 0
 
 
 _CF_ODD = dict(zip("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ",
@@ -138,7 +138,7 @@ def my_number_valid(digits: str) -> bool:
     6, 5, 4, 3, 2, 7, 6, 5, 4, 3, 2 (mod 11; 10 is written 0)."""
     if len(digits) != 12 or not digits.isdigit():
         return False
-    total = sum(int(d) * w for d, w in zip(digits, (6, 5, 4, 3, 2, 7, 6, 5, 4, 3, 2), strict=False))
+    total = weighed_sum(digits, (6, 5, 4, 3, 2, 7, 6, 5, 4, 3, 2))
     return -total % 11 % 10 == int(digits[11])
 
 
@@ -147,7 +147,7 @@ def tfn_valid(digits: str) -> bool:
     a multiple of 11."""
     if len(digits) not in (8, 9) or not digits.isdigit():
         return False
-    return sum(int(d) * w for d, w in zip(digits, (1, 4, 3, 7, 5, 8, 6, 9, 10), strict=False)) % 11 == 0
+    return weighed_sum(digits, (1, 4, 3, 7, 5, 8, 6, 9, 10)) % 11 == 0
 
 
 _TW_LETTERS = dict(zip("ABCDEFGHJKLMNPQRSTUVXYWZIO", range(10, 36), strict=True))
@@ -161,8 +161,7 @@ def tw_id_valid(value: str) -> bool:
     if len(code) != 10 or code[0] not in _TW_LETTERS or code[1] not in "1289" or not code[1:].isdigit():
         return False
     letter = _TW_LETTERS[code[0]]
-    total = letter // 10 + letter % 10 * 9 + sum(int(d) * w for d, w in zip(code[1:], (8, 7, 6, 5, 4, 3, 2, 1, 1),
-                                                                             strict=True))
+    total = letter // 10 + letter % 10 * 9 + weighed_sum(code[1:], (8, 7, 6, 5, 4, 3, 2, 1, 1))
     return total % 10 == 0
 
 
@@ -191,7 +190,7 @@ def nric_valid(value: str) -> bool:
     if len(code) != 9 or code[0] not in _NRIC_LETTERS or not code[1:8].isdigit():
         return False
     start, letters = _NRIC_LETTERS[code[0]]
-    total = start + sum(int(d) * w for d, w in zip(code[1:8], (2, 7, 6, 5, 4, 3, 2), strict=True))
+    total = start + weighed_sum(code[1:8], (2, 7, 6, 5, 4, 3, 2))
     return letters[total % 11] == code[8]
 
 
@@ -200,7 +199,7 @@ def kimlik_valid(digits: str) -> bool:
     (mod 10, from 10), the eleventh the sum of the ten mod 10."""
     if len(digits) != 11 or not digits.isdigit() or digits[0] == "0":
         return False
-    tenth = (10 - sum(int(d) * (3, 1)[i % 2] for i, d in enumerate(digits[:9]))) % 10
+    tenth = (10 - weighed_sum(digits[:9], (3, 1) * 5)) % 10
     return tenth == int(digits[9]) and (tenth + sum(int(d) for d in digits[:9])) % 10 == int(digits[10])
 
 
@@ -250,8 +249,7 @@ def curp_valid(value: str) -> bool:
 
 def ahv_valid(digits: str) -> bool:
     """Switzerland's AHV/AVS number: thirteen digits from 756 (the country's code), the last its EAN-13 check digit."""
-    return len(digits) == 13 and digits.isdigit() and digits.startswith("756") and sum(
-        int(d) * (3 if i % 2 else 1) for i, d in enumerate(digits)) % 10 == 0
+    return len(digits) == 13 and digits.isdigit() and digits.startswith("756") and weighed_sum(digits, (1, 3) * 7) % 10 == 0
 
 
 def nif_pt_valid(digits: str) -> bool:
@@ -259,7 +257,7 @@ def nif_pt_valid(digits: str) -> bool:
     10 and 11)."""
     if len(digits) != 9 or not digits.isdigit() or digits[0] == "0":
         return False
-    return (11 - sum(int(d) * w for d, w in zip(digits, range(9, 1, -1), strict=False))) % 11 % 10 == int(digits[8])
+    return (11 - weighed_sum(digits, range(9, 1, -1))) % 11 % 10 == int(digits[8])
 
 
 _PPS = re.compile(r"[0-9]{7}[A-W][ABHWTX]?")
@@ -272,7 +270,7 @@ def pps_valid(value: str) -> bool:
     code = value.upper()
     if _PPS.fullmatch(code) is None:
         return False
-    total = sum(int(d) * w for d, w in zip(code, range(8, 1, -1), strict=False))
+    total = weighed_sum(code, range(8, 1, -1))
     if code[8:] in ("A", "B", "H"):
         total += 9 * _PPS_CHECKS.index(code[8])
     return _PPS_CHECKS[total % 23] == code[7]
@@ -306,7 +304,7 @@ def cuit_valid(digits: str) -> bool:
     weighed 5, 4, 3, 2, 7, 6, 5, 4, 3, 2 (11 less the sum mod 11; 0 for 11, 9 for 10)."""
     if len(digits) != 11 or not digits.isdigit() or digits[:2] not in _CUIT_KINDS:
         return False
-    total = sum(int(d) * w for d, w in zip(digits, (5, 4, 3, 2, 7, 6, 5, 4, 3, 2), strict=False))
+    total = weighed_sum(digits, (5, 4, 3, 2, 7, 6, 5, 4, 3, 2))
     return "012345678990"[11 - total % 11] == digits[10]
 
 
@@ -320,7 +318,7 @@ def medicare_valid(digits: str) -> bool:
     9, 1, 3, 7, 9 (mod 10), the tenth the card's issue; an eleventh, the holder's place on the card, may follow."""
     if len(digits) not in (10, 11) or not digits.isdigit() or digits[0] not in "23456":
         return False
-    return sum(int(d) * w for d, w in zip(digits, (1, 3, 7, 9, 1, 3, 7, 9), strict=False)) % 10 == int(digits[8])
+    return weighed_sum(digits, (1, 3, 7, 9, 1, 3, 7, 9)) % 10 == int(digits[8])
 
 
 _ICAO_VALUES = {char: value for value, char in enumerate("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")}
@@ -354,7 +352,7 @@ def thai_id_valid(digits: str) -> bool:
     13 down to 2, mod 11, mod 10."""
     if len(digits) != 13 or not digits.isdigit() or digits[0] in "09":
         return False
-    return (11 - sum(int(d) * w for d, w in zip(digits, range(13, 1, -1), strict=False)) % 11) % 10 == int(digits[12])
+    return (11 - weighed_sum(digits, range(13, 1, -1)) % 11) % 10 == int(digits[12])
 
 
 def cccd_shaped(digits: str) -> bool:

@@ -6,6 +6,7 @@ import datetime as _dt
 import ipaddress
 import operator
 import time
+from collections.abc import Sequence
 
 __all__ = [
     "CN_ID_WEIGHTS",
@@ -14,6 +15,7 @@ __all__ = [
     "cn_id_check_char",
     "is_valid_cn_id",
     "is_valid_cn_id15",
+    "weighed_sum",
     "is_valid_iban",
     "is_valid_ipv4",
     "is_valid_ipv6",
@@ -106,6 +108,11 @@ def is_valid_cn_id15(value: str, today: _dt.date | None = None) -> bool:
 
 # Maps the ASCII digit d to the Luhn value of 2*d (digits of the product added).
 _LUHN_DOUBLE = bytes.maketrans(b"0123456789", bytes([0, 2, 4, 6, 8, 1, 3, 5, 7, 9]))
+
+
+def weighed_sum(digits: str, weights: Sequence[int]) -> int:
+    """The sum of digits weighed place by place (as many places as the shorter has): the start of most check digits."""
+    return sum(int(d) * w for d, w in zip(digits, weights, strict=False))
 
 
 def luhn_valid(digits: str) -> bool:
