@@ -85,9 +85,8 @@ class CryptoRecognizer:
 
     def find(self, text: str) -> Iterator[Finding]:
         """Yield the addresses whose checksums are right, and the Ethereum-shaped ones."""
-        if "0x" in text:
-            for m in _ETHEREUM.finditer(text):
-                yield Finding(self.entity, m.start(), m.end(), m.group(), 0.8)
+        for m in _ETHEREUM.finditer(text):
+            yield Finding(self.entity, m.start(), m.end(), m.group(), 0.8)
         for bech32 in (_BECH32, _BECH32_CAPITALS):
             for m in bech32.finditer(text):
                 if bech32_valid(m.group()):
