@@ -29,7 +29,8 @@ _LEGACY = re.compile(r"(?<![0-9A-Za-z])[13][1-9A-HJ-NP-Za-km-z]{25,33}(?![0-9A-Z
 _BECH32 = re.compile(r"bc1(?<![0-9A-Za-z]bc1)[02-9ac-hj-np-z]{11,71}(?![0-9A-Za-z])")
 _BECH32_CAPITALS = re.compile(r"BC1(?<![0-9A-Za-z]BC1)[02-9AC-HJ-NP-Z]{11,71}(?![0-9A-Za-z])")
 """An address in bech32, in lower case or in a QR code's capitals (never mixed). Each regex begins with its literal, so
-that a search skips to it (begun with a lookbehind, one is tried at every character: 1 MB of a log, 60 ms)."""
+that a search skips to it (begun with a lookbehind, one is tried at every character: over 1 MB of a log the Ethereum search cost 211 million
+instructions so, 6 million now; cachegrind)."""
 _BECH32_CHARSET = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
 _ETHEREUM = re.compile(r"0x(?<![0-9A-Za-z]0x)[0-9a-fA-F]{40}(?![0-9A-Za-z])")
 
