@@ -9,7 +9,7 @@ HTTP Basic credentials, Telegram bot tokens, card security codes, one-time codes
 or a title, Latin and Chinese; dates of birth (days, and months with their year) and addresses after a label; national
 identity numbers of Spain, Brazil, France, India, the Netherlands, Italy, the UK, Germany, Canada, Japan, South Korea,
 Belgium, Australia, Taiwan, Hong Kong, Singapore, Sweden, Poland, Turkey and Mexico, US ITINs, UK NHS numbers and Indian
-PANs. Hard negatives: order and tracking numbers, timestamps, dates, versions, amounts, IDs with a wrong check
+PANs; bank account numbers of twelve countries after their labels. Hard negatives: order and tracking numbers, timestamps, dates, versions, amounts, IDs with a wrong check
 character, ISBNs, student numbers, UPC barcodes, bank routing numbers, sets of two-digit codes.
 
 With ``--values faker`` the values come from Faker instead, a library written by other hands for test data: phone
@@ -17,7 +17,7 @@ numbers of 15 locales as Faker writes them (kept when libphonenumber says they a
 people's names of 12 locales and China, dates of birth, addresses of 7 locales and China, national identity numbers of
 Spain, Brazil, France, the Netherlands, Italy, Canada, Belgium, Taiwan, Sweden, Poland, Turkey and Mexico, US ITINs,
 card numbers of every network it knows, US SSNs, Chinese resident IDs, IBANs of 13 countries, e-mail and IP addresses,
-US passport numbers, passwords, card security codes. API keys, tokens, one-time codes and travel permits, which Faker
+US passport numbers, passwords, card security codes, bank account numbers of ten countries' shapes. API keys, tokens, one-time codes and travel permits, which Faker
 has no provider for, keep the values made here. The hard negatives gain numbers Faker makes that are nobody's personal
 data: barcodes, ISBNs, timestamps, employer and bank routing numbers, UUIDs, hashes, MAC addresses, licence plates,
 prices, coordinates, browser user agents, postcodes, vehicle numbers, card expiry dates.
@@ -38,6 +38,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from pii_account_values import ACCOUNT_NEGATIVE, ACCOUNTS, account_number  # noqa: E402
 from pii_birth_id_values import (  # noqa: E402
     amka,
     be_national_number,
@@ -178,6 +179,8 @@ FAKER_PHONE_LOCALES = {"en_US": "US", "en_CA": "CA", "en_GB": "GB", "de_DE": "DE
                        "ko_KR": "KR", "zh_CN": "CN", "zh_TW": "TW"}
 FAKER_IBAN_LOCALES = ("de_DE", "fr_FR", "en_GB", "es_ES", "it_IT", "nl_NL", "pl_PL", "pt_PT", "fi_FI", "no_NO",
                       "de_AT", "de_CH", "nl_BE")
+FAKER_BBAN_LOCALES = ("de_DE", "pl_PL", "cs_CZ", "es_ES", "pt_PT", "fi_FI", "no_NO", "de_AT", "da_DK", "fr_FR")
+"""Locales whose banks' account numbers (BBANs, as Faker writes them) are all digits."""
 FAKER_NAME_LOCALES = ("en_US", "en_GB", "de_DE", "fr_FR", "es_ES", "it_IT", "nl_NL", "pl_PL", "pt_BR", "sv_SE",
                       "tr_TR", "en_IN")
 FAKER_ADDRESS_LOCALES = ("en_US", "en_GB", "de_DE", "fr_FR", "nl_NL", "es_ES", "it_IT")
@@ -262,6 +265,7 @@ def faker_values(seed: int) -> tuple[dict[Callable[[random.Random], str], Callab
         svnr: lambda rng: fake("de_AT").ssn(),
         thai_id: lambda rng: fake("th_TH").ssn(),
         amka: lambda rng: fake("el_GR").ssn(),
+        account_number: lambda rng: fake(rng.choice(FAKER_BBAN_LOCALES)).bban(),
         birth_date: lambda rng: birth_date(rng, fake("en_US").date_of_birth(minimum_age=1, maximum_age=100)),
         birth_month: lambda rng: birth_month(rng, fake("en_US").date_of_birth(minimum_age=1, maximum_age=100)),
     }, negatives
@@ -300,13 +304,14 @@ def _past_day(year: int, month: int, day: int) -> bool:
 def sentences(count: int, seed: int, values: str = "own") -> list[tuple[str, list[Value]]]:
     """count sentences of numbers and secrets, about four in five with one value and the rest hard negatives; then a
     quarter as many of personal details (names, dates of birth, addresses), half as many of national identity
-    numbers and a tenth as many of cryptocurrency addresses, each drawn the same way with a generator of its own: adding them left the sentences before them, and
+    numbers and a tenth as many each of cryptocurrency addresses and bank account numbers, each drawn the same way with a generator of its own: adding them left the sentences before them, and
     each type's share there, as they were. Values "own" are made here, "faker" by Faker where it has a provider."""
     makers, negatives = faker_values(seed) if values == "faker" else ({}, [])
     return (_drawn(count, random.Random(seed), POSITIVE, NEGATIVE + negatives, makers)
             + _drawn(count // 4, random.Random(f"labelled {seed}"), PERSONAL, PERSONAL_NEGATIVE, makers)
             + _drawn(count // 2, random.Random(f"national ids {seed}"), NATIONAL_IDS, ID_NEGATIVE, makers)
-            + _drawn(count // 10, random.Random(f"wallets {seed}"), WALLETS, WALLET_NEGATIVE, makers))
+            + _drawn(count // 10, random.Random(f"wallets {seed}"), WALLETS, WALLET_NEGATIVE, makers)
+            + _drawn(count // 10, random.Random(f"accounts {seed}"), ACCOUNTS, ACCOUNT_NEGATIVE, makers))
 
 
 def _drawn(count: int, rng: random.Random, positive: list[tuple[str, Callable[[random.Random], str], list[str]]],

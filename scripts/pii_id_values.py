@@ -291,36 +291,6 @@ def il_id(rng: random.Random) -> str:
     return body + luhn_digit(body)
 
 
-def medicare(rng: random.Random) -> str:
-    """An Australian Medicare card number: a digit from 2-6, seven more, the check digit of the eight weighed 1, 3, 7,
-    9, 1, 3, 7, 9, the card's issue (1-9); spaced 4-5-1 as on the card, or not."""
-    body = rng.choice("23456") + "".join(rng.choice(string.digits) for _ in range(7))
-    value = body + str(sum(int(d) * w for d, w in zip(body, (1, 3, 7, 9, 1, 3, 7, 9), strict=True)) % 10) \
-        + str(rng.randint(1, 9))
-    return f"{value[:4]} {value[4:9]} {value[9]}" if rng.random() < 0.5 else value
-
-
-_AUSWEIS_CHARS = "CFGHJKLMNPRTVWXYZ0123456789"
-
-
-def ausweis(rng: random.Random) -> str:
-    """A German identity card number: a letter of the authority's series, eight letters (no vowels, no B, D, Q, S) and
-    digits, and the ICAO 9303 check digit (values weighed 7, 3, 1)."""
-    body = rng.choice("CFGHJKLMNPRTVWXYZ") + "".join(rng.choice(_AUSWEIS_CHARS) for _ in range(8))
-    return body + str(sum(int(char, 36) * (7, 3, 1)[i % 3] for i, char in enumerate(body)) % 10)
-
-
-def cie(rng: random.Random) -> str:
-    """An Italian electronic identity card number: CA to CZ, five digits, two letters."""
-    letters = lambda n: "".join(rng.choice(string.ascii_uppercase) for _ in range(n))  # noqa: E731
-    return "C" + letters(1) + f"{rng.randint(0, 99999):05d}" + letters(2)
-
-
-def epic(rng: random.Random) -> str:
-    """An Indian voter ID (EPIC) number: three letters and seven digits."""
-    return "".join(rng.choice(string.ascii_uppercase) for _ in range(3)) + f"{rng.randint(0, 9999999):07d}"
-
-
 def thai_id(rng: random.Random) -> str:
     """A Thai national ID: the holder's kind (1-8), eleven digits and 11 less their sum weighed 13 down to 2, mod 11,
     mod 10; 1-2345-67890-12-1 as on the card, or in one block."""
@@ -335,3 +305,9 @@ def cccd(rng: random.Random) -> str:
     year = rng.randint(1930, 2010)
     century = rng.choice("01") if year < 2000 else rng.choice("23")
     return f"{rng.randint(1, 96):03d}{century}{year % 100:02d}{rng.randint(0, 999999):06d}"
+
+
+def ar_dni(rng: random.Random) -> str:
+    """An Argentine DNI: seven or eight digits from 1,000,000, with dots as on the card (12.345.678) or not."""
+    number = rng.randint(1_000_000, 99_999_999)
+    return f"{number:,}".replace(",", ".") if rng.random() < 0.7 else str(number)

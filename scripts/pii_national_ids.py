@@ -20,24 +20,22 @@ from pii_birth_id_values import (
     rrn,
     za_id,
 )
+from pii_document_values import ausweis, cie, epic, medicare, philsys, uk_licence, us_licence
 from pii_id_values import (
     aadhaar,
     ahv,
-    ausweis,
+    ar_dni,
     bsn,
     cccd,
-    cie,
     codice_fiscale,
     cpf,
     cuit,
     curp,
     dni,
-    epic,
     hkid,
     il_id,
     itin,
     kimlik,
-    medicare,
     my_number,
     nhs,
     nif_pt,
@@ -105,6 +103,10 @@ NATIONAL_IDS: list[tuple[str, Callable[[random.Random], str], list[str]]] = [
     ("NATIONAL_ID", nik, ["NIK: {v}", "Nomor Induk Kependudukan {v}"]),
     ("NATIONAL_ID", amka, ["AMKA: {v}", "ΑΜΚΑ {v}"]),
     ("NATIONAL_ID", cccd, ["CCCD: {v}", "số căn cước {v}"]),
+    ("NATIONAL_ID", uk_licence, ["Driving licence number: {v}", "my driving licence is {v}"]),
+    ("NATIONAL_ID", us_licence, ["Driver's license: {v}", "DL# {v}", "my drivers license number is {v}"]),
+    ("NATIONAL_ID", philsys, ["PhilSys card number: {v}", "PSN: {v}", "PhilID {v}"]),
+    ("NATIONAL_ID", ar_dni, ["DNI {v}", "mi DNI es {v}", "Documento Nacional de Identidad: {v}"]),
 ]
 """National identity numbers, alone or after their labels: a stream of their own too, so that each new kind leaves the
 personal details' shares as they were."""
@@ -119,8 +121,10 @@ ID_NEGATIVE: list[Callable[[random.Random], str]] = [
                         "NHS number: see your GP letter", "CPR training on Monday, AHV form attached",
                         f"circuit {r.randint(10, 99)}-{r.randint(10**7, 10**8 - 1)}-{r.randint(0, 9)} failed",
                         f"we run {r.randint(1, 9)}.{r.randint(100, 999)}.{r.randint(100, 999)}-{r.randint(0, 9)} times",
-                        f"účet {r.randint(100000, 999999)}/0800", f"apps {r.randint(10**6, 10**7 - 1)}T installed",
-                        "Medicare covers most of it", f"the agencies {r.choice('ABC')}A{r.randint(10000, 99999)}BB met"]),
+                        f"převod na {r.randint(100000, 999999)}/0800", f"apps {r.randint(10**6, 10**7 - 1)}T installed",
+                        "Medicare covers most of it", f"the agencies {r.choice('ABC')}A{r.randint(10000, 99999)}BB met",
+                        "driver license: pending", f"device driver license GPL {r.randint(2, 3)}.0",
+                        f"the DL {r.randint(2, 9)} copies", "DNI: lo traigo mañana", f"PSN id gamer{r.randint(10, 99)}"]),
 ]
 
 

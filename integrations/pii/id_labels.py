@@ -3,7 +3,8 @@ only when it passes the check of one of them ("SIN: 823 456 785" fails a SIN's, 
 
 A label that several countries write names each of their kinds: "personnummer" Sweden's, Denmark's and Norway's
 numbers, "NIF" Portugal's and Spain's, "身份證號碼" Hong Kong's and Taiwan's, "identity number" South Africa's and
-Israel's, "Sozialversicherungsnummer" Austria's and Switzerland's, "IC no." Singapore's and Malaysia's.
+Israel's, "Sozialversicherungsnummer" Austria's and Switzerland's, "IC no." Singapore's and Malaysia's, "DNI" Spain's
+and Argentina's, "driving licence" the UK's and the US's.
 """
 
 from __future__ import annotations
@@ -27,24 +28,30 @@ from .birth_id_checks import (
     za_id_valid,
 )
 from .context import Words
+from .document_checks import (
+    ausweis_valid,
+    cie_shaped,
+    epic_shaped,
+    medicare_valid,
+    philsys_shaped,
+    uk_licence_valid,
+    us_licence_shaped,
+)
 from .id_checks import (
     aadhaar_valid,
     ahv_valid,
-    ausweis_valid,
+    ar_dni_shaped,
     bsn_valid,
     cccd_shaped,
-    cie_shaped,
     codice_fiscale_valid,
     cpf_valid,
     cuit_valid,
     curp_valid,
     dni_valid,
-    epic_shaped,
     hkid_valid,
     il_id_valid,
     itin_shaped,
     kimlik_valid,
-    medicare_valid,
     my_number_valid,
     nhs_valid,
     nif_pt_valid,
@@ -61,6 +68,7 @@ from .id_checks import (
     thai_id_valid,
     tw_id_valid,
 )
+from .labels import NUMBER_GAP
 
 __all__ = ["ID_LABEL", "ID_LABEL_WORDS", "KINDS_OF_LABEL"]
 
@@ -81,7 +89,9 @@ ID_LABEL_WORDS = Words("dni", "nie", "cpf", "nir", "aadhaar", "aadhar", "bsn", "
                        "run:", "r.u.", "cuit", "cuil", "medicare", "ausweis", "carta d", "cie:", "cie n", "voter id",
                        "pic no", "pic:", "mykad", "o. k/p", "o k/p", "ad pengenalan", "thai id", "citizen id",
                        "เลขประจำตัวประชาชน", "บัตรประชาชน", "nik ", "nik:", "nduk kependudukan", "amka", "αμκα", "α.μ.κ.α",
-                       "cccd", "cmnd", "căn cước", "can cuoc")
+                       "cccd", "cmnd", "căn cước", "can cuoc", "nacional de identidad", "driving licen", "driver licen",
+                       "drivers licen", "driver's licen", "driver’s licen", "dl#", "dl:", "dl no", "dl num", "philsys",
+                       "phil id", "philid", "psn", "pcn")
 """Labels of national identity numbers: the labels are searched for only around these ("sin " and not "sin": not
 around every "since" and "using"; "tin " and not "itin": not around every "waiting", which cost a 1 MB log block 3.6 %
 more instructions; "nif " and not "nif": not around every "significant"). None begins with a letter no other word of
@@ -89,7 +99,8 @@ the one scan begins with: a cue may be a label's end ("dentity card", "nsz", "ti
 "dselsnummer" for "fødselsnummer") where its first letter (i, h for "HKID", f for "FIN") would make the scan stop at more
 places (~2,000 instructions a message of the pii benchmark each)."""
 _LABELS: tuple[tuple[str, str, tuple[Check, ...]], ...] = (
-    ("es", r"\b(?i:dni|nie)", (dni_valid,)),
+    ("dni", r"\b(?i:dni|documento\s+nacional\s+de\s+identidad)", (dni_valid, ar_dni_shaped)),
+    ("es", r"\b(?i:nie)", (dni_valid,)),
     ("br", r"\b(?i:cpf)", (cpf_valid,)),
     ("fr", r"\b(?i:nir|num[ée]ro\s+de\s+s[ée]cu(?:rit[ée]\s+sociale)?|s[ée]curit[ée]\s+sociale)", (nir_valid,)),
     ("in_aadhaar", r"\b(?i:aadhaa?r(?:\s+(?:card|number))?)", (aadhaar_valid,)),
@@ -134,6 +145,8 @@ _LABELS: tuple[tuple[str, str, tuple[Check, ...]], ...] = (
     ("de_ausweis", r"\b(?i:(?:personal)?ausweis(?:-?nummer|-?nr\.?)?)", (ausweis_valid,)),
     ("it_cie", r"\b(?i:carta\s+d['’]\s?identit[àa]|CIE)", (cie_shaped,)),
     ("in_epic", r"\b(?i:voter\s+id(?:\s+card)?|EPIC)", (epic_shaped,)),
+    ("driving_licence", r"\b(?:(?i:driv(?:ing|ers?|er['’]s)\s+licen[cs]e)|DL\b)", (uk_licence_valid, us_licence_shaped)),
+    ("ph", r"\b(?:(?i:philsys(?:\s+card)?|phil\s?id)|PSN\b|PCN\b)", (philsys_shaped,)),
     ("my", r"\b(?i:mykad|no\.?\s?k/p|kad\s+pengenalan)", (mykad_valid,)),
     ("th", r"\b(?i:thai\s+id(?:\s+card)?|citizen\s+id)|เลขประจำตัวประชาชน|บัตรประชาชน", (thai_id_valid,)),
     ("id_nik", r"\b(?i:nik|nomor\s+induk\s+kependudukan)", (nik_valid,)),
@@ -142,12 +155,8 @@ _LABELS: tuple[tuple[str, str, tuple[Check, ...]], ...] = (
 )
 """Each label's name, its regex and the checks of the kinds it names. A label that begins another is listed after it
 ("identity number" after "South African identity number")."""
-# A verb after the label only in lower case: "NI number ES 12 34 56 A" is a number. "SIN", "PAN", "RUT" and "RUN" only in
-# capitals: "sin" is Spanish for "without", a pan is for cooking, and "run" and "rut" are English words.
-ID_LABEL = re.compile(
-    "(?:" + "|".join(f"(?P<{name}>{pattern})" for name, pattern, _ in _LABELS) + ")"
-    r"[ \t]*(?:(?i:number|no\.?|n[°º]|num[ée]ro)(?![A-Za-z])[ \t]*)?[:：#=\-]?[ \t]*(?:(?:is|es|est|este|ist|é|è|är|er|to)[ \t]+|[は是為为][ \t]*)?"
-)
-"""A label, and what may stand between it and its number ("number", a colon, a verb)."""
+# "SIN", "PAN", "RUT" and "RUN" only in capitals: "sin" is Spanish for "without", a pan is for cooking, and "run" and "rut" are English words.
+ID_LABEL = re.compile("(?:" + "|".join(f"(?P<{name}>{pattern})" for name, pattern, _ in _LABELS) + ")" + NUMBER_GAP)
+"""A label, and what may stand between it and its number."""
 KINDS_OF_LABEL: dict[str, tuple[Check, ...]] = {name: checks for name, _, checks in _LABELS}
 """The checks of the kinds each label names, by the label's group in ID_LABEL."""

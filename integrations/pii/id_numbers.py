@@ -219,9 +219,12 @@ _LABELLED = re.compile(
     rf"|(?:19|20)?[0-9]{{6}}[-+][0-9]{{4}}|[0-9]{{10}}|[0-9]{{3}}-[0-9]{{2}}-[0-9]{{4}}|[0-9]{{3}} [0-9]{{3}} [0-9]{{4}}"
     rf"|[A-Za-z]{{5}}[0-9]{{4}}[A-Za-z]|[A-Za-z]{{4}}[0-9]{{6}}[A-Za-z]{{6}}[0-9A-Za-z][0-9]"
     rf"|[A-Za-z]{{6}}[0-9LMNP-V]{{2}}[A-Za-z][0-9LMNP-V]{{2}}[A-Za-z][0-9LMNP-V]{{3}}[A-Za-z]"
-    rf"|[A-Za-z]{{2}} ?[0-9]{{2}} ?[0-9]{{2}} ?[0-9]{{2}} ?[A-Da-d]){_EDGE}"
+    rf"|[A-Za-z]{{2}} ?[0-9]{{2}} ?[0-9]{{2}} ?[0-9]{{2}} ?[A-Da-d]|[A-Za-z][A-Za-z9]{{4}}[0-9]{{6}}[A-Za-z][A-Za-z9][0-9][A-Za-z]{{2}}"
+    rf"|[A-Za-z]{{0,2}}[0-9]+(?:[.\-][0-9]+| [0-9]{{3,}})*)(?![0-9A-Za-z]|[.\-][0-9])"
 )
-"""The shapes of the numbers a label may name, written any way (which kind it is, the label's checks tell)."""
+"""The shapes of the numbers a label may name, written any way (which kind it is, the label's checks tell); last, digits
+after up to two letters in any groups (an Argentine DNI, 12.345.678; a US driver's license, D123-4567-8901). A shape is
+taken whole: not where a dot or a dash and a digit go on after it (a PSN's twelve digits are a PCN's first)."""
 
 
 class LabelledIdRecognizer(LabelledValueRecognizer):

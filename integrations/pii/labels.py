@@ -15,7 +15,12 @@ from collections.abc import Callable, Iterator
 from .context import Words
 from .registry import Finding
 
-__all__ = ["LabelledValueRecognizer", "labels_near"]
+__all__ = ["NUMBER_GAP", "LabelledValueRecognizer", "labels_near"]
+
+NUMBER_GAP = (r"[ \t]*(?:(?i:number|no\.?|n[°º.]|num[ée]ro)(?![A-Za-z])[ \t]*)?[:：#=\-]?[ \t]*"
+              r"(?:(?:is|es|est|este|ist|é|è|är|er|to)[ \t]+|[は是為为][ \t]*)?")
+"""What may stand between a number's label and the number: "number", "n.", a colon, a verb (in lower case only: "NI number
+ES 12 34 56 A" is a number), a particle ("口座番号は")."""
 
 
 def labels_near(text: str, cues: Words, label_for: Callable[[str, int, str], re.Pattern[str] | None],

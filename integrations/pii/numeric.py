@@ -171,7 +171,7 @@ def card_brand_ok(digits: str) -> bool:
 
 
 CARD_WORDS = Words(
-    "卡号", "银行卡", "信用卡", "借记卡", "储蓄卡", "账号", "账户", "银联", "card", "account", "acct", "visa", "master",
+    "卡号", "银行卡", "信用卡", "借记卡", "储蓄卡", "账号", "账户", "银联", "card", "visa", "master",
     "maestro", "amex", "jcb", "unionpay", "mc",
 )  # fmt: skip
 

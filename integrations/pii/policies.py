@@ -71,7 +71,7 @@ class EntityPolicy:
 
 def normalize(entity: str, value: str) -> str:
     """The form under which equal values compare equal (separators and case ignored)."""
-    if entity in ("PHONE", "CARD", "IBAN", "CN_ID"):
+    if entity in ("PHONE", "CARD", "IBAN", "CN_ID", "BANK_ACCOUNT"):
         return value.translate(_SEPARATORS).upper()
     if entity == "EMAIL":
         return value.lower()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from .accounts import BankAccountRecognizer
 from .addresses import AddressRecognizer
 from .birth_dates import BirthDateRecognizer
 from .context import DEFAULT_THRESHOLD
@@ -20,6 +21,7 @@ from .wallets import CryptoRecognizer
 __all__ = [
     "BUILTIN_ENTITIES",
     "AddressRecognizer",
+    "BankAccountRecognizer",
     "BirthDateRecognizer",
     "CardRecognizer",
     "CnIdRecognizer",
@@ -45,7 +47,8 @@ __all__ = [
 
 #: Entity types the built-in recognizers produce.
 BUILTIN_ENTITIES: tuple[str, ...] = ("CN_ID", "PHONE", "EMAIL", "CARD", "IBAN", "IP", "SECRET", "SSN", "PASSPORT",
-                                     "TRAVEL_PERMIT", "PERSON", "DATE_OF_BIRTH", "ADDRESS", "NATIONAL_ID", "CRYPTO")
+                                     "TRAVEL_PERMIT", "PERSON", "DATE_OF_BIRTH", "ADDRESS", "NATIONAL_ID", "CRYPTO",
+                                     "BANK_ACCOUNT")
 
 
 def default_registry(legacy_cn_id: bool = False, phone_regions: Sequence[str] = DEFAULT_REGIONS,
@@ -72,6 +75,7 @@ def default_registry(legacy_cn_id: bool = False, phone_regions: Sequence[str] = 
         BirthDateRecognizer(),
         AddressRecognizer(),
         CryptoRecognizer(),
+        BankAccountRecognizer(),
     ):
         registry.register(recognizer)
     return registry

@@ -20,24 +20,30 @@ from integrations.pii.birth_id_checks import (
     rrn_valid,
     za_id_valid,
 )
+from integrations.pii.document_checks import (
+    ausweis_valid,
+    cie_shaped,
+    epic_shaped,
+    medicare_valid,
+    philsys_shaped,
+    uk_licence_valid,
+    us_licence_shaped,
+)
 from integrations.pii.id_checks import (
     aadhaar_valid,
     ahv_valid,
-    ausweis_valid,
+    ar_dni_shaped,
     bsn_valid,
     cccd_shaped,
-    cie_shaped,
     codice_fiscale_valid,
     cpf_valid,
     cuit_valid,
     curp_valid,
     dni_valid,
-    epic_shaped,
     hkid_valid,
     il_id_valid,
     itin_shaped,
     kimlik_valid,
-    medicare_valid,
     my_number_valid,
     nhs_valid,
     nif_pt_valid,
@@ -134,6 +140,13 @@ def national_ids(text: str) -> list[tuple[str, float]]:
     (nik_valid, ["3171234107850001", "3171230107850001"], ["9971234107850001", "3171234113850001", "317123410785000"]),
     (amka_valid, ["01018012342"], ["01018012343", "32018012340"]),
     (cccd_shaped, ["001085012345"], ["097085012345", "001485012345", "00108501234"]),
+    # MORGA753116SM9IJ: born 11 March 1976 (a woman's month, 53); LEE99 a short surname padded with 9s; 13 is no month,
+    # 30 February no day, 9 no surname's first letter.
+    (uk_licence_valid, ["MORGA753116SM9IJ", "LEE99710238HA3DX", "morga703116sm9ij"],
+     ["MORGA713116SM9IJ", "MORGA702306SM9IJ", "9ORGA753116SM9IJ", "MO9GA753116SM9IJ", "MORGA753116SM9I"]),
+    (us_licence_shaped, ["D1234567", "123456789", "A12345678901", "WA1234567"], ["ABC12345", "D1234", "D00000000"]),
+    (philsys_shaped, ["123456789012", "1234567890123456"], ["12345678901", "000000000000", "12345678901a"]),
+    (ar_dni_shaped, ["12345678", "1234567"], ["123456", "01234567", "123456789"]),
 ])
 def test_check_characters_as_the_issuing_offices_define_them(check, valid: list, invalid: list) -> None:
     assert [value for value in valid if not check(value)] == []
@@ -228,6 +241,14 @@ def test_check_characters_as_the_issuing_offices_define_them(check, valid: list,
     # A card's shape too (a Mastercard's 51, Luhn; a Visa's 4 and 13 digits, Luhn): the label is surer.
     ("NIK: 5171156304742804", [("5171156304742804", 0.96)]),
     ("SA ID: 4001015009081", [("4001015009081", 0.96)]),
+    ("Driving licence number: MORGA753116SM9IJ 35", [("MORGA753116SM9IJ", 0.96)]),  # its issue number after it
+    ("driver's license number is D1234567", [("D1234567", 0.96)]),
+    ("Driver’s license: D123-4567-8901", [("D123-4567-8901", 0.96)]),
+    ("DL# 123456789", [("123456789", 0.96)]),
+    ("DNI 12.345.678", [("12.345.678", 0.96)]),  # Argentina's: "DNI" names Spain's and Argentina's
+    ("documento nacional de identidad 30.123.456", [("30.123.456", 0.96)]),
+    ("PhilSys card number: 1234-5678-9012-3456", [("1234-5678-9012-3456", 0.96)]),  # not the PSN's twelve in it
+    ("PSN: 1234-5678-9012", [("1234-5678-9012", 0.96)]),
 ])
 def test_a_national_identity_number_is_found(text: str, found: list) -> None:
     assert national_ids(text) == found
@@ -288,6 +309,16 @@ def test_a_national_identity_number_is_found(text: str, found: list) -> None:
     ":doi:`10.1137/10081232X`",  # after a slash: a path's or a DOI's part
     "x = +99585767E-22",  # a float's exponent, not a DNI's letter (its mod 23 happens to be right)
     "MyKad 850730175678",  # no place of birth 17
+    "MORGA753116SM9IJ",  # a driving licence only after its label
+    "driving licence MORGA713116SM9IJ",  # no month 13
+    "driver license: pending",
+    "device driver license GPL 2.0",
+    "the DL 2 copies",
+    "dl: 12345678",  # "DL" only in capitals
+    "DL: 00000000",
+    "NIE 12345678",  # "NIE" names Spain's only: its number has a letter
+    "DNI 0123456",
+    "psn: 123456789012",  # "PSN" only in capitals
 ])
 def test_numbers_that_are_not_sure_alone_or_fail_their_check_are_left_alone(text: str) -> None:
     assert national_ids(text) == []
