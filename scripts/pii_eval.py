@@ -9,7 +9,7 @@ HTTP Basic credentials, Telegram bot tokens, card security codes, one-time codes
 or a title, Latin and Chinese; dates of birth (days, and months with their year) and addresses after a label; national
 identity numbers of Spain, Brazil, France, India, the Netherlands, Italy, the UK, Germany, Canada, Japan, South Korea,
 Belgium, Australia, Taiwan, Hong Kong, Singapore, Sweden, Poland, Turkey and Mexico, US ITINs, UK NHS numbers and Indian
-PANs; bank account numbers of twelve countries after their labels. Hard negatives: order and tracking numbers, timestamps, dates, versions, amounts, IDs with a wrong check
+PANs; bank account numbers of twelve countries after their labels; addresses of seven countries without a label. Hard negatives: order and tracking numbers, timestamps, dates, versions, amounts, IDs with a wrong check
 character, ISBNs, student numbers, UPC barcodes, bank routing numbers, sets of two-digit codes.
 
 With ``--values faker`` the values come from Faker instead, a library written by other hands for test data: phone
@@ -70,6 +70,7 @@ from pii_id_values import (  # noqa: E402
 )
 from pii_national_ids import ID_NEGATIVE, NATIONAL_IDS  # noqa: E402
 from pii_personal import PERSONAL, PERSONAL_NEGATIVE  # noqa: E402
+from pii_street_values import STREET_ADDRESSES, STREET_NEGATIVE  # noqa: E402
 from pii_values import (  # noqa: E402
     aba_routing,
     address,
@@ -304,14 +305,15 @@ def _past_day(year: int, month: int, day: int) -> bool:
 def sentences(count: int, seed: int, values: str = "own") -> list[tuple[str, list[Value]]]:
     """count sentences of numbers and secrets, about four in five with one value and the rest hard negatives; then a
     quarter as many of personal details (names, dates of birth, addresses), half as many of national identity
-    numbers and a tenth as many each of cryptocurrency addresses and bank account numbers, each drawn the same way with a generator of its own: adding them left the sentences before them, and
+    numbers and a tenth as many each of cryptocurrency addresses, bank account numbers and addresses without a label, each drawn the same way with a generator of its own: adding them left the sentences before them, and
     each type's share there, as they were. Values "own" are made here, "faker" by Faker where it has a provider."""
     makers, negatives = faker_values(seed) if values == "faker" else ({}, [])
     return (_drawn(count, random.Random(seed), POSITIVE, NEGATIVE + negatives, makers)
             + _drawn(count // 4, random.Random(f"labelled {seed}"), PERSONAL, PERSONAL_NEGATIVE, makers)
             + _drawn(count // 2, random.Random(f"national ids {seed}"), NATIONAL_IDS, ID_NEGATIVE, makers)
             + _drawn(count // 10, random.Random(f"wallets {seed}"), WALLETS, WALLET_NEGATIVE, makers)
-            + _drawn(count // 10, random.Random(f"accounts {seed}"), ACCOUNTS, ACCOUNT_NEGATIVE, makers))
+            + _drawn(count // 10, random.Random(f"accounts {seed}"), ACCOUNTS, ACCOUNT_NEGATIVE, makers)
+            + _drawn(count // 10, random.Random(f"streets {seed}"), STREET_ADDRESSES, STREET_NEGATIVE, makers))
 
 
 def _drawn(count: int, rng: random.Random, positive: list[tuple[str, Callable[[random.Random], str], list[str]]],

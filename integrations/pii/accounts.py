@@ -23,7 +23,7 @@ ACCOUNT_WORDS = Words("account", "acct", "a/c", "compte ", "compte:", "cuenta ",
                       "账号", "帐号", "帳號", "账户", "帐户", "帳戶", "口座", "계좌", "счет", "счёт", "р/с")
 """Where a text may give an account number. "conta " and not "conta": not around every "contact" and "container"."""
 _LABEL = re.compile(
-    r"(?:\b(?i:(?:bank|checking|chequing|savings|current|deposit)\s+(?:account|acct\.?)"
+    r"(?<![:./])(?:\b(?i:(?:bank|checking|chequing|savings|current|deposit)\s+(?:account|acct\.?)"
     r"|account(?=[ \t]*(?:[:：#]|(?:number|no\.?|n[°º.])(?![A-Za-z])))|acct\.?|a/c"
     r"|(?:(?:num[ée]ro|n[°º]|no\.?)\s+de\s+)?compte(?:\s+bancaire)?"
     r"|(?:(?:n[úu]mero|n[°º]|no\.?)\s+de\s+)?cuenta(?:\s+(?:bancaria|corriente))?"
@@ -37,7 +37,8 @@ _LABEL = re.compile(
 """An account's label, in English, French, Spanish, Italian, Portuguese, German and the Nordic languages, Polish, Dutch,
 Finnish, Czech and Slovak, Chinese, Japanese, Korean and Russian, and what may stand between it and the number. An
 English "account" names a bank's only with a bank's word before it ("savings account") or "number", "no." or a colon
-after it: an "AWS account 123456789012" is a cloud's."""
+after it: an "AWS account 123456789012" is a cloud's. A label right after a colon, a dot or a slash is a part of a name
+in code ("AWS::::Account:123456789012")."""
 _NUMBER = re.compile(
     r"(?:(?:[0-9]{1,6}-)?[0-9]{2,10}/[0-9]{4}"  # Czech and Slovak: a prefix, the number, "/" and the bank's code
     r"|[0-9]{2,4}(?: [0-9]{4})+(?: [0-9]{1,4})?"  # in groups of four: "61 1090 1014 0000 0712 1981 2874"

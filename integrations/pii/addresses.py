@@ -7,7 +7,8 @@ de Rivoli", "收货地址：北京市朝阳区建国路88号2号楼1203室", "�
 place word (省 市 区 路 号, 都 県 町 丁目, a Korean word ending in 시 구 동 로 길 …) and a number in Chinese, Japanese
 and Korean. A form's label counts as a form writes it (``Address:``, ``Shipping address:``), not ``address:`` (a key in
 YAML or code) nor ``IP address:``; "Address: 0x7ffd5e3c" or "Address: 10.0.0.1" has no word with a capital. Without a
-label an address is not found: where one begins and ends in a sentence takes a language model to tell.
+label an address is found only written whole, with its house number and postcode (street_addresses.py): where any
+other begins and ends in a sentence takes a language model to tell.
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ from .national import DEFAULT_REGIONS, NationalPhoneRecognizer, SsnRecognizer
 from .network import EmailRecognizer, IpRecognizer
 from .numeric import CardRecognizer, CnIdRecognizer, IbanRecognizer, PhoneRecognizer
 from .registry import Finding, Recognizer, RecognizerRegistry, resolve_overlaps
+from .street_addresses import StreetAddressRecognizer
 from .wallets import CryptoRecognizer
 
 __all__ = [
@@ -40,6 +41,7 @@ __all__ = [
     "RecognizerRegistry",
     "SecretRecognizer",
     "SsnRecognizer",
+    "StreetAddressRecognizer",
     "TravelPermitRecognizer",
     "default_registry",
     "resolve_overlaps",
@@ -74,6 +76,7 @@ def default_registry(legacy_cn_id: bool = False, phone_regions: Sequence[str] = 
         PersonRecognizer(),
         BirthDateRecognizer(),
         AddressRecognizer(),
+        StreetAddressRecognizer(),
         CryptoRecognizer(),
         BankAccountRecognizer(),
     ):

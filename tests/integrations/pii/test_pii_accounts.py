@@ -59,6 +59,7 @@ def test_the_label_outranks_a_card_and_a_phone() -> None:
     "account ending in 1234",  # four digits identify no one
     "account 12345",
     "AWS account 123456789012 is ours",  # a cloud's account: "account" alone names a bank's only with "number"
+    '"Id": "AWS::::Account:123456789012",',  # a part of a name in code
     "account 12345678 sort code 12-34-56",
     "the account 2023-2024 report",
     "account number: 2024-05-06",
