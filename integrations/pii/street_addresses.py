@@ -46,13 +46,13 @@ _FR = (r"[0-9]{1,4}(?:\s?(?:bis|ter))?,?\s(?:rue|avenue|av\.|boulevard|bd|place|
        r"(?:\s(?:Cedex|CEDEX)(?:\s[0-9]{1,2})?)?")
 """A French address: "12 rue de la Paix, 75002 Paris", "5 bis, avenue Victor Hugo 69003 Lyon"."""
 _NL = (r"[A-Z][a-z]+(?:straat|laan|weg|gracht|plein|kade|singel|dijk|markt|dreef|steeg)\s[0-9]{1,4}"
-       r"(?:\s?[a-zA-Z]|-[0-9]+)?,\s[0-9]{4}\s?[A-Z]{2},?\s[A-Z][a-z]+(?:\s[A-Z][a-z]+)?")
+       r"(?:\s?[a-zA-Z]|-[0-9]+)?,\s[0-9]{4}\s?[A-Z]{2},?\s(?:'s-)?[A-Z][a-z]+(?:\s[A-Z][a-z]+)?")
 """A Dutch address: "Keizersgracht 123, 1015 CJ Amsterdam"."""
-_ES = (r"(?:Calle|C/|Avenida|Avda\.|Plaza|Paseo|Carrer|Camino|Ronda)\s(?:(?:de|del|la|las|los|el)\s|[A-ZÁÉÍÓÚÑ][\w.]*\s?)"
+_ES = (r"(?:Calle|C/|Avenida|Avda\.|Plaza|Paseo|Carrer|Camino|Ronda|Traves[íi]a|Carretera|Rambla|Glorieta|Pasaje)\s(?:(?:de|del|la|las|los|el)\s|[A-ZÁÉÍÓÚÑ][\w.]*\s?)"
        r"{1,5},?\s(?:n[º°]\s?)?[0-9]{1,4}(?:,\s?[0-9]+[ºª]?\s?[A-Za-zºª]*)*,\s[0-9]{5}\s[A-ZÁÉÍÓÚ][\w\-]+"
        r"(?:\s(?:de\s)?[A-ZÁÉÍÓÚ][\w\-]+)?")
 """A Spanish address: "Calle Mayor 5, 28013 Madrid", "Avenida de la Constitución, 12, 2º B, 41004 Sevilla"."""
-_IT = (r"(?:Via|Viale|Piazza|Corso|Largo|Vicolo|Piazzale)\s(?:(?:di|del|della|dei|degli|delle|XX)\s|[A-Z][\w'’.]*\s?)"
+_IT = (r"(?:Via|Viale|Piazza|Corso|Largo|Vicolo|Piazzale|Strada|Borgo|Contrada|Lungomare)\s(?:(?:di|del|della|dei|degli|delle|XX)\s|[A-Z][\w'’.]*\s?)"
        r"{1,5},?\s[0-9]{1,4}[A-Za-z]?(?:/[A-Za-z0-9])?,\s[0-9]{5},?\s[A-Z]\w+(?:\s[A-Z][\w']+)*(?:\s\([A-Z]{2}\))?")
 """An Italian address: "Via Roma 10, 00184 Roma", "Piazza della Signoria, 5, 50122 Firenze (FI)"."""
 _ENGLISH = re.compile(f"(?:{_US})|(?:{_UK})")
@@ -68,8 +68,9 @@ _FAMILIES: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
                        "cours ", "route ", "square")),
     (re.compile(_NL), ("straat", "aan ", "gracht", "plein ", "kade ", "singel ", "dijk ", "markt ", "dreef ",
                        "steeg ")),
-    (re.compile(_ES), ("calle", "c/ ", "avenida", "avda", "paseo", "carrer", "camino", "ronda")),
-    (re.compile(_IT), ("via ", "viale", "piazza", "corso", "argo", "vicolo")),
+    (re.compile(_ES), ("calle", "c/ ", "avenida", "avda", "paseo", "carrer", "camino", "ronda", "travesía", "travesia", "carretera",
+                       "rambla", "glorieta", "pasaje")),
+    (re.compile(_IT), ("via ", "viale", "piazza", "corso", "argo", "vicolo", "strada", "borgo", "contrada", "ungomare")),
 )
 """Each country's addresses, searched around the words of its streets (a word two languages share, "avenue", "place",
 tries both)."""

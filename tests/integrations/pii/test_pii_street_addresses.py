@@ -33,10 +33,13 @@ def addresses(text: str) -> list[tuple[str, float]]:
     ("825, boulevard de François, 77113 Poirier-sur-Mer", "825, boulevard de François, 77113 Poirier-sur-Mer"),
     ("5 bis, avenue Victor Hugo 69003 Lyon", "5 bis, avenue Victor Hugo 69003 Lyon"),
     ("Keizersgracht 123, 1015 CJ Amsterdam", "Keizersgracht 123, 1015 CJ Amsterdam"),
+    ("Stationsplein 1, 5211 AP 's-Hertogenbosch", "Stationsplein 1, 5211 AP 's-Hertogenbosch"),
     ("Floortjedreef 28, 1012 TX, Baard", "Floortjedreef 28, 1012 TX, Baard"),
     ("Calle Mayor 5, 28013 Madrid", "Calle Mayor 5, 28013 Madrid"),
+    ("Rambla de Catalunya 12, 08007 Barcelona", "Rambla de Catalunya 12, 08007 Barcelona"),
     ("Avenida de la Constitución, 12, 2º B, 41004 Sevilla", "Avenida de la Constitución, 12, 2º B, 41004 Sevilla"),
     ("Via Roma 10, 00184 Roma", "Via Roma 10, 00184 Roma"),
+    ("Borgo Pinti, 32, 50121 Firenze", "Borgo Pinti, 32, 50121 Firenze"),
     ("Piazza della Signoria, 5, 50122 Firenze (FI)", "Piazza della Signoria, 5, 50122 Firenze (FI)"),
     ("Vicolo Sgalambro, 59, 30010, Campagna Lupia (VE)", "Vicolo Sgalambro, 59, 30010, Campagna Lupia (VE)"),
 ])
