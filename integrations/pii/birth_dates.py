@@ -37,7 +37,8 @@ _LABEL = re.compile(
     rf"(?:\b(?i:{_LABELS})|\b[Nn]at[oa]\s+nel|出生日期|出生年月日|出生年月|出生于|出生在|生于|生日|生年月日は?|생년월일[은는]?"
     r"|생일[은는이]?)"
     r"[ \t]*[:：=\-–]?[ \t]*(?:(?i:is|was|on|in|at|am|im|le|el|en|il|op)[ \t]+){0,2}"
-    r"(?:(?:[A-Z][^\W\d_]*(?:['’]s)?[.,]?[ \t]+){1,4}(?:on|in)[ \t]+"  # the place of birth first: "born in New York on"
+    r"(?:(?:[A-Z][^\W\d_]*(?:['’]s)?[.,]?[ \t]+){1,4}"  # the place of birth first: "born in New York on",
+    r"(?:(?:a|an|the)[ \t]+(?:[^\W\d_]+[ \t]+){0,3}[^\W\d_]+,[ \t]+)?(?:on|in)[ \t]+"  # "born in Leeds, a small town, in"
     r"|(?:(?:a|an|the)[ \t]+(?:[^\W\d_]+[ \t]+){0,3}|home[ \t]+)(?:on|in)[ \t]+)?"  # or in lower case: "in a small village in"
     r"(?:(?:a[ \t]+)?(?i:monday|tuesday|wednesday|thursday|friday|saturday|sunday),?[ \t]+)?"  # "born on a Tuesday,"
     r"(?:(?i:the)[ \t]+)?(?:是|为|于|在)?[ \t]*"

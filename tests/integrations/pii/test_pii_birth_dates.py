@@ -46,6 +46,8 @@ def dates(text: str) -> list[str]:
     ("born in a small village in March 1984", ["March 1984"]),  # a place in lower case after an article
     ("I was born at home on 12 March 1984", ["12 March 1984"]),
     ("born at St Mary's Hospital on 12 March 1984", ["12 March 1984"]),
+    ("born in Leeds, a small town, in March 1984", ["March 1984"]),  # a place and what it is, between commas
+    ("I was born in New York, the big apple, on 12 March 1984.", ["12 March 1984"]),
     ("生年月日：1984年3月12日", ["1984年3月12日"]),
     ("生年月日は1984年3月12日です", ["1984年3月12日"]),
     ("生年月日：昭和59年3月12日", ["昭和59年3月12日"]),  # 1984, in the years of the Shōwa era
@@ -82,6 +84,7 @@ def test_a_date_after_a_label_for_a_date_of_birth_is_found(text: str, found: lis
     "born in the same year as the launch in 1984",  # a year alone, after the words between
     "I was born at 5 am",
     "生年月日：未記入",
+    "born in Leeds, and moved in March 1984",  # a clause, no place's apposition, before the date
     "生年月日：昭和64年1月8日",  # the Shōwa era ended on 7 January 1989
     "生年月日：令和30年1月1日",  # not yet
     "생일 파티는 토요일",
