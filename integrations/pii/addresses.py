@@ -104,16 +104,26 @@ def _latin_address(text: str, start: int) -> int:
 
 
 def _words_apart(text: str, start: int, end: int) -> int:
-    """Where the address ends before a part after a comma that holds no digit and no capital: words of the sentence
-    ("12 Oak Lane, two dogs inside"), not of an address ("12, rue de la Paix, 75002 Paris", "Apt. 4, 5 Elm St")."""
+    """Where the address ends before a part after a comma that is words of the sentence: no digit and no capital
+    ("12 Oak Lane, two dogs inside"), or two words in lower case after its first that join no place's name ("12 Oak
+    Lane, Tom feeds the dogs"); not of an address ("12, rue de la Paix, 75002 Paris", "Apt. 4, 5 Elm St", "Newcastle
+    upon Tyne")."""
     comma = text.find(",", start, end)
     while comma >= 0:
         following = text.find(",", comma + 1, end)
         part = text[comma + 1:end if following < 0 else following]
-        if part.strip() and not any(char.isdigit() or char.isupper() for char in part):
-            return comma
+        if part.strip() and not any(char.isdigit() for char in part):
+            lower = [word for word in part.split()[1:] if word.islower() and word not in _PARTICLES]
+            if len(lower) >= 2 or not any(char.isupper() for char in part):
+                return comma
         comma = following
     return end
+
+
+_PARTICLES = frozenset({"de", "du", "des", "la", "le", "les", "del", "della", "di", "da", "dos", "das", "van", "von",
+                        "der", "den", "am", "an", "im", "in", "bei", "vor", "sur", "sous", "upon", "on", "under", "y",
+                        "e", "et", "and", "the", "of", "en", "aan", "op", "ob", "st.", "st", "l'", "d'"})
+"""Words in lower case a place's name holds ("Newcastle upon Tyne", "Frankfurt am Main", "Saint-Rémy-de-Provence")."""
 
 
 def _abbreviated(text: str, start: int, dot: int) -> bool:

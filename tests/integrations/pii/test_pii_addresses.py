@@ -29,6 +29,9 @@ def addresses(text: str) -> list[str]:
     ("I live at 12 Oak Lane with two dogs", ["12 Oak Lane"]),  # a clause goes on in lower case
     ("Address: 4 Elm St for deliveries", ["4 Elm St"]),
     ("I live at 12 Oak Lane, two dogs inside", ["12 Oak Lane"]),  # after a comma, words with no digit or capital
+    ("I live at 12 Oak Lane, Tom feeds the dogs", ["12 Oak Lane"]),  # a clause: two words in lower case after its first
+    ("Address: 5 Elm St, Newcastle upon Tyne NE1 4ST", ["5 Elm St, Newcastle upon Tyne NE1 4ST"]),  # a place's particle
+    ("Address: 3 Main Street, Frankfurt am Main", ["3 Main Street, Frankfurt am Main"]),
     ("Address: 120, rue de la Paix, 75002 Paris", ["120, rue de la Paix, 75002 Paris"]),
     ("Address: Apt. 4, 5 Elm St, Boston, MA 02110", ["Apt. 4, 5 Elm St, Boston, MA 02110"]),
     ("住所：東京都千代田区千代田1-1", ["東京都千代田区千代田1-1"]),
