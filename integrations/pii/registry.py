@@ -52,9 +52,12 @@ class Recognizer(Protocol):
         ...
 
 
-def _in_a_fraction(text: str, start: int) -> bool:
-    """Whether digits at start follow a number's decimal point: its decimals, whatever they look like."""
-    return start >= 2 and text[start - 1] == "." and text[start - 2].isdigit() and text[start].isdigit()
+def _in_a_decimal(text: str, start: int, end: int) -> bool:
+    """Whether the digits at [start, end) are a decimal number's, whatever they look like: after its point (its
+    decimals, "3.14159265359") or before it (its integer part, "13964804384.62")."""
+    if start >= 2 and text[start - 1] == "." and text[start - 2].isdigit() and text[start].isdigit():
+        return True
+    return end + 1 < len(text) and text[end] == "." and text[end + 1].isdigit() and text[end - 1].isdigit()
 
 
 def resolve_overlaps(findings: Iterable[Finding]) -> list[Finding]:
@@ -124,7 +127,8 @@ class RecognizerRegistry:
     ) -> list[Finding]:
         """Run the recognizers (only for ``entities`` if given, none in ``skip``); findings below their entity's
         threshold (``thresholds``, else context.DEFAULT_THRESHOLD) dropped, and digits that are a number's
-        decimals ("3.14159265359", "0.4111111111111111"), then overlaps resolved.
+        decimals ("3.14159265359", "0.4111111111111111") or its integer part ("13964804384.62"), then overlaps
+        resolved.
 
         Full-width digits, letters and the separators of numbers and addresses (１３９…, ＡＢＣ＠ｅｘａｍｐｌｅ．ｃｏｍ,
         （）－＋ and the ideographic space) are read as their ASCII forms: one character for one, so every span
@@ -146,7 +150,7 @@ class RecognizerRegistry:
         if found:
             limits = thresholds or {}
             found = [f for f in found
-                     if f.confidence >= limits.get(f.entity, DEFAULT_THRESHOLD) and not _in_a_fraction(scan, f.start)]
+                     if f.confidence >= limits.get(f.entity, DEFAULT_THRESHOLD) and not _in_a_decimal(scan, f.start, f.end)]
         if scan is not text:
             found = [replace(f, text=text[f.start:f.end]) for f in found]
         if len(found) < 2:

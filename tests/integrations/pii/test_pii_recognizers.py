@@ -216,6 +216,7 @@ def test_a_numbers_decimals_are_not_a_card_a_phone_or_an_id() -> None:
     body = "11010519491231002"
     decimals = f"pi 3.14159265359, x = 2.374572300756703, 0.05461496450 and 1.{body}{cn_id_check_char(body)}"
     assert default_registry().analyze(decimals) == []  # a phone, a card, a fixed line and an ID by their digits
+    assert default_registry().analyze("x = 13964804384.62 and 4111111111111111.5") == []  # their integer parts
     found = default_registry().analyze("paid 5.00. card 4111111111111111. ip 10.0.0.1")
     assert [(f.entity, f.text) for f in found] == [("CARD", "4111111111111111"), ("IP", "10.0.0.1")]
 
@@ -255,6 +256,9 @@ def test_a_block_of_digits_is_a_national_phone_only_after_a_phone_word() -> None
     "51 Franklin Street, Fifth Floor, Boston, MA 02110-1301, USA.",  # a ZIP+4 code
     "(merge 0650614982 cy/completion-typofix later to maint).",  # a commit's hash of digits only
     "* [`0847954331`](https://github.com/nodejs/node/commit/0847954331) - deps",  # code, and a URL's path
+    'numchars = "0123456789"',  # digits that count up: the digits code lists, a placeholder
+    "digits 01 23 45 67 89 or 9876543210",
+    "main term = (-30190318549.138656312556 - 13964804384.624622876523j)",  # a decimal number's integer part
 ])
 def test_numbers_of_documentation_and_logs_are_no_phones(text: str) -> None:
     assert [f for f in default_registry().analyze(text) if f.entity == "PHONE"] == []
