@@ -14,6 +14,7 @@ from .secret_checks import (
     before_closing_punctuation,
     has_digit,
     jwt_header_ok,
+    key_like,
     latin_or_digits,
     openai_key_like,
     password_like,
@@ -44,18 +45,21 @@ class SecretPattern:
     group: int = 0
     check: Callable[[str], bool] | None = None
     widen: Callable[[str, int, int], int] | None = None
+    named: bool = False
+    """The regex begins with a secret's name: after a key's or a token's, the value must look like one."""
 
 
 _ASSIGNMENT_WORDS = ("pass", "pwd", "密码", "口令", "api", "secret", "client", "access", "auth", "token")
 # A name that says secret. Unambiguous words may end a longer name (DB_PASSWORD, newpassword); the short "pass"
 # and "token" must stand alone (not "bypass", "max_tokens").
-_SECRET_NAME = (
-    r"(?i:password|passwd|passphrase|passcode|pwd|密码|口令|api[_\-]?key"
-    r"|secret[_\-]?(?:access[_\-]?)?key|client[_\-]?secret|access[_\-]?token"
-    r"|auth[_\-]?token|(?<![A-Za-z0-9])pass|(?<![A-Za-z0-9])token)"
-)
-_ASSIGNED = _SECRET_NAME + r"(?:[\"'`]|\*\*|__)?[ \t]*(?:[:=：]|[ \t](?i:is)[ \t]*[:：])(?:\*\*(?=[ \t]))?[ \t]*"
-"""A secret's name, then its value after ":", "=" or "is:"; the name may be quoted or in bold ("**Password:**")."""
+_KEY_NAME = (r"api[_\-]?key|secret[_\-]?(?:access[_\-]?)?key|client[_\-]?secret|access[_\-]?token|auth[_\-]?token"
+             r"|(?<![A-Za-z0-9])token")
+_SECRET_NAME = rf"(?i:password|passwd|passphrase|passcode|pwd|密码|口令|{_KEY_NAME}|(?<![A-Za-z0-9])pass)"
+_A_KEY_NAMED = re.compile(f"(?i:{_KEY_NAME})")
+"""A key's or a token's name, where a secret's name was matched: its value must look like one (key_like)."""
+_ASSIGNED = r"(?<!:param )(?<!:type )" + _SECRET_NAME + r"(?:[\"'`]|\*\*|__)?[ \t]*(?:[:=：]|[ \t](?i:is)[ \t]*[:：])(?:\*\*(?=[ \t]))?[ \t]*"
+"""A secret's name, then its value after ":", "=" or "is:"; the name may be quoted or in bold ("**Password:**"); not a
+parameter a docstring describes (":param password: The …")."""
 _SAID_IN_CHINESE = _SECRET_NAME + r"[ \t]*(?:是|为)[ \t]*"
 """A secret's name, then its value after "是" or "为" ("密码是abc123"; but "密码是多少", "密码为空" ask or say)."""
 # A value ends before a space, punctuation, a quote or the end. Brackets may be inside it ("O6z)RjBr#5"); closing
@@ -208,17 +212,19 @@ SECRET_PATTERNS: tuple[SecretPattern, ...] = (
         0.9,
         group=1,
         check=plausible_literal,
+        named=True,
     ),
     SecretPattern("command_password", ("mysql", "mariadb", "docker", "podman", "sshpass", "redis-cli"),
                   re.compile(_COMMAND_PASSWORD), 0.9, group=-1, check=plausible_value),
     SecretPattern("user_password_option", ("-u", "--user"), re.compile(_USER_PASSWORD), 0.9, group=-1,
                   check=user_and_password),
     *(SecretPattern(name, _ASSIGNMENT_WORDS, re.compile(prefix + _VALUE), 0.9, group=1, check=check,
-                    widen=with_own_brackets)
+                    widen=with_own_brackets, named=True)
       for name, prefix, check in (("assignment", _ASSIGNED, plausible_value),
                                   ("said_in_chinese", _SAID_IN_CHINESE, latin_or_digits))),
     # Quotes or markup around a value mark its ends ("**Hunter22**"), better than where an unquoted value stops.
-    *(SecretPattern(name, _ASSIGNMENT_WORDS, re.compile(f"(?:{prefix}){wrapped}"), 0.92, group=-1, check=check)
+    *(SecretPattern(name, _ASSIGNMENT_WORDS, re.compile(f"(?:{prefix}){wrapped}"), 0.92, group=-1, check=check,
+                    named=True)
       for name, prefix, wrapped, check in (
           ("quoted_assignment", _NAMED, _QUOTED, plausible_literal),  # a string literal: 'p(4ss' is no call
           ("code_assignment", _NAMED, _CODE, plausible_value),
@@ -328,5 +334,7 @@ class SecretRecognizer:
             value = text[span[0] : span[1]]
             if pattern.check is not None and not pattern.check(value):
                 continue
+            if pattern.named and _A_KEY_NAMED.match(text, m.start()) and not key_like(value):
+                continue  # a lexer's "token = Punctuation", a paginator's "output_token": "Marker"
             seen.add(span)
             yield Finding(self.entity, span[0], span[1], value, pattern.confidence)

@@ -7,8 +7,8 @@ import base64
 import binascii
 import re
 
-__all__ = ["basic_credentials", "before_closing_punctuation", "has_digit", "jwt_header_ok", "latin_or_digits",
-           "openai_key_like", "password_like", "plausible_literal", "plausible_value", "token_like", "user_and_password",
+__all__ = ["basic_credentials", "before_closing_punctuation", "has_digit", "jwt_header_ok", "key_like",
+           "latin_or_digits", "openai_key_like", "password_like", "plausible_literal", "plausible_value", "token_like", "user_and_password",
            "with_own_brackets"]
 
 
@@ -49,11 +49,13 @@ password with a "(" has other signs ("CrB(Uxeq6#GJ") or no name before it ("S6Rm
 _REFERENCE = re.compile(
     r"(?i:(?:[A-Za-z_]\w*\.)*\w*(?:password|passwd|passphrase|pwd|key|secret|token))"
     rf"|\{{.*|\$\{{?(?:{_NAME}|[A-Z_][A-Z0-9_]*)\}}?|%\(\w+\)s|<[^<>]*>|(?i:![a-z_]+)|=.*|\*+|(?i:x+)"
-    r"|(?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*(?:\[(?:'[^']*'|\"[^\"]*\")\])+"
+    r"|(?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*(?:\[(?:'[^']*'|\"[^\"]*\"|[\w.\-]*)\])+(?:\.[A-Za-z_]\w*)*"
+    rf"|(?:{_NAME}|[A-Z][A-Z0-9_]*|[A-Z]+[a-z]\w*)(?:\.(?:{_NAME}|[A-Z][A-Z0-9_]*))+"
     r"|~?/[\w.\-]+(?:/[\w.\-]+)+/?|&(?:#x?[0-9a-fA-F]{2,6}|lt|gt|quot|amp|apos|nbsp)(?:;.*)?"
 )
 """References, not secrets: names of secrets, templates and variables ("${DB_PASSWORD}", "$password"; "$V99TLqf"
-is no variable's name), "%(pw)s", "<your token>", "!secret x", masks, keys looked up ("os.environ['TOKEN']"), a
+is no variable's name), "%(pw)s", "<your token>", "!secret x", masks, keys and items looked up ("os.environ['TOKEN']", "auth[2]", "groups[-1].name"), attributes ("self.password",
+"ASLLexer.PASS"; not "ya29.a0AfH6SMBx", a Google token), a
 file's path (the shell's working directory, "PWD=/home/anna", or a secret's file: "password: /run/secrets/db"), HTML
 escaped ("Password &#x3C;xxxxxxxx>", "passphrase: &lt;string>")."""
 
@@ -61,6 +63,12 @@ escaped ("Password &#x3C;xxxxxxxx>", "passphrase: &lt;string>")."""
 def latin_or_digits(value: str) -> bool:
     """A value after "是" or "为" is a secret when it has Latin letters or digits: "多少", "什么" and "空" are words."""
     return re.search("[A-Za-z0-9]", value) is not None and plausible_value(value)
+
+
+def key_like(value: str) -> bool:
+    """A key's or a token's value has a digit or 20 characters at least: a word or a name is no key ("token =
+    Punctuation" in a lexer, "output_token": "Marker" in a paginator's model, "token=None" in a signature)."""
+    return len(value) >= 20 or any(ch.isdigit() for ch in value)
 
 
 def token_like(value: str) -> bool:
@@ -80,8 +88,9 @@ def basic_credentials(value: str) -> bool:
 
 
 def plausible_literal(value: str) -> bool:
-    """False for quoted values that are references rather than a secret: names, templates, masks."""
-    return value.lower() not in _CODE_WORDS and _REFERENCE.fullmatch(value) is None
+    """False for quoted values that are references rather than a secret: names, templates, masks (a code word maybe
+    before the signature's end: "passwd=None):")."""
+    return value.rstrip("):,;").lower() not in _CODE_WORDS and _REFERENCE.fullmatch(value) is None
 
 
 def plausible_value(value: str) -> bool:

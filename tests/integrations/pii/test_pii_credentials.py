@@ -59,7 +59,7 @@ def test_secrets() -> None:
         "My password is: CrB(Uxeq6#GJuIv0$MsB": ["CrB(Uxeq6#GJuIv0$MsB"],  # a "(" in it, and no call
         "password=O6z)RjBr#5I#J6rn9# ok": ["O6z)RjBr#5I#J6rn9#"],
         "（密码是abc123）请查收": ["abc123"],
-        "(password=abc) and [token=xyz]. ok": ["abc", "xyz"],
+        "(password=abc) and [token=x9z]. ok": ["abc", "x9z"],
         "db_password: 'u(1Ou4usj+' and PASSWORD = \"dke(8Jru8\"": ["u(1Ou4usj+", "dke(8Jru8"],  # literals, no calls
         "password=Summer2024!": ["Summer2024!"],
         "the password is wrong, password is: required": [],
@@ -70,7 +70,8 @@ def test_secrets() -> None:
         "password=OLa1I#ndi) ok": ["OLa1I#ndi)"],  # the text opened no bracket: the password's own
         "My password is: (4kpR_uJ#nd9aPBr)": ["(4kpR_uJ#nd9aPBr)"],
         "密码是+6hFCo5#4(JZsw7PgiU)。": ["+6hFCo5#4(JZsw7PgiU)"],
-        "(see password=abc1) or [token=xyz]).": ["abc1", "xyz"],  # brackets the text opened
+        "(see password=abc1) or [token=x9z]).": ["abc1", "x9z"],  # brackets the text opened
+        "access_token=ya29.a0AfH6SMBx": ["ya29.a0AfH6SMBx"],  # dotted, but no attribute: its parts are no names
     }
     for text, expected in cases.items():
         assert sorted(texts(text)) == sorted(expected), text
@@ -222,6 +223,13 @@ def test_a_secret_in_markdown_html_or_quotes_is_found_without_them(text: str) ->
         "token: `os.environ['API_TOKEN']`",
         'password = os.environ["DB_PASSWORD"]',
         'password = config["db"]["password"]',
+        "password = auth[2]; secret_key = creds[self.SECRET_KEY]; next_token = groups[-1].name",  # items looked up
+        "token = Punctuation",  # a key or a token is no word: a lexer's token,
+        '"output_token": "NextMarker", "input_token": "position"',  # a paginator's names of fields,
+        "def get_metadata(token=None):",  # a signature's default, a parameter described, an attribute
+        "def __init__(self, passwd=None):",
+        ":param password: The plaintext password.",
+        "password = self.password; Pass = ASLLexer.PASS",
         "The CVV is the 3-digit code on the back of the card.",  # codes talked about, not given
         "CVV is 3 or 4 digits",
         "请输入6位验证码",
