@@ -230,7 +230,7 @@ def faker_values(seed: int) -> tuple[dict[Callable[[random.Random], str], Callab
         iban: lambda rng: fake(rng.choice(FAKER_IBAN_LOCALES)).iban(),
         email: lambda rng: fake(rng.choice(["en_US", "zh_CN", "de_DE"])).email(),
         ipv4: lambda rng: fake("en_US").ipv4_public(),
-        ipv6: lambda rng: fake("en_US").ipv6(),
+        ipv6: lambda rng: _kept(fake("en_US").ipv6, lambda v: not v.startswith("ff")),
         passport: lambda rng: fake("en_US").passport_number(),
         password: lambda rng: fake("en_US").password(length=rng.randint(8, 16)),
         security_code: lambda rng: fake("en_US").credit_card_security_code(),
@@ -273,10 +273,10 @@ def faker_values(seed: int) -> tuple[dict[Callable[[random.Random], str], Callab
 
 
 def _kept(make: Callable[[], str], keep: Callable[[str], bool]) -> str:
-    """A value from Faker that keep takes: Faker writes Quintana Roo's CURPs QO, where RENAPO (and python-stdnum) write
-    QR; some of its Czech birth numbers have days the calendar lacks (30 February) or births in 1900, some of its
-    CNPs a century digit that puts the birth in the 1800s or the future, and some of its RUTs six digits (which
-    python-stdnum refuses too)."""
+    """A value from Faker that keep takes: Faker draws IPv6 addresses from multicast groups' ff00::/8 too (no host's);
+    it writes Quintana Roo's CURPs QO, where RENAPO (and python-stdnum) write QR; some of its Czech birth numbers have
+    days the calendar lacks (30 February) or births in 1900, some of its CNPs a century digit that puts the birth in
+    the 1800s or the future, and some of its RUTs six digits (which python-stdnum refuses too)."""
     while True:
         value = make()
         if keep(value):

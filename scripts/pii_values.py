@@ -115,14 +115,14 @@ def email(rng: random.Random) -> str:
 
 
 def ipv4(rng: random.Random) -> str:
-    """A dotted quad, not this device's (127.x.x.x is loopback, not anyone's address)."""
-    return ".".join(str(rng.choice([n for n in range(1, 255) if n != 127]) if i == 0 else rng.randint(1, 254))
+    """A host's dotted quad: not this device's (127.x.x.x is loopback), no multicast group's or reserved one (224 up)."""
+    return ".".join(str(rng.choice([n for n in range(1, 224) if n != 127]) if i == 0 else rng.randint(1, 254))
                     for i in range(4))
 
 
 def ipv6(rng: random.Random) -> str:
-    """A full IPv6 address."""
-    return ":".join(f"{rng.randint(1, 0xFFFF):x}" for _ in range(8))
+    """A host's full IPv6 address (none from ff00::/8, multicast groups')."""
+    return ":".join(f"{rng.randint(1, 0xFEFF if i == 0 else 0xFFFF):x}" for i in range(8))
 
 
 def api_key(rng: random.Random) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Iterator
 
@@ -16,6 +17,24 @@ _HEX_COLON = frozenset("0123456789abcdefABCDEF:")
 _THIS_DEVICE = ("127.", "0.0.0.0")
 """Loopback and unspecified IPv4 addresses name this device, nobody's: "listening on 127.0.0.1"
 stays readable in logs (IPv6's ::1 and :: are too short to be taken for an address already)."""
+_PREFIX = re.compile(r"/[0-9]{1,3}(?![0-9])")
+
+
+def _nobodys(value: str, text: str, end: int) -> bool:
+    """Whether an address is nobody's: a multicast group's ("224.0.0.1", "ff02::1"), an IPv4 one reserved for the
+    future or the broadcast ("240.0.0.1", "255.255.255.255"), or a network's own written with its prefix
+    ("10.0.0.0/16", "2001:db8::/32"; a host's stays: "10.0.1.41/24"). The ranges set aside for documentation stay:
+    examples stand for real addresses (Roost's tests write them so)."""
+    address = ipaddress.ip_address(value)
+    if address.is_multicast or (address.version == 4 and address.is_reserved):
+        return True
+    prefix = _PREFIX.match(text, end)
+    if prefix is None:
+        return False
+    try:
+        return ipaddress.ip_network(value + prefix.group(), strict=True).num_addresses > 1
+    except ValueError:
+        return False
 
 
 _LETTERS = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u0370-\u03ff\u0400-\u04ff"
@@ -76,7 +95,8 @@ def _written_out(text: str) -> bool:
 
 
 class IpRecognizer:
-    """IPv4 and IPv6 addresses, validated by the ipaddress module; version numbers and this device's excluded."""
+    """IPv4 and IPv6 addresses, validated by the ipaddress module; version numbers, this device's and nobody's
+    excluded."""
 
     entity = "IP"
 
@@ -121,7 +141,7 @@ class IpRecognizer:
             for m in self._v4_matches(text):
                 value = m.group()
                 if (is_valid_ipv4(value) and not value.startswith(_THIS_DEVICE)
-                        and not word_before(text, m.start(), self.NOT_IP_WORDS)):
+                        and not word_before(text, m.start(), self.NOT_IP_WORDS) and not _nobodys(value, text, m.end())):
                     yield Finding(self.entity, m.start(), m.end(), value, 0.9)
         if ":" in text:
             yield from self._find_v6(text)
@@ -177,7 +197,7 @@ class IpRecognizer:
             groups = [g for g in value.split(":") if g]
             if len(groups) < (2 if "::" in value else 3) or max(map(len, groups)) < 3:
                 continue  # "1:2:3:4:5:6:7:8" is a ratio, not an address
-            if not is_valid_ipv6(value):
+            if not is_valid_ipv6(value) or _nobodys(value, text, end):
                 continue
             yield Finding(self.entity, start, end, value, 0.9)
 

@@ -155,6 +155,9 @@ def test_ip_versions_and_lookalikes() -> None:
     assert texts(ip, "configure alsa-topology-conf:all 1.2.5.1-2 <none>, libfoo 2.3.4.5-1ubuntu1") == []
     assert texts(ip, "range 10.0.0.1-10.0.0.20") == ["10.0.0.1", "10.0.0.20"]
     assert texts(ip, "Listening on http://127.0.0.1:8765 and 0.0.0.0:80, not 10.0.0.7") == ["10.0.0.7"]
+    # Nobody's: a multicast group, the broadcast, a network with its prefix (a host's address with one is a host's).
+    assert texts(ip, "mDNS 224.0.0.251, ff02::fb, 255.255.255.255, subnet 10.0.0.0/16, 2001:db8::/32") == []
+    assert texts(ip, "host 10.0.1.41/24 and 2001:db8::7/64") == ["10.0.1.41", "2001:db8::7"]
     assert texts(ip, "via ::1 and 127.10.0.1, from 128.0.0.1") == ["128.0.0.1"]
     assert texts(ip, "addr 2001:db8::8a2e:370:7334, ok") == ["2001:db8::8a2e:370:7334"]
     assert texts(ip, "ip:2001:db8::1") == ["2001:db8::1"]
