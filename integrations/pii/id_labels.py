@@ -155,7 +155,8 @@ _LABELS: tuple[tuple[str, str, tuple[Check, ...]], ...] = (
 )
 """Each label's name, its regex and the checks of the kinds it names. A label that begins another is listed after it
 ("identity number" after "South African identity number")."""
-# "SIN", "PAN", "RUT" and "RUN" only in capitals: "sin" is Spanish for "without", a pan is for cooking, and "run" and "rut" are English words.
+# "SIN", "PAN", "RUT", "RUN", "DL", "PSN" and "PCN" only in capitals: "sin" is Spanish for "without", a pan is for
+# cooking, "run" and "rut" are English words, "dl" ends many a word.
 ID_LABEL = re.compile("(?:" + "|".join(f"(?P<{name}>{pattern})" for name, pattern, _ in _LABELS) + ")" + NUMBER_GAP)
 """A label, and what may stand between it and its number."""
 KINDS_OF_LABEL: dict[str, tuple[Check, ...]] = {name: checks for name, _, checks in _LABELS}

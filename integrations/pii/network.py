@@ -141,7 +141,8 @@ class IpRecognizer:
             for m in self._v4_matches(text):
                 value = m.group()
                 if (is_valid_ipv4(value) and not value.startswith(_THIS_DEVICE)
-                        and not word_before(text, m.start(), self.NOT_IP_WORDS) and not _nobodys(value, text, m.end())):
+                        and not word_before(text, m.start(), self.NOT_IP_WORDS)
+                        and not _nobodys(value, text, m.end())):
                     yield Finding(self.entity, m.start(), m.end(), value, 0.9)
         if ":" in text:
             yield from self._find_v6(text)

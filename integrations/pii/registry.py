@@ -149,8 +149,8 @@ class RecognizerRegistry:
             found.extend(recognizer.find(scan))
         if found:
             limits = thresholds or {}
-            found = [f for f in found
-                     if f.confidence >= limits.get(f.entity, DEFAULT_THRESHOLD) and not _in_a_decimal(scan, f.start, f.end)]
+            found = [f for f in found if f.confidence >= limits.get(f.entity, DEFAULT_THRESHOLD)
+                     and not _in_a_decimal(scan, f.start, f.end)]
         if scan is not text:
             found = [replace(f, text=text[f.start:f.end]) for f in found]
         if len(found) < 2:

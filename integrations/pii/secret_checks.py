@@ -8,8 +8,8 @@ import binascii
 import re
 
 __all__ = ["basic_credentials", "before_closing_punctuation", "has_digit", "jwt_header_ok", "key_like",
-           "latin_or_digits", "openai_key_like", "password_like", "plausible_literal", "plausible_value", "token_like", "user_and_password",
-           "with_own_brackets"]
+           "latin_or_digits", "openai_key_like", "password_like", "plausible_literal", "plausible_value", "token_like",
+           "user_and_password", "with_own_brackets"]
 
 
 def jwt_header_ok(value: str) -> bool:
@@ -54,8 +54,8 @@ _REFERENCE = re.compile(
     r"|~?/[\w.\-]+(?:/[\w.\-]+)+/?|&(?:#x?[0-9a-fA-F]{2,6}|lt|gt|quot|amp|apos|nbsp)(?:;.*)?"
 )
 """References, not secrets: names of secrets, templates and variables ("${DB_PASSWORD}", "$password"; "$V99TLqf"
-is no variable's name), "%(pw)s", "<your token>", "!secret x", masks, keys and items looked up ("os.environ['TOKEN']", "auth[2]", "groups[-1].name"), attributes ("self.password",
-"ASLLexer.PASS"; not "ya29.a0AfH6SMBx", a Google token), a
+is no variable's name), "%(pw)s", "<your token>", "!secret x", masks, keys and items looked up ("os.environ['TOKEN']",
+"auth[2]", "groups[-1].name"), attributes ("self.password", "ASLLexer.PASS"; not "ya29.a0AfH6SMBx", a Google token), a
 file's path (the shell's working directory, "PWD=/home/anna", or a secret's file: "password: /run/secrets/db"), HTML
 escaped ("Password &#x3C;xxxxxxxx>", "passphrase: &lt;string>")."""
 
