@@ -183,7 +183,7 @@ def _labelled(text: str, start: int) -> bool:
 
 def _counted(number: str) -> bool:
     """Whether the digits count up or down ("0123456789", "01 23 45 67 89", "9876543210"): without a phone word, a
-    placeholder or the digits code lists (206 of the 832 numbers taken for phones in 320 MB of code, documentation and
+    placeholder or the digits code lists (206 of the 832 numbers taken for phones in 322 MB of code, documentation and
     logs)."""
     digits = _NOT_DIGIT.sub("", number)
     return digits in _COUNTING_UP or digits in _COUNTING_DOWN
