@@ -15,7 +15,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from integrations.pii.recognizers import default_registry  # noqa: E402
 
-LOCALES = ("en_US", "en_GB", "de_DE", "de_AT", "fr_FR", "nl_NL", "es_ES", "it_IT")
+LOCALES = ("en_US", "en_GB", "en_CA", "en_AU", "de_DE", "de_AT", "de_CH", "fr_FR", "fr_CH", "nl_NL", "nl_BE", "es_ES",
+           "it_IT", "pt_PT", "pt_BR", "pl_PL", "sv_SE", "da_DK", "fi_FI", "zh_TW", "ja_JP", "ko_KR")
+SENTENCES = {"zh": "请寄到{}，谢谢", "ja": "{}に送ってください", "ko": "{}로 보내주세요"}
+"""How a sentence holds an address in Chinese, Japanese and Korean (on one line, its parts apart by spaces); in the
+others, "Please ship it to ... by Friday." (its lines apart by commas)."""
 
 
 def measure(count: int, seed: int) -> dict[str, object]:
@@ -27,11 +31,12 @@ def measure(count: int, seed: int) -> dict[str, object]:
     for locale in LOCALES:
         fake = Faker(locale)
         fake.seed_instance(seed)
+        sentence = SENTENCES.get(locale[:2], "Please ship it to {} by Friday.")
         whole = part = 0
         missed: list[str] = []
         for _ in range(count):
-            address = fake.address().replace("\n", ", ")
-            found = [f.text for f in registry.analyze(f"Please ship it to {address} by Friday.") if f.entity == "ADDRESS"]
+            address = fake.address().replace("\n", " " if locale in SENTENCES else ", ")
+            found = [f.text for f in registry.analyze(sentence.format(address)) if f.entity == "ADDRESS"]
             if address in found:
                 whole += 1
             elif found:

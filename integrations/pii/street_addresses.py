@@ -1,12 +1,14 @@
 """Postal addresses without a label, where the text writes one whole: a house number and a street, then the postcode
-and the town, as letters are addressed in the US, the UK, Germany, Austria and Switzerland, France, the Netherlands,
-Spain and Italy.
+and the town, as letters are addressed in the US, Canada and Australia, the UK, Germany, Austria and Switzerland,
+France, Belgium and Luxembourg, the Netherlands, Spain, Italy, Portugal and Brazil, Poland, the Nordic countries, and
+from the province down to the house's number in China and Taiwan, Japan and Korea.
 
 "Ship it to 1600 Pennsylvania Ave NW, Washington, DC 20500", "42 Acacia Avenue, Reading RG1 1AA", "Hauptstraße 5,
 10115 Berlin", "12 rue de la Paix, 75002 Paris", "Keizersgracht 123, 1015 CJ Amsterdam", "Calle Mayor 5, 28013 Madrid",
-"Via Roma 10, 00184 Roma". A street alone ("I live on Baker Street") or a town alone is not found: only with its
-number and its postcode is it surely an address, and which words are an address's takes a language model to tell
-without them (see addresses.py for the addresses a label gives).
+"Via Roma 10, 00184 Roma", "寄到北京市朝阳区建国路88号". A street alone ("I live on Baker Street") or a town alone is not
+found: only with its number and its postcode (or, in Chinese, Japanese and Korean, its city or province) is it surely
+an address, and which words are an address's takes a language model to tell without them (see addresses.py for the
+addresses a label gives).
 
 A text is searched only around a street's word (found by the one scan of the text for the words of every kind), and
 there only in a window: the addresses' regexes over every text would cost each message of the pii benchmark 56-72 us,
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import NamedTuple
 
 from .context import Words
 from .registry import Finding
@@ -28,12 +31,17 @@ _WORD = r"[\w'’.\-]*"
 "St.", "5th")."""
 _NAME = rf"(?:[A-Z0-9]{_WORD}\s){{1,4}}"
 """A UK street's name: one to four words that begin with a capital or a digit ("King Edward", "5th")."""
-_US = (rf"[0-9]{{1,6}}[A-Z]?\s(?:[NSEW]\.?\s)?(?:[A-Z0-9]{_WORD}\s){{0,4}}[A-Z]{_WORD}"
-       r"(?:,?\s(?:Apt|Apartment|Suite|Ste|Unit|Fl|Floor|#)\.?\s?#?[0-9A-Za-z\-]+)?"
-       r"(?:,\s(?:[A-Z][\w.]*\s?){1,3}){1,2},?\s[A-Z]{2}\s[0-9]{5}(?:-[0-9]{4})?(?![0-9])")
-"""A US address: a house number, the street's words, maybe a unit, the town (maybe after a floor), the state and the ZIP
-code: "1600 Pennsylvania Ave NW, Washington, DC 20500", "12 Main St., Apt 4B, Springfield, IL 62704". Searched for
-around a street's word, it may then end with any ("807 Deborah Estate Apt. 573, …" around "apt.")."""
+_UNIT = r"(?:Apt|Apartment|Suite|Ste|Unit|Level|Fl|Floor|Flat|#)\.?\s?#?[0-9A-Za-z\-]+"
+"""A flat's, a suite's or a floor's number: "Apt 4B", "Suite 200", "Unit 5", "Level 8"."""
+_US = (rf"(?:{_UNIT},?\s)?(?:[0-9]{{1,4}}[A-Z]?/)?[0-9]{{1,6}}[A-Z]?\s(?:[NSEW]\.?\s)?(?:[A-Z0-9]{_WORD}\s){{0,4}}"
+       rf"[A-Z]{_WORD}(?:,?\s{_UNIT})?(?:,\s(?:[A-Z][\w.]*\s?){{1,3}}){{1,2}},?\s"
+       r"(?:[A-Z]{2}\s[0-9]{5}(?:-[0-9]{4})?"
+       r"|(?:AB|BC|MB|NB|NL|NS|NT|NU|ON|PE|QC|SK|YT)\s[A-Z][0-9][A-Z]\s?[0-9][A-Z][0-9]"
+       r"|(?:NSW|VIC|QLD|SA|WA|TAS|NT|ACT),?\s[0-9]{4})(?![0-9A-Za-z])")
+"""A US, Canadian or Australian address: maybe a unit, a house number, the street's words, maybe a unit, the town (maybe
+after a floor), the state or province and its code: "1600 Pennsylvania Ave NW, Washington, DC 20500", "12 Main St., Apt
+4B, Springfield, IL 62704", "123 Queen Street West, Toronto, ON M5H 2M9", "5/12 Smith Street, Parramatta NSW 2150".
+Searched for around a street's word, it may then end with any ("807 Deborah Estate Apt. 573, …" around "apt.")."""
 _UK = (r"(?:(?:Flat|Apartment)\s[0-9]+[A-Z]?,\s)?[0-9]{1,4}[A-Z]?,?\s" + _NAME +
        r"(?:Street|St|Road|Rd|Lane|Avenue|Close|Drive|Way|Gardens|Crescent|Grove|Place|Terrace|Court|Hill|Square|Mews"
        r"|Row|Walk|Park|Green|Rise|View)\b\.?(?:,\s(?:[A-Z][a-z'’\-]+\s?){1,3})*,?\s"
@@ -42,47 +50,141 @@ _UK = (r"(?:(?:Flat|Apartment)\s[0-9]+[A-Z]?,\s)?[0-9]{1,4}[A-Z]?,?\s" + _NAME +
 _GERMAN_STREET = (r"(?:[A-ZÄÖÜ][a-zäöüß]+-)*[A-ZÄÖÜ]?[a-zäöüß]+(?:straße|strasse|str\.|weg|allee|platz|gasse|ring"
                   r"|damm|ufer|chaussee|steig|pfad)"
                   r"|(?:[A-ZÄÖÜ][a-zäöüß]+[\s\-]){1,3}(?:Straße|Strasse|Str\.|Weg|Allee|Platz|Gasse|Markt|Ring|Damm|Ufer)")
+_CANTON = r"(?:\s\([A-Z]{2}\))?"
+"""A Swiss canton after the town, "(VS)"; or an Italian province, "(FI)"."""
+_GERMAN_TOWN = r"[A-ZÄÖÜ][a-zäöüß]+(?:-[A-ZÄÖÜ][a-zäöüß]+)*"
 _DE = (r"(?:" + _GERMAN_STREET + r")\s[0-9]{1,4}\s?[a-z]?(?:[\-/][0-9]{1,4})?,\s(?:D-|A-|CH-)?[0-9]{4,5}\s"
-       r"[A-ZÄÖÜ][a-zäöüß]+(?:\s(?:am|an\sder|im|bei)\s[A-ZÄÖÜ][a-zäöüß]+|\s[A-ZÄÖÜ][a-zäöüß]+)?")
-"""A German, Austrian or Swiss address: "Hauptstraße 5, 10115 Berlin", "Lange Gasse 12, 1080 Wien"."""
+       + _GERMAN_TOWN + r"(?:\s(?:am|an|an\sder|in|im|ob|bei|unter)\s" + _GERMAN_TOWN + r"|\s" + _GERMAN_TOWN + r")*"
+       + _CANTON)
+"""A German, Austrian or Swiss address: "Hauptstraße 5, 10115 Berlin", "Lange Gasse 12, 1080 Wien", "Parzerstr. 9, 5526
+Sankt Veit an der Glan"."""
+_FRENCH_TOWN = r"[A-ZÉ][\w\-]+(?:\s(?:(?:am|an\sder|sur|en|lès|les)\s)?[A-ZÉ][\w\-]+){0,2}"
+"""A town's name in French, or in German beside it: "Paris", "Sainte Valentine-les-Bains", "Romanens an der Aare"."""
+_FRENCH_NAME = r"(?:(?:de|du|des|la|le|l'|l’|d'|d’)\s?|[A-ZÉÈ][\w'’\-]*\s?){1,6}"
+"""A street's name in French after its kind: "de la Paix", "Victor Hugo"."""
 _FR = (r"[0-9]{1,4}(?:\s?(?:bis|ter))?,?\s(?:rue|avenue|av\.|boulevard|bd|place|allée|impasse|chemin|quai|cours|route"
-       r"|square)\s(?:(?:de|du|des|la|le|l'|l’|d'|d’)\s?|[A-ZÉÈ][\w'’\-]*\s?){1,6},?\s[0-9]{5}\s[A-ZÉ][\w\-]+"
-       r"(?:\s(?:Cedex|CEDEX)(?:\s[0-9]{1,2})?)?")
-"""A French address: "12 rue de la Paix, 75002 Paris", "5 bis, avenue Victor Hugo 69003 Lyon"."""
-_NL = (r"[A-Z][a-z]+(?:straat|laan|weg|gracht|plein|kade|singel|dijk|markt|dreef|steeg)\s[0-9]{1,4}"
-       r"(?:\s?[a-zA-Z]|-[0-9]+)?,\s[0-9]{4}\s?[A-Z]{2},?\s(?:'s-)?[A-Z][a-z]+(?:\s[A-Z][a-z]+)?")
-"""A Dutch address: "Keizersgracht 123, 1015 CJ Amsterdam"."""
-_ES = (r"(?:Calle|C/|Avenida|Avda\.|Plaza|Paseo|Carrer|Camino|Ronda|Traves[íi]a|Carretera|Rambla|Glorieta|Pasaje)\s(?:(?:de|del|la|las|los|el)\s|[A-ZÁÉÍÓÚÑ][\w.]*\s?)"
-       r"{1,5},?\s(?:n[º°]\s?)?[0-9]{1,4}(?:,\s?[0-9]+[ºª]?\s?[A-Za-zºª]*)*,\s[0-9]{5}\s[A-ZÁÉÍÓÚ][\w\-]+"
-       r"(?:\s(?:de\s)?[A-ZÁÉÍÓÚ][\w\-]+)?")
+       r"|square)\s" + _FRENCH_NAME + r",?\s(?:(?:[0-9]{5}|L-[0-9]{4})\s" + _FRENCH_TOWN
+       + r"(?:\s(?:Cedex|CEDEX)(?:\s[0-9]{1,2})?)?"
+       r"|(?:[A-ZÉ][\w\-]+\s?){1,3}(?:\(Québec\)|,?\s?QC)\s[A-Z][0-9][A-Z]\s?[0-9][A-Z][0-9](?![0-9A-Za-z]))"
+       r"|(?i:rue|avenue|av\.|boulevard|bd|place|chaussée|chemin|quai|square|route|allée|impasse)\s" + _FRENCH_NAME +
+       r",?\s[0-9]{1,4}[a-zA-Z]?(?:\s?(?:bis|ter))?(?:\s?(?:bte|boîte|/)\s?[0-9A-Za-z]+)?,\s(?:B-|CH-)?[0-9]{4}\s"
+       + _FRENCH_TOWN + _CANTON)
+"""A French address, as France, Luxembourg and Québec write it, "12 rue de la Paix, 75002 Paris", "5 bis, avenue Victor
+Hugo 69003 Lyon", "2, rue du Fossé, L-1536 Luxembourg", "1000, rue De La Gauchetière Ouest, Montréal (Québec) H3B 4W5",
+or as Belgium and Switzerland do, the street first: "Rue de la Loi 16, 1000 Bruxelles", "Rue du Rhône 48, 1204 Genève"."""
+_NL = (r"[A-Z][a-z]+(?:straat|laan|weg|gracht|plein|kade|singel|dijk|markt|dreef|steeg|ring|pad)\s[0-9]{1,4}"
+       r"(?:\s?[a-zA-Z]|-[0-9]+)?,\s(?:[0-9]{4}\s?[A-Z]{2}|(?:B-)?[0-9]{4}),?\s(?:'s-)?[A-Z][a-z]+(?:\s[A-Z][a-z]+)?")
+"""A Dutch or a Flemish address: "Keizersgracht 123, 1015 CJ Amsterdam", "Wetstraat 16, 1000 Brussel"."""
+_ES = (r"(?:Calle|C/|Avenida|Avda\.|Plaza|Paseo|Carrer|Camino|Ronda|Traves[íi]a|Carretera|Rambla|Glorieta|Pasaje)\s"
+       r"(?:(?:de|del|la|las|los|el)\s|[A-ZÁÉÍÓÚÑ][\w.]*\s?){1,5},?\s(?:n[º°]\s?)?[0-9]{1,4}"
+       r"(?:,\s?[0-9]+[ºª]?\s?[A-Za-zºª]*)*,\s[0-9]{5}\s[A-ZÁÉÍÓÚ][\w\-]+(?:\s(?:de\s)?[A-ZÁÉÍÓÚ][\w\-]+)?")
 """A Spanish address: "Calle Mayor 5, 28013 Madrid", "Avenida de la Constitución, 12, 2º B, 41004 Sevilla"."""
-_IT = (r"(?:Via|Viale|Piazza|Corso|Largo|Vicolo|Piazzale|Strada|Borgo|Contrada|Lungomare)\s(?:(?:di|del|della|dei|degli|delle|XX)\s|[A-Z][\w'’.]*\s?)"
-       r"{1,5},?\s[0-9]{1,4}[A-Za-z]?(?:/[A-Za-z0-9])?,\s[0-9]{5},?\s[A-Z]\w+(?:\s[A-Z][\w']+)*(?:\s\([A-Z]{2}\))?")
-"""An Italian address: "Via Roma 10, 00184 Roma", "Piazza della Signoria, 5, 50122 Firenze (FI)"."""
+_IT = (r"(?:Via|Viale|Piazza|Corso|Largo|Vicolo|Piazzale|Strada|Borgo|Contrada|Lungomare)\s"
+       r"(?:(?:di|del|della|dei|degli|delle|XX)\s|[A-Z][\w'’.]*\s?){1,5},?\s[0-9]{1,4}[A-Za-z]?(?:/[A-Za-z0-9])?"
+       r"(?:,?\s(?i:piano|appartamento|scala|interno|int\.)\s?[0-9A-Za-z]+)*,\s(?:CH-)?[0-9]{4,5},?\s"
+       r"[A-Z]\w+(?:\s[A-Z][\w']+)*" + _CANTON)
+"""An Italian address, or a Swiss one in Italian: "Via Roma 10, 00184 Roma", "Piazza della Signoria, 5, 50122 Firenze
+(FI)", "Via Nassa 5, 6900 Lugano"."""
+_PORTUGUESE_WORD = r"[A-ZÁÉÍÓÚÂÊÔÃÕÇ][\w.]*"
+_PORTUGUESE_TOWN = rf"{_PORTUGUESE_WORD}(?:\s(?:d[aeo]s?\s)?{_PORTUGUESE_WORD}){{0,2}}"
+"""A town's name in Portuguese: "Lisboa", "São Paulo", "Rio de Janeiro"."""
+_PT = (r"(?:Rua|Avenida|Av\.?|Travessa|Praça|Largo|Alameda|Estrada|Rodovia|Calçada|Vila)\s(?:(?:da|do|das|dos|de|e)\s|"
+       rf"{_PORTUGUESE_WORD}\s?|[0-9]{{1,2}}\sde\s){{1,6}},?\s(?:(?:n[º°.]{{1,2}}\s?)?[0-9]{{1,5}}[A-Za-z]?|[Ss]/[Nn])"
+       rf"(?:,\s[^,\n]{{1,24}}?){{0,2}}(?:\s[-–]\s{_PORTUGUESE_TOWN})?,\s(?:[0-9]{{4}}-[0-9]{{3}}\s{_PORTUGUESE_TOWN}"
+       rf"|(?:CEP:?\s)?[0-9]{{5}}-?[0-9]{{3}},?\s{_PORTUGUESE_TOWN}(?:\s?[-–/,]\s?[A-Z]{{2}}(?!\w))?"
+       rf"|{_PORTUGUESE_TOWN}\s?[-–/,]\s?[A-Z]{{2}},?\s(?:CEP:?\s)?[0-9]{{5}}-?[0-9]{{3}}(?![0-9]))")
+"""A Portuguese or a Brazilian address: "Rua Augusta 100, 1100-053 Lisboa", "Rua das Flores, 25, 2.º Esq., 4050-262
+Porto", "Avenida Paulista, 1578 - Bela Vista, São Paulo - SP, 01310-200"."""
+_POLISH_WORD = r"[A-ZĄĆĘŁŃÓŚŹŻ0-9][\w.\-]*"
+_PL = (rf"(?:ul\.|ulica|al\.|aleja|pl\.|plac|os\.|osiedle)\s(?:{_POLISH_WORD}\s){{1,4}}[0-9]{{1,4}}[A-Za-z]?"
+       rf"(?:\s?/\s?[0-9]{{1,4}}[A-Za-z]?)?(?:\s?m\.\s?[0-9]+)?,\s[0-9]{{2}}-[0-9]{{3}}\s[A-ZĄĆĘŁŃÓŚŹŻ][\w\-]+"
+       r"(?:\s[A-ZĄĆĘŁŃÓŚŹŻ][\w\-]+)?")
+"""A Polish address: "ul. Marszałkowska 10, 00-590 Warszawa", "al. Jerozolimskie 65/79, 00-697 Warszawa"."""
+_NORDIC_WORD = r"[A-ZÅÄÖÆØ][a-zåäöæøé]+"
+_NORDIC = (rf"(?:{_NORDIC_WORD}(?:gatan|vägen|stigen|gränd|torget|gata|gate|gade|stræde|vej|veien|vegen|katu|tie|kuja"
+           rf"|polku|bulevardi)|(?:{_NORDIC_WORD}\s){{1,2}}(?:gate|gata|vei|gade|vej|plads|torg|katu|tie|kuja|Allé|Vej|Gade"
+           r"|Plads))\s[0-9]{1,4}\s?[A-Za-z]?"
+           r"(?:,\s[0-9]{1,2}\.?\s?(?:tv|th|mf|sal)?\.?)?,\s(?:(?:SE|S|DK|N|NO|FI)-)?(?:[0-9]{3}\s[0-9]{2}|[0-9]{4,5})\s"
+           rf"{_NORDIC_WORD}(?:\s[A-ZÅÄÖÆØ](?![\wåäöæø])|\s{_NORDIC_WORD})?")
+"""A Swedish, Danish, Norwegian or Finnish address: "Storgatan 1, 111 23 Stockholm", "Vesterbrogade 1, 1620 København
+V", "Karl Johans gate 1, 0154 Oslo", "Mannerheimintie 1, 00100 Helsinki"."""
+_HAN = r"[\u4e00-\u9fff]"
+_ZH = (r"(?:[0-9]{3}(?:[0-9]{2,3})?\s?)?(?:(?:北京|天津|上海|重庆|重慶|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西"
+       r"|山东|河南|湖北|湖南|广东|海南|四川|贵州|云南|陕西|甘肃|青海|台湾|臺灣|内蒙古|广西|西藏|宁夏|新疆|香港|澳门)"
+       r"(?:省|市|自治区|壮族自治区|回族自治区|维吾尔自治区)?"
+       rf"|{_HAN}{{2}}[市县縣区區])[\u4e00-\u9fff0-9０-９]{{0,20}}?(?:路|街|大道|巷|胡同|弄)(?:[一二三四五六七八九十]+段)?"
+       r"(?:[0-9０-９]+[巷弄])*[0-9０-９]+(?:[-之][0-9０-９]+)?[号號](?:之[0-9０-９]+)?"
+       r"(?:[0-9０-９A-Za-z一二三四五六七八九十\-]+(?:号楼|號樓|栋|棟|幢|座|单元|單元|楼|樓|层|層|室|号|號))*")
+"""A Chinese address, from its postcode, its province, its city or its district (a name of two characters: "北京市",
+"朝阳区") to its house's number and maybe its room: "北京市朝阳区建国路88号", "上海市浦东新区世纪大道100号3楼", "台北市信義區信義路五段7號".
+Where no province begins it, a city of three characters loses its first ("家庄市…" for "石家庄市…"): a Chinese text
+has no spaces to tell where the words before it end."""
+_JA_NAME = r"[\u4e00-\u9fff\u30a0-\u30ff々ヶ]"
+"""A place's name in Japanese where it begins an address: kanji and katakana, as the hiragana of a sentence's particles
+("に", "は") end what comes before it."""
+_JA_INNER = r"[\u4e00-\u9fff\u3040-\u30ff々ヶ０-９Ａ-Ｚａ-ｚ]"
+"""A place's name within an address: hiragana too ("いすみ市", "丸の内")."""
+_JA = (r"(?:〒\s?[0-9０-９]{3}[-－]?[0-9０-９]{4}\s?)?(?:(?:東京都|北海道|京都府|大阪府|" + _HAN + r"{2,3}県)"
+       rf"{_JA_INNER}{{1,6}}?|{_JA_NAME}{{1,6}}?)[市区町村郡]{_JA_INNER}{{0,24}}?"
+       r"(?:[0-9０-９一二三四五六七八九十]+丁目[0-9０-９]+番地?(?:[0-9０-９]+号)?|[0-9０-９]+[-－−‐][0-9０-９]+(?:[-－−‐][0-9０-９]+)?)"
+       rf"(?:\s?{_JA_INNER}{{1,20}}?\s?[0-9０-９]{{1,4}}(?:号室|階)?)?")
+"""A Japanese address, from its postcode or its prefecture or its city to its block's numbers, and maybe its building
+and room: "〒100-8111 東京都千代田区千代田1-1", "大阪市北区梅田3丁目1番1号", "…12丁目23番7号 芝公園クレスト562"."""
+_KO = (r"(?:(?:서울|부산|대구|인천|광주|대전|울산|세종)(?:특별시|광역시|특별자치시|시)?|(?:경기|강원|충청북|충청남|전라북|전라남|경상북|경상남"
+       r"|충북|충남|전북|전남|경북|경남|제주)(?:특별자치도|도)?|[가-힣]{2,4}[시군])(?:\s[가-힣0-9]{1,6}[시군구])*"
+       r"\s[가-힣0-9]{1,12}(?:로|길)\s?[0-9]{1,5}(?:-[0-9]{1,5})?(?:\s?\([가-힣0-9 ,·]{1,20}\))?")
+"""A Korean address, from its province or its city to its road's number: "서울특별시 중구 세종대로 110", "경기도 성남시 분당구
+판교역로 235"."""
 _ENGLISH = re.compile(f"(?:{_US})|(?:{_UK})")
-_FAMILIES: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
-    (_ENGLISH, ("street", "st,", "st.,", "avenue", "ave,", "ave.", "ave nw", "ave ne", "ave sw", "ave se", "road", "rd,",
-                "rd.,", "boulevard", "blvd", "ane,", "ane ", "drive", "dr,", "dr.,", "court", "way,", "place", "terrace",
-                "parkway", "pkwy", "circle", "ghway", "square", "trail,", "trail ", "plaza", "suite", "apt.",
-                "apt ", "apt,", "crossing", "ridge,", "valley", "creek", "pike", "xpressway", "reeway", "close,",
-                "gardens", "crescent", "grove", "mews", "row,", "walk,", "park,", "green,", "rise,", "view,")),
-    (re.compile(_DE), ("straße", "strasse", "str.", "weg ", "allee", "platz", "gasse", "damm ", "ufer ", "chaussee",
-                       "steig ", "pfad ", "markt ", *(f"ring {digit}" for digit in "0123456789"))),
-    (re.compile(_FR), ("rue ", "avenue", "av.", "boulevard", "bd ", "place", "allée", "mpasse", "chemin", "uai ",
-                       "cours ", "route ", "square")),
-    (re.compile(_NL), ("straat", "aan ", "gracht", "plein ", "kade ", "singel ", "dijk ", "markt ", "dreef ",
-                       "steeg ")),
-    (re.compile(_ES), ("calle", "c/ ", "avenida", "avda", "paseo", "carrer", "camino", "ronda", "travesía", "travesia", "carretera",
-                       "rambla", "glorieta", "pasaje")),
-    (re.compile(_IT), ("via ", "viale", "piazza", "corso", "argo", "vicolo", "strada", "borgo", "contrada", "ungomare")),
+
+
+class _Family(NamedTuple):
+    """A country's addresses, the words of its streets they are searched around, and maybe where a digit must stand
+    (from a word's start, as a range) for them to be tried at all."""
+
+    regex: re.Pattern[str]
+    words: tuple[str, ...]
+    digit: tuple[int, int] | None = None
+
+
+_FAMILIES = (
+    _Family(_ENGLISH, ("street", "st,", "st.,", "avenue", "ave,", "ave.", "ave nw", "ave ne", "ave sw", "ave se", "road",
+                       "rd,", "rd.,", "boulevard", "blvd", "ane,", "ane ", "drive", "dr,", "dr.,", "court", "way,", "place",
+                       "terrace", "parkway", "pkwy", "circle", "ghway", "square", "trail,", "trail ", "plaza", "suite",
+                       "apt.", "apt ", "apt,", "crossing", "ridge,", "valley", "creek", "pike", "xpressway", "reeway",
+                       "close,", "gardens", "crescent", "grove", "mews", "row,", "walk,", "park,", "green,", "rise,",
+                       "view,")),
+    _Family(re.compile(_DE), ("straße", "strasse", "str.", "weg ", "allee", "platz", "gasse", "damm ", "ufer ", "chaussee",
+                              "steig ", "pfad ", "markt ", *(f"ring {digit}" for digit in "0123456789"))),
+    _Family(re.compile(_FR), ("rue ", "avenue", "av.", "boulevard", "bd ", "place", "allée", "mpasse", "chemin", "uai ",
+                              "chaussée", "cours ", "route ", "square")),
+    _Family(re.compile(_NL), ("straat", "aan ", "gracht", "plein ", "kade ", "singel ", "dijk ", "markt ", "dreef ",
+                              "steeg ", "pad ", *(f"ring {digit}" for digit in "0123456789"))),
+    _Family(re.compile(_ES), ("calle", "c/ ", "avenida", "avda", "paseo", "carrer", "camino", "ronda", "travesía",
+                              "travesia", "carretera", "rambla", "glorieta", "pasaje", "plaza")),
+    _Family(re.compile(_IT), ("via ", "viale", "piazza", "corso", "argo", "vicolo", "strada", "borgo", "contrada",
+                              "ungomare")),
+    _Family(re.compile(_PT), ("rua ", "avenida", "av. ", "av ", "travessa", "praça", "argo", "alameda", "strada", "rodovia",
+                              "calçada", "vila ")),
+    _Family(re.compile(_PL), ("ul. ", "ulica", "al. ", "aleja", "pl. ", "plac ", "os. ", "osiedle")),
+    _Family(re.compile(_NORDIC), ("gatan", "vägen", "stigen", "gränd", "torget", "gata ", "gate ", "gade ", "stræde",
+                                  "vej ", "veien", "vegen", "katu ", "tie ", "kuja", "polku", "bulevardi", "plads", "torg ",
+                                  "allé ")),
+    _Family(re.compile(_ZH), ("路", "街", "大道", "巷", "弄", "胡同"), digit=(1, 7)),
+    _Family(re.compile(_JA), ("市", "区", "町", "村", "郡", "丁目", "番地"), digit=(-4, 24)),
+    _Family(re.compile(_KO), ("로 ", "길 "), digit=(2, 3)),
 )
 """Each country's addresses, searched around the words of its streets (a word two languages share, "avenue", "place",
-tries both)."""
-_ADDRESS_OF: dict[str, tuple[re.Pattern[str], ...]] = {}
-for _regex, _words in _FAMILIES:
-    for _word in _words:
-        _ADDRESS_OF[_word] = (*_ADDRESS_OF.get(_word, ()), _regex)
-STREET_WORDS = Words(*_ADDRESS_OF)
+tries both). In Chinese, Japanese and Korean those words are common ones too (路 of "一路", 市 of "超市", 로 of "서울로 가요"):
+an address is tried only with a digit where its number stands, "建国路88号", "区千代田1-1", "세종대로 110". Its number's
+mark, 号, was a word of the scan for a while: it is in most Chinese messages ("订单号", "编号"), and asking each of them
+for its addresses cost each message of the pii benchmark 20,600 instructions (cachegrind)."""
+_FAMILIES_OF: dict[str, tuple[_Family, ...]] = {}
+for _family in _FAMILIES:
+    for _word in _family.words:
+        _FAMILIES_OF[_word] = (*_FAMILIES_OF.get(_word, ()), _family)
+_DIGIT = re.compile(r"[0-9０-９]")
+STREET_WORDS = Words(*_FAMILIES_OF)
 """A street's word (or its abbreviation before the comma after it): the addresses are searched for only around one.
 Words other words hold are cues with what follows them: "ave," and "ave nw", not "ave" (every "have"); "st.," not
 "st." (every "roost." of a log's module names); "ring 1", not "ring" (every "string"); "c/ " (not every "src/"). None
@@ -107,13 +209,16 @@ class StreetAddressRecognizer:
         return STREET_WORDS.anywhere(text)
 
     def find(self, text: str) -> Iterator[Finding]:
-        """Yield the addresses around each street's word, once each, matched whole from where they begin."""
+        """Yield the addresses around each street's word, once each, matched whole from where they begin (not within
+        a word, but maybe right after one in Chinese or Japanese, written without spaces)."""
         seen: set[int] = set()
         for at, word in STREET_WORDS.occurrences(text):
-            for regex in _ADDRESS_OF[word]:
+            for regex, _, digit in _FAMILIES_OF[word]:
+                if digit and not _DIGIT.search(text, max(0, at + digit[0]), at + digit[1]):
+                    continue
                 for near in regex.finditer(text, max(0, at - _BEFORE), at + len(word) + _AFTER):
                     start = near.start()
-                    if start in seen or (start and text[start - 1].isalnum()):
+                    if start in seen or (start and text[start - 1] < "\u3000" and text[start - 1].isalnum()):
                         continue
                     seen.add(start)
                     if whole := regex.match(text, start):

@@ -1,4 +1,4 @@
-"""Addresses without a label: a house number, a street and a postcode, as seven countries write them on a line."""
+"""Addresses without a label: a house number, a street and a postcode, as many countries write them on a line."""
 
 from __future__ import annotations
 
@@ -42,8 +42,61 @@ def addresses(text: str) -> list[tuple[str, float]]:
     ("Borgo Pinti, 32, 50121 Firenze", "Borgo Pinti, 32, 50121 Firenze"),
     ("Piazza della Signoria, 5, 50122 Firenze (FI)", "Piazza della Signoria, 5, 50122 Firenze (FI)"),
     ("Vicolo Sgalambro, 59, 30010, Campagna Lupia (VE)", "Vicolo Sgalambro, 59, 30010, Campagna Lupia (VE)"),
+    ("Via Roma 10, scala B, interno 5, 00184 Roma", "Via Roma 10, scala B, interno 5, 00184 Roma"),
+    # Towns of several words; a Swiss canton.
+    ("Parzerstr. 9, 5526 Sankt Veit an der Glan", "Parzerstr. 9, 5526 Sankt Veit an der Glan"),
+    ("67, chemin Stéphane Lelièvre, 51250 Sainte Valentine-les-Bains", "67, chemin Stéphane Lelièvre, 51250 Sainte Valentine-les-Bains"),
+    ("avenue Arthur Duvanel 57, 3701 Vonlanthen (OW)", "avenue Arthur Duvanel 57, 3701 Vonlanthen (OW)"),
 ])
 def test_an_address_with_its_number_and_postcode_is_found_without_a_label(text: str, address: str) -> None:
+    assert addresses(text) == [(address, 0.8)]
+
+
+@pytest.mark.parametrize(("text", "address"), [
+    # Canada and Australia, and a unit before the house's number
+    ("123 Queen Street West, Toronto, ON M5H 2M9", "123 Queen Street West, Toronto, ON M5H 2M9"),
+    ("200 Bay St, Suite 3000, Toronto, ON M5J 2J2", "200 Bay St, Suite 3000, Toronto, ON M5J 2J2"),
+    ("send it to Unit 5, 12 Smith Street, Parramatta NSW 2150 thanks", "Unit 5, 12 Smith Street, Parramatta NSW 2150"),
+    ("5/12 Smith Street, Parramatta NSW 2150", "5/12 Smith Street, Parramatta NSW 2150"),
+    ("Apartment 4B, 350 Fifth Avenue, New York, NY 10118", "Apartment 4B, 350 Fifth Avenue, New York, NY 10118"),
+    # French with the street first (Belgium, Switzerland), Luxembourg, Québec; Flemish; Swiss Italian
+    ("Rue de la Loi 16, 1000 Bruxelles", "Rue de la Loi 16, 1000 Bruxelles"),
+    ("Avenue Louise 54 bte 3, 1050 Ixelles", "Avenue Louise 54 bte 3, 1050 Ixelles"),
+    ("Chaussée de Charleroi 112, B-1060 Saint-Gilles", "Chaussée de Charleroi 112, B-1060 Saint-Gilles"),
+    ("Rue du Rhône 48, 1204 Genève", "Rue du Rhône 48, 1204 Genève"),
+    ("2, rue du Fossé, L-1536 Luxembourg", "2, rue du Fossé, L-1536 Luxembourg"),
+    ("1000, rue De La Gauchetière Ouest, Montréal (Québec) H3B 4W5", "1000, rue De La Gauchetière Ouest, Montréal (Québec) H3B 4W5"),
+    ("1234 rue Sainte-Catherine O, Montréal, QC H3G 1P1", "1234 rue Sainte-Catherine O, Montréal, QC H3G 1P1"),
+    ("Wetstraat 16, 1000 Brussel", "Wetstraat 16, 1000 Brussel"),
+    ("Via Nassa 5, 6900 Lugano", "Via Nassa 5, 6900 Lugano"),
+    # Portugal and Brazil
+    ("Rua Augusta 100, 1100-053 Lisboa", "Rua Augusta 100, 1100-053 Lisboa"),
+    ("Rua das Flores, 25, 2.º Esq., 4050-262 Porto", "Rua das Flores, 25, 2.º Esq., 4050-262 Porto"),
+    ("Avenida Paulista, 1578 - Bela Vista, São Paulo - SP, 01310-200", "Avenida Paulista, 1578 - Bela Vista, São Paulo - SP, 01310-200"),
+    ("Rua Voluntários da Pátria, 45, apto 301, Rio de Janeiro - RJ, 22270-000",
+     "Rua Voluntários da Pátria, 45, apto 301, Rio de Janeiro - RJ, 22270-000"),
+    ("Praça da Sé, 1, 01001-000 São Paulo - SP", "Praça da Sé, 1, 01001-000 São Paulo - SP"),
+    # Poland and the Nordic countries
+    ("ul. Marszałkowska 10, 00-590 Warszawa", "ul. Marszałkowska 10, 00-590 Warszawa"),
+    ("ul. Jana Pawła II 12/4, 61-139 Poznań", "ul. Jana Pawła II 12/4, 61-139 Poznań"),
+    ("Drottninggatan 53, 111 21 Stockholm", "Drottninggatan 53, 111 21 Stockholm"),
+    ("Nørregade 7, 2. tv, 1165 København K", "Nørregade 7, 2. tv, 1165 København K"),
+    ("Karl Johans gate 1, 0154 Oslo", "Karl Johans gate 1, 0154 Oslo"),
+    ("Mannerheimintie 1, 00100 Helsinki", "Mannerheimintie 1, 00100 Helsinki"),
+    # China, Taiwan, Japan and Korea: no spaces before it in Chinese and Japanese, its own particles after
+    ("请寄到北京市朝阳区建国路88号，谢谢", "北京市朝阳区建国路88号"),
+    ("帮我发到广东省深圳市南山区科技园路1号A栋1201室，谢谢", "广东省深圳市南山区科技园路1号A栋1201室"),
+    ("快递送到杭州市西湖区文三路90号", "杭州市西湖区文三路90号"),
+    ("上海市黄浦区南京东路300弄5号", "上海市黄浦区南京东路300弄5号"),
+    ("公司在台北市信義區信義路五段7號", "台北市信義區信義路五段7號"),
+    ("〒100-8111 東京都千代田区千代田1-1", "〒100-8111 東京都千代田区千代田1-1"),
+    ("本社は大阪市北区梅田3丁目1番1号です", "大阪市北区梅田3丁目1番1号"),
+    ("秋田県いすみ市戸山9丁目5番1号に送ってください", "秋田県いすみ市戸山9丁目5番1号"),
+    ("東京都港区六本木6-10-1 六本木ヒルズ森タワー 3階", "東京都港区六本木6-10-1 六本木ヒルズ森タワー 3階"),
+    ("서울특별시 중구 세종대로 110 으로 보내주세요", "서울특별시 중구 세종대로 110"),
+    ("경기도 성남시 분당구 판교역로 235", "경기도 성남시 분당구 판교역로 235"),
+])
+def test_more_countries_addresses_are_found_without_a_label(text: str, address: str) -> None:
     assert addresses(text) == [(address, 0.8)]
 
 
@@ -66,6 +119,11 @@ def test_a_label_gives_the_surer_finding() -> None:
     "Order 12 shipped today, Boston, MA 02110",  # no street: its words begin in lower case
     "v2 Release Notes, Boston, MA 02110",  # no house number: "2" continues "v"
     "sent from roost.gateway, st. 5, 10115 Berlin",
+    "Smith et al. 2020, pp. 12-345 Warszawa",  # "al. " is no avenue without the street's name and number
+    "Order 12345 shipped to Lisboa, 1100-053 items",
+    # Chinese, Japanese and Korean: a number's mark, a city, a particle without an address
+    "我5号到北京", "今天是3月5号", "上海市的人都知道5号线很挤", "2024年3月5号我们去上海市玩", "订单号 20240105 已发货",
+    "第88号文件", "地点 3 号楼 1808 房间", "東京都は今日晴れです", "大阪市の人口は270万人", "서울로 가요", "다시 만나요 10시에",
 ])
 def test_what_is_no_whole_address_stays(text: str) -> None:
     assert addresses(text) == []
