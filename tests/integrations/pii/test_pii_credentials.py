@@ -77,6 +77,35 @@ def test_secrets() -> None:
         assert sorted(texts(text)) == sorted(expected), text
 
 
+@pytest.mark.parametrize(("text", "secret"), [
+    ("GITLAB_PAT glpat-Ab3dEf6hIj9kLm2nOp5q for the runner", "glpat-Ab3dEf6hIj9kLm2nOp5q"),
+    ("maps key AIzaSyDaGmWKa4JsXZ-HjGw7ISLn_3namBGewQe in the page", "AIzaSyDaGmWKa4JsXZ-HjGw7ISLn_3namBGewQe"),
+    ("publish with npm_Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zAb7c please", "npm_Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zAb7c"),
+    ("download the model with hf_AbCdEfGhIjKlMnOpQrStUvWxYzAbCdEfGh", "hf_AbCdEfGhIjKlMnOpQrStUvWxYzAbCdEfGh"),
+    ("mail via 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 now",
+     "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"),
+    ("socket mode xapp-1-A0123456789-1234567890123-abcdef0123456789", "xapp-1-A0123456789-1234567890123-abcdef0123456789"),
+    ("DefaultEndpointsProtocol=https;AccountName=roost;AccountKey=Zm9vYmFyYmF6cXV4Zm9vYmFyYmF6cXV4Zm9vYmFyYmF6cXV4Zm9v"
+     "YmFyYmF6cXV4Zm9vYmFyYmF6cXV4Zm9vYmFyYmF6cQ==;EndpointSuffix=core.windows.net",
+     "Zm9vYmFyYmF6cXV4Zm9vYmFyYmF6cXV4Zm9vYmFyYmF6cXV4Zm9vYmFyYmF6cXV4Zm9vYmFyYmF6cXV4Zm9vYmFyYmF6cQ=="),
+    ("Endpoint=sb://roost.servicebus.windows.net/;SharedAccessKeyName=send;"
+     "SharedAccessKey=K8sT1x9QmP0vR3wY6zB2cD5fG8hJ1kL4nM7pQ0sT3vW=", "K8sT1x9QmP0vR3wY6zB2cD5fG8hJ1kL4nM7pQ0sT3vW="),
+])
+def test_a_services_key_is_found_by_its_own_prefix(text: str, secret: str) -> None:
+    """Keys of GitLab, Google, npm, Hugging Face, SendGrid, Slack's apps and Azure, with no name before them."""
+    assert texts(text) == [secret]
+
+
+@pytest.mark.parametrize("text", [
+    "hf_abcdefghijklmnopqrstuvwxyzabcdefgh",  # one case, no digit: no token
+    "set npm_config_cache and glpat-short",
+    "msg.SGV0IGl0.eA and AIzaTooShort",
+    "AccountKey=<your key>",
+])
+def test_what_only_begins_like_a_services_key_stays(text: str) -> None:
+    assert texts(text) == []
+
+
 def test_pem_block_including_truncated() -> None:
     pem = "-----BEGIN PRIVATE KEY-----\nMIIBVQIBADANBg\n-----END PRIVATE KEY-----"
     assert texts(f"key:\n{pem}\nthanks") == [pem]
