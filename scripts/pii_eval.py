@@ -17,10 +17,11 @@ numbers of 15 locales as Faker writes them (kept when libphonenumber says they a
 people's names of 12 locales and China, dates of birth, addresses of 7 locales and China, national identity numbers of
 Spain, Brazil, France, the Netherlands, Italy, Canada, Belgium, Taiwan, Sweden, Poland, Turkey and Mexico, US ITINs,
 card numbers of every network it knows, US SSNs, Chinese resident IDs, IBANs of 13 countries, e-mail and IP addresses,
-US passport numbers, passwords, card security codes, bank account numbers of ten countries' shapes. API keys, tokens, one-time codes and travel permits, which Faker
-has no provider for, keep the values made here. The hard negatives gain numbers Faker makes that are nobody's personal
-data: barcodes, ISBNs, timestamps, employer and bank routing numbers, UUIDs, hashes, MAC addresses, licence plates,
-prices, coordinates, browser user agents, postcodes, vehicle numbers, card expiry dates.
+US passport numbers, passwords, card security codes, bank account numbers of ten countries' shapes, MAC addresses,
+coordinates. API keys, tokens, one-time codes, IMEIs and travel permits, which Faker has no provider for, keep the
+values made here. The hard negatives gain numbers Faker makes that are nobody's personal data: barcodes, ISBNs,
+timestamps, employer and bank routing numbers, UUIDs, hashes, licence plates, prices, browser user agents, postcodes,
+vehicle numbers, card expiry dates.
 
     python scripts/pii_eval.py [--sentences 10000] [--seed 7] [--values own|faker]
 """
@@ -49,6 +50,8 @@ from pii_birth_id_values import (  # noqa: E402
     pesel,
     rodne_cislo,
 )
+from pii_coordinate_values import COORDINATE_NEGATIVE, COORDINATES, coordinates  # noqa: E402
+from pii_device_values import DEVICE_NEGATIVE, DEVICES, mac_address  # noqa: E402
 from pii_east_asian_values import japanese_address, japanese_person, korean_address, korean_person  # noqa: E402
 from pii_id_values import (  # noqa: E402
     ahv,
@@ -158,7 +161,8 @@ NEGATIVE: list[Callable[[random.Random], str]] = [
     lambda r: f"型号 {r.choice('EGCHMT')}{r.randint(10**7, 10**8 - 1)} 的配件已到货",
     lambda r: f"Part {r.choice('EGCHMT')}{r.randint(10**7, 10**8 - 1)} ships with order {r.randint(10**5, 10**6 - 1)}.",
     lambda r: f"订单号 {r.choice('EG')}{r.randint(10**7, 10**8 - 1)}，护照已寄出",
-    lambda r: f"coordinates {r.randint(10, 80)}.{r.randint(100000, 999999)}, {r.randint(10, 170)}.{r.randint(100000, 999999)}",
+    lambda r: (f"readings {r.randint(10, 80)}.{r.randint(100000, 999999)}, {r.randint(10, 170)}.{r.randint(100000, 999999)}, "
+               f"{r.randint(10, 99)}.5"),  # a list of decimals: no place's coordinates
     lambda r: f"{r.choice(['Lottery numbers', '彩票号码', 'the codes', '座位', 'scores'])} "
               + " ".join(str(r.randint(10, 99)) for _ in range(r.choice([4, 5]))),
     lambda r: f"{upc_a(r)} {r.choice(['in stock', '已入库'])}",
@@ -216,8 +220,8 @@ def faker_values(seed: int) -> tuple[dict[Callable[[random.Random], str], Callab
 
     us, zh = fake("en_US"), fake("zh_CN")
     nobodys = [us.ean13, us.ean8, us.upc_a, us.isbn13, us.isbn10, us.iso8601, lambda: str(int(us.unix_time())), us.ein,
-               us.aba, us.swift, us.uuid4, us.md5, us.mac_address, us.license_plate, zh.license_plate, us.pricetag,
-               lambda: f"{us.latitude()}, {us.longitude()}", us.user_agent, us.zipcode, zh.postcode, us.vin,
+               us.aba, us.swift, us.uuid4, us.md5, us.license_plate, zh.license_plate, us.pricetag,
+               us.user_agent, us.zipcode, zh.postcode, us.vin,
                us.credit_card_expire, us.sbn9]
     templates = ["Item {} ships today.", "记录：{}。", "{} noted", "见 {}"]
     negatives = [lambda rng, make=make: rng.choice(templates).format(make()) for make in nobodys]
@@ -230,6 +234,8 @@ def faker_values(seed: int) -> tuple[dict[Callable[[random.Random], str], Callab
         iban: lambda rng: fake(rng.choice(FAKER_IBAN_LOCALES)).iban(),
         email: lambda rng: fake(rng.choice(["en_US", "zh_CN", "de_DE"])).email(),
         ipv4: lambda rng: fake("en_US").ipv4_public(),
+        mac_address: lambda rng: fake("en_US").mac_address(),
+        coordinates: lambda rng: f"{fake('en_US').latitude()}, {fake('en_US').longitude()}",
         ipv6: lambda rng: _kept(fake("en_US").ipv6, lambda v: not v.startswith("ff")),
         passport: lambda rng: fake("en_US").passport_number(),
         password: lambda rng: fake("en_US").password(length=rng.randint(8, 16)),
@@ -305,7 +311,8 @@ def _past_day(year: int, month: int, day: int) -> bool:
 def sentences(count: int, seed: int, values: str = "own") -> list[tuple[str, list[Value]]]:
     """count sentences of numbers and secrets, about four in five with one value and the rest hard negatives; then a
     quarter as many of personal details (names, dates of birth, addresses), half as many of national identity
-    numbers and a tenth as many each of cryptocurrency addresses, bank account numbers and addresses without a label, each drawn the same way with a generator of its own: adding them left the sentences before them, and
+    numbers and a tenth as many each of cryptocurrency addresses, bank account numbers, addresses without a label,
+    device identifiers and coordinates, each drawn the same way with a generator of its own: adding them left the sentences before them, and
     each type's share there, as they were. Values "own" are made here, "faker" by Faker where it has a provider."""
     makers, negatives = faker_values(seed) if values == "faker" else ({}, [])
     return (_drawn(count, random.Random(seed), POSITIVE, NEGATIVE + negatives, makers)
@@ -313,7 +320,9 @@ def sentences(count: int, seed: int, values: str = "own") -> list[tuple[str, lis
             + _drawn(count // 2, random.Random(f"national ids {seed}"), NATIONAL_IDS, ID_NEGATIVE, makers)
             + _drawn(count // 10, random.Random(f"wallets {seed}"), WALLETS, WALLET_NEGATIVE, makers)
             + _drawn(count // 10, random.Random(f"accounts {seed}"), ACCOUNTS, ACCOUNT_NEGATIVE, makers)
-            + _drawn(count // 10, random.Random(f"streets {seed}"), STREET_ADDRESSES, STREET_NEGATIVE, makers))
+            + _drawn(count // 10, random.Random(f"streets {seed}"), STREET_ADDRESSES, STREET_NEGATIVE, makers)
+            + _drawn(count // 10, random.Random(f"devices {seed}"), DEVICES, DEVICE_NEGATIVE, makers)
+            + _drawn(count // 10, random.Random(f"places {seed}"), COORDINATES, COORDINATE_NEGATIVE, makers))
 
 
 def _drawn(count: int, rng: random.Random, positive: list[tuple[str, Callable[[random.Random], str], list[str]]],

@@ -8,7 +8,9 @@ from .accounts import BankAccountRecognizer
 from .addresses import AddressRecognizer
 from .birth_dates import BirthDateRecognizer
 from .context import DEFAULT_THRESHOLD
+from .coordinates import CoordinatesRecognizer
 from .credentials import SecretRecognizer
+from .devices import ImeiRecognizer, MacAddressRecognizer
 from .documents import PassportRecognizer, TravelPermitRecognizer
 from .id_numbers import LabelledIdRecognizer, NationalIdRecognizer
 from .names import PersonRecognizer
@@ -26,12 +28,15 @@ __all__ = [
     "BirthDateRecognizer",
     "CardRecognizer",
     "CnIdRecognizer",
+    "CoordinatesRecognizer",
     "CryptoRecognizer",
     "EmailRecognizer",
     "Finding",
     "IbanRecognizer",
+    "ImeiRecognizer",
     "IpRecognizer",
     "LabelledIdRecognizer",
+    "MacAddressRecognizer",
     "NationalIdRecognizer",
     "NationalPhoneRecognizer",
     "PassportRecognizer",
@@ -50,7 +55,7 @@ __all__ = [
 #: Entity types the built-in recognizers produce.
 BUILTIN_ENTITIES: tuple[str, ...] = ("CN_ID", "PHONE", "EMAIL", "CARD", "IBAN", "IP", "SECRET", "SSN", "PASSPORT",
                                      "TRAVEL_PERMIT", "PERSON", "DATE_OF_BIRTH", "ADDRESS", "NATIONAL_ID", "CRYPTO",
-                                     "BANK_ACCOUNT")
+                                     "BANK_ACCOUNT", "DEVICE_ID", "COORDINATES")
 
 
 def default_registry(legacy_cn_id: bool = False, phone_regions: Sequence[str] = DEFAULT_REGIONS,
@@ -79,6 +84,9 @@ def default_registry(legacy_cn_id: bool = False, phone_regions: Sequence[str] = 
         StreetAddressRecognizer(),
         CryptoRecognizer(),
         BankAccountRecognizer(),
+        MacAddressRecognizer(),
+        ImeiRecognizer(),
+        CoordinatesRecognizer(),
     ):
         registry.register(recognizer)
     return registry
