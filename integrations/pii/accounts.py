@@ -61,10 +61,7 @@ class BankAccountRecognizer(LabelledValueRecognizer):
     reach = 12
     """How far from its cue a label may begin or end ("checking account", "numéro de compte")."""
     confidence = 0.96
-
-    def label_for(self, text: str, at: int, cue: str) -> re.Pattern[str]:
-        """The labels, whatever the cue."""
-        return _LABEL
+    label = _LABEL
 
     def value_end(self, text: str, label: re.Match[str]) -> int:
         """Where the number after the label ends (0: what follows is no account number)."""

@@ -77,10 +77,7 @@ class BirthDateRecognizer(LabelledValueRecognizer):
     reach = 14
     """How far from its cue a label may begin ("date of birth" for "birth") or end ("nacida el")."""
     confidence = 0.9
-
-    def label_for(self, text: str, at: int, cue: str) -> re.Pattern[str]:
-        """The labels, whatever the cue."""
-        return _LABEL
+    label = _LABEL
 
     def value_end(self, text: str, label: re.Match[str]) -> int:
         """Where the date after the label ends (0: none does)."""

@@ -78,10 +78,7 @@ class ImeiRecognizer(LabelledValueRecognizer):
     cues = IMEI_WORDS
     reach = 4
     confidence = 0.9
-
-    def label_for(self, text: str, at: int, cue: str) -> re.Pattern[str]:
-        """The labels, whatever the cue."""
-        return _LABEL
+    label = _LABEL
 
     def value_end(self, text: str, label: re.Match[str]) -> int:
         """Where the number after the label ends (0: no IMEI: fifteen digits whose check digit is wrong)."""

@@ -235,10 +235,7 @@ class LabelledIdRecognizer(LabelledValueRecognizer):
     reach = 12
     """How far from its cue a label may begin or end ("numéro de sécurité sociale")."""
     confidence = 0.96
-
-    def label_for(self, text: str, at: int, cue: str) -> re.Pattern[str]:
-        """The labels, whatever the cue."""
-        return ID_LABEL
+    label = ID_LABEL
 
     def value_end(self, text: str, label: re.Match[str]) -> int:
         """Where the number after the label ends (0: what follows is no number of a kind the label names)."""

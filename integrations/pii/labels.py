@@ -45,12 +45,14 @@ def labels_near(text: str, cues: Words, label_for: Callable[[str, int, str], re.
 
 class LabelledValueRecognizer(ABC):
     """A value right after its label, with one confidence: a subclass names its cues, how far from a cue a label
-    may begin (``reach``), which label to look for around a cue, and where the value after a label ends."""
+    may begin (``reach``), its labels (or which to look for around a cue), and where the value after a label ends."""
 
     entity: str
     cues: Words
     reach: int
     confidence: float
+    label: re.Pattern[str]
+    """The labels looked for around every cue (a subclass with labels by cue says which in label_for)."""
 
     def applies(self, text: str) -> bool:
         """Only a text with a cue for a label can give a value."""
@@ -63,9 +65,9 @@ class LabelledValueRecognizer(ABC):
             if end:
                 yield Finding(self.entity, label.end(), end, text[label.end():end], self.confidence)
 
-    @abstractmethod
     def label_for(self, text: str, at: int, cue: str) -> re.Pattern[str] | None:
-        """The label's regex to look for around the cue at at (None: pass it by)."""
+        """The label's regex to look for around the cue at at (None: pass it by): the labels, whatever the cue."""
+        return self.label
 
     @abstractmethod
     def value_end(self, text: str, label: re.Match[str]) -> int:
