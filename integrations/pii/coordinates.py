@@ -36,15 +36,12 @@ it), three decimals or more."""
 _IN_A_LIST = re.compile(r"[ \t]*,[ \t]*-?[0-9]+(?:\.[0-9]+)?(?![0-9.]|[zm])")
 """Another number after a pair: one of a list of numbers ("location error 0.1234, 0.5678, 0.9012"), not a map's zoom
 ("maps/@52.5200066,13.404954,15z")."""
-PLACE_WORDS = Words("gps", "location", "located", "coordinates", "coords", "position", "geo:", "maps", "°", "latitude",
-                    "longitude", "坐标", "位置", "定位", "经纬度", "纬度", "經度", "经度", "緯度", "経度", "座標", "좌표", "위치",
-                    "koordinaten", "standort", "coordonnées", "coordenadas", "ubicación", "posizione",
-                    cues=("gps", "ocation", "ocated", "coordinates", "coords", "position", "geo:", "maps", "°", "atitude",
-                          "ongitude", "坐标", "位置", "定位", "经纬度", "纬度", "經度", "经度", "緯度", "経度", "座標", "좌표",
-                          "위치", "koordinaten", "standort", "coordonnées", "coordenadas", "ubicación", "posizione"))
-"""Words of places, a degree's sign and a coordinate's names: coordinates are looked for only near one. The scan looks
-for "ocation", "atitude" and "ongitude": no word of it begins with an l, which would make it stop at every l of a
-text."""
+PLACE_WORDS = Words("gps", "ocat", "coord", "posi", "geo:", "maps", "°", "atitude", "ongitude", "koordinaten",
+                    "standort", "ubicación", "坐标", "位置", "定位", "纬度", "經度", "经度", "緯度", "経度", "座標", "좌표", "위치")
+"""Words of places, a degree's sign and a coordinate's names, or the part of them the scan looks for: coordinates are
+looked for only near one. "ocat" for "location" and "located", "coord" for "coordinates", "coords", "coordonnées" and
+"coordenadas", "posi" for "position" and "posizione", "atitude" and "ongitude": fewer words for the scan, and none
+begins with an l, which would make it stop at every l of a text."""
 _BEFORE, _AFTER = 60, 60
 """How far before a word of places coordinates may begin, and after it end ("…/maps/@52.5200066,13.404954,15z")."""
 
