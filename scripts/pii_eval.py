@@ -18,9 +18,9 @@ people's names of 12 locales and China, dates of birth, addresses of 7 locales a
 Spain, Brazil, France, the Netherlands, Italy, Canada, Belgium, Taiwan, Sweden, Poland, Turkey and Mexico, US ITINs,
 card numbers of every network it knows, US SSNs, Chinese resident IDs, IBANs of 13 countries, e-mail and IP addresses,
 US passport numbers, passwords, card security codes, bank account numbers of ten countries' shapes, MAC addresses,
-coordinates. API keys, tokens, one-time codes, IMEIs and travel permits, which Faker has no provider for, keep the
+coordinates, Chinese vehicle plates. API keys, tokens, one-time codes, IMEIs and travel permits, which Faker has no provider for, keep the
 values made here. The hard negatives gain numbers Faker makes that are nobody's personal data: barcodes, ISBNs,
-timestamps, employer and bank routing numbers, UUIDs, hashes, licence plates, prices, browser user agents, postcodes,
+timestamps, employer and bank routing numbers, UUIDs, hashes, US licence plates without their label, prices, browser user agents, postcodes,
 vehicle numbers, card expiry dates.
 
     python scripts/pii_eval.py [--sentences 10000] [--seed 7] [--values own|faker]
@@ -73,6 +73,7 @@ from pii_id_values import (  # noqa: E402
 )
 from pii_national_ids import ID_NEGATIVE, NATIONAL_IDS  # noqa: E402
 from pii_personal import PERSONAL, PERSONAL_NEGATIVE  # noqa: E402
+from pii_plate_values import PLATE_NEGATIVE, PLATES, chinese_plate  # noqa: E402
 from pii_street_values import STREET_ADDRESSES, STREET_NEGATIVE  # noqa: E402
 from pii_values import (  # noqa: E402
     aba_routing,
@@ -220,7 +221,7 @@ def faker_values(seed: int) -> tuple[dict[Callable[[random.Random], str], Callab
 
     us, zh = fake("en_US"), fake("zh_CN")
     nobodys = [us.ean13, us.ean8, us.upc_a, us.isbn13, us.isbn10, us.iso8601, lambda: str(int(us.unix_time())), us.ein,
-               us.aba, us.swift, us.uuid4, us.md5, us.license_plate, zh.license_plate, us.pricetag,
+               us.aba, us.swift, us.uuid4, us.md5, us.sha1, us.license_plate, us.pricetag,
                us.user_agent, us.zipcode, zh.postcode, us.vin,
                us.credit_card_expire, us.sbn9]
     templates = ["Item {} ships today.", "记录：{}。", "{} noted", "见 {}"]
@@ -235,6 +236,7 @@ def faker_values(seed: int) -> tuple[dict[Callable[[random.Random], str], Callab
         email: lambda rng: fake(rng.choice(["en_US", "zh_CN", "de_DE"])).email(),
         ipv4: lambda rng: fake("en_US").ipv4_public(),
         mac_address: lambda rng: fake("en_US").mac_address(),
+        chinese_plate: lambda rng: fake("zh_CN").license_plate(),
         coordinates: lambda rng: f"{fake('en_US').latitude()}, {fake('en_US').longitude()}",
         ipv6: lambda rng: _kept(fake("en_US").ipv6, lambda v: not v.startswith("ff")),
         passport: lambda rng: fake("en_US").passport_number(),
@@ -312,7 +314,7 @@ def sentences(count: int, seed: int, values: str = "own") -> list[tuple[str, lis
     """count sentences of numbers and secrets, about four in five with one value and the rest hard negatives; then a
     quarter as many of personal details (names, dates of birth, addresses), half as many of national identity
     numbers and a tenth as many each of cryptocurrency addresses, bank account numbers, addresses without a label,
-    device identifiers and coordinates, each drawn the same way with a generator of its own: adding them left the sentences before them, and
+    device identifiers, coordinates and vehicle plates, each drawn the same way with a generator of its own: adding them left the sentences before them, and
     each type's share there, as they were. Values "own" are made here, "faker" by Faker where it has a provider."""
     makers, negatives = faker_values(seed) if values == "faker" else ({}, [])
     return (_drawn(count, random.Random(seed), POSITIVE, NEGATIVE + negatives, makers)
@@ -322,7 +324,8 @@ def sentences(count: int, seed: int, values: str = "own") -> list[tuple[str, lis
             + _drawn(count // 10, random.Random(f"accounts {seed}"), ACCOUNTS, ACCOUNT_NEGATIVE, makers)
             + _drawn(count // 10, random.Random(f"streets {seed}"), STREET_ADDRESSES, STREET_NEGATIVE, makers)
             + _drawn(count // 10, random.Random(f"devices {seed}"), DEVICES, DEVICE_NEGATIVE, makers)
-            + _drawn(count // 10, random.Random(f"places {seed}"), COORDINATES, COORDINATE_NEGATIVE, makers))
+            + _drawn(count // 10, random.Random(f"places {seed}"), COORDINATES, COORDINATE_NEGATIVE, makers)
+            + _drawn(count // 10, random.Random(f"plates {seed}"), PLATES, PLATE_NEGATIVE, makers))
 
 
 def _drawn(count: int, rng: random.Random, positive: list[tuple[str, Callable[[random.Random], str], list[str]]],

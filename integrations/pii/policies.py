@@ -44,7 +44,7 @@ DEFAULT_MASK: dict[str, tuple[int, int]] = {
 }
 FALLBACK_MASK = (0, 4)
 
-_SEPARATORS = str.maketrans("", "", " -.()+:")
+_SEPARATORS = str.maketrans("", "", " -.()+:·")
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +71,7 @@ class EntityPolicy:
 
 def normalize(entity: str, value: str) -> str:
     """The form under which equal values compare equal (separators and case ignored)."""
-    if entity in ("PHONE", "CARD", "IBAN", "CN_ID", "BANK_ACCOUNT", "DEVICE_ID"):
+    if entity in ("PHONE", "CARD", "IBAN", "CN_ID", "BANK_ACCOUNT", "DEVICE_ID", "VEHICLE_PLATE"):
         return value.translate(_SEPARATORS).upper()
     if entity == "EMAIL":
         return value.lower()

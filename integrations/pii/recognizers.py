@@ -17,6 +17,7 @@ from .names import PersonRecognizer
 from .national import DEFAULT_REGIONS, NationalPhoneRecognizer, SsnRecognizer
 from .network import EmailRecognizer, IpRecognizer
 from .numeric import CardRecognizer, CnIdRecognizer, IbanRecognizer, PhoneRecognizer
+from .plates import PlateRecognizer
 from .registry import Finding, Recognizer, RecognizerRegistry, resolve_overlaps
 from .street_addresses import StreetAddressRecognizer
 from .wallets import CryptoRecognizer
@@ -42,6 +43,7 @@ __all__ = [
     "PassportRecognizer",
     "PersonRecognizer",
     "PhoneRecognizer",
+    "PlateRecognizer",
     "Recognizer",
     "RecognizerRegistry",
     "SecretRecognizer",
@@ -55,7 +57,8 @@ __all__ = [
 #: Entity types the built-in recognizers produce.
 BUILTIN_ENTITIES: tuple[str, ...] = ("CN_ID", "PHONE", "EMAIL", "CARD", "IBAN", "IP", "SECRET", "SSN", "PASSPORT",
                                      "TRAVEL_PERMIT", "PERSON", "DATE_OF_BIRTH", "ADDRESS", "NATIONAL_ID", "CRYPTO",
-                                     "BANK_ACCOUNT", "DEVICE_ID", "COORDINATES")
+                                     "BANK_ACCOUNT", "DEVICE_ID", "COORDINATES",
+                                     "VEHICLE_PLATE")
 
 
 def default_registry(legacy_cn_id: bool = False, phone_regions: Sequence[str] = DEFAULT_REGIONS,
@@ -87,6 +90,7 @@ def default_registry(legacy_cn_id: bool = False, phone_regions: Sequence[str] = 
         MacAddressRecognizer(),
         ImeiRecognizer(),
         CoordinatesRecognizer(),
+        PlateRecognizer(),
     ):
         registry.register(recognizer)
     return registry

@@ -1,0 +1,45 @@
+"""Vehicle plates (VEHICLE_PLATE): a Chinese one wherever it stands, the others after their labels."""
+
+from __future__ import annotations
+
+import pytest
+
+from integrations.pii.policies import normalize
+from integrations.pii.recognizers import default_registry
+
+
+def plates(text: str) -> list[tuple[str, float]]:
+    """The VEHICLE_PLATE findings the whole registry keeps in text, with their confidence."""
+    return [(f.text, f.confidence) for f in default_registry().analyze(text) if f.entity == "VEHICLE_PLATE"]
+
+
+@pytest.mark.parametrize(("text", "plate"), [
+    ("京A·12345 停在楼下", "京A·12345"),
+    ("粤B12345D是我的电动车", "粤B12345D"),  # an electric car's six characters
+    ("请给沪A12345开门", "沪A12345"),
+    ("车牌号：蒙S-14177", "蒙S-14177"),
+    ("my license plate is ABC-1234", "ABC-1234"),
+    ("Kennzeichen B-MW 1234, bitte parken lassen", "B-MW 1234"),
+    ("plaque d'immatriculation AB-123-CD", "AB-123-CD"),
+    ("kenteken: 12-ABC-3", "12-ABC-3"),
+    ("number plate GY21 ABC", "GY21 ABC"),
+    ("차량번호 12가 3456", "12가 3456"),
+])
+def test_a_plate_is_found(text: str, plate: str) -> None:
+    assert plates(text) == [(plate, 0.9)]
+
+
+@pytest.mark.parametrize("text", [
+    "沪深300指数今天涨了2%",  # a province's character, but no city's letter and five characters
+    "北京时间 14:30，新A股开盘",
+    "matrícula 20231234 del curso",  # a student's number: no letter
+    "Porsche 911 Targa 4S",  # too short
+    "a plate of 4 eggs, then ABC-1234 in the order",  # no label: an order's code as much as a plate
+    "license plate 6690",  # no letter
+])
+def test_what_is_no_plate_stays(text: str) -> None:
+    assert plates(text) == []
+
+
+def test_one_plate_written_two_ways_is_one_value() -> None:
+    assert normalize("VEHICLE_PLATE", "京A·12345") == normalize("VEHICLE_PLATE", "京A12345")
