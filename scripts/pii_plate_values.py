@@ -1,5 +1,5 @@
-"""Vehicle plates for the pii evaluation: Chinese ones wherever they stand, the others after their labels, with the
-sentences that hold them and the hard negatives beside them (a stock's index, a student's number, a plate of food)."""
+"""Vehicle plates for the pii evaluation, Chinese ones and others, after their labels, with the sentences that hold them
+and the hard negatives beside them (a stock's index, a student's number, a plate of food, a plate without its label)."""
 
 from __future__ import annotations
 
@@ -41,7 +41,8 @@ def labelled_plate(rng: random.Random) -> str:
 
 
 PLATES: list[tuple[str, Callable[[random.Random], str], list[str]]] = [
-    ("VEHICLE_PLATE", chinese_plate, ["车牌 {v}", "{v} 停在楼下", "my car is {v}, the blue one", "请给{v}开门"]),
+    ("VEHICLE_PLATE", chinese_plate, ["车牌 {v}", "车牌号：{v} 停在楼下", "my car's license plate is {v}",
+                                       "请给车牌{v}开门"]),
     ("VEHICLE_PLATE", labelled_plate, ["license plate {v}", "my licence plate is {v}", "Kennzeichen {v}",
                                         "plaque d'immatriculation {v}", "kenteken: {v}", "plate number {v}, please open",
                                         "차량번호 {v}"]),
@@ -53,7 +54,7 @@ PLATE_NEGATIVE: list[Callable[[random.Random], str]] = [
         f"沪深{r.randint(100, 999)}指数今天涨了{r.randint(1, 9)}%",
         f"matrícula {r.randint(2020, 2025)}{r.randint(1000, 9999)} del curso",
         f"a plate of {r.randint(2, 9)} eggs, then {_letters(r, 3)}-{_digits(r, 4)} in the order",
-        f"北京时间 {r.randint(0, 23)}:{r.randint(10, 59)}，新A股开盘",
+        f"北京时间 {r.randint(0, 23)}:{r.randint(10, 59)}，新A股开盘，{chinese_plate(r)} 停在楼下",
         f"Porsche 911 Targa {r.randint(2, 4)}S",
     ]),
 ]

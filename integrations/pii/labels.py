@@ -15,12 +15,13 @@ from collections.abc import Callable, Iterator
 from .context import Words
 from .registry import Finding
 
-__all__ = ["NUMBER_GAP", "LabelledValueRecognizer", "labels_near"]
+__all__ = ["NUMBER_GAP", "SAID_GAP", "LabelledValueRecognizer", "labels_near"]
 
-NUMBER_GAP = (r"[ \t]*(?:(?i:number|no\.?|n[°º.]|num[ée]ro)(?![A-Za-z])[ \t]*)?[:：#=\-]?[ \t]*"
-              r"(?:(?:is|es|est|este|ist|é|è|är|er|to)[ \t]+|[は是為为][ \t]*)?")
-"""What may stand between a number's label and the number: "number", "n.", a colon, a verb (in lower case only: "NI number
-ES 12 34 56 A" is a number), a particle ("口座番号は")."""
+SAID_GAP = r"[ \t]*[:：#=\-]?[ \t]*(?:(?:is|es|est|este|ist|é|è|är|er|to)[ \t]+|[は是為为][ \t]*)?"
+"""What may stand between a label that says "number" itself and its value: a colon, a verb (in lower case only: "NI
+number ES 12 34 56 A" is a number), a particle ("口座番号は")."""
+NUMBER_GAP = r"[ \t]*(?:(?i:number|no\.?|n[°º.]|num[ée]ro)(?![A-Za-z])[ \t]*)?" + SAID_GAP
+"""What may stand between a number's label and the number: "number", "n.", and what SAID_GAP allows."""
 
 
 def labels_near(text: str, cues: Words, label_for: Callable[[str, int, str], re.Pattern[str] | None],
