@@ -27,13 +27,15 @@ PLATE_WORDS = Words("plate", "kennzeichen", "immatriculation", "matrícula", "ma
                           "車牌", "차량번호", "번호판"))
 """A plate's labels. The scan looks for "mmatriculation": no word of it begins with an i, which would make it stop at
 every i of a text."""
+_NUMBER = r"(?:[Nn]umber|NUMBER|[Nn]o\.|NO\.|no)"
+"""A plate's "number" in its label, but not a bare "NO": a plate may begin with it (Novara's, in Italy)."""
 _LABEL = re.compile(
-    r"(?:\b(?i:(?:licen[cs]e|number|registration|reg\.?)\s+plates?(?:\s+(?:number|no\.?))?|plate\s+(?:number|no\.?)"
-    r"|(?:auto|kfz-?)?kennzeichen|(?:plaque\s+d['’])?immatriculation|matr[íi]cula|targa|kenteken)"
+    r"(?:\b(?:(?i:(?:licen[cs]e|number|registration|reg\.?)\s+plates?)(?:\s+" + _NUMBER + r")?"
+    r"|(?i:plate)\s+" + _NUMBER + r"|(?i:(?:auto|kfz-?)?kennzeichen|(?:plaque\s+d['’])?immatriculation|matr[íi]cula"
+    r"|targa|kenteken))"
     r"|车牌(?:号码|号)?|車牌(?:號碼|號)?|차량번호|번호판)" + SAID_GAP
 )
-"""A plate's label and what may stand between it and the plate: its "number" is the label's own, as a plate may begin
-with "NO" (Novara's, in Italy)."""
+"""A plate's label and what may stand between it and the plate (its "number" is the label's own)."""
 _PLATE = re.compile(
     rf"[{_PROVINCES}][A-Z][\-·・ ]?[A-HJ-NP-Z0-9]{{5,6}}(?![A-Za-z0-9])"  # China: "京A·12345", "粤B12345D"
     r"|[0-9]{2,3}[가-힣][ \t]?[0-9]{4}(?![0-9])"  # Korea: "12가 3456"

@@ -23,6 +23,8 @@ def plates(text: str) -> list[tuple[str, float]]:
     ("plaque d'immatriculation AB-123-CD", "AB-123-CD"),
     ("kenteken: 12-ABC-3", "12-ABC-3"),
     ("number plate GY21 ABC", "GY21 ABC"),
+    ("license plate NO 342 LQ", "NO 342 LQ"),  # Novara's "NO", no "number" of the label's
+    ("License Plate No. XYZ 987", "XYZ 987"),
     ("차량번호 12가 3456", "12가 3456"),
 ])
 def test_a_plate_is_found(text: str, plate: str) -> None:
