@@ -7,6 +7,8 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 
+from pii_values import luhn_digit
+
 __all__ = ["DEVICES", "DEVICE_NEGATIVE", "imei", "mac_address", "windows_mac_address"]
 
 
@@ -22,18 +24,9 @@ def windows_mac_address(rng: random.Random) -> str:
     return mac_address(rng).upper().replace(":", "-")
 
 
-def _check_digit(body: str) -> str:
-    """Luhn's check digit for body: from the right, every second digit doubled."""
-    total = 0
-    for i, char in enumerate(reversed(body)):
-        digit = int(char) * (2 if i % 2 == 0 else 1)
-        total += digit - 9 if digit > 9 else digit
-    return str(-total % 10)
-
-
 def _imei_digits(rng: random.Random) -> str:
     body = f"{rng.choice(('35', '86', '01', '49'))}{rng.randrange(10**12):012d}"
-    return body + _check_digit(body)
+    return body + luhn_digit(body)
 
 
 def imei(rng: random.Random) -> str:
