@@ -21,10 +21,10 @@ from .validators import luhn_valid
 
 __all__ = ["DASH_WORDS", "IMEI_WORDS", "ImeiRecognizer", "MacAddressRecognizer"]
 
-_PAIRS = r"[0-9A-Fa-f]{{2}}(?:{0}[0-9A-Fa-f]{{2}}){{5}}"
-"""Six pairs of hexadecimal digits with a separator between them."""
-_COLON_MAC = re.compile(r"(?<![0-9A-Fa-f:\-])" + _PAIRS.format(":") + r"(?![0-9A-Fa-f]|[:\-][0-9A-Fa-f])")
-_DASH_MAC = re.compile(r"(?<![0-9A-Fa-f:\-])" + _PAIRS.format("-") + r"(?![0-9A-Fa-f]|[:\-][0-9A-Fa-f])")
+_COLON_MAC, _DASH_MAC = (
+    re.compile(rf"(?<![0-9A-Fa-f:\-])[0-9A-Fa-f]{{2}}(?:{separator}[0-9A-Fa-f]{{2}}){{5}}(?![0-9A-Fa-f]|[:\-][0-9A-Fa-f])")
+    for separator in ":-")
+"""Six pairs of hexadecimal digits with colons, or with dashes, between them; not within a longer chain of pairs."""
 DASH_WORDS = Words("physical address", "mac", "物理地址", "physikalische adresse", "adresse physique")
 """Where a MAC address written with dashes (as Windows does: "Physical Address. . . : 3C-22-FB-9A-01-7E") may follow.
 With colons one is found anywhere, from the search for colons the IPv6 addresses share; with dashes only after one of
