@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .context import DEFAULT_THRESHOLD
+from .typed_forms import plain
 
 __all__ = [
     "DEFAULT_MASK",
@@ -70,7 +71,8 @@ class EntityPolicy:
 
 
 def normalize(entity: str, value: str) -> str:
-    """The form under which equal values compare equal (separators and case ignored)."""
+    """The form under which equal values compare equal (separators, case and the form they are typed in ignored)."""
+    value = plain(value)
     if entity in ("PHONE", "CARD", "IBAN", "CN_ID", "BANK_ACCOUNT", "DEVICE_ID", "VEHICLE_PLATE"):
         return value.translate(_SEPARATORS).upper()
     if entity == "EMAIL":

@@ -8,25 +8,14 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Protocol, runtime_checkable
 
-from .context import DEFAULT_THRESHOLD, Words
+from .context import DEFAULT_THRESHOLD
 from .runs import longest_run
+from .typed_forms import read
 
 __all__ = ["ENTITY_NAME", "Finding", "Recognizer", "RecognizerRegistry", "resolve_overlaps"]
 
 #: What an entity type may be called: it becomes part of placeholders like ``[CN_ID_1]``.
 ENTITY_NAME = re.compile(r"[A-Z][A-Z0-9_]*")
-
-
-# What a Chinese input method types in full width inside a number, an address or a name: digits, letters and
-# the separators of numbers and e-mail addresses (（）＋－．＠＿ and the ideographic space). Not the punctuation
-# of a sentence (，：；！？): nearly every Chinese message has some, and the recognizers know it as it is.
-_FULL_WIDTH_CODES = (0xFF08, 0xFF09, 0xFF0B, 0xFF0D, 0xFF0E, 0xFF20, 0xFF3F,
-                     *range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B))
-_FULL_WIDTH = Words(*map(chr, _FULL_WIDTH_CODES), "\u3000")
-"""Looked for in the one scan of a text for context words (context.py), which the recognizers need anyway: a
-regex of its own went over each non-ASCII text once more (3.0 % of the pii benchmark's instructions). A text
-that has one is scanned again once read as ASCII: 10 % more instructions for a message ending in "（注）"."""
-_HALF_WIDTH = {code: code - 0xFEE0 for code in _FULL_WIDTH_CODES} | {0x3000: 0x20}
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,13 +119,12 @@ class RecognizerRegistry:
         decimals ("3.14159265359", "0.4111111111111111") or its integer part ("13964804384.62"), then overlaps
         resolved.
 
-        Full-width digits, letters and the separators of numbers and addresses (１３９…, ＡＢＣ＠ｅｘａｍｐｌｅ．ｃｏｍ,
-        （）－＋ and the ideographic space) are read as their ASCII forms: one character for one, so every span
-        stays where it is in the text.
+        Characters typed in another form are read as their ASCII (typed_forms.py: full-width digits and letters,
+        １３９…, typeset spaces and dashes, "06 12 34 56 78"), invisible ones not at all ("john\u200b@…"): a span
+        is of the text as given, and takes in what was left out within it.
         """
         found: list[Finding] = []
-        # An ASCII text has none: isascii() is 0.07 us where the scan costs several.
-        scan = text if text.isascii() or not _FULL_WIDTH.anywhere(text) else text.translate(_HALF_WIDTH)
+        scan, origin = read(text)
         entries = self._entries
         if entities is not None or skip:
             entries = [e for e in entries if (entities is None or e[0] in entities) and e[0] not in skip]
@@ -151,6 +139,8 @@ class RecognizerRegistry:
             limits = thresholds or {}
             found = [f for f in found if f.confidence >= limits.get(f.entity, DEFAULT_THRESHOLD)
                      and not _in_a_decimal(scan, f.start, f.end)]
+        if origin is not None:
+            found = [replace(f, start=origin[f.start], end=origin[f.end - 1] + 1) for f in found]
         if scan is not text:
             found = [replace(f, text=text[f.start:f.end]) for f in found]
         if len(found) < 2:

@@ -45,6 +45,17 @@ async def test_placeholders_are_stable_within_a_scope(sanitizer: PiiSanitizer) -
     assert second == "again [PHONE_2], then [PHONE_1]"
 
 
+async def test_a_value_typed_otherwise_is_the_same_value(sanitizer: PiiSanitizer) -> None:
+    # A no-break space (iOS), an en dash (a word processor), a zero-width space (a web page), full width (an input
+    # method): one placeholder for one value, the whole of each replaced, each restored as it was typed.
+    typed = ("+49 151 2345-6789", "+49\u00a0151\u00a02345\u20136789", "+49 151\u200b 2345-6789",
+             "＋４９ １５１ ２３４５－６７８９")
+    outs = [await sanitizer.sanitize(f"call {phone} now", "chat-1") for phone in typed]
+    assert outs == ["call [PHONE_1] now"] * 4
+    restorer = await sanitizer.restorer("chat-1")
+    assert restorer.restore("[PHONE_1]") == typed[0]
+
+
 async def test_scopes_are_independent(sanitizer: PiiSanitizer, vault: InMemoryVault) -> None:
     await sanitizer.sanitize("13912345678", "chat-a")
     assert await sanitizer.sanitize(PHONE, "chat-a") == "[PHONE_2]"

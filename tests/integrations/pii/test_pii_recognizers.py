@@ -231,6 +231,33 @@ def test_an_address_or_a_passport_typed_in_full_width_is_read_as_ascii() -> None
     assert [(f.entity, f.text) for f in found] == [("EMAIL", "ＡＢＣ＿１＠ｅｘａｍｐｌｅ．ｃｏｍ"), ("PASSPORT", "Ｅ１２３４５６７８")]
 
 
+@pytest.mark.parametrize(("text", "entity", "value"), [
+    ("mon numéro : 06\u202f12\u202f34\u202f56\u202f78, merci", "PHONE", "06\u202f12\u202f34\u202f56\u202f78"),
+    ("my phone is +49\u00a0151\u00a023456789", "PHONE", "+49\u00a0151\u00a023456789"),
+    ("call me on +1 (555) 123\u20134567", "PHONE", "+1 (555) 123\u20134567"),
+    ("call +44\u20117700\u2011900123", "PHONE", "+44\u20117700\u2011900123"),
+    ("card 4111\u20091111\u20091111\u20091111 exp 12/27", "CARD", "4111\u20091111\u20091111\u20091111"),
+    ("IBAN DE89\u00a03704\u00a00044\u00a00532\u00a00130\u00a000", "IBAN", "DE89\u00a03704\u00a00044\u00a00532\u00a00130\u00a000"),
+    ("my SSN is 123\u201145\u20116789", "SSN", "123\u201145\u20116789"),
+    ("my e-mail: john\u200b@example.com", "EMAIL", "john\u200b@example.com"),
+    ("write to j\u00adohn.doe@exam\u00adple.com", "EMAIL", "j\u00adohn.doe@exam\u00adple.com"),
+    ("my phone is 07700\u2060900123 thanks", "PHONE", "07700\u2060900123"),
+    ("\u200f\u2066+972-50-123-4567\u2069\u200f הטלפון שלי", "PHONE", "+972-50-123-4567"),
+    ("رقم هاتفي +٩٦٦ ٥٠ ١٢٣ ٤٥٦٧", "PHONE", "+٩٦٦ ٥٠ ١٢٣ ٤٥٦٧"),
+    ("my phone ۰۹۱۲۳۴۵۶۷۸۹", "PHONE", "۰۹۱۲۳۴۵۶۷۸۹"),
+    ("बैंक कार्ड ४१११ ११११ ११११ ११११", "CARD", "४१११ ११११ ११११ ११११"),
+])
+def test_a_value_typeset_or_with_invisible_characters_is_found_as_written(text: str, entity: str, value: str) -> None:
+    # Spaces that do not break, dashes that are not hyphen-minus (macOS, iOS, French typography, a word processor),
+    # characters that show nothing (a soft hyphen, a zero-width space, a direction mark) in or around a value, and
+    # the digits of Arabic, Persian and Hindi keyboards.
+    from integrations.pii.recognizers import default_registry
+
+    found = default_registry().analyze(text)
+    assert [(f.entity, f.text) for f in found] == [(entity, value)]
+    assert text[found[0].start:found[0].end] == value
+
+
 def test_ssns_follow_the_ssa_rules() -> None:
     from integrations.pii.national import ssn_valid
 

@@ -116,7 +116,8 @@ def test_a_date_is_no_run_of_digits_but_what_follows_it_is() -> None:
 _PIECES = st.one_of(
     st.text("0123456789 -./()+x#", min_size=1, max_size=24),
     st.sampled_from(["电话", "手机", "拨打", "call ", "ext. ", "转", "card ", "卡号", "SSN ", "身份证", "护照", "订单号 ",
-                     "@", "sk-proj-", "password=", "：", "，", "（", "）", "１３９", "\u3000", "İ", "\n"]),
+                     "@", "sk-proj-", "password=", "：", "，", "（", "）", "１３９", "\u3000", "İ", "\n",
+                     "\u00a0", "\u202f", "\u2013", "\u200b", "\u00ad", "\u200f", "٤١١", "۰۹"]),
     st.text(min_size=1, max_size=8),
 )
 
