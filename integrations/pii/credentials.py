@@ -1,5 +1,6 @@
-"""The SECRET recognizer: API keys and tokens, private keys, password assignments and passwords stated in prose,
-HTTP credentials (Bearer, Basic), URL logins, passwords on command lines, card security codes, one-time codes."""
+"""The SECRET recognizer: API keys and tokens, private keys, password assignments and passwords stated in prose (in 18
+languages), HTTP credentials (Bearer, Basic), URL logins, passwords on command lines, card security codes, one-time
+codes, the codes of homes' locks."""
 
 from __future__ import annotations
 
@@ -23,6 +24,16 @@ from .secret_checks import (
     token_like,
     user_and_password,
     with_own_brackets,
+)
+from .secret_names import (
+    IS,
+    LOCK_CODE,
+    LOCK_CUES,
+    NETWORK_CUES,
+    NETWORK_KEY,
+    OF_A_NETWORK,
+    PASSWORD_CUES,
+    PASSWORD_NAME,
 )
 
 __all__ = ["SecretPattern", "SecretRecognizer", "SECRET_PATTERNS"]
@@ -49,29 +60,36 @@ class SecretPattern:
     """The regex begins with a secret's name: after a key's or a token's, the value must look like one."""
 
 
-_ASSIGNMENT_WORDS = ("pass", "pwd", "密码", "口令", "api", "secret", "client", "access", "auth", "token")
+_ASSIGNMENT_WORDS = (*PASSWORD_CUES, *NETWORK_CUES, "pwd", "api", "secret", "client", "access", "auth", "token")
 # A name that says secret. Unambiguous words may end a longer name (DB_PASSWORD, newpassword); the short "pass"
 # and "token" must stand alone (not "bypass", "max_tokens").
 _KEY_NAME = (r"api[_\-]?key|secret[_\-]?(?:access[_\-]?)?key|client[_\-]?secret|access[_\-]?token|auth[_\-]?token"
              r"|(?<![A-Za-z0-9])token")
-_SECRET_NAME = rf"(?i:password|passwd|passphrase|passcode|pwd|密码|口令|{_KEY_NAME}|(?<![A-Za-z0-9])pass)"
+# Atomic ("(?>"): a name matched is not matched again another way when what follows it fails. Backtracking into
+# the 18 languages' names, in each of the patterns tried at a "pass", cost each message of the pii benchmark ~7,000
+# instructions (cachegrind); atomic, the names cost none told apart from the noise (+640 with typed_forms.py).
+_SECRET_NAME = rf"(?>(?i:(?:{PASSWORD_NAME}){OF_A_NETWORK}|{NETWORK_KEY}|pwd|{_KEY_NAME}|(?<![A-Za-z0-9])pass))"
 _A_KEY_NAMED = re.compile(f"(?i:{_KEY_NAME})")
 """A key's or a token's name, where a secret's name was matched: its value must look like one (key_like)."""
 _ASSIGNED = r"(?<!:param )(?<!:type )" + _SECRET_NAME + r"(?:[\"'`]|\*\*|__)?[ \t]*(?:[:=：]|[ \t](?i:is)[ \t]*[:：])(?:\*\*(?=[ \t]))?[ \t]*"
 """A secret's name, then its value after ":", "=" or "is:"; the name may be quoted or in bold ("**Password:**"); not a
 parameter a docstring describes (":param password: The …")."""
-_SAID_IN_CHINESE = _SECRET_NAME + r"[ \t]*(?:是|为)[ \t]*"
-"""A secret's name, then its value after "是" or "为" ("密码是abc123"; but "密码是多少", "密码为空" ask or say)."""
+_SAID_IN_CJK = _SECRET_NAME + r"[ \t]*(?:是|为|は|는|은)[ \t]*"
+"""A secret's name, then its value after "是" or "为", "は", "는" or "은" ("密码是abc123", "パスワードは abc123", "비밀번호는
+abc123"; but "密码是多少", "密码为空" ask or say)."""
 # A value ends before a space, punctuation, a quote or the end. Brackets may be inside it ("O6z)RjBr#5"); closing
 # ones at its end (before a space, punctuation, the end or a Chinese character) are left to widen, which knows
 # whether the text opened them: "(密码是abc123)请查收".
 _ENDS = "\\s\"'`,;，。；、）】“”‘’「」"
 """What ends a value written without quotes: a space, punctuation, a quote."""
+_SENTENCE_GOES_ON = r"(?<=[!-~])[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]"
+"""A value in Latin letters or digits ends where Chinese, Japanese or Korean goes on ("密码是abc123请查收", "暗証番号は1234
+です"); one that begins in them is a password too ("密码：芝麻开门123")."""
 _MARKUP = r"\*\*[^*\s][^*\r\n]*\*\*|__[^_\s][^_\r\n]*__|<(?:b|strong|em|i|code|kbd|samp|tt)>|<[A-Za-z/!]"
 """Bold, italics or code around a value (markdown or HTML), which the patterns for wrapped values take; or an HTML
 tag, no value ("Password: <input type=password>")."""
 _VALUE = (rf"(?!{_MARKUP})([^{_ENDS}]{{1,200}}?)"
-          rf"(?=[)>}}\]]+(?:[.!?]*(?:[{_ENDS}]|\Z)|[^\x00-\x7f])|[{_ENDS}]|\Z)")
+          rf"(?=[)>}}\]]+(?:[.!?]*(?:[{_ENDS}]|\Z)|[^\x00-\x7f])|[{_ENDS}]|\Z|{_SENTENCE_GOES_ON})")
 _QUOTED = (r"(?:\"([^\"\r\n]{1,200})\"|'([^'\r\n]{1,200})'|“([^”\r\n]{1,200})”|‘([^’\r\n]{1,200})’"
            r"|「([^」\r\n]{1,200})」)")
 """A value as a string literal: in quotes (straight, curly or corner brackets)."""
@@ -81,12 +99,12 @@ _EMPHASIZED = r"(?:\*\*([^*\s][^*\r\n]{0,199})(?<!\s)\*\*|__([^_\s][^_\r\n]{0,19
 """A value in bold or italics (markdown or HTML): as often a word of prose ("the password is **required**"). Markdown's
 emphasis neither starts nor ends with a space: in "**Password:** x**y" the stars around " x" are no pair."""
 
-_STATED = r"(?<![=\"'])(?i:password|passwd|passphrase|passcode|密码|口令)(?:[ \t]+(?i:is|was))?[ \t]+"
-"""A password's name stated in prose, without ":" or "=": "my password is hunter2", "wifi密码 abc12345"; not a value
-itself, as in HTML's type=password."""
-_STATED_VALUE = rf"(?!{_MARKUP})((?![(\[{{<][^\n]*[)\]}}>])[^{_ENDS}]{{4,200}})"
+_STATED = rf"(?<![=\"'])(?>(?i:(?:{PASSWORD_NAME}){OF_A_NETWORK}|{NETWORK_KEY}))(?:[ \t]+(?i:{IS}))?[ \t]+"
+"""A password's or a Wi-Fi key's name stated in prose, without ":" or "=": "my password is hunter2", "wifi密码
+abc12345", "mein Passwort ist Sonne2024!"; not a value itself, as in HTML's type=password."""
+_STATED_VALUE = rf"(?!{_MARKUP})((?![(\[{{<][^\n]*[)\]}}>])[^{_ENDS}]{{4,200}}?)(?=[{_ENDS}]|\Z|{_SENTENCE_GOES_ON})"
 """Not a bracket the line closes again: "password (bool, optional): ..." describes a parameter."""
-_NAMED = f"{_ASSIGNED}|{_SAID_IN_CHINESE}|{_STATED}"
+_NAMED = f"{_ASSIGNED}|{_SAID_IN_CJK}|{_STATED}"
 """A secret's name before its value, in any of the ways above."""
 
 _ARGUMENT = r"(?:'([^'\r\n]{1,200})'|\"([^\"\r\n]{1,200})\"|([^\s'\"]{1,200}))"
@@ -102,13 +120,11 @@ _USER_PASSWORD = r"(?<![^\s])(?:-u|--user)[ \t=]+" + _ARGUMENT
 """curl's and wget's "-u user:password"."""
 
 
-_SAID_AS = r"[ \t]*(?:(?i:is|was)[ \t]*[:：]?|[:：=#]|是|为)?[ \t]*"
-"""Between a code's name and its digits: "CVV 123", "cvv: 123", "the PIN is 4821", "验证码是482913"."""
+_SAID_AS = rf"[ \t]*(?:(?i:{IS})[ \t]*[:：]?|[:：=#]|是|为|は|는|은)?[ \t]*"
+"""Between a code's name and its digits: "CVV 123", "cvv: 123", "the PIN is 4821", "der Türcode ist 4711",
+"验证码是482913"."""
 _DIGITS_END = r"(?![0-9A-Za-z]|[\-/.:][0-9])"
 """The digits end there: not a longer number, a range, a date or a time ("4-6 digits", "12/27")."""
-
-_LOCKS = ("door", "gate", "garage", "alarm", "lock", "keypad", "entry", "access")
-"""What a code opens: a home's door, gate or garage, its alarm panel, a smart lock's keypad."""
 
 SECRET_PATTERNS: tuple[SecretPattern, ...] = (
     SecretPattern(
@@ -236,17 +252,17 @@ SECRET_PATTERNS: tuple[SecretPattern, ...] = (
     *(SecretPattern(name, _ASSIGNMENT_WORDS, re.compile(prefix + _VALUE), 0.9, group=1, check=check,
                     widen=with_own_brackets, named=True)
       for name, prefix, check in (("assignment", _ASSIGNED, plausible_value),
-                                  ("said_in_chinese", _SAID_IN_CHINESE, latin_or_digits))),
+                                  ("said_in_cjk", _SAID_IN_CJK, latin_or_digits))),
     # Quotes or markup around a value mark its ends ("**Hunter22**"), better than where an unquoted value stops.
     *(SecretPattern(name, _ASSIGNMENT_WORDS, re.compile(f"(?:{prefix}){wrapped}"), 0.92, group=-1, check=check,
                     named=True)
       for name, prefix, wrapped, check in (
           ("quoted_assignment", _NAMED, _QUOTED, plausible_literal),  # a string literal: 'p(4ss' is no call
           ("code_assignment", _NAMED, _CODE, plausible_value),
-          ("emphasized_assignment", f"{_ASSIGNED}|{_SAID_IN_CHINESE}", _EMPHASIZED, latin_or_digits))),
+          ("emphasized_assignment", f"{_ASSIGNED}|{_SAID_IN_CJK}", _EMPHASIZED, latin_or_digits))),
     SecretPattern(
         "emphasized_password",
-        ("pass", "密码", "口令"),
+        (*PASSWORD_CUES, *NETWORK_CUES),
         re.compile(_STATED + _EMPHASIZED),
         0.92,
         group=-1,
@@ -273,15 +289,14 @@ SECRET_PATTERNS: tuple[SecretPattern, ...] = (
         "lock_code",
         # Found from "code", the lock's name looked behind: the names as triggers ("entry", "access", "alarm" start
         # with common letters) cost every message 0.4 us, "code" 0.15.
-        ("code", "门禁码", "开门码"),
-        re.compile("(?:(?:" + "|".join(rf"(?<=(?i:{name})[ \t])" for name in _LOCKS) + ")(?i:code)|门禁码|开门码)"
-                   rf"{_SAID_AS}([0-9]{{4,8}}){_DIGITS_END}"),
+        LOCK_CUES,
+        re.compile(f"(?:{LOCK_CODE}){_SAID_AS}([0-9]{{4,8}}){_DIGITS_END}"),
         0.9,
         group=1,
     ),
     SecretPattern(
         "stated_password",
-        ("pass", "密码", "口令"),
+        (*PASSWORD_CUES, *NETWORK_CUES),
         re.compile(_STATED + _STATED_VALUE),
         0.85,
         group=1,

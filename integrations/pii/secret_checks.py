@@ -61,8 +61,10 @@ escaped ("Password &#x3C;xxxxxxxx>", "passphrase: &lt;string>")."""
 
 
 def latin_or_digits(value: str) -> bool:
-    """A value after "是" or "为" is a secret when it has Latin letters or digits: "多少", "什么" and "空" are words."""
-    return re.search("[A-Za-z0-9]", value) is not None and plausible_value(value)
+    """A value after "是" or "为" is a secret when it has Latin letters or digits: "多少", "什么" and "空" are words;
+    fewer than four digits alone count something ("密码是8位数字", "暗証番号は4桁です")."""
+    return (re.search("[A-Za-z0-9]", value) is not None and not (value.isdigit() and len(value) < 4)
+            and plausible_value(value))
 
 
 def key_like(value: str) -> bool:
@@ -120,11 +122,12 @@ _RANGE = re.compile(r"[0-9]+[-~–][0-9]+")
 
 def password_like(value: str) -> bool:
     """A value stated without ":" or "=" ("my password is hunter2") has a password's signs: a digit, a symbol
-    (not "-" or "/": "case-sensitive", "and/or"; not markdown's "**" after it) or a capital after a small letter.
-    "The password is required" is prose, and so is a range ("8-64 characters")."""
+    (not "-" or "/": "case-sensitive", "and/or"; not markdown's "**" after it, nor a sentence's "?" or "!": "Passwort
+    vergessen?") or a capital after a small letter. "The password is required" is prose, and so is a range ("8-64
+    characters")."""
     return len(value) >= 4 and (
         any(ch.isdigit() for ch in value)
-        or any(not ch.isalnum() and ch not in "-'/" for ch in value.rstrip("*"))
+        or any(not ch.isalnum() and ch not in "-'/" for ch in value.rstrip("*").rstrip("?!"))
         or re.search("[a-z].*[A-Z]", value) is not None
     ) and _RANGE.fullmatch(value) is None and plausible_value(value)
 

@@ -203,6 +203,55 @@ def test_codes_named_before_their_digits(text: str, expected: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("WLAN-Passwort: Sonnenschein99", "Sonnenschein99"),  # a password as users of other languages name it
+        ("das WLAN-Passwort lautet Fritz!Box77", "Fritz!Box77"),
+        ("Kennwort: geheim123", "geheim123"),
+        ("mon mot de passe est soleil42", "soleil42"),
+        ("mot de passe : Chat#2024", "Chat#2024"),
+        ("mi contraseña es sol2024", "sol2024"),
+        ("minha senha é abc12345", "abc12345"),
+        ("mijn wachtwoord is zon12345", "zon12345"),
+        ("moje hasło to słońce12", "słońce12"),
+        ("Hasło: Kot!2024", "Kot!2024"),
+        ("mitt lösenord är sol12345", "sol12345"),
+        ("passordet mitt er sol12345", "sol12345"),
+        ("adgangskode: Hund1234", "Hund1234"),
+        ("salasana: Kissa2024", "Kissa2024"),
+        ("şifrem abc12345", "abc12345"),
+        ("мой пароль qwerty123", "qwerty123"),
+        ("пароль от wifi: qwerty123", "qwerty123"),
+        ("パスワードは abc12345 です", "abc12345"),
+        ("비밀번호는 abc12345", "abc12345"),
+        ("mật khẩu: Meo2024", "Meo2024"),
+        ("kata sandi: Kucing2024", "Kucing2024"),
+        ("la clave del wifi es casa1234", "casa1234"),  # a Wi-Fi network's key, and a password of one
+        ("code wifi : maison2024", "maison2024"),
+        ("WLAN-Schlüssel: 12345678901234567890", "12345678901234567890"),
+        ("network security key is Abc12345", "Abc12345"),
+        ("das Passwort für das WLAN ist Sonne123", "Sonne123"),
+        ("le mot de passe du wifi est chat2024", "chat2024"),
+        ("der Türcode ist 4711", "4711"),  # a code that opens a home
+        ("Zugangscode 4711", "4711"),
+        ("le digicode est 4821", "4821"),
+        ("le code de la porte est 4827", "4827"),
+        ("el código de la puerta es 4821", "4821"),
+        ("código do portão: 1990", "1990"),
+        ("il codice del cancello è 5566", "5566"),
+        ("de deurcode is 1234", "1234"),
+        ("portkoden är 1234", "1234"),
+        ("kod do bramy 2580", "2580"),
+        ("暗証番号は1234です", "1234"),  # a Latin or digit value ends where the sentence goes on
+        ("密码是abc123请查收", "abc123"),
+        ("wifi密码 abc12345哦", "abc12345"),
+    ],
+)
+def test_passwords_and_codes_in_other_languages(text: str, expected: str) -> None:
+    assert texts(text) == [expected]
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "**Password:** Hunter22",
@@ -279,6 +328,13 @@ def test_a_secret_in_markdown_html_or_quotes_is_found_without_them(text: str) ->
         "the token is invalid or expired",
         '<input type=password name=pass value="">',  # HTML: a type, and a tag where a value would be
         'Password: <input id="pw1" type="password" />',
+        "I think my password is wrong!",
+        "Passwort vergessen? Das Passwort muss 8 Zeichen haben",  # the same in other languages
+        "mot de passe oublié", "la contraseña es incorrecta", "wachtwoord vergeten", "hasło jest nieprawidłowe",
+        "пароль неверный", "パスワードを忘れました", "비밀번호를 잊어버렸어요", "lösenordet är fel",
+        "密码是8位数字", "暗証番号は4桁です",  # a count, not a password
+        "Zugangscode anfordern", "Der Motorcode ist 4711", "le code postal est 75001", "código postal 28013",
+        "il codice fiscale", "la palabra clave: python3", "Arguments to pass to :py:func:`pytest.main`",
     ],
 )
 def test_prose_about_passwords_and_tokens_is_no_secret(text: str) -> None:

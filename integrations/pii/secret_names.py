@@ -1,0 +1,58 @@
+"""What a password, a Wi-Fi key or a home's code is called in the languages Roost's users write (SECRET's names).
+
+Each is a regex fragment matched where one of its cues occurs (credentials.py), and a cue must start where the
+name does. A cue that would begin with a letter no other word of the one scan begins with ("hasło", "lösenord")
+starts after it, the letter looked behind: each such letter costs every message ~2,000 instructions (context.py).
+"""
+
+from __future__ import annotations
+
+__all__ = ["IS", "LOCK_CODE", "LOCK_CUES", "NETWORK_KEY", "NETWORK_CUES", "OF_A_NETWORK", "PASSWORD_CUES",
+           "PASSWORD_NAME"]
+
+PASSWORD_NAME = (r"password|passwd|passphrase|passcode|passwort|passordet|passord|kennwort|mot[ \t]+de[ \t]+passe"
+                 r"|contraseña|senha|wachtwoord|(?<=h)asło|(?<=l)ösenordet|(?<=l)ösenord|adgangskoden|adgangskode"
+                 r"|salasanani|salasana|şifre(?:miz|m|si)?|пароль|パスワード|暗証番号|비밀번호|mật[ \t]+khẩu"
+                 r"|kata[ \t]+sandi|密码|口令")
+"""A password in English, German, French, Spanish, Portuguese, Dutch, Polish, Swedish, Norwegian, Danish, Finnish,
+Turkish, Russian, Japanese, Korean, Vietnamese, Indonesian and Chinese (matched case-insensitively); "pass" and
+Italian's "password" are English's."""
+PASSWORD_CUES = ("pass", "kennwort", "mot de passe", "contraseña", "senha", "wachtwoord", "asło", "ösenord",
+                 "adgangskode", "salasana", "şifre", "пароль", "パスワード", "暗証番号", "비밀번호", "mật khẩu",
+                 "kata sandi", "密码", "口令")
+
+NETWORK_KEY = (r"(?:wi-?fi|wlan|network)[ \t\-]?(?:security[ \t]+)?key|wlan-?schlüssel|netzwerkschlüssel"
+               r"|clave[ \t]+(?:del[ \t]+|de[ \t]+(?:la[ \t]+)?)?(?:wi-?fi|red)|clé[ \t]+(?:de[ \t]+sécurité|wi-?fi)"
+               r"|code[ \t]+(?:du[ \t]+)?wi-?fi")
+"""A Wi-Fi network's key: "network security key" (Windows), "WLAN-Schlüssel" (a FRITZ!Box's sticker), "clave del
+wifi", "clé de sécurité", "code wifi"."""
+NETWORK_CUES = ("wifi", "wi-fi", "wlan", "network", "netzwerk", "clave", "clé", "code")
+
+OF_A_NETWORK = (r"(?:[ \t]+(?:of|for|für|del|de|du|do|da|della|dell'|van|voor|för|til|от)"
+                r"(?:[ \t]+(?:the|my|das|dem|den|het|la|le|el|o|a|mon|mi|mein))?[ \t]*"
+                r"(?:wi-?fi|wlan|router|network|netzwerk|réseau|red|rede|rete|netwerk|сети|роутера|вайфая))?")
+"""Which network a password is of, said after it: "password for the wifi", "contraseña del wifi", "пароль от wifi"."""
+
+IS = r"is|was|ist|lautet|war|est|était|es|era|é|è|to|jest|är|var|er|(?:mitt|min)[ \t]+(?:er|är)|on|oli|—"
+"""Between a name and what it is: "is", and as German, French, Spanish, Portuguese, Italian, Polish, the Nordic
+languages ("passordet mitt er"), Finnish and Russian (a dash) say it."""
+
+_LOCKS = ("door", "gate", "garage", "alarm", "lock", "keypad", "entry", "access")
+"""What a code opens, in English: a home's door, gate or garage, its alarm panel, a smart lock's keypad."""
+_LOCKS_JOINED = ("tür", "zugangs", "eingangs", "schloss", "alarm", "deur", "toegangs", "poort", "digi")
+"""The same in the words German and Dutch join with "code" (Türcode, deurcode), and French's "digicode"."""
+LOCK_CODE = (
+    "(?:" + "|".join([rf"(?<=(?i:{name})[ \t\-])" for name in _LOCKS] + [rf"(?<=(?i:{name}))" for name in _LOCKS_JOINED]
+                     + [r"(?<=\b(?i:tor))", r"(?<=\b(?i:tor)[ \t\-])"]) + ")(?i:code)"
+    r"|(?i:code[ \t]+(?:de[ \t]+la[ \t]+|de[ \t]+l'|du[ \t]+|d'|de[ \t]+)?"
+    r"(?:porte|portail|entrée|accès|alarme|garage|immeuble|portillon))"
+    r"|(?i:código[ \t]+(?:de[ \t]+la[ \t]+|del[ \t]+|de[ \t]+|do[ \t]+|da[ \t]+)?"
+    r"(?:puerta|portal|alarma|acceso|garaje|entrada|portón|porta|portão|alarme|garagem|prédio))"
+    r"|(?i:codice[ \t]+(?:del[ \t]+|della[ \t]+|dell'|di[ \t]+|d')"
+    r"(?:cancello|portone|allarme|accesso|porta|garage|citofono))"
+    r"|(?<=(?i:port))(?i:koden|kode|kod)|(?i:kod[ \t]+do[ \t]+(?:bramy|drzwi|domofonu|alarmu|furtki))"
+    r"|门禁码|开门码"
+)
+"""A code that opens a home: "door code", "Türcode", "digicode", "code de la porte", "código del portal", "codice del
+cancello", "portkoden", "kod do bramy", 门禁码."""
+LOCK_CUES = ("code", "código", "codice", "kod", "门禁码", "开门码")
