@@ -16,7 +16,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from integrations.pii.recognizers import default_registry  # noqa: E402
 
 LOCALES = ("en_US", "en_GB", "en_CA", "en_AU", "de_DE", "de_AT", "de_CH", "fr_FR", "fr_CH", "nl_NL", "nl_BE", "es_ES",
-           "it_IT", "pt_PT", "pt_BR", "pl_PL", "sv_SE", "da_DK", "fi_FI", "zh_TW", "ja_JP", "ko_KR")
+           "it_IT", "pt_PT", "pt_BR", "pl_PL", "sv_SE", "da_DK", "fi_FI", "hu_HU", "ro_RO", "ru_RU", "zh_TW", "ja_JP",
+           "ko_KR")
 SENTENCES = {"zh": "请寄到{}，谢谢", "ja": "{}に送ってください", "ko": "{}로 보내주세요"}
 """How a sentence holds an address in Chinese, Japanese and Korean (on one line, its parts apart by spaces); in the
 others, "Please ship it to ... by Friday." (its lines apart by commas)."""

@@ -1,7 +1,8 @@
 """Postal addresses without a label, where the text writes one whole: a house number and a street, then the postcode
-and the town, as letters are addressed in the US, Canada and Australia, the UK, Germany, Austria and Switzerland,
-France, Belgium and Luxembourg, the Netherlands, Spain, Italy, Portugal and Brazil, Poland, the Nordic countries, and
-from the province down to the house's number in China and Taiwan, Japan and Korea.
+and the town, as letters are addressed in the US, Canada and Australia, the UK and Ireland, Germany, Austria and
+Switzerland, France, Belgium and Luxembourg, the Netherlands, Spain and Mexico, Italy, Portugal and Brazil, Poland,
+Hungary, Czechia, Slovakia and Romania, Turkey, Russia, the Nordic countries, and from the province down to the house's
+number in China and Taiwan, Japan and Korea.
 
 "Ship it to 1600 Pennsylvania Ave NW, Washington, DC 20500", "42 Acacia Avenue, Reading RG1 1AA", "Hauptstraße 5,
 10115 Berlin", "12 rue de la Paix, 75002 Paris", "Keizersgracht 123, 1015 CJ Amsterdam", "Calle Mayor 5, 28013 Madrid",
@@ -32,20 +33,24 @@ _NAME = rf"(?:[A-Z0-9]{_WORD}\s){{1,4}}"
 """A UK street's name: one to four words that begin with a capital or a digit ("King Edward", "5th")."""
 _UNIT = r"(?:Apt|Apartment|Suite|Ste|Unit|Level|Fl|Floor|Flat|#)\.?\s?#?[0-9A-Za-z\-]+"
 """A flat's, a suite's or a floor's number: "Apt 4B", "Suite 200", "Unit 5", "Level 8"."""
-_US = (rf"(?:{_UNIT},?\s)?(?:[0-9]{{1,4}}[A-Z]?/)?[0-9]{{1,6}}[A-Z]?\s(?:[NSEW]\.?\s)?(?:[A-Z0-9]{_WORD}\s){{0,4}}"
-       rf"[A-Z]{_WORD}(?:,?\s{_UNIT})?(?:,\s(?:[A-Z][\w.]*\s?){{1,3}}){{1,2}},?\s"
+_PO_BOX = r"(?:P\.?\s?O\.?|Post\sOffice)\s(?i:box)\s[0-9]{1,6}"
+_US = (rf"(?:{_PO_BOX}|(?:{_UNIT},?\s)?(?:[0-9]{{1,4}}[A-Z]?/)?[0-9]{{1,6}}[A-Z]?\s(?:[NSEW]\.?\s)?"
+       rf"(?:[A-Z0-9]{_WORD}\s){{0,4}}[A-Z]{_WORD}(?:,?\s{_UNIT})?)(?:,\s(?:[A-Z][\w.]*\s?){{1,3}}){{1,2}},?\s"
        r"(?:[A-Z]{2}\s[0-9]{5}(?:-[0-9]{4})?"
        r"|(?:AB|BC|MB|NB|NL|NS|NT|NU|ON|PE|QC|SK|YT)\s[A-Z][0-9][A-Z]\s?[0-9][A-Z][0-9]"
        r"|(?:NSW|VIC|QLD|SA|WA|TAS|NT|ACT),?\s[0-9]{4})(?![0-9A-Za-z])")
-"""A US, Canadian or Australian address: maybe a unit, a house number, the street's words, maybe a unit, the town (maybe
-after a floor), the state or province and its code: "1600 Pennsylvania Ave NW, Washington, DC 20500", "12 Main St., Apt
-4B, Springfield, IL 62704", "123 Queen Street West, Toronto, ON M5H 2M9", "5/12 Smith Street, Parramatta NSW 2150".
+"""A US, Canadian or Australian address: maybe a unit, a house number, the street's words, maybe a unit (or a post
+office box), the town (maybe after a floor), the state or province and its code: "1600 Pennsylvania Ave NW, Washington,
+DC 20500", "12 Main St., Apt 4B, Springfield, IL 62704", "PO Box 123, Austin, TX 78701", "123 Queen Street West,
+Toronto, ON M5H 2M9", "5/12 Smith Street, Parramatta NSW 2150".
 Searched for around a street's word, it may then end with any ("807 Deborah Estate Apt. 573, …" around "apt.")."""
 _UK = (r"(?:(?:Flat|Apartment)\s[0-9]+[A-Z]?,\s)?[0-9]{1,4}[A-Z]?,?\s" + _NAME +
        r"(?:Street|St|Road|Rd|Lane|Avenue|Close|Drive|Way|Gardens|Crescent|Grove|Place|Terrace|Court|Hill|Square|Mews"
-       r"|Row|Walk|Park|Green|Rise|View)\b\.?(?:,\s(?:[A-Z][a-z'’\-]+\s?){1,3})*,?\s"
-       r"[A-Z]{1,2}[0-9][A-Z0-9]?\s?[0-9][A-Z]{2}(?![A-Za-z0-9])")
-"""A UK address with its postcode: "42 Acacia Avenue, Reading RG1 1AA", "Flat 3, 12 High Street, Leeds LS1 4AP"."""
+       r"|Row|Walk|Park|Green|Rise|View)\b\.?(?:,\s(?:(?:Co\.\s)?[A-Z][a-z'’\-]+(?:\s[0-9]{1,2}W?)?\s?){1,3})*,?\s"
+       r"(?:[A-Z]{1,2}[0-9][A-Z0-9]?\s?[0-9][A-Z]{2}|(?:[AC-FHKNPRTV-Y][0-9]{2}|D6W)\s?[0-9AC-FHKNPRTV-Y]{4})"
+       r"(?![A-Za-z0-9])")
+"""A UK or an Irish address with its postcode or Eircode: "42 Acacia Avenue, Reading RG1 1AA", "Flat 3, 12 High Street,
+Leeds LS1 4AP", "4 Main Road, Dublin 4, D04 X2Y3"."""
 _GERMAN_STREET = (r"(?:[A-ZÄÖÜ][a-zäöüß]+-)*[A-ZÄÖÜ]?[a-zäöüß]+(?:straße|strasse|str\.|weg|allee|platz|gasse|ring"
                   r"|damm|ufer|chaussee|steig|pfad)"
                   r"|(?:[A-ZÄÖÜ][a-zäöüß]+[\s\-]){1,3}(?:Straße|Strasse|Str\.|Weg|Allee|Platz|Gasse|Markt|Ring|Damm|Ufer)")
@@ -61,23 +66,28 @@ _FRENCH_TOWN = r"[A-ZÉ][\w\-]+(?:\s(?:(?:am|an\sder|sur|en|lès|les)\s)?[A-ZÉ]
 """A town's name in French, or in German beside it: "Paris", "Sainte Valentine-les-Bains", "Romanens an der Aare"."""
 _FRENCH_NAME = r"(?:(?:de|du|des|la|le|l'|l’|d'|d’)\s?|[A-ZÉÈ][\w'’\-]*\s?){1,6}"
 """A street's name in French after its kind: "de la Paix", "Victor Hugo"."""
-_FR = (r"[0-9]{1,4}(?:\s?(?:bis|ter))?,?\s(?:rue|avenue|av\.|boulevard|bd|place|allée|impasse|chemin|quai|cours|route"
+_FR = (r"[0-9]{1,4}(?:\s?(?:bis|ter))?,?\s(?i:rue|avenue|av\.|boulevard|bd|place|allée|impasse|chemin|quai|cours|route"
        r"|square)\s" + _FRENCH_NAME + r",?\s(?:(?:[0-9]{5}|L-[0-9]{4})\s" + _FRENCH_TOWN
        + r"(?:\s(?:Cedex|CEDEX)(?:\s[0-9]{1,2})?)?"
        r"|(?:[A-ZÉ][\w\-]+\s?){1,3}(?:\(Québec\)|,?\s?QC)\s[A-Z][0-9][A-Z]\s?[0-9][A-Z][0-9](?![0-9A-Za-z]))"
        r"|(?i:rue|avenue|av\.|boulevard|bd|place|chaussée|chemin|quai|square|route|allée|impasse)\s" + _FRENCH_NAME +
        r",?\s[0-9]{1,4}[a-zA-Z]?(?:\s?(?:bis|ter))?(?:\s?(?:bte|boîte|/)\s?[0-9A-Za-z]+)?,\s(?:B-|CH-)?[0-9]{4}\s"
        + _FRENCH_TOWN + _CANTON)
-"""A French address, as France, Luxembourg and Québec write it, "12 rue de la Paix, 75002 Paris", "5 bis, avenue Victor
-Hugo 69003 Lyon", "2, rue du Fossé, L-1536 Luxembourg", "1000, rue De La Gauchetière Ouest, Montréal (Québec) H3B 4W5",
-or as Belgium and Switzerland do, the street first: "Rue de la Loi 16, 1000 Bruxelles", "Rue du Rhône 48, 1204 Genève"."""
+"""A French address, as France, Luxembourg and Québec write it, "12 rue de la Paix, 75002 Paris", "5 Boulevard
+Haussmann, 75009 Paris", "5 bis, avenue Victor Hugo 69003 Lyon", "2, rue du Fossé, L-1536 Luxembourg", "1000, rue De La
+Gauchetière Ouest, Montréal (Québec) H3B 4W5", or as Belgium and Switzerland do, the street first: "Rue de la Loi 16,
+1000 Bruxelles", "Rue du Rhône 48, 1204 Genève"."""
 _NL = (r"[A-Z][a-z]+(?:straat|laan|weg|gracht|plein|kade|singel|dijk|markt|dreef|steeg|ring|pad)\s[0-9]{1,4}"
        r"(?:\s?[a-zA-Z]|-[0-9]+)?,\s(?:[0-9]{4}\s?[A-Z]{2}|(?:B-)?[0-9]{4}),?\s(?:'s-)?[A-Z][a-z]+(?:\s[A-Z][a-z]+)?")
 """A Dutch or a Flemish address: "Keizersgracht 123, 1015 CJ Amsterdam", "Wetstraat 16, 1000 Brussel"."""
-_ES = (r"(?:Calle|C/|Avenida|Avda\.|Plaza|Paseo|Carrer|Camino|Ronda|Traves[íi]a|Carretera|Rambla|Glorieta|Pasaje)\s"
-       r"(?:(?:de|del|la|las|los|el)\s|[A-ZÁÉÍÓÚÑ][\w.]*\s?){1,5},?\s(?:n[º°]\s?)?[0-9]{1,4}"
-       r"(?:,\s?[0-9]+[ºª]?\s?[A-Za-zºª]*)*,\s[0-9]{5}\s[A-ZÁÉÍÓÚ][\w\-]+(?:\s(?:de\s)?[A-ZÁÉÍÓÚ][\w\-]+)?")
-"""A Spanish address: "Calle Mayor 5, 28013 Madrid", "Avenida de la Constitución, 12, 2º B, 41004 Sevilla"."""
+_SPANISH_NAME = r"(?:(?:de|del|la|las|los|el)\s|[A-ZÁÉÍÓÚÑ][\w.]*\s?){1,5}"
+_ES = (r"(?:Calle|C/|Avenida|Avda\.|Av\.|Plaza|Paseo|Carrer|Camino|Ronda|Traves[íi]a|Carretera|Rambla|Glorieta"
+       r"|Pasaje)\s"
+       + _SPANISH_NAME + r",?\s(?:n[º°]\s?|#\s?)?[0-9]{1,4}(?:,\s?[0-9]+[ºª]?\s?[A-Za-zºª]*)*"
+       r"(?:,\s(?:Col\.\s|Colonia\s)?" + _SPANISH_NAME + r")?,\s(?:C\.?P\.?\s)?[0-9]{5}\s"
+       r"[A-ZÁÉÍÓÚ][\w\-]+(?:\s(?:de\s)?[A-ZÁÉÍÓÚ][\w\-]+)?(?:,\s(?:CDMX|(?:[A-Z][a-z]{0,3}\.){1,2}))?")
+"""A Spanish or a Mexican address: "Calle Mayor 5, 28013 Madrid", "Avenida de la Constitución, 12, 2º B, 41004 Sevilla",
+"Av. Insurgentes Sur 1602, Col. Crédito Constructor, 03940 Ciudad de México, CDMX"."""
 _IT = (r"(?:Via|Viale|Piazza|Corso|Largo|Vicolo|Piazzale|Strada|Borgo|Contrada|Lungomare)\s"
        r"(?:(?:di|del|della|dei|degli|delle|XX)\s|[A-Z][\w'’.]*\s?){1,5},?\s[0-9]{1,4}[A-Za-z]?(?:/[A-Za-z0-9])?"
        r"(?:,?\s(?i:piano|appartamento|scala|interno|int\.)\s?[0-9A-Za-z]+)*,\s(?:CH-)?[0-9]{4,5},?\s"
@@ -107,6 +117,40 @@ _NORDIC = (rf"(?:{_NORDIC_WORD}(?:gatan|vägen|stigen|gränd|torget|gata|gate|ga
            rf"{_NORDIC_WORD}(?:\s[A-ZÅÄÖÆØ](?![\wåäöæø])|\s{_NORDIC_WORD})?")
 """A Swedish, Danish, Norwegian or Finnish address: "Storgatan 1, 111 23 Stockholm", "Vesterbrogade 1, 1620 København
 V", "Karl Johans gate 1, 0154 Oslo", "Mannerheimintie 1, 00100 Helsinki"."""
+_TURKISH_WORD = r"[A-ZÇĞİÖŞÜ0-9][\wçğıöşü.'’]*"
+_TR = (rf"(?:(?:{_TURKISH_WORD}\s){{1,3}}(?:Mahallesi|Mah\.|Mh\.),?\s)?(?:{_TURKISH_WORD}\s){{1,3}}"
+       r"(?:Caddesi|Cad\.|Cd\.|Sokak|Sokağı|Sok\.|Sk\.|Bulvarı|Blv\.|Bulv\.),?\s(?:No|NO|Numara)\s?:\s?[0-9]{1,4}[A-Z]?"
+       r"(?:/[0-9A-Z]{1,3})?(?:,?\s(?:Daire|D|Kat|K)\.?\s?:\s?[0-9]{1,3})*,?\s(?:[0-9]{5}\s)?"
+       rf"{_TURKISH_WORD}\s?/\s?{_TURKISH_WORD}")
+"""A Turkish address, to its district and city: "Atatürk Bulvarı No: 12, 06420 Çankaya/Ankara", "Moda Mah. Şair Nefi
+Sok. No:5 D:3 34710 Kadıköy/İstanbul"."""
+_RUSSIAN_WORD = r"[А-ЯЁ][а-яё]+(?:-[А-ЯЁа-яё][а-яё]+)*"
+_RU_KIND = (r"(?:ул\.|улица|пр\.|пр-т|проспект|пер\.|переулок|наб\.|набережная|ш\.|шоссе|б-р|бул\.|бульвар|пл\.|площадь"
+            r"|алл\.|аллея)")
+_RU_STREET = (rf"(?:{_RU_KIND}\s?(?:{_RUSSIAN_WORD}\s?){{1,3}}|(?:{_RUSSIAN_WORD}\s){{1,2}}{_RU_KIND}),?\s"
+              r"(?:д\.|дом)\s?[0-9]{1,4}[а-я]?(?:/[0-9]{1,4})?"
+              r"(?:,?\s(?:корп\.|к\.|стр\.)\s?[0-9]{1,3})?")
+_RU_FLAT = r",?\s(?:кв\.|квартира|оф\.|офис)\s?[0-9]{1,4}"
+_RU_TOWN = rf"(?:(?:г|пос|п|с|д|ст)\.\s?|(?:город|пгт|село|деревня)\s)?{_RUSSIAN_WORD}(?:\s{_RUSSIAN_WORD})?"
+"""A town, a village or a settlement: "г. Москва", "с. Сосновка", "пос. Сосновый Бор"."""
+_RU = (rf"(?:[0-9]{{6}},\s)?{_RU_TOWN},\s{_RU_STREET}(?:{_RU_FLAT})?(?:,\s[0-9]{{6}})?"
+       rf"|{_RU_STREET}(?:{_RU_FLAT}(?:,\s{_RU_TOWN})?(?:,\s[0-9]{{6}})?|,\s{_RU_TOWN}(?:,\s[0-9]{{6}})?"
+       rf"|,\s[0-9]{{6}})")
+"""A Russian address with its town, its postcode or its flat: "125009, г. Москва, ул. Тверская, д. 7, кв. 5",
+"ул. Тверская, д. 7, Москва, 125009", "Невский пр., д. 28, Санкт-Петербург, 191186"."""
+_CENTRAL_WORD = r"[A-ZÁČĎÉĚÍŇÓŘŠŤÚŮÝŽÖŐÜŰĂÂÎȘȚ][\wáčďéěíňóřšťúůýžöőüűăâîșțş.\-]*"
+_ROMANIAN_TOWN = rf"{_CENTRAL_WORD}(?:\s(?:de\s|din\s)?{_CENTRAL_WORD}){{0,2}}(?:\s[0-9])?"
+"""A Romanian town, or a sector of Bucharest: "Sancraiu de Mures", "București 3"."""
+_CENTRAL = (rf"(?:{_CENTRAL_WORD}\s){{1,3}}(?:utca|u\.|út|útja|tér|körút|krt\.|náměstí|nám\.|třída|nábřeží|námestie"
+            rf"|trieda)\s[0-9]{{1,4}}[a-zA-Z]?(?:/[0-9]{{1,4}}[a-zA-Z]?)?\.?,\s"
+            rf"(?:[0-9]{{3}}\s[0-9]{{2}}|(?:H-)?[0-9]{{4}})\s{_CENTRAL_WORD}(?:\s[0-9]{{1,2}}(?![0-9]))?"
+            rf"|(?:Strada|Str\.|Bulevardul|Bd\.|Calea|Aleea|Drumul|Șoseaua|Soseaua|Piața)\s"
+            rf"(?:{_CENTRAL_WORD}\s?){{1,3}},?\s"
+            rf"(?:(?i:nr)\.\s?)?[0-9]{{1,4}}[A-Z]?(?:,?\s+(?i:bl|sc|et|ap)\.\s?[0-9A-Z]{{1,4}})*,\s"
+            rf"(?:[0-9]{{6}}\s{_ROMANIAN_TOWN}|{_ROMANIAN_TOWN},?\s[0-9]{{6}})")
+"""A Hungarian, a Czech, a Slovak or a Romanian address: "Váci utca 10, 1052 Budapest", "Kossuth utca 64., H-1215
+Tótfalva", "Václavské náměstí 1, 110 00 Praha 1", "Strada Lipscani 5, 030031 București", "Str. Lipscani nr. 5, București
+030031"."""
 _HAN = r"[\u4e00-\u9fff]"
 _ZH = (r"(?:[0-9]{3}(?:[0-9]{2,3})?\s?)?(?:(?:北京|天津|上海|重庆|重慶|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西"
        r"|山东|河南|湖北|湖南|广东|海南|四川|贵州|云南|陕西|甘肃|青海|台湾|臺灣|内蒙古|广西|西藏|宁夏|新疆|香港|澳门)"
@@ -160,16 +204,16 @@ _FAMILIES = (
     _Family(_ENGLISH, ("street", "st,", "st.,", "avenue", "ave,", "ave.", "ave nw", "ave ne", "ave sw", "ave se", "road",
                        "rd,", "rd.,", "boulevard", "blvd", "ane,", "ane ", "drive", "dr,", "dr.,", "court", "way,", "place",
                        "terrace", "parkway", "pkwy", "circle", "ghway", "square", "trail,", "trail ", "plaza", "suite",
-                       "apt.", "apt ", "apt,", "crossing", "ridge,", "valley", "creek", "pike", "xpressway", "reeway",
-                       "close,", "gardens", "crescent", "grove", "mews", "row,", "walk,", "park,", "green,", "rise,",
-                       "view,")),
+                       "apt.", "apt ", "apt,", "box ", "crossing", "ridge,", "valley", "creek", "pike", "xpressway",
+                       "reeway", "close,", "gardens", "crescent", "grove", "mews", "row,", "walk,", "park,", "green,",
+                       "rise,", "view,")),
     _Family(_DE, ("straße", "strasse", "str.", "weg ", "allee", "platz", "gasse", "damm ", "ufer ", "chaussee",
                               "steig ", "pfad ", "markt ", *(f"ring {digit}" for digit in "0123456789"))),
     _Family(_FR, ("rue ", "avenue", "av.", "boulevard", "bd ", "place", "allée", "mpasse", "chemin", "uai ",
                               "chaussée", "cours ", "route ", "square")),
     _Family(_NL, ("straat", "aan ", "gracht", "plein ", "kade ", "singel ", "dijk ", "markt ", "dreef ",
                               "steeg ", "pad ", *(f"ring {digit}" for digit in "0123456789"))),
-    _Family(_ES, ("calle", "c/ ", "avenida", "avda", "paseo", "carrer", "camino", "ronda", "travesía",
+    _Family(_ES, ("calle", "c/ ", "avenida", "avda", "av. ", "paseo", "carrer", "camino", "ronda", "travesía",
                               "travesia", "carretera", "rambla", "glorieta", "pasaje", "plaza")),
     _Family(_IT, ("via ", "viale", "piazza", "corso", "argo", "vicolo", "strada", "borgo", "contrada",
                               "ungomare")),
@@ -179,6 +223,12 @@ _FAMILIES = (
     _Family(_NORDIC, ("gatan", "vägen", "stigen", "gränd", "torget", "gata ", "gate ", "gade ", "stræde",
                                   "vej ", "veien", "vegen", "katu ", "tie ", "kuja", "polku", "bulevardi", "plads", "torg ",
                                   "allé ")),
+    _Family(_TR, ("caddesi", "cad.", "cd.", "sokak", "sokağı", "sok.", "sk.", "bulvar", "blv.", "bulv.")),
+    _Family(_RU, ("ул.", "улица", "пр.", "пр-т", "проспект", "пер.", "переулок", "наб.", "набережная", "шоссе", "ш.",
+                  "б-р", "бул.", "бульвар", "пл.", "площадь", "алл.", "аллея")),
+    _Family(_CENTRAL, ("utca", "u. ", "út ", "útja", "tér ", "körút", "krt.", "náměstí", "nám.", "třída", "nábřeží",
+                       "námestie", "trieda", "strada", "str.", "bulevardul", "bd.", "calea", "aleea", "șoseaua",
+                       "soseaua", "piața", "drumul")),
     _Family(_ZH, ("路", "街", "大道", "巷", "弄", "胡同"), digit=(1, 7)),
     _Family(_JA, ("市", "区", "町", "村", "郡", "丁目", "番地"), digit=(-4, 24)),
     _Family(_KO, ("로 ", "길 "), digit=(2, 3)),

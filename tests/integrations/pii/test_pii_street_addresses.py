@@ -95,6 +95,27 @@ def test_an_address_with_its_number_and_postcode_is_found_without_a_label(text: 
     ("東京都港区六本木6-10-1 六本木ヒルズ森タワー 3階", "東京都港区六本木6-10-1 六本木ヒルズ森タワー 3階"),
     ("서울특별시 중구 세종대로 110 으로 보내주세요", "서울특별시 중구 세종대로 110"),
     ("경기도 성남시 분당구 판교역로 235", "경기도 성남시 분당구 판교역로 235"),
+    # A French street's kind with its capital; a post office box; Ireland's Eircode; Mexico's colonia and state
+    ("le Louvre, 12 Rue de Rivoli, 75001 Paris", "12 Rue de Rivoli, 75001 Paris"),
+    ("5 Boulevard Haussmann, 75009 Paris", "5 Boulevard Haussmann, 75009 Paris"),
+    ("Mail: PO Box 123, Austin, TX 78701", "PO Box 123, Austin, TX 78701"),
+    ("P.O. Box 4567, Denver, CO 80202", "P.O. Box 4567, Denver, CO 80202"),
+    ("4 Main Road, Dublin 4, D04 X2Y3", "4 Main Road, Dublin 4, D04 X2Y3"),
+    ("Av. Insurgentes Sur 1602, Col. Crédito Constructor, 03940 Ciudad de México, CDMX",
+     "Av. Insurgentes Sur 1602, Col. Crédito Constructor, 03940 Ciudad de México, CDMX"),
+    ("Calle Madero 10, Centro, 06000 Ciudad de México", "Calle Madero 10, Centro, 06000 Ciudad de México"),
+    # Turkey, Russia, Hungary, Czechia, Slovakia, Romania
+    ("Atatürk Bulvarı No: 12, 06420 Çankaya/Ankara", "Atatürk Bulvarı No: 12, 06420 Çankaya/Ankara"),
+    ("Moda Mah. Şair Nefi Sok. No:5 D:3 34710 Kadıköy/İstanbul", "Moda Mah. Şair Nefi Sok. No:5 D:3 34710 Kadıköy/İstanbul"),
+    ("125009, г. Москва, ул. Тверская, д. 7, кв. 5", "125009, г. Москва, ул. Тверская, д. 7, кв. 5"),
+    ("я живу: ул. Ленина, д. 10, кв. 25, г. Казань", "ул. Ленина, д. 10, кв. 25, г. Казань"),
+    ("Невский пр., д. 28, Санкт-Петербург, 191186", "Невский пр., д. 28, Санкт-Петербург, 191186"),
+    ("Váci utca 10, 1052 Budapest", "Váci utca 10, 1052 Budapest"),
+    ("Kossuth utca 64., H-1215 Tótfalva", "Kossuth utca 64., H-1215 Tótfalva"),
+    ("Václavské náměstí 1, 110 00 Praha 1", "Václavské náměstí 1, 110 00 Praha 1"),
+    ("Hlavné námestie 1, 811 01 Bratislava", "Hlavné námestie 1, 811 01 Bratislava"),
+    ("Strada Lipscani 5, 030031 București", "Strada Lipscani 5, 030031 București"),
+    ("Aleea Lascăr Voinea Nr. 42, Sinaia, 156224", "Aleea Lascăr Voinea Nr. 42, Sinaia, 156224"),
 ])
 def test_more_countries_addresses_are_found_without_a_label(text: str, address: str) -> None:
     assert addresses(text) == [(address, 0.8)]
@@ -124,6 +145,9 @@ def test_a_label_gives_the_surer_finding() -> None:
     # Chinese, Japanese and Korean: a number's mark, a city, a particle without an address
     "我5号到北京", "今天是3月5号", "上海市的人都知道5号线很挤", "2024年3月5号我们去上海市玩", "订单号 20240105 已发货",
     "第88号文件", "地点 3 号楼 1808 房间", "東京都は今日晴れです", "大阪市の人口は270万人", "서울로 가요", "다시 만나요 10시에",
+    # The new countries' words without a whole address
+    "cd. && make, 12345 Targets/Build", "Sok. No: 5 bitti", "ул. Тверская очень длинная", "д. 7 и 125009 рублей",
+    "Str. 5, 123456 items", "PO Box rentals cost 120 dollars, TX 78701", "Váci utca is busy, 1052 people",
 ])
 def test_what_is_no_whole_address_stays(text: str) -> None:
     assert addresses(text) == []
