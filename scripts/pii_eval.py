@@ -23,7 +23,11 @@ values made here. The hard negatives gain numbers Faker makes that are nobody's 
 timestamps, employer and bank routing numbers, UUIDs, hashes, US licence plates without their label, prices, browser user agents, postcodes,
 vehicle numbers, card expiry dates.
 
-    python scripts/pii_eval.py [--sentences 10000] [--seed 7] [--values own|faker]
+With ``--typed`` every value is typed as a phone, a word processor or another keyboard types it, one way each: its
+spaces as no-break or narrow no-break ones, its hyphens as non-breaking ones or en dashes, a zero-width space within
+it, or its digits as Arabic, Persian, Hindi, Bengali or Thai ones; and a hard negative's whole sentence too.
+
+    python scripts/pii_eval.py [--sentences 10000] [--seed 7] [--values own|faker] [--typed]
 """
 
 from __future__ import annotations
@@ -342,8 +346,49 @@ def _drawn(count: int, rng: random.Random, positive: list[tuple[str, Callable[[r
     return out
 
 
-def evaluate(count: int, seed: int, values: str = "own") -> dict[str, object]:
-    """Recall and precision per entity type, over exact spans."""
+_ZEROS = (0x0660, 0x06F0, 0x0966, 0x09E6, 0x0E50)
+"""The zeros of Arabic, Persian, Hindi, Bengali and Thai digits."""
+_RETYPINGS: tuple[Callable[[str, random.Random], str], ...] = (
+    lambda text, rng: text.replace(" ", rng.choice(("\u00a0", "\u202f"))),
+    lambda text, rng: text.replace("-", rng.choice(("\u2011", "\u2013"))),
+    lambda text, rng: (lambda at: text[:at] + "\u200b" + text[at:])(rng.randrange(1, len(text))),
+    lambda text, rng: (lambda zero: text.translate({0x30 + d: zero + d for d in range(10)}))(rng.choice(_ZEROS)),
+)
+
+
+def retyped(labelled_sentences: list[tuple[str, list[Value]]], seed: int) -> list[tuple[str, list[Value]]]:
+    """The sentences with each value (a hard negative: its whole sentence) typed one of the ways _RETYPINGS know."""
+    rng = random.Random(f"typed {seed}")
+    out: list[tuple[str, list[Value]]] = []
+    for text, labelled in labelled_sentences:
+        retyping = rng.choice(_RETYPINGS)
+        if not labelled:
+            out.append((retyping(text, rng) if len(text) > 1 else text, []))
+            continue
+        values = []
+        for entity, value in labelled:
+            typed = retyping(value, rng) if len(value) > 1 else value
+            at = _standing_alone(text, value)
+            text = text[:at] + typed + text[at + len(value):]
+            values.append((entity, typed))
+        out.append((text, values))
+    return out
+
+
+def _standing_alone(text: str, value: str) -> int:
+    """Where value stands in text not as part of a longer word or number ("242" in "card ending 4242, … CVC 242"),
+    else where it first stands."""
+    at = text.find(value)
+    while at != -1:
+        end = at + len(value)
+        if not (at and text[at - 1].isalnum()) and not (end < len(text) and text[end].isalnum()):
+            return at
+        at = text.find(value, at + 1)
+    return text.find(value)
+
+
+def evaluate(count: int, seed: int, values: str = "own", typed: bool = False) -> dict[str, object]:
+    """Recall and precision per entity type, over exact spans (of the values typed otherwise, with ``typed``)."""
     registry = default_registry()
     hits: Counter[str] = Counter()
     wanted: Counter[str] = Counter()
@@ -351,7 +396,8 @@ def evaluate(count: int, seed: int, values: str = "own") -> dict[str, object]:
     misses: dict[str, list[str]] = {}
     missed_values: dict[str, list[str]] = {}
     spurious: dict[str, list[str]] = {}
-    for text, labelled in sentences(count, seed, values):
+    drawn = sentences(count, seed, values)
+    for text, labelled in retyped(drawn, seed) if typed else drawn:
         findings = {(f.entity, f.text) for f in registry.analyze(text)}
         for value in labelled:
             wanted[value[0]] += 1
@@ -368,7 +414,7 @@ def evaluate(count: int, seed: int, values: str = "own") -> dict[str, object]:
     per_type = {t: {"recall": round(hits[t] / wanted[t], 4) if wanted[t] else None,
                     "precision": round(hits[t] / found[t], 4) if found[t] else None,
                     "values": wanted[t]} for t in types}
-    return {"sentences": count, "seed": seed, "values": values,
+    return {"sentences": count, "seed": seed, "values": values, "typed": typed,
             "recall": round(sum(hits.values()) / sum(wanted.values()), 4),
             "precision": round(sum(hits.values()) / max(1, sum(found.values())), 4),
             "per_type": per_type,
@@ -384,9 +430,12 @@ def parse_args(args: list[str]) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--values", choices=("own", "faker"), default="own",
                         help="where the values come from: made here, or Faker's providers (default: own)")
+    parser.add_argument("--typed", action="store_true",
+                        help="type each value with no-break spaces, other dashes, a zero-width space or other digits")
     return parser.parse_args(args)
 
 
 if __name__ == "__main__":
     options = parse_args(sys.argv[1:])
-    print(json.dumps(evaluate(options.sentences, options.seed, options.values), indent=2, ensure_ascii=False))
+    print(json.dumps(evaluate(options.sentences, options.seed, options.values, options.typed), indent=2,
+                     ensure_ascii=False))
