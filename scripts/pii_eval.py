@@ -23,9 +23,8 @@ values made here. The hard negatives gain numbers Faker makes that are nobody's 
 timestamps, employer and bank routing numbers, UUIDs, hashes, US licence plates without their label, prices, browser user agents, postcodes,
 vehicle numbers, card expiry dates.
 
-With ``--typed`` every value is typed as a phone, a word processor or another keyboard types it, one way each: its
-spaces as no-break or narrow no-break ones, its hyphens as non-breaking ones or en dashes, a zero-width space within
-it, or its digits as Arabic, Persian, Hindi, Bengali or Thai ones; and a hard negative's whole sentence too.
+With ``--typed`` every value (a hard negative: its whole sentence) is typed as a phone, a word processor or another
+keyboard types it, one way each (scripts/pii_typed_values.py).
 
     python scripts/pii_eval.py [--sentences 10000] [--seed 7] [--values own|faker] [--typed]
 """
@@ -79,6 +78,7 @@ from pii_national_ids import ID_NEGATIVE, NATIONAL_IDS  # noqa: E402
 from pii_personal import PERSONAL, PERSONAL_NEGATIVE  # noqa: E402
 from pii_plate_values import PLATE_NEGATIVE, PLATES, chinese_plate  # noqa: E402
 from pii_street_values import STREET_ADDRESSES, STREET_NEGATIVE  # noqa: E402
+from pii_typed_values import retyped  # noqa: E402
 from pii_values import (  # noqa: E402
     aba_routing,
     address,
@@ -344,47 +344,6 @@ def _drawn(count: int, rng: random.Random, positive: list[tuple[str, Callable[[r
         else:
             out.append((rng.choice(negative)(rng), []))
     return out
-
-
-_ZEROS = (0x0660, 0x06F0, 0x0966, 0x09E6, 0x0E50)
-"""The zeros of Arabic, Persian, Hindi, Bengali and Thai digits."""
-_RETYPINGS: tuple[Callable[[str, random.Random], str], ...] = (
-    lambda text, rng: text.replace(" ", rng.choice(("\u00a0", "\u202f"))),
-    lambda text, rng: text.replace("-", rng.choice(("\u2011", "\u2013"))),
-    lambda text, rng: (lambda at: text[:at] + "\u200b" + text[at:])(rng.randrange(1, len(text))),
-    lambda text, rng: (lambda zero: text.translate({0x30 + d: zero + d for d in range(10)}))(rng.choice(_ZEROS)),
-)
-
-
-def retyped(labelled_sentences: list[tuple[str, list[Value]]], seed: int) -> list[tuple[str, list[Value]]]:
-    """The sentences with each value (a hard negative: its whole sentence) typed one of the ways _RETYPINGS know."""
-    rng = random.Random(f"typed {seed}")
-    out: list[tuple[str, list[Value]]] = []
-    for text, labelled in labelled_sentences:
-        retyping = rng.choice(_RETYPINGS)
-        if not labelled:
-            out.append((retyping(text, rng) if len(text) > 1 else text, []))
-            continue
-        values = []
-        for entity, value in labelled:
-            typed = retyping(value, rng) if len(value) > 1 else value
-            at = _standing_alone(text, value)
-            text = text[:at] + typed + text[at + len(value):]
-            values.append((entity, typed))
-        out.append((text, values))
-    return out
-
-
-def _standing_alone(text: str, value: str) -> int:
-    """Where value stands in text not as part of a longer word or number ("242" in "card ending 4242, … CVC 242"),
-    else where it first stands."""
-    at = text.find(value)
-    while at != -1:
-        end = at + len(value)
-        if not (at and text[at - 1].isalnum()) and not (end < len(text) and text[end].isalnum()):
-            return at
-        at = text.find(value, at + 1)
-    return text.find(value)
 
 
 def evaluate(count: int, seed: int, values: str = "own", typed: bool = False) -> dict[str, object]:
