@@ -19,7 +19,8 @@ __all__ = ["plain", "read"]
 _FULL_WIDTH = (0xFF08, 0xFF09, 0xFF0B, 0xFF0D, 0xFF0E, 0xFF20, 0xFF3F,
                *range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B))
 _ZEROS = (0x0660, 0x06F0, 0x0966, 0x09E6, 0x0E50)
-"""The zeros of the digits Arabic, Persian and Urdu, Hindi, Bengali and Thai keyboards type (٠١٢, ۰۱۲, ०१२, ০১২, ๐๑๒)."""
+"""The zeros of the digits Arabic, Persian and Urdu, Hindi, Bengali and Thai keyboards type (٠١٢, ۰۱۲, ०१२, ০১২,
+๐๑๒)."""
 _SPACES = (0x00A0, *range(0x2000, 0x200B), 0x202F, 0x205F, 0x3000)
 """No-break, narrow no-break (French typography), thin, figure and the other typeset spaces, the ideographic space."""
 _DASHES = (0x2010, 0x2011, 0x2012, 0x2013, 0x2212)
