@@ -63,7 +63,7 @@ class NationalPhoneRecognizer:
 
     entity = "PHONE"
     _RE = re.compile(
-        r"(?<![0-9A-Za-z+\-./:])(?:1[ .\-])?(?:\(0?[0-9]{1,4}\)[ .\-]?|[0-9]{2,5}(?:[ .\-]| ?/ ?)|[0-9]{3})[0-9]{2,4}"
+        r"(?<![0-9A-Za-z+\-./])(?<![0-9:]:)(?:1[ .\-])?(?:\(0?[0-9]{1,4}\)[ .\-]?|[0-9]{2,5}(?:[ .\-]| ?/ ?)|[0-9]{3})[0-9]{2,4}"
         r"(?:[ .\-]?[0-9]{2,4}){1,3}(?:" + EXTENSION + r")?(?![0-9A-Za-z]|[.\-/:][0-9]|-[Xx])",
         re.ASCII,
     )
@@ -109,8 +109,9 @@ class NationalPhoneRecognizer:
             if _NOT_A_PHONE.fullmatch(number) or word_before(text, start, ID_WORDS):
                 continue
             if not labelled and (_ZIP_PLUS_4.fullmatch(number) or _MORE_PAIRS.match(text, m.end())
-                                 or text[start - 1:start] in ("/", "`") or _counted(number)):
-                continue  # a ZIP+4 code, a dump of bytes, a path's or a URL's part ("/commit/0847954331"), code, a count
+                                 or text[start - 1:start] in ("/", "`", ":") or _counted(number)):
+                continue  # a ZIP+4 code, a dump of bytes, a path's, a URL's or an id's part ("/commit/0847954331",
+                # "arXiv:0905.4913"; but "phone:07700900123"), code, a count
             region = self._valid_in(number, labelled)
             if region is None:
                 continue

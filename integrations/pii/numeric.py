@@ -117,6 +117,8 @@ class PhoneRecognizer:
                 confidence = 0.85
             else:
                 number = without_extension(value)
+                if number.count(")") == number.count("(") + 1 and text[start - 1:start] == "(":
+                    start, value, number = start - 1, "(" + value, "(" + number  # "(+44) 7700 900123"
                 digits = sum(ch.isdigit() for ch in number)
                 if not 8 <= digits <= 15 or number.count("(") != number.count(")"):
                     continue

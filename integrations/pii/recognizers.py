@@ -17,6 +17,7 @@ from .names import PersonRecognizer
 from .national import DEFAULT_REGIONS, NationalPhoneRecognizer, SsnRecognizer
 from .network import EmailRecognizer, IpRecognizer
 from .numeric import CardRecognizer, CnIdRecognizer, IbanRecognizer, PhoneRecognizer
+from .phone_links import PhoneLinkRecognizer
 from .plates import PlateRecognizer
 from .registry import Finding, Recognizer, RecognizerRegistry, resolve_overlaps
 from .street_addresses import StreetAddressRecognizer
@@ -42,6 +43,7 @@ __all__ = [
     "NationalPhoneRecognizer",
     "PassportRecognizer",
     "PersonRecognizer",
+    "PhoneLinkRecognizer",
     "PhoneRecognizer",
     "PlateRecognizer",
     "Recognizer",
@@ -74,6 +76,7 @@ def default_registry(legacy_cn_id: bool = False, phone_regions: Sequence[str] = 
         IbanRecognizer(),
         PhoneRecognizer(),
         NationalPhoneRecognizer(phone_regions),
+        PhoneLinkRecognizer(),
         SsnRecognizer(),
         NationalIdRecognizer(),
         LabelledIdRecognizer(),

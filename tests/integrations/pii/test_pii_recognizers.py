@@ -259,6 +259,25 @@ def test_a_value_typeset_or_with_invisible_characters_is_found_as_written(text: 
     assert text[found[0].start:found[0].end] == value
 
 
+@pytest.mark.parametrize(("text", "phone"), [
+    ("phone:07700900123", "07700900123"),  # a phone word and its colon, no space
+    ("phoneNumber:206-555-1111", "206-555-1111"),
+    ("(+44) 7700 900123", "(+44) 7700 900123"),  # the country code in brackets
+    ("call (+1) 415-555-0132 now", "(+1) 415-555-0132"),
+])
+def test_a_phone_number_right_after_its_words_colon_or_with_its_country_code_in_brackets(text: str, phone: str) -> None:
+    from integrations.pii.recognizers import default_registry
+
+    assert [(f.entity, f.text) for f in default_registry().analyze(text)] == [("PHONE", phone)]
+
+
+@pytest.mark.parametrize("text", ["ArXiv:0905.4913 [Math]", "at 12:30:07700900123", "x (+44) 12"])
+def test_digits_after_another_colon_are_no_phone_number(text: str) -> None:
+    from integrations.pii.recognizers import default_registry
+
+    assert [f for f in default_registry().analyze(text) if f.entity == "PHONE"] == []
+
+
 def test_ssns_follow_the_ssa_rules() -> None:
     from integrations.pii.national import ssn_valid
 
