@@ -74,16 +74,29 @@ class EmailRecognizer:
     _DOT = r"(?:\.|\s*[\[({<]\s*(?i:dot)\s*[\])}>]\s*)"
     _WRITTEN_OUT = re.compile(f"(?<![\\w.%+-])[A-Za-z0-9._%+-]{{1,64}}{_AT}[A-Za-z0-9-]{{1,63}}"
                               f"(?:{_DOT}[A-Za-z0-9-]{{1,63}})*{_DOT}[A-Za-z]{{2,24}}(?![\\w-])")
+    # Or said in words: "john at example dot com", "john dot doe at gmail dot com"; only up to a top-level domain
+    # people say ("dot com", "dot de"), not a word one looks or is at ("look at google dot com"), not one letter ("at
+    # a dot com startup").
+    _SAID_DOT = r"\s(?i:dot)\s"
+    _SAID = re.compile(
+        r"(?<![\w.%+-])(?!(?i:look|looking|looked|arrive|arrived|meet|stay|staying|work|worked|working|be|is|am|are"
+        r"|was|were|him|her|me|us|them|it|this|that|here|there)\s)"
+        f"[A-Za-z0-9._%+-]{{1,64}}(?:{_SAID_DOT}[A-Za-z0-9_%+-]{{1,64}}){{0,3}}\\s(?i:at)\\s[A-Za-z0-9-]{{2,63}}"
+        f"(?:{_SAID_DOT}[A-Za-z0-9-]{{2,63}}){{0,3}}{_SAID_DOT}(?i:com|org|net|edu|gov|io|co|uk|de|fr|es|it|nl|be|ch|at|se"
+        f"|no|dk|fi|pl|ru|cn|jp|kr|in|br|au|ca|us|info|me|eu)(?![\\w-])")
 
     def applies(self, text: str) -> bool:
-        """Only text with an '@', or an "at" in brackets, can hold an address."""
-        return "@" in text or _written_out(text)
+        """Only text with an '@', an "at" in brackets or a "dot" said can hold an address."""
+        return "@" in text or _written_out(text) or " dot " in text or " DOT " in text
 
     def find(self, text: str) -> Iterator[Finding]:
         """Yield addresses with a plausible local part and a dotted domain, and those written out."""
         if _written_out(text):
             for m in self._WRITTEN_OUT.finditer(text):
                 yield Finding(self.entity, m.start(), m.end(), m.group(), 0.9)
+        if " dot " in text or " DOT " in text:
+            for m in self._SAID.finditer(text):
+                yield Finding(self.entity, m.start(), m.end(), m.group(), 0.85)
         at = text.find("@")
         while at != -1:
             # A local part has no space: searched for after the last one, not from each letter of the words before

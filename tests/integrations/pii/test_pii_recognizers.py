@@ -138,6 +138,16 @@ def test_an_email_address_written_out_against_harvesters() -> None:
     assert texts(email, "meet me (at) noon; look at this dot com") == []
 
 
+def test_an_email_address_said_in_words() -> None:
+    email = EmailRecognizer()
+    assert texts(email, "write to john at example dot com") == ["john at example dot com"]
+    assert texts(email, "email me at john dot doe at gmail dot com") == ["john dot doe at gmail dot com"]
+    assert texts(email, "john.doe AT mail DOT example DOT co DOT uk, thanks") == ["john.doe AT mail DOT example DOT co DOT uk"]
+    for prose in ("I worked at a dot com startup", "look at google dot com", "meet at the station dot com",
+                  "arrive at 5 dot com", "the dot com bubble", "be at home dot later"):
+        assert texts(email, prose) == [], prose
+
+
 def test_an_email_address_with_accented_greek_or_cyrillic_letters_is_found_whole() -> None:
     email = EmailRecognizer()  # RFC 6531: a part of the address left out would be shown
     assert texts(email, "mail: müller@example.de, josé@correo.es") == ["müller@example.de", "josé@correo.es"]
