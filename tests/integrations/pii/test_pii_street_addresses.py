@@ -106,7 +106,8 @@ def test_an_address_with_its_number_and_postcode_is_found_without_a_label(text: 
     ("Calle Madero 10, Centro, 06000 Ciudad de México", "Calle Madero 10, Centro, 06000 Ciudad de México"),
     # Turkey, Russia, Hungary, Czechia, Slovakia, Romania
     ("Atatürk Bulvarı No: 12, 06420 Çankaya/Ankara", "Atatürk Bulvarı No: 12, 06420 Çankaya/Ankara"),
-    ("Moda Mah. Şair Nefi Sok. No:5 D:3 34710 Kadıköy/İstanbul", "Moda Mah. Şair Nefi Sok. No:5 D:3 34710 Kadıköy/İstanbul"),
+    ("Moda Mah. Şair Nefi Sok. No:5 D:3 34710 Kadıköy/İstanbul",
+     "Moda Mah. Şair Nefi Sok. No:5 D:3 34710 Kadıköy/İstanbul"),
     ("125009, г. Москва, ул. Тверская, д. 7, кв. 5", "125009, г. Москва, ул. Тверская, д. 7, кв. 5"),
     ("я живу: ул. Ленина, д. 10, кв. 25, г. Казань", "ул. Ленина, д. 10, кв. 25, г. Казань"),
     ("Невский пр., д. 28, Санкт-Петербург, 191186", "Невский пр., д. 28, Санкт-Петербург, 191186"),
