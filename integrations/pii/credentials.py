@@ -26,12 +26,16 @@ from .secret_checks import (
     with_own_brackets,
 )
 from .secret_names import (
+    CARD_CODE,
+    CARD_CODE_CUES,
     IS,
     LOCK_CODE,
     LOCK_CUES,
     NETWORK_CUES,
     NETWORK_KEY,
     OF_A_NETWORK,
+    ONE_TIME_CODE,
+    ONE_TIME_CUES,
     PASSWORD_CUES,
     PASSWORD_NAME,
 )
@@ -271,17 +275,16 @@ SECRET_PATTERNS: tuple[SecretPattern, ...] = (
     # Codes that unlock a card or an account, named right before their digits.
     SecretPattern(
         "card_security_code",
-        ("cvv", "cvc", "cvn", "security code", "安全码"),
-        re.compile(rf"(?i:(?<![A-Za-z])(?:cvv|cvc|cvn)2?|security[ \t]+code|安全码)(?:码)?{_SAID_AS}([0-9]{{3,4}}){_DIGITS_END}"),
+        CARD_CODE_CUES,
+        re.compile(rf"(?i:{CARD_CODE})(?:码)?{_SAID_AS}([0-9]{{3,4}}){_DIGITS_END}"),
         0.9,
         group=1,
     ),
     SecretPattern(
         "one_time_code",
         # Not "2fa code": a trigger that starts with a digit costs every message with numbers 2-4 us.
-        ("verification code", "one-time", "one time", "otp", "pin", "验证码", "动态码"),
-        re.compile(r"(?i:verification[ \t]+code|one[- ]time[ \t]+(?:code|passcode|password|pin)|(?<![A-Za-z0-9])(?:otp"
-                   rf"|pin(?:[ \t]+(?:code|number))?)|验证码|动态码)(?:码)?{_SAID_AS}([0-9]{{4,8}}){_DIGITS_END}"),
+        ONE_TIME_CUES,
+        re.compile(rf"(?i:{ONE_TIME_CODE})(?:码)?{_SAID_AS}([0-9]{{4,8}}){_DIGITS_END}"),
         0.9,
         group=1,
     ),

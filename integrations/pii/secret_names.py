@@ -1,4 +1,5 @@
-"""What a password, a Wi-Fi key or a home's code is called in the languages Roost's users write (SECRET's names).
+"""What a password, a Wi-Fi key, a one-time code, a card's security code or a home's code is called in the languages
+Roost's users write (SECRET's names).
 
 Each is a regex fragment matched where one of its cues occurs (credentials.py), and a cue must start where the
 name does. A cue that would begin with a letter no other word of the one scan begins with ("hasło", "lösenord")
@@ -7,8 +8,8 @@ starts after it, the letter looked behind: each such letter costs every message 
 
 from __future__ import annotations
 
-__all__ = ["IS", "LOCK_CODE", "LOCK_CUES", "NETWORK_KEY", "NETWORK_CUES", "OF_A_NETWORK", "PASSWORD_CUES",
-           "PASSWORD_NAME"]
+__all__ = ["CARD_CODE", "CARD_CODE_CUES", "IS", "LOCK_CODE", "LOCK_CUES", "NETWORK_KEY", "NETWORK_CUES",
+           "ONE_TIME_CODE", "ONE_TIME_CUES", "OF_A_NETWORK", "PASSWORD_CUES", "PASSWORD_NAME"]
 
 PASSWORD_NAME = (r"password|passwd|passphrase|passcode|passwort|passordet|passord|kennwort|mot[ \t]+de[ \t]+passe"
                  r"|contraseña|senha|wachtwoord|(?<=h)asło|(?<=l)ösenordet|(?<=l)ösenord|adgangskoden|adgangskode"
@@ -56,3 +57,23 @@ LOCK_CODE = (
 """A code that opens a home: "door code", "Türcode", "digicode", "code de la porte", "código del portal", "codice del
 cancello", "portkoden", "kod do bramy", 门禁码."""
 LOCK_CUES = ("code", "código", "codice", "kod", "门禁码", "开门码")
+
+CARD_CODE = (r"(?<![A-Za-z])(?:cvv|cvc|cvn)2?|security[ \t]+code|安全码|kartenprüfnummer|prüfnummer|sicherheitscode"
+             r"|cryptogramme(?:[ \t]+visuel)?|code[ \t]+de[ \t]+sécurité|código[ \t]+de[ \t]+seguridad"
+             r"|codice[ \t]+di[ \t]+sicurezza|beveiligingscode|セキュリティコード|보안[ \t]?코드")
+"""A card's security code: "CVV", "Kartenprüfnummer", "cryptogramme visuel", "código de seguridad", セキュリティコード."""
+CARD_CODE_CUES = ("cvv", "cvc", "cvn", "security code", "安全码", "kartenprüfnummer", "prüfnummer", "sicherheitscode",
+                  "cryptogramme", "code", "código", "codice", "beveiligingscode", "セキュリティコード", "보안")
+
+ONE_TIME_CODE = (r"verification[ \t]+code|one[- ]time[ \t]+(?:code|passcode|password|pin)|(?<![A-Za-z0-9])(?:otp"
+                 r"|pin(?:[ \t\-]?(?:code|number|nummer))?)|验证码|动态码|bestätigungscode|verifizierungscode|geheimzahl"
+                 r"|code[ \t]+de[ \t]+(?:vérification|confirmation)|código[ \t]+de[ \t]+(?:verificación|confirmación)"
+                 r"|codice[ \t]+di[ \t]+(?:verifica|conferma)|verificatiecode|kod[ \t]+weryfikacyjny|verifieringskod"
+                 r"|bekræftelseskode|vahvistuskoodi|doğrulama[ \t]+kodu|код[ \t]+подтверждения|認証コード|確認コード"
+                 r"|인증[ \t]?번호|인증[ \t]?코드|mã[ \t]+xác[ \t]+nhận|kode[ \t]+verifikasi")
+"""A one-time code or a PIN: "verification code", "OTP", "PIN", 验证码, "Bestätigungscode", "code de vérification",
+"código de verificación", "kod weryfikacyjny", "код подтверждения", 認証コード, 인증번호."""
+ONE_TIME_CUES = ("verification code", "one-time", "one time", "otp", "pin", "验证码", "动态码", "bestätigungscode",
+                 "verifizierungscode", "geheimzahl", "code", "código", "codice", "verificatiecode", "kod",
+                 "verifieringskod", "bekræftelseskode", "vahvistuskoodi", "doğrulama", "код", "認証コード", "確認コード",
+                 "인증", "mã xác", "kode verifikasi")

@@ -245,6 +245,24 @@ def test_codes_named_before_their_digits(text: str, expected: str) -> None:
         ("暗証番号は1234です", "1234"),  # a Latin or digit value ends where the sentence goes on
         ("密码是abc123请查收", "abc123"),
         ("wifi密码 abc12345哦", "abc12345"),
+        ("Ihr Bestätigungscode lautet 482913", "482913"),  # one-time codes, PINs and cards' security codes
+        ("Votre code de vérification est 482913", "482913"),
+        ("Tu código de verificación es 482913", "482913"),
+        ("Il tuo codice di verifica è 482913", "482913"),
+        ("Je verificatiecode is 482913", "482913"),
+        ("Twój kod weryfikacyjny to 482913", "482913"),
+        ("Din verifieringskod är 482913", "482913"),
+        ("Doğrulama kodu: 482913", "482913"),
+        ("Ваш код подтверждения: 482913", "482913"),
+        ("認証コードは482913です", "482913"),
+        ("인증번호 482913", "482913"),
+        ("Mã xác nhận: 482913", "482913"),
+        ("PIN-Code 4821", "4821"),
+        ("Geheimzahl 4821", "4821"),
+        ("Kartenprüfnummer 123", "123"),
+        ("cryptogramme visuel : 123", "123"),
+        ("código de seguridad 123", "123"),
+        ("セキュリティコードは123", "123"),
     ],
 )
 def test_passwords_and_codes_in_other_languages(text: str, expected: str) -> None:
@@ -335,6 +353,7 @@ def test_a_secret_in_markdown_html_or_quotes_is_found_without_them(text: str) ->
         "密码是8位数字", "暗証番号は4桁です",  # a count, not a password
         "Zugangscode anfordern", "Der Motorcode ist 4711", "le code postal est 75001", "código postal 28013",
         "il codice fiscale", "la palabra clave: python3", "Arguments to pass to :py:func:`pytest.main`",
+        "der Code ist 1234", "Postleitzahl 12345", "kod pocztowy 00-950", "the code 482913 is wrong",
     ],
 )
 def test_prose_about_passwords_and_tokens_is_no_secret(text: str) -> None:
