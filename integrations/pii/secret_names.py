@@ -27,7 +27,9 @@ NETWORK_KEY = (r"(?:wi-?fi|wlan|network)[ \t\-]?(?:security[ \t]+)?key|wlan-?sch
                r"|code[ \t]+(?:du[ \t]+)?wi-?fi")
 """A Wi-Fi network's key: "network security key" (Windows), "WLAN-Schlüssel" (a FRITZ!Box's sticker), "clave del
 wifi", "clé de sécurité", "code wifi"."""
-NETWORK_CUES = ("wifi", "wi-fi", "wlan", "network", "netzwerk", "clave", "clé", "code")
+NETWORK_CUES = ("wifi", "wi-fi", "wlan", "network", "netzwerk", "clave", "clé", "code wifi", "code wi-fi", "code du wi")
+"""Each where its name begins: "code" alone, a word of logs and code, would try every pattern of assigned secrets at
+each (a text of "code" repeated: 1.45 us a character against 0.24)."""
 
 OF_A_NETWORK = (r"(?:[ \t]+(?:of|for|für|del|de|du|do|da|della|dell'|van|voor|för|til|от)"
                 r"(?:[ \t]+(?:the|my|das|dem|den|het|la|le|el|o|a|mon|mi|mein))?[ \t]*"
@@ -63,7 +65,8 @@ CARD_CODE = (r"(?<![A-Za-z])(?:cvv|cvc|cvn)2?|security[ \t]+code|安全码|karte
              r"|codice[ \t]+di[ \t]+sicurezza|beveiligingscode|セキュリティコード|보안[ \t]?코드")
 """A card's security code: "CVV", "Kartenprüfnummer", "cryptogramme visuel", "código de seguridad", セキュリティコード."""
 CARD_CODE_CUES = ("cvv", "cvc", "cvn", "security code", "安全码", "kartenprüfnummer", "prüfnummer", "sicherheitscode",
-                  "cryptogramme", "code", "código", "codice", "beveiligingscode", "セキュリティコード", "보안")
+                  "cryptogramme", "code de sécurité", "código de seguridad", "codice di sicurezza", "beveiligingscode",
+                  "セキュリティコード", "보안")
 
 ONE_TIME_CODE = (r"verification[ \t]+code|one[- ]time[ \t]+(?:code|passcode|password|pin)|(?<![A-Za-z0-9])(?:otp"
                  r"|pin(?:[ \t\-]?(?:code|number|nummer))?)|验证码|动态码|bestätigungscode|verifizierungscode|geheimzahl"
@@ -74,6 +77,7 @@ ONE_TIME_CODE = (r"verification[ \t]+code|one[- ]time[ \t]+(?:code|passcode|pass
 """A one-time code or a PIN: "verification code", "OTP", "PIN", 验证码, "Bestätigungscode", "code de vérification",
 "código de verificación", "kod weryfikacyjny", "код подтверждения", 認証コード, 인증번호."""
 ONE_TIME_CUES = ("verification code", "one-time", "one time", "otp", "pin", "验证码", "动态码", "bestätigungscode",
-                 "verifizierungscode", "geheimzahl", "code", "código", "codice", "verificatiecode", "kod",
-                 "verifieringskod", "bekræftelseskode", "vahvistuskoodi", "doğrulama", "код", "認証コード", "確認コード",
-                 "인증", "mã xác", "kode verifikasi")
+                 "verifizierungscode", "geheimzahl", "code de vérification", "code de confirmation",
+                 "código de verificación", "código de confirmación", "codice di verifica", "codice di conferma",
+                 "verificatiecode", "kod weryfikacyjny", "verifieringskod", "bekræftelseskode", "vahvistuskoodi",
+                 "doğrulama", "код подтверждения", "認証コード", "確認コード", "인증", "mã xác", "kode verifikasi")
