@@ -134,7 +134,8 @@ POSITIVE: list[tuple[str, Callable[[random.Random], str], list[str]]] = [
                                 "bot_token: {v}"]),
     ("SECRET", security_code, ["CVV: {v}", "卡背面的安全码是 {v}", "card ending 4242, exp 09/28, CVC {v}"]),
     ("SECRET", one_time_code, ["Your verification code is {v}. It expires in 5 minutes.", "【银行】您的验证码是{v}，5分钟内有效。",
-                               "my PIN is {v}", "OTP {v}", "the door code is {v}, see you at 6", "门禁码是{v}"]),
+                               "my PIN is {v}", "OTP {v}", "the door code is {v}, see you at 6", "门禁码是{v}",
+                               "{v} is your Google verification code.", "Your Uber code: {v}"]),
     ("SECRET", bearer_token, ['curl -H "Authorization: Bearer {v}" https://api.example.com/v1',
                               "Authorization: Bearer {v}"]),
     ("SECRET", basic_credentials, ["Authorization: Basic {v}", "header Authorization: basic {v} was sent"]),
@@ -204,7 +205,6 @@ def faker_values(seed: int) -> tuple[dict[Callable[[random.Random], str], Callab
     that are nobody's personal data (seeded; imported only when asked)."""
     import phonenumbers
     from faker import Faker
-
     fakers: dict[str, Faker] = {}
 
     def fake(locale: str) -> Faker:

@@ -1,12 +1,11 @@
 """The SECRET recognizer: API keys and tokens, private keys, password assignments and passwords stated in prose (in 18
-languages), HTTP credentials (Bearer, Basic), URL logins, passwords on command lines, card security codes, one-time
-codes, the codes of homes' locks."""
+languages), HTTP credentials (Bearer, Basic), URL logins, passwords on command lines; and the codes of secret_codes.py
+(cards' security codes, one-time codes, the codes of homes' locks and of services)."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 
 from .context import Words
 from .registry import Finding
@@ -25,43 +24,11 @@ from .secret_checks import (
     user_and_password,
     with_own_brackets,
 )
-from .secret_names import (
-    CARD_CODE,
-    CARD_CODE_CUES,
-    IS,
-    LOCK_CODE,
-    LOCK_CUES,
-    NETWORK_CUES,
-    NETWORK_KEY,
-    OF_A_NETWORK,
-    ONE_TIME_CODE,
-    ONE_TIME_CUES,
-    PASSWORD_CUES,
-    PASSWORD_NAME,
-)
+from .secret_codes import CODE_PATTERNS
+from .secret_names import IS, NETWORK_CUES, NETWORK_KEY, OF_A_NETWORK, PASSWORD_CUES, PASSWORD_NAME
+from .secret_pattern import SecretPattern
 
-__all__ = ["SecretPattern", "SecretRecognizer", "SECRET_PATTERNS"]
-
-
-@dataclass(frozen=True, slots=True)
-class SecretPattern:
-    """One kind of secret: literal triggers where a match starts, the regex matched there.
-
-    The regex is matched (anchored) at each occurrence of a trigger, found case-insensitively.
-    ``group`` names the part that is the secret (0: all of it; -1: the first alternative
-    group that matched); ``widen(text, start, end)`` may move its end (either way); ``check`` may reject
-    a value that only looks like a secret.
-    """
-
-    name: str
-    triggers: tuple[str, ...]
-    regex: re.Pattern[str]
-    confidence: float
-    group: int = 0
-    check: Callable[[str], bool] | None = None
-    widen: Callable[[str, int, int], int] | None = None
-    named: bool = False
-    """The regex begins with a secret's name: after a key's or a token's, the value must look like one."""
+__all__ = ["SecretRecognizer", "SECRET_PATTERNS"]
 
 
 _ASSIGNMENT_WORDS = (*PASSWORD_CUES, *NETWORK_CUES, "pwd", "api", "secret", "client", "access", "auth", "token")
@@ -123,12 +90,6 @@ login -u me -p S3cret", "sshpass -p 'S3cret' ssh host", "redis-cli -a S3cret".""
 _USER_PASSWORD = r"(?<![^\s])(?:-u|--user)[ \t=]+" + _ARGUMENT
 """curl's and wget's "-u user:password"."""
 
-
-_SAID_AS = rf"[ \t]*(?:(?i:{IS})[ \t]*[:：]?|[:：=#]|是|为|は|는|은)?[ \t]*"
-"""Between a code's name and its digits: "CVV 123", "cvv: 123", "the PIN is 4821", "der Türcode ist 4711",
-"验证码是482913"."""
-_DIGITS_END = r"(?![0-9A-Za-z]|[\-/.:][0-9])"
-"""The digits end there: not a longer number, a range, a date or a time ("4-6 digits", "12/27")."""
 
 SECRET_PATTERNS: tuple[SecretPattern, ...] = (
     SecretPattern(
@@ -272,31 +233,7 @@ SECRET_PATTERNS: tuple[SecretPattern, ...] = (
         group=-1,
         check=password_like,
     ),
-    # Codes that unlock a card or an account, named right before their digits.
-    SecretPattern(
-        "card_security_code",
-        CARD_CODE_CUES,
-        re.compile(rf"(?i:{CARD_CODE})(?:码)?{_SAID_AS}([0-9]{{3,4}}){_DIGITS_END}"),
-        0.9,
-        group=1,
-    ),
-    SecretPattern(
-        "one_time_code",
-        # Not "2fa code": a trigger that starts with a digit costs every message with numbers 2-4 us.
-        ONE_TIME_CUES,
-        re.compile(rf"(?i:{ONE_TIME_CODE})(?:码)?{_SAID_AS}([0-9]{{4,8}}){_DIGITS_END}"),
-        0.9,
-        group=1,
-    ),
-    SecretPattern(
-        "lock_code",
-        # Found from "code", the lock's name looked behind: the names as triggers ("entry", "access", "alarm" start
-        # with common letters) cost every message 0.4 us, "code" 0.15.
-        LOCK_CUES,
-        re.compile(f"(?:{LOCK_CODE}){_SAID_AS}([0-9]{{4,8}}){_DIGITS_END}"),
-        0.9,
-        group=1,
-    ),
+    *CODE_PATTERNS,
     SecretPattern(
         "stated_password",
         (*PASSWORD_CUES, *NETWORK_CUES),
@@ -355,7 +292,7 @@ class SecretRecognizer:
             (pattern, m)
             for pos, trigger in hits
             for pattern in self._by_trigger[trigger]
-            if (m := pattern.regex.match(text, pos))
+            if (m := pattern.regex.match(text, pos)) and (pattern.before is None or (m := pattern.look_before(text, m)))
         ]
         for pattern, m in candidates:
             group = pattern.group

@@ -9,7 +9,8 @@ starts after it, the letter looked behind: each such letter costs every message 
 from __future__ import annotations
 
 __all__ = ["CARD_CODE", "CARD_CODE_CUES", "IS", "LOCK_CODE", "LOCK_CUES", "NETWORK_KEY", "NETWORK_CUES",
-           "ONE_TIME_CODE", "ONE_TIME_CUES", "OF_A_NETWORK", "PASSWORD_CUES", "PASSWORD_NAME"]
+           "ONE_TIME_CODE", "ONE_TIME_CUES", "ONE_TIME_FOR", "OF_A_NETWORK", "PASSWORD_CUES", "PASSWORD_NAME",
+           "YOUR"]
 
 PASSWORD_NAME = (r"password|passwd|passphrase|passcode|passwort|passordet|passord|kennwort|mot[ \t]+de[ \t]+passe"
                  r"|contraseña|senha|wachtwoord|(?<=h)asło|(?<=l)ösenordet|(?<=l)ösenord|adgangskoden|adgangskode"
@@ -36,9 +37,9 @@ OF_A_NETWORK = (r"(?:[ \t]+(?:of|for|für|del|de|du|do|da|della|dell'|van|voor|f
                 r"(?:wi-?fi|wlan|router|network|netzwerk|réseau|red|rede|rete|netwerk|сети|роутера|вайфая))?")
 """Which network a password is of, said after it: "password for the wifi", "contraseña del wifi", "пароль от wifi"."""
 
-IS = r"is|was|ist|lautet|war|est|était|es|era|é|è|to|jest|är|var|er|(?:mitt|min)[ \t]+(?:er|är)|on|oli|—"
+IS = r"is|was|ist|lautet|war|est|était|es|era|é|è|to|jest|är|var|er|(?:mitt|min)[ \t]+(?:er|är)|on|oli|là|adalah|—"
 """Between a name and what it is: "is", and as German, French, Spanish, Portuguese, Italian, Polish, the Nordic
-languages ("passordet mitt er"), Finnish and Russian (a dash) say it."""
+languages ("passordet mitt er"), Finnish, Vietnamese, Indonesian and Russian (a dash) say it."""
 
 _LOCKS = ("door", "gate", "garage", "alarm", "lock", "keypad", "entry", "access")
 """What a code opens, in English: a home's door, gate or garage, its alarm panel, a smart lock's keypad."""
@@ -68,16 +69,25 @@ CARD_CODE_CUES = ("cvv", "cvc", "cvn", "security code", "安全码", "kartenprü
                   "cryptogramme", "code de sécurité", "código de seguridad", "codice di sicurezza", "beveiligingscode",
                   "セキュリティコード", "보안")
 
-ONE_TIME_CODE = (r"verification[ \t]+code|one[- ]time[ \t]+(?:code|passcode|password|pin)|(?<![A-Za-z0-9])(?:otp"
+ONE_TIME_CODE = (r"(?:verification|confirmation|security|authentication|login|log-in|sign-in|sign[ \t]+in)[ \t]+code"
+                 r"|one[- ]time[ \t]+(?:code|passcode|password|pin)|(?<![A-Za-z0-9])(?:otp"
                  r"|pin(?:[ \t\-]?(?:code|number|nummer))?)|验证码|动态码|bestätigungscode|verifizierungscode|geheimzahl"
-                 r"|code[ \t]+de[ \t]+(?:vérification|confirmation)|código[ \t]+de[ \t]+(?:verificación|confirmación)"
+                 r"|code[ \t]+de[ \t]+(?:vérification|confirmation)"
+                 r"|código[ \t]+de[ \t]+(?:verificación|confirmación|verificação|confirmação)"
                  r"|codice[ \t]+di[ \t]+(?:verifica|conferma)|verificatiecode|kod[ \t]+weryfikacyjny|verifieringskod"
                  r"|bekræftelseskode|vahvistuskoodi|doğrulama[ \t]+kodu|код[ \t]+подтверждения|認証コード|確認コード"
                  r"|인증[ \t]?번호|인증[ \t]?코드|mã[ \t]+xác[ \t]+nhận|kode[ \t]+verifikasi")
 """A one-time code or a PIN: "verification code", "OTP", "PIN", 验证码, "Bestätigungscode", "code de vérification",
 "código de verificación", "kod weryfikacyjny", "код подтверждения", 認証コード, 인증번호."""
-ONE_TIME_CUES = ("verification code", "one-time", "one time", "otp", "pin", "验证码", "动态码", "bestätigungscode",
-                 "verifizierungscode", "geheimzahl", "code de vérification", "code de confirmation",
-                 "código de verificación", "código de confirmación", "codice di verifica", "codice di conferma",
+ONE_TIME_CUES = ("verification code", "confirmation code", "security code", "authentication code", "login code",
+                 "log-in code", "sign-in code", "sign in code", "one-time", "one time", "otp", "pin", "验证码", "动态码",
+                 "bestätigungscode", "verifizierungscode", "geheimzahl", "code de vérification", "code de confirmation",
+                 "código de verifica", "código de confirma", "codice di verifica", "codice di conferma",
                  "verificatiecode", "kod weryfikacyjny", "verifieringskod", "bekræftelseskode", "vahvistuskoodi",
                  "doğrulama", "код подтверждения", "認証コード", "確認コード", "인증", "mã xác", "kode verifikasi")
+ONE_TIME_FOR = (r"(?:[ \t]+(?:for|für|pour|para|per|voor)[ \t]+[^\s\d:：,.;]{1,30}(?:[ \t]+[^\s\d:：,.;]{1,30})?"
+                rf"(?=[ \t]*(?:(?:{IS})[ \t]|[:：]))|[ \t]+(?:của[ \t]+bạn|anda|kamu))?")
+"""What a one-time code is for, or whose it is, said after its name: "verification code for Google is", "Mã xác nhận
+của bạn là", "Kode verifikasi Anda"."""
+YOUR = r"your|votre|ton|ihr|dein|deine|tu|su|o[ \t]+seu|seu|sua|il[ \t]+tuo|je|uw|twój|din|ditt|sinun|ваш|您的|你的"
+"""A code given to its reader: "is your …", "est votre …", "ist Ihr …", 是您的."""
