@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from .context import Words, word_before
+from .context import WINDOW, Words, lowered, word_before
 from .registry import Finding
 from .runs import EXTENSION, LONG_TEXT, digit_runs, matches_in_runs, without_extension
 from .validators import IBAN_LENGTHS, is_valid_cn_id, is_valid_cn_id15, is_valid_iban, luhn_valid
@@ -291,38 +291,44 @@ def _shaped_like_cn_id(digits: str) -> bool:
 
 
 class IbanRecognizer:
-    """International bank account numbers, compact or in groups of four."""
+    """International bank account numbers, compact or in groups of four; in lower case after their label."""
 
     entity = "IBAN"
 
     _RE = re.compile(r"[A-Z]{2}[0-9]{2}(?: ?[0-9A-Z]){11,30}")
+    _RE_ANY_CASE = re.compile(r"[A-Za-z]{2}[0-9]{2}(?: ?[0-9a-zA-Z]){11,30}")
     _COUNTRY = re.compile(r"[A-Z][A-Z](?=[0-9])")
+    _COUNTRY_LOWER = re.compile(r"(?![A-Z]{2})[A-Za-z]{2}(?=[0-9])")
+    """A country code with a small letter ("de", "De"): those in capitals are found anyway."""
 
     def applies(self, text: str) -> bool:
         """A run of digits right after a capital letter (maybe and a space) is needed: an IBAN's account number
         follows its country code and check digits ("DE89 3704 0044 ...") or the bank's letters ("GB82 WEST
-        1234 5698 ..."). Every IBAN of Faker's 76 locales has one (15,600 found, compact and in groups).
+        1234 5698 ..."). Every IBAN of Faker's 76 locales has one (15,600 found, compact and in groups). In lower
+        case, after a small letter and the label before it ("iban: de89370400440532013000").
 
         Read from the cached digit runs: searching the text for two capitals before a digit cost every message
         1.4 % more of the pii benchmark's instructions than this.
         """
         if len(text) > LONG_TEXT:  # one run, the whole text: nothing stands before it
-            return self._COUNTRY.search(text) is not None
+            return self._COUNTRY.search(text) is not None or bool(self._lower_starts(text))
         for start, _ in digit_runs(text):
             before = start - 1 if start and text[start - 1] != " " else start - 2
-            if before >= 0 and "A" <= text[before] <= "Z":
+            if before >= 0 and ("A" <= text[before] <= "Z" or "a" <= text[before] <= "z" and _labelled(text, before)):
                 return True
         return False
 
     def find(self, text: str) -> Iterator[Finding]:
         """Yield IBANs with a known country length and a valid mod-97 check."""
-        for start in self._starts(text):
+        starts = [(start, self._RE) for start in self._starts(text)]
+        starts += [(start, self._RE_ANY_CASE) for start in self._lower_starts(text)]
+        for start, regex in starts:
             if start and text[start - 1].isascii() and text[start - 1].isalnum():
                 continue
-            m = self._RE.match(text, start)
+            m = regex.match(text, start)
             if m is None:
                 continue
-            expected = IBAN_LENGTHS[text[start : start + 2]]
+            expected = IBAN_LENGTHS[text[start : start + 2].upper()]
             count = 0
             end = start
             for i in range(start, m.end()):
@@ -334,9 +340,26 @@ class IbanRecognizer:
             if count != expected or (end < len(text) and text[end].isascii() and text[end].isalnum()):
                 continue
             value = text[start:end]
-            if is_valid_iban(value.replace(" ", "")):
+            if is_valid_iban(value.replace(" ", "").upper()):
                 yield Finding(self.entity, start, end, value, 0.97)
 
     def _starts(self, text: str) -> list[int]:
         """Where a known country code stands right before a digit (the check digits)."""
         return [m.start() for m in self._COUNTRY.finditer(text) if m.group() in IBAN_LENGTHS]
+
+    def _lower_starts(self, text: str) -> list[int]:
+        """Where a known country code with a small letter stands right before a digit, after the label "IBAN"."""
+        lower = lowered(text)
+        starts = []
+        at = lower.find("iban")
+        while at != -1:
+            for m in self._COUNTRY_LOWER.finditer(text, at + 4, at + 4 + WINDOW):
+                if m.group().upper() in IBAN_LENGTHS:
+                    starts.append(m.start())
+            at = lower.find("iban", at + 4)
+        return starts
+
+
+def _labelled(text: str, before: int) -> bool:
+    """Whether the label "IBAN" (in any case) ends within WINDOW characters before the letter at before."""
+    return lowered(text).find("iban", max(0, before - WINDOW), before) != -1

@@ -120,6 +120,23 @@ def test_iban_found_through_its_prefilter_compact_and_in_groups(compact: str) ->
         assert [f.text for f in found if f.entity == "IBAN"] == [written, written]
 
 
+@pytest.mark.parametrize(("text", "value"), [
+    ("my iban is gb42nawi04454264788619", "gb42nawi04454264788619"),
+    ("IBAN: de89370400440532013000", "de89370400440532013000"),
+    ("iban gb42 nawi 0445 4264 7886 19", "gb42 nawi 0445 4264 7886 19"),
+    ("Iban: De89370400440532013000", "De89370400440532013000"),
+])
+def test_an_iban_in_lower_case_is_found_after_its_label(text: str, value: str) -> None:
+    assert [(f.entity, f.text) for f in default_registry().analyze(text)] == [("IBAN", value)]
+    assert texts(IbanRecognizer(), value) == []  # no label: in lower case it is a hash or a name's letters as often
+
+
+@pytest.mark.parametrize("text", ["iban: de89370400440532013001", "hash de89370400440532013000",
+                                  "the IBAN is optional; the reference we were given is de89370400440532013000"])
+def test_a_lower_case_iban_needs_its_label_near_and_its_check(text: str) -> None:
+    assert [f.entity for f in default_registry().analyze(text) if f.entity == "IBAN"] == []
+
+
 def test_email() -> None:
     email = EmailRecognizer()
     assert texts(email, "邮箱是zhangsan@example.com谢谢") == ["zhangsan@example.com"]
