@@ -21,8 +21,12 @@ from .labels import LabelledValueRecognizer
 __all__ = ["AddressRecognizer"]
 
 _SELF = (r"(?:my|his|her|their|our|your)\s+(?:(?:home|shipping|delivery|billing|postal|mailing|street|new|old)\s+)?"
-         r"address\s+is|i\s+live\s+at|we\s+live\s+at|meine\s+adresse\s+ist|mon\s+adresse\s+est|j['’]habite\s+au|"
-         r"mi\s+direcci[oó]n\s+es")
+         r"address(?:\s+is|[ \t]*[:：])|(?:i|we|they|you|parents)\s+live\s+at"
+         r"|(?:he|she|who|(?-i:[A-Z][\w'’-]+)|mom|mum|dad|mother|father|sister|brother|son|daughter|wife|husband"
+         r"|partner|friend|grandma|grandpa|aunt|uncle)\s+lives\s+at"
+         r"|meine\s+adresse\s+ist|mon\s+adresse\s+est|j['’]habite\s+au|mi\s+direcci[oó]n\s+es")
+"""A person saying where they or someone live: "my address is", "his address:", "I live at", "Anna lives at" (not "the
+file lives at")."""
 _FORM = (r"(?:^|(?<=[\n.;,!?(|。；，！？、]))[ \t]*(?:\*\*)?(?:(?i:home|shipping|delivery|billing|postal|mailing|street|"
          r"customer|return|invoice)[ \t]+(?i:address)|Address|ADDRESS|Adresse|Anschrift)[ \t]*[:：](?:\*\*)?")
 _LABEL = re.compile(f"(?:\\b(?i:{_SELF})|{_FORM})[ \\t]*", re.MULTILINE)
@@ -59,11 +63,11 @@ _PLACE = re.compile(r"[省市区县镇乡村路街道巷弄号楼栋幢室都府
 """A place word: a province, city, district, road, building (in Chinese, Japanese, Korean: 서울특별시, 강남구, 테헤란로)."""
 _HOUSE = re.compile(r"[0-9０-９一二三四五六七八九十百]+[号室栋幢楼]|[0-9]{1,5}")
 
-ADDRESS_WORDS = Words("address", "ve at", "adresse", "anschrift", "j'habite", "j’habite", "dirección", "direccion",
-                      "地址", "住址", "我住在", "我家在", "住所", "주소")
-"""Where a text may give an address: the labels are searched for only around these. "ve at" for "live at", "j'habite"
-for "habite au": words that begin with a letter no other word of the one scan begins with make it stop at more
-places (see names.NAME_WORDS)."""
+ADDRESS_WORDS = Words("address", "ve at", "ves at", "adresse", "anschrift", "j'habite", "j’habite", "dirección",
+                      "direccion", "地址", "住址", "我住在", "我家在", "住所", "주소")
+"""Where a text may give an address: the labels are searched for only around these. "ve at" for "live at" ("ves at" for
+"lives at"), "j'habite" for "habite au": words that begin with a letter no other word of the one scan begins with make
+it stop at more places (see names.NAME_WORDS)."""
 
 
 class AddressRecognizer(LabelledValueRecognizer):

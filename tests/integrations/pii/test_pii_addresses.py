@@ -40,6 +40,9 @@ def addresses(text: str) -> list[str]:
     ("地址：台北市信義區市府路1號", ["台北市信義區市府路1號"]),
     ("주소: 서울특별시 강남구 테헤란로 123", ["서울특별시 강남구 테헤란로 123"]),
     ("제 주소는 서울특별시 강남구 테헤란로 123입니다", ["서울특별시 강남구 테헤란로 123"]),
+    ("Kevin gave Alma his address: 5049 Harjukuja 54, Seinäjoki", ["5049 Harjukuja 54, Seinäjoki"]),  # told of others
+    ("Tomomi Nishiyama lives at Rua do Arenque 1634, Goiânia", ["Rua do Arenque 1634, Goiânia"]),
+    ("My mom lives at 12 Oak Lane, Springfield", ["12 Oak Lane, Springfield"]),
 ])
 def test_an_address_after_a_label_is_found_to_its_end(text: str, found: list) -> None:
     assert addresses(text) == found
@@ -56,6 +59,8 @@ def test_an_address_after_a_label_is_found_to_its_end(text: str, found: list) ->
     "I live at home",
     "I live at 5 minutes from the Station",  # a distance, not a house's number
     "we live at 2.5 km from Lyon",
+    "the bug lives at line 42 of Parser.py",  # a thing, not a person, lives there
+    "The config lives at /etc/roost/Config 2",
     "My email address is a@b.com",
     "我住在北京市",  # a city is no address
     "地址以后再说",
