@@ -6,8 +6,9 @@ month and its year too ("born in March 1984", "DOB: 03/1984", "出生年月：19
 order's or a log's; after such a label it is a person's; a place of birth or a weekday may come between ("born in Leeds
 in March 1984", "born in a small village in March 1984", "born on a Tuesday, 12 March 1984"). The date must be one the
 calendar has (no 31 April; a Japanese era's day the era had) and, with its year, after 1900 and not in the future
-(validators.real_date, as for a resident ID's birth date); a birthday's day and month count without a year. A year
-alone ("born in 1984") is not taken, nor a month alone ("born in March").
+(validators.real_date, as for a resident ID's birth date); a birthday's day and month count without a year ("mein
+Geburtstag ist der 12. März", "mi cumpleaños es el 12 de marzo"). A year alone ("born in 1984") is not taken, nor a
+month alone ("born in March").
 """
 
 from __future__ import annotations
@@ -30,13 +31,14 @@ _MONTHS = {name: n for n, names in enumerate((
 ), start=1) for name in names.split()}
 """Month names and their usual abbreviations, in English, German, French, Spanish, Italian and Dutch."""
 
-_LABELS = (r"date\s+of\s+birth|birth\s*date|birthday|d\.?o\.?b\.?|born(?:\s+on)?|geburtsdatum|geboren(?:\s+am)?|"
-           r"geb\.|n[ée]e?\s+(?:le|en)|date\s+de\s+naissance|nacid[oa]|fecha\s+de\s+nacimiento|nat[oa]\s+il|"
-           r"data\s+di\s+nascita|geboortedatum|geboren\s+op")
+_LABELS = (r"date\s+of\s+birth|birth\s*date|birthday|d\.?o\.?b\.?|born(?:\s+on)?|geburtsdatum|geburtstag"
+           r"|geboren(?:\s+am)?|geb\.|n[ée]e?\s+(?:le|en)|date\s+de\s+naissance|nacid[oa]"
+           r"|fecha\s+de\s+nacimiento"
+           r"|nat[oa]\s+il|data\s+di\s+nascita|geboortedatum|geboren\s+op|cumpleaños|compleanno|verjaardag|anniversaire")
 _LABEL = re.compile(
     rf"(?:\b(?i:{_LABELS})|\b[Nn]at[oa]\s+nel|出生日期|出生年月日|出生年月|出生于|出生在|生于|生日|生年月日は?|생년월일[은는]?"
     r"|생일[은는이]?)"
-    r"[ \t]*[:：=\-–]?[ \t]*(?:(?i:is|was|on|in|at|am|im|le|el|en|il|op)[ \t]+){0,2}"
+    r"[ \t]*[:：=\-–]?[ \t]*(?:(?i:is|was|ist|est|es|è|on|in|at|am|im|der|le|el|en|il|op)[ \t]+){0,2}"
     r"(?:(?:[A-Z][^\W\d_]*(?:['’]s)?[.,]?[ \t]+){1,4}"  # the place of birth first: "born in New York on",
     r"(?:(?:a|an|the)[ \t]+(?:[^\W\d_]+[ \t]+){0,3}[^\W\d_]+,[ \t]+)?(?:on|in)[ \t]+"  # "born in Leeds, a small town, in"
     r"|(?:(?:a|an|the)[ \t]+(?:[^\W\d_]+[ \t]+){0,3}|home[ \t]+)(?:on|in)[ \t]+)?"  # or in lower case: "in a small village in"
@@ -64,7 +66,8 @@ _YEAR = re.compile(r",?[ \t]+(?:(?:of|de|del)[ \t]+)?(?P<y>(?:19|20)[0-9]{2})(?!
 
 BIRTH_WORDS = Words("birth", "birthday", "dob", "d.o.b", "born", "geburtsdatum", "geboren", "geb.", "né le", "née le",
                     "né en", "née en", "naissance", "nacido", "nacida", "nacimiento", "nato il", "nata il", "nato nel",
-                    "nata nel", "nascita", "geboortedatum", "出生", "生于", "生日", "生年月日", "생년월일", "생일")
+                    "nata nel", "nascita", "geboortedatum", "geburtstag", "cumpleaños", "compleanno", "verjaardag",
+                    "anniversaire", "出生", "生于", "生日", "生年月日", "생년월일", "생일")
 """Where a text may give a date of birth: the labels are searched for only around these."""
 
 

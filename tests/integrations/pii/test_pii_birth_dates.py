@@ -22,6 +22,12 @@ def dates(text: str) -> list[str]:
     ("I was born on the 12th of March, 1984", ["12th of March, 1984"]),
     ("Birthday - March 12", ["March 12"]),
     ("geboren am 12.03.1984", ["12.03.1984"]),
+    ("mein Geburtsdatum ist der 12.03.1984", ["12.03.1984"]),  # "is" and an article as other languages say them
+    ("ma date de naissance est le 12/03/1984", ["12/03/1984"]),
+    ("la mia data di nascita è il 12/03/1984", ["12/03/1984"]),
+    ("mein Geburtstag ist der 12. März", ["12. März"]),  # a birthday in other languages
+    ("mi cumpleaños es el 12 de marzo", ["12 de marzo"]),
+    ("mijn verjaardag is 12 maart", ["12 maart"]),
     ("née le 12 mars 1984", ["12 mars 1984"]),
     ("nacida el 12 de marzo de 1984", ["12 de marzo de 1984"]),
     ("出生日期：1984年3月12日", ["1984年3月12日"]),
@@ -74,6 +80,8 @@ def test_a_date_after_a_label_for_a_date_of_birth_is_found(text: str, found: lis
     "born in Paris in 1984",  # a year alone, after the place
     "Born In The USA 1984",
     "birthday party on Saturday 2024-03-12",
+    "Geburtstagsfeier am 12.03.2030",
+    "cumpleaños: 31 de febrero",
     "date of birth: required",
     "出生日期：不详",
     "生日快乐",
