@@ -31,7 +31,7 @@ from .secret_pattern import SecretPattern
 __all__ = ["SecretRecognizer", "SECRET_PATTERNS"]
 
 
-_ASSIGNMENT_WORDS = (*PASSWORD_CUES, *NETWORK_CUES, "pwd", "api", "secret", "client", "access", "auth", "token")
+_ASSIGNMENT_WORDS = (*PASSWORD_CUES, *NETWORK_CUES, "api", "secret", "client", "access", "auth", "token")
 # A name that says secret. Unambiguous words may end a longer name (DB_PASSWORD, newpassword); the short "pass"
 # and "token" must stand alone (not "bypass", "max_tokens").
 _KEY_NAME = (r"api[_\-]?key|secret[_\-]?(?:access[_\-]?)?key|client[_\-]?secret|access[_\-]?token|auth[_\-]?token"

@@ -12,14 +12,14 @@ __all__ = ["CARD_CODE", "CARD_CODE_CUES", "IS", "LOCK_CODE", "LOCK_CUES", "NETWO
            "ONE_TIME_CODE", "ONE_TIME_CUES", "ONE_TIME_FOR", "OF_A_NETWORK", "PASSWORD_CUES", "PASSWORD_NAME",
            "YOUR"]
 
-PASSWORD_NAME = (r"password|passwd|passphrase|passcode|passwort|passordet|passord|kennwort|mot[ \t]+de[ \t]+passe"
-                 r"|contraseña|senha|wachtwoord|(?<=h)asło|(?<=l)ösenordet|(?<=l)ösenord|adgangskoden|adgangskode"
-                 r"|salasanani|salasana|şifre(?:miz|m|si)?|пароль|パスワード|暗証番号|비밀번호|mật[ \t]+khẩu"
-                 r"|kata[ \t]+sandi|密码|口令")
+PASSWORD_NAME = (r"password|passwd|passphrase|passcode|(?<![\w-])pw(?![\w-])|passwort|passordet|passord|kennwort"
+                 r"|mot[ \t]+de[ \t]+passe|contraseña|senha|wachtwoord|(?<=h)asło|(?<=l)ösenordet|(?<=l)ösenord"
+                 r"|adgangskoden|adgangskode|salasanani|salasana|şifre(?:miz|m|si)?|пароль|パスワード|暗証番号|비밀번호"
+                 r"|mật[ \t]+khẩu|kata[ \t]+sandi|密码|口令")
 """A password in English, German, French, Spanish, Portuguese, Dutch, Polish, Swedish, Norwegian, Danish, Finnish,
 Turkish, Russian, Japanese, Korean, Vietnamese, Indonesian and Chinese (matched case-insensitively); "pass" and
-Italian's "password" are English's."""
-PASSWORD_CUES = ("pass", "kennwort", "mot de passe", "contraseña", "senha", "wachtwoord", "asło", "ösenord",
+Italian's "password" are English's; "pw" as a word of its own ("login: jdoe / pw: Summer2024!", "my pw is …")."""
+PASSWORD_CUES = ("pass", "pw", "kennwort", "mot de passe", "contraseña", "senha", "wachtwoord", "asło", "ösenord",
                  "adgangskode", "salasana", "şifre", "пароль", "パスワード", "暗証番号", "비밀번호", "mật khẩu",
                  "kata sandi", "密码", "口令")
 

@@ -132,6 +132,8 @@ def test_pem_block_including_truncated() -> None:
         ("Authorization: bearer ab.cd-EF_gh~ij+kl/mnop==", "ab.cd-EF_gh~ij+kl/mnop=="),
         ("Authorization: Basic dXNlcjpwYXNzd29yZA==", "dXNlcjpwYXNzd29yZA=="),  # user:password
         ("**Password:** 04U2**Q9U7", "04U2**Q9U7"),  # the stars around " 04U2" are no emphasis
+        ("login: jdoe / pw: Summer2024!", "Summer2024!"),  # "pw" as a word of its own
+        ("my pw is Sommer2024", "Sommer2024"),
     ],
 )
 def test_secrets_as_people_state_them(text: str, expected: str) -> None:
@@ -402,6 +404,7 @@ def test_a_secret_in_markdown_html_or_quotes_is_found_without_them(text: str) ->
         "Zugangscode anfordern", "Der Motorcode ist 4711", "le code postal est 75001", "código postal 28013",
         "il codice fiscale", "la palabra clave: python3", "Arguments to pass to :py:func:`pytest.main`",
         "der Code ist 1234", "Postleitzahl 12345", "kod pocztowy 00-950", "the code 482913 is wrong",
+        "pw useradd bob -m", "the pw is required", "PWD=/home/anna", "pw-cli dump 42",  # FreeBSD's pw, a shell's PWD
     ],
 )
 def test_prose_about_passwords_and_tokens_is_no_secret(text: str) -> None:
