@@ -25,7 +25,7 @@ from .secret_checks import (
     with_own_brackets,
 )
 from .secret_codes import CODE_PATTERNS
-from .secret_names import IS, NETWORK_CUES, NETWORK_KEY, OF_A_NETWORK, PASSWORD_CUES, PASSWORD_NAME
+from .secret_names import IS, NETWORK_CUES, NETWORK_KEY, OF_WHAT, PASSWORD_CUES, PASSWORD_NAME
 from .secret_pattern import SecretPattern
 
 __all__ = ["SecretRecognizer", "SECRET_PATTERNS"]
@@ -39,12 +39,17 @@ _KEY_NAME = (r"api[_\-]?key|secret[_\-]?(?:access[_\-]?)?key|client[_\-]?secret|
 # Atomic ("(?>"): a name matched is not matched again another way when what follows it fails. Backtracking into
 # the 18 languages' names, in each of the patterns tried at a "pass", cost each message of the pii benchmark ~7,000
 # instructions (cachegrind); atomic, the names cost none told apart from the noise (+640 with typed_forms.py).
-_SECRET_NAME = rf"(?>(?i:(?:{PASSWORD_NAME}){OF_A_NETWORK}|{NETWORK_KEY}|pwd|{_KEY_NAME}|(?<![A-Za-z0-9])pass))"
+_PW = r"(?<![\w-])pw(?![\w-])"
+"""A password's short name as a word of its own ("login: jdoe / pw: Summer2024!", "my pw is …"): right before ":" when
+assigned, as code's "pw = pw[:-1]", "pw : rational number", '"pw": [n2]' are a name's or a parameter's."""
+_SECRET_NAME = (rf"(?>(?i:(?:{PASSWORD_NAME}){OF_WHAT}|{NETWORK_KEY}|pwd|{_PW}(?=[:：])|{_KEY_NAME}"
+                r"|(?<![A-Za-z0-9])pass))")
 _A_KEY_NAMED = re.compile(f"(?i:{_KEY_NAME})")
 """A key's or a token's name, where a secret's name was matched: its value must look like one (key_like)."""
-_ASSIGNED = r"(?<!:param )(?<!:type )" + _SECRET_NAME + r"(?:[\"'`]|\*\*|__)?[ \t]*(?:[:=：]|[ \t](?i:is)[ \t]*[:：])(?:\*\*(?=[ \t]))?[ \t]*"
-"""A secret's name, then its value after ":", "=" or "is:"; the name may be quoted or in bold ("**Password:**"); not a
-parameter a docstring describes (":param password: The …")."""
+_ASSIGNED = (r"(?<!:param )(?<!:type )" + _SECRET_NAME
+             + rf"(?:[\"'`]|\*\*|__)?[ \t]*(?:[:=：]|[ \t](?!to\b)(?i:{IS})[ \t]*[:：])(?:\*\*(?=[ \t]))?[ \t]*")
+"""A secret's name, then its value after ":", "=" or "is:" ("lautet:"; not "to:", "pass to :py:func:"); the name may be
+quoted or in bold ("**Password:**"); not a parameter a docstring describes (":param password: The …")."""
 _SAID_IN_CJK = _SECRET_NAME + r"[ \t]*(?:是|为|は|는|은)[ \t]*"
 """A secret's name, then its value after "是" or "为", "は", "는" or "은" ("密码是abc123", "パスワードは abc123", "비밀번호는
 abc123"; but "密码是多少", "密码为空" ask or say)."""
@@ -70,7 +75,7 @@ _EMPHASIZED = r"(?:\*\*([^*\s][^*\r\n]{0,199})(?<!\s)\*\*|__([^_\s][^_\r\n]{0,19
 """A value in bold or italics (markdown or HTML): as often a word of prose ("the password is **required**"). Markdown's
 emphasis neither starts nor ends with a space: in "**Password:** x**y" the stars around " x" are no pair."""
 
-_STATED = rf"(?<![=\"'])(?>(?i:(?:{PASSWORD_NAME}){OF_A_NETWORK}|{NETWORK_KEY}))(?:[ \t]+(?i:{IS}))?[ \t]+"
+_STATED = rf"(?<![=\"'])(?>(?i:(?:{PASSWORD_NAME}){OF_WHAT}|{NETWORK_KEY}|{_PW}))(?:[ \t]+(?i:{IS}))?[ \t]+"
 """A password's or a Wi-Fi key's name stated in prose, without ":" or "=": "my password is hunter2", "wifi密码
 abc12345", "mein Passwort ist Sonne2024!"; not a value itself, as in HTML's type=password."""
 _STATED_VALUE = rf"(?!{_MARKUP})((?![(\[{{<][^\n]*[)\]}}>])[^{_ENDS}]{{4,200}}?)(?=[{_ENDS}]|\Z|{_SENTENCE_GOES_ON})"

@@ -9,16 +9,16 @@ starts after it, the letter looked behind: each such letter costs every message 
 from __future__ import annotations
 
 __all__ = ["CARD_CODE", "CARD_CODE_CUES", "IS", "LOCK_CODE", "LOCK_CUES", "NETWORK_KEY", "NETWORK_CUES",
-           "ONE_TIME_CODE", "ONE_TIME_CUES", "ONE_TIME_FOR", "OF_A_NETWORK", "PASSWORD_CUES", "PASSWORD_NAME",
+           "ONE_TIME_CODE", "ONE_TIME_CUES", "ONE_TIME_FOR", "OF_WHAT", "PASSWORD_CUES", "PASSWORD_NAME",
            "YOUR"]
 
-PASSWORD_NAME = (r"password|passwd|passphrase|passcode|(?<![\w-])pw(?![\w-])|passwort|passordet|passord|kennwort"
+PASSWORD_NAME = (r"password|passwd|passphrase|passcode|passwort|passordet|passord|kennwort"
                  r"|mot[ \t]+de[ \t]+passe|contraseña|senha|wachtwoord|(?<=h)asło|(?<=l)ösenordet|(?<=l)ösenord"
                  r"|adgangskoden|adgangskode|salasanani|salasana|şifre(?:miz|m|si)?|пароль|パスワード|暗証番号|비밀번호"
                  r"|mật[ \t]+khẩu|kata[ \t]+sandi|密码|口令")
 """A password in English, German, French, Spanish, Portuguese, Dutch, Polish, Swedish, Norwegian, Danish, Finnish,
 Turkish, Russian, Japanese, Korean, Vietnamese, Indonesian and Chinese (matched case-insensitively); "pass" and
-Italian's "password" are English's; "pw" as a word of its own ("login: jdoe / pw: Summer2024!", "my pw is …")."""
+Italian's "password" are English's; "pw" is credentials.py's."""
 PASSWORD_CUES = ("pass", "pw", "kennwort", "mot de passe", "contraseña", "senha", "wachtwoord", "asło", "ösenord",
                  "adgangskode", "salasana", "şifre", "пароль", "パスワード", "暗証番号", "비밀번호", "mật khẩu",
                  "kata sandi", "密码", "口令")
@@ -32,22 +32,27 @@ NETWORK_CUES = ("wifi", "wi-fi", "wlan", "network", "netzwerk", "clave", "clé",
 """Each where its name begins: "code" alone, a word of logs and code, would try every pattern of assigned secrets at
 each (a text of "code" repeated: 1.45 us a character against 0.24)."""
 
-OF_A_NETWORK = (r"(?:[ \t]+(?:of|for|für|del|de|du|do|da|della|dell'|van|voor|för|til|от)"
-                r"(?:[ \t]+(?:the|my|das|dem|den|het|la|le|el|o|a|mon|mi|mein))?[ \t]*"
-                r"(?:wi-?fi|wlan|router|network|netzwerk|réseau|red|rede|rete|netwerk|сети|роутера|вайфая))?")
-"""Which network a password is of, said after it: "password for the wifi", "contraseña del wifi", "пароль от wifi"."""
-
 IS = r"is|was|ist|lautet|war|est|était|es|era|é|è|to|jest|är|var|er|(?:mitt|min)[ \t]+(?:er|är)|on|oli|là|adalah|—"
 """Between a name and what it is: "is", and as German, French, Spanish, Portuguese, Italian, Polish, the Nordic
 languages ("passordet mitt er"), Finnish, Vietnamese, Indonesian and Russian (a dash) say it."""
 
-_LOCKS = ("door", "gate", "garage", "alarm", "lock", "keypad", "entry", "access")
-"""What a code opens, in English: a home's door, gate or garage, its alarm panel, a smart lock's keypad."""
+OF_WHAT = (r"(?:[ \t]+(?:(?:of|for|to|für|del|de|du|do|da|della|van|voor|för|til|от)[ \t]+|dell['’][ \t]*)"
+           r"(?:(?:the|my|our|das|dem|den|het|la|le|el|o|a|mon|mi|mein|meinen|mijn|il|mio)[ \t]+)?"
+           r"(?:wi-?fi|wlan|router|network|netzwerk|réseau|red|rede|rete|netwerk|сети|роутера|вайфая"
+           rf"|[^\s\d:：,.;!?\"'`]{{2,30}}(?:[ \t]+[^\s\d:：,.;!?\"'`]{{2,30}})?(?=[ \t]*(?:(?:{IS})[ \t]|[:：]))))?")
+"""What a password is of, said after it: a network ("password for the wifi", "contraseña del wifi", "пароль от wifi"), or
+a service or an account when "is" or ":" follows ("the password for my gmail is", "Passwort für Netflix ist")."""
+
+_LOCKS = ("door", "gate", "garage", "alarm", "lock", "keypad", "entry", "access", "lockbox", "key safe", "keysafe",
+          "key box", "keybox")
+"""What a code opens, in English: a home's door, gate or garage, its alarm panel, a smart lock's keypad, a key safe."""
 _LOCKS_JOINED = ("tür", "zugangs", "eingangs", "schloss", "alarm", "deur", "toegangs", "poort", "digi")
 """The same in the words German and Dutch join with "code" (Türcode, deurcode), and French's "digicode"."""
 LOCK_CODE = (
     "(?:" + "|".join([rf"(?<=(?i:{name})[ \t\-])" for name in _LOCKS] + [rf"(?<=(?i:{name}))" for name in _LOCKS_JOINED]
                      + [r"(?<=\b(?i:tor))", r"(?<=\b(?i:tor)[ \t\-])"]) + ")(?i:code)"
+    r"|(?i:code[ \t]+(?:to|for)[ \t]+(?:the[ \t]+|my[ \t]+|our[ \t]+|your[ \t]+)?(?:front[ \t]+|back[ \t]+)?"
+    r"(?:door|gate|garage|alarm|lock|keypad|building|house|lockbox|key[ \t]?safe|key[ \t]?box))"
     r"|(?i:code[ \t]+(?:de[ \t]+la[ \t]+|de[ \t]+l'|du[ \t]+|d'|de[ \t]+)?"
     r"(?:porte|portail|entrée|accès|alarme|garage|immeuble|portillon))"
     r"|(?i:código[ \t]+(?:de[ \t]+la[ \t]+|del[ \t]+|de[ \t]+|do[ \t]+|da[ \t]+)?"

@@ -134,6 +134,13 @@ def test_pem_block_including_truncated() -> None:
         ("**Password:** 04U2**Q9U7", "04U2**Q9U7"),  # the stars around " 04U2" are no emphasis
         ("login: jdoe / pw: Summer2024!", "Summer2024!"),  # "pw" as a word of its own
         ("my pw is Sommer2024", "Sommer2024"),
+        ("the password for my gmail is Summer2024", "Summer2024"),  # what a password is for, said after its name
+        ("Mein Passwort für Netflix ist Sonne2024", "Sonne2024"),
+        ("the password to my bank account: Summer2024", "Summer2024"),
+        ("Passwort lautet: Sonne2024", "Sonne2024"),
+        ("the code to the door is 4821", "4821"),  # what a code opens, said after it
+        ("code for the garage: 4821", "4821"),
+        ("the lockbox code is 4821", "4821"),
     ],
 )
 def test_secrets_as_people_state_them(text: str, expected: str) -> None:
@@ -404,7 +411,11 @@ def test_a_secret_in_markdown_html_or_quotes_is_found_without_them(text: str) ->
         "Zugangscode anfordern", "Der Motorcode ist 4711", "le code postal est 75001", "código postal 28013",
         "il codice fiscale", "la palabra clave: python3", "Arguments to pass to :py:func:`pytest.main`",
         "der Code ist 1234", "Postleitzahl 12345", "kod pocztowy 00-950", "the code 482913 is wrong",
+        "the password for the account expires in 2 days", "Password for user admin is required",
+        "the password for SSH is disabled", "the code for the door is broken",
+        'logger.debug("Decrypting password data using: %s", path)',  # no "da" (Italian's "of") in "data"
         "pw useradd bob -m", "the pw is required", "PWD=/home/anna", "pw-cli dump 42",  # FreeBSD's pw, a shell's PWD
+        "pw = pw[:-1]", '{"pl": l1, "pw": [n2]}', "pw : rational number",  # code's names, a parameter described
     ],
 )
 def test_prose_about_passwords_and_tokens_is_no_secret(text: str) -> None:
