@@ -27,14 +27,15 @@ from .registry import Finding
 
 __all__ = ["PersonRecognizer"]
 
-_SELF = (r"(?:my|his|her|your|their|our)\s+(?:(?:full|first|last|real|legal|given|family|maiden|middle)\s+)?"
-         r"name(?:\s+is|'s|’s)|i\s+am\s+called|ich\s+hei(?:ße|sse)|mein\s+name\s+ist|je\s+m['’]appelle"
+_SELF = (r"(?:my|his|her|your|their|our)\s+(?:[a-z]+['’]s\s+)?(?:(?:full|first|last|real|legal|given|family|maiden"
+         r"|middle)\s+)?name(?:\s+is|\s+was|'s|’s)|i\s+am\s+called|ich\s+hei(?:ße|sse)|mein\s+name\s+ist|je\s+m['’]appelle"
          r"|mon\s+nom\s+est|me\s+llamo|mi\s+nombre\s+es|mi\s+chiamo|mijn\s+naam\s+is")
 _FORM = (r"(?:(?:^|(?<=[\n;,!?(|。；，！？、])|(?<=\.)(?=[ \t]))[ \t]*(?:\*\*)?(?:(?i:full|first|last|given|family|legal|patient(?:'s)?|"
          r"customer(?:'s)?|contact|sender(?:'s)?|recipient(?:'s)?|guest|client|cardholder|account\s+holder)"
          r"[ \t]+(?i:name)|Name|NAME)[ \t]*[:：](?:\*\*)?)")
-_TITLE = r"(?:M(?<!\wM)(?:rs|r|s|x|iss|lle|adame|onsieur)|S(?<!\wS)eñora?)\b\.?"
-"""Mr, Mrs, Ms., Mx., Miss, Mlle, Madame, Monsieur, Señor, Señora, searched for around their cues."""
+_TITLE = r"(?:M(?<!\wM)(?:rs|r|s|x|iss|lle|adame|onsieur)|S(?<!\wS)eñora?|D(?<!\wD)r|P(?<!\wP)rof(?:essor)?)\b\.?"
+"""Mr, Mrs, Ms., Mx., Miss, Mlle, Madame, Monsieur, Señor, Señora, Dr, Prof., Professor, searched for around their
+cues."""
 _GREETINGS = ("Dear", "Hi", "Hello", "Hey", "Hallo", "Liebe", "Lieber", "Bonjour", "Cher", "Chère", "Hola", "Ciao")
 _CLOSINGS = ("best regards", "kind regards", "warm regards", "regards", "sincerely", "yours sincerely", "yours truly",
              "yours faithfully", "cheers", "thanks", "many thanks", "thank you", "mit freundlichen grüßen", "viele grüße",
@@ -45,7 +46,9 @@ _CLOSING = (r"(?i:" + "|".join(sorted((c.replace(" ", r"\s+") for c in _CLOSINGS
 _CLOSING_ENDS = tuple({last if len(last := closing.split()[-1]) > 4 else closing for closing in _CLOSINGS})
 """How the closings end (their last word, or all of them where that is short: "thank you", not "you"): a line that
 ends otherwise is not asked the closings' regex."""
-_NAME_LABEL = re.compile(f"(?P<self>\\b(?i:{_SELF}))|(?P<form>{_FORM}|\\b(?i:call\\s+me))", re.MULTILINE)
+_ASKED = r"what(?:['’]s|\s+is)\s+your\s+(?:(?:full|first|last)\s+)?name\?"
+"""A question whose answer follows it: "What's your name? Sölvi Salómonsson"."""
+_NAME_LABEL = re.compile(f"(?P<self>\\b(?i:{_SELF}))|(?P<form>{_FORM}|\\b(?i:call\\s+me|{_ASKED}))", re.MULTILINE)
 _TITLE_LABEL = re.compile(_TITLE)
 _GREETING_LABEL = re.compile(_GREETING, re.MULTILINE)
 _CLOSING_LABEL = re.compile(f"\\b{_CLOSING}")
@@ -74,11 +77,13 @@ _NOT_A_NAME = frozenset("""
     wednesday thursday friday saturday sunday january february march april june july august september october
     november december sir madam dear hello hi hey thanks thank okay ok sure world team all everyone everybody folks
     guys customer customers user users friend friends colleagues sales support regards best mr mrs ms mx mme mlle
-    monsieur herr frau señor señora dr prof
+    monsieur herr frau señor señora dr prof emeritus
 """.split())
 """Words that follow a label without being a name: the first word of a name must not be one of them (unless it is
 also a given name and a family name follows)."""
 _ALSO_GIVEN_NAMES = frozenset(("april", "may", "june", "august", "will", "sunday", "dawn"))
+_AN_ADDRESS_GOES_ON = frozenset(("apt", "suite", "unit", "flat", "floor"))
+"""Words after a name that begin its address, not a word of the name."""
 
 _SURNAMES = frozenset(
     "王李张刘陈杨黄吴赵周徐孙马朱胡林郭何高罗郑梁谢宋唐许邓冯韩曹曾彭萧蔡潘田董袁于余叶蒋杜苏魏程吕丁沈任姚卢傅钟姜崔谭廖范汪陆"
@@ -105,7 +110,7 @@ _CALLED_NOT_A_NAME = ("司机", "师傅", "阿姨")
 
 _CHINESE_SELF_CUES = ("我叫", "名叫", "名字是", "名字叫")
 _CHINESE_FORM_CUES = ("姓名", "联系人", "收件人", "收货人", "寄件人", "持卡人", "患者")
-_TITLE_CUES = ("mr.", "mr ", "mrs", "ms.", "mx.", "miss ", "mlle", "madame", "monsieur", "señor")
+_TITLE_CUES = ("mr.", "mr ", "mrs", "ms.", "mx.", "miss ", "mlle", "madame", "monsieur", "señor", "dr.", "dr ", "prof")
 """Titles as few other words hold them: not "ms " (items), "mme" (comments, comme), "herr" and "frau" (no other word
 of the scan begins with h or f): each time a cue is found in a text, its label is looked for (~3 µs)."""
 NAME_WORDS = Words("name", "call me", "am called", "ch heiße", "ch heisse", "m'appelle", "m’appelle", "mon nom",
@@ -135,7 +140,15 @@ class PersonRecognizer:
         return NAME_WORDS.anywhere(text) or "\n" in text or _GREETING_LABEL.match(text) is not None
 
     def find(self, text: str) -> Iterator[Finding]:
-        """Yield the names that labels, titles, greetings and closings give."""
+        """Yield the names that labels, titles, greetings and closings give, and the same names where the text
+        repeats them."""
+        given = list(self._given(text))
+        yield from given
+        if given:
+            yield from _repeated(text, given)
+
+    def _given(self, text: str) -> Iterator[Finding]:
+        """The names that labels, titles, greetings and closings give."""
         for label in labels_near(text, NAME_WORDS, _label_for, _REACH):
             if label.re is _NAME_LABEL or label.re is _TITLE_LABEL:
                 yield from self._latin(text, label)
@@ -155,6 +168,31 @@ class PersonRecognizer:
             start, stop, lower = found
             confidence = 0.7 if lower else 0.85 if kind is _NAME_LABEL else 0.8
             yield Finding(self.entity, start, stop, text[start:stop], confidence)
+
+
+def _repeated(text: str, given: list[Finding]) -> Iterator[Finding]:
+    """Where the text repeats a name it gave, whole or a word of it as a word of its own ("My name is Anna Schmidt.
+    Anna will call", "tell Schmidt", "my name is anna … Anna"), at the confidence it was given with; not a particle
+    nor a word that is also a sentence's ("Name: Will Smith. Will you call?"). A Chinese, Japanese or Korean name is
+    looked for whole, within words."""
+    taken = [(f.start, f.end) for f in given]
+    for finding in given:
+        name = finding.text
+        spaced = _WITHOUT_SPACES.search(name) is None
+        forms = {name, *(word for word in name.split() if len(word) > 1 and word.lower() not in _PARTICLES
+                         and word.lower().rstrip(".") not in _NOT_A_NAME)} if spaced else {name}
+        forms |= {form[0].upper() + form[1:] for form in forms}
+        for match in re.finditer("|".join(map(re.escape, sorted(forms, key=len, reverse=True))), text):
+            start, end = match.span()
+            if spaced and (start and text[start - 1].isalnum() or end < len(text) and text[end].isalnum()):
+                continue  # within a longer word ("Annabelle")
+            if not any(start < stop and begin < end for begin, stop in taken):
+                taken.append((start, end))
+                yield Finding(finding.entity, start, end, text[start:end], finding.confidence)
+
+
+_WITHOUT_SPACES = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+"""Chinese, Japanese and Korean, whose names are not words between spaces."""
 
 
 def _greetings_and_closings(text: str) -> Iterator[re.Match[str]]:
@@ -190,9 +228,13 @@ def _ends_as_its_label_wants(text: str, end: int, kind: re.Pattern[str]) -> bool
 
 
 def _label_for(text: str, at: int, cue: str) -> re.Pattern[str] | None:
-    """The labels to look for around a cue; None for a title's letters in a word ("items", "missing")."""
+    """The labels to look for around a cue; None for a title's letters in a word ("items", "missing") or a street's
+    "Dr" ("12 Elm Dr. Springfield": after a word with a capital that no punctuation ends)."""
     label = _LABELS_OF.get(cue, _NAME_LABEL)
     if label is _TITLE_LABEL and (not text[at].isupper() or (at and text[at - 1].isalnum())):
+        return None
+    if cue.startswith("dr") and (before := text[max(0, at - 32):at].split()) and before[-1][0].isupper() \
+            and before[-1][-1].isalnum():
         return None
     return label
 
@@ -205,6 +247,8 @@ def _latin_name(text: str, at: int, lower_case: bool) -> tuple[int, int, bool] |
         value = word["word"]
         if (words or particles) and word.start("word") == word.start():
             break  # the words of a name are apart
+        if value.rstrip(".").lower() in _AN_ADDRESS_GOES_ON:
+            break  # "Mrs. Barbara Yudina Apt. 675 …"
         if not value.lstrip("'’")[0].islower():
             words += [*particles, word]
             particles = []

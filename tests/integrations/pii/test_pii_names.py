@@ -61,6 +61,24 @@ def test_a_name_after_a_label_or_a_title_is_found_whole(text: str, found: list) 
     assert names(text) == found
 
 
+@pytest.mark.parametrize(("text", "found"), [
+    ("my wife's name is Anna Schmidt", [("Anna Schmidt", 0.85)]),  # someone else's name
+    ("her name was Anna Lindqvist", [("Anna Lindqvist", 0.85)]),
+    ("What's your name? Sölvi Salómonsson", [("Sölvi Salómonsson", 0.85)]),  # the answer after its question
+    ("Hello, this is Dr. Kyle Kuefer. Who are you?", [("Kyle Kuefer", 0.8)]),
+    ("Prof. Maria Rossi teaches here", [("Maria Rossi", 0.8)]),
+    ("Mrs. Barbara Yudina Apt. 675, Mellemvej 32", [("Barbara Yudina", 0.8)]),  # her address goes on
+    ("My name is Anna Schmidt. Anna will call you; tell Schmidt to wait.",  # a name the text gave, where it repeats it
+     [("Anna Schmidt", 0.85), ("Anna", 0.85), ("Schmidt", 0.85)]),
+    ("my name is anna, Anna with two n", [("anna", 0.7), ("Anna", 0.7)]),
+    ("Name: Will Smith. Will you call Smith?", [("Will Smith", 0.85), ("Smith", 0.85)]),  # "Will" is a sentence's too
+    ("Name: Annabelle Lee. Anna came from Leeds; Lee did not.", [("Annabelle Lee", 0.85), ("Lee", 0.85)]),
+    ("我叫王伟，王伟是我的名字", [("王伟", 0.85), ("王伟", 0.85)]),
+])
+def test_a_name_given_is_found_where_the_text_repeats_it_and_of_others(text: str, found: list) -> None:
+    assert names(text) == found
+
+
 @pytest.mark.parametrize("text", [
     "What is your name?",
     "My name is not important.",
@@ -105,6 +123,8 @@ def test_a_name_after_a_label_or_a_title_is_found_whole(text: str, found: list) 
     "이름이 뭐예요?",
     "성명 발표",  # a statement's announcement
     "이름: 비밀이에요",  # 비 begins no Korean surname
+    "12 Elm Dr. Springfield",  # a street's "Dr", after a word with a capital
+    "The dr. said rest",
 ])
 def test_words_that_follow_a_label_without_being_a_name_are_left_alone(text: str) -> None:
     assert names(text) == []
