@@ -42,54 +42,28 @@ _SERVICE = rf"(?!{_OTHER_CODES})[A-Z][\w&.'’-]*[ \t]+(?:[A-Za-z][\w&.'’-]*[ 
 _YOURS = rf"[ \t]+(?i:{IS}|as)[ \t]+(?:(?i:{YOUR})[ \t]+)?|[ \t]*(?:是|为)(?:您的|你的)?[ \t]*"
 """Between a code and its name said after it: "is your", "est votre", "as your", 是您的."""
 
+
+def _code(name: str, cues: tuple[str, ...], regex: str, before: str | None = None) -> SecretPattern:
+    """A kind of code, found at 0.9: its digits are the first group of regex, or of before when it has one."""
+    return SecretPattern(name, cues, re.compile(regex), 0.9, group=1, before=re.compile(before) if before else None)
+
+
 CODE_PATTERNS: tuple[SecretPattern, ...] = (
-    SecretPattern(
-        "card_security_code",
-        CARD_CODE_CUES,
-        re.compile(rf"(?i:{CARD_CODE})(?:码)?{_SAID_AS}([0-9]{{3,4}}){_DIGITS_END}"),
-        0.9,
-        group=1,
-    ),
-    SecretPattern(
-        "one_time_code",
-        # Not "2fa code": a trigger that starts with a digit costs every message with numbers 2-4 us.
-        ONE_TIME_CUES,
-        re.compile(rf"(?i:{ONE_TIME_CODE})(?:码)?(?i:{ONE_TIME_FOR}){_SAID_AS}[\[［【(]?{_DIGITS}{_DIGITS_END}"),
-        0.9,
-        group=1,
-    ),
-    SecretPattern(
-        "one_time_code_said_before",  # "482913 is your verification code", "G-482913 is your Google verification code"
-        ONE_TIME_CUES,
-        re.compile(rf"(?i:{ONE_TIME_CODE})(?![A-Za-z])"),
-        0.9,
-        group=1,
-        before=re.compile(rf"{_SAID_DIGITS}(?:{_YOURS})(?:{_SERVICE})?\Z"),
-    ),
-    SecretPattern(
-        "lock_code",
-        # Found from "code", the lock's name looked behind: the names as triggers ("entry", "access", "alarm" start
-        # with common letters) cost every message 0.4 us, "code" 0.15.
-        LOCK_CUES,
-        re.compile(f"(?:{LOCK_CODE}){_SAID_AS}{_DIGITS}{_DIGITS_END}"),
-        0.9,
-        group=1,
-    ),
-    SecretPattern(
-        "service_code",  # "Your WhatsApp code: 482-913", "Your Uber code is 4829"
-        ("code",),
-        re.compile(rf"(?i:code)[ \t]*(?:(?i:is)[ \t]*[:：]?|[:：])[ \t]*{_DIGITS}{_DIGITS_END}{_CLAUSE_ENDS}"),
-        0.9,
-        group=1,
-        before=re.compile(rf"(?i:your)[ \t]+{_SERVICE}\Z"),
-    ),
-    SecretPattern(
-        "service_code_said_before",  # "482913 is your Instagram code"
-        ("code",),
-        # Its sentence ends there: not "In 2024 is your Python code good?"
-        re.compile(r"(?i:code)(?=[.!,;)\]]|[ \t]*(?:\n|\Z))"),
-        0.9,
-        group=1,
-        before=re.compile(rf"{_SAID_DIGITS}[ \t]+(?i:is)[ \t]+(?i:your)[ \t]+{_SERVICE}\Z"),
-    ),
+    _code("card_security_code", CARD_CODE_CUES, rf"(?i:{CARD_CODE})(?:码)?{_SAID_AS}([0-9]{{3,4}}){_DIGITS_END}"),
+    # Not "2fa code": a trigger that starts with a digit costs every message with numbers 2-4 us.
+    _code("one_time_code", ONE_TIME_CUES,
+          rf"(?i:{ONE_TIME_CODE})(?:码)?(?i:{ONE_TIME_FOR}){_SAID_AS}[\[［【(]?{_DIGITS}{_DIGITS_END}"),
+    # "482913 is your verification code", "G-482913 is your Google verification code"
+    _code("one_time_code_said_before", ONE_TIME_CUES, rf"(?i:{ONE_TIME_CODE})(?![A-Za-z])",
+          before=rf"{_SAID_DIGITS}(?:{_YOURS})(?:{_SERVICE})?\Z"),
+    # Found from "code", the lock's name looked behind: the names as triggers ("entry", "access", "alarm" start with
+    # common letters) cost every message 0.4 us, "code" 0.15.
+    _code("lock_code", LOCK_CUES, f"(?:{LOCK_CODE}){_SAID_AS}{_DIGITS}{_DIGITS_END}"),
+    # "Your WhatsApp code: 482-913", "Your Uber code is 4829"
+    _code("service_code", ("code",),
+          rf"(?i:code)[ \t]*(?:(?i:is)[ \t]*[:：]?|[:：])[ \t]*{_DIGITS}{_DIGITS_END}{_CLAUSE_ENDS}",
+          before=rf"(?i:your)[ \t]+{_SERVICE}\Z"),
+    # "482913 is your Instagram code", its sentence ending there: not "In 2024 is your Python code good?"
+    _code("service_code_said_before", ("code",), r"(?i:code)(?=[.!,;)\]]|[ \t]*(?:\n|\Z))",
+          before=rf"{_SAID_DIGITS}[ \t]+(?i:is)[ \t]+(?i:your)[ \t]+{_SERVICE}\Z"),
 )
