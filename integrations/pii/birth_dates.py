@@ -38,7 +38,7 @@ _LABELS = (r"date\s+of\s+birth|birth\s*date|birthday|d\.?o\.?b\.?|born(?:\s+on)?
 _LABEL = re.compile(
     rf"(?:\b(?i:{_LABELS})|\b[Nn]at[oa]\s+nel|出生日期|出生年月日|出生年月|出生于|出生在|生于|生日|生年月日は?|생년월일[은는]?"
     r"|생일[은는이]?)"
-    r"[ \t]*[:：=\-–]?[ \t]*(?:(?i:is|was|ist|est|es|è|on|in|at|am|im|der|le|el|en|il|op)[ \t]+){0,2}"
+    r"[ \t]*(?:[:：][ \t]*\n|[:：=\-–])?[ \t]*(?:(?i:is|was|ist|est|es|è|on|in|at|am|im|der|le|el|en|il|op)[ \t]+){0,2}"
     r"(?:(?:[A-Z][^\W\d_]*(?:['’]s)?[.,]?[ \t]+){1,4}"  # the place of birth first: "born in New York on",
     r"(?:(?:a|an|the)[ \t]+(?:[^\W\d_]+[ \t]+){0,3}[^\W\d_]+,[ \t]+)?(?:on|in)[ \t]+"  # "born in Leeds, a small town, in"
     r"|(?:(?:a|an|the)[ \t]+(?:[^\W\d_]+[ \t]+){0,3}|home[ \t]+)(?:on|in)[ \t]+)?"  # or in lower case: "in a small village in"

@@ -32,7 +32,9 @@ _SELF = (r"(?:my|his|her|your|their|our)\s+(?:[a-z]+['’]s\s+)?(?:(?:full|first
          r"|mon\s+nom\s+est|me\s+llamo|mi\s+nombre\s+es|mi\s+chiamo|mijn\s+naam\s+is")
 _FORM = (r"(?:(?:^|(?<=[\n;,!?(|。；，！？、])|(?<=\.)(?=[ \t]))[ \t]*(?:\*\*)?(?:(?i:full|first|last|given|family|legal|patient(?:'s)?|"
          r"customer(?:'s)?|contact|sender(?:'s)?|recipient(?:'s)?|guest|client|cardholder|account\s+holder)"
-         r"[ \t]+(?i:name)|Name|NAME)[ \t]*[:：](?:\*\*)?)")
+         r"[ \t]+(?i:name)|Name|NAME)[ \t]*[:：](?:\*\*)?(?:[ \t]*\n(?![^\n:]*:))?)")
+"""A form's label; its value may be on the next line, unless that line is another label ("Name:\nAnna Schmidt\nPhone:
+…", as pasted from a web form or a PDF)."""
 _TITLE = r"(?:M(?<!\wM)(?:rs|r|s|x|iss|lle|adame|onsieur)|S(?<!\wS)eñora?|D(?<!\wD)r|P(?<!\wP)rof(?:essor)?)\b\.?"
 """Mr, Mrs, Ms., Mx., Miss, Mlle, Madame, Monsieur, Señor, Señora, Dr, Prof., Professor, searched for around their
 cues."""

@@ -28,6 +28,7 @@ def dates(text: str) -> list[str]:
     ("mein Geburtstag ist der 12. März", ["12. März"]),  # a birthday in other languages
     ("mi cumpleaños es el 12 de marzo", ["12 de marzo"]),
     ("mijn verjaardag is 12 maart", ["12 maart"]),
+    ("Date of birth:\n12 March 1984", ["12 March 1984"]),  # a form pasted: the value on the next line
     ("née le 12 mars 1984", ["12 mars 1984"]),
     ("nacida el 12 de marzo de 1984", ["12 de marzo de 1984"]),
     ("出生日期：1984年3月12日", ["1984年3月12日"]),
