@@ -69,6 +69,13 @@ def test_a_name_after_a_label_or_a_title_is_found_whole(text: str, found: list) 
     ("Prof. Maria Rossi teaches here", [("Maria Rossi", 0.8)]),
     ("Mrs. Barbara Yudina Apt. 675, Mellemvej 32", [("Barbara Yudina", 0.8)]),  # her address goes on
     ("Name:\nAnna Schmidt\nPhone: on file", [("Anna Schmidt", 0.85)]),  # a form pasted: the value on the next line
+    ("Hallo, ik heet Jan de Vries", [("Jan de Vries", 0.85)]),  # self-introductions in more languages
+    ("jag heter Anna Lindqvist", [("Anna Lindqvist", 0.85)]),
+    ("nazywam się Jan Kowalski", [("Jan Kowalski", 0.85)]),
+    ("meu nome é João Silva", [("João Silva", 0.85)]),
+    ("Меня зовут Иван Петров", [("Иван Петров", 0.85)]),
+    ("benim adım Ayşe Yılmaz", [("Ayşe Yılmaz", 0.85)]),
+    ("tên tôi là Nguyễn Văn An", [("Nguyễn Văn An", 0.85)]),
     ("My name is Anna Schmidt. Anna will call you; tell Schmidt to wait.",  # a name the text gave, where it repeats it
      [("Anna Schmidt", 0.85), ("Anna", 0.85), ("Schmidt", 0.85)]),
     ("my name is anna, Anna with two n", [("anna", 0.7), ("Anna", 0.7)]),
@@ -126,6 +133,7 @@ def test_a_name_given_is_found_where_the_text_repeats_it_and_of_others(text: str
     "이름: 비밀이에요",  # 비 begins no Korean surname
     "12 Elm Dr. Springfield",  # a street's "Dr", after a word with a capital
     "Name:\nPhone: 555 0100",  # the next line is another label
+    "ik heet niet zo",  # in these languages only a name with a capital
     "The dr. said rest",
 ])
 def test_words_that_follow_a_label_without_being_a_name_are_left_alone(text: str) -> None:
