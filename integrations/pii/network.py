@@ -69,9 +69,10 @@ class EmailRecognizer:
         f"(?![{_LETTERS}0-9\\-])"
     )
 
-    # An address written so that harvesters miss it: "john [at] example [dot] com", "jane(at)example.org".
-    _AT = r"\s*[\[({<]\s*(?i:at)\s*[\])}>]\s*"
-    _DOT = r"(?:\.|\s*[\[({<]\s*(?i:dot)\s*[\])}>]\s*)"
+    # An address written so that harvesters miss it: "john [at] example [dot] com", "jane(at)example.org", or its
+    # "@" escaped for HTML ("john&#64;example.com", "&#x40;", "&commat;").
+    _AT = r"(?:\s*[\[({<]\s*(?i:at)\s*[\])}>]\s*|&#0*64;|&#[xX]0*40;|&commat;)"
+    _DOT = r"(?:\.|\s*[\[({<]\s*(?i:dot)\s*[\])}>]\s*|&#0*46;|&period;)"
     _WRITTEN_OUT = re.compile(f"(?<![\\w.%+-])[A-Za-z0-9._%+-]{{1,64}}{_AT}[A-Za-z0-9-]{{1,63}}"
                               f"(?:{_DOT}[A-Za-z0-9-]{{1,63}})*{_DOT}[A-Za-z]{{2,24}}(?![\\w-])")
     # Or said in words: "john at example dot com", "john dot doe at gmail dot com"; only up to a top-level domain
@@ -115,7 +116,9 @@ class EmailRecognizer:
 
 
 def _written_out(text: str) -> bool:
-    """Whether an "at" in brackets may stand for an '@' in text: "[at]", "(at)", "(AT)"."""
+    """Whether an "at" in brackets or an escaped "@" may stand for an '@' in text: "[at]", "(at)", "(AT)", "&#64;"."""
+    if "&" in text and ("&#" in text or "&commat;" in text):
+        return True
     if "]" not in text and ")" not in text:  # most texts have neither: two searches instead of four
         return False
     return "at]" in text or "at)" in text or "AT]" in text or "AT)" in text

@@ -155,6 +155,13 @@ def test_an_email_address_written_out_against_harvesters() -> None:
     assert texts(email, "meet me (at) noon; look at this dot com") == []
 
 
+def test_an_email_address_escaped_for_html() -> None:
+    email = EmailRecognizer()  # as a web page's source or a mail's HTML writes it, copied into a message or a file
+    for written in ("john&#64;example.com", "john&#x40;example.com", "john&commat;example&#46;com"):
+        assert texts(email, f"<p>Contact: {written}</p>") == [written]
+    assert texts(email, "see &#64;decorator and &amp; &#64; b") == []
+
+
 def test_an_email_address_said_in_words() -> None:
     email = EmailRecognizer()
     assert texts(email, "write to john at example dot com") == ["john at example dot com"]
