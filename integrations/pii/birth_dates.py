@@ -34,7 +34,8 @@ _MONTHS = {name: n for n, names in enumerate((
 _LABELS = (r"date\s+of\s+birth|birth\s*date|birthday|d\.?o\.?b\.?|born(?:\s+on)?|geburtsdatum|geburtstag"
            r"|geboren(?:\s+am)?|geb\.|n[ée]e?\s+(?:le|en)|date\s+de\s+naissance|nacid[oa]"
            r"|fecha\s+de\s+nacimiento"
-           r"|nat[oa]\s+il|data\s+di\s+nascita|geboortedatum|geboren\s+op|cumpleaños|compleanno|verjaardag|anniversaire")
+           r"|nat[oa]\s+il|data\s+di\s+nascita|geboortedatum|geboren\s+op|cumpleaños|compleanno|verjaardag"
+           r"|anniversaire")
 _LABEL = re.compile(
     rf"(?:\b(?i:{_LABELS})|\b[Nn]at[oa]\s+nel|出生日期|出生年月日|出生年月|出生于|出生在|生于|生日|生年月日は?|생년월일[은는]?"
     r"|생일[은는이]?)"

@@ -28,13 +28,14 @@ from .registry import Finding
 __all__ = ["PersonRecognizer"]
 
 _SELF = (r"(?:my|his|her|your|their|our)\s+(?:[a-z]+['’]s\s+)?(?:(?:full|first|last|real|legal|given|family|maiden"
-         r"|middle)\s+)?name(?:\s+is|\s+was|'s|’s)|i\s+am\s+called|ich\s+hei(?:ße|sse)|mein\s+name\s+ist|je\s+m['’]appelle"
-         r"|mon\s+nom\s+est|me\s+llamo|mi\s+nombre\s+es|mi\s+chiamo|mijn\s+naam\s+is")
+         r"|middle)\s+)?name(?:\s+is|\s+was|'s|’s)|i\s+am\s+called|ich\s+hei(?:ße|sse)|mein\s+name\s+ist"
+         r"|je\s+m['’]appelle|mon\s+nom\s+est|me\s+llamo|mi\s+nombre\s+es|mi\s+chiamo|mijn\s+naam\s+is")
 _INTRODUCED = (r"ik\s+heet|jag\s+heter|mitt\s+namn\s+är|jeg\s+heter|jeg\s+hedder|navnet\s+mitt\s+er|mit\s+navn\s+er"
                r"|nazywam\s+się|mam\s+na\s+imię|(?:o\s+)?meu\s+nome\s+é|me\s+chamo|chamo-me|меня\s+зовут|мо[её]\s+имя"
                r"|benim\s+adım|nimeni\s+on|jmenuji\s+se|nama\s+saya|tên\s+tôi\s+là|tôi\s+tên\s+là")
-"""Self-introductions in Dutch, the Nordic languages, Polish, Portuguese, Russian, Turkish, Finnish, Czech, Indonesian and
-Vietnamese: a name with a capital only (the words such a sentence goes on with are English's: "ik heet niet zo")."""
+"""Self-introductions in Dutch, the Nordic languages, Polish, Portuguese, Russian, Turkish, Finnish, Czech, Indonesian
+and Vietnamese: a name with a capital only (the words such a sentence goes on with are English's: "ik heet niet
+zo")."""
 _FORM = (r"(?:(?:^|(?<=[\n;,!?(|。；，！？、])|(?<=\.)(?=[ \t]))[ \t]*(?:\*\*)?(?:(?i:full|first|last|given|family|legal|patient(?:'s)?|"
          r"customer(?:'s)?|contact|sender(?:'s)?|recipient(?:'s)?|guest|client|cardholder|account\s+holder)"
          r"[ \t]+(?i:name)|Name|NAME)[ \t]*[:：](?:\*\*)?(?:[ \t]*\n(?![^\n:]*:))?)")
@@ -123,10 +124,9 @@ _TITLE_CUES = ("mr.", "mr ", "mrs", "ms.", "mx.", "miss ", "mlle", "madame", "mo
 of the scan begins with h or f): each time a cue is found in a text, its label is looked for (~3 µs)."""
 NAME_WORDS = Words("name", "call me", "am called", "ch heiße", "ch heisse", "m'appelle", "m’appelle", "mon nom",
                    "me llamo", "mi nombre", "mi chiamo", "mijn naam", "k heet", "jag heter", "mitt namn", "jeg heter",
-                   "jeg hedder", "navnet mitt", "mit navn", "nazywam", "mam na imię", "meu nome", "me chamo", "chamo-me",
-                   "меня зовут", "моё имя", "мое имя", "benim adım", "nimeni on", "jmenuji se", "nama saya", "tên tôi",
-                   "tôi tên", *_TITLE_CUES, *_CHINESE_SELF_CUES,
-                   *_CHINESE_FORM_CUES, *EAST_ASIAN_NAME_CUES)
+                   "jeg hedder", "navnet mitt", "mit navn", "nazywam", "mam na imię", "meu nome", "me chamo",
+                   "chamo-me", "меня зовут", "моё имя", "мое имя", "benim adım", "nimeni on", "jmenuji se", "nama saya",
+                   "tên tôi", "tôi tên", *_TITLE_CUES, *_CHINESE_SELF_CUES, *_CHINESE_FORM_CUES, *EAST_ASIAN_NAME_CUES)
 """Where a text may give a name after a label or a title: the labels are searched for only around these. Each begins
 with a letter that other words of the one scan begin with, or with the n of "name": a letter no other word began with
 made the scan stop at more places (h, f, i, l, y and à cost each message of the pii

@@ -40,8 +40,8 @@ OF_WHAT = (r"(?:[ \t]+(?:(?:of|for|to|für|del|de|du|do|da|della|van|voor|för|t
            r"(?:(?:the|my|our|das|dem|den|het|la|le|el|o|a|mon|mi|mein|meinen|mijn|il|mio)[ \t]+)?"
            r"(?:wi-?fi|wlan|router|network|netzwerk|réseau|red|rede|rete|netwerk|сети|роутера|вайфая"
            rf"|[^\s\d:：,.;!?\"'`]{{2,30}}(?:[ \t]+[^\s\d:：,.;!?\"'`]{{2,30}})?(?=[ \t]*(?:(?:{IS})[ \t]|[:：]))))?")
-"""What a password is of, said after it: a network ("password for the wifi", "contraseña del wifi", "пароль от wifi"), or
-a service or an account when "is" or ":" follows ("the password for my gmail is", "Passwort für Netflix ist")."""
+"""What a password is of, said after it: a network ("password for the wifi", "contraseña del wifi", "пароль от wifi"),
+or a service or an account when "is" or ":" follows ("the password for my gmail is", "Passwort für Netflix ist")."""
 
 _LOCKS = ("door", "gate", "garage", "alarm", "lock", "keypad", "entry", "access", "lockbox", "key safe", "keysafe",
           "key box", "keybox")
