@@ -56,8 +56,17 @@ _CLOSING_ENDS = tuple({last if len(last := closing.split()[-1]) > 4 else closing
 ends otherwise is not asked the closings' regex."""
 _ASKED = r"what(?:['’]s|\s+is)\s+your\s+(?:(?:full|first|last)\s+)?name\?"
 """A question whose answer follows it: "What's your name? Sölvi Salómonsson"."""
-_NAME_LABEL = re.compile(f"(?P<self>\\b(?i:{_SELF}))|(?P<form>{_FORM}|\\b(?i:call\\s+me|{_ASKED}|{_INTRODUCED}))",
-                         re.MULTILINE)
+_CALLED = r"(?:is|was|['’]s)\s+(?:called|named)"
+"""Someone named, when a person is what is named (_A_PERSON before it): "my great grandmother was called Brosca Erdôs",
+"she's named Emma"; not "the town was called Springfield". A name as people write theirs only: _a_person_s_name."""
+_A_PERSON = re.compile(r"(?i:\b(?:he|she|who)|\b(?:my|his|her|our|their|your)\s+[a-z]+(?:\s+[a-z]+)?)[ \t]*\Z")
+_UNDER_A_NAME = r"under\s+(?:(?:my|his|her|our|their|the)\s+)?(?:[a-z]+['’]s\s+)?name"
+"""What is booked or held in someone's name: "it's under my partner's name Nicole Mahler"."""
+_WHOLE = r"i['’]m"
+""""I'm Naomi Ryan": a name of two words or more only ("I'm Back", "I'm American" say no name)."""
+_NAME_LABEL = re.compile(f"(?P<self>\\b(?i:{_SELF}))"
+                         f"|(?P<form>{_FORM}|\\b(?i:call\\s+me|{_ASKED}|{_INTRODUCED}|{_UNDER_A_NAME}))"
+                         f"|(?P<called>\\b(?i:{_CALLED}))|(?P<whole>\\b(?i:{_WHOLE}))", re.MULTILINE)
 _TITLE_LABEL = re.compile(_TITLE)
 _GREETING_LABEL = re.compile(_GREETING, re.MULTILINE)
 _CLOSING_LABEL = re.compile(f"\\b{_CLOSING}")
@@ -122,15 +131,16 @@ _CHINESE_FORM_CUES = ("姓名", "联系人", "收件人", "收货人", "寄件�
 _TITLE_CUES = ("mr.", "mr ", "mrs", "ms.", "mx.", "miss ", "mlle", "madame", "monsieur", "señor", "dr.", "dr ", "prof")
 """Titles as few other words hold them: not "ms " (items), "mme" (comments, comme), "herr" and "frau" (no other word
 of the scan begins with h or f): each time a cue is found in a text, its label is looked for (~3 µs)."""
-NAME_WORDS = Words("name", "call me", "am called", "ch heiße", "ch heisse", "m'appelle", "m’appelle", "mon nom",
-                   "me llamo", "mi nombre", "mi chiamo", "mijn naam", "k heet", "jag heter", "mitt namn", "jeg heter",
-                   "jeg hedder", "navnet mitt", "mit navn", "nazywam", "mam na imię", "meu nome", "me chamo",
-                   "chamo-me", "меня зовут", "моё имя", "мое имя", "benim adım", "nimeni on", "jmenuji se", "nama saya",
-                   "tên tôi", "tôi tên", *_TITLE_CUES, *_CHINESE_SELF_CUES, *_CHINESE_FORM_CUES, *EAST_ASIAN_NAME_CUES)
+NAME_WORDS = Words("name", "call me", "called", "'m ", "’m ", "ch heiße", "ch heisse", "m'appelle", "m’appelle",
+                   "mon nom", "me llamo", "mi nombre", "mi chiamo", "mijn naam", "k heet", "jag heter", "mitt namn",
+                   "jeg heter", "jeg hedder", "navnet mitt", "mit navn", "nazywam", "mam na imię", "meu nome",
+                   "me chamo", "chamo-me", "меня зовут", "моё имя", "мое имя", "benim adım", "nimeni on", "jmenuji se",
+                   "nama saya", "tên tôi", "tôi tên", *_TITLE_CUES, *_CHINESE_SELF_CUES, *_CHINESE_FORM_CUES,
+                   *EAST_ASIAN_NAME_CUES)
 """Where a text may give a name after a label or a title: the labels are searched for only around these. Each begins
 with a letter that other words of the one scan begin with, or with the n of "name": a letter no other word began with
-made the scan stop at more places (h, f, i, l, y and à cost each message of the pii
-benchmark 11,000 instructions, each log line 4,500; cachegrind). Greetings and closings have no words in the scan: a
+made the scan stop at more places (h, f, i, l, y and à cost each message of the pii benchmark 11,000 instructions, each
+log line 4,500; cachegrind): "I'm" is found from its "'m ". Greetings and closings have no words in the scan: a
 greeting is looked for only at a line's start, a closing only in a text of several lines."""
 _LABELS_OF = {**dict.fromkeys(_TITLE_CUES, _TITLE_LABEL), **dict.fromkeys(_CHINESE_SELF_CUES, _CHINESE_SELF),
               **dict.fromkeys(_CHINESE_FORM_CUES, _CHINESE_FORM), **dict.fromkeys(EAST_ASIAN_NAME_CUES, EAST_ASIAN_LABEL)}
@@ -174,11 +184,28 @@ class PersonRecognizer:
     def _latin(self, text: str, label: re.Match[str]) -> Iterator[Finding]:
         """The name in Latin script (or a script without case) after label, if what follows it is one."""
         kind = label.re
-        found = _latin_name(text, label.end(), lower_case=kind is _NAME_LABEL and label["self"] is not None)
-        if found is not None and _ends_as_its_label_wants(text, found[1], kind):
-            start, stop, lower = found
-            confidence = 0.7 if lower else 0.85 if kind is _NAME_LABEL else 0.8
-            yield Finding(self.entity, start, stop, text[start:stop], confidence)
+        named = kind is _NAME_LABEL
+        found = _latin_name(text, label.end(), lower_case=named and label["self"] is not None)
+        if found is None or not _ends_as_its_label_wants(text, found[1], kind):
+            return
+        start, stop, lower = found
+        if named and (label["whole"] or label["called"]) and not _a_person_s_name(text[start:stop], label["whole"]):
+            return
+        if named and label["called"] and _A_PERSON.search(text, max(0, label.start() - 40), label.start()) is None:
+            return
+        confidence = 0.7 if lower else 0.85 if named else 0.8
+        yield Finding(self.entity, start, stop, text[start:stop], confidence)
+
+
+def _a_person_s_name(name: str, whole: str | None) -> bool:
+    """After the looser labels ("is called", "I'm"): words of a capital and small letters ("Brosca Erdôs", "Jean-Luc";
+    not a program's "LIBPATH" or "UserManager"); after "I'm" (whole) two or more, the first not what one is doing
+    ("I'm Naomi Ryan"; not "I'm Back", "I'm Feeling Lucky")."""
+    parts = name.split()
+    if whole and (len(parts) < 2 or parts[0].lower().endswith("ing")):
+        return False
+    return all(piece[:1].isupper() and piece[1:].islower()
+               for part in parts for piece in re.split(r"['’\-]", part.rstrip(".")) if piece)
 
 
 def _repeated(text: str, given: list[Finding]) -> Iterator[Finding]:

@@ -69,6 +69,10 @@ def test_a_name_after_a_label_or_a_title_is_found_whole(text: str, found: list) 
     ("Prof. Maria Rossi teaches here", [("Maria Rossi", 0.8)]),
     ("Mrs. Barbara Yudina Apt. 675, Mellemvej 32", [("Barbara Yudina", 0.8)]),  # her address goes on
     ("Name:\nAnna Schmidt\nPhone: on file", [("Anna Schmidt", 0.85)]),  # a form pasted: the value on the next line
+    ("my great grandmother was called Brosca Erdôs", [("Brosca Erdôs", 0.85)]),  # someone named
+    ("She's named Emma", [("Emma", 0.85)]),
+    ("It's under my partner's name Nicole Mahler", [("Nicole Mahler", 0.85)]),
+    ("I'm Naomi Ryan, original member", [("Naomi Ryan", 0.85)]),
     ("Hallo, ik heet Jan de Vries", [("Jan de Vries", 0.85)]),  # self-introductions in more languages
     ("jag heter Anna Lindqvist", [("Anna Lindqvist", 0.85)]),
     ("nazywam się Jan Kowalski", [("Jan Kowalski", 0.85)]),
@@ -134,6 +138,9 @@ def test_a_name_given_is_found_where_the_text_repeats_it_and_of_others(text: str
     "12 Elm Dr. Springfield",  # a street's "Dr", after a word with a capital
     "Name:\nPhone: 555 0100",  # the next line is another label
     "ik heet niet zo",  # in these languages only a name with a capital
+    "I'm Back", "I'm American", "I'm Feeling Lucky",  # after "I'm" two words of a name, not what one does
+    "The town was called Springfield", "the function is called Foo",  # a thing named, not a person
+    "my tool is called LIBPATH",  # a program's name, not as people write theirs
     "The dr. said rest",
 ])
 def test_words_that_follow_a_label_without_being_a_name_are_left_alone(text: str) -> None:
