@@ -1,4 +1,5 @@
-"""People's names where the text says it gives one: after a label, a title, a greeting or a letter's closing.
+"""People's names where the text says it gives one: after a label, a title, a greeting or a letter's closing, and
+the senders of a chat's export (chat_exports.py).
 
 "My name is Anna Schmidt", "Name: Jean-Luc Picard", "Mr. O'Brien", "Dear Anna,", "Best regards,\nAnna Schmidt",
 "je m'appelle Zoé", "我叫王伟", "收货人：李娜", "氏名：山田太郎", "제 이름은 김민준입니다".
@@ -20,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from .chat_exports import senders
 from .context import Words
 from .east_asian_names import EAST_ASIAN_LABEL, EAST_ASIAN_NAME_CUES, east_asian_name_end
 from .labels import labels_near
@@ -157,8 +159,10 @@ class PersonRecognizer:
     entity = "PERSON"
 
     def applies(self, text: str) -> bool:
-        """Only a text with a label, a title, a greeting or more than one line (a closing's) can give a name."""
-        return NAME_WORDS.anywhere(text) or "\n" in text or _GREETING_LABEL.match(text) is not None
+        """Only a text with a label, a title, a greeting, more than one line (a closing's) or a line of a chat's export
+        can give a name."""
+        return (NAME_WORDS.anywhere(text) or "\n" in text or _GREETING_LABEL.match(text) is not None
+                or text[:1] in "[0123456789")
 
     def find(self, text: str) -> Iterator[Finding]:
         """Yield the names that labels, titles, greetings and closings give, and the same names where the text
@@ -180,6 +184,8 @@ class PersonRecognizer:
                 yield Finding(self.entity, label.end(), end, text[label.end():end], 0.85)
         for label in _greetings_and_closings(text):
             yield from self._latin(text, label)
+        for start, end in senders(text):
+            yield Finding(self.entity, start, end, text[start:end], 0.85)
 
     def _latin(self, text: str, label: re.Match[str]) -> Iterator[Finding]:
         """The name in Latin script (or a script without case) after label, if what follows it is one."""
