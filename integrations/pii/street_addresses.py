@@ -194,10 +194,17 @@ class _Family:
     @property
     def regex(self) -> re.Pattern[str]:
         """The addresses' regex, compiled when first asked for: the twelve compiled at import cost it 12 ms (of 140),
-        and most of them are never asked for in a home's messages."""
+        and most of them are never asked for in a home's messages. Where a comma parts an address's parts, a line
+        break may ("Hauptstraße 5\n10115 Berlin": a letter's head, a signature, a shipping label)."""
         if self._regex is None:
-            self._regex = re.compile(self.source)
+            self._regex = re.compile(_NEXT_PART.sub(lambda _: _NEXT_LINE, self.source))
         return self._regex
+
+
+_NEXT_PART = re.compile(r",\\s(?![?*+{])")
+"""A comma and a space between an address's parts, in a family's regex (not one that may be left out)."""
+_NEXT_LINE = r"(?:,\s|,?[ \t]*\n[ \t]*)"
+"""The same, or the next line."""
 
 
 _FAMILIES = (
@@ -283,4 +290,13 @@ class StreetAddressRecognizer:
                         continue
                     seen.add(start)
                     if whole := regex.match(text, start):
-                        yield Finding(self.entity, start, whole.end(), whole.group(), self.confidence)
+                        end = _last_line_end(text, start, whole.end())
+                        yield Finding(self.entity, start, end, text[start:end], self.confidence)
+
+
+def _last_line_end(text: str, start: int, end: int) -> int:
+    """Where an address over several lines ends: its last line holds a digit (a postcode, a house's number), and a
+    line after it without one is the text's next ("Hauptstraße 5\n10115 Berlin\nTel")."""
+    while (cut := text.rfind("\n", start, end)) != -1 and not any(char.isdigit() for char in text[cut:end]):
+        end = cut
+    return end

@@ -122,6 +122,20 @@ def test_more_countries_addresses_are_found_without_a_label(text: str, address: 
     assert addresses(text) == [(address, 0.8)]
 
 
+@pytest.mark.parametrize(("text", "address"), [
+    ("Best regards,\nAnna Schmidt\nAcme GmbH\nHauptstraße 5\n10115 Berlin\nTel: +49 30 1234567",  # a signature
+     "Hauptstraße 5\n10115 Berlin"),
+    ("Ship to:\nJane Doe\n742 Evergreen Terrace\nSpringfield, OR 97403\nUSA",  # a shipping label
+     "742 Evergreen Terrace\nSpringfield, OR 97403"),
+    ("221B Baker Street\nLondon NW1 6XE", "221B Baker Street\nLondon NW1 6XE"),
+    ("Marie Dupont\n12 rue de la Paix\n75002 Paris", "12 rue de la Paix\n75002 Paris"),
+    ("51 Franklin Street, Fifth Floor,\n Boston, MA 02110-1301", "51 Franklin Street, Fifth Floor,\n Boston, MA 02110-1301"),
+])
+def test_an_address_over_several_lines_is_found_whole(text: str, address: str) -> None:
+    """A line break parts an address's parts as a comma does; the line after it without a digit is the text's."""
+    assert addresses(text) == [(address, 0.8)]
+
+
 def test_a_label_gives_the_surer_finding() -> None:
     """An address after its label is the label recognizer's (0.85), whole."""
     assert addresses("Address: 221B Baker Street, London NW1 6XE") == [("221B Baker Street, London NW1 6XE", 0.85)]
