@@ -218,21 +218,24 @@ def _repeated(text: str, given: list[Finding]) -> Iterator[Finding]:
     """Where the text repeats a name it gave, whole or a word of it as a word of its own ("My name is Anna Schmidt.
     Anna will call", "tell Schmidt", "my name is anna … Anna"), at the confidence it was given with; not a particle
     nor a word that is also a sentence's ("Name: Will Smith. Will you call?"). A Chinese, Japanese or Korean name is
-    looked for whole, within words."""
-    taken = [(f.start, f.end) for f in given]
+    looked for whole, within words. All the names are looked for in one search of the text."""
+    confidence: dict[str, float] = {}
     for finding in given:
         name = finding.text
         spaced = _WITHOUT_SPACES.search(name) is None
         forms = {name, *(word for word in name.split() if len(word) > 1 and word.lower() not in _PARTICLES
                          and word.lower().rstrip(".") not in _NOT_A_NAME)} if spaced else {name}
-        forms |= {form[0].upper() + form[1:] for form in forms}
-        for match in re.finditer("|".join(map(re.escape, sorted(forms, key=len, reverse=True))), text):
-            start, end = match.span()
-            if spaced and (start and text[start - 1].isalnum() or end < len(text) and text[end].isalnum()):
-                continue  # within a longer word ("Annabelle")
-            if not any(start < stop and begin < end for begin, stop in taken):
-                taken.append((start, end))
-                yield Finding(finding.entity, start, end, text[start:end], finding.confidence)
+        for form in forms | {form[0].upper() + form[1:] for form in forms}:
+            confidence[form] = max(confidence.get(form, 0.0), finding.confidence)
+    taken = [(f.start, f.end) for f in given]
+    for match in re.finditer("|".join(map(re.escape, sorted(confidence, key=len, reverse=True))), text):
+        start, end = match.span()
+        if _WITHOUT_SPACES.search(match.group()) is None and (start and text[start - 1].isalnum()
+                                                              or end < len(text) and text[end].isalnum()):
+            continue  # within a longer word ("Annabelle")
+        if not any(start < stop and begin < end for begin, stop in taken):
+            taken.append((start, end))
+            yield Finding(given[0].entity, start, end, match.group(), confidence[match.group()])
 
 
 _WITHOUT_SPACES = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
