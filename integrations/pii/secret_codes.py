@@ -43,6 +43,16 @@ _YOURS = rf"[ \t]+(?i:{IS}|as)[ \t]+(?:(?i:{YOUR})[ \t]+)?|[ \t]*(?:是|为)(?:�
 """Between a code and its name said after it: "is your", "est votre", "as your", 是您的."""
 
 
+_TO_DO = r"verify|sign[ \t\-]?in|log[ \t\-]?in|confirm|activate|complete"
+"""What a code given with a verb is for: "Enter 482913 to verify your account", "Use 482913 to sign in"."""
+_TO_DO_CUES = ("verify", "sign in", "sign-in", "signin", "log in", "log-in", "login", "confirm", "activate", "complete")
+_TYPED_DIGITS = (r"([0-9](?:(?<=(?i:code)[ \t][0-9])[0-9]{3,7}"
+                 r"|(?:(?<=(?i:enter|input)[ \t][0-9])|(?<=(?i:type)[ \t][0-9])|(?<=(?i:use)[ \t][0-9]))[0-9]{5,7}))"
+                 r"(?![0-9])")
+"""A code given to be typed, after "Enter", "Use", "Type" (six to eight digits: "Use 8080" is a port) or "code" (four to
+eight: "Type the code 4829"); looked behind from the first digit, as _SAID_DIGITS is."""
+
+
 def _code(name: str, cues: tuple[str, ...], regex: str, before: str | None = None) -> SecretPattern:
     """A kind of code, found at 0.9: its digits are the first group of regex, or of before when it has one."""
     return SecretPattern(name, cues, re.compile(regex), 0.9, group=1, before=re.compile(before) if before else None)
@@ -63,6 +73,9 @@ CODE_PATTERNS: tuple[SecretPattern, ...] = (
     _code("service_code", ("code",),
           rf"(?i:code)[ \t]*(?:(?i:is)[ \t]*[:：]?|[:：])[ \t]*{_DIGITS}{_DIGITS_END}{_CLAUSE_ENDS}",
           before=rf"(?i:your)[ \t]+{_SERVICE}\Z"),
+    # "Enter 482913 to verify your account", "Use code 482913 to sign in"
+    _code("code_to_type", _TO_DO_CUES, rf"(?i:{_TO_DO})(?![A-Za-z])",
+          before=rf"{_TYPED_DIGITS}[ \t]+(?i:to|and)[ \t]+\Z"),
     # "482913 is your Instagram code", its sentence ending there: not "In 2024 is your Python code good?"
     _code("service_code_said_before", ("code",), r"(?i:code)(?=[.!,;)\]]|[ \t]*(?:\n|\Z))",
           before=rf"{_SAID_DIGITS}[ \t]+(?i:is)[ \t]+(?i:your)[ \t]+{_SERVICE}\Z"),

@@ -59,6 +59,9 @@ def test_codes_named_before_their_digits(text: str, expected: str) -> None:
         ("Kode verifikasi Anda 482913", "482913"),
         ("[Web발신] 인증번호 [482913]를 입력해주세요", "482913"),
         ("Seu código de verificação é 482913", "482913"),
+        ("Enter 482913 to verify your account", "482913"),  # a code given with what to do with it
+        ("Use code 482913 to log in", "482913"),
+        ("Type the code 4829 to confirm", "4829"),
     ],
 )
 def test_codes_as_services_send_them(text: str, expected: str) -> None:
@@ -79,6 +82,8 @@ def test_codes_as_services_send_them(text: str, expected: str) -> None:
         "verification code for 2 minutes",
         "2024 is your year; 1.482913 is your verification code",
         "the area code is 415",
+        "Use 8080 to login to the admin page",  # a port: after "Use" six digits or more, or "code"
+        "enter 2024 to complete the survey",
     ],
 )
 def test_other_codes_and_numbers_near_a_codes_name_stay(text: str) -> None:
