@@ -44,8 +44,7 @@ _YOURS = rf"[ \t]+(?i:{IS}|as)[ \t]+(?:(?i:{YOUR})[ \t]+)?|[ \t]*(?:是|为)(?:�
 
 
 _TO_DO = r"verify|sign[ \t\-]?in|log[ \t\-]?in|confirm|activate|complete"
-"""What a code given with a verb is for: "Enter 482913 to verify your account", "Use 482913 to sign in"."""
-_TO_DO_CUES = ("verify", "sign in", "sign-in", "signin", "log in", "log-in", "login", "confirm", "activate", "complete")
+"""What a code given to be typed is for: "Enter 482913 to verify your account", "Use code 482913 to sign in"."""
 _TYPED_DIGITS = (r"([0-9](?:(?<=(?i:code)[ \t][0-9])[0-9]{3,7}"
                  r"|(?:(?<=(?i:enter|input)[ \t][0-9])|(?<=(?i:type)[ \t][0-9])|(?<=(?i:use)[ \t][0-9]))[0-9]{5,7}))"
                  r"(?![0-9])")
@@ -73,9 +72,12 @@ CODE_PATTERNS: tuple[SecretPattern, ...] = (
     _code("service_code", ("code",),
           rf"(?i:code)[ \t]*(?:(?i:is)[ \t]*[:：]?|[:：])[ \t]*{_DIGITS}{_DIGITS_END}{_CLAUSE_ENDS}",
           before=rf"(?i:your)[ \t]+{_SERVICE}\Z"),
-    # "Enter 482913 to verify your account", "Use code 482913 to sign in"
-    _code("code_to_type", _TO_DO_CUES, rf"(?i:{_TO_DO})(?![A-Za-z])",
-          before=rf"{_TYPED_DIGITS}[ \t]+(?i:to|and)[ \t]+\Z"),
+    # "Enter 482913 to verify your account", found from "verify" only: the other words of _TO_DO as words of the one
+    # scan cost every message of the pii benchmark ~8,700 instructions, though none of them is in it (cachegrind).
+    _code("code_to_type", ("verify",), r"(?i:verify)(?![A-Za-z])", before=rf"{_TYPED_DIGITS}[ \t]+(?i:to|and)[ \t]+\Z"),
+    # "Use code 482913 to log in", "Type the code 4829 to confirm", found from "code"
+    _code("code_to_type_named", ("code",),
+          rf"(?i:code)[ \t]+([0-9]{{4,8}})[ \t]+(?i:to|and)[ \t]+(?i:{_TO_DO})(?![A-Za-z])"),
     # "482913 is your Instagram code", its sentence ending there: not "In 2024 is your Python code good?"
     _code("service_code_said_before", ("code",), r"(?i:code)(?=[.!,;)\]]|[ \t]*(?:\n|\Z))",
           before=rf"{_SAID_DIGITS}[ \t]+(?i:is)[ \t]+(?i:your)[ \t]+{_SERVICE}\Z"),
