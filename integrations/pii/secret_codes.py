@@ -73,7 +73,8 @@ CODE_PATTERNS: tuple[SecretPattern, ...] = (
           rf"(?i:code)[ \t]*(?:(?i:is)[ \t]*[:：]?|[:：])[ \t]*{_DIGITS}{_DIGITS_END}{_CLAUSE_ENDS}",
           before=rf"(?i:your)[ \t]+{_SERVICE}\Z"),
     # "Enter 482913 to verify your account", found from "verify" only: the other words of _TO_DO as words of the one
-    # scan cost every message of the pii benchmark ~8,700 instructions, though none of them is in it (cachegrind).
+    # scan cost each message of the pii benchmark 1,600-6,800 instructions more in single runs (the most with "log in",
+    # whose l no other word begins with), though none of them is in it (cachegrind).
     _code("code_to_type", ("verify",), r"(?i:verify)(?![A-Za-z])", before=rf"{_TYPED_DIGITS}[ \t]+(?i:to|and)[ \t]+\Z"),
     # "Use code 482913 to log in", "Type the code 4829 to confirm", found from "code"
     _code("code_to_type_named", ("code",),
