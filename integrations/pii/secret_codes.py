@@ -45,11 +45,10 @@ _YOURS = rf"[ \t]+(?i:{IS}|as)[ \t]+(?:(?i:{YOUR})[ \t]+)?|[ \t]*(?:是|为)(?:�
 
 _TO_DO = r"verify|sign[ \t\-]?in|log[ \t\-]?in|confirm|activate|complete"
 """What a code given to be typed is for: "Enter 482913 to verify your account", "Use code 482913 to sign in"."""
-_TYPED_DIGITS = (r"([0-9](?:(?<=(?i:code)[ \t][0-9])[0-9]{3,7}"
-                 r"|(?:(?<=(?i:enter|input)[ \t][0-9])|(?<=(?i:type)[ \t][0-9])|(?<=(?i:use)[ \t][0-9]))[0-9]{5,7}))"
-                 r"(?![0-9])")
-"""A code given to be typed, after "Enter", "Use", "Type" (six to eight digits: "Use 8080" is a port) or "code" (four to
-eight: "Type the code 4829"); looked behind from the first digit, as _SAID_DIGITS is."""
+_TYPED_DIGITS = (r"([0-9](?:(?<=(?i:enter|input)[ \t][0-9])|(?<=(?i:type)[ \t][0-9])|(?<=(?i:use)[ \t][0-9]))"
+                 r"[0-9]{5,7})(?![0-9])")
+"""A code given to be typed, after "Enter", "Use" or "Type": six to eight digits ("Use 8080" is a port; after "code",
+code_to_type_named's); looked behind from the first digit, as _SAID_DIGITS is."""
 
 
 def _code(name: str, cues: tuple[str, ...], regex: str, before: str | None = None) -> SecretPattern:
