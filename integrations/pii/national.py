@@ -32,7 +32,7 @@ _NOT_A_PHONE = re.compile(
     r"|0(?:10|2[0-9])[- ]?[1-9][0-9]{7}|0[3-9][0-9]{2}[- ]?[1-9][0-9]{6,7}")  # a Chinese fixed line (PhoneRecognizer's)
 """What has a phone number's digits but is something else."""
 PHONE_WORDS = Words(*PhoneRecognizer.PHONE_WORDS.words, "telefon", "ruf", "tél", "appel", "teléfono", "móvil", "cellulare",
-                    "電話", "전화")
+                    "desk", "電話", "전화")
 _NOT_DIGIT = re.compile(r"[^0-9]")
 _DIGIT_GROUP = re.compile(r"[0-9]+")
 _NANP_REGIONS = frozenset({"US", "CA", "PR", "JM", "TT", "BS", "BB", "DO"})
@@ -42,6 +42,7 @@ _TRUNK_ZERO = frozenset({"GB", "DE", "FR", "NL", "BE", "AU", "IN", "JP", "KR", "
 _NANP_SHAPE = re.compile(r"(?:1[ .\-])?\(?[2-9][0-9]{2}\)?[ .\-]?[2-9][0-9]{2}[ .\-]?[0-9]{4}")
 _CN_MOBILE = re.compile(r"1[3-9][0-9](?:[ \-]?[0-9]{4}){2}")
 """Chinese mobiles are PhoneRecognizer's."""
+_LOCAL_ONLY = phonenumbers.ValidationResult.IS_POSSIBLE_LOCAL_ONLY
 _NEAR = 24
 """Characters before a number in which a context word counts."""
 _LAST_DIGIT = re.compile(r"[0-9](?=[^0-9]*\Z)")
@@ -58,7 +59,8 @@ class NationalPhoneRecognizer:
     A candidate is 8-12 digits with the separators people write (and maybe an extension); it counts
     when libphonenumber says it is a valid number of a configured region and it is written in groups
     the way phone numbers are, or as one block from a trunk 0, or a phone word stands before it (another
-    block of digits alone may be an order or student number).
+    block of digits alone may be an order or student number). After a phone word, 7 digits in groups
+    count too: a local number dialled without its area code ("call me at 555-0132").
     """
 
     entity = "PHONE"
@@ -101,9 +103,11 @@ class NationalPhoneRecognizer:
             number = without_extension(value)
             digits = len(_NOT_DIGIT.sub("", number))
             dialled = number[:2] == "00"  # a country code after the international prefix: "0044 20 7946 0958"
-            if not (10 <= digits <= 17 if dialled else 8 <= digits <= 12) or _CN_MOBILE.fullmatch(number):
+            if not (10 <= digits <= 17 if dialled else 7 <= digits <= 12) or _CN_MOBILE.fullmatch(number):
                 continue
             labelled = _labelled(text, start)
+            if digits == 7 and not labelled:
+                continue  # a local number without its area code ("call me at 555-0132") only after a phone word
             if not (labelled or _grouped_like_a_phone(number) or _TRUNK_BLOCK.fullmatch(number)):
                 continue  # decided before parsing: a parse costs ~50 us (a timestamp is no phone unless labelled)
             if _NOT_A_PHONE.fullmatch(number) or word_before(text, start, ID_WORDS):
@@ -112,7 +116,7 @@ class NationalPhoneRecognizer:
                                  or text[start - 1:start] in ("/", "`", ":") or _counted(number)):
                 continue  # a ZIP+4 code, a dump of bytes, a path's, a URL's or an id's part ("/commit/0847954331",
                 # "arXiv:0905.4913"; but "phone:07700900123"), code, a count
-            region = self._valid_in(number, labelled)
+            region = self._valid_in(number, labelled) or (self._local_in(number) if digits == 7 else None)
             if region is None:
                 continue
             if dialled or labelled or region == self.regions[0] or "(" in value:
@@ -134,6 +138,15 @@ class NationalPhoneRecognizer:
                 if [len(g) for g in _DIGIT_GROUP.findall(national)] == groups:
                     return True
         return False
+
+    def _local_in(self, number: str) -> str | None:
+        """The first configured region where number is a local number, dialled without its area code (a US
+        number's 7 digits: libphonenumber holds none of them valid)."""
+        for region in self.regions:
+            parsed = _parsed(number, region)
+            if parsed is not None and phonenumbers.is_possible_number_with_reason(parsed) == _LOCAL_ONLY:
+                return region
+        return None
 
     def _valid_in(self, number: str, labelled: bool) -> str | None:
         """The first shortlisted region number is valid in (after 00, the region its country code names)."""
