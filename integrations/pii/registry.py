@@ -50,8 +50,9 @@ def _in_a_decimal(text: str, start: int, end: int) -> bool:
 
 
 def resolve_overlaps(findings: Iterable[Finding]) -> list[Finding]:
-    """Keep the most confident, then the longest, of overlapping findings; sort by position."""
-    ranked = sorted(findings, key=lambda f: (-f.confidence, f.start - f.end, f.start))
+    """Join overlapping findings of one entity, then keep the most confident, then the longest, of overlapping
+    findings; sort by position."""
+    ranked = sorted(_joined(findings), key=lambda f: (-f.confidence, f.start - f.end, f.start))
     starts: list[int] = []  # the kept findings never overlap, so they sort by start and end
     kept: list[Finding] = []
     for cand in ranked:
@@ -63,6 +64,23 @@ def resolve_overlaps(findings: Iterable[Finding]) -> list[Finding]:
         starts.insert(i, cand.start)
         kept.insert(i, cand)
     return kept
+
+
+def _joined(findings: Iterable[Finding]) -> list[Finding]:
+    """Overlapping findings of one entity as one, as confident as the surer: both say the text there is of that kind
+    ("Address: 221B Baker Street" to the line's end, and the street's address that goes on to "London NW1 6XE" on the
+    next line). The less sure one's extent was dropped before: the rest of the address stayed in the text."""
+    joined: list[Finding] = []
+    for finding in sorted(findings, key=lambda f: (f.entity, f.start)):
+        last = joined[-1] if joined else None
+        if last is None or last.entity != finding.entity or finding.start >= last.end:
+            joined.append(finding)
+            continue
+        end, text = last.end, last.text
+        if finding.end > end:
+            end, text = finding.end, text + finding.text[end - finding.start:]
+        joined[-1] = Finding(last.entity, last.start, end, text, max(last.confidence, finding.confidence))
+    return joined
 
 
 class RecognizerRegistry:

@@ -22,7 +22,9 @@ def phones(text: str) -> list[tuple[str, float]]:
     "my Telegram: t.me/+4915123456789",
 ])
 def test_a_phone_number_in_a_chat_apps_link_is_found(text: str) -> None:
-    assert phones(text) == [("4915123456789", 0.9)]
+    # After "/+" the international number's own recognizer finds it with its "+": the two are joined.
+    number = "+4915123456789" if "/+" in text else "4915123456789"
+    assert phones(text) == [(number, 0.9)]
 
 
 @pytest.mark.parametrize("text", [

@@ -27,6 +27,18 @@ def test_overlaps_keep_confident_then_long() -> None:
     assert resolve_overlaps([a, b, c, d]) == [b, d]
 
 
+def test_overlapping_findings_of_one_entity_are_joined() -> None:
+    text = "Address: 221B Baker Street\nLondon NW1 6XE"
+    labelled = Finding("ADDRESS", 9, 26, text[9:26], 0.85)  # to the line's end
+    street = Finding("ADDRESS", 9, 41, text[9:], 0.8)  # the whole address, less sure
+    inside = Finding("ADDRESS", 13, 20, text[13:20], 0.9)
+    assert resolve_overlaps([labelled, street, inside]) == [Finding("ADDRESS", 9, 41, text[9:], 0.9)]
+    later = Finding("ADDRESS", 20, 41, text[20:], 0.8)  # begins within the first, ends after it
+    assert resolve_overlaps([labelled, later]) == [Finding("ADDRESS", 9, 41, text[9:], 0.85)]
+    other = Finding("PHONE", 9, 41, text[9:], 0.8)  # another entity still gives way to the surer
+    assert resolve_overlaps([labelled, other]) == [labelled]
+
+
 class Employee:
     """A custom recognizer from another integration: employee numbers like E-123456."""
 
