@@ -3,7 +3,8 @@
 "Address: 221B Baker Street, London NW1 6XE", "my address is 12 Main St, Springfield, IL 62704", "I live at 5 Rue
 de Rivoli", "收货地址：北京市朝阳区建国路88号2号楼1203室", "住址：上海市浦东新区世纪大道100号", "住所：東京都千代田区千代田1-1",
 "주소: 서울특별시 강남구 테헤란로 123". An address runs to the end of its line or sentence, or to the next label ("Phone:",
-电话, 電話, 전화); it must look like one: a number (a house's, a postcode) and a word with a capital in Latin script, a
+电话, 電話, 전화), or over the next lines as a letter's head or a form writes it ("Address:\n221B Baker Street\nLondon NW1
+6XE"); it must look like one: a number (a house's, a postcode) and a word with a capital in Latin script, a
 place word (省 市 区 路 号, 都 県 町 丁目, a Korean word ending in 시 구 동 로 길 …) and a number in Chinese, Japanese
 and Korean. A form's label counts as a form writes it (``Address:``, ``Shipping address:``), not ``address:`` (a key in
 YAML or code) nor ``IP address:``; "Address: 0x7ffd5e3c" or "Address: 10.0.0.1" has no word with a capital. Without a
@@ -17,6 +18,7 @@ import re
 
 from .context import Words
 from .labels import LabelledValueRecognizer
+from .street_addresses import last_line_end
 
 __all__ = ["AddressRecognizer"]
 
@@ -28,7 +30,8 @@ _SELF = (r"(?:my|his|her|their|our|your)\s+(?:(?:home|shipping|delivery|billing|
 """A person saying where they or someone live: "my address is", "his address:", "I live at", "Anna lives at" (not "the
 file lives at")."""
 _FORM = (r"(?:^|(?<=[\n.;,!?(|。；，！？、]))[ \t]*(?:\*\*)?(?:(?i:home|shipping|delivery|billing|postal|mailing|street|"
-         r"customer|return|invoice)[ \t]+(?i:address)|Address|ADDRESS|Adresse|Anschrift)[ \t]*[:：](?:\*\*)?")
+         r"customer|return|invoice)[ \t]+(?i:address)|Address|ADDRESS|Adresse|Anschrift)[ \t]*[:：](?:\*\*)?"
+         r"(?:[ \t]*\n(?![^\n:]*:))?")
 _LABEL = re.compile(f"(?:\\b(?i:{_SELF})|{_FORM})[ \\t]*", re.MULTILINE)
 _LATIN_END = re.compile(
     r"[\n;|!?]|[ \t]+[-–][ \t]|\.(?=[ \t]+[A-Z])|[ \t]*\((?=[a-z])"
@@ -48,6 +51,11 @@ _DISTANCE = re.compile(r"[0-9]+(?:[.,][0-9]+)?[ \t]*(?:minutes?|mins?|hours?|hrs
                        r"met(?:er|re)s?|m|blocks?|yards?|feet|ft|steps|doors)\b")
 """A number of minutes or miles ("I live at 5 minutes from the Station"), not a house's: in lower case, as "5 Mile
 Road" is a street."""
+_NEXT_LINE = re.compile(r"[ \t,]*\n[ \t]*(?=[A-Z0-9])[^\n:：@]{1,60}(?=\n|\Z)")
+"""An address's next line, as a letter's head or a form writes it ("Springfield, IL 62704", "Suite 413"): short, with
+no label and no e-mail address."""
+_MORE_LINES = 4
+"""The most lines an address goes on over after its first."""
 _LONGEST = 160
 """The most characters an address in Latin script runs to when nothing ends it sooner."""
 
@@ -104,7 +112,25 @@ def _latin_address(text: str, start: int) -> int:
         return 0
     if not any(word[0].isupper() for word in _LETTERS.findall(value)):
         return 0
-    return end
+    return _lines_on(text, start, end)
+
+
+def _lines_on(text: str, start: int, end: int) -> int:
+    """Where an address whose first line ends at end ends: it goes on over the next lines while they are an address's
+    (no sentence's words in lower case: "Springfield, IL 62704", not "I will be home after 5"), to the last that holds
+    a digit ("221B Baker Street\nLondon NW1 6XE\nUnited Kingdom" ends at the postcode)."""
+    last = end
+    for _ in range(_MORE_LINES):
+        line = _NEXT_LINE.match(text, last)
+        if line is None or _sentence(line.group()):
+            break
+        last = line.end()
+    return last_line_end(text, start, last) if last > end else end
+
+
+def _sentence(line: str) -> bool:
+    """Whether a line holds two words in lower case that join no place's name: a sentence's."""
+    return sum(word.islower() and word not in _PARTICLES for word in line.split()) >= 2
 
 
 def _words_apart(text: str, start: int, end: int) -> int:

@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from .context import Words
 from .registry import Finding
 
-__all__ = ["STREET_WORDS", "StreetAddressRecognizer"]
+__all__ = ["STREET_WORDS", "StreetAddressRecognizer", "last_line_end"]
 
 _WORD = r"[\w'’.\-]*"
 """What follows the first character of a street name's word: letters, digits, apostrophes, dots, dashes ("O'Neill",
@@ -178,7 +178,10 @@ _KO = (r"(?:(?:서울|부산|대구|인천|광주|대전|울산|세종)(?:특별
        r"\s[가-힣0-9]{1,12}(?:로|길)\s?[0-9]{1,5}(?:-[0-9]{1,5})?(?:\s?\([가-힣0-9 ,·]{1,20}\))?")
 """A Korean address, from its province or its city to its road's number: "서울특별시 중구 세종대로 110", "경기도 성남시 분당구
 판교역로 235"."""
-_ENGLISH = f"(?:{_US})|(?:{_UK})"
+_MILITARY = r"(?:PSC|CMR|Unit)\s[0-9]{1,5},?\s(?i:box)\s[0-9]{1,5},\s[ADF]PO\s(?:AA|AE|AP)\s[0-9]{5}(?![0-9])"
+"""A US military address, its unit and box, then APO, FPO or DPO and the region for a town and a state: "PSC 1437, Box
+3833, APO AE 09021", "Unit 4719 Box 7394\nDPO AP 96530"."""
+_ENGLISH = f"(?:{_US})|(?:{_UK})|(?:{_MILITARY})"
 
 
 class _Family:
@@ -290,11 +293,11 @@ class StreetAddressRecognizer:
                         continue
                     seen.add(start)
                     if whole := regex.match(text, start):
-                        end = _last_line_end(text, start, whole.end())
+                        end = last_line_end(text, start, whole.end())
                         yield Finding(self.entity, start, end, text[start:end], self.confidence)
 
 
-def _last_line_end(text: str, start: int, end: int) -> int:
+def last_line_end(text: str, start: int, end: int) -> int:
     """Where an address over several lines ends: its last line holds a digit (a postcode, a house's number), and a
     line after it without one is the text's next ("Hauptstraße 5\n10115 Berlin\nTel")."""
     while (cut := text.rfind("\n", start, end)) != -1 and not any(char.isdigit() for char in text[cut:end]):

@@ -43,6 +43,15 @@ def addresses(text: str) -> list[str]:
     ("Kevin gave Alma his address: 5049 Harjukuja 54, Seinäjoki", ["5049 Harjukuja 54, Seinäjoki"]),  # told of others
     ("Tomomi Nishiyama lives at Rua do Arenque 1634, Goiânia", ["Rua do Arenque 1634, Goiânia"]),
     ("My mom lives at 12 Oak Lane, Springfield", ["12 Oak Lane, Springfield"]),
+    # Over several lines, as a letter's head or a form writes it, to the last line with a digit
+    ("Address: 221B Baker Street\nLondon NW1 6XE\nUnited Kingdom\nPhone: 1", ["221B Baker Street\nLondon NW1 6XE"]),
+    ("Shipping address:\n1600 Pennsylvania Ave NW\nWashington, DC 20500",
+     ["1600 Pennsylvania Ave NW\nWashington, DC 20500"]),
+    ("My address is 12 Main St,\nSpringfield, IL 62704\n\nThanks", ["12 Main St,\nSpringfield, IL 62704"]),
+    ("ADDRESS: 224 Bond Street\n Suite 413\n Warwick", ["224 Bond Street\n Suite 413"]),
+    ("Address: 12 Main St\nI will be home after 5", ["12 Main St"]),  # a sentence on the next line
+    ("Address: 42 Oak Lane\nSee you there at 5", ["42 Oak Lane"]),
+    ("Address: 4 Elm St\nanna@example.com 2", ["4 Elm St"]),
 ])
 def test_an_address_after_a_label_is_found_to_its_end(text: str, found: list) -> None:
     assert addresses(text) == found
@@ -67,6 +76,7 @@ def test_an_address_after_a_label_is_found_to_its_end(text: str, found: list) ->
     "住所：未定",
     "주소는 나중에 알려드릴게요",  # "I will tell you the address later"
     "IP 주소: 192.168.0.1",
+    "Address:\nName: Anna 5",  # the next line is another label
 ])
 def test_what_follows_a_label_without_being_an_address_is_left_alone(text: str) -> None:
     assert addresses(text) == []

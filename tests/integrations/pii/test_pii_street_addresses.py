@@ -130,6 +130,9 @@ def test_more_countries_addresses_are_found_without_a_label(text: str, address: 
     ("221B Baker Street\nLondon NW1 6XE", "221B Baker Street\nLondon NW1 6XE"),
     ("Marie Dupont\n12 rue de la Paix\n75002 Paris", "12 rue de la Paix\n75002 Paris"),
     ("51 Franklin Street, Fifth Floor,\n Boston, MA 02110-1301", "51 Franklin Street, Fifth Floor,\n Boston, MA 02110-1301"),
+    ("Meet me at PSC 1437, Box 3833\nAPO AA 66791", "PSC 1437, Box 3833\nAPO AA 66791"),  # a US military address
+    ("Please return to Unit 4719 Box 7394\nDPO AP 70942 in case", "Unit 4719 Box 7394\nDPO AP 70942"),
+    ("CMR 450, Box 1234, APO AE 09021", "CMR 450, Box 1234, APO AE 09021"),
 ])
 def test_an_address_over_several_lines_is_found_whole(text: str, address: str) -> None:
     """A line break parts an address's parts as a comma does; the line after it without a digit is the text's."""
@@ -139,6 +142,12 @@ def test_an_address_over_several_lines_is_found_whole(text: str, address: str) -
 def test_a_label_gives_the_surer_finding() -> None:
     """An address after its label is the label recognizer's (0.85), whole."""
     assert addresses("Address: 221B Baker Street, London NW1 6XE") == [("221B Baker Street, London NW1 6XE", 0.85)]
+
+
+def test_a_label_and_a_street_say_one_address_together() -> None:
+    """Where the label's address and the street's overlap, the finding is both: "ADDRESS: PSC 6293, Box 8158" to its
+    line's end (0.85), and the military address that goes on to the next line (0.8)."""
+    assert addresses("ADDRESS: PSC 6293, Box 8158\nAPO AP 04336") == [("PSC 6293, Box 8158\nAPO AP 04336", 0.85)]
 
 
 @pytest.mark.parametrize("text", [
@@ -163,6 +172,7 @@ def test_a_label_gives_the_surer_finding() -> None:
     # The new countries' words without a whole address
     "cd. && make, 12345 Targets/Build", "Sok. No: 5 bitti", "ул. Тверская очень длинная", "д. 7 и 125009 рублей",
     "Str. 5, 123456 items", "PO Box rentals cost 120 dollars, TX 78701", "Váci utca is busy, 1052 people",
+    "the unit 12 box 4 apo ae 09021", "Unit 3 Box 5, APO AE 0902",  # military: in lower case, a ZIP code cut short
 ])
 def test_what_is_no_whole_address_stays(text: str) -> None:
     assert addresses(text) == []
