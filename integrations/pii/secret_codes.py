@@ -35,12 +35,19 @@ _SAID_DIGITS = (r"([0-9](?:(?<=(?<![\w\-.:/])[0-9])|(?<=(?<!\w)[A-Z]-[0-9]))"
 the first digit, so that searching the characters before a name skips to digits (0.2 us where a lookbehind first cost
 1.3)."""
 _OTHER_CODES = (r"(?i:zip|postal|post|area|country|dialing|promo|discount|coupon|voucher|gift|referral|invite|error"
-                r"|exit|status|product|tracking|order|booking|reservation|reference|source|qr|bar|colou?r|tax)\b")
-"""Codes that are no secrets: "your Zip code is 75001", "your Promo code: 2024"."""
+                r"|exit|status|product|tracking|order|booking|reservation|reference|source|qr|bar|colou?r|tax|item|part"
+                r"|sku|model|store|branch|sort|course|language|region|station|airport|currency|response|return|result"
+                r"|billing|account|diagnosis|procedure|event|style|size|unit|shipping|service|customer|client|project"
+                r"|cost|job|fault|reason|bank|swift|routing|sic|naics|hs)\b")
+"""Codes that are no secrets: "your Zip code is 75001", "your Promo code: 2024", "Item code: 12345"."""
 _SERVICE = rf"(?!{_OTHER_CODES})[A-Z][\w&.'’-]*[ \t]+(?:[A-Za-z][\w&.'’-]*[ \t]+)?"
 """A service's name, maybe with a word after it: "WhatsApp ", "Microsoft account "."""
-_YOURS = rf"[ \t]+(?i:{IS}|as)[ \t]+(?:(?i:{YOUR})[ \t]+)?|[ \t]*(?:是|为)(?:您的|你的)?[ \t]*"
-"""Between a code and its name said after it: "is your", "est votre", "as your", 是您的."""
+_SERVICE_ALONE = (rf"(?!{_OTHER_CODES}|(?i:your|my|the|this|that|our|his|her|their|its|an?|new|same|default|example"
+                  r"|sample|test)\b)[A-Z][\w&.'’-]*[ \t]+")
+"""A service's name of one word, said without "your" ("Telegram code: 48291"): not "Your Promo code: 2024"."""
+_YOURS = rf"[ \t]+(?i:{IS}|as)[ \t]+(?:(?i:{YOUR}|the)[ \t]+)?|[ \t]*(?:是|为)(?:您的|你的)?[ \t]*"
+"""Between a code and its name said after it: "is your", "est votre", "as your", "is the" (as banks write it:
+"482913 is the OTP for your transaction"), 是您的."""
 
 
 _TO_DO = r"verify|sign[ \t\-]?in|log[ \t\-]?in|confirm|activate|complete"
@@ -67,10 +74,13 @@ CODE_PATTERNS: tuple[SecretPattern, ...] = (
     # Found from "code", the lock's name looked behind: the names as triggers ("entry", "access", "alarm" start with
     # common letters) cost every message 0.4 us, "code" 0.15.
     _code("lock_code", LOCK_CUES, f"(?:{LOCK_CODE}){_SAID_AS}{_DIGITS}{_DIGITS_END}"),
-    # "Your WhatsApp code: 482-913", "Your Uber code is 4829"
+    # "Your WhatsApp code: 482-913", "Your Uber code is 4829", "Your code is 482913"
     _code("service_code", ("code",),
           rf"(?i:code)[ \t]*(?:(?i:is)[ \t]*[:：]?|[:：])[ \t]*{_DIGITS}{_DIGITS_END}{_CLAUSE_ENDS}",
-          before=rf"(?i:your)[ \t]+{_SERVICE}\Z"),
+          before=rf"(?i:your)[ \t]+(?:{_SERVICE})?\Z"),
+    # "Telegram code: 48291" as a line begins, the digits ending it or its sentence
+    _code("service_code_line", ("code",), rf"(?i:code)[:：][ \t]*{_DIGITS}(?=[ \t]*(?:[.!]|\n|\Z))",
+          before=rf"(?<![^\n])[ \t]*{_SERVICE_ALONE}\Z"),
     # "Enter 482913 to verify your account", found from "verify" only: the other words of _TO_DO as words of the one
     # scan cost each message of the pii benchmark 1,600-6,800 instructions more in single runs (the most with "log in",
     # whose l no other word begins with), though none of them is in it (cachegrind).
@@ -78,7 +88,8 @@ CODE_PATTERNS: tuple[SecretPattern, ...] = (
     # "Use code 482913 to log in", "Type the code 4829 to confirm", found from "code"
     _code("code_to_type_named", ("code",),
           rf"(?i:code)[ \t]+([0-9]{{4,8}})[ \t]+(?i:to|and)[ \t]+(?i:{_TO_DO})(?![A-Za-z])"),
-    # "482913 is your Instagram code", its sentence ending there: not "In 2024 is your Python code good?"
+    # "482913 is your Instagram code", "482913 is your code", its sentence ending there: not "In 2024 is your Python
+    # code good?"
     _code("service_code_said_before", ("code",), r"(?i:code)(?=[.!,;)\]]|[ \t]*(?:\n|\Z))",
-          before=rf"{_SAID_DIGITS}[ \t]+(?i:is)[ \t]+(?i:your)[ \t]+{_SERVICE}\Z"),
+          before=rf"{_SAID_DIGITS}[ \t]+(?i:is)[ \t]+(?i:your)[ \t]+(?:{_SERVICE})?\Z"),
 )

@@ -53,6 +53,10 @@ def test_codes_named_before_their_digits(text: str, expected: str) -> None:
         ("482913 is your Instagram code.", "482913"),  # a service's code: its name said
         ("Your WhatsApp code: 482-913", "482-913"),
         ("Your Uber code is 4829 and expires in 5 minutes", "4829"),
+        ("Your code is 482913", "482913"),  # no service named
+        ("482913 is your code.", "482913"),
+        ("Telegram code: 48291\n\nYou can also tap on this link to log in:", "48291"),  # as a line begins
+        ("Dear customer, 482913 is the OTP for your transaction of Rs 500", "482913"),  # as banks write it
         ("Your verification code for Google is 482913", "482913"),  # words between a code's name and its digits
         ("Your Microsoft account security code is 482913", "482913"),
         ("Mã xác nhận của bạn là 482913", "482913"),
@@ -84,6 +88,8 @@ def test_codes_as_services_send_them(text: str, expected: str) -> None:
         "the area code is 415",
         "Use 8080 to login to the admin page",  # a port: after "Use" six digits or more, or "code"
         "enter 2024 to complete the survey",
+        "Item code: 12345", "Status code: 2000.", "Your code is 1234 lines", "In 2024 is your code better?",
+        "Telegram code 48291 things",
     ],
 )
 def test_other_codes_and_numbers_near_a_codes_name_stay(text: str) -> None:
