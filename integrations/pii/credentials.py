@@ -31,7 +31,7 @@ from .secret_pattern import SecretPattern
 __all__ = ["SecretRecognizer", "SECRET_PATTERNS"]
 
 
-_ASSIGNMENT_WORDS = (*PASSWORD_CUES, *NETWORK_CUES, "api", "secret", "client", "access", "auth", "token")
+_ASSIGNMENT_WORDS = (*PASSWORD_CUES, *NETWORK_CUES, "api", "secret", "client", "access", "auth", "token", "psk")
 # A name that says secret. Unambiguous words may end a longer name (DB_PASSWORD, newpassword); the short "pass"
 # and "token" must stand alone (not "bypass", "max_tokens").
 _KEY_NAME = (r"api[_\-]?key|secret[_\-]?(?:access[_\-]?)?key|client[_\-]?secret|access[_\-]?token|auth[_\-]?token"
@@ -43,7 +43,8 @@ _PW = r"(?<![\w-])pw(?![\w-])"
 """A password's short name as a word of its own ("login: jdoe / pw: Summer2024!", "my pw is …"): right before ":" when
 assigned, as code's "pw = pw[:-1]", "pw : rational number", '"pw": [n2]' are a name's or a parameter's."""
 _SECRET_NAME = (rf"(?>(?i:(?:{PASSWORD_NAME}){OF_WHAT}|{NETWORK_KEY}|pwd|{_PW}(?=[:：])|{_KEY_NAME}"
-                r"|(?<![A-Za-z0-9])pass))")
+                r"|(?<![A-Za-z0-9])pass|(?<![\w-])psk(?![\w-])))")
+"""A secret's name: a password's, a network key's (and wpa_supplicant's "psk"), a key's or a token's."""
 _A_KEY_NAMED = re.compile(f"(?i:{_KEY_NAME})")
 """A key's or a token's name, where a secret's name was matched: its value must look like one (key_like)."""
 _ASSIGNED = (r"(?<!:param )(?<!:type )" + _SECRET_NAME
@@ -75,9 +76,12 @@ _EMPHASIZED = r"(?:\*\*([^*\s][^*\r\n]{0,199})(?<!\s)\*\*|__([^_\s][^_\r\n]{0,19
 """A value in bold or italics (markdown or HTML): as often a word of prose ("the password is **required**"). Markdown's
 emphasis neither starts nor ends with a space: in "**Password:** x**y" the stars around " x" are no pair."""
 
-_STATED = rf"(?<![=\"'])(?>(?i:(?:{PASSWORD_NAME}){OF_WHAT}|{NETWORK_KEY}|{_PW}))(?:[ \t]+(?i:{IS}))?[ \t]+"
-"""A password's or a Wi-Fi key's name stated in prose, without ":" or "=": "my password is hunter2", "wifi密码
-abc12345", "mein Passwort ist Sonne2024!"; not a value itself, as in HTML's type=password."""
+_MY_PASS = r"(?:(?<=(?i:my)[ \t])|(?<=(?i:our|his|her)[ \t])|(?<=(?i:your)[ \t]))(?i:pass)(?=[ \t]+(?i:is)[ \t])"
+"""A password's short name, someone's and stated: "my pass is hunter22" (not "the boarding pass is ready")."""
+_STATED = (rf"(?<![=\"'])(?>(?i:(?:{PASSWORD_NAME}){OF_WHAT}|{NETWORK_KEY}|{_PW})|{_MY_PASS})"
+           rf"(?:[ \t]+(?i:{IS})|['’]s)?[ \t]+")
+"""A password's or a Wi-Fi key's name stated in prose, without ":" or "=": "my password is hunter2", "my password's
+hunter2", "wifi密码 abc12345", "mein Passwort ist Sonne2024!"; not a value itself, as in HTML's type=password."""
 _STATED_VALUE = rf"(?!{_MARKUP})((?![(\[{{<][^\n]*[)\]}}>])[^{_ENDS}]{{4,200}}?)(?=[{_ENDS}]|\Z|{_SENTENCE_GOES_ON})"
 """Not a bracket the line closes again: "password (bool, optional): ..." describes a parameter."""
 _NAMED = f"{_ASSIGNED}|{_SAID_IN_CJK}|{_STATED}"
@@ -94,6 +98,9 @@ _COMMAND_PASSWORD = (r"(?:(?:mysql(?:dump|admin)?|mariadb)(?=[ \t])" + _LATER_OP
 login -u me -p S3cret", "sshpass -p 'S3cret' ssh host", "redis-cli -a S3cret"."""
 _USER_PASSWORD = r"(?<![^\s])(?:-u|--user)[ \t=]+" + _ARGUMENT
 """curl's and wget's "-u user:password"."""
+_WIFI_QR = r"WIFI:(?:[A-Z]:(?:\\.|[^;\\\n])*;)*?P:((?:\\.|[^;\\\n])+)"
+"""A Wi-Fi network's password in the text of the QR code phones share a network with: "WIFI:S:Home;T:WPA;P:Secret123;;"
+(ZXing's format: fields in any order, ";", ":" and "\\" escaped with a backslash)."""
 
 
 SECRET_PATTERNS: tuple[SecretPattern, ...] = (
@@ -219,6 +226,7 @@ SECRET_PATTERNS: tuple[SecretPattern, ...] = (
                   re.compile(_COMMAND_PASSWORD), 0.9, group=-1, check=plausible_value),
     SecretPattern("user_password_option", ("-u", "--user"), re.compile(_USER_PASSWORD), 0.9, group=-1,
                   check=user_and_password),
+    SecretPattern("wifi_qr_code", ("wifi",), re.compile(_WIFI_QR), 0.95, group=1),
     *(SecretPattern(name, _ASSIGNMENT_WORDS, re.compile(prefix + _VALUE), 0.9, group=1, check=check,
                     widen=with_own_brackets, named=True)
       for name, prefix, check in (("assignment", _ASSIGNED, plausible_value),

@@ -23,12 +23,13 @@ PASSWORD_CUES = ("pass", "pw", "kennwort", "mot de passe", "contraseña", "senha
                  "adgangskode", "salasana", "şifre", "пароль", "パスワード", "暗証番号", "비밀번호", "mật khẩu",
                  "kata sandi", "密码", "口令")
 
-NETWORK_KEY = (r"(?:wi-?fi|wlan|network)[ \t\-]?(?:security[ \t]+)?key|wlan-?schlüssel|netzwerkschlüssel"
-               r"|clave[ \t]+(?:del[ \t]+|de[ \t]+(?:la[ \t]+)?)?(?:wi-?fi|red)|clé[ \t]+(?:de[ \t]+sécurité|wi-?fi)"
-               r"|code[ \t]+(?:du[ \t]+)?wi-?fi")
-"""A Wi-Fi network's key: "network security key" (Windows), "WLAN-Schlüssel" (a FRITZ!Box's sticker), "clave del
-wifi", "clé de sécurité", "code wifi"."""
-NETWORK_CUES = ("wifi", "wi-fi", "wlan", "network", "netzwerk", "clave", "clé", "code wifi", "code wi-fi", "code du wi")
+NETWORK_KEY = (r"(?:wi-?fi|wlan|network|wpa[23]?|wireless)[ \t\-]?(?:security[ \t]+)?key|wlan-?schlüssel"
+               r"|netzwerkschlüssel|clave[ \t]+(?:del[ \t]+|de[ \t]+(?:la[ \t]+)?)?(?:wi-?fi|red)"
+               r"|clé[ \t]+(?:de[ \t]+sécurité|wi-?fi)|code[ \t]+(?:du[ \t]+)?wi-?fi")
+"""A Wi-Fi network's key: "network security key" (Windows), "WPA key" (a router's sticker), "WLAN-Schlüssel" (a
+FRITZ!Box's), "clave del wifi", "clé de sécurité", "code wifi"."""
+NETWORK_CUES = ("wifi", "wi-fi", "wlan", "network", "wpa", "wireless", "netzwerk", "clave", "clé", "code wifi",
+                "code wi-fi", "code du wi")
 """Each where its name begins: "code" alone, a word of logs and code, would try every pattern of assigned secrets at
 each (a text of "code" repeated: 1.45 us a character against 0.24)."""
 

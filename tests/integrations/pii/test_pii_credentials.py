@@ -134,6 +134,12 @@ def test_pem_block_including_truncated() -> None:
         ("**Password:** 04U2**Q9U7", "04U2**Q9U7"),  # the stars around " 04U2" are no emphasis
         ("login: jdoe / pw: Summer2024!", "Summer2024!"),  # "pw" as a word of its own
         ("my pw is Sommer2024", "Sommer2024"),
+        ("my pass is hunter22", "hunter22"),  # someone's pass, stated
+        ("my password's hunter22", "hunter22"),
+        ("WIFI:T:WPA;S:My Network;P:Tr0ub4dor&3;H:false;;", "Tr0ub4dor&3"),  # a Wi-Fi QR code's text
+        ("WIFI:S:Home;P:pa\\;ss;;", "pa\\;ss"),  # a ";" escaped
+        ("WPA key: Secret123", "Secret123"),  # a router's sticker
+        ('network={\n    ssid="Home"\n    psk="Secret123"\n}', "Secret123"),  # wpa_supplicant.conf
         ("the password for my gmail is Summer2024", "Summer2024"),  # what a password is for, said after its name
         ("Mein Passwort für Netflix ist Sonne2024", "Sonne2024"),
         ("the password to my bank account: Summer2024", "Summer2024"),
@@ -344,6 +350,8 @@ def test_a_secret_in_markdown_html_or_quotes_is_found_without_them(text: str) ->
         'logger.debug("Decrypting password data using: %s", path)',  # no "da" (Italian's "of") in "data"
         "pw useradd bob -m", "the pw is required", "PWD=/home/anna", "pw-cli dump 42",  # FreeBSD's pw, a shell's PWD
         "pw = pw[:-1]", '{"pl": l1, "pw": [n2]}', "pw : rational number",  # code's names, a parameter described
+        "the boarding pass is 12A", "my bus pass is 2024 edition", "the password's strength is good",
+        "psk = derive_psk(ssid, passphrase)", "WIFI:S:Home;T:nopass;;", "the wireless keyboard is 2.4 GHz",
     ],
 )
 def test_prose_about_passwords_and_tokens_is_no_secret(text: str) -> None:
