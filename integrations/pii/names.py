@@ -26,6 +26,7 @@ from .context import Words
 from .east_asian_names import EAST_ASIAN_LABEL, EAST_ASIAN_NAME_CUES, east_asian_name_end
 from .labels import labels_near
 from .registry import Finding
+from .relations import RELATION_CUES, RELATION_LABEL
 
 __all__ = ["PersonRecognizer"]
 
@@ -56,8 +57,10 @@ _CLOSING = (r"(?i:" + "|".join(sorted((c.replace(" ", r"\s+") for c in _CLOSINGS
 _CLOSING_ENDS = tuple({last if len(last := closing.split()[-1]) > 4 else closing for closing in _CLOSINGS})
 """How the closings end (their last word, or all of them where that is short: "thank you", not "you"): a line that
 ends otherwise is not asked the closings' regex."""
-_ASKED = r"what(?:['’]s|\s+is)\s+your\s+(?:(?:full|first|last)\s+)?name\?"
-"""A question whose answer follows it: "What's your name? Sölvi Salómonsson"."""
+_ASKED = (r"what(?:['’]s|\s+is)\s+(?:your\s+(?:(?:full|first|last)\s+)?name|the\s+(?:full\s+)?name\s+on\s+(?:the|your)"
+          r"\s+(?:account|card|booking|reservation|order|ticket|policy|lease))\?(?:\s+(?:user|customer|client|me|a)\s*:)?")
+"""A question whose answer follows it, maybe after its speaker's label: "What's your name? Sölvi Salómonsson", "What's
+the name on the account? User: Maja S Hermansen"."""
 _CALLED = r"(?:is|was|['’]s)\s+(?:called|named)"
 """Someone named, when a person is what is named (_A_PERSON before it): "my great grandmother was called Brosca Erdôs",
 "she's named Emma"; not "the town was called Springfield". A name as people write theirs only: _a_person_s_name."""
@@ -138,14 +141,15 @@ NAME_WORDS = Words("name", "call me", "called", "'m ", "’m ", "ch heiße", "ch
                    "jeg heter", "jeg hedder", "navnet mitt", "mit navn", "nazywam", "mam na imię", "meu nome",
                    "me chamo", "chamo-me", "меня зовут", "моё имя", "мое имя", "benim adım", "nimeni on", "jmenuji se",
                    "nama saya", "tên tôi", "tôi tên", *_TITLE_CUES, *_CHINESE_SELF_CUES, *_CHINESE_FORM_CUES,
-                   *EAST_ASIAN_NAME_CUES)
+                   *EAST_ASIAN_NAME_CUES, *RELATION_CUES)
 """Where a text may give a name after a label or a title: the labels are searched for only around these. Each begins
 with a letter that other words of the one scan begin with, or with the n of "name": a letter no other word began with
 made the scan stop at more places (h, f, i, l, y and à cost each message of the pii benchmark 11,000 instructions, each
 log line 4,500; cachegrind): "I'm" is found from its "'m ". Greetings and closings have no words in the scan: a
 greeting is looked for only at a line's start, a closing only in a text of several lines."""
 _LABELS_OF = {**dict.fromkeys(_TITLE_CUES, _TITLE_LABEL), **dict.fromkeys(_CHINESE_SELF_CUES, _CHINESE_SELF),
-              **dict.fromkeys(_CHINESE_FORM_CUES, _CHINESE_FORM), **dict.fromkeys(EAST_ASIAN_NAME_CUES, EAST_ASIAN_LABEL)}
+              **dict.fromkeys(_CHINESE_FORM_CUES, _CHINESE_FORM), **dict.fromkeys(EAST_ASIAN_NAME_CUES, EAST_ASIAN_LABEL),
+              **dict.fromkeys(RELATION_CUES, RELATION_LABEL)}
 """The labels to look for around a cue (around the others: _NAME_LABEL)."""
 _REACH = 24
 """How far from its cue a label may begin ("account holder name:")."""
@@ -175,7 +179,7 @@ class PersonRecognizer:
     def _given(self, text: str) -> Iterator[Finding]:
         """The names that labels, titles, greetings and closings give."""
         for label in labels_near(text, NAME_WORDS, _label_for, _REACH):
-            if label.re is _NAME_LABEL or label.re is _TITLE_LABEL:
+            if label.re is _NAME_LABEL or label.re is _TITLE_LABEL or label.re is RELATION_LABEL:
                 yield from self._latin(text, label)
                 continue
             end = east_asian_name_end(text, label) if label.re is EAST_ASIAN_LABEL \
@@ -195,6 +199,10 @@ class PersonRecognizer:
         if found is None or not _ends_as_its_label_wants(text, found[1], kind):
             return
         start, stop, lower = found
+        if kind is RELATION_LABEL:
+            stop -= 2 if text[stop - 2:stop] in ("'s", "’s") else 0  # "my friend Sarah's birthday"
+            if not _a_person_s_name(text[start:stop], None):
+                return
         if named and (label["whole"] or label["called"]) and not _a_person_s_name(text[start:stop], label["whole"]):
             return
         if named and label["called"] and _A_PERSON.search(text, max(0, label.start() - 40), label.start()) is None:

@@ -91,6 +91,34 @@ def test_a_name_given_is_found_where_the_text_repeats_it_and_of_others(text: str
     assert names(text) == found
 
 
+@pytest.mark.parametrize(("text", "found"), [
+    ("Remind me to call my sister Anna tomorrow", [("Anna", 0.8)]),
+    ("my boss, John Smith, wants the report", [("John Smith", 0.8)]),
+    ("I want to remove my kid Marie from the will", [("Marie", 0.8)]),
+    ("my friend Sarah's birthday is next week", [("Sarah", 0.8)]),  # her possessive is not her name's
+    ("email from my line manager Peter Brown", [("Peter Brown", 0.8)]),
+    ("Ask my brother-in-law Mike and your mom Linda", [("Mike", 0.8), ("Linda", 0.8)]),
+    ("my wife Anna and I; Anna drives", [("Anna", 0.8), ("Anna", 0.8)]),  # and where the text repeats it
+    ("demain avec ma sœur Claire", [("Claire", 0.8)]),
+    ("mañana con mi mejor amiga Ana García", [("Ana García", 0.8)]),
+    ("domani con mia figlia Giulia", [("Giulia", 0.8)]),
+    ("morgen met mijn broer Daan", [("Daan", 0.8)]),
+    ("amanhã com minha mãe Maria", [("Maria", 0.8)]),
+    ("Bot: What's the name on the account? User: Maja S Hermansen", [("Maja S Hermansen", 0.85)]),
+])
+def test_a_name_after_who_the_person_is_to_the_writer(text: str, found: list) -> None:
+    assert names(text) == found
+
+
+@pytest.mark.parametrize("text", [
+    "my dog Max is sick", "my cat Bella", "my son is sick", "my wife and I", "my son In the morning",
+    "my student ID is lost", "our partner API", "my boss Monday", "How My Wife And I Saved Money",
+    "ich sage meinem Chef Bescheid", "weil meine Mutter Kuchen backt",  # German nouns have capitals
+])
+def test_a_relation_before_no_name_gives_none(text: str) -> None:
+    assert names(text) == []
+
+
 @pytest.mark.parametrize("text", [
     "What is your name?",
     "My name is not important.",
