@@ -25,6 +25,9 @@ _SAID_AS = rf"[ \t]*(?:(?i:{IS})[ \t]*[:：]?|[:：=#]|是|为|は|는|은)?[ \t
 "验证码是482913"."""
 _DIGITS = r"([0-9]{3}[- ][0-9]{3}|[0-9]{4,8})"
 """A code's digits, maybe in two halves ("482-913", as WhatsApp writes it)."""
+_SENT_CODE = r"([0-9]{3}[- ][0-9]{3}|[0-9]{4,8}|(?=[0-9A-Z]*[A-Z])(?=(?:[A-Z]*[0-9]){2})[0-9A-Z]{4,8})"
+"""A code a service sends: its digits, or capitals and two digits or more ("Your Steam Guard code: 4F8Y2"; not "Your
+Python code is PEP8"; after a PIN's name, a board's "pin GPIO17" is no such code)."""
 _DIGITS_END = r"(?![0-9A-Za-z]|[\-/.:][0-9])"
 """The digits end there: not a longer number, a range, a date or a time ("4-6 digits", "12/27")."""
 _CLAUSE_ENDS = r"(?![ \t]+(?!(?:and|or|to|for|is|expires)\b)[a-z])"
@@ -53,9 +56,12 @@ _YOURS = rf"[ \t]+(?i:{IS}|as)[ \t]+(?:(?i:{YOUR}|the)[ \t]+)?|[ \t]*(?:是|为)
 _TO_DO = r"verify|sign[ \t\-]?in|log[ \t\-]?in|confirm|activate|complete"
 """What a code given to be typed is for: "Enter 482913 to verify your account", "Use code 482913 to sign in"."""
 _TYPED_DIGITS = (r"([0-9](?:(?<=(?i:enter|input)[ \t][0-9])|(?<=(?i:type)[ \t][0-9])|(?<=(?i:use)[ \t][0-9]))"
-                 r"[0-9]{5,7})(?![0-9])")
-"""A code given to be typed, after "Enter", "Use" or "Type": six to eight digits ("Use 8080" is a port; after "code",
-code_to_type_named's); looked behind from the first digit, as _SAID_DIGITS is."""
+                 r"(?:[0-9]{2}[- ][0-9]{3}|[0-9]{5,7}))(?![0-9])")
+"""A code given to be typed, after "Enter", "Use" or "Type": six to eight digits, maybe in two halves ("Use 123 456
+to verify"; "Use 8080" is a port; after "code", code_to_type_named's); looked behind from the first digit, as
+_SAID_DIGITS is."""
+_RETRIEVER_HASH = r"[ \t]+[A-Za-z0-9+/]{11}[ \t]*(?:\n|\Z)"
+"""The app's hash Android's SMS Retriever wants at a code's message's end ("… is your Facebook code Laz+nxCarLW")."""
 
 
 def _code(name: str, cues: tuple[str, ...], regex: str, before: str | None = None) -> SecretPattern:
@@ -76,7 +82,7 @@ CODE_PATTERNS: tuple[SecretPattern, ...] = (
     _code("lock_code", LOCK_CUES, f"(?:{LOCK_CODE}){_SAID_AS}{_DIGITS}{_DIGITS_END}"),
     # "Your WhatsApp code: 482-913", "Your Uber code is 4829", "Your code is 482913"
     _code("service_code", ("code",),
-          rf"(?i:code)[ \t]*(?:(?i:is)[ \t]*[:：]?|[:：])[ \t]*{_DIGITS}{_DIGITS_END}{_CLAUSE_ENDS}",
+          rf"(?i:code)[ \t]*(?:(?i:is)[ \t]*[:：]?|[:：])[ \t]*{_SENT_CODE}{_DIGITS_END}{_CLAUSE_ENDS}",
           before=rf"(?i:your)[ \t]+(?:{_SERVICE})?\Z"),
     # "Telegram code: 48291" as a line begins, the digits ending it or its sentence
     _code("service_code_line", ("code",), rf"(?i:code)[:：][ \t]*{_DIGITS}(?=[ \t]*(?:[.!]|\n|\Z))",
@@ -88,8 +94,11 @@ CODE_PATTERNS: tuple[SecretPattern, ...] = (
     # "Use code 482913 to log in", "Type the code 4829 to confirm", found from "code"
     _code("code_to_type_named", ("code",),
           rf"(?i:code)[ \t]+([0-9]{{4,8}})[ \t]+(?i:to|and)[ \t]+(?i:{_TO_DO})(?![A-Za-z])"),
+    # "Enter this code to sign in: 482913", "… code to verify your account: 482913"
+    _code("code_to_type_after", ("code",), rf"(?i:code)[ \t]+(?i:to)[ \t]+(?i:{_TO_DO})(?:[ \t]+[^\s:：]+){{0,4}}"
+                                           rf"[ \t]*[:：][ \t]*{_DIGITS}{_DIGITS_END}{_CLAUSE_ENDS}"),
     # "482913 is your Instagram code", "482913 is your code", its sentence ending there: not "In 2024 is your Python
     # code good?"
-    _code("service_code_said_before", ("code",), r"(?i:code)(?=[.!,;)\]]|[ \t]*(?:\n|\Z))",
+    _code("service_code_said_before", ("code",), rf"(?i:code)(?=[.!,;)\]]|[ \t]*(?:\n|\Z)|{_RETRIEVER_HASH})",
           before=rf"{_SAID_DIGITS}[ \t]+(?i:is)[ \t]+(?i:your)[ \t]+(?:{_SERVICE})?\Z"),
 )

@@ -57,6 +57,11 @@ def test_codes_named_before_their_digits(text: str, expected: str) -> None:
         ("482913 is your code.", "482913"),
         ("Telegram code: 48291\n\nYou can also tap on this link to log in:", "48291"),  # as a line begins
         ("Dear customer, 482913 is the OTP for your transaction of Rs 500", "482913"),  # as banks write it
+        ("<#> 123456 is your Facebook code Laz+nxCarLW", "123456"),  # an app's hash for Android's SMS Retriever
+        ("Your Steam Guard code: 4F8Y2", "4F8Y2"),  # capitals and digits
+        ("<#> Your ExampleApp code is: 123ABC78\nFA+9qCX9VSu", "123ABC78"),
+        ("Use 123 456 to verify your Instagram account.", "123 456"),
+        ("Enter this code to sign in: 482913", "482913"),
         ("Your verification code for Google is 482913", "482913"),  # words between a code's name and its digits
         ("Your Microsoft account security code is 482913", "482913"),
         ("Mã xác nhận của bạn là 482913", "482913"),
@@ -90,6 +95,8 @@ def test_codes_as_services_send_them(text: str, expected: str) -> None:
         "enter 2024 to complete the survey",
         "Item code: 12345", "Status code: 2000.", "Your code is 1234 lines", "In 2024 is your code better?",
         "Telegram code 48291 things",
+        "Your Python code is PEP8", "connect it to pin GPIO17", "Your code is DONE", "123456 is your code of conduct",
+        "the code to complete the task: 2024 lines",
     ],
 )
 def test_other_codes_and_numbers_near_a_codes_name_stay(text: str) -> None:
