@@ -25,6 +25,7 @@ from .chat_exports import senders
 from .context import Words
 from .east_asian_names import EAST_ASIAN_LABEL, EAST_ASIAN_NAME_CUES, east_asian_name_end
 from .labels import labels_near
+from .mail_names import mail_names
 from .registry import Finding
 from .relations import RELATION_CUES, RELATION_LABEL
 
@@ -94,6 +95,7 @@ _NOT_A_NAME = frozenset("""
     most my no none nobody not now of off on one only or our out over please really same she should so some
     something still such than that the their them then there these they this those to too under unknown until up
     us very was we were what when where which while who why will with would yes yet you your anonymous required
+    he him his someone somebody anyone anybody
     optional tbd n/a na null spelled misspelled written wrong correct listed missing mentioned shown printed
     important irrelevant long short hard easy difficult unusual common rare funny weird different similar
     pronounced today tomorrow tonight yesterday asap sometime anytime anything everything nothing monday tuesday
@@ -104,7 +106,7 @@ _NOT_A_NAME = frozenset("""
 """.split())
 """Words that follow a label without being a name: the first word of a name must not be one of them (unless it is
 also a given name and a family name follows)."""
-_ALSO_GIVEN_NAMES = frozenset(("april", "may", "june", "august", "will", "sunday", "dawn"))
+_ALSO_GIVEN_NAMES = frozenset(("april", "may", "june", "august", "will", "sunday", "dawn", "he"))
 _AN_ADDRESS_GOES_ON = frozenset(("apt", "suite", "unit", "flat", "floor"))
 """Words after a name that begin its address, not a word of the name."""
 
@@ -163,10 +165,10 @@ class PersonRecognizer:
     entity = "PERSON"
 
     def applies(self, text: str) -> bool:
-        """Only a text with a label, a title, a greeting, more than one line (a closing's) or a line of a chat's export
-        can give a name."""
+        """Only a text with a label, a title, a greeting, more than one line (a closing's), a line of a chat's export or
+        a mailbox can give a name."""
         return (NAME_WORDS.anywhere(text) or "\n" in text or _GREETING_LABEL.match(text) is not None
-                or text[:1] in "[0123456789")
+                or text[:1] in "[0123456789" or "@" in text)
 
     def find(self, text: str) -> Iterator[Finding]:
         """Yield the names that labels, titles, greetings and closings give, and the same names where the text
@@ -190,6 +192,10 @@ class PersonRecognizer:
             yield from self._latin(text, label)
         for start, end in senders(text):
             yield Finding(self.entity, start, end, text[start:end], 0.85)
+        for start, end in mail_names(text):
+            if _a_person_s_name(text[start:end].replace(",", " "), None) \
+                    and text[start:end].split()[0].lower() not in _NOT_A_NAME:
+                yield Finding(self.entity, start, end, text[start:end], 0.85)
 
     def _latin(self, text: str, label: re.Match[str]) -> Iterator[Finding]:
         """The name in Latin script (or a script without case) after label, if what follows it is one."""
