@@ -55,6 +55,7 @@ _CLOSINGS = ("best regards", "kind regards", "warm regards", "regards", "sincere
 _GREETING = r"^[ \t]*(?:" + "|".join(_GREETINGS) + r")\b"
 _CLOSING = (r"(?i:" + "|".join(sorted((c.replace(" ", r"\s+") for c in _CLOSINGS), key=len, reverse=True))
             + r")[ \t]*[,!.]?[ \t]*\n")
+_SIGNATURE_LINES = ("--", "-- ")
 _CLOSING_ENDS = tuple({last if len(last := closing.split()[-1]) > 4 else closing for closing in _CLOSINGS})
 """How the closings end (their last word, or all of them where that is short: "thank you", not "you"): a line that
 ends otherwise is not asked the closings' regex."""
@@ -75,7 +76,8 @@ _NAME_LABEL = re.compile(f"(?P<self>\\b(?i:{_SELF}))"
                          f"|(?P<called>\\b(?i:{_CALLED}))|(?P<whole>\\b(?i:{_WHOLE}))", re.MULTILINE)
 _TITLE_LABEL = re.compile(_TITLE)
 _GREETING_LABEL = re.compile(_GREETING, re.MULTILINE)
-_CLOSING_LABEL = re.compile(f"\\b{_CLOSING}")
+_CLOSING_LABEL = re.compile(f"\\b{_CLOSING}|^-- ?\n", re.MULTILINE)
+"""A letter's closing, or the line that begins an e-mail's signature ("-- ", RFC 3676)."""
 _FOLLOWS_A_GREETING = re.compile(r"[ \t]*(?:[,!:\n]|$)")
 """What follows a greeting's name: a comma, "!" or ":", or the line's end."""
 _FOLLOWED_AS_CODE = re.compile(r"[ \t]*[|={]|[\[(]")
@@ -271,7 +273,8 @@ def _greetings_and_closings(text: str) -> Iterator[re.Match[str]]:
         end = text.find("\n", line)
         if end < 0:
             return
-        if text[max(line, end - 32):end].rstrip(" \t,!.").lower().endswith(_CLOSING_ENDS):
+        if text[max(line, end - 32):end].rstrip(" \t,!.").lower().endswith(_CLOSING_ENDS) \
+                or text[line:end] in _SIGNATURE_LINES:
             yield from _CLOSING_LABEL.finditer(text, max(line, end - 32), end + 1)
         line = end + 1
 

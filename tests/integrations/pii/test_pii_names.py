@@ -39,6 +39,7 @@ def names(text: str) -> list[tuple[str, float]]:
     ("Dear Anna,\nplease call me back.", [("Anna", 0.8)]),
     ("Hi Jean-Luc, can you help?", [("Jean-Luc", 0.8)]),
     ("Best regards,\nAnna Schmidt\nHead of Sales", [("Anna Schmidt", 0.8)]),
+    ("thanks!\n-- \nAnna Schmidt\nSenior Engineer, Acme GmbH", [("Anna Schmidt", 0.8)]),  # an e-mail's signature
     ("Mit freundlichen Grüßen\nJürgen Müller", [("Jürgen Müller", 0.8)]),
     ("Cheers,\nBob", [("Bob", 0.8)]),
     ("Name:Anna Lee", [("Anna Lee", 0.85)]),
@@ -170,6 +171,7 @@ def test_a_relation_before_no_name_gives_none(text: str) -> None:
     "The town was called Springfield", "the function is called Foo",  # a thing named, not a person
     "my tool is called LIBPATH",  # a program's name, not as people write theirs
     "The dr. said rest",
+    "SELECT 1\n--\nSELECT 2", "a\n-- \nSent from my iPhone", "x = 1 --\nAnna Schmidt",  # no signature's name
 ])
 def test_words_that_follow_a_label_without_being_a_name_are_left_alone(text: str) -> None:
     assert names(text) == []
