@@ -32,10 +32,11 @@ _ATTRIBUTION = re.compile(
     re.MULTILINE)
 """Who wrote a reply's quoted text, on the line before it: "…, Anna Schmidt wrote:", "… at 10:15 AM Anna Schmidt
 wrote:", "… schrieb Anna Schmidt:"."""
-_SUBJECTS = ("Subject:", "Betreff:", "Objet", "Asunto:", "Oggetto:", "Onderwerp:", "Assunto:")
+_SUBJECT = re.compile("Subject:|Betreff:|Objet|Asunto:|Oggetto:|Onderwerp:|Assunto:")
 """A message's header block has its subject's line: its other lines are looked at only then."""
 _LISTED = re.compile(r"[^;,\n]+")
-_ATTRIBUTION_WORDS = ("wrote", "schrieb", "écrit", "escribió", "scritto", "schreef", "escreveu", "skrev", "napisał")
+_ATTRIBUTED = re.compile("wrote|schrieb|écrit|escribió|scritto|schreef|escreveu|skrev|napisał", re.IGNORECASE)
+"""A word that says who wrote a quote: its lines are looked at only where one is."""
 _COMPANY_ENDS = frozenset("""
     support team service services notifications notification news newsletter sales billing info inc ltd gmbh llc
     bank store shop care help desk admin security accounts account alerts alert updates digest community group club
@@ -48,7 +49,7 @@ _COMPANY_ENDS = frozenset("""
 
 def mail_names(text: str) -> Iterator[tuple[int, int]]:
     """Where e-mail puts a name in text, as (start, end)."""
-    if "@" in text:
+    if "<" in text and "@" in text:
         for address in _ADDRESS.finditer(text):
             shown = _DISPLAY_NAME.search(text, max(0, address.start() - 64), address.start())
             if shown is None:
@@ -61,12 +62,14 @@ def mail_names(text: str) -> Iterator[tuple[int, int]]:
             if len(words) == 1 and words[0].lower() not in address["local"].lower():
                 continue
             yield start, start + len(name)
-    if any(subject in text for subject in _SUBJECTS):
+    if "\n" not in text:
+        return  # a header block's lines, an attribution and the quote after it
+    if _SUBJECT.search(text):
         for header in _HEADER.finditer(text):
             yield from _listed(text, *header.span("value"))
-    if any(word in text for word in _ATTRIBUTION_WORDS):
+    if _ATTRIBUTED.search(text):
         for line in _ATTRIBUTION.finditer(text):
-            if any(word in line.group().lower() for word in _ATTRIBUTION_WORDS):
+            if _ATTRIBUTED.search(line.group()):
                 yield line.span("name")
 
 

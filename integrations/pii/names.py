@@ -170,7 +170,7 @@ class PersonRecognizer:
         """Only a text with a label, a title, a greeting, more than one line (a closing's), a line of a chat's export or
         a mailbox can give a name."""
         return (NAME_WORDS.anywhere(text) or "\n" in text or _GREETING_LABEL.match(text) is not None
-                or text[:1] in "[0123456789" or "@" in text)
+                or text[:1] in "[0123456789" or ("<" in text and "@" in text))
 
     def find(self, text: str) -> Iterator[Finding]:
         """Yield the names that labels, titles, greetings and closings give, and the same names where the text
