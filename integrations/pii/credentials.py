@@ -20,6 +20,7 @@ from .secret_checks import (
     password_like,
     plausible_literal,
     plausible_value,
+    random_like,
     token_like,
     user_and_password,
     with_own_brackets,
@@ -98,6 +99,10 @@ _COMMAND_PASSWORD = (r"(?:(?:mysql(?:dump|admin)?|mariadb)(?=[ \t])" + _LATER_OP
 login -u me -p S3cret", "sshpass -p 'S3cret' ssh host", "redis-cli -a S3cret"."""
 _USER_PASSWORD = r"(?<![^\s])(?:-u|--user)[ \t=]+" + _ARGUMENT
 """curl's and wget's "-u user:password"."""
+_ENCODED_KEY = (r"(?<![\w\-.])key[\"']?[ \t]*[:=][ \t]*[\"']?"
+                r"([A-Za-z0-9+/]{22,86}={0,2}|[0-9a-fA-F]{32,128})(?![\w+/=])")
+"""A key named "key" alone, its bytes in base64 or hex ("key: \"8YvF2c3z…=\"", an ESPHome device's API encryption key);
+a word or a name after "key" is a dictionary's or a config's, not a secret (random_like)."""
 _WIFI_QR = r"WIFI:(?:[A-Z]:(?:\\.|[^;\\\n])*;)*?P:((?:\\.|[^;\\\n])+)"
 """A Wi-Fi network's password in the text of the QR code phones share a network with: "WIFI:S:Home;T:WPA;P:Secret123;;"
 (ZXing's format: fields in any order, ";", ":" and "\\" escaped with a backslash)."""
@@ -227,6 +232,8 @@ SECRET_PATTERNS: tuple[SecretPattern, ...] = (
     SecretPattern("user_password_option", ("-u", "--user"), re.compile(_USER_PASSWORD), 0.9, group=-1,
                   check=user_and_password),
     SecretPattern("wifi_qr_code", ("wifi",), re.compile(_WIFI_QR), 0.95, group=1),
+    SecretPattern("encoded_key", ("key:", "key=", "key =", "key\":", "key':"), re.compile(_ENCODED_KEY), 0.9, group=1,
+                  check=random_like),
     *(SecretPattern(name, _ASSIGNMENT_WORDS, re.compile(prefix + _VALUE), 0.9, group=1, check=check,
                     widen=with_own_brackets, named=True)
       for name, prefix, check in (("assignment", _ASSIGNED, plausible_value),

@@ -73,6 +73,15 @@ def key_like(value: str) -> bool:
     return len(value) >= 20 or any(ch.isdigit() for ch in value)
 
 
+def random_like(value: str) -> bool:
+    """Bytes written out as a key is: base64 with capitals, small letters and digits, or hex with letters and digits
+    ("8YvF2c3z…", "d41d8cd9…"); not a name ("database_url", "ConfigMapKeyRef")."""
+    digits = any(ch.isdigit() for ch in value)
+    if all(ch in "0123456789abcdefABCDEF" for ch in value):
+        return digits and not value.isdigit()
+    return digits and value.lower() != value and value.upper() != value
+
+
 def token_like(value: str) -> bool:
     """A bearer token has digits or mixed case; a placeholder ("YOUR_ACCESS_TOKEN", "your-token-here") has not."""
     return any(ch.isdigit() for ch in value) or (value.lower() != value and value.upper() != value)

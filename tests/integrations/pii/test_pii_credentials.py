@@ -140,6 +140,8 @@ def test_pem_block_including_truncated() -> None:
         ("WIFI:S:Home;P:pa\\;ss;;", "pa\\;ss"),  # a ";" escaped
         ("WPA key: Secret123", "Secret123"),  # a router's sticker
         ('network={\n    ssid="Home"\n    psk="Secret123"\n}', "Secret123"),  # wpa_supplicant.conf
+        ('api:\n  encryption:\n    key: "8YvF2c3z9m1J0bq4r5T6u7W8x9Y0z1A2b3C4d5E6f7g="',  # an ESPHome device's
+         "8YvF2c3z9m1J0bq4r5T6u7W8x9Y0z1A2b3C4d5E6f7g="),
         ("the password for my gmail is Summer2024", "Summer2024"),  # what a password is for, said after its name
         ("Mein Passwort für Netflix ist Sonne2024", "Sonne2024"),
         ("the password to my bank account: Summer2024", "Summer2024"),
@@ -352,6 +354,7 @@ def test_a_secret_in_markdown_html_or_quotes_is_found_without_them(text: str) ->
         "pw = pw[:-1]", '{"pl": l1, "pw": [n2]}', "pw : rational number",  # code's names, a parameter described
         "the boarding pass is 12A", "my bus pass is 2024 edition", "the password's strength is good",
         "psk = derive_psk(ssid, passphrase)", "WIFI:S:Home;T:nopass;;", "the wireless keyboard is 2.4 GHz",
+        "key: database_url", "sort(key=lambda x: x)", "key: 12345678901234567890123456789012",  # no key's bytes
     ],
 )
 def test_prose_about_passwords_and_tokens_is_no_secret(text: str) -> None:
