@@ -52,7 +52,10 @@ _GREETINGS = ("Dear", "Hi", "Hello", "Hey", "Hallo", "Liebe", "Lieber", "Bonjour
 _CLOSINGS = ("best regards", "kind regards", "warm regards", "regards", "sincerely", "yours sincerely", "yours truly",
              "yours faithfully", "cheers", "thanks", "many thanks", "thank you", "mit freundlichen grüßen", "viele grüße",
              "liebe grüße", "cordialement", "bien à vous", "saludos", "un saluto", "met vriendelijke groet")
-_GREETING = r"^[ \t]*(?:" + "|".join(_GREETINGS) + r")\b"
+_GREETING = (r"^[ \t]*(?:" + "|".join(_GREETINGS) + r")\b(?P<intro>[ \t]*[,!]?[ \t]+(?:there[ \t]*[,!]?[ \t]+)?"
+             r"(?i:i[ \t]+am|this[ \t]+is|it['’]s)[ \t]+)?")
+"""A greeting, maybe with its writer's introduction after it ("Hello, I am Tom", "Hi, this is Tom", "Hey there, it's
+Anna"; "I'm" is a label of its own)."""
 _CLOSING = (r"(?i:" + "|".join(sorted((c.replace(" ", r"\s+") for c in _CLOSINGS), key=len, reverse=True))
             + r")[ \t]*[,!.]?[ \t]*\n")
 _SIGNATURE_LINES = ("--", "-- ")
@@ -80,6 +83,9 @@ _CLOSING_LABEL = re.compile(f"\\b{_CLOSING}|^-- ?\n", re.MULTILINE)
 """A letter's closing, or the line that begins an e-mail's signature ("-- ", RFC 3676)."""
 _FOLLOWS_A_GREETING = re.compile(r"[ \t]*(?:[,!:\n]|$)")
 """What follows a greeting's name: a comma, "!" or ":", or the line's end."""
+_FOLLOWS_AN_INTRODUCTION = re.compile(r"[ \t]*(?:[,.!?;:\n]|$)|[ \t]+(?:from|here|speaking|and)\b")
+"""What follows the name of one who introduces themselves: the sentence's end or a comma, or what they go on with
+("I'm Anna, nice to meet you", "this is Tom from Acme", "it's Anna here")."""
 _FOLLOWED_AS_CODE = re.compile(r"[ \t]*[|={]|[\[(]")
 """What follows a "name" that a form's label in code gives: a type's union, an assignment, a dict, an index or a call
 right after it ("Name: PassThrough | None", "NAME: ByType = ...", "Name: COLORS['white']"; "Name: Anna (my sister)" is
@@ -104,10 +110,17 @@ _NOT_A_NAME = frozenset("""
     wednesday thursday friday saturday sunday january february march april june july august september october
     november december sir madam dear hello hi hey thanks thank okay ok sure world team all everyone everybody folks
     guys customer customers user users friend friends colleagues sales support regards best mr mrs ms mx mme mlle
+    sorry fine new good great glad happy ready lost stuck afraid interested curious excited tired sick busy late free
+    alive confused back home american canadian mexican british english irish scottish welsh french german dutch
+    belgian swiss austrian italian spanish portuguese polish czech slovak hungarian romanian bulgarian greek turkish
+    russian ukrainian swedish norwegian danish finnish chinese japanese korean vietnamese thai indian pakistani
+    filipino indonesian australian brazilian argentinian colombian peruvian cuban african nigerian egyptian moroccan
+    israeli iranian arab european asian latino latina hispanic catholic protestant muslim jewish hindu buddhist
+    atheist gay lesbian vegan vegetarian
     monsieur herr frau señor señora dr prof emeritus
 """.split())
-"""Words that follow a label without being a name: the first word of a name must not be one of them (unless it is
-also a given name and a family name follows)."""
+"""Words that follow a label without being a name, and what one says one is ("I'm American"): the first word of a name
+must not be one of them (unless it is also a given name and a family name follows)."""
 _ALSO_GIVEN_NAMES = frozenset(("april", "may", "june", "august", "will", "sunday", "dawn", "he"))
 _AN_ADDRESS_GOES_ON = frozenset(("apt", "suite", "unit", "flat", "floor"))
 """Words after a name that begin its address, not a word of the name."""
@@ -204,7 +217,7 @@ class PersonRecognizer:
         kind = label.re
         named = kind is _NAME_LABEL
         found = _latin_name(text, label.end(), lower_case=named and label["self"] is not None)
-        if found is None or not _ends_as_its_label_wants(text, found[1], kind):
+        if found is None or not _ends_as_its_label_wants(text, found[1], label):
             return
         start, stop, lower = found
         if kind is RELATION_LABEL:
@@ -213,6 +226,8 @@ class PersonRecognizer:
                 return
         if named and (label["whole"] or label["called"]) and not _a_person_s_name(text[start:stop], label["whole"]):
             return
+        if named and label["whole"] and " " not in text[start:stop] and not _FOLLOWS_AN_INTRODUCTION.match(text, stop):
+            return  # "I'm Anna" alone as a sentence, "I'm Anna from Leeds"; not "I'm Feeling lucky"
         if named and label["called"] and _A_PERSON.search(text, max(0, label.start() - 40), label.start()) is None:
             return
         confidence = 0.7 if lower else 0.85 if named else 0.8
@@ -221,10 +236,10 @@ class PersonRecognizer:
 
 def _a_person_s_name(name: str, whole: str | None) -> bool:
     """After the looser labels ("is called", "I'm"): words of a capital and small letters ("Brosca Erdôs", "Jean-Luc";
-    not a program's "LIBPATH" or "UserManager"); after "I'm" (whole) two or more, the first not what one is doing
-    ("I'm Naomi Ryan"; not "I'm Back", "I'm Feeling Lucky")."""
+    not a program's "LIBPATH" or "UserManager"); after "I'm" (whole) the first not what one is doing ("I'm Naomi Ryan";
+    not "I'm Feeling Lucky")."""
     parts = name.split()
-    if whole and (len(parts) < 2 or parts[0].lower().endswith("ing")):
+    if whole and parts[0].lower().endswith("ing"):
         return False
     return all(piece[:1].isupper() and piece[1:].islower()
                for part in parts for piece in re.split(r"['’\-]", part.rstrip(".")) if piece)
@@ -279,12 +294,13 @@ def _greetings_and_closings(text: str) -> Iterator[re.Match[str]]:
         line = end + 1
 
 
-def _ends_as_its_label_wants(text: str, end: int, kind: re.Pattern[str]) -> bool:
+def _ends_as_its_label_wants(text: str, end: int, label: re.Match[str]) -> bool:
     """A greeting's name is followed by a comma, "!" or ":" or ends its line ("Hi Anna," not "Hi Anna is here"); a
     closing's name is its line ("Regards,\\nAnna Schmidt", not "Thanks\\nAnna will call"); no name is followed as
     code follows a value (_FOLLOWED_AS_CODE)."""
+    kind = label.re
     if kind is _GREETING_LABEL:
-        return _FOLLOWS_A_GREETING.match(text, end) is not None
+        return (_FOLLOWS_AN_INTRODUCTION if label["intro"] else _FOLLOWS_A_GREETING).match(text, end) is not None
     if kind is _CLOSING_LABEL:
         line_end = text.find("\n", end)
         return not text[end:len(text) if line_end < 0 else line_end].strip()

@@ -111,6 +111,17 @@ def test_a_name_after_who_the_person_is_to_the_writer(text: str, found: list) ->
     assert names(text) == found
 
 
+@pytest.mark.parametrize(("text", "found"), [
+    ("Hi, I'm Anna", [("Anna", 0.85)]),  # a name of one word, as a sentence ends or goes on
+    ("I'm Anna, nice to meet you", [("Anna", 0.85)]),
+    ("Hey there, I'm Anna from Berlin", [("Anna", 0.85)]),
+    ("Hello, I am Tom and I need help", [("Tom", 0.8)]),  # after a greeting
+    ("Hi, this is Tom from Acme", [("Tom", 0.8)]),
+])
+def test_a_self_introduction_as_chats_begin(text: str, found: list) -> None:
+    assert names(text) == found
+
+
 @pytest.mark.parametrize("text", [
     "my dog Max is sick", "my cat Bella", "my son is sick", "my wife and I", "my son In the morning",
     "my student ID is lost", "our partner API", "my boss Monday", "How My Wife And I Saved Money",
@@ -171,6 +182,7 @@ def test_a_relation_before_no_name_gives_none(text: str) -> None:
     "The town was called Springfield", "the function is called Foo",  # a thing named, not a person
     "my tool is called LIBPATH",  # a program's name, not as people write theirs
     "The dr. said rest",
+    "I'm Back!", "I'm American", "Hi, I'm German.", "I'm Sorry, Dave", "Hi, this is Python 3",  # what one is, a thing
     "SELECT 1\n--\nSELECT 2", "a\n-- \nSent from my iPhone", "x = 1 --\nAnna Schmidt",  # no signature's name
 ])
 def test_words_that_follow_a_label_without_being_a_name_are_left_alone(text: str) -> None:
