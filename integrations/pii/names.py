@@ -83,6 +83,8 @@ _CLOSING_LABEL = re.compile(f"\\b{_CLOSING}|^-- ?\n", re.MULTILINE)
 """A letter's closing, or the line that begins an e-mail's signature ("-- ", RFC 3676)."""
 _FOLLOWS_A_GREETING = re.compile(r"[ \t]*(?:[,!:\n]|$)")
 """What follows a greeting's name: a comma, "!" or ":", or the line's end."""
+_AND_ANOTHER = re.compile(r"[ \t]+(?:and|&|und|et|y|e)[ \t]+")
+"""Between two names a greeting gives ("Hi Anna and Tom,", "Liebe Anna und Tom,")."""
 _FOLLOWS_AN_INTRODUCTION = re.compile(r"[ \t]*(?:[,.!?;:\n]|$)|[ \t]+(?:from|here|speaking|and)\b")
 """What follows the name of one who introduces themselves: the sentence's end or a comma, or what they go on with
 ("I'm Anna, nice to meet you", "this is Tom from Acme", "it's Anna here")."""
@@ -217,6 +219,12 @@ class PersonRecognizer:
         kind = label.re
         named = kind is _NAME_LABEL
         found = _latin_name(text, label.end(), lower_case=named and label["self"] is not None)
+        if found is not None and kind is _GREETING_LABEL and (two := _AND_ANOTHER.match(text, found[1])):
+            other = _latin_name(text, two.end(), lower_case=False)  # "Hi Anna and Tom,"
+            if other is not None and _ends_as_its_label_wants(text, other[1], label):
+                yield Finding(self.entity, found[0], found[1], text[found[0]:found[1]], 0.8)
+                yield Finding(self.entity, other[0], other[1], text[other[0]:other[1]], 0.8)
+                return
         if found is None or not _ends_as_its_label_wants(text, found[1], label):
             return
         start, stop, lower = found

@@ -117,8 +117,9 @@ def test_a_name_after_who_the_person_is_to_the_writer(text: str, found: list) ->
     ("Hey there, I'm Anna from Berlin", [("Anna", 0.85)]),
     ("Hello, I am Tom and I need help", [("Tom", 0.8)]),  # after a greeting
     ("Hi, this is Tom from Acme", [("Tom", 0.8)]),
+    ("Hi Anna and Tom,\nsee below", [("Anna", 0.8), ("Tom", 0.8)]),  # a greeting of two
 ])
-def test_a_self_introduction_as_chats_begin(text: str, found: list) -> None:
+def test_a_name_as_a_chat_or_a_letter_begins(text: str, found: list) -> None:
     assert names(text) == found
 
 
@@ -182,6 +183,7 @@ def test_a_relation_before_no_name_gives_none(text: str) -> None:
     "The town was called Springfield", "the function is called Foo",  # a thing named, not a person
     "my tool is called LIBPATH",  # a program's name, not as people write theirs
     "The dr. said rest",
+    "Hello World and Mars are planets",  # a greeting's second name ends it
     "I'm Back!", "I'm American", "Hi, I'm German.", "I'm Sorry, Dave", "Hi, this is Python 3",  # what one is, a thing
     "SELECT 1\n--\nSELECT 2", "a\n-- \nSent from my iPhone", "x = 1 --\nAnna Schmidt",  # no signature's name
 ])
