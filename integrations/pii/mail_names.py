@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from .context import Words
+
 __all__ = ["mail_names"]
 
 _ADDRESS = re.compile(r"<(?P<local>[^<>@\s]+)@[^<>\s]+>")
@@ -32,11 +34,14 @@ _ATTRIBUTION = re.compile(
     re.MULTILINE)
 """Who wrote a reply's quoted text, on the line before it: "…, Anna Schmidt wrote:", "… at 10:15 AM Anna Schmidt
 wrote:", "… schrieb Anna Schmidt:"."""
-_SUBJECT = re.compile("Subject:|Betreff:|Objet|Asunto:|Oggetto:|Onderwerp:|Assunto:")
+_SUBJECTS = Words("subject:", "betreff:", "objet:", "objet :", "asunto:", "oggetto:", "onderwerp:", "assunto:")
 """A message's header block has its subject's line: its other lines are looked at only then."""
 _LISTED = re.compile(r"[^;,\n]+")
-_ATTRIBUTED = re.compile("wrote|schrieb|écrit|escribió|scritto|schreef|escreveu|skrev|napisał", re.IGNORECASE)
-"""A word that says who wrote a quote: its lines are looked at only where one is."""
+_ATTRIBUTIONS = Words("wrote", "schrieb", "crit :", "crit:", "scribió", "scritto", "schreef", "screveu", "skrev",
+                      "napisał")
+"""The words that say who wrote a quote ("écrit" and "escribió" from their second letter: a word of the one scan that
+begins with a letter no other does makes every text's scan stop at more places, context.py): its lines are looked at
+only where one is. Searched for in each text with a regex, the words took 8 ms a MB of log (127 ignoring case)."""
 _COMPANY_ENDS = frozenset("""
     support team service services notifications notification news newsletter sales billing info inc ltd gmbh llc
     bank store shop care help desk admin security accounts account alerts alert updates digest community group club
@@ -64,12 +69,12 @@ def mail_names(text: str) -> Iterator[tuple[int, int]]:
             yield start, start + len(name)
     if "\n" not in text:
         return  # a header block's lines, an attribution and the quote after it
-    if _SUBJECT.search(text):
+    if _SUBJECTS.anywhere(text):
         for header in _HEADER.finditer(text):
             yield from _listed(text, *header.span("value"))
-    if _ATTRIBUTED.search(text):
+    if _ATTRIBUTIONS.anywhere(text):
         for line in _ATTRIBUTION.finditer(text):
-            if _ATTRIBUTED.search(line.group()):
+            if _ATTRIBUTIONS.in_text(text, *line.span()):
                 yield line.span("name")
 
 
