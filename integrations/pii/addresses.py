@@ -107,12 +107,15 @@ def _latin_address(text: str, start: int) -> int:
     end = _words_apart(text, start, end)
     while end > start and text[end - 1] in " \t,.":
         end -= 1
+    if _NUMBER.search(text, start, end) is None and _sentence(text[start:end]):
+        return 0
+    end = _lines_on(text, start, end)  # its first line may be whose it is: "Ship to: Jane Doe\n742 Evergreen Terrace…"
     value = text[start:end]
     if not value or not value[0].isalnum() or not _NUMBER.search(value) or _DISTANCE.match(value):
         return 0
     if not any(word[0].isupper() for word in _LETTERS.findall(value)):
         return 0
-    return _lines_on(text, start, end)
+    return end
 
 
 def _lines_on(text: str, start: int, end: int) -> int:

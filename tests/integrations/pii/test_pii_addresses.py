@@ -52,6 +52,8 @@ def addresses(text: str) -> list[str]:
     ("Address: 12 Main St\nI will be home after 5", ["12 Main St"]),  # a sentence on the next line
     ("Address: 42 Oak Lane\nSee you there at 5", ["42 Oak Lane"]),
     ("Address: 4 Elm St\nanna@example.com 2", ["4 Elm St"]),
+    ("Shipping address:\nJane Doe\n742 Evergreen Terrace\nSpringfield, OR 97403",  # whose it is on its first line
+     ["Jane Doe\n742 Evergreen Terrace\nSpringfield, OR 97403"]),
 ])
 def test_an_address_after_a_label_is_found_to_its_end(text: str, found: list) -> None:
     assert addresses(text) == found
@@ -77,6 +79,7 @@ def test_an_address_after_a_label_is_found_to_its_end(text: str, found: list) ->
     "주소는 나중에 알려드릴게요",  # "I will tell you the address later"
     "IP 주소: 192.168.0.1",
     "Address:\nName: Anna 5",  # the next line is another label
+    "Address: see below\nSuite 5", "Address: TBD\n12 items left", "Address: Jane Doe\nPhone: 555",
 ])
 def test_what_follows_a_label_without_being_an_address_is_left_alone(text: str) -> None:
     assert addresses(text) == []
