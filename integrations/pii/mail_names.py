@@ -28,7 +28,8 @@ _HEADER = re.compile(r"^[ \t>]*(?:From|To|Cc|CC|Bcc|Reply-To|Von|An|De|À|Para|D
                      re.MULTILINE)
 """A header line of a message (in English, German, French, Spanish and Portuguese, Italian, Dutch), maybe quoted."""
 _ATTRIBUTION = re.compile(
-    r"(?:^[ \t>]*|,[ \t]+|(?<=[0-9])[ \t]+(?![AaPp]\.?[Mm]\b)|(?<=[AaPp][Mm])[ \t]+|[ \t](?:schrieb|a[ \t]+écrit)[ \t]+)"
+    r"(?:^[ \t>]*|,[ \t]+|(?<=[0-9])[ \t]+(?![AaPp]\.?[Mm]\b)|(?<=[AaPp][Mm])[ \t]+"
+    r"|[ \t](?:schrieb|a[ \t]+écrit)[ \t]+)"
     r"(?P<name>[^\W\d_a-z][^\n<>@,:]{0,60}?)(?:[ \t]+<[^<>\n]+>)?"
     r"(?:[ \t]+(?:wrote|escribió|ha[ \t]+scritto|schreef|escreveu|skrev|napisał|a[ \t]+écrit)[ \t]*:|[ \t]*:)[ \t]*$",
     re.MULTILINE)
@@ -36,7 +37,6 @@ _ATTRIBUTION = re.compile(
 wrote:", "… schrieb Anna Schmidt:"."""
 _SUBJECTS = Words("subject:", "betreff:", "objet:", "objet :", "asunto:", "oggetto:", "onderwerp:", "assunto:")
 """A message's header block has its subject's line: its other lines are looked at only then."""
-_LISTED = re.compile(r"[^;,\n]+")
 _ATTRIBUTIONS = Words("wrote", "schrieb", "crit :", "crit:", "scribió", "scritto", "schreef", "screveu", "skrev",
                       "napisał")
 """The words that say who wrote a quote ("écrit" and "escribió" from their second letter: a word of the one scan that
@@ -76,6 +76,10 @@ def mail_names(text: str) -> Iterator[tuple[int, int]]:
         for line in _ATTRIBUTION.finditer(text):
             if _ATTRIBUTIONS.in_text(text, *line.span()):
                 yield line.span("name")
+
+
+_LISTED = re.compile(r"[^;,\n]+")
+"""A header line's value, one of the names it lists."""
 
 
 def _listed(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:

@@ -59,11 +59,13 @@ Anna"; "I'm" is a label of its own)."""
 _CLOSING = (r"(?i:" + "|".join(sorted((c.replace(" ", r"\s+") for c in _CLOSINGS), key=len, reverse=True))
             + r")[ \t]*[,!.]?[ \t]*\n")
 _SIGNATURE_LINES = ("--", "-- ")
+"""The line that begins an e-mail's signature, told as the lines that end with a closing are."""
 _CLOSING_ENDS = tuple({last if len(last := closing.split()[-1]) > 4 else closing for closing in _CLOSINGS})
 """How the closings end (their last word, or all of them where that is short: "thank you", not "you"): a line that
 ends otherwise is not asked the closings' regex."""
 _ASKED = (r"what(?:['’]s|\s+is)\s+(?:your\s+(?:(?:full|first|last)\s+)?name|the\s+(?:full\s+)?name\s+on\s+(?:the|your)"
-          r"\s+(?:account|card|booking|reservation|order|ticket|policy|lease))\?(?:\s+(?:user|customer|client|me|a)\s*:)?")
+          r"\s+(?:account|card|booking|reservation|order|ticket|policy|lease))\?"
+          r"(?:\s+(?:user|customer|client|me|a)\s*:)?")
 """A question whose answer follows it, maybe after its speaker's label: "What's your name? Sölvi Salómonsson", "What's
 the name on the account? User: Maja S Hermansen"."""
 _CALLED = r"(?:is|was|['’]s)\s+(?:called|named)"
@@ -167,8 +169,8 @@ made the scan stop at more places (h, f, i, l, y and à cost each message of the
 log line 4,500; cachegrind): "I'm" is found from its "'m ". Greetings and closings have no words in the scan: a
 greeting is looked for only at a line's start, a closing only in a text of several lines."""
 _LABELS_OF = {**dict.fromkeys(_TITLE_CUES, _TITLE_LABEL), **dict.fromkeys(_CHINESE_SELF_CUES, _CHINESE_SELF),
-              **dict.fromkeys(_CHINESE_FORM_CUES, _CHINESE_FORM), **dict.fromkeys(EAST_ASIAN_NAME_CUES, EAST_ASIAN_LABEL),
-              **dict.fromkeys(RELATION_CUES, RELATION_LABEL)}
+              **dict.fromkeys(_CHINESE_FORM_CUES, _CHINESE_FORM),
+              **dict.fromkeys(EAST_ASIAN_NAME_CUES, EAST_ASIAN_LABEL), **dict.fromkeys(RELATION_CUES, RELATION_LABEL)}
 """The labels to look for around a cue (around the others: _NAME_LABEL)."""
 _REACH = 24
 """How far from its cue a label may begin ("account holder name:")."""
@@ -211,7 +213,7 @@ class PersonRecognizer:
             yield Finding(self.entity, start, end, text[start:end], 0.85)
         for start, end in mail_names(text):
             if _a_person_s_name(text[start:end].replace(",", " "), None) \
-                    and text[start:end].split()[0].lower() not in _NOT_A_NAME:
+                    and text[start:end].split()[0].rstrip(".,").lower() not in _NOT_A_NAME:
                 yield Finding(self.entity, start, end, text[start:end], 0.85)
 
     def _latin(self, text: str, label: re.Match[str]) -> Iterator[Finding]:
@@ -235,7 +237,7 @@ class PersonRecognizer:
         if named and (label["whole"] or label["called"]) and not _a_person_s_name(text[start:stop], label["whole"]):
             return
         if named and label["whole"] and " " not in text[start:stop] and not _FOLLOWS_AN_INTRODUCTION.match(text, stop):
-            return  # "I'm Anna" alone as a sentence, "I'm Anna from Leeds"; not "I'm Feeling lucky"
+            return  # one word as its sentence ends or goes on ("I'm Anna, …", "I'm Anna from X"), not "I'm Bored of"
         if named and label["called"] and _A_PERSON.search(text, max(0, label.start() - 40), label.start()) is None:
             return
         confidence = 0.7 if lower else 0.85 if named else 0.8

@@ -1,5 +1,5 @@
-"""People named by who they are to the writer: "my sister Anna", "my colleague Tom Becker", "ma sœur Claire", "mi hermana
-Ana", "mia figlia Giulia", "mijn broer Daan", "minha mãe Maria".
+"""People named by who they are to the writer: "my sister Anna", "my colleague Tom Becker", "ma sœur Claire", "mi
+hermana Ana", "mia figlia Giulia", "mijn broer Daan", "minha mãe Maria".
 
 People tell an assistant about their family, friends and colleagues as often as about themselves; a relation with a
 possessive before a word with a capital is a sign that the word is a name (a pet's, "my dog Max", is no person's and
