@@ -29,10 +29,11 @@ async def _home_assistant(session: aiohttp.ClientSession, url: str, token: str) 
 
 
 async def _closed(ws: aiohttp.ClientWebSocketResponse) -> tuple[int | None, str]:
-    """The close code and reason the server sent (within 5 s)."""
+    """The close code and reason the server sent (within 5 s), as its close frame holds them: the client's close_code
+    reads 1006 when the server's end of the connection is gone before the client's answer to that frame reaches it."""
     frame = await ws.receive(timeout=5)
     assert frame.type == WSMsgType.CLOSE, frame
-    return ws.close_code, frame.extra
+    return frame.data, frame.extra
 
 
 async def _echoes(ws: aiohttp.ClientWebSocketResponse, text: str) -> bool:
