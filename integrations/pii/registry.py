@@ -69,7 +69,7 @@ def resolve_overlaps(findings: Iterable[Finding]) -> list[Finding]:
 def _joined(findings: Iterable[Finding]) -> list[Finding]:
     """Overlapping findings of one entity as one, as confident as the surer: both say the text there is of that kind
     ("Address: 221B Baker Street" to the line's end, and the street's address that goes on to "London NW1 6XE" on the
-    next line). The less sure one's extent was dropped before: the rest of the address stayed in the text."""
+    next line: kept apart, the less sure one would lose to the other and leave the postcode in the text)."""
     joined: list[Finding] = []
     for finding in sorted(findings, key=lambda f: (f.entity, f.start)):
         last = joined[-1] if joined else None

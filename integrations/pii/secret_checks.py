@@ -76,10 +76,9 @@ def key_like(value: str) -> bool:
 def random_like(value: str) -> bool:
     """Bytes written out as a key is: base64 with capitals, small letters and digits, or hex with letters and digits
     ("8YvF2c3z…", "d41d8cd9…"); not a name ("database_url", "ConfigMapKeyRef")."""
-    digits = any(ch.isdigit() for ch in value)
     if all(ch in "0123456789abcdefABCDEF" for ch in value):
-        return digits and not value.isdigit()
-    return digits and value.lower() != value and value.upper() != value
+        return has_digit(value) and not value.isdigit()
+    return has_digit(value) and value.lower() != value and value.upper() != value
 
 
 def token_like(value: str) -> bool:

@@ -43,10 +43,12 @@ _OTHER_CODES = (r"(?i:zip|postal|post|area|country|dialing|promo|discount|coupon
                 r"|billing|account|diagnosis|procedure|event|style|size|unit|shipping|service|customer|client|project"
                 r"|cost|job|fault|reason|bank|swift|routing|sic|naics|hs)\b")
 """Codes that are no secrets: "your Zip code is 75001", "your Promo code: 2024", "Item code: 12345"."""
-_SERVICE = rf"(?!{_OTHER_CODES})[A-Z][\w&.'’-]*[ \t]+(?:[A-Za-z][\w&.'’-]*[ \t]+)?"
+_SERVICE_WORD = r"[A-Z][\w&.'’-]*[ \t]+"
+"""The first word of a service's name: "WhatsApp ", "G-Suite "."""
+_SERVICE = rf"(?!{_OTHER_CODES}){_SERVICE_WORD}(?:[A-Za-z][\w&.'’-]*[ \t]+)?"
 """A service's name, maybe with a word after it: "WhatsApp ", "Microsoft account "."""
 _SERVICE_ALONE = (rf"(?!{_OTHER_CODES}|(?i:your|my|the|this|that|our|his|her|their|its|an?|new|same|default|example"
-                  r"|sample|test)\b)[A-Z][\w&.'’-]*[ \t]+")
+                  rf"|sample|test)\b){_SERVICE_WORD}")
 """A service's name of one word, said without "your" ("Telegram code: 48291"): not "Your Promo code: 2024"."""
 _YOURS = rf"[ \t]+(?i:{IS}|as)[ \t]+(?:(?i:{YOUR}|the)[ \t]+)?|[ \t]*(?:是|为)(?:您的|你的)?[ \t]*"
 """Between a code and its name said after it: "is your", "est votre", "as your", "is the" (as banks write it:
