@@ -13,6 +13,7 @@ from .credentials import SecretRecognizer
 from .devices import ImeiRecognizer, MacAddressRecognizer
 from .documents import PassportRecognizer, TravelPermitRecognizer
 from .id_numbers import LabelledIdRecognizer, NationalIdRecognizer
+from .login_names import LoginNameRecognizer
 from .names import PersonRecognizer
 from .national import DEFAULT_REGIONS, NationalPhoneRecognizer, SsnRecognizer
 from .network import EmailRecognizer, IpRecognizer
@@ -38,6 +39,7 @@ __all__ = [
     "ImeiRecognizer",
     "IpRecognizer",
     "LabelledIdRecognizer",
+    "LoginNameRecognizer",
     "MacAddressRecognizer",
     "NationalIdRecognizer",
     "NationalPhoneRecognizer",
@@ -60,7 +62,7 @@ __all__ = [
 BUILTIN_ENTITIES: tuple[str, ...] = ("CN_ID", "PHONE", "EMAIL", "CARD", "IBAN", "IP", "SECRET", "SSN", "PASSPORT",
                                      "TRAVEL_PERMIT", "PERSON", "DATE_OF_BIRTH", "ADDRESS", "NATIONAL_ID", "CRYPTO",
                                      "BANK_ACCOUNT", "DEVICE_ID", "COORDINATES",
-                                     "VEHICLE_PLATE")
+                                     "VEHICLE_PLATE", "USERNAME")
 
 
 def default_registry(legacy_cn_id: bool = False, phone_regions: Sequence[str] = DEFAULT_REGIONS,
@@ -94,6 +96,7 @@ def default_registry(legacy_cn_id: bool = False, phone_regions: Sequence[str] = 
         ImeiRecognizer(),
         CoordinatesRecognizer(),
         PlateRecognizer(),
+        LoginNameRecognizer(),
     ):
         registry.register(recognizer)
     return registry
