@@ -52,9 +52,9 @@ class CoordinatesRecognizer:
 
     entity = "COORDINATES"
 
-    def applies(self, text: str) -> bool:
-        """Only a text with a word of places, a degree's sign or a coordinate's name can give coordinates."""
-        return PLACE_WORDS.anywhere(text)
+    applies = PLACE_WORDS.anywhere
+    """Only a text with a word of places, a degree's sign or a coordinate's name can give coordinates: the words' own
+    test, which the registry calls with no frame of this class's between (~600 instructions less a message)."""
 
     def find(self, text: str) -> Iterator[Finding]:
         """Yield the coordinates in each word's window, once each."""

@@ -55,9 +55,11 @@ class LabelledValueRecognizer(ABC):
     label: re.Pattern[str]
     """The labels looked for around every cue (a subclass with labels by cue says which in label_for)."""
 
-    def applies(self, text: str) -> bool:
-        """Only a text with a cue for a label can give a value."""
-        return self.cues.anywhere(text)
+    @property
+    def applies(self) -> Callable[[str], bool]:
+        """Whether a text has a cue for a label, which only can give a value: the cues' own test, which the registry
+        calls with no frame of this class's between (~600 instructions less a recognizer a message, cachegrind)."""
+        return self.cues.anywhere
 
     def find(self, text: str) -> Iterator[Finding]:
         """Yield the values that follow the labels."""

@@ -32,9 +32,9 @@ class PhoneLinkRecognizer:
     _RE = re.compile(r"(?:wa\.me/|(?:whatsapp\.com|whatsapp:/)/send/?\?phone=|viber://(?:chat|add)\?number="
                      r"|signal\.me/#p/|t\.me/)(?:\+|%2[Bb])?([1-9][0-9]{6,14})(?![0-9A-Za-z])", re.ASCII)
 
-    def applies(self, text: str) -> bool:
-        """Only a text with a link's beginning can hold one."""
-        return self._LINK_STARTS.anywhere(text)
+    applies = _LINK_STARTS.anywhere
+    """Only a text with a link's beginning can hold one: the words' own test, which the registry calls with no frame
+    of this class's between (~600 instructions less a message)."""
 
     def find(self, text: str) -> Iterator[Finding]:
         """Yield the numbers valid where their country code says (a Telegram link's only with its "+")."""
