@@ -10,6 +10,7 @@ from .birth_dates import BirthDateRecognizer
 from .context import DEFAULT_THRESHOLD
 from .coordinates import CoordinatesRecognizer
 from .credentials import SecretRecognizer
+from .device_owners import DeviceOwnerRecognizer
 from .devices import ImeiRecognizer, MacAddressRecognizer
 from .documents import PassportRecognizer, TravelPermitRecognizer
 from .id_numbers import LabelledIdRecognizer, NationalIdRecognizer
@@ -33,6 +34,7 @@ __all__ = [
     "CnIdRecognizer",
     "CoordinatesRecognizer",
     "CryptoRecognizer",
+    "DeviceOwnerRecognizer",
     "EmailRecognizer",
     "Finding",
     "IbanRecognizer",
@@ -87,6 +89,7 @@ def default_registry(legacy_cn_id: bool = False, phone_regions: Sequence[str] = 
         EmailRecognizer(),
         IpRecognizer(),
         PersonRecognizer(),
+        DeviceOwnerRecognizer(),
         BirthDateRecognizer(),
         AddressRecognizer(),
         StreetAddressRecognizer(),
