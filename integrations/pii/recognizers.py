@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from .accounts import BankAccountRecognizer
 from .addresses import AddressRecognizer
 from .birth_dates import BirthDateRecognizer
+from .contact_cards import CardAddressRecognizer, CardBirthdayRecognizer, CardNameRecognizer
 from .context import DEFAULT_THRESHOLD
 from .coordinates import CoordinatesRecognizer
 from .credentials import SecretRecognizer
@@ -30,6 +31,9 @@ __all__ = [
     "AddressRecognizer",
     "BankAccountRecognizer",
     "BirthDateRecognizer",
+    "CardAddressRecognizer",
+    "CardBirthdayRecognizer",
+    "CardNameRecognizer",
     "CardRecognizer",
     "CnIdRecognizer",
     "CoordinatesRecognizer",
@@ -90,8 +94,11 @@ def default_registry(legacy_cn_id: bool = False, phone_regions: Sequence[str] = 
         IpRecognizer(),
         PersonRecognizer(),
         DeviceOwnerRecognizer(),
+        CardNameRecognizer(),
         BirthDateRecognizer(),
+        CardBirthdayRecognizer(),
         AddressRecognizer(),
+        CardAddressRecognizer(),
         StreetAddressRecognizer(),
         CryptoRecognizer(),
         BankAccountRecognizer(),
