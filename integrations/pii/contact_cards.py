@@ -69,7 +69,7 @@ class _CardRecognizer:
     confidence = 0.9
     applies = CARD_WORDS.anywhere
     """A text with a card or an invitation: the words' own test, which the registry calls with no frame of this
-    class's between (~600 instructions less a message)."""
+    class's between (~500 instructions less a message)."""
 
     def _findings(self, text: str, spans: Iterable[tuple[int, int]], holds: Callable[[str], bool]) -> Iterator[Finding]:
         """A finding of each span without the separators and spaces around it, if a character of it holds."""

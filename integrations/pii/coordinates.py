@@ -54,7 +54,7 @@ class CoordinatesRecognizer:
 
     applies = PLACE_WORDS.anywhere
     """Only a text with a word of places, a degree's sign or a coordinate's name can give coordinates: the words' own
-    test, which the registry calls with no frame of this class's between (~600 instructions less a message)."""
+    test, which the registry calls with no frame of this class's between (~500 instructions less a message)."""
 
     def find(self, text: str) -> Iterator[Finding]:
         """Yield the coordinates in each word's window, once each."""

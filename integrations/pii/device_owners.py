@@ -56,7 +56,7 @@ class DeviceOwnerRecognizer:
 
     applies = DEVICE_WORDS.anywhere
     """A text with a device's word, in any case: the words' own test, which the registry calls with no frame of this
-    class's between (~600 instructions less a message)."""
+    class's between (~500 instructions less a message)."""
 
     def find(self, text: str) -> Iterator[Finding]:
         """Yield each owner's name before a device's word (a name in lower case only in a home automation system's
