@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 
 from .context import Words
+from .names import repeated_names
 from .registry import Finding
 
 __all__ = ["CARD_WORDS", "CardAddressRecognizer", "CardBirthdayRecognizer", "CardNameRecognizer"]
@@ -85,8 +86,11 @@ class CardNameRecognizer(_CardRecognizer):
     entity = "PERSON"
 
     def find(self, text: str) -> Iterator[Finding]:
-        """Yield each name the card or the invitation gives."""
-        return self._findings(text, self._spans(text), str.isalpha)
+        """Yield each name the card or the invitation gives, and where the text repeats it."""
+        given = list(self._findings(text, self._spans(text), str.isalpha))
+        yield from given
+        if given:
+            yield from repeated_names(text, given)
 
     @staticmethod
     def _spans(text: str) -> Iterator[tuple[int, int]]:

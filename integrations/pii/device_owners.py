@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 
 from .context import Words
+from .names import repeated_names
 from .registry import Finding
 
 __all__ = ["DEVICE_WORDS", "DeviceOwnerRecognizer"]
@@ -59,8 +60,15 @@ class DeviceOwnerRecognizer:
     class's between (~500 instructions less a message)."""
 
     def find(self, text: str) -> Iterator[Finding]:
-        """Yield each owner's name before a device's word (a name in lower case only in a home automation system's
-        entity, `device_tracker.annas_iphone`, or a host's, `anna@annas-mbp`)."""
+        """Yield each owner's name before a device's word, and where the text repeats it."""
+        given = list(self._given(text))
+        yield from given
+        if given:
+            yield from repeated_names(text, given)
+
+    def _given(self, text: str) -> Iterator[Finding]:
+        """Each owner's name before a device's word (a name in lower case only in a home automation system's entity,
+        `device_tracker.annas_iphone`, or a host's, `anna@annas-mbp`)."""
         for found in _SHOWN.finditer(text):
             if _somebodys(found.group(1)):
                 yield Finding(self.entity, found.start(1), found.end(1), found.group(1), self.confidence)

@@ -29,7 +29,7 @@ from .mail_names import mail_names
 from .registry import Finding
 from .relations import RELATION_CUES, RELATION_LABEL
 
-__all__ = ["PersonRecognizer"]
+__all__ = ["PersonRecognizer", "repeated_names"]
 
 _SELF = (r"(?:my|his|her|your|their|our)\s+(?:[a-z]+['’]s\s+)?(?:(?:full|first|last|real|legal|given|family|maiden"
          r"|middle)\s+)?name(?:\s+is|\s+was|'s|’s)|i\s+am\s+called|ich\s+hei(?:ße|sse)|mein\s+name\s+ist"
@@ -195,7 +195,7 @@ class PersonRecognizer:
         given = list(self._given(text))
         yield from given
         if given:
-            yield from _repeated(text, given)
+            yield from repeated_names(text, given)
 
     def _given(self, text: str) -> Iterator[Finding]:
         """The names that labels, titles, greetings and closings give."""
@@ -255,7 +255,7 @@ def _a_person_s_name(name: str, whole: str | None) -> bool:
                for part in parts for piece in re.split(r"['’\-]", part.rstrip(".")) if piece)
 
 
-def _repeated(text: str, given: list[Finding]) -> Iterator[Finding]:
+def repeated_names(text: str, given: list[Finding]) -> Iterator[Finding]:
     """Where the text repeats a name it gave, whole or a word of it as a word of its own ("My name is Anna Schmidt.
     Anna will call", "tell Schmidt", "my name is anna … Anna"), at the confidence it was given with; not a particle
     nor a word that is also a sentence's ("Name: Will Smith. Will you call?"). A Chinese, Japanese or Korean name is

@@ -39,6 +39,13 @@ def test_an_invitation_s_organizer_and_attendee_are_found() -> None:
     ]
 
 
+def test_a_card_s_and_an_invitation_s_names_are_found_where_the_text_repeats_them() -> None:
+    card = "BEGIN:VCARD\nN:Rossi;Maria;;Dr.;\nNOTE:Maria prefers mornings\\, ask Dr. Rossi\nEND:VCARD"
+    assert found(card) == [("PERSON", "Rossi"), ("PERSON", "Maria"), ("PERSON", "Maria"), ("PERSON", "Rossi")]
+    invitation = "BEGIN:VEVENT\nSUMMARY:Lunch with Tom Becker\nORGANIZER;CN=Tom Becker:mailto:tom@example.com"
+    assert found(invitation) == [("PERSON", "Tom Becker"), ("PERSON", "Tom Becker"), ("EMAIL", "tom@example.com")]
+
+
 @pytest.mark.parametrize(("text", "wanted"), [
     ("Here is her vCard:\nN:Schmidt;Anna\nBDAY:19840312", [("PERSON", "Schmidt"), ("PERSON", "Anna"),
                                                             ("DATE_OF_BIRTH", "19840312")]),

@@ -30,6 +30,10 @@ def test_an_owner_s_name_is_found(text: str, owner: str) -> None:
     assert owners(text) == [(owner, 0.85)]
 
 
+def test_an_owner_s_name_is_found_where_the_text_repeats_it() -> None:
+    assert owners("Anna's iPhone left home at 8. Anna will be back at 6, Annabelle at 7.") == [("Anna", 0.85)] * 2
+
+
 @pytest.mark.parametrize("text", [
     "Apple's iPhone 15 and this year's iPhone and Today's iPhone deals",  # a maker's, a time's
     "https://www.apple.com/shop/buy-iphone/cases-iphone and best-cases-iphone",  # a shop's words, a web address's path
