@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 
 from .context import Words
-from .names import repeated_names
+from .names import with_repeats
 from .registry import Finding
 
 __all__ = ["CARD_WORDS", "CardAddressRecognizer", "CardBirthdayRecognizer", "CardNameRecognizer"]
@@ -87,10 +87,7 @@ class CardNameRecognizer(_CardRecognizer):
 
     def find(self, text: str) -> Iterator[Finding]:
         """Yield each name the card or the invitation gives, and where the text repeats it."""
-        given = list(self._findings(text, self._spans(text), str.isalpha))
-        yield from given
-        if given:
-            yield from repeated_names(text, given)
+        return with_repeats(text, self._findings(text, self._spans(text), str.isalpha))
 
     @staticmethod
     def _spans(text: str) -> Iterator[tuple[int, int]]:

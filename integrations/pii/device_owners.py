@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 
 from .context import Words
-from .names import repeated_names
+from .names import with_repeats
 from .registry import Finding
 
 __all__ = ["DEVICE_WORDS", "DeviceOwnerRecognizer"]
@@ -61,10 +61,7 @@ class DeviceOwnerRecognizer:
 
     def find(self, text: str) -> Iterator[Finding]:
         """Yield each owner's name before a device's word, and where the text repeats it."""
-        given = list(self._given(text))
-        yield from given
-        if given:
-            yield from repeated_names(text, given)
+        return with_repeats(text, self._given(text))
 
     def _given(self, text: str) -> Iterator[Finding]:
         """Each owner's name before a device's word (a name in lower case only in a home automation system's entity,

@@ -19,7 +19,7 @@ begins (姓名：张三电话：…). Japanese and Korean names: see east_asian_
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from .chat_exports import senders
 from .context import Words
@@ -29,7 +29,7 @@ from .mail_names import mail_names
 from .registry import Finding
 from .relations import RELATION_CUES, RELATION_LABEL
 
-__all__ = ["PersonRecognizer", "repeated_names"]
+__all__ = ["PersonRecognizer", "with_repeats"]
 
 _SELF = (r"(?:my|his|her|your|their|our)\s+(?:[a-z]+['’]s\s+)?(?:(?:full|first|last|real|legal|given|family|maiden"
          r"|middle)\s+)?name(?:\s+is|\s+was|'s|’s)|i\s+am\s+called|ich\s+hei(?:ße|sse)|mein\s+name\s+ist"
@@ -192,10 +192,7 @@ class PersonRecognizer:
     def find(self, text: str) -> Iterator[Finding]:
         """Yield the names that labels, titles, greetings and closings give, and the same names where the text
         repeats them."""
-        given = list(self._given(text))
-        yield from given
-        if given:
-            yield from repeated_names(text, given)
+        return with_repeats(text, self._given(text))
 
     def _given(self, text: str) -> Iterator[Finding]:
         """The names that labels, titles, greetings and closings give."""
@@ -255,11 +252,15 @@ def _a_person_s_name(name: str, whole: str | None) -> bool:
                for part in parts for piece in re.split(r"['’\-]", part.rstrip(".")) if piece)
 
 
-def repeated_names(text: str, given: list[Finding]) -> Iterator[Finding]:
-    """Where the text repeats a name it gave, whole or a word of it as a word of its own ("My name is Anna Schmidt.
-    Anna will call", "tell Schmidt", "my name is anna … Anna"), at the confidence it was given with; not a particle
-    nor a word that is also a sentence's ("Name: Will Smith. Will you call?"). A Chinese, Japanese or Korean name is
-    looked for whole, within words. All the names are looked for in one search of the text."""
+def with_repeats(text: str, found: Iterable[Finding]) -> Iterator[Finding]:
+    """The names a text gives, then where it repeats one, whole or a word of it as a word of its own ("My name is Anna
+    Schmidt. Anna will call", "tell Schmidt", "my name is anna … Anna"), at the confidence it was given with; not a
+    particle nor a word that is also a sentence's ("Name: Will Smith. Will you call?"). A Chinese, Japanese or Korean
+    name is looked for whole, within words. All the names are looked for in one search of the text."""
+    given = list(found)
+    yield from given
+    if not given:
+        return
     confidence: dict[str, float] = {}
     for finding in given:
         name = finding.text
