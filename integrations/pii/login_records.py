@@ -1,0 +1,66 @@
+"""Where a system's logs and tools name an account, as a person pastes them to ask "was I hacked?" or "why denied?".
+
+sshd's `Accepted publickey for anna from 192.168.1.23`, PAM's `session opened for user anna(uid=1000)`, sudo's
+`tom : TTY=pts/0 ; PWD=/opt ; USER=root`, logind's `New session 3 of user maria.`, what `id` prints (`uid=1000(anna)`),
+the owner and group of each file `ls -l` lists, `chown -R anna:anna`, and the sessions `who` and `last` list. Not an
+attacker's guess (`Failed password for invalid user admin`): no account has that name. Whether a name may be a
+person's is login_names' to say.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from .context import Words
+
+__all__ = ["LOGIN_RECORD_WORDS", "login_records"]
+
+NAME = r"\w(?:[\w.\-]{0,62}\w)?"
+"""A login name as Unix allows one (and Unicode's letters, as a Mac's may have): a word's characters, dots and dashes
+within, not a sentence's last dot."""
+_SSH_METHODS = r"password|publickey|keyboard-interactive(?:/pam)?|gssapi-with-mic|gssapi-keyex|hostbased|none"
+"""The ways sshd says an account logged in or tried to (not "Accepted offers for Anna from")."""
+_ADDRESS = r"(?:[0-9]{1,3}(?:\.[0-9]{1,3}){3}|[0-9a-fA-F]*:[0-9a-fA-F:.]+)[ \t]"
+"""The address sshd writes after an account's name ("… user anna 192.168.1.23 port 52144")."""
+_RECORDS: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = (
+    # sshd: "Accepted publickey for anna from", "Disconnected from user anna 192.168.1.23 port 52144", "Connection
+    # closed by authenticating user anna 203.0.113.9 port 22 [preauth]"; not "… for invalid user admin from"
+    (("ssh",), re.compile(r"\b(?:Accepted|Failed|Postponed)[ \t]+(?:" + _SSH_METHODS + r")[ \t]+for[ \t]+(" + NAME
+                          + r")[ \t]+from[ \t]|\b(?:from|by)[ \t]+(?:authenticating[ \t]+)?user[ \t]+(" + NAME
+                          + r")[ \t]+" + _ADDRESS)),
+    # PAM: "session opened for user anna(uid=1000) by (uid=0)", "session closed for user anna"
+    (("session opened", "session closed"),
+     re.compile(r"\bsession[ \t]+(?:opened|closed)[ \t]+for[ \t]+user[ \t]+(" + NAME + r")")),
+    # sudo: "sudo:     tom : TTY=pts/0 ; PWD=/opt ; USER=root ; COMMAND=…"; PAM's "tty=ssh ruser= rhost=… user=anna"
+    (("tty=",), re.compile(r"\bsudo(?:\[[0-9]+\])?:[ \t]+(" + NAME + r")[ \t]+:[ \t]"
+                           r"|(?<![\w\-])(?:user|logname|USER)=(" + NAME + ")")),
+    # logind and systemd: "New session 3 of user maria.", "Started Session 3 of User maria."
+    (("of user ",), re.compile(r"\b[Ss]ession[ \t]+[\w\-]+[ \t]+of[ \t]+[Uu]ser[ \t]+(" + NAME + ")")),
+    # id: "uid=1000(anna) gid=1000(anna) groups=1000(anna),27(sudo)", the groups' names too
+    (("uid=",), re.compile(r"(?<![\w\-])(?:[ug]id=|groups=|,)[0-9]+\((" + NAME + r")\)")),
+    # ls -l: "-rw-r--r-- 1 anna anna 4096 Dec  7 10:00 config.yaml", a Mac's "drwxr-xr-x@ 5 anna  staff  160 …"
+    (("rw-", "rwx", "r--"), re.compile(r"^[ \t]*[-dlcbps][rwxsStT\-]{9}[.+@]?[ \t]+[0-9]+[ \t]+(" + NAME + r")[ \t]+("
+                                       + NAME + r")[ \t]+[0-9]", re.MULTILINE)),
+    # chown as a command: "sudo chown -R anna:anna /opt/roost", "chown tom file.txt"; not "fix chown abort"
+    (("chown",), re.compile(r"(?:^|\bsudo[ \t]+|[$#>;&|`(][ \t]*)chown(?:[ \t]+-[\w\-]+)*[ \t]+(" + NAME
+                            + r")(?::(" + NAME + r")?[ \t]|[ \t]+(?:-[\w\-]+[ \t]+)*[^\s]*[/.~$])", re.MULTILINE)),
+    # who, last: "anna     pts/0        2026-12-07 10:01 (192.168.1.23)", "tom      ttys000  Dec  7 10:01"
+    (("pts/", "tty"), re.compile(r"^(" + NAME + r")[ \t]+(?:pts/[0-9]+|ttys?[0-9]+|console)[ \t]",
+                                      re.MULTILINE)),
+)
+"""Each record's regex, looked for only in a text with one of its words: the name in each group that matched."""
+LOGIN_RECORD_WORDS = Words(*{cue for cues, _ in _RECORDS for cue in cues})
+"""What a text with a record that names an account holds, as the scan looks for it (each begins with a letter other
+words of the scan begin with: a new first letter makes the scan stop at more places, context.py)."""
+
+
+def login_records(text: str) -> Iterator[tuple[int, int]]:
+    """Where the records in text name an account, as (start, end): each record looked for where one of its words is."""
+    present = {cue for _, cue in LOGIN_RECORD_WORDS.occurrences(text)}
+    for cues, record in _RECORDS:
+        if present.intersection(cues):
+            for found in record.finditer(text):
+                for group in range(1, (record.groups or 0) + 1):
+                    if found.start(group) != -1:
+                        yield found.span(group)
