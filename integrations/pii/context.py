@@ -68,6 +68,7 @@ class Words:
         ("permit" for "travel permit"): anywhere() then says yes for a cue alone, never no for a word."""
         self._search = literal_union(words).search
         self._set = frozenset(self.cues)
+        _MADE.append(self)
 
     def __repr__(self) -> str:
         return f"Words{self.words!r}"
@@ -100,9 +101,17 @@ _Scanned = tuple[str, "_Union", list[tuple[int, str]], frozenset["Words"]]
 """A text, the scan's words, where the longest word at each place starts in it, and the kinds whose cues occur."""
 
 
+_MADE: list[Words] = []
+"""Every kind made: the scan looks for the words of all of them (so a kind is made once, not for each text or each
+recognizer made)."""
+
+
 class _SharedScan:
-    """One scan of the latest text for the words of every kind asked about it (kinds are made once, as
-    module constants: each new one asked joins the scan for good).
+    """One scan of the latest text for the words of every kind made (kinds are made once, as module constants or by
+    a registry's recognizers, so the scan is made once, at the first question).
+
+    Made anew for each kind as it was first asked about, the scan was remade ~20 times during a process's first
+    messages (19-24 ms each here, 206 ms in the first analysis; 0.3 ms with all the kinds in the scan from the first).
 
     The card, SSN, passport and permit words, searched one kind after another, cost 8.4-9.1 us in a
     200-character message of the pii benchmark; searched together, 3.9-5.1 us. The SECRET recognizer's
@@ -115,8 +124,8 @@ class _SharedScan:
         """The latest text scanned, the scan's words, their places in it and the kinds they tell are there."""
 
     def of(self, text: str, kind: Words) -> _Scanned:
-        """The latest text's scan (kind joins the scan if new; the latest text's places are kept): the text, the
-        scan's words, where the longest word at each place starts, and the kinds whose cues occur.
+        """The latest text's scan (made anew if kind was made after it; the latest text's places are kept): the text,
+        the scan's words, where the longest word at each place starts, and the kinds whose cues occur.
 
         The kinds are gathered once a text, so that anywhere() (~6 calls a message) is a set lookup rather than a
         look through the places of its own. What that saves is not told apart from the noise: variants of the code
@@ -124,7 +133,7 @@ class _SharedScan:
         """
         union = self._union
         if union is None or kind not in union.joined:
-            union = self._union = _Union((*union.kinds, kind) if union else (kind,))
+            union = self._union = _Union(tuple(_MADE))
         entry = self.latest  # read once: a long text is analyzed in a worker thread beside the loop
         if entry[0] is not text or entry[1] is not union:
             places = union.places(lowered(text))

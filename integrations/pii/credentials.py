@@ -4,6 +4,7 @@ languages), HTTP credentials (Bearer, Basic), URL logins, passwords on command l
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 
@@ -275,6 +276,12 @@ spelling anyway)."""
 _SPELLED_IN = tuple(_SPELLED.values())
 
 
+@functools.cache
+def _trigger_words(triggers: tuple[str, ...]) -> Words:
+    """The triggers as words of the one scan, made once for each set of them: every kind made stays in it (context)."""
+    return Words(*triggers)
+
+
 class SecretRecognizer:
     """Credentials of every kind: each pattern is tried only where one of its triggers occurs.
 
@@ -290,7 +297,7 @@ class SecretRecognizer:
         for pattern in patterns:
             for trigger in pattern.triggers:
                 self._by_trigger.setdefault(trigger.lower(), []).append(pattern)
-        self._triggers = Words(*(trigger for trigger in self._by_trigger if trigger not in _SPELLED))
+        self._triggers = _trigger_words(tuple(trigger for trigger in self._by_trigger if trigger not in _SPELLED))
 
     def applies(self, text: str) -> bool:
         """One of the triggers is needed."""
