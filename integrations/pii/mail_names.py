@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 from .context import Words
 
-__all__ = ["mail_names"]
+__all__ = ["COMPANY_ENDS", "mail_names"]
 
 _ADDRESS = re.compile(r"<(?P<local>[^<>@\s]+)@[^<>\s]+>")
 """A mailbox's address, in angle brackets."""
@@ -42,14 +42,16 @@ _ATTRIBUTIONS = Words("wrote", "schrieb", "crit :", "crit:", "scribió", "scritt
 """The words that say who wrote a quote ("écrit" and "escribió" from their second letter: a word of the one scan that
 begins with a letter no other does makes every text's scan stop at more places, context.py): its lines are looked at
 only where one is. Searched for in each text with a regex, the words took 8 ms a MB of log (127 ignoring case)."""
-_COMPANY_ENDS = frozenset("""
+COMPANY_ENDS = frozenset("""
     support team service services notifications notification news newsletter sales billing info inc ltd gmbh llc
     bank store shop care help desk admin security accounts account alerts alert updates digest community group club
     foundation office department hr payroll noreply no-reply marketing contributors maintainers developers authors
-    delivery subsystem daemon system robot bot user
+    delivery subsystem daemon system robot bot user co corp corporation incorporated limited plc pty oy oyj ab asa nv
+    bv sa sas srl kg ag systems software technologies technology labs networks project projects organization
+    organisation association society conservancy university institute centrum
 """.split())
-"""The last words of a company's or a program's mailbox ("Acme Support", "GitHub Notifications", "Tokio Contributors",
-"Mail Delivery Subsystem")."""
+"""The last words of a company's, an organization's or a program's mailbox or copyright ("Acme Support", "GitHub
+Notifications", "Tokio Contributors", "Mail Delivery Subsystem", "Adobe Systems Incorporated")."""
 
 
 def mail_names(text: str) -> Iterator[tuple[int, int]]:
@@ -62,7 +64,7 @@ def mail_names(text: str) -> Iterator[tuple[int, int]]:
             start, end = shown.span("quoted" if shown["quoted"] else "plain")
             name = text[start:end].rstrip()
             words = name.replace(",", " ").split()
-            if not words or words[-1].lower() in _COMPANY_ENDS:
+            if not words or words[-1].lower() in COMPANY_ENDS:
                 continue
             if len(words) == 1 and words[0].lower() not in address["local"].lower():
                 continue

@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from itertools import chain
 
 from .chat_exports import senders
+from .code_authors import CODE_AUTHOR_WORDS, code_authors
 from .context import Words
 from .east_asian_names import EAST_ASIAN_LABEL, EAST_ASIAN_NAME_CUES, east_asian_name_end
 from .labels import labels_near
@@ -83,8 +85,10 @@ _TITLE_LABEL = re.compile(_TITLE)
 _GREETING_LABEL = re.compile(_GREETING, re.MULTILINE)
 _CLOSING_LABEL = re.compile(f"\\b{_CLOSING}|^-- ?\n", re.MULTILINE)
 """A letter's closing, or the line that begins an e-mail's signature ("-- ", RFC 3676)."""
-_FOLLOWS_A_GREETING = re.compile(r"[ \t]*(?:[,!:\n]|$)")
-"""What follows a greeting's name: a comma, "!" or ":", or the line's end."""
+_FOLLOWS_A_GREETING = re.compile(r"[ \t]*(?:[,!:\n]|$)|[ \t]+(?:and|&|und|et|y|e)[ \t]+(?i:(?:the|all|das|l['’]|el)[ \t]*)?"
+                                 r"(?i:team|all|everyone|everybody|others|family|folks|guys|équipe|equipo)[ \t]*(?:[,!:\n]|$)")
+"""What follows a greeting's name: a comma, "!" or ":", or the line's end, maybe after the others greeted with it ("Hi
+Anna and the team,", "Hallo Anna und Team,")."""
 _AND_ANOTHER = re.compile(r"[ \t]+(?:and|&|und|et|y|e)[ \t]+")
 """Between two names a greeting gives ("Hi Anna and Tom,", "Liebe Anna und Tom,")."""
 _FOLLOWS_AN_INTRODUCTION = re.compile(r"[ \t]*(?:[,.!?;:\n]|$)|[ \t]+(?:from|here|speaking|and)\b")
@@ -162,16 +166,18 @@ NAME_WORDS = Words("name", "call me", "called", "'m ", "’m ", "ch heiße", "ch
                    "jeg heter", "jeg hedder", "navnet mitt", "mit navn", "nazywam", "mam na imię", "meu nome",
                    "me chamo", "chamo-me", "меня зовут", "моё имя", "мое имя", "benim adım", "nimeni on", "jmenuji se",
                    "nama saya", "tên tôi", "tôi tên", *_TITLE_CUES, *_CHINESE_SELF_CUES, *_CHINESE_FORM_CUES,
-                   *EAST_ASIAN_NAME_CUES, *RELATION_CUES)
-"""Where a text may give a name after a label or a title: the labels are searched for only around these. Each begins
+                   *EAST_ASIAN_NAME_CUES, *RELATION_CUES, *CODE_AUTHOR_WORDS.cues)
+"""Where a text may give a name after a label or a title, or code its author's (code_authors): the labels are searched
+for only around the first. Each begins
 with a letter that other words of the one scan begin with, or with the n of "name": a letter no other word began with
 made the scan stop at more places (h, f, i, l, y and à cost each message of the pii benchmark 11,000 instructions, each
 log line 4,500; cachegrind): "I'm" is found from its "'m ". Greetings and closings have no words in the scan: a
 greeting is looked for only at a line's start, a closing only in a text of several lines."""
 _LABELS_OF = {**dict.fromkeys(_TITLE_CUES, _TITLE_LABEL), **dict.fromkeys(_CHINESE_SELF_CUES, _CHINESE_SELF),
               **dict.fromkeys(_CHINESE_FORM_CUES, _CHINESE_FORM),
-              **dict.fromkeys(EAST_ASIAN_NAME_CUES, EAST_ASIAN_LABEL), **dict.fromkeys(RELATION_CUES, RELATION_LABEL)}
-"""The labels to look for around a cue (around the others: _NAME_LABEL)."""
+              **dict.fromkeys(EAST_ASIAN_NAME_CUES, EAST_ASIAN_LABEL), **dict.fromkeys(RELATION_CUES, RELATION_LABEL),
+              **dict.fromkeys(CODE_AUTHOR_WORDS.cues, None)}
+"""The labels to look for around a cue (around the others: _NAME_LABEL; none around an author's, code_authors')."""
 _REACH = 24
 """How far from its cue a label may begin ("account holder name:")."""
 
@@ -208,7 +214,7 @@ class PersonRecognizer:
             yield from self._latin(text, label)
         for start, end in senders(text):
             yield Finding(self.entity, start, end, text[start:end], 0.85)
-        for start, end in mail_names(text):
+        for start, end in chain(mail_names(text), code_authors(text)):
             if _a_person_s_name(text[start:end].replace(",", " "), None) \
                     and text[start:end].split()[0].rstrip(".,").lower() not in _NOT_A_NAME:
                 yield Finding(self.entity, start, end, text[start:end], 0.85)
@@ -242,14 +248,16 @@ class PersonRecognizer:
 
 
 def _a_person_s_name(name: str, whole: str | None) -> bool:
-    """After the looser labels ("is called", "I'm"): words of a capital and small letters ("Brosca Erdôs", "Jean-Luc";
-    not a program's "LIBPATH" or "UserManager"); after "I'm" (whole) the first not what one is doing ("I'm Naomi Ryan";
-    not "I'm Feeling Lucky")."""
+    """After the looser labels ("is called", "I'm"): words of a capital and small letters or an initial ("Brosca Erdôs",
+    "Jean-Luc", "O'Connor", "Anna M. Schmidt"), particles between them ("Guido van Rossum"; not a program's "LIBPATH" or
+    "UserManager"); after "I'm" (whole) the first not what one is doing ("I'm Naomi Ryan"; not "I'm Feeling Lucky")."""
     parts = name.split()
     if whole and parts[0].lower().endswith("ing"):
         return False
-    return all(piece[:1].isupper() and piece[1:].islower()
-               for part in parts for piece in re.split(r"['’\-]", part.rstrip(".")) if piece)
+    return all(0 < at < len(parts) - 1 and part in _PARTICLES
+               or all(piece[:1].isupper() and (piece[1:].islower() or len(piece) == 1)
+                      for piece in re.split(r"['’\-]", part.rstrip(".")) if piece)
+               for at, part in enumerate(parts))
 
 
 def with_repeats(text: str, found: Iterable[Finding]) -> Iterator[Finding]:

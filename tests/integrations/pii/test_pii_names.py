@@ -118,6 +118,9 @@ def test_a_name_after_who_the_person_is_to_the_writer(text: str, found: list) ->
     ("Hello, I am Tom and I need help", [("Tom", 0.8)]),  # after a greeting
     ("Hi, this is Tom from Acme", [("Tom", 0.8)]),
     ("Hi Anna and Tom,\nsee below", [("Anna", 0.8), ("Tom", 0.8)]),  # a greeting of two
+    ("Hi Anna and the team,\nsee below", [("Anna", 0.8)]),  # and of others with the name
+    ("Hallo Anna und Team,", [("Anna", 0.8)]),
+    ("Hi Tom & team!", [("Tom", 0.8)]),
 ])
 def test_a_name_as_a_chat_or_a_letter_begins(text: str, found: list) -> None:
     assert names(text) == found
@@ -134,6 +137,7 @@ def test_a_relation_before_no_name_gives_none(text: str) -> None:
 
 @pytest.mark.parametrize("text", [
     "What is your name?",
+    "Hi Anna and the team is here", "Hi all and welcome,",
     "My name is not important.",
     "my name is on the list",
     "steps:\n  - name: Checkout\n  - name: Set up Python",
