@@ -61,14 +61,17 @@ class Words:
 
     __slots__ = ("words", "cues", "_search", "_set")
 
-    def __init__(self, *words: str, cues: tuple[str, ...] | None = None) -> None:
+    def __init__(self, *words: str, cues: tuple[str, ...] | None = None, scanned: bool = True) -> None:
+        """scanned: whether the scan looks for the kind's cues from the first question; not for a kind only ever
+        searched in windows (in_text), which joins the scan if it is asked about a whole text."""
         self.words = words
         self.cues = words if cues is None else cues
         """What the scan of a whole text looks for: the words, or shorter ones that each of them holds
         ("permit" for "travel permit"): anywhere() then says yes for a cue alone, never no for a word."""
         self._search = literal_union(words).search
         self._set = frozenset(self.cues)
-        _MADE.append(self)
+        if scanned:
+            _SCANNED.append(self)
 
     def __repr__(self) -> str:
         return f"Words{self.words!r}"
@@ -101,17 +104,20 @@ _Scanned = tuple[str, "_Union", list[tuple[int, str]], frozenset["Words"]]
 """A text, the scan's words, where the longest word at each place starts in it, and the kinds whose cues occur."""
 
 
-_MADE: list[Words] = []
-"""Every kind made: the scan looks for the words of all of them (so a kind is made once, not for each text or each
-recognizer made)."""
+_SCANNED: list[Words] = []
+"""The kinds the scan looks for, all made as modules are imported (so a kind is made once, not for each text or each
+recognizer made): those asked about whole texts."""
 
 
 class _SharedScan:
-    """One scan of the latest text for the words of every kind made (kinds are made once, as module constants or by
-    a registry's recognizers, so the scan is made once, at the first question).
+    """One scan of the latest text for the words of every kind asked about whole texts (they are made as modules are
+    imported, so the scan is made once, at the first question).
 
     Made anew for each kind as it was first asked about, the scan was remade ~20 times during a process's first
-    messages (19-24 ms each here, 206 ms in the first analysis; 0.3 ms with all the kinds in the scan from the first).
+    messages (19-24 ms each here, 206 ms in the first analysis; 18 ms with every kind in the scan from the first). The
+    kinds searched in windows only stay out: the phone words and the other numbers' labels in the scan cost each
+    message of the pii benchmark ~17,000 instructions (cachegrind); without them, 375,700-375,800 against
+    375,200-375,300 for the code that made the scan anew.
 
     The card, SSN, passport and permit words, searched one kind after another, cost 8.4-9.1 us in a
     200-character message of the pii benchmark; searched together, 3.9-5.1 us. The SECRET recognizer's
@@ -133,7 +139,9 @@ class _SharedScan:
         """
         union = self._union
         if union is None or kind not in union.joined:
-            union = self._union = _Union(tuple(_MADE))
+            if kind not in _SCANNED:
+                _SCANNED.append(kind)  # a kind of windows asked about a whole text, or one made since
+            union = self._union = _Union(tuple(_SCANNED))
         entry = self.latest  # read once: a long text is analyzed in a worker thread beside the loop
         if entry[0] is not text or entry[1] is not union:
             places = union.places(lowered(text))
@@ -182,7 +190,8 @@ class _Union:
 _SCAN = _SharedScan()
 
 
-LOWERING_WORDS = Words("订单", "order", "tracking", "快递", "运单", "发票", "invoice", "sku", "型号", "part no", "serial")
+LOWERING_WORDS = Words("订单", "order", "tracking", "快递", "运单", "发票", "invoice", "sku", "型号", "part no", "serial",
+                       scanned=False)
 """Labels of other kinds of numbers: before a candidate they lower its confidence."""
 
 

@@ -32,7 +32,7 @@ _NOT_A_PHONE = re.compile(
     r"|0(?:10|2[0-9])[- ]?[1-9][0-9]{7}|0[3-9][0-9]{2}[- ]?[1-9][0-9]{6,7}")  # a Chinese fixed line (PhoneRecognizer's)
 """What has a phone number's digits but is something else."""
 PHONE_WORDS = Words(*PhoneRecognizer.PHONE_WORDS.words, "telefon", "ruf", "tél", "appel", "teléfono", "móvil", "cellulare",
-                    "desk", "電話", "전화")
+                    "desk", "電話", "전화", scanned=False)
 _NOT_DIGIT = re.compile(r"[^0-9]")
 _DIGIT_GROUP = re.compile(r"[0-9]+")
 _NANP_REGIONS = frozenset({"US", "CA", "PR", "JM", "TT", "BS", "BB", "DO"})

@@ -82,7 +82,7 @@ class PhoneRecognizer:
     )
     PHONE_WORDS = Words(
         "tel", "phone", "call", "fax", "mobile", "cell", "whatsapp", "sms", "my number", "电话", "座机", "手机",
-        "联系", "致电", "拨打", "来电", "打给", "传真", "热线", "微信",
+        "联系", "致电", "拨打", "来电", "打给", "传真", "热线", "微信", scanned=False,
     )  # fmt: skip
 
     shortest_run = 9
