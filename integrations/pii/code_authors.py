@@ -17,9 +17,10 @@ from .mail_names import COMPANY_ENDS
 
 __all__ = ["CODE_AUTHOR_WORDS", "code_authors"]
 
-_VALUE = r"(?P<value>[^\W\d_](?:[^\n\"'<>()\[\]{},;:=]|(?<=[^\W\d_])['’](?=[^\W\d_])){0,80})"
-"""What may be a name, up to a quote (not an apostrophe within a name: "O'Connor"), a bracket, a comma or the line's
-end: cut where it ends (_ENDS)."""
+_VALUE = (r"(?P<value>[^\W\d_](?:[^\n\"'<>()\[\]{},;:=]|(?<=[^\W\d_])['’](?=[^\W\d_])|(?<=[ \t])['’](?=t[ \t]))"
+          r"{0,80})")
+"""What may be a name, up to a quote (not an apostrophe within a name, "O'Connor", nor Dutch's "van 't Erve"), a
+bracket, a comma or the line's end: cut where it ends (_ENDS)."""
 _AUTHORS: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = (
     # git's and Python's: "user.name "Anna Schmidt"", "GIT_AUTHOR_NAME=Tom Becker", "__author__ = 'Anna Schmidt'"
     (("user.name", "author", "committer_name"),

@@ -35,6 +35,7 @@ def people(text: str) -> list[str]:
     ("Copyright 2001 Guido van Rossum", ["Guido van Rossum"]),  # a particle
     ("# Author: Anna M. Schmidt, Tom O'Connor", ["Anna M. Schmidt", "Tom O'Connor"]),  # an initial, an apostrophe
     ("__author__ = 'Tom O’Brien'", ["Tom O’Brien"]),
+    ("//  Created by Ngozi MacDonald on 07.12.26.", ["Ngozi MacDonald"]),  # a prefix before a capital
 ])
 def test_an_author_s_name_is_found(text: str, found: list[str]) -> None:
     assert people(text) == found
