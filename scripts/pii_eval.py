@@ -9,8 +9,10 @@ HTTP Basic credentials, Telegram bot tokens, card security codes, one-time codes
 or a title, Latin and Chinese; dates of birth (days, and months with their year) and addresses after a label; national
 identity numbers of Spain, Brazil, France, India, the Netherlands, Italy, the UK, Germany, Canada, Japan, South Korea,
 Belgium, Australia, Taiwan, Hong Kong, Singapore, Sweden, Poland, Turkey and Mexico, US ITINs, UK NHS numbers and Indian
-PANs; bank account numbers of twelve countries after their labels; addresses of seven countries without a label. Hard negatives: order and tracking numbers, timestamps, dates, versions, amounts, IDs with a wrong check
-character, ISBNs, student numbers, UPC barcodes, bank routing numbers, sets of two-digit codes.
+PANs; bank account numbers of twelve countries after their labels; addresses of seven countries without a label; login
+names in a path, a prompt or a system's log, and authors' names in git's identity, a file's header or a copyright (what
+developers paste). Hard negatives: order and tracking numbers, timestamps, dates, versions, amounts, IDs with a wrong
+check character, ISBNs, student numbers, UPC barcodes, bank routing numbers, sets of two-digit codes.
 
 With ``--values faker`` the values come from Faker instead, a library written by other hands for test data: phone
 numbers of 15 locales as Faker writes them (kept when libphonenumber says they are valid in the locale's region),
@@ -18,7 +20,7 @@ people's names of 12 locales and China, dates of birth, addresses of 7 locales a
 Spain, Brazil, France, the Netherlands, Italy, Canada, Belgium, Taiwan, Sweden, Poland, Turkey and Mexico, US ITINs,
 card numbers of every network it knows, US SSNs, Chinese resident IDs, IBANs of 13 countries, e-mail and IP addresses,
 US passport numbers, passwords, card security codes, bank account numbers of ten countries' shapes, MAC addresses,
-coordinates, Chinese vehicle plates. API keys, tokens, one-time codes, IMEIs and travel permits, which Faker has no provider for, keep the
+coordinates, Chinese vehicle plates, user names. API keys, tokens, one-time codes, IMEIs and travel permits, which Faker has no provider for, keep the
 values made here. The hard negatives gain numbers Faker makes that are nobody's personal data: barcodes, ISBNs,
 timestamps, employer and bank routing numbers, UUIDs, hashes, US licence plates without their label, prices, browser user agents, postcodes,
 vehicle numbers, card expiry dates.
@@ -32,7 +34,6 @@ keyboard types it, one way each (scripts/pii_typed_values.py).
 from __future__ import annotations
 
 import argparse
-import datetime
 import json
 import random
 import sys
@@ -42,55 +43,23 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pii_account_values import ACCOUNT_NEGATIVE, ACCOUNTS, account_number  # noqa: E402
-from pii_birth_id_values import (  # noqa: E402
-    amka,
-    be_national_number,
-    cnp,
-    fodselsnummer,
-    hetu,
-    personnummer,
-    pesel,
-    rodne_cislo,
-)
-from pii_coordinate_values import COORDINATE_NEGATIVE, COORDINATES, coordinates  # noqa: E402
-from pii_device_values import DEVICE_NEGATIVE, DEVICES, mac_address  # noqa: E402
-from pii_east_asian_values import japanese_address, japanese_person, korean_address, korean_person  # noqa: E402
-from pii_id_values import (  # noqa: E402
-    ahv,
-    bsn,
-    codice_fiscale,
-    cpf,
-    cuit,
-    curp,
-    dni,
-    il_id,
-    itin,
-    kimlik,
-    nir,
-    rut,
-    sin,
-    svnr,
-    thai_id,
-    tw_id,
-)
+from pii_account_values import ACCOUNT_NEGATIVE, ACCOUNTS  # noqa: E402
+from pii_coordinate_values import COORDINATE_NEGATIVE, COORDINATES  # noqa: E402
+from pii_developer_values import DEVELOPER, DEVELOPER_NEGATIVE  # noqa: E402
+from pii_device_values import DEVICE_NEGATIVE, DEVICES  # noqa: E402
+from pii_faker_values import faker_values  # noqa: E402
 from pii_national_ids import ID_NEGATIVE, NATIONAL_IDS  # noqa: E402
 from pii_personal import PERSONAL, PERSONAL_NEGATIVE  # noqa: E402
-from pii_plate_values import PLATE_NEGATIVE, PLATES, chinese_plate  # noqa: E402
+from pii_plate_values import PLATE_NEGATIVE, PLATES  # noqa: E402
 from pii_street_values import STREET_ADDRESSES, STREET_NEGATIVE  # noqa: E402
 from pii_typed_values import retyped  # noqa: E402
 from pii_values import (  # noqa: E402
     aba_routing,
-    address,
     api_key,
     bare_ssn,
     basic_credentials,
     bearer_token,
-    birth_date,
-    birth_month,
     card,
-    chinese_address,
-    chinese_person,
     cn_id,
     email,
     iban,
@@ -99,7 +68,6 @@ from pii_values import (  # noqa: E402
     one_time_code,
     passport,
     password,
-    person,
     phone,
     security_code,
     ssn,
@@ -184,152 +152,25 @@ NEGATIVE: list[Callable[[random.Random], str]] = [
 ]
 
 
-#: Faker's locales for phone numbers, with the region libphonenumber validates them in.
-FAKER_PHONE_LOCALES = {"en_US": "US", "en_CA": "CA", "en_GB": "GB", "de_DE": "DE", "fr_FR": "FR", "es_ES": "ES",
-                       "it_IT": "IT", "nl_NL": "NL", "nl_BE": "BE", "en_AU": "AU", "en_IN": "IN", "ja_JP": "JP",
-                       "ko_KR": "KR", "zh_CN": "CN", "zh_TW": "TW"}
-FAKER_IBAN_LOCALES = ("de_DE", "fr_FR", "en_GB", "es_ES", "it_IT", "nl_NL", "pl_PL", "pt_PT", "fi_FI", "no_NO",
-                      "de_AT", "de_CH", "nl_BE")
-FAKER_BBAN_LOCALES = ("de_DE", "pl_PL", "cs_CZ", "es_ES", "pt_PT", "fi_FI", "no_NO", "de_AT", "da_DK", "fr_FR")
-"""Locales whose banks' account numbers (BBANs, as Faker writes them) are all digits."""
-FAKER_NAME_LOCALES = ("en_US", "en_GB", "de_DE", "fr_FR", "es_ES", "it_IT", "nl_NL", "pl_PL", "pt_BR", "sv_SE",
-                      "tr_TR", "en_IN")
-FAKER_ADDRESS_LOCALES = ("en_US", "en_GB", "de_DE", "fr_FR", "nl_NL", "es_ES", "it_IT")
-FAKER_CARD_TYPES = ("visa", "visa13", "visa19", "mastercard", "amex", "discover", "diners", "jcb15", "jcb16",
-                    "maestro")
-
-
-def faker_values(seed: int) -> tuple[dict[Callable[[random.Random], str], Callable[[random.Random], str]],
-                                     list[Callable[[random.Random], str]]]:
-    """Faker's maker in place of each of ours it has a provider for, and hard negatives around numbers it makes
-    that are nobody's personal data (seeded; imported only when asked)."""
-    import phonenumbers
-    from faker import Faker
-    fakers: dict[str, Faker] = {}
-
-    def fake(locale: str) -> Faker:
-        if locale not in fakers:
-            fakers[locale] = Faker(locale)
-            fakers[locale].seed_instance(seed)
-        return fakers[locale]
-
-    def fake_phone(rng: random.Random) -> str:
-        locale, region = rng.choice(sorted(FAKER_PHONE_LOCALES.items()))
-        while True:  # Faker fills its formats with random digits: keep what the numbering plan allows
-            number = fake(locale).phone_number()
-            try:
-                if phonenumbers.is_valid_number(phonenumbers.parse(number, region)):
-                    return number
-            except phonenumbers.NumberParseException:
-                pass
-
-    us, zh = fake("en_US"), fake("zh_CN")
-    nobodys = [us.ean13, us.ean8, us.upc_a, us.isbn13, us.isbn10, us.iso8601, lambda: str(int(us.unix_time())), us.ein,
-               us.aba, us.swift, us.uuid4, us.md5, us.sha1, us.license_plate, us.pricetag,
-               us.user_agent, us.zipcode, zh.postcode, us.vin,
-               us.credit_card_expire, us.sbn9]
-    templates = ["Item {} ships today.", "记录：{}。", "{} noted", "见 {}"]
-    negatives = [lambda rng, make=make: rng.choice(templates).format(make()) for make in nobodys]
-    return {
-        phone: fake_phone,
-        card: lambda rng: fake("en_US").credit_card_number(rng.choice(FAKER_CARD_TYPES)),
-        ssn: lambda rng: fake("en_US").ssn(),
-        bare_ssn: lambda rng: fake("en_US").ssn().replace("-", rng.choice(["", " "])),
-        written_cn_id: lambda rng: fake("zh_CN").ssn(),
-        iban: lambda rng: fake(rng.choice(FAKER_IBAN_LOCALES)).iban(),
-        email: lambda rng: fake(rng.choice(["en_US", "zh_CN", "de_DE"])).email(),
-        ipv4: lambda rng: fake("en_US").ipv4_public(),
-        mac_address: lambda rng: fake("en_US").mac_address(),
-        chinese_plate: lambda rng: fake("zh_CN").license_plate(),
-        coordinates: lambda rng: f"{fake('en_US').latitude()}, {fake('en_US').longitude()}",
-        ipv6: lambda rng: _kept(fake("en_US").ipv6, lambda v: not v.startswith("ff")),
-        passport: lambda rng: fake("en_US").passport_number(),
-        password: lambda rng: fake("en_US").password(length=rng.randint(8, 16)),
-        security_code: lambda rng: fake("en_US").credit_card_security_code(),
-        person: lambda rng: (lambda f: f"{f.first_name()} {f.last_name()}")(fake(rng.choice(FAKER_NAME_LOCALES))),
-        chinese_person: lambda rng: fake("zh_CN").name(),
-        address: lambda rng: fake(rng.choice(FAKER_ADDRESS_LOCALES)).address().replace("\n", ", "),
-        chinese_address: lambda rng: fake("zh_CN").address(),
-        japanese_person: lambda rng: fake("ja_JP").name(),
-        korean_person: lambda rng: fake("ko_KR").name(),
-        japanese_address: lambda rng: fake("ja_JP").address(),
-        korean_address: lambda rng: fake("ko_KR").address(),
-        dni: lambda rng: fake("es_ES").nie() if rng.random() < 0.3 else fake("es_ES").nif(),
-        cpf: lambda rng: fake("pt_BR").cpf(),
-        nir: lambda rng: fake("fr_FR").ssn(),
-        bsn: lambda rng: fake("nl_NL").ssn(),
-        codice_fiscale: lambda rng: fake("it_IT").ssn(),
-        sin: lambda rng: fake("en_CA").ssn(),
-        be_national_number: lambda rng: fake("nl_BE").ssn(),
-        tw_id: lambda rng: fake("zh_TW").ssn(),
-        personnummer: lambda rng: fake("sv_SE").ssn(),
-        pesel: lambda rng: fake("pl_PL").ssn(),
-        kimlik: lambda rng: fake("tr_TR").ssn(),
-        itin: lambda rng: fake("en_US").itin(),
-        curp: lambda rng: _kept(fake("es_MX").curp, lambda v: v[11:13] != "QO"),
-        hetu: lambda rng: fake("fi_FI").ssn(),
-        ahv: lambda rng: fake("de_CH").ssn(),
-        fodselsnummer: lambda rng: fake("no_NO").ssn(),
-        rodne_cislo: lambda rng: _kept(fake("cs_CZ").birth_number, _czech_birth_day_exists),
-        cnp: lambda rng: _kept(fake("ro_RO").ssn, _romanian_birth_day_past),
-        rut: lambda rng: _kept(fake("es_CL").rut, lambda v: len(v) >= 11),
-        cuit: lambda rng: fake("es_AR").ssn(),
-        il_id: lambda rng: fake("he_IL").ssn(),
-        svnr: lambda rng: fake("de_AT").ssn(),
-        thai_id: lambda rng: fake("th_TH").ssn(),
-        amka: lambda rng: fake("el_GR").ssn(),
-        account_number: lambda rng: fake(rng.choice(FAKER_BBAN_LOCALES)).bban(),
-        birth_date: lambda rng: birth_date(rng, fake("en_US").date_of_birth(minimum_age=1, maximum_age=100)),
-        birth_month: lambda rng: birth_month(rng, fake("en_US").date_of_birth(minimum_age=1, maximum_age=100)),
-    }, negatives
-
-
-def _kept(make: Callable[[], str], keep: Callable[[str], bool]) -> str:
-    """A value from Faker that keep takes: Faker draws IPv6 addresses from multicast groups' ff00::/8 too (no host's);
-    it writes Quintana Roo's CURPs QO, where RENAPO (and python-stdnum) write QR; some of its Czech birth numbers have
-    days the calendar lacks (30 February) or births in 1900, some of its CNPs a century digit that puts the birth in
-    the 1800s or the future, and some of its RUTs six digits (which python-stdnum refuses too)."""
-    while True:
-        value = make()
-        if keep(value):
-            return value
-
-
-def _czech_birth_day_exists(value: str) -> bool:
-    """Whether a Czech birth number's date is one the calendar has, after 1900."""
-    year = 1900 + int(value[:2]) + (100 if len(value) == 11 and int(value[:2]) < 54 else 0)
-    return _past_day(year, int(value[2:4]) % 50 % 20, int(value[4:6]))
-
-
-def _romanian_birth_day_past(value: str) -> bool:
-    """Whether a CNP's birth date, in the century its first digit tells, is in the past and after 1900."""
-    century = {"1": 1900, "2": 1900, "3": 1800, "4": 1800, "5": 2000, "6": 2000}.get(value[0], 1900)
-    return _past_day(century + int(value[1:3]), int(value[3:5]), int(value[5:7]))
-
-
-def _past_day(year: int, month: int, day: int) -> bool:
-    try:
-        return datetime.date(1900, 12, 31) < datetime.date(year, month, day) <= datetime.date.today()
-    except ValueError:
-        return False
-
-
 def sentences(count: int, seed: int, values: str = "own") -> list[tuple[str, list[Value]]]:
     """count sentences of numbers and secrets, about four in five with one value and the rest hard negatives; then a
     quarter as many of personal details (names, dates of birth, addresses), half as many of national identity
     numbers and a tenth as many each of cryptocurrency addresses, bank account numbers, addresses without a label,
-    device identifiers, coordinates and vehicle plates, each drawn the same way with a generator of its own: adding them left the sentences before them, and
-    each type's share there, as they were. Values "own" are made here, "faker" by Faker where it has a provider."""
+    device identifiers, coordinates, vehicle plates and what developers paste (login names, code's authors), each
+    drawn the same way with a generator of its own: adding them left the sentences before them, and each type's share
+    there, as they were. Values "own" are made here, "faker" by Faker where it has a provider."""
     makers, negatives = faker_values(seed) if values == "faker" else ({}, [])
-    return (_drawn(count, random.Random(seed), POSITIVE, NEGATIVE + negatives, makers)
-            + _drawn(count // 4, random.Random(f"labelled {seed}"), PERSONAL, PERSONAL_NEGATIVE, makers)
-            + _drawn(count // 2, random.Random(f"national ids {seed}"), NATIONAL_IDS, ID_NEGATIVE, makers)
-            + _drawn(count // 10, random.Random(f"wallets {seed}"), WALLETS, WALLET_NEGATIVE, makers)
-            + _drawn(count // 10, random.Random(f"accounts {seed}"), ACCOUNTS, ACCOUNT_NEGATIVE, makers)
-            + _drawn(count // 10, random.Random(f"streets {seed}"), STREET_ADDRESSES, STREET_NEGATIVE, makers)
-            + _drawn(count // 10, random.Random(f"devices {seed}"), DEVICES, DEVICE_NEGATIVE, makers)
-            + _drawn(count // 10, random.Random(f"places {seed}"), COORDINATES, COORDINATE_NEGATIVE, makers)
-            + _drawn(count // 10, random.Random(f"plates {seed}"), PLATES, PLATE_NEGATIVE, makers))
+    return _drawn(count, random.Random(seed), POSITIVE, NEGATIVE + negatives, makers) + [
+        drawn for share, name, positive, negative in _KINDS
+        for drawn in _drawn(count // share, random.Random(f"{name} {seed}"), positive, negative, makers)]
+
+
+_KINDS = ((4, "labelled", PERSONAL, PERSONAL_NEGATIVE), (2, "national ids", NATIONAL_IDS, ID_NEGATIVE),
+          (10, "wallets", WALLETS, WALLET_NEGATIVE), (10, "accounts", ACCOUNTS, ACCOUNT_NEGATIVE),
+          (10, "streets", STREET_ADDRESSES, STREET_NEGATIVE), (10, "devices", DEVICES, DEVICE_NEGATIVE),
+          (10, "places", COORDINATES, COORDINATE_NEGATIVE), (10, "plates", PLATES, PLATE_NEGATIVE),
+          (10, "developers", DEVELOPER, DEVELOPER_NEGATIVE))
+"""After the first sentences, each kind's: a share of their count (a quarter, a half, a tenth), its generator's name."""
 
 
 def _drawn(count: int, rng: random.Random, positive: list[tuple[str, Callable[[random.Random], str], list[str]]],

@@ -28,10 +28,12 @@ def missed_by_choice(value: str) -> bool:
 
 def name_missed_by_choice(value: str) -> bool:
     """A name the recognizers leave (or cut) by choice: a Chinese one after 我叫/名叫 from a surname that is also a
-    common word (和, 车, 但, 时, 由, 来, 那), or one of Faker's family names that put their particle last or keep a
-    noble's "auch" ("Dorle Dussen van", "Ortrud auch Schlauchin")."""
+    common word (和, 车, 但, 时, 由, 来, 那), one of Faker's family names that put their particle last or keep a
+    noble's "auch" ("Dorle Dussen van", "Ortrud auch Schlauchin"), or one of its given names written with a dot
+    ("Emine. Demirel"), where a code's author's name ends as a sentence does ("Copyright 2026 Anna Schmidt. All …")."""
     words = value.split()
-    return value[0] in "和车但时由来那" or "auch" in words or (len(words) > 1 and words[-1].islower())
+    return (value[0] in "和车但时由来那" or "auch" in words or (len(words) > 1 and words[-1].islower())
+            or len(words[0]) > 2 and words[0].endswith("."))
 
 
 @pytest.mark.parametrize("seed", [1, 2])

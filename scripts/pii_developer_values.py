@@ -1,0 +1,56 @@
+"""What a developer pastes, for the pii evaluation: login names (USERNAME) in a traceback's path, a prompt, an SSH
+login, a system's log and what its tools print, and authors' names (PERSON) in git's identity, a file's header and a
+copyright; with the hard negatives beside them (the accounts everybody has, a system's paths, companies' copyrights, a
+documentation's stand-ins)."""
+
+from __future__ import annotations
+
+import random
+import unicodedata
+from collections.abc import Callable
+
+from pii_values import FIRST_NAMES, LAST_NAMES, person
+
+__all__ = ["DEVELOPER", "DEVELOPER_NEGATIVE", "login_name"]
+
+
+def _plain(name: str) -> str:
+    """A name as a login may hold it: lower case, ASCII, without spaces, hyphens or apostrophes."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return "".join(char for char in ascii_name.lower() if char.isalnum()) or "anna"
+
+
+def login_name(rng: random.Random) -> str:
+    """A login name as people choose theirs: a first name, an initial and a family name, both with a dot or an
+    underscore, a first name and an initial or a number."""
+    first, last = _plain(rng.choice(FIRST_NAMES)), _plain(rng.choice(LAST_NAMES))
+    return rng.choice((first, f"{first[0]}{last}", f"{first}.{last}", f"{first}_{last}", f"{first}{last[0]}",
+                       f"{first}{rng.randint(1, 99)}"))
+
+
+DEVELOPER: list[tuple[str, Callable[[random.Random], str], list[str]]] = [
+    ("USERNAME", login_name, [
+        'Traceback (most recent call last):\n  File "/home/{v}/roost/app.py", line 3, in <module>',
+        "{v}@raspberrypi:~ $ sudo systemctl status roost", r"PS C:\Users\{v}\Desktop> python app.py",
+        "rsync -av ./backup/ {v}@nas:/volume1/backup/", "open /Users/{v}/Library/Logs/roost.log",
+        "sshd[812]: pam_unix(sshd:session): session opened for user {v}(uid=1000) by (uid=0)",
+        "sudo:    {v} : TTY=pts/0 ; PWD=/opt/roost ; USER=root ; COMMAND=/usr/bin/systemctl restart roost",
+        "-rw-r--r-- 1 {v} staff 812 Dec  7 10:00 config.yaml", "systemd-logind[512]: New session 3 of user {v}.",
+    ]),
+    ("PERSON", person, [
+        'git config --global user.name "{v}"', "# Author: {v}\n# Date: 2026-12-07", "Copyright (c) 2024-2026 {v}",
+        '__author__ = "{v}"', "//  Created by {v} on 07.12.26.", "/**\n * Reads the config.\n * @author {v}\n */",
+    ]),
+]
+
+
+DEVELOPER_NEGATIVE: list[Callable[[random.Random], str]] = [
+    lambda r: f"pi@raspberrypi:~ $ ls /home/pi/roost/{r.choice(['config', 'logs', 'models'])}",
+    lambda r: f"drwxr-xr-x {r.randint(2, 9)} root root 4096 Dec  7 10:00 {r.choice(['.', '..', 'www', 'roost'])}",
+    lambda r: f"sudo chown -R $USER:$USER ~/.roost && chmod {r.choice(['600', '700'])} ~/.roost",
+    lambda r: f'  File "/usr/lib/python3.11/asyncio/runners.py", line {r.randint(10, 400)}, in run',
+    lambda r: f"Copyright (c) 2001-20{r.randint(10, 26)} Python Software Foundation",
+    lambda r: f"Copyright {r.randint(2010, 2026)} {r.choice(['Google LLC', 'The Go Authors', 'Raspberry Pi Ltd'])}",
+    lambda r: f"Copyright (c) Meta Platforms, Inc. and affiliates. Version {r.randint(1, 9)}.{r.randint(0, 9)}",
+    lambda r: f"Set user.name to your name, e.g. git config user.name \"<your name>\" (step {r.randint(1, 5)})",
+]
