@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 
 from .context import Words
+from .keyed_names import LOGIN_KEY_WORDS, keyed_logins
 from .login_records import LOGIN_RECORD_WORDS, NAME, login_records
 from .registry import Finding
 
@@ -42,11 +43,11 @@ _NAME_CHARACTER = re.compile(r"[\w.\-]")
 _LOGIN = re.compile(NAME + r"@[\w\[]")
 """A login name, an `@` and a host's first character."""
 LOGIN_WORDS = Words(":~", ":/", "mingw", "ome/", "users/", "users\\", "documents and settings", *_SSH_COMMANDS,
-                    *LOGIN_RECORD_WORDS.cues)
+                    *LOGIN_RECORD_WORDS.cues, *LOGIN_KEY_WORDS.cues)
 """What a text with a home directory's path, a prompt or an SSH login holds, as the scan looks for it: `ome/` for
 `/home/` (no other word begins with an h, which would make it stop at every h of a text), `users/` and `users\\` for a
 Mac's `/Users/` and Windows' `C:\\Users\\`, the colon before a prompt's path, Git for Windows' `MINGW64`, a command's
-name, or a system's record of an account (login_records). Not an `@` alone: the e-mail addresses of the pii
+name, a system's record of an account (login_records) or a key's (keyed_names). Not an `@` alone: the e-mail addresses of the pii
 benchmark's messages made each of them cost ~2,000 instructions more (cachegrind); nor a `~` alone (`[anna@fedora
 ~]$`), a character no other word begins with, ~700. The records' words cost nothing measured (375,273-375,320
 instructions a message against 375,313-375,318)."""
@@ -96,6 +97,8 @@ class LoginNameRecognizer:
             spans.extend(_logins(text, ssh=any(command in text for command in _SSH_COMMANDS)))
         if LOGIN_RECORD_WORDS.anywhere(text):
             spans.extend((start, end, 0.85) for start, end in login_records(text))
+        if LOGIN_KEY_WORDS.anywhere(text):
+            spans.extend((start, end, 0.85) for start, end in keyed_logins(text))
         return [Finding(self.entity, start, end, text[start:end], confidence) for start, end, confidence in spans
                 if _somebodys(text[start:end])]
 

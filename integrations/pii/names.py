@@ -26,6 +26,7 @@ from .chat_exports import senders
 from .code_authors import CODE_AUTHOR_WORDS, code_authors
 from .context import Words
 from .east_asian_names import EAST_ASIAN_LABEL, EAST_ASIAN_NAME_CUES, east_asian_name_end
+from .keyed_names import keyed_names
 from .labels import labels_near
 from .mail_names import mail_names
 from .registry import Finding
@@ -214,7 +215,7 @@ class PersonRecognizer:
             yield from self._latin(text, label)
         for start, end in senders(text):
             yield Finding(self.entity, start, end, text[start:end], 0.85)
-        for start, end in chain(mail_names(text), code_authors(text)):
+        for start, end in chain(mail_names(text), code_authors(text), keyed_names(text)):
             if _a_person_s_name(text[start:end].replace(",", " "), None) \
                     and text[start:end].split()[0].rstrip(".,").lower() not in _NOT_A_NAME:
                 yield Finding(self.entity, start, end, text[start:end], 0.85)

@@ -1,0 +1,75 @@
+"""People's names (PERSON) and login names (USERNAME) as the values of keys that say what they are: JSON, YAML, a
+query, XML."""
+
+from __future__ import annotations
+
+import pytest
+
+from integrations.pii.engine import PiiSanitizer
+from integrations.pii.recognizers import default_registry
+
+
+def found(text: str, entity: str) -> list[str]:
+    """The findings of one type the whole registry keeps in text."""
+    return [f.text for f in default_registry().analyze(text) if f.entity == entity]
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    ('{"id": 42, "first_name": "Anna", "last_name": "Schmidt", "active": true}', ["Anna", "Schmidt"]),
+    ('{"firstName":"Tom","lastName":"Becker"}', ["Tom", "Becker"]),
+    ("given_name: Maria\nfamily_name: Rossi", ["Maria", "Rossi"]),
+    ("GET /api/users?first_name=Anna&last_name=Schmidt&page=2", ["Anna", "Schmidt"]),
+    ("<FirstName>Anna</FirstName><LastName>Schmidt</LastName>", ["Anna", "Schmidt"]),
+    ('"full_name": "Maria Rossi",', ["Maria Rossi"]),
+    ('{"display_name": "Tom B."}', ["Tom B."]),  # an initial's dot kept
+    ("surname: Schmidt. Thanks!", ["Schmidt"]),  # a sentence's dot not
+    ("contactFirstName=Anna", ["Anna"]),
+])
+def test_a_name_after_its_key_is_found(text: str, names: list[str]) -> None:
+    assert found(text, "PERSON") == names
+
+
+@pytest.mark.parametrize("text", [
+    '"name": "roost", "version": "1.0"',  # a key of one word: a package's as often as a person's
+    "first_name: String!\nlast_name: Optional[str] = None\nfull_name: Mapped[str]",  # types
+    "first_name = models.CharField(max_length=30)\nfirstName: string;",
+    '"first_name": null, "last_name": "",',
+    "The blast_name: Foo",
+])
+def test_what_no_key_gives_as_a_name_stays(text: str) -> None:
+    assert found(text, "PERSON") == []
+
+
+@pytest.mark.parametrize(("text", "logins"), [
+    ('{"username": "aschmidt", "active": true}', ["aschmidt"]),
+    ('{"user": {"login": "annaschmidt", "id": 1234}}', ["annaschmidt"]),  # GitHub's
+    ("mqtt:\n  broker: core-mosquitto\n  username: anna\n  password: !secret mqtt_password", ["anna"]),
+    ("Your account has been created.\nUsername: anna.schmidt\n", ["anna.schmidt"]),
+    ("https://example.org/login?username=tom_b&next=/", ["tom_b"]),
+    ("<credentials><username>maria</username></credentials>", ["maria"]),
+    ('username = "lena"', ["lena"]),
+])
+def test_a_login_after_its_key_is_found(text: str, logins: list[str]) -> None:
+    assert found(text, "USERNAME") == logins
+
+
+@pytest.mark.parametrize("text", [
+    'username = request.form["username"]\nusername: str = Field(...)',  # code
+    "Username: admin\nusername: !secret mqtt_user\nusername: your_username",  # everybody's, a stand-in
+    "Last login: Mon Dec  7 10:01:22 2026\nlogin = LoginManager(app)",
+    "Please enter your username: and then the password.",
+])
+def test_what_no_key_gives_as_a_login_stays(text: str) -> None:
+    assert found(text, "USERNAME") == []
+
+
+def test_a_login_s_key_with_an_e_mail_address_gives_the_address() -> None:
+    assert [(f.entity, f.text) for f in default_registry().analyze('"username": "anna@example.org"')] == [
+        ("EMAIL", "anna@example.org")]
+
+
+async def test_a_row_s_names_become_placeholders_and_come_back(sanitizer: PiiSanitizer) -> None:
+    text = '{"first_name": "Anna", "last_name": "Schmidt", "username": "aschmidt"}'
+    clean = await sanitizer.sanitize(text, "chat-1")
+    assert clean == '{"first_name": "[PERSON_1]", "last_name": "[PERSON_2]", "username": "[USERNAME_1]"}'
+    assert await sanitizer.restore(clean, "chat-1") == text
