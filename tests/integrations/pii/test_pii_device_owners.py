@@ -25,6 +25,10 @@ def owners(text: str) -> list[tuple[str, float]]:
     ("service: notify.mobile_app_toms_iphone", "toms"),
     ("sensor.annas_iphone_battery_level: 87", "annas"),
     ("ssh pi@annas-mbp", "annas"),
+    ("Login attempt with invalid authentication from annas-iphone.fritz.box (a host's)", "annas"),
+    ("trigger:\n  - platform: state\n    entity_id: person.anna\n    to: not_home", "anna"),  # a person's entity
+    ("{{ is_state('person.tom_becker', 'home') }}", "tom_becker"),
+    ("{{ states.person.anna.state }}", "anna"),
 ])
 def test_an_owner_s_name_is_found(text: str, owner: str) -> None:
     assert owners(text) == [(owner, 0.85)]
@@ -41,6 +45,13 @@ def test_an_owner_s_name_is_found_where_the_text_repeats_it() -> None:
     "The Mac mini is fast; my iPhone is old",
     "annas-iphone",  # lower case with no sign that it is a host's or an entity's
     "Kids' iPad settings",
+    "I named it annas-iphone.",
+    "print(person.name, person.age) and x = [person.email]",  # code's attributes, no entity's context
+    "entity_id: person.name",
 ])
 def test_what_is_no_owner_s_name_stays(text: str) -> None:
     assert owners(text) == []
+
+
+def test_the_people_an_entities_list_names_are_found() -> None:
+    assert owners("entity_id: [person.anna, person.tom]") == [("anna", 0.85), ("tom", 0.85)]
