@@ -63,6 +63,7 @@ _NOBODYS = frozenset((
     "cdrom", "floppy", "dip", "lpadmin", "lxd", "sambashare", "games", "bluetooth", "kvm", "libvirt", "scanner",
     "wireshark", "everyone", "access_bpf", "uucp", "operator", "proxy", "backup", "list", "irc", "gnats", "man", "ftp",
     "none", "sync", "news", "tss", "pulse", "rtkit", "colord", "saned", "dnsmasq", "lightdm", "ntp", "chrony", "postfix",
+    "sub", "id", "current", "aws", "developer", "anonymous",
 ))
 """The accounts systems, images and services make for everybody, and the stand-ins documentation writes for anyone's
 name (a `user`, `your…` one too: `YOUR_USERNAME`, `yourname`), and the groups and services' accounts `ls -l` and `id`

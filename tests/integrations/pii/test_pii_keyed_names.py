@@ -21,7 +21,7 @@ def found(text: str, entity: str) -> list[str]:
     ("GET /api/users?first_name=Anna&last_name=Schmidt&page=2", ["Anna", "Schmidt"]),
     ("<FirstName>Anna</FirstName><LastName>Schmidt</LastName>", ["Anna", "Schmidt"]),
     ('"full_name": "Maria Rossi",', ["Maria Rossi"]),
-    ('{"display_name": "Tom B."}', ["Tom B."]),  # an initial's dot kept
+    ('{"nickname": "Tom B."}', ["Tom B."]),  # an initial's dot kept
     ("surname: Schmidt. Thanks!", ["Schmidt"]),  # a sentence's dot not
     ("contactFirstName=Anna", ["Anna"]),
 ])
@@ -35,6 +35,7 @@ def test_a_name_after_its_key_is_found(text: str, names: list[str]) -> None:
     "first_name = models.CharField(max_length=30)\nfirstName: string;",
     '"first_name": null, "last_name": "",',
     "The blast_name: Foo",
+    '{"displayName": "Ohio"}, {"DisplayName": "Example Escalation Plan"}',  # as often a region's or a plan's
 ])
 def test_what_no_key_gives_as_a_name_stays(text: str) -> None:
     assert found(text, "PERSON") == []
@@ -58,6 +59,7 @@ def test_a_login_after_its_key_is_found(text: str, logins: list[str]) -> None:
     "Username: admin\nusername: !secret mqtt_user\nusername: your_username",  # everybody's, a stand-in
     "Last login: Mon Dec  7 10:01:22 2026\nlogin = LoginManager(app)",
     "Please enter your username: and then the password.",
+    '"username": "arn:aws:iam::111122223333:user/eks-user", "username": "sub"',
 ])
 def test_what_no_key_gives_as_a_login_stays(text: str) -> None:
     assert found(text, "USERNAME") == []
