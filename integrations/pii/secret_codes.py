@@ -57,11 +57,16 @@ _YOURS = rf"[ \t]+(?i:{IS}|as)[ \t]+(?:(?i:{YOUR}|the)[ \t]+)?|[ \t]*(?:是|为)
 
 _TO_DO = r"verify|sign[ \t\-]?in|log[ \t\-]?in|confirm|activate|complete"
 """What a code given to be typed is for: "Enter 482913 to verify your account", "Use code 482913 to sign in"."""
+_TO_DO_CUES = ("verify", "sign in", "sign-in", "signin", "log in", "log-in", "login", "confirm", "activate", "complete")
+"""_TO_DO's words as the scan looks for them: no cost measured (375,200-375,500 instructions a message of the pii
+benchmark against 375,900-376,000), now that the l of "log in" begins a word of the scan (login names' keys); a first
+letter no other word began with had made each message cost 1,600-6,800 more."""
 _TYPED_DIGITS = (r"([0-9](?:(?<=(?i:enter|input)[ \t][0-9])|(?<=(?i:type)[ \t][0-9])|(?<=(?i:use)[ \t][0-9]))"
+                 r"(?!(?:(?<=1)9|(?<=2)0)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])(?![0-9]))"
                  r"(?:[0-9]{2}[- ][0-9]{3}|[0-9]{5,7}))(?![0-9])")
 """A code given to be typed, after "Enter", "Use" or "Type": six to eight digits, maybe in two halves ("Use 123 456
-to verify"; "Use 8080" is a port; after "code", code_to_type_named's); looked behind from the first digit, as
-_SAID_DIGITS is."""
+to verify"; "Use 8080" is a port, "Enter 20241207" a date; after "code", code_to_type_named's); looked behind from
+the first digit, as _SAID_DIGITS is."""
 _RETRIEVER_HASH = r"[ \t]+[A-Za-z0-9+/]{11}[ \t]*(?:\n|\Z)"
 """The app's hash Android's SMS Retriever wants at a code's message's end ("… is your Facebook code Laz+nxCarLW")."""
 
@@ -89,10 +94,9 @@ CODE_PATTERNS: tuple[SecretPattern, ...] = (
     # "Telegram code: 48291" as a line begins, the digits ending it or its sentence
     _code("service_code_line", ("code",), rf"(?i:code)[:：][ \t]*{_DIGITS}(?=[ \t]*(?:[.!]|\n|\Z))",
           before=rf"(?<![^\n])[ \t]*{_SERVICE_ALONE}\Z"),
-    # "Enter 482913 to verify your account", found from "verify" only: the other words of _TO_DO as words of the one
-    # scan cost each message of the pii benchmark 1,600-6,800 instructions more in single runs (the most with "log in",
-    # whose l no other word begins with), though none of them is in it (cachegrind).
-    _code("code_to_type", ("verify",), r"(?i:verify)(?![A-Za-z])", before=rf"{_TYPED_DIGITS}[ \t]+(?i:to|and)[ \t]+\Z"),
+    # "Enter 482913 to verify your account", "Use 482913 to sign in", found from what it is for
+    _code("code_to_type", _TO_DO_CUES, rf"(?i:{_TO_DO})(?![A-Za-z])",
+          before=rf"{_TYPED_DIGITS}[ \t]+(?i:to|and)[ \t]+\Z"),
     # "Use code 482913 to log in", "Type the code 4829 to confirm", found from "code"
     _code("code_to_type_named", ("code",),
           rf"(?i:code)[ \t]+([0-9]{{4,8}})[ \t]+(?i:to|and)[ \t]+(?i:{_TO_DO})(?![A-Za-z])"),

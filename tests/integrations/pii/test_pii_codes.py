@@ -71,6 +71,9 @@ def test_codes_named_before_their_digits(text: str, expected: str) -> None:
         ("Enter 482913 to verify your account", "482913"),  # a code given with what to do with it
         ("Use code 482913 to log in", "482913"),
         ("Type the code 4829 to confirm", "4829"),
+        ("Use 482913 to sign in to your account.", "482913"),  # what it is for, without "code"
+        ("Enter 482913 to log in", "482913"),
+        ("Type 482 913 to confirm your email", "482 913"),
     ],
 )
 def test_codes_as_services_send_them(text: str, expected: str) -> None:
@@ -97,6 +100,7 @@ def test_codes_as_services_send_them(text: str, expected: str) -> None:
         "Telegram code 48291 things",
         "Your Python code is PEP8", "connect it to pin GPIO17", "Your code is DONE", "123456 is your code of conduct",
         "the code to complete the task: 2024 lines",
+        "Enter 20241207 to confirm the date", "Use port 443 to sign in securely", "Please confirm the order 12345678",
     ],
 )
 def test_other_codes_and_numbers_near_a_codes_name_stay(text: str) -> None:
