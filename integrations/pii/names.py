@@ -29,6 +29,7 @@ from .east_asian_names import EAST_ASIAN_LABEL, EAST_ASIAN_NAME_CUES, east_asian
 from .keyed_names import keyed_names
 from .labels import labels_near
 from .mail_names import mail_names
+from .name_shapes import PARTICLES, a_person_s_name
 from .registry import Finding
 from .relations import RELATION_CUES, RELATION_LABEL
 
@@ -73,7 +74,7 @@ _ASKED = (r"what(?:['’]s|\s+is)\s+(?:your\s+(?:(?:full|first|last)\s+)?name|th
 the name on the account? User: Maja S Hermansen"."""
 _CALLED = r"(?:is|was|['’]s)\s+(?:called|named)"
 """Someone named, when a person is what is named (_A_PERSON before it): "my great grandmother was called Brosca Erdôs",
-"she's named Emma"; not "the town was called Springfield". A name as people write theirs only: _a_person_s_name."""
+"she's named Emma"; not "the town was called Springfield". A name as people write theirs only: a_person_s_name."""
 _A_PERSON = re.compile(r"(?i:\b(?:he|she|who)|\b(?:my|his|her|our|their|your)\s+[a-z]+(?:\s+[a-z]+)?)[ \t]*\Z")
 _UNDER_A_NAME = r"under\s+(?:(?:my|his|her|our|their|the)\s+)?(?:[a-z]+['’]s\s+)?name"
 """What is booked or held in someone's name: "it's under my partner's name Nicole Mahler"."""
@@ -104,8 +105,6 @@ _WORD = re.compile(r"[ \t]*(?P<word>['’]?[^\W\d_](?:[^\W\d_]|['’.\-]{1,2}(?=
 """A word of a name (after a space, but for the first): letters, joined by an apostrophe, a hyphen or a dot (O'Brien,
 Jean-Luc, J.R., H.-Dieter), maybe an initial's dot or a particle's apostrophe (d' Heripon, van 't Erve)."""
 
-_PARTICLES = frozenset("van von der den de del della di da du le la bin binti al el ter ten te het die 't ’t 's ’s d' d’ "
-                       "y dos das".split())
 _NOT_A_NAME = frozenset("""
     a about after again already also always an and any are as at back be because been being but by can could did
     do does done for from going gone had has have here how i if in into is it just later like may me might more
@@ -216,7 +215,7 @@ class PersonRecognizer:
         for start, end in senders(text):
             yield Finding(self.entity, start, end, text[start:end], 0.85)
         for start, end in chain(mail_names(text), code_authors(text), keyed_names(text)):
-            if _a_person_s_name(text[start:end].replace(",", " "), None) \
+            if a_person_s_name(text[start:end].replace(",", " "), None) \
                     and text[start:end].split()[0].rstrip(".,").lower() not in _NOT_A_NAME:
                 yield Finding(self.entity, start, end, text[start:end], 0.85)
 
@@ -236,9 +235,9 @@ class PersonRecognizer:
         start, stop, lower = found
         if kind is RELATION_LABEL:
             stop -= 2 if text[stop - 2:stop] in ("'s", "’s") else 0  # "my friend Sarah's birthday"
-            if not _a_person_s_name(text[start:stop], None):
+            if not a_person_s_name(text[start:stop], None):
                 return
-        if named and (label["whole"] or label["called"]) and not _a_person_s_name(text[start:stop], label["whole"]):
+        if named and (label["whole"] or label["called"]) and not a_person_s_name(text[start:stop], label["whole"]):
             return
         if named and label["whole"] and " " not in text[start:stop] and not _FOLLOWS_AN_INTRODUCTION.match(text, stop):
             return  # one word as its sentence ends or goes on ("I'm Anna, …", "I'm Anna from X"), not "I'm Bored of"
@@ -246,27 +245,6 @@ class PersonRecognizer:
             return
         confidence = 0.7 if lower else 0.85 if named else 0.8
         yield Finding(self.entity, start, stop, text[start:stop], confidence)
-
-
-def _a_person_s_name(name: str, whole: str | None) -> bool:
-    """After the looser labels ("is called", "I'm"): words of a capital and small letters or an initial ("Brosca Erdôs",
-    "Jean-Luc", "O'Connor", "MacDonald", "Anna M. Schmidt"), particles between them ("Guido van Rossum"; not a program's "LIBPATH" or
-    "UserManager"); after "I'm" (whole) the first not what one is doing ("I'm Naomi Ryan"; not "I'm Feeling Lucky")."""
-    parts = name.split()
-    if whole and parts[0].lower().endswith("ing"):
-        return False
-    return all(0 < at < len(parts) - 1 and part in _PARTICLES
-               or all(piece[:1].isupper() and (piece[1:].islower() or len(piece) == 1)
-                      for piece in re.split(r"['’\-]", _past_prefix(part.rstrip("."))) if piece)
-               for at, part in enumerate(parts))
-
-
-def _past_prefix(word: str) -> str:
-    """word without a family name's prefix before its capital ("MacDonald", "McCarthy", "DeLuca", "LeBlanc")."""
-    for prefix in ("Mac", "Mc", "Fitz", "De", "Di", "Da", "Du", "Le", "La"):
-        if word.startswith(prefix) and word[len(prefix):len(prefix) + 1].isupper():
-            return word[len(prefix):]
-    return word
 
 
 def with_repeats(text: str, found: Iterable[Finding]) -> Iterator[Finding]:
@@ -282,7 +260,7 @@ def with_repeats(text: str, found: Iterable[Finding]) -> Iterator[Finding]:
     for finding in given:
         name = finding.text
         spaced = _WITHOUT_SPACES.search(name) is None
-        forms = {name, *(word for word in name.split() if len(word) > 1 and word.lower() not in _PARTICLES
+        forms = {name, *(word for word in name.split() if len(word) > 1 and word.lower() not in PARTICLES
                          and word.lower().rstrip(".") not in _NOT_A_NAME)} if spaced else {name}
         for form in forms | {form[0].upper() + form[1:] for form in forms}:
             confidence[form] = max(confidence.get(form, 0.0), finding.confidence)
@@ -362,7 +340,7 @@ def _latin_name(text: str, at: int, lower_case: bool) -> tuple[int, int, bool] |
             particles = []
             if value[-1] == "." and len(value) > 2:
                 break  # a sentence's full stop, not an initial's dot ("J.")
-        elif value in _PARTICLES:
+        elif value in PARTICLES:
             particles.append(word)
         elif not words and lower_case and value.rstrip(".") not in _NOT_A_NAME:
             words.append(word)
