@@ -20,10 +20,10 @@ people's names of 12 locales and China, dates of birth, addresses of 7 locales a
 Spain, Brazil, France, the Netherlands, Italy, Canada, Belgium, Taiwan, Sweden, Poland, Turkey and Mexico, US ITINs,
 card numbers of every network it knows, US SSNs, Chinese resident IDs, IBANs of 13 countries, e-mail and IP addresses,
 US passport numbers, passwords, card security codes, bank account numbers of ten countries' shapes, MAC addresses,
-coordinates, Chinese vehicle plates, user names. API keys, tokens, one-time codes, IMEIs and travel permits, which Faker has no provider for, keep the
-values made here. The hard negatives gain numbers Faker makes that are nobody's personal data: barcodes, ISBNs,
-timestamps, employer and bank routing numbers, UUIDs, hashes, US licence plates without their label, prices, browser user agents, postcodes,
-vehicle numbers, card expiry dates.
+coordinates, Chinese vehicle plates, user names. API keys, tokens, one-time codes, IMEIs and travel permits, which Faker
+has no provider for, keep the values made here. The hard negatives gain numbers Faker makes that are nobody's personal
+data: barcodes, ISBNs, timestamps, employer and bank routing numbers, UUIDs, hashes, US licence plates without their
+label, prices, browser user agents, postcodes, vehicle numbers, card expiry dates.
 
 With ``--typed`` every value (a hard negative: its whole sentence) is typed as a phone, a word processor or another
 keyboard types it, one way each (scripts/pii_typed_values.py).

@@ -24,7 +24,8 @@ bracket, a comma or the line's end: cut where it ends (_ENDS)."""
 _AUTHORS: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = (
     # git's and Python's: "user.name "Anna Schmidt"", "GIT_AUTHOR_NAME=Tom Becker", "__author__ = 'Anna Schmidt'"
     (("user.name", "author", "committer_name"),
-     re.compile(r"(?:\buser\.name|\bGIT_(?:AUTHOR|COMMITTER)_NAME|\b__author__)[\"']?[ \t]*[=:]?[ \t]*[\"']?" + _VALUE)),
+     re.compile(r"(?:\buser\.name|\bGIT_(?:AUTHOR|COMMITTER)_NAME|\b__author__)[\"']?[ \t]*[=:]?[ \t]*[\"']?"
+                + _VALUE)),
     # a file's header, Javadoc, a package's: "# Author: Tom Becker", "@author Maria Rossi", ""author": "Tom Becker"",
     # pyproject's "authors = [{name = "Anna Schmidt", …}]"
     (("author",), re.compile(r"(?:^[ \t#/*;%\-]*(?i:author)[ \t]*:[ \t]*|@author[ \t]+|\"author\"[ \t]*:[ \t]*\""

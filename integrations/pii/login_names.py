@@ -17,6 +17,7 @@ from .context import Words
 from .keyed_names import LOGIN_KEY_WORDS, keyed_logins
 from .login_records import LOGIN_RECORD_WORDS, NAME, login_records
 from .registry import Finding
+from .tables import table_logins
 
 __all__ = ["LOGIN_WORDS", "LoginNameRecognizer"]
 
@@ -47,10 +48,10 @@ LOGIN_WORDS = Words(":~", ":/", "mingw", "ome/", "users/", "users\\", "documents
 """What a text with a home directory's path, a prompt or an SSH login holds, as the scan looks for it: `ome/` for
 `/home/` (no other word begins with an h, which would make it stop at every h of a text), `users/` and `users\\` for a
 Mac's `/Users/` and Windows' `C:\\Users\\`, the colon before a prompt's path, Git for Windows' `MINGW64`, a command's
-name, a system's record of an account (login_records) or a key's (keyed_names). Not an `@` alone: the e-mail addresses of the pii
-benchmark's messages made each of them cost ~2,000 instructions more (cachegrind); nor a `~` alone (`[anna@fedora
-~]$`), a character no other word begins with, ~700. The records' words cost nothing measured (375,273-375,320
-instructions a message against 375,313-375,318)."""
+name, a system's record of an account (login_records) or a key's (keyed_names). Not an `@` alone: the e-mail
+addresses of the pii benchmark's messages made each of them cost ~2,000 instructions more (cachegrind); nor a `~` alone
+(`[anna@fedora ~]$`), a character no other word begins with, ~700. The records' words cost nothing measured
+(375,273-375,320 instructions a message against 375,313-375,318)."""
 _NOBODYS = frozenset((
     "pi", "ubuntu", "debian", "admin", "administrator", "root", "runner", "vagrant", "centos", "fedora", "opc",
     "homeassistant", "linuxbrew", "shared", "public", "default", "default user", "all users", "defaultapppool", "you",
@@ -62,8 +63,8 @@ _NOBODYS = frozenset((
     "plugdev", "netdev", "dialout", "input", "gpio", "i2c", "spi", "render", "tty", "disk", "kmem", "crontab",
     "cdrom", "floppy", "dip", "lpadmin", "lxd", "sambashare", "games", "bluetooth", "kvm", "libvirt", "scanner",
     "wireshark", "everyone", "access_bpf", "uucp", "operator", "proxy", "backup", "list", "irc", "gnats", "man", "ftp",
-    "none", "sync", "news", "tss", "pulse", "rtkit", "colord", "saned", "dnsmasq", "lightdm", "ntp", "chrony", "postfix",
-    "sub", "id", "current", "aws", "developer", "anonymous",
+    "none", "sync", "news", "tss", "pulse", "rtkit", "colord", "saned", "dnsmasq", "lightdm", "ntp", "chrony",
+    "postfix", "sub", "id", "current", "aws", "developer", "anonymous",
 ))
 """The accounts systems, images and services make for everybody, and the stand-ins documentation writes for anyone's
 name (a `user`, `your…` one too: `YOUR_USERNAME`, `yourname`), and the groups and services' accounts `ls -l` and `id`
@@ -99,7 +100,7 @@ class LoginNameRecognizer:
         if LOGIN_RECORD_WORDS.anywhere(text):
             spans.extend((start, end, 0.85) for start, end in login_records(text))
         if LOGIN_KEY_WORDS.anywhere(text):
-            spans.extend((start, end, 0.85) for start, end in keyed_logins(text))
+            spans.extend((start, end, 0.85) for start, end in (*keyed_logins(text), *table_logins(text)))
         return [Finding(self.entity, start, end, text[start:end], confidence) for start, end, confidence in spans
                 if _somebodys(text[start:end])]
 

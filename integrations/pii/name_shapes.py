@@ -6,8 +6,8 @@ import re
 
 __all__ = ["PARTICLES", "a_person_s_name"]
 
-PARTICLES = frozenset("van von der den de del della di da du le la bin binti al el ter ten te het die 't ’t 's ’s d' d’ "
-                      "y dos das".split())
+PARTICLES = frozenset("van von der den de del della di da du le la bin binti al el ter ten te het die 't ’t 's ’s d' "
+                      "d’ y dos das".split())
 """The words between a given and a family name that are in lower case ("Guido van Rossum", "José de la Cruz")."""
 
 
@@ -16,9 +16,9 @@ def a_person_s_name(name: str, whole: str | None) -> bool:
     Schmidt"), particles between them ("Guido van Rossum"; not a program's "LIBPATH" or "UserManager"); after "I'm"
     (whole) the first not what one is doing ("I'm Naomi Ryan"; not "I'm Feeling Lucky")."""
     parts = name.split()
-    if whole and parts[0].lower().endswith("ing"):
+    if not parts or whole and parts[0].lower().endswith("ing"):
         return False
-    return all(0 < at < len(parts) - 1 and part in PARTICLES
+    return any(char.isalpha() for char in name) and all(0 < at < len(parts) - 1 and part in PARTICLES
                or all(piece[:1].isupper() and (piece[1:].islower() or len(piece) == 1)
                       for piece in re.split(r"['’\-]", _past_prefix(part.rstrip("."))) if piece)
                for at, part in enumerate(parts))

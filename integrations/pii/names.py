@@ -32,6 +32,7 @@ from .mail_names import mail_names
 from .name_shapes import PARTICLES, a_person_s_name
 from .registry import Finding
 from .relations import RELATION_CUES, RELATION_LABEL
+from .tables import table_names
 
 __all__ = ["PersonRecognizer", "with_repeats"]
 
@@ -87,8 +88,9 @@ _TITLE_LABEL = re.compile(_TITLE)
 _GREETING_LABEL = re.compile(_GREETING, re.MULTILINE)
 _CLOSING_LABEL = re.compile(f"\\b{_CLOSING}|^-- ?\n", re.MULTILINE)
 """A letter's closing, or the line that begins an e-mail's signature ("-- ", RFC 3676)."""
-_FOLLOWS_A_GREETING = re.compile(r"[ \t]*(?:[,!:\n]|$)|[ \t]+(?:and|&|und|et|y|e)[ \t]+(?i:(?:the|all|das|l['’]|el)[ \t]*)?"
-                                 r"(?i:team|all|everyone|everybody|others|family|folks|guys|équipe|equipo)[ \t]*(?:[,!:\n]|$)")
+_FOLLOWS_A_GREETING = re.compile(r"[ \t]*(?:[,!:\n]|$)|[ \t]+(?:and|&|und|et|y|e)[ \t]+"
+                                 r"(?i:(?:the|all|das|l['’]|el)[ \t]*)?(?i:team|all|everyone|everybody|others|family"
+                                 r"|folks|guys|équipe|equipo)[ \t]*(?:[,!:\n]|$)")
 """What follows a greeting's name: a comma, "!" or ":", or the line's end, maybe after the others greeted with it ("Hi
 Anna and the team,", "Hallo Anna und Team,")."""
 _AND_ANOTHER = re.compile(r"[ \t]+(?:and|&|und|et|y|e)[ \t]+")
@@ -125,7 +127,7 @@ _NOT_A_NAME = frozenset("""
     filipino indonesian australian brazilian argentinian colombian peruvian cuban african nigerian egyptian moroccan
     israeli iranian arab european asian latino latina hispanic catholic protestant muslim jewish hindu buddhist
     atheist gay lesbian vegan vegetarian
-    monsieur herr frau señor señora dr prof emeritus
+    monsieur herr frau señor señora dr prof emeritus bye goodbye
 """.split())
 """Words that follow a label without being a name, and what one says one is ("I'm American"): the first word of a name
 must not be one of them (unless it is also a given name and a family name follows)."""
@@ -214,9 +216,11 @@ class PersonRecognizer:
             yield from self._latin(text, label)
         for start, end in senders(text):
             yield Finding(self.entity, start, end, text[start:end], 0.85)
-        for start, end in chain(mail_names(text), code_authors(text), keyed_names(text)):
-            if a_person_s_name(text[start:end].replace(",", " "), None) \
-                    and text[start:end].split()[0].rstrip(".,").lower() not in _NOT_A_NAME:
+        for start, end in chain(mail_names(text), code_authors(text), keyed_names(text), table_names(text)):
+            words = text[start:end].replace(",", " ").split()
+            first = words[0].rstrip(".").lower()
+            if a_person_s_name(" ".join(words), None) and (
+                    first not in _NOT_A_NAME or first in _ALSO_GIVEN_NAMES and len(words) > 1):
                 yield Finding(self.entity, start, end, text[start:end], 0.85)
 
     def _latin(self, text: str, label: re.Match[str]) -> Iterator[Finding]:

@@ -30,7 +30,8 @@ def people(text: str) -> list[str]:
     ("Copyright (c) 2024, Anna Schmidt and contributors", ["Anna Schmidt"]),
     ("Copyright 2026 Tom Becker\n\nTom Becker wrote this for his Pi.", ["Tom Becker", "Tom Becker"]),  # repeated
     ("# Author: Ben Gertzfield, Barry Warsaw", ["Ben Gertzfield", "Barry Warsaw"]),  # a list
-    ("Copyright (C) 2001-2002 Anna Schmidt, Tom Becker and Maria Rossi.", ["Anna Schmidt", "Tom Becker", "Maria Rossi"]),
+    ("Copyright (C) 2001-2002 Anna Schmidt, Tom Becker and Maria Rossi.",
+     ["Anna Schmidt", "Tom Becker", "Maria Rossi"]),
     ("# Copyright (c) 2005-2012 Stephen John Machin, Lingfo Pty Ltd", ["Stephen John Machin"]),
     ("Copyright 2001 Guido van Rossum", ["Guido van Rossum"]),  # a particle
     ("# Author: Anna M. Schmidt, Tom O'Connor", ["Anna M. Schmidt", "Tom O'Connor"]),  # an initial, an apostrophe

@@ -1,0 +1,119 @@
+"""People's names and login names in a table's columns whose header says what they hold: a CSV file's lines, a
+spreadsheet's rows copied (tab-separated), a Markdown table, as pasted to ask why an import fails.
+
+`first_name,last_name,email` then `Anna,Schmidt,anna@example.org`; `Name\tE-Mail\tPhone` then `Anna Schmidt\t…`;
+`| Name | Email |`, `|---|---|`, `| Anna Schmidt | … |`; `Nachname;Vorname` as German spreadsheets write it;
+`username,role`. A column headed `Name` alone only beside a column of a person's details (an e-mail address, a phone,
+a birthday): `Name,Price` lists products. The header is found from the scan's "name" (`username`, `Vorname` hold it);
+the rows are those after it with as many cells, up to an empty line. Whether a value is a name is names.py's to say,
+whether a login may be a person's login_names'.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from .keyed_names import KEY_WORDS
+
+__all__ = ["table_logins", "table_names"]
+
+_DELIMITERS = ("\t", "|", ";", ",")
+"""What parts a line's cells, in the order they are tried: a tab or a pipe is rarely within a cell, a comma often."""
+_PERSON_COLUMNS = frozenset((
+    "name", "full name", "fullname", "first name", "firstname", "given name", "givenname", "last name", "lastname",
+    "surname", "family name", "familyname", "middle name", "contact name", "customer name", "vorname", "nachname",
+    "voornaam", "achternaam", "prénom", "prenom", "nom", "nombre", "apellido", "apellidos", "cognome",
+))
+_LOGIN_COLUMNS = frozenset(("username", "user name", "login", "user"))
+_A_PERSON_S = frozenset((
+    "email", "e mail", "mail", "email address", "e mail address", "phone", "phone number", "mobile", "tel",
+    "telephone", "telefon", "address", "adresse", "birthday", "date of birth", "dob", "geburtsdatum",
+    *_PERSON_COLUMNS - {"name"}, *_LOGIN_COLUMNS,
+))
+"""The columns beside which a column headed `Name` holds people's names."""
+_SEPARATOR = re.compile(r"[ \t|:\-]+\r?")
+"""A Markdown table's line under its header: `|---|:---:|`."""
+
+
+def table_names(text: str) -> Iterator[tuple[int, int]]:
+    """Where text's tables hold people's names, as (start, end)."""
+    return ((start, end) for kind, start, end in _columns(text) if kind == "person")
+
+
+def table_logins(text: str) -> Iterator[tuple[int, int]]:
+    """Where text's tables hold login names, as (start, end)."""
+    return ((start, end) for kind, start, end in _columns(text) if kind == "login")
+
+
+def _columns(text: str) -> Iterator[tuple[str, int, int]]:
+    """The cells of each table's columns of people's or login names, as (kind, start, end)."""
+    headers: set[int] = set()
+    for at, _ in KEY_WORDS.occurrences(text):
+        start = text.rfind("\n", 0, at) + 1
+        end = text.find("\n", at)
+        if start in headers or end == -1:
+            continue
+        headers.add(start)
+        delimiter = next((each for each in _DELIMITERS if each in text[start:end]), None)
+        if delimiter is None:
+            continue
+        kinds = [_kind(text[begin:stop]) for begin, stop in _cells(text, start, end, delimiter)]
+        if "name" in kinds and not any(kind in _A_PERSON_S for kind in kinds):
+            kinds = [kind if kind != "name" else "" for kind in kinds]
+        wanted = {index: "login" if kind in _LOGIN_COLUMNS else "person" for index, kind in enumerate(kinds)
+                  if kind in _PERSON_COLUMNS or kind in _LOGIN_COLUMNS}
+        if wanted:
+            yield from _rows(text, end + 1, delimiter, len(kinds), wanted)
+
+
+def _rows(text: str, at: int, delimiter: str, width: int, wanted: dict[int, str]) -> Iterator[tuple[str, int, int]]:
+    """The wanted cells of the rows from at on, while each has the header's number of cells."""
+    while at < len(text):
+        end = text.find("\n", at)
+        end = len(text) if end == -1 else end
+        if delimiter == "|" and _SEPARATOR.fullmatch(text, at, end):
+            at = end + 1
+            continue
+        cells = _cells(text, at, end, delimiter)
+        if len(cells) != width:
+            return
+        for index, kind in wanted.items():
+            begin, stop = cells[index]
+            if begin < stop:
+                yield kind, begin, stop
+        at = end + 1
+
+
+def _cells(text: str, start: int, end: int, delimiter: str) -> list[tuple[int, int]]:
+    """The cells of text[start:end] parted by delimiter, each without its spaces and quotes (a quoted cell may hold the
+    delimiter: `"Schmidt, Anna"`); a Markdown row's pipes at its ends part no cell."""
+    line = text[start:end].rstrip("\r")
+    if delimiter == "|":
+        stripped = line.strip()
+        if not (stripped.startswith("|") and stripped.endswith("|")):
+            return []
+        offset = line.index("|") + 1
+        start, line = start + offset, line[offset:line.rindex("|")]
+    cells, begin, quoted = [], 0, False
+    for index, char in enumerate(line + delimiter):
+        if char == '"':
+            quoted = not quoted
+        elif char == delimiter and not quoted:
+            cells.append(_trimmed(line, start, begin, index))
+            begin = index + 1
+    return cells
+
+
+def _trimmed(line: str, offset: int, begin: int, end: int) -> tuple[int, int]:
+    """The span in the text of line[begin:end] without the spaces and the quotes around it."""
+    while begin < end and line[begin] in " \t\"'":
+        begin += 1
+    while end > begin and line[end - 1] in " \t\"'":
+        end -= 1
+    return offset + begin, offset + end
+
+
+def _kind(header: str) -> str:
+    """A header cell as the column sets write it: lower case, its quotes, marks and separators gone."""
+    return " ".join(header.strip(" \t\"'*`").lower().replace("_", " ").replace("-", " ").split())

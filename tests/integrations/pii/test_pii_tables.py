@@ -1,0 +1,52 @@
+"""People's names (PERSON) and login names (USERNAME) in a table's columns: CSV, a spreadsheet's rows, Markdown."""
+
+from __future__ import annotations
+
+import pytest
+
+from integrations.pii.engine import PiiSanitizer
+from integrations.pii.recognizers import default_registry
+
+
+def found(text: str, entity: str) -> list[str]:
+    """The findings of one type the whole registry keeps in text."""
+    return [f.text for f in default_registry().analyze(text) if f.entity == entity]
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    ("first_name,last_name,email\nAnna,Schmidt,anna@example.org\nTom,Becker,tom@example.org",
+     ["Anna", "Schmidt", "Tom", "Becker"]),
+    ("Name\tE-Mail\tPhone\nAnna Schmidt\tanna@example.org\t+49 30 1234567\nTom Becker\t\t",
+     ["Anna Schmidt", "Tom Becker"]),
+    ("| Name | Email |\n|---|:---:|\n| Anna Schmidt | anna@example.org |\n| Tom Becker | tom@example.org |",
+     ["Anna Schmidt", "Tom Becker"]),
+    ("| Name | Email |\r\n|---|---|\r\n| Maria Rossi | maria@example.org |\r\n", ["Maria Rossi"]),  # Windows' lines
+    ("Nachname;Vorname;Geburtsdatum\nSchmidt;Anna;12.03.1984\nBecker;Tom;01.02.1990",
+     ["Schmidt", "Anna", "Becker", "Tom"]),
+    ('"name","email"\n"Schmidt, Anna","anna@example.org"', ["Schmidt, Anna"]),  # a quoted cell holds the comma
+    ("id,name,email\n1,Anna Schmidt,anna@example.org\n\nname,price\nWidget,9.99", ["Anna Schmidt"]),  # to an empty line
+])
+def test_a_table_s_names_are_found(text: str, names: list[str]) -> None:
+    assert found(text, "PERSON") == names
+
+
+@pytest.mark.parametrize("text", [
+    "Name,Price\nWidget,9.99\nGadget,19.99",  # a column headed Name alone, beside no person's details
+    "name\tversion\nroost\t1.0",
+    "| Name | Email |\n| --- | :---: |\n| - | n/a |",
+    "Product Name,Owner Email\nWidget,anna@example.org",
+    "Hi, my name is not important, really.\nSee you",
+])
+def test_what_no_table_gives_as_a_name_stays(text: str) -> None:
+    assert found(text, "PERSON") == []
+
+
+def test_a_table_s_logins_are_found() -> None:
+    assert found("username,role\naschmidt,admin\ntbecker,viewer\nroot,admin", "USERNAME") == ["aschmidt", "tbecker"]
+
+
+async def test_a_table_s_names_become_placeholders_and_come_back(sanitizer: PiiSanitizer) -> None:
+    text = "first_name,last_name\nAnna,Schmidt\nTom,Schmidt"
+    clean = await sanitizer.sanitize(text, "chat-1")
+    assert clean == "first_name,last_name\n[PERSON_1],[PERSON_2]\n[PERSON_3],[PERSON_2]"
+    assert await sanitizer.restore(clean, "chat-1") == text
