@@ -170,11 +170,11 @@ NAME_WORDS = Words("name", "call me", "called", "'m ", "’m ", "ch heiße", "ch
                    "nama saya", "tên tôi", "tôi tên", *_TITLE_CUES, *_CHINESE_SELF_CUES, *_CHINESE_FORM_CUES,
                    *EAST_ASIAN_NAME_CUES, *RELATION_CUES, *CODE_AUTHOR_WORDS.cues)
 """Where a text may give a name after a label or a title, or code its author's (code_authors): the labels are searched
-for only around the first. Each begins
-with a letter that other words of the one scan begin with, or with the n of "name": a letter no other word began with
-made the scan stop at more places (h, f, i, l, y and à cost each message of the pii benchmark 11,000 instructions, each
-log line 4,500; cachegrind): "I'm" is found from its "'m ". Greetings and closings have no words in the scan: a
-greeting is looked for only at a line's start, a closing only in a text of several lines."""
+for only around the first. Each begins with a letter that other words of the one scan begin with, or with the n of
+"name": a letter no other word began with made the scan stop at more places (h, f, i, l, y and à cost each message of
+the pii benchmark 11,000 instructions, each log line 4,500; cachegrind): "I'm" is found from its "'m ". Greetings and
+closings have no words in the scan: a greeting is looked for only at a line's start, a closing only in a text of several
+lines."""
 _LABELS_OF = {**dict.fromkeys(_TITLE_CUES, _TITLE_LABEL), **dict.fromkeys(_CHINESE_SELF_CUES, _CHINESE_SELF),
               **dict.fromkeys(_CHINESE_FORM_CUES, _CHINESE_FORM),
               **dict.fromkeys(EAST_ASIAN_NAME_CUES, EAST_ASIAN_LABEL), **dict.fromkeys(RELATION_CUES, RELATION_LABEL),
