@@ -1,6 +1,7 @@
-"""Dates of birth: a date right after a label that says it is one.
+"""Dates of birth: a date right after a label that says it is one, or in a table's column whose header does.
 
 "DOB: 03/12/1984", "my date of birth is 12 March 1984", "born on March 12th, 1984", "geboren am 12.03.1984",
+JSON's `"date_of_birth": "1984-03-12"`, `dateOfBirth: 1984-03-12`, XML's `<DateOfBirth>1984-03-12</DateOfBirth>`,
 "née le 12 mars 1984", "出生日期：1984年3月12日", "生日是3月12日", "生年月日：昭和59年3月12日", "생년월일: 1984년 3월 12일"; a
 month and its year too ("born in March 1984", "DOB: 03/1984", "出生年月：1984年3月"). A date alone is a meeting's, an
 order's or a log's; after such a label it is a person's; a place of birth or a weekday may come between ("born in Leeds
@@ -15,9 +16,12 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Iterator
 
 from .context import Words
 from .labels import LabelledValueRecognizer
+from .registry import Finding
+from .tables import table_birth_dates
 from .validators import real_date
 
 __all__ = ["BirthDateRecognizer"]
@@ -31,7 +35,7 @@ _MONTHS = {name: n for n, names in enumerate((
 ), start=1) for name in names.split()}
 """Month names and their usual abbreviations, in English, German, French, Spanish, Italian and Dutch."""
 
-_LABELS = (r"date\s+of\s+birth|birth\s*date|birthday|d\.?o\.?b\.?|born(?:\s+on)?|geburtsdatum|geburtstag"
+_LABELS = (r"date[\s_\-]*of[\s_\-]*birth|birth[\s_\-]*date|birthday|d\.?o\.?b\.?|born(?:\s+on)?|geburtsdatum|geburtstag"
            r"|geboren(?:\s+am)?|geb\.|n[ée]e?\s+(?:le|en)|date\s+de\s+naissance|nacid[oa]"
            r"|fecha\s+de\s+nacimiento"
            r"|nat[oa]\s+il|data\s+di\s+nascita|geboortedatum|geboren\s+op|cumpleaños|compleanno|verjaardag"
@@ -39,7 +43,8 @@ _LABELS = (r"date\s+of\s+birth|birth\s*date|birthday|d\.?o\.?b\.?|born(?:\s+on)?
 _LABEL = re.compile(
     rf"(?:\b(?i:{_LABELS})|\b[Nn]at[oa]\s+nel|出生日期|出生年月日|出生年月|出生于|出生在|生于|生日|生年月日は?|생년월일[은는]?"
     r"|생일[은는이]?)"
-    r"[ \t]*(?:[:：][ \t]*\n|[:：=\-–])?[ \t]*(?:(?i:is|was|ist|est|es|è|on|in|at|am|im|der|le|el|en|il|op)[ \t]+){0,2}"
+    r"[\"']?[ \t]*(?:[:：][ \t]*\n|[:：=\-–>])?[ \t]*[\"']?"  # a key's quotes, an XML element's ">"
+    r"(?:(?i:is|was|ist|est|es|è|on|in|at|am|im|der|le|el|en|il|op)[ \t]+){0,2}"
     r"(?:(?:[A-Z][^\W\d_]*(?:['’]s)?[.,]?[ \t]+){1,4}"  # the place of birth first: "born in New York on",
     r"(?:(?:a|an|the)[ \t]+(?:[^\W\d_]+[ \t]+){0,3}[^\W\d_]+,[ \t]+)?(?:on|in)[ \t]+"  # "born in Leeds, a small town, in"
     r"|(?:(?:a|an|the)[ \t]+(?:[^\W\d_]+[ \t]+){0,3}|home[ \t]+)(?:on|in)[ \t]+)?"  # or in lower case: "in a small village in"
@@ -82,6 +87,14 @@ class BirthDateRecognizer(LabelledValueRecognizer):
     """How far from its cue a label may begin ("date of birth" for "birth") or end ("nacida el")."""
     confidence = 0.9
     label = _LABEL
+
+    def find(self, text: str) -> Iterator[Finding]:
+        """Yield the dates after their labels, and the dates of a table's column of dates of birth."""
+        yield from super().find(text)
+        if "\n" in text:
+            for start, end in table_birth_dates(text):
+                if _date_end(text, start) == end:
+                    yield Finding(self.entity, start, end, text[start:end], self.confidence)
 
     def value_end(self, text: str, label: re.Match[str]) -> int:
         """Where the date after the label ends (0: none does)."""

@@ -1,12 +1,12 @@
-"""People's names and login names in a table's columns whose header says what they hold: a CSV file's lines, a
-spreadsheet's rows copied (tab-separated), a Markdown table, as pasted to ask why an import fails.
+"""People's names, login names and dates of birth in a table's columns whose header says what they hold: a CSV file's
+lines, a spreadsheet's rows copied (tab-separated), a Markdown table, as pasted to ask why an import fails.
 
 `first_name,last_name,email` then `Anna,Schmidt,anna@example.org`; `Name\tE-Mail\tPhone` then `Anna Schmidt\t…`;
 `| Name | Email |`, `|---|---|`, `| Anna Schmidt | … |`; `Nachname;Vorname` as German spreadsheets write it;
 `username,role`. A column headed `Name` alone only beside a column of a person's details (an e-mail address, a phone,
 a birthday): `Name,Price` lists products. The header is found from the scan's "name" (`username`, `Vorname` hold it);
 the rows are those after it with as many cells, up to an empty line. Whether a value is a name is names.py's to say,
-whether a login may be a person's login_names'.
+whether a login may be a person's login_names', whether a date is a day of the calendar birth_dates'.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 from .keyed_names import KEY_WORDS
 
-__all__ = ["table_logins", "table_names"]
+__all__ = ["table_birth_dates", "table_logins", "table_names"]
 
 _DELIMITERS = ("\t", "|", ";", ",")
 """What parts a line's cells, in the order they are tried: a tab or a pipe is rarely within a cell, a comma often."""
@@ -26,10 +26,14 @@ _PERSON_COLUMNS = frozenset((
     "voornaam", "achternaam", "prénom", "prenom", "nom", "nombre", "apellido", "apellidos", "cognome",
 ))
 _LOGIN_COLUMNS = frozenset(("username", "user name", "login", "user"))
+_BIRTH_COLUMNS = frozenset(("date of birth", "dateofbirth", "dob", "birth date", "birthdate", "birthday", "born",
+                            "geburtsdatum", "geburtstag", "date de naissance", "fecha de nacimiento", "geboortedatum"))
+_KINDS = {**dict.fromkeys(_PERSON_COLUMNS, "person"), **dict.fromkeys(_LOGIN_COLUMNS, "login"),
+          **dict.fromkeys(_BIRTH_COLUMNS, "birth")}
+"""What each column holds, by its header."""
 _A_PERSON_S = frozenset((
     "email", "e mail", "mail", "email address", "e mail address", "phone", "phone number", "mobile", "tel",
-    "telephone", "telefon", "address", "adresse", "birthday", "date of birth", "dob", "geburtsdatum",
-    *_PERSON_COLUMNS - {"name"}, *_LOGIN_COLUMNS,
+    "telephone", "telefon", "address", "adresse", *_PERSON_COLUMNS - {"name"}, *_LOGIN_COLUMNS, *_BIRTH_COLUMNS,
 ))
 """The columns beside which a column headed `Name` holds people's names."""
 _SEPARATOR = re.compile(r"[ \t|:\-]+\r?")
@@ -46,8 +50,13 @@ def table_logins(text: str) -> Iterator[tuple[int, int]]:
     return ((start, end) for kind, start, end in _columns(text) if kind == "login")
 
 
+def table_birth_dates(text: str) -> Iterator[tuple[int, int]]:
+    """Where text's tables hold dates of birth, as (start, end)."""
+    return ((start, end) for kind, start, end in _columns(text) if kind == "birth")
+
+
 def _columns(text: str) -> Iterator[tuple[str, int, int]]:
-    """The cells of each table's columns of people's or login names, as (kind, start, end)."""
+    """The cells of each table's columns of people's or login names or dates of birth, as (kind, start, end)."""
     headers: set[int] = set()
     for at, _ in KEY_WORDS.occurrences(text):
         start = text.rfind("\n", 0, at) + 1
@@ -61,8 +70,7 @@ def _columns(text: str) -> Iterator[tuple[str, int, int]]:
         kinds = [_kind(text[begin:stop]) for begin, stop in _cells(text, start, end, delimiter)]
         if "name" in kinds and not any(kind in _A_PERSON_S for kind in kinds):
             kinds = [kind if kind != "name" else "" for kind in kinds]
-        wanted = {index: "login" if kind in _LOGIN_COLUMNS else "person" for index, kind in enumerate(kinds)
-                  if kind in _PERSON_COLUMNS or kind in _LOGIN_COLUMNS}
+        wanted = {index: _KINDS[kind] for index, kind in enumerate(kinds) if kind in _KINDS}
         if wanted:
             yield from _rows(text, end + 1, delimiter, len(kinds), wanted)
 

@@ -29,6 +29,11 @@ def dates(text: str) -> list[str]:
     ("mi cumpleaños es el 12 de marzo", ["12 de marzo"]),
     ("mijn verjaardag is 12 maart", ["12 maart"]),
     ("Date of birth:\n12 March 1984", ["12 March 1984"]),  # a form pasted: the value on the next line
+    ('{"first_name": "Anna", "date_of_birth": "1984-03-12"}', ["1984-03-12"]),  # a key's value
+    ('{"dob": "12/03/1984", "birthDate": "March 12, 1984"}', ["12/03/1984", "March 12, 1984"]),
+    ("dateOfBirth: 1984-03-12", ["1984-03-12"]),
+    ("<DateOfBirth>1984-03-12</DateOfBirth>", ["1984-03-12"]),
+    ("Nachname;Vorname;Geburtsdatum\nSchmidt;Anna;12.03.1984\nBecker;Tom;31.02.1990", ["12.03.1984"]),  # a table's
     ("née le 12 mars 1984", ["12 mars 1984"]),
     ("nacida el 12 de marzo de 1984", ["12 de marzo de 1984"]),
     ("出生日期：1984年3月12日", ["1984年3月12日"]),

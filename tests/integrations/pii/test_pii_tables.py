@@ -41,6 +41,11 @@ def test_what_no_table_gives_as_a_name_stays(text: str) -> None:
     assert found(text, "PERSON") == []
 
 
+def test_a_table_s_dates_of_birth_are_found_where_they_are_days() -> None:
+    text = "name,email,dob\nAnna Schmidt,anna@example.org,1984-03-12\nTom Becker,,not known"
+    assert found(text, "DATE_OF_BIRTH") == ["1984-03-12"]
+
+
 def test_a_table_s_logins_are_found() -> None:
     assert found("username,role\naschmidt,admin\ntbecker,viewer\nroot,admin", "USERNAME") == ["aschmidt", "tbecker"]
 
