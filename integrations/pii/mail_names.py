@@ -48,7 +48,7 @@ COMPANY_ENDS = frozenset("""
     foundation office department hr payroll noreply no-reply marketing contributors maintainers developers authors
     delivery subsystem daemon system robot bot user co corp corporation incorporated limited plc pty oy oyj ab asa nv
     bv sa sas srl kg ag systems software technologies technology labs networks project projects organization
-    organisation association society conservancy university institute centrum research
+    organisation association society conservancy university institute centrum research laboratory laboratories
 """.split())
 """The last words of a company's, an organization's or a program's mailbox or copyright ("Acme Support", "GitHub
 Notifications", "Tokio Contributors", "Mail Delivery Subsystem", "Adobe Systems Incorporated")."""

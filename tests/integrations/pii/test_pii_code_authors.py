@@ -49,6 +49,7 @@ def test_an_author_s_name_is_found(text: str, found: list[str]) -> None:
     "Copyright 2024 Raspberry Pi Ltd",
     "Copyright (c) 1985 Adobe Systems Incorporated. All Rights Reserved.",
     "# Copyright © 2018 Clarity Movement Co. All rights reserved.",
+    "Copyright (c) 2001-2020 Twisted Matrix Laboratories.",
     "Copyright 2019 Google LLC and copyright (c) 2020 Microsoft",  # one word: a company's as often as a person's
     "Copyright notice and copyright holders",
     "- name: Roost Assistant\n  author: anna",
