@@ -55,9 +55,10 @@ def keyed_names(text: str) -> Iterator[tuple[int, int]]:
 LOGIN_KEY_WORDS = Words("username", "user_name", "user-name", "login", "screen_name", "screen-name", "screenname")
 """The keys of a login name, as the scan finds them."""
 _LOGIN_KEYS = (
-    # JSON's and a query's: "username": "aschmidt", "login":"annaschmidt", ?user_name=anna&
-    re.compile(r"(?<=[\"'?&])(?i:user[_\-]?name|login|screen[_\-]?name)[\"']?[ \t]*[:=][ \t]*[\"']?(" + NAME
-               + r")(?![\w.\-@:/])"),
+    # JSON's, its key and its value quoted: "username": "aschmidt", "login":"annaschmidt" (not code's "user_name":
+    # self.name); a query's: ?user_name=anna&
+    re.compile(r"(?<=[\"'])(?i:user[_\-]?name|login|screen[_\-]?name)[\"'][ \t]*:[ \t]*[\"'](" + NAME + r")[\"']"
+               r"|(?<=[?&])(?i:user[_\-]?name|login|screen[_\-]?name)=(" + NAME + r")(?![\w.\-@:/])"),
     # YAML's and a message's "username: anna", "Username: anna.schmidt" as a line begins (not "enter your username: and
     # then …"), and a string assigned: username = "anna"
     re.compile(r"^[ \t]*(?:-[ \t]+)?(?i:user[_\-]?name)[ \t]*:[ \t]*[\"']?(" + NAME + r")(?![\w.\-@:/])", re.MULTILINE),
@@ -73,5 +74,6 @@ def keyed_logins(text: str) -> Iterator[tuple[int, int]]:
     """Where text gives a login name as the value of a key that says it is one, as (start, end)."""
     for key in _LOGIN_KEYS:
         for found in key.finditer(text):
-            if found[1].lower() not in _TYPES and _AS_CODE.match(text, found.end(1)) is None:
-                yield found.span(1)
+            group = found.lastindex or 1
+            if found[group].lower() not in _TYPES and _AS_CODE.match(text, found.end(group)) is None:
+                yield found.span(group)

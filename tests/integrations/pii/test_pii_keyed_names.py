@@ -55,7 +55,7 @@ def test_a_login_after_its_key_is_found(text: str, logins: list[str]) -> None:
 
 
 @pytest.mark.parametrize("text", [
-    'username = request.form["username"]\nusername: str = Field(...)',  # code
+    'username = request.form["username"]\nusername: str = Field(...)\n{"user_name": self.name}',  # code
     "Username: admin\nusername: !secret mqtt_user\nusername: your_username",  # everybody's, a stand-in
     "Last login: Mon Dec  7 10:01:22 2026\nlogin = LoginManager(app)",
     "Please enter your username: and then the password.",
