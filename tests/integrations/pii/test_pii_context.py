@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from integrations.pii import context
 from integrations.pii.context import Words
 
 
@@ -60,3 +61,20 @@ def test_occurrences_in_a_window_are_those_wholly_inside_it() -> None:
     assert card.occurrences(text, 25, 29) == [(25, "card")]
     assert card.occurrences(text, len(text) - 7) == [(len(text) - 6, "card")]
     assert account.occurrences(text, 0, 30) == [(8, "account")]
+
+
+def test_the_scan_is_made_once_for_every_kind_made_before_it() -> None:
+    first, second = Words("zebra"), Words("yak")
+    assert first.anywhere("a zebra")
+    scan = context._SCAN._union
+    assert second.anywhere("a yak") and not second.anywhere("a zebra")
+    assert context._SCAN._union is scan  # the second kind was in it already: not made anew
+
+
+def test_a_kind_searched_in_windows_joins_the_scan_only_when_asked_about_a_whole_text() -> None:
+    windows = Words("okapi", scanned=False)
+    assert windows.in_text("an okapi", 0, 8)
+    Words("gnu").anywhere("a gnu")  # the scan made after the kind
+    assert windows not in context._SCAN._union.joined
+    assert windows.anywhere("an okapi") and not windows.anywhere("a gnu")
+    assert windows in context._SCAN._union.joined
