@@ -218,9 +218,7 @@ class PersonRecognizer:
             yield Finding(self.entity, start, end, text[start:end], 0.85)
         for start, end in chain(mail_names(text), code_authors(text), keyed_names(text), table_names(text)):
             words = text[start:end].replace(",", " ").split()
-            first = words[0].rstrip(".").lower()
-            if a_person_s_name(" ".join(words), None) and (
-                    first not in _NOT_A_NAME or first in _ALSO_GIVEN_NAMES and len(words) > 1):
+            if a_person_s_name(" ".join(words), None) and _may_begin_a_name(words):
                 yield Finding(self.entity, start, end, text[start:end], 0.85)
 
     def _latin(self, text: str, label: re.Match[str]) -> Iterator[Finding]:
@@ -351,13 +349,19 @@ def _latin_name(text: str, at: int, lower_case: bool) -> tuple[int, int, bool] |
             break  # a name typed in lower case: its first word; what follows is the sentence's
         else:
             break
-    first = words[0]["word"].rstrip(".").lower() if words else ""
-    if not words or (first in _NOT_A_NAME and not (first in _ALSO_GIVEN_NAMES and len(words) > 1)):
+    if not _may_begin_a_name([word["word"] for word in words]):
         return None  # "Call me Monday", "Name: None", "The Roost Team"; but "Name: June Smith", "Name: Will Turner"
     start, end = words[0].start("word"), words[-1].end("word")
     if text[end - 1] == "." and len(words[-1]["word"]) > 2:
         end -= 1
     return start, end, all(word["word"][0].islower() for word in words)
+
+
+def _may_begin_a_name(words: list[str]) -> bool:
+    """Whether words may be a name as their first goes: not a word that follows a label without being one, unless it is
+    also a given name and a family name follows ("Name: None"; but "June Smith", "Will Turner")."""
+    first = words[0].rstrip(".").lower() if words else ""
+    return bool(words) and (first not in _NOT_A_NAME or first in _ALSO_GIVEN_NAMES and len(words) > 1)
 
 
 def _chinese_name(text: str, at: int, surname: bool) -> int:
