@@ -28,6 +28,7 @@ from .context import Words
 from .east_asian_names import EAST_ASIAN_LABEL, EAST_ASIAN_NAME_CUES, east_asian_name_end
 from .keyed_names import keyed_names
 from .labels import labels_near
+from .login_records import ACCOUNT_NAME_WORDS, account_full_names
 from .mail_names import mail_names
 from .name_shapes import PARTICLES, a_person_s_name
 from .registry import Finding
@@ -163,14 +164,16 @@ _CHINESE_FORM_CUES = ("姓名", "联系人", "收件人", "收货人", "寄件�
 _TITLE_CUES = ("mr.", "mr ", "mrs", "ms.", "mx.", "miss ", "mlle", "madame", "monsieur", "señor", "dr.", "dr ", "prof")
 """Titles as few other words hold them: not "ms " (items), "mme" (comments, comme), "herr" and "frau" (no other word
 of the scan begins with h or f): each time a cue is found in a text, its label is looked for (~3 µs)."""
+_RECORD_CUES = (*CODE_AUTHOR_WORDS.cues, *ACCOUNT_NAME_WORDS.cues)
+"""What a text where code names its author or /etc/passwd an account's full name holds (no label is looked for)."""
 NAME_WORDS = Words("name", "call me", "called", "'m ", "’m ", "ch heiße", "ch heisse", "m'appelle", "m’appelle",
                    "mon nom", "me llamo", "mi nombre", "mi chiamo", "mijn naam", "k heet", "jag heter", "mitt namn",
                    "jeg heter", "jeg hedder", "navnet mitt", "mit navn", "nazywam", "mam na imię", "meu nome",
                    "me chamo", "chamo-me", "меня зовут", "моё имя", "мое имя", "benim adım", "nimeni on", "jmenuji se",
                    "nama saya", "tên tôi", "tôi tên", *_TITLE_CUES, *_CHINESE_SELF_CUES, *_CHINESE_FORM_CUES,
-                   *EAST_ASIAN_NAME_CUES, *RELATION_CUES, *CODE_AUTHOR_WORDS.cues)
-"""Where a text may give a name after a label or a title, or code its author's (code_authors): the labels are searched
-for only around the first. Each begins with a letter that other words of the one scan begin with, or with the n of
+                   *EAST_ASIAN_NAME_CUES, *RELATION_CUES, *_RECORD_CUES)
+"""Where a text may give a name after a label or a title, or a record its author's or its account's (_RECORD_CUES): the
+labels are searched for only around the first. Each begins with a letter that other words of the one scan begin with, or with the n of
 "name": a letter no other word began with made the scan stop at more places (h, f, i, l, y and à cost each message of
 the pii benchmark 11,000 instructions, each log line 4,500; cachegrind): "I'm" is found from its "'m ". Greetings and
 closings have no words in the scan: a greeting is looked for only at a line's start, a closing only in a text of several
@@ -178,8 +181,8 @@ lines."""
 _LABELS_OF = {**dict.fromkeys(_TITLE_CUES, _TITLE_LABEL), **dict.fromkeys(_CHINESE_SELF_CUES, _CHINESE_SELF),
               **dict.fromkeys(_CHINESE_FORM_CUES, _CHINESE_FORM),
               **dict.fromkeys(EAST_ASIAN_NAME_CUES, EAST_ASIAN_LABEL), **dict.fromkeys(RELATION_CUES, RELATION_LABEL),
-              **dict.fromkeys(CODE_AUTHOR_WORDS.cues, None)}
-"""The labels to look for around a cue (around the others: _NAME_LABEL; none around an author's, code_authors')."""
+              **dict.fromkeys(_RECORD_CUES, None)}
+"""The labels to look for around a cue (around the others: _NAME_LABEL; none around a record's)."""
 _REACH = 24
 """How far from its cue a label may begin ("account holder name:")."""
 
@@ -216,7 +219,8 @@ class PersonRecognizer:
             yield from self._latin(text, label)
         for start, end in senders(text):
             yield Finding(self.entity, start, end, text[start:end], 0.85)
-        for start, end in chain(mail_names(text), code_authors(text), keyed_names(text), table_names(text)):
+        for start, end in chain(mail_names(text), code_authors(text), keyed_names(text), table_names(text),
+                                  account_full_names(text)):
             words = text[start:end].replace(",", " ").split()
             if a_person_s_name(" ".join(words), None) and _may_begin_a_name(words):
                 yield Finding(self.entity, start, end, text[start:end], 0.85)

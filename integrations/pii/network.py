@@ -216,7 +216,8 @@ class IpRecognizer:
     def _find_v6(self, text: str) -> Iterator[Finding]:
         """Yield IPv6 addresses; times like 12:30:45 and MAC addresses fail validation."""
         for start, value in self._v6_candidates(text):
-            if start and (text[start - 1] == "." or _word_char(text[start - 1])):
+            if start and (text[start - 1] == "." or _word_char(text[start - 1])
+                          or text[start - 3:start] in (":x:", ":*:")):  # /etc/passwd's ids: "maria:x:1002:1002::/home"
                 continue
             end = start + len(value)
             if value.endswith(":") and not value.endswith("::"):

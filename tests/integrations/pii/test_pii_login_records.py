@@ -1,5 +1,5 @@
 """Login names (USERNAME) where a system's logs and tools name an account: sshd, PAM, sudo, logind, id, ls -l, chown,
-who and last."""
+who, last, ps, top, /etc/passwd (and its full names, PERSON) and /etc/group."""
 
 from __future__ import annotations
 
@@ -39,6 +39,18 @@ def logins(text: str) -> list[str]:
     ("chown tom file.txt", ["tom"]),
     ("anna     pts/0        2026-12-07 10:01 (192.168.1.23)", ["anna"]),  # who
     ("tom      ttys000  192.168.1.5  Mon Dec  7 10:01   still logged in", ["tom"]),  # last, on a Mac
+    ("anna:x:1000:1000:Anna Schmidt,,,:/srv/anna:/bin/bash", ["anna"]),  # /etc/passwd
+    ("tom:*:501:20:Tom Becker:/Users/Shared/tom:/bin/zsh", ["tom"]),  # a Mac's
+    ("maria:x:1002:1002::/srv/maria:/bin/sh", ["maria"]),  # its ids no IPv6 address ("1002:1002::")
+    ("sudo:x:27:anna,tom\ndocker:x:999:lena", ["anna", "tom", "lena"]),  # /etc/group's members
+    ("$ ps aux | grep roost\nanna        4321  2.1  1.5 912344 60112 ?        Sl   10:02   1:12 python3 -m roost\n"
+     "anna        5678  0.0  0.0   6432   720 pts/0    S+   10:05   0:00 grep --color=auto roost", ["anna", "anna"]),
+    ("USER       PID %CPU %MEM    VSZ   RSS TTY      STAT START   TIME COMMAND\n"
+     "annaschm+ 4321  2.1  1.5 912344 60112 ?        Sl   10:02   1:12 python3", ["annaschm"]),  # cut by ps
+    ("UID          PID    PPID  C STIME TTY          TIME CMD\n"
+     "tom          812       1  0 10:02 ?        00:00:01 python3 -m roost run", ["tom"]),  # ps -ef
+    ("    PID USER      PR  NI    VIRT    RES    SHR S  %CPU  %MEM     TIME+ COMMAND\n"
+     "   4321 maria     20   0  912344  60112  10240 S   2.1   1.5   1:12.03 python3", ["maria"]),  # top
 ])
 def test_a_record_s_account_is_found(text: str, found: list[str]) -> None:
     assert logins(text) == found
@@ -55,9 +67,25 @@ def test_a_record_s_account_is_found(text: str, found: list[str]) -> None:
     "I got an email from user bob about ssh keys.",  # no address after the name
     "We accepted offers for Anna from the ssh vendor.",  # no way of logging in
     "It looks pretty good, the tty is fine.",
+    "root:x:0:0:root:/root:/bin/bash\nwww-data:x:33:33:www-data:/var/www:/usr/sbin/nologin",  # the system's own
+    "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\npi:x:1000:1000:,,,:/srv/pi:/bin/bash",
+    "USER PID %CPU %MEM VSZ RSS TTY STAT START TIME COMMAND\nroot 1 0.0 0.1 167744 11520 ? Ss Dec07 0:03 /sbin/init",
+    "grep -r x .\nversion 12 3.4 5.6 7 8 x",  # no process's columns after the name
 ])
+
 def test_what_names_no_one_s_account_stays(text: str) -> None:
     assert logins(text) == []
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("anna:x:1000:1000:Anna Schmidt,,,:/home/anna:/bin/bash", ["Anna Schmidt"]),
+    ("tom:*:501:20:Tom Becker,Room 12,555-1234,,:/Users/tom:/bin/zsh", ["Tom Becker"]),
+    ("_www:*:70:70:World Wide Web Server:/Library/WebServer:/usr/bin/false", []),  # the system's own
+    ("homeassistant:x:1001:1001:Home Assistant,,,:/home/homeassistant:/bin/bash", []),  # not a name's shape
+    ("maria:x:1002:1002:maria:/home/maria:/bin/sh", []),  # one word: the login again
+])
+def test_an_account_s_full_name_in_etc_passwd_is_a_person_s(text: str, found: list[str]) -> None:
+    assert [f.text for f in default_registry().analyze(text) if f.entity == "PERSON"] == found
 
 
 async def test_a_log_s_accounts_become_placeholders_and_come_back(sanitizer: PiiSanitizer) -> None:
