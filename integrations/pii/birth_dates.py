@@ -91,10 +91,9 @@ class BirthDateRecognizer(LabelledValueRecognizer):
     def find(self, text: str) -> Iterator[Finding]:
         """Yield the dates after their labels, and the dates of a table's column of dates of birth."""
         yield from super().find(text)
-        if "\n" in text:
-            for start, end in table_birth_dates(text):
-                if _date_end(text, start) == end:
-                    yield Finding(self.entity, start, end, text[start:end], self.confidence)
+        for start, end in table_birth_dates(text):
+            if _date_end(text, start) == end:
+                yield Finding(self.entity, start, end, text[start:end], self.confidence)
 
     def value_end(self, text: str, label: re.Match[str]) -> int:
         """Where the date after the label ends (0: none does)."""
