@@ -3,9 +3,10 @@ a database's row or a configuration pasted to ask why it fails.
 
 JSON's `"first_name": "Anna"`, `"lastName":"Schmidt"`, YAML's `given_name: Maria`, a query's `?first_name=Anna&…`,
 XML's `<FirstName>Anna</FirstName>`, `"full_name": "Maria Rossi"`, `"nickname": "Tom B."`; `"username": "aschmidt"`,
-GitHub's `"login": "annaschmidt"`, YAML's `username: anna`. Not a key of one word alone, `"name": "roost"` (a
-package's, a light's as often as a person's), nor a type code gives (`first_name: Optional[str]`); whether the value is
-a name is names.py's to say, whether a login may be a person's login_names'.
+GitHub's `"login": "annaschmidt"`, YAML's `username: anna`. A key of one word, `"name"`, only in a record with a
+person's details (`{"name": "Anna Schmidt", "email": …}`, Home Assistant's `person:` list with its `device_trackers`):
+alone, a package's, a light's as often as a person's (`"name": "roost"`). Not a type code gives (`first_name:
+Optional[str]`); whether the value is a name is names.py's to say, whether a login may be a person's login_names'.
 """
 
 from __future__ import annotations
@@ -37,10 +38,23 @@ _TYPES = frozenset("string str text optional mapped column field charfield integ
 """The types and stand-ins code writes after a key (`first_name: String`, `last_name: Optional[str]`)."""
 
 
+_DETAIL_KEY = re.compile(r"(?<![\w\-])[\"']?(?i:e[_\-]?mail(?:[_\-]?address)?|phone(?:[_\-]?number)?|mobile|telephone"
+                         r"|birthday|birth[_\-]?date|date[_\-]?of[_\-]?birth|dob|device_trackers)[\"']?[ \t]*:")
+"""A key of a person's details in a record (device_trackers: Home Assistant's `person:` list)."""
+_RECORD_REACH = 1000
+"""How far from its "name" a record's other keys are looked for."""
+_BRACES = re.compile(r"[{}\[\]]")
+"""What begins and ends a JSON object or a list."""
+_KEY_PREFIX = re.compile(r"[ \t]*(-[ \t]+)?")
+"""What comes before a YAML line's key: its indentation and a list item's `- `."""
+
+
 def keyed_names(text: str) -> Iterator[tuple[int, int]]:
-    """Where text gives a person's name as the value of a key that says it is one, as (start, end)."""
+    """Where text gives a person's name as the value of a key that says it is one, or of a `name` key in a record of a
+    person's details (a full name, two words or more), as (start, end)."""
     for at, _ in KEY_WORDS.occurrences(text):
-        if _KEY_START.search(text, max(0, at - 9), at) is None:
+        plain = _KEY_START.search(text, max(0, at - 9), at) is None
+        if plain and not _a_plain_key(text, at):
             continue
         found = _VALUE.match(text, at)
         if found is None:
@@ -48,8 +62,76 @@ def keyed_names(text: str) -> Iterator[tuple[int, int]]:
         start = found.start("value")
         value = found["value"].rstrip(" \t")
         end = start + len(value)
-        if value.lower() not in _TYPES and _AS_CODE.match(text, end) is None:
+        if value.lower() not in _TYPES and _AS_CODE.match(text, end) is None \
+                and (not plain or (" " in value and _beside_a_person_s_detail(text, at))):
             yield start, end
+
+
+def _a_plain_key(text: str, at: int) -> bool:
+    """Whether the "name" at at is a key of its own: JSON's `"name"`, YAML's `name:` (or `- name:`) as a line begins."""
+    before = text[at - 1:at]
+    if before in ("\"", "'"):
+        return text.startswith(before, at + 4)
+    line = text.rfind("\n", 0, at) + 1
+    return text[line:at].strip(" \t-") == "" and text.startswith(":", at + 4)
+
+
+def _beside_a_person_s_detail(text: str, at: int) -> bool:
+    """Whether the record whose key "name" is at at has a key of a person's details of its own (not a record's within
+    it: `"owner": {"email": …}`): a JSON object's, or a YAML mapping's (an item of a list its `- ` begins)."""
+    reach = max(0, at - _RECORD_REACH), min(len(text), at + _RECORD_REACH)
+    if text[at - 1:at] in ("\"", "'"):
+        return any(_DETAIL_KEY.search(text, start, end) for start, end in _own_parts(text, at, *reach))
+    line = text.rfind("\n", 0, at) + 1
+    indent = at - line
+    keys, item = [line], _key_column(text, line)[1]
+    while not item and line > reach[0]:  # the keys above, up to the item's first
+        line = text.rfind("\n", 0, line - 1) + 1
+        column, item = _key_column(text, line)
+        if column < indent:
+            break
+        keys.append(line)
+        item = item and column == indent  # not a list's within a key's value
+    line = text.find("\n", at) + 1
+    while 0 < line < reach[1]:  # the keys below, up to the next item
+        column, item = _key_column(text, line)
+        if column < indent or (column == indent and item):
+            break
+        keys.append(line)
+        line = text.find("\n", line) + 1
+    return any(_DETAIL_KEY.match(text, line + indent) for line in keys if _key_column(text, line)[0] == indent)
+
+
+def _own_parts(text: str, at: int, begin: int, end: int) -> list[tuple[int, int]]:
+    """The parts of the JSON object around at (within text[begin:end]) outside the objects and lists within it."""
+    parts = []
+    for braces, inward, edge in ((reversed(list(_BRACES.finditer(text, begin, at))), "}]", begin),
+                                 (_BRACES.finditer(text, at, end), "{[", end)):
+        depth, start = 0, at
+        for brace in braces:
+            near, far = (brace.start(), brace.end()) if inward == "{[" else (brace.end(), brace.start())
+            depth += 1 if brace[0] in inward else -1
+            if depth == 1 and brace[0] in inward or depth < 0:
+                parts.append((min(start, near), max(start, near)))
+            if depth < 0:
+                break
+            start = far if depth == 0 else start
+        else:
+            if depth == 0:
+                parts.append((min(start, edge), max(start, edge)))
+    return parts
+
+
+
+
+def _key_column(text: str, line: int) -> tuple[int, bool]:
+    """Where a YAML line's key begins, from the line's start, and whether a list's item begins there (-1 for an empty
+    line)."""
+    prefix = _KEY_PREFIX.match(text, line)
+    assert prefix is not None  # it matches the empty string
+    if prefix.end() >= len(text) or text[prefix.end()] in "\r\n":
+        return -1, False
+    return prefix.end() - line, prefix.group(1) is not None
 
 
 LOGIN_KEY_WORDS = Words("username", "user_name", "user-name", "login", "screen_name", "screen-name", "screenname")

@@ -24,6 +24,14 @@ def found(text: str, entity: str) -> list[str]:
     ('{"nickname": "Tom B."}', ["Tom B."]),  # an initial's dot kept
     ("surname: Schmidt. Thanks!", ["Schmidt"]),  # a sentence's dot not
     ("contactFirstName=Anna", ["Anna"]),
+    ('{"name": "Anna Schmidt", "email": "anna@example.org"}', ["Anna Schmidt"]),  # a key of one word beside a detail
+    ('{"id": 7, "name": "Maria Rossi", "address": {"city": "Rome"}, "phone": "+39 06 1234567"}', ["Maria Rossi"]),
+    ('[{"name": "Tom Becker", "dob": "1990-01-31"}, {"name": "Roost Box", "price": 9}]', ["Tom Becker"]),
+    ("person:\n  - name: Anna Schmidt\n    id: anna\n    device_trackers:\n      - device_tracker.phone_1\n"
+     "  - name: Tom Becker\n    id: tom\n    device_trackers: []", ["Anna Schmidt", "Tom Becker"]),  # Home Assistant's
+    ("contacts:\n  - name: Lena Vogel\n    email: lena@example.org\n  - name: Office Printer\n    ip: 10.0.0.4",
+     ["Lena Vogel"]),
+    ("- id: anna\n  device_trackers:\n    - device_tracker.phone_1\n  name: Anna Schmidt", ["Anna Schmidt"]),
 ])
 def test_a_name_after_its_key_is_found(text: str, names: list[str]) -> None:
     assert found(text, "PERSON") == names
@@ -36,6 +44,11 @@ def test_a_name_after_its_key_is_found(text: str, names: list[str]) -> None:
     '"first_name": null, "last_name": "",',
     "The blast_name: Foo",
     '{"displayName": "Ohio"}, {"DisplayName": "Example Escalation Plan"}',  # as often a region's or a plan's
+    '{"name": "Kitchen Light", "owner": {"email": "x@example.org"}}',  # a detail of a record within it
+    '{"name": "Living Room"}, {"email": "x@example.org"}',  # of another record
+    '{"name": "Anna", "email": "anna@example.org"}',  # a key of one word: a full name only
+    "steps:\n  - name: Send Email Notification\n    with:\n      email: ${{ secrets.MAIL }}",  # a key within
+    "- name: Living Room\n  icon: mdi:sofa\n- email: x@example.org",
 ])
 def test_what_no_key_gives_as_a_name_stays(text: str) -> None:
     assert found(text, "PERSON") == []
