@@ -1,10 +1,11 @@
-"""Where code and its tools name a person: the author git records, a file's header, a copyright line.
+"""Where code and its tools name a person: the author git records, a file's header, a copyright line, a commit's trailer.
 
 `git config --global user.name "Anna Schmidt"`, a `.gitconfig`'s `[user]` `name = Anna Schmidt`,
 `GIT_AUTHOR_NAME="Tom Becker"`, Python's `__author__ = "Anna Schmidt"`, Javadoc's `@author Maria Rossi`, a header's
 `# Author: Tom Becker`, a package's `"author": "Tom Becker"`, Xcode's `Created by Anna Schmidt on 07.12.26.`,
-`Copyright (c) 2026 Tom Becker`. A name of two words or more, not a company's (`Python Software Foundation`, `Meta
-Platforms, Inc.`, `The Go Authors`); whether the words are a name's is names.py's to say.
+`Copyright (c) 2026 Tom Becker`, a commit's `Reviewed-by: Maria Rossi`. A name of two words or more, not a company's
+(`Python Software Foundation`, `Meta Platforms, Inc.`, `The Go Authors`); whether the words are a name's is names.py's
+to say.
 """
 
 from __future__ import annotations
@@ -37,6 +38,9 @@ _AUTHORS: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = (
                                 r"[0-9]{4})*,?[ \t]+)?(?:by[ \t]+)?" + _VALUE)),
     # Xcode's header: "//  Created by Anna Schmidt on 07.12.26."
     (("created by",), re.compile(r"\b[Cc]reated[ \t]+by[ \t]+" + _VALUE)),
+    # a commit's trailers: "Reviewed-by: Maria Rossi", "Co-authored-by: Tom Becker <tom@example.org>"
+    (("-by:",), re.compile(r"^[ \t]*(?:Signed-off|Co-authored|Co-developed|Reviewed|Acked|Tested|Reported|Suggested"
+                           r"|Helped)-by:[ \t]*" + _VALUE, re.MULTILINE | re.IGNORECASE)),
 )
 """Each place's regex, looked for only in a text with one of its words."""
 CODE_AUTHOR_WORDS = Words(*{cue for cues, _ in _AUTHORS for cue in cues})

@@ -37,6 +37,9 @@ def people(text: str) -> list[str]:
     ("# Author: Anna M. Schmidt, Tom O'Connor", ["Anna M. Schmidt", "Tom O'Connor"]),  # an initial, an apostrophe
     ("__author__ = 'Tom O’Brien'", ["Tom O’Brien"]),
     ("//  Created by Ngozi MacDonald on 07.12.26.", ["Ngozi MacDonald"]),  # a prefix before a capital
+    ("Fix the parser\n\nReviewed-by: Maria Rossi\nAcked-by: Tom Becker\nTested-by: Lena Vogel",
+     ["Maria Rossi", "Tom Becker", "Lena Vogel"]),  # a commit's trailers
+    ("Co-authored-by: Anna Schmidt <anna@example.org>", ["Anna Schmidt"]),
 ])
 def test_an_author_s_name_is_found(text: str, found: list[str]) -> None:
     assert people(text) == found
@@ -56,6 +59,7 @@ def test_an_author_s_name_is_found(text: str, found: list[str]) -> None:
     "name = Anna Schmidt",  # a key without git's [user] before it
     '__author__ = "guido"',
     "Created by the Roost team",
+    "Reported-by: syzbot\nTested-by: Kernel CI Team\nSuggested-by: dependabot",
 ])
 def test_what_names_no_author_stays(text: str) -> None:
     assert people(text) == []
