@@ -27,9 +27,11 @@ _KEY_START = re.compile(r"(?:(?<![A-Za-z])(?i:first|last|given|family|full|middl
 `contactFirstName` (after a word of its own, in camel case); not `blast_name`, nor `display_name`, as often a plan's,
 a region's or a room's ("Example Escalation Plan", "Ohio": 14 of 23 in the documentation pii_scan reads)."""
 _VALUE = re.compile(r"(?i:name)(?:[\"']?[ \t]*[:=][ \t]*[\"']?|>)(?P<value>[^\W\d_]"
-                    r"(?:[^\r\n\"'<>&,;{}\[\]=:!|().]|\.(?![ \t]|$)|(?<=\b[^\W\d_])\.){0,60})", re.MULTILINE)
+                    r"(?:[^\r\n\"'<>&,;{}\[\]=:!|().]|\.(?![ \t]|$)|(?<=\b[^\W\d_])\.|(?<=[^\W\d_])['’](?=[^\W\d_]))"
+                    r"{0,60})", re.MULTILINE)
 """After the key, a JSON's, a YAML's or a query's `:` or `=` (maybe after a quote) or an XML element's `>`, the value up
-to a quote, a tag, the next field, a sentence's end (not an initial's dot, "Tom B.") or the line's end."""
+to a quote (not an apostrophe within a name, "O'Connor"), a tag, the next field, a sentence's end (not an initial's dot,
+"Tom B.") or the line's end."""
 
 _AS_CODE = re.compile(r"[ \t]*[|!\[(]")
 """What follows a type, not a name, after a key in code: a union, GraphQL's "!", a generic's bracket, a call."""

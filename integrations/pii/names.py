@@ -173,11 +173,11 @@ NAME_WORDS = Words("name", "call me", "called", "'m ", "’m ", "ch heiße", "ch
                    "nama saya", "tên tôi", "tôi tên", *_TITLE_CUES, *_CHINESE_SELF_CUES, *_CHINESE_FORM_CUES,
                    *EAST_ASIAN_NAME_CUES, *RELATION_CUES, *_RECORD_CUES)
 """Where a text may give a name after a label or a title, or a record its author's or its account's (_RECORD_CUES): the
-labels are searched for only around the first. Each begins with a letter that other words of the one scan begin with, or with the n of
-"name": a letter no other word began with made the scan stop at more places (h, f, i, l, y and à cost each message of
-the pii benchmark 11,000 instructions, each log line 4,500; cachegrind): "I'm" is found from its "'m ". Greetings and
-closings have no words in the scan: a greeting is looked for only at a line's start, a closing only in a text of several
-lines."""
+labels are searched for only around the first. Each begins with a letter that other words of the one scan begin with,
+or with the n of "name": a letter no other word began with made the scan stop at more places (h, f, i, l, y and à cost
+each message of the pii benchmark 11,000 instructions, each log line 4,500; cachegrind): "I'm" is found from its "'m ".
+Greetings and closings have no words in the scan: a greeting is looked for only at a line's start, a closing only in a
+text of several lines."""
 _LABELS_OF = {**dict.fromkeys(_TITLE_CUES, _TITLE_LABEL), **dict.fromkeys(_CHINESE_SELF_CUES, _CHINESE_SELF),
               **dict.fromkeys(_CHINESE_FORM_CUES, _CHINESE_FORM),
               **dict.fromkeys(EAST_ASIAN_NAME_CUES, EAST_ASIAN_LABEL), **dict.fromkeys(RELATION_CUES, RELATION_LABEL),
@@ -257,8 +257,12 @@ def with_repeats(text: str, found: Iterable[Finding]) -> Iterator[Finding]:
     """The names a text gives, then where it repeats one, whole or a word of it as a word of its own ("My name is Anna
     Schmidt. Anna will call", "tell Schmidt", "my name is anna … Anna"), at the confidence it was given with; not a
     particle nor a word that is also a sentence's ("Name: Will Smith. Will you call?"). A Chinese, Japanese or Korean
-    name is looked for whole, within words. All the names are looked for in one search of the text."""
-    given = list(found)
+    name is looked for whole, within words. All the names are looked for in one search of the text; a name two ways
+    give (`Name: Anna Schmidt` a label's and a record's key's) once."""
+    spans: dict[tuple[int, int], Finding] = {}
+    for finding in found:
+        spans.setdefault((finding.start, finding.end), finding)
+    given = list(spans.values())
     yield from given
     if not given:
         return

@@ -22,6 +22,7 @@ def found(text: str, entity: str) -> list[str]:
     ("<FirstName>Anna</FirstName><LastName>Schmidt</LastName>", ["Anna", "Schmidt"]),
     ('"full_name": "Maria Rossi",', ["Maria Rossi"]),
     ('{"nickname": "Tom B."}', ["Tom B."]),  # an initial's dot kept
+    ('{"last_name": "O\'Connor", "given_name": "D\'Angelo"}', ["O'Connor", "D'Angelo"]),  # an apostrophe within
     ("surname: Schmidt. Thanks!", ["Schmidt"]),  # a sentence's dot not
     ("contactFirstName=Anna", ["Anna"]),
     ('{"name": "Anna Schmidt", "email": "anna@example.org"}', ["Anna Schmidt"]),  # a key of one word beside a detail
