@@ -1,7 +1,8 @@
 """What a developer pastes, for the pii evaluation: login names (USERNAME) in a traceback's path, a prompt, an SSH
-login, a system's log and what its tools print, and authors' names (PERSON) in git's identity, a file's header and a
-copyright; with the hard negatives beside them (the accounts everybody has, a system's paths, companies' copyrights, a
-documentation's stand-ins)."""
+login, a system's log and what its tools print, /etc/passwd, an SQL `INSERT`, and people's names (PERSON) in git's
+identity, a file's header, a copyright, a commit's trailer, /etc/passwd's full names, an `INSERT`, a JSON record, Home
+Assistant's `person:` list; with the hard negatives beside them (the accounts everybody has, a system's paths,
+companies' copyrights, a documentation's stand-ins, products' and lights' names)."""
 
 from __future__ import annotations
 
@@ -36,10 +37,16 @@ DEVELOPER: list[tuple[str, Callable[[random.Random], str], list[str]]] = [
         "sshd[812]: pam_unix(sshd:session): session opened for user {v}(uid=1000) by (uid=0)",
         "sudo:    {v} : TTY=pts/0 ; PWD=/opt/roost ; USER=root ; COMMAND=/usr/bin/systemctl restart roost",
         "-rw-r--r-- 1 {v} staff 812 Dec  7 10:00 config.yaml", "systemd-logind[512]: New session 3 of user {v}.",
+        "{v}:x:1001:1001:,,,:/mnt/nas/home:/bin/bash", "sudo:x:27:pi,{v}",
+        "$ ps aux | grep roost\n{v}  4321  2.1  1.5 912344 60112 ?  Sl  10:02  1:12 python3 -m roost run",
+        "INSERT INTO accounts (username, created) VALUES ('{v}', now());",
     ]),
     ("PERSON", person, [
         'git config --global user.name "{v}"', "# Author: {v}\n# Date: 2026-12-07", "Copyright (c) 2024-2026 {v}",
         '__author__ = "{v}"', "//  Created by {v} on 07.12.26.", "/**\n * Reads the config.\n * @author {v}\n */",
+        "Fix the parser\n\nReviewed-by: {v}", "pi:x:1000:1000:{v},,,:/home/pi:/bin/bash",
+        "INSERT INTO users (name, email) VALUES (\"{v}\", NULL);", '{{"id": 7, "name": "{v}", "email": null}}',
+        "person:\n  - name: {v}\n    id: p1\n    device_trackers: []",
     ]),
 ]
 
@@ -53,4 +60,9 @@ DEVELOPER_NEGATIVE: list[Callable[[random.Random], str]] = [
     lambda r: f"Copyright {r.randint(2010, 2026)} {r.choice(['Google LLC', 'The Go Authors', 'Raspberry Pi Ltd'])}",
     lambda r: f"Copyright (c) Meta Platforms, Inc. and affiliates. Version {r.randint(1, 9)}.{r.randint(0, 9)}",
     lambda r: f"Set user.name to your name, e.g. git config user.name \"<your name>\" (step {r.randint(1, 5)})",
+    lambda r: f"www-data:x:33:33:www-data:/var/www:/usr/sbin/nologin\nnobody:x:65534:{r.randint(100, 999)}::/:/bin/sh",
+    lambda r: f"root  1  0.{r.randint(0, 9)}  0.1 167744 11520 ?  Ss  Dec07  0:03 /sbin/init\n$ ps aux | grep roost",
+    lambda r: f"INSERT INTO products (name, price) VALUES ('{r.choice(['Roost Box', 'Lamp'])}', {r.randint(5, 99)});",
+    lambda r: f'{{"name": "Living Room", "owner": {{"email": null}}, "brightness": {r.randint(0, 255)}}}',
+    lambda r: f"Reported-by: syzbot\nTested-by: Kernel CI Team (run {r.randint(1, 999)})",
 ]
