@@ -1,4 +1,4 @@
-"""Where code and its tools name a person: the author git records, a file's header, a copyright line, a commit's trailer.
+"""Where code and its tools name a person: the author git records, a file's header, a copyright, a commit's trailer.
 
 `git config --global user.name "Anna Schmidt"`, a `.gitconfig`'s `[user]` `name = Anna Schmidt`,
 `GIT_AUTHOR_NAME="Tom Becker"`, Python's `__author__ = "Anna Schmidt"`, Javadoc's `@author Maria Rossi`, a header's

@@ -63,8 +63,8 @@ _RECORDS: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = (
     # ps aux, ps -ef (a name too long for its column cut with a "+"), top: "anna  4321  2.1  1.5 912344 60112 ?  Sl
     # 10:02  1:12 python3", "anna  4321  1  0 10:02 ?  00:01:12 python3", "  4321 anna  20  0  912344  60112 …"
     (("cpu %mem", "stime tty", "pid user", "grep"),
-     re.compile(r"^(" + NAME + r")\+?[ \t]+[0-9]+[ \t]+(?:[0-9]+\.[0-9][ \t]+[0-9]+\.[0-9][ \t]+[0-9]+[ \t]+[0-9]+[ \t]+"
-                + _TTY + r"[ \t]+[DIRSTWXZt][<NLsl+]*|[0-9]+[ \t]+[0-9]+[ \t]+[\w:]+[ \t]+" + _TTY
+     re.compile(r"^(" + NAME + r")\+?[ \t]+[0-9]+[ \t]+(?:[0-9]+\.[0-9][ \t]+[0-9]+\.[0-9][ \t]+[0-9]+[ \t]+[0-9]+"
+                r"[ \t]+" + _TTY + r"[ \t]+[DIRSTWXZt][<NLsl+]*|[0-9]+[ \t]+[0-9]+[ \t]+[\w:]+[ \t]+" + _TTY
                 + r"[ \t]+[0-9]+:[0-9]{2}:[0-9]{2})[ \t]|^[ \t]*[0-9]+[ \t]+(" + NAME + r")\+?[ \t]+(?:[0-9]+|rt)[ \t]+"
                 r"-?[0-9]+(?:[ \t]+[0-9.]+[kmgtp]?){3}[ \t]+[DIRSTZt][ \t]", re.MULTILINE)),
 )
@@ -94,8 +94,8 @@ _FULL_NAME = re.compile(r"^" + NAME + r":[x*]:" + _PERSON_UID + r":[0-9]+:([^:,\
 
 
 def account_full_names(text: str) -> Iterator[tuple[int, int]]:
-    """Where /etc/passwd's lines give a person's account's full name, as (start, end); whether it is a name is names.py's
-    to say."""
+    """Where /etc/passwd's lines give a person's account's full name, as (start, end); whether it is a name is
+    names.py's to say."""
     if ACCOUNT_NAME_WORDS.anywhere(text):
         for found in _FULL_NAME.finditer(text):
             yield found.span(1)
