@@ -1,24 +1,35 @@
 """What a developer pastes, for the pii evaluation: login names (USERNAME) in a traceback's path, a prompt, an SSH
-login, a system's log and what its tools print, /etc/passwd, an SQL `INSERT`, and people's names (PERSON) in git's
-identity, a file's header, a copyright, a commit's trailer, /etc/passwd's full names, an `INSERT`, a JSON record, Home
-Assistant's `person:` list; with the hard negatives beside them (the accounts everybody has, a system's paths,
-companies' copyrights, a documentation's stand-ins, products' and lights' names)."""
+login, a system's log and what its tools print, /etc/passwd, an SQL `INSERT`, the commands that use an account,
+passwords' hashes (SECRET), and people's names (PERSON) in git's identity, a file's header, a copyright, a commit's
+trailer, /etc/passwd's full names, an `INSERT`, a JSON record, Home Assistant's `person:` list; with the hard negatives
+beside them (the accounts everybody has, a system's paths, companies' copyrights, a documentation's stand-ins, products'
+and lights' names)."""
 
 from __future__ import annotations
 
 import random
+import string
 import unicodedata
 from collections.abc import Callable
 
 from pii_values import FIRST_NAMES, LAST_NAMES, person
 
-__all__ = ["DEVELOPER", "DEVELOPER_NEGATIVE", "login_name"]
+__all__ = ["DEVELOPER", "DEVELOPER_NEGATIVE", "login_name", "password_hash"]
 
 
 def _plain(name: str) -> str:
     """A name as a login may hold it: lower case, ASCII, without spaces, hyphens or apostrophes."""
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     return "".join(char for char in ascii_name.lower() if char.isalnum()) or "anna"
+
+
+def password_hash(rng: random.Random) -> str:
+    """A password's hash as crypt(3), Apache, Argon2 and Django write it: its scheme's name, parameters, salt, hash."""
+    def b64(count: int) -> str:
+        return "".join(rng.choice(string.ascii_letters + string.digits + "./") for _ in range(count))
+    return rng.choice((f"$y$j9T${b64(22)}${b64(43)}", f"$6${b64(16)}${b64(86)}", f"$2b$12${b64(53)}",
+                       f"$apr1${b64(8)}${b64(22)}", f"$argon2id$v=19$m=65536,t=3,p=4${b64(22)}${b64(43)}",
+                       f"pbkdf2_sha256$600000${b64(22)}${b64(43)}="))
 
 
 def login_name(rng: random.Random) -> str:
@@ -39,7 +50,11 @@ DEVELOPER: list[tuple[str, Callable[[random.Random], str], list[str]]] = [
         "-rw-r--r-- 1 {v} staff 812 Dec  7 10:00 config.yaml", "systemd-logind[512]: New session 3 of user {v}.",
         "{v}:x:1001:1001:,,,:/mnt/nas/home:/bin/bash", "sudo:x:27:pi,{v}",
         "$ ps aux | grep roost\n{v}  4321  2.1  1.5 912344 60112 ?  Sl  10:02  1:12 python3 -m roost run",
-        "INSERT INTO accounts (username, created) VALUES ('{v}', now());",
+        "INSERT INTO accounts (username, created) VALUES ('{v}', now());", "sudo usermod -aG gpio {v}", "su - {v}",
+        "sudo -u {v} python3 -m roost run",
+    ]),
+    ("SECRET", password_hash, [
+        "pi:{v}:19700:0:99999:7:::", "UPDATE users SET pw = '{v}' WHERE id = 7;", "mosquitto_passwd wrote pi:{v}",
     ]),
     ("PERSON", person, [
         'git config --global user.name "{v}"', "# Author: {v}\n# Date: 2026-12-07", "Copyright (c) 2024-2026 {v}",
@@ -65,4 +80,6 @@ DEVELOPER_NEGATIVE: list[Callable[[random.Random], str]] = [
     lambda r: f"INSERT INTO products (name, price) VALUES ('{r.choice(['Roost Box', 'Lamp'])}', {r.randint(5, 99)});",
     lambda r: f'{{"name": "Living Room", "owner": {{"email": null}}, "brightness": {r.randint(0, 255)}}}',
     lambda r: f"Reported-by: syzbot\nTested-by: Kernel CI Team (run {r.randint(1, 999)})",
+    lambda r: f"The hash looks like $6$salt$hash; {r.choice(['passwd file is missing', 'sudo passwd', 'sudo -u pi -H'])}",
+    lambda r: f"root:*:{r.randint(19000, 20000)}:0:99999:7:::\nPrice: ${r.randint(1, 9)}$ each",
 ]

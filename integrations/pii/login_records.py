@@ -4,8 +4,10 @@ sshd's `Accepted publickey for anna from 192.168.1.23`, PAM's `session opened fo
 `tom : TTY=pts/0 ; PWD=/opt ; USER=root`, logind's `New session 3 of user maria.`, what `id` prints (`uid=1000(anna)`),
 the owner and group of each file `ls -l` lists, `chown -R anna:anna`, the sessions `who` and `last` list, the
 processes' owners `ps aux` and `top` list, an account's line in /etc/passwd (`anna:x:1000:1000:Anna Schmidt,,,:…`, its
-full name too, account_full_names) and a group's members in /etc/group. Not an attacker's guess (`Failed password for
-invalid user admin`): no account has that name. Whether a name may be a person's is login_names' to say.
+full name too, account_full_names), a group's members in /etc/group, the account before its password's hash in
+/etc/shadow or an .htpasswd, and the commands that make, change or use an account (`sudo usermod -aG gpio anna`,
+`su - tom`, `sudo -u anna …`). Not an attacker's guess (`Failed password for invalid user admin`): no account has that
+name. Whether a name may be a person's is login_names' to say.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ _ADDRESS = r"(?:[0-9]{1,3}(?:\.[0-9]{1,3}){3}|[0-9a-fA-F]*:[0-9a-fA-F:.]+)[ \t]"
 """The address sshd writes after an account's name ("… user anna 192.168.1.23 port 52144")."""
 _TTY = r"(?:\?|pts/[0-9]+|tty\w*|console)"
 """A process's terminal as ps lists it: none ("?"), a pseudo-terminal, a console."""
+_OPTIONS = r"(?:[ \t]+-[\w\-]*(?:[ \t]+[^\s\-;&|][^\s;&|]*)?)*"
+"""A command's options, each maybe with its argument (`-m -s /bin/bash`, `-aG gpio`, `-`)."""
 _ACCOUNT_FILE_CUES = (":x:", ":*:")
 """What the lines of /etc/passwd and /etc/group hold: a password's stand-in between colons."""
 _PERSON_UID = r"(?:[5-9][0-9]{2}|[1-9][0-9]{3}|[1-5][0-9]{4})"
@@ -60,6 +64,15 @@ _RECORDS: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = (
     # /etc/group's members: "sudo:x:27:anna,tom"
     (_ACCOUNT_FILE_CUES, re.compile(r"^(" + NAME + r"):[x*]:" + _PERSON_UID + r":[0-9]+:[^:\n]*:[^:\n]*:[^:\n]*$"
                                 r"|^" + NAME + r":[x*]?:[0-9]+:((?:" + NAME + r",)*" + NAME + r")\r?$", re.MULTILINE)),
+    # /etc/shadow, an .htpasswd, Mosquitto's passwords: the account before its password's hash, "anna:$y$j9T$…:19700:…"
+    ((":$",), re.compile(r"^(" + NAME + r"):\$[\w./+=,$\-]{20,}(?::|\r?$)", re.MULTILINE)),
+    # the commands that make, change or use an account: "sudo useradd -m -s /bin/bash lena", "sudo usermod -aG gpio
+    # anna", "passwd maria", "su - tom" (its last word, after options only), "sudo adduser anna gpio" (its first),
+    # "sudo -u anna …"
+    (("useradd", "usermod", "userdel", "passwd", "chsh", "chfn", "su ", "adduser", "deluser", "-u "),
+     re.compile(r"(?:^|[$#>;&|(][ \t]*|\bsudo[ \t]+)(?:(?:useradd|usermod|userdel|passwd|chsh|chfn|su)" + _OPTIONS
+                + r"[ \t]+(" + NAME + r")[ \t]*(?:$|[;&|])|(?:adduser|deluser)(?:[ \t]+--?[\w\-]+)*[ \t]+(" + NAME
+                + r"))|\b(?:sudo|crontab|runuser)(?:[ \t]+-[\w\-]+)*[ \t]+-u[ \t]+(" + NAME + r")[ \t]", re.MULTILINE)),
     # ps aux, ps -ef (a name too long for its column cut with a "+"), top: "anna  4321  2.1  1.5 912344 60112 ?  Sl
     # 10:02  1:12 python3", "anna  4321  1  0 10:02 ?  00:01:12 python3", "  4321 anna  20  0  912344  60112 …"
     (("cpu %mem", "stime tty", "pid user", "grep"),

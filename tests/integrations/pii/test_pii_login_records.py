@@ -1,5 +1,6 @@
 """Login names (USERNAME) where a system's logs and tools name an account: sshd, PAM, sudo, logind, id, ls -l, chown,
-who, last, ps, top, /etc/passwd (and its full names, PERSON) and /etc/group."""
+who, last, ps, top, /etc/passwd (and its full names, PERSON), /etc/group, /etc/shadow and the commands that make,
+change or use an account."""
 
 from __future__ import annotations
 
@@ -43,6 +44,10 @@ def logins(text: str) -> list[str]:
     ("tom:*:501:20:Tom Becker:/Users/Shared/tom:/bin/zsh", ["tom"]),  # a Mac's
     ("maria:x:1002:1002::/srv/maria:/bin/sh", ["maria"]),  # its ids no IPv6 address ("1002:1002::")
     ("sudo:x:27:anna,tom\ndocker:x:999:lena", ["anna", "tom", "lena"]),  # /etc/group's members
+    ("anna:$y$j9T$3nP0cX9j1Kq/4Ze$Zq4eM8b1m9sT2vW6yX0aB7cD3eF5gH1iJ2kL4mN6oP8:19700:0:99999:7:::", ["anna"]),  # shadow
+    ("sudo useradd -m -s /bin/bash lena && sudo passwd lena", ["lena", "lena"]),
+    ("sudo usermod -aG gpio anna\nsu - tom\n$ sudo adduser --disabled-password maria", ["anna", "tom", "maria"]),
+    ("sudo -u anna -H python3 app.py\nsudo crontab -u tom -l", ["anna", "tom"]),
     ("$ ps aux | grep roost\nanna        4321  2.1  1.5 912344 60112 ?        Sl   10:02   1:12 python3 -m roost\n"
      "anna        5678  0.0  0.0   6432   720 pts/0    S+   10:05   0:00 grep --color=auto roost", ["anna", "anna"]),
     ("USER       PID %CPU %MEM    VSZ   RSS TTY      STAT START   TIME COMMAND\n"
@@ -71,6 +76,8 @@ def test_a_record_s_account_is_found(text: str, found: list[str]) -> None:
     "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\npi:x:1000:1000:,,,:/srv/pi:/bin/bash",
     "USER PID %CPU %MEM VSZ RSS TTY STAT START TIME COMMAND\nroot 1 0.0 0.1 167744 11520 ? Ss Dec07 0:03 /sbin/init",
     "grep -r x .\nversion 12 3.4 5.6 7 8 x",  # no process's columns after the name
+    "passwd file is missing\nuseradd: user anna already exists\nI tried su tom but",  # no command's options
+    "sudo adduser pi gpio\nsudo -u homeassistant -H -s\nsudo passwd\nroot:*:19700:0:99999:7:::",
 ])
 
 def test_what_names_no_one_s_account_stays(text: str) -> None:
