@@ -80,6 +80,6 @@ DEVELOPER_NEGATIVE: list[Callable[[random.Random], str]] = [
     lambda r: f"INSERT INTO products (name, price) VALUES ('{r.choice(['Roost Box', 'Lamp'])}', {r.randint(5, 99)});",
     lambda r: f'{{"name": "Living Room", "owner": {{"email": null}}, "brightness": {r.randint(0, 255)}}}',
     lambda r: f"Reported-by: syzbot\nTested-by: Kernel CI Team (run {r.randint(1, 999)})",
-    lambda r: f"The hash looks like $6$salt$hash; {r.choice(['passwd file is missing', 'sudo passwd', 'sudo -u pi -H'])}",
+    lambda r: f"A hash looks like $6$salt$hash; {r.choice(['passwd file is gone', 'sudo passwd', 'sudo -u pi -H'])}",
     lambda r: f"root:*:{r.randint(19000, 20000)}:0:99999:7:::\nPrice: ${r.randint(1, 9)}$ each",
 ]
