@@ -3,10 +3,10 @@ a database's row or a configuration pasted to ask why it fails.
 
 JSON's `"first_name": "Anna"`, `"lastName":"Schmidt"`, YAML's `given_name: Maria`, a query's `?first_name=Anna&…`,
 XML's `<FirstName>Anna</FirstName>`, `"full_name": "Maria Rossi"`, `"nickname": "Tom B."`; `"username": "aschmidt"`,
-GitHub's `"login": "annaschmidt"`, YAML's `username: anna`. A key of one word, `"name"`, only in a record with a
-person's details (`{"name": "Anna Schmidt", "email": …}`, Home Assistant's `person:` list with its `device_trackers`):
-alone, a package's, a light's as often as a person's (`"name": "roost"`). Not a type code gives (`first_name:
-Optional[str]`); whether the value is a name is names.py's to say, whether a login may be a person's login_names'.
+GitHub's `"login": "annaschmidt"`, YAML's `username: anna`, an environment's `POSTGRES_USER=anna`. A key of one word,
+`"name"`, only in a record with a person's details (`{"name": "Anna Schmidt", "email": …}`, Home Assistant's `person:`
+list with its `device_trackers`): alone, a package's, a light's as often as a person's (`"name": "roost"`). Not a type
+code gives (`first_name: Optional[str]`); whether the value is a name is names.py's to say, whether a login may be a person's login_names'.
 """
 
 from __future__ import annotations
@@ -136,17 +136,22 @@ def _key_column(text: str, line: int) -> tuple[int, bool]:
     return prefix.end() - line, prefix.group(1) is not None
 
 
-LOGIN_KEY_WORDS = Words("username", "user_name", "user-name", "login", "screen_name", "screen-name", "screenname")
-"""The keys of a login name, as the scan finds them."""
+LOGIN_KEY_WORDS = Words("username", "user_name", "user-name", "login", "screen_name", "screen-name", "screenname",
+                        "user=", "user:", "user =", "user\":", "user':")
+"""The keys of a login name, as the scan finds them (`POSTGRES_USER=`, `mqtt_user:` by their end)."""
+_PREFIXED = r"(?<![\w\-])(?:[A-Za-z0-9]+_)+(?i:user(?:name)?)"
+"""A key of a login name with a word before it: `POSTGRES_USER`, `mqtt_user`, `SMTP_USERNAME`."""
 _LOGIN_KEYS = (
     # JSON's, its key and its value quoted: "username": "aschmidt", "login":"annaschmidt" (not code's "user_name":
     # self.name); a query's: ?user_name=anna&
     re.compile(r"(?<=[\"'])(?i:user[_\-]?name|login|screen[_\-]?name)[\"'][ \t]*:[ \t]*[\"'](" + NAME + r")[\"']"
                r"|(?<=[?&])(?i:user[_\-]?name|login|screen[_\-]?name)=(" + NAME + r")(?![\w.\-@:/])"),
     # YAML's and a message's "username: anna", "Username: anna.schmidt" as a line begins (not "enter your username: and
-    # then …"), and a string assigned: username = "anna"
-    re.compile(r"^[ \t]*(?:-[ \t]+)?(?i:user[_\-]?name)[ \t]*:[ \t]*[\"']?(" + NAME + r")(?![\w.\-@:/])", re.MULTILINE),
-    re.compile(r"\b(?i:user[_\-]?name)[ \t]*=[ \t]*[\"'](" + NAME + r")[\"']"),
+    # then …"), an environment's or a YAML's key with a word before it, "POSTGRES_USER=anna", "mqtt_user: anna" (not
+    # code's "owner_user = owner"), and a string assigned: username = "anna", DB_USER = "tom", "db_user": "lena"
+    re.compile(r"^[ \t]*(?:-[ \t]+)?(?:export[ \t]+)?(?:(?i:user[_\-]?name)[ \t]*:[ \t]*|" + _PREFIXED
+               + r"(?:=|:[ \t]*))[\"']?(" + NAME + r")(?![\w.\-@:/])", re.MULTILINE),
+    re.compile(r"(?:\b(?i:user[_\-]?name)|" + _PREFIXED + r"[\"']?)[ \t]*[=:][ \t]*[\"'](" + NAME + r")[\"']"),
     # XML's <username>anna</username>
     re.compile(r"<(?i:user[_\-]?name|login)>(" + NAME + r")</"),
 )
@@ -156,8 +161,11 @@ _LOGIN_KEYS = (
 
 def keyed_logins(text: str) -> Iterator[tuple[int, int]]:
     """Where text gives a login name as the value of a key that says it is one, as (start, end)."""
+    seen = set()
     for key in _LOGIN_KEYS:
         for found in key.finditer(text):
             group = found.lastindex or 1
-            if found[group].lower() not in _TYPES and _AS_CODE.match(text, found.end(group)) is None:
+            if found[group].lower() not in _TYPES and _AS_CODE.match(text, found.end(group)) is None \
+                    and found.span(group) not in seen:  # "mqtt_user: 'anna'" a line's and a string's
+                seen.add(found.span(group))
                 yield found.span(group)

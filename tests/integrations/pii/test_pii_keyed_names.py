@@ -63,6 +63,9 @@ def test_what_no_key_gives_as_a_name_stays(text: str) -> None:
     ("https://example.org/login?username=tom_b&next=/", ["tom_b"]),
     ("<credentials><username>maria</username></credentials>", ["maria"]),
     ('username = "lena"', ["lena"]),
+    ("environment:\n  - POSTGRES_USER=anna\n  - POSTGRES_DB=roost", ["anna"]),  # a key with a word before it
+    ("mqtt_user: tom\nexport SMTP_USERNAME=lena.vogel", ["tom", "lena.vogel"]),
+    ('DB_USER = "maria"\n{"db_user": "jonas"}\nmqtt_user: \'anna\'', ["maria", "jonas", "anna"]),
 ])
 def test_a_login_after_its_key_is_found(text: str, logins: list[str]) -> None:
     assert found(text, "USERNAME") == logins
@@ -74,6 +77,8 @@ def test_a_login_after_its_key_is_found(text: str, logins: list[str]) -> None:
     "Last login: Mon Dec  7 10:01:22 2026\nlogin = LoginManager(app)",
     "Please enter your username: and then the password.",
     '"username": "arn:aws:iam::111122223333:user/eks-user", "username": "sub"',
+    'owner_user = owner\nself.db_user = config["db"]\nDB_USER = os.environ["DB_USER"]',  # code's
+    "mqtt_user: !secret mqtt_user\nPOSTGRES_USER=${DB_USER}\nPOSTGRES_USER=postgres\nUser: anna",
 ])
 def test_what_no_key_gives_as_a_login_stays(text: str) -> None:
     assert found(text, "USERNAME") == []
