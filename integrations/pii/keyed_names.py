@@ -6,7 +6,8 @@ XML's `<FirstName>Anna</FirstName>`, `"full_name": "Maria Rossi"`, `"nickname": 
 GitHub's `"login": "annaschmidt"`, YAML's `username: anna`, an environment's `POSTGRES_USER=anna`. A key of one word,
 `"name"`, only in a record with a person's details (`{"name": "Anna Schmidt", "email": …}`, Home Assistant's `person:`
 list with its `device_trackers`): alone, a package's, a light's as often as a person's (`"name": "roost"`). Not a type
-code gives (`first_name: Optional[str]`); whether the value is a name is names.py's to say, whether a login may be a person's login_names'.
+code gives (`first_name: Optional[str]`); whether the value is a name is names.py's to say, whether a login may be a
+person's login_names'.
 """
 
 from __future__ import annotations
