@@ -108,13 +108,6 @@ _WIFI_QR = r"WIFI:(?:[A-Z]:(?:\\.|[^;\\\n])*;)*?P:((?:\\.|[^;\\\n])+)"
 """A Wi-Fi network's password in the text of the QR code phones share a network with: "WIFI:S:Home;T:WPA;P:Secret123;;"
 (ZXing's format: fields in any order, ";", ":" and "\\" escaped with a backslash)."""
 
-_PASSWORD_HASH = (r"(?:\$(?:2[abxy]|1|5|6|7|y|gy|apr1|argon2(?:id|i|d)|scrypt|pbkdf2(?:-sha(?:1|256|512))?)"
-                  r"|(?<![\w$])pbkdf2_sha(?:1|256))(?:\$[\w./+=,\-]+)*\$[A-Za-z0-9./+]{22,}={0,2}(?![\w./+=$])")
-"""A password's hash as crypt(3), Apache, Mosquitto, passlib and Django write it, by its scheme's name: bcrypt's
-`$2b$12$…`, SHA-crypt's `$6$salt$…`, yescrypt's `$y$j9T$salt$…` (/etc/shadow's), `$apr1$…` (an .htpasswd's), `$7$…`,
-Argon2's `$argon2id$v=19$m=65536,t=3,p=4$salt$…`, Django's `pbkdf2_sha256$600000$salt$…`; its last part 22 characters
-or more (md5-crypt's), not a documentation's `$6$salt$hash`."""
-
 
 SECRET_PATTERNS: tuple[SecretPattern, ...] = (
     SecretPattern(
@@ -125,7 +118,6 @@ SECRET_PATTERNS: tuple[SecretPattern, ...] = (
         ),
         0.99,
     ),
-    SecretPattern("password_hash", ("$", "pbkdf2_"), re.compile(_PASSWORD_HASH), 0.95),
     SecretPattern(
         "openai_key",
         ("sk-",),
@@ -275,10 +267,10 @@ SECRET_PATTERNS: tuple[SecretPattern, ...] = (
 )
 
 
-_SPELLED = {"eyj": "eyJ", "hf_": "hf_", "$": "$"}
+_SPELLED = {"eyj": "eyJ", "hf_": "hf_"}
 """Triggers found as they are spelled (str.find), not in the scan of the lowered text: a JWT's "eyJ" made every
-"e" of a text a place for that scan to look, a Hugging Face token's "hf_" every "h", a password hash's "$" every "$"
-(their patterns match only this spelling anyway)."""
+"e" of a text a place for that scan to look, a Hugging Face token's "hf_" every "h" (their patterns match only this
+spelling anyway)."""
 # `in` tests mapped, not a generator (which cost 1.4 % of the pii benchmark's instructions) nor one regex of both
 # (which looked at every "e" and "h": ~10,000 instructions a message of that benchmark more, cachegrind).
 _SPELLED_IN = tuple(_SPELLED.values())

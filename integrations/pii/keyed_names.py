@@ -72,11 +72,11 @@ def keyed_names(text: str) -> Iterator[tuple[int, int]]:
 
 def _a_plain_key(text: str, at: int) -> bool:
     """Whether the "name" at at is a key of its own: JSON's `"name"`, YAML's `name:` (or `- name:`) as a line begins."""
-    before = text[at - 1:at]
+    before, after = text[at - 1:at], at + len("name")
     if before in ("\"", "'"):
-        return text.startswith(before, at + 4)
+        return text.startswith(before, after)
     line = text.rfind("\n", 0, at) + 1
-    return text[line:at].strip(" \t-") == "" and text.startswith(":", at + 4)
+    return text[line:at].strip(" \t-") == "" and text.startswith(":", after)
 
 
 def _beside_a_person_s_detail(text: str, at: int) -> bool:
@@ -114,7 +114,7 @@ def _own_parts(text: str, at: int, begin: int, end: int) -> list[tuple[int, int]
         for brace in braces:
             near, far = (brace.start(), brace.end()) if inward == "{[" else (brace.end(), brace.start())
             depth += 1 if brace[0] in inward else -1
-            if depth == 1 and brace[0] in inward or depth < 0:
+            if (depth == 1 and brace[0] in inward) or depth < 0:  # a record within begins, or this one ends
                 parts.append((min(start, near), max(start, near)))
             if depth < 0:
                 break
@@ -123,8 +123,6 @@ def _own_parts(text: str, at: int, begin: int, end: int) -> list[tuple[int, int]
             if depth == 0:
                 parts.append((min(start, edge), max(start, edge)))
     return parts
-
-
 
 
 def _key_column(text: str, line: int) -> tuple[int, bool]:

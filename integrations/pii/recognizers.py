@@ -20,6 +20,7 @@ from .names import PersonRecognizer
 from .national import DEFAULT_REGIONS, NationalPhoneRecognizer, SsnRecognizer
 from .network import EmailRecognizer, IpRecognizer
 from .numeric import CardRecognizer, CnIdRecognizer, IbanRecognizer, PhoneRecognizer
+from .password_hashes import PasswordHashRecognizer
 from .phone_links import PhoneLinkRecognizer
 from .plates import PlateRecognizer
 from .registry import Finding, Recognizer, RecognizerRegistry, resolve_overlaps
@@ -50,6 +51,7 @@ __all__ = [
     "NationalIdRecognizer",
     "NationalPhoneRecognizer",
     "PassportRecognizer",
+    "PasswordHashRecognizer",
     "PersonRecognizer",
     "PhoneLinkRecognizer",
     "PhoneRecognizer",
@@ -79,6 +81,7 @@ def default_registry(legacy_cn_id: bool = False, phone_regions: Sequence[str] = 
     registry = RecognizerRegistry()
     for recognizer in (
         SecretRecognizer(),
+        PasswordHashRecognizer(),
         CnIdRecognizer(legacy=legacy_cn_id),
         CardRecognizer(),
         IbanRecognizer(),
