@@ -41,9 +41,10 @@ _KEY_NAME = (r"api[_\-]?key|secret[_\-]?(?:access[_\-]?)?key|client[_\-]?secret|
 # Atomic ("(?>"): a name matched is not matched again another way when what follows it fails. Backtracking into
 # the 18 languages' names, in each of the patterns tried at a "pass", cost each message of the pii benchmark ~7,000
 # instructions (cachegrind); atomic, the names cost none told apart from the noise (+640 with typed_forms.py).
-_PW = r"(?<![\w-])pw(?![\w-])"
-"""A password's short name as a word of its own ("login: jdoe / pw: Summer2024!", "my pw is …"): right before ":" when
-assigned, as code's "pw = pw[:-1]", "pw : rational number", '"pw": [n2]' are a name's or a parameter's."""
+_PW = r"(?<![\w\-/+.])pw(?![\w-])"
+"""A password's short name as a word of its own ("login: jdoe / pw: Summer2024!", "my pw is …"), not a hash's last
+letters ("…KouER1s/pw:19700:0:…" in /etc/shadow): right before ":" when assigned, as code's "pw = pw[:-1]", "pw :
+rational number", '"pw": [n2]' are a name's or a parameter's."""
 _SECRET_NAME = (rf"(?>(?i:(?:{PASSWORD_NAME}){OF_WHAT}|{NETWORK_KEY}|pwd|{_PW}(?=[:：])|{_KEY_NAME}"
                 r"|(?<![A-Za-z0-9])pass|(?<![\w-])psk(?![\w-])))")
 """A secret's name: a password's, a network key's (and wpa_supplicant's "psk"), a key's or a token's."""

@@ -71,10 +71,14 @@ name (a `user`, `your…` one too: `YOUR_USERNAME`, `yourname`), and the groups 
 show (a Mac's `_www`, `systemd-network`)."""
 
 
+_A_USER = re.compile(r"(?<![a-z])user|user(?![a-z])|username")
+"""A stand-in's "user" (`user1`, `testuser`, `my_user`, `dbusername`), not letters of a name (`magnusericson`)."""
+
+
 def _somebodys(name: str) -> bool:
     """Whether a login name may be a person's: not one everybody has, no stand-in, two characters or more, a letter."""
     lowered = name.lower()
-    return (len(name) > 1 and lowered not in _NOBODYS and "user" not in lowered
+    return (len(name) > 1 and lowered not in _NOBODYS and _A_USER.search(lowered) is None
             and not lowered.startswith(("your", "_", "systemd-")) and any(char.isalpha() for char in name))
 
 

@@ -31,6 +31,7 @@ def logins(text: str) -> list[tuple[str, float]]:
     (r'"path": "C:\\Users\\mario.rossi\\AppData\\Local\\Temp\\x.log"', "mario.rossi"),  # as a JSON string
     ('setwd("C:/Users/Jean-Pierre/Documents")', "Jean-Pierre"),
     (r"c:\users\kim", "kim"),
+    ('  File "/home/magnusericson/roost/app.py", line 3', "magnusericson"),  # "user" among a name's letters
 ])
 def test_a_home_directory_s_login_name_is_found(text: str, login: str) -> None:
     assert logins(text) == [(login, 0.9)]
@@ -63,6 +64,7 @@ def test_a_prompt_s_or_an_ssh_login_s_name_is_found(text: str, login: str) -> No
     "ssh git@github.com",
     "anna@nas",  # neither a prompt nor a login's command
     "[anna@fedora ~]$ ls",  # a prompt with no colon before its path, and no other sign (README, Not done yet)
+    "/home/testuser/x and /home/my_user/x and /home/dbusername/x and /home/user1/x",  # stand-ins
 ])
 def test_what_is_no_login_name_stays(text: str) -> None:
     assert logins(text) == []

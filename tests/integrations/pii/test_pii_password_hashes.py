@@ -23,6 +23,8 @@ def secrets(text: str) -> list[str]:
 @pytest.mark.parametrize(("text", "secret"), [
     (f"anna:{_YESCRYPT}:19700:0:99999:7:::", _YESCRYPT),  # /etc/shadow
     (f"tom:{_SHA512}:19000:0:99999:7:::", _SHA512),  # its rounds
+    ("pi:$2b$12$OCPjb0gIq2tiqFOvkzs1H2hib4hjIlUWTXWN62P459Ko3uER1s/pw:19700:0:99999:7:::",  # "pw" no password's name
+     "$2b$12$OCPjb0gIq2tiqFOvkzs1H2hib4hjIlUWTXWN62P459Ko3uER1s/pw"),
     ("anna:$apr1$r31.2hxU$HqJZimcKQFAMYayBlzkrA/", "$apr1$r31.2hxU$HqJZimcKQFAMYayBlzkrA/"),  # an .htpasswd
     (f"UPDATE users SET pw = '{_BCRYPT}' WHERE id = 7;", _BCRYPT),
     (f"hash: {_ARGON2}", _ARGON2),
