@@ -15,8 +15,8 @@ from .registry import Finding
 
 __all__ = ["PasswordHashRecognizer"]
 
-_SCHEMES = ("$1$", "$2a$", "$2b$", "$2x$", "$2y$", "$5$", "$6$", "$7$", "$y$", "$gy$", "$apr1$", "$argon2id$", "$argon2i$",
-            "$argon2d$", "$scrypt$", "$pbkdf2$", "$pbkdf2-sha1$", "$pbkdf2-sha256$", "$pbkdf2-sha512$")
+_SCHEMES = ("$1$", "$2a$", "$2b$", "$2x$", "$2y$", "$5$", "$6$", "$7$", "$y$", "$gy$", "$apr1$", "$argon2id$",
+            "$argon2i$", "$argon2d$", "$scrypt$", "$pbkdf2$", "$pbkdf2-sha1$", "$pbkdf2-sha256$", "$pbkdf2-sha512$")
 """The schemes' names a hash begins with: crypt(3)'s, Apache's, Mosquitto's, passlib's."""
 _DJANGO_SCHEMES = ("pbkdf2_sha256", "pbkdf2_sha1")
 """Django's schemes' names, before its hash's first "$"."""
