@@ -149,13 +149,14 @@ _LOGIN_KEYS = (
     # then …"), an environment's or a YAML's key with a word before it, "POSTGRES_USER=anna", "mqtt_user: anna" (not
     # code's "owner_user = owner"), and a string assigned: username = "anna", DB_USER = "tom", "db_user": "lena"
     re.compile(r"^[ \t]*(?:-[ \t]+)?(?:export[ \t]+)?(?:(?i:user[_\-]?name)[ \t]*:[ \t]*|" + _PREFIXED
-               + r"(?:=|:[ \t]*))[\"']?(" + NAME + r")(?![\w.\-@:/])", re.MULTILINE),
+               + r"(?:=|:[ \t]*))[\"']?(" + NAME + r")(?![\w.\-@:/,)])", re.MULTILINE),
     re.compile(r"(?:\b(?i:user[_\-]?name)|" + _PREFIXED + r"[\"']?)[ \t]*[=:][ \t]*[\"'](" + NAME + r")[\"']"),
     # XML's <username>anna</username>
     re.compile(r"<(?i:user[_\-]?name|login)>(" + NAME + r")</"),
 )
-"""Where a key gives a login name: not a value assigned in code (`username = request.form[...]`), an e-mail address
-(an EMAIL) nor a name's first part (`"username": "arn:aws:iam::…"`)."""
+"""Where a key gives a login name: not a value assigned in code (`username = request.form[...]`, a keyword's argument
+`arn_user=arn,`), an e-mail address (an EMAIL), a name's first part (`"username": "arn:aws:iam::…"`), nor a constant's
+capitals (`HKEY_CURRENT_USER = "HKCU"`)."""
 
 
 def keyed_logins(text: str) -> Iterator[tuple[int, int]]:
@@ -164,7 +165,8 @@ def keyed_logins(text: str) -> Iterator[tuple[int, int]]:
     for key in _LOGIN_KEYS:
         for found in key.finditer(text):
             group = found.lastindex or 1
-            if found[group].lower() not in _TYPES and _AS_CODE.match(text, found.end(group)) is None \
+            if found[group].lower() not in _TYPES and not found[group].isupper() \
+                    and _AS_CODE.match(text, found.end(group)) is None \
                     and found.span(group) not in seen:  # "mqtt_user: 'anna'" a line's and a string's
                 seen.add(found.span(group))
                 yield found.span(group)

@@ -67,8 +67,8 @@ _NOBODYS = frozenset((
     "postfix", "sub", "id", "current", "aws", "developer", "anonymous",
 ))
 """The accounts systems, images and services make for everybody, and the stand-ins documentation writes for anyone's
-name (a `user`, `your…` one too: `YOUR_USERNAME`, `yourname`), and the groups and services' accounts `ls -l` and `id`
-show (a Mac's `_www`, `systemd-network`)."""
+name (a `user`, `your…`, `test…` one too: `YOUR_USERNAME`, `yourname`, `testuser`), and the groups and services'
+accounts `ls -l` and `id` show (a Mac's `_www`, `systemd-network`)."""
 
 
 _A_USER = re.compile(r"(?<![a-z])user|user(?![a-z])|username")
@@ -79,7 +79,7 @@ def _somebodys(name: str) -> bool:
     """Whether a login name may be a person's: not one everybody has, no stand-in, two characters or more, a letter."""
     lowered = name.lower()
     return (len(name) > 1 and lowered not in _NOBODYS and _A_USER.search(lowered) is None
-            and not lowered.startswith(("your", "_", "systemd-")) and any(char.isalpha() for char in name))
+            and not lowered.startswith(("your", "_", "systemd-", "test")) and any(char.isalpha() for char in name))
 
 
 class LoginNameRecognizer:

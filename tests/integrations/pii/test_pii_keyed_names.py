@@ -79,6 +79,7 @@ def test_a_login_after_its_key_is_found(text: str, logins: list[str]) -> None:
     '"username": "arn:aws:iam::111122223333:user/eks-user", "username": "sub"',
     'owner_user = owner\nself.db_user = config["db"]\nDB_USER = os.environ["DB_USER"]',  # code's
     "mqtt_user: !secret mqtt_user\nPOSTGRES_USER=${DB_USER}\nPOSTGRES_USER=postgres\nUser: anna",
+    "    arn_user=arn,\nHKEY_CURRENT_USER = \"HKCU\"\n#  test_user = 'test.test_urllib2net'",  # code's, a constant
 ])
 def test_what_no_key_gives_as_a_login_stays(text: str) -> None:
     assert found(text, "USERNAME") == []
