@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from .context import Words
 from .login_records import NAME
 
-__all__ = ["KEY_WORDS", "LOGIN_KEY_WORDS", "keyed_logins", "keyed_names"]
+__all__ = ["CONTACT_KEYS", "KEY_WORDS", "LOGIN_KEY_WORDS", "key_kind", "keyed_logins", "keyed_names"]
 
 KEY_WORDS = Words("name")
 """A key's last word, as the scan finds it (it finds "name" for names.py's labels already: this costs no more)."""
@@ -41,9 +41,17 @@ _TYPES = frozenset("string str text optional mapped column field charfield integ
 """The types and stand-ins code writes after a key (`first_name: String`, `last_name: Optional[str]`)."""
 
 
-_DETAIL_KEY = re.compile(r"(?<![\w\-])[\"']?(?i:e[_\-]?mail(?:[_\-]?address)?|phone(?:[_\-]?number)?|mobile|telephone"
-                         r"|birthday|birth[_\-]?date|date[_\-]?of[_\-]?birth|dob|device_trackers)[\"']?[ \t]*:")
-"""A key of a person's details in a record (device_trackers: Home Assistant's `person:` list)."""
+CONTACT_KEYS = frozenset((
+    "email", "e mail", "mail", "email address", "e mail address", "emailaddress", "phone", "phone number",
+    "phonenumber", "mobile", "tel", "telephone", "telefon", "birthday", "birth date", "birthdate", "date of birth",
+    "dateofbirth", "dob",
+))
+"""A person's contact details and birthday as a key or a table's column names them (in key_kind's form): beside them a
+`name` is a person's."""
+_RECORD_DETAILS = CONTACT_KEYS | {"device trackers"}
+"""The keys of a person's details in a record (Home Assistant's `person:` list has its `device_trackers`)."""
+_KEY = re.compile(r"(?<![\w\-])[\"']?([A-Za-z][\w\- ]{0,39}?)[\"']?[ \t]*:")
+"""A key, quoted or not, before its colon."""
 _RECORD_REACH = 1000
 """How far from its "name" a record's other keys are looked for."""
 _BRACES = re.compile(r"[{}\[\]]")
@@ -84,7 +92,8 @@ def _beside_a_person_s_detail(text: str, at: int) -> bool:
     it: `"owner": {"email": …}`): a JSON object's, or a YAML mapping's (an item of a list its `- ` begins)."""
     reach = max(0, at - _RECORD_REACH), min(len(text), at + _RECORD_REACH)
     if text[at - 1:at] in ("\"", "'"):
-        return any(_DETAIL_KEY.search(text, start, end) for start, end in _own_parts(text, at, *reach))
+        return any(key_kind(key[1]) in _RECORD_DETAILS
+                   for start, end in _own_parts(text, at, *reach) for key in _KEY.finditer(text, start, end))
     line = text.rfind("\n", 0, at) + 1
     indent = at - line
     keys, item = [line], _key_column(text, line)[1]
@@ -102,7 +111,8 @@ def _beside_a_person_s_detail(text: str, at: int) -> bool:
             break
         keys.append(line)
         line = text.find("\n", line) + 1
-    return any(_DETAIL_KEY.match(text, line + indent) for line in keys if _key_column(text, line)[0] == indent)
+    return any((key := _KEY.match(text, line + indent)) is not None and key_kind(key[1]) in _RECORD_DETAILS
+               for line in keys if _key_column(text, line)[0] == indent)
 
 
 def _own_parts(text: str, at: int, begin: int, end: int) -> list[tuple[int, int]]:
@@ -133,6 +143,11 @@ def _key_column(text: str, line: int) -> tuple[int, bool]:
     if prefix.end() >= len(text) or text[prefix.end()] in "\r\n":
         return -1, False
     return prefix.end() - line, prefix.group(1) is not None
+
+
+def key_kind(key: str) -> str:
+    """A key or a table's header as the sets of kinds write it: lower case, its quotes, marks and separators gone."""
+    return " ".join(key.strip(" \t\"'*`[]").lower().replace("_", " ").replace("-", " ").split())
 
 
 LOGIN_KEY_WORDS = Words("username", "user_name", "user-name", "login", "screen_name", "screen-name", "screenname",

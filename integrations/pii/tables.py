@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator
 
 from .context import lowered
-from .keyed_names import KEY_WORDS
+from .keyed_names import CONTACT_KEYS, KEY_WORDS, key_kind
 
 __all__ = ["table_birth_dates", "table_logins", "table_names"]
 
@@ -34,10 +34,8 @@ _BIRTH_COLUMNS = frozenset(("date of birth", "dateofbirth", "dob", "birth date",
 _KINDS = {**dict.fromkeys(_PERSON_COLUMNS, "person"), **dict.fromkeys(_LOGIN_COLUMNS, "login"),
           **dict.fromkeys(_BIRTH_COLUMNS, "birth")}
 """What each column holds, by its header."""
-_A_PERSON_S = frozenset((
-    "email", "e mail", "mail", "email address", "e mail address", "phone", "phone number", "mobile", "tel",
-    "telephone", "telefon", "address", "adresse", *_PERSON_COLUMNS - {"name"}, *_LOGIN_COLUMNS, *_BIRTH_COLUMNS,
-))
+_A_PERSON_S = frozenset((*CONTACT_KEYS, "address", "adresse", *_PERSON_COLUMNS - {"name"}, *_LOGIN_COLUMNS,
+                         *_BIRTH_COLUMNS))
 """The columns beside which a column headed `Name` holds people's names."""
 _INSERT = re.compile(r"(?i:insert)[ \t]+(?i:(?:ignore|or[ \t]+\w+)[ \t]+)?(?i:into)[ \t]+[^\s(]+[ \t]*"
                      r"\((?P<columns>[^()]*)\)\s*(?i:values)\s*")
@@ -88,7 +86,7 @@ def _columns(text: str) -> Iterator[tuple[str, int, int]]:
         if delimiter is None:
             continue
         cells = _cells(text, start, end, delimiter)
-        wanted = _wanted([_kind(text[begin:stop]) for begin, stop in cells])
+        wanted = _wanted([key_kind(text[begin:stop]) for begin, stop in cells])
         if wanted:
             yield from _rows(text, end + 1, delimiter, len(cells), wanted)
 
@@ -110,7 +108,7 @@ def _insert_before(text: str, at: int) -> re.Match[str] | None:
 
 def _inserted(text: str, insert: re.Match[str]) -> Iterator[tuple[str, int, int]]:
     """The wanted values of an SQL `INSERT`'s rows: `('Anna', 'Schmidt', 'anna@example.org'), ('Tom', …)`."""
-    wanted = _wanted([_kind(column) for column in insert["columns"].split(",")])
+    wanted = _wanted([key_kind(column) for column in insert["columns"].split(",")])
     at = insert.end()
     while wanted and (row := _ROW_START.match(text, at)) is not None:
         at, index = row.end(), 0
@@ -171,7 +169,3 @@ def _trimmed(line: str, offset: int, begin: int, end: int) -> tuple[int, int]:
         end -= 1
     return offset + begin, offset + end
 
-
-def _kind(header: str) -> str:
-    """A header cell as the column sets write it: lower case, its quotes, marks and separators gone."""
-    return " ".join(header.strip(" \t\"'*`[]").lower().replace("_", " ").replace("-", " ").split())

@@ -28,6 +28,8 @@ def found(text: str, entity: str) -> list[str]:
     ('{"name": "Anna Schmidt", "email": "anna@example.org"}', ["Anna Schmidt"]),  # a key of one word beside a detail
     ('{"id": 7, "name": "Maria Rossi", "address": {"city": "Rome"}, "phone": "+39 06 1234567"}', ["Maria Rossi"]),
     ('[{"name": "Tom Becker", "dob": "1990-01-31"}, {"name": "Roost Box", "price": 9}]', ["Tom Becker"]),
+    ('{"name": "Lena Vogel", "phoneNumber": null}\n{"name": "Jonas Weber", "telefon": null}',
+     ["Lena Vogel", "Jonas Weber"]),
     ("person:\n  - name: Anna Schmidt\n    id: anna\n    device_trackers:\n      - device_tracker.phone_1\n"
      "  - name: Tom Becker\n    id: tom\n    device_trackers: []", ["Anna Schmidt", "Tom Becker"]),  # Home Assistant's
     ("contacts:\n  - name: Lena Vogel\n    email: lena@example.org\n  - name: Office Printer\n    ip: 10.0.0.4",
