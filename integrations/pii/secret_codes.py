@@ -55,12 +55,13 @@ _YOURS = rf"[ \t]+(?i:{IS}|as)[ \t]+(?:(?i:{YOUR}|the)[ \t]+)?|[ \t]*(?:是|为)
 "482913 is the OTP for your transaction"), 是您的."""
 
 
-_TO_DO = r"verify|sign[ \t\-]?in|log[ \t\-]?in|confirm|activate|complete"
-"""What a code given to be typed is for: "Enter 482913 to verify your account", "Use code 482913 to sign in"."""
 _TO_DO_CUES = ("verify", "sign in", "sign-in", "signin", "log in", "log-in", "login", "confirm", "activate", "complete")
-"""_TO_DO's words as the scan looks for them: no cost measured (375,200-375,500 instructions a message of the pii
+"""What a code given to be typed is for ("Enter 482913 to verify your account", "Use code 482913 to sign in"), as the
+scan looks for it: no cost measured (375,200-375,500 instructions a message of the pii
 benchmark against 375,900-376,000), now that the l of "log in" begins a word of the scan (login names' keys); a first
 letter no other word began with had made each message cost 1,600-6,800 more."""
+_TO_DO = "|".join(re.escape(cue).replace(r"\ ", r"[ \t]") for cue in _TO_DO_CUES)
+"""The same words as a regex, a tab for a space too."""
 _TYPED_DIGITS = (r"([0-9](?:(?<=(?i:enter|input)[ \t][0-9])|(?<=(?i:type)[ \t][0-9])|(?<=(?i:use)[ \t][0-9]))"
                  r"(?!(?:(?<=1)9|(?<=2)0)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])(?![0-9]))"
                  r"(?:[0-9]{2}[- ][0-9]{3}|[0-9]{5,7}))(?![0-9])")
