@@ -35,6 +35,8 @@ _ACCOUNT_FILE_CUES = (":x:", ":*:")
 _PERSON_UID = r"(?:[5-9][0-9]{2}|[1-9][0-9]{3}|[1-5][0-9]{4})"
 """The ids systems give people's accounts, 500-59999 (a Mac's from 501, Linux's from 1000; below, the system's own
 accounts, `www-data`'s 33; above, `nobody`'s 65534)."""
+_PERSONS_ACCOUNT = r":[x*]:" + _PERSON_UID + r":[0-9]+:"
+"""What follows a person's account's name in /etc/passwd: the password's stand-in, its id, its group's."""
 _RECORDS: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = (
     # sshd: "Accepted publickey for anna from", "Disconnected from user anna 192.168.1.23 port 52144", "Connection
     # closed by authenticating user anna 203.0.113.9 port 22 [preauth]"; not "… for invalid user admin from"
@@ -62,7 +64,7 @@ _RECORDS: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = (
                                       re.MULTILINE)),
     # /etc/passwd: "anna:x:1000:1000:Anna Schmidt,,,:/home/anna:/bin/bash", a person's account only (_PERSON_UID);
     # /etc/group's members: "sudo:x:27:anna,tom"
-    (_ACCOUNT_FILE_CUES, re.compile(r"^(" + NAME + r"):[x*]:" + _PERSON_UID + r":[0-9]+:[^:\n]*:[^:\n]*:[^:\n]*$"
+    (_ACCOUNT_FILE_CUES, re.compile(r"^(" + NAME + r")" + _PERSONS_ACCOUNT + r"[^:\n]*:[^:\n]*:[^:\n]*$"
                                 r"|^" + NAME + r":[x*]?:[0-9]+:((?:" + NAME + r",)*" + NAME + r")\r?$", re.MULTILINE)),
     # /etc/shadow, an .htpasswd, Mosquitto's passwords: the account before its password's hash, "anna:$y$j9T$…:19700:…"
     ((":$",), re.compile(r"^(" + NAME + r"):\$[\w./+=,$\-]{20,}(?::|\r?$)", re.MULTILINE)),
@@ -102,7 +104,7 @@ def login_records(text: str) -> Iterator[tuple[int, int]]:
 
 ACCOUNT_NAME_WORDS = Words(*_ACCOUNT_FILE_CUES)
 """What a text with /etc/passwd's lines holds, as the scan looks for it."""
-_FULL_NAME = re.compile(r"^" + NAME + r":[x*]:" + _PERSON_UID + r":[0-9]+:([^:,\n]+)", re.MULTILINE)
+_FULL_NAME = re.compile(r"^" + NAME + _PERSONS_ACCOUNT + r"([^:,\n]+)", re.MULTILINE)
 """A person's account's line in /etc/passwd and its full name, the first part of its comment (GECOS) field."""
 
 
